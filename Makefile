@@ -1,0 +1,45 @@
+# The verbs users type. Everything runs inside .venv, created on first use.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install generate check run test test-fast contract contract-deep bench diff corpus regen-golden migrate lint validate clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+## install: create .venv and install the project (editable) with its dev tools; no-op when up to date
+install: $(STAMP)
+
+## validate: validate the configured spec
+validate: install
+	$(BIN)/specfirst validate
+
+## generate: validate the spec and (re)generate generated/
+generate: install
+	$(BIN)/specfirst generate
+
+## run: serve the reference service on http://$(HOST):$(PORT) with an embedded SQLite database
+run: generate
+	$(BIN)/uvicorn impl.main:app --host $(HOST) --port $(PORT)
+
+## migrate: apply database migrations (DATABASE_URL or the default SQLite file)
+migrate: install
+	$(BIN)/alembic upgrade head
+
+## test: the whole suite (unit, golden, end-to-end, reference service)
+test: generate
+	$(BIN)/pytest -q
+
+## regen-golden: rewrite the golden files under tests/golden (review the diff!)
+regen-golden: install
+	$(BIN)/python -m tests.golden.regen
+
+clean:
+	rm -rf .specfirst-cache .mypy_cache .pytest_cache .ruff_cache

@@ -1,0 +1,144 @@
+"""Mechanical, predictable Python names for everything the spec names.
+
+One place decides how an operationId, a parameter, a tag or a header becomes a Python
+identifier, so users learn the scheme once: ``createTask`` → ``create_task`` (method),
+``CreateTask`` (class prefix), ``tasks`` tag → ``TasksService`` / ``tasks`` module.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import keyword
+import re
+import unicodedata
+from collections.abc import Iterable
+
+MAX_IDENTIFIER = 72
+
+# Names a generated module or endpoint already uses; a spec name equal to one gets a suffix.
+RESERVED = frozenset(
+    {
+        "self",
+        "cls",
+        "body",
+        "principal",
+        "request",
+        "response",
+        "Annotated",
+        "Any",
+        "None",
+        "True",
+        "False",
+        "int",
+        "str",
+        "float",
+        "bool",
+        "bytes",
+        "list",
+        "dict",
+        "type",
+        "object",
+    }
+)
+
+_WORD_BOUNDARY = re.compile(r"([a-z0-9])([A-Z])|([A-Z]+)([A-Z][a-z])")
+_NON_IDENT = re.compile(r"[^0-9A-Za-z]+")
+
+
+def _ascii(text: str) -> str:
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    if folded.strip() or not text.strip():
+        return folded
+    # Nothing ASCII survived (e.g. a name entirely in CJK): keep it stable and distinct.
+    return "u" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:8]
+
+
+def words(text: str) -> list[str]:
+    """Split any spec name (camelCase, kebab-case, snake_case, spaces, dots) into words."""
+    text = _ascii(text)
+    text = _WORD_BOUNDARY.sub(lambda m: f"{m[1] or m[3]} {m[2] or m[4]}", text)
+    return [w for w in _NON_IDENT.split(text) if w]
+
+
+def _shorten(name: str) -> str:
+    if len(name) <= MAX_IDENTIFIER:
+        return name
+    digest = hashlib.sha1(name.encode("utf-8")).hexdigest()[:8]
+    return f"{name[: MAX_IDENTIFIER - 9]}_{digest}"
+
+
+def snake(text: str) -> str:
+    """``createTask`` → ``create_task``; always a valid, non-keyword identifier."""
+    name = "_".join(w.lower() for w in words(text)) or "value"
+    if name[0].isdigit():
+        name = f"n{name}"
+    if keyword.iskeyword(name) or keyword.issoftkeyword(name) or name in RESERVED:
+        name = f"{name}_"
+    return _shorten(name)
+
+
+def pascal(text: str) -> str:
+    """``create-task`` → ``CreateTask``; always a valid identifier."""
+    name = "".join(w[:1].upper() + w[1:] for w in words(text)) or "Value"
+    if name[0].isdigit():
+        name = f"N{name}"
+    if keyword.iskeyword(name) or name in RESERVED:
+        name = f"{name}_"
+    return _shorten(name)
+
+
+def unique(name: str, taken: set[str]) -> str:
+    """Return ``name`` or ``name2``, ``name3`` … whichever is free, and mark it taken."""
+    candidate, n = name, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{name}{n}" if not name.endswith("_") else f"{name}{n}"
+    taken.add(candidate)
+    return candidate
+
+
+def operation_name(method: str, path: str) -> str:
+    """A stable operationId for an operation that has none: ``get /users/{id}`` → ``getUsersById``."""
+    parts: list[str] = [method.lower()]
+    for segment in path.strip("/").split("/"):
+        if not segment:
+            continue
+        if segment.startswith("{") and segment.endswith("}"):
+            parts.extend(["by", segment[1:-1]])
+        else:
+            parts.append(segment)
+    return snake("_".join(parts))
+
+
+def status_label(status: str) -> str:
+    """Response code as a class-name part: ``201`` → ``201``, ``2XX`` → ``2XX``, ``default`` → ``Default``."""
+    return "Default" if status == "default" else status.upper()
+
+
+def py_string(text: str) -> str:
+    """A Python string literal for any text (safe inside generated code)."""
+    return repr(text)
+
+
+def docstring(text: str | None, indent: str = "    ") -> str | None:
+    """Spec prose as the body of a triple-quoted docstring that no text can break out of."""
+    if not text or not text.strip():
+        return None
+    body = text.strip().replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+    body = "".join(ch if ch in "\n\t" or ch.isprintable() else f"\\x{ord(ch):02x}" for ch in body)
+    if body.endswith('"'):
+        body += " "
+    lines = body.splitlines()
+    return ("\n" + indent).join(line.rstrip() for line in lines)
+
+
+def comment(text: str | None) -> str:
+    """Spec text on one comment line: no newline can end the comment early."""
+    if not text:
+        return ""
+    return " ".join(text.split())[:200]
+
+
+def dedupe(names: Iterable[str]) -> list[str]:
+    taken: set[str] = set()
+    return [unique(n, taken) for n in names]

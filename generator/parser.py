@@ -1,0 +1,674 @@
+"""From a validated, bundled OpenAPI document to the IR (``generator.ir``).
+
+Two passes around model generation:
+
+1. :meth:`ApiParser.models_document` names every schema the API uses — component schemas
+   renamed to unique PascalCase class names, inline request/response schemas hoisted under
+   names derived from the operationId (``CreateTaskRequest``, ``CreateTask201ResponseBody``)
+   — and returns the schemas-only document datamodel-code-generator turns into models;
+2. :meth:`ApiParser.build` reads operations, parameters, bodies, responses and security into
+   frozen IR objects, resolving schema references against the model classes that exist.
+
+Unsupported constructs become ``unsupported`` diagnostics; the operation is degraded as the
+message says and generation goes on.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from generator import naming
+from generator.diagnostics import Diagnostic, Level
+from generator.ir import (
+    Api,
+    Body,
+    BodyKind,
+    FormField,
+    Header,
+    Operation,
+    Parameter,
+    ParamLocation,
+    Response,
+    SchemeKind,
+    SchemeUse,
+    SecurityRequirement,
+    SecurityScheme,
+    Service,
+)
+from generator.loader import Pointer, SourceSpec
+from generator.schema_types import constraints, default_literal, is_simple, primitive_type
+
+METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+SCHEMA_REF = "#/components/schemas/"
+_PATH_VAR = re.compile(r"{([^{}]+)}")
+# Request headers the spec cannot redefine (OpenAPI 3: "ignored" parameter names).
+_IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
+
+
+def json_media(media_type: str) -> bool:
+    base = media_type.split(";")[0].strip().lower()
+    return base == "application/json" or base.endswith("+json") or base == "*/*"
+
+
+def body_kind(media_type: str) -> BodyKind:
+    base = media_type.split(";")[0].strip().lower()
+    if json_media(base):
+        return BodyKind.JSON
+    if base == "application/x-www-form-urlencoded":
+        return BodyKind.FORM
+    if base.startswith("multipart/"):
+        return BodyKind.MULTIPART
+    if base.startswith("text/") and base != "text/event-stream":
+        return BodyKind.TEXT
+    return BodyKind.BINARY
+
+
+class ApiParser:
+    """Reads one bundled document; collects diagnostics instead of raising."""
+
+    def __init__(self, spec: SourceSpec) -> None:
+        self.spec = spec
+        self.doc: dict[str, Any] = spec.document
+        self.diagnostics: list[Diagnostic] = []
+        self.openapi_31 = str(self.doc.get("openapi", "")).startswith("3.1")
+        self._class_names: dict[str, str] = {}  # component schema key -> class name
+        self._hoisted: dict[str, Any] = {}  # class name -> schema
+        self._hoisted_at: dict[Pointer, str] = {}  # schema pointer -> hoisted class name
+        self._op_names: dict[Pointer, tuple[str, str, str]] = {}  # op pointer -> (id, py, prefix)
+        self._models: frozenset[str] = frozenset()
+        self._split: frozenset[str] = frozenset()
+
+    # ------------------------------------------------------------------ helpers
+
+    def _warn(self, rule: str, message: str, pointer: Pointer, level: Level = Level.WARNING) -> None:
+        self.diagnostics.append(Diagnostic(level, rule, message, self.spec.locate(pointer)))
+
+    def _deref(self, node: Any, pointer: Pointer) -> tuple[Any, Pointer]:
+        """Follow internal ``$ref``s (not to schemas) to the referenced object."""
+        seen: set[str] = set()
+        while isinstance(node, Mapping) and isinstance(node.get("$ref"), str):
+            ref = node["$ref"]
+            if ref in seen or not ref.startswith("#/"):
+                break
+            seen.add(ref)
+            target: Any = self.doc
+            path: list[str | int] = []
+            for part in ref[2:].split("/"):
+                key = part.replace("~1", "/").replace("~0", "~")
+                if not isinstance(target, Mapping) or key not in target:
+                    self._warn("unresolved-ref", f"cannot resolve $ref {ref!r}", pointer, Level.ERROR)
+                    return {}, pointer
+                target = target[key]
+                path.append(key)
+            node, pointer = target, tuple(path)
+        return node, pointer
+
+    def _operations(self) -> Iterator[tuple[str, str, Mapping[str, Any], Mapping[str, Any], Pointer]]:
+        paths = self.doc.get("paths") or {}
+        for path, item in paths.items():
+            item_ptr: Pointer = ("paths", path)
+            item, item_ptr = self._deref(item, item_ptr)
+            if not isinstance(item, Mapping):
+                continue
+            for method in METHODS:
+                op = item.get(method)
+                if isinstance(op, Mapping):
+                    yield path, method, item, op, (*item_ptr, method)
+
+    def _schema_class(self, key: str) -> str:
+        return self._class_names.get(key, naming.pascal(key))
+
+    # ------------------------------------------------------------------ pass 1
+
+    def _name_operations(self) -> None:
+        taken_prefix: set[str] = set()
+        taken_py: set[str] = set()
+        seen_ids: dict[str, Pointer] = {}
+        for path, method, _item, op, ptr in self._operations():
+            raw_id = op.get("operationId")
+            if isinstance(raw_id, str) and raw_id.strip():
+                op_id = raw_id
+                if op_id in seen_ids:
+                    self._warn(
+                        "duplicate-operation-id",
+                        f"operationId {op_id!r} is already used by another operation; "
+                        "this one gets a numbered name",
+                        (*ptr, "operationId"),
+                        Level.ERROR,
+                    )
+                seen_ids.setdefault(op_id, ptr)
+            else:
+                op_id = naming.operation_name(method, path)
+            py_name = naming.unique(naming.snake(op_id), taken_py)
+            prefix = naming.unique(naming.pascal(op_id), taken_prefix)
+            self._op_names[ptr] = (op_id, py_name, prefix)
+
+    def _hoist(self, schema: Any, name: str, pointer: Pointer) -> str:
+        taken = set(self._class_names.values()) | set(self._hoisted)
+        cls = naming.unique(name, taken)
+        self._hoisted[cls] = schema
+        self._hoisted_at[pointer] = cls
+        return cls
+
+    def _needs_model(self, schema: Any) -> bool:
+        return isinstance(schema, Mapping) and "$ref" not in schema and not is_simple(schema) and bool(schema)
+
+    def models_document(self) -> dict[str, Any]:
+        """The schemas datamodel-code-generator should turn into models (pass 1)."""
+        components = (self.doc.get("components") or {}).get("schemas") or {}
+        taken: set[str] = set()
+        for key in components:
+            self._class_names[key] = naming.unique(naming.pascal(key), taken)
+        self._name_operations()
+        for _path, _method, _item, op, ptr in self._operations():
+            _op_id, _py, prefix = self._op_names[ptr]
+            body, body_ptr = self._deref(op.get("requestBody"), (*ptr, "requestBody"))
+            if isinstance(body, Mapping):
+                for media, content in (body.get("content") or {}).items():
+                    schema = content.get("schema") if isinstance(content, Mapping) else None
+                    if body_kind(media) in (BodyKind.JSON, BodyKind.FORM, BodyKind.MULTIPART) and self._needs_model(schema):
+                        sptr = (*body_ptr, "content", media, "schema")
+                        if sptr not in self._hoisted_at:
+                            suffix = "" if len(body.get("content") or {}) == 1 else naming.pascal(media.split("/")[-1])
+                            self._hoist(schema, f"{prefix}Request{suffix}", sptr)
+            for status, resp in (op.get("responses") or {}).items():
+                resp, resp_ptr = self._deref(resp, (*ptr, "responses", str(status)))
+                if not isinstance(resp, Mapping):
+                    continue
+                for media, content in (resp.get("content") or {}).items():
+                    schema = content.get("schema") if isinstance(content, Mapping) else None
+                    if body_kind(media) is BodyKind.JSON and self._needs_model(schema):
+                        sptr = (*resp_ptr, "content", media, "schema")
+                        if sptr not in self._hoisted_at:
+                            label = naming.status_label(str(status))
+                            self._hoist(schema, f"{prefix}{label}ResponseBody", sptr)
+                    break  # one media type per response is typed
+        schemas: dict[str, Any] = {}
+        for key, schema in components.items():
+            schemas[self._class_names[key]] = schema
+        schemas.update(self._hoisted)
+        renames = {f"{SCHEMA_REF}{_escape(k)}": f"{SCHEMA_REF}{v}" for k, v in self._class_names.items() if k != v}
+        if renames:
+            schemas = _rewrite_refs(copy.deepcopy(schemas), renames)
+        return {
+            "openapi": self.doc.get("openapi", "3.1.0"),
+            "info": {"title": "models", "version": "0"},
+            "paths": {},
+            "components": {"schemas": schemas},
+        }
+
+    # ------------------------------------------------------------------ pass 2
+
+    def set_models(self, classes: frozenset[str]) -> None:
+        """Tell pass 2 which classes the models module defines."""
+        self._models = classes
+        names = set(self._class_names.values()) | set(self._hoisted)
+        self._split = frozenset(
+            n for n in names if f"{n}Request" in classes and f"{n}Response" in classes and f"{n}Request" not in names
+        )
+
+    def _model(self, cls: str, role: str) -> str:
+        if cls in self._split and role in ("Request", "Response"):
+            cls = f"{cls}{role}"
+        if cls not in self._models:
+            return "Any"
+        return f"models.{cls}"
+
+    def _ref_type(self, role: str) -> Any:
+        def resolve(ref: str) -> str:
+            if ref.startswith(SCHEMA_REF):
+                key = _unescape(ref[len(SCHEMA_REF) :])
+                if key in self._class_names:
+                    return self._model(self._class_names[key], role)
+            return "Any"
+
+        return resolve
+
+    def _schema_type(self, schema: Any, pointer: Pointer, role: str) -> str:
+        if not isinstance(schema, Mapping) or not schema:
+            return "Any"
+        if pointer in self._hoisted_at:
+            return self._model(self._hoisted_at[pointer], role)
+        return primitive_type(schema, self._ref_type(role))
+
+    def _resolve_schema(self, schema: Any) -> Mapping[str, Any]:
+        """A parameter/header schema with component refs followed (for constraints)."""
+        seen: set[str] = set()
+        while isinstance(schema, Mapping) and isinstance(schema.get("$ref"), str):
+            ref = schema["$ref"]
+            if ref in seen:
+                return {}
+            seen.add(ref)
+            schema, _ = self._deref(schema, ())
+        return schema if isinstance(schema, Mapping) else {}
+
+    def _parameters(
+        self, item: Mapping[str, Any], op: Mapping[str, Any], ptr: Pointer, taken: set[str]
+    ) -> list[Parameter]:
+        merged: dict[tuple[str, str], tuple[Mapping[str, Any], Pointer]] = {}
+        item_ptr = ptr[:-1]
+        for source, base in ((item.get("parameters"), item_ptr), (op.get("parameters"), ptr)):
+            for index, raw in enumerate(source or []):
+                param, pptr = self._deref(raw, (*base, "parameters", index))
+                if isinstance(param, Mapping) and isinstance(param.get("name"), str):
+                    merged[(str(param.get("in")), param["name"])] = (param, pptr)
+        result: list[Parameter] = []
+        for (where, name), (param, pptr) in merged.items():
+            try:
+                location = ParamLocation(where)
+            except ValueError:
+                self._warn("unsupported", f"parameter location {where!r} of {name!r}", pptr)
+                continue
+            if location is ParamLocation.HEADER and name.lower() in _IGNORED_HEADERS:
+                continue
+            schema = param.get("schema")
+            sptr: Pointer = (*pptr, "schema")
+            if schema is None and isinstance(param.get("content"), Mapping) and param["content"]:
+                media, content = next(iter(param["content"].items()))
+                schema = content.get("schema") if isinstance(content, Mapping) else None
+                sptr = (*pptr, "content", media, "schema")
+                self._warn("unsupported", f"content-typed parameter {name!r} is received as a string", pptr, Level.INFO)
+                schema = {"type": "string"}
+            resolved = self._resolve_schema(schema)
+            if self._needs_model(resolved) or "object" in _types_of(resolved):
+                self._warn(
+                    "unsupported",
+                    f"object-valued {location} parameter {name!r} is received as a raw string",
+                    sptr,
+                )
+                resolved = {"type": "string"}
+                schema = resolved
+            py_type = self._schema_type(schema if isinstance(schema, Mapping) else {}, sptr, "Request")
+            if py_type.startswith("models."):
+                resolved_type = primitive_type(resolved, self._ref_type("Request"))
+                py_type = resolved_type if resolved_type != "Any" else py_type
+            if py_type == "Any" or py_type.startswith("dict["):
+                py_type = "str"
+            if py_type == "bytes":
+                py_type = "str"
+            required = bool(param.get("required")) or location is ParamLocation.PATH
+            default = None if location is ParamLocation.PATH else default_literal(resolved, py_type)
+            if default == "None":
+                default = None
+            if location is ParamLocation.PATH and "| None" in py_type:
+                py_type = py_type.replace(" | None", "")
+            py_name = naming.unique(naming.snake(name), taken)
+            style = str(param.get("style") or ("form" if location in (ParamLocation.QUERY, ParamLocation.COOKIE) else "simple"))
+            explode = bool(param.get("explode", style == "form"))
+            if py_type.startswith("list[") and location is ParamLocation.QUERY and not explode:
+                self._warn(
+                    "unsupported",
+                    f"query parameter {name!r} with explode: false is received as repeated keys",
+                    pptr,
+                    Level.INFO,
+                )
+            result.append(
+                Parameter(
+                    name=name,
+                    py_name=py_name,
+                    location=location,
+                    required=required and default is None,
+                    py_type=py_type,
+                    default=default,
+                    constraints=constraints(resolved, openapi_31=self.openapi_31),
+                    description=param.get("description") if isinstance(param.get("description"), str) else None,
+                    deprecated=bool(param.get("deprecated")),
+                    explode=explode,
+                    style=style,
+                    pointer=pptr,
+                )
+            )
+        order = {ParamLocation.PATH: 0, ParamLocation.QUERY: 1, ParamLocation.HEADER: 2, ParamLocation.COOKIE: 3}
+        result.sort(key=lambda p: (order[p.location], not p.required))
+        return result
+
+    def _body(self, op: Mapping[str, Any], ptr: Pointer, prefix: str) -> Body | None:
+        body, bptr = self._deref(op.get("requestBody"), (*ptr, "requestBody"))
+        if not isinstance(body, Mapping):
+            return None
+        content = body.get("content") or {}
+        if not isinstance(content, Mapping) or not content:
+            return None
+        preference = (BodyKind.JSON, BodyKind.FORM, BodyKind.MULTIPART, BodyKind.TEXT, BodyKind.BINARY)
+        media = min(content, key=lambda m: (preference.index(body_kind(m)), list(content).index(m)))
+        if len(content) > 1:
+            others = ", ".join(m for m in content if m != media)
+            self._warn(
+                "unsupported",
+                f"request body media types {others} are accepted as {media} only",
+                (*bptr, "content"),
+                Level.INFO,
+            )
+        kind = body_kind(media)
+        media_obj = content[media] if isinstance(content[media], Mapping) else {}
+        schema = media_obj.get("schema")
+        sptr: Pointer = (*bptr, "content", media, "schema")
+        required = bool(body.get("required"))
+        description = body.get("description") if isinstance(body.get("description"), str) else None
+        if kind is BodyKind.JSON:
+            return Body(media, kind, self._schema_type(schema, sptr, "Request"), required, description=description)
+        if kind is BodyKind.TEXT:
+            return Body(media, kind, "str", required, description=description)
+        if kind is BodyKind.BINARY:
+            return Body(media, kind, "bytes", required, description=description)
+        fields = self._form_fields(self._resolve_schema(schema), sptr)
+        return Body(
+            media,
+            kind,
+            f"{prefix}Form",
+            required,
+            form_class=f"{prefix}Form",
+            form_fields=tuple(fields),
+            description=description,
+        )
+
+    def _form_fields(self, schema: Mapping[str, Any], pointer: Pointer) -> list[FormField]:
+        props = schema.get("properties") or {}
+        required = set(schema.get("required") or [])
+        taken: set[str] = {"model_config"}
+        fields: list[FormField] = []
+        if not isinstance(props, Mapping) or not props:
+            if schema:
+                self._warn("unsupported", "form body without properties is received as an empty form", pointer, Level.INFO)
+            return fields
+        for name, prop in props.items():
+            prop = self._resolve_schema(prop)
+            types = _types_of(prop)
+            is_list = "array" in types
+            item = self._resolve_schema(prop.get("items") or {}) if is_list else prop
+            is_file = item.get("format") in ("binary", "byte") and "string" in _types_of(item) or (
+                "contentMediaType" in item or "contentEncoding" in item
+            )
+            if is_file:
+                base = "UploadFile"
+            else:
+                base = primitive_type(item, lambda _ref: "str") if is_simple(item) else "str"
+                if base in ("Any", "bytes") or base.startswith("dict["):
+                    base = "str"
+                base = base.replace(" | None", "")
+            py_type = f"list[{base}]" if is_list else base
+            fields.append(
+                FormField(
+                    name=name,
+                    py_name=naming.unique(naming.snake(name), taken),
+                    py_type=py_type,
+                    required=name in required,
+                    is_file=is_file,
+                    is_list=is_list,
+                )
+            )
+        fields.sort(key=lambda f: not f.required)
+        return fields
+
+    def _responses(self, op: Mapping[str, Any], ptr: Pointer, prefix: str) -> list[Response]:
+        result: list[Response] = []
+        responses = op.get("responses") or {}
+        for status, raw in responses.items():
+            status = str(status)
+            resp, rptr = self._deref(raw, (*ptr, "responses", status))
+            if not isinstance(resp, Mapping):
+                continue
+            if not (status == "default" or re.fullmatch(r"[1-5](\d\d|XX)", status.upper())):
+                self._warn("unsupported", f"response status {status!r}", rptr)
+                continue
+            content = resp.get("content") or {}
+            media: str | None = None
+            kind: BodyKind | None = None
+            py_type: str | None = None
+            if isinstance(content, Mapping) and content and status not in ("204", "304") and not status.startswith("1"):
+                media = next(iter(content))
+                kind = body_kind(media)
+                media_obj = content[media] if isinstance(content[media], Mapping) else {}
+                schema = media_obj.get("schema")
+                sptr: Pointer = (*rptr, "content", media, "schema")
+                if kind is BodyKind.JSON:
+                    py_type = self._schema_type(schema, sptr, "Response")
+                elif kind is BodyKind.TEXT:
+                    py_type = "str"
+                else:
+                    py_type = "bytes"
+                if media == "*/*":
+                    media = "application/json"
+            headers: list[Header] = []
+            taken: set[str] = {"body", "status_code", "headers"}
+            for hname, raw_header in (resp.get("headers") or {}).items():
+                if hname.lower() == "content-type":
+                    continue
+                header, _hptr = self._deref(raw_header, (*rptr, "headers", hname))
+                if not isinstance(header, Mapping):
+                    continue
+                hschema = self._resolve_schema(header.get("schema") or {"type": "string"})
+                htype = primitive_type(hschema, lambda _ref: "str") if is_simple(hschema) else "str"
+                if htype in ("Any", "bytes") or htype.startswith("dict["):
+                    htype = "str"
+                htype = htype.replace(" | None", "")
+                headers.append(
+                    Header(
+                        name=hname,
+                        py_name=naming.unique(naming.snake(hname), taken),
+                        py_type=htype,
+                        required=bool(header.get("required")),
+                        description=header.get("description") if isinstance(header.get("description"), str) else None,
+                    )
+                )
+            headers.sort(key=lambda h: not h.required)
+            result.append(
+                Response(
+                    status=status.upper() if status != "default" else status,
+                    class_name=f"{prefix}{naming.status_label(status)}Response",
+                    description=resp.get("description") if isinstance(resp.get("description"), str) else None,
+                    media_type=media,
+                    kind=kind,
+                    py_type=py_type,
+                    headers=tuple(headers),
+                )
+            )
+        return result
+
+    def _security(self, op: Mapping[str, Any], schemes: Mapping[str, SecurityScheme], ptr: Pointer) -> tuple[SecurityRequirement, ...]:
+        raw = op.get("security", self.doc.get("security"))
+        if not isinstance(raw, list):
+            return ()
+        requirements: list[SecurityRequirement] = []
+        for index, req in enumerate(raw):
+            if not isinstance(req, Mapping):
+                continue
+            uses: list[SchemeUse] = []
+            known = True
+            for key, scopes in req.items():
+                if key not in schemes:
+                    self._warn("unsupported", f"security requirement names unknown scheme {key!r}", (*ptr, "security", index))
+                    known = False
+                    break
+                uses.append(SchemeUse(key, tuple(str(s) for s in (scopes or []))))
+            if known:
+                requirements.append(SecurityRequirement(tuple(uses)))
+        if requirements and all(not r.uses for r in requirements):
+            return ()  # only `{}`: anonymous access
+        return tuple(requirements)
+
+    def _schemes(self) -> dict[str, SecurityScheme]:
+        raw = (self.doc.get("components") or {}).get("securitySchemes") or {}
+        result: dict[str, SecurityScheme] = {}
+        taken: set[str] = set()
+        for key, value in raw.items():
+            scheme, sptr = self._deref(value, ("components", "securitySchemes", key))
+            if not isinstance(scheme, Mapping):
+                continue
+            kind_raw = str(scheme.get("type"))
+            py_name = naming.unique(naming.snake(key), taken)
+            description = scheme.get("description") if isinstance(scheme.get("description"), str) else None
+            if kind_raw == "http":
+                http = str(scheme.get("scheme", "")).lower()
+                if http == "basic":
+                    result[key] = SecurityScheme(key, py_name, SchemeKind.HTTP_BASIC, scheme="Basic", description=description)
+                else:
+                    if http != "bearer":
+                        self._warn("unsupported", f"HTTP auth scheme {http!r} is treated as a bearer-style token", sptr, Level.INFO)
+                    result[key] = SecurityScheme(
+                        key,
+                        py_name,
+                        SchemeKind.HTTP_BEARER,
+                        scheme=str(scheme.get("scheme") or "Bearer").capitalize(),
+                        bearer_format=scheme.get("bearerFormat") if isinstance(scheme.get("bearerFormat"), str) else None,
+                        description=description,
+                    )
+            elif kind_raw == "apiKey":
+                where = str(scheme.get("in", "header"))
+                if where not in ("header", "query", "cookie"):
+                    self._warn("unsupported", f"API key location {where!r}", sptr)
+                    continue
+                result[key] = SecurityScheme(
+                    key, py_name, SchemeKind.API_KEY, param_name=str(scheme.get("name", "")), location=where, description=description
+                )
+            elif kind_raw == "oauth2":
+                flows = scheme.get("flows") or {}
+                scopes: list[str] = []
+                token_url = auth_url = None
+                for flow in flows.values() if isinstance(flows, Mapping) else []:
+                    if isinstance(flow, Mapping):
+                        scopes.extend(s for s in (flow.get("scopes") or {}) if s not in scopes)
+                        token_url = token_url or flow.get("tokenUrl")
+                        auth_url = auth_url or flow.get("authorizationUrl")
+                result[key] = SecurityScheme(
+                    key,
+                    py_name,
+                    SchemeKind.OAUTH2,
+                    token_url=token_url,
+                    authorization_url=auth_url,
+                    scopes=tuple(scopes),
+                    description=description,
+                )
+            elif kind_raw == "openIdConnect":
+                result[key] = SecurityScheme(key, py_name, SchemeKind.OPENID, description=description)
+            else:
+                self._warn("unsupported", f"security scheme type {kind_raw!r} ({key}) is not enforced", sptr)
+        return result
+
+    def _base_path(self) -> str:
+        servers = self.doc.get("servers") or []
+        if not servers or not isinstance(servers[0], Mapping):
+            return ""
+        server = servers[0]
+        url = str(server.get("url", ""))
+        variables = server.get("variables") or {}
+        for name, var in variables.items() if isinstance(variables, Mapping) else []:
+            if isinstance(var, Mapping):
+                url = url.replace("{" + name + "}", str(var.get("default", "")))
+        match = re.match(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:)?(?://[^/]*)?(/[^?#]*)?", url)
+        path = (match.group(1) if match else "") or ""
+        if "{" in path:
+            return ""
+        return path.rstrip("/")
+
+    def build(self) -> Api:
+        """Build the IR (pass 2). Call after :meth:`models_document` and :meth:`set_models`."""
+        schemes = self._schemes()
+        services: dict[str, list[Operation]] = {}
+        descriptions: dict[str, str | None] = {}
+        for tag in self.doc.get("tags") or []:
+            if isinstance(tag, Mapping) and isinstance(tag.get("name"), str):
+                descriptions[tag["name"]] = tag.get("description") if isinstance(tag.get("description"), str) else None
+        for path, method, item, op, ptr in self._operations():
+            op_id, py_name, prefix = self._op_names[ptr]
+            tags = op.get("tags") or ["default"]
+            tag = str(tags[0]) if isinstance(tags, list) and tags else "default"
+            taken = set(naming.RESERVED) | {"sf_service", "sf_principal", "sf_response", "sf_request"}
+            params = self._parameters(item, op, ptr, taken)
+            route_path = path
+            declared = {p.name: p for p in params if p.location is ParamLocation.PATH}
+            for var in _PATH_VAR.findall(path):
+                if var not in declared:
+                    self._warn("path-parameter", f"path parameter {var!r} is not declared; received as a string", ptr)
+                    p = Parameter(var, naming.unique(naming.snake(var), taken), ParamLocation.PATH, True, "str", None, (), None, False, False, "simple", ptr)
+                    params.insert(0, p)
+                    declared[var] = p
+                route_path = route_path.replace("{" + var + "}", "{" + declared[var].py_name + "}")
+            params = [p for p in params if p.location is not ParamLocation.PATH or "{" + p.name + "}" in path]
+            body = self._body(op, ptr, prefix)
+            responses = self._responses(op, ptr, prefix)
+            if not responses:
+                responses = [Response("default", f"{prefix}DefaultResponse", None, None, None, None, ())]
+            successes = [r for r in responses if r.is_success]
+            bare_success = None
+            bare_none = False
+            if len(successes) == 1 and successes[0].fixed_status is not None and not any(h.required for h in successes[0].headers):
+                if successes[0].kind is BodyKind.JSON and successes[0].py_type and successes[0].py_type != "Any":
+                    bare_success = successes[0].py_type
+                elif successes[0].kind is None:
+                    bare_none = True
+            codes = {r.status for r in responses}
+            validation_status = 422 if "422" in codes or "400" not in codes else 400
+            services.setdefault(tag, []).append(
+                Operation(
+                    operation_id=op_id,
+                    py_name=py_name,
+                    class_prefix=prefix,
+                    method=method,
+                    path=path,
+                    route_path=route_path,
+                    tag=tag,
+                    summary=op.get("summary") if isinstance(op.get("summary"), str) else None,
+                    description=op.get("description") if isinstance(op.get("description"), str) else None,
+                    deprecated=bool(op.get("deprecated")),
+                    parameters=tuple(params),
+                    body=body,
+                    responses=tuple(responses),
+                    security=self._security(op, schemes, ptr),
+                    validation_status=validation_status,
+                    bare_success=bare_success,
+                    bare_none=bare_none,
+                    pointer=ptr,
+                )
+            )
+        taken_modules: set[str] = {"app", "models", "responses", "security", "services", "routers", "runtime"}
+        taken_classes: set[str] = set()
+        built: list[Service] = []
+        for tag in sorted(services, key=lambda t: (list(descriptions).index(t) if t in descriptions else len(descriptions), t)):
+            module = naming.unique(naming.snake(tag), taken_modules)
+            class_name = naming.unique(naming.pascal(tag) + "Service", taken_classes)
+            built.append(Service(tag, class_name, module, descriptions.get(tag), tuple(services[tag])))
+        info = self.doc.get("info") or {}
+        return Api(
+            title=str(info.get("title", "API")),
+            version=str(info.get("version", "")),
+            description=info.get("description") if isinstance(info.get("description"), str) else None,
+            openapi_version=str(self.doc.get("openapi", "")),
+            base_path=self._base_path(),
+            services=tuple(built),
+            schemes=tuple(schemes.values()),
+            model_names=self._models,
+        )
+
+
+def _types_of(schema: Mapping[str, Any]) -> list[str]:
+    raw = schema.get("type")
+    if isinstance(raw, list):
+        return [str(t) for t in raw]
+    return [str(raw)] if isinstance(raw, str) else []
+
+
+def _escape(key: str) -> str:
+    return key.replace("~", "~0").replace("/", "~1")
+
+
+def _unescape(key: str) -> str:
+    return key.replace("~1", "/").replace("~0", "~")
+
+
+def _rewrite_refs(node: Any, renames: Mapping[str, str]) -> Any:
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref in renames:
+            node["$ref"] = renames[ref]
+        for value in node.values():
+            if isinstance(value, dict | list):
+                _rewrite_refs(value, renames)
+    elif isinstance(node, list):
+        for value in node:
+            if isinstance(value, dict | list):
+                _rewrite_refs(value, renames)
+    return node

@@ -1,0 +1,265 @@
+"""Rendering the IR into the files of a generated package (Jinja2, one template per file)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from generator import naming
+from generator.ir import Api, Body, BodyKind, Operation, Parameter, ParamLocation, Response, SecurityScheme, Service
+
+_CONTAINER = {"path": "Path", "query": "Query", "header": "Header", "cookie": "Cookie"}
+
+
+def _requirement_key(op: Operation) -> tuple[Any, ...]:
+    return tuple(tuple((u.scheme, u.scopes) for u in r.uses) for r in op.security)
+
+
+class Renderer:
+    """Holds the Jinja environment and the naming filters, registered in one place."""
+
+    def __init__(self, api: Api, header: str, user_templates: Path | None = None) -> None:
+        self.api = api
+        self.header = header
+        loaders: list[jinja2.BaseLoader] = []
+        if user_templates is not None:
+            loaders.append(jinja2.FileSystemLoader(str(user_templates)))
+        loaders.append(jinja2.PackageLoader("generator", "templates"))
+        self.env = jinja2.Environment(
+            loader=jinja2.ChoiceLoader(loaders),
+            undefined=jinja2.StrictUndefined,
+            keep_trailing_newline=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            autoescape=False,
+        )
+        self.schemes_by_key = {s.key: s for s in api.schemes}
+        self.requirement_names: dict[tuple[Any, ...], str] = {}
+        for op in api.operations:
+            key = _requirement_key(op)
+            if op.secured and key not in self.requirement_names:
+                self.requirement_names[key] = self._name_requirement(op, set(self.requirement_names.values()))
+        f = self.env.filters
+        f["docstring"] = lambda text, indent="    ": naming.docstring(text, indent)
+        f["comment"] = naming.comment
+        f["pystr"] = naming.py_string
+        f["pylist"] = lambda values: repr(sorted(values))
+        f["body_annotation"] = self._body_annotation
+        f["result_union"] = self._result_union
+        f["service_secured"] = lambda s: any(op.secured for op in s.operations)
+        f["method_args"] = self._method_args
+        f["op_docstring"] = self._op_docstring
+        f["scheme_doc"] = self._scheme_doc
+        f["scheme_const"] = lambda s: "SCHEME_" + naming.snake(s.key).upper().strip("_")
+        f["requirement_names"] = self._service_requirements
+        f["requirement_name"] = lambda op: self.requirement_names[_requirement_key(op)]
+        f["endpoint_param"] = self._endpoint_param
+        f["endpoint_body"] = self._endpoint_body
+        f["call_args"] = self._call_args
+        f["render_call"] = self._render_call
+        f["render_bare"] = self._render_bare
+        f["render_none"] = self._render_none
+
+    # ----------------------------------------------------------------- names
+
+    def _name_requirement(self, op: Operation, taken: set[str]) -> str:
+        parts: list[str] = []
+        for req in op.security:
+            if not req.uses:
+                parts.append("ANONYMOUS")
+                continue
+            words = []
+            for use in req.uses:
+                words.append(naming.snake(use.scheme))
+                words.extend(naming.snake(s) for s in use.scopes)
+            parts.append("_".join(words))
+        name = "REQUIRE_" + "_OR_".join(parts).upper()
+        if len(name) > 60:
+            digest = hashlib.sha1(name.encode()).hexdigest()[:8].upper()
+            name = name[:48] + "_" + digest
+        name = re.sub(r"_+", "_", name)
+        return naming.unique(name, taken)
+
+    def _service_requirements(self, service: Service) -> list[str]:
+        out: list[str] = []
+        for op in service.operations:
+            if op.secured:
+                name = self.requirement_names[_requirement_key(op)]
+                if name not in out:
+                    out.append(name)
+        return out
+
+    # ----------------------------------------------------------------- types
+
+    @staticmethod
+    def _body_annotation(py_type: str, kind: BodyKind) -> str:
+        if kind is BodyKind.BINARY:
+            return "bytes | AsyncIterable[bytes] | Iterable[bytes]"
+        if kind is BodyKind.TEXT:
+            return "str | AsyncIterable[str] | Iterable[str]"
+        return py_type
+
+    @staticmethod
+    def _result_union(op: Operation) -> str:
+        members = [f"{r.class_name}" for r in op.responses]
+        if op.bare_success:
+            members.append(op.bare_success)
+        if op.bare_none:
+            members.append("None")
+        return " | ".join(members)
+
+    @staticmethod
+    def _param_annotation(p: Parameter) -> str:
+        if p.required or p.default is not None:
+            return p.py_type
+        return p.py_type if p.py_type.endswith("| None") else f"{p.py_type} | None"
+
+    def _method_args(self, op: Operation) -> list[tuple[str, str]]:
+        args = [(p.py_name, self._param_annotation(p)) for p in op.parameters]
+        if op.body is not None:
+            body_type = f"responses.{op.body.form_class}" if op.body.form_class else op.body.py_type
+            args.append(("body", body_type if op.body.required else f"{body_type} | None"))
+        if op.secured:
+            args.append(("principal", "PrincipalT_contra | None" if op.security_optional else "PrincipalT_contra"))
+        return args
+
+    @staticmethod
+    def _op_docstring(op: Operation) -> str:
+        parts = [t.strip() for t in (op.summary, op.description) if t and t.strip()]
+        if len(parts) == 2 and parts[0] == parts[1]:
+            parts = parts[:1]
+        text = "\n\n".join(parts) or f"{op.method.upper()} {op.path}"
+        text += f"\n\noperationId: {op.operation_id}"
+        return naming.docstring(text, "        ") or ""
+
+    @staticmethod
+    def _scheme_doc(s: SecurityScheme) -> str:
+        kind = {
+            "http_bearer": f"HTTP {s.scheme} token",
+            "http_basic": "HTTP Basic credentials",
+            "api_key": f"API key in {s.location} {s.param_name!r}",
+            "oauth2": "OAuth2 access token" + (f" (scopes: {', '.join(s.scopes)})" if s.scopes else ""),
+            "openid": "OpenID Connect token",
+        }[s.kind]
+        text = f"{s.key}: {kind}; return the principal, or None when the credential is not valid."
+        if s.description:
+            text += "\n\n" + s.description
+        return naming.docstring(text, "        ") or ""
+
+    # ----------------------------------------------------------------- endpoints
+
+    @staticmethod
+    def _endpoint_param(p: Parameter) -> str:
+        container = _CONTAINER[p.location]
+        kwargs: list[str] = []
+        if p.location is not ParamLocation.PATH and p.name != p.py_name:
+            kwargs.append(f"alias={p.name!r}")
+        if p.location is ParamLocation.HEADER and p.name == p.py_name:
+            kwargs.append("convert_underscores=False")
+        kwargs.extend(f"{c.name}={c.value}" for c in p.constraints)
+        if p.deprecated:
+            kwargs.append("deprecated=True")
+        spec = f"{container}({', '.join(kwargs)})"
+        if p.required:
+            return f"{p.py_name}: Annotated[{p.py_type}, {spec}]"
+        if p.default is not None:
+            return f"{p.py_name}: Annotated[{p.py_type}, {spec}] = {p.default}"
+        annotation = p.py_type if p.py_type.endswith("| None") else f"{p.py_type} | None"
+        return f"{p.py_name}: Annotated[{annotation}, {spec}] = None"
+
+    @staticmethod
+    def _endpoint_body(body: Body) -> list[str]:
+        if body.kind is BodyKind.JSON:
+            if body.required:
+                return [f"body: Annotated[{body.py_type}, Body()]"]
+            annotation = body.py_type if body.py_type.endswith("| None") else f"{body.py_type} | None"
+            return [f"body: Annotated[{annotation}, Body()] = None"]
+        if body.kind in (BodyKind.TEXT, BodyKind.BINARY):
+            return ["sf_request: Request"]
+        lines = []
+        for field in body.form_fields:
+            marker = "File" if field.is_file else "Form"
+            alias = f"alias={field.name!r}"
+            if field.required:
+                lines.append(f"form_{field.py_name}: Annotated[{field.py_type}, {marker}({alias})]")
+            else:
+                lines.append(f"form_{field.py_name}: Annotated[{field.py_type} | None, {marker}({alias})] = None")
+        return lines
+
+    @staticmethod
+    def _call_args(op: Operation) -> list[tuple[str, str]]:
+        args = [(p.py_name, p.py_name) for p in op.parameters]
+        if op.body is not None:
+            if op.body.kind is BodyKind.BINARY:
+                value = "await sf_request.body()"
+                if not op.body.required:
+                    value = "(await sf_request.body()) or None"
+            elif op.body.kind is BodyKind.TEXT:
+                value = "(await sf_request.body()).decode('utf-8', 'replace')"
+                if not op.body.required:
+                    value = f"{value} or None"
+            else:
+                value = "body"
+            args.append(("body", value))
+        if op.secured:
+            args.append(("principal", "sf_principal"))
+        return args
+
+    @staticmethod
+    def _headers(r: Response, var: str) -> str:
+        items = [f"({h.name!r}, {var}.{h.py_name})" for h in r.headers]
+        return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
+
+    def _render_call(self, r: Response, var: str) -> str:
+        status = str(r.fixed_status) if r.fixed_status is not None else f"{var}.status_code"
+        headers = self._headers(r, var)
+        if r.kind is None:
+            return f"rt.empty_response({status}, {headers}, sub)"
+        if r.kind is BodyKind.JSON:
+            return f"rt.json_response({status}, {r.py_type}, {var}.body, {r.media_type!r}, {headers}, sub)"
+        return f"rt.raw_response({status}, {var}.body, {r.media_type!r}, {headers}, sub)"
+
+    @staticmethod
+    def _single_success(op: Operation) -> Response:
+        return next(r for r in op.responses if r.is_success)
+
+    def _render_bare(self, op: Operation, var: str) -> str:
+        r = self._single_success(op)
+        return f"rt.json_response({r.fixed_status}, {r.py_type}, {var}, {r.media_type!r}, (), sub)"
+
+    def _render_none(self, op: Operation) -> str:
+        return f"rt.empty_response({self._single_success(op).fixed_status}, (), sub)"
+
+    # ----------------------------------------------------------------- files
+
+    def _render(self, template: str, **context: Any) -> str:
+        return self.env.get_template(template).render(header=self.header, api=self.api, **context)
+
+    def files(self) -> Iterable[tuple[str, str]]:
+        """(relative path, source) for every Python file of the package except models."""
+        api = self.api
+        requirement_sets = [
+            (name, next(op.security for op in api.operations if _requirement_key(op) == key))
+            for key, name in self.requirement_names.items()
+        ]
+        yield "__init__.py", self._render("init.py.jinja")
+        yield "app.py", self._render("app.py.jinja", services=api.services)
+        yield "responses.py", self._render("responses.py.jinja", operations=api.operations)
+        yield "services.py", self._render("services.py.jinja", services=api.services)
+        yield (
+            "security.py",
+            self._render(
+                "security.py.jinja",
+                schemes=api.schemes,
+                schemes_by_key=self.schemes_by_key,
+                requirement_sets=requirement_sets,
+            ),
+        )
+        yield "routers/__init__.py", f'{self.header}\n"""One router module per tag."""\n'
+        for service in api.services:
+            yield f"routers/{service.module}.py", self._render("router.py.jinja", service=service)
