@@ -1,0 +1,1 @@
+"""specfirst: a contract-first OpenAPI to FastAPI pipeline."""

@@ -1,0 +1,1 @@
+"""specfirst test suite."""

@@ -1,0 +1,403 @@
+"""Tests for generator.loader: parsing, multi-file bundling, source positions."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from generator.diagnostics import DiagnosticError, Location
+from generator.loader import SourceSpec, iter_refs, load_spec, pointer_to_ref, ref_pointer
+
+FIXTURES = Path(__file__).parent / "fixtures" / "loader"
+MULTI = FIXTURES / "multi"
+
+
+def write(root: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+
+
+def load_error(path: str) -> str:
+    with pytest.raises(DiagnosticError) as info:
+        load_spec(path)
+    return str(info.value)
+
+
+def all_refs(doc: Any) -> list[str]:
+    return [ref for _, ref in iter_refs(doc)]
+
+
+@pytest.fixture
+def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+# --------------------------------------------------------------------------- parsing
+
+
+def test_yaml_keys_are_strings_and_scalars_stay_json_shaped(in_tmp: Path) -> None:
+    write(
+        in_tmp,
+        {
+            "api.yaml": """
+            openapi: 3.1.0
+            info: {title: t, version: 1.0.0}
+            paths:
+              /x:
+                get:
+                  responses:
+                    200: {description: ok}
+                    404: {description: missing}
+                    default: {description: other}
+            components:
+              schemas:
+                Switch:
+                  type: string
+                  enum: [on, off, yes, no, true]
+                  example: 2024-01-01
+                  default: 2024-01-01T10:00:00Z
+            """
+        },
+    )
+    spec = load_spec("api.yaml")
+    responses = spec.document["paths"]["/x"]["get"]["responses"]
+    assert list(responses) == ["200", "404", "default"]
+    switch = spec.document["components"]["schemas"]["Switch"]
+    assert switch["enum"] == ["on", "off", "yes", "no", True]
+    assert switch["example"] == "2024-01-01"
+    assert switch["default"] == "2024-01-01T10:00:00Z"
+    assert spec.document["info"]["version"] == "1.0.0"
+    json.loads(spec.dump_json())  # JSON-serialisable
+    assert spec.files == (in_tmp / "api.yaml",)
+
+
+def test_json_load_and_locate(in_tmp: Path) -> None:
+    doc = {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {'/a"b': {"get": {"responses": {"200": {"description": "ok"}}}}},
+        "tags": [{"name": "x"}, {"name": "y"}],
+    }
+    (in_tmp / "api.json").write_text(json.dumps(doc, indent=2), encoding="utf-8")
+    spec = load_spec("api.json")
+    assert spec.document == doc
+    assert spec.locate(("paths", '/a"b', "get", "responses", "200")) == Location("api.json", 11, 11)
+    assert spec.locate(("tags", 1)) == Location("api.json", 22, 5)
+    # past what exists: the nearest ancestor
+    assert spec.locate(("info", "nope", "deeper")) == Location("api.json", 3, 3)
+    # int keys (as some validators report them) find string keys
+    assert spec.locate(("paths", '/a"b', "get", "responses", 200)) == Location("api.json", 11, 11)
+
+
+def test_yaml_syntax_error_is_located(in_tmp: Path) -> None:
+    write(in_tmp, {"api.yaml": "openapi: 3.1.0\ninfo:\n  title: [unclosed\n  version: 1\n"})
+    assert load_error("api.yaml") == (
+        "api.yaml:4:10: syntax-error: invalid YAML: did not find expected ',' or ']'"
+        " (while parsing a flow sequence)"
+    )
+
+
+def test_json_syntax_error_is_located(in_tmp: Path) -> None:
+    (in_tmp / "api.json").write_text('{\n  "openapi": "3.1.0",\n  "info": {,}\n}\n')
+    assert load_error("api.json") == (
+        "api.json:3:12: syntax-error: invalid JSON: Expecting property name enclosed in double"
+        " quotes"
+    )
+
+
+def test_root_must_be_a_mapping(in_tmp: Path) -> None:
+    write(in_tmp, {"list.yaml": "- a\n- b\n", "empty.yaml": "# nothing\n"})
+    assert load_error("list.yaml") == (
+        "list.yaml:1:1: root-not-mapping: an OpenAPI document must be a mapping at the top level,"
+        " this one is a list"
+    )
+    assert load_error("empty.yaml") == (
+        "empty.yaml:1:1: root-not-mapping: an OpenAPI document must be a mapping at the top level,"
+        " this one is empty"
+    )
+
+
+def test_missing_entry_file(in_tmp: Path) -> None:
+    assert load_error("nope.yaml") == (
+        "unreadable-file: nope.yaml: cannot read file: No such file or directory"
+    )
+
+
+def test_ref_pointer_and_back() -> None:
+    assert ref_pointer("#/components/schemas/A~1B") == ("components", "schemas", "A/B")
+    assert ref_pointer("other.yaml#/paths/~1users~1%7Bid%7D/get") == ("paths", "/users/{id}", "get")
+    assert ref_pointer("#/a~0b") == ("a~b",)
+    assert ref_pointer("schemas/task.yaml") == ()
+    assert ref_pointer("#") == ()
+    assert pointer_to_ref(("paths", "/users/{id}", "a~b")) == "#/paths/~1users~1{id}/a~0b"
+
+
+# --------------------------------------------------------------------------- bundling
+
+
+def test_multi_file_bundle_has_only_internal_refs() -> None:
+    spec = load_spec(MULTI / "api.yaml")
+    doc = spec.document
+    refs = all_refs(doc)
+    assert refs and all(ref.startswith("#/") for ref in refs)
+    assert list(doc["components"]["schemas"]) == ["Error", "Task", "User"]
+    assert list(doc["components"]["parameters"]) == ["Limit"]
+    task = doc["components"]["schemas"]["Task"]
+    # the recursive schema refers to itself by name; its neighbour in another file is hoisted
+    assert task["properties"]["subtasks"]["items"] == {"$ref": "#/components/schemas/Task"}
+    assert task["properties"]["owner"] == {"$ref": "#/components/schemas/User"}
+    user = doc["components"]["schemas"]["User"]
+    assert user["properties"]["manager"] == {"$ref": "#/components/schemas/User"}
+    # path items are inlined; refs back to the entry file become internal
+    tasks = doc["paths"]["/tasks"]["get"]
+    assert tasks["parameters"] == [{"$ref": "#/components/parameters/Limit"}]
+    schema_200 = tasks["responses"]["200"]["content"]["application/json"]["schema"]
+    assert schema_200["items"] == {"$ref": "#/components/schemas/Task"}
+    default = tasks["responses"]["default"]["content"]["application/json"]["schema"]
+    assert default == {"$ref": "#/components/schemas/Error"}
+    # the same target referenced twice is hoisted once
+    one = doc["paths"]["/tasks/{taskId}"]["get"]["responses"]["200"]
+    assert one["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Task"}
+    assert [p.relative_to(MULTI).as_posix() for p in spec.files] == [
+        "api.yaml",
+        "common.yaml",
+        "paths/task.yaml",
+        "paths/tasks.yaml",
+        "schemas/task.yaml",
+        "schemas/user.yaml",
+    ]
+
+
+def _rel(loc: Location) -> tuple[str, int, int]:
+    return (Path(loc.file).resolve().relative_to(MULTI.resolve()).as_posix(), loc.line, loc.col)
+
+
+@pytest.mark.parametrize(
+    ("pointer", "expected"),
+    [
+        (("info", "title"), ("api.yaml", 3, 3)),
+        (("components", "schemas", "Error"), ("api.yaml", 12, 5)),
+        (("components", "schemas", "Task", "properties", "due"), ("schemas/task.yaml", 8, 3)),
+        (
+            ("components", "schemas", "Task", "properties", "due", "example"),
+            ("schemas/task.yaml", 11, 5),
+        ),
+        (("components", "schemas", "User", "properties", "manager"), ("schemas/user.yaml", 6, 5)),
+        (("components", "parameters", "Limit", "schema", "maximum"), ("common.yaml", 8, 9)),
+        (("paths", "/tasks", "get", "responses", "200", "description"), ("paths/tasks.yaml", 7, 7)),
+        (("paths", "/tasks/{taskId}", "parameters", 0, "in"), ("paths/task.yaml", 3, 5)),
+        (("paths", "/tasks/{taskId}", "get", "no", "such"), ("paths/task.yaml", 7, 1)),
+    ],
+)
+def test_locate_maps_bundled_nodes_to_their_source(
+    pointer: tuple[str | int, ...], expected: tuple[str, int, int]
+) -> None:
+    spec = load_spec(MULTI / "api.yaml")
+    assert _rel(spec.locate(pointer)) == expected
+
+
+def test_bundle_is_deterministic_and_dumps_round_trip() -> None:
+    first, second = load_spec(MULTI / "api.yaml"), load_spec(MULTI / "api.yaml")
+    assert first.dump_json() == second.dump_json()
+    assert first.content_hash == second.content_hash
+    assert json.loads(first.dump_json()) == first.document
+    assert yaml.safe_load(first.dump_yaml()) == first.document
+    assert first.dump_yaml().startswith("openapi: 3.1.0\ninfo:\n")
+
+
+def test_content_hash_covers_every_file(tmp_path: Path) -> None:
+    shutil.copytree(MULTI, tmp_path / "multi")
+    before = load_spec(tmp_path / "multi" / "api.yaml").content_hash
+    assert before == load_spec(MULTI / "api.yaml").content_hash  # independent of location
+    user = tmp_path / "multi" / "schemas" / "user.yaml"
+    user.write_text(user.read_text() + "    x-note: changed\n")
+    assert load_spec(tmp_path / "multi" / "api.yaml").content_hash != before
+
+
+def test_name_clash_gets_a_numeric_suffix(in_tmp: Path) -> None:
+    write(
+        in_tmp,
+        {
+            "api.yaml": """
+            openapi: 3.1.0
+            info: {title: t, version: '1'}
+            paths: {}
+            components:
+              schemas:
+                Item: {type: string}
+                Both:
+                  type: object
+                  properties:
+                    a: {$ref: 'a.yaml#/Item'}
+                    b: {$ref: 'b.yaml#/Item'}
+                    again: {$ref: './a.yaml#/Item'}
+            """,
+            "a.yaml": "Item: {type: integer}\n",
+            "b.yaml": "Item: {type: boolean}\n",
+        },
+    )
+    doc = load_spec("api.yaml").document
+    schemas = doc["components"]["schemas"]
+    assert list(schemas) == ["Item", "Both", "Item2", "Item3"]
+    assert schemas["Item2"] == {"type": "integer"}
+    assert schemas["Item3"] == {"type": "boolean"}
+    props = schemas["Both"]["properties"]
+    assert [p["$ref"] for p in props.values()] == [
+        "#/components/schemas/Item2",
+        "#/components/schemas/Item3",
+        "#/components/schemas/Item2",
+    ]
+
+
+def test_component_defined_as_a_file_ref_takes_the_content(in_tmp: Path) -> None:
+    write(
+        in_tmp,
+        {
+            "api.yaml": """
+            openapi: 3.1.0
+            info: {title: t, version: '1'}
+            paths:
+              /pets:
+                get:
+                  responses:
+                    '200':
+                      description: ok
+                      content:
+                        application/json:
+                          schema: {$ref: './schemas/pet.yaml'}
+            components:
+              schemas:
+                Pet: {$ref: './schemas/pet.yaml'}
+            """,
+            "schemas/pet.yaml": "type: object\nproperties:\n  name: {type: string}\n",
+        },
+    )
+    spec = load_spec("api.yaml")
+    schemas = spec.document["components"]["schemas"]
+    assert list(schemas) == ["Pet"]
+    assert schemas["Pet"] == {"type": "object", "properties": {"name": {"type": "string"}}}
+    assert all_refs(spec.document) == ["#/components/schemas/Pet"]
+    assert spec.locate(("components", "schemas", "Pet", "properties", "name")) == Location(
+        "schemas/pet.yaml", 3, 3
+    )
+
+
+def test_whole_file_schema_name_is_pascal_case(in_tmp: Path) -> None:
+    write(
+        in_tmp,
+        {
+            "api.yaml": """
+            openapi: 3.0.3
+            info: {title: t, version: '1'}
+            paths:
+              /x:
+                get:
+                  responses:
+                    '200':
+                      description: ok
+                      content:
+                        application/json:
+                          schema: {$ref: 'models/order-line_item.json'}
+            """,
+            "models/order-line_item.json": '{"type": "object"}',
+        },
+    )
+    doc = load_spec("api.yaml").document
+    assert doc["components"] == {"schemas": {"OrderLineItem": {"type": "object"}}}
+
+
+def test_missing_ref_file_and_bad_pointer_are_located(in_tmp: Path) -> None:
+    write(
+        in_tmp,
+        {
+            "api.yaml": """
+            openapi: 3.1.0
+            info: {title: t, version: '1'}
+            paths:
+              /a:
+                $ref: 'paths/missing.yaml'
+              /b:
+                $ref: 'paths/b.yaml'
+            """,
+            "paths/b.yaml": """
+            get:
+              responses:
+                '200':
+                  $ref: '../common.yaml#/components/responses/Nope'
+            """,
+            "common.yaml": "components:\n  responses: {}\n",
+        },
+    )
+    assert load_error("api.yaml").splitlines() == [
+        "api.yaml:5:5: missing-ref-file: $ref to paths/missing.yaml: cannot read file:"
+        " No such file or directory",
+        "paths/b.yaml:4:7: unresolved-ref: $ref '../common.yaml#/components/responses/Nope'"
+        " points to nothing in common.yaml",
+    ]
+
+
+def test_syntax_error_in_a_referenced_file(in_tmp: Path) -> None:
+    write(
+        in_tmp,
+        {
+            "api.yaml": """
+            openapi: 3.1.0
+            info: {title: t, version: '1'}
+            paths:
+              /a: {$ref: 'a.yaml'}
+            """,
+            "a.yaml": "get:\n  responses: {'200': {description: ok}\n",
+        },
+    )
+    assert load_error("api.yaml") == (
+        "a.yaml:3:1: syntax-error: invalid YAML: did not find expected ',' or '}'"
+        " (while parsing a flow mapping)"
+    )
+
+
+def test_inline_cycle_is_reported(in_tmp: Path) -> None:
+    write(
+        in_tmp,
+        {
+            "api.yaml": """
+            openapi: 3.1.0
+            info: {title: t, version: '1'}
+            paths:
+              /a: {$ref: 'a.yaml'}
+            """,
+            "a.yaml": "get:\n  callbacks:\n    again: {$ref: 'a.yaml'}\n",
+        },
+    )
+    assert load_error("api.yaml") == (
+        "a.yaml:1:1: ref-cycle: circular $ref cannot be inlined: a.yaml# -> a.yaml#;"
+        " move the target under components/ so it can be referenced by name"
+    )
+
+
+def test_single_file_spec_is_not_copied(in_tmp: Path) -> None:
+    write(
+        in_tmp,
+        {
+            "api.yaml": """
+            openapi: 3.1.0
+            info: {title: t, version: '1'}
+            paths: {}
+            components:
+              schemas:
+                A: {$ref: '#/components/schemas/B'}
+                B: {type: string}
+            """
+        },
+    )
+    spec = load_spec("api.yaml")
+    assert isinstance(spec, SourceSpec)
+    assert all_refs(spec.document) == ["#/components/schemas/B"]
+    assert spec.locate(("components", "schemas", "B", "type")) == Location("api.yaml", 7, 9)

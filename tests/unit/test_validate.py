@@ -1,0 +1,198 @@
+"""Tests for generator.validate: every error, located, with readable messages."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+from generator import validate as validate_module
+from generator.diagnostics import Diagnostic, Level, Location
+from generator.loader import load_spec
+from generator.validate import validate
+
+FIXTURES = Path(__file__).parent / "fixtures" / "loader"
+
+
+@pytest.fixture
+def in_fixtures(monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(FIXTURES / "validate")
+    return FIXTURES / "validate"
+
+
+def lines(path: str | Path) -> list[str]:
+    return [d.format() for d in validate(load_spec(path))]
+
+
+def lines_of(tmp_path: Path, text: str) -> list[str]:
+    (tmp_path / "api.yaml").write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return lines("api.yaml")
+
+
+def test_broken_30_spec_reports_every_error_with_its_location(in_fixtures: Path) -> None:
+    assert lines("broken.yaml") == [
+        "broken.yaml:2:1: openapi-schema: missing required property 'version'",
+        "broken.yaml:7:7: duplicate-operation-id: operationId 'getTask' of GET /tasks/{taskId}"
+        " is also used by DELETE /tasks/{taskId}",
+        "broken.yaml:9:11: openapi-schema: path parameter 'taskId' must have required: true",
+        'broken.yaml:19:17: openapi-schema: "objekt" is not one of "array", "boolean", "integer",'
+        ' "number", "object", "string"',
+        "broken.yaml:20:5: path-parameter: DELETE /tasks/{taskId} does not declare path parameter"
+        " 'taskId'; add {name: taskId, in: path, required: true} to its parameters",
+        "broken.yaml:21:7: duplicate-operation-id: operationId 'getTask' of DELETE /tasks/{taskId}"
+        " is also used by GET /tasks/{taskId}",
+        "broken.yaml:25:9: openapi-schema: unexpected key 'ok'"
+        r" (allowed: default, /^[1-5](?:\d{2}|XX)$/, /^x-/)",
+        "broken.yaml:28:5: openapi-schema: missing required property 'responses'",
+        "broken.yaml:32:11: unresolved-ref: $ref '#/components/parameters/Missing' points to"
+        " nothing",
+    ]
+
+
+def test_broken_31_spec_reports_schema_object_errors(in_fixtures: Path) -> None:
+    assert lines("broken31.yaml") == [
+        "broken31.yaml:15:11: path-parameter: path parameter 'verbose' is not in the path"
+        " template '/pets/{petId}'",
+        'broken31.yaml:31:7: openapi-schema: invalid default: expected integer, got string "abc"',
+        "broken31.yaml:35:7: openapi-schema: 'required' lists properties that no 'properties' or"
+        " 'allOf' member defines: name",
+        'broken31.yaml:37:7: openapi-schema: "objekt" is not one of "array", "boolean",'
+        ' "integer", "null", "number", "object", "string"',
+    ]
+
+
+def test_diagnostics_are_error_values(in_fixtures: Path) -> None:
+    diags = validate(load_spec("broken31.yaml"))
+    assert diags[0] == Diagnostic(
+        Level.ERROR,
+        "path-parameter",
+        "path parameter 'verbose' is not in the path template '/pets/{petId}'",
+        Location("broken31.yaml", 15, 11),
+    )
+    assert {d.level for d in diags} == {Level.ERROR}
+
+
+@pytest.mark.parametrize("name", ["valid30.yaml", "valid31.yaml"])
+def test_valid_specs_have_no_diagnostics(in_fixtures: Path, name: str) -> None:
+    assert lines(name) == []
+
+
+def test_valid_multi_file_spec() -> None:
+    assert validate(load_spec(FIXTURES / "multi" / "api.yaml")) == []
+
+
+def test_swagger_2_gets_a_conversion_hint(in_fixtures: Path) -> None:
+    assert lines("swagger.yaml") == [
+        "swagger.yaml:1:1: not-openapi-3: this is a Swagger 2.0 document; specfirst needs"
+        " OpenAPI 3.0 or 3.1. Convert it first, e.g. `npx swagger2openapi --yaml swagger.yaml"
+        " -o swagger.openapi.yaml`, or in editor.swagger.io with Edit > Convert to OpenAPI 3"
+    ]
+
+
+def test_not_openapi_gets_a_hint(in_fixtures: Path) -> None:
+    assert lines("not_openapi.yaml") == [
+        "not_openapi.yaml:1:1: not-openapi: no 'openapi' field at the top level, so this is not"
+        " an OpenAPI document; an OpenAPI 3 document starts with `openapi: 3.1.0` (or 3.0.3),"
+        " `info` and `paths`"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("version", "message"),
+    [
+        ("3.2.0", "OpenAPI version '3.2.0' is not supported; specfirst supports 3.0.x and 3.1.x"),
+        ("4.0.0", "OpenAPI version '4.0.0' is not supported; specfirst supports 3.0.x and 3.1.x"),
+        ("3.0", "'openapi' must be a string such as \"3.1.0\", not 3.0; quote it"),
+    ],
+)
+def test_unsupported_versions(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, version: str, message: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    text = f"""
+    info: {{title: t, version: '1'}}
+    openapi: {version}
+    paths: {{}}
+    """
+    assert lines_of(tmp_path, text) == [f"api.yaml:2:1: unsupported-version: {message}"]
+
+
+def test_duplicate_operation_id_across_paths_and_webhooks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    text = """
+    openapi: 3.1.0
+    info: {title: t, version: '1'}
+    paths:
+      /a:
+        get: {operationId: same, responses: {'204': {description: ok}}}
+      /b:
+        get: {operationId: other, responses: {'204': {description: ok}}}
+        put: {operationId: same, responses: {'204': {description: ok}}}
+    webhooks:
+      hook:
+        post: {operationId: same, responses: {'204': {description: ok}}}
+    """
+    assert lines_of(tmp_path, text) == [
+        "api.yaml:5:11: duplicate-operation-id: operationId 'same' of GET /a is also used by"
+        " PUT /b, POST hook",
+        "api.yaml:8:11: duplicate-operation-id: operationId 'same' of PUT /b is also used by"
+        " GET /a, POST hook",
+        "api.yaml:11:12: duplicate-operation-id: operationId 'same' of POST hook is also used by"
+        " GET /a, PUT /b",
+    ]
+
+
+def test_errors_in_referenced_files_point_into_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "schemas").mkdir()
+    (tmp_path / "schemas" / "pet.yaml").write_text(
+        "type: object\nproperties:\n  name:\n    type: strin\n", encoding="utf-8"
+    )
+    text = """
+    openapi: 3.0.3
+    info: {title: t, version: '1'}
+    paths:
+      /pets:
+        get:
+          responses:
+            '200':
+              description: ok
+              content:
+                application/json:
+                  schema: {$ref: 'schemas/pet.yaml'}
+    """
+    assert lines_of(tmp_path, text) == [
+        'schemas/pet.yaml:4:5: openapi-schema: "strin" is not one of "array", "boolean",'
+        ' "integer", "number", "object", "string"'
+    ]
+
+
+def test_cache_returns_same_diagnostics_without_validating(
+    in_fixtures: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spec = load_spec("broken.yaml")
+    first = validate(spec, cache_dir=tmp_path / "cache")
+    assert len(first) == 9
+    assert len(list((tmp_path / "cache").glob("*.json"))) == 1
+
+    def boom(*args: object, **kwargs: object) -> list[Diagnostic]:
+        raise AssertionError("validator called on a cache hit")
+
+    monkeypatch.setattr(validate_module, "_validate_uncached", boom)
+    assert validate(load_spec("broken.yaml"), cache_dir=tmp_path / "cache") == first
+    # another input is a miss
+    with pytest.raises(AssertionError, match="validator called on a cache hit"):
+        validate(load_spec("broken31.yaml"), cache_dir=tmp_path / "cache")
+
+
+def test_unreadable_cache_is_recomputed(in_fixtures: Path, tmp_path: Path) -> None:
+    spec = load_spec("broken31.yaml")
+    expected = validate(spec, cache_dir=tmp_path)
+    (cache_file,) = tmp_path.glob("*.json")
+    cache_file.write_text("{not json", encoding="utf-8")
+    assert validate(spec, cache_dir=tmp_path) == expected
+    assert validate(spec) == expected
