@@ -1,0 +1,1 @@
+"""The reference service: a team task tracker implementing the contract in `specs/`."""

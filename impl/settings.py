@@ -1,0 +1,154 @@
+"""Service configuration, read once from the environment (and an optional `.env` file).
+
+Secrets come only from the environment. A missing `JWT_SECRET` stops the service outside
+development; in development an ephemeral secret is generated and a loud warning logged, so
+every restart logs everybody out.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, PrivateAttr, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+log = logging.getLogger(__name__)
+
+Environment = Literal["development", "production", "test"]
+
+DEFAULT_UPLOAD_MEDIA_TYPES = (
+    "image/png",
+    "image/jpeg",
+    "image/gif",
+    "image/webp",
+    "application/pdf",
+    "text/plain",
+    "text/csv",
+    "application/zip",
+    "application/json",
+)
+
+_MIN_SECRET_BYTES = 32  # RFC 7518 §3.2: an HS256 key must be at least 256 bits.
+
+
+class ConfigurationError(RuntimeError):
+    """The environment does not describe a service that can start."""
+
+
+class Settings(BaseSettings):
+    """Every knob of the service. Field names are the environment variables, upper-cased."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", frozen=True
+    )
+
+    environment: Environment = "development"
+    log_level: str = "INFO"
+    log_json: bool = True
+
+    database_url: str = "sqlite+aiosqlite:///./var/specfirst.db"
+    database_pool_size: int = Field(default=10, ge=1)
+    database_max_overflow: int = Field(default=10, ge=0)
+    database_echo: bool = False
+    migrate_on_startup: bool | None = None
+    """Apply Alembic migrations at start-up; defaults to on in development, off elsewhere."""
+
+    redis_url: str | None = None
+
+    jwt_secret: SecretStr | None = None
+    jwt_algorithm: Literal["HS256", "HS384", "HS512"] = "HS256"
+    jwt_issuer: str = "specfirst"
+    jwt_audience: str = "specfirst-api"
+    access_token_ttl_seconds: int = Field(default=15 * 60, ge=30)
+    refresh_token_ttl_seconds: int = Field(default=14 * 24 * 3600, ge=60)
+
+    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+
+    rate_limit_enabled: bool = True
+    rate_limit_strategy: Literal["moving-window", "fixed-window", "sliding-window-counter"] = (
+        "moving-window"
+    )
+    rate_limit_api: str = "300/minute"
+    """Per authenticated principal, across all operations (limits' notation)."""
+    rate_limit_login: str = "10/minute"
+    """Per client address and per username on the token and register endpoints."""
+
+    idempotency_ttl_seconds: int = Field(default=24 * 3600, ge=60)
+
+    max_upload_bytes: int = Field(default=10 * 1024 * 1024, ge=1)
+    allowed_upload_media_types: Annotated[tuple[str, ...], NoDecode] = DEFAULT_UPLOAD_MEDIA_TYPES
+    storage_dir: Path = Path("./var/files")
+
+    max_api_keys_per_user: int = Field(default=25, ge=1)
+
+    _ephemeral_secret: bool = PrivateAttr(default=False)
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        return _split_csv(value)
+
+    @field_validator("allowed_upload_media_types", mode="before")
+    @classmethod
+    def _split_media_types(cls, value: object) -> object:
+        split = _split_csv(value)
+        return tuple(item.lower() for item in split) if isinstance(split, list) else split
+
+    @model_validator(mode="after")
+    def _require_secret(self) -> Settings:
+        if self.jwt_secret is None:
+            if self.environment != "development":
+                raise ConfigurationError(
+                    f"JWT_SECRET is not set. ENVIRONMENT={self.environment} needs a secret of at "
+                    f"least {_MIN_SECRET_BYTES} bytes, e.g. "
+                    "`export JWT_SECRET=\"$(python -c 'import secrets; print(secrets.token_urlsafe(48))')\"`."
+                )
+            object.__setattr__(self, "jwt_secret", SecretStr(secrets.token_urlsafe(48)))
+            self._ephemeral_secret = True
+            log.warning(
+                "JWT_SECRET is not set: using an EPHEMERAL secret for development. Every restart "
+                "invalidates all tokens. Never run like this in production."
+            )
+        elif len(self.jwt_secret.get_secret_value().encode()) < _MIN_SECRET_BYTES:
+            raise ConfigurationError(
+                f"JWT_SECRET is too short: {self.jwt_algorithm} needs at least "
+                f"{_MIN_SECRET_BYTES} bytes."
+            )
+        return self
+
+    @property
+    def jwt_secret_value(self) -> str:
+        assert self.jwt_secret is not None  # guaranteed by _require_secret
+        return self.jwt_secret.get_secret_value()
+
+    @property
+    def jwt_secret_is_ephemeral(self) -> bool:
+        return self._ephemeral_secret
+
+    @property
+    def should_migrate_on_startup(self) -> bool:
+        if self.migrate_on_startup is not None:
+            return self.migrate_on_startup
+        return self.environment == "development"
+
+
+def _split_csv(value: object) -> object:
+    """Accept `a,b,c` as well as a JSON list for list-valued variables."""
+    if isinstance(value, str):
+        stripped = value.strip()
+        if stripped.startswith("["):
+            import json
+
+            return json.loads(stripped)
+        return [item.strip() for item in stripped.split(",") if item.strip()]
+    return value
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, built on first use."""
+    return Settings()

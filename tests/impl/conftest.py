@@ -1,0 +1,108 @@
+"""Fixtures for the service layer: a migrated SQLite database per test, fast password
+hashing, and a few ready-made users and projects."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from impl.background import Background
+from impl.db.engine import Database
+from impl.db.migrate import upgrade_engine
+from impl.db.models import User
+from impl.security.passwords import Passwords
+from impl.security.tokens import AccessTokens
+from impl.services.auth import AuthService
+from impl.services.projects import ProjectService, ProjectView
+from impl.settings import Settings
+from impl.storage import LocalStorage
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(scope="session")
+def passwords() -> Passwords:
+    return Passwords.fast_for_tests()
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(
+        _env_file=None,
+        environment="test",
+        jwt_secret="test-secret-" + "x" * 40,
+        database_url=f"sqlite+aiosqlite:///{tmp_path / 'test.db'}",
+        storage_dir=tmp_path / "files",
+    )
+
+
+@pytest.fixture
+def access_tokens(settings: Settings) -> AccessTokens:
+    return AccessTokens(settings)
+
+
+@pytest.fixture
+async def db(settings: Settings) -> AsyncIterator[Database]:
+    database = Database.from_url(settings.database_url)
+    await upgrade_engine(database.engine)
+    yield database
+    await database.dispose()
+
+
+@pytest.fixture
+def storage(settings: Settings) -> LocalStorage:
+    return LocalStorage(settings.storage_dir)
+
+
+@pytest.fixture
+async def background() -> AsyncIterator[Background]:
+    tasks = Background()
+    yield tasks
+    await tasks.drain(timeout=5)
+
+
+def auth_service(session: object, passwords: Passwords, access_tokens: AccessTokens) -> AuthService:
+    return AuthService(
+        session,  # type: ignore[arg-type]
+        passwords=passwords,
+        access_tokens=access_tokens,
+        refresh_ttl=timedelta(days=14),
+    )
+
+
+async def make_user(
+    db: Database, passwords: Passwords, name: str = "ada", *, is_admin: bool = False
+) -> User:
+    async with db.transaction() as session:
+        user = await AuthService(
+            session,
+            passwords=passwords,
+            access_tokens=None,  # type: ignore[arg-type]
+            refresh_ttl=timedelta(days=1),
+        ).register(email=f"{name}@example.com", password=PASSWORD, display_name=name.title())
+        user.is_admin = is_admin
+        return user
+
+
+@pytest.fixture
+async def ada(db: Database, passwords: Passwords) -> User:
+    return await make_user(db, passwords, "ada")
+
+
+@pytest.fixture
+async def grace(db: Database, passwords: Passwords) -> User:
+    return await make_user(db, passwords, "grace")
+
+
+@pytest.fixture
+async def project(db: Database, ada: User) -> ProjectView:
+    async with db.transaction() as session:
+        return await ProjectService(session).create(ada.id, name="Website relaunch")
+
+
+def new_id() -> uuid.UUID:
+    return uuid.uuid4()
