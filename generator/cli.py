@@ -105,7 +105,9 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="specfirst", description="Contract-first OpenAPI → FastAPI.")
+    parser = argparse.ArgumentParser(
+        prog="specfirst", description="Contract-first OpenAPI → FastAPI."
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("validate", help="validate the spec; print every problem as file:line:col")

@@ -68,6 +68,7 @@ class FormField:
     required: bool
     is_file: bool
     is_list: bool
+    constraints: tuple[Constraint, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +100,7 @@ class Response:
     kind: BodyKind | None  # None: no body
     py_type: str | None
     headers: tuple[Header, ...]
+    media_types: tuple[str, ...] = ()  # every media type declared for this response
 
     @property
     def fixed_status(self) -> int | None:
@@ -157,6 +159,7 @@ class Operation:
     bare_success: str | None  # py_type an implementation may return as-is
     bare_none: bool  # a single body-less success: returning None is allowed
     pointer: Pointer
+    strict_query: bool = False  # reject query parameters the operation does not declare
 
     @property
     def secured(self) -> bool:

@@ -28,12 +28,14 @@ _OPTIONS: dict[str, Any] = {
     "use_field_description": True,
     "set_default_enum_member": True,
     "read_only_write_only_model_type": "request-response",
-    "keep_model_order": True,
     "capitalise_enum_members": False,
+    "base_class": "generator.runtime.base.BaseModel",
 }
 
 
-def generate_models(document: dict[str, Any], header: str) -> tuple[str, frozenset[str], list[Diagnostic]]:
+def generate_models(
+    document: dict[str, Any], header: str
+) -> tuple[str, frozenset[str], list[Diagnostic]]:
     """Run datamodel-code-generator on a schemas-only OpenAPI document.
 
     Returns the module source, the names of the classes it defines, and diagnostics.
@@ -50,7 +52,9 @@ def generate_models(document: dict[str, Any], header: str) -> tuple[str, frozens
             source = generate(json.dumps(document), custom_file_header=header, **_OPTIONS)
         except Exception as exc:  # the library raises many types; report, don't crash
             message = " ".join(str(exc).split())[:500] or type(exc).__name__
-            diagnostics.append(Diagnostic(Level.ERROR, "models", f"datamodel-code-generator failed: {message}"))
+            diagnostics.append(
+                Diagnostic(Level.ERROR, "models", f"datamodel-code-generator failed: {message}")
+            )
             return f"{header}\nfrom __future__ import annotations\n", frozenset(), diagnostics
     for warning in caught:
         text = " ".join(str(warning.message).split())[:300]

@@ -41,7 +41,9 @@ RESERVED = frozenset(
     }
 )
 
-_WORD_BOUNDARY = re.compile(r"([a-z0-9])([A-Z])|([A-Z]+)([A-Z][a-z])")
+_WORD_BOUNDARY = re.compile(r"([a-z0-9])([A-Z])|([A-Z]{2,})([A-Z][a-z])")
+# "ETag", "OAuth2": one capital glued to a capitalised word is one word, not two.
+_GLUED_INITIAL = re.compile(r"(?<![A-Za-z])([A-Z])([A-Z][a-z])")
 _NON_IDENT = re.compile(r"[^0-9A-Za-z]+")
 
 
@@ -53,9 +55,11 @@ def _ascii(text: str) -> str:
     return "u" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:8]
 
 
-def words(text: str) -> list[str]:
+def words(text: str, *, glue_initials: bool = False) -> list[str]:
     """Split any spec name (camelCase, kebab-case, snake_case, spaces, dots) into words."""
     text = _ascii(text)
+    if glue_initials:
+        text = _GLUED_INITIAL.sub(lambda m: m[1] + m[2].lower(), text)
     text = _WORD_BOUNDARY.sub(lambda m: f"{m[1] or m[3]} {m[2] or m[4]}", text)
     return [w for w in _NON_IDENT.split(text) if w]
 
@@ -69,7 +73,7 @@ def _shorten(name: str) -> str:
 
 def snake(text: str) -> str:
     """``createTask`` → ``create_task``; always a valid, non-keyword identifier."""
-    name = "_".join(w.lower() for w in words(text)) or "value"
+    name = "_".join(w.lower() for w in words(text, glue_initials=True)) or "value"
     if name[0].isdigit():
         name = f"n{name}"
     if keyword.iskeyword(name) or keyword.issoftkeyword(name) or name in RESERVED:
@@ -92,7 +96,7 @@ def unique(name: str, taken: set[str]) -> str:
     candidate, n = name, 1
     while candidate in taken:
         n += 1
-        candidate = f"{name}{n}" if not name.endswith("_") else f"{name}{n}"
+        candidate = f"{name}{n}"
     taken.add(candidate)
     return candidate
 
@@ -126,10 +130,11 @@ def docstring(text: str | None, indent: str = "    ") -> str | None:
         return None
     body = text.strip().replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
     body = "".join(ch if ch in "\n\t" or ch.isprintable() else f"\\x{ord(ch):02x}" for ch in body)
-    if body.endswith('"'):
-        body += " "
     lines = body.splitlines()
-    return ("\n" + indent).join(line.rstrip() for line in lines)
+    text = ("\n" + indent).join(line.rstrip() for line in lines)
+    if text.endswith('"'):
+        text = text[:-1] + '\\"'  # a closing quote would merge with the docstring's own
+    return text
 
 
 def comment(text: str | None) -> str:

@@ -46,6 +46,17 @@ SCHEMA_REF = "#/components/schemas/"
 _PATH_VAR = re.compile(r"{([^{}]+)}")
 # Request headers the spec cannot redefine (OpenAPI 3: "ignored" parameter names).
 _IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
+# Spec extension (root or operation): answer undeclared query parameters with a validation error.
+STRICT_QUERY = "x-specfirst-strict-query"
+
+
+def is_binary_schema(schema: Any) -> bool:
+    """A string schema carrying raw bytes (``format: binary`` or 3.1 ``contentMediaType``)."""
+    if not isinstance(schema, Mapping):
+        return False
+    if schema.get("format") == "binary":
+        return True
+    return "contentMediaType" in schema and "contentEncoding" not in schema
 
 
 def json_media(media_type: str) -> bool:
@@ -83,7 +94,9 @@ class ApiParser:
 
     # ------------------------------------------------------------------ helpers
 
-    def _warn(self, rule: str, message: str, pointer: Pointer, level: Level = Level.WARNING) -> None:
+    def _warn(
+        self, rule: str, message: str, pointer: Pointer, level: Level = Level.WARNING
+    ) -> None:
         self.diagnostics.append(Diagnostic(level, rule, message, self.spec.locate(pointer)))
 
     def _deref(self, node: Any, pointer: Pointer) -> tuple[Any, Pointer]:
@@ -99,14 +112,18 @@ class ApiParser:
             for part in ref[2:].split("/"):
                 key = part.replace("~1", "/").replace("~0", "~")
                 if not isinstance(target, Mapping) or key not in target:
-                    self._warn("unresolved-ref", f"cannot resolve $ref {ref!r}", pointer, Level.ERROR)
+                    self._warn(
+                        "unresolved-ref", f"cannot resolve $ref {ref!r}", pointer, Level.ERROR
+                    )
                     return {}, pointer
                 target = target[key]
                 path.append(key)
             node, pointer = target, tuple(path)
         return node, pointer
 
-    def _operations(self) -> Iterator[tuple[str, str, Mapping[str, Any], Mapping[str, Any], Pointer]]:
+    def _operations(
+        self,
+    ) -> Iterator[tuple[str, str, Mapping[str, Any], Mapping[str, Any], Pointer]]:
         paths = self.doc.get("paths") or {}
         for path, item in paths.items():
             item_ptr: Pointer = ("paths", path)
@@ -154,7 +171,12 @@ class ApiParser:
         return cls
 
     def _needs_model(self, schema: Any) -> bool:
-        return isinstance(schema, Mapping) and "$ref" not in schema and not is_simple(schema) and bool(schema)
+        return (
+            isinstance(schema, Mapping)
+            and "$ref" not in schema
+            and not is_simple(schema)
+            and bool(schema)
+        )
 
     def models_document(self) -> dict[str, Any]:
         """The schemas datamodel-code-generator should turn into models (pass 1)."""
@@ -169,10 +191,18 @@ class ApiParser:
             if isinstance(body, Mapping):
                 for media, content in (body.get("content") or {}).items():
                     schema = content.get("schema") if isinstance(content, Mapping) else None
-                    if body_kind(media) in (BodyKind.JSON, BodyKind.FORM, BodyKind.MULTIPART) and self._needs_model(schema):
+                    if body_kind(media) in (
+                        BodyKind.JSON,
+                        BodyKind.FORM,
+                        BodyKind.MULTIPART,
+                    ) and self._needs_model(schema):
                         sptr = (*body_ptr, "content", media, "schema")
                         if sptr not in self._hoisted_at:
-                            suffix = "" if len(body.get("content") or {}) == 1 else naming.pascal(media.split("/")[-1])
+                            suffix = (
+                                ""
+                                if len(body.get("content") or {}) == 1
+                                else naming.pascal(media.split("/")[-1])
+                            )
                             self._hoist(schema, f"{prefix}Request{suffix}", sptr)
             for status, resp in (op.get("responses") or {}).items():
                 resp, resp_ptr = self._deref(resp, (*ptr, "responses", str(status)))
@@ -180,7 +210,11 @@ class ApiParser:
                     continue
                 for media, content in (resp.get("content") or {}).items():
                     schema = content.get("schema") if isinstance(content, Mapping) else None
-                    if body_kind(media) is BodyKind.JSON and self._needs_model(schema):
+                    if (
+                        body_kind(media) is BodyKind.JSON
+                        and self._needs_model(schema)
+                        and not is_binary_schema(schema)
+                    ):
                         sptr = (*resp_ptr, "content", media, "schema")
                         if sptr not in self._hoisted_at:
                             label = naming.status_label(str(status))
@@ -190,7 +224,11 @@ class ApiParser:
         for key, schema in components.items():
             schemas[self._class_names[key]] = schema
         schemas.update(self._hoisted)
-        renames = {f"{SCHEMA_REF}{_escape(k)}": f"{SCHEMA_REF}{v}" for k, v in self._class_names.items() if k != v}
+        renames = {
+            f"{SCHEMA_REF}{_escape(k)}": f"{SCHEMA_REF}{v}"
+            for k, v in self._class_names.items()
+            if k != v
+        }
         if renames:
             schemas = _rewrite_refs(copy.deepcopy(schemas), renames)
         return {
@@ -207,7 +245,9 @@ class ApiParser:
         self._models = classes
         names = set(self._class_names.values()) | set(self._hoisted)
         self._split = frozenset(
-            n for n in names if f"{n}Request" in classes and f"{n}Response" in classes and f"{n}Request" not in names
+            n
+            for n in names
+            if f"{n}Request" in classes and f"{n}Response" in classes and f"{n}Request" not in names
         )
 
     def _model(self, cls: str, role: str) -> str:
@@ -270,7 +310,12 @@ class ApiParser:
                 media, content = next(iter(param["content"].items()))
                 schema = content.get("schema") if isinstance(content, Mapping) else None
                 sptr = (*pptr, "content", media, "schema")
-                self._warn("unsupported", f"content-typed parameter {name!r} is received as a string", pptr, Level.INFO)
+                self._warn(
+                    "unsupported",
+                    f"content-typed parameter {name!r} is received as a string",
+                    pptr,
+                    Level.INFO,
+                )
                 schema = {"type": "string"}
             resolved = self._resolve_schema(schema)
             if self._needs_model(resolved) or "object" in _types_of(resolved):
@@ -281,7 +326,9 @@ class ApiParser:
                 )
                 resolved = {"type": "string"}
                 schema = resolved
-            py_type = self._schema_type(schema if isinstance(schema, Mapping) else {}, sptr, "Request")
+            py_type = self._schema_type(
+                schema if isinstance(schema, Mapping) else {}, sptr, "Request"
+            )
             if py_type.startswith("models."):
                 resolved_type = primitive_type(resolved, self._ref_type("Request"))
                 py_type = resolved_type if resolved_type != "Any" else py_type
@@ -296,7 +343,10 @@ class ApiParser:
             if location is ParamLocation.PATH and "| None" in py_type:
                 py_type = py_type.replace(" | None", "")
             py_name = naming.unique(naming.snake(name), taken)
-            style = str(param.get("style") or ("form" if location in (ParamLocation.QUERY, ParamLocation.COOKIE) else "simple"))
+            style = str(
+                param.get("style")
+                or ("form" if location in (ParamLocation.QUERY, ParamLocation.COOKIE) else "simple")
+            )
             explode = bool(param.get("explode", style == "form"))
             if py_type.startswith("list[") and location is ParamLocation.QUERY and not explode:
                 self._warn(
@@ -314,14 +364,21 @@ class ApiParser:
                     py_type=py_type,
                     default=default,
                     constraints=constraints(resolved, openapi_31=self.openapi_31),
-                    description=param.get("description") if isinstance(param.get("description"), str) else None,
+                    description=param.get("description")
+                    if isinstance(param.get("description"), str)
+                    else None,
                     deprecated=bool(param.get("deprecated")),
                     explode=explode,
                     style=style,
                     pointer=pptr,
                 )
             )
-        order = {ParamLocation.PATH: 0, ParamLocation.QUERY: 1, ParamLocation.HEADER: 2, ParamLocation.COOKIE: 3}
+        order = {
+            ParamLocation.PATH: 0,
+            ParamLocation.QUERY: 1,
+            ParamLocation.HEADER: 2,
+            ParamLocation.COOKIE: 3,
+        }
         result.sort(key=lambda p: (order[p.location], not p.required))
         return result
 
@@ -332,7 +389,13 @@ class ApiParser:
         content = body.get("content") or {}
         if not isinstance(content, Mapping) or not content:
             return None
-        preference = (BodyKind.JSON, BodyKind.FORM, BodyKind.MULTIPART, BodyKind.TEXT, BodyKind.BINARY)
+        preference = (
+            BodyKind.JSON,
+            BodyKind.FORM,
+            BodyKind.MULTIPART,
+            BodyKind.TEXT,
+            BodyKind.BINARY,
+        )
         media = min(content, key=lambda m: (preference.index(body_kind(m)), list(content).index(m)))
         if len(content) > 1:
             others = ", ".join(m for m in content if m != media)
@@ -349,7 +412,13 @@ class ApiParser:
         required = bool(body.get("required"))
         description = body.get("description") if isinstance(body.get("description"), str) else None
         if kind is BodyKind.JSON:
-            return Body(media, kind, self._schema_type(schema, sptr, "Request"), required, description=description)
+            return Body(
+                media,
+                kind,
+                self._schema_type(schema, sptr, "Request"),
+                required,
+                description=description,
+            )
         if kind is BodyKind.TEXT:
             return Body(media, kind, "str", required, description=description)
         if kind is BodyKind.BINARY:
@@ -372,16 +441,21 @@ class ApiParser:
         fields: list[FormField] = []
         if not isinstance(props, Mapping) or not props:
             if schema:
-                self._warn("unsupported", "form body without properties is received as an empty form", pointer, Level.INFO)
+                self._warn(
+                    "unsupported",
+                    "form body without properties is received as an empty form",
+                    pointer,
+                    Level.INFO,
+                )
             return fields
         for name, prop in props.items():
             prop = self._resolve_schema(prop)
             types = _types_of(prop)
             is_list = "array" in types
             item = self._resolve_schema(prop.get("items") or {}) if is_list else prop
-            is_file = item.get("format") in ("binary", "byte") and "string" in _types_of(item) or (
-                "contentMediaType" in item or "contentEncoding" in item
-            )
+            is_file = (
+                item.get("format") in ("binary", "byte") and "string" in _types_of(item)
+            ) or ("contentMediaType" in item or "contentEncoding" in item)
             if is_file:
                 base = "UploadFile"
             else:
@@ -398,6 +472,7 @@ class ApiParser:
                     required=name in required,
                     is_file=is_file,
                     is_list=is_list,
+                    constraints=() if is_file else constraints(prop, openapi_31=self.openapi_31),
                 )
             )
         fields.sort(key=lambda f: not f.required)
@@ -418,12 +493,19 @@ class ApiParser:
             media: str | None = None
             kind: BodyKind | None = None
             py_type: str | None = None
-            if isinstance(content, Mapping) and content and status not in ("204", "304") and not status.startswith("1"):
+            if (
+                isinstance(content, Mapping)
+                and content
+                and status not in ("204", "304")
+                and not status.startswith("1")
+            ):
                 media = next(iter(content))
                 kind = body_kind(media)
                 media_obj = content[media] if isinstance(content[media], Mapping) else {}
                 schema = media_obj.get("schema")
                 sptr: Pointer = (*rptr, "content", media, "schema")
+                if is_binary_schema(self._resolve_schema(schema)):
+                    kind = BodyKind.BINARY
                 if kind is BodyKind.JSON:
                     py_type = self._schema_type(schema, sptr, "Response")
                 elif kind is BodyKind.TEXT:
@@ -431,7 +513,9 @@ class ApiParser:
                 else:
                     py_type = "bytes"
                 if media == "*/*":
-                    media = "application/json"
+                    media = (
+                        "application/json" if kind is BodyKind.JSON else "application/octet-stream"
+                    )
             headers: list[Header] = []
             taken: set[str] = {"body", "status_code", "headers"}
             for hname, raw_header in (resp.get("headers") or {}).items():
@@ -451,7 +535,9 @@ class ApiParser:
                         py_name=naming.unique(naming.snake(hname), taken),
                         py_type=htype,
                         required=bool(header.get("required")),
-                        description=header.get("description") if isinstance(header.get("description"), str) else None,
+                        description=header.get("description")
+                        if isinstance(header.get("description"), str)
+                        else None,
                     )
                 )
             headers.sort(key=lambda h: not h.required)
@@ -459,16 +545,23 @@ class ApiParser:
                 Response(
                     status=status.upper() if status != "default" else status,
                     class_name=f"{prefix}{naming.status_label(status)}Response",
-                    description=resp.get("description") if isinstance(resp.get("description"), str) else None,
+                    description=resp.get("description")
+                    if isinstance(resp.get("description"), str)
+                    else None,
                     media_type=media,
                     kind=kind,
                     py_type=py_type,
                     headers=tuple(headers),
+                    media_types=tuple(str(m) for m in content)
+                    if isinstance(content, Mapping)
+                    else (),
                 )
             )
         return result
 
-    def _security(self, op: Mapping[str, Any], schemes: Mapping[str, SecurityScheme], ptr: Pointer) -> tuple[SecurityRequirement, ...]:
+    def _security(
+        self, op: Mapping[str, Any], schemes: Mapping[str, SecurityScheme], ptr: Pointer
+    ) -> tuple[SecurityRequirement, ...]:
         raw = op.get("security", self.doc.get("security"))
         if not isinstance(raw, list):
             return ()
@@ -480,7 +573,11 @@ class ApiParser:
             known = True
             for key, scopes in req.items():
                 if key not in schemes:
-                    self._warn("unsupported", f"security requirement names unknown scheme {key!r}", (*ptr, "security", index))
+                    self._warn(
+                        "unsupported",
+                        f"security requirement names unknown scheme {key!r}",
+                        (*ptr, "security", index),
+                    )
                     known = False
                     break
                 uses.append(SchemeUse(key, tuple(str(s) for s in (scopes or []))))
@@ -500,20 +597,31 @@ class ApiParser:
                 continue
             kind_raw = str(scheme.get("type"))
             py_name = naming.unique(naming.snake(key), taken)
-            description = scheme.get("description") if isinstance(scheme.get("description"), str) else None
+            description = (
+                scheme.get("description") if isinstance(scheme.get("description"), str) else None
+            )
             if kind_raw == "http":
                 http = str(scheme.get("scheme", "")).lower()
                 if http == "basic":
-                    result[key] = SecurityScheme(key, py_name, SchemeKind.HTTP_BASIC, scheme="Basic", description=description)
+                    result[key] = SecurityScheme(
+                        key, py_name, SchemeKind.HTTP_BASIC, scheme="Basic", description=description
+                    )
                 else:
                     if http != "bearer":
-                        self._warn("unsupported", f"HTTP auth scheme {http!r} is treated as a bearer-style token", sptr, Level.INFO)
+                        self._warn(
+                            "unsupported",
+                            f"HTTP auth scheme {http!r} is treated as a bearer-style token",
+                            sptr,
+                            Level.INFO,
+                        )
                     result[key] = SecurityScheme(
                         key,
                         py_name,
                         SchemeKind.HTTP_BEARER,
                         scheme=str(scheme.get("scheme") or "Bearer").capitalize(),
-                        bearer_format=scheme.get("bearerFormat") if isinstance(scheme.get("bearerFormat"), str) else None,
+                        bearer_format=scheme.get("bearerFormat")
+                        if isinstance(scheme.get("bearerFormat"), str)
+                        else None,
                         description=description,
                     )
             elif kind_raw == "apiKey":
@@ -522,7 +630,12 @@ class ApiParser:
                     self._warn("unsupported", f"API key location {where!r}", sptr)
                     continue
                 result[key] = SecurityScheme(
-                    key, py_name, SchemeKind.API_KEY, param_name=str(scheme.get("name", "")), location=where, description=description
+                    key,
+                    py_name,
+                    SchemeKind.API_KEY,
+                    param_name=str(scheme.get("name", "")),
+                    location=where,
+                    description=description,
                 )
             elif kind_raw == "oauth2":
                 flows = scheme.get("flows") or {}
@@ -543,9 +656,15 @@ class ApiParser:
                     description=description,
                 )
             elif kind_raw == "openIdConnect":
-                result[key] = SecurityScheme(key, py_name, SchemeKind.OPENID, description=description)
+                result[key] = SecurityScheme(
+                    key, py_name, SchemeKind.OPENID, description=description
+                )
             else:
-                self._warn("unsupported", f"security scheme type {kind_raw!r} ({key}) is not enforced", sptr)
+                self._warn(
+                    "unsupported",
+                    f"security scheme type {kind_raw!r} ({key}) is not enforced",
+                    sptr,
+                )
         return result
 
     def _base_path(self) -> str:
@@ -571,32 +690,70 @@ class ApiParser:
         descriptions: dict[str, str | None] = {}
         for tag in self.doc.get("tags") or []:
             if isinstance(tag, Mapping) and isinstance(tag.get("name"), str):
-                descriptions[tag["name"]] = tag.get("description") if isinstance(tag.get("description"), str) else None
+                descriptions[tag["name"]] = (
+                    tag.get("description") if isinstance(tag.get("description"), str) else None
+                )
         for path, method, item, op, ptr in self._operations():
             op_id, py_name, prefix = self._op_names[ptr]
             tags = op.get("tags") or ["default"]
             tag = str(tags[0]) if isinstance(tags, list) and tags else "default"
-            taken = set(naming.RESERVED) | {"sf_service", "sf_principal", "sf_response", "sf_request"}
+            taken = set(naming.RESERVED) | {
+                "sf_service",
+                "sf_principal",
+                "sf_response",
+                "sf_request",
+            }
             params = self._parameters(item, op, ptr, taken)
             route_path = path
             declared = {p.name: p for p in params if p.location is ParamLocation.PATH}
             for var in _PATH_VAR.findall(path):
                 if var not in declared:
-                    self._warn("path-parameter", f"path parameter {var!r} is not declared; received as a string", ptr)
-                    p = Parameter(var, naming.unique(naming.snake(var), taken), ParamLocation.PATH, True, "str", None, (), None, False, False, "simple", ptr)
+                    self._warn(
+                        "path-parameter",
+                        f"path parameter {var!r} is not declared; received as a string",
+                        ptr,
+                    )
+                    p = Parameter(
+                        var,
+                        naming.unique(naming.snake(var), taken),
+                        ParamLocation.PATH,
+                        True,
+                        "str",
+                        None,
+                        (),
+                        None,
+                        False,
+                        False,
+                        "simple",
+                        ptr,
+                    )
                     params.insert(0, p)
                     declared[var] = p
                 route_path = route_path.replace("{" + var + "}", "{" + declared[var].py_name + "}")
-            params = [p for p in params if p.location is not ParamLocation.PATH or "{" + p.name + "}" in path]
+            params = [
+                p
+                for p in params
+                if p.location is not ParamLocation.PATH or "{" + p.name + "}" in path
+            ]
             body = self._body(op, ptr, prefix)
             responses = self._responses(op, ptr, prefix)
             if not responses:
-                responses = [Response("default", f"{prefix}DefaultResponse", None, None, None, None, ())]
+                responses = [
+                    Response("default", f"{prefix}DefaultResponse", None, None, None, None, ())
+                ]
             successes = [r for r in responses if r.is_success]
             bare_success = None
             bare_none = False
-            if len(successes) == 1 and successes[0].fixed_status is not None and not any(h.required for h in successes[0].headers):
-                if successes[0].kind is BodyKind.JSON and successes[0].py_type and successes[0].py_type != "Any":
+            if (
+                len(successes) == 1
+                and successes[0].fixed_status is not None
+                and not any(h.required for h in successes[0].headers)
+            ):
+                if (
+                    successes[0].kind is BodyKind.JSON
+                    and successes[0].py_type
+                    and successes[0].py_type != "Any"
+                ):
                     bare_success = successes[0].py_type
                 elif successes[0].kind is None:
                     bare_none = True
@@ -612,7 +769,9 @@ class ApiParser:
                     route_path=route_path,
                     tag=tag,
                     summary=op.get("summary") if isinstance(op.get("summary"), str) else None,
-                    description=op.get("description") if isinstance(op.get("description"), str) else None,
+                    description=op.get("description")
+                    if isinstance(op.get("description"), str)
+                    else None,
                     deprecated=bool(op.get("deprecated")),
                     parameters=tuple(params),
                     body=body,
@@ -622,20 +781,39 @@ class ApiParser:
                     bare_success=bare_success,
                     bare_none=bare_none,
                     pointer=ptr,
+                    strict_query=bool(op.get(STRICT_QUERY, self.doc.get(STRICT_QUERY, False))),
                 )
             )
-        taken_modules: set[str] = {"app", "models", "responses", "security", "services", "routers", "runtime"}
+        taken_modules: set[str] = {
+            "app",
+            "models",
+            "responses",
+            "security",
+            "services",
+            "routers",
+            "runtime",
+        }
         taken_classes: set[str] = set()
         built: list[Service] = []
-        for tag in sorted(services, key=lambda t: (list(descriptions).index(t) if t in descriptions else len(descriptions), t)):
+        for tag in sorted(
+            services,
+            key=lambda t: (
+                list(descriptions).index(t) if t in descriptions else len(descriptions),
+                t,
+            ),
+        ):
             module = naming.unique(naming.snake(tag), taken_modules)
             class_name = naming.unique(naming.pascal(tag) + "Service", taken_classes)
-            built.append(Service(tag, class_name, module, descriptions.get(tag), tuple(services[tag])))
+            built.append(
+                Service(tag, class_name, module, descriptions.get(tag), tuple(services[tag]))
+            )
         info = self.doc.get("info") or {}
         return Api(
             title=str(info.get("title", "API")),
             version=str(info.get("version", "")),
-            description=info.get("description") if isinstance(info.get("description"), str) else None,
+            description=info.get("description")
+            if isinstance(info.get("description"), str)
+            else None,
             openapi_version=str(self.doc.get("openapi", "")),
             base_path=self._base_path(),
             services=tuple(built),

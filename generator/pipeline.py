@@ -108,7 +108,7 @@ RUFF_SETTINGS = [
     "--isolated",
     "--line-length=100",
     "--target-version=py311",
-    "--config=lint.isort.known-third-party=[\"generator\"]",
+    '--config=lint.isort.known-third-party=["generator"]',
 ]
 
 
@@ -121,13 +121,31 @@ def format_sources(sources: dict[str, str]) -> dict[str, str]:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")
         base = _ruff()
-        subprocess.run(
-            [*base, "check", *RUFF_SETTINGS, "--select=I,F401,UP,W", "--fix", "--exit-zero", "--quiet", "."],
-            cwd=root,
-            check=True,
-            capture_output=True,
+        steps = (
+            [
+                *base,
+                "check",
+                *RUFF_SETTINGS,
+                "--select=I,F401,UP,W",
+                "--fix",
+                "--exit-zero",
+                "--quiet",
+                ".",
+            ],
+            [*base, "format", *RUFF_SETTINGS, "."],
         )
-        subprocess.run([*base, "format", *RUFF_SETTINGS, "--quiet", "."], cwd=root, check=True, capture_output=True)
+        for command in steps:
+            done = subprocess.run(command, cwd=root, capture_output=True, text=True, check=False)
+            if done.returncode != 0:
+                # Generated code that ruff cannot parse is a generator bug: say where.
+                detail = " ".join((done.stderr or done.stdout).split())[:800]
+                raise DiagnosticError(
+                    [
+                        Diagnostic(
+                            Level.ERROR, "internal", f"generated code is not valid Python: {detail}"
+                        )
+                    ]
+                )
         return {rel: (root / rel).read_text(encoding="utf-8") for rel in sources}
 
 
@@ -136,7 +154,9 @@ def generator_fingerprint(templates: Path | None) -> str:
     digest = hashlib.sha256()
     digest.update(generator_version().encode())
     own = Path(__file__).parent
-    for path in sorted([*own.glob("*.py"), *own.glob("templates/*.jinja"), *own.glob("runtime/*.py")]):
+    for path in sorted(
+        [*own.glob("*.py"), *own.glob("templates/*.jinja"), *own.glob("runtime/*.py")]
+    ):
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     if templates is not None and templates.is_dir():
@@ -211,9 +231,16 @@ def generate(
     result.diagnostics.extend(check_output_dir(output))
     if not result.ok:
         return result
-    api, files, diagnostics = build_files(
-        spec, cache_dir=cache_dir / "validate" if cache_dir else None, templates=templates, progress=progress
-    )
+    try:
+        api, files, diagnostics = build_files(
+            spec,
+            cache_dir=cache_dir / "validate" if cache_dir else None,
+            templates=templates,
+            progress=progress,
+        )
+    except DiagnosticError as exc:
+        result.diagnostics.extend(exc.diagnostics)
+        return result
     result.api = api
     result.diagnostics.extend(diagnostics)
     if not result.ok:
@@ -247,7 +274,10 @@ def generate(
         indent=2,
         sort_keys=True,
     )
-    if not (output / MANIFEST).exists() or (output / MANIFEST).read_text(encoding="utf-8") != text + "\n":
+    if (
+        not (output / MANIFEST).exists()
+        or (output / MANIFEST).read_text(encoding="utf-8") != text + "\n"
+    ):
         (output / MANIFEST).write_text(text + "\n", encoding="utf-8")
     return result
 

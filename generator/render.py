@@ -9,9 +9,18 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-
 from generator import naming
-from generator.ir import Api, Body, BodyKind, Operation, Parameter, ParamLocation, Response, SecurityScheme, Service
+from generator.ir import (
+    Api,
+    Body,
+    BodyKind,
+    Operation,
+    Parameter,
+    ParamLocation,
+    Response,
+    SecurityScheme,
+    Service,
+)
 
 _CONTAINER = {"path": "Path", "query": "Query", "header": "Header", "cookie": "Cookie"}
 
@@ -43,7 +52,9 @@ class Renderer:
         for op in api.operations:
             key = _requirement_key(op)
             if op.secured and key not in self.requirement_names:
-                self.requirement_names[key] = self._name_requirement(op, set(self.requirement_names.values()))
+                self.requirement_names[key] = self._name_requirement(
+                    op, set(self.requirement_names.values())
+                )
         f = self.env.filters
         f["docstring"] = lambda text, indent="    ": naming.docstring(text, indent)
         f["comment"] = naming.comment
@@ -63,7 +74,18 @@ class Renderer:
         f["call_args"] = self._call_args
         f["render_call"] = self._render_call
         f["render_bare"] = self._render_bare
+        f["isinstance_type"] = self._isinstance_type
         f["render_none"] = self._render_none
+        f["renamed_path_params"] = lambda op: repr(
+            {
+                p.py_name: p.name
+                for p in op.parameters
+                if p.location is ParamLocation.PATH and p.py_name != p.name
+            }
+        ).replace("{}", "")
+        f["query_names"] = lambda op: repr(
+            frozenset(p.name for p in op.parameters if p.location is ParamLocation.QUERY)
+        ).replace("frozenset()", "frozenset[str]()")
 
     # ----------------------------------------------------------------- names
 
@@ -125,7 +147,12 @@ class Renderer:
             body_type = f"responses.{op.body.form_class}" if op.body.form_class else op.body.py_type
             args.append(("body", body_type if op.body.required else f"{body_type} | None"))
         if op.secured:
-            args.append(("principal", "PrincipalT_contra | None" if op.security_optional else "PrincipalT_contra"))
+            args.append(
+                (
+                    "principal",
+                    "PrincipalT_contra | None" if op.security_optional else "PrincipalT_contra",
+                )
+            )
         return args
 
     @staticmethod
@@ -143,7 +170,8 @@ class Renderer:
             "http_bearer": f"HTTP {s.scheme} token",
             "http_basic": "HTTP Basic credentials",
             "api_key": f"API key in {s.location} {s.param_name!r}",
-            "oauth2": "OAuth2 access token" + (f" (scopes: {', '.join(s.scopes)})" if s.scopes else ""),
+            "oauth2": "OAuth2 access token"
+            + (f" (scopes: {', '.join(s.scopes)})" if s.scopes else ""),
             "openid": "OpenID Connect token",
         }[s.kind]
         text = f"{s.key}: {kind}; return the principal, or None when the credential is not valid."
@@ -174,21 +202,20 @@ class Renderer:
 
     @staticmethod
     def _endpoint_body(body: Body) -> list[str]:
-        if body.kind is BodyKind.JSON:
-            if body.required:
-                return [f"body: Annotated[{body.py_type}, Body()]"]
-            annotation = body.py_type if body.py_type.endswith("| None") else f"{body.py_type} | None"
-            return [f"body: Annotated[{annotation}, Body()] = None"]
-        if body.kind in (BodyKind.TEXT, BodyKind.BINARY):
-            return ["sf_request: Request"]
+        if body.kind in (BodyKind.JSON, BodyKind.TEXT, BodyKind.BINARY):
+            return []  # read from sf_request, which every endpoint receives
         lines = []
         for field in body.form_fields:
             marker = "File" if field.is_file else "Form"
-            alias = f"alias={field.name!r}"
+            alias = ", ".join(
+                [f"alias={field.name!r}", *(f"{c.name}={c.value}" for c in field.constraints)]
+            )
             if field.required:
                 lines.append(f"form_{field.py_name}: Annotated[{field.py_type}, {marker}({alias})]")
             else:
-                lines.append(f"form_{field.py_name}: Annotated[{field.py_type} | None, {marker}({alias})] = None")
+                lines.append(
+                    f"form_{field.py_name}: Annotated[{field.py_type} | None, {marker}({alias})] = None"
+                )
         return lines
 
     @staticmethod
@@ -215,18 +242,48 @@ class Renderer:
         items = [f"({h.name!r}, {var}.{h.py_name})" for h in r.headers]
         return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
 
-    def _render_call(self, r: Response, var: str) -> str:
-        status = str(r.fixed_status) if r.fixed_status is not None else f"{var}.status_code"
+    def _render_call(self, r: Response, var: str, operation_id: str = "") -> str:
+        status = (
+            str(r.fixed_status)
+            if r.fixed_status is not None
+            else f"rt.ranged_status({operation_id!r}, {r.status!r}, {var})"
+        )
         headers = self._headers(r, var)
         if r.kind is None:
             return f"rt.empty_response({status}, {headers}, sub)"
         if r.kind is BodyKind.JSON:
             return f"rt.json_response({status}, {r.py_type}, {var}.body, {r.media_type!r}, {headers}, sub)"
-        return f"rt.raw_response({status}, {var}.body, {r.media_type!r}, {headers}, sub)"
+        return f"rt.raw_response({status}, {var}.body, {var}.media_type or {r.media_type!r}, {headers}, sub)"
 
     @staticmethod
     def _single_success(op: Operation) -> Response:
         return next(r for r in op.responses if r.is_success)
+
+    @staticmethod
+    def _isinstance_type(py_type: str) -> str:
+        """An ``isinstance``-safe form of ``py_type``: ``list[models.X]`` → ``list``.
+
+        Parameterized generics raise TypeError in ``isinstance`` (and mypy rejects them);
+        ``Literal``/``Any``/``Annotated`` members cannot be checked, so they admit any value.
+        """
+        members: list[str] = []
+        depth = start = 0
+        for i, ch in enumerate(py_type):
+            depth += ch == "["
+            depth -= ch == "]"
+            if ch == "|" and depth == 0:
+                members.append(py_type[start:i].strip())
+                start = i + 1
+        members.append(py_type[start:].strip())
+        out: list[str] = []
+        for member in members:
+            base = member.split("[", 1)[0].strip()
+            if base in ("Literal", "Any", "Annotated", "typing.Any"):
+                return "object"
+            base = {"None": "type(None)", "float": "int | float"}.get(base, base)
+            if base not in out:
+                out.append(base)
+        return " | ".join(out)
 
     def _render_bare(self, op: Operation, var: str) -> str:
         r = self._single_success(op)

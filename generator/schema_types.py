@@ -80,7 +80,11 @@ def primitive_type(
         kind = types[0]
         if kind == "string":
             enum = schema.get("enum")
-            lit = _literal([v for v in enum if v is not None]) if enums_as_literal and isinstance(enum, list) else None
+            lit = (
+                _literal([v for v in enum if v is not None])
+                if enums_as_literal and isinstance(enum, list)
+                else None
+            )
             result = lit or _FORMAT_TYPES.get(str(schema.get("format")), "str")
         elif kind == "integer":
             enum = schema.get("enum")
@@ -153,7 +157,11 @@ def default_literal(schema: Mapping[str, Any], py_type: str) -> str | None:
             return None
         if isinstance(value, bool) and py_type not in ("bool", "bool | None"):
             return None
-        if isinstance(value, int | float) and not isinstance(value, bool) and py_type.startswith("str"):
+        if (
+            isinstance(value, int | float)
+            and not isinstance(value, bool)
+            and py_type.startswith("str")
+        ):
             return repr(str(value))
         return repr(value)
     if isinstance(value, list) and all(isinstance(v, str | int | float | bool) for v in value):

@@ -13,7 +13,6 @@ from typing import Any
 
 from fastapi import APIRouter, FastAPI
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
-from fastapi.routing import APIRoute
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.staticfiles import StaticFiles
@@ -69,8 +68,16 @@ def check_implementation(slot: ServiceSlot, impl: object) -> list[str]:
     proto = slot.protocol.__name__
     for name, expected in _protocol_methods(slot.protocol).items():
         op = slot.operation_ids.get(name, name)
-        where = f"{proto}.{name} (operationId {op!r})" if name in slot.operation_ids else f"{proto}.{name}"
+        where = (
+            f"{proto}.{name} (operationId {op!r})"
+            if name in slot.operation_ids
+            else f"{proto}.{name}"
+        )
         member = getattr(cls, name, None)
+        if member is None and not isinstance(impl, type):
+            member = getattr(
+                impl, name, None
+            )  # provided by the instance (``__getattr__``, e.g. RejectAll)
         if member is None:
             problems.append(f"{cls.__qualname__} lacks {where}")
             continue
@@ -89,7 +96,13 @@ def check_implementation(slot: ServiceSlot, impl: object) -> list[str]:
         names = {p.name for p in params if p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD)}
         wanted = [p for p in expected.parameters.values() if p.name != "self"]
         keyword_only = all(p.kind is p.KEYWORD_ONLY for p in wanted)
-        missing = [p.name for p in wanted if p.name not in names and not (has_kwargs and keyword_only) and not (has_args and not keyword_only)]
+        missing = [
+            p.name
+            for p in wanted
+            if p.name not in names
+            and not (has_kwargs and keyword_only)
+            and not (has_args and not keyword_only)
+        ]
         extra = [
             p.name
             for p in params
@@ -98,9 +111,13 @@ def check_implementation(slot: ServiceSlot, impl: object) -> list[str]:
             and p.name not in {w.name for w in wanted}
         ]
         if missing:
-            problems.append(f"{cls.__qualname__}.{name} does not accept {', '.join(missing)} required by {where}")
+            problems.append(
+                f"{cls.__qualname__}.{name} does not accept {', '.join(missing)} required by {where}"
+            )
         if extra:
-            problems.append(f"{cls.__qualname__}.{name} requires {', '.join(extra)}, which {where} never passes")
+            problems.append(
+                f"{cls.__qualname__}.{name} requires {', '.join(extra)}, which {where} never passes"
+            )
     return problems
 
 

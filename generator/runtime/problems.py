@@ -60,9 +60,10 @@ class NotImplementedOperation(ProblemError):
 class UndeclaredResponseError(Exception):
     """An implementation returned a value the spec does not declare for the operation."""
 
-    def __init__(self, operation_id: str, value: object) -> None:
+    def __init__(self, operation_id: str, value: object, reason: str | None = None) -> None:
         kind = type(value).__name__
-        super().__init__(f"operation {operation_id!r} returned an undeclared response of type {kind}")
+        message = f"operation {operation_id!r} returned an undeclared response of type {kind}"
+        super().__init__(f"{message} ({reason})" if reason else message)
         self.operation_id = operation_id
 
 
@@ -94,7 +95,9 @@ def problem_response(
     if extra:
         body.update({k: v for k, v in extra.items() if k not in body})
     content = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    return Response(content, status_code=status, media_type=PROBLEM_JSON, headers=dict(headers or {}))
+    return Response(
+        content, status_code=status, media_type=PROBLEM_JSON, headers=dict(headers or {})
+    )
 
 
 def _pointer(loc: Sequence[Any]) -> str:
@@ -102,10 +105,15 @@ def _pointer(loc: Sequence[Any]) -> str:
     return "/" + "/".join(parts)
 
 
-def validation_errors(exc: RequestValidationError) -> list[dict[str, str]]:
+def validation_errors(
+    exc: RequestValidationError, path_names: Mapping[str, str] | None = None
+) -> list[dict[str, str]]:
+    """Field errors with JSON pointers that name parameters as the spec does."""
     out: list[dict[str, str]] = []
     for error in exc.errors():
         loc = list(error.get("loc") or ())
+        if path_names and len(loc) > 1 and loc[0] == "path":
+            loc[1] = path_names.get(str(loc[1]), loc[1])
         out.append({"pointer": _pointer(loc), "detail": str(error.get("msg", "invalid value"))})
     return out
 
@@ -114,12 +122,13 @@ async def _on_validation(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     endpoint = request.scope.get("endpoint")
     status = int(getattr(endpoint, "__sf_validation_status__", 422))
+    path_names: Mapping[str, str] = getattr(endpoint, "__sf_path_names__", {})
     return problem_response(
         status,
         "the request does not match the API contract",
         title="Invalid request" if status == 400 else "Unprocessable content",
         instance=request.url.path,
-        errors=validation_errors(exc),
+        errors=validation_errors(exc, path_names),
     )
 
 
@@ -134,7 +143,11 @@ def _allowed_methods(request: Request) -> str | None:
 
 async def _on_http(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
-    detail = exc.detail if isinstance(exc.detail, str) and exc.detail != _title(exc.status_code) else None
+    detail = (
+        exc.detail
+        if isinstance(exc.detail, str) and exc.detail != _title(exc.status_code)
+        else None
+    )
     headers = dict(exc.headers or {})
     if exc.status_code == 405:
         allowed = _allowed_methods(request)
@@ -159,7 +172,9 @@ async def _on_problem(request: Request, exc: Exception) -> Response:
 
 async def _on_undeclared(request: Request, exc: Exception) -> Response:
     logger.error("%s (%s %s)", exc, request.method, request.url.path)
-    return problem_response(500, "the server produced a response the API does not declare", instance=request.url.path)
+    return problem_response(
+        500, "the server produced a response the API does not declare", instance=request.url.path
+    )
 
 
 async def _on_error(request: Request, exc: Exception) -> Response:

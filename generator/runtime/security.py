@@ -10,7 +10,6 @@ Outcomes: all alternatives fail for lack of credentials or with invalid ones →
 403; an optional requirement (``{}``) with no credentials at all → ``principal=None``.
 """
 
-
 import base64
 import binascii
 import enum
@@ -19,7 +18,6 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
-
 from generator.runtime.problems import ProblemError
 
 
@@ -156,7 +154,9 @@ async def authorize(request: Request, handler: Any, requirements: tuple[Requirem
         raise ProblemError(
             403,
             "the credentials lack the scopes this operation requires",
-            headers={"WWW-Authenticate": challenge_schemes[0].challenge("insufficient_scope", short_of)},
+            headers={
+                "WWW-Authenticate": challenge_schemes[0].challenge("insufficient_scope", short_of)
+            },
         )
     error = "invalid_token" if any_credential else None
     raise ProblemError(
@@ -166,7 +166,9 @@ async def authorize(request: Request, handler: Any, requirements: tuple[Requirem
     )
 
 
-def dependency(requirements: tuple[Requirement, ...], handler: Callable[..., Any]) -> Callable[..., Awaitable[Any]]:
+def dependency(
+    requirements: tuple[Requirement, ...], handler: Callable[..., Any]
+) -> Callable[..., Awaitable[Any]]:
     """A FastAPI dependency enforcing ``requirements`` with the given handler provider."""
 
     async def enforce(request: Request, sf_handler: Annotated[Any, Depends(handler)]) -> Any:

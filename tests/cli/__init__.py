@@ -1,0 +1,1 @@
+"""Tests of the ``specfirst`` command line, failure cases first."""

@@ -1,0 +1,1 @@
+"""Typing tests: mypy --strict accepts conforming implementations and rejects the others."""
