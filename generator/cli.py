@@ -7,6 +7,7 @@ traceback is a bug.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from collections.abc import Sequence
@@ -31,6 +32,7 @@ class _Progress:
 
     def __init__(self, enabled: bool) -> None:
         self.enabled = enabled
+        self.started = time.perf_counter()
         self.status = None
         self.console = None
         if enabled:
@@ -41,6 +43,8 @@ class _Progress:
             self.status.start()
 
     def __call__(self, message: str) -> None:
+        if os.environ.get("SPECFIRST_TRACE"):
+            print(f"[{time.perf_counter() - self.started:7.2f}s] {message}", file=sys.stderr)
         if self.status is not None:
             self.status.update(f"specfirst: {message} …")
 

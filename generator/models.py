@@ -27,7 +27,6 @@ _OPTIONS: dict[str, Any] = {
     "use_schema_description": True,
     "use_field_description": True,
     "set_default_enum_member": True,
-    "read_only_write_only_model_type": "request-response",
     "capitalise_enum_members": False,
     "base_class": "generator.runtime.base.BaseModel",
 }
@@ -62,6 +61,13 @@ def generate_models(
     if not isinstance(source, str):
         raise TypeError("datamodel-code-generator returned several modules; expected one")
     return source, defined_classes(source), diagnostics
+
+
+def options_fingerprint() -> str:
+    """datamodel-code-generator's version and our options: part of the models cache key."""
+    from importlib.metadata import version
+
+    return json.dumps({"version": version("datamodel-code-generator"), "options": _OPTIONS}, sort_keys=True)
 
 
 def defined_classes(source: str) -> frozenset[str]:

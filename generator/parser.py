@@ -90,7 +90,7 @@ class ApiParser:
         self._hoisted_at: dict[Pointer, str] = {}  # schema pointer -> hoisted class name
         self._op_names: dict[Pointer, tuple[str, str, str]] = {}  # op pointer -> (id, py, prefix)
         self._models: frozenset[str] = frozenset()
-        self._split: frozenset[str] = frozenset()
+        self._variants: dict[str, tuple[str, str]] = {}  # class -> (request shape, response shape)
 
     # ------------------------------------------------------------------ helpers
 
@@ -231,6 +231,7 @@ class ApiParser:
         }
         if renames:
             schemas = _rewrite_refs(copy.deepcopy(schemas), renames)
+        self._split_read_write(schemas)
         return {
             "openapi": self.doc.get("openapi", "3.1.0"),
             "info": {"title": "models", "version": "0"},
@@ -238,21 +239,38 @@ class ApiParser:
             "components": {"schemas": schemas},
         }
 
+    def _split_read_write(self, schemas: dict[str, Any]) -> None:
+        """Add ``<Name>Request``/``<Name>Response`` shapes for schemas with readOnly/writeOnly properties.
+
+        Done here rather than by datamodel-code-generator's own option, which re-renders every
+        model of the document (a third of its run time on GitHub's spec) to split the few that
+        need it. Schemas that merely reference a split schema keep using the full shape.
+        """
+        taken = set(schemas)
+        for name in list(schemas):
+            schema = schemas[name]
+            props = schema.get("properties") if isinstance(schema, Mapping) else None
+            if not isinstance(props, Mapping):
+                continue
+            read_only = {k for k, v in props.items() if isinstance(v, Mapping) and v.get("readOnly") is True}
+            write_only = {k for k, v in props.items() if isinstance(v, Mapping) and v.get("writeOnly") is True}
+            if not read_only and not write_only:
+                continue
+            request = naming.unique(f"{name}Request", taken)
+            response = naming.unique(f"{name}Response", taken)
+            schemas[request] = _without_properties(schema, read_only)
+            schemas[response] = _without_properties(schema, write_only)
+            self._variants[name] = (request, response)
+
     # ------------------------------------------------------------------ pass 2
 
     def set_models(self, classes: frozenset[str]) -> None:
         """Tell pass 2 which classes the models module defines."""
         self._models = classes
-        names = set(self._class_names.values()) | set(self._hoisted)
-        self._split = frozenset(
-            n
-            for n in names
-            if f"{n}Request" in classes and f"{n}Response" in classes and f"{n}Request" not in names
-        )
 
     def _model(self, cls: str, role: str) -> str:
-        if cls in self._split and role in ("Request", "Response"):
-            cls = f"{cls}{role}"
+        if cls in self._variants and role in ("Request", "Response"):
+            cls = self._variants[cls][0 if role == "Request" else 1]
         if cls not in self._models:
             return "Any"
         return f"models.{cls}"
@@ -820,6 +838,16 @@ class ApiParser:
             schemes=tuple(schemes.values()),
             model_names=self._models,
         )
+
+
+def _without_properties(schema: Mapping[str, Any], names: set[str]) -> dict[str, Any]:
+    out = dict(schema)
+    out["properties"] = {k: v for k, v in schema["properties"].items() if k not in names}
+    if isinstance(schema.get("required"), list):
+        out["required"] = [r for r in schema["required"] if r not in names]
+        if not out["required"]:
+            del out["required"]
+    return out
 
 
 def _types_of(schema: Mapping[str, Any]) -> list[str]:

@@ -6,8 +6,10 @@ rewritten. A manifest of input hashes and the generator version makes a no-op ru
 
 from __future__ import annotations
 
+import concurrent.futures
 import hashlib
 import json
+import multiprocessing
 import shutil
 import subprocess
 import sys
@@ -16,14 +18,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator.diagnostics import Diagnostic, DiagnosticError, Level, has_errors
-from generator.ir import Api
-from generator.loader import SourceSpec, load_spec
-from generator.models import generate_models
-from generator.parser import ApiParser
-from generator.render import Renderer
-from generator.validate import validate
+
+if TYPE_CHECKING:
+    from generator.ir import Api
+    from generator.loader import SourceSpec
+
+# The heavy modules (validation, models, templates) are imported where they are used, so a
+# no-op ``specfirst generate`` answers before they would have finished importing.
 
 MANIFEST = ".specfirst-manifest.json"
 HEADER_MARK = "DO NOT EDIT"
@@ -70,33 +74,129 @@ def build_files(
     templates: Path | None = None,
     progress: Progress = _noop,
 ) -> tuple[Api | None, dict[str, bytes], list[Diagnostic]]:
-    """Validate and render the whole package in memory (relative path → bytes)."""
-    progress("validating")
-    diagnostics = list(validate(spec, cache_dir=cache_dir))
-    if has_errors(diagnostics):
-        return None, {}, diagnostics
-    progress("naming schemas")
-    parser = ApiParser(spec)
-    models_doc = parser.models_document()
+    """Validate and render the whole package in memory (relative path → bytes).
+
+    datamodel-code-generator, the slow step on big specs, runs in a second process while this
+    one validates, builds the IR and renders the other files; its output is cached by the hash
+    of the schemas it was given, so a change to paths alone does not pay for it again.
+    """
+    from generator.parser import ApiParser
+    from generator.render import Renderer
+    from generator.validate import validate
+
     header = header_for(spec.path)
-    progress(f"generating models for {len(models_doc['components']['schemas'])} schemas")
-    models_source, classes, model_diags = generate_models(models_doc, header)
-    diagnostics.extend(model_diags)
-    parser.set_models(classes)
-    progress("building operations")
-    api = parser.build()
-    diagnostics.extend(parser.diagnostics)
-    if has_errors(diagnostics):
-        return api, {}, diagnostics
-    progress(f"rendering {len(api.operations)} operations")
-    renderer = Renderer(api, header, templates)
-    sources = {"models.py": models_source, **dict(renderer.files())}
-    progress("formatting")
-    formatted = format_sources(sources)
-    files = {path: text.encode("utf-8") for path, text in formatted.items()}
-    files["openapi.json"] = spec.dump_json()
-    files["openapi.yaml"] = spec.dump_yaml().encode("utf-8")
+    parser = ApiParser(spec)
+    models_job: ModelsJob | None = None
+    try:
+        models_doc = parser.models_document()
+    except Exception:  # an invalid document can break naming; validation says why below
+        models_doc = None
+    if models_doc is not None:
+        models_job = ModelsJob(models_doc, header, cache_dir.parent / "models" if cache_dir else None)
+    try:
+        progress("validating")
+        diagnostics = list(validate(spec, cache_dir=cache_dir))
+        if has_errors(diagnostics) or models_doc is None or models_job is None:
+            if models_doc is None and not has_errors(diagnostics):
+                diagnostics.append(Diagnostic(Level.ERROR, "internal", "could not name the schemas of this document"))
+            return None, {}, diagnostics
+        expected = frozenset(models_doc["components"]["schemas"])
+        parser.set_models(expected)
+        progress("building operations")
+        api = parser.build()
+        renderer = Renderer(api, header, templates)
+        progress(f"rendering {len(api.operations)} operations")
+        formatted = format_sources(dict(renderer.files()))
+        progress("bundling the served document")
+        served = {"openapi.json": spec.dump_json(), "openapi.yaml": spec.dump_yaml().encode("utf-8")}
+        progress(f"generating models for {len(expected)} schemas")
+        models_source, classes, model_diags = models_job.result()
+        diagnostics.extend(model_diags)
+        if not expected <= classes:
+            # datamodel-code-generator renamed a class (e.g. one shadowing a pydantic name):
+            # build again against the names it actually wrote.
+            parser = ApiParser(spec)
+            parser.models_document()
+            parser.set_models(classes)
+            api = parser.build()
+            formatted = format_sources(dict(Renderer(api, header, templates).files()))
+        diagnostics.extend(parser.diagnostics)
+        if has_errors(diagnostics):
+            return api, {}, diagnostics
+        progress("formatting models")
+        formatted.update(format_sources({"models.py": models_source}))
+        progress("formatted")
+    finally:
+        if models_job is not None:
+            models_job.close()
+    files = {path: text.encode("utf-8") for path, text in sorted(formatted.items())}
+    files.update(served)
     return api, files, diagnostics
+
+
+class ModelsJob:
+    """datamodel-code-generator in a worker process, with a cache keyed by its input."""
+
+    def __init__(self, document: dict[str, object], header: str, cache_dir: Path | None) -> None:
+        self._future: concurrent.futures.Future[tuple[str, frozenset[str], list[Diagnostic]]] | None = None
+        self._pool: concurrent.futures.ProcessPoolExecutor | None = None
+        self._cached: tuple[str, frozenset[str], list[Diagnostic]] | None = None
+        self._cache_file: Path | None = None
+        if cache_dir is not None:
+            digest = hashlib.sha256()
+            digest.update(models_fingerprint().encode())
+            digest.update(header.encode())
+            digest.update(json.dumps(document, sort_keys=True, separators=(",", ":")).encode())
+            self._cache_file = cache_dir / f"{digest.hexdigest()}.json"
+            self._cached = _read_models_cache(self._cache_file)
+        if self._cached is not None:
+            return
+        from generator.models import generate_models
+
+        if len(json.dumps(document.get("components", {}))) < 200_000:
+            self._cached = generate_models(document, header)  # small: a process costs more than it saves
+            self._store()
+            return
+        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+        self._pool = concurrent.futures.ProcessPoolExecutor(1, mp_context=multiprocessing.get_context(method))
+        self._future = self._pool.submit(generate_models, document, header)
+
+    def _store(self) -> None:
+        if self._cache_file is None or self._cached is None:
+            return
+        source, classes, diagnostics = self._cached
+        if has_errors(diagnostics):
+            return
+        self._cache_file.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self._cache_file.with_suffix(".tmp")
+        tmp.write_text(json.dumps({"source": source, "classes": sorted(classes)}), encoding="utf-8")
+        tmp.replace(self._cache_file)
+
+    def result(self) -> tuple[str, frozenset[str], list[Diagnostic]]:
+        if self._cached is None:
+            assert self._future is not None
+            self._cached = self._future.result()
+            self._store()
+        return self._cached
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
+
+
+def models_fingerprint() -> str:
+    from generator.models import options_fingerprint
+
+    return options_fingerprint()
+
+
+def _read_models_cache(path: Path) -> tuple[str, frozenset[str], list[Diagnostic]] | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return str(data["source"]), frozenset(data["classes"]), []
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def _ruff() -> list[str]:
@@ -222,6 +322,8 @@ def generate(
     ):
         result.unchanged = True
         return result
+    from generator.loader import load_spec
+
     progress("loading")
     try:
         spec = load_spec(spec_path)

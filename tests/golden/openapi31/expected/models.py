@@ -10,6 +10,25 @@ from generator.runtime.base import BaseModel
 from pydantic import Field
 
 
+class Note(BaseModel):
+    id: UUID | None = None
+    text: Annotated[str, Field(examples=["Buy milk"], min_length=1)]
+    secret: str | None = None
+    kind: Literal["note"] | None = None
+    tags: Annotated[list[str] | None, Field(max_length=10)] = None
+    pinned: bool | None = False
+
+
+class ListNotes200ResponseBody(BaseModel):
+    items: list[Note]
+    next: str | None = None
+
+
+class GetVersion200ResponseBody(BaseModel):
+    api: Literal["v2"]
+    build: int | None
+
+
 class NoteRequest(BaseModel):
     text: Annotated[str, Field(examples=["Buy milk"], min_length=1)]
     secret: str | None = None
@@ -24,18 +43,3 @@ class NoteResponse(BaseModel):
     kind: Literal["note"] | None = None
     tags: Annotated[list[str] | None, Field(max_length=10)] = None
     pinned: bool | None = False
-
-
-class ListNotes200ResponseBodyRequest(BaseModel):
-    items: list[NoteRequest]
-    next: str | None = None
-
-
-class ListNotes200ResponseBodyResponse(BaseModel):
-    items: list[NoteResponse]
-    next: str | None = None
-
-
-class GetVersion200ResponseBody(BaseModel):
-    api: Literal["v2"]
-    build: int | None

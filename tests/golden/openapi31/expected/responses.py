@@ -17,10 +17,10 @@ class ListNotes200Response:
     """200: Notes"""
 
     status_code: ClassVar[int] = 200
-    body: models.ListNotes200ResponseBodyResponse
+    body: models.ListNotes200ResponseBody
 
 
-ListNotesResponse: TypeAlias = ListNotes200Response | models.ListNotes200ResponseBodyResponse
+ListNotesResponse: TypeAlias = ListNotes200Response | models.ListNotes200ResponseBody
 
 # POST /notes (createNote)
 

@@ -18,11 +18,11 @@ from ..services import NotesService
 def _render_list_notes(result: object, sub: Response) -> Response:
     if isinstance(result, responses.ListNotes200Response):
         return rt.json_response(
-            200, models.ListNotes200ResponseBodyResponse, result.body, "application/json", (), sub
+            200, models.ListNotes200ResponseBody, result.body, "application/json", (), sub
         )
-    if isinstance(result, models.ListNotes200ResponseBodyResponse):
+    if isinstance(result, models.ListNotes200ResponseBody):
         return rt.json_response(
-            200, models.ListNotes200ResponseBodyResponse, result, "application/json", (), sub
+            200, models.ListNotes200ResponseBody, result, "application/json", (), sub
         )
     raise UndeclaredResponseError("listNotes", result)
 

@@ -1,0 +1,1 @@
+"""Tests on public specs nobody here wrote."""
