@@ -1,0 +1,153 @@
+"""From a small spec to the IR: names, hoisting, parameters, responses, security."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from generator.ir import Api, BodyKind, ParamLocation, Service
+from generator.loader import load_spec
+from generator.parser import ApiParser
+
+SPEC = """
+openapi: 3.1.0
+info: {title: T, version: "1"}
+servers: [{url: "https://api.example.com/{version}", variables: {version: {default: v2}}}]
+security: [{bearer: [read]}, {key: []}]
+paths:
+  /projects/{projectId}/tasks:
+    parameters:
+      - {name: projectId, in: path, required: true, schema: {type: integer, minimum: 1}}
+    post:
+      operationId: createTask
+      tags: [tasks]
+      security: [{bearer: [write]}]
+      parameters:
+        - {name: Idempotency-Key, in: header, schema: {type: string, maxLength: 64}}
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {type: object, required: [title], properties: {title: {type: string}}}
+      responses:
+        "201":
+          description: created
+          headers: {Location: {required: true, schema: {type: string}}}
+          content: {application/json: {schema: {$ref: "#/components/schemas/Task"}}}
+        "400": {description: bad}
+    get:
+      tags: [tasks]
+      parameters:
+        - {name: status, in: query, schema: {type: string, enum: [open, done], default: open}}
+        - {name: limit, in: query, schema: {type: integer, maximum: 100}}
+      responses:
+        "200":
+          description: ok
+          content: {application/json: {schema: {type: array, items: {$ref: "#/components/schemas/Task"}}}}
+        default: {description: error}
+  /health:
+    get:
+      operationId: health
+      security: [{}]
+      responses:
+        "204": {description: ok}
+components:
+  securitySchemes:
+    bearer: {type: http, scheme: bearer}
+    key: {type: apiKey, in: header, name: X-Key}
+  schemas:
+    Task:
+      type: object
+      required: [id, title]
+      properties:
+        id: {type: integer, readOnly: true}
+        title: {type: string}
+"""
+
+
+def _service(api: Api, tag: str) -> Service:
+    return next(s for s in api.services if s.tag == tag)
+
+
+@pytest.fixture(scope="module")
+def api(tmp_path_factory: pytest.TempPathFactory) -> Api:
+    path = tmp_path_factory.mktemp("spec") / "api.yaml"
+    path.write_text(SPEC)
+    parser = ApiParser(load_spec(path))
+    document = parser.models_document()
+    schemas = document["components"]["schemas"]
+    assert set(schemas) == {"Task", "TaskRequest", "TaskResponse", "CreateTaskRequest"}
+    assert "id" not in schemas["TaskRequest"]["properties"]
+    parser.set_models(frozenset(schemas))
+    return parser.build()
+
+
+def test_services_and_operation_names(api: Api) -> None:
+    # Tags not listed under `tags:` come in alphabetical order.
+    assert [s.class_name for s in api.services] == ["DefaultService", "TasksService"]
+    tasks = _service(api, "tasks")
+    # Operations keep path order, then HTTP method order (get, put, post, …).
+    assert [op.operation_id for op in tasks.operations] == ["get_projects_by_project_id_tasks", "createTask"]
+    assert tasks.operations[1].py_name == "create_task"
+    assert tasks.operations[1].class_prefix == "CreateTask"
+
+
+def test_base_path_from_server_variables(api: Api) -> None:
+    assert api.base_path == "/v2"
+
+
+def test_parameters_merge_path_item_level_and_keep_constraints(api: Api) -> None:
+    listing, create = _service(api, "tasks").operations
+    names = [(p.location, p.name, p.py_name) for p in create.parameters]
+    assert names == [
+        (ParamLocation.PATH, "projectId", "project_id"),
+        (ParamLocation.HEADER, "Idempotency-Key", "idempotency_key"),
+    ]
+    assert create.route_path == "/projects/{project_id}/tasks"
+    assert [(c.name, c.value) for c in create.parameters[0].constraints] == [("ge", "1")]
+    status = next(p for p in listing.parameters if p.name == "status")
+    assert status.py_type == "Literal['open', 'done']"
+    assert status.default == "'open'"
+
+
+def test_bodies_are_hoisted_and_read_only_split(api: Api) -> None:
+    create = _service(api, "tasks").operations[1]
+    assert create.body is not None
+    assert (create.body.kind, create.body.py_type, create.body.required) == (BodyKind.JSON, "models.CreateTaskRequest", True)
+    created = create.responses[0]
+    assert (created.class_name, created.py_type) == ("CreateTask201Response", "models.TaskResponse")
+    assert [(h.name, h.py_name, h.required) for h in created.headers] == [("Location", "location", True)]
+    assert create.bare_success is None  # a required header: the result class is needed
+    assert create.validation_status == 400
+
+
+def test_lists_and_defaults(api: Api) -> None:
+    listing = _service(api, "tasks").operations[0]
+    assert [r.class_name for r in listing.responses] == [
+        "GetProjectsByProjectIdTasks200Response",
+        "GetProjectsByProjectIdTasksDefaultResponse",
+    ]
+    assert listing.responses[0].py_type == "list[models.TaskResponse]"
+    assert listing.validation_status == 422
+
+
+def test_security_requirements(api: Api) -> None:
+    listing, create = _service(api, "tasks").operations
+    assert [[(u.scheme, u.scopes) for u in r.uses] for r in create.security] == [[("bearer", ("write",))]]
+    assert [[(u.scheme, u.scopes) for u in r.uses] for r in listing.security] == [
+        [("bearer", ("read",))],
+        [("key", ())],
+    ]
+    health = _service(api, "default").operations[0]
+    assert health.security == () and not health.secured
+    assert health.bare_none
+
+
+def test_unsupported_constructs_are_located(tmp_path: Path) -> None:
+    path = tmp_path / "api.yaml"
+    path.write_text(SPEC.replace("security: [{bearer: [write]}]", "security: [{nope: []}]"))
+    parser = ApiParser(load_spec(path))
+    parser.set_models(frozenset(parser.models_document()["components"]["schemas"]))
+    parser.build()
+    messages = [d.format() for d in parser.diagnostics]
+    assert any(m.startswith(f"{path}:") and "unknown scheme 'nope'" in m for m in messages), messages
