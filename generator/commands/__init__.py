@@ -6,4 +6,5 @@ Add a command by writing ``commands/<name>.py`` and listing it in ``MODULES``.
 MODULES = (
     "generator.commands.validate",
     "generator.commands.generate",
+    "generator.commands.diff",
 )

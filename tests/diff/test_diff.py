@@ -1,0 +1,394 @@
+"""Breaking-change diff: one pair of small specs per category, direction-aware."""
+
+from __future__ import annotations
+
+import copy
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from generator.diff import Severity, diff_specs
+from generator.loader import load_spec
+
+BASE: dict[str, Any] = yaml.safe_load(
+    """
+openapi: 3.1.0
+info: {title: Tasks, version: 1.4.0}
+security: [{oauth: [tasks:read]}]
+paths:
+  /tasks:
+    get:
+      operationId: listTasks
+      parameters:
+        - {name: limit, in: query, schema: {type: integer, minimum: 1, maximum: 100}}
+        - {name: status, in: query, schema: {type: string, enum: [open, done]}}
+        - {name: X-Trace, in: header, schema: {type: string}}
+      responses:
+        "200":
+          description: ok
+          headers: {Link: {required: true, schema: {type: string}}}
+          content: {application/json: {schema: {$ref: "#/components/schemas/TaskList"}}}
+        "400": {description: bad}
+    post:
+      operationId: createTask
+      requestBody:
+        content:
+          application/json: {schema: {$ref: "#/components/schemas/TaskCreate"}}
+          application/x-www-form-urlencoded: {schema: {$ref: "#/components/schemas/TaskCreate"}}
+      responses:
+        "201": {description: created, content: {application/json: {schema: {$ref: "#/components/schemas/Task"}}}}
+  /tasks/{taskId}:
+    parameters: [{name: taskId, in: path, required: true, schema: {type: integer}}]
+    get:
+      operationId: getTask
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/Task"}}}}
+    delete:
+      operationId: deleteTask
+      responses:
+        "204": {description: gone}
+  /health:
+    get:
+      operationId: health
+      security: []
+      responses:
+        "200": {description: ok}
+components:
+  securitySchemes:
+    oauth: {type: oauth2, flows: {password: {tokenUrl: /token, scopes: {tasks:read: r, tasks:write: w}}}}
+  schemas:
+    TaskCreate:
+      type: object
+      required: [title]
+      properties:
+        title: {type: string, maxLength: 200}
+        note: {type: string}
+        priority: {type: string, enum: [low, high]}
+    Task:
+      type: object
+      required: [id, title, status]
+      properties:
+        id: {type: integer}
+        title: {type: string}
+        status: {type: string, enum: [open, done]}
+        note: {type: string}
+    TaskList:
+      type: object
+      required: [items]
+      properties:
+        items: {type: array, items: {$ref: "#/components/schemas/Task"}}
+"""
+)
+
+
+def _write(path: Path, doc: dict[str, Any]) -> Path:
+    path.write_text(yaml.safe_dump(doc, sort_keys=False))
+    return path
+
+
+def _diff(
+    tmp_path: Path, change: Callable[[dict[str, Any]], None]
+) -> list[tuple[str, Severity, str | None]]:
+    head = copy.deepcopy(BASE)
+    change(head)
+    base_spec = load_spec(_write(tmp_path / "base.yaml", BASE))
+    head_spec = load_spec(_write(tmp_path / "head.yaml", head))
+    report = diff_specs(base_spec, head_spec)
+    return [(f.id, f.severity, f.operation) for f in report.findings]
+
+
+def _op(doc: dict[str, Any], path: str, method: str) -> dict[str, Any]:
+    result: dict[str, Any] = doc["paths"][path][method]
+    return result
+
+
+def _schema(doc: dict[str, Any], name: str) -> dict[str, Any]:
+    result: dict[str, Any] = doc["components"]["schemas"][name]
+    return result
+
+
+B, P, INFO = Severity.BREAKING, Severity.POSSIBLY, Severity.INFO
+
+CASES: list[tuple[str, Callable[[dict[str, Any]], None], tuple[str, Severity, str | None]]] = [
+    ("path removed", lambda d: d["paths"].pop("/health"), ("path-removed", B, "GET /health")),
+    (
+        "operation removed",
+        lambda d: d["paths"]["/tasks/{taskId}"].pop("delete"),
+        ("operation-removed", B, "DELETE /tasks/{taskId}"),
+    ),
+    (
+        "operation added",
+        lambda d: d["paths"]["/health"].update(head={"responses": {"200": {"description": "ok"}}}),
+        ("operation-added", INFO, "HEAD /health"),
+    ),
+    (
+        "required parameter added",
+        lambda d: _op(d, "/tasks", "get")["parameters"].append(
+            {"name": "team", "in": "query", "required": True, "schema": {"type": "string"}}
+        ),
+        ("required-parameter-added", B, "GET /tasks"),
+    ),
+    (
+        "optional parameter added",
+        lambda d: _op(d, "/tasks", "get")["parameters"].append(
+            {"name": "team", "in": "query", "schema": {"type": "string"}}
+        ),
+        ("optional-parameter-added", INFO, "GET /tasks"),
+    ),
+    (
+        "parameter removed",
+        lambda d: _op(d, "/tasks", "get")["parameters"].pop(2),
+        ("parameter-removed", B, "GET /tasks"),
+    ),
+    (
+        "parameter renamed",
+        lambda d: _op(d, "/tasks", "get")["parameters"][0].update(name="max"),
+        ("parameter-renamed", B, "GET /tasks"),
+    ),
+    (
+        "parameter moved",
+        lambda d: _op(d, "/tasks", "get")["parameters"][2].update({"in": "query"}),
+        ("parameter-moved", B, "GET /tasks"),
+    ),
+    (
+        "parameter became required",
+        lambda d: _op(d, "/tasks", "get")["parameters"][0].update(required=True),
+        ("parameter-became-required", B, "GET /tasks"),
+    ),
+    (
+        "parameter type narrowed",
+        lambda d: _op(d, "/tasks", "get")["parameters"][2]["schema"].update(type="integer"),
+        ("request-type-changed", B, "GET /tasks"),
+    ),
+    (
+        "parameter constraint narrowed",
+        lambda d: _op(d, "/tasks", "get")["parameters"][0]["schema"].update(maximum=50),
+        ("request-constraint-narrowed", B, "GET /tasks"),
+    ),
+    (
+        "parameter enum narrowed",
+        lambda d: _op(d, "/tasks", "get")["parameters"][1]["schema"].update(enum=["open"]),
+        ("request-enum-value-removed", B, "GET /tasks"),
+    ),
+    (
+        "request body became required",
+        lambda d: _op(d, "/tasks", "post")["requestBody"].update(required=True),
+        ("request-body-became-required", B, "POST /tasks"),
+    ),
+    (
+        "request media type removed",
+        lambda d: _op(d, "/tasks", "post")["requestBody"]["content"].pop(
+            "application/x-www-form-urlencoded"
+        ),
+        ("request-media-type-removed", B, "POST /tasks"),
+    ),
+    (
+        "request property became required",
+        lambda d: _schema(d, "TaskCreate")["required"].append("note"),
+        ("request-property-became-required", B, "POST /tasks"),
+    ),
+    (
+        "request required property added",
+        lambda d: (
+            _schema(d, "TaskCreate")["properties"].update(team={"type": "string"}),
+            _schema(d, "TaskCreate")["required"].append("team"),
+        ),
+        ("request-required-property-added", B, "POST /tasks"),
+    ),
+    (
+        "request body narrowed",
+        lambda d: _schema(d, "TaskCreate")["properties"]["title"].update(maxLength=100),
+        ("request-constraint-narrowed", B, "POST /tasks"),
+    ),
+    (
+        "request enum value removed",
+        lambda d: _schema(d, "TaskCreate")["properties"]["priority"].update(enum=["high"]),
+        ("request-enum-value-removed", B, "POST /tasks"),
+    ),
+    (
+        "request widened is compatible",
+        lambda d: _schema(d, "TaskCreate")["properties"]["title"].update(maxLength=500),
+        ("", INFO, None),
+    ),
+    (
+        "response property removed",
+        lambda d: _schema(d, "Task")["properties"].pop("note"),
+        ("response-property-removed", B, "GET /tasks/{taskId}"),
+    ),
+    (
+        "response property made optional",
+        lambda d: _schema(d, "Task")["required"].remove("status"),
+        ("response-property-became-optional", B, "GET /tasks/{taskId}"),
+    ),
+    (
+        "response property made nullable",
+        lambda d: _schema(d, "Task")["properties"]["title"].update(type=["string", "null"]),
+        ("response-became-nullable", B, "GET /tasks/{taskId}"),
+    ),
+    (
+        "response type changed",
+        lambda d: _schema(d, "Task")["properties"]["id"].update(type="string"),
+        ("response-type-changed", B, "GET /tasks/{taskId}"),
+    ),
+    (
+        "response enum value added",
+        lambda d: _schema(d, "Task")["properties"]["status"]["enum"].append("archived"),
+        ("response-enum-value-added", P, "GET /tasks/{taskId}"),
+    ),
+    (
+        "success status removed",
+        lambda d: (
+            _op(d, "/tasks/{taskId}", "delete")["responses"].update({"200": {"description": "ok"}})
+            or _op(d, "/tasks/{taskId}", "delete")["responses"].pop("204")
+        ),
+        ("success-status-removed", B, "DELETE /tasks/{taskId}"),
+    ),
+    (
+        "error status removed",
+        lambda d: _op(d, "/tasks", "get")["responses"].pop("400"),
+        ("error-status-removed", P, "GET /tasks"),
+    ),
+    (
+        "response media type removed",
+        lambda d: _op(d, "/tasks/{taskId}", "get")["responses"]["200"].update(
+            content={"application/xml": {"schema": {"type": "string"}}}
+        ),
+        ("response-media-type-removed", B, "GET /tasks/{taskId}"),
+    ),
+    (
+        "response header removed",
+        lambda d: _op(d, "/tasks", "get")["responses"]["200"].pop("headers"),
+        ("response-header-removed", B, "GET /tasks"),
+    ),
+    (
+        "security added",
+        lambda d: _op(d, "/health", "get").pop("security"),
+        ("security-added", B, "GET /health"),
+    ),
+    (
+        "scopes widened",
+        lambda d: d.update(security=[{"oauth": ["tasks:read", "tasks:write"]}]),
+        ("security-scopes-added", B, "GET /tasks"),
+    ),
+    (
+        "deprecated without sunset",
+        lambda d: _op(d, "/tasks", "get").update(deprecated=True),
+        ("deprecated-without-sunset", P, "GET /tasks"),
+    ),
+    (
+        "deprecated with sunset",
+        lambda d: _op(d, "/tasks", "get").update({"deprecated": True, "x-sunset": "2027-01-01"}),
+        ("operation-deprecated", INFO, "GET /tasks"),
+    ),
+    (
+        "path parameter renamed in the template only",
+        lambda d: d["paths"].update(
+            {"/tasks/{id}": _rename_path_param(d["paths"].pop("/tasks/{taskId}"))}
+        ),
+        ("", INFO, None),
+    ),
+]
+
+
+def _rename_path_param(item: dict[str, Any]) -> dict[str, Any]:
+    item["parameters"][0]["name"] = "id"
+    return item
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"), [(c, e) for _, c, e in CASES], ids=[n for n, _, _ in CASES]
+)
+def test_category(
+    tmp_path: Path,
+    change: Callable[[dict[str, Any]], None],
+    expected: tuple[str, Severity, str | None],
+) -> None:
+    findings = _diff(tmp_path, change)
+    if not expected[0]:
+        assert [f for f in findings if f[1] is not Severity.INFO] == []
+        return
+    matching = [f for f in findings if f[:2] == expected[:2] and expected[2] in (f[2] or "")]
+    assert matching, findings
+    others = [f for f in findings if f not in matching and f[1] is Severity.BREAKING]
+    assert others == [], others
+
+
+def test_identical_specs_have_no_findings(tmp_path: Path) -> None:
+    assert _diff(tmp_path, lambda d: None) == []
+
+
+def test_findings_carry_locations_in_both_versions(tmp_path: Path) -> None:
+    head = copy.deepcopy(BASE)
+    _schema(head, "TaskCreate")["properties"]["title"]["maxLength"] = 100
+    report = diff_specs(
+        load_spec(_write(tmp_path / "b.yaml", BASE)), load_spec(_write(tmp_path / "h.yaml", head))
+    )
+    [finding] = report.findings
+    assert finding.base is not None and finding.head is not None
+    assert finding.base.file.endswith("b.yaml") and finding.head.file.endswith("h.yaml")
+    assert finding.head.line > 1
+    payload = report.to_json()
+    assert payload["summary"]["breaking"] == 1
+    assert payload["findings"][0]["id"] == "request-constraint-narrowed"
+    assert "request-constraint-narrowed" in report.to_markdown()
+    assert "breaking: request-constraint-narrowed: POST /tasks" in report.to_text()
+
+
+def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "generator", "diff", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_cli_exit_codes_and_formats(tmp_path: Path) -> None:
+    head = copy.deepcopy(BASE)
+    _op(head, "/tasks", "get")["parameters"][0]["required"] = True
+    _write(tmp_path / "base.yaml", BASE)
+    _write(tmp_path / "head.yaml", head)
+    text = _cli("base.yaml", "head.yaml", cwd=tmp_path)
+    assert text.returncode == 1
+    assert "parameter-became-required" in text.stdout
+    allowed = _cli("base.yaml", "head.yaml", "--allow-breaking", "--format", "json", cwd=tmp_path)
+    assert allowed.returncode == 0
+    assert json.loads(allowed.stdout)["summary"]["breaking"] == 1
+    head["info"]["version"] = "2.0.0"
+    _write(tmp_path / "head.yaml", head)
+    bumped = _cli("base.yaml", "head.yaml", "--format", "markdown", cwd=tmp_path)
+    assert bumped.returncode == 0, bumped.stderr
+    assert "major version 1.4.0 → 2.0.0" in bumped.stdout
+
+
+def test_cli_against_a_git_revision_follows_refs_as_they_were(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    (repo / "specs" / "schemas").mkdir(parents=True)
+    (repo / "pyproject.toml").write_text('[tool.specfirst]\nspec = "specs/api.yaml"\n')
+    doc = copy.deepcopy(BASE)
+    task_create = doc["components"]["schemas"].pop("TaskCreate")
+    doc["components"]["schemas"]["TaskCreate"] = {"$ref": "schemas/task_create.yaml"}
+    _write(repo / "specs" / "api.yaml", doc)
+    _write(repo / "specs" / "schemas" / "task_create.yaml", task_create)
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True)
+
+    git("init", "-q")
+    git("-c", "user.email=t@example.com", "-c", "user.name=t", "add", ".")
+    git("-c", "user.email=t@example.com", "-c", "user.name=t", "commit", "-qm", "base")
+    task_create["required"].append("note")
+    _write(repo / "specs" / "schemas" / "task_create.yaml", task_create)
+    result = _cli("HEAD", cwd=repo)
+    assert result.returncode == 1, result.stderr
+    assert "request-property-became-required" in result.stdout
+    assert "HEAD:specs/schemas/task_create.yaml" in result.stdout or "HEAD:" in result.stdout
+    missing = _cli("no-such-revision", cwd=repo)
+    assert missing.returncode == 2
+    assert "neither a file nor a git revision" in missing.stderr
