@@ -126,11 +126,32 @@ def provider(impl: object) -> Callable[..., Any]:
 
     An instance is shared; a class or a factory function is called per request with its
     own dependencies resolved by FastAPI (database session, settings, ``Request`` …).
-    """
-    if isinstance(impl, type) or inspect.isfunction(impl) or inspect.ismethod(impl):
-        return typing.cast(Callable[..., Any], impl)  # FastAPI resolves its parameters
 
-    def shared() -> object:
+    Every provider is a coroutine function: FastAPI runs a plain ``def`` dependency (and a
+    class, whose ``__init__`` is one) in a worker thread, which costs more than the whole
+    request. Constructing an object is not blocking work, so it is done inline; generator
+    and async dependencies are passed to FastAPI untouched.
+    """
+    if inspect.isasyncgenfunction(impl) or inspect.isgeneratorfunction(impl) or inspect.iscoroutinefunction(impl):
+        return typing.cast(Callable[..., Any], impl)
+    if isinstance(impl, type) or inspect.isfunction(impl) or inspect.ismethod(impl):
+        factory = typing.cast(Callable[..., Any], impl)
+
+        async def construct(**kwargs: Any) -> object:
+            return factory(**kwargs)
+
+        signature = inspect.signature(factory)
+        target = getattr(factory, "__init__", factory) if isinstance(factory, type) else factory
+        try:  # resolve string annotations where the factory was written, not here
+            hints = typing.get_type_hints(target, include_extras=True)
+        except Exception:  # unresolvable: FastAPI gets the annotations as written
+            hints = {}
+        parameters = [p.replace(annotation=hints.get(p.name, p.annotation)) for p in signature.parameters.values()]
+        resolved = signature.replace(parameters=parameters, return_annotation=inspect.Signature.empty)
+        setattr(construct, "__signature__", resolved)  # noqa: B010
+        return construct
+
+    async def shared() -> object:
         return impl
 
     return shared
