@@ -50,7 +50,9 @@ def main() -> int:
         cold, cold_rss = run(cmd, work)
         doc = json.loads(copy.read_text())
         first_path = next(iter(doc["paths"].values()))
-        next(iter(v for v in first_path.values() if isinstance(v, dict)))["summary"] = "changed for the benchmark"
+        next(iter(v for v in first_path.values() if isinstance(v, dict)))["summary"] = (
+            "changed for the benchmark"
+        )
         copy.write_text(json.dumps(doc))
         warm, _ = run(cmd, work)
         noop, _ = run(cmd, work)
@@ -69,13 +71,18 @@ def main() -> int:
             [sys.executable, "-c", code], cwd=work, check=True, capture_output=True, text=True
         ).stdout.split()
         operations = sum(
-            1 for item in doc["paths"].values() for m, v in item.items() if m in ("get", "put", "post", "delete", "patch", "head", "options", "trace")
+            1
+            for item in doc["paths"].values()
+            for m, v in item.items()
+            if m in ("get", "put", "post", "delete", "patch", "head", "options", "trace")
         )
     print(f"GitHub REST spec: {operations} operations ({env_note})")
     print(f"  cold generate (no caches):        {cold:6.1f} s   peak RSS {cold_rss / 1024:.0f} MB")
     print(f"  warm generate (paths changed):    {warm:6.1f} s")
     print(f"  no-op generate (nothing changed): {noop:6.2f} s")
-    print(f"  import package: {float(out[0]):.2f} s, create_app: {float(out[1]):.2f} s, routes: {out[2]}")
+    print(
+        f"  import package: {float(out[0]):.2f} s, create_app: {float(out[1]):.2f} s, routes: {out[2]}"
+    )
     return 0
 
 

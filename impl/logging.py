@@ -40,7 +40,7 @@ class RequestIdFilter(logging.Filter):
 
 
 class JsonFormatter(logging.Formatter):
-    """One JSON object per line: time, level, logger, message, request_id, extras, exception.
+    """One JSON object per line: time, level, logger, message, request_id, pid, extras, exception.
 
     Values under well-known secret names are replaced by "[redacted]", so a careless
     `extra={"password": ...}` never reaches the log.
@@ -53,6 +53,7 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
             "request_id": getattr(record, "request_id", None),
+            "pid": record.process,
         }
         for key, value in record.__dict__.items():
             if key not in _STANDARD_ATTRS and key not in entry:

@@ -85,6 +85,12 @@ class Settings(BaseSettings):
 
     max_api_keys_per_user: int = Field(default=25, ge=1)
 
+    export_interrupted_after_seconds: int = Field(default=900, ge=0)
+    """At start-up, exports pending or running for longer than this are marked failed (their
+    worker is gone). With SQLite there is only one process, so every unfinished one is."""
+    shutdown_grace_seconds: float = Field(default=20.0, ge=0)
+    """How long shutdown waits for background work (exports) before cancelling it."""
+
     _ephemeral_secret: bool = PrivateAttr(default=False)
 
     @field_validator("cors_origins", mode="before")

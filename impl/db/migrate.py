@@ -6,6 +6,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from sqlalchemy import text
 from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -30,9 +31,20 @@ def upgrade_to_head(url: str | URL) -> None:
     command.upgrade(alembic_config(url), "head")
 
 
+# Any constant: the PostgreSQL advisory lock that serializes migrations across processes.
+_MIGRATION_LOCK_ID = 0x5F_5350_4543
+
+
 async def upgrade_engine(engine: AsyncEngine) -> None:
-    """Migrate through an existing async engine, from inside a running event loop."""
+    """Migrate through an existing async engine, from inside a running event loop.
+
+    On PostgreSQL the migration holds a transaction-scoped advisory lock, so several workers
+    starting at once run it one after the other (the later ones find nothing to do)."""
     async with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            await connection.execute(
+                text("SELECT pg_advisory_xact_lock(:id)"), {"id": _MIGRATION_LOCK_ID}
+            )
         await connection.run_sync(_upgrade_on_connection)
 
 

@@ -4,7 +4,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from impl.db.models import Export
@@ -44,3 +44,22 @@ async def storage_keys_of_project(session: AsyncSession, project_id: uuid.UUID) 
             )
         )
     ).all()  # type: ignore[return-value]
+
+
+async def fail_interrupted(
+    session: AsyncSession, *, started_before: datetime, now: datetime
+) -> int:
+    """Mark exports that were pending or running before `started_before` as failed: the
+    process that ran them is gone. Returns how many were marked."""
+    result = await session.execute(
+        update(Export)
+        .where(
+            Export.status.in_(("pending", "running")),
+            func.coalesce(Export.started_at, Export.created_at) < started_before,
+        )
+        .values(
+            status="failed", error="interrupted by a restart; start a new export", finished_at=now
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]

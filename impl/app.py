@@ -1,0 +1,100 @@
+"""`build_app(settings)`: the generated app wired to the handlers, middleware and lifespan.
+
+Tests build apps from their own settings here; `impl.main` builds the one uvicorn serves.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib.resources import files
+
+from fastapi import FastAPI
+from starlette.middleware.cors import CORSMiddleware
+
+from generated import create_app
+from impl.handlers.api_keys import ApiKeysHandlers
+from impl.handlers.attachments import AttachmentsHandlers
+from impl.handlers.auth import AuthHandlers
+from impl.handlers.comments import CommentsHandlers
+from impl.handlers.exports import ExportsHandlers
+from impl.handlers.health import HealthHandlers
+from impl.handlers.members import MembersHandlers
+from impl.handlers.projects import ProjectsHandlers
+from impl.handlers.security import SecurityHandlers
+from impl.handlers.tasks import TasksHandlers
+from impl.handlers.users import UsersHandlers
+from impl.http import problems
+from impl.http.middleware import HttpHygieneMiddleware, MediaTypeGuard, declared_request_media_types
+from impl.runtime import Runtime
+from impl.security.passwords import Passwords
+from impl.settings import Settings
+
+log = logging.getLogger("impl")
+
+# Multipart framing around the file: boundaries, part headers, the description field.
+_MULTIPART_OVERHEAD = 64 * 1024
+_EXPOSED_HEADERS = [
+    "ETag", "Location", "Link", "Retry-After", "RateLimit-Limit", "RateLimit-Remaining",
+    "RateLimit-Reset", "Content-Disposition", "X-Request-ID", "Idempotent-Replayed",
+]  # fmt: skip
+_ALLOWED_HEADERS = [
+    "Authorization", "Content-Type", "If-Match", "If-None-Match", "Idempotency-Key",
+    "X-API-Key", "X-Request-ID",
+]  # fmt: skip
+
+
+def build_app(settings: Settings, *, passwords: Passwords | None = None) -> FastAPI:
+    """The service for `settings`. Connections open in the lifespan, not here."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        runtime = await Runtime.start(settings, passwords=passwords)
+        app.state.runtime = runtime
+        log.info(
+            "started",
+            extra={"environment": settings.environment, "database": runtime.database.backend,
+                   "redis": bool(settings.redis_url)},
+        )  # fmt: skip
+        try:
+            yield
+        finally:
+            log.info("shutting down: draining background work")
+            await runtime.aclose()
+            log.info("stopped")
+
+    app = create_app(
+        security=SecurityHandlers,
+        auth=AuthHandlers,
+        users=UsersHandlers,
+        api_keys=ApiKeysHandlers,
+        projects=ProjectsHandlers,
+        members=MembersHandlers,
+        tasks=TasksHandlers,
+        comments=CommentsHandlers,
+        attachments=AttachmentsHandlers,
+        exports=ExportsHandlers,
+        health=HealthHandlers,
+        lifespan=lifespan,
+    )
+    problems.install(app)
+    spec = json.loads(files("generated").joinpath("openapi.json").read_bytes())
+    app.add_middleware(
+        MediaTypeGuard,
+        routes=app.router.routes,
+        media_types=declared_request_media_types(spec),
+        max_body_bytes={"uploadAttachment": settings.max_upload_bytes + _MULTIPART_OVERHEAD},
+    )
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "PATCH", "DELETE"],
+            allow_headers=_ALLOWED_HEADERS,
+            expose_headers=_EXPOSED_HEADERS,
+            max_age=600,
+        )
+    app.add_middleware(HttpHygieneMiddleware)
+    return app

@@ -1,0 +1,1 @@
+"""The HTTP layer around the generated app: dependencies, middleware, error mapping."""

@@ -1,0 +1,167 @@
+"""The same service on PostgreSQL + Redis, served by two uvicorn worker processes.
+
+State that must be shared lives in PostgreSQL (rows) and Redis (rate limits, idempotency
+keys), so a client sees one service whichever worker answers. Skipped when PostgreSQL or
+Redis is unreachable, except on CI (`CI=true`), where that fails.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.impl.backends import TEST_REDIS_URL, redis_client, scratch_postgres_database
+from tests.service.conftest import PASSWORD
+
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.postgres
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class Server:
+    def __init__(self, process: subprocess.Popen[bytes], url: str, log: Path) -> None:
+        self.process, self.url, self.log = process, url, log
+
+    def lines(self) -> list[dict[str, object]]:
+        out = []
+        for raw in self.log.read_text(errors="replace").splitlines():
+            if raw.startswith("{"):
+                out.append(json.loads(raw))
+        return out
+
+
+@pytest.fixture
+async def server(tmp_path: Path) -> AsyncIterator[Server]:
+    async with redis_client(), scratch_postgres_database() as database_url:
+        port = _free_port()
+        env = {
+            **os.environ,
+            "ENVIRONMENT": "production",
+            "JWT_SECRET": "multiworker-test-secret-" + "y" * 40,
+            "DATABASE_URL": database_url,
+            "REDIS_URL": TEST_REDIS_URL,
+            "MIGRATE_ON_STARTUP": "true",  # both workers race for it: the advisory lock serializes
+            "STORAGE_DIR": str(tmp_path / "files"),
+            "RATE_LIMIT_API": "15/minute",
+            "RATE_LIMIT_STRATEGY": "fixed-window",
+            "LOG_LEVEL": "INFO",
+        }
+        log = tmp_path / "server.log"
+        with log.open("wb") as sink:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "uvicorn", "impl.main:app", "--workers", "2",
+                 "--host", "127.0.0.1", "--port", str(port)],
+                cwd=ROOT, env=env, stdout=sink, stderr=subprocess.STDOUT,
+            )  # fmt: skip
+        url = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 60
+            async with httpx.AsyncClient(base_url=url) as client:
+                while True:
+                    assert process.poll() is None, log.read_text()
+                    try:
+                        if (await client.get("/v1/health/ready")).status_code == 200:
+                            break
+                    except httpx.TransportError:
+                        pass
+                    assert time.monotonic() < deadline, (
+                        "server never became ready:\n" + log.read_text()
+                    )
+                    await asyncio.sleep(0.2)
+            yield Server(process, url, log)
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def _fresh(url: str) -> httpx.AsyncClient:
+    """A client without keep-alive: each request is a new connection, so the kernel spreads
+    them over both workers."""
+    return httpx.AsyncClient(base_url=url, limits=httpx.Limits(max_keepalive_connections=0))
+
+
+async def _login(client: httpx.AsyncClient) -> dict[str, str]:
+    email = f"{uuid.uuid4().hex[:10]}@example.com"
+    registered = await client.post(
+        "/v1/auth/register", json={"email": email, "password": PASSWORD, "display_name": "W"}
+    )
+    assert registered.status_code == 201, registered.text
+    token = await client.post(
+        "/v1/auth/token", data={"grant_type": "password", "username": email, "password": PASSWORD}
+    )
+    assert token.status_code == 200, token.text
+    return {"Authorization": f"Bearer {token.json()['access_token']}"}
+
+
+async def test_register_to_list_across_workers(server: Server) -> None:
+    async with _fresh(server.url) as client:
+        auth = await _login(client)
+        key = {"Idempotency-Key": uuid.uuid4().hex}
+        created = [
+            await client.post("/v1/projects", json={"name": "Shared"}, headers={**auth, **key})
+            for _ in range(4)
+        ]
+        assert {r.status_code for r in created} == {201}
+        assert len({r.json()["id"] for r in created}) == 1  # replayed from Redis by any worker
+        project = created[0].json()
+        for title in ("one", "two", "three"):
+            task = await client.post(
+                f"/v1/projects/{project['id']}/tasks", json={"title": title}, headers=auth
+            )
+            assert task.status_code == 201, task.text
+        listed = await client.get(
+            f"/v1/projects/{project['id']}/tasks",
+            params={"sort": "title", "limit": 2},
+            headers=auth,
+        )
+        assert [t["title"] for t in listed.json()["items"]] == ["one", "three"]
+        after = await client.get(listed.headers["link"][1:].split(">")[0], headers=auth)
+        assert [t["title"] for t in after.json()["items"]] == ["two"]
+        ready = (await client.get("/v1/health/ready")).json()
+        assert set(ready["checks"]) == {"database", "redis"}
+
+
+async def test_rate_limit_is_shared_by_the_workers(server: Server) -> None:
+    async with _fresh(server.url) as client:
+        auth = await _login(client)
+        responses = [await client.get("/v1/users/me", headers=auth) for _ in range(24)]
+    codes = [r.status_code for r in responses]
+    assert codes == [200] * 15 + [429] * 9, codes
+    assert (
+        responses[-1].headers["ratelimit-remaining"] == "0"
+        and "retry-after" in responses[-1].headers
+    )
+    ids = {r.headers["x-request-id"] for r in responses}
+    pids = {
+        line["pid"]
+        for line in server.lines()
+        if line.get("logger") == "impl.access" and line.get("request_id") in ids
+    }
+    assert len(pids) == 2, f"all requests went to one worker ({pids}); the test proved nothing"
+
+
+async def test_workers_shut_down_gracefully(server: Server) -> None:
+    server.process.terminate()
+    assert server.process.wait(timeout=30) == 0
+    messages = [line.get("message") for line in server.lines()]
+    assert messages.count("stopped") == 2, messages[-10:]
