@@ -8,7 +8,7 @@ PORT ?= 8000
 
 CORPUS := .cache/corpus
 
-.PHONY: install generate check run test test-fast contract contract-deep bench diff corpus corpus-fetch regen-golden migrate lint validate clean
+.PHONY: install generate check run test test-fast contract contract-deep bench diff corpus corpus-fetch regen-golden migrate lint validate clean docs ci
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -58,3 +58,37 @@ regen-golden: install
 
 clean:
 	rm -rf .specfirst-cache .mypy_cache .pytest_cache .ruff_cache
+
+## contract: property-test the reference service against specs/api.yaml (token, then API key); JUnit in reports/
+contract: install
+	$(BIN)/python -m tests.contract.run_service
+
+## contract-deep: many more examples with a random seed (printed, for replay)
+contract-deep: install
+	$(BIN)/python -m tests.contract.run_service --deep
+
+## lint: API style rules on the spec (configure them in pyproject.toml, [tool.specfirst.lint])
+lint: install
+	$(BIN)/specfirst lint
+
+## check: fail if generated/ is stale, the spec is invalid or fails lint, or impl/ fails mypy --strict
+check: install
+	$(BIN)/specfirst check
+
+## docs: the spec as one static, offline HTML page in site/index.html
+docs: install
+	$(BIN)/specfirst docs -o site
+
+## diff: breaking changes of the working tree's spec against BASE (default origin/main), as FORMAT
+BASE ?= origin/main
+FORMAT ?= text
+diff: install
+	@$(BIN)/specfirst diff $(BASE) --format $(FORMAT)
+
+## ci: exactly what .github/workflows/ci.yml runs: check, test, contract, then the diff against origin/main if it exists
+ci: check test contract
+	@if git rev-parse --verify --quiet origin/main^{commit} >/dev/null; then \
+		$(MAKE) --no-print-directory diff BASE=origin/main; \
+	else \
+		echo "ci: no origin/main here; skipping the breaking-change diff"; \
+	fi

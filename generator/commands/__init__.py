@@ -7,4 +7,9 @@ MODULES = (
     "generator.commands.validate",
     "generator.commands.generate",
     "generator.commands.diff",
+    "generator.commands.lint",
+    "generator.commands.check",
+    "generator.commands.docs",
+    "generator.commands.contract",
+    "generator.commands.mock",
 )

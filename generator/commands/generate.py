@@ -21,10 +21,24 @@ def register(sub: Any) -> None:
     p.add_argument("--no-cache", action="store_true", help="do not reuse cached results")
     p.add_argument("-v", "--verbose", action="store_true", help="also print informational notes")
     p.add_argument("-q", "--quiet", action="store_true")
+    p.add_argument(
+        "-w", "--watch", action="store_true", help="regenerate whenever the spec changes"
+    )
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    if getattr(args, "watch", False):
+        from generator.watch import spec_files, watch
+
+        config = load_config(spec=args.spec, output=args.output, package=args.package)
+        return watch(
+            lambda: generate_once(args), spec_files(config.spec), config.output, config.templates
+        )
+    return generate_once(args)
+
+
+def generate_once(args: argparse.Namespace) -> int:
     from generator.pipeline import generate
 
     config = load_config(spec=args.spec, output=args.output, package=args.package)

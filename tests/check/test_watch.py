@@ -1,0 +1,74 @@
+"""``specfirst generate --watch``: the loop, driven by a fake stream of file changes."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from generator.cli import build_parser
+from generator.watch import relevant, watch_loop, watch_roots
+from watchfiles import Change
+
+
+def test_regenerates_once_then_on_every_relevant_change(tmp_path: Path) -> None:
+    output = tmp_path / "generated"
+    spec = tmp_path / "specs" / "api.yaml"
+    calls: list[int] = []
+
+    def regenerate() -> int:
+        calls.append(1)
+        return 1 if len(calls) == 2 else 0  # a broken save in the middle does not stop the loop
+
+    changes = [
+        {(Change.modified, str(spec))},
+        {(Change.modified, str(output / "models.py")), (Change.added, str(output / "x.json"))},
+        {(Change.added, str(tmp_path / "specs" / "notes.txt"))},
+        {(Change.added, str(tmp_path / "specs" / "paths" / "new.yml"))},
+    ]
+    stream = io.StringIO()
+    assert watch_loop(regenerate, changes, output, stream=stream) == 0
+    assert len(calls) == 3  # the first run, then the two spec changes
+    lines = stream.getvalue().splitlines()
+    assert len(lines) == 2
+    assert lines[0].endswith(f"changed: {spec}; regenerating")
+    assert "new.yml" in lines[1]
+
+
+def test_relevant_ignores_the_output_and_other_files(tmp_path: Path) -> None:
+    output = tmp_path / "specs" / "generated"  # even an output inside the watched folder
+    paths = [
+        str(tmp_path / "specs" / "a.yaml"),
+        str(output / "openapi.yaml"),
+        str(tmp_path / "specs" / "b.JSON"),
+        str(tmp_path / "templates" / "app.py.jinja"),
+        str(tmp_path / "specs" / ".a.yaml.swp"),
+    ]
+    assert relevant(paths, output) == sorted([paths[0], paths[2], paths[3]])
+
+
+def test_watch_roots_are_the_outermost_folders(tmp_path: Path) -> None:
+    specs = tmp_path / "specs"
+    (tmp_path / "templates").mkdir()
+    files = [specs / "api.yaml", specs / "paths" / "a.yaml", tmp_path / "shared" / "s.yaml"]
+    roots = watch_roots(files, tmp_path / "templates")
+    assert roots == sorted([specs, tmp_path / "shared", tmp_path / "templates"])
+    assert watch_roots(files, tmp_path / "missing") == sorted([specs, tmp_path / "shared"])
+
+
+def test_generate_has_a_watch_flag(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    seen: dict[str, object] = {}
+
+    def fake_watch(regenerate: object, files: list[Path], output: Path, templates: object) -> int:
+        seen.update(files=files, output=output)
+        return 0
+
+    monkeypatch.setattr("generator.watch.watch", fake_watch)
+    spec = tmp_path / "api.yaml"
+    spec.write_text("openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\n")
+    args = build_parser().parse_args(
+        ["generate", str(spec), "-o", str(tmp_path / "out"), "--watch"]
+    )
+    assert args.func(args) == 0
+    assert seen["output"] == tmp_path / "out"
+    assert spec in seen["files"]  # type: ignore[operator]

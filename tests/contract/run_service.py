@@ -1,0 +1,262 @@
+"""Contract-test the reference service: ``make contract`` / ``make contract-deep``.
+
+1. start ``uvicorn impl.main:app`` on a free 127.0.0.1 port, with a fresh SQLite database and
+   file store in a temporary folder, and wait for ``/v1/health/ready``;
+2. register a user (the auth hooks below then get a token from the token endpoint, and create
+   an API key with it);
+3. run ``specfirst contract`` against the *source* spec, ``specs/api.yaml``, twice: with the
+   bearer token, then with the API key; JUnit XML goes to ``reports/contract-<auth>.xml``;
+4. stop the server by its PID, and print its log when anything failed.
+
+    python -m tests.contract.run_service                # deterministic: fixed seed, few examples
+    python -m tests.contract.run_service --deep         # many more examples, random seed (printed)
+    python -m tests.contract.run_service --seed 123 --max-examples 50
+
+Rate limits are raised (not disabled) so that the run measures the contract rather than the
+limiter; 429 stays a declared, conformant answer either way.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+from generator import contract
+from generator.cli import main as specfirst
+
+ROOT = Path(__file__).resolve().parents[2]
+SPEC = ROOT / "specs" / "api.yaml"
+REPORTS = ROOT / "reports"
+API = "/v1"
+EMAIL_VAR = "SPECFIRST_CONTRACT_EMAIL"
+PASSWORD_VAR = "SPECFIRST_CONTRACT_PASSWORD"
+API_KEY_SCOPES = ["profile", "projects:read", "projects:write", "tasks:read", "tasks:write"]
+
+DEFAULT_MAX_EXAMPLES = 10
+DEEP_MAX_EXAMPLES = 200
+DEEP_MAX_TIME = 1800  # seconds per run
+
+
+# --- auth hooks (what `specfirst contract --auth` calls) ------------------------------------
+
+
+def token_auth(ctx: contract.AuthContext) -> dict[str, str]:
+    """A bearer token from the OAuth2 password grant, for the user ``run_service`` registered."""
+    return contract.password_token(ctx, os.environ[EMAIL_VAR], os.environ[PASSWORD_VAR])
+
+
+def api_key_auth(ctx: contract.AuthContext) -> dict[str, str]:
+    """A fresh API key with every key scope, created with a bearer token (then unused)."""
+    bearer = token_auth(ctx)
+    response = ctx.request(
+        "POST", "api-keys", json={"name": "contract run", "scopes": API_KEY_SCOPES}, headers=bearer
+    )
+    if response.status_code != 201:
+        raise contract.ContractError(
+            f"creating an API key failed: {response.status_code} {response.text}"
+        )
+    return contract.api_key(response.json()["key"])
+
+
+HOOKS = {
+    "token": "tests.contract.run_service:token_auth",
+    "api-key": "tests.contract.run_service:api_key_auth",
+}
+
+
+# --- the service ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Service:
+    url: str  # root, e.g. http://127.0.0.1:43123
+    pid: int
+    log: Path
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@contextlib.contextmanager
+def reference_service(folder: Path, *, startup_timeout: float = 60.0) -> Iterator[Service]:
+    """``uvicorn impl.main:app`` on a free port with a fresh database under ``folder``."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "ENVIRONMENT": "test",
+        "JWT_SECRET": secrets.token_urlsafe(48),
+        "DATABASE_URL": f"sqlite+aiosqlite:///{folder / 'contract.db'}",
+        "STORAGE_DIR": str(folder / "files"),
+        "MIGRATE_ON_STARTUP": "true",
+        "RATE_LIMIT_API": "1000000/minute",
+        "RATE_LIMIT_LOGIN": "1000000/minute",
+        "LOG_LEVEL": "WARNING",
+    }
+    env.pop("REDIS_URL", None)  # in-memory rate limits and idempotency keys: one process
+    log_path = folder / "server.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "impl.main:app",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        url = f"http://127.0.0.1:{port}"
+        _wait_ready(url + API + "/health/ready", process, log_path, startup_timeout)
+        yield Service(url=url, pid=process.pid, log=log_path)
+    finally:
+        _stop(process.pid, process)
+
+
+def _wait_ready(url: str, process: subprocess.Popen[bytes], log: Path, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(
+                f"the service exited with {process.returncode}:\n{log.read_text()[-4000:]}"
+            )
+        with contextlib.suppress(httpx.HTTPError):
+            if httpx.get(url, timeout=2).status_code == 200:
+                return
+        time.sleep(0.2)
+    raise RuntimeError(
+        f"the service was not ready within {timeout:.0f}s:\n{log.read_text()[-4000:]}"
+    )
+
+
+def _stop(pid: int, process: subprocess.Popen[bytes]) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+        process.wait(timeout=10)
+
+
+def register_user(service: Service) -> tuple[str, str]:
+    email = f"contract-{secrets.token_hex(4)}@example.com"
+    password = secrets.token_urlsafe(18)
+    response = httpx.post(
+        service.url + API + "/auth/register",
+        json={"email": email, "password": password, "display_name": "Contract Runner"},
+        timeout=30,
+    )
+    if response.status_code != 201:
+        raise RuntimeError(f"registration failed: {response.status_code} {response.text}")
+    return email, password
+
+
+# --- the runs ---------------------------------------------------------------------------------
+
+
+def run(
+    *,
+    seed: str | None = None,
+    max_examples: int = DEFAULT_MAX_EXAMPLES,
+    max_time: int | None = None,
+    auths: Sequence[str] = ("token", "api-key"),
+    reports: Path = REPORTS,
+    extra: Sequence[str] = (),
+) -> int:
+    """Both contract runs against a fresh service; 0 when both pass."""
+    codes: dict[str, int] = {}
+    with (
+        tempfile.TemporaryDirectory(prefix="specfirst-contract-") as tmp,
+        reference_service(Path(tmp)) as service,
+    ):
+        print(f"reference service at {service.url} (pid {service.pid})", file=sys.stderr)
+        for auth in auths:
+            # A user per run: the first run's fuzzing may use up per-user quotas (e.g. API keys).
+            os.environ[EMAIL_VAR], os.environ[PASSWORD_VAR] = register_user(service)
+            argv = [
+                "contract",
+                str(SPEC),
+                "--url",
+                service.url,
+                "--auth",
+                HOOKS[auth],
+                "--max-examples",
+                str(max_examples),
+                "--junit",
+                str(reports / f"contract-{auth}.xml"),
+                *(["--seed", seed] if seed is not None else []),
+                *(["--max-time", str(max_time)] if max_time is not None else []),
+                *extra,
+            ]
+            print(f"\n== contract run with {auth} auth ==", flush=True)
+            codes[auth] = specfirst(argv)
+        if any(codes.values()):
+            print(
+                f"\n== server log (last lines) ==\n{service.log.read_text()[-6000:]}",
+                file=sys.stderr,
+            )
+    print(
+        "\n"
+        + ", ".join(
+            f"{auth}: {'passed' if code == 0 else 'FAILED'}" for auth, code in codes.items()
+        )
+    )
+    return max(codes.values(), default=0)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m tests.contract.run_service",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--deep", action="store_true", help="many more examples and a random seed")
+    parser.add_argument("--seed", help="an integer, or 'random'")
+    parser.add_argument("--max-examples", type=int)
+    parser.add_argument(
+        "--auth", choices=sorted(HOOKS), action="append", help="only this auth (repeatable)"
+    )
+    args = parser.parse_args(argv)
+    seed = args.seed
+    if args.deep and seed is None:
+        seed = str(secrets.randbelow(2**32))
+    if seed is not None and seed != "random":
+        print(
+            f"seed: {seed}  (replay: python -m tests.contract.run_service --seed {seed}"
+            f"{' --max-examples ' + str(args.max_examples or DEEP_MAX_EXAMPLES) if args.deep else ''})"
+        )
+    return run(
+        seed=seed,
+        max_examples=args.max_examples
+        or (DEEP_MAX_EXAMPLES if args.deep else DEFAULT_MAX_EXAMPLES),
+        max_time=DEEP_MAX_TIME if args.deep else None,
+        auths=args.auth or ("token", "api-key"),
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())

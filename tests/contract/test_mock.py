@@ -1,0 +1,156 @@
+"""``specfirst mock``: canned responses from the spec that pass schemathesis' response checks."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pytest
+from generator.contract import ContractOptions, format_summary, run_contract
+from generator.mock import _Schemas, mock_app, mock_app_from_path, synthesize
+
+from tests.contract.test_catches_breaks import SPEC as THINGS
+from tests.e2e.conftest import client
+
+ROOT = Path(__file__).resolve().parents[2]
+RESPONSE_CHECKS = [
+    "status_code_conformance",
+    "content_type_conformance",
+    "response_schema_conformance",
+    "response_headers_conformance",
+]
+
+
+@pytest.fixture(scope="module")
+def reference_mock() -> Any:
+    return mock_app_from_path(ROOT / "specs" / "api.yaml")
+
+
+def test_schemathesis_response_checks_pass_against_the_reference_spec_mock(
+    reference_mock: Any,
+) -> None:
+    result = run_contract(
+        ContractOptions(
+            spec=ROOT / "specs" / "api.yaml",
+            app=reference_mock,
+            headers={"Authorization": "Bearer anything"},
+            checks=[*RESPONSE_CHECKS, "not_a_server_error"],
+            max_examples=5,
+        )
+    )
+    assert result.ok, format_summary(result)
+    assert len(result.operations) == 35
+
+
+def test_schemathesis_response_checks_pass_against_a_spec_without_examples(tmp_path: Path) -> None:
+    spec = tmp_path / "things.yaml"
+    spec.write_text(textwrap.dedent(THINGS))
+    result = run_contract(
+        ContractOptions(
+            spec=spec,
+            app=mock_app_from_path(spec),
+            headers={"Authorization": "Bearer x"},
+            checks=RESPONSE_CHECKS,
+            max_examples=10,
+        )
+    )
+    assert result.ok, format_summary(result)
+
+
+async def test_answers_with_the_spec_example_and_declared_headers(reference_mock: Any) -> None:
+    async with client(reference_mock) as http:
+        res = await http.post("/v1/projects", json={"name": "Relaunch"}, headers={"X-API-Key": "k"})
+    assert res.status_code == 201
+    assert res.headers["content-type"] == "application/json"
+    assert res.json()["name"] == "Website relaunch"  # the spec's example
+    assert res.headers["location"] == "/v1/projects/2b0c5f0e-4f7a-4f5e-9a55-2c1f1d3f8a10"
+    assert res.headers["etag"] == '"a1B2c3D4e5F6g7H8"'
+
+
+async def test_validates_requests_with_problem_details(reference_mock: Any) -> None:
+    async with client(reference_mock) as http:
+        anonymous = await http.get("/v1/projects")
+        bad_body = await http.post("/v1/projects", json={"name": ""}, headers={"X-API-Key": "k"})
+        bad_query = await http.get("/v1/projects?limit=0&bogus=1", headers={"X-API-Key": "k"})
+        bad_path = await http.get("/v1/projects/not-a-uuid", headers={"X-API-Key": "k"})
+        wrong_method = await http.put("/v1/projects")
+        unknown = await http.get("/v1/nowhere")
+    assert anonymous.status_code == 401 and anonymous.headers["www-authenticate"].startswith(
+        "Bearer"
+    )
+    for res in (bad_body, bad_query, bad_path):
+        assert res.status_code == 422
+        assert res.headers["content-type"] == "application/problem+json"
+    assert [e["pointer"] for e in bad_body.json()["errors"]] == ["/body/name"]
+    assert {e["pointer"] for e in bad_query.json()["errors"]} == {"/query/limit", "/query/bogus"}
+    assert bad_path.json()["errors"][0]["pointer"] == "/path/projectId"
+    assert wrong_method.status_code == 405 and wrong_method.headers["allow"] == "GET, POST"
+    assert unknown.status_code == 404
+
+
+async def test_form_bodies_and_content_types_are_checked(reference_mock: Any) -> None:
+    async with client(reference_mock) as http:
+        ok = await http.post(
+            "/v1/auth/token",
+            data={"grant_type": "password", "username": "a@example.com", "password": "pw"},
+        )
+        wrong_type = await http.post("/v1/auth/token", json={"grant_type": "password"})
+    assert ok.status_code == 200 and ok.json()["token_type"] == "Bearer"
+    assert ok.headers["cache-control"] == "no-store"
+    assert wrong_type.status_code == 415
+
+
+def test_synthesizes_values_within_the_schema_bounds() -> None:
+    schemas = _Schemas(
+        {
+            "openapi": "3.1.0",
+            "components": {"schemas": {"Id": {"type": "string", "format": "uuid"}}},
+        }
+    )
+    schema = {
+        "type": "object",
+        "required": ["id", "code", "n", "tags"],
+        "properties": {
+            "id": {"$ref": "#/components/schemas/Id"},
+            "code": {"type": "string", "pattern": "^[A-Z]{3}-[0-9]{2}$"},
+            "n": {"type": "integer", "minimum": 10, "maximum": 20, "multipleOf": 4},
+            "tags": {"type": "array", "items": {"type": "string", "minLength": 3}, "minItems": 2},
+            "secret": {"type": "string", "writeOnly": True},
+            "kind": {"oneOf": [{"type": "null"}, {"enum": ["a", "b"]}]},
+        },
+    }
+    value = synthesize(schema, schemas)
+    assert schemas.validator(schema).is_valid(value), value
+    assert "secret" not in value and value["kind"] == "a" and value["n"] == 12
+
+
+async def test_mock_app_from_a_document() -> None:
+    app = mock_app(
+        {
+            "openapi": "3.0.3",
+            "info": {"title": "t", "version": "1"},
+            "paths": {
+                "/n": {
+                    "get": {
+                        "responses": {
+                            "200": {
+                                "description": "ok",
+                                "content": {
+                                    "application/json": {
+                                        "schema": {
+                                            "type": "integer",
+                                            "nullable": True,
+                                            "minimum": 5,
+                                        }
+                                    }
+                                },
+                            }
+                        }
+                    }
+                }
+            },
+        }
+    )
+    async with client(app) as http:
+        assert (await http.get("/n")).json() == 5
