@@ -14,6 +14,7 @@ import logging
 from collections.abc import Mapping, Sequence
 from http import HTTPStatus
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -100,6 +101,15 @@ def problem_response(
     )
 
 
+def request_instance(request: Request) -> str:
+    """The request path as the ``instance`` member: a valid URI reference (RFC 3986).
+
+    Starlette hands us the percent-decoded path; a client may have sent any octets there, so
+    encode everything outside RFC 3986's path characters (``%`` included: it is a literal here).
+    """
+    return quote(request.url.path, safe="/:@!$&'()*+,;=-._~")
+
+
 def _pointer(loc: Sequence[Any]) -> str:
     parts = [str(p).replace("~", "~0").replace("/", "~1") for p in loc]
     return "/" + "/".join(parts)
@@ -127,7 +137,7 @@ async def _on_validation(request: Request, exc: Exception) -> Response:
         status,
         "the request does not match the API contract",
         title="Invalid request" if status == 400 else "Unprocessable content",
-        instance=request.url.path,
+        instance=request_instance(request),
         errors=validation_errors(exc, path_names),
     )
 
@@ -153,7 +163,9 @@ async def _on_http(request: Request, exc: Exception) -> Response:
         allowed = _allowed_methods(request)
         if allowed:
             headers["Allow"] = allowed
-    return problem_response(exc.status_code, detail, instance=request.url.path, headers=headers)
+    return problem_response(
+        exc.status_code, detail, instance=request_instance(request), headers=headers
+    )
 
 
 async def _on_problem(request: Request, exc: Exception) -> Response:
@@ -163,7 +175,7 @@ async def _on_problem(request: Request, exc: Exception) -> Response:
         exc.detail,
         title=exc.title,
         type=exc.type,
-        instance=request.url.path,
+        instance=request_instance(request),
         errors=exc.errors,
         headers=exc.headers,
         extra=exc.extra,
@@ -173,13 +185,15 @@ async def _on_problem(request: Request, exc: Exception) -> Response:
 async def _on_undeclared(request: Request, exc: Exception) -> Response:
     logger.error("%s (%s %s)", exc, request.method, request.url.path)
     return problem_response(
-        500, "the server produced a response the API does not declare", instance=request.url.path
+        500,
+        "the server produced a response the API does not declare",
+        instance=request_instance(request),
     )
 
 
 async def _on_error(request: Request, exc: Exception) -> Response:
     logger.exception("unhandled error in %s %s", request.method, request.url.path, exc_info=exc)
-    return problem_response(500, instance=request.url.path)
+    return problem_response(500, instance=request_instance(request))
 
 
 def install_error_handlers(app: FastAPI) -> None:
