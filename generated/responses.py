@@ -316,7 +316,8 @@ class UpdateCurrentUser401Response:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class UpdateCurrentUser403Response:
-    """403: The credentials are valid but lack a required scope or role."""
+    """403: The credentials lack the `profile` scope, or `current_password` does not match the
+    current password (`code: wrong_password`)."""
 
     status_code: ClassVar[int] = 403
     body: models.Problem
@@ -880,7 +881,10 @@ class CreateProject403Response:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CreateProject409Response:
-    """409: The request conflicts with the current state of the resource."""
+    """409: The `Idempotency-Key` was already used with a different request
+    (`code: idempotency_key_reused`), or a request with this key is still being processed
+    (`code: idempotency_key_in_use`), or the request conflicts with the project's current
+    state (`code: assignee_not_member`: the assignee is not a member of the project)."""
 
     status_code: ClassVar[int] = 409
     body: models.Problem
@@ -1356,7 +1360,8 @@ class AddMember404Response:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class AddMember409Response:
-    """409: The request conflicts with the current state of the resource."""
+    """409: The user is already a member (`code: already_member`), or no active user has this
+    email address (`code: user_not_found`)."""
 
     status_code: ClassVar[int] = 409
     body: models.Problem
@@ -1628,7 +1633,10 @@ class CreateTask404Response:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CreateTask409Response:
-    """409: The request conflicts with the current state of the resource."""
+    """409: The `Idempotency-Key` was already used with a different request
+    (`code: idempotency_key_reused`), or a request with this key is still being processed
+    (`code: idempotency_key_in_use`), or the request conflicts with the project's current
+    state (`code: assignee_not_member`: the assignee is not a member of the project)."""
 
     status_code: ClassVar[int] = 409
     body: models.Problem

@@ -30,7 +30,8 @@ class AuthService(Protocol):
         """Register an account
 
         Creates a user account. The password is stored only as an argon2 hash and never returned.
-        Registration is rate-limited per client address.
+        Registration is rate-limited per client address. An address the operator listed in the
+        service's `ADMIN_EMAILS` setting registers an administrator (none by default).
 
         operationId: register"""
         ...
@@ -103,7 +104,8 @@ class UsersService(Protocol[PrincipalT_contra]):
         """Update the current user
 
         Applies a JSON merge patch (RFC 7396) to the current account. Changing the password needs
-        the current one and ends every other login. Not available to API keys.
+        the current one in `current_password` (403 when it is wrong) and ends every other login.
+        Not available to API keys.
 
         operationId: updateCurrentUser"""
         ...
@@ -340,8 +342,9 @@ class MembersService(Protocol[PrincipalT_contra]):
         """Add a member
 
         Adds an active user to the project by email. Needs the `owner` or `admin` role; only an
-        owner may add another owner. A user who is already a member is a 409; an unknown email
-        is a 422.
+        owner may add another owner. A user who is already a member is a 409, and so is an email
+        that no active user has (`code: user_not_found`): the request is well formed, the
+        directory of users does not allow it (and a 404 here would read as "no such project").
 
         operationId: addMember"""
         ...

@@ -15,6 +15,12 @@ an :class:`AuthContext` (a ``requests`` session aimed at the service, or at the 
 and returns headers. :func:`password_token` and :func:`api_key` cover OAuth2 password flows
 and API keys.
 
+Which statuses count as passing for the checks that take a list (``positive_data_acceptance``,
+``negative_data_rejection``, ``not_a_server_error``, ``missing_required_header``) can be set per
+project in ``[tool.specfirst.contract]`` (:func:`load_project_settings`): globally, and for
+named operations with a mandatory reason. Nothing there can switch a check off or skip an
+operation.
+
 schemathesis is driven as a library, not through its CLI, because the CLI cannot test an
 ASGI app in-process and we want one code path for both. Everything schemathesis-specific
 stays in this module.
@@ -67,6 +73,165 @@ AuthHook = Callable[..., Headers]
 
 class ContractError(Exception):
     """The contract run could not start (bad spec path, unreachable server, broken hook)."""
+
+
+STATUS_CHECKS = (
+    "not_a_server_error",
+    "positive_data_acceptance",
+    "negative_data_rejection",
+    "missing_required_header",
+)
+"""The checks whose passing statuses are configurable (schemathesis' ``expected-statuses``)."""
+
+
+@dataclass(frozen=True)
+class ExpectedStatuses:
+    """Statuses that pass ``check``: the whole list for every operation (``operations`` empty),
+    or statuses *added* to that list for the named operations, with the reason why."""
+
+    check: str
+    statuses: tuple[str, ...]
+    operations: tuple[str, ...] = ()  # operationIds
+    reason: str = ""
+
+
+# --- project settings ([tool.specfirst.contract]) ---------------------------------------------
+
+
+def load_project_settings(pyproject: Path | None) -> tuple[ExpectedStatuses, ...]:
+    """``[tool.specfirst.contract]`` of ``pyproject``; empty when there is none.
+
+    .. code-block:: toml
+
+        [tool.specfirst.contract.expected-statuses]
+        positive_data_acceptance = ["2XX", "3XX", "401", "403", "404", "409", "412", "428"]
+
+        [[tool.specfirst.contract.allow]]
+        check = "positive_data_acceptance"
+        operations = ["listProjects"]
+        statuses = ["400"]
+        reason = "why this is a false positive"
+
+    Raises :class:`ContractError` for anything else, so a typo cannot pass silently.
+    """
+    if pyproject is None or not pyproject.is_file():
+        return ()
+    import tomllib
+
+    with pyproject.open("rb") as fh:
+        table = tomllib.load(fh).get("tool", {}).get("specfirst", {}).get("contract", {})
+    where = f"{pyproject}: [tool.specfirst.contract]"
+    if not isinstance(table, Mapping):
+        raise ContractError(f"{where} must be a table")
+    unknown = set(table) - {"expected-statuses", "allow"}
+    if unknown:
+        raise ContractError(f"{where}: unknown key(s) {sorted(unknown)}")
+    found: list[ExpectedStatuses] = []
+    expected = table.get("expected-statuses", {})
+    if not isinstance(expected, Mapping):
+        raise ContractError(f"{where}.expected-statuses must be a table: check name → statuses")
+    for check, statuses in expected.items():
+        found.append(
+            ExpectedStatuses(
+                check=_status_check(check, where),
+                statuses=_statuses(statuses, f"{where}.expected-statuses.{check}"),
+            )
+        )
+    allow = table.get("allow", [])
+    if not isinstance(allow, list):
+        raise ContractError(f"{where}.allow must be an array of tables ([[...allow]])")
+    for number, entry in enumerate(allow, 1):
+        at = f"{where}.allow #{number}"
+        if not isinstance(entry, Mapping):
+            raise ContractError(f"{at} must be a table")
+        keys = set(entry)
+        if keys != {"check", "operations", "statuses", "reason"}:
+            raise ContractError(
+                f"{at} needs exactly check, operations, statuses and reason "
+                f"(missing {sorted({'check', 'operations', 'statuses', 'reason'} - keys)}, "
+                f"unknown {sorted(keys - {'check', 'operations', 'statuses', 'reason'})})"
+            )
+        operations = entry["operations"]
+        reason = entry["reason"]
+        if (
+            not isinstance(operations, list)
+            or not operations
+            or not all(isinstance(o, str) and o for o in operations)
+        ):
+            raise ContractError(f"{at}.operations must be a non-empty list of operationIds")
+        if not isinstance(reason, str) or not reason.strip():
+            raise ContractError(f"{at}.reason must say why (a non-empty string)")
+        found.append(
+            ExpectedStatuses(
+                check=_status_check(entry["check"], at),
+                statuses=_statuses(entry["statuses"], f"{at}.statuses"),
+                operations=tuple(operations),
+                reason=" ".join(reason.split()),
+            )
+        )
+    return tuple(found)
+
+
+def _status_check(name: object, where: str) -> str:
+    if name not in STATUS_CHECKS:
+        raise ContractError(
+            f"{where}: {name!r} is not a check with expected statuses; "
+            f"choose from {', '.join(STATUS_CHECKS)}"
+        )
+    return str(name)
+
+
+def _statuses(value: object, where: str) -> tuple[str, ...]:
+    if isinstance(value, list) and value and all(isinstance(v, str | int) for v in value):
+        return tuple(str(v).upper() for v in value)
+    raise ContractError(f'{where} must be a non-empty list of statuses (e.g. 404, "2XX")')
+
+
+def _status_tables(
+    expected: Sequence[ExpectedStatuses],
+) -> tuple[dict[str, dict[str, Any]], list[dict[str, Any]]]:
+    """schemathesis' ``checks`` entries and ``[[operations]]`` entries for ``expected``.
+
+    An operation entry replaces the global list in schemathesis, so each one carries the
+    global list (or the check's default) plus what is allowed for that operation.
+    """
+    from schemathesis.config import ChecksConfig
+
+    defaults = ChecksConfig()
+    checks: dict[str, dict[str, Any]] = {}
+    for item in expected:
+        if not item.operations:
+            checks[item.check] = {"expected-statuses": list(item.statuses)}
+    extra: dict[str, dict[str, list[str]]] = {}
+    for item in expected:
+        if not item.operations:
+            continue
+        for op in item.operations:
+            statuses = extra.setdefault(op, {}).setdefault(item.check, [])
+            statuses.extend(s for s in item.statuses if s not in statuses)
+    operations: list[dict[str, Any]] = []
+    for op, by_check in sorted(extra.items()):
+        table: dict[str, Any] = {}
+        for check, added in by_check.items():
+            base = checks.get(check, {}).get("expected-statuses") or [
+                status.upper() for status in getattr(defaults, check).expected_statuses
+            ]
+            table[check] = {"expected-statuses": [*base, *(s for s in added if s not in base)]}
+        operations.append({"include-operation-id": op, "checks": table})
+    return checks, operations
+
+
+def _check_operation_ids(
+    expected: Sequence[ExpectedStatuses], operation_ids: Iterable[str]
+) -> None:
+    known = set(operation_ids)
+    for item in expected:
+        missing = [op for op in item.operations if op not in known]
+        if missing:
+            raise ContractError(
+                f"expected statuses for {item.check}: the spec has no operation "
+                f"with id {', '.join(missing)}"
+            )
 
 
 # --- auth -------------------------------------------------------------------------------------
@@ -253,6 +418,8 @@ class ContractOptions:
     request_timeout: float = 10.0
     junit: Path | None = None
     suite_name: str = "specfirst contract"
+    expected_statuses: Sequence[ExpectedStatuses] = ()
+    """Passing statuses of the status checks (see :func:`load_project_settings`)."""
 
 
 # --- running ----------------------------------------------------------------------------------
@@ -271,7 +438,7 @@ def run_contract(
         raise ContractError(f"unknown phase(s) {sorted(unknown)}; choose from {', '.join(PHASES)}")
 
     import schemathesis
-    from schemathesis.config import SchemathesisConfig
+    from schemathesis.config import ConfigError, SchemathesisConfig
     from schemathesis.core.errors import LoaderError
 
     seed = options.seed if options.seed is not None else random.SystemRandom().randrange(2**32)
@@ -286,9 +453,28 @@ def run_contract(
     }
     if options.max_time is not None:
         project["max-time"] = options.max_time
+    # Only for the checks that run: a check's table without `enabled` would switch it on.
+    expected = [
+        item
+        for item in options.expected_statuses
+        if "all" in options.checks or item.check in options.checks
+    ]
+    if expected:
+        checks, operations = _status_tables(expected)
+        for check, table in checks.items():
+            project["checks"][check] = {**project["checks"].get(check, {}), **table}
+        if operations:
+            project["operations"] = operations
+        if progress is not None:
+            for item in expected:
+                scope = f" for {', '.join(item.operations)}" if item.operations else ""
+                verb = "also accepts" if item.operations else "accepts"
+                progress(f"{item.check} {verb} {', '.join(item.statuses)}{scope}")
     try:
         config = SchemathesisConfig.from_dict(project)
         schema = schemathesis.openapi.from_path(options.spec, config=config)
+    except ConfigError as exc:
+        raise ContractError(f"contract configuration: {exc}") from exc
     except LoaderError as exc:
         raise ContractError(f"{options.spec}: {exc}") from exc
 
@@ -321,7 +507,10 @@ def _run(
     if headers:
         schema.config.update(headers=headers)
 
-    result = _execute(schema, seed, progress)
+    # Only now: listing the operations fixes their base URL and headers.
+    operation_ids = _operation_ids(schema)
+    _check_operation_ids(options.expected_statuses, operation_ids.values())
+    result = _execute(schema, seed, progress, operation_ids)
     if options.junit is not None:
         write_junit(result, options.junit, name=options.suite_name)
     return result
@@ -414,14 +603,18 @@ def _wait_until_reachable(session: requests.Session, base_url: str, timeout: flo
             time.sleep(0.2)
 
 
-def _execute(schema: Any, seed: int, progress: Callable[[str], None] | None) -> ContractResult:
+def _execute(
+    schema: Any,
+    seed: int,
+    progress: Callable[[str], None] | None,
+    operation_ids: Mapping[str, str],
+) -> ContractResult:
     from schemathesis.engine import Status, events, from_schema
 
     result = ContractResult(seed=seed)
     found: dict[tuple[str, str, str], ContractFailure] = {}
     seen_errors: set[tuple[str, str]] = set()
     started = time.perf_counter()
-    operation_ids = _operation_ids(schema.raw_schema)
     for event in from_schema(schema).execute():
         if isinstance(event, events.PhaseStarted) and progress is not None:
             progress(f"phase {event.phase.name.value}")
@@ -495,14 +688,17 @@ def _describe(response: Any) -> str:
     return f"{response.status_code} {response.message} ({content_type}) {body}".rstrip()
 
 
-def _operation_ids(spec: Mapping[str, Any]) -> dict[str, str]:
+def _operation_ids(schema: Any) -> dict[str, str]:
+    """``{"POST /things": "createThing"}``, with ``$ref``'d path items (multi-file specs) resolved."""
     ids: dict[str, str] = {}
-    for path, item in (spec.get("paths") or {}).items():
-        if not isinstance(item, Mapping):
+    for found in schema.get_all_operations():
+        try:
+            operation = found.ok()
+        except Exception:  # an operation schemathesis cannot load is reported as an error anyway
             continue
-        for method, operation in item.items():
-            if isinstance(operation, Mapping) and "operationId" in operation:
-                ids[f"{method.upper()} {path}"] = str(operation["operationId"])
+        operation_id = operation.definition.raw.get("operationId")
+        if isinstance(operation_id, str):
+            ids[operation.label] = operation_id
     return ids
 
 

@@ -58,6 +58,22 @@ class Parameter:
     explode: bool
     style: str
     pointer: Pointer
+    shape: str = "primitive"  # primitive | array | object: how the value is serialized
+    union: bool = False  # py_type is a union of primitives (``int | str``): tried in order
+    content_type: str | None = None  # a ``content``-typed parameter: the value is a document
+
+    @property
+    def styled(self) -> bool:
+        """Read by ``runtime.params.StyledParam`` rather than FastAPI's own parameter parsing."""
+        if self.content_type is not None or self.shape == "object" or self.union:
+            return True
+        if "models." in self.py_type or "dict[" in self.py_type:
+            return True  # a model (an allOf, a oneOf …), or a list of them: validated by pydantic
+        if self.shape == "array":
+            return not (
+                self.location is ParamLocation.QUERY and self.style == "form" and self.explode
+            )
+        return self.location is ParamLocation.PATH and self.style in ("label", "matrix")
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +96,17 @@ class Body:
     form_class: str | None = None  # multipart/form: the generated dataclass
     form_fields: tuple[FormField, ...] = ()
     description: str | None = None
+    # JSON bodies: other media types read into the same type (forms with the same schema)
+    alternates: tuple[str, ...] = ()
+
+    @property
+    def accepts_forms(self) -> bool:
+        return any(body_is_form(m) for m in self.alternates)
+
+
+def body_is_form(media_type: str) -> bool:
+    base = media_type.split(";")[0].strip().lower()
+    return base == "application/x-www-form-urlencoded" or base.startswith("multipart/")
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,6 +187,7 @@ class Operation:
     bare_none: bool  # a single body-less success: returning None is allowed
     pointer: Pointer
     strict_query: bool = False  # reject query parameters the operation does not declare
+    route_query: tuple[tuple[str, str], ...] = ()  # fixed query pairs of a ``/rest?method=x`` key
 
     @property
     def secured(self) -> bool:
@@ -192,6 +220,19 @@ class Service:
 
 
 @dataclass(frozen=True, slots=True)
+class Webhook:
+    """An OpenAPI 3.1 webhook operation: the app does not serve it; its payload is a model."""
+
+    name: str  # key under ``webhooks``
+    method: str
+    operation_id: str
+    alias: str  # ``NewPetWebhook``: the payload type alias in ``webhooks.py``
+    py_type: str  # the payload type (``models.Pet``), ``Any`` when there is no JSON body
+    media_type: str | None
+    summary: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class Api:
     title: str
     version: str
@@ -201,6 +242,7 @@ class Api:
     services: tuple[Service, ...]
     schemes: tuple[SecurityScheme, ...]
     model_names: frozenset[str] = field(default_factory=frozenset)
+    webhooks: tuple[Webhook, ...] = ()
 
     @property
     def operations(self) -> tuple[Operation, ...]:

@@ -29,6 +29,12 @@ _OPTIONS: dict[str, Any] = {
     "set_default_enum_member": True,
     "capitalise_enum_members": False,
     "base_class": "generator.runtime.base.BaseModel",
+    # A field with a default is not nullable unless the schema says so.
+    "strict_nullable": True,
+    # In OpenAPI 3.1 / JSON Schema 2020-12 `format` is an annotation. pydantic's EmailStr
+    # rejects special-use domains (x@host.test) that the format allows, and AnyUrl rewrites
+    # the value it returns (adds a trailing slash): both break round trips, so keep strings.
+    "type_mappings": ["email=string", "idn-email=string", "uri=string", "uri-reference=string", "iri=string", "iri-reference=string"],
 }
 
 
@@ -60,7 +66,60 @@ def generate_models(
         diagnostics.append(Diagnostic(Level.INFO, "models", text))
     if not isinstance(source, str):
         raise TypeError("datamodel-code-generator returned several modules; expected one")
-    return source, defined_classes(source), diagnostics
+    classes = defined_classes(source)
+    return source + schema_rules(schemas, classes), classes, diagnostics
+
+
+def _nullable(schema: Any, schemas: dict[str, Any], depth: int = 0) -> bool | None:
+    """True/False when the schema says whether null is allowed; None when it cannot tell."""
+    if not isinstance(schema, dict) or depth > 5:
+        return None
+    ref = schema.get("$ref")
+    if isinstance(ref, str):
+        prefix = "#/components/schemas/"
+        return _nullable(schemas.get(ref[len(prefix) :]), schemas, depth + 1) if ref.startswith(prefix) else None
+    if schema.get("nullable") is True:
+        return True
+    kind = schema.get("type")
+    if isinstance(kind, list):
+        return "null" in kind
+    if isinstance(kind, str):
+        return kind == "null"
+    if any(k in schema for k in ("anyOf", "oneOf", "allOf", "enum", "const", "not")):
+        return None
+    return None
+
+
+def schema_rules(schemas: dict[str, Any], classes: frozenset[str]) -> str:
+    """Registrations for ``generator.runtime.base.constrain``, appended to the models module."""
+    lines: list[str] = []
+    for name in sorted(schemas):
+        schema = schemas[name]
+        props = schema.get("properties") if isinstance(schema, dict) else None
+        if name not in classes or not isinstance(props, dict):
+            continue
+        required = set(schema.get("required") or [])
+        unique = [p for p, s in props.items() if isinstance(s, dict) and s.get("uniqueItems") is True]
+        not_null = [
+            p
+            for p, s in props.items()
+            if p not in required and isinstance(s, dict) and "default" not in s and _nullable(s, schemas) is False
+        ]
+        args = []
+        if unique:
+            args.append(f"unique={tuple(unique)!r}")
+        if not_null:
+            args.append(f"not_null={tuple(not_null)!r}")
+        if args:
+            lines.append(f"constrain({name}, {', '.join(args)})")
+    if not lines:
+        return ""
+    return (
+        "\n\nfrom generator.runtime.base import constrain  # noqa: E402\n\n"
+        "# Schema rules pydantic has no field option for (see generator.runtime.base).\n"
+        + "\n".join(lines)
+        + "\n"
+    )
 
 
 def options_fingerprint() -> str:

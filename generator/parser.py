@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import copy
 import re
+import urllib.parse
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -37,8 +38,9 @@ from generator.ir import (
     SecurityRequirement,
     SecurityScheme,
     Service,
+    Webhook,
 )
-from generator.loader import Pointer, SourceSpec
+from generator.loader import Pointer, SourceSpec, ref_pointer
 from generator.schema_types import constraints, default_literal, is_simple, primitive_type
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -109,8 +111,16 @@ class ApiParser:
             seen.add(ref)
             target: Any = self.doc
             path: list[str | int] = []
-            for part in ref[2:].split("/"):
-                key = part.replace("~1", "/").replace("~0", "~")
+            for key in ref_pointer(ref):
+                if isinstance(target, list) and isinstance(key, str) and key.isdigit():
+                    if int(key) >= len(target):
+                        self._warn(
+                            "unresolved-ref", f"cannot resolve $ref {ref!r}", pointer, Level.ERROR
+                        )
+                        return {}, pointer
+                    target = target[int(key)]
+                    path.append(int(key))
+                    continue
                 if not isinstance(target, Mapping) or key not in target:
                     self._warn(
                         "unresolved-ref", f"cannot resolve $ref {ref!r}", pointer, Level.ERROR
@@ -134,6 +144,49 @@ class ApiParser:
                 op = item.get(method)
                 if isinstance(op, Mapping):
                     yield path, method, item, op, (*item_ptr, method)
+
+    def _node(self, ptr: Pointer) -> Mapping[str, Any]:
+        node: Any = self.doc
+        for key in ptr:
+            node = node[key] if isinstance(node, Mapping) and key in node else {}
+        return node if isinstance(node, Mapping) else {}
+
+    def _webhooks(self) -> Iterator[tuple[str, str, Mapping[str, Any], Pointer]]:
+        hooks = self.doc.get("webhooks")
+        if not isinstance(hooks, Mapping):
+            return
+        for name, raw in hooks.items():
+            item, item_ptr = self._deref(raw, ("webhooks", name))
+            if not isinstance(item, Mapping):
+                continue
+            for method in METHODS:
+                op = item.get(method)
+                if isinstance(op, Mapping):
+                    yield str(name), method, op, (*item_ptr, method)
+
+    def _webhook_names(self) -> dict[Pointer, str]:
+        """Payload alias per webhook operation: ``NewPetWebhook`` (``NewPetPostWebhook`` if several)."""
+        ops = list(self._webhooks())
+        counts: dict[str, int] = {}
+        for name, _method, _op, _ptr in ops:
+            counts[name] = counts.get(name, 0) + 1
+        taken: set[str] = set()
+        out: dict[Pointer, str] = {}
+        for name, method, op, ptr in ops:
+            base = op.get("operationId") if isinstance(op.get("operationId"), str) else name
+            if counts[name] > 1 and base == name:
+                base = f"{name}_{method}"
+            out[ptr] = naming.unique(naming.pascal(str(base)) + "Webhook", taken)
+        return out
+
+    def _json_body_schema(self, op: Mapping[str, Any], ptr: Pointer) -> tuple[Any, Pointer, str] | None:
+        body, body_ptr = self._deref(op.get("requestBody"), (*ptr, "requestBody"))
+        if not isinstance(body, Mapping) or not isinstance(body.get("content"), Mapping):
+            return None
+        for media, content in body["content"].items():
+            if body_kind(str(media)) is BodyKind.JSON and isinstance(content, Mapping):
+                return content.get("schema") or {}, (*body_ptr, "content", media, "schema"), str(media)
+        return None
 
     def _schema_class(self, key: str) -> str:
         return self._class_names.get(key, naming.pascal(key))
@@ -185,8 +238,16 @@ class ApiParser:
         for key in components:
             self._class_names[key] = naming.unique(naming.pascal(key), taken)
         self._name_operations()
-        for _path, _method, _item, op, ptr in self._operations():
+        for _path, _method, item, op, ptr in self._operations():
             _op_id, _py, prefix = self._op_names[ptr]
+            for (_where, pname), (param, pptr) in self._raw_parameters(item, op, ptr).items():
+                schema, sptr, _media = self._param_schema(param, pptr)
+                if (
+                    self._needs_model(schema)
+                    and sptr not in self._hoisted_at
+                    and self._primitive_union(schema) is None
+                ):
+                    self._hoist(schema, f"{prefix}{naming.pascal(pname)}Parameter", sptr)
             body, body_ptr = self._deref(op.get("requestBody"), (*ptr, "requestBody"))
             if isinstance(body, Mapping):
                 for media, content in (body.get("content") or {}).items():
@@ -220,6 +281,10 @@ class ApiParser:
                             label = naming.status_label(str(status))
                             self._hoist(schema, f"{prefix}{label}ResponseBody", sptr)
                     break  # one media type per response is typed
+        for ptr, alias in self._webhook_names().items():
+            found = self._json_body_schema(self._node(ptr), ptr)
+            if found is not None and self._needs_model(found[0]) and found[1] not in self._hoisted_at:
+                self._hoist(found[0], alias[: -len("Webhook")] + "Payload", found[1])
         schemas: dict[str, Any] = {}
         for key, schema in components.items():
             schemas[self._class_names[key]] = schema
@@ -303,17 +368,77 @@ class ApiParser:
             schema, _ = self._deref(schema, ())
         return schema if isinstance(schema, Mapping) else {}
 
-    def _parameters(
-        self, item: Mapping[str, Any], op: Mapping[str, Any], ptr: Pointer, taken: set[str]
-    ) -> list[Parameter]:
+    def _raw_parameters(
+        self, item: Mapping[str, Any], op: Mapping[str, Any], ptr: Pointer
+    ) -> dict[tuple[str, str], tuple[Mapping[str, Any], Pointer]]:
+        """Path-item and operation parameters, the operation's overriding by (in, name)."""
         merged: dict[tuple[str, str], tuple[Mapping[str, Any], Pointer]] = {}
         item_ptr = ptr[:-1]
         for source, base in ((item.get("parameters"), item_ptr), (op.get("parameters"), ptr)):
-            for index, raw in enumerate(source or []):
+            for index, raw in enumerate(source if isinstance(source, list) else []):
                 param, pptr = self._deref(raw, (*base, "parameters", index))
                 if isinstance(param, Mapping) and isinstance(param.get("name"), str):
                     merged[(str(param.get("in")), param["name"])] = (param, pptr)
+        return merged
+
+    @staticmethod
+    def _param_schema(
+        param: Mapping[str, Any], pptr: Pointer
+    ) -> tuple[Any, Pointer, str | None]:
+        """The parameter's schema, its pointer, and the media type of a ``content`` parameter."""
+        content = param.get("content")
+        if "schema" not in param and isinstance(content, Mapping) and content:
+            media, media_obj = next(iter(content.items()))
+            schema = media_obj.get("schema") if isinstance(media_obj, Mapping) else None
+            return schema or {}, (*pptr, "content", media, "schema"), str(media)
+        return param.get("schema") or {}, (*pptr, "schema"), None
+
+    def _primitive_union(self, schema: Mapping[str, Any]) -> str | None:
+        """``int | str`` for a ``oneOf``/``anyOf`` of primitive schemas (GitHub's path ids)."""
+        members = schema.get("oneOf") or schema.get("anyOf")
+        if not isinstance(members, list) or not members or "properties" in schema:
+            return None
+        types: list[str] = []
+        for member in members:
+            resolved = self._resolve_schema(member)
+            if not resolved or not is_simple(resolved):
+                return None
+            if _types_of(resolved) and {"object", "array"} & set(_types_of(resolved)):
+                return None
+            py = primitive_type(resolved, lambda _ref: "Any")
+            for part in py.split(" | "):
+                if part not in types:
+                    types.append(part)
+        if "Any" in types:
+            return None
+        if "None" in types:
+            types = [t for t in types if t != "None"] + ["None"]
+        return " | ".join(types)
+
+    def _param_shape(self, schema: Mapping[str, Any]) -> str:
+        types = _types_of(schema)
+        if "array" in types:
+            return "array"
+        if (
+            "object" in types
+            or "properties" in schema
+            or "additionalProperties" in schema
+            or "patternProperties" in schema
+        ):
+            return "object"
+        parts = schema.get("allOf")
+        if isinstance(parts, list) and any(
+            self._param_shape(self._resolve_schema(p)) == "object" for p in parts
+        ):
+            return "object"
+        return "primitive"
+
+    def _parameters(
+        self, item: Mapping[str, Any], op: Mapping[str, Any], ptr: Pointer, taken: set[str]
+    ) -> list[Parameter]:
+        merged = self._raw_parameters(item, op, ptr)
         result: list[Parameter] = []
+        query_names = {name for (where, name) in merged if where == "query"}
         for (where, name), (param, pptr) in merged.items():
             try:
                 location = ParamLocation(where)
@@ -322,38 +447,21 @@ class ApiParser:
                 continue
             if location is ParamLocation.HEADER and name.lower() in _IGNORED_HEADERS:
                 continue
-            schema = param.get("schema")
-            sptr: Pointer = (*pptr, "schema")
-            if schema is None and isinstance(param.get("content"), Mapping) and param["content"]:
-                media, content = next(iter(param["content"].items()))
-                schema = content.get("schema") if isinstance(content, Mapping) else None
-                sptr = (*pptr, "content", media, "schema")
-                self._warn(
-                    "unsupported",
-                    f"content-typed parameter {name!r} is received as a string",
-                    pptr,
-                    Level.INFO,
-                )
-                schema = {"type": "string"}
+            schema, sptr, content_type = self._param_schema(param, pptr)
             resolved = self._resolve_schema(schema)
-            if self._needs_model(resolved) or "object" in _types_of(resolved):
-                self._warn(
-                    "unsupported",
-                    f"object-valued {location} parameter {name!r} is received as a raw string",
-                    sptr,
-                )
-                resolved = {"type": "string"}
-                schema = resolved
-            py_type = self._schema_type(
-                schema if isinstance(schema, Mapping) else {}, sptr, "Request"
-            )
-            if py_type.startswith("models."):
-                resolved_type = primitive_type(resolved, self._ref_type("Request"))
-                py_type = resolved_type if resolved_type != "Any" else py_type
-            if py_type == "Any" or py_type.startswith("dict["):
+            shape = self._param_shape(resolved)
+            union = self._primitive_union(resolved) if shape == "primitive" else None
+            if union is not None:
+                py_type = union
+            else:
+                py_type = self._schema_type(schema if isinstance(schema, Mapping) else {}, sptr, "Request")
+                if py_type.startswith("models.") and is_simple(resolved):
+                    resolved_type = primitive_type(resolved, self._ref_type("Request"))
+                    py_type = resolved_type if resolved_type != "Any" else py_type
+            if py_type in ("Any", "bytes") or (py_type.startswith("dict[") and shape != "object"):
                 py_type = "str"
-            if py_type == "bytes":
-                py_type = "str"
+            if shape == "object" and py_type in ("Any", "str"):
+                py_type = "dict[str, Any]"
             required = bool(param.get("required")) or location is ParamLocation.PATH
             default = None if location is ParamLocation.PATH else default_literal(resolved, py_type)
             if default == "None":
@@ -366,10 +474,23 @@ class ApiParser:
                 or ("form" if location in (ParamLocation.QUERY, ParamLocation.COOKIE) else "simple")
             )
             explode = bool(param.get("explode", style == "form"))
-            if py_type.startswith("list[") and location is ParamLocation.QUERY and not explode:
+            if style == "deepObject" and shape != "object":
+                shape = "object"
+                if not py_type.startswith(("models.", "dict[")):
+                    py_type = "dict[str, Any]"
+            if (
+                location is ParamLocation.QUERY
+                and shape == "object"
+                and style == "form"
+                and explode
+                and content_type is None
+                and len(query_names) > 1
+                and not py_type.startswith("models.")
+            ):
                 self._warn(
                     "unsupported",
-                    f"query parameter {name!r} with explode: false is received as repeated keys",
+                    f"query parameter {name!r} is a free-form object exploded into the query: "
+                    "it receives every query key the operation does not declare",
                     pptr,
                     Level.INFO,
                 )
@@ -389,6 +510,9 @@ class ApiParser:
                     explode=explode,
                     style=style,
                     pointer=pptr,
+                    shape=shape,
+                    union=union is not None,
+                    content_type=content_type,
                 )
             )
         order = {
@@ -415,15 +539,30 @@ class ApiParser:
             BodyKind.BINARY,
         )
         media = min(content, key=lambda m: (preference.index(body_kind(m)), list(content).index(m)))
-        if len(content) > 1:
-            others = ", ".join(m for m in content if m != media)
-            self._warn(
-                "unsupported",
-                f"request body media types {others} are accepted as {media} only",
-                (*bptr, "content"),
-                Level.INFO,
-            )
         kind = body_kind(media)
+        alternates: list[str] = []
+        if len(content) > 1:
+            chosen = content[media].get("schema") if isinstance(content[media], Mapping) else None
+            for other, other_obj in content.items():
+                if other == media:
+                    continue
+                other_schema = other_obj.get("schema") if isinstance(other_obj, Mapping) else None
+                other_kind = body_kind(other)
+                # A JSON body that may also come as a form (the same schema): read either.
+                if (
+                    kind is BodyKind.JSON
+                    and other_kind in (BodyKind.FORM, BodyKind.MULTIPART, BodyKind.JSON)
+                    and (other_schema == chosen or other_kind is BodyKind.JSON)
+                ):
+                    alternates.append(str(other))
+            others = ", ".join(m for m in content if m != media and m not in alternates)
+            if others:
+                self._warn(
+                    "unsupported",
+                    f"request body media types {others} are accepted as {media} only",
+                    (*bptr, "content"),
+                    Level.INFO,
+                )
         media_obj = content[media] if isinstance(content[media], Mapping) else {}
         schema = media_obj.get("schema")
         sptr: Pointer = (*bptr, "content", media, "schema")
@@ -436,6 +575,7 @@ class ApiParser:
                 self._schema_type(schema, sptr, "Request"),
                 required,
                 description=description,
+                alternates=tuple(alternates),
             )
         if kind is BodyKind.TEXT:
             return Body(media, kind, "str", required, description=description)
@@ -713,6 +853,15 @@ class ApiParser:
                 )
         for path, method, item, op, ptr in self._operations():
             op_id, py_name, prefix = self._op_names[ptr]
+            callbacks = op.get("callbacks")
+            if isinstance(callbacks, Mapping) and callbacks:
+                self._warn(
+                    "unsupported",
+                    f"callbacks {', '.join(map(repr, callbacks))} of {op_id!r} are validated "
+                    "and documented, not sent: the app only serves the operation itself",
+                    (*ptr, "callbacks"),
+                    Level.INFO,
+                )
             tags = op.get("tags") or ["default"]
             tag = str(tags[0]) if isinstance(tags, list) and tags else "default"
             taken = set(naming.RESERVED) | {
@@ -747,7 +896,40 @@ class ApiParser:
                     )
                     params.insert(0, p)
                     declared[var] = p
-                route_path = route_path.replace("{" + var + "}", "{" + declared[var].py_name + "}")
+            seen_vars: set[str] = set()
+
+            def route_var(
+                match: re.Match[str],
+                seen: set[str] = seen_vars,
+                declared: dict[str, Parameter] = declared,
+            ) -> str:
+                var = match.group(1)
+                py = declared[var].py_name
+                if var in seen:
+                    # Starlette cannot capture one name twice: later copies get their own.
+                    return "{" + naming.unique(f"{py}_again", seen) + "}"
+                seen.add(var)
+                return "{" + py + "}"
+
+            path_only, _, fixed_query = path.partition("?")
+            route_query = tuple(urllib.parse.parse_qsl(fixed_query, keep_blank_values=True))
+            if fixed_query:
+                self._warn(
+                    "unsupported",
+                    f"path {path!r} carries a query string: the operation is served at "
+                    f"{path_only!r} for requests whose query has {fixed_query!r}",
+                    ptr,
+                    Level.INFO,
+                )
+            route_path = _PATH_VAR.sub(route_var, path_only)
+            if len(set(_PATH_VAR.findall(path))) < len(_PATH_VAR.findall(path)):
+                self._warn(
+                    "unsupported",
+                    f"path template {path!r} repeats a parameter; only its first "
+                    "occurrence is passed to the operation",
+                    ptr,
+                    Level.INFO,
+                )
             params = [
                 p
                 for p in params
@@ -800,6 +982,7 @@ class ApiParser:
                     bare_none=bare_none,
                     pointer=ptr,
                     strict_query=bool(op.get(STRICT_QUERY, self.doc.get(STRICT_QUERY, False))),
+                    route_query=route_query,
                 )
             )
         taken_modules: set[str] = {
@@ -810,6 +993,21 @@ class ApiParser:
             "services",
             "routers",
             "runtime",
+            # create_app's own parameters and locals: a tag must not shadow them
+            "docs",
+            "allow_unimplemented",
+            "fastapi_options",
+            "given",
+            "providers",
+            "handler",
+            "handler_impl",
+            "P",
+            # names app.py imports: an argument of create_app must not shadow them
+            "provider",
+            "resolve",
+            "include_routers",
+            "serve_spec",
+            "install_error_handlers",
         }
         taken_classes: set[str] = set()
         built: list[Service] = []
@@ -825,6 +1023,23 @@ class ApiParser:
             built.append(
                 Service(tag, class_name, module, descriptions.get(tag), tuple(services[tag]))
             )
+        webhooks: list[Webhook] = []
+        for (name, method, op, ptr), alias in zip(
+            self._webhooks(), self._webhook_names().values(), strict=True
+        ):
+            found = self._json_body_schema(op, ptr)
+            py_type = self._schema_type(found[0], found[1], "Request") if found else "Any"
+            webhooks.append(
+                Webhook(
+                    name=name,
+                    method=method,
+                    operation_id=str(op.get("operationId") or f"{name}.{method}"),
+                    alias=alias,
+                    py_type=py_type,
+                    media_type=found[2] if found else None,
+                    summary=op.get("summary") if isinstance(op.get("summary"), str) else None,
+                )
+            )
         info = self.doc.get("info") or {}
         return Api(
             title=str(info.get("title", "API")),
@@ -837,6 +1052,7 @@ class ApiParser:
             services=tuple(built),
             schemes=tuple(schemes.values()),
             model_names=self._models,
+            webhooks=tuple(webhooks),
         )
 
 

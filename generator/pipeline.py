@@ -145,6 +145,7 @@ class ModelsJob:
         if cache_dir is not None:
             digest = hashlib.sha256()
             digest.update(models_fingerprint().encode())
+            digest.update(generator_fingerprint(None).encode())  # our own post-processing too
             digest.update(header.encode())
             digest.update(json.dumps(document, sort_keys=True, separators=(",", ":")).encode())
             self._cache_file = cache_dir / f"{digest.hexdigest()}.json"

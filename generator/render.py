@@ -58,6 +58,7 @@ class Renderer:
         f = self.env.filters
         f["docstring"] = lambda text, indent="    ": naming.docstring(text, indent)
         f["comment"] = naming.comment
+        f["dictrepr"] = lambda pairs: repr(dict(pairs))
         f["pystr"] = naming.py_string
         f["pylist"] = lambda values: repr(sorted(values))
         f["body_annotation"] = self._body_annotation
@@ -83,9 +84,11 @@ class Renderer:
                 if p.location is ParamLocation.PATH and p.py_name != p.name
             }
         ).replace("{}", "")
-        f["query_names"] = lambda op: repr(
-            frozenset(p.name for p in op.parameters if p.location is ParamLocation.QUERY)
-        ).replace("frozenset()", "frozenset[str]()")
+        f["query_names"] = lambda op: (
+            "frozenset({"
+            + ", ".join(repr(n) for n in sorted({p.name for p in op.parameters if p.location is ParamLocation.QUERY}))
+            + "})"
+        ).replace("frozenset({})", "frozenset[str]()")
 
     # ----------------------------------------------------------------- names
 
@@ -182,7 +185,41 @@ class Renderer:
     # ----------------------------------------------------------------- endpoints
 
     @staticmethod
-    def _endpoint_param(p: Parameter) -> str:
+    def _styled_param(p: Parameter, op: Operation) -> str:
+        tp = p.py_type
+        if p.constraints:
+            tp = (
+                f"Annotated[{tp}, Field({', '.join(f'{c.name}={c.value}' for c in p.constraints)})]"
+            )
+        kwargs = [
+            f"style={p.style!r}",
+            f"explode={p.explode!r}",
+            f"shape={p.shape!r}",
+            f"required={p.required!r}",
+        ]
+        if p.default is not None:
+            kwargs.append(f"default={p.default}")
+        if p.location is ParamLocation.PATH and p.py_name != p.name:
+            kwargs.append(f"key={p.py_name!r}")
+        if p.content_type is not None:
+            kwargs.append(f"content_type={p.content_type!r}")
+        if p.location is ParamLocation.QUERY and p.shape == "object" and p.explode:
+            others = sorted(
+                q.name for q in op.parameters if q.location is ParamLocation.QUERY and q is not p
+            )
+            if others:
+                kwargs.append(f"exclude={others!r}")
+        styled = f"StyledParam({p.name!r}, {str(p.location)!r}, {tp}, {', '.join(kwargs)})"
+        annotation = Renderer._param_annotation(p)
+        suffix = ""
+        if not p.required:
+            suffix = f" = {p.default}" if p.default is not None else " = None"
+        return f"{p.py_name}: Annotated[{annotation}, Depends({styled})]{suffix}"
+
+    @staticmethod
+    def _endpoint_param(p: Parameter, op: Operation) -> str:
+        if p.styled:
+            return Renderer._styled_param(p, op)
         container = _CONTAINER[p.location]
         kwargs: list[str] = []
         if p.location is not ParamLocation.PATH and p.name != p.py_name:
@@ -317,6 +354,8 @@ class Renderer:
                 requirement_sets=requirement_sets,
             ),
         )
+        if api.webhooks:
+            yield "webhooks.py", self._render("webhooks.py.jinja", webhooks=api.webhooks)
         yield "routers/__init__.py", f'{self.header}\n"""One router module per tag."""\n'
         for service in api.services:
             yield f"routers/{service.module}.py", self._render("router.py.jinja", service=service)

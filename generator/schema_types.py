@@ -107,6 +107,21 @@ def primitive_type(
     return result
 
 
+def rust_regex_ok(pattern: str) -> bool:
+    """Whether pydantic-core's regex engine (Rust ``regex``) compiles ``pattern``.
+
+    FastAPI builds parameter validators with it, and it has no look-around or backreferences;
+    such a pattern is left unchecked on a parameter rather than failing at start-up.
+    """
+    from pydantic_core import SchemaError, SchemaValidator, core_schema
+
+    try:
+        SchemaValidator(core_schema.str_schema(pattern=pattern))
+    except SchemaError:
+        return False
+    return True
+
+
 def constraints(schema: Mapping[str, Any], *, openapi_31: bool) -> tuple[Constraint, ...]:
     """FastAPI parameter keyword arguments for a schema's validation keywords."""
     out: list[Constraint] = []
@@ -122,8 +137,13 @@ def constraints(schema: Mapping[str, Any], *, openapi_31: bool) -> tuple[Constra
             out.append(Constraint("min_length", repr(schema["minLength"])))
         if isinstance(schema.get("maxLength"), int):
             out.append(Constraint("max_length", repr(schema["maxLength"])))
-        if isinstance(schema.get("pattern"), str) and schema.get("format") not in _FORMAT_TYPES:
-            out.append(Constraint("pattern", repr(schema["pattern"])))
+        pattern = schema.get("pattern")
+        if (
+            isinstance(pattern, str)
+            and schema.get("format") not in _FORMAT_TYPES
+            and rust_regex_ok(pattern)
+        ):
+            out.append(Constraint("pattern", repr(pattern)))
     if "integer" in types or "number" in types:
         number = (int, float)
         low, high = schema.get("minimum"), schema.get("maximum")

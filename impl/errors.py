@@ -9,12 +9,12 @@
     ├── Forbidden                     403     forbidden
     ├── NotFound                      404     not_found
     ├── Conflict                      409     conflict
-    │   └── IdempotencyKeyInUse       409     idempotency_key_in_use
+    │   ├── IdempotencyKeyInUse       409     idempotency_key_in_use
+    │   └── IdempotencyKeyReused      409     idempotency_key_reused
     ├── PreconditionFailed            412     etag_mismatch
     ├── PayloadTooLarge               413     payload_too_large
     ├── UnsupportedMediaType          415     unsupported_media_type
     ├── UnprocessableContent          422     validation_failed  (with field errors)
-    │   └── IdempotencyKeyReused      422     idempotency_key_reused
     ├── PreconditionRequired          428     precondition_required
     ├── TooManyRequests               429     rate_limited       (with retry_after)
     └── ServiceUnavailable            503     unavailable
@@ -126,7 +126,10 @@ class UnprocessableContent(DomainError):
     status, title, code = 422, "Unprocessable Content", "validation_failed"
 
 
-class IdempotencyKeyReused(UnprocessableContent):
+class IdempotencyKeyReused(Conflict):
+    """The key was used before with a different request. A 409, not the IETF draft's 422: the
+    request itself is well formed; it conflicts with what the server stored under the key."""
+
     code = "idempotency_key_reused"
 
 

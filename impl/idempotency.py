@@ -5,7 +5,8 @@ hash); when it finishes, its response is stored for `ttl` seconds. Then:
 
 - same key, same fingerprint, response stored → replay the stored response;
 - same key, same fingerprint, still running    → 409 `IdempotencyKeyInUse`;
-- same key, different fingerprint              → 422 `IdempotencyKeyReused`.
+- same key, different fingerprint              → 409 `IdempotencyKeyReused` (the draft
+  suggests 422; the request is well formed, it conflicts with the stored one).
 
 Keys are scoped by the caller (`scope_key`), so two users never see each other's responses.
 A failed request releases its key, so the client may retry it.

@@ -96,6 +96,7 @@ class Runtime:
             passwords=self.passwords,
             access_tokens=self.access_tokens,
             refresh_ttl=timedelta(seconds=self.settings.refresh_token_ttl_seconds),
+            admin_emails=self.settings.admin_emails,
         )
 
     async def aclose(self) -> None:

@@ -85,6 +85,16 @@ class Settings(BaseSettings):
 
     max_api_keys_per_user: int = Field(default=25, ge=1)
 
+    admin_emails: Annotated[frozenset[str], NoDecode] = frozenset()
+    """`ADMIN_EMAILS`, comma-separated: accounts registered with one of these addresses get the
+    admin role (matched after trimming and lower-casing). Empty by default, so nobody is an admin
+    unless the operator says so; it bootstraps the first administrator without touching the
+    database. It applies at registration only: an existing account keeps its role.
+
+    Registration does not verify addresses, so the role goes to whoever registers the address
+    first: register it before anyone else can reach the service, and keep that account's email
+    (an address given up by `PATCH /users/me` can be registered again, by anyone)."""
+
     export_interrupted_after_seconds: int = Field(default=900, ge=0)
     """At start-up, exports pending or running for longer than this are marked failed (their
     worker is gone). With SQLite there is only one process, so every unfinished one is."""
@@ -103,6 +113,14 @@ class Settings(BaseSettings):
     def _split_media_types(cls, value: object) -> object:
         split = _split_csv(value)
         return tuple(item.lower() for item in split) if isinstance(split, list) else split
+
+    @field_validator("admin_emails", mode="before")
+    @classmethod
+    def _split_admin_emails(cls, value: object) -> object:
+        split = _split_csv(value)
+        if isinstance(split, list | tuple | set | frozenset):
+            return frozenset(str(item).strip().lower() for item in split if str(item).strip())
+        return split
 
     @model_validator(mode="after")
     def _require_secret(self) -> Settings:

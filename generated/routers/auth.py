@@ -169,7 +169,8 @@ def build_router(
         """Register an account
 
         Creates a user account. The password is stored only as an argon2 hash and never returned.
-        Registration is rate-limited per client address.
+        Registration is rate-limited per client address. An address the operator listed in the
+        service's `ADMIN_EMAILS` setting registers an administrator (none by default).
 
         operationId: register"""
         rt.reject_unknown_query(sf_request, frozenset[str](), 422)

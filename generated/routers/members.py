@@ -257,8 +257,9 @@ def build_router(
         """Add a member
 
         Adds an active user to the project by email. Needs the `owner` or `admin` role; only an
-        owner may add another owner. A user who is already a member is a 409; an unknown email
-        is a 422.
+        owner may add another owner. A user who is already a member is a 409, and so is an email
+        that no active user has (`code: user_not_found`): the request is well formed, the
+        directory of users does not allow it (and a 404 here would read as "no such project").
 
         operationId: addMember"""
         rt.reject_unknown_query(sf_request, frozenset[str](), 422)

@@ -353,7 +353,7 @@ def build_router(
 
         operationId: listProjects"""
         rt.reject_unknown_query(
-            sf_request, frozenset({"name_contains", "cursor", "sort", "limit"}), 422
+            sf_request, frozenset({"cursor", "limit", "name_contains", "sort"}), 422
         )
         result = await sf_service.list_projects(
             cursor=cursor,

@@ -365,7 +365,7 @@ def build_router(
         rt.reject_unknown_query(
             sf_request,
             frozenset(
-                {"status", "cursor", "due_before", "sort", "limit", "assignee_id", "priority"}
+                {"assignee_id", "cursor", "due_before", "limit", "priority", "sort", "status"}
             ),
             422,
         )

@@ -272,7 +272,8 @@ def build_router(
         """Update the current user
 
         Applies a JSON merge patch (RFC 7396) to the current account. Changing the password needs
-        the current one and ends every other login. Not available to API keys.
+        the current one in `current_password` (403 when it is wrong) and ends every other login.
+        Not available to API keys.
 
         operationId: updateCurrentUser"""
         rt.reject_unknown_query(sf_request, frozenset[str](), 422)
@@ -311,7 +312,7 @@ def build_router(
         Lists every account, active or not. Administrators only.
 
         operationId: listUsers"""
-        rt.reject_unknown_query(sf_request, frozenset({"cursor", "sort", "limit"}), 422)
+        rt.reject_unknown_query(sf_request, frozenset({"cursor", "limit", "sort"}), 422)
         result = await sf_service.list_users(
             cursor=cursor,
             limit=limit,

@@ -6,6 +6,10 @@
 Every check and every phase is on by default; the seed is fixed, so a run is repeatable
 (``--seed random`` for a new one, printed for replay). Exit status 1 when the service breaks
 the contract, 2 when the run cannot start.
+
+``[tool.specfirst.contract]`` in pyproject.toml sets which statuses pass the status checks
+(e.g. ``positive_data_acceptance``), globally and, with a reason, for named operations; it
+cannot switch a check off.
 """
 
 from __future__ import annotations
@@ -13,9 +17,12 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from generator.config import load_config
+
+if TYPE_CHECKING:
+    from generator import contract
 
 
 def register(sub: Any) -> None:
@@ -83,6 +90,16 @@ def _seed(value: str | None, default: int) -> int | None:
     return int(value)
 
 
+def _project_statuses(spec: Path, root: Path) -> tuple[contract.ExpectedStatuses, ...]:
+    """``[tool.specfirst.contract]``, which describes the contract of ``[tool.specfirst] spec``:
+    applied when that is the spec under test, not to another spec given on the command line."""
+    from generator import contract
+
+    if spec.resolve() != load_config().spec.resolve():
+        return ()
+    return contract.load_project_settings(root / "pyproject.toml")
+
+
 def run(args: argparse.Namespace) -> int:
     from generator import contract
 
@@ -101,6 +118,7 @@ def run(args: argparse.Namespace) -> int:
             workers=args.workers,
             max_time=args.max_time,
             junit=args.junit,
+            expected_statuses=_project_statuses(config.spec, config.root),
         )
         progress = None if args.quiet else _progress
         result = contract.run_contract(options, progress=progress)

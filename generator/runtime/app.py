@@ -182,9 +182,12 @@ def resolve(
     return resolved
 
 
-def _specificity(route: Any) -> tuple[int, ...]:
+def _specificity(route: Any) -> tuple[tuple[int, ...], int]:
+    from generator.runtime.routing import required_query
+
     path = getattr(route, "path", "")
-    return tuple(1 if "{" in segment else 0 for segment in path.strip("/").split("/"))
+    shape = tuple(1 if "{" in segment else 0 for segment in path.strip("/").split("/"))
+    return shape, required_query(route)
 
 
 def include_routers(app: FastAPI, routers: Sequence[APIRouter]) -> None:
@@ -210,8 +213,30 @@ def _static_dir() -> Path | None:
     return path if path.is_dir() else None
 
 
+def _ahead_of_templates(app: FastAPI, count: int) -> None:
+    """Move the last ``count`` routes ahead of the API's, unless the API declares their path.
+
+    ``/openapi.json`` must not be captured by a templated API route such as ``/{resource}``;
+    a spec that declares ``/openapi.json`` itself keeps its own operation.
+    """
+    routes = app.router.routes
+    added = routes[-count:]
+    del routes[-count:]
+    declared = {getattr(r, "path", None) for r in routes}
+    front = [r for r in added if getattr(r, "path", None) not in declared]
+    back = [r for r in added if getattr(r, "path", None) in declared]
+    routes[:0] = front
+    routes.extend(back)
+
+
 def serve_spec(app: FastAPI, package: str, title: str, *, docs: bool = True) -> None:
     """Serve the bundled source document and offline docs; read once, at start-up."""
+    before = len(app.router.routes)
+    _serve_spec(app, package, title, docs=docs)
+    _ahead_of_templates(app, len(app.router.routes) - before)
+
+
+def _serve_spec(app: FastAPI, package: str, title: str, *, docs: bool = True) -> None:
     spec_json = files(package).joinpath("openapi.json").read_bytes()
     spec_yaml = files(package).joinpath("openapi.yaml").read_bytes()
 

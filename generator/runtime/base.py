@@ -1,12 +1,68 @@
-"""Base class of generated models.
+"""Base class of generated models, and the schema rules pydantic has no field option for.
 
 ``defer_build`` postpones building each model's validator until its first use, so importing
 a package with thousands of models (GitHub's API has about 4,700) costs a fraction of a second
 per hundred models actually used instead of seconds up front.
+
+Two JSON Schema rules have no pydantic equivalent, so the generator registers them per class
+(``constrain``) and one ``after`` validator enforces them:
+
+- ``uniqueItems``: a ``set`` would silently drop duplicates and accept the request;
+- an optional property that is not nullable: its Python type must admit ``None`` (the value
+  when absent), but an explicit ``null`` in the input breaks the schema.
 """
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
 
 import pydantic
 
 
 class BaseModel(pydantic.BaseModel):
-    model_config = pydantic.ConfigDict(defer_build=True)
+    # python-re: patterns with look-arounds or huge sizes that the default Rust engine refuses.
+    model_config = pydantic.ConfigDict(defer_build=True, regex_engine="python-re")
+
+    __sf_unique__: ClassVar[tuple[str, ...]] = ()
+    __sf_not_null__: ClassVar[tuple[str, ...]] = ()
+
+    @pydantic.model_validator(mode="after")
+    def _sf_schema_rules(self) -> Any:
+        cls = type(self)
+        if cls.__sf_not_null__:
+            explicit = self.model_fields_set
+            for name in cls.__sf_not_null__:
+                if name in explicit and getattr(self, name) is None:
+                    raise ValueError(f"{_wire_name(cls, name)}: null is not allowed")
+        for name in cls.__sf_unique__:
+            value = getattr(self, name)
+            if isinstance(value, list) and _has_duplicates(value):
+                raise ValueError(f"{_wire_name(cls, name)}: items must be unique")
+        return self
+
+
+def _wire_name(cls: type[pydantic.BaseModel], name: str) -> str:
+    field = cls.model_fields.get(name)
+    return (field.alias if field is not None and field.alias else name) if field else name
+
+
+def _has_duplicates(values: list[Any]) -> bool:
+    seen: list[Any] = []
+    for value in values:
+        item = value.model_dump(mode="json") if isinstance(value, pydantic.BaseModel) else value
+        if item in seen:
+            return True
+        seen.append(item)
+    return False
+
+
+def constrain(model: type, *, unique: tuple[str, ...] = (), not_null: tuple[str, ...] = ()) -> None:
+    """Register the rules for ``model``'s fields (named as in the spec; aliases resolved here).
+
+    A name datamodel-code-generator gave to something else (an enum, a root model) is skipped.
+    """
+    if not (isinstance(model, type) and issubclass(model, BaseModel)):
+        return
+    by_wire = {(f.alias or n): n for n, f in model.model_fields.items()}
+    model.__sf_unique__ = tuple(by_wire[w] for w in unique if w in by_wire)
+    model.__sf_not_null__ = tuple(by_wire[w] for w in not_null if w in by_wire)

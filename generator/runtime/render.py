@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import enum
 import functools
+import json
 from collections.abc import AsyncIterable, Iterable
 from typing import Any
 
@@ -84,12 +85,20 @@ def reject_unknown_query(request: Request, known: frozenset[str], status: int) -
 _JSON_TYPES = ("application/json", "+json")
 
 
-async def json_body(request: Request, tp: Any, *, required: bool, status: int) -> Any:
+async def json_body(
+    request: Request, tp: Any, *, required: bool, status: int, forms: bool = False
+) -> Any:
     """Read and validate a JSON request body in one pass (pydantic-core parses the bytes).
 
     Runs inside the endpoint, after the security requirement was checked, so an anonymous
-    caller learns nothing from validation errors. Wrong media type → 415.
+    caller learns nothing from validation errors. Wrong media type → 415. With ``forms``, the
+    operation also declares a form media type with the same schema: such a body is read as a
+    form and validated into the same type.
     """
+    if forms:
+        form_media = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+        if form_media == "application/x-www-form-urlencoded" or form_media.startswith("multipart/"):
+            return await _form_body(request, tp, required=required, status=status)
     raw = await request.body()
     if not raw:
         if required:
@@ -103,7 +112,47 @@ async def json_body(request: Request, tp: Any, *, required: bool, status: int) -
     if media and not (media == "application/json" or media.endswith("+json")):
         raise ProblemError(415, f"expected a JSON body, got {media!r}")
     try:
-        return adapter(tp).validate_json(raw)
+        # Strict: JSON has its own types, so "30" is not an integer and true is not 1;
+        # strings still become datetimes, dates, UUIDs and enums, which JSON cannot carry.
+        return adapter(tp).validate_json(raw, strict=True)
+    except ValidationError as first:
+        exc = first
+        if _integral_floats_rejected(exc):
+            # JSON Schema counts 3.0 as an integer; pydantic's strict mode does not.
+            try:
+                return adapter(tp).validate_json(_ints_for_integral_floats(raw), strict=True)
+            except ValidationError as second:
+                exc = second
+            except ValueError:
+                pass
+        errors = [
+            {
+                "pointer": "/body" + "".join(f"/{_escape(p)}" for p in error["loc"]),
+                "detail": error["msg"],
+            }
+            for error in exc.errors(include_url=False, include_input=False)
+        ]
+        raise ProblemError(
+            status, "the request body does not match the API contract", errors=errors
+        ) from None
+
+
+async def _form_body(request: Request, tp: Any, *, required: bool, status: int) -> Any:
+    form = await request.form()
+    data: dict[str, Any] = {}
+    for key in form:
+        values = form.getlist(key)
+        data[key] = values if len(values) > 1 else values[0]
+    if not data:
+        if required:
+            raise ProblemError(
+                status,
+                "a request body is required",
+                errors=[{"pointer": "/body", "detail": "required"}],
+            )
+        return None
+    try:
+        return adapter(tp).validate_python(data)
     except ValidationError as exc:
         errors = [
             {
@@ -115,6 +164,22 @@ async def json_body(request: Request, tp: Any, *, required: bool, status: int) -
         raise ProblemError(
             status, "the request body does not match the API contract", errors=errors
         ) from None
+
+
+def _integral_floats_rejected(exc: ValidationError) -> bool:
+    return any(
+        e["type"] == "int_type" and isinstance(e.get("input"), float) and float(e["input"]).is_integer()
+        for e in exc.errors(include_url=False)
+    )
+
+
+def _integral(text: str) -> int | float:
+    value = float(text)
+    return int(value) if value.is_integer() and abs(value) < 2**63 else value
+
+
+def _ints_for_integral_floats(raw: bytes) -> bytes:
+    return json.dumps(json.loads(raw, parse_float=_integral), ensure_ascii=False).encode("utf-8")
 
 
 def _escape(part: object) -> str:

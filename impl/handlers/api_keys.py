@@ -25,7 +25,7 @@ class ApiKeysHandlers(Handler):
             principal.user_id,
             name=body.name,
             scopes=[scope.value for scope in body.scopes],
-            expires_at=body.expires_at,
+            expires_in_days=body.expires_in_days,
         )
         key = created.api_key
         return responses.CreateApiKey201Response(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict
 from typing import Any
 
@@ -11,6 +11,7 @@ from pydantic import ValidationError
 from generated import ProblemError, models, responses
 from impl.handlers.common import Handler, location
 from impl.http.ratelimit import client_address, enforce
+from impl.services.emails import is_email
 
 
 class AuthHandlers(Handler):
@@ -58,20 +59,27 @@ class AuthHandlers(Handler):
 def _validated_form(
     body: responses.CreateTokenForm, raw: Mapping[str, Any]
 ) -> models.TokenRequestRequest:
-    """Validate against the whole schema: the generated form fields miss `format: email`, and
-    FastAPI turns an empty optional field (`scope=`) into None, which the schema forbids."""
+    """Validate against the whole schema: FastAPI turns an empty optional field (`scope=`) into
+    None, which the schema forbids, and the generated models keep `format: email` a plain
+    string (see `impl.services.emails`)."""
     fields = {k: v for k, v in asdict(body).items() if v is not None}
     fields.update({name: "" for name in asdict(body) if raw.get(name) == ""})
     try:
-        return models.TokenRequestRequest.model_validate(fields)
+        form = models.TokenRequestRequest.model_validate(fields)
     except ValidationError as exc:
-        raise ProblemError(
-            422,
-            "the request does not match the API contract",
-            title="Unprocessable content",
-            errors=[
-                {"pointer": "/body/" + "/".join(str(p) for p in e["loc"]), "detail": e["msg"]}
-                for e in exc.errors()
-            ],
-            extra={"code": "validation_failed"},
+        raise _invalid(
+            ("/body/" + "/".join(str(p) for p in e["loc"]), e["msg"]) for e in exc.errors()
         ) from None
+    if form.username is not None and not is_email(form.username):
+        raise _invalid([("/body/username", "Not an email address.")])
+    return form
+
+
+def _invalid(errors: Iterable[tuple[str, str]]) -> ProblemError:
+    return ProblemError(
+        422,
+        "the request does not match the API contract",
+        title="Unprocessable content",
+        errors=[{"pointer": pointer, "detail": detail} for pointer, detail in errors],
+        extra={"code": "validation_failed"},
+    )

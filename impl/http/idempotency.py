@@ -36,7 +36,7 @@ async def run_once(
     create: Callable[[], Awaitable[tuple[M, dict[str, str]]]],
 ) -> tuple[M, dict[str, str]]:
     """`create()` once per key; the same key with the same payload replays its result, with
-    a different payload it is a 422, and while the first request still runs a 409."""
+    a different payload it is a 409, and so is a retry while the first request still runs."""
     if key is None:
         return await create()
     scoped = scope_key(str(principal.user_id), operation, key)

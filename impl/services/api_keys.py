@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -33,8 +33,9 @@ class ApiKeyService:
         *,
         name: str,
         scopes: Sequence[str],
-        expires_at: datetime | None = None,
+        expires_in_days: int | None = None,
     ) -> CreatedApiKey:
+        """A new key; it expires `expires_in_days` days from now (never when `None`)."""
         user = await users.get(self.session, user_id)
         if user is None:
             raise NotFound(f"User {user_id} does not exist.")
@@ -45,11 +46,16 @@ class ApiKeyService:
                 "API keys cannot carry these scopes.",
                 errors=[FieldError("/scopes", f"Not allowed: {', '.join(bad)}.")],
             )
-        if expires_at is not None and expires_at <= datetime.now(UTC):
+        if expires_in_days is not None and expires_in_days < 1:
             raise UnprocessableContent(
-                "The expiry is in the past.",
-                errors=[FieldError("/expires_at", "Must be in the future.")],
+                "An API key must be valid for at least a day.",
+                errors=[FieldError("/expires_in_days", "Must be at least 1.")],
             )
+        expires_at = (
+            datetime.now(UTC) + timedelta(days=expires_in_days)
+            if expires_in_days is not None
+            else None
+        )
         if await api_keys.count_active(self.session, user_id) >= self.max_per_user:
             raise Conflict(f"You already have {self.max_per_user} API keys; revoke one first.")
         generated = generate_api_key()

@@ -15,6 +15,7 @@ from impl.security.api_keys import parse_prefix, verify_api_key
 from impl.security.passwords import Passwords
 from impl.security.principal import Principal, scopes_for
 from impl.security.tokens import AccessTokens, InvalidToken, digest_refresh_token, new_refresh_token
+from impl.services.emails import checked_email
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,18 +45,25 @@ class AuthService:
         passwords: Passwords,
         access_tokens: AccessTokens,
         refresh_ttl: timedelta,
+        admin_emails: frozenset[str] = frozenset(),
     ) -> None:
         self.session = session
         self.passwords = passwords
         self.access_tokens = access_tokens
         self.refresh_ttl = refresh_ttl
+        self.admin_emails = admin_emails
 
     async def register(self, *, email: str, password: str, display_name: str) -> User:
+        email = checked_email(email)
         if await users.email_taken(self.session, email):
             raise Conflict("This email address is already registered.", code="email_taken")
         password_hash = await self.passwords.hash_async(password)
         return await users.add(
-            self.session, email=email, display_name=display_name, password_hash=password_hash
+            self.session,
+            email=email,
+            display_name=display_name,
+            password_hash=password_hash,
+            is_admin=users.normalize_email(email) in self.admin_emails,
         )
 
     async def token(

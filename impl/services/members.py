@@ -7,9 +7,10 @@ import uuid
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from impl.db.models import Membership
-from impl.errors import Conflict, FieldError, Forbidden, NotFound, UnprocessableContent
+from impl.errors import Conflict, Forbidden, NotFound
 from impl.repositories import memberships, users
 from impl.services.access import MANAGERS, require_member
+from impl.services.emails import checked_email
 from impl.services.pagination import DEFAULT_LIMIT, Page, datetime_field, paginate, parse_sort
 
 _BY_JOINED = {"added_at": datetime_field(Membership.added_at)}
@@ -44,12 +45,12 @@ class MemberService:
         actor = await require_member(self.session, project_id, actor_id, roles=MANAGERS)
         if role == "owner" and actor.role != "owner":
             raise Forbidden("Only an owner can add another owner.")
-        user = await users.get_by_email(self.session, email)
+        user = await users.get_by_email(self.session, checked_email(email))
         if user is None or not user.is_active:
-            raise UnprocessableContent(
-                "No active user has this email address.",
-                errors=[FieldError("/email", "No active user has this email address.")],
-            )
+            # Who has an account is server state, not a property of the request, so not a 422.
+            # Not a 404 either: on this URL that reads as "no such project" (to clients, and to
+            # schemathesis' ensure_resource_availability after createProject → addMember).
+            raise Conflict("No active user has this email address.", code="user_not_found")
         if await memberships.get(self.session, project_id, user.id) is not None:
             raise Conflict("This user is already a member of the project.", code="already_member")
         return await memberships.add(

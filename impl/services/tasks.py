@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from impl.background import Background
 from impl.db.models import Task
-from impl.errors import FieldError, Forbidden, UnprocessableContent
+from impl.errors import Conflict, FieldError, Forbidden
 from impl.repositories import attachments, memberships, tasks
 from impl.services.access import MANAGERS, require_member, require_task
 from impl.services.common import delete_files_after_commit, flush_or_precondition_failed
@@ -142,7 +142,9 @@ class TaskService:
             assignee_id is not None
             and await memberships.get(self.session, project_id, assignee_id) is None
         ):
-            raise UnprocessableContent(
+            # A conflict with the project's membership (server state), not a malformed request.
+            raise Conflict(
                 "The assignee is not a member of the project.",
+                code="assignee_not_member",
                 errors=[FieldError("/assignee_id", "Not a member of this project.")],
             )

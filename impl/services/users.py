@@ -10,9 +10,10 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from impl.db.models import User
-from impl.errors import Conflict, FieldError, NotFound, UnprocessableContent
+from impl.errors import Conflict, FieldError, Forbidden, NotFound, UnprocessableContent
 from impl.repositories import refresh_tokens, users
 from impl.security.passwords import Passwords
+from impl.services.emails import checked_email
 from impl.services.merge_patch import patch_fields
 from impl.services.pagination import (
     DEFAULT_LIMIT,
@@ -41,25 +42,24 @@ class UserService:
     async def update(self, user_id: uuid.UUID, patch: Mapping[str, Any]) -> User:
         """Apply a merge patch to the user's own account."""
         changes = patch_fields(patch, allowed=_PATCHABLE, nullable=frozenset())
+        email = checked_email(changes["email"]) if "email" in changes else None
         user = await self.get(user_id)
         if "password" in changes:
             current = changes.get("current_password")
-            if (
-                not current
-                or not (await self.passwords.verify_async(user.password_hash, current)).ok
-            ):
+            if not current:  # the schema's `dependentRequired`: the request is invalid
                 raise UnprocessableContent(
-                    "The current password is wrong.",
-                    errors=[
-                        FieldError("/current_password", "Does not match the current password.")
-                    ],
+                    "Changing the password needs the current password.",
+                    errors=[FieldError("/current_password", "Required with `password`.")],
                 )
+            if not (await self.passwords.verify_async(user.password_hash, current)).ok:
+                # A well-formed request the caller may not make: 403, not a validation error.
+                raise Forbidden("The current password is wrong.", code="wrong_password")
             user.password_hash = await self.passwords.hash_async(changes["password"])
             await refresh_tokens.revoke_all_for_user(self.session, user.id, datetime.now(UTC))
-        if "email" in changes:
-            if await users.email_taken(self.session, changes["email"], except_id=user.id):
+        if email is not None:
+            if await users.email_taken(self.session, email, except_id=user.id):
                 raise Conflict("This email address is already registered.", code="email_taken")
-            user.email = users.normalize_email(changes["email"])
+            user.email = email
         if "display_name" in changes:
             user.display_name = changes["display_name"]
         await self.session.flush()

@@ -2,10 +2,12 @@
 
 1. start ``uvicorn impl.main:app`` on a free 127.0.0.1 port, with a fresh SQLite database and
    file store in a temporary folder, and wait for ``/v1/health/ready``;
-2. register a user (the auth hooks below then get a token from the token endpoint, and create
-   an API key with it);
-3. run ``specfirst contract`` against the *source* spec, ``specs/api.yaml``, twice: with the
-   bearer token, then with the API key; JUnit XML goes to ``reports/contract-<auth>.xml``;
+2. register a user per run (the auth hooks below then get a token from the token endpoint, and
+   create an API key with it); the server's ``ADMIN_EMAILS`` names the last run's user, so
+   that run is an administrator's;
+3. run ``specfirst contract`` against the *source* spec, ``specs/api.yaml``, three times: with a
+   user's bearer token, with a user's API key, and with an administrator's bearer token (the
+   admin-only operations past their 403); JUnit XML goes to ``reports/contract-<auth>.xml``;
 4. stop the server by its PID, and print its log when anything failed.
 
     python -m tests.contract.run_service                # deterministic: fixed seed, few examples
@@ -73,7 +75,12 @@ def api_key_auth(ctx: contract.AuthContext) -> dict[str, str]:
 HOOKS = {
     "token": "tests.contract.run_service:token_auth",
     "api-key": "tests.contract.run_service:api_key_auth",
+    "admin": "tests.contract.run_service:token_auth",  # the user is an administrator
 }
+AUTHS = ("token", "api-key", "admin")
+"""The runs, in order. The admin run comes last: it may deactivate other users (the stateful
+phase follows `register` → `deactivateUser`), never itself (409), so the other runs' users
+are done with by then."""
 
 
 # --- the service ------------------------------------------------------------------------------
@@ -94,8 +101,11 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def reference_service(folder: Path, *, startup_timeout: float = 60.0) -> Iterator[Service]:
-    """``uvicorn impl.main:app`` on a free port with a fresh database under ``folder``."""
+def reference_service(
+    folder: Path, *, admin_emails: Sequence[str] = (), startup_timeout: float = 60.0
+) -> Iterator[Service]:
+    """``uvicorn impl.main:app`` on a free port with a fresh database under ``folder``;
+    accounts registered with one of ``admin_emails`` are administrators."""
     port = free_port()
     env = {
         **os.environ,
@@ -107,6 +117,7 @@ def reference_service(folder: Path, *, startup_timeout: float = 60.0) -> Iterato
         "RATE_LIMIT_API": "1000000/minute",
         "RATE_LIMIT_LOGIN": "1000000/minute",
         "LOG_LEVEL": "WARNING",
+        "ADMIN_EMAILS": ",".join(admin_emails),
     }
     env.pop("REDIS_URL", None)  # in-memory rate limits and idempotency keys: one process
     log_path = folder / "server.log"
@@ -162,8 +173,12 @@ def _stop(pid: int, process: subprocess.Popen[bytes]) -> None:
         process.wait(timeout=10)
 
 
-def register_user(service: Service) -> tuple[str, str]:
-    email = f"contract-{secrets.token_hex(4)}@example.com"
+def new_email(kind: str = "contract") -> str:
+    return f"{kind}-{secrets.token_hex(4)}@example.com"
+
+
+def register_user(service: Service, email: str | None = None) -> tuple[str, str]:
+    email = email or new_email()
     password = secrets.token_urlsafe(18)
     response = httpx.post(
         service.url + API + "/auth/register",
@@ -183,20 +198,22 @@ def run(
     seed: str | None = None,
     max_examples: int = DEFAULT_MAX_EXAMPLES,
     max_time: int | None = None,
-    auths: Sequence[str] = ("token", "api-key"),
+    auths: Sequence[str] = AUTHS,
     reports: Path = REPORTS,
     extra: Sequence[str] = (),
 ) -> int:
-    """Both contract runs against a fresh service; 0 when both pass."""
+    """The contract runs against one fresh service; 0 when all pass."""
     codes: dict[str, int] = {}
+    admin_email = new_email("admin")
     with (
         tempfile.TemporaryDirectory(prefix="specfirst-contract-") as tmp,
-        reference_service(Path(tmp)) as service,
+        reference_service(Path(tmp), admin_emails=[admin_email]) as service,
     ):
         print(f"reference service at {service.url} (pid {service.pid})", file=sys.stderr)
-        for auth in auths:
+        for auth in sorted(auths, key=AUTHS.index):
             # A user per run: the first run's fuzzing may use up per-user quotas (e.g. API keys).
-            os.environ[EMAIL_VAR], os.environ[PASSWORD_VAR] = register_user(service)
+            email = admin_email if auth == "admin" else None
+            os.environ[EMAIL_VAR], os.environ[PASSWORD_VAR] = register_user(service, email)
             argv = [
                 "contract",
                 str(SPEC),
@@ -254,7 +271,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         max_examples=args.max_examples
         or (DEEP_MAX_EXAMPLES if args.deep else DEFAULT_MAX_EXAMPLES),
         max_time=DEEP_MAX_TIME if args.deep else None,
-        auths=args.auth or ("token", "api-key"),
+        auths=args.auth or AUTHS,
     )
 
 

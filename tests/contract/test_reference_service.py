@@ -1,4 +1,5 @@
-"""The reference service keeps its contract: schemathesis against a live uvicorn, both auths.
+"""The reference service keeps its contract: schemathesis against a live uvicorn, as a user
+with a bearer token, as a user with an API key, and as an administrator.
 
 The same run as ``make contract`` (fixed seed, bounded examples); the summary of any failure,
 with a curl command per failing check, is in the captured output.
@@ -13,7 +14,7 @@ import pytest
 from tests.contract import run_service
 
 
-@pytest.mark.parametrize("auth", ["token", "api-key"])
+@pytest.mark.parametrize("auth", run_service.AUTHS)
 def test_reference_service_keeps_the_contract(
     auth: str, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -42,6 +42,8 @@ async def test_same_key_different_body_is_rejected(store: IdempotencyStore) -> N
     await store.begin(key, fingerprint("POST", "/v1/projects", b'{"name":"a"}'))
     with pytest.raises(IdempotencyKeyReused):
         await store.begin(key, fingerprint("POST", "/v1/projects", b'{"name":"b"}'))
+    # A conflict with the stored request, not a validation error (the IETF draft says 422).
+    assert IdempotencyKeyReused.status == IdempotencyKeyInUse.status == 409
 
 
 async def test_released_key_can_be_retried_and_keys_are_per_caller(store: IdempotencyStore) -> None:

@@ -132,7 +132,7 @@ async def test_tasks_filters_assignee_and_etag(
 ) -> None:
     async with db.transaction() as session:
         service = TaskService(session)
-        with pytest.raises(UnprocessableContent):
+        with pytest.raises(Conflict):  # not a member: a conflict with the project's state
             await service.create(ada.id, project.id, TaskDraft(title="t", assignee_id=grace.id))
         a = await service.create(
             ada.id, project.id, TaskDraft(title="a", priority="high", assignee_id=ada.id)

@@ -33,3 +33,10 @@ def test_lists_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     assert settings.cors_origins == ["https://a.example", "https://b.example"]
     assert settings.allowed_upload_media_types == ("image/png",)
     assert not settings.jwt_secret_is_ephemeral
+
+
+def test_admin_emails_are_off_by_default_and_normalised(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("ADMIN_EMAILS", raising=False)
+    assert Settings(_env_file=None).admin_emails == frozenset()
+    monkeypatch.setenv("ADMIN_EMAILS", " Ada@Example.com, ,ops@example.com ")
+    assert Settings(_env_file=None).admin_emails == {"ada@example.com", "ops@example.com"}

@@ -6,7 +6,8 @@ import uuid
 
 import httpx
 
-from tests.service.conftest import User, assert_problem
+from impl.runtime import Runtime
+from tests.service.conftest import User, assert_problem, make_admin, register
 
 
 async def test_project_crud_with_etags(ada: User) -> None:
@@ -74,6 +75,25 @@ async def test_non_members_get_404_and_members_need_roles(ada: User, grace: User
     assert_problem(again, 409, "already_member")
 
 
+async def test_adding_an_email_of_no_active_user_is_409(
+    client: httpx.AsyncClient, runtime: Runtime, ada: User, grace: User
+) -> None:
+    project = await ada.project()
+    url = f"/v1/projects/{project['id']}/members"
+    # Whether an account exists is server state, not a property of the request: not a 422; and
+    # not a 404, which on this URL would say that the project does not exist.
+    unknown = await ada.post(url, json={"email": "nobody@example.com"})
+    assert_problem(unknown, 409, "user_not_found")
+    await make_admin(runtime, ada)
+    assert (await ada.post(f"/v1/users/{grace.id}/deactivate")).status_code == 200
+    assert_problem(await ada.post(url, json={"email": grace.email}), 409, "user_not_found")
+    # Emails are matched as stored: trimmed and lower-cased.
+    other = await register(client, "linus")
+    added = await ada.post(url, json={"email": other.email.upper()})
+    assert added.status_code == 201, added.text
+    assert added.json()["email"] == other.email
+
+
 async def test_task_crud_and_merge_patch(ada: User) -> None:
     project = await ada.project()
     created = await ada.post(
@@ -95,7 +115,7 @@ async def test_task_crud_and_merge_patch(ada: User) -> None:
     assert_problem(await ada.patch(url, {"status": None}, headers={"If-Match": body["etag"]}), 422)
     stranger = str(uuid.uuid4())
     assert_problem(
-        await ada.patch(url, {"assignee_id": stranger}, headers={"If-Match": body["etag"]}), 422
+        await ada.patch(url, {"assignee_id": stranger}, headers={"If-Match": body["etag"]}), 409
     )
     assert (await ada.delete(url, headers={"If-Match": body["etag"]})).status_code == 204
     assert_problem(await ada.get(url), 404)
@@ -112,7 +132,8 @@ async def test_idempotency_key_replays_and_rejects_a_different_body(ada: User) -
     assert again.headers["idempotent-replayed"] == "true"
     assert len((await ada.get("/v1/projects")).json()["items"]) == 1
     different = await ada.post("/v1/projects", json={"name": "Twice"}, headers=key)
-    assert_problem(different, 422, "idempotency_key_reused")
+    # 409, not the IETF draft's 422: the request is well formed; it conflicts with the stored one.
+    assert_problem(different, 409, "idempotency_key_reused")
 
     project_id = first.json()["id"]
     task_key = {"Idempotency-Key": "task-1"}

@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
 import httpx
 
+from impl.app import build_app
 from impl.runtime import Runtime
-from tests.service.conftest import PASSWORD, User, assert_problem, make_admin
+from impl.security.passwords import Passwords
+from tests.service.conftest import (
+    PASSWORD,
+    User,
+    assert_problem,
+    make_admin,
+    make_settings,
+    register,
+)
 
 
 async def test_patch_me_is_a_merge_patch(ada: User) -> None:
@@ -29,8 +41,13 @@ async def test_changing_the_password_needs_the_current_one(
     client: httpx.AsyncClient, ada: User
 ) -> None:
     new = "a brand new passphrase"
+    # A wrong current password is a well-formed request the caller may not make: 403.
     wrong = await ada.patch("/v1/users/me", {"password": new, "current_password": "nope nope"})
-    assert_problem(wrong, 422)
+    assert_problem(wrong, 403, "wrong_password")
+    # Without it the request breaks the schema's `dependentRequired`: 422.
+    missing = await ada.patch("/v1/users/me", {"password": new})
+    problem = assert_problem(missing, 422)
+    assert [e["pointer"] for e in problem["errors"]] == ["/current_password"]
     ok = await ada.patch("/v1/users/me", {"password": new, "current_password": PASSWORD})
     assert ok.status_code == 200
     login = await client.post(
@@ -53,6 +70,23 @@ async def test_user_admin_needs_the_admin_scope(
     second = await ada.get(page.headers["link"][1:].split(">")[0])
     assert [u["email"] for u in second.json()["items"]] == ["grace@example.com"]
     assert "link" not in second.headers
+
+
+async def test_admin_emails_make_administrators_at_registration(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path, admin_emails="Root@Example.com")
+    app = build_app(settings, passwords=Passwords.fast_for_tests())
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client,
+    ):
+        root = await register(client, "root")  # root@example.com, matched case-insensitively
+        plain = await register(client, "plain")
+        assert root.id != plain.id
+        me = await root.get("/v1/users/me")
+        assert me.json()["is_admin"] is True
+        assert (await plain.get("/v1/users/me")).json()["is_admin"] is False
+        assert (await root.get("/v1/users")).status_code == 200
+        assert_problem(await plain.get("/v1/users"), 403)
 
 
 async def test_deactivation_locks_the_user_out(
@@ -104,6 +138,33 @@ async def test_api_keys_are_shown_once_listed_by_prefix_and_revocable(
     assert_problem(await client.get("/v1/projects", headers=as_key), 401)
     assert (await ada.get("/v1/api-keys")).json()["items"] == []
     assert_problem(await ada.delete(f"/v1/api-keys/{key_id}"), 404)
+
+
+async def test_api_key_expiry_is_a_number_of_days(client: httpx.AsyncClient, ada: User) -> None:
+    before = datetime.now(UTC)
+    created = await ada.post(
+        "/v1/api-keys", json={"name": "CI", "scopes": ["profile"], "expires_in_days": 30}
+    )
+    assert created.status_code == 201, created.text
+    expires_at = datetime.fromisoformat(created.json()["expires_at"])
+    assert before + timedelta(days=30) <= expires_at <= datetime.now(UTC) + timedelta(days=30)
+    as_key = {"X-API-Key": created.json()["key"]}
+    assert (await client.get("/v1/users/me", headers=as_key)).status_code == 200
+
+    forever = await ada.post("/v1/api-keys", json={"name": "CI", "scopes": ["profile"]})
+    assert forever.status_code == 201 and forever.json()["expires_at"] is None
+    explicit = {"name": "CI", "scopes": ["profile"], "expires_in_days": None}
+    never = await ada.post("/v1/api-keys", json=explicit)
+    assert never.status_code == 201 and never.json()["expires_at"] is None
+    listed = {k["id"]: k["expires_at"] for k in (await ada.get("/v1/api-keys")).json()["items"]}
+    assert listed[forever.json()["id"]] is None and listed[created.json()["id"]] is not None
+
+    for days in (0, 3651, -1):
+        body = {"name": "CI", "scopes": ["profile"], "expires_in_days": days}
+        assert_problem(await ada.post("/v1/api-keys", json=body), 422)
+    # The timestamp is not a request field (a past one would be a schema-valid rejection).
+    stamp = {"name": "CI", "scopes": ["profile"], "expires_at": "2099-01-01T00:00:00Z"}
+    assert_problem(await ada.post("/v1/api-keys", json=stamp), 422)
 
 
 async def test_api_keys_cannot_carry_admin_scopes(ada: User) -> None:

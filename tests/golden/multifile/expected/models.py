@@ -34,3 +34,9 @@ class Shelf(BaseModel):
 
 
 Shelf.model_rebuild()
+
+from generator.runtime.base import constrain  # noqa: E402
+
+# Schema rules pydantic has no field option for (see generator.runtime.base).
+constrain(Book, not_null=("author",))
+constrain(Shelf, not_null=("books", "children"))

@@ -38,3 +38,10 @@ class Error(BaseModel):
 class TouchPetRequest(BaseModel):
     nickname: str | None = None
     seenAt: AwareDatetime | None = None
+
+
+from generator.runtime.base import constrain  # noqa: E402
+
+# Schema rules pydantic has no field option for (see generator.runtime.base).
+constrain(NewPet, not_null=("birthday",))
+constrain(TouchPetRequest, not_null=("seenAt",))

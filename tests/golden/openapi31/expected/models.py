@@ -43,3 +43,11 @@ class NoteResponse(BaseModel):
     kind: Literal["note"] | None = None
     tags: Annotated[list[str] | None, Field(max_length=10)] = None
     pinned: bool | None = False
+
+
+from generator.runtime.base import constrain  # noqa: E402
+
+# Schema rules pydantic has no field option for (see generator.runtime.base).
+constrain(Note, not_null=("id", "secret", "tags"))
+constrain(NoteRequest, not_null=("secret", "tags"))
+constrain(NoteResponse, not_null=("id", "tags"))

@@ -9,3 +9,9 @@ from generator.runtime.base import BaseModel
 class Identity(BaseModel):
     name: str
     scopes: list[str] | None = None
+
+
+from generator.runtime.base import constrain  # noqa: E402
+
+# Schema rules pydantic has no field option for (see generator.runtime.base).
+constrain(Identity, not_null=("scopes",))

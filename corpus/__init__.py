@@ -1,0 +1,1 @@
+"""The corpus runner: public OpenAPI documents through every stage of the pipeline (``make corpus``)."""

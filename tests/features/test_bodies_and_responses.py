@@ -1,0 +1,202 @@
+"""Request bodies (JSON, +json, form, multipart with encodings, octet-stream, optional, several
+media types) and responses (several codes, 2XX, default, headers, 204, text, binary, streaming)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.e2e.conftest import GeneratedApi, MakeApi, client, problem
+
+SPEC = """
+openapi: 3.0.3
+info: {title: Bodies, version: "1"}
+paths:
+  /things:
+    post:
+      operationId: createThing
+      requestBody:
+        required: true
+        content:
+          application/vnd.thing+json:
+            schema: {$ref: "#/components/schemas/Thing"}
+          application/x-www-form-urlencoded:
+            schema: {$ref: "#/components/schemas/Thing"}
+      responses:
+        "201":
+          description: created
+          headers:
+            Location: {required: true, schema: {type: string}}
+            X-Rate: {schema: {type: integer}}
+          content: {application/json: {schema: {$ref: "#/components/schemas/Thing"}}}
+        "2XX": {description: other success}
+        default:
+          description: error
+          content: {application/problem+json: {schema: {type: object, properties: {title: {type: string}}}}}
+    patch:
+      operationId: patchThing
+      requestBody:
+        content: {application/json: {schema: {$ref: "#/components/schemas/Thing"}}}
+      responses:
+        "204": {description: done}
+  /upload:
+    post:
+      operationId: upload
+      requestBody:
+        required: true
+        content:
+          multipart/form-data:
+            schema:
+              type: object
+              required: [doc]
+              properties:
+                doc: {type: string, format: binary}
+                meta: {type: object, properties: {n: {type: integer}}}
+                tags: {type: array, items: {type: string}}
+            encoding:
+              doc: {contentType: application/pdf}
+              meta: {contentType: application/json}
+      responses:
+        "200": {description: ok, content: {text/plain: {schema: {type: string}}}}
+  /blob:
+    put:
+      operationId: putBlob
+      requestBody:
+        required: true
+        content: {application/octet-stream: {schema: {type: string, format: binary}}}
+      responses:
+        "200": {description: ok, content: {application/octet-stream: {schema: {type: string, format: binary}}}}
+  /stream:
+    get:
+      operationId: stream
+      responses:
+        "200": {description: events, content: {text/event-stream: {schema: {type: string}}}}
+components:
+  schemas:
+    Thing:
+      type: object
+      required: [name]
+      properties:
+        name: {type: string}
+        size: {type: integer}
+"""
+
+
+def make_service(api: GeneratedApi) -> Any:
+    r, m = api.responses, api.models
+
+    class Service:
+        async def create_thing(self, *, body: Any) -> Any:
+            if body.name == "later":
+                return r.CreateThing2XXResponse(status_code=202)
+            if body.name == "bad":
+                return r.CreateThingDefaultResponse(
+                    status_code=409, body=m.CreateThingDefaultResponseBody(title="taken")
+                )
+            return r.CreateThing201Response(body=body, location=f"/things/{body.name}", x_rate=5)
+
+        async def patch_thing(self, *, body: Any) -> Any:
+            return None
+
+        async def upload(self, *, body: Any) -> Any:
+            data = await body.doc.read()
+            return r.Upload200Response(
+                body=f"{body.doc.content_type}:{len(data)}:{body.meta}:{body.tags}"
+            )
+
+        async def put_blob(self, *, body: bytes) -> Any:
+            return r.PutBlob200Response(body=body[::-1])
+
+        async def stream(self) -> Any:
+            async def events() -> Any:
+                for n in range(3):
+                    yield f"data: {n}\n\n"
+
+            return r.Stream200Response(body=events())
+
+    return Service()
+
+
+@pytest.fixture(scope="module")
+def api(make_api: MakeApi) -> GeneratedApi:
+    return make_api(SPEC)
+
+
+@pytest.fixture
+def app(api: GeneratedApi) -> Any:
+    return api.create_app(default=make_service(api))
+
+
+async def test_plus_json_body_and_response_headers(app: Any) -> None:
+    async with client(app) as c:
+        res = await c.post(
+            "/things",
+            content=b'{"name": "a", "size": 2}',
+            headers={"content-type": "application/vnd.thing+json"},
+        )
+        invalid = await c.post(
+            "/things", content=b'{"size": 2}', headers={"content-type": "application/json"}
+        )
+    assert res.status_code == 201
+    assert res.json() == {"name": "a", "size": 2}
+    assert res.headers["location"] == "/things/a" and res.headers["x-rate"] == "5"
+    assert [e["pointer"] for e in problem(invalid, 422)["errors"]] == ["/body/name"]
+
+
+async def test_ranged_and_default_responses(app: Any) -> None:
+    async with client(app) as c:
+        later = await c.post("/things", json={"name": "later"})
+        bad = await c.post("/things", json={"name": "bad"})
+    assert later.status_code == 202 and later.content == b""
+    assert bad.status_code == 409 and bad.json() == {"title": "taken"}
+    assert bad.headers["content-type"] == "application/problem+json"
+
+
+async def test_several_request_media_types(app: Any) -> None:
+    async with client(app) as c:
+        as_form = await c.post("/things", data={"name": "f", "size": "3"})
+        bad_form = await c.post("/things", data={"size": "x"})
+        as_xml = await c.post("/things", content=b"<a/>", headers={"content-type": "text/xml"})
+    assert as_form.status_code == 201 and as_form.json() == {"name": "f", "size": 3}
+    pointers = [e["pointer"] for e in problem(bad_form, 422)["errors"]]
+    assert pointers == ["/body/name", "/body/size"]
+    problem(as_xml, 415)
+
+
+async def test_optional_body_and_204(app: Any) -> None:
+    async with client(app) as c:
+        empty = await c.patch("/things")
+        given = await c.patch("/things", json={"name": "x"})
+    assert empty.status_code == 204 and empty.content == b""
+    assert given.status_code == 204
+
+
+async def test_multipart_with_file_object_and_array_parts(app: Any) -> None:
+    async with client(app) as c:
+        res = await c.post(
+            "/upload",
+            files={"doc": ("a.pdf", b"%PDF-1", "application/pdf")},
+            data={"meta": '{"n": 1}', "tags": ["a", "b"]},
+        )
+    assert res.status_code == 200, res.text
+    assert res.headers["content-type"].startswith("text/plain")
+    assert res.text.startswith("application/pdf:6:")
+    assert res.text.endswith("['a', 'b']")
+
+
+async def test_octet_stream_in_and_out(app: Any) -> None:
+    async with client(app) as c:
+        res = await c.put(
+            "/blob", content=b"\x00\x01\x02", headers={"content-type": "application/octet-stream"}
+        )
+    assert res.content == b"\x02\x01\x00"
+    assert res.headers["content-type"] == "application/octet-stream"
+
+
+async def test_streaming_text_response(app: Any) -> None:
+    async with client(app) as c:
+        res = await c.get("/stream")
+    assert res.status_code == 200
+    assert res.headers["content-type"].startswith("text/event-stream")
+    assert res.text == "data: 0\n\ndata: 1\n\ndata: 2\n\n"

@@ -1,0 +1,134 @@
+"""Names: keywords, leading digits, collisions after snake-casing, non-ASCII, very long names,
+missing operationIds, missing or shared tags, duplicate operationIds (a diagnostic)."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pytest
+from generator.pipeline import generate
+
+from tests.e2e.conftest import GeneratedApi, MakeApi, client
+
+LONG = "a" * 120
+
+SPEC = f"""
+openapi: 3.0.3
+info: {{title: Names, version: "1"}}
+paths:
+  /items/{{class}}:
+    get:
+      operationId: meta/root
+      tags: [import, Import]
+      parameters:
+        - {{name: class, in: path, required: true, schema: {{type: string}}}}
+        - {{name: userId, in: query, schema: {{type: integer}}}}
+        - {{name: user_id, in: query, schema: {{type: integer}}}}
+        - {{name: 1st, in: query, schema: {{type: string}}}}
+        - {{name: größe, in: query, schema: {{type: string}}}}
+        - {{name: {LONG}, in: query, schema: {{type: string}}}}
+      responses: {{"204": {{description: ok}}}}
+  /items:
+    get:
+      responses: {{"204": {{description: ok}}}}
+    post:
+      operationId: "2fa-enable"
+      tags: [import]
+      responses: {{"204": {{description: ok}}}}
+components:
+  schemas:
+    class: {{type: object, properties: {{from: {{type: string}}, "1x": {{type: integer}}}}}}
+    Über: {{type: object, properties: {{ä: {{type: string}}}}}}
+"""
+
+
+@pytest.fixture(scope="module")
+def api(make_api: MakeApi) -> GeneratedApi:
+    return make_api(SPEC)
+
+
+def test_generated_names(api: GeneratedApi) -> None:
+    services = api.services
+    import_ops = services.OPERATION_IDS["ImportService"]
+    assert import_ops == {"meta_root": "meta/root", "n2fa_enable": "2fa-enable"}
+    default_ops = services.OPERATION_IDS["DefaultService"]
+    assert default_ops == {"get_items": "get_items"}  # derived from method and path
+    assert hasattr(api.models, "Class") and "from_" in api.models.Class.model_fields
+    assert hasattr(api.models, "Uber")
+
+
+async def test_parameters_with_hard_names_travel(api: GeneratedApi) -> None:
+    seen: dict[str, Any] = {}
+
+    class Import:
+        async def meta_root(self, **kwargs: Any) -> None:
+            seen.update(kwargs)
+
+        async def n2fa_enable(self) -> None:
+            return None
+
+    class Default:
+        async def get_items(self) -> None:
+            return None
+
+    app = api.create_app(import_=Import(), default=Default())
+    async with client(app) as c:
+        res = await c.get(
+            "/items/x",
+            params={"userId": 1, "user_id": 2, "1st": "f", "größe": "L", LONG: "long"},
+        )
+    assert res.status_code == 204
+    assert seen["class_"] == "x"
+    assert (seen["user_id"], seen["user_id2"]) == (1, 2)
+    assert seen["n1st"] == "f" and seen["groe"] == "L"  # NFKD folding drops ß
+    assert "long" in seen.values()
+
+
+def test_duplicate_operation_ids_are_a_diagnostic(tmp_path: Path) -> None:
+    spec = tmp_path / "dup.yaml"
+    spec.write_text(
+        textwrap.dedent(
+            """
+            openapi: 3.0.3
+            info: {title: Dup, version: "1"}
+            paths:
+              /a: {get: {operationId: same, responses: {"204": {description: ok}}}}
+              /b: {get: {operationId: same, responses: {"204": {description: ok}}}}
+            """
+        ),
+        encoding="utf-8",
+    )
+    result = generate(spec, tmp_path / "out", cache_dir=None, force=True)
+    messages = [d.format() for d in result.diagnostics]
+    assert not result.ok
+    assert any(
+        "dup.yaml:5:" in m
+        and "duplicate-operation-id: operationId 'same' of GET /a is also used by GET /b" in m
+        for m in messages
+    ), messages
+
+
+TAGS_SPEC = """
+openapi: 3.0.3
+info: {title: Tags, version: "1"}
+paths:
+  /a: {get: {operationId: a, tags: [Provider], responses: {"204": {description: ok}}}}
+  /b: {get: {operationId: b, tags: [docs], responses: {"204": {description: ok}}}}
+  /c: {get: {operationId: c, tags: [allow unimplemented], responses: {"204": {description: ok}}}}
+"""
+
+
+async def test_tags_never_shadow_create_app_names(make_api: MakeApi) -> None:
+    api = make_api(TAGS_SPEC)
+    app = api.create_app(allow_unimplemented=True, docs=False)
+    async with client(app) as c:
+        res = await c.get("/a")
+    assert res.status_code == 501
+    ops = api.services.OPERATION_IDS
+    assert set(ops) == {"ProviderService", "DocsService", "AllowUnimplementedService"}
+    import inspect
+
+    params = inspect.signature(api.package.create_app).parameters
+    assert {"provider2", "docs2", "allow_unimplemented2"} <= set(params)

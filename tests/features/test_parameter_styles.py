@@ -1,0 +1,195 @@
+"""Parameters in every location and style, arrays and objects, ``content`` and union types."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.e2e.conftest import GeneratedApi, MakeApi, client, problem
+
+SPEC = """
+openapi: 3.1.0
+info: {title: Styles, version: "1"}
+paths:
+  /simple/{ids}/{obj}:
+    get:
+      operationId: simplePath
+      parameters:
+        - {name: ids, in: path, required: true, schema: {type: array, items: {type: integer}}}
+        - name: obj
+          in: path
+          required: true
+          explode: true
+          schema: {type: object, properties: {a: {type: integer}, b: {type: string}}}
+      responses: {"200": {description: ok, content: {application/json: {schema: {}}}}}
+  /label/{ids}:
+    get:
+      operationId: labelPath
+      parameters:
+        - {name: ids, in: path, required: true, style: label, explode: true,
+           schema: {type: array, items: {type: string}}}
+      responses: {"200": {description: ok, content: {application/json: {schema: {}}}}}
+  /matrix/{ids}:
+    get:
+      operationId: matrixPath
+      parameters:
+        - {name: ids, in: path, required: true, style: matrix,
+           schema: {type: array, items: {type: integer}}}
+      responses: {"200": {description: ok, content: {application/json: {schema: {}}}}}
+  /repos/{owner}/{id}:
+    parameters:
+      - {name: owner, in: path, required: true, schema: {type: string}}
+      - {name: id, in: path, required: true, schema: {type: string}}
+    get:
+      operationId: unionPath
+      parameters:
+        # overrides the path-item parameter of the same name and location
+        - name: id
+          in: path
+          required: true
+          schema: {oneOf: [{type: integer}, {type: string}]}
+      responses: {"200": {description: ok, content: {application/json: {schema: {}}}}}
+  /query:
+    get:
+      operationId: queryStyles
+      parameters:
+        - {name: tags, in: query, schema: {type: array, items: {type: string}}}
+        - {name: csv, in: query, explode: false, schema: {type: array, items: {type: integer}}}
+        - {name: spaced, in: query, style: spaceDelimited, explode: false,
+           schema: {type: array, items: {type: string}}}
+        - {name: piped, in: query, style: pipeDelimited, explode: false,
+           schema: {type: array, items: {type: string}}}
+        - name: filter
+          in: query
+          style: deepObject
+          explode: true
+          schema:
+            type: object
+            properties: {color: {type: string}, size: {type: integer}}
+        - name: where
+          in: query
+          content:
+            application/json:
+              schema: {type: object, properties: {lat: {type: number}, lon: {type: number}}, required: [lat, lon]}
+      responses: {"200": {description: ok, content: {application/json: {schema: {}}}}}
+  /headers:
+    get:
+      operationId: headerStyles
+      parameters:
+        - {name: X-Ids, in: header, schema: {type: array, items: {type: integer}}}
+        - name: X-Obj
+          in: header
+          explode: true
+          schema: {type: object, properties: {role: {type: string}, level: {type: integer}}}
+        - {name: prefs, in: cookie, explode: false, schema: {type: array, items: {type: string}}}
+      responses: {"200": {description: ok, content: {application/json: {schema: {}}}}}
+"""
+
+
+def _plain(value: Any) -> Any:
+    if hasattr(value, "model_dump"):
+        return value.model_dump(mode="json", exclude_none=True)
+    return value
+
+
+def echo_service(api: GeneratedApi) -> Any:
+    """Every operation answers 200 with the arguments it received."""
+
+    def echo(prefix: str) -> Any:
+        async def method(self: Any, **kwargs: Any) -> Any:
+            body = {k: _plain(v) for k, v in kwargs.items() if v is not None}
+            return getattr(api.responses, f"{prefix}200Response")(body=body)
+
+        return method
+
+    names = ["SimplePath", "LabelPath", "MatrixPath", "UnionPath", "QueryStyles", "HeaderStyles"]
+    methods = {"_".join(w.lower() for w in _words(n)): echo(n) for n in names}
+    return type("Echo", (), methods)()
+
+
+def _words(name: str) -> list[str]:
+    out: list[str] = []
+    for ch in name:
+        if ch.isupper():
+            out.append(ch)
+        else:
+            out[-1] += ch
+    return out
+
+
+@pytest.fixture(scope="module")
+def api(make_api: MakeApi) -> GeneratedApi:
+    return make_api(SPEC)
+
+
+@pytest.fixture
+def app(api: GeneratedApi) -> Any:
+    return api.create_app(default=echo_service(api))
+
+
+async def test_path_simple_arrays_and_exploded_objects(app: Any) -> None:
+    async with client(app) as c:
+        res = await c.get("/simple/1,2,3/a=5,b=x")
+        bad = await c.get("/simple/1,zz/a=5")
+    assert res.json() == {"ids": [1, 2, 3], "obj": {"a": 5, "b": "x"}}
+    assert [e["pointer"] for e in problem(bad, 422)["errors"]] == ["/path/ids/1"]
+
+
+async def test_path_label_and_matrix(app: Any) -> None:
+    async with client(app) as c:
+        label = await c.get("/label/.a.b.c")
+        matrix = await c.get("/matrix/;ids=4,5")
+    assert label.json() == {"ids": ["a", "b", "c"]}
+    assert matrix.json() == {"ids": [4, 5]}
+
+
+async def test_oneof_integer_string_path_parameter_is_int_or_str(
+    api: GeneratedApi, app: Any
+) -> None:
+    async with client(app) as c:
+        number = await c.get("/repos/octo/42")
+        name = await c.get("/repos/octo/hello")
+    assert number.json() == {"owner": "octo", "id": 42}
+    assert name.json() == {"owner": "octo", "id": "hello"}
+    source = api.services.__file__
+    with open(source, encoding="utf-8") as handle:
+        assert "id: int | str" in handle.read()
+
+
+async def test_query_styles(app: Any) -> None:
+    async with client(app) as c:
+        res = await c.get(
+            "/query",
+            params=[
+                ("tags", "a"),
+                ("tags", "b"),
+                ("csv", "1,2"),
+                ("spaced", "x y"),
+                ("piped", "p|q"),
+                ("filter[color]", "red"),
+                ("filter[size]", "3"),
+                ("where", '{"lat": 1.5, "lon": 2}'),
+            ],
+        )
+        bad_json = await c.get("/query", params={"where": "{nope"})
+    assert res.json() == {
+        "tags": ["a", "b"],
+        "csv": [1, 2],
+        "spaced": ["x", "y"],
+        "piped": ["p", "q"],
+        "filter": {"color": "red", "size": 3},
+        "where": {"lat": 1.5, "lon": 2.0},
+    }
+    assert [e["pointer"] for e in problem(bad_json, 422)["errors"]] == ["/query/where"]
+
+
+async def test_header_and_cookie_styles(app: Any) -> None:
+    async with client(app) as c:
+        c.cookies.set("prefs", "dark,compact")
+        res = await c.get("/headers", headers={"X-Ids": "7,8", "X-Obj": "role=admin,level=2"})
+    assert res.json() == {
+        "x_ids": [7, 8],
+        "x_obj": {"role": "admin", "level": 2},
+        "prefs": ["dark", "compact"],
+    }

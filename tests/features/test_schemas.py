@@ -1,0 +1,169 @@
+"""Schemas: discriminators, enums, nullable and type arrays, const, readOnly/writeOnly,
+additionalProperties/patternProperties, recursion, ``$ref`` with siblings, formats."""
+
+from __future__ import annotations
+
+import datetime
+import typing
+import uuid
+from typing import Any
+
+import pytest
+from pydantic import ValidationError
+
+from tests.e2e.conftest import GeneratedApi, MakeApi, client
+
+SPEC = """
+openapi: 3.1.0
+info: {title: Schemas, version: "1"}
+paths:
+  /pets:
+    post:
+      operationId: addPet
+      requestBody:
+        required: true
+        content: {application/json: {schema: {$ref: "#/components/schemas/Pet"}}}
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/Pet"}}}}
+  /accounts:
+    post:
+      operationId: createAccount
+      requestBody:
+        required: true
+        content: {application/json: {schema: {$ref: "#/components/schemas/Account"}}}
+      responses:
+        "201": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/Account"}}}}
+components:
+  schemas:
+    Pet:
+      oneOf: [{$ref: "#/components/schemas/Cat"}, {$ref: "#/components/schemas/Dog"}]
+      discriminator:
+        propertyName: kind
+        mapping: {cat: "#/components/schemas/Cat", dog: "#/components/schemas/Dog"}
+    Cat:
+      type: object
+      required: [kind]
+      properties: {kind: {const: cat}, lives: {type: integer, default: 9}}
+    Dog:
+      type: object
+      required: [kind]
+      properties: {kind: {const: dog}, good: {type: boolean}}
+    Color: {type: string, enum: [red, green], default: red}
+    Level: {type: integer, enum: [1, 2, 3]}
+    Mixed: {enum: [a, 1, true]}
+    Account:
+      type: object
+      required: [name]
+      properties:
+        id: {type: string, format: uuid, readOnly: true}
+        password: {type: string, writeOnly: true}
+        name: {type: string}
+        nickname: {type: [string, "null"]}
+        color: {$ref: "#/components/schemas/Color"}
+        level: {$ref: "#/components/schemas/Level"}
+        mixed: {$ref: "#/components/schemas/Mixed"}
+        created: {type: string, format: date-time}
+        birthday: {type: string, format: date}
+        email: {type: string, format: email}
+        site: {type: string, format: uri}
+        big: {type: integer, format: int64}
+        raw: {type: string, format: byte}
+        labels: {type: object, additionalProperties: {type: string}}
+        metrics: {type: object, patternProperties: {"^m_": {type: number}}}
+        parent: {$ref: "#/components/schemas/Account", description: a $ref with a sibling}
+        children: {type: array, items: {$ref: "#/components/schemas/Node"}}
+    Node:
+      type: object
+      properties:
+        next: {$ref: "#/components/schemas/Other"}
+    Other:
+      type: object
+      properties:
+        back: {$ref: "#/components/schemas/Node"}
+"""
+
+
+@pytest.fixture(scope="module")
+def api(make_api: MakeApi) -> GeneratedApi:
+    return make_api(SPEC)
+
+
+def test_discriminated_union(api: GeneratedApi) -> None:
+    m = api.models
+    cat = m.Pet.model_validate({"kind": "cat"})
+    assert type(cat.root).__name__ == "Cat" and cat.root.lives == 9
+    assert type(m.Pet.model_validate({"kind": "dog", "good": True}).root).__name__ == "Dog"
+    with pytest.raises(ValidationError):
+        m.Pet.model_validate({"kind": "cow"})
+
+
+def test_enums_and_defaults(api: GeneratedApi) -> None:
+    m = api.models
+    assert [c.value for c in m.Color] == ["red", "green"]
+    assert [c.value for c in m.Level] == [1, 2, 3]
+    account = m.AccountRequest(name="a")
+    assert account.color is None or account.color.value == "red"
+    with pytest.raises(ValidationError):
+        m.AccountRequest(name="a", level=7)
+
+
+def test_read_only_and_write_only_shapes(api: GeneratedApi) -> None:
+    m = api.models
+    assert "id" not in m.AccountRequest.model_fields
+    assert "password" in m.AccountRequest.model_fields
+    assert "password" not in m.AccountResponse.model_fields
+    assert "id" in m.AccountResponse.model_fields
+
+
+def test_nullable_formats_maps_and_recursion(api: GeneratedApi) -> None:
+    m = api.models
+    a = m.AccountResponse.model_validate(
+        {
+            "name": "n",
+            "nickname": None,
+            "id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+            "created": "2024-01-02T03:04:05Z",
+            "birthday": "2024-01-02",
+            "email": "a@example.com",
+            "site": "https://example.com",
+            "big": 2**62,
+            "labels": {"x": "y"},
+            "metrics": {"m_a": 1.5},
+            "parent": {"name": "p"},
+            "children": [{"next": {"back": {"next": {}}}}],
+        }
+    )
+    assert a.nickname is None
+    assert isinstance(a.id, uuid.UUID)
+    assert isinstance(a.created, datetime.datetime) and isinstance(a.birthday, datetime.date)
+    assert a.big == 2**62
+    assert a.parent is not None and a.parent.name == "p"
+    assert a.email == "a@example.com" and a.site == "https://example.com"  # kept as strings
+    with pytest.raises(ValidationError):
+        m.AccountResponse.model_validate({"name": "n", "birthday": "not-a-date"})
+
+
+async def test_over_http(api: GeneratedApi) -> None:
+    r = api.responses
+
+    class Service:
+        async def add_pet(self, *, body: Any) -> Any:
+            return body
+
+        async def create_account(self, *, body: Any) -> Any:
+            data = body.model_dump(exclude_unset=True)
+            data.pop("password", None)
+            data["id"] = uuid.UUID(int=1)
+            return r.CreateAccount201Response(body=api.models.AccountResponse(**data))
+
+    app = api.create_app(default=Service())
+    async with client(app) as c:
+        cat = await c.post("/pets", json={"kind": "cat"})
+        cow = await c.post("/pets", json={"kind": "cow"})
+        acc = await c.post("/accounts", json={"name": "a", "password": "s"})
+    assert cat.json() == {"kind": "cat"}
+    assert cow.status_code == 422
+    assert acc.status_code == 201
+    assert acc.json() == {"name": "a", "id": str(uuid.UUID(int=1))}
+    hints = typing.get_type_hints(api.services.DefaultService.create_account, vars(api.services))
+    assert hints["body"].__name__ == "AccountRequest"
