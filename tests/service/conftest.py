@@ -1,5 +1,5 @@
 """The reference service over HTTP: httpx against the ASGI app, lifespan included, on a
-fresh SQLite database per test."""
+fresh database per test: SQLite, and PostgreSQL + Redis."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from impl.app import build_app
 from impl.runtime import Runtime
 from impl.security.passwords import Passwords
 from impl.settings import Settings
+from tests.impl.backends import TEST_REDIS_URL, redis_client, scratch_postgres_database
 
 PASSWORD = "correct horse battery staple"
 ORIGIN = "https://app.example.com"
@@ -43,9 +44,15 @@ def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]
 
 
-@pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return make_settings(tmp_path)
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+async def settings(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Settings]:
+    """Every service test runs twice: on the embedded SQLite file, and scaled out on
+    PostgreSQL + Redis (shared rate limits and idempotency keys), as several workers would."""
+    if request.param == "sqlite":
+        yield make_settings(tmp_path)
+        return
+    async with redis_client(), scratch_postgres_database() as database_url:
+        yield make_settings(tmp_path, database_url=database_url, redis_url=TEST_REDIS_URL)
 
 
 @pytest.fixture
