@@ -47,8 +47,33 @@ _GLUED_INITIAL = re.compile(r"(?<![A-Za-z])([A-Z])([A-Z][a-z])")
 _NON_IDENT = re.compile(r"[^0-9A-Za-z]+")
 
 
+# Letters NFKD does not decompose into ASCII, transliterated as their languages write them.
+_TRANSLITERATE = str.maketrans(
+    {
+        "ß": "ss",
+        "ẞ": "SS",
+        "æ": "ae",
+        "Æ": "AE",
+        "œ": "oe",
+        "Œ": "OE",
+        "ø": "o",
+        "Ø": "O",
+        "đ": "d",
+        "Đ": "D",
+        "ł": "l",
+        "Ł": "L",
+        "þ": "th",
+        "Þ": "Th",
+    }
+)
+
+
 def _ascii(text: str) -> str:
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    folded = (
+        unicodedata.normalize("NFKD", text.translate(_TRANSLITERATE))
+        .encode("ascii", "ignore")
+        .decode("ascii")
+    )
     if folded.strip() or not text.strip():
         return folded
     # Nothing ASCII survived (e.g. a name entirely in CJK): keep it stable and distinct.

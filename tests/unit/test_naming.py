@@ -22,6 +22,7 @@ from generator import naming
         ("None", "none", "None_"),
         ("200", "n200", "N200"),
         ("Ünïcödé name", "unicode_name", "UnicodeName"),
+        ("größe", "grosse", "Grosse"),
         ("", "value", "Value"),
     ],
 )
