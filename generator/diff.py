@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from generator.diagnostics import Location
-from generator.loader import Pointer, SourceSpec
+from generator.loader import Pointer, SourceSpec, deref
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _PATH_VAR = re.compile(r"{[^{}]+}")
@@ -149,25 +149,7 @@ class _Side:
         self.doc = spec.document
 
     def resolve(self, node: Any, pointer: Pointer) -> tuple[Any, Pointer]:
-        seen: set[str] = set()
-        while (
-            isinstance(node, Mapping)
-            and isinstance(node.get("$ref"), str)
-            and node["$ref"].startswith("#/")
-        ):
-            ref = node["$ref"]
-            if ref in seen:
-                return {}, pointer
-            seen.add(ref)
-            target: Any = self.doc
-            path: list[str | int] = []
-            for part in ref[2:].split("/"):
-                key = part.replace("~1", "/").replace("~0", "~")
-                if not isinstance(target, Mapping) or key not in target:
-                    return {}, pointer
-                target = target[key]
-                path.append(key)
-            node, pointer = target, tuple(path)
+        node, pointer, _broken = deref(self.doc, node, pointer)  # validate reports broken refs
         return node, pointer
 
     def locate(self, pointer: Pointer | None) -> Location | None:

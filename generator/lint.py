@@ -25,7 +25,14 @@ from pathlib import Path
 from typing import Any
 
 from generator.diagnostics import Diagnostic, Level, Location, sort_diagnostics
-from generator.loader import Pointer, SourceSpec, iter_refs, pointer_to_ref, ref_pointer
+from generator.loader import (
+    Pointer,
+    SourceSpec,
+    iter_refs,
+    pointer_to_ref,
+    ref_pointer,
+    resolve_pointer,
+)
 
 __all__ = [
     "RULES",
@@ -113,15 +120,7 @@ class _Context:
         return self.spec.locate(pointer)
 
     def get(self, pointer: Pointer) -> tuple[bool, Any]:
-        node: Any = self.doc
-        for seg in pointer:
-            if isinstance(node, dict) and str(seg) in node:
-                node = node[str(seg)]
-            elif isinstance(node, list) and str(seg).isdigit() and int(seg) < len(node):
-                node = node[int(seg)]
-            else:
-                return False, None
-        return True, node
+        return resolve_pointer(self.doc, pointer)
 
     def deref(self, node: Any, pointer: Pointer) -> tuple[Any, Pointer]:
         """Follow internal ``$ref``s from node: the content and where it lives."""

@@ -23,7 +23,7 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -114,7 +114,8 @@ def pointer_to_ref(pointer: Pointer) -> str:
     return "#" + "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in pointer)
 
 
-def _resolve(doc: Any, pointer: Pointer) -> tuple[bool, Any]:
+def resolve_pointer(doc: Any, pointer: Pointer) -> tuple[bool, Any]:
+    """``(True, node)`` at ``pointer`` in ``doc``, or ``(False, None)`` when nothing is there."""
     node = doc
     for seg in pointer:
         if isinstance(node, dict):
@@ -133,6 +134,37 @@ def _resolve(doc: Any, pointer: Pointer) -> tuple[bool, Any]:
         else:
             return False, None
     return True, node
+
+
+def deref(doc: Any, node: Any, pointer: Pointer) -> tuple[Any, Pointer, str | None]:
+    """Follow internal ``$ref``s from ``node`` (at ``pointer``) to what they name.
+
+    Returns the node, its pointer (list indexes as ints, so ``locate`` finds it) and, when a
+    ``$ref`` names nothing or the chain loops, that ``$ref`` with ``({}, pointer)`` as the node.
+    External refs are left alone (the bundler has already brought them in).
+    """
+    seen: set[str] = set()
+    while (
+        isinstance(node, Mapping)
+        and isinstance(node.get("$ref"), str)
+        and node["$ref"].startswith("#")
+    ):
+        ref = node["$ref"]
+        if ref in seen:
+            return {}, pointer, ref
+        seen.add(ref)
+        target: Any = doc
+        path: list[str | int] = []
+        for key in ref_pointer(ref):
+            if isinstance(target, list) and str(key).isdigit() and int(key) < len(target):
+                target, key = target[int(key)], int(key)
+            elif isinstance(target, Mapping) and str(key) in target:
+                target, key = target[str(key)], str(key)
+            else:
+                return {}, pointer, ref
+            path.append(key)
+        node, pointer = target, tuple(path)
+    return node, pointer, None
 
 
 # --------------------------------------------------------------------------- positions
@@ -481,7 +513,7 @@ class _Bundler:
         else:
             target_file = file
         pointer = ref_pointer(ref)
-        found, _ = _resolve(target_file.data, pointer)
+        found, _ = resolve_pointer(target_file.data, pointer)
         if not found:
             where = f" in {target_file.display}" if target_file is not file else ""
             self.diagnostics.append(
@@ -498,7 +530,7 @@ class _Bundler:
         """Follow a chain of refs-to-refs in other files, so a stub doesn't become a name."""
         seen = set()
         while target.file is not self.entry:
-            _, node = _resolve(target.file.data, target.pointer)
+            _, node = resolve_pointer(target.file.data, target.pointer)
             if not (
                 isinstance(node, dict) and len(node) == 1 and isinstance(node.get("$ref"), str)
             ):
@@ -634,7 +666,7 @@ class _Bundler:
         self.hoisted_names[key] = (section, name)
         dst: Pointer = ("components", section, name)
         self.origins[dst] = (target.file, p)
-        _, content = _resolve(target.file.data, p)
+        _, content = resolve_pointer(target.file.data, p)
         sub = _SCHEMA if section == "schemas" else _OTHER
         entries = self.hoisted.setdefault(section, {})
         entries[name] = None  # first referenced, first listed; refs inside are hoisted after it
@@ -660,7 +692,7 @@ class _Bundler:
         self.inlining.append(key)
         try:
             self.origins[dst] = (target.file, target.pointer)
-            _, content = _resolve(target.file.data, target.pointer)
+            _, content = resolve_pointer(target.file.data, target.pointer)
             value = self.walk(_copy(content), target.file, target.pointer, dst, ctx)
         finally:
             self.inlining.pop()

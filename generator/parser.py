@@ -40,7 +40,7 @@ from generator.ir import (
     Service,
     Webhook,
 )
-from generator.loader import Pointer, SourceSpec, ref_pointer
+from generator.loader import Pointer, SourceSpec, deref
 from generator.schema_types import constraints, default_literal, is_simple, primitive_type
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -103,32 +103,9 @@ class ApiParser:
 
     def _deref(self, node: Any, pointer: Pointer) -> tuple[Any, Pointer]:
         """Follow internal ``$ref``s (not to schemas) to the referenced object."""
-        seen: set[str] = set()
-        while isinstance(node, Mapping) and isinstance(node.get("$ref"), str):
-            ref = node["$ref"]
-            if ref in seen or not ref.startswith("#/"):
-                break
-            seen.add(ref)
-            target: Any = self.doc
-            path: list[str | int] = []
-            for key in ref_pointer(ref):
-                if isinstance(target, list) and isinstance(key, str) and key.isdigit():
-                    if int(key) >= len(target):
-                        self._warn(
-                            "unresolved-ref", f"cannot resolve $ref {ref!r}", pointer, Level.ERROR
-                        )
-                        return {}, pointer
-                    target = target[int(key)]
-                    path.append(int(key))
-                    continue
-                if not isinstance(target, Mapping) or key not in target:
-                    self._warn(
-                        "unresolved-ref", f"cannot resolve $ref {ref!r}", pointer, Level.ERROR
-                    )
-                    return {}, pointer
-                target = target[key]
-                path.append(key)
-            node, pointer = target, tuple(path)
+        node, pointer, broken = deref(self.doc, node, pointer)
+        if broken is not None:
+            self._warn("unresolved-ref", f"cannot resolve $ref {broken!r}", pointer, Level.ERROR)
         return node, pointer
 
     def _operations(
@@ -179,13 +156,19 @@ class ApiParser:
             out[ptr] = naming.unique(naming.pascal(str(base)) + "Webhook", taken)
         return out
 
-    def _json_body_schema(self, op: Mapping[str, Any], ptr: Pointer) -> tuple[Any, Pointer, str] | None:
+    def _json_body_schema(
+        self, op: Mapping[str, Any], ptr: Pointer
+    ) -> tuple[Any, Pointer, str] | None:
         body, body_ptr = self._deref(op.get("requestBody"), (*ptr, "requestBody"))
         if not isinstance(body, Mapping) or not isinstance(body.get("content"), Mapping):
             return None
         for media, content in body["content"].items():
             if body_kind(str(media)) is BodyKind.JSON and isinstance(content, Mapping):
-                return content.get("schema") or {}, (*body_ptr, "content", media, "schema"), str(media)
+                return (
+                    content.get("schema") or {},
+                    (*body_ptr, "content", media, "schema"),
+                    str(media),
+                )
         return None
 
     def _schema_class(self, key: str) -> str:
@@ -283,7 +266,11 @@ class ApiParser:
                     break  # one media type per response is typed
         for ptr, alias in self._webhook_names().items():
             found = self._json_body_schema(self._node(ptr), ptr)
-            if found is not None and self._needs_model(found[0]) and found[1] not in self._hoisted_at:
+            if (
+                found is not None
+                and self._needs_model(found[0])
+                and found[1] not in self._hoisted_at
+            ):
                 self._hoist(found[0], alias[: -len("Webhook")] + "Payload", found[1])
         schemas: dict[str, Any] = {}
         for key, schema in components.items():
@@ -317,8 +304,12 @@ class ApiParser:
             props = schema.get("properties") if isinstance(schema, Mapping) else None
             if not isinstance(props, Mapping):
                 continue
-            read_only = {k for k, v in props.items() if isinstance(v, Mapping) and v.get("readOnly") is True}
-            write_only = {k for k, v in props.items() if isinstance(v, Mapping) and v.get("writeOnly") is True}
+            read_only = {
+                k for k, v in props.items() if isinstance(v, Mapping) and v.get("readOnly") is True
+            }
+            write_only = {
+                k for k, v in props.items() if isinstance(v, Mapping) and v.get("writeOnly") is True
+            }
             if not read_only and not write_only:
                 continue
             request = naming.unique(f"{name}Request", taken)
@@ -382,9 +373,7 @@ class ApiParser:
         return merged
 
     @staticmethod
-    def _param_schema(
-        param: Mapping[str, Any], pptr: Pointer
-    ) -> tuple[Any, Pointer, str | None]:
+    def _param_schema(param: Mapping[str, Any], pptr: Pointer) -> tuple[Any, Pointer, str | None]:
         """The parameter's schema, its pointer, and the media type of a ``content`` parameter."""
         content = param.get("content")
         if "schema" not in param and isinstance(content, Mapping) and content:
@@ -454,7 +443,9 @@ class ApiParser:
             if union is not None:
                 py_type = union
             else:
-                py_type = self._schema_type(schema if isinstance(schema, Mapping) else {}, sptr, "Request")
+                py_type = self._schema_type(
+                    schema if isinstance(schema, Mapping) else {}, sptr, "Request"
+                )
                 if py_type.startswith("models.") and is_simple(resolved):
                     resolved_type = primitive_type(resolved, self._ref_type("Request"))
                     py_type = resolved_type if resolved_type != "Any" else py_type

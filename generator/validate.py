@@ -30,7 +30,7 @@ from typing import Any
 import jsonschema
 import openapi_spec_validator
 from generator.diagnostics import Diagnostic, Level, Location, sort_diagnostics
-from generator.loader import Pointer, SourceSpec, iter_refs, ref_pointer
+from generator.loader import Pointer, SourceSpec, iter_refs, ref_pointer, resolve_pointer
 from jsonschema.exceptions import ValidationError
 from jsonschema_path import SchemaPath
 from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
@@ -329,7 +329,7 @@ def _real_pointer(doc: Any, pointer: Pointer) -> Pointer:
         ):
             seen += 1
             target = ref_pointer(node["$ref"])
-            node = _get(doc, target)
+            node = resolve_pointer(doc, target)[1]
             current = list(target)
         if isinstance(node, dict):
             seg = str(seg)
@@ -340,21 +340,6 @@ def _real_pointer(doc: Any, pointer: Pointer) -> Pointer:
             node = None
         current.append(seg)
     return tuple(current)
-
-
-def _get(doc: Any, pointer: Pointer) -> Any:
-    node = doc
-    for seg in pointer:
-        if isinstance(node, dict):
-            node = node.get(str(seg))
-        elif isinstance(node, list):
-            try:
-                node = node[int(seg)]
-            except (ValueError, IndexError):
-                return None
-        else:
-            return None
-    return node
 
 
 # --------------------------------------------------------------------------- keyword pass
@@ -474,23 +459,11 @@ def _check_refs(spec: SourceSpec) -> Iterator[Diagnostic]:
         if not ref.startswith("#"):
             message = f"$ref {ref!r} is not internal after bundling"
         else:
-            found = _exists(doc, ref_pointer(ref))
+            found = resolve_pointer(doc, ref_pointer(ref))[0]
             if found:
                 continue
             message = f"$ref {ref!r} points to nothing"
         yield Diagnostic(Level.ERROR, "unresolved-ref", message, spec.locate((*pointer, "$ref")))
-
-
-def _exists(doc: Any, pointer: Pointer) -> bool:
-    node = doc
-    for seg in pointer:
-        if isinstance(node, dict) and str(seg) in node:
-            node = node[str(seg)]
-        elif isinstance(node, list) and str(seg).isdigit() and int(seg) < len(node):
-            node = node[int(seg)]
-        else:
-            return False
-    return True
 
 
 def _deref(doc: Any, node: Any, pointer: Pointer) -> tuple[Any, Pointer]:
@@ -500,9 +473,9 @@ def _deref(doc: Any, node: Any, pointer: Pointer) -> tuple[Any, Pointer]:
         if not isinstance(ref, str) or not ref.startswith("#"):
             break
         target = ref_pointer(ref)
-        if not _exists(doc, target):
+        if not resolve_pointer(doc, target)[0]:
             break
-        pointer, node = target, _get(doc, target)
+        pointer, node = target, resolve_pointer(doc, target)[1]
     return node, pointer
 
 

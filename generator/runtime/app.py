@@ -132,7 +132,11 @@ def provider(impl: object) -> Callable[..., Any]:
     request. Constructing an object is not blocking work, so it is done inline; generator
     and async dependencies are passed to FastAPI untouched.
     """
-    if inspect.isasyncgenfunction(impl) or inspect.isgeneratorfunction(impl) or inspect.iscoroutinefunction(impl):
+    if (
+        inspect.isasyncgenfunction(impl)
+        or inspect.isgeneratorfunction(impl)
+        or inspect.iscoroutinefunction(impl)
+    ):
         return typing.cast(Callable[..., Any], impl)
     if isinstance(impl, type) or inspect.isfunction(impl) or inspect.ismethod(impl):
         factory = typing.cast(Callable[..., Any], impl)
@@ -146,8 +150,13 @@ def provider(impl: object) -> Callable[..., Any]:
             hints = typing.get_type_hints(target, include_extras=True)
         except Exception:  # unresolvable: FastAPI gets the annotations as written
             hints = {}
-        parameters = [p.replace(annotation=hints.get(p.name, p.annotation)) for p in signature.parameters.values()]
-        resolved = signature.replace(parameters=parameters, return_annotation=inspect.Signature.empty)
+        parameters = [
+            p.replace(annotation=hints.get(p.name, p.annotation))
+            for p in signature.parameters.values()
+        ]
+        resolved = signature.replace(
+            parameters=parameters, return_annotation=inspect.Signature.empty
+        )
         setattr(construct, "__signature__", resolved)  # noqa: B010
         return construct
 

@@ -110,7 +110,8 @@ def request_instance(request: Request) -> str:
     return quote(request.url.path, safe="/:@!$&'()*+,;=-._~")
 
 
-def _pointer(loc: Sequence[Any]) -> str:
+def json_pointer(loc: Sequence[Any]) -> str:
+    """A JSON pointer (RFC 6901) for a validation error location."""
     parts = [str(p).replace("~", "~0").replace("/", "~1") for p in loc]
     return "/" + "/".join(parts)
 
@@ -124,7 +125,7 @@ def validation_errors(
         loc = list(error.get("loc") or ())
         if path_names and len(loc) > 1 and loc[0] == "path":
             loc[1] = path_names.get(str(loc[1]), loc[1])
-        out.append({"pointer": _pointer(loc), "detail": str(error.get("msg", "invalid value"))})
+        out.append({"pointer": json_pointer(loc), "detail": str(error.get("msg", "invalid value"))})
     return out
 
 

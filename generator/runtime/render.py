@@ -14,7 +14,7 @@ import json
 from collections.abc import AsyncIterable, Iterable
 from typing import Any
 
-from generator.runtime.problems import ProblemError, UndeclaredResponseError
+from generator.runtime.problems import ProblemError, UndeclaredResponseError, json_pointer
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
@@ -125,16 +125,7 @@ async def json_body(
                 exc = second
             except ValueError:
                 pass
-        errors = [
-            {
-                "pointer": "/body" + "".join(f"/{_escape(p)}" for p in error["loc"]),
-                "detail": error["msg"],
-            }
-            for error in exc.errors(include_url=False, include_input=False)
-        ]
-        raise ProblemError(
-            status, "the request body does not match the API contract", errors=errors
-        ) from None
+        raise _body_problem(exc, status) from None
 
 
 async def _form_body(request: Request, tp: Any, *, required: bool, status: int) -> Any:
@@ -154,21 +145,14 @@ async def _form_body(request: Request, tp: Any, *, required: bool, status: int) 
     try:
         return adapter(tp).validate_python(data)
     except ValidationError as exc:
-        errors = [
-            {
-                "pointer": "/body" + "".join(f"/{_escape(p)}" for p in error["loc"]),
-                "detail": error["msg"],
-            }
-            for error in exc.errors(include_url=False, include_input=False)
-        ]
-        raise ProblemError(
-            status, "the request body does not match the API contract", errors=errors
-        ) from None
+        raise _body_problem(exc, status) from None
 
 
 def _integral_floats_rejected(exc: ValidationError) -> bool:
     return any(
-        e["type"] == "int_type" and isinstance(e.get("input"), float) and float(e["input"]).is_integer()
+        e["type"] == "int_type"
+        and isinstance(e.get("input"), float)
+        and float(e["input"]).is_integer()
         for e in exc.errors(include_url=False)
     )
 
@@ -182,8 +166,15 @@ def _ints_for_integral_floats(raw: bytes) -> bytes:
     return json.dumps(json.loads(raw, parse_float=_integral), ensure_ascii=False).encode("utf-8")
 
 
-def _escape(part: object) -> str:
-    return str(part).replace("~", "~0").replace("/", "~1")
+def _body_problem(exc: ValidationError, status: int) -> ProblemError:
+    errors = [
+        {
+            "pointer": json_pointer(("body", *error["loc"])),
+            "detail": error["msg"],
+        }
+        for error in exc.errors(include_url=False, include_input=False)
+    ]
+    return ProblemError(status, "the request body does not match the API contract", errors=errors)
 
 
 def json_response(
