@@ -17,7 +17,9 @@ from generator.commands import MODULES
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="specfirst", description="Contract-first OpenAPI → FastAPI.")
+    parser = argparse.ArgumentParser(
+        prog="specfirst", description="Contract-first OpenAPI → FastAPI."
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     for name in MODULES:
         importlib.import_module(name).register(sub)
@@ -37,7 +39,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if os.environ.get("SPECFIRST_DEBUG"):
             traceback.print_exc(file=sys.stderr)
         else:
-            print("specfirst: rerun with SPECFIRST_DEBUG=1 for details, and please report it", file=sys.stderr)
+            print(
+                "specfirst: rerun with SPECFIRST_DEBUG=1 for details, and please report it",
+                file=sys.stderr,
+            )
         return 70
     return code
 

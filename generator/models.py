@@ -34,7 +34,14 @@ _OPTIONS: dict[str, Any] = {
     # In OpenAPI 3.1 / JSON Schema 2020-12 `format` is an annotation. pydantic's EmailStr
     # rejects special-use domains (x@host.test) that the format allows, and AnyUrl rewrites
     # the value it returns (adds a trailing slash): both break round trips, so keep strings.
-    "type_mappings": ["email=string", "idn-email=string", "uri=string", "uri-reference=string", "iri=string", "iri-reference=string"],
+    "type_mappings": [
+        "email=string",
+        "idn-email=string",
+        "uri=string",
+        "uri-reference=string",
+        "iri=string",
+        "iri-reference=string",
+    ],
 }
 
 
@@ -77,7 +84,11 @@ def _nullable(schema: Any, schemas: dict[str, Any], depth: int = 0) -> bool | No
     ref = schema.get("$ref")
     if isinstance(ref, str):
         prefix = "#/components/schemas/"
-        return _nullable(schemas.get(ref[len(prefix) :]), schemas, depth + 1) if ref.startswith(prefix) else None
+        return (
+            _nullable(schemas.get(ref[len(prefix) :]), schemas, depth + 1)
+            if ref.startswith(prefix)
+            else None
+        )
     if schema.get("nullable") is True:
         return True
     kind = schema.get("type")
@@ -99,11 +110,16 @@ def schema_rules(schemas: dict[str, Any], classes: frozenset[str]) -> str:
         if name not in classes or not isinstance(props, dict):
             continue
         required = set(schema.get("required") or [])
-        unique = [p for p, s in props.items() if isinstance(s, dict) and s.get("uniqueItems") is True]
+        unique = [
+            p for p, s in props.items() if isinstance(s, dict) and s.get("uniqueItems") is True
+        ]
         not_null = [
             p
             for p, s in props.items()
-            if p not in required and isinstance(s, dict) and "default" not in s and _nullable(s, schemas) is False
+            if p not in required
+            and isinstance(s, dict)
+            and "default" not in s
+            and _nullable(s, schemas) is False
         ]
         args = []
         if unique:
@@ -126,7 +142,9 @@ def options_fingerprint() -> str:
     """datamodel-code-generator's version and our options: part of the models cache key."""
     from importlib.metadata import version
 
-    return json.dumps({"version": version("datamodel-code-generator"), "options": _OPTIONS}, sort_keys=True)
+    return json.dumps(
+        {"version": version("datamodel-code-generator"), "options": _OPTIONS}, sort_keys=True
+    )
 
 
 def defined_classes(source: str) -> frozenset[str]:

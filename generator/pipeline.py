@@ -92,13 +92,19 @@ def build_files(
     except Exception:  # an invalid document can break naming; validation says why below
         models_doc = None
     if models_doc is not None:
-        models_job = ModelsJob(models_doc, header, cache_dir.parent / "models" if cache_dir else None)
+        models_job = ModelsJob(
+            models_doc, header, cache_dir.parent / "models" if cache_dir else None
+        )
     try:
         progress("validating")
         diagnostics = list(validate(spec, cache_dir=cache_dir))
         if has_errors(diagnostics) or models_doc is None or models_job is None:
             if models_doc is None and not has_errors(diagnostics):
-                diagnostics.append(Diagnostic(Level.ERROR, "internal", "could not name the schemas of this document"))
+                diagnostics.append(
+                    Diagnostic(
+                        Level.ERROR, "internal", "could not name the schemas of this document"
+                    )
+                )
             return None, {}, diagnostics
         expected = frozenset(models_doc["components"]["schemas"])
         parser.set_models(expected)
@@ -108,7 +114,10 @@ def build_files(
         progress(f"rendering {len(api.operations)} operations")
         formatted = format_sources(dict(renderer.files()))
         progress("bundling the served document")
-        served = {"openapi.json": spec.dump_json(), "openapi.yaml": spec.dump_yaml().encode("utf-8")}
+        served = {
+            "openapi.json": spec.dump_json(),
+            "openapi.yaml": spec.dump_yaml().encode("utf-8"),
+        }
         progress(f"generating models for {len(expected)} schemas")
         models_source, classes, model_diags = models_job.result()
         diagnostics.extend(model_diags)
@@ -138,7 +147,9 @@ class ModelsJob:
     """datamodel-code-generator in a worker process, with a cache keyed by its input."""
 
     def __init__(self, document: dict[str, object], header: str, cache_dir: Path | None) -> None:
-        self._future: concurrent.futures.Future[tuple[str, frozenset[str], list[Diagnostic]]] | None = None
+        self._future: (
+            concurrent.futures.Future[tuple[str, frozenset[str], list[Diagnostic]]] | None
+        ) = None
         self._pool: concurrent.futures.ProcessPoolExecutor | None = None
         self._cached: tuple[str, frozenset[str], list[Diagnostic]] | None = None
         self._cache_file: Path | None = None
@@ -155,11 +166,15 @@ class ModelsJob:
         from generator.models import generate_models
 
         if len(json.dumps(document.get("components", {}))) < 200_000:
-            self._cached = generate_models(document, header)  # small: a process costs more than it saves
+            self._cached = generate_models(
+                document, header
+            )  # small: a process costs more than it saves
             self._store()
             return
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-        self._pool = concurrent.futures.ProcessPoolExecutor(1, mp_context=multiprocessing.get_context(method))
+        self._pool = concurrent.futures.ProcessPoolExecutor(
+            1, mp_context=multiprocessing.get_context(method)
+        )
         self._future = self._pool.submit(generate_models, document, header)
 
     def _store(self) -> None:
