@@ -76,15 +76,37 @@ class Parameter:
         return self.location is ParamLocation.PATH and self.style in ("label", "matrix")
 
 
+class PartKind(enum.StrEnum):
+    """How one field of a form or multipart body travels."""
+
+    VALUE = "value"  # text, converted by FastAPI (numbers, enums …); repeated for arrays
+    FILE = "file"  # an uploaded file (``UploadFile``), checked against ``encoding.contentType``
+    JSON = "json"  # a JSON document (objects and other structured values in multipart)
+    DEEP = "deep"  # ``name[key]=value`` keys (form-urlencoded, ``encoding.style: deepObject``)
+
+
 @dataclass(frozen=True, slots=True)
 class FormField:
     name: str
     py_name: str
-    py_type: str
+    py_type: str  # the type the implementation sees (for JSON/DEEP parts a model or container)
     required: bool
-    is_file: bool
     is_list: bool
+    kind: PartKind = PartKind.VALUE
     constraints: tuple[Constraint, ...] = ()
+    content_types: tuple[str, ...] = ()  # FILE: the media types ``encoding`` accepts
+    item_type: str = ""  # JSON lists: the type of one part
+
+    @property
+    def is_file(self) -> bool:
+        return self.kind is PartKind.FILE
+
+    @property
+    def wire_type(self) -> str:
+        """The type FastAPI reads the field as, before the runtime decodes JSON parts."""
+        if self.kind is PartKind.JSON:
+            return "list[str]" if self.is_list else "str"
+        return self.py_type
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,6 +32,7 @@ from generator.ir import (
     Operation,
     Parameter,
     ParamLocation,
+    PartKind,
     Response,
     SchemeKind,
     SchemeUse,
@@ -235,19 +236,27 @@ class ApiParser:
             if isinstance(body, Mapping):
                 for media, content in (body.get("content") or {}).items():
                     schema = content.get("schema") if isinstance(content, Mapping) else None
-                    if body_kind(media) in (
-                        BodyKind.JSON,
-                        BodyKind.FORM,
-                        BodyKind.MULTIPART,
-                    ) and self._needs_model(schema):
-                        sptr = (*body_ptr, "content", media, "schema")
-                        if sptr not in self._hoisted_at:
-                            suffix = (
-                                ""
-                                if len(body.get("content") or {}) == 1
-                                else naming.pascal(media.split("/")[-1])
-                            )
-                            self._hoist(schema, f"{prefix}Request{suffix}", sptr)
+                    sptr = (*body_ptr, "content", media, "schema")
+                    if body_kind(media) in (BodyKind.FORM, BodyKind.MULTIPART):
+                        # A form is a set of fields, not a model: structured fields get one.
+                        for name, prop, prop_ptr in self._form_properties(schema, sptr):
+                            if "array" in _types_of(prop) and isinstance(
+                                prop.get("items"), Mapping
+                            ):
+                                prop, prop_ptr = prop["items"], (*prop_ptr, "items")
+                            if self._needs_model(prop) and prop_ptr not in self._hoisted_at:
+                                self._hoist(prop, f"{prefix}{naming.pascal(name)}Part", prop_ptr)
+                    elif (
+                        body_kind(media) is BodyKind.JSON
+                        and self._needs_model(schema)
+                        and sptr not in self._hoisted_at
+                    ):
+                        suffix = (
+                            ""
+                            if len(body.get("content") or {}) == 1
+                            else naming.pascal(media.split("/")[-1])
+                        )
+                        self._hoist(schema, f"{prefix}Request{suffix}", sptr)
             for status, resp in (op.get("responses") or {}).items():
                 resp, resp_ptr = self._deref(resp, (*ptr, "responses", str(status)))
                 if not isinstance(resp, Mapping):
@@ -572,7 +581,7 @@ class ApiParser:
             return Body(media, kind, "str", required, description=description)
         if kind is BodyKind.BINARY:
             return Body(media, kind, "bytes", required, description=description)
-        fields = self._form_fields(self._resolve_schema(schema), sptr)
+        fields = self._form_fields(schema, sptr, media, media_obj.get("encoding"))
         return Body(
             media,
             kind,
@@ -583,46 +592,105 @@ class ApiParser:
             description=description,
         )
 
-    def _form_fields(self, schema: Mapping[str, Any], pointer: Pointer) -> list[FormField]:
-        props = schema.get("properties") or {}
-        required = set(schema.get("required") or [])
+    def _form_properties(
+        self, schema: Any, pointer: Pointer
+    ) -> Iterator[tuple[str, Mapping[str, Any], Pointer]]:
+        """The fields of a form body schema: name, schema as written, and its pointer."""
+        schema, pointer = self._deref(schema, pointer)
+        props = schema.get("properties") if isinstance(schema, Mapping) else None
+        if not isinstance(props, Mapping):
+            return
+        for name, prop in props.items():
+            if isinstance(prop, Mapping):
+                yield str(name), prop, (*pointer, "properties", name)
+
+    def _form_fields(
+        self, schema: Any, pointer: Pointer, media: str, encoding: Any
+    ) -> list[FormField]:
+        resolved = self._resolve_schema(schema)
+        required = set(resolved.get("required") or [])
+        multipart = body_kind(media) is BodyKind.MULTIPART
+        encoding = encoding if isinstance(encoding, Mapping) else {}
         taken: set[str] = {"model_config"}
         fields: list[FormField] = []
-        if not isinstance(props, Mapping) or not props:
-            if schema:
-                self._warn(
-                    "unsupported",
-                    "form body without properties is received as an empty form",
-                    pointer,
-                    Level.INFO,
-                )
-            return fields
-        for name, prop in props.items():
-            prop = self._resolve_schema(prop)
+        for name, raw, prop_ptr in self._form_properties(schema, pointer):
+            enc = encoding.get(name)
+            enc = enc if isinstance(enc, Mapping) else {}
+            enc_ptr: Pointer = (*pointer[:-1], "encoding", name)
+            accepted = tuple(
+                t.strip() for t in str(enc.get("contentType") or "").split(",") if t.strip()
+            )
+            prop = self._resolve_schema(raw)
             types = _types_of(prop)
             is_list = "array" in types
-            item = self._resolve_schema(prop.get("items") or {}) if is_list else prop
-            is_file = (
-                item.get("format") in ("binary", "byte") and "string" in _types_of(item)
-            ) or ("contentMediaType" in item or "contentEncoding" in item)
-            if is_file:
+            item_raw = (
+                prop.get("items") if is_list and isinstance(prop.get("items"), Mapping) else {}
+            )
+            item = self._resolve_schema(item_raw) if is_list else prop
+            item_ptr: Pointer = (*prop_ptr, "items") if is_list else prop_ptr
+            if _is_file_part(item, accepted):
+                kind = PartKind.FILE
                 base = "UploadFile"
-            else:
-                base = primitive_type(item, lambda _ref: "str") if is_simple(item) else "str"
+            elif is_simple(item) or not _is_structured(item):
+                kind = PartKind.VALUE
+                base = primitive_type(item, lambda _ref: "str").replace(" | None", "")
                 if base in ("Any", "bytes") or base.startswith("dict["):
                     base = "str"
-                base = base.replace(" | None", "")
-            py_type = f"list[{base}]" if is_list else base
+            elif accepted and not any(json_media(t) for t in accepted):
+                kind, base = PartKind.VALUE, "str"
+                self._warn(
+                    "unsupported",
+                    f"form field {name!r} is {', '.join(accepted)}: received as text, undecoded",
+                    enc_ptr,
+                    Level.INFO,
+                )
+            elif not multipart and enc.get("style") == "deepObject" and not is_list:
+                kind = PartKind.DEEP
+                base = self._schema_type(raw, prop_ptr, "Request")
+            else:
+                kind = PartKind.JSON
+                base = self._schema_type(item_raw if is_list else raw, item_ptr, "Request")
+                if not multipart and not any(json_media(t) for t in accepted):
+                    self._warn(
+                        "unsupported",
+                        f"form field {name!r} holds structured data: read as JSON text "
+                        "(encoding style deepObject reads name[key]=value fields)",
+                        prop_ptr,
+                        Level.INFO,
+                    )
+            if multipart and isinstance(enc.get("headers"), Mapping) and enc["headers"]:
+                self._warn(
+                    "unsupported",
+                    f"headers of multipart part {name!r} are not validated",
+                    (*enc_ptr, "headers"),
+                    Level.INFO,
+                )
+            if kind is PartKind.JSON and is_list:
+                py_type, item_type = f"list[{base}]", base
+            else:
+                py_type = f"list[{base}]" if is_list and kind is not PartKind.DEEP else base
+                item_type = ""
             fields.append(
                 FormField(
                     name=name,
                     py_name=naming.unique(naming.snake(name), taken),
                     py_type=py_type,
                     required=name in required,
-                    is_file=is_file,
-                    is_list=is_list,
-                    constraints=() if is_file else constraints(prop, openapi_31=self.openapi_31),
+                    is_list=is_list and kind is not PartKind.DEEP,
+                    kind=kind,
+                    constraints=constraints(prop, openapi_31=self.openapi_31)
+                    if kind is PartKind.VALUE
+                    else (),
+                    content_types=accepted if kind is PartKind.FILE else (),
+                    item_type=item_type,
                 )
+            )
+        if not fields and resolved:
+            self._warn(
+                "unsupported",
+                "form body without properties is received as an empty form",
+                pointer,
+                Level.INFO,
             )
         fields.sort(key=lambda f: not f.required)
         return fields
@@ -1055,6 +1123,28 @@ def _without_properties(schema: Mapping[str, Any], names: set[str]) -> dict[str,
         if not out["required"]:
             del out["required"]
     return out
+
+
+def _is_structured(schema: Mapping[str, Any]) -> bool:
+    """A schema whose values are objects, arrays or compositions (JSON in a form field)."""
+    keys = ("properties", "additionalProperties", "items", "allOf", "oneOf", "anyOf", "$ref")
+    return any(k in schema for k in keys) or bool({"object", "array"} & set(_types_of(schema)))
+
+
+def _is_file_part(schema: Mapping[str, Any], accepted: tuple[str, ...]) -> bool:
+    """Binary content: ``format: binary/byte``, ``contentMediaType`` (3.1), or a schema-less
+    (or plain string) part whose ``encoding.contentType`` is neither text nor JSON."""
+    types = _types_of(schema)
+    if schema.get("format") in ("binary", "byte") and "string" in types:
+        return True
+    if "contentMediaType" in schema or "contentEncoding" in schema:
+        return True
+    untyped = not types or (types == ["string"] and "format" not in schema and "enum" not in schema)
+    return (
+        untyped
+        and bool(accepted)
+        and not any(json_media(t) or t.lower().startswith("text/") for t in accepted)
+    )
 
 
 def _types_of(schema: Mapping[str, Any]) -> list[str]:

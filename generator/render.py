@@ -17,6 +17,7 @@ from generator.ir import (
     Operation,
     Parameter,
     ParamLocation,
+    PartKind,
     Response,
     SecurityScheme,
     Service,
@@ -73,6 +74,7 @@ class Renderer:
         f["endpoint_param"] = self._endpoint_param
         f["endpoint_body"] = self._endpoint_body
         f["call_args"] = self._call_args
+        f["form_values"] = self._form_values
         f["render_call"] = self._render_call
         f["render_bare"] = self._render_bare
         f["isinstance_type"] = self._isinstance_type
@@ -86,7 +88,12 @@ class Renderer:
         ).replace("{}", "")
         f["query_names"] = lambda op: (
             "frozenset({"
-            + ", ".join(repr(n) for n in sorted({p.name for p in op.parameters if p.location is ParamLocation.QUERY}))
+            + ", ".join(
+                repr(n)
+                for n in sorted(
+                    {p.name for p in op.parameters if p.location is ParamLocation.QUERY}
+                )
+            )
             + "})"
         ).replace("frozenset({})", "frozenset[str]()")
 
@@ -243,17 +250,43 @@ class Renderer:
             return []  # read from sf_request, which every endpoint receives
         lines = []
         for field in body.form_fields:
+            if field.kind is PartKind.DEEP:
+                continue  # name[key]=value fields: read from the parsed form by the runtime
             marker = "File" if field.is_file else "Form"
             alias = ", ".join(
                 [f"alias={field.name!r}", *(f"{c.name}={c.value}" for c in field.constraints)]
             )
+            tp = field.wire_type
             if field.required:
-                lines.append(f"form_{field.py_name}: Annotated[{field.py_type}, {marker}({alias})]")
+                lines.append(f"form_{field.py_name}: Annotated[{tp}, {marker}({alias})]")
             else:
                 lines.append(
-                    f"form_{field.py_name}: Annotated[{field.py_type} | None, {marker}({alias})] = None"
+                    f"form_{field.py_name}: Annotated[{tp} | None, {marker}({alias})] = None"
                 )
         return lines
+
+    @staticmethod
+    def _form_values(op: Operation) -> list[tuple[str, str]]:
+        """Each form field's value for the form dataclass: decoded and checked as ``encoding`` says."""
+        assert op.body is not None
+        status = op.validation_status
+        out = []
+        for field in op.body.form_fields:
+            raw = f"form_{field.py_name}"
+            if field.kind is PartKind.FILE and field.content_types:
+                value = f"rt.form_file({raw}, {field.name!r}, {tuple(field.content_types)!r})"
+            elif field.kind is PartKind.JSON:
+                tp = field.item_type or field.py_type
+                value = f"rt.form_json({raw}, {field.name!r}, {tp}, {status})"
+            elif field.kind is PartKind.DEEP:
+                value = (
+                    f"rt.form_deep_object(await sf_request.form(), {field.name!r}, "
+                    f"{field.py_type}, required={field.required}, status={status})"
+                )
+            else:
+                value = raw
+            out.append((field.py_name, value))
+        return out
 
     @staticmethod
     def _call_args(op: Operation) -> list[tuple[str, str]]:

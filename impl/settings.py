@@ -20,17 +20,6 @@ log = logging.getLogger(__name__)
 
 Environment = Literal["development", "production", "test"]
 
-DEFAULT_UPLOAD_MEDIA_TYPES = (
-    "image/png",
-    "image/jpeg",
-    "image/gif",
-    "image/webp",
-    "application/pdf",
-    "text/plain",
-    "text/csv",
-    "application/zip",
-    "application/json",
-)
 
 _MIN_SECRET_BYTES = 32  # RFC 7518 §3.2: an HS256 key must be at least 256 bits.
 
@@ -80,7 +69,10 @@ class Settings(BaseSettings):
     idempotency_ttl_seconds: int = Field(default=24 * 3600, ge=60)
 
     max_upload_bytes: int = Field(default=10 * 1024 * 1024, ge=1)
-    allowed_upload_media_types: Annotated[tuple[str, ...], NoDecode] = DEFAULT_UPLOAD_MEDIA_TYPES
+    allowed_upload_media_types: Annotated[tuple[str, ...], NoDecode] = ()
+    """`ALLOWED_UPLOAD_MEDIA_TYPES`, comma-separated: narrows the attachment media types the spec
+    accepts (`encoding.contentType` of the upload's file part, enforced by the generated router).
+    Empty: whatever the spec accepts."""
     storage_dir: Path = Path("./var/files")
 
     max_api_keys_per_user: int = Field(default=25, ge=1)

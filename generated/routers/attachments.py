@@ -319,7 +319,21 @@ def build_router(
         operationId: uploadAttachment"""
         rt.reject_unknown_query(sf_request, frozenset[str](), 422)
         body = responses.UploadAttachmentForm(
-            file=form_file,
+            file=rt.form_file(
+                form_file,
+                "file",
+                (
+                    "image/png",
+                    "image/jpeg",
+                    "image/gif",
+                    "image/webp",
+                    "application/pdf",
+                    "text/plain",
+                    "text/csv",
+                    "application/zip",
+                    "application/json",
+                ),
+            ),
             description=form_description,
         )
         result = await sf_service.upload_attachment(

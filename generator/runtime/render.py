@@ -12,10 +12,11 @@ import enum
 import functools
 import json
 from collections.abc import AsyncIterable, Iterable
-from typing import Any
+from typing import Any, TypeVar
 
 from generator.runtime.problems import ProblemError, UndeclaredResponseError, json_pointer
 from pydantic import BaseModel, TypeAdapter, ValidationError
+from starlette.datastructures import FormData, UploadFile
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
@@ -112,20 +113,103 @@ async def json_body(
     if media and not (media == "application/json" or media.endswith("+json")):
         raise ProblemError(415, f"expected a JSON body, got {media!r}")
     try:
-        # Strict: JSON has its own types, so "30" is not an integer and true is not 1;
-        # strings still become datetimes, dates, UUIDs and enums, which JSON cannot carry.
-        return adapter(tp).validate_json(raw, strict=True)
-    except ValidationError as first:
-        exc = first
-        if _integral_floats_rejected(exc):
-            # JSON Schema counts 3.0 as an integer; pydantic's strict mode does not.
-            try:
-                return adapter(tp).validate_json(_ints_for_integral_floats(raw), strict=True)
-            except ValidationError as second:
-                exc = second
-            except ValueError:
-                pass
+        return _validate_json(tp, raw)
+    except ValidationError as exc:
         raise _body_problem(exc, status) from None
+
+
+def _validate_json(tp: Any, raw: str | bytes) -> Any:
+    """Validate a JSON document strictly (JSON has its own types: "30" is not an integer, true
+    is not 1); strings still become datetimes, dates, UUIDs and enums, which JSON cannot carry."""
+    try:
+        return adapter(tp).validate_json(raw, strict=True)
+    except ValidationError as exc:
+        if not _integral_floats_rejected(exc):
+            raise
+        # JSON Schema counts 3.0 as an integer; pydantic's strict mode does not.
+        try:
+            fixed = _ints_for_integral_floats(raw)
+        except ValueError:
+            raise exc from None
+        return adapter(tp).validate_json(fixed, strict=True)
+
+
+_UploadT = TypeVar("_UploadT", bound="UploadFile | list[UploadFile] | None")
+
+
+def form_file(value: _UploadT, field: str, accepted: tuple[str, ...]) -> _UploadT:
+    """Refuse (415) an uploaded part whose media type ``encoding.contentType`` does not list.
+
+    ``accepted`` holds media types and ranges (``image/*``, ``*/*``); a part that names no
+    type counts as ``application/octet-stream``.
+    """
+    files: list[UploadFile] = (
+        list(value) if isinstance(value, list) else [] if value is None else [value]
+    )
+    for index, upload in enumerate(files):
+        media = (upload.content_type or "application/octet-stream").split(";", 1)[0]
+        media = media.strip().lower()
+        if not any(_media_matches(media, pattern) for pattern in accepted):
+            at: tuple[str | int, ...] = (field, index) if isinstance(value, list) else (field,)
+            raise ProblemError(
+                415,
+                f"part {field!r} must be {' or '.join(accepted)}, not {media}",
+                errors=[
+                    {"pointer": json_pointer(("body", *at)), "detail": "unsupported media type"}
+                ],
+            )
+    return value
+
+
+def _media_matches(media: str, pattern: str) -> bool:
+    pattern = pattern.split(";", 1)[0].strip().lower()
+    if pattern in ("*/*", media):
+        return True
+    return pattern.endswith("/*") and media.startswith(pattern[:-1])
+
+
+def form_json(value: str | list[str] | None, field: str, tp: Any, status: int) -> Any:
+    """Decode and validate a form field that carries a JSON document (one per part for lists)."""
+    if value is None:
+        return None
+    parts = value if isinstance(value, list) else [value]
+    out = []
+    for index, text in enumerate(parts):
+        try:
+            out.append(_validate_json(tp, text))
+        except ValidationError as exc:
+            at: tuple[str | int, ...] = (field, index) if isinstance(value, list) else (field,)
+            raise _body_problem(exc, status, at) from None
+    return out if isinstance(value, list) else out[0]
+
+
+def form_deep_object(form: FormData, field: str, tp: Any, *, required: bool, status: int) -> Any:
+    """Read ``field[key]=value`` form fields (``encoding.style: deepObject``) into ``tp``.
+
+    Values are text, so validation is lax here: ``"1"`` becomes ``1`` for an integer property.
+    """
+    prefix = field + "["
+    found: dict[str, Any] = {}
+    for key, item in form.multi_items():
+        if key.startswith(prefix) and key.endswith("]") and isinstance(item, str):
+            name = key[len(prefix) : -1]
+            if name in found:
+                previous = found[name]
+                found[name] = [*previous, item] if isinstance(previous, list) else [previous, item]
+            else:
+                found[name] = item
+    if not found:
+        if required:
+            raise ProblemError(
+                status,
+                "the request body does not match the API contract",
+                errors=[{"pointer": json_pointer(("body", field)), "detail": "required"}],
+            )
+        return None
+    try:
+        return adapter(tp).validate_python(found)
+    except ValidationError as exc:
+        raise _body_problem(exc, status, (field,)) from None
 
 
 async def _form_body(request: Request, tp: Any, *, required: bool, status: int) -> Any:
@@ -162,14 +246,16 @@ def _integral(text: str) -> int | float:
     return int(value) if value.is_integer() and abs(value) < 2**63 else value
 
 
-def _ints_for_integral_floats(raw: bytes) -> bytes:
+def _ints_for_integral_floats(raw: str | bytes) -> bytes:
     return json.dumps(json.loads(raw, parse_float=_integral), ensure_ascii=False).encode("utf-8")
 
 
-def _body_problem(exc: ValidationError, status: int) -> ProblemError:
+def _body_problem(
+    exc: ValidationError, status: int, at: tuple[str | int, ...] = ()
+) -> ProblemError:
     errors = [
         {
-            "pointer": json_pointer(("body", *error["loc"])),
+            "pointer": json_pointer(("body", *at, *error["loc"])),
             "detail": error["msg"],
         }
         for error in exc.errors(include_url=False, include_input=False)

@@ -82,7 +82,7 @@ class AttachmentService:
     ) -> Attachment:
         await require_task(self.session, task_id, user_id)
         media_type = base_media_type(content_type)
-        if media_type not in self.allowed_media_types:
+        if self.allowed_media_types and media_type not in self.allowed_media_types:
             raise UnsupportedMediaType(f"Files of type {media_type} are not accepted.")
         blob = await self.storage.save(chunks, max_bytes=self.max_bytes)
 
