@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import ast
+import copy
 import json
 import warnings
 from typing import Any
 
 from generator.diagnostics import Diagnostic, Level
+from generator.schema_types import is_simple, primitive_type
 
 # Options are chosen once, here, so that output is deterministic and independent of the
 # user's own datamodel-code-generator configuration. Formatting is left to ruff (one pass
@@ -58,6 +60,7 @@ def generate_models(
     if not schemas:
         return f"{header}\nfrom __future__ import annotations\n", frozenset(), []
     diagnostics: list[Diagnostic] = []
+    document, schemas = _open_pattern_properties(document)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
@@ -101,6 +104,94 @@ def _nullable(schema: Any, schemas: dict[str, Any], depth: int = 0) -> bool | No
     return None
 
 
+def _open_pattern_properties(document: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Keep keys that match no ``patternProperties`` pattern valid.
+
+    datamodel-code-generator types such an object as ``dict[<str matching the pattern>, V]``,
+    which refuses every other key, though JSON Schema allows them unless
+    ``additionalProperties`` is false. Such objects become ``dict[str, V | A]`` here (``A`` the
+    ``additionalProperties`` schema, anything when absent); :func:`schema_rules` registers the
+    pattern checks for the properties of component schemas. Returns the document to generate
+    from and its original schemas (for the rules).
+    """
+    schemas = (document.get("components") or {}).get("schemas") or {}
+    if "patternProperties" not in json.dumps(schemas):
+        return document, schemas
+    opened = copy.deepcopy(document)
+    for schema in opened["components"]["schemas"].values():
+        _open_patterns_in(schema)
+    return opened, schemas
+
+
+_SCHEMA_MAPS = ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas")
+_SCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
+_SCHEMA_VALUES = (
+    "items",
+    "additionalProperties",
+    "not",
+    "contains",
+    "propertyNames",
+    "if",
+    "then",
+    "else",
+    "unevaluatedProperties",
+    "unevaluatedItems",
+)
+
+
+def _open_patterns_in(schema: Any) -> None:
+    """Rewrite open ``patternProperties`` objects in ``schema`` and its subschemas (not in
+    examples, defaults or other values that merely look like schemas)."""
+    if not isinstance(schema, dict):
+        return
+    patterns = schema.get("patternProperties")
+    extra = schema.get("additionalProperties", True)
+    if isinstance(patterns, dict) and patterns and extra is not False:
+        values = [v for v in patterns.values() if isinstance(v, dict)]
+        for value in values:
+            _open_patterns_in(value)
+        del schema["patternProperties"]
+        schema["additionalProperties"] = (
+            {"anyOf": [*values, extra]} if isinstance(extra, dict) and extra else {}
+        )
+    for key, value in schema.items():
+        if key in _SCHEMA_MAPS and isinstance(value, dict):
+            for sub in value.values():
+                _open_patterns_in(sub)
+        elif key in _SCHEMA_LISTS and isinstance(value, list):
+            for sub in value:
+                _open_patterns_in(sub)
+        elif key in _SCHEMA_VALUES:
+            _open_patterns_in(value)
+
+
+def _pattern_rules(
+    props: dict[str, Any], classes: frozenset[str]
+) -> dict[str, tuple[tuple[str, str], ...]]:
+    """``{property: ((regex, value type), …)}`` for open ``patternProperties`` objects."""
+
+    def ref_type(ref: str) -> str:
+        name = ref.removeprefix("#/components/schemas/")
+        return name if name in classes and ref != name else "Any"
+
+    out: dict[str, tuple[tuple[str, str], ...]] = {}
+    for prop, schema in props.items():
+        if not isinstance(schema, dict) or schema.get("additionalProperties") is False:
+            continue
+        patterns = schema.get("patternProperties")
+        if not isinstance(patterns, dict):
+            continue
+        checks = []
+        for regex, value in patterns.items():
+            if isinstance(value, dict) and (is_simple(value) or "$ref" in value):
+                tp = primitive_type(value, ref_type)
+                if tp != "Any":
+                    checks.append((str(regex), tp))
+        if checks:
+            out[prop] = tuple(checks)
+    return out
+
+
 def schema_rules(schemas: dict[str, Any], classes: frozenset[str]) -> str:
     """Registrations for ``generator.runtime.base.constrain``, appended to the models module."""
     lines: list[str] = []
@@ -121,7 +212,14 @@ def schema_rules(schemas: dict[str, Any], classes: frozenset[str]) -> str:
             and "default" not in s
             and _nullable(s, schemas) is False
         ]
+        patterns = _pattern_rules(props, classes)
         args = []
+        if patterns:
+            rendered = ", ".join(
+                f"{prop!r}: ({''.join(f'({rx!r}, {tp}), ' for rx, tp in checks)})"
+                for prop, checks in patterns.items()
+            )
+            args.append(f"patterns={{{rendered}}}")
         if unique:
             args.append(f"unique={tuple(unique)!r}")
         if not_null:

@@ -4,16 +4,21 @@
 a package with thousands of models (GitHub's API has about 4,700) costs a fraction of a second
 per hundred models actually used instead of seconds up front.
 
-Two JSON Schema rules have no pydantic equivalent, so the generator registers them per class
+Three JSON Schema rules have no pydantic equivalent, so the generator registers them per class
 (``constrain``) and one ``after`` validator enforces them:
 
 - ``uniqueItems``: a ``set`` would silently drop duplicates and accept the request;
 - an optional property that is not nullable: its Python type must admit ``None`` (the value
-  when absent), but an explicit ``null`` in the input breaks the schema.
+  when absent), but an explicit ``null`` in the input breaks the schema;
+- ``patternProperties`` of an object that allows other keys too: only the values of matching
+  keys must satisfy the pattern's schema (the object itself is typed ``dict[str, …]``).
 """
 
 from __future__ import annotations
 
+import functools
+import json
+import re
 from typing import Any, ClassVar
 
 import pydantic
@@ -25,6 +30,7 @@ class BaseModel(pydantic.BaseModel):
 
     __sf_unique__: ClassVar[tuple[str, ...]] = ()
     __sf_not_null__: ClassVar[tuple[str, ...]] = ()
+    __sf_patterns__: ClassVar[tuple[tuple[str, tuple[tuple[re.Pattern[str], Any], ...]], ...]] = ()
 
     @pydantic.model_validator(mode="after")
     def _sf_schema_rules(self) -> Any:
@@ -38,7 +44,31 @@ class BaseModel(pydantic.BaseModel):
             value = getattr(self, name)
             if isinstance(value, list) and _has_duplicates(value):
                 raise ValueError(f"{_wire_name(cls, name)}: items must be unique")
+        for name, checks in cls.__sf_patterns__:
+            value = getattr(self, name)
+            if isinstance(value, dict):
+                _check_patterns(_wire_name(cls, name), value, checks)
         return self
+
+
+def _check_patterns(
+    wire: str, value: dict[str, Any], checks: tuple[tuple[re.Pattern[str], Any], ...]
+) -> None:
+    for key, item in value.items():
+        for regex, tp in checks:
+            if regex.search(key) is None:
+                continue
+            try:
+                # As the JSON it came from: strict, so "1" is no number here either.
+                _adapter(tp).validate_json(json.dumps(item), strict=True)
+            except pydantic.ValidationError as exc:
+                msg = exc.errors(include_url=False)[0]["msg"]
+                raise ValueError(f"{wire}.{key}: {msg}") from None
+
+
+@functools.cache
+def _adapter(tp: Any) -> pydantic.TypeAdapter[Any]:
+    return pydantic.TypeAdapter(tp)
 
 
 def _wire_name(cls: type[pydantic.BaseModel], name: str) -> str:
@@ -56,7 +86,13 @@ def _has_duplicates(values: list[Any]) -> bool:
     return False
 
 
-def constrain(model: type, *, unique: tuple[str, ...] = (), not_null: tuple[str, ...] = ()) -> None:
+def constrain(
+    model: type,
+    *,
+    unique: tuple[str, ...] = (),
+    not_null: tuple[str, ...] = (),
+    patterns: dict[str, tuple[tuple[str, Any], ...]] | None = None,
+) -> None:
     """Register the rules for ``model``'s fields (named as in the spec; aliases resolved here).
 
     A name datamodel-code-generator gave to something else (an enum, a root model) is skipped.
@@ -66,3 +102,8 @@ def constrain(model: type, *, unique: tuple[str, ...] = (), not_null: tuple[str,
     by_wire = {(f.alias or n): n for n, f in model.model_fields.items()}
     model.__sf_unique__ = tuple(by_wire[w] for w in unique if w in by_wire)
     model.__sf_not_null__ = tuple(by_wire[w] for w in not_null if w in by_wire)
+    model.__sf_patterns__ = tuple(
+        (by_wire[w], tuple((re.compile(rx), tp) for rx, tp in checks))
+        for w, checks in (patterns or {}).items()
+        if w in by_wire
+    )

@@ -4,6 +4,7 @@ additionalProperties/patternProperties, recursion, ``$ref`` with siblings, forma
 from __future__ import annotations
 
 import datetime
+import json
 import typing
 import uuid
 from typing import Any
@@ -70,6 +71,7 @@ components:
         raw: {type: string, format: byte}
         labels: {type: object, additionalProperties: {type: string}}
         metrics: {type: object, patternProperties: {"^m_": {type: number}}}
+        codes: {type: object, patternProperties: {"^[A-Z]+$": {type: integer}}, additionalProperties: false}
         parent: {$ref: "#/components/schemas/Account", description: a $ref with a sibling}
         children: {type: array, items: {$ref: "#/components/schemas/Node"}}
     Node:
@@ -141,6 +143,27 @@ def test_nullable_formats_maps_and_recursion(api: GeneratedApi) -> None:
     assert a.email == "a@example.com" and a.site == "https://example.com"  # kept as strings
     with pytest.raises(ValidationError):
         m.AccountResponse.model_validate({"name": "n", "birthday": "not-a-date"})
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "valid"),
+    [
+        ("metrics", {"m_a": 1.5, "m_b": 2}, True),
+        ("metrics", {"other": "any value"}, True),  # matches no pattern: allowed
+        ("metrics", {"m_a": "1.5"}, False),
+        ("metrics", {"m_a": None}, False),
+        ("codes", {"AB": 1}, True),
+        ("codes", {"ab": 1}, False),  # additionalProperties: false
+        ("codes", {"AB": "1"}, False),
+    ],
+)
+def test_pattern_properties(api: GeneratedApi, field: str, value: Any, valid: bool) -> None:
+    data = json.dumps({"name": "n", field: value})
+    if valid:
+        assert getattr(api.models.AccountResponse.model_validate_json(data), field) == value
+    else:
+        with pytest.raises(ValidationError, match=field):
+            api.models.AccountResponse.model_validate_json(data, strict=True)
 
 
 async def test_over_http(api: GeneratedApi) -> None:
