@@ -1,0 +1,116 @@
+"""Response bodies: optional properties never set are omitted, explicit nulls are kept where
+the schema allows them, whichever of the two serialization modes the runtime picks."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from generator.runtime import render as rt
+
+from tests.e2e.conftest import GeneratedApi, MakeApi, client
+
+SPEC = """
+openapi: 3.1.0
+info: {title: Serialization, version: "1"}
+paths:
+  /plain:
+    get:
+      operationId: plain
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {type: array, items: {$ref: "#/components/schemas/Plain"}}}}}
+  /default:
+    get:
+      operationId: withDefault
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/WithDefault"}}}}
+  /nullable:
+    get:
+      operationId: nullable
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/WithNullable"}}}}
+  /tree:
+    get:
+      operationId: tree
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/Node"}}}}
+components:
+  schemas:
+    Plain:
+      type: object
+      required: [id]
+      properties:
+        id: {type: integer}
+        title: {type: string}
+        child: {$ref: "#/components/schemas/Child"}
+    WithDefault:
+      type: object
+      properties:
+        size: {type: integer, default: 3}
+    Child:
+      type: object
+      properties:
+        name: {type: string}
+    WithNullable:
+      type: object
+      required: [due]
+      properties:
+        due: {type: [string, "null"]}
+        note: {type: [string, "null"]}
+        title: {type: string}
+    Node:
+      type: object
+      properties:
+        label: {type: string}
+        next: {$ref: "#/components/schemas/Other"}
+    Other:
+      type: object
+      properties:
+        back: {$ref: "#/components/schemas/Node"}
+        comment: {type: [string, "null"]}
+"""
+
+
+@pytest.fixture(scope="module")
+def api(make_api: MakeApi) -> GeneratedApi:
+    return make_api(SPEC)
+
+
+def test_mode_is_chosen_per_type(api: GeneratedApi) -> None:
+    m = api.models
+    assert rt._none_means_unset(list[m.Plain])
+    assert not rt._none_means_unset(m.WithNullable)
+    assert not rt._none_means_unset(m.WithDefault)  # an unset default stays omitted
+    # the nullable field sits behind a reference cycle
+    assert not rt._none_means_unset(m.Node)
+
+
+async def test_bodies_keep_nulls_and_omit_unset(api: GeneratedApi) -> None:
+    m = api.models
+
+    class Service:
+        async def plain(self) -> Any:
+            return [m.Plain(id=1), m.Plain(id=2, title="t", child=m.Child())]
+
+        async def with_default(self) -> Any:
+            return m.WithDefault()
+
+        async def nullable(self) -> Any:
+            return m.WithNullable(due=None, note=None)
+
+        async def tree(self) -> Any:
+            return m.Node(next=m.Other(comment=None, back=m.Node(label="x")))
+
+    async with client(api.create_app(default=Service())) as c:
+        plain = await c.get("/plain")
+        nullable = await c.get("/nullable")
+        default = await c.get("/default")
+        tree = await c.get("/tree")
+    assert json.loads(plain.content) == [
+        {"id": 1},
+        {"id": 2, "title": "t", "child": {}},
+    ]
+    assert json.loads(default.content) == {}
+    assert json.loads(nullable.content) == {"due": None, "note": None}
+    assert json.loads(tree.content) == {"next": {"comment": None, "back": {"label": "x"}}}
