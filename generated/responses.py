@@ -9,71 +9,112 @@ from dataclasses import dataclass
 from typing import ClassVar, Literal, TypeAlias
 
 from fastapi import UploadFile
+from generator.runtime.results import Result
 
 from . import models
 
 # POST /auth/register (register)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Register201Response:
+class Register201Response(Result):
     """201: The account was created."""
 
+    __slots__ = ("body", "location")
     status_code: ClassVar[int] = 201
     body: models.UserResponse
-    location: str | None = None
+    location: str | None
+
+    def __init__(self, *, body: models.UserResponse, location: str | None = None) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "location", location)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Register400Response:
+class Register400Response(Result):
     """400: The request is malformed: an invalid cursor or a bad grant."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 400
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Register409Response:
+
+class Register409Response(Result):
     """409: The request conflicts with the current state of the resource."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 409
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Register415Response:
+
+class Register415Response(Result):
     """415: The request body's media type is not accepted."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 415
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Register422Response:
+
+class Register422Response(Result):
     """422: The request body or parameters fail validation; `errors` points at each problem."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 422
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Register429Response:
+
+class Register429Response(Result):
     """429: The rate limit is exhausted; retry after `Retry-After` seconds."""
 
+    __slots__ = (
+        "body",
+        "rate_limit_limit",
+        "rate_limit_remaining",
+        "rate_limit_reset",
+        "retry_after",
+    )
     status_code: ClassVar[int] = 429
     body: models.Problem
-    retry_after: int | None = None
-    rate_limit_limit: int | None = None
-    rate_limit_remaining: int | None = None
-    rate_limit_reset: int | None = None
+    retry_after: int | None
+    rate_limit_limit: int | None
+    rate_limit_remaining: int | None
+    rate_limit_reset: int | None
+
+    def __init__(
+        self,
+        *,
+        body: models.Problem,
+        retry_after: int | None = None,
+        rate_limit_limit: int | None = None,
+        rate_limit_remaining: int | None = None,
+        rate_limit_reset: int | None = None,
+    ) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "retry_after", retry_after)
+        object.__setattr__(self, "rate_limit_limit", rate_limit_limit)
+        object.__setattr__(self, "rate_limit_remaining", rate_limit_remaining)
+        object.__setattr__(self, "rate_limit_reset", rate_limit_reset)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Register500Response:
+class Register500Response(Result):
     """500: An unexpected error. The response's `X-Request-ID` identifies it in the logs."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 500
     body: models.Problem
+
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
 
 RegisterResponse: TypeAlias = (
@@ -90,57 +131,94 @@ RegisterResponse: TypeAlias = (
 # POST /auth/token (createToken)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CreateToken200Response:
+class CreateToken200Response(Result):
     """200: The tokens."""
 
+    __slots__ = ("body", "cache_control")
     status_code: ClassVar[int] = 200
     body: models.TokenResponse
-    cache_control: str | None = None
+    cache_control: str | None
+
+    def __init__(self, *, body: models.TokenResponse, cache_control: str | None = None) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "cache_control", cache_control)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CreateToken400Response:
+class CreateToken400Response(Result):
     """400: The request is malformed: an invalid cursor or a bad grant."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 400
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CreateToken415Response:
+
+class CreateToken415Response(Result):
     """415: The request body's media type is not accepted."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 415
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CreateToken422Response:
+
+class CreateToken422Response(Result):
     """422: The request body or parameters fail validation; `errors` points at each problem."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 422
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CreateToken429Response:
+
+class CreateToken429Response(Result):
     """429: The rate limit is exhausted; retry after `Retry-After` seconds."""
 
+    __slots__ = (
+        "body",
+        "rate_limit_limit",
+        "rate_limit_remaining",
+        "rate_limit_reset",
+        "retry_after",
+    )
     status_code: ClassVar[int] = 429
     body: models.Problem
-    retry_after: int | None = None
-    rate_limit_limit: int | None = None
-    rate_limit_remaining: int | None = None
-    rate_limit_reset: int | None = None
+    retry_after: int | None
+    rate_limit_limit: int | None
+    rate_limit_remaining: int | None
+    rate_limit_reset: int | None
+
+    def __init__(
+        self,
+        *,
+        body: models.Problem,
+        retry_after: int | None = None,
+        rate_limit_limit: int | None = None,
+        rate_limit_remaining: int | None = None,
+        rate_limit_reset: int | None = None,
+    ) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "retry_after", retry_after)
+        object.__setattr__(self, "rate_limit_limit", rate_limit_limit)
+        object.__setattr__(self, "rate_limit_remaining", rate_limit_remaining)
+        object.__setattr__(self, "rate_limit_reset", rate_limit_reset)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CreateToken500Response:
+class CreateToken500Response(Result):
     """500: An unexpected error. The response's `X-Request-ID` identifies it in the logs."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 500
     body: models.Problem
+
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
 
 CreateTokenResponse: TypeAlias = (
@@ -168,55 +246,88 @@ class CreateTokenForm:
 # POST /auth/logout (logout)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Logout204Response:
+class Logout204Response(Result):
     """204: The login is over."""
 
+    __slots__ = ()
     status_code: ClassVar[int] = 204
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Logout400Response:
+class Logout400Response(Result):
     """400: The request is malformed: an invalid cursor or a bad grant."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 400
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Logout415Response:
+
+class Logout415Response(Result):
     """415: The request body's media type is not accepted."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 415
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Logout422Response:
+
+class Logout422Response(Result):
     """422: The request body or parameters fail validation; `errors` points at each problem."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 422
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Logout429Response:
+
+class Logout429Response(Result):
     """429: The rate limit is exhausted; retry after `Retry-After` seconds."""
 
+    __slots__ = (
+        "body",
+        "rate_limit_limit",
+        "rate_limit_remaining",
+        "rate_limit_reset",
+        "retry_after",
+    )
     status_code: ClassVar[int] = 429
     body: models.Problem
-    retry_after: int | None = None
-    rate_limit_limit: int | None = None
-    rate_limit_remaining: int | None = None
-    rate_limit_reset: int | None = None
+    retry_after: int | None
+    rate_limit_limit: int | None
+    rate_limit_remaining: int | None
+    rate_limit_reset: int | None
+
+    def __init__(
+        self,
+        *,
+        body: models.Problem,
+        retry_after: int | None = None,
+        rate_limit_limit: int | None = None,
+        rate_limit_remaining: int | None = None,
+        rate_limit_reset: int | None = None,
+    ) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "retry_after", retry_after)
+        object.__setattr__(self, "rate_limit_limit", rate_limit_limit)
+        object.__setattr__(self, "rate_limit_remaining", rate_limit_remaining)
+        object.__setattr__(self, "rate_limit_reset", rate_limit_reset)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Logout500Response:
+class Logout500Response(Result):
     """500: An unexpected error. The response's `X-Request-ID` identifies it in the logs."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 500
     body: models.Problem
+
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
 
 LogoutResponse: TypeAlias = (
@@ -232,49 +343,83 @@ LogoutResponse: TypeAlias = (
 # GET /users/me (getCurrentUser)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class GetCurrentUser200Response:
+class GetCurrentUser200Response(Result):
     """200: The current user."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 200
     body: models.UserResponse
 
+    def __init__(self, *, body: models.UserResponse) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class GetCurrentUser401Response:
+
+class GetCurrentUser401Response(Result):
     """401: Credentials are missing, invalid or expired."""
 
+    __slots__ = ("body", "www_authenticate")
     status_code: ClassVar[int] = 401
     body: models.Problem
-    www_authenticate: str | None = None
+    www_authenticate: str | None
+
+    def __init__(self, *, body: models.Problem, www_authenticate: str | None = None) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "www_authenticate", www_authenticate)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class GetCurrentUser403Response:
+class GetCurrentUser403Response(Result):
     """403: The credentials are valid but lack a required scope or role."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 403
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class GetCurrentUser429Response:
+
+class GetCurrentUser429Response(Result):
     """429: The rate limit is exhausted; retry after `Retry-After` seconds."""
 
+    __slots__ = (
+        "body",
+        "rate_limit_limit",
+        "rate_limit_remaining",
+        "rate_limit_reset",
+        "retry_after",
+    )
     status_code: ClassVar[int] = 429
     body: models.Problem
-    retry_after: int | None = None
-    rate_limit_limit: int | None = None
-    rate_limit_remaining: int | None = None
-    rate_limit_reset: int | None = None
+    retry_after: int | None
+    rate_limit_limit: int | None
+    rate_limit_remaining: int | None
+    rate_limit_reset: int | None
+
+    def __init__(
+        self,
+        *,
+        body: models.Problem,
+        retry_after: int | None = None,
+        rate_limit_limit: int | None = None,
+        rate_limit_remaining: int | None = None,
+        rate_limit_reset: int | None = None,
+    ) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "retry_after", retry_after)
+        object.__setattr__(self, "rate_limit_limit", rate_limit_limit)
+        object.__setattr__(self, "rate_limit_remaining", rate_limit_remaining)
+        object.__setattr__(self, "rate_limit_reset", rate_limit_reset)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class GetCurrentUser500Response:
+class GetCurrentUser500Response(Result):
     """500: An unexpected error. The response's `X-Request-ID` identifies it in the logs."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 500
     body: models.Problem
+
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
 
 GetCurrentUserResponse: TypeAlias = (
@@ -289,82 +434,128 @@ GetCurrentUserResponse: TypeAlias = (
 # PATCH /users/me (updateCurrentUser)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class UpdateCurrentUser200Response:
+class UpdateCurrentUser200Response(Result):
     """200: The updated user."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 200
     body: models.UserResponse
 
+    def __init__(self, *, body: models.UserResponse) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class UpdateCurrentUser400Response:
+
+class UpdateCurrentUser400Response(Result):
     """400: The request is malformed: an invalid cursor or a bad grant."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 400
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class UpdateCurrentUser401Response:
+
+class UpdateCurrentUser401Response(Result):
     """401: Credentials are missing, invalid or expired."""
 
+    __slots__ = ("body", "www_authenticate")
     status_code: ClassVar[int] = 401
     body: models.Problem
-    www_authenticate: str | None = None
+    www_authenticate: str | None
+
+    def __init__(self, *, body: models.Problem, www_authenticate: str | None = None) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "www_authenticate", www_authenticate)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class UpdateCurrentUser403Response:
+class UpdateCurrentUser403Response(Result):
     """403: The credentials lack the `profile` scope, or `current_password` does not match the
     current password (`code: wrong_password`)."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 403
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class UpdateCurrentUser409Response:
+
+class UpdateCurrentUser409Response(Result):
     """409: The request conflicts with the current state of the resource."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 409
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class UpdateCurrentUser415Response:
+
+class UpdateCurrentUser415Response(Result):
     """415: The request body's media type is not accepted."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 415
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class UpdateCurrentUser422Response:
+
+class UpdateCurrentUser422Response(Result):
     """422: The request body or parameters fail validation; `errors` points at each problem."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 422
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class UpdateCurrentUser429Response:
+
+class UpdateCurrentUser429Response(Result):
     """429: The rate limit is exhausted; retry after `Retry-After` seconds."""
 
+    __slots__ = (
+        "body",
+        "rate_limit_limit",
+        "rate_limit_remaining",
+        "rate_limit_reset",
+        "retry_after",
+    )
     status_code: ClassVar[int] = 429
     body: models.Problem
-    retry_after: int | None = None
-    rate_limit_limit: int | None = None
-    rate_limit_remaining: int | None = None
-    rate_limit_reset: int | None = None
+    retry_after: int | None
+    rate_limit_limit: int | None
+    rate_limit_remaining: int | None
+    rate_limit_reset: int | None
+
+    def __init__(
+        self,
+        *,
+        body: models.Problem,
+        retry_after: int | None = None,
+        rate_limit_limit: int | None = None,
+        rate_limit_remaining: int | None = None,
+        rate_limit_reset: int | None = None,
+    ) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "retry_after", retry_after)
+        object.__setattr__(self, "rate_limit_limit", rate_limit_limit)
+        object.__setattr__(self, "rate_limit_remaining", rate_limit_remaining)
+        object.__setattr__(self, "rate_limit_reset", rate_limit_reset)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class UpdateCurrentUser500Response:
+class UpdateCurrentUser500Response(Result):
     """500: An unexpected error. The response's `X-Request-ID` identifies it in the logs."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 500
     body: models.Problem
+
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
 
 UpdateCurrentUserResponse: TypeAlias = (
@@ -383,66 +574,107 @@ UpdateCurrentUserResponse: TypeAlias = (
 # GET /users (listUsers)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ListUsers200Response:
+class ListUsers200Response(Result):
     """200: A page of users."""
 
+    __slots__ = ("body", "link")
     status_code: ClassVar[int] = 200
     body: models.UserList
-    link: str | None = None
+    link: str | None
+
+    def __init__(self, *, body: models.UserList, link: str | None = None) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "link", link)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ListUsers400Response:
+class ListUsers400Response(Result):
     """400: The request is malformed: an invalid cursor or a bad grant."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 400
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ListUsers401Response:
+
+class ListUsers401Response(Result):
     """401: Credentials are missing, invalid or expired."""
 
+    __slots__ = ("body", "www_authenticate")
     status_code: ClassVar[int] = 401
     body: models.Problem
-    www_authenticate: str | None = None
+    www_authenticate: str | None
+
+    def __init__(self, *, body: models.Problem, www_authenticate: str | None = None) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "www_authenticate", www_authenticate)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ListUsers403Response:
+class ListUsers403Response(Result):
     """403: The credentials are valid but lack a required scope or role."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 403
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ListUsers422Response:
+
+class ListUsers422Response(Result):
     """422: The request body or parameters fail validation; `errors` points at each problem."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 422
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ListUsers429Response:
+
+class ListUsers429Response(Result):
     """429: The rate limit is exhausted; retry after `Retry-After` seconds."""
 
+    __slots__ = (
+        "body",
+        "rate_limit_limit",
+        "rate_limit_remaining",
+        "rate_limit_reset",
+        "retry_after",
+    )
     status_code: ClassVar[int] = 429
     body: models.Problem
-    retry_after: int | None = None
-    rate_limit_limit: int | None = None
-    rate_limit_remaining: int | None = None
-    rate_limit_reset: int | None = None
+    retry_after: int | None
+    rate_limit_limit: int | None
+    rate_limit_remaining: int | None
+    rate_limit_reset: int | None
+
+    def __init__(
+        self,
+        *,
+        body: models.Problem,
+        retry_after: int | None = None,
+        rate_limit_limit: int | None = None,
+        rate_limit_remaining: int | None = None,
+        rate_limit_reset: int | None = None,
+    ) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "retry_after", retry_after)
+        object.__setattr__(self, "rate_limit_limit", rate_limit_limit)
+        object.__setattr__(self, "rate_limit_remaining", rate_limit_remaining)
+        object.__setattr__(self, "rate_limit_reset", rate_limit_reset)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ListUsers500Response:
+class ListUsers500Response(Result):
     """500: An unexpected error. The response's `X-Request-ID` identifies it in the logs."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 500
     body: models.Problem
+
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
 
 ListUsersResponse: TypeAlias = (
@@ -459,73 +691,116 @@ ListUsersResponse: TypeAlias = (
 # POST /users/{userId}/deactivate (deactivateUser)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DeactivateUser200Response:
+class DeactivateUser200Response(Result):
     """200: The deactivated user."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 200
     body: models.UserResponse
 
+    def __init__(self, *, body: models.UserResponse) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DeactivateUser401Response:
+
+class DeactivateUser401Response(Result):
     """401: Credentials are missing, invalid or expired."""
 
+    __slots__ = ("body", "www_authenticate")
     status_code: ClassVar[int] = 401
     body: models.Problem
-    www_authenticate: str | None = None
+    www_authenticate: str | None
+
+    def __init__(self, *, body: models.Problem, www_authenticate: str | None = None) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "www_authenticate", www_authenticate)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DeactivateUser403Response:
+class DeactivateUser403Response(Result):
     """403: The credentials are valid but lack a required scope or role."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 403
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DeactivateUser404Response:
+
+class DeactivateUser404Response(Result):
     """404: The resource does not exist, or the caller may not know that it does."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 404
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DeactivateUser409Response:
+
+class DeactivateUser409Response(Result):
     """409: The request conflicts with the current state of the resource."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 409
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DeactivateUser422Response:
+
+class DeactivateUser422Response(Result):
     """422: The request body or parameters fail validation; `errors` points at each problem."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 422
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DeactivateUser429Response:
+
+class DeactivateUser429Response(Result):
     """429: The rate limit is exhausted; retry after `Retry-After` seconds."""
 
+    __slots__ = (
+        "body",
+        "rate_limit_limit",
+        "rate_limit_remaining",
+        "rate_limit_reset",
+        "retry_after",
+    )
     status_code: ClassVar[int] = 429
     body: models.Problem
-    retry_after: int | None = None
-    rate_limit_limit: int | None = None
-    rate_limit_remaining: int | None = None
-    rate_limit_reset: int | None = None
+    retry_after: int | None
+    rate_limit_limit: int | None
+    rate_limit_remaining: int | None
+    rate_limit_reset: int | None
+
+    def __init__(
+        self,
+        *,
+        body: models.Problem,
+        retry_after: int | None = None,
+        rate_limit_limit: int | None = None,
+        rate_limit_remaining: int | None = None,
+        rate_limit_reset: int | None = None,
+    ) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "retry_after", retry_after)
+        object.__setattr__(self, "rate_limit_limit", rate_limit_limit)
+        object.__setattr__(self, "rate_limit_remaining", rate_limit_remaining)
+        object.__setattr__(self, "rate_limit_reset", rate_limit_reset)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DeactivateUser500Response:
+class DeactivateUser500Response(Result):
     """500: An unexpected error. The response's `X-Request-ID` identifies it in the logs."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 500
     body: models.Problem
+
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
 
 DeactivateUserResponse: TypeAlias = (
@@ -543,49 +818,83 @@ DeactivateUserResponse: TypeAlias = (
 # GET /api-keys (listApiKeys)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ListApiKeys200Response:
+class ListApiKeys200Response(Result):
     """200: The keys."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 200
     body: models.ApiKeyList
 
+    def __init__(self, *, body: models.ApiKeyList) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ListApiKeys401Response:
+
+class ListApiKeys401Response(Result):
     """401: Credentials are missing, invalid or expired."""
 
+    __slots__ = ("body", "www_authenticate")
     status_code: ClassVar[int] = 401
     body: models.Problem
-    www_authenticate: str | None = None
+    www_authenticate: str | None
+
+    def __init__(self, *, body: models.Problem, www_authenticate: str | None = None) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "www_authenticate", www_authenticate)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ListApiKeys403Response:
+class ListApiKeys403Response(Result):
     """403: The credentials are valid but lack a required scope or role."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 403
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ListApiKeys429Response:
+
+class ListApiKeys429Response(Result):
     """429: The rate limit is exhausted; retry after `Retry-After` seconds."""
 
+    __slots__ = (
+        "body",
+        "rate_limit_limit",
+        "rate_limit_remaining",
+        "rate_limit_reset",
+        "retry_after",
+    )
     status_code: ClassVar[int] = 429
     body: models.Problem
-    retry_after: int | None = None
-    rate_limit_limit: int | None = None
-    rate_limit_remaining: int | None = None
-    rate_limit_reset: int | None = None
+    retry_after: int | None
+    rate_limit_limit: int | None
+    rate_limit_remaining: int | None
+    rate_limit_reset: int | None
+
+    def __init__(
+        self,
+        *,
+        body: models.Problem,
+        retry_after: int | None = None,
+        rate_limit_limit: int | None = None,
+        rate_limit_remaining: int | None = None,
+        rate_limit_reset: int | None = None,
+    ) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "retry_after", retry_after)
+        object.__setattr__(self, "rate_limit_limit", rate_limit_limit)
+        object.__setattr__(self, "rate_limit_remaining", rate_limit_remaining)
+        object.__setattr__(self, "rate_limit_reset", rate_limit_reset)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ListApiKeys500Response:
+class ListApiKeys500Response(Result):
     """500: An unexpected error. The response's `X-Request-ID` identifies it in the logs."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 500
     body: models.Problem
+
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
 
 ListApiKeysResponse: TypeAlias = (
@@ -600,82 +909,131 @@ ListApiKeysResponse: TypeAlias = (
 # POST /api-keys (createApiKey)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CreateApiKey201Response:
+class CreateApiKey201Response(Result):
     """201: The key, with its secret."""
 
+    __slots__ = ("body", "location")
     status_code: ClassVar[int] = 201
     body: models.ApiKeyWithSecretResponse
-    location: str | None = None
+    location: str | None
+
+    def __init__(
+        self, *, body: models.ApiKeyWithSecretResponse, location: str | None = None
+    ) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "location", location)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CreateApiKey400Response:
+class CreateApiKey400Response(Result):
     """400: The request is malformed: an invalid cursor or a bad grant."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 400
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CreateApiKey401Response:
+
+class CreateApiKey401Response(Result):
     """401: Credentials are missing, invalid or expired."""
 
+    __slots__ = ("body", "www_authenticate")
     status_code: ClassVar[int] = 401
     body: models.Problem
-    www_authenticate: str | None = None
+    www_authenticate: str | None
+
+    def __init__(self, *, body: models.Problem, www_authenticate: str | None = None) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "www_authenticate", www_authenticate)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CreateApiKey403Response:
+class CreateApiKey403Response(Result):
     """403: The credentials are valid but lack a required scope or role."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 403
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CreateApiKey409Response:
+
+class CreateApiKey409Response(Result):
     """409: The request conflicts with the current state of the resource."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 409
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CreateApiKey415Response:
+
+class CreateApiKey415Response(Result):
     """415: The request body's media type is not accepted."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 415
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CreateApiKey422Response:
+
+class CreateApiKey422Response(Result):
     """422: The request body or parameters fail validation; `errors` points at each problem."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 422
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CreateApiKey429Response:
+
+class CreateApiKey429Response(Result):
     """429: The rate limit is exhausted; retry after `Retry-After` seconds."""
 
+    __slots__ = (
+        "body",
+        "rate_limit_limit",
+        "rate_limit_remaining",
+        "rate_limit_reset",
+        "retry_after",
+    )
     status_code: ClassVar[int] = 429
     body: models.Problem
-    retry_after: int | None = None
-    rate_limit_limit: int | None = None
-    rate_limit_remaining: int | None = None
-    rate_limit_reset: int | None = None
+    retry_after: int | None
+    rate_limit_limit: int | None
+    rate_limit_remaining: int | None
+    rate_limit_reset: int | None
+
+    def __init__(
+        self,
+        *,
+        body: models.Problem,
+        retry_after: int | None = None,
+        rate_limit_limit: int | None = None,
+        rate_limit_remaining: int | None = None,
+        rate_limit_reset: int | None = None,
+    ) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "retry_after", retry_after)
+        object.__setattr__(self, "rate_limit_limit", rate_limit_limit)
+        object.__setattr__(self, "rate_limit_remaining", rate_limit_remaining)
+        object.__setattr__(self, "rate_limit_reset", rate_limit_reset)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CreateApiKey500Response:
+class CreateApiKey500Response(Result):
     """500: An unexpected error. The response's `X-Request-ID` identifies it in the logs."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 500
     body: models.Problem
+
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
 
 CreateApiKeyResponse: TypeAlias = (
@@ -694,64 +1052,101 @@ CreateApiKeyResponse: TypeAlias = (
 # DELETE /api-keys/{apiKeyId} (revokeApiKey)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class RevokeApiKey204Response:
+class RevokeApiKey204Response(Result):
     """204: The key is revoked."""
 
+    __slots__ = ()
     status_code: ClassVar[int] = 204
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class RevokeApiKey401Response:
+class RevokeApiKey401Response(Result):
     """401: Credentials are missing, invalid or expired."""
 
+    __slots__ = ("body", "www_authenticate")
     status_code: ClassVar[int] = 401
     body: models.Problem
-    www_authenticate: str | None = None
+    www_authenticate: str | None
+
+    def __init__(self, *, body: models.Problem, www_authenticate: str | None = None) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "www_authenticate", www_authenticate)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class RevokeApiKey403Response:
+class RevokeApiKey403Response(Result):
     """403: The credentials are valid but lack a required scope or role."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 403
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class RevokeApiKey404Response:
+
+class RevokeApiKey404Response(Result):
     """404: The resource does not exist, or the caller may not know that it does."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 404
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class RevokeApiKey422Response:
+
+class RevokeApiKey422Response(Result):
     """422: The request body or parameters fail validation; `errors` points at each problem."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 422
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class RevokeApiKey429Response:
+
+class RevokeApiKey429Response(Result):
     """429: The rate limit is exhausted; retry after `Retry-After` seconds."""
 
+    __slots__ = (
+        "body",
+        "rate_limit_limit",
+        "rate_limit_remaining",
+        "rate_limit_reset",
+        "retry_after",
+    )
     status_code: ClassVar[int] = 429
     body: models.Problem
-    retry_after: int | None = None
-    rate_limit_limit: int | None = None
-    rate_limit_remaining: int | None = None
-    rate_limit_reset: int | None = None
+    retry_after: int | None
+    rate_limit_limit: int | None
+    rate_limit_remaining: int | None
+    rate_limit_reset: int | None
+
+    def __init__(
+        self,
+        *,
+        body: models.Problem,
+        retry_after: int | None = None,
+        rate_limit_limit: int | None = None,
+        rate_limit_remaining: int | None = None,
+        rate_limit_reset: int | None = None,
+    ) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "retry_after", retry_after)
+        object.__setattr__(self, "rate_limit_limit", rate_limit_limit)
+        object.__setattr__(self, "rate_limit_remaining", rate_limit_remaining)
+        object.__setattr__(self, "rate_limit_reset", rate_limit_reset)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class RevokeApiKey500Response:
+class RevokeApiKey500Response(Result):
     """500: An unexpected error. The response's `X-Request-ID` identifies it in the logs."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 500
     body: models.Problem
+
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
 
 RevokeApiKeyResponse: TypeAlias = (
@@ -768,66 +1163,107 @@ RevokeApiKeyResponse: TypeAlias = (
 # GET /projects (listProjects)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ListProjects200Response:
+class ListProjects200Response(Result):
     """200: A page of projects."""
 
+    __slots__ = ("body", "link")
     status_code: ClassVar[int] = 200
     body: models.ProjectList
-    link: str | None = None
+    link: str | None
+
+    def __init__(self, *, body: models.ProjectList, link: str | None = None) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "link", link)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ListProjects400Response:
+class ListProjects400Response(Result):
     """400: The request is malformed: an invalid cursor or a bad grant."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 400
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ListProjects401Response:
+
+class ListProjects401Response(Result):
     """401: Credentials are missing, invalid or expired."""
 
+    __slots__ = ("body", "www_authenticate")
     status_code: ClassVar[int] = 401
     body: models.Problem
-    www_authenticate: str | None = None
+    www_authenticate: str | None
+
+    def __init__(self, *, body: models.Problem, www_authenticate: str | None = None) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "www_authenticate", www_authenticate)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ListProjects403Response:
+class ListProjects403Response(Result):
     """403: The credentials are valid but lack a required scope or role."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 403
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ListProjects422Response:
+
+class ListProjects422Response(Result):
     """422: The request body or parameters fail validation; `errors` points at each problem."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 422
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ListProjects429Response:
+
+class ListProjects429Response(Result):
     """429: The rate limit is exhausted; retry after `Retry-After` seconds."""
 
+    __slots__ = (
+        "body",
+        "rate_limit_limit",
+        "rate_limit_remaining",
+        "rate_limit_reset",
+        "retry_after",
+    )
     status_code: ClassVar[int] = 429
     body: models.Problem
-    retry_after: int | None = None
-    rate_limit_limit: int | None = None
-    rate_limit_remaining: int | None = None
-    rate_limit_reset: int | None = None
+    retry_after: int | None
+    rate_limit_limit: int | None
+    rate_limit_remaining: int | None
+    rate_limit_reset: int | None
+
+    def __init__(
+        self,
+        *,
+        body: models.Problem,
+        retry_after: int | None = None,
+        rate_limit_limit: int | None = None,
+        rate_limit_remaining: int | None = None,
+        rate_limit_reset: int | None = None,
+    ) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "retry_after", retry_after)
+        object.__setattr__(self, "rate_limit_limit", rate_limit_limit)
+        object.__setattr__(self, "rate_limit_remaining", rate_limit_remaining)
+        object.__setattr__(self, "rate_limit_reset", rate_limit_reset)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ListProjects500Response:
+class ListProjects500Response(Result):
     """500: An unexpected error. The response's `X-Request-ID` identifies it in the logs."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 500
     body: models.Problem
+
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
 
 ListProjectsResponse: TypeAlias = (
@@ -844,86 +1280,136 @@ ListProjectsResponse: TypeAlias = (
 # POST /projects (createProject)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CreateProject201Response:
+class CreateProject201Response(Result):
     """201: The project was created."""
 
+    __slots__ = ("body", "etag", "location")
     status_code: ClassVar[int] = 201
     body: models.ProjectResponse
-    location: str | None = None
-    etag: str | None = None
+    location: str | None
+    etag: str | None
+
+    def __init__(
+        self, *, body: models.ProjectResponse, location: str | None = None, etag: str | None = None
+    ) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "location", location)
+        object.__setattr__(self, "etag", etag)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CreateProject400Response:
+class CreateProject400Response(Result):
     """400: The request is malformed: an invalid cursor or a bad grant."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 400
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CreateProject401Response:
+
+class CreateProject401Response(Result):
     """401: Credentials are missing, invalid or expired."""
 
+    __slots__ = ("body", "www_authenticate")
     status_code: ClassVar[int] = 401
     body: models.Problem
-    www_authenticate: str | None = None
+    www_authenticate: str | None
+
+    def __init__(self, *, body: models.Problem, www_authenticate: str | None = None) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "www_authenticate", www_authenticate)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CreateProject403Response:
+class CreateProject403Response(Result):
     """403: The credentials are valid but lack a required scope or role."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 403
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CreateProject409Response:
+
+class CreateProject409Response(Result):
     """409: The `Idempotency-Key` was already used with a different request
     (`code: idempotency_key_reused`), or a request with this key is still being processed
     (`code: idempotency_key_in_use`), or the request conflicts with the project's current
     state (`code: assignee_not_member`: the assignee is not a member of the project)."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 409
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CreateProject415Response:
+
+class CreateProject415Response(Result):
     """415: The request body's media type is not accepted."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 415
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CreateProject422Response:
+
+class CreateProject422Response(Result):
     """422: The request body or parameters fail validation; `errors` points at each problem."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 422
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CreateProject429Response:
+
+class CreateProject429Response(Result):
     """429: The rate limit is exhausted; retry after `Retry-After` seconds."""
 
+    __slots__ = (
+        "body",
+        "rate_limit_limit",
+        "rate_limit_remaining",
+        "rate_limit_reset",
+        "retry_after",
+    )
     status_code: ClassVar[int] = 429
     body: models.Problem
-    retry_after: int | None = None
-    rate_limit_limit: int | None = None
-    rate_limit_remaining: int | None = None
-    rate_limit_reset: int | None = None
+    retry_after: int | None
+    rate_limit_limit: int | None
+    rate_limit_remaining: int | None
+    rate_limit_reset: int | None
+
+    def __init__(
+        self,
+        *,
+        body: models.Problem,
+        retry_after: int | None = None,
+        rate_limit_limit: int | None = None,
+        rate_limit_remaining: int | None = None,
+        rate_limit_reset: int | None = None,
+    ) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "retry_after", retry_after)
+        object.__setattr__(self, "rate_limit_limit", rate_limit_limit)
+        object.__setattr__(self, "rate_limit_remaining", rate_limit_remaining)
+        object.__setattr__(self, "rate_limit_reset", rate_limit_reset)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CreateProject500Response:
+class CreateProject500Response(Result):
     """500: An unexpected error. The response's `X-Request-ID` identifies it in the logs."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 500
     body: models.Problem
+
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
 
 CreateProjectResponse: TypeAlias = (
@@ -942,74 +1428,118 @@ CreateProjectResponse: TypeAlias = (
 # GET /projects/{projectId} (getProject)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class GetProject200Response:
+class GetProject200Response(Result):
     """200: The project."""
 
+    __slots__ = ("body", "etag")
     status_code: ClassVar[int] = 200
     body: models.ProjectResponse
-    etag: str | None = None
+    etag: str | None
+
+    def __init__(self, *, body: models.ProjectResponse, etag: str | None = None) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "etag", etag)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class GetProject304Response:
+class GetProject304Response(Result):
     """304: The representation has not changed since the `ETag` in `If-None-Match`."""
 
+    __slots__ = ("etag",)
     status_code: ClassVar[int] = 304
-    etag: str | None = None
+    etag: str | None
+
+    def __init__(self, *, etag: str | None = None) -> None:
+        object.__setattr__(self, "etag", etag)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class GetProject401Response:
+class GetProject401Response(Result):
     """401: Credentials are missing, invalid or expired."""
 
+    __slots__ = ("body", "www_authenticate")
     status_code: ClassVar[int] = 401
     body: models.Problem
-    www_authenticate: str | None = None
+    www_authenticate: str | None
+
+    def __init__(self, *, body: models.Problem, www_authenticate: str | None = None) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "www_authenticate", www_authenticate)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class GetProject403Response:
+class GetProject403Response(Result):
     """403: The credentials are valid but lack a required scope or role."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 403
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class GetProject404Response:
+
+class GetProject404Response(Result):
     """404: The resource does not exist, or the caller may not know that it does."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 404
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class GetProject422Response:
+
+class GetProject422Response(Result):
     """422: The request body or parameters fail validation; `errors` points at each problem."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 422
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class GetProject429Response:
+
+class GetProject429Response(Result):
     """429: The rate limit is exhausted; retry after `Retry-After` seconds."""
 
+    __slots__ = (
+        "body",
+        "rate_limit_limit",
+        "rate_limit_remaining",
+        "rate_limit_reset",
+        "retry_after",
+    )
     status_code: ClassVar[int] = 429
     body: models.Problem
-    retry_after: int | None = None
-    rate_limit_limit: int | None = None
-    rate_limit_remaining: int | None = None
-    rate_limit_reset: int | None = None
+    retry_after: int | None
+    rate_limit_limit: int | None
+    rate_limit_remaining: int | None
+    rate_limit_reset: int | None
+
+    def __init__(
+        self,
+        *,
+        body: models.Problem,
+        retry_after: int | None = None,
+        rate_limit_limit: int | None = None,
+        rate_limit_remaining: int | None = None,
+        rate_limit_reset: int | None = None,
+    ) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "retry_after", retry_after)
+        object.__setattr__(self, "rate_limit_limit", rate_limit_limit)
+        object.__setattr__(self, "rate_limit_remaining", rate_limit_remaining)
+        object.__setattr__(self, "rate_limit_reset", rate_limit_reset)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class GetProject500Response:
+class GetProject500Response(Result):
     """500: An unexpected error. The response's `X-Request-ID` identifies it in the logs."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 500
     body: models.Problem
+
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
 
 GetProjectResponse: TypeAlias = (
@@ -1027,80 +1557,123 @@ GetProjectResponse: TypeAlias = (
 # DELETE /projects/{projectId} (deleteProject)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DeleteProject204Response:
+class DeleteProject204Response(Result):
     """204: The project is gone."""
 
+    __slots__ = ()
     status_code: ClassVar[int] = 204
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DeleteProject401Response:
+class DeleteProject401Response(Result):
     """401: Credentials are missing, invalid or expired."""
 
+    __slots__ = ("body", "www_authenticate")
     status_code: ClassVar[int] = 401
     body: models.Problem
-    www_authenticate: str | None = None
+    www_authenticate: str | None
+
+    def __init__(self, *, body: models.Problem, www_authenticate: str | None = None) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "www_authenticate", www_authenticate)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DeleteProject403Response:
+class DeleteProject403Response(Result):
     """403: The credentials are valid but lack a required scope or role."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 403
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DeleteProject404Response:
+
+class DeleteProject404Response(Result):
     """404: The resource does not exist, or the caller may not know that it does."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 404
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DeleteProject412Response:
+
+class DeleteProject412Response(Result):
     """412: `If-Match` does not match the current `ETag`: someone else changed the resource. Read it again and retry."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 412
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DeleteProject422Response:
+
+class DeleteProject422Response(Result):
     """422: The request body or parameters fail validation; `errors` points at each problem."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 422
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DeleteProject428Response:
+
+class DeleteProject428Response(Result):
     """428: The request must be conditional: send `If-Match` with the `ETag` last read."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 428
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DeleteProject429Response:
+
+class DeleteProject429Response(Result):
     """429: The rate limit is exhausted; retry after `Retry-After` seconds."""
 
+    __slots__ = (
+        "body",
+        "rate_limit_limit",
+        "rate_limit_remaining",
+        "rate_limit_reset",
+        "retry_after",
+    )
     status_code: ClassVar[int] = 429
     body: models.Problem
-    retry_after: int | None = None
-    rate_limit_limit: int | None = None
-    rate_limit_remaining: int | None = None
-    rate_limit_reset: int | None = None
+    retry_after: int | None
+    rate_limit_limit: int | None
+    rate_limit_remaining: int | None
+    rate_limit_reset: int | None
+
+    def __init__(
+        self,
+        *,
+        body: models.Problem,
+        retry_after: int | None = None,
+        rate_limit_limit: int | None = None,
+        rate_limit_remaining: int | None = None,
+        rate_limit_reset: int | None = None,
+    ) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "retry_after", retry_after)
+        object.__setattr__(self, "rate_limit_limit", rate_limit_limit)
+        object.__setattr__(self, "rate_limit_remaining", rate_limit_remaining)
+        object.__setattr__(self, "rate_limit_reset", rate_limit_reset)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DeleteProject500Response:
+class DeleteProject500Response(Result):
     """500: An unexpected error. The response's `X-Request-ID` identifies it in the logs."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 500
     body: models.Problem
+
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
 
 DeleteProjectResponse: TypeAlias = (
@@ -1119,98 +1692,151 @@ DeleteProjectResponse: TypeAlias = (
 # PATCH /projects/{projectId} (updateProject)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class UpdateProject200Response:
+class UpdateProject200Response(Result):
     """200: The updated project."""
 
+    __slots__ = ("body", "etag")
     status_code: ClassVar[int] = 200
     body: models.ProjectResponse
-    etag: str | None = None
+    etag: str | None
+
+    def __init__(self, *, body: models.ProjectResponse, etag: str | None = None) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "etag", etag)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class UpdateProject400Response:
+class UpdateProject400Response(Result):
     """400: The request is malformed: an invalid cursor or a bad grant."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 400
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class UpdateProject401Response:
+
+class UpdateProject401Response(Result):
     """401: Credentials are missing, invalid or expired."""
 
+    __slots__ = ("body", "www_authenticate")
     status_code: ClassVar[int] = 401
     body: models.Problem
-    www_authenticate: str | None = None
+    www_authenticate: str | None
+
+    def __init__(self, *, body: models.Problem, www_authenticate: str | None = None) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "www_authenticate", www_authenticate)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class UpdateProject403Response:
+class UpdateProject403Response(Result):
     """403: The credentials are valid but lack a required scope or role."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 403
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class UpdateProject404Response:
+
+class UpdateProject404Response(Result):
     """404: The resource does not exist, or the caller may not know that it does."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 404
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class UpdateProject412Response:
+
+class UpdateProject412Response(Result):
     """412: `If-Match` does not match the current `ETag`: someone else changed the resource. Read it again and retry."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 412
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class UpdateProject415Response:
+
+class UpdateProject415Response(Result):
     """415: The request body's media type is not accepted."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 415
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class UpdateProject422Response:
+
+class UpdateProject422Response(Result):
     """422: The request body or parameters fail validation; `errors` points at each problem."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 422
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class UpdateProject428Response:
+
+class UpdateProject428Response(Result):
     """428: The request must be conditional: send `If-Match` with the `ETag` last read."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 428
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class UpdateProject429Response:
+
+class UpdateProject429Response(Result):
     """429: The rate limit is exhausted; retry after `Retry-After` seconds."""
 
+    __slots__ = (
+        "body",
+        "rate_limit_limit",
+        "rate_limit_remaining",
+        "rate_limit_reset",
+        "retry_after",
+    )
     status_code: ClassVar[int] = 429
     body: models.Problem
-    retry_after: int | None = None
-    rate_limit_limit: int | None = None
-    rate_limit_remaining: int | None = None
-    rate_limit_reset: int | None = None
+    retry_after: int | None
+    rate_limit_limit: int | None
+    rate_limit_remaining: int | None
+    rate_limit_reset: int | None
+
+    def __init__(
+        self,
+        *,
+        body: models.Problem,
+        retry_after: int | None = None,
+        rate_limit_limit: int | None = None,
+        rate_limit_remaining: int | None = None,
+        rate_limit_reset: int | None = None,
+    ) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "retry_after", retry_after)
+        object.__setattr__(self, "rate_limit_limit", rate_limit_limit)
+        object.__setattr__(self, "rate_limit_remaining", rate_limit_remaining)
+        object.__setattr__(self, "rate_limit_reset", rate_limit_reset)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class UpdateProject500Response:
+class UpdateProject500Response(Result):
     """500: An unexpected error. The response's `X-Request-ID` identifies it in the logs."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 500
     body: models.Problem
+
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
 
 UpdateProjectResponse: TypeAlias = (
@@ -1231,74 +1857,118 @@ UpdateProjectResponse: TypeAlias = (
 # GET /projects/{projectId}/members (listMembers)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ListMembers200Response:
+class ListMembers200Response(Result):
     """200: A page of members."""
 
+    __slots__ = ("body", "link")
     status_code: ClassVar[int] = 200
     body: models.MemberList
-    link: str | None = None
+    link: str | None
+
+    def __init__(self, *, body: models.MemberList, link: str | None = None) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "link", link)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ListMembers400Response:
+class ListMembers400Response(Result):
     """400: The request is malformed: an invalid cursor or a bad grant."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 400
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ListMembers401Response:
+
+class ListMembers401Response(Result):
     """401: Credentials are missing, invalid or expired."""
 
+    __slots__ = ("body", "www_authenticate")
     status_code: ClassVar[int] = 401
     body: models.Problem
-    www_authenticate: str | None = None
+    www_authenticate: str | None
+
+    def __init__(self, *, body: models.Problem, www_authenticate: str | None = None) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "www_authenticate", www_authenticate)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ListMembers403Response:
+class ListMembers403Response(Result):
     """403: The credentials are valid but lack a required scope or role."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 403
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ListMembers404Response:
+
+class ListMembers404Response(Result):
     """404: The resource does not exist, or the caller may not know that it does."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 404
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ListMembers422Response:
+
+class ListMembers422Response(Result):
     """422: The request body or parameters fail validation; `errors` points at each problem."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 422
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ListMembers429Response:
+
+class ListMembers429Response(Result):
     """429: The rate limit is exhausted; retry after `Retry-After` seconds."""
 
+    __slots__ = (
+        "body",
+        "rate_limit_limit",
+        "rate_limit_remaining",
+        "rate_limit_reset",
+        "retry_after",
+    )
     status_code: ClassVar[int] = 429
     body: models.Problem
-    retry_after: int | None = None
-    rate_limit_limit: int | None = None
-    rate_limit_remaining: int | None = None
-    rate_limit_reset: int | None = None
+    retry_after: int | None
+    rate_limit_limit: int | None
+    rate_limit_remaining: int | None
+    rate_limit_reset: int | None
+
+    def __init__(
+        self,
+        *,
+        body: models.Problem,
+        retry_after: int | None = None,
+        rate_limit_limit: int | None = None,
+        rate_limit_remaining: int | None = None,
+        rate_limit_reset: int | None = None,
+    ) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "retry_after", retry_after)
+        object.__setattr__(self, "rate_limit_limit", rate_limit_limit)
+        object.__setattr__(self, "rate_limit_remaining", rate_limit_remaining)
+        object.__setattr__(self, "rate_limit_reset", rate_limit_reset)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ListMembers500Response:
+class ListMembers500Response(Result):
     """500: An unexpected error. The response's `X-Request-ID` identifies it in the logs."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 500
     body: models.Problem
+
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
 
 ListMembersResponse: TypeAlias = (
@@ -1316,91 +1986,141 @@ ListMembersResponse: TypeAlias = (
 # POST /projects/{projectId}/members (addMember)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class AddMember201Response:
+class AddMember201Response(Result):
     """201: The new membership."""
 
+    __slots__ = ("body", "location")
     status_code: ClassVar[int] = 201
     body: models.MemberResponse
-    location: str | None = None
+    location: str | None
+
+    def __init__(self, *, body: models.MemberResponse, location: str | None = None) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "location", location)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class AddMember400Response:
+class AddMember400Response(Result):
     """400: The request is malformed: an invalid cursor or a bad grant."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 400
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class AddMember401Response:
+
+class AddMember401Response(Result):
     """401: Credentials are missing, invalid or expired."""
 
+    __slots__ = ("body", "www_authenticate")
     status_code: ClassVar[int] = 401
     body: models.Problem
-    www_authenticate: str | None = None
+    www_authenticate: str | None
+
+    def __init__(self, *, body: models.Problem, www_authenticate: str | None = None) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "www_authenticate", www_authenticate)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class AddMember403Response:
+class AddMember403Response(Result):
     """403: The credentials are valid but lack a required scope or role."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 403
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class AddMember404Response:
+
+class AddMember404Response(Result):
     """404: The resource does not exist, or the caller may not know that it does."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 404
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class AddMember409Response:
+
+class AddMember409Response(Result):
     """409: The user is already a member (`code: already_member`), or no active user has this
     email address (`code: user_not_found`)."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 409
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class AddMember415Response:
+
+class AddMember415Response(Result):
     """415: The request body's media type is not accepted."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 415
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class AddMember422Response:
+
+class AddMember422Response(Result):
     """422: The request body or parameters fail validation; `errors` points at each problem."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 422
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class AddMember429Response:
+
+class AddMember429Response(Result):
     """429: The rate limit is exhausted; retry after `Retry-After` seconds."""
 
+    __slots__ = (
+        "body",
+        "rate_limit_limit",
+        "rate_limit_remaining",
+        "rate_limit_reset",
+        "retry_after",
+    )
     status_code: ClassVar[int] = 429
     body: models.Problem
-    retry_after: int | None = None
-    rate_limit_limit: int | None = None
-    rate_limit_remaining: int | None = None
-    rate_limit_reset: int | None = None
+    retry_after: int | None
+    rate_limit_limit: int | None
+    rate_limit_remaining: int | None
+    rate_limit_reset: int | None
+
+    def __init__(
+        self,
+        *,
+        body: models.Problem,
+        retry_after: int | None = None,
+        rate_limit_limit: int | None = None,
+        rate_limit_remaining: int | None = None,
+        rate_limit_reset: int | None = None,
+    ) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "retry_after", retry_after)
+        object.__setattr__(self, "rate_limit_limit", rate_limit_limit)
+        object.__setattr__(self, "rate_limit_remaining", rate_limit_remaining)
+        object.__setattr__(self, "rate_limit_reset", rate_limit_reset)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class AddMember500Response:
+class AddMember500Response(Result):
     """500: An unexpected error. The response's `X-Request-ID` identifies it in the logs."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 500
     body: models.Problem
+
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
 
 AddMemberResponse: TypeAlias = (
@@ -1420,72 +2140,112 @@ AddMemberResponse: TypeAlias = (
 # DELETE /projects/{projectId}/members/{userId} (removeMember)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class RemoveMember204Response:
+class RemoveMember204Response(Result):
     """204: The membership is gone."""
 
+    __slots__ = ()
     status_code: ClassVar[int] = 204
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class RemoveMember401Response:
+class RemoveMember401Response(Result):
     """401: Credentials are missing, invalid or expired."""
 
+    __slots__ = ("body", "www_authenticate")
     status_code: ClassVar[int] = 401
     body: models.Problem
-    www_authenticate: str | None = None
+    www_authenticate: str | None
+
+    def __init__(self, *, body: models.Problem, www_authenticate: str | None = None) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "www_authenticate", www_authenticate)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class RemoveMember403Response:
+class RemoveMember403Response(Result):
     """403: The credentials are valid but lack a required scope or role."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 403
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class RemoveMember404Response:
+
+class RemoveMember404Response(Result):
     """404: The resource does not exist, or the caller may not know that it does."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 404
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class RemoveMember409Response:
+
+class RemoveMember409Response(Result):
     """409: The request conflicts with the current state of the resource."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 409
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class RemoveMember422Response:
+
+class RemoveMember422Response(Result):
     """422: The request body or parameters fail validation; `errors` points at each problem."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 422
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class RemoveMember429Response:
+
+class RemoveMember429Response(Result):
     """429: The rate limit is exhausted; retry after `Retry-After` seconds."""
 
+    __slots__ = (
+        "body",
+        "rate_limit_limit",
+        "rate_limit_remaining",
+        "rate_limit_reset",
+        "retry_after",
+    )
     status_code: ClassVar[int] = 429
     body: models.Problem
-    retry_after: int | None = None
-    rate_limit_limit: int | None = None
-    rate_limit_remaining: int | None = None
-    rate_limit_reset: int | None = None
+    retry_after: int | None
+    rate_limit_limit: int | None
+    rate_limit_remaining: int | None
+    rate_limit_reset: int | None
+
+    def __init__(
+        self,
+        *,
+        body: models.Problem,
+        retry_after: int | None = None,
+        rate_limit_limit: int | None = None,
+        rate_limit_remaining: int | None = None,
+        rate_limit_reset: int | None = None,
+    ) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "retry_after", retry_after)
+        object.__setattr__(self, "rate_limit_limit", rate_limit_limit)
+        object.__setattr__(self, "rate_limit_remaining", rate_limit_remaining)
+        object.__setattr__(self, "rate_limit_reset", rate_limit_reset)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class RemoveMember500Response:
+class RemoveMember500Response(Result):
     """500: An unexpected error. The response's `X-Request-ID` identifies it in the logs."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 500
     body: models.Problem
+
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
 
 RemoveMemberResponse: TypeAlias = (
@@ -1503,74 +2263,118 @@ RemoveMemberResponse: TypeAlias = (
 # GET /projects/{projectId}/tasks (listTasks)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ListTasks200Response:
+class ListTasks200Response(Result):
     """200: A page of tasks."""
 
+    __slots__ = ("body", "link")
     status_code: ClassVar[int] = 200
     body: models.TaskList
-    link: str | None = None
+    link: str | None
+
+    def __init__(self, *, body: models.TaskList, link: str | None = None) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "link", link)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ListTasks400Response:
+class ListTasks400Response(Result):
     """400: The request is malformed: an invalid cursor or a bad grant."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 400
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ListTasks401Response:
+
+class ListTasks401Response(Result):
     """401: Credentials are missing, invalid or expired."""
 
+    __slots__ = ("body", "www_authenticate")
     status_code: ClassVar[int] = 401
     body: models.Problem
-    www_authenticate: str | None = None
+    www_authenticate: str | None
+
+    def __init__(self, *, body: models.Problem, www_authenticate: str | None = None) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "www_authenticate", www_authenticate)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ListTasks403Response:
+class ListTasks403Response(Result):
     """403: The credentials are valid but lack a required scope or role."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 403
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ListTasks404Response:
+
+class ListTasks404Response(Result):
     """404: The resource does not exist, or the caller may not know that it does."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 404
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ListTasks422Response:
+
+class ListTasks422Response(Result):
     """422: The request body or parameters fail validation; `errors` points at each problem."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 422
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ListTasks429Response:
+
+class ListTasks429Response(Result):
     """429: The rate limit is exhausted; retry after `Retry-After` seconds."""
 
+    __slots__ = (
+        "body",
+        "rate_limit_limit",
+        "rate_limit_remaining",
+        "rate_limit_reset",
+        "retry_after",
+    )
     status_code: ClassVar[int] = 429
     body: models.Problem
-    retry_after: int | None = None
-    rate_limit_limit: int | None = None
-    rate_limit_remaining: int | None = None
-    rate_limit_reset: int | None = None
+    retry_after: int | None
+    rate_limit_limit: int | None
+    rate_limit_remaining: int | None
+    rate_limit_reset: int | None
+
+    def __init__(
+        self,
+        *,
+        body: models.Problem,
+        retry_after: int | None = None,
+        rate_limit_limit: int | None = None,
+        rate_limit_remaining: int | None = None,
+        rate_limit_reset: int | None = None,
+    ) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "retry_after", retry_after)
+        object.__setattr__(self, "rate_limit_limit", rate_limit_limit)
+        object.__setattr__(self, "rate_limit_remaining", rate_limit_remaining)
+        object.__setattr__(self, "rate_limit_reset", rate_limit_reset)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ListTasks500Response:
+class ListTasks500Response(Result):
     """500: An unexpected error. The response's `X-Request-ID` identifies it in the logs."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 500
     body: models.Problem
+
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
 
 ListTasksResponse: TypeAlias = (
@@ -1588,94 +2392,147 @@ ListTasksResponse: TypeAlias = (
 # POST /projects/{projectId}/tasks (createTask)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CreateTask201Response:
+class CreateTask201Response(Result):
     """201: The task was created."""
 
+    __slots__ = ("body", "etag", "location")
     status_code: ClassVar[int] = 201
     body: models.TaskResponse
-    location: str | None = None
-    etag: str | None = None
+    location: str | None
+    etag: str | None
+
+    def __init__(
+        self, *, body: models.TaskResponse, location: str | None = None, etag: str | None = None
+    ) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "location", location)
+        object.__setattr__(self, "etag", etag)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CreateTask400Response:
+class CreateTask400Response(Result):
     """400: The request is malformed: an invalid cursor or a bad grant."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 400
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CreateTask401Response:
+
+class CreateTask401Response(Result):
     """401: Credentials are missing, invalid or expired."""
 
+    __slots__ = ("body", "www_authenticate")
     status_code: ClassVar[int] = 401
     body: models.Problem
-    www_authenticate: str | None = None
+    www_authenticate: str | None
+
+    def __init__(self, *, body: models.Problem, www_authenticate: str | None = None) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "www_authenticate", www_authenticate)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CreateTask403Response:
+class CreateTask403Response(Result):
     """403: The credentials are valid but lack a required scope or role."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 403
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CreateTask404Response:
+
+class CreateTask404Response(Result):
     """404: The resource does not exist, or the caller may not know that it does."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 404
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CreateTask409Response:
+
+class CreateTask409Response(Result):
     """409: The `Idempotency-Key` was already used with a different request
     (`code: idempotency_key_reused`), or a request with this key is still being processed
     (`code: idempotency_key_in_use`), or the request conflicts with the project's current
     state (`code: assignee_not_member`: the assignee is not a member of the project)."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 409
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CreateTask415Response:
+
+class CreateTask415Response(Result):
     """415: The request body's media type is not accepted."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 415
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CreateTask422Response:
+
+class CreateTask422Response(Result):
     """422: The request body or parameters fail validation; `errors` points at each problem."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 422
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CreateTask429Response:
+
+class CreateTask429Response(Result):
     """429: The rate limit is exhausted; retry after `Retry-After` seconds."""
 
+    __slots__ = (
+        "body",
+        "rate_limit_limit",
+        "rate_limit_remaining",
+        "rate_limit_reset",
+        "retry_after",
+    )
     status_code: ClassVar[int] = 429
     body: models.Problem
-    retry_after: int | None = None
-    rate_limit_limit: int | None = None
-    rate_limit_remaining: int | None = None
-    rate_limit_reset: int | None = None
+    retry_after: int | None
+    rate_limit_limit: int | None
+    rate_limit_remaining: int | None
+    rate_limit_reset: int | None
+
+    def __init__(
+        self,
+        *,
+        body: models.Problem,
+        retry_after: int | None = None,
+        rate_limit_limit: int | None = None,
+        rate_limit_remaining: int | None = None,
+        rate_limit_reset: int | None = None,
+    ) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "retry_after", retry_after)
+        object.__setattr__(self, "rate_limit_limit", rate_limit_limit)
+        object.__setattr__(self, "rate_limit_remaining", rate_limit_remaining)
+        object.__setattr__(self, "rate_limit_reset", rate_limit_reset)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CreateTask500Response:
+class CreateTask500Response(Result):
     """500: An unexpected error. The response's `X-Request-ID` identifies it in the logs."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 500
     body: models.Problem
+
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
 
 CreateTaskResponse: TypeAlias = (
@@ -1695,74 +2552,118 @@ CreateTaskResponse: TypeAlias = (
 # GET /tasks/{taskId} (getTask)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class GetTask200Response:
+class GetTask200Response(Result):
     """200: The task."""
 
+    __slots__ = ("body", "etag")
     status_code: ClassVar[int] = 200
     body: models.TaskResponse
-    etag: str | None = None
+    etag: str | None
+
+    def __init__(self, *, body: models.TaskResponse, etag: str | None = None) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "etag", etag)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class GetTask304Response:
+class GetTask304Response(Result):
     """304: The representation has not changed since the `ETag` in `If-None-Match`."""
 
+    __slots__ = ("etag",)
     status_code: ClassVar[int] = 304
-    etag: str | None = None
+    etag: str | None
+
+    def __init__(self, *, etag: str | None = None) -> None:
+        object.__setattr__(self, "etag", etag)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class GetTask401Response:
+class GetTask401Response(Result):
     """401: Credentials are missing, invalid or expired."""
 
+    __slots__ = ("body", "www_authenticate")
     status_code: ClassVar[int] = 401
     body: models.Problem
-    www_authenticate: str | None = None
+    www_authenticate: str | None
+
+    def __init__(self, *, body: models.Problem, www_authenticate: str | None = None) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "www_authenticate", www_authenticate)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class GetTask403Response:
+class GetTask403Response(Result):
     """403: The credentials are valid but lack a required scope or role."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 403
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class GetTask404Response:
+
+class GetTask404Response(Result):
     """404: The resource does not exist, or the caller may not know that it does."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 404
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class GetTask422Response:
+
+class GetTask422Response(Result):
     """422: The request body or parameters fail validation; `errors` points at each problem."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 422
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class GetTask429Response:
+
+class GetTask429Response(Result):
     """429: The rate limit is exhausted; retry after `Retry-After` seconds."""
 
+    __slots__ = (
+        "body",
+        "rate_limit_limit",
+        "rate_limit_remaining",
+        "rate_limit_reset",
+        "retry_after",
+    )
     status_code: ClassVar[int] = 429
     body: models.Problem
-    retry_after: int | None = None
-    rate_limit_limit: int | None = None
-    rate_limit_remaining: int | None = None
-    rate_limit_reset: int | None = None
+    retry_after: int | None
+    rate_limit_limit: int | None
+    rate_limit_remaining: int | None
+    rate_limit_reset: int | None
+
+    def __init__(
+        self,
+        *,
+        body: models.Problem,
+        retry_after: int | None = None,
+        rate_limit_limit: int | None = None,
+        rate_limit_remaining: int | None = None,
+        rate_limit_reset: int | None = None,
+    ) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "retry_after", retry_after)
+        object.__setattr__(self, "rate_limit_limit", rate_limit_limit)
+        object.__setattr__(self, "rate_limit_remaining", rate_limit_remaining)
+        object.__setattr__(self, "rate_limit_reset", rate_limit_reset)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class GetTask500Response:
+class GetTask500Response(Result):
     """500: An unexpected error. The response's `X-Request-ID` identifies it in the logs."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 500
     body: models.Problem
+
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
 
 GetTaskResponse: TypeAlias = (
@@ -1780,80 +2681,123 @@ GetTaskResponse: TypeAlias = (
 # DELETE /tasks/{taskId} (deleteTask)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DeleteTask204Response:
+class DeleteTask204Response(Result):
     """204: The task is gone."""
 
+    __slots__ = ()
     status_code: ClassVar[int] = 204
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DeleteTask401Response:
+class DeleteTask401Response(Result):
     """401: Credentials are missing, invalid or expired."""
 
+    __slots__ = ("body", "www_authenticate")
     status_code: ClassVar[int] = 401
     body: models.Problem
-    www_authenticate: str | None = None
+    www_authenticate: str | None
+
+    def __init__(self, *, body: models.Problem, www_authenticate: str | None = None) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "www_authenticate", www_authenticate)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DeleteTask403Response:
+class DeleteTask403Response(Result):
     """403: The credentials are valid but lack a required scope or role."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 403
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DeleteTask404Response:
+
+class DeleteTask404Response(Result):
     """404: The resource does not exist, or the caller may not know that it does."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 404
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DeleteTask412Response:
+
+class DeleteTask412Response(Result):
     """412: `If-Match` does not match the current `ETag`: someone else changed the resource. Read it again and retry."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 412
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DeleteTask422Response:
+
+class DeleteTask422Response(Result):
     """422: The request body or parameters fail validation; `errors` points at each problem."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 422
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DeleteTask428Response:
+
+class DeleteTask428Response(Result):
     """428: The request must be conditional: send `If-Match` with the `ETag` last read."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 428
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DeleteTask429Response:
+
+class DeleteTask429Response(Result):
     """429: The rate limit is exhausted; retry after `Retry-After` seconds."""
 
+    __slots__ = (
+        "body",
+        "rate_limit_limit",
+        "rate_limit_remaining",
+        "rate_limit_reset",
+        "retry_after",
+    )
     status_code: ClassVar[int] = 429
     body: models.Problem
-    retry_after: int | None = None
-    rate_limit_limit: int | None = None
-    rate_limit_remaining: int | None = None
-    rate_limit_reset: int | None = None
+    retry_after: int | None
+    rate_limit_limit: int | None
+    rate_limit_remaining: int | None
+    rate_limit_reset: int | None
+
+    def __init__(
+        self,
+        *,
+        body: models.Problem,
+        retry_after: int | None = None,
+        rate_limit_limit: int | None = None,
+        rate_limit_remaining: int | None = None,
+        rate_limit_reset: int | None = None,
+    ) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "retry_after", retry_after)
+        object.__setattr__(self, "rate_limit_limit", rate_limit_limit)
+        object.__setattr__(self, "rate_limit_remaining", rate_limit_remaining)
+        object.__setattr__(self, "rate_limit_reset", rate_limit_reset)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DeleteTask500Response:
+class DeleteTask500Response(Result):
     """500: An unexpected error. The response's `X-Request-ID` identifies it in the logs."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 500
     body: models.Problem
+
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
 
 DeleteTaskResponse: TypeAlias = (
@@ -1872,98 +2816,151 @@ DeleteTaskResponse: TypeAlias = (
 # PATCH /tasks/{taskId} (updateTask)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class UpdateTask200Response:
+class UpdateTask200Response(Result):
     """200: The updated task."""
 
+    __slots__ = ("body", "etag")
     status_code: ClassVar[int] = 200
     body: models.TaskResponse
-    etag: str | None = None
+    etag: str | None
+
+    def __init__(self, *, body: models.TaskResponse, etag: str | None = None) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "etag", etag)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class UpdateTask400Response:
+class UpdateTask400Response(Result):
     """400: The request is malformed: an invalid cursor or a bad grant."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 400
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class UpdateTask401Response:
+
+class UpdateTask401Response(Result):
     """401: Credentials are missing, invalid or expired."""
 
+    __slots__ = ("body", "www_authenticate")
     status_code: ClassVar[int] = 401
     body: models.Problem
-    www_authenticate: str | None = None
+    www_authenticate: str | None
+
+    def __init__(self, *, body: models.Problem, www_authenticate: str | None = None) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "www_authenticate", www_authenticate)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class UpdateTask403Response:
+class UpdateTask403Response(Result):
     """403: The credentials are valid but lack a required scope or role."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 403
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class UpdateTask404Response:
+
+class UpdateTask404Response(Result):
     """404: The resource does not exist, or the caller may not know that it does."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 404
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class UpdateTask412Response:
+
+class UpdateTask412Response(Result):
     """412: `If-Match` does not match the current `ETag`: someone else changed the resource. Read it again and retry."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 412
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class UpdateTask415Response:
+
+class UpdateTask415Response(Result):
     """415: The request body's media type is not accepted."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 415
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class UpdateTask422Response:
+
+class UpdateTask422Response(Result):
     """422: The request body or parameters fail validation; `errors` points at each problem."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 422
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class UpdateTask428Response:
+
+class UpdateTask428Response(Result):
     """428: The request must be conditional: send `If-Match` with the `ETag` last read."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 428
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class UpdateTask429Response:
+
+class UpdateTask429Response(Result):
     """429: The rate limit is exhausted; retry after `Retry-After` seconds."""
 
+    __slots__ = (
+        "body",
+        "rate_limit_limit",
+        "rate_limit_remaining",
+        "rate_limit_reset",
+        "retry_after",
+    )
     status_code: ClassVar[int] = 429
     body: models.Problem
-    retry_after: int | None = None
-    rate_limit_limit: int | None = None
-    rate_limit_remaining: int | None = None
-    rate_limit_reset: int | None = None
+    retry_after: int | None
+    rate_limit_limit: int | None
+    rate_limit_remaining: int | None
+    rate_limit_reset: int | None
+
+    def __init__(
+        self,
+        *,
+        body: models.Problem,
+        retry_after: int | None = None,
+        rate_limit_limit: int | None = None,
+        rate_limit_remaining: int | None = None,
+        rate_limit_reset: int | None = None,
+    ) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "retry_after", retry_after)
+        object.__setattr__(self, "rate_limit_limit", rate_limit_limit)
+        object.__setattr__(self, "rate_limit_remaining", rate_limit_remaining)
+        object.__setattr__(self, "rate_limit_reset", rate_limit_reset)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class UpdateTask500Response:
+class UpdateTask500Response(Result):
     """500: An unexpected error. The response's `X-Request-ID` identifies it in the logs."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 500
     body: models.Problem
+
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
 
 UpdateTaskResponse: TypeAlias = (
@@ -1984,74 +2981,118 @@ UpdateTaskResponse: TypeAlias = (
 # GET /tasks/{taskId}/comments (listComments)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ListComments200Response:
+class ListComments200Response(Result):
     """200: A page of comments."""
 
+    __slots__ = ("body", "link")
     status_code: ClassVar[int] = 200
     body: models.CommentList
-    link: str | None = None
+    link: str | None
+
+    def __init__(self, *, body: models.CommentList, link: str | None = None) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "link", link)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ListComments400Response:
+class ListComments400Response(Result):
     """400: The request is malformed: an invalid cursor or a bad grant."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 400
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ListComments401Response:
+
+class ListComments401Response(Result):
     """401: Credentials are missing, invalid or expired."""
 
+    __slots__ = ("body", "www_authenticate")
     status_code: ClassVar[int] = 401
     body: models.Problem
-    www_authenticate: str | None = None
+    www_authenticate: str | None
+
+    def __init__(self, *, body: models.Problem, www_authenticate: str | None = None) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "www_authenticate", www_authenticate)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ListComments403Response:
+class ListComments403Response(Result):
     """403: The credentials are valid but lack a required scope or role."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 403
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ListComments404Response:
+
+class ListComments404Response(Result):
     """404: The resource does not exist, or the caller may not know that it does."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 404
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ListComments422Response:
+
+class ListComments422Response(Result):
     """422: The request body or parameters fail validation; `errors` points at each problem."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 422
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ListComments429Response:
+
+class ListComments429Response(Result):
     """429: The rate limit is exhausted; retry after `Retry-After` seconds."""
 
+    __slots__ = (
+        "body",
+        "rate_limit_limit",
+        "rate_limit_remaining",
+        "rate_limit_reset",
+        "retry_after",
+    )
     status_code: ClassVar[int] = 429
     body: models.Problem
-    retry_after: int | None = None
-    rate_limit_limit: int | None = None
-    rate_limit_remaining: int | None = None
-    rate_limit_reset: int | None = None
+    retry_after: int | None
+    rate_limit_limit: int | None
+    rate_limit_remaining: int | None
+    rate_limit_reset: int | None
+
+    def __init__(
+        self,
+        *,
+        body: models.Problem,
+        retry_after: int | None = None,
+        rate_limit_limit: int | None = None,
+        rate_limit_remaining: int | None = None,
+        rate_limit_reset: int | None = None,
+    ) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "retry_after", retry_after)
+        object.__setattr__(self, "rate_limit_limit", rate_limit_limit)
+        object.__setattr__(self, "rate_limit_remaining", rate_limit_remaining)
+        object.__setattr__(self, "rate_limit_reset", rate_limit_reset)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ListComments500Response:
+class ListComments500Response(Result):
     """500: An unexpected error. The response's `X-Request-ID` identifies it in the logs."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 500
     body: models.Problem
+
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
 
 ListCommentsResponse: TypeAlias = (
@@ -2069,82 +3110,129 @@ ListCommentsResponse: TypeAlias = (
 # POST /tasks/{taskId}/comments (createComment)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CreateComment201Response:
+class CreateComment201Response(Result):
     """201: The comment was created."""
 
+    __slots__ = ("body", "location")
     status_code: ClassVar[int] = 201
     body: models.CommentResponse
-    location: str | None = None
+    location: str | None
+
+    def __init__(self, *, body: models.CommentResponse, location: str | None = None) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "location", location)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CreateComment400Response:
+class CreateComment400Response(Result):
     """400: The request is malformed: an invalid cursor or a bad grant."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 400
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CreateComment401Response:
+
+class CreateComment401Response(Result):
     """401: Credentials are missing, invalid or expired."""
 
+    __slots__ = ("body", "www_authenticate")
     status_code: ClassVar[int] = 401
     body: models.Problem
-    www_authenticate: str | None = None
+    www_authenticate: str | None
+
+    def __init__(self, *, body: models.Problem, www_authenticate: str | None = None) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "www_authenticate", www_authenticate)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CreateComment403Response:
+class CreateComment403Response(Result):
     """403: The credentials are valid but lack a required scope or role."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 403
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CreateComment404Response:
+
+class CreateComment404Response(Result):
     """404: The resource does not exist, or the caller may not know that it does."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 404
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CreateComment415Response:
+
+class CreateComment415Response(Result):
     """415: The request body's media type is not accepted."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 415
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CreateComment422Response:
+
+class CreateComment422Response(Result):
     """422: The request body or parameters fail validation; `errors` points at each problem."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 422
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CreateComment429Response:
+
+class CreateComment429Response(Result):
     """429: The rate limit is exhausted; retry after `Retry-After` seconds."""
 
+    __slots__ = (
+        "body",
+        "rate_limit_limit",
+        "rate_limit_remaining",
+        "rate_limit_reset",
+        "retry_after",
+    )
     status_code: ClassVar[int] = 429
     body: models.Problem
-    retry_after: int | None = None
-    rate_limit_limit: int | None = None
-    rate_limit_remaining: int | None = None
-    rate_limit_reset: int | None = None
+    retry_after: int | None
+    rate_limit_limit: int | None
+    rate_limit_remaining: int | None
+    rate_limit_reset: int | None
+
+    def __init__(
+        self,
+        *,
+        body: models.Problem,
+        retry_after: int | None = None,
+        rate_limit_limit: int | None = None,
+        rate_limit_remaining: int | None = None,
+        rate_limit_reset: int | None = None,
+    ) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "retry_after", retry_after)
+        object.__setattr__(self, "rate_limit_limit", rate_limit_limit)
+        object.__setattr__(self, "rate_limit_remaining", rate_limit_remaining)
+        object.__setattr__(self, "rate_limit_reset", rate_limit_reset)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CreateComment500Response:
+class CreateComment500Response(Result):
     """500: An unexpected error. The response's `X-Request-ID` identifies it in the logs."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 500
     body: models.Problem
+
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
 
 CreateCommentResponse: TypeAlias = (
@@ -2163,64 +3251,101 @@ CreateCommentResponse: TypeAlias = (
 # DELETE /comments/{commentId} (deleteComment)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DeleteComment204Response:
+class DeleteComment204Response(Result):
     """204: The comment is gone."""
 
+    __slots__ = ()
     status_code: ClassVar[int] = 204
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DeleteComment401Response:
+class DeleteComment401Response(Result):
     """401: Credentials are missing, invalid or expired."""
 
+    __slots__ = ("body", "www_authenticate")
     status_code: ClassVar[int] = 401
     body: models.Problem
-    www_authenticate: str | None = None
+    www_authenticate: str | None
+
+    def __init__(self, *, body: models.Problem, www_authenticate: str | None = None) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "www_authenticate", www_authenticate)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DeleteComment403Response:
+class DeleteComment403Response(Result):
     """403: The credentials are valid but lack a required scope or role."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 403
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DeleteComment404Response:
+
+class DeleteComment404Response(Result):
     """404: The resource does not exist, or the caller may not know that it does."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 404
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DeleteComment422Response:
+
+class DeleteComment422Response(Result):
     """422: The request body or parameters fail validation; `errors` points at each problem."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 422
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DeleteComment429Response:
+
+class DeleteComment429Response(Result):
     """429: The rate limit is exhausted; retry after `Retry-After` seconds."""
 
+    __slots__ = (
+        "body",
+        "rate_limit_limit",
+        "rate_limit_remaining",
+        "rate_limit_reset",
+        "retry_after",
+    )
     status_code: ClassVar[int] = 429
     body: models.Problem
-    retry_after: int | None = None
-    rate_limit_limit: int | None = None
-    rate_limit_remaining: int | None = None
-    rate_limit_reset: int | None = None
+    retry_after: int | None
+    rate_limit_limit: int | None
+    rate_limit_remaining: int | None
+    rate_limit_reset: int | None
+
+    def __init__(
+        self,
+        *,
+        body: models.Problem,
+        retry_after: int | None = None,
+        rate_limit_limit: int | None = None,
+        rate_limit_remaining: int | None = None,
+        rate_limit_reset: int | None = None,
+    ) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "retry_after", retry_after)
+        object.__setattr__(self, "rate_limit_limit", rate_limit_limit)
+        object.__setattr__(self, "rate_limit_remaining", rate_limit_remaining)
+        object.__setattr__(self, "rate_limit_reset", rate_limit_reset)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DeleteComment500Response:
+class DeleteComment500Response(Result):
     """500: An unexpected error. The response's `X-Request-ID` identifies it in the logs."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 500
     body: models.Problem
+
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
 
 DeleteCommentResponse: TypeAlias = (
@@ -2237,74 +3362,118 @@ DeleteCommentResponse: TypeAlias = (
 # GET /tasks/{taskId}/attachments (listAttachments)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ListAttachments200Response:
+class ListAttachments200Response(Result):
     """200: A page of attachments."""
 
+    __slots__ = ("body", "link")
     status_code: ClassVar[int] = 200
     body: models.AttachmentList
-    link: str | None = None
+    link: str | None
+
+    def __init__(self, *, body: models.AttachmentList, link: str | None = None) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "link", link)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ListAttachments400Response:
+class ListAttachments400Response(Result):
     """400: The request is malformed: an invalid cursor or a bad grant."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 400
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ListAttachments401Response:
+
+class ListAttachments401Response(Result):
     """401: Credentials are missing, invalid or expired."""
 
+    __slots__ = ("body", "www_authenticate")
     status_code: ClassVar[int] = 401
     body: models.Problem
-    www_authenticate: str | None = None
+    www_authenticate: str | None
+
+    def __init__(self, *, body: models.Problem, www_authenticate: str | None = None) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "www_authenticate", www_authenticate)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ListAttachments403Response:
+class ListAttachments403Response(Result):
     """403: The credentials are valid but lack a required scope or role."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 403
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ListAttachments404Response:
+
+class ListAttachments404Response(Result):
     """404: The resource does not exist, or the caller may not know that it does."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 404
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ListAttachments422Response:
+
+class ListAttachments422Response(Result):
     """422: The request body or parameters fail validation; `errors` points at each problem."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 422
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ListAttachments429Response:
+
+class ListAttachments429Response(Result):
     """429: The rate limit is exhausted; retry after `Retry-After` seconds."""
 
+    __slots__ = (
+        "body",
+        "rate_limit_limit",
+        "rate_limit_remaining",
+        "rate_limit_reset",
+        "retry_after",
+    )
     status_code: ClassVar[int] = 429
     body: models.Problem
-    retry_after: int | None = None
-    rate_limit_limit: int | None = None
-    rate_limit_remaining: int | None = None
-    rate_limit_reset: int | None = None
+    retry_after: int | None
+    rate_limit_limit: int | None
+    rate_limit_remaining: int | None
+    rate_limit_reset: int | None
+
+    def __init__(
+        self,
+        *,
+        body: models.Problem,
+        retry_after: int | None = None,
+        rate_limit_limit: int | None = None,
+        rate_limit_remaining: int | None = None,
+        rate_limit_reset: int | None = None,
+    ) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "retry_after", retry_after)
+        object.__setattr__(self, "rate_limit_limit", rate_limit_limit)
+        object.__setattr__(self, "rate_limit_remaining", rate_limit_remaining)
+        object.__setattr__(self, "rate_limit_reset", rate_limit_reset)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ListAttachments500Response:
+class ListAttachments500Response(Result):
     """500: An unexpected error. The response's `X-Request-ID` identifies it in the logs."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 500
     body: models.Problem
+
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
 
 ListAttachmentsResponse: TypeAlias = (
@@ -2322,90 +3491,140 @@ ListAttachmentsResponse: TypeAlias = (
 # POST /tasks/{taskId}/attachments (uploadAttachment)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class UploadAttachment201Response:
+class UploadAttachment201Response(Result):
     """201: The file is stored."""
 
+    __slots__ = ("body", "location")
     status_code: ClassVar[int] = 201
     body: models.AttachmentResponse
-    location: str | None = None
+    location: str | None
+
+    def __init__(self, *, body: models.AttachmentResponse, location: str | None = None) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "location", location)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class UploadAttachment400Response:
+class UploadAttachment400Response(Result):
     """400: The request is malformed: an invalid cursor or a bad grant."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 400
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class UploadAttachment401Response:
+
+class UploadAttachment401Response(Result):
     """401: Credentials are missing, invalid or expired."""
 
+    __slots__ = ("body", "www_authenticate")
     status_code: ClassVar[int] = 401
     body: models.Problem
-    www_authenticate: str | None = None
+    www_authenticate: str | None
+
+    def __init__(self, *, body: models.Problem, www_authenticate: str | None = None) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "www_authenticate", www_authenticate)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class UploadAttachment403Response:
+class UploadAttachment403Response(Result):
     """403: The credentials are valid but lack a required scope or role."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 403
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class UploadAttachment404Response:
+
+class UploadAttachment404Response(Result):
     """404: The resource does not exist, or the caller may not know that it does."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 404
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class UploadAttachment413Response:
+
+class UploadAttachment413Response(Result):
     """413: The request body is larger than allowed."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 413
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class UploadAttachment415Response:
+
+class UploadAttachment415Response(Result):
     """415: The request body's media type is not accepted."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 415
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class UploadAttachment422Response:
+
+class UploadAttachment422Response(Result):
     """422: The request body or parameters fail validation; `errors` points at each problem."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 422
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class UploadAttachment429Response:
+
+class UploadAttachment429Response(Result):
     """429: The rate limit is exhausted; retry after `Retry-After` seconds."""
 
+    __slots__ = (
+        "body",
+        "rate_limit_limit",
+        "rate_limit_remaining",
+        "rate_limit_reset",
+        "retry_after",
+    )
     status_code: ClassVar[int] = 429
     body: models.Problem
-    retry_after: int | None = None
-    rate_limit_limit: int | None = None
-    rate_limit_remaining: int | None = None
-    rate_limit_reset: int | None = None
+    retry_after: int | None
+    rate_limit_limit: int | None
+    rate_limit_remaining: int | None
+    rate_limit_reset: int | None
+
+    def __init__(
+        self,
+        *,
+        body: models.Problem,
+        retry_after: int | None = None,
+        rate_limit_limit: int | None = None,
+        rate_limit_remaining: int | None = None,
+        rate_limit_reset: int | None = None,
+    ) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "retry_after", retry_after)
+        object.__setattr__(self, "rate_limit_limit", rate_limit_limit)
+        object.__setattr__(self, "rate_limit_remaining", rate_limit_remaining)
+        object.__setattr__(self, "rate_limit_reset", rate_limit_reset)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class UploadAttachment500Response:
+class UploadAttachment500Response(Result):
     """500: An unexpected error. The response's `X-Request-ID` identifies it in the logs."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 500
     body: models.Problem
+
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
 
 UploadAttachmentResponse: TypeAlias = (
@@ -2434,64 +3653,101 @@ class UploadAttachmentForm:
 # DELETE /attachments/{attachmentId} (deleteAttachment)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DeleteAttachment204Response:
+class DeleteAttachment204Response(Result):
     """204: The attachment is gone."""
 
+    __slots__ = ()
     status_code: ClassVar[int] = 204
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DeleteAttachment401Response:
+class DeleteAttachment401Response(Result):
     """401: Credentials are missing, invalid or expired."""
 
+    __slots__ = ("body", "www_authenticate")
     status_code: ClassVar[int] = 401
     body: models.Problem
-    www_authenticate: str | None = None
+    www_authenticate: str | None
+
+    def __init__(self, *, body: models.Problem, www_authenticate: str | None = None) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "www_authenticate", www_authenticate)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DeleteAttachment403Response:
+class DeleteAttachment403Response(Result):
     """403: The credentials are valid but lack a required scope or role."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 403
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DeleteAttachment404Response:
+
+class DeleteAttachment404Response(Result):
     """404: The resource does not exist, or the caller may not know that it does."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 404
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DeleteAttachment422Response:
+
+class DeleteAttachment422Response(Result):
     """422: The request body or parameters fail validation; `errors` points at each problem."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 422
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DeleteAttachment429Response:
+
+class DeleteAttachment429Response(Result):
     """429: The rate limit is exhausted; retry after `Retry-After` seconds."""
 
+    __slots__ = (
+        "body",
+        "rate_limit_limit",
+        "rate_limit_remaining",
+        "rate_limit_reset",
+        "retry_after",
+    )
     status_code: ClassVar[int] = 429
     body: models.Problem
-    retry_after: int | None = None
-    rate_limit_limit: int | None = None
-    rate_limit_remaining: int | None = None
-    rate_limit_reset: int | None = None
+    retry_after: int | None
+    rate_limit_limit: int | None
+    rate_limit_remaining: int | None
+    rate_limit_reset: int | None
+
+    def __init__(
+        self,
+        *,
+        body: models.Problem,
+        retry_after: int | None = None,
+        rate_limit_limit: int | None = None,
+        rate_limit_remaining: int | None = None,
+        rate_limit_reset: int | None = None,
+    ) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "retry_after", retry_after)
+        object.__setattr__(self, "rate_limit_limit", rate_limit_limit)
+        object.__setattr__(self, "rate_limit_remaining", rate_limit_remaining)
+        object.__setattr__(self, "rate_limit_reset", rate_limit_reset)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DeleteAttachment500Response:
+class DeleteAttachment500Response(Result):
     """500: An unexpected error. The response's `X-Request-ID` identifies it in the logs."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 500
     body: models.Problem
+
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
 
 DeleteAttachmentResponse: TypeAlias = (
@@ -2508,69 +3764,119 @@ DeleteAttachmentResponse: TypeAlias = (
 # GET /attachments/{attachmentId}/content (downloadAttachment)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DownloadAttachment200Response:
-    """200: The file, with its stored media type."""
+class DownloadAttachment200Response(Result):
+    """200: The file, with its stored media type.
+    ``media_type``: the content type to send instead of application/octet-stream."""
 
+    __slots__ = ("body", "content_disposition", "etag", "media_type")
     status_code: ClassVar[int] = 200
     body: bytes | AsyncIterable[bytes] | Iterable[bytes]
-    media_type: str | None = None
-    """Content type to send instead of application/octet-stream."""
-    content_disposition: str | None = None
-    etag: str | None = None
+    media_type: str | None
+    content_disposition: str | None
+    etag: str | None
+
+    def __init__(
+        self,
+        *,
+        body: bytes | AsyncIterable[bytes] | Iterable[bytes],
+        media_type: str | None = None,
+        content_disposition: str | None = None,
+        etag: str | None = None,
+    ) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "media_type", media_type)
+        object.__setattr__(self, "content_disposition", content_disposition)
+        object.__setattr__(self, "etag", etag)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DownloadAttachment401Response:
+class DownloadAttachment401Response(Result):
     """401: Credentials are missing, invalid or expired."""
 
+    __slots__ = ("body", "www_authenticate")
     status_code: ClassVar[int] = 401
     body: models.Problem
-    www_authenticate: str | None = None
+    www_authenticate: str | None
+
+    def __init__(self, *, body: models.Problem, www_authenticate: str | None = None) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "www_authenticate", www_authenticate)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DownloadAttachment403Response:
+class DownloadAttachment403Response(Result):
     """403: The credentials are valid but lack a required scope or role."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 403
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DownloadAttachment404Response:
+
+class DownloadAttachment404Response(Result):
     """404: The resource does not exist, or the caller may not know that it does."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 404
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DownloadAttachment422Response:
+
+class DownloadAttachment422Response(Result):
     """422: The request body or parameters fail validation; `errors` points at each problem."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 422
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DownloadAttachment429Response:
+
+class DownloadAttachment429Response(Result):
     """429: The rate limit is exhausted; retry after `Retry-After` seconds."""
 
+    __slots__ = (
+        "body",
+        "rate_limit_limit",
+        "rate_limit_remaining",
+        "rate_limit_reset",
+        "retry_after",
+    )
     status_code: ClassVar[int] = 429
     body: models.Problem
-    retry_after: int | None = None
-    rate_limit_limit: int | None = None
-    rate_limit_remaining: int | None = None
-    rate_limit_reset: int | None = None
+    retry_after: int | None
+    rate_limit_limit: int | None
+    rate_limit_remaining: int | None
+    rate_limit_reset: int | None
+
+    def __init__(
+        self,
+        *,
+        body: models.Problem,
+        retry_after: int | None = None,
+        rate_limit_limit: int | None = None,
+        rate_limit_remaining: int | None = None,
+        rate_limit_reset: int | None = None,
+    ) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "retry_after", retry_after)
+        object.__setattr__(self, "rate_limit_limit", rate_limit_limit)
+        object.__setattr__(self, "rate_limit_remaining", rate_limit_remaining)
+        object.__setattr__(self, "rate_limit_reset", rate_limit_reset)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DownloadAttachment500Response:
+class DownloadAttachment500Response(Result):
     """500: An unexpected error. The response's `X-Request-ID` identifies it in the logs."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 500
     body: models.Problem
+
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
 
 DownloadAttachmentResponse: TypeAlias = (
@@ -2586,83 +3892,137 @@ DownloadAttachmentResponse: TypeAlias = (
 # POST /projects/{projectId}/exports (createExport)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CreateExport202Response:
+class CreateExport202Response(Result):
     """202: The export is queued."""
 
+    __slots__ = ("body", "location", "retry_after")
     status_code: ClassVar[int] = 202
     body: models.ExportResponse
-    location: str | None = None
-    retry_after: int | None = None
+    location: str | None
+    retry_after: int | None
+
+    def __init__(
+        self,
+        *,
+        body: models.ExportResponse,
+        location: str | None = None,
+        retry_after: int | None = None,
+    ) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "location", location)
+        object.__setattr__(self, "retry_after", retry_after)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CreateExport400Response:
+class CreateExport400Response(Result):
     """400: The request is malformed: an invalid cursor or a bad grant."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 400
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CreateExport401Response:
+
+class CreateExport401Response(Result):
     """401: Credentials are missing, invalid or expired."""
 
+    __slots__ = ("body", "www_authenticate")
     status_code: ClassVar[int] = 401
     body: models.Problem
-    www_authenticate: str | None = None
+    www_authenticate: str | None
+
+    def __init__(self, *, body: models.Problem, www_authenticate: str | None = None) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "www_authenticate", www_authenticate)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CreateExport403Response:
+class CreateExport403Response(Result):
     """403: The credentials are valid but lack a required scope or role."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 403
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CreateExport404Response:
+
+class CreateExport404Response(Result):
     """404: The resource does not exist, or the caller may not know that it does."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 404
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CreateExport415Response:
+
+class CreateExport415Response(Result):
     """415: The request body's media type is not accepted."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 415
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CreateExport422Response:
+
+class CreateExport422Response(Result):
     """422: The request body or parameters fail validation; `errors` points at each problem."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 422
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CreateExport429Response:
+
+class CreateExport429Response(Result):
     """429: The rate limit is exhausted; retry after `Retry-After` seconds."""
 
+    __slots__ = (
+        "body",
+        "rate_limit_limit",
+        "rate_limit_remaining",
+        "rate_limit_reset",
+        "retry_after",
+    )
     status_code: ClassVar[int] = 429
     body: models.Problem
-    retry_after: int | None = None
-    rate_limit_limit: int | None = None
-    rate_limit_remaining: int | None = None
-    rate_limit_reset: int | None = None
+    retry_after: int | None
+    rate_limit_limit: int | None
+    rate_limit_remaining: int | None
+    rate_limit_reset: int | None
+
+    def __init__(
+        self,
+        *,
+        body: models.Problem,
+        retry_after: int | None = None,
+        rate_limit_limit: int | None = None,
+        rate_limit_remaining: int | None = None,
+        rate_limit_reset: int | None = None,
+    ) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "retry_after", retry_after)
+        object.__setattr__(self, "rate_limit_limit", rate_limit_limit)
+        object.__setattr__(self, "rate_limit_remaining", rate_limit_remaining)
+        object.__setattr__(self, "rate_limit_reset", rate_limit_reset)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CreateExport500Response:
+class CreateExport500Response(Result):
     """500: An unexpected error. The response's `X-Request-ID` identifies it in the logs."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 500
     body: models.Problem
+
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
 
 CreateExportResponse: TypeAlias = (
@@ -2681,65 +4041,105 @@ CreateExportResponse: TypeAlias = (
 # GET /exports/{exportId} (getExport)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class GetExport200Response:
+class GetExport200Response(Result):
     """200: The export."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 200
     body: models.ExportResponse
 
+    def __init__(self, *, body: models.ExportResponse) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class GetExport401Response:
+
+class GetExport401Response(Result):
     """401: Credentials are missing, invalid or expired."""
 
+    __slots__ = ("body", "www_authenticate")
     status_code: ClassVar[int] = 401
     body: models.Problem
-    www_authenticate: str | None = None
+    www_authenticate: str | None
+
+    def __init__(self, *, body: models.Problem, www_authenticate: str | None = None) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "www_authenticate", www_authenticate)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class GetExport403Response:
+class GetExport403Response(Result):
     """403: The credentials are valid but lack a required scope or role."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 403
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class GetExport404Response:
+
+class GetExport404Response(Result):
     """404: The resource does not exist, or the caller may not know that it does."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 404
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class GetExport422Response:
+
+class GetExport422Response(Result):
     """422: The request body or parameters fail validation; `errors` points at each problem."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 422
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class GetExport429Response:
+
+class GetExport429Response(Result):
     """429: The rate limit is exhausted; retry after `Retry-After` seconds."""
 
+    __slots__ = (
+        "body",
+        "rate_limit_limit",
+        "rate_limit_remaining",
+        "rate_limit_reset",
+        "retry_after",
+    )
     status_code: ClassVar[int] = 429
     body: models.Problem
-    retry_after: int | None = None
-    rate_limit_limit: int | None = None
-    rate_limit_remaining: int | None = None
-    rate_limit_reset: int | None = None
+    retry_after: int | None
+    rate_limit_limit: int | None
+    rate_limit_remaining: int | None
+    rate_limit_reset: int | None
+
+    def __init__(
+        self,
+        *,
+        body: models.Problem,
+        retry_after: int | None = None,
+        rate_limit_limit: int | None = None,
+        rate_limit_remaining: int | None = None,
+        rate_limit_reset: int | None = None,
+    ) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "retry_after", retry_after)
+        object.__setattr__(self, "rate_limit_limit", rate_limit_limit)
+        object.__setattr__(self, "rate_limit_remaining", rate_limit_remaining)
+        object.__setattr__(self, "rate_limit_reset", rate_limit_reset)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class GetExport500Response:
+class GetExport500Response(Result):
     """500: An unexpected error. The response's `X-Request-ID` identifies it in the logs."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 500
     body: models.Problem
+
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
 
 GetExportResponse: TypeAlias = (
@@ -2756,76 +4156,127 @@ GetExportResponse: TypeAlias = (
 # GET /exports/{exportId}/content (downloadExport)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DownloadExport200Response:
-    """200: The CSV file, one row per task, with a header row."""
+class DownloadExport200Response(Result):
+    """200: The CSV file, one row per task, with a header row.
+    ``media_type``: the content type to send instead of text/csv."""
 
+    __slots__ = ("body", "content_disposition", "media_type")
     status_code: ClassVar[int] = 200
     body: str | AsyncIterable[str] | Iterable[str]
-    media_type: str | None = None
-    """Content type to send instead of text/csv."""
-    content_disposition: str | None = None
+    media_type: str | None
+    content_disposition: str | None
+
+    def __init__(
+        self,
+        *,
+        body: str | AsyncIterable[str] | Iterable[str],
+        media_type: str | None = None,
+        content_disposition: str | None = None,
+    ) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "media_type", media_type)
+        object.__setattr__(self, "content_disposition", content_disposition)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DownloadExport401Response:
+class DownloadExport401Response(Result):
     """401: Credentials are missing, invalid or expired."""
 
+    __slots__ = ("body", "www_authenticate")
     status_code: ClassVar[int] = 401
     body: models.Problem
-    www_authenticate: str | None = None
+    www_authenticate: str | None
+
+    def __init__(self, *, body: models.Problem, www_authenticate: str | None = None) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "www_authenticate", www_authenticate)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DownloadExport403Response:
+class DownloadExport403Response(Result):
     """403: The credentials are valid but lack a required scope or role."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 403
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DownloadExport404Response:
+
+class DownloadExport404Response(Result):
     """404: The resource does not exist, or the caller may not know that it does."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 404
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DownloadExport409Response:
+
+class DownloadExport409Response(Result):
     """409: The request conflicts with the current state of the resource."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 409
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DownloadExport422Response:
+
+class DownloadExport422Response(Result):
     """422: The request body or parameters fail validation; `errors` points at each problem."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 422
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DownloadExport429Response:
+
+class DownloadExport429Response(Result):
     """429: The rate limit is exhausted; retry after `Retry-After` seconds."""
 
+    __slots__ = (
+        "body",
+        "rate_limit_limit",
+        "rate_limit_remaining",
+        "rate_limit_reset",
+        "retry_after",
+    )
     status_code: ClassVar[int] = 429
     body: models.Problem
-    retry_after: int | None = None
-    rate_limit_limit: int | None = None
-    rate_limit_remaining: int | None = None
-    rate_limit_reset: int | None = None
+    retry_after: int | None
+    rate_limit_limit: int | None
+    rate_limit_remaining: int | None
+    rate_limit_reset: int | None
+
+    def __init__(
+        self,
+        *,
+        body: models.Problem,
+        retry_after: int | None = None,
+        rate_limit_limit: int | None = None,
+        rate_limit_remaining: int | None = None,
+        rate_limit_reset: int | None = None,
+    ) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "retry_after", retry_after)
+        object.__setattr__(self, "rate_limit_limit", rate_limit_limit)
+        object.__setattr__(self, "rate_limit_remaining", rate_limit_remaining)
+        object.__setattr__(self, "rate_limit_reset", rate_limit_reset)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DownloadExport500Response:
+class DownloadExport500Response(Result):
     """500: An unexpected error. The response's `X-Request-ID` identifies it in the logs."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 500
     body: models.Problem
+
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
 
 DownloadExportResponse: TypeAlias = (
@@ -2842,20 +4293,26 @@ DownloadExportResponse: TypeAlias = (
 # GET /health/live (getLiveness)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class GetLiveness200Response:
+class GetLiveness200Response(Result):
     """200: The process is alive."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 200
     body: models.Health
 
+    def __init__(self, *, body: models.Health) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class GetLiveness500Response:
+
+class GetLiveness500Response(Result):
     """500: An unexpected error. The response's `X-Request-ID` identifies it in the logs."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 500
     body: models.Problem
+
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
 
 GetLivenessResponse: TypeAlias = GetLiveness200Response | GetLiveness500Response | models.Health
@@ -2863,28 +4320,37 @@ GetLivenessResponse: TypeAlias = GetLiveness200Response | GetLiveness500Response
 # GET /health/ready (getReadiness)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class GetReadiness200Response:
+class GetReadiness200Response(Result):
     """200: Ready."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 200
     body: models.Health
 
+    def __init__(self, *, body: models.Health) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class GetReadiness500Response:
+
+class GetReadiness500Response(Result):
     """500: An unexpected error. The response's `X-Request-ID` identifies it in the logs."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 500
     body: models.Problem
 
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class GetReadiness503Response:
+
+class GetReadiness503Response(Result):
     """503: A dependency the service needs is unavailable."""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 503
     body: models.Problem
+
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
 
 
 GetReadinessResponse: TypeAlias = (

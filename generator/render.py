@@ -63,6 +63,8 @@ class Renderer:
         f["pystr"] = naming.py_string
         f["pylist"] = lambda values: repr(sorted(values))
         f["body_annotation"] = self._body_annotation
+        f["result_fields"] = self._result_fields
+        f["slots"] = self._slots
         f["result_union"] = self._result_union
         f["service_secured"] = lambda s: any(op.secured for op in s.operations)
         f["method_args"] = self._method_args
@@ -135,6 +137,33 @@ class Renderer:
         if kind is BodyKind.TEXT:
             return "str | AsyncIterable[str] | Iterable[str]"
         return py_type
+
+    @classmethod
+    def _result_fields(cls, r: Response) -> list[tuple[str, str, str]]:
+        """(name, annotation, default or "") of a result class's fields, required ones first."""
+        fields: list[tuple[str, str, str]] = []
+        if r.fixed_status is None:
+            fields.append(("status_code", "int", ""))
+        if r.kind is not None:
+            fields.append(("body", cls._body_annotation(r.py_type or "Any", r.kind), ""))
+        fields.extend((h.py_name, h.py_type, "") for h in r.headers if h.required)
+        if r.kind is not None and r.kind is not BodyKind.JSON:
+            fields.append(("media_type", "str | None", "None"))
+        fields.extend(
+            (h.py_name, f"{h.py_type} | None", "None") for h in r.headers if not h.required
+        )
+        return fields
+
+    @staticmethod
+    def _slots(fields: list[tuple[str, str, str]]) -> str:
+        """A ``__slots__`` tuple of the field names, in natural order (as ruff's RUF023 wants)."""
+
+        def natural(name: str) -> list[tuple[int, str]]:
+            return [(0, t) if not t.isdigit() else (int(t), "") for t in re.split(r"(\d+)", name)]
+
+        names = sorted((name for name, _tp, _default in fields), key=natural)
+        inner = ", ".join(f'"{name}"' for name in names)
+        return f"({inner},)" if len(names) == 1 else f"({inner})"
 
     @staticmethod
     def _result_union(op: Operation) -> str:

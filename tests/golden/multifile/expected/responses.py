@@ -4,20 +4,24 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar, TypeAlias
+
+from generator.runtime.results import Result
 
 from . import models
 
 # GET /books (listBooks)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ListBooks200Response:
+class ListBooks200Response(Result):
     """200: Books"""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 200
     body: list[models.Book]
+
+    def __init__(self, *, body: list[models.Book]) -> None:
+        object.__setattr__(self, "body", body)
 
 
 ListBooksResponse: TypeAlias = ListBooks200Response | list[models.Book]
@@ -25,20 +29,26 @@ ListBooksResponse: TypeAlias = ListBooks200Response | list[models.Book]
 # POST /books (addBook)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class AddBook201Response:
+class AddBook201Response(Result):
     """201: Added"""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 201
     body: models.Book
 
+    def __init__(self, *, body: models.Book) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class AddBook409Response:
+
+class AddBook409Response(Result):
     """409: Duplicate"""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 409
     body: models.Error
+
+    def __init__(self, *, body: models.Error) -> None:
+        object.__setattr__(self, "body", body)
 
 
 AddBookResponse: TypeAlias = AddBook201Response | AddBook409Response | models.Book
@@ -46,20 +56,26 @@ AddBookResponse: TypeAlias = AddBook201Response | AddBook409Response | models.Bo
 # GET /books/{bookId} (getBook)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class GetBook200Response:
+class GetBook200Response(Result):
     """200: The book"""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 200
     body: models.Book
 
+    def __init__(self, *, body: models.Book) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class GetBook404Response:
+
+class GetBook404Response(Result):
     """404: Not found"""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 404
     body: models.Error
+
+    def __init__(self, *, body: models.Error) -> None:
+        object.__setattr__(self, "body", body)
 
 
 GetBookResponse: TypeAlias = GetBook200Response | GetBook404Response | models.Book
@@ -67,12 +83,15 @@ GetBookResponse: TypeAlias = GetBook200Response | GetBook404Response | models.Bo
 # GET /shelves/tree (getShelfTree)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class GetShelfTree200Response:
+class GetShelfTree200Response(Result):
     """200: The shelf tree"""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 200
     body: models.Shelf
+
+    def __init__(self, *, body: models.Shelf) -> None:
+        object.__setattr__(self, "body", body)
 
 
 GetShelfTreeResponse: TypeAlias = GetShelfTree200Response | models.Shelf

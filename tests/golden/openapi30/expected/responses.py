@@ -4,29 +4,38 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar, TypeAlias
+
+from generator.runtime.results import Result
 
 from . import models
 
 # GET /pets (listPets)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ListPets200Response:
+class ListPets200Response(Result):
     """200: A page of pets"""
 
+    __slots__ = ("body", "x_total_count")
     status_code: ClassVar[int] = 200
     body: list[models.Pet]
     x_total_count: int
 
+    def __init__(self, *, body: list[models.Pet], x_total_count: int) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "x_total_count", x_total_count)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ListPetsDefaultResponse:
+
+class ListPetsDefaultResponse(Result):
     """default: Error"""
 
+    __slots__ = ("body", "status_code")
     status_code: int
     body: models.Error
+
+    def __init__(self, *, status_code: int, body: models.Error) -> None:
+        object.__setattr__(self, "status_code", status_code)
+        object.__setattr__(self, "body", body)
 
 
 ListPetsResponse: TypeAlias = ListPets200Response | ListPetsDefaultResponse
@@ -34,20 +43,26 @@ ListPetsResponse: TypeAlias = ListPets200Response | ListPetsDefaultResponse
 # POST /pets (createPet)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CreatePet201Response:
+class CreatePet201Response(Result):
     """201: Created"""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 201
     body: models.Pet
 
+    def __init__(self, *, body: models.Pet) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CreatePet400Response:
+
+class CreatePet400Response(Result):
     """400: Bad input"""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 400
     body: models.Error
+
+    def __init__(self, *, body: models.Error) -> None:
+        object.__setattr__(self, "body", body)
 
 
 CreatePetResponse: TypeAlias = CreatePet201Response | CreatePet400Response | models.Pet
@@ -55,20 +70,26 @@ CreatePetResponse: TypeAlias = CreatePet201Response | CreatePet400Response | mod
 # GET /pets/{petId} (getPet)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class GetPet200Response:
+class GetPet200Response(Result):
     """200: The pet"""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 200
     body: models.Pet
 
+    def __init__(self, *, body: models.Pet) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class GetPet404Response:
+
+class GetPet404Response(Result):
     """404: Not found"""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 404
     body: models.Error
+
+    def __init__(self, *, body: models.Error) -> None:
+        object.__setattr__(self, "body", body)
 
 
 GetPetResponse: TypeAlias = GetPet200Response | GetPet404Response | models.Pet
@@ -76,10 +97,10 @@ GetPetResponse: TypeAlias = GetPet200Response | GetPet404Response | models.Pet
 # DELETE /pets/{petId} (deletePet)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DeletePet204Response:
+class DeletePet204Response(Result):
     """204: Deleted"""
 
+    __slots__ = ()
     status_code: ClassVar[int] = 204
 
 
@@ -88,20 +109,28 @@ DeletePetResponse: TypeAlias = DeletePet204Response | None
 # PATCH /pets/{petId} (touchPet)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class TouchPet2XXResponse:
+class TouchPet2XXResponse(Result):
     """2XX: Touched"""
 
+    __slots__ = ("body", "status_code")
     status_code: int
     body: models.Pet
 
+    def __init__(self, *, status_code: int, body: models.Pet) -> None:
+        object.__setattr__(self, "status_code", status_code)
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class TouchPetDefaultResponse:
+
+class TouchPetDefaultResponse(Result):
     """default: Error"""
 
+    __slots__ = ("body", "status_code")
     status_code: int
     body: models.Error
+
+    def __init__(self, *, status_code: int, body: models.Error) -> None:
+        object.__setattr__(self, "status_code", status_code)
+        object.__setattr__(self, "body", body)
 
 
 TouchPetResponse: TypeAlias = TouchPet2XXResponse | TouchPetDefaultResponse

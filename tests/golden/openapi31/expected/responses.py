@@ -4,20 +4,24 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar, TypeAlias
+
+from generator.runtime.results import Result
 
 from . import models
 
 # GET /notes (listNotes)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ListNotes200Response:
+class ListNotes200Response(Result):
     """200: Notes"""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 200
     body: models.ListNotes200ResponseBody
+
+    def __init__(self, *, body: models.ListNotes200ResponseBody) -> None:
+        object.__setattr__(self, "body", body)
 
 
 ListNotesResponse: TypeAlias = ListNotes200Response | models.ListNotes200ResponseBody
@@ -25,13 +29,17 @@ ListNotesResponse: TypeAlias = ListNotes200Response | models.ListNotes200Respons
 # POST /notes (createNote)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CreateNote201Response:
+class CreateNote201Response(Result):
     """201: Created"""
 
+    __slots__ = ("body", "location")
     status_code: ClassVar[int] = 201
     body: models.NoteResponse
     location: str
+
+    def __init__(self, *, body: models.NoteResponse, location: str) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "location", location)
 
 
 CreateNoteResponse: TypeAlias = CreateNote201Response
@@ -39,18 +47,21 @@ CreateNoteResponse: TypeAlias = CreateNote201Response
 # GET /notes/{noteId} (getNote)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class GetNote200Response:
+class GetNote200Response(Result):
     """200: The note"""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 200
     body: models.NoteResponse
 
+    def __init__(self, *, body: models.NoteResponse) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class GetNote404Response:
+
+class GetNote404Response(Result):
     """404: Not found"""
 
+    __slots__ = ()
     status_code: ClassVar[int] = 404
 
 
@@ -59,12 +70,15 @@ GetNoteResponse: TypeAlias = GetNote200Response | GetNote404Response | models.No
 # GET /version (getVersion)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class GetVersion200Response:
+class GetVersion200Response(Result):
     """200: Version"""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 200
     body: models.GetVersion200ResponseBody
+
+    def __init__(self, *, body: models.GetVersion200ResponseBody) -> None:
+        object.__setattr__(self, "body", body)
 
 
 GetVersionResponse: TypeAlias = GetVersion200Response | models.GetVersion200ResponseBody

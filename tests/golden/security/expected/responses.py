@@ -5,22 +5,29 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterable, Iterable
-from dataclasses import dataclass
 from typing import ClassVar, TypeAlias
+
+from generator.runtime.results import Result
 
 from . import models
 
 # GET /public (getPublic)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class GetPublic200Response:
-    """200: Anyone"""
+class GetPublic200Response(Result):
+    """200: Anyone
+    ``media_type``: the content type to send instead of text/plain."""
 
+    __slots__ = ("body", "media_type")
     status_code: ClassVar[int] = 200
     body: str | AsyncIterable[str] | Iterable[str]
-    media_type: str | None = None
-    """Content type to send instead of text/plain."""
+    media_type: str | None
+
+    def __init__(
+        self, *, body: str | AsyncIterable[str] | Iterable[str], media_type: str | None = None
+    ) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "media_type", media_type)
 
 
 GetPublicResponse: TypeAlias = GetPublic200Response
@@ -28,18 +35,21 @@ GetPublicResponse: TypeAlias = GetPublic200Response
 # GET /whoami (whoAmI)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class WhoAmI200Response:
+class WhoAmI200Response(Result):
     """200: Uses the global default (bearer)"""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 200
     body: models.Identity
 
+    def __init__(self, *, body: models.Identity) -> None:
+        object.__setattr__(self, "body", body)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class WhoAmI401Response:
+
+class WhoAmI401Response(Result):
     """401: Unauthenticated"""
 
+    __slots__ = ()
     status_code: ClassVar[int] = 401
 
 
@@ -48,12 +58,15 @@ WhoAmIResponse: TypeAlias = WhoAmI200Response | WhoAmI401Response | models.Ident
 # GET /maybe (maybeUser)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class MaybeUser200Response:
+class MaybeUser200Response(Result):
     """200: Optional auth"""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 200
     body: models.Identity
+
+    def __init__(self, *, body: models.Identity) -> None:
+        object.__setattr__(self, "body", body)
 
 
 MaybeUserResponse: TypeAlias = MaybeUser200Response | models.Identity
@@ -61,10 +74,10 @@ MaybeUserResponse: TypeAlias = MaybeUser200Response | models.Identity
 # GET /basic (basicOnly)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class BasicOnly204Response:
+class BasicOnly204Response(Result):
     """204: ok"""
 
+    __slots__ = ()
     status_code: ClassVar[int] = 204
 
 
@@ -73,10 +86,10 @@ BasicOnlyResponse: TypeAlias = BasicOnly204Response | None
 # GET /keys (anyKey)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class AnyKey204Response:
+class AnyKey204Response(Result):
     """204: ok"""
 
+    __slots__ = ()
     status_code: ClassVar[int] = 204
 
 
@@ -85,10 +98,10 @@ AnyKeyResponse: TypeAlias = AnyKey204Response | None
 # POST /both (keyAndToken)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class KeyAndToken204Response:
+class KeyAndToken204Response(Result):
     """204: ok"""
 
+    __slots__ = ()
     status_code: ClassVar[int] = 204
 
 
@@ -97,12 +110,15 @@ KeyAndTokenResponse: TypeAlias = KeyAndToken204Response | None
 # GET /secrets (readSecrets)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ReadSecrets200Response:
+class ReadSecrets200Response(Result):
     """200: Secrets"""
 
+    __slots__ = ("body",)
     status_code: ClassVar[int] = 200
     body: list[str]
+
+    def __init__(self, *, body: list[str]) -> None:
+        object.__setattr__(self, "body", body)
 
 
 ReadSecretsResponse: TypeAlias = ReadSecrets200Response | list[str]
@@ -110,10 +126,10 @@ ReadSecretsResponse: TypeAlias = ReadSecrets200Response | list[str]
 # DELETE /secrets (purgeSecrets)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class PurgeSecrets204Response:
+class PurgeSecrets204Response(Result):
     """204: Purged"""
 
+    __slots__ = ()
     status_code: ClassVar[int] = 204
 
 
