@@ -32,7 +32,15 @@ from urllib.parse import unquote
 import yaml
 from generator.diagnostics import Diagnostic, DiagnosticError, Level, Location
 
-__all__ = ["Pointer", "SourceSpec", "iter_refs", "load_spec", "pointer_to_ref", "ref_pointer"]
+__all__ = [
+    "Pointer",
+    "SourceSpec",
+    "iter_refs",
+    "load_spec",
+    "pointer_to_ref",
+    "ref_pointer",
+    "server_base_path",
+]
 
 Pointer = tuple[str | int, ...]
 """A JSON pointer as a tuple of mapping keys and sequence indexes."""
@@ -165,6 +173,29 @@ def deref(doc: Any, node: Any, pointer: Pointer) -> tuple[Any, Pointer, str | No
             path.append(key)
         node, pointer = target, tuple(path)
     return node, pointer, None
+
+
+def server_base_path(doc: Mapping[str, Any]) -> str:
+    """The path of the first server's URL, variables set to their defaults: where routes are mounted.
+
+    ``""`` when there is no server, no path, or a variable without a default is left. A run of
+    slashes is one: ``https://host/{basePath}`` with ``basePath: /api/v1`` is ``/api/v1``, not
+    ``//api/v1`` (a path no client would send, and a request URL that reads as another host).
+    """
+    servers = doc.get("servers") or []
+    if not isinstance(servers, list) or not servers or not isinstance(servers[0], Mapping):
+        return ""
+    server = servers[0]
+    url = str(server.get("url", ""))
+    variables = server.get("variables") or {}
+    for name, var in variables.items() if isinstance(variables, Mapping) else []:
+        if isinstance(var, Mapping):
+            url = url.replace("{" + str(name) + "}", str(var.get("default", "")))
+    match = re.match(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:)?(?://[^/?#]*)?(/[^?#]*)?", url)
+    path = (match.group(1) if match else "") or ""
+    if "{" in path:
+        return ""
+    return re.sub(r"/{2,}", "/", path).rstrip("/")
 
 
 # --------------------------------------------------------------------------- positions

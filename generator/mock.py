@@ -25,9 +25,10 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, quote, unquote, urlsplit
+from urllib.parse import parse_qsl, quote, unquote
 
 import jsonschema_rs
+from generator.loader import server_base_path
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
@@ -354,9 +355,7 @@ class MockApp:
     def __init__(self, document: Mapping[str, Any]) -> None:
         self.document = document
         self.schemas = _Schemas(document)
-        servers = document.get("servers") or [{"url": "/"}]
-        url = str(servers[0].get("url", "/")) if isinstance(servers[0], Mapping) else "/"
-        self.base_path = (urlsplit(url).path if "://" in url else url).rstrip("/")
+        self.base_path = server_base_path(document)
         self.operations = list(self._operations())
         self.warnings: list[str] = []
 

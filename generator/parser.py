@@ -41,7 +41,7 @@ from generator.ir import (
     Service,
     Webhook,
 )
-from generator.loader import Pointer, SourceSpec, deref
+from generator.loader import Pointer, SourceSpec, deref, server_base_path
 from generator.schema_types import constraints, default_literal, is_simple, primitive_type
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -884,22 +884,6 @@ class ApiParser:
                 )
         return result
 
-    def _base_path(self) -> str:
-        servers = self.doc.get("servers") or []
-        if not servers or not isinstance(servers[0], Mapping):
-            return ""
-        server = servers[0]
-        url = str(server.get("url", ""))
-        variables = server.get("variables") or {}
-        for name, var in variables.items() if isinstance(variables, Mapping) else []:
-            if isinstance(var, Mapping):
-                url = url.replace("{" + name + "}", str(var.get("default", "")))
-        match = re.match(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:)?(?://[^/]*)?(/[^?#]*)?", url)
-        path = (match.group(1) if match else "") or ""
-        if "{" in path:
-            return ""
-        return path.rstrip("/")
-
     def build(self) -> Api:
         """Build the IR (pass 2). Call after :meth:`models_document` and :meth:`set_models`."""
         schemes = self._schemes()
@@ -1107,7 +1091,7 @@ class ApiParser:
             if isinstance(info.get("description"), str)
             else None,
             openapi_version=str(self.doc.get("openapi", "")),
-            base_path=self._base_path(),
+            base_path=server_base_path(self.doc),
             services=tuple(built),
             schemes=tuple(schemes.values()),
             model_names=self._models,

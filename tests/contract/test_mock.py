@@ -154,3 +154,17 @@ async def test_mock_app_from_a_document() -> None:
     )
     async with client(app) as http:
         assert (await http.get("/n")).json() == 5
+
+
+async def test_mock_mounts_under_the_same_base_path_as_the_generated_app() -> None:
+    app = mock_app(
+        {
+            "openapi": "3.0.3",
+            "info": {"title": "t", "version": "1"},
+            "servers": [{"url": "https://h/{base}", "variables": {"base": {"default": "/api/v1"}}}],
+            "paths": {"/n": {"get": {"responses": {"204": {"description": "ok"}}}}},
+        }
+    )
+    async with client(app) as http:
+        assert (await http.get("/api/v1/n")).status_code == 204
+        assert (await http.get("/n")).status_code == 404

@@ -162,3 +162,30 @@ async def test_scopes(app: Any) -> None:
     assert "scope" in body["detail"]
     assert 'scope="write"' in read_only.headers["www-authenticate"]
     assert writer.status_code == 204 and admin.status_code == 204
+
+
+# The variable holds the path's leading slash, after the URL's own: Red Hat's specs do this.
+SLASHED = """
+openapi: 3.0.3
+info: {title: Slashed, version: "1"}
+servers:
+  - url: https://cloud.example.com/{basePath}
+    variables:
+      basePath: {default: /api/inventory/v1.0}
+paths:
+  /items:
+    get: {operationId: listItems, responses: {"204": {description: ok}}}
+"""
+
+
+class SlashedService:
+    async def list_items(self) -> None:
+        return None
+
+
+async def test_a_variable_with_a_leading_slash_mounts_under_one_slash(make_api: MakeApi) -> None:
+    api = make_api(SLASHED)
+    assert api.package.app.BASE_PATH == "/api/inventory/v1.0"
+    async with client(api.create_app(default=SlashedService())) as c:
+        mounted = await c.get("/api/inventory/v1.0/items")
+    assert mounted.status_code == 204

@@ -11,7 +11,14 @@ from typing import Any
 import pytest
 import yaml
 from generator.diagnostics import DiagnosticError, Location
-from generator.loader import SourceSpec, iter_refs, load_spec, pointer_to_ref, ref_pointer
+from generator.loader import (
+    SourceSpec,
+    iter_refs,
+    load_spec,
+    pointer_to_ref,
+    ref_pointer,
+    server_base_path,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures" / "loader"
 MULTI = FIXTURES / "multi"
@@ -401,3 +408,42 @@ def test_single_file_spec_is_not_copied(in_tmp: Path) -> None:
     assert isinstance(spec, SourceSpec)
     assert all_refs(spec.document) == ["#/components/schemas/B"]
     assert spec.locate(("components", "schemas", "B", "type")) == Location("api.yaml", 7, 9)
+
+
+@pytest.mark.parametrize(
+    ("server", "expected"),
+    [
+        (None, ""),
+        ({"url": "/"}, ""),
+        ({"url": "https://api.example.com"}, ""),
+        ({"url": "https://api.example.com/v1/"}, "/v1"),
+        ({"url": "/api/v1?x=1#top"}, "/api/v1"),
+        (
+            {
+                "url": "https://{host}/v{n}",
+                "variables": {"host": {"default": "h"}, "n": {"default": "2"}},
+            },
+            "/v2",
+        ),
+        # a variable left without a default: mount at the root rather than at a literal "{...}"
+        ({"url": "https://h/{version}/api", "variables": {}}, ""),
+        # the variable holds the leading slash (Red Hat's specs): one slash, not "//api/…"
+        (
+            {
+                "url": "https://cloud.redhat.com/{basePath}",
+                "variables": {"basePath": {"default": "/api/x/v1.0"}},
+            },
+            "/api/x/v1.0",
+        ),
+        (
+            {
+                "url": "http://localhost:{port}//{base}/",
+                "variables": {"port": {"default": "3000"}, "base": {"default": "/b"}},
+            },
+            "/b",
+        ),
+    ],
+)
+def test_server_base_path(server: dict[str, Any] | None, expected: str) -> None:
+    doc: dict[str, Any] = {"servers": [server]} if server is not None else {}
+    assert server_base_path(doc) == expected
