@@ -23,6 +23,11 @@ METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _PARAM = re.compile(r"{[^{}]*}")
 
 
+def served_path(key: str) -> str:
+    """The path a request for a path key carries: without the key's fragment and query string."""
+    return key.partition("#")[0].partition("?")[0]
+
+
 class StageFailure(Exception):
     def __init__(self, stage: str, detail: str) -> None:
         super().__init__(detail)
@@ -176,8 +181,7 @@ def _run(path: Path, work: Path, cache: Path, result: dict[str, Any], *, probes:
 
     result["_stage"] = "routes"
     expected = Counter(
-        (op.method.upper(), _PARAM.sub("{}", base + op.path.partition("?")[0]))
-        for op in api.operations
+        (op.method.upper(), _PARAM.sub("{}", base + served_path(op.path))) for op in api.operations
     )
     from corpus.samples import Sampler
 
@@ -188,9 +192,7 @@ def _run(path: Path, work: Path, cache: Path, result: dict[str, Any], *, probes:
         if isinstance(item, Mapping):
             for method in METHODS:
                 if isinstance(item.get(method), Mapping):
-                    spec_ops[
-                        (method.upper(), _PARAM.sub("{}", base + str(p).partition("?")[0]))
-                    ] += 1
+                    spec_ops[(method.upper(), _PARAM.sub("{}", base + served_path(str(p))))] += 1
     served_routes = Counter(
         (method, _PARAM.sub("{}", route.path_format))
         for route in app.routes

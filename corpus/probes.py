@@ -17,6 +17,7 @@ from typing import Any
 import httpx
 from generator.ir import Api, BodyKind, Operation, ParamLocation
 
+from corpus.check import served_path
 from corpus.samples import Sampler, text
 
 
@@ -113,7 +114,7 @@ def build_probes(api: Api, doc: Mapping[str, Any], base: str, client: httpx.Clie
         def url(
             overrides: Mapping[str, str], op: Operation = op, values: dict[str, Any] = values
         ) -> str:
-            path = op.path.partition("?")[0]
+            path = served_path(op.path)
             for p in op.parameters:
                 if p.location is ParamLocation.PATH:
                     value = overrides.get(p.name) or _path_value(

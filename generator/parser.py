@@ -884,6 +884,26 @@ class ApiParser:
                 )
         return result
 
+    def _warn_shadowed(self, services: list[Service]) -> None:
+        """Warn about operations another one answers for: same method, route and fixed query.
+
+        Path keys that differ only in a fragment (or in the names of their parameters) are one
+        route; the app tries routes in service order, so the first operation takes every request.
+        """
+        first: dict[tuple[str, str, tuple[tuple[str, str], ...]], Operation] = {}
+        for service in services:
+            for op in service.operations:
+                key = (op.method, _PATH_VAR.sub("{}", op.route_path), op.route_query)
+                winner = first.setdefault(key, op)
+                if winner is not op:
+                    self._warn(
+                        "unreachable-operation",
+                        f"{op.method.upper()} {op.path!r} ({op.operation_id!r}) is served by "
+                        f"{winner.operation_id!r} ({winner.path!r}), which takes the same "
+                        "requests; this operation is never called",
+                        op.pointer,
+                    )
+
     def build(self) -> Api:
         """Build the IR (pass 2). Call after :meth:`models_document` and :meth:`set_models`."""
         schemes = self._schemes()
@@ -914,9 +934,19 @@ class ApiParser:
                 "sf_request",
             }
             params = self._parameters(item, op, ptr, taken)
-            route_path = path
+            # A fragment is never sent: AutoRest's "/{tenantID}/{nextLink}#Users_ListNext" tells
+            # operations on one path apart in the document only, and is served at the path.
+            served, _, fragment = path.partition("#")
+            if fragment:
+                self._warn(
+                    "unsupported",
+                    f"path {path!r} carries a fragment, which clients never send: the "
+                    f"operation is served at {served.partition('?')[0]!r}",
+                    ptr,
+                    Level.INFO,
+                )
             declared = {p.name: p for p in params if p.location is ParamLocation.PATH}
-            for var in _PATH_VAR.findall(path):
+            for var in _PATH_VAR.findall(served):
                 if var not in declared:
                     self._warn(
                         "path-parameter",
@@ -954,7 +984,7 @@ class ApiParser:
                 seen.add(var)
                 return "{" + py + "}"
 
-            path_only, _, fixed_query = path.partition("?")
+            path_only, _, fixed_query = served.partition("?")
             route_query = tuple(urllib.parse.parse_qsl(fixed_query, keep_blank_values=True))
             if fixed_query:
                 self._warn(
@@ -965,7 +995,7 @@ class ApiParser:
                     Level.INFO,
                 )
             route_path = _PATH_VAR.sub(route_var, path_only)
-            if len(set(_PATH_VAR.findall(path))) < len(_PATH_VAR.findall(path)):
+            if len(set(_PATH_VAR.findall(served))) < len(_PATH_VAR.findall(served)):
                 self._warn(
                     "unsupported",
                     f"path template {path!r} repeats a parameter; only its first "
@@ -976,7 +1006,7 @@ class ApiParser:
             params = [
                 p
                 for p in params
-                if p.location is not ParamLocation.PATH or "{" + p.name + "}" in path
+                if p.location is not ParamLocation.PATH or "{" + p.name + "}" in served
             ]
             body = self._body(op, ptr, prefix)
             responses = self._responses(op, ptr, prefix)
@@ -1066,6 +1096,7 @@ class ApiParser:
             built.append(
                 Service(tag, class_name, module, descriptions.get(tag), tuple(services[tag]))
             )
+        self._warn_shadowed(built)
         webhooks: list[Webhook] = []
         for (name, method, op, ptr), alias in zip(
             self._webhooks(), self._webhook_names().values(), strict=True

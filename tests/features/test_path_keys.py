@@ -1,0 +1,104 @@
+"""Path keys that carry more than a path: a fragment (AutoRest's ``#Operation_Name`` suffix).
+
+A fragment is never sent by a client, so ``/{tenant}/{nextLink}#Users_ListNext`` is served at
+``/{tenant}/{nextLink}``; operations whose keys differ only in the fragment are one route, and
+the generator says which of them the app calls.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+from generator.diagnostics import Level
+from generator.pipeline import generate
+
+from tests.e2e.conftest import MakeApi, client
+
+SPEC = """
+openapi: 3.0.3
+info: {title: Fragments, version: "1"}
+tags: [{name: items}]
+paths:
+  /{tenant}/items:
+    get:
+      operationId: Items_List
+      tags: [items]
+      parameters: [{name: tenant, in: path, required: true, schema: {type: string}}]
+      responses: {"200": {description: ok, content: {application/json: {schema: {type: string}}}}}
+  /{tenant}/{nextLink}#Items_ListNext:
+    get:
+      operationId: Items_ListNext
+      tags: [items]
+      parameters:
+        - {name: tenant, in: path, required: true, schema: {type: string}}
+        - {name: nextLink, in: path, required: true, schema: {type: string}}
+      responses: {"200": {description: ok, content: {application/json: {schema: {type: string}}}}}
+  /{tenant}/{nextLink}#Objects_GetNext:
+    get:
+      operationId: Objects_GetNext
+      tags: [items]
+      parameters:
+        - {name: tenant, in: path, required: true, schema: {type: string}}
+        - {name: nextLink, in: path, required: true, schema: {type: string}}
+      responses: {"200": {description: ok, content: {application/json: {schema: {type: string}}}}}
+    post:
+      operationId: Objects_PostNext
+      tags: [items]
+      parameters:
+        - {name: tenant, in: path, required: true, schema: {type: string}}
+        - {name: nextLink, in: path, required: true, schema: {type: string}}
+        - {name: api-version, in: query, required: true, schema: {type: string}}
+      responses: {"200": {description: ok, content: {application/json: {schema: {type: string}}}}}
+"""
+
+
+class Items:
+    async def items_list(self, *, tenant: str) -> str:
+        return f"list {tenant}"
+
+    async def items_list_next(self, *, tenant: str, next_link: str) -> str:
+        return f"items next {tenant} {next_link}"
+
+    async def objects_get_next(self, *, tenant: str, next_link: str) -> str:
+        return "never called"
+
+    async def objects_post_next(self, *, tenant: str, next_link: str, api_version: str) -> str:
+        return f"post next {tenant} {next_link} {api_version}"
+
+
+async def test_a_fragment_is_not_part_of_the_route(make_api: MakeApi) -> None:
+    app = make_api(SPEC).create_app(items=Items())
+    async with client(app) as c:
+        posted = await c.post("/t1/page2", params={"api-version": "1.6"})
+        listed = await c.get("/t1/items")
+        nothing = await c.post("/t1/page2")
+    assert posted.status_code == 200 and posted.json() == "post next t1 page2 1.6"
+    assert listed.json() == "list t1"  # the literal segment still wins over {nextLink}
+    assert nothing.status_code == 422  # routed: its required query parameter is checked
+
+
+async def test_keys_differing_only_in_the_fragment_are_one_route(make_api: MakeApi) -> None:
+    app = make_api(SPEC).create_app(items=Items())
+    async with client(app) as c:
+        got = await c.get("/t1/page2")
+    assert got.json() == "items next t1 page2"
+
+
+def test_the_operation_that_is_never_called_is_named(tmp_path: Path) -> None:
+    spec = tmp_path / "fragments.yaml"
+    spec.write_text(textwrap.dedent(SPEC), encoding="utf-8")
+    result = generate(spec, tmp_path / "out", cache_dir=None, force=True)
+    assert result.ok
+    found = [d for d in result.diagnostics if d.rule == "unreachable-operation"]
+    assert [(d.level, d.location and d.location.line, d.message) for d in found] == [
+        (
+            Level.WARNING,
+            21,  # the GET of the second key
+            "GET '/{tenant}/{nextLink}#Objects_GetNext' ('Objects_GetNext') is served by "
+            "'Items_ListNext' ('/{tenant}/{nextLink}#Items_ListNext'), which takes the same "
+            "requests; this operation is never called",
+        )
+    ]
+    notes = [d.message for d in result.diagnostics if "fragment" in d.message]
+    assert len(notes) == 3 and all("is served at '/{tenant}/{nextLink}'" in n for n in notes)
