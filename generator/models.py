@@ -76,8 +76,35 @@ def generate_models(
         diagnostics.append(Diagnostic(Level.INFO, "models", text))
     if not isinstance(source, str):
         raise TypeError("datamodel-code-generator returned several modules; expected one")
-    classes = defined_classes(source)
+    tree = ast.parse(source)
+    classes = frozenset(node.name for node in tree.body if isinstance(node, ast.ClassDef))
+    source = _own_root_model(source, tree)
     return source + schema_rules(schemas, classes), classes, diagnostics
+
+
+def _own_root_model(source: str, tree: ast.Module) -> str:
+    """Import ``RootModel`` from ``generator.runtime.base``: root models get the models' config.
+
+    datamodel-code-generator derives root models from ``pydantic.RootModel``, whatever
+    ``base_class`` says, so without this they would compile patterns with the Rust engine.
+    """
+    for node in tree.body:
+        if not (isinstance(node, ast.ImportFrom) and node.module == "pydantic" and not node.level):
+            continue
+        if not any(a.name == "RootModel" and a.asname is None for a in node.names):
+            continue
+        rest = [
+            a.name if a.asname is None else f"{a.name} as {a.asname}"
+            for a in node.names
+            if a.name != "RootModel"
+        ]
+        lines = source.splitlines(keepends=True)
+        statement = f"from pydantic import {', '.join(rest)}\n" if rest else ""
+        statement += "from generator.runtime.base import RootModel\n"
+        return "".join(
+            [*lines[: node.lineno - 1], statement, *lines[node.end_lineno or node.lineno :]]
+        )
+    return source
 
 
 def _nullable(schema: Any, schemas: dict[str, Any], depth: int = 0) -> bool | None:
@@ -243,9 +270,3 @@ def options_fingerprint() -> str:
     return json.dumps(
         {"version": version("datamodel-code-generator"), "options": _OPTIONS}, sort_keys=True
     )
-
-
-def defined_classes(source: str) -> frozenset[str]:
-    """Top-level class names defined by a module's source."""
-    tree = ast.parse(source)
-    return frozenset(node.name for node in tree.body if isinstance(node, ast.ClassDef))

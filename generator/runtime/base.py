@@ -1,4 +1,4 @@
-"""Base class of generated models, and the schema rules pydantic has no field option for.
+"""Base classes of generated models, and the schema rules pydantic has no field option for.
 
 ``defer_build`` postpones building each model's validator until its first use, so importing
 a package with thousands of models (GitHub's API has about 4,700) costs a fraction of a second
@@ -19,14 +19,19 @@ from __future__ import annotations
 import functools
 import json
 import re
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 import pydantic
 
+# python-re: patterns with look-arounds or huge sizes that the default Rust engine refuses
+# (seldon.local's ``^.{1,2097152}`` compiles past its size limit).
+_CONFIG = pydantic.ConfigDict(defer_build=True, regex_engine="python-re")
+
+RootT = TypeVar("RootT")
+
 
 class BaseModel(pydantic.BaseModel):
-    # python-re: patterns with look-arounds or huge sizes that the default Rust engine refuses.
-    model_config = pydantic.ConfigDict(defer_build=True, regex_engine="python-re")
+    model_config = _CONFIG
 
     __sf_unique__: ClassVar[tuple[str, ...]] = ()
     __sf_not_null__: ClassVar[tuple[str, ...]] = ()
@@ -49,6 +54,12 @@ class BaseModel(pydantic.BaseModel):
             if isinstance(value, dict):
                 _check_patterns(_wire_name(cls, name), value, checks)
         return self
+
+
+class RootModel(pydantic.RootModel[RootT], Generic[RootT]):
+    """Base class of generated root models (a schema that is a string, a list …), same config."""
+
+    model_config = _CONFIG
 
 
 def _check_patterns(

@@ -190,3 +190,52 @@ async def test_over_http(api: GeneratedApi) -> None:
     assert acc.json() == {"name": "a", "id": str(uuid.UUID(int=1))}
     hints = typing.get_type_hints(api.services.DefaultService.create_account, vars(api.services))
     assert hints["body"].__name__ == "AccountRequest"
+
+
+# Patterns pydantic's default (Rust) engine refuses: one compiles past its size limit
+# (seldon.local's), one looks ahead. Root models must use the same engine as the other models.
+PATTERNS = """
+openapi: 3.0.3
+info: {title: Patterns, version: "1"}
+paths:
+  /codes:
+    post:
+      operationId: addCode
+      requestBody:
+        required: true
+        content: {application/json: {schema: {$ref: "#/components/schemas/Code"}}}
+      responses:
+        "200":
+          description: ok
+          content: {application/json: {schema: {$ref: "#/components/schemas/Tagged"}}}
+components:
+  schemas:
+    Code: {type: string, maxLength: 2097152, pattern: "^.{1,2097152}"}
+    Tag: {type: string, pattern: "^(?!x)[a-z]+$"}
+    Tagged:
+      type: object
+      properties:
+        code: {$ref: "#/components/schemas/Code"}
+        tags: {type: array, items: {$ref: "#/components/schemas/Tag"}}
+"""
+
+
+async def test_root_models_with_patterns_the_default_engine_refuses(make_api: MakeApi) -> None:
+    api = make_api(PATTERNS)
+    m = api.models
+    assert m.Code.model_validate("a").root == "a"
+    with pytest.raises(ValidationError):
+        m.Code.model_validate("")
+    assert m.Tagged.model_validate({"code": "c", "tags": ["ab"]}).tags[0].root == "ab"
+    with pytest.raises(ValidationError):
+        m.Tag.model_validate("xy")
+
+    class Service:
+        async def add_code(self, *, body: Any) -> Any:
+            return m.Tagged(code=body, tags=[])
+
+    async with client(api.create_app(default=Service())) as c:
+        ok = await c.post("/codes", json="abc")
+        empty = await c.post("/codes", json="")
+    assert ok.status_code == 200 and ok.json() == {"code": "abc", "tags": []}
+    assert empty.status_code == 422
