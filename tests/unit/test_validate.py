@@ -196,3 +196,12 @@ def test_unreadable_cache_is_recomputed(in_fixtures: Path, tmp_path: Path) -> No
     cache_file.write_text("{not json", encoding="utf-8")
     assert validate(spec, cache_dir=tmp_path) == expected
     assert validate(spec) == expected
+
+
+def test_operation_id_registry_has_set_membership_and_takes_any_value() -> None:
+    ids = validate_module._IdList()
+    for value in ("a", None, ["not", "hashable"], "b"):
+        ids.append(value)
+    assert "a" in ids and None in ids and ["not", "hashable"] in ids and "b" in ids
+    assert "c" not in ids and ["other"] not in ids
+    assert list(ids) == ["a", None, ["not", "hashable"], "b"]  # still the library's list
