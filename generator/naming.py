@@ -154,7 +154,10 @@ def docstring(text: str | None, indent: str = "    ") -> str | None:
     if not text or not text.strip():
         return None
     body = text.strip().replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
-    body = "".join(ch if ch in "\n\t" or ch.isprintable() else f"\\x{ord(ch):02x}" for ch in body)
+    if not body.replace("\n", "").replace("\t", "").isprintable():
+        body = "".join(
+            ch if ch in "\n\t" or ch.isprintable() else f"\\x{ord(ch):02x}" for ch in body
+        )
     lines = body.splitlines()
     text = ("\n" + indent).join(line.rstrip() for line in lines)
     if text.endswith('"'):

@@ -91,6 +91,7 @@ class ApiParser:
         self._class_names: dict[str, str] = {}  # component schema key -> class name
         self._hoisted: dict[str, Any] = {}  # class name -> schema
         self._hoisted_at: dict[Pointer, str] = {}  # schema pointer -> hoisted class name
+        self._taken_classes: set[str] = set()  # component and hoisted class names
         self._op_names: dict[Pointer, tuple[str, str, str]] = {}  # op pointer -> (id, py, prefix)
         self._models: frozenset[str] = frozenset()
         self._variants: dict[str, tuple[str, str]] = {}  # class -> (request shape, response shape)
@@ -201,8 +202,7 @@ class ApiParser:
             self._op_names[ptr] = (op_id, py_name, prefix)
 
     def _hoist(self, schema: Any, name: str, pointer: Pointer) -> str:
-        taken = set(self._class_names.values()) | set(self._hoisted)
-        cls = naming.unique(name, taken)
+        cls = naming.unique(name, self._taken_classes)
         self._hoisted[cls] = schema
         self._hoisted_at[pointer] = cls
         return cls
@@ -218,7 +218,7 @@ class ApiParser:
     def models_document(self) -> dict[str, Any]:
         """The schemas datamodel-code-generator should turn into models (pass 1)."""
         components = (self.doc.get("components") or {}).get("schemas") or {}
-        taken: set[str] = set()
+        taken = self._taken_classes
         for key in components:
             self._class_names[key] = naming.unique(naming.pascal(key), taken)
         self._name_operations()

@@ -7,6 +7,8 @@ rewritten. A manifest of input hashes and the generator version makes a no-op ru
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
+import gc
 import hashlib
 import json
 import multiprocessing
@@ -14,7 +16,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
@@ -109,15 +111,18 @@ def build_files(
         expected = frozenset(models_doc["components"]["schemas"])
         parser.set_models(expected)
         progress("building operations")
-        api = parser.build()
-        renderer = Renderer(api, header, templates)
-        progress(f"rendering {len(api.operations)} operations")
-        formatted = format_sources(dict(renderer.files()))
+        with gc_paused():
+            api = parser.build()
+            renderer = Renderer(api, header, templates)
+            progress(f"rendering {len(api.operations)} operations")
+            sources = dict(renderer.files())
+        formatted = format_sources(sources)
         progress("bundling the served document")
-        served = {
-            "openapi.json": spec.dump_json(),
-            "openapi.yaml": spec.dump_yaml().encode("utf-8"),
-        }
+        with gc_paused():
+            served = {
+                "openapi.json": spec.dump_json(),
+                "openapi.yaml": spec.dump_yaml().encode("utf-8"),
+            }
         progress(f"generating models for {len(expected)} schemas")
         models_source, classes, model_diags = models_job.result()
         diagnostics.extend(model_diags)
@@ -141,6 +146,24 @@ def build_files(
     files = {path: text.encode("utf-8") for path, text in sorted(formatted.items())}
     files.update(served)
     return api, files, diagnostics
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection for a while: for steps that build big, acyclic trees.
+
+    Each collection walks every live container, and building the IR of a big spec or the YAML
+    representation of its document allocates millions of them, which it keeps: the collector
+    costs a third of those steps (dumping Microsoft Graph's 47 MB document: 30 s of CPU with
+    it, 18 s without).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 class ModelsJob:
