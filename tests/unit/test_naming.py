@@ -56,7 +56,13 @@ def test_operation_name_without_operation_id() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ['ends with a quote"', 'has """ triple quotes', "back\\slash\\", "{{ jinja }} {% tag %}", "tab\tand\x00nul"],
+    [
+        'ends with a quote"',
+        'has """ triple quotes',
+        "back\\slash\\",
+        "{{ jinja }} {% tag %}",
+        "tab\tand\x00nul",
+    ],
 )
 def test_docstring_text_cannot_break_out(text: str) -> None:
     body = naming.docstring(text)

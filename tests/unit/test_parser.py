@@ -87,7 +87,10 @@ def test_services_and_operation_names(api: Api) -> None:
     assert [s.class_name for s in api.services] == ["DefaultService", "TasksService"]
     tasks = _service(api, "tasks")
     # Operations keep path order, then HTTP method order (get, put, post, …).
-    assert [op.operation_id for op in tasks.operations] == ["get_projects_by_project_id_tasks", "createTask"]
+    assert [op.operation_id for op in tasks.operations] == [
+        "get_projects_by_project_id_tasks",
+        "createTask",
+    ]
     assert tasks.operations[1].py_name == "create_task"
     assert tasks.operations[1].class_prefix == "CreateTask"
 
@@ -113,10 +116,16 @@ def test_parameters_merge_path_item_level_and_keep_constraints(api: Api) -> None
 def test_bodies_are_hoisted_and_read_only_split(api: Api) -> None:
     create = _service(api, "tasks").operations[1]
     assert create.body is not None
-    assert (create.body.kind, create.body.py_type, create.body.required) == (BodyKind.JSON, "models.CreateTaskRequest", True)
+    assert (create.body.kind, create.body.py_type, create.body.required) == (
+        BodyKind.JSON,
+        "models.CreateTaskRequest",
+        True,
+    )
     created = create.responses[0]
     assert (created.class_name, created.py_type) == ("CreateTask201Response", "models.TaskResponse")
-    assert [(h.name, h.py_name, h.required) for h in created.headers] == [("Location", "location", True)]
+    assert [(h.name, h.py_name, h.required) for h in created.headers] == [
+        ("Location", "location", True)
+    ]
     assert create.bare_success is None  # a required header: the result class is needed
     assert create.validation_status == 400
 
@@ -133,7 +142,9 @@ def test_lists_and_defaults(api: Api) -> None:
 
 def test_security_requirements(api: Api) -> None:
     listing, create = _service(api, "tasks").operations
-    assert [[(u.scheme, u.scopes) for u in r.uses] for r in create.security] == [[("bearer", ("write",))]]
+    assert [[(u.scheme, u.scopes) for u in r.uses] for r in create.security] == [
+        [("bearer", ("write",))]
+    ]
     assert [[(u.scheme, u.scopes) for u in r.uses] for r in listing.security] == [
         [("bearer", ("read",))],
         [("key", ())],
@@ -150,4 +161,6 @@ def test_unsupported_constructs_are_located(tmp_path: Path) -> None:
     parser.set_models(frozenset(parser.models_document()["components"]["schemas"]))
     parser.build()
     messages = [d.format() for d in parser.diagnostics]
-    assert any(m.startswith(f"{path}:") and "unknown scheme 'nope'" in m for m in messages), messages
+    assert any(m.startswith(f"{path}:") and "unknown scheme 'nope'" in m for m in messages), (
+        messages
+    )
