@@ -1915,6 +1915,15 @@ class UpdateTask404Response:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class UpdateTask409Response:
+    """409: The request conflicts with the project's current state (`code: assignee_not_member`: the
+    assignee is not a member of the project)."""
+
+    status_code: ClassVar[int] = 409
+    body: models.Problem
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class UpdateTask412Response:
     """412: `If-Match` does not match the current `ETag`: someone else changed the resource. Read it again and retry."""
 
@@ -1972,6 +1981,7 @@ UpdateTaskResponse: TypeAlias = (
     | UpdateTask401Response
     | UpdateTask403Response
     | UpdateTask404Response
+    | UpdateTask409Response
     | UpdateTask412Response
     | UpdateTask415Response
     | UpdateTask422Response

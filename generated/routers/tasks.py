@@ -275,6 +275,10 @@ def _render_update_task(result: object, sub: Response) -> Response:
         return rt.json_response(
             404, models.Problem, result.body, "application/problem+json", (), sub
         )
+    if isinstance(result, responses.UpdateTask409Response):
+        return rt.json_response(
+            409, models.Problem, result.body, "application/problem+json", (), sub
+        )
     if isinstance(result, responses.UpdateTask412Response):
         return rt.json_response(
             412, models.Problem, result.body, "application/problem+json", (), sub
@@ -411,7 +415,8 @@ def build_router(
         """Create a task
 
         Creates a task in a project the caller belongs to. An `assignee_id` must be a member of
-        the project (422 otherwise). Send an `Idempotency-Key` to retry safely.
+        the project (409 `assignee_not_member` otherwise). Send an `Idempotency-Key` to retry
+        safely.
 
         operationId: createTask"""
         rt.reject_unknown_query(sf_request, frozenset[str](), 422)
@@ -519,7 +524,8 @@ def build_router(
         """Update a task
 
         Applies a JSON merge patch (RFC 7396). Needs `If-Match` with the current `ETag` (428
-        without it, 412 when it is stale).
+        without it, 412 when it is stale). An `assignee_id` must be a member of the project (409
+        `assignee_not_member` otherwise).
 
         operationId: updateTask"""
         rt.reject_unknown_query(sf_request, frozenset[str](), 422)

@@ -7,7 +7,7 @@ import uuid
 import httpx
 
 from impl.runtime import Runtime
-from tests.service.conftest import User, assert_problem, make_admin, register
+from tests.service.conftest import User, assert_declared, assert_problem, make_admin, register
 
 
 async def test_project_crud_with_etags(ada: User) -> None:
@@ -119,6 +119,21 @@ async def test_task_crud_and_merge_patch(ada: User) -> None:
     )
     assert (await ada.delete(url, headers={"If-Match": body["etag"]})).status_code == 204
     assert_problem(await ada.get(url), 404)
+
+
+async def test_an_assignee_outside_the_project_is_a_declared_409(ada: User, grace: User) -> None:
+    """Found by a contract run: `updateTask` answered the 409 `createTask` declares, undeclared."""
+    project = await ada.project()
+    url = f"/v1/projects/{project['id']}/tasks"
+    created = await ada.post(url, json={"title": "Copy", "assignee_id": grace.id})
+    assert_problem(created, 409, "assignee_not_member")
+    assert_declared(created, "createTask")
+    task = await ada.task(project["id"])
+    patched = await ada.patch(
+        f"/v1/tasks/{task['id']}", {"assignee_id": grace.id}, headers={"If-Match": task["etag"]}
+    )
+    assert_problem(patched, 409, "assignee_not_member")
+    assert_declared(patched, "updateTask")
 
 
 async def test_idempotency_key_replays_and_rejects_a_different_body(ada: User) -> None:
