@@ -2,20 +2,12 @@
 # Change the spec and run `specfirst generate` (or `make generate`) instead.
 """Routes for the operations tagged tasks: parse, authorize, call, render."""
 
-import datetime
 import uuid
 from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
-from fastapi import (
-    APIRouter,
-    Depends,
-    Header,
-    Path,
-    Query,
-    Request,
-)
-from generator.runtime import UndeclaredResponseError
+from fastapi import APIRouter, Depends, Header, Path, Query, Request
+from generator.runtime import UndeclaredResponseError, formats
 from generator.runtime import render as rt
 from generator.runtime.security import dependency
 from starlette.responses import Response
@@ -352,7 +344,7 @@ def build_router(
         status: Annotated[Literal["todo", "in_progress", "done"] | None, Query()] = None,
         priority: Annotated[Literal["low", "medium", "high", "urgent"] | None, Query()] = None,
         assignee_id: Annotated[uuid.UUID | None, Query()] = None,
-        due_before: Annotated[datetime.date | None, Query()] = None,
+        due_before: Annotated[formats.Date | None, Query()] = None,
         sf_principal: Annotated[
             Any, Depends(require_oauth2_password_tasks_read_or_api_key_au_98b42236)
         ],

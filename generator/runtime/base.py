@@ -10,6 +10,10 @@ Two JSON Schema rules have no pydantic equivalent, so the generator registers th
 - ``uniqueItems``: a ``set`` would silently drop duplicates and accept the request;
 - an optional property that is not nullable: its Python type must admit ``None`` (the value
   when absent), but an explicit ``null`` in the input breaks the schema.
+
+And pydantic parses dates and date-times more leniently than their formats allow (``"0"`` is
+1970-01-01); every model's schema checks such strings as RFC 3339 first
+(:mod:`generator.runtime.formats`).
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 import pydantic
+from generator.runtime.formats import rfc3339
+from pydantic_core import CoreSchema
 
 
 class BaseModel(pydantic.BaseModel):
@@ -25,6 +31,12 @@ class BaseModel(pydantic.BaseModel):
 
     __sf_unique__: ClassVar[tuple[str, ...]] = ()
     __sf_not_null__: ClassVar[tuple[str, ...]] = ()
+
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, source: type[pydantic.BaseModel], handler: pydantic.GetCoreSchemaHandler, /
+    ) -> CoreSchema:
+        return rfc3339(handler(source))
 
     @pydantic.model_validator(mode="after")
     def _sf_schema_rules(self) -> Any:
