@@ -8,8 +8,8 @@ from enum import StrEnum
 from typing import Annotated
 from uuid import UUID
 
-from generator.runtime.base import BaseModel
-from pydantic import AwareDatetime, ConfigDict, Field, RootModel
+from generator.runtime.base import BaseModel, RootModel
+from pydantic import AwareDatetime, ConfigDict, Field
 
 
 class FieldError(BaseModel):

@@ -2875,6 +2875,18 @@ class UpdateTask404Response(Result):
         object.__setattr__(self, "body", body)
 
 
+class UpdateTask409Response(Result):
+    """409: The request conflicts with the project's current state (`code: assignee_not_member`: the
+    assignee is not a member of the project)."""
+
+    __slots__ = ("body",)
+    status_code: ClassVar[int] = 409
+    body: models.Problem
+
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
+
+
 class UpdateTask412Response(Result):
     """412: `If-Match` does not match the current `ETag`: someone else changed the resource. Read it again and retry."""
 
@@ -2969,6 +2981,7 @@ UpdateTaskResponse: TypeAlias = (
     | UpdateTask401Response
     | UpdateTask403Response
     | UpdateTask404Response
+    | UpdateTask409Response
     | UpdateTask412Response
     | UpdateTask415Response
     | UpdateTask422Response

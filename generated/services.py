@@ -413,7 +413,8 @@ class TasksService(Protocol[PrincipalT_contra]):
         """Create a task
 
         Creates a task in a project the caller belongs to. An `assignee_id` must be a member of
-        the project (422 otherwise). Send an `Idempotency-Key` to retry safely.
+        the project (409 `assignee_not_member` otherwise). Send an `Idempotency-Key` to retry
+        safely.
 
         operationId: createTask"""
         ...
@@ -460,7 +461,8 @@ class TasksService(Protocol[PrincipalT_contra]):
         """Update a task
 
         Applies a JSON merge patch (RFC 7396). Needs `If-Match` with the current `ETag` (428
-        without it, 412 when it is stale).
+        without it, 412 when it is stale). An `assignee_id` must be a member of the project (409
+        `assignee_not_member` otherwise).
 
         operationId: updateTask"""
         ...

@@ -390,10 +390,12 @@ class ContractResult:
     cases: int = 0
     elapsed: float = 0.0
     phases: dict[str, str] = field(default_factory=dict)
+    interrupted: bool = False
+    """Stopped by Ctrl-C or SIGTERM before every phase ran: not a pass, whatever was found."""
 
     @property
     def ok(self) -> bool:
-        return not self.failures and not self.errors
+        return not self.failures and not self.errors and not self.interrupted
 
     def failing(self) -> set[tuple[str, str]]:
         """``{(operation, check)}`` of every failure: what tests assert on."""
@@ -631,6 +633,8 @@ def _execute(
             if key not in seen_errors:
                 seen_errors.add(key)
                 result.errors.append(ContractProblem(event.label, message))
+        elif isinstance(event, events.Interrupted):
+            result.interrupted = True
         elif isinstance(event, events.FatalError):
             result.errors.append(
                 ContractProblem("run", f"{type(event.exception).__name__}: {event.exception}")
@@ -723,11 +727,13 @@ def format_summary(result: ContractResult, *, verbose: bool = True) -> str:
         if verbose:
             lines.extend("     " + line for line in _truncate(problem.message).splitlines())
     phases = ", ".join(f"{name} {status}" for name, status in result.phases.items())
-    verdict = (
-        "PASSED"
-        if result.ok
-        else f"FAILED: {len(result.failures)} failure(s), {len(result.errors)} error(s)"
-    )
+    found = f"{len(result.failures)} failure(s), {len(result.errors)} error(s)"
+    if result.interrupted:
+        verdict = f"INTERRUPTED (so far {found})"
+    elif result.ok:
+        verdict = "PASSED"
+    else:
+        verdict = f"FAILED: {found}"
     lines.append(
         f"contract {verdict}: {len(result.operations)} operations, {result.cases} requests, "
         f"{result.elapsed:.1f}s, seed {result.seed} ({phases})"

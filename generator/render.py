@@ -24,6 +24,23 @@ from generator.ir import (
 )
 
 _CONTAINER = {"path": "Path", "query": "Query", "header": "Header", "cookie": "Cookie"}
+_STRING_LITERAL = re.compile(r"""('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")""")
+_TEMPORAL = re.compile(r"\bdatetime\.(date|datetime)\b")
+_FORMAT_TYPES = {"date": "formats.Date", "datetime": "formats.DateTime"}
+
+
+def wire_type(py_type: str) -> str:
+    """The annotation a route validates a parameter or form field with.
+
+    The same as ``py_type``, except that dates and date-times are checked as the RFC 3339
+    strings their formats define (``generator.runtime.formats``) rather than everything
+    pydantic parses (``"0"`` would be 1970-01-01). String literals (``Literal['…']``) are kept.
+    """
+    parts = _STRING_LITERAL.split(py_type)
+    return "".join(
+        part if index % 2 else _TEMPORAL.sub(lambda m: _FORMAT_TYPES[m.group(1)], part)
+        for index, part in enumerate(parts)
+    )
 
 
 def _requirement_key(op: Operation) -> tuple[Any, ...]:
@@ -222,7 +239,7 @@ class Renderer:
 
     @staticmethod
     def _styled_param(p: Parameter, op: Operation) -> str:
-        tp = p.py_type
+        tp = wire_type(p.py_type)
         if p.constraints:
             tp = (
                 f"Annotated[{tp}, Field({', '.join(f'{c.name}={c.value}' for c in p.constraints)})]"
@@ -266,11 +283,12 @@ class Renderer:
         if p.deprecated:
             kwargs.append("deprecated=True")
         spec = f"{container}({', '.join(kwargs)})"
+        py_type = wire_type(p.py_type)
         if p.required:
-            return f"{p.py_name}: Annotated[{p.py_type}, {spec}]"
+            return f"{p.py_name}: Annotated[{py_type}, {spec}]"
         if p.default is not None:
-            return f"{p.py_name}: Annotated[{p.py_type}, {spec}] = {p.default}"
-        annotation = p.py_type if p.py_type.endswith("| None") else f"{p.py_type} | None"
+            return f"{p.py_name}: Annotated[{py_type}, {spec}] = {p.default}"
+        annotation = py_type if py_type.endswith("| None") else f"{py_type} | None"
         return f"{p.py_name}: Annotated[{annotation}, {spec}] = None"
 
     @staticmethod
@@ -285,7 +303,7 @@ class Renderer:
             alias = ", ".join(
                 [f"alias={field.name!r}", *(f"{c.name}={c.value}" for c in field.constraints)]
             )
-            tp = field.wire_type
+            tp = wire_type(field.wire_type)
             if field.required:
                 lines.append(f"form_{field.py_name}: Annotated[{tp}, {marker}({alias})]")
             else:

@@ -2,20 +2,12 @@
 # Change the spec and run `specfirst generate` (or `make generate`) instead.
 """Routes for the operations tagged tasks: parse, authorize, call, render."""
 
-import datetime
 import uuid
 from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
-from fastapi import (
-    APIRouter,
-    Depends,
-    Header,
-    Path,
-    Query,
-    Request,
-)
-from generator.runtime import UndeclaredResponseError
+from fastapi import APIRouter, Depends, Header, Path, Query, Request
+from generator.runtime import UndeclaredResponseError, formats
 from generator.runtime import render as rt
 from generator.runtime.security import dependency
 from starlette.responses import Response
@@ -275,6 +267,10 @@ def _render_update_task(result: object, sub: Response) -> Response:
         return rt.json_response(
             404, models.Problem, result.body, "application/problem+json", (), sub
         )
+    if isinstance(result, responses.UpdateTask409Response):
+        return rt.json_response(
+            409, models.Problem, result.body, "application/problem+json", (), sub
+        )
     if isinstance(result, responses.UpdateTask412Response):
         return rt.json_response(
             412, models.Problem, result.body, "application/problem+json", (), sub
@@ -348,7 +344,7 @@ def build_router(
         status: Annotated[Literal["todo", "in_progress", "done"] | None, Query()] = None,
         priority: Annotated[Literal["low", "medium", "high", "urgent"] | None, Query()] = None,
         assignee_id: Annotated[uuid.UUID | None, Query()] = None,
-        due_before: Annotated[datetime.date | None, Query()] = None,
+        due_before: Annotated[formats.Date | None, Query()] = None,
         sf_principal: Annotated[
             Any, Depends(require_oauth2_password_tasks_read_or_api_key_au_98b42236)
         ],
@@ -411,7 +407,8 @@ def build_router(
         """Create a task
 
         Creates a task in a project the caller belongs to. An `assignee_id` must be a member of
-        the project (422 otherwise). Send an `Idempotency-Key` to retry safely.
+        the project (409 `assignee_not_member` otherwise). Send an `Idempotency-Key` to retry
+        safely.
 
         operationId: createTask"""
         rt.reject_unknown_query(sf_request, frozenset[str](), 422)
@@ -519,7 +516,8 @@ def build_router(
         """Update a task
 
         Applies a JSON merge patch (RFC 7396). Needs `If-Match` with the current `ETag` (428
-        without it, 412 when it is stale).
+        without it, 412 when it is stale). An `assignee_id` must be a member of the project (409
+        `assignee_not_member` otherwise).
 
         operationId: updateTask"""
         rt.reject_unknown_query(sf_request, frozenset[str](), 422)

@@ -66,7 +66,13 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--workers", type=int, default=1, help="concurrent workers (default 1: repeatable)"
     )
-    p.add_argument("--max-time", type=int, default=None, help="stop after this many seconds")
+    p.add_argument(
+        "--max-time",
+        type=int,
+        default=None,
+        metavar="SECONDS",
+        help="a time budget, always spent: fuzzing and stateful testing repeat until it runs out",
+    )
     p.add_argument("--junit", type=Path, default=None, metavar="PATH", help="write JUnit XML here")
     p.add_argument("-q", "--quiet", action="store_true", help="only the summary line per failure")
     p.set_defaults(func=run)
@@ -128,6 +134,8 @@ def run(args: argparse.Namespace) -> int:
     print(contract.format_summary(result, verbose=not args.quiet))
     if args.junit is not None:
         print(f"JUnit report: {args.junit}", file=sys.stderr)
+    if result.interrupted:
+        return 130
     return 0 if result.ok else 1
 
 

@@ -12,6 +12,10 @@ Three JSON Schema rules have no pydantic equivalent, so the generator registers 
   when absent), but an explicit ``null`` in the input breaks the schema;
 - ``patternProperties`` of an object that allows other keys too: only the values of matching
   keys must satisfy the pattern's schema (the object itself is typed ``dict[str, …]``).
+
+And pydantic parses dates and date-times more leniently than their formats allow (``"0"`` is
+1970-01-01); every model's schema checks such strings as RFC 3339 first
+(:mod:`generator.runtime.formats`).
 """
 
 from __future__ import annotations
@@ -22,6 +26,8 @@ import re
 from typing import Any, ClassVar, Generic, TypeVar
 
 import pydantic
+from generator.runtime.formats import rfc3339
+from pydantic_core import CoreSchema
 
 # python-re: patterns with look-arounds or huge sizes that the default Rust engine refuses
 # (seldon.local's ``^.{1,2097152}`` compiles past its size limit).
@@ -36,6 +42,12 @@ class BaseModel(pydantic.BaseModel):
     __sf_unique__: ClassVar[tuple[str, ...]] = ()
     __sf_not_null__: ClassVar[tuple[str, ...]] = ()
     __sf_patterns__: ClassVar[tuple[tuple[str, tuple[tuple[re.Pattern[str], Any], ...]], ...]] = ()
+
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, source: type[pydantic.BaseModel], handler: pydantic.GetCoreSchemaHandler, /
+    ) -> CoreSchema:
+        return rfc3339(handler(source))
 
     @pydantic.model_validator(mode="after")
     def _sf_schema_rules(self) -> Any:

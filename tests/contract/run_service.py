@@ -48,7 +48,9 @@ API_KEY_SCOPES = ["profile", "projects:read", "projects:write", "tasks:read", "t
 
 DEFAULT_MAX_EXAMPLES = 10
 DEEP_MAX_EXAMPLES = 200
-DEEP_MAX_TIME = 1800  # seconds per run
+# No time budget by default. schemathesis' max-time is not a cap but a budget that is always
+# spent: with it, fuzzing and stateful testing repeat until it runs out, so a run lasts exactly
+# that long whatever the example count. `--max-time` asks for such a time-boxed run.
 
 
 # --- auth hooks (what `specfirst contract --auth` calls) ------------------------------------
@@ -231,18 +233,19 @@ def run(
             ]
             print(f"\n== contract run with {auth} auth ==", flush=True)
             codes[auth] = specfirst(argv)
+            if codes[auth] == 130:  # interrupted (Ctrl-C, SIGTERM): no further runs
+                break
         if any(codes.values()):
             print(
                 f"\n== server log (last lines) ==\n{service.log.read_text()[-6000:]}",
                 file=sys.stderr,
             )
-    print(
-        "\n"
-        + ", ".join(
-            f"{auth}: {'passed' if code == 0 else 'FAILED'}" for auth, code in codes.items()
-        )
-    )
+    print("\n" + ", ".join(f"{auth}: {_verdict(code)}" for auth, code in codes.items()))
     return max(codes.values(), default=0)
+
+
+def _verdict(code: int) -> str:
+    return {0: "passed", 130: "INTERRUPTED"}.get(code, "FAILED")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -255,23 +258,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", help="an integer, or 'random'")
     parser.add_argument("--max-examples", type=int)
     parser.add_argument(
+        "--max-time",
+        type=int,
+        metavar="SECONDS",
+        help="a time budget per run: fuzzing and stateful testing repeat until it is spent",
+    )
+    parser.add_argument(
         "--auth", choices=sorted(HOOKS), action="append", help="only this auth (repeatable)"
     )
     args = parser.parse_args(argv)
     seed = args.seed
     if args.deep and seed is None:
         seed = str(secrets.randbelow(2**32))
+    max_examples = args.max_examples or (DEEP_MAX_EXAMPLES if args.deep else DEFAULT_MAX_EXAMPLES)
     if seed is not None and seed != "random":
-        print(
-            f"seed: {seed}  (replay: python -m tests.contract.run_service --seed {seed}"
-            f"{' --max-examples ' + str(args.max_examples or DEEP_MAX_EXAMPLES) if args.deep else ''})"
-        )
+        replay = f"python -m tests.contract.run_service --seed {seed}"
+        if max_examples != DEFAULT_MAX_EXAMPLES:
+            replay += f" --max-examples {max_examples}"
+        if args.max_time is not None:
+            replay += f" --max-time {args.max_time}"
+        print(f"seed: {seed}  (replay: {replay})")
     return run(
-        seed=seed,
-        max_examples=args.max_examples
-        or (DEEP_MAX_EXAMPLES if args.deep else DEFAULT_MAX_EXAMPLES),
-        max_time=DEEP_MAX_TIME if args.deep else None,
-        auths=args.auth or AUTHS,
+        seed=seed, max_examples=max_examples, max_time=args.max_time, auths=args.auth or AUTHS
     )
 
 

@@ -3,8 +3,11 @@ fresh database per test: SQLite, and PostgreSQL + Redis."""
 
 from __future__ import annotations
 
+import functools
+import json
 import uuid
 from collections.abc import AsyncIterator, Callable
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -176,6 +179,26 @@ async def make_admin(runtime: Runtime, user: User) -> None:
         assert row is not None
         row.is_admin = True
     await user.login()
+
+
+@functools.cache
+def declared_statuses(operation_id: str) -> frozenset[str]:
+    """The response statuses the contract (the spec bundled in `generated/`) declares."""
+    spec = json.loads(files("generated").joinpath("openapi.json").read_bytes())
+    for item in spec["paths"].values():
+        for operation in item.values():
+            if isinstance(operation, dict) and operation.get("operationId") == operation_id:
+                return frozenset(operation["responses"])
+    raise KeyError(operation_id)
+
+
+def assert_declared(response: httpx.Response, operation_id: str) -> None:
+    """The answer's status is one the operation declares (or its `NXX` range, or `default`)."""
+    declared = declared_statuses(operation_id)
+    status = str(response.status_code)
+    assert {status, f"{status[0]}XX", "default"} & declared, (
+        f"{operation_id} answered {status}, which it does not declare ({', '.join(sorted(declared))})"
+    )
 
 
 def assert_problem(

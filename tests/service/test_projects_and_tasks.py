@@ -7,7 +7,7 @@ import uuid
 import httpx
 
 from impl.runtime import Runtime
-from tests.service.conftest import User, assert_problem, make_admin, register
+from tests.service.conftest import User, assert_declared, assert_problem, make_admin, register
 
 
 async def test_project_crud_with_etags(ada: User) -> None:
@@ -119,6 +119,40 @@ async def test_task_crud_and_merge_patch(ada: User) -> None:
     )
     assert (await ada.delete(url, headers={"If-Match": body["etag"]})).status_code == 204
     assert_problem(await ada.get(url), 404)
+
+
+async def test_an_assignee_outside_the_project_is_a_declared_409(ada: User, grace: User) -> None:
+    """Found by a contract run: `updateTask` answered the 409 `createTask` declares, undeclared."""
+    project = await ada.project()
+    url = f"/v1/projects/{project['id']}/tasks"
+    created = await ada.post(url, json={"title": "Copy", "assignee_id": grace.id})
+    assert_problem(created, 409, "assignee_not_member")
+    assert_declared(created, "createTask")
+    task = await ada.task(project["id"])
+    patched = await ada.patch(
+        f"/v1/tasks/{task['id']}", {"assignee_id": grace.id}, headers={"If-Match": task["etag"]}
+    )
+    assert_problem(patched, 409, "assignee_not_member")
+    assert_declared(patched, "updateTask")
+
+
+async def test_dates_are_rfc_3339_dates(ada: User) -> None:
+    """Found by a contract run: `due_before=0` was 1970-01-01 (pydantic reads "0" as a Unix
+    timestamp), and so was a `due_date` of "0"; `format: date` means YYYY-MM-DD."""
+    project = await ada.project()
+    url = f"/v1/projects/{project['id']}/tasks"
+    task = await ada.task(project["id"], due_date="2025-02-01")
+    for value in ("0", "20250201", "2025-02-01T00:00:00Z"):
+        body = assert_problem(await ada.post(url, json={"title": "x", "due_date": value}), 422)
+        assert [e["pointer"] for e in body["errors"]] == ["/body/due_date"]
+        patched = await ada.patch(
+            f"/v1/tasks/{task['id']}", {"due_date": value}, headers={"If-Match": task["etag"]}
+        )
+        assert [e["pointer"] for e in assert_problem(patched, 422)["errors"]] == ["/body/due_date"]
+        listed = assert_problem(await ada.get(url, params={"due_before": value}), 422)
+        assert [e["pointer"] for e in listed["errors"]] == ["/query/due_before"]
+    listed = await ada.get(url, params={"due_before": "2025-02-02"})
+    assert [t["id"] for t in listed.json()["items"]] == [task["id"]]
 
 
 async def test_idempotency_key_replays_and_rejects_a_different_body(ada: User) -> None:
