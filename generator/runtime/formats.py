@@ -92,6 +92,8 @@ def _wrap(node: Any) -> Any:
     if not isinstance(node, dict):
         return node
     kind = node.get("type")
+    if not isinstance(kind, str):
+        kind = None  # a mapping of names (model fields …) where one is called "type"
     if kind in _CHECKS:
         return core_schema.no_info_before_validator_function(_CHECKS[kind], node)
     if kind == "function-before" and node.get("function", {}).get("function") in (

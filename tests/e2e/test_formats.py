@@ -77,6 +77,7 @@ components:
         at: {type: string, format: date-time}
         also: {type: array, items: {type: string, format: date}}
         ends: {type: [string, 'null'], format: date-time}
+        type: {type: string}  # a field named like the core schema's own key
   responses:
     Echo:
       description: what the service received, as Python reprs
