@@ -87,18 +87,19 @@ def rfc3339(schema: CoreSchema) -> CoreSchema:
 
 
 def _wrap(node: Any) -> Any:
-    if isinstance(node, list):
-        return [_wrap(item) for item in node]
+    if isinstance(node, list | tuple):  # e.g. union choices, which may be (schema, label)
+        return type(node)(_wrap(item) for item in node)
     if not isinstance(node, dict):
         return node
+    # Not every dict is a schema: a model's ``fields`` maps field names (maybe "type") to schemas.
     kind = node.get("type")
-    if not isinstance(kind, str):
-        kind = None  # a mapping of names (model fields …) where one is called "type"
-    if kind in _CHECKS:
+    if isinstance(kind, str) and kind in _CHECKS:
         return core_schema.no_info_before_validator_function(_CHECKS[kind], node)
-    if kind == "function-before" and node.get("function", {}).get("function") in (
-        full_date,
-        date_time,
+    function = node.get("function")
+    if (
+        kind == "function-before"
+        and isinstance(function, dict)
+        and function.get("function") in (full_date, date_time)
     ):
         return node  # already checked (a nested model's schema, built before)
     return {key: value if key in _LEAVE else _wrap(value) for key, value in node.items()}

@@ -77,7 +77,12 @@ components:
         at: {type: string, format: date-time}
         also: {type: array, items: {type: string, format: date}}
         ends: {type: [string, 'null'], format: date-time}
-        type: {type: string}  # a field named like the core schema's own key
+        type: {type: string}  # a field named like a core-schema key
+        function: {type: string, format: date}
+        when:
+          oneOf:
+            - {type: string, format: date}
+            - {type: integer}
   responses:
     Echo:
       description: what the service received, as Python reprs
@@ -194,6 +199,17 @@ async def test_a_date_is_rfc_3339_full_date(app: Any, value: str) -> None:
     assert _pointers(styled)[0].startswith("/query/days")
     assert _pointers(path) == ["/path/day"]
     assert _pointers(upload) == ["/body/taken_on"]
+
+
+async def test_fields_named_like_schema_keys_and_unions(app: Any) -> None:
+    base = {"on": "2025-02-01", "at": "2025-02-01T09:30:00Z", "type": "x"}
+    async with client(app) as c:
+        good = await c.post("/events", json={**base, "function": "2025-02-01", "when": 3})
+        function = await c.post("/events", json={**base, "function": "0"})
+        union = await c.post("/events", json={**base, "when": "0"})
+    assert good.status_code == 200, good.text
+    assert _pointers(function) == ["/body/function"]
+    assert all(p.startswith("/body/when") for p in _pointers(union))
 
 
 @pytest.mark.parametrize("value", NOT_A_DATE_TIME)
