@@ -249,6 +249,38 @@ async def test_unknown_filters_sorts_and_bad_cursors_are_rejected(ada: User) -> 
     assert_problem(mismatched, 400, "invalid_cursor")
 
 
+async def test_forged_cursors_are_400_not_500(ada: User) -> None:
+    """A cursor is base64url JSON anyone can forge; well-formed JSON with the wrong types in it
+    (an id that is a number, a sort key of the wrong type or without a time zone) is an invalid
+    cursor, not a server error."""
+    import base64
+    import json
+
+    from impl.services.pagination import filters_fingerprint
+
+    project = await ada.project()
+    for title in ("a", "b"):
+        await ada.task(project["id"], title=title)
+    url = f"/v1/projects/{project['id']}/tasks"
+    no_filters = filters_fingerprint({})
+    row = str(uuid.uuid4())
+    forged = [
+        ("title", {"k": "a", "i": 5}),
+        ("title", {"k": "a", "i": ["x"]}),
+        ("title", {"k": 5, "i": row}),
+        ("title", {"k": ["a"], "i": row}),
+        ("title", {"k": None, "i": row}),
+        ("created_at", {"k": 5, "i": row}),
+        ("created_at", {"k": "2025-01-01T00:00:00", "i": row}),  # no offset
+        ("created_at", {"k": "not a time", "i": row}),
+    ]
+    for sort, fields in forged:
+        payload = {"s": sort, "f": no_filters, **fields}
+        cursor = base64.urlsafe_b64encode(json.dumps(payload).encode()).rstrip(b"=").decode()
+        response = await ada.get(url, params={"sort": sort, "cursor": cursor})
+        assert_problem(response, 400, "invalid_cursor")
+
+
 async def test_comments_and_members_lists(ada: User, grace: User) -> None:
     project = await ada.project()
     task = await ada.task(project["id"])
