@@ -73,6 +73,12 @@ class RootModel(pydantic.RootModel[RootT], Generic[RootT]):
 
     model_config = _CONFIG
 
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, source: type[pydantic.BaseModel], handler: pydantic.GetCoreSchemaHandler, /
+    ) -> CoreSchema:
+        return rfc3339(handler(source))
+
 
 def _check_patterns(
     wire: str, value: dict[str, Any], checks: tuple[tuple[re.Pattern[str], Any], ...]

@@ -69,6 +69,8 @@ paths:
         '200': {$ref: '#/components/responses/Echo'}
 components:
   schemas:
+    Day: {type: string, format: date}
+    Days: {type: array, items: {$ref: '#/components/schemas/Day'}}
     Event:
       type: object
       required: [on, at]
@@ -233,3 +235,15 @@ async def test_impossible_dates_are_still_rejected(app: Any) -> None:
         query = await c.get("/events", params={"on": "2025-13-01"})
     assert _pointers(body) == ["/body/on", "/body/at"]
     assert _pointers(query) == ["/query/on"]
+
+
+@pytest.mark.parametrize("value", NOT_A_DATE)
+def test_root_models_check_dates_too(api: GeneratedApi, value: str) -> None:
+    from pydantic import ValidationError
+
+    m = api.models
+    assert m.Days.model_validate_json('["2025-02-01"]').root[0].root == datetime.date(2025, 2, 1)
+    with pytest.raises(ValidationError):
+        m.Day.model_validate_json(f'"{value}"')
+    with pytest.raises(ValidationError):
+        m.Days.model_validate_json(f'["{value}"]')
