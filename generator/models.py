@@ -5,9 +5,12 @@ from __future__ import annotations
 import ast
 import copy
 import json
+import re
 import warnings
+from collections.abc import Iterator
 from typing import Any
 
+import pydantic_core
 from generator.diagnostics import Diagnostic, Level
 from generator.schema_types import is_simple, primitive_type
 
@@ -61,6 +64,16 @@ def generate_models(
         return f"{header}\nfrom __future__ import annotations\n", frozenset(), []
     diagnostics: list[Diagnostic] = []
     document, schemas = _open_pattern_properties(document)
+    document, engine, dropped = _choose_regex_engine(document)
+    diagnostics.extend(
+        Diagnostic(
+            Level.WARNING,
+            "unsupported",
+            f"pattern {pattern!r} is not enforced: no regex engine compiles it together with "
+            "the API's other patterns",
+        )
+        for pattern in dropped
+    )
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
@@ -79,14 +92,84 @@ def generate_models(
     tree = ast.parse(source)
     classes = frozenset(node.name for node in tree.body if isinstance(node, ast.ClassDef))
     source = _own_root_model(source, tree)
+    if engine == "python-re":
+        source = source.replace(
+            "from generator.runtime.base import BaseModel\n",
+            "from generator.runtime.base import PythonReBaseModel as BaseModel\n",
+            1,
+        ).replace(
+            "from generator.runtime.base import RootModel\n",
+            "from generator.runtime.base import PythonReRootModel as RootModel\n",
+            1,
+        )
     return source + schema_rules(schemas, classes), classes, diagnostics
+
+
+def _schema_nodes(schema: Any) -> Iterator[dict[str, Any]]:
+    """``schema`` and its subschemas (not examples, defaults or other values)."""
+    if not isinstance(schema, dict):
+        return
+    yield schema
+    for key, value in schema.items():
+        if key in _SCHEMA_MAPS and isinstance(value, dict):
+            for sub in value.values():
+                yield from _schema_nodes(sub)
+        elif key in _SCHEMA_LISTS and isinstance(value, list):
+            for sub in value:
+                yield from _schema_nodes(sub)
+        elif key in _SCHEMA_VALUES:
+            yield from _schema_nodes(value)
+
+
+def _compiles(pattern: str, engine: str) -> bool:
+    if engine == "python-re":
+        try:
+            re.compile(pattern)
+        except (re.error, OverflowError, RecursionError):
+            return False
+        return True
+    try:
+        pydantic_core.SchemaValidator(pydantic_core.core_schema.str_schema(pattern=pattern))
+    except pydantic_core.SchemaError:
+        return False
+    return True
+
+
+def _choose_regex_engine(document: dict[str, Any]) -> tuple[dict[str, Any], str, list[str]]:
+    """One regex engine for the package's ``pattern``s: Rust's (linear time, ``\\p{L}``)
+    when it compiles every one, else Python's when that does, else the one that compiles more,
+    the others left unenforced (returned, for a diagnostic)."""
+    schemas = list(((document.get("components") or {}).get("schemas") or {}).values())
+    patterns = sorted(
+        {
+            node["pattern"]
+            for schema in schemas
+            for node in _schema_nodes(schema)
+            if isinstance(node.get("pattern"), str)
+        }
+    )
+    rust_bad = [p for p in patterns if not _compiles(p, "rust-regex")]
+    if not rust_bad:
+        return document, "rust-regex", []
+    python_bad = [p for p in patterns if not _compiles(p, "python-re")]
+    engine, dropped = (
+        ("python-re", python_bad) if len(python_bad) <= len(rust_bad) else ("rust-regex", rust_bad)
+    )
+    if dropped:
+        document = copy.deepcopy(document)
+        for schema in document["components"]["schemas"].values():
+            for node in _schema_nodes(schema):
+                if node.get("pattern") in dropped:
+                    del node["pattern"]
+    return document, engine, dropped
 
 
 def _own_root_model(source: str, tree: ast.Module) -> str:
     """Import ``RootModel`` from ``generator.runtime.base``: root models get the models' config.
 
     datamodel-code-generator derives root models from ``pydantic.RootModel``, whatever
-    ``base_class`` says, so without this they would compile patterns with the Rust engine.
+    ``base_class`` says, so without this they would miss the deferred build, the RFC 3339 date
+    checks and the package's regex engine.
     """
     for node in tree.body:
         if not (isinstance(node, ast.ImportFrom) and node.module == "pydantic" and not node.level):
@@ -210,6 +293,8 @@ def _pattern_rules(
             continue
         checks = []
         for regex, value in patterns.items():
+            if not _compiles(str(regex), "python-re"):
+                continue  # the rule checks with Python's re: such a key pattern goes unchecked
             if isinstance(value, dict) and (is_simple(value) or "$ref" in value):
                 tp = primitive_type(value, ref_type)
                 if tp != "Any":

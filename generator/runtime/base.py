@@ -29,9 +29,13 @@ import pydantic
 from generator.runtime.formats import rfc3339
 from pydantic_core import CoreSchema
 
-# python-re: patterns with look-arounds or huge sizes that the default Rust engine refuses
-# (seldon.local's ``^.{1,2097152}`` compiles past its size limit).
-_CONFIG = pydantic.ConfigDict(defer_build=True, regex_engine="python-re")
+# Patterns compile with pydantic's default engine, Rust's regex crate: linear time whatever the
+# input, and Unicode classes (\p{L}). A package whose patterns need Python's engine instead
+# (look-arounds, backreferences, sizes past the crate's limit such as seldon.local's
+# ``^.{1,2097152}``) derives its models from ``PythonReBaseModel``/``PythonReRootModel``:
+# the generator picks one engine per package (``generator.models``).
+_CONFIG = pydantic.ConfigDict(defer_build=True)
+_PYTHON_RE = pydantic.ConfigDict(defer_build=True, regex_engine="python-re")
 
 RootT = TypeVar("RootT")
 
@@ -136,3 +140,15 @@ def constrain(
         for w, checks in (patterns or {}).items()
         if w in by_wire
     )
+
+
+class PythonReBaseModel(BaseModel):
+    """``BaseModel`` compiling patterns with Python's ``re``."""
+
+    model_config = _PYTHON_RE
+
+
+class PythonReRootModel(RootModel[RootT], Generic[RootT]):
+    """``RootModel`` compiling patterns with Python's ``re``."""
+
+    model_config = _PYTHON_RE
