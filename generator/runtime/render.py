@@ -37,13 +37,11 @@ def dump_json(tp: Any, value: Any) -> bytes:
     ``tp`` is such a property (so ``None`` can only mean "not set"), the cheaper
     ``exclude_none`` gives the same document.
     """
-    if _none_means_unset(tp):
-        if isinstance(value, BaseModel) and type(value) is tp:
-            return value.__pydantic_serializer__.to_json(value, by_alias=True, exclude_none=True)
-        return adapter(tp).dump_json(value, by_alias=True, exclude_none=True)
+    none = _none_means_unset(tp)
     if isinstance(value, BaseModel) and type(value) is tp:
-        return value.__pydantic_serializer__.to_json(value, by_alias=True, exclude_unset=True)
-    return adapter(tp).dump_json(value, by_alias=True, exclude_unset=True)
+        serializer = value.__pydantic_serializer__
+        return serializer.to_json(value, by_alias=True, exclude_none=none, exclude_unset=not none)
+    return adapter(tp).dump_json(value, by_alias=True, exclude_none=none, exclude_unset=not none)
 
 
 @functools.cache
@@ -166,11 +164,7 @@ async def json_body(
     raw = await request.body()
     if not raw:
         if required:
-            raise ProblemError(
-                status,
-                "a request body is required",
-                errors=[{"pointer": "/body", "detail": "required"}],
-            )
+            raise _required_problem(status)
         return None
     media = request.headers.get("content-type", "application/json").split(";", 1)[0].strip().lower()
     if media and not (media == "application/json" or media.endswith("+json")):
@@ -263,11 +257,7 @@ def form_deep_object(form: FormData, field: str, tp: Any, *, required: bool, sta
                 found[name] = item
     if not found:
         if required:
-            raise ProblemError(
-                status,
-                "the request body does not match the API contract",
-                errors=[{"pointer": json_pointer(("body", field)), "detail": "required"}],
-            )
+            raise _required_problem(status, (field,))
         return None
     try:
         return adapter(tp).validate_python(found)
@@ -283,11 +273,7 @@ async def _form_body(request: Request, tp: Any, *, required: bool, status: int) 
         data[key] = values if len(values) > 1 else values[0]
     if not data:
         if required:
-            raise ProblemError(
-                status,
-                "a request body is required",
-                errors=[{"pointer": "/body", "detail": "required"}],
-            )
+            raise _required_problem(status)
         return None
     try:
         return adapter(tp).validate_python(data)
@@ -311,6 +297,16 @@ def _integral(text: str) -> int | float:
 
 def _ints_for_integral_floats(raw: str | bytes) -> bytes:
     return json.dumps(json.loads(raw, parse_float=_integral), ensure_ascii=False).encode("utf-8")
+
+
+def _required_problem(status: int, at: tuple[str, ...] = ()) -> ProblemError:
+    """A required body (``at`` empty) or body field is absent."""
+    detail = "the request body does not match the API contract" if at else None
+    return ProblemError(
+        status,
+        detail or "a request body is required",
+        errors=[{"pointer": json_pointer(("body", *at)), "detail": "required"}],
+    )
 
 
 def _body_problem(
