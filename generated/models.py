@@ -518,7 +518,7 @@ class HealthCheck(BaseModel):
     detail: str | None = None
 
 
-class TokenRequestRequest(BaseModel):
+class TokenRequestBody(BaseModel):
     """
     An OAuth2 token request (RFC 6749 §4.3 and §6), form-encoded. With
     `grant_type=password`, `username` (the account's email) and `password` are required; with
@@ -550,7 +550,7 @@ class TokenRequestResponse(BaseModel):
     scope: Annotated[str | None, Field(max_length=512, pattern="^[a-z:-]+( [a-z:-]+)*$")] = None
 
 
-class LogoutRequestRequest(BaseModel):
+class LogoutRequestBody(BaseModel):
     """
     The refresh token whose login should end.
     """
@@ -979,7 +979,7 @@ constrain(Problem, not_null=("detail", "instance", "code", "errors"))
 constrain(ProjectUpdate, not_null=("name",))
 constrain(TaskUpdate, not_null=("title", "status", "priority"))
 constrain(TokenRequest, not_null=("username", "password", "refresh_token", "scope"))
-constrain(TokenRequestRequest, not_null=("username", "password", "refresh_token", "scope"))
+constrain(TokenRequestBody, not_null=("username", "password", "refresh_token", "scope"))
 constrain(TokenRequestResponse, not_null=("username", "scope"))
 constrain(UserUpdate, not_null=("display_name", "email", "password", "current_password"))
 constrain(UserUpdateRequest, not_null=("display_name", "email", "password", "current_password"))

@@ -48,32 +48,32 @@ SCHEME_API_KEY_AUTH = Scheme(
     location="header",
 )
 
-REQUIRE_OAUTH2_PASSWORD_PROFILE_OR_API_KEY_AUTH_PROFILE: tuple[Requirement, ...] = (
+PROFILE: tuple[Requirement, ...] = (
     Requirement((Use(SCHEME_OAUTH2_PASSWORD, frozenset(["profile"])),)),
     Requirement((Use(SCHEME_API_KEY_AUTH, frozenset(["profile"])),)),
 )
-REQUIRE_OAUTH2_PASSWORD_PROFILE: tuple[Requirement, ...] = (
+PROFILE_OAUTH2_PASSWORD: tuple[Requirement, ...] = (
     Requirement((Use(SCHEME_OAUTH2_PASSWORD, frozenset(["profile"])),)),
 )
-REQUIRE_OAUTH2_PASSWORD_ADMIN: tuple[Requirement, ...] = (
+ADMIN: tuple[Requirement, ...] = (
     Requirement((Use(SCHEME_OAUTH2_PASSWORD, frozenset(["admin"])),)),
 )
-REQUIRE_OAUTH2_PASSWORD_API_KEYS: tuple[Requirement, ...] = (
+API_KEYS: tuple[Requirement, ...] = (
     Requirement((Use(SCHEME_OAUTH2_PASSWORD, frozenset(["api-keys"])),)),
 )
-REQUIRE_OAUTH2_PASSWORD_PROJECTS_READ_OR_API_KEY_0890A81E: tuple[Requirement, ...] = (
+PROJECTS_READ: tuple[Requirement, ...] = (
     Requirement((Use(SCHEME_OAUTH2_PASSWORD, frozenset(["projects:read"])),)),
     Requirement((Use(SCHEME_API_KEY_AUTH, frozenset(["projects:read"])),)),
 )
-REQUIRE_OAUTH2_PASSWORD_PROJECTS_WRITE_OR_API_KE_C5135C49: tuple[Requirement, ...] = (
+PROJECTS_WRITE: tuple[Requirement, ...] = (
     Requirement((Use(SCHEME_OAUTH2_PASSWORD, frozenset(["projects:write"])),)),
     Requirement((Use(SCHEME_API_KEY_AUTH, frozenset(["projects:write"])),)),
 )
-REQUIRE_OAUTH2_PASSWORD_TASKS_READ_OR_API_KEY_AU_98B42236: tuple[Requirement, ...] = (
+TASKS_READ: tuple[Requirement, ...] = (
     Requirement((Use(SCHEME_OAUTH2_PASSWORD, frozenset(["tasks:read"])),)),
     Requirement((Use(SCHEME_API_KEY_AUTH, frozenset(["tasks:read"])),)),
 )
-REQUIRE_OAUTH2_PASSWORD_TASKS_WRITE_OR_API_KEY_A_282F1F84: tuple[Requirement, ...] = (
+TASKS_WRITE: tuple[Requirement, ...] = (
     Requirement((Use(SCHEME_OAUTH2_PASSWORD, frozenset(["tasks:write"])),)),
     Requirement((Use(SCHEME_API_KEY_AUTH, frozenset(["tasks:write"])),)),
 )

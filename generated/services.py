@@ -55,7 +55,7 @@ class AuthService(Protocol):
     async def logout(
         self,
         *,
-        body: models.LogoutRequestRequest,
+        body: models.LogoutRequestBody,
     ) -> responses.LogoutResponse:
         """Log out
 

@@ -10,182 +10,118 @@ from fastapi import APIRouter, Depends, Path, Request
 from starlette.responses import Response
 
 from .. import models, responses, security
-from .._runtime import UndeclaredResponseError
 from .._runtime import render as rt
-from .._runtime.security import dependency
+from .._runtime.routing import OperationRouter
 from ..services import ApiKeysService
 
-
-def _render_list_api_keys(result: object, sub: Response) -> Response:
-    if isinstance(result, responses.ListApiKeys200Response):
-        return rt.json_response(200, models.ApiKeyList, result.body, "application/json", (), sub)
-    if isinstance(result, responses.ListApiKeys401Response):
-        return rt.json_response(
+LIST_API_KEYS = rt.Responses(
+    "listApiKeys",
+    {
+        responses.ListApiKeys200Response: rt.Json(200, models.ApiKeyList),
+        responses.ListApiKeys401Response: rt.Json(
             401,
             models.Problem,
-            result.body,
             "application/problem+json",
-            (("WWW-Authenticate", result.www_authenticate),),
-            sub,
-        )
-    if isinstance(result, responses.ListApiKeys403Response):
-        return rt.json_response(
-            403, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.ListApiKeys429Response):
-        return rt.json_response(
+            headers={"WWW-Authenticate": "www_authenticate"},
+        ),
+        responses.ListApiKeys403Response: rt.Json(403, models.Problem, "application/problem+json"),
+        responses.ListApiKeys429Response: rt.Json(
             429,
             models.Problem,
-            result.body,
             "application/problem+json",
-            (
-                ("Retry-After", result.retry_after),
-                ("RateLimit-Limit", result.rate_limit_limit),
-                ("RateLimit-Remaining", result.rate_limit_remaining),
-                ("RateLimit-Reset", result.rate_limit_reset),
-            ),
-            sub,
-        )
-    if isinstance(result, responses.ListApiKeys500Response):
-        return rt.json_response(
-            500, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, models.ApiKeyList):
-        return rt.json_response(200, models.ApiKeyList, result, "application/json", (), sub)
-    raise UndeclaredResponseError("listApiKeys", result)
+            headers={
+                "Retry-After": "retry_after",
+                "RateLimit-Limit": "rate_limit_limit",
+                "RateLimit-Remaining": "rate_limit_remaining",
+                "RateLimit-Reset": "rate_limit_reset",
+            },
+        ),
+        responses.ListApiKeys500Response: rt.Json(500, models.Problem, "application/problem+json"),
+        models.ApiKeyList: rt.Json(200, models.ApiKeyList),
+    },
+)
 
-
-def _render_create_api_key(result: object, sub: Response) -> Response:
-    if isinstance(result, responses.CreateApiKey201Response):
-        return rt.json_response(
-            201,
-            models.ApiKeyWithSecretResponse,
-            result.body,
-            "application/json",
-            (("Location", result.location),),
-            sub,
-        )
-    if isinstance(result, responses.CreateApiKey400Response):
-        return rt.json_response(
-            400, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.CreateApiKey401Response):
-        return rt.json_response(
+CREATE_API_KEY = rt.Responses(
+    "createApiKey",
+    {
+        responses.CreateApiKey201Response: rt.Json(
+            201, models.ApiKeyWithSecretResponse, headers={"Location": "location"}
+        ),
+        responses.CreateApiKey400Response: rt.Json(400, models.Problem, "application/problem+json"),
+        responses.CreateApiKey401Response: rt.Json(
             401,
             models.Problem,
-            result.body,
             "application/problem+json",
-            (("WWW-Authenticate", result.www_authenticate),),
-            sub,
-        )
-    if isinstance(result, responses.CreateApiKey403Response):
-        return rt.json_response(
-            403, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.CreateApiKey409Response):
-        return rt.json_response(
-            409, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.CreateApiKey415Response):
-        return rt.json_response(
-            415, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.CreateApiKey422Response):
-        return rt.json_response(
-            422, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.CreateApiKey429Response):
-        return rt.json_response(
+            headers={"WWW-Authenticate": "www_authenticate"},
+        ),
+        responses.CreateApiKey403Response: rt.Json(403, models.Problem, "application/problem+json"),
+        responses.CreateApiKey409Response: rt.Json(409, models.Problem, "application/problem+json"),
+        responses.CreateApiKey415Response: rt.Json(415, models.Problem, "application/problem+json"),
+        responses.CreateApiKey422Response: rt.Json(422, models.Problem, "application/problem+json"),
+        responses.CreateApiKey429Response: rt.Json(
             429,
             models.Problem,
-            result.body,
             "application/problem+json",
-            (
-                ("Retry-After", result.retry_after),
-                ("RateLimit-Limit", result.rate_limit_limit),
-                ("RateLimit-Remaining", result.rate_limit_remaining),
-                ("RateLimit-Reset", result.rate_limit_reset),
-            ),
-            sub,
-        )
-    if isinstance(result, responses.CreateApiKey500Response):
-        return rt.json_response(
-            500, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, models.ApiKeyWithSecretResponse):
-        return rt.json_response(
-            201, models.ApiKeyWithSecretResponse, result, "application/json", (), sub
-        )
-    raise UndeclaredResponseError("createApiKey", result)
+            headers={
+                "Retry-After": "retry_after",
+                "RateLimit-Limit": "rate_limit_limit",
+                "RateLimit-Remaining": "rate_limit_remaining",
+                "RateLimit-Reset": "rate_limit_reset",
+            },
+        ),
+        responses.CreateApiKey500Response: rt.Json(500, models.Problem, "application/problem+json"),
+        models.ApiKeyWithSecretResponse: rt.Json(201, models.ApiKeyWithSecretResponse),
+    },
+)
 
-
-def _render_revoke_api_key(result: object, sub: Response) -> Response:
-    if isinstance(result, responses.RevokeApiKey204Response):
-        return rt.empty_response(204, (), sub)
-    if isinstance(result, responses.RevokeApiKey401Response):
-        return rt.json_response(
+REVOKE_API_KEY = rt.Responses(
+    "revokeApiKey",
+    {
+        responses.RevokeApiKey204Response: rt.Empty(204),
+        responses.RevokeApiKey401Response: rt.Json(
             401,
             models.Problem,
-            result.body,
             "application/problem+json",
-            (("WWW-Authenticate", result.www_authenticate),),
-            sub,
-        )
-    if isinstance(result, responses.RevokeApiKey403Response):
-        return rt.json_response(
-            403, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.RevokeApiKey404Response):
-        return rt.json_response(
-            404, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.RevokeApiKey422Response):
-        return rt.json_response(
-            422, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.RevokeApiKey429Response):
-        return rt.json_response(
+            headers={"WWW-Authenticate": "www_authenticate"},
+        ),
+        responses.RevokeApiKey403Response: rt.Json(403, models.Problem, "application/problem+json"),
+        responses.RevokeApiKey404Response: rt.Json(404, models.Problem, "application/problem+json"),
+        responses.RevokeApiKey422Response: rt.Json(422, models.Problem, "application/problem+json"),
+        responses.RevokeApiKey429Response: rt.Json(
             429,
             models.Problem,
-            result.body,
             "application/problem+json",
-            (
-                ("Retry-After", result.retry_after),
-                ("RateLimit-Limit", result.rate_limit_limit),
-                ("RateLimit-Remaining", result.rate_limit_remaining),
-                ("RateLimit-Reset", result.rate_limit_reset),
-            ),
-            sub,
-        )
-    if isinstance(result, responses.RevokeApiKey500Response):
-        return rt.json_response(
-            500, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if result is None:
-        return rt.empty_response(204, (), sub)
-    raise UndeclaredResponseError("revokeApiKey", result)
+            headers={
+                "Retry-After": "retry_after",
+                "RateLimit-Limit": "rate_limit_limit",
+                "RateLimit-Remaining": "rate_limit_remaining",
+                "RateLimit-Reset": "rate_limit_reset",
+            },
+        ),
+        responses.RevokeApiKey500Response: rt.Json(500, models.Problem, "application/problem+json"),
+        type(None): rt.Empty(204),
+    },
+)
 
 
 def build_router(
     service: Callable[..., Any], security_handler: Callable[..., Any], prefix: str = ""
 ) -> APIRouter:
-    """The APIRouter for ApiKeysService; ``service`` and ``security_handler`` are FastAPI dependencies."""
-    router = APIRouter(prefix=prefix, tags=["api-keys"])
+    """The routes of ApiKeysService; ``service`` and ``security_handler`` are providers (``create_app``)."""
+    router = OperationRouter(service, security_handler, tag="api-keys", prefix=prefix)
     Service = Annotated[ApiKeysService[Any], Depends(service)]
-    require_oauth2_password_api_keys = dependency(
-        security.REQUIRE_OAUTH2_PASSWORD_API_KEYS, security_handler
-    )
+    api_keys = router.requirement(security.API_KEYS)
 
-    @router.get(
+    @router.operation(
+        "get",
         "/api-keys",
         name="list_api_keys",
         operation_id="listApiKeys",
         summary="List API keys",
-        response_class=Response,
     )
     async def list_api_keys(
         *,
-        sf_principal: Annotated[Any, Depends(require_oauth2_password_api_keys)],
+        sf_principal: Annotated[Any, Depends(api_keys)],
         sf_service: Service,
         sf_request: Request,
         sf_response: Response,
@@ -199,20 +135,18 @@ def build_router(
         result = await sf_service.list_api_keys(
             principal=sf_principal,
         )
-        return _render_list_api_keys(result, sf_response)
+        return LIST_API_KEYS(result, sf_response)
 
-    setattr(list_api_keys, "__sf_validation_status__", 422)  # noqa: B010
-
-    @router.post(
+    @router.operation(
+        "post",
         "/api-keys",
         name="create_api_key",
         operation_id="createApiKey",
         summary="Create an API key",
-        response_class=Response,
     )
     async def create_api_key(
         *,
-        sf_principal: Annotated[Any, Depends(require_oauth2_password_api_keys)],
+        sf_principal: Annotated[Any, Depends(api_keys)],
         sf_service: Service,
         sf_request: Request,
         sf_response: Response,
@@ -230,21 +164,20 @@ def build_router(
             body=body,
             principal=sf_principal,
         )
-        return _render_create_api_key(result, sf_response)
+        return CREATE_API_KEY(result, sf_response)
 
-    setattr(create_api_key, "__sf_validation_status__", 422)  # noqa: B010
-
-    @router.delete(
+    @router.operation(
+        "delete",
         "/api-keys/{api_key_id}",
         name="revoke_api_key",
         operation_id="revokeApiKey",
         summary="Revoke an API key",
-        response_class=Response,
+        path_names={"api_key_id": "apiKeyId"},
     )
     async def revoke_api_key(
         *,
         api_key_id: Annotated[uuid.UUID, Path()],
-        sf_principal: Annotated[Any, Depends(require_oauth2_password_api_keys)],
+        sf_principal: Annotated[Any, Depends(api_keys)],
         sf_service: Service,
         sf_request: Request,
         sf_response: Response,
@@ -259,9 +192,6 @@ def build_router(
             api_key_id=api_key_id,
             principal=sf_principal,
         )
-        return _render_revoke_api_key(result, sf_response)
-
-    setattr(revoke_api_key, "__sf_validation_status__", 422)  # noqa: B010
-    setattr(revoke_api_key, "__sf_path_names__", {"api_key_id": "apiKeyId"})  # noqa: B010
+        return REVOKE_API_KEY(result, sf_response)
 
     return router

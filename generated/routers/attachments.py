@@ -10,253 +10,194 @@ from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, Upload
 from starlette.responses import Response
 
 from .. import models, responses, security
-from .._runtime import UndeclaredResponseError
 from .._runtime import render as rt
-from .._runtime.security import dependency
+from .._runtime.routing import OperationRouter
 from ..services import AttachmentsService
 
+LIST_ATTACHMENTS = rt.Responses(
+    "listAttachments",
+    {
+        responses.ListAttachments200Response: rt.Json(
+            200, models.AttachmentList, headers={"Link": "link"}
+        ),
+        responses.ListAttachments400Response: rt.Json(
+            400, models.Problem, "application/problem+json"
+        ),
+        responses.ListAttachments401Response: rt.Json(
+            401,
+            models.Problem,
+            "application/problem+json",
+            headers={"WWW-Authenticate": "www_authenticate"},
+        ),
+        responses.ListAttachments403Response: rt.Json(
+            403, models.Problem, "application/problem+json"
+        ),
+        responses.ListAttachments404Response: rt.Json(
+            404, models.Problem, "application/problem+json"
+        ),
+        responses.ListAttachments422Response: rt.Json(
+            422, models.Problem, "application/problem+json"
+        ),
+        responses.ListAttachments429Response: rt.Json(
+            429,
+            models.Problem,
+            "application/problem+json",
+            headers={
+                "Retry-After": "retry_after",
+                "RateLimit-Limit": "rate_limit_limit",
+                "RateLimit-Remaining": "rate_limit_remaining",
+                "RateLimit-Reset": "rate_limit_reset",
+            },
+        ),
+        responses.ListAttachments500Response: rt.Json(
+            500, models.Problem, "application/problem+json"
+        ),
+        models.AttachmentList: rt.Json(200, models.AttachmentList),
+    },
+)
 
-def _render_list_attachments(result: object, sub: Response) -> Response:
-    if isinstance(result, responses.ListAttachments200Response):
-        return rt.json_response(
+UPLOAD_ATTACHMENT = rt.Responses(
+    "uploadAttachment",
+    {
+        responses.UploadAttachment201Response: rt.Json(
+            201, models.AttachmentResponse, headers={"Location": "location"}
+        ),
+        responses.UploadAttachment400Response: rt.Json(
+            400, models.Problem, "application/problem+json"
+        ),
+        responses.UploadAttachment401Response: rt.Json(
+            401,
+            models.Problem,
+            "application/problem+json",
+            headers={"WWW-Authenticate": "www_authenticate"},
+        ),
+        responses.UploadAttachment403Response: rt.Json(
+            403, models.Problem, "application/problem+json"
+        ),
+        responses.UploadAttachment404Response: rt.Json(
+            404, models.Problem, "application/problem+json"
+        ),
+        responses.UploadAttachment413Response: rt.Json(
+            413, models.Problem, "application/problem+json"
+        ),
+        responses.UploadAttachment415Response: rt.Json(
+            415, models.Problem, "application/problem+json"
+        ),
+        responses.UploadAttachment422Response: rt.Json(
+            422, models.Problem, "application/problem+json"
+        ),
+        responses.UploadAttachment429Response: rt.Json(
+            429,
+            models.Problem,
+            "application/problem+json",
+            headers={
+                "Retry-After": "retry_after",
+                "RateLimit-Limit": "rate_limit_limit",
+                "RateLimit-Remaining": "rate_limit_remaining",
+                "RateLimit-Reset": "rate_limit_reset",
+            },
+        ),
+        responses.UploadAttachment500Response: rt.Json(
+            500, models.Problem, "application/problem+json"
+        ),
+        models.AttachmentResponse: rt.Json(201, models.AttachmentResponse),
+    },
+)
+
+DELETE_ATTACHMENT = rt.Responses(
+    "deleteAttachment",
+    {
+        responses.DeleteAttachment204Response: rt.Empty(204),
+        responses.DeleteAttachment401Response: rt.Json(
+            401,
+            models.Problem,
+            "application/problem+json",
+            headers={"WWW-Authenticate": "www_authenticate"},
+        ),
+        responses.DeleteAttachment403Response: rt.Json(
+            403, models.Problem, "application/problem+json"
+        ),
+        responses.DeleteAttachment404Response: rt.Json(
+            404, models.Problem, "application/problem+json"
+        ),
+        responses.DeleteAttachment422Response: rt.Json(
+            422, models.Problem, "application/problem+json"
+        ),
+        responses.DeleteAttachment429Response: rt.Json(
+            429,
+            models.Problem,
+            "application/problem+json",
+            headers={
+                "Retry-After": "retry_after",
+                "RateLimit-Limit": "rate_limit_limit",
+                "RateLimit-Remaining": "rate_limit_remaining",
+                "RateLimit-Reset": "rate_limit_reset",
+            },
+        ),
+        responses.DeleteAttachment500Response: rt.Json(
+            500, models.Problem, "application/problem+json"
+        ),
+        type(None): rt.Empty(204),
+    },
+)
+
+DOWNLOAD_ATTACHMENT = rt.Responses(
+    "downloadAttachment",
+    {
+        responses.DownloadAttachment200Response: rt.Raw(
             200,
-            models.AttachmentList,
-            result.body,
-            "application/json",
-            (("Link", result.link),),
-            sub,
-        )
-    if isinstance(result, responses.ListAttachments400Response):
-        return rt.json_response(
-            400, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.ListAttachments401Response):
-        return rt.json_response(
+            "application/octet-stream",
+            headers={"Content-Disposition": "content_disposition", "ETag": "etag"},
+        ),
+        responses.DownloadAttachment401Response: rt.Json(
             401,
             models.Problem,
-            result.body,
             "application/problem+json",
-            (("WWW-Authenticate", result.www_authenticate),),
-            sub,
-        )
-    if isinstance(result, responses.ListAttachments403Response):
-        return rt.json_response(
-            403, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.ListAttachments404Response):
-        return rt.json_response(
-            404, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.ListAttachments422Response):
-        return rt.json_response(
-            422, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.ListAttachments429Response):
-        return rt.json_response(
+            headers={"WWW-Authenticate": "www_authenticate"},
+        ),
+        responses.DownloadAttachment403Response: rt.Json(
+            403, models.Problem, "application/problem+json"
+        ),
+        responses.DownloadAttachment404Response: rt.Json(
+            404, models.Problem, "application/problem+json"
+        ),
+        responses.DownloadAttachment422Response: rt.Json(
+            422, models.Problem, "application/problem+json"
+        ),
+        responses.DownloadAttachment429Response: rt.Json(
             429,
             models.Problem,
-            result.body,
             "application/problem+json",
-            (
-                ("Retry-After", result.retry_after),
-                ("RateLimit-Limit", result.rate_limit_limit),
-                ("RateLimit-Remaining", result.rate_limit_remaining),
-                ("RateLimit-Reset", result.rate_limit_reset),
-            ),
-            sub,
-        )
-    if isinstance(result, responses.ListAttachments500Response):
-        return rt.json_response(
-            500, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, models.AttachmentList):
-        return rt.json_response(200, models.AttachmentList, result, "application/json", (), sub)
-    raise UndeclaredResponseError("listAttachments", result)
-
-
-def _render_upload_attachment(result: object, sub: Response) -> Response:
-    if isinstance(result, responses.UploadAttachment201Response):
-        return rt.json_response(
-            201,
-            models.AttachmentResponse,
-            result.body,
-            "application/json",
-            (("Location", result.location),),
-            sub,
-        )
-    if isinstance(result, responses.UploadAttachment400Response):
-        return rt.json_response(
-            400, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.UploadAttachment401Response):
-        return rt.json_response(
-            401,
-            models.Problem,
-            result.body,
-            "application/problem+json",
-            (("WWW-Authenticate", result.www_authenticate),),
-            sub,
-        )
-    if isinstance(result, responses.UploadAttachment403Response):
-        return rt.json_response(
-            403, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.UploadAttachment404Response):
-        return rt.json_response(
-            404, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.UploadAttachment413Response):
-        return rt.json_response(
-            413, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.UploadAttachment415Response):
-        return rt.json_response(
-            415, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.UploadAttachment422Response):
-        return rt.json_response(
-            422, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.UploadAttachment429Response):
-        return rt.json_response(
-            429,
-            models.Problem,
-            result.body,
-            "application/problem+json",
-            (
-                ("Retry-After", result.retry_after),
-                ("RateLimit-Limit", result.rate_limit_limit),
-                ("RateLimit-Remaining", result.rate_limit_remaining),
-                ("RateLimit-Reset", result.rate_limit_reset),
-            ),
-            sub,
-        )
-    if isinstance(result, responses.UploadAttachment500Response):
-        return rt.json_response(
-            500, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, models.AttachmentResponse):
-        return rt.json_response(201, models.AttachmentResponse, result, "application/json", (), sub)
-    raise UndeclaredResponseError("uploadAttachment", result)
-
-
-def _render_delete_attachment(result: object, sub: Response) -> Response:
-    if isinstance(result, responses.DeleteAttachment204Response):
-        return rt.empty_response(204, (), sub)
-    if isinstance(result, responses.DeleteAttachment401Response):
-        return rt.json_response(
-            401,
-            models.Problem,
-            result.body,
-            "application/problem+json",
-            (("WWW-Authenticate", result.www_authenticate),),
-            sub,
-        )
-    if isinstance(result, responses.DeleteAttachment403Response):
-        return rt.json_response(
-            403, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.DeleteAttachment404Response):
-        return rt.json_response(
-            404, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.DeleteAttachment422Response):
-        return rt.json_response(
-            422, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.DeleteAttachment429Response):
-        return rt.json_response(
-            429,
-            models.Problem,
-            result.body,
-            "application/problem+json",
-            (
-                ("Retry-After", result.retry_after),
-                ("RateLimit-Limit", result.rate_limit_limit),
-                ("RateLimit-Remaining", result.rate_limit_remaining),
-                ("RateLimit-Reset", result.rate_limit_reset),
-            ),
-            sub,
-        )
-    if isinstance(result, responses.DeleteAttachment500Response):
-        return rt.json_response(
-            500, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if result is None:
-        return rt.empty_response(204, (), sub)
-    raise UndeclaredResponseError("deleteAttachment", result)
-
-
-def _render_download_attachment(result: object, sub: Response) -> Response:
-    if isinstance(result, responses.DownloadAttachment200Response):
-        return rt.raw_response(
-            200,
-            result.body,
-            result.media_type or "application/octet-stream",
-            (("Content-Disposition", result.content_disposition), ("ETag", result.etag)),
-            sub,
-        )
-    if isinstance(result, responses.DownloadAttachment401Response):
-        return rt.json_response(
-            401,
-            models.Problem,
-            result.body,
-            "application/problem+json",
-            (("WWW-Authenticate", result.www_authenticate),),
-            sub,
-        )
-    if isinstance(result, responses.DownloadAttachment403Response):
-        return rt.json_response(
-            403, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.DownloadAttachment404Response):
-        return rt.json_response(
-            404, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.DownloadAttachment422Response):
-        return rt.json_response(
-            422, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.DownloadAttachment429Response):
-        return rt.json_response(
-            429,
-            models.Problem,
-            result.body,
-            "application/problem+json",
-            (
-                ("Retry-After", result.retry_after),
-                ("RateLimit-Limit", result.rate_limit_limit),
-                ("RateLimit-Remaining", result.rate_limit_remaining),
-                ("RateLimit-Reset", result.rate_limit_reset),
-            ),
-            sub,
-        )
-    if isinstance(result, responses.DownloadAttachment500Response):
-        return rt.json_response(
-            500, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    raise UndeclaredResponseError("downloadAttachment", result)
+            headers={
+                "Retry-After": "retry_after",
+                "RateLimit-Limit": "rate_limit_limit",
+                "RateLimit-Remaining": "rate_limit_remaining",
+                "RateLimit-Reset": "rate_limit_reset",
+            },
+        ),
+        responses.DownloadAttachment500Response: rt.Json(
+            500, models.Problem, "application/problem+json"
+        ),
+    },
+)
 
 
 def build_router(
     service: Callable[..., Any], security_handler: Callable[..., Any], prefix: str = ""
 ) -> APIRouter:
-    """The APIRouter for AttachmentsService; ``service`` and ``security_handler`` are FastAPI dependencies."""
-    router = APIRouter(prefix=prefix, tags=["attachments"])
+    """The routes of AttachmentsService; ``service`` and ``security_handler`` are providers (``create_app``)."""
+    router = OperationRouter(service, security_handler, tag="attachments", prefix=prefix)
     Service = Annotated[AttachmentsService[Any], Depends(service)]
-    require_oauth2_password_tasks_read_or_api_key_au_98b42236 = dependency(
-        security.REQUIRE_OAUTH2_PASSWORD_TASKS_READ_OR_API_KEY_AU_98B42236, security_handler
-    )
-    require_oauth2_password_tasks_write_or_api_key_a_282f1f84 = dependency(
-        security.REQUIRE_OAUTH2_PASSWORD_TASKS_WRITE_OR_API_KEY_A_282F1F84, security_handler
-    )
+    tasks_read = router.requirement(security.TASKS_READ)
+    tasks_write = router.requirement(security.TASKS_WRITE)
 
-    @router.get(
+    @router.operation(
+        "get",
         "/tasks/{task_id}/attachments",
         name="list_attachments",
         operation_id="listAttachments",
         summary="List a task's attachments",
-        response_class=Response,
+        path_names={"task_id": "taskId"},
     )
     async def list_attachments(
         *,
@@ -265,9 +206,7 @@ def build_router(
             str | None, Query(min_length=1, max_length=512, pattern="^[A-Za-z0-9_-]+$")
         ] = None,
         limit: Annotated[int, Query(ge=1, le=100)] = 20,
-        sf_principal: Annotated[
-            Any, Depends(require_oauth2_password_tasks_read_or_api_key_au_98b42236)
-        ],
+        sf_principal: Annotated[Any, Depends(tasks_read)],
         sf_service: Service,
         sf_request: Request,
         sf_response: Response,
@@ -284,26 +223,22 @@ def build_router(
             limit=limit,
             principal=sf_principal,
         )
-        return _render_list_attachments(result, sf_response)
+        return LIST_ATTACHMENTS(result, sf_response)
 
-    setattr(list_attachments, "__sf_validation_status__", 422)  # noqa: B010
-    setattr(list_attachments, "__sf_path_names__", {"task_id": "taskId"})  # noqa: B010
-
-    @router.post(
+    @router.operation(
+        "post",
         "/tasks/{task_id}/attachments",
         name="upload_attachment",
         operation_id="uploadAttachment",
         summary="Attach a file to a task",
-        response_class=Response,
+        path_names={"task_id": "taskId"},
     )
     async def upload_attachment(
         *,
         task_id: Annotated[uuid.UUID, Path()],
         form_file: Annotated[UploadFile, File(alias="file")],
         form_description: Annotated[str | None, Form(alias="description", max_length=500)] = None,
-        sf_principal: Annotated[
-            Any, Depends(require_oauth2_password_tasks_write_or_api_key_a_282f1f84)
-        ],
+        sf_principal: Annotated[Any, Depends(tasks_write)],
         sf_service: Service,
         sf_request: Request,
         sf_response: Response,
@@ -341,24 +276,20 @@ def build_router(
             body=body,
             principal=sf_principal,
         )
-        return _render_upload_attachment(result, sf_response)
+        return UPLOAD_ATTACHMENT(result, sf_response)
 
-    setattr(upload_attachment, "__sf_validation_status__", 422)  # noqa: B010
-    setattr(upload_attachment, "__sf_path_names__", {"task_id": "taskId"})  # noqa: B010
-
-    @router.delete(
+    @router.operation(
+        "delete",
         "/attachments/{attachment_id}",
         name="delete_attachment",
         operation_id="deleteAttachment",
         summary="Delete an attachment",
-        response_class=Response,
+        path_names={"attachment_id": "attachmentId"},
     )
     async def delete_attachment(
         *,
         attachment_id: Annotated[uuid.UUID, Path()],
-        sf_principal: Annotated[
-            Any, Depends(require_oauth2_password_tasks_write_or_api_key_a_282f1f84)
-        ],
+        sf_principal: Annotated[Any, Depends(tasks_write)],
         sf_service: Service,
         sf_request: Request,
         sf_response: Response,
@@ -373,24 +304,20 @@ def build_router(
             attachment_id=attachment_id,
             principal=sf_principal,
         )
-        return _render_delete_attachment(result, sf_response)
+        return DELETE_ATTACHMENT(result, sf_response)
 
-    setattr(delete_attachment, "__sf_validation_status__", 422)  # noqa: B010
-    setattr(delete_attachment, "__sf_path_names__", {"attachment_id": "attachmentId"})  # noqa: B010
-
-    @router.get(
+    @router.operation(
+        "get",
         "/attachments/{attachment_id}/content",
         name="download_attachment",
         operation_id="downloadAttachment",
         summary="Download an attachment",
-        response_class=Response,
+        path_names={"attachment_id": "attachmentId"},
     )
     async def download_attachment(
         *,
         attachment_id: Annotated[uuid.UUID, Path()],
-        sf_principal: Annotated[
-            Any, Depends(require_oauth2_password_tasks_read_or_api_key_au_98b42236)
-        ],
+        sf_principal: Annotated[Any, Depends(tasks_read)],
         sf_service: Service,
         sf_request: Request,
         sf_response: Response,
@@ -406,9 +333,6 @@ def build_router(
             attachment_id=attachment_id,
             principal=sf_principal,
         )
-        return _render_download_attachment(result, sf_response)
-
-    setattr(download_attachment, "__sf_validation_status__", 422)  # noqa: B010
-    setattr(download_attachment, "__sf_path_names__", {"attachment_id": "attachmentId"})  # noqa: B010
+        return DOWNLOAD_ATTACHMENT(result, sf_response)
 
     return router

@@ -9,156 +9,98 @@ from fastapi import APIRouter, Depends, Form, Request
 from starlette.responses import Response
 
 from .. import models, responses
-from .._runtime import UndeclaredResponseError
 from .._runtime import render as rt
+from .._runtime.routing import OperationRouter
 from ..services import AuthService
 
-
-def _render_register(result: object, sub: Response) -> Response:
-    if isinstance(result, responses.Register201Response):
-        return rt.json_response(
-            201,
-            models.UserResponse,
-            result.body,
-            "application/json",
-            (("Location", result.location),),
-            sub,
-        )
-    if isinstance(result, responses.Register400Response):
-        return rt.json_response(
-            400, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.Register409Response):
-        return rt.json_response(
-            409, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.Register415Response):
-        return rt.json_response(
-            415, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.Register422Response):
-        return rt.json_response(
-            422, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.Register429Response):
-        return rt.json_response(
+REGISTER = rt.Responses(
+    "register",
+    {
+        responses.Register201Response: rt.Json(
+            201, models.UserResponse, headers={"Location": "location"}
+        ),
+        responses.Register400Response: rt.Json(400, models.Problem, "application/problem+json"),
+        responses.Register409Response: rt.Json(409, models.Problem, "application/problem+json"),
+        responses.Register415Response: rt.Json(415, models.Problem, "application/problem+json"),
+        responses.Register422Response: rt.Json(422, models.Problem, "application/problem+json"),
+        responses.Register429Response: rt.Json(
             429,
             models.Problem,
-            result.body,
             "application/problem+json",
-            (
-                ("Retry-After", result.retry_after),
-                ("RateLimit-Limit", result.rate_limit_limit),
-                ("RateLimit-Remaining", result.rate_limit_remaining),
-                ("RateLimit-Reset", result.rate_limit_reset),
-            ),
-            sub,
-        )
-    if isinstance(result, responses.Register500Response):
-        return rt.json_response(
-            500, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, models.UserResponse):
-        return rt.json_response(201, models.UserResponse, result, "application/json", (), sub)
-    raise UndeclaredResponseError("register", result)
+            headers={
+                "Retry-After": "retry_after",
+                "RateLimit-Limit": "rate_limit_limit",
+                "RateLimit-Remaining": "rate_limit_remaining",
+                "RateLimit-Reset": "rate_limit_reset",
+            },
+        ),
+        responses.Register500Response: rt.Json(500, models.Problem, "application/problem+json"),
+        models.UserResponse: rt.Json(201, models.UserResponse),
+    },
+)
 
-
-def _render_create_token(result: object, sub: Response) -> Response:
-    if isinstance(result, responses.CreateToken200Response):
-        return rt.json_response(
-            200,
-            models.TokenResponse,
-            result.body,
-            "application/json",
-            (("Cache-Control", result.cache_control),),
-            sub,
-        )
-    if isinstance(result, responses.CreateToken400Response):
-        return rt.json_response(
-            400, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.CreateToken415Response):
-        return rt.json_response(
-            415, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.CreateToken422Response):
-        return rt.json_response(
-            422, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.CreateToken429Response):
-        return rt.json_response(
+CREATE_TOKEN = rt.Responses(
+    "createToken",
+    {
+        responses.CreateToken200Response: rt.Json(
+            200, models.TokenResponse, headers={"Cache-Control": "cache_control"}
+        ),
+        responses.CreateToken400Response: rt.Json(400, models.Problem, "application/problem+json"),
+        responses.CreateToken415Response: rt.Json(415, models.Problem, "application/problem+json"),
+        responses.CreateToken422Response: rt.Json(422, models.Problem, "application/problem+json"),
+        responses.CreateToken429Response: rt.Json(
             429,
             models.Problem,
-            result.body,
             "application/problem+json",
-            (
-                ("Retry-After", result.retry_after),
-                ("RateLimit-Limit", result.rate_limit_limit),
-                ("RateLimit-Remaining", result.rate_limit_remaining),
-                ("RateLimit-Reset", result.rate_limit_reset),
-            ),
-            sub,
-        )
-    if isinstance(result, responses.CreateToken500Response):
-        return rt.json_response(
-            500, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, models.TokenResponse):
-        return rt.json_response(200, models.TokenResponse, result, "application/json", (), sub)
-    raise UndeclaredResponseError("createToken", result)
+            headers={
+                "Retry-After": "retry_after",
+                "RateLimit-Limit": "rate_limit_limit",
+                "RateLimit-Remaining": "rate_limit_remaining",
+                "RateLimit-Reset": "rate_limit_reset",
+            },
+        ),
+        responses.CreateToken500Response: rt.Json(500, models.Problem, "application/problem+json"),
+        models.TokenResponse: rt.Json(200, models.TokenResponse),
+    },
+)
 
-
-def _render_logout(result: object, sub: Response) -> Response:
-    if isinstance(result, responses.Logout204Response):
-        return rt.empty_response(204, (), sub)
-    if isinstance(result, responses.Logout400Response):
-        return rt.json_response(
-            400, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.Logout415Response):
-        return rt.json_response(
-            415, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.Logout422Response):
-        return rt.json_response(
-            422, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.Logout429Response):
-        return rt.json_response(
+LOGOUT = rt.Responses(
+    "logout",
+    {
+        responses.Logout204Response: rt.Empty(204),
+        responses.Logout400Response: rt.Json(400, models.Problem, "application/problem+json"),
+        responses.Logout415Response: rt.Json(415, models.Problem, "application/problem+json"),
+        responses.Logout422Response: rt.Json(422, models.Problem, "application/problem+json"),
+        responses.Logout429Response: rt.Json(
             429,
             models.Problem,
-            result.body,
             "application/problem+json",
-            (
-                ("Retry-After", result.retry_after),
-                ("RateLimit-Limit", result.rate_limit_limit),
-                ("RateLimit-Remaining", result.rate_limit_remaining),
-                ("RateLimit-Reset", result.rate_limit_reset),
-            ),
-            sub,
-        )
-    if isinstance(result, responses.Logout500Response):
-        return rt.json_response(
-            500, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if result is None:
-        return rt.empty_response(204, (), sub)
-    raise UndeclaredResponseError("logout", result)
+            headers={
+                "Retry-After": "retry_after",
+                "RateLimit-Limit": "rate_limit_limit",
+                "RateLimit-Remaining": "rate_limit_remaining",
+                "RateLimit-Reset": "rate_limit_reset",
+            },
+        ),
+        responses.Logout500Response: rt.Json(500, models.Problem, "application/problem+json"),
+        type(None): rt.Empty(204),
+    },
+)
 
 
 def build_router(
     service: Callable[..., Any], security_handler: Callable[..., Any], prefix: str = ""
 ) -> APIRouter:
-    """The APIRouter for AuthService; ``service`` and ``security_handler`` are FastAPI dependencies."""
-    router = APIRouter(prefix=prefix, tags=["auth"])
+    """The routes of AuthService; ``service`` and ``security_handler`` are providers (``create_app``)."""
+    router = OperationRouter(service, security_handler, tag="auth", prefix=prefix)
     Service = Annotated[AuthService, Depends(service)]
 
-    @router.post(
+    @router.operation(
+        "post",
         "/auth/register",
         name="register",
         operation_id="register",
         summary="Register an account",
-        response_class=Response,
     )
     async def register(
         *,
@@ -178,16 +120,14 @@ def build_router(
         result = await sf_service.register(
             body=body,
         )
-        return _render_register(result, sf_response)
+        return REGISTER(result, sf_response)
 
-    setattr(register, "__sf_validation_status__", 422)  # noqa: B010
-
-    @router.post(
+    @router.operation(
+        "post",
         "/auth/token",
         name="create_token",
         operation_id="createToken",
         summary="Get an access token",
-        response_class=Response,
     )
     async def create_token(
         *,
@@ -227,16 +167,14 @@ def build_router(
         result = await sf_service.create_token(
             body=body,
         )
-        return _render_create_token(result, sf_response)
+        return CREATE_TOKEN(result, sf_response)
 
-    setattr(create_token, "__sf_validation_status__", 422)  # noqa: B010
-
-    @router.post(
+    @router.operation(
+        "post",
         "/auth/logout",
         name="logout",
         operation_id="logout",
         summary="Log out",
-        response_class=Response,
     )
     async def logout(
         *,
@@ -251,14 +189,10 @@ def build_router(
 
         operationId: logout"""
         rt.reject_unknown_query(sf_request, frozenset[str](), 422)
-        body = await rt.json_body(
-            sf_request, models.LogoutRequestRequest, required=True, status=422
-        )
+        body = await rt.json_body(sf_request, models.LogoutRequestBody, required=True, status=422)
         result = await sf_service.logout(
             body=body,
         )
-        return _render_logout(result, sf_response)
-
-    setattr(logout, "__sf_validation_status__", 422)  # noqa: B010
+        return LOGOUT(result, sf_response)
 
     return router

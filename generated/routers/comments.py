@@ -10,193 +10,141 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from starlette.responses import Response
 
 from .. import models, responses, security
-from .._runtime import UndeclaredResponseError
 from .._runtime import render as rt
-from .._runtime.security import dependency
+from .._runtime.routing import OperationRouter
 from ..services import CommentsService
 
-
-def _render_list_comments(result: object, sub: Response) -> Response:
-    if isinstance(result, responses.ListComments200Response):
-        return rt.json_response(
-            200, models.CommentList, result.body, "application/json", (("Link", result.link),), sub
-        )
-    if isinstance(result, responses.ListComments400Response):
-        return rt.json_response(
-            400, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.ListComments401Response):
-        return rt.json_response(
+LIST_COMMENTS = rt.Responses(
+    "listComments",
+    {
+        responses.ListComments200Response: rt.Json(
+            200, models.CommentList, headers={"Link": "link"}
+        ),
+        responses.ListComments400Response: rt.Json(400, models.Problem, "application/problem+json"),
+        responses.ListComments401Response: rt.Json(
             401,
             models.Problem,
-            result.body,
             "application/problem+json",
-            (("WWW-Authenticate", result.www_authenticate),),
-            sub,
-        )
-    if isinstance(result, responses.ListComments403Response):
-        return rt.json_response(
-            403, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.ListComments404Response):
-        return rt.json_response(
-            404, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.ListComments422Response):
-        return rt.json_response(
-            422, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.ListComments429Response):
-        return rt.json_response(
+            headers={"WWW-Authenticate": "www_authenticate"},
+        ),
+        responses.ListComments403Response: rt.Json(403, models.Problem, "application/problem+json"),
+        responses.ListComments404Response: rt.Json(404, models.Problem, "application/problem+json"),
+        responses.ListComments422Response: rt.Json(422, models.Problem, "application/problem+json"),
+        responses.ListComments429Response: rt.Json(
             429,
             models.Problem,
-            result.body,
             "application/problem+json",
-            (
-                ("Retry-After", result.retry_after),
-                ("RateLimit-Limit", result.rate_limit_limit),
-                ("RateLimit-Remaining", result.rate_limit_remaining),
-                ("RateLimit-Reset", result.rate_limit_reset),
-            ),
-            sub,
-        )
-    if isinstance(result, responses.ListComments500Response):
-        return rt.json_response(
-            500, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, models.CommentList):
-        return rt.json_response(200, models.CommentList, result, "application/json", (), sub)
-    raise UndeclaredResponseError("listComments", result)
+            headers={
+                "Retry-After": "retry_after",
+                "RateLimit-Limit": "rate_limit_limit",
+                "RateLimit-Remaining": "rate_limit_remaining",
+                "RateLimit-Reset": "rate_limit_reset",
+            },
+        ),
+        responses.ListComments500Response: rt.Json(500, models.Problem, "application/problem+json"),
+        models.CommentList: rt.Json(200, models.CommentList),
+    },
+)
 
-
-def _render_create_comment(result: object, sub: Response) -> Response:
-    if isinstance(result, responses.CreateComment201Response):
-        return rt.json_response(
-            201,
-            models.CommentResponse,
-            result.body,
-            "application/json",
-            (("Location", result.location),),
-            sub,
-        )
-    if isinstance(result, responses.CreateComment400Response):
-        return rt.json_response(
-            400, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.CreateComment401Response):
-        return rt.json_response(
+CREATE_COMMENT = rt.Responses(
+    "createComment",
+    {
+        responses.CreateComment201Response: rt.Json(
+            201, models.CommentResponse, headers={"Location": "location"}
+        ),
+        responses.CreateComment400Response: rt.Json(
+            400, models.Problem, "application/problem+json"
+        ),
+        responses.CreateComment401Response: rt.Json(
             401,
             models.Problem,
-            result.body,
             "application/problem+json",
-            (("WWW-Authenticate", result.www_authenticate),),
-            sub,
-        )
-    if isinstance(result, responses.CreateComment403Response):
-        return rt.json_response(
-            403, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.CreateComment404Response):
-        return rt.json_response(
-            404, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.CreateComment415Response):
-        return rt.json_response(
-            415, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.CreateComment422Response):
-        return rt.json_response(
-            422, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.CreateComment429Response):
-        return rt.json_response(
+            headers={"WWW-Authenticate": "www_authenticate"},
+        ),
+        responses.CreateComment403Response: rt.Json(
+            403, models.Problem, "application/problem+json"
+        ),
+        responses.CreateComment404Response: rt.Json(
+            404, models.Problem, "application/problem+json"
+        ),
+        responses.CreateComment415Response: rt.Json(
+            415, models.Problem, "application/problem+json"
+        ),
+        responses.CreateComment422Response: rt.Json(
+            422, models.Problem, "application/problem+json"
+        ),
+        responses.CreateComment429Response: rt.Json(
             429,
             models.Problem,
-            result.body,
             "application/problem+json",
-            (
-                ("Retry-After", result.retry_after),
-                ("RateLimit-Limit", result.rate_limit_limit),
-                ("RateLimit-Remaining", result.rate_limit_remaining),
-                ("RateLimit-Reset", result.rate_limit_reset),
-            ),
-            sub,
-        )
-    if isinstance(result, responses.CreateComment500Response):
-        return rt.json_response(
-            500, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, models.CommentResponse):
-        return rt.json_response(201, models.CommentResponse, result, "application/json", (), sub)
-    raise UndeclaredResponseError("createComment", result)
+            headers={
+                "Retry-After": "retry_after",
+                "RateLimit-Limit": "rate_limit_limit",
+                "RateLimit-Remaining": "rate_limit_remaining",
+                "RateLimit-Reset": "rate_limit_reset",
+            },
+        ),
+        responses.CreateComment500Response: rt.Json(
+            500, models.Problem, "application/problem+json"
+        ),
+        models.CommentResponse: rt.Json(201, models.CommentResponse),
+    },
+)
 
-
-def _render_delete_comment(result: object, sub: Response) -> Response:
-    if isinstance(result, responses.DeleteComment204Response):
-        return rt.empty_response(204, (), sub)
-    if isinstance(result, responses.DeleteComment401Response):
-        return rt.json_response(
+DELETE_COMMENT = rt.Responses(
+    "deleteComment",
+    {
+        responses.DeleteComment204Response: rt.Empty(204),
+        responses.DeleteComment401Response: rt.Json(
             401,
             models.Problem,
-            result.body,
             "application/problem+json",
-            (("WWW-Authenticate", result.www_authenticate),),
-            sub,
-        )
-    if isinstance(result, responses.DeleteComment403Response):
-        return rt.json_response(
-            403, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.DeleteComment404Response):
-        return rt.json_response(
-            404, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.DeleteComment422Response):
-        return rt.json_response(
-            422, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.DeleteComment429Response):
-        return rt.json_response(
+            headers={"WWW-Authenticate": "www_authenticate"},
+        ),
+        responses.DeleteComment403Response: rt.Json(
+            403, models.Problem, "application/problem+json"
+        ),
+        responses.DeleteComment404Response: rt.Json(
+            404, models.Problem, "application/problem+json"
+        ),
+        responses.DeleteComment422Response: rt.Json(
+            422, models.Problem, "application/problem+json"
+        ),
+        responses.DeleteComment429Response: rt.Json(
             429,
             models.Problem,
-            result.body,
             "application/problem+json",
-            (
-                ("Retry-After", result.retry_after),
-                ("RateLimit-Limit", result.rate_limit_limit),
-                ("RateLimit-Remaining", result.rate_limit_remaining),
-                ("RateLimit-Reset", result.rate_limit_reset),
-            ),
-            sub,
-        )
-    if isinstance(result, responses.DeleteComment500Response):
-        return rt.json_response(
-            500, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if result is None:
-        return rt.empty_response(204, (), sub)
-    raise UndeclaredResponseError("deleteComment", result)
+            headers={
+                "Retry-After": "retry_after",
+                "RateLimit-Limit": "rate_limit_limit",
+                "RateLimit-Remaining": "rate_limit_remaining",
+                "RateLimit-Reset": "rate_limit_reset",
+            },
+        ),
+        responses.DeleteComment500Response: rt.Json(
+            500, models.Problem, "application/problem+json"
+        ),
+        type(None): rt.Empty(204),
+    },
+)
 
 
 def build_router(
     service: Callable[..., Any], security_handler: Callable[..., Any], prefix: str = ""
 ) -> APIRouter:
-    """The APIRouter for CommentsService; ``service`` and ``security_handler`` are FastAPI dependencies."""
-    router = APIRouter(prefix=prefix, tags=["comments"])
+    """The routes of CommentsService; ``service`` and ``security_handler`` are providers (``create_app``)."""
+    router = OperationRouter(service, security_handler, tag="comments", prefix=prefix)
     Service = Annotated[CommentsService[Any], Depends(service)]
-    require_oauth2_password_tasks_read_or_api_key_au_98b42236 = dependency(
-        security.REQUIRE_OAUTH2_PASSWORD_TASKS_READ_OR_API_KEY_AU_98B42236, security_handler
-    )
-    require_oauth2_password_tasks_write_or_api_key_a_282f1f84 = dependency(
-        security.REQUIRE_OAUTH2_PASSWORD_TASKS_WRITE_OR_API_KEY_A_282F1F84, security_handler
-    )
+    tasks_read = router.requirement(security.TASKS_READ)
+    tasks_write = router.requirement(security.TASKS_WRITE)
 
-    @router.get(
+    @router.operation(
+        "get",
         "/tasks/{task_id}/comments",
         name="list_comments",
         operation_id="listComments",
         summary="List a task's comments",
-        response_class=Response,
+        path_names={"task_id": "taskId"},
     )
     async def list_comments(
         *,
@@ -205,9 +153,7 @@ def build_router(
             str | None, Query(min_length=1, max_length=512, pattern="^[A-Za-z0-9_-]+$")
         ] = None,
         limit: Annotated[int, Query(ge=1, le=100)] = 20,
-        sf_principal: Annotated[
-            Any, Depends(require_oauth2_password_tasks_read_or_api_key_au_98b42236)
-        ],
+        sf_principal: Annotated[Any, Depends(tasks_read)],
         sf_service: Service,
         sf_request: Request,
         sf_response: Response,
@@ -224,24 +170,20 @@ def build_router(
             limit=limit,
             principal=sf_principal,
         )
-        return _render_list_comments(result, sf_response)
+        return LIST_COMMENTS(result, sf_response)
 
-    setattr(list_comments, "__sf_validation_status__", 422)  # noqa: B010
-    setattr(list_comments, "__sf_path_names__", {"task_id": "taskId"})  # noqa: B010
-
-    @router.post(
+    @router.operation(
+        "post",
         "/tasks/{task_id}/comments",
         name="create_comment",
         operation_id="createComment",
         summary="Comment on a task",
-        response_class=Response,
+        path_names={"task_id": "taskId"},
     )
     async def create_comment(
         *,
         task_id: Annotated[uuid.UUID, Path()],
-        sf_principal: Annotated[
-            Any, Depends(require_oauth2_password_tasks_write_or_api_key_a_282f1f84)
-        ],
+        sf_principal: Annotated[Any, Depends(tasks_write)],
         sf_service: Service,
         sf_request: Request,
         sf_response: Response,
@@ -258,24 +200,20 @@ def build_router(
             body=body,
             principal=sf_principal,
         )
-        return _render_create_comment(result, sf_response)
+        return CREATE_COMMENT(result, sf_response)
 
-    setattr(create_comment, "__sf_validation_status__", 422)  # noqa: B010
-    setattr(create_comment, "__sf_path_names__", {"task_id": "taskId"})  # noqa: B010
-
-    @router.delete(
+    @router.operation(
+        "delete",
         "/comments/{comment_id}",
         name="delete_comment",
         operation_id="deleteComment",
         summary="Delete a comment",
-        response_class=Response,
+        path_names={"comment_id": "commentId"},
     )
     async def delete_comment(
         *,
         comment_id: Annotated[uuid.UUID, Path()],
-        sf_principal: Annotated[
-            Any, Depends(require_oauth2_password_tasks_write_or_api_key_a_282f1f84)
-        ],
+        sf_principal: Annotated[Any, Depends(tasks_write)],
         sf_service: Service,
         sf_request: Request,
         sf_response: Response,
@@ -290,9 +228,6 @@ def build_router(
             comment_id=comment_id,
             principal=sf_principal,
         )
-        return _render_delete_comment(result, sf_response)
-
-    setattr(delete_comment, "__sf_validation_status__", 422)  # noqa: B010
-    setattr(delete_comment, "__sf_path_names__", {"comment_id": "commentId"})  # noqa: B010
+        return DELETE_COMMENT(result, sf_response)
 
     return router

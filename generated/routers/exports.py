@@ -10,201 +10,136 @@ from fastapi import APIRouter, Depends, Path, Request
 from starlette.responses import Response
 
 from .. import models, responses, security
-from .._runtime import UndeclaredResponseError
 from .._runtime import render as rt
-from .._runtime.security import dependency
+from .._runtime.routing import OperationRouter
 from ..services import ExportsService
 
-
-def _render_create_export(result: object, sub: Response) -> Response:
-    if isinstance(result, responses.CreateExport202Response):
-        return rt.json_response(
+CREATE_EXPORT = rt.Responses(
+    "createExport",
+    {
+        responses.CreateExport202Response: rt.Json(
             202,
             models.ExportResponse,
-            result.body,
-            "application/json",
-            (("Location", result.location), ("Retry-After", result.retry_after)),
-            sub,
-        )
-    if isinstance(result, responses.CreateExport400Response):
-        return rt.json_response(
-            400, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.CreateExport401Response):
-        return rt.json_response(
+            headers={"Location": "location", "Retry-After": "retry_after"},
+        ),
+        responses.CreateExport400Response: rt.Json(400, models.Problem, "application/problem+json"),
+        responses.CreateExport401Response: rt.Json(
             401,
             models.Problem,
-            result.body,
             "application/problem+json",
-            (("WWW-Authenticate", result.www_authenticate),),
-            sub,
-        )
-    if isinstance(result, responses.CreateExport403Response):
-        return rt.json_response(
-            403, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.CreateExport404Response):
-        return rt.json_response(
-            404, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.CreateExport415Response):
-        return rt.json_response(
-            415, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.CreateExport422Response):
-        return rt.json_response(
-            422, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.CreateExport429Response):
-        return rt.json_response(
+            headers={"WWW-Authenticate": "www_authenticate"},
+        ),
+        responses.CreateExport403Response: rt.Json(403, models.Problem, "application/problem+json"),
+        responses.CreateExport404Response: rt.Json(404, models.Problem, "application/problem+json"),
+        responses.CreateExport415Response: rt.Json(415, models.Problem, "application/problem+json"),
+        responses.CreateExport422Response: rt.Json(422, models.Problem, "application/problem+json"),
+        responses.CreateExport429Response: rt.Json(
             429,
             models.Problem,
-            result.body,
             "application/problem+json",
-            (
-                ("Retry-After", result.retry_after),
-                ("RateLimit-Limit", result.rate_limit_limit),
-                ("RateLimit-Remaining", result.rate_limit_remaining),
-                ("RateLimit-Reset", result.rate_limit_reset),
-            ),
-            sub,
-        )
-    if isinstance(result, responses.CreateExport500Response):
-        return rt.json_response(
-            500, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, models.ExportResponse):
-        return rt.json_response(202, models.ExportResponse, result, "application/json", (), sub)
-    raise UndeclaredResponseError("createExport", result)
+            headers={
+                "Retry-After": "retry_after",
+                "RateLimit-Limit": "rate_limit_limit",
+                "RateLimit-Remaining": "rate_limit_remaining",
+                "RateLimit-Reset": "rate_limit_reset",
+            },
+        ),
+        responses.CreateExport500Response: rt.Json(500, models.Problem, "application/problem+json"),
+        models.ExportResponse: rt.Json(202, models.ExportResponse),
+    },
+)
 
-
-def _render_get_export(result: object, sub: Response) -> Response:
-    if isinstance(result, responses.GetExport200Response):
-        return rt.json_response(
-            200, models.ExportResponse, result.body, "application/json", (), sub
-        )
-    if isinstance(result, responses.GetExport401Response):
-        return rt.json_response(
+GET_EXPORT = rt.Responses(
+    "getExport",
+    {
+        responses.GetExport200Response: rt.Json(200, models.ExportResponse),
+        responses.GetExport401Response: rt.Json(
             401,
             models.Problem,
-            result.body,
             "application/problem+json",
-            (("WWW-Authenticate", result.www_authenticate),),
-            sub,
-        )
-    if isinstance(result, responses.GetExport403Response):
-        return rt.json_response(
-            403, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.GetExport404Response):
-        return rt.json_response(
-            404, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.GetExport422Response):
-        return rt.json_response(
-            422, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.GetExport429Response):
-        return rt.json_response(
+            headers={"WWW-Authenticate": "www_authenticate"},
+        ),
+        responses.GetExport403Response: rt.Json(403, models.Problem, "application/problem+json"),
+        responses.GetExport404Response: rt.Json(404, models.Problem, "application/problem+json"),
+        responses.GetExport422Response: rt.Json(422, models.Problem, "application/problem+json"),
+        responses.GetExport429Response: rt.Json(
             429,
             models.Problem,
-            result.body,
             "application/problem+json",
-            (
-                ("Retry-After", result.retry_after),
-                ("RateLimit-Limit", result.rate_limit_limit),
-                ("RateLimit-Remaining", result.rate_limit_remaining),
-                ("RateLimit-Reset", result.rate_limit_reset),
-            ),
-            sub,
-        )
-    if isinstance(result, responses.GetExport500Response):
-        return rt.json_response(
-            500, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, models.ExportResponse):
-        return rt.json_response(200, models.ExportResponse, result, "application/json", (), sub)
-    raise UndeclaredResponseError("getExport", result)
+            headers={
+                "Retry-After": "retry_after",
+                "RateLimit-Limit": "rate_limit_limit",
+                "RateLimit-Remaining": "rate_limit_remaining",
+                "RateLimit-Reset": "rate_limit_reset",
+            },
+        ),
+        responses.GetExport500Response: rt.Json(500, models.Problem, "application/problem+json"),
+        models.ExportResponse: rt.Json(200, models.ExportResponse),
+    },
+)
 
-
-def _render_download_export(result: object, sub: Response) -> Response:
-    if isinstance(result, responses.DownloadExport200Response):
-        return rt.raw_response(
-            200,
-            result.body,
-            result.media_type or "text/csv",
-            (("Content-Disposition", result.content_disposition),),
-            sub,
-        )
-    if isinstance(result, responses.DownloadExport401Response):
-        return rt.json_response(
+DOWNLOAD_EXPORT = rt.Responses(
+    "downloadExport",
+    {
+        responses.DownloadExport200Response: rt.Raw(
+            200, "text/csv", headers={"Content-Disposition": "content_disposition"}
+        ),
+        responses.DownloadExport401Response: rt.Json(
             401,
             models.Problem,
-            result.body,
             "application/problem+json",
-            (("WWW-Authenticate", result.www_authenticate),),
-            sub,
-        )
-    if isinstance(result, responses.DownloadExport403Response):
-        return rt.json_response(
-            403, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.DownloadExport404Response):
-        return rt.json_response(
-            404, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.DownloadExport409Response):
-        return rt.json_response(
-            409, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.DownloadExport422Response):
-        return rt.json_response(
-            422, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.DownloadExport429Response):
-        return rt.json_response(
+            headers={"WWW-Authenticate": "www_authenticate"},
+        ),
+        responses.DownloadExport403Response: rt.Json(
+            403, models.Problem, "application/problem+json"
+        ),
+        responses.DownloadExport404Response: rt.Json(
+            404, models.Problem, "application/problem+json"
+        ),
+        responses.DownloadExport409Response: rt.Json(
+            409, models.Problem, "application/problem+json"
+        ),
+        responses.DownloadExport422Response: rt.Json(
+            422, models.Problem, "application/problem+json"
+        ),
+        responses.DownloadExport429Response: rt.Json(
             429,
             models.Problem,
-            result.body,
             "application/problem+json",
-            (
-                ("Retry-After", result.retry_after),
-                ("RateLimit-Limit", result.rate_limit_limit),
-                ("RateLimit-Remaining", result.rate_limit_remaining),
-                ("RateLimit-Reset", result.rate_limit_reset),
-            ),
-            sub,
-        )
-    if isinstance(result, responses.DownloadExport500Response):
-        return rt.json_response(
-            500, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    raise UndeclaredResponseError("downloadExport", result)
+            headers={
+                "Retry-After": "retry_after",
+                "RateLimit-Limit": "rate_limit_limit",
+                "RateLimit-Remaining": "rate_limit_remaining",
+                "RateLimit-Reset": "rate_limit_reset",
+            },
+        ),
+        responses.DownloadExport500Response: rt.Json(
+            500, models.Problem, "application/problem+json"
+        ),
+    },
+)
 
 
 def build_router(
     service: Callable[..., Any], security_handler: Callable[..., Any], prefix: str = ""
 ) -> APIRouter:
-    """The APIRouter for ExportsService; ``service`` and ``security_handler`` are FastAPI dependencies."""
-    router = APIRouter(prefix=prefix, tags=["exports"])
+    """The routes of ExportsService; ``service`` and ``security_handler`` are providers (``create_app``)."""
+    router = OperationRouter(service, security_handler, tag="exports", prefix=prefix)
     Service = Annotated[ExportsService[Any], Depends(service)]
-    require_oauth2_password_projects_read_or_api_key_0890a81e = dependency(
-        security.REQUIRE_OAUTH2_PASSWORD_PROJECTS_READ_OR_API_KEY_0890A81E, security_handler
-    )
+    projects_read = router.requirement(security.PROJECTS_READ)
 
-    @router.post(
+    @router.operation(
+        "post",
         "/projects/{project_id}/exports",
         name="create_export",
         operation_id="createExport",
         summary="Export a project's tasks",
-        response_class=Response,
+        path_names={"project_id": "projectId"},
     )
     async def create_export(
         *,
         project_id: Annotated[uuid.UUID, Path()],
-        sf_principal: Annotated[
-            Any, Depends(require_oauth2_password_projects_read_or_api_key_0890a81e)
-        ],
+        sf_principal: Annotated[Any, Depends(projects_read)],
         sf_service: Service,
         sf_request: Request,
         sf_response: Response,
@@ -223,24 +158,20 @@ def build_router(
             body=body,
             principal=sf_principal,
         )
-        return _render_create_export(result, sf_response)
+        return CREATE_EXPORT(result, sf_response)
 
-    setattr(create_export, "__sf_validation_status__", 422)  # noqa: B010
-    setattr(create_export, "__sf_path_names__", {"project_id": "projectId"})  # noqa: B010
-
-    @router.get(
+    @router.operation(
+        "get",
         "/exports/{export_id}",
         name="get_export",
         operation_id="getExport",
         summary="Get an export's status",
-        response_class=Response,
+        path_names={"export_id": "exportId"},
     )
     async def get_export(
         *,
         export_id: Annotated[uuid.UUID, Path()],
-        sf_principal: Annotated[
-            Any, Depends(require_oauth2_password_projects_read_or_api_key_0890a81e)
-        ],
+        sf_principal: Annotated[Any, Depends(projects_read)],
         sf_service: Service,
         sf_request: Request,
         sf_response: Response,
@@ -255,24 +186,20 @@ def build_router(
             export_id=export_id,
             principal=sf_principal,
         )
-        return _render_get_export(result, sf_response)
+        return GET_EXPORT(result, sf_response)
 
-    setattr(get_export, "__sf_validation_status__", 422)  # noqa: B010
-    setattr(get_export, "__sf_path_names__", {"export_id": "exportId"})  # noqa: B010
-
-    @router.get(
+    @router.operation(
+        "get",
         "/exports/{export_id}/content",
         name="download_export",
         operation_id="downloadExport",
         summary="Download an export",
-        response_class=Response,
+        path_names={"export_id": "exportId"},
     )
     async def download_export(
         *,
         export_id: Annotated[uuid.UUID, Path()],
-        sf_principal: Annotated[
-            Any, Depends(require_oauth2_password_projects_read_or_api_key_0890a81e)
-        ],
+        sf_principal: Annotated[Any, Depends(projects_read)],
         sf_service: Service,
         sf_request: Request,
         sf_response: Response,
@@ -287,9 +214,6 @@ def build_router(
             export_id=export_id,
             principal=sf_principal,
         )
-        return _render_download_export(result, sf_response)
-
-    setattr(download_export, "__sf_validation_status__", 422)  # noqa: B010
-    setattr(download_export, "__sf_path_names__", {"export_id": "exportId"})  # noqa: B010
+        return DOWNLOAD_EXPORT(result, sf_response)
 
     return router

@@ -9,52 +9,43 @@ from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
 from .. import models, responses
-from .._runtime import UndeclaredResponseError
 from .._runtime import render as rt
+from .._runtime.routing import OperationRouter
 from ..services import HealthService
 
+GET_LIVENESS = rt.Responses(
+    "getLiveness",
+    {
+        responses.GetLiveness200Response: rt.Json(200, models.Health),
+        responses.GetLiveness500Response: rt.Json(500, models.Problem, "application/problem+json"),
+        models.Health: rt.Json(200, models.Health),
+    },
+)
 
-def _render_get_liveness(result: object, sub: Response) -> Response:
-    if isinstance(result, responses.GetLiveness200Response):
-        return rt.json_response(200, models.Health, result.body, "application/json", (), sub)
-    if isinstance(result, responses.GetLiveness500Response):
-        return rt.json_response(
-            500, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, models.Health):
-        return rt.json_response(200, models.Health, result, "application/json", (), sub)
-    raise UndeclaredResponseError("getLiveness", result)
-
-
-def _render_get_readiness(result: object, sub: Response) -> Response:
-    if isinstance(result, responses.GetReadiness200Response):
-        return rt.json_response(200, models.Health, result.body, "application/json", (), sub)
-    if isinstance(result, responses.GetReadiness500Response):
-        return rt.json_response(
-            500, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.GetReadiness503Response):
-        return rt.json_response(
-            503, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, models.Health):
-        return rt.json_response(200, models.Health, result, "application/json", (), sub)
-    raise UndeclaredResponseError("getReadiness", result)
+GET_READINESS = rt.Responses(
+    "getReadiness",
+    {
+        responses.GetReadiness200Response: rt.Json(200, models.Health),
+        responses.GetReadiness500Response: rt.Json(500, models.Problem, "application/problem+json"),
+        responses.GetReadiness503Response: rt.Json(503, models.Problem, "application/problem+json"),
+        models.Health: rt.Json(200, models.Health),
+    },
+)
 
 
 def build_router(
     service: Callable[..., Any], security_handler: Callable[..., Any], prefix: str = ""
 ) -> APIRouter:
-    """The APIRouter for HealthService; ``service`` and ``security_handler`` are FastAPI dependencies."""
-    router = APIRouter(prefix=prefix, tags=["health"])
+    """The routes of HealthService; ``service`` and ``security_handler`` are providers (``create_app``)."""
+    router = OperationRouter(service, security_handler, tag="health", prefix=prefix)
     Service = Annotated[HealthService, Depends(service)]
 
-    @router.get(
+    @router.operation(
+        "get",
         "/health/live",
         name="get_liveness",
         operation_id="getLiveness",
         summary="Liveness probe",
-        response_class=Response,
     )
     async def get_liveness(
         *,
@@ -69,16 +60,14 @@ def build_router(
         operationId: getLiveness"""
         rt.reject_unknown_query(sf_request, frozenset[str](), 422)
         result = await sf_service.get_liveness()
-        return _render_get_liveness(result, sf_response)
+        return GET_LIVENESS(result, sf_response)
 
-    setattr(get_liveness, "__sf_validation_status__", 422)  # noqa: B010
-
-    @router.get(
+    @router.operation(
+        "get",
         "/health/ready",
         name="get_readiness",
         operation_id="getReadiness",
         summary="Readiness probe",
-        response_class=Response,
     )
     async def get_readiness(
         *,
@@ -94,8 +83,6 @@ def build_router(
         operationId: getReadiness"""
         rt.reject_unknown_query(sf_request, frozenset[str](), 422)
         result = await sf_service.get_readiness()
-        return _render_get_readiness(result, sf_response)
-
-    setattr(get_readiness, "__sf_validation_status__", 422)  # noqa: B010
+        return GET_READINESS(result, sf_response)
 
     return router

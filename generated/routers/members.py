@@ -10,201 +10,121 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from starlette.responses import Response
 
 from .. import models, responses, security
-from .._runtime import UndeclaredResponseError
 from .._runtime import render as rt
-from .._runtime.security import dependency
+from .._runtime.routing import OperationRouter
 from ..services import MembersService
 
-
-def _render_list_members(result: object, sub: Response) -> Response:
-    if isinstance(result, responses.ListMembers200Response):
-        return rt.json_response(
-            200, models.MemberList, result.body, "application/json", (("Link", result.link),), sub
-        )
-    if isinstance(result, responses.ListMembers400Response):
-        return rt.json_response(
-            400, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.ListMembers401Response):
-        return rt.json_response(
+LIST_MEMBERS = rt.Responses(
+    "listMembers",
+    {
+        responses.ListMembers200Response: rt.Json(200, models.MemberList, headers={"Link": "link"}),
+        responses.ListMembers400Response: rt.Json(400, models.Problem, "application/problem+json"),
+        responses.ListMembers401Response: rt.Json(
             401,
             models.Problem,
-            result.body,
             "application/problem+json",
-            (("WWW-Authenticate", result.www_authenticate),),
-            sub,
-        )
-    if isinstance(result, responses.ListMembers403Response):
-        return rt.json_response(
-            403, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.ListMembers404Response):
-        return rt.json_response(
-            404, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.ListMembers422Response):
-        return rt.json_response(
-            422, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.ListMembers429Response):
-        return rt.json_response(
+            headers={"WWW-Authenticate": "www_authenticate"},
+        ),
+        responses.ListMembers403Response: rt.Json(403, models.Problem, "application/problem+json"),
+        responses.ListMembers404Response: rt.Json(404, models.Problem, "application/problem+json"),
+        responses.ListMembers422Response: rt.Json(422, models.Problem, "application/problem+json"),
+        responses.ListMembers429Response: rt.Json(
             429,
             models.Problem,
-            result.body,
             "application/problem+json",
-            (
-                ("Retry-After", result.retry_after),
-                ("RateLimit-Limit", result.rate_limit_limit),
-                ("RateLimit-Remaining", result.rate_limit_remaining),
-                ("RateLimit-Reset", result.rate_limit_reset),
-            ),
-            sub,
-        )
-    if isinstance(result, responses.ListMembers500Response):
-        return rt.json_response(
-            500, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, models.MemberList):
-        return rt.json_response(200, models.MemberList, result, "application/json", (), sub)
-    raise UndeclaredResponseError("listMembers", result)
+            headers={
+                "Retry-After": "retry_after",
+                "RateLimit-Limit": "rate_limit_limit",
+                "RateLimit-Remaining": "rate_limit_remaining",
+                "RateLimit-Reset": "rate_limit_reset",
+            },
+        ),
+        responses.ListMembers500Response: rt.Json(500, models.Problem, "application/problem+json"),
+        models.MemberList: rt.Json(200, models.MemberList),
+    },
+)
 
-
-def _render_add_member(result: object, sub: Response) -> Response:
-    if isinstance(result, responses.AddMember201Response):
-        return rt.json_response(
-            201,
-            models.MemberResponse,
-            result.body,
-            "application/json",
-            (("Location", result.location),),
-            sub,
-        )
-    if isinstance(result, responses.AddMember400Response):
-        return rt.json_response(
-            400, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.AddMember401Response):
-        return rt.json_response(
+ADD_MEMBER = rt.Responses(
+    "addMember",
+    {
+        responses.AddMember201Response: rt.Json(
+            201, models.MemberResponse, headers={"Location": "location"}
+        ),
+        responses.AddMember400Response: rt.Json(400, models.Problem, "application/problem+json"),
+        responses.AddMember401Response: rt.Json(
             401,
             models.Problem,
-            result.body,
             "application/problem+json",
-            (("WWW-Authenticate", result.www_authenticate),),
-            sub,
-        )
-    if isinstance(result, responses.AddMember403Response):
-        return rt.json_response(
-            403, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.AddMember404Response):
-        return rt.json_response(
-            404, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.AddMember409Response):
-        return rt.json_response(
-            409, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.AddMember415Response):
-        return rt.json_response(
-            415, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.AddMember422Response):
-        return rt.json_response(
-            422, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.AddMember429Response):
-        return rt.json_response(
+            headers={"WWW-Authenticate": "www_authenticate"},
+        ),
+        responses.AddMember403Response: rt.Json(403, models.Problem, "application/problem+json"),
+        responses.AddMember404Response: rt.Json(404, models.Problem, "application/problem+json"),
+        responses.AddMember409Response: rt.Json(409, models.Problem, "application/problem+json"),
+        responses.AddMember415Response: rt.Json(415, models.Problem, "application/problem+json"),
+        responses.AddMember422Response: rt.Json(422, models.Problem, "application/problem+json"),
+        responses.AddMember429Response: rt.Json(
             429,
             models.Problem,
-            result.body,
             "application/problem+json",
-            (
-                ("Retry-After", result.retry_after),
-                ("RateLimit-Limit", result.rate_limit_limit),
-                ("RateLimit-Remaining", result.rate_limit_remaining),
-                ("RateLimit-Reset", result.rate_limit_reset),
-            ),
-            sub,
-        )
-    if isinstance(result, responses.AddMember500Response):
-        return rt.json_response(
-            500, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, models.MemberResponse):
-        return rt.json_response(201, models.MemberResponse, result, "application/json", (), sub)
-    raise UndeclaredResponseError("addMember", result)
+            headers={
+                "Retry-After": "retry_after",
+                "RateLimit-Limit": "rate_limit_limit",
+                "RateLimit-Remaining": "rate_limit_remaining",
+                "RateLimit-Reset": "rate_limit_reset",
+            },
+        ),
+        responses.AddMember500Response: rt.Json(500, models.Problem, "application/problem+json"),
+        models.MemberResponse: rt.Json(201, models.MemberResponse),
+    },
+)
 
-
-def _render_remove_member(result: object, sub: Response) -> Response:
-    if isinstance(result, responses.RemoveMember204Response):
-        return rt.empty_response(204, (), sub)
-    if isinstance(result, responses.RemoveMember401Response):
-        return rt.json_response(
+REMOVE_MEMBER = rt.Responses(
+    "removeMember",
+    {
+        responses.RemoveMember204Response: rt.Empty(204),
+        responses.RemoveMember401Response: rt.Json(
             401,
             models.Problem,
-            result.body,
             "application/problem+json",
-            (("WWW-Authenticate", result.www_authenticate),),
-            sub,
-        )
-    if isinstance(result, responses.RemoveMember403Response):
-        return rt.json_response(
-            403, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.RemoveMember404Response):
-        return rt.json_response(
-            404, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.RemoveMember409Response):
-        return rt.json_response(
-            409, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.RemoveMember422Response):
-        return rt.json_response(
-            422, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.RemoveMember429Response):
-        return rt.json_response(
+            headers={"WWW-Authenticate": "www_authenticate"},
+        ),
+        responses.RemoveMember403Response: rt.Json(403, models.Problem, "application/problem+json"),
+        responses.RemoveMember404Response: rt.Json(404, models.Problem, "application/problem+json"),
+        responses.RemoveMember409Response: rt.Json(409, models.Problem, "application/problem+json"),
+        responses.RemoveMember422Response: rt.Json(422, models.Problem, "application/problem+json"),
+        responses.RemoveMember429Response: rt.Json(
             429,
             models.Problem,
-            result.body,
             "application/problem+json",
-            (
-                ("Retry-After", result.retry_after),
-                ("RateLimit-Limit", result.rate_limit_limit),
-                ("RateLimit-Remaining", result.rate_limit_remaining),
-                ("RateLimit-Reset", result.rate_limit_reset),
-            ),
-            sub,
-        )
-    if isinstance(result, responses.RemoveMember500Response):
-        return rt.json_response(
-            500, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if result is None:
-        return rt.empty_response(204, (), sub)
-    raise UndeclaredResponseError("removeMember", result)
+            headers={
+                "Retry-After": "retry_after",
+                "RateLimit-Limit": "rate_limit_limit",
+                "RateLimit-Remaining": "rate_limit_remaining",
+                "RateLimit-Reset": "rate_limit_reset",
+            },
+        ),
+        responses.RemoveMember500Response: rt.Json(500, models.Problem, "application/problem+json"),
+        type(None): rt.Empty(204),
+    },
+)
 
 
 def build_router(
     service: Callable[..., Any], security_handler: Callable[..., Any], prefix: str = ""
 ) -> APIRouter:
-    """The APIRouter for MembersService; ``service`` and ``security_handler`` are FastAPI dependencies."""
-    router = APIRouter(prefix=prefix, tags=["members"])
+    """The routes of MembersService; ``service`` and ``security_handler`` are providers (``create_app``)."""
+    router = OperationRouter(service, security_handler, tag="members", prefix=prefix)
     Service = Annotated[MembersService[Any], Depends(service)]
-    require_oauth2_password_projects_read_or_api_key_0890a81e = dependency(
-        security.REQUIRE_OAUTH2_PASSWORD_PROJECTS_READ_OR_API_KEY_0890A81E, security_handler
-    )
-    require_oauth2_password_projects_write_or_api_ke_c5135c49 = dependency(
-        security.REQUIRE_OAUTH2_PASSWORD_PROJECTS_WRITE_OR_API_KE_C5135C49, security_handler
-    )
+    projects_read = router.requirement(security.PROJECTS_READ)
+    projects_write = router.requirement(security.PROJECTS_WRITE)
 
-    @router.get(
+    @router.operation(
+        "get",
         "/projects/{project_id}/members",
         name="list_members",
         operation_id="listMembers",
         summary="List a project's members",
-        response_class=Response,
+        path_names={"project_id": "projectId"},
     )
     async def list_members(
         *,
@@ -213,9 +133,7 @@ def build_router(
             str | None, Query(min_length=1, max_length=512, pattern="^[A-Za-z0-9_-]+$")
         ] = None,
         limit: Annotated[int, Query(ge=1, le=100)] = 20,
-        sf_principal: Annotated[
-            Any, Depends(require_oauth2_password_projects_read_or_api_key_0890a81e)
-        ],
+        sf_principal: Annotated[Any, Depends(projects_read)],
         sf_service: Service,
         sf_request: Request,
         sf_response: Response,
@@ -232,24 +150,20 @@ def build_router(
             limit=limit,
             principal=sf_principal,
         )
-        return _render_list_members(result, sf_response)
+        return LIST_MEMBERS(result, sf_response)
 
-    setattr(list_members, "__sf_validation_status__", 422)  # noqa: B010
-    setattr(list_members, "__sf_path_names__", {"project_id": "projectId"})  # noqa: B010
-
-    @router.post(
+    @router.operation(
+        "post",
         "/projects/{project_id}/members",
         name="add_member",
         operation_id="addMember",
         summary="Add a member",
-        response_class=Response,
+        path_names={"project_id": "projectId"},
     )
     async def add_member(
         *,
         project_id: Annotated[uuid.UUID, Path()],
-        sf_principal: Annotated[
-            Any, Depends(require_oauth2_password_projects_write_or_api_ke_c5135c49)
-        ],
+        sf_principal: Annotated[Any, Depends(projects_write)],
         sf_service: Service,
         sf_request: Request,
         sf_response: Response,
@@ -269,25 +183,21 @@ def build_router(
             body=body,
             principal=sf_principal,
         )
-        return _render_add_member(result, sf_response)
+        return ADD_MEMBER(result, sf_response)
 
-    setattr(add_member, "__sf_validation_status__", 422)  # noqa: B010
-    setattr(add_member, "__sf_path_names__", {"project_id": "projectId"})  # noqa: B010
-
-    @router.delete(
+    @router.operation(
+        "delete",
         "/projects/{project_id}/members/{user_id}",
         name="remove_member",
         operation_id="removeMember",
         summary="Remove a member",
-        response_class=Response,
+        path_names={"project_id": "projectId", "user_id": "userId"},
     )
     async def remove_member(
         *,
         project_id: Annotated[uuid.UUID, Path()],
         user_id: Annotated[uuid.UUID, Path()],
-        sf_principal: Annotated[
-            Any, Depends(require_oauth2_password_projects_write_or_api_ke_c5135c49)
-        ],
+        sf_principal: Annotated[Any, Depends(projects_write)],
         sf_service: Service,
         sf_request: Request,
         sf_response: Response,
@@ -304,9 +214,6 @@ def build_router(
             user_id=user_id,
             principal=sf_principal,
         )
-        return _render_remove_member(result, sf_response)
-
-    setattr(remove_member, "__sf_validation_status__", 422)  # noqa: B010
-    setattr(remove_member, "__sf_path_names__", {"project_id": "projectId", "user_id": "userId"})  # noqa: B010
+        return REMOVE_MEMBER(result, sf_response)
 
     return router

@@ -10,323 +10,228 @@ from fastapi import APIRouter, Depends, Header, Path, Query, Request
 from starlette.responses import Response
 
 from .. import models, responses, security
-from .._runtime import UndeclaredResponseError
 from .._runtime import render as rt
-from .._runtime.security import dependency
+from .._runtime.routing import OperationRouter
 from ..services import ProjectsService
 
-
-def _render_list_projects(result: object, sub: Response) -> Response:
-    if isinstance(result, responses.ListProjects200Response):
-        return rt.json_response(
-            200, models.ProjectList, result.body, "application/json", (("Link", result.link),), sub
-        )
-    if isinstance(result, responses.ListProjects400Response):
-        return rt.json_response(
-            400, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.ListProjects401Response):
-        return rt.json_response(
+LIST_PROJECTS = rt.Responses(
+    "listProjects",
+    {
+        responses.ListProjects200Response: rt.Json(
+            200, models.ProjectList, headers={"Link": "link"}
+        ),
+        responses.ListProjects400Response: rt.Json(400, models.Problem, "application/problem+json"),
+        responses.ListProjects401Response: rt.Json(
             401,
             models.Problem,
-            result.body,
             "application/problem+json",
-            (("WWW-Authenticate", result.www_authenticate),),
-            sub,
-        )
-    if isinstance(result, responses.ListProjects403Response):
-        return rt.json_response(
-            403, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.ListProjects422Response):
-        return rt.json_response(
-            422, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.ListProjects429Response):
-        return rt.json_response(
+            headers={"WWW-Authenticate": "www_authenticate"},
+        ),
+        responses.ListProjects403Response: rt.Json(403, models.Problem, "application/problem+json"),
+        responses.ListProjects422Response: rt.Json(422, models.Problem, "application/problem+json"),
+        responses.ListProjects429Response: rt.Json(
             429,
             models.Problem,
-            result.body,
             "application/problem+json",
-            (
-                ("Retry-After", result.retry_after),
-                ("RateLimit-Limit", result.rate_limit_limit),
-                ("RateLimit-Remaining", result.rate_limit_remaining),
-                ("RateLimit-Reset", result.rate_limit_reset),
-            ),
-            sub,
-        )
-    if isinstance(result, responses.ListProjects500Response):
-        return rt.json_response(
-            500, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, models.ProjectList):
-        return rt.json_response(200, models.ProjectList, result, "application/json", (), sub)
-    raise UndeclaredResponseError("listProjects", result)
+            headers={
+                "Retry-After": "retry_after",
+                "RateLimit-Limit": "rate_limit_limit",
+                "RateLimit-Remaining": "rate_limit_remaining",
+                "RateLimit-Reset": "rate_limit_reset",
+            },
+        ),
+        responses.ListProjects500Response: rt.Json(500, models.Problem, "application/problem+json"),
+        models.ProjectList: rt.Json(200, models.ProjectList),
+    },
+)
 
-
-def _render_create_project(result: object, sub: Response) -> Response:
-    if isinstance(result, responses.CreateProject201Response):
-        return rt.json_response(
-            201,
-            models.ProjectResponse,
-            result.body,
-            "application/json",
-            (("Location", result.location), ("ETag", result.etag)),
-            sub,
-        )
-    if isinstance(result, responses.CreateProject400Response):
-        return rt.json_response(
-            400, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.CreateProject401Response):
-        return rt.json_response(
+CREATE_PROJECT = rt.Responses(
+    "createProject",
+    {
+        responses.CreateProject201Response: rt.Json(
+            201, models.ProjectResponse, headers={"Location": "location", "ETag": "etag"}
+        ),
+        responses.CreateProject400Response: rt.Json(
+            400, models.Problem, "application/problem+json"
+        ),
+        responses.CreateProject401Response: rt.Json(
             401,
             models.Problem,
-            result.body,
             "application/problem+json",
-            (("WWW-Authenticate", result.www_authenticate),),
-            sub,
-        )
-    if isinstance(result, responses.CreateProject403Response):
-        return rt.json_response(
-            403, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.CreateProject409Response):
-        return rt.json_response(
-            409, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.CreateProject415Response):
-        return rt.json_response(
-            415, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.CreateProject422Response):
-        return rt.json_response(
-            422, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.CreateProject429Response):
-        return rt.json_response(
+            headers={"WWW-Authenticate": "www_authenticate"},
+        ),
+        responses.CreateProject403Response: rt.Json(
+            403, models.Problem, "application/problem+json"
+        ),
+        responses.CreateProject409Response: rt.Json(
+            409, models.Problem, "application/problem+json"
+        ),
+        responses.CreateProject415Response: rt.Json(
+            415, models.Problem, "application/problem+json"
+        ),
+        responses.CreateProject422Response: rt.Json(
+            422, models.Problem, "application/problem+json"
+        ),
+        responses.CreateProject429Response: rt.Json(
             429,
             models.Problem,
-            result.body,
             "application/problem+json",
-            (
-                ("Retry-After", result.retry_after),
-                ("RateLimit-Limit", result.rate_limit_limit),
-                ("RateLimit-Remaining", result.rate_limit_remaining),
-                ("RateLimit-Reset", result.rate_limit_reset),
-            ),
-            sub,
-        )
-    if isinstance(result, responses.CreateProject500Response):
-        return rt.json_response(
-            500, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, models.ProjectResponse):
-        return rt.json_response(201, models.ProjectResponse, result, "application/json", (), sub)
-    raise UndeclaredResponseError("createProject", result)
+            headers={
+                "Retry-After": "retry_after",
+                "RateLimit-Limit": "rate_limit_limit",
+                "RateLimit-Remaining": "rate_limit_remaining",
+                "RateLimit-Reset": "rate_limit_reset",
+            },
+        ),
+        responses.CreateProject500Response: rt.Json(
+            500, models.Problem, "application/problem+json"
+        ),
+        models.ProjectResponse: rt.Json(201, models.ProjectResponse),
+    },
+)
 
-
-def _render_get_project(result: object, sub: Response) -> Response:
-    if isinstance(result, responses.GetProject200Response):
-        return rt.json_response(
-            200,
-            models.ProjectResponse,
-            result.body,
-            "application/json",
-            (("ETag", result.etag),),
-            sub,
-        )
-    if isinstance(result, responses.GetProject304Response):
-        return rt.empty_response(304, (("ETag", result.etag),), sub)
-    if isinstance(result, responses.GetProject401Response):
-        return rt.json_response(
+GET_PROJECT = rt.Responses(
+    "getProject",
+    {
+        responses.GetProject200Response: rt.Json(
+            200, models.ProjectResponse, headers={"ETag": "etag"}
+        ),
+        responses.GetProject304Response: rt.Empty(304, headers={"ETag": "etag"}),
+        responses.GetProject401Response: rt.Json(
             401,
             models.Problem,
-            result.body,
             "application/problem+json",
-            (("WWW-Authenticate", result.www_authenticate),),
-            sub,
-        )
-    if isinstance(result, responses.GetProject403Response):
-        return rt.json_response(
-            403, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.GetProject404Response):
-        return rt.json_response(
-            404, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.GetProject422Response):
-        return rt.json_response(
-            422, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.GetProject429Response):
-        return rt.json_response(
+            headers={"WWW-Authenticate": "www_authenticate"},
+        ),
+        responses.GetProject403Response: rt.Json(403, models.Problem, "application/problem+json"),
+        responses.GetProject404Response: rt.Json(404, models.Problem, "application/problem+json"),
+        responses.GetProject422Response: rt.Json(422, models.Problem, "application/problem+json"),
+        responses.GetProject429Response: rt.Json(
             429,
             models.Problem,
-            result.body,
             "application/problem+json",
-            (
-                ("Retry-After", result.retry_after),
-                ("RateLimit-Limit", result.rate_limit_limit),
-                ("RateLimit-Remaining", result.rate_limit_remaining),
-                ("RateLimit-Reset", result.rate_limit_reset),
-            ),
-            sub,
-        )
-    if isinstance(result, responses.GetProject500Response):
-        return rt.json_response(
-            500, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, models.ProjectResponse):
-        return rt.json_response(200, models.ProjectResponse, result, "application/json", (), sub)
-    raise UndeclaredResponseError("getProject", result)
+            headers={
+                "Retry-After": "retry_after",
+                "RateLimit-Limit": "rate_limit_limit",
+                "RateLimit-Remaining": "rate_limit_remaining",
+                "RateLimit-Reset": "rate_limit_reset",
+            },
+        ),
+        responses.GetProject500Response: rt.Json(500, models.Problem, "application/problem+json"),
+        models.ProjectResponse: rt.Json(200, models.ProjectResponse),
+    },
+)
 
-
-def _render_delete_project(result: object, sub: Response) -> Response:
-    if isinstance(result, responses.DeleteProject204Response):
-        return rt.empty_response(204, (), sub)
-    if isinstance(result, responses.DeleteProject401Response):
-        return rt.json_response(
+DELETE_PROJECT = rt.Responses(
+    "deleteProject",
+    {
+        responses.DeleteProject204Response: rt.Empty(204),
+        responses.DeleteProject401Response: rt.Json(
             401,
             models.Problem,
-            result.body,
             "application/problem+json",
-            (("WWW-Authenticate", result.www_authenticate),),
-            sub,
-        )
-    if isinstance(result, responses.DeleteProject403Response):
-        return rt.json_response(
-            403, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.DeleteProject404Response):
-        return rt.json_response(
-            404, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.DeleteProject412Response):
-        return rt.json_response(
-            412, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.DeleteProject422Response):
-        return rt.json_response(
-            422, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.DeleteProject428Response):
-        return rt.json_response(
-            428, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.DeleteProject429Response):
-        return rt.json_response(
+            headers={"WWW-Authenticate": "www_authenticate"},
+        ),
+        responses.DeleteProject403Response: rt.Json(
+            403, models.Problem, "application/problem+json"
+        ),
+        responses.DeleteProject404Response: rt.Json(
+            404, models.Problem, "application/problem+json"
+        ),
+        responses.DeleteProject412Response: rt.Json(
+            412, models.Problem, "application/problem+json"
+        ),
+        responses.DeleteProject422Response: rt.Json(
+            422, models.Problem, "application/problem+json"
+        ),
+        responses.DeleteProject428Response: rt.Json(
+            428, models.Problem, "application/problem+json"
+        ),
+        responses.DeleteProject429Response: rt.Json(
             429,
             models.Problem,
-            result.body,
             "application/problem+json",
-            (
-                ("Retry-After", result.retry_after),
-                ("RateLimit-Limit", result.rate_limit_limit),
-                ("RateLimit-Remaining", result.rate_limit_remaining),
-                ("RateLimit-Reset", result.rate_limit_reset),
-            ),
-            sub,
-        )
-    if isinstance(result, responses.DeleteProject500Response):
-        return rt.json_response(
-            500, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if result is None:
-        return rt.empty_response(204, (), sub)
-    raise UndeclaredResponseError("deleteProject", result)
+            headers={
+                "Retry-After": "retry_after",
+                "RateLimit-Limit": "rate_limit_limit",
+                "RateLimit-Remaining": "rate_limit_remaining",
+                "RateLimit-Reset": "rate_limit_reset",
+            },
+        ),
+        responses.DeleteProject500Response: rt.Json(
+            500, models.Problem, "application/problem+json"
+        ),
+        type(None): rt.Empty(204),
+    },
+)
 
-
-def _render_update_project(result: object, sub: Response) -> Response:
-    if isinstance(result, responses.UpdateProject200Response):
-        return rt.json_response(
-            200,
-            models.ProjectResponse,
-            result.body,
-            "application/json",
-            (("ETag", result.etag),),
-            sub,
-        )
-    if isinstance(result, responses.UpdateProject400Response):
-        return rt.json_response(
-            400, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.UpdateProject401Response):
-        return rt.json_response(
+UPDATE_PROJECT = rt.Responses(
+    "updateProject",
+    {
+        responses.UpdateProject200Response: rt.Json(
+            200, models.ProjectResponse, headers={"ETag": "etag"}
+        ),
+        responses.UpdateProject400Response: rt.Json(
+            400, models.Problem, "application/problem+json"
+        ),
+        responses.UpdateProject401Response: rt.Json(
             401,
             models.Problem,
-            result.body,
             "application/problem+json",
-            (("WWW-Authenticate", result.www_authenticate),),
-            sub,
-        )
-    if isinstance(result, responses.UpdateProject403Response):
-        return rt.json_response(
-            403, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.UpdateProject404Response):
-        return rt.json_response(
-            404, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.UpdateProject412Response):
-        return rt.json_response(
-            412, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.UpdateProject415Response):
-        return rt.json_response(
-            415, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.UpdateProject422Response):
-        return rt.json_response(
-            422, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.UpdateProject428Response):
-        return rt.json_response(
-            428, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.UpdateProject429Response):
-        return rt.json_response(
+            headers={"WWW-Authenticate": "www_authenticate"},
+        ),
+        responses.UpdateProject403Response: rt.Json(
+            403, models.Problem, "application/problem+json"
+        ),
+        responses.UpdateProject404Response: rt.Json(
+            404, models.Problem, "application/problem+json"
+        ),
+        responses.UpdateProject412Response: rt.Json(
+            412, models.Problem, "application/problem+json"
+        ),
+        responses.UpdateProject415Response: rt.Json(
+            415, models.Problem, "application/problem+json"
+        ),
+        responses.UpdateProject422Response: rt.Json(
+            422, models.Problem, "application/problem+json"
+        ),
+        responses.UpdateProject428Response: rt.Json(
+            428, models.Problem, "application/problem+json"
+        ),
+        responses.UpdateProject429Response: rt.Json(
             429,
             models.Problem,
-            result.body,
             "application/problem+json",
-            (
-                ("Retry-After", result.retry_after),
-                ("RateLimit-Limit", result.rate_limit_limit),
-                ("RateLimit-Remaining", result.rate_limit_remaining),
-                ("RateLimit-Reset", result.rate_limit_reset),
-            ),
-            sub,
-        )
-    if isinstance(result, responses.UpdateProject500Response):
-        return rt.json_response(
-            500, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, models.ProjectResponse):
-        return rt.json_response(200, models.ProjectResponse, result, "application/json", (), sub)
-    raise UndeclaredResponseError("updateProject", result)
+            headers={
+                "Retry-After": "retry_after",
+                "RateLimit-Limit": "rate_limit_limit",
+                "RateLimit-Remaining": "rate_limit_remaining",
+                "RateLimit-Reset": "rate_limit_reset",
+            },
+        ),
+        responses.UpdateProject500Response: rt.Json(
+            500, models.Problem, "application/problem+json"
+        ),
+        models.ProjectResponse: rt.Json(200, models.ProjectResponse),
+    },
+)
 
 
 def build_router(
     service: Callable[..., Any], security_handler: Callable[..., Any], prefix: str = ""
 ) -> APIRouter:
-    """The APIRouter for ProjectsService; ``service`` and ``security_handler`` are FastAPI dependencies."""
-    router = APIRouter(prefix=prefix, tags=["projects"])
+    """The routes of ProjectsService; ``service`` and ``security_handler`` are providers (``create_app``)."""
+    router = OperationRouter(service, security_handler, tag="projects", prefix=prefix)
     Service = Annotated[ProjectsService[Any], Depends(service)]
-    require_oauth2_password_projects_read_or_api_key_0890a81e = dependency(
-        security.REQUIRE_OAUTH2_PASSWORD_PROJECTS_READ_OR_API_KEY_0890A81E, security_handler
-    )
-    require_oauth2_password_projects_write_or_api_ke_c5135c49 = dependency(
-        security.REQUIRE_OAUTH2_PASSWORD_PROJECTS_WRITE_OR_API_KE_C5135C49, security_handler
-    )
+    projects_read = router.requirement(security.PROJECTS_READ)
+    projects_write = router.requirement(security.PROJECTS_WRITE)
 
-    @router.get(
+    @router.operation(
+        "get",
         "/projects",
         name="list_projects",
         operation_id="listProjects",
         summary="List projects",
-        response_class=Response,
     )
     async def list_projects(
         *,
@@ -339,9 +244,7 @@ def build_router(
             Query(),
         ] = "-created_at",
         name_contains: Annotated[str | None, Query(min_length=1, max_length=120)] = None,
-        sf_principal: Annotated[
-            Any, Depends(require_oauth2_password_projects_read_or_api_key_0890a81e)
-        ],
+        sf_principal: Annotated[Any, Depends(projects_read)],
         sf_service: Service,
         sf_request: Request,
         sf_response: Response,
@@ -362,16 +265,14 @@ def build_router(
             name_contains=name_contains,
             principal=sf_principal,
         )
-        return _render_list_projects(result, sf_response)
+        return LIST_PROJECTS(result, sf_response)
 
-    setattr(list_projects, "__sf_validation_status__", 422)  # noqa: B010
-
-    @router.post(
+    @router.operation(
+        "post",
         "/projects",
         name="create_project",
         operation_id="createProject",
         summary="Create a project",
-        response_class=Response,
     )
     async def create_project(
         *,
@@ -381,9 +282,7 @@ def build_router(
                 alias="Idempotency-Key", min_length=1, max_length=255, pattern="^[\\x21-\\x7E]+$"
             ),
         ] = None,
-        sf_principal: Annotated[
-            Any, Depends(require_oauth2_password_projects_write_or_api_ke_c5135c49)
-        ],
+        sf_principal: Annotated[Any, Depends(projects_write)],
         sf_service: Service,
         sf_request: Request,
         sf_response: Response,
@@ -400,24 +299,21 @@ def build_router(
             body=body,
             principal=sf_principal,
         )
-        return _render_create_project(result, sf_response)
+        return CREATE_PROJECT(result, sf_response)
 
-    setattr(create_project, "__sf_validation_status__", 422)  # noqa: B010
-
-    @router.get(
+    @router.operation(
+        "get",
         "/projects/{project_id}",
         name="get_project",
         operation_id="getProject",
         summary="Get a project",
-        response_class=Response,
+        path_names={"project_id": "projectId"},
     )
     async def get_project(
         *,
         project_id: Annotated[uuid.UUID, Path()],
         if_none_match: Annotated[str | None, Header(alias="If-None-Match", max_length=1024)] = None,
-        sf_principal: Annotated[
-            Any, Depends(require_oauth2_password_projects_read_or_api_key_0890a81e)
-        ],
+        sf_principal: Annotated[Any, Depends(projects_read)],
         sf_service: Service,
         sf_request: Request,
         sf_response: Response,
@@ -434,25 +330,21 @@ def build_router(
             if_none_match=if_none_match,
             principal=sf_principal,
         )
-        return _render_get_project(result, sf_response)
+        return GET_PROJECT(result, sf_response)
 
-    setattr(get_project, "__sf_validation_status__", 422)  # noqa: B010
-    setattr(get_project, "__sf_path_names__", {"project_id": "projectId"})  # noqa: B010
-
-    @router.delete(
+    @router.operation(
+        "delete",
         "/projects/{project_id}",
         name="delete_project",
         operation_id="deleteProject",
         summary="Delete a project",
-        response_class=Response,
+        path_names={"project_id": "projectId"},
     )
     async def delete_project(
         *,
         project_id: Annotated[uuid.UUID, Path()],
         if_match: Annotated[str | None, Header(alias="If-Match", max_length=256)] = None,
-        sf_principal: Annotated[
-            Any, Depends(require_oauth2_password_projects_write_or_api_ke_c5135c49)
-        ],
+        sf_principal: Annotated[Any, Depends(projects_write)],
         sf_service: Service,
         sf_request: Request,
         sf_response: Response,
@@ -469,25 +361,21 @@ def build_router(
             if_match=if_match,
             principal=sf_principal,
         )
-        return _render_delete_project(result, sf_response)
+        return DELETE_PROJECT(result, sf_response)
 
-    setattr(delete_project, "__sf_validation_status__", 422)  # noqa: B010
-    setattr(delete_project, "__sf_path_names__", {"project_id": "projectId"})  # noqa: B010
-
-    @router.patch(
+    @router.operation(
+        "patch",
         "/projects/{project_id}",
         name="update_project",
         operation_id="updateProject",
         summary="Update a project",
-        response_class=Response,
+        path_names={"project_id": "projectId"},
     )
     async def update_project(
         *,
         project_id: Annotated[uuid.UUID, Path()],
         if_match: Annotated[str | None, Header(alias="If-Match", max_length=256)] = None,
-        sf_principal: Annotated[
-            Any, Depends(require_oauth2_password_projects_write_or_api_ke_c5135c49)
-        ],
+        sf_principal: Annotated[Any, Depends(projects_write)],
         sf_service: Service,
         sf_request: Request,
         sf_response: Response,
@@ -506,9 +394,6 @@ def build_router(
             body=body,
             principal=sf_principal,
         )
-        return _render_update_project(result, sf_response)
-
-    setattr(update_project, "__sf_validation_status__", 422)  # noqa: B010
-    setattr(update_project, "__sf_path_names__", {"project_id": "projectId"})  # noqa: B010
+        return UPDATE_PROJECT(result, sf_response)
 
     return router

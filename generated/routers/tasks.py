@@ -10,325 +10,189 @@ from fastapi import APIRouter, Depends, Header, Path, Query, Request
 from starlette.responses import Response
 
 from .. import models, responses, security
-from .._runtime import UndeclaredResponseError, formats
+from .._runtime import formats
 from .._runtime import render as rt
-from .._runtime.security import dependency
+from .._runtime.routing import OperationRouter
 from ..services import TasksService
 
-
-def _render_list_tasks(result: object, sub: Response) -> Response:
-    if isinstance(result, responses.ListTasks200Response):
-        return rt.json_response(
-            200, models.TaskList, result.body, "application/json", (("Link", result.link),), sub
-        )
-    if isinstance(result, responses.ListTasks400Response):
-        return rt.json_response(
-            400, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.ListTasks401Response):
-        return rt.json_response(
+LIST_TASKS = rt.Responses(
+    "listTasks",
+    {
+        responses.ListTasks200Response: rt.Json(200, models.TaskList, headers={"Link": "link"}),
+        responses.ListTasks400Response: rt.Json(400, models.Problem, "application/problem+json"),
+        responses.ListTasks401Response: rt.Json(
             401,
             models.Problem,
-            result.body,
             "application/problem+json",
-            (("WWW-Authenticate", result.www_authenticate),),
-            sub,
-        )
-    if isinstance(result, responses.ListTasks403Response):
-        return rt.json_response(
-            403, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.ListTasks404Response):
-        return rt.json_response(
-            404, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.ListTasks422Response):
-        return rt.json_response(
-            422, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.ListTasks429Response):
-        return rt.json_response(
+            headers={"WWW-Authenticate": "www_authenticate"},
+        ),
+        responses.ListTasks403Response: rt.Json(403, models.Problem, "application/problem+json"),
+        responses.ListTasks404Response: rt.Json(404, models.Problem, "application/problem+json"),
+        responses.ListTasks422Response: rt.Json(422, models.Problem, "application/problem+json"),
+        responses.ListTasks429Response: rt.Json(
             429,
             models.Problem,
-            result.body,
             "application/problem+json",
-            (
-                ("Retry-After", result.retry_after),
-                ("RateLimit-Limit", result.rate_limit_limit),
-                ("RateLimit-Remaining", result.rate_limit_remaining),
-                ("RateLimit-Reset", result.rate_limit_reset),
-            ),
-            sub,
-        )
-    if isinstance(result, responses.ListTasks500Response):
-        return rt.json_response(
-            500, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, models.TaskList):
-        return rt.json_response(200, models.TaskList, result, "application/json", (), sub)
-    raise UndeclaredResponseError("listTasks", result)
+            headers={
+                "Retry-After": "retry_after",
+                "RateLimit-Limit": "rate_limit_limit",
+                "RateLimit-Remaining": "rate_limit_remaining",
+                "RateLimit-Reset": "rate_limit_reset",
+            },
+        ),
+        responses.ListTasks500Response: rt.Json(500, models.Problem, "application/problem+json"),
+        models.TaskList: rt.Json(200, models.TaskList),
+    },
+)
 
-
-def _render_create_task(result: object, sub: Response) -> Response:
-    if isinstance(result, responses.CreateTask201Response):
-        return rt.json_response(
-            201,
-            models.TaskResponse,
-            result.body,
-            "application/json",
-            (("Location", result.location), ("ETag", result.etag)),
-            sub,
-        )
-    if isinstance(result, responses.CreateTask400Response):
-        return rt.json_response(
-            400, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.CreateTask401Response):
-        return rt.json_response(
+CREATE_TASK = rt.Responses(
+    "createTask",
+    {
+        responses.CreateTask201Response: rt.Json(
+            201, models.TaskResponse, headers={"Location": "location", "ETag": "etag"}
+        ),
+        responses.CreateTask400Response: rt.Json(400, models.Problem, "application/problem+json"),
+        responses.CreateTask401Response: rt.Json(
             401,
             models.Problem,
-            result.body,
             "application/problem+json",
-            (("WWW-Authenticate", result.www_authenticate),),
-            sub,
-        )
-    if isinstance(result, responses.CreateTask403Response):
-        return rt.json_response(
-            403, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.CreateTask404Response):
-        return rt.json_response(
-            404, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.CreateTask409Response):
-        return rt.json_response(
-            409, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.CreateTask415Response):
-        return rt.json_response(
-            415, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.CreateTask422Response):
-        return rt.json_response(
-            422, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.CreateTask429Response):
-        return rt.json_response(
+            headers={"WWW-Authenticate": "www_authenticate"},
+        ),
+        responses.CreateTask403Response: rt.Json(403, models.Problem, "application/problem+json"),
+        responses.CreateTask404Response: rt.Json(404, models.Problem, "application/problem+json"),
+        responses.CreateTask409Response: rt.Json(409, models.Problem, "application/problem+json"),
+        responses.CreateTask415Response: rt.Json(415, models.Problem, "application/problem+json"),
+        responses.CreateTask422Response: rt.Json(422, models.Problem, "application/problem+json"),
+        responses.CreateTask429Response: rt.Json(
             429,
             models.Problem,
-            result.body,
             "application/problem+json",
-            (
-                ("Retry-After", result.retry_after),
-                ("RateLimit-Limit", result.rate_limit_limit),
-                ("RateLimit-Remaining", result.rate_limit_remaining),
-                ("RateLimit-Reset", result.rate_limit_reset),
-            ),
-            sub,
-        )
-    if isinstance(result, responses.CreateTask500Response):
-        return rt.json_response(
-            500, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, models.TaskResponse):
-        return rt.json_response(201, models.TaskResponse, result, "application/json", (), sub)
-    raise UndeclaredResponseError("createTask", result)
+            headers={
+                "Retry-After": "retry_after",
+                "RateLimit-Limit": "rate_limit_limit",
+                "RateLimit-Remaining": "rate_limit_remaining",
+                "RateLimit-Reset": "rate_limit_reset",
+            },
+        ),
+        responses.CreateTask500Response: rt.Json(500, models.Problem, "application/problem+json"),
+        models.TaskResponse: rt.Json(201, models.TaskResponse),
+    },
+)
 
-
-def _render_get_task(result: object, sub: Response) -> Response:
-    if isinstance(result, responses.GetTask200Response):
-        return rt.json_response(
-            200, models.TaskResponse, result.body, "application/json", (("ETag", result.etag),), sub
-        )
-    if isinstance(result, responses.GetTask304Response):
-        return rt.empty_response(304, (("ETag", result.etag),), sub)
-    if isinstance(result, responses.GetTask401Response):
-        return rt.json_response(
+GET_TASK = rt.Responses(
+    "getTask",
+    {
+        responses.GetTask200Response: rt.Json(200, models.TaskResponse, headers={"ETag": "etag"}),
+        responses.GetTask304Response: rt.Empty(304, headers={"ETag": "etag"}),
+        responses.GetTask401Response: rt.Json(
             401,
             models.Problem,
-            result.body,
             "application/problem+json",
-            (("WWW-Authenticate", result.www_authenticate),),
-            sub,
-        )
-    if isinstance(result, responses.GetTask403Response):
-        return rt.json_response(
-            403, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.GetTask404Response):
-        return rt.json_response(
-            404, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.GetTask422Response):
-        return rt.json_response(
-            422, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.GetTask429Response):
-        return rt.json_response(
+            headers={"WWW-Authenticate": "www_authenticate"},
+        ),
+        responses.GetTask403Response: rt.Json(403, models.Problem, "application/problem+json"),
+        responses.GetTask404Response: rt.Json(404, models.Problem, "application/problem+json"),
+        responses.GetTask422Response: rt.Json(422, models.Problem, "application/problem+json"),
+        responses.GetTask429Response: rt.Json(
             429,
             models.Problem,
-            result.body,
             "application/problem+json",
-            (
-                ("Retry-After", result.retry_after),
-                ("RateLimit-Limit", result.rate_limit_limit),
-                ("RateLimit-Remaining", result.rate_limit_remaining),
-                ("RateLimit-Reset", result.rate_limit_reset),
-            ),
-            sub,
-        )
-    if isinstance(result, responses.GetTask500Response):
-        return rt.json_response(
-            500, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, models.TaskResponse):
-        return rt.json_response(200, models.TaskResponse, result, "application/json", (), sub)
-    raise UndeclaredResponseError("getTask", result)
+            headers={
+                "Retry-After": "retry_after",
+                "RateLimit-Limit": "rate_limit_limit",
+                "RateLimit-Remaining": "rate_limit_remaining",
+                "RateLimit-Reset": "rate_limit_reset",
+            },
+        ),
+        responses.GetTask500Response: rt.Json(500, models.Problem, "application/problem+json"),
+        models.TaskResponse: rt.Json(200, models.TaskResponse),
+    },
+)
 
-
-def _render_delete_task(result: object, sub: Response) -> Response:
-    if isinstance(result, responses.DeleteTask204Response):
-        return rt.empty_response(204, (), sub)
-    if isinstance(result, responses.DeleteTask401Response):
-        return rt.json_response(
+DELETE_TASK = rt.Responses(
+    "deleteTask",
+    {
+        responses.DeleteTask204Response: rt.Empty(204),
+        responses.DeleteTask401Response: rt.Json(
             401,
             models.Problem,
-            result.body,
             "application/problem+json",
-            (("WWW-Authenticate", result.www_authenticate),),
-            sub,
-        )
-    if isinstance(result, responses.DeleteTask403Response):
-        return rt.json_response(
-            403, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.DeleteTask404Response):
-        return rt.json_response(
-            404, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.DeleteTask412Response):
-        return rt.json_response(
-            412, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.DeleteTask422Response):
-        return rt.json_response(
-            422, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.DeleteTask428Response):
-        return rt.json_response(
-            428, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.DeleteTask429Response):
-        return rt.json_response(
+            headers={"WWW-Authenticate": "www_authenticate"},
+        ),
+        responses.DeleteTask403Response: rt.Json(403, models.Problem, "application/problem+json"),
+        responses.DeleteTask404Response: rt.Json(404, models.Problem, "application/problem+json"),
+        responses.DeleteTask412Response: rt.Json(412, models.Problem, "application/problem+json"),
+        responses.DeleteTask422Response: rt.Json(422, models.Problem, "application/problem+json"),
+        responses.DeleteTask428Response: rt.Json(428, models.Problem, "application/problem+json"),
+        responses.DeleteTask429Response: rt.Json(
             429,
             models.Problem,
-            result.body,
             "application/problem+json",
-            (
-                ("Retry-After", result.retry_after),
-                ("RateLimit-Limit", result.rate_limit_limit),
-                ("RateLimit-Remaining", result.rate_limit_remaining),
-                ("RateLimit-Reset", result.rate_limit_reset),
-            ),
-            sub,
-        )
-    if isinstance(result, responses.DeleteTask500Response):
-        return rt.json_response(
-            500, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if result is None:
-        return rt.empty_response(204, (), sub)
-    raise UndeclaredResponseError("deleteTask", result)
+            headers={
+                "Retry-After": "retry_after",
+                "RateLimit-Limit": "rate_limit_limit",
+                "RateLimit-Remaining": "rate_limit_remaining",
+                "RateLimit-Reset": "rate_limit_reset",
+            },
+        ),
+        responses.DeleteTask500Response: rt.Json(500, models.Problem, "application/problem+json"),
+        type(None): rt.Empty(204),
+    },
+)
 
-
-def _render_update_task(result: object, sub: Response) -> Response:
-    if isinstance(result, responses.UpdateTask200Response):
-        return rt.json_response(
-            200, models.TaskResponse, result.body, "application/json", (("ETag", result.etag),), sub
-        )
-    if isinstance(result, responses.UpdateTask400Response):
-        return rt.json_response(
-            400, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.UpdateTask401Response):
-        return rt.json_response(
+UPDATE_TASK = rt.Responses(
+    "updateTask",
+    {
+        responses.UpdateTask200Response: rt.Json(
+            200, models.TaskResponse, headers={"ETag": "etag"}
+        ),
+        responses.UpdateTask400Response: rt.Json(400, models.Problem, "application/problem+json"),
+        responses.UpdateTask401Response: rt.Json(
             401,
             models.Problem,
-            result.body,
             "application/problem+json",
-            (("WWW-Authenticate", result.www_authenticate),),
-            sub,
-        )
-    if isinstance(result, responses.UpdateTask403Response):
-        return rt.json_response(
-            403, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.UpdateTask404Response):
-        return rt.json_response(
-            404, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.UpdateTask409Response):
-        return rt.json_response(
-            409, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.UpdateTask412Response):
-        return rt.json_response(
-            412, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.UpdateTask415Response):
-        return rt.json_response(
-            415, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.UpdateTask422Response):
-        return rt.json_response(
-            422, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.UpdateTask428Response):
-        return rt.json_response(
-            428, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.UpdateTask429Response):
-        return rt.json_response(
+            headers={"WWW-Authenticate": "www_authenticate"},
+        ),
+        responses.UpdateTask403Response: rt.Json(403, models.Problem, "application/problem+json"),
+        responses.UpdateTask404Response: rt.Json(404, models.Problem, "application/problem+json"),
+        responses.UpdateTask409Response: rt.Json(409, models.Problem, "application/problem+json"),
+        responses.UpdateTask412Response: rt.Json(412, models.Problem, "application/problem+json"),
+        responses.UpdateTask415Response: rt.Json(415, models.Problem, "application/problem+json"),
+        responses.UpdateTask422Response: rt.Json(422, models.Problem, "application/problem+json"),
+        responses.UpdateTask428Response: rt.Json(428, models.Problem, "application/problem+json"),
+        responses.UpdateTask429Response: rt.Json(
             429,
             models.Problem,
-            result.body,
             "application/problem+json",
-            (
-                ("Retry-After", result.retry_after),
-                ("RateLimit-Limit", result.rate_limit_limit),
-                ("RateLimit-Remaining", result.rate_limit_remaining),
-                ("RateLimit-Reset", result.rate_limit_reset),
-            ),
-            sub,
-        )
-    if isinstance(result, responses.UpdateTask500Response):
-        return rt.json_response(
-            500, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, models.TaskResponse):
-        return rt.json_response(200, models.TaskResponse, result, "application/json", (), sub)
-    raise UndeclaredResponseError("updateTask", result)
+            headers={
+                "Retry-After": "retry_after",
+                "RateLimit-Limit": "rate_limit_limit",
+                "RateLimit-Remaining": "rate_limit_remaining",
+                "RateLimit-Reset": "rate_limit_reset",
+            },
+        ),
+        responses.UpdateTask500Response: rt.Json(500, models.Problem, "application/problem+json"),
+        models.TaskResponse: rt.Json(200, models.TaskResponse),
+    },
+)
 
 
 def build_router(
     service: Callable[..., Any], security_handler: Callable[..., Any], prefix: str = ""
 ) -> APIRouter:
-    """The APIRouter for TasksService; ``service`` and ``security_handler`` are FastAPI dependencies."""
-    router = APIRouter(prefix=prefix, tags=["tasks"])
+    """The routes of TasksService; ``service`` and ``security_handler`` are providers (``create_app``)."""
+    router = OperationRouter(service, security_handler, tag="tasks", prefix=prefix)
     Service = Annotated[TasksService[Any], Depends(service)]
-    require_oauth2_password_tasks_read_or_api_key_au_98b42236 = dependency(
-        security.REQUIRE_OAUTH2_PASSWORD_TASKS_READ_OR_API_KEY_AU_98B42236, security_handler
-    )
-    require_oauth2_password_tasks_write_or_api_key_a_282f1f84 = dependency(
-        security.REQUIRE_OAUTH2_PASSWORD_TASKS_WRITE_OR_API_KEY_A_282F1F84, security_handler
-    )
+    tasks_read = router.requirement(security.TASKS_READ)
+    tasks_write = router.requirement(security.TASKS_WRITE)
 
-    @router.get(
+    @router.operation(
+        "get",
         "/projects/{project_id}/tasks",
         name="list_tasks",
         operation_id="listTasks",
         summary="List a project's tasks",
-        response_class=Response,
+        path_names={"project_id": "projectId"},
     )
     async def list_tasks(
         *,
@@ -345,9 +209,7 @@ def build_router(
         priority: Annotated[Literal["low", "medium", "high", "urgent"] | None, Query()] = None,
         assignee_id: Annotated[uuid.UUID | None, Query()] = None,
         due_before: Annotated[formats.Date | None, Query()] = None,
-        sf_principal: Annotated[
-            Any, Depends(require_oauth2_password_tasks_read_or_api_key_au_98b42236)
-        ],
+        sf_principal: Annotated[Any, Depends(tasks_read)],
         sf_service: Service,
         sf_request: Request,
         sf_response: Response,
@@ -376,17 +238,15 @@ def build_router(
             due_before=due_before,
             principal=sf_principal,
         )
-        return _render_list_tasks(result, sf_response)
+        return LIST_TASKS(result, sf_response)
 
-    setattr(list_tasks, "__sf_validation_status__", 422)  # noqa: B010
-    setattr(list_tasks, "__sf_path_names__", {"project_id": "projectId"})  # noqa: B010
-
-    @router.post(
+    @router.operation(
+        "post",
         "/projects/{project_id}/tasks",
         name="create_task",
         operation_id="createTask",
         summary="Create a task",
-        response_class=Response,
+        path_names={"project_id": "projectId"},
     )
     async def create_task(
         *,
@@ -397,9 +257,7 @@ def build_router(
                 alias="Idempotency-Key", min_length=1, max_length=255, pattern="^[\\x21-\\x7E]+$"
             ),
         ] = None,
-        sf_principal: Annotated[
-            Any, Depends(require_oauth2_password_tasks_write_or_api_key_a_282f1f84)
-        ],
+        sf_principal: Annotated[Any, Depends(tasks_write)],
         sf_service: Service,
         sf_request: Request,
         sf_response: Response,
@@ -419,25 +277,21 @@ def build_router(
             body=body,
             principal=sf_principal,
         )
-        return _render_create_task(result, sf_response)
+        return CREATE_TASK(result, sf_response)
 
-    setattr(create_task, "__sf_validation_status__", 422)  # noqa: B010
-    setattr(create_task, "__sf_path_names__", {"project_id": "projectId"})  # noqa: B010
-
-    @router.get(
+    @router.operation(
+        "get",
         "/tasks/{task_id}",
         name="get_task",
         operation_id="getTask",
         summary="Get a task",
-        response_class=Response,
+        path_names={"task_id": "taskId"},
     )
     async def get_task(
         *,
         task_id: Annotated[uuid.UUID, Path()],
         if_none_match: Annotated[str | None, Header(alias="If-None-Match", max_length=1024)] = None,
-        sf_principal: Annotated[
-            Any, Depends(require_oauth2_password_tasks_read_or_api_key_au_98b42236)
-        ],
+        sf_principal: Annotated[Any, Depends(tasks_read)],
         sf_service: Service,
         sf_request: Request,
         sf_response: Response,
@@ -454,25 +308,21 @@ def build_router(
             if_none_match=if_none_match,
             principal=sf_principal,
         )
-        return _render_get_task(result, sf_response)
+        return GET_TASK(result, sf_response)
 
-    setattr(get_task, "__sf_validation_status__", 422)  # noqa: B010
-    setattr(get_task, "__sf_path_names__", {"task_id": "taskId"})  # noqa: B010
-
-    @router.delete(
+    @router.operation(
+        "delete",
         "/tasks/{task_id}",
         name="delete_task",
         operation_id="deleteTask",
         summary="Delete a task",
-        response_class=Response,
+        path_names={"task_id": "taskId"},
     )
     async def delete_task(
         *,
         task_id: Annotated[uuid.UUID, Path()],
         if_match: Annotated[str | None, Header(alias="If-Match", max_length=256)] = None,
-        sf_principal: Annotated[
-            Any, Depends(require_oauth2_password_tasks_write_or_api_key_a_282f1f84)
-        ],
+        sf_principal: Annotated[Any, Depends(tasks_write)],
         sf_service: Service,
         sf_request: Request,
         sf_response: Response,
@@ -490,25 +340,21 @@ def build_router(
             if_match=if_match,
             principal=sf_principal,
         )
-        return _render_delete_task(result, sf_response)
+        return DELETE_TASK(result, sf_response)
 
-    setattr(delete_task, "__sf_validation_status__", 422)  # noqa: B010
-    setattr(delete_task, "__sf_path_names__", {"task_id": "taskId"})  # noqa: B010
-
-    @router.patch(
+    @router.operation(
+        "patch",
         "/tasks/{task_id}",
         name="update_task",
         operation_id="updateTask",
         summary="Update a task",
-        response_class=Response,
+        path_names={"task_id": "taskId"},
     )
     async def update_task(
         *,
         task_id: Annotated[uuid.UUID, Path()],
         if_match: Annotated[str | None, Header(alias="If-Match", max_length=256)] = None,
-        sf_principal: Annotated[
-            Any, Depends(require_oauth2_password_tasks_write_or_api_key_a_282f1f84)
-        ],
+        sf_principal: Annotated[Any, Depends(tasks_write)],
         sf_service: Service,
         sf_request: Request,
         sf_response: Response,
@@ -528,9 +374,6 @@ def build_router(
             body=body,
             principal=sf_principal,
         )
-        return _render_update_task(result, sf_response)
-
-    setattr(update_task, "__sf_validation_status__", 422)  # noqa: B010
-    setattr(update_task, "__sf_path_names__", {"task_id": "taskId"})  # noqa: B010
+        return UPDATE_TASK(result, sf_response)
 
     return router

@@ -10,234 +10,174 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from starlette.responses import Response
 
 from .. import models, responses, security
-from .._runtime import UndeclaredResponseError
 from .._runtime import render as rt
-from .._runtime.security import dependency
+from .._runtime.routing import OperationRouter
 from ..services import UsersService
 
-
-def _render_get_current_user(result: object, sub: Response) -> Response:
-    if isinstance(result, responses.GetCurrentUser200Response):
-        return rt.json_response(200, models.UserResponse, result.body, "application/json", (), sub)
-    if isinstance(result, responses.GetCurrentUser401Response):
-        return rt.json_response(
+GET_CURRENT_USER = rt.Responses(
+    "getCurrentUser",
+    {
+        responses.GetCurrentUser200Response: rt.Json(200, models.UserResponse),
+        responses.GetCurrentUser401Response: rt.Json(
             401,
             models.Problem,
-            result.body,
             "application/problem+json",
-            (("WWW-Authenticate", result.www_authenticate),),
-            sub,
-        )
-    if isinstance(result, responses.GetCurrentUser403Response):
-        return rt.json_response(
-            403, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.GetCurrentUser429Response):
-        return rt.json_response(
+            headers={"WWW-Authenticate": "www_authenticate"},
+        ),
+        responses.GetCurrentUser403Response: rt.Json(
+            403, models.Problem, "application/problem+json"
+        ),
+        responses.GetCurrentUser429Response: rt.Json(
             429,
             models.Problem,
-            result.body,
             "application/problem+json",
-            (
-                ("Retry-After", result.retry_after),
-                ("RateLimit-Limit", result.rate_limit_limit),
-                ("RateLimit-Remaining", result.rate_limit_remaining),
-                ("RateLimit-Reset", result.rate_limit_reset),
-            ),
-            sub,
-        )
-    if isinstance(result, responses.GetCurrentUser500Response):
-        return rt.json_response(
-            500, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, models.UserResponse):
-        return rt.json_response(200, models.UserResponse, result, "application/json", (), sub)
-    raise UndeclaredResponseError("getCurrentUser", result)
+            headers={
+                "Retry-After": "retry_after",
+                "RateLimit-Limit": "rate_limit_limit",
+                "RateLimit-Remaining": "rate_limit_remaining",
+                "RateLimit-Reset": "rate_limit_reset",
+            },
+        ),
+        responses.GetCurrentUser500Response: rt.Json(
+            500, models.Problem, "application/problem+json"
+        ),
+        models.UserResponse: rt.Json(200, models.UserResponse),
+    },
+)
 
-
-def _render_update_current_user(result: object, sub: Response) -> Response:
-    if isinstance(result, responses.UpdateCurrentUser200Response):
-        return rt.json_response(200, models.UserResponse, result.body, "application/json", (), sub)
-    if isinstance(result, responses.UpdateCurrentUser400Response):
-        return rt.json_response(
-            400, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.UpdateCurrentUser401Response):
-        return rt.json_response(
+UPDATE_CURRENT_USER = rt.Responses(
+    "updateCurrentUser",
+    {
+        responses.UpdateCurrentUser200Response: rt.Json(200, models.UserResponse),
+        responses.UpdateCurrentUser400Response: rt.Json(
+            400, models.Problem, "application/problem+json"
+        ),
+        responses.UpdateCurrentUser401Response: rt.Json(
             401,
             models.Problem,
-            result.body,
             "application/problem+json",
-            (("WWW-Authenticate", result.www_authenticate),),
-            sub,
-        )
-    if isinstance(result, responses.UpdateCurrentUser403Response):
-        return rt.json_response(
-            403, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.UpdateCurrentUser409Response):
-        return rt.json_response(
-            409, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.UpdateCurrentUser415Response):
-        return rt.json_response(
-            415, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.UpdateCurrentUser422Response):
-        return rt.json_response(
-            422, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.UpdateCurrentUser429Response):
-        return rt.json_response(
+            headers={"WWW-Authenticate": "www_authenticate"},
+        ),
+        responses.UpdateCurrentUser403Response: rt.Json(
+            403, models.Problem, "application/problem+json"
+        ),
+        responses.UpdateCurrentUser409Response: rt.Json(
+            409, models.Problem, "application/problem+json"
+        ),
+        responses.UpdateCurrentUser415Response: rt.Json(
+            415, models.Problem, "application/problem+json"
+        ),
+        responses.UpdateCurrentUser422Response: rt.Json(
+            422, models.Problem, "application/problem+json"
+        ),
+        responses.UpdateCurrentUser429Response: rt.Json(
             429,
             models.Problem,
-            result.body,
             "application/problem+json",
-            (
-                ("Retry-After", result.retry_after),
-                ("RateLimit-Limit", result.rate_limit_limit),
-                ("RateLimit-Remaining", result.rate_limit_remaining),
-                ("RateLimit-Reset", result.rate_limit_reset),
-            ),
-            sub,
-        )
-    if isinstance(result, responses.UpdateCurrentUser500Response):
-        return rt.json_response(
-            500, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, models.UserResponse):
-        return rt.json_response(200, models.UserResponse, result, "application/json", (), sub)
-    raise UndeclaredResponseError("updateCurrentUser", result)
+            headers={
+                "Retry-After": "retry_after",
+                "RateLimit-Limit": "rate_limit_limit",
+                "RateLimit-Remaining": "rate_limit_remaining",
+                "RateLimit-Reset": "rate_limit_reset",
+            },
+        ),
+        responses.UpdateCurrentUser500Response: rt.Json(
+            500, models.Problem, "application/problem+json"
+        ),
+        models.UserResponse: rt.Json(200, models.UserResponse),
+    },
+)
 
-
-def _render_list_users(result: object, sub: Response) -> Response:
-    if isinstance(result, responses.ListUsers200Response):
-        return rt.json_response(
-            200, models.UserList, result.body, "application/json", (("Link", result.link),), sub
-        )
-    if isinstance(result, responses.ListUsers400Response):
-        return rt.json_response(
-            400, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.ListUsers401Response):
-        return rt.json_response(
+LIST_USERS = rt.Responses(
+    "listUsers",
+    {
+        responses.ListUsers200Response: rt.Json(200, models.UserList, headers={"Link": "link"}),
+        responses.ListUsers400Response: rt.Json(400, models.Problem, "application/problem+json"),
+        responses.ListUsers401Response: rt.Json(
             401,
             models.Problem,
-            result.body,
             "application/problem+json",
-            (("WWW-Authenticate", result.www_authenticate),),
-            sub,
-        )
-    if isinstance(result, responses.ListUsers403Response):
-        return rt.json_response(
-            403, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.ListUsers422Response):
-        return rt.json_response(
-            422, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.ListUsers429Response):
-        return rt.json_response(
+            headers={"WWW-Authenticate": "www_authenticate"},
+        ),
+        responses.ListUsers403Response: rt.Json(403, models.Problem, "application/problem+json"),
+        responses.ListUsers422Response: rt.Json(422, models.Problem, "application/problem+json"),
+        responses.ListUsers429Response: rt.Json(
             429,
             models.Problem,
-            result.body,
             "application/problem+json",
-            (
-                ("Retry-After", result.retry_after),
-                ("RateLimit-Limit", result.rate_limit_limit),
-                ("RateLimit-Remaining", result.rate_limit_remaining),
-                ("RateLimit-Reset", result.rate_limit_reset),
-            ),
-            sub,
-        )
-    if isinstance(result, responses.ListUsers500Response):
-        return rt.json_response(
-            500, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, models.UserList):
-        return rt.json_response(200, models.UserList, result, "application/json", (), sub)
-    raise UndeclaredResponseError("listUsers", result)
+            headers={
+                "Retry-After": "retry_after",
+                "RateLimit-Limit": "rate_limit_limit",
+                "RateLimit-Remaining": "rate_limit_remaining",
+                "RateLimit-Reset": "rate_limit_reset",
+            },
+        ),
+        responses.ListUsers500Response: rt.Json(500, models.Problem, "application/problem+json"),
+        models.UserList: rt.Json(200, models.UserList),
+    },
+)
 
-
-def _render_deactivate_user(result: object, sub: Response) -> Response:
-    if isinstance(result, responses.DeactivateUser200Response):
-        return rt.json_response(200, models.UserResponse, result.body, "application/json", (), sub)
-    if isinstance(result, responses.DeactivateUser401Response):
-        return rt.json_response(
+DEACTIVATE_USER = rt.Responses(
+    "deactivateUser",
+    {
+        responses.DeactivateUser200Response: rt.Json(200, models.UserResponse),
+        responses.DeactivateUser401Response: rt.Json(
             401,
             models.Problem,
-            result.body,
             "application/problem+json",
-            (("WWW-Authenticate", result.www_authenticate),),
-            sub,
-        )
-    if isinstance(result, responses.DeactivateUser403Response):
-        return rt.json_response(
-            403, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.DeactivateUser404Response):
-        return rt.json_response(
-            404, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.DeactivateUser409Response):
-        return rt.json_response(
-            409, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.DeactivateUser422Response):
-        return rt.json_response(
-            422, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, responses.DeactivateUser429Response):
-        return rt.json_response(
+            headers={"WWW-Authenticate": "www_authenticate"},
+        ),
+        responses.DeactivateUser403Response: rt.Json(
+            403, models.Problem, "application/problem+json"
+        ),
+        responses.DeactivateUser404Response: rt.Json(
+            404, models.Problem, "application/problem+json"
+        ),
+        responses.DeactivateUser409Response: rt.Json(
+            409, models.Problem, "application/problem+json"
+        ),
+        responses.DeactivateUser422Response: rt.Json(
+            422, models.Problem, "application/problem+json"
+        ),
+        responses.DeactivateUser429Response: rt.Json(
             429,
             models.Problem,
-            result.body,
             "application/problem+json",
-            (
-                ("Retry-After", result.retry_after),
-                ("RateLimit-Limit", result.rate_limit_limit),
-                ("RateLimit-Remaining", result.rate_limit_remaining),
-                ("RateLimit-Reset", result.rate_limit_reset),
-            ),
-            sub,
-        )
-    if isinstance(result, responses.DeactivateUser500Response):
-        return rt.json_response(
-            500, models.Problem, result.body, "application/problem+json", (), sub
-        )
-    if isinstance(result, models.UserResponse):
-        return rt.json_response(200, models.UserResponse, result, "application/json", (), sub)
-    raise UndeclaredResponseError("deactivateUser", result)
+            headers={
+                "Retry-After": "retry_after",
+                "RateLimit-Limit": "rate_limit_limit",
+                "RateLimit-Remaining": "rate_limit_remaining",
+                "RateLimit-Reset": "rate_limit_reset",
+            },
+        ),
+        responses.DeactivateUser500Response: rt.Json(
+            500, models.Problem, "application/problem+json"
+        ),
+        models.UserResponse: rt.Json(200, models.UserResponse),
+    },
+)
 
 
 def build_router(
     service: Callable[..., Any], security_handler: Callable[..., Any], prefix: str = ""
 ) -> APIRouter:
-    """The APIRouter for UsersService; ``service`` and ``security_handler`` are FastAPI dependencies."""
-    router = APIRouter(prefix=prefix, tags=["users"])
+    """The routes of UsersService; ``service`` and ``security_handler`` are providers (``create_app``)."""
+    router = OperationRouter(service, security_handler, tag="users", prefix=prefix)
     Service = Annotated[UsersService[Any], Depends(service)]
-    require_oauth2_password_profile_or_api_key_auth_profile = dependency(
-        security.REQUIRE_OAUTH2_PASSWORD_PROFILE_OR_API_KEY_AUTH_PROFILE, security_handler
-    )
-    require_oauth2_password_profile = dependency(
-        security.REQUIRE_OAUTH2_PASSWORD_PROFILE, security_handler
-    )
-    require_oauth2_password_admin = dependency(
-        security.REQUIRE_OAUTH2_PASSWORD_ADMIN, security_handler
-    )
+    profile = router.requirement(security.PROFILE)
+    profile_oauth2_password = router.requirement(security.PROFILE_OAUTH2_PASSWORD)
+    admin = router.requirement(security.ADMIN)
 
-    @router.get(
+    @router.operation(
+        "get",
         "/users/me",
         name="get_current_user",
         operation_id="getCurrentUser",
         summary="Get the current user",
-        response_class=Response,
     )
     async def get_current_user(
         *,
-        sf_principal: Annotated[
-            Any, Depends(require_oauth2_password_profile_or_api_key_auth_profile)
-        ],
+        sf_principal: Annotated[Any, Depends(profile)],
         sf_service: Service,
         sf_request: Request,
         sf_response: Response,
@@ -251,20 +191,18 @@ def build_router(
         result = await sf_service.get_current_user(
             principal=sf_principal,
         )
-        return _render_get_current_user(result, sf_response)
+        return GET_CURRENT_USER(result, sf_response)
 
-    setattr(get_current_user, "__sf_validation_status__", 422)  # noqa: B010
-
-    @router.patch(
+    @router.operation(
+        "patch",
         "/users/me",
         name="update_current_user",
         operation_id="updateCurrentUser",
         summary="Update the current user",
-        response_class=Response,
     )
     async def update_current_user(
         *,
-        sf_principal: Annotated[Any, Depends(require_oauth2_password_profile)],
+        sf_principal: Annotated[Any, Depends(profile_oauth2_password)],
         sf_service: Service,
         sf_request: Request,
         sf_response: Response,
@@ -282,16 +220,14 @@ def build_router(
             body=body,
             principal=sf_principal,
         )
-        return _render_update_current_user(result, sf_response)
+        return UPDATE_CURRENT_USER(result, sf_response)
 
-    setattr(update_current_user, "__sf_validation_status__", 422)  # noqa: B010
-
-    @router.get(
+    @router.operation(
+        "get",
         "/users",
         name="list_users",
         operation_id="listUsers",
         summary="List users",
-        response_class=Response,
     )
     async def list_users(
         *,
@@ -302,7 +238,7 @@ def build_router(
         sort: Annotated[
             Literal["email", "-email", "created_at", "-created_at"], Query()
         ] = "created_at",
-        sf_principal: Annotated[Any, Depends(require_oauth2_password_admin)],
+        sf_principal: Annotated[Any, Depends(admin)],
         sf_service: Service,
         sf_request: Request,
         sf_response: Response,
@@ -319,21 +255,20 @@ def build_router(
             sort=sort,
             principal=sf_principal,
         )
-        return _render_list_users(result, sf_response)
+        return LIST_USERS(result, sf_response)
 
-    setattr(list_users, "__sf_validation_status__", 422)  # noqa: B010
-
-    @router.post(
+    @router.operation(
+        "post",
         "/users/{user_id}/deactivate",
         name="deactivate_user",
         operation_id="deactivateUser",
         summary="Deactivate a user",
-        response_class=Response,
+        path_names={"user_id": "userId"},
     )
     async def deactivate_user(
         *,
         user_id: Annotated[uuid.UUID, Path()],
-        sf_principal: Annotated[Any, Depends(require_oauth2_password_admin)],
+        sf_principal: Annotated[Any, Depends(admin)],
         sf_service: Service,
         sf_request: Request,
         sf_response: Response,
@@ -350,9 +285,6 @@ def build_router(
             user_id=user_id,
             principal=sf_principal,
         )
-        return _render_deactivate_user(result, sf_response)
-
-    setattr(deactivate_user, "__sf_validation_status__", 422)  # noqa: B010
-    setattr(deactivate_user, "__sf_path_names__", {"user_id": "userId"})  # noqa: B010
+        return DEACTIVATE_USER(result, sf_response)
 
     return router

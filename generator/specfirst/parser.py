@@ -321,8 +321,11 @@ class ApiParser:
             }
             if not read_only and not write_only:
                 continue
-            request = naming.unique(f"{name}Request", taken)
-            response = naming.unique(f"{name}Response", taken)
+            # ``TokenRequest`` → ``TokenRequestBody``, not ``TokenRequestRequest``
+            request = naming.unique(name + ("Body" if name.endswith("Request") else "Request"), taken)
+            response = naming.unique(
+                name + ("Body" if name.endswith("Response") else "Response"), taken
+            )
             schemas[request] = _without_properties(schema, read_only)
             schemas[response] = _without_properties(schema, write_only)
             self._variants[name] = (request, response)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -44,6 +43,12 @@ def wire_type(py_type: str) -> str:
     )
 
 
+_ROUTER_NAMES = {
+    *("datetime", "uuid", "formats", "rt", "models", "responses", "security", "router"),
+    *("service", "security_handler", "prefix", "body", "result", "field"),
+}
+
+
 def _requirement_key(op: Operation) -> tuple[Any, ...]:
     return tuple(tuple((u.scheme, u.scopes) for u in r.uses) for r in op.security)
 
@@ -68,6 +73,8 @@ class Renderer:
         )
         self.schemes_by_key = {s.key: s for s in api.schemes}
         self.requirement_names: dict[tuple[Any, ...], str] = {}
+        # names a router module binds where the requirement dependencies live
+        self._reserved = {op.py_name for op in api.operations} | _ROUTER_NAMES
         for op in api.operations:
             key = _requirement_key(op)
             if op.secured and key not in self.requirement_names:
@@ -95,10 +102,8 @@ class Renderer:
         f["endpoint_body"] = self._endpoint_body
         f["call_args"] = self._call_args
         f["form_values"] = self._form_values
-        f["render_call"] = self._render_call
-        f["render_bare"] = self._render_bare
-        f["isinstance_type"] = self._isinstance_type
-        f["render_none"] = self._render_none
+        f["response_table"] = self._response_table
+        f["table_name"] = lambda op: op.py_name.upper()
         f["renamed_path_params"] = lambda op: repr(
             {
                 p.py_name: p.name
@@ -120,22 +125,35 @@ class Renderer:
     # ----------------------------------------------------------------- names
 
     def _name_requirement(self, op: Operation, taken: set[str]) -> str:
-        parts: list[str] = []
-        for req in op.security:
-            if not req.uses:
-                parts.append("ANONYMOUS")
-                continue
-            words = []
-            for use in req.uses:
-                words.append(naming.snake(use.scheme))
-                words.extend(naming.snake(s) for s in use.scopes)
-            parts.append("_".join(words))
-        name = "REQUIRE_" + "_OR_".join(parts).upper()
-        if len(name) > 60:
-            digest = hashlib.sha1(name.encode()).hexdigest()[:8].upper()
-            name = name[:48] + "_" + digest
-        name = re.sub(r"_+", "_", name)
-        return naming.unique(name, taken)
+        """A readable name for one operation's ``security`` list: what it requires.
+
+        The scopes when every alternative asks for the same ones (``tasks:write`` by OAuth2 or
+        API key → ``tasks_write``), else the schemes (``bearer_auth``, ``basic_or_api_key``),
+        ``optional_`` in front when anonymous access is allowed too, and the operation's name
+        when that would be too long to read. Never a name the router module already uses.
+        """
+        alternatives = [r for r in op.security if r.uses]
+        scope_sets = {frozenset(s for u in r.uses for s in u.scopes) for r in alternatives}
+        scopes = sorted(next(iter(scope_sets))) if len(scope_sets) == 1 else []
+        if scopes:
+            name = "_".join(naming.snake(s) for s in scopes)
+        else:
+            name = "_or_".join(
+                "_and_".join(naming.snake(u.scheme) for u in r.uses) for r in alternatives
+            )
+        if len(alternatives) < len(op.security):
+            name = "optional_" + name
+        name = re.sub(r"_+", "_", name).strip("_")
+        if len(name) > 40 or not name or not name[0].isalpha():
+            name = f"{op.py_name}_security"
+        if name in taken or name in self._reserved:
+            with_schemes = "_or_".join(
+                "_and_".join(naming.snake(u.scheme) for u in r.uses) for r in alternatives
+            )
+            name = re.sub(r"_+", "_", f"{name}_{with_schemes}")
+            if len(name) > 40:
+                name = f"{op.py_name}_security"
+        return naming.unique(name, taken | self._reserved)
 
     def _service_requirements(self, service: Service) -> list[str]:
         out: list[str] = []
@@ -356,22 +374,43 @@ class Renderer:
         return args
 
     @staticmethod
-    def _headers(r: Response, var: str) -> str:
-        items = [f"({h.name!r}, {var}.{h.py_name})" for h in r.headers]
-        return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
-
-    def _render_call(self, r: Response, var: str, operation_id: str = "") -> str:
-        status = (
-            str(r.fixed_status)
-            if r.fixed_status is not None
-            else f"rt.ranged_status({operation_id!r}, {r.status!r}, {var})"
-        )
-        headers = self._headers(r, var)
+    def _entry(r: Response, status: str, with_headers: bool = True) -> str:
+        """The ``rt.Json``/``rt.Raw``/``rt.Empty`` expression sending response ``r``."""
+        headers = ""
+        if r.headers:
+            headers = "headers={" + ", ".join(f"{h.name!r}: {h.py_name!r}" for h in r.headers) + "}"
         if r.kind is None:
-            return f"rt.empty_response({status}, {headers}, sub)"
-        if r.kind is BodyKind.JSON:
-            return f"rt.json_response({status}, {r.py_type}, {var}.body, {r.media_type!r}, {headers}, sub)"
-        return f"rt.raw_response({status}, {var}.body, {var}.media_type or {r.media_type!r}, {headers}, sub)"
+            args = [status]
+            kind = "Empty"
+        elif r.kind is BodyKind.JSON:
+            args = [status, r.py_type or "Any"]
+            if r.media_type != "application/json":
+                args.append(repr(r.media_type))
+            kind = "Json"
+        else:
+            args = [status, repr(r.media_type)]
+            kind = "Raw"
+        if headers and with_headers:
+            args.append(headers)
+        return f"rt.{kind}({', '.join(args)})"
+
+    def _response_table(self, op: Operation) -> list[tuple[str, str]]:
+        """(result type, entry) for the operation's ``rt.Responses`` table."""
+        rows: list[tuple[str, str]] = []
+        for r in op.responses:
+            status = str(r.fixed_status) if r.fixed_status is not None else repr(r.status)
+            rows.append((f"responses.{r.class_name}", self._entry(r, status)))
+        keys = {key for key, _ in rows}
+        if op.bare_success:
+            r = self._single_success(op)
+            entry = self._entry(r, str(r.fixed_status), with_headers=False)
+            for key in self._isinstance_type(op.bare_success).split(" | "):
+                if key not in keys:
+                    keys.add(key)
+                    rows.append((key, entry))
+        if op.bare_none and "type(None)" not in keys:
+            rows.append(("type(None)", f"rt.Empty({self._single_success(op).fixed_status})"))
+        return rows
 
     @staticmethod
     def _single_success(op: Operation) -> Response:
@@ -379,9 +418,8 @@ class Renderer:
 
     @staticmethod
     def _isinstance_type(py_type: str) -> str:
-        """An ``isinstance``-safe form of ``py_type``: ``list[models.X]`` → ``list``.
+        """The classes a bare ``py_type`` value may be: ``list[models.X]`` → ``list``.
 
-        Parameterized generics raise TypeError in ``isinstance`` (and mypy rejects them);
         ``Literal``/``Any``/``Annotated`` members cannot be checked, so they admit any value.
         """
         members: list[str] = []
@@ -402,13 +440,6 @@ class Renderer:
             if base not in out:
                 out.append(base)
         return " | ".join(out)
-
-    def _render_bare(self, op: Operation, var: str) -> str:
-        r = self._single_success(op)
-        return f"rt.json_response({r.fixed_status}, {r.py_type}, {var}, {r.media_type!r}, (), sub)"
-
-    def _render_none(self, op: Operation) -> str:
-        return f"rt.empty_response({self._single_success(op).fixed_status}, (), sub)"
 
     # ----------------------------------------------------------------- files
 

@@ -1,0 +1,38 @@
+"""The floor: bare Starlette, no validation, pre-serialized JSON bodies."""
+
+from __future__ import annotations
+
+import json
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from data import LIST_LIMIT, NEW_ID, NOW, PETS
+
+_JSON = [json.dumps({**p, "created_at": p["created_at"].isoformat()}).encode() for p in PETS]
+
+
+async def list_pets(request: Request) -> Response:
+    limit = int(request.query_params.get("limit", LIST_LIMIT))
+    return Response(b"[" + b",".join(_JSON[:limit]) + b"]", media_type="application/json")
+
+
+async def create_pet(request: Request) -> Response:
+    body = json.loads(await request.body())
+    pet = {"id": NEW_ID, **body, "vaccinated": False, "created_at": NOW.isoformat()}
+    return Response(json.dumps(pet).encode(), 201, media_type="application/json")
+
+
+async def get_pet(request: Request) -> Response:
+    return Response(_JSON[int(request.path_params["pet_id"]) - 1], media_type="application/json")
+
+
+app = Starlette(
+    routes=[
+        Route("/pets", list_pets, methods=["GET"]),
+        Route("/pets", create_pet, methods=["POST"]),
+        Route("/pets/{pet_id:int}", get_pet, methods=["GET"]),
+    ]
+)

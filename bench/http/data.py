@@ -1,0 +1,22 @@
+"""The petstore's data, the same for every server: 100 pets, built once at start-up."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+NOW = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
+LIST_LIMIT = 20  # the benchmark lists 20 pets per request
+NEW_ID = 1000
+
+
+def pet(i: int) -> dict[str, Any]:
+    """One pet as a plain dict; every other one has the optional ``tag`` and ``age``."""
+    item: dict[str, Any] = {"id": i, "name": f"pet {i}", "vaccinated": i % 3 == 0, "created_at": NOW}
+    if i % 2:
+        item["tag"] = "dog" if i % 4 == 1 else "cat"
+        item["age"] = i % 15
+    return item
+
+
+PETS: list[dict[str, Any]] = [pet(i) for i in range(1, 101)]
