@@ -23,13 +23,15 @@ route classes then match only requests whose query carries them.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, TypeVar
 from urllib.parse import parse_qsl
 
-from fastapi import APIRouter
+from fastapi import APIRouter, params
+from fastapi._compat import ModelField, field_annotation_is_sequence, get_missing_field_error
 from fastapi.dependencies.models import Dependant
-from fastapi.dependencies.utils import get_dependant, request_params_to_args
+from fastapi.dependencies.utils import get_dependant
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from starlette.requests import Request
@@ -72,20 +74,62 @@ def required_query(route: Any) -> int:
     return 0 if getattr(endpoint, REQUIRED_QUERY, None) else 1
 
 
+class _Param:
+    """One path/query/header/cookie parameter, read and validated as FastAPI would.
+
+    Worked out once per route from FastAPI's own field (alias, sequence or not, default,
+    validator), so a request costs a lookup and one validation call per parameter.
+    """
+
+    __slots__ = ("alias", "default", "field", "loc", "name", "required", "sequence", "source")
+
+    def __init__(self, field: ModelField, source: str) -> None:
+        info = field.field_info
+        assert isinstance(info, params.Param)
+        alias = field.alias
+        if isinstance(info, params.Header) and info.convert_underscores and alias == field.name:
+            alias = alias.replace("_", "-")
+        self.name = field.name
+        self.alias = alias
+        self.field = field
+        self.source = source
+        self.loc = (info.in_.value, alias)
+        self.sequence = source != "path_params" and field_annotation_is_sequence(info.annotation)
+        self.required = info.is_required()
+        self.default = None if self.required or info.validate_default else field.default
+
+    def read(self, request: Request, values: dict[str, Any], errors: list[Any]) -> None:
+        received = getattr(request, self.source)
+        value = received.getlist(self.alias) if self.sequence else received.get(self.alias)
+        if value is None or (self.sequence and not value):
+            if self.required:
+                errors.append(get_missing_field_error(loc=self.loc))
+                return
+            if self.default is not None or not self.field.field_info.validate_default:
+                values[self.name] = copy.deepcopy(self.default)
+                return
+            value = copy.deepcopy(self.field.default)
+        value, failed = self.field.validate(value, values, loc=self.loc)
+        if failed:
+            errors.extend(failed)
+        else:
+            values[self.name] = value
+
+
 class _Plan:
     """What one fast route does per request, worked out once from the endpoint's signature."""
 
     def __init__(self, endpoint: Callable[..., Awaitable[Response]], dependant: Dependant) -> None:
         self.endpoint = endpoint
-        self.sources = [
-            (fields, source)
+        self.params = [
+            _Param(field, source)
             for fields, source in (
                 (dependant.path_params, "path_params"),
                 (dependant.query_params, "query_params"),
                 (dependant.header_params, "headers"),
                 (dependant.cookie_params, "cookies"),
             )
-            if fields
+            for field in fields
         ]
         self.status: int = getattr(endpoint, VALIDATION_STATUS)
         self.path_names: Mapping[str, str] = getattr(endpoint, PATH_NAMES)
@@ -102,10 +146,8 @@ class _Plan:
             name, requirements, handler = self.security
             kwargs[name] = await authorize(request, handler, requirements)
         errors: list[Any] = []
-        for fields, source in self.sources:
-            values, failed = request_params_to_args(fields, getattr(request, source))
-            kwargs.update(values)
-            errors += failed
+        for param in self.params:
+            param.read(request, kwargs, errors)
         for name, styled in self.styled:
             try:
                 kwargs[name] = styled(request)
@@ -153,8 +195,11 @@ def fast_plan(
 class FastRoute(Route):
     """A route that calls a generated endpoint through its :class:`_Plan`."""
 
-    def __init__(self, path: str, plan: _Plan, *, method: str, name: str) -> None:
+    def __init__(
+        self, path: str, plan: _Plan, *, method: str, name: str, operation_id: str
+    ) -> None:
         super().__init__(path, plan.__call__, methods=[method], name=name)
+        self.operation_id = operation_id
         self.methods = {method}  # Starlette would add HEAD to GET; the spec decides that
         self.endpoint = plan.endpoint  # request.scope["endpoint"], as FastAPI sets it
 
@@ -210,7 +255,13 @@ class OperationRouter(APIRouter):
             plan = fast_plan(endpoint, self.prefix + path, self.service)
             if plan is not None:
                 self.routes.append(
-                    FastRoute(self.prefix + path, plan, method=method.upper(), name=name)
+                    FastRoute(
+                        self.prefix + path,
+                        plan,
+                        method=method.upper(),
+                        name=name,
+                        operation_id=operation_id,
+                    )
                 )
                 return endpoint
             self.add_api_route(

@@ -43,7 +43,7 @@ class AuthHandlers(Handler):
             body=models.TokenResponse.model_validate(asdict(pair)), cache_control="no-store"
         )
 
-    async def logout(self, *, body: models.LogoutRequestRequest) -> responses.Logout204Response:
+    async def logout(self, *, body: models.LogoutRequestBody) -> responses.Logout204Response:
         await self._limit("logout", "ip", client_address(self.request))
         await self.runtime.auth_service(self.session).logout(body.refresh_token)
         return responses.Logout204Response()
@@ -58,14 +58,14 @@ class AuthHandlers(Handler):
 
 def _validated_form(
     body: responses.CreateTokenForm, raw: Mapping[str, Any]
-) -> models.TokenRequestRequest:
+) -> models.TokenRequestBody:
     """Validate against the whole schema: FastAPI turns an empty optional field (`scope=`) into
     None, which the schema forbids, and the generated models keep `format: email` a plain
     string (see `impl.services.emails`)."""
     fields = {k: v for k, v in asdict(body).items() if v is not None}
     fields.update({name: "" for name in asdict(body) if raw.get(name) == ""})
     try:
-        form = models.TokenRequestRequest.model_validate(fields)
+        form = models.TokenRequestBody.model_validate(fields)
     except ValidationError as exc:
         raise _invalid(
             ("/body/" + "/".join(str(p) for p in e["loc"]), e["msg"]) for e in exc.errors()

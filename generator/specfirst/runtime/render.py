@@ -351,23 +351,33 @@ class Json:
             ta = self._adapter = adapter(self.tp)
             self._none = _none_means_unset(self.tp)
         none = self._none
+        if _plain(value):  # a handler ported from FastAPI: dicts where models are declared
+            value = self._validate(operation_id, ta, value)
+        else:
+            try:
+                return ta.serializer.to_json(
+                    value,
+                    by_alias=True,
+                    exclude_none=none,
+                    exclude_unset=not none,
+                    warnings="error",
+                )
+            except PydanticSerializationError:
+                value = self._validate(operation_id, ta, value)  # not (only) what the type says
+        return ta.serializer.to_json(
+            value, by_alias=True, exclude_none=none, exclude_unset=not none
+        )
+
+    @staticmethod
+    def _validate(operation_id: str, ta: TypeAdapter[Any], value: Any) -> Any:
         try:
-            return ta.serializer.to_json(
-                value, by_alias=True, exclude_none=none, exclude_unset=not none, warnings="error"
-            )
-        except PydanticSerializationError:
-            pass  # not (only) what the type says: dicts where models are declared, or wrong
-        try:
-            value = ta.validate_python(value)
+            return ta.validate_python(value)
         except ValidationError as exc:
             first = exc.errors(include_url=False, include_input=False)[0]
             where = json_pointer(first["loc"])
             raise UndeclaredResponseError(
                 operation_id, value, f"body at {where}: {first['msg']}"
             ) from None
-        return ta.serializer.to_json(
-            value, by_alias=True, exclude_none=none, exclude_unset=not none
-        )
 
     def render(self, operation_id: str, result: Any, body: Any, sub: Response | None) -> Response:
         status = _status(operation_id, self.status, result)
@@ -447,6 +457,12 @@ class Responses:
         if self._fallback is not None and isinstance(result, dict | list | tuple):
             return self._fallback
         raise UndeclaredResponseError(self.operation_id, result)
+
+
+def _plain(value: Any) -> bool:
+    """A dict, or a list of dicts: what FastAPI handlers return for a ``response_model``."""
+    kind = type(value)
+    return kind is dict or (kind is list and bool(value) and type(value[0]) is dict)
 
 
 def _status(operation_id: str, declared: int | str, result: Any) -> int:

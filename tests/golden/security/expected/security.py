@@ -91,22 +91,18 @@ SCHEME_OIDC = Scheme(
     method="authenticate_oidc",
 )
 
-REQUIRE_BEARER_AUTH: tuple[Requirement, ...] = (
-    Requirement((Use(SCHEME_BEARER_AUTH, frozenset([])),)),
-)
-REQUIRE_ANONYMOUS_OR_BEARER_AUTH: tuple[Requirement, ...] = (
+BEARER_AUTH: tuple[Requirement, ...] = (Requirement((Use(SCHEME_BEARER_AUTH, frozenset([])),)),)
+OPTIONAL_BEARER_AUTH: tuple[Requirement, ...] = (
     Requirement(()),
     Requirement((Use(SCHEME_BEARER_AUTH, frozenset([])),)),
 )
-REQUIRE_BASIC_AUTH: tuple[Requirement, ...] = (
-    Requirement((Use(SCHEME_BASIC_AUTH, frozenset([])),)),
-)
-REQUIRE_HEADER_KEY_OR_QUERY_KEY_OR_COOKIE_KEY: tuple[Requirement, ...] = (
+BASIC_AUTH: tuple[Requirement, ...] = (Requirement((Use(SCHEME_BASIC_AUTH, frozenset([])),)),)
+HEADER_KEY_OR_QUERY_KEY_OR_COOKIE_KEY: tuple[Requirement, ...] = (
     Requirement((Use(SCHEME_HEADER_KEY, frozenset([])),)),
     Requirement((Use(SCHEME_QUERY_KEY, frozenset([])),)),
     Requirement((Use(SCHEME_COOKIE_KEY, frozenset([])),)),
 )
-REQUIRE_HEADER_KEY_BEARER_AUTH: tuple[Requirement, ...] = (
+HEADER_KEY_AND_BEARER_AUTH: tuple[Requirement, ...] = (
     Requirement(
         (
             Use(SCHEME_HEADER_KEY, frozenset([])),
@@ -114,10 +110,10 @@ REQUIRE_HEADER_KEY_BEARER_AUTH: tuple[Requirement, ...] = (
         )
     ),
 )
-REQUIRE_OAUTH_SECRETS_READ_OR_OIDC_SECRETS_READ: tuple[Requirement, ...] = (
+SECRETS_READ: tuple[Requirement, ...] = (
     Requirement((Use(SCHEME_OAUTH, frozenset(["secrets:read"])),)),
     Requirement((Use(SCHEME_OIDC, frozenset(["secrets:read"])),)),
 )
-REQUIRE_OAUTH_SECRETS_READ_SECRETS_ADMIN: tuple[Requirement, ...] = (
+SECRETS_ADMIN_SECRETS_READ: tuple[Requirement, ...] = (
     Requirement((Use(SCHEME_OAUTH, frozenset(["secrets:admin", "secrets:read"])),)),
 )

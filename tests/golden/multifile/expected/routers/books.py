@@ -9,51 +9,49 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from starlette.responses import Response
 
 from .. import models, responses
-from .._runtime import UndeclaredResponseError
 from .._runtime import render as rt
+from .._runtime.routing import OperationRouter
 from ..services import BooksService
 
+LIST_BOOKS = rt.Responses(
+    "listBooks",
+    {
+        responses.ListBooks200Response: rt.Json(200, list[models.Book]),
+        list: rt.Json(200, list[models.Book]),
+    },
+)
 
-def _render_list_books(result: object, sub: Response) -> Response:
-    if isinstance(result, responses.ListBooks200Response):
-        return rt.json_response(200, list[models.Book], result.body, "application/json", (), sub)
-    if isinstance(result, list):
-        return rt.json_response(200, list[models.Book], result, "application/json", (), sub)
-    raise UndeclaredResponseError("listBooks", result)
+ADD_BOOK = rt.Responses(
+    "addBook",
+    {
+        responses.AddBook201Response: rt.Json(201, models.Book),
+        responses.AddBook409Response: rt.Json(409, models.Error),
+        models.Book: rt.Json(201, models.Book),
+    },
+)
 
-
-def _render_add_book(result: object, sub: Response) -> Response:
-    if isinstance(result, responses.AddBook201Response):
-        return rt.json_response(201, models.Book, result.body, "application/json", (), sub)
-    if isinstance(result, responses.AddBook409Response):
-        return rt.json_response(409, models.Error, result.body, "application/json", (), sub)
-    if isinstance(result, models.Book):
-        return rt.json_response(201, models.Book, result, "application/json", (), sub)
-    raise UndeclaredResponseError("addBook", result)
-
-
-def _render_get_book(result: object, sub: Response) -> Response:
-    if isinstance(result, responses.GetBook200Response):
-        return rt.json_response(200, models.Book, result.body, "application/json", (), sub)
-    if isinstance(result, responses.GetBook404Response):
-        return rt.json_response(404, models.Error, result.body, "application/json", (), sub)
-    if isinstance(result, models.Book):
-        return rt.json_response(200, models.Book, result, "application/json", (), sub)
-    raise UndeclaredResponseError("getBook", result)
+GET_BOOK = rt.Responses(
+    "getBook",
+    {
+        responses.GetBook200Response: rt.Json(200, models.Book),
+        responses.GetBook404Response: rt.Json(404, models.Error),
+        models.Book: rt.Json(200, models.Book),
+    },
+)
 
 
 def build_router(
     service: Callable[..., Any], security_handler: Callable[..., Any], prefix: str = ""
 ) -> APIRouter:
-    """The APIRouter for BooksService; ``service`` and ``security_handler`` are FastAPI dependencies."""
-    router = APIRouter(prefix=prefix, tags=["books"])
+    """The routes of BooksService; ``service`` and ``security_handler`` are providers (``create_app``)."""
+    router = OperationRouter(service, security_handler, tag="books", prefix=prefix)
     Service = Annotated[BooksService, Depends(service)]
 
-    @router.get(
+    @router.operation(
+        "get",
         "/books",
         name="list_books",
         operation_id="listBooks",
-        response_class=Response,
     )
     async def list_books(
         *,
@@ -68,15 +66,13 @@ def build_router(
         result = await sf_service.list_books(
             page=page,
         )
-        return _render_list_books(result, sf_response)
+        return LIST_BOOKS(result, sf_response)
 
-    setattr(list_books, "__sf_validation_status__", 422)  # noqa: B010
-
-    @router.post(
+    @router.operation(
+        "post",
         "/books",
         name="add_book",
         operation_id="addBook",
-        response_class=Response,
     )
     async def add_book(
         *,
@@ -91,15 +87,14 @@ def build_router(
         result = await sf_service.add_book(
             body=body,
         )
-        return _render_add_book(result, sf_response)
+        return ADD_BOOK(result, sf_response)
 
-    setattr(add_book, "__sf_validation_status__", 422)  # noqa: B010
-
-    @router.get(
+    @router.operation(
+        "get",
         "/books/{book_id}",
         name="get_book",
         operation_id="getBook",
-        response_class=Response,
+        path_names={"book_id": "bookId"},
     )
     async def get_book(
         *,
@@ -114,9 +109,6 @@ def build_router(
         result = await sf_service.get_book(
             book_id=book_id,
         )
-        return _render_get_book(result, sf_response)
-
-    setattr(get_book, "__sf_validation_status__", 422)  # noqa: B010
-    setattr(get_book, "__sf_path_names__", {"book_id": "bookId"})  # noqa: B010
+        return GET_BOOK(result, sf_response)
 
     return router

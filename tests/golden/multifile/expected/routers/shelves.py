@@ -9,31 +9,31 @@ from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
 from .. import models, responses
-from .._runtime import UndeclaredResponseError
 from .._runtime import render as rt
+from .._runtime.routing import OperationRouter
 from ..services import ShelvesService
 
-
-def _render_get_shelf_tree(result: object, sub: Response) -> Response:
-    if isinstance(result, responses.GetShelfTree200Response):
-        return rt.json_response(200, models.Shelf, result.body, "application/json", (), sub)
-    if isinstance(result, models.Shelf):
-        return rt.json_response(200, models.Shelf, result, "application/json", (), sub)
-    raise UndeclaredResponseError("getShelfTree", result)
+GET_SHELF_TREE = rt.Responses(
+    "getShelfTree",
+    {
+        responses.GetShelfTree200Response: rt.Json(200, models.Shelf),
+        models.Shelf: rt.Json(200, models.Shelf),
+    },
+)
 
 
 def build_router(
     service: Callable[..., Any], security_handler: Callable[..., Any], prefix: str = ""
 ) -> APIRouter:
-    """The APIRouter for ShelvesService; ``service`` and ``security_handler`` are FastAPI dependencies."""
-    router = APIRouter(prefix=prefix, tags=["shelves"])
+    """The routes of ShelvesService; ``service`` and ``security_handler`` are providers (``create_app``)."""
+    router = OperationRouter(service, security_handler, tag="shelves", prefix=prefix)
     Service = Annotated[ShelvesService, Depends(service)]
 
-    @router.get(
+    @router.operation(
+        "get",
         "/shelves/tree",
         name="get_shelf_tree",
         operation_id="getShelfTree",
-        response_class=Response,
     )
     async def get_shelf_tree(
         *,
@@ -45,8 +45,6 @@ def build_router(
 
         operationId: getShelfTree"""
         result = await sf_service.get_shelf_tree()
-        return _render_get_shelf_tree(result, sf_response)
-
-    setattr(get_shelf_tree, "__sf_validation_status__", 422)  # noqa: B010
+        return GET_SHELF_TREE(result, sf_response)
 
     return router

@@ -162,10 +162,24 @@ def provider(impl: object) -> Callable[..., Any]:
         setattr(construct, "__signature__", resolved)  # noqa: B010
         return construct
 
-    async def shared() -> object:
-        return impl
+    return Shared(impl)
 
-    return shared
+
+class Shared:
+    """The provider of an instance shared by every request.
+
+    A FastAPI dependency like any other provider; the generated router also recognizes it and
+    then calls the service directly, without FastAPI's per-request dependency solving
+    (:mod:`.routing`).
+    """
+
+    __slots__ = ("instance",)
+
+    def __init__(self, instance: object) -> None:
+        self.instance = instance
+
+    async def __call__(self) -> object:
+        return self.instance
 
 
 def resolve(

@@ -15,15 +15,17 @@ import functools
 import json
 import types
 import typing
-from collections.abc import AsyncIterable, Iterable
+from collections.abc import AsyncIterable, Iterable, Mapping
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic_core import PydanticSerializationError
 from starlette.datastructures import FormData, UploadFile
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
 from .problems import ProblemError, UndeclaredResponseError, json_pointer
+from .results import Result
 
 
 @functools.cache
@@ -31,8 +33,9 @@ def adapter(tp: Any) -> TypeAdapter[Any]:
     return TypeAdapter(tp)
 
 
-def dump_json(tp: Any, value: Any) -> bytes:
-    """JSON for a response body of type ``tp``, omitting optional properties never set.
+@functools.cache
+def _none_means_unset(tp: Any) -> bool:
+    """Whether ``exclude_none`` gives the same JSON as ``exclude_unset`` for every ``tp`` value.
 
     An optional property that is not nullable holds ``None`` when absent, and sending that
     ``None`` as ``null`` would break the schema. ``exclude_unset`` omits it, at a cost of about
@@ -40,15 +43,6 @@ def dump_json(tp: Any, value: Any) -> bytes:
     ``tp`` is such a property (so ``None`` can only mean "not set"), the cheaper
     ``exclude_none`` gives the same document.
     """
-    none = _none_means_unset(tp)
-    if isinstance(value, BaseModel) and type(value) is tp:
-        serializer = value.__pydantic_serializer__
-        return serializer.to_json(value, by_alias=True, exclude_none=none, exclude_unset=not none)
-    return adapter(tp).dump_json(value, by_alias=True, exclude_none=none, exclude_unset=not none)
-
-
-@functools.cache
-def _none_means_unset(tp: Any) -> bool:
     return _fields_none_only_when_unset(tp, set())
 
 
@@ -325,17 +319,160 @@ def _body_problem(
     return ProblemError(status, "the request body does not match the API contract", errors=errors)
 
 
-def json_response(
-    status: int,
-    tp: Any,
-    value: Any,
-    media_type: str,
-    headers: Iterable[tuple[str, Any]],
-    sub: Response | None,
-) -> Response:
-    return _finish(
-        Response(dump_json(tp, value), status_code=status, media_type=media_type), headers, sub
-    )
+class Json:
+    """A JSON response: its status, body type, media type and headers.
+
+    ``headers`` maps each header's wire name to the result attribute that holds its value.
+    ``status`` is a number, or a range (``"2XX"``, ``"default"``) the result's ``status_code``
+    must fall in. The body is serialized by one pydantic-core call, with the adapter built on
+    first use (a large API has thousands of responses; building them all at import would cost
+    its start-up). A body the implementation built as models is not validated again; plain
+    dicts and lists where the type says models are validated in one pass first, as FastAPI's
+    ``response_model`` does, and a value that does not validate is an error naming the operation.
+    """
+
+    __slots__ = ("_adapter", "_none", "headers", "media_type", "status", "tp")
+
+    def __init__(
+        self,
+        status: int | str,
+        tp: Any,
+        media_type: str = "application/json",
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        self.status = status
+        self.tp = tp
+        self.media_type = media_type
+        self.headers = tuple((headers or {}).items())
+        self._adapter: TypeAdapter[Any] | None = None
+        self._none = False
+
+    def dump(self, operation_id: str, value: Any) -> bytes:
+        ta = self._adapter
+        if ta is None:
+            ta = self._adapter = adapter(self.tp)
+            self._none = _none_means_unset(self.tp)
+        none = self._none
+        if _plain(value):  # a handler ported from FastAPI: dicts where models are declared
+            value = self._validate(operation_id, ta, value)
+        else:
+            try:
+                return ta.serializer.to_json(
+                    value,
+                    by_alias=True,
+                    exclude_none=none,
+                    exclude_unset=not none,
+                    warnings="error",
+                )
+            except PydanticSerializationError:
+                value = self._validate(operation_id, ta, value)  # not (only) what the type says
+        return ta.serializer.to_json(
+            value, by_alias=True, exclude_none=none, exclude_unset=not none
+        )
+
+    @staticmethod
+    def _validate(operation_id: str, ta: TypeAdapter[Any], value: Any) -> Any:
+        try:
+            return ta.validate_python(value)
+        except ValidationError as exc:
+            first = exc.errors(include_url=False, include_input=False)[0]
+            where = json_pointer(first["loc"])
+            raise UndeclaredResponseError(
+                operation_id, value, f"body at {where}: {first['msg']}"
+            ) from None
+
+    def render(self, operation_id: str, result: Any, body: Any, sub: Response | None) -> Response:
+        status = _status(operation_id, self.status, result)
+        response = Response(
+            self.dump(operation_id, body), status_code=status, media_type=self.media_type
+        )
+        return _finish(response, _header_values(self.headers, result), sub)
+
+
+class Raw:
+    """A non-JSON response: bytes, text or an iterator of bytes, sent as it is."""
+
+    __slots__ = ("headers", "media_type", "status")
+
+    def __init__(
+        self, status: int | str, media_type: str, headers: Mapping[str, str] | None = None
+    ) -> None:
+        self.status = status
+        self.media_type = media_type
+        self.headers = tuple((headers or {}).items())
+
+    def render(self, operation_id: str, result: Any, body: Any, sub: Response | None) -> Response:
+        status = _status(operation_id, self.status, result)
+        media_type = getattr(result, "media_type", None) or self.media_type
+        return raw_response(status, body, media_type, _header_values(self.headers, result), sub)
+
+
+class Empty:
+    """A response without a body."""
+
+    __slots__ = ("headers", "status")
+
+    def __init__(self, status: int | str, headers: Mapping[str, str] | None = None) -> None:
+        self.status = status
+        self.headers = tuple((headers or {}).items())
+
+    def render(self, operation_id: str, result: Any, body: Any, sub: Response | None) -> Response:
+        status = _status(operation_id, self.status, result)
+        return _finish(Response(status_code=status), _header_values(self.headers, result), sub)
+
+
+Entry = Json | Raw | Empty
+
+
+class Responses:
+    """An operation's responses by result type: how each returned value becomes a response.
+
+    Keys are the operation's result classes (their ``body`` and header attributes are sent)
+    and the types it may return bare (sent as the single success response: a model, ``list``
+    for an array, ``type(None)`` for an empty one). One dict lookup per request; a subclass
+    finds its base's entry. A plain ``dict`` or ``list`` where the bare success is a model
+    (a handler ported from FastAPI) is validated into it; anything else is an undeclared
+    response, a 500 problem that names the operation.
+    """
+
+    __slots__ = ("_entries", "_fallback", "operation_id")
+
+    def __init__(self, operation_id: str, table: Mapping[type, Entry]) -> None:
+        self.operation_id = operation_id
+        # type -> (entry, bare): a bare value is the body itself, a result class holds one
+        self._entries = {key: (e, not issubclass(key, Result)) for key, e in table.items()}
+        self._fallback = next(
+            ((e, True) for e, bare in self._entries.values() if bare and isinstance(e, Json)),
+            None,
+        )
+
+    def __call__(self, result: object, sub: Response | None) -> Response:
+        found = self._entries.get(type(result)) or self._lookup(result)
+        entry, bare = found
+        body = result if bare else getattr(result, "body", None)
+        return entry.render(self.operation_id, result, body, sub)
+
+    def _lookup(self, result: object) -> tuple[Entry, bool]:
+        for base in type(result).__mro__[1:]:
+            if base in self._entries:
+                return self._entries[base]
+        if self._fallback is not None and isinstance(result, dict | list | tuple):
+            return self._fallback
+        raise UndeclaredResponseError(self.operation_id, result)
+
+
+def _plain(value: Any) -> bool:
+    """A dict, or a list of dicts: what FastAPI handlers return for a ``response_model``."""
+    kind = type(value)
+    return kind is dict or (kind is list and bool(value) and type(value[0]) is dict)
+
+
+def _status(operation_id: str, declared: int | str, result: Any) -> int:
+    return declared if isinstance(declared, int) else ranged_status(operation_id, declared, result)
+
+
+def _header_values(headers: tuple[tuple[str, str], ...], result: Any) -> list[tuple[str, Any]]:
+    return [(name, getattr(result, attr, None)) for name, attr in headers]
 
 
 def raw_response(
@@ -356,9 +493,3 @@ def raw_response(
     else:
         raise TypeError(f"a {media_type} body must be bytes, str or an iterator of bytes")
     return _finish(response, headers, sub)
-
-
-def empty_response(
-    status: int, headers: Iterable[tuple[str, Any]], sub: Response | None
-) -> Response:
-    return _finish(Response(status_code=status), headers, sub)

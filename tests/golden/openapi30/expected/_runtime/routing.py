@@ -1,44 +1,283 @@
 # Vendored from the specfirst 0.1.0 runtime by `specfirst generate`. DO NOT EDIT.
 # Upgrade specfirst and regenerate to update it.
-"""Routes for path keys that carry a query string, such as ``/rest?method=flickr.photos.search``.
+"""Registering generated operations: FastAPI routes, or a fast path for shared services.
 
-OpenAPI path keys are templates without a query, but real specs (Flickr's, and others written
-for RPC-style APIs) use the query to tell operations on one path apart. The generated router
-registers such an operation at the path without the query and marks its endpoint with the
-fixed query pairs; :class:`QueryRoute` then matches only requests whose query carries them.
+Each generated endpoint is an ordinary FastAPI endpoint: its parameters are declared with
+``Path``/``Query``/``Header``/``Cookie`` (or a :class:`~.params.StyledParam` dependency), the
+principal with the operation's security dependency and the service with a dependency on its
+provider. When the service is a class or a factory, FastAPI resolves all of that per request,
+and the service may ask for its own dependencies (database session, settings …).
+
+When the service is an instance (and so is the security handler), nothing is left to resolve
+per request. :class:`OperationRouter` then registers a :class:`FastRoute` instead, which
+reads the parameters with FastAPI's own per-field validation (the same rules, aliases and
+error locations) but skips its dependency solver, which is about a quarter of the server CPU
+of a small request: the principal comes from :func:`~.security.authorize` directly and the
+service is passed as is. Anything else an endpoint declares (form fields, uploads, other
+dependencies) keeps the FastAPI route.
+
+Path keys that carry a query string, such as ``/rest?method=flickr.photos.search``, are
+registered at the path without the query with the fixed pairs as ``required_query``; both
+route classes then match only requests whose query carries them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+import copy
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any, TypeVar
 from urllib.parse import parse_qsl
 
+from fastapi import APIRouter, params
+from fastapi._compat import ModelField, field_annotation_is_sequence, get_missing_field_error
+from fastapi.dependencies.models import Dependant
+from fastapi.dependencies.utils import get_dependant
+from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
-from starlette.routing import Match
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Match, Route
 from starlette.types import Scope
 
+from .app import Shared
+from .params import StyledParam
+from .problems import PATH_NAMES, VALIDATION_STATUS, validation_problem
+from .security import authorize, dependency, enforced
+
 REQUIRED_QUERY = "__sf_required_query__"
+EndpointT = TypeVar("EndpointT", bound=Callable[..., Awaitable[Response]])
+
+
+def _query_matches(route: Route, scope: Scope, match: Match, child: Scope) -> tuple[Match, Scope]:
+    required: Mapping[str, str] | None = getattr(route.endpoint, REQUIRED_QUERY, None)
+    if match is Match.NONE or not required:
+        return match, child
+    raw = scope.get("query_string", b"").decode("latin-1")
+    given: dict[str, list[str]] = {}
+    for key, value in parse_qsl(raw, keep_blank_values=True):
+        given.setdefault(key, []).append(value)
+    if all(value in given.get(key, ()) for key, value in required.items()):
+        return match, child
+    return Match.NONE, {}
 
 
 class QueryRoute(APIRoute):
     """An APIRoute that also requires fixed query parameters, when its endpoint names some."""
 
     def matches(self, scope: Scope) -> tuple[Match, Scope]:
-        match, child = super().matches(scope)
-        required: Mapping[str, str] | None = getattr(self.endpoint, REQUIRED_QUERY, None)
-        if match is Match.NONE or not required:
-            return match, child
-        raw = scope.get("query_string", b"").decode("latin-1")
-        given: dict[str, list[str]] = {}
-        for key, value in parse_qsl(raw, keep_blank_values=True):
-            given.setdefault(key, []).append(value)
-        if all(value in given.get(key, ()) for key, value in required.items()):
-            return match, child
-        return Match.NONE, {}
+        return _query_matches(self, scope, *super().matches(scope))
 
 
 def required_query(route: Any) -> int:
     """Sort key part: routes with a fixed query are tried before the same path without one."""
     endpoint = getattr(route, "endpoint", None)
     return 0 if getattr(endpoint, REQUIRED_QUERY, None) else 1
+
+
+class _Param:
+    """One path/query/header/cookie parameter, read and validated as FastAPI would.
+
+    Worked out once per route from FastAPI's own field (alias, sequence or not, default,
+    validator), so a request costs a lookup and one validation call per parameter.
+    """
+
+    __slots__ = ("alias", "default", "field", "loc", "name", "required", "sequence", "source")
+
+    def __init__(self, field: ModelField, source: str) -> None:
+        info = field.field_info
+        assert isinstance(info, params.Param)
+        alias = field.alias
+        if isinstance(info, params.Header) and info.convert_underscores and alias == field.name:
+            alias = alias.replace("_", "-")
+        self.name = field.name
+        self.alias = alias
+        self.field = field
+        self.source = source
+        self.loc = (info.in_.value, alias)
+        self.sequence = source != "path_params" and field_annotation_is_sequence(info.annotation)
+        self.required = info.is_required()
+        self.default = None if self.required or info.validate_default else field.default
+
+    def read(self, request: Request, values: dict[str, Any], errors: list[Any]) -> None:
+        received = getattr(request, self.source)
+        value = received.getlist(self.alias) if self.sequence else received.get(self.alias)
+        if value is None or (self.sequence and not value):
+            if self.required:
+                errors.append(get_missing_field_error(loc=self.loc))
+                return
+            if self.default is not None or not self.field.field_info.validate_default:
+                values[self.name] = copy.deepcopy(self.default)
+                return
+            value = copy.deepcopy(self.field.default)
+        value, failed = self.field.validate(value, values, loc=self.loc)
+        if failed:
+            errors.extend(failed)
+        else:
+            values[self.name] = value
+
+
+class _Plan:
+    """What one fast route does per request, worked out once from the endpoint's signature."""
+
+    def __init__(self, endpoint: Callable[..., Awaitable[Response]], dependant: Dependant) -> None:
+        self.endpoint = endpoint
+        self.params = [
+            _Param(field, source)
+            for fields, source in (
+                (dependant.path_params, "path_params"),
+                (dependant.query_params, "query_params"),
+                (dependant.header_params, "headers"),
+                (dependant.cookie_params, "cookies"),
+            )
+            for field in fields
+        ]
+        self.status: int = getattr(endpoint, VALIDATION_STATUS)
+        self.path_names: Mapping[str, str] = getattr(endpoint, PATH_NAMES)
+        self.fixed: dict[str, Any] = {}
+        self.styled: list[tuple[str, StyledParam]] = []
+        self.security: tuple[str, Any, Any] | None = None
+        self.request_name = dependant.request_param_name
+        if dependant.response_param_name:
+            self.fixed[dependant.response_param_name] = None  # nothing can set headers on it
+
+    async def __call__(self, request: Request) -> Response:
+        kwargs = dict(self.fixed)
+        if self.security is not None:  # first: an anonymous caller learns nothing else
+            name, requirements, handler = self.security
+            kwargs[name] = await authorize(request, handler, requirements)
+        errors: list[Any] = []
+        for param in self.params:
+            param.read(request, kwargs, errors)
+        for name, styled in self.styled:
+            try:
+                kwargs[name] = styled(request)
+            except RequestValidationError as exc:
+                errors += exc.errors()
+        if errors:
+            raise validation_problem(RequestValidationError(errors), self.status, self.path_names)
+        if self.request_name:
+            kwargs[self.request_name] = request
+        return await self.endpoint(**kwargs)
+
+
+def fast_plan(
+    endpoint: Callable[..., Awaitable[Response]], path: str, service: object
+) -> _Plan | None:
+    """The fast path for ``endpoint``, or None when it needs FastAPI's dependency solving."""
+    if not isinstance(service, Shared):
+        return None
+    dependant = get_dependant(path=path, call=endpoint)
+    if (
+        dependant.body_params
+        or dependant.background_tasks_param_name
+        or dependant.security_scopes_param_name
+        or dependant.websocket_param_name
+        or dependant.http_connection_param_name
+    ):
+        return None
+    plan = _Plan(endpoint, dependant)
+    for sub in dependant.dependencies:
+        call = sub.call
+        if isinstance(call, Shared):
+            plan.fixed[str(sub.name)] = call.instance
+        elif isinstance(call, StyledParam):
+            plan.styled.append((str(sub.name), call))
+        elif call is not None and (found := enforced(call)) is not None:
+            requirements, handler = found
+            if not isinstance(handler, Shared):
+                return None
+            plan.security = (str(sub.name), requirements, handler.instance)
+        else:
+            return None
+    return plan
+
+
+class FastRoute(Route):
+    """A route that calls a generated endpoint through its :class:`_Plan`."""
+
+    def __init__(
+        self, path: str, plan: _Plan, *, method: str, name: str, operation_id: str
+    ) -> None:
+        super().__init__(path, plan.__call__, methods=[method], name=name)
+        self.operation_id = operation_id
+        self.methods = {method}  # Starlette would add HEAD to GET; the spec decides that
+        self.endpoint = plan.endpoint  # request.scope["endpoint"], as FastAPI sets it
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        return _query_matches(self, scope, *super().matches(scope))
+
+
+class OperationRouter(APIRouter):
+    """The routes of one tag, registered by :meth:`operation` with their metadata."""
+
+    def __init__(
+        self,
+        service: Callable[..., Any],
+        security_handler: Callable[..., Any],
+        *,
+        tag: str,
+        prefix: str = "",
+    ) -> None:
+        super().__init__(prefix=prefix, tags=[tag])
+        self.service = service
+        self.security_handler = security_handler
+
+    def requirement(self, requirements: Any) -> Callable[..., Awaitable[Any]]:
+        """The dependency enforcing one ``security`` requirement list with this router's handler."""
+        return dependency(requirements, self.security_handler)
+
+    def operation(
+        self,
+        method: str,
+        path: str,
+        *,
+        name: str,
+        operation_id: str,
+        summary: str | None = None,
+        deprecated: bool = False,
+        validation_status: int = 422,
+        path_names: Mapping[str, str] | None = None,
+        required_query: Mapping[str, str] | None = None,
+    ) -> Callable[[EndpointT], EndpointT]:
+        """Register the decorated endpoint for ``method`` ``path``.
+
+        ``validation_status`` answers invalid parameters (400 or 422, as the spec declares),
+        ``path_names`` maps renamed path parameters back to the spec's names for error
+        pointers, and ``required_query`` holds the fixed query pairs of the path key.
+        """
+
+        def register(endpoint: EndpointT) -> EndpointT:
+            # read by the validation error handler (FastAPI routes) and route ordering
+            setattr(endpoint, VALIDATION_STATUS, validation_status)
+            setattr(endpoint, PATH_NAMES, dict(path_names or {}))
+            if required_query:
+                setattr(endpoint, REQUIRED_QUERY, dict(required_query))
+            plan = fast_plan(endpoint, self.prefix + path, self.service)
+            if plan is not None:
+                self.routes.append(
+                    FastRoute(
+                        self.prefix + path,
+                        plan,
+                        method=method.upper(),
+                        name=name,
+                        operation_id=operation_id,
+                    )
+                )
+                return endpoint
+            self.add_api_route(
+                path,
+                endpoint,
+                methods=[method.upper()],
+                name=name,
+                operation_id=operation_id,
+                summary=summary,
+                deprecated=deprecated or None,
+                response_class=Response,
+                route_class_override=QueryRoute if required_query else None,
+            )
+            return endpoint
+
+        return register
+
+
+__all__ = ["FastRoute", "OperationRouter", "QueryRoute", "fast_plan", "required_query"]

@@ -15,6 +15,7 @@ Outcomes: all alternatives fail for lack of credentials or with invalid ones →
 import base64
 import binascii
 import enum
+import weakref
 from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass
 from typing import Annotated, Any
@@ -177,7 +178,22 @@ def dependency(
     async def enforce(request: Request, sf_handler: Annotated[Any, Depends(handler)]) -> Any:
         return await authorize(request, sf_handler, requirements)
 
+    _ENFORCED[enforce] = (requirements, handler)
     return enforce
+
+
+# dependency → (requirements, handler provider): how the generated router's fast path, which
+# bypasses FastAPI's dependency solving, finds what an operation's principal dependency checks.
+_ENFORCED: weakref.WeakKeyDictionary[
+    Callable[..., Any], tuple[tuple[Requirement, ...], Callable[..., Any]]
+] = weakref.WeakKeyDictionary()
+
+
+def enforced(
+    dependency: Callable[..., Any],
+) -> tuple[tuple[Requirement, ...], Callable[..., Any]] | None:
+    """The requirements and handler provider of a :func:`dependency`, or None."""
+    return _ENFORCED.get(dependency)
 
 
 class RejectAll:

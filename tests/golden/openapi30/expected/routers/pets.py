@@ -9,96 +9,68 @@ from fastapi import APIRouter, Cookie, Depends, Header, Path, Query, Request
 from starlette.responses import Response
 
 from .. import models, responses
-from .._runtime import UndeclaredResponseError
 from .._runtime import render as rt
+from .._runtime.routing import OperationRouter
 from ..services import PetsService
 
+LIST_PETS = rt.Responses(
+    "listPets",
+    {
+        responses.ListPets200Response: rt.Json(
+            200, list[models.Pet], headers={"X-Total-Count": "x_total_count"}
+        ),
+        responses.ListPetsDefaultResponse: rt.Json("default", models.Error),
+    },
+)
 
-def _render_list_pets(result: object, sub: Response) -> Response:
-    if isinstance(result, responses.ListPets200Response):
-        return rt.json_response(
-            200,
-            list[models.Pet],
-            result.body,
-            "application/json",
-            (("X-Total-Count", result.x_total_count),),
-            sub,
-        )
-    if isinstance(result, responses.ListPetsDefaultResponse):
-        return rt.json_response(
-            rt.ranged_status("listPets", "default", result),
-            models.Error,
-            result.body,
-            "application/json",
-            (),
-            sub,
-        )
-    raise UndeclaredResponseError("listPets", result)
+CREATE_PET = rt.Responses(
+    "createPet",
+    {
+        responses.CreatePet201Response: rt.Json(201, models.Pet),
+        responses.CreatePet400Response: rt.Json(400, models.Error),
+        models.Pet: rt.Json(201, models.Pet),
+    },
+)
 
+GET_PET = rt.Responses(
+    "getPet",
+    {
+        responses.GetPet200Response: rt.Json(200, models.Pet),
+        responses.GetPet404Response: rt.Json(404, models.Error),
+        models.Pet: rt.Json(200, models.Pet),
+    },
+)
 
-def _render_create_pet(result: object, sub: Response) -> Response:
-    if isinstance(result, responses.CreatePet201Response):
-        return rt.json_response(201, models.Pet, result.body, "application/json", (), sub)
-    if isinstance(result, responses.CreatePet400Response):
-        return rt.json_response(400, models.Error, result.body, "application/json", (), sub)
-    if isinstance(result, models.Pet):
-        return rt.json_response(201, models.Pet, result, "application/json", (), sub)
-    raise UndeclaredResponseError("createPet", result)
+DELETE_PET = rt.Responses(
+    "deletePet",
+    {
+        responses.DeletePet204Response: rt.Empty(204),
+        type(None): rt.Empty(204),
+    },
+)
 
-
-def _render_get_pet(result: object, sub: Response) -> Response:
-    if isinstance(result, responses.GetPet200Response):
-        return rt.json_response(200, models.Pet, result.body, "application/json", (), sub)
-    if isinstance(result, responses.GetPet404Response):
-        return rt.json_response(404, models.Error, result.body, "application/json", (), sub)
-    if isinstance(result, models.Pet):
-        return rt.json_response(200, models.Pet, result, "application/json", (), sub)
-    raise UndeclaredResponseError("getPet", result)
-
-
-def _render_delete_pet(result: object, sub: Response) -> Response:
-    if isinstance(result, responses.DeletePet204Response):
-        return rt.empty_response(204, (), sub)
-    if result is None:
-        return rt.empty_response(204, (), sub)
-    raise UndeclaredResponseError("deletePet", result)
-
-
-def _render_touch_pet(result: object, sub: Response) -> Response:
-    if isinstance(result, responses.TouchPet2XXResponse):
-        return rt.json_response(
-            rt.ranged_status("touchPet", "2XX", result),
-            models.Pet,
-            result.body,
-            "application/json",
-            (),
-            sub,
-        )
-    if isinstance(result, responses.TouchPetDefaultResponse):
-        return rt.json_response(
-            rt.ranged_status("touchPet", "default", result),
-            models.Error,
-            result.body,
-            "application/json",
-            (),
-            sub,
-        )
-    raise UndeclaredResponseError("touchPet", result)
+TOUCH_PET = rt.Responses(
+    "touchPet",
+    {
+        responses.TouchPet2XXResponse: rt.Json("2XX", models.Pet),
+        responses.TouchPetDefaultResponse: rt.Json("default", models.Error),
+    },
+)
 
 
 def build_router(
     service: Callable[..., Any], security_handler: Callable[..., Any], prefix: str = ""
 ) -> APIRouter:
-    """The APIRouter for PetsService; ``service`` and ``security_handler`` are FastAPI dependencies."""
-    router = APIRouter(prefix=prefix, tags=["pets"])
+    """The routes of PetsService; ``service`` and ``security_handler`` are providers (``create_app``)."""
+    router = OperationRouter(service, security_handler, tag="pets", prefix=prefix)
     Service = Annotated[PetsService, Depends(service)]
 
-    @router.get(
+    @router.operation(
+        "get",
         "/pets",
         name="list_pets",
         operation_id="listPets",
         summary="List pets",
-        response_class=Response,
     )
     async def list_pets(
         *,
@@ -119,15 +91,14 @@ def build_router(
             x_trace_id=x_trace_id,
             session=session,
         )
-        return _render_list_pets(result, sf_response)
+        return LIST_PETS(result, sf_response)
 
-    setattr(list_pets, "__sf_validation_status__", 422)  # noqa: B010
-
-    @router.post(
+    @router.operation(
+        "post",
         "/pets",
         name="create_pet",
         operation_id="createPet",
-        response_class=Response,
+        validation_status=400,
     )
     async def create_pet(
         *,
@@ -142,15 +113,14 @@ def build_router(
         result = await sf_service.create_pet(
             body=body,
         )
-        return _render_create_pet(result, sf_response)
+        return CREATE_PET(result, sf_response)
 
-    setattr(create_pet, "__sf_validation_status__", 400)  # noqa: B010
-
-    @router.get(
+    @router.operation(
+        "get",
         "/pets/{pet_id}",
         name="get_pet",
         operation_id="getPet",
-        response_class=Response,
+        path_names={"pet_id": "petId"},
     )
     async def get_pet(
         *,
@@ -165,16 +135,14 @@ def build_router(
         result = await sf_service.get_pet(
             pet_id=pet_id,
         )
-        return _render_get_pet(result, sf_response)
+        return GET_PET(result, sf_response)
 
-    setattr(get_pet, "__sf_validation_status__", 422)  # noqa: B010
-    setattr(get_pet, "__sf_path_names__", {"pet_id": "petId"})  # noqa: B010
-
-    @router.delete(
+    @router.operation(
+        "delete",
         "/pets/{pet_id}",
         name="delete_pet",
         operation_id="deletePet",
-        response_class=Response,
+        path_names={"pet_id": "petId"},
     )
     async def delete_pet(
         *,
@@ -189,16 +157,14 @@ def build_router(
         result = await sf_service.delete_pet(
             pet_id=pet_id,
         )
-        return _render_delete_pet(result, sf_response)
+        return DELETE_PET(result, sf_response)
 
-    setattr(delete_pet, "__sf_validation_status__", 422)  # noqa: B010
-    setattr(delete_pet, "__sf_path_names__", {"pet_id": "petId"})  # noqa: B010
-
-    @router.patch(
+    @router.operation(
+        "patch",
         "/pets/{pet_id}",
         name="touch_pet",
         operation_id="touchPet",
-        response_class=Response,
+        path_names={"pet_id": "petId"},
     )
     async def touch_pet(
         *,
@@ -215,9 +181,6 @@ def build_router(
             pet_id=pet_id,
             body=body,
         )
-        return _render_touch_pet(result, sf_response)
-
-    setattr(touch_pet, "__sf_validation_status__", 422)  # noqa: B010
-    setattr(touch_pet, "__sf_path_names__", {"pet_id": "petId"})  # noqa: B010
+        return TOUCH_PET(result, sf_response)
 
     return router

@@ -131,18 +131,28 @@ def validation_errors(
     return out
 
 
-async def _on_validation(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, RequestValidationError)
-    endpoint = request.scope.get("endpoint")
-    status = int(getattr(endpoint, "__sf_validation_status__", 422))
-    path_names: Mapping[str, str] = getattr(endpoint, "__sf_path_names__", {})
-    return problem_response(
+VALIDATION_STATUS = "__sf_validation_status__"
+PATH_NAMES = "__sf_path_names__"
+
+
+def validation_problem(
+    exc: RequestValidationError, status: int, path_names: Mapping[str, str] | None = None
+) -> ProblemError:
+    """The problem for invalid parameters: the status the spec declares, one error per field."""
+    return ProblemError(
         status,
         "the request does not match the API contract",
         title="Invalid request" if status == 400 else "Unprocessable content",
-        instance=request_instance(request),
         errors=validation_errors(exc, path_names),
     )
+
+
+async def _on_validation(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    endpoint = request.scope.get("endpoint")
+    status = int(getattr(endpoint, VALIDATION_STATUS, 422))
+    path_names: Mapping[str, str] = getattr(endpoint, PATH_NAMES, {})
+    return await _on_problem(request, validation_problem(exc, status, path_names))
 
 
 def _allowed_methods(request: Request) -> str | None:
@@ -186,10 +196,11 @@ async def _on_problem(request: Request, exc: Exception) -> Response:
 
 
 async def _on_undeclared(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, UndeclaredResponseError)
     logger.error("%s (%s %s)", exc, request.method, request.url.path)
     return problem_response(
         500,
-        "the server produced a response the API does not declare",
+        f"the server produced a response the API does not declare for {exc.operation_id!r}",
         instance=request_instance(request),
     )
 

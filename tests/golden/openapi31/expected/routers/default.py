@@ -9,35 +9,31 @@ from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
 from .. import models, responses
-from .._runtime import UndeclaredResponseError
 from .._runtime import render as rt
+from .._runtime.routing import OperationRouter
 from ..services import DefaultService
 
-
-def _render_get_version(result: object, sub: Response) -> Response:
-    if isinstance(result, responses.GetVersion200Response):
-        return rt.json_response(
-            200, models.GetVersion200ResponseBody, result.body, "application/json", (), sub
-        )
-    if isinstance(result, models.GetVersion200ResponseBody):
-        return rt.json_response(
-            200, models.GetVersion200ResponseBody, result, "application/json", (), sub
-        )
-    raise UndeclaredResponseError("getVersion", result)
+GET_VERSION = rt.Responses(
+    "getVersion",
+    {
+        responses.GetVersion200Response: rt.Json(200, models.GetVersion200ResponseBody),
+        models.GetVersion200ResponseBody: rt.Json(200, models.GetVersion200ResponseBody),
+    },
+)
 
 
 def build_router(
     service: Callable[..., Any], security_handler: Callable[..., Any], prefix: str = ""
 ) -> APIRouter:
-    """The APIRouter for DefaultService; ``service`` and ``security_handler`` are FastAPI dependencies."""
-    router = APIRouter(prefix=prefix, tags=["default"])
+    """The routes of DefaultService; ``service`` and ``security_handler`` are providers (``create_app``)."""
+    router = OperationRouter(service, security_handler, tag="default", prefix=prefix)
     Service = Annotated[DefaultService, Depends(service)]
 
-    @router.get(
+    @router.operation(
+        "get",
         "/version",
         name="get_version",
         operation_id="getVersion",
-        response_class=Response,
     )
     async def get_version(
         *,
@@ -49,8 +45,6 @@ def build_router(
 
         operationId: getVersion"""
         result = await sf_service.get_version()
-        return _render_get_version(result, sf_response)
-
-    setattr(get_version, "__sf_validation_status__", 422)  # noqa: B010
+        return GET_VERSION(result, sf_response)
 
     return router

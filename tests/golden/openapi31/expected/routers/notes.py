@@ -10,59 +10,50 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from starlette.responses import Response
 
 from .. import models, responses
-from .._runtime import UndeclaredResponseError
 from .._runtime import render as rt
+from .._runtime.routing import OperationRouter
 from ..services import NotesService
 
+LIST_NOTES = rt.Responses(
+    "listNotes",
+    {
+        responses.ListNotes200Response: rt.Json(200, models.ListNotes200ResponseBody),
+        models.ListNotes200ResponseBody: rt.Json(200, models.ListNotes200ResponseBody),
+    },
+)
 
-def _render_list_notes(result: object, sub: Response) -> Response:
-    if isinstance(result, responses.ListNotes200Response):
-        return rt.json_response(
-            200, models.ListNotes200ResponseBody, result.body, "application/json", (), sub
-        )
-    if isinstance(result, models.ListNotes200ResponseBody):
-        return rt.json_response(
-            200, models.ListNotes200ResponseBody, result, "application/json", (), sub
-        )
-    raise UndeclaredResponseError("listNotes", result)
+CREATE_NOTE = rt.Responses(
+    "createNote",
+    {
+        responses.CreateNote201Response: rt.Json(
+            201, models.NoteResponse, headers={"Location": "location"}
+        ),
+    },
+)
 
-
-def _render_create_note(result: object, sub: Response) -> Response:
-    if isinstance(result, responses.CreateNote201Response):
-        return rt.json_response(
-            201,
-            models.NoteResponse,
-            result.body,
-            "application/json",
-            (("Location", result.location),),
-            sub,
-        )
-    raise UndeclaredResponseError("createNote", result)
-
-
-def _render_get_note(result: object, sub: Response) -> Response:
-    if isinstance(result, responses.GetNote200Response):
-        return rt.json_response(200, models.NoteResponse, result.body, "application/json", (), sub)
-    if isinstance(result, responses.GetNote404Response):
-        return rt.empty_response(404, (), sub)
-    if isinstance(result, models.NoteResponse):
-        return rt.json_response(200, models.NoteResponse, result, "application/json", (), sub)
-    raise UndeclaredResponseError("getNote", result)
+GET_NOTE = rt.Responses(
+    "getNote",
+    {
+        responses.GetNote200Response: rt.Json(200, models.NoteResponse),
+        responses.GetNote404Response: rt.Empty(404),
+        models.NoteResponse: rt.Json(200, models.NoteResponse),
+    },
+)
 
 
 def build_router(
     service: Callable[..., Any], security_handler: Callable[..., Any], prefix: str = ""
 ) -> APIRouter:
-    """The APIRouter for NotesService; ``service`` and ``security_handler`` are FastAPI dependencies."""
-    router = APIRouter(prefix=prefix, tags=["notes"])
+    """The routes of NotesService; ``service`` and ``security_handler`` are providers (``create_app``)."""
+    router = OperationRouter(service, security_handler, tag="notes", prefix=prefix)
     Service = Annotated[NotesService, Depends(service)]
 
-    @router.get(
+    @router.operation(
+        "get",
         "/notes",
         name="list_notes",
         operation_id="listNotes",
         summary="List notes",
-        response_class=Response,
     )
     async def list_notes(
         *,
@@ -79,15 +70,13 @@ def build_router(
         result = await sf_service.list_notes(
             cursor=cursor,
         )
-        return _render_list_notes(result, sf_response)
+        return LIST_NOTES(result, sf_response)
 
-    setattr(list_notes, "__sf_validation_status__", 422)  # noqa: B010
-
-    @router.post(
+    @router.operation(
+        "post",
         "/notes",
         name="create_note",
         operation_id="createNote",
-        response_class=Response,
     )
     async def create_note(
         *,
@@ -102,15 +91,14 @@ def build_router(
         result = await sf_service.create_note(
             body=body,
         )
-        return _render_create_note(result, sf_response)
+        return CREATE_NOTE(result, sf_response)
 
-    setattr(create_note, "__sf_validation_status__", 422)  # noqa: B010
-
-    @router.get(
+    @router.operation(
+        "get",
         "/notes/{note_id}",
         name="get_note",
         operation_id="getNote",
-        response_class=Response,
+        path_names={"note_id": "noteId"},
     )
     async def get_note(
         *,
@@ -125,9 +113,6 @@ def build_router(
         result = await sf_service.get_note(
             note_id=note_id,
         )
-        return _render_get_note(result, sf_response)
-
-    setattr(get_note, "__sf_validation_status__", 422)  # noqa: B010
-    setattr(get_note, "__sf_path_names__", {"note_id": "noteId"})  # noqa: B010
+        return GET_NOTE(result, sf_response)
 
     return router

@@ -7,7 +7,8 @@ a package with thousands of models (GitHub's API has about 4,700) costs a fracti
 per hundred models actually used instead of seconds up front.
 
 Three JSON Schema rules have no pydantic equivalent, so the generator registers them per class
-(``constrain``) and one ``after`` validator enforces them:
+(``constrain``) and an ``after`` validator enforces them, attached only to the classes that have
+such rules (when their schema is built, after ``constrain`` ran at import):
 
 - ``uniqueItems``: a ``set`` would silently drop duplicates and accept the request;
 - an optional property that is not nullable: its Python type must admit ``None`` (the value
@@ -28,7 +29,7 @@ import re
 from typing import Any, ClassVar, Generic, TypeVar
 
 import pydantic
-from pydantic_core import CoreSchema
+from pydantic_core import CoreSchema, core_schema
 
 from .formats import rfc3339
 
@@ -54,25 +55,29 @@ class BaseModel(pydantic.BaseModel):
     def __get_pydantic_core_schema__(
         cls, source: type[pydantic.BaseModel], handler: pydantic.GetCoreSchemaHandler, /
     ) -> CoreSchema:
-        return rfc3339(handler(source))
+        schema = rfc3339(handler(source))
+        if not (cls.__sf_not_null__ or cls.__sf_unique__ or cls.__sf_patterns__):
+            return schema  # no rules: no validator, nothing to run per instance
+        return core_schema.no_info_after_validator_function(_schema_rules, schema)
 
-    @pydantic.model_validator(mode="after")
-    def _sf_schema_rules(self) -> Any:
-        cls = type(self)
-        if cls.__sf_not_null__:
-            explicit = self.model_fields_set
-            for name in cls.__sf_not_null__:
-                if name in explicit and getattr(self, name) is None:
-                    raise ValueError(f"{_wire_name(cls, name)}: null is not allowed")
-        for name in cls.__sf_unique__:
-            value = getattr(self, name)
-            if isinstance(value, list) and _has_duplicates(value):
-                raise ValueError(f"{_wire_name(cls, name)}: items must be unique")
-        for name, checks in cls.__sf_patterns__:
-            value = getattr(self, name)
-            if isinstance(value, dict):
-                _check_patterns(_wire_name(cls, name), value, checks)
-        return self
+
+def _schema_rules(self: BaseModel) -> BaseModel:
+    """The rules ``constrain`` registered for this instance's class (only such classes run it)."""
+    cls = type(self)
+    if cls.__sf_not_null__:
+        explicit = self.model_fields_set
+        for name in cls.__sf_not_null__:
+            if name in explicit and getattr(self, name) is None:
+                raise ValueError(f"{_wire_name(cls, name)}: null is not allowed")
+    for name in cls.__sf_unique__:
+        value = getattr(self, name)
+        if isinstance(value, list) and _has_duplicates(value):
+            raise ValueError(f"{_wire_name(cls, name)}: items must be unique")
+    for name, checks in cls.__sf_patterns__:
+        value = getattr(self, name)
+        if isinstance(value, dict):
+            _check_patterns(_wire_name(cls, name), value, checks)
+    return self
 
 
 class RootModel(pydantic.RootModel[RootT], Generic[RootT]):

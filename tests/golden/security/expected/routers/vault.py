@@ -9,105 +9,96 @@ from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
 from .. import models, responses, security
-from .._runtime import UndeclaredResponseError
 from .._runtime import render as rt
-from .._runtime.security import dependency
+from .._runtime.routing import OperationRouter
 from ..services import VaultService
 
+GET_PUBLIC = rt.Responses(
+    "getPublic",
+    {
+        responses.GetPublic200Response: rt.Raw(200, "text/plain"),
+    },
+)
 
-def _render_get_public(result: object, sub: Response) -> Response:
-    if isinstance(result, responses.GetPublic200Response):
-        return rt.raw_response(200, result.body, result.media_type or "text/plain", (), sub)
-    raise UndeclaredResponseError("getPublic", result)
+WHO_AM_I = rt.Responses(
+    "whoAmI",
+    {
+        responses.WhoAmI200Response: rt.Json(200, models.Identity),
+        responses.WhoAmI401Response: rt.Empty(401),
+        models.Identity: rt.Json(200, models.Identity),
+    },
+)
 
+MAYBE_USER = rt.Responses(
+    "maybeUser",
+    {
+        responses.MaybeUser200Response: rt.Json(200, models.Identity),
+        models.Identity: rt.Json(200, models.Identity),
+    },
+)
 
-def _render_who_am_i(result: object, sub: Response) -> Response:
-    if isinstance(result, responses.WhoAmI200Response):
-        return rt.json_response(200, models.Identity, result.body, "application/json", (), sub)
-    if isinstance(result, responses.WhoAmI401Response):
-        return rt.empty_response(401, (), sub)
-    if isinstance(result, models.Identity):
-        return rt.json_response(200, models.Identity, result, "application/json", (), sub)
-    raise UndeclaredResponseError("whoAmI", result)
+BASIC_ONLY = rt.Responses(
+    "basicOnly",
+    {
+        responses.BasicOnly204Response: rt.Empty(204),
+        type(None): rt.Empty(204),
+    },
+)
 
+ANY_KEY = rt.Responses(
+    "anyKey",
+    {
+        responses.AnyKey204Response: rt.Empty(204),
+        type(None): rt.Empty(204),
+    },
+)
 
-def _render_maybe_user(result: object, sub: Response) -> Response:
-    if isinstance(result, responses.MaybeUser200Response):
-        return rt.json_response(200, models.Identity, result.body, "application/json", (), sub)
-    if isinstance(result, models.Identity):
-        return rt.json_response(200, models.Identity, result, "application/json", (), sub)
-    raise UndeclaredResponseError("maybeUser", result)
+KEY_AND_TOKEN = rt.Responses(
+    "keyAndToken",
+    {
+        responses.KeyAndToken204Response: rt.Empty(204),
+        type(None): rt.Empty(204),
+    },
+)
 
+READ_SECRETS = rt.Responses(
+    "readSecrets",
+    {
+        responses.ReadSecrets200Response: rt.Json(200, list[str]),
+        list: rt.Json(200, list[str]),
+    },
+)
 
-def _render_basic_only(result: object, sub: Response) -> Response:
-    if isinstance(result, responses.BasicOnly204Response):
-        return rt.empty_response(204, (), sub)
-    if result is None:
-        return rt.empty_response(204, (), sub)
-    raise UndeclaredResponseError("basicOnly", result)
-
-
-def _render_any_key(result: object, sub: Response) -> Response:
-    if isinstance(result, responses.AnyKey204Response):
-        return rt.empty_response(204, (), sub)
-    if result is None:
-        return rt.empty_response(204, (), sub)
-    raise UndeclaredResponseError("anyKey", result)
-
-
-def _render_key_and_token(result: object, sub: Response) -> Response:
-    if isinstance(result, responses.KeyAndToken204Response):
-        return rt.empty_response(204, (), sub)
-    if result is None:
-        return rt.empty_response(204, (), sub)
-    raise UndeclaredResponseError("keyAndToken", result)
-
-
-def _render_read_secrets(result: object, sub: Response) -> Response:
-    if isinstance(result, responses.ReadSecrets200Response):
-        return rt.json_response(200, list[str], result.body, "application/json", (), sub)
-    if isinstance(result, list):
-        return rt.json_response(200, list[str], result, "application/json", (), sub)
-    raise UndeclaredResponseError("readSecrets", result)
-
-
-def _render_purge_secrets(result: object, sub: Response) -> Response:
-    if isinstance(result, responses.PurgeSecrets204Response):
-        return rt.empty_response(204, (), sub)
-    if result is None:
-        return rt.empty_response(204, (), sub)
-    raise UndeclaredResponseError("purgeSecrets", result)
+PURGE_SECRETS = rt.Responses(
+    "purgeSecrets",
+    {
+        responses.PurgeSecrets204Response: rt.Empty(204),
+        type(None): rt.Empty(204),
+    },
+)
 
 
 def build_router(
     service: Callable[..., Any], security_handler: Callable[..., Any], prefix: str = ""
 ) -> APIRouter:
-    """The APIRouter for VaultService; ``service`` and ``security_handler`` are FastAPI dependencies."""
-    router = APIRouter(prefix=prefix, tags=["vault"])
+    """The routes of VaultService; ``service`` and ``security_handler`` are providers (``create_app``)."""
+    router = OperationRouter(service, security_handler, tag="vault", prefix=prefix)
     Service = Annotated[VaultService[Any], Depends(service)]
-    require_bearer_auth = dependency(security.REQUIRE_BEARER_AUTH, security_handler)
-    require_anonymous_or_bearer_auth = dependency(
-        security.REQUIRE_ANONYMOUS_OR_BEARER_AUTH, security_handler
+    bearer_auth = router.requirement(security.BEARER_AUTH)
+    optional_bearer_auth = router.requirement(security.OPTIONAL_BEARER_AUTH)
+    basic_auth = router.requirement(security.BASIC_AUTH)
+    header_key_or_query_key_or_cookie_key = router.requirement(
+        security.HEADER_KEY_OR_QUERY_KEY_OR_COOKIE_KEY
     )
-    require_basic_auth = dependency(security.REQUIRE_BASIC_AUTH, security_handler)
-    require_header_key_or_query_key_or_cookie_key = dependency(
-        security.REQUIRE_HEADER_KEY_OR_QUERY_KEY_OR_COOKIE_KEY, security_handler
-    )
-    require_header_key_bearer_auth = dependency(
-        security.REQUIRE_HEADER_KEY_BEARER_AUTH, security_handler
-    )
-    require_oauth_secrets_read_or_oidc_secrets_read = dependency(
-        security.REQUIRE_OAUTH_SECRETS_READ_OR_OIDC_SECRETS_READ, security_handler
-    )
-    require_oauth_secrets_read_secrets_admin = dependency(
-        security.REQUIRE_OAUTH_SECRETS_READ_SECRETS_ADMIN, security_handler
-    )
+    header_key_and_bearer_auth = router.requirement(security.HEADER_KEY_AND_BEARER_AUTH)
+    secrets_read = router.requirement(security.SECRETS_READ)
+    secrets_admin_secrets_read = router.requirement(security.SECRETS_ADMIN_SECRETS_READ)
 
-    @router.get(
+    @router.operation(
+        "get",
         "/public",
         name="get_public",
         operation_id="getPublic",
-        response_class=Response,
     )
     async def get_public(
         *,
@@ -119,19 +110,17 @@ def build_router(
 
         operationId: getPublic"""
         result = await sf_service.get_public()
-        return _render_get_public(result, sf_response)
+        return GET_PUBLIC(result, sf_response)
 
-    setattr(get_public, "__sf_validation_status__", 422)  # noqa: B010
-
-    @router.get(
+    @router.operation(
+        "get",
         "/whoami",
         name="who_am_i",
         operation_id="whoAmI",
-        response_class=Response,
     )
     async def who_am_i(
         *,
-        sf_principal: Annotated[Any, Depends(require_bearer_auth)],
+        sf_principal: Annotated[Any, Depends(bearer_auth)],
         sf_service: Service,
         sf_request: Request,
         sf_response: Response,
@@ -142,19 +131,17 @@ def build_router(
         result = await sf_service.who_am_i(
             principal=sf_principal,
         )
-        return _render_who_am_i(result, sf_response)
+        return WHO_AM_I(result, sf_response)
 
-    setattr(who_am_i, "__sf_validation_status__", 422)  # noqa: B010
-
-    @router.get(
+    @router.operation(
+        "get",
         "/maybe",
         name="maybe_user",
         operation_id="maybeUser",
-        response_class=Response,
     )
     async def maybe_user(
         *,
-        sf_principal: Annotated[Any, Depends(require_anonymous_or_bearer_auth)],
+        sf_principal: Annotated[Any, Depends(optional_bearer_auth)],
         sf_service: Service,
         sf_request: Request,
         sf_response: Response,
@@ -165,19 +152,17 @@ def build_router(
         result = await sf_service.maybe_user(
             principal=sf_principal,
         )
-        return _render_maybe_user(result, sf_response)
+        return MAYBE_USER(result, sf_response)
 
-    setattr(maybe_user, "__sf_validation_status__", 422)  # noqa: B010
-
-    @router.get(
+    @router.operation(
+        "get",
         "/basic",
         name="basic_only",
         operation_id="basicOnly",
-        response_class=Response,
     )
     async def basic_only(
         *,
-        sf_principal: Annotated[Any, Depends(require_basic_auth)],
+        sf_principal: Annotated[Any, Depends(basic_auth)],
         sf_service: Service,
         sf_request: Request,
         sf_response: Response,
@@ -188,20 +173,18 @@ def build_router(
         result = await sf_service.basic_only(
             principal=sf_principal,
         )
-        return _render_basic_only(result, sf_response)
+        return BASIC_ONLY(result, sf_response)
 
-    setattr(basic_only, "__sf_validation_status__", 422)  # noqa: B010
-
-    @router.get(
+    @router.operation(
+        "get",
         "/keys",
         name="any_key",
         operation_id="anyKey",
         summary="Header, query or cookie API key (OR)",
-        response_class=Response,
     )
     async def any_key(
         *,
-        sf_principal: Annotated[Any, Depends(require_header_key_or_query_key_or_cookie_key)],
+        sf_principal: Annotated[Any, Depends(header_key_or_query_key_or_cookie_key)],
         sf_service: Service,
         sf_request: Request,
         sf_response: Response,
@@ -212,20 +195,18 @@ def build_router(
         result = await sf_service.any_key(
             principal=sf_principal,
         )
-        return _render_any_key(result, sf_response)
+        return ANY_KEY(result, sf_response)
 
-    setattr(any_key, "__sf_validation_status__", 422)  # noqa: B010
-
-    @router.post(
+    @router.operation(
+        "post",
         "/both",
         name="key_and_token",
         operation_id="keyAndToken",
         summary="API key AND bearer token",
-        response_class=Response,
     )
     async def key_and_token(
         *,
-        sf_principal: Annotated[Any, Depends(require_header_key_bearer_auth)],
+        sf_principal: Annotated[Any, Depends(header_key_and_bearer_auth)],
         sf_service: Service,
         sf_request: Request,
         sf_response: Response,
@@ -236,19 +217,17 @@ def build_router(
         result = await sf_service.key_and_token(
             principal=sf_principal,
         )
-        return _render_key_and_token(result, sf_response)
+        return KEY_AND_TOKEN(result, sf_response)
 
-    setattr(key_and_token, "__sf_validation_status__", 422)  # noqa: B010
-
-    @router.get(
+    @router.operation(
+        "get",
         "/secrets",
         name="read_secrets",
         operation_id="readSecrets",
-        response_class=Response,
     )
     async def read_secrets(
         *,
-        sf_principal: Annotated[Any, Depends(require_oauth_secrets_read_or_oidc_secrets_read)],
+        sf_principal: Annotated[Any, Depends(secrets_read)],
         sf_service: Service,
         sf_request: Request,
         sf_response: Response,
@@ -259,19 +238,17 @@ def build_router(
         result = await sf_service.read_secrets(
             principal=sf_principal,
         )
-        return _render_read_secrets(result, sf_response)
+        return READ_SECRETS(result, sf_response)
 
-    setattr(read_secrets, "__sf_validation_status__", 422)  # noqa: B010
-
-    @router.delete(
+    @router.operation(
+        "delete",
         "/secrets",
         name="purge_secrets",
         operation_id="purgeSecrets",
-        response_class=Response,
     )
     async def purge_secrets(
         *,
-        sf_principal: Annotated[Any, Depends(require_oauth_secrets_read_secrets_admin)],
+        sf_principal: Annotated[Any, Depends(secrets_admin_secrets_read)],
         sf_service: Service,
         sf_request: Request,
         sf_response: Response,
@@ -282,8 +259,6 @@ def build_router(
         result = await sf_service.purge_secrets(
             principal=sf_principal,
         )
-        return _render_purge_secrets(result, sf_response)
-
-    setattr(purge_secrets, "__sf_validation_status__", 422)  # noqa: B010
+        return PURGE_SECRETS(result, sf_response)
 
     return router

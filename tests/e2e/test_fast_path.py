@@ -1,0 +1,118 @@
+"""The fast path: a shared service instance is called without FastAPI's dependency solving.
+
+The same endpoint serves through a :class:`FastRoute` when its service is an instance, and
+through FastAPI's ``APIRoute`` (dependencies resolved per request) when it is a class or a
+factory. Both must answer every request identically; only the machinery differs.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+import pytest
+from fastapi.routing import APIRoute
+
+from tests.e2e.conftest import GeneratedApi, MakeApi, client
+from tests.e2e.specs import TASKS, VAULT
+from tests.e2e.test_basics import Admin, make_tasks_service
+from tests.e2e.test_security import Security, make_vault
+
+pytestmark = pytest.mark.filterwarnings("error")
+
+
+@pytest.fixture(scope="module")
+def api(make_api: MakeApi) -> GeneratedApi:
+    return make_api(TASKS)
+
+
+def _routing(api: GeneratedApi) -> Any:
+    return importlib.import_module(f"{api.name}._runtime.routing")
+
+
+def _operation_routes(app: Any) -> list[Any]:
+    return [r for r in app.router.routes if getattr(r, "path", "").startswith("/api/")]
+
+
+def test_instances_get_fast_routes_and_factories_keep_fastapi_routes(api: GeneratedApi) -> None:
+    routing = _routing(api)
+    fast = api.create_app(tasks=make_tasks_service(api), admin=Admin())
+    assert _operation_routes(fast)
+    assert all(isinstance(r, routing.FastRoute) for r in _operation_routes(fast))
+
+    service = make_tasks_service(api)
+    solved = api.create_app(tasks=lambda: service, admin=Admin)
+    assert all(isinstance(r, APIRoute) for r in _operation_routes(solved))
+
+
+REQUESTS: list[tuple[str, str, dict[str, Any]]] = [
+    ("POST", "/api/tasks", {"json": {"title": "first"}}),
+    ("POST", "/api/tasks", {"json": {"title": "first"}}),  # 409
+    ("POST", "/api/tasks", {"json": {"title": ""}}),  # 422 body
+    ("GET", "/api/tasks", {"params": {"limit": "5"}, "headers": {"X-Request-Id": "r1"}}),
+    ("GET", "/api/tasks", {"params": {"limit": "0"}}),  # 422 query
+    ("GET", "/api/tasks", {"params": {"limit": "x", "status": "nope"}}),  # two errors
+    ("GET", "/api/tasks", {"cookies": {"session": "s1"}}),
+    ("GET", "/api/tasks/1", {}),
+    ("GET", "/api/tasks/abc", {}),  # 422 path
+    ("GET", "/api/tasks/404", {}),
+    ("GET", "/api/tasks/99", {}),  # undeclared result: 500 problem
+    ("GET", "/api/admin/stats", {}),  # a dict validated into the model
+    ("DELETE", "/api/tasks/1", {}),
+    ("HEAD", "/api/tasks/1", {}),  # not declared: 405 on both
+]
+
+
+async def _answers(app: Any, requests: list[tuple[str, str, dict[str, Any]]]) -> list[Any]:
+    out = []
+    async with client(app) as c:
+        for method, path, kwargs in requests:
+            cookies = kwargs.pop("cookies", None)
+            c.cookies.clear()
+            if cookies:
+                c.cookies.update(cookies)
+            res = await c.request(method, path, **kwargs)
+            if cookies:
+                kwargs["cookies"] = cookies
+            headers = {k: v for k, v in res.headers.items() if k != "content-length"}
+            out.append((method, path, res.status_code, res.text, headers))
+    return out
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+async def test_fast_and_solved_routes_answer_identically(api: GeneratedApi) -> None:
+    fast = api.create_app(tasks=make_tasks_service(api), admin=Admin())
+    service = make_tasks_service(api)
+    solved = api.create_app(tasks=lambda: service, admin=Admin)
+    assert await _answers(fast, REQUESTS) == await _answers(solved, REQUESTS)
+
+
+@pytest.fixture(scope="module")
+def vault(make_api: MakeApi) -> GeneratedApi:
+    return make_api(VAULT)
+
+
+async def test_security_on_the_fast_path_matches_fastapi_dependencies(vault: GeneratedApi) -> None:
+    routing = _routing(vault)
+    fast = vault.create_app(security=Security(), vault=make_vault(vault))
+    secured = [r for r in fast.router.routes if isinstance(r, routing.FastRoute)]
+    assert secured, "an instance security handler keeps the fast path"
+    solved = vault.create_app(security=Security, vault=make_vault(vault))
+    # a handler class: secured operations go through FastAPI; only `security: []` ones stay fast
+    still_fast = {
+        (r.path, *r.methods) for r in solved.router.routes if isinstance(r, routing.FastRoute)
+    }
+    assert still_fast < {(r.path, *r.methods) for r in secured}
+    requests: list[tuple[str, str, dict[str, Any]]] = [
+        (method, route.path.replace("{", "").replace("}", ""), extra)
+        for route in secured
+        for method in sorted(route.methods)
+        for extra in (
+            {},
+            {"headers": {"Authorization": "Bearer good"}},
+            {"headers": {"Authorization": "Bearer bad"}},
+            {"headers": {"Authorization": "Basic Z29vZDpnb29k"}},
+            {"headers": {"X-API-Key": "good"}},
+        )
+    ]
+    assert await _answers(fast, requests) == await _answers(solved, requests)
