@@ -10,19 +10,9 @@ from typing import Any, TypeVar
 from fastapi import FastAPI
 
 from . import services
-from ._runtime.app import ServiceSlot, include_routers, resolve, serve_spec
+from ._runtime.app import ServiceSlot, add_routers, resolve, serve_spec
 from ._runtime.problems import install_error_handlers
 from ._runtime.security import RejectAll
-from .routers import api_keys as _api_keys
-from .routers import attachments as _attachments
-from .routers import auth as _auth
-from .routers import comments as _comments
-from .routers import exports as _exports
-from .routers import health as _health
-from .routers import members as _members
-from .routers import projects as _projects
-from .routers import tasks as _tasks
-from .routers import users as _users
 from .security import SecurityHandler
 
 P = TypeVar("P")
@@ -117,6 +107,7 @@ def create_app(
     health: services.HealthService | Callable[..., services.HealthService] | None = None,
     allow_unimplemented: bool = False,
     docs: bool = True,
+    lazy_routes: bool | None = None,
     **fastapi_options: Any,
 ) -> FastAPI:
     """Build the app; refuse to start when an implementation is missing or does not conform.
@@ -125,6 +116,9 @@ def create_app(
     that FastAPI calls per request, resolving its parameters as dependencies (database
     session, settings, ``Request``, ``Response`` for extra headers and cookies).
     ``allow_unimplemented=True`` answers 501 for every operation of a missing service.
+    ``lazy_routes=True`` imports a tag's router (and the models) on the first request to one
+    of its operations instead of at start-up; the default does so for APIs of more than
+    200 operations.
     """
     given: dict[str, object | None] = {
         "auth": auth,
@@ -149,18 +143,19 @@ def create_app(
     fastapi_options.setdefault("version", VERSION)
     app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None, **fastapi_options)
     routers = [
-        _auth.build_router(providers["auth"], handler, BASE_PATH),
-        _users.build_router(providers["users"], handler, BASE_PATH),
-        _api_keys.build_router(providers["api_keys"], handler, BASE_PATH),
-        _projects.build_router(providers["projects"], handler, BASE_PATH),
-        _members.build_router(providers["members"], handler, BASE_PATH),
-        _tasks.build_router(providers["tasks"], handler, BASE_PATH),
-        _comments.build_router(providers["comments"], handler, BASE_PATH),
-        _attachments.build_router(providers["attachments"], handler, BASE_PATH),
-        _exports.build_router(providers["exports"], handler, BASE_PATH),
-        _health.build_router(providers["health"], handler, BASE_PATH),
+        ("auth", providers["auth"]),
+        ("users", providers["users"]),
+        ("api_keys", providers["api_keys"]),
+        ("projects", providers["projects"]),
+        ("members", providers["members"]),
+        ("tasks", providers["tasks"]),
+        ("comments", providers["comments"]),
+        ("attachments", providers["attachments"]),
+        ("exports", providers["exports"]),
+        ("health", providers["health"]),
     ]
-    include_routers(app, routers)
+    lazy = 35 > 200 if lazy_routes is None else lazy_routes
+    add_routers(app, __package__ or __name__, routers, handler, BASE_PATH, lazy=lazy)
     install_error_handlers(app)
     serve_spec(app, __package__ or __name__, TITLE, docs=docs)
     return app

@@ -43,6 +43,9 @@ def wire_type(py_type: str) -> str:
     )
 
 
+# above this many operations, create_app imports routers and models on first use by default
+LAZY_THRESHOLD = 200
+
 _ROUTER_NAMES = {
     *("datetime", "uuid", "formats", "rt", "models", "responses", "security", "router"),
     *("service", "security_handler", "prefix", "body", "result", "field"),
@@ -454,7 +457,10 @@ class Renderer:
             for key, name in self.requirement_names.items()
         ]
         yield "__init__.py", self._render("init.py.jinja")
-        yield "app.py", self._render("app.py.jinja", services=api.services)
+        yield (
+            "app.py",
+            self._render("app.py.jinja", services=api.services, lazy_threshold=LAZY_THRESHOLD),
+        )
         yield "responses.py", self._render("responses.py.jinja", operations=api.operations)
         yield "services.py", self._render("services.py.jinja", services=api.services)
         yield (
@@ -468,6 +474,6 @@ class Renderer:
         )
         if api.webhooks:
             yield "webhooks.py", self._render("webhooks.py.jinja", webhooks=api.webhooks)
-        yield "routers/__init__.py", f'{self.header}\n"""One router module per tag."""\n'
+        yield "routers/__init__.py", self._render("routers_init.py.jinja", services=api.services)
         for service in api.services:
             yield f"routers/{service.module}.py", self._render("router.py.jinja", service=service)

@@ -8,10 +8,16 @@ implemented one operation at a time.
 
 from __future__ import annotations
 
-from typing import Any, Literal, NoReturn, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, NoReturn, Protocol, TypeVar
 
-from . import models, responses
 from ._runtime import NotImplementedOperation
+from ._runtime.app import lazy_module
+
+if TYPE_CHECKING:
+    from . import models, responses
+else:  # imported on first use, so that importing the package imports no model
+    models = lazy_module(f"{__package__}.models")
+    responses = lazy_module(f"{__package__}.responses")
 
 PrincipalT_contra = TypeVar("PrincipalT_contra", contravariant=True)
 

@@ -10,10 +10,9 @@ from typing import Any, TypeVar
 from fastapi import FastAPI
 
 from . import services
-from ._runtime.app import ServiceSlot, include_routers, resolve, serve_spec
+from ._runtime.app import ServiceSlot, add_routers, resolve, serve_spec
 from ._runtime.problems import install_error_handlers
 from ._runtime.security import RejectAll
-from .routers import vault as _vault
 from .security import SecurityHandler
 
 P = TypeVar("P")
@@ -39,6 +38,7 @@ def create_app(
     vault: services.VaultService[P] | Callable[..., services.VaultService[P]] | None = None,
     allow_unimplemented: bool = False,
     docs: bool = True,
+    lazy_routes: bool | None = None,
     **fastapi_options: Any,
 ) -> FastAPI:
     """Build the app; refuse to start when an implementation is missing or does not conform.
@@ -47,6 +47,9 @@ def create_app(
     that FastAPI calls per request, resolving its parameters as dependencies (database
     session, settings, ``Request``, ``Response`` for extra headers and cookies).
     ``allow_unimplemented=True`` answers 501 for every operation of a missing service.
+    ``lazy_routes=True`` imports a tag's router (and the models) on the first request to one
+    of its operations instead of at start-up; the default does so for APIs of more than
+    200 operations.
     """
     given: dict[str, object | None] = {
         "vault": vault,
@@ -62,9 +65,10 @@ def create_app(
     fastapi_options.setdefault("version", VERSION)
     app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None, **fastapi_options)
     routers = [
-        _vault.build_router(providers["vault"], handler, BASE_PATH),
+        ("vault", providers["vault"]),
     ]
-    include_routers(app, routers)
+    lazy = 8 > 200 if lazy_routes is None else lazy_routes
+    add_routers(app, __package__ or __name__, routers, handler, BASE_PATH, lazy=lazy)
     install_error_handlers(app)
     serve_spec(app, __package__ or __name__, TITLE, docs=docs)
     return app

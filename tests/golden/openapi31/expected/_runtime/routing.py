@@ -36,8 +36,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Match, Route
-from starlette.types import Scope
+from starlette.routing import BaseRoute, Match, Route
+from starlette.types import Receive, Scope, Send
 
 from .app import Shared
 from .params import StyledParam
@@ -48,8 +48,9 @@ REQUIRED_QUERY = "__sf_required_query__"
 EndpointT = TypeVar("EndpointT", bound=Callable[..., Awaitable[Response]])
 
 
-def _query_matches(route: Route, scope: Scope, match: Match, child: Scope) -> tuple[Match, Scope]:
-    required: Mapping[str, str] | None = getattr(route.endpoint, REQUIRED_QUERY, None)
+def _query_matches(
+    required: Mapping[str, str] | None, scope: Scope, match: Match, child: Scope
+) -> tuple[Match, Scope]:
     if match is Match.NONE or not required:
         return match, child
     raw = scope.get("query_string", b"").decode("latin-1")
@@ -65,11 +66,14 @@ class QueryRoute(APIRoute):
     """An APIRoute that also requires fixed query parameters, when its endpoint names some."""
 
     def matches(self, scope: Scope) -> tuple[Match, Scope]:
-        return _query_matches(self, scope, *super().matches(scope))
+        required = getattr(self.endpoint, REQUIRED_QUERY, None)
+        return _query_matches(required, scope, *super().matches(scope))
 
 
 def required_query(route: Any) -> int:
     """Sort key part: routes with a fixed query are tried before the same path without one."""
+    if isinstance(route, LazyRoute):
+        return 0 if route.required_query else 1
     endpoint = getattr(route, "endpoint", None)
     return 0 if getattr(endpoint, REQUIRED_QUERY, None) else 1
 
@@ -204,7 +208,68 @@ class FastRoute(Route):
         self.endpoint = plan.endpoint  # request.scope["endpoint"], as FastAPI sets it
 
     def matches(self, scope: Scope) -> tuple[Match, Scope]:
-        return _query_matches(self, scope, *super().matches(scope))
+        required = getattr(self.endpoint, REQUIRED_QUERY, None)
+        return _query_matches(required, scope, *super().matches(scope))
+
+
+class TagLoader:
+    """Builds one tag's router on first use and puts its routes where the placeholders were."""
+
+    def __init__(self, router: Any, build: Callable[[], APIRouter]) -> None:
+        self.router = router  # the app's router, whose route list holds the placeholders
+        self.build = build
+        self.loaded: dict[str, BaseRoute] | None = None
+
+    def route(self, operation_id: str) -> BaseRoute:
+        if self.loaded is None:  # no await in here: one build even under concurrent requests
+            built = self.build().routes
+            self.loaded = {str(getattr(r, "operation_id", "")): r for r in built}
+            routes = self.router.routes
+            for index, route in enumerate(routes):
+                if isinstance(route, LazyRoute) and route.loader is self:
+                    routes[index] = self.loaded[route.operation_id]
+            mark_changed = getattr(self.router, "_mark_routes_changed", None)
+            if callable(mark_changed):
+                mark_changed()
+        return self.loaded[operation_id]
+
+
+class LazyRoute(Route):
+    """Stands for one operation until its tag's router is first needed (``lazy_routes``).
+
+    It matches exactly what the real route will match (same path template, method and fixed
+    query pairs); on the first request it has the :class:`TagLoader` import and build the
+    tag's router, which replaces every placeholder of the tag, and hands the request over.
+    """
+
+    def __init__(
+        self,
+        path: str,
+        *,
+        method: str,
+        name: str,
+        operation_id: str,
+        required_query: Mapping[str, str],
+        loader: TagLoader,
+    ) -> None:
+        super().__init__(path, self._unreachable, methods=[method], name=name)
+        self.methods = {method}
+        self.operation_id = operation_id
+        self.required_query = dict(required_query)
+        self.loader = loader
+
+    @staticmethod
+    async def _unreachable(request: Request) -> Response:  # pragma: no cover
+        raise AssertionError("a lazy route hands requests to the real one")
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        return _query_matches(self.required_query, scope, *super().matches(scope))
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        route = self.loader.route(self.operation_id)
+        _match, child = route.matches(scope)
+        scope.update(child)
+        await route.handle(scope, receive, send)
 
 
 class OperationRouter(APIRouter):
@@ -280,4 +345,12 @@ class OperationRouter(APIRouter):
         return register
 
 
-__all__ = ["FastRoute", "OperationRouter", "QueryRoute", "fast_plan", "required_query"]
+__all__ = [
+    "FastRoute",
+    "LazyRoute",
+    "OperationRouter",
+    "QueryRoute",
+    "TagLoader",
+    "fast_plan",
+    "required_query",
+]
