@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Any
 
 import connexion  # type: ignore[import-not-found]
-
 from data import LIST_LIMIT, NEW_ID, NOW, PETS
 
 _PETS = [{**p, "created_at": p["created_at"].isoformat().replace("+00:00", "Z")} for p in PETS]
@@ -17,10 +16,15 @@ async def list_pets(limit: int = LIST_LIMIT) -> Any:
 
 
 async def create_pet(body: dict[str, Any]) -> Any:
-    return {"id": NEW_ID, **body, "vaccinated": False, "created_at": NOW.isoformat().replace("+00:00", "Z")}, 201
+    return {
+        "id": NEW_ID,
+        **body,
+        "vaccinated": False,
+        "created_at": NOW.isoformat().replace("+00:00", "Z"),
+    }, 201
 
 
-async def get_pet(petId: int) -> Any:  # noqa: N803 (connexion passes the spec's name)
+async def get_pet(petId: int) -> Any:
     if petId > len(_PETS):
         return {"code": 404, "message": "no such pet"}, 404
     return _PETS[petId - 1], 200

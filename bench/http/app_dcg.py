@@ -9,10 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 import dcg_models  # type: ignore[import-not-found]
+from data import LIST_LIMIT, NEW_ID, NOW, PETS
 from dcg_server.application import create_app  # type: ignore[import-not-found]
 from fastapi import HTTPException
-
-from data import LIST_LIMIT, NEW_ID, NOW, PETS
 
 _PETS = [dcg_models.Pet(**p) for p in PETS]
 
@@ -26,7 +25,7 @@ class Pets:
             id=NEW_ID, **body.model_dump(exclude_unset=True), vaccinated=False, created_at=NOW
         )
 
-    async def get_pet(self, *, petId: int) -> Any:  # noqa: N803 (the tool's argument name)
+    async def get_pet(self, *, petId: int) -> Any:
         if petId > len(_PETS):
             raise HTTPException(404, "no such pet")
         return _PETS[petId - 1]

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+from data import LIST_LIMIT, NEW_ID, NOW, PETS
 from fastapi import FastAPI, HTTPException, Path, Query
 from pydantic import AwareDatetime, BaseModel, Field
-
-from data import LIST_LIMIT, NEW_ID, NOW, PETS
 
 
 class NewPet(BaseModel):
@@ -38,7 +37,12 @@ def build(items: list[Any], models: bool) -> FastAPI:
 
     @app.post("/pets", response_model=Pet, status_code=201, response_model_exclude_unset=True)
     async def create_pet(body: NewPet) -> Any:
-        pet = {"id": NEW_ID, **body.model_dump(exclude_unset=True), "vaccinated": False, "created_at": NOW}
+        pet = {
+            "id": NEW_ID,
+            **body.model_dump(exclude_unset=True),
+            "vaccinated": False,
+            "created_at": NOW,
+        }
         return Pet(**pet) if models else pet
 
     @app.get("/pets/{pet_id}", response_model=Pet, response_model_exclude_unset=True)

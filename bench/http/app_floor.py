@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import json
 
+from data import LIST_LIMIT, NEW_ID, NOW, PETS
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
-
-from data import LIST_LIMIT, NEW_ID, NOW, PETS
 
 _JSON = [json.dumps({**p, "created_at": p["created_at"].isoformat()}).encode() for p in PETS]
 

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sf_petstore import create_app, models, responses  # type: ignore[import-not-found]
-
 from data import LIST_LIMIT, NEW_ID, NOW, PETS
+from sf_petstore import create_app, models, responses  # type: ignore[import-not-found]
 
 
 class Pets:
@@ -23,7 +22,12 @@ class Pets:
         return self.items[:limit]
 
     async def create_pet(self, *, body: Any) -> Any:
-        pet = {"id": NEW_ID, **body.model_dump(exclude_unset=True), "vaccinated": False, "created_at": NOW}
+        pet = {
+            "id": NEW_ID,
+            **body.model_dump(exclude_unset=True),
+            "vaccinated": False,
+            "created_at": NOW,
+        }
         return models.Pet(**pet) if self.as_models else pet
 
     async def get_pet(self, *, pet_id: int) -> Any:

@@ -12,7 +12,12 @@ NEW_ID = 1000
 
 def pet(i: int) -> dict[str, Any]:
     """One pet as a plain dict; every other one has the optional ``tag`` and ``age``."""
-    item: dict[str, Any] = {"id": i, "name": f"pet {i}", "vaccinated": i % 3 == 0, "created_at": NOW}
+    item: dict[str, Any] = {
+        "id": i,
+        "name": f"pet {i}",
+        "vaccinated": i % 3 == 0,
+        "created_at": NOW,
+    }
     if i % 2:
         item["tag"] = "dog" if i % 4 == 1 else "cat"
         item["age"] = i % 15

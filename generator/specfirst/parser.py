@@ -322,7 +322,9 @@ class ApiParser:
             if not read_only and not write_only:
                 continue
             # ``TokenRequest`` → ``TokenRequestBody``, not ``TokenRequestRequest``
-            request = naming.unique(name + ("Body" if name.endswith("Request") else "Request"), taken)
+            request = naming.unique(
+                name + ("Body" if name.endswith("Request") else "Request"), taken
+            )
             response = naming.unique(
                 name + ("Body" if name.endswith("Response") else "Response"), taken
             )
