@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import contextlib
+import functools
 import gc
 import hashlib
 import json
@@ -88,6 +89,7 @@ def build_files(
     from specfirst.validate import validate
 
     header = header_for(spec.path)
+    format_cache = cache_dir.parent / "formatted" if cache_dir else None
     parser = ApiParser(spec)
     models_job: ModelsJob | None = None
     try:
@@ -117,7 +119,7 @@ def build_files(
             renderer = Renderer(api, header, templates)
             progress(f"rendering {len(api.operations)} operations")
             sources = dict(renderer.files())
-        formatted = format_sources(sources)
+        formatted = format_sources(sources, format_cache)
         progress("bundling the served document")
         with gc_paused():
             served = {
@@ -134,12 +136,12 @@ def build_files(
             parser.models_document()
             parser.set_models(classes)
             api = parser.build()
-            formatted = format_sources(dict(Renderer(api, header, templates).files()))
+            formatted = format_sources(dict(Renderer(api, header, templates).files()), format_cache)
         diagnostics.extend(parser.diagnostics)
         if has_errors(diagnostics):
             return api, {}, diagnostics
         progress("formatting models")
-        formatted.update(format_sources({"models.py": models_source}))
+        formatted.update(format_sources({"models.py": models_source}, format_cache))
         progress("formatted")
     finally:
         if models_job is not None:
@@ -252,8 +254,47 @@ RUFF_SETTINGS = [
 ]
 
 
-def format_sources(sources: dict[str, str]) -> dict[str, str]:
-    """ruff check --fix (imports, pyupgrade) then ruff format, with fixed settings."""
+def format_sources(sources: dict[str, str], cache: Path | None = None) -> dict[str, str]:
+    """ruff check --fix (imports, pyupgrade) then ruff format, with fixed settings.
+
+    With ``cache``, a file whose rendered text was formatted before is not formatted again
+    (keyed by the text, ruff's version and the settings): after a one-line spec change only
+    the files it touched go through ruff (GitHub's models alone take a second or more).
+    """
+    if cache is None:
+        return _format(sources)
+    keys = {rel: _format_key(text) for rel, text in sources.items()}
+    done: dict[str, str] = {}
+    for rel, key in keys.items():
+        with contextlib.suppress(OSError):
+            done[rel] = (cache / key).read_text(encoding="utf-8")
+    todo = {rel: text for rel, text in sources.items() if rel not in done}
+    if todo:
+        fresh = _format(todo)
+        cache.mkdir(parents=True, exist_ok=True)
+        for rel, text in fresh.items():
+            tmp = cache / f"{keys[rel]}.tmp"
+            tmp.write_text(text, encoding="utf-8")
+            tmp.replace(cache / keys[rel])
+        done.update(fresh)
+    return {rel: done[rel] for rel in sources}
+
+
+@functools.cache
+def _ruff_version() -> str:
+    done = subprocess.run([*_ruff(), "--version"], capture_output=True, text=True, check=False)
+    return done.stdout.strip()
+
+
+def _format_key(text: str) -> str:
+    digest = hashlib.sha256()
+    digest.update(_ruff_version().encode())
+    digest.update(repr(RUFF_SETTINGS).encode())
+    digest.update(text.encode("utf-8"))
+    return digest.hexdigest()
+
+
+def _format(sources: dict[str, str]) -> dict[str, str]:
     with tempfile.TemporaryDirectory(prefix="specfirst-") as tmp:
         root = Path(tmp)
         for rel, text in sources.items():
