@@ -8,7 +8,7 @@ PORT ?= 8000
 
 CORPUS := .cache/corpus
 
-.PHONY: install generate check run test test-fast contract contract-deep bench diff corpus corpus-rivals corpus-fetch regen-golden migrate lint validate clean docs ci
+.PHONY: install generate check run test test-fast contract contract-deep bench bench-serve bench-generate diff corpus corpus-rivals corpus-fetch regen-golden migrate lint validate clean docs ci
 
 $(STAMP): pyproject.toml impl/requirements.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -57,8 +57,18 @@ corpus-rivals: install corpus-fetch
 	$(BIN)/python -m corpus.rivals setup
 	$(BIN)/python -m corpus.rivals run
 
-## bench: generation benchmark on GitHub's REST spec (results go in bench/RESULTS.md by hand)
-bench: install corpus-fetch
+## bench: serving (uvicorn + wrk), generation and start-up benchmarks, drawn into bench/results.png
+bench: bench-serve bench-generate
+	$(BIN)/python bench/chart.py
+
+## bench-serve: server CPU per request on the petstore: FastAPI, specfirst, datamodel-code-generator, connexion
+bench-serve: install
+	@command -v wrk >/dev/null || apt-get install -y wrk
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	$(BIN)/python bench/http/run.py $(BENCH_ARGS)
+
+## bench-generate: generation and start-up on GitHub's REST spec, against datamodel-code-generator
+bench-generate: install corpus-fetch
 	$(BIN)/python bench/generate_github.py
 
 ## regen-golden: rewrite the golden files under tests/golden (review the diff!)

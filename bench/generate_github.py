@@ -1,88 +1,118 @@
-"""Generation benchmark on GitHub's REST API spec (13 MB, ~1,200 operations).
+"""Generation and start-up benchmark on GitHub's REST API spec (13 MB, ~1,200 operations).
 
-Runs ``specfirst generate`` as a user would, in fresh processes, and reports wall time and
-peak memory (RSS of the process tree) for: a cold run (no caches), a warm run (spec content
-changed in paths only, so the models cache applies), and a no-op run (nothing changed).
-Then imports the generated package, builds the app and fetches /openapi.json.
+Runs, in fresh processes and one after the other on the same machine:
 
-    .venv/bin/python bench/generate_github.py [SPEC]
+- datamodel-code-generator alone, models only (``--formatters builtin``): the yardstick;
+- ``specfirst generate`` cold (no caches), then after one operation's description changed,
+  then again with nothing changed (no-op);
+- the generated app's start-up: process start to its first ``/openapi.json``, and its RSS
+  (``bench/startup.py``).
+
+Wall time and peak RSS (``ru_maxrss`` of the process, children included) per run; the
+figures that count are the ratios within one run. Results go to ``bench/results.json``
+("generation") for ``bench/chart.py``.
+
+    .venv/bin/python bench/generate_github.py [SPEC] [--skip-dcg]
 
 Needs the corpus: ``make corpus-fetch`` (or ``make corpus``).
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
-import resource
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from startup import median_startup
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SPEC = ROOT / ".cache/corpus/node_modules/@octokit/openapi/generated/api.github.com.json"
+RESULTS = Path(__file__).resolve().parent / "results.json"
 SPECFIRST = [sys.executable, "-m", "specfirst"]
 
 
-def run(args: list[str], cwd: Path) -> tuple[float, int]:
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+def run(args: list[str], cwd: Path) -> tuple[float, int, str]:
+    """Wall seconds, peak RSS in MB and stderr of one command, in a fresh process."""
+    wrapped = [
+        sys.executable,
+        "-c",
+        "import resource, subprocess, sys;"
+        "done = subprocess.run(sys.argv[1:], capture_output=True, text=True);"
+        "sys.stderr.write(done.stderr);"
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss);"
+        "sys.exit(done.returncode)",
+        *args,
+    ]
     started = time.perf_counter()
-    subprocess.run(args, cwd=cwd, check=True, capture_output=True)
+    done = subprocess.run(wrapped, cwd=cwd, capture_output=True, text=True)
     elapsed = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return elapsed, max(peak, before)
+    if done.returncode != 0:
+        sys.exit(f"{' '.join(args[:4])} … failed:\n{done.stderr[-2000:]}")
+    return elapsed, int(done.stdout.split()[-1]) // 1024, done.stderr
 
 
 def main() -> int:
-    spec = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_SPEC
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("spec", nargs="?", type=Path, default=DEFAULT_SPEC)
+    parser.add_argument("--skip-dcg", action="store_true", help="leave out the yardstick run")
+    args = parser.parse_args()
+    spec: Path = args.spec
     if not spec.is_file():
         print(f"{spec}: not found; run `make corpus-fetch` first", file=sys.stderr)
         return 2
+    results: dict[str, Any] = {
+        "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "command": " ".join(["bench/generate_github.py", *sys.argv[1:]]),
+        "machine": f"{os.cpu_count()} cores, Python {sys.version.split()[0]}, "
+        f"load average {os.getloadavg()[0]:.1f} at start",
+    }
     with tempfile.TemporaryDirectory(prefix="specfirst-bench-") as tmp:
         work = Path(tmp)
         copy = work / "github.json"
         shutil.copyfile(spec, copy)
-        cmd = [*SPECFIRST, "generate", str(copy), "--output", str(work / "github_api"), "--quiet"]
-        env_note = f"{os.cpu_count()} cores, Python {sys.version.split()[0]}"
-        cold, cold_rss = run(cmd, work)
+        if not args.skip_dcg:
+            dcg = str(Path(sys.executable).parent / "datamodel-codegen")
+            wall, rss, _ = run(
+                [dcg, "--input", str(copy), "--input-file-type", "openapi",
+                 "--output", str(work / "dcg_models.py"), "--formatters", "builtin"],
+                work,
+            )  # fmt: skip
+            results["dcg_models_only"] = {"wall_s": round(wall, 1), "peak_rss_mb": rss}
+        cmd = [*SPECFIRST, "generate", str(copy), "--output", str(work / "github_api")]
+        wall, rss, _ = run([*cmd, "--quiet"], work)
+        results["cold"] = {"wall_s": round(wall, 1), "peak_rss_mb": rss}
         doc = json.loads(copy.read_text())
-        first_path = next(iter(doc["paths"].values()))
-        next(iter(v for v in first_path.values() if isinstance(v, dict)))["summary"] = (
-            "changed for the benchmark"
-        )
+        doc["paths"]["/meta"]["get"]["description"] = "changed for the benchmark"
         copy.write_text(json.dumps(doc))
-        warm, _ = run(cmd, work)
-        noop, _ = run(cmd, work)
-        code = (
-            "import time, asyncio, httpx, sys\n"
-            "t = time.perf_counter(); import github_api; imp = time.perf_counter() - t\n"
-            "t = time.perf_counter(); app = github_api.create_app(allow_unimplemented=True); build = time.perf_counter() - t\n"
-            "async def get():\n"
-            "    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url='http://t') as c:\n"
-            "        r = await c.get('/openapi.json'); assert r.status_code == 200, r.status_code\n"
-            "asyncio.run(get())\n"
-            "routes = sum(1 for r in app.routes if getattr(r, 'methods', None) and r.path not in ('/openapi.json','/openapi.yaml','/docs','/redoc'))\n"
-            "print(f'{imp:.2f} {build:.2f} {routes}')\n"
-        )
-        out = subprocess.run(
-            [sys.executable, "-c", code], cwd=work, check=True, capture_output=True, text=True
-        ).stdout.split()
+        wall, rss, err = run(cmd, work)
+        written = err.strip().splitlines()[-1] if err.strip() else ""
+        results["one_description"] = {"wall_s": round(wall, 2), "report": written}
+        wall, rss, _ = run([*cmd, "--quiet"], work)
+        results["noop"] = {"wall_s": round(wall, 2)}
+        results["startup"] = median_startup(work, "github_api", 3)
         operations = sum(
             1
             for item in doc["paths"].values()
-            for m, v in item.items()
+            for m in item
             if m in ("get", "put", "post", "delete", "patch", "head", "options", "trace")
         )
-    print(f"GitHub REST spec: {operations} operations ({env_note})")
-    print(f"  cold generate (no caches):        {cold:6.1f} s   peak RSS {cold_rss / 1024:.0f} MB")
-    print(f"  warm generate (paths changed):    {warm:6.1f} s")
-    print(f"  no-op generate (nothing changed): {noop:6.2f} s")
-    print(
-        f"  import package: {float(out[0]):.2f} s, create_app: {float(out[1]):.2f} s, routes: {out[2]}"
-    )
+        results["operations"] = operations
+    if "dcg_models_only" in results:
+        results["cold_vs_dcg"] = round(
+            results["cold"]["wall_s"] / results["dcg_models_only"]["wall_s"], 2
+        )
+    saved = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    saved["generation"] = results
+    RESULTS.write_text(json.dumps(saved, indent=2) + "\n")
+    print(json.dumps(results, indent=2))
     return 0
 
 

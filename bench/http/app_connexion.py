@@ -34,8 +34,15 @@ def _snake(name: str) -> str:
     return "".join("_" + c.lower() if c.isupper() else c for c in name)
 
 
-app = connexion.AsyncApp(__name__)
-app.add_api(
-    Path(__file__).with_name("petstore.yaml"),
-    resolver=connexion.resolver.Resolver(lambda op_id: globals()[_snake(op_id)]),
-)
+def build(validate_responses: bool) -> Any:
+    built = connexion.AsyncApp(__name__)
+    built.add_api(
+        Path(__file__).with_name("petstore.yaml"),
+        resolver=connexion.resolver.Resolver(lambda op_id: globals()[_snake(op_id)]),
+        validate_responses=validate_responses,
+    )
+    return built
+
+
+app = build(validate_responses=False)  # connexion's default
+app_validated = build(validate_responses=True)  # checks what it sends, as the others do

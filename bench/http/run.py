@@ -76,7 +76,9 @@ def servers(with_connexion: bool) -> list[Server]:
         Server("bare Starlette (floor, no validation)", "app_floor:app"),
     ]
     if with_connexion:
-        found.append(Server("connexion 3", "app_connexion:app", CNX_VENV / "bin" / "python"))
+        cnx = CNX_VENV / "bin" / "python"
+        found.append(Server("connexion 3", "app_connexion:app", cnx))
+        found.append(Server("connexion 3 (validate_responses)", "app_connexion:app_validated", cnx))
     return found
 
 
