@@ -207,6 +207,10 @@ class FastRoute(Route):
         self.methods = {method}  # Starlette would add HEAD to GET; the spec decides that
         self.endpoint = plan.endpoint  # request.scope["endpoint"], as FastAPI sets it
 
+
+class FastQueryRoute(FastRoute):
+    """A :class:`FastRoute` that also requires the fixed query pairs of its path key."""
+
     def matches(self, scope: Scope) -> tuple[Match, Scope]:
         required = getattr(self.endpoint, REQUIRED_QUERY, None)
         return _query_matches(required, scope, *super().matches(scope))
@@ -319,8 +323,9 @@ class OperationRouter(APIRouter):
                 setattr(endpoint, REQUIRED_QUERY, dict(required_query))
             plan = fast_plan(endpoint, self.prefix + path, self.service)
             if plan is not None:
+                route_class = FastQueryRoute if required_query else FastRoute
                 self.routes.append(
-                    FastRoute(
+                    route_class(
                         self.prefix + path,
                         plan,
                         method=method.upper(),
@@ -346,6 +351,7 @@ class OperationRouter(APIRouter):
 
 
 __all__ = [
+    "FastQueryRoute",
     "FastRoute",
     "LazyRoute",
     "OperationRouter",

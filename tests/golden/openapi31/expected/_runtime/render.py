@@ -319,6 +319,21 @@ def _body_problem(
     return ProblemError(status, "the request body does not match the API contract", errors=errors)
 
 
+class JsonBytes(Response):
+    """A response of JSON bytes already serialized: Starlette's ``Response`` without the work
+    its constructor does for every kind of content (the same status line and headers)."""
+
+    def __init__(self, body: bytes, status_code: int, media_type: str) -> None:
+        self.status_code = status_code
+        self.media_type = media_type
+        self.background = None
+        self.body = body
+        self.raw_headers = [
+            (b"content-length", str(len(body)).encode("latin-1")),
+            (b"content-type", media_type.encode("latin-1")),
+        ]
+
+
 class Json:
     """A JSON response: its status, body type, media type and headers.
 
@@ -383,10 +398,10 @@ class Json:
 
     def render(self, operation_id: str, result: Any, body: Any, sub: Response | None) -> Response:
         status = _status(operation_id, self.status, result)
-        response = Response(
-            self.dump(operation_id, body), status_code=status, media_type=self.media_type
-        )
-        return _finish(response, _header_values(self.headers, result), sub)
+        response = JsonBytes(self.dump(operation_id, body), status, self.media_type)
+        if self.headers or sub is not None:
+            return _finish(response, _header_values(self.headers, result), sub)
+        return response
 
 
 class Raw:
