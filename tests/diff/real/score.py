@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from generator.diff import Severity, diff_specs
-from generator.loader import load_spec
+
+from specfirst.diff import Severity, diff_specs
+from specfirst.loader import load_spec
 
 CASES = Path(__file__).parent / "cases"
 
