@@ -36,7 +36,7 @@ class Outcome:
 
     @property
     def actual(self) -> bool:
-        return self.case["label"] == "break"
+        return bool(self.case["label"] == "break")
 
     def problems(self) -> list[str]:
         out = []
