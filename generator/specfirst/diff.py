@@ -417,9 +417,13 @@ class _Side:
                     continue
                 alts.append(alt)
         if alts and not all(_is_fragment(a) for a in alts):
+            # A union admits null when the parent, a {type: null} or any alternative does.
+            nullable = view.nullable or any(a.nullable for a in alts)
             if len(alts) == 1:
                 view = _merge(view, alts[0])
+                view.nullable = nullable
             else:
+                view.nullable = nullable
                 own = replace(view, alts=None)
                 view.alts = [
                     _merge(replace(own, key=(*alt.key, ptr), ptr=alt.ptr), alt, keep_ref=True)

@@ -595,3 +595,26 @@ def test_list_rules_names_every_rule_with_severity_and_example(tmp_path: Path) -
     assert "breaking" in by_id["response-union-alternative-added"]
     assert "→" in by_id["response-union-alternative-added"]
     assert "off (configured)" in by_id["error-status-removed"]
+
+
+def test_nullability_through_type_lists_and_null_alternatives(tmp_path: Path) -> None:
+    base = copy.deepcopy(BASE)
+    base["components"]["schemas"]["Owner"] = {
+        "type": "object",
+        "properties": {"login": {"type": "string"}},
+    }
+    props = _schema(base, "Task")["properties"]
+    props["owner"] = {"anyOf": [{"$ref": "#/components/schemas/Owner"}, {"type": "null"}]}
+    props["due"] = {"type": ["string", "null"], "format": "date"}
+    head = copy.deepcopy(base)
+    head_props = _schema(head, "Task")["properties"]
+    head_props["owner"] = {"$ref": "#/components/schemas/Owner"}  # no longer null: narrower
+    head_props["note"] = {"oneOf": [{"type": "string"}, {"type": "integer"}, {"type": "null"}]}
+    found = sorted((f.id, f.message) for f in _report(tmp_path, base, head).findings)
+    assert found == [
+        ("response-nullability-narrowed", "schema Task → Owner: null is no longer allowed"),
+        ("response-nullability-widened", "schema Task: null is now allowed"),
+        ("response-union-alternative-added", "schema Task: may now also be integer"),
+    ]
+    # unchanged: a type list with null and the same union on both sides
+    assert _report(tmp_path, base, copy.deepcopy(base)).findings == []
