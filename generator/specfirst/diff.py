@@ -247,6 +247,7 @@ _BOUNDS = (
     ("minProperties", "lower"),
 )
 _UPPER = {k for k, kind in _BOUNDS if kind == "upper"}
+_BOUND_KEYS = frozenset(k for k, _ in _BOUNDS)
 
 # format → the formats that accept everything it accepts (a narrower format first).
 _FORMAT_WIDER = {
@@ -374,8 +375,8 @@ class _Side:
                 view.nullable = True
         if isinstance(node.get("format"), str):
             view.format = node["format"]
-        for keyword, _ in _BOUNDS:
-            number = _number(node.get(keyword))
+        for keyword in _BOUND_KEYS.intersection(node):
+            number = _number(node[keyword])
             if number is not None:
                 view.bounds[keyword] = number
         if isinstance(node.get("pattern"), str):
@@ -694,35 +695,14 @@ class _Differ:
         for key in added:
             param, pptr = head[key]
             label = f"{key[0]} parameter {param['name']!r}"
-            where = f"{key[0]} {param['name']}"
-            if param.get("required"):
-                if _has_default(self.head, param):
-                    self.add(
-                        "required-parameter-added-with-default",
-                        f"required {label} was added, with a default for clients that omit it",
-                        name,
-                        where,
-                        None,
-                        pptr,
-                    )
-                else:
-                    self.add(
-                        "required-parameter-added",
-                        f"required {label} was added",
-                        name,
-                        where,
-                        None,
-                        pptr,
-                    )
+            if not param.get("required"):
+                rule, text = "optional-parameter-added", f"optional {label} was added"
+            elif _has_default(self.head, param):
+                rule = "required-parameter-added-with-default"
+                text = f"required {label} was added, with a default for clients that omit it"
             else:
-                self.add(
-                    "optional-parameter-added",
-                    f"optional {label} was added",
-                    name,
-                    where,
-                    None,
-                    pptr,
-                )
+                rule, text = "required-parameter-added", f"required {label} was added"
+            self.add(rule, text, name, f"{key[0]} {param['name']}", None, pptr)
         for key in base:
             if key not in head:
                 continue
@@ -731,24 +711,11 @@ class _Differ:
             label = f"{key[0]} parameter {h_param['name']!r}"
             where = f"{key[0]} {h_param['name']}"
             if h_param.get("required") and not b_param.get("required"):
+                rule, text = "parameter-became-required", f"{label} became required"
                 if _has_default(self.head, h_param):
-                    self.add(
-                        "parameter-became-required-with-default",
-                        f"{label} became required, with a default for clients that omit it",
-                        name,
-                        where,
-                        b_pptr,
-                        (*h_pptr, "required"),
-                    )
-                else:
-                    self.add(
-                        "parameter-became-required",
-                        f"{label} became required",
-                        name,
-                        where,
-                        b_pptr,
-                        (*h_pptr, "required"),
-                    )
+                    rule += "-with-default"
+                    text += ", with a default for clients that omit it"
+                self.add(rule, text, name, where, b_pptr, (*h_pptr, "required"))
             elif b_param.get("required") and not h_param.get("required") and key[0] != "path":
                 self.add(
                     "parameter-became-optional",
