@@ -43,6 +43,8 @@ OTHER = {
 
 def source(name: str) -> Path:
     return NODE_MODULES / OTHER[name] if name in OTHER else CORPUS / f"{name}.json"
+
+
 SCHEMA_KEYS = ("properties", "items", "additionalProperties", "allOf", "oneOf", "anyOf", "not")
 
 
