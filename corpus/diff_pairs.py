@@ -129,8 +129,8 @@ def main(argv: list[str] | None = None) -> int:
             "Written by `make diff-corpus` (`python -m corpus.diff_pairs --with-dotcom --write`)"
             " from @octokit/openapi as installed by `make corpus-fetch`. Times and peak RSS are"
             " those of one child process that imports specfirst, loads both documents (JSON,"
-            " about 11 MB each, with source positions) and diffs them; the budget is 10 s"
-            " and 500 MB per pair. The last pair is not a GHES release: api.github.com is"
+            " about 11 MB each, with source positions) and diffs them; the budget is 10 s of"
+            " CPU and 500 MB per pair (wall time on a shared machine measures the neighbours). The last pair is not a GHES release: api.github.com is"
             " where the next GHES comes from, so it shows what 3.20 may bring.\n\n" + table,
             encoding="utf-8",
         )
