@@ -13,8 +13,8 @@ import functools
 import json
 import types
 import typing
-from collections.abc import AsyncIterable, Iterable
-from typing import Any, TypeVar
+from collections.abc import AsyncIterable, AsyncIterator, Iterable
+from typing import Any, Literal, TypeVar
 
 from generator.runtime.problems import ProblemError, UndeclaredResponseError, json_pointer
 from pydantic import BaseModel, TypeAdapter, ValidationError
@@ -359,3 +359,117 @@ def empty_response(
     status: int, headers: Iterable[tuple[str, Any]], sub: Response | None
 ) -> Response:
     return _finish(Response(status_code=status), headers, sub)
+
+
+# --------------------------------------------------------------------------- streams
+
+Framing = Literal["jsonl", "json-seq", "sse"]
+_NOTHING: Any = object()
+
+
+def stream_response(
+    operation_id: str,
+    status: int,
+    tp: Any,
+    items: AsyncIterable[Any] | Iterable[Any],
+    media_type: str,
+    framing: Framing,
+    headers: Iterable[tuple[str, Any]],
+    sub: Response | None,
+) -> Response:
+    """A streamed body of OpenAPI 3.2 ``itemSchema`` items, each checked against ``tp``,
+    serialized once and framed as JSON Lines, a JSON text sequence (RFC 7464) or
+    server-sent events."""
+    frames = _frames(operation_id, tp, items, framing, _NOTHING)
+    return _finish(StreamingResponse(frames, status_code=status, media_type=media_type), headers, sub)
+
+
+async def stream_items(
+    operation_id: str,
+    status: int,
+    tp: Any,
+    items: AsyncIterable[Any],
+    media_type: str,
+    framing: Framing,
+    sub: Response | None,
+) -> Response:
+    """Like :func:`stream_response`, for an implementation that yields the items itself.
+
+    The first item is produced (and checked) before the status line is sent, so a
+    ``ProblemError`` the implementation raises before yielding (a 404, a 403 …) is still
+    answered as a problem, and an empty stream is still a declared response.
+    """
+    iterator = aiter(items)
+    try:
+        first = _checked(operation_id, tp, await anext(iterator))
+    except StopAsyncIteration:
+        first = _NOTHING
+    except BaseException:
+        await _close(iterator)
+        raise
+    frames = _frames(operation_id, tp, iterator, framing, first)
+    return _finish(StreamingResponse(frames, status_code=status, media_type=media_type), (), sub)
+
+
+async def _frames(
+    operation_id: str,
+    tp: Any,
+    items: AsyncIterable[Any] | Iterable[Any],
+    framing: Framing,
+    first: Any,
+) -> AsyncIterator[bytes]:
+    try:
+        if first is not _NOTHING:
+            yield _frame(tp, first, framing)
+        if isinstance(items, AsyncIterable):
+            async for item in items:
+                yield _frame(tp, _checked(operation_id, tp, item), framing)
+        else:
+            for item in items:
+                yield _frame(tp, _checked(operation_id, tp, item), framing)
+    finally:
+        await _close(items)
+
+
+async def _close(items: object) -> None:
+    """Close an async generator the client stopped reading (runs its ``finally`` blocks)."""
+    aclose = getattr(items, "aclose", None)
+    if aclose is not None:
+        await aclose()
+
+
+def _checked(operation_id: str, tp: Any, item: Any) -> Any:
+    """``item`` validated as one item of the stream; an invalid item is a server error."""
+    if isinstance(tp, type) and type(item) is tp:
+        return item
+    try:
+        return adapter(tp).validate_python(item)
+    except ValidationError as exc:
+        raise UndeclaredResponseError(operation_id, item, f"stream item: {exc}") from None
+
+
+def _frame(tp: Any, value: Any, framing: Framing) -> bytes:
+    if framing == "jsonl":
+        return dump_json(tp, value) + b"\n"
+    if framing == "json-seq":
+        return b"\x1e" + dump_json(tp, value) + b"\n"
+    return _sse_event(json.loads(dump_json(tp, value)))
+
+
+def _sse_event(event: Any) -> bytes:
+    """One server-sent event: each field on its own line(s), then a blank line.
+
+    ``data`` that is not a string is sent as JSON; a multi-line value becomes one
+    ``data:`` line per line, as the HTML standard's parser joins them back.
+    """
+    fields = event if isinstance(event, dict) else {"data": event}
+    lines: list[str] = []
+    for name, value in fields.items():
+        if value is None:
+            continue
+        text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+        if name == "data":
+            lines.extend(f"data: {line}" for line in text.split("\n"))
+        else:
+            lines.append(f"{name}: {' '.join(text.splitlines())}")
+    return ("\n".join(lines) + "\n\n").encode("utf-8")
