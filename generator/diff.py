@@ -22,9 +22,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from generator.diagnostics import Location
-from generator.loader import Pointer, SourceSpec, deref
+from generator.loader import Pointer, SourceSpec, deref, path_item_operations
 
-METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _PATH_VAR = re.compile(r"{[^{}]+}")
 
 
@@ -168,10 +167,13 @@ class _Side:
             item, item_ptr = self.resolve(raw, ("paths", path))
             if not isinstance(item, Mapping):
                 continue
-            for method in METHODS:
-                op = item.get(method)
-                if isinstance(op, Mapping):
-                    out[(method, _PATH_VAR.sub("{}", path))] = (path, item, op, (*item_ptr, method))
+            for method, rel, op in path_item_operations(item):
+                out[(method.lower(), _PATH_VAR.sub("{}", path))] = (
+                    path,
+                    item,
+                    op,
+                    (*item_ptr, *rel),
+                )
         return out
 
 

@@ -239,8 +239,12 @@ def _default_mappings(
         members = [_class_of(m.get("$ref")) if isinstance(m, dict) else None for m in members_raw]
         if any(m is None or m not in schemas for m in members) or default not in schemas:
             continue
-        explicit = disc.get("mapping") if isinstance(disc.get("mapping"), dict) else {}
-        mapping = {str(k): c for k, v in explicit.items() if (c := _class_of(v)) in schemas}
+        explicit = disc.get("mapping")
+        mapping: dict[str, str] = {}
+        for key, value in explicit.items() if isinstance(explicit, dict) else ():
+            target = _class_of(value)
+            if target is not None and target in schemas:
+                mapping[str(key)] = target
         for member in members:  # implicit mapping: a member's own name
             if member is not None and member != default and member not in mapping.values():
                 mapping.setdefault(member, member)

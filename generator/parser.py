@@ -48,17 +48,9 @@ from generator.loader import (
     path_item_operations,
     server_base_path,
 )
+from generator.runtime.render import STREAM_FORMATS
 from generator.schema_types import constraints, default_literal, is_simple, primitive_type
 
-# OpenAPI 3.2 ``itemSchema`` streams: media type -> how items are framed on the wire.
-STREAM_FORMATS = {
-    "application/jsonl": "jsonl",
-    "application/x-ndjson": "jsonl",
-    "application/x-jsonlines": "jsonl",
-    "application/jsonlines": "jsonl",
-    "application/json-seq": "json-seq",
-    "text/event-stream": "sse",
-}
 SCHEMA_REF = "#/components/schemas/"
 _PATH_VAR = re.compile(r"{([^{}]+)}")
 # Request headers the spec cannot redefine (OpenAPI 3: "ignored" parameter names).
@@ -975,7 +967,7 @@ class ApiParser:
                     (*ptr, "callbacks"),
                     Level.INFO,
                 )
-            tag = _service_tag(op.get("tags"), tag_info)
+            tag = service_tag(op.get("tags"), tag_info)
             taken = set(naming.RESERVED) | {
                 "sf_service",
                 "sf_principal",
@@ -1197,7 +1189,7 @@ def _stream_format(media: str) -> str | None:
 _LABEL_KINDS = frozenset({"badge", "audience"})
 
 
-def _service_tag(tags: Any, info: Mapping[str, tuple[str | None, str | None]]) -> str:
+def service_tag(tags: Any, info: Mapping[str, tuple[str | None, str | None]]) -> str:
     """The tag whose service holds an operation: its first tag that groups (not a label)."""
     names = [str(t) for t in tags] if isinstance(tags, list) else []
     for name in names:

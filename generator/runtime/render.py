@@ -366,6 +366,16 @@ def empty_response(
 Framing = Literal["jsonl", "json-seq", "sse"]
 _NOTHING: Any = object()
 
+# OpenAPI 3.2 ``itemSchema`` streams: media type -> how items are framed on the wire.
+STREAM_FORMATS: dict[str, Framing] = {
+    "application/jsonl": "jsonl",
+    "application/x-ndjson": "jsonl",
+    "application/x-jsonlines": "jsonl",
+    "application/jsonlines": "jsonl",
+    "application/json-seq": "json-seq",
+    "text/event-stream": "sse",
+}
+
 
 def stream_response(
     operation_id: str,
@@ -381,7 +391,9 @@ def stream_response(
     serialized once and framed as JSON Lines, a JSON text sequence (RFC 7464) or
     server-sent events."""
     frames = _frames(operation_id, tp, items, framing, _NOTHING)
-    return _finish(StreamingResponse(frames, status_code=status, media_type=media_type), headers, sub)
+    return _finish(
+        StreamingResponse(frames, status_code=status, media_type=media_type), headers, sub
+    )
 
 
 async def stream_items(
@@ -449,11 +461,16 @@ def _checked(operation_id: str, tp: Any, item: Any) -> Any:
 
 
 def _frame(tp: Any, value: Any, framing: Framing) -> bytes:
+    return encode_item(dump_json(tp, value), framing)
+
+
+def encode_item(data: bytes, framing: Framing) -> bytes:
+    """One item of a stream, given as JSON bytes, framed for the wire."""
     if framing == "jsonl":
-        return dump_json(tp, value) + b"\n"
+        return data + b"\n"
     if framing == "json-seq":
-        return b"\x1e" + dump_json(tp, value) + b"\n"
-    return _sse_event(json.loads(dump_json(tp, value)))
+        return b"\x1e" + data + b"\n"
+    return _sse_event(json.loads(data))
 
 
 def _sse_event(event: Any) -> bytes:
