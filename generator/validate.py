@@ -407,13 +407,19 @@ def _keyword_errors(
                 + ", ".join(re.findall(r"'([^']*)'", str(error.message))),
                 spec.locate(_real_pointer(spec.document, (*base, "required"))),
             )
-        elif kind == "tags":
+        elif (
+            kind == "tags"
+            and "parent" not in str(error.message).lower()
+            and not str(error.message).startswith("Circular tag")
+        ):
             yield Diagnostic(
                 Level.ERROR,
                 "duplicate-tag",
                 str(error.message).replace("Duplicate tag", "duplicate tag"),
                 spec.locate(base),
             )
+        elif kind == "tags":
+            continue  # 3.2 tag parents: reported by _check_tag_parents, at the tag that is wrong
         elif kind == "default":
             yield from _from_validation_error(
                 spec, error, (*base, "default"), "openapi-schema", "invalid default: "
@@ -597,7 +603,10 @@ def _check_path_parameters(spec: SourceSpec) -> Iterator[Diagnostic]:
 
 
 def _check_tag_parents(spec: SourceSpec) -> Iterator[Diagnostic]:
-    """OpenAPI 3.2 tag ``parent``: it names a declared tag, and parents never loop."""
+    """OpenAPI 3.2 tag ``parent``: it names a declared tag, and parents never loop.
+
+    openapi-spec-validator checks the same but reports at ``tags``; here each finding points
+    at the ``parent`` that is wrong (its own messages are skipped in the keyword pass)."""
     tags = spec.document.get("tags")
     if not isinstance(tags, list):
         return

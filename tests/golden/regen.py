@@ -18,7 +18,7 @@ from pathlib import Path
 from generator.pipeline import MANIFEST, generate
 
 GOLDEN = Path(__file__).resolve().parent
-CASES = ("openapi30", "openapi31", "security", "multifile")
+CASES = ("openapi30", "openapi31", "openapi32", "security", "multifile")
 SPEC = Path("spec/api.yaml")  # relative: the generated header names it, so it must not vary
 
 
