@@ -12,19 +12,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from generator.contract import ContractOptions, ExpectedStatuses, format_summary, run_contract
-from generator.diagnostics import Level
-from generator.diff import diff_specs
-from generator.docs import render_reference_html
-from generator.ir import Api, ParamLocation
-from generator.lint import lint
-from generator.loader import load_spec
-from generator.mock import mock_app
-from generator.pipeline import build_files
-from generator.runtime import ProblemError
-from generator.validate import validate
 from mypy import api as mypy_api
 
+from specfirst.contract import ContractOptions, ExpectedStatuses, format_summary, run_contract
+from specfirst.diagnostics import Level
+from specfirst.diff import diff_specs
+from specfirst.docs import render_reference_html
+from specfirst.ir import Api, ParamLocation
+from specfirst.lint import lint
+from specfirst.loader import load_spec
+from specfirst.mock import mock_app
+from specfirst.pipeline import build_files
+from specfirst.validate import validate
 from tests.e2e.conftest import GeneratedApi, MakeApi, client, problem
 
 REPO = Path(__file__).resolve().parents[2]
@@ -199,8 +198,9 @@ PETS = [{"id": 1, "name": "Rex"}, {"id": 2, "name": "Tom"}, {"id": 3, "name": "K
 class Pets:
     """An implementation of the generated PetsService (items as dicts: they are validated)."""
 
-    def __init__(self, models: Any) -> None:
-        self.models = models
+    def __init__(self, api: GeneratedApi) -> None:
+        self.models = api.models
+        self.problem: type[Exception] = api.package.ProblemError  # the package's own runtime
 
     async def filter_pets(self, *, filter: Any) -> Any:
         found = [p for p in PETS if filter is None or not filter.name or p["name"] == filter.name]
@@ -209,7 +209,7 @@ class Pets:
 
     async def purge_pet(self, *, pet_id: int, principal: Any) -> None:
         if pet_id > len(PETS):
-            raise ProblemError(404, f"no pet {pet_id}")
+            raise self.problem(404, f"no pet {pet_id}")
 
     async def stream_events(self) -> AsyncIterator[Any]:
         for pet in PETS:
@@ -225,8 +225,8 @@ class Pets:
 
 
 class Search:
-    def __init__(self, models: Any) -> None:
-        self.models = models
+    def __init__(self, api: GeneratedApi) -> None:
+        self.models = api.models
 
     async def search_pets(self, *, body: Any) -> Any:
         animal = body.animal.root if body.animal is not None else None
@@ -254,7 +254,7 @@ def api(make_api: MakeApi) -> GeneratedApi:
 
 @pytest.fixture(scope="module")
 def app(api: GeneratedApi) -> Any:
-    return api.create_app(pets=Pets(api.models), search=Search(api.models), security=Security())
+    return api.create_app(pets=Pets(api), search=Search(api), security=Security())
 
 
 @pytest.fixture(scope="module")
@@ -395,13 +395,13 @@ async def test_server_sent_events_stream(app: Any) -> None:
 async def test_stream_problems_and_invalid_items(api: GeneratedApi) -> None:
     class Failing(Pets):
         async def export_pets(self) -> AsyncIterator[Any]:
-            raise ProblemError(404, "no pets yet")
+            raise self.problem(404, "no pets yet")
             yield  # an async generator that raises before its first item
 
         async def export_pets_seq(self) -> AsyncIterator[Any]:
             yield {"id": 0, "name": "invalid: id below minimum"}
 
-    app = api.create_app(pets=Failing(api.models), search=Search(api.models), security=Security())
+    app = api.create_app(pets=Failing(api), search=Search(api), security=Security())
     async with client(app) as c:
         problem(await c.get("/pets.jsonl"), 404)
         invalid = await c.get("/pets.seq")
@@ -415,7 +415,7 @@ def test_create_app_wants_an_async_generator_for_a_stream(api: GeneratedApi) -> 
             return PETS
 
     with pytest.raises(api.StartupError) as caught:
-        api.create_app(pets=Wrong(api.models), search=Search(api.models), security=Security())
+        api.create_app(pets=Wrong(api), search=Search(api), security=Security())
     assert "Wrong.export_pets must be an async generator ('async def' that yields each item)" in (
         str(caught.value)
     )
@@ -423,7 +423,7 @@ def test_create_app_wants_an_async_generator_for_a_stream(api: GeneratedApi) -> 
 
 
 async def test_unimplemented_stream_answers_501(api: GeneratedApi) -> None:
-    app = api.create_app(search=Search(api.models), security=Security(), allow_unimplemented=True)
+    app = api.create_app(search=Search(api), security=Security(), allow_unimplemented=True)
     async with client(app) as c:
         problem(await c.get("/pets.jsonl"), 501)
 
