@@ -626,6 +626,9 @@ class _ExampleChecker:
                 "any": osv.OAS30Validator,
             }
             self.formats: Any = osv.oas30_format_checker
+        elif str(ctx.doc.get("openapi", "")).startswith("3.2"):
+            self.classes = dict.fromkeys(("read", "write", "any"), osv.OAS32Validator)
+            self.formats = osv.oas32_format_checker
         else:
             self.classes = dict.fromkeys(("read", "write", "any"), osv.OAS31Validator)
             self.formats = osv.oas31_format_checker

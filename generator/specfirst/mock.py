@@ -478,8 +478,7 @@ class MockApp:
         if framing is not None and "itemSchema" in media:
             # OpenAPI 3.2 itemSchema: a short stream of synthesized items, framed as served.
             item = synthesize(media["itemSchema"], self.schemas)
-            data = json.dumps(item, ensure_ascii=False, separators=(",", ":")).encode()
-            body = encode_item(data, framing) * 2
+            body = encode_item(item, framing) * 2
             return _Canned(status, body, media_type, headers)
         schema = media.get("schema") or {}
         found, value = _first_example(media, self.schemas)

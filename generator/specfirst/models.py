@@ -67,7 +67,7 @@ def generate_models(
     diagnostics: list[Diagnostic] = []
     document, schemas = _open_pattern_properties(document)
     document, engine, dropped = _choose_regex_engine(document)
-    document, defaults = _default_mappings(document)
+    document, defaults = _default_mappings(document, diagnostics)
     diagnostics.extend(
         Diagnostic(
             Level.WARNING,
@@ -217,7 +217,7 @@ def _class_of(ref: Any) -> str | None:
 
 
 def _default_mappings(
-    document: dict[str, Any],
+    document: dict[str, Any], diagnostics: list[Diagnostic]
 ) -> tuple[dict[str, Any], dict[str, _DefaultMapping]]:
     """Take the discriminators with ``defaultMapping`` away from datamodel-code-generator.
 
@@ -237,10 +237,24 @@ def _default_mappings(
         members_raw = schema.get("oneOf") or schema.get("anyOf")
         default = _class_of(disc.get("defaultMapping"))
         prop = disc.get("propertyName")
-        if not isinstance(members_raw, list) or default is None or not isinstance(prop, str):
-            continue
-        members = [_class_of(m.get("$ref")) if isinstance(m, dict) else None for m in members_raw]
-        if any(m is None or m not in schemas for m in members) or default not in schemas:
+        members = [
+            _class_of(m.get("$ref")) if isinstance(m, dict) else None
+            for m in (members_raw if isinstance(members_raw, list) else [])
+        ]
+        if (
+            not members
+            or default not in schemas
+            or not isinstance(prop, str)
+            or any(m is None or m not in schemas for m in members)
+        ):
+            diagnostics.append(
+                Diagnostic(
+                    Level.WARNING,
+                    "unsupported",
+                    f"discriminator defaultMapping of schema {name!r} is not applied: it is "
+                    "applied to a oneOf/anyOf of component $refs with a component as default",
+                )
+            )
             continue
         explicit = disc.get("mapping")
         mapping: dict[str, str] = {}

@@ -398,6 +398,18 @@ async def test_server_sent_events_stream(app: Any) -> None:
     assert len(events) == 3
 
 
+async def test_server_sent_event_with_multi_line_data(api: GeneratedApi) -> None:
+    class MultiLine(Pets):
+        async def stream_events(self) -> AsyncIterator[Any]:
+            yield {"data": "first\nsecond", "id": "7\n8"}
+
+    app = api.create_app(pets=MultiLine(api), search=Search(api), security=Security())
+    async with client(app) as c:
+        res = await c.get("/events")
+    # One data line per line (the client joins them back); no other field may span lines.
+    assert res.text == "id: 7 8\ndata: first\ndata: second\n\n"
+
+
 async def test_stream_problems_and_invalid_items(api: GeneratedApi) -> None:
     class Failing(Pets):
         async def export_pets(self) -> AsyncIterator[Any]:
@@ -542,6 +554,28 @@ def test_default_mapping_routes_unknown_and_missing_values(api: GeneratedApi) ->
     }
     with pytest.raises(ValueError):
         Animal.model_validate({"kind": "cat", "indoor": "no idea"})
+
+
+def test_default_mapping_that_cannot_be_applied_is_reported(tmp_path: Path) -> None:
+    text = """
+    openapi: 3.2.0
+    info: {title: t, version: '1'}
+    paths: {}
+    components:
+      schemas:
+        Shape:
+          oneOf:
+            - {type: object, properties: {kind: {const: circle}}}
+            - {$ref: '#/components/schemas/Other'}
+          discriminator: {propertyName: kind, defaultMapping: '#/components/schemas/Other'}
+        Other: {type: object, properties: {kind: {type: string}}}
+    """
+    built, _files, diagnostics = build_files(load_spec(_spec(tmp_path, text)), cache_dir=None)
+    assert built is not None
+    assert [d.message for d in diagnostics if "defaultMapping" in d.message] == [
+        "discriminator defaultMapping of schema 'Shape' is not applied: it is applied to a "
+        "oneOf/anyOf of component $refs with a component as default"
+    ]
 
 
 # --------------------------------------------------------------------------- device flow

@@ -462,32 +462,54 @@ def _checked(operation_id: str, tp: Any, item: Any) -> Any:
 
 
 def _frame(tp: Any, value: Any, framing: Framing) -> bytes:
-    return encode_item(dump_json(tp, value), framing)
+    if framing == "sse":
+        return _sse_event(_dump_fields(tp, value))
+    return _frame_json(dump_json(tp, value), framing)
 
 
-def encode_item(data: bytes, framing: Framing) -> bytes:
-    """One item of a stream, given as JSON bytes, framed for the wire."""
-    if framing == "jsonl":
-        return data + b"\n"
+def _dump_fields(tp: Any, value: Any) -> Any:
+    """``value`` as JSON-compatible Python data, with :func:`dump_json`'s rules for ``None``."""
+    none = _none_means_unset(tp)
+    if isinstance(value, BaseModel) and type(value) is tp:
+        serializer = value.__pydantic_serializer__
+        return serializer.to_python(
+            value, mode="json", by_alias=True, exclude_none=none, exclude_unset=not none
+        )
+    return adapter(tp).dump_python(
+        value, mode="json", by_alias=True, exclude_none=none, exclude_unset=not none
+    )
+
+
+def _frame_json(data: bytes, framing: Framing) -> bytes:
     if framing == "json-seq":
         return b"\x1e" + data + b"\n"
-    return _sse_event(json.loads(data))
+    return data + b"\n"
+
+
+def encode_item(value: Any, framing: Framing) -> bytes:
+    """One JSON-compatible item of a stream, framed for the wire (``specfirst mock``)."""
+    if framing == "sse":
+        return _sse_event(value)
+    return _frame_json(
+        json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode(), framing
+    )
 
 
 def _sse_event(event: Any) -> bytes:
     """One server-sent event: each field on its own line(s), then a blank line.
 
     ``data`` that is not a string is sent as JSON; a multi-line value becomes one
-    ``data:`` line per line, as the HTML standard's parser joins them back.
+    ``data:`` line per line, as the HTML standard's parser joins them back (other fields
+    cannot span lines: their line breaks become spaces).
     """
     fields = event if isinstance(event, dict) else {"data": event}
-    lines: list[str] = []
+    text = ""
     for name, value in fields.items():
         if value is None:
             continue
-        text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-        if name == "data":
-            lines.extend(f"data: {line}" for line in text.split("\n"))
-        else:
-            lines.append(f"{name}: {' '.join(text.splitlines())}")
-    return ("\n".join(lines) + "\n\n").encode("utf-8")
+        line = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+        if "\n" in line or "\r" in line:
+            parts = line.splitlines() or [""]
+            line = "\ndata: ".join(parts) if name == "data" else " ".join(parts)
+        text += f"{name}: {line}\n"
+    return (text + "\n").encode("utf-8")
