@@ -410,6 +410,28 @@ async def test_server_sent_event_with_multi_line_data(api: GeneratedApi) -> None
     assert res.text == "id: 7 8\ndata: first\ndata: second\n\n"
 
 
+def test_plain_events_skip_the_serializer_and_frame_the_same() -> None:
+    from pydantic import BaseModel
+
+    from specfirst.runtime import render
+
+    class Plain(BaseModel):
+        event: str | None = None
+        id: str | None = None
+        data: str
+        retry: int | None = None
+
+    class Rich(Plain):
+        tags: list[str]
+
+    event = Plain(event="added", data="a\nb", retry=3)
+    assert render._plain_event(Plain) and not render._plain_event(Rich)
+    fast = render._frame(Plain, event, "sse")
+    assert fast == render._sse_event(render._dump_fields(Plain, event))
+    assert fast == b"event: added\ndata: a\ndata: b\nretry: 3\n\n"
+    assert render._frame(Rich, Rich(data="x", tags=["t"]), "sse") == b'data: x\ntags: ["t"]\n\n'
+
+
 async def test_stream_problems_and_invalid_items(api: GeneratedApi) -> None:
     class Failing(Pets):
         async def export_pets(self) -> AsyncIterator[Any]:

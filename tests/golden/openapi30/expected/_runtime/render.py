@@ -465,8 +465,25 @@ def _checked(operation_id: str, tp: Any, item: Any) -> Any:
 
 def _frame(tp: Any, value: Any, framing: Framing) -> bytes:
     if framing == "sse":
+        if _plain_event(tp) and type(value) is tp:
+            return _sse_event(value.__dict__)
         return _sse_event(_dump_fields(tp, value))
     return _frame_json(dump_json(tp, value), framing)
+
+
+_PLAIN = frozenset({str, int, str | None, int | None})
+
+
+@functools.cache
+def _plain_event(tp: Any) -> bool:
+    """An event model whose fields are strings and integers under their own names (the usual
+    ``event``/``id``/``data``/``retry``): its attributes are the event, no serializer needed."""
+    if not (isinstance(tp, type) and issubclass(tp, BaseModel)):
+        return False
+    return all(
+        info.annotation in _PLAIN and info.alias in (None, name)
+        for name, info in tp.model_fields.items()
+    )
 
 
 def _dump_fields(tp: Any, value: Any) -> Any:
