@@ -4,6 +4,7 @@ contract-tested; and each feature on its own, failure cases included."""
 from __future__ import annotations
 
 import contextlib
+import importlib
 import json
 import os
 import subprocess
@@ -17,6 +18,7 @@ from typing import Any
 import pytest
 from mypy import api as mypy_api
 
+from specfirst.cli import main as cli_main
 from specfirst.contract import ContractOptions, ExpectedStatuses, format_summary, run_contract
 from specfirst.diagnostics import Level
 from specfirst.diff import diff_specs
@@ -801,3 +803,26 @@ def test_implementation_type_checks(
     assert 'Incompatible types in assignment (expression has type "WrongItem"' in out
     assert "def export_pets(self) -> AsyncIterator[Pet]" in out
     assert status == 1
+
+
+async def test_init_writes_async_generator_stubs_for_streams(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    spec = REPO / "tests" / "golden" / "openapi32" / "spec" / "api.yaml"
+    with contextlib.chdir(tmp_path):
+        assert cli_main(["init", "zoo", "--spec", str(spec)]) == 0
+    project = tmp_path / "zoo"
+    pets = (project / "zoo" / "pets.py").read_text(encoding="utf-8")
+    assert "    async def export_pets(\n        self,\n    ) -> AsyncIterator[models.Pet]:" in pets
+    assert 'raise NotImplementedOperation("exportPets")\n        yield' in pets
+    sys.path.insert(0, str(project))
+    try:
+        app = importlib.import_module("zoo.main").app  # create_app accepts the stubs
+        async with client(app) as c:
+            problem(await c.get("/v3/pets.jsonl"), 501)
+            problem(await c.request("QUERY", "/v3/pets", json={}), 501)
+    finally:
+        sys.path.remove(str(project))
+        for name in [n for n in sys.modules if n.split(".")[0] in {"zoo", "zoo_api"}]:
+            del sys.modules[name]
+    capsys.readouterr()
