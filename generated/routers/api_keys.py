@@ -113,7 +113,7 @@ def build_router(
     api_keys = router.requirement(security.API_KEYS)
 
     @router.operation(
-        "get",
+        "GET",
         "/api-keys",
         name="list_api_keys",
         operation_id="listApiKeys",
@@ -138,7 +138,7 @@ def build_router(
         return LIST_API_KEYS(result, sf_response)
 
     @router.operation(
-        "post",
+        "POST",
         "/api-keys",
         name="create_api_key",
         operation_id="createApiKey",
@@ -167,7 +167,7 @@ def build_router(
         return CREATE_API_KEY(result, sf_response)
 
     @router.operation(
-        "delete",
+        "DELETE",
         "/api-keys/{api_key_id}",
         name="revoke_api_key",
         operation_id="revokeApiKey",

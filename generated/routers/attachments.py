@@ -192,7 +192,7 @@ def build_router(
     tasks_write = router.requirement(security.TASKS_WRITE)
 
     @router.operation(
-        "get",
+        "GET",
         "/tasks/{task_id}/attachments",
         name="list_attachments",
         operation_id="listAttachments",
@@ -226,7 +226,7 @@ def build_router(
         return LIST_ATTACHMENTS(result, sf_response)
 
     @router.operation(
-        "post",
+        "POST",
         "/tasks/{task_id}/attachments",
         name="upload_attachment",
         operation_id="uploadAttachment",
@@ -279,7 +279,7 @@ def build_router(
         return UPLOAD_ATTACHMENT(result, sf_response)
 
     @router.operation(
-        "delete",
+        "DELETE",
         "/attachments/{attachment_id}",
         name="delete_attachment",
         operation_id="deleteAttachment",
@@ -307,7 +307,7 @@ def build_router(
         return DELETE_ATTACHMENT(result, sf_response)
 
     @router.operation(
-        "get",
+        "GET",
         "/attachments/{attachment_id}/content",
         name="download_attachment",
         operation_id="downloadAttachment",

@@ -96,7 +96,7 @@ def build_router(
     Service = Annotated[AuthService, Depends(service)]
 
     @router.operation(
-        "post",
+        "POST",
         "/auth/register",
         name="register",
         operation_id="register",
@@ -123,7 +123,7 @@ def build_router(
         return REGISTER(result, sf_response)
 
     @router.operation(
-        "post",
+        "POST",
         "/auth/token",
         name="create_token",
         operation_id="createToken",
@@ -170,7 +170,7 @@ def build_router(
         return CREATE_TOKEN(result, sf_response)
 
     @router.operation(
-        "post",
+        "POST",
         "/auth/logout",
         name="logout",
         operation_id="logout",

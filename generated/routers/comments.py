@@ -139,7 +139,7 @@ def build_router(
     tasks_write = router.requirement(security.TASKS_WRITE)
 
     @router.operation(
-        "get",
+        "GET",
         "/tasks/{task_id}/comments",
         name="list_comments",
         operation_id="listComments",
@@ -173,7 +173,7 @@ def build_router(
         return LIST_COMMENTS(result, sf_response)
 
     @router.operation(
-        "post",
+        "POST",
         "/tasks/{task_id}/comments",
         name="create_comment",
         operation_id="createComment",
@@ -203,7 +203,7 @@ def build_router(
         return CREATE_COMMENT(result, sf_response)
 
     @router.operation(
-        "delete",
+        "DELETE",
         "/comments/{comment_id}",
         name="delete_comment",
         operation_id="deleteComment",

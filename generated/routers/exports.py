@@ -129,7 +129,7 @@ def build_router(
     projects_read = router.requirement(security.PROJECTS_READ)
 
     @router.operation(
-        "post",
+        "POST",
         "/projects/{project_id}/exports",
         name="create_export",
         operation_id="createExport",
@@ -161,7 +161,7 @@ def build_router(
         return CREATE_EXPORT(result, sf_response)
 
     @router.operation(
-        "get",
+        "GET",
         "/exports/{export_id}",
         name="get_export",
         operation_id="getExport",
@@ -189,7 +189,7 @@ def build_router(
         return GET_EXPORT(result, sf_response)
 
     @router.operation(
-        "get",
+        "GET",
         "/exports/{export_id}/content",
         name="download_export",
         operation_id="downloadExport",

@@ -41,7 +41,7 @@ def build_router(
     Service = Annotated[HealthService, Depends(service)]
 
     @router.operation(
-        "get",
+        "GET",
         "/health/live",
         name="get_liveness",
         operation_id="getLiveness",
@@ -63,7 +63,7 @@ def build_router(
         return GET_LIVENESS(result, sf_response)
 
     @router.operation(
-        "get",
+        "GET",
         "/health/ready",
         name="get_readiness",
         operation_id="getReadiness",

@@ -119,7 +119,7 @@ def build_router(
     projects_write = router.requirement(security.PROJECTS_WRITE)
 
     @router.operation(
-        "get",
+        "GET",
         "/projects/{project_id}/members",
         name="list_members",
         operation_id="listMembers",
@@ -153,7 +153,7 @@ def build_router(
         return LIST_MEMBERS(result, sf_response)
 
     @router.operation(
-        "post",
+        "POST",
         "/projects/{project_id}/members",
         name="add_member",
         operation_id="addMember",
@@ -186,7 +186,7 @@ def build_router(
         return ADD_MEMBER(result, sf_response)
 
     @router.operation(
-        "delete",
+        "DELETE",
         "/projects/{project_id}/members/{user_id}",
         name="remove_member",
         operation_id="removeMember",

@@ -227,7 +227,7 @@ def build_router(
     projects_write = router.requirement(security.PROJECTS_WRITE)
 
     @router.operation(
-        "get",
+        "GET",
         "/projects",
         name="list_projects",
         operation_id="listProjects",
@@ -268,7 +268,7 @@ def build_router(
         return LIST_PROJECTS(result, sf_response)
 
     @router.operation(
-        "post",
+        "POST",
         "/projects",
         name="create_project",
         operation_id="createProject",
@@ -302,7 +302,7 @@ def build_router(
         return CREATE_PROJECT(result, sf_response)
 
     @router.operation(
-        "get",
+        "GET",
         "/projects/{project_id}",
         name="get_project",
         operation_id="getProject",
@@ -333,7 +333,7 @@ def build_router(
         return GET_PROJECT(result, sf_response)
 
     @router.operation(
-        "delete",
+        "DELETE",
         "/projects/{project_id}",
         name="delete_project",
         operation_id="deleteProject",
@@ -364,7 +364,7 @@ def build_router(
         return DELETE_PROJECT(result, sf_response)
 
     @router.operation(
-        "patch",
+        "PATCH",
         "/projects/{project_id}",
         name="update_project",
         operation_id="updateProject",

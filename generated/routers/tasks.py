@@ -187,7 +187,7 @@ def build_router(
     tasks_write = router.requirement(security.TASKS_WRITE)
 
     @router.operation(
-        "get",
+        "GET",
         "/projects/{project_id}/tasks",
         name="list_tasks",
         operation_id="listTasks",
@@ -241,7 +241,7 @@ def build_router(
         return LIST_TASKS(result, sf_response)
 
     @router.operation(
-        "post",
+        "POST",
         "/projects/{project_id}/tasks",
         name="create_task",
         operation_id="createTask",
@@ -280,7 +280,7 @@ def build_router(
         return CREATE_TASK(result, sf_response)
 
     @router.operation(
-        "get",
+        "GET",
         "/tasks/{task_id}",
         name="get_task",
         operation_id="getTask",
@@ -311,7 +311,7 @@ def build_router(
         return GET_TASK(result, sf_response)
 
     @router.operation(
-        "delete",
+        "DELETE",
         "/tasks/{task_id}",
         name="delete_task",
         operation_id="deleteTask",
@@ -343,7 +343,7 @@ def build_router(
         return DELETE_TASK(result, sf_response)
 
     @router.operation(
-        "patch",
+        "PATCH",
         "/tasks/{task_id}",
         name="update_task",
         operation_id="updateTask",

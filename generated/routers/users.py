@@ -169,7 +169,7 @@ def build_router(
     admin = router.requirement(security.ADMIN)
 
     @router.operation(
-        "get",
+        "GET",
         "/users/me",
         name="get_current_user",
         operation_id="getCurrentUser",
@@ -194,7 +194,7 @@ def build_router(
         return GET_CURRENT_USER(result, sf_response)
 
     @router.operation(
-        "patch",
+        "PATCH",
         "/users/me",
         name="update_current_user",
         operation_id="updateCurrentUser",
@@ -223,7 +223,7 @@ def build_router(
         return UPDATE_CURRENT_USER(result, sf_response)
 
     @router.operation(
-        "get",
+        "GET",
         "/users",
         name="list_users",
         operation_id="listUsers",
@@ -258,7 +258,7 @@ def build_router(
         return LIST_USERS(result, sf_response)
 
     @router.operation(
-        "post",
+        "POST",
         "/users/{user_id}/deactivate",
         name="deactivate_user",
         operation_id="deactivateUser",

@@ -107,6 +107,7 @@ class Renderer:
         f["form_values"] = self._form_values
         f["response_table"] = self._response_table
         f["table_name"] = lambda op: op.py_name.upper()
+        f["stream_call"] = self._stream_call
         f["renamed_path_params"] = lambda op: repr(
             {
                 p.py_name: p.name
@@ -183,10 +184,12 @@ class Renderer:
         fields: list[tuple[str, str, str]] = []
         if r.fixed_status is None:
             fields.append(("status_code", "int", ""))
-        if r.kind is not None:
+        if r.stream is not None:
+            fields.append(("body", f"AsyncIterable[{r.item_type}] | Iterable[{r.item_type}]", ""))
+        elif r.kind is not None:
             fields.append(("body", cls._body_annotation(r.py_type or "Any", r.kind), ""))
         fields.extend((h.py_name, h.py_type, "") for h in r.headers if h.required)
-        if r.kind is not None and r.kind is not BodyKind.JSON:
+        if r.kind is not None and r.kind is not BodyKind.JSON and r.stream is None:
             fields.append(("media_type", "str | None", "None"))
         fields.extend(
             (h.py_name, f"{h.py_type} | None", "None") for h in r.headers if not h.required
@@ -385,6 +388,9 @@ class Renderer:
         if r.kind is None:
             args = [status]
             kind = "Empty"
+        elif r.stream is not None:
+            args = [status, r.item_type or "Any", repr(r.media_type), repr(r.stream)]
+            kind = "Stream"
         elif r.kind is BodyKind.JSON:
             args = [status, r.py_type or "Any"]
             if r.media_type != "application/json":
@@ -443,6 +449,16 @@ class Renderer:
             if base not in out:
                 out.append(base)
         return " | ".join(out)
+
+    @staticmethod
+    def _stream_call(op: Operation, var: str, sub: str) -> str:
+        """Stream what an async-generator implementation yields (``Operation.stream``)."""
+        r = op.stream
+        assert r is not None
+        return (
+            f"await rt.stream_items({op.operation_id!r}, {r.fixed_status}, {r.item_type}, "
+            f"{var}, {r.media_type!r}, {r.stream!r}, {sub})"
+        )
 
     # ----------------------------------------------------------------- files
 

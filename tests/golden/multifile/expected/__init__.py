@@ -6,8 +6,18 @@ Implement the protocols in ``services`` (and ``security.SecurityHandler``), then
 with :func:`create_app`.
 """
 
+import importlib
+from typing import Any
+
 from ._runtime import NotImplementedOperation, ProblemError
 from ._runtime.app import StartupError
 from .app import create_app
 
 __all__ = ["NotImplementedOperation", "ProblemError", "StartupError", "create_app"]
+
+
+def __getattr__(name: str) -> Any:
+    """``models`` and ``responses``, imported on first use: starting the app imports neither."""
+    if name in ("models", "responses"):
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

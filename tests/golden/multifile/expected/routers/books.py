@@ -48,7 +48,7 @@ def build_router(
     Service = Annotated[BooksService, Depends(service)]
 
     @router.operation(
-        "get",
+        "GET",
         "/books",
         name="list_books",
         operation_id="listBooks",
@@ -69,7 +69,7 @@ def build_router(
         return LIST_BOOKS(result, sf_response)
 
     @router.operation(
-        "post",
+        "POST",
         "/books",
         name="add_book",
         operation_id="addBook",
@@ -90,7 +90,7 @@ def build_router(
         return ADD_BOOK(result, sf_response)
 
     @router.operation(
-        "get",
+        "GET",
         "/books/{book_id}",
         name="get_book",
         operation_id="getBook",

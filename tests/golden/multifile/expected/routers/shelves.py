@@ -30,7 +30,7 @@ def build_router(
     Service = Annotated[ShelvesService, Depends(service)]
 
     @router.operation(
-        "get",
+        "GET",
         "/shelves/tree",
         name="get_shelf_tree",
         operation_id="getShelfTree",

@@ -66,7 +66,7 @@ def build_router(
     Service = Annotated[PetsService, Depends(service)]
 
     @router.operation(
-        "get",
+        "GET",
         "/pets",
         name="list_pets",
         operation_id="listPets",
@@ -94,7 +94,7 @@ def build_router(
         return LIST_PETS(result, sf_response)
 
     @router.operation(
-        "post",
+        "POST",
         "/pets",
         name="create_pet",
         operation_id="createPet",
@@ -116,7 +116,7 @@ def build_router(
         return CREATE_PET(result, sf_response)
 
     @router.operation(
-        "get",
+        "GET",
         "/pets/{pet_id}",
         name="get_pet",
         operation_id="getPet",
@@ -138,7 +138,7 @@ def build_router(
         return GET_PET(result, sf_response)
 
     @router.operation(
-        "delete",
+        "DELETE",
         "/pets/{pet_id}",
         name="delete_pet",
         operation_id="deletePet",
@@ -160,7 +160,7 @@ def build_router(
         return DELETE_PET(result, sf_response)
 
     @router.operation(
-        "patch",
+        "PATCH",
         "/pets/{pet_id}",
         name="touch_pet",
         operation_id="touchPet",

@@ -30,7 +30,7 @@ def build_router(
     Service = Annotated[DefaultService, Depends(service)]
 
     @router.operation(
-        "get",
+        "GET",
         "/version",
         name="get_version",
         operation_id="getVersion",

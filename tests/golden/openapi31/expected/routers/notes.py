@@ -49,7 +49,7 @@ def build_router(
     Service = Annotated[NotesService, Depends(service)]
 
     @router.operation(
-        "get",
+        "GET",
         "/notes",
         name="list_notes",
         operation_id="listNotes",
@@ -73,7 +73,7 @@ def build_router(
         return LIST_NOTES(result, sf_response)
 
     @router.operation(
-        "post",
+        "POST",
         "/notes",
         name="create_note",
         operation_id="createNote",
@@ -94,7 +94,7 @@ def build_router(
         return CREATE_NOTE(result, sf_response)
 
     @router.operation(
-        "get",
+        "GET",
         "/notes/{note_id}",
         name="get_note",
         operation_id="getNote",

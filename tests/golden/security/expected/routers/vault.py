@@ -95,7 +95,7 @@ def build_router(
     secrets_admin_secrets_read = router.requirement(security.SECRETS_ADMIN_SECRETS_READ)
 
     @router.operation(
-        "get",
+        "GET",
         "/public",
         name="get_public",
         operation_id="getPublic",
@@ -113,7 +113,7 @@ def build_router(
         return GET_PUBLIC(result, sf_response)
 
     @router.operation(
-        "get",
+        "GET",
         "/whoami",
         name="who_am_i",
         operation_id="whoAmI",
@@ -134,7 +134,7 @@ def build_router(
         return WHO_AM_I(result, sf_response)
 
     @router.operation(
-        "get",
+        "GET",
         "/maybe",
         name="maybe_user",
         operation_id="maybeUser",
@@ -155,7 +155,7 @@ def build_router(
         return MAYBE_USER(result, sf_response)
 
     @router.operation(
-        "get",
+        "GET",
         "/basic",
         name="basic_only",
         operation_id="basicOnly",
@@ -176,7 +176,7 @@ def build_router(
         return BASIC_ONLY(result, sf_response)
 
     @router.operation(
-        "get",
+        "GET",
         "/keys",
         name="any_key",
         operation_id="anyKey",
@@ -198,7 +198,7 @@ def build_router(
         return ANY_KEY(result, sf_response)
 
     @router.operation(
-        "post",
+        "POST",
         "/both",
         name="key_and_token",
         operation_id="keyAndToken",
@@ -220,7 +220,7 @@ def build_router(
         return KEY_AND_TOKEN(result, sf_response)
 
     @router.operation(
-        "get",
+        "GET",
         "/secrets",
         name="read_secrets",
         operation_id="readSecrets",
@@ -241,7 +241,7 @@ def build_router(
         return READ_SECRETS(result, sf_response)
 
     @router.operation(
-        "delete",
+        "DELETE",
         "/secrets",
         name="purge_secrets",
         operation_id="purgeSecrets",
