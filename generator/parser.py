@@ -95,6 +95,9 @@ class ApiParser:
         self._op_names: dict[Pointer, tuple[str, str, str]] = {}  # op pointer -> (id, py, prefix)
         self._models: frozenset[str] = frozenset()
         self._variants: dict[str, tuple[str, str]] = {}  # class -> (request shape, response shape)
+        self._hoisted_role: dict[str, str] = {}  # hoisted class -> "Request" | "Response"
+        # Operation-level schemas as written, per role: where the role shapes start (pass 1).
+        self._role_roots: dict[str, list[Any]] = {"Request": [], "Response": []}
 
     # ------------------------------------------------------------------ helpers
 
@@ -201,10 +204,11 @@ class ApiParser:
             prefix = naming.unique(naming.pascal(op_id), taken_prefix)
             self._op_names[ptr] = (op_id, py_name, prefix)
 
-    def _hoist(self, schema: Any, name: str, pointer: Pointer) -> str:
+    def _hoist(self, schema: Any, name: str, pointer: Pointer, role: str = "Request") -> str:
         cls = naming.unique(name, self._taken_classes)
         self._hoisted[cls] = schema
         self._hoisted_at[pointer] = cls
+        self._hoisted_role[cls] = role
         return cls
 
     def _needs_model(self, schema: Any) -> bool:
@@ -226,6 +230,7 @@ class ApiParser:
             _op_id, _py, prefix = self._op_names[ptr]
             for (_where, pname), (param, pptr) in self._raw_parameters(item, op, ptr).items():
                 schema, sptr, _media = self._param_schema(param, pptr)
+                self._role_roots["Request"].append(schema)
                 if (
                     self._needs_model(schema)
                     and sptr not in self._hoisted_at
@@ -237,6 +242,7 @@ class ApiParser:
                 for media, content in (body.get("content") or {}).items():
                     schema = content.get("schema") if isinstance(content, Mapping) else None
                     sptr = (*body_ptr, "content", media, "schema")
+                    self._role_roots["Request"].append(schema)
                     if body_kind(media) in (BodyKind.FORM, BodyKind.MULTIPART):
                         # A form is a set of fields, not a model: structured fields get one.
                         for name, prop, prop_ptr in self._form_properties(schema, sptr):
@@ -263,6 +269,7 @@ class ApiParser:
                     continue
                 for media, content in (resp.get("content") or {}).items():
                     schema = content.get("schema") if isinstance(content, Mapping) else None
+                    self._role_roots["Response"].append(schema)
                     if (
                         body_kind(media) is BodyKind.JSON
                         and self._needs_model(schema)
@@ -271,10 +278,12 @@ class ApiParser:
                         sptr = (*resp_ptr, "content", media, "schema")
                         if sptr not in self._hoisted_at:
                             label = naming.status_label(str(status))
-                            self._hoist(schema, f"{prefix}{label}ResponseBody", sptr)
+                            self._hoist(schema, f"{prefix}{label}ResponseBody", sptr, "Response")
                     break  # one media type per response is typed
         for ptr, alias in self._webhook_names().items():
             found = self._json_body_schema(self._node(ptr), ptr)
+            if found is not None:
+                self._role_roots["Request"].append(found[0])
             if (
                 found is not None
                 and self._needs_model(found[0])
@@ -301,15 +310,21 @@ class ApiParser:
         }
 
     def _split_read_write(self, schemas: dict[str, Any]) -> None:
-        """Add ``<Name>Request``/``<Name>Response`` shapes for schemas with readOnly/writeOnly properties.
+        """Give request and response their own shapes where readOnly/writeOnly make them differ.
+
+        A schema with readOnly or writeOnly properties gets ``<Name>Request`` (without the
+        readOnly ones) and ``<Name>Response`` (without the writeOnly ones). So do, transitively,
+        the schemas that contain one (``BookPage.items``, a union, an ``allOf`` child …), in the
+        roles the operations use them in, their references pointing at the same role's shapes:
+        ``BookPageResponse.items`` is ``list[BookResponse]``. Schemas hoisted from one operation
+        serve one role only and are rewritten in place.
 
         Done here rather than by datamodel-code-generator's own option, which re-renders every
         model of the document (a third of its run time on GitHub's spec) to split the few that
-        need it. Schemas that merely reference a split schema keep using the full shape.
+        need it.
         """
-        taken = set(schemas)
-        for name in list(schemas):
-            schema = schemas[name]
+        direct: dict[str, tuple[set[str], set[str]]] = {}
+        for name, schema in schemas.items():
             props = schema.get("properties") if isinstance(schema, Mapping) else None
             if not isinstance(props, Mapping):
                 continue
@@ -319,13 +334,75 @@ class ApiParser:
             write_only = {
                 k for k, v in props.items() if isinstance(v, Mapping) and v.get("writeOnly") is True
             }
-            if not read_only and not write_only:
+            if read_only or write_only:
+                direct[name] = (read_only, write_only)
+        if not direct:
+            return
+        refs = {
+            name: _schema_refs(schema, schemas.__contains__) for name, schema in schemas.items()
+        }
+        # Schemas that contain a split one, however deeply.
+        shaped = set(direct)
+        changed = True
+        while changed:
+            changed = False
+            for name, targets in refs.items():
+                if name not in shaped and targets & shaped:
+                    shaped.add(name)
+                    changed = True
+
+        def component(ref: str) -> bool:
+            key = _unescape(ref)
+            return key in self._class_names and self._class_names[key] in schemas
+
+        roles: dict[str, set[str]] = {}
+        for role, roots in self._role_roots.items():
+            start = {
+                self._class_names[_unescape(r)]
+                for root in roots
+                for r in _schema_refs(root, component)
+            }
+            start |= {c for c, r in self._hoisted_role.items() if r == role}
+            reached: set[str] = set()
+            todo = [n for n in start if n in schemas]
+            while todo:
+                name = todo.pop()
+                if name not in reached:
+                    reached.add(name)
+                    todo.extend(refs[name] - reached)
+            roles[role] = reached
+        taken = set(schemas)
+        names: dict[str, dict[str, str]] = {"Request": {}, "Response": {}}
+        in_place: list[str] = []
+        for name in list(schemas):
+            if name not in shaped:
                 continue
-            request = naming.unique(f"{name}Request", taken)
-            response = naming.unique(f"{name}Response", taken)
-            schemas[request] = _without_properties(schema, read_only)
-            schemas[response] = _without_properties(schema, write_only)
-            self._variants[name] = (request, response)
+            hoisted_role = self._hoisted_role.get(name)
+            if name not in direct and hoisted_role is not None:
+                in_place.append(name)
+                continue
+            for role in ("Request", "Response"):
+                if name in direct or name in roles[role]:
+                    names[role][name] = naming.unique(f"{name}{role}", taken)
+        retarget = {
+            role: {f"{SCHEMA_REF}{k}": f"{SCHEMA_REF}{v}" for k, v in renames.items()}
+            for role, renames in names.items()
+        }
+        for name in [n for n in schemas if n in shaped]:
+            for role in ("Request", "Response"):
+                if name not in names[role]:
+                    continue
+                dropped = direct[name][0 if role == "Request" else 1] if name in direct else set()
+                shape = _without_properties(schemas[name], dropped)
+                schemas[names[role][name]] = _rewrite_refs(copy.deepcopy(shape), retarget[role])
+        for name in in_place:
+            role = self._hoisted_role[name]
+            schemas[name] = _rewrite_refs(copy.deepcopy(schemas[name]), retarget[role])
+        for name in shaped:
+            request = names["Request"].get(name, name)
+            response = names["Response"].get(name, name)
+            if (request, response) != (name, name):
+                self._variants[name] = (request, response)
 
     # ------------------------------------------------------------------ pass 2
 
@@ -1132,6 +1209,8 @@ class ApiParser:
 
 def _without_properties(schema: Mapping[str, Any], names: set[str]) -> dict[str, Any]:
     out = dict(schema)
+    if not names:
+        return out
     out["properties"] = {k: v for k, v in schema["properties"].items() if k not in names}
     if isinstance(schema.get("required"), list):
         out["required"] = [r for r in schema["required"] if r not in names]
@@ -1177,11 +1256,33 @@ def _unescape(key: str) -> str:
     return key.replace("~1", "/").replace("~0", "~")
 
 
+def _schema_refs(node: Any, keep: Any) -> set[str]:
+    """Names of the component schemas ``node`` references (``keep(name)`` says which count)."""
+    found: set[str] = set()
+    todo = [node]
+    while todo:
+        item = todo.pop()
+        if isinstance(item, dict):
+            ref = item.get("$ref")
+            if isinstance(ref, str) and ref.startswith(SCHEMA_REF) and keep(ref[len(SCHEMA_REF) :]):
+                found.add(ref[len(SCHEMA_REF) :])
+            todo.extend(v for v in item.values() if isinstance(v, dict | list))
+        elif isinstance(item, list):
+            todo.extend(v for v in item if isinstance(v, dict | list))
+    return found
+
+
 def _rewrite_refs(node: Any, renames: Mapping[str, str]) -> Any:
+    """``node`` with its ``$ref``s (and discriminator mappings) renamed, in place."""
     if isinstance(node, dict):
         ref = node.get("$ref")
         if isinstance(ref, str) and ref in renames:
             node["$ref"] = renames[ref]
+        mapping = node.get("mapping")
+        if isinstance(mapping, dict) and isinstance(node.get("propertyName"), str):
+            for key, value in mapping.items():
+                if isinstance(value, str) and value in renames:
+                    mapping[key] = renames[value]
         for value in node.values():
             if isinstance(value, dict | list):
                 _rewrite_refs(value, renames)

@@ -19,11 +19,6 @@ class Note(BaseModel):
     pinned: bool | None = False
 
 
-class ListNotes200ResponseBody(BaseModel):
-    items: list[Note]
-    next: str | None = None
-
-
 class GetVersion200ResponseBody(BaseModel):
     api: Literal["v2"]
     build: int | None
@@ -43,6 +38,11 @@ class NoteResponse(BaseModel):
     kind: Literal["note"] | None = None
     tags: Annotated[list[str] | None, Field(max_length=10)] = None
     pinned: bool | None = False
+
+
+class ListNotes200ResponseBody(BaseModel):
+    items: list[NoteResponse]
+    next: str | None = None
 
 
 from generator.runtime.base import constrain  # noqa: E402
