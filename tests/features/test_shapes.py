@@ -158,7 +158,10 @@ async def test_returning_response_shapes_from_containers(api: GeneratedApi) -> N
     assert created.json() == {"id": 7, "title": "T", "isbn": "1"}
     assert shelf.status_code == 201
     assert shelf.json() == {"name": "n", "featured": {"id": 1, "title": "F"}}
-    assert found.json() == {"hits": [{"id": 1, "title": "Dune"}], "best": {"id": 1, "title": "Dune"}}
+    assert found.json() == {
+        "hits": [{"id": 1, "title": "Dune"}],
+        "best": {"id": 1, "title": "Dune"},
+    }
 
 
 def test_model_dump_round_trips_through_the_constructor(api: GeneratedApi) -> None:
