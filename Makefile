@@ -10,13 +10,13 @@ CORPUS := .cache/corpus
 
 .PHONY: install generate check run test test-fast contract contract-deep bench diff corpus corpus-rivals corpus-fetch regen-golden migrate lint validate clean docs ci
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml impl/requirements.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev]' -r impl/requirements.txt
 	@touch $(STAMP)
 
-## install: create .venv and install the project (editable) with its dev tools; no-op when up to date
+## install: create .venv with the tool (editable, with its dev extras) and the reference service's stack; no-op when up to date
 install: $(STAMP)
 
 ## validate: validate the configured spec
