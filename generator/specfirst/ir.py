@@ -242,6 +242,56 @@ class Service:
 
 
 @dataclass(frozen=True, slots=True)
+class Credential:
+    """A keyword argument of a sender: the credential for one security scheme."""
+
+    scheme: str  # SecurityScheme.key
+    py_name: str
+    py_type: str  # ``str``, or ``tuple[str, str]`` for HTTP basic
+
+
+@dataclass(frozen=True, slots=True)
+class Sender:
+    """An outgoing request the API makes (a webhook or a callback): what its sender sends."""
+
+    py_name: str  # ``send_pet_added``
+    method: str
+    payload_type: str | None  # None: no body
+    media_type: str | None
+    body_required: bool
+    parameters: tuple[Parameter, ...]  # header, query and cookie parameters
+    security: tuple[SecurityRequirement, ...]  # the operation's own ``security`` only
+    credentials: tuple[Credential, ...]
+    statuses: tuple[str, ...]  # declared response statuses
+    summary: str | None
+    description: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class UrlValue:
+    """A value a callback URL's runtime expressions read: ``$request.body`` → ``request_body``."""
+
+    source: str  # ``$request.body``, ``$request.query.returnUrl``, ``$url`` …
+    py_name: str
+    py_type: str
+
+
+@dataclass(frozen=True, slots=True)
+class Callback:
+    """One operation of an operation's callback: the URL it is sent to, and its sender."""
+
+    owner: str  # operationId of the operation declaring it
+    name: str  # key under ``callbacks``
+    expression: str  # the URL template, with runtime expressions
+    method: str
+    alias: str  # payload type alias in ``callbacks.py``: ``SubscribeOnEventCallback``
+    py_type: str  # the payload type
+    url_function: str  # ``subscribe_on_event_url``
+    url_values: tuple[UrlValue, ...]
+    sender: Sender
+
+
+@dataclass(frozen=True, slots=True)
 class Webhook:
     """An OpenAPI 3.1 webhook operation: the app does not serve it; its payload is a model."""
 
@@ -252,6 +302,7 @@ class Webhook:
     py_type: str  # the payload type (``models.Pet``), ``Any`` when there is no JSON body
     media_type: str | None
     summary: str | None
+    sender: Sender | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,6 +316,12 @@ class Api:
     schemes: tuple[SecurityScheme, ...]
     model_names: frozenset[str] = field(default_factory=frozenset)
     webhooks: tuple[Webhook, ...] = ()
+    callbacks: tuple[Callback, ...] = ()
+
+    @property
+    def senders(self) -> tuple[Sender, ...]:
+        hooks = tuple(w.sender for w in self.webhooks if w.sender is not None)
+        return hooks + tuple(c.sender for c in self.callbacks)
 
     @property
     def operations(self) -> tuple[Operation, ...]:

@@ -19,6 +19,7 @@ import copy
 import re
 import urllib.parse
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from specfirst import naming
@@ -27,6 +28,8 @@ from specfirst.ir import (
     Api,
     Body,
     BodyKind,
+    Callback,
+    Credential,
     FormField,
     Header,
     Operation,
@@ -38,7 +41,9 @@ from specfirst.ir import (
     SchemeUse,
     SecurityRequirement,
     SecurityScheme,
+    Sender,
     Service,
+    UrlValue,
     Webhook,
 )
 from specfirst.loader import Pointer, SourceSpec, deref, server_base_path
@@ -80,6 +85,27 @@ def body_kind(media_type: str) -> BodyKind:
     return BodyKind.BINARY
 
 
+@dataclass(slots=True)
+class _CallbackOp:
+    """One operation of a callback, as read from the document (pass 1 and 2)."""
+
+    owner: Pointer  # the operation declaring the callback
+    name: str
+    expression: str
+    method: str
+    item: Mapping[str, Any]
+    op: Mapping[str, Any]
+    ptr: Pointer
+    base: str = ""  # ``SubscribeOnEvent``: the stem of its names
+
+
+_URL_EXPRESSION = re.compile(r"\{(\$[^{}]+)\}")
+# The parts of a sender's signature its parameters and credentials must not shadow.
+_SENDER_NAMES = frozenset(
+    {"url", "payload", "client", "timeout", "senders", "security", "models", "httpx"}
+)
+
+
 class ApiParser:
     """Reads one bundled document; collects diagnostics instead of raising."""
 
@@ -98,6 +124,7 @@ class ApiParser:
         self._hoisted_role: dict[str, str] = {}  # hoisted class -> "Request" | "Response"
         # Operation-level schemas as written, per role: where the role shapes start (pass 1).
         self._role_roots: dict[str, list[Any]] = {"Request": [], "Response": []}
+        self._callback_ops: list[_CallbackOp] | None = None
 
     # ------------------------------------------------------------------ helpers
 
@@ -160,6 +187,51 @@ class ApiParser:
                 base = f"{name}_{method}"
             out[ptr] = naming.unique(naming.pascal(str(base)) + "Webhook", taken)
         return out
+
+    def _callbacks(self) -> list[_CallbackOp]:
+        """Every operation of every operation's callbacks (read once: diagnostics once)."""
+        if self._callback_ops is not None:
+            return self._callback_ops
+        found: list[_CallbackOp] = []
+        for _path, _method, _item, op, ptr in self._operations():
+            callbacks = op.get("callbacks")
+            if not isinstance(callbacks, Mapping):
+                continue
+            for name, raw in callbacks.items():
+                callback, cb_ptr = self._deref(raw, (*ptr, "callbacks", name))
+                if not isinstance(callback, Mapping):
+                    continue
+                for expression, raw_item in callback.items():
+                    if str(expression).startswith("x-"):
+                        continue
+                    item, item_ptr = self._deref(raw_item, (*cb_ptr, expression))
+                    if not isinstance(item, Mapping):
+                        continue
+                    for method in METHODS:
+                        cb_op = item.get(method)
+                        if isinstance(cb_op, Mapping):
+                            found.append(
+                                _CallbackOp(
+                                    ptr,
+                                    str(name),
+                                    str(expression),
+                                    method,
+                                    item,
+                                    cb_op,
+                                    (*item_ptr, method),
+                                )
+                            )
+        counts: dict[tuple[Pointer, str], int] = {}
+        for cb in found:
+            counts[(cb.owner, cb.name)] = counts.get((cb.owner, cb.name), 0) + 1
+        taken: set[str] = set()
+        for cb in found:
+            base = self._op_names[cb.owner][2] + naming.pascal(cb.name)
+            if counts[(cb.owner, cb.name)] > 1:
+                base += naming.pascal(cb.method)
+            cb.base = naming.unique(base, taken)
+        self._callback_ops = found
+        return found
 
     def _json_body_schema(
         self, op: Mapping[str, Any], ptr: Pointer
@@ -283,13 +355,19 @@ class ApiParser:
         for ptr, alias in self._webhook_names().items():
             found = self._json_body_schema(self._node(ptr), ptr)
             if found is not None:
-                self._role_roots["Request"].append(found[0])
+                self._role_roots["Response"].append(found[0])
             if (
                 found is not None
                 and self._needs_model(found[0])
                 and found[1] not in self._hoisted_at
             ):
-                self._hoist(found[0], alias[: -len("Webhook")] + "Payload", found[1])
+                self._hoist(found[0], alias[: -len("Webhook")] + "Payload", found[1], "Response")
+        for cb in self._callbacks():
+            found = self._json_body_schema(cb.op, cb.ptr)
+            if found is not None:
+                self._role_roots["Response"].append(found[0])
+                if self._needs_model(found[0]) and found[1] not in self._hoisted_at:
+                    self._hoist(found[0], f"{cb.base}Payload", found[1], "Response")
         schemas: dict[str, Any] = {}
         for key, schema in components.items():
             schemas[self._class_names[key]] = schema
@@ -981,6 +1059,144 @@ class ApiParser:
                         op.pointer,
                     )
 
+    def _sender(
+        self,
+        item: Mapping[str, Any],
+        op: Mapping[str, Any],
+        ptr: Pointer,
+        py_name: str,
+        schemes: Mapping[str, SecurityScheme],
+        where: str,
+    ) -> Sender:
+        """What the sender of an outgoing operation (webhook or callback) sends."""
+        taken = set(naming.RESERVED) | set(_SENDER_NAMES)
+        params: list[Parameter] = []
+        for param in self._parameters(item, op, ptr, taken):
+            if param.location is ParamLocation.PATH:
+                self._warn(
+                    "unsupported",
+                    f"path parameter {param.name!r} of {where} is not filled in by its "
+                    "sender: the URL passed to it is used as is",
+                    param.pointer,
+                    Level.INFO,
+                )
+                continue
+            params.append(param)
+        payload_type: str | None = None
+        media: str | None = None
+        body, bptr = self._deref(op.get("requestBody"), (*ptr, "requestBody"))
+        required = isinstance(body, Mapping) and bool(body.get("required"))
+        content = body.get("content") if isinstance(body, Mapping) else None
+        found = self._json_body_schema(op, ptr)
+        if found is not None:
+            payload_type = self._schema_type(found[0], found[1], "Response")
+            media = found[2]
+        elif isinstance(content, Mapping) and content:
+            media = str(next(iter(content)))
+            kind = body_kind(media)
+            if kind is BodyKind.TEXT:
+                payload_type = "str"
+            elif kind is BodyKind.BINARY:
+                payload_type = "bytes"
+            else:
+                self._warn(
+                    "unsupported",
+                    f"the {media} payload of {where} is not sent by its sender (JSON, text "
+                    "and binary payloads are)",
+                    (*bptr, "content"),
+                    Level.INFO,
+                )
+                media, required = None, False
+        security = self._security(op, schemes, ptr) if "security" in op else ()
+        credentials: list[Credential] = []
+        for requirement in security:
+            for use in requirement.uses:
+                if any(c.scheme == use.scheme for c in credentials):
+                    continue
+                basic = schemes[use.scheme].kind is SchemeKind.HTTP_BASIC
+                credentials.append(
+                    Credential(
+                        use.scheme,
+                        naming.unique(naming.snake(use.scheme), taken),
+                        "tuple[str, str]" if basic else "str",
+                    )
+                )
+        responses = op.get("responses")
+        return Sender(
+            py_name=py_name,
+            method=ptr[-1] if isinstance(ptr[-1], str) else "post",
+            payload_type=payload_type,
+            media_type=media,
+            body_required=required,
+            parameters=tuple(params),
+            security=security,
+            credentials=tuple(credentials),
+            statuses=tuple(str(k) for k in responses) if isinstance(responses, Mapping) else (),
+            summary=op.get("summary") if isinstance(op.get("summary"), str) else None,
+            description=op.get("description") if isinstance(op.get("description"), str) else None,
+        )
+
+    def _callback(self, cb: _CallbackOp, schemes: Mapping[str, SecurityScheme]) -> Callback:
+        owner = self._node(cb.owner)
+        owner_id = self._op_names[cb.owner][0]
+        stem = naming.snake(cb.base)
+        where = f"callback {cb.name!r} of {owner_id!r}"
+        values: list[UrlValue] = []
+        taken: set[str] = set(naming.RESERVED)
+        for expression in dict.fromkeys(_URL_EXPRESSION.findall(cb.expression)):
+            source = expression.partition("#")[0]
+            if any(v.source == source for v in values) or source == "$method":
+                continue
+            if source == "$request.body":
+                found = self._json_body_schema(owner, cb.owner)
+                py_type = self._schema_type(found[0], found[1], "Request") if found else "Any"
+                py_name = "request_body"
+            elif source == "$response.body":
+                py_type, py_name = "Any", "response_body"
+                for status, raw in (owner.get("responses") or {}).items():
+                    resp, rptr = self._deref(raw, (*cb.owner, "responses", str(status)))
+                    if not (str(status).startswith("2") and isinstance(resp, Mapping)):
+                        continue
+                    content = resp.get("content")
+                    for media, media_obj in (content or {}).items():
+                        if body_kind(str(media)) is BodyKind.JSON and isinstance(
+                            media_obj, Mapping
+                        ):
+                            sptr: Pointer = (*rptr, "content", media, "schema")
+                            py_type = self._schema_type(media_obj.get("schema"), sptr, "Response")
+                        break
+                    break
+            elif source == "$url":
+                py_type, py_name = "str", "request_url"
+            elif source == "$statusCode":
+                py_type, py_name = "int", "status_code"
+            elif re.fullmatch(r"\$(request|response)\.(query|path|header)\.[^.]+", source):
+                py_type = "str | int | float | bool"
+                py_name = naming.snake(source.split(".", 2)[2])
+            else:
+                self._warn(
+                    "unsupported",
+                    f"runtime expression {expression!r} in the URL of {where} is not "
+                    "recognized: its value is passed as is",
+                    (*cb.owner, "callbacks", cb.name),
+                    Level.INFO,
+                )
+                py_type, py_name = "Any", naming.snake(source.lstrip("$"))
+            values.append(UrlValue(source, naming.unique(py_name, taken), py_type))
+        sender = self._sender(cb.item, cb.op, cb.ptr, f"send_{stem}", schemes, where)
+        alias = cb.base if cb.base.endswith("Callback") else f"{cb.base}Callback"
+        return Callback(
+            owner=owner_id,
+            name=cb.name,
+            expression=cb.expression,
+            method=cb.method,
+            alias=alias,
+            py_type=sender.payload_type or "None",
+            url_function=f"{stem}_url",
+            url_values=tuple(values),
+            sender=sender,
+        )
+
     def build(self) -> Api:
         """Build the IR (pass 2). Call after :meth:`models_document` and :meth:`set_models`."""
         schemes = self._schemes()
@@ -993,15 +1209,6 @@ class ApiParser:
                 )
         for path, method, item, op, ptr in self._operations():
             op_id, py_name, prefix = self._op_names[ptr]
-            callbacks = op.get("callbacks")
-            if isinstance(callbacks, Mapping) and callbacks:
-                self._warn(
-                    "unsupported",
-                    f"callbacks {', '.join(map(repr, callbacks))} of {op_id!r} are validated "
-                    "and documented, not sent: the app only serves the operation itself",
-                    (*ptr, "callbacks"),
-                    Level.INFO,
-                )
             tags = op.get("tags") or ["default"]
             tag = str(tags[0]) if isinstance(tags, list) and tags else "default"
             taken = set(naming.RESERVED) | {
@@ -1179,18 +1386,29 @@ class ApiParser:
             self._webhooks(), self._webhook_names().values(), strict=True
         ):
             found = self._json_body_schema(op, ptr)
-            py_type = self._schema_type(found[0], found[1], "Request") if found else "Any"
+            # Data the API sends out, like a response: readOnly properties included.
+            py_type = self._schema_type(found[0], found[1], "Response") if found else "Any"
+            operation_id = str(op.get("operationId") or f"{name}.{method}")
             webhooks.append(
                 Webhook(
                     name=name,
                     method=method,
-                    operation_id=str(op.get("operationId") or f"{name}.{method}"),
+                    operation_id=operation_id,
                     alias=alias,
                     py_type=py_type,
                     media_type=found[2] if found else None,
                     summary=op.get("summary") if isinstance(op.get("summary"), str) else None,
+                    sender=self._sender(
+                        self._node(ptr[:-1]),
+                        op,
+                        ptr,
+                        "send_" + naming.snake(alias[: -len("Webhook")]),
+                        schemes,
+                        f"webhook {operation_id!r}",
+                    ),
                 )
             )
+        callbacks = [self._callback(cb, schemes) for cb in self._callbacks()]
         info = self.doc.get("info") or {}
         return Api(
             title=str(info.get("title", "API")),
@@ -1204,6 +1422,7 @@ class ApiParser:
             schemes=tuple(schemes.values()),
             model_names=self._models,
             webhooks=tuple(webhooks),
+            callbacks=tuple(callbacks),
         )
 
 

@@ -436,7 +436,21 @@ class Renderer:
             ),
         )
         if api.webhooks:
-            yield "webhooks.py", self._render("webhooks.py.jinja", webhooks=api.webhooks)
+            yield (
+                "webhooks.py",
+                self._render(
+                    "webhooks.py.jinja", webhooks=api.webhooks, schemes_by_key=self.schemes_by_key
+                ),
+            )
+        if api.callbacks:
+            yield (
+                "callbacks.py",
+                self._render(
+                    "callbacks.py.jinja",
+                    callbacks=api.callbacks,
+                    schemes_by_key=self.schemes_by_key,
+                ),
+            )
         yield "routers/__init__.py", f'{self.header}\n"""One router module per tag."""\n'
         for service in api.services:
             yield f"routers/{service.module}.py", self._render("router.py.jinja", service=service)

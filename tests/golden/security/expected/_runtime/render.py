@@ -31,20 +31,25 @@ def adapter(tp: Any) -> TypeAdapter[Any]:
     return TypeAdapter(tp)
 
 
-def dump_json(tp: Any, value: Any) -> bytes:
+def dump_json(tp: Any, value: Any, *, warnings: bool = True) -> bytes:
     """JSON for a response body of type ``tp``, omitting optional properties never set.
 
     An optional property that is not nullable holds ``None`` when absent, and sending that
     ``None`` as ``null`` would break the schema. ``exclude_unset`` omits it, at a cost of about
     a third of the serialization time; where every ``None``-admitting field of every model in
     ``tp`` is such a property (so ``None`` can only mean "not set"), the cheaper
-    ``exclude_none`` gives the same document.
+    ``exclude_none`` gives the same document. ``warnings=False``: the caller validates the
+    result (a payload built without validation), so pydantic need not warn about it.
     """
     none = _none_means_unset(tp)
     if isinstance(value, BaseModel) and type(value) is tp:
         serializer = value.__pydantic_serializer__
-        return serializer.to_json(value, by_alias=True, exclude_none=none, exclude_unset=not none)
-    return adapter(tp).dump_json(value, by_alias=True, exclude_none=none, exclude_unset=not none)
+        return serializer.to_json(
+            value, by_alias=True, exclude_none=none, exclude_unset=not none, warnings=warnings
+        )
+    return adapter(tp).dump_json(
+        value, by_alias=True, exclude_none=none, exclude_unset=not none, warnings=warnings
+    )
 
 
 @functools.cache
