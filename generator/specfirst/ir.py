@@ -86,6 +86,15 @@ class PartKind(enum.StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class Header:
+    name: str
+    py_name: str
+    py_type: str
+    required: bool
+    description: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class FormField:
     name: str
     py_name: str
@@ -96,6 +105,7 @@ class FormField:
     constraints: tuple[Constraint, ...] = ()
     content_types: tuple[str, ...] = ()  # FILE: the media types ``encoding`` accepts
     item_type: str = ""  # JSON lists: the type of one part
+    part_headers: tuple[Header, ...] = ()  # FILE: the headers ``encoding.headers`` declares
 
     @property
     def is_file(self) -> bool:
@@ -129,15 +139,6 @@ class Body:
 def body_is_form(media_type: str) -> bool:
     base = media_type.split(";")[0].strip().lower()
     return base == "application/x-www-form-urlencoded" or base.startswith("multipart/")
-
-
-@dataclass(frozen=True, slots=True)
-class Header:
-    name: str
-    py_name: str
-    py_type: str
-    required: bool
-    description: str | None
 
 
 @dataclass(frozen=True, slots=True)

@@ -813,13 +813,18 @@ class ApiParser:
                         prop_ptr,
                         Level.INFO,
                     )
+            part_headers: tuple[Header, ...] = ()
             if multipart and isinstance(enc.get("headers"), Mapping) and enc["headers"]:
-                self._warn(
-                    "unsupported",
-                    f"headers of multipart part {name!r} are not validated",
-                    (*enc_ptr, "headers"),
-                    Level.INFO,
-                )
+                if kind is PartKind.FILE:
+                    part_headers = self._part_headers(enc["headers"], (*enc_ptr, "headers"))
+                else:
+                    self._warn(
+                        "unsupported",
+                        f"headers of multipart part {name!r} are not validated: only file "
+                        "parts keep their headers",
+                        (*enc_ptr, "headers"),
+                        Level.INFO,
+                    )
             if kind is PartKind.JSON and is_list:
                 py_type, item_type = f"list[{base}]", base
             else:
@@ -838,6 +843,7 @@ class ApiParser:
                     else (),
                     content_types=accepted if kind is PartKind.FILE else (),
                     item_type=item_type,
+                    part_headers=part_headers,
                 )
             )
         if not fields and resolved:
@@ -849,6 +855,41 @@ class ApiParser:
             )
         fields.sort(key=lambda f: not f.required)
         return fields
+
+    def _headers(self, raw: Any, ptr: Pointer, taken: set[str]) -> list[Header]:
+        """Header objects (of a response, or of a multipart part), ``Content-Type`` left out."""
+        headers: list[Header] = []
+        for hname, raw_header in raw.items() if isinstance(raw, Mapping) else ():
+            if str(hname).lower() == "content-type":
+                continue
+            header, _hptr = self._deref(raw_header, (*ptr, hname))
+            if not isinstance(header, Mapping):
+                continue
+            hschema = self._resolve_schema(header.get("schema") or {"type": "string"})
+            htype = primitive_type(hschema, lambda _ref: "str") if is_simple(hschema) else "str"
+            if htype in ("Any", "bytes") or htype.startswith("dict["):
+                htype = "str"
+            headers.append(
+                Header(
+                    name=str(hname),
+                    py_name=naming.unique(naming.snake(str(hname)), taken),
+                    py_type=htype.replace(" | None", ""),
+                    required=bool(header.get("required")),
+                    description=header.get("description")
+                    if isinstance(header.get("description"), str)
+                    else None,
+                )
+            )
+        return headers
+
+    def _part_headers(self, raw: Any, ptr: Pointer) -> tuple[Header, ...]:
+        """The headers a file part declares; arrays are checked as their text."""
+        return tuple(
+            h
+            if not h.py_type.startswith("list[")
+            else Header(h.name, h.py_name, "str", h.required, h.description)
+            for h in self._headers(raw, ptr, set())
+        )
 
     def _responses(self, op: Mapping[str, Any], ptr: Pointer, prefix: str) -> list[Response]:
         result: list[Response] = []
@@ -890,28 +931,7 @@ class ApiParser:
                     )
             headers: list[Header] = []
             taken: set[str] = {"body", "status_code", "headers"}
-            for hname, raw_header in (resp.get("headers") or {}).items():
-                if hname.lower() == "content-type":
-                    continue
-                header, _hptr = self._deref(raw_header, (*rptr, "headers", hname))
-                if not isinstance(header, Mapping):
-                    continue
-                hschema = self._resolve_schema(header.get("schema") or {"type": "string"})
-                htype = primitive_type(hschema, lambda _ref: "str") if is_simple(hschema) else "str"
-                if htype in ("Any", "bytes") or htype.startswith("dict["):
-                    htype = "str"
-                htype = htype.replace(" | None", "")
-                headers.append(
-                    Header(
-                        name=hname,
-                        py_name=naming.unique(naming.snake(hname), taken),
-                        py_type=htype,
-                        required=bool(header.get("required")),
-                        description=header.get("description")
-                        if isinstance(header.get("description"), str)
-                        else None,
-                    )
-                )
+            headers.extend(self._headers(resp.get("headers") or {}, (*rptr, "headers"), taken))
             headers.sort(key=lambda h: not h.required)
             result.append(
                 Response(

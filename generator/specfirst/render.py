@@ -333,6 +333,11 @@ class Renderer:
                 )
             else:
                 value = raw
+            if field.part_headers:
+                declared = ", ".join(
+                    f"({h.name!r}, {h.required}, {h.py_type})" for h in field.part_headers
+                )
+                value = f"rt.form_part_headers({value}, {field.name!r}, ({declared},), {status})"
             out.append((field.py_name, value))
         return out
 
