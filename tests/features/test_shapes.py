@@ -178,3 +178,68 @@ def test_model_dump_round_trips_through_the_constructor(api: GeneratedApi) -> No
     # An explicit null is still refused: the schema does not allow it.
     with pytest.raises(ValidationError, match="isbn: null is not allowed"):
         m.Book(id=1, title="Dune", isbn=None)
+
+
+INHERITED = """
+openapi: 3.0.3
+info: {title: D, version: "1"}
+paths:
+  /pets:
+    get:
+      operationId: listPets
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {type: array, items: {$ref: "#/components/schemas/Pet"}}}}}
+    post:
+      operationId: addPet
+      requestBody:
+        required: true
+        content: {application/json: {schema: {$ref: "#/components/schemas/Pet"}}}
+      responses:
+        "201": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/Pet"}}}}
+  /kennels:
+    get:
+      operationId: getKennel
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/Kennel"}}}}
+components:
+  schemas:
+    Pet:
+      oneOf:
+        - {$ref: "#/components/schemas/Cat"}
+        - {$ref: "#/components/schemas/Dog"}
+      discriminator:
+        propertyName: kind
+        mapping: {cat: "#/components/schemas/Cat", dog: "#/components/schemas/Dog"}
+    Cat:
+      type: object
+      required: [kind, id]
+      properties: {kind: {type: string}, id: {type: integer, readOnly: true}, lives: {type: integer}}
+    Dog:
+      type: object
+      required: [kind]
+      properties: {kind: {type: string}, good: {type: boolean}}
+    Base:
+      type: object
+      properties: {id: {type: integer, readOnly: true}, secret: {type: string, writeOnly: true}}
+    Kennel:
+      allOf:
+        - {$ref: "#/components/schemas/Base"}
+        - type: object
+          properties:
+            pets: {type: array, items: {$ref: "#/components/schemas/Pet"}}
+            self: {$ref: "#/components/schemas/Kennel"}
+"""
+
+
+def test_discriminated_unions_inheritance_and_recursion(make_api: MakeApi) -> None:
+    m = make_api(INHERITED).models
+    # The union's mapping follows its members to their response shapes.
+    pet = m.PetResponse.model_validate({"kind": "cat", "id": 1})
+    assert type(pet.root) is m.CatResponse and pet.root.id == 1
+    assert type(m.PetRequest.model_validate({"kind": "cat"}).root) is m.CatRequest
+    # allOf: the response shape derives from the base's response shape; recursion follows.
+    assert issubclass(m.KennelResponse, m.BaseResponse)
+    assert "PetResponse" in _annotation(m.KennelResponse, "pets")
+    assert "KennelResponse" in _annotation(m.KennelResponse, "self")
+    assert "secret" not in m.KennelResponse.model_fields
+    assert not hasattr(m, "KennelRequest")  # no request uses a kennel
