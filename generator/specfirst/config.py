@@ -6,6 +6,10 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+CACHE_DIR = ".specfirst-cache"
+"""Parsed documents, validation results and models, keyed by content hash, in the project root.
+Safe to delete; never commit it (``specfirst init`` puts it in ``.gitignore``)."""
+
 
 @dataclass(frozen=True, slots=True)
 class Config:

@@ -70,6 +70,21 @@ def _noop(_message: str) -> None:
     return None
 
 
+def build_api(spec_path: Path) -> tuple[Api | None, list[Diagnostic]]:
+    """The IR of a spec without validating or rendering it (for ``specfirst scaffold``)."""
+    from specfirst.loader import load_spec
+    from specfirst.parser import ApiParser
+
+    try:
+        spec = load_spec(spec_path)
+        parser = ApiParser(spec)
+        models_doc = parser.models_document()
+        parser.set_models(frozenset(models_doc["components"]["schemas"]))
+        return parser.build(), list(parser.diagnostics)
+    except DiagnosticError as exc:
+        return None, list(exc.diagnostics)
+
+
 def build_files(
     spec: SourceSpec,
     *,

@@ -21,6 +21,10 @@ where they are used.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from specfirst.ir import Api
 
 RUNTIME = "_runtime"
 _SOURCE = Path(__file__).parent / "runtime"
@@ -36,3 +40,17 @@ def runtime_files(version: str) -> dict[str, bytes]:
         f"{RUNTIME}/{path.name}": (header + path.read_text(encoding="utf-8")).encode("utf-8")
         for path in sorted(_SOURCE.glob("*.py"))
     }
+
+
+def runtime_requirements(api: Api) -> list[str]:
+    """The distributions a generated package needs at run time, for its spec's features."""
+    requirements = [
+        "fastapi>=0.163",
+        "pydantic>=2.14",
+        "uvicorn>=0.34",
+        # offline API docs at /docs and /redoc (without it the app serves the spec only)
+        "fastapi-offline>=1.7",
+    ]
+    if any(op.body is not None and op.body.form_class for op in api.operations):
+        requirements.append("python-multipart>=0.0.20")
+    return sorted(requirements, key=str.lower)

@@ -6,6 +6,8 @@ Add a command by writing ``commands/<name>.py`` and listing it in ``MODULES``.
 MODULES = (
     "specfirst.commands.validate",
     "specfirst.commands.generate",
+    "specfirst.commands.init",
+    "specfirst.commands.scaffold",
     "specfirst.commands.diff",
     "specfirst.commands.lint",
     "specfirst.commands.check",

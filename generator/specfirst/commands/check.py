@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from specfirst.commands.common import require
-from specfirst.config import Config, load_config
+from specfirst.config import CACHE_DIR, Config, load_config
 from specfirst.diagnostics import Diagnostic, DiagnosticError, Level, has_errors, sort_diagnostics
 
 STEPS = ("validate", "drift", "lint", "mypy")
@@ -195,12 +195,12 @@ def _check_spec(
     if "drift" in skip:
         from specfirst.validate import validate
 
-        diagnostics = validate(spec, cache_dir=Path(".specfirst-cache/validate"))
+        diagnostics = validate(spec, cache_dir=config.root / CACHE_DIR / "validate")
         files: dict[str, bytes] = {}
     else:
         try:
             _, files, diagnostics = build_files(
-                spec, cache_dir=Path(".specfirst-cache/validate"), templates=config.templates
+                spec, cache_dir=config.root / CACHE_DIR / "validate", templates=config.templates
             )
         except DiagnosticError as exc:
             files, diagnostics = {}, list(exc.diagnostics)

@@ -5,11 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from pathlib import Path
 from typing import Any
 
 from specfirst.commands.common import Progress, print_diagnostics
-from specfirst.config import load_config
+from specfirst.config import CACHE_DIR, load_config
 
 
 def register(sub: Any) -> None:
@@ -48,7 +47,7 @@ def generate_once(args: argparse.Namespace) -> int:
         result = generate(
             config.spec,
             config.output,
-            cache_dir=None if args.no_cache else Path(".specfirst-cache"),
+            cache_dir=None if args.no_cache else config.root / CACHE_DIR,
             templates=config.templates,
             force=args.force,
             progress=progress,
@@ -70,4 +69,8 @@ def generate_once(args: argparse.Namespace) -> int:
                 f"{len(result.removed)} removed ({elapsed:.1f}s)",
                 file=sys.stderr,
             )
+    if not result.unchanged:
+        from specfirst.commands.scaffold import report_missing
+
+        report_missing(config, result.api)
     return 0

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 from typing import Any
 
 from specfirst.commands.common import print_diagnostics
-from specfirst.config import load_config
+from specfirst.config import CACHE_DIR, load_config
 from specfirst.diagnostics import DiagnosticError, has_errors
 
 
@@ -31,7 +30,7 @@ def run(args: argparse.Namespace) -> int:
     except DiagnosticError as exc:
         print_diagnostics(exc.diagnostics)
         return 1
-    cache = None if args.no_cache else Path(".specfirst-cache/validate")
+    cache = None if args.no_cache else config.root / CACHE_DIR / "validate"
     diagnostics = validate(spec, cache_dir=cache)
     print_diagnostics(diagnostics, verbose=args.verbose)
     if has_errors(diagnostics):
