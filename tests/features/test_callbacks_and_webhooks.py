@@ -268,3 +268,15 @@ def test_httpx_is_needed_only_to_send(tmp_path: typing.Any, api: GeneratedApi) -
             timeout=120,
         )
         assert proc.returncode == 0 and proc.stdout.strip() == "ok", proc.stderr
+
+
+def test_httpx_is_a_runtime_requirement_only_with_senders(tmp_path: typing.Any) -> None:
+    from specfirst.pipeline import build_api
+    from specfirst.vendor import runtime_requirements
+
+    for name, text, wanted in (("hooks.yaml", SPEC, True), ("plain.yaml", PLAIN, False)):
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        api, _diagnostics = build_api(path)
+        assert api is not None
+        assert any(r.startswith("httpx") for r in runtime_requirements(api)) is wanted
