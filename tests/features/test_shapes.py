@@ -243,3 +243,47 @@ def test_discriminated_unions_inheritance_and_recursion(make_api: MakeApi) -> No
     assert "KennelResponse" in _annotation(m.KennelResponse, "self")
     assert "secret" not in m.KennelResponse.model_fields
     assert not hasattr(m, "KennelRequest")  # no request uses a kennel
+
+
+RENAMED = """
+openapi: 3.0.3
+info: {title: Renamed, version: "1"}
+paths:
+  /me:
+    get:
+      operationId: getMe
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema:
+                oneOf:
+                  - {$ref: "#/components/schemas/public-user"}
+                  - {$ref: "#/components/schemas/private-user"}
+                discriminator:
+                  propertyName: view
+                  mapping:
+                    public: "#/components/schemas/public-user"
+                    private: "#/components/schemas/private-user"
+components:
+  schemas:
+    public-user:
+      type: object
+      required: [view]
+      properties: {view: {type: string}, name: {type: string}}
+    private-user:
+      type: object
+      required: [view]
+      properties: {view: {type: string}, email: {type: string}}
+"""
+
+
+def test_discriminator_mapping_to_renamed_components(make_api: MakeApi) -> None:
+    # Component keys become class names (public-user → PublicUser); the mapping follows them,
+    # so the discriminator values stay the spec's ("public"), not the class names.
+    m = make_api(RENAMED).models
+    body = m.GetMe200ResponseBody.model_validate({"view": "public", "name": "n"})
+    assert type(body.root) is m.PublicUser
+    with pytest.raises(ValidationError):
+        m.GetMe200ResponseBody.model_validate({"view": "PublicUser"})
