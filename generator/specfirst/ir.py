@@ -92,6 +92,7 @@ class Header:
     py_type: str
     required: bool
     description: str | None
+    constraints: tuple[Constraint, ...] = ()  # multipart part headers: checked on the way in
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,6 +29,7 @@ from specfirst.ir import (
     Body,
     BodyKind,
     Callback,
+    Constraint,
     Credential,
     FormField,
     Header,
@@ -816,7 +817,11 @@ class ApiParser:
             part_headers: tuple[Header, ...] = ()
             if multipart and isinstance(enc.get("headers"), Mapping) and enc["headers"]:
                 if kind is PartKind.FILE:
-                    part_headers = self._part_headers(enc["headers"], (*enc_ptr, "headers"))
+                    part_headers = tuple(
+                        self._headers(
+                            enc["headers"], (*enc_ptr, "headers"), set(), constrained=True
+                        )
+                    )
                 else:
                     self._warn(
                         "unsupported",
@@ -856,8 +861,12 @@ class ApiParser:
         fields.sort(key=lambda f: not f.required)
         return fields
 
-    def _headers(self, raw: Any, ptr: Pointer, taken: set[str]) -> list[Header]:
-        """Header objects (of a response, or of a multipart part), ``Content-Type`` left out."""
+    def _headers(
+        self, raw: Any, ptr: Pointer, taken: set[str], *, constrained: bool = False
+    ) -> list[Header]:
+        """Header objects (of a response, or of a multipart part), ``Content-Type`` left out.
+
+        ``constrained``: with the schema's constraints, for headers checked on the way in."""
         headers: list[Header] = []
         for hname, raw_header in raw.items() if isinstance(raw, Mapping) else ():
             if str(hname).lower() == "content-type":
@@ -869,11 +878,18 @@ class ApiParser:
             htype = primitive_type(hschema, lambda _ref: "str") if is_simple(hschema) else "str"
             if htype in ("Any", "bytes") or htype.startswith("dict["):
                 htype = "str"
+            htype = htype.replace(" | None", "")
+            checks: tuple[Constraint, ...] = ()
+            if constrained and htype.startswith("list["):
+                htype = "str"  # checked as the text it arrives as
+            elif constrained:
+                checks = tuple(constraints(hschema, openapi_31=self.openapi_31))
             headers.append(
                 Header(
                     name=str(hname),
                     py_name=naming.unique(naming.snake(str(hname)), taken),
-                    py_type=htype.replace(" | None", ""),
+                    py_type=htype,
+                    constraints=checks,
                     required=bool(header.get("required")),
                     description=header.get("description")
                     if isinstance(header.get("description"), str)
@@ -881,15 +897,6 @@ class ApiParser:
                 )
             )
         return headers
-
-    def _part_headers(self, raw: Any, ptr: Pointer) -> tuple[Header, ...]:
-        """The headers a file part declares; arrays are checked as their text."""
-        return tuple(
-            h
-            if not h.py_type.startswith("list[")
-            else Header(h.name, h.py_name, "str", h.required, h.description)
-            for h in self._headers(raw, ptr, set())
-        )
 
     def _responses(self, op: Mapping[str, Any], ptr: Pointer, prefix: str) -> list[Response]:
         result: list[Response] = []

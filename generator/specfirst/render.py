@@ -335,7 +335,10 @@ class Renderer:
                 value = raw
             if field.part_headers:
                 declared = ", ".join(
-                    f"({h.name!r}, {h.required}, {h.py_type})" for h in field.part_headers
+                    f"({h.name!r}, {h.required}, {h.py_type}, ("
+                    + "".join(f"({c.name!r}, {c.value}), " for c in h.constraints)
+                    + "))"
+                    for h in field.part_headers
                 )
                 value = f"rt.form_part_headers({value}, {field.name!r}, ({declared},), {status})"
             out.append((field.py_name, value))

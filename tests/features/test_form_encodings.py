@@ -10,6 +10,7 @@ as a form reads its structured properties from JSON text or ``name[key]`` fields
 
 from __future__ import annotations
 
+import importlib
 import json
 from pathlib import Path
 from typing import Any
@@ -53,7 +54,7 @@ paths:
               scan:
                 contentType: image/png
                 headers:
-                  X-Page: {required: true, schema: {type: integer}}
+                  X-Page: {required: true, schema: {type: integer, minimum: 1}}
                   X-Lang: {schema: {type: string, enum: [en, fr]}}
               doc: {contentType: "application/pdf, image/*"}
               avatar: {contentType: image/png}
@@ -278,7 +279,7 @@ def test_undecoded_parts_are_reported(tmp_path: Path) -> None:
     assert any("headers of multipart part 'note' are not validated" in n for n in notes), notes
 
 
-async def test_file_part_headers_are_checked(app: Any) -> None:
+async def test_file_part_headers_are_checked(app: Any, api: GeneratedApi) -> None:
     def scan(headers: dict[str, str]) -> Any:
         return ("s.png", b"\x89PNG", "image/png", headers)
 
@@ -301,6 +302,15 @@ async def test_file_part_headers_are_checked(app: Any) -> None:
         "/body/scan/headers/X-Page",
         "/body/scan/headers/X-Lang",
     ]
+    async with client(app) as c:
+        zero = await c.post(
+            "/upload", files={"doc": PDF, "scan": scan({"X-Page": "0"})}, data={"meta": '{"n": 1}'}
+        )
+    (error,) = problem(zero, 422)["errors"]
+    assert error["pointer"] == "/body/scan/headers/X-Page" and "greater than" in error["detail"]
+    # One checker per declared header, however many requests: nothing grows per request.
+    checkers = importlib.import_module(f"{api.name}._runtime.render")._constrained
+    assert checkers.cache_info().currsize == 2
 
 
 ALTERNATES = """

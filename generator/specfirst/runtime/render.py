@@ -16,7 +16,7 @@ import typing
 from collections.abc import AsyncIterable, Iterable
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 from starlette.datastructures import FormData, UploadFile
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
@@ -225,17 +225,21 @@ def form_file(value: _UploadT, field: str, accepted: tuple[str, ...]) -> _Upload
 
 
 def form_part_headers(
-    value: _UploadT, field: str, declared: tuple[tuple[str, bool, Any], ...], status: int
+    value: _UploadT,
+    field: str,
+    declared: tuple[tuple[str, bool, Any, tuple[tuple[str, Any], ...]], ...],
+    status: int,
 ) -> _UploadT:
     """Check the headers of uploaded parts against ``encoding.headers``: required ones present,
-    values of their schema's type (``(name, required, type)`` each)."""
+    values of their schema's type and constraints (``(name, required, type, ((keyword,
+    value), …))`` each, the keywords those of ``pydantic.Field``)."""
     files: list[UploadFile] = (
         list(value) if isinstance(value, list) else [] if value is None else [value]
     )
     errors: list[dict[str, str]] = []
     for index, upload in enumerate(files):
         at: tuple[str | int, ...] = (field, index) if isinstance(value, list) else (field,)
-        for name, required, tp in declared:
+        for name, required, tp, checks in declared:
             pointer = json_pointer(("body", *at, "headers", name))
             raw = upload.headers.get(name)
             if raw is None:
@@ -243,7 +247,7 @@ def form_part_headers(
                     errors.append({"pointer": pointer, "detail": "required part header"})
                 continue
             try:
-                adapter(tp).validate_python(raw)
+                _constrained(tp, checks).validate_python(raw)
             except ValidationError as exc:
                 errors.append({"pointer": pointer, "detail": exc.errors()[0]["msg"]})
     if errors:
@@ -251,6 +255,12 @@ def form_part_headers(
             status, "the request body does not match the API contract", errors=errors
         )
     return value
+
+
+@functools.cache
+def _constrained(tp: Any, checks: tuple[tuple[str, Any], ...]) -> TypeAdapter[Any]:
+    """An adapter for ``tp`` with ``pydantic.Field`` constraints, built once per declaration."""
+    return TypeAdapter(typing.Annotated[tp, Field(**dict(checks))] if checks else tp)
 
 
 def _media_matches(media: str, pattern: str) -> bool:
