@@ -42,8 +42,9 @@ async def send_create_note_note_done(
     Checks ``payload`` against the spec (application/json; ``senders.PayloadError`` if it
     does not conform) and sends it to ``url``.
 
-    Returns the receiver's response (declared: 204). Pass
-    ``client`` to reuse connections, or to send in-process; without it each call opens its own.
+    Returns the receiver's response (declared: 204).
+    Pass ``client`` to reuse connections, or to send in-process; without it each call opens
+    its own.
     """
     return await senders.send(
         "callback noteDone of createNote",

@@ -49,18 +49,19 @@ async def send_note_created(
     client: httpx.AsyncClient | None = None,
     timeout: float = 10.0,
 ) -> httpx.Response:
-    """POST webhook noteCreated (noteCreated)
+    """POST webhook noteCreated
 
     Checks ``payload`` against the spec (application/json; ``senders.PayloadError`` if it
     does not conform) and sends it to ``url`` with its declared parameters.
     Credentials: ``hook_key`` (hookKey);
     ``senders.CredentialsError`` when no security requirement can be met.
 
-    Returns the receiver's response (declared: 204). Pass
-    ``client`` to reuse connections, or to send in-process; without it each call opens its own.
+    Returns the receiver's response (declared: 204).
+    Pass ``client`` to reuse connections, or to send in-process; without it each call opens
+    its own.
     """
     return await senders.send(
-        "webhook noteCreated (noteCreated)",
+        "webhook noteCreated",
         "POST",
         url,
         NoteCreatedWebhook,
