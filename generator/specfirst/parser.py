@@ -1091,6 +1091,7 @@ class ApiParser:
         item: Mapping[str, Any],
         op: Mapping[str, Any],
         ptr: Pointer,
+        method: str,
         py_name: str,
         schemes: Mapping[str, SecurityScheme],
         where: str,
@@ -1151,7 +1152,7 @@ class ApiParser:
         responses = op.get("responses")
         return Sender(
             py_name=py_name,
-            method=ptr[-1] if isinstance(ptr[-1], str) else "post",
+            method=method,
             payload_type=payload_type,
             media_type=media,
             body_required=required,
@@ -1210,7 +1211,7 @@ class ApiParser:
                 )
                 py_type, py_name = "Any", naming.snake(source.lstrip("$"))
             values.append(UrlValue(source, naming.unique(py_name, taken), py_type))
-        sender = self._sender(cb.item, cb.op, cb.ptr, f"send_{stem}", schemes, where)
+        sender = self._sender(cb.item, cb.op, cb.ptr, cb.method, f"send_{stem}", schemes, where)
         alias = cb.base if cb.base.endswith("Callback") else f"{cb.base}Callback"
         return Callback(
             owner=owner_id,
@@ -1429,6 +1430,7 @@ class ApiParser:
                         self._node(ptr[:-1]),
                         op,
                         ptr,
+                        method,
                         "send_" + naming.snake(alias[: -len("Webhook")]),
                         schemes,
                         f"webhook {operation_id!r}",
