@@ -391,8 +391,9 @@ class ApiParser:
     def _split_read_write(self, schemas: dict[str, Any]) -> None:
         """Give request and response their own shapes where readOnly/writeOnly make them differ.
 
-        A schema with readOnly or writeOnly properties gets ``<Name>Request`` (without the
-        readOnly ones) and ``<Name>Response`` (without the writeOnly ones). So do, transitively,
+        A schema with readOnly or writeOnly properties (its own, or in its inline nested
+        objects, items and ``allOf`` parts) gets ``<Name>Request`` (without the readOnly ones)
+        and ``<Name>Response`` (without the writeOnly ones). So do, transitively,
         the schemas that contain one (``BookPage.items``, a union, an ``allOf`` child …), in the
         roles the operations use them in, their references pointing at the same role's shapes:
         ``BookPageResponse.items`` is ``list[BookResponse]``. Schemas hoisted from one operation
@@ -402,24 +403,20 @@ class ApiParser:
         model of the document (a third of its run time on GitHub's spec) to split the few that
         need it.
         """
-        direct: dict[str, tuple[set[str], set[str]]] = {}
+        # One walk: each schema's references, and whether readOnly/writeOnly appear in it.
+        refs: dict[str, set[str]] = {}
+        direct: dict[str, tuple[Any, Any]] = {}  # name -> (request shape, response shape)
         for name, schema in schemas.items():
-            props = schema.get("properties") if isinstance(schema, Mapping) else None
-            if not isinstance(props, Mapping):
+            marked = [False]
+            refs[name] = _schema_refs(schema, schemas.__contains__, marked)
+            if not marked[0]:
                 continue
-            read_only = {
-                k for k, v in props.items() if isinstance(v, Mapping) and v.get("readOnly") is True
-            }
-            write_only = {
-                k for k, v in props.items() if isinstance(v, Mapping) and v.get("writeOnly") is True
-            }
+            request, read_only = _without_marked(schema, "readOnly")
+            response, write_only = _without_marked(schema, "writeOnly")
             if read_only or write_only:
-                direct[name] = (read_only, write_only)
+                direct[name] = (request, response)
         if not direct:
             return
-        refs = {
-            name: _schema_refs(schema, schemas.__contains__) for name, schema in schemas.items()
-        }
         # Schemas that contain a split one, however deeply.
         shaped = set(direct)
         changed = True
@@ -471,8 +468,8 @@ class ApiParser:
             for role in ("Request", "Response"):
                 if name not in names[role]:
                     continue
-                dropped = direct[name][0 if role == "Request" else 1] if name in direct else set()
-                shape = _without_properties(schemas[name], dropped)
+                index = 0 if role == "Request" else 1
+                shape = direct[name][index] if name in direct else schemas[name]
                 schemas[names[role][name]] = _rewrite_refs(copy.deepcopy(shape), retarget[role])
         for name in in_place:
             role = self._hoisted_role[name]
@@ -1455,16 +1452,47 @@ class ApiParser:
         )
 
 
-def _without_properties(schema: Mapping[str, Any], names: set[str]) -> dict[str, Any]:
-    out = dict(schema)
-    if not names:
-        return out
-    out["properties"] = {k: v for k, v in schema["properties"].items() if k not in names}
-    if isinstance(schema.get("required"), list):
-        out["required"] = [r for r in schema["required"] if r not in names]
-        if not out["required"]:
-            del out["required"]
-    return out
+def _without_marked(schema: Any, flag: str) -> tuple[Any, bool]:
+    """``schema`` without its properties marked ``flag`` (``readOnly``/``writeOnly``), in its
+    inline subschemas too (nested objects, items, ``allOf`` parts …; not through ``$ref``).
+
+    Returns the shape and whether anything was dropped. The input is not modified; what
+    nothing was dropped from is shared, not copied.
+    """
+    if not isinstance(schema, Mapping):
+        return schema, False
+    changes: dict[str, Any] = {}
+    props = schema.get("properties")
+    if isinstance(props, Mapping):
+        kept: dict[str, Any] = {}
+        dropped: set[str] = set()
+        nested = False
+        for key, prop in props.items():
+            if isinstance(prop, Mapping) and prop.get(flag) is True:
+                dropped.add(key)
+                continue
+            kept[key], sub = _without_marked(prop, flag)
+            nested = nested or sub
+        if dropped or nested:
+            changes["properties"] = kept
+        if dropped and isinstance(schema.get("required"), list):
+            changes["required"] = [r for r in schema["required"] if r not in dropped]
+    for key in ("items", "additionalProperties"):
+        shape, sub = _without_marked(schema.get(key), flag)
+        if sub:
+            changes[key] = shape
+    for key in ("allOf", "anyOf", "oneOf"):
+        members = schema.get(key)
+        if isinstance(members, list):
+            shapes = [_without_marked(m, flag) for m in members]
+            if any(sub for _, sub in shapes):
+                changes[key] = [m for m, _ in shapes]
+    if not changes:
+        return schema, False
+    out = {**schema, **changes}
+    if out.get("required") == []:
+        del out["required"]
+    return out, True
 
 
 def _is_structured(schema: Mapping[str, Any]) -> bool:
@@ -1504,8 +1532,11 @@ def _unescape(key: str) -> str:
     return key.replace("~1", "/").replace("~0", "~")
 
 
-def _schema_refs(node: Any, keep: Any) -> set[str]:
-    """Names of the component schemas ``node`` references (``keep(name)`` says which count)."""
+def _schema_refs(node: Any, keep: Any, marked: list[bool] | None = None) -> set[str]:
+    """Names of the component schemas ``node`` references (``keep(name)`` says which count).
+
+    ``marked``: its one item is set when a ``readOnly``/``writeOnly`` key is met on the way,
+    so one walk tells which schemas need request and response shapes."""
     found: set[str] = set()
     todo = [node]
     while todo:
@@ -1514,6 +1545,8 @@ def _schema_refs(node: Any, keep: Any) -> set[str]:
             ref = item.get("$ref")
             if isinstance(ref, str) and ref.startswith(SCHEMA_REF) and keep(ref[len(SCHEMA_REF) :]):
                 found.add(ref[len(SCHEMA_REF) :])
+            if marked is not None and ("readOnly" in item or "writeOnly" in item):
+                marked[0] = True
             todo.extend(v for v in item.values() if isinstance(v, dict | list))
         elif isinstance(item, list):
             todo.extend(v for v in item if isinstance(v, dict | list))

@@ -88,6 +88,11 @@ components:
         name: {type: string}
         featured: {$ref: "#/components/schemas/Book"}
         shelved: {type: array, items: {$ref: "#/components/schemas/Book"}}
+        meta:
+          type: object
+          properties:
+            created: {type: string, format: date-time, readOnly: true}
+            label: {type: string}
 """
 
 
@@ -122,6 +127,13 @@ def test_request_containers_hold_request_shapes(api: GeneratedApi) -> None:
     assert not hasattr(m, "BookPageRequest") and not hasattr(m, "ItemRequest")
     shelf = m.ShelfRequest.model_validate({"name": "s", "featured": {"title": "t", "secret": "x"}})
     assert "id" not in type(shelf.featured).model_fields
+    # readOnly inside an inline nested object counts too.
+    request_meta = m.ShelfRequest.model_validate({"name": "s", "meta": {"label": "l"}}).meta
+    assert "created" not in type(request_meta).model_fields
+    response_meta = m.ShelfResponse.model_validate(
+        {"name": "s", "meta": {"created": "2026-01-01T00:00:00Z"}}
+    ).meta
+    assert response_meta.created is not None
 
 
 async def test_returning_response_shapes_from_containers(api: GeneratedApi) -> None:
