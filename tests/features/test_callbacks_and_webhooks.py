@@ -280,3 +280,53 @@ def test_httpx_is_a_runtime_requirement_only_with_senders(tmp_path: typing.Any) 
         api, _diagnostics = build_api(path)
         assert api is not None
         assert any(r.startswith("httpx") for r in runtime_requirements(api)) is wanted
+
+
+SPEC_32 = """
+openapi: 3.2.0
+info: {title: Hooks 3.2, version: "1"}
+paths:
+  /watch:
+    post:
+      operationId: watch
+      requestBody:
+        required: true
+        content: {application/json: {schema: {type: object, required: [url], properties: {url: {type: string}}}}}
+      callbacks:
+        changed:
+          "{$request.body#/url}":
+            query:
+              requestBody:
+                content: {application/json: {schema: {type: object, properties: {q: {type: string}}}}}
+              responses: {"200": {description: ok}}
+      responses: {"204": {description: watching}}
+webhooks:
+  cache:
+    parameters:
+      - {name: X-Zone, in: header, required: true, schema: {type: string}}
+    additionalOperations:
+      PURGE:
+        operationId: purgeCache
+        responses: {"200": {description: ok}}
+"""
+
+
+async def test_openapi_32_methods_are_sent(make_api: MakeApi) -> None:
+    api = make_api(SPEC_32)
+    hooks = importlib.import_module(f"{api.name}.webhooks")
+    callbacks = importlib.import_module(f"{api.name}.callbacks")
+    receiver = Receiver()
+
+    async def record(request: Request) -> Response:
+        receiver.received.append({"method": request.method, "headers": dict(request.headers)})
+        return Response(status_code=200)
+
+    app = Starlette(routes=[Route("/{path:path}", record, methods=["PURGE", "QUERY"])])
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app)) as c:
+        # A path-item parameter applies to its additionalOperations too.
+        await hooks.send_purge_cache("http://receiver/cache", x_zone="eu", client=c)
+        url = callbacks.watch_changed_url(request_body=api.models.WatchRequest(url="http://r/x"))
+        await callbacks.send_watch_changed(url, api.models.WatchChangedPayload(q="a"), client=c)
+    purge, query = receiver.received
+    assert purge["method"] == "PURGE" and purge["headers"]["x-zone"] == "eu"
+    assert query["method"] == "QUERY"
