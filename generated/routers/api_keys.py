@@ -17,7 +17,7 @@ from ..services import ApiKeysService
 LIST_API_KEYS = rt.Responses(
     "listApiKeys",
     {
-        responses.ListApiKeys200Response: rt.Json(200, models.ApiKeyList),
+        responses.ListApiKeys200Response: rt.Json(200, models.ApiKeyListResponse),
         responses.ListApiKeys401Response: rt.Json(
             401,
             models.Problem,
@@ -37,7 +37,7 @@ LIST_API_KEYS = rt.Responses(
             },
         ),
         responses.ListApiKeys500Response: rt.Json(500, models.Problem, "application/problem+json"),
-        models.ApiKeyList: rt.Json(200, models.ApiKeyList),
+        models.ApiKeyListResponse: rt.Json(200, models.ApiKeyListResponse),
     },
 )
 

@@ -18,7 +18,7 @@ LIST_ATTACHMENTS = rt.Responses(
     "listAttachments",
     {
         responses.ListAttachments200Response: rt.Json(
-            200, models.AttachmentList, headers={"Link": "link"}
+            200, models.AttachmentListResponse, headers={"Link": "link"}
         ),
         responses.ListAttachments400Response: rt.Json(
             400, models.Problem, "application/problem+json"
@@ -52,7 +52,7 @@ LIST_ATTACHMENTS = rt.Responses(
         responses.ListAttachments500Response: rt.Json(
             500, models.Problem, "application/problem+json"
         ),
-        models.AttachmentList: rt.Json(200, models.AttachmentList),
+        models.AttachmentListResponse: rt.Json(200, models.AttachmentListResponse),
     },
 )
 

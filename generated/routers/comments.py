@@ -18,7 +18,7 @@ LIST_COMMENTS = rt.Responses(
     "listComments",
     {
         responses.ListComments200Response: rt.Json(
-            200, models.CommentList, headers={"Link": "link"}
+            200, models.CommentListResponse, headers={"Link": "link"}
         ),
         responses.ListComments400Response: rt.Json(400, models.Problem, "application/problem+json"),
         responses.ListComments401Response: rt.Json(
@@ -42,7 +42,7 @@ LIST_COMMENTS = rt.Responses(
             },
         ),
         responses.ListComments500Response: rt.Json(500, models.Problem, "application/problem+json"),
-        models.CommentList: rt.Json(200, models.CommentList),
+        models.CommentListResponse: rt.Json(200, models.CommentListResponse),
     },
 )
 

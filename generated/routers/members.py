@@ -17,7 +17,9 @@ from ..services import MembersService
 LIST_MEMBERS = rt.Responses(
     "listMembers",
     {
-        responses.ListMembers200Response: rt.Json(200, models.MemberList, headers={"Link": "link"}),
+        responses.ListMembers200Response: rt.Json(
+            200, models.MemberListResponse, headers={"Link": "link"}
+        ),
         responses.ListMembers400Response: rt.Json(400, models.Problem, "application/problem+json"),
         responses.ListMembers401Response: rt.Json(
             401,
@@ -40,7 +42,7 @@ LIST_MEMBERS = rt.Responses(
             },
         ),
         responses.ListMembers500Response: rt.Json(500, models.Problem, "application/problem+json"),
-        models.MemberList: rt.Json(200, models.MemberList),
+        models.MemberListResponse: rt.Json(200, models.MemberListResponse),
     },
 )
 

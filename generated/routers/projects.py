@@ -18,7 +18,7 @@ LIST_PROJECTS = rt.Responses(
     "listProjects",
     {
         responses.ListProjects200Response: rt.Json(
-            200, models.ProjectList, headers={"Link": "link"}
+            200, models.ProjectListResponse, headers={"Link": "link"}
         ),
         responses.ListProjects400Response: rt.Json(400, models.Problem, "application/problem+json"),
         responses.ListProjects401Response: rt.Json(
@@ -41,7 +41,7 @@ LIST_PROJECTS = rt.Responses(
             },
         ),
         responses.ListProjects500Response: rt.Json(500, models.Problem, "application/problem+json"),
-        models.ProjectList: rt.Json(200, models.ProjectList),
+        models.ProjectListResponse: rt.Json(200, models.ProjectListResponse),
     },
 )
 

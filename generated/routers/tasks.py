@@ -18,7 +18,9 @@ from ..services import TasksService
 LIST_TASKS = rt.Responses(
     "listTasks",
     {
-        responses.ListTasks200Response: rt.Json(200, models.TaskList, headers={"Link": "link"}),
+        responses.ListTasks200Response: rt.Json(
+            200, models.TaskListResponse, headers={"Link": "link"}
+        ),
         responses.ListTasks400Response: rt.Json(400, models.Problem, "application/problem+json"),
         responses.ListTasks401Response: rt.Json(
             401,
@@ -41,7 +43,7 @@ LIST_TASKS = rt.Responses(
             },
         ),
         responses.ListTasks500Response: rt.Json(500, models.Problem, "application/problem+json"),
-        models.TaskList: rt.Json(200, models.TaskList),
+        models.TaskListResponse: rt.Json(200, models.TaskListResponse),
     },
 )
 

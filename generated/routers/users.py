@@ -91,7 +91,9 @@ UPDATE_CURRENT_USER = rt.Responses(
 LIST_USERS = rt.Responses(
     "listUsers",
     {
-        responses.ListUsers200Response: rt.Json(200, models.UserList, headers={"Link": "link"}),
+        responses.ListUsers200Response: rt.Json(
+            200, models.UserListResponse, headers={"Link": "link"}
+        ),
         responses.ListUsers400Response: rt.Json(400, models.Problem, "application/problem+json"),
         responses.ListUsers401Response: rt.Json(
             401,
@@ -113,7 +115,7 @@ LIST_USERS = rt.Responses(
             },
         ),
         responses.ListUsers500Response: rt.Json(500, models.Problem, "application/problem+json"),
-        models.UserList: rt.Json(200, models.UserList),
+        models.UserListResponse: rt.Json(200, models.UserListResponse),
     },
 )
 

@@ -357,6 +357,14 @@ class Renderer:
                 )
             else:
                 value = raw
+            if field.part_headers:
+                declared = ", ".join(
+                    f"({h.name!r}, {h.required}, {h.py_type}, ("
+                    + "".join(f"({c.name!r}, {c.value}), " for c in h.constraints)
+                    + "))"
+                    for h in field.part_headers
+                )
+                value = f"rt.form_part_headers({value}, {field.name!r}, ({declared},), {status})"
             out.append((field.py_name, value))
         return out
 
@@ -489,7 +497,21 @@ class Renderer:
             ),
         )
         if api.webhooks:
-            yield "webhooks.py", self._render("webhooks.py.jinja", webhooks=api.webhooks)
+            yield (
+                "webhooks.py",
+                self._render(
+                    "webhooks.py.jinja", webhooks=api.webhooks, schemes_by_key=self.schemes_by_key
+                ),
+            )
+        if api.callbacks:
+            yield (
+                "callbacks.py",
+                self._render(
+                    "callbacks.py.jinja",
+                    callbacks=api.callbacks,
+                    schemes_by_key=self.schemes_by_key,
+                ),
+            )
         yield "routers/__init__.py", self._render("routers_init.py.jinja", services=api.services)
         for service in api.services:
             yield f"routers/{service.module}.py", self._render("router.py.jinja", service=service)

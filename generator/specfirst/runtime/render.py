@@ -16,7 +16,7 @@ import typing
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Mapping
 from typing import Any, Literal, TypeVar, Union
 
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 from pydantic_core import PydanticSerializationError
 from starlette.datastructures import FormData, UploadFile
 from starlette.requests import Request
@@ -213,6 +213,45 @@ def form_file(value: _UploadT, field: str, accepted: tuple[str, ...]) -> _Upload
     return value
 
 
+def form_part_headers(
+    value: _UploadT,
+    field: str,
+    declared: tuple[tuple[str, bool, Any, tuple[tuple[str, Any], ...]], ...],
+    status: int,
+) -> _UploadT:
+    """Check the headers of uploaded parts against ``encoding.headers``: required ones present,
+    values of their schema's type and constraints (``(name, required, type, ((keyword,
+    value), …))`` each, the keywords those of ``pydantic.Field``)."""
+    files: list[UploadFile] = (
+        list(value) if isinstance(value, list) else [] if value is None else [value]
+    )
+    errors: list[dict[str, str]] = []
+    for index, upload in enumerate(files):
+        at: tuple[str | int, ...] = (field, index) if isinstance(value, list) else (field,)
+        for name, required, tp, checks in declared:
+            pointer = json_pointer(("body", *at, "headers", name))
+            raw = upload.headers.get(name)
+            if raw is None:
+                if required:
+                    errors.append({"pointer": pointer, "detail": "required part header"})
+                continue
+            try:
+                _constrained(tp, checks).validate_python(raw)
+            except ValidationError as exc:
+                errors.append({"pointer": pointer, "detail": exc.errors()[0]["msg"]})
+    if errors:
+        raise ProblemError(
+            status, "the request body does not match the API contract", errors=errors
+        )
+    return value
+
+
+@functools.cache
+def _constrained(tp: Any, checks: tuple[tuple[str, Any], ...]) -> TypeAdapter[Any]:
+    """An adapter for ``tp`` with ``pydantic.Field`` constraints, built once per declaration."""
+    return TypeAdapter(typing.Annotated[tp, Field(**dict(checks))] if checks else tp)
+
+
 def _media_matches(media: str, pattern: str) -> bool:
     pattern = pattern.split(";", 1)[0].strip().lower()
     if pattern in ("*/*", media):
@@ -261,19 +300,111 @@ def form_deep_object(form: FormData, field: str, tp: Any, *, required: bool, sta
 
 
 async def _form_body(request: Request, tp: Any, *, required: bool, status: int) -> Any:
+    """A form (or multipart) body of an operation whose JSON body may also come as a form.
+
+    Each field is read as the model's property needs it: arrays from every repeated field (one
+    is still a list), structured properties (objects, arrays of objects) from JSON text (a
+    multipart part, or a form value) or from ``name[key]=value`` fields, the rest as text that
+    lax validation converts (``"2"`` for an integer).
+    """
     form = await request.form()
-    data: dict[str, Any] = {}
-    for key in form:
-        values = form.getlist(key)
-        data[key] = values if len(values) > 1 else values[0]
-    if not data:
+    if not form:
         if required:
             raise _required_problem(status)
         return None
+    plan = _form_plan(tp)
+    data: dict[str, Any] = {}
+    deep: dict[str, dict[str, Any]] = {}
+    for key in form:
+        values = form.getlist(key)
+        name, bracket, rest = key.partition("[")
+        if (
+            bracket
+            and rest.endswith("]")
+            and key not in plan
+            and plan.get(name, ("",))[0] == "json"
+        ):
+            found = deep.setdefault(name, {})
+            sub = rest[:-1]
+            found[sub] = values if len(values) > 1 else values[0]
+            continue
+        kind, item_tp = plan.get(key, ("value", None))
+        if kind == "list":
+            data[key] = values
+        elif kind == "json":
+            data[key] = await _json_field(values[-1], item_tp, (key,), status)
+        elif kind == "json_list":
+            data[key] = [
+                await _json_field(v, item_tp, (key, i), status) for i, v in enumerate(values)
+            ]
+        else:
+            data[key] = values if len(values) > 1 else values[0]
+    for name, fields in deep.items():
+        data.setdefault(name, fields)
     try:
         return adapter(tp).validate_python(data)
     except ValidationError as exc:
         raise _body_problem(exc, status) from None
+
+
+async def _json_field(value: Any, tp: Any, at: tuple[str | int, ...], status: int) -> Any:
+    """A structured form field: its JSON text (or part) validated strictly into ``tp``."""
+    raw = await value.read() if isinstance(value, UploadFile) else value
+    try:
+        return _validate_json(tp, raw)
+    except ValidationError as exc:
+        raise _body_problem(exc, status, at) from None
+
+
+@functools.cache
+def _form_plan(tp: Any) -> dict[str, tuple[str, Any]]:
+    """How to read each property of model ``tp`` from a form: wire name → (kind, type)."""
+    if not (isinstance(tp, type) and issubclass(tp, BaseModel)) or "root" in tp.model_fields:
+        return {}
+    plan: dict[str, tuple[str, Any]] = {}
+    for name, info in tp.model_fields.items():
+        annotation = _strip(info.annotation)
+        origin = typing.get_origin(annotation)
+        if origin in (list, set, frozenset, tuple) or annotation in (list, set, frozenset, tuple):
+            item = (typing.get_args(annotation) or (Any,))[0]
+            kind = ("json_list", item) if _structured(item) else ("list", None)
+        elif _structured(annotation):
+            kind = ("json", info.annotation)
+        else:
+            continue
+        plan[info.alias or name] = kind
+    return plan
+
+
+def _strip(tp: Any) -> Any:
+    """``tp`` without ``Annotated`` and ``| None``."""
+    while typing.get_origin(tp) is typing.Annotated:
+        tp = typing.get_args(tp)[0]
+    origin = typing.get_origin(tp)
+    if origin is typing.Union or origin is types.UnionType:
+        args = [a for a in typing.get_args(tp) if a is not type(None)]
+        if len(args) == 1:
+            return _strip(args[0])
+    return tp
+
+
+def _structured(tp: Any) -> bool:
+    """Values of ``tp`` are objects or arrays (JSON in a form field), not text."""
+    tp = _strip(tp)
+    if tp is dict or typing.get_origin(tp) is dict:
+        return True
+    if isinstance(tp, type) and issubclass(tp, BaseModel):
+        root = tp.model_fields.get("root")
+        return root is None or _structured(root.annotation) or _is_list(root.annotation)
+    origin = typing.get_origin(tp)
+    if origin is typing.Union or origin is types.UnionType:
+        return any(_structured(a) for a in typing.get_args(tp))
+    return False
+
+
+def _is_list(tp: Any) -> bool:
+    tp = _strip(tp)
+    return typing.get_origin(tp) in (list, set, frozenset, tuple)
 
 
 def _integral_floats_rejected(exc: ValidationError) -> bool:
@@ -678,10 +809,14 @@ def _sse_event(event: Any) -> bytes:
     return (text + "\n").encode("utf-8")
 
 
-def dump_json(tp: Any, value: Any) -> bytes:
-    """JSON for a value of type ``tp``, by the rules of :class:`Json` (one stream item)."""
+def dump_json(tp: Any, value: Any, *, warnings: bool = True) -> bytes:
+    """JSON for a value of type ``tp`` (a stream item, a callback payload), by :class:`Json`'s
+    rules for ``None``. ``warnings=False``: the caller validates the result (a payload built
+    without validation), so pydantic need not warn about it."""
     none = _none_means_unset(tp)
-    return adapter(tp).dump_json(value, by_alias=True, exclude_none=none, exclude_unset=not none)
+    return adapter(tp).dump_json(
+        value, by_alias=True, exclude_none=none, exclude_unset=not none, warnings=warnings
+    )
 
 
 class Stream:
