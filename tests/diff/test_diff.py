@@ -330,8 +330,16 @@ CASES: list[tuple[str, Callable[[dict[str, Any]], object], tuple[str, Severity, 
     ),
     (
         "response format added is narrower, compatible",
-        lambda d: _schema(d, "Task")["properties"]["id"].update(format="int64"),
+        lambda d: _schema(d, "Task")["properties"]["id"].update(format="int32"),
         ("response-format-narrowed", INFO, "GET /tasks/{taskId}"),
+    ),
+    (
+        "int64 added to an integer changes no value (a bare integer is read as int64)",
+        lambda d: (
+            _op(d, "/tasks", "get")["parameters"][0]["schema"].update(format="int64"),
+            _schema(d, "Task")["properties"]["id"].update(format="int64"),
+        ),
+        ("", INFO, None),
     ),
     (
         "parameter removed where unknown query parameters are rejected",
