@@ -767,6 +767,18 @@ class _Differ:
                     b_pptr,
                     h_pptr,
                 )
+            was = self._became_text(b_param, b_pptr, h_param, h_pptr)
+            if was:
+                self.add(
+                    "request-type-widened",
+                    f"type {'|'.join(sorted(was))} → string: a {key[0]} parameter travels as"
+                    " text, so every value sent before is still accepted",
+                    name,
+                    where,
+                    (*b_pptr, "schema"),
+                    (*h_pptr, "schema"),
+                )
+                continue
             self.schema_root(
                 name,
                 where,
@@ -776,6 +788,36 @@ class _Differ:
                 h_param.get("schema"),
                 (*h_pptr, "schema"),
             )
+
+    def _became_text(
+        self,
+        b_param: Mapping[str, Any],
+        b_pptr: Pointer,
+        h_param: Mapping[str, Any],
+        h_pptr: Pointer,
+    ) -> frozenset[str] | None:
+        """A scalar parameter (integer, number, boolean) that became an unconstrained string:
+        the scalar types it had, else ``None``.
+
+        Outside the body a value is text on the wire (``?repository_name=42``), so a plain
+        string accepts every value the scalar did (GHES 3.12 → 3.13, repository_name).
+        """
+        if "schema" not in b_param or "schema" not in h_param:
+            return None
+        b = self.base.view(b_param["schema"], (*b_pptr, "schema"))
+        h = self.head.view(h_param["schema"], (*h_pptr, "schema"))
+        was = b.kind()
+        plain = h.enum is None and h.pattern is None and h.format is None and not h.bounds
+        if (
+            was
+            and was <= {"integer", "number", "boolean"}
+            and b.alts is None
+            and h.kind() == frozenset({"string"})
+            and h.alts is None
+            and plain
+        ):
+            return was
+        return None
 
     def request_body(
         self,
@@ -1216,13 +1258,13 @@ class _Differ:
             hi
             for hi in h_left
             if h_alts[hi].ref is not None
-            or not any(self._covers(direction, bv, h_alts[hi]) for bv in b_alts)
+            or not any(self._covers(direction, bv, h_alts[hi], b.nullable) for bv in b_alts)
         ]
         b_left = [
             bi
             for bi in b_left
             if b_alts[bi].ref is not None
-            or not any(self._covers(direction, b_alts[bi], hv) for hv in h_alts)
+            or not any(self._covers(direction, b_alts[bi], hv, b.nullable) for hv in h_alts)
         ]
         for hi in h_left:
             alt = h_alts[hi]
@@ -1248,9 +1290,11 @@ class _Differ:
                 )
             )
 
-    def _covers(self, direction: str, b: _View, h: _View) -> bool:
+    def _covers(self, direction: str, b: _View, h: _View, null: bool) -> bool:
         """Whether ``h`` is no break from ``b``: a request accepts all ``b`` did, a response
-        returns nothing ``b`` could not."""
+        returns nothing ``b`` could not. Null is the union's own finding: ``null`` is set
+        on both."""
+        b, h = replace(b, nullable=null), replace(h, nullable=null)
         return not any(
             RULES[found[0]].severity is Severity.BREAKING for found in self.compare(direction, b, h)
         )
