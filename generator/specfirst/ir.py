@@ -18,6 +18,7 @@ class ParamLocation(enum.StrEnum):
     QUERY = "query"
     HEADER = "header"
     COOKIE = "cookie"
+    QUERYSTRING = "querystring"  # OpenAPI 3.2: the whole query string as one ``content`` value
 
 
 class BodyKind(enum.StrEnum):
@@ -150,6 +151,9 @@ class Response:
     py_type: str | None
     headers: tuple[Header, ...]
     media_types: tuple[str, ...] = ()  # every media type declared for this response
+    # OpenAPI 3.2 ``itemSchema``: a stream of items (``jsonl``, ``json-seq`` or ``sse``)
+    stream: str | None = None
+    item_type: str | None = None  # the type of one item of the stream
 
     @property
     def fixed_status(self) -> int | None:
@@ -171,6 +175,8 @@ class SecurityScheme:
     bearer_format: str | None = None
     token_url: str | None = None  # oauth2 password/clientCredentials
     authorization_url: str | None = None
+    device_authorization_url: str | None = None  # oauth2 deviceAuthorization (OpenAPI 3.2)
+    flows: tuple[str, ...] = ()  # oauth2: the flows the scheme declares
     scopes: tuple[str, ...] = ()
     description: str | None = None
 
@@ -223,6 +229,22 @@ class Operation:
     def result_alias(self) -> str:
         return f"{self.class_prefix}Response"
 
+    @property
+    def http_method(self) -> str:
+        return self.method.upper()
+
+    @property
+    def stream(self) -> Response | None:
+        """The streamed response when it is the only success (fixed status, no required
+        headers): the implementation is then an async generator yielding its items."""
+        successes = [r for r in self.responses if r.is_success]
+        if len(successes) != 1:
+            return None
+        r = successes[0]
+        if r.stream is None or r.fixed_status is None or any(h.required for h in r.headers):
+            return None
+        return r
+
 
 @dataclass(frozen=True, slots=True)
 class Service:
@@ -231,6 +253,8 @@ class Service:
     module: str  # tasks
     description: str | None
     operations: tuple[Operation, ...]
+    parent: str | None = None  # OpenAPI 3.2 tag ``parent``: the tag this one is nested under
+    kind: str | None = None  # OpenAPI 3.2 tag ``kind`` (``nav``, ``badge``, ``audience`` …)
 
     @property
     def unimplemented_name(self) -> str:

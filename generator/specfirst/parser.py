@@ -41,10 +41,16 @@ from specfirst.ir import (
     Service,
     Webhook,
 )
-from specfirst.loader import Pointer, SourceSpec, deref, server_base_path
+from specfirst.loader import (
+    Pointer,
+    SourceSpec,
+    deref,
+    path_item_operations,
+    server_base_path,
+)
+from specfirst.runtime.render import STREAM_FORMATS
 from specfirst.schema_types import constraints, default_literal, is_simple, primitive_type
 
-METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 SCHEMA_REF = "#/components/schemas/"
 _PATH_VAR = re.compile(r"{([^{}]+)}")
 # Request headers the spec cannot redefine (OpenAPI 3: "ignored" parameter names).
@@ -87,7 +93,8 @@ class ApiParser:
         self.spec = spec
         self.doc: dict[str, Any] = spec.document
         self.diagnostics: list[Diagnostic] = []
-        self.openapi_31 = str(self.doc.get("openapi", "")).startswith("3.1")
+        # 3.1 and 3.2 schemas are JSON Schema 2020-12 (numeric exclusive bounds, type arrays)
+        self.openapi_31 = not str(self.doc.get("openapi", "")).startswith("3.0")
         self._class_names: dict[str, str] = {}  # component schema key -> class name
         self._hoisted: dict[str, Any] = {}  # class name -> schema
         self._hoisted_at: dict[Pointer, str] = {}  # schema pointer -> hoisted class name
@@ -117,12 +124,8 @@ class ApiParser:
         for path, item in paths.items():
             item_ptr: Pointer = ("paths", path)
             item, item_ptr = self._deref(item, item_ptr)
-            if not isinstance(item, Mapping):
-                continue
-            for method in METHODS:
-                op = item.get(method)
-                if isinstance(op, Mapping):
-                    yield path, method, item, op, (*item_ptr, method)
+            for method, rel, op in path_item_operations(item):
+                yield path, method.lower(), item, op, (*item_ptr, *rel)
 
     def _node(self, ptr: Pointer) -> Mapping[str, Any]:
         node: Any = self.doc
@@ -136,12 +139,8 @@ class ApiParser:
             return
         for name, raw in hooks.items():
             item, item_ptr = self._deref(raw, ("webhooks", name))
-            if not isinstance(item, Mapping):
-                continue
-            for method in METHODS:
-                op = item.get(method)
-                if isinstance(op, Mapping):
-                    yield str(name), method, op, (*item_ptr, method)
+            for method, rel, op in path_item_operations(item):
+                yield str(name), method.lower(), op, (*item_ptr, *rel)
 
     def _webhook_names(self) -> dict[Pointer, str]:
         """Payload alias per webhook operation: ``NewPetWebhook`` (``NewPetPostWebhook`` if several)."""
@@ -263,7 +262,18 @@ class ApiParser:
                     continue
                 for media, content in (resp.get("content") or {}).items():
                     schema = content.get("schema") if isinstance(content, Mapping) else None
+                    item_schema = (
+                        content.get("itemSchema") if isinstance(content, Mapping) else None
+                    )
+                    iptr = (*resp_ptr, "content", media, "itemSchema")
                     if (
+                        _stream_format(media) is not None
+                        and self._needs_model(item_schema)
+                        and iptr not in self._hoisted_at
+                    ):
+                        label = naming.status_label(str(status))
+                        self._hoist(item_schema, f"{prefix}{label}Item", iptr)
+                    elif (
                         body_kind(media) is BodyKind.JSON
                         and self._needs_model(schema)
                         and not is_binary_schema(schema)
@@ -518,6 +528,7 @@ class ApiParser:
         order = {
             ParamLocation.PATH: 0,
             ParamLocation.QUERY: 1,
+            ParamLocation.QUERYSTRING: 1,
             ParamLocation.HEADER: 2,
             ParamLocation.COOKIE: 3,
         }
@@ -710,6 +721,8 @@ class ApiParser:
             media: str | None = None
             kind: BodyKind | None = None
             py_type: str | None = None
+            stream: str | None = None
+            item_type: str | None = None
             if (
                 isinstance(content, Mapping)
                 and content
@@ -723,7 +736,25 @@ class ApiParser:
                 sptr: Pointer = (*rptr, "content", media, "schema")
                 if is_binary_schema(self._resolve_schema(schema)):
                     kind = BodyKind.BINARY
-                if kind is BodyKind.JSON:
+                stream = _stream_format(media) if "itemSchema" in media_obj else None
+                if "itemSchema" in media_obj and stream is None:
+                    self._warn(
+                        "unsupported",
+                        f"itemSchema of {media!r} responses: a stream of that media type is "
+                        "sent as raw bytes (streams of application/jsonl, application/json-seq "
+                        "and text/event-stream are typed)",
+                        (*rptr, "content", media, "itemSchema"),
+                        Level.INFO,
+                    )
+                if stream is not None:
+                    kind = BodyKind.BINARY
+                    item_type = self._schema_type(
+                        media_obj.get("itemSchema"),
+                        (*rptr, "content", media, "itemSchema"),
+                        "Response",
+                    )
+                    py_type = f"AsyncIterator[{item_type}]"
+                elif kind is BodyKind.JSON:
                     py_type = self._schema_type(schema, sptr, "Response")
                 elif kind is BodyKind.TEXT:
                     py_type = "str"
@@ -772,6 +803,8 @@ class ApiParser:
                     media_types=tuple(str(m) for m in content)
                     if isinstance(content, Mapping)
                     else (),
+                    stream=stream,
+                    item_type=item_type,
                 )
             )
         return result
@@ -857,18 +890,22 @@ class ApiParser:
             elif kind_raw == "oauth2":
                 flows = scheme.get("flows") or {}
                 scopes: list[str] = []
-                token_url = auth_url = None
-                for flow in flows.values() if isinstance(flows, Mapping) else []:
+                token_url = auth_url = device_url = None
+                flows = flows if isinstance(flows, Mapping) else {}
+                for flow in flows.values():
                     if isinstance(flow, Mapping):
                         scopes.extend(s for s in (flow.get("scopes") or {}) if s not in scopes)
                         token_url = token_url or flow.get("tokenUrl")
                         auth_url = auth_url or flow.get("authorizationUrl")
+                        device_url = device_url or flow.get("deviceAuthorizationUrl")
                 result[key] = SecurityScheme(
                     key,
                     py_name,
                     SchemeKind.OAUTH2,
                     token_url=token_url,
                     authorization_url=auth_url,
+                    device_authorization_url=device_url,
+                    flows=tuple(str(name) for name in flows),
                     scopes=tuple(scopes),
                     description=description,
                 )
@@ -909,10 +946,15 @@ class ApiParser:
         schemes = self._schemes()
         services: dict[str, list[Operation]] = {}
         descriptions: dict[str, str | None] = {}
+        tag_info: dict[str, tuple[str | None, str | None]] = {}  # name -> (parent, kind)
         for tag in self.doc.get("tags") or []:
             if isinstance(tag, Mapping) and isinstance(tag.get("name"), str):
                 descriptions[tag["name"]] = (
                     tag.get("description") if isinstance(tag.get("description"), str) else None
+                )
+                tag_info[tag["name"]] = (
+                    tag.get("parent") if isinstance(tag.get("parent"), str) else None,
+                    tag.get("kind") if isinstance(tag.get("kind"), str) else None,
                 )
         for path, method, item, op, ptr in self._operations():
             op_id, py_name, prefix = self._op_names[ptr]
@@ -925,8 +967,7 @@ class ApiParser:
                     (*ptr, "callbacks"),
                     Level.INFO,
                 )
-            tags = op.get("tags") or ["default"]
-            tag = str(tags[0]) if isinstance(tags, list) and tags else "default"
+            tag = service_tag(op.get("tags"), tag_info)
             taken = set(naming.RESERVED) | {
                 "sf_service",
                 "sf_principal",
@@ -1093,8 +1134,17 @@ class ApiParser:
         ):
             module = naming.unique(naming.snake(tag), taken_modules)
             class_name = naming.unique(naming.pascal(tag) + "Service", taken_classes)
+            parent, kind = tag_info.get(tag, (None, None))
             built.append(
-                Service(tag, class_name, module, descriptions.get(tag), tuple(services[tag]))
+                Service(
+                    tag,
+                    class_name,
+                    module,
+                    descriptions.get(tag),
+                    tuple(services[tag]),
+                    parent=parent,
+                    kind=kind,
+                )
             )
         self._warn_shadowed(built)
         webhooks: list[Webhook] = []
@@ -1128,6 +1178,24 @@ class ApiParser:
             model_names=self._models,
             webhooks=tuple(webhooks),
         )
+
+
+def _stream_format(media: str) -> str | None:
+    return STREAM_FORMATS.get(media.split(";")[0].strip().lower())
+
+
+# OpenAPI 3.2 tag kinds that label operations rather than group them (the registry's
+# ``badge`` and ``audience``): they never become the service an operation belongs to.
+_LABEL_KINDS = frozenset({"badge", "audience"})
+
+
+def service_tag(tags: Any, info: Mapping[str, tuple[str | None, str | None]]) -> str:
+    """The tag whose service holds an operation: its first tag that groups (not a label)."""
+    names = [str(t) for t in tags] if isinstance(tags, list) else []
+    for name in names:
+        if info.get(name, (None, None))[1] not in _LABEL_KINDS:
+            return name
+    return names[0] if names else "default"
 
 
 def _without_properties(schema: Mapping[str, Any], names: set[str]) -> dict[str, Any]:

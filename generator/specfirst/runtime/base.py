@@ -23,6 +23,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+from collections.abc import Callable, Mapping
 from typing import Any, ClassVar, Generic, TypeVar
 
 import pydantic
@@ -141,6 +142,23 @@ def constrain(
         for w, checks in (patterns or {}).items()
         if w in by_wire
     )
+
+
+def discriminate(prop: str, mapping: Mapping[str, str], default: str) -> Callable[[Any], str]:
+    """A pydantic ``Discriminator`` for a discriminator with OpenAPI 3.2's ``defaultMapping``.
+
+    Union members are tagged with their class names. Input data goes to the member its
+    ``prop`` value maps to, and to ``default`` when the value is absent or maps to nothing;
+    a model instance (when serializing) to its own class.
+    """
+
+    def tag(value: Any) -> str:
+        if isinstance(value, pydantic.BaseModel):
+            return type(value).__name__
+        found = value.get(prop) if isinstance(value, dict) else None
+        return mapping.get(found, default) if isinstance(found, str) else default
+
+    return tag
 
 
 class PythonReBaseModel(BaseModel):
