@@ -36,10 +36,19 @@ import sys
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
+
+from generator.contract_coverage import (
+    GATES,
+    ContractWarning,
+    Coverage,
+    Exemption,
+    GateFailure,
+    write_reports,
+)
 
 if TYPE_CHECKING:
     import requests
@@ -123,7 +132,7 @@ def load_project_settings(pyproject: Path | None) -> tuple[ExpectedStatuses, ...
     where = f"{pyproject}: [tool.specfirst.contract]"
     if not isinstance(table, Mapping):
         raise ContractError(f"{where} must be a table")
-    unknown = set(table) - {"expected-statuses", "allow"}
+    unknown = set(table) - {"expected-statuses", "allow", "exempt"}
     if unknown:
         raise ContractError(f"{where}: unknown key(s) {sorted(unknown)}")
     found: list[ExpectedStatuses] = []
@@ -169,6 +178,57 @@ def load_project_settings(pyproject: Path | None) -> tuple[ExpectedStatuses, ...
                 reason=" ".join(reason.split()),
             )
         )
+    return tuple(found)
+
+
+def load_exemptions(pyproject: Path | None) -> tuple[Exemption, ...]:
+    """``[[tool.specfirst.contract.exempt]]`` of ``pyproject``: operations a gate does not fail.
+
+    .. code-block:: toml
+
+        [[tool.specfirst.contract.exempt]]
+        operations = ["logout"]
+        gates = ["success"]        # optional: "auth", "success" (default: both)
+        reason = "why no run can reach its success status"
+
+    An exempted operation is still tested, checked and shown in the coverage report, with its
+    reason. Raises :class:`ContractError` for anything malformed.
+    """
+    if pyproject is None or not pyproject.is_file():
+        return ()
+    import tomllib
+
+    with pyproject.open("rb") as fh:
+        table = tomllib.load(fh).get("tool", {}).get("specfirst", {}).get("contract", {})
+    entries = table.get("exempt", []) if isinstance(table, Mapping) else []
+    where = f"{pyproject}: [tool.specfirst.contract]"
+    if not isinstance(entries, list):
+        raise ContractError(f"{where}.exempt must be an array of tables ([[...exempt]])")
+    found: list[Exemption] = []
+    for number, entry in enumerate(entries, 1):
+        at = f"{where}.exempt #{number}"
+        if not isinstance(entry, Mapping):
+            raise ContractError(f"{at} must be a table")
+        unknown = set(entry) - {"operations", "reason", "gates"}
+        missing = {"operations", "reason"} - set(entry)
+        if unknown or missing:
+            raise ContractError(
+                f"{at} needs operations and reason, and may have gates "
+                f"(missing {sorted(missing)}, unknown {sorted(unknown)})"
+            )
+        operations, reason = entry["operations"], entry["reason"]
+        gates = entry.get("gates", list(GATES))
+        if (
+            not isinstance(operations, list)
+            or not operations
+            or not all(isinstance(o, str) and o for o in operations)
+        ):
+            raise ContractError(f"{at}.operations must be a non-empty list of operationIds")
+        if not isinstance(reason, str) or not reason.strip():
+            raise ContractError(f"{at}.reason must say why (a non-empty string)")
+        if not isinstance(gates, list) or not gates or not set(gates) <= set(GATES):
+            raise ContractError(f"{at}.gates must be a non-empty list of {', '.join(GATES)}")
+        found.append(Exemption(tuple(operations), " ".join(reason.split()), tuple(gates)))
     return tuple(found)
 
 
@@ -250,6 +310,9 @@ class AuthContext:
     base_url: str
     session: requests.Session
     spec: Mapping[str, Any]
+    headers: Mapping[str, str] = field(default_factory=dict)
+    """The run's credentials (what the auth hook and ``--header`` give): set for setup hooks,
+    and sent by :meth:`request` unless the call passes its own."""
 
     def url(self, path: str) -> str:
         """``path`` (relative to the API base, or an absolute path/URL from the spec) as a URL."""
@@ -261,8 +324,18 @@ class AuthContext:
         return self.base_url.rstrip("/") + "/" + path.lstrip("/")
 
     def request(self, method: str, path: str, **kwargs: Any) -> requests.Response:
+        kwargs["headers"] = {**self.headers, **(kwargs.get("headers") or {})}
         response = self.session.request(method, self.url(path), timeout=30, **kwargs)
         return response
+
+    def api_key_names(self) -> list[tuple[str, str]]:
+        """``(location, name)`` of every API key the spec declares (``header``/``query``/``cookie``)."""
+        schemes = self.spec.get("components", {}).get("securitySchemes", {})
+        return [
+            (str(scheme.get("in")), str(scheme.get("name")))
+            for scheme in schemes.values()
+            if isinstance(scheme, Mapping) and scheme.get("type") == "apiKey"
+        ]
 
     def oauth2_token_url(self) -> str | None:
         """The ``tokenUrl`` of the spec's first OAuth2 password flow, if any."""
@@ -306,6 +379,47 @@ def password_token(
             f"token request to {ctx.url(url)} failed: {response.status_code} {response.text[:300]}"
         )
     return bearer(str(response.json()["access_token"]))
+
+
+Value = str | int | float
+
+
+@dataclass(frozen=True)
+class SeedData:
+    """Values of resources that exist on the server, for the run to use: what a *setup hook*
+    returns after creating them, so that operations on them get past 404 (and their
+    ``If-Match``, file and membership preconditions) to their success statuses.
+
+    Keys are ``location.name`` (``path.projectId``, ``query.cursor``, ``header.If-Match``,
+    ``body.email``): ``parameters`` apply to every operation with such a parameter,
+    ``operations`` to one operationId only (a delete gets a resource of its own, so that it
+    does not take the shared one away from the rest of the run). Each value is drawn with
+    ``probability``; otherwise schemathesis generates one as usual, so the run still meets
+    missing resources (404) and invalid values (422).
+    """
+
+    parameters: Mapping[str, Sequence[Value]] = field(default_factory=dict)
+    operations: Mapping[str, Mapping[str, Sequence[Value]]] = field(default_factory=dict)
+    probability: float = 0.5
+
+    def __post_init__(self) -> None:
+        tables = [("parameters", self.parameters)]
+        tables += [(f"operations[{op!r}]", table) for op, table in self.operations.items()]
+        for where, table in tables:
+            for key, values in table.items():
+                location = key.partition(".")[0]
+                if location not in ("path", "query", "header", "cookie", "body") or "." not in key:
+                    raise ContractError(
+                        f"seed data {where}: {key!r} must be location.name "
+                        "(path, query, header, cookie or body)"
+                    )
+                if isinstance(values, str | bytes) or not values:
+                    raise ContractError(f"seed data {where}[{key!r}]: a non-empty list of values")
+        if not 0 < self.probability <= 1:
+            raise ContractError("seed data: probability must be in (0, 1]")
+
+
+SetupHook = Callable[["AuthContext"], SeedData]
 
 
 def load_object(reference: str) -> Any:
@@ -352,6 +466,46 @@ def call_auth_hook(hook: AuthHook, ctx: AuthContext) -> dict[str, str]:
     return dict(headers)
 
 
+def call_setup_hook(hook: SetupHook, ctx: AuthContext) -> SeedData:
+    """Call the setup hook (it creates test data with ``ctx.request``) and check its result."""
+    try:
+        data = hook(ctx)
+    except ContractError:
+        raise
+    except Exception as exc:
+        raise ContractError(
+            f"setup hook {getattr(hook, '__qualname__', hook)!r} failed: {exc}"
+        ) from exc
+    if not isinstance(data, SeedData):
+        raise ContractError(
+            f"setup hook {getattr(hook, '__qualname__', hook)!r} must return a SeedData"
+        )
+    return data
+
+
+def _seed_tables(
+    data: SeedData, operations: list[dict[str, Any]]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """schemathesis ``dictionaries`` and ``parameters`` for ``data``; ``operations`` (the
+    ``[[operations]]`` entries) gain each operation's own parameters in place."""
+    dictionaries: dict[str, Any] = {}
+
+    def bind(values: Sequence[Value]) -> dict[str, Any]:
+        name = f"specfirst-seed-{len(dictionaries)}"
+        dictionaries[name] = {"values": list(values)}
+        return {"dictionary": name, "probability": data.probability}
+
+    parameters = {key: bind(values) for key, values in data.parameters.items()}
+    by_id = {entry["include-operation-id"]: entry for entry in operations}
+    for operation_id, table in sorted(data.operations.items()):
+        entry = by_id.get(operation_id)
+        if entry is None:
+            entry = by_id[operation_id] = {"include-operation-id": operation_id}
+            operations.append(entry)
+        entry["parameters"] = {key: bind(values) for key, values in table.items()}
+    return dictionaries, parameters
+
+
 # --- results ----------------------------------------------------------------------------------
 
 
@@ -392,10 +546,15 @@ class ContractResult:
     phases: dict[str, str] = field(default_factory=dict)
     interrupted: bool = False
     """Stopped by Ctrl-C or SIGTERM before every phase ran: not a pass, whatever was found."""
+    coverage: Coverage = field(default_factory=Coverage)
+    warnings: list[ContractWarning] = field(default_factory=list)
+    gates: list[GateFailure] = field(default_factory=list)
+    """Operations the run never got into (only 401/403, or no declared success status)."""
+    reports: list[Path] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return not self.failures and not self.errors and not self.interrupted
+        return not self.failures and not self.errors and not self.interrupted and not self.gates
 
     def failing(self) -> set[tuple[str, str]]:
         """``{(operation, check)}`` of every failure: what tests assert on."""
@@ -422,6 +581,10 @@ class ContractOptions:
     suite_name: str = "specfirst contract"
     expected_statuses: Sequence[ExpectedStatuses] = ()
     """Passing statuses of the status checks (see :func:`load_project_settings`)."""
+    exemptions: Sequence[Exemption] = ()
+    """Operations a coverage gate does not fail (see :func:`load_exemptions`)."""
+    setup: SetupHook | None = None
+    """Creates test data before the run and returns it (:class:`SeedData`)."""
 
 
 # --- running ----------------------------------------------------------------------------------
@@ -438,10 +601,6 @@ def run_contract(
     unknown = set(options.phases) - set(PHASES)
     if unknown:
         raise ContractError(f"unknown phase(s) {sorted(unknown)}; choose from {', '.join(PHASES)}")
-
-    import schemathesis
-    from schemathesis.config import ConfigError, SchemathesisConfig
-    from schemathesis.core.errors import LoaderError
 
     seed = options.seed if options.seed is not None else random.SystemRandom().randrange(2**32)
     project: dict[str, Any] = {
@@ -472,33 +631,56 @@ def run_contract(
                 scope = f" for {', '.join(item.operations)}" if item.operations else ""
                 verb = "also accepts" if item.operations else "accepts"
                 progress(f"{item.check} {verb} {', '.join(item.statuses)}{scope}")
-    try:
-        config = SchemathesisConfig.from_dict(project)
-        schema = schemathesis.openapi.from_path(options.spec, config=config)
-    except ConfigError as exc:
-        raise ContractError(f"contract configuration: {exc}") from exc
-    except LoaderError as exc:
-        raise ContractError(f"{options.spec}: {exc}") from exc
-
+    schema = _load(options.spec, project)
     base_url = _base_url(options, schema.raw_schema)
     app = like_a_server(options.app) if options.app is not None else None
     with _session(app) as session:
-        return _run(options, app, schema, base_url, session, seed, progress)
+        return _run(options, app, schema, project, base_url, session, seed, progress)
+
+
+def _load(spec: Path, project: dict[str, Any]) -> Any:
+    import schemathesis
+    from schemathesis.config import ConfigError, SchemathesisConfig
+    from schemathesis.core.errors import LoaderError
+
+    try:
+        config = SchemathesisConfig.from_dict(project)
+        return schemathesis.openapi.from_path(spec, config=config)
+    except ConfigError as exc:
+        raise ContractError(f"contract configuration: {exc}") from exc
+    except LoaderError as exc:
+        raise ContractError(f"{spec}: {exc}") from exc
 
 
 def _run(
     options: ContractOptions,
     app: Any,
     schema: Any,
+    project: dict[str, Any],
     base_url: str,
     session: requests.Session,
     seed: int,
     progress: Callable[[str], None] | None,
 ) -> ContractResult:
     headers = dict(options.headers)
+    ctx = AuthContext(base_url=base_url, session=session, spec=schema.raw_schema)
     if options.auth is not None:
-        ctx = AuthContext(base_url=base_url, session=session, spec=schema.raw_schema)
         headers.update(call_auth_hook(options.auth, ctx))
+    secret = {name.lower() for name in headers}
+    if options.setup is not None:
+        data = call_setup_hook(options.setup, replace(ctx, headers=headers))
+        operations = project.setdefault("operations", [])
+        dictionaries, parameters = _seed_tables(data, operations)
+        project = {**project, "dictionaries": dictionaries, "parameters": parameters}
+        if not operations:
+            project.pop("operations")
+        schema = _load(options.spec, project)
+        if progress is not None:
+            seeded = sorted({*data.parameters, *(k for t in data.operations.values() for k in t)})
+            progress(
+                f"seed data for {', '.join(seeded)} (used with probability {data.probability:g})"
+            )
+    _mask_only_credentials(schema, ctx, secret)
     if app is not None:
         schema.app = app
         if urlsplit(base_url).path not in ("", "/"):
@@ -512,10 +694,67 @@ def _run(
     # Only now: listing the operations fixes their base URL and headers.
     operation_ids = _operation_ids(schema)
     _check_operation_ids(options.expected_statuses, operation_ids.values())
-    result = _execute(schema, seed, progress, operation_ids)
+    _check_exemptions(options.exemptions, operation_ids.values())
+    coverage = Coverage.from_spec(_declared_responses(schema))
+    coverage.exempt(options.exemptions)
+    result = _execute(schema, seed, progress, operation_ids, coverage)
+    result.gates = [] if result.interrupted else coverage.gate_failures()
     if options.junit is not None:
         write_junit(result, options.junit, name=options.suite_name)
+        result.reports.extend(
+            write_reports(
+                coverage,
+                options.junit,
+                title=options.suite_name,
+                warnings=result.warnings,
+                gates=result.gates,
+                seed=seed,
+            )
+        )
     return result
+
+
+def _mask_only_credentials(schema: Any, ctx: AuthContext, secret: set[str]) -> None:
+    """Reproductions mask real credentials only: ``Authorization``, cookies, the spec's API keys
+    and what the auth hook and ``--header`` add. schemathesis' default also masks any name
+    that merely *contains* "auth", "key" or "token" (``author=`` came out as ``[Filtered]``),
+    which makes the curl impossible to replay."""
+    keys = {"authorization", "proxy-authorization", "cookie", "set-cookie", *secret}
+    keys.update(name.lower() for _, name in ctx.api_key_names())
+    sanitization = schema.config.output.sanitization
+    sanitization.keys_to_sanitize = tuple(sorted(keys))
+    sanitization.sensitive_markers = ()
+
+
+def _check_exemptions(exemptions: Sequence[Exemption], operation_ids: Iterable[str]) -> None:
+    known = set(operation_ids)
+    for exemption in exemptions:
+        missing = [op for op in exemption.operations if op not in known]
+        if missing:
+            raise ContractError(
+                f"[tool.specfirst.contract.exempt]: the spec has no operation "
+                f"with id {', '.join(missing)}"
+            )
+
+
+def _declared_responses(schema: Any) -> list[tuple[str, str | None, list[str]]]:
+    found: list[tuple[str, str | None, list[str]]] = []
+    for item in schema.get_all_operations():
+        try:
+            operation = item.ok()
+        except Exception:  # reported as an error by the run
+            continue
+        raw = operation.definition.raw
+        operation_id = raw.get("operationId")
+        responses = raw.get("responses") or {}
+        found.append(
+            (
+                operation.label,
+                operation_id if isinstance(operation_id, str) else None,
+                [str(key) for key in responses],
+            )
+        )
+    return found
 
 
 def _checks_table(checks: Sequence[str]) -> dict[str, Any]:
@@ -610,14 +849,18 @@ def _execute(
     seed: int,
     progress: Callable[[str], None] | None,
     operation_ids: Mapping[str, str],
+    coverage: Coverage,
 ) -> ContractResult:
     from schemathesis.engine import Status, events, from_schema
 
-    result = ContractResult(seed=seed)
+    result = ContractResult(seed=seed, coverage=coverage)
     found: dict[tuple[str, str, str], ContractFailure] = {}
     seen_errors: set[tuple[str, str]] = set()
+    watcher = _warnings_watcher(schema)
     started = time.perf_counter()
     for event in from_schema(schema).execute():
+        if watcher is not None:
+            watcher.on_event(event)
         if isinstance(event, events.PhaseStarted) and progress is not None:
             progress(f"phase {event.phase.name.value}")
         elif isinstance(event, events.PhaseFinished):
@@ -627,6 +870,7 @@ def _execute(
                     result.phases[name] = event.status.value
         elif isinstance(event, events.ScenarioFinished):
             _collect(event.recorder, found, result, operation_ids)
+            _observe(event.recorder, coverage)
         elif isinstance(event, events.NonFatalError):
             message = event.info.format(base_url_is_set=True)
             key = (event.label, message)
@@ -641,7 +885,54 @@ def _execute(
             )
     result.failures = sorted(found.values(), key=lambda f: (f.operation, f.check, f.title))
     result.elapsed = time.perf_counter() - started
+    if watcher is not None:
+        result.warnings = _warnings(watcher)
     return result
+
+
+def _observe(recorder: Any, coverage: Coverage) -> None:
+    """Every response's status, for its operation. Requests sent with another method than the
+    operation's (``unsupported_method``'s probes) reach no operation and are left out."""
+    for case_id, interaction in recorder.interactions.items():
+        node = recorder.cases.get(case_id)
+        if node is None or interaction.response is None:
+            continue
+        operation = node.value.operation
+        if interaction.request.method.upper() != operation.method.upper():
+            continue
+        coverage.record(operation.label, interaction.response.status_code)
+
+
+def _warnings_watcher(schema: Any) -> Any:
+    """schemathesis' own warning collector (the one ``st run`` prints), fed our events.
+
+    It lives in schemathesis' CLI package; a version without it gives no warnings rather than
+    a failed run (pyproject pins the version this was written against).
+    """
+    try:
+        from schemathesis.cli.commands.run.context import ExecutionContext
+    except ImportError:  # pragma: no cover - another schemathesis layout
+        return None
+    return ExecutionContext(
+        config=schema.config, find_operation_by_label=schema.find_operation_by_label
+    )
+
+
+def _warnings(watcher: Any) -> list[ContractWarning]:
+    from schemathesis.cli.commands.run.handlers.output import warning_blocks
+
+    found: list[ContractWarning] = []
+    for block in warning_blocks(watcher):
+        items: list[str] = []
+        tips: list[str] = []
+        for group in block.groups:
+            prefix = f"{group.heading}: " if group.heading else ""
+            for item in group.items:
+                details = f" ({'; '.join(item.details)})" if item.details else ""
+                items.append(f"{prefix}{item.text}{details}")
+            tips.extend(tip for tip in group.tips or () if tip not in tips)
+        found.append(ContractWarning(block.title, block.summary, tuple(items), tuple(tips)))
+    return found
 
 
 def _collect(
@@ -726,8 +1017,16 @@ def format_summary(result: ContractResult, *, verbose: bool = True) -> str:
         lines.append(f"error: {problem.where}")
         if verbose:
             lines.extend("     " + line for line in _truncate(problem.message).splitlines())
+    for warning in result.warnings:
+        lines.extend(warning.lines())
+    if result.coverage.operations:
+        lines.append(result.coverage.matrix())
+    for gate in result.gates:
+        lines.append(f"gate failed: {gate.operation}: {gate.reason}")
     phases = ", ".join(f"{name} {status}" for name, status in result.phases.items())
     found = f"{len(result.failures)} failure(s), {len(result.errors)} error(s)"
+    if result.gates:
+        found += f", {len(result.gates)} operation(s) not reached"
     if result.interrupted:
         verdict = f"INTERRUPTED (so far {found})"
     elif result.ok:
@@ -740,6 +1039,9 @@ def format_summary(result: ContractResult, *, verbose: bool = True) -> str:
     )
     if not result.ok:
         lines.append(f"replay with: --seed {result.seed}")
+    lines.extend(f"report: {path}" for path in result.reports)
+    if result.coverage.operations:
+        lines.append(result.coverage.line())
     return "\n".join(lines)
 
 
@@ -755,11 +1057,15 @@ def write_junit(result: ContractResult, path: Path, *, name: str = "specfirst co
     by_operation: dict[str, list[ContractFailure]] = {op: [] for op in sorted(result.operations)}
     for failure in result.failures:
         by_operation.setdefault(failure.operation, []).append(failure)
+    gates: dict[str, list[GateFailure]] = {}
+    for gate in result.gates:
+        by_operation.setdefault(gate.label, [])
+        gates.setdefault(gate.label, []).append(gate)
     suite = ET.Element(
         "testsuite",
         name=name,
         tests=str(len(by_operation) + len(result.errors)),
-        failures=str(sum(1 for fs in by_operation.values() if fs)),
+        failures=str(sum(1 for op, fs in by_operation.items() if fs or op in gates)),
         errors=str(len(result.errors)),
         time=f"{result.elapsed:.3f}",
     )
@@ -770,6 +1076,13 @@ def write_junit(result: ContractResult, path: Path, *, name: str = "specfirst co
         for failure in failures:
             element = ET.SubElement(case, "failure", type=failure.check, message=failure.headline())
             element.text = f"{failure.message}\n\nResponse: {failure.response}\n\nReproduce:\n{failure.reproduce}\n"
+        for gate in gates.get(operation, ()):
+            ET.SubElement(
+                case,
+                "failure",
+                type=f"coverage:{gate.gate}",
+                message=f"{gate.operation}: {gate.reason}",
+            ).text = gate.reason
     for problem in result.errors:
         case = ET.SubElement(suite, "testcase", classname=name, name=f"error: {problem.where}")
         ET.SubElement(
