@@ -401,6 +401,15 @@ class SeedData:
     parameters: Mapping[str, Sequence[Value]] = field(default_factory=dict)
     operations: Mapping[str, Mapping[str, Sequence[Value]]] = field(default_factory=dict)
     probability: float = 0.5
+    always: Sequence[str] = ()
+    """operationIds whose seeded values (the first of each) are used for every request, in
+    every phase: destructive operations, which must never pick a shared resource or the
+    run's own account (schemathesis reuses ids it saw in responses)."""
+    credentials: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    """operationId → headers sent with that operation's requests on top of the run's (a
+    header of the same name replaces the run's): e.g. an administrator's token for the
+    admin-only operations, or a bearer token for the operations an API key cannot call.
+    Their names are masked in reproductions."""
 
     def __post_init__(self) -> None:
         tables = [("parameters", self.parameters)]
@@ -502,7 +511,16 @@ def _seed_tables(
         if entry is None:
             entry = by_id[operation_id] = {"include-operation-id": operation_id}
             operations.append(entry)
-        entry["parameters"] = {key: bind(values) for key, values in table.items()}
+        if operation_id in data.always:  # a fixed override, which every phase honours
+            entry["parameters"] = {key: values[0] for key, values in table.items()}
+        else:
+            entry["parameters"] = {key: bind(values) for key, values in table.items()}
+    for operation_id, headers in sorted(data.credentials.items()):
+        entry = by_id.get(operation_id)
+        if entry is None:
+            entry = by_id[operation_id] = {"include-operation-id": operation_id}
+            operations.append(entry)
+        entry["headers"] = dict(headers)
     return dictionaries, parameters
 
 
@@ -611,6 +629,9 @@ def run_contract(
         "checks": _checks_table(options.checks),
         "phases": {name: {"enabled": name in options.phases} for name in PHASES},
         "generation": {"max-examples": options.max_examples, "database": "none"},
+        # Credentials are what the auth hook and --header give, nothing else: schemathesis'
+        # own sign-up would otherwise replace them with an account of its making.
+        "auth": {"auto-signup": False},
     }
     if options.max_time is not None:
         project["max-time"] = options.max_time
@@ -680,6 +701,7 @@ def _run(
             progress(
                 f"seed data for {', '.join(seeded)} (used with probability {data.probability:g})"
             )
+        secret.update(name.lower() for h in data.credentials.values() for name in h)
     _mask_only_credentials(schema, ctx, secret)
     if app is not None:
         schema.app = app
@@ -926,10 +948,13 @@ def _warnings(watcher: Any) -> list[ContractWarning]:
         items: list[str] = []
         tips: list[str] = []
         for group in block.groups:
-            prefix = f"{group.heading}: " if group.heading else ""
+            indent = ""
+            if group.heading:
+                items.append(f"{group.heading}:")
+                indent = "  "
             for item in group.items:
                 details = f" ({'; '.join(item.details)})" if item.details else ""
-                items.append(f"{prefix}{item.text}{details}")
+                items.append(f"{indent}{item.text}{details}")
             tips.extend(tip for tip in group.tips or () if tip not in tips)
         found.append(ContractWarning(block.title, block.summary, tuple(items), tuple(tips)))
     return found

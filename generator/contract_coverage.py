@@ -30,6 +30,8 @@ GATES = ("auth", "success")
 success status (2xx; 3xx for an operation that declares no 2xx)."""
 
 _AUTH = frozenset({401, 403})
+_BEFORE_AUTH = frozenset({400, 405, 406, 413, 415, 422, 429})
+"""Answers a server may give before it looks at credentials (malformed requests, limits)."""
 
 
 @dataclass(frozen=True)
@@ -97,7 +99,7 @@ class OperationCoverage:
         answered = _counts(self.observed)
         if not self.observed:
             return "success", "got no response at all"
-        if self.observed.keys() & _AUTH and all(400 <= s < 500 for s in self.observed):
+        if self.observed.keys() & _AUTH and self.observed.keys() <= _AUTH | _BEFORE_AUTH:
             only = ", ".join(str(s) for s in sorted(self.observed.keys() & _AUTH))
             return "auth", f"never got past {only}: answered only {answered}"
         wanted = ", ".join(self.success_statuses()) or "none declared"

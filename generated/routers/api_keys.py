@@ -202,6 +202,7 @@ def build_router(
         return _render_list_api_keys(result, sf_response)
 
     setattr(list_api_keys, "__sf_validation_status__", 422)  # noqa: B010
+    setattr(list_api_keys, "__sf_statuses__", ("200", "401", "403", "429", "500"))  # noqa: B010
 
     @router.post(
         "/api-keys",
@@ -233,6 +234,11 @@ def build_router(
         return _render_create_api_key(result, sf_response)
 
     setattr(create_api_key, "__sf_validation_status__", 422)  # noqa: B010
+    setattr(
+        create_api_key,
+        "__sf_statuses__",
+        ("201", "400", "401", "403", "409", "415", "422", "429", "500"),
+    )  # noqa: B010
 
     @router.delete(
         "/api-keys/{api_key_id}",
@@ -262,6 +268,7 @@ def build_router(
         return _render_revoke_api_key(result, sf_response)
 
     setattr(revoke_api_key, "__sf_validation_status__", 422)  # noqa: B010
+    setattr(revoke_api_key, "__sf_statuses__", ("204", "401", "403", "404", "422", "429", "500"))  # noqa: B010
     setattr(revoke_api_key, "__sf_path_names__", {"api_key_id": "apiKeyId"})  # noqa: B010
 
     return router

@@ -287,6 +287,11 @@ def build_router(
         return _render_list_attachments(result, sf_response)
 
     setattr(list_attachments, "__sf_validation_status__", 422)  # noqa: B010
+    setattr(
+        list_attachments,
+        "__sf_statuses__",
+        ("200", "400", "401", "403", "404", "422", "429", "500"),
+    )  # noqa: B010
     setattr(list_attachments, "__sf_path_names__", {"task_id": "taskId"})  # noqa: B010
 
     @router.post(
@@ -344,6 +349,11 @@ def build_router(
         return _render_upload_attachment(result, sf_response)
 
     setattr(upload_attachment, "__sf_validation_status__", 422)  # noqa: B010
+    setattr(
+        upload_attachment,
+        "__sf_statuses__",
+        ("201", "400", "401", "403", "404", "413", "415", "422", "429", "500"),
+    )  # noqa: B010
     setattr(upload_attachment, "__sf_path_names__", {"task_id": "taskId"})  # noqa: B010
 
     @router.delete(
@@ -376,6 +386,7 @@ def build_router(
         return _render_delete_attachment(result, sf_response)
 
     setattr(delete_attachment, "__sf_validation_status__", 422)  # noqa: B010
+    setattr(delete_attachment, "__sf_statuses__", ("204", "401", "403", "404", "422", "429", "500"))  # noqa: B010
     setattr(delete_attachment, "__sf_path_names__", {"attachment_id": "attachmentId"})  # noqa: B010
 
     @router.get(
@@ -409,6 +420,9 @@ def build_router(
         return _render_download_attachment(result, sf_response)
 
     setattr(download_attachment, "__sf_validation_status__", 422)  # noqa: B010
+    setattr(
+        download_attachment, "__sf_statuses__", ("200", "401", "403", "404", "422", "429", "500")
+    )  # noqa: B010
     setattr(download_attachment, "__sf_path_names__", {"attachment_id": "attachmentId"})  # noqa: B010
 
     return router

@@ -181,6 +181,7 @@ def build_router(
         return _render_register(result, sf_response)
 
     setattr(register, "__sf_validation_status__", 422)  # noqa: B010
+    setattr(register, "__sf_statuses__", ("201", "400", "409", "415", "422", "429", "500"))  # noqa: B010
 
     @router.post(
         "/auth/token",
@@ -230,6 +231,7 @@ def build_router(
         return _render_create_token(result, sf_response)
 
     setattr(create_token, "__sf_validation_status__", 422)  # noqa: B010
+    setattr(create_token, "__sf_statuses__", ("200", "400", "415", "422", "429", "500"))  # noqa: B010
 
     @router.post(
         "/auth/logout",
@@ -260,5 +262,6 @@ def build_router(
         return _render_logout(result, sf_response)
 
     setattr(logout, "__sf_validation_status__", 422)  # noqa: B010
+    setattr(logout, "__sf_statuses__", ("204", "400", "415", "422", "429", "500"))  # noqa: B010
 
     return router

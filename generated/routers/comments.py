@@ -227,6 +227,9 @@ def build_router(
         return _render_list_comments(result, sf_response)
 
     setattr(list_comments, "__sf_validation_status__", 422)  # noqa: B010
+    setattr(
+        list_comments, "__sf_statuses__", ("200", "400", "401", "403", "404", "422", "429", "500")
+    )  # noqa: B010
     setattr(list_comments, "__sf_path_names__", {"task_id": "taskId"})  # noqa: B010
 
     @router.post(
@@ -261,6 +264,11 @@ def build_router(
         return _render_create_comment(result, sf_response)
 
     setattr(create_comment, "__sf_validation_status__", 422)  # noqa: B010
+    setattr(
+        create_comment,
+        "__sf_statuses__",
+        ("201", "400", "401", "403", "404", "415", "422", "429", "500"),
+    )  # noqa: B010
     setattr(create_comment, "__sf_path_names__", {"task_id": "taskId"})  # noqa: B010
 
     @router.delete(
@@ -293,6 +301,7 @@ def build_router(
         return _render_delete_comment(result, sf_response)
 
     setattr(delete_comment, "__sf_validation_status__", 422)  # noqa: B010
+    setattr(delete_comment, "__sf_statuses__", ("204", "401", "403", "404", "422", "429", "500"))  # noqa: B010
     setattr(delete_comment, "__sf_path_names__", {"comment_id": "commentId"})  # noqa: B010
 
     return router

@@ -226,6 +226,11 @@ def build_router(
         return _render_create_export(result, sf_response)
 
     setattr(create_export, "__sf_validation_status__", 422)  # noqa: B010
+    setattr(
+        create_export,
+        "__sf_statuses__",
+        ("202", "400", "401", "403", "404", "415", "422", "429", "500"),
+    )  # noqa: B010
     setattr(create_export, "__sf_path_names__", {"project_id": "projectId"})  # noqa: B010
 
     @router.get(
@@ -258,6 +263,7 @@ def build_router(
         return _render_get_export(result, sf_response)
 
     setattr(get_export, "__sf_validation_status__", 422)  # noqa: B010
+    setattr(get_export, "__sf_statuses__", ("200", "401", "403", "404", "422", "429", "500"))  # noqa: B010
     setattr(get_export, "__sf_path_names__", {"export_id": "exportId"})  # noqa: B010
 
     @router.get(
@@ -290,6 +296,9 @@ def build_router(
         return _render_download_export(result, sf_response)
 
     setattr(download_export, "__sf_validation_status__", 422)  # noqa: B010
+    setattr(
+        download_export, "__sf_statuses__", ("200", "401", "403", "404", "409", "422", "429", "500")
+    )  # noqa: B010
     setattr(download_export, "__sf_path_names__", {"export_id": "exportId"})  # noqa: B010
 
     return router

@@ -72,6 +72,7 @@ def build_router(
         return _render_get_liveness(result, sf_response)
 
     setattr(get_liveness, "__sf_validation_status__", 422)  # noqa: B010
+    setattr(get_liveness, "__sf_statuses__", ("200", "500"))  # noqa: B010
 
     @router.get(
         "/health/ready",
@@ -97,5 +98,6 @@ def build_router(
         return _render_get_readiness(result, sf_response)
 
     setattr(get_readiness, "__sf_validation_status__", 422)  # noqa: B010
+    setattr(get_readiness, "__sf_statuses__", ("200", "500", "503"))  # noqa: B010
 
     return router

@@ -235,6 +235,9 @@ def build_router(
         return _render_list_members(result, sf_response)
 
     setattr(list_members, "__sf_validation_status__", 422)  # noqa: B010
+    setattr(
+        list_members, "__sf_statuses__", ("200", "400", "401", "403", "404", "422", "429", "500")
+    )  # noqa: B010
     setattr(list_members, "__sf_path_names__", {"project_id": "projectId"})  # noqa: B010
 
     @router.post(
@@ -272,6 +275,11 @@ def build_router(
         return _render_add_member(result, sf_response)
 
     setattr(add_member, "__sf_validation_status__", 422)  # noqa: B010
+    setattr(
+        add_member,
+        "__sf_statuses__",
+        ("201", "400", "401", "403", "404", "409", "415", "422", "429", "500"),
+    )  # noqa: B010
     setattr(add_member, "__sf_path_names__", {"project_id": "projectId"})  # noqa: B010
 
     @router.delete(
@@ -307,6 +315,9 @@ def build_router(
         return _render_remove_member(result, sf_response)
 
     setattr(remove_member, "__sf_validation_status__", 422)  # noqa: B010
+    setattr(
+        remove_member, "__sf_statuses__", ("204", "401", "403", "404", "409", "422", "429", "500")
+    )  # noqa: B010
     setattr(remove_member, "__sf_path_names__", {"project_id": "projectId", "user_id": "userId"})  # noqa: B010
 
     return router

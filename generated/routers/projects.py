@@ -365,6 +365,7 @@ def build_router(
         return _render_list_projects(result, sf_response)
 
     setattr(list_projects, "__sf_validation_status__", 422)  # noqa: B010
+    setattr(list_projects, "__sf_statuses__", ("200", "400", "401", "403", "422", "429", "500"))  # noqa: B010
 
     @router.post(
         "/projects",
@@ -403,6 +404,11 @@ def build_router(
         return _render_create_project(result, sf_response)
 
     setattr(create_project, "__sf_validation_status__", 422)  # noqa: B010
+    setattr(
+        create_project,
+        "__sf_statuses__",
+        ("201", "400", "401", "403", "409", "415", "422", "429", "500"),
+    )  # noqa: B010
 
     @router.get(
         "/projects/{project_id}",
@@ -437,6 +443,9 @@ def build_router(
         return _render_get_project(result, sf_response)
 
     setattr(get_project, "__sf_validation_status__", 422)  # noqa: B010
+    setattr(
+        get_project, "__sf_statuses__", ("200", "304", "401", "403", "404", "422", "429", "500")
+    )  # noqa: B010
     setattr(get_project, "__sf_path_names__", {"project_id": "projectId"})  # noqa: B010
 
     @router.delete(
@@ -472,6 +481,11 @@ def build_router(
         return _render_delete_project(result, sf_response)
 
     setattr(delete_project, "__sf_validation_status__", 422)  # noqa: B010
+    setattr(
+        delete_project,
+        "__sf_statuses__",
+        ("204", "401", "403", "404", "412", "422", "428", "429", "500"),
+    )  # noqa: B010
     setattr(delete_project, "__sf_path_names__", {"project_id": "projectId"})  # noqa: B010
 
     @router.patch(
@@ -509,6 +523,11 @@ def build_router(
         return _render_update_project(result, sf_response)
 
     setattr(update_project, "__sf_validation_status__", 422)  # noqa: B010
+    setattr(
+        update_project,
+        "__sf_statuses__",
+        ("200", "400", "401", "403", "404", "412", "415", "422", "428", "429", "500"),
+    )  # noqa: B010
     setattr(update_project, "__sf_path_names__", {"project_id": "projectId"})  # noqa: B010
 
     return router

@@ -379,6 +379,7 @@ def build_router(
         return _render_list_tasks(result, sf_response)
 
     setattr(list_tasks, "__sf_validation_status__", 422)  # noqa: B010
+    setattr(list_tasks, "__sf_statuses__", ("200", "400", "401", "403", "404", "422", "429", "500"))  # noqa: B010
     setattr(list_tasks, "__sf_path_names__", {"project_id": "projectId"})  # noqa: B010
 
     @router.post(
@@ -422,6 +423,11 @@ def build_router(
         return _render_create_task(result, sf_response)
 
     setattr(create_task, "__sf_validation_status__", 422)  # noqa: B010
+    setattr(
+        create_task,
+        "__sf_statuses__",
+        ("201", "400", "401", "403", "404", "409", "415", "422", "429", "500"),
+    )  # noqa: B010
     setattr(create_task, "__sf_path_names__", {"project_id": "projectId"})  # noqa: B010
 
     @router.get(
@@ -457,6 +463,7 @@ def build_router(
         return _render_get_task(result, sf_response)
 
     setattr(get_task, "__sf_validation_status__", 422)  # noqa: B010
+    setattr(get_task, "__sf_statuses__", ("200", "304", "401", "403", "404", "422", "429", "500"))  # noqa: B010
     setattr(get_task, "__sf_path_names__", {"task_id": "taskId"})  # noqa: B010
 
     @router.delete(
@@ -493,6 +500,11 @@ def build_router(
         return _render_delete_task(result, sf_response)
 
     setattr(delete_task, "__sf_validation_status__", 422)  # noqa: B010
+    setattr(
+        delete_task,
+        "__sf_statuses__",
+        ("204", "401", "403", "404", "412", "422", "428", "429", "500"),
+    )  # noqa: B010
     setattr(delete_task, "__sf_path_names__", {"task_id": "taskId"})  # noqa: B010
 
     @router.patch(
@@ -531,6 +543,11 @@ def build_router(
         return _render_update_task(result, sf_response)
 
     setattr(update_task, "__sf_validation_status__", 422)  # noqa: B010
+    setattr(
+        update_task,
+        "__sf_statuses__",
+        ("200", "400", "401", "403", "404", "409", "412", "415", "422", "428", "429", "500"),
+    )  # noqa: B010
     setattr(update_task, "__sf_path_names__", {"task_id": "taskId"})  # noqa: B010
 
     return router

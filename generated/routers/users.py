@@ -254,6 +254,7 @@ def build_router(
         return _render_get_current_user(result, sf_response)
 
     setattr(get_current_user, "__sf_validation_status__", 422)  # noqa: B010
+    setattr(get_current_user, "__sf_statuses__", ("200", "401", "403", "429", "500"))  # noqa: B010
 
     @router.patch(
         "/users/me",
@@ -285,6 +286,11 @@ def build_router(
         return _render_update_current_user(result, sf_response)
 
     setattr(update_current_user, "__sf_validation_status__", 422)  # noqa: B010
+    setattr(
+        update_current_user,
+        "__sf_statuses__",
+        ("200", "400", "401", "403", "409", "415", "422", "429", "500"),
+    )  # noqa: B010
 
     @router.get(
         "/users",
@@ -322,6 +328,7 @@ def build_router(
         return _render_list_users(result, sf_response)
 
     setattr(list_users, "__sf_validation_status__", 422)  # noqa: B010
+    setattr(list_users, "__sf_statuses__", ("200", "400", "401", "403", "422", "429", "500"))  # noqa: B010
 
     @router.post(
         "/users/{user_id}/deactivate",
@@ -353,6 +360,9 @@ def build_router(
         return _render_deactivate_user(result, sf_response)
 
     setattr(deactivate_user, "__sf_validation_status__", 422)  # noqa: B010
+    setattr(
+        deactivate_user, "__sf_statuses__", ("200", "401", "403", "404", "409", "422", "429", "500")
+    )  # noqa: B010
     setattr(deactivate_user, "__sf_path_names__", {"user_id": "userId"})  # noqa: B010
 
     return router

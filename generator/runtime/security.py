@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
-from generator.runtime.problems import ProblemError
+from generator.runtime.problems import ProtocolProblem
 
 
 class SchemeKind(enum.StrEnum):
@@ -151,7 +151,7 @@ async def authorize(request: Request, handler: Any, requirements: tuple[Requirem
     if optional and not any_credential:
         return None
     if short_of:
-        raise ProblemError(
+        raise ProtocolProblem(
             403,
             "the credentials lack the scopes this operation requires",
             headers={
@@ -159,7 +159,7 @@ async def authorize(request: Request, handler: Any, requirements: tuple[Requirem
             },
         )
     error = "invalid_token" if any_credential else None
-    raise ProblemError(
+    raise ProtocolProblem(
         401,
         "credentials are invalid" if any_credential else "authentication is required",
         headers={"WWW-Authenticate": ", ".join(s.challenge(error) for s in challenge_schemes)},

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 from generator import contract
 from generator.contract import ContractResult, format_summary
+from generator.contract_coverage import Coverage
 
 
 class _Engine:
@@ -26,7 +28,10 @@ def test_an_interrupted_run_is_not_a_pass(monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.setattr(
         schemathesis.engine, "from_schema", lambda schema: _Engine([events.Interrupted(phase=None)])
     )
-    result = contract._execute(object(), 7, None, {})
+    from schemathesis.config import ProjectConfig
+
+    schema = SimpleNamespace(config=ProjectConfig(), find_operation_by_label=lambda label: None)
+    result = contract._execute(schema, 7, None, {}, Coverage())
 
     assert result.interrupted and not result.failures and not result.errors
     assert not result.ok

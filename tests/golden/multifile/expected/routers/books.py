@@ -71,6 +71,7 @@ def build_router(
         return _render_list_books(result, sf_response)
 
     setattr(list_books, "__sf_validation_status__", 422)  # noqa: B010
+    setattr(list_books, "__sf_statuses__", ("200",))  # noqa: B010
 
     @router.post(
         "/books",
@@ -94,6 +95,7 @@ def build_router(
         return _render_add_book(result, sf_response)
 
     setattr(add_book, "__sf_validation_status__", 422)  # noqa: B010
+    setattr(add_book, "__sf_statuses__", ("201", "409"))  # noqa: B010
 
     @router.get(
         "/books/{book_id}",
@@ -117,6 +119,7 @@ def build_router(
         return _render_get_book(result, sf_response)
 
     setattr(get_book, "__sf_validation_status__", 422)  # noqa: B010
+    setattr(get_book, "__sf_statuses__", ("200", "404"))  # noqa: B010
     setattr(get_book, "__sf_path_names__", {"book_id": "bookId"})  # noqa: B010
 
     return router

@@ -48,5 +48,6 @@ def build_router(
         return _render_get_shelf_tree(result, sf_response)
 
     setattr(get_shelf_tree, "__sf_validation_status__", 422)  # noqa: B010
+    setattr(get_shelf_tree, "__sf_statuses__", ("200",))  # noqa: B010
 
     return router

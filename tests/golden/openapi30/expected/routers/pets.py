@@ -122,6 +122,7 @@ def build_router(
         return _render_list_pets(result, sf_response)
 
     setattr(list_pets, "__sf_validation_status__", 422)  # noqa: B010
+    setattr(list_pets, "__sf_statuses__", ("200", "default"))  # noqa: B010
 
     @router.post(
         "/pets",
@@ -145,6 +146,7 @@ def build_router(
         return _render_create_pet(result, sf_response)
 
     setattr(create_pet, "__sf_validation_status__", 400)  # noqa: B010
+    setattr(create_pet, "__sf_statuses__", ("201", "400"))  # noqa: B010
 
     @router.get(
         "/pets/{pet_id}",
@@ -168,6 +170,7 @@ def build_router(
         return _render_get_pet(result, sf_response)
 
     setattr(get_pet, "__sf_validation_status__", 422)  # noqa: B010
+    setattr(get_pet, "__sf_statuses__", ("200", "404"))  # noqa: B010
     setattr(get_pet, "__sf_path_names__", {"pet_id": "petId"})  # noqa: B010
 
     @router.delete(
@@ -192,6 +195,7 @@ def build_router(
         return _render_delete_pet(result, sf_response)
 
     setattr(delete_pet, "__sf_validation_status__", 422)  # noqa: B010
+    setattr(delete_pet, "__sf_statuses__", ("204",))  # noqa: B010
     setattr(delete_pet, "__sf_path_names__", {"pet_id": "petId"})  # noqa: B010
 
     @router.patch(
@@ -218,6 +222,7 @@ def build_router(
         return _render_touch_pet(result, sf_response)
 
     setattr(touch_pet, "__sf_validation_status__", 422)  # noqa: B010
+    setattr(touch_pet, "__sf_statuses__", ("2XX", "default"))  # noqa: B010
     setattr(touch_pet, "__sf_path_names__", {"pet_id": "petId"})  # noqa: B010
 
     return router

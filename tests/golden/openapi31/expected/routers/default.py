@@ -52,5 +52,6 @@ def build_router(
         return _render_get_version(result, sf_response)
 
     setattr(get_version, "__sf_validation_status__", 422)  # noqa: B010
+    setattr(get_version, "__sf_statuses__", ("200",))  # noqa: B010
 
     return router

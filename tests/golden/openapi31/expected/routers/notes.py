@@ -82,6 +82,7 @@ def build_router(
         return _render_list_notes(result, sf_response)
 
     setattr(list_notes, "__sf_validation_status__", 422)  # noqa: B010
+    setattr(list_notes, "__sf_statuses__", ("200",))  # noqa: B010
 
     @router.post(
         "/notes",
@@ -105,6 +106,7 @@ def build_router(
         return _render_create_note(result, sf_response)
 
     setattr(create_note, "__sf_validation_status__", 422)  # noqa: B010
+    setattr(create_note, "__sf_statuses__", ("201",))  # noqa: B010
 
     @router.get(
         "/notes/{note_id}",
@@ -128,6 +130,7 @@ def build_router(
         return _render_get_note(result, sf_response)
 
     setattr(get_note, "__sf_validation_status__", 422)  # noqa: B010
+    setattr(get_note, "__sf_statuses__", ("200", "404"))  # noqa: B010
     setattr(get_note, "__sf_path_names__", {"note_id": "noteId"})  # noqa: B010
 
     return router

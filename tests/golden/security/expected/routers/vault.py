@@ -122,6 +122,7 @@ def build_router(
         return _render_get_public(result, sf_response)
 
     setattr(get_public, "__sf_validation_status__", 422)  # noqa: B010
+    setattr(get_public, "__sf_statuses__", ("200",))  # noqa: B010
 
     @router.get(
         "/whoami",
@@ -145,6 +146,7 @@ def build_router(
         return _render_who_am_i(result, sf_response)
 
     setattr(who_am_i, "__sf_validation_status__", 422)  # noqa: B010
+    setattr(who_am_i, "__sf_statuses__", ("200", "401"))  # noqa: B010
 
     @router.get(
         "/maybe",
@@ -168,6 +170,7 @@ def build_router(
         return _render_maybe_user(result, sf_response)
 
     setattr(maybe_user, "__sf_validation_status__", 422)  # noqa: B010
+    setattr(maybe_user, "__sf_statuses__", ("200",))  # noqa: B010
 
     @router.get(
         "/basic",
@@ -191,6 +194,7 @@ def build_router(
         return _render_basic_only(result, sf_response)
 
     setattr(basic_only, "__sf_validation_status__", 422)  # noqa: B010
+    setattr(basic_only, "__sf_statuses__", ("204",))  # noqa: B010
 
     @router.get(
         "/keys",
@@ -215,6 +219,7 @@ def build_router(
         return _render_any_key(result, sf_response)
 
     setattr(any_key, "__sf_validation_status__", 422)  # noqa: B010
+    setattr(any_key, "__sf_statuses__", ("204",))  # noqa: B010
 
     @router.post(
         "/both",
@@ -239,6 +244,7 @@ def build_router(
         return _render_key_and_token(result, sf_response)
 
     setattr(key_and_token, "__sf_validation_status__", 422)  # noqa: B010
+    setattr(key_and_token, "__sf_statuses__", ("204",))  # noqa: B010
 
     @router.get(
         "/secrets",
@@ -262,6 +268,7 @@ def build_router(
         return _render_read_secrets(result, sf_response)
 
     setattr(read_secrets, "__sf_validation_status__", 422)  # noqa: B010
+    setattr(read_secrets, "__sf_statuses__", ("200",))  # noqa: B010
 
     @router.delete(
         "/secrets",
@@ -285,5 +292,6 @@ def build_router(
         return _render_purge_secrets(result, sf_response)
 
     setattr(purge_secrets, "__sf_validation_status__", 422)  # noqa: B010
+    setattr(purge_secrets, "__sf_statuses__", ("204",))  # noqa: B010
 
     return router
