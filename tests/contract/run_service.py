@@ -37,8 +37,9 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from generator import contract
-from generator.cli import main as specfirst
+
+from specfirst import contract
+from specfirst.cli import main as specfirst
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "specs" / "api.yaml"

@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from generator.contract import (
+
+from specfirst.contract import (
     CHECKS,
     AuthContext,
     ContractOptions,
@@ -25,9 +26,7 @@ from generator.contract import (
     format_summary,
     run_contract,
 )
-from generator.contract_coverage import Exemption
-from generator.runtime import ProblemError
-
+from specfirst.contract_coverage import Exemption
 from tests.e2e.conftest import GeneratedApi, MakeApi, make_api  # noqa: F401  (fixture)
 
 SPEC = """
@@ -163,6 +162,7 @@ class LaxSecurity:
 
 def make_things(api: GeneratedApi, **breaks: Callable[..., Any]) -> Any:
     m = api.models
+    problem = api.package.ProblemError  # the app's own (vendored) class, not the tool's
     store: dict[str, Any] = {}
 
     class Things:
@@ -177,7 +177,7 @@ def make_things(api: GeneratedApi, **breaks: Callable[..., Any]) -> Any:
             if "get_thing" in breaks:
                 return breaks["get_thing"](m, thing_id)
             if str(thing_id) not in store:
-                raise ProblemError(404, "no such thing")
+                raise problem(404, "no such thing")
             return store[str(thing_id)]
 
         async def ping(self) -> Any:
@@ -224,7 +224,7 @@ def test_a_correct_implementation_passes(api: GeneratedApi) -> None:
 
 def test_an_undeclared_status_is_caught(api: GeneratedApi) -> None:
     def conflict(m: Any, body: Any) -> Any:
-        raise ProblemError(409, "already exists")  # 409 is not declared for createThing
+        raise api.package.ProblemError(409, "already exists")  # 409 is not declared for createThing
 
     app = api.create_app(security=StrictSecurity(), things=make_things(api, create_thing=conflict))
     # Outside production the raised 409 is a contract violation answered 500, whatever the
@@ -240,7 +240,7 @@ def test_an_undeclared_status_in_production_is_logged_and_sent(
     api: GeneratedApi, caplog: pytest.LogCaptureFixture
 ) -> None:
     def conflict(m: Any, body: Any) -> Any:
-        raise ProblemError(409, "already exists")
+        raise api.package.ProblemError(409, "already exists")
 
     app = api.create_app(
         security=StrictSecurity(),
@@ -359,7 +359,7 @@ def test_an_operation_ignoring_auth_is_caught(api: GeneratedApi) -> None:
 def test_the_cli_exits_1_names_the_failure_and_writes_junit(
     api: GeneratedApi, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from generator.cli import main
+    from specfirst.cli import main
 
     def crash(m: Any, thing_id: Any) -> Any:
         raise RuntimeError("database on fire")

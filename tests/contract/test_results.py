@@ -6,9 +6,10 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from generator import contract
-from generator.contract import ContractResult, format_summary
-from generator.contract_coverage import Coverage
+
+from specfirst import contract
+from specfirst.contract import ContractResult, format_summary
+from specfirst.contract_coverage import Coverage
 
 
 class _Engine:
