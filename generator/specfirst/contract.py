@@ -569,6 +569,8 @@ class ContractResult:
     gates: list[GateFailure] = field(default_factory=list)
     """Operations the run never got into (only 401/403, or no declared success status)."""
     reports: list[Path] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    """Check failures not counted, each with the reason (idempotent replays)."""
 
     @property
     def ok(self) -> bool:
@@ -688,14 +690,27 @@ def _run(
     if options.auth is not None:
         headers.update(call_auth_hook(options.auth, ctx))
     secret = {name.lower() for name in headers}
-    if options.setup is not None:
-        data = call_setup_hook(options.setup, replace(ctx, headers=headers))
+    schemes, headers_left = _auth_schemes(schema.raw_schema, headers)
+    if schemes:
+        project = {**project, "auth": {**project.get("auth", {}), "openapi": schemes}}
+    data = (
+        call_setup_hook(options.setup, replace(ctx, headers=headers))
+        if options.setup is not None
+        else None
+    )
+    if data is not None:
         operations = project.setdefault("operations", [])
         dictionaries, parameters = _seed_tables(data, operations)
         project = {**project, "dictionaries": dictionaries, "parameters": parameters}
         if not operations:
             project.pop("operations")
+        if data.always:
+            # An operation whose every input is seeded sends the same request each time;
+            # Hypothesis would stop it as "filtering too much" after the first few.
+            project["suppress-health-check"] = ["filter_too_much"]
+    if schemes or data is not None:
         schema = _load(options.spec, project)
+    if data is not None:
         if progress is not None:
             seeded = sorted({*data.parameters, *(k for t in data.operations.values() for k in t)})
             progress(
@@ -710,8 +725,8 @@ def _run(
     else:
         _wait_until_reachable(session, base_url)
         schema.config.update(base_url=base_url)
-    if headers:
-        schema.config.update(headers=headers)
+    if headers_left:
+        schema.config.update(headers=headers_left)
 
     # Only now: listing the operations fixes their base URL and headers.
     operation_ids = _operation_ids(schema)
@@ -730,10 +745,37 @@ def _run(
                 title=options.suite_name,
                 warnings=result.warnings,
                 gates=result.gates,
+                notes=result.notes,
                 seed=seed,
             )
         )
     return result
+
+
+def _auth_schemes(
+    spec: Mapping[str, Any], headers: Mapping[str, str]
+) -> tuple[dict[str, dict[str, str]], dict[str, str]]:
+    """The API keys among the credential headers as schemathesis' per-scheme auth
+    (``[auth.openapi.<scheme>]``), and the headers left over.
+
+    Sent as a plain header, an API key is not known to schemathesis as the run's credential: it
+    keeps generating values for the operations' other security alternatives (an API-key run
+    then also sends a made-up, or another user's, bearer token, and acts as that user). Per
+    scheme it drops them, and ``ignored_auth`` can take the key away to see the 401. Bearer and
+    Basic credentials stay headers: schemathesis cannot take an ``Authorization`` it was given
+    per scheme away for an OAuth2 scheme, and would report every operation as ignoring auth.
+    """
+    schemes: dict[str, dict[str, str]] = {}
+    consumed: set[str] = set()
+    given = {name.lower(): (name, value) for name, value in headers.items()}
+    definitions = spec.get("components", {}).get("securitySchemes", {})
+    for name, scheme in definitions.items() if isinstance(definitions, Mapping) else ():
+        if isinstance(scheme, Mapping) and scheme.get("type") == "apiKey":
+            found = given.get(str(scheme.get("name", "")).lower())
+            if scheme.get("in") == "header" and found is not None:
+                schemes[name] = {"api_key": found[1]}
+                consumed.add(found[0])
+    return schemes, {k: v for k, v in headers.items() if k not in consumed}
 
 
 def _mask_only_credentials(schema: Any, ctx: AuthContext, secret: set[str]) -> None:
@@ -879,6 +921,7 @@ def _execute(
     found: dict[tuple[str, str, str], ContractFailure] = {}
     seen_errors: set[tuple[str, str]] = set()
     watcher = _warnings_watcher(schema)
+    keys: dict[tuple[str, str], float] = {}
     started = time.perf_counter()
     for event in from_schema(schema).execute():
         if watcher is not None:
@@ -891,7 +934,7 @@ def _execute(
                 if result.phases.get(name) != Status.FAILURE.value:
                     result.phases[name] = event.status.value
         elif isinstance(event, events.ScenarioFinished):
-            _collect(event.recorder, found, result, operation_ids)
+            _collect(event.recorder, found, result, operation_ids, keys)
             _observe(event.recorder, coverage)
         elif isinstance(event, events.NonFatalError):
             message = event.info.format(base_url_is_set=True)
@@ -960,12 +1003,58 @@ def _warnings(watcher: Any) -> list[ContractWarning]:
     return found
 
 
+IDEMPOTENCY_KEY = "idempotency-key"
+
+
+def _header(headers: Mapping[str, Any], name: str) -> str | None:
+    for key, value in headers.items():
+        if key.lower() == name:
+            return str(value[0] if isinstance(value, list) and value else value)
+    return None
+
+
+def _remember_keys(recorder: Any, keys: dict[tuple[str, str], float]) -> None:
+    """When each ``(operation, Idempotency-Key)`` was first sent."""
+    for case_id, interaction in recorder.interactions.items():
+        node = recorder.cases.get(case_id)
+        key = _header(interaction.request.headers, IDEMPOTENCY_KEY)
+        if node is not None and key is not None:
+            seen = (node.value.operation.label, key)
+            keys[seen] = min(keys.get(seen, interaction.timestamp), interaction.timestamp)
+
+
+def _replayed_creation(
+    recorder: Any, case_id: str, keys: Mapping[tuple[str, str], float]
+) -> str | None:
+    """The ``Idempotency-Key`` of the request that "created" the resource a failing
+    ``ensure_resource_availability`` looked for, when an earlier request had sent it already.
+
+    Such a 2xx is a replay: the Idempotency-Key draft (draft-ietf-httpapi-idempotency-key-header)
+    has the server answer a retried key with the first request's response, even when the
+    resource it created has been deleted since. schemathesis cannot know that, and reads the
+    404 that follows as a resource lost right after its creation.
+    """
+    node = recorder.cases.get(case_id)
+    parent = recorder.cases.get(node.parent_id) if node is not None and node.parent_id else None
+    interaction = recorder.interactions.get(parent.value.id) if parent is not None else None
+    if parent is None or interaction is None:
+        return None
+    key = _header(interaction.request.headers, IDEMPOTENCY_KEY)
+    if key is None:
+        return None
+    first = keys.get((parent.value.operation.label, key))
+    return key if first is not None and first < interaction.timestamp else None
+
+
 def _collect(
     recorder: Any,
     found: dict[tuple[str, str, str], ContractFailure],
     result: ContractResult,
     operation_ids: Mapping[str, str],
+    keys: dict[tuple[str, str], float] | None = None,
 ) -> None:
+    keys = {} if keys is None else keys
+    _remember_keys(recorder, keys)
     for case_id, node in recorder.cases.items():
         result.operations.add(node.value.operation.label)
         result.cases += case_id in recorder.interactions
@@ -975,6 +1064,18 @@ def _collect(
             info = check.failure_info
             if info is None:
                 continue
+            if check.name == "ensure_resource_availability":
+                replayed = _replayed_creation(recorder, case_id, keys)
+                if replayed is not None:
+                    note = (
+                        f"{info.failure.operation}: ensure_resource_availability not counted: "
+                        f"the creating request reused Idempotency-Key {replayed!r}, so its 2xx "
+                        "replayed an earlier creation (as the Idempotency-Key draft requires), "
+                        "whose resource may be gone"
+                    )
+                    if note not in result.notes:
+                        result.notes.append(note)
+                    continue
             failure = info.failure
             label = failure.operation or (
                 node.value.operation.label if node is not None else recorder.label
@@ -1042,6 +1143,7 @@ def format_summary(result: ContractResult, *, verbose: bool = True) -> str:
         lines.append(f"error: {problem.where}")
         if verbose:
             lines.extend("     " + line for line in _truncate(problem.message).splitlines())
+    lines.extend(f"note: {note}" for note in result.notes)
     for warning in result.warnings:
         lines.extend(warning.lines())
     if result.coverage.operations:

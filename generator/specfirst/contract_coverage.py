@@ -268,6 +268,7 @@ class Coverage:
         title: str,
         warnings: Sequence[ContractWarning] = (),
         gates: Sequence[GateFailure] = (),
+        notes: Sequence[str] = (),
     ) -> str:
         lines = [f"# {title}: coverage", ""]
         lines += [
@@ -285,6 +286,10 @@ class Coverage:
         if gates:
             lines += ["## Gates failed", ""]
             lines += [f"- **{_md(g.operation)}** ({g.gate}): {_md(g.reason)}" for g in gates]
+            lines.append("")
+        if notes:
+            lines += ["## Not counted", ""]
+            lines += [f"- {_md(note)}" for note in notes]
             lines.append("")
         if warnings:
             lines += ["## schemathesis warnings", ""]
@@ -314,16 +319,20 @@ def write_reports(
     title: str,
     warnings: Sequence[ContractWarning],
     gates: Sequence[GateFailure],
+    notes: Sequence[str] = (),
     **extra: Any,
 ) -> tuple[Path, Path]:
     markdown, data = report_paths(junit)
     markdown.parent.mkdir(parents=True, exist_ok=True)
     markdown.write_text(
-        coverage.as_markdown(title=title, warnings=warnings, gates=gates), encoding="utf-8"
+        coverage.as_markdown(title=title, warnings=warnings, gates=gates, notes=notes),
+        encoding="utf-8",
     )
     data.write_text(
         json.dumps(
-            coverage.as_json(warnings=warnings, gates=gates, **extra), indent=2, ensure_ascii=False
+            coverage.as_json(warnings=warnings, gates=gates, notes=list(notes), **extra),
+            indent=2,
+            ensure_ascii=False,
         )
         + "\n",
         encoding="utf-8",

@@ -165,11 +165,11 @@ def seed(ctx: contract.AuthContext) -> contract.SeedData:
     victim_id, _, _ = _account(ctx, "victim")
     key_id = create("api-keys", "an API key", name="Key to revoke", scopes=["profile"])
 
-    # Admin-only operations run as the administrator; in the API-key run, the operations a
-    # key cannot call run with the user's bearer token (the key alone is their 401).
+    # Admin-only operations run as the administrator. In the API-key run (whose user is an
+    # administrator) the operations a key cannot call run with the same user's bearer token.
     credentials = {op: admin for op in ADMIN_ONLY}
     if "Authorization" not in ctx.headers:
-        credentials.update({op: user for op in OAUTH_ONLY})
+        credentials = {op: user for op in (*OAUTH_ONLY, *ADMIN_ONLY)}
     return contract.SeedData(
         parameters={
             "path.projectId": [project],
@@ -340,16 +340,23 @@ def run(
     """The contract runs against one fresh service; 0 when all pass."""
     codes: dict[str, int] = {}
     admin_email = new_email("admin")
+    # The API-key run's user is an administrator too: the operations a key cannot call run with
+    # that same user's bearer token, so every request of the run acts as one principal.
+    key_user_email = new_email("api-key")
     with (
         tempfile.TemporaryDirectory(prefix="specfirst-contract-") as tmp,
-        reference_service(Path(tmp), admin_emails=[admin_email]) as service,
+        reference_service(Path(tmp), admin_emails=[admin_email, key_user_email]) as service,
     ):
         print(f"reference service at {service.url} (pid {service.pid})", file=sys.stderr)
         admin = register_user(service, admin_email)
         os.environ[ADMIN_EMAIL_VAR], os.environ[ADMIN_PASSWORD_VAR] = admin
         for auth in sorted(auths, key=AUTHS.index):
             # A user per run: the first run's fuzzing may use up per-user quotas (e.g. API keys).
-            user = admin if auth == "admin" else register_user(service)
+            user = (
+                admin
+                if auth == "admin"
+                else register_user(service, key_user_email if auth == "api-key" else None)
+            )
             os.environ[EMAIL_VAR], os.environ[PASSWORD_VAR] = user
             argv = [
                 "contract",
