@@ -405,6 +405,11 @@ class SeedData:
     """operationIds whose seeded values (the first of each) are used for every request, in
     every phase: destructive operations, which must never pick a shared resource or the
     run's own account (schemathesis reuses ids it saw in responses)."""
+    forbidden: Mapping[str, str] = field(default_factory=dict)
+    """Headers of a valid credential that lacks permissions (a token with fewer scopes, a
+    non-administrator's): after the run, each secured operation's first 2xx request is sent
+    again with them instead of the run's credentials, and the answer (403, where declared)
+    recorded in the coverage. Not a check: such a credential may be allowed some operations."""
     credentials: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     """operationId → headers sent with that operation's requests on top of the run's (a
     header of the same name replaces the run's): e.g. an administrator's token for the
@@ -571,6 +576,8 @@ class ContractResult:
     reports: list[Path] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     """Check failures not counted, each with the reason (idempotent replays)."""
+    served: dict[str, Any] = field(default_factory=dict, repr=False)
+    """The first request each operation answered with a 2xx (schemathesis' record of it)."""
 
     @property
     def ok(self) -> bool:
@@ -743,6 +750,17 @@ def _run(
         else {}
     )
     result = _execute(schema, seed, progress, operation_ids, coverage, fixed)
+    if not result.interrupted:
+        credentials = set(schema.config.output.sanitization.keys_to_sanitize)
+        _probe_without_credentials(
+            session,
+            schema,
+            result.served,
+            credentials | {name.lower() for name in (data.forbidden if data else {})},
+            result,
+            operation_ids,
+            data.forbidden if data is not None else None,
+        )
     result.gates = [] if result.interrupted else coverage.gate_failures()
     if options.junit is not None:
         write_junit(result, options.junit, name=options.suite_name)
@@ -927,6 +945,8 @@ def _execute(
     """``fixed``: operationId → the values seeded for it with ``SeedData.always``."""
     from schemathesis.engine import Status, events, from_schema
 
+    served: dict[str, Any] = {}
+
     result = ContractResult(seed=seed, coverage=coverage)
     found: dict[tuple[str, str, str], ContractFailure] = {}
     seen_errors: set[tuple[str, str]] = set()
@@ -945,7 +965,7 @@ def _execute(
                     result.phases[name] = event.status.value
         elif isinstance(event, events.ScenarioFinished):
             _collect(event.recorder, found, result, operation_ids, keys, fixed or {})
-            _observe(event.recorder, coverage)
+            _observe(event.recorder, coverage, served)
         elif isinstance(event, events.NonFatalError):
             message = event.info.format(base_url_is_set=True)
             key = (event.label, message)
@@ -962,12 +982,14 @@ def _execute(
     result.elapsed = time.perf_counter() - started
     if watcher is not None:
         result.warnings = _warnings(watcher)
+    result.served = served
     return result
 
 
-def _observe(recorder: Any, coverage: Coverage) -> None:
+def _observe(recorder: Any, coverage: Coverage, served: dict[str, Any] | None = None) -> None:
     """Every response's status, for its operation. Requests sent with another method than the
-    operation's (``unsupported_method``'s probes) reach no operation and are left out."""
+    operation's (``unsupported_method``'s probes) reach no operation and are left out.
+    ``served`` collects the first request each operation answered with a 2xx."""
     for case_id, interaction in recorder.interactions.items():
         node = recorder.cases.get(case_id)
         if node is None or interaction.response is None:
@@ -975,7 +997,100 @@ def _observe(recorder: Any, coverage: Coverage) -> None:
         operation = node.value.operation
         if interaction.request.method.upper() != operation.method.upper():
             continue
-        coverage.record(operation.label, interaction.response.status_code)
+        status = interaction.response.status_code
+        coverage.record(operation.label, status)
+        if served is not None and 200 <= status < 300:
+            served.setdefault(operation.label, interaction.request)
+
+
+def _secured(raw: Mapping[str, Any], spec: Mapping[str, Any]) -> bool:
+    """Whether an operation requires credentials (no ``{}`` alternative)."""
+    requirements = raw.get("security", spec.get("security")) or []
+    return bool(requirements) and all(isinstance(r, Mapping) and r for r in requirements)
+
+
+def _probe_without_credentials(
+    session: requests.Session,
+    schema: Any,
+    served: Mapping[str, Any],
+    credentials: set[str],
+    result: ContractResult,
+    operation_ids: Mapping[str, str],
+    forbidden: Mapping[str, str] | None = None,
+) -> None:
+    """Send, once per secured operation, the first request it answered with a 2xx again
+    without the run's credentials, record the status, and report a 2xx as ``ignored_auth``.
+
+    schemathesis' own ``ignored_auth`` cannot take away a bearer token given as a header (it
+    skips those operations), so without this a run never shows that they answer 401.
+    """
+    spec = schema.raw_schema
+    by_label = {}
+    for item in schema.get_all_operations():
+        try:
+            operation = item.ok()
+        except Exception:  # reported as an error by the run
+            continue
+        by_label[operation.label] = operation.definition.raw
+    for label, request in sorted(served.items()):
+        raw = by_label.get(label)
+        if raw is None or not _secured(raw, spec):
+            continue
+        headers = {
+            name: values[0] if isinstance(values, list) else values
+            for name, values in request.headers.items()
+            if name.lower() not in credentials and name.lower() != "content-length"
+        }
+        try:
+            response = session.request(
+                request.method, request.uri, headers=headers, data=request.body, timeout=30
+            )
+        except Exception as exc:  # the service went away: reported like a network error
+            result.errors.append(ContractProblem(label, f"probe without credentials: {exc}"))
+            continue
+        result.coverage.record(label, response.status_code)
+        result.cases += 1
+        if forbidden:
+            try:
+                lacking = session.request(
+                    request.method,
+                    request.uri,
+                    headers={**headers, **forbidden},
+                    data=request.body,
+                    timeout=30,
+                )
+            except Exception as exc:
+                result.errors.append(ContractProblem(label, f"probe with `forbidden`: {exc}"))
+            else:
+                result.coverage.record(label, lacking.status_code)
+                result.cases += 1
+        if 200 <= response.status_code < 300:
+            result.failures.append(
+                ContractFailure(
+                    operation=label,
+                    operation_id=operation_ids.get(label),
+                    check="ignored_auth",
+                    title="API accepts requests without authentication",
+                    message=(
+                        f"A request that got {response.status_code} with credentials got "
+                        f"{response.status_code} without them too (specfirst's probe)"
+                    ),
+                    reproduce=_curl(request.method, request.uri, headers, request.body),
+                    response=f"{response.status_code} {response.text[:300]}",
+                )
+            )
+
+
+def _curl(method: str, uri: str, headers: Mapping[str, str], body: bytes | None) -> str:
+    import shlex
+
+    parts = ["curl", "-X", method]
+    for name, value in headers.items():
+        parts += ["-H", f"{name}: {value}"]
+    if body:
+        parts += ["-d", body.decode("utf-8", "replace")]
+    parts.append(uri)
+    return shlex.join(parts)
 
 
 def _warnings_watcher(schema: Any) -> Any:

@@ -201,6 +201,10 @@ def seed(ctx: contract.AuthContext) -> contract.SeedData:
             "deactivateUser",
         ],
         credentials=credentials,
+        # the run's user with the `profile` scope only: 403 wherever another scope is needed
+        forbidden=contract.password_token(
+            ctx, os.environ[EMAIL_VAR], os.environ[PASSWORD_VAR], scope="profile"
+        ),
     )
 
 

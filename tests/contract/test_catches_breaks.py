@@ -219,6 +219,12 @@ def test_a_correct_implementation_passes(api: GeneratedApi) -> None:
     result = contract(api, app)
     assert result.ok, format_summary(result)
     assert result.operations == {"POST /things", "GET /things/{thingId}", "GET /ping"}
+    # every declared success reached; the 401s include specfirst's probe without credentials
+    assert result.coverage.reached() == (3, 3)
+    assert all(
+        result.coverage.operations[label].observed[401] >= 1
+        for label in ("POST /things", "GET /things/{thingId}")
+    )
     assert {"coverage", "fuzzing"} <= set(result.phases), result.phases
 
 
