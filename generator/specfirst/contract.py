@@ -160,22 +160,13 @@ def load_project_settings(pyproject: Path | None) -> tuple[ExpectedStatuses, ...
                 f"(missing {sorted({'check', 'operations', 'statuses', 'reason'} - keys)}, "
                 f"unknown {sorted(keys - {'check', 'operations', 'statuses', 'reason'})})"
             )
-        operations = entry["operations"]
-        reason = entry["reason"]
-        if (
-            not isinstance(operations, list)
-            or not operations
-            or not all(isinstance(o, str) and o for o in operations)
-        ):
-            raise ContractError(f"{at}.operations must be a non-empty list of operationIds")
-        if not isinstance(reason, str) or not reason.strip():
-            raise ContractError(f"{at}.reason must say why (a non-empty string)")
+        operations, reason = _operations_and_reason(entry, at)
         found.append(
             ExpectedStatuses(
                 check=_status_check(entry["check"], at),
                 statuses=_statuses(entry["statuses"], f"{at}.statuses"),
-                operations=tuple(operations),
-                reason=" ".join(reason.split()),
+                operations=operations,
+                reason=reason,
             )
         )
     return tuple(found)
@@ -216,20 +207,26 @@ def load_exemptions(pyproject: Path | None) -> tuple[Exemption, ...]:
                 f"{at} needs operations and reason, and may have gates "
                 f"(missing {sorted(missing)}, unknown {sorted(unknown)})"
             )
-        operations, reason = entry["operations"], entry["reason"]
+        operations, reason = _operations_and_reason(entry, at)
         gates = entry.get("gates", list(GATES))
-        if (
-            not isinstance(operations, list)
-            or not operations
-            or not all(isinstance(o, str) and o for o in operations)
-        ):
-            raise ContractError(f"{at}.operations must be a non-empty list of operationIds")
-        if not isinstance(reason, str) or not reason.strip():
-            raise ContractError(f"{at}.reason must say why (a non-empty string)")
         if not isinstance(gates, list) or not gates or not set(gates) <= set(GATES):
             raise ContractError(f"{at}.gates must be a non-empty list of {', '.join(GATES)}")
-        found.append(Exemption(tuple(operations), " ".join(reason.split()), tuple(gates)))
+        found.append(Exemption(operations, reason, tuple(gates)))
     return tuple(found)
+
+
+def _operations_and_reason(entry: Mapping[str, Any], at: str) -> tuple[tuple[str, ...], str]:
+    """An entry's ``operations`` (operationIds) and its written ``reason``, checked."""
+    operations, reason = entry["operations"], entry["reason"]
+    if (
+        not isinstance(operations, list)
+        or not operations
+        or not all(isinstance(o, str) and o for o in operations)
+    ):
+        raise ContractError(f"{at}.operations must be a non-empty list of operationIds")
+    if not isinstance(reason, str) or not reason.strip():
+        raise ContractError(f"{at}.reason must say why (a non-empty string)")
+    return tuple(operations), " ".join(reason.split())
 
 
 def _status_check(name: object, where: str) -> str:
