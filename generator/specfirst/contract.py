@@ -279,16 +279,14 @@ def _status_tables(
 
 
 def _check_operation_ids(
-    expected: Sequence[ExpectedStatuses], operation_ids: Iterable[str]
+    named: Iterable[tuple[str, Sequence[str]]], operation_ids: Iterable[str]
 ) -> None:
+    """``named``: (where, operationIds) pairs; each id must be one of the spec's."""
     known = set(operation_ids)
-    for item in expected:
-        missing = [op for op in item.operations if op not in known]
+    for where, operations in named:
+        missing = [op for op in operations if op not in known]
         if missing:
-            raise ContractError(
-                f"expected statuses for {item.check}: the spec has no operation "
-                f"with id {', '.join(missing)}"
-            )
+            raise ContractError(f"{where}: the spec has no operation with id {', '.join(missing)}")
 
 
 # --- auth -------------------------------------------------------------------------------------
@@ -734,8 +732,16 @@ def _run(
 
     # Only now: listing the operations fixes their base URL and headers.
     operation_ids = _operation_ids(schema)
-    _check_operation_ids(options.expected_statuses, operation_ids.values())
-    _check_exemptions(options.exemptions, operation_ids.values())
+    _check_operation_ids(
+        [
+            *(
+                (f"expected statuses for {e.check}", e.operations)
+                for e in options.expected_statuses
+            ),
+            *(("[tool.specfirst.contract.exempt]", e.operations) for e in options.exemptions),
+        ],
+        operation_ids.values(),
+    )
     coverage = Coverage.from_spec(_declared_responses(schema))
     coverage.exempt(options.exemptions)
     fixed = (
@@ -811,17 +817,6 @@ def _mask_only_credentials(schema: Any, ctx: AuthContext, secret: set[str]) -> N
     sanitization = schema.config.output.sanitization
     sanitization.keys_to_sanitize = tuple(sorted(keys))
     sanitization.sensitive_markers = ()
-
-
-def _check_exemptions(exemptions: Sequence[Exemption], operation_ids: Iterable[str]) -> None:
-    known = set(operation_ids)
-    for exemption in exemptions:
-        missing = [op for op in exemption.operations if op not in known]
-        if missing:
-            raise ContractError(
-                f"[tool.specfirst.contract.exempt]: the spec has no operation "
-                f"with id {', '.join(missing)}"
-            )
 
 
 def _declared_responses(schema: Any) -> list[tuple[str, str | None, list[str]]]:
