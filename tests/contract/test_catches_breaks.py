@@ -395,3 +395,11 @@ def test_the_cli_exits_1_names_the_failure_and_writes_junit(
     assert "replay with: --seed" in out
     xml = junit.read_text()
     assert 'name="GET /things/{thingId}"' in xml and 'type="not_a_server_error"' in xml
+
+
+def test_an_exemption_naming_no_operation_stops_the_run(api: GeneratedApi) -> None:
+    from specfirst.contract import ContractError
+
+    app = api.create_app(security=StrictSecurity(), things=make_things(api))
+    with pytest.raises(ContractError, match="exempt.*no operation with id getThings"):
+        contract(api, app, setup=None, exemptions=[Exemption(("getThings",), "typo")])
