@@ -401,5 +401,5 @@ def test_an_exemption_naming_no_operation_stops_the_run(api: GeneratedApi) -> No
     from specfirst.contract import ContractError
 
     app = api.create_app(security=StrictSecurity(), things=make_things(api))
-    with pytest.raises(ContractError, match="exempt.*no operation with id getThings"):
+    with pytest.raises(ContractError, match=r"exempt.*no operation with id getThings"):
         contract(api, app, setup=None, exemptions=[Exemption(("getThings",), "typo")])
