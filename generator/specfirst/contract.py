@@ -664,17 +664,36 @@ def run_contract(
 
 
 def _load(spec: Path, project: dict[str, Any]) -> Any:
-    import schemathesis
     from schemathesis.config import ConfigError, SchemathesisConfig
     from schemathesis.core.errors import LoaderError
 
     try:
         config = SchemathesisConfig.from_dict(project)
-        return schemathesis.openapi.from_path(spec, config=config)
+        return _load_schema(spec, config)
     except ConfigError as exc:
         raise ContractError(f"contract configuration: {exc}") from exc
     except LoaderError as exc:
         raise ContractError(f"{spec}: {exc}") from exc
+
+
+def _load_schema(spec: Path, config: Any) -> Any:
+    """schemathesis' schema of ``spec``: read by schemathesis itself, except for an OpenAPI 3.2
+    document with ``$self``, whose refs are URIs based on it (not on where the file is):
+    schemathesis would fetch them over the network, so it gets our bundled document."""
+    import schemathesis
+
+    from specfirst.diagnostics import DiagnosticError
+    from specfirst.loader import load_spec
+
+    loaded = None
+    try:
+        if b"$self" in spec.read_bytes():  # skip a second parse of documents without it
+            loaded = load_spec(spec)
+    except (DiagnosticError, OSError):
+        pass  # schemathesis reports the problem in its own words
+    if loaded is not None and isinstance(loaded.document.get("$self"), str):
+        return schemathesis.openapi.from_dict(loaded.document, config=config)
+    return schemathesis.openapi.from_path(spec, config=config)
 
 
 def _run(
