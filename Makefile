@@ -73,13 +73,13 @@ dist: install
 clean:
 	rm -rf .specfirst-cache .mypy_cache .pytest_cache .ruff_cache build dist
 
-## contract: property-test the reference service against specs/api.yaml (token, then API key); JUnit in reports/
+## contract: property-test the reference service against specs/api.yaml (token, API key, admin); JUnit and coverage in reports/
 contract: install
 	$(BIN)/python -m tests.contract.run_service
 
-## contract-deep: many more examples with a random seed (printed, for replay)
+## contract-deep: many more examples with a random seed (printed; replay with SEED=N)
 contract-deep: install
-	$(BIN)/python -m tests.contract.run_service --deep
+	$(BIN)/python -m tests.contract.run_service --deep $(if $(SEED),--seed $(SEED))
 
 ## lint: API style rules on the spec (configure them in pyproject.toml, [tool.specfirst.lint])
 lint: install

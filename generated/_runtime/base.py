@@ -38,8 +38,14 @@ from .formats import rfc3339
 # (look-arounds, backreferences, sizes past the crate's limit such as seldon.local's
 # ``^.{1,2097152}``) derives its models from ``PythonReBaseModel``/``PythonReRootModel``:
 # the generator picks one engine per package (``specfirst.models``).
-_CONFIG = pydantic.ConfigDict(defer_build=True)
-_PYTHON_RE = pydantic.ConfigDict(defer_build=True, regex_engine="python-re")
+#
+# ``serialize_by_alias``: ``model_dump()`` gives the document's names, so that
+# ``Model(**m.model_dump())`` and ``Model.model_validate(m.model_dump())`` round-trip whatever
+# Python names the properties got.
+_CONFIG = pydantic.ConfigDict(defer_build=True, serialize_by_alias=True)
+_PYTHON_RE = pydantic.ConfigDict(
+    defer_build=True, serialize_by_alias=True, regex_engine="python-re"
+)
 
 RootT = TypeVar("RootT")
 
@@ -55,6 +61,19 @@ class BaseModel(pydantic.BaseModel):
     def __get_pydantic_core_schema__(
         cls, source: type[pydantic.BaseModel], handler: pydantic.GetCoreSchemaHandler, /
     ) -> CoreSchema:
+        # An optional property that is not nullable holds None only when absent: dumping it
+        # as null would make the dump invalid input for the model itself, so it is left out.
+        # Set here, as the schema is built (deferred, after every ``constrain`` call), with the
+        # rules registered for base classes (an ``allOf`` parent) merged in.
+        for rule in ("__sf_unique__", "__sf_not_null__", "__sf_patterns__"):
+            merged = [r for k in reversed(cls.__mro__) for r in vars(k).get(rule, ())]
+            setattr(
+                cls, rule, tuple(dict.fromkeys(merged) if rule != "__sf_patterns__" else merged)
+            )
+        fields = cls.__pydantic_fields__
+        for name in cls.__sf_not_null__:
+            if name in fields and fields[name].exclude_if is None:
+                fields[name].exclude_if = _is_none
         return rfc3339(handler(source))
 
     @pydantic.model_validator(mode="after")
@@ -101,6 +120,10 @@ def _check_patterns(
             except pydantic.ValidationError as exc:
                 msg = exc.errors(include_url=False)[0]["msg"]
                 raise ValueError(f"{wire}.{key}: {msg}") from None
+
+
+def _is_none(value: object) -> bool:
+    return value is None
 
 
 @functools.cache

@@ -87,6 +87,16 @@ class PartKind(enum.StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class Header:
+    name: str
+    py_name: str
+    py_type: str
+    required: bool
+    description: str | None
+    constraints: tuple[Constraint, ...] = ()  # multipart part headers: checked on the way in
+
+
+@dataclass(frozen=True, slots=True)
 class FormField:
     name: str
     py_name: str
@@ -97,6 +107,7 @@ class FormField:
     constraints: tuple[Constraint, ...] = ()
     content_types: tuple[str, ...] = ()  # FILE: the media types ``encoding`` accepts
     item_type: str = ""  # JSON lists: the type of one part
+    part_headers: tuple[Header, ...] = ()  # FILE: the headers ``encoding.headers`` declares
 
     @property
     def is_file(self) -> bool:
@@ -130,15 +141,6 @@ class Body:
 def body_is_form(media_type: str) -> bool:
     base = media_type.split(";")[0].strip().lower()
     return base == "application/x-www-form-urlencoded" or base.startswith("multipart/")
-
-
-@dataclass(frozen=True, slots=True)
-class Header:
-    name: str
-    py_name: str
-    py_type: str
-    required: bool
-    description: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,6 +268,56 @@ class Service:
 
 
 @dataclass(frozen=True, slots=True)
+class Credential:
+    """A keyword argument of a sender: the credential for one security scheme."""
+
+    scheme: str  # SecurityScheme.key
+    py_name: str
+    py_type: str  # ``str``, or ``tuple[str, str]`` for HTTP basic
+
+
+@dataclass(frozen=True, slots=True)
+class Sender:
+    """An outgoing request the API makes (a webhook or a callback): what its sender sends."""
+
+    py_name: str  # ``send_pet_added``
+    method: str
+    payload_type: str | None  # None: no body
+    media_type: str | None
+    body_required: bool
+    parameters: tuple[Parameter, ...]  # header, query and cookie parameters
+    security: tuple[SecurityRequirement, ...]  # the operation's own ``security`` only
+    credentials: tuple[Credential, ...]
+    statuses: tuple[str, ...]  # declared response statuses
+    summary: str | None
+    description: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class UrlValue:
+    """A value a callback URL's runtime expressions read: ``$request.body`` → ``request_body``."""
+
+    source: str  # ``$request.body``, ``$request.query.returnUrl``, ``$url`` …
+    py_name: str
+    py_type: str
+
+
+@dataclass(frozen=True, slots=True)
+class Callback:
+    """One operation of an operation's callback: the URL it is sent to, and its sender."""
+
+    owner: str  # operationId of the operation declaring it
+    name: str  # key under ``callbacks``
+    expression: str  # the URL template, with runtime expressions
+    method: str
+    alias: str  # payload type alias in ``callbacks.py``: ``SubscribeOnEventCallback``
+    py_type: str  # the payload type
+    url_function: str  # ``subscribe_on_event_url``
+    url_values: tuple[UrlValue, ...]
+    sender: Sender
+
+
+@dataclass(frozen=True, slots=True)
 class Webhook:
     """An OpenAPI 3.1 webhook operation: the app does not serve it; its payload is a model."""
 
@@ -276,6 +328,7 @@ class Webhook:
     py_type: str  # the payload type (``models.Pet``), ``Any`` when there is no JSON body
     media_type: str | None
     summary: str | None
+    sender: Sender | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -289,6 +342,12 @@ class Api:
     schemes: tuple[SecurityScheme, ...]
     model_names: frozenset[str] = field(default_factory=frozenset)
     webhooks: tuple[Webhook, ...] = ()
+    callbacks: tuple[Callback, ...] = ()
+
+    @property
+    def senders(self) -> tuple[Sender, ...]:
+        hooks = tuple(w.sender for w in self.webhooks if w.sender is not None)
+        return hooks + tuple(c.sender for c in self.callbacks)
 
     @property
     def operations(self) -> tuple[Operation, ...]:

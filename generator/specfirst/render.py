@@ -99,6 +99,7 @@ class Renderer:
         f["render_bare"] = self._render_bare
         f["isinstance_type"] = self._isinstance_type
         f["render_none"] = self._render_none
+        f["tuplerepr"] = lambda items: repr(tuple(items))
         f["stream_call"] = self._stream_call
         f["renamed_path_params"] = lambda op: repr(
             {
@@ -336,6 +337,14 @@ class Renderer:
                 )
             else:
                 value = raw
+            if field.part_headers:
+                declared = ", ".join(
+                    f"({h.name!r}, {h.required}, {h.py_type}, ("
+                    + "".join(f"({c.name!r}, {c.value}), " for c in h.constraints)
+                    + "))"
+                    for h in field.part_headers
+                )
+                value = f"rt.form_part_headers({value}, {field.name!r}, ({declared},), {status})"
             out.append((field.py_name, value))
         return out
 
@@ -454,7 +463,21 @@ class Renderer:
             ),
         )
         if api.webhooks:
-            yield "webhooks.py", self._render("webhooks.py.jinja", webhooks=api.webhooks)
+            yield (
+                "webhooks.py",
+                self._render(
+                    "webhooks.py.jinja", webhooks=api.webhooks, schemes_by_key=self.schemes_by_key
+                ),
+            )
+        if api.callbacks:
+            yield (
+                "callbacks.py",
+                self._render(
+                    "callbacks.py.jinja",
+                    callbacks=api.callbacks,
+                    schemes_by_key=self.schemes_by_key,
+                ),
+            )
         yield "routers/__init__.py", f'{self.header}\n"""One router module per tag."""\n'
         for service in api.services:
             yield f"routers/{service.module}.py", self._render("router.py.jinja", service=service)
