@@ -41,7 +41,7 @@ from starlette.types import Receive, Scope, Send
 
 from .app import Shared
 from .params import StyledParam
-from .problems import PATH_NAMES, VALIDATION_STATUS, validation_problem
+from .problems import DECLARED_STATUSES, PATH_NAMES, VALIDATION_STATUS, validation_problem
 from .security import authorize, dependency, enforced
 
 REQUIRED_QUERY = "__sf_required_query__"
@@ -307,12 +307,15 @@ class OperationRouter(APIRouter):
         validation_status: int = 422,
         path_names: Mapping[str, str] | None = None,
         required_query: Mapping[str, str] | None = None,
+        statuses: tuple[str, ...] | None = None,
     ) -> Callable[[EndpointT], EndpointT]:
         """Register the decorated endpoint for ``method`` ``path``.
 
         ``validation_status`` answers invalid parameters (400 or 422, as the spec declares),
         ``path_names`` maps renamed path parameters back to the spec's names for error
-        pointers, and ``required_query`` holds the fixed query pairs of the path key.
+        pointers, ``required_query`` holds the fixed query pairs of the path key, and
+        ``statuses`` the declared response statuses (a raised problem with another status is a
+        contract violation).
         """
 
         def register(endpoint: EndpointT) -> EndpointT:
@@ -321,6 +324,8 @@ class OperationRouter(APIRouter):
             setattr(endpoint, PATH_NAMES, dict(path_names or {}))
             if required_query:
                 setattr(endpoint, REQUIRED_QUERY, dict(required_query))
+            if statuses is not None:
+                setattr(endpoint, DECLARED_STATUSES, statuses)
             plan = fast_plan(endpoint, self.prefix + path, self.service)
             if plan is not None:
                 route_class = FastQueryRoute if required_query else FastRoute

@@ -118,6 +118,7 @@ def build_router(
         name="list_api_keys",
         operation_id="listApiKeys",
         summary="List API keys",
+        statuses=("200", "401", "403", "429", "500"),
     )
     async def list_api_keys(
         *,
@@ -143,6 +144,7 @@ def build_router(
         name="create_api_key",
         operation_id="createApiKey",
         summary="Create an API key",
+        statuses=("201", "400", "401", "403", "409", "415", "422", "429", "500"),
     )
     async def create_api_key(
         *,
@@ -173,6 +175,7 @@ def build_router(
         operation_id="revokeApiKey",
         summary="Revoke an API key",
         path_names={"api_key_id": "apiKeyId"},
+        statuses=("204", "401", "403", "404", "422", "429", "500"),
     )
     async def revoke_api_key(
         *,

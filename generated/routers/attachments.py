@@ -198,6 +198,7 @@ def build_router(
         operation_id="listAttachments",
         summary="List a task's attachments",
         path_names={"task_id": "taskId"},
+        statuses=("200", "400", "401", "403", "404", "422", "429", "500"),
     )
     async def list_attachments(
         *,
@@ -232,6 +233,7 @@ def build_router(
         operation_id="uploadAttachment",
         summary="Attach a file to a task",
         path_names={"task_id": "taskId"},
+        statuses=("201", "400", "401", "403", "404", "413", "415", "422", "429", "500"),
     )
     async def upload_attachment(
         *,
@@ -285,6 +287,7 @@ def build_router(
         operation_id="deleteAttachment",
         summary="Delete an attachment",
         path_names={"attachment_id": "attachmentId"},
+        statuses=("204", "401", "403", "404", "422", "429", "500"),
     )
     async def delete_attachment(
         *,
@@ -313,6 +316,7 @@ def build_router(
         operation_id="downloadAttachment",
         summary="Download an attachment",
         path_names={"attachment_id": "attachmentId"},
+        statuses=("200", "401", "403", "404", "422", "429", "500"),
     )
     async def download_attachment(
         *,

@@ -101,6 +101,7 @@ def build_router(
         name="register",
         operation_id="register",
         summary="Register an account",
+        statuses=("201", "400", "409", "415", "422", "429", "500"),
     )
     async def register(
         *,
@@ -128,6 +129,7 @@ def build_router(
         name="create_token",
         operation_id="createToken",
         summary="Get an access token",
+        statuses=("200", "400", "415", "422", "429", "500"),
     )
     async def create_token(
         *,
@@ -175,6 +177,7 @@ def build_router(
         name="logout",
         operation_id="logout",
         summary="Log out",
+        statuses=("204", "400", "415", "422", "429", "500"),
     )
     async def logout(
         *,

@@ -145,6 +145,7 @@ def build_router(
         operation_id="listComments",
         summary="List a task's comments",
         path_names={"task_id": "taskId"},
+        statuses=("200", "400", "401", "403", "404", "422", "429", "500"),
     )
     async def list_comments(
         *,
@@ -179,6 +180,7 @@ def build_router(
         operation_id="createComment",
         summary="Comment on a task",
         path_names={"task_id": "taskId"},
+        statuses=("201", "400", "401", "403", "404", "415", "422", "429", "500"),
     )
     async def create_comment(
         *,
@@ -209,6 +211,7 @@ def build_router(
         operation_id="deleteComment",
         summary="Delete a comment",
         path_names={"comment_id": "commentId"},
+        statuses=("204", "401", "403", "404", "422", "429", "500"),
     )
     async def delete_comment(
         *,

@@ -135,6 +135,7 @@ def build_router(
         operation_id="createExport",
         summary="Export a project's tasks",
         path_names={"project_id": "projectId"},
+        statuses=("202", "400", "401", "403", "404", "415", "422", "429", "500"),
     )
     async def create_export(
         *,
@@ -167,6 +168,7 @@ def build_router(
         operation_id="getExport",
         summary="Get an export's status",
         path_names={"export_id": "exportId"},
+        statuses=("200", "401", "403", "404", "422", "429", "500"),
     )
     async def get_export(
         *,
@@ -195,6 +197,7 @@ def build_router(
         operation_id="downloadExport",
         summary="Download an export",
         path_names={"export_id": "exportId"},
+        statuses=("200", "401", "403", "404", "409", "422", "429", "500"),
     )
     async def download_export(
         *,

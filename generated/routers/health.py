@@ -46,6 +46,7 @@ def build_router(
         name="get_liveness",
         operation_id="getLiveness",
         summary="Liveness probe",
+        statuses=("200", "500"),
     )
     async def get_liveness(
         *,
@@ -68,6 +69,7 @@ def build_router(
         name="get_readiness",
         operation_id="getReadiness",
         summary="Readiness probe",
+        statuses=("200", "500", "503"),
     )
     async def get_readiness(
         *,

@@ -127,6 +127,7 @@ def build_router(
         operation_id="listMembers",
         summary="List a project's members",
         path_names={"project_id": "projectId"},
+        statuses=("200", "400", "401", "403", "404", "422", "429", "500"),
     )
     async def list_members(
         *,
@@ -161,6 +162,7 @@ def build_router(
         operation_id="addMember",
         summary="Add a member",
         path_names={"project_id": "projectId"},
+        statuses=("201", "400", "401", "403", "404", "409", "415", "422", "429", "500"),
     )
     async def add_member(
         *,
@@ -194,6 +196,7 @@ def build_router(
         operation_id="removeMember",
         summary="Remove a member",
         path_names={"project_id": "projectId", "user_id": "userId"},
+        statuses=("204", "401", "403", "404", "409", "422", "429", "500"),
     )
     async def remove_member(
         *,

@@ -232,6 +232,7 @@ def build_router(
         name="list_projects",
         operation_id="listProjects",
         summary="List projects",
+        statuses=("200", "400", "401", "403", "422", "429", "500"),
     )
     async def list_projects(
         *,
@@ -273,6 +274,7 @@ def build_router(
         name="create_project",
         operation_id="createProject",
         summary="Create a project",
+        statuses=("201", "400", "401", "403", "409", "415", "422", "429", "500"),
     )
     async def create_project(
         *,
@@ -308,6 +310,7 @@ def build_router(
         operation_id="getProject",
         summary="Get a project",
         path_names={"project_id": "projectId"},
+        statuses=("200", "304", "401", "403", "404", "422", "429", "500"),
     )
     async def get_project(
         *,
@@ -339,6 +342,7 @@ def build_router(
         operation_id="deleteProject",
         summary="Delete a project",
         path_names={"project_id": "projectId"},
+        statuses=("204", "401", "403", "404", "412", "422", "428", "429", "500"),
     )
     async def delete_project(
         *,
@@ -370,6 +374,7 @@ def build_router(
         operation_id="updateProject",
         summary="Update a project",
         path_names={"project_id": "projectId"},
+        statuses=("200", "400", "401", "403", "404", "412", "415", "422", "428", "429", "500"),
     )
     async def update_project(
         *,

@@ -195,6 +195,7 @@ def build_router(
         operation_id="listTasks",
         summary="List a project's tasks",
         path_names={"project_id": "projectId"},
+        statuses=("200", "400", "401", "403", "404", "422", "429", "500"),
     )
     async def list_tasks(
         *,
@@ -249,6 +250,7 @@ def build_router(
         operation_id="createTask",
         summary="Create a task",
         path_names={"project_id": "projectId"},
+        statuses=("201", "400", "401", "403", "404", "409", "415", "422", "429", "500"),
     )
     async def create_task(
         *,
@@ -288,6 +290,7 @@ def build_router(
         operation_id="getTask",
         summary="Get a task",
         path_names={"task_id": "taskId"},
+        statuses=("200", "304", "401", "403", "404", "422", "429", "500"),
     )
     async def get_task(
         *,
@@ -319,6 +322,7 @@ def build_router(
         operation_id="deleteTask",
         summary="Delete a task",
         path_names={"task_id": "taskId"},
+        statuses=("204", "401", "403", "404", "412", "422", "428", "429", "500"),
     )
     async def delete_task(
         *,
@@ -351,6 +355,20 @@ def build_router(
         operation_id="updateTask",
         summary="Update a task",
         path_names={"task_id": "taskId"},
+        statuses=(
+            "200",
+            "400",
+            "401",
+            "403",
+            "404",
+            "409",
+            "412",
+            "415",
+            "422",
+            "428",
+            "429",
+            "500",
+        ),
     )
     async def update_task(
         *,

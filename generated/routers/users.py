@@ -176,6 +176,7 @@ def build_router(
         name="get_current_user",
         operation_id="getCurrentUser",
         summary="Get the current user",
+        statuses=("200", "401", "403", "429", "500"),
     )
     async def get_current_user(
         *,
@@ -201,6 +202,7 @@ def build_router(
         name="update_current_user",
         operation_id="updateCurrentUser",
         summary="Update the current user",
+        statuses=("200", "400", "401", "403", "409", "415", "422", "429", "500"),
     )
     async def update_current_user(
         *,
@@ -230,6 +232,7 @@ def build_router(
         name="list_users",
         operation_id="listUsers",
         summary="List users",
+        statuses=("200", "400", "401", "403", "422", "429", "500"),
     )
     async def list_users(
         *,
@@ -266,6 +269,7 @@ def build_router(
         operation_id="deactivateUser",
         summary="Deactivate a user",
         path_names={"user_id": "userId"},
+        statuses=("200", "401", "403", "404", "409", "422", "429", "500"),
     )
     async def deactivate_user(
         *,

@@ -107,6 +107,7 @@ class Renderer:
         f["form_values"] = self._form_values
         f["response_table"] = self._response_table
         f["table_name"] = lambda op: op.py_name.upper()
+        f["tuplerepr"] = lambda items: repr(tuple(items))
         f["stream_call"] = self._stream_call
         f["renamed_path_params"] = lambda op: repr(
             {

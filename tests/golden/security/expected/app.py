@@ -5,13 +5,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from fastapi import FastAPI
 
 from . import services
 from ._runtime.app import ServiceSlot, add_routers, resolve, serve_spec
-from ._runtime.problems import install_error_handlers
+from ._runtime.problems import UNDECLARED_PROBLEMS, install_error_handlers
 from ._runtime.security import RejectAll
 from .security import SecurityHandler
 
@@ -38,6 +38,7 @@ def create_app(
     vault: services.VaultService[P] | Callable[..., services.VaultService[P]] | None = None,
     allow_unimplemented: bool = False,
     docs: bool = True,
+    undeclared_problems: Literal["error", "log"] = "error",
     lazy_routes: bool | None = None,
     **fastapi_options: Any,
 ) -> FastAPI:
@@ -47,6 +48,9 @@ def create_app(
     that FastAPI calls per request, resolving its parameters as dependencies (database
     session, settings, ``Request``, ``Response`` for extra headers and cookies).
     ``allow_unimplemented=True`` answers 501 for every operation of a missing service.
+    A ``ProblemError`` with a status its operation does not declare is logged as a contract
+    violation and answered 500 (``undeclared_problems="error"``, for development and test), or
+    only logged (``"log"``, for production).
     ``lazy_routes=True`` imports a tag's router (and the models) on the first request to one
     of its operations instead of at start-up; the default does so for APIs of more than
     200 operations.
@@ -70,6 +74,7 @@ def create_app(
     ]
     lazy = 8 > 200 if lazy_routes is None else lazy_routes
     add_routers(app, __package__ or __name__, routers, handler, BASE_PATH, lazy=lazy)
+    setattr(app.state, UNDECLARED_PROBLEMS, undeclared_problems)
     install_error_handlers(app)
     serve_spec(app, __package__ or __name__, TITLE, docs=docs)
     return app

@@ -52,6 +52,7 @@ def build_router(
         "/books",
         name="list_books",
         operation_id="listBooks",
+        statuses=("200",),
     )
     async def list_books(
         *,
@@ -73,6 +74,7 @@ def build_router(
         "/books",
         name="add_book",
         operation_id="addBook",
+        statuses=("201", "409"),
     )
     async def add_book(
         *,
@@ -95,6 +97,7 @@ def build_router(
         name="get_book",
         operation_id="getBook",
         path_names={"book_id": "bookId"},
+        statuses=("200", "404"),
     )
     async def get_book(
         *,

@@ -34,6 +34,7 @@ def build_router(
         "/shelves/tree",
         name="get_shelf_tree",
         operation_id="getShelfTree",
+        statuses=("200",),
     )
     async def get_shelf_tree(
         *,

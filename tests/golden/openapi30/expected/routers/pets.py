@@ -71,6 +71,7 @@ def build_router(
         name="list_pets",
         operation_id="listPets",
         summary="List pets",
+        statuses=("200", "default"),
     )
     async def list_pets(
         *,
@@ -99,6 +100,7 @@ def build_router(
         name="create_pet",
         operation_id="createPet",
         validation_status=400,
+        statuses=("201", "400"),
     )
     async def create_pet(
         *,
@@ -121,6 +123,7 @@ def build_router(
         name="get_pet",
         operation_id="getPet",
         path_names={"pet_id": "petId"},
+        statuses=("200", "404"),
     )
     async def get_pet(
         *,
@@ -143,6 +146,7 @@ def build_router(
         name="delete_pet",
         operation_id="deletePet",
         path_names={"pet_id": "petId"},
+        statuses=("204",),
     )
     async def delete_pet(
         *,
@@ -165,6 +169,7 @@ def build_router(
         name="touch_pet",
         operation_id="touchPet",
         path_names={"pet_id": "petId"},
+        statuses=("2XX", "default"),
     )
     async def touch_pet(
         *,

@@ -34,6 +34,7 @@ def build_router(
         "/version",
         name="get_version",
         operation_id="getVersion",
+        statuses=("200",),
     )
     async def get_version(
         *,

@@ -54,6 +54,7 @@ def build_router(
         name="list_notes",
         operation_id="listNotes",
         summary="List notes",
+        statuses=("200",),
     )
     async def list_notes(
         *,
@@ -77,6 +78,7 @@ def build_router(
         "/notes",
         name="create_note",
         operation_id="createNote",
+        statuses=("201",),
     )
     async def create_note(
         *,
@@ -99,6 +101,7 @@ def build_router(
         name="get_note",
         operation_id="getNote",
         path_names={"note_id": "noteId"},
+        statuses=("200", "404"),
     )
     async def get_note(
         *,

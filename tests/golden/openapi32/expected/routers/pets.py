@@ -44,6 +44,7 @@ def build_router(
         "/pets",
         name="filter_pets",
         operation_id="filterPets",
+        statuses=("200",),
     )
     async def filter_pets(
         *,
@@ -80,6 +81,7 @@ def build_router(
         name="purge_pet",
         operation_id="purgePet",
         path_names={"pet_id": "petId"},
+        statuses=("204",),
     )
     async def purge_pet(
         *,
@@ -103,6 +105,7 @@ def build_router(
         "/events",
         name="stream_events",
         operation_id="streamEvents",
+        statuses=("200",),
     )
     async def stream_events(
         *,
@@ -129,6 +132,7 @@ def build_router(
         "/pets.jsonl",
         name="export_pets",
         operation_id="exportPets",
+        statuses=("200",),
     )
     async def export_pets(
         *,

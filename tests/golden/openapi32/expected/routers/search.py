@@ -35,6 +35,7 @@ def build_router(
         name="search_pets",
         operation_id="searchPets",
         summary="Search pets with a query in the body",
+        statuses=("200",),
     )
     async def search_pets(
         *,

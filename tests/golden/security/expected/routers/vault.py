@@ -99,6 +99,7 @@ def build_router(
         "/public",
         name="get_public",
         operation_id="getPublic",
+        statuses=("200",),
     )
     async def get_public(
         *,
@@ -117,6 +118,7 @@ def build_router(
         "/whoami",
         name="who_am_i",
         operation_id="whoAmI",
+        statuses=("200", "401"),
     )
     async def who_am_i(
         *,
@@ -138,6 +140,7 @@ def build_router(
         "/maybe",
         name="maybe_user",
         operation_id="maybeUser",
+        statuses=("200",),
     )
     async def maybe_user(
         *,
@@ -159,6 +162,7 @@ def build_router(
         "/basic",
         name="basic_only",
         operation_id="basicOnly",
+        statuses=("204",),
     )
     async def basic_only(
         *,
@@ -181,6 +185,7 @@ def build_router(
         name="any_key",
         operation_id="anyKey",
         summary="Header, query or cookie API key (OR)",
+        statuses=("204",),
     )
     async def any_key(
         *,
@@ -203,6 +208,7 @@ def build_router(
         name="key_and_token",
         operation_id="keyAndToken",
         summary="API key AND bearer token",
+        statuses=("204",),
     )
     async def key_and_token(
         *,
@@ -224,6 +230,7 @@ def build_router(
         "/secrets",
         name="read_secrets",
         operation_id="readSecrets",
+        statuses=("200",),
     )
     async def read_secrets(
         *,
@@ -245,6 +252,7 @@ def build_router(
         "/secrets",
         name="purge_secrets",
         operation_id="purgeSecrets",
+        statuses=("204",),
     )
     async def purge_secrets(
         *,
