@@ -50,6 +50,15 @@ def _render_list_api_keys(result: object, sub: Response) -> Response:
         return rt.json_response(
             500, models.Problem, result.body, "application/problem+json", (), sub
         )
+    if isinstance(result, responses.ListApiKeys503Response):
+        return rt.json_response(
+            503,
+            models.Problem,
+            result.body,
+            "application/problem+json",
+            (("Retry-After", result.retry_after),),
+            sub,
+        )
     if isinstance(result, models.ApiKeyList):
         return rt.json_response(200, models.ApiKeyList, result, "application/json", (), sub)
     raise UndeclaredResponseError("listApiKeys", result)
@@ -62,7 +71,7 @@ def _render_create_api_key(result: object, sub: Response) -> Response:
             models.ApiKeyWithSecretResponse,
             result.body,
             "application/json",
-            (("Location", result.location),),
+            (("Cache-Control", result.cache_control), ("Location", result.location)),
             sub,
         )
     if isinstance(result, responses.CreateApiKey400Response):
@@ -85,6 +94,10 @@ def _render_create_api_key(result: object, sub: Response) -> Response:
     if isinstance(result, responses.CreateApiKey409Response):
         return rt.json_response(
             409, models.Problem, result.body, "application/problem+json", (), sub
+        )
+    if isinstance(result, responses.CreateApiKey413Response):
+        return rt.json_response(
+            413, models.Problem, result.body, "application/problem+json", (), sub
         )
     if isinstance(result, responses.CreateApiKey415Response):
         return rt.json_response(
@@ -112,9 +125,14 @@ def _render_create_api_key(result: object, sub: Response) -> Response:
         return rt.json_response(
             500, models.Problem, result.body, "application/problem+json", (), sub
         )
-    if isinstance(result, models.ApiKeyWithSecretResponse):
+    if isinstance(result, responses.CreateApiKey503Response):
         return rt.json_response(
-            201, models.ApiKeyWithSecretResponse, result, "application/json", (), sub
+            503,
+            models.Problem,
+            result.body,
+            "application/problem+json",
+            (("Retry-After", result.retry_after),),
+            sub,
         )
     raise UndeclaredResponseError("createApiKey", result)
 
@@ -160,6 +178,15 @@ def _render_revoke_api_key(result: object, sub: Response) -> Response:
     if isinstance(result, responses.RevokeApiKey500Response):
         return rt.json_response(
             500, models.Problem, result.body, "application/problem+json", (), sub
+        )
+    if isinstance(result, responses.RevokeApiKey503Response):
+        return rt.json_response(
+            503,
+            models.Problem,
+            result.body,
+            "application/problem+json",
+            (("Retry-After", result.retry_after),),
+            sub,
         )
     if result is None:
         return rt.empty_response(204, (), sub)

@@ -69,6 +69,15 @@ def _render_list_attachments(result: object, sub: Response) -> Response:
         return rt.json_response(
             500, models.Problem, result.body, "application/problem+json", (), sub
         )
+    if isinstance(result, responses.ListAttachments503Response):
+        return rt.json_response(
+            503,
+            models.Problem,
+            result.body,
+            "application/problem+json",
+            (("Retry-After", result.retry_after),),
+            sub,
+        )
     if isinstance(result, models.AttachmentList):
         return rt.json_response(200, models.AttachmentList, result, "application/json", (), sub)
     raise UndeclaredResponseError("listAttachments", result)
@@ -135,6 +144,15 @@ def _render_upload_attachment(result: object, sub: Response) -> Response:
         return rt.json_response(
             500, models.Problem, result.body, "application/problem+json", (), sub
         )
+    if isinstance(result, responses.UploadAttachment503Response):
+        return rt.json_response(
+            503,
+            models.Problem,
+            result.body,
+            "application/problem+json",
+            (("Retry-After", result.retry_after),),
+            sub,
+        )
     if isinstance(result, models.AttachmentResponse):
         return rt.json_response(201, models.AttachmentResponse, result, "application/json", (), sub)
     raise UndeclaredResponseError("uploadAttachment", result)
@@ -181,6 +199,15 @@ def _render_delete_attachment(result: object, sub: Response) -> Response:
     if isinstance(result, responses.DeleteAttachment500Response):
         return rt.json_response(
             500, models.Problem, result.body, "application/problem+json", (), sub
+        )
+    if isinstance(result, responses.DeleteAttachment503Response):
+        return rt.json_response(
+            503,
+            models.Problem,
+            result.body,
+            "application/problem+json",
+            (("Retry-After", result.retry_after),),
+            sub,
         )
     if result is None:
         return rt.empty_response(204, (), sub)
@@ -234,6 +261,15 @@ def _render_download_attachment(result: object, sub: Response) -> Response:
     if isinstance(result, responses.DownloadAttachment500Response):
         return rt.json_response(
             500, models.Problem, result.body, "application/problem+json", (), sub
+        )
+    if isinstance(result, responses.DownloadAttachment503Response):
+        return rt.json_response(
+            503,
+            models.Problem,
+            result.body,
+            "application/problem+json",
+            (("Retry-After", result.retry_after),),
+            sub,
         )
     raise UndeclaredResponseError("downloadAttachment", result)
 

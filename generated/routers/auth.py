@@ -32,6 +32,10 @@ def _render_register(result: object, sub: Response) -> Response:
         return rt.json_response(
             409, models.Problem, result.body, "application/problem+json", (), sub
         )
+    if isinstance(result, responses.Register413Response):
+        return rt.json_response(
+            413, models.Problem, result.body, "application/problem+json", (), sub
+        )
     if isinstance(result, responses.Register415Response):
         return rt.json_response(
             415, models.Problem, result.body, "application/problem+json", (), sub
@@ -58,6 +62,15 @@ def _render_register(result: object, sub: Response) -> Response:
         return rt.json_response(
             500, models.Problem, result.body, "application/problem+json", (), sub
         )
+    if isinstance(result, responses.Register503Response):
+        return rt.json_response(
+            503,
+            models.Problem,
+            result.body,
+            "application/problem+json",
+            (("Retry-After", result.retry_after),),
+            sub,
+        )
     if isinstance(result, models.UserResponse):
         return rt.json_response(201, models.UserResponse, result, "application/json", (), sub)
     raise UndeclaredResponseError("register", result)
@@ -76,6 +89,10 @@ def _render_create_token(result: object, sub: Response) -> Response:
     if isinstance(result, responses.CreateToken400Response):
         return rt.json_response(
             400, models.Problem, result.body, "application/problem+json", (), sub
+        )
+    if isinstance(result, responses.CreateToken413Response):
+        return rt.json_response(
+            413, models.Problem, result.body, "application/problem+json", (), sub
         )
     if isinstance(result, responses.CreateToken415Response):
         return rt.json_response(
@@ -103,6 +120,15 @@ def _render_create_token(result: object, sub: Response) -> Response:
         return rt.json_response(
             500, models.Problem, result.body, "application/problem+json", (), sub
         )
+    if isinstance(result, responses.CreateToken503Response):
+        return rt.json_response(
+            503,
+            models.Problem,
+            result.body,
+            "application/problem+json",
+            (("Retry-After", result.retry_after),),
+            sub,
+        )
     if isinstance(result, models.TokenResponse):
         return rt.json_response(200, models.TokenResponse, result, "application/json", (), sub)
     raise UndeclaredResponseError("createToken", result)
@@ -114,6 +140,10 @@ def _render_logout(result: object, sub: Response) -> Response:
     if isinstance(result, responses.Logout400Response):
         return rt.json_response(
             400, models.Problem, result.body, "application/problem+json", (), sub
+        )
+    if isinstance(result, responses.Logout413Response):
+        return rt.json_response(
+            413, models.Problem, result.body, "application/problem+json", (), sub
         )
     if isinstance(result, responses.Logout415Response):
         return rt.json_response(
@@ -140,6 +170,15 @@ def _render_logout(result: object, sub: Response) -> Response:
     if isinstance(result, responses.Logout500Response):
         return rt.json_response(
             500, models.Problem, result.body, "application/problem+json", (), sub
+        )
+    if isinstance(result, responses.Logout503Response):
+        return rt.json_response(
+            503,
+            models.Problem,
+            result.body,
+            "application/problem+json",
+            (("Retry-After", result.retry_after),),
+            sub,
         )
     if result is None:
         return rt.empty_response(204, (), sub)

@@ -64,6 +64,15 @@ def _render_list_comments(result: object, sub: Response) -> Response:
         return rt.json_response(
             500, models.Problem, result.body, "application/problem+json", (), sub
         )
+    if isinstance(result, responses.ListComments503Response):
+        return rt.json_response(
+            503,
+            models.Problem,
+            result.body,
+            "application/problem+json",
+            (("Retry-After", result.retry_after),),
+            sub,
+        )
     if isinstance(result, models.CommentList):
         return rt.json_response(200, models.CommentList, result, "application/json", (), sub)
     raise UndeclaredResponseError("listComments", result)
@@ -100,6 +109,10 @@ def _render_create_comment(result: object, sub: Response) -> Response:
         return rt.json_response(
             404, models.Problem, result.body, "application/problem+json", (), sub
         )
+    if isinstance(result, responses.CreateComment413Response):
+        return rt.json_response(
+            413, models.Problem, result.body, "application/problem+json", (), sub
+        )
     if isinstance(result, responses.CreateComment415Response):
         return rt.json_response(
             415, models.Problem, result.body, "application/problem+json", (), sub
@@ -125,6 +138,15 @@ def _render_create_comment(result: object, sub: Response) -> Response:
     if isinstance(result, responses.CreateComment500Response):
         return rt.json_response(
             500, models.Problem, result.body, "application/problem+json", (), sub
+        )
+    if isinstance(result, responses.CreateComment503Response):
+        return rt.json_response(
+            503,
+            models.Problem,
+            result.body,
+            "application/problem+json",
+            (("Retry-After", result.retry_after),),
+            sub,
         )
     if isinstance(result, models.CommentResponse):
         return rt.json_response(201, models.CommentResponse, result, "application/json", (), sub)
@@ -172,6 +194,15 @@ def _render_delete_comment(result: object, sub: Response) -> Response:
     if isinstance(result, responses.DeleteComment500Response):
         return rt.json_response(
             500, models.Problem, result.body, "application/problem+json", (), sub
+        )
+    if isinstance(result, responses.DeleteComment503Response):
+        return rt.json_response(
+            503,
+            models.Problem,
+            result.body,
+            "application/problem+json",
+            (("Retry-After", result.retry_after),),
+            sub,
         )
     if result is None:
         return rt.empty_response(204, (), sub)

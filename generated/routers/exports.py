@@ -47,6 +47,10 @@ def _render_create_export(result: object, sub: Response) -> Response:
         return rt.json_response(
             404, models.Problem, result.body, "application/problem+json", (), sub
         )
+    if isinstance(result, responses.CreateExport413Response):
+        return rt.json_response(
+            413, models.Problem, result.body, "application/problem+json", (), sub
+        )
     if isinstance(result, responses.CreateExport415Response):
         return rt.json_response(
             415, models.Problem, result.body, "application/problem+json", (), sub
@@ -72,6 +76,15 @@ def _render_create_export(result: object, sub: Response) -> Response:
     if isinstance(result, responses.CreateExport500Response):
         return rt.json_response(
             500, models.Problem, result.body, "application/problem+json", (), sub
+        )
+    if isinstance(result, responses.CreateExport503Response):
+        return rt.json_response(
+            503,
+            models.Problem,
+            result.body,
+            "application/problem+json",
+            (("Retry-After", result.retry_after),),
+            sub,
         )
     if isinstance(result, models.ExportResponse):
         return rt.json_response(202, models.ExportResponse, result, "application/json", (), sub)
@@ -121,6 +134,15 @@ def _render_get_export(result: object, sub: Response) -> Response:
     if isinstance(result, responses.GetExport500Response):
         return rt.json_response(
             500, models.Problem, result.body, "application/problem+json", (), sub
+        )
+    if isinstance(result, responses.GetExport503Response):
+        return rt.json_response(
+            503,
+            models.Problem,
+            result.body,
+            "application/problem+json",
+            (("Retry-After", result.retry_after),),
+            sub,
         )
     if isinstance(result, models.ExportResponse):
         return rt.json_response(200, models.ExportResponse, result, "application/json", (), sub)
@@ -178,6 +200,15 @@ def _render_download_export(result: object, sub: Response) -> Response:
     if isinstance(result, responses.DownloadExport500Response):
         return rt.json_response(
             500, models.Problem, result.body, "application/problem+json", (), sub
+        )
+    if isinstance(result, responses.DownloadExport503Response):
+        return rt.json_response(
+            503,
+            models.Problem,
+            result.body,
+            "application/problem+json",
+            (("Retry-After", result.retry_after),),
+            sub,
         )
     raise UndeclaredResponseError("downloadExport", result)
 

@@ -64,6 +64,15 @@ def _render_list_members(result: object, sub: Response) -> Response:
         return rt.json_response(
             500, models.Problem, result.body, "application/problem+json", (), sub
         )
+    if isinstance(result, responses.ListMembers503Response):
+        return rt.json_response(
+            503,
+            models.Problem,
+            result.body,
+            "application/problem+json",
+            (("Retry-After", result.retry_after),),
+            sub,
+        )
     if isinstance(result, models.MemberList):
         return rt.json_response(200, models.MemberList, result, "application/json", (), sub)
     raise UndeclaredResponseError("listMembers", result)
@@ -104,6 +113,10 @@ def _render_add_member(result: object, sub: Response) -> Response:
         return rt.json_response(
             409, models.Problem, result.body, "application/problem+json", (), sub
         )
+    if isinstance(result, responses.AddMember413Response):
+        return rt.json_response(
+            413, models.Problem, result.body, "application/problem+json", (), sub
+        )
     if isinstance(result, responses.AddMember415Response):
         return rt.json_response(
             415, models.Problem, result.body, "application/problem+json", (), sub
@@ -129,6 +142,15 @@ def _render_add_member(result: object, sub: Response) -> Response:
     if isinstance(result, responses.AddMember500Response):
         return rt.json_response(
             500, models.Problem, result.body, "application/problem+json", (), sub
+        )
+    if isinstance(result, responses.AddMember503Response):
+        return rt.json_response(
+            503,
+            models.Problem,
+            result.body,
+            "application/problem+json",
+            (("Retry-After", result.retry_after),),
+            sub,
         )
     if isinstance(result, models.MemberResponse):
         return rt.json_response(201, models.MemberResponse, result, "application/json", (), sub)
@@ -180,6 +202,15 @@ def _render_remove_member(result: object, sub: Response) -> Response:
     if isinstance(result, responses.RemoveMember500Response):
         return rt.json_response(
             500, models.Problem, result.body, "application/problem+json", (), sub
+        )
+    if isinstance(result, responses.RemoveMember503Response):
+        return rt.json_response(
+            503,
+            models.Problem,
+            result.body,
+            "application/problem+json",
+            (("Retry-After", result.retry_after),),
+            sub,
         )
     if result is None:
         return rt.empty_response(204, (), sub)

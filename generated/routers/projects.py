@@ -60,6 +60,15 @@ def _render_list_projects(result: object, sub: Response) -> Response:
         return rt.json_response(
             500, models.Problem, result.body, "application/problem+json", (), sub
         )
+    if isinstance(result, responses.ListProjects503Response):
+        return rt.json_response(
+            503,
+            models.Problem,
+            result.body,
+            "application/problem+json",
+            (("Retry-After", result.retry_after),),
+            sub,
+        )
     if isinstance(result, models.ProjectList):
         return rt.json_response(200, models.ProjectList, result, "application/json", (), sub)
     raise UndeclaredResponseError("listProjects", result)
@@ -96,6 +105,10 @@ def _render_create_project(result: object, sub: Response) -> Response:
         return rt.json_response(
             409, models.Problem, result.body, "application/problem+json", (), sub
         )
+    if isinstance(result, responses.CreateProject413Response):
+        return rt.json_response(
+            413, models.Problem, result.body, "application/problem+json", (), sub
+        )
     if isinstance(result, responses.CreateProject415Response):
         return rt.json_response(
             415, models.Problem, result.body, "application/problem+json", (), sub
@@ -121,6 +134,15 @@ def _render_create_project(result: object, sub: Response) -> Response:
     if isinstance(result, responses.CreateProject500Response):
         return rt.json_response(
             500, models.Problem, result.body, "application/problem+json", (), sub
+        )
+    if isinstance(result, responses.CreateProject503Response):
+        return rt.json_response(
+            503,
+            models.Problem,
+            result.body,
+            "application/problem+json",
+            (("Retry-After", result.retry_after),),
+            sub,
         )
     if isinstance(result, models.ProjectResponse):
         return rt.json_response(201, models.ProjectResponse, result, "application/json", (), sub)
@@ -178,6 +200,15 @@ def _render_get_project(result: object, sub: Response) -> Response:
         return rt.json_response(
             500, models.Problem, result.body, "application/problem+json", (), sub
         )
+    if isinstance(result, responses.GetProject503Response):
+        return rt.json_response(
+            503,
+            models.Problem,
+            result.body,
+            "application/problem+json",
+            (("Retry-After", result.retry_after),),
+            sub,
+        )
     if isinstance(result, models.ProjectResponse):
         return rt.json_response(200, models.ProjectResponse, result, "application/json", (), sub)
     raise UndeclaredResponseError("getProject", result)
@@ -233,6 +264,15 @@ def _render_delete_project(result: object, sub: Response) -> Response:
         return rt.json_response(
             500, models.Problem, result.body, "application/problem+json", (), sub
         )
+    if isinstance(result, responses.DeleteProject503Response):
+        return rt.json_response(
+            503,
+            models.Problem,
+            result.body,
+            "application/problem+json",
+            (("Retry-After", result.retry_after),),
+            sub,
+        )
     if result is None:
         return rt.empty_response(204, (), sub)
     raise UndeclaredResponseError("deleteProject", result)
@@ -273,6 +313,10 @@ def _render_update_project(result: object, sub: Response) -> Response:
         return rt.json_response(
             412, models.Problem, result.body, "application/problem+json", (), sub
         )
+    if isinstance(result, responses.UpdateProject413Response):
+        return rt.json_response(
+            413, models.Problem, result.body, "application/problem+json", (), sub
+        )
     if isinstance(result, responses.UpdateProject415Response):
         return rt.json_response(
             415, models.Problem, result.body, "application/problem+json", (), sub
@@ -302,6 +346,15 @@ def _render_update_project(result: object, sub: Response) -> Response:
     if isinstance(result, responses.UpdateProject500Response):
         return rt.json_response(
             500, models.Problem, result.body, "application/problem+json", (), sub
+        )
+    if isinstance(result, responses.UpdateProject503Response):
+        return rt.json_response(
+            503,
+            models.Problem,
+            result.body,
+            "application/problem+json",
+            (("Retry-After", result.retry_after),),
+            sub,
         )
     if isinstance(result, models.ProjectResponse):
         return rt.json_response(200, models.ProjectResponse, result, "application/json", (), sub)

@@ -64,6 +64,15 @@ def _render_list_tasks(result: object, sub: Response) -> Response:
         return rt.json_response(
             500, models.Problem, result.body, "application/problem+json", (), sub
         )
+    if isinstance(result, responses.ListTasks503Response):
+        return rt.json_response(
+            503,
+            models.Problem,
+            result.body,
+            "application/problem+json",
+            (("Retry-After", result.retry_after),),
+            sub,
+        )
     if isinstance(result, models.TaskList):
         return rt.json_response(200, models.TaskList, result, "application/json", (), sub)
     raise UndeclaredResponseError("listTasks", result)
@@ -104,6 +113,10 @@ def _render_create_task(result: object, sub: Response) -> Response:
         return rt.json_response(
             409, models.Problem, result.body, "application/problem+json", (), sub
         )
+    if isinstance(result, responses.CreateTask413Response):
+        return rt.json_response(
+            413, models.Problem, result.body, "application/problem+json", (), sub
+        )
     if isinstance(result, responses.CreateTask415Response):
         return rt.json_response(
             415, models.Problem, result.body, "application/problem+json", (), sub
@@ -129,6 +142,15 @@ def _render_create_task(result: object, sub: Response) -> Response:
     if isinstance(result, responses.CreateTask500Response):
         return rt.json_response(
             500, models.Problem, result.body, "application/problem+json", (), sub
+        )
+    if isinstance(result, responses.CreateTask503Response):
+        return rt.json_response(
+            503,
+            models.Problem,
+            result.body,
+            "application/problem+json",
+            (("Retry-After", result.retry_after),),
+            sub,
         )
     if isinstance(result, models.TaskResponse):
         return rt.json_response(201, models.TaskResponse, result, "application/json", (), sub)
@@ -180,6 +202,15 @@ def _render_get_task(result: object, sub: Response) -> Response:
     if isinstance(result, responses.GetTask500Response):
         return rt.json_response(
             500, models.Problem, result.body, "application/problem+json", (), sub
+        )
+    if isinstance(result, responses.GetTask503Response):
+        return rt.json_response(
+            503,
+            models.Problem,
+            result.body,
+            "application/problem+json",
+            (("Retry-After", result.retry_after),),
+            sub,
         )
     if isinstance(result, models.TaskResponse):
         return rt.json_response(200, models.TaskResponse, result, "application/json", (), sub)
@@ -236,6 +267,15 @@ def _render_delete_task(result: object, sub: Response) -> Response:
         return rt.json_response(
             500, models.Problem, result.body, "application/problem+json", (), sub
         )
+    if isinstance(result, responses.DeleteTask503Response):
+        return rt.json_response(
+            503,
+            models.Problem,
+            result.body,
+            "application/problem+json",
+            (("Retry-After", result.retry_after),),
+            sub,
+        )
     if result is None:
         return rt.empty_response(204, (), sub)
     raise UndeclaredResponseError("deleteTask", result)
@@ -275,6 +315,10 @@ def _render_update_task(result: object, sub: Response) -> Response:
         return rt.json_response(
             412, models.Problem, result.body, "application/problem+json", (), sub
         )
+    if isinstance(result, responses.UpdateTask413Response):
+        return rt.json_response(
+            413, models.Problem, result.body, "application/problem+json", (), sub
+        )
     if isinstance(result, responses.UpdateTask415Response):
         return rt.json_response(
             415, models.Problem, result.body, "application/problem+json", (), sub
@@ -304,6 +348,15 @@ def _render_update_task(result: object, sub: Response) -> Response:
     if isinstance(result, responses.UpdateTask500Response):
         return rt.json_response(
             500, models.Problem, result.body, "application/problem+json", (), sub
+        )
+    if isinstance(result, responses.UpdateTask503Response):
+        return rt.json_response(
+            503,
+            models.Problem,
+            result.body,
+            "application/problem+json",
+            (("Retry-After", result.retry_after),),
+            sub,
         )
     if isinstance(result, models.TaskResponse):
         return rt.json_response(200, models.TaskResponse, result, "application/json", (), sub)

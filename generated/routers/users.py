@@ -50,6 +50,15 @@ def _render_get_current_user(result: object, sub: Response) -> Response:
         return rt.json_response(
             500, models.Problem, result.body, "application/problem+json", (), sub
         )
+    if isinstance(result, responses.GetCurrentUser503Response):
+        return rt.json_response(
+            503,
+            models.Problem,
+            result.body,
+            "application/problem+json",
+            (("Retry-After", result.retry_after),),
+            sub,
+        )
     if isinstance(result, models.UserResponse):
         return rt.json_response(200, models.UserResponse, result, "application/json", (), sub)
     raise UndeclaredResponseError("getCurrentUser", result)
@@ -79,6 +88,10 @@ def _render_update_current_user(result: object, sub: Response) -> Response:
         return rt.json_response(
             409, models.Problem, result.body, "application/problem+json", (), sub
         )
+    if isinstance(result, responses.UpdateCurrentUser413Response):
+        return rt.json_response(
+            413, models.Problem, result.body, "application/problem+json", (), sub
+        )
     if isinstance(result, responses.UpdateCurrentUser415Response):
         return rt.json_response(
             415, models.Problem, result.body, "application/problem+json", (), sub
@@ -104,6 +117,15 @@ def _render_update_current_user(result: object, sub: Response) -> Response:
     if isinstance(result, responses.UpdateCurrentUser500Response):
         return rt.json_response(
             500, models.Problem, result.body, "application/problem+json", (), sub
+        )
+    if isinstance(result, responses.UpdateCurrentUser503Response):
+        return rt.json_response(
+            503,
+            models.Problem,
+            result.body,
+            "application/problem+json",
+            (("Retry-After", result.retry_after),),
+            sub,
         )
     if isinstance(result, models.UserResponse):
         return rt.json_response(200, models.UserResponse, result, "application/json", (), sub)
@@ -153,6 +175,15 @@ def _render_list_users(result: object, sub: Response) -> Response:
     if isinstance(result, responses.ListUsers500Response):
         return rt.json_response(
             500, models.Problem, result.body, "application/problem+json", (), sub
+        )
+    if isinstance(result, responses.ListUsers503Response):
+        return rt.json_response(
+            503,
+            models.Problem,
+            result.body,
+            "application/problem+json",
+            (("Retry-After", result.retry_after),),
+            sub,
         )
     if isinstance(result, models.UserList):
         return rt.json_response(200, models.UserList, result, "application/json", (), sub)
@@ -204,6 +235,15 @@ def _render_deactivate_user(result: object, sub: Response) -> Response:
     if isinstance(result, responses.DeactivateUser500Response):
         return rt.json_response(
             500, models.Problem, result.body, "application/problem+json", (), sub
+        )
+    if isinstance(result, responses.DeactivateUser503Response):
+        return rt.json_response(
+            503,
+            models.Problem,
+            result.body,
+            "application/problem+json",
+            (("Retry-After", result.retry_after),),
+            sub,
         )
     if isinstance(result, models.UserResponse):
         return rt.json_response(200, models.UserResponse, result, "application/json", (), sub)

@@ -79,7 +79,6 @@ def _invalid(errors: Iterable[tuple[str, str]]) -> ProblemError:
     return ProblemError(
         422,
         "the request does not match the API contract",
-        title="Unprocessable content",
         errors=[{"pointer": pointer, "detail": detail} for pointer, detail in errors],
         extra={"code": "validation_failed"},
     )
