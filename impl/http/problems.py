@@ -65,7 +65,7 @@ def unavailable_response(
         runtime.outages.failed(dependency, exc)
     return problem_response(
         503,
-        f"The {dependency} is unavailable or did not answer in time; nothing was changed. "
+        f"The {dependency} is unavailable or did not answer in time. "
         f"Retry in {retry_after} s.",
         instance=instance(path),
         headers={"Retry-After": str(retry_after)},
