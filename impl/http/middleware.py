@@ -20,13 +20,13 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import parse_qsl
 
-from generator.runtime import problem_response
 from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from generated._runtime import problem_response
 from impl.http.problems import instance, unavailable_response
 from impl.http.ratelimit import recorded
 from impl.logging import new_request_id, request_id

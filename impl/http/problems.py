@@ -7,7 +7,6 @@ import logging
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
-from generator.runtime import problem_response
 from limits.errors import StorageError
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -15,6 +14,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.exc import TimeoutError as SATimeoutError
 from starlette.responses import Response
 
+from generated._runtime import problem_response
 from impl.errors import DomainError, ServiceUnavailable, TooManyRequests
 from impl.outages import unavailable_dependency
 
@@ -65,8 +65,7 @@ def unavailable_response(
         runtime.outages.failed(dependency, exc)
     return problem_response(
         503,
-        f"The {dependency} is unavailable or did not answer in time. "
-        f"Retry in {retry_after} s.",
+        f"The {dependency} is unavailable or did not answer in time. Retry in {retry_after} s.",
         instance=instance(path),
         headers={"Retry-After": str(retry_after)},
         extra={"code": "unavailable"},
