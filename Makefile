@@ -8,7 +8,7 @@ PORT ?= 8000
 
 CORPUS := .cache/corpus
 
-.PHONY: install generate check run test soak dist test-fast contract contract-deep bench diff corpus corpus-rivals corpus-fetch regen-golden migrate lint validate clean docs ci
+.PHONY: install generate check run test soak dist test-fast contract contract-deep bench diff diff-corpus corpus corpus-rivals corpus-fetch regen-golden migrate lint validate clean docs ci
 
 $(STAMP): pyproject.toml impl/requirements.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -103,6 +103,10 @@ BASE ?= origin/main
 FORMAT ?= text
 diff: install
 	@$(BIN)/specfirst diff $(BASE) --format $(FORMAT)
+
+## diff-corpus: specfirst diff on every consecutive GHES release (and the newest → api.github.com); counts per rule, time and memory per pair; writes corpus/DIFF.md
+diff-corpus: install corpus-fetch
+	$(BIN)/python -m corpus.diff_pairs --with-dotcom --write
 
 ## ci: exactly what .github/workflows/ci.yml runs: check, test, contract, then the diff against origin/main if it exists
 ci: check test contract

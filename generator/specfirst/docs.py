@@ -250,7 +250,10 @@ _DIFF = (
 <tbody>
 {% for f in groups[key] %}
 <tr class="finding" data-finding-id="{{ f.id }}"><td><code>{{ f.id }}</code></td>
-<td>{% if f.operation %}<code>{{ f.operation }}</code>{% endif %}</td><td>{{ f.message }}</td>
+<td>{% if f.operation %}<code>{{ f.operation }}</code>{% endif %}
+{% set ops = f.get("operations") or [] %}{% if ops|length > 1 %}<details><summary>all {{ ops|length }} operations</summary><ul>
+{% for o in ops %}<li><code>{{ o.operation }}</code>{% for p in o.paths %} → <code>{{ p }}</code>{% endfor %}</li>
+{% endfor %}</ul></details>{% endif %}</td><td>{{ f.message }}</td>
 <td class="mono">{{ f.base or "" }}</td><td class="mono">{{ f.head or "" }}</td></tr>
 {% endfor %}
 </tbody>
