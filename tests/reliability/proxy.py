@@ -68,6 +68,9 @@ class FaultProxy:
             for writer in list(self._writers):
                 writer.transport.abort()
 
+    def _refusing(self) -> bool:
+        return self.mode == "refuse"  # read again after every wait: another switch may have come
+
     async def _start(self) -> None:
         self._flowing.set()
         self._server = await asyncio.start_server(self._handle, "127.0.0.1", 0)
@@ -87,7 +90,7 @@ class FaultProxy:
         self._writers.add(writer)
         try:
             await self._flowing.wait()  # a black hole holds new connections too
-            if self.mode == "refuse":
+            if self._refusing():
                 return
             up_reader, up_writer = await asyncio.open_connection(*self.upstream)
             self._writers.add(up_writer)
@@ -109,7 +112,7 @@ class FaultProxy:
                 if not data:
                     break
                 await self._flowing.wait()
-                if self.mode == "refuse":
+                if self._refusing():
                     break
                 writer.write(data)
                 await writer.drain()

@@ -11,6 +11,7 @@ read, and a chunked body is cut off at the limit. Request headers past `MAX_HEAD
 from __future__ import annotations
 
 import json
+from collections.abc import MutableMapping
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,7 @@ SPEC = json.loads((Path(__file__).resolve().parents[2] / "generated" / "openapi.
 
 async def _call(
     app: FastAPI, path: str, headers: list[tuple[bytes, bytes]], chunks: int, chunk: int
-) -> tuple[list[dict[str, Any]], int]:
+) -> tuple[list[MutableMapping[str, Any]], int]:
     """Drive the ASGI app directly; returns what it sent and how many body bytes it read."""
     read = 0
     remaining = chunks
@@ -39,9 +40,9 @@ async def _call(
         read += chunk
         return {"type": "http.request", "body": b" " * chunk, "more_body": remaining > 0}
 
-    sent: list[dict[str, Any]] = []
+    sent: list[MutableMapping[str, Any]] = []
 
-    async def send(message: dict[str, Any]) -> None:
+    async def send(message: MutableMapping[str, Any]) -> None:
         sent.append(message)
 
     scope = {
