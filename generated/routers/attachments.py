@@ -336,7 +336,9 @@ def build_router(
         *,
         task_id: Annotated[uuid.UUID, Path()],
         form_file: Annotated[UploadFile, File(alias="file")],
-        form_description: Annotated[str | None, Form(alias="description", max_length=500)] = None,
+        form_description: Annotated[
+            str | None, Form(alias="description", max_length=500, pattern="^[^\\x00]*$")
+        ] = None,
         sf_principal: Annotated[
             Any, Depends(require_oauth2_password_tasks_write_or_api_key_a_282f1f84)
         ],

@@ -233,10 +233,11 @@ def build_router(
         form_grant_type: Annotated[Literal["password", "refresh_token"], Form(alias="grant_type")],
         form_username: Annotated[str | None, Form(alias="username", max_length=254)] = None,
         form_password: Annotated[
-            str | None, Form(alias="password", min_length=1, max_length=128)
+            str | None, Form(alias="password", min_length=1, max_length=128, pattern="^[^\\x00]*$")
         ] = None,
         form_refresh_token: Annotated[
-            str | None, Form(alias="refresh_token", min_length=1, max_length=256)
+            str | None,
+            Form(alias="refresh_token", min_length=1, max_length=256, pattern="^[^\\x00]*$"),
         ] = None,
         form_scope: Annotated[
             str | None, Form(alias="scope", max_length=512, pattern="^[a-z:-]+( [a-z:-]+)*$")

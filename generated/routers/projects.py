@@ -391,7 +391,9 @@ def build_router(
             Literal["name", "-name", "created_at", "-created_at", "updated_at", "-updated_at"],
             Query(),
         ] = "-created_at",
-        name_contains: Annotated[str | None, Query(min_length=1, max_length=120)] = None,
+        name_contains: Annotated[
+            str | None, Query(min_length=1, max_length=120, pattern="^[^\\x00]*$")
+        ] = None,
         sf_principal: Annotated[
             Any, Depends(require_oauth2_password_projects_read_or_api_key_0890a81e)
         ],
@@ -467,7 +469,9 @@ def build_router(
     async def get_project(
         *,
         project_id: Annotated[uuid.UUID, Path()],
-        if_none_match: Annotated[str | None, Header(alias="If-None-Match", max_length=1024)] = None,
+        if_none_match: Annotated[
+            str | None, Header(alias="If-None-Match", max_length=1024, pattern="^[^\\x00]*$")
+        ] = None,
         sf_principal: Annotated[
             Any, Depends(require_oauth2_password_projects_read_or_api_key_0890a81e)
         ],
@@ -502,7 +506,9 @@ def build_router(
     async def delete_project(
         *,
         project_id: Annotated[uuid.UUID, Path()],
-        if_match: Annotated[str | None, Header(alias="If-Match", max_length=256)] = None,
+        if_match: Annotated[
+            str | None, Header(alias="If-Match", max_length=256, pattern="^[^\\x00]*$")
+        ] = None,
         sf_principal: Annotated[
             Any, Depends(require_oauth2_password_projects_write_or_api_ke_c5135c49)
         ],
@@ -537,7 +543,9 @@ def build_router(
     async def update_project(
         *,
         project_id: Annotated[uuid.UUID, Path()],
-        if_match: Annotated[str | None, Header(alias="If-Match", max_length=256)] = None,
+        if_match: Annotated[
+            str | None, Header(alias="If-Match", max_length=256, pattern="^[^\\x00]*$")
+        ] = None,
         sf_principal: Annotated[
             Any, Depends(require_oauth2_password_projects_write_or_api_ke_c5135c49)
         ],

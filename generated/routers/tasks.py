@@ -487,7 +487,9 @@ def build_router(
     async def get_task(
         *,
         task_id: Annotated[uuid.UUID, Path()],
-        if_none_match: Annotated[str | None, Header(alias="If-None-Match", max_length=1024)] = None,
+        if_none_match: Annotated[
+            str | None, Header(alias="If-None-Match", max_length=1024, pattern="^[^\\x00]*$")
+        ] = None,
         sf_principal: Annotated[
             Any, Depends(require_oauth2_password_tasks_read_or_api_key_au_98b42236)
         ],
@@ -522,7 +524,9 @@ def build_router(
     async def delete_task(
         *,
         task_id: Annotated[uuid.UUID, Path()],
-        if_match: Annotated[str | None, Header(alias="If-Match", max_length=256)] = None,
+        if_match: Annotated[
+            str | None, Header(alias="If-Match", max_length=256, pattern="^[^\\x00]*$")
+        ] = None,
         sf_principal: Annotated[
             Any, Depends(require_oauth2_password_tasks_write_or_api_key_a_282f1f84)
         ],
@@ -558,7 +562,9 @@ def build_router(
     async def update_task(
         *,
         task_id: Annotated[uuid.UUID, Path()],
-        if_match: Annotated[str | None, Header(alias="If-Match", max_length=256)] = None,
+        if_match: Annotated[
+            str | None, Header(alias="If-Match", max_length=256, pattern="^[^\\x00]*$")
+        ] = None,
         sf_principal: Annotated[
             Any, Depends(require_oauth2_password_tasks_write_or_api_key_a_282f1f84)
         ],

@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 from fastapi import UploadFile
 
 from generated import models, responses
-from impl.handlers.common import Handler, location, next_link, page_body, reject_nul_text
+from impl.handlers.common import Handler, location, next_link, page_body
 from impl.security.principal import Principal
 from impl.services.attachments import AttachmentService
 
@@ -44,7 +44,6 @@ class AttachmentsHandlers(Handler):
     async def upload_attachment(
         self, *, task_id: uuid.UUID, body: responses.UploadAttachmentForm, principal: Principal
     ) -> responses.UploadAttachment201Response:
-        reject_nul_text(description=body.description)
         attachment = await self._service().upload(
             principal.user_id,
             task_id,

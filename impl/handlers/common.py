@@ -54,19 +54,6 @@ def reject_nulls(body: BaseModel, *fields: str) -> None:
         )
 
 
-def reject_nul_text(**fields: str | None) -> None:
-    """422 for text with U+0000 in multipart fields (`RequestGuard` checks JSON, forms and
-    queries before the handler runs; multipart bodies stream past it)."""
-    bad = [name for name, value in fields.items() if value is not None and "\x00" in value]
-    if bad:
-        raise ProblemError(
-            422,
-            "Text may not contain the NUL character (U+0000).",
-            errors=[{"pointer": f"/body/{name}", "detail": "contains U+0000"} for name in bad],
-            extra={"code": "validation_failed"},
-        )
-
-
 class Handler:
     """Base of the per-request handler classes."""
 

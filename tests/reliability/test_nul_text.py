@@ -1,7 +1,9 @@
 """NUL (U+0000) in text: PostgreSQL cannot store it (the driver raised a 500 whose log line held
 the statement's parameters, an argon2 hash among them) and SQLite can, so the backends
-disagreed. Both now refuse it at validation, with the operation's declared 4xx and a pointer to
-each field, in bodies, forms and query parameters, and in forged cursors."""
+disagreed. The spec now says so (`pattern: '^[^\x00]*$'` on every free-text field and parameter)
+and both refuse it at validation, with the operation's declared 4xx and a pointer to each field,
+in bodies, forms and query parameters (`RequestGuard` before the app reads them; the generated
+router for multipart fields), and in forged cursors."""
 
 from __future__ import annotations
 
@@ -92,8 +94,10 @@ async def test_nul_in_an_upload_description_is_refused(ada: User) -> None:
         files={"file": ("a.txt", b"x", "text/plain")},
         data={"description": NUL},
     )
-    assert_problem(response, 422, "validation_failed")
+    # Multipart fields are validated by the generated router, against the spec's pattern.
+    assert_problem(response, 422)
     assert_declared(response, "uploadAttachment")
+    assert any("description" in error["pointer"] for error in response.json()["errors"])
 
 
 async def test_an_escaped_backslash_is_not_a_nul(ada: User) -> None:
