@@ -313,8 +313,8 @@ async def run(
             })  # fmt: skip
             if scenario == "outage":  # the service's timeouts, shortened to fit a short outage
                 env.update({
-                    "DATABASE_STATEMENT_TIMEOUT_SECONDS": "2",
-                    "DATABASE_CONNECT_TIMEOUT_SECONDS": "2", "RETRY_AFTER_SECONDS": "2",
+                    "DATABASE_STATEMENT_TIMEOUT_SECONDS": "1",
+                    "DATABASE_CONNECT_TIMEOUT_SECONDS": "1", "RETRY_AFTER_SECONDS": "2",
                 })  # fmt: skip
             with running(env, log_dir / "server.log", workers=workers) as server:
                 await _drive(server, scenario, report, proxy, outage_at, outage_for)

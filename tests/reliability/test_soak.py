@@ -1,4 +1,4 @@
-"""Short soaks in `make test` (the full one is `make soak`: 64 clients x 30 s per scenario).
+"""Short soaks in `make test` (outage 8 clients x 6 s, shutdown 8 x 4 s; the full one is `make soak`: 64 clients x 30 s per scenario).
 
 Two workers on PostgreSQL + Redis, mixed authenticated reads and writes, and each scenario's
 checks (`tests/reliability/soak.py`): no 5xx (503 with `Retry-After` only while the database is
@@ -16,13 +16,13 @@ pytestmark = pytest.mark.postgres
 
 
 async def test_a_database_outage_under_load() -> None:
-    report = await run("outage", clients=8, seconds=8)
+    report = await run("outage", clients=8, seconds=6)
     print(report.summary())
     assert not report.failures, report.summary()
     assert any(o.status == 503 for o in report.answered), "the outage was never felt"
 
 
 async def test_a_graceful_shutdown_under_load_drains_in_flight_requests() -> None:
-    report = await run("shutdown", clients=8, seconds=6)
+    report = await run("shutdown", clients=8, seconds=4)
     print(report.summary())
     assert not report.failures, report.summary()
