@@ -12,7 +12,8 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from urllib.parse import parse_qsl
 
 import httpx
@@ -89,3 +90,18 @@ class CollectingHandler(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         self.lines.append(self.format(record))
+
+
+@contextmanager
+def collecting_logs(level: int = logging.INFO) -> Iterator[CollectingHandler]:
+    """Every log record at `level` and above while the block runs, as production writes it."""
+    handler = CollectingHandler()
+    root = logging.getLogger()
+    previous = root.level
+    root.addHandler(handler)
+    root.setLevel(level)
+    try:
+        yield handler
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(previous)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import logging
 import socket
 import time
 from collections.abc import AsyncIterator, Iterator
@@ -30,9 +29,15 @@ from impl.runtime import Runtime
 from impl.security.passwords import Passwords
 from impl.settings import Settings
 from tests.impl.backends import TEST_REDIS_URL, redis_client, scratch_postgres_database
-from tests.reliability.logscan import CollectingHandler
+from tests.reliability.logscan import CollectingHandler, collecting_logs
 from tests.reliability.proxy import FaultProxy
-from tests.service.conftest import PASSWORD, assert_declared, assert_problem, make_settings
+from tests.service.conftest import (
+    PASSWORD,
+    assert_declared,
+    assert_problem,
+    make_settings,
+    register,
+)
 
 pytestmark = pytest.mark.postgres
 
@@ -49,16 +54,8 @@ FAST = {
 
 @pytest.fixture
 def log_lines() -> Iterator[CollectingHandler]:
-    handler = CollectingHandler()
-    root = logging.getLogger()
-    level = root.level
-    root.addHandler(handler)
-    root.setLevel(logging.INFO)
-    try:
+    with collecting_logs() as handler:
         yield handler
-    finally:
-        root.removeHandler(handler)
-        root.setLevel(level)
 
 
 @asynccontextmanager
@@ -71,16 +68,8 @@ async def serve(settings: Settings) -> AsyncIterator[tuple[httpx.AsyncClient, Fa
         yield client, app
 
 
-async def login(client: httpx.AsyncClient, email: str = "ada@example.com") -> dict[str, str]:
-    registered = await client.post(
-        "/v1/auth/register", json={"email": email, "password": PASSWORD, "display_name": "Ada"}
-    )
-    assert registered.status_code == 201, registered.text
-    token = await client.post(
-        "/v1/auth/token", data={"grant_type": "password", "username": email, "password": PASSWORD}
-    )
-    assert token.status_code == 200, token.text
-    return {"Authorization": f"Bearer {token.json()['access_token']}"}
+async def login(client: httpx.AsyncClient) -> dict[str, str]:
+    return (await register(client, "ada")).auth
 
 
 async def timed(request: Any) -> tuple[httpx.Response, float]:

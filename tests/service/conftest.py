@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import functools
 import json
-import logging
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from importlib.resources import files
@@ -21,7 +20,7 @@ from impl.runtime import Runtime
 from impl.security.passwords import Passwords
 from impl.settings import Settings
 from tests.impl.backends import TEST_REDIS_URL, redis_client, scratch_postgres_database
-from tests.reliability.logscan import CollectingHandler, SecretWatch
+from tests.reliability.logscan import SecretWatch, collecting_logs
 
 PASSWORD = "correct horse battery staple"
 ORIGIN = "https://app.example.com"
@@ -70,16 +69,8 @@ def secret_watch() -> Iterator[SecretWatch]:
     """Every service test runs under it: no log line, at the level production logs, may hold
     a password, a password hash, a token or an API key."""
     watch = SecretWatch()
-    handler = CollectingHandler()
-    root = logging.getLogger()
-    level = root.level
-    root.addHandler(handler)
-    root.setLevel(logging.INFO)
-    try:
+    with collecting_logs() as handler:
         yield watch
-    finally:
-        root.removeHandler(handler)
-        root.setLevel(level)
     leaks = watch.leaks(handler.lines)
     assert not leaks, "secrets in the log:\n" + "\n".join(leaks)
 
