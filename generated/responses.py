@@ -702,10 +702,10 @@ class ListUsers200Response(Result):
 
     __slots__ = ("body", "link")
     status_code: ClassVar[int] = 200
-    body: models.UserList
+    body: models.UserListResponse
     link: str | None
 
-    def __init__(self, *, body: models.UserList, link: str | None = None) -> None:
+    def __init__(self, *, body: models.UserListResponse, link: str | None = None) -> None:
         object.__setattr__(self, "body", body)
         object.__setattr__(self, "link", link)
 
@@ -823,7 +823,7 @@ ListUsersResponse: TypeAlias = (
     | ListUsers429Response
     | ListUsers500Response
     | ListUsers503Response
-    | models.UserList
+    | models.UserListResponse
 )
 
 # POST /users/{userId}/deactivate (deactivateUser)
@@ -976,9 +976,9 @@ class ListApiKeys200Response(Result):
 
     __slots__ = ("body",)
     status_code: ClassVar[int] = 200
-    body: models.ApiKeyList
+    body: models.ApiKeyListResponse
 
-    def __init__(self, *, body: models.ApiKeyList) -> None:
+    def __init__(self, *, body: models.ApiKeyListResponse) -> None:
         object.__setattr__(self, "body", body)
 
 
@@ -1071,7 +1071,7 @@ ListApiKeysResponse: TypeAlias = (
     | ListApiKeys429Response
     | ListApiKeys500Response
     | ListApiKeys503Response
-    | models.ApiKeyList
+    | models.ApiKeyListResponse
 )
 
 # POST /api-keys (createApiKey)
@@ -1383,10 +1383,10 @@ class ListProjects200Response(Result):
 
     __slots__ = ("body", "link")
     status_code: ClassVar[int] = 200
-    body: models.ProjectList
+    body: models.ProjectListResponse
     link: str | None
 
-    def __init__(self, *, body: models.ProjectList, link: str | None = None) -> None:
+    def __init__(self, *, body: models.ProjectListResponse, link: str | None = None) -> None:
         object.__setattr__(self, "body", body)
         object.__setattr__(self, "link", link)
 
@@ -1504,7 +1504,7 @@ ListProjectsResponse: TypeAlias = (
     | ListProjects429Response
     | ListProjects500Response
     | ListProjects503Response
-    | models.ProjectList
+    | models.ProjectListResponse
 )
 
 # POST /projects (createProject)
@@ -2176,10 +2176,10 @@ class ListMembers200Response(Result):
 
     __slots__ = ("body", "link")
     status_code: ClassVar[int] = 200
-    body: models.MemberList
+    body: models.MemberListResponse
     link: str | None
 
-    def __init__(self, *, body: models.MemberList, link: str | None = None) -> None:
+    def __init__(self, *, body: models.MemberListResponse, link: str | None = None) -> None:
         object.__setattr__(self, "body", body)
         object.__setattr__(self, "link", link)
 
@@ -2309,7 +2309,7 @@ ListMembersResponse: TypeAlias = (
     | ListMembers429Response
     | ListMembers500Response
     | ListMembers503Response
-    | models.MemberList
+    | models.MemberListResponse
 )
 
 # POST /projects/{projectId}/members (addMember)
@@ -2639,10 +2639,10 @@ class ListTasks200Response(Result):
 
     __slots__ = ("body", "link")
     status_code: ClassVar[int] = 200
-    body: models.TaskList
+    body: models.TaskListResponse
     link: str | None
 
-    def __init__(self, *, body: models.TaskList, link: str | None = None) -> None:
+    def __init__(self, *, body: models.TaskListResponse, link: str | None = None) -> None:
         object.__setattr__(self, "body", body)
         object.__setattr__(self, "link", link)
 
@@ -2772,7 +2772,7 @@ ListTasksResponse: TypeAlias = (
     | ListTasks429Response
     | ListTasks500Response
     | ListTasks503Response
-    | models.TaskList
+    | models.TaskListResponse
 )
 
 # POST /projects/{projectId}/tasks (createTask)
@@ -3469,10 +3469,10 @@ class ListComments200Response(Result):
 
     __slots__ = ("body", "link")
     status_code: ClassVar[int] = 200
-    body: models.CommentList
+    body: models.CommentListResponse
     link: str | None
 
-    def __init__(self, *, body: models.CommentList, link: str | None = None) -> None:
+    def __init__(self, *, body: models.CommentListResponse, link: str | None = None) -> None:
         object.__setattr__(self, "body", body)
         object.__setattr__(self, "link", link)
 
@@ -3602,7 +3602,7 @@ ListCommentsResponse: TypeAlias = (
     | ListComments429Response
     | ListComments500Response
     | ListComments503Response
-    | models.CommentList
+    | models.CommentListResponse
 )
 
 # POST /tasks/{taskId}/comments (createComment)
@@ -3907,10 +3907,10 @@ class ListAttachments200Response(Result):
 
     __slots__ = ("body", "link")
     status_code: ClassVar[int] = 200
-    body: models.AttachmentList
+    body: models.AttachmentListResponse
     link: str | None
 
-    def __init__(self, *, body: models.AttachmentList, link: str | None = None) -> None:
+    def __init__(self, *, body: models.AttachmentListResponse, link: str | None = None) -> None:
         object.__setattr__(self, "body", body)
         object.__setattr__(self, "link", link)
 
@@ -4040,7 +4040,7 @@ ListAttachmentsResponse: TypeAlias = (
     | ListAttachments429Response
     | ListAttachments500Response
     | ListAttachments503Response
-    | models.AttachmentList
+    | models.AttachmentListResponse
 )
 
 # POST /tasks/{taskId}/attachments (uploadAttachment)

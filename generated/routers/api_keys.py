@@ -18,7 +18,9 @@ from ..services import ApiKeysService
 
 def _render_list_api_keys(result: object, sub: Response) -> Response:
     if isinstance(result, responses.ListApiKeys200Response):
-        return rt.json_response(200, models.ApiKeyList, result.body, "application/json", (), sub)
+        return rt.json_response(
+            200, models.ApiKeyListResponse, result.body, "application/json", (), sub
+        )
     if isinstance(result, responses.ListApiKeys401Response):
         return rt.json_response(
             401,
@@ -59,8 +61,8 @@ def _render_list_api_keys(result: object, sub: Response) -> Response:
             (("Retry-After", result.retry_after),),
             sub,
         )
-    if isinstance(result, models.ApiKeyList):
-        return rt.json_response(200, models.ApiKeyList, result, "application/json", (), sub)
+    if isinstance(result, models.ApiKeyListResponse):
+        return rt.json_response(200, models.ApiKeyListResponse, result, "application/json", (), sub)
     raise UndeclaredResponseError("listApiKeys", result)
 
 

@@ -20,7 +20,7 @@ def _render_list_attachments(result: object, sub: Response) -> Response:
     if isinstance(result, responses.ListAttachments200Response):
         return rt.json_response(
             200,
-            models.AttachmentList,
+            models.AttachmentListResponse,
             result.body,
             "application/json",
             (("Link", result.link),),
@@ -78,8 +78,10 @@ def _render_list_attachments(result: object, sub: Response) -> Response:
             (("Retry-After", result.retry_after),),
             sub,
         )
-    if isinstance(result, models.AttachmentList):
-        return rt.json_response(200, models.AttachmentList, result, "application/json", (), sub)
+    if isinstance(result, models.AttachmentListResponse):
+        return rt.json_response(
+            200, models.AttachmentListResponse, result, "application/json", (), sub
+        )
     raise UndeclaredResponseError("listAttachments", result)
 
 

@@ -19,7 +19,12 @@ from ..services import CommentsService
 def _render_list_comments(result: object, sub: Response) -> Response:
     if isinstance(result, responses.ListComments200Response):
         return rt.json_response(
-            200, models.CommentList, result.body, "application/json", (("Link", result.link),), sub
+            200,
+            models.CommentListResponse,
+            result.body,
+            "application/json",
+            (("Link", result.link),),
+            sub,
         )
     if isinstance(result, responses.ListComments400Response):
         return rt.json_response(
@@ -73,8 +78,10 @@ def _render_list_comments(result: object, sub: Response) -> Response:
             (("Retry-After", result.retry_after),),
             sub,
         )
-    if isinstance(result, models.CommentList):
-        return rt.json_response(200, models.CommentList, result, "application/json", (), sub)
+    if isinstance(result, models.CommentListResponse):
+        return rt.json_response(
+            200, models.CommentListResponse, result, "application/json", (), sub
+        )
     raise UndeclaredResponseError("listComments", result)
 
 

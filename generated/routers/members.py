@@ -19,7 +19,12 @@ from ..services import MembersService
 def _render_list_members(result: object, sub: Response) -> Response:
     if isinstance(result, responses.ListMembers200Response):
         return rt.json_response(
-            200, models.MemberList, result.body, "application/json", (("Link", result.link),), sub
+            200,
+            models.MemberListResponse,
+            result.body,
+            "application/json",
+            (("Link", result.link),),
+            sub,
         )
     if isinstance(result, responses.ListMembers400Response):
         return rt.json_response(
@@ -73,8 +78,8 @@ def _render_list_members(result: object, sub: Response) -> Response:
             (("Retry-After", result.retry_after),),
             sub,
         )
-    if isinstance(result, models.MemberList):
-        return rt.json_response(200, models.MemberList, result, "application/json", (), sub)
+    if isinstance(result, models.MemberListResponse):
+        return rt.json_response(200, models.MemberListResponse, result, "application/json", (), sub)
     raise UndeclaredResponseError("listMembers", result)
 
 

@@ -19,7 +19,12 @@ from ..services import ProjectsService
 def _render_list_projects(result: object, sub: Response) -> Response:
     if isinstance(result, responses.ListProjects200Response):
         return rt.json_response(
-            200, models.ProjectList, result.body, "application/json", (("Link", result.link),), sub
+            200,
+            models.ProjectListResponse,
+            result.body,
+            "application/json",
+            (("Link", result.link),),
+            sub,
         )
     if isinstance(result, responses.ListProjects400Response):
         return rt.json_response(
@@ -69,8 +74,10 @@ def _render_list_projects(result: object, sub: Response) -> Response:
             (("Retry-After", result.retry_after),),
             sub,
         )
-    if isinstance(result, models.ProjectList):
-        return rt.json_response(200, models.ProjectList, result, "application/json", (), sub)
+    if isinstance(result, models.ProjectListResponse):
+        return rt.json_response(
+            200, models.ProjectListResponse, result, "application/json", (), sub
+        )
     raise UndeclaredResponseError("listProjects", result)
 
 

@@ -19,7 +19,12 @@ from ..services import TasksService
 def _render_list_tasks(result: object, sub: Response) -> Response:
     if isinstance(result, responses.ListTasks200Response):
         return rt.json_response(
-            200, models.TaskList, result.body, "application/json", (("Link", result.link),), sub
+            200,
+            models.TaskListResponse,
+            result.body,
+            "application/json",
+            (("Link", result.link),),
+            sub,
         )
     if isinstance(result, responses.ListTasks400Response):
         return rt.json_response(
@@ -73,8 +78,8 @@ def _render_list_tasks(result: object, sub: Response) -> Response:
             (("Retry-After", result.retry_after),),
             sub,
         )
-    if isinstance(result, models.TaskList):
-        return rt.json_response(200, models.TaskList, result, "application/json", (), sub)
+    if isinstance(result, models.TaskListResponse):
+        return rt.json_response(200, models.TaskListResponse, result, "application/json", (), sub)
     raise UndeclaredResponseError("listTasks", result)
 
 

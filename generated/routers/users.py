@@ -135,7 +135,12 @@ def _render_update_current_user(result: object, sub: Response) -> Response:
 def _render_list_users(result: object, sub: Response) -> Response:
     if isinstance(result, responses.ListUsers200Response):
         return rt.json_response(
-            200, models.UserList, result.body, "application/json", (("Link", result.link),), sub
+            200,
+            models.UserListResponse,
+            result.body,
+            "application/json",
+            (("Link", result.link),),
+            sub,
         )
     if isinstance(result, responses.ListUsers400Response):
         return rt.json_response(
@@ -185,8 +190,8 @@ def _render_list_users(result: object, sub: Response) -> Response:
             (("Retry-After", result.retry_after),),
             sub,
         )
-    if isinstance(result, models.UserList):
-        return rt.json_response(200, models.UserList, result, "application/json", (), sub)
+    if isinstance(result, models.UserListResponse):
+        return rt.json_response(200, models.UserListResponse, result, "application/json", (), sub)
     raise UndeclaredResponseError("listUsers", result)
 
 

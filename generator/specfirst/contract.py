@@ -439,7 +439,6 @@ def run_contract(
     if unknown:
         raise ContractError(f"unknown phase(s) {sorted(unknown)}; choose from {', '.join(PHASES)}")
 
-    import schemathesis
     from schemathesis.config import ConfigError, SchemathesisConfig
     from schemathesis.core.errors import LoaderError
 
@@ -474,7 +473,7 @@ def run_contract(
                 progress(f"{item.check} {verb} {', '.join(item.statuses)}{scope}")
     try:
         config = SchemathesisConfig.from_dict(project)
-        schema = schemathesis.openapi.from_path(options.spec, config=config)
+        schema = _load_schema(options.spec, config)
     except ConfigError as exc:
         raise ContractError(f"contract configuration: {exc}") from exc
     except LoaderError as exc:
@@ -484,6 +483,26 @@ def run_contract(
     app = like_a_server(options.app) if options.app is not None else None
     with _session(app) as session:
         return _run(options, app, schema, base_url, session, seed, progress)
+
+
+def _load_schema(spec: Path, config: Any) -> Any:
+    """schemathesis' schema of ``spec``: read by schemathesis itself, except for an OpenAPI 3.2
+    document with ``$self``, whose refs are URIs based on it (not on where the file is):
+    schemathesis would fetch them over the network, so it gets our bundled document."""
+    import schemathesis
+
+    from specfirst.diagnostics import DiagnosticError
+    from specfirst.loader import load_spec
+
+    loaded = None
+    try:
+        if b"$self" in spec.read_bytes():  # skip a second parse of documents without it
+            loaded = load_spec(spec)
+    except (DiagnosticError, OSError):
+        pass  # schemathesis reports the problem in its own words
+    if loaded is not None and isinstance(loaded.document.get("$self"), str):
+        return schemathesis.openapi.from_dict(loaded.document, config=config)
+    return schemathesis.openapi.from_path(spec, config=config)
 
 
 def _run(

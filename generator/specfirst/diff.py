@@ -27,11 +27,10 @@ from typing import Any
 
 from specfirst.diagnostics import Location
 from specfirst.diff_rules import RULES, IgnoreEntry, Severity, severity_of
-from specfirst.loader import Pointer, SourceSpec, deref
+from specfirst.loader import Pointer, SourceSpec, deref, path_item_operations
 
 __all__ = ["DiffReport", "Finding", "Occurrence", "Severity", "diff_specs", "iter_breaking"]
 
-METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _PATH_VAR = re.compile(r"{[^{}]+}")
 _ORDER = {Severity.BREAKING: 0, Severity.POSSIBLY: 1, Severity.INFO: 2}
 MAX_PATHS = 20  # field paths kept per finding and operation (the shortest ones)
@@ -317,10 +316,13 @@ class _Side:
             item, item_ptr = self.resolve(raw, ("paths", path))
             if not isinstance(item, Mapping):
                 continue
-            for method in METHODS:
-                op = item.get(method)
-                if isinstance(op, Mapping):
-                    out[(method, _PATH_VAR.sub("{}", path))] = (path, item, op, (*item_ptr, method))
+            for method, rel, op in path_item_operations(item):
+                out[(method.lower(), _PATH_VAR.sub("{}", path))] = (
+                    path,
+                    item,
+                    op,
+                    (*item_ptr, *rel),
+                )
         return out
 
     # ------------------------------------------------------------------ views

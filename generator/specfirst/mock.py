@@ -33,11 +33,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from specfirst.loader import server_base_path
+from specfirst.loader import HTTP_METHODS, path_item_operations, server_base_path
+from specfirst.runtime.render import STREAM_FORMATS, encode_item
 
 log = logging.getLogger("specfirst.mock")
 
-METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 PROBLEM_JSON = "application/problem+json"
 _MAX_DEPTH = 8
 
@@ -270,6 +270,7 @@ class _Param:
     schema: Mapping[str, Any]
     validator: Any
     explode: bool
+    media: str | None = None  # a ``content`` parameter (``in: querystring`` always is one)
 
 
 @dataclass(frozen=True)
@@ -370,10 +371,8 @@ class MockApp:
             if not isinstance(item, Mapping):
                 continue
             shared = item.get("parameters", [])
-            for method in METHODS:
-                operation = item.get(method)
-                if isinstance(operation, Mapping):
-                    yield self._operation(path, method, operation, shared, strict)
+            for method, _rel, operation in path_item_operations(item):
+                yield self._operation(path, method.lower(), operation, shared, strict)
 
     def _operation(
         self, path: str, method: str, op: Mapping[str, Any], shared: list[Any], strict: bool
@@ -382,7 +381,13 @@ class MockApp:
         params: dict[tuple[str, str], _Param] = {}
         for raw in [*shared, *op.get("parameters", [])]:
             param = schemas.resolve(raw)
-            schema = param.get("schema") or {}
+            content = param.get("content")
+            media_type, media_obj = (
+                next(iter(content.items()))
+                if isinstance(content, Mapping) and content
+                else (None, {})
+            )
+            schema = param.get("schema") or (media_obj or {}).get("schema") or {}
             location = param["in"]
             key = (location, param["name"].lower() if location == "header" else param["name"])
             params[key] = _Param(
@@ -392,6 +397,7 @@ class MockApp:
                 schema=schemas.resolve(schema),
                 validator=schemas.validator(schema),
                 explode=bool(param.get("explode", param.get("style", "form") == "form")),
+                media=str(media_type) if media_type is not None else None,
             )
         names: list[str] = []
 
@@ -468,6 +474,12 @@ class MockApp:
             return _Canned(status, b"", None, headers)
         media_type, media = next(iter(content.items()))
         media = media or {}
+        framing = STREAM_FORMATS.get(media_type.split(";")[0].strip().lower())
+        if framing is not None and "itemSchema" in media:
+            # OpenAPI 3.2 itemSchema: a short stream of synthesized items, framed as served.
+            item = synthesize(media["itemSchema"], self.schemas)
+            body = encode_item(item, framing) * 2
+            return _Canned(status, body, media_type, headers)
         schema = media.get("schema") or {}
         found, value = _first_example(media, self.schemas)
         if found and (_is_json(media_type) and not self.schemas.validator(schema).is_valid(value)):
@@ -485,8 +497,8 @@ class MockApp:
     # serving
 
     def build(self) -> Starlette:
-        methods = [m.upper() for m in METHODS]
-        return Starlette(routes=[Route("/{path:path}", self.handle, methods=methods)])
+        methods = {m.upper() for m in HTTP_METHODS} | {op.method.upper() for op in self.operations}
+        return Starlette(routes=[Route("/{path:path}", self.handle, methods=sorted(methods))])
 
     async def handle(self, request: Request) -> Response:
         raw_path = request.scope.get("raw_path") or request.url.path.encode()
@@ -588,7 +600,10 @@ class MockApp:
                 if param.required:
                     errors.append({"pointer": pointer, "detail": "required parameter is missing"})
                 continue
-            value = _coerce(raw, param, self.schemas)
+            if param.location == "querystring":
+                value = self._querystring(request, param, raw)
+            else:
+                value = _coerce(raw, param, self.schemas)
             for error in param.validator.iter_errors(value):
                 errors.append({"pointer": pointer, "detail": error.message})
                 break
@@ -600,6 +615,18 @@ class MockApp:
                         {"pointer": f"/query/{name}", "detail": "unknown query parameter"}
                     )
         return errors
+
+    def _querystring(self, request: Request, param: _Param, pairs: list[tuple[str, str]]) -> Any:
+        """OpenAPI 3.2 ``in: querystring``: the whole query string as one document."""
+        if (param.media or "").startswith("application/x-www-form-urlencoded"):
+            return _coerce_form(pairs, param.schema, self.schemas)
+        text = unquote(request.url.query)
+        if param.media is not None and _is_json(param.media):
+            try:
+                return json.loads(text)
+            except ValueError:
+                return text
+        return text
 
     @staticmethod
     def _raw(
@@ -618,6 +645,8 @@ class MockApp:
         if param.location == "header":
             value = request.headers.get(param.name)
             return value is not None, value
+        if param.location == "querystring":
+            return bool(query), query
         value = request.cookies.get(param.name)
         return value is not None, value
 

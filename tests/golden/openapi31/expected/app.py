@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 from fastapi import FastAPI
 
 from . import services
-from ._runtime.app import ServiceSlot, include_routers, provider, resolve, serve_spec
+from ._runtime.app import ServiceSlot, include_routers, resolve, serve_spec
 from ._runtime.problems import install_error_handlers
 from ._runtime.security import RejectAll
 from .routers import default as _default
@@ -42,6 +42,7 @@ _SECURITY_SLOT = ServiceSlot("security", SecurityHandler, None, {})
 
 def create_app(
     *,
+    security: SecurityHandler[P] | Callable[..., SecurityHandler[P]] | None = None,
     notes: services.NotesService | Callable[..., services.NotesService] | None = None,
     default: services.DefaultService | Callable[..., services.DefaultService] | None = None,
     allow_unimplemented: bool = False,
@@ -60,15 +61,23 @@ def create_app(
         "default": default,
     }
     providers = resolve(_SLOTS, given, allow_unimplemented=allow_unimplemented)
-    handler = provider(RejectAll())
+    handler_impl: object | None = security
+    if handler_impl is None and (allow_unimplemented or not False):
+        handler_impl = RejectAll()
+    handler = resolve((_SECURITY_SLOT,), {"security": handler_impl}, allow_unimplemented=False)[
+        "security"
+    ]
     fastapi_options.setdefault("title", TITLE)
     fastapi_options.setdefault("version", VERSION)
     app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None, **fastapi_options)
-    routers = [
-        _notes.build_router(providers["notes"], handler, BASE_PATH),
-        _default.build_router(providers["default"], handler, BASE_PATH),
-    ]
-    include_routers(app, routers)
+    # One router per tag (none for a spec that only declares webhooks).
+    include_routers(
+        app,
+        [
+            _notes.build_router(providers["notes"], handler, BASE_PATH),
+            _default.build_router(providers["default"], handler, BASE_PATH),
+        ],
+    )
     install_error_handlers(app)
     serve_spec(app, __package__ or __name__, TITLE, docs=docs)
     return app
