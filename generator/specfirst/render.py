@@ -99,6 +99,7 @@ class Renderer:
         f["render_bare"] = self._render_bare
         f["isinstance_type"] = self._isinstance_type
         f["render_none"] = self._render_none
+        f["tuplerepr"] = lambda items: repr(tuple(items))
         f["stream_call"] = self._stream_call
         f["renamed_path_params"] = lambda op: repr(
             {

@@ -14,7 +14,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.exc import TimeoutError as SATimeoutError
 from starlette.responses import Response
 
-from generated._runtime import problem_response
+from generated._runtime import problem_response, undeclared_status
 from impl.errors import DomainError, ServiceUnavailable, TooManyRequests
 from impl.outages import unavailable_dependency
 
@@ -28,6 +28,11 @@ def instance(path: str) -> str:
 
 async def _on_domain_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, DomainError)
+    if undeclared_status(request, exc.status) != exc.status:  # logged as a contract violation
+        return problem_response(
+            500, "the server produced a response the API does not declare",
+            instance=instance(request.url.path),
+        )  # fmt: skip
     headers: dict[str, str] = {}
     if isinstance(exc, TooManyRequests):
         headers["Retry-After"] = str(exc.retry_after)

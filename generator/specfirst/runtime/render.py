@@ -21,7 +21,7 @@ from starlette.datastructures import FormData, UploadFile
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
-from .problems import ProblemError, UndeclaredResponseError, json_pointer
+from .problems import ProtocolProblem, UndeclaredResponseError, json_pointer
 
 
 @functools.cache
@@ -140,7 +140,7 @@ def reject_unknown_query(request: Request, known: frozenset[str], status: int) -
     """Answer a validation error naming every query parameter the operation does not declare."""
     unknown = sorted({key for key in request.query_params if key not in known})
     if unknown:
-        raise ProblemError(
+        raise ProtocolProblem(
             status,
             f"unknown query parameter(s): {', '.join(unknown)}",
             errors=[
@@ -174,7 +174,7 @@ async def json_body(
         return None
     media = request.headers.get("content-type", "application/json").split(";", 1)[0].strip().lower()
     if media and not (media == "application/json" or media.endswith("+json")):
-        raise ProblemError(415, f"expected a JSON body, got {media!r}")
+        raise ProtocolProblem(415, f"expected a JSON body, got {media!r}")
     try:
         return _validate_json(tp, raw)
     except ValidationError as exc:
@@ -214,7 +214,7 @@ def form_file(value: _UploadT, field: str, accepted: tuple[str, ...]) -> _Upload
         media = media.strip().lower()
         if not any(_media_matches(media, pattern) for pattern in accepted):
             at: tuple[str | int, ...] = (field, index) if isinstance(value, list) else (field,)
-            raise ProblemError(
+            raise ProtocolProblem(
                 415,
                 f"part {field!r} must be {' or '.join(accepted)}, not {media}",
                 errors=[
@@ -251,7 +251,7 @@ def form_part_headers(
             except ValidationError as exc:
                 errors.append({"pointer": pointer, "detail": exc.errors()[0]["msg"]})
     if errors:
-        raise ProblemError(
+        raise ProtocolProblem(
             status, "the request body does not match the API contract", errors=errors
         )
     return value
@@ -436,10 +436,10 @@ def _ints_for_integral_floats(raw: str | bytes) -> bytes:
     return json.dumps(json.loads(raw, parse_float=_integral), ensure_ascii=False).encode("utf-8")
 
 
-def _required_problem(status: int, at: tuple[str, ...] = ()) -> ProblemError:
+def _required_problem(status: int, at: tuple[str, ...] = ()) -> ProtocolProblem:
     """A required body (``at`` empty) or body field is absent."""
     detail = "the request body does not match the API contract" if at else None
-    return ProblemError(
+    return ProtocolProblem(
         status,
         detail or "a request body is required",
         errors=[{"pointer": json_pointer(("body", *at)), "detail": "required"}],
@@ -448,7 +448,7 @@ def _required_problem(status: int, at: tuple[str, ...] = ()) -> ProblemError:
 
 def _body_problem(
     exc: ValidationError, status: int, at: tuple[str | int, ...] = ()
-) -> ProblemError:
+) -> ProtocolProblem:
     errors = [
         {
             "pointer": json_pointer(("body", *at, *error["loc"])),
@@ -456,7 +456,9 @@ def _body_problem(
         }
         for error in exc.errors(include_url=False, include_input=False)
     ]
-    return ProblemError(status, "the request body does not match the API contract", errors=errors)
+    return ProtocolProblem(
+        status, "the request body does not match the API contract", errors=errors
+    )
 
 
 def json_response(
