@@ -80,7 +80,19 @@ class UndeclaredResponseError(Exception):
         self.operation_id = operation_id
 
 
+# RFC 9110's reason phrases where Python before 3.13 still has RFC 7231's, so a status has one
+# title whichever Python serves it and whichever layer (validation, handler) answers.
+_RFC9110_TITLES = {
+    413: "Content Too Large",
+    414: "URI Too Long",
+    416: "Range Not Satisfiable",
+    422: "Unprocessable Content",
+}
+
+
 def _title(status: int) -> str:
+    if status in _RFC9110_TITLES:
+        return _RFC9110_TITLES[status]
     try:
         return HTTPStatus(status).phrase
     except ValueError:
@@ -152,7 +164,7 @@ def validation_problem(
     return ProtocolProblem(
         status,
         "the request does not match the API contract",
-        title="Invalid request" if status == 400 else "Unprocessable content",
+        title="Invalid request" if status == 400 else _title(status),
         errors=validation_errors(exc, path_names),
     )
 

@@ -37,6 +37,9 @@ LIST_API_KEYS = rt.Responses(
             },
         ),
         responses.ListApiKeys500Response: rt.Json(500, models.Problem, "application/problem+json"),
+        responses.ListApiKeys503Response: rt.Json(
+            503, models.Problem, "application/problem+json", headers={"Retry-After": "retry_after"}
+        ),
         models.ApiKeyListResponse: rt.Json(200, models.ApiKeyListResponse),
     },
 )
@@ -45,7 +48,9 @@ CREATE_API_KEY = rt.Responses(
     "createApiKey",
     {
         responses.CreateApiKey201Response: rt.Json(
-            201, models.ApiKeyWithSecretResponse, headers={"Location": "location"}
+            201,
+            models.ApiKeyWithSecretResponse,
+            headers={"Cache-Control": "cache_control", "Location": "location"},
         ),
         responses.CreateApiKey400Response: rt.Json(400, models.Problem, "application/problem+json"),
         responses.CreateApiKey401Response: rt.Json(
@@ -56,6 +61,7 @@ CREATE_API_KEY = rt.Responses(
         ),
         responses.CreateApiKey403Response: rt.Json(403, models.Problem, "application/problem+json"),
         responses.CreateApiKey409Response: rt.Json(409, models.Problem, "application/problem+json"),
+        responses.CreateApiKey413Response: rt.Json(413, models.Problem, "application/problem+json"),
         responses.CreateApiKey415Response: rt.Json(415, models.Problem, "application/problem+json"),
         responses.CreateApiKey422Response: rt.Json(422, models.Problem, "application/problem+json"),
         responses.CreateApiKey429Response: rt.Json(
@@ -70,7 +76,9 @@ CREATE_API_KEY = rt.Responses(
             },
         ),
         responses.CreateApiKey500Response: rt.Json(500, models.Problem, "application/problem+json"),
-        models.ApiKeyWithSecretResponse: rt.Json(201, models.ApiKeyWithSecretResponse),
+        responses.CreateApiKey503Response: rt.Json(
+            503, models.Problem, "application/problem+json", headers={"Retry-After": "retry_after"}
+        ),
     },
 )
 
@@ -99,6 +107,9 @@ REVOKE_API_KEY = rt.Responses(
             },
         ),
         responses.RevokeApiKey500Response: rt.Json(500, models.Problem, "application/problem+json"),
+        responses.RevokeApiKey503Response: rt.Json(
+            503, models.Problem, "application/problem+json", headers={"Retry-After": "retry_after"}
+        ),
         type(None): rt.Empty(204),
     },
 )
@@ -118,7 +129,7 @@ def build_router(
         name="list_api_keys",
         operation_id="listApiKeys",
         summary="List API keys",
-        statuses=("200", "401", "403", "429", "500"),
+        statuses=("200", "401", "403", "429", "500", "503"),
     )
     async def list_api_keys(
         *,
@@ -144,7 +155,7 @@ def build_router(
         name="create_api_key",
         operation_id="createApiKey",
         summary="Create an API key",
-        statuses=("201", "400", "401", "403", "409", "415", "422", "429", "500"),
+        statuses=("201", "400", "401", "403", "409", "413", "415", "422", "429", "500", "503"),
     )
     async def create_api_key(
         *,
@@ -175,7 +186,7 @@ def build_router(
         operation_id="revokeApiKey",
         summary="Revoke an API key",
         path_names={"api_key_id": "apiKeyId"},
-        statuses=("204", "401", "403", "404", "422", "429", "500"),
+        statuses=("204", "401", "403", "404", "422", "429", "500", "503"),
     )
     async def revoke_api_key(
         *,

@@ -52,6 +52,9 @@ LIST_ATTACHMENTS = rt.Responses(
         responses.ListAttachments500Response: rt.Json(
             500, models.Problem, "application/problem+json"
         ),
+        responses.ListAttachments503Response: rt.Json(
+            503, models.Problem, "application/problem+json", headers={"Retry-After": "retry_after"}
+        ),
         models.AttachmentListResponse: rt.Json(200, models.AttachmentListResponse),
     },
 )
@@ -100,6 +103,9 @@ UPLOAD_ATTACHMENT = rt.Responses(
         responses.UploadAttachment500Response: rt.Json(
             500, models.Problem, "application/problem+json"
         ),
+        responses.UploadAttachment503Response: rt.Json(
+            503, models.Problem, "application/problem+json", headers={"Retry-After": "retry_after"}
+        ),
         models.AttachmentResponse: rt.Json(201, models.AttachmentResponse),
     },
 )
@@ -136,6 +142,9 @@ DELETE_ATTACHMENT = rt.Responses(
         ),
         responses.DeleteAttachment500Response: rt.Json(
             500, models.Problem, "application/problem+json"
+        ),
+        responses.DeleteAttachment503Response: rt.Json(
+            503, models.Problem, "application/problem+json", headers={"Retry-After": "retry_after"}
         ),
         type(None): rt.Empty(204),
     },
@@ -178,6 +187,9 @@ DOWNLOAD_ATTACHMENT = rt.Responses(
         responses.DownloadAttachment500Response: rt.Json(
             500, models.Problem, "application/problem+json"
         ),
+        responses.DownloadAttachment503Response: rt.Json(
+            503, models.Problem, "application/problem+json", headers={"Retry-After": "retry_after"}
+        ),
     },
 )
 
@@ -198,7 +210,7 @@ def build_router(
         operation_id="listAttachments",
         summary="List a task's attachments",
         path_names={"task_id": "taskId"},
-        statuses=("200", "400", "401", "403", "404", "422", "429", "500"),
+        statuses=("200", "400", "401", "403", "404", "422", "429", "500", "503"),
     )
     async def list_attachments(
         *,
@@ -233,13 +245,15 @@ def build_router(
         operation_id="uploadAttachment",
         summary="Attach a file to a task",
         path_names={"task_id": "taskId"},
-        statuses=("201", "400", "401", "403", "404", "413", "415", "422", "429", "500"),
+        statuses=("201", "400", "401", "403", "404", "413", "415", "422", "429", "500", "503"),
     )
     async def upload_attachment(
         *,
         task_id: Annotated[uuid.UUID, Path()],
         form_file: Annotated[UploadFile, File(alias="file")],
-        form_description: Annotated[str | None, Form(alias="description", max_length=500)] = None,
+        form_description: Annotated[
+            str | None, Form(alias="description", max_length=500, pattern="^[^\\x00]*$")
+        ] = None,
         sf_principal: Annotated[Any, Depends(tasks_write)],
         sf_service: Service,
         sf_request: Request,
@@ -287,7 +301,7 @@ def build_router(
         operation_id="deleteAttachment",
         summary="Delete an attachment",
         path_names={"attachment_id": "attachmentId"},
-        statuses=("204", "401", "403", "404", "422", "429", "500"),
+        statuses=("204", "401", "403", "404", "422", "429", "500", "503"),
     )
     async def delete_attachment(
         *,
@@ -316,7 +330,7 @@ def build_router(
         operation_id="downloadAttachment",
         summary="Download an attachment",
         path_names={"attachment_id": "attachmentId"},
-        statuses=("200", "401", "403", "404", "422", "429", "500"),
+        statuses=("200", "401", "403", "404", "422", "429", "500", "503"),
     )
     async def download_attachment(
         *,

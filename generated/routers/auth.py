@@ -21,6 +21,7 @@ REGISTER = rt.Responses(
         ),
         responses.Register400Response: rt.Json(400, models.Problem, "application/problem+json"),
         responses.Register409Response: rt.Json(409, models.Problem, "application/problem+json"),
+        responses.Register413Response: rt.Json(413, models.Problem, "application/problem+json"),
         responses.Register415Response: rt.Json(415, models.Problem, "application/problem+json"),
         responses.Register422Response: rt.Json(422, models.Problem, "application/problem+json"),
         responses.Register429Response: rt.Json(
@@ -35,6 +36,9 @@ REGISTER = rt.Responses(
             },
         ),
         responses.Register500Response: rt.Json(500, models.Problem, "application/problem+json"),
+        responses.Register503Response: rt.Json(
+            503, models.Problem, "application/problem+json", headers={"Retry-After": "retry_after"}
+        ),
         models.UserResponse: rt.Json(201, models.UserResponse),
     },
 )
@@ -46,6 +50,7 @@ CREATE_TOKEN = rt.Responses(
             200, models.TokenResponse, headers={"Cache-Control": "cache_control"}
         ),
         responses.CreateToken400Response: rt.Json(400, models.Problem, "application/problem+json"),
+        responses.CreateToken413Response: rt.Json(413, models.Problem, "application/problem+json"),
         responses.CreateToken415Response: rt.Json(415, models.Problem, "application/problem+json"),
         responses.CreateToken422Response: rt.Json(422, models.Problem, "application/problem+json"),
         responses.CreateToken429Response: rt.Json(
@@ -60,6 +65,9 @@ CREATE_TOKEN = rt.Responses(
             },
         ),
         responses.CreateToken500Response: rt.Json(500, models.Problem, "application/problem+json"),
+        responses.CreateToken503Response: rt.Json(
+            503, models.Problem, "application/problem+json", headers={"Retry-After": "retry_after"}
+        ),
         models.TokenResponse: rt.Json(200, models.TokenResponse),
     },
 )
@@ -69,6 +77,7 @@ LOGOUT = rt.Responses(
     {
         responses.Logout204Response: rt.Empty(204),
         responses.Logout400Response: rt.Json(400, models.Problem, "application/problem+json"),
+        responses.Logout413Response: rt.Json(413, models.Problem, "application/problem+json"),
         responses.Logout415Response: rt.Json(415, models.Problem, "application/problem+json"),
         responses.Logout422Response: rt.Json(422, models.Problem, "application/problem+json"),
         responses.Logout429Response: rt.Json(
@@ -83,6 +92,9 @@ LOGOUT = rt.Responses(
             },
         ),
         responses.Logout500Response: rt.Json(500, models.Problem, "application/problem+json"),
+        responses.Logout503Response: rt.Json(
+            503, models.Problem, "application/problem+json", headers={"Retry-After": "retry_after"}
+        ),
         type(None): rt.Empty(204),
     },
 )
@@ -101,7 +113,7 @@ def build_router(
         name="register",
         operation_id="register",
         summary="Register an account",
-        statuses=("201", "400", "409", "415", "422", "429", "500"),
+        statuses=("201", "400", "409", "413", "415", "422", "429", "500", "503"),
     )
     async def register(
         *,
@@ -129,17 +141,18 @@ def build_router(
         name="create_token",
         operation_id="createToken",
         summary="Get an access token",
-        statuses=("200", "400", "415", "422", "429", "500"),
+        statuses=("200", "400", "413", "415", "422", "429", "500", "503"),
     )
     async def create_token(
         *,
         form_grant_type: Annotated[Literal["password", "refresh_token"], Form(alias="grant_type")],
         form_username: Annotated[str | None, Form(alias="username", max_length=254)] = None,
         form_password: Annotated[
-            str | None, Form(alias="password", min_length=1, max_length=128)
+            str | None, Form(alias="password", min_length=1, max_length=128, pattern="^[^\\x00]*$")
         ] = None,
         form_refresh_token: Annotated[
-            str | None, Form(alias="refresh_token", min_length=1, max_length=256)
+            str | None,
+            Form(alias="refresh_token", min_length=1, max_length=256, pattern="^[^\\x00]*$"),
         ] = None,
         form_scope: Annotated[
             str | None, Form(alias="scope", max_length=512, pattern="^[a-z:-]+( [a-z:-]+)*$")
@@ -155,7 +168,8 @@ def build_router(
         refresh returns a new refresh token, and presenting a spent one revokes the whole login.
         Errors use problem+json rather than RFC 6749's error object, with the OAuth2 error code
         (`invalid_grant`, `invalid_scope`, `unsupported_grant_type`) in `code`. Rate-limited per
-        client address and username.
+        client address, and per client address and username (wrong passwords sent from other
+        addresses never lock the account's owner out).
 
         operationId: createToken"""
         rt.reject_unknown_query(sf_request, frozenset[str](), 422)
@@ -177,7 +191,7 @@ def build_router(
         name="logout",
         operation_id="logout",
         summary="Log out",
-        statuses=("204", "400", "415", "422", "429", "500"),
+        statuses=("204", "400", "413", "415", "422", "429", "500", "503"),
     )
     async def logout(
         *,
@@ -187,8 +201,9 @@ def build_router(
     ) -> Response:
         """Log out
 
-        Revokes the refresh token and every token of the same login (its family). Like RFC 7009
-        token revocation, an unknown or already revoked token is not an error.
+        Revokes the refresh token and every token of the same login (its family), access tokens
+        included: they answer 401 from now on, not only when they expire. Like RFC 7009 token
+        revocation, an unknown or already revoked token is not an error.
 
         operationId: logout"""
         rt.reject_unknown_query(sf_request, frozenset[str](), 422)

@@ -42,6 +42,9 @@ LIST_COMMENTS = rt.Responses(
             },
         ),
         responses.ListComments500Response: rt.Json(500, models.Problem, "application/problem+json"),
+        responses.ListComments503Response: rt.Json(
+            503, models.Problem, "application/problem+json", headers={"Retry-After": "retry_after"}
+        ),
         models.CommentListResponse: rt.Json(200, models.CommentListResponse),
     },
 )
@@ -67,6 +70,9 @@ CREATE_COMMENT = rt.Responses(
         responses.CreateComment404Response: rt.Json(
             404, models.Problem, "application/problem+json"
         ),
+        responses.CreateComment413Response: rt.Json(
+            413, models.Problem, "application/problem+json"
+        ),
         responses.CreateComment415Response: rt.Json(
             415, models.Problem, "application/problem+json"
         ),
@@ -86,6 +92,9 @@ CREATE_COMMENT = rt.Responses(
         ),
         responses.CreateComment500Response: rt.Json(
             500, models.Problem, "application/problem+json"
+        ),
+        responses.CreateComment503Response: rt.Json(
+            503, models.Problem, "application/problem+json", headers={"Retry-After": "retry_after"}
         ),
         models.CommentResponse: rt.Json(201, models.CommentResponse),
     },
@@ -124,6 +133,9 @@ DELETE_COMMENT = rt.Responses(
         responses.DeleteComment500Response: rt.Json(
             500, models.Problem, "application/problem+json"
         ),
+        responses.DeleteComment503Response: rt.Json(
+            503, models.Problem, "application/problem+json", headers={"Retry-After": "retry_after"}
+        ),
         type(None): rt.Empty(204),
     },
 )
@@ -145,7 +157,7 @@ def build_router(
         operation_id="listComments",
         summary="List a task's comments",
         path_names={"task_id": "taskId"},
-        statuses=("200", "400", "401", "403", "404", "422", "429", "500"),
+        statuses=("200", "400", "401", "403", "404", "422", "429", "500", "503"),
     )
     async def list_comments(
         *,
@@ -180,7 +192,7 @@ def build_router(
         operation_id="createComment",
         summary="Comment on a task",
         path_names={"task_id": "taskId"},
-        statuses=("201", "400", "401", "403", "404", "415", "422", "429", "500"),
+        statuses=("201", "400", "401", "403", "404", "413", "415", "422", "429", "500", "503"),
     )
     async def create_comment(
         *,
@@ -211,7 +223,7 @@ def build_router(
         operation_id="deleteComment",
         summary="Delete a comment",
         path_names={"comment_id": "commentId"},
-        statuses=("204", "401", "403", "404", "422", "429", "500"),
+        statuses=("204", "401", "403", "404", "422", "429", "500", "503"),
     )
     async def delete_comment(
         *,

@@ -31,6 +31,7 @@ CREATE_EXPORT = rt.Responses(
         ),
         responses.CreateExport403Response: rt.Json(403, models.Problem, "application/problem+json"),
         responses.CreateExport404Response: rt.Json(404, models.Problem, "application/problem+json"),
+        responses.CreateExport413Response: rt.Json(413, models.Problem, "application/problem+json"),
         responses.CreateExport415Response: rt.Json(415, models.Problem, "application/problem+json"),
         responses.CreateExport422Response: rt.Json(422, models.Problem, "application/problem+json"),
         responses.CreateExport429Response: rt.Json(
@@ -45,6 +46,9 @@ CREATE_EXPORT = rt.Responses(
             },
         ),
         responses.CreateExport500Response: rt.Json(500, models.Problem, "application/problem+json"),
+        responses.CreateExport503Response: rt.Json(
+            503, models.Problem, "application/problem+json", headers={"Retry-After": "retry_after"}
+        ),
         models.ExportResponse: rt.Json(202, models.ExportResponse),
     },
 )
@@ -74,6 +78,9 @@ GET_EXPORT = rt.Responses(
             },
         ),
         responses.GetExport500Response: rt.Json(500, models.Problem, "application/problem+json"),
+        responses.GetExport503Response: rt.Json(
+            503, models.Problem, "application/problem+json", headers={"Retry-After": "retry_after"}
+        ),
         models.ExportResponse: rt.Json(200, models.ExportResponse),
     },
 )
@@ -116,6 +123,9 @@ DOWNLOAD_EXPORT = rt.Responses(
         responses.DownloadExport500Response: rt.Json(
             500, models.Problem, "application/problem+json"
         ),
+        responses.DownloadExport503Response: rt.Json(
+            503, models.Problem, "application/problem+json", headers={"Retry-After": "retry_after"}
+        ),
     },
 )
 
@@ -135,7 +145,7 @@ def build_router(
         operation_id="createExport",
         summary="Export a project's tasks",
         path_names={"project_id": "projectId"},
-        statuses=("202", "400", "401", "403", "404", "415", "422", "429", "500"),
+        statuses=("202", "400", "401", "403", "404", "413", "415", "422", "429", "500", "503"),
     )
     async def create_export(
         *,
@@ -168,7 +178,7 @@ def build_router(
         operation_id="getExport",
         summary="Get an export's status",
         path_names={"export_id": "exportId"},
-        statuses=("200", "401", "403", "404", "422", "429", "500"),
+        statuses=("200", "401", "403", "404", "422", "429", "500", "503"),
     )
     async def get_export(
         *,
@@ -197,7 +207,7 @@ def build_router(
         operation_id="downloadExport",
         summary="Download an export",
         path_names={"export_id": "exportId"},
-        statuses=("200", "401", "403", "404", "409", "422", "429", "500"),
+        statuses=("200", "401", "403", "404", "409", "422", "429", "500", "503"),
     )
     async def download_export(
         *,

@@ -27,7 +27,9 @@ GET_READINESS = rt.Responses(
     {
         responses.GetReadiness200Response: rt.Json(200, models.Health),
         responses.GetReadiness500Response: rt.Json(500, models.Problem, "application/problem+json"),
-        responses.GetReadiness503Response: rt.Json(503, models.Problem, "application/problem+json"),
+        responses.GetReadiness503Response: rt.Json(
+            503, models.Problem, "application/problem+json", headers={"Retry-After": "retry_after"}
+        ),
         models.Health: rt.Json(200, models.Health),
     },
 )

@@ -42,6 +42,9 @@ LIST_MEMBERS = rt.Responses(
             },
         ),
         responses.ListMembers500Response: rt.Json(500, models.Problem, "application/problem+json"),
+        responses.ListMembers503Response: rt.Json(
+            503, models.Problem, "application/problem+json", headers={"Retry-After": "retry_after"}
+        ),
         models.MemberListResponse: rt.Json(200, models.MemberListResponse),
     },
 )
@@ -62,6 +65,7 @@ ADD_MEMBER = rt.Responses(
         responses.AddMember403Response: rt.Json(403, models.Problem, "application/problem+json"),
         responses.AddMember404Response: rt.Json(404, models.Problem, "application/problem+json"),
         responses.AddMember409Response: rt.Json(409, models.Problem, "application/problem+json"),
+        responses.AddMember413Response: rt.Json(413, models.Problem, "application/problem+json"),
         responses.AddMember415Response: rt.Json(415, models.Problem, "application/problem+json"),
         responses.AddMember422Response: rt.Json(422, models.Problem, "application/problem+json"),
         responses.AddMember429Response: rt.Json(
@@ -76,6 +80,9 @@ ADD_MEMBER = rt.Responses(
             },
         ),
         responses.AddMember500Response: rt.Json(500, models.Problem, "application/problem+json"),
+        responses.AddMember503Response: rt.Json(
+            503, models.Problem, "application/problem+json", headers={"Retry-After": "retry_after"}
+        ),
         models.MemberResponse: rt.Json(201, models.MemberResponse),
     },
 )
@@ -106,6 +113,9 @@ REMOVE_MEMBER = rt.Responses(
             },
         ),
         responses.RemoveMember500Response: rt.Json(500, models.Problem, "application/problem+json"),
+        responses.RemoveMember503Response: rt.Json(
+            503, models.Problem, "application/problem+json", headers={"Retry-After": "retry_after"}
+        ),
         type(None): rt.Empty(204),
     },
 )
@@ -127,7 +137,7 @@ def build_router(
         operation_id="listMembers",
         summary="List a project's members",
         path_names={"project_id": "projectId"},
-        statuses=("200", "400", "401", "403", "404", "422", "429", "500"),
+        statuses=("200", "400", "401", "403", "404", "422", "429", "500", "503"),
     )
     async def list_members(
         *,
@@ -162,7 +172,20 @@ def build_router(
         operation_id="addMember",
         summary="Add a member",
         path_names={"project_id": "projectId"},
-        statuses=("201", "400", "401", "403", "404", "409", "415", "422", "429", "500"),
+        statuses=(
+            "201",
+            "400",
+            "401",
+            "403",
+            "404",
+            "409",
+            "413",
+            "415",
+            "422",
+            "429",
+            "500",
+            "503",
+        ),
     )
     async def add_member(
         *,
@@ -196,7 +219,7 @@ def build_router(
         operation_id="removeMember",
         summary="Remove a member",
         path_names={"project_id": "projectId", "user_id": "userId"},
-        statuses=("204", "401", "403", "404", "409", "422", "429", "500"),
+        statuses=("204", "401", "403", "404", "409", "422", "429", "500", "503"),
     )
     async def remove_member(
         *,

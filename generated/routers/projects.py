@@ -41,6 +41,9 @@ LIST_PROJECTS = rt.Responses(
             },
         ),
         responses.ListProjects500Response: rt.Json(500, models.Problem, "application/problem+json"),
+        responses.ListProjects503Response: rt.Json(
+            503, models.Problem, "application/problem+json", headers={"Retry-After": "retry_after"}
+        ),
         models.ProjectListResponse: rt.Json(200, models.ProjectListResponse),
     },
 )
@@ -66,6 +69,9 @@ CREATE_PROJECT = rt.Responses(
         responses.CreateProject409Response: rt.Json(
             409, models.Problem, "application/problem+json"
         ),
+        responses.CreateProject413Response: rt.Json(
+            413, models.Problem, "application/problem+json"
+        ),
         responses.CreateProject415Response: rt.Json(
             415, models.Problem, "application/problem+json"
         ),
@@ -85,6 +91,9 @@ CREATE_PROJECT = rt.Responses(
         ),
         responses.CreateProject500Response: rt.Json(
             500, models.Problem, "application/problem+json"
+        ),
+        responses.CreateProject503Response: rt.Json(
+            503, models.Problem, "application/problem+json", headers={"Retry-After": "retry_after"}
         ),
         models.ProjectResponse: rt.Json(201, models.ProjectResponse),
     },
@@ -118,6 +127,9 @@ GET_PROJECT = rt.Responses(
             },
         ),
         responses.GetProject500Response: rt.Json(500, models.Problem, "application/problem+json"),
+        responses.GetProject503Response: rt.Json(
+            503, models.Problem, "application/problem+json", headers={"Retry-After": "retry_after"}
+        ),
         models.ProjectResponse: rt.Json(200, models.ProjectResponse),
     },
 )
@@ -161,6 +173,9 @@ DELETE_PROJECT = rt.Responses(
         responses.DeleteProject500Response: rt.Json(
             500, models.Problem, "application/problem+json"
         ),
+        responses.DeleteProject503Response: rt.Json(
+            503, models.Problem, "application/problem+json", headers={"Retry-After": "retry_after"}
+        ),
         type(None): rt.Empty(204),
     },
 )
@@ -189,6 +204,9 @@ UPDATE_PROJECT = rt.Responses(
         responses.UpdateProject412Response: rt.Json(
             412, models.Problem, "application/problem+json"
         ),
+        responses.UpdateProject413Response: rt.Json(
+            413, models.Problem, "application/problem+json"
+        ),
         responses.UpdateProject415Response: rt.Json(
             415, models.Problem, "application/problem+json"
         ),
@@ -212,6 +230,9 @@ UPDATE_PROJECT = rt.Responses(
         responses.UpdateProject500Response: rt.Json(
             500, models.Problem, "application/problem+json"
         ),
+        responses.UpdateProject503Response: rt.Json(
+            503, models.Problem, "application/problem+json", headers={"Retry-After": "retry_after"}
+        ),
         models.ProjectResponse: rt.Json(200, models.ProjectResponse),
     },
 )
@@ -232,7 +253,7 @@ def build_router(
         name="list_projects",
         operation_id="listProjects",
         summary="List projects",
-        statuses=("200", "400", "401", "403", "422", "429", "500"),
+        statuses=("200", "400", "401", "403", "422", "429", "500", "503"),
     )
     async def list_projects(
         *,
@@ -244,7 +265,9 @@ def build_router(
             Literal["name", "-name", "created_at", "-created_at", "updated_at", "-updated_at"],
             Query(),
         ] = "-created_at",
-        name_contains: Annotated[str | None, Query(min_length=1, max_length=120)] = None,
+        name_contains: Annotated[
+            str | None, Query(min_length=1, max_length=120, pattern="^[^\\x00]*$")
+        ] = None,
         sf_principal: Annotated[Any, Depends(projects_read)],
         sf_service: Service,
         sf_request: Request,
@@ -274,7 +297,7 @@ def build_router(
         name="create_project",
         operation_id="createProject",
         summary="Create a project",
-        statuses=("201", "400", "401", "403", "409", "415", "422", "429", "500"),
+        statuses=("201", "400", "401", "403", "409", "413", "415", "422", "429", "500", "503"),
     )
     async def create_project(
         *,
@@ -310,12 +333,14 @@ def build_router(
         operation_id="getProject",
         summary="Get a project",
         path_names={"project_id": "projectId"},
-        statuses=("200", "304", "401", "403", "404", "422", "429", "500"),
+        statuses=("200", "304", "401", "403", "404", "422", "429", "500", "503"),
     )
     async def get_project(
         *,
         project_id: Annotated[uuid.UUID, Path()],
-        if_none_match: Annotated[str | None, Header(alias="If-None-Match", max_length=1024)] = None,
+        if_none_match: Annotated[
+            str | None, Header(alias="If-None-Match", max_length=1024, pattern="^[^\\x00]*$")
+        ] = None,
         sf_principal: Annotated[Any, Depends(projects_read)],
         sf_service: Service,
         sf_request: Request,
@@ -342,12 +367,14 @@ def build_router(
         operation_id="deleteProject",
         summary="Delete a project",
         path_names={"project_id": "projectId"},
-        statuses=("204", "401", "403", "404", "412", "422", "428", "429", "500"),
+        statuses=("204", "401", "403", "404", "412", "422", "428", "429", "500", "503"),
     )
     async def delete_project(
         *,
         project_id: Annotated[uuid.UUID, Path()],
-        if_match: Annotated[str | None, Header(alias="If-Match", max_length=256)] = None,
+        if_match: Annotated[
+            str | None, Header(alias="If-Match", max_length=256, pattern="^[^\\x00]*$")
+        ] = None,
         sf_principal: Annotated[Any, Depends(projects_write)],
         sf_service: Service,
         sf_request: Request,
@@ -374,12 +401,28 @@ def build_router(
         operation_id="updateProject",
         summary="Update a project",
         path_names={"project_id": "projectId"},
-        statuses=("200", "400", "401", "403", "404", "412", "415", "422", "428", "429", "500"),
+        statuses=(
+            "200",
+            "400",
+            "401",
+            "403",
+            "404",
+            "412",
+            "413",
+            "415",
+            "422",
+            "428",
+            "429",
+            "500",
+            "503",
+        ),
     )
     async def update_project(
         *,
         project_id: Annotated[uuid.UUID, Path()],
-        if_match: Annotated[str | None, Header(alias="If-Match", max_length=256)] = None,
+        if_match: Annotated[
+            str | None, Header(alias="If-Match", max_length=256, pattern="^[^\\x00]*$")
+        ] = None,
         sf_principal: Annotated[Any, Depends(projects_write)],
         sf_service: Service,
         sf_request: Request,

@@ -43,6 +43,9 @@ LIST_TASKS = rt.Responses(
             },
         ),
         responses.ListTasks500Response: rt.Json(500, models.Problem, "application/problem+json"),
+        responses.ListTasks503Response: rt.Json(
+            503, models.Problem, "application/problem+json", headers={"Retry-After": "retry_after"}
+        ),
         models.TaskListResponse: rt.Json(200, models.TaskListResponse),
     },
 )
@@ -63,6 +66,7 @@ CREATE_TASK = rt.Responses(
         responses.CreateTask403Response: rt.Json(403, models.Problem, "application/problem+json"),
         responses.CreateTask404Response: rt.Json(404, models.Problem, "application/problem+json"),
         responses.CreateTask409Response: rt.Json(409, models.Problem, "application/problem+json"),
+        responses.CreateTask413Response: rt.Json(413, models.Problem, "application/problem+json"),
         responses.CreateTask415Response: rt.Json(415, models.Problem, "application/problem+json"),
         responses.CreateTask422Response: rt.Json(422, models.Problem, "application/problem+json"),
         responses.CreateTask429Response: rt.Json(
@@ -77,6 +81,9 @@ CREATE_TASK = rt.Responses(
             },
         ),
         responses.CreateTask500Response: rt.Json(500, models.Problem, "application/problem+json"),
+        responses.CreateTask503Response: rt.Json(
+            503, models.Problem, "application/problem+json", headers={"Retry-After": "retry_after"}
+        ),
         models.TaskResponse: rt.Json(201, models.TaskResponse),
     },
 )
@@ -107,6 +114,9 @@ GET_TASK = rt.Responses(
             },
         ),
         responses.GetTask500Response: rt.Json(500, models.Problem, "application/problem+json"),
+        responses.GetTask503Response: rt.Json(
+            503, models.Problem, "application/problem+json", headers={"Retry-After": "retry_after"}
+        ),
         models.TaskResponse: rt.Json(200, models.TaskResponse),
     },
 )
@@ -138,6 +148,9 @@ DELETE_TASK = rt.Responses(
             },
         ),
         responses.DeleteTask500Response: rt.Json(500, models.Problem, "application/problem+json"),
+        responses.DeleteTask503Response: rt.Json(
+            503, models.Problem, "application/problem+json", headers={"Retry-After": "retry_after"}
+        ),
         type(None): rt.Empty(204),
     },
 )
@@ -159,6 +172,7 @@ UPDATE_TASK = rt.Responses(
         responses.UpdateTask404Response: rt.Json(404, models.Problem, "application/problem+json"),
         responses.UpdateTask409Response: rt.Json(409, models.Problem, "application/problem+json"),
         responses.UpdateTask412Response: rt.Json(412, models.Problem, "application/problem+json"),
+        responses.UpdateTask413Response: rt.Json(413, models.Problem, "application/problem+json"),
         responses.UpdateTask415Response: rt.Json(415, models.Problem, "application/problem+json"),
         responses.UpdateTask422Response: rt.Json(422, models.Problem, "application/problem+json"),
         responses.UpdateTask428Response: rt.Json(428, models.Problem, "application/problem+json"),
@@ -174,6 +188,9 @@ UPDATE_TASK = rt.Responses(
             },
         ),
         responses.UpdateTask500Response: rt.Json(500, models.Problem, "application/problem+json"),
+        responses.UpdateTask503Response: rt.Json(
+            503, models.Problem, "application/problem+json", headers={"Retry-After": "retry_after"}
+        ),
         models.TaskResponse: rt.Json(200, models.TaskResponse),
     },
 )
@@ -195,7 +212,7 @@ def build_router(
         operation_id="listTasks",
         summary="List a project's tasks",
         path_names={"project_id": "projectId"},
-        statuses=("200", "400", "401", "403", "404", "422", "429", "500"),
+        statuses=("200", "400", "401", "403", "404", "422", "429", "500", "503"),
     )
     async def list_tasks(
         *,
@@ -250,7 +267,20 @@ def build_router(
         operation_id="createTask",
         summary="Create a task",
         path_names={"project_id": "projectId"},
-        statuses=("201", "400", "401", "403", "404", "409", "415", "422", "429", "500"),
+        statuses=(
+            "201",
+            "400",
+            "401",
+            "403",
+            "404",
+            "409",
+            "413",
+            "415",
+            "422",
+            "429",
+            "500",
+            "503",
+        ),
     )
     async def create_task(
         *,
@@ -290,12 +320,14 @@ def build_router(
         operation_id="getTask",
         summary="Get a task",
         path_names={"task_id": "taskId"},
-        statuses=("200", "304", "401", "403", "404", "422", "429", "500"),
+        statuses=("200", "304", "401", "403", "404", "422", "429", "500", "503"),
     )
     async def get_task(
         *,
         task_id: Annotated[uuid.UUID, Path()],
-        if_none_match: Annotated[str | None, Header(alias="If-None-Match", max_length=1024)] = None,
+        if_none_match: Annotated[
+            str | None, Header(alias="If-None-Match", max_length=1024, pattern="^[^\\x00]*$")
+        ] = None,
         sf_principal: Annotated[Any, Depends(tasks_read)],
         sf_service: Service,
         sf_request: Request,
@@ -322,12 +354,14 @@ def build_router(
         operation_id="deleteTask",
         summary="Delete a task",
         path_names={"task_id": "taskId"},
-        statuses=("204", "401", "403", "404", "412", "422", "428", "429", "500"),
+        statuses=("204", "401", "403", "404", "412", "422", "428", "429", "500", "503"),
     )
     async def delete_task(
         *,
         task_id: Annotated[uuid.UUID, Path()],
-        if_match: Annotated[str | None, Header(alias="If-Match", max_length=256)] = None,
+        if_match: Annotated[
+            str | None, Header(alias="If-Match", max_length=256, pattern="^[^\\x00]*$")
+        ] = None,
         sf_principal: Annotated[Any, Depends(tasks_write)],
         sf_service: Service,
         sf_request: Request,
@@ -363,17 +397,21 @@ def build_router(
             "404",
             "409",
             "412",
+            "413",
             "415",
             "422",
             "428",
             "429",
             "500",
+            "503",
         ),
     )
     async def update_task(
         *,
         task_id: Annotated[uuid.UUID, Path()],
-        if_match: Annotated[str | None, Header(alias="If-Match", max_length=256)] = None,
+        if_match: Annotated[
+            str | None, Header(alias="If-Match", max_length=256, pattern="^[^\\x00]*$")
+        ] = None,
         sf_principal: Annotated[Any, Depends(tasks_write)],
         sf_service: Service,
         sf_request: Request,

@@ -41,6 +41,9 @@ GET_CURRENT_USER = rt.Responses(
         responses.GetCurrentUser500Response: rt.Json(
             500, models.Problem, "application/problem+json"
         ),
+        responses.GetCurrentUser503Response: rt.Json(
+            503, models.Problem, "application/problem+json", headers={"Retry-After": "retry_after"}
+        ),
         models.UserResponse: rt.Json(200, models.UserResponse),
     },
 )
@@ -64,6 +67,9 @@ UPDATE_CURRENT_USER = rt.Responses(
         responses.UpdateCurrentUser409Response: rt.Json(
             409, models.Problem, "application/problem+json"
         ),
+        responses.UpdateCurrentUser413Response: rt.Json(
+            413, models.Problem, "application/problem+json"
+        ),
         responses.UpdateCurrentUser415Response: rt.Json(
             415, models.Problem, "application/problem+json"
         ),
@@ -83,6 +89,9 @@ UPDATE_CURRENT_USER = rt.Responses(
         ),
         responses.UpdateCurrentUser500Response: rt.Json(
             500, models.Problem, "application/problem+json"
+        ),
+        responses.UpdateCurrentUser503Response: rt.Json(
+            503, models.Problem, "application/problem+json", headers={"Retry-After": "retry_after"}
         ),
         models.UserResponse: rt.Json(200, models.UserResponse),
     },
@@ -115,6 +124,9 @@ LIST_USERS = rt.Responses(
             },
         ),
         responses.ListUsers500Response: rt.Json(500, models.Problem, "application/problem+json"),
+        responses.ListUsers503Response: rt.Json(
+            503, models.Problem, "application/problem+json", headers={"Retry-After": "retry_after"}
+        ),
         models.UserListResponse: rt.Json(200, models.UserListResponse),
     },
 )
@@ -155,6 +167,9 @@ DEACTIVATE_USER = rt.Responses(
         responses.DeactivateUser500Response: rt.Json(
             500, models.Problem, "application/problem+json"
         ),
+        responses.DeactivateUser503Response: rt.Json(
+            503, models.Problem, "application/problem+json", headers={"Retry-After": "retry_after"}
+        ),
         models.UserResponse: rt.Json(200, models.UserResponse),
     },
 )
@@ -176,7 +191,7 @@ def build_router(
         name="get_current_user",
         operation_id="getCurrentUser",
         summary="Get the current user",
-        statuses=("200", "401", "403", "429", "500"),
+        statuses=("200", "401", "403", "429", "500", "503"),
     )
     async def get_current_user(
         *,
@@ -202,7 +217,7 @@ def build_router(
         name="update_current_user",
         operation_id="updateCurrentUser",
         summary="Update the current user",
-        statuses=("200", "400", "401", "403", "409", "415", "422", "429", "500"),
+        statuses=("200", "400", "401", "403", "409", "413", "415", "422", "429", "500", "503"),
     )
     async def update_current_user(
         *,
@@ -232,7 +247,7 @@ def build_router(
         name="list_users",
         operation_id="listUsers",
         summary="List users",
-        statuses=("200", "400", "401", "403", "422", "429", "500"),
+        statuses=("200", "400", "401", "403", "422", "429", "500", "503"),
     )
     async def list_users(
         *,
@@ -269,7 +284,7 @@ def build_router(
         operation_id="deactivateUser",
         summary="Deactivate a user",
         path_names={"user_id": "userId"},
-        statuses=("200", "401", "403", "404", "409", "422", "429", "500"),
+        statuses=("200", "401", "403", "404", "409", "422", "429", "500", "503"),
     )
     async def deactivate_user(
         *,
