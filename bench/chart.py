@@ -36,7 +36,7 @@ def main() -> None:
         left.set_xticks([j + 0.4 - width / 2 for j in range(len(endpoints))], endpoints)
         left.set_ylabel("requests per CPU-second, relative to FastAPI")
         left.set_title(f"Serving the petstore under uvicorn + wrk ({serving['when']})", fontsize=9)
-        left.legend(fontsize=6, loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=4)
+        left.legend(fontsize=6, loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=3)
     if generation:
         items = [
             ("datamodel-codegen models only", generation.get("dcg_models_only", {}).get("wall_s")),
@@ -56,7 +56,7 @@ def main() -> None:
         right.set_xlabel("wall seconds")
         right.set_title(f"GitHub's REST API ({generation['when']})", fontsize=9)
     fig.tight_layout()
-    fig.savefig(HERE / "results.png", dpi=110)
+    fig.savefig(HERE / "results.png", dpi=110, bbox_inches="tight")
     print(HERE / "results.png")
 
 
