@@ -12,6 +12,7 @@ import gc
 import hashlib
 import json
 import multiprocessing
+import os
 import shutil
 import subprocess
 import sys
@@ -419,7 +420,9 @@ def generate(
             if stale.is_file():
                 stale.unlink()
                 result.removed.append(stale)
-    inputs = {path.as_posix(): hashlib.sha256(path.read_bytes()).hexdigest() for path in spec.files}
+    # Relative to where generate runs (the project root), so the manifest is the same in
+    # every checkout and a no-op is recognised in a fresh clone too.
+    inputs = {_portable(path): hashlib.sha256(path.read_bytes()).hexdigest() for path in spec.files}
     text = json.dumps(
         {
             "generator": generator_version(),
@@ -437,6 +440,13 @@ def generate(
     ):
         (output / MANIFEST).write_text(text + "\n", encoding="utf-8")
     return result
+
+
+def _portable(path: Path) -> str:
+    try:
+        return Path(os.path.relpath(path.resolve(), Path.cwd().resolve())).as_posix()
+    except ValueError:  # another drive (Windows)
+        return path.as_posix()
 
 
 def _inputs_unchanged(manifest: dict[str, object]) -> bool:

@@ -159,6 +159,22 @@ def test_second_run_writes_nothing_and_says_up_to_date(tmp_path: Path) -> None:
     assert snapshot(tmp_path / "out") == before
 
 
+def test_a_copied_checkout_is_up_to_date(tmp_path: Path) -> None:
+    """The manifest names its inputs relative to the project, so a clone elsewhere (CI) sees
+    the same inputs and answers "up to date" instead of regenerating."""
+    first = tmp_path / "first"
+    write(first / "api.yaml", GOOD)
+    assert specfirst(first, "generate", "api.yaml", "-o", "out", "--no-cache").returncode == 0
+    manifest = (first / "out" / ".specfirst-manifest.json").read_text(encoding="utf-8")
+    assert str(tmp_path) not in manifest
+    import shutil
+
+    shutil.copytree(first, tmp_path / "second")
+    shutil.rmtree(first)
+    again = specfirst(tmp_path / "second", "generate", "api.yaml", "-o", "out", "--no-cache")
+    assert re.fullmatch(r"out: up to date \(\d+\.\d+s\)\n", again.stderr), again.stderr
+
+
 def test_only_changed_files_are_rewritten(tmp_path: Path) -> None:
     spec = write(tmp_path / "api.yaml", GOOD)
     assert specfirst(tmp_path, "generate", "api.yaml", "-o", "out", "--no-cache").returncode == 0
