@@ -42,6 +42,9 @@ def generate_once(args: argparse.Namespace) -> int:
     from generator.pipeline import generate
 
     config = load_config(spec=args.spec, output=args.output, package=args.package)
+    if config.problems:
+        print_diagnostics(config.problems)
+        return 1
     started = time.perf_counter()
     progress = Progress(sys.stderr.isatty() and not args.quiet)
     try:
@@ -52,6 +55,7 @@ def generate_once(args: argparse.Namespace) -> int:
             templates=config.templates,
             force=args.force,
             progress=progress,
+            settings=config.validate,
         )
     finally:
         progress.stop()

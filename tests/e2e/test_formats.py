@@ -247,3 +247,22 @@ def test_root_models_check_dates_too(api: GeneratedApi, value: str) -> None:
         m.Day.model_validate_json(f'"{value}"')
     with pytest.raises(ValidationError):
         m.Days.model_validate_json(f'["{value}"]')
+
+
+async def test_a_leap_second_is_a_valid_date_time(app: Any) -> None:
+    """RFC 3339 allows second 60 at 23:59 UTC; ``datetime`` has no second 60, so it becomes
+    the last instant it can hold (23:59:59.999999), in order with its neighbours."""
+    leap = "1998-12-31T23:59:60Z"
+    async with client(app) as c:
+        body = await c.post("/events", json={"on": "2025-02-01", "at": leap})
+        offset = await c.get("/events", params={"after": "1998-12-31T15:59:60.5-08:00"})
+        header = await c.get("/events", headers={"X-Since": leap})
+        not_at_midnight = await c.post(
+            "/events", json={"on": "2025-02-01", "at": "2025-01-01T12:00:60Z"}
+        )
+        sixty_one = await c.get("/events", params={"after": "1998-12-31T23:59:61Z"})
+    assert _echo(body) == "date:2025-02-01 datetime:1998-12-31T23:59:59.999999+00:00 None None"
+    assert _echo(offset) == "None datetime:1998-12-31T15:59:59.999999-08:00 None None"
+    assert _echo(header) == "None None datetime:1998-12-31T23:59:59.999999+00:00 None"
+    assert _pointers(not_at_midnight) == ["/body/at"]
+    assert _pointers(sixty_one) == ["/query/after"]
