@@ -8,15 +8,15 @@ PORT ?= 8000
 
 CORPUS := .cache/corpus
 
-.PHONY: install generate check run test test-fast contract contract-deep bench diff corpus corpus-rivals corpus-fetch regen-golden migrate lint validate clean docs ci
+.PHONY: install generate check run test dist test-fast contract contract-deep bench diff corpus corpus-rivals corpus-fetch regen-golden migrate lint validate clean docs ci
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml impl/requirements.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev]' -r impl/requirements.txt
 	@touch $(STAMP)
 
-## install: create .venv and install the project (editable) with its dev tools; no-op when up to date
+## install: create .venv with the tool (editable, with its dev extras) and the reference service's stack; no-op when up to date
 install: $(STAMP)
 
 ## validate: validate the configured spec
@@ -65,8 +65,13 @@ bench: install corpus-fetch
 regen-golden: install
 	$(BIN)/python -m tests.golden.regen
 
+## dist: build the tool's wheel and sdist into dist/ (the only distribution: the runtime is vendored into generated packages)
+dist: install
+	rm -rf dist build
+	$(BIN)/python -m build --outdir dist .
+
 clean:
-	rm -rf .specfirst-cache .mypy_cache .pytest_cache .ruff_cache
+	rm -rf .specfirst-cache .mypy_cache .pytest_cache .ruff_cache build dist
 
 ## contract: property-test the reference service against specs/api.yaml (token, then API key); JUnit in reports/
 contract: install

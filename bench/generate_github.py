@@ -24,7 +24,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SPEC = ROOT / ".cache/corpus/node_modules/@octokit/openapi/generated/api.github.com.json"
-SPECFIRST = [sys.executable, "-m", "generator"]
+SPECFIRST = [sys.executable, "-m", "specfirst"]
 
 
 def run(args: list[str], cwd: Path) -> tuple[float, int]:

@@ -24,8 +24,9 @@ from typing import Annotated, Any
 
 from fastapi import FastAPI, Query
 from fastapi import Path as PathParam
-from generator.pipeline import generate
 from pydantic import BaseModel, Field
+
+from specfirst.pipeline import generate
 
 HERE = Path(__file__).resolve().parent
 NOW = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)

@@ -90,10 +90,10 @@ def check_spec(path: Path, work: Path, cache: Path, *, probes: bool = True) -> d
 
 
 def _run(path: Path, work: Path, cache: Path, result: dict[str, Any], *, probes: bool) -> None:
-    from generator.diagnostics import DiagnosticError, Level, has_errors
-    from generator.loader import load_spec
-    from generator.pipeline import generate
-    from generator.validate import validate
+    from specfirst.diagnostics import DiagnosticError, Level, has_errors
+    from specfirst.loader import load_spec
+    from specfirst.pipeline import generate
+    from specfirst.validate import validate
 
     result["_stage"] = "load"
     try:

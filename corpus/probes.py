@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
-from generator.ir import Api, BodyKind, Operation, ParamLocation
 
 from corpus.check import served_path
 from corpus.samples import Sampler, text
+from specfirst.ir import Api, BodyKind, Operation, ParamLocation
 
 
 @dataclass

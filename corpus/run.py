@@ -171,17 +171,17 @@ def _preload() -> None:
     import datamodel_code_generator.config
     import datamodel_code_generator.parser.openapi  # noqa: F401
     import fastapi  # noqa: F401
-    import generator.models
-    import generator.parser
-    import generator.pipeline
-    import generator.render
-    import generator.validate  # noqa: F401
     import httpx  # noqa: F401
     import openapi_spec_validator  # noqa: F401
     import pydantic  # noqa: F401
 
     import corpus.check
     import corpus.probes  # noqa: F401
+    import specfirst.models
+    import specfirst.parser
+    import specfirst.pipeline
+    import specfirst.render
+    import specfirst.validate  # noqa: F401
 
 
 def run(

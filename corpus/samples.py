@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from generator.loader import ref_pointer
+from specfirst.loader import ref_pointer
 
 _FORMATS: dict[str, Any] = {
     "date-time": "2024-01-02T03:04:05Z",

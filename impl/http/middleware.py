@@ -18,11 +18,11 @@ import time
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from generator.runtime import problem_response
 from starlette.datastructures import Headers
 from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from generated._runtime import problem_response
 from impl.http.problems import instance
 from impl.http.ratelimit import recorded
 from impl.logging import new_request_id, request_id

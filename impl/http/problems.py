@@ -6,10 +6,10 @@ import logging
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
-from generator.runtime import problem_response
 from sqlalchemy.exc import IntegrityError
 from starlette.responses import Response
 
+from generated._runtime import problem_response
 from impl.errors import DomainError, TooManyRequests
 
 log = logging.getLogger(__name__)

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import MutableMapping
 from typing import Any
 
-from generator.runtime import ProblemError
 from starlette.requests import Request
 
+from generated._runtime import ProblemError
 from impl.ratelimit import RateLimiter, RateLimitResult
 
 STATE_KEY = "ratelimit"

@@ -8,8 +8,9 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from generator.cli import main
-from generator.pipeline import MANIFEST, generate
+
+from specfirst.cli import main
+from specfirst.pipeline import MANIFEST, generate
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -48,6 +49,7 @@ PYPROJECT = """\
 spec = "api.yaml"
 output = "out"
 package = "out"
+implementation = "impl"
 
 [tool.mypy]
 strict = true

@@ -6,9 +6,10 @@ import io
 from pathlib import Path
 
 import pytest
-from generator.cli import build_parser
-from generator.watch import relevant, watch_loop, watch_roots
 from watchfiles import Change
+
+from specfirst.cli import build_parser
+from specfirst.watch import relevant, watch_loop, watch_roots
 
 
 def test_regenerates_once_then_on_every_relevant_change(tmp_path: Path) -> None:
@@ -63,7 +64,7 @@ def test_generate_has_a_watch_flag(monkeypatch: pytest.MonkeyPatch, tmp_path: Pa
         seen.update(files=files, output=output)
         return 0
 
-    monkeypatch.setattr("generator.watch.watch", fake_watch)
+    monkeypatch.setattr("specfirst.watch.watch", fake_watch)
     spec = tmp_path / "api.yaml"
     spec.write_text("openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\n")
     args = build_parser().parse_args(

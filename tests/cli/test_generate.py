@@ -72,7 +72,7 @@ DIAGNOSTIC = re.compile(
 def specfirst(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200"}
     return subprocess.run(
-        [sys.executable, "-m", "generator", *args],
+        [sys.executable, "-m", "specfirst", *args],
         cwd=cwd,
         capture_output=True,
         text=True,

@@ -35,8 +35,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
-from generator import contract
-from generator.cli import main as specfirst
+
+from specfirst import contract
+from specfirst.cli import main as specfirst
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "specs" / "api.yaml"

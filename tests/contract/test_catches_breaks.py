@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from generator.contract import ContractOptions, ContractResult, format_summary, run_contract
-from generator.runtime import ProblemError
 
+from specfirst.contract import ContractOptions, ContractResult, format_summary, run_contract
+from specfirst.runtime import ProblemError
 from tests.e2e.conftest import GeneratedApi, MakeApi, make_api  # noqa: F401  (fixture)
 
 SPEC = """
@@ -227,7 +227,7 @@ def test_an_operation_ignoring_auth_is_caught(api: GeneratedApi) -> None:
 def test_the_cli_exits_1_names_the_failure_and_writes_junit(
     api: GeneratedApi, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from generator.cli import main
+    from specfirst.cli import main
 
     def crash(m: Any, thing_id: Any) -> Any:
         raise RuntimeError("database on fire")

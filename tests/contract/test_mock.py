@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from generator.contract import ContractOptions, format_summary, run_contract
-from generator.mock import _Schemas, mock_app, mock_app_from_path, synthesize
 
+from specfirst.contract import ContractOptions, format_summary, run_contract
+from specfirst.mock import _Schemas, mock_app, mock_app_from_path, synthesize
 from tests.contract.test_catches_breaks import SPEC as THINGS
 from tests.e2e.conftest import client
 

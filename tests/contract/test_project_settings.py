@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from generator.contract import (
+
+from specfirst.contract import (
     ContractError,
     ExpectedStatuses,
     _status_tables,

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from generator import contract
-from generator.contract import ContractResult, format_summary
+
+from specfirst import contract
+from specfirst.contract import ContractResult, format_summary
 
 
 class _Engine:

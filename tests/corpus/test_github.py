@@ -19,7 +19,8 @@ from typing import Any
 
 import httpx
 import pytest
-from generator.pipeline import generate
+
+from specfirst.pipeline import generate
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / ".cache/corpus/node_modules/@octokit/openapi/generated/api.github.com.json"

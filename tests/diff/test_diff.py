@@ -12,8 +12,9 @@ from typing import Any
 
 import pytest
 import yaml
-from generator.diff import Severity, diff_specs
-from generator.loader import load_spec
+
+from specfirst.diff import Severity, diff_specs
+from specfirst.loader import load_spec
 
 BASE: dict[str, Any] = yaml.safe_load(
     """
@@ -341,7 +342,7 @@ def test_findings_carry_locations_in_both_versions(tmp_path: Path) -> None:
 
 def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "generator", "diff", *args],
+        [sys.executable, "-m", "specfirst", "diff", *args],
         cwd=cwd,
         capture_output=True,
         text=True,

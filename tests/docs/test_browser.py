@@ -9,9 +9,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from generator.docs import render_diff_html, render_reference_html
-from generator.loader import load_spec
-
+from specfirst.docs import render_diff_html, render_reference_html
+from specfirst.loader import load_spec
 from tests.docs.chromium import load
 from tests.docs.test_docs import REPORT
 

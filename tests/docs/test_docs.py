@@ -9,9 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from generator.cli import main
-from generator.docs import render_diff_html, render_reference_html
-from generator.loader import load_spec
+
+from specfirst.cli import main
+from specfirst.docs import render_diff_html, render_reference_html
+from specfirst.loader import load_spec
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -20,7 +20,8 @@ from typing import Any
 
 import httpx
 import pytest
-from generator.pipeline import generate
+
+from specfirst.pipeline import generate
 
 _counter = itertools.count()
 

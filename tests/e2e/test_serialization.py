@@ -7,8 +7,8 @@ import json
 from typing import Any
 
 import pytest
-from generator.runtime import render as rt
 
+from specfirst.runtime import render as rt
 from tests.e2e.conftest import GeneratedApi, MakeApi, client
 
 SPEC = """

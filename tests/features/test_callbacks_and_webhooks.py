@@ -79,7 +79,7 @@ async def test_operation_with_callbacks_is_served(api: GeneratedApi) -> None:
 
 
 def test_callbacks_are_reported(tmp_path: typing.Any) -> None:
-    from generator.pipeline import generate
+    from specfirst.pipeline import generate
 
     spec = tmp_path / "hooks.yaml"
     spec.write_text(SPEC, encoding="utf-8")

@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from generator.pipeline import generate
 
+from specfirst.pipeline import generate
 from tests.e2e.conftest import GeneratedApi, MakeApi, client
 
 LONG = "a" * 120

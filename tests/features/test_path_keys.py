@@ -10,9 +10,8 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-from generator.diagnostics import Level
-from generator.pipeline import generate
-
+from specfirst.diagnostics import Level
+from specfirst.pipeline import generate
 from tests.e2e.conftest import MakeApi, client
 
 SPEC = """

@@ -10,9 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from generator.pipeline import generate
 from pydantic import ValidationError
 
+from specfirst.pipeline import generate
 from tests.e2e.conftest import generate_package
 
 SPEC = """

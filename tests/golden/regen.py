@@ -15,7 +15,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from generator.pipeline import MANIFEST, generate
+from specfirst.pipeline import MANIFEST, generate
+from specfirst.vendor import RUNTIME
 
 GOLDEN = Path(__file__).resolve().parent
 CASES = ("openapi30", "openapi31", "security", "multifile")
@@ -42,11 +43,15 @@ def generate_case(case: str, output: Path) -> None:
 
 
 def tree(root: Path) -> dict[str, bytes]:
-    """Relative POSIX path → bytes for every file under ``root`` except the manifest."""
+    """Relative POSIX path → bytes for every file under ``root`` except the manifest and the
+    vendored runtime (the same in every package; ``tests/unit/test_vendor.py`` checks it)."""
     return {
         path.relative_to(root).as_posix(): path.read_bytes()
         for path in sorted(root.rglob("*"))
-        if path.is_file() and path.name != MANIFEST and "__pycache__" not in path.parts
+        if path.is_file()
+        and path.name != MANIFEST
+        and "__pycache__" not in path.parts
+        and path.relative_to(root).parts[0] != RUNTIME
     }
 
 

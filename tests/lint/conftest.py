@@ -10,9 +10,10 @@ from typing import Any
 
 import pytest
 import yaml
-from generator.diagnostics import Level
-from generator.lint import lint
-from generator.loader import load_spec
+
+from specfirst.diagnostics import Level
+from specfirst.lint import lint
+from specfirst.loader import load_spec
 
 CLEAN = """
 openapi: 3.1.0

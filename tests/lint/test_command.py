@@ -6,7 +6,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from generator.cli import main
+
+from specfirst.cli import main
 
 REPO = Path(__file__).resolve().parents[2]
 

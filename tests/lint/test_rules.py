@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator.diagnostics import Level
-
+from specfirst.diagnostics import Level
 from tests.lint.conftest import LintFn, clean_document
 
 

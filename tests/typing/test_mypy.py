@@ -14,8 +14,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from generator.pipeline import generate
 from mypy import api as mypy_api
+
+from specfirst.pipeline import generate
 
 REPO = Path(__file__).resolve().parents[2]
 PACKAGE = "typed_api"

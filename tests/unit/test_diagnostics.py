@@ -1,9 +1,10 @@
-"""Tests for generator.diagnostics."""
+"""Tests for specfirst.diagnostics."""
 
 from __future__ import annotations
 
 import pytest
-from generator.diagnostics import (
+
+from specfirst.diagnostics import (
     Diagnostic,
     DiagnosticError,
     Level,

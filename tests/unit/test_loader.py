@@ -1,4 +1,4 @@
-"""Tests for generator.loader: parsing, multi-file bundling, source positions."""
+"""Tests for specfirst.loader: parsing, multi-file bundling, source positions."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ from typing import Any
 
 import pytest
 import yaml
-from generator.diagnostics import DiagnosticError, Location
-from generator.loader import (
+
+from specfirst.diagnostics import DiagnosticError, Location
+from specfirst.loader import (
     SourceSpec,
     iter_refs,
     load_spec,

@@ -1,11 +1,11 @@
-"""The datamodel-code-generator adapter's own schema rewrites (``generator.models``)."""
+"""The datamodel-code-generator adapter's own schema rewrites (``specfirst.models``)."""
 
 from __future__ import annotations
 
 import copy
 from typing import Any
 
-from generator.models import _open_pattern_properties
+from specfirst.models import _open_pattern_properties
 
 
 def document(schemas: dict[str, Any]) -> dict[str, Any]:

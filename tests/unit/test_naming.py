@@ -5,7 +5,8 @@ from __future__ import annotations
 import ast
 
 import pytest
-from generator import naming
+
+from specfirst import naming
 
 
 @pytest.mark.parametrize(

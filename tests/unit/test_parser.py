@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from generator.ir import Api, BodyKind, ParamLocation, Service
-from generator.loader import load_spec
-from generator.parser import ApiParser
+
+from specfirst.ir import Api, BodyKind, ParamLocation, Service
+from specfirst.loader import load_spec
+from specfirst.parser import ApiParser
 
 SPEC = """
 openapi: 3.1.0

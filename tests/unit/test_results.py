@@ -1,11 +1,12 @@
-"""Generated result classes behave as frozen dataclasses did (``generator.runtime.results``)."""
+"""Generated result classes behave as frozen dataclasses did (``specfirst.runtime.results``)."""
 
 from __future__ import annotations
 
 from typing import ClassVar
 
 import pytest
-from generator.runtime.results import Result
+
+from specfirst.runtime.results import Result
 
 
 class Created(Result):

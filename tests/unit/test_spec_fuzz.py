@@ -306,7 +306,7 @@ def _child(argv: list[str], folder: str, err_path: str) -> None:
         os.dup2(err.fileno(), 2)
         os.dup2(err.fileno(), 1)
         sys.stderr = sys.stdout = err
-        from generator.cli import main
+        from specfirst.cli import main
 
         code = main(argv)
         err.flush()
@@ -332,11 +332,11 @@ def run_cli(argv: list[str], folder: Path) -> tuple[int | None, str]:
 @pytest.fixture(scope="module", autouse=True)
 def warm() -> None:
     """Import what the commands import, once, so every forked child starts warm."""
-    import generator.cli
-    import generator.pipeline
-    import generator.validate
+    import specfirst.cli
+    import specfirst.pipeline
+    import specfirst.validate
 
-    generator.cli.build_parser()
+    specfirst.cli.build_parser()
 
 
 def _write(root: Path, case: Case) -> None:

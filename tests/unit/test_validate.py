@@ -1,4 +1,4 @@
-"""Tests for generator.validate: every error, located, with readable messages."""
+"""Tests for specfirst.validate: every error, located, with readable messages."""
 
 from __future__ import annotations
 
@@ -6,10 +6,11 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from generator import validate as validate_module
-from generator.diagnostics import Diagnostic, Level, Location
-from generator.loader import load_spec
-from generator.validate import validate
+
+from specfirst import validate as validate_module
+from specfirst.diagnostics import Diagnostic, Level, Location
+from specfirst.loader import load_spec
+from specfirst.validate import validate
 
 FIXTURES = Path(__file__).parent / "fixtures" / "loader"
 

@@ -1,0 +1,197 @@
+# Vendored from the specfirst 0.1.0 runtime by `specfirst generate`. DO NOT EDIT.
+# Upgrade specfirst and regenerate to update it.
+"""Parameters FastAPI cannot read by itself: OpenAPI ``style``/``explode`` and ``content``.
+
+FastAPI reads a primitive from a path segment, a query key, a header or a cookie, and a list
+from repeated query keys. OpenAPI also serializes arrays and objects as ``a,b,c``, ``k,v,k2,v2``
+or ``k=v,k2=v2`` (simple, form), with a ``.`` or ``;name=`` prefix (label, matrix), separated by
+spaces or pipes (spaceDelimited, pipeDelimited), as ``name[k]=v`` keys (deepObject), or as a
+JSON document (``content``). The generated router declares such a parameter as a dependency on
+a :class:`StyledParam`, which splits the raw text as the style says and validates the result
+against the parameter's type (pydantic, lax mode: ``"1"`` becomes ``1`` for an ``int`` field).
+
+Written here because no maintained library decodes OpenAPI parameter styles on the server side
+for Starlette requests; the rules are the OpenAPI 3.1 "Style Values" table (RFC 6570 subsets).
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.parse
+from collections.abc import Collection
+from typing import Annotated, Any, Literal
+
+from fastapi.exceptions import RequestValidationError
+from pydantic import Field, TypeAdapter, ValidationError
+from starlette.requests import Request
+
+Shape = Literal["primitive", "array", "object"]
+_MISSING = object()
+_SEPARATORS = {"spaceDelimited": " ", "pipeDelimited": "|"}
+
+
+def _pairs(parts: list[str], explode: bool) -> dict[str, str]:
+    """``[k, v, k2, v2]`` (explode=false) or ``[k=v, k2=v2]`` (explode=true) → dict."""
+    if explode:
+        out: dict[str, str] = {}
+        for part in parts:
+            key, _, value = part.partition("=")
+            out[key] = value
+        return out
+    return dict(zip(parts[::2], parts[1::2], strict=False))
+
+
+def _shape(parts: list[str], shape: Shape, explode: bool) -> Any:
+    if shape == "array":
+        return parts
+    if shape == "object":
+        return _pairs(parts, explode)
+    return ",".join(parts)
+
+
+def _split(text: str, sep: str = ",") -> list[str]:
+    return [] if text == "" else text.split(sep)
+
+
+class StyledParam:
+    """A FastAPI dependency reading one parameter as its ``style``/``explode``/``content`` say."""
+
+    def __init__(
+        self,
+        name: str,
+        location: Literal["path", "query", "header", "cookie"],
+        tp: Any,
+        *,
+        style: str,
+        explode: bool,
+        shape: Shape,
+        required: bool,
+        default: Any = None,
+        key: str | None = None,
+        content_type: str | None = None,
+        exclude: Collection[str] = (),
+    ) -> None:
+        self.name = name
+        self.key = key or name  # path: the route's (Python) parameter name
+        self.location = location
+        self.style = style
+        self.explode = explode
+        self.shape: Shape = shape
+        self.required = required
+        self.default = default
+        self.content_type = content_type
+        self.exclude = frozenset(exclude)
+        # A value like "12" for ``int | str`` should be 12: try the members in spec order.
+        target: Any = Annotated[tp, Field(union_mode="left_to_right")] if _is_union(tp) else tp
+        self.adapter: TypeAdapter[Any] = TypeAdapter(target)
+
+    def __call__(self, request: Request) -> Any:
+        raw = self._read(request)
+        if raw is _MISSING:
+            if self.required:
+                self._fail("missing", "Field required", None)
+            return self.default
+        if self.content_type is not None:
+            try:
+                raw = json.loads(raw) if "json" in self.content_type else raw
+            except ValueError:
+                self._fail("json_invalid", f"not valid {self.content_type}", raw)
+        try:
+            return self.adapter.validate_python(raw)
+        except ValidationError as exc:
+            errors = exc.errors(include_url=False)
+            first = errors[0] if errors else {"type": "value_error", "msg": "invalid value"}
+            loc = tuple(str(p) for p in first.get("loc", ()))
+            self._fail(str(first["type"]), str(first["msg"]), raw, loc)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _fail(self, kind: str, msg: str, value: Any, loc: tuple[str, ...] = ()) -> None:
+        raise RequestValidationError(
+            [{"type": kind, "loc": (self.location, self.name, *loc), "msg": msg, "input": value}]
+        )
+
+    # ---------------------------------------------------------------- reading
+
+    def _read(self, request: Request) -> Any:
+        if self.location == "path":
+            return self._path(request.path_params.get(self.key, ""))
+        if self.location == "header":
+            values = request.headers.getlist(self.name)
+            if not values:
+                return _MISSING
+            return self._simple(",".join(values))
+        if self.location == "cookie":
+            value = request.cookies.get(self.name)
+            if value is None:
+                return _MISSING
+            return self._simple(urllib.parse.unquote(value))
+        return self._query(request)
+
+    def _simple(self, text: str) -> Any:
+        if self.content_type is not None:
+            return text
+        return _shape(_split(text), self.shape, self.explode)
+
+    def _path(self, text: str) -> Any:
+        text = urllib.parse.unquote(text)
+        if self.content_type is not None:
+            return text
+        if self.style == "label":
+            if not text.startswith("."):
+                return text if text else _MISSING
+            body = text[1:]
+            parts = _split(body, "." if self.explode else ",")
+            if self.shape == "object" and self.explode:
+                return _pairs(parts, True)
+            return _shape(parts if self.shape != "primitive" else [body], self.shape, self.explode)
+        if self.style == "matrix":
+            segments = [s for s in text.split(";") if s]
+            if self.shape == "object" and self.explode:
+                return _pairs(segments, True)
+            values = [s.partition("=")[2] for s in segments if s.partition("=")[0] == self.name]
+            if not values:
+                return _MISSING
+            if self.shape == "array" and self.explode:
+                return values
+            return _shape(
+                _split(values[0]) if self.shape != "primitive" else [values[0]], self.shape, False
+            )
+        return _shape(
+            _split(text) if self.shape != "primitive" else [text], self.shape, self.explode
+        )
+
+    def _query(self, request: Request) -> Any:
+        params = request.query_params
+        if self.style == "deepObject":
+            prefix = self.name + "["
+            found = {
+                key[len(prefix) : -1]: value
+                for key, value in params.multi_items()
+                if key.startswith(prefix) and key.endswith("]")
+            }
+            return found if found else _MISSING
+        if self.shape == "object" and self.explode and self.content_type is None:
+            found = {k: v for k, v in params.multi_items() if k not in self.exclude}
+            return found if found else _MISSING
+        values = params.getlist(self.name)
+        if not values:
+            return _MISSING
+        if self.content_type is not None:
+            return values[0]
+        if self.shape == "array" and self.explode:
+            return values
+        sep = _SEPARATORS.get(self.style, ",")
+        if self.shape == "primitive":
+            return values[0]
+        return _shape(_split(values[0], sep), self.shape, False)
+
+
+def _is_union(tp: Any) -> bool:
+    import types
+    import typing
+
+    origin = typing.get_origin(tp)
+    if origin is not typing.Union and origin is not types.UnionType:
+        return False
+    # ``X | None`` is a nullable X for pydantic, not a union: ``union_mode`` does not apply.
+    return sum(1 for arg in typing.get_args(tp) if arg is not type(None)) > 1

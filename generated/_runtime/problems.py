@@ -1,0 +1,208 @@
+# Vendored from the specfirst 0.1.0 runtime by `specfirst generate`. DO NOT EDIT.
+# Upgrade specfirst and regenerate to update it.
+"""One error format for everything a generated app emits: RFC 9457 problem details.
+
+Exceptions drawn in one place::
+
+    ProblemError             raise from an implementation: any status, title, detail, headers
+    NotImplementedOperation  raised by ``Unimplemented…`` services → 501
+    UndeclaredResponseError  an implementation returned what the spec does not declare → 500
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Mapping, Sequence
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
+from starlette.routing import Match
+
+PROBLEM_JSON = "application/problem+json"
+logger = logging.getLogger("specfirst")
+
+
+class ProblemError(Exception):
+    """Answer the current request with ``application/problem+json``."""
+
+    def __init__(
+        self,
+        status: int,
+        detail: str | None = None,
+        *,
+        title: str | None = None,
+        type: str = "about:blank",
+        headers: Mapping[str, str] | None = None,
+        errors: Sequence[Mapping[str, Any]] | None = None,
+        extra: Mapping[str, Any] | None = None,
+    ) -> None:
+        super().__init__(detail or title or str(status))
+        self.status = status
+        self.detail = detail
+        self.title = title
+        self.type = type
+        self.headers = dict(headers or {})
+        self.errors = list(errors) if errors is not None else None
+        self.extra = dict(extra or {})
+
+
+class NotImplementedOperation(ProblemError):
+    """An operation has no implementation yet (``Unimplemented…`` services raise it)."""
+
+    def __init__(self, operation_id: str) -> None:
+        super().__init__(501, f"operation {operation_id!r} is not implemented yet")
+        self.operation_id = operation_id
+
+
+class UndeclaredResponseError(Exception):
+    """An implementation returned a value the spec does not declare for the operation."""
+
+    def __init__(self, operation_id: str, value: object, reason: str | None = None) -> None:
+        kind = type(value).__name__
+        message = f"operation {operation_id!r} returned an undeclared response of type {kind}"
+        super().__init__(f"{message} ({reason})" if reason else message)
+        self.operation_id = operation_id
+
+
+def _title(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
+
+
+def problem_response(
+    status: int,
+    detail: str | None = None,
+    *,
+    title: str | None = None,
+    type: str = "about:blank",
+    instance: str | None = None,
+    errors: Sequence[Mapping[str, Any]] | None = None,
+    headers: Mapping[str, str] | None = None,
+    extra: Mapping[str, Any] | None = None,
+) -> Response:
+    body: dict[str, Any] = {"type": type, "title": title or _title(status), "status": status}
+    if detail:
+        body["detail"] = detail
+    if instance:
+        body["instance"] = instance
+    if errors is not None:
+        body["errors"] = list(errors)
+    if extra:
+        body.update({k: v for k, v in extra.items() if k not in body})
+    content = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return Response(
+        content, status_code=status, media_type=PROBLEM_JSON, headers=dict(headers or {})
+    )
+
+
+def request_instance(request: Request) -> str:
+    """The request path as the ``instance`` member: a valid URI reference (RFC 3986).
+
+    Starlette hands us the percent-decoded path; a client may have sent any octets there, so
+    encode everything outside RFC 3986's path characters (``%`` included: it is a literal here).
+    """
+    return quote(request.url.path, safe="/:@!$&'()*+,;=-._~")
+
+
+def json_pointer(loc: Sequence[Any]) -> str:
+    """A JSON pointer (RFC 6901) for a validation error location."""
+    parts = [str(p).replace("~", "~0").replace("/", "~1") for p in loc]
+    return "/" + "/".join(parts)
+
+
+def validation_errors(
+    exc: RequestValidationError, path_names: Mapping[str, str] | None = None
+) -> list[dict[str, str]]:
+    """Field errors with JSON pointers that name parameters as the spec does."""
+    out: list[dict[str, str]] = []
+    for error in exc.errors():
+        loc = list(error.get("loc") or ())
+        if path_names and len(loc) > 1 and loc[0] == "path":
+            loc[1] = path_names.get(str(loc[1]), loc[1])
+        out.append({"pointer": json_pointer(loc), "detail": str(error.get("msg", "invalid value"))})
+    return out
+
+
+async def _on_validation(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    endpoint = request.scope.get("endpoint")
+    status = int(getattr(endpoint, "__sf_validation_status__", 422))
+    path_names: Mapping[str, str] = getattr(endpoint, "__sf_path_names__", {})
+    return problem_response(
+        status,
+        "the request does not match the API contract",
+        title="Invalid request" if status == 400 else "Unprocessable content",
+        instance=request_instance(request),
+        errors=validation_errors(exc, path_names),
+    )
+
+
+def _allowed_methods(request: Request) -> str | None:
+    methods: set[str] = set()
+    for route in getattr(request.app, "routes", ()):
+        match, _ = route.matches({**request.scope, "method": "\x00"})
+        if match is not Match.NONE:
+            methods |= set(getattr(route, "methods", None) or ())
+    return ", ".join(sorted(methods)) if methods else None
+
+
+async def _on_http(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StarletteHTTPException)
+    detail = (
+        exc.detail
+        if isinstance(exc.detail, str) and exc.detail != _title(exc.status_code)
+        else None
+    )
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405:
+        allowed = _allowed_methods(request)
+        if allowed:
+            headers["Allow"] = allowed
+    return problem_response(
+        exc.status_code, detail, instance=request_instance(request), headers=headers
+    )
+
+
+async def _on_problem(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, ProblemError)
+    return problem_response(
+        exc.status,
+        exc.detail,
+        title=exc.title,
+        type=exc.type,
+        instance=request_instance(request),
+        errors=exc.errors,
+        headers=exc.headers,
+        extra=exc.extra,
+    )
+
+
+async def _on_undeclared(request: Request, exc: Exception) -> Response:
+    logger.error("%s (%s %s)", exc, request.method, request.url.path)
+    return problem_response(
+        500,
+        "the server produced a response the API does not declare",
+        instance=request_instance(request),
+    )
+
+
+async def _on_error(request: Request, exc: Exception) -> Response:
+    logger.exception("unhandled error in %s %s", request.method, request.url.path, exc_info=exc)
+    return problem_response(500, instance=request_instance(request))
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Answer every error the app can produce with problem+json."""
+    app.add_exception_handler(RequestValidationError, _on_validation)
+    app.add_exception_handler(StarletteHTTPException, _on_http)
+    app.add_exception_handler(ProblemError, _on_problem)
+    app.add_exception_handler(UndeclaredResponseError, _on_undeclared)
+    app.add_exception_handler(Exception, _on_error)

@@ -1,5 +1,0 @@
-import sys
-
-from generator.cli import main
-
-sys.exit(main())

@@ -1,0 +1,5 @@
+import sys
+
+from specfirst.cli import main
+
+sys.exit(main())

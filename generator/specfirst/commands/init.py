@@ -1,0 +1,220 @@
+"""``specfirst init [DIR] [--spec EXISTING.yaml]``: start a project with the whole loop.
+
+Writes a spec (a small example API, or a copy of the given one with the files it refers to),
+``pyproject.toml`` with ``[tool.specfirst]``, an implementation package (the example's
+handlers, or one stub per operation answering 501 until written), tests with a contract run,
+a Makefile, ``.gitignore``, a GitHub workflow and a pre-commit configuration; then generates
+the package. Files that already exist are never overwritten: they are listed as kept.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import keyword
+import os
+import re
+import shutil
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from specfirst.commands.common import print_diagnostics
+
+INIT = Path(__file__).resolve().parents[1] / "init"
+EXAMPLE_SPEC = INIT / "example" / "specs" / "api.yaml"
+
+# project file → template (under init/project)
+PROJECT_FILES = {
+    "pyproject.toml": "pyproject.toml.jinja",
+    "Makefile": "Makefile.jinja",
+    "README.md": "README.md.jinja",
+    ".gitignore": "gitignore.jinja",
+    ".pre-commit-config.yaml": "pre-commit-config.yaml.jinja",
+    ".github/workflows/ci.yml": "ci.yml.jinja",
+    "tests/__init__.py": "tests/__init__.py.jinja",
+    "tests/contract.py": "tests/contract.py.jinja",
+    "tests/test_contract.py": "tests/test_contract.py.jinja",
+}
+EXAMPLE_TESTS = {"tests/test_api.py": "tests/test_api.py.jinja"}
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser(
+        "init",
+        help="start a project: spec, implementation stubs, tests, Makefile, CI",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("dir", nargs="?", default=".", help="project folder (default: here)")
+    p.add_argument(
+        "--spec", help="start from this OpenAPI document instead of the example (copied)"
+    )
+    p.add_argument("--name", help="Python package name of the implementation (default: from DIR)")
+    p.set_defaults(func=run)
+
+
+def package_name(text: str) -> str:
+    """A folder name → a valid, lowercase Python package name."""
+    name = re.sub(r"[^0-9a-zA-Z]+", "_", text).strip("_").lower() or "service"
+    if name[0].isdigit() or keyword.iskeyword(name):
+        name = f"app_{name}"
+    return name
+
+
+@dataclass(frozen=True)
+class Names:
+    project: str  # distribution name
+    implementation: str  # the hand-written package
+    package: str  # the generated package
+    spec: str  # spec path relative to the project
+
+
+def run(args: argparse.Namespace) -> int:
+    root = Path(args.dir)
+    name = package_name(args.name or root.resolve().name)
+    if args.name and name != args.name:
+        print(f"specfirst: --name {args.name!r} is not a Python package name", file=sys.stderr)
+        return 2
+    names = Names(
+        project=name.replace("_", "-"),
+        implementation=name,
+        package=f"{name}_api",
+        spec="specs/api.yaml",
+    )
+    kept: list[str] = []
+    written: list[str] = []
+    root.mkdir(parents=True, exist_ok=True)
+
+    source = Path(args.spec) if args.spec else EXAMPLE_SPEC
+    spec_error = _copy_spec(source, root, names, written, kept)
+    if spec_error:
+        print(f"specfirst: {spec_error}", file=sys.stderr)
+        return 2
+
+    from specfirst.pipeline import build_api, format_sources, generate
+
+    api, diagnostics = build_api(root / names.spec)
+    if api is None:
+        print_diagnostics(diagnostics)
+        return 1
+    context = _context(names, api, example=args.spec is None)
+    templates = {
+        rel: INIT / "project" / template
+        for rel, template in (PROJECT_FILES | (EXAMPLE_TESTS if args.spec is None else {})).items()
+    }
+    if args.spec is None:
+        for template in sorted((INIT / "example" / "impl").glob("*.jinja")):
+            templates[f"{names.implementation}/{template.name.removesuffix('.jinja')}"] = template
+    files = {rel: _render(template, context) for rel, template in templates.items()}
+    files.update(format_sources({rel: text for rel, text in files.items() if rel.endswith(".py")}))
+    for rel, text in files.items():
+        _write(root / rel, text, rel, written, kept)
+
+    with contextlib.chdir(root):
+        result = generate(Path(names.spec), Path(names.package))
+        print_diagnostics(result.diagnostics)
+        if not result.ok or result.api is None:
+            print(f"{names.spec}: not generated (fix the errors above)", file=sys.stderr)
+            return 1
+        from specfirst.scaffold import Scaffolder
+
+        scaffolder = Scaffolder(result.api, names.package, Path(names.implementation))
+        stubs = scaffolder.write(scaffolder.plan())
+        written += [path.as_posix() for path in stubs]
+
+    for rel in sorted(written):
+        print(f"  wrote {rel}", file=sys.stderr)
+    for rel in sorted(kept):
+        print(f"  kept  {rel} (exists; not overwritten)", file=sys.stderr)
+    print(
+        f"{root}: {len(result.api.operations)} operations generated into {names.package}/, "
+        f"implementation in {names.implementation}/",
+        file=sys.stderr,
+    )
+    where = "" if root.resolve() == Path.cwd().resolve() else f"cd {args.dir} && "
+    print(
+        f"next: {where}make run   (serve)   ·   make test   (tests and contract)", file=sys.stderr
+    )
+    return 0
+
+
+def _copy_spec(
+    source: Path, root: Path, names: Names, written: list[str], kept: list[str]
+) -> str | None:
+    """Copy the spec and every file it refers to, keeping their layout under specs/."""
+    from specfirst.diagnostics import DiagnosticError
+    from specfirst.loader import load_spec
+
+    if not source.is_file():
+        return f"{source}: no such file"
+    try:
+        loaded = load_spec(source)
+    except DiagnosticError as exc:
+        print_diagnostics(exc.diagnostics)
+        return f"{source}: cannot be loaded (see above)"
+    base = source.resolve().parent
+    target_spec = root / names.spec
+    for path in sorted({Path(p).resolve() for p in loaded.files}):
+        try:
+            rel = path.relative_to(base)
+        except ValueError:
+            return f"{path}: referenced by {source} but outside its folder; copy it by hand"
+        target = target_spec if path == source.resolve() else target_spec.parent / rel
+        shown = target.relative_to(root).as_posix()
+        if target.exists():
+            kept.append(shown)
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, target)
+        written.append(shown)
+    return None
+
+
+def _context(names: Names, api: Any, *, example: bool) -> dict[str, Any]:
+    from specfirst.pipeline import generator_version
+    from specfirst.vendor import runtime_requirements
+
+    return {
+        "project": names.project,
+        "implementation": names.implementation,
+        "package": names.package,
+        "spec": names.spec,
+        "title": api.title,
+        "example": example,
+        "runtime_requirements": runtime_requirements(api),
+        "specfirst_version": generator_version(),
+        "find_links": _find_links(),
+    }
+
+
+def _find_links() -> str:
+    """``PIP_FIND_LINKS`` as given to this run, local folders made absolute: the project's
+    Makefile installs specfirst from the same place when specfirst is on no package index."""
+    entries = os.environ.get("PIP_FIND_LINKS", "").split()
+    return " ".join(
+        str(Path(entry).resolve()) if Path(entry).exists() else entry for entry in entries
+    )
+
+
+def _render(template: Path, context: dict[str, Any]) -> str:
+    import jinja2
+
+    env = jinja2.Environment(
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=False,
+    )
+    return env.from_string(template.read_text(encoding="utf-8")).render(**context)
+
+
+def _write(path: Path, text: str, rel: str, written: list[str], kept: list[str]) -> None:
+    if path.exists():
+        kept.append(rel)
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    written.append(rel)

@@ -1,0 +1,92 @@
+"""``specfirst scaffold``: write the implementation stubs the spec asks for, never overwriting.
+
+New tags get a module with a class of stubs; operations added to an existing tag get a stub
+appended to its class; everything already written is left as it is. ``--check`` only lists
+what is missing (exit 1 when something is).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from specfirst.commands.common import print_diagnostics
+from specfirst.config import Config, load_config
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser(
+        "scaffold",
+        help="write implementation stubs for operations that have none (never overwrites)",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("spec", nargs="?", help="spec file (default: [tool.specfirst] spec)")
+    p.add_argument(
+        "-i",
+        "--implementation",
+        help="implementation package folder (default: [tool.specfirst] implementation)",
+    )
+    p.add_argument("--check", action="store_true", help="only list what is missing")
+    p.set_defaults(func=run)
+
+
+def implementation_folder(config: Config, given: str | None) -> Path | None:
+    if given:
+        return Path(given)
+    return config.implementation
+
+
+def run(args: argparse.Namespace) -> int:
+    from specfirst.pipeline import build_api
+    from specfirst.scaffold import Scaffolder
+
+    config = load_config(spec=args.spec)
+    folder = implementation_folder(config, args.implementation)
+    if folder is None:
+        print(
+            "specfirst: scaffold needs the implementation package: set [tool.specfirst] "
+            "implementation in pyproject.toml or pass --implementation DIR",
+            file=sys.stderr,
+        )
+        return 2
+    api, diagnostics = build_api(config.spec)
+    if api is None:
+        print_diagnostics(diagnostics)
+        return 1
+    scaffolder = Scaffolder(api, config.package, folder)
+    plan = scaffolder.plan()
+    for line in plan.describe(Path.cwd()):
+        print(f"scaffold: {line}", file=sys.stderr)
+    if plan.empty:
+        print(f"scaffold: {folder} implements every operation", file=sys.stderr)
+        return 1 if plan.missing_classes and args.check else 0
+    if args.check:
+        return 1
+    written = scaffolder.write(plan)
+    print(
+        f"scaffold: {len(written)} file(s) written; each stub answers 501 until you write it",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def report_missing(config: Config, api: object) -> None:
+    """After a generate: name the operations the implementation package has no method for.
+
+    Only tag modules that exist are looked at, so a project that does not follow the
+    scaffold's layout hears nothing."""
+    from specfirst.ir import Api
+    from specfirst.scaffold import Scaffolder
+
+    if config.implementation is None or not isinstance(api, Api):
+        return
+    if not config.implementation.is_dir():
+        return
+    plan = Scaffolder(api, config.package, config.implementation).plan(whole_package=False)
+    for line in plan.describe(Path.cwd()):
+        print(f"generate: {line}", file=sys.stderr)
+    if plan.appended:
+        print("generate: run `specfirst scaffold` to append stubs for them", file=sys.stderr)

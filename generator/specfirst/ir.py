@@ -1,0 +1,275 @@
+"""The intermediate representation: plain, frozen data between the spec and the templates.
+
+``parser.build_api`` turns a validated, bundled document into an :class:`Api`; templates read
+only these objects, never the raw spec dictionary. Type expressions (``py_type``) are Python
+source for an annotation, resolved against the generated ``models`` module.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+from specfirst.loader import Pointer
+
+
+class ParamLocation(enum.StrEnum):
+    PATH = "path"
+    QUERY = "query"
+    HEADER = "header"
+    COOKIE = "cookie"
+
+
+class BodyKind(enum.StrEnum):
+    JSON = "json"
+    FORM = "form"
+    MULTIPART = "multipart"
+    BINARY = "binary"
+    TEXT = "text"
+
+
+class SchemeKind(enum.StrEnum):
+    HTTP_BEARER = "http_bearer"
+    HTTP_BASIC = "http_basic"
+    API_KEY = "api_key"
+    OAUTH2 = "oauth2"
+    OPENID = "openid"
+
+
+@dataclass(frozen=True, slots=True)
+class Constraint:
+    """One keyword argument for FastAPI's ``Path``/``Query``/``Header``/``Cookie``."""
+
+    name: str
+    value: str  # Python literal
+
+
+@dataclass(frozen=True, slots=True)
+class Parameter:
+    name: str  # name on the wire
+    py_name: str
+    location: ParamLocation
+    required: bool
+    py_type: str
+    default: str | None  # Python literal, None when there is no default
+    constraints: tuple[Constraint, ...]
+    description: str | None
+    deprecated: bool
+    explode: bool
+    style: str
+    pointer: Pointer
+    shape: str = "primitive"  # primitive | array | object: how the value is serialized
+    union: bool = False  # py_type is a union of primitives (``int | str``): tried in order
+    content_type: str | None = None  # a ``content``-typed parameter: the value is a document
+
+    @property
+    def styled(self) -> bool:
+        """Read by ``runtime.params.StyledParam`` rather than FastAPI's own parameter parsing."""
+        if self.content_type is not None or self.shape == "object" or self.union:
+            return True
+        if "models." in self.py_type or "dict[" in self.py_type:
+            return True  # a model (an allOf, a oneOf …), or a list of them: validated by pydantic
+        if self.shape == "array":
+            return not (
+                self.location is ParamLocation.QUERY and self.style == "form" and self.explode
+            )
+        return self.location is ParamLocation.PATH and self.style in ("label", "matrix")
+
+
+class PartKind(enum.StrEnum):
+    """How one field of a form or multipart body travels."""
+
+    VALUE = "value"  # text, converted by FastAPI (numbers, enums …); repeated for arrays
+    FILE = "file"  # an uploaded file (``UploadFile``), checked against ``encoding.contentType``
+    JSON = "json"  # a JSON document (objects and other structured values in multipart)
+    DEEP = "deep"  # ``name[key]=value`` keys (form-urlencoded, ``encoding.style: deepObject``)
+
+
+@dataclass(frozen=True, slots=True)
+class FormField:
+    name: str
+    py_name: str
+    py_type: str  # the type the implementation sees (for JSON/DEEP parts a model or container)
+    required: bool
+    is_list: bool
+    kind: PartKind = PartKind.VALUE
+    constraints: tuple[Constraint, ...] = ()
+    content_types: tuple[str, ...] = ()  # FILE: the media types ``encoding`` accepts
+    item_type: str = ""  # JSON lists: the type of one part
+
+    @property
+    def is_file(self) -> bool:
+        return self.kind is PartKind.FILE
+
+    @property
+    def wire_type(self) -> str:
+        """The type FastAPI reads the field as, before the runtime decodes JSON parts."""
+        if self.kind is PartKind.JSON:
+            return "list[str]" if self.is_list else "str"
+        return self.py_type
+
+
+@dataclass(frozen=True, slots=True)
+class Body:
+    media_type: str
+    kind: BodyKind
+    py_type: str
+    required: bool
+    form_class: str | None = None  # multipart/form: the generated dataclass
+    form_fields: tuple[FormField, ...] = ()
+    description: str | None = None
+    # JSON bodies: other media types read into the same type (forms with the same schema)
+    alternates: tuple[str, ...] = ()
+
+    @property
+    def accepts_forms(self) -> bool:
+        return any(body_is_form(m) for m in self.alternates)
+
+
+def body_is_form(media_type: str) -> bool:
+    base = media_type.split(";")[0].strip().lower()
+    return base == "application/x-www-form-urlencoded" or base.startswith("multipart/")
+
+
+@dataclass(frozen=True, slots=True)
+class Header:
+    name: str
+    py_name: str
+    py_type: str
+    required: bool
+    description: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Response:
+    status: str  # "200", "2XX", "default"
+    class_name: str
+    description: str | None
+    media_type: str | None
+    kind: BodyKind | None  # None: no body
+    py_type: str | None
+    headers: tuple[Header, ...]
+    media_types: tuple[str, ...] = ()  # every media type declared for this response
+
+    @property
+    def fixed_status(self) -> int | None:
+        return int(self.status) if self.status.isdigit() else None
+
+    @property
+    def is_success(self) -> bool:
+        return self.status.startswith("2")
+
+
+@dataclass(frozen=True, slots=True)
+class SecurityScheme:
+    key: str  # name in components.securitySchemes
+    py_name: str  # handler method suffix
+    kind: SchemeKind
+    param_name: str | None = None  # api key: header/query/cookie name
+    location: str | None = None  # api key: header | query | cookie
+    scheme: str | None = None  # http: bearer | basic | ...
+    bearer_format: str | None = None
+    token_url: str | None = None  # oauth2 password/clientCredentials
+    authorization_url: str | None = None
+    scopes: tuple[str, ...] = ()
+    description: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SchemeUse:
+    scheme: str  # SecurityScheme.key
+    scopes: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SecurityRequirement:
+    """All schemes must authenticate (AND); an empty requirement means anonymous access."""
+
+    uses: tuple[SchemeUse, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Operation:
+    operation_id: str
+    py_name: str  # method name on the Protocol
+    class_prefix: str  # CreateTask
+    method: str  # lower-case HTTP method
+    path: str  # as in the spec
+    route_path: str  # FastAPI path with Python parameter names
+    tag: str
+    summary: str | None
+    description: str | None
+    deprecated: bool
+    parameters: tuple[Parameter, ...]
+    body: Body | None
+    responses: tuple[Response, ...]
+    security: tuple[SecurityRequirement, ...]  # empty: no security
+    validation_status: int
+    bare_success: str | None  # py_type an implementation may return as-is
+    bare_none: bool  # a single body-less success: returning None is allowed
+    pointer: Pointer
+    strict_query: bool = False  # reject query parameters the operation does not declare
+    route_query: tuple[tuple[str, str], ...] = ()  # fixed query pairs of a ``/rest?method=x`` key
+
+    @property
+    def secured(self) -> bool:
+        return bool(self.security)
+
+    @property
+    def security_optional(self) -> bool:
+        return any(not r.uses for r in self.security)
+
+    @property
+    def result_alias(self) -> str:
+        return f"{self.class_prefix}Response"
+
+
+@dataclass(frozen=True, slots=True)
+class Service:
+    tag: str
+    class_name: str  # TasksService
+    module: str  # tasks
+    description: str | None
+    operations: tuple[Operation, ...]
+
+    @property
+    def unimplemented_name(self) -> str:
+        return f"Unimplemented{self.class_name}"
+
+    @property
+    def arg_name(self) -> str:
+        return self.module
+
+
+@dataclass(frozen=True, slots=True)
+class Webhook:
+    """An OpenAPI 3.1 webhook operation: the app does not serve it; its payload is a model."""
+
+    name: str  # key under ``webhooks``
+    method: str
+    operation_id: str
+    alias: str  # ``NewPetWebhook``: the payload type alias in ``webhooks.py``
+    py_type: str  # the payload type (``models.Pet``), ``Any`` when there is no JSON body
+    media_type: str | None
+    summary: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Api:
+    title: str
+    version: str
+    description: str | None
+    openapi_version: str
+    base_path: str
+    services: tuple[Service, ...]
+    schemes: tuple[SecurityScheme, ...]
+    model_names: frozenset[str] = field(default_factory=frozenset)
+    webhooks: tuple[Webhook, ...] = ()
+
+    @property
+    def operations(self) -> tuple[Operation, ...]:
+        return tuple(op for s in self.services for op in s.operations)
+
+    @property
+    def secured(self) -> bool:
+        return any(op.secured for op in self.operations)

@@ -1,0 +1,738 @@
+"""API style rules for an OpenAPI document: ``specfirst lint``.
+
+Validation (``validate.py``) says whether a document is OpenAPI; linting says whether it is
+an API a team wants to ship: every operation named, tagged and documented, errors as
+``application/problem+json``, lists paginated, examples that match their schemas, no dead
+components. Each rule has an id and a default level; a project turns rules off or changes
+their level in ``pyproject.toml``::
+
+    [tool.specfirst.lint]
+    operation-description = "off"
+    list-pagination = "error"
+
+Rules read the bundled document, never raise on a malformed one (they skip what they cannot
+read), and report every finding as a located :class:`~specfirst.diagnostics.Diagnostic`.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from specfirst.config import parse_levels
+from specfirst.diagnostics import Diagnostic, Level, Location, sort_diagnostics
+from specfirst.loader import (
+    Pointer,
+    SourceSpec,
+    iter_refs,
+    pointer_to_ref,
+    ref_pointer,
+    resolve_pointer,
+)
+
+__all__ = [
+    "RULES",
+    "LintSettings",
+    "Rule",
+    "lint",
+    "load_lint_settings",
+    "parse_lint_settings",
+]
+
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+PROBLEM_JSON = "application/problem+json"
+# Query parameters that page through a list: cursors, pages, offsets and page sizes.
+PAGINATION_PARAMS = frozenset(
+    {
+        "cursor",
+        "page",
+        "page_token",
+        "pagetoken",
+        "page_size",
+        "pagesize",
+        "per_page",
+        "perpage",
+        "limit",
+        "offset",
+        "after",
+        "before",
+        "starting_after",
+        "ending_before",
+        "next",
+        "continuation_token",
+        "top",
+        "skip",
+    }
+)
+# Properties of a response object that hold the page's items.
+LIST_PROPERTIES = frozenset(
+    {"items", "data", "results", "records", "entries", "values", "elements"}
+)
+COMPONENT_SECTIONS = (
+    "schemas",
+    "responses",
+    "parameters",
+    "examples",
+    "requestBodies",
+    "headers",
+    "links",
+    "callbacks",
+    "pathItems",
+)
+_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_TEMPLATE_PARAM = re.compile(r"\{([^{}]+)\}")
+
+LintSettings = Mapping[str, Level | None]
+"""Rule id -> level, or ``None`` for a rule that is off; rules not named keep their default."""
+
+
+# --------------------------------------------------------------------------- the document
+
+
+@dataclass(frozen=True, slots=True)
+class _Operation:
+    section: str  # "paths" or "webhooks"
+    url: str
+    method: str
+    pointer: Pointer
+    op: dict[str, Any]
+    item: dict[str, Any]
+    item_pointer: Pointer
+
+    @property
+    def label(self) -> str:
+        return f"{self.method.upper()} {self.url}"
+
+
+class _Context:
+    """The document with the lookups every rule needs, computed once."""
+
+    def __init__(self, spec: SourceSpec) -> None:
+        self.spec = spec
+        self.doc: dict[str, Any] = spec.document
+        self.version = "3.0" if str(self.doc.get("openapi", "")).startswith("3.0") else "3.1"
+
+    def locate(self, pointer: Pointer) -> Location:
+        return self.spec.locate(pointer)
+
+    def get(self, pointer: Pointer) -> tuple[bool, Any]:
+        return resolve_pointer(self.doc, pointer)
+
+    def deref(self, node: Any, pointer: Pointer) -> tuple[Any, Pointer]:
+        """Follow internal ``$ref``s from node: the content and where it lives."""
+        for _ in range(64):
+            ref = node.get("$ref") if isinstance(node, dict) else None
+            if not isinstance(ref, str) or not ref.startswith("#"):
+                break
+            found, target = self.get(ref_pointer(ref))
+            if not found:
+                break
+            node, pointer = target, ref_pointer(ref)
+        return node, pointer
+
+    @cached_property
+    def operations(self) -> list[_Operation]:
+        found: list[_Operation] = []
+        for section in ("paths", "webhooks"):
+            items = self.doc.get(section)
+            if not isinstance(items, dict):
+                continue
+            for url, raw_item in items.items():
+                item, item_pointer = self.deref(raw_item, (section, url))
+                if not isinstance(item, dict):
+                    continue
+                for method in HTTP_METHODS:
+                    op = item.get(method)
+                    if isinstance(op, dict):
+                        found.append(
+                            _Operation(
+                                section,
+                                str(url),
+                                method,
+                                (section, url, method),
+                                op,
+                                item,
+                                item_pointer,
+                            )
+                        )
+        return found
+
+    @property
+    def path_operations(self) -> Iterator[_Operation]:
+        return (o for o in self.operations if o.section == "paths")
+
+    def parameters(self, o: _Operation) -> list[tuple[dict[str, Any], Pointer]]:
+        """The operation's effective parameters (operation-level ones override path-level)."""
+        merged: dict[tuple[str, str], tuple[dict[str, Any], Pointer]] = {}
+        sources = (
+            (o.item.get("parameters"), (*o.item_pointer, "parameters")),
+            (o.op.get("parameters"), (*o.pointer, "parameters")),
+        )
+        for params, base in sources:
+            if not isinstance(params, list):
+                continue
+            for i, raw in enumerate(params):
+                param, _ = self.deref(raw, (*base, i))
+                if isinstance(param, dict) and isinstance(param.get("name"), str):
+                    merged[(str(param.get("in")), param["name"])] = (param, (*base, i))
+        return list(merged.values())
+
+    def responses(self, o: _Operation) -> dict[str, tuple[dict[str, Any], Pointer]]:
+        raw = o.op.get("responses")
+        if not isinstance(raw, dict):
+            return {}
+        out = {}
+        for status, value in raw.items():
+            response, _ = self.deref(value, (*o.pointer, "responses", status))
+            if isinstance(response, dict) and "$ref" not in response:  # unresolved: said elsewhere
+                out[str(status)] = (response, (*o.pointer, "responses", status))
+        return out
+
+    def security(self, o: _Operation) -> list[dict[str, Any]]:
+        requirements = o.op.get("security", self.doc.get("security"))
+        if not isinstance(requirements, list):
+            return []
+        return [r for r in requirements if isinstance(r, dict)]
+
+
+def _covers(statuses: set[str], code: str) -> bool:
+    return code in statuses or f"{code[0]}XX" in statuses or f"{code[0]}xx" in statuses
+
+
+# --------------------------------------------------------------------------- rules
+
+Finding = tuple[str, Pointer]
+Check = Callable[[_Context], Iterator[Finding]]
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A lint rule: ``id`` as configured and printed, its default level, what it asks for."""
+
+    id: str
+    level: Level
+    summary: str
+    check: Check
+
+
+def _operation_id(ctx: _Context) -> Iterator[Finding]:
+    for o in ctx.operations:
+        value = o.op.get("operationId")
+        if not isinstance(value, str) or not value.strip():
+            yield (
+                f"{o.label} has no operationId; generated code names its method after it",
+                o.pointer,
+            )
+
+
+def _operation_id_unique(ctx: _Context) -> Iterator[Finding]:
+    seen: dict[str, list[_Operation]] = {}
+    for o in ctx.operations:
+        value = o.op.get("operationId")
+        if isinstance(value, str):
+            seen.setdefault(value, []).append(o)
+    for value, uses in seen.items():
+        for o in uses[1:]:
+            yield (
+                f"operationId {value!r} of {o.label} is already used by {uses[0].label}",
+                (*o.pointer, "operationId"),
+            )
+
+
+def _operation_id_identifier(ctx: _Context) -> Iterator[Finding]:
+    for o in ctx.operations:
+        value = o.op.get("operationId")
+        if isinstance(value, str) and value.strip() and not _IDENTIFIER.match(value):
+            yield (
+                f"operationId {value!r} of {o.label} is not an identifier (letters, digits and "
+                "underscores, not starting with a digit); code generators must mangle it",
+                (*o.pointer, "operationId"),
+            )
+
+
+def _operation_tags(ctx: _Context) -> Iterator[Finding]:
+    for o in ctx.operations:
+        tags = o.op.get("tags")
+        if not isinstance(tags, list) or not any(isinstance(t, str) and t for t in tags):
+            yield f"{o.label} has no tags; its methods have no interface to go in", o.pointer
+
+
+def _operation_summary(ctx: _Context) -> Iterator[Finding]:
+    for o in ctx.operations:
+        value = o.op.get("summary")
+        if not isinstance(value, str) or not value.strip():
+            yield f"{o.label} has no summary", o.pointer
+
+
+def _operation_description(ctx: _Context) -> Iterator[Finding]:
+    for o in ctx.operations:
+        value = o.op.get("description")
+        if not isinstance(value, str) or not value.strip():
+            yield f"{o.label} has no description", o.pointer
+
+
+def _error_problem_json(ctx: _Context) -> Iterator[Finding]:
+    for o in ctx.path_operations:
+        if o.method == "head":
+            continue  # a HEAD response has no body to declare
+        for status, (response, pointer) in ctx.responses(o).items():
+            if status[:1] not in "45" or len(status) != 3:
+                continue
+            content = response.get("content")
+            media = sorted(content) if isinstance(content, dict) else []
+            if PROBLEM_JSON in media:
+                continue
+            has = f"declares {', '.join(media)}" if media else "declares no body"
+            yield (
+                f"{o.label} response {status} {has}; errors should be {PROBLEM_JSON} (RFC 9457)",
+                pointer,
+            )
+
+
+def _security_responses(ctx: _Context) -> Iterator[Finding]:
+    for o in ctx.path_operations:
+        requirements = ctx.security(o)
+        if not requirements or any(not r for r in requirements):
+            continue  # public, or authentication is optional
+        statuses = set(ctx.responses(o))
+        if not _covers(statuses, "401"):
+            yield (
+                f"{o.label} requires authentication but does not declare a 401 response",
+                (*o.pointer, "responses"),
+            )
+        scoped = any(isinstance(s, list) and s for r in requirements for s in r.values())
+        if scoped and not _covers(statuses, "403"):
+            yield (
+                f"{o.label} requires scopes but does not declare a 403 response",
+                (*o.pointer, "responses"),
+            )
+
+
+def _success_response(ctx: _Context) -> Iterator[Finding]:
+    for o in ctx.path_operations:
+        statuses = set(ctx.responses(o))
+        if not any(s.startswith("2") for s in statuses):
+            yield f"{o.label} declares no 2xx response", (*o.pointer, "responses")
+
+
+def _is_list_schema(ctx: _Context, schema: Any, pointer: Pointer) -> str | None:
+    """What makes a response body a list: ``"an array"``, ``"a list in 'items'"`` or None."""
+    schema, _ = ctx.deref(schema, pointer)
+    if not isinstance(schema, dict):
+        return None
+    types = schema.get("type")
+    types = types if isinstance(types, list) else [types]
+    if "array" in types:
+        return "an array"
+    properties = schema.get("properties")
+    if isinstance(properties, dict):
+        for name in sorted(LIST_PROPERTIES & set(properties)):
+            prop, _ = ctx.deref(properties[name], pointer)
+            ptypes = prop.get("type") if isinstance(prop, dict) else None
+            ptypes = ptypes if isinstance(ptypes, list) else [ptypes]
+            if "array" in ptypes:
+                return f"a list in {name!r}"
+    for key in ("allOf",):
+        parts = schema.get(key)
+        if isinstance(parts, list):
+            for part in parts:
+                found = _is_list_schema(ctx, part, pointer)
+                if found:
+                    return found
+    return None
+
+
+def _list_pagination(ctx: _Context) -> Iterator[Finding]:
+    for o in ctx.path_operations:
+        if o.method != "get":
+            continue
+        shape = None
+        for status, (response, pointer) in sorted(ctx.responses(o).items()):
+            content = response.get("content")
+            if not status.startswith("2") or not isinstance(content, dict):
+                continue
+            for media_type, media in content.items():
+                if "json" in str(media_type) and isinstance(media, dict):
+                    shape = shape or _is_list_schema(
+                        ctx, media.get("schema"), (*pointer, "content", media_type, "schema")
+                    )
+        if shape is None:
+            continue
+        names = {
+            str(p.get("name")).lower().replace("-", "_")
+            for p, _ in ctx.parameters(o)
+            if p.get("in") == "query"
+        }
+        if names & PAGINATION_PARAMS:
+            continue
+        yield (
+            f"{o.label} returns {shape} but takes no pagination parameter "
+            "(e.g. cursor, page, limit); lists grow",
+            o.pointer,
+        )
+
+
+def _path_parameters(ctx: _Context) -> Iterator[Finding]:
+    for o in ctx.path_operations:
+        template = _TEMPLATE_PARAM.findall(o.url)
+        declared = {p["name"]: ptr for p, ptr in ctx.parameters(o) if p.get("in") == "path"}
+        for name in template:
+            if name not in declared:
+                yield (
+                    f"{o.label} does not declare path parameter {name!r}; add "
+                    f"{{name: {name}, in: path, required: true}} to its parameters",
+                    o.pointer,
+                )
+        for name, ptr in declared.items():
+            if name not in template:
+                yield f"{o.label} declares path parameter {name!r} that its path does not use", ptr
+        for p, ptr in ctx.parameters(o):
+            if p.get("in") == "path" and p.get("required") is not True:
+                yield f"path parameter {p['name']!r} of {o.label} must be required: true", ptr
+
+
+def _path_trailing_slash(ctx: _Context) -> Iterator[Finding]:
+    paths = ctx.doc.get("paths")
+    for url in paths if isinstance(paths, dict) else ():
+        if len(url) > 1 and url.endswith("/"):
+            yield f"path {url!r} ends with a slash", ("paths", url)
+
+
+def _path_query_string(ctx: _Context) -> Iterator[Finding]:
+    paths = ctx.doc.get("paths")
+    for url in paths if isinstance(paths, dict) else ():
+        if "?" in url or "#" in url:
+            yield (
+                f"path {url!r} holds a query string or fragment; declare query parameters instead",
+                ("paths", url),
+            )
+
+
+def _unresolved_ref(ctx: _Context) -> Iterator[Finding]:
+    for pointer, ref in iter_refs(ctx.doc):
+        if not ref.startswith("#"):
+            yield f"$ref {ref!r} is not internal after bundling", (*pointer, "$ref")
+        elif not ctx.get(ref_pointer(ref))[0]:
+            yield f"$ref {ref!r} points to nothing", (*pointer, "$ref")
+
+
+# --------------------------------------------------------------------------- unused components
+
+
+def _unused_component(ctx: _Context) -> Iterator[Finding]:
+    components = ctx.doc.get("components")
+    if not isinstance(components, dict):
+        return
+    used: set[Pointer] = set()
+    pending: list[Any] = [v for k, v in ctx.doc.items() if k != "components"]
+    while pending:
+        for ref in _references(pending.pop()):
+            target = ref_pointer(ref)
+            component = target[:3]
+            if len(component) == 3 and component[0] == "components" and component not in used:
+                used.add(component)
+                found, value = ctx.get(component)
+                if found:
+                    pending.append(value)
+    schemes_used = {
+        name
+        for requirements in [ctx.doc.get("security")]
+        + [o.op.get("security") for o in ctx.operations]
+        if isinstance(requirements, list)
+        for r in requirements
+        if isinstance(r, dict)
+        for name in r
+    }
+    for section in (*COMPONENT_SECTIONS, "securitySchemes"):
+        entries = components.get(section)
+        if not isinstance(entries, dict):
+            continue
+        for name in entries:
+            pointer: Pointer = ("components", section, name)
+            if section == "securitySchemes":
+                if name in schemes_used:
+                    continue
+            elif pointer in used:
+                continue
+            yield f"components.{section}.{name} is never used", pointer
+
+
+def _references(node: Any) -> Iterator[str]:
+    """Every ``$ref`` and discriminator mapping under node (both name components)."""
+    for _, ref in iter_refs(node):
+        yield ref
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, dict):
+            disc = current.get("discriminator")
+            mapping = disc.get("mapping") if isinstance(disc, dict) else None
+            if isinstance(mapping, dict):
+                for value in mapping.values():
+                    if isinstance(value, str):
+                        yield (
+                            value
+                            if "#" in value
+                            else pointer_to_ref(("components", "schemas", value))
+                        )
+            stack.extend(v for v in current.values() if isinstance(v, dict | list))
+        elif isinstance(current, list):
+            stack.extend(v for v in current if isinstance(v, dict | list))
+
+
+# --------------------------------------------------------------------------- examples
+
+
+def _example_valid(ctx: _Context) -> Iterator[Finding]:
+    checker = _ExampleChecker(ctx)
+    for schema_ptr, example_ptr, example, direction in _examples(ctx):
+        yield from checker.check(schema_ptr, example_ptr, example, direction)
+
+
+def _examples(ctx: _Context) -> Iterator[tuple[Pointer, Pointer, Any, str]]:
+    """(schema pointer, example pointer, example value, "read"|"write"|"any") for every example.
+
+    Examples of media types, parameters and headers are checked against their ``schema``;
+    ``example``/``examples`` written inside a schema against that schema.
+    """
+    stack: list[tuple[Any, Pointer, str]] = [(ctx.doc, (), "any")]
+    while stack:
+        node, pointer, direction = stack.pop()
+        if isinstance(node, list):
+            stack.extend((v, (*pointer, i), direction) for i, v in enumerate(node))
+            continue
+        if not isinstance(node, dict):
+            continue
+        if "responses" in pointer[-2:-1] or pointer[-1:] == ("responses",):
+            direction = "read"
+        elif pointer[-1:] in (("requestBody",), ("parameters",)):
+            direction = "write"
+        schema = node.get("schema")
+        if isinstance(schema, dict) and _is_schema_holder(pointer):
+            schema_ptr: Pointer = (*pointer, "schema")
+            if "example" in node:
+                yield schema_ptr, (*pointer, "example"), node["example"], direction
+            examples = node.get("examples")
+            if isinstance(examples, dict):
+                for name, raw in examples.items():
+                    example, _ = ctx.deref(raw, (*pointer, "examples", name))
+                    if isinstance(example, dict) and "value" in example:
+                        yield (
+                            schema_ptr,
+                            (*pointer, "examples", name, "value"),
+                            example["value"],
+                            direction,
+                        )
+        if _is_schema_pointer(pointer):
+            if "example" in node:
+                yield pointer, (*pointer, "example"), node["example"], "any"
+            examples = node.get("examples")
+            if isinstance(examples, list) and ctx.version != "3.0":
+                for i, value in enumerate(examples):
+                    yield pointer, (*pointer, "examples", i), value, "any"
+        for key, value in node.items():
+            if key in ("example", "examples", "default", "enum", "const"):
+                continue
+            if isinstance(value, dict | list):
+                stack.append((value, (*pointer, key), direction))
+
+
+_SCHEMA_CHILD = frozenset(
+    {"items", "additionalProperties", "not", "contains", "if", "then", "else", "propertyNames"}
+)
+_SCHEMA_MAP = frozenset({"properties", "patternProperties", "$defs", "definitions"})
+_SCHEMA_LIST = frozenset({"allOf", "anyOf", "oneOf", "prefixItems"})
+
+
+def _is_schema_pointer(pointer: Pointer) -> bool:
+    """Whether the node at pointer is a Schema Object (by the key that leads to it)."""
+    if len(pointer) >= 3 and pointer[:2] == ("components", "schemas"):
+        rest = pointer[3:]
+        return _schema_path(rest)
+    for i in range(len(pointer) - 1, -1, -1):
+        if pointer[i] == "schema":
+            return _schema_path(pointer[i + 1 :])
+    return False
+
+
+def _schema_path(rest: Pointer) -> bool:
+    i = 0
+    while i < len(rest):
+        key = rest[i]
+        if key in _SCHEMA_CHILD:
+            i += 1
+        elif (key in _SCHEMA_MAP or key in _SCHEMA_LIST) and i + 1 < len(rest):
+            i += 2
+        else:
+            return False
+    return True
+
+
+def _is_schema_holder(pointer: Pointer) -> bool:
+    """Media type, parameter and header objects hold a schema with examples beside it."""
+    if len(pointer) >= 2 and pointer[-2] == "content":
+        return True
+    return bool(pointer) and (
+        pointer[-2:-1] in (("parameters",), ("headers",))
+        or pointer[:2]
+        in (
+            ("components", "parameters"),
+            ("components", "headers"),
+        )
+    )
+
+
+class _ExampleChecker:
+    """Validates example values with the OpenAPI dialect of the document's version.
+
+    OpenAPI 3.0 schemas are not JSON Schema (``nullable``, ``readOnly`` in requests):
+    openapi-schema-validator implements both dialects on top of jsonschema, so we use it
+    rather than teach jsonschema 3.0's rules ourselves.
+    """
+
+    def __init__(self, ctx: _Context) -> None:
+        import openapi_schema_validator as osv
+        from referencing import Registry, Resource
+        from referencing.jsonschema import DRAFT4, DRAFT202012
+
+        self.ctx = ctx
+        self.uri = "urn:specfirst:document"
+        spec = DRAFT4 if ctx.version == "3.0" else DRAFT202012
+        self.registry: Any = Registry().with_resource(
+            self.uri, Resource.from_contents(ctx.doc, default_specification=spec)
+        )
+        if ctx.version == "3.0":
+            self.classes: dict[str, Any] = {
+                "read": osv.OAS30ReadValidator,
+                "write": osv.OAS30WriteValidator,
+                "any": osv.OAS30Validator,
+            }
+            self.formats: Any = osv.oas30_format_checker
+        else:
+            self.classes = dict.fromkeys(("read", "write", "any"), osv.OAS31Validator)
+            self.formats = osv.oas31_format_checker
+        self.validators: dict[tuple[Pointer, str], Any] = {}
+
+    def check(
+        self, schema_ptr: Pointer, example_ptr: Pointer, example: Any, direction: str
+    ) -> Iterator[Finding]:
+        key = (schema_ptr, direction)
+        validator = self.validators.get(key)
+        if validator is None:
+            ref = {"$ref": self.uri + pointer_to_ref(schema_ptr)}
+            validator = self.classes[direction](
+                ref, registry=self.registry, format_checker=self.formats
+            )
+            self.validators[key] = validator
+        try:
+            errors = list(validator.iter_errors(example))
+        except Exception as exc:  # an unresolvable or invalid schema: other rules say why
+            del exc
+            return
+        for error in errors[:5]:
+            where = "".join(f"/{p}" for p in error.absolute_path)
+            yield (
+                f"example does not match its schema: {_short_message(error.message)}"
+                + (f" (at {where})" if where else ""),
+                (*example_ptr, *error.absolute_path),
+            )
+
+
+def _short_message(message: str, limit: int = 160) -> str:
+    message = " ".join(message.split())
+    if message == "None for not nullable":  # openapi-schema-validator's wording for 3.0
+        message = "null is not allowed (the schema is not nullable)"
+    return message if len(message) <= limit else message[: limit - 1] + "…"
+
+
+# --------------------------------------------------------------------------- registry
+
+RULES: tuple[Rule, ...] = (
+    Rule("operation-id", Level.ERROR, "every operation has an operationId", _operation_id),
+    Rule("operation-id-unique", Level.ERROR, "operationIds are unique", _operation_id_unique),
+    Rule(
+        "operation-id-identifier",
+        Level.WARNING,
+        "operationIds are identifier-safe",
+        _operation_id_identifier,
+    ),
+    Rule("operation-tags", Level.WARNING, "every operation is tagged", _operation_tags),
+    Rule("operation-summary", Level.WARNING, "every operation has a summary", _operation_summary),
+    Rule(
+        "operation-description",
+        Level.WARNING,
+        "every operation has a description",
+        _operation_description,
+    ),
+    Rule(
+        "error-problem-json",
+        Level.WARNING,
+        "every 4xx/5xx response is application/problem+json",
+        _error_problem_json,
+    ),
+    Rule(
+        "security-responses",
+        Level.WARNING,
+        "secured operations declare 401 (and 403 when they need scopes)",
+        _security_responses,
+    ),
+    Rule("success-response", Level.ERROR, "every operation declares a 2xx", _success_response),
+    Rule("list-pagination", Level.WARNING, "list operations are paginated", _list_pagination),
+    Rule(
+        "path-parameters",
+        Level.ERROR,
+        "path parameters are declared, used and required",
+        _path_parameters,
+    ),
+    Rule("path-trailing-slash", Level.WARNING, "no trailing slash in paths", _path_trailing_slash),
+    Rule("path-query-string", Level.ERROR, "no query string in paths", _path_query_string),
+    Rule("example-valid", Level.ERROR, "examples match their schemas", _example_valid),
+    Rule("unused-component", Level.WARNING, "every component is used", _unused_component),
+    Rule("unresolved-ref", Level.ERROR, "every $ref resolves", _unresolved_ref),
+)
+RULE_IDS = frozenset(rule.id for rule in RULES)
+
+
+def lint(spec: SourceSpec, settings: LintSettings | None = None) -> list[Diagnostic]:
+    """Run every enabled rule on ``spec``; diagnostics sorted by location."""
+    settings = settings or {}
+    ctx = _Context(spec)
+    diagnostics: list[Diagnostic] = []
+    for rule in RULES:
+        level = settings.get(rule.id, rule.level)
+        if level is None:
+            continue
+        for message, pointer in rule.check(ctx):
+            diagnostics.append(Diagnostic(level, rule.id, message, ctx.locate(pointer)))
+    return sort_diagnostics(dict.fromkeys(diagnostics))
+
+
+# --------------------------------------------------------------------------- settings
+
+
+def parse_lint_settings(
+    table: Mapping[str, object], where: str = "[tool.specfirst.lint]"
+) -> tuple[dict[str, Level | None], list[Diagnostic]]:
+    """Rule levels from a ``[tool.specfirst.lint]`` table, and problems with it."""
+    return parse_levels(table, RULE_IDS, where, "lint-config")
+
+
+def load_lint_settings(pyproject: Path | None) -> tuple[dict[str, Level | None], list[Diagnostic]]:
+    """``[tool.specfirst.lint]`` of a pyproject.toml (none: every rule at its default)."""
+    if pyproject is None:
+        return {}, []
+    with pyproject.open("rb") as fh:
+        data = tomllib.load(fh)
+    table = data.get("tool", {}).get("specfirst", {}).get("lint", {})
+    if not isinstance(table, dict):
+        return {}, [
+            Diagnostic(
+                Level.ERROR, "lint-config", f"{pyproject}: [tool.specfirst.lint] must be a table"
+            )
+        ]
+    return parse_lint_settings(table, f"{pyproject.name} [tool.specfirst.lint]")

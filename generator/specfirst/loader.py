@@ -1,0 +1,1154 @@
+"""Load an OpenAPI document from YAML or JSON, bundle its multi-file ``$ref``s, locate nodes.
+
+``load_spec`` reads the entry file with the fastest parser available (``json.loads`` for
+``.json``, PyYAML's C loader otherwise), brings every relative-file ``$ref`` into one document
+whose refs are all internal (``#/...``), and returns a :class:`SourceSpec`.
+
+Source positions are not collected while loading: they cost as much as the parse itself and are
+needed only when something is wrong. :meth:`SourceSpec.locate` builds a position index for a
+file on first use and maps any node of the bundled document back to the file, line and column it
+came from.
+
+We bundle ourselves rather than use a resolver library (jsonschema-path / referencing resolve
+refs lazily but do not produce a single self-contained document, and the JavaScript bundlers are
+out of reach); the rules are the ones users know from ``redocly bundle``: schemas and named
+components are hoisted into ``components``, anything else is inlined at the ref site.
+"""
+
+from __future__ import annotations
+
+import bisect
+import contextlib
+import hashlib
+import json
+import os
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+import yaml
+
+from specfirst.diagnostics import Diagnostic, DiagnosticError, Level, Location
+
+__all__ = [
+    "Pointer",
+    "SourceSpec",
+    "iter_refs",
+    "load_spec",
+    "pointer_to_ref",
+    "ref_pointer",
+    "server_base_path",
+]
+
+Pointer = tuple[str | int, ...]
+"""A JSON pointer as a tuple of mapping keys and sequence indexes."""
+
+# libyaml's C parser is ~10x faster; the pure-Python one only if PyYAML was built without it.
+_BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BaseDumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+ALIAS_EXPANSION_LIMIT = 1_000_000
+"""How many nodes YAML aliases may add to a document once expanded (a "billion laughs" guard)."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Problem:
+    """A problem the YAML loader found: its rule, message and 0-based source mark."""
+
+    rule: str
+    message: str
+    line: int
+    column: int
+
+
+class _SpecLoader(_BaseLoader):  # type: ignore[misc]
+    """Safe YAML loader that keeps OpenAPI's data JSON-shaped, and refuses what YAML 1.2 forbids.
+
+    Mapping keys keep their source text (``200:`` is ``"200"``, ``on:`` is ``"on"``), dates stay
+    strings, and only ``true``/``false`` are booleans (YAML 1.2, as every JavaScript OpenAPI tool
+    reads it; YAML 1.1 would turn an enum value ``no`` into ``False``).
+
+    A key written twice in one mapping is a problem (YAML 1.2 requires unique keys; PyYAML keeps
+    the last one silently, so an operation would vanish from the contract). So is an alias that
+    refers to a node containing it, and aliases that expand the document by more than
+    :data:`ALIAS_EXPANSION_LIMIT` nodes: PyYAML shares aliased nodes, so loading is cheap, but
+    every later step walks the expanded tree (a ten-line "billion laughs" document expands to
+    a billion nodes). Problems are collected in :attr:`problems`, every one of them.
+    """
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.problems: list[_Problem] = []
+
+    def construct_document(self, node: yaml.Node) -> Any:
+        if self.problems:  # set by _check_aliases: constructing the tree would not end
+            return None
+        return super().construct_document(node)
+
+    def get_single_node(self) -> yaml.Node | None:
+        node: yaml.Node | None = super().get_single_node()
+        if node is not None and self.check_aliases:
+            self._check_aliases(node)
+        return node
+
+    check_aliases = False
+
+    def _check_aliases(self, root: yaml.Node) -> None:
+        """Count the nodes of the expanded tree (each distinct node once, with its size)."""
+        sizes: dict[int, int] = {}
+        distinct = 0
+        # Iterative post-order walk: (node, children visited?)
+        stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+        open_nodes: set[int] = set()
+        while stack:
+            node, done = stack.pop()
+            key = id(node)
+            if done:
+                open_nodes.discard(key)
+                children = _children(node)
+                size = 1 + sum(sizes[id(c)] for c in children)
+                sizes[key] = size
+                distinct += 1
+                if size - distinct > ALIAS_EXPANSION_LIMIT:
+                    mark = node.start_mark
+                    self.problems.append(
+                        _Problem(
+                            "yaml-alias-limit",
+                            f"YAML aliases expand this node to {size:,} nodes, more than "
+                            f"the {ALIAS_EXPANSION_LIMIT:,} aliases may add to a document "
+                            "(a 'billion laughs' document?); write the content out, or use "
+                            "$ref to reuse it",
+                            mark.line,
+                            mark.column,
+                        )
+                    )
+                    return
+                continue
+            if key in sizes:
+                continue
+            stack.append((node, True))
+            open_nodes.add(key)
+            for child in _children(node):
+                if id(child) in open_nodes:
+                    mark = child.start_mark
+                    self.problems.append(
+                        _Problem(
+                            "yaml-alias-limit",
+                            "a YAML alias refers to a node that contains it, so the document "
+                            "would be infinite; use $ref for recursive structures",
+                            mark.line,
+                            mark.column,
+                        )
+                    )
+                    return
+                if id(child) not in sizes:
+                    stack.append((child, False))
+
+    def construct_mapping(self, node: yaml.Node, deep: bool = False) -> dict[Any, Any]:
+        if not isinstance(node, yaml.MappingNode):
+            raise yaml.constructor.ConstructorError(
+                None,
+                None,
+                f"expected a mapping node, but found {type(node).__name__}",
+                node.start_mark,
+            )
+        self._check_duplicates(node)
+        self.flatten_mapping(node)
+        mapping: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            if isinstance(key_node, yaml.ScalarNode):
+                key: Any = key_node.value
+            else:
+                raise yaml.constructor.ConstructorError(
+                    "while constructing a mapping",
+                    node.start_mark,
+                    "found a non-scalar mapping key",
+                    key_node.start_mark,
+                )
+            mapping[key] = self.construct_object(value_node, deep=deep)
+        return mapping
+
+    def _check_duplicates(self, node: yaml.MappingNode) -> None:
+        # Before flatten_mapping: keys merged in with `<<` may be overridden, written ones not.
+        seen: dict[str, yaml.Node] = {}
+        for key_node, _ in node.value:
+            if (
+                not isinstance(key_node, yaml.ScalarNode)
+                or key_node.tag == "tag:yaml.org,2002:merge"
+            ):
+                continue
+            first = seen.setdefault(key_node.value, key_node)
+            if first is not key_node:
+                mark = key_node.start_mark
+                self.problems.append(
+                    _Problem(
+                        "duplicate-key",
+                        f"duplicate key {key_node.value!r} (first at "
+                        f"{first.start_mark.line + 1}:{first.start_mark.column + 1}); YAML requires the keys of a mapping "
+                        "to be unique, and only one of the two would be kept",
+                        mark.line,
+                        mark.column,
+                    )
+                )
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
+_SpecLoader.add_constructor("tag:yaml.org,2002:timestamp", _SpecLoader.construct_yaml_str)
+_SpecLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
+}
+_SpecLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool",
+    re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+    list("tTfF"),
+)
+
+
+class _SpecDumper(_BaseDumper):  # type: ignore[misc]
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+# --------------------------------------------------------------------------- pointers
+
+
+def ref_pointer(ref: str) -> Pointer:
+    """The fragment of a ``$ref`` as a pointer: ``"#/a/B~1C"`` -> ``("a", "B/C")``.
+
+    Anything before ``#`` (a file name) is ignored; an empty fragment is the root ``()``.
+    """
+    _, _, fragment = ref.partition("#")
+    fragment = unquote(fragment)
+    if not fragment or fragment == "/":
+        return () if not fragment else ("",)
+    parts = fragment.split("/")
+    if parts[0] == "":
+        parts = parts[1:]
+    return tuple(p.replace("~1", "/").replace("~0", "~") for p in parts)
+
+
+def pointer_to_ref(pointer: Pointer) -> str:
+    """The internal ``$ref`` for a pointer: ``("a", "B/C")`` -> ``"#/a/B~1C"``."""
+    return "#" + "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in pointer)
+
+
+def resolve_pointer(doc: Any, pointer: Pointer) -> tuple[bool, Any]:
+    """``(True, node)`` at ``pointer`` in ``doc``, or ``(False, None)`` when nothing is there."""
+    node = doc
+    for seg in pointer:
+        if isinstance(node, dict):
+            key = str(seg)
+            if key not in node:
+                return False, None
+            node = node[key]
+        elif isinstance(node, list):
+            try:
+                idx = int(seg)
+            except ValueError:
+                return False, None
+            if not 0 <= idx < len(node):
+                return False, None
+            node = node[idx]
+        else:
+            return False, None
+    return True, node
+
+
+def deref(doc: Any, node: Any, pointer: Pointer) -> tuple[Any, Pointer, str | None]:
+    """Follow internal ``$ref``s from ``node`` (at ``pointer``) to what they name.
+
+    Returns the node, its pointer (list indexes as ints, so ``locate`` finds it) and, when a
+    ``$ref`` names nothing or the chain loops, that ``$ref`` with ``({}, pointer)`` as the node.
+    External refs are left alone (the bundler has already brought them in).
+    """
+    seen: set[str] = set()
+    while (
+        isinstance(node, Mapping)
+        and isinstance(node.get("$ref"), str)
+        and node["$ref"].startswith("#")
+    ):
+        ref = node["$ref"]
+        if ref in seen:
+            return {}, pointer, ref
+        seen.add(ref)
+        target: Any = doc
+        path: list[str | int] = []
+        for key in ref_pointer(ref):
+            if isinstance(target, list) and str(key).isdigit() and int(key) < len(target):
+                target, key = target[int(key)], int(key)
+            elif isinstance(target, Mapping) and str(key) in target:
+                target, key = target[str(key)], str(key)
+            else:
+                return {}, pointer, ref
+            path.append(key)
+        node, pointer = target, tuple(path)
+    return node, pointer, None
+
+
+def server_base_path(doc: Mapping[str, Any]) -> str:
+    """The path of the first server's URL, variables set to their defaults: where routes are mounted.
+
+    ``""`` when there is no server, no path, or a variable without a default is left. A run of
+    slashes is one: ``https://host/{basePath}`` with ``basePath: /api/v1`` is ``/api/v1``, not
+    ``//api/v1`` (a path no client would send, and a request URL that reads as another host).
+    """
+    servers = doc.get("servers") or []
+    if not isinstance(servers, list) or not servers or not isinstance(servers[0], Mapping):
+        return ""
+    server = servers[0]
+    url = str(server.get("url", ""))
+    variables = server.get("variables") or {}
+    for name, var in variables.items() if isinstance(variables, Mapping) else []:
+        if isinstance(var, Mapping):
+            url = url.replace("{" + str(name) + "}", str(var.get("default", "")))
+    match = re.match(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:)?(?://[^/?#]*)?(/[^?#]*)?", url)
+    path = (match.group(1) if match else "") or ""
+    if "{" in path:
+        return ""
+    return re.sub(r"/{2,}", "/", path).rstrip("/")
+
+
+# --------------------------------------------------------------------------- positions
+
+
+class _PositionIndex:
+    """Finds the line/column of the deepest node of a pointer that exists in one file."""
+
+    def find(self, pointer: Pointer) -> tuple[int, int]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+
+class _YamlPositions(_PositionIndex):
+    def __init__(self, text: str) -> None:
+        try:
+            self._root: yaml.Node | None = yaml.compose(text, Loader=_SpecLoader)
+        except yaml.YAMLError:
+            self._root = None
+
+    def find(self, pointer: Pointer) -> tuple[int, int]:
+        node = self._root
+        if node is None:
+            return 1, 1
+        mark = node.start_mark
+        for seg in pointer:
+            if isinstance(node, yaml.MappingNode):
+                key = str(seg)
+                for key_node, value_node in node.value:
+                    if isinstance(key_node, yaml.ScalarNode) and key_node.value == key:
+                        mark = key_node.start_mark
+                        node = value_node
+                        break
+                else:
+                    break
+            elif isinstance(node, yaml.SequenceNode):
+                try:
+                    node = node.value[int(seg)]
+                except (ValueError, IndexError):
+                    break
+                mark = node.start_mark
+            else:
+                break
+        return mark.line + 1, mark.column + 1
+
+
+# A JSON token: a string, a bracket, or a bare literal (number, true, false, null).
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\],]|[^\s{}\[\]:,"]+')
+
+
+class _JsonPositions(_PositionIndex):
+    """Positions in a JSON text, from a small bracket scanner.
+
+    PyYAML's composer would do for most JSON, but it rejects valid JSON (tabs used as
+    indentation) and is ~20x slower than this on GitHub's 10 MB document.
+    """
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._lines: list[int] | None = None
+        # A node is (offset, children); children: dict key -> (key offset, node), list, or None.
+        self._root: tuple[int, Any] = (0, None)
+        # Keys written twice in one object: (key, first (line, col), second (line, col)).
+        self.duplicates: list[tuple[str, tuple[int, int], tuple[int, int]]] = []
+        with contextlib.suppress(IndexError, ValueError):  # malformed: keep what was scanned
+            self._scan()
+
+    def _scan(self) -> None:
+        stack: list[tuple[int, Any]] = []
+        pending_key: tuple[str, int] | None = None
+        expect_key = False
+        root: tuple[int, Any] | None = None
+        for m in _JSON_TOKEN.finditer(self._text):
+            tok = m.group()
+            c = tok[0]
+            off = m.start()
+            if c == ",":
+                expect_key = bool(stack) and isinstance(stack[-1][1], dict)
+                continue
+            if c in "}]":
+                stack.pop()
+                expect_key = False
+                continue
+            if expect_key:
+                key = json.loads(tok) if "\\" in tok else tok[1:-1]
+                pending_key = (key, off)
+                expect_key = False
+                continue
+            node: tuple[int, Any] = (off, {} if c == "{" else [] if c == "[" else None)
+            if not stack:
+                root = node
+            else:
+                children = stack[-1][1]
+                if isinstance(children, dict):
+                    assert pending_key is not None
+                    first = children.get(pending_key[0])
+                    if first is not None:
+                        self.duplicates.append(
+                            (
+                                pending_key[0],
+                                self._line_col(first[0]),
+                                self._line_col(pending_key[1]),
+                            )
+                        )
+                    children[pending_key[0]] = (pending_key[1], node)
+                else:
+                    children.append(node)
+            if c in "{[":
+                stack.append(node)
+                expect_key = c == "{"
+        if root is not None:
+            self._root = root
+
+    @staticmethod
+    def deepest(text: str) -> tuple[int, int]:
+        """Where a JSON text first nests deeper than Python's parser goes (about 1,000 levels)."""
+        depth = 0
+        for m in re.finditer(r'"(?:[^"\\]|\\.)*"|[{}\[\]]', text):
+            c = m.group()[0]
+            if c in "{[":
+                depth += 1
+                if depth > 900:
+                    off = m.start()
+                    return text.count("\n", 0, off) + 1, off - text.rfind("\n", 0, off)
+            elif c in "}]":
+                depth -= 1
+        return 1, 1
+
+    def _line_col(self, offset: int) -> tuple[int, int]:
+        if self._lines is None:
+            self._lines = [m.start() for m in re.finditer("\n", self._text)]
+        line = bisect.bisect_left(self._lines, offset)
+        start = self._lines[line - 1] + 1 if line else 0
+        return line + 1, offset - start + 1
+
+    def find(self, pointer: Pointer) -> tuple[int, int]:
+        node = self._root
+        best = node[0]
+        for seg in pointer:
+            children = node[1]
+            if isinstance(children, dict):
+                entry = children.get(str(seg))
+                if entry is None:
+                    break
+                best, node = entry
+            elif isinstance(children, list):
+                try:
+                    node = children[int(seg)]
+                except (ValueError, IndexError):
+                    break
+                best = node[0]
+            else:
+                break
+        return self._line_col(best)
+
+
+# --------------------------------------------------------------------------- files
+
+
+@dataclass
+class _File:
+    path: Path  # resolved, absolute
+    display: str  # as shown in diagnostics
+    raw: bytes
+    text: str
+    data: Any
+    _positions: _PositionIndex | None = field(default=None, repr=False)
+
+    @property
+    def is_json(self) -> bool:
+        return self.path.suffix.lower() == ".json"
+
+    def positions(self) -> _PositionIndex:
+        if self._positions is None:
+            self._positions = (
+                _JsonPositions(self.text) if self.is_json else _YamlPositions(self.text)
+            )
+        return self._positions
+
+    def location(self, pointer: Pointer) -> Location:
+        line, col = self.positions().find(pointer)
+        return Location(self.display, line, col)
+
+
+def _display_path(path: Path) -> str:
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+    return str(path) if rel.startswith("..") else rel
+
+
+def _error(rule: str, message: str, location: Location | None) -> Diagnostic:
+    return Diagnostic(Level.ERROR, rule, message, location)
+
+
+def _read_file(path: Path, display: str) -> _File:
+    """Read and parse one file; raises DiagnosticError with a located diagnostic."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        reason = exc.strerror or exc.__class__.__name__
+        raise DiagnosticError(
+            [_error("unreadable-file", f"cannot read file: {reason}", None)]
+        ) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start].decode("utf-8-sig", errors="replace")
+        line = before.count("\n") + 1
+        col = len(before) - (before.rfind("\n") + 1) + 1
+        raise DiagnosticError(
+            [
+                _error(
+                    "unreadable-file",
+                    f"not UTF-8 text: byte 0x{raw[exc.start]:02x} at offset {exc.start} "
+                    "cannot be decoded; save the file as UTF-8",
+                    Location(display, line, col),
+                )
+            ]
+        ) from None
+    data: Any
+    if path.suffix.lower() == ".json":
+        data = _load_json(text, display)
+    else:
+        data = _load_yaml(text, display)
+    return _File(path, display, raw, text, data)
+
+
+def _load_json(text: str, display: str) -> Any:
+    duplicated = False
+
+    def pairs_hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        nonlocal duplicated
+        mapping = dict(pairs)
+        if len(mapping) != len(pairs):
+            duplicated = True
+        return mapping
+
+    try:
+        data = json.loads(text, object_pairs_hook=pairs_hook)
+    except json.JSONDecodeError as exc:
+        raise DiagnosticError(
+            [
+                _error(
+                    "syntax-error",
+                    f"invalid JSON: {exc.msg}",
+                    Location(display, exc.lineno, exc.colno),
+                )
+            ]
+        ) from None
+    except RecursionError:
+        raise DiagnosticError([_too_deep(display, _JsonPositions.deepest(text))]) from None
+    if duplicated:  # rare: find where, with the position scanner
+        duplicates = _JsonPositions(text).duplicates
+        raise DiagnosticError(
+            [
+                _error(
+                    "duplicate-key",
+                    f"duplicate key {key!r} (first at {first[0]}:{first[1]}); JSON object keys must "
+                    "be unique, and only one of the two would be kept",
+                    Location(display, *where),
+                )
+                for key, first, where in duplicates
+            ]
+        )
+    return data
+
+
+def _load_yaml(text: str, display: str) -> Any:
+    loader = _SpecLoader(text)
+    loader.check_aliases = "&" in text  # no anchor, no alias: nothing to count
+    try:
+        data = loader.get_single_data()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        loc: Location | None = Location(display, mark.line + 1, mark.column + 1) if mark else None
+        problem: str = exc.problem or exc.context or "invalid YAML"
+        if exc.context and exc.problem:
+            problem = f"{problem} ({exc.context})"
+        raise DiagnosticError([_error("syntax-error", f"invalid YAML: {problem}", loc)]) from None
+    except yaml.YAMLError as exc:
+        raise DiagnosticError(
+            [_error("syntax-error", f"invalid YAML: {exc}", Location(display, 1, 1))]
+        ) from None
+    except RecursionError:
+        raise DiagnosticError([_too_deep(display, (1, 1))]) from None
+    finally:
+        loader.dispose()
+    if loader.problems:
+        raise DiagnosticError(
+            [
+                _error(p.rule, p.message, Location(display, p.line + 1, p.column + 1))
+                for p in loader.problems
+            ]
+        )
+    return data
+
+
+def _too_deep(display: str, where: tuple[int, int]) -> Diagnostic:
+    return _error(
+        "syntax-error",
+        "the document nests too deeply to be read (thousands of levels); no OpenAPI document "
+        "needs that",
+        Location(display, *where),
+    )
+
+
+# --------------------------------------------------------------------------- bundling
+
+_COMPONENT_SECTIONS = frozenset(
+    {
+        "schemas",
+        "responses",
+        "parameters",
+        "examples",
+        "requestBodies",
+        "headers",
+        "securitySchemes",
+        "links",
+        "callbacks",
+        "pathItems",
+    }
+)
+# JSON Schema keywords whose value is a schema, a map of schemas, or a list of schemas.
+_SCHEMA_KEYS = frozenset(
+    {
+        "items",
+        "additionalItems",
+        "additionalProperties",
+        "not",
+        "contains",
+        "if",
+        "then",
+        "else",
+        "propertyNames",
+        "unevaluatedItems",
+        "unevaluatedProperties",
+        "contentSchema",
+    }
+)
+_SCHEMA_MAP_KEYS = frozenset(
+    {"properties", "patternProperties", "$defs", "definitions", "dependentSchemas"}
+)
+_SCHEMA_LIST_KEYS = frozenset({"allOf", "anyOf", "oneOf", "prefixItems"})
+# Values that are literal data, never walked for $refs.
+_SCHEMA_DATA_KEYS = frozenset({"example", "examples", "default", "enum", "const"})
+
+# Walking contexts.
+_OTHER, _SCHEMA, _SCHEMA_MAP, _SCHEMA_LIST, _EXAMPLE_MAP, _EXAMPLE = range(6)
+
+_EXTERNAL_REF = re.compile(r"""\$ref["']?\s*:(?!\s*["']?#)""")
+
+
+def _pascal(stem: str) -> str:
+    words = re.split(r"[^0-9A-Za-z]+", stem)
+    name = "".join(w[:1].upper() + w[1:] for w in words if w)
+    return name or "Schema"
+
+
+def _copy(node: Any) -> Any:
+    """Deep copy of JSON-shaped data (much faster than copy.deepcopy)."""
+    if isinstance(node, dict):
+        return {k: _copy(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_copy(v) for v in node]
+    return node
+
+
+@dataclass
+class _Target:
+    file: _File
+    pointer: Pointer
+
+
+class _Bundler:
+    def __init__(self, entry: _File) -> None:
+        self.entry = entry
+        self.files: dict[Path, _File] = {entry.path: entry}
+        self.failed: set[Path] = set()
+        self.diagnostics: list[Diagnostic] = []
+        # bundled pointer -> (file, pointer in that file) for content brought in from elsewhere
+        self.origins: dict[Pointer, tuple[_File, Pointer]] = {(): (entry, ())}
+        # (file, pointer) -> (section, name) of its hoisted copy
+        self.hoisted_names: dict[tuple[Path, Pointer], tuple[str, str]] = {}
+        self.hoisted: dict[str, dict[str, Any]] = {}
+        self.taken: dict[str, set[str]] = {}
+        self.inlining: list[tuple[Path, Pointer]] = []
+        components = entry.data.get("components")
+        if isinstance(components, dict):
+            for section, entries in components.items():
+                if isinstance(entries, dict):
+                    self.taken[section] = set(entries)
+        self.stubs: dict[Pointer, tuple[Path, Pointer]] = {}
+
+    # -- files and refs
+
+    def load(self, path: Path, ref_file: _File, ref_pointer_: Pointer) -> _File | None:
+        if path in self.files:
+            return self.files[path]
+        if path in self.failed:
+            return None
+        try:
+            loaded = _read_file(path, _display_path(path))
+        except DiagnosticError as exc:
+            self.failed.add(path)
+            for d in exc.diagnostics:
+                if d.location is None:  # cannot read the file: report it at the $ref
+                    d = _error(
+                        "missing-ref-file",
+                        f"$ref to {_display_path(path)!s}: {d.message}",
+                        ref_file.location((*ref_pointer_, "$ref")),
+                    )
+                self.diagnostics.append(d)
+            return None
+        self.files[path] = loaded
+        return loaded
+
+    def target(self, ref: str, file: _File, src: Pointer) -> _Target | None:
+        """The file and pointer a $ref names, loading the file; None (and a diagnostic) if not."""
+        file_part, _, _ = ref.partition("#")
+        if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", file_part):
+            self.diagnostics.append(
+                _error(
+                    "unsupported-ref",
+                    f"remote $ref {ref!r} is not supported; download the file and refer to it "
+                    "by a relative path",
+                    file.location((*src, "$ref")),
+                )
+            )
+            return None
+        if file_part:
+            path = (file.path.parent / unquote(file_part)).resolve()
+            root = self.entry.path.parent
+            if not path.is_relative_to(root):
+                # A spec folder is what a team reviews and ships; a $ref may not read outside
+                # it (`../../etc/passwd`, a home directory), which the served document exposes.
+                self.diagnostics.append(
+                    _error(
+                        "ref-outside-spec-folder",
+                        f"$ref {ref!r} points outside the spec's folder ({_display_path(root)}); "
+                        "move the file into it",
+                        file.location((*src, "$ref")),
+                    )
+                )
+                return None
+            target_file = self.load(path, file, src)
+            if target_file is None:
+                return None
+        else:
+            target_file = file
+        pointer = ref_pointer(ref)
+        found, _ = resolve_pointer(target_file.data, pointer)
+        if not found:
+            where = f" in {target_file.display}" if target_file is not file else ""
+            self.diagnostics.append(
+                _error(
+                    "unresolved-ref",
+                    f"$ref {ref!r} points to nothing{where}",
+                    file.location((*src, "$ref")),
+                )
+            )
+            return None
+        return _Target(target_file, pointer)
+
+    def follow(self, target: _Target) -> _Target:
+        """Follow a chain of refs-to-refs in other files, so a stub doesn't become a name."""
+        seen = set()
+        while target.file is not self.entry:
+            _, node = resolve_pointer(target.file.data, target.pointer)
+            if not (
+                isinstance(node, dict) and len(node) == 1 and isinstance(node.get("$ref"), str)
+            ):
+                break
+            key = (target.file.path, target.pointer)
+            if key in seen:
+                break
+            seen.add(key)
+            nxt = self.target(node["$ref"], target.file, target.pointer)
+            if nxt is None:
+                break
+            target = nxt
+        return target
+
+    # -- walking
+
+    def walk(self, node: Any, file: _File, src: Pointer, dst: Pointer, ctx: int) -> Any:
+        """Rewrite every $ref under node (in place) and return the node to put at dst."""
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ctx not in (_SCHEMA_MAP, _EXAMPLE_MAP):
+                return self.rewrite(node, ref, file, src, dst, ctx)
+            for key, value in list(node.items()):
+                if not isinstance(value, dict | list):
+                    continue
+                sub = self.child_context(ctx, dst, key)
+                if sub is None:
+                    continue
+                node[key] = self.walk(value, file, (*src, key), (*dst, key), sub)
+                if key == "discriminator" and ctx == _SCHEMA and isinstance(value, dict):
+                    self.rewrite_mapping(value, file, (*src, key), (*dst, key))
+        elif isinstance(node, list):
+            sub = _SCHEMA if ctx in (_SCHEMA_LIST, _SCHEMA) else _OTHER
+            for i, value in enumerate(node):
+                if isinstance(value, dict | list):
+                    node[i] = self.walk(value, file, (*src, i), (*dst, i), sub)
+        return node
+
+    @staticmethod
+    def child_context(ctx: int, dst: Pointer, key: str) -> int | None:
+        if ctx == _SCHEMA:
+            if key in _SCHEMA_KEYS:
+                return _SCHEMA
+            if key in _SCHEMA_MAP_KEYS:
+                return _SCHEMA_MAP
+            if key in _SCHEMA_LIST_KEYS:
+                return _SCHEMA_LIST
+            if key in _SCHEMA_DATA_KEYS:
+                return None
+            return _OTHER
+        if ctx == _SCHEMA_MAP:
+            return _SCHEMA
+        if ctx == _EXAMPLE_MAP:
+            return _EXAMPLE
+        if ctx == _EXAMPLE:
+            return None if key == "value" else _OTHER
+        # _OTHER, _SCHEMA_LIST handled by the list branch
+        if key == "schema":
+            return _SCHEMA
+        if key == "example":
+            return None
+        if key == "examples":
+            return _EXAMPLE_MAP
+        if key == "schemas" and dst[-1:] == ("components",):
+            return _SCHEMA_MAP
+        return _OTHER
+
+    def rewrite_mapping(
+        self, disc: dict[str, Any], file: _File, src: Pointer, dst: Pointer
+    ) -> None:
+        mapping = disc.get("mapping")
+        if not isinstance(mapping, dict):
+            return
+        for name, ref in list(mapping.items()):
+            if not isinstance(ref, str) or ("/" not in ref and "#" not in ref):
+                continue  # a bare schema name
+            if file is self.entry and ref.startswith("#"):
+                continue
+            site = {"$ref": ref}
+            new = self.rewrite(site, ref, file, (*src, "mapping", name), dst, _SCHEMA)
+            if isinstance(new, dict) and isinstance(new.get("$ref"), str):
+                mapping[name] = new["$ref"]
+
+    def rewrite(
+        self, node: dict[str, Any], ref: str, file: _File, src: Pointer, dst: Pointer, ctx: int
+    ) -> Any:
+        # Sibling keys of $ref (3.1 summary/description, path item fields) stay where they are.
+        for key, value in list(node.items()):
+            if key != "$ref" and isinstance(value, dict | list):
+                sub = self.child_context(ctx, dst, key)
+                if sub is not None:
+                    node[key] = self.walk(value, file, (*src, key), (*dst, key), sub)
+        if file is self.entry and ref.startswith("#"):
+            return node
+        target = self.target(ref, file, src)
+        if target is None:
+            return node
+        target = self.follow(target)
+        if target.file is self.entry:
+            node["$ref"] = pointer_to_ref(target.pointer)
+            return node
+
+        target_key = (target.file.path, target.pointer)
+        if self.stubs.get(dst) == target_key:
+            # components/<section>/<name>: {$ref: file}: the content goes here, under that name
+            return self.inline(node, target, dst, ctx)
+        placed = self.hoisted_names.get(target_key)
+        if placed is None:
+            placed = self.hoist_place(target, ref, ctx)
+        if placed is None:
+            return self.inline(node, target, dst, ctx)
+        section, name = placed
+        node["$ref"] = pointer_to_ref(("components", section, name))
+        return node
+
+    def hoist_place(self, target: _Target, ref: str, ctx: int) -> tuple[str, str] | None:
+        """Choose where a target goes in components, hoist it there; None means inline it."""
+        p = target.pointer
+        if ctx in (_SCHEMA, _SCHEMA_LIST):
+            section = "schemas"
+        elif len(p) == 3 and p[0] == "components" and p[1] in _COMPONENT_SECTIONS:
+            section = str(p[1])
+        else:
+            return None
+        base = str(p[-1]) if p else _pascal(Path(ref.partition("#")[0]).stem)
+        taken = self.taken.setdefault(section, set())
+        name, n = base, 1
+        while name in taken:
+            n += 1
+            name = f"{base}{n}"
+        taken.add(name)
+        key = (target.file.path, p)
+        self.hoisted_names[key] = (section, name)
+        dst: Pointer = ("components", section, name)
+        self.origins[dst] = (target.file, p)
+        _, content = resolve_pointer(target.file.data, p)
+        sub = _SCHEMA if section == "schemas" else _OTHER
+        entries = self.hoisted.setdefault(section, {})
+        entries[name] = None  # first referenced, first listed; refs inside are hoisted after it
+        entries[name] = self.walk(_copy(content), target.file, p, dst, sub)
+        return section, name
+
+    def inline(self, node: dict[str, Any], target: _Target, dst: Pointer, ctx: int) -> Any:
+        key = (target.file.path, target.pointer)
+        if key in self.inlining:
+            chain = " -> ".join(
+                f"{self.files[f].display}{pointer_to_ref(p)}"
+                for f, p in [*self.inlining[self.inlining.index(key) :], key]
+            )
+            self.diagnostics.append(
+                _error(
+                    "ref-cycle",
+                    f"circular $ref cannot be inlined: {chain}; "
+                    "move the target under components/ so it can be referenced by name",
+                    target.file.location(target.pointer),
+                )
+            )
+            return node
+        self.inlining.append(key)
+        try:
+            self.origins[dst] = (target.file, target.pointer)
+            _, content = resolve_pointer(target.file.data, target.pointer)
+            value = self.walk(_copy(content), target.file, target.pointer, dst, ctx)
+        finally:
+            self.inlining.pop()
+        siblings = {k: v for k, v in node.items() if k != "$ref"}
+        if not siblings or not isinstance(value, dict):
+            return value
+        # Keys written next to the $ref win over the referenced ones, and keep their position.
+        for k in siblings:
+            self.origins.pop((*dst, k), None)
+        return {**value, **siblings}
+
+    # -- driver
+
+    def run(self) -> dict[str, Any]:
+        doc: dict[str, Any] = self.entry.data
+        components = doc.get("components")
+        if isinstance(components, dict):
+            for section, entries in components.items():
+                if section not in _COMPONENT_SECTIONS or not isinstance(entries, dict):
+                    continue
+                for name, value in entries.items():
+                    ref = value.get("$ref") if isinstance(value, dict) else None
+                    if isinstance(ref, str) and not ref.startswith("#"):
+                        self.register_stub(section, name, ref)
+        self.walk(doc, self.entry, (), (), _OTHER)
+        if self.hoisted:
+            comps = doc.setdefault("components", {})
+            for section, entries in self.hoisted.items():
+                comps.setdefault(section, {}).update(entries)
+        return doc
+
+    def register_stub(self, section: str, name: str, ref: str) -> None:
+        src: Pointer = ("components", section, name)
+        before = len(self.diagnostics)
+        target = self.target(ref, self.entry, src)
+        del self.diagnostics[before:]  # reported again, once, by the walk
+        if target is None:
+            return
+        target = self.follow(target)
+        if target.file is self.entry:
+            return
+        key = (target.file.path, target.pointer)
+        if key not in self.hoisted_names:
+            self.hoisted_names[key] = (section, name)
+            self.stubs[src] = key
+
+
+# --------------------------------------------------------------------------- the spec
+
+
+@dataclass
+class SourceSpec:
+    """An OpenAPI document loaded from one entry file, with every external $ref bundled in."""
+
+    path: Path
+    document: dict[str, Any]
+    files: tuple[Path, ...]
+    content_hash: str
+    _entry: _File = field(repr=False, compare=False, default=None)  # type: ignore[assignment]
+    _origins: dict[Pointer, tuple[_File, Pointer]] = field(
+        repr=False, compare=False, default_factory=dict
+    )
+
+    def locate(self, pointer: Pointer) -> Location:
+        """Where the node at ``pointer`` of the bundled document was written.
+
+        Returns the position of the mapping key (or sequence item) in the file the node came
+        from; a pointer that goes past what exists falls back to its nearest existing ancestor.
+        """
+        pointer = self._normalise(pointer)
+        for n in range(len(pointer), -1, -1):
+            origin = self._origins.get(pointer[:n])
+            if origin is not None:
+                file, base = origin
+                return file.location((*base, *pointer[n:]))
+        return self._entry.location(pointer)  # pragma: no cover - () is always an origin
+
+    def _normalise(self, pointer: Pointer) -> Pointer:
+        """Map keys given as ints (some validators report ``200`` for ``"200"``) to strings."""
+        out: list[str | int] = []
+        node: Any = self.document
+        for seg in pointer:
+            if isinstance(node, dict):
+                seg = str(seg)
+                node = node.get(seg)
+            elif isinstance(node, list) and isinstance(seg, int) and 0 <= seg < len(node):
+                node = node[seg]
+            else:
+                node = None
+            out.append(seg)
+        return tuple(out)
+
+    def dump_json(self) -> bytes:
+        """The bundled document as compact JSON, keys in source order."""
+        return json.dumps(self.document, ensure_ascii=False, separators=(",", ":")).encode()
+
+    def dump_yaml(self) -> str:
+        """The bundled document as block-style YAML, keys in source order."""
+        out: str = yaml.dump(
+            self.document,
+            Dumper=_SpecDumper,
+            sort_keys=False,
+            allow_unicode=True,
+            default_flow_style=False,
+            width=100,
+        )
+        return out
+
+
+def _hash(entry: Path, files: list[_File]) -> str:
+    digest = hashlib.sha256()
+    base = entry.parent
+    for f in files:
+        try:
+            rel = f.path.relative_to(base).as_posix()
+        except ValueError:
+            rel = Path(os.path.relpath(f.path, base)).as_posix()
+        digest.update(rel.encode())
+        digest.update(b"\0")
+        digest.update(str(len(f.raw)).encode())
+        digest.update(b"\0")
+        digest.update(f.raw)
+    return digest.hexdigest()
+
+
+def load_spec(path: str | Path) -> SourceSpec:
+    """Load, parse and bundle an OpenAPI document.
+
+    Raises :class:`DiagnosticError` with located diagnostics when a file cannot be read or
+    parsed, the root is not a mapping, or a ``$ref`` names a missing file, a pointer that
+    resolves to nothing, or a cycle that cannot be bundled.
+    """
+    given = Path(path)
+    resolved = given.resolve()
+    display = _display_path(resolved) if given.is_absolute() else str(given)
+    try:
+        entry = _read_file(resolved, display)
+    except DiagnosticError as exc:
+        raise DiagnosticError(
+            [
+                Diagnostic(d.level, d.rule, f"{display}: {d.message}", d.location)
+                if d.location is None
+                else d
+                for d in exc.diagnostics
+            ]
+        ) from None
+    if not isinstance(entry.data, dict):
+        kind = "empty" if entry.data is None else f"a {type(entry.data).__name__}"
+        raise DiagnosticError(
+            [
+                _error(
+                    "root-not-mapping",
+                    f"an OpenAPI document must be a mapping at the top level, this one is {kind}",
+                    Location(display, 1, 1),
+                )
+            ]
+        )
+    bundler = _Bundler(entry)
+    if _EXTERNAL_REF.search(entry.text):
+        document = bundler.run()
+        if bundler.diagnostics:
+            raise DiagnosticError(bundler.diagnostics)
+    else:  # the common single-file case: nothing to bundle, skip the walk
+        document = entry.data
+    others = sorted(
+        (f for f in bundler.files.values() if f is not entry), key=lambda f: f.path.as_posix()
+    )
+    files = [entry, *others]
+    return SourceSpec(
+        path=given,
+        document=document,
+        files=tuple(f.path for f in files),
+        content_hash=_hash(resolved, files),
+        _entry=entry,
+        _origins=bundler.origins,
+    )
+
+
+_DATA_KEYS = frozenset({"example", "default", "enum", "const"})
+
+
+def iter_refs(node: Any, pointer: Pointer = ()) -> Iterator[tuple[Pointer, str]]:
+    """Every ``$ref`` string under node, with the pointer of the mapping that holds it.
+
+    Literal data (``example``, ``default``, ``enum``, ``const``, an Example's ``value``) is skipped.
+    """
+    stack: list[tuple[Any, Pointer]] = [(node, pointer)]
+    while stack:
+        current, ptr = stack.pop()
+        if isinstance(current, dict):
+            ref = current.get("$ref")
+            if isinstance(ref, str):
+                yield ptr, ref
+            for key, value in reversed(current.items()):
+                if isinstance(value, dict | list) and key not in _DATA_KEYS:
+                    if key == "value" and ptr[-2:-1] == ("examples",):
+                        continue
+                    stack.append((value, (*ptr, key)))
+        elif isinstance(current, list):
+            for i in range(len(current) - 1, -1, -1):
+                value = current[i]
+                if isinstance(value, dict | list):
+                    stack.append((value, (*ptr, i)))

@@ -1,0 +1,360 @@
+"""The thin adapter around datamodel-code-generator: schemas in, a models module out."""
+
+from __future__ import annotations
+
+import ast
+import copy
+import json
+import re
+import warnings
+from collections.abc import Iterator
+from typing import Any
+
+import pydantic_core
+
+from specfirst.diagnostics import Diagnostic, Level
+from specfirst.schema_types import is_simple, primitive_type
+
+# Options are chosen once, here, so that output is deterministic and independent of the
+# user's own datamodel-code-generator configuration. Formatting is left to ruff (one pass
+# over the whole package), which is far faster than the built-in formatters on big specs.
+_OPTIONS: dict[str, Any] = {
+    "input_file_type": "openapi",
+    "output_model_type": "pydantic_v2.BaseModel",
+    "target_python_version": "3.11",
+    "openapi_scopes": ["schemas"],
+    "formatters": [],
+    "disable_timestamp": True,
+    "use_annotated": True,
+    "field_constraints": True,
+    "use_standard_collections": True,
+    "use_union_operator": True,
+    "use_double_quotes": True,
+    "use_schema_description": True,
+    "use_field_description": True,
+    "set_default_enum_member": True,
+    "capitalise_enum_members": False,
+    "base_class": "_runtime.base.BaseModel",
+    # A field with a default is not nullable unless the schema says so.
+    "strict_nullable": True,
+    # In OpenAPI 3.1 / JSON Schema 2020-12 `format` is an annotation. pydantic's EmailStr
+    # rejects special-use domains (x@host.test) that the format allows, and AnyUrl rewrites
+    # the value it returns (adds a trailing slash): both break round trips, so keep strings.
+    "type_mappings": [
+        "email=string",
+        "idn-email=string",
+        "uri=string",
+        "uri-reference=string",
+        "iri=string",
+        "iri-reference=string",
+    ],
+}
+
+
+def generate_models(
+    document: dict[str, Any], header: str
+) -> tuple[str, frozenset[str], list[Diagnostic]]:
+    """Run datamodel-code-generator on a schemas-only OpenAPI document.
+
+    Returns the module source, the names of the classes it defines, and diagnostics.
+    """
+    from datamodel_code_generator import generate
+
+    schemas = (document.get("components") or {}).get("schemas") or {}
+    if not schemas:
+        return f"{header}\nfrom __future__ import annotations\n", frozenset(), []
+    diagnostics: list[Diagnostic] = []
+    document, schemas = _open_pattern_properties(document)
+    document, engine, dropped = _choose_regex_engine(document)
+    diagnostics.extend(
+        Diagnostic(
+            Level.WARNING,
+            "unsupported",
+            f"pattern {pattern!r} is not enforced: no regex engine compiles it together with "
+            "the API's other patterns",
+        )
+        for pattern in dropped
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            source = generate(json.dumps(document), custom_file_header=header, **_OPTIONS)
+        except Exception as exc:  # the library raises many types; report, don't crash
+            message = " ".join(str(exc).split())[:500] or type(exc).__name__
+            diagnostics.append(
+                Diagnostic(Level.ERROR, "models", f"datamodel-code-generator failed: {message}")
+            )
+            return f"{header}\nfrom __future__ import annotations\n", frozenset(), diagnostics
+    for warning in caught:
+        text = " ".join(str(warning.message).split())[:300]
+        diagnostics.append(Diagnostic(Level.INFO, "models", text))
+    if not isinstance(source, str):
+        raise TypeError("datamodel-code-generator returned several modules; expected one")
+    tree = ast.parse(source)
+    classes = frozenset(node.name for node in tree.body if isinstance(node, ast.ClassDef))
+    source = _own_root_model(source, tree)
+    if engine == "python-re":
+        source = source.replace(
+            "from _runtime.base import BaseModel\n",
+            "from _runtime.base import PythonReBaseModel as BaseModel\n",
+            1,
+        ).replace(
+            "from _runtime.base import RootModel\n",
+            "from _runtime.base import PythonReRootModel as RootModel\n",
+            1,
+        )
+    # The base classes live in the package's vendored runtime (see ``specfirst.vendor``).
+    source = source.replace("from _runtime.", "from ._runtime.")
+    return source + schema_rules(schemas, classes), classes, diagnostics
+
+
+def _schema_nodes(schema: Any) -> Iterator[dict[str, Any]]:
+    """``schema`` and its subschemas (not examples, defaults or other values)."""
+    if not isinstance(schema, dict):
+        return
+    yield schema
+    for key, value in schema.items():
+        if key in _SCHEMA_MAPS and isinstance(value, dict):
+            for sub in value.values():
+                yield from _schema_nodes(sub)
+        elif key in _SCHEMA_LISTS and isinstance(value, list):
+            for sub in value:
+                yield from _schema_nodes(sub)
+        elif key in _SCHEMA_VALUES:
+            yield from _schema_nodes(value)
+
+
+def _compiles(pattern: str, engine: str) -> bool:
+    if engine == "python-re":
+        try:
+            re.compile(pattern)
+        except (re.error, OverflowError, RecursionError):
+            return False
+        return True
+    try:
+        pydantic_core.SchemaValidator(pydantic_core.core_schema.str_schema(pattern=pattern))
+    except pydantic_core.SchemaError:
+        return False
+    return True
+
+
+def _choose_regex_engine(document: dict[str, Any]) -> tuple[dict[str, Any], str, list[str]]:
+    """One regex engine for the package's ``pattern``s: Rust's (linear time, ``\\p{L}``)
+    when it compiles every one, else Python's when that does, else the one that compiles more,
+    the others left unenforced (returned, for a diagnostic)."""
+    schemas = list(((document.get("components") or {}).get("schemas") or {}).values())
+    patterns = sorted(
+        {
+            node["pattern"]
+            for schema in schemas
+            for node in _schema_nodes(schema)
+            if isinstance(node.get("pattern"), str)
+        }
+    )
+    rust_bad = [p for p in patterns if not _compiles(p, "rust-regex")]
+    if not rust_bad:
+        return document, "rust-regex", []
+    python_bad = [p for p in patterns if not _compiles(p, "python-re")]
+    engine, dropped = (
+        ("python-re", python_bad) if len(python_bad) <= len(rust_bad) else ("rust-regex", rust_bad)
+    )
+    if dropped:
+        document = copy.deepcopy(document)
+        for schema in document["components"]["schemas"].values():
+            for node in _schema_nodes(schema):
+                if node.get("pattern") in dropped:
+                    del node["pattern"]
+    return document, engine, dropped
+
+
+def _own_root_model(source: str, tree: ast.Module) -> str:
+    """Import ``RootModel`` from ``specfirst.runtime.base``: root models get the models' config.
+
+    datamodel-code-generator derives root models from ``pydantic.RootModel``, whatever
+    ``base_class`` says, so without this they would miss the deferred build, the RFC 3339 date
+    checks and the package's regex engine.
+    """
+    for node in tree.body:
+        if not (isinstance(node, ast.ImportFrom) and node.module == "pydantic" and not node.level):
+            continue
+        if not any(a.name == "RootModel" and a.asname is None for a in node.names):
+            continue
+        rest = [
+            a.name if a.asname is None else f"{a.name} as {a.asname}"
+            for a in node.names
+            if a.name != "RootModel"
+        ]
+        lines = source.splitlines(keepends=True)
+        statement = f"from pydantic import {', '.join(rest)}\n" if rest else ""
+        statement += "from _runtime.base import RootModel\n"
+        return "".join(
+            [*lines[: node.lineno - 1], statement, *lines[node.end_lineno or node.lineno :]]
+        )
+    return source
+
+
+def _nullable(schema: Any, schemas: dict[str, Any], depth: int = 0) -> bool | None:
+    """True/False when the schema says whether null is allowed; None when it cannot tell."""
+    if not isinstance(schema, dict) or depth > 5:
+        return None
+    ref = schema.get("$ref")
+    if isinstance(ref, str):
+        prefix = "#/components/schemas/"
+        return (
+            _nullable(schemas.get(ref[len(prefix) :]), schemas, depth + 1)
+            if ref.startswith(prefix)
+            else None
+        )
+    if schema.get("nullable") is True:
+        return True
+    kind = schema.get("type")
+    if isinstance(kind, list):
+        return "null" in kind
+    if isinstance(kind, str):
+        return kind == "null"
+    if any(k in schema for k in ("anyOf", "oneOf", "allOf", "enum", "const", "not")):
+        return None
+    return None
+
+
+def _open_pattern_properties(document: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Keep keys that match no ``patternProperties`` pattern valid.
+
+    datamodel-code-generator types such an object as ``dict[<str matching the pattern>, V]``,
+    which refuses every other key, though JSON Schema allows them unless
+    ``additionalProperties`` is false. Such objects become ``dict[str, V | A]`` here (``A`` the
+    ``additionalProperties`` schema, anything when absent); :func:`schema_rules` registers the
+    pattern checks for the properties of component schemas. Returns the document to generate
+    from and its original schemas (for the rules).
+    """
+    schemas = (document.get("components") or {}).get("schemas") or {}
+    if "patternProperties" not in json.dumps(schemas):
+        return document, schemas
+    opened = copy.deepcopy(document)
+    for schema in opened["components"]["schemas"].values():
+        _open_patterns_in(schema)
+    return opened, schemas
+
+
+_SCHEMA_MAPS = ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas")
+_SCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
+_SCHEMA_VALUES = (
+    "items",
+    "additionalProperties",
+    "not",
+    "contains",
+    "propertyNames",
+    "if",
+    "then",
+    "else",
+    "unevaluatedProperties",
+    "unevaluatedItems",
+)
+
+
+def _open_patterns_in(schema: Any) -> None:
+    """Rewrite open ``patternProperties`` objects in ``schema`` and its subschemas (not in
+    examples, defaults or other values that merely look like schemas)."""
+    if not isinstance(schema, dict):
+        return
+    patterns = schema.get("patternProperties")
+    extra = schema.get("additionalProperties", True)
+    if isinstance(patterns, dict) and patterns and extra is not False:
+        values = [v for v in patterns.values() if isinstance(v, dict)]
+        for value in values:
+            _open_patterns_in(value)
+        del schema["patternProperties"]
+        schema["additionalProperties"] = (
+            {"anyOf": [*values, extra]} if isinstance(extra, dict) and extra else {}
+        )
+    for key, value in schema.items():
+        if key in _SCHEMA_MAPS and isinstance(value, dict):
+            for sub in value.values():
+                _open_patterns_in(sub)
+        elif key in _SCHEMA_LISTS and isinstance(value, list):
+            for sub in value:
+                _open_patterns_in(sub)
+        elif key in _SCHEMA_VALUES:
+            _open_patterns_in(value)
+
+
+def _pattern_rules(
+    props: dict[str, Any], classes: frozenset[str]
+) -> dict[str, tuple[tuple[str, str], ...]]:
+    """``{property: ((regex, value type), …)}`` for open ``patternProperties`` objects."""
+
+    def ref_type(ref: str) -> str:
+        name = ref.removeprefix("#/components/schemas/")
+        return name if name in classes and ref != name else "Any"
+
+    out: dict[str, tuple[tuple[str, str], ...]] = {}
+    for prop, schema in props.items():
+        if not isinstance(schema, dict) or schema.get("additionalProperties") is False:
+            continue
+        patterns = schema.get("patternProperties")
+        if not isinstance(patterns, dict):
+            continue
+        checks = []
+        for regex, value in patterns.items():
+            if not _compiles(str(regex), "python-re"):
+                continue  # the rule checks with Python's re: such a key pattern goes unchecked
+            if isinstance(value, dict) and (is_simple(value) or "$ref" in value):
+                tp = primitive_type(value, ref_type)
+                if tp != "Any":
+                    checks.append((str(regex), tp))
+        if checks:
+            out[prop] = tuple(checks)
+    return out
+
+
+def schema_rules(schemas: dict[str, Any], classes: frozenset[str]) -> str:
+    """Registrations for ``specfirst.runtime.base.constrain``, appended to the models module."""
+    lines: list[str] = []
+    for name in sorted(schemas):
+        schema = schemas[name]
+        props = schema.get("properties") if isinstance(schema, dict) else None
+        if name not in classes or not isinstance(props, dict):
+            continue
+        required = set(schema.get("required") or [])
+        unique = [
+            p for p, s in props.items() if isinstance(s, dict) and s.get("uniqueItems") is True
+        ]
+        not_null = [
+            p
+            for p, s in props.items()
+            if p not in required
+            and isinstance(s, dict)
+            and "default" not in s
+            and _nullable(s, schemas) is False
+        ]
+        patterns = _pattern_rules(props, classes)
+        args = []
+        if patterns:
+            rendered = ", ".join(
+                f"{prop!r}: ({''.join(f'({rx!r}, {tp}), ' for rx, tp in checks)})"
+                for prop, checks in patterns.items()
+            )
+            args.append(f"patterns={{{rendered}}}")
+        if unique:
+            args.append(f"unique={tuple(unique)!r}")
+        if not_null:
+            args.append(f"not_null={tuple(not_null)!r}")
+        if args:
+            lines.append(f"constrain({name}, {', '.join(args)})")
+    if not lines:
+        return ""
+    return (
+        "\n\nfrom ._runtime.base import constrain  # noqa: E402\n\n"
+        "# Schema rules pydantic has no field option for (see specfirst.runtime.base).\n"
+        + "\n".join(lines)
+        + "\n"
+    )
+
+
+def options_fingerprint() -> str:
+    """datamodel-code-generator's version and our options: part of the models cache key."""
+    from importlib.metadata import version
+
+    return json.dumps(
+        {"version": version("datamodel-code-generator"), "options": _OPTIONS}, sort_keys=True
+    )

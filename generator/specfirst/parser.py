@@ -1,0 +1,1192 @@
+"""From a validated, bundled OpenAPI document to the IR (``specfirst.ir``).
+
+Two passes around model generation:
+
+1. :meth:`ApiParser.models_document` names every schema the API uses — component schemas
+   renamed to unique PascalCase class names, inline request/response schemas hoisted under
+   names derived from the operationId (``CreateTaskRequest``, ``CreateTask201ResponseBody``)
+   — and returns the schemas-only document datamodel-code-generator turns into models;
+2. :meth:`ApiParser.build` reads operations, parameters, bodies, responses and security into
+   frozen IR objects, resolving schema references against the model classes that exist.
+
+Unsupported constructs become ``unsupported`` diagnostics; the operation is degraded as the
+message says and generation goes on.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+import urllib.parse
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from specfirst import naming
+from specfirst.diagnostics import Diagnostic, Level
+from specfirst.ir import (
+    Api,
+    Body,
+    BodyKind,
+    FormField,
+    Header,
+    Operation,
+    Parameter,
+    ParamLocation,
+    PartKind,
+    Response,
+    SchemeKind,
+    SchemeUse,
+    SecurityRequirement,
+    SecurityScheme,
+    Service,
+    Webhook,
+)
+from specfirst.loader import Pointer, SourceSpec, deref, server_base_path
+from specfirst.schema_types import constraints, default_literal, is_simple, primitive_type
+
+METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+SCHEMA_REF = "#/components/schemas/"
+_PATH_VAR = re.compile(r"{([^{}]+)}")
+# Request headers the spec cannot redefine (OpenAPI 3: "ignored" parameter names).
+_IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
+# Spec extension (root or operation): answer undeclared query parameters with a validation error.
+STRICT_QUERY = "x-specfirst-strict-query"
+
+
+def is_binary_schema(schema: Any) -> bool:
+    """A string schema carrying raw bytes (``format: binary`` or 3.1 ``contentMediaType``)."""
+    if not isinstance(schema, Mapping):
+        return False
+    if schema.get("format") == "binary":
+        return True
+    return "contentMediaType" in schema and "contentEncoding" not in schema
+
+
+def json_media(media_type: str) -> bool:
+    base = media_type.split(";")[0].strip().lower()
+    return base == "application/json" or base.endswith("+json") or base == "*/*"
+
+
+def body_kind(media_type: str) -> BodyKind:
+    base = media_type.split(";")[0].strip().lower()
+    if json_media(base):
+        return BodyKind.JSON
+    if base == "application/x-www-form-urlencoded":
+        return BodyKind.FORM
+    if base.startswith("multipart/"):
+        return BodyKind.MULTIPART
+    if base.startswith("text/") and base != "text/event-stream":
+        return BodyKind.TEXT
+    return BodyKind.BINARY
+
+
+class ApiParser:
+    """Reads one bundled document; collects diagnostics instead of raising."""
+
+    def __init__(self, spec: SourceSpec) -> None:
+        self.spec = spec
+        self.doc: dict[str, Any] = spec.document
+        self.diagnostics: list[Diagnostic] = []
+        self.openapi_31 = str(self.doc.get("openapi", "")).startswith("3.1")
+        self._class_names: dict[str, str] = {}  # component schema key -> class name
+        self._hoisted: dict[str, Any] = {}  # class name -> schema
+        self._hoisted_at: dict[Pointer, str] = {}  # schema pointer -> hoisted class name
+        self._taken_classes: set[str] = set()  # component and hoisted class names
+        self._op_names: dict[Pointer, tuple[str, str, str]] = {}  # op pointer -> (id, py, prefix)
+        self._models: frozenset[str] = frozenset()
+        self._variants: dict[str, tuple[str, str]] = {}  # class -> (request shape, response shape)
+
+    # ------------------------------------------------------------------ helpers
+
+    def _warn(
+        self, rule: str, message: str, pointer: Pointer, level: Level = Level.WARNING
+    ) -> None:
+        self.diagnostics.append(Diagnostic(level, rule, message, self.spec.locate(pointer)))
+
+    def _deref(self, node: Any, pointer: Pointer) -> tuple[Any, Pointer]:
+        """Follow internal ``$ref``s (not to schemas) to the referenced object."""
+        node, pointer, broken = deref(self.doc, node, pointer)
+        if broken is not None:
+            self._warn("unresolved-ref", f"cannot resolve $ref {broken!r}", pointer, Level.ERROR)
+        return node, pointer
+
+    def _operations(
+        self,
+    ) -> Iterator[tuple[str, str, Mapping[str, Any], Mapping[str, Any], Pointer]]:
+        paths = self.doc.get("paths") or {}
+        for path, item in paths.items():
+            item_ptr: Pointer = ("paths", path)
+            item, item_ptr = self._deref(item, item_ptr)
+            if not isinstance(item, Mapping):
+                continue
+            for method in METHODS:
+                op = item.get(method)
+                if isinstance(op, Mapping):
+                    yield path, method, item, op, (*item_ptr, method)
+
+    def _node(self, ptr: Pointer) -> Mapping[str, Any]:
+        node: Any = self.doc
+        for key in ptr:
+            node = node[key] if isinstance(node, Mapping) and key in node else {}
+        return node if isinstance(node, Mapping) else {}
+
+    def _webhooks(self) -> Iterator[tuple[str, str, Mapping[str, Any], Pointer]]:
+        hooks = self.doc.get("webhooks")
+        if not isinstance(hooks, Mapping):
+            return
+        for name, raw in hooks.items():
+            item, item_ptr = self._deref(raw, ("webhooks", name))
+            if not isinstance(item, Mapping):
+                continue
+            for method in METHODS:
+                op = item.get(method)
+                if isinstance(op, Mapping):
+                    yield str(name), method, op, (*item_ptr, method)
+
+    def _webhook_names(self) -> dict[Pointer, str]:
+        """Payload alias per webhook operation: ``NewPetWebhook`` (``NewPetPostWebhook`` if several)."""
+        ops = list(self._webhooks())
+        counts: dict[str, int] = {}
+        for name, _method, _op, _ptr in ops:
+            counts[name] = counts.get(name, 0) + 1
+        taken: set[str] = set()
+        out: dict[Pointer, str] = {}
+        for name, method, op, ptr in ops:
+            base = op.get("operationId") if isinstance(op.get("operationId"), str) else name
+            if counts[name] > 1 and base == name:
+                base = f"{name}_{method}"
+            out[ptr] = naming.unique(naming.pascal(str(base)) + "Webhook", taken)
+        return out
+
+    def _json_body_schema(
+        self, op: Mapping[str, Any], ptr: Pointer
+    ) -> tuple[Any, Pointer, str] | None:
+        body, body_ptr = self._deref(op.get("requestBody"), (*ptr, "requestBody"))
+        if not isinstance(body, Mapping) or not isinstance(body.get("content"), Mapping):
+            return None
+        for media, content in body["content"].items():
+            if body_kind(str(media)) is BodyKind.JSON and isinstance(content, Mapping):
+                return (
+                    content.get("schema") or {},
+                    (*body_ptr, "content", media, "schema"),
+                    str(media),
+                )
+        return None
+
+    def _schema_class(self, key: str) -> str:
+        return self._class_names.get(key, naming.pascal(key))
+
+    # ------------------------------------------------------------------ pass 1
+
+    def _name_operations(self) -> None:
+        taken_prefix: set[str] = set()
+        taken_py: set[str] = set()
+        seen_ids: dict[str, Pointer] = {}
+        for path, method, _item, op, ptr in self._operations():
+            raw_id = op.get("operationId")
+            if isinstance(raw_id, str) and raw_id.strip():
+                op_id = raw_id
+                if op_id in seen_ids:
+                    self._warn(
+                        "duplicate-operation-id",
+                        f"operationId {op_id!r} is already used by another operation; "
+                        "this one gets a numbered name",
+                        (*ptr, "operationId"),
+                        Level.ERROR,
+                    )
+                seen_ids.setdefault(op_id, ptr)
+            else:
+                op_id = naming.operation_name(method, path)
+            py_name = naming.unique(naming.snake(op_id), taken_py)
+            prefix = naming.unique(naming.pascal(op_id), taken_prefix)
+            self._op_names[ptr] = (op_id, py_name, prefix)
+
+    def _hoist(self, schema: Any, name: str, pointer: Pointer) -> str:
+        cls = naming.unique(name, self._taken_classes)
+        self._hoisted[cls] = schema
+        self._hoisted_at[pointer] = cls
+        return cls
+
+    def _needs_model(self, schema: Any) -> bool:
+        return (
+            isinstance(schema, Mapping)
+            and "$ref" not in schema
+            and not is_simple(schema)
+            and bool(schema)
+        )
+
+    def models_document(self) -> dict[str, Any]:
+        """The schemas datamodel-code-generator should turn into models (pass 1)."""
+        components = (self.doc.get("components") or {}).get("schemas") or {}
+        taken = self._taken_classes
+        for key in components:
+            self._class_names[key] = naming.unique(naming.pascal(key), taken)
+        self._name_operations()
+        for _path, _method, item, op, ptr in self._operations():
+            _op_id, _py, prefix = self._op_names[ptr]
+            for (_where, pname), (param, pptr) in self._raw_parameters(item, op, ptr).items():
+                schema, sptr, _media = self._param_schema(param, pptr)
+                if (
+                    self._needs_model(schema)
+                    and sptr not in self._hoisted_at
+                    and self._primitive_union(schema) is None
+                ):
+                    self._hoist(schema, f"{prefix}{naming.pascal(pname)}Parameter", sptr)
+            body, body_ptr = self._deref(op.get("requestBody"), (*ptr, "requestBody"))
+            if isinstance(body, Mapping):
+                for media, content in (body.get("content") or {}).items():
+                    schema = content.get("schema") if isinstance(content, Mapping) else None
+                    sptr = (*body_ptr, "content", media, "schema")
+                    if body_kind(media) in (BodyKind.FORM, BodyKind.MULTIPART):
+                        # A form is a set of fields, not a model: structured fields get one.
+                        for name, prop, prop_ptr in self._form_properties(schema, sptr):
+                            if "array" in _types_of(prop) and isinstance(
+                                prop.get("items"), Mapping
+                            ):
+                                prop, prop_ptr = prop["items"], (*prop_ptr, "items")
+                            if self._needs_model(prop) and prop_ptr not in self._hoisted_at:
+                                self._hoist(prop, f"{prefix}{naming.pascal(name)}Part", prop_ptr)
+                    elif (
+                        body_kind(media) is BodyKind.JSON
+                        and self._needs_model(schema)
+                        and sptr not in self._hoisted_at
+                    ):
+                        suffix = (
+                            ""
+                            if len(body.get("content") or {}) == 1
+                            else naming.pascal(media.split("/")[-1])
+                        )
+                        self._hoist(schema, f"{prefix}Request{suffix}", sptr)
+            for status, resp in (op.get("responses") or {}).items():
+                resp, resp_ptr = self._deref(resp, (*ptr, "responses", str(status)))
+                if not isinstance(resp, Mapping):
+                    continue
+                for media, content in (resp.get("content") or {}).items():
+                    schema = content.get("schema") if isinstance(content, Mapping) else None
+                    if (
+                        body_kind(media) is BodyKind.JSON
+                        and self._needs_model(schema)
+                        and not is_binary_schema(schema)
+                    ):
+                        sptr = (*resp_ptr, "content", media, "schema")
+                        if sptr not in self._hoisted_at:
+                            label = naming.status_label(str(status))
+                            self._hoist(schema, f"{prefix}{label}ResponseBody", sptr)
+                    break  # one media type per response is typed
+        for ptr, alias in self._webhook_names().items():
+            found = self._json_body_schema(self._node(ptr), ptr)
+            if (
+                found is not None
+                and self._needs_model(found[0])
+                and found[1] not in self._hoisted_at
+            ):
+                self._hoist(found[0], alias[: -len("Webhook")] + "Payload", found[1])
+        schemas: dict[str, Any] = {}
+        for key, schema in components.items():
+            schemas[self._class_names[key]] = schema
+        schemas.update(self._hoisted)
+        renames = {
+            f"{SCHEMA_REF}{_escape(k)}": f"{SCHEMA_REF}{v}"
+            for k, v in self._class_names.items()
+            if k != v
+        }
+        if renames:
+            schemas = _rewrite_refs(copy.deepcopy(schemas), renames)
+        self._split_read_write(schemas)
+        return {
+            "openapi": self.doc.get("openapi", "3.1.0"),
+            "info": {"title": "models", "version": "0"},
+            "paths": {},
+            "components": {"schemas": schemas},
+        }
+
+    def _split_read_write(self, schemas: dict[str, Any]) -> None:
+        """Add ``<Name>Request``/``<Name>Response`` shapes for schemas with readOnly/writeOnly properties.
+
+        Done here rather than by datamodel-code-generator's own option, which re-renders every
+        model of the document (a third of its run time on GitHub's spec) to split the few that
+        need it. Schemas that merely reference a split schema keep using the full shape.
+        """
+        taken = set(schemas)
+        for name in list(schemas):
+            schema = schemas[name]
+            props = schema.get("properties") if isinstance(schema, Mapping) else None
+            if not isinstance(props, Mapping):
+                continue
+            read_only = {
+                k for k, v in props.items() if isinstance(v, Mapping) and v.get("readOnly") is True
+            }
+            write_only = {
+                k for k, v in props.items() if isinstance(v, Mapping) and v.get("writeOnly") is True
+            }
+            if not read_only and not write_only:
+                continue
+            request = naming.unique(f"{name}Request", taken)
+            response = naming.unique(f"{name}Response", taken)
+            schemas[request] = _without_properties(schema, read_only)
+            schemas[response] = _without_properties(schema, write_only)
+            self._variants[name] = (request, response)
+
+    # ------------------------------------------------------------------ pass 2
+
+    def set_models(self, classes: frozenset[str]) -> None:
+        """Tell pass 2 which classes the models module defines."""
+        self._models = classes
+
+    def _model(self, cls: str, role: str) -> str:
+        if cls in self._variants and role in ("Request", "Response"):
+            cls = self._variants[cls][0 if role == "Request" else 1]
+        if cls not in self._models:
+            return "Any"
+        return f"models.{cls}"
+
+    def _ref_type(self, role: str) -> Any:
+        def resolve(ref: str) -> str:
+            if ref.startswith(SCHEMA_REF):
+                key = _unescape(ref[len(SCHEMA_REF) :])
+                if key in self._class_names:
+                    return self._model(self._class_names[key], role)
+            return "Any"
+
+        return resolve
+
+    def _schema_type(self, schema: Any, pointer: Pointer, role: str) -> str:
+        if not isinstance(schema, Mapping) or not schema:
+            return "Any"
+        if pointer in self._hoisted_at:
+            return self._model(self._hoisted_at[pointer], role)
+        return primitive_type(schema, self._ref_type(role))
+
+    def _resolve_schema(self, schema: Any) -> Mapping[str, Any]:
+        """A parameter/header schema with component refs followed (for constraints)."""
+        seen: set[str] = set()
+        while isinstance(schema, Mapping) and isinstance(schema.get("$ref"), str):
+            ref = schema["$ref"]
+            if ref in seen:
+                return {}
+            seen.add(ref)
+            schema, _ = self._deref(schema, ())
+        return schema if isinstance(schema, Mapping) else {}
+
+    def _raw_parameters(
+        self, item: Mapping[str, Any], op: Mapping[str, Any], ptr: Pointer
+    ) -> dict[tuple[str, str], tuple[Mapping[str, Any], Pointer]]:
+        """Path-item and operation parameters, the operation's overriding by (in, name)."""
+        merged: dict[tuple[str, str], tuple[Mapping[str, Any], Pointer]] = {}
+        item_ptr = ptr[:-1]
+        for source, base in ((item.get("parameters"), item_ptr), (op.get("parameters"), ptr)):
+            for index, raw in enumerate(source if isinstance(source, list) else []):
+                param, pptr = self._deref(raw, (*base, "parameters", index))
+                if isinstance(param, Mapping) and isinstance(param.get("name"), str):
+                    merged[(str(param.get("in")), param["name"])] = (param, pptr)
+        return merged
+
+    @staticmethod
+    def _param_schema(param: Mapping[str, Any], pptr: Pointer) -> tuple[Any, Pointer, str | None]:
+        """The parameter's schema, its pointer, and the media type of a ``content`` parameter."""
+        content = param.get("content")
+        if "schema" not in param and isinstance(content, Mapping) and content:
+            media, media_obj = next(iter(content.items()))
+            schema = media_obj.get("schema") if isinstance(media_obj, Mapping) else None
+            return schema or {}, (*pptr, "content", media, "schema"), str(media)
+        return param.get("schema") or {}, (*pptr, "schema"), None
+
+    def _primitive_union(self, schema: Mapping[str, Any]) -> str | None:
+        """``int | str`` for a ``oneOf``/``anyOf`` of primitive schemas (GitHub's path ids)."""
+        members = schema.get("oneOf") or schema.get("anyOf")
+        if not isinstance(members, list) or not members or "properties" in schema:
+            return None
+        types: list[str] = []
+        for member in members:
+            resolved = self._resolve_schema(member)
+            if not resolved or not is_simple(resolved):
+                return None
+            if _types_of(resolved) and {"object", "array"} & set(_types_of(resolved)):
+                return None
+            py = primitive_type(resolved, lambda _ref: "Any")
+            for part in py.split(" | "):
+                if part not in types:
+                    types.append(part)
+        if "Any" in types:
+            return None
+        if "None" in types:
+            types = [t for t in types if t != "None"] + ["None"]
+        return " | ".join(types)
+
+    def _param_shape(self, schema: Mapping[str, Any]) -> str:
+        types = _types_of(schema)
+        if "array" in types:
+            return "array"
+        if (
+            "object" in types
+            or "properties" in schema
+            or "additionalProperties" in schema
+            or "patternProperties" in schema
+        ):
+            return "object"
+        parts = schema.get("allOf")
+        if isinstance(parts, list) and any(
+            self._param_shape(self._resolve_schema(p)) == "object" for p in parts
+        ):
+            return "object"
+        return "primitive"
+
+    def _parameters(
+        self, item: Mapping[str, Any], op: Mapping[str, Any], ptr: Pointer, taken: set[str]
+    ) -> list[Parameter]:
+        merged = self._raw_parameters(item, op, ptr)
+        result: list[Parameter] = []
+        query_names = {name for (where, name) in merged if where == "query"}
+        for (where, name), (param, pptr) in merged.items():
+            try:
+                location = ParamLocation(where)
+            except ValueError:
+                self._warn("unsupported", f"parameter location {where!r} of {name!r}", pptr)
+                continue
+            if location is ParamLocation.HEADER and name.lower() in _IGNORED_HEADERS:
+                continue
+            schema, sptr, content_type = self._param_schema(param, pptr)
+            resolved = self._resolve_schema(schema)
+            shape = self._param_shape(resolved)
+            union = self._primitive_union(resolved) if shape == "primitive" else None
+            if union is not None:
+                py_type = union
+            else:
+                py_type = self._schema_type(
+                    schema if isinstance(schema, Mapping) else {}, sptr, "Request"
+                )
+                if py_type.startswith("models.") and is_simple(resolved):
+                    resolved_type = primitive_type(resolved, self._ref_type("Request"))
+                    py_type = resolved_type if resolved_type != "Any" else py_type
+            if py_type in ("Any", "bytes") or (py_type.startswith("dict[") and shape != "object"):
+                py_type = "str"
+            if shape == "object" and py_type in ("Any", "str"):
+                py_type = "dict[str, Any]"
+            required = bool(param.get("required")) or location is ParamLocation.PATH
+            default = None if location is ParamLocation.PATH else default_literal(resolved, py_type)
+            if default == "None":
+                default = None
+            if location is ParamLocation.PATH and "| None" in py_type:
+                py_type = py_type.replace(" | None", "")
+            py_name = naming.unique(naming.snake(name), taken)
+            style = str(
+                param.get("style")
+                or ("form" if location in (ParamLocation.QUERY, ParamLocation.COOKIE) else "simple")
+            )
+            explode = bool(param.get("explode", style == "form"))
+            if style == "deepObject" and shape != "object":
+                shape = "object"
+                if not py_type.startswith(("models.", "dict[")):
+                    py_type = "dict[str, Any]"
+            if (
+                location is ParamLocation.QUERY
+                and shape == "object"
+                and style == "form"
+                and explode
+                and content_type is None
+                and len(query_names) > 1
+                and not py_type.startswith("models.")
+            ):
+                self._warn(
+                    "unsupported",
+                    f"query parameter {name!r} is a free-form object exploded into the query: "
+                    "it receives every query key the operation does not declare",
+                    pptr,
+                    Level.INFO,
+                )
+            result.append(
+                Parameter(
+                    name=name,
+                    py_name=py_name,
+                    location=location,
+                    required=required and default is None,
+                    py_type=py_type,
+                    default=default,
+                    constraints=constraints(resolved, openapi_31=self.openapi_31),
+                    description=param.get("description")
+                    if isinstance(param.get("description"), str)
+                    else None,
+                    deprecated=bool(param.get("deprecated")),
+                    explode=explode,
+                    style=style,
+                    pointer=pptr,
+                    shape=shape,
+                    union=union is not None,
+                    content_type=content_type,
+                )
+            )
+        order = {
+            ParamLocation.PATH: 0,
+            ParamLocation.QUERY: 1,
+            ParamLocation.HEADER: 2,
+            ParamLocation.COOKIE: 3,
+        }
+        result.sort(key=lambda p: (order[p.location], not p.required))
+        return result
+
+    def _body(self, op: Mapping[str, Any], ptr: Pointer, prefix: str) -> Body | None:
+        body, bptr = self._deref(op.get("requestBody"), (*ptr, "requestBody"))
+        if not isinstance(body, Mapping):
+            return None
+        content = body.get("content") or {}
+        if not isinstance(content, Mapping) or not content:
+            return None
+        preference = (
+            BodyKind.JSON,
+            BodyKind.FORM,
+            BodyKind.MULTIPART,
+            BodyKind.TEXT,
+            BodyKind.BINARY,
+        )
+        media = min(content, key=lambda m: (preference.index(body_kind(m)), list(content).index(m)))
+        kind = body_kind(media)
+        alternates: list[str] = []
+        if len(content) > 1:
+            chosen = content[media].get("schema") if isinstance(content[media], Mapping) else None
+            for other, other_obj in content.items():
+                if other == media:
+                    continue
+                other_schema = other_obj.get("schema") if isinstance(other_obj, Mapping) else None
+                other_kind = body_kind(other)
+                # A JSON body that may also come as a form (the same schema): read either.
+                if (
+                    kind is BodyKind.JSON
+                    and other_kind in (BodyKind.FORM, BodyKind.MULTIPART, BodyKind.JSON)
+                    and (other_schema == chosen or other_kind is BodyKind.JSON)
+                ):
+                    alternates.append(str(other))
+            others = ", ".join(m for m in content if m != media and m not in alternates)
+            if others:
+                self._warn(
+                    "unsupported",
+                    f"request body media types {others} are accepted as {media} only",
+                    (*bptr, "content"),
+                    Level.INFO,
+                )
+        media_obj = content[media] if isinstance(content[media], Mapping) else {}
+        schema = media_obj.get("schema")
+        sptr: Pointer = (*bptr, "content", media, "schema")
+        required = bool(body.get("required"))
+        description = body.get("description") if isinstance(body.get("description"), str) else None
+        if kind is BodyKind.JSON:
+            return Body(
+                media,
+                kind,
+                self._schema_type(schema, sptr, "Request"),
+                required,
+                description=description,
+                alternates=tuple(alternates),
+            )
+        if kind is BodyKind.TEXT:
+            return Body(media, kind, "str", required, description=description)
+        if kind is BodyKind.BINARY:
+            return Body(media, kind, "bytes", required, description=description)
+        fields = self._form_fields(schema, sptr, media, media_obj.get("encoding"))
+        return Body(
+            media,
+            kind,
+            f"{prefix}Form",
+            required,
+            form_class=f"{prefix}Form",
+            form_fields=tuple(fields),
+            description=description,
+        )
+
+    def _form_properties(
+        self, schema: Any, pointer: Pointer
+    ) -> Iterator[tuple[str, Mapping[str, Any], Pointer]]:
+        """The fields of a form body schema: name, schema as written, and its pointer."""
+        schema, pointer = self._deref(schema, pointer)
+        props = schema.get("properties") if isinstance(schema, Mapping) else None
+        if not isinstance(props, Mapping):
+            return
+        for name, prop in props.items():
+            if isinstance(prop, Mapping):
+                yield str(name), prop, (*pointer, "properties", name)
+
+    def _form_fields(
+        self, schema: Any, pointer: Pointer, media: str, encoding: Any
+    ) -> list[FormField]:
+        resolved = self._resolve_schema(schema)
+        required = set(resolved.get("required") or [])
+        multipart = body_kind(media) is BodyKind.MULTIPART
+        encoding = encoding if isinstance(encoding, Mapping) else {}
+        taken: set[str] = {"model_config"}
+        fields: list[FormField] = []
+        for name, raw, prop_ptr in self._form_properties(schema, pointer):
+            enc = encoding.get(name)
+            enc = enc if isinstance(enc, Mapping) else {}
+            enc_ptr: Pointer = (*pointer[:-1], "encoding", name)
+            accepted = tuple(
+                t.strip() for t in str(enc.get("contentType") or "").split(",") if t.strip()
+            )
+            prop = self._resolve_schema(raw)
+            types = _types_of(prop)
+            is_list = "array" in types
+            item_raw = (
+                prop.get("items") if is_list and isinstance(prop.get("items"), Mapping) else {}
+            )
+            item = self._resolve_schema(item_raw) if is_list else prop
+            item_ptr: Pointer = (*prop_ptr, "items") if is_list else prop_ptr
+            if _is_file_part(item, accepted):
+                kind = PartKind.FILE
+                base = "UploadFile"
+            elif is_simple(item) or not _is_structured(item):
+                kind = PartKind.VALUE
+                base = primitive_type(item, lambda _ref: "str").replace(" | None", "")
+                if base in ("Any", "bytes") or base.startswith("dict["):
+                    base = "str"
+            elif accepted and not any(json_media(t) for t in accepted):
+                kind, base = PartKind.VALUE, "str"
+                self._warn(
+                    "unsupported",
+                    f"form field {name!r} is {', '.join(accepted)}: received as text, undecoded",
+                    enc_ptr,
+                    Level.INFO,
+                )
+            elif not multipart and enc.get("style") == "deepObject" and not is_list:
+                kind = PartKind.DEEP
+                base = self._schema_type(raw, prop_ptr, "Request")
+            else:
+                kind = PartKind.JSON
+                base = self._schema_type(item_raw if is_list else raw, item_ptr, "Request")
+                if not multipart and not any(json_media(t) for t in accepted):
+                    self._warn(
+                        "unsupported",
+                        f"form field {name!r} holds structured data: read as JSON text "
+                        "(encoding style deepObject reads name[key]=value fields)",
+                        prop_ptr,
+                        Level.INFO,
+                    )
+            if multipart and isinstance(enc.get("headers"), Mapping) and enc["headers"]:
+                self._warn(
+                    "unsupported",
+                    f"headers of multipart part {name!r} are not validated",
+                    (*enc_ptr, "headers"),
+                    Level.INFO,
+                )
+            if kind is PartKind.JSON and is_list:
+                py_type, item_type = f"list[{base}]", base
+            else:
+                py_type = f"list[{base}]" if is_list and kind is not PartKind.DEEP else base
+                item_type = ""
+            fields.append(
+                FormField(
+                    name=name,
+                    py_name=naming.unique(naming.snake(name), taken),
+                    py_type=py_type,
+                    required=name in required,
+                    is_list=is_list and kind is not PartKind.DEEP,
+                    kind=kind,
+                    constraints=constraints(prop, openapi_31=self.openapi_31)
+                    if kind is PartKind.VALUE
+                    else (),
+                    content_types=accepted if kind is PartKind.FILE else (),
+                    item_type=item_type,
+                )
+            )
+        if not fields and resolved:
+            self._warn(
+                "unsupported",
+                "form body without properties is received as an empty form",
+                pointer,
+                Level.INFO,
+            )
+        fields.sort(key=lambda f: not f.required)
+        return fields
+
+    def _responses(self, op: Mapping[str, Any], ptr: Pointer, prefix: str) -> list[Response]:
+        result: list[Response] = []
+        responses = op.get("responses") or {}
+        for status, raw in responses.items():
+            status = str(status)
+            resp, rptr = self._deref(raw, (*ptr, "responses", status))
+            if not isinstance(resp, Mapping):
+                continue
+            if not (status == "default" or re.fullmatch(r"[1-5](\d\d|XX)", status.upper())):
+                self._warn("unsupported", f"response status {status!r}", rptr)
+                continue
+            content = resp.get("content") or {}
+            media: str | None = None
+            kind: BodyKind | None = None
+            py_type: str | None = None
+            if (
+                isinstance(content, Mapping)
+                and content
+                and status not in ("204", "304")
+                and not status.startswith("1")
+            ):
+                media = next(iter(content))
+                kind = body_kind(media)
+                media_obj = content[media] if isinstance(content[media], Mapping) else {}
+                schema = media_obj.get("schema")
+                sptr: Pointer = (*rptr, "content", media, "schema")
+                if is_binary_schema(self._resolve_schema(schema)):
+                    kind = BodyKind.BINARY
+                if kind is BodyKind.JSON:
+                    py_type = self._schema_type(schema, sptr, "Response")
+                elif kind is BodyKind.TEXT:
+                    py_type = "str"
+                else:
+                    py_type = "bytes"
+                if media == "*/*":
+                    media = (
+                        "application/json" if kind is BodyKind.JSON else "application/octet-stream"
+                    )
+            headers: list[Header] = []
+            taken: set[str] = {"body", "status_code", "headers"}
+            for hname, raw_header in (resp.get("headers") or {}).items():
+                if hname.lower() == "content-type":
+                    continue
+                header, _hptr = self._deref(raw_header, (*rptr, "headers", hname))
+                if not isinstance(header, Mapping):
+                    continue
+                hschema = self._resolve_schema(header.get("schema") or {"type": "string"})
+                htype = primitive_type(hschema, lambda _ref: "str") if is_simple(hschema) else "str"
+                if htype in ("Any", "bytes") or htype.startswith("dict["):
+                    htype = "str"
+                htype = htype.replace(" | None", "")
+                headers.append(
+                    Header(
+                        name=hname,
+                        py_name=naming.unique(naming.snake(hname), taken),
+                        py_type=htype,
+                        required=bool(header.get("required")),
+                        description=header.get("description")
+                        if isinstance(header.get("description"), str)
+                        else None,
+                    )
+                )
+            headers.sort(key=lambda h: not h.required)
+            result.append(
+                Response(
+                    status=status.upper() if status != "default" else status,
+                    class_name=f"{prefix}{naming.status_label(status)}Response",
+                    description=resp.get("description")
+                    if isinstance(resp.get("description"), str)
+                    else None,
+                    media_type=media,
+                    kind=kind,
+                    py_type=py_type,
+                    headers=tuple(headers),
+                    media_types=tuple(str(m) for m in content)
+                    if isinstance(content, Mapping)
+                    else (),
+                )
+            )
+        return result
+
+    def _security(
+        self, op: Mapping[str, Any], schemes: Mapping[str, SecurityScheme], ptr: Pointer
+    ) -> tuple[SecurityRequirement, ...]:
+        raw = op.get("security", self.doc.get("security"))
+        if not isinstance(raw, list):
+            return ()
+        requirements: list[SecurityRequirement] = []
+        for index, req in enumerate(raw):
+            if not isinstance(req, Mapping):
+                continue
+            uses: list[SchemeUse] = []
+            known = True
+            for key, scopes in req.items():
+                if key not in schemes:
+                    self._warn(
+                        "unsupported",
+                        f"security requirement names unknown scheme {key!r}",
+                        (*ptr, "security", index),
+                    )
+                    known = False
+                    break
+                uses.append(SchemeUse(key, tuple(str(s) for s in (scopes or []))))
+            if known:
+                requirements.append(SecurityRequirement(tuple(uses)))
+        if requirements and all(not r.uses for r in requirements):
+            return ()  # only `{}`: anonymous access
+        return tuple(requirements)
+
+    def _schemes(self) -> dict[str, SecurityScheme]:
+        raw = (self.doc.get("components") or {}).get("securitySchemes") or {}
+        result: dict[str, SecurityScheme] = {}
+        taken: set[str] = set()
+        for key, value in raw.items():
+            scheme, sptr = self._deref(value, ("components", "securitySchemes", key))
+            if not isinstance(scheme, Mapping):
+                continue
+            kind_raw = str(scheme.get("type"))
+            py_name = naming.unique(naming.snake(key), taken)
+            description = (
+                scheme.get("description") if isinstance(scheme.get("description"), str) else None
+            )
+            if kind_raw == "http":
+                http = str(scheme.get("scheme", "")).lower()
+                if http == "basic":
+                    result[key] = SecurityScheme(
+                        key, py_name, SchemeKind.HTTP_BASIC, scheme="Basic", description=description
+                    )
+                else:
+                    if http != "bearer":
+                        self._warn(
+                            "unsupported",
+                            f"HTTP auth scheme {http!r} is treated as a bearer-style token",
+                            sptr,
+                            Level.INFO,
+                        )
+                    result[key] = SecurityScheme(
+                        key,
+                        py_name,
+                        SchemeKind.HTTP_BEARER,
+                        scheme=str(scheme.get("scheme") or "Bearer").capitalize(),
+                        bearer_format=scheme.get("bearerFormat")
+                        if isinstance(scheme.get("bearerFormat"), str)
+                        else None,
+                        description=description,
+                    )
+            elif kind_raw == "apiKey":
+                where = str(scheme.get("in", "header"))
+                if where not in ("header", "query", "cookie"):
+                    self._warn("unsupported", f"API key location {where!r}", sptr)
+                    continue
+                result[key] = SecurityScheme(
+                    key,
+                    py_name,
+                    SchemeKind.API_KEY,
+                    param_name=str(scheme.get("name", "")),
+                    location=where,
+                    description=description,
+                )
+            elif kind_raw == "oauth2":
+                flows = scheme.get("flows") or {}
+                scopes: list[str] = []
+                token_url = auth_url = None
+                for flow in flows.values() if isinstance(flows, Mapping) else []:
+                    if isinstance(flow, Mapping):
+                        scopes.extend(s for s in (flow.get("scopes") or {}) if s not in scopes)
+                        token_url = token_url or flow.get("tokenUrl")
+                        auth_url = auth_url or flow.get("authorizationUrl")
+                result[key] = SecurityScheme(
+                    key,
+                    py_name,
+                    SchemeKind.OAUTH2,
+                    token_url=token_url,
+                    authorization_url=auth_url,
+                    scopes=tuple(scopes),
+                    description=description,
+                )
+            elif kind_raw == "openIdConnect":
+                result[key] = SecurityScheme(
+                    key, py_name, SchemeKind.OPENID, description=description
+                )
+            else:
+                self._warn(
+                    "unsupported",
+                    f"security scheme type {kind_raw!r} ({key}) is not enforced",
+                    sptr,
+                )
+        return result
+
+    def _warn_shadowed(self, services: list[Service]) -> None:
+        """Warn about operations another one answers for: same method, route and fixed query.
+
+        Path keys that differ only in a fragment (or in the names of their parameters) are one
+        route; the app tries routes in service order, so the first operation takes every request.
+        """
+        first: dict[tuple[str, str, tuple[tuple[str, str], ...]], Operation] = {}
+        for service in services:
+            for op in service.operations:
+                key = (op.method, _PATH_VAR.sub("{}", op.route_path), op.route_query)
+                winner = first.setdefault(key, op)
+                if winner is not op:
+                    self._warn(
+                        "unreachable-operation",
+                        f"{op.method.upper()} {op.path!r} ({op.operation_id!r}) is served by "
+                        f"{winner.operation_id!r} ({winner.path!r}), which takes the same "
+                        "requests; this operation is never called",
+                        op.pointer,
+                    )
+
+    def build(self) -> Api:
+        """Build the IR (pass 2). Call after :meth:`models_document` and :meth:`set_models`."""
+        schemes = self._schemes()
+        services: dict[str, list[Operation]] = {}
+        descriptions: dict[str, str | None] = {}
+        for tag in self.doc.get("tags") or []:
+            if isinstance(tag, Mapping) and isinstance(tag.get("name"), str):
+                descriptions[tag["name"]] = (
+                    tag.get("description") if isinstance(tag.get("description"), str) else None
+                )
+        for path, method, item, op, ptr in self._operations():
+            op_id, py_name, prefix = self._op_names[ptr]
+            callbacks = op.get("callbacks")
+            if isinstance(callbacks, Mapping) and callbacks:
+                self._warn(
+                    "unsupported",
+                    f"callbacks {', '.join(map(repr, callbacks))} of {op_id!r} are validated "
+                    "and documented, not sent: the app only serves the operation itself",
+                    (*ptr, "callbacks"),
+                    Level.INFO,
+                )
+            tags = op.get("tags") or ["default"]
+            tag = str(tags[0]) if isinstance(tags, list) and tags else "default"
+            taken = set(naming.RESERVED) | {
+                "sf_service",
+                "sf_principal",
+                "sf_response",
+                "sf_request",
+            }
+            params = self._parameters(item, op, ptr, taken)
+            # A fragment is never sent: AutoRest's "/{tenantID}/{nextLink}#Users_ListNext" tells
+            # operations on one path apart in the document only, and is served at the path.
+            served, _, fragment = path.partition("#")
+            if fragment:
+                self._warn(
+                    "unsupported",
+                    f"path {path!r} carries a fragment, which clients never send: the "
+                    f"operation is served at {served.partition('?')[0]!r}",
+                    ptr,
+                    Level.INFO,
+                )
+            declared = {p.name: p for p in params if p.location is ParamLocation.PATH}
+            for var in _PATH_VAR.findall(served):
+                if var not in declared:
+                    self._warn(
+                        "path-parameter",
+                        f"path parameter {var!r} is not declared; received as a string",
+                        ptr,
+                    )
+                    p = Parameter(
+                        var,
+                        naming.unique(naming.snake(var), taken),
+                        ParamLocation.PATH,
+                        True,
+                        "str",
+                        None,
+                        (),
+                        None,
+                        False,
+                        False,
+                        "simple",
+                        ptr,
+                    )
+                    params.insert(0, p)
+                    declared[var] = p
+            seen_vars: set[str] = set()
+
+            def route_var(
+                match: re.Match[str],
+                seen: set[str] = seen_vars,
+                declared: dict[str, Parameter] = declared,
+            ) -> str:
+                var = match.group(1)
+                py = declared[var].py_name
+                if var in seen:
+                    # Starlette cannot capture one name twice: later copies get their own.
+                    return "{" + naming.unique(f"{py}_again", seen) + "}"
+                seen.add(var)
+                return "{" + py + "}"
+
+            path_only, _, fixed_query = served.partition("?")
+            route_query = tuple(urllib.parse.parse_qsl(fixed_query, keep_blank_values=True))
+            if fixed_query:
+                self._warn(
+                    "unsupported",
+                    f"path {path!r} carries a query string: the operation is served at "
+                    f"{path_only!r} for requests whose query has {fixed_query!r}",
+                    ptr,
+                    Level.INFO,
+                )
+            route_path = _PATH_VAR.sub(route_var, path_only)
+            if len(set(_PATH_VAR.findall(served))) < len(_PATH_VAR.findall(served)):
+                self._warn(
+                    "unsupported",
+                    f"path template {path!r} repeats a parameter; only its first "
+                    "occurrence is passed to the operation",
+                    ptr,
+                    Level.INFO,
+                )
+            params = [
+                p
+                for p in params
+                if p.location is not ParamLocation.PATH or "{" + p.name + "}" in served
+            ]
+            body = self._body(op, ptr, prefix)
+            responses = self._responses(op, ptr, prefix)
+            if not responses:
+                responses = [
+                    Response("default", f"{prefix}DefaultResponse", None, None, None, None, ())
+                ]
+            successes = [r for r in responses if r.is_success]
+            bare_success = None
+            bare_none = False
+            if (
+                len(successes) == 1
+                and successes[0].fixed_status is not None
+                and not any(h.required for h in successes[0].headers)
+            ):
+                if (
+                    successes[0].kind is BodyKind.JSON
+                    and successes[0].py_type
+                    and successes[0].py_type != "Any"
+                ):
+                    bare_success = successes[0].py_type
+                elif successes[0].kind is None:
+                    bare_none = True
+            codes = {r.status for r in responses}
+            validation_status = 422 if "422" in codes or "400" not in codes else 400
+            services.setdefault(tag, []).append(
+                Operation(
+                    operation_id=op_id,
+                    py_name=py_name,
+                    class_prefix=prefix,
+                    method=method,
+                    path=path,
+                    route_path=route_path,
+                    tag=tag,
+                    summary=op.get("summary") if isinstance(op.get("summary"), str) else None,
+                    description=op.get("description")
+                    if isinstance(op.get("description"), str)
+                    else None,
+                    deprecated=bool(op.get("deprecated")),
+                    parameters=tuple(params),
+                    body=body,
+                    responses=tuple(responses),
+                    security=self._security(op, schemes, ptr),
+                    validation_status=validation_status,
+                    bare_success=bare_success,
+                    bare_none=bare_none,
+                    pointer=ptr,
+                    strict_query=bool(op.get(STRICT_QUERY, self.doc.get(STRICT_QUERY, False))),
+                    route_query=route_query,
+                )
+            )
+        taken_modules: set[str] = {
+            "app",
+            "models",
+            "responses",
+            "security",
+            "services",
+            "routers",
+            "runtime",
+            # create_app's own parameters and locals: a tag must not shadow them
+            "docs",
+            "allow_unimplemented",
+            "fastapi_options",
+            "given",
+            "providers",
+            "handler",
+            "handler_impl",
+            "P",
+            # names app.py imports: an argument of create_app must not shadow them
+            "provider",
+            "resolve",
+            "include_routers",
+            "serve_spec",
+            "install_error_handlers",
+        }
+        taken_classes: set[str] = set()
+        built: list[Service] = []
+        for tag in sorted(
+            services,
+            key=lambda t: (
+                list(descriptions).index(t) if t in descriptions else len(descriptions),
+                t,
+            ),
+        ):
+            module = naming.unique(naming.snake(tag), taken_modules)
+            class_name = naming.unique(naming.pascal(tag) + "Service", taken_classes)
+            built.append(
+                Service(tag, class_name, module, descriptions.get(tag), tuple(services[tag]))
+            )
+        self._warn_shadowed(built)
+        webhooks: list[Webhook] = []
+        for (name, method, op, ptr), alias in zip(
+            self._webhooks(), self._webhook_names().values(), strict=True
+        ):
+            found = self._json_body_schema(op, ptr)
+            py_type = self._schema_type(found[0], found[1], "Request") if found else "Any"
+            webhooks.append(
+                Webhook(
+                    name=name,
+                    method=method,
+                    operation_id=str(op.get("operationId") or f"{name}.{method}"),
+                    alias=alias,
+                    py_type=py_type,
+                    media_type=found[2] if found else None,
+                    summary=op.get("summary") if isinstance(op.get("summary"), str) else None,
+                )
+            )
+        info = self.doc.get("info") or {}
+        return Api(
+            title=str(info.get("title", "API")),
+            version=str(info.get("version", "")),
+            description=info.get("description")
+            if isinstance(info.get("description"), str)
+            else None,
+            openapi_version=str(self.doc.get("openapi", "")),
+            base_path=server_base_path(self.doc),
+            services=tuple(built),
+            schemes=tuple(schemes.values()),
+            model_names=self._models,
+            webhooks=tuple(webhooks),
+        )
+
+
+def _without_properties(schema: Mapping[str, Any], names: set[str]) -> dict[str, Any]:
+    out = dict(schema)
+    out["properties"] = {k: v for k, v in schema["properties"].items() if k not in names}
+    if isinstance(schema.get("required"), list):
+        out["required"] = [r for r in schema["required"] if r not in names]
+        if not out["required"]:
+            del out["required"]
+    return out
+
+
+def _is_structured(schema: Mapping[str, Any]) -> bool:
+    """A schema whose values are objects, arrays or compositions (JSON in a form field)."""
+    keys = ("properties", "additionalProperties", "items", "allOf", "oneOf", "anyOf", "$ref")
+    return any(k in schema for k in keys) or bool({"object", "array"} & set(_types_of(schema)))
+
+
+def _is_file_part(schema: Mapping[str, Any], accepted: tuple[str, ...]) -> bool:
+    """Binary content: ``format: binary/byte``, ``contentMediaType`` (3.1), or a schema-less
+    (or plain string) part whose ``encoding.contentType`` is neither text nor JSON."""
+    types = _types_of(schema)
+    if schema.get("format") in ("binary", "byte") and "string" in types:
+        return True
+    if "contentMediaType" in schema or "contentEncoding" in schema:
+        return True
+    untyped = not types or (types == ["string"] and "format" not in schema and "enum" not in schema)
+    return (
+        untyped
+        and bool(accepted)
+        and not any(json_media(t) or t.lower().startswith("text/") for t in accepted)
+    )
+
+
+def _types_of(schema: Mapping[str, Any]) -> list[str]:
+    raw = schema.get("type")
+    if isinstance(raw, list):
+        return [str(t) for t in raw]
+    return [str(raw)] if isinstance(raw, str) else []
+
+
+def _escape(key: str) -> str:
+    return key.replace("~", "~0").replace("/", "~1")
+
+
+def _unescape(key: str) -> str:
+    return key.replace("~1", "/").replace("~0", "~")
+
+
+def _rewrite_refs(node: Any, renames: Mapping[str, str]) -> Any:
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref in renames:
+            node["$ref"] = renames[ref]
+        for value in node.values():
+            if isinstance(value, dict | list):
+                _rewrite_refs(value, renames)
+    elif isinstance(node, list):
+        for value in node:
+            if isinstance(value, dict | list):
+                _rewrite_refs(value, renames)
+    return node

@@ -1,0 +1,442 @@
+"""Rendering the IR into the files of a generated package (Jinja2, one template per file)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from specfirst import naming
+from specfirst.ir import (
+    Api,
+    Body,
+    BodyKind,
+    Operation,
+    Parameter,
+    ParamLocation,
+    PartKind,
+    Response,
+    SecurityScheme,
+    Service,
+)
+
+_CONTAINER = {"path": "Path", "query": "Query", "header": "Header", "cookie": "Cookie"}
+_STRING_LITERAL = re.compile(r"""('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")""")
+_TEMPORAL = re.compile(r"\bdatetime\.(date|datetime)\b")
+_FORMAT_TYPES = {"date": "formats.Date", "datetime": "formats.DateTime"}
+
+
+def wire_type(py_type: str) -> str:
+    """The annotation a route validates a parameter or form field with.
+
+    The same as ``py_type``, except that dates and date-times are checked as the RFC 3339
+    strings their formats define (``specfirst.runtime.formats``) rather than everything
+    pydantic parses (``"0"`` would be 1970-01-01). String literals (``Literal['…']``) are kept.
+    """
+    parts = _STRING_LITERAL.split(py_type)
+    return "".join(
+        part if index % 2 else _TEMPORAL.sub(lambda m: _FORMAT_TYPES[m.group(1)], part)
+        for index, part in enumerate(parts)
+    )
+
+
+def _requirement_key(op: Operation) -> tuple[Any, ...]:
+    return tuple(tuple((u.scheme, u.scopes) for u in r.uses) for r in op.security)
+
+
+class Renderer:
+    """Holds the Jinja environment and the naming filters, registered in one place."""
+
+    def __init__(self, api: Api, header: str, user_templates: Path | None = None) -> None:
+        self.api = api
+        self.header = header
+        loaders: list[jinja2.BaseLoader] = []
+        if user_templates is not None:
+            loaders.append(jinja2.FileSystemLoader(str(user_templates)))
+        loaders.append(jinja2.PackageLoader("specfirst", "templates"))
+        self.env = jinja2.Environment(
+            loader=jinja2.ChoiceLoader(loaders),
+            undefined=jinja2.StrictUndefined,
+            keep_trailing_newline=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            autoescape=False,
+        )
+        self.schemes_by_key = {s.key: s for s in api.schemes}
+        self.requirement_names: dict[tuple[Any, ...], str] = {}
+        for op in api.operations:
+            key = _requirement_key(op)
+            if op.secured and key not in self.requirement_names:
+                self.requirement_names[key] = self._name_requirement(
+                    op, set(self.requirement_names.values())
+                )
+        f = self.env.filters
+        f["docstring"] = lambda text, indent="    ": naming.docstring(text, indent)
+        f["comment"] = naming.comment
+        f["dictrepr"] = lambda pairs: repr(dict(pairs))
+        f["pystr"] = naming.py_string
+        f["pylist"] = lambda values: repr(sorted(values))
+        f["body_annotation"] = self._body_annotation
+        f["result_fields"] = self._result_fields
+        f["slots"] = self._slots
+        f["result_union"] = self._result_union
+        f["service_secured"] = lambda s: any(op.secured for op in s.operations)
+        f["method_args"] = self._method_args
+        f["op_docstring"] = self._op_docstring
+        f["scheme_doc"] = self._scheme_doc
+        f["scheme_const"] = lambda s: "SCHEME_" + naming.snake(s.key).upper().strip("_")
+        f["requirement_names"] = self._service_requirements
+        f["requirement_name"] = lambda op: self.requirement_names[_requirement_key(op)]
+        f["endpoint_param"] = self._endpoint_param
+        f["endpoint_body"] = self._endpoint_body
+        f["call_args"] = self._call_args
+        f["form_values"] = self._form_values
+        f["render_call"] = self._render_call
+        f["render_bare"] = self._render_bare
+        f["isinstance_type"] = self._isinstance_type
+        f["render_none"] = self._render_none
+        f["renamed_path_params"] = lambda op: repr(
+            {
+                p.py_name: p.name
+                for p in op.parameters
+                if p.location is ParamLocation.PATH and p.py_name != p.name
+            }
+        ).replace("{}", "")
+        f["query_names"] = lambda op: (
+            "frozenset({"
+            + ", ".join(
+                repr(n)
+                for n in sorted(
+                    {p.name for p in op.parameters if p.location is ParamLocation.QUERY}
+                )
+            )
+            + "})"
+        ).replace("frozenset({})", "frozenset[str]()")
+
+    # ----------------------------------------------------------------- names
+
+    def _name_requirement(self, op: Operation, taken: set[str]) -> str:
+        parts: list[str] = []
+        for req in op.security:
+            if not req.uses:
+                parts.append("ANONYMOUS")
+                continue
+            words = []
+            for use in req.uses:
+                words.append(naming.snake(use.scheme))
+                words.extend(naming.snake(s) for s in use.scopes)
+            parts.append("_".join(words))
+        name = "REQUIRE_" + "_OR_".join(parts).upper()
+        if len(name) > 60:
+            digest = hashlib.sha1(name.encode()).hexdigest()[:8].upper()
+            name = name[:48] + "_" + digest
+        name = re.sub(r"_+", "_", name)
+        return naming.unique(name, taken)
+
+    def _service_requirements(self, service: Service) -> list[str]:
+        out: list[str] = []
+        for op in service.operations:
+            if op.secured:
+                name = self.requirement_names[_requirement_key(op)]
+                if name not in out:
+                    out.append(name)
+        return out
+
+    # ----------------------------------------------------------------- types
+
+    @staticmethod
+    def _body_annotation(py_type: str, kind: BodyKind) -> str:
+        if kind is BodyKind.BINARY:
+            return "bytes | AsyncIterable[bytes] | Iterable[bytes]"
+        if kind is BodyKind.TEXT:
+            return "str | AsyncIterable[str] | Iterable[str]"
+        return py_type
+
+    @classmethod
+    def _result_fields(cls, r: Response) -> list[tuple[str, str, str]]:
+        """(name, annotation, default or "") of a result class's fields, required ones first."""
+        fields: list[tuple[str, str, str]] = []
+        if r.fixed_status is None:
+            fields.append(("status_code", "int", ""))
+        if r.kind is not None:
+            fields.append(("body", cls._body_annotation(r.py_type or "Any", r.kind), ""))
+        fields.extend((h.py_name, h.py_type, "") for h in r.headers if h.required)
+        if r.kind is not None and r.kind is not BodyKind.JSON:
+            fields.append(("media_type", "str | None", "None"))
+        fields.extend(
+            (h.py_name, f"{h.py_type} | None", "None") for h in r.headers if not h.required
+        )
+        return fields
+
+    @staticmethod
+    def _slots(fields: list[tuple[str, str, str]]) -> str:
+        """A ``__slots__`` tuple of the field names, in natural order (as ruff's RUF023 wants)."""
+
+        def natural(name: str) -> list[tuple[int, str]]:
+            return [(0, t) if not t.isdigit() else (int(t), "") for t in re.split(r"(\d+)", name)]
+
+        names = sorted((name for name, _tp, _default in fields), key=natural)
+        inner = ", ".join(f'"{name}"' for name in names)
+        return f"({inner},)" if len(names) == 1 else f"({inner})"
+
+    @staticmethod
+    def _result_union(op: Operation) -> str:
+        members = [f"{r.class_name}" for r in op.responses]
+        if op.bare_success:
+            members.append(op.bare_success)
+        if op.bare_none:
+            members.append("None")
+        return " | ".join(members)
+
+    @staticmethod
+    def _param_annotation(p: Parameter) -> str:
+        if p.required or p.default is not None:
+            return p.py_type
+        return p.py_type if p.py_type.endswith("| None") else f"{p.py_type} | None"
+
+    def _method_args(self, op: Operation) -> list[tuple[str, str]]:
+        args = [(p.py_name, self._param_annotation(p)) for p in op.parameters]
+        if op.body is not None:
+            body_type = f"responses.{op.body.form_class}" if op.body.form_class else op.body.py_type
+            args.append(("body", body_type if op.body.required else f"{body_type} | None"))
+        if op.secured:
+            args.append(
+                (
+                    "principal",
+                    "PrincipalT_contra | None" if op.security_optional else "PrincipalT_contra",
+                )
+            )
+        return args
+
+    @staticmethod
+    def _op_docstring(op: Operation) -> str:
+        parts = [t.strip() for t in (op.summary, op.description) if t and t.strip()]
+        if len(parts) == 2 and parts[0] == parts[1]:
+            parts = parts[:1]
+        text = "\n\n".join(parts) or f"{op.method.upper()} {op.path}"
+        text += f"\n\noperationId: {op.operation_id}"
+        return naming.docstring(text, "        ") or ""
+
+    @staticmethod
+    def _scheme_doc(s: SecurityScheme) -> str:
+        kind = {
+            "http_bearer": f"HTTP {s.scheme} token",
+            "http_basic": "HTTP Basic credentials",
+            "api_key": f"API key in {s.location} {s.param_name!r}",
+            "oauth2": "OAuth2 access token"
+            + (f" (scopes: {', '.join(s.scopes)})" if s.scopes else ""),
+            "openid": "OpenID Connect token",
+        }[s.kind]
+        text = f"{s.key}: {kind}; return the principal, or None when the credential is not valid."
+        if s.description:
+            text += "\n\n" + s.description
+        return naming.docstring(text, "        ") or ""
+
+    # ----------------------------------------------------------------- endpoints
+
+    @staticmethod
+    def _styled_param(p: Parameter, op: Operation) -> str:
+        tp = wire_type(p.py_type)
+        if p.constraints:
+            tp = (
+                f"Annotated[{tp}, Field({', '.join(f'{c.name}={c.value}' for c in p.constraints)})]"
+            )
+        kwargs = [
+            f"style={p.style!r}",
+            f"explode={p.explode!r}",
+            f"shape={p.shape!r}",
+            f"required={p.required!r}",
+        ]
+        if p.default is not None:
+            kwargs.append(f"default={p.default}")
+        if p.location is ParamLocation.PATH and p.py_name != p.name:
+            kwargs.append(f"key={p.py_name!r}")
+        if p.content_type is not None:
+            kwargs.append(f"content_type={p.content_type!r}")
+        if p.location is ParamLocation.QUERY and p.shape == "object" and p.explode:
+            others = sorted(
+                q.name for q in op.parameters if q.location is ParamLocation.QUERY and q is not p
+            )
+            if others:
+                kwargs.append(f"exclude={others!r}")
+        styled = f"StyledParam({p.name!r}, {str(p.location)!r}, {tp}, {', '.join(kwargs)})"
+        annotation = Renderer._param_annotation(p)
+        suffix = ""
+        if not p.required:
+            suffix = f" = {p.default}" if p.default is not None else " = None"
+        return f"{p.py_name}: Annotated[{annotation}, Depends({styled})]{suffix}"
+
+    @staticmethod
+    def _endpoint_param(p: Parameter, op: Operation) -> str:
+        if p.styled:
+            return Renderer._styled_param(p, op)
+        container = _CONTAINER[p.location]
+        kwargs: list[str] = []
+        if p.location is not ParamLocation.PATH and p.name != p.py_name:
+            kwargs.append(f"alias={p.name!r}")
+        if p.location is ParamLocation.HEADER and p.name == p.py_name:
+            kwargs.append("convert_underscores=False")
+        kwargs.extend(f"{c.name}={c.value}" for c in p.constraints)
+        if p.deprecated:
+            kwargs.append("deprecated=True")
+        spec = f"{container}({', '.join(kwargs)})"
+        py_type = wire_type(p.py_type)
+        if p.required:
+            return f"{p.py_name}: Annotated[{py_type}, {spec}]"
+        if p.default is not None:
+            return f"{p.py_name}: Annotated[{py_type}, {spec}] = {p.default}"
+        annotation = py_type if py_type.endswith("| None") else f"{py_type} | None"
+        return f"{p.py_name}: Annotated[{annotation}, {spec}] = None"
+
+    @staticmethod
+    def _endpoint_body(body: Body) -> list[str]:
+        if body.kind in (BodyKind.JSON, BodyKind.TEXT, BodyKind.BINARY):
+            return []  # read from sf_request, which every endpoint receives
+        lines = []
+        for field in body.form_fields:
+            if field.kind is PartKind.DEEP:
+                continue  # name[key]=value fields: read from the parsed form by the runtime
+            marker = "File" if field.is_file else "Form"
+            alias = ", ".join(
+                [f"alias={field.name!r}", *(f"{c.name}={c.value}" for c in field.constraints)]
+            )
+            tp = wire_type(field.wire_type)
+            if field.required:
+                lines.append(f"form_{field.py_name}: Annotated[{tp}, {marker}({alias})]")
+            else:
+                lines.append(
+                    f"form_{field.py_name}: Annotated[{tp} | None, {marker}({alias})] = None"
+                )
+        return lines
+
+    @staticmethod
+    def _form_values(op: Operation) -> list[tuple[str, str]]:
+        """Each form field's value for the form dataclass: decoded and checked as ``encoding`` says."""
+        assert op.body is not None
+        status = op.validation_status
+        out = []
+        for field in op.body.form_fields:
+            raw = f"form_{field.py_name}"
+            if field.kind is PartKind.FILE and field.content_types:
+                value = f"rt.form_file({raw}, {field.name!r}, {tuple(field.content_types)!r})"
+            elif field.kind is PartKind.JSON:
+                tp = field.item_type or field.py_type
+                value = f"rt.form_json({raw}, {field.name!r}, {tp}, {status})"
+            elif field.kind is PartKind.DEEP:
+                value = (
+                    f"rt.form_deep_object(await sf_request.form(), {field.name!r}, "
+                    f"{field.py_type}, required={field.required}, status={status})"
+                )
+            else:
+                value = raw
+            out.append((field.py_name, value))
+        return out
+
+    @staticmethod
+    def _call_args(op: Operation) -> list[tuple[str, str]]:
+        args = [(p.py_name, p.py_name) for p in op.parameters]
+        if op.body is not None:
+            if op.body.kind is BodyKind.BINARY:
+                value = "await sf_request.body()"
+                if not op.body.required:
+                    value = "(await sf_request.body()) or None"
+            elif op.body.kind is BodyKind.TEXT:
+                value = "(await sf_request.body()).decode('utf-8', 'replace')"
+                if not op.body.required:
+                    value = f"{value} or None"
+            else:
+                value = "body"
+            args.append(("body", value))
+        if op.secured:
+            args.append(("principal", "sf_principal"))
+        return args
+
+    @staticmethod
+    def _headers(r: Response, var: str) -> str:
+        items = [f"({h.name!r}, {var}.{h.py_name})" for h in r.headers]
+        return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
+
+    def _render_call(self, r: Response, var: str, operation_id: str = "") -> str:
+        status = (
+            str(r.fixed_status)
+            if r.fixed_status is not None
+            else f"rt.ranged_status({operation_id!r}, {r.status!r}, {var})"
+        )
+        headers = self._headers(r, var)
+        if r.kind is None:
+            return f"rt.empty_response({status}, {headers}, sub)"
+        if r.kind is BodyKind.JSON:
+            return f"rt.json_response({status}, {r.py_type}, {var}.body, {r.media_type!r}, {headers}, sub)"
+        return f"rt.raw_response({status}, {var}.body, {var}.media_type or {r.media_type!r}, {headers}, sub)"
+
+    @staticmethod
+    def _single_success(op: Operation) -> Response:
+        return next(r for r in op.responses if r.is_success)
+
+    @staticmethod
+    def _isinstance_type(py_type: str) -> str:
+        """An ``isinstance``-safe form of ``py_type``: ``list[models.X]`` → ``list``.
+
+        Parameterized generics raise TypeError in ``isinstance`` (and mypy rejects them);
+        ``Literal``/``Any``/``Annotated`` members cannot be checked, so they admit any value.
+        """
+        members: list[str] = []
+        depth = start = 0
+        for i, ch in enumerate(py_type):
+            depth += ch == "["
+            depth -= ch == "]"
+            if ch == "|" and depth == 0:
+                members.append(py_type[start:i].strip())
+                start = i + 1
+        members.append(py_type[start:].strip())
+        out: list[str] = []
+        for member in members:
+            base = member.split("[", 1)[0].strip()
+            if base in ("Literal", "Any", "Annotated", "typing.Any"):
+                return "object"
+            base = {"None": "type(None)", "float": "int | float"}.get(base, base)
+            if base not in out:
+                out.append(base)
+        return " | ".join(out)
+
+    def _render_bare(self, op: Operation, var: str) -> str:
+        r = self._single_success(op)
+        return f"rt.json_response({r.fixed_status}, {r.py_type}, {var}, {r.media_type!r}, (), sub)"
+
+    def _render_none(self, op: Operation) -> str:
+        return f"rt.empty_response({self._single_success(op).fixed_status}, (), sub)"
+
+    # ----------------------------------------------------------------- files
+
+    def _render(self, template: str, **context: Any) -> str:
+        return self.env.get_template(template).render(header=self.header, api=self.api, **context)
+
+    def files(self) -> Iterable[tuple[str, str]]:
+        """(relative path, source) for every Python file of the package except models."""
+        api = self.api
+        requirement_sets = [
+            (name, next(op.security for op in api.operations if _requirement_key(op) == key))
+            for key, name in self.requirement_names.items()
+        ]
+        yield "__init__.py", self._render("init.py.jinja")
+        yield "app.py", self._render("app.py.jinja", services=api.services)
+        yield "responses.py", self._render("responses.py.jinja", operations=api.operations)
+        yield "services.py", self._render("services.py.jinja", services=api.services)
+        yield (
+            "security.py",
+            self._render(
+                "security.py.jinja",
+                schemes=api.schemes,
+                schemes_by_key=self.schemes_by_key,
+                requirement_sets=requirement_sets,
+            ),
+        )
+        if api.webhooks:
+            yield "webhooks.py", self._render("webhooks.py.jinja", webhooks=api.webhooks)
+        yield "routers/__init__.py", f'{self.header}\n"""One router module per tag."""\n'
+        for service in api.services:
+            yield f"routers/{service.module}.py", self._render("router.py.jinja", service=service)

@@ -1,0 +1,197 @@
+"""Implementation stubs, written once and never overwritten.
+
+The implementation package (``[tool.specfirst] implementation``) follows one convention: a
+module per tag, named like the generated router (``books.py``), holding a class named after
+the tag (``Books``) that implements the tag's protocol (``BooksService``); ``security.py``
+holds ``Security`` and ``Principal``; ``main.py`` builds the app.
+
+``scaffold`` writes what is missing: whole modules for new tags, and a stub method (answering
+501 until it is written) appended to the class for every operation the class lacks. Existing
+code is never rewritten: stubs are inserted after the class's last line, and only imports the
+stubs need and the module lacks are added.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from specfirst.ir import Api, Operation, Service
+from specfirst.render import Renderer
+
+# What stub annotations may reference, and the import line that provides each name.
+_IMPORTS = {
+    "datetime": "import datetime",
+    "uuid": "import uuid",
+    "Any": "from typing import Any",
+    "Literal": "from typing import Literal",
+}
+
+
+def impl_class(service_class: str) -> str:
+    """``BooksService`` → ``Books``: the implementing class's conventional name."""
+    return service_class.removesuffix("Service") or service_class
+
+
+@dataclass
+class Plan:
+    """What ``scaffold`` would write: new files, and stubs appended to existing classes."""
+
+    new_files: dict[Path, str] = field(default_factory=dict)
+    appended: dict[Path, list[str]] = field(default_factory=dict)  # file → operationIds
+    sources: dict[Path, str] = field(default_factory=dict)  # file → its new text
+    missing_classes: list[tuple[Path, str]] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.new_files or self.appended)
+
+    def describe(self, root: Path) -> list[str]:
+        lines = [f"{_rel(path, root)}: new" for path in sorted(self.new_files)]
+        lines += [
+            f"{_rel(path, root)}: {len(ops)} missing method(s): {', '.join(ops)}"
+            for path, ops in sorted(self.appended.items())
+        ]
+        lines += [
+            f"{_rel(path, root)}: no class {name}: add it (or move yours there) by hand"
+            for path, name in self.missing_classes
+        ]
+        return lines
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+class Scaffolder:
+    """Plans and writes the implementation package's stubs for ``api``."""
+
+    def __init__(self, api: Api, package: str, implementation: Path) -> None:
+        self.api = api
+        self.package = package
+        self.folder = implementation
+        self.module = implementation.name
+        self.renderer = Renderer(api, "")
+        self.renderer.env.filters["impl_class"] = impl_class
+
+    def _render(self, template: str, **context: object) -> str:
+        return self.renderer.env.get_template(f"scaffold/{template}").render(
+            api=self.api, package=self.package, implementation=self.module, **context
+        )
+
+    def plan(self, *, whole_package: bool = True) -> Plan:
+        """What is missing. ``whole_package=False`` looks only at tag modules that exist
+        (``specfirst generate`` uses that to report, so a project that does not follow the
+        convention is not told about modules it does not want)."""
+        plan = Plan()
+        if whole_package:
+            for name, template in (
+                ("__init__.py", None),
+                ("security.py", "security.py.jinja"),
+                ("main.py", "main.py.jinja"),
+            ):
+                path = self.folder / name
+                if not path.exists():
+                    plan.new_files[path] = (
+                        self._render(template)
+                        if template
+                        else f'"""The implementation of {self.api.title}."""\n'
+                    )
+        for service in self.api.services:
+            path = self.folder / f"{service.module}.py"
+            if not path.exists():
+                if whole_package:
+                    plan.new_files[path] = self._render(
+                        "service.py.jinja",
+                        service=service,
+                        class_name=impl_class(service.class_name),
+                    )
+                continue
+            self._plan_append(plan, path, service)
+        return plan
+
+    def _plan_append(self, plan: Plan, path: Path, service: Service) -> None:
+        source = path.read_text(encoding="utf-8")
+        try:
+            tree = ast.parse(source)
+        except SyntaxError:
+            return  # mypy and the app's start-up check will say what is wrong
+        name = impl_class(service.class_name)
+        cls = next((n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == name), None)
+        if cls is None:
+            plan.missing_classes.append((path, name))
+            return
+        have = {n.name for n in cls.body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)}
+        missing = [op for op in service.operations if op.py_name not in have]
+        if not missing:
+            return
+        plan.appended[path] = [op.operation_id for op in missing]
+        plan.sources[path] = self._append(source, tree, cls, missing)
+
+    def _append(
+        self, source: str, tree: ast.Module, cls: ast.ClassDef, ops: list[Operation]
+    ) -> str:
+        from specfirst.pipeline import format_sources
+
+        template = self.renderer.env.from_string(
+            '{% import "scaffold/macros.jinja" as m %}{{ m.stub(op, "Principal") }}\n'
+        )
+        stubs = "".join("\n" + template.render(op=op) for op in ops)
+        # formatted as the body of a class, then inserted without it
+        formatted = format_sources({"stubs.py": "class _S:\n" + stubs})["stubs.py"]
+        stubs = "\n" + formatted.split("\n", 1)[1].lstrip("\n")
+        lines = source.splitlines(keepends=True)
+        end = cls.end_lineno or len(lines)
+        if lines and not lines[end - 1].endswith("\n"):
+            lines[end - 1] += "\n"
+        lines[end:end] = [stubs]
+        imports = self._missing_imports(tree, stubs)
+        if imports:
+            at = max(
+                (
+                    n.end_lineno or 0
+                    for n in tree.body
+                    if isinstance(n, ast.Import | ast.ImportFrom)
+                ),
+                default=0,
+            )
+            lines[at:at] = [line + "\n" for line in imports]
+        return "".join(lines)
+
+    def _missing_imports(self, tree: ast.Module, stubs: str) -> list[str]:
+        bound: set[str] = set()
+        for node in tree.body:
+            if isinstance(node, ast.Import | ast.ImportFrom):
+                bound.update((a.asname or a.name).split(".")[0] for a in node.names)
+            elif isinstance(node, ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+                bound.add(node.name)
+        used = {n.id for n in ast.walk(ast.parse("class _S:\n" + stubs)) if isinstance(n, ast.Name)}
+        wanted = {
+            **_IMPORTS,
+            "models": f"from {self.package} import models",
+            "responses": f"from {self.package} import responses",
+            "NotImplementedOperation": f"from {self.package} import NotImplementedOperation",
+            "Principal": f"from {self.module}.security import Principal",
+        }
+        return sorted(line for name, line in wanted.items() if name in used - bound)
+
+    def write(self, plan: Plan) -> list[Path]:
+        """Write the plan; new files are formatted, existing ones only get their stubs."""
+        from specfirst.pipeline import format_sources
+
+        written: list[Path] = []
+        if plan.new_files:
+            names = {path: path.relative_to(self.folder).as_posix() for path in plan.new_files}
+            formatted = format_sources({names[p]: text for p, text in plan.new_files.items()})
+            for path, rel in names.items():
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(formatted[rel], encoding="utf-8")
+                written.append(path)
+        for path, text in plan.sources.items():
+            path.write_text(text, encoding="utf-8")
+            written.append(path)
+        return written

@@ -1,0 +1,189 @@
+"""Python type expressions for schemas that are not worth a model of their own.
+
+Parameters, response headers and simple bodies (``string``, ``integer``, ``array`` of a
+component …) become annotations such as ``int`` or ``list[models.Task]``; every other
+schema is hoisted into the models document and named (see ``parser``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from specfirst.ir import Constraint
+
+_FORMAT_TYPES = {
+    "date-time": "datetime.datetime",
+    "date": "datetime.date",
+    "uuid": "uuid.UUID",
+    "binary": "bytes",
+}
+
+
+def _literal(values: list[Any]) -> str | None:
+    if not values or not all(isinstance(v, str | int | bool) and v is not None for v in values):
+        return None
+    return "Literal[" + ", ".join(repr(v) for v in values) + "]"
+
+
+def schema_types(schema: Mapping[str, Any]) -> list[str]:
+    """The JSON types a schema admits (3.0 ``type`` + ``nullable``, 3.1 type arrays)."""
+    raw = schema.get("type")
+    if isinstance(raw, list):
+        types = [str(t) for t in raw]
+    elif isinstance(raw, str):
+        types = [raw]
+    else:
+        types = []
+    if schema.get("nullable") is True and "null" not in types:
+        types.append("null")
+    return types
+
+
+def is_simple(schema: Mapping[str, Any]) -> bool:
+    """True when ``primitive_type`` can express the schema without a model."""
+    if "$ref" in schema:
+        return False
+    if any(k in schema for k in ("allOf", "oneOf", "anyOf", "not", "properties")):
+        return False
+    types = [t for t in schema_types(schema) if t != "null"]
+    if "const" in schema:
+        return isinstance(schema["const"], str | int | bool)
+    if len(types) != 1:
+        return False
+    if types[0] == "object":
+        return False
+    if types[0] == "array":
+        items = schema.get("items")
+        return isinstance(items, Mapping) and ("$ref" in items or is_simple(items))
+    return True
+
+
+def primitive_type(
+    schema: Mapping[str, Any],
+    ref_type: Callable[[str], str],
+    *,
+    enums_as_literal: bool = True,
+) -> str:
+    """Annotation for a simple schema; ``ref_type`` maps a ``$ref`` to an annotation."""
+    if "$ref" in schema:
+        return ref_type(str(schema["$ref"]))
+    if "const" in schema:
+        lit = _literal([schema["const"]])
+        if lit:
+            return lit
+    types = schema_types(schema)
+    nullable = "null" in types
+    types = [t for t in types if t != "null"]
+    result = "Any"
+    if len(types) == 1:
+        kind = types[0]
+        if kind == "string":
+            enum = schema.get("enum")
+            lit = (
+                _literal([v for v in enum if v is not None])
+                if enums_as_literal and isinstance(enum, list)
+                else None
+            )
+            result = lit or _FORMAT_TYPES.get(str(schema.get("format")), "str")
+        elif kind == "integer":
+            enum = schema.get("enum")
+            lit = _literal([v for v in enum if v is not None]) if isinstance(enum, list) else None
+            result = lit or "int"
+        elif kind == "number":
+            result = "float"
+        elif kind == "boolean":
+            result = "bool"
+        elif kind == "array":
+            items = schema.get("items")
+            inner = primitive_type(items, ref_type) if isinstance(items, Mapping) else "Any"
+            result = f"list[{inner}]"
+        elif kind == "object":
+            result = "dict[str, Any]"
+    elif not types and isinstance(schema.get("enum"), list):
+        result = _literal([v for v in schema["enum"] if v is not None]) or "Any"
+    if nullable and result != "Any":
+        result = f"{result} | None"
+    return result
+
+
+def rust_regex_ok(pattern: str) -> bool:
+    """Whether pydantic-core's regex engine (Rust ``regex``) compiles ``pattern``.
+
+    FastAPI builds parameter validators with it, and it has no look-around or backreferences;
+    such a pattern is left unchecked on a parameter rather than failing at start-up.
+    """
+    from pydantic_core import SchemaError, SchemaValidator, core_schema
+
+    try:
+        SchemaValidator(core_schema.str_schema(pattern=pattern))
+    except SchemaError:
+        return False
+    return True
+
+
+def constraints(schema: Mapping[str, Any], *, openapi_31: bool) -> tuple[Constraint, ...]:
+    """FastAPI parameter keyword arguments for a schema's validation keywords."""
+    out: list[Constraint] = []
+    types = schema_types(schema)
+    if "array" in types:
+        if isinstance(schema.get("minItems"), int):
+            out.append(Constraint("min_length", repr(schema["minItems"])))
+        if isinstance(schema.get("maxItems"), int):
+            out.append(Constraint("max_length", repr(schema["maxItems"])))
+        return tuple(out)
+    if "string" in types and not isinstance(schema.get("enum"), list):
+        if isinstance(schema.get("minLength"), int):
+            out.append(Constraint("min_length", repr(schema["minLength"])))
+        if isinstance(schema.get("maxLength"), int):
+            out.append(Constraint("max_length", repr(schema["maxLength"])))
+        pattern = schema.get("pattern")
+        if (
+            isinstance(pattern, str)
+            and schema.get("format") not in _FORMAT_TYPES
+            and rust_regex_ok(pattern)
+        ):
+            out.append(Constraint("pattern", repr(pattern)))
+    if "integer" in types or "number" in types:
+        number = (int, float)
+        low, high = schema.get("minimum"), schema.get("maximum")
+        xlow, xhigh = schema.get("exclusiveMinimum"), schema.get("exclusiveMaximum")
+        if isinstance(xlow, number) and not isinstance(xlow, bool):
+            out.append(Constraint("gt", repr(xlow)))
+        elif isinstance(low, number) and not isinstance(low, bool):
+            out.append(Constraint("gt" if xlow is True else "ge", repr(low)))
+        if isinstance(xhigh, number) and not isinstance(xhigh, bool):
+            out.append(Constraint("lt", repr(xhigh)))
+        elif isinstance(high, number) and not isinstance(high, bool):
+            out.append(Constraint("lt" if xhigh is True else "le", repr(high)))
+        multiple = schema.get("multipleOf")
+        if isinstance(multiple, number) and not isinstance(multiple, bool) and multiple > 0:
+            out.append(Constraint("multiple_of", repr(multiple)))
+    del openapi_31  # both dialects are handled by the checks above
+    return tuple(out)
+
+
+def default_literal(schema: Mapping[str, Any], py_type: str) -> str | None:
+    """A Python literal for the schema default, or None when there is none usable."""
+    if "default" not in schema:
+        return None
+    value = schema["default"]
+    if value is None:
+        return "None"
+    if isinstance(value, bool | int | float | str):
+        if py_type.startswith("Literal[") and repr(value) not in py_type:
+            return None
+        if isinstance(value, str) and py_type.startswith(("datetime.", "uuid.")):
+            return None
+        if isinstance(value, bool) and py_type not in ("bool", "bool | None"):
+            return None
+        if (
+            isinstance(value, int | float)
+            and not isinstance(value, bool)
+            and py_type.startswith("str")
+        ):
+            return repr(str(value))
+        return repr(value)
+    if isinstance(value, list) and all(isinstance(v, str | int | float | bool) for v in value):
+        return repr(value)
+    return None

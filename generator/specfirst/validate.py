@@ -1,0 +1,988 @@
+"""Validate a bundled OpenAPI document and report every problem as a located Diagnostic.
+
+Three layers, each reporting everything it finds:
+
+1. targeted hints for the common wrong inputs: a Swagger 2.0 file (``not-openapi-3``), a file
+   that is not OpenAPI at all (``not-openapi``), an OpenAPI version specfirst does not support
+   (``unsupported-version``);
+2. openapi-spec-validator (``openapi-schema`` and friends): the document against the official
+   OpenAPI JSON Schema, then its keyword checks (schema objects, defaults, duplicate parameters
+   and tags). The JSON Schema pass first asks jsonschema-rs whether the document is valid at all
+   (~50 ms on GitHub's 13 MB spec) and only runs the slower jsonschema pass, whose errors carry
+   the detail we turn into messages, when it is not;
+3. checks of our own that need locations the library does not give (``duplicate-operation-id``,
+   ``path-parameter``, ``unresolved-ref``).
+
+Validation of a large document is slow (seconds), so results are cached on disk per content hash.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+import re
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import openapi_spec_validator
+from jsonschema.exceptions import ValidationError
+from jsonschema_path import SchemaPath
+from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+from openapi_spec_validator.schemas import schema_v30, schema_v31
+from openapi_spec_validator.validation.exceptions import (
+    DuplicateOperationIDError,
+    ExtraParametersError,
+    ParameterDuplicateError,
+    UnresolvableParameterError,
+)
+from openapi_spec_validator.validation.keywords import (
+    KeywordValidator,
+    OpenAPIV30SchemaValidator,
+    OperationValidator,
+    SchemaValidator,
+)
+from openapi_spec_validator.validation.validators import SpecValidator
+
+from specfirst import config as config_module
+from specfirst.config import VALIDATION_RULES, RuleLevels
+from specfirst.diagnostics import Diagnostic, Level, Location, sort_diagnostics
+from specfirst.loader import Pointer, SourceSpec, iter_refs, ref_pointer, resolve_pointer
+
+__all__ = ["DEFAULT_CACHE_DIR", "Validation", "check", "validate"]
+
+DEFAULT_CACHE_DIR = Path(".specfirst-cache/validate")
+"""Where callers usually keep the cache (relative to the working directory)."""
+
+# Bump when the cache file's layout changes (a change of this module's code or of the rules'
+# table changes the key by itself, see _code_fingerprint).
+_CACHE_FORMAT = "2"
+
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+_jsonschema_rs: Any
+try:
+    import jsonschema_rs as _jsonschema_rs
+except ImportError:  # pragma: no cover - optional speed-up
+    _jsonschema_rs = None
+
+
+Repair = tuple[Pointer, Any]
+"""A change to the document that lets generation go on: ``(pointer, _DROP)`` removes the node."""
+
+_DROP = "__specfirst_drop__"
+
+# Where a schema may declare its dialect and still mean what specfirst reads: JSON Schema
+# 2020-12, OpenAPI 3.1's default dialect, and OpenAPI's own base dialect.
+_KNOWN_DIALECTS = frozenset(
+    {
+        "https://json-schema.org/draft/2020-12/schema",
+        "https://spec.openapis.org/oas/3.1/dialect/base",
+        "https://spec.openapis.org/oas/3.1/dialect/2024-11-10",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Validation:
+    """What validation found, and the repairs that let a lenient document be generated.
+
+    A repair removes what a warning says is dropped (an invalid ``default`` or ``example``, an
+    unknown ``$schema``) or rewrites a keyword an older dialect spelled differently. The
+    source document itself is never changed: :meth:`repaired` gives the spec that models and
+    routes are built from, while the served document stays the one the team wrote.
+    """
+
+    diagnostics: list[Diagnostic]
+    repairs: tuple[Repair, ...] = field(default=())
+
+    def repaired(self, spec: SourceSpec) -> SourceSpec:
+        if not self.repairs:
+            return spec
+        return replace(spec, document=_apply(spec.document, self.repairs))
+
+
+def validate(
+    spec: SourceSpec, *, cache_dir: Path | None = None, settings: RuleLevels | None = None
+) -> list[Diagnostic]:
+    """Validate ``spec``; return every diagnostic, sorted by location.
+
+    With ``cache_dir``, the result for an unchanged input (same content hash, same
+    openapi-spec-validator) is read back from disk instead of recomputed. ``settings`` changes
+    rules' levels (``[tool.specfirst.validate]``).
+    """
+    return check(spec, cache_dir=cache_dir, settings=settings).diagnostics
+
+
+def check(
+    spec: SourceSpec, *, cache_dir: Path | None = None, settings: RuleLevels | None = None
+) -> Validation:
+    """:func:`validate`, with the repairs a generator applies (see :class:`Validation`)."""
+    cache_file = _cache_file(spec, cache_dir) if cache_dir is not None else None
+    result = _read_cache(cache_file) if cache_file is not None else None
+    if result is None:
+        result = _validate_uncached(spec)
+        if cache_file is not None:
+            _write_cache(cache_file, result)
+    return _with_levels(result, settings or {})
+
+
+def _with_levels(result: Validation, settings: RuleLevels) -> Validation:
+    if not settings:
+        return result
+    out = []
+    for diag in result.diagnostics:
+        level = settings.get(diag.rule, diag.level)
+        if level is not None:
+            out.append(diag if level is diag.level else replace(diag, level=level))
+    return Validation(out, result.repairs)
+
+
+def _validate_uncached(spec: SourceSpec) -> Validation:
+    version = _check_version(spec)
+    if isinstance(version, Diagnostic):
+        return Validation([version])
+    kept: list[Diagnostic] = []
+    repairs: list[Repair] = []
+    for diag, repair in _check_dialects(spec, version):
+        if diag is not None:
+            kept.append(diag)
+        if repair is not None:
+            repairs.append(repair)
+    current = Validation([], tuple(repairs)).repaired(spec)
+    # A repair can let a check reach what it skipped before (the library stops at the first
+    # error of a schema): check the repaired document again, a few rounds at most.
+    for _ in range(4):
+        found = _validate_once(current, version)
+        new = [r for _, r in found if r is not None and r not in repairs]
+        if not new:
+            kept.extend(d for d, _ in found)
+            break
+        kept.extend(d for d, r in found if r is not None)
+        repairs.extend(new)
+        current = Validation([], tuple(repairs)).repaired(spec)
+    return Validation(sort_diagnostics(dict.fromkeys(kept)), tuple(dict.fromkeys(repairs)))
+
+
+def _validate_once(spec: SourceSpec, version: str) -> list[tuple[Diagnostic, Repair | None]]:
+    """One pass of every check; an error that can be repaired comes with its repair."""
+    diags: list[Diagnostic] = []
+    unresolved = list(_check_refs(spec))
+    diags.extend(unresolved)
+    diags.extend(_check_operation_ids(spec))
+    diags.extend(_check_path_parameters(spec))
+    cls = OpenAPIV30SpecValidator if version == "3.0" else OpenAPIV31SpecValidator
+    schema = schema_v30 if version == "3.0" else schema_v31
+    found = [_lenient(spec, d, p) for d, p in _schema_errors(spec, schema)]
+    schema_errors = [d for d, _ in found if d.level is Level.ERROR]
+    # The keyword pass (schema objects, defaults) follows refs, so it needs them resolvable;
+    # it assumes a well-formed document, so after schema errors a crash of it is not news.
+    if not unresolved:
+        # Both passes check schema objects in 3.0, with different wording: say it once.
+        reported = {d.location for d, _ in found}
+        keyword_errors = _keyword_errors(
+            spec, cls, quiet=bool(schema_errors), skip_meta=version == "3.0"
+        )
+        for diag, pointer in keyword_errors:
+            if diag.location not in reported:
+                found.append(_lenient(spec, diag, pointer))
+    return [(d, None) for d in diags] + found
+
+
+def _lenient(
+    spec: SourceSpec, diag: Diagnostic, pointer: Pointer | None
+) -> tuple[Diagnostic, Repair | None]:
+    """An error about an example is a warning, and the example is dropped (so is a default)."""
+    if pointer is None or diag.rule != "openapi-schema":
+        return diag, None
+    if diag.message.startswith("invalid default: "):
+        detail = diag.message.removeprefix("invalid default: ")
+        return (
+            Diagnostic(
+                VALIDATION_RULES["invalid-default"].level,
+                "invalid-default",
+                f"invalid default: {detail}; the default is dropped from the generated code",
+                diag.location,
+            ),
+            (pointer, _DROP),
+        )
+    if pointer[-1:] == ("responses",) and diag.message == "must not be empty":
+        # OpenAPI 3.0 wants one response at least; 3.1 dropped that rule, and the operation
+        # is served as 3.1's would be (its result is then a bare status).
+        return (
+            Diagnostic(
+                VALIDATION_RULES["no-responses"].level,
+                "no-responses",
+                "the operation declares no response (OpenAPI 3.0 wants one at least, 3.1 does not)",
+                diag.location,
+            ),
+            None,
+        )
+    at = _example_at(pointer)
+    if at is not None:
+        return (
+            Diagnostic(
+                VALIDATION_RULES["invalid-example"].level,
+                "invalid-example",
+                f"invalid example: {diag.message}; the example is dropped from the generated code",
+                diag.location,
+            ),
+            (pointer[: at + 1], _DROP),
+        )
+    return diag, None
+
+
+_NAME_MAPS = frozenset({"properties", "patternProperties", "$defs", "definitions"})
+
+
+def _example_at(pointer: Pointer) -> int | None:
+    """The index of the ``example``/``examples`` keyword in ``pointer``, if it goes through one.
+
+    A property named ``example`` is a name, not the keyword; an entry of ``components/examples``
+    may be the target of a $ref, so it is not dropped.
+    """
+    for i, seg in enumerate(pointer):
+        if seg not in ("example", "examples") or (i and pointer[i - 1] in _NAME_MAPS):
+            continue
+        if i == 1 and pointer[0] == "components":
+            return None
+        return i
+    return None
+
+
+def _known_dialect(url: str) -> bool:
+    normal = url.rstrip("#").replace("http://", "https://", 1)
+    return normal in _KNOWN_DIALECTS
+
+
+def _check_dialects(
+    spec: SourceSpec, version: str
+) -> Iterator[tuple[Diagnostic | None, Repair | None]]:
+    """A dialect other than JSON Schema 2020-12 is read as 2020-12 anyway, and said so.
+
+    In 3.1 a schema (or the whole document, with ``jsonSchemaDialect``) may declare an older
+    dialect; specfirst reads 2020-12 only. Most keywords mean the same; draft-04's boolean
+    ``exclusiveMinimum``/``exclusiveMaximum`` do not, and are rewritten to 2020-12's form. In
+    3.0 a ``$schema`` is not allowed at all: it is dropped.
+    """
+    doc = spec.document
+    declared_doc = doc.get("jsonSchemaDialect") if version == "3.1" else None
+    doc_unknown = isinstance(declared_doc, str) and not _known_dialect(declared_doc)
+    if doc_unknown:
+        note = "; draft-04's boolean exclusiveMinimum/exclusiveMaximum are rewritten to numbers"
+        where = spec.locate(("jsonSchemaDialect",))
+        yield (
+            _dialect_warning(declared_doc, "the document", where, note),
+            (
+                ("jsonSchemaDialect",),
+                _DROP,
+            ),
+        )
+    for pointer, schema in _mappings(doc):
+        declared = schema.get("$schema")
+        if not isinstance(declared, str) or pointer[-1:] in (("properties",), ()):
+            declared = None
+            unknown = doc_unknown
+        elif version == "3.1" and _known_dialect(declared):
+            unknown = False
+            if declared not in _KNOWN_DIALECTS:  # e.g. "...2020-12/schema#": same dialect
+                yield None, ((*pointer, "$schema"), _DROP)
+        else:
+            unknown = True
+        note = ""
+        if unknown and version == "3.1":
+            for bound, limit in (("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")):
+                flag = schema.get(bound)
+                if not isinstance(flag, bool):
+                    continue
+                # draft-04 (and OpenAPI 3.0): a boolean that makes minimum/maximum exclusive.
+                if flag and isinstance(schema.get(limit), int | float):
+                    note += (
+                        f"; {bound}: true is read as draft-04 reads it ({bound}: {schema[limit]})"
+                    )
+                    yield None, ((*pointer, bound), schema[limit])
+                    yield None, ((*pointer, limit), _DROP)
+                else:
+                    yield None, ((*pointer, bound), _DROP)
+        if declared is not None and (unknown or version != "3.1"):
+            where = spec.locate((*pointer, "$schema"))
+            yield (
+                _dialect_warning(declared, "this schema", where, note),
+                (
+                    (*pointer, "$schema"),
+                    _DROP,
+                ),
+            )
+
+
+def _dialect_warning(declared: Any, what: str, location: Location, note: str) -> Diagnostic:
+    return Diagnostic(
+        VALIDATION_RULES["unknown-dialect"].level,
+        "unknown-dialect",
+        f"{what} declares the JSON Schema dialect {_short(declared, 80)}; specfirst reads "
+        f"every schema as JSON Schema 2020-12, the dialect of OpenAPI 3.1{note}",
+        location,
+    )
+
+
+def _mappings(doc: Any) -> Iterator[tuple[Pointer, dict[str, Any]]]:
+    """Every mapping of the document that is not literal data (examples, defaults, enums)."""
+    stack: list[tuple[Any, Pointer]] = [(doc, ())]
+    while stack:
+        node, pointer = stack.pop()
+        if isinstance(node, dict):
+            yield pointer, node
+            for key, value in node.items():
+                if isinstance(value, dict | list) and key not in _DATA_KEYS:
+                    stack.append((value, (*pointer, key)))
+        elif isinstance(node, list):
+            stack.extend(
+                (v, (*pointer, i)) for i, v in enumerate(node) if isinstance(v, dict | list)
+            )
+
+
+_DATA_KEYS = frozenset({"example", "examples", "default", "enum", "const", "value"})
+
+
+def _apply(doc: dict[str, Any], repairs: Iterable[Repair]) -> dict[str, Any]:
+    """A copy of ``doc`` with ``repairs`` made; only the containers on their paths are copied."""
+    root: dict[str, Any] = dict(doc)
+    copied: set[int] = {id(root)}
+    for pointer, value in repairs:
+        if not pointer:
+            continue
+        parent: Any = root
+        for seg in pointer[:-1]:
+            key: Any = int(seg) if isinstance(parent, list) else str(seg)
+            try:
+                child = parent[key]
+            except (KeyError, IndexError, TypeError):
+                break
+            if not isinstance(child, dict | list):
+                break
+            if id(child) not in copied:
+                child = dict(child) if isinstance(child, dict) else list(child)
+                copied.add(id(child))
+                parent[key] = child
+            parent = child
+        else:
+            last = pointer[-1]
+            if isinstance(parent, dict):
+                if value == _DROP:
+                    parent.pop(str(last), None)
+                else:
+                    parent[str(last)] = value
+    return root
+
+
+# --------------------------------------------------------------------------- versions
+
+
+def _check_version(spec: SourceSpec) -> str | Diagnostic:
+    doc = spec.document
+    if "swagger" in doc:
+        return Diagnostic(
+            Level.ERROR,
+            "not-openapi-3",
+            f"this is a Swagger {doc['swagger']} document; specfirst needs OpenAPI 3.0 or 3.1. "
+            f"Convert it first, e.g. `npx swagger2openapi --yaml {spec.path.name} "
+            f"-o {spec.path.stem}.openapi.yaml`, or in editor.swagger.io with "
+            "Edit > Convert to OpenAPI 3",
+            spec.locate(("swagger",)),
+        )
+    if "openapi" not in doc:
+        return Diagnostic(
+            Level.ERROR,
+            "not-openapi",
+            "no 'openapi' field at the top level, so this is not an OpenAPI document; "
+            "an OpenAPI 3 document starts with `openapi: 3.1.0` (or 3.0.3), `info` and `paths`",
+            spec.locate(()),
+        )
+    value = doc["openapi"]
+    if not isinstance(value, str):
+        return Diagnostic(
+            Level.ERROR,
+            "unsupported-version",
+            f"'openapi' must be a string such as \"3.1.0\", not {_short(value)}; quote it",
+            spec.locate(("openapi",)),
+        )
+    match = re.match(r"^(3\.[01])\.\d+(-.+)?$", value)
+    if match is None:
+        return Diagnostic(
+            Level.ERROR,
+            "unsupported-version",
+            f"OpenAPI version {value!r} is not supported; specfirst supports 3.0.x and 3.1.x",
+            spec.locate(("openapi",)),
+        )
+    return match.group(1)
+
+
+# --------------------------------------------------------------------------- JSON Schema pass
+
+
+Found = tuple[Diagnostic, Pointer | None]
+"""A diagnostic and the pointer of the node it is about (in the bundled document)."""
+
+
+def _schema_errors(spec: SourceSpec, schema: Mapping[str, Any]) -> Iterator[Found]:
+    doc = spec.document
+    if _jsonschema_rs is not None:
+        try:
+            if _jsonschema_rs.validator_for(dict(schema)).is_valid(doc):
+                return
+        except Exception:  # fall back to the reference implementation below
+            pass
+    validator = jsonschema.validators.validator_for(schema)(schema)
+    for error in validator.iter_errors(doc):
+        yield from _from_validation_error(spec, error, (), "openapi-schema", "")
+
+
+def _from_validation_error(
+    spec: SourceSpec, error: ValidationError, base: Pointer, rule: str, prefix: str
+) -> Iterator[Found]:
+    error = _best(error)
+    pointer: Pointer = (*base, *error.absolute_path)
+    if error.validator in ("additionalProperties", "unevaluatedProperties") and isinstance(
+        error.instance, dict
+    ):
+        extras = _unexpected_keys(error)
+        if extras:
+            for key in extras:
+                real = _real_pointer(spec.document, (*pointer, key))
+                yield (
+                    Diagnostic(
+                        Level.ERROR,
+                        rule,
+                        prefix + _unexpected_message(key, error),
+                        spec.locate(real),
+                    ),
+                    real,
+                )
+            return
+    real = _real_pointer(spec.document, pointer)
+    yield Diagnostic(Level.ERROR, rule, prefix + _message(error), spec.locate(real)), real
+
+
+def _best(error: ValidationError) -> ValidationError:
+    """The error that explains a oneOf/anyOf failure best: the closest branch's deepest error."""
+    while error.context:
+        branches: dict[Any, list[ValidationError]] = {}
+        for sub in error.context:
+            branch = sub.relative_schema_path[0] if sub.relative_schema_path else None
+            branches.setdefault(branch, []).append(sub)
+
+        def score(
+            errors: list[ValidationError], instance: Any = error.instance
+        ) -> tuple[int, int, int, int]:
+            # A branch that wants a $ref the instance doesn't have, or that is told apart by
+            # a fixed value (`in: path`, `type: oauth2`) the instance doesn't have, is not the
+            # branch the author meant.
+            wants_ref = any(
+                e.validator == "required"
+                and "$ref" in _value(e)
+                and isinstance(instance, dict)
+                and "$ref" not in instance
+                for e in errors
+            )
+            wrong_kind = any(
+                e.validator in ("enum", "const") and len(e.relative_path) == 1 for e in errors
+            )
+            depth = max(len(e.absolute_path) for e in errors)
+            return (int(wants_ref), int(wrong_kind), len(errors), -depth)
+
+        chosen = min(branches.values(), key=score)
+        error = max(chosen, key=lambda e: len(e.absolute_path))
+    return error
+
+
+def _value(error: ValidationError) -> Any:
+    """The failing keyword's value (``validator_value``), typed for use."""
+    value: Any = error.validator_value
+    return value if isinstance(value, list | dict | str | int | float | bool) else ()
+
+
+def _unexpected_keys(error: ValidationError) -> list[str]:
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    known = schema.get("properties", {}) or {}
+    patterns = list((schema.get("patternProperties", {}) or {}).keys())
+    extras = []
+    instance: Any = error.instance
+    for key in instance:
+        if key in known or any(re.search(p, key) for p in patterns):
+            continue
+        extras.append(key)
+    return extras
+
+
+def _unexpected_message(key: str, error: ValidationError) -> str:
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    patterns = list((schema.get("patternProperties", {}) or {}).keys())
+    if patterns:
+        allowed = [*(schema.get("properties", {}) or {}), *(f"/{p}/" for p in patterns)]
+        return f"unexpected key {key!r} (allowed: {', '.join(allowed)})"
+    return f"unexpected property {key!r}"
+
+
+def _message(error: ValidationError) -> str:
+    v = error.validator
+    instance: Any = error.instance
+    value = _value(error)
+    if v == "required" and isinstance(instance, dict):
+        missing = [p for p in value if p not in instance]
+        if missing == ["required"] and instance.get("in") == "path":
+            return f"path parameter {instance.get('name')!r} must have required: true"
+        if len(missing) == 1:
+            return f"missing required property {missing[0]!r}"
+        if missing:
+            return "missing required properties " + ", ".join(repr(m) for m in missing)
+    if v == "type":
+        expected = value
+        if isinstance(expected, list):
+            expected = " or ".join(expected)
+        if instance is None:
+            return f"expected {expected}, got null"
+        return f"expected {expected}, got {_json_type(instance)} {_short(instance)}"
+    if v == "enum":
+        options = ", ".join(_short(o) for o in value)
+        return f"{_short(instance)} is not one of {options}"
+    if v == "const":
+        return f"expected {_short(value)}, got {_short(instance)}"
+    if v == "pattern":
+        return f"{_short(instance)} does not match pattern {value!r}"
+    if v in ("oneOf", "anyOf"):
+        return f"{_json_type(instance)} does not match any of the allowed forms"
+    if v == "not":
+        return f"{_short(instance)} is not allowed here"
+    if v in ("minItems", "minProperties") and not instance:
+        return "must not be empty"
+    if v == "uniqueItems":
+        return "items must be unique"
+    if v == "format":
+        return f"{_short(instance)} is not a valid {value}"
+    return str(error.message)
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    return "object"
+
+
+def _short(value: Any, limit: int = 40) -> str:
+    try:
+        text = json.dumps(value, ensure_ascii=False, default=str)
+    except (TypeError, ValueError):
+        text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _real_pointer(doc: Any, pointer: Pointer) -> Pointer:
+    """Follow internal $refs along ``pointer`` so it names where the content is written."""
+    node = doc
+    current: list[str | int] = []
+    seen = 0
+    for seg in pointer:
+        while (
+            isinstance(node, dict)
+            and isinstance(node.get("$ref"), str)
+            and str(seg) not in node
+            and node["$ref"].startswith("#")
+            and seen < 50
+        ):
+            seen += 1
+            target = ref_pointer(node["$ref"])
+            node = resolve_pointer(doc, target)[1]
+            current = list(target)
+        if isinstance(node, dict):
+            seg = str(seg)
+            node = node.get(seg)
+        elif isinstance(node, list) and isinstance(seg, int) and 0 <= seg < len(node):
+            node = node[seg]
+        else:
+            node = None
+        current.append(seg)
+    return tuple(current)
+
+
+# --------------------------------------------------------------------------- keyword pass
+
+
+def _keyword_errors(
+    spec: SourceSpec, cls: type[SpecValidator], *, quiet: bool, skip_meta: bool = False
+) -> Iterator[Found]:
+    located = type(
+        f"Located{cls.__name__}",
+        (cls,),
+        {
+            "keyword_validators": {
+                name: _located(name, kv, skip_meta=skip_meta)
+                for name, kv in cls.keyword_validators.items()
+            }
+        },
+    )
+    validator = located(_for_library(spec.document))
+    errors: list[ValidationError] = []
+    try:
+        errors.extend(validator.root_validator(validator.schema_path))
+    except Exception as exc:  # a library crash must not become a traceback
+        if not quiet:
+            yield (
+                Diagnostic(
+                    Level.ERROR,
+                    "openapi-schema",
+                    "openapi-spec-validator failed on this document: "
+                    f"{exc.__class__.__name__}: {exc}",
+                    spec.locate(()),
+                ),
+                None,
+            )
+    for error in errors:
+        # Reported by our own checks, with locations.
+        if isinstance(error, DuplicateOperationIDError | UnresolvableParameterError):
+            continue
+        base: Pointer = getattr(error, "specfirst_pointer", ())
+        kind: str = getattr(error, "specfirst_keyword", "")
+        if isinstance(error, ParameterDuplicateError):
+            yield (
+                Diagnostic(
+                    VALIDATION_RULES["duplicate-parameter"].level,
+                    "duplicate-parameter",
+                    str(error.message).replace("Duplicate parameter", "duplicate parameter"),
+                    spec.locate(_real_pointer(spec.document, base)),
+                ),
+                None,
+            )
+        elif isinstance(error, ExtraParametersError):
+            yield (
+                Diagnostic(
+                    VALIDATION_RULES["required-undefined"].level,
+                    "required-undefined",
+                    "'required' lists properties that no 'properties' or 'allOf' member "
+                    "defines: " + ", ".join(re.findall(r"'([^']*)'", str(error.message))),
+                    spec.locate(_real_pointer(spec.document, (*base, "required"))),
+                ),
+                None,
+            )
+        elif kind == "tags":
+            yield (
+                Diagnostic(
+                    VALIDATION_RULES["duplicate-tag"].level,
+                    "duplicate-tag",
+                    str(error.message).replace("Duplicate tag", "duplicate tag"),
+                    spec.locate(base),
+                ),
+                None,
+            )
+        elif kind == "default":
+            where = _real_pointer(spec.document, (*base, "default"))
+            for diag, _ in _from_validation_error(
+                spec, error, (*base, "default"), "openapi-schema", "invalid default: "
+            ):
+                yield diag, where
+        else:
+            yield from _from_validation_error(spec, error, base, "openapi-schema", "")
+
+
+def _for_library(doc: dict[str, Any]) -> dict[str, Any]:
+    """The document as openapi-spec-validator can walk it.
+
+    Its paths validator takes every key of ``paths`` for a path item and fails with a KeyError
+    on an extension (``x-codegen-contextRoot: /api``), which the Paths object allows: hide them.
+    """
+    for section in ("paths", "webhooks"):
+        items = doc.get(section)
+        if isinstance(items, dict) and any(str(k).startswith("x-") for k in items):
+            doc = {**doc, section: {k: v for k, v in items.items() if not str(k).startswith("x-")}}
+    return doc
+
+
+def _located(name: str, kv: type[KeywordValidator], *, skip_meta: bool) -> type[KeywordValidator]:
+    """A keyword validator that stamps its errors with the pointer of the node it checked."""
+
+    def __call__(self: Any, *args: Any, **kwargs: Any) -> Iterator[ValidationError]:
+        where = next((a for a in args if isinstance(a, SchemaPath)), None)
+        for error in kv.__call__(self, *args, **kwargs):
+            if where is not None and not hasattr(error, "specfirst_pointer"):
+                error.specfirst_pointer = tuple(where.parts)
+                error.specfirst_keyword = name
+            yield error
+
+    namespace: dict[str, Any] = {"__call__": __call__}
+    if issubclass(kv, SchemaValidator):
+        kv_init = kv.__init__
+
+        def __init__(self: Any, registry: Any) -> None:
+            kv_init(self, registry)
+            # The library keeps these as lists and tests membership once per schema visit:
+            # quadratic (with the 3.0 skip below: GitHub's spec 12.6 s -> 2.5 s).
+            self.visited_schema_ids = _IdList()
+            self.meta_checked_schema_ids = _IdList()
+
+        namespace["__init__"] = __init__
+        if issubclass(kv, OpenAPIV30SchemaValidator) and skip_meta:
+            # The OpenAPI 3.0 JSON Schema has already checked every schema object in full.
+            namespace["_validate_schema_meta"] = lambda self, schema, value: None
+    elif issubclass(kv, OperationValidator):
+        op_init = kv.__init__
+
+        def __init__(self: Any, registry: Any) -> None:
+            op_init(self, registry)
+            # The same for operationIds, tested once per operation: quadratic too (Microsoft
+            # Graph's 22,000 operations: 32 s).
+            self.operation_ids_registry = _IdList()
+
+        namespace["__init__"] = __init__
+    return type(f"Located{kv.__name__}", (kv,), namespace)
+
+
+class _IdList(list[Any]):
+    """A list with O(1) membership, for the library's registries of visited schemas and of
+    operationIds (an invalid document's operationId may be unhashable: those are scanned)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._members: set[Any] = set()
+        self._unhashable: list[Any] = []
+
+    def append(self, item: Any) -> None:
+        try:
+            self._members.add(item)
+        except TypeError:
+            self._unhashable.append(item)
+        super().append(item)
+
+    def __contains__(self, item: object) -> bool:
+        try:
+            return item in self._members or item in self._unhashable
+        except TypeError:
+            return item in self._unhashable
+
+
+# --------------------------------------------------------------------------- our own checks
+
+
+def _check_refs(spec: SourceSpec) -> Iterator[Diagnostic]:
+    doc = spec.document
+    for pointer, ref in iter_refs(doc):
+        if not ref.startswith("#"):
+            message = f"$ref {ref!r} is not internal after bundling"
+        else:
+            found, target = resolve_pointer(doc, ref_pointer(ref))
+            if not found:
+                message = f"$ref {ref!r} points to nothing"
+            elif isinstance(target, dict) and isinstance(target.get("$ref"), str):
+                loop = _ref_loop(doc, ref)
+                if loop is None:
+                    continue
+                message = f"$ref {ref!r} never reaches content: {' -> '.join(loop)}"
+            else:
+                continue
+        yield Diagnostic(Level.ERROR, "unresolved-ref", message, spec.locate((*pointer, "$ref")))
+
+
+def _ref_loop(doc: Any, ref: str) -> list[str] | None:
+    """The chain of refs from ``ref`` when it comes back to itself through bare ``$ref``s."""
+    chain = [ref]
+    while True:
+        found, target = resolve_pointer(doc, ref_pointer(chain[-1]))
+        nxt = target.get("$ref") if found and isinstance(target, dict) else None
+        if not isinstance(nxt, str) or not nxt.startswith("#"):
+            return None
+        if nxt in chain:
+            return [*chain, nxt]
+        chain.append(nxt)
+
+
+def _deref(doc: Any, node: Any, pointer: Pointer) -> tuple[Any, Pointer]:
+    """Follow internal $refs from node; returns the content and where it is."""
+    for _ in range(50):
+        ref = node.get("$ref") if isinstance(node, dict) else None
+        if not isinstance(ref, str) or not ref.startswith("#"):
+            break
+        target = ref_pointer(ref)
+        if not resolve_pointer(doc, target)[0]:
+            break
+        pointer, node = target, resolve_pointer(doc, target)[1]
+    return node, pointer
+
+
+def _operations(spec: SourceSpec) -> Iterator[tuple[str, str, Pointer, dict[str, Any], Any]]:
+    """(path, method, pointer, operation, path item) for every operation under paths/webhooks."""
+    doc = spec.document
+    for section in ("paths", "webhooks"):
+        items = doc.get(section)
+        if not isinstance(items, dict):
+            continue
+        for url, raw_item in items.items():
+            item, _ = _deref(doc, raw_item, (section, url))
+            if not isinstance(item, dict):
+                continue
+            for method in HTTP_METHODS:
+                op = item.get(method)
+                if isinstance(op, dict):
+                    yield str(url), method, (section, url, method), op, item
+
+
+def _check_operation_ids(spec: SourceSpec) -> Iterator[Diagnostic]:
+    seen: dict[str, list[tuple[str, Pointer]]] = {}
+    for url, method, pointer, op, _ in _operations(spec):
+        op_id = op.get("operationId")
+        if isinstance(op_id, str):
+            seen.setdefault(op_id, []).append((f"{method.upper()} {url}", pointer))
+    for op_id, uses in seen.items():
+        if len(uses) < 2:
+            continue
+        for label, pointer in uses:
+            others = ", ".join(other for other, _ in uses if other != label)
+            yield Diagnostic(
+                Level.ERROR,
+                "duplicate-operation-id",
+                f"operationId {op_id!r} of {label} is also used by {others}",
+                spec.locate((*pointer, "operationId")),
+            )
+
+
+_TEMPLATE_PARAM = re.compile(r"\{([^{}]+)\}")
+
+
+def _path_params(spec: SourceSpec, params: Any, pointer: Pointer) -> Iterable[tuple[str, Pointer]]:
+    if not isinstance(params, list):
+        return []
+    found = []
+    for i, raw in enumerate(params):
+        param, _ = _deref(spec.document, raw, (*pointer, i))
+        if (
+            isinstance(param, dict)
+            and param.get("in") == "path"
+            and isinstance(param.get("name"), str)
+        ):
+            found.append((param["name"], (*pointer, i)))
+    return found
+
+
+def _check_path_parameters(spec: SourceSpec) -> Iterator[Diagnostic]:
+    doc = spec.document
+    paths = doc.get("paths")
+    if not isinstance(paths, dict):
+        return
+    for url, raw_item in paths.items():
+        item, _ = _deref(doc, raw_item, ("paths", url))
+        if not isinstance(item, dict):
+            continue
+        # A path key may carry a query string (`/search?q={q}`): only its path has parameters.
+        template = set(_TEMPLATE_PARAM.findall(str(url).partition("?")[0].partition("#")[0]))
+        item_params = list(_path_params(spec, item.get("parameters"), ("paths", url, "parameters")))
+        for name, pointer in item_params:
+            if name not in template:
+                yield _extra_path_param(spec, name, str(url), pointer)
+        for method in HTTP_METHODS:
+            op = item.get(method)
+            if not isinstance(op, dict):
+                continue
+            op_pointer: Pointer = ("paths", url, method)
+            op_params = list(_path_params(spec, op.get("parameters"), (*op_pointer, "parameters")))
+            for name, pointer in op_params:
+                if name not in template:
+                    yield _extra_path_param(spec, name, str(url), pointer)
+            declared = {name for name, _ in item_params} | {name for name, _ in op_params}
+            for name in sorted(template - declared):
+                yield Diagnostic(
+                    Level.ERROR,
+                    "path-parameter",
+                    f"{method.upper()} {url} does not declare path parameter {name!r}; add "
+                    f"{{name: {name}, in: path, required: true}} to its parameters",
+                    spec.locate(op_pointer),
+                )
+
+
+def _extra_path_param(spec: SourceSpec, name: str, url: str, pointer: Pointer) -> Diagnostic:
+    return Diagnostic(
+        Level.ERROR,
+        "path-parameter",
+        f"path parameter {name!r} is not in the path template {url!r}",
+        spec.locate(pointer),
+    )
+
+
+# --------------------------------------------------------------------------- cache
+
+
+def _cache_file(spec: SourceSpec, cache_dir: Path) -> Path:
+    key = "\0".join(
+        [
+            spec.content_hash,
+            openapi_spec_validator.__version__,
+            _CACHE_FORMAT,
+            _code_fingerprint(),
+            str(spec.path),
+            os.getcwd(),  # locations are shown relative to it
+        ]
+    )
+    return cache_dir / f"{hashlib.sha256(key.encode()).hexdigest()}.json"
+
+
+@functools.cache
+def _code_fingerprint() -> str:
+    """The validation code itself: a result cached by another version is not reused."""
+    digest = hashlib.sha256()
+    for module in (__file__, config_module.__file__):
+        digest.update(Path(module).read_bytes())
+    return digest.hexdigest()
+
+
+def _read_cache(path: Path) -> Validation | None:
+    try:
+        raw = json.loads(path.read_bytes())
+        out = []
+        for item in raw["diagnostics"]:
+            loc = item["location"]
+            out.append(
+                Diagnostic(
+                    Level(item["level"]),
+                    str(item["rule"]),
+                    str(item["message"]),
+                    Location(str(loc[0]), int(loc[1]), int(loc[2])) if loc else None,
+                )
+            )
+        repairs = tuple((tuple(pointer), value) for pointer, value in raw["repairs"])
+        return Validation(out, repairs)
+    except (OSError, ValueError, KeyError, TypeError, IndexError):
+        return None
+
+
+def _write_cache(path: Path, result: Validation) -> None:
+    payload = {
+        "diagnostics": [
+            {
+                "level": d.level.value,
+                "rule": d.rule,
+                "message": d.message,
+                "location": (
+                    [d.location.file, d.location.line, d.location.col] if d.location else None
+                ),
+            }
+            for d in result.diagnostics
+        ],
+        "repairs": [[list(pointer), value] for pointer, value in result.repairs],
+    }
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(payload, fh, ensure_ascii=False)
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a cache that cannot be written only costs time

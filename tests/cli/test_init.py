@@ -1,0 +1,159 @@
+"""``specfirst init`` and ``specfirst scaffold``: a working project, written once.
+
+The whole journey through a built wheel and fresh venvs is ``tests/dist``; these run in this
+process's environment and pin the files, the never-overwrite rule and the stubs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import importlib.util
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from specfirst.cli import main
+
+GOLDEN = Path(__file__).resolve().parents[1] / "golden"
+
+
+def _init(tmp_path: Path, *args: str) -> int:
+    with contextlib.chdir(tmp_path):
+        return main(["init", *args])
+
+
+def test_init_writes_the_whole_project(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert _init(tmp_path, "library") == 0
+    project = tmp_path / "library"
+    for rel in (
+        "pyproject.toml", "Makefile", "README.md", ".gitignore", ".pre-commit-config.yaml",
+        ".github/workflows/ci.yml", "specs/api.yaml", "tests/contract.py", "tests/test_api.py",
+        "tests/test_contract.py", "library/main.py", "library/security.py", "library/books.py",
+        "library/loans.py", "library/auth.py", "library/health.py", "library_api/app.py",
+        "library_api/_runtime/render.py",
+    ):  # fmt: skip
+        assert (project / rel).is_file(), rel
+    pyproject = (project / "pyproject.toml").read_text(encoding="utf-8")
+    assert 'implementation = "library"' in pyproject
+    assert 'package = "library_api"' in pyproject
+    assert '"fastapi>=' in pyproject and "sqlalchemy" not in pyproject.lower()
+    assert '"python-multipart>=' in pyproject  # the token endpoint takes a form
+    assert ".specfirst-cache/" in (project / ".gitignore").read_text(encoding="utf-8")
+    assert "contract-deep" in (project / ".github/workflows/ci.yml").read_text(encoding="utf-8")
+    err = capsys.readouterr().err
+    assert "next: cd library && make run" in err
+
+
+def test_the_example_project_passes_its_own_tests(tmp_path: Path) -> None:
+    assert _init(tmp_path, "library") == 0
+    project = tmp_path / "library"
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-W", "ignore"],
+        cwd=project,
+        env={"PATH": str(Path(sys.executable).parent), "PYTHONPATH": str(project)},
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert done.returncode == 0, (done.stdout + done.stderr)[-5000:]
+    assert "6 passed" in done.stdout, done.stdout
+
+
+def test_init_never_overwrites(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    project = tmp_path / "library"
+    (project / "library").mkdir(parents=True)
+    (project / "library" / "books.py").write_text("# mine\n", encoding="utf-8")
+    (project / "Makefile").write_text("mine:\n", encoding="utf-8")
+    assert _init(tmp_path, "library") == 0
+    assert (project / "library" / "books.py").read_text(encoding="utf-8") == "# mine\n"
+    assert (project / "Makefile").read_text(encoding="utf-8") == "mine:\n"
+    err = capsys.readouterr().err
+    assert "kept  library/books.py (exists; not overwritten)" in err
+    assert "kept  Makefile (exists; not overwritten)" in err
+
+
+async def test_init_from_a_multifile_spec_writes_501_stubs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    spec = GOLDEN / "multifile" / "spec" / "api.yaml"
+    assert _init(tmp_path, "shelf", "--spec", str(spec)) == 0
+    project = tmp_path / "shelf"
+    copied = sorted(
+        p.relative_to(project / "specs").as_posix() for p in (project / "specs").rglob("*.yaml")
+    )
+    assert len(copied) > 1 and "api.yaml" in copied
+    books = (project / "shelf" / "books.py").read_text(encoding="utf-8")
+    assert "class Books:" in books and "raise NotImplementedOperation(" in books
+    assert not (project / "tests" / "test_api.py").exists()  # the example's tests only
+
+    import httpx
+
+    sys.path.insert(0, str(project))
+    try:
+        app = importlib.import_module("shelf.main").app
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+            response = await client.get("/books")
+    finally:
+        sys.path.remove(str(project))
+        for name in [n for n in sys.modules if n.split(".")[0] in {"shelf", "shelf_api"}]:
+            del sys.modules[name]
+    assert response.status_code in (401, 501), response.text
+    capsys.readouterr()
+
+
+def test_scaffold_appends_stubs_and_keeps_written_code(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    spec = GOLDEN / "openapi30" / "spec" / "api.yaml"
+    assert _init(tmp_path, "pets", "--spec", str(spec)) == 0
+    project = tmp_path / "pets"
+    module = project / "pets" / "pets.py"
+    written = module.read_text(encoding="utf-8").replace(
+        'raise NotImplementedOperation("listPets")', "raise ProblemError(503)  # mine"
+    )
+    module.write_text(written, encoding="utf-8")
+    api = project / "specs" / "api.yaml"
+    api.write_text(
+        api.read_text(encoding="utf-8").replace(
+            "paths:\n",
+            "paths:\n  /pets/count:\n    get:\n      tags: [pets]\n      operationId: countPets\n"
+            "      responses:\n        '200':\n          description: ok\n"
+            "          content:\n            application/json:\n"
+            "              schema: {type: integer}\n",
+            1,
+        ),
+        encoding="utf-8",
+    )
+    with contextlib.chdir(project):
+        assert main(["generate"]) == 0
+        assert "pets/pets.py: 1 missing method(s): countPets" in capsys.readouterr().err
+        assert main(["scaffold", "--check"]) == 1
+        assert main(["scaffold"]) == 0
+        assert main(["scaffold", "--check"]) == 0
+    after = module.read_text(encoding="utf-8")
+    assert after.startswith(written.rstrip("\n"))  # everything before is byte for byte as it was
+    assert (
+        "async def count_pets(" in after and 'raise NotImplementedOperation("countPets")' in after
+    )
+
+
+def test_a_missing_extra_is_one_line_and_exit_2(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util,
+        "find_spec",
+        lambda name, *a: None if name == "schemathesis" else real(name, *a),
+    )
+    assert main(["contract", "--app", "nowhere:app"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == (
+        "specfirst: contract testing needs schemathesis, which is not installed: "
+        "pip install 'specfirst[contract]'"
+    )

@@ -1,0 +1,126 @@
+# Vendored from the specfirst 0.1.0 runtime by `specfirst generate`. DO NOT EDIT.
+# Upgrade specfirst and regenerate to update it.
+"""The ``date`` and ``date-time`` formats exactly as RFC 3339 (and so JSON Schema) define them.
+
+pydantic parses more than RFC 3339 allows: a number or a numeric string is a Unix timestamp,
+so ``"0"`` is a valid date (1970-01-01) and ``"20250101"`` a valid date-time (in 1970), and a
+date-time may lack its offset or use a space for ``T``. A request carrying such a string breaks
+the contract and must be rejected, so every string bound for a date or date-time goes through a
+check of its RFC 3339 shape first; pydantic then parses it as usual (and still rejects
+``2025-02-30``). Dates and datetimes given as Python objects are left alone.
+
+Models: :func:`rfc3339` wraps every date and datetime in a core schema, and the generated
+models' base class applies it to its own schema. Parameters and form fields are annotated with
+:data:`Date` and :data:`DateTime` by the generated routers.
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import re
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator, TypeAdapter, ValidationError
+from pydantic_core import CoreSchema, PydanticCustomError, core_schema
+
+FULL_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+"""RFC 3339 ``full-date``."""
+
+DATE_TIME = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?(?:[Zz]|[+-][0-9]{2}:[0-9]{2})"
+)
+"""RFC 3339 ``date-time``: ``T`` (or ``t``) between date and time, and an offset."""
+
+
+@functools.cache
+def _lax(tp: type) -> TypeAdapter[Any]:
+    return TypeAdapter(tp)
+
+
+def _parse(value: str, tp: type) -> Any:
+    # Parsed here, leniently, because the wrapped schema may be strict (JSON bodies are), and
+    # strict validation refuses a Python ``str`` where it accepts a JSON string.
+    try:
+        return _lax(tp).validate_python(value)
+    except ValidationError as exc:
+        error = exc.errors(include_url=False)[0]
+        raise PydanticCustomError(error["type"], error["msg"]) from None
+
+
+def full_date(value: Any) -> Any:
+    """A ``str`` must be an RFC 3339 full-date (``YYYY-MM-DD``); it becomes a ``date``."""
+    if not isinstance(value, str):
+        return value
+    if not FULL_DATE.fullmatch(value):
+        raise PydanticCustomError(
+            "date_format", "Input should be a date in the RFC 3339 format YYYY-MM-DD"
+        )
+    return _parse(value, datetime.date)
+
+
+def date_time(value: Any) -> Any:
+    """A ``str`` must be an RFC 3339 date-time (with an offset); it becomes a ``datetime``."""
+    if not isinstance(value, str):
+        return value
+    if not DATE_TIME.fullmatch(value):
+        raise PydanticCustomError(
+            "datetime_format",
+            "Input should be a date-time in the RFC 3339 format YYYY-MM-DDTHH:MM:SS[.f]Z or ±HH:MM",
+        )
+    if value[17:19] == "60":
+        return _leap_second(value)
+    return _parse(value, datetime.datetime)
+
+
+def _leap_second(value: str) -> datetime.datetime:
+    """RFC 3339 allows second 60 (a leap second, ``1998-12-31T23:59:60Z``); ``datetime`` has none.
+
+    A leap second is added at the end of a UTC day, so it is valid only when the time, moved
+    to UTC, is 23:59 (RFC 3339 section 5.7). It becomes the last instant ``datetime`` can hold
+    before it, 23:59:59.999999, so that order is kept.
+    """
+    parsed: datetime.datetime = _parse(value[:17] + "59" + value[19:], datetime.datetime)
+    utc = parsed.astimezone(datetime.UTC)
+    if (utc.hour, utc.minute) != (23, 59):
+        raise PydanticCustomError(
+            "datetime_format",
+            "Input should be a date-time whose second is 60 only at 23:59 UTC (a leap second)",
+        )
+    return parsed.replace(microsecond=999_999)
+
+
+Date = Annotated[datetime.date, BeforeValidator(full_date)]
+"""A ``format: date`` value (a parameter or form field)."""
+
+DateTime = Annotated[datetime.datetime, BeforeValidator(date_time)]
+"""A ``format: date-time`` value (a parameter or form field)."""
+
+_CHECKS: dict[str, Callable[[Any], Any]] = {"date": full_date, "datetime": date_time}
+_LEAVE = frozenset({"metadata", "serialization"})
+
+
+def rfc3339(schema: CoreSchema) -> CoreSchema:
+    """``schema`` with every ``date`` and ``datetime`` in it checked as RFC 3339 first."""
+    result: CoreSchema = _wrap(schema)
+    return result
+
+
+def _wrap(node: Any) -> Any:
+    if isinstance(node, list | tuple):  # e.g. union choices, which may be (schema, label)
+        return type(node)(_wrap(item) for item in node)
+    if not isinstance(node, dict):
+        return node
+    # Not every dict is a schema: a model's ``fields`` maps field names (maybe "type") to schemas.
+    kind = node.get("type")
+    if isinstance(kind, str) and kind in _CHECKS:
+        return core_schema.no_info_before_validator_function(_CHECKS[kind], node)
+    function = node.get("function")
+    if (
+        kind == "function-before"
+        and isinstance(function, dict)
+        and function.get("function") in (full_date, date_time)
+    ):
+        return node  # already checked (a nested model's schema, built before)
+    return {key: value if key in _LEAVE else _wrap(value) for key, value in node.items()}

@@ -1,0 +1,157 @@
+# Vendored from the specfirst 0.1.0 runtime by `specfirst generate`. DO NOT EDIT.
+# Upgrade specfirst and regenerate to update it.
+"""Base classes of generated models, and the schema rules pydantic has no field option for.
+
+``defer_build`` postpones building each model's validator until its first use, so importing
+a package with thousands of models (GitHub's API has about 4,700) costs a fraction of a second
+per hundred models actually used instead of seconds up front.
+
+Three JSON Schema rules have no pydantic equivalent, so the generator registers them per class
+(``constrain``) and one ``after`` validator enforces them:
+
+- ``uniqueItems``: a ``set`` would silently drop duplicates and accept the request;
+- an optional property that is not nullable: its Python type must admit ``None`` (the value
+  when absent), but an explicit ``null`` in the input breaks the schema;
+- ``patternProperties`` of an object that allows other keys too: only the values of matching
+  keys must satisfy the pattern's schema (the object itself is typed ``dict[str, …]``).
+
+And pydantic parses dates and date-times more leniently than their formats allow (``"0"`` is
+1970-01-01); every model's schema checks such strings as RFC 3339 first
+(:mod:`specfirst.runtime.formats`).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from typing import Any, ClassVar, Generic, TypeVar
+
+import pydantic
+from pydantic_core import CoreSchema
+
+from .formats import rfc3339
+
+# Patterns compile with pydantic's default engine, Rust's regex crate: linear time whatever the
+# input, and Unicode classes (\p{L}). A package whose patterns need Python's engine instead
+# (look-arounds, backreferences, sizes past the crate's limit such as seldon.local's
+# ``^.{1,2097152}``) derives its models from ``PythonReBaseModel``/``PythonReRootModel``:
+# the generator picks one engine per package (``specfirst.models``).
+_CONFIG = pydantic.ConfigDict(defer_build=True)
+_PYTHON_RE = pydantic.ConfigDict(defer_build=True, regex_engine="python-re")
+
+RootT = TypeVar("RootT")
+
+
+class BaseModel(pydantic.BaseModel):
+    model_config = _CONFIG
+
+    __sf_unique__: ClassVar[tuple[str, ...]] = ()
+    __sf_not_null__: ClassVar[tuple[str, ...]] = ()
+    __sf_patterns__: ClassVar[tuple[tuple[str, tuple[tuple[re.Pattern[str], Any], ...]], ...]] = ()
+
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, source: type[pydantic.BaseModel], handler: pydantic.GetCoreSchemaHandler, /
+    ) -> CoreSchema:
+        return rfc3339(handler(source))
+
+    @pydantic.model_validator(mode="after")
+    def _sf_schema_rules(self) -> Any:
+        cls = type(self)
+        if cls.__sf_not_null__:
+            explicit = self.model_fields_set
+            for name in cls.__sf_not_null__:
+                if name in explicit and getattr(self, name) is None:
+                    raise ValueError(f"{_wire_name(cls, name)}: null is not allowed")
+        for name in cls.__sf_unique__:
+            value = getattr(self, name)
+            if isinstance(value, list) and _has_duplicates(value):
+                raise ValueError(f"{_wire_name(cls, name)}: items must be unique")
+        for name, checks in cls.__sf_patterns__:
+            value = getattr(self, name)
+            if isinstance(value, dict):
+                _check_patterns(_wire_name(cls, name), value, checks)
+        return self
+
+
+class RootModel(pydantic.RootModel[RootT], Generic[RootT]):
+    """Base class of generated root models (a schema that is a string, a list …), same config."""
+
+    model_config = _CONFIG
+
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, source: type[pydantic.BaseModel], handler: pydantic.GetCoreSchemaHandler, /
+    ) -> CoreSchema:
+        return rfc3339(handler(source))
+
+
+def _check_patterns(
+    wire: str, value: dict[str, Any], checks: tuple[tuple[re.Pattern[str], Any], ...]
+) -> None:
+    for key, item in value.items():
+        for regex, tp in checks:
+            if regex.search(key) is None:
+                continue
+            try:
+                # As the JSON it came from: strict, so "1" is no number here either.
+                _adapter(tp).validate_json(json.dumps(item), strict=True)
+            except pydantic.ValidationError as exc:
+                msg = exc.errors(include_url=False)[0]["msg"]
+                raise ValueError(f"{wire}.{key}: {msg}") from None
+
+
+@functools.cache
+def _adapter(tp: Any) -> pydantic.TypeAdapter[Any]:
+    return pydantic.TypeAdapter(tp)
+
+
+def _wire_name(cls: type[pydantic.BaseModel], name: str) -> str:
+    field = cls.model_fields.get(name)
+    return (field.alias if field is not None and field.alias else name) if field else name
+
+
+def _has_duplicates(values: list[Any]) -> bool:
+    seen: list[Any] = []
+    for value in values:
+        item = value.model_dump(mode="json") if isinstance(value, pydantic.BaseModel) else value
+        if item in seen:
+            return True
+        seen.append(item)
+    return False
+
+
+def constrain(
+    model: type,
+    *,
+    unique: tuple[str, ...] = (),
+    not_null: tuple[str, ...] = (),
+    patterns: dict[str, tuple[tuple[str, Any], ...]] | None = None,
+) -> None:
+    """Register the rules for ``model``'s fields (named as in the spec; aliases resolved here).
+
+    A name datamodel-code-generator gave to something else (an enum, a root model) is skipped.
+    """
+    if not (isinstance(model, type) and issubclass(model, BaseModel)):
+        return
+    by_wire = {(f.alias or n): n for n, f in model.model_fields.items()}
+    model.__sf_unique__ = tuple(by_wire[w] for w in unique if w in by_wire)
+    model.__sf_not_null__ = tuple(by_wire[w] for w in not_null if w in by_wire)
+    model.__sf_patterns__ = tuple(
+        (by_wire[w], tuple((re.compile(rx), tp) for rx, tp in checks))
+        for w, checks in (patterns or {}).items()
+        if w in by_wire
+    )
+
+
+class PythonReBaseModel(BaseModel):
+    """``BaseModel`` compiling patterns with Python's ``re``."""
+
+    model_config = _PYTHON_RE
+
+
+class PythonReRootModel(RootModel[RootT], Generic[RootT]):
+    """``RootModel`` compiling patterns with Python's ``re``."""
+
+    model_config = _PYTHON_RE
