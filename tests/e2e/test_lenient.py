@@ -1,0 +1,79 @@
+"""A spec that is invalid only in harmless ways still generates a working service.
+
+Real specs carry defaults that break their own schemas (``default: null`` on a string,
+``default: 'false'`` on a boolean) and malformed examples. Validation warns, and the generated
+code is built without them: the model and the route have no default, and a request that
+omits the value is served. The served document is still the one the team wrote.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.e2e.conftest import GeneratedApi, MakeApi, client
+
+pytestmark = pytest.mark.filterwarnings("error")
+
+LENIENT = """
+openapi: 3.0.3
+info: {title: Lenient, version: '1'}
+paths:
+  /items:
+    get:
+      operationId: listItems
+      parameters:
+        - {name: flag, in: query, schema: {type: boolean, default: 'false'}}
+        - {name: size, in: query, schema: {type: integer, minimum: 1, default: 0}}
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Item'}
+components:
+  schemas:
+    Item:
+      type: object
+      properties:
+        name: {type: string, default: null}
+        kind: {type: string, xml: {attribute: true, example: k}}
+        count: {type: integer, default: 3}
+"""
+
+
+@pytest.fixture(scope="module")
+def api(make_api: MakeApi) -> GeneratedApi:
+    return make_api(LENIENT)
+
+
+def test_invalid_defaults_are_not_in_the_model(api: GeneratedApi) -> None:
+    fields = api.models.Item.model_fields
+    assert fields["name"].default is None  # not the invalid null-for-a-string default kept
+    assert fields["count"].default == 3  # a valid default stays
+    assert api.models.Item().model_dump(exclude_unset=True) == {}
+
+
+async def test_the_service_runs_without_them_and_serves_the_source(api: GeneratedApi) -> None:
+    seen: list[Any] = []
+
+    class Service:
+        async def list_items(self, *, flag: Any, size: Any) -> Any:
+            seen.append((flag, size))
+            return api.models.Item(name="a")
+
+    app = api.create_app(default=Service())
+    async with client(app) as c:
+        plain = await c.get("/items")
+        given = await c.get("/items", params={"flag": "true", "size": "2"})
+        too_small = await c.get("/items", params={"size": "0"})
+        served = await c.get("/openapi.json")
+    assert plain.status_code == 200, plain.text
+    assert given.status_code == 200, given.text
+    assert too_small.status_code in (400, 422)
+    assert seen == [(None, None), (True, 2)]
+    doc = served.json()
+    params = doc["paths"]["/items"]["get"]["parameters"]
+    assert [p["schema"].get("default") for p in params] == ["false", 0]
+    assert doc["components"]["schemas"]["Item"]["properties"]["name"]["default"] is None
