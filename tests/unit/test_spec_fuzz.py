@@ -320,6 +320,7 @@ def run_cli(argv: list[str], folder: Path) -> tuple[int | None, str]:
         target=_child, args=(argv, str(folder), str(err_path))
     )
     process.start()
+    assert process.pid is not None
     process.join(LIMIT)
     if process.is_alive():
         with contextlib.suppress(ProcessLookupError):
@@ -397,3 +398,163 @@ def test_every_kind_of_mutation_is_covered() -> None:
         "duplicate",
     ):
         assert kind in ids, kind
+
+
+# --------------------------------------------------------------------------- hostile text
+
+HOSTILE = [
+    '"',
+    "'",
+    '"""',
+    "'''",
+    "\\",
+    "\\n",
+    "{{ x }}",
+    "{% if %}",
+    "{# c #}",
+    "\n",
+    "class",
+    "def",
+    "None",
+    "import",
+    "lambda",
+    "async",
+    "await",
+    "__init__",
+    "#",
+    "*/",
+    "$",
+    "%s",
+    "\t",
+    "ü",
+]
+
+
+def _hostile(rng: random.Random, n: int = 3) -> str:
+    return "".join(rng.choice(HOSTILE) + rng.choice(["", " ", "x"]) for _ in range(n))
+
+
+def hostile_spec(seed: int = SEED) -> str:
+    """A valid spec whose names and texts are built from fragments that break naive codegen."""
+    rng = random.Random(seed)
+    words = ["class", "def", "None", "import", "from", "async", "await", "lambda", "True"]
+    schemas: dict[str, Any] = {}
+    paths: dict[str, Any] = {}
+    for i, word in enumerate(words):
+        # Component names are limited to [a-zA-Z0-9._-] by OpenAPI itself.
+        schema_name = f"{word}{rng.choice(['', '_', '-', '.', '__init__', '1', '.py'])}"
+        schemas[schema_name] = {
+            "type": "object",
+            "description": _hostile(rng, 6),
+            "required": [word],
+            "properties": {
+                word: {"type": "string", "description": _hostile(rng), "example": _hostile(rng)},
+                _hostile(rng, 2): {"type": "string", "default": _hostile(rng)},
+                f"{word}_kind": {"type": "string", "enum": [_hostile(rng, 1), word, "a b"]},
+            },
+        }
+        paths[f"/{word}{i}/{{{word}}}"] = {
+            "get": {
+                "operationId": f"{word}{_hostile(rng, 1)}",
+                "tags": [f"{word}{_hostile(rng, 1)}"],
+                "summary": _hostile(rng, 5),
+                "description": _hostile(rng, 8),
+                "parameters": [
+                    {"name": word, "in": "path", "required": True, "schema": {"type": "string"}},
+                    {"name": _hostile(rng, 2), "in": "query", "schema": {"type": "integer"}},
+                    {"name": f"X-{word}", "in": "header", "schema": {"type": "string"}},
+                ],
+                "responses": {
+                    "200": {
+                        "description": _hostile(rng, 4),
+                        "headers": {f"X-{word}-out": {"schema": {"type": "string"}}},
+                        "content": {
+                            "application/json": {
+                                "schema": {"$ref": f"#/components/schemas/{schema_name}"}
+                            }
+                        },
+                    }
+                },
+            }
+        }
+    doc = {
+        "openapi": "3.1.0",
+        "info": {"title": _hostile(rng, 6), "version": "1", "description": _hostile(rng, 10)},
+        "tags": [
+            {"name": f"{w}{_hostile(rng, 1)}", "description": _hostile(rng)} for w in words[:2]
+        ],
+        "paths": paths,
+        "components": {"schemas": schemas},
+    }
+    return json.dumps(doc, ensure_ascii=False, indent=1)
+
+
+def _import_and_serve(package_root: str, package: str) -> None:
+    sys.path.insert(0, package_root)
+    import asyncio
+    import importlib
+
+    import httpx
+
+    module = importlib.import_module(package)
+    app = module.create_app(allow_unimplemented=True)
+
+    async def fetch() -> int:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as c:
+            return (await c.get("/openapi.json")).status_code
+
+    os._exit(0 if asyncio.run(fetch()) == 200 else 3)
+
+
+def test_hostile_names_and_texts_generate_code_that_imports_and_type_checks(
+    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    import shutil
+    import subprocess
+
+    from mypy import api as mypy_api
+
+    from specfirst.pipeline import generate
+
+    spec = tmp_path / "spec" / "api.json"
+    spec.parent.mkdir()
+    spec.write_text(hostile_spec(), encoding="utf-8")
+    result = generate(spec, tmp_path / "hostile_pkg", cache_dir=None, force=True)
+    assert result.ok, "\n".join(d.format() for d in result.diagnostics)
+    assert result.api is not None and len(result.api.operations) == 9
+
+    child = multiprocessing.get_context("fork").Process(
+        target=_import_and_serve, args=(str(tmp_path), "hostile_pkg")
+    )
+    child.start()
+    child.join(60)
+    assert child.exitcode == 0, "the package does not import, or /openapi.json is not served"
+
+    ruff = shutil.which("ruff", path=str(Path(sys.executable).parent)) or "ruff"
+    lint = subprocess.run(
+        [
+            *(ruff, "check", "--isolated", "--no-cache", "--select=E,F,W,I,B,UP,SIM,RUF"),
+            *("--ignore=E501", "--line-length=100", "--target-version=py311", "hostile_pkg"),
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert lint.returncode == 0, lint.stdout + lint.stderr
+
+    repo = Path(__file__).resolve().parents[2]
+    stdout, stderr, status = mypy_api.run(
+        [
+            "--strict",
+            "--config-file",
+            str(repo / "pyproject.toml"),
+            "--cache-dir",  # shared with the golden and typing tests: FastAPI is checked once
+            str(tmp_path_factory.getbasetemp() / "mypy-cache"),
+            "--no-error-summary",
+            "--show-error-codes",
+            str(tmp_path / "hostile_pkg"),
+        ]
+    )
+    assert status == 0, stdout + stderr
