@@ -13,34 +13,9 @@ from typing import Any
 import pytest
 
 from tests.e2e.conftest import GeneratedApi, MakeApi, client
+from tests.e2e.specs import LENIENT
 
 pytestmark = pytest.mark.filterwarnings("error")
-
-LENIENT = """
-openapi: 3.0.3
-info: {title: Lenient, version: '1'}
-paths:
-  /items:
-    get:
-      operationId: listItems
-      parameters:
-        - {name: flag, in: query, schema: {type: boolean, default: 'false'}}
-        - {name: size, in: query, schema: {type: integer, minimum: 1, default: 0}}
-      responses:
-        '200':
-          description: ok
-          content:
-            application/json:
-              schema: {$ref: '#/components/schemas/Item'}
-components:
-  schemas:
-    Item:
-      type: object
-      properties:
-        name: {type: string, default: null}
-        kind: {type: string, xml: {attribute: true, example: k}}
-        count: {type: integer, default: 3}
-"""
 
 
 @pytest.fixture(scope="module")

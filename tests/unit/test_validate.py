@@ -11,6 +11,7 @@ from specfirst import validate as validate_module
 from specfirst.diagnostics import Diagnostic, Level, Location
 from specfirst.loader import load_spec
 from specfirst.validate import validate
+from tests.e2e.specs import LENIENT
 
 FIXTURES = Path(__file__).parent / "fixtures" / "loader"
 
@@ -214,31 +215,6 @@ def test_operation_id_registry_has_set_membership_and_takes_any_value() -> None:
 
 # --------------------------------------------------------------------------- lenient real-world specs
 
-LENIENT = """
-openapi: 3.0.3
-info: {title: Lenient, version: '1'}
-paths:
-  /items:
-    get:
-      operationId: listItems
-      parameters:
-        - {name: flag, in: query, schema: {type: boolean, default: 'false'}}
-        - {name: size, in: query, schema: {type: integer, minimum: 1, default: 0}}
-      responses:
-        '200':
-          description: ok
-          content:
-            application/json:
-              schema: {$ref: '#/components/schemas/Item'}
-components:
-  schemas:
-    Item:
-      type: object
-      properties:
-        name: {type: string, default: null}
-        kind: {type: string, xml: {attribute: true, example: k}}
-"""
-
 
 def test_invalid_defaults_and_examples_are_warnings_and_dropped(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -266,6 +242,7 @@ def test_invalid_defaults_and_examples_are_warnings_and_dropped(
     assert props == {
         "name": {"type": "string"},
         "kind": {"type": "string", "xml": {"attribute": True}},
+        "count": {"type": "integer", "default": 3},
     }
     # The source document, which is what the app serves, is untouched.
     source = spec.document["components"]["schemas"]["Item"]["properties"]
