@@ -102,29 +102,30 @@ def _free_port() -> int:
 def _serve(bin_dir: Path, cwd: Path, env: dict[str, str]) -> bytes:
     """Start ``uvicorn library.main:app``, fetch /openapi.json, stop it."""
     port = _free_port()
-    server = subprocess.Popen(
+    with subprocess.Popen(
         [str(bin_dir / "uvicorn"), "library.main:app", "--host", "127.0.0.1", "--port", str(port)],
         cwd=cwd,
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(
-                    f"http://127.0.0.1:{port}/openapi.json", timeout=5
-                ) as r:
-                    assert r.status == 200
-                    return bytes(r.read())
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise
-                time.sleep(0.3)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    ) as server:
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    url = f"http://127.0.0.1:{port}/openapi.json"
+                    with urllib.request.urlopen(url, timeout=5) as response:
+                        assert response.status == 200
+                        return bytes(response.read())
+                except OSError:
+                    if server.poll() is not None or time.monotonic() > deadline:
+                        server.kill()
+                        output = server.communicate()[0].decode("utf-8", "replace")
+                        raise AssertionError(f"uvicorn did not serve:\n{output[-4000:]}") from None
+                    time.sleep(0.3)
+        finally:
+            server.terminate()
+            server.communicate(timeout=30)
 
 
 def test_a_new_team_installs_inits_tests_and_deploys(tmp_path: Path) -> None:

@@ -61,6 +61,7 @@ def regen(case: str) -> None:
         out = Path(tmp) / "out"
         generate_case(case, out)
         (out / MANIFEST).unlink(missing_ok=True)
+        shutil.rmtree(out / RUNTIME)  # the same in every package: tests/unit/test_vendor.py
         if expected.exists():
             shutil.rmtree(expected)
         shutil.copytree(out, expected)
