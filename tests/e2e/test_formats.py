@@ -266,3 +266,40 @@ async def test_a_leap_second_is_a_valid_date_time(app: Any) -> None:
     assert _echo(header) == "None None datetime:1998-12-31T23:59:59.999999+00:00 None"
     assert _pointers(not_at_midnight) == ["/body/at"]
     assert _pointers(sixty_one) == ["/query/after"]
+
+
+SIZED = """
+openapi: 3.1.0
+info: {title: Sized, version: '1'}
+paths:
+  /jobs/{id}:
+    get:
+      operationId: getJob
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: string, format: uuid, minLength: 36, maxLength: 36}}
+        - {name: since, in: query, schema: {type: string, format: date-time, maxLength: 40}}
+      responses:
+        '204': {description: found}
+"""
+
+
+async def test_lengths_on_uuid_and_date_time_parameters_are_not_a_500(make_api: MakeApi) -> None:
+    """A length on a ``format: uuid`` string (zuora.com's spec has them) cannot be applied to
+    the parsed UUID; the format bounds the text already, so the value is served, not a 500."""
+    api = make_api(SIZED)
+    seen: list[Any] = []
+
+    class Service:
+        async def get_job(self, *, id: Any, since: Any) -> Any:
+            seen.append((id, since))
+            return api.responses.GetJob204Response()
+
+    job = "3fa85f64-5717-4562-b3fc-2c963f66afa6"
+    async with client(api.create_app(default=Service())) as c:
+        good = await c.get(f"/jobs/{job}", params={"since": "2025-02-01T09:30:00Z"})
+        bad = await c.get("/jobs/not-a-uuid")
+    assert good.status_code == 204, good.text
+    assert [(str(i), s.isoformat()) for i, s in seen] == [(job, "2025-02-01T09:30:00+00:00")]
+    assert (
+        bad.status_code in (400, 422) and _pointers(bad) == ["/path/id"] or bad.status_code == 400
+    )
