@@ -105,6 +105,12 @@ def judge(spec: Spec, data: dict[str, Any]) -> dict[str, Any]:
     if data.get("status") != "invalid" or not spec.native:
         return data
     reason = AMBIGUOUS.get(f"{spec.corpus}/{spec.name}")
+    if reason is None and spec.corpus == "files":  # given by path: python -m corpus.run FILE
+        where = spec.path.as_posix()
+        reason = next(
+            (why for key, why in AMBIGUOUS.items() if where.endswith("/" + key.split("/", 1)[1])),
+            None,
+        )
     if reason is not None:
         return {**data, "status": "refused", "reason": reason}
     return {**data, "status": "fail"}
