@@ -300,6 +300,4 @@ async def test_lengths_on_uuid_and_date_time_parameters_are_not_a_500(make_api: 
         bad = await c.get("/jobs/not-a-uuid")
     assert good.status_code == 204, good.text
     assert [(str(i), s.isoformat()) for i, s in seen] == [(job, "2025-02-01T09:30:00+00:00")]
-    assert (
-        bad.status_code in (400, 422) and _pointers(bad) == ["/path/id"] or bad.status_code == 400
-    )
+    assert _pointers(bad) == ["/path/id"]
