@@ -157,14 +157,14 @@ def _validate_uncached(spec: SourceSpec) -> Validation:
     current = Validation([], tuple(repairs)).repaired(spec)
     # A repair can let a check reach what it skipped before (the library stops at the first
     # error of a schema): check the repaired document again, a few rounds at most.
-    for _ in range(4):
+    for last in (False, False, False, True):
         found = _validate_once(current, version)
         new = [r for _, r in found if r is not None and r not in repairs]
-        if not new:
-            kept.extend(d for d, _ in found)
-            break
-        kept.extend(d for d, r in found if r is not None)
         repairs.extend(new)
+        kept.extend(d for d, r in found if r is not None)
+        if not new or last:
+            kept.extend(d for d, r in found if r is None)
+            break
         current = Validation([], tuple(repairs)).repaired(spec)
     return Validation(sort_diagnostics(dict.fromkeys(kept)), tuple(dict.fromkeys(repairs)))
 
