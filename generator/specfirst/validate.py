@@ -337,8 +337,9 @@ def _mappings(doc: Any) -> Iterator[tuple[Pointer, dict[str, Any]]]:
         node, pointer = stack.pop()
         if isinstance(node, dict):
             yield pointer, node
+            names = pointer[-1:] and pointer[-1] in _NAME_MAPS  # keys are property names here
             for key, value in node.items():
-                if isinstance(value, dict | list) and key not in _DATA_KEYS:
+                if isinstance(value, dict | list) and (names or key not in _DATA_KEYS):
                     stack.append((value, (*pointer, key)))
         elif isinstance(node, list):
             stack.extend(
