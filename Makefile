@@ -8,7 +8,7 @@ PORT ?= 8000
 
 CORPUS := .cache/corpus
 
-.PHONY: install generate check run test dist test-fast contract contract-deep bench diff corpus corpus-rivals corpus-fetch regen-golden migrate lint validate clean docs ci
+.PHONY: install generate check run test dist test-fast contract contract-deep bench diff diff-corpus corpus corpus-rivals corpus-fetch regen-golden migrate lint validate clean docs ci
 
 $(STAMP): pyproject.toml impl/requirements.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -73,13 +73,13 @@ dist: install
 clean:
 	rm -rf .specfirst-cache .mypy_cache .pytest_cache .ruff_cache build dist
 
-## contract: property-test the reference service against specs/api.yaml (token, then API key); JUnit in reports/
+## contract: property-test the reference service against specs/api.yaml (token, API key, admin); JUnit and coverage in reports/
 contract: install
 	$(BIN)/python -m tests.contract.run_service
 
-## contract-deep: many more examples with a random seed (printed, for replay)
+## contract-deep: many more examples with a random seed (printed; replay with SEED=N)
 contract-deep: install
-	$(BIN)/python -m tests.contract.run_service --deep
+	$(BIN)/python -m tests.contract.run_service --deep $(if $(SEED),--seed $(SEED))
 
 ## lint: API style rules on the spec (configure them in pyproject.toml, [tool.specfirst.lint])
 lint: install
@@ -98,6 +98,10 @@ BASE ?= origin/main
 FORMAT ?= text
 diff: install
 	@$(BIN)/specfirst diff $(BASE) --format $(FORMAT)
+
+## diff-corpus: specfirst diff on every consecutive GHES release (and the newest → api.github.com); counts per rule, time and memory per pair; writes corpus/DIFF.md
+diff-corpus: install corpus-fetch
+	$(BIN)/python -m corpus.diff_pairs --with-dotcom --write
 
 ## ci: exactly what .github/workflows/ci.yml runs: check, test, contract, then the diff against origin/main if it exists
 ci: check test contract

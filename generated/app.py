@@ -5,13 +5,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from fastapi import FastAPI
 
 from . import services
 from ._runtime.app import ServiceSlot, include_routers, resolve, serve_spec
-from ._runtime.problems import install_error_handlers
+from ._runtime.problems import UNDECLARED_PROBLEMS, install_error_handlers
 from ._runtime.security import RejectAll
 from .routers import api_keys as _api_keys
 from .routers import attachments as _attachments
@@ -117,6 +117,7 @@ def create_app(
     health: services.HealthService | Callable[..., services.HealthService] | None = None,
     allow_unimplemented: bool = False,
     docs: bool = True,
+    undeclared_problems: Literal["error", "log"] = "error",
     **fastapi_options: Any,
 ) -> FastAPI:
     """Build the app; refuse to start when an implementation is missing or does not conform.
@@ -125,6 +126,9 @@ def create_app(
     that FastAPI calls per request, resolving its parameters as dependencies (database
     session, settings, ``Request``, ``Response`` for extra headers and cookies).
     ``allow_unimplemented=True`` answers 501 for every operation of a missing service.
+    A ``ProblemError`` with a status its operation does not declare is logged as a contract
+    violation and answered 500 (``undeclared_problems="error"``, for development and test), or
+    only logged (``"log"``, for production).
     """
     given: dict[str, object | None] = {
         "auth": auth,
@@ -148,19 +152,23 @@ def create_app(
     fastapi_options.setdefault("title", TITLE)
     fastapi_options.setdefault("version", VERSION)
     app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None, **fastapi_options)
-    routers = [
-        _auth.build_router(providers["auth"], handler, BASE_PATH),
-        _users.build_router(providers["users"], handler, BASE_PATH),
-        _api_keys.build_router(providers["api_keys"], handler, BASE_PATH),
-        _projects.build_router(providers["projects"], handler, BASE_PATH),
-        _members.build_router(providers["members"], handler, BASE_PATH),
-        _tasks.build_router(providers["tasks"], handler, BASE_PATH),
-        _comments.build_router(providers["comments"], handler, BASE_PATH),
-        _attachments.build_router(providers["attachments"], handler, BASE_PATH),
-        _exports.build_router(providers["exports"], handler, BASE_PATH),
-        _health.build_router(providers["health"], handler, BASE_PATH),
-    ]
-    include_routers(app, routers)
+    # One router per tag (none for a spec that only declares webhooks).
+    include_routers(
+        app,
+        [
+            _auth.build_router(providers["auth"], handler, BASE_PATH),
+            _users.build_router(providers["users"], handler, BASE_PATH),
+            _api_keys.build_router(providers["api_keys"], handler, BASE_PATH),
+            _projects.build_router(providers["projects"], handler, BASE_PATH),
+            _members.build_router(providers["members"], handler, BASE_PATH),
+            _tasks.build_router(providers["tasks"], handler, BASE_PATH),
+            _comments.build_router(providers["comments"], handler, BASE_PATH),
+            _attachments.build_router(providers["attachments"], handler, BASE_PATH),
+            _exports.build_router(providers["exports"], handler, BASE_PATH),
+            _health.build_router(providers["health"], handler, BASE_PATH),
+        ],
+    )
+    setattr(app.state, UNDECLARED_PROBLEMS, undeclared_problems)
     install_error_handlers(app)
     serve_spec(app, __package__ or __name__, TITLE, docs=docs)
     return app

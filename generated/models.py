@@ -645,6 +645,15 @@ class UserUpdateResponse(BaseModel):
     email: Annotated[str | None, Field(max_length=254)] = None
 
 
+class UserListResponse(BaseModel):
+    """
+    A page of users.
+    """
+
+    items: list[UserResponse]
+    next_cursor: Cursor | None
+
+
 class ApiKeyRequest(BaseModel):
     """
     An API key as listed; the secret is never shown again after creation.
@@ -712,6 +721,14 @@ class ApiKeyWithSecretResponse(BaseModel):
     """
 
 
+class ApiKeyListResponse(BaseModel):
+    """
+    The caller's API keys that are not revoked, newest first (at most 25, so never paginated).
+    """
+
+    items: Annotated[list[ApiKeyResponse], Field(max_length=25)]
+
+
 class ProjectRequest(BaseModel):
     """
     A project groups tasks and the people working on them.
@@ -739,6 +756,15 @@ class ProjectResponse(BaseModel):
     etag: Etag
 
 
+class ProjectListResponse(BaseModel):
+    """
+    A page of the projects the caller is a member of.
+    """
+
+    items: list[ProjectResponse]
+    next_cursor: Cursor | None
+
+
 class MemberRequest(BaseModel):
     """
     A user's membership of a project.
@@ -757,6 +783,11 @@ class MemberResponse(BaseModel):
     display_name: str
     role: MemberRole
     added_at: AwareDatetime
+
+
+class MemberListResponse(BaseModel):
+    items: list[MemberResponse]
+    next_cursor: Cursor | None
 
 
 class TaskRequest(BaseModel):
@@ -798,6 +829,15 @@ class TaskResponse(BaseModel):
     etag: Etag
 
 
+class TaskListResponse(BaseModel):
+    """
+    A page of tasks.
+    """
+
+    items: list[TaskResponse]
+    next_cursor: Cursor | None
+
+
 class CommentRequest(BaseModel):
     """
     A comment on a task.
@@ -816,6 +856,15 @@ class CommentResponse(BaseModel):
     author_id: UUID
     body: Annotated[str, Field(max_length=5000, min_length=1)]
     created_at: AwareDatetime
+
+
+class CommentListResponse(BaseModel):
+    """
+    A page of comments, oldest first.
+    """
+
+    items: list[CommentResponse]
+    next_cursor: Cursor | None
 
 
 class AttachmentRequest(BaseModel):
@@ -840,6 +889,11 @@ class AttachmentResponse(BaseModel):
     description: Annotated[str | None, Field(max_length=500)]
     uploaded_by: UUID
     created_at: AwareDatetime
+
+
+class AttachmentListResponse(BaseModel):
+    items: list[AttachmentResponse]
+    next_cursor: Cursor | None
 
 
 class ExportRequest(BaseModel):

@@ -579,10 +579,10 @@ class ListUsers200Response(Result):
 
     __slots__ = ("body", "link")
     status_code: ClassVar[int] = 200
-    body: models.UserList
+    body: models.UserListResponse
     link: str | None
 
-    def __init__(self, *, body: models.UserList, link: str | None = None) -> None:
+    def __init__(self, *, body: models.UserListResponse, link: str | None = None) -> None:
         object.__setattr__(self, "body", body)
         object.__setattr__(self, "link", link)
 
@@ -685,7 +685,7 @@ ListUsersResponse: TypeAlias = (
     | ListUsers422Response
     | ListUsers429Response
     | ListUsers500Response
-    | models.UserList
+    | models.UserListResponse
 )
 
 # POST /users/{userId}/deactivate (deactivateUser)
@@ -823,9 +823,9 @@ class ListApiKeys200Response(Result):
 
     __slots__ = ("body",)
     status_code: ClassVar[int] = 200
-    body: models.ApiKeyList
+    body: models.ApiKeyListResponse
 
-    def __init__(self, *, body: models.ApiKeyList) -> None:
+    def __init__(self, *, body: models.ApiKeyListResponse) -> None:
         object.__setattr__(self, "body", body)
 
 
@@ -903,7 +903,7 @@ ListApiKeysResponse: TypeAlias = (
     | ListApiKeys403Response
     | ListApiKeys429Response
     | ListApiKeys500Response
-    | models.ApiKeyList
+    | models.ApiKeyListResponse
 )
 
 # POST /api-keys (createApiKey)
@@ -1168,10 +1168,10 @@ class ListProjects200Response(Result):
 
     __slots__ = ("body", "link")
     status_code: ClassVar[int] = 200
-    body: models.ProjectList
+    body: models.ProjectListResponse
     link: str | None
 
-    def __init__(self, *, body: models.ProjectList, link: str | None = None) -> None:
+    def __init__(self, *, body: models.ProjectListResponse, link: str | None = None) -> None:
         object.__setattr__(self, "body", body)
         object.__setattr__(self, "link", link)
 
@@ -1274,7 +1274,7 @@ ListProjectsResponse: TypeAlias = (
     | ListProjects422Response
     | ListProjects429Response
     | ListProjects500Response
-    | models.ProjectList
+    | models.ProjectListResponse
 )
 
 # POST /projects (createProject)
@@ -1862,10 +1862,10 @@ class ListMembers200Response(Result):
 
     __slots__ = ("body", "link")
     status_code: ClassVar[int] = 200
-    body: models.MemberList
+    body: models.MemberListResponse
     link: str | None
 
-    def __init__(self, *, body: models.MemberList, link: str | None = None) -> None:
+    def __init__(self, *, body: models.MemberListResponse, link: str | None = None) -> None:
         object.__setattr__(self, "body", body)
         object.__setattr__(self, "link", link)
 
@@ -1980,7 +1980,7 @@ ListMembersResponse: TypeAlias = (
     | ListMembers422Response
     | ListMembers429Response
     | ListMembers500Response
-    | models.MemberList
+    | models.MemberListResponse
 )
 
 # POST /projects/{projectId}/members (addMember)
@@ -2268,10 +2268,10 @@ class ListTasks200Response(Result):
 
     __slots__ = ("body", "link")
     status_code: ClassVar[int] = 200
-    body: models.TaskList
+    body: models.TaskListResponse
     link: str | None
 
-    def __init__(self, *, body: models.TaskList, link: str | None = None) -> None:
+    def __init__(self, *, body: models.TaskListResponse, link: str | None = None) -> None:
         object.__setattr__(self, "body", body)
         object.__setattr__(self, "link", link)
 
@@ -2386,7 +2386,7 @@ ListTasksResponse: TypeAlias = (
     | ListTasks422Response
     | ListTasks429Response
     | ListTasks500Response
-    | models.TaskList
+    | models.TaskListResponse
 )
 
 # POST /projects/{projectId}/tasks (createTask)
@@ -2999,10 +2999,10 @@ class ListComments200Response(Result):
 
     __slots__ = ("body", "link")
     status_code: ClassVar[int] = 200
-    body: models.CommentList
+    body: models.CommentListResponse
     link: str | None
 
-    def __init__(self, *, body: models.CommentList, link: str | None = None) -> None:
+    def __init__(self, *, body: models.CommentListResponse, link: str | None = None) -> None:
         object.__setattr__(self, "body", body)
         object.__setattr__(self, "link", link)
 
@@ -3117,7 +3117,7 @@ ListCommentsResponse: TypeAlias = (
     | ListComments422Response
     | ListComments429Response
     | ListComments500Response
-    | models.CommentList
+    | models.CommentListResponse
 )
 
 # POST /tasks/{taskId}/comments (createComment)
@@ -3380,10 +3380,10 @@ class ListAttachments200Response(Result):
 
     __slots__ = ("body", "link")
     status_code: ClassVar[int] = 200
-    body: models.AttachmentList
+    body: models.AttachmentListResponse
     link: str | None
 
-    def __init__(self, *, body: models.AttachmentList, link: str | None = None) -> None:
+    def __init__(self, *, body: models.AttachmentListResponse, link: str | None = None) -> None:
         object.__setattr__(self, "body", body)
         object.__setattr__(self, "link", link)
 
@@ -3498,7 +3498,7 @@ ListAttachmentsResponse: TypeAlias = (
     | ListAttachments422Response
     | ListAttachments429Response
     | ListAttachments500Response
-    | models.AttachmentList
+    | models.AttachmentListResponse
 )
 
 # POST /tasks/{taskId}/attachments (uploadAttachment)

@@ -77,6 +77,8 @@ def build_app(settings: Settings, *, passwords: Passwords | None = None) -> Fast
         attachments=AttachmentsHandlers,
         exports=ExportsHandlers,
         health=HealthHandlers,
+        # A problem with an undeclared status: 500 outside production, so contract runs see it.
+        undeclared_problems="log" if settings.environment == "production" else "error",
         lifespan=lifespan,
     )
     problems.install(app)

@@ -13,6 +13,7 @@ from .problems import (
     ProblemError,
     UndeclaredResponseError,
     problem_response,
+    undeclared_status,
 )
 
 __all__ = [
@@ -21,4 +22,5 @@ __all__ = [
     "ProblemError",
     "UndeclaredResponseError",
     "problem_response",
+    "undeclared_status",
 ]

@@ -21,7 +21,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request
 
-from .problems import ProblemError
+from .problems import ProtocolProblem
 
 
 class SchemeKind(enum.StrEnum):
@@ -154,7 +154,7 @@ async def authorize(request: Request, handler: Any, requirements: tuple[Requirem
     if optional and not any_credential:
         return None
     if short_of:
-        raise ProblemError(
+        raise ProtocolProblem(
             403,
             "the credentials lack the scopes this operation requires",
             headers={
@@ -162,7 +162,7 @@ async def authorize(request: Request, handler: Any, requirements: tuple[Requirem
             },
         )
     error = "invalid_token" if any_credential else None
-    raise ProblemError(
+    raise ProtocolProblem(
         401,
         "credentials are invalid" if any_credential else "authentication is required",
         headers={"WWW-Authenticate": ", ".join(s.challenge(error) for s in challenge_schemes)},

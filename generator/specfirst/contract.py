@@ -36,10 +36,19 @@ import sys
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
+
+from specfirst.contract_coverage import (
+    GATES,
+    ContractWarning,
+    Coverage,
+    Exemption,
+    GateFailure,
+    write_reports,
+)
 
 if TYPE_CHECKING:
     import requests
@@ -123,7 +132,7 @@ def load_project_settings(pyproject: Path | None) -> tuple[ExpectedStatuses, ...
     where = f"{pyproject}: [tool.specfirst.contract]"
     if not isinstance(table, Mapping):
         raise ContractError(f"{where} must be a table")
-    unknown = set(table) - {"expected-statuses", "allow"}
+    unknown = set(table) - {"expected-statuses", "allow", "exempt"}
     if unknown:
         raise ContractError(f"{where}: unknown key(s) {sorted(unknown)}")
     found: list[ExpectedStatuses] = []
@@ -151,25 +160,73 @@ def load_project_settings(pyproject: Path | None) -> tuple[ExpectedStatuses, ...
                 f"(missing {sorted({'check', 'operations', 'statuses', 'reason'} - keys)}, "
                 f"unknown {sorted(keys - {'check', 'operations', 'statuses', 'reason'})})"
             )
-        operations = entry["operations"]
-        reason = entry["reason"]
-        if (
-            not isinstance(operations, list)
-            or not operations
-            or not all(isinstance(o, str) and o for o in operations)
-        ):
-            raise ContractError(f"{at}.operations must be a non-empty list of operationIds")
-        if not isinstance(reason, str) or not reason.strip():
-            raise ContractError(f"{at}.reason must say why (a non-empty string)")
+        operations, reason = _operations_and_reason(entry, at)
         found.append(
             ExpectedStatuses(
                 check=_status_check(entry["check"], at),
                 statuses=_statuses(entry["statuses"], f"{at}.statuses"),
-                operations=tuple(operations),
-                reason=" ".join(reason.split()),
+                operations=operations,
+                reason=reason,
             )
         )
     return tuple(found)
+
+
+def load_exemptions(pyproject: Path | None) -> tuple[Exemption, ...]:
+    """``[[tool.specfirst.contract.exempt]]`` of ``pyproject``: operations a gate does not fail.
+
+    .. code-block:: toml
+
+        [[tool.specfirst.contract.exempt]]
+        operations = ["logout"]
+        gates = ["success"]        # optional: "auth", "success" (default: both)
+        reason = "why no run can reach its success status"
+
+    An exempted operation is still tested, checked and shown in the coverage report, with its
+    reason. Raises :class:`ContractError` for anything malformed.
+    """
+    if pyproject is None or not pyproject.is_file():
+        return ()
+    import tomllib
+
+    with pyproject.open("rb") as fh:
+        table = tomllib.load(fh).get("tool", {}).get("specfirst", {}).get("contract", {})
+    entries = table.get("exempt", []) if isinstance(table, Mapping) else []
+    where = f"{pyproject}: [tool.specfirst.contract]"
+    if not isinstance(entries, list):
+        raise ContractError(f"{where}.exempt must be an array of tables ([[...exempt]])")
+    found: list[Exemption] = []
+    for number, entry in enumerate(entries, 1):
+        at = f"{where}.exempt #{number}"
+        if not isinstance(entry, Mapping):
+            raise ContractError(f"{at} must be a table")
+        unknown = set(entry) - {"operations", "reason", "gates"}
+        missing = {"operations", "reason"} - set(entry)
+        if unknown or missing:
+            raise ContractError(
+                f"{at} needs operations and reason, and may have gates "
+                f"(missing {sorted(missing)}, unknown {sorted(unknown)})"
+            )
+        operations, reason = _operations_and_reason(entry, at)
+        gates = entry.get("gates", list(GATES))
+        if not isinstance(gates, list) or not gates or not set(gates) <= set(GATES):
+            raise ContractError(f"{at}.gates must be a non-empty list of {', '.join(GATES)}")
+        found.append(Exemption(operations, reason, tuple(gates)))
+    return tuple(found)
+
+
+def _operations_and_reason(entry: Mapping[str, Any], at: str) -> tuple[tuple[str, ...], str]:
+    """An entry's ``operations`` (operationIds) and its written ``reason``, checked."""
+    operations, reason = entry["operations"], entry["reason"]
+    if (
+        not isinstance(operations, list)
+        or not operations
+        or not all(isinstance(o, str) and o for o in operations)
+    ):
+        raise ContractError(f"{at}.operations must be a non-empty list of operationIds")
+    if not isinstance(reason, str) or not reason.strip():
+        raise ContractError(f"{at}.reason must say why (a non-empty string)")
+    return tuple(operations), " ".join(reason.split())
 
 
 def _status_check(name: object, where: str) -> str:
@@ -222,16 +279,14 @@ def _status_tables(
 
 
 def _check_operation_ids(
-    expected: Sequence[ExpectedStatuses], operation_ids: Iterable[str]
+    named: Iterable[tuple[str, Sequence[str]]], operation_ids: Iterable[str]
 ) -> None:
+    """``named``: (where, operationIds) pairs; each id must be one of the spec's."""
     known = set(operation_ids)
-    for item in expected:
-        missing = [op for op in item.operations if op not in known]
+    for where, operations in named:
+        missing = [op for op in operations if op not in known]
         if missing:
-            raise ContractError(
-                f"expected statuses for {item.check}: the spec has no operation "
-                f"with id {', '.join(missing)}"
-            )
+            raise ContractError(f"{where}: the spec has no operation with id {', '.join(missing)}")
 
 
 # --- auth -------------------------------------------------------------------------------------
@@ -250,6 +305,9 @@ class AuthContext:
     base_url: str
     session: requests.Session
     spec: Mapping[str, Any]
+    headers: Mapping[str, str] = field(default_factory=dict)
+    """The run's credentials (what the auth hook and ``--header`` give): set for setup hooks,
+    and sent by :meth:`request` unless the call passes its own."""
 
     def url(self, path: str) -> str:
         """``path`` (relative to the API base, or an absolute path/URL from the spec) as a URL."""
@@ -261,8 +319,18 @@ class AuthContext:
         return self.base_url.rstrip("/") + "/" + path.lstrip("/")
 
     def request(self, method: str, path: str, **kwargs: Any) -> requests.Response:
+        kwargs["headers"] = {**self.headers, **(kwargs.get("headers") or {})}
         response = self.session.request(method, self.url(path), timeout=30, **kwargs)
         return response
+
+    def api_key_names(self) -> list[tuple[str, str]]:
+        """``(location, name)`` of every API key the spec declares (``header``/``query``/``cookie``)."""
+        schemes = self.spec.get("components", {}).get("securitySchemes", {})
+        return [
+            (str(scheme.get("in")), str(scheme.get("name")))
+            for scheme in schemes.values()
+            if isinstance(scheme, Mapping) and scheme.get("type") == "apiKey"
+        ]
 
     def oauth2_token_url(self) -> str | None:
         """The ``tokenUrl`` of the spec's first OAuth2 password flow, if any."""
@@ -306,6 +374,61 @@ def password_token(
             f"token request to {ctx.url(url)} failed: {response.status_code} {response.text[:300]}"
         )
     return bearer(str(response.json()["access_token"]))
+
+
+Value = str | int | float
+
+
+@dataclass(frozen=True)
+class SeedData:
+    """Values of resources that exist on the server, for the run to use: what a *setup hook*
+    returns after creating them, so that operations on them get past 404 (and their
+    ``If-Match``, file and membership preconditions) to their success statuses.
+
+    Keys are ``location.name`` (``path.projectId``, ``query.cursor``, ``header.If-Match``,
+    ``body.email``): ``parameters`` apply to every operation with such a parameter,
+    ``operations`` to one operationId only (a delete gets a resource of its own, so that it
+    does not take the shared one away from the rest of the run). Each value is drawn with
+    ``probability``; otherwise schemathesis generates one as usual, so the run still meets
+    missing resources (404) and invalid values (422).
+    """
+
+    parameters: Mapping[str, Sequence[Value]] = field(default_factory=dict)
+    operations: Mapping[str, Mapping[str, Sequence[Value]]] = field(default_factory=dict)
+    probability: float = 0.5
+    always: Sequence[str] = ()
+    """operationIds whose seeded values (the first of each) are used for every request, in
+    every phase: destructive operations, which must never pick a shared resource or the
+    run's own account (schemathesis reuses ids it saw in responses)."""
+    forbidden: Mapping[str, str] = field(default_factory=dict)
+    """Headers of a valid credential that lacks permissions (a token with fewer scopes, a
+    non-administrator's): after the run, each secured operation's first 2xx request is sent
+    again with them instead of the run's credentials, and the answer (403, where declared)
+    recorded in the coverage. Not a check: such a credential may be allowed some operations."""
+    credentials: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    """operationId → headers sent with that operation's requests on top of the run's (a
+    header of the same name replaces the run's): e.g. an administrator's token for the
+    admin-only operations, or a bearer token for the operations an API key cannot call.
+    Their names are masked in reproductions."""
+
+    def __post_init__(self) -> None:
+        tables = [("parameters", self.parameters)]
+        tables += [(f"operations[{op!r}]", table) for op, table in self.operations.items()]
+        for where, table in tables:
+            for key, values in table.items():
+                location = key.partition(".")[0]
+                if location not in ("path", "query", "header", "cookie", "body") or "." not in key:
+                    raise ContractError(
+                        f"seed data {where}: {key!r} must be location.name "
+                        "(path, query, header, cookie or body)"
+                    )
+                if isinstance(values, str | bytes) or not values:
+                    raise ContractError(f"seed data {where}[{key!r}]: a non-empty list of values")
+        if not 0 < self.probability <= 1:
+            raise ContractError("seed data: probability must be in (0, 1]")
+
+
+SetupHook = Callable[["AuthContext"], SeedData]
 
 
 def load_object(reference: str) -> Any:
@@ -352,6 +475,55 @@ def call_auth_hook(hook: AuthHook, ctx: AuthContext) -> dict[str, str]:
     return dict(headers)
 
 
+def call_setup_hook(hook: SetupHook, ctx: AuthContext) -> SeedData:
+    """Call the setup hook (it creates test data with ``ctx.request``) and check its result."""
+    try:
+        data = hook(ctx)
+    except ContractError:
+        raise
+    except Exception as exc:
+        raise ContractError(
+            f"setup hook {getattr(hook, '__qualname__', hook)!r} failed: {exc}"
+        ) from exc
+    if not isinstance(data, SeedData):
+        raise ContractError(
+            f"setup hook {getattr(hook, '__qualname__', hook)!r} must return a SeedData"
+        )
+    return data
+
+
+def _seed_tables(
+    data: SeedData, operations: list[dict[str, Any]]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """schemathesis ``dictionaries`` and ``parameters`` for ``data``; ``operations`` (the
+    ``[[operations]]`` entries) gain each operation's own parameters in place."""
+    dictionaries: dict[str, Any] = {}
+
+    def bind(values: Sequence[Value]) -> dict[str, Any]:
+        name = f"specfirst-seed-{len(dictionaries)}"
+        dictionaries[name] = {"values": list(values)}
+        return {"dictionary": name, "probability": data.probability}
+
+    parameters = {key: bind(values) for key, values in data.parameters.items()}
+    by_id = {entry["include-operation-id"]: entry for entry in operations}
+    for operation_id, table in sorted(data.operations.items()):
+        entry = by_id.get(operation_id)
+        if entry is None:
+            entry = by_id[operation_id] = {"include-operation-id": operation_id}
+            operations.append(entry)
+        if operation_id in data.always:  # a fixed override, which every phase honours
+            entry["parameters"] = {key: values[0] for key, values in table.items()}
+        else:
+            entry["parameters"] = {key: bind(values) for key, values in table.items()}
+    for operation_id, headers in sorted(data.credentials.items()):
+        entry = by_id.get(operation_id)
+        if entry is None:
+            entry = by_id[operation_id] = {"include-operation-id": operation_id}
+            operations.append(entry)
+        entry["headers"] = dict(headers)
+    return dictionaries, parameters
+
+
 # --- results ----------------------------------------------------------------------------------
 
 
@@ -392,10 +564,19 @@ class ContractResult:
     phases: dict[str, str] = field(default_factory=dict)
     interrupted: bool = False
     """Stopped by Ctrl-C or SIGTERM before every phase ran: not a pass, whatever was found."""
+    coverage: Coverage = field(default_factory=Coverage)
+    warnings: list[ContractWarning] = field(default_factory=list)
+    gates: list[GateFailure] = field(default_factory=list)
+    """Operations the run never got into (only 401/403, or no declared success status)."""
+    reports: list[Path] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    """Check failures not counted, each with the reason (idempotent replays)."""
+    served: dict[str, Any] = field(default_factory=dict, repr=False)
+    """The first request each operation answered with a 2xx (schemathesis' record of it)."""
 
     @property
     def ok(self) -> bool:
-        return not self.failures and not self.errors and not self.interrupted
+        return not self.failures and not self.errors and not self.interrupted and not self.gates
 
     def failing(self) -> set[tuple[str, str]]:
         """``{(operation, check)}`` of every failure: what tests assert on."""
@@ -422,6 +603,10 @@ class ContractOptions:
     suite_name: str = "specfirst contract"
     expected_statuses: Sequence[ExpectedStatuses] = ()
     """Passing statuses of the status checks (see :func:`load_project_settings`)."""
+    exemptions: Sequence[Exemption] = ()
+    """Operations a coverage gate does not fail (see :func:`load_exemptions`)."""
+    setup: SetupHook | None = None
+    """Creates test data before the run and returns it (:class:`SeedData`)."""
 
 
 # --- running ----------------------------------------------------------------------------------
@@ -439,10 +624,6 @@ def run_contract(
     if unknown:
         raise ContractError(f"unknown phase(s) {sorted(unknown)}; choose from {', '.join(PHASES)}")
 
-    import schemathesis
-    from schemathesis.config import ConfigError, SchemathesisConfig
-    from schemathesis.core.errors import LoaderError
-
     seed = options.seed if options.seed is not None else random.SystemRandom().randrange(2**32)
     project: dict[str, Any] = {
         "seed": seed,
@@ -452,6 +633,9 @@ def run_contract(
         "checks": _checks_table(options.checks),
         "phases": {name: {"enabled": name in options.phases} for name in PHASES},
         "generation": {"max-examples": options.max_examples, "database": "none"},
+        # Credentials are what the auth hook and --header give, nothing else: schemathesis'
+        # own sign-up would otherwise replace them with an account of its making.
+        "auth": {"auto-signup": False},
     }
     if options.max_time is not None:
         project["max-time"] = options.max_time
@@ -472,33 +656,89 @@ def run_contract(
                 scope = f" for {', '.join(item.operations)}" if item.operations else ""
                 verb = "also accepts" if item.operations else "accepts"
                 progress(f"{item.check} {verb} {', '.join(item.statuses)}{scope}")
-    try:
-        config = SchemathesisConfig.from_dict(project)
-        schema = schemathesis.openapi.from_path(options.spec, config=config)
-    except ConfigError as exc:
-        raise ContractError(f"contract configuration: {exc}") from exc
-    except LoaderError as exc:
-        raise ContractError(f"{options.spec}: {exc}") from exc
-
+    schema = _load(options.spec, project)
     base_url = _base_url(options, schema.raw_schema)
     app = like_a_server(options.app) if options.app is not None else None
     with _session(app) as session:
-        return _run(options, app, schema, base_url, session, seed, progress)
+        return _run(options, app, schema, project, base_url, session, seed, progress)
+
+
+def _load(spec: Path, project: dict[str, Any]) -> Any:
+    from schemathesis.config import ConfigError, SchemathesisConfig
+    from schemathesis.core.errors import LoaderError
+
+    try:
+        config = SchemathesisConfig.from_dict(project)
+        return _load_schema(spec, config)
+    except ConfigError as exc:
+        raise ContractError(f"contract configuration: {exc}") from exc
+    except LoaderError as exc:
+        raise ContractError(f"{spec}: {exc}") from exc
+
+
+def _load_schema(spec: Path, config: Any) -> Any:
+    """schemathesis' schema of ``spec``: read by schemathesis itself, except for an OpenAPI 3.2
+    document with ``$self``, whose refs are URIs based on it (not on where the file is):
+    schemathesis would fetch them over the network, so it gets our bundled document."""
+    import schemathesis
+
+    from specfirst.diagnostics import DiagnosticError
+    from specfirst.loader import load_spec
+
+    loaded = None
+    try:
+        if b"$self" in spec.read_bytes():  # skip a second parse of documents without it
+            loaded = load_spec(spec)
+    except (DiagnosticError, OSError):
+        pass  # schemathesis reports the problem in its own words
+    if loaded is not None and isinstance(loaded.document.get("$self"), str):
+        return schemathesis.openapi.from_dict(loaded.document, config=config)
+    return schemathesis.openapi.from_path(spec, config=config)
 
 
 def _run(
     options: ContractOptions,
     app: Any,
     schema: Any,
+    project: dict[str, Any],
     base_url: str,
     session: requests.Session,
     seed: int,
     progress: Callable[[str], None] | None,
 ) -> ContractResult:
     headers = dict(options.headers)
+    ctx = AuthContext(base_url=base_url, session=session, spec=schema.raw_schema)
     if options.auth is not None:
-        ctx = AuthContext(base_url=base_url, session=session, spec=schema.raw_schema)
         headers.update(call_auth_hook(options.auth, ctx))
+    secret = {name.lower() for name in headers}
+    schemes, headers_left = _auth_schemes(schema.raw_schema, headers)
+    if schemes:
+        project = {**project, "auth": {**project.get("auth", {}), "openapi": schemes}}
+    data = (
+        call_setup_hook(options.setup, replace(ctx, headers=headers))
+        if options.setup is not None
+        else None
+    )
+    if data is not None:
+        operations = project.setdefault("operations", [])
+        dictionaries, parameters = _seed_tables(data, operations)
+        project = {**project, "dictionaries": dictionaries, "parameters": parameters}
+        if not operations:
+            project.pop("operations")
+        if data.always:
+            # An operation whose every input is seeded sends the same request each time;
+            # Hypothesis would stop it as "filtering too much" after the first few.
+            project["suppress-health-check"] = ["filter_too_much"]
+    if schemes or data is not None:
+        schema = _load(options.spec, project)
+    if data is not None:
+        if progress is not None:
+            seeded = sorted({*data.parameters, *(k for t in data.operations.values() for k in t)})
+            progress(
+                f"seed data for {', '.join(seeded)} (used with probability {data.probability:g})"
+            )
+        secret.update(name.lower() for h in data.credentials.values() for name in h)
+    _mask_only_credentials(schema, ctx, secret)
     if app is not None:
         schema.app = app
         if urlsplit(base_url).path not in ("", "/"):
@@ -506,16 +746,116 @@ def _run(
     else:
         _wait_until_reachable(session, base_url)
         schema.config.update(base_url=base_url)
-    if headers:
-        schema.config.update(headers=headers)
+    if headers_left:
+        schema.config.update(headers=headers_left)
 
     # Only now: listing the operations fixes their base URL and headers.
     operation_ids = _operation_ids(schema)
-    _check_operation_ids(options.expected_statuses, operation_ids.values())
-    result = _execute(schema, seed, progress, operation_ids)
+    _check_operation_ids(
+        [
+            *(
+                (f"expected statuses for {e.check}", e.operations)
+                for e in options.expected_statuses
+            ),
+            *(("[tool.specfirst.contract.exempt]", e.operations) for e in options.exemptions),
+        ],
+        operation_ids.values(),
+    )
+    coverage = Coverage.from_spec(_declared_responses(schema))
+    coverage.exempt(options.exemptions)
+    fixed = (
+        {
+            op: {str(values[0]) for values in data.operations.get(op, {}).values() if values}
+            for op in data.always
+        }
+        if data is not None
+        else {}
+    )
+    result = _execute(schema, seed, progress, operation_ids, coverage, fixed)
+    if not result.interrupted:
+        credentials = set(schema.config.output.sanitization.keys_to_sanitize)
+        _probe_without_credentials(
+            session,
+            schema,
+            result.served,
+            credentials | {name.lower() for name in (data.forbidden if data else {})},
+            result,
+            operation_ids,
+            data.forbidden if data is not None else None,
+        )
+    result.gates = [] if result.interrupted else coverage.gate_failures()
     if options.junit is not None:
         write_junit(result, options.junit, name=options.suite_name)
+        result.reports.extend(
+            write_reports(
+                coverage,
+                options.junit,
+                title=options.suite_name,
+                warnings=result.warnings,
+                gates=result.gates,
+                notes=result.notes,
+                seed=seed,
+            )
+        )
     return result
+
+
+def _auth_schemes(
+    spec: Mapping[str, Any], headers: Mapping[str, str]
+) -> tuple[dict[str, dict[str, str]], dict[str, str]]:
+    """The API keys among the credential headers as schemathesis' per-scheme auth
+    (``[auth.openapi.<scheme>]``), and the headers left over.
+
+    Sent as a plain header, an API key is not known to schemathesis as the run's credential: it
+    keeps generating values for the operations' other security alternatives (an API-key run
+    then also sends a made-up, or another user's, bearer token, and acts as that user). Per
+    scheme it drops them, and ``ignored_auth`` can take the key away to see the 401. Bearer and
+    Basic credentials stay headers: schemathesis cannot take an ``Authorization`` it was given
+    per scheme away for an OAuth2 scheme, and would report every operation as ignoring auth.
+    """
+    schemes: dict[str, dict[str, str]] = {}
+    consumed: set[str] = set()
+    given = {name.lower(): (name, value) for name, value in headers.items()}
+    definitions = spec.get("components", {}).get("securitySchemes", {})
+    for name, scheme in definitions.items() if isinstance(definitions, Mapping) else ():
+        if isinstance(scheme, Mapping) and scheme.get("type") == "apiKey":
+            found = given.get(str(scheme.get("name", "")).lower())
+            if scheme.get("in") == "header" and found is not None:
+                schemes[name] = {"api_key": found[1]}
+                consumed.add(found[0])
+    return schemes, {k: v for k, v in headers.items() if k not in consumed}
+
+
+def _mask_only_credentials(schema: Any, ctx: AuthContext, secret: set[str]) -> None:
+    """Reproductions mask real credentials only: ``Authorization``, cookies, the spec's API keys
+    and what the auth hook and ``--header`` add. schemathesis' default also masks any name
+    that merely *contains* "auth", "key" or "token" (``author=`` came out as ``[Filtered]``),
+    which makes the curl impossible to replay."""
+    keys = {"authorization", "proxy-authorization", "cookie", "set-cookie", *secret}
+    keys.update(name.lower() for _, name in ctx.api_key_names())
+    sanitization = schema.config.output.sanitization
+    sanitization.keys_to_sanitize = tuple(sorted(keys))
+    sanitization.sensitive_markers = ()
+
+
+def _declared_responses(schema: Any) -> list[tuple[str, str | None, list[str]]]:
+    found: list[tuple[str, str | None, list[str]]] = []
+    for item in schema.get_all_operations():
+        try:
+            operation = item.ok()
+        except Exception:  # reported as an error by the run
+            continue
+        raw = operation.definition.raw
+        operation_id = raw.get("operationId")
+        responses = raw.get("responses") or {}
+        found.append(
+            (
+                operation.label,
+                operation_id if isinstance(operation_id, str) else None,
+                [str(key) for key in responses],
+            )
+        )
+    return found
 
 
 def _checks_table(checks: Sequence[str]) -> dict[str, Any]:
@@ -610,14 +950,23 @@ def _execute(
     seed: int,
     progress: Callable[[str], None] | None,
     operation_ids: Mapping[str, str],
+    coverage: Coverage,
+    fixed: Mapping[str, set[str]] | None = None,
 ) -> ContractResult:
+    """``fixed``: operationId → the values seeded for it with ``SeedData.always``."""
     from schemathesis.engine import Status, events, from_schema
 
-    result = ContractResult(seed=seed)
+    served: dict[str, Any] = {}
+
+    result = ContractResult(seed=seed, coverage=coverage)
     found: dict[tuple[str, str, str], ContractFailure] = {}
     seen_errors: set[tuple[str, str]] = set()
+    watcher = _warnings_watcher(schema)
+    keys: dict[tuple[str, str], float] = {}
     started = time.perf_counter()
     for event in from_schema(schema).execute():
+        if watcher is not None:
+            watcher.on_event(event)
         if isinstance(event, events.PhaseStarted) and progress is not None:
             progress(f"phase {event.phase.name.value}")
         elif isinstance(event, events.PhaseFinished):
@@ -626,7 +975,8 @@ def _execute(
                 if result.phases.get(name) != Status.FAILURE.value:
                     result.phases[name] = event.status.value
         elif isinstance(event, events.ScenarioFinished):
-            _collect(event.recorder, found, result, operation_ids)
+            _collect(event.recorder, found, result, operation_ids, keys, fixed or {})
+            _observe(event.recorder, coverage, served)
         elif isinstance(event, events.NonFatalError):
             message = event.info.format(base_url_is_set=True)
             key = (event.label, message)
@@ -641,7 +991,195 @@ def _execute(
             )
     result.failures = sorted(found.values(), key=lambda f: (f.operation, f.check, f.title))
     result.elapsed = time.perf_counter() - started
+    if watcher is not None:
+        result.warnings = _warnings(watcher)
+    result.served = served
     return result
+
+
+def _observe(recorder: Any, coverage: Coverage, served: dict[str, Any] | None = None) -> None:
+    """Every response's status, for its operation. Requests sent with another method than the
+    operation's (``unsupported_method``'s probes) reach no operation and are left out.
+    ``served`` collects the first request each operation answered with a 2xx."""
+    for case_id, interaction in recorder.interactions.items():
+        node = recorder.cases.get(case_id)
+        if node is None or interaction.response is None:
+            continue
+        operation = node.value.operation
+        if interaction.request.method.upper() != operation.method.upper():
+            continue
+        status = interaction.response.status_code
+        coverage.record(operation.label, status)
+        if served is not None and 200 <= status < 300:
+            served.setdefault(operation.label, interaction.request)
+
+
+def _secured(raw: Mapping[str, Any], spec: Mapping[str, Any]) -> bool:
+    """Whether an operation requires credentials (no ``{}`` alternative)."""
+    requirements = raw.get("security", spec.get("security")) or []
+    return bool(requirements) and all(isinstance(r, Mapping) and r for r in requirements)
+
+
+def _probe_without_credentials(
+    session: requests.Session,
+    schema: Any,
+    served: Mapping[str, Any],
+    credentials: set[str],
+    result: ContractResult,
+    operation_ids: Mapping[str, str],
+    forbidden: Mapping[str, str] | None = None,
+) -> None:
+    """Send, once per secured operation, the first request it answered with a 2xx again
+    without the run's credentials, record the status, and report a 2xx as ``ignored_auth``.
+
+    schemathesis' own ``ignored_auth`` cannot take away a bearer token given as a header (it
+    skips those operations), so without this a run never shows that they answer 401.
+    """
+    spec = schema.raw_schema
+    by_label = {}
+    for item in schema.get_all_operations():
+        try:
+            operation = item.ok()
+        except Exception:  # reported as an error by the run
+            continue
+        by_label[operation.label] = operation.definition.raw
+    for label, request in sorted(served.items()):
+        raw = by_label.get(label)
+        if raw is None or not _secured(raw, spec):
+            continue
+        headers = {
+            name: values[0] if isinstance(values, list) else values
+            for name, values in request.headers.items()
+            if name.lower() not in credentials and name.lower() != "content-length"
+        }
+        try:
+            response = session.request(
+                request.method, request.uri, headers=headers, data=request.body, timeout=30
+            )
+        except Exception as exc:  # the service went away: reported like a network error
+            result.errors.append(ContractProblem(label, f"probe without credentials: {exc}"))
+            continue
+        result.coverage.record(label, response.status_code)
+        result.cases += 1
+        if forbidden:
+            try:
+                lacking = session.request(
+                    request.method,
+                    request.uri,
+                    headers={**headers, **forbidden},
+                    data=request.body,
+                    timeout=30,
+                )
+            except Exception as exc:
+                result.errors.append(ContractProblem(label, f"probe with `forbidden`: {exc}"))
+            else:
+                result.coverage.record(label, lacking.status_code)
+                result.cases += 1
+        if 200 <= response.status_code < 300:
+            result.failures.append(
+                ContractFailure(
+                    operation=label,
+                    operation_id=operation_ids.get(label),
+                    check="ignored_auth",
+                    title="API accepts requests without authentication",
+                    message=(
+                        f"A request that got {response.status_code} with credentials got "
+                        f"{response.status_code} without them too (specfirst's probe)"
+                    ),
+                    reproduce=_curl(request.method, request.uri, headers, request.body),
+                    response=f"{response.status_code} {response.text[:300]}",
+                )
+            )
+
+
+def _curl(method: str, uri: str, headers: Mapping[str, str], body: bytes | None) -> str:
+    import shlex
+
+    parts = ["curl", "-X", method]
+    for name, value in headers.items():
+        parts += ["-H", f"{name}: {value}"]
+    if body:
+        parts += ["-d", body.decode("utf-8", "replace")]
+    parts.append(uri)
+    return shlex.join(parts)
+
+
+def _warnings_watcher(schema: Any) -> Any:
+    """schemathesis' own warning collector (the one ``st run`` prints), fed our events.
+
+    It lives in schemathesis' CLI package; a version without it gives no warnings rather than
+    a failed run (pyproject pins the version this was written against).
+    """
+    try:
+        from schemathesis.cli.commands.run.context import ExecutionContext
+    except ImportError:  # pragma: no cover - another schemathesis layout
+        return None
+    return ExecutionContext(
+        config=schema.config, find_operation_by_label=schema.find_operation_by_label
+    )
+
+
+def _warnings(watcher: Any) -> list[ContractWarning]:
+    from schemathesis.cli.commands.run.handlers.output import warning_blocks
+
+    found: list[ContractWarning] = []
+    for block in warning_blocks(watcher):
+        items: list[str] = []
+        tips: list[str] = []
+        for group in block.groups:
+            indent = ""
+            if group.heading:
+                items.append(f"{group.heading}:")
+                indent = "  "
+            for item in group.items:
+                details = f" ({'; '.join(item.details)})" if item.details else ""
+                items.append(f"{indent}{item.text}{details}")
+            tips.extend(tip for tip in group.tips or () if tip not in tips)
+        found.append(ContractWarning(block.title, block.summary, tuple(items), tuple(tips)))
+    return found
+
+
+IDEMPOTENCY_KEY = "idempotency-key"
+
+
+def _header(headers: Mapping[str, Any], name: str) -> str | None:
+    for key, value in headers.items():
+        if key.lower() == name:
+            return str(value[0] if isinstance(value, list) and value else value)
+    return None
+
+
+def _remember_keys(recorder: Any, keys: dict[tuple[str, str], float]) -> None:
+    """When each ``(operation, Idempotency-Key)`` was first sent."""
+    for case_id, interaction in recorder.interactions.items():
+        node = recorder.cases.get(case_id)
+        key = _header(interaction.request.headers, IDEMPOTENCY_KEY)
+        if node is not None and key is not None:
+            seen = (node.value.operation.label, key)
+            keys[seen] = min(keys.get(seen, interaction.timestamp), interaction.timestamp)
+
+
+def _replayed_creation(
+    recorder: Any, case_id: str, keys: Mapping[tuple[str, str], float]
+) -> str | None:
+    """The ``Idempotency-Key`` of the request that "created" the resource a failing
+    ``ensure_resource_availability`` looked for, when an earlier request had sent it already.
+
+    Such a 2xx is a replay: the Idempotency-Key draft (draft-ietf-httpapi-idempotency-key-header)
+    has the server answer a retried key with the first request's response, even when the
+    resource it created has been deleted since. schemathesis cannot know that, and reads the
+    404 that follows as a resource lost right after its creation.
+    """
+    node = recorder.cases.get(case_id)
+    parent = recorder.cases.get(node.parent_id) if node is not None and node.parent_id else None
+    interaction = recorder.interactions.get(parent.value.id) if parent is not None else None
+    if parent is None or interaction is None:
+        return None
+    key = _header(interaction.request.headers, IDEMPOTENCY_KEY)
+    if key is None:
+        return None
+    first = keys.get((parent.value.operation.label, key))
+    return key if first is not None and first < interaction.timestamp else None
 
 
 def _collect(
@@ -649,7 +1187,11 @@ def _collect(
     found: dict[tuple[str, str, str], ContractFailure],
     result: ContractResult,
     operation_ids: Mapping[str, str],
+    keys: dict[tuple[str, str], float] | None = None,
+    fixed: Mapping[str, set[str]] | None = None,
 ) -> None:
+    keys = {} if keys is None else keys
+    _remember_keys(recorder, keys)
     for case_id, node in recorder.cases.items():
         result.operations.add(node.value.operation.label)
         result.cases += case_id in recorder.interactions
@@ -659,6 +1201,31 @@ def _collect(
             info = check.failure_info
             if info is None:
                 continue
+            if check.name == "ensure_resource_availability" and node is not None:
+                operation = node.value.operation
+                seeded = (fixed or {}).get(operation.definition.raw.get("operationId"), set())
+                used = {str(v) for v in (node.value.path_parameters or {}).values()} & seeded
+                if used:
+                    note = (
+                        f"{info.failure.operation} → {operation.label}: "
+                        "ensure_resource_availability not counted: the request used seeded "
+                        f"{', '.join(sorted(used))} (SeedData.always), not only what the "
+                        "creating response linked to"
+                    )
+                    if note not in result.notes:
+                        result.notes.append(note)
+                    continue
+                replayed = _replayed_creation(recorder, case_id, keys)
+                if replayed is not None:
+                    note = (
+                        f"{info.failure.operation}: ensure_resource_availability not counted: "
+                        f"the creating request reused Idempotency-Key {replayed!r}, so its 2xx "
+                        "replayed an earlier creation (as the Idempotency-Key draft requires), "
+                        "whose resource may be gone"
+                    )
+                    if note not in result.notes:
+                        result.notes.append(note)
+                    continue
             failure = info.failure
             label = failure.operation or (
                 node.value.operation.label if node is not None else recorder.label
@@ -726,8 +1293,17 @@ def format_summary(result: ContractResult, *, verbose: bool = True) -> str:
         lines.append(f"error: {problem.where}")
         if verbose:
             lines.extend("     " + line for line in _truncate(problem.message).splitlines())
+    lines.extend(f"note: {note}" for note in result.notes)
+    for warning in result.warnings:
+        lines.extend(warning.lines())
+    if result.coverage.operations:
+        lines.append(result.coverage.matrix())
+    for gate in result.gates:
+        lines.append(f"gate failed: {gate.operation}: {gate.reason}")
     phases = ", ".join(f"{name} {status}" for name, status in result.phases.items())
     found = f"{len(result.failures)} failure(s), {len(result.errors)} error(s)"
+    if result.gates:
+        found += f", {len(result.gates)} operation(s) not reached"
     if result.interrupted:
         verdict = f"INTERRUPTED (so far {found})"
     elif result.ok:
@@ -740,6 +1316,9 @@ def format_summary(result: ContractResult, *, verbose: bool = True) -> str:
     )
     if not result.ok:
         lines.append(f"replay with: --seed {result.seed}")
+    lines.extend(f"report: {path}" for path in result.reports)
+    if result.coverage.operations:
+        lines.append(result.coverage.line())
     return "\n".join(lines)
 
 
@@ -755,11 +1334,15 @@ def write_junit(result: ContractResult, path: Path, *, name: str = "specfirst co
     by_operation: dict[str, list[ContractFailure]] = {op: [] for op in sorted(result.operations)}
     for failure in result.failures:
         by_operation.setdefault(failure.operation, []).append(failure)
+    gates: dict[str, list[GateFailure]] = {}
+    for gate in result.gates:
+        by_operation.setdefault(gate.label, [])
+        gates.setdefault(gate.label, []).append(gate)
     suite = ET.Element(
         "testsuite",
         name=name,
         tests=str(len(by_operation) + len(result.errors)),
-        failures=str(sum(1 for fs in by_operation.values() if fs)),
+        failures=str(sum(1 for op, fs in by_operation.items() if fs or op in gates)),
         errors=str(len(result.errors)),
         time=f"{result.elapsed:.3f}",
     )
@@ -770,6 +1353,13 @@ def write_junit(result: ContractResult, path: Path, *, name: str = "specfirst co
         for failure in failures:
             element = ET.SubElement(case, "failure", type=failure.check, message=failure.headline())
             element.text = f"{failure.message}\n\nResponse: {failure.response}\n\nReproduce:\n{failure.reproduce}\n"
+        for gate in gates.get(operation, ()):
+            ET.SubElement(
+                case,
+                "failure",
+                type=f"coverage:{gate.gate}",
+                message=f"{gate.operation}: {gate.reason}",
+            ).text = gate.reason
     for problem in result.errors:
         case = ET.SubElement(suite, "testcase", classname=name, name=f"error: {problem.where}")
         ET.SubElement(

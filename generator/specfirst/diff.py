@@ -1,40 +1,55 @@
 """Breaking-change diff of two OpenAPI documents, as existing clients see it.
 
 Direction matters, as in oasdiff: a request may only get *wider* (accept more) and a
-response only *narrower* (promise more) without breaking a client. Each finding has a
-stable id, a severity and the location in both versions::
+response only *narrower* (promise more) without breaking a client. One relation decides
+both, facet by facet: types (``integer`` ⊂ ``number``), nullability, formats (``int32`` ⊂
+``int64``), enums, bounds and patterns. Each finding has a stable rule id (``specfirst diff
+--list-rules``), a severity, the location in both versions, and every operation it affects
+with the field path that reaches it::
 
-    breaking           existing clients will fail (an operation removed, a parameter made required …)
-    possibly-breaking  clients that rely on the detail may fail (an error status removed …)
-    info               compatible (an operation or an optional parameter added …)
+    GET /repos/{owner}/{repo}/issues/{issue_number}/timeline → 200 → [].source.issue.body
 
-Schemas are compared after resolving ``$ref`` on both sides, so a change to a shared
-component is reported once, at the component, naming every operation that uses it.
+Schemas are compared semantically, not as text: ``$ref`` is resolved, ``allOf`` is flattened
+into one shape, and the alternatives of ``oneOf``/``anyOf`` are matched pairwise (by ``$ref``
+target, discriminator value, ``title``, then structure), so a property that moved behind a
+union is not "removed", and a ``$ref`` that became a union reports only the alternative that
+is new. A shared component is compared once per pair of versions and direction (memoised),
+which keeps GitHub-size documents to seconds.
 """
 
 from __future__ import annotations
 
-import enum
 import json
 import re
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from specfirst.diagnostics import Location
-from specfirst.loader import Pointer, SourceSpec, deref
+from specfirst.diff_rules import RULES, IgnoreEntry, Severity, severity_of
+from specfirst.loader import Pointer, SourceSpec, deref, path_item_operations
 
-METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+__all__ = ["DiffReport", "Finding", "Occurrence", "Severity", "diff_specs", "iter_breaking"]
+
 _PATH_VAR = re.compile(r"{[^{}]+}")
-
-
-class Severity(enum.StrEnum):
-    BREAKING = "breaking"
-    POSSIBLY = "possibly-breaking"
-    INFO = "info"
-
-
 _ORDER = {Severity.BREAKING: 0, Severity.POSSIBLY: 1, Severity.INFO: 2}
+MAX_PATHS = 20  # field paths kept per finding and operation (the shortest ones)
+STRICT_QUERY = "x-specfirst-strict-query"
+
+
+@dataclass(frozen=True, slots=True)
+class Occurrence:
+    """One operation a finding affects, and the field paths that reach it there."""
+
+    operation: str
+    paths: tuple[str, ...]
+
+    def first(self) -> str:
+        return (
+            f"{self.operation} → {self.paths[0]}"
+            if self.paths and self.paths[0]
+            else self.operation
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,9 +57,40 @@ class Finding:
     id: str
     severity: Severity
     message: str
-    operation: str | None
+    occurrences: tuple[Occurrence, ...]
     base: Location | None
     head: Location | None
+    reason: str | None = None  # why it was accepted (ignored findings only)
+
+    @property
+    def operation(self) -> str | None:
+        """The first affected operation (``operations`` lists them all)."""
+        return self.occurrences[0].operation if self.occurrences else None
+
+    @property
+    def operations(self) -> list[str]:
+        return [o.operation for o in self.occurrences]
+
+    def where(self) -> str:
+        """The first operation and field path, and how many more operations there are."""
+        if not self.occurrences:
+            return ""
+        more = len(self.occurrences) - 1
+        return self.occurrences[0].first() + (f" (+{more} more operations)" if more else "")
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "severity": self.severity.value,
+            "message": self.message,
+            "operation": self.where(),
+            "operations": [
+                {"operation": o.operation, "paths": list(o.paths)} for o in self.occurrences
+            ],
+            "base": str(self.base) if self.base else None,
+            "head": str(self.head) if self.head else None,
+            **({"reason": self.reason} if self.reason else {}),
+        }
 
 
 @dataclass
@@ -54,6 +100,8 @@ class DiffReport:
     base_version: str
     head_version: str
     findings: list[Finding] = field(default_factory=list)
+    ignored: list[Finding] = field(default_factory=list)
+    unused_ignores: list[IgnoreEntry] = field(default_factory=list)
 
     @property
     def breaking(self) -> bool:
@@ -70,19 +118,19 @@ class DiffReport:
         return {
             "base": {"label": self.base_label, "version": self.base_version},
             "head": {"label": self.head_label, "version": self.head_version},
-            "summary": {**self.counts(), "major_version_bumped": self.major_bumped},
-            "findings": [
-                {
-                    "id": f.id,
-                    "severity": f.severity.value,
-                    "message": f.message,
-                    "operation": f.operation,
-                    "base": str(f.base) if f.base else None,
-                    "head": str(f.head) if f.head else None,
-                }
-                for f in self.findings
-            ],
+            "summary": {
+                **self.counts(),
+                "ignored": len(self.ignored),
+                "major_version_bumped": self.major_bumped,
+            },
+            "findings": [f.to_json() for f in self.findings],
+            "ignored": [f.to_json() for f in self.ignored],
         }
+
+    def _summary(self) -> str:
+        c = self.counts()
+        text = f"{c['breaking']} breaking, {c['possibly-breaking']} possibly breaking, {c['info']} info"
+        return text + (f", {len(self.ignored)} accepted in the ignore file" if self.ignored else "")
 
     def to_text(self) -> str:
         lines = []
@@ -92,30 +140,25 @@ class DiffReport:
                 for part in (f"base {f.base}" if f.base else "", f"head {f.head}" if f.head else "")
                 if part
             )
-            op = f" {f.operation}:" if f.operation else ""
-            lines.append(f"{f.severity.value}: {f.id}:{op} {f.message} [{where}]")
-        c = self.counts()
-        lines.append(
-            f"{self.base_label} → {self.head_label}: {c['breaking']} breaking, "
-            f"{c['possibly-breaking']} possibly breaking, {c['info']} info"
-        )
+            lines.append(f"{f.severity.value}: {f.id}: {f.message}")
+            lines.append(f"    {f.where()}" + (f" [{where}]" if where else ""))
+        lines.append(f"{self.base_label} → {self.head_label}: {self._summary()}")
         return "\n".join(lines) + "\n"
 
     def to_markdown(self) -> str:
-        c = self.counts()
         verdict = "❌ breaking changes" if self.breaking else "✅ no breaking changes"
         if self.breaking and self.major_bumped:
             verdict += f" (allowed: major version {self.base_version} → {self.head_version})"
         out = [
             f"## API changes: `{_md(self.base_label)}` → `{_md(self.head_label)}`",
             "",
-            f"**{verdict}** — {c['breaking']} breaking, {c['possibly-breaking']} possibly breaking, {c['info']} info",
+            f"**{verdict}** — {self._summary()}",
             "",
         ]
         if self.findings:
-            out += ["| severity | change | operation | details | where |", "|---|---|---|---|---|"]
+            out += ["| severity | change | details | where | location |", "|---|---|---|---|---|"]
             for f in self.findings:
-                where = "<br>".join(
+                loc = "<br>".join(
                     x
                     for x in (
                         f"base `{f.base}`" if f.base else "",
@@ -124,7 +167,7 @@ class DiffReport:
                     if x
                 )
                 out.append(
-                    f"| {f.severity.value} | `{f.id}` | {_md(f.operation or '')} | {_md(f.message)} | {where} |"
+                    f"| {f.severity.value} | `{f.id}` | {_md(f.message)} | {_md(f.where())} | {loc} |"
                 )
         return "\n".join(out) + "\n"
 
@@ -138,15 +181,120 @@ def _major(version: str) -> int:
     return int(match.group(1)) if match else 0
 
 
-# --------------------------------------------------------------------------- traversal
+# --------------------------------------------------------------------------- schema views
+
+
+@dataclass(slots=True)
+class _View:
+    """A schema as a set of facets: ``$ref`` resolved, ``allOf`` merged, null split off."""
+
+    key: tuple[Pointer, ...]
+    ptr: Pointer
+    ref: str | None = None
+    title: str | None = None
+    types: frozenset[str] | None = None  # None: any type
+    nullable: bool = False
+    enum: dict[str, Any] | None = None  # canonical JSON → value, null excluded
+    format: str | None = None
+    bounds: dict[str, float] = field(default_factory=dict)
+    pattern: str | None = None
+    props: dict[str, tuple[Any, Pointer]] = field(default_factory=dict)
+    required: frozenset[str] = frozenset()
+    closed: bool = False  # additionalProperties: false
+    addl: tuple[Any, Pointer] | None = None
+    items: tuple[Any, Pointer] | None = None
+    alts: list[_View] | None = None
+    discriminator: str | None = None
+    mapping: dict[Pointer, str] = field(default_factory=dict)
+    read_only: bool = False
+    write_only: bool = False
+
+    def kind(self) -> frozenset[str] | None:
+        if self.types is not None:
+            return self.types
+        if self.props or self.addl:
+            return frozenset({"object"})
+        if self.items:
+            return frozenset({"array"})
+        return None
+
+    def describe(self) -> str:
+        if self.ref:
+            return self.ref
+        kind = self.kind()
+        text = "|".join(sorted(kind)) if kind else "any value"
+        if self.props:
+            text += (
+                " {"
+                + ", ".join(list(self.props)[:4])
+                + (", …" if len(self.props) > 4 else "")
+                + "}"
+            )
+        return text
+
+
+_BOUNDS = (
+    ("maxLength", "upper"),
+    ("minLength", "lower"),
+    ("maximum", "upper"),
+    ("minimum", "lower"),
+    ("exclusiveMaximum", "upper"),
+    ("exclusiveMinimum", "lower"),
+    ("maxItems", "upper"),
+    ("minItems", "lower"),
+    ("maxProperties", "upper"),
+    ("minProperties", "lower"),
+)
+_UPPER = {k for k, kind in _BOUNDS if kind == "upper"}
+_BOUND_KEYS = frozenset(k for k, _ in _BOUNDS)
+
+# format → the formats that accept everything it accepts (a narrower format first).
+_FORMAT_WIDER = {
+    "int32": {"int64"},
+    "float": {"double"},
+    "uri": {"uri-reference", "iri", "iri-reference"},
+    "iri": {"iri-reference"},
+    "uri-reference": {"iri-reference"},
+    "email": {"idn-email"},
+    "hostname": {"idn-hostname"},
+}
+
+
+def _union_types(a: frozenset[str] | None, b: frozenset[str] | None) -> frozenset[str] | None:
+    if a is None:
+        return b
+    if b is None:
+        return a
+    out = set()
+    for t in a:
+        if t in b:
+            out.add(t)
+        elif (t == "integer" and "number" in b) or (t == "number" and "integer" in b):
+            out.add("integer")
+    return frozenset(out)
+
+
+def _is_fragment(view: _View) -> bool:
+    """An alternative that only adds a constraint (``anyOf: [{required: [a]}, …]``)."""
+    return (
+        view.ref is None
+        and view.types is None
+        and not view.props
+        and view.items is None
+        and view.enum is None
+        and view.alts is None
+        and not view.nullable
+    )
 
 
 class _Side:
-    """One version of the document, with ``$ref`` resolution and locations."""
+    """One version of the document: ``$ref`` resolution, schema views, locations."""
 
     def __init__(self, spec: SourceSpec) -> None:
         self.spec = spec
         self.doc = spec.document
+        self._views: dict[Pointer, _View] = {}
+        self._building: set[Pointer] = set()
 
     def resolve(self, node: Any, pointer: Pointer) -> tuple[Any, Pointer]:
         node, pointer, _broken = deref(self.doc, node, pointer)  # validate reports broken refs
@@ -168,83 +316,244 @@ class _Side:
             item, item_ptr = self.resolve(raw, ("paths", path))
             if not isinstance(item, Mapping):
                 continue
-            for method in METHODS:
-                op = item.get(method)
-                if isinstance(op, Mapping):
-                    out[(method, _PATH_VAR.sub("{}", path))] = (path, item, op, (*item_ptr, method))
+            for method, rel, op in path_item_operations(item):
+                out[(method.lower(), _PATH_VAR.sub("{}", path))] = (
+                    path,
+                    item,
+                    op,
+                    (*item_ptr, *rel),
+                )
         return out
 
+    # ------------------------------------------------------------------ views
 
-def _types(schema: Mapping[str, Any], openapi_31: bool) -> frozenset[str]:
-    raw = schema.get("type")
-    types = set(raw) if isinstance(raw, list) else ({raw} if isinstance(raw, str) else set())
-    if schema.get("nullable") is True:
-        types.add("null")
-    if "integer" in types and "number" in types:
-        types.discard("integer")
-    del openapi_31
-    return frozenset(str(t) for t in types)
+    def view(self, raw: Any, ptr: Pointer) -> _View:
+        ref: str | None = None
+        if isinstance(raw, Mapping) and isinstance(raw.get("$ref"), str):
+            node, ptr = self.resolve(raw, ptr)
+            if len(ptr) == 3 and ptr[:2] == ("components", "schemas"):
+                ref = str(ptr[2])
+        else:
+            node = raw
+        cached = self._views.get(ptr)
+        if cached is not None:
+            return cached if ref is None or cached.ref == ref else replace(cached, ref=ref)
+        if ptr in self._building:  # a cycle through allOf/oneOf: an open shape ends it
+            return _View(key=(ptr,), ptr=ptr, ref=ref)
+        self._building.add(ptr)
+        try:
+            view = self._build(node, ptr)
+        finally:
+            self._building.discard(ptr)
+        self._views[ptr] = view
+        return view if ref is None else replace(view, ref=ref)
+
+    def _build(self, node: Any, ptr: Pointer) -> _View:
+        view = _View(key=(ptr,), ptr=ptr)
+        if not isinstance(node, Mapping):
+            return view
+        raw_type = node.get("type")
+        types = (
+            set(raw_type)
+            if isinstance(raw_type, list)
+            else ({raw_type} if isinstance(raw_type, str) else None)
+        )
+        if types is not None:  # an empty set: only null
+            if "null" in types:
+                view.nullable = True
+                types.discard("null")
+            if "integer" in types and "number" in types:
+                types.discard("integer")
+            view.types = frozenset(str(t) for t in types)
+        if node.get("nullable") is True:
+            view.nullable = True
+        view.title = node.get("title") if isinstance(node.get("title"), str) else None
+        values = node.get("enum")
+        if "const" in node:
+            values = [node["const"]]
+        if isinstance(values, list):
+            view.enum = {_canon(v): v for v in values if v is not None}
+            if None in values:
+                view.nullable = True
+        if isinstance(node.get("format"), str):
+            view.format = node["format"]
+        for keyword in _BOUND_KEYS.intersection(node):
+            number = _number(node[keyword])
+            if number is not None:
+                view.bounds[keyword] = number
+        if isinstance(node.get("pattern"), str):
+            view.pattern = node["pattern"]
+        props = node.get("properties")
+        if isinstance(props, Mapping):
+            view.props = {str(k): (v, (*ptr, "properties", k)) for k, v in props.items()}
+        if isinstance(node.get("required"), list):
+            view.required = frozenset(str(r) for r in node["required"])
+        addl = node.get("additionalProperties")
+        if addl is False:
+            view.closed = True
+        elif isinstance(addl, Mapping) and addl:
+            view.addl = (addl, (*ptr, "additionalProperties"))
+        if isinstance(node.get("items"), Mapping):
+            view.items = (node["items"], (*ptr, "items"))
+        view.read_only = node.get("readOnly") is True
+        view.write_only = node.get("writeOnly") is True
+        disc = node.get("discriminator")
+        if isinstance(disc, Mapping) and isinstance(disc.get("propertyName"), str):
+            view.discriminator = disc["propertyName"]
+            for value, target in (disc.get("mapping") or {}).items():
+                if isinstance(target, str):
+                    _, target_ptr = self.resolve({"$ref": target}, ())
+                    view.mapping[target_ptr] = str(value)
+        for index, member in enumerate(node.get("allOf") or []):
+            view = _merge(view, self.view(member, (*ptr, "allOf", index)))
+        if node.get("nullable") is True:  # `allOf: [$ref], nullable: true`, the 3.0 idiom
+            view.nullable = True
+        alts: list[_View] = []
+        for keyword in ("oneOf", "anyOf"):
+            members = node.get(keyword)
+            if not isinstance(members, list):
+                continue
+            for index, member in enumerate(members):
+                alt = self.view(member, (*ptr, keyword, index))
+                if alt.types is not None and not alt.types and alt.nullable:
+                    view.nullable = True  # {type: null}: nullability, not an alternative
+                    continue
+                alts.append(alt)
+        if alts and not all(_is_fragment(a) for a in alts):
+            # A union admits null when the parent, a {type: null} or any alternative does.
+            nullable = view.nullable or any(a.nullable for a in alts)
+            if len(alts) == 1:
+                view = _merge(view, alts[0])
+                view.nullable = nullable
+            else:
+                view.nullable = nullable
+                own = replace(view, alts=None)
+                view.alts = [
+                    _merge(replace(own, key=(*alt.key, ptr), ptr=alt.ptr), alt, keep_ref=True)
+                    for alt in alts
+                ]
+        return view
 
 
-# Constraint keywords: (name, "upper" when a smaller value is narrower, "lower" when larger is narrower).
-_BOUNDS = (
-    ("maxLength", "upper"),
-    ("minLength", "lower"),
-    ("maximum", "upper"),
-    ("minimum", "lower"),
-    ("exclusiveMaximum", "upper"),
-    ("exclusiveMinimum", "lower"),
-    ("maxItems", "upper"),
-    ("minItems", "lower"),
-    ("maxProperties", "upper"),
-    ("minProperties", "lower"),
-)
+def _null_and(a: _View, b: _View) -> bool:
+    """Null passes both shapes: a shape that says nothing about types lets it through."""
+    states = [v.nullable for v in (a, b) if v.nullable or v.types is not None or v.enum is not None]
+    return bool(states) and all(states)
+
+
+def _merge(a: _View, b: _View, *, keep_ref: bool = False) -> _View:
+    """Both shapes at once (``allOf``): a property from either, the tighter constraint."""
+    out = replace(
+        a,
+        types=_union_types(a.types, b.types),
+        nullable=_null_and(a, b),
+        props={**b.props, **a.props},
+        required=a.required | b.required,
+        closed=a.closed or b.closed,
+        bounds=dict(a.bounds),
+        mapping={**b.mapping, **a.mapping},
+    )
+    if keep_ref:
+        out.ref, out.title = b.ref or a.ref, b.title or a.title
+    else:
+        out.ref, out.title = a.ref or b.ref, a.title or b.title
+    if a.enum is None:
+        out.enum = b.enum
+    elif b.enum is not None:
+        out.enum = {k: v for k, v in a.enum.items() if k in b.enum}
+    out.format = a.format or b.format
+    out.pattern = a.pattern or b.pattern
+    for keyword, value in b.bounds.items():
+        current = out.bounds.get(keyword)
+        if current is None:
+            out.bounds[keyword] = value
+        else:
+            out.bounds[keyword] = min(current, value) if keyword in _UPPER else max(current, value)
+    out.addl = a.addl or b.addl
+    out.items = a.items or b.items
+    out.alts = a.alts if a.alts is not None else b.alts
+    out.discriminator = a.discriminator or b.discriminator
+    out.read_only = a.read_only or b.read_only
+    out.write_only = a.write_only or b.write_only
+    return out
+
+
+# --------------------------------------------------------------------------- relations
+
+
+def _type_le(a: frozenset[str] | None, b: frozenset[str] | None) -> bool:
+    """Every value of type set ``a`` is of type set ``b`` (``integer`` ⊂ ``number``)."""
+    if b is None:
+        return True
+    if a is None:
+        return False
+    return all(t in b or (t == "integer" and "number" in b) for t in a)
+
+
+def _format_le(a: str | None, b: str | None) -> bool:
+    if b is None or a == b:
+        return True
+    if a is None:
+        return False
+    return b in _FORMAT_WIDER.get(a, set())
+
+
+def _relation(le: bool, ge: bool) -> str | None:
+    """``None`` (same), ``widened``, ``narrowed`` or ``changed``, from base ⊆ head and head ⊆ base."""
+    if le and ge:
+        return None
+    if le:
+        return "widened"
+    if ge:
+        return "narrowed"
+    return "changed"
+
+
+_Local = tuple[str, str, Pointer | None, Pointer | None, str]  # id, message, base, head, path
+_MemoKey = tuple[str, tuple[Pointer, ...], tuple[Pointer, ...], bool, bool]
 
 
 class _Differ:
     def __init__(self, base: SourceSpec, head: SourceSpec) -> None:
         self.base = _Side(base)
         self.head = _Side(head)
-        self.raw: dict[tuple[str, Severity, str, Pointer | None, Pointer | None], list[str]] = {}
-        self.order: list[tuple[str, Severity, str, Pointer | None, Pointer | None]] = []
+        self.found: dict[tuple[str, str, Pointer | None, Pointer | None], dict[str, list[str]]] = {}
+        self._memo: dict[_MemoKey, list[_Local]] = {}
+        self._active: set[_MemoKey] = set()
 
     def add(
         self,
         id: str,
-        severity: Severity,
         message: str,
-        operation: str | None,
+        operation: str,
+        where: str,
         base_ptr: Pointer | None,
         head_ptr: Pointer | None,
     ) -> None:
-        key = (id, severity, message, base_ptr, head_ptr)
-        if key not in self.raw:
-            self.raw[key] = []
-            self.order.append(key)
-        if operation and operation not in self.raw[key]:
-            self.raw[key].append(operation)
+        paths = self.found.setdefault((id, message, base_ptr, head_ptr), {}).setdefault(
+            operation, []
+        )
+        if where not in paths:
+            paths.append(where)
 
     def findings(self) -> list[Finding]:
         out = []
-        for key in self.order:
-            id, severity, message, base_ptr, head_ptr = key
-            ops = self.raw[key]
-            operation = (
-                ", ".join(ops[:3]) + (f" (+{len(ops) - 3} more)" if len(ops) > 3 else "")
-                if ops
-                else None
+        for (id, message, base_ptr, head_ptr), ops in self.found.items():
+            occurrences = tuple(
+                Occurrence(op, tuple(sorted(paths, key=lambda p: (len(p), p))[:MAX_PATHS]))
+                for op, paths in sorted(ops.items())
             )
             out.append(
                 Finding(
                     id,
-                    severity,
+                    RULES[id].severity,
                     message,
-                    operation,
+                    occurrences,
                     self.base.locate(base_ptr),
                     self.head.locate(head_ptr),
                 )
             )
-        out.sort(key=lambda f: (_ORDER[f.severity], f.operation or "", f.id))
+        out.sort(key=lambda f: (_ORDER[f.severity], f.operation or "", f.id, f.message))
         return out
 
     # ------------------------------------------------------------------ operations
@@ -256,36 +565,16 @@ class _Differ:
         for key, (path, _item, _op, ptr) in base_ops.items():
             if key in head_ops:
                 continue
-            method = key[0].upper()
+            name = f"{key[0].upper()} {path}"
             if key[1] not in head_paths:
-                self.add(
-                    "path-removed",
-                    Severity.BREAKING,
-                    f"path {path} was removed",
-                    f"{method} {path}",
-                    ptr[:2],
-                    None,
-                )
+                self.add("path-removed", f"path {path} was removed", name, "", ptr[:2], None)
             else:
-                self.add(
-                    "operation-removed",
-                    Severity.BREAKING,
-                    f"{method} {path} was removed",
-                    f"{method} {path}",
-                    ptr,
-                    None,
-                )
+                self.add("operation-removed", f"{name} was removed", name, "", ptr, None)
         for key, (path, _item, _op, ptr) in head_ops.items():
             if key not in base_ops:
-                new_path = key[1] not in base_paths
-                self.add(
-                    "path-added" if new_path else "operation-added",
-                    Severity.INFO,
-                    f"{key[0].upper()} {path} was added",
-                    f"{key[0].upper()} {path}",
-                    None,
-                    ptr,
-                )
+                name = f"{key[0].upper()} {path}"
+                rule = "path-added" if key[1] not in base_paths else "operation-added"
+                self.add(rule, f"{name} was added", name, "", None, ptr)
         for key in base_ops:
             if key in head_ops:
                 self.operation(base_ops[key], head_ops[key])
@@ -299,25 +588,18 @@ class _Differ:
         h_path, h_item, h_op, h_ptr = head
         name = f"{str(b_ptr[-1]).upper()} {h_path}"
         if h_op.get("deprecated") and not b_op.get("deprecated"):
-            if any(k in h_op for k in ("x-sunset", "x-sunset-date")):
-                self.add(
-                    "operation-deprecated",
-                    Severity.INFO,
-                    "the operation was deprecated (with a sunset date)",
-                    name,
-                    None,
-                    (*h_ptr, "deprecated"),
-                )
-            else:
-                self.add(
-                    "deprecated-without-sunset",
-                    Severity.POSSIBLY,
-                    "the operation was deprecated without a sunset date (x-sunset)",
-                    name,
-                    None,
-                    (*h_ptr, "deprecated"),
-                )
-        self.parameters(name, b_path, h_path, b_item, b_op, b_ptr, h_item, h_op, h_ptr)
+            sunset = any(k in h_op for k in ("x-sunset", "x-sunset-date"))
+            self.add(
+                "operation-deprecated" if sunset else "deprecated-without-sunset",
+                "the operation was deprecated"
+                + (" (with a sunset date)" if sunset else " without a sunset date (x-sunset)"),
+                name,
+                "",
+                None,
+                (*h_ptr, "deprecated"),
+            )
+        strict = bool(h_op.get(STRICT_QUERY, self.head.doc.get(STRICT_QUERY, False)))
+        self.parameters(name, b_path, h_path, b_item, b_op, b_ptr, h_item, h_op, h_ptr, strict)
         self.request_body(name, b_op, b_ptr, h_op, h_ptr)
         self.responses(name, b_op, b_ptr, h_op, h_ptr)
         self.security(name, b_op, b_ptr, h_op, h_ptr)
@@ -351,6 +633,7 @@ class _Differ:
         h_item: Mapping[str, Any],
         h_op: Mapping[str, Any],
         h_ptr: Pointer,
+        strict: bool,
     ) -> None:
         base = self._params(self.base, b_path, b_item, b_op, b_ptr)
         head = self._params(self.head, h_path, h_item, h_op, h_ptr)
@@ -368,86 +651,106 @@ class _Differ:
                 == _canonical(self.head, head[k][0].get("schema"))
                 and bool(head[k][0].get("required")) == bool(param.get("required"))
             ]
-            if same_name:
-                other = same_name[0]
+            where = f"{key[0]} {param['name']}"
+            if same_name or same_schema:
+                other = (same_name or same_schema)[0]
                 added.remove(other)
+                new, new_ptr = head[other]
+                change = f"moved to {other[0]}" if same_name else f"was renamed to {new['name']!r}"
+                if new.get("required") and "default" not in (new.get("schema") or {}):
+                    self.add(
+                        "required-parameter-added",
+                        f"{label} {change}: clients sending it as before are rejected",
+                        name,
+                        where,
+                        pptr,
+                        new_ptr,
+                    )
+                else:
+                    self.add(
+                        "parameter-moved" if same_name else "parameter-renamed",
+                        f"{label} {change}: a value sent as before is ignored",
+                        name,
+                        where,
+                        pptr,
+                        new_ptr,
+                    )
+            elif key[0] == "query" and strict:
                 self.add(
-                    "parameter-moved",
-                    Severity.BREAKING,
-                    f"{label} moved to {other[0]}",
+                    "parameter-removed-strict",
+                    f"{label} was removed, and the operation rejects unknown query parameters"
+                    f" ({STRICT_QUERY})",
                     name,
+                    where,
                     pptr,
-                    head[other][1],
-                )
-            elif same_schema:
-                other = same_schema[0]
-                added.remove(other)
-                self.add(
-                    "parameter-renamed",
-                    Severity.BREAKING,
-                    f"{label} was renamed to {head[other][0]['name']!r}",
-                    name,
-                    pptr,
-                    head[other][1],
+                    None,
                 )
             else:
+                why = (
+                    "servers ignore undeclared headers"
+                    if key[0] == "header"
+                    else "a value clients still send is ignored"
+                )
                 self.add(
-                    "parameter-removed", Severity.BREAKING, f"{label} was removed", name, pptr, None
+                    "parameter-removed", f"{label} was removed ({why})", name, where, pptr, None
                 )
         for key in added:
             param, pptr = head[key]
             label = f"{key[0]} parameter {param['name']!r}"
-            if param.get("required"):
-                self.add(
-                    "required-parameter-added",
-                    Severity.BREAKING,
-                    f"required {label} was added",
-                    name,
-                    None,
-                    pptr,
-                )
+            if not param.get("required"):
+                rule, text = "optional-parameter-added", f"optional {label} was added"
+            elif _has_default(self.head, param):
+                rule = "required-parameter-added-with-default"
+                text = f"required {label} was added, with a default for clients that omit it"
             else:
-                self.add(
-                    "optional-parameter-added",
-                    Severity.INFO,
-                    f"optional {label} was added",
-                    name,
-                    None,
-                    pptr,
-                )
+                rule, text = "required-parameter-added", f"required {label} was added"
+            self.add(rule, text, name, f"{key[0]} {param['name']}", None, pptr)
         for key in base:
             if key not in head:
                 continue
             b_param, b_pptr = base[key]
             h_param, h_pptr = head[key]
             label = f"{key[0]} parameter {h_param['name']!r}"
+            where = f"{key[0]} {h_param['name']}"
             if h_param.get("required") and not b_param.get("required"):
-                self.add(
-                    "parameter-became-required",
-                    Severity.BREAKING,
-                    f"{label} became required",
-                    name,
-                    b_pptr,
-                    (*h_pptr, "required"),
-                )
+                rule, text = "parameter-became-required", f"{label} became required"
+                if _has_default(self.head, h_param):
+                    rule += "-with-default"
+                    text += ", with a default for clients that omit it"
+                self.add(rule, text, name, where, b_pptr, (*h_pptr, "required"))
             elif b_param.get("required") and not h_param.get("required") and key[0] != "path":
                 self.add(
                     "parameter-became-optional",
-                    Severity.INFO,
                     f"{label} became optional",
                     name,
+                    where,
                     b_pptr,
                     h_pptr,
                 )
-            self.schema(
+            b_default = _default(self.base, b_param)
+            h_default = _default(self.head, h_param)
+            if (
+                b_default is not _MISSING
+                and h_default is not _MISSING
+                and _canon(b_default) != _canon(h_default)
+                and not b_param.get("required")
+            ):
+                self.add(
+                    "parameter-default-changed",
+                    f"{label}: default {_canon(b_default)} → {_canon(h_default)}",
+                    name,
+                    where,
+                    b_pptr,
+                    h_pptr,
+                )
+            self.schema_root(
                 name,
-                label,
+                where,
                 "request",
                 b_param.get("schema"),
                 (*b_pptr, "schema"),
                 h_param.get("schema"),
                 (*h_pptr, "schema"),
-                set(),
             )
 
     def request_body(
@@ -466,9 +769,9 @@ class _Differ:
             if h_body.get("required"):
                 self.add(
                     "request-body-added-required",
-                    Severity.BREAKING,
                     "a required request body was added",
                     name,
+                    "request body",
                     None,
                     h_bptr,
                 )
@@ -476,9 +779,9 @@ class _Differ:
         if h_body.get("required") and not b_body.get("required"):
             self.add(
                 "request-body-became-required",
-                Severity.BREAKING,
                 "the request body became required",
                 name,
+                "request body",
                 b_bptr,
                 (*h_bptr, "required"),
             )
@@ -488,23 +791,23 @@ class _Differ:
             if media not in h_content:
                 self.add(
                     "request-media-type-removed",
-                    Severity.BREAKING,
                     f"request media type {media} is no longer accepted",
                     name,
+                    "request body",
                     (*b_bptr, "content", media),
                     (*h_bptr, "content"),
                 )
                 continue
             b_media, h_media = b_content[media] or {}, h_content[media] or {}
-            self.schema(
+            label = "request body" if len(b_content) == 1 else f"request body ({media})"
+            self.schema_root(
                 name,
-                "request body",
+                label,
                 "request",
                 b_media.get("schema"),
                 (*b_bptr, "content", media, "schema"),
                 h_media.get("schema"),
                 (*h_bptr, "content", media, "schema"),
-                set(),
             )
 
     def responses(
@@ -520,24 +823,15 @@ class _Differ:
         for status, raw in b_resps.items():
             b_resp, b_rptr = self.base.resolve(raw, (*b_ptr, "responses", _key(b_op, status)))
             if status not in h_resps:
-                if status.startswith("2"):
-                    self.add(
-                        "success-status-removed",
-                        Severity.BREAKING,
-                        f"success status {status} was removed",
-                        name,
-                        b_rptr,
-                        None,
-                    )
-                else:
-                    self.add(
-                        "error-status-removed",
-                        Severity.POSSIBLY,
-                        f"response status {status} was removed",
-                        name,
-                        b_rptr,
-                        None,
-                    )
+                success = status.startswith("2")
+                self.add(
+                    "success-status-removed" if success else "error-status-removed",
+                    f"{'success ' if success else ''}response status {status} was removed",
+                    name,
+                    status,
+                    b_rptr,
+                    None,
+                )
                 continue
             h_resp, h_rptr = self.head.resolve(
                 h_resps[status], (*h_ptr, "responses", _key(h_op, status))
@@ -547,62 +841,71 @@ class _Differ:
             b_headers = {k.lower(): (k, v) for k, v in (b_resp.get("headers") or {}).items()}
             h_headers = {k.lower(): (k, v) for k, v in (h_resp.get("headers") or {}).items()}
             for lower, (hname, raw_header) in b_headers.items():
+                where = f"{status} header {hname}"
                 if lower not in h_headers:
                     self.add(
                         "response-header-removed",
-                        Severity.BREAKING,
                         f"response header {hname} of {status} was removed",
                         name,
+                        where,
                         (*b_rptr, "headers", hname),
                         h_rptr,
                     )
                     continue
-                b_h, _ = self.base.resolve(raw_header, ())
-                h_h, _ = self.head.resolve(h_headers[lower][1], ())
-                if (
-                    isinstance(b_h, Mapping)
-                    and isinstance(h_h, Mapping)
-                    and b_h.get("required")
-                    and not h_h.get("required")
-                ):
+                b_h, b_hptr = self.base.resolve(raw_header, (*b_rptr, "headers", hname))
+                h_h, h_hptr = self.head.resolve(
+                    h_headers[lower][1], (*h_rptr, "headers", h_headers[lower][0])
+                )
+                if not isinstance(b_h, Mapping) or not isinstance(h_h, Mapping):
+                    continue
+                if b_h.get("required") and not h_h.get("required"):
                     self.add(
                         "response-header-became-optional",
-                        Severity.BREAKING,
                         f"response header {hname} of {status} is no longer always sent",
                         name,
-                        (*b_rptr, "headers", hname),
-                        (*h_rptr, "headers", h_headers[lower][0]),
+                        where,
+                        b_hptr,
+                        h_hptr,
                     )
+                self.schema_root(
+                    name,
+                    where,
+                    "response",
+                    b_h.get("schema"),
+                    (*b_hptr, "schema"),
+                    h_h.get("schema"),
+                    (*h_hptr, "schema"),
+                )
             b_content = b_resp.get("content") or {}
             h_content = h_resp.get("content") or {}
             for media in b_content:
                 if media not in h_content:
                     self.add(
                         "response-media-type-removed",
-                        Severity.BREAKING,
                         f"response media type {media} of {status} was removed",
                         name,
+                        status,
                         (*b_rptr, "content", media),
                         (*h_rptr, "content"),
                     )
                     continue
-                self.schema(
+                label = status if len(b_content) == 1 else f"{status} ({media})"
+                self.schema_root(
                     name,
-                    f"response {status} body",
+                    label,
                     "response",
                     (b_content[media] or {}).get("schema"),
                     (*b_rptr, "content", media, "schema"),
                     (h_content[media] or {}).get("schema"),
                     (*h_rptr, "content", media, "schema"),
-                    set(),
                 )
         for status in h_resps:
             if status not in b_resps:
                 self.add(
                     "response-status-added",
-                    Severity.INFO,
                     f"response status {status} was added",
                     name,
+                    status,
                     None,
                     (*h_ptr, "responses", _key(h_op, status)),
                 )
@@ -631,9 +934,9 @@ class _Differ:
         if base_open and not head_open:
             self.add(
                 "security-added",
-                Severity.BREAKING,
                 "the operation now requires authentication",
                 name,
+                "security",
                 b_where,
                 h_where,
             )
@@ -647,9 +950,9 @@ class _Differ:
                 label = " + ".join(sorted(schemes))
                 self.add(
                     "security-requirement-removed",
-                    Severity.BREAKING,
                     f"credentials of {label} are no longer accepted as they were",
                     name,
+                    "security",
                     b_where,
                     h_where,
                 )
@@ -659,16 +962,16 @@ class _Differ:
                 if extra:
                     self.add(
                         "security-scopes-added",
-                        Severity.BREAKING,
                         f"{scheme} now also requires scope(s) {', '.join(sorted(extra))}",
                         name,
+                        "security",
                         b_where,
                         h_where,
                     )
 
     # ------------------------------------------------------------------ schemas
 
-    def schema(
+    def schema_root(
         self,
         operation: str,
         label: str,
@@ -677,297 +980,319 @@ class _Differ:
         b_ptr: Pointer,
         h_raw: Any,
         h_ptr: Pointer,
-        seen: set[tuple[Pointer, Pointer]],
     ) -> None:
-        b_schema, b_ptr = self.base.resolve(b_raw, b_ptr)
-        h_schema, h_ptr = self.head.resolve(h_raw, h_ptr)
-        if len(h_ptr) == 3 and h_ptr[:2] == ("components", "schemas"):
-            label = f"schema {h_ptr[2]}"  # a shared component: one finding for all its users
-        if (
-            (b_ptr, h_ptr) in seen
-            or not isinstance(b_schema, Mapping)
-            or not isinstance(h_schema, Mapping)
-        ):
+        if b_raw is None or h_raw is None:
             return
-        seen = seen | {(b_ptr, h_ptr)}
-        request = direction == "request"
-        b_types = _types(b_schema, True)
-        h_types = _types(h_schema, True)
-        b_real, h_real = b_types - {"null"}, h_types - {"null"}
-        if b_real and h_real and b_real != h_real:
-            narrowed = not (b_real <= h_real) if request else not (h_real <= b_real)
-            self.add(
-                f"{direction}-type-changed",
-                Severity.BREAKING if narrowed else Severity.INFO,
-                f"{label}: type {_fmt(b_real)} → {_fmt(h_real)}",
-                operation,
-                b_ptr,
-                h_ptr,
-            )
-        if request and "null" in b_types and "null" not in h_types:
-            self.add(
-                "request-null-no-longer-accepted",
-                Severity.BREAKING,
-                f"{label}: null is no longer accepted",
-                operation,
-                b_ptr,
-                h_ptr,
-            )
-        if not request and "null" in h_types and "null" not in b_types:
-            self.add(
-                "response-became-nullable",
-                Severity.BREAKING,
-                f"{label} can now be null",
-                operation,
-                b_ptr,
-                h_ptr,
-            )
-        self._enum(operation, label, direction, b_schema, b_ptr, h_schema, h_ptr)
-        self._bounds(operation, label, direction, b_schema, b_ptr, h_schema, h_ptr)
-        self._properties(operation, label, direction, b_schema, b_ptr, h_schema, h_ptr, seen)
-        if isinstance(b_schema.get("items"), Mapping) and isinstance(
-            h_schema.get("items"), Mapping
+        for id, message, base_ptr, head_ptr, path in self.compare(
+            direction, self.base.view(b_raw, b_ptr), self.head.view(h_raw, h_ptr)
         ):
-            self.schema(
-                operation,
-                f"{label}[]",
-                direction,
-                b_schema["items"],
-                (*b_ptr, "items"),
-                h_schema["items"],
-                (*h_ptr, "items"),
-                seen,
-            )
-        for keyword in ("allOf", "oneOf", "anyOf"):
-            b_list, h_list = b_schema.get(keyword), h_schema.get(keyword)
-            if isinstance(b_list, list) and isinstance(h_list, list):
-                if len(b_list) == len(h_list):
-                    for i, (b_sub, h_sub) in enumerate(zip(b_list, h_list, strict=True)):
-                        self.schema(
-                            operation,
-                            label,
-                            direction,
-                            b_sub,
-                            (*b_ptr, keyword, i),
-                            h_sub,
-                            (*h_ptr, keyword, i),
-                            seen,
-                        )
-                else:
-                    self.add(
-                        f"{direction}-composition-changed",
-                        Severity.POSSIBLY,
-                        f"{label}: {keyword} has {len(b_list)} → {len(h_list)} alternatives",
-                        operation,
-                        (*b_ptr, keyword),
-                        (*h_ptr, keyword),
-                    )
+            where = f"{label} → {path}" if path else label
+            self.add(id, message, operation, where, base_ptr, head_ptr)
 
-    def _enum(
-        self,
-        operation: str,
-        label: str,
-        direction: str,
-        b: Mapping[str, Any],
-        b_ptr: Pointer,
-        h: Mapping[str, Any],
-        h_ptr: Pointer,
-    ) -> None:
-        b_enum, h_enum = b.get("enum"), h.get("enum")
-        if isinstance(b_enum, list) and isinstance(h_enum, list):
-            removed = [v for v in b_enum if v not in h_enum]
-            added = [v for v in h_enum if v not in b_enum]
-            if direction == "request" and removed:
-                self.add(
-                    "request-enum-value-removed",
-                    Severity.BREAKING,
-                    f"{label}: value(s) {_values(removed)} no longer accepted",
-                    operation,
-                    (*b_ptr, "enum"),
-                    (*h_ptr, "enum"),
-                )
-            if direction == "response" and added:
-                self.add(
-                    "response-enum-value-added",
-                    Severity.POSSIBLY,
-                    f"{label}: new value(s) {_values(added)} may be returned",
-                    operation,
-                    (*b_ptr, "enum"),
-                    (*h_ptr, "enum"),
-                )
-        elif direction == "request" and isinstance(h_enum, list) and not isinstance(b_enum, list):
-            self.add(
-                "request-enum-added",
-                Severity.BREAKING,
-                f"{label}: now restricted to {_values(h_enum)}",
-                operation,
-                b_ptr,
-                (*h_ptr, "enum"),
-            )
+    def compare(self, direction: str, b: _View, h: _View) -> list[_Local]:
+        """What changed from ``b`` to ``h``, each with its field path below them (memoised)."""
+        key = (direction, b.key, h.key, b.nullable, h.nullable)
+        cached = self._memo.get(key)
+        if cached is not None:
+            return cached
+        if key in self._active:  # a recursive schema: the outer comparison covers it
+            return []
+        self._active.add(key)
+        try:
+            out: list[_Local] = []
+            if b.alts is not None or h.alts is not None:
+                self._union(direction, b, h, out)
+            else:
+                self._facets(direction, b, h, out)
+                self._children(direction, b, h, out)
+        finally:
+            self._active.discard(key)
+        self._memo[key] = out
+        return out
 
-    def _bounds(
+    def _emit(
         self,
-        operation: str,
-        label: str,
+        out: list[_Local],
         direction: str,
-        b: Mapping[str, Any],
-        b_ptr: Pointer,
-        h: Mapping[str, Any],
-        h_ptr: Pointer,
+        facet: str,
+        relation: str,
+        text: str,
+        b: _View,
+        h: _View,
+        b_ptr: Pointer | None = None,
+        h_ptr: Pointer | None = None,
     ) -> None:
+        id = f"{direction}-{facet}-{relation}"
+        if id in RULES:
+            out.append((id, _at(b, h, text), b_ptr or b.ptr, h_ptr or h.ptr, ""))
+
+    def _facets(self, direction: str, b: _View, h: _View, out: list[_Local]) -> None:
         request = direction == "request"
+        b_kind, h_kind = b.kind(), h.kind()
+        type_rel = _relation(_type_le(b_kind, h_kind), _type_le(h_kind, b_kind))
+        if type_rel and b_kind is not None and h_kind is not None:
+            self._emit(
+                out, direction, "type", type_rel, f"type {_fmt(b_kind)} → {_fmt(h_kind)}", b, h
+            )
+        elif h_kind is not None and b_kind is None and request:
+            self._emit(out, direction, "type", "narrowed", f"type any → {_fmt(h_kind)}", b, h)
+        elif b_kind is not None and h_kind is None and not request:
+            self._emit(out, direction, "type", "widened", f"type {_fmt(b_kind)} → any", b, h)
+        disjoint = b_kind is not None and h_kind is not None and not (_union_types(b_kind, h_kind))
+        if b.nullable != h.nullable:
+            relation = "widened" if h.nullable else "narrowed"
+            text = "null is now allowed" if h.nullable else "null is no longer allowed"
+            self._emit(out, direction, "nullability", relation, text, b, h)
+        if disjoint:
+            return  # string → object: the facets below compare unrelated things
+        format_rel = _relation(_format_le(b.format, h.format), _format_le(h.format, b.format))
+        if format_rel:
+            self._emit(
+                out,
+                direction,
+                "format",
+                format_rel,
+                f"format {b.format or '(none)'} → {h.format or '(none)'}",
+                b,
+                h,
+            )
+        if b.enum != h.enum:
+            b_set = set(b.enum) if b.enum is not None else None
+            h_set = set(h.enum) if h.enum is not None else None
+            le = h_set is None or (b_set is not None and b_set <= h_set)
+            ge = b_set is None or (h_set is not None and h_set <= b_set)
+            enum_rel = _relation(le, ge)
+            if enum_rel:
+                if b_set is not None and h_set is not None:
+                    gone = [b.enum[k] for k in b.enum if k not in h_set] if b.enum else []
+                    new = [h.enum[k] for k in h.enum if k not in b_set] if h.enum else []
+                    text = "; ".join(
+                        part
+                        for part in (
+                            f"value(s) {_values(new)} added" if new else "",
+                            f"value(s) {_values(gone)} removed" if gone else "",
+                        )
+                        if part
+                    )
+                elif h.enum is not None:
+                    text = f"now restricted to {_values(list(h.enum.values()))}"
+                else:
+                    text = "no longer restricted to a list of values"
+                if enum_rel == "changed":  # values added and removed: a break either way
+                    enum_rel = "narrowed" if request else "widened"
+                self._emit(out, direction, "enum", enum_rel, text, b, h)
         for keyword, kind in _BOUNDS:
-            bv, hv = _number(b.get(keyword)), _number(h.get(keyword))
+            bv, hv = b.bounds.get(keyword), h.bounds.get(keyword)
             if bv == hv:
                 continue
-            if hv is None:  # constraint dropped: wider
+            if hv is None:
                 narrowed = False
-            elif bv is None:  # constraint added: narrower
+            elif bv is None:
                 narrowed = True
             else:
                 narrowed = hv < bv if kind == "upper" else hv > bv
-            if request and narrowed:
-                self.add(
-                    "request-constraint-narrowed",
-                    Severity.BREAKING,
-                    f"{label}: {keyword} {_opt(bv)} → {_opt(hv)}",
-                    operation,
-                    b_ptr,
-                    (*h_ptr, keyword) if keyword in h else h_ptr,
-                )
-            elif not request and not narrowed:
-                self.add(
-                    "response-constraint-widened",
-                    Severity.POSSIBLY,
-                    f"{label}: {keyword} {_opt(bv)} → {_opt(hv)}",
-                    operation,
-                    b_ptr,
-                    h_ptr,
-                )
-        if b.get("pattern") != h.get("pattern") and request and h.get("pattern") is not None:
-            self.add(
-                "request-pattern-changed",
-                Severity.BREAKING,
-                f"{label}: pattern {b.get('pattern')!r} → {h.get('pattern')!r}",
-                operation,
-                b_ptr,
-                (*h_ptr, "pattern"),
+            self._emit(
+                out,
+                direction,
+                "constraint",
+                "narrowed" if narrowed else "widened",
+                f"{keyword} {_opt(bv)} → {_opt(hv)}",
+                b,
+                h,
             )
-        if b.get("format") != h.get("format") and b.get("format") and h.get("format"):
-            self.add(
-                f"{direction}-format-changed",
-                Severity.BREAKING,
-                f"{label}: format {b.get('format')} → {h.get('format')}",
-                operation,
-                b_ptr,
-                (*h_ptr, "format"),
+        if b.pattern != h.pattern:
+            if b.pattern is None:
+                rel = "narrowed"
+            elif h.pattern is None:
+                rel = "widened"
+            else:
+                rel = "changed"
+            self._emit(
+                out,
+                direction,
+                "pattern",
+                rel,
+                f"pattern {b.pattern!r} → {h.pattern!r}"
+                if b.pattern and h.pattern
+                else (
+                    f"pattern {h.pattern!r} added"
+                    if h.pattern
+                    else f"pattern {b.pattern!r} removed"
+                ),
+                b,
+                h,
             )
 
-    def _properties(
-        self,
-        operation: str,
-        label: str,
-        direction: str,
-        b: Mapping[str, Any],
-        b_ptr: Pointer,
-        h: Mapping[str, Any],
-        h_ptr: Pointer,
-        seen: set[tuple[Pointer, Pointer]],
-    ) -> None:
-        b_props = b.get("properties") if isinstance(b.get("properties"), Mapping) else {}
-        h_props = h.get("properties") if isinstance(h.get("properties"), Mapping) else {}
-        b_req = set(b.get("required") or [])
-        h_req = set(h.get("required") or [])
+    def _children(self, direction: str, b: _View, h: _View, out: list[_Local]) -> None:
         request = direction == "request"
-        assert isinstance(b_props, Mapping) and isinstance(h_props, Mapping)
-        for prop in b_props:
-            where = f"{label} property {prop!r}"
-            if prop not in h_props:
-                if request:
-                    closed = h.get("additionalProperties") is False
-                    self.add(
-                        "request-property-removed",
-                        Severity.BREAKING if closed else Severity.INFO,
-                        f"{where} was removed"
-                        + (" (and unknown properties are rejected)" if closed else ""),
-                        operation,
-                        (*b_ptr, "properties", prop),
-                        h_ptr,
-                    )
+
+        def note(id: str, text: str, b_ptr: Pointer, h_ptr: Pointer, path: str) -> None:
+            out.append((id, _at(b, h, text), b_ptr, h_ptr, path))
+
+        for prop, (b_raw, b_pptr) in b.props.items():
+            if prop not in h.props:
+                if not request:
+                    rule, why = "response-property-removed", ""
+                elif h.closed:
+                    rule, why = "request-property-removed-strict", ", and unknown ones are rejected"
                 else:
-                    self.add(
-                        "response-property-removed",
-                        Severity.BREAKING,
-                        f"{where} was removed",
-                        operation,
-                        (*b_ptr, "properties", prop),
-                        h_ptr,
-                    )
+                    rule, why = "request-property-removed", " (a value still sent is ignored)"
+                note(rule, f"property {prop!r} was removed{why}", b_pptr, h.ptr, "." + prop)
                 continue
-            if request and prop in h_req and prop not in b_req:
-                self.add(
-                    "request-property-became-required",
-                    Severity.BREAKING,
-                    f"{where} became required",
-                    operation,
-                    b_ptr,
-                    (*h_ptr, "required"),
-                )
-            if not request and prop in b_req and prop not in h_req:
-                self.add(
-                    "response-property-became-optional",
-                    Severity.BREAKING,
-                    f"{where} is no longer always present",
-                    operation,
-                    (*b_ptr, "required"),
-                    h_ptr,
-                )
-            self.schema(
-                operation,
-                where,
-                direction,
-                b_props[prop],
-                (*b_ptr, "properties", prop),
-                h_props[prop],
-                (*h_ptr, "properties", prop),
-                seen,
-            )
-        for prop in h_props:
-            if prop in b_props:
+            h_raw, h_pptr = h.props[prop]
+            bv, hv = self.base.view(b_raw, b_pptr), self.head.view(h_raw, h_pptr)
+            if request and prop in h.required - b.required and not hv.read_only:
+                rule, text = "request-property-became-required", "became required"
+                note(rule, f"property {prop!r} {text}", b.ptr, h.ptr, "." + prop)
+            if not request and prop in b.required - h.required and not bv.write_only:
+                rule, text = "response-property-became-optional", "is no longer always present"
+                note(rule, f"property {prop!r} {text}", b.ptr, h.ptr, "." + prop)
+            out.extend(_prefix(self.compare(direction, bv, hv), "." + prop))
+        for prop, (h_raw, h_pptr) in h.props.items():
+            if prop in b.props:
                 continue
-            where = f"{label} property {prop!r}"
-            if request and prop in h_req:
-                self.add(
-                    "request-required-property-added",
-                    Severity.BREAKING,
-                    f"required {where} was added",
-                    operation,
-                    b_ptr,
-                    (*h_ptr, "properties", prop),
-                )
+            if request and prop in h.required and not self.head.view(h_raw, h_pptr).read_only:
+                rule, text = "request-required-property-added", f"required property {prop!r}"
             else:
-                self.add(
-                    f"{direction}-property-added",
-                    Severity.INFO,
-                    f"{where} was added",
-                    operation,
-                    b_ptr,
-                    (*h_ptr, "properties", prop),
+                rule, text = f"{direction}-property-added", f"property {prop!r}"
+            note(rule, f"{text} was added", b.ptr, h_pptr, "." + prop)
+        if request and h.closed and not b.closed and b.props:
+            rule = "request-additional-properties-rejected"
+            note(rule, "unknown properties are now rejected", b.ptr, h.ptr, "")
+        for b_sub, h_sub, segment in ((b.items, h.items, "[]"), (b.addl, h.addl, ".*")):
+            if b_sub and h_sub:
+                found = self.compare(direction, self.base.view(*b_sub), self.head.view(*h_sub))
+                out.extend(_prefix(found, segment))
+
+    def _union(self, direction: str, b: _View, h: _View, out: list[_Local]) -> None:
+        request = direction == "request"
+        b_alts = b.alts if b.alts is not None else [b]
+        h_alts = h.alts if h.alts is not None else [h]
+        if b.nullable != h.nullable:
+            relation = "widened" if h.nullable else "narrowed"
+            text = "null is now allowed" if h.nullable else "null is no longer allowed"
+            self._emit(out, direction, "nullability", relation, text, b, h)
+        pairs, b_left, h_left = _match(b_alts, h_alts, b, h)
+        for bi, hi in pairs:
+            bv, hv = b_alts[bi], h_alts[hi]
+            if b.nullable or h.nullable:
+                bv, hv = replace(bv, nullable=b.nullable), replace(hv, nullable=b.nullable)
+            out.extend(self.compare(direction, bv, hv))
+        for hi in h_left:
+            alt = h_alts[hi]
+            out.append(
+                (
+                    f"{direction}-union-alternative-added",
+                    _at(b, h, f"may now also be {alt.describe()}"),
+                    b.ptr,
+                    alt.ptr,
+                    "",
                 )
-        if (
-            request
-            and h.get("additionalProperties") is False
-            and b.get("additionalProperties") is not False
-            and b_props
-        ):
-            self.add(
-                "request-additional-properties-rejected",
-                Severity.BREAKING,
-                f"{label}: unknown properties are now rejected",
-                operation,
-                b_ptr,
-                (*h_ptr, "additionalProperties"),
             )
+        for bi in b_left:
+            alt = b_alts[bi]
+            out.append(
+                (
+                    f"{direction}-union-alternative-removed",
+                    _at(b, h, f"can no longer be {alt.describe()}")
+                    + ("" if request else " (a narrower response)"),
+                    alt.ptr,
+                    h.ptr,
+                    "",
+                )
+            )
+
+
+def _match(
+    b_alts: Sequence[_View], h_alts: Sequence[_View], b: _View, h: _View
+) -> tuple[list[tuple[int, int]], list[int], list[int]]:
+    """Pair the alternatives of two unions: by ``$ref``, discriminator value, title, shape."""
+    pairs: list[tuple[int, int]] = []
+    b_free, h_free = list(range(len(b_alts))), list(range(len(h_alts)))
+
+    def pair_by(key: Any) -> None:
+        index: dict[Any, int] = {}
+        for hi in h_free:
+            k = key(h_alts[hi], h)
+            if k is not None and k not in index:
+                index[k] = hi
+        for bi in list(b_free):
+            k = key(b_alts[bi], b)
+            hi_match = index.pop(k, None) if k is not None else None
+            if hi_match is not None and hi_match in h_free:
+                pairs.append((bi, hi_match))
+                b_free.remove(bi)
+                h_free.remove(hi_match)
+
+    pair_by(lambda v, parent: v.ref)
+    pair_by(lambda v, parent: _discriminator_value(v, parent))
+    pair_by(lambda v, parent: v.title)
+    scored = sorted(
+        (
+            (score, bi, hi)
+            for bi in b_free
+            for hi in h_free
+            if (score := _similarity(b_alts[bi], h_alts[hi])) > 0
+        ),
+        key=lambda item: (-item[0], item[1], item[2]),
+    )
+    for _, bi, hi in scored:
+        if bi in b_free and hi in h_free:
+            pairs.append((bi, hi))
+            b_free.remove(bi)
+            h_free.remove(hi)
+    return pairs, b_free, h_free
+
+
+def _discriminator_value(view: _View, parent: _View) -> str | None:
+    if parent.discriminator is None:
+        return None
+    if view.ptr in parent.mapping:
+        return parent.mapping[view.ptr]
+    prop = view.props.get(parent.discriminator)
+    if prop is not None and isinstance(prop[0], Mapping):
+        values = prop[0].get("enum")
+        if "const" in prop[0]:
+            return _canon(prop[0]["const"])
+        if isinstance(values, list) and len(values) == 1:
+            return _canon(values[0])
+    return view.ref
+
+
+def _similarity(a: _View, b: _View) -> float:
+    """How alike two alternatives look: 0 when their types cannot meet."""
+    ka, kb = a.kind(), b.kind()
+    if ka is not None and kb is not None and not _union_types(ka, kb):
+        return 0.0
+    score = 1.0
+    if a.props or b.props:
+        common = len(set(a.props) & set(b.props))
+        score += common / max(len(set(a.props) | set(b.props)), 1)
+    if a.enum is not None and b.enum is not None:
+        score += len(set(a.enum) & set(b.enum)) / max(len(set(a.enum) | set(b.enum)), 1)
+    return score
+
+
+def _prefix(locals_: Iterable[_Local], segment: str) -> Iterator[_Local]:
+    counts: dict[tuple[str, str, Pointer | None, Pointer | None], int] = {}
+    for id, message, b_ptr, h_ptr, path in locals_:
+        key = (id, message, b_ptr, h_ptr)
+        counts[key] = counts.get(key, 0) + 1
+        if counts[key] <= MAX_PATHS:
+            yield id, message, b_ptr, h_ptr, segment + path
+
+
+def _at(b: _View, h: _View, text: str) -> str:
+    """A message names the component(s) it is about: a shared schema is one finding."""
+    names = [
+        str(v.ptr[2]) if len(v.ptr) >= 3 and v.ptr[:2] == ("components", "schemas") else None
+        for v in (b, h)
+    ]
+    if names[1] and names[0] and names[0] != names[1]:
+        return f"schema {names[0]} → {names[1]}: {text}"
+    if names[1] or names[0]:
+        return f"schema {names[1] or names[0]}: {text}"
+    return text
 
 
 def _key(op: Mapping[str, Any], status: str) -> str:
@@ -975,6 +1300,20 @@ def _key(op: Mapping[str, Any], status: str) -> str:
         if str(key).upper() == status:
             return str(key)
     return status
+
+
+_MISSING = object()
+
+
+def _default(side: _Side, param: Mapping[str, Any]) -> Any:
+    schema, _ = side.resolve(param.get("schema"), ())
+    if isinstance(schema, Mapping) and "default" in schema:
+        return schema["default"]
+    return _MISSING
+
+
+def _has_default(side: _Side, param: Mapping[str, Any]) -> bool:
+    return _default(side, param) is not _MISSING
 
 
 def _number(value: Any) -> float | None:
@@ -990,7 +1329,14 @@ def _opt(value: float | None) -> str:
 
 
 def _fmt(types: frozenset[str]) -> str:
-    return "|".join(sorted(types))
+    return "|".join(sorted(types)) or "null"
+
+
+def _canon(value: Any) -> str:
+    try:
+        return json.dumps(value, sort_keys=True, default=str)
+    except (TypeError, ValueError):
+        return repr(value)
 
 
 def _values(values: list[Any]) -> str:
@@ -999,24 +1345,63 @@ def _values(values: list[Any]) -> str:
 
 def _canonical(side: _Side, schema: Any) -> str:
     resolved, _ = side.resolve(schema, ())
-    try:
-        return json.dumps(resolved, sort_keys=True, default=str)
-    except (TypeError, ValueError):
-        return repr(resolved)
+    return _canon(resolved)
 
 
 def diff_specs(
-    base: SourceSpec, head: SourceSpec, *, base_label: str = "base", head_label: str = "head"
+    base: SourceSpec,
+    head: SourceSpec,
+    *,
+    base_label: str = "base",
+    head_label: str = "head",
+    severities: Mapping[str, Severity | None] | None = None,
+    ignore: Sequence[IgnoreEntry] = (),
 ) -> DiffReport:
-    """Every change from ``base`` to ``head`` that matters to existing clients."""
+    """Every change from ``base`` to ``head`` that matters to existing clients.
+
+    ``severities`` overrides rule severities (``None`` turns a rule off); ``ignore`` lists
+    accepted findings: an occurrence (operation and field path) they match is moved to
+    ``report.ignored`` with its reason, so the rest still gates.
+    """
     differ = _Differ(base, head)
     differ.run()
+    findings, ignored = [], []
+    used: set[int] = set()
+    for finding in differ.findings():
+        level = severity_of(finding.id, severities or {})
+        if level is None:
+            continue
+        finding = replace(finding, severity=level)
+        kept, accepted, reason = [], [], None
+        for occ in finding.occurrences:
+            paths = occ.paths or ("",)
+            hit = next(
+                (
+                    n
+                    for n, e in enumerate(ignore)
+                    if all(e.matches(finding.id, occ.operation, p) for p in paths)
+                ),
+                None,
+            )
+            if hit is None:
+                kept.append(occ)
+            else:
+                used.add(hit)
+                accepted.append(occ)
+                reason = reason or ignore[hit].reason
+        if kept:
+            findings.append(replace(finding, occurrences=tuple(kept)))
+        if accepted:
+            ignored.append(replace(finding, occurrences=tuple(accepted), reason=reason))
+    findings.sort(key=lambda f: (_ORDER[f.severity], f.operation or "", f.id, f.message))
     return DiffReport(
         base_label=base_label,
         head_label=head_label,
         base_version=str((base.document.get("info") or {}).get("version", "")),
         head_version=str((head.document.get("info") or {}).get("version", "")),
-        findings=differ.findings(),
+        findings=findings,
+        ignored=ignored,
+        unused_ignores=[e for n, e in enumerate(ignore) if n not in used],
     )
 
 

@@ -19,11 +19,11 @@ from typing import Any
 from jinja2 import Environment, StrictUndefined
 from markupsafe import Markup, escape
 
-from specfirst.loader import SourceSpec, ref_pointer
+from specfirst.loader import SourceSpec, path_item_operations, ref_pointer
+from specfirst.parser import service_tag
 
 __all__ = ["render_diff_html", "render_reference_html"]
 
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 CSP = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
     "base-uri 'none'; form-action 'none'"
@@ -250,7 +250,10 @@ _DIFF = (
 <tbody>
 {% for f in groups[key] %}
 <tr class="finding" data-finding-id="{{ f.id }}"><td><code>{{ f.id }}</code></td>
-<td>{% if f.operation %}<code>{{ f.operation }}</code>{% endif %}</td><td>{{ f.message }}</td>
+<td>{% if f.operation %}<code>{{ f.operation }}</code>{% endif %}
+{% set ops = f.get("operations") or [] %}{% if ops|length > 1 %}<details><summary>all {{ ops|length }} operations</summary><ul>
+{% for o in ops %}<li><code>{{ o.operation }}</code>{% for p in o.paths %} → <code>{{ p }}</code>{% endfor %}</li>
+{% endfor %}</ul></details>{% endif %}</td><td>{{ f.message }}</td>
 <td class="mono">{{ f.base or "" }}</td><td class="mono">{{ f.head or "" }}</td></tr>
 {% endfor %}
 </tbody>
@@ -417,11 +420,9 @@ class _Reference:
                 item = self.deref(raw)
                 if not isinstance(item, dict):
                     continue
-                for method in HTTP_METHODS:
-                    op = item.get(method)
-                    if isinstance(op, dict):
-                        shown = str(url) if section == "paths" else f"webhook {url}"
-                        yield shown, method, op, item
+                for method, _rel, op in path_item_operations(item):
+                    shown = str(url) if section == "paths" else f"webhook {url}"
+                    yield shown, method.lower(), op, item
 
     def operation(
         self, url: str, method: str, op: dict[str, Any], item: dict[str, Any]
@@ -501,10 +502,18 @@ class _Reference:
         return [
             {
                 "media": media,
-                "schema": self.type_of(value.get("schema")) if isinstance(value, dict) else "",
+                "schema": self.media_schema(value),
             }
             for media, value in content.items()
         ]
+
+    def media_schema(self, value: Any) -> Markup:
+        """The schema of a media type, or (OpenAPI 3.2 ``itemSchema``) of each item it streams."""
+        if not isinstance(value, dict):
+            return Markup("")
+        if "itemSchema" in value and "schema" not in value:
+            return Markup("stream of {}").format(self.type_of(value["itemSchema"]))
+        return self.type_of(value.get("schema"))
 
     def body(self, raw: Any) -> dict[str, Any] | None:
         body = self.deref(raw)
@@ -562,7 +571,8 @@ class _Reference:
                 for flow_name, flow in scheme["flows"].items():
                     if not isinstance(flow, dict):
                         continue
-                    urls = [str(flow[k]) for k in ("authorizationUrl", "tokenUrl") if flow.get(k)]
+                    keys = ("authorizationUrl", "deviceAuthorizationUrl", "tokenUrl")
+                    urls = [str(flow[k]) for k in keys if flow.get(k)]
                     flows.append(f"{flow_name} ({', '.join(urls)})" if urls else str(flow_name))
                     if isinstance(flow.get("scopes"), dict):
                         scopes.extend((str(k), str(v)) for k, v in flow["scopes"].items())
@@ -624,13 +634,20 @@ class _Reference:
             if isinstance(t, dict) and "name" in t
         }
         grouped: dict[str, list[dict[str, Any]]] = {str(name): [] for name in declared}
+        kinds = {
+            str(name): (
+                t.get("parent") if isinstance(t.get("parent"), str) else None,
+                t.get("kind") if isinstance(t.get("kind"), str) else None,
+            )
+            for name, t in declared.items()
+        }
         for url, method, op, item in self.operations():
             op_tags = op.get("tags")
-            tag = str(op_tags[0]) if isinstance(op_tags, list) and op_tags else "Other operations"
+            tag = service_tag(op_tags, kinds) if op_tags else "Other operations"
             grouped.setdefault(tag, []).append(self.operation(url, method, op, item))
         groups = [
             {
-                "name": name,
+                "name": _tag_path(name, kinds),
                 "anchor": _anchor("tag", name, self.taken),
                 "description": markdown(declared.get(name, {}).get("description")),
                 "operations": ops,
@@ -668,6 +685,16 @@ class _Reference:
                 schemas=self.schemas(),
             )
         )
+
+
+def _tag_path(name: str, tags: Mapping[str, tuple[str | None, str | None]]) -> str:
+    """``pets / search`` for a tag nested under another (OpenAPI 3.2 ``parent``)."""
+    path = [name]
+    parent = tags.get(name, (None, None))[0]
+    while parent is not None and parent not in path and len(path) < 16:
+        path.insert(0, parent)
+        parent = tags.get(parent, (None, None))[0]
+    return " / ".join(path)
 
 
 def _literal(value: object) -> str:

@@ -18,6 +18,7 @@ class ParamLocation(enum.StrEnum):
     QUERY = "query"
     HEADER = "header"
     COOKIE = "cookie"
+    QUERYSTRING = "querystring"  # OpenAPI 3.2: the whole query string as one ``content`` value
 
 
 class BodyKind(enum.StrEnum):
@@ -86,6 +87,16 @@ class PartKind(enum.StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class Header:
+    name: str
+    py_name: str
+    py_type: str
+    required: bool
+    description: str | None
+    constraints: tuple[Constraint, ...] = ()  # multipart part headers: checked on the way in
+
+
+@dataclass(frozen=True, slots=True)
 class FormField:
     name: str
     py_name: str
@@ -96,6 +107,7 @@ class FormField:
     constraints: tuple[Constraint, ...] = ()
     content_types: tuple[str, ...] = ()  # FILE: the media types ``encoding`` accepts
     item_type: str = ""  # JSON lists: the type of one part
+    part_headers: tuple[Header, ...] = ()  # FILE: the headers ``encoding.headers`` declares
 
     @property
     def is_file(self) -> bool:
@@ -132,15 +144,6 @@ def body_is_form(media_type: str) -> bool:
 
 
 @dataclass(frozen=True, slots=True)
-class Header:
-    name: str
-    py_name: str
-    py_type: str
-    required: bool
-    description: str | None
-
-
-@dataclass(frozen=True, slots=True)
 class Response:
     status: str  # "200", "2XX", "default"
     class_name: str
@@ -150,6 +153,9 @@ class Response:
     py_type: str | None
     headers: tuple[Header, ...]
     media_types: tuple[str, ...] = ()  # every media type declared for this response
+    # OpenAPI 3.2 ``itemSchema``: a stream of items (``jsonl``, ``json-seq`` or ``sse``)
+    stream: str | None = None
+    item_type: str | None = None  # the type of one item of the stream
 
     @property
     def fixed_status(self) -> int | None:
@@ -171,6 +177,8 @@ class SecurityScheme:
     bearer_format: str | None = None
     token_url: str | None = None  # oauth2 password/clientCredentials
     authorization_url: str | None = None
+    device_authorization_url: str | None = None  # oauth2 deviceAuthorization (OpenAPI 3.2)
+    flows: tuple[str, ...] = ()  # oauth2: the flows the scheme declares
     scopes: tuple[str, ...] = ()
     description: str | None = None
 
@@ -223,6 +231,22 @@ class Operation:
     def result_alias(self) -> str:
         return f"{self.class_prefix}Response"
 
+    @property
+    def http_method(self) -> str:
+        return self.method.upper()
+
+    @property
+    def stream(self) -> Response | None:
+        """The streamed response when it is the only success (fixed status, no required
+        headers): the implementation is then an async generator yielding its items."""
+        successes = [r for r in self.responses if r.is_success]
+        if len(successes) != 1:
+            return None
+        r = successes[0]
+        if r.stream is None or r.fixed_status is None or any(h.required for h in r.headers):
+            return None
+        return r
+
 
 @dataclass(frozen=True, slots=True)
 class Service:
@@ -231,6 +255,8 @@ class Service:
     module: str  # tasks
     description: str | None
     operations: tuple[Operation, ...]
+    parent: str | None = None  # OpenAPI 3.2 tag ``parent``: the tag this one is nested under
+    kind: str | None = None  # OpenAPI 3.2 tag ``kind`` (``nav``, ``badge``, ``audience`` …)
 
     @property
     def unimplemented_name(self) -> str:
@@ -239,6 +265,56 @@ class Service:
     @property
     def arg_name(self) -> str:
         return self.module
+
+
+@dataclass(frozen=True, slots=True)
+class Credential:
+    """A keyword argument of a sender: the credential for one security scheme."""
+
+    scheme: str  # SecurityScheme.key
+    py_name: str
+    py_type: str  # ``str``, or ``tuple[str, str]`` for HTTP basic
+
+
+@dataclass(frozen=True, slots=True)
+class Sender:
+    """An outgoing request the API makes (a webhook or a callback): what its sender sends."""
+
+    py_name: str  # ``send_pet_added``
+    method: str
+    payload_type: str | None  # None: no body
+    media_type: str | None
+    body_required: bool
+    parameters: tuple[Parameter, ...]  # header, query and cookie parameters
+    security: tuple[SecurityRequirement, ...]  # the operation's own ``security`` only
+    credentials: tuple[Credential, ...]
+    statuses: tuple[str, ...]  # declared response statuses
+    summary: str | None
+    description: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class UrlValue:
+    """A value a callback URL's runtime expressions read: ``$request.body`` → ``request_body``."""
+
+    source: str  # ``$request.body``, ``$request.query.returnUrl``, ``$url`` …
+    py_name: str
+    py_type: str
+
+
+@dataclass(frozen=True, slots=True)
+class Callback:
+    """One operation of an operation's callback: the URL it is sent to, and its sender."""
+
+    owner: str  # operationId of the operation declaring it
+    name: str  # key under ``callbacks``
+    expression: str  # the URL template, with runtime expressions
+    method: str
+    alias: str  # payload type alias in ``callbacks.py``: ``SubscribeOnEventCallback``
+    py_type: str  # the payload type
+    url_function: str  # ``subscribe_on_event_url``
+    url_values: tuple[UrlValue, ...]
+    sender: Sender
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,6 +328,7 @@ class Webhook:
     py_type: str  # the payload type (``models.Pet``), ``Any`` when there is no JSON body
     media_type: str | None
     summary: str | None
+    sender: Sender | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,6 +342,12 @@ class Api:
     schemes: tuple[SecurityScheme, ...]
     model_names: frozenset[str] = field(default_factory=frozenset)
     webhooks: tuple[Webhook, ...] = ()
+    callbacks: tuple[Callback, ...] = ()
+
+    @property
+    def senders(self) -> tuple[Sender, ...]:
+        hooks = tuple(w.sender for w in self.webhooks if w.sender is not None)
+        return hooks + tuple(c.sender for c in self.callbacks)
 
     @property
     def operations(self) -> tuple[Operation, ...]:

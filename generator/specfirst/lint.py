@@ -30,6 +30,7 @@ from specfirst.loader import (
     Pointer,
     SourceSpec,
     iter_refs,
+    path_item_operations,
     pointer_to_ref,
     ref_pointer,
     resolve_pointer,
@@ -44,7 +45,6 @@ __all__ = [
     "parse_lint_settings",
 ]
 
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 PROBLEM_JSON = "application/problem+json"
 # Query parameters that page through a list: cursors, pages, offsets and page sizes.
 PAGINATION_PARAMS = frozenset(
@@ -115,6 +115,7 @@ class _Context:
     def __init__(self, spec: SourceSpec) -> None:
         self.spec = spec
         self.doc: dict[str, Any] = spec.document
+        # 3.1 and 3.2 share JSON Schema 2020-12; rules tell 3.0 apart from the rest
         self.version = "3.0" if str(self.doc.get("openapi", "")).startswith("3.0") else "3.1"
 
     def locate(self, pointer: Pointer) -> Location:
@@ -146,15 +147,14 @@ class _Context:
                 item, item_pointer = self.deref(raw_item, (section, url))
                 if not isinstance(item, dict):
                     continue
-                for method in HTTP_METHODS:
-                    op = item.get(method)
+                for method, rel, op in path_item_operations(item):
                     if isinstance(op, dict):
                         found.append(
                             _Operation(
                                 section,
                                 str(url),
-                                method,
-                                (section, url, method),
+                                method.lower(),
+                                (section, url, *rel),
                                 op,
                                 item,
                                 item_pointer,
@@ -364,9 +364,9 @@ def _list_pagination(ctx: _Context) -> Iterator[Finding]:
         if shape is None:
             continue
         names = {
-            str(p.get("name")).lower().replace("-", "_")
+            str(name).lower().replace("-", "_")
             for p, _ in ctx.parameters(o)
-            if p.get("in") == "query"
+            for name in _query_names(ctx, p)
         }
         if names & PAGINATION_PARAMS:
             continue
@@ -375,6 +375,20 @@ def _list_pagination(ctx: _Context) -> Iterator[Finding]:
             "(e.g. cursor, page, limit); lists grow",
             o.pointer,
         )
+
+
+def _query_names(ctx: _Context, param: dict[str, Any]) -> list[str]:
+    """Query keys a parameter stands for: its name, or (OpenAPI 3.2 ``in: querystring``) the
+    properties of the schema the whole query string follows."""
+    if param.get("in") == "query":
+        return [str(param.get("name"))]
+    content = param.get("content")
+    if param.get("in") != "querystring" or not isinstance(content, dict) or not content:
+        return []
+    media = next(iter(content.values()))
+    schema, _ = ctx.deref(media.get("schema") if isinstance(media, dict) else None, ())
+    props = schema.get("properties") if isinstance(schema, dict) else None
+    return [str(k) for k in props] if isinstance(props, dict) else []
 
 
 def _path_parameters(ctx: _Context) -> Iterator[Finding]:
@@ -555,7 +569,7 @@ def _is_schema_pointer(pointer: Pointer) -> bool:
         rest = pointer[3:]
         return _schema_path(rest)
     for i in range(len(pointer) - 1, -1, -1):
-        if pointer[i] == "schema":
+        if pointer[i] in ("schema", "itemSchema"):
             return _schema_path(pointer[i + 1 :])
     return False
 
@@ -613,6 +627,9 @@ class _ExampleChecker:
                 "any": osv.OAS30Validator,
             }
             self.formats: Any = osv.oas30_format_checker
+        elif str(ctx.doc.get("openapi", "")).startswith("3.2"):
+            self.classes = dict.fromkeys(("read", "write", "any"), osv.OAS32Validator)
+            self.formats = osv.oas32_format_checker
         else:
             self.classes = dict.fromkeys(("read", "write", "any"), osv.OAS31Validator)
             self.formats = osv.oas31_format_checker

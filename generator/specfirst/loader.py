@@ -27,17 +27,19 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import unquote, urljoin, urlsplit
 
 import yaml
 
 from specfirst.diagnostics import Diagnostic, DiagnosticError, Level, Location
 
 __all__ = [
+    "HTTP_METHODS",
     "Pointer",
     "SourceSpec",
     "iter_refs",
     "load_spec",
+    "path_item_operations",
     "pointer_to_ref",
     "ref_pointer",
     "server_base_path",
@@ -219,6 +221,30 @@ _SpecLoader.add_implicit_resolver(
 class _SpecDumper(_BaseDumper):  # type: ignore[misc]
     def ignore_aliases(self, data: Any) -> bool:
         return True
+
+
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace", "query")
+"""The fixed operation keys of a Path Item (``query``: OpenAPI 3.2's QUERY method)."""
+
+
+def path_item_operations(item: Any) -> Iterator[tuple[str, Pointer, Any]]:
+    """``(method, pointer in the path item, operation)`` for every operation of a Path Item.
+
+    The fixed methods come lower-case as they are keyed (``get`` … ``query``); OpenAPI 3.2's
+    ``additionalOperations`` (``PURGE``, ``COPY`` …) come with their key as written, under
+    ``("additionalOperations", key)``. Only mapping values are yielded.
+    """
+    if not isinstance(item, Mapping):
+        return
+    for method in HTTP_METHODS:
+        op = item.get(method)
+        if isinstance(op, Mapping):
+            yield method, (method,), op
+    extra = item.get("additionalOperations")
+    if isinstance(extra, Mapping):
+        for key, op in extra.items():
+            if isinstance(op, Mapping):
+                yield str(key), ("additionalOperations", str(key)), op
 
 
 # --------------------------------------------------------------------------- pointers
@@ -543,6 +569,8 @@ def _read_file(path: Path, display: str) -> _File:
         data = _load_json(text, display)
     else:
         data = _load_yaml(text, display)
+    if isinstance(data, dict) and isinstance(data.get("$self"), str):
+        _refs_against_self(data, data["$self"])
     return _File(path, display, raw, text, data)
 
 
@@ -623,6 +651,31 @@ def _too_deep(display: str, where: tuple[int, int]) -> Diagnostic:
         "needs that",
         Location(display, *where),
     )
+
+
+def _refs_against_self(data: dict[str, Any], self_uri: str) -> None:
+    """Rewrite the refs of a document with OpenAPI 3.2's ``$self`` (its own URI, the base
+    for its references) so that they name what is on disk.
+
+    A ref that resolves to the document itself (``https://api.example.com/openapi.yaml#/x``
+    under that ``$self``) becomes internal (``#/x``); one that resolves next to it (same
+    scheme, host and folder) becomes a path relative to this file, where the other documents
+    of the API are kept. Any other absolute ref is left as written (and reported as remote).
+    """
+    base = urlsplit(self_uri)
+    own = base._replace(fragment="").geturl()
+    folder = own.rsplit("/", 1)[0] + "/" if "/" in base.path else own
+    for pointer, ref in list(iter_refs(data)):
+        if ref.startswith("#"):
+            continue
+        target, _, fragment = urljoin(own, ref).partition("#")
+        if target == own:
+            rewritten = "#" + fragment
+        elif base.netloc and target.startswith(folder):
+            rewritten = target[len(folder) :] + ("#" + fragment if fragment else "")
+        else:
+            continue
+        resolve_pointer(data, pointer)[1]["$ref"] = rewritten
 
 
 # --------------------------------------------------------------------------- bundling

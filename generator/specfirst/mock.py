@@ -33,11 +33,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from specfirst.loader import server_base_path
+from specfirst.loader import HTTP_METHODS, path_item_operations, server_base_path
+from specfirst.runtime.render import STREAM_FORMATS, encode_item
 
 log = logging.getLogger("specfirst.mock")
 
-METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 PROBLEM_JSON = "application/problem+json"
 _MAX_DEPTH = 8
 
@@ -270,6 +270,7 @@ class _Param:
     schema: Mapping[str, Any]
     validator: Any
     explode: bool
+    media: str | None = None  # a ``content`` parameter (``in: querystring`` always is one)
 
 
 @dataclass(frozen=True)
@@ -299,6 +300,7 @@ class _Operation:
     responses: Mapping[str, Any]
     bad_input_status: int
     problem_media: dict[int, str] = field(default_factory=dict)
+    preferred: dict[tuple[str, str], _Canned] = field(default_factory=dict)
 
 
 def _media_matches(declared: str, actual: str) -> bool:
@@ -338,6 +340,50 @@ def _header_value(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+def _prefer(value: str) -> dict[str, str]:
+    """``Prefer: code=409, example=conflict`` → ``{"code": "409", "example": "conflict"}``
+    (RFC 7240 preferences, as Prism reads them)."""
+    found: dict[str, str] = {}
+    for part in value.replace(";", ",").split(","):
+        name, sep, token = part.strip().partition("=")
+        if sep and name.strip().lower() in ("code", "example"):
+            found[name.strip().lower()] = (
+                token.strip().strip('"').upper()
+                if name.strip().lower() == "code"
+                else token.strip().strip('"')
+            )
+    return found
+
+
+_COUNT_HEADER = re.compile(r"(^|[-_])(total|count)([-_]|$)", re.IGNORECASE)
+
+
+def _items(value: Any) -> list[Any] | None:
+    if isinstance(value, list):
+        return value
+    if isinstance(value, Mapping):
+        lists = [v for v in value.values() if isinstance(v, list)]
+        if len(lists) == 1:
+            return lists[0]
+    return None
+
+
+def _agree(
+    headers: dict[str, str], body: Any, declared: Mapping[str, Any], schemas: _Schemas
+) -> None:
+    """Keep related values consistent: an integer header named like a total or count
+    (``X-Total-Count``, ``Total``) says how many items the body carries, when it carries a
+    list (an array, or an object with one array member such as ``items``)."""
+    items = _items(body)
+    if items is None:
+        return
+    for name in headers:
+        header = schemas.resolve(declared.get(name)) or {}
+        schema = schemas.resolve(header.get("schema")) or {}
+        if _COUNT_HEADER.search(name) and schema.get("type") == "integer":
+            headers[name] = str(len(items))
+
+
 def _first_example(container: Mapping[str, Any], schemas: _Schemas) -> tuple[bool, Any]:
     if "example" in container:
         return True, container["example"]
@@ -370,10 +416,8 @@ class MockApp:
             if not isinstance(item, Mapping):
                 continue
             shared = item.get("parameters", [])
-            for method in METHODS:
-                operation = item.get(method)
-                if isinstance(operation, Mapping):
-                    yield self._operation(path, method, operation, shared, strict)
+            for method, _rel, operation in path_item_operations(item):
+                yield self._operation(path, method.lower(), operation, shared, strict)
 
     def _operation(
         self, path: str, method: str, op: Mapping[str, Any], shared: list[Any], strict: bool
@@ -382,7 +426,13 @@ class MockApp:
         params: dict[tuple[str, str], _Param] = {}
         for raw in [*shared, *op.get("parameters", [])]:
             param = schemas.resolve(raw)
-            schema = param.get("schema") or {}
+            content = param.get("content")
+            media_type, media_obj = (
+                next(iter(content.items()))
+                if isinstance(content, Mapping) and content
+                else (None, {})
+            )
+            schema = param.get("schema") or (media_obj or {}).get("schema") or {}
             location = param["in"]
             key = (location, param["name"].lower() if location == "header" else param["name"])
             params[key] = _Param(
@@ -392,6 +442,7 @@ class MockApp:
                 schema=schemas.resolve(schema),
                 validator=schemas.validator(schema),
                 explode=bool(param.get("explode", param.get("style", "form") == "form")),
+                media=str(media_type) if media_type is not None else None,
             )
         names: list[str] = []
 
@@ -452,6 +503,17 @@ class MockApp:
         chosen = next((c for c in codes if c.startswith("2")), None) or next(
             (c for c in codes if c[0].isdigit()), "default"
         )
+        return self._canned(operation_id, responses, chosen)
+
+    def _canned(
+        self,
+        operation_id: str,
+        responses: Mapping[str, Any],
+        chosen: str,
+        example: str | None = None,
+    ) -> _Canned:
+        """The response declared as ``chosen`` ("200", "4XX", "default"), with the named
+        ``example`` of its media type when given (:class:`LookupError` when it has none)."""
         status = int(chosen.replace("X", "0").replace("x", "0")) if chosen != "default" else 200
         response = self.schemas.resolve(responses.get(chosen, {})) or {}
         headers = {}
@@ -465,11 +527,29 @@ class MockApp:
             headers[name] = _header_value(value)
         content = response.get("content") or {}
         if not content or status in (204, 304):
+            if example is not None:
+                raise LookupError(f"the {chosen} response of {operation_id} has no examples")
             return _Canned(status, b"", None, headers)
         media_type, media = next(iter(content.items()))
         media = media or {}
+        framing = STREAM_FORMATS.get(media_type.split(";")[0].strip().lower())
+        if framing is not None and "itemSchema" in media:
+            # OpenAPI 3.2 itemSchema: a short stream of synthesized items, framed as served.
+            item = synthesize(media["itemSchema"], self.schemas)
+            body = encode_item(item, framing) * 2
+            return _Canned(status, body, media_type, headers)
         schema = media.get("schema") or {}
-        found, value = _first_example(media, self.schemas)
+        if example is not None:
+            named = media.get("examples") or {}
+            if example not in named:
+                known = ", ".join(sorted(named)) or "none"
+                raise LookupError(
+                    f"the {chosen} response of {operation_id} has no example {example!r} "
+                    f"(its examples: {known})"
+                )
+            found, value = True, (self.schemas.resolve(named[example]) or {}).get("value")
+        else:
+            found, value = _first_example(media, self.schemas)
         if found and (_is_json(media_type) and not self.schemas.validator(schema).is_valid(value)):
             log.warning(
                 "%s: the %s example does not match its schema; synthesizing one",
@@ -479,14 +559,44 @@ class MockApp:
             found = False
         if not found:
             value = synthesize(schema, self.schemas)
+        _agree(headers, value, response.get("headers") or {}, self.schemas)
         concrete = media_type if "*" not in media_type else "application/octet-stream"
         return _Canned(status, _serialize(value, concrete), concrete, headers)
+
+    def preferred(self, op: _Operation, prefer: str) -> _Canned:
+        """The response a ``Prefer`` header asks for (Prism's convention): ``code=409`` picks
+        the declared response for that status, ``example=NAME`` a named example of it (of the
+        first 2xx response without ``code``). :class:`LookupError` when the spec lacks it."""
+        wanted = _prefer(prefer)
+        code, example = wanted.get("code"), wanted.get("example")
+        if code is None and example is None:
+            return op.success
+        key = (code or "", example or "")
+        cached = op.preferred.get(key)
+        if cached is not None:
+            return cached
+        if code is not None:
+            declared = {str(c).upper(): str(c) for c in op.responses}
+            chosen = declared.get(code) or declared.get(f"{code[:1]}XX")
+            if chosen is None:
+                raise LookupError(
+                    f"{op.operation_id} declares no {code} response "
+                    f"(it declares {', '.join(sorted(declared))})"
+                )
+        else:
+            codes = sorted(str(c) for c in op.responses)
+            chosen = next((c for c in codes if c.startswith("2")), codes[0] if codes else "default")
+        canned = self._canned(op.operation_id, op.responses, chosen, example)
+        if code is not None and code.isdigit():
+            canned = _Canned(int(code), canned.body, canned.media_type, canned.headers)
+        op.preferred[key] = canned
+        return canned
 
     # serving
 
     def build(self) -> Starlette:
-        methods = [m.upper() for m in METHODS]
-        return Starlette(routes=[Route("/{path:path}", self.handle, methods=methods)])
+        methods = {m.upper() for m in HTTP_METHODS} | {op.method.upper() for op in self.operations}
+        return Starlette(routes=[Route("/{path:path}", self.handle, methods=sorted(methods))])
 
     async def handle(self, request: Request) -> Response:
         raw_path = request.scope.get("raw_path") or request.url.path.encode()
@@ -533,7 +643,11 @@ class MockApp:
             return self._problem(
                 request, status, "the request does not match the API contract", op, errors=errors
             )
-        canned = op.success
+        prefer = request.headers.get("prefer")
+        try:
+            canned = self.preferred(op, prefer) if prefer else op.success
+        except LookupError as exc:
+            return self._problem(request, 400, f"Prefer: {prefer}: {exc}", None)
         return Response(
             canned.body,
             status_code=canned.status,
@@ -588,7 +702,10 @@ class MockApp:
                 if param.required:
                     errors.append({"pointer": pointer, "detail": "required parameter is missing"})
                 continue
-            value = _coerce(raw, param, self.schemas)
+            if param.location == "querystring":
+                value = self._querystring(request, param, raw)
+            else:
+                value = _coerce(raw, param, self.schemas)
             for error in param.validator.iter_errors(value):
                 errors.append({"pointer": pointer, "detail": error.message})
                 break
@@ -600,6 +717,18 @@ class MockApp:
                         {"pointer": f"/query/{name}", "detail": "unknown query parameter"}
                     )
         return errors
+
+    def _querystring(self, request: Request, param: _Param, pairs: list[tuple[str, str]]) -> Any:
+        """OpenAPI 3.2 ``in: querystring``: the whole query string as one document."""
+        if (param.media or "").startswith("application/x-www-form-urlencoded"):
+            return _coerce_form(pairs, param.schema, self.schemas)
+        text = unquote(request.url.query)
+        if param.media is not None and _is_json(param.media):
+            try:
+                return json.loads(text)
+            except ValueError:
+                return text
+        return text
 
     @staticmethod
     def _raw(
@@ -618,6 +747,8 @@ class MockApp:
         if param.location == "header":
             value = request.headers.get(param.name)
             return value is not None, value
+        if param.location == "querystring":
+            return bool(query), query
         value = request.cookies.get(param.name)
         return value is not None, value
 

@@ -8,6 +8,7 @@ import json
 import re
 import warnings
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import pydantic_core
@@ -67,6 +68,7 @@ def generate_models(
     document, schemas = _open_pattern_properties(document)
     document = _tidy_prose(document)
     document, engine, dropped = _choose_regex_engine(document)
+    document, defaults = _default_mappings(document, diagnostics)
     diagnostics.extend(
         Diagnostic(
             Level.WARNING,
@@ -94,6 +96,8 @@ def generate_models(
     tree = ast.parse(source)
     classes = frozenset(node.name for node in tree.body if isinstance(node, ast.ClassDef))
     source = _own_root_model(source, tree)
+    if defaults:
+        source = _with_default_mappings(source, defaults, diagnostics)
     if engine == "python-re":
         source = source.replace(
             "from _runtime.base import BaseModel\n",
@@ -213,6 +217,139 @@ def _own_root_model(source: str, tree: ast.Module) -> str:
             [*lines[: node.lineno - 1], statement, *lines[node.end_lineno or node.lineno :]]
         )
     return source
+
+
+_SCHEMA_REF = "#/components/schemas/"
+
+
+@dataclass(frozen=True)
+class _DefaultMapping:
+    """A discriminated union with OpenAPI 3.2's ``defaultMapping``, by model class names."""
+
+    prop: str
+    mapping: dict[str, str]  # discriminator value -> member class
+    default: str
+    members: tuple[str, ...]
+
+
+def _class_of(ref: Any) -> str | None:
+    if not isinstance(ref, str):
+        return None
+    return ref[len(_SCHEMA_REF) :] if ref.startswith(_SCHEMA_REF) else ref or None
+
+
+def _default_mappings(
+    document: dict[str, Any], diagnostics: list[Diagnostic]
+) -> tuple[dict[str, Any], dict[str, _DefaultMapping]]:
+    """Take the discriminators with ``defaultMapping`` away from datamodel-code-generator.
+
+    It reads a discriminator as "every member's property is a literal": it would make the
+    default member's property ``Literal['<its name>']``, refusing the very values the default
+    exists for. It gets a plain union instead, and :func:`_with_default_mappings` rewrites
+    the root model to route values with a callable discriminator. Component schemas that
+    are a ``oneOf``/``anyOf`` of refs only; others keep datamodel-code-generator's reading.
+    """
+    schemas: dict[str, Any] = document["components"]["schemas"]
+    found: dict[str, _DefaultMapping] = {}
+    changed: dict[str, Any] = {}
+    for name, schema in schemas.items():
+        disc = schema.get("discriminator") if isinstance(schema, dict) else None
+        if not isinstance(disc, dict) or "defaultMapping" not in disc:
+            continue
+        members_raw = schema.get("oneOf") or schema.get("anyOf")
+        default = _class_of(disc.get("defaultMapping"))
+        prop = disc.get("propertyName")
+        members = [
+            _class_of(m.get("$ref")) if isinstance(m, dict) else None
+            for m in (members_raw if isinstance(members_raw, list) else [])
+        ]
+        if (
+            not members
+            or default not in schemas
+            or not isinstance(prop, str)
+            or any(m is None or m not in schemas for m in members)
+        ):
+            diagnostics.append(
+                Diagnostic(
+                    Level.WARNING,
+                    "unsupported",
+                    f"discriminator defaultMapping of schema {name!r} is not applied: it is "
+                    "applied to a oneOf/anyOf of component $refs with a component as default",
+                )
+            )
+            continue
+        explicit = disc.get("mapping")
+        mapping: dict[str, str] = {}
+        for key, value in explicit.items() if isinstance(explicit, dict) else ():
+            target = _class_of(value)
+            if target is not None and target in schemas:
+                mapping[str(key)] = target
+        for member in members:  # implicit mapping: a member's own name
+            if member is not None and member != default and member not in mapping.values():
+                mapping.setdefault(member, member)
+        ordered = tuple(dict.fromkeys([*(m for m in members if m), default]))
+        found[name] = _DefaultMapping(prop, mapping, default, ordered)
+        plain = {k: v for k, v in schema.items() if k != "discriminator"}
+        if default not in members:
+            plain[next(k for k in ("oneOf", "anyOf") if k in schema)] = [
+                *members_raw,
+                {"$ref": _SCHEMA_REF + default},
+            ]
+        changed[name] = plain
+    if not changed:
+        return document, {}
+    components = {**document["components"], "schemas": {**schemas, **changed}}
+    return {**document, "components": components}, found
+
+
+def _with_default_mappings(
+    source: str, defaults: dict[str, _DefaultMapping], diagnostics: list[Diagnostic]
+) -> str:
+    """Give each root model of :func:`_default_mappings` its callable discriminator."""
+    tree = ast.parse(source)
+    lines = source.splitlines(keepends=True)
+    replaced: list[tuple[int, int, str]] = []
+    for node in tree.body:
+        if not isinstance(node, ast.ClassDef) or node.name not in defaults:
+            continue
+        rule = defaults[node.name]
+        if not any("RootModel" in ast.unparse(base) for base in node.bases):
+            diagnostics.append(
+                Diagnostic(
+                    Level.WARNING,
+                    "unsupported",
+                    f"discriminator defaultMapping of {node.name!r} is not applied: the schema "
+                    "is not a plain oneOf/anyOf",
+                )
+            )
+            continue
+        union = " | ".join(rule.members)
+        tagged = " | ".join(f"Annotated[{m}, Tag({m!r})]" for m in rule.members)
+        body = (
+            f"class {node.name}(RootModel[{union}]):\n"
+            f"    root: Annotated[\n"
+            f"        {tagged},\n"
+            f"        Discriminator(discriminate({rule.prop!r}, {rule.mapping!r}, "
+            f"{rule.default!r})),\n"
+            f"    ]\n"
+        )
+        docstring = ast.get_docstring(node, clean=False)
+        if docstring is not None:
+            body = body.replace(":\n", f":\n    {json.dumps(docstring)}\n\n", 1)
+        replaced.append((node.lineno, node.end_lineno or node.lineno, body))
+    if not replaced:
+        return source
+    for start, end, body in reversed(replaced):
+        lines[start - 1 : end] = [body]
+    text = "".join(lines)
+    return text.replace(
+        "from __future__ import annotations\n",
+        "from __future__ import annotations\n\n"
+        "from typing import Annotated\n\n"
+        "from _runtime.base import discriminate\n"
+        "from pydantic import Discriminator, Tag\n",
+        1,
+    )
 
 
 def _nullable(schema: Any, schemas: dict[str, Any], depth: int = 0) -> bool | None:

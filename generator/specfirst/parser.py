@@ -19,6 +19,7 @@ import copy
 import re
 import urllib.parse
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from specfirst import naming
@@ -27,6 +28,9 @@ from specfirst.ir import (
     Api,
     Body,
     BodyKind,
+    Callback,
+    Constraint,
+    Credential,
     FormField,
     Header,
     Operation,
@@ -38,13 +42,21 @@ from specfirst.ir import (
     SchemeUse,
     SecurityRequirement,
     SecurityScheme,
+    Sender,
     Service,
+    UrlValue,
     Webhook,
 )
-from specfirst.loader import Pointer, SourceSpec, deref, server_base_path
+from specfirst.loader import (
+    Pointer,
+    SourceSpec,
+    deref,
+    path_item_operations,
+    server_base_path,
+)
+from specfirst.runtime.render import STREAM_FORMATS
 from specfirst.schema_types import constraints, default_literal, is_simple, primitive_type
 
-METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 SCHEMA_REF = "#/components/schemas/"
 _PATH_VAR = re.compile(r"{([^{}]+)}")
 # Request headers the spec cannot redefine (OpenAPI 3: "ignored" parameter names).
@@ -80,6 +92,27 @@ def body_kind(media_type: str) -> BodyKind:
     return BodyKind.BINARY
 
 
+@dataclass(slots=True)
+class _CallbackOp:
+    """One operation of a callback, as read from the document (pass 1 and 2)."""
+
+    owner: Pointer  # the operation declaring the callback
+    name: str
+    expression: str
+    method: str
+    item: Mapping[str, Any]
+    op: Mapping[str, Any]
+    ptr: Pointer
+    base: str = ""  # ``SubscribeOnEvent``: the stem of its names
+
+
+_URL_EXPRESSION = re.compile(r"\{(\$[^{}]+)\}")
+# The parts of a sender's signature its parameters and credentials must not shadow.
+_SENDER_NAMES = frozenset(
+    {"url", "payload", "client", "timeout", "senders", "security", "models", "httpx"}
+)
+
+
 class ApiParser:
     """Reads one bundled document; collects diagnostics instead of raising."""
 
@@ -87,7 +120,8 @@ class ApiParser:
         self.spec = spec
         self.doc: dict[str, Any] = spec.document
         self.diagnostics: list[Diagnostic] = []
-        self.openapi_31 = str(self.doc.get("openapi", "")).startswith("3.1")
+        # 3.1 and 3.2 schemas are JSON Schema 2020-12 (numeric exclusive bounds, type arrays)
+        self.openapi_31 = not str(self.doc.get("openapi", "")).startswith("3.0")
         self._class_names: dict[str, str] = {}  # component schema key -> class name
         self._hoisted: dict[str, Any] = {}  # class name -> schema
         self._hoisted_at: dict[Pointer, str] = {}  # schema pointer -> hoisted class name
@@ -95,6 +129,10 @@ class ApiParser:
         self._op_names: dict[Pointer, tuple[str, str, str]] = {}  # op pointer -> (id, py, prefix)
         self._models: frozenset[str] = frozenset()
         self._variants: dict[str, tuple[str, str]] = {}  # class -> (request shape, response shape)
+        self._hoisted_role: dict[str, str] = {}  # hoisted class -> "Request" | "Response"
+        # Operation-level schemas as written, per role: where the role shapes start (pass 1).
+        self._role_roots: dict[str, list[Any]] = {"Request": [], "Response": []}
+        self._callback_ops: list[_CallbackOp] | None = None
 
     # ------------------------------------------------------------------ helpers
 
@@ -117,12 +155,8 @@ class ApiParser:
         for path, item in paths.items():
             item_ptr: Pointer = ("paths", path)
             item, item_ptr = self._deref(item, item_ptr)
-            if not isinstance(item, Mapping):
-                continue
-            for method in METHODS:
-                op = item.get(method)
-                if isinstance(op, Mapping):
-                    yield path, method, item, op, (*item_ptr, method)
+            for method, rel, op in path_item_operations(item):
+                yield path, method.lower(), item, op, (*item_ptr, *rel)
 
     def _node(self, ptr: Pointer) -> Mapping[str, Any]:
         node: Any = self.doc
@@ -136,12 +170,8 @@ class ApiParser:
             return
         for name, raw in hooks.items():
             item, item_ptr = self._deref(raw, ("webhooks", name))
-            if not isinstance(item, Mapping):
-                continue
-            for method in METHODS:
-                op = item.get(method)
-                if isinstance(op, Mapping):
-                    yield str(name), method, op, (*item_ptr, method)
+            for method, rel, op in path_item_operations(item):
+                yield str(name), method.lower(), op, (*item_ptr, *rel)
 
     def _webhook_names(self) -> dict[Pointer, str]:
         """Payload alias per webhook operation: ``NewPetWebhook`` (``NewPetPostWebhook`` if several)."""
@@ -157,6 +187,49 @@ class ApiParser:
                 base = f"{name}_{method}"
             out[ptr] = naming.unique(naming.pascal(str(base)) + "Webhook", taken)
         return out
+
+    def _callbacks(self) -> list[_CallbackOp]:
+        """Every operation of every operation's callbacks (read once: diagnostics once)."""
+        if self._callback_ops is not None:
+            return self._callback_ops
+        found: list[_CallbackOp] = []
+        for _path, _method, _item, op, ptr in self._operations():
+            callbacks = op.get("callbacks")
+            if not isinstance(callbacks, Mapping):
+                continue
+            for name, raw in callbacks.items():
+                callback, cb_ptr = self._deref(raw, (*ptr, "callbacks", name))
+                if not isinstance(callback, Mapping):
+                    continue
+                for expression, raw_item in callback.items():
+                    if str(expression).startswith("x-"):
+                        continue
+                    item, item_ptr = self._deref(raw_item, (*cb_ptr, expression))
+                    if not isinstance(item, Mapping):
+                        continue
+                    for method, rel, cb_op in path_item_operations(item):
+                        found.append(
+                            _CallbackOp(
+                                ptr,
+                                str(name),
+                                str(expression),
+                                method.lower(),
+                                item,
+                                cb_op,
+                                (*item_ptr, *rel),
+                            )
+                        )
+        counts: dict[tuple[Pointer, str], int] = {}
+        for cb in found:
+            counts[(cb.owner, cb.name)] = counts.get((cb.owner, cb.name), 0) + 1
+        taken: set[str] = set()
+        for cb in found:
+            base = self._op_names[cb.owner][2] + naming.pascal(cb.name)
+            if counts[(cb.owner, cb.name)] > 1:
+                base += naming.pascal(cb.method)
+            cb.base = naming.unique(base, taken)
+        self._callback_ops = found
+        return found
 
     def _json_body_schema(
         self, op: Mapping[str, Any], ptr: Pointer
@@ -201,10 +274,11 @@ class ApiParser:
             prefix = naming.unique(naming.pascal(op_id), taken_prefix)
             self._op_names[ptr] = (op_id, py_name, prefix)
 
-    def _hoist(self, schema: Any, name: str, pointer: Pointer) -> str:
+    def _hoist(self, schema: Any, name: str, pointer: Pointer, role: str = "Request") -> str:
         cls = naming.unique(name, self._taken_classes)
         self._hoisted[cls] = schema
         self._hoisted_at[pointer] = cls
+        self._hoisted_role[cls] = role
         return cls
 
     def _needs_model(self, schema: Any) -> bool:
@@ -226,6 +300,7 @@ class ApiParser:
             _op_id, _py, prefix = self._op_names[ptr]
             for (_where, pname), (param, pptr) in self._raw_parameters(item, op, ptr).items():
                 schema, sptr, _media = self._param_schema(param, pptr)
+                self._role_roots["Request"].append(schema)
                 if (
                     self._needs_model(schema)
                     and sptr not in self._hoisted_at
@@ -237,6 +312,7 @@ class ApiParser:
                 for media, content in (body.get("content") or {}).items():
                     schema = content.get("schema") if isinstance(content, Mapping) else None
                     sptr = (*body_ptr, "content", media, "schema")
+                    self._role_roots["Request"].append(schema)
                     if body_kind(media) in (BodyKind.FORM, BodyKind.MULTIPART):
                         # A form is a set of fields, not a model: structured fields get one.
                         for name, prop, prop_ptr in self._form_properties(schema, sptr):
@@ -263,7 +339,19 @@ class ApiParser:
                     continue
                 for media, content in (resp.get("content") or {}).items():
                     schema = content.get("schema") if isinstance(content, Mapping) else None
+                    item_schema = (
+                        content.get("itemSchema") if isinstance(content, Mapping) else None
+                    )
+                    iptr = (*resp_ptr, "content", media, "itemSchema")
+                    self._role_roots["Response"].extend((schema, item_schema))
                     if (
+                        _stream_format(media) is not None
+                        and self._needs_model(item_schema)
+                        and iptr not in self._hoisted_at
+                    ):
+                        label = naming.status_label(str(status))
+                        self._hoist(item_schema, f"{prefix}{label}Item", iptr, "Response")
+                    elif (
                         body_kind(media) is BodyKind.JSON
                         and self._needs_model(schema)
                         and not is_binary_schema(schema)
@@ -271,16 +359,24 @@ class ApiParser:
                         sptr = (*resp_ptr, "content", media, "schema")
                         if sptr not in self._hoisted_at:
                             label = naming.status_label(str(status))
-                            self._hoist(schema, f"{prefix}{label}ResponseBody", sptr)
+                            self._hoist(schema, f"{prefix}{label}ResponseBody", sptr, "Response")
                     break  # one media type per response is typed
         for ptr, alias in self._webhook_names().items():
             found = self._json_body_schema(self._node(ptr), ptr)
+            if found is not None:
+                self._role_roots["Response"].append(found[0])
             if (
                 found is not None
                 and self._needs_model(found[0])
                 and found[1] not in self._hoisted_at
             ):
-                self._hoist(found[0], alias[: -len("Webhook")] + "Payload", found[1])
+                self._hoist(found[0], alias[: -len("Webhook")] + "Payload", found[1], "Response")
+        for cb in self._callbacks():
+            found = self._json_body_schema(cb.op, cb.ptr)
+            if found is not None:
+                self._role_roots["Response"].append(found[0])
+                if self._needs_model(found[0]) and found[1] not in self._hoisted_at:
+                    self._hoist(found[0], f"{cb.base}Payload", found[1], "Response")
         schemas: dict[str, Any] = {}
         for key, schema in components.items():
             schemas[self._class_names[key]] = schema
@@ -301,31 +397,96 @@ class ApiParser:
         }
 
     def _split_read_write(self, schemas: dict[str, Any]) -> None:
-        """Add ``<Name>Request``/``<Name>Response`` shapes for schemas with readOnly/writeOnly properties.
+        """Give request and response their own shapes where readOnly/writeOnly make them differ.
+
+        A schema with readOnly or writeOnly properties (its own, or in its inline nested
+        objects, items and ``allOf`` parts) gets ``<Name>Request`` (without the readOnly ones)
+        and ``<Name>Response`` (without the writeOnly ones). So do, transitively,
+        the schemas that contain one (``BookPage.items``, a union, an ``allOf`` child …), in the
+        roles the operations use them in, their references pointing at the same role's shapes:
+        ``BookPageResponse.items`` is ``list[BookResponse]``. Schemas hoisted from one operation
+        serve one role only and are rewritten in place.
 
         Done here rather than by datamodel-code-generator's own option, which re-renders every
         model of the document (a third of its run time on GitHub's spec) to split the few that
-        need it. Schemas that merely reference a split schema keep using the full shape.
+        need it.
         """
+        # One walk: each schema's references, and whether readOnly/writeOnly appear in it.
+        refs: dict[str, set[str]] = {}
+        direct: dict[str, tuple[Any, Any]] = {}  # name -> (request shape, response shape)
+        for name, schema in schemas.items():
+            marked = [False]
+            refs[name] = _schema_refs(schema, schemas.__contains__, marked)
+            if not marked[0]:
+                continue
+            request, read_only = _without_marked(schema, "readOnly")
+            response, write_only = _without_marked(schema, "writeOnly")
+            if read_only or write_only:
+                direct[name] = (request, response)
+        if not direct:
+            return
+        # Schemas that contain a split one, however deeply.
+        shaped = set(direct)
+        changed = True
+        while changed:
+            changed = False
+            for name, targets in refs.items():
+                if name not in shaped and targets & shaped:
+                    shaped.add(name)
+                    changed = True
+
+        def component(ref: str) -> bool:
+            key = _unescape(ref)
+            return key in self._class_names and self._class_names[key] in schemas
+
+        roles: dict[str, set[str]] = {}
+        for role, roots in self._role_roots.items():
+            start = {
+                self._class_names[_unescape(r)]
+                for root in roots
+                for r in _schema_refs(root, component)
+            }
+            start |= {c for c, r in self._hoisted_role.items() if r == role}
+            reached: set[str] = set()
+            todo = [n for n in start if n in schemas]
+            while todo:
+                name = todo.pop()
+                if name not in reached:
+                    reached.add(name)
+                    todo.extend(refs[name] - reached)
+            roles[role] = reached
         taken = set(schemas)
+        names: dict[str, dict[str, str]] = {"Request": {}, "Response": {}}
+        in_place: list[str] = []
         for name in list(schemas):
-            schema = schemas[name]
-            props = schema.get("properties") if isinstance(schema, Mapping) else None
-            if not isinstance(props, Mapping):
+            if name not in shaped:
                 continue
-            read_only = {
-                k for k, v in props.items() if isinstance(v, Mapping) and v.get("readOnly") is True
-            }
-            write_only = {
-                k for k, v in props.items() if isinstance(v, Mapping) and v.get("writeOnly") is True
-            }
-            if not read_only and not write_only:
+            hoisted_role = self._hoisted_role.get(name)
+            if name not in direct and hoisted_role is not None:
+                in_place.append(name)
                 continue
-            request = naming.unique(f"{name}Request", taken)
-            response = naming.unique(f"{name}Response", taken)
-            schemas[request] = _without_properties(schema, read_only)
-            schemas[response] = _without_properties(schema, write_only)
-            self._variants[name] = (request, response)
+            for role in ("Request", "Response"):
+                if name in direct or name in roles[role]:
+                    names[role][name] = naming.unique(f"{name}{role}", taken)
+        retarget = {
+            role: {f"{SCHEMA_REF}{k}": f"{SCHEMA_REF}{v}" for k, v in renames.items()}
+            for role, renames in names.items()
+        }
+        for name in [n for n in schemas if n in shaped]:
+            for role in ("Request", "Response"):
+                if name not in names[role]:
+                    continue
+                index = 0 if role == "Request" else 1
+                shape = direct[name][index] if name in direct else schemas[name]
+                schemas[names[role][name]] = _rewrite_refs(copy.deepcopy(shape), retarget[role])
+        for name in in_place:
+            role = self._hoisted_role[name]
+            schemas[name] = _rewrite_refs(copy.deepcopy(schemas[name]), retarget[role])
+        for name in shaped:
+            request = names["Request"].get(name, name)
+            response = names["Response"].get(name, name)
+            if (request, response) != (name, name):
+                self._variants[name] = (request, response)
 
     # ------------------------------------------------------------------ pass 2
 
@@ -528,6 +689,7 @@ class ApiParser:
         order = {
             ParamLocation.PATH: 0,
             ParamLocation.QUERY: 1,
+            ParamLocation.QUERYSTRING: 1,
             ParamLocation.HEADER: 2,
             ParamLocation.COOKIE: 3,
         }
@@ -668,13 +830,22 @@ class ApiParser:
                         prop_ptr,
                         Level.INFO,
                     )
+            part_headers: tuple[Header, ...] = ()
             if multipart and isinstance(enc.get("headers"), Mapping) and enc["headers"]:
-                self._warn(
-                    "unsupported",
-                    f"headers of multipart part {name!r} are not validated",
-                    (*enc_ptr, "headers"),
-                    Level.INFO,
-                )
+                if kind is PartKind.FILE:
+                    part_headers = tuple(
+                        self._headers(
+                            enc["headers"], (*enc_ptr, "headers"), set(), constrained=True
+                        )
+                    )
+                else:
+                    self._warn(
+                        "unsupported",
+                        f"headers of multipart part {name!r} are not validated: only file "
+                        "parts keep their headers",
+                        (*enc_ptr, "headers"),
+                        Level.INFO,
+                    )
             if kind is PartKind.JSON and is_list:
                 py_type, item_type = f"list[{base}]", base
             else:
@@ -693,6 +864,7 @@ class ApiParser:
                     else (),
                     content_types=accepted if kind is PartKind.FILE else (),
                     item_type=item_type,
+                    part_headers=part_headers,
                 )
             )
         if not fields and resolved:
@@ -704,6 +876,43 @@ class ApiParser:
             )
         fields.sort(key=lambda f: not f.required)
         return fields
+
+    def _headers(
+        self, raw: Any, ptr: Pointer, taken: set[str], *, constrained: bool = False
+    ) -> list[Header]:
+        """Header objects (of a response, or of a multipart part), ``Content-Type`` left out.
+
+        ``constrained``: with the schema's constraints, for headers checked on the way in."""
+        headers: list[Header] = []
+        for hname, raw_header in raw.items() if isinstance(raw, Mapping) else ():
+            if str(hname).lower() == "content-type":
+                continue
+            header, _hptr = self._deref(raw_header, (*ptr, hname))
+            if not isinstance(header, Mapping):
+                continue
+            hschema = self._resolve_schema(header.get("schema") or {"type": "string"})
+            htype = primitive_type(hschema, lambda _ref: "str") if is_simple(hschema) else "str"
+            if htype in ("Any", "bytes") or htype.startswith("dict["):
+                htype = "str"
+            htype = htype.replace(" | None", "")
+            checks: tuple[Constraint, ...] = ()
+            if constrained and htype.startswith("list["):
+                htype = "str"  # checked as the text it arrives as
+            elif constrained:
+                checks = tuple(constraints(hschema, openapi_31=self.openapi_31))
+            headers.append(
+                Header(
+                    name=str(hname),
+                    py_name=naming.unique(naming.snake(str(hname)), taken),
+                    py_type=htype,
+                    constraints=checks,
+                    required=bool(header.get("required")),
+                    description=header.get("description")
+                    if isinstance(header.get("description"), str)
+                    else None,
+                )
+            )
+        return headers
 
     def _responses(self, op: Mapping[str, Any], ptr: Pointer, prefix: str) -> list[Response]:
         result: list[Response] = []
@@ -720,6 +929,8 @@ class ApiParser:
             media: str | None = None
             kind: BodyKind | None = None
             py_type: str | None = None
+            stream: str | None = None
+            item_type: str | None = None
             if (
                 isinstance(content, Mapping)
                 and content
@@ -733,7 +944,25 @@ class ApiParser:
                 sptr: Pointer = (*rptr, "content", media, "schema")
                 if is_binary_schema(self._resolve_schema(schema)):
                     kind = BodyKind.BINARY
-                if kind is BodyKind.JSON:
+                stream = _stream_format(media) if "itemSchema" in media_obj else None
+                if "itemSchema" in media_obj and stream is None:
+                    self._warn(
+                        "unsupported",
+                        f"itemSchema of {media!r} responses: a stream of that media type is "
+                        "sent as raw bytes (streams of application/jsonl, application/json-seq "
+                        "and text/event-stream are typed)",
+                        (*rptr, "content", media, "itemSchema"),
+                        Level.INFO,
+                    )
+                if stream is not None:
+                    kind = BodyKind.BINARY
+                    item_type = self._schema_type(
+                        media_obj.get("itemSchema"),
+                        (*rptr, "content", media, "itemSchema"),
+                        "Response",
+                    )
+                    py_type = f"AsyncIterator[{item_type}]"
+                elif kind is BodyKind.JSON:
                     py_type = self._schema_type(schema, sptr, "Response")
                 elif kind is BodyKind.TEXT:
                     py_type = "str"
@@ -745,28 +974,7 @@ class ApiParser:
                     )
             headers: list[Header] = []
             taken: set[str] = {"body", "status_code", "headers"}
-            for hname, raw_header in (resp.get("headers") or {}).items():
-                if hname.lower() == "content-type":
-                    continue
-                header, _hptr = self._deref(raw_header, (*rptr, "headers", hname))
-                if not isinstance(header, Mapping):
-                    continue
-                hschema = self._resolve_schema(header.get("schema") or {"type": "string"})
-                htype = primitive_type(hschema, lambda _ref: "str") if is_simple(hschema) else "str"
-                if htype in ("Any", "bytes") or htype.startswith("dict["):
-                    htype = "str"
-                htype = htype.replace(" | None", "")
-                headers.append(
-                    Header(
-                        name=hname,
-                        py_name=naming.unique(naming.snake(hname), taken),
-                        py_type=htype,
-                        required=bool(header.get("required")),
-                        description=header.get("description")
-                        if isinstance(header.get("description"), str)
-                        else None,
-                    )
-                )
+            headers.extend(self._headers(resp.get("headers") or {}, (*rptr, "headers"), taken))
             headers.sort(key=lambda h: not h.required)
             result.append(
                 Response(
@@ -782,6 +990,8 @@ class ApiParser:
                     media_types=tuple(str(m) for m in content)
                     if isinstance(content, Mapping)
                     else (),
+                    stream=stream,
+                    item_type=item_type,
                 )
             )
         return result
@@ -867,18 +1077,22 @@ class ApiParser:
             elif kind_raw == "oauth2":
                 flows = scheme.get("flows") or {}
                 scopes: list[str] = []
-                token_url = auth_url = None
-                for flow in flows.values() if isinstance(flows, Mapping) else []:
+                token_url = auth_url = device_url = None
+                flows = flows if isinstance(flows, Mapping) else {}
+                for flow in flows.values():
                     if isinstance(flow, Mapping):
                         scopes.extend(s for s in (flow.get("scopes") or {}) if s not in scopes)
                         token_url = token_url or flow.get("tokenUrl")
                         auth_url = auth_url or flow.get("authorizationUrl")
+                        device_url = device_url or flow.get("deviceAuthorizationUrl")
                 result[key] = SecurityScheme(
                     key,
                     py_name,
                     SchemeKind.OAUTH2,
                     token_url=token_url,
                     authorization_url=auth_url,
+                    device_authorization_url=device_url,
+                    flows=tuple(str(name) for name in flows),
                     scopes=tuple(scopes),
                     description=description,
                 )
@@ -914,29 +1128,163 @@ class ApiParser:
                         op.pointer,
                     )
 
+    def _sender(
+        self,
+        item: Mapping[str, Any],
+        op: Mapping[str, Any],
+        ptr: Pointer,
+        method: str,
+        py_name: str,
+        schemes: Mapping[str, SecurityScheme],
+        where: str,
+    ) -> Sender:
+        """What the sender of an outgoing operation (webhook or callback) sends."""
+        taken = set(naming.RESERVED) | set(_SENDER_NAMES)
+        params: list[Parameter] = []
+        for param in self._parameters(item, op, ptr, taken):
+            if param.location is ParamLocation.PATH:
+                self._warn(
+                    "unsupported",
+                    f"path parameter {param.name!r} of {where} is not filled in by its "
+                    "sender: the URL passed to it is used as is",
+                    param.pointer,
+                    Level.INFO,
+                )
+                continue
+            params.append(param)
+        payload_type: str | None = None
+        media: str | None = None
+        body, bptr = self._deref(op.get("requestBody"), (*ptr, "requestBody"))
+        required = isinstance(body, Mapping) and bool(body.get("required"))
+        content = body.get("content") if isinstance(body, Mapping) else None
+        found = self._json_body_schema(op, ptr)
+        if found is not None:
+            payload_type = self._schema_type(found[0], found[1], "Response")
+            media = found[2]
+        elif isinstance(content, Mapping) and content:
+            media = str(next(iter(content)))
+            kind = body_kind(media)
+            if kind is BodyKind.TEXT:
+                payload_type = "str"
+            elif kind is BodyKind.BINARY:
+                payload_type = "bytes"
+            else:
+                self._warn(
+                    "unsupported",
+                    f"the {media} payload of {where} is not sent by its sender (JSON, text "
+                    "and binary payloads are)",
+                    (*bptr, "content"),
+                    Level.INFO,
+                )
+                media, required = None, False
+        security = self._security(op, schemes, ptr) if "security" in op else ()
+        credentials: list[Credential] = []
+        for requirement in security:
+            for use in requirement.uses:
+                if any(c.scheme == use.scheme for c in credentials):
+                    continue
+                basic = schemes[use.scheme].kind is SchemeKind.HTTP_BASIC
+                credentials.append(
+                    Credential(
+                        use.scheme,
+                        naming.unique(naming.snake(use.scheme), taken),
+                        "tuple[str, str]" if basic else "str",
+                    )
+                )
+        responses = op.get("responses")
+        return Sender(
+            py_name=py_name,
+            method=method,
+            payload_type=payload_type,
+            media_type=media,
+            body_required=required,
+            parameters=tuple(params),
+            security=security,
+            credentials=tuple(credentials),
+            statuses=tuple(str(k) for k in responses) if isinstance(responses, Mapping) else (),
+            summary=op.get("summary") if isinstance(op.get("summary"), str) else None,
+            description=op.get("description") if isinstance(op.get("description"), str) else None,
+        )
+
+    def _callback(self, cb: _CallbackOp, schemes: Mapping[str, SecurityScheme]) -> Callback:
+        owner = self._node(cb.owner)
+        owner_id = self._op_names[cb.owner][0]
+        stem = naming.snake(cb.base)
+        where = f"callback {cb.name!r} of {owner_id!r}"
+        values: list[UrlValue] = []
+        taken: set[str] = set(naming.RESERVED)
+        for expression in dict.fromkeys(_URL_EXPRESSION.findall(cb.expression)):
+            source = expression.partition("#")[0]
+            if any(v.source == source for v in values) or source == "$method":
+                continue
+            if source == "$request.body":
+                found = self._json_body_schema(owner, cb.owner)
+                py_type = self._schema_type(found[0], found[1], "Request") if found else "Any"
+                py_name = "request_body"
+            elif source == "$response.body":
+                py_type, py_name = "Any", "response_body"
+                for status, raw in (owner.get("responses") or {}).items():
+                    resp, rptr = self._deref(raw, (*cb.owner, "responses", str(status)))
+                    if not (str(status).startswith("2") and isinstance(resp, Mapping)):
+                        continue
+                    content = resp.get("content")
+                    for media, media_obj in (content or {}).items():
+                        if body_kind(str(media)) is BodyKind.JSON and isinstance(
+                            media_obj, Mapping
+                        ):
+                            sptr: Pointer = (*rptr, "content", media, "schema")
+                            py_type = self._schema_type(media_obj.get("schema"), sptr, "Response")
+                        break
+                    break
+            elif source == "$url":
+                py_type, py_name = "str", "request_url"
+            elif source == "$statusCode":
+                py_type, py_name = "int", "status_code"
+            elif re.fullmatch(r"\$(request|response)\.(query|path|header)\.[^.]+", source):
+                py_type = "str | int | float | bool"
+                py_name = naming.snake(source.split(".", 2)[2])
+            else:
+                self._warn(
+                    "unsupported",
+                    f"runtime expression {expression!r} in the URL of {where} is not "
+                    "recognized: its value is passed as is",
+                    (*cb.owner, "callbacks", cb.name),
+                    Level.INFO,
+                )
+                py_type, py_name = "Any", naming.snake(source.lstrip("$"))
+            values.append(UrlValue(source, naming.unique(py_name, taken), py_type))
+        sender = self._sender(cb.item, cb.op, cb.ptr, cb.method, f"send_{stem}", schemes, where)
+        alias = cb.base if cb.base.endswith("Callback") else f"{cb.base}Callback"
+        return Callback(
+            owner=owner_id,
+            name=cb.name,
+            expression=cb.expression,
+            method=cb.method,
+            alias=alias,
+            py_type=sender.payload_type or "None",
+            url_function=f"{stem}_url",
+            url_values=tuple(values),
+            sender=sender,
+        )
+
     def build(self) -> Api:
         """Build the IR (pass 2). Call after :meth:`models_document` and :meth:`set_models`."""
         schemes = self._schemes()
         services: dict[str, list[Operation]] = {}
         descriptions: dict[str, str | None] = {}
+        tag_info: dict[str, tuple[str | None, str | None]] = {}  # name -> (parent, kind)
         for tag in self.doc.get("tags") or []:
             if isinstance(tag, Mapping) and isinstance(tag.get("name"), str):
                 descriptions[tag["name"]] = (
                     tag.get("description") if isinstance(tag.get("description"), str) else None
                 )
+                tag_info[tag["name"]] = (
+                    tag.get("parent") if isinstance(tag.get("parent"), str) else None,
+                    tag.get("kind") if isinstance(tag.get("kind"), str) else None,
+                )
         for path, method, item, op, ptr in self._operations():
             op_id, py_name, prefix = self._op_names[ptr]
-            callbacks = op.get("callbacks")
-            if isinstance(callbacks, Mapping) and callbacks:
-                self._warn(
-                    "unsupported",
-                    f"callbacks {', '.join(map(repr, callbacks))} of {op_id!r} are validated "
-                    "and documented, not sent: the app only serves the operation itself",
-                    (*ptr, "callbacks"),
-                    Level.INFO,
-                )
-            tags = op.get("tags") or ["default"]
-            tag = str(tags[0]) if isinstance(tags, list) and tags else "default"
+            tag = service_tag(op.get("tags"), tag_info)
             taken = set(naming.RESERVED) | {
                 "sf_service",
                 "sf_principal",
@@ -1103,8 +1451,17 @@ class ApiParser:
         ):
             module = naming.unique(naming.snake(tag), taken_modules)
             class_name = naming.unique(naming.pascal(tag) + "Service", taken_classes)
+            parent, kind = tag_info.get(tag, (None, None))
             built.append(
-                Service(tag, class_name, module, descriptions.get(tag), tuple(services[tag]))
+                Service(
+                    tag,
+                    class_name,
+                    module,
+                    descriptions.get(tag),
+                    tuple(services[tag]),
+                    parent=parent,
+                    kind=kind,
+                )
             )
         self._warn_shadowed(built)
         webhooks: list[Webhook] = []
@@ -1112,18 +1469,33 @@ class ApiParser:
             self._webhooks(), self._webhook_names().values(), strict=True
         ):
             found = self._json_body_schema(op, ptr)
-            py_type = self._schema_type(found[0], found[1], "Request") if found else "Any"
+            # Data the API sends out, like a response: readOnly properties included.
+            py_type = self._schema_type(found[0], found[1], "Response") if found else "Any"
+            operation_id = str(op.get("operationId") or f"{name}.{method}")
             webhooks.append(
                 Webhook(
                     name=name,
                     method=method,
-                    operation_id=str(op.get("operationId") or f"{name}.{method}"),
+                    operation_id=operation_id,
                     alias=alias,
                     py_type=py_type,
                     media_type=found[2] if found else None,
                     summary=op.get("summary") if isinstance(op.get("summary"), str) else None,
+                    sender=self._sender(
+                        # the path item (an additionalOperations entry sits one level deeper)
+                        self._node(
+                            ptr[:-2] if ptr[-2:-1] == ("additionalOperations",) else ptr[:-1]
+                        ),
+                        op,
+                        ptr,
+                        method,
+                        "send_" + naming.snake(alias[: -len("Webhook")]),
+                        schemes,
+                        f"webhook {operation_id!r}",
+                    ),
                 )
             )
+        callbacks = [self._callback(cb, schemes) for cb in self._callbacks()]
         info = self.doc.get("info") or {}
         return Api(
             title=str(info.get("title", "API")),
@@ -1137,17 +1509,69 @@ class ApiParser:
             schemes=tuple(schemes.values()),
             model_names=self._models,
             webhooks=tuple(webhooks),
+            callbacks=tuple(callbacks),
         )
 
 
-def _without_properties(schema: Mapping[str, Any], names: set[str]) -> dict[str, Any]:
-    out = dict(schema)
-    out["properties"] = {k: v for k, v in schema["properties"].items() if k not in names}
-    if isinstance(schema.get("required"), list):
-        out["required"] = [r for r in schema["required"] if r not in names]
-        if not out["required"]:
-            del out["required"]
-    return out
+def _stream_format(media: str) -> str | None:
+    return STREAM_FORMATS.get(media.split(";")[0].strip().lower())
+
+
+# OpenAPI 3.2 tag kinds that label operations rather than group them (the registry's
+# ``badge`` and ``audience``): they never become the service an operation belongs to.
+_LABEL_KINDS = frozenset({"badge", "audience"})
+
+
+def service_tag(tags: Any, info: Mapping[str, tuple[str | None, str | None]]) -> str:
+    """The tag whose service holds an operation: its first tag that groups (not a label)."""
+    names = [str(t) for t in tags] if isinstance(tags, list) else []
+    for name in names:
+        if info.get(name, (None, None))[1] not in _LABEL_KINDS:
+            return name
+    return names[0] if names else "default"
+
+
+def _without_marked(schema: Any, flag: str) -> tuple[Any, bool]:
+    """``schema`` without its properties marked ``flag`` (``readOnly``/``writeOnly``), in its
+    inline subschemas too (nested objects, items, ``allOf`` parts …; not through ``$ref``).
+
+    Returns the shape and whether anything was dropped. The input is not modified; what
+    nothing was dropped from is shared, not copied.
+    """
+    if not isinstance(schema, Mapping):
+        return schema, False
+    changes: dict[str, Any] = {}
+    props = schema.get("properties")
+    if isinstance(props, Mapping):
+        kept: dict[str, Any] = {}
+        dropped: set[str] = set()
+        nested = False
+        for key, prop in props.items():
+            if isinstance(prop, Mapping) and prop.get(flag) is True:
+                dropped.add(key)
+                continue
+            kept[key], sub = _without_marked(prop, flag)
+            nested = nested or sub
+        if dropped or nested:
+            changes["properties"] = kept
+        if dropped and isinstance(schema.get("required"), list):
+            changes["required"] = [r for r in schema["required"] if r not in dropped]
+    for key in ("items", "additionalProperties"):
+        shape, sub = _without_marked(schema.get(key), flag)
+        if sub:
+            changes[key] = shape
+    for key in ("allOf", "anyOf", "oneOf"):
+        members = schema.get(key)
+        if isinstance(members, list):
+            shapes = [_without_marked(m, flag) for m in members]
+            if any(sub for _, sub in shapes):
+                changes[key] = [m for m, _ in shapes]
+    if not changes:
+        return schema, False
+    out = {**schema, **changes}
+    if out.get("required") == []:
+        del out["required"]
+    return out, True
 
 
 def _is_structured(schema: Mapping[str, Any]) -> bool:
@@ -1187,11 +1611,38 @@ def _unescape(key: str) -> str:
     return key.replace("~1", "/").replace("~0", "~")
 
 
+def _schema_refs(node: Any, keep: Any, marked: list[bool] | None = None) -> set[str]:
+    """Names of the component schemas ``node`` references (``keep(name)`` says which count).
+
+    ``marked``: its one item is set when a ``readOnly``/``writeOnly`` key is met on the way,
+    so one walk tells which schemas need request and response shapes."""
+    found: set[str] = set()
+    todo = [node]
+    while todo:
+        item = todo.pop()
+        if isinstance(item, dict):
+            ref = item.get("$ref")
+            if isinstance(ref, str) and ref.startswith(SCHEMA_REF) and keep(ref[len(SCHEMA_REF) :]):
+                found.add(ref[len(SCHEMA_REF) :])
+            if marked is not None and ("readOnly" in item or "writeOnly" in item):
+                marked[0] = True
+            todo.extend(v for v in item.values() if isinstance(v, dict | list))
+        elif isinstance(item, list):
+            todo.extend(v for v in item if isinstance(v, dict | list))
+    return found
+
+
 def _rewrite_refs(node: Any, renames: Mapping[str, str]) -> Any:
+    """``node`` with its ``$ref``s (and discriminator mappings) renamed, in place."""
     if isinstance(node, dict):
         ref = node.get("$ref")
         if isinstance(ref, str) and ref in renames:
             node["$ref"] = renames[ref]
+        mapping = node.get("mapping")
+        if isinstance(mapping, dict) and isinstance(node.get("propertyName"), str):
+            for key, value in mapping.items():
+                if isinstance(value, str) and value in renames:
+                    mapping[key] = renames[value]
         for value in node.values():
             if isinstance(value, dict | list):
                 _rewrite_refs(value, renames)

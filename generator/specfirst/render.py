@@ -99,6 +99,8 @@ class Renderer:
         f["render_bare"] = self._render_bare
         f["isinstance_type"] = self._isinstance_type
         f["render_none"] = self._render_none
+        f["tuplerepr"] = lambda items: repr(tuple(items))
+        f["stream_call"] = self._stream_call
         f["renamed_path_params"] = lambda op: repr(
             {
                 p.py_name: p.name
@@ -162,10 +164,12 @@ class Renderer:
         fields: list[tuple[str, str, str]] = []
         if r.fixed_status is None:
             fields.append(("status_code", "int", ""))
-        if r.kind is not None:
+        if r.stream is not None:
+            fields.append(("body", f"AsyncIterable[{r.item_type}] | Iterable[{r.item_type}]", ""))
+        elif r.kind is not None:
             fields.append(("body", cls._body_annotation(r.py_type or "Any", r.kind), ""))
         fields.extend((h.py_name, h.py_type, "") for h in r.headers if h.required)
-        if r.kind is not None and r.kind is not BodyKind.JSON:
+        if r.kind is not None and r.kind is not BodyKind.JSON and r.stream is None:
             fields.append(("media_type", "str | None", "None"))
         fields.extend(
             (h.py_name, f"{h.py_type} | None", "None") for h in r.headers if not h.required
@@ -333,6 +337,14 @@ class Renderer:
                 )
             else:
                 value = raw
+            if field.part_headers:
+                declared = ", ".join(
+                    f"({h.name!r}, {h.required}, {h.py_type}, ("
+                    + "".join(f"({c.name!r}, {c.value}), " for c in h.constraints)
+                    + "))"
+                    for h in field.part_headers
+                )
+                value = f"rt.form_part_headers({value}, {field.name!r}, ({declared},), {status})"
             out.append((field.py_name, value))
         return out
 
@@ -369,6 +381,11 @@ class Renderer:
         headers = self._headers(r, var)
         if r.kind is None:
             return f"rt.empty_response({status}, {headers}, sub)"
+        if r.stream is not None:
+            return (
+                f"rt.stream_response({operation_id!r}, {status}, {r.item_type}, {var}.body, "
+                f"{r.media_type!r}, {r.stream!r}, {headers}, sub)"
+            )
         if r.kind is BodyKind.JSON:
             return f"rt.json_response({status}, {r.py_type}, {var}.body, {r.media_type!r}, {headers}, sub)"
         return f"rt.raw_response({status}, {var}.body, {var}.media_type or {r.media_type!r}, {headers}, sub)"
@@ -407,6 +424,16 @@ class Renderer:
         r = self._single_success(op)
         return f"rt.json_response({r.fixed_status}, {r.py_type}, {var}, {r.media_type!r}, (), sub)"
 
+    @staticmethod
+    def _stream_call(op: Operation, var: str, sub: str) -> str:
+        """Stream what an async-generator implementation yields (``Operation.stream``)."""
+        r = op.stream
+        assert r is not None
+        return (
+            f"await rt.stream_items({op.operation_id!r}, {r.fixed_status}, {r.item_type}, "
+            f"{var}, {r.media_type!r}, {r.stream!r}, {sub})"
+        )
+
     def _render_none(self, op: Operation) -> str:
         return f"rt.empty_response({self._single_success(op).fixed_status}, (), sub)"
 
@@ -436,7 +463,21 @@ class Renderer:
             ),
         )
         if api.webhooks:
-            yield "webhooks.py", self._render("webhooks.py.jinja", webhooks=api.webhooks)
+            yield (
+                "webhooks.py",
+                self._render(
+                    "webhooks.py.jinja", webhooks=api.webhooks, schemes_by_key=self.schemes_by_key
+                ),
+            )
+        if api.callbacks:
+            yield (
+                "callbacks.py",
+                self._render(
+                    "callbacks.py.jinja",
+                    callbacks=api.callbacks,
+                    schemes_by_key=self.schemes_by_key,
+                ),
+            )
         yield "routers/__init__.py", f'{self.header}\n"""One router module per tag."""\n'
         for service in api.services:
             yield f"routers/{service.module}.py", self._render("router.py.jinja", service=service)

@@ -22,6 +22,7 @@ from specfirst.render import Renderer
 
 # What stub annotations may reference, and the import line that provides each name.
 _IMPORTS = {
+    "AsyncIterator": "from collections.abc import AsyncIterator",
     "datetime": "import datetime",
     "uuid": "import uuid",
     "Any": "from typing import Any",

@@ -33,8 +33,12 @@ import jsonschema
 import openapi_spec_validator
 from jsonschema.exceptions import ValidationError
 from jsonschema_path import SchemaPath
-from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
-from openapi_spec_validator.schemas import schema_v30, schema_v31
+from openapi_spec_validator import (
+    OpenAPIV30SpecValidator,
+    OpenAPIV31SpecValidator,
+    OpenAPIV32SpecValidator,
+)
+from openapi_spec_validator.schemas import schema_v30, schema_v31, schema_v32
 from openapi_spec_validator.validation.exceptions import (
     DuplicateOperationIDError,
     ExtraParametersError,
@@ -52,7 +56,14 @@ from openapi_spec_validator.validation.validators import SpecValidator
 from specfirst import config as config_module
 from specfirst.config import VALIDATION_RULES, RuleLevels
 from specfirst.diagnostics import Diagnostic, Level, Location, sort_diagnostics
-from specfirst.loader import Pointer, SourceSpec, iter_refs, ref_pointer, resolve_pointer
+from specfirst.loader import (
+    Pointer,
+    SourceSpec,
+    iter_refs,
+    path_item_operations,
+    ref_pointer,
+    resolve_pointer,
+)
 
 __all__ = ["DEFAULT_CACHE_DIR", "Validation", "check", "validate"]
 
@@ -63,7 +74,11 @@ DEFAULT_CACHE_DIR = Path(".specfirst-cache/validate")
 # table changes the key by itself, see _code_fingerprint).
 _CACHE_FORMAT = "2"
 
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+_VALIDATORS: dict[str, tuple[type[SpecValidator], Any]] = {
+    "3.0": (OpenAPIV30SpecValidator, schema_v30),
+    "3.1": (OpenAPIV31SpecValidator, schema_v31),
+    "3.2": (OpenAPIV32SpecValidator, schema_v32),
+}
 
 _jsonschema_rs: Any
 try:
@@ -176,8 +191,8 @@ def _validate_once(spec: SourceSpec, version: str) -> list[tuple[Diagnostic, Rep
     diags.extend(unresolved)
     diags.extend(_check_operation_ids(spec))
     diags.extend(_check_path_parameters(spec))
-    cls = OpenAPIV30SpecValidator if version == "3.0" else OpenAPIV31SpecValidator
-    schema = schema_v30 if version == "3.0" else schema_v31
+    diags.extend(_check_tag_parents(spec))
+    cls, schema = _VALIDATORS[version]
     found = [_lenient(spec, d, p) for d, p in _schema_errors(spec, schema)]
     schema_errors = [d for d, _ in found if d.level is Level.ERROR]
     # The keyword pass (schema objects, defaults) follows refs, so it needs them resolvable;
@@ -257,7 +272,8 @@ def _example_at(pointer: Pointer) -> int | None:
 
 def _known_dialect(url: str) -> bool:
     normal = url.rstrip("#").replace("http://", "https://", 1)
-    return normal in _KNOWN_DIALECTS
+    # OpenAPI's own dialects (3.1's base, 3.2's dated ones) are 2020-12 with its vocabulary.
+    return normal in _KNOWN_DIALECTS or normal.startswith("https://spec.openapis.org/oas/3.")
 
 
 def _check_dialects(
@@ -271,7 +287,8 @@ def _check_dialects(
     3.0 a ``$schema`` is not allowed at all: it is dropped.
     """
     doc = spec.document
-    declared_doc = doc.get("jsonSchemaDialect") if version == "3.1" else None
+    modern = version != "3.0"  # 3.1 and 3.2: JSON Schema 2020-12
+    declared_doc = doc.get("jsonSchemaDialect") if modern else None
     doc_unknown = isinstance(declared_doc, str) and not _known_dialect(declared_doc)
     if doc_unknown:
         note = "; draft-04's boolean exclusiveMinimum/exclusiveMaximum are rewritten to numbers"
@@ -288,14 +305,14 @@ def _check_dialects(
         if not isinstance(declared, str) or pointer[-1:] in (("properties",), ()):
             declared = None
             unknown = doc_unknown
-        elif version == "3.1" and _known_dialect(declared):
+        elif modern and _known_dialect(declared):
             unknown = False
             if declared not in _KNOWN_DIALECTS:  # e.g. "...2020-12/schema#": same dialect
                 yield None, ((*pointer, "$schema"), _DROP)
         else:
             unknown = True
         note = ""
-        if unknown and version == "3.1":
+        if unknown and modern:
             for bound, limit in (("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")):
                 flag = schema.get(bound)
                 if not isinstance(flag, bool):
@@ -309,7 +326,7 @@ def _check_dialects(
                     yield None, ((*pointer, limit), _DROP)
                 else:
                     yield None, ((*pointer, bound), _DROP)
-        if declared is not None and (unknown or version != "3.1"):
+        if declared is not None and (unknown or not modern):
             where = spec.locate((*pointer, "$schema"))
             yield (
                 _dialect_warning(declared, "this schema", where, note),
@@ -390,7 +407,7 @@ def _check_version(spec: SourceSpec) -> str | Diagnostic:
         return Diagnostic(
             Level.ERROR,
             "not-openapi-3",
-            f"this is a Swagger {doc['swagger']} document; specfirst needs OpenAPI 3.0 or 3.1. "
+            f"this is a Swagger {doc['swagger']} document; specfirst needs OpenAPI 3.0, 3.1 or 3.2. "
             f"Convert it first, e.g. `npx swagger2openapi --yaml {spec.path.name} "
             f"-o {spec.path.stem}.openapi.yaml`, or in editor.swagger.io with "
             "Edit > Convert to OpenAPI 3",
@@ -412,12 +429,12 @@ def _check_version(spec: SourceSpec) -> str | Diagnostic:
             f"'openapi' must be a string such as \"3.1.0\", not {_short(value)}; quote it",
             spec.locate(("openapi",)),
         )
-    match = re.match(r"^(3\.[01])\.\d+(-.+)?$", value)
+    match = re.match(r"^(3\.[012])\.\d+(-.+)?$", value)
     if match is None:
         return Diagnostic(
             Level.ERROR,
             "unsupported-version",
-            f"OpenAPI version {value!r} is not supported; specfirst supports 3.0.x and 3.1.x",
+            f"OpenAPI version {value!r} is not supported; specfirst supports 3.0.x, 3.1.x and 3.2.x",
             spec.locate(("openapi",)),
         )
     return match.group(1)
@@ -677,7 +694,11 @@ def _keyword_errors(
                 ),
                 None,
             )
-        elif kind == "tags":
+        elif (
+            kind == "tags"
+            and "parent" not in str(error.message).lower()
+            and not str(error.message).startswith("Circular tag")
+        ):
             yield (
                 Diagnostic(
                     VALIDATION_RULES["duplicate-tag"].level,
@@ -687,6 +708,8 @@ def _keyword_errors(
                 ),
                 None,
             )
+        elif kind == "tags":
+            continue  # 3.2 tag parents: reported by _check_tag_parents, at the tag that is wrong
         elif kind == "default":
             where = _real_pointer(spec.document, (*base, "default"))
             for diag, _ in _from_validation_error(
@@ -831,10 +854,8 @@ def _operations(spec: SourceSpec) -> Iterator[tuple[str, str, Pointer, dict[str,
             item, _ = _deref(doc, raw_item, (section, url))
             if not isinstance(item, dict):
                 continue
-            for method in HTTP_METHODS:
-                op = item.get(method)
-                if isinstance(op, dict):
-                    yield str(url), method, (section, url, method), op, item
+            for method, rel, op in path_item_operations(item):
+                yield str(url), method, (section, url, *rel), op, item
 
 
 def _check_operation_ids(spec: SourceSpec) -> Iterator[Diagnostic]:
@@ -889,11 +910,8 @@ def _check_path_parameters(spec: SourceSpec) -> Iterator[Diagnostic]:
         for name, pointer in item_params:
             if name not in template:
                 yield _extra_path_param(spec, name, str(url), pointer)
-        for method in HTTP_METHODS:
-            op = item.get(method)
-            if not isinstance(op, dict):
-                continue
-            op_pointer: Pointer = ("paths", url, method)
+        for method, rel, op in path_item_operations(item):
+            op_pointer: Pointer = ("paths", url, *rel)
             op_params = list(_path_params(spec, op.get("parameters"), (*op_pointer, "parameters")))
             for name, pointer in op_params:
                 if name not in template:
@@ -907,6 +925,46 @@ def _check_path_parameters(spec: SourceSpec) -> Iterator[Diagnostic]:
                     f"{{name: {name}, in: path, required: true}} to its parameters",
                     spec.locate(op_pointer),
                 )
+
+
+def _check_tag_parents(spec: SourceSpec) -> Iterator[Diagnostic]:
+    """OpenAPI 3.2 tag ``parent``: it names a declared tag, and parents never loop.
+
+    openapi-spec-validator checks the same but reports at ``tags``; here each finding points
+    at the ``parent`` that is wrong (its own messages are skipped in the keyword pass)."""
+    tags = spec.document.get("tags")
+    if not isinstance(tags, list):
+        return
+    parents: dict[str, str] = {}
+    where: dict[str, Pointer] = {}
+    for index, tag in enumerate(tags):
+        if isinstance(tag, dict) and isinstance(tag.get("name"), str):
+            where[tag["name"]] = ("tags", index)
+            if isinstance(tag.get("parent"), str):
+                parents[tag["name"]] = tag["parent"]
+    for name, parent in parents.items():
+        pointer = (*where[name], "parent")
+        if parent not in where:
+            yield Diagnostic(
+                Level.ERROR,
+                "tag-parent",
+                f"tag {name!r} names parent {parent!r}, which is not a declared tag",
+                spec.locate(pointer),
+            )
+            continue
+        chain = [name]
+        current = parent
+        while current in parents and current not in chain:
+            chain.append(current)
+            current = parents[current]
+        if current in chain:
+            loop = " -> ".join([*chain[chain.index(current) :], current])
+            yield Diagnostic(
+                Level.ERROR,
+                "tag-parent",
+                f"tag parents form a loop: {loop}",
+                spec.locate(pointer),
+            )
 
 
 def _extra_path_param(spec: SourceSpec, name: str, url: str, pointer: Pointer) -> Diagnostic:

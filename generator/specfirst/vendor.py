@@ -53,4 +53,6 @@ def runtime_requirements(api: Api) -> list[str]:
     ]
     if any(op.body is not None and op.body.form_class for op in api.operations):
         requirements.append("python-multipart>=0.0.20")
+    if api.senders:
+        requirements.append("httpx>=0.28")  # the webhook and callback senders
     return sorted(requirements, key=str.lower)

@@ -14,9 +14,9 @@ class ApiKeysHandlers(Handler):
     def _service(self) -> ApiKeyService:
         return ApiKeyService(self.session, max_per_user=self.runtime.settings.max_api_keys_per_user)
 
-    async def list_api_keys(self, *, principal: Principal) -> models.ApiKeyList:
+    async def list_api_keys(self, *, principal: Principal) -> models.ApiKeyListResponse:
         keys = await self._service().list(principal.user_id)
-        return models.ApiKeyList.model_validate({"items": keys}, from_attributes=True)
+        return models.ApiKeyListResponse.model_validate({"items": keys}, from_attributes=True)
 
     async def create_api_key(
         self, *, body: models.ApiKeyCreate, principal: Principal

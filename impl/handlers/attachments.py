@@ -37,7 +37,7 @@ class AttachmentsHandlers(Handler):
     ) -> responses.ListAttachments200Response:
         page = await self._service().list(principal.user_id, task_id, cursor=cursor, limit=limit)
         return responses.ListAttachments200Response(
-            body=page_body(models.AttachmentList, page),
+            body=page_body(models.AttachmentListResponse, page),
             link=next_link(self.request, page.next_cursor),
         )
 

@@ -18,7 +18,7 @@ class CommentsHandlers(Handler):
             principal.user_id, task_id, cursor=cursor, limit=limit
         )
         return responses.ListComments200Response(
-            body=page_body(models.CommentList, page),
+            body=page_body(models.CommentListResponse, page),
             link=next_link(self.request, page.next_cursor),
         )
 

@@ -29,8 +29,8 @@ class MembersHandlers(Handler):
             principal.user_id, project_id, cursor=cursor, limit=limit
         )
         return responses.ListMembers200Response(
-            body=models.MemberList(
-                items=[models.Member.model_validate(_fields(m)) for m in page.items],
+            body=models.MemberListResponse(
+                items=[models.MemberResponse.model_validate(_fields(m)) for m in page.items],
                 next_cursor=page.next_cursor,
             ),
             link=next_link(self.request, page.next_cursor),

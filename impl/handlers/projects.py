@@ -36,7 +36,7 @@ class ProjectsHandlers(Handler):
             principal.user_id, cursor=cursor, limit=limit, sort=sort, name_contains=name_contains
         )
         return responses.ListProjects200Response(
-            body=page_body(models.ProjectList, page),
+            body=page_body(models.ProjectListResponse, page),
             link=next_link(self.request, page.next_cursor),
         )
 

@@ -49,7 +49,7 @@ class TasksHandlers(Handler):
             sort=sort,
         )
         return responses.ListTasks200Response(
-            body=page_body(models.TaskList, page),
+            body=page_body(models.TaskListResponse, page),
             link=next_link(self.request, page.next_cursor),
         )
 

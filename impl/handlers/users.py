@@ -36,7 +36,7 @@ class UsersHandlers(Handler):
     ) -> responses.ListUsers200Response:
         page = await self._service().list(cursor=cursor, limit=limit, sort=sort)
         return responses.ListUsers200Response(
-            body=page_body(models.UserList, page),
+            body=page_body(models.UserListResponse, page),
             link=next_link(self.request, page.next_cursor),
         )
 

@@ -9,7 +9,7 @@ from fastapi import FastAPI, Request
 from sqlalchemy.exc import IntegrityError
 from starlette.responses import Response
 
-from generated._runtime import problem_response
+from generated._runtime import problem_response, undeclared_status
 from impl.errors import DomainError, TooManyRequests
 
 log = logging.getLogger(__name__)
@@ -22,6 +22,11 @@ def instance(path: str) -> str:
 
 async def _on_domain_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, DomainError)
+    if undeclared_status(request, exc.status) != exc.status:  # logged as a contract violation
+        return problem_response(
+            500, "the server produced a response the API does not declare",
+            instance=instance(request.url.path),
+        )  # fmt: skip
     headers: dict[str, str] = {}
     if isinstance(exc, TooManyRequests):
         headers["Retry-After"] = str(exc.retry_after)

@@ -142,7 +142,7 @@ def test_swagger_2_gets_a_targeted_hint(tmp_path: Path) -> None:
     assert proc.returncode == 1
     assert not (tmp_path / "out").exists()
     assert proc.stderr.splitlines()[0] == (
-        "swagger.yaml:1:1: not-openapi-3: this is a Swagger 2.0 document; specfirst needs OpenAPI 3.0 or 3.1. "
+        "swagger.yaml:1:1: not-openapi-3: this is a Swagger 2.0 document; specfirst needs OpenAPI 3.0, 3.1 or 3.2. "
         "Convert it first, e.g. `npx swagger2openapi --yaml swagger.yaml -o swagger.openapi.yaml`, "
         "or in editor.swagger.io with Edit > Convert to OpenAPI 3"
     )

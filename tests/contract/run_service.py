@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import os
 import secrets
 import signal
@@ -33,6 +34,7 @@ import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -45,6 +47,8 @@ REPORTS = ROOT / "reports"
 API = "/v1"
 EMAIL_VAR = "SPECFIRST_CONTRACT_EMAIL"
 PASSWORD_VAR = "SPECFIRST_CONTRACT_PASSWORD"
+ADMIN_EMAIL_VAR = "SPECFIRST_CONTRACT_ADMIN_EMAIL"
+ADMIN_PASSWORD_VAR = "SPECFIRST_CONTRACT_ADMIN_PASSWORD"
 API_KEY_SCOPES = ["profile", "projects:read", "projects:write", "tasks:read", "tasks:write"]
 
 DEFAULT_MAX_EXAMPLES = 10
@@ -75,11 +79,141 @@ def api_key_auth(ctx: contract.AuthContext) -> dict[str, str]:
     return contract.api_key(response.json()["key"])
 
 
+# --- the setup hook: test data for full reach (what `specfirst contract --setup` calls) ------
+
+OAUTH_ONLY = ("updateCurrentUser", "createApiKey", "listApiKeys", "revokeApiKey")
+ADMIN_ONLY = ("listUsers", "deactivateUser")
+
+
+def _ok(response: Any, what: str, status: int = 201) -> Any:
+    if response.status_code != status:
+        raise contract.ContractError(
+            f"seeding {what}: {response.status_code} {response.text[:300]}"
+        )
+    return response.json() if response.content else None
+
+
+def _account(ctx: contract.AuthContext, kind: str) -> tuple[str, str, str]:
+    """A new account: (id, email, password)."""
+    email, password = new_email(kind), secrets.token_urlsafe(18)
+    body = {"email": email, "password": password, "display_name": kind.title()}
+    user = _ok(ctx.request("POST", "auth/register", json=body, headers={}), "an account")
+    return str(user["id"]), email, password
+
+
+def seed(ctx: contract.AuthContext) -> contract.SeedData:
+    """Resources for every operation to act on, created with the run's own user.
+
+    Shared ones (a project, a task, an attachment, a finished export) are offered to every
+    operation; each destructive operation gets its own (a project to delete, a task, a
+    comment, an attachment, a membership, an API key, an account to deactivate), so that it
+    cannot take the shared ones away from the rest of the run. Preconditions: `If-Match: *`
+    and `If-None-Match: *` (the 304). Credentials: the admin-only operations alternate an
+    administrator's token with a user's (200 and 403 in one run); in the API-key run the
+    operations a key cannot call alternate the key (401) with the user's bearer token.
+    """
+    user = token_auth(ctx)  # the run's user (the administrator in the admin run)
+    admin = contract.password_token(
+        ctx, os.environ[ADMIN_EMAIL_VAR], os.environ[ADMIN_PASSWORD_VAR]
+    )
+    as_user = dataclasses.replace(ctx, headers=user)
+
+    def create(path: str, what: str, **body: Any) -> str:
+        return str(_ok(as_user.request("POST", path, json=body), what)["id"])
+
+    project = create("projects", "a project", name="Seeded project")
+    doomed_project = create("projects", "a project", name="Project to delete")
+    team_project = create("projects", "a project", name="Project to leave")
+    task = create(f"projects/{project}/tasks", "a task", title="Seeded task")
+    doomed_task = create(f"projects/{project}/tasks", "a task", title="Task to delete")
+    comment = create(f"tasks/{task}/comments", "a comment", body="Comment to delete")
+    files = [
+        str(
+            _ok(
+                as_user.request(
+                    "POST",
+                    f"tasks/{task}/attachments",
+                    files={"file": (f"seed-{n}.txt", b"seed", "text/plain")},
+                ),
+                "an attachment",
+            )["id"]
+        )
+        for n in range(2)
+    ]
+    export = str(
+        _ok(
+            as_user.request("POST", f"projects/{project}/exports", json={"format": "csv"}),
+            "an export",
+            202,
+        )["id"]
+    )
+    deadline = time.monotonic() + 30
+    while _ok(as_user.request("GET", f"exports/{export}"), "an export", 200)["status"] != "done":
+        if time.monotonic() > deadline:
+            raise contract.ContractError(f"seeding: export {export} not done within 30 s")
+        time.sleep(0.1)
+    member_id, member_email, _ = _account(ctx, "member")
+    _ok(
+        as_user.request(
+            "POST",
+            f"projects/{team_project}/members",
+            json={"email": member_email, "role": "member"},
+        ),
+        "a membership",
+    )
+    _, joiner_email, _ = _account(ctx, "joiner")
+    victim_id, _, _ = _account(ctx, "victim")
+    key_id = create("api-keys", "an API key", name="Key to revoke", scopes=["profile"])
+
+    # Admin-only operations run as the administrator. In the API-key run (whose user is an
+    # administrator) the operations a key cannot call run with the same user's bearer token.
+    credentials = {op: admin for op in ADMIN_ONLY}
+    if "Authorization" not in ctx.headers:
+        credentials = {op: user for op in (*OAUTH_ONLY, *ADMIN_ONLY)}
+    return contract.SeedData(
+        parameters={
+            "path.projectId": [project],
+            "path.taskId": [task],
+            "path.attachmentId": [files[0]],
+            "path.exportId": [export],
+            "header.If-Match": ["*"],
+            "header.If-None-Match": ["*"],
+        },
+        operations={
+            "deleteProject": {"path.projectId": [doomed_project]},
+            "deleteTask": {"path.taskId": [doomed_task]},
+            "deleteComment": {"path.commentId": [comment]},
+            "deleteAttachment": {"path.attachmentId": [files[1]]},
+            "addMember": {"body.email": [joiner_email]},
+            "removeMember": {"path.projectId": [team_project], "path.userId": [member_id]},
+            "revokeApiKey": {"path.apiKeyId": [key_id]},
+            "deactivateUser": {"path.userId": [victim_id]},
+        },
+        # Destructive operations act on their own resources only, in every phase: never on
+        # the shared ones, nor on the run's account (ids schemathesis saw in responses).
+        always=[
+            "deleteProject",
+            "deleteTask",
+            "deleteComment",
+            "deleteAttachment",
+            "removeMember",
+            "revokeApiKey",
+            "deactivateUser",
+        ],
+        credentials=credentials,
+        # the run's user with the `profile` scope only: 403 wherever another scope is needed
+        forbidden=contract.password_token(
+            ctx, os.environ[EMAIL_VAR], os.environ[PASSWORD_VAR], scope="profile"
+        ),
+    )
+
+
 HOOKS = {
     "token": "tests.contract.run_service:token_auth",
     "api-key": "tests.contract.run_service:api_key_auth",
     "admin": "tests.contract.run_service:token_auth",  # the user is an administrator
 }
+SETUP = "tests.contract.run_service:seed"
 AUTHS = ("token", "api-key", "admin")
 """The runs, in order. The admin run comes last: it may deactivate other users (the stateful
 phase follows `register` → `deactivateUser`), never itself (409), so the other runs' users
@@ -119,6 +253,8 @@ def reference_service(
         "MIGRATE_ON_STARTUP": "true",
         "RATE_LIMIT_API": "1000000/minute",
         "RATE_LIMIT_LOGIN": "1000000/minute",
+        # Small enough that generated files can exceed it (413), large enough for the seeded ones.
+        "MAX_UPLOAD_BYTES": "128",
         "LOG_LEVEL": "WARNING",
         "ADMIN_EMAILS": ",".join(admin_emails),
     }
@@ -208,15 +344,24 @@ def run(
     """The contract runs against one fresh service; 0 when all pass."""
     codes: dict[str, int] = {}
     admin_email = new_email("admin")
+    # The API-key run's user is an administrator too: the operations a key cannot call run with
+    # that same user's bearer token, so every request of the run acts as one principal.
+    key_user_email = new_email("api-key")
     with (
         tempfile.TemporaryDirectory(prefix="specfirst-contract-") as tmp,
-        reference_service(Path(tmp), admin_emails=[admin_email]) as service,
+        reference_service(Path(tmp), admin_emails=[admin_email, key_user_email]) as service,
     ):
         print(f"reference service at {service.url} (pid {service.pid})", file=sys.stderr)
+        admin = register_user(service, admin_email)
+        os.environ[ADMIN_EMAIL_VAR], os.environ[ADMIN_PASSWORD_VAR] = admin
         for auth in sorted(auths, key=AUTHS.index):
             # A user per run: the first run's fuzzing may use up per-user quotas (e.g. API keys).
-            email = admin_email if auth == "admin" else None
-            os.environ[EMAIL_VAR], os.environ[PASSWORD_VAR] = register_user(service, email)
+            user = (
+                admin
+                if auth == "admin"
+                else register_user(service, key_user_email if auth == "api-key" else None)
+            )
+            os.environ[EMAIL_VAR], os.environ[PASSWORD_VAR] = user
             argv = [
                 "contract",
                 str(SPEC),
@@ -224,6 +369,8 @@ def run(
                 service.url,
                 "--auth",
                 HOOKS[auth],
+                "--setup",
+                SETUP,
                 "--max-examples",
                 str(max_examples),
                 "--junit",

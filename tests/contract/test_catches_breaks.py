@@ -8,6 +8,7 @@ fail on exactly that operation with the check that owns the problem.
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,8 +17,16 @@ from typing import Any
 
 import pytest
 
-from specfirst.contract import ContractOptions, ContractResult, format_summary, run_contract
-from specfirst.runtime import ProblemError
+from specfirst.contract import (
+    CHECKS,
+    AuthContext,
+    ContractOptions,
+    ContractResult,
+    SeedData,
+    format_summary,
+    run_contract,
+)
+from specfirst.contract_coverage import Exemption
 from tests.e2e.conftest import GeneratedApi, MakeApi, make_api  # noqa: F401  (fixture)
 
 SPEC = """
@@ -106,6 +115,30 @@ components:
         errors: {type: array, items: {type: object}}
 """
 
+AUTHOR_SPEC = """
+openapi: 3.1.0
+info: {title: Books, version: 1.0.0}
+servers: [{url: /api}]
+security: [{key: []}]
+paths:
+  /books:
+    get:
+      operationId: listBooks
+      tags: [books]
+      parameters:
+        - {name: author, in: query, required: true, schema: {type: string, minLength: 1, maxLength: 10}}
+      responses:
+        '200':
+          description: Books.
+          content:
+            application/json:
+              schema: {type: array, items: {type: string}}
+        '401': {description: No key.}
+        '422': {description: Invalid.}
+components:
+  securitySchemes:
+    key: {type: apiKey, in: header, name: X-Key}
+"""
 TOKEN = "good-token"
 HEADERS = {"Authorization": f"Bearer {TOKEN}"}
 
@@ -129,6 +162,7 @@ class LaxSecurity:
 
 def make_things(api: GeneratedApi, **breaks: Callable[..., Any]) -> Any:
     m = api.models
+    problem = api.package.ProblemError  # the app's own (vendored) class, not the tool's
     store: dict[str, Any] = {}
 
     class Things:
@@ -143,7 +177,7 @@ def make_things(api: GeneratedApi, **breaks: Callable[..., Any]) -> Any:
             if "get_thing" in breaks:
                 return breaks["get_thing"](m, thing_id)
             if str(thing_id) not in store:
-                raise ProblemError(404, "no such thing")
+                raise problem(404, "no such thing")
             return store[str(thing_id)]
 
         async def ping(self) -> Any:
@@ -157,8 +191,19 @@ def api(make_api: MakeApi) -> GeneratedApi:  # noqa: F811
     return make_api(SPEC)
 
 
+CHECKS_BUT_AVAILABILITY = [c for c in CHECKS if c != "ensure_resource_availability"]
+
+
+def seed_a_thing(ctx: AuthContext) -> SeedData:
+    """The setup hook: one thing exists, so `getThing` reaches its 200 (not only 404)."""
+    response = ctx.request("POST", "things", json={"name": "seeded"})
+    assert response.status_code == 201, response.text
+    return SeedData(parameters={"path.thingId": [response.json()["id"]]})
+
+
 def contract(api: GeneratedApi, app: Any, **options: Any) -> ContractResult:
     options.setdefault("max_examples", 5)
+    options.setdefault("setup", seed_a_thing)
     return run_contract(ContractOptions(spec=api.spec_path, app=app, headers=HEADERS, **options))
 
 
@@ -174,15 +219,108 @@ def test_a_correct_implementation_passes(api: GeneratedApi) -> None:
     result = contract(api, app)
     assert result.ok, format_summary(result)
     assert result.operations == {"POST /things", "GET /things/{thingId}", "GET /ping"}
+    # every declared success reached; the 401s include specfirst's probe without credentials
+    assert result.coverage.reached() == (3, 3)
+    assert all(
+        result.coverage.operations[label].observed[401] >= 1
+        for label in ("POST /things", "GET /things/{thingId}")
+    )
     assert {"coverage", "fuzzing"} <= set(result.phases), result.phases
 
 
 def test_an_undeclared_status_is_caught(api: GeneratedApi) -> None:
     def conflict(m: Any, body: Any) -> Any:
-        raise ProblemError(409, "already exists")  # 409 is not declared for createThing
+        raise api.package.ProblemError(409, "already exists")  # 409 is not declared for createThing
 
     app = api.create_app(security=StrictSecurity(), things=make_things(api, create_thing=conflict))
-    assert_caught(contract(api, app), "POST /things", "createThing", "status_code_conformance")
+    # Outside production the raised 409 is a contract violation answered 500, whatever the
+    # operation declares, so the run fails on it even where 500 is declared.
+    result = contract(api, app, setup=None)
+    assert_caught(result, "POST /things", "createThing", "not_a_server_error")
+    assert "does not declare" in next(
+        f.response for f in result.failures if f.operation == "POST /things"
+    )
+
+
+def test_an_undeclared_status_in_production_is_logged_and_sent(
+    api: GeneratedApi, caplog: pytest.LogCaptureFixture
+) -> None:
+    def conflict(m: Any, body: Any) -> Any:
+        raise api.package.ProblemError(409, "already exists")
+
+    app = api.create_app(
+        security=StrictSecurity(),
+        things=make_things(api, create_thing=conflict),
+        undeclared_problems="log",
+    )
+    with caplog.at_level(logging.ERROR, logger="specfirst"):
+        result = contract(api, app, setup=None)
+    assert_caught(result, "POST /things", "createThing", "status_code_conformance")
+    assert "contract violation: POST /api/things raised a 409 problem" in caplog.text
+
+
+def test_an_unreached_operation_fails_the_run(api: GeneratedApi) -> None:
+    """Nothing is ever stored, so `getThing` only answers 404: every check passes, the gate fails."""
+
+    def forgetful(m: Any, body: Any) -> Any:
+        return m.Thing(id=uuid.uuid4(), name=body.name)
+
+    app = api.create_app(security=StrictSecurity(), things=make_things(api, create_thing=forgetful))
+    # The forgetful store rightly fails ensure_resource_availability; only the gate is tested.
+    result = contract(api, app, setup=None, checks=CHECKS_BUT_AVAILABILITY)
+    assert not result.failures and not result.errors
+    assert not result.ok
+    assert [(g.operation, g.gate) for g in result.gates] == [
+        ("GET /things/{thingId} (getThing)", "success")
+    ]
+    assert "never produced a declared success status (200): answered " in result.gates[0].reason
+    assert "404 (" in result.gates[0].reason
+    summary = format_summary(result)
+    assert summary.splitlines()[-1] == (
+        "coverage: 2 of 3 operations reached a declared 2xx; "
+        f"{result.coverage.statuses()[0]} of 8 declared statuses observed"
+    )
+
+
+def test_an_exemption_with_a_reason_lifts_the_gate(api: GeneratedApi) -> None:
+    def forgetful(m: Any, body: Any) -> Any:
+        return m.Thing(id=uuid.uuid4(), name=body.name)
+
+    app = api.create_app(security=StrictSecurity(), things=make_things(api, create_thing=forgetful))
+    exemption = Exemption(("getThing",), "nothing exists in this test")
+    result = contract(api, app, setup=None, exemptions=[exemption], checks=CHECKS_BUT_AVAILABILITY)
+    assert result.ok, format_summary(result)
+    assert "[exempt: nothing exists in this test]" in format_summary(result)
+
+
+def test_without_credentials_the_run_fails_naming_the_401_operations(api: GeneratedApi) -> None:
+    app = api.create_app(security=StrictSecurity(), things=make_things(api))
+    result = run_contract(ContractOptions(spec=api.spec_path, app=app, max_examples=3))
+    gates = {g.operation: g for g in result.gates}
+    assert set(gates) == {"POST /things (createThing)", "GET /things/{thingId} (getThing)"}
+    assert all(g.gate == "auth" and "answered only 401" in g.reason for g in gates.values())
+    assert "gate failed: POST /things (createThing): never got past 401" in format_summary(result)
+
+
+def test_reproductions_mask_credentials_only(make_api: MakeApi) -> None:  # noqa: F811
+    """`author` (a query parameter) stays replayable; the spec's API key header is masked."""
+    api = make_api(AUTHOR_SPEC)
+
+    class Books:
+        async def list_books(self, *, author: str, principal: Any) -> Any:
+            raise RuntimeError("broken")  # every request fails, so each has a reproduction
+
+    class Keys:
+        async def authenticate_key(self, api_key: str) -> Any:
+            return User("reader") if api_key == "s3cret" else None
+
+    app = api.create_app(security=Keys(), books=Books())
+    result = run_contract(
+        ContractOptions(spec=api.spec_path, app=app, headers={"X-Key": "s3cret"}, max_examples=3)
+    )
+    reproduce = "\n".join(f.reproduce for f in result.failures)
+    assert "author=" in reproduce and "author=[Filtered]" not in reproduce, reproduce
+    assert "X-Key: [Filtered]" in reproduce and "s3cret" not in reproduce, reproduce
 
 
 def test_a_missing_required_field_is_caught(api: GeneratedApi) -> None:
@@ -257,3 +395,11 @@ def test_the_cli_exits_1_names_the_failure_and_writes_junit(
     assert "replay with: --seed" in out
     xml = junit.read_text()
     assert 'name="GET /things/{thingId}"' in xml and 'type="not_a_server_error"' in xml
+
+
+def test_an_exemption_naming_no_operation_stops_the_run(api: GeneratedApi) -> None:
+    from specfirst.contract import ContractError
+
+    app = api.create_app(security=StrictSecurity(), things=make_things(api))
+    with pytest.raises(ContractError, match=r"exempt.*no operation with id getThings"):
+        contract(api, app, setup=None, exemptions=[Exemption(("getThings",), "typo")])

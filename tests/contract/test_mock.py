@@ -168,3 +168,67 @@ async def test_mock_mounts_under_the_same_base_path_as_the_generated_app() -> No
     async with client(app) as http:
         assert (await http.get("/api/v1/n")).status_code == 204
         assert (await http.get("/n")).status_code == 404
+
+
+async def test_prefer_code_picks_a_declared_response(reference_mock: Any) -> None:
+    """Prism's convention: `Prefer: code=409` answers the operation's declared 409."""
+    async with client(reference_mock) as http:
+        conflict = await http.post(
+            "/v1/projects",
+            json={"name": "Relaunch"},
+            headers={"X-API-Key": "k", "Prefer": "code=409"},
+        )
+        undeclared = await http.get(
+            "/v1/projects", headers={"X-API-Key": "k", "Prefer": "code=418"}
+        )
+        invalid = await http.post(
+            "/v1/projects", json={"name": ""}, headers={"X-API-Key": "k", "Prefer": "code=409"}
+        )
+    assert conflict.status_code == 409
+    assert conflict.headers["content-type"] == "application/problem+json"
+    assert conflict.json()["status"] == 409  # the spec's example of its Conflict response
+    assert undeclared.status_code == 400
+    assert "listProjects declares no 418 response" in undeclared.json()["detail"]
+    assert invalid.status_code == 422  # the request is still validated first
+
+
+PREFER_SPEC = """
+openapi: 3.1.0
+info: {title: Books, version: 1.0.0}
+paths:
+  /books:
+    get:
+      operationId: listBooks
+      responses:
+        '200':
+          description: Books.
+          headers:
+            X-Total-Count: {schema: {type: integer, minimum: 0}, example: 40}
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [items]
+                properties:
+                  items: {type: array, items: {type: string}}
+              examples:
+                few: {value: {items: [Dune, Emma]}}
+                none: {value: {items: []}}
+"""
+
+
+async def test_prefer_example_and_consistent_counts(tmp_path: Path) -> None:
+    spec = tmp_path / "books.yaml"
+    spec.write_text(PREFER_SPEC)
+    app = mock_app_from_path(spec)
+    async with client(app) as http:
+        default = await http.get("/books")
+        none = await http.get("/books", headers={"Prefer": "example=none"})
+        both = await http.get("/books", headers={"Prefer": "code=200, example=few"})
+        unknown = await http.get("/books", headers={"Prefer": "example=many"})
+    assert default.json() == {"items": ["Dune", "Emma"]}
+    assert default.headers["x-total-count"] == "2"  # agrees with the items, not the header's 40
+    assert none.json() == {"items": []} and none.headers["x-total-count"] == "0"
+    assert both.json() == {"items": ["Dune", "Emma"]} and both.headers["x-total-count"] == "2"
+    assert unknown.status_code == 400
+    assert "no example 'many' (its examples: few, none)" in unknown.json()["detail"]

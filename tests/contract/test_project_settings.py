@@ -109,11 +109,71 @@ def test_anything_else_is_an_error(tmp_path: Path, body: str, message: str) -> N
 def test_this_projects_settings_load_and_name_only_list_operations() -> None:
     """The reference service's entries (pyproject.toml, explained in tests/contract/README.md)."""
     settings = load_project_settings(ROOT / "pyproject.toml")
-    [everywhere] = [s for s in settings if not s.operations]
-    assert everywhere.check == "positive_data_acceptance"
-    assert not {"400", "422", "4XX"} & set(everywhere.statuses)
-    assert {"412", "428"} <= set(everywhere.statuses)
+    everywhere = {s.check: s for s in settings if not s.operations}
+    assert set(everywhere) == {"positive_data_acceptance", "negative_data_rejection"}
+    positive = everywhere["positive_data_acceptance"]
+    assert not {"400", "422", "4XX"} & set(positive.statuses)
+    assert {"412", "413", "428"} <= set(positive.statuses)
+    # schemathesis' default list of rejections, plus 413 (an oversized upload)
+    assert "413" in everywhere["negative_data_rejection"].statuses
     for item in settings:
         if item.operations:
             assert item.statuses == ("400",) and item.reason
             assert all(op.startswith("list") for op in item.operations)
+
+
+def test_exemptions_need_operations_and_a_reason(tmp_path: Path) -> None:
+    from specfirst.contract import load_exemptions
+    from specfirst.contract_coverage import Exemption
+
+    path = _pyproject(
+        tmp_path,
+        """
+[[tool.specfirst.contract.exempt]]
+operations = ["downloadReport"]
+gates = ["success"]
+reason = "needs the nightly   batch"
+""",
+    )
+    assert load_exemptions(path) == (
+        Exemption(("downloadReport",), "needs the nightly batch", ("success",)),
+    )
+    assert load_project_settings(path) == ()  # the key is known to the status settings too
+    for body, message in [
+        ('operations = ["x"]', "needs operations and reason"),
+        ('operations = ["x"]\nreason = " "', "reason must say why"),
+        ('operations = []\nreason = "r"', "non-empty list of operationIds"),
+        ('operations = ["x"]\nreason = "r"\ngates = ["speed"]', "gates must be"),
+    ]:
+        bad = _pyproject(tmp_path, f"[[tool.specfirst.contract.exempt]]\n{body}\n")
+        with pytest.raises(ContractError, match=message):
+            load_exemptions(bad)
+
+
+def test_seed_data_is_checked() -> None:
+    from specfirst.contract import SeedData
+
+    with pytest.raises(ContractError, match=r"must be location\.name"):
+        SeedData(parameters={"projectId": ["p"]})
+    with pytest.raises(ContractError, match="a non-empty list of values"):
+        SeedData(operations={"getThing": {"path.thingId": "abc"}})
+    with pytest.raises(ContractError, match="probability"):
+        SeedData(probability=0)
+
+
+def test_api_keys_become_per_scheme_auth_and_bearer_tokens_stay_headers() -> None:
+    from specfirst.contract import _auth_schemes
+
+    spec = {
+        "components": {
+            "securitySchemes": {
+                "key": {"type": "apiKey", "in": "header", "name": "X-API-Key"},
+                "oauth": {"type": "oauth2", "flows": {}},
+            }
+        }
+    }
+    schemes, left = _auth_schemes(
+        spec, {"x-api-key": "k", "Authorization": "Bearer t", "X-Tenant": "a"}
+    )
+    assert schemes == {"key": {"api_key": "k"}}
+    assert left == {"Authorization": "Bearer t", "X-Tenant": "a"}

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
 from specfirst import contract
 from specfirst.contract import ContractResult, format_summary
+from specfirst.contract_coverage import Coverage
 
 
 class _Engine:
@@ -27,7 +29,10 @@ def test_an_interrupted_run_is_not_a_pass(monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.setattr(
         schemathesis.engine, "from_schema", lambda schema: _Engine([events.Interrupted(phase=None)])
     )
-    result = contract._execute(object(), 7, None, {})
+    from schemathesis.config import ProjectConfig
+
+    schema = SimpleNamespace(config=ProjectConfig(), find_operation_by_label=lambda label: None)
+    result = contract._execute(schema, 7, None, {}, Coverage())
 
     assert result.interrupted and not result.failures and not result.errors
     assert not result.ok
@@ -40,3 +45,33 @@ def test_a_clean_run_passes() -> None:
     result = ContractResult(seed=1, cases=3)
     assert result.ok
     assert "contract PASSED" in format_summary(result)
+
+
+def test_an_idempotent_replay_is_not_a_lost_resource() -> None:
+    """The "creating" request reused a key an earlier request had sent: its 201 was a replay."""
+
+    def node(label: str, case_id: str, parent: str | None = None) -> Any:
+        return SimpleNamespace(
+            value=SimpleNamespace(id=case_id, operation=SimpleNamespace(label=label)),
+            parent_id=parent,
+        )
+
+    def sent(key: str, at: float) -> Any:
+        return SimpleNamespace(
+            request=SimpleNamespace(headers={"Idempotency-Key": [key]}), timestamp=at
+        )
+
+    recorder = SimpleNamespace(
+        cases={
+            "create": node("POST /things", "create"),
+            "get": node("GET /things/{id}", "get", "create"),
+        },
+        interactions={"create": sent("k1", 5.0)},
+    )
+    keys: dict[tuple[str, str], float] = {}
+    contract._remember_keys(recorder, keys)
+    assert contract._replayed_creation(recorder, "get", keys) is None  # the first use of k1
+    keys[("POST /things", "k1")] = 1.0  # an earlier request had sent it
+    assert contract._replayed_creation(recorder, "get", keys) == "k1"
+    keys[("POST /other", "k2")] = 0.0
+    assert contract._replayed_creation(recorder, "create", keys) is None  # no parent

@@ -14,6 +14,7 @@ import pytest
 import yaml
 
 from specfirst.diff import Severity, diff_specs
+from specfirst.diff_rules import RULES
 from specfirst.loader import load_spec
 
 BASE: dict[str, Any] = yaml.safe_load(
@@ -93,14 +94,14 @@ def _write(path: Path, doc: dict[str, Any]) -> Path:
 
 
 def _diff(
-    tmp_path: Path, change: Callable[[dict[str, Any]], None]
+    tmp_path: Path, change: Callable[[dict[str, Any]], object]
 ) -> list[tuple[str, Severity, str | None]]:
     head = copy.deepcopy(BASE)
     change(head)
     base_spec = load_spec(_write(tmp_path / "base.yaml", BASE))
     head_spec = load_spec(_write(tmp_path / "head.yaml", head))
     report = diff_specs(base_spec, head_spec)
-    return [(f.id, f.severity, f.operation) for f in report.findings]
+    return [(f.id, f.severity, ", ".join(f.operations)) for f in report.findings]
 
 
 def _op(doc: dict[str, Any], path: str, method: str) -> dict[str, Any]:
@@ -115,7 +116,7 @@ def _schema(doc: dict[str, Any], name: str) -> dict[str, Any]:
 
 B, P, INFO = Severity.BREAKING, Severity.POSSIBLY, Severity.INFO
 
-CASES: list[tuple[str, Callable[[dict[str, Any]], None], tuple[str, Severity, str | None]]] = [
+CASES: list[tuple[str, Callable[[dict[str, Any]], object], tuple[str, Severity, str | None]]] = [
     ("path removed", lambda d: d["paths"].pop("/health"), ("path-removed", B, "GET /health")),
     (
         "operation removed",
@@ -144,17 +145,17 @@ CASES: list[tuple[str, Callable[[dict[str, Any]], None], tuple[str, Severity, st
     (
         "parameter removed",
         lambda d: _op(d, "/tasks", "get")["parameters"].pop(2),
-        ("parameter-removed", B, "GET /tasks"),
+        ("parameter-removed", INFO, "GET /tasks"),
     ),
     (
         "parameter renamed",
         lambda d: _op(d, "/tasks", "get")["parameters"][0].update(name="max"),
-        ("parameter-renamed", B, "GET /tasks"),
+        ("parameter-renamed", P, "GET /tasks"),
     ),
     (
         "parameter moved",
         lambda d: _op(d, "/tasks", "get")["parameters"][2].update({"in": "query"}),
-        ("parameter-moved", B, "GET /tasks"),
+        ("parameter-moved", P, "GET /tasks"),
     ),
     (
         "parameter became required",
@@ -174,7 +175,7 @@ CASES: list[tuple[str, Callable[[dict[str, Any]], None], tuple[str, Severity, st
     (
         "parameter enum narrowed",
         lambda d: _op(d, "/tasks", "get")["parameters"][1]["schema"].update(enum=["open"]),
-        ("request-enum-value-removed", B, "GET /tasks"),
+        ("request-enum-narrowed", B, "GET /tasks"),
     ),
     (
         "request body became required",
@@ -209,7 +210,7 @@ CASES: list[tuple[str, Callable[[dict[str, Any]], None], tuple[str, Severity, st
     (
         "request enum value removed",
         lambda d: _schema(d, "TaskCreate")["properties"]["priority"].update(enum=["high"]),
-        ("request-enum-value-removed", B, "POST /tasks"),
+        ("request-enum-narrowed", B, "POST /tasks"),
     ),
     (
         "request widened is compatible",
@@ -229,7 +230,7 @@ CASES: list[tuple[str, Callable[[dict[str, Any]], None], tuple[str, Severity, st
     (
         "response property made nullable",
         lambda d: _schema(d, "Task")["properties"]["title"].update(type=["string", "null"]),
-        ("response-became-nullable", B, "GET /tasks/{taskId}"),
+        ("response-nullability-widened", B, "GET /tasks/{taskId}"),
     ),
     (
         "response type changed",
@@ -239,7 +240,7 @@ CASES: list[tuple[str, Callable[[dict[str, Any]], None], tuple[str, Severity, st
     (
         "response enum value added",
         lambda d: _schema(d, "Task")["properties"]["status"]["enum"].append("archived"),
-        ("response-enum-value-added", P, "GET /tasks/{taskId}"),
+        ("response-enum-widened", B, "GET /tasks/{taskId}"),
     ),
     (
         "success status removed",
@@ -287,6 +288,67 @@ CASES: list[tuple[str, Callable[[dict[str, Any]], None], tuple[str, Severity, st
         ("operation-deprecated", INFO, "GET /tasks"),
     ),
     (
+        "a $ref in a response became a union: only the new alternative is reported",
+        lambda d: _schema(d, "TaskList")["properties"]["items"].update(
+            items={"oneOf": [{"type": "string"}, {"$ref": "#/components/schemas/Task"}]}
+        ),
+        ("response-union-alternative-added", B, "GET /tasks"),
+    ),
+    (
+        "a $ref in a request became a union: wider",
+        lambda d: _op(d, "/tasks", "post")["requestBody"]["content"]["application/json"].update(
+            schema={"oneOf": [{"$ref": "#/components/schemas/TaskCreate"}, {"type": "string"}]}
+        ),
+        ("request-union-alternative-added", INFO, "POST /tasks"),
+    ),
+    (
+        "a $ref wrapped in allOf with an extension adds, removes nothing",
+        lambda d: _schema(d, "TaskList")["properties"]["items"].update(
+            items={
+                "allOf": [
+                    {"$ref": "#/components/schemas/Task"},
+                    {"type": "object", "properties": {"url": {"type": "string"}}},
+                ]
+            }
+        ),
+        ("response-property-added", INFO, "GET /tasks"),
+    ),
+    (
+        "request integer → number is wider",
+        lambda d: _op(d, "/tasks", "get")["parameters"][0]["schema"].update(type="number"),
+        ("request-type-widened", INFO, "GET /tasks"),
+    ),
+    (
+        "response integer → number is wider, a break",
+        lambda d: _schema(d, "Task")["properties"]["id"].update(type="number"),
+        ("response-type-widened", B, "GET /tasks/{taskId}"),
+    ),
+    (
+        "request format added is narrower",
+        lambda d: _op(d, "/tasks", "get")["parameters"][0]["schema"].update(format="int32"),
+        ("request-format-narrowed", B, "GET /tasks"),
+    ),
+    (
+        "response format added is narrower, compatible",
+        lambda d: _schema(d, "Task")["properties"]["id"].update(format="int64"),
+        ("response-format-narrowed", INFO, "GET /tasks/{taskId}"),
+    ),
+    (
+        "parameter removed where unknown query parameters are rejected",
+        lambda d: (
+            _op(d, "/tasks", "get").update({"x-specfirst-strict-query": True}),
+            _op(d, "/tasks", "get")["parameters"].pop(1),
+        ),
+        ("parameter-removed-strict", B, "GET /tasks"),
+    ),
+    (
+        "parameter became required with a default",
+        lambda d: _op(d, "/tasks", "get")["parameters"][0].update(
+            required=True, schema={"type": "integer", "default": 20}
+        ),
+        ("parameter-became-required-with-default", INFO, "GET /tasks"),
+    ),
+    (
         "path parameter renamed in the template only",
         lambda d: d["paths"].update(
             {"/tasks/{id}": _rename_path_param(d["paths"].pop("/tasks/{taskId}"))}
@@ -306,14 +368,16 @@ def _rename_path_param(item: dict[str, Any]) -> dict[str, Any]:
 )
 def test_category(
     tmp_path: Path,
-    change: Callable[[dict[str, Any]], None],
+    change: Callable[[dict[str, Any]], object],
     expected: tuple[str, Severity, str | None],
 ) -> None:
     findings = _diff(tmp_path, change)
     if not expected[0]:
         assert [f for f in findings if f[1] is not Severity.INFO] == []
         return
-    matching = [f for f in findings if f[:2] == expected[:2] and expected[2] in (f[2] or "")]
+    matching = [
+        f for f in findings if f[:2] == expected[:2] and (expected[2] or "") in (f[2] or "")
+    ]
     assert matching, findings
     others = [f for f in findings if f not in matching and f[1] is Severity.BREAKING]
     assert others == [], others
@@ -337,7 +401,9 @@ def test_findings_carry_locations_in_both_versions(tmp_path: Path) -> None:
     assert payload["summary"]["breaking"] == 1
     assert payload["findings"][0]["id"] == "request-constraint-narrowed"
     assert "request-constraint-narrowed" in report.to_markdown()
-    assert "breaking: request-constraint-narrowed: POST /tasks" in report.to_text()
+    text = report.to_text()
+    assert "breaking: request-constraint-narrowed: schema TaskCreate: maxLength 200 → 100" in text
+    assert "POST /tasks → request body (application/json) → .title [base " in text
 
 
 def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -393,3 +459,162 @@ def test_cli_against_a_git_revision_follows_refs_as_they_were(tmp_path: Path) ->
     missing = _cli("no-such-revision", cwd=repo)
     assert missing.returncode == 2
     assert "neither a file nor a git revision" in missing.stderr
+
+
+def _report(tmp_path: Path, base: dict[str, Any], head: dict[str, Any], **kw: Any) -> Any:
+    return diff_specs(
+        load_spec(_write(tmp_path / "b.yaml", base)),
+        load_spec(_write(tmp_path / "h.yaml", head)),
+        **kw,
+    )
+
+
+def test_request_property_removal_breaks_only_where_unknown_properties_are_rejected(
+    tmp_path: Path,
+) -> None:
+    base = copy.deepcopy(BASE)
+    _schema(base, "TaskCreate")["additionalProperties"] = False
+    head = copy.deepcopy(base)
+    _schema(head, "TaskCreate")["properties"].pop("note")
+    [finding] = _report(tmp_path, base, head).findings
+    assert (finding.id, finding.severity) == ("request-property-removed-strict", Severity.BREAKING)
+    assert finding.occurrences[0].paths == (
+        "request body (application/json) → .note",
+        "request body (application/x-www-form-urlencoded) → .note",
+    )
+
+
+def test_response_number_to_integer_narrows_and_request_narrowing_breaks(tmp_path: Path) -> None:
+    base = copy.deepcopy(BASE)
+    _schema(base, "Task")["properties"]["id"]["type"] = "number"
+    _schema(base, "TaskCreate")["properties"]["score"] = {"type": "number"}
+    head = copy.deepcopy(base)
+    _schema(head, "Task")["properties"]["id"]["type"] = "integer"
+    _schema(head, "TaskCreate")["properties"]["score"]["type"] = "integer"
+    found = {(f.id, f.severity) for f in _report(tmp_path, base, head).findings}
+    assert found == {
+        ("response-type-narrowed", Severity.INFO),
+        ("request-type-narrowed", Severity.BREAKING),
+    }
+
+
+def test_union_alternatives_are_matched_not_compared_by_position(tmp_path: Path) -> None:
+    base = copy.deepcopy(BASE)
+    pet = {"type": "object", "properties": {"kind": {"type": "string"}, "a": {"type": "string"}}}
+    base["components"]["schemas"]["Cat"] = pet
+    base["components"]["schemas"]["Dog"] = copy.deepcopy(pet)
+    _schema(base, "Task")["properties"]["pet"] = {
+        "oneOf": [{"$ref": "#/components/schemas/Cat"}, {"$ref": "#/components/schemas/Dog"}]
+    }
+    head = copy.deepcopy(base)
+    head["components"]["schemas"]["Fish"] = copy.deepcopy(pet)
+    head["components"]["schemas"]["Dog"]["properties"].pop("a")
+    _schema(head, "Task")["properties"]["pet"]["oneOf"] = [
+        {"$ref": "#/components/schemas/Fish"},
+        {"$ref": "#/components/schemas/Dog"},
+        {"$ref": "#/components/schemas/Cat"},
+    ]
+    report = _report(tmp_path, base, head)
+    found = sorted((f.id, f.message) for f in report.findings)
+    assert found == [
+        ("response-property-removed", "schema Dog: property 'a' was removed"),
+        ("response-union-alternative-added", "schema Task: may now also be Fish"),
+    ]
+    removed = next(f for f in report.findings if f.id == "response-property-removed")
+    paths = {o.operation: o.paths for o in removed.occurrences}
+    assert paths["GET /tasks"] == ("200 → .items[].pet.a",)
+    assert paths["GET /tasks/{taskId}"] == ("200 → .pet.a",)
+
+
+def test_json_lists_every_operation_with_its_field_paths(tmp_path: Path) -> None:
+    head = copy.deepcopy(BASE)
+    _schema(head, "Task")["properties"].pop("note")
+    payload = _report(tmp_path, BASE, head).to_json()
+    [finding] = payload["findings"]
+    assert finding["operations"] == [
+        {"operation": "GET /tasks", "paths": ["200 → .items[].note"]},
+        {"operation": "GET /tasks/{taskId}", "paths": ["200 → .note"]},
+        {"operation": "POST /tasks", "paths": ["201 → .note"]},
+    ]
+
+
+def test_severities_and_ignore_file_from_pyproject(tmp_path: Path) -> None:
+    head = copy.deepcopy(BASE)
+    _schema(head, "Task")["properties"]["status"]["enum"].append("archived")
+    _schema(head, "Task")["properties"].pop("note")
+    _write(tmp_path / "base.yaml", BASE)
+    _write(tmp_path / "head.yaml", head)
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.specfirst.diff]\nignore-file = "accepted.yaml"\n'
+        'response-enum-widened = "possibly-breaking"\n'
+    )
+    (tmp_path / "accepted.yaml").write_text(
+        "- id: response-property-removed\n"
+        "  operation: GET /tasks/{taskId}\n"
+        "  reason: note moved to the notes endpoint, announced in 1.4\n"
+        "- id: path-removed\n"
+        "  reason: stale entry\n"
+    )
+    partly = _cli("base.yaml", "head.yaml", "--format", "json", cwd=tmp_path)
+    assert partly.returncode == 1, partly.stderr  # two other operations still lose 'note'
+    payload = json.loads(partly.stdout)
+    by_id = {f["id"]: f for f in payload["findings"]}
+    assert by_id["response-enum-widened"]["severity"] == "possibly-breaking"
+    ops = [o["operation"] for o in by_id["response-property-removed"]["operations"]]
+    assert ops == ["GET /tasks", "POST /tasks"]
+    [accepted] = payload["ignored"]
+    assert accepted["reason"].startswith("note moved")
+    assert "accepted.yaml:4: warning: accepted finding path-removed matches nothing" in (
+        partly.stderr
+    )
+    (tmp_path / "accepted.yaml").write_text(
+        "- id: response-property-removed\n  reason: note is gone, announced in 1.4\n"
+    )
+    accepted_all = _cli("base.yaml", "head.yaml", cwd=tmp_path)
+    assert accepted_all.returncode == 0, accepted_all.stdout
+    assert "1 accepted in the ignore file" in accepted_all.stdout
+    (tmp_path / "accepted.yaml").write_text("- id: response-property-removed\n")
+    bad = _cli("base.yaml", "head.yaml", cwd=tmp_path)
+    assert bad.returncode == 2
+    assert "accepted.yaml:1:3: every accepted finding needs a reason" in bad.stderr
+    (tmp_path / "pyproject.toml").write_text('[tool.specfirst.diff]\nno-such-rule = "info"\n')
+    unknown = _cli("base.yaml", "head.yaml", cwd=tmp_path)
+    assert unknown.returncode == 2 and "unknown rule 'no-such-rule'" in unknown.stderr
+
+
+def test_list_rules_names_every_rule_with_severity_and_example(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.specfirst.diff]\nerror-status-removed = "off"\n'
+    )
+    listed = _cli("--list-rules", cwd=tmp_path)
+    assert listed.returncode == 0
+    lines = listed.stdout.splitlines()
+    assert len(lines) == len(RULES)
+    by_id = {line.split()[0]: line for line in lines}
+    assert set(by_id) == set(RULES)
+    assert "breaking" in by_id["response-union-alternative-added"]
+    assert "→" in by_id["response-union-alternative-added"]
+    assert "off (configured)" in by_id["error-status-removed"]
+
+
+def test_nullability_through_type_lists_and_null_alternatives(tmp_path: Path) -> None:
+    base = copy.deepcopy(BASE)
+    base["components"]["schemas"]["Owner"] = {
+        "type": "object",
+        "properties": {"login": {"type": "string"}},
+    }
+    props = _schema(base, "Task")["properties"]
+    props["owner"] = {"anyOf": [{"$ref": "#/components/schemas/Owner"}, {"type": "null"}]}
+    props["due"] = {"type": ["string", "null"], "format": "date"}
+    head = copy.deepcopy(base)
+    head_props = _schema(head, "Task")["properties"]
+    head_props["owner"] = {"$ref": "#/components/schemas/Owner"}  # no longer null: narrower
+    head_props["note"] = {"oneOf": [{"type": "string"}, {"type": "integer"}, {"type": "null"}]}
+    found = sorted((f.id, f.message) for f in _report(tmp_path, base, head).findings)
+    assert found == [
+        ("response-nullability-narrowed", "schema Task → Owner: null is no longer allowed"),
+        ("response-nullability-widened", "schema Task: null is now allowed"),
+        ("response-union-alternative-added", "schema Task: may now also be integer"),
+    ]
+    # unchanged: a type list with null and the same union on both sides
+    assert _report(tmp_path, base, copy.deepcopy(base)).findings == []

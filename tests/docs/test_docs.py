@@ -212,7 +212,11 @@ REPORT: dict[str, Any] = {
             "id": "response-property-optional",
             "severity": "possibly-breaking",
             "message": "property 'name' of the 200 response is no longer required",
-            "operation": "GET /things",
+            "operation": "GET /things → 200 → [].name (+1 more operations)",
+            "operations": [
+                {"operation": "GET /things", "paths": ["200 → [].name"]},
+                {"operation": "GET /things/{id}", "paths": ["200 → .name"]},
+            ],
             "base": "specs/api.yaml:12:9",
             "head": "specs/api.yaml:12:9",
         },
@@ -241,6 +245,8 @@ def test_diff_page() -> None:
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert '<h2 class="sev-breaking">Breaking (1)</h2>' in html
     assert "specs/api.yaml:40:5" in html
+    assert "all 2 operations" in html
+    assert "<code>GET /things/{id}</code> → <code>200 → .name</code>" in html
 
 
 def test_diff_page_without_findings_or_summary() -> None:

@@ -172,13 +172,28 @@ async def test_2xx_and_default_responses_carry_their_status(app: Any) -> None:
     assert gone.json() == {"message": "gone"}
 
 
-async def test_problem_error_from_implementation(app: Any) -> None:
-    async with client(app) as c:
+async def test_problem_error_from_implementation(api: GeneratedApi) -> None:
+    """getTask does not declare 418: in production (``undeclared_problems="log"``) the problem
+    goes out as raised; by default (development, test) it is a contract violation, a 500."""
+    production = api.create_app(
+        tasks=make_tasks_service(api), admin=Admin(), undeclared_problems="log"
+    )
+    async with client(production) as c:
         res = await c.get("/api/tasks/97")
     body = problem(res, 418)
     assert body["title"] == "I'm a teapot"
     assert body["detail"] == "short and stout"
     assert body["instance"] == "/api/tasks/97"
+
+
+async def test_an_undeclared_problem_status_is_a_500_outside_production(
+    app: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    async with client(app) as c:
+        res = await c.get("/api/tasks/97")
+    body = problem(res, 500)
+    assert body["detail"] == "the server produced a response the API does not declare"
+    assert "contract violation: GET /api/tasks/97 raised a 418 problem" in caplog.text
 
 
 # ---------------------------------------------------------------- validation

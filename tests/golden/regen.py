@@ -19,7 +19,7 @@ from specfirst.pipeline import MANIFEST, generate
 from specfirst.vendor import RUNTIME
 
 GOLDEN = Path(__file__).resolve().parent
-CASES = ("openapi30", "openapi31", "security", "multifile")
+CASES = ("openapi30", "openapi31", "openapi32", "security", "multifile")
 SPEC = Path("spec/api.yaml")  # relative: the generated header names it, so it must not vary
 
 

@@ -165,3 +165,30 @@ def test_unsupported_constructs_are_located(tmp_path: Path) -> None:
     assert any(m.startswith(f"{path}:") and "unknown scheme 'nope'" in m for m in messages), (
         messages
     )
+
+
+def test_read_only_and_write_only_are_dropped_at_any_inline_depth() -> None:
+    from specfirst.parser import _without_marked
+
+    schema = {
+        "allOf": [
+            {"$ref": "#/components/schemas/Base"},
+            {
+                "type": "object",
+                "required": ["id", "name"],
+                "properties": {
+                    "id": {"type": "integer", "readOnly": True},
+                    "name": {"type": "string"},
+                    "tags": {"type": "array", "items": {"properties": {"at": {"readOnly": True}}}},
+                },
+            },
+        ]
+    }
+    request, dropped = _without_marked(schema, "readOnly")
+    assert dropped
+    part = request["allOf"][1]
+    assert part["required"] == ["name"] and "id" not in part["properties"]
+    assert part["properties"]["tags"]["items"]["properties"] == {}
+    assert schema["allOf"][1]["properties"]["id"]["readOnly"] is True  # input untouched
+    same, dropped = _without_marked(schema, "writeOnly")
+    assert same is schema and not dropped

@@ -90,7 +90,7 @@ def test_valid_multi_file_spec() -> None:
 def test_swagger_2_gets_a_conversion_hint(in_fixtures: Path) -> None:
     assert lines("swagger.yaml") == [
         "swagger.yaml:1:1: not-openapi-3: this is a Swagger 2.0 document; specfirst needs"
-        " OpenAPI 3.0 or 3.1. Convert it first, e.g. `npx swagger2openapi --yaml swagger.yaml"
+        " OpenAPI 3.0, 3.1 or 3.2. Convert it first, e.g. `npx swagger2openapi --yaml swagger.yaml"
         " -o swagger.openapi.yaml`, or in editor.swagger.io with Edit > Convert to OpenAPI 3"
     ]
 
@@ -106,8 +106,14 @@ def test_not_openapi_gets_a_hint(in_fixtures: Path) -> None:
 @pytest.mark.parametrize(
     ("version", "message"),
     [
-        ("3.2.0", "OpenAPI version '3.2.0' is not supported; specfirst supports 3.0.x and 3.1.x"),
-        ("4.0.0", "OpenAPI version '4.0.0' is not supported; specfirst supports 3.0.x and 3.1.x"),
+        (
+            "3.3.0",
+            "OpenAPI version '3.3.0' is not supported; specfirst supports 3.0.x, 3.1.x and 3.2.x",
+        ),
+        (
+            "4.0.0",
+            "OpenAPI version '4.0.0' is not supported; specfirst supports 3.0.x, 3.1.x and 3.2.x",
+        ),
         ("3.0", "'openapi' must be a string such as \"3.1.0\", not 3.0; quote it"),
     ],
 )

@@ -4,12 +4,16 @@
     specfirst contract --app myservice.main:app --header "X-API-Key: $KEY" --junit reports/contract.xml
 
 Every check and every phase is on by default; the seed is fixed, so a run is repeatable
-(``--seed random`` for a new one, printed for replay). Exit status 1 when the service breaks
-the contract, 2 when the run cannot start.
+(``--seed random`` for a new one, printed for replay). Every run ends with a coverage matrix
+(operations by statuses, declared against observed; Markdown and JSON next to the JUnit file)
+and the line ``coverage: N of M operations reached a declared 2xx; K of L declared statuses
+observed``. Exit status 1 when the service breaks the contract or an operation was never
+reached (only 401/403, or none of its declared success statuses), 2 when the run cannot start.
 
 ``[tool.specfirst.contract]`` in pyproject.toml sets which statuses pass the status checks
 (e.g. ``positive_data_acceptance``), globally and, with a reason, for named operations; it
-cannot switch a check off.
+cannot switch a check off; ``[[tool.specfirst.contract.exempt]]`` exempts named operations
+from the coverage gates, with a reason.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from specfirst.commands.common import require
 from specfirst.config import load_config
 
 if TYPE_CHECKING:
-    from specfirst import contract
+    from specfirst import contract, contract_coverage
 
 
 def register(sub: Any) -> None:
@@ -41,6 +45,13 @@ def register(sub: Any) -> None:
         "--auth",
         metavar="MODULE:FUNCTION",
         help="auth hook: a function (optionally taking an AuthContext) that returns headers",
+    )
+    p.add_argument(
+        "--setup",
+        metavar="MODULE:FUNCTION",
+        help="setup hook: creates test data with the run's credentials (it receives an "
+        "AuthContext) and returns a specfirst.contract.SeedData, so operations on existing "
+        "resources get past 404 to their success statuses",
     )
     p.add_argument(
         "-H",
@@ -97,14 +108,17 @@ def _seed(value: str | None, default: int) -> int | None:
     return int(value)
 
 
-def _project_statuses(spec: Path, root: Path) -> tuple[contract.ExpectedStatuses, ...]:
+def _project_settings(
+    spec: Path, root: Path
+) -> tuple[tuple[contract.ExpectedStatuses, ...], tuple[contract_coverage.Exemption, ...]]:
     """``[tool.specfirst.contract]``, which describes the contract of ``[tool.specfirst] spec``:
     applied when that is the spec under test, not to another spec given on the command line."""
     from specfirst import contract
 
     if spec.resolve() != load_config().spec.resolve():
-        return ()
-    return contract.load_project_settings(root / "pyproject.toml")
+        return (), ()
+    pyproject = root / "pyproject.toml"
+    return contract.load_project_settings(pyproject), contract.load_exemptions(pyproject)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -113,6 +127,7 @@ def run(args: argparse.Namespace) -> int:
 
     config = load_config(spec=args.spec)
     try:
+        expected, exemptions = _project_settings(config.spec, config.root)
         options = contract.ContractOptions(
             spec=config.spec,
             url=args.url,
@@ -126,16 +141,18 @@ def run(args: argparse.Namespace) -> int:
             workers=args.workers,
             max_time=args.max_time,
             junit=args.junit,
-            expected_statuses=_project_statuses(config.spec, config.root),
+            expected_statuses=expected,
+            exemptions=exemptions,
+            setup=contract.load_object(args.setup) if args.setup else None,
         )
         progress = None if args.quiet else _progress
         result = contract.run_contract(options, progress=progress)
     except (contract.ContractError, ValueError) as exc:
         print(f"specfirst contract: {exc}", file=sys.stderr)
         return 2
-    print(contract.format_summary(result, verbose=not args.quiet))
     if args.junit is not None:
-        print(f"JUnit report: {args.junit}", file=sys.stderr)
+        print(f"JUnit report: {args.junit}", file=sys.stderr, flush=True)
+    print(contract.format_summary(result, verbose=not args.quiet), flush=True)
     if result.interrupted:
         return 130
     return 0 if result.ok else 1

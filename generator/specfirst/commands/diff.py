@@ -19,8 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from specfirst.commands.common import print_diagnostics
-from specfirst.config import load_config
+from specfirst.config import find_pyproject, load_config
 from specfirst.diagnostics import DiagnosticError
+from specfirst.diff_rules import ConfigError, list_rules, load_diff_settings, load_ignore_file
 
 
 def register(sub: Any) -> None:
@@ -28,7 +29,9 @@ def register(sub: Any) -> None:
         "diff", help="classify the changes between two versions of the spec for existing clients"
     )
     p.add_argument(
-        "base", help="base spec file, or a git revision of the configured spec (e.g. origin/main)"
+        "base",
+        nargs="?",
+        help="base spec file, or a git revision of the configured spec (e.g. origin/main)",
     )
     p.add_argument(
         "head", nargs="?", help="head spec file or git revision (default: the working tree's spec)"
@@ -37,6 +40,16 @@ def register(sub: Any) -> None:
     p.add_argument("-o", "--output", help="write the report to this file instead of stdout")
     p.add_argument(
         "--allow-breaking", action="store_true", help="exit 0 even when there are breaking changes"
+    )
+    p.add_argument(
+        "--ignore",
+        metavar="FILE",
+        help="accepted findings, each with a reason (default: [tool.specfirst.diff] ignore-file)",
+    )
+    p.add_argument(
+        "--list-rules",
+        action="store_true",
+        help="list every rule id with its severity and a before → after example, then exit",
     )
     p.set_defaults(func=run)
 
@@ -94,6 +107,19 @@ def run(args: argparse.Namespace) -> int:
     from specfirst.diff import diff_specs
 
     config = load_config()
+    try:
+        settings = load_diff_settings(find_pyproject(config.root.resolve()))
+        if args.list_rules:
+            sys.stdout.write(list_rules(settings.severities))
+            return 0
+        ignore_path = Path(args.ignore) if args.ignore else settings.ignore_file
+        ignore = load_ignore_file(ignore_path) if ignore_path else []
+    except ConfigError as exc:
+        print(f"specfirst diff: {exc}", file=sys.stderr)
+        return 2
+    if not args.base:
+        print("specfirst diff: give the BASE spec file or git revision", file=sys.stderr)
+        return 2
     with ExitStack() as stack:
         try:
             base, base_label, base_prefix = _load(args.base, config.spec, stack)
@@ -107,7 +133,20 @@ def run(args: argparse.Namespace) -> int:
         except (RevisionError, OSError) as exc:
             print(f"specfirst diff: {exc}", file=sys.stderr)
             return 2
-        report = diff_specs(base, head, base_label=base_label, head_label=head_label)
+        report = diff_specs(
+            base,
+            head,
+            base_label=base_label,
+            head_label=head_label,
+            severities=settings.severities,
+            ignore=ignore,
+        )
+        for entry in report.unused_ignores:
+            print(
+                f"{ignore_path}:{entry.line}: warning: accepted finding {entry.id}"
+                f"{' ' + entry.operation if entry.operation else ''} matches nothing any more",
+                file=sys.stderr,
+            )
         if args.format == "json":
             text = json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n"
         elif args.format == "markdown":

@@ -11,6 +11,7 @@ from .problems import (
     ProblemError,
     UndeclaredResponseError,
     problem_response,
+    undeclared_status,
 )
 
 __all__ = [
@@ -19,4 +20,5 @@ __all__ = [
     "ProblemError",
     "UndeclaredResponseError",
     "problem_response",
+    "undeclared_status",
 ]

@@ -51,12 +51,22 @@ def _target_class(impl: object) -> type | None:
     return type(impl)
 
 
-def _protocol_methods(protocol: type) -> dict[str, inspect.Signature]:
-    out: dict[str, inspect.Signature] = {}
+def _protocol_methods(protocol: type) -> dict[str, tuple[inspect.Signature, bool]]:
+    """Operation methods of a generated Protocol: signature, and whether the operation streams
+    (a plain ``def`` returning ``AsyncIterator[...]``, implemented by an async generator)."""
+    out: dict[str, tuple[inspect.Signature, bool]] = {}
     for name, member in vars(protocol).items():
         if inspect.iscoroutinefunction(member):
-            out[name] = inspect.signature(member)
+            out[name] = (inspect.signature(member), False)
+        elif inspect.isfunction(member) and _streams(member):
+            out[name] = (inspect.signature(member), True)
     return out
+
+
+def _streams(member: Callable[..., Any]) -> bool:
+    returns = getattr(member, "__annotations__", {}).get("return")
+    text = returns if isinstance(returns, str) else getattr(returns, "__name__", "")
+    return text.startswith("AsyncIterator")
 
 
 def check_implementation(slot: ServiceSlot, impl: object) -> list[str]:
@@ -66,7 +76,7 @@ def check_implementation(slot: ServiceSlot, impl: object) -> list[str]:
         return []
     problems: list[str] = []
     proto = slot.protocol.__name__
-    for name, expected in _protocol_methods(slot.protocol).items():
+    for name, (expected, streams) in _protocol_methods(slot.protocol).items():
         op = slot.operation_ids.get(name, name)
         where = (
             f"{proto}.{name} (operationId {op!r})"
@@ -81,7 +91,13 @@ def check_implementation(slot: ServiceSlot, impl: object) -> list[str]:
         if member is None:
             problems.append(f"{cls.__qualname__} lacks {where}")
             continue
-        if not inspect.iscoroutinefunction(member):
+        if streams and inspect.iscoroutinefunction(member):
+            problems.append(
+                f"{cls.__qualname__}.{name} must be an async generator ('async def' that "
+                f"yields each item) to implement {where}, which streams"
+            )
+            continue
+        if not streams and not inspect.iscoroutinefunction(member):
             problems.append(f"{cls.__qualname__}.{name} must be 'async def' to implement {where}")
             continue
         try:

@@ -23,6 +23,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+from collections.abc import Callable, Mapping
 from typing import Any, ClassVar, Generic, TypeVar
 
 import pydantic
@@ -35,8 +36,14 @@ from .formats import rfc3339
 # (look-arounds, backreferences, sizes past the crate's limit such as seldon.local's
 # ``^.{1,2097152}``) derives its models from ``PythonReBaseModel``/``PythonReRootModel``:
 # the generator picks one engine per package (``specfirst.models``).
-_CONFIG = pydantic.ConfigDict(defer_build=True)
-_PYTHON_RE = pydantic.ConfigDict(defer_build=True, regex_engine="python-re")
+#
+# ``serialize_by_alias``: ``model_dump()`` gives the document's names, so that
+# ``Model(**m.model_dump())`` and ``Model.model_validate(m.model_dump())`` round-trip whatever
+# Python names the properties got.
+_CONFIG = pydantic.ConfigDict(defer_build=True, serialize_by_alias=True)
+_PYTHON_RE = pydantic.ConfigDict(
+    defer_build=True, serialize_by_alias=True, regex_engine="python-re"
+)
 
 RootT = TypeVar("RootT")
 
@@ -52,6 +59,19 @@ class BaseModel(pydantic.BaseModel):
     def __get_pydantic_core_schema__(
         cls, source: type[pydantic.BaseModel], handler: pydantic.GetCoreSchemaHandler, /
     ) -> CoreSchema:
+        # An optional property that is not nullable holds None only when absent: dumping it
+        # as null would make the dump invalid input for the model itself, so it is left out.
+        # Set here, as the schema is built (deferred, after every ``constrain`` call), with the
+        # rules registered for base classes (an ``allOf`` parent) merged in.
+        for rule in ("__sf_unique__", "__sf_not_null__", "__sf_patterns__"):
+            merged = [r for k in reversed(cls.__mro__) for r in vars(k).get(rule, ())]
+            setattr(
+                cls, rule, tuple(dict.fromkeys(merged) if rule != "__sf_patterns__" else merged)
+            )
+        fields = cls.__pydantic_fields__
+        for name in cls.__sf_not_null__:
+            if name in fields and fields[name].exclude_if is None:
+                fields[name].exclude_if = _is_none
         return rfc3339(handler(source))
 
     @pydantic.model_validator(mode="after")
@@ -100,6 +120,10 @@ def _check_patterns(
                 raise ValueError(f"{wire}.{key}: {msg}") from None
 
 
+def _is_none(value: object) -> bool:
+    return value is None
+
+
 @functools.cache
 def _adapter(tp: Any) -> pydantic.TypeAdapter[Any]:
     return pydantic.TypeAdapter(tp)
@@ -141,6 +165,23 @@ def constrain(
         for w, checks in (patterns or {}).items()
         if w in by_wire
     )
+
+
+def discriminate(prop: str, mapping: Mapping[str, str], default: str) -> Callable[[Any], str]:
+    """A pydantic ``Discriminator`` for a discriminator with OpenAPI 3.2's ``defaultMapping``.
+
+    Union members are tagged with their class names. Input data goes to the member its
+    ``prop`` value maps to, and to ``default`` when the value is absent or maps to nothing;
+    a model instance (when serializing) to its own class.
+    """
+
+    def tag(value: Any) -> str:
+        if isinstance(value, pydantic.BaseModel):
+            return type(value).__name__
+        found = value.get(prop) if isinstance(value, dict) else None
+        return mapping.get(found, default) if isinstance(found, str) else default
+
+    return tag
 
 
 class PythonReBaseModel(BaseModel):

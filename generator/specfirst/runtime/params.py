@@ -57,7 +57,7 @@ class StyledParam:
     def __init__(
         self,
         name: str,
-        location: Literal["path", "query", "header", "cookie"],
+        location: Literal["path", "query", "querystring", "header", "cookie"],
         tp: Any,
         *,
         style: str,
@@ -123,7 +123,31 @@ class StyledParam:
             if value is None:
                 return _MISSING
             return self._simple(urllib.parse.unquote(value))
+        if self.location == "querystring":
+            return self._querystring(request)
         return self._query(request)
+
+    def _querystring(self, request: Request) -> Any:
+        """OpenAPI 3.2 ``in: querystring``: the whole query string is one document.
+
+        ``application/x-www-form-urlencoded`` gives a mapping (a repeated key, a list);
+        any other media type is the percent-decoded text (JSON parsed in ``__call__``).
+        """
+        raw: bytes = request.scope.get("query_string", b"")
+        text = raw.decode("latin-1")
+        if not text:
+            return _MISSING
+        media = (self.content_type or "").split(";", 1)[0].strip().lower()
+        if media != "application/x-www-form-urlencoded":
+            return urllib.parse.unquote(text)
+        found: dict[str, Any] = {}
+        for key, value in urllib.parse.parse_qsl(text, keep_blank_values=True):
+            if key in found:
+                previous = found[key]
+                found[key] = [*previous, value] if isinstance(previous, list) else [previous, value]
+            else:
+                found[key] = value
+        return found
 
     def _simple(self, text: str) -> Any:
         if self.content_type is not None:

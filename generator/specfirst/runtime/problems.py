@@ -5,6 +5,10 @@ Exceptions drawn in one place::
     ProblemError             raise from an implementation: any status, title, detail, headers
     NotImplementedOperation  raised by ``Unimplemented…`` services → 501
     UndeclaredResponseError  an implementation returned what the spec does not declare → 500
+
+A ``ProblemError`` whose status the operation does not declare is a contract violation too
+(:func:`undeclared_status`): logged, and answered 500 unless the app was built with
+``undeclared_problems="log"`` (production), where the problem goes out as raised.
 """
 
 from __future__ import annotations
@@ -48,6 +52,12 @@ class ProblemError(Exception):
         self.headers = dict(headers or {})
         self.errors = list(errors) if errors is not None else None
         self.extra = dict(extra or {})
+
+
+class ProtocolProblem(ProblemError):
+    """A problem the runtime itself answers for HTTP's sake (an unsupported media type, a
+    missing body, missing credentials): not an implementation's choice, so not checked
+    against the operation's declared statuses the way a raised :class:`ProblemError` is."""
 
 
 class NotImplementedOperation(ProblemError):
@@ -169,8 +179,54 @@ async def _on_http(request: Request, exc: Exception) -> Response:
     )
 
 
+DECLARED_STATUSES = "__sf_statuses__"
+UNDECLARED_PROBLEMS = "sf_undeclared_problems"
+"""``app.state`` key: ``"error"`` (the default) or ``"log"``, set by ``create_app``."""
+
+
+def _declares(declared: Sequence[str], status: int) -> bool:
+    code = str(status)
+    return any(
+        d == code or d == "default" or (len(d) == 3 and d[1:].upper() == "XX" and d[0] == code[0])
+        for d in declared
+    )
+
+
+def undeclared_status(request: Request, status: int) -> int:
+    """The status to answer with when a handler raises a problem with ``status``.
+
+    ``status`` itself when the operation declares it (or a range or ``default`` covers it),
+    or when the request matched no generated operation. Otherwise it is a contract
+    violation, logged at ERROR: answered as a 500 in ``"error"`` mode (development and test,
+    so that a contract run reports it), with ``status`` in ``"log"`` mode (production).
+    """
+    endpoint = request.scope.get("endpoint")
+    declared: Sequence[str] | None = getattr(endpoint, DECLARED_STATUSES, None)
+    if declared is None or _declares(declared, status):
+        return status
+    mode = getattr(request.app.state, UNDECLARED_PROBLEMS, "error")
+    logger.error(
+        "contract violation: %s %s raised a %d problem, which its operation does not declare "
+        "(declared: %s)%s",
+        request.method,
+        request.url.path,
+        status,
+        ", ".join(declared),
+        "; answered 500" if mode == "error" else "",
+    )
+    return 500 if mode == "error" else status
+
+
 async def _on_problem(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, ProblemError)
+    if not isinstance(exc, ProtocolProblem | NotImplementedOperation) and (
+        undeclared_status(request, exc.status) != exc.status
+    ):
+        return problem_response(
+            500,
+            "the server produced a response the API does not declare",
+            instance=request_instance(request),
+        )
     return problem_response(
         exc.status,
         exc.detail,

@@ -13,15 +13,15 @@ import functools
 import json
 import types
 import typing
-from collections.abc import AsyncIterable, Iterable
-from typing import Any, TypeVar
+from collections.abc import AsyncIterable, AsyncIterator, Iterable
+from typing import Any, Literal, TypeVar
 
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 from starlette.datastructures import FormData, UploadFile
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
-from .problems import ProblemError, UndeclaredResponseError, json_pointer
+from .problems import ProtocolProblem, UndeclaredResponseError, json_pointer
 
 
 @functools.cache
@@ -29,20 +29,25 @@ def adapter(tp: Any) -> TypeAdapter[Any]:
     return TypeAdapter(tp)
 
 
-def dump_json(tp: Any, value: Any) -> bytes:
+def dump_json(tp: Any, value: Any, *, warnings: bool = True) -> bytes:
     """JSON for a response body of type ``tp``, omitting optional properties never set.
 
     An optional property that is not nullable holds ``None`` when absent, and sending that
     ``None`` as ``null`` would break the schema. ``exclude_unset`` omits it, at a cost of about
     a third of the serialization time; where every ``None``-admitting field of every model in
     ``tp`` is such a property (so ``None`` can only mean "not set"), the cheaper
-    ``exclude_none`` gives the same document.
+    ``exclude_none`` gives the same document. ``warnings=False``: the caller validates the
+    result (a payload built without validation), so pydantic need not warn about it.
     """
     none = _none_means_unset(tp)
     if isinstance(value, BaseModel) and type(value) is tp:
         serializer = value.__pydantic_serializer__
-        return serializer.to_json(value, by_alias=True, exclude_none=none, exclude_unset=not none)
-    return adapter(tp).dump_json(value, by_alias=True, exclude_none=none, exclude_unset=not none)
+        return serializer.to_json(
+            value, by_alias=True, exclude_none=none, exclude_unset=not none, warnings=warnings
+        )
+    return adapter(tp).dump_json(
+        value, by_alias=True, exclude_none=none, exclude_unset=not none, warnings=warnings
+    )
 
 
 @functools.cache
@@ -135,7 +140,7 @@ def reject_unknown_query(request: Request, known: frozenset[str], status: int) -
     """Answer a validation error naming every query parameter the operation does not declare."""
     unknown = sorted({key for key in request.query_params if key not in known})
     if unknown:
-        raise ProblemError(
+        raise ProtocolProblem(
             status,
             f"unknown query parameter(s): {', '.join(unknown)}",
             errors=[
@@ -169,7 +174,7 @@ async def json_body(
         return None
     media = request.headers.get("content-type", "application/json").split(";", 1)[0].strip().lower()
     if media and not (media == "application/json" or media.endswith("+json")):
-        raise ProblemError(415, f"expected a JSON body, got {media!r}")
+        raise ProtocolProblem(415, f"expected a JSON body, got {media!r}")
     try:
         return _validate_json(tp, raw)
     except ValidationError as exc:
@@ -209,7 +214,7 @@ def form_file(value: _UploadT, field: str, accepted: tuple[str, ...]) -> _Upload
         media = media.strip().lower()
         if not any(_media_matches(media, pattern) for pattern in accepted):
             at: tuple[str | int, ...] = (field, index) if isinstance(value, list) else (field,)
-            raise ProblemError(
+            raise ProtocolProblem(
                 415,
                 f"part {field!r} must be {' or '.join(accepted)}, not {media}",
                 errors=[
@@ -217,6 +222,45 @@ def form_file(value: _UploadT, field: str, accepted: tuple[str, ...]) -> _Upload
                 ],
             )
     return value
+
+
+def form_part_headers(
+    value: _UploadT,
+    field: str,
+    declared: tuple[tuple[str, bool, Any, tuple[tuple[str, Any], ...]], ...],
+    status: int,
+) -> _UploadT:
+    """Check the headers of uploaded parts against ``encoding.headers``: required ones present,
+    values of their schema's type and constraints (``(name, required, type, ((keyword,
+    value), …))`` each, the keywords those of ``pydantic.Field``)."""
+    files: list[UploadFile] = (
+        list(value) if isinstance(value, list) else [] if value is None else [value]
+    )
+    errors: list[dict[str, str]] = []
+    for index, upload in enumerate(files):
+        at: tuple[str | int, ...] = (field, index) if isinstance(value, list) else (field,)
+        for name, required, tp, checks in declared:
+            pointer = json_pointer(("body", *at, "headers", name))
+            raw = upload.headers.get(name)
+            if raw is None:
+                if required:
+                    errors.append({"pointer": pointer, "detail": "required part header"})
+                continue
+            try:
+                _constrained(tp, checks).validate_python(raw)
+            except ValidationError as exc:
+                errors.append({"pointer": pointer, "detail": exc.errors()[0]["msg"]})
+    if errors:
+        raise ProtocolProblem(
+            status, "the request body does not match the API contract", errors=errors
+        )
+    return value
+
+
+@functools.cache
+def _constrained(tp: Any, checks: tuple[tuple[str, Any], ...]) -> TypeAdapter[Any]:
+    """An adapter for ``tp`` with ``pydantic.Field`` constraints, built once per declaration."""
+    return TypeAdapter(typing.Annotated[tp, Field(**dict(checks))] if checks else tp)
 
 
 def _media_matches(media: str, pattern: str) -> bool:
@@ -267,19 +311,111 @@ def form_deep_object(form: FormData, field: str, tp: Any, *, required: bool, sta
 
 
 async def _form_body(request: Request, tp: Any, *, required: bool, status: int) -> Any:
+    """A form (or multipart) body of an operation whose JSON body may also come as a form.
+
+    Each field is read as the model's property needs it: arrays from every repeated field (one
+    is still a list), structured properties (objects, arrays of objects) from JSON text (a
+    multipart part, or a form value) or from ``name[key]=value`` fields, the rest as text that
+    lax validation converts (``"2"`` for an integer).
+    """
     form = await request.form()
-    data: dict[str, Any] = {}
-    for key in form:
-        values = form.getlist(key)
-        data[key] = values if len(values) > 1 else values[0]
-    if not data:
+    if not form:
         if required:
             raise _required_problem(status)
         return None
+    plan = _form_plan(tp)
+    data: dict[str, Any] = {}
+    deep: dict[str, dict[str, Any]] = {}
+    for key in form:
+        values = form.getlist(key)
+        name, bracket, rest = key.partition("[")
+        if (
+            bracket
+            and rest.endswith("]")
+            and key not in plan
+            and plan.get(name, ("",))[0] == "json"
+        ):
+            found = deep.setdefault(name, {})
+            sub = rest[:-1]
+            found[sub] = values if len(values) > 1 else values[0]
+            continue
+        kind, item_tp = plan.get(key, ("value", None))
+        if kind == "list":
+            data[key] = values
+        elif kind == "json":
+            data[key] = await _json_field(values[-1], item_tp, (key,), status)
+        elif kind == "json_list":
+            data[key] = [
+                await _json_field(v, item_tp, (key, i), status) for i, v in enumerate(values)
+            ]
+        else:
+            data[key] = values if len(values) > 1 else values[0]
+    for name, fields in deep.items():
+        data.setdefault(name, fields)
     try:
         return adapter(tp).validate_python(data)
     except ValidationError as exc:
         raise _body_problem(exc, status) from None
+
+
+async def _json_field(value: Any, tp: Any, at: tuple[str | int, ...], status: int) -> Any:
+    """A structured form field: its JSON text (or part) validated strictly into ``tp``."""
+    raw = await value.read() if isinstance(value, UploadFile) else value
+    try:
+        return _validate_json(tp, raw)
+    except ValidationError as exc:
+        raise _body_problem(exc, status, at) from None
+
+
+@functools.cache
+def _form_plan(tp: Any) -> dict[str, tuple[str, Any]]:
+    """How to read each property of model ``tp`` from a form: wire name → (kind, type)."""
+    if not (isinstance(tp, type) and issubclass(tp, BaseModel)) or "root" in tp.model_fields:
+        return {}
+    plan: dict[str, tuple[str, Any]] = {}
+    for name, info in tp.model_fields.items():
+        annotation = _strip(info.annotation)
+        origin = typing.get_origin(annotation)
+        if origin in (list, set, frozenset, tuple) or annotation in (list, set, frozenset, tuple):
+            item = (typing.get_args(annotation) or (Any,))[0]
+            kind = ("json_list", item) if _structured(item) else ("list", None)
+        elif _structured(annotation):
+            kind = ("json", info.annotation)
+        else:
+            continue
+        plan[info.alias or name] = kind
+    return plan
+
+
+def _strip(tp: Any) -> Any:
+    """``tp`` without ``Annotated`` and ``| None``."""
+    while typing.get_origin(tp) is typing.Annotated:
+        tp = typing.get_args(tp)[0]
+    origin = typing.get_origin(tp)
+    if origin is typing.Union or origin is types.UnionType:
+        args = [a for a in typing.get_args(tp) if a is not type(None)]
+        if len(args) == 1:
+            return _strip(args[0])
+    return tp
+
+
+def _structured(tp: Any) -> bool:
+    """Values of ``tp`` are objects or arrays (JSON in a form field), not text."""
+    tp = _strip(tp)
+    if tp is dict or typing.get_origin(tp) is dict:
+        return True
+    if isinstance(tp, type) and issubclass(tp, BaseModel):
+        root = tp.model_fields.get("root")
+        return root is None or _structured(root.annotation) or _is_list(root.annotation)
+    origin = typing.get_origin(tp)
+    if origin is typing.Union or origin is types.UnionType:
+        return any(_structured(a) for a in typing.get_args(tp))
+    return False
+
+
+def _is_list(tp: Any) -> bool:
+    tp = _strip(tp)
+    return typing.get_origin(tp) in (list, set, frozenset, tuple)
 
 
 def _integral_floats_rejected(exc: ValidationError) -> bool:
@@ -300,10 +436,10 @@ def _ints_for_integral_floats(raw: str | bytes) -> bytes:
     return json.dumps(json.loads(raw, parse_float=_integral), ensure_ascii=False).encode("utf-8")
 
 
-def _required_problem(status: int, at: tuple[str, ...] = ()) -> ProblemError:
+def _required_problem(status: int, at: tuple[str, ...] = ()) -> ProtocolProblem:
     """A required body (``at`` empty) or body field is absent."""
     detail = "the request body does not match the API contract" if at else None
-    return ProblemError(
+    return ProtocolProblem(
         status,
         detail or "a request body is required",
         errors=[{"pointer": json_pointer(("body", *at)), "detail": "required"}],
@@ -312,7 +448,7 @@ def _required_problem(status: int, at: tuple[str, ...] = ()) -> ProblemError:
 
 def _body_problem(
     exc: ValidationError, status: int, at: tuple[str | int, ...] = ()
-) -> ProblemError:
+) -> ProtocolProblem:
     errors = [
         {
             "pointer": json_pointer(("body", *at, *error["loc"])),
@@ -320,7 +456,9 @@ def _body_problem(
         }
         for error in exc.errors(include_url=False, include_input=False)
     ]
-    return ProblemError(status, "the request body does not match the API contract", errors=errors)
+    return ProtocolProblem(
+        status, "the request body does not match the API contract", errors=errors
+    )
 
 
 def json_response(
@@ -360,3 +498,173 @@ def empty_response(
     status: int, headers: Iterable[tuple[str, Any]], sub: Response | None
 ) -> Response:
     return _finish(Response(status_code=status), headers, sub)
+
+
+# --------------------------------------------------------------------------- streams
+
+Framing = Literal["jsonl", "json-seq", "sse"]
+_NOTHING: Any = object()
+
+# OpenAPI 3.2 ``itemSchema`` streams: media type -> how items are framed on the wire.
+STREAM_FORMATS: dict[str, Framing] = {
+    "application/jsonl": "jsonl",
+    "application/x-ndjson": "jsonl",
+    "application/x-jsonlines": "jsonl",
+    "application/jsonlines": "jsonl",
+    "application/json-seq": "json-seq",
+    "text/event-stream": "sse",
+}
+
+
+def stream_response(
+    operation_id: str,
+    status: int,
+    tp: Any,
+    items: AsyncIterable[Any] | Iterable[Any],
+    media_type: str,
+    framing: Framing,
+    headers: Iterable[tuple[str, Any]],
+    sub: Response | None,
+) -> Response:
+    """A streamed body of OpenAPI 3.2 ``itemSchema`` items, each checked against ``tp``,
+    serialized once and framed as JSON Lines, a JSON text sequence (RFC 7464) or
+    server-sent events."""
+    frames = _frames(operation_id, tp, items, framing, _NOTHING)
+    return _finish(
+        StreamingResponse(frames, status_code=status, media_type=media_type), headers, sub
+    )
+
+
+async def stream_items(
+    operation_id: str,
+    status: int,
+    tp: Any,
+    items: AsyncIterable[Any],
+    media_type: str,
+    framing: Framing,
+    sub: Response | None,
+) -> Response:
+    """Like :func:`stream_response`, for an implementation that yields the items itself.
+
+    The first item is produced (and checked) before the status line is sent, so a
+    ``ProblemError`` the implementation raises before yielding (a 404, a 403 …) is still
+    answered as a problem, and an empty stream is still a declared response.
+    """
+    iterator = aiter(items)
+    try:
+        first = _checked(operation_id, tp, await anext(iterator))
+    except StopAsyncIteration:
+        first = _NOTHING
+    except BaseException:
+        await _close(iterator)
+        raise
+    frames = _frames(operation_id, tp, iterator, framing, first)
+    return _finish(StreamingResponse(frames, status_code=status, media_type=media_type), (), sub)
+
+
+async def _frames(
+    operation_id: str,
+    tp: Any,
+    items: AsyncIterable[Any] | Iterable[Any],
+    framing: Framing,
+    first: Any,
+) -> AsyncIterator[bytes]:
+    try:
+        if first is not _NOTHING:
+            yield _frame(tp, first, framing)
+        if isinstance(items, AsyncIterable):
+            async for item in items:
+                yield _frame(tp, _checked(operation_id, tp, item), framing)
+        else:
+            for item in items:
+                yield _frame(tp, _checked(operation_id, tp, item), framing)
+    finally:
+        await _close(items)
+
+
+async def _close(items: object) -> None:
+    """Close an async generator the client stopped reading (runs its ``finally`` blocks)."""
+    aclose = getattr(items, "aclose", None)
+    if aclose is not None:
+        await aclose()
+
+
+def _checked(operation_id: str, tp: Any, item: Any) -> Any:
+    """``item`` validated as one item of the stream; an invalid item is a server error."""
+    if isinstance(tp, type) and type(item) is tp:
+        return item
+    try:
+        return adapter(tp).validate_python(item)
+    except ValidationError as exc:
+        raise UndeclaredResponseError(operation_id, item, f"stream item: {exc}") from None
+
+
+def _frame(tp: Any, value: Any, framing: Framing) -> bytes:
+    if framing == "sse":
+        if _plain_event(tp) and type(value) is tp:
+            return _sse_event(value.__dict__)
+        return _sse_event(_dump_fields(tp, value))
+    return _frame_json(dump_json(tp, value), framing)
+
+
+_PLAIN = frozenset({str, int, str | None, int | None})
+
+
+@functools.cache
+def _plain_event(tp: Any) -> bool:
+    """An event model whose fields are strings and integers under their own names (the usual
+    ``event``/``id``/``data``/``retry``): its attributes are the event, no serializer needed."""
+    if not (isinstance(tp, type) and issubclass(tp, BaseModel)):
+        return False
+    return all(
+        info.annotation in _PLAIN and info.alias in (None, name)
+        for name, info in tp.model_fields.items()
+    )
+
+
+def _dump_fields(tp: Any, value: Any) -> Any:
+    """``value`` as JSON-compatible Python data, with :func:`dump_json`'s rules for ``None``."""
+    none = _none_means_unset(tp)
+    if isinstance(value, BaseModel) and type(value) is tp:
+        serializer = value.__pydantic_serializer__
+        return serializer.to_python(
+            value, mode="json", by_alias=True, exclude_none=none, exclude_unset=not none
+        )
+    return adapter(tp).dump_python(
+        value, mode="json", by_alias=True, exclude_none=none, exclude_unset=not none
+    )
+
+
+def _frame_json(data: bytes, framing: Framing) -> bytes:
+    if framing == "json-seq":
+        return b"\x1e" + data + b"\n"
+    return data + b"\n"
+
+
+def encode_item(value: Any, framing: Framing) -> bytes:
+    """One JSON-compatible item of a stream, framed for the wire (``specfirst mock``)."""
+    if framing == "sse":
+        return _sse_event(value)
+    return _frame_json(
+        json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode(), framing
+    )
+
+
+def _sse_event(event: Any) -> bytes:
+    """One server-sent event: each field on its own line(s), then a blank line.
+
+    ``data`` that is not a string is sent as JSON; a multi-line value becomes one
+    ``data:`` line per line, as the HTML standard's parser joins them back (other fields
+    cannot span lines: their line breaks become spaces).
+    """
+    fields = event if isinstance(event, dict) else {"data": event}
+    text = ""
+    for name, value in fields.items():
+        if value is None:
+            continue
+        line = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+        if "\n" in line or "\r" in line:
+            parts = line.splitlines() or [""]
+            line = "\ndata: ".join(parts) if name == "data" else " ".join(parts)
+        text += f"{name}: {line}\n"
+    return (text + "\n").encode("utf-8")

@@ -5,13 +5,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from fastapi import FastAPI
 
 from . import services
-from ._runtime.app import ServiceSlot, include_routers, provider, resolve, serve_spec
-from ._runtime.problems import install_error_handlers
+from ._runtime.app import ServiceSlot, include_routers, resolve, serve_spec
+from ._runtime.problems import UNDECLARED_PROBLEMS, install_error_handlers
 from ._runtime.security import RejectAll
 from .routers import default as _default
 from .routers import notes as _notes
@@ -42,10 +42,12 @@ _SECURITY_SLOT = ServiceSlot("security", SecurityHandler, None, {})
 
 def create_app(
     *,
+    security: SecurityHandler[P] | Callable[..., SecurityHandler[P]] | None = None,
     notes: services.NotesService | Callable[..., services.NotesService] | None = None,
     default: services.DefaultService | Callable[..., services.DefaultService] | None = None,
     allow_unimplemented: bool = False,
     docs: bool = True,
+    undeclared_problems: Literal["error", "log"] = "error",
     **fastapi_options: Any,
 ) -> FastAPI:
     """Build the app; refuse to start when an implementation is missing or does not conform.
@@ -54,21 +56,33 @@ def create_app(
     that FastAPI calls per request, resolving its parameters as dependencies (database
     session, settings, ``Request``, ``Response`` for extra headers and cookies).
     ``allow_unimplemented=True`` answers 501 for every operation of a missing service.
+    A ``ProblemError`` with a status its operation does not declare is logged as a contract
+    violation and answered 500 (``undeclared_problems="error"``, for development and test), or
+    only logged (``"log"``, for production).
     """
     given: dict[str, object | None] = {
         "notes": notes,
         "default": default,
     }
     providers = resolve(_SLOTS, given, allow_unimplemented=allow_unimplemented)
-    handler = provider(RejectAll())
+    handler_impl: object | None = security
+    if handler_impl is None and (allow_unimplemented or not False):
+        handler_impl = RejectAll()
+    handler = resolve((_SECURITY_SLOT,), {"security": handler_impl}, allow_unimplemented=False)[
+        "security"
+    ]
     fastapi_options.setdefault("title", TITLE)
     fastapi_options.setdefault("version", VERSION)
     app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None, **fastapi_options)
-    routers = [
-        _notes.build_router(providers["notes"], handler, BASE_PATH),
-        _default.build_router(providers["default"], handler, BASE_PATH),
-    ]
-    include_routers(app, routers)
+    # One router per tag (none for a spec that only declares webhooks).
+    include_routers(
+        app,
+        [
+            _notes.build_router(providers["notes"], handler, BASE_PATH),
+            _default.build_router(providers["default"], handler, BASE_PATH),
+        ],
+    )
+    setattr(app.state, UNDECLARED_PROBLEMS, undeclared_problems)
     install_error_handlers(app)
     serve_spec(app, __package__ or __name__, TITLE, docs=docs)
     return app

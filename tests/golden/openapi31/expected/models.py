@@ -20,11 +20,6 @@ class Note(BaseModel):
     pinned: bool | None = False
 
 
-class ListNotes200ResponseBody(BaseModel):
-    items: list[Note]
-    next: str | None = None
-
-
 class GetVersion200ResponseBody(BaseModel):
     api: Literal["v2"]
     build: int | None
@@ -44,6 +39,11 @@ class NoteResponse(BaseModel):
     kind: Literal["note"] | None = None
     tags: Annotated[list[str] | None, Field(max_length=10)] = None
     pinned: bool | None = False
+
+
+class ListNotes200ResponseBody(BaseModel):
+    items: list[NoteResponse]
+    next: str | None = None
 
 
 from ._runtime.base import constrain  # noqa: E402

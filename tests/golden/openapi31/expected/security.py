@@ -11,10 +11,23 @@ from __future__ import annotations
 
 from typing import Protocol, TypeVar
 
+from ._runtime.security import Scheme, SchemeKind
+
 PrincipalT_co = TypeVar("PrincipalT_co", covariant=True)
 
 
 class SecurityHandler(Protocol[PrincipalT_co]):
     """Credential → principal, one method per security scheme."""
 
-    pass
+    async def authenticate_hook_key(self, api_key: str) -> PrincipalT_co | None:
+        """hookKey: API key in header 'X-Hook-Key'; return the principal, or None when the credential is not valid."""
+        ...
+
+
+SCHEME_HOOK_KEY = Scheme(
+    key="hookKey",
+    kind=SchemeKind.API_KEY,
+    method="authenticate_hook_key",
+    param_name="X-Hook-Key",
+    location="header",
+)

@@ -5,13 +5,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from fastapi import FastAPI
 
 from . import services
 from ._runtime.app import ServiceSlot, include_routers, resolve, serve_spec
-from ._runtime.problems import install_error_handlers
+from ._runtime.problems import UNDECLARED_PROBLEMS, install_error_handlers
 from ._runtime.security import RejectAll
 from .routers import vault as _vault
 from .security import SecurityHandler
@@ -39,6 +39,7 @@ def create_app(
     vault: services.VaultService[P] | Callable[..., services.VaultService[P]] | None = None,
     allow_unimplemented: bool = False,
     docs: bool = True,
+    undeclared_problems: Literal["error", "log"] = "error",
     **fastapi_options: Any,
 ) -> FastAPI:
     """Build the app; refuse to start when an implementation is missing or does not conform.
@@ -47,6 +48,9 @@ def create_app(
     that FastAPI calls per request, resolving its parameters as dependencies (database
     session, settings, ``Request``, ``Response`` for extra headers and cookies).
     ``allow_unimplemented=True`` answers 501 for every operation of a missing service.
+    A ``ProblemError`` with a status its operation does not declare is logged as a contract
+    violation and answered 500 (``undeclared_problems="error"``, for development and test), or
+    only logged (``"log"``, for production).
     """
     given: dict[str, object | None] = {
         "vault": vault,
@@ -61,10 +65,14 @@ def create_app(
     fastapi_options.setdefault("title", TITLE)
     fastapi_options.setdefault("version", VERSION)
     app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None, **fastapi_options)
-    routers = [
-        _vault.build_router(providers["vault"], handler, BASE_PATH),
-    ]
-    include_routers(app, routers)
+    # One router per tag (none for a spec that only declares webhooks).
+    include_routers(
+        app,
+        [
+            _vault.build_router(providers["vault"], handler, BASE_PATH),
+        ],
+    )
+    setattr(app.state, UNDECLARED_PROBLEMS, undeclared_problems)
     install_error_handlers(app)
     serve_spec(app, __package__ or __name__, TITLE, docs=docs)
     return app

@@ -1,0 +1,340 @@
+"""What a contract run reached: operations by statuses, declared against observed, and the gates.
+
+A contract run that passes says nothing about the operations it never got into: a service
+whose every operation answered 401 passes every schemathesis check. So each run records the
+status of every response per operation and:
+
+* prints a matrix of the declared statuses of every operation, which of them were observed,
+  and any observed status the operation does not declare;
+* writes it as Markdown and JSON next to the JUnit file;
+* ends with ``coverage: N of M operations reached a declared 2xx; K of L declared statuses
+  observed``;
+* fails the run (the *gates*) for every operation that never got past 401/403, or never
+  produced any of its declared success statuses, unless ``[tool.specfirst.contract]`` exempts it
+  with a written reason.
+
+This module knows nothing of schemathesis: :mod:`specfirst.contract` feeds it statuses.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+GATES = ("auth", "success")
+"""``auth``: an operation never got past 401/403; ``success``: it never produced any declared
+success status (2xx; 3xx for an operation that declares no 2xx)."""
+
+_AUTH = frozenset({401, 403})
+_BEFORE_AUTH = frozenset({400, 405, 406, 413, 415, 422, 429})
+"""Answers a server may give before it looks at credentials (malformed requests, limits)."""
+
+
+@dataclass(frozen=True)
+class Exemption:
+    """Operations a gate does not apply to, and why (``[[tool.specfirst.contract.exempt]]``)."""
+
+    operations: tuple[str, ...]  # operationIds
+    reason: str
+    gates: tuple[str, ...] = GATES
+
+
+def _matches(declared: str, status: int) -> bool:
+    if declared.isdigit():
+        return int(declared) == status
+    return len(declared) == 3 and declared[0] == str(status)[0] and declared[1:].upper() == "XX"
+
+
+@dataclass
+class OperationCoverage:
+    """One operation: the statuses its spec declares and those the run saw, with counts."""
+
+    label: str  # "POST /projects"
+    operation_id: str | None
+    declared: tuple[str, ...]  # "200", "404", "4XX"; "default" is kept apart
+    has_default: bool = False
+    observed: Counter[int] = field(default_factory=Counter)
+    exemption: Exemption | None = None
+
+    @property
+    def name(self) -> str:
+        return f"{self.label} ({self.operation_id})" if self.operation_id else self.label
+
+    def declared_for(self, status: int) -> str | None:
+        """The declared key that ``status`` answers as: the exact code, else its range."""
+        exact = str(status)
+        if exact in self.declared:
+            return exact
+        return next((d for d in self.declared if not d.isdigit() and _matches(d, status)), None)
+
+    def observed_declared(self) -> set[str]:
+        return {d for s in self.observed if (d := self.declared_for(s)) is not None}
+
+    def undeclared(self) -> dict[int, int]:
+        """Observed statuses the operation does not declare (a ``default`` response covers them)."""
+        if self.has_default:
+            return {}
+        return {s: n for s, n in sorted(self.observed.items()) if self.declared_for(s) is None}
+
+    def success_statuses(self) -> tuple[str, ...]:
+        """The declared 2xx statuses; the declared 3xx ones when there is no 2xx."""
+        for first in "23":
+            found = tuple(d for d in self.declared if d.startswith(first))
+            if found:
+                return found
+        return ()
+
+    def reached_success(self) -> tuple[str, ...]:
+        seen = self.observed_declared()
+        return tuple(d for d in self.success_statuses() if d in seen)
+
+    def gate(self) -> tuple[str, str] | None:
+        """``(gate, reason)`` when a gate fails for this operation, else ``None``."""
+        if self.reached_success():
+            return None
+        answered = _counts(self.observed)
+        if not self.observed:
+            return "success", "got no response at all"
+        if self.observed.keys() & _AUTH and self.observed.keys() <= _AUTH | _BEFORE_AUTH:
+            only = ", ".join(str(s) for s in sorted(self.observed.keys() & _AUTH))
+            return "auth", f"never got past {only}: answered only {answered}"
+        wanted = ", ".join(self.success_statuses()) or "none declared"
+        return (
+            "success",
+            f"never produced a declared success status ({wanted}): answered {answered}",
+        )
+
+
+def _counts(observed: Mapping[int, int]) -> str:
+    return ", ".join(f"{status} ({count})" for status, count in sorted(observed.items()))
+
+
+@dataclass(frozen=True)
+class GateFailure:
+    operation: str  # "GET /projects (listProjects)"
+    gate: str
+    reason: str
+    label: str = ""  # "GET /projects"
+
+
+@dataclass(frozen=True)
+class ContractWarning:
+    """A schemathesis warning: a title, what it says, the operations and its advice."""
+
+    title: str
+    summary: str
+    items: tuple[str, ...] = ()
+    tips: tuple[str, ...] = ()
+
+    def lines(self) -> list[str]:
+        out = [f"warning: {self.title}: {self.summary}"]
+        out.extend(f"  - {item}" for item in self.items)
+        out.extend(f"  tip: {tip}" for tip in self.tips)
+        return out
+
+
+@dataclass
+class Coverage:
+    operations: dict[str, OperationCoverage] = field(default_factory=dict)  # by label
+
+    @classmethod
+    def from_spec(cls, operations: Iterable[tuple[str, str | None, Iterable[str]]]) -> Coverage:
+        """From ``(label, operationId, response keys)`` of every operation the run tests."""
+        coverage = cls()
+        for label, operation_id, keys in operations:
+            keys = [str(k).upper() if not str(k).isdigit() else str(k) for k in keys]
+            coverage.operations[label] = OperationCoverage(
+                label=label,
+                operation_id=operation_id,
+                declared=tuple(sorted(k for k in keys if k != "DEFAULT")),
+                has_default="DEFAULT" in keys,
+            )
+        return coverage
+
+    def record(self, label: str, status: int) -> None:
+        operation = self.operations.get(label)
+        if operation is not None:
+            operation.observed[status] += 1
+
+    def exempt(self, exemptions: Sequence[Exemption]) -> None:
+        by_id = {op.operation_id: op for op in self.operations.values() if op.operation_id}
+        for exemption in exemptions:
+            for operation_id in exemption.operations:
+                if operation_id in by_id:
+                    by_id[operation_id].exemption = exemption
+
+    # the numbers
+
+    def reached(self) -> tuple[int, int]:
+        ops = list(self.operations.values())
+        return sum(1 for op in ops if op.reached_success()), len(ops)
+
+    def statuses(self) -> tuple[int, int]:
+        ops = list(self.operations.values())
+        return (
+            sum(len(op.observed_declared()) for op in ops),
+            sum(len(op.declared) for op in ops),
+        )
+
+    def line(self) -> str:
+        n, m = self.reached()
+        k, total = self.statuses()
+        return (
+            f"coverage: {n} of {m} operations reached a declared 2xx; "
+            f"{k} of {total} declared statuses observed"
+        )
+
+    def gate_failures(self) -> list[GateFailure]:
+        failures: list[GateFailure] = []
+        for op in self.operations.values():
+            found = op.gate()
+            if found is None:
+                continue
+            gate, reason = found
+            if op.exemption is not None and gate in op.exemption.gates:
+                continue
+            failures.append(GateFailure(op.name, gate, reason, op.label))
+        return failures
+
+    # rendering
+
+    def matrix(self) -> str:
+        """The terminal matrix: one line per operation, ``+`` observed, ``-`` not, ``!`` undeclared."""
+        lines = [
+            "coverage matrix (+ observed, - declared but not observed, ! observed, undeclared):"
+        ]
+        width = max((len(op.name) for op in self.operations.values()), default=0)
+        for op in self.operations.values():
+            seen = op.observed_declared()
+            cells = [f"{'+' if d in seen else '-'}{d}" for d in op.declared]
+            cells.extend(f"!{s}" for s in op.undeclared())
+            marker = "  " if op.reached_success() else "✗ "
+            note = f"  [exempt: {op.exemption.reason}]" if op.exemption else ""
+            lines.append(f"  {marker}{op.name.ljust(width)}  {' '.join(cells)}{note}")
+        return "\n".join(lines)
+
+    def as_json(
+        self,
+        *,
+        warnings: Sequence[ContractWarning] = (),
+        gates: Sequence[GateFailure] = (),
+        **extra: Any,
+    ) -> dict[str, Any]:
+        n, m = self.reached()
+        k, total = self.statuses()
+        return {
+            **extra,
+            "summary": {
+                "operations": m,
+                "operations_reached_2xx": n,
+                "declared_statuses": total,
+                "declared_statuses_observed": k,
+                "line": self.line(),
+            },
+            "operations": [
+                {
+                    "operation": op.label,
+                    "operation_id": op.operation_id,
+                    "declared": {d: d in op.observed_declared() for d in op.declared},
+                    "default_declared": op.has_default,
+                    "observed": {str(s): c for s, c in sorted(op.observed.items())},
+                    "undeclared_observed": [str(s) for s in op.undeclared()],
+                    "reached_success": list(op.reached_success()),
+                    "exempt": op.exemption.reason if op.exemption else None,
+                }
+                for op in self.operations.values()
+            ],
+            "gates": [
+                {"operation": g.operation, "gate": g.gate, "reason": g.reason} for g in gates
+            ],
+            "warnings": [
+                {
+                    "title": w.title,
+                    "summary": w.summary,
+                    "items": list(w.items),
+                    "tips": list(w.tips),
+                }
+                for w in warnings
+            ],
+        }
+
+    def as_markdown(
+        self,
+        *,
+        title: str,
+        warnings: Sequence[ContractWarning] = (),
+        gates: Sequence[GateFailure] = (),
+        notes: Sequence[str] = (),
+    ) -> str:
+        lines = [f"# {title}: coverage", ""]
+        lines += [
+            "| operation | declared statuses (✓ observed, · not) | observed (count) | undeclared observed |",
+            "|---|---|---|---|",
+        ]
+        for op in self.operations.values():
+            seen = op.observed_declared()
+            declared = " ".join(f"{d} {'✓' if d in seen else '·'}" for d in op.declared)
+            observed = ", ".join(f"{s} ({c})" for s, c in sorted(op.observed.items())) or "none"
+            undeclared = ", ".join(str(s) for s in op.undeclared()) or ""
+            name = op.name + (f" (exempt: {op.exemption.reason})" if op.exemption else "")
+            lines.append(f"| {_md(name)} | {declared} | {observed} | {undeclared} |")
+        lines.append("")
+        if gates:
+            lines += ["## Gates failed", ""]
+            lines += [f"- **{_md(g.operation)}** ({g.gate}): {_md(g.reason)}" for g in gates]
+            lines.append("")
+        if notes:
+            lines += ["## Not counted", ""]
+            lines += [f"- {_md(note)}" for note in notes]
+            lines.append("")
+        if warnings:
+            lines += ["## schemathesis warnings", ""]
+            for w in warnings:
+                lines.append(f"- **{_md(w.title)}**: {_md(w.summary)}")
+                lines += [f"  - {_md(item)}" for item in w.items]
+                lines += [f"  - tip: {_md(tip)}" for tip in w.tips]
+            lines.append("")
+        lines.append(self.line())
+        return "\n".join(lines) + "\n"
+
+
+def _md(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def report_paths(junit: Path) -> tuple[Path, Path]:
+    """``reports/contract-token.xml`` → ``reports/contract-token.coverage.{md,json}``."""
+    stem = junit.with_suffix("") if junit.suffix else junit
+    return stem.with_name(stem.name + ".coverage.md"), stem.with_name(stem.name + ".coverage.json")
+
+
+def write_reports(
+    coverage: Coverage,
+    junit: Path,
+    *,
+    title: str,
+    warnings: Sequence[ContractWarning],
+    gates: Sequence[GateFailure],
+    notes: Sequence[str] = (),
+    **extra: Any,
+) -> tuple[Path, Path]:
+    markdown, data = report_paths(junit)
+    markdown.parent.mkdir(parents=True, exist_ok=True)
+    markdown.write_text(
+        coverage.as_markdown(title=title, warnings=warnings, gates=gates, notes=notes),
+        encoding="utf-8",
+    )
+    data.write_text(
+        json.dumps(
+            coverage.as_json(warnings=warnings, gates=gates, notes=list(notes), **extra),
+            indent=2,
+            ensure_ascii=False,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    return markdown, data

@@ -1,0 +1,273 @@
+"""The rules of ``specfirst diff``: ids, default severities, examples; their configuration.
+
+Every finding the diff emits has one of these ids, and each id has one default severity. A
+team may change a rule's severity (or turn it off) in ``pyproject.toml``::
+
+    [tool.specfirst.diff]
+    ignore-file = "specs/diff-ignore.yaml"       # accepted findings, each with a reason
+    response-enum-widened = "possibly-breaking"  # rule id = breaking | possibly-breaking | info | off
+
+The ignore file lists findings a team has accepted, like oasdiff's ``err-ignore``::
+
+    - id: response-property-removed
+      operation: GET /repos/{owner}/{repo}     # optional: every operation when omitted
+      path: "200 → .template_repository"      # optional: a field path, or a prefix of one
+      reason: removed in v4, announced in the changelog of 2026-10-01
+"""
+
+from __future__ import annotations
+
+import enum
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+
+class Severity(enum.StrEnum):
+    BREAKING = "breaking"
+    POSSIBLY = "possibly-breaking"
+    INFO = "info"
+
+
+B, P, N = Severity.BREAKING, Severity.POSSIBLY, Severity.INFO
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    id: str
+    severity: Severity
+    example: str  # one line: before → after
+
+
+_RULES: tuple[Rule, ...] = (
+    # operations
+    Rule("path-removed", B, "paths: /pets/{id} → (gone)"),
+    Rule("operation-removed", B, "DELETE /pets/{id} → (gone, GET stays)"),
+    Rule("path-added", N, "(none) → paths: /toys"),
+    Rule("operation-added", N, "(none) → PATCH /pets/{id}"),
+    Rule("deprecated-without-sunset", P, "deprecated: false → deprecated: true (no x-sunset)"),
+    Rule("operation-deprecated", N, "deprecated: false → deprecated: true, x-sunset: 2027-01-01"),
+    # parameters
+    Rule("parameter-removed", N, "query limit → (gone); undeclared query parameters are ignored"),
+    Rule(
+        "parameter-removed-strict",
+        B,
+        "query limit → (gone) with x-specfirst-strict-query: true (unknown ones are rejected)",
+    ),
+    Rule("parameter-renamed", P, "query limit → query max (optional: old name ignored)"),
+    Rule("parameter-moved", P, "header X-Page → query X-Page (optional: old place ignored)"),
+    Rule("required-parameter-added", B, "(none) → query team, required: true"),
+    Rule(
+        "required-parameter-added-with-default",
+        N,
+        "(none) → header accept, required: true, default: application/json",
+    ),
+    Rule("optional-parameter-added", N, "(none) → query team"),
+    Rule("parameter-became-required", B, "query team required: false → required: true"),
+    Rule(
+        "parameter-became-required-with-default",
+        N,
+        "query sort required: false → required: true, default: created",
+    ),
+    Rule("parameter-became-optional", N, "query team required: true → required: false"),
+    Rule("parameter-default-changed", P, "query per_page default: 30 → default: 100"),
+    # request bodies
+    Rule("request-body-added-required", B, "(no body) → requestBody required: true"),
+    Rule("request-body-became-required", B, "requestBody required: false → required: true"),
+    Rule("request-media-type-removed", B, "content: json, form → content: json"),
+    # responses
+    Rule("success-status-removed", B, "responses: 200 → responses: 201"),
+    Rule("error-status-removed", P, "responses: 200, 404 → responses: 200"),
+    Rule("response-status-added", N, "responses: 200 → responses: 200, 409"),
+    Rule("response-media-type-removed", B, "200 content: json, xml → 200 content: json"),
+    Rule("response-header-removed", B, "200 headers: Link → 200 headers: (none)"),
+    Rule("response-header-became-optional", B, "Link required: true → required: false"),
+    # security
+    Rule("security-added", B, "security: [] → security: [oauth: []]"),
+    Rule("security-requirement-removed", B, "security: [apiKey] → security: [oauth]"),
+    Rule("security-scopes-added", B, "oauth: [read] → oauth: [read, write]"),
+    # schemas: requests may widen, responses may narrow
+    Rule("request-type-narrowed", B, "request number → integer"),
+    Rule("request-type-widened", N, "request integer → number"),
+    Rule("request-type-changed", B, "request string → integer"),
+    Rule("response-type-widened", B, "response integer → number"),
+    Rule("response-type-narrowed", N, "response number → integer"),
+    Rule("response-type-changed", B, "response integer → string"),
+    Rule("request-nullability-narrowed", B, "request type: [string, null] → type: string"),
+    Rule("request-nullability-widened", N, "request type: string → nullable: true"),
+    Rule("response-nullability-widened", B, "response type: string → type: [string, null]"),
+    Rule("response-nullability-narrowed", N, "response nullable: true → (not nullable)"),
+    Rule("request-format-narrowed", B, "request format: (none) → format: email; int64 → int32"),
+    Rule("request-format-widened", N, "request format: int32 → int64; uri → (none)"),
+    Rule("request-format-changed", B, "request format: date → uuid"),
+    Rule("response-format-widened", B, "response format: int32 → int64; email → (none)"),
+    Rule("response-format-narrowed", N, "response format: (none) → date-time"),
+    Rule("response-format-changed", B, "response format: date → date-time"),
+    Rule("request-enum-narrowed", B, "request enum: [a, b] → enum: [a]; (none) → enum: [a]"),
+    Rule("request-enum-widened", N, "request enum: [a] → enum: [a, b]"),
+    Rule("response-enum-widened", B, "response enum: [a] → enum: [a, b]; enum → (none)"),
+    Rule("response-enum-narrowed", N, "response enum: [a, b] → enum: [a]"),
+    Rule("request-constraint-narrowed", B, "request maxLength: 200 → 100; (none) → minItems: 1"),
+    Rule("request-constraint-widened", N, "request maxLength: 100 → 200"),
+    Rule("response-constraint-widened", B, "response maxItems: 100 → (none)"),
+    Rule("response-constraint-narrowed", N, "response maxLength: (none) → 100"),
+    Rule("request-pattern-narrowed", B, "request pattern: (none) → '^[a-z]+$'"),
+    Rule("request-pattern-changed", B, "request pattern: '^[a-z]+$' → '^[a-z0-9]+$'"),
+    Rule("request-pattern-widened", N, "request pattern: '^[a-z]+$' → (none)"),
+    Rule("response-pattern-widened", B, "response pattern: '^[a-z]+$' → (none)"),
+    Rule("response-pattern-changed", B, "response pattern: '^[a-z]+$' → '^\\w+$'"),
+    Rule("response-pattern-narrowed", N, "response pattern: (none) → '^[a-z]+$'"),
+    Rule("request-property-removed", N, "request {a, b} → {a}: a client still sending b is fine"),
+    Rule(
+        "request-property-removed-strict",
+        B,
+        "request {a, b} → {a} with additionalProperties: false",
+    ),
+    Rule("request-property-added", N, "request {a} → {a, b}"),
+    Rule("request-required-property-added", B, "request {a} → {a, b}, required: [b]"),
+    Rule("request-property-became-required", B, "request required: [] → required: [b]"),
+    Rule(
+        "request-additional-properties-rejected",
+        B,
+        "request additionalProperties: (true) → additionalProperties: false",
+    ),
+    Rule("response-property-removed", B, "response {id, name} → {id}"),
+    Rule("response-property-added", N, "response {id} → {id, name}"),
+    Rule("response-property-became-optional", B, "response required: [id] → required: []"),
+    Rule("request-union-alternative-removed", B, "request oneOf: [string, Label] → $ref: Label"),
+    Rule("request-union-alternative-added", N, "request $ref: Label → oneOf: [string, Label]"),
+    Rule(
+        "response-union-alternative-added",
+        B,
+        "response $ref: Label → oneOf: [string, Label] (an item may now be a string)",
+    ),
+    Rule("response-union-alternative-removed", N, "response oneOf: [string, Label] → $ref: Label"),
+)
+
+RULES: dict[str, Rule] = {rule.id: rule for rule in _RULES}
+
+
+def list_rules(severities: Mapping[str, Severity | None] | None = None) -> str:
+    """``specfirst diff --list-rules``: one line per rule (id, severity, example)."""
+    severities = severities or {}
+    width = max(len(r.id) for r in _RULES)
+    lines = []
+    for rule in _RULES:
+        level = severities.get(rule.id, rule.severity)
+        shown = "off" if level is None else level.value
+        note = "" if rule.id not in severities else " (configured)"
+        lines.append(f"{rule.id:<{width}}  {shown + note:<29} {rule.example}")
+    return "\n".join(lines) + "\n"
+
+
+class ConfigError(Exception):
+    """A problem with ``[tool.specfirst.diff]`` or the ignore file, with its location."""
+
+
+@dataclass(frozen=True, slots=True)
+class DiffSettings:
+    severities: Mapping[str, Severity | None]
+    ignore_file: Path | None = None
+
+
+def load_diff_settings(pyproject: Path | None) -> DiffSettings:
+    """``[tool.specfirst.diff]`` of a pyproject.toml: severity per rule id, and the ignore file."""
+    if pyproject is None:
+        return DiffSettings({})
+    with pyproject.open("rb") as fh:
+        data = tomllib.load(fh)
+    table = data.get("tool", {}).get("specfirst", {}).get("diff", {})
+    where = f"{pyproject} [tool.specfirst.diff]"
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where}: must be a table")
+    severities: dict[str, Severity | None] = {}
+    ignore: Path | None = None
+    for key, value in table.items():
+        if key == "ignore-file":
+            if not isinstance(value, str):
+                raise ConfigError(f"{where}: ignore-file must be a path string")
+            ignore = pyproject.parent / value
+            continue
+        if key not in RULES:
+            raise ConfigError(f"{where}: unknown rule {key!r} (see `specfirst diff --list-rules`)")
+        if value == "off":
+            severities[key] = None
+            continue
+        try:
+            severities[key] = Severity(value)
+        except ValueError:
+            raise ConfigError(
+                f"{where}: {key} = {value!r}: use breaking, possibly-breaking, info or off"
+            ) from None
+    return DiffSettings(severities, ignore)
+
+
+@dataclass(frozen=True, slots=True)
+class IgnoreEntry:
+    id: str
+    operation: str | None
+    path: str | None
+    reason: str
+    line: int
+
+    def matches(self, rule: str, operation: str, path: str) -> bool:
+        if rule != self.id:
+            return False
+        if self.operation is not None and _norm_op(operation) != _norm_op(self.operation):
+            return False
+        return self.path is None or path == self.path or path.startswith(self.path)
+
+
+def _norm_op(text: str) -> str:
+    method, _, path = text.strip().partition(" ")
+    return f"{method.upper()} {path.strip()}"
+
+
+def load_ignore_file(path: Path) -> list[IgnoreEntry]:
+    """The accepted findings of an ignore file; a clear message with a line for a bad entry."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read the ignore file: {exc.strerror}") from None
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
+        raise ConfigError(f"{where}: not valid YAML") from None
+    if data is None:
+        return []
+    if not isinstance(data, list) or node is None:
+        raise ConfigError(f"{path}:1:1: the ignore file must be a list of entries")
+    entries = []
+    for item, item_node in zip(data, node.value, strict=True):
+        line = item_node.start_mark.line + 1
+        where = f"{path}:{line}:{item_node.start_mark.column + 1}"
+        if not isinstance(item, Mapping):
+            raise ConfigError(f"{where}: an entry is a mapping with id, reason (operation, path)")
+        unknown = set(item) - {"id", "operation", "path", "reason"}
+        if unknown:
+            raise ConfigError(f"{where}: unknown key(s) {', '.join(sorted(map(str, unknown)))}")
+        rule, reason = item.get("id"), item.get("reason")
+        if not isinstance(rule, str) or rule not in RULES:
+            raise ConfigError(f"{where}: id {rule!r} is not a rule (see --list-rules)")
+        if not isinstance(reason, str) or not reason.strip():
+            raise ConfigError(f"{where}: every accepted finding needs a reason")
+        operation, field_path = item.get("operation"), item.get("path")
+        for name, value in (("operation", operation), ("path", field_path)):
+            if value is not None and not isinstance(value, str):
+                raise ConfigError(f"{where}: {name} must be a string")
+        entries.append(IgnoreEntry(rule, operation, field_path, reason.strip(), line))
+    return entries
+
+
+def severity_of(rule: str, overrides: Mapping[str, Any]) -> Severity | None:
+    if rule in overrides:
+        value = overrides[rule]
+        return value if value is None else Severity(value)
+    return RULES[rule].severity
