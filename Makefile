@@ -8,7 +8,7 @@ PORT ?= 8000
 
 CORPUS := .cache/corpus
 
-.PHONY: install generate check run test dist test-fast contract contract-deep bench diff diff-corpus corpus corpus-rivals corpus-fetch regen-golden migrate lint validate clean docs ci
+.PHONY: install generate check run test dist test-fast contract contract-deep bench diff diff-corpus corpus corpus-rivals corpus-fetch corpus-ghes-fetch regen-golden migrate lint validate clean docs ci
 
 $(STAMP): pyproject.toml impl/requirements.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -99,8 +99,19 @@ FORMAT ?= text
 diff: install
 	@$(BIN)/specfirst diff $(BASE) --format $(FORMAT)
 
-## diff-corpus: specfirst diff on every consecutive GHES release (and the newest → api.github.com); counts per rule, time and memory per pair; writes corpus/DIFF.md
-diff-corpus: install corpus-fetch
+## corpus-ghes-fetch: older @octokit/openapi versions for GHES 3.4-3.16 (about 93 MB; only diff-corpus needs them) into $(CORPUS)-ghes
+corpus-ghes-fetch: $(CORPUS)-ghes/.fetched
+
+$(CORPUS)-ghes/.fetched: corpus/ghes-history/package.json
+	@mkdir -p $(CORPUS)-ghes
+	cp corpus/ghes-history/package.json $(CORPUS)-ghes/package.json
+	cd $(CORPUS)-ghes && npm install --no-audit --no-fund --no-package-lock --loglevel=error
+	@# the inlined copies (*.deref.json, about 45 MB each) are not diffed: keep the disk use small
+	find $(CORPUS)-ghes/node_modules -name '*.deref.json' -delete
+	@touch $@
+
+## diff-corpus: specfirst diff on every consecutive GHES release, 3.4 to 3.19 (and 3.19 → api.github.com); counts per rule, time and memory per pair; writes corpus/DIFF.md
+diff-corpus: install corpus-fetch corpus-ghes-fetch
 	$(BIN)/python -m corpus.diff_pairs --with-dotcom --write
 
 ## ci: exactly what .github/workflows/ci.yml runs: check, test, contract, then the diff against origin/main if it exists

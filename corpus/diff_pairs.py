@@ -1,6 +1,6 @@
 """``make diff-corpus``: ``specfirst diff`` on every consecutive GHES release of @octokit/openapi.
 
-    python -m corpus.diff_pairs                 # ghes-3.17 → 3.18 → 3.19 …, as installed
+    python -m corpus.diff_pairs                 # ghes-3.4 → 3.5 → … → 3.19, as installed
     python -m corpus.diff_pairs --with-dotcom   # and the newest GHES → api.github.com
     python -m corpus.diff_pairs --write         # also rewrite corpus/DIFF.md
 
@@ -9,6 +9,15 @@ documents, diffs them and reports the wall time, CPU time and peak RSS of the wh
 and the count of findings per rule id. The run fails when a pair takes 10 s of CPU or more,
 or 500 MB or more: the budget issue 15 sets for GitHub-size specs. (CPU time, because wall
 time on a shared machine measures the neighbours; the load average is printed with it.)
+
+The current @octokit/openapi (``make corpus-fetch``) ships only the supported GHES releases
+(3.17-3.19). Older package versions ship the older ones: ``corpus/ghes-history/package.json``
+installs three of them under npm aliases into ``.cache/corpus-ghes`` (``make
+corpus-ghes-fetch``, run by ``make diff-corpus`` only). A release can be in several
+packages, published months apart, and GitHub edits a release's description after it ships:
+a pair is taken from one package when one holds both releases (so it shows the change
+between the releases, not between two snapshots), otherwise each release from the newest
+package that holds it.
 """
 
 from __future__ import annotations
@@ -26,6 +35,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 GENERATED = ROOT / ".cache/corpus/node_modules/@octokit/openapi/generated"
+HISTORY = ROOT / ".cache/corpus-ghes/node_modules"
 RESULTS = ROOT / "corpus/DIFF.md"
 BUDGET_SECONDS, BUDGET_MB = 10.0, 500.0
 
@@ -46,21 +56,63 @@ print(json.dumps({
     "rules": Counter(f"{f.severity.value} {f.id}" for f in report.findings),
     "summary": report.counts(),
 }))
+if len(sys.argv) > 3:  # --save: the whole report, for reading the findings (not timed)
+    with open(sys.argv[3], "w", encoding="utf-8") as out:
+        json.dump(report.to_json(), out, indent=1, ensure_ascii=False)
 """
 
 
-def releases() -> list[Path]:
-    found = [p for p in GENERATED.glob("ghes-*.json") if not p.name.endswith(".deref.json")]
-
-    def version(path: Path) -> tuple[int, ...]:
-        return tuple(int(n) for n in re.findall(r"\d+", path.stem))
-
-    return sorted(found, key=version)
+def _package_version(generated: Path) -> tuple[int, ...]:
+    manifest = json.loads((generated.parent / "package.json").read_text(encoding="utf-8"))
+    return tuple(int(n) for n in re.findall(r"\d+", manifest["version"]))
 
 
-def run_pair(base: Path, head: Path) -> dict[str, Any]:
+def _release(path: Path) -> tuple[int, ...]:
+    return tuple(int(n) for n in re.findall(r"\d+", path.stem))
+
+
+def packages() -> list[Path]:
+    """Every installed @octokit/openapi ``generated/`` folder, newest package first."""
+    found = [GENERATED] if GENERATED.is_dir() else []
+    found += [p for p in HISTORY.glob("*/generated") if (p.parent / "package.json").is_file()]
+    return sorted(found, key=_package_version, reverse=True)
+
+
+def releases() -> dict[tuple[int, ...], list[Path]]:
+    """Each GHES release to its documents, newest package first."""
+    out: dict[tuple[int, ...], list[Path]] = {}
+    for folder in packages():
+        for path in folder.glob("ghes-*.json"):
+            if re.fullmatch(r"ghes-\d+\.\d+\.json", path.name):
+                out.setdefault(_release(path), []).append(path)
+    return dict(sorted(out.items()))
+
+
+def consecutive_pairs() -> list[tuple[Path, Path]]:
+    """Every consecutive release pair, both from one package when one package holds both."""
+    found = releases()
+    pairs = []
+    for old, new in itertools.pairwise(found):
+        shared = [p for p in found[old] if p.parent in {q.parent for q in found[new]}]
+        if shared:
+            pairs.append((shared[0], shared[0].parent / found[new][0].name))
+        else:
+            pairs.append((found[old][0], found[new][0]))
+    return pairs
+
+
+def _label(path: Path) -> str:
+    package = ".".join(map(str, _package_version(path.parent)))
+    return f"{path.stem}@{package}"
+
+
+def _short(base: Path, head: Path) -> str:
+    return f"{base.stem.removeprefix('ghes-')}→{head.stem.removeprefix('ghes-')}"
+
+
+def run_pair(base: Path, head: Path, save: Path | None = None) -> dict[str, Any]:
     done = subprocess.run(
-        [sys.executable, "-c", _CHILD, str(base), str(head)],
+        [sys.executable, "-c", _CHILD, str(base), str(head), *([str(save)] if save else [])],
         capture_output=True,
         text=True,
         check=False,
@@ -71,26 +123,27 @@ def run_pair(base: Path, head: Path) -> dict[str, Any]:
     return result
 
 
-def report(pairs: list[tuple[str, dict[str, Any]]]) -> str:
+def report(pairs: list[tuple[str, str, dict[str, Any]]]) -> str:
+    """The per-pair table (full names: release@package), then counts per rule (short names)."""
     lines = [
         "| pair | wall (s) | CPU (s) | peak RSS (MB) | breaking | possibly | info |",
         "|---|---:|---:|---:|---:|---:|---:|",
     ]
-    for name, r in pairs:
+    for name, _, r in pairs:
         s = r["summary"]
         lines.append(
             f"| {name} | {r['seconds']:.2f} | {r['cpu']:.2f} | {r['peak_mb']:.0f} | {s['breaking']} "
             f"| {s['possibly-breaking']} | {s['info']} |"
         )
-    rules = sorted({rule for _, r in pairs for rule in r["rules"]})
+    rules = sorted({rule for _, _, r in pairs for rule in r["rules"]})
     lines += [
         "",
-        "| severity rule | " + " | ".join(name for name, _ in pairs) + " |",
-        "|---|" + "---:|" * len(pairs),
+        "| severity rule | " + " | ".join(short for _, short, _ in pairs) + " | all |",
+        "|---|" + "---:|" * (len(pairs) + 1),
     ]
     for rule in rules:
-        counts = " | ".join(str(r["rules"].get(rule, 0)) for _, r in pairs)
-        lines.append(f"| {rule} | {counts} |")
+        counts = [r["rules"].get(rule, 0) for _, _, r in pairs]
+        lines.append(f"| {rule} | {' | '.join(map(str, counts))} | {sum(counts)} |")
     return "\n".join(lines) + "\n"
 
 
@@ -98,26 +151,33 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--with-dotcom", action="store_true", help="add newest GHES → dotcom")
     parser.add_argument("--write", action="store_true", help=f"rewrite {RESULTS.name}")
+    parser.add_argument(
+        "--save", type=Path, metavar="DIR", help="also write each pair's JSON report into DIR"
+    )
     args = parser.parse_args(argv)
-    files = releases()
-    if len(files) < 2:
+    todo = consecutive_pairs()
+    if not todo:
         print(f"diff-corpus: fewer than two GHES releases in {GENERATED}", file=sys.stderr)
         return 2
-    todo = list(itertools.pairwise(files))
     if args.with_dotcom:
-        todo.append((files[-1], GENERATED / "api.github.com.json"))
+        newest = todo[-1][1]
+        todo.append((newest, newest.parent / "api.github.com.json"))
     pairs = []
     over = []
     for base, head in todo:
-        name = f"{base.stem} → {head.stem}"
-        result = run_pair(base, head)
+        name = f"{_label(base)} → {_label(head)}"
+        save = None
+        if args.save:
+            args.save.mkdir(parents=True, exist_ok=True)
+            save = args.save / f"{_short(base, head)}.json"
+        result = run_pair(base, head, save)
         rules = Counter(result["rules"])
         print(
             f"{name}: {result['seconds']:.2f} s wall, {result['cpu']:.2f} s CPU, "
             f"{result['peak_mb']:.0f} MB peak, "
             + ", ".join(f"{n} {rule}" for rule, n in sorted(rules.items()))
         )
-        pairs.append((name, result))
+        pairs.append((name, _short(base, head), result))
         if result["cpu"] >= BUDGET_SECONDS or result["peak_mb"] >= BUDGET_MB:
             over.append(name)
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
@@ -127,9 +187,13 @@ def main(argv: list[str] | None = None) -> int:
         RESULTS.write_text(
             "# `specfirst diff` on consecutive GHES releases\n\n"
             "Written by `make diff-corpus` (`python -m corpus.diff_pairs --with-dotcom --write`)"
-            " from @octokit/openapi as installed by `make corpus-fetch`. Times and peak RSS are"
+            " from @octokit/openapi: 3.17-3.19 and api.github.com from the version `make"
+            " corpus-fetch` installs, the older releases from the older versions"
+            " `corpus/ghes-history/package.json` lists (`make corpus-ghes-fetch`). A pair is"
+            " read from one package version when one holds both releases; `ghes-3.7@10.0.0`"
+            " names the release and the package version. Times and peak RSS are"
             " those of one child process that imports specfirst, loads both documents (JSON,"
-            " about 11 MB each, with source positions) and diffs them; the budget is 10 s of"
+            " 9 to 13 MB each, with source positions) and diffs them; the budget is 10 s of"
             " CPU and 500 MB per pair (wall time on a shared machine measures the neighbours). The last pair is not a GHES release: api.github.com is"
             " where the next GHES comes from, so it shows what 3.20 may bring.\n\n" + table,
             encoding="utf-8",

@@ -490,6 +490,18 @@ def _type_le(a: frozenset[str] | None, b: frozenset[str] | None) -> bool:
     return all(t in b or (t == "integer" and "number" in b) for t in a)
 
 
+def _width(view: _View, other: _View) -> str | None:
+    """The format to compare: an integer without one, compared with an integer, is int64.
+
+    JSON has no integer width, but every client maps a bare ``integer`` to 64 bits (or
+    wider), so GitHub adding ``format: int64`` to its ids (3.12 → 3.13, on hundreds of
+    fields) changes no value anyone sends or receives; int32 stays narrower than it.
+    """
+    if view.format is None and view.kind() == other.kind() == frozenset({"integer"}):
+        return "int64"
+    return view.format
+
+
 def _format_le(a: str | None, b: str | None) -> bool:
     if b is None or a == b:
         return True
@@ -560,12 +572,26 @@ class _Differ:
 
     def run(self) -> None:
         base_ops, head_ops = self.base.operations(), self.head.operations()
-        base_paths = {p for (_, p) in base_ops}
-        head_paths = {p for (_, p) in head_ops}
+        base_stubs, head_stubs = _stubs(base_ops), _stubs(head_ops)
+        base_paths = {key[1] for key in base_ops if key not in base_stubs}
+        head_paths = {key[1] for key in head_ops if key not in head_stubs}
         for key, (path, _item, _op, ptr) in base_ops.items():
+            name = f"{key[0].upper()} {path}"
+            if key in base_stubs:
+                # Nothing could call it before, so whatever it became breaks no client.
+                if key not in head_ops:
+                    message = f"{name}, which answered only 501 Not Implemented, was removed"
+                    self.add("unimplemented-operation-removed", message, name, "", ptr, None)
+                elif key not in head_stubs:
+                    message = f"{name} was implemented (it answered only 501 Not Implemented)"
+                    self.add("operation-implemented", message, name, "", None, head_ops[key][3])
+                continue
+            if key in head_stubs:
+                message = f"{name} now answers only 501 Not Implemented"
+                self.add("operation-unimplemented", message, name, "", ptr, head_ops[key][3])
+                continue
             if key in head_ops:
                 continue
-            name = f"{key[0].upper()} {path}"
             if key[1] not in head_paths:
                 self.add("path-removed", f"path {path} was removed", name, "", ptr[:2], None)
             else:
@@ -576,7 +602,7 @@ class _Differ:
                 rule = "path-added" if key[1] not in base_paths else "operation-added"
                 self.add(rule, f"{name} was added", name, "", None, ptr)
         for key in base_ops:
-            if key in head_ops:
+            if key in head_ops and key not in base_stubs and key not in head_stubs:
                 self.operation(base_ops[key], head_ops[key])
 
     def operation(
@@ -743,6 +769,18 @@ class _Differ:
                     b_pptr,
                     h_pptr,
                 )
+            was = self._became_text(b_param, b_pptr, h_param, h_pptr)
+            if was:
+                self.add(
+                    "request-type-widened",
+                    f"type {'|'.join(sorted(was))} → string: a {key[0]} parameter travels as"
+                    " text, so every value sent before is still accepted",
+                    name,
+                    where,
+                    (*b_pptr, "schema"),
+                    (*h_pptr, "schema"),
+                )
+                continue
             self.schema_root(
                 name,
                 where,
@@ -752,6 +790,36 @@ class _Differ:
                 h_param.get("schema"),
                 (*h_pptr, "schema"),
             )
+
+    def _became_text(
+        self,
+        b_param: Mapping[str, Any],
+        b_pptr: Pointer,
+        h_param: Mapping[str, Any],
+        h_pptr: Pointer,
+    ) -> frozenset[str] | None:
+        """A scalar parameter (integer, number, boolean) that became an unconstrained string:
+        the scalar types it had, else ``None``.
+
+        Outside the body a value is text on the wire (``?repository_name=42``), so a plain
+        string accepts every value the scalar did (GHES 3.12 → 3.13, repository_name).
+        """
+        if "schema" not in b_param or "schema" not in h_param:
+            return None
+        b = self.base.view(b_param["schema"], (*b_pptr, "schema"))
+        h = self.head.view(h_param["schema"], (*h_pptr, "schema"))
+        was = b.kind()
+        plain = h.enum is None and h.pattern is None and h.format is None and not h.bounds
+        if (
+            was
+            and was <= {"integer", "number", "boolean"}
+            and b.alts is None
+            and h.kind() == frozenset({"string"})
+            and h.alts is None
+            and plain
+        ):
+            return was
+        return None
 
     def request_body(
         self,
@@ -1032,12 +1100,18 @@ class _Differ:
         type_rel = _relation(_type_le(b_kind, h_kind), _type_le(h_kind, b_kind))
         if type_rel and b_kind is not None and h_kind is not None:
             self._emit(
-                out, direction, "type", type_rel, f"type {_fmt(b_kind)} → {_fmt(h_kind)}", b, h
+                out,
+                direction,
+                "type",
+                type_rel,
+                f"type {_fmt(b_kind, b)} → {_fmt(h_kind, h)}",
+                b,
+                h,
             )
         elif h_kind is not None and b_kind is None and request:
-            self._emit(out, direction, "type", "narrowed", f"type any → {_fmt(h_kind)}", b, h)
+            self._emit(out, direction, "type", "narrowed", f"type any → {_fmt(h_kind, h)}", b, h)
         elif b_kind is not None and h_kind is None and not request:
-            self._emit(out, direction, "type", "widened", f"type {_fmt(b_kind)} → any", b, h)
+            self._emit(out, direction, "type", "widened", f"type {_fmt(b_kind, b)} → any", b, h)
         disjoint = b_kind is not None and h_kind is not None and not (_union_types(b_kind, h_kind))
         if b.nullable != h.nullable:
             relation = "widened" if h.nullable else "narrowed"
@@ -1045,7 +1119,8 @@ class _Differ:
             self._emit(out, direction, "nullability", relation, text, b, h)
         if disjoint:
             return  # string → object: the facets below compare unrelated things
-        format_rel = _relation(_format_le(b.format, h.format), _format_le(h.format, b.format))
+        b_format, h_format = _width(b, h), _width(h, b)
+        format_rel = _relation(_format_le(b_format, h_format), _format_le(h_format, b_format))
         if format_rel:
             self._emit(
                 out,
@@ -1178,6 +1253,21 @@ class _Differ:
             if b.nullable or h.nullable:
                 bv, hv = replace(bv, nullable=b.nullable), replace(hv, nullable=b.nullable)
             out.extend(self.compare(direction, bv, hv))
+        # An inline alternative left unpaired may still be covered by one on the other side
+        # that accepts all it does (an `anyOf` of shapes dropped for one looser shape): no
+        # value was lost or gained. A named ($ref) one stays a finding: typed clients see it.
+        h_left = [
+            hi
+            for hi in h_left
+            if h_alts[hi].ref is not None
+            or not any(self._covers(direction, bv, h_alts[hi], b.nullable) for bv in b_alts)
+        ]
+        b_left = [
+            bi
+            for bi in b_left
+            if b_alts[bi].ref is not None
+            or not any(self._covers(direction, b_alts[bi], hv, b.nullable) for hv in h_alts)
+        ]
         for hi in h_left:
             alt = h_alts[hi]
             out.append(
@@ -1201,6 +1291,15 @@ class _Differ:
                     "",
                 )
             )
+
+    def _covers(self, direction: str, b: _View, h: _View, null: bool) -> bool:
+        """Whether ``h`` is no break from ``b``: a request accepts all ``b`` did, a response
+        returns nothing ``b`` could not. Null is the union's own finding: ``null`` is set
+        on both."""
+        b, h = replace(b, nullable=null), replace(h, nullable=null)
+        return not any(
+            RULES[found[0]].severity is Severity.BREAKING for found in self.compare(direction, b, h)
+        )
 
 
 def _match(
@@ -1242,6 +1341,24 @@ def _match(
             b_free.remove(bi)
             h_free.remove(hi)
     return pairs, b_free, h_free
+
+
+def _stubs(
+    ops: Mapping[tuple[str, str], tuple[str, Any, Mapping[str, Any], Pointer]],
+) -> set[tuple[str, str]]:
+    """The operations whose only documented response is 501 Not Implemented.
+
+    GitHub's per-release documents (as @octokit/openapi published them up to version 14)
+    keep an endpoint a release lacks as such a placeholder ("This endpoint does not exist in
+    GitHub Enterprise Server 3.4. It was added in 3.5"). No client can depend on one, so it
+    counts as absent: implementing it later, or dropping it, breaks nobody.
+    """
+    out = set()
+    for key, (_path, _item, op, _ptr) in ops.items():
+        responses = op.get("responses")
+        if isinstance(responses, Mapping) and responses and set(map(str, responses)) == {"501"}:
+            out.add(key)
+    return out
 
 
 def _discriminator_value(view: _View, parent: _View) -> str | None:
@@ -1328,8 +1445,11 @@ def _opt(value: float | None) -> str:
     return str(int(value)) if value.is_integer() else str(value)
 
 
-def _fmt(types: frozenset[str]) -> str:
-    return "|".join(sorted(types)) or "null"
+def _fmt(types: frozenset[str], view: _View) -> str:
+    if types:
+        return "|".join(sorted(types))
+    # No type left: {type: null}, or members whose types contradict (nothing is valid).
+    return "null" if view.nullable else "nothing (its members' types contradict each other)"
 
 
 def _canon(value: Any) -> str:

@@ -49,6 +49,9 @@ _RULES: tuple[Rule, ...] = (
     Rule("operation-removed", B, "DELETE /pets/{id} → (gone, GET stays)"),
     Rule("path-added", N, "(none) → paths: /toys"),
     Rule("operation-added", N, "(none) → PATCH /pets/{id}"),
+    Rule("operation-implemented", N, "PATCH /pets/{id} answering only 501 → a real operation"),
+    Rule("operation-unimplemented", B, "PATCH /pets/{id} → answers only 501 Not Implemented"),
+    Rule("unimplemented-operation-removed", N, "PATCH /pets/{id} answering only 501 → (gone)"),
     Rule("deprecated-without-sunset", P, "deprecated: false → deprecated: true (no x-sunset)"),
     Rule("operation-deprecated", N, "deprecated: false → deprecated: true, x-sunset: 2027-01-01"),
     # parameters

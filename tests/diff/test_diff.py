@@ -330,8 +330,16 @@ CASES: list[tuple[str, Callable[[dict[str, Any]], object], tuple[str, Severity, 
     ),
     (
         "response format added is narrower, compatible",
-        lambda d: _schema(d, "Task")["properties"]["id"].update(format="int64"),
+        lambda d: _schema(d, "Task")["properties"]["id"].update(format="int32"),
         ("response-format-narrowed", INFO, "GET /tasks/{taskId}"),
+    ),
+    (
+        "int64 added to an integer changes no value (a bare integer is read as int64)",
+        lambda d: (
+            _op(d, "/tasks", "get")["parameters"][0]["schema"].update(format="int64"),
+            _schema(d, "Task")["properties"]["id"].update(format="int64"),
+        ),
+        ("", INFO, None),
     ),
     (
         "parameter removed where unknown query parameters are rejected",
@@ -618,3 +626,35 @@ def test_nullability_through_type_lists_and_null_alternatives(tmp_path: Path) ->
     ]
     # unchanged: a type list with null and the same union on both sides
     assert _report(tmp_path, base, copy.deepcopy(base)).findings == []
+
+
+def test_a_501_only_placeholder_counts_as_absent(tmp_path: Path) -> None:
+    """GitHub's older per-release documents list missing endpoints as 501-only placeholders."""
+    stub = {"responses": {"501": {"description": "Not Implemented"}}}
+    base = copy.deepcopy(BASE)
+    real_delete = base["paths"]["/tasks/{taskId}"]["delete"]
+    base["paths"]["/tasks/{taskId}"]["delete"] = copy.deepcopy(stub)
+    base["paths"]["/later"] = {"get": copy.deepcopy(stub)}
+    head = copy.deepcopy(BASE)  # the placeholder implemented, /later dropped
+    found = {(f.id, f.severity, f.operation) for f in _report(tmp_path, base, head).findings}
+    assert found == {
+        ("operation-implemented", Severity.INFO, "DELETE /tasks/{taskId}"),
+        ("unimplemented-operation-removed", Severity.INFO, "GET /later"),
+    }
+    head = copy.deepcopy(BASE)  # and the other way: a real operation became a placeholder
+    head["paths"]["/tasks/{taskId}"]["delete"] = copy.deepcopy(stub)
+    rules = {(f.id, f.severity) for f in _report(tmp_path, BASE, head).findings}
+    assert rules == {("operation-unimplemented", Severity.BREAKING)}
+    assert real_delete["responses"] != stub["responses"]
+
+
+def test_a_scalar_query_parameter_that_became_a_plain_string_is_wider(tmp_path: Path) -> None:
+    head = copy.deepcopy(BASE)
+    param = _op(head, "/tasks", "get")["parameters"][0]
+    assert param["in"] == "query" and param["schema"]["type"] == "integer"
+    param["schema"] = {"type": "string"}
+    found = {(f.id, f.severity) for f in _report(tmp_path, BASE, head).findings}
+    assert found == {("request-type-widened", Severity.INFO)}
+    param["schema"] = {"type": "string", "pattern": "^[a-z]+$"}  # not every integer matches
+    found = {(f.id, f.severity) for f in _report(tmp_path, BASE, head).findings}
+    assert ("request-type-changed", Severity.BREAKING) in found

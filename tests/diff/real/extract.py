@@ -45,6 +45,22 @@ def source(name: str) -> Path:
     return NODE_MODULES / OTHER[name] if name in OTHER else CORPUS / f"{name}.json"
 
 
+def sources(pair: str) -> tuple[Path, Path]:
+    """The two documents of a pair, read as ``make diff-corpus`` reads them.
+
+    GHES releases older than the current @octokit/openapi ships come from the older package
+    versions ``make corpus-ghes-fetch`` installs, and a consecutive pair from one package
+    version when one holds both (``corpus.diff_pairs.consecutive_pairs``).
+    """
+    from corpus.diff_pairs import consecutive_pairs
+
+    base, head = pair.split(" → ")
+    for old, new in consecutive_pairs():
+        if (old.stem, new.stem) == (base, head):
+            return old, new
+    return source(base), source(head)
+
+
 SCHEMA_KEYS = ("properties", "items", "additionalProperties", "allOf", "oneOf", "anyOf", "not")
 
 
@@ -182,6 +198,8 @@ def excerpt(doc: dict[str, Any], case: dict[str, Any]) -> dict[str, Any]:
     if isinstance(item, dict) and isinstance(item.get(method), dict):
         op = item[method]
         new: dict[str, Any] = {"responses": {"default": {"description": "any"}}}
+        if set(op.get("responses", {})) == {"501"}:  # a placeholder: keep it one
+            new["responses"] = {"501": {"description": "Not Implemented"}}
         if where in op.get("responses", {}):
             response = _resolve(doc, op["responses"][where])
             kept: dict[str, Any] = {"description": "excerpt"}
@@ -220,8 +238,10 @@ def excerpt(doc: dict[str, Any], case: dict[str, Any]) -> dict[str, Any]:
     if isinstance(item, dict):  # the path's other operations, as stubs: the path still exists
         for other in ("get", "put", "post", "delete", "patch"):
             if other != method and isinstance(item.get(other), dict):
+                stub = set(item[other].get("responses", {})) == {"501"}
+                status = "501" if stub else "default"
                 out["paths"].setdefault(path, {})[other] = {
-                    "responses": {"default": {"description": "any"}}
+                    "responses": {status: {"description": "Not Implemented" if stub else "any"}}
                 }
     if cutter.components:
         out["components"] = {"schemas": dict(sorted(cutter.components.items()))}
@@ -274,15 +294,15 @@ def main() -> int:
     spec = yaml.safe_load((HERE / "cases.yaml").read_text(encoding="utf-8"))
     folder = HERE / "cases"
     folder.mkdir(exist_ok=True)
-    docs: dict[str, dict[str, Any]] = {}
+    docs: dict[Path, dict[str, Any]] = {}
     wanted = set(sys.argv[1:])
     for case in spec["cases"]:
         if wanted and case["name"] not in wanted:
             continue
-        base_name, head_name = case["pair"].split(" → ")
-        for name in (base_name, head_name):
-            if name not in docs:
-                docs[name] = json.loads(source(name).read_text(encoding="utf-8"))
+        base_path, head_path = sources(case["pair"])
+        for path in (base_path, head_path):
+            if path not in docs:
+                docs[path] = json.loads(path.read_text(encoding="utf-8"))
         record = {
             key: case[key]
             for key in (
@@ -298,8 +318,8 @@ def main() -> int:
             )
             if key in case
         }
-        record["base"] = excerpt(docs[base_name], case)
-        record["head"] = excerpt(docs[head_name], case)
+        record["base"] = excerpt(docs[base_path], case)
+        record["head"] = excerpt(docs[head_path], case)
         for side in ("base", "head"):
             patch(record[side], case, case.get(f"{side}_patch", []))
         target = folder / f"{case['name']}.yaml"

@@ -3,13 +3,15 @@
 A case is predicted a break when the diff reports at least one finding of severity
 ``breaking``. Run::
 
-    .venv/bin/python -m tests.diff.real.score            # every case
-    .venv/bin/python -m tests.diff.real.score --real     # only the cases not constructed by hand
+    .venv/bin/python -m tests.diff.real.score                # every case
+    .venv/bin/python -m tests.diff.real.score --real         # only the cases not constructed by hand
+    .venv/bin/python -m tests.diff.real.score --consecutive  # only GHES 3.N → 3.N+1 (real)
 """
 
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -51,6 +53,15 @@ class Outcome:
         return out
 
 
+def consecutive(case: dict[str, Any]) -> bool:
+    """A real case from two consecutive GHES releases (not dotcom, Adyen or constructed)."""
+    found = re.fullmatch(r"ghes-(\d+)\.(\d+) → ghes-(\d+)\.(\d+)", case["pair"])
+    if not found or case.get("constructed"):
+        return False
+    major, minor, head_major, head_minor = map(int, found.groups())
+    return head_major == major and head_minor == minor + 1
+
+
 def load_cases() -> list[dict[str, Any]]:
     return [yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted(CASES.glob("*.yaml"))]
 
@@ -87,8 +98,13 @@ def score(outcomes: list[Outcome]) -> dict[str, float | int]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--real", action="store_true", help="leave out constructed cases")
+    parser.add_argument(
+        "--consecutive", action="store_true", help="only real cases from GHES 3.N → 3.N+1"
+    )
     args = parser.parse_args(argv)
     cases = [c for c in load_cases() if not (args.real and c.get("constructed"))]
+    if args.consecutive:
+        cases = [c for c in cases if consecutive(c)]
     with tempfile.TemporaryDirectory() as tmp:
         outcomes = [run_case(c, Path(tmp)) for c in cases]
     failed = 0
