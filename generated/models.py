@@ -82,8 +82,12 @@ class TokenRequest(BaseModel):
 
     grant_type: GrantType
     username: Annotated[str | None, Field(max_length=254)] = None
-    password: Annotated[str | None, Field(max_length=128, min_length=1)] = None
-    refresh_token: Annotated[str | None, Field(max_length=256, min_length=1)] = None
+    password: Annotated[str | None, Field(max_length=128, min_length=1, pattern="^[^\\x00]*$")] = (
+        None
+    )
+    refresh_token: Annotated[
+        str | None, Field(max_length=256, min_length=1, pattern="^[^\\x00]*$")
+    ] = None
     scope: Annotated[str | None, Field(max_length=512, pattern="^[a-z:-]+( [a-z:-]+)*$")] = None
 
 
@@ -96,7 +100,7 @@ class TokenResponse(BaseModel):
     An OAuth2 access token response (RFC 6749 §5.1).
     """
 
-    access_token: str
+    access_token: Annotated[str, Field(pattern="^[^\\x00]*$")]
     """
     A JWT to send as `Authorization: Bearer <token>`.
     """
@@ -105,13 +109,13 @@ class TokenResponse(BaseModel):
     """
     Lifetime of the access token in seconds.
     """
-    refresh_token: str
+    refresh_token: Annotated[str, Field(pattern="^[^\\x00]*$")]
     """
     A single-use token for `grant_type=refresh_token`. Each use returns a new one; reusing a
     spent refresh token revokes every token descended from the same login.
 
     """
-    scope: str
+    scope: Annotated[str, Field(pattern="^[^\\x00]*$")]
     """
     The space-separated scopes granted.
     """
@@ -122,7 +126,7 @@ class LogoutRequest(BaseModel):
     The refresh token whose login should end.
     """
 
-    refresh_token: Annotated[str, Field(max_length=256, min_length=1)]
+    refresh_token: Annotated[str, Field(max_length=256, min_length=1, pattern="^[^\\x00]*$")]
 
 
 class User(BaseModel):
@@ -132,7 +136,7 @@ class User(BaseModel):
 
     id: UUID
     email: Annotated[str, Field(max_length=254)]
-    display_name: Annotated[str, Field(max_length=100, min_length=1)]
+    display_name: Annotated[str, Field(max_length=100, min_length=1, pattern="^[^\\x00]*$")]
     is_active: bool
     is_admin: bool
     created_at: AwareDatetime
@@ -148,11 +152,11 @@ class UserCreate(BaseModel):
         extra="forbid",
     )
     email: Annotated[str, Field(max_length=254)]
-    password: Annotated[str, Field(max_length=128, min_length=12)]
+    password: Annotated[str, Field(max_length=128, min_length=12, pattern="^[^\\x00]*$")]
     """
     At least 12 characters. Stored only as an argon2 hash.
     """
-    display_name: Annotated[str, Field(max_length=100, min_length=1)]
+    display_name: Annotated[str, Field(max_length=100, min_length=1, pattern="^[^\\x00]*$")]
 
 
 class UserUpdate(BaseModel):
@@ -165,10 +169,16 @@ class UserUpdate(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    display_name: Annotated[str | None, Field(max_length=100, min_length=1)] = None
+    display_name: Annotated[
+        str | None, Field(max_length=100, min_length=1, pattern="^[^\\x00]*$")
+    ] = None
     email: Annotated[str | None, Field(max_length=254)] = None
-    password: Annotated[str | None, Field(max_length=128, min_length=12)] = None
-    current_password: Annotated[str | None, Field(max_length=128, min_length=1)] = None
+    password: Annotated[str | None, Field(max_length=128, min_length=12, pattern="^[^\\x00]*$")] = (
+        None
+    )
+    current_password: Annotated[
+        str | None, Field(max_length=128, min_length=1, pattern="^[^\\x00]*$")
+    ] = None
 
 
 class UserList(BaseModel):
@@ -198,7 +208,7 @@ class ApiKey(BaseModel):
     """
 
     id: UUID
-    name: Annotated[str, Field(max_length=100, min_length=1)]
+    name: Annotated[str, Field(max_length=100, min_length=1, pattern="^[^\\x00]*$")]
     prefix: Annotated[str, Field(pattern="^sf_[A-Za-z0-9]{8}$")]
     """
     The first part of the key, enough to recognise it.
@@ -220,7 +230,7 @@ class ApiKeyCreate(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    name: Annotated[str, Field(max_length=100, min_length=1)]
+    name: Annotated[str, Field(max_length=100, min_length=1, pattern="^[^\\x00]*$")]
     scopes: Annotated[list[ApiKeyScope], Field(min_length=1)]
     expires_in_days: Annotated[int | None, Field(ge=1, le=3650)] = None
     """
@@ -236,7 +246,7 @@ class ApiKeyWithSecret(BaseModel):
     """
 
     id: UUID
-    name: Annotated[str, Field(max_length=100, min_length=1)]
+    name: Annotated[str, Field(max_length=100, min_length=1, pattern="^[^\\x00]*$")]
     prefix: Annotated[str, Field(pattern="^sf_[A-Za-z0-9]{8}$")]
     scopes: list[ApiKeyScope]
     created_at: AwareDatetime
@@ -267,8 +277,8 @@ class ProjectCreate(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    name: Annotated[str, Field(max_length=120, min_length=1)]
-    description: Annotated[str | None, Field(max_length=2000)] = None
+    name: Annotated[str, Field(max_length=120, min_length=1, pattern="^[^\\x00]*$")]
+    description: Annotated[str | None, Field(max_length=2000, pattern="^[^\\x00]*$")] = None
 
 
 class ProjectUpdate(BaseModel):
@@ -279,8 +289,8 @@ class ProjectUpdate(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    name: Annotated[str | None, Field(max_length=120, min_length=1)] = None
-    description: Annotated[str | None, Field(max_length=2000)] = None
+    name: Annotated[str | None, Field(max_length=120, min_length=1, pattern="^[^\\x00]*$")] = None
+    description: Annotated[str | None, Field(max_length=2000, pattern="^[^\\x00]*$")] = None
 
 
 class MemberRole(StrEnum):
@@ -302,7 +312,7 @@ class Member(BaseModel):
 
     user_id: UUID
     email: str
-    display_name: str
+    display_name: Annotated[str, Field(pattern="^[^\\x00]*$")]
     role: MemberRole
     added_at: AwareDatetime
 
@@ -344,8 +354,8 @@ class Task(BaseModel):
 
     id: UUID
     project_id: UUID
-    title: Annotated[str, Field(max_length=200, min_length=1)]
-    description: Annotated[str | None, Field(max_length=10000)]
+    title: Annotated[str, Field(max_length=200, min_length=1, pattern="^[^\\x00]*$")]
+    description: Annotated[str | None, Field(max_length=10000, pattern="^[^\\x00]*$")]
     status: TaskStatus
     priority: TaskPriority
     assignee_id: UUID | None
@@ -367,8 +377,8 @@ class TaskCreate(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    title: Annotated[str, Field(max_length=200, min_length=1)]
-    description: Annotated[str | None, Field(max_length=10000)] = None
+    title: Annotated[str, Field(max_length=200, min_length=1, pattern="^[^\\x00]*$")]
+    description: Annotated[str | None, Field(max_length=10000, pattern="^[^\\x00]*$")] = None
     status: TaskStatus = TaskStatus.todo
     priority: TaskPriority = TaskPriority.medium
     assignee_id: UUID | None = None
@@ -383,8 +393,8 @@ class TaskUpdate(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    title: Annotated[str | None, Field(max_length=200, min_length=1)] = None
-    description: Annotated[str | None, Field(max_length=10000)] = None
+    title: Annotated[str | None, Field(max_length=200, min_length=1, pattern="^[^\\x00]*$")] = None
+    description: Annotated[str | None, Field(max_length=10000, pattern="^[^\\x00]*$")] = None
     status: TaskStatus | None = None
     priority: TaskPriority | None = None
     assignee_id: UUID | None = None
@@ -408,7 +418,7 @@ class Comment(BaseModel):
     id: UUID
     task_id: UUID
     author_id: UUID
-    body: Annotated[str, Field(max_length=5000, min_length=1)]
+    body: Annotated[str, Field(max_length=5000, min_length=1, pattern="^[^\\x00]*$")]
     created_at: AwareDatetime
 
 
@@ -416,7 +426,7 @@ class CommentCreate(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    body: Annotated[str, Field(max_length=5000, min_length=1)]
+    body: Annotated[str, Field(max_length=5000, min_length=1, pattern="^[^\\x00]*$")]
 
 
 class CommentList(BaseModel):
@@ -435,11 +445,11 @@ class Attachment(BaseModel):
 
     id: UUID
     task_id: UUID
-    filename: Annotated[str, Field(max_length=255, min_length=1)]
-    media_type: Annotated[str, Field(max_length=127)]
+    filename: Annotated[str, Field(max_length=255, min_length=1, pattern="^[^\\x00]*$")]
+    media_type: Annotated[str, Field(max_length=127, pattern="^[^\\x00]*$")]
     size_bytes: Annotated[int, Field(ge=0)]
     sha256: Annotated[str, Field(pattern="^[0-9a-f]{64}$")]
-    description: Annotated[str | None, Field(max_length=500)]
+    description: Annotated[str | None, Field(max_length=500, pattern="^[^\\x00]*$")]
     uploaded_by: UUID
     created_at: AwareDatetime
 
@@ -455,7 +465,7 @@ class AttachmentUpload(BaseModel):
     """
     The file's bytes; its part's `Content-Type` and filename are stored with it.
     """
-    description: Annotated[str | None, Field(max_length=500)] = None
+    description: Annotated[str | None, Field(max_length=500, pattern="^[^\\x00]*$")] = None
 
 
 class AttachmentList(BaseModel):
@@ -491,7 +501,7 @@ class Export(BaseModel):
     """
     The number of tasks exported, once `done`.
     """
-    error: str | None
+    error: Annotated[str | None, Field(pattern="^[^\\x00]*$")]
     """
     Why the export failed, when `failed`.
     """
@@ -530,8 +540,12 @@ class TokenRequestRequest(BaseModel):
 
     grant_type: GrantType
     username: Annotated[str | None, Field(max_length=254)] = None
-    password: Annotated[str | None, Field(max_length=128, min_length=1)] = None
-    refresh_token: Annotated[str | None, Field(max_length=256, min_length=1)] = None
+    password: Annotated[str | None, Field(max_length=128, min_length=1, pattern="^[^\\x00]*$")] = (
+        None
+    )
+    refresh_token: Annotated[
+        str | None, Field(max_length=256, min_length=1, pattern="^[^\\x00]*$")
+    ] = None
     scope: Annotated[str | None, Field(max_length=512, pattern="^[a-z:-]+( [a-z:-]+)*$")] = None
 
 
@@ -555,7 +569,7 @@ class LogoutRequestRequest(BaseModel):
     The refresh token whose login should end.
     """
 
-    refresh_token: Annotated[str, Field(max_length=256, min_length=1)]
+    refresh_token: Annotated[str, Field(max_length=256, min_length=1, pattern="^[^\\x00]*$")]
 
 
 class LogoutRequestResponse(BaseModel):
@@ -570,7 +584,7 @@ class UserRequest(BaseModel):
     """
 
     email: Annotated[str, Field(max_length=254)]
-    display_name: Annotated[str, Field(max_length=100, min_length=1)]
+    display_name: Annotated[str, Field(max_length=100, min_length=1, pattern="^[^\\x00]*$")]
 
 
 class UserResponse(BaseModel):
@@ -580,7 +594,7 @@ class UserResponse(BaseModel):
 
     id: UUID
     email: Annotated[str, Field(max_length=254)]
-    display_name: Annotated[str, Field(max_length=100, min_length=1)]
+    display_name: Annotated[str, Field(max_length=100, min_length=1, pattern="^[^\\x00]*$")]
     is_active: bool
     is_admin: bool
     created_at: AwareDatetime
@@ -596,11 +610,11 @@ class UserCreateRequest(BaseModel):
         extra="forbid",
     )
     email: Annotated[str, Field(max_length=254)]
-    password: Annotated[str, Field(max_length=128, min_length=12)]
+    password: Annotated[str, Field(max_length=128, min_length=12, pattern="^[^\\x00]*$")]
     """
     At least 12 characters. Stored only as an argon2 hash.
     """
-    display_name: Annotated[str, Field(max_length=100, min_length=1)]
+    display_name: Annotated[str, Field(max_length=100, min_length=1, pattern="^[^\\x00]*$")]
 
 
 class UserCreateResponse(BaseModel):
@@ -612,7 +626,7 @@ class UserCreateResponse(BaseModel):
         extra="forbid",
     )
     email: Annotated[str, Field(max_length=254)]
-    display_name: Annotated[str, Field(max_length=100, min_length=1)]
+    display_name: Annotated[str, Field(max_length=100, min_length=1, pattern="^[^\\x00]*$")]
 
 
 class UserUpdateRequest(BaseModel):
@@ -625,10 +639,16 @@ class UserUpdateRequest(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    display_name: Annotated[str | None, Field(max_length=100, min_length=1)] = None
+    display_name: Annotated[
+        str | None, Field(max_length=100, min_length=1, pattern="^[^\\x00]*$")
+    ] = None
     email: Annotated[str | None, Field(max_length=254)] = None
-    password: Annotated[str | None, Field(max_length=128, min_length=12)] = None
-    current_password: Annotated[str | None, Field(max_length=128, min_length=1)] = None
+    password: Annotated[str | None, Field(max_length=128, min_length=12, pattern="^[^\\x00]*$")] = (
+        None
+    )
+    current_password: Annotated[
+        str | None, Field(max_length=128, min_length=1, pattern="^[^\\x00]*$")
+    ] = None
 
 
 class UserUpdateResponse(BaseModel):
@@ -641,7 +661,9 @@ class UserUpdateResponse(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    display_name: Annotated[str | None, Field(max_length=100, min_length=1)] = None
+    display_name: Annotated[
+        str | None, Field(max_length=100, min_length=1, pattern="^[^\\x00]*$")
+    ] = None
     email: Annotated[str | None, Field(max_length=254)] = None
 
 
@@ -659,7 +681,7 @@ class ApiKeyRequest(BaseModel):
     An API key as listed; the secret is never shown again after creation.
     """
 
-    name: Annotated[str, Field(max_length=100, min_length=1)]
+    name: Annotated[str, Field(max_length=100, min_length=1, pattern="^[^\\x00]*$")]
     scopes: list[ApiKeyScope]
     expires_at: AwareDatetime | None
     """
@@ -673,7 +695,7 @@ class ApiKeyResponse(BaseModel):
     """
 
     id: UUID
-    name: Annotated[str, Field(max_length=100, min_length=1)]
+    name: Annotated[str, Field(max_length=100, min_length=1, pattern="^[^\\x00]*$")]
     prefix: Annotated[str, Field(pattern="^sf_[A-Za-z0-9]{8}$")]
     """
     The first part of the key, enough to recognise it.
@@ -692,7 +714,7 @@ class ApiKeyWithSecretRequest(BaseModel):
     A newly created API key, including its secret. This is the only time `key` is shown.
     """
 
-    name: Annotated[str, Field(max_length=100, min_length=1)]
+    name: Annotated[str, Field(max_length=100, min_length=1, pattern="^[^\\x00]*$")]
     scopes: list[ApiKeyScope]
     expires_at: AwareDatetime | None
     """
@@ -706,7 +728,7 @@ class ApiKeyWithSecretResponse(BaseModel):
     """
 
     id: UUID
-    name: Annotated[str, Field(max_length=100, min_length=1)]
+    name: Annotated[str, Field(max_length=100, min_length=1, pattern="^[^\\x00]*$")]
     prefix: Annotated[str, Field(pattern="^sf_[A-Za-z0-9]{8}$")]
     scopes: list[ApiKeyScope]
     created_at: AwareDatetime
@@ -734,8 +756,8 @@ class ProjectRequest(BaseModel):
     A project groups tasks and the people working on them.
     """
 
-    name: Annotated[str, Field(max_length=120, min_length=1)]
-    description: Annotated[str | None, Field(max_length=2000)]
+    name: Annotated[str, Field(max_length=120, min_length=1, pattern="^[^\\x00]*$")]
+    description: Annotated[str | None, Field(max_length=2000, pattern="^[^\\x00]*$")]
     etag: Etag
 
 
@@ -745,8 +767,8 @@ class ProjectResponse(BaseModel):
     """
 
     id: UUID
-    name: Annotated[str, Field(max_length=120, min_length=1)]
-    description: Annotated[str | None, Field(max_length=2000)]
+    name: Annotated[str, Field(max_length=120, min_length=1, pattern="^[^\\x00]*$")]
+    description: Annotated[str | None, Field(max_length=2000, pattern="^[^\\x00]*$")]
     role: MemberRole
     """
     The caller's role in this project.
@@ -780,7 +802,7 @@ class MemberResponse(BaseModel):
 
     user_id: UUID
     email: str
-    display_name: str
+    display_name: Annotated[str, Field(pattern="^[^\\x00]*$")]
     role: MemberRole
     added_at: AwareDatetime
 
@@ -795,8 +817,8 @@ class TaskRequest(BaseModel):
     A unit of work in a project.
     """
 
-    title: Annotated[str, Field(max_length=200, min_length=1)]
-    description: Annotated[str | None, Field(max_length=10000)]
+    title: Annotated[str, Field(max_length=200, min_length=1, pattern="^[^\\x00]*$")]
+    description: Annotated[str | None, Field(max_length=10000, pattern="^[^\\x00]*$")]
     status: TaskStatus
     priority: TaskPriority
     assignee_id: UUID | None
@@ -814,8 +836,8 @@ class TaskResponse(BaseModel):
 
     id: UUID
     project_id: UUID
-    title: Annotated[str, Field(max_length=200, min_length=1)]
-    description: Annotated[str | None, Field(max_length=10000)]
+    title: Annotated[str, Field(max_length=200, min_length=1, pattern="^[^\\x00]*$")]
+    description: Annotated[str | None, Field(max_length=10000, pattern="^[^\\x00]*$")]
     status: TaskStatus
     priority: TaskPriority
     assignee_id: UUID | None
@@ -843,7 +865,7 @@ class CommentRequest(BaseModel):
     A comment on a task.
     """
 
-    body: Annotated[str, Field(max_length=5000, min_length=1)]
+    body: Annotated[str, Field(max_length=5000, min_length=1, pattern="^[^\\x00]*$")]
 
 
 class CommentResponse(BaseModel):
@@ -854,7 +876,7 @@ class CommentResponse(BaseModel):
     id: UUID
     task_id: UUID
     author_id: UUID
-    body: Annotated[str, Field(max_length=5000, min_length=1)]
+    body: Annotated[str, Field(max_length=5000, min_length=1, pattern="^[^\\x00]*$")]
     created_at: AwareDatetime
 
 
@@ -872,7 +894,7 @@ class AttachmentRequest(BaseModel):
     A file attached to a task.
     """
 
-    description: Annotated[str | None, Field(max_length=500)]
+    description: Annotated[str | None, Field(max_length=500, pattern="^[^\\x00]*$")]
 
 
 class AttachmentResponse(BaseModel):
@@ -882,11 +904,11 @@ class AttachmentResponse(BaseModel):
 
     id: UUID
     task_id: UUID
-    filename: Annotated[str, Field(max_length=255, min_length=1)]
-    media_type: Annotated[str, Field(max_length=127)]
+    filename: Annotated[str, Field(max_length=255, min_length=1, pattern="^[^\\x00]*$")]
+    media_type: Annotated[str, Field(max_length=127, pattern="^[^\\x00]*$")]
     size_bytes: Annotated[int, Field(ge=0)]
     sha256: Annotated[str, Field(pattern="^[0-9a-f]{64}$")]
-    description: Annotated[str | None, Field(max_length=500)]
+    description: Annotated[str | None, Field(max_length=500, pattern="^[^\\x00]*$")]
     uploaded_by: UUID
     created_at: AwareDatetime
 
@@ -907,7 +929,7 @@ class ExportRequest(BaseModel):
     """
     The number of tasks exported, once `done`.
     """
-    error: str | None
+    error: Annotated[str | None, Field(pattern="^[^\\x00]*$")]
     """
     Why the export failed, when `failed`.
     """
@@ -929,7 +951,7 @@ class ExportResponse(BaseModel):
     """
     The number of tasks exported, once `done`.
     """
-    error: str | None
+    error: Annotated[str | None, Field(pattern="^[^\\x00]*$")]
     """
     Why the export failed, when `failed`.
     """
@@ -985,8 +1007,8 @@ class Project(BaseModel):
     """
 
     id: UUID
-    name: Annotated[str, Field(max_length=120, min_length=1)]
-    description: Annotated[str | None, Field(max_length=2000)]
+    name: Annotated[str, Field(max_length=120, min_length=1, pattern="^[^\\x00]*$")]
+    description: Annotated[str | None, Field(max_length=2000, pattern="^[^\\x00]*$")]
     role: MemberRole
     """
     The caller's role in this project.

@@ -51,6 +51,17 @@ class Register409Response(Result):
         object.__setattr__(self, "body", body)
 
 
+class Register413Response(Result):
+    """413: The request body is larger than allowed."""
+
+    __slots__ = ("body",)
+    status_code: ClassVar[int] = 413
+    body: models.Problem
+
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
+
+
 class Register415Response(Result):
     """415: The request body's media type is not accepted."""
 
@@ -117,14 +128,30 @@ class Register500Response(Result):
         object.__setattr__(self, "body", body)
 
 
+class Register503Response(Result):
+    """503: A dependency the service needs (the database, Redis) is unavailable or did not answer in
+    time. Nothing was changed; retry after `Retry-After` seconds."""
+
+    __slots__ = ("body", "retry_after")
+    status_code: ClassVar[int] = 503
+    body: models.Problem
+    retry_after: int | None
+
+    def __init__(self, *, body: models.Problem, retry_after: int | None = None) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "retry_after", retry_after)
+
+
 RegisterResponse: TypeAlias = (
     Register201Response
     | Register400Response
     | Register409Response
+    | Register413Response
     | Register415Response
     | Register422Response
     | Register429Response
     | Register500Response
+    | Register503Response
     | models.UserResponse
 )
 
@@ -149,6 +176,17 @@ class CreateToken400Response(Result):
 
     __slots__ = ("body",)
     status_code: ClassVar[int] = 400
+    body: models.Problem
+
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
+
+
+class CreateToken413Response(Result):
+    """413: The request body is larger than allowed."""
+
+    __slots__ = ("body",)
+    status_code: ClassVar[int] = 413
     body: models.Problem
 
     def __init__(self, *, body: models.Problem) -> None:
@@ -221,13 +259,29 @@ class CreateToken500Response(Result):
         object.__setattr__(self, "body", body)
 
 
+class CreateToken503Response(Result):
+    """503: A dependency the service needs (the database, Redis) is unavailable or did not answer in
+    time. Nothing was changed; retry after `Retry-After` seconds."""
+
+    __slots__ = ("body", "retry_after")
+    status_code: ClassVar[int] = 503
+    body: models.Problem
+    retry_after: int | None
+
+    def __init__(self, *, body: models.Problem, retry_after: int | None = None) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "retry_after", retry_after)
+
+
 CreateTokenResponse: TypeAlias = (
     CreateToken200Response
     | CreateToken400Response
+    | CreateToken413Response
     | CreateToken415Response
     | CreateToken422Response
     | CreateToken429Response
     | CreateToken500Response
+    | CreateToken503Response
     | models.TokenResponse
 )
 
@@ -258,6 +312,17 @@ class Logout400Response(Result):
 
     __slots__ = ("body",)
     status_code: ClassVar[int] = 400
+    body: models.Problem
+
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
+
+
+class Logout413Response(Result):
+    """413: The request body is larger than allowed."""
+
+    __slots__ = ("body",)
+    status_code: ClassVar[int] = 413
     body: models.Problem
 
     def __init__(self, *, body: models.Problem) -> None:
@@ -330,13 +395,29 @@ class Logout500Response(Result):
         object.__setattr__(self, "body", body)
 
 
+class Logout503Response(Result):
+    """503: A dependency the service needs (the database, Redis) is unavailable or did not answer in
+    time. Nothing was changed; retry after `Retry-After` seconds."""
+
+    __slots__ = ("body", "retry_after")
+    status_code: ClassVar[int] = 503
+    body: models.Problem
+    retry_after: int | None
+
+    def __init__(self, *, body: models.Problem, retry_after: int | None = None) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "retry_after", retry_after)
+
+
 LogoutResponse: TypeAlias = (
     Logout204Response
     | Logout400Response
+    | Logout413Response
     | Logout415Response
     | Logout422Response
     | Logout429Response
     | Logout500Response
+    | Logout503Response
     | None
 )
 
@@ -422,12 +503,27 @@ class GetCurrentUser500Response(Result):
         object.__setattr__(self, "body", body)
 
 
+class GetCurrentUser503Response(Result):
+    """503: A dependency the service needs (the database, Redis) is unavailable or did not answer in
+    time. Nothing was changed; retry after `Retry-After` seconds."""
+
+    __slots__ = ("body", "retry_after")
+    status_code: ClassVar[int] = 503
+    body: models.Problem
+    retry_after: int | None
+
+    def __init__(self, *, body: models.Problem, retry_after: int | None = None) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "retry_after", retry_after)
+
+
 GetCurrentUserResponse: TypeAlias = (
     GetCurrentUser200Response
     | GetCurrentUser401Response
     | GetCurrentUser403Response
     | GetCurrentUser429Response
     | GetCurrentUser500Response
+    | GetCurrentUser503Response
     | models.UserResponse
 )
 
@@ -486,6 +582,17 @@ class UpdateCurrentUser409Response(Result):
 
     __slots__ = ("body",)
     status_code: ClassVar[int] = 409
+    body: models.Problem
+
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
+
+
+class UpdateCurrentUser413Response(Result):
+    """413: The request body is larger than allowed."""
+
+    __slots__ = ("body",)
+    status_code: ClassVar[int] = 413
     body: models.Problem
 
     def __init__(self, *, body: models.Problem) -> None:
@@ -558,16 +665,32 @@ class UpdateCurrentUser500Response(Result):
         object.__setattr__(self, "body", body)
 
 
+class UpdateCurrentUser503Response(Result):
+    """503: A dependency the service needs (the database, Redis) is unavailable or did not answer in
+    time. Nothing was changed; retry after `Retry-After` seconds."""
+
+    __slots__ = ("body", "retry_after")
+    status_code: ClassVar[int] = 503
+    body: models.Problem
+    retry_after: int | None
+
+    def __init__(self, *, body: models.Problem, retry_after: int | None = None) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "retry_after", retry_after)
+
+
 UpdateCurrentUserResponse: TypeAlias = (
     UpdateCurrentUser200Response
     | UpdateCurrentUser400Response
     | UpdateCurrentUser401Response
     | UpdateCurrentUser403Response
     | UpdateCurrentUser409Response
+    | UpdateCurrentUser413Response
     | UpdateCurrentUser415Response
     | UpdateCurrentUser422Response
     | UpdateCurrentUser429Response
     | UpdateCurrentUser500Response
+    | UpdateCurrentUser503Response
     | models.UserResponse
 )
 
@@ -677,6 +800,20 @@ class ListUsers500Response(Result):
         object.__setattr__(self, "body", body)
 
 
+class ListUsers503Response(Result):
+    """503: A dependency the service needs (the database, Redis) is unavailable or did not answer in
+    time. Nothing was changed; retry after `Retry-After` seconds."""
+
+    __slots__ = ("body", "retry_after")
+    status_code: ClassVar[int] = 503
+    body: models.Problem
+    retry_after: int | None
+
+    def __init__(self, *, body: models.Problem, retry_after: int | None = None) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "retry_after", retry_after)
+
+
 ListUsersResponse: TypeAlias = (
     ListUsers200Response
     | ListUsers400Response
@@ -685,6 +822,7 @@ ListUsersResponse: TypeAlias = (
     | ListUsers422Response
     | ListUsers429Response
     | ListUsers500Response
+    | ListUsers503Response
     | models.UserListResponse
 )
 
@@ -803,6 +941,20 @@ class DeactivateUser500Response(Result):
         object.__setattr__(self, "body", body)
 
 
+class DeactivateUser503Response(Result):
+    """503: A dependency the service needs (the database, Redis) is unavailable or did not answer in
+    time. Nothing was changed; retry after `Retry-After` seconds."""
+
+    __slots__ = ("body", "retry_after")
+    status_code: ClassVar[int] = 503
+    body: models.Problem
+    retry_after: int | None
+
+    def __init__(self, *, body: models.Problem, retry_after: int | None = None) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "retry_after", retry_after)
+
+
 DeactivateUserResponse: TypeAlias = (
     DeactivateUser200Response
     | DeactivateUser401Response
@@ -812,6 +964,7 @@ DeactivateUserResponse: TypeAlias = (
     | DeactivateUser422Response
     | DeactivateUser429Response
     | DeactivateUser500Response
+    | DeactivateUser503Response
     | models.UserResponse
 )
 
@@ -897,12 +1050,27 @@ class ListApiKeys500Response(Result):
         object.__setattr__(self, "body", body)
 
 
+class ListApiKeys503Response(Result):
+    """503: A dependency the service needs (the database, Redis) is unavailable or did not answer in
+    time. Nothing was changed; retry after `Retry-After` seconds."""
+
+    __slots__ = ("body", "retry_after")
+    status_code: ClassVar[int] = 503
+    body: models.Problem
+    retry_after: int | None
+
+    def __init__(self, *, body: models.Problem, retry_after: int | None = None) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "retry_after", retry_after)
+
+
 ListApiKeysResponse: TypeAlias = (
     ListApiKeys200Response
     | ListApiKeys401Response
     | ListApiKeys403Response
     | ListApiKeys429Response
     | ListApiKeys500Response
+    | ListApiKeys503Response
     | models.ApiKeyListResponse
 )
 
@@ -910,17 +1078,23 @@ ListApiKeysResponse: TypeAlias = (
 
 
 class CreateApiKey201Response(Result):
-    """201: The key, with its secret."""
+    """201: The key, with its secret (never cached)."""
 
-    __slots__ = ("body", "location")
+    __slots__ = ("body", "cache_control", "location")
     status_code: ClassVar[int] = 201
     body: models.ApiKeyWithSecretResponse
+    cache_control: str
     location: str | None
 
     def __init__(
-        self, *, body: models.ApiKeyWithSecretResponse, location: str | None = None
+        self,
+        *,
+        body: models.ApiKeyWithSecretResponse,
+        cache_control: str,
+        location: str | None = None,
     ) -> None:
         object.__setattr__(self, "body", body)
+        object.__setattr__(self, "cache_control", cache_control)
         object.__setattr__(self, "location", location)
 
 
@@ -964,6 +1138,17 @@ class CreateApiKey409Response(Result):
 
     __slots__ = ("body",)
     status_code: ClassVar[int] = 409
+    body: models.Problem
+
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
+
+
+class CreateApiKey413Response(Result):
+    """413: The request body is larger than allowed."""
+
+    __slots__ = ("body",)
+    status_code: ClassVar[int] = 413
     body: models.Problem
 
     def __init__(self, *, body: models.Problem) -> None:
@@ -1036,17 +1221,32 @@ class CreateApiKey500Response(Result):
         object.__setattr__(self, "body", body)
 
 
+class CreateApiKey503Response(Result):
+    """503: A dependency the service needs (the database, Redis) is unavailable or did not answer in
+    time. Nothing was changed; retry after `Retry-After` seconds."""
+
+    __slots__ = ("body", "retry_after")
+    status_code: ClassVar[int] = 503
+    body: models.Problem
+    retry_after: int | None
+
+    def __init__(self, *, body: models.Problem, retry_after: int | None = None) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "retry_after", retry_after)
+
+
 CreateApiKeyResponse: TypeAlias = (
     CreateApiKey201Response
     | CreateApiKey400Response
     | CreateApiKey401Response
     | CreateApiKey403Response
     | CreateApiKey409Response
+    | CreateApiKey413Response
     | CreateApiKey415Response
     | CreateApiKey422Response
     | CreateApiKey429Response
     | CreateApiKey500Response
-    | models.ApiKeyWithSecretResponse
+    | CreateApiKey503Response
 )
 
 # DELETE /api-keys/{apiKeyId} (revokeApiKey)
@@ -1149,6 +1349,20 @@ class RevokeApiKey500Response(Result):
         object.__setattr__(self, "body", body)
 
 
+class RevokeApiKey503Response(Result):
+    """503: A dependency the service needs (the database, Redis) is unavailable or did not answer in
+    time. Nothing was changed; retry after `Retry-After` seconds."""
+
+    __slots__ = ("body", "retry_after")
+    status_code: ClassVar[int] = 503
+    body: models.Problem
+    retry_after: int | None
+
+    def __init__(self, *, body: models.Problem, retry_after: int | None = None) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "retry_after", retry_after)
+
+
 RevokeApiKeyResponse: TypeAlias = (
     RevokeApiKey204Response
     | RevokeApiKey401Response
@@ -1157,6 +1371,7 @@ RevokeApiKeyResponse: TypeAlias = (
     | RevokeApiKey422Response
     | RevokeApiKey429Response
     | RevokeApiKey500Response
+    | RevokeApiKey503Response
     | None
 )
 
@@ -1266,6 +1481,20 @@ class ListProjects500Response(Result):
         object.__setattr__(self, "body", body)
 
 
+class ListProjects503Response(Result):
+    """503: A dependency the service needs (the database, Redis) is unavailable or did not answer in
+    time. Nothing was changed; retry after `Retry-After` seconds."""
+
+    __slots__ = ("body", "retry_after")
+    status_code: ClassVar[int] = 503
+    body: models.Problem
+    retry_after: int | None
+
+    def __init__(self, *, body: models.Problem, retry_after: int | None = None) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "retry_after", retry_after)
+
+
 ListProjectsResponse: TypeAlias = (
     ListProjects200Response
     | ListProjects400Response
@@ -1274,6 +1503,7 @@ ListProjectsResponse: TypeAlias = (
     | ListProjects422Response
     | ListProjects429Response
     | ListProjects500Response
+    | ListProjects503Response
     | models.ProjectListResponse
 )
 
@@ -1346,6 +1576,17 @@ class CreateProject409Response(Result):
         object.__setattr__(self, "body", body)
 
 
+class CreateProject413Response(Result):
+    """413: The request body is larger than allowed."""
+
+    __slots__ = ("body",)
+    status_code: ClassVar[int] = 413
+    body: models.Problem
+
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
+
+
 class CreateProject415Response(Result):
     """415: The request body's media type is not accepted."""
 
@@ -1412,16 +1653,32 @@ class CreateProject500Response(Result):
         object.__setattr__(self, "body", body)
 
 
+class CreateProject503Response(Result):
+    """503: A dependency the service needs (the database, Redis) is unavailable or did not answer in
+    time. Nothing was changed; retry after `Retry-After` seconds."""
+
+    __slots__ = ("body", "retry_after")
+    status_code: ClassVar[int] = 503
+    body: models.Problem
+    retry_after: int | None
+
+    def __init__(self, *, body: models.Problem, retry_after: int | None = None) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "retry_after", retry_after)
+
+
 CreateProjectResponse: TypeAlias = (
     CreateProject201Response
     | CreateProject400Response
     | CreateProject401Response
     | CreateProject403Response
     | CreateProject409Response
+    | CreateProject413Response
     | CreateProject415Response
     | CreateProject422Response
     | CreateProject429Response
     | CreateProject500Response
+    | CreateProject503Response
     | models.ProjectResponse
 )
 
@@ -1542,6 +1799,20 @@ class GetProject500Response(Result):
         object.__setattr__(self, "body", body)
 
 
+class GetProject503Response(Result):
+    """503: A dependency the service needs (the database, Redis) is unavailable or did not answer in
+    time. Nothing was changed; retry after `Retry-After` seconds."""
+
+    __slots__ = ("body", "retry_after")
+    status_code: ClassVar[int] = 503
+    body: models.Problem
+    retry_after: int | None
+
+    def __init__(self, *, body: models.Problem, retry_after: int | None = None) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "retry_after", retry_after)
+
+
 GetProjectResponse: TypeAlias = (
     GetProject200Response
     | GetProject304Response
@@ -1551,6 +1822,7 @@ GetProjectResponse: TypeAlias = (
     | GetProject422Response
     | GetProject429Response
     | GetProject500Response
+    | GetProject503Response
     | models.ProjectResponse
 )
 
@@ -1676,6 +1948,20 @@ class DeleteProject500Response(Result):
         object.__setattr__(self, "body", body)
 
 
+class DeleteProject503Response(Result):
+    """503: A dependency the service needs (the database, Redis) is unavailable or did not answer in
+    time. Nothing was changed; retry after `Retry-After` seconds."""
+
+    __slots__ = ("body", "retry_after")
+    status_code: ClassVar[int] = 503
+    body: models.Problem
+    retry_after: int | None
+
+    def __init__(self, *, body: models.Problem, retry_after: int | None = None) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "retry_after", retry_after)
+
+
 DeleteProjectResponse: TypeAlias = (
     DeleteProject204Response
     | DeleteProject401Response
@@ -1686,6 +1972,7 @@ DeleteProjectResponse: TypeAlias = (
     | DeleteProject428Response
     | DeleteProject429Response
     | DeleteProject500Response
+    | DeleteProject503Response
     | None
 )
 
@@ -1756,6 +2043,17 @@ class UpdateProject412Response(Result):
 
     __slots__ = ("body",)
     status_code: ClassVar[int] = 412
+    body: models.Problem
+
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
+
+
+class UpdateProject413Response(Result):
+    """413: The request body is larger than allowed."""
+
+    __slots__ = ("body",)
+    status_code: ClassVar[int] = 413
     body: models.Problem
 
     def __init__(self, *, body: models.Problem) -> None:
@@ -1839,6 +2137,20 @@ class UpdateProject500Response(Result):
         object.__setattr__(self, "body", body)
 
 
+class UpdateProject503Response(Result):
+    """503: A dependency the service needs (the database, Redis) is unavailable or did not answer in
+    time. Nothing was changed; retry after `Retry-After` seconds."""
+
+    __slots__ = ("body", "retry_after")
+    status_code: ClassVar[int] = 503
+    body: models.Problem
+    retry_after: int | None
+
+    def __init__(self, *, body: models.Problem, retry_after: int | None = None) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "retry_after", retry_after)
+
+
 UpdateProjectResponse: TypeAlias = (
     UpdateProject200Response
     | UpdateProject400Response
@@ -1846,11 +2158,13 @@ UpdateProjectResponse: TypeAlias = (
     | UpdateProject403Response
     | UpdateProject404Response
     | UpdateProject412Response
+    | UpdateProject413Response
     | UpdateProject415Response
     | UpdateProject422Response
     | UpdateProject428Response
     | UpdateProject429Response
     | UpdateProject500Response
+    | UpdateProject503Response
     | models.ProjectResponse
 )
 
@@ -1971,6 +2285,20 @@ class ListMembers500Response(Result):
         object.__setattr__(self, "body", body)
 
 
+class ListMembers503Response(Result):
+    """503: A dependency the service needs (the database, Redis) is unavailable or did not answer in
+    time. Nothing was changed; retry after `Retry-After` seconds."""
+
+    __slots__ = ("body", "retry_after")
+    status_code: ClassVar[int] = 503
+    body: models.Problem
+    retry_after: int | None
+
+    def __init__(self, *, body: models.Problem, retry_after: int | None = None) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "retry_after", retry_after)
+
+
 ListMembersResponse: TypeAlias = (
     ListMembers200Response
     | ListMembers400Response
@@ -1980,6 +2308,7 @@ ListMembersResponse: TypeAlias = (
     | ListMembers422Response
     | ListMembers429Response
     | ListMembers500Response
+    | ListMembers503Response
     | models.MemberListResponse
 )
 
@@ -2057,6 +2386,17 @@ class AddMember409Response(Result):
         object.__setattr__(self, "body", body)
 
 
+class AddMember413Response(Result):
+    """413: The request body is larger than allowed."""
+
+    __slots__ = ("body",)
+    status_code: ClassVar[int] = 413
+    body: models.Problem
+
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
+
+
 class AddMember415Response(Result):
     """415: The request body's media type is not accepted."""
 
@@ -2123,6 +2463,20 @@ class AddMember500Response(Result):
         object.__setattr__(self, "body", body)
 
 
+class AddMember503Response(Result):
+    """503: A dependency the service needs (the database, Redis) is unavailable or did not answer in
+    time. Nothing was changed; retry after `Retry-After` seconds."""
+
+    __slots__ = ("body", "retry_after")
+    status_code: ClassVar[int] = 503
+    body: models.Problem
+    retry_after: int | None
+
+    def __init__(self, *, body: models.Problem, retry_after: int | None = None) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "retry_after", retry_after)
+
+
 AddMemberResponse: TypeAlias = (
     AddMember201Response
     | AddMember400Response
@@ -2130,10 +2484,12 @@ AddMemberResponse: TypeAlias = (
     | AddMember403Response
     | AddMember404Response
     | AddMember409Response
+    | AddMember413Response
     | AddMember415Response
     | AddMember422Response
     | AddMember429Response
     | AddMember500Response
+    | AddMember503Response
     | models.MemberResponse
 )
 
@@ -2248,6 +2604,20 @@ class RemoveMember500Response(Result):
         object.__setattr__(self, "body", body)
 
 
+class RemoveMember503Response(Result):
+    """503: A dependency the service needs (the database, Redis) is unavailable or did not answer in
+    time. Nothing was changed; retry after `Retry-After` seconds."""
+
+    __slots__ = ("body", "retry_after")
+    status_code: ClassVar[int] = 503
+    body: models.Problem
+    retry_after: int | None
+
+    def __init__(self, *, body: models.Problem, retry_after: int | None = None) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "retry_after", retry_after)
+
+
 RemoveMemberResponse: TypeAlias = (
     RemoveMember204Response
     | RemoveMember401Response
@@ -2257,6 +2627,7 @@ RemoveMemberResponse: TypeAlias = (
     | RemoveMember422Response
     | RemoveMember429Response
     | RemoveMember500Response
+    | RemoveMember503Response
     | None
 )
 
@@ -2377,6 +2748,20 @@ class ListTasks500Response(Result):
         object.__setattr__(self, "body", body)
 
 
+class ListTasks503Response(Result):
+    """503: A dependency the service needs (the database, Redis) is unavailable or did not answer in
+    time. Nothing was changed; retry after `Retry-After` seconds."""
+
+    __slots__ = ("body", "retry_after")
+    status_code: ClassVar[int] = 503
+    body: models.Problem
+    retry_after: int | None
+
+    def __init__(self, *, body: models.Problem, retry_after: int | None = None) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "retry_after", retry_after)
+
+
 ListTasksResponse: TypeAlias = (
     ListTasks200Response
     | ListTasks400Response
@@ -2386,6 +2771,7 @@ ListTasksResponse: TypeAlias = (
     | ListTasks422Response
     | ListTasks429Response
     | ListTasks500Response
+    | ListTasks503Response
     | models.TaskListResponse
 )
 
@@ -2469,6 +2855,17 @@ class CreateTask409Response(Result):
         object.__setattr__(self, "body", body)
 
 
+class CreateTask413Response(Result):
+    """413: The request body is larger than allowed."""
+
+    __slots__ = ("body",)
+    status_code: ClassVar[int] = 413
+    body: models.Problem
+
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
+
+
 class CreateTask415Response(Result):
     """415: The request body's media type is not accepted."""
 
@@ -2535,6 +2932,20 @@ class CreateTask500Response(Result):
         object.__setattr__(self, "body", body)
 
 
+class CreateTask503Response(Result):
+    """503: A dependency the service needs (the database, Redis) is unavailable or did not answer in
+    time. Nothing was changed; retry after `Retry-After` seconds."""
+
+    __slots__ = ("body", "retry_after")
+    status_code: ClassVar[int] = 503
+    body: models.Problem
+    retry_after: int | None
+
+    def __init__(self, *, body: models.Problem, retry_after: int | None = None) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "retry_after", retry_after)
+
+
 CreateTaskResponse: TypeAlias = (
     CreateTask201Response
     | CreateTask400Response
@@ -2542,10 +2953,12 @@ CreateTaskResponse: TypeAlias = (
     | CreateTask403Response
     | CreateTask404Response
     | CreateTask409Response
+    | CreateTask413Response
     | CreateTask415Response
     | CreateTask422Response
     | CreateTask429Response
     | CreateTask500Response
+    | CreateTask503Response
     | models.TaskResponse
 )
 
@@ -2666,6 +3079,20 @@ class GetTask500Response(Result):
         object.__setattr__(self, "body", body)
 
 
+class GetTask503Response(Result):
+    """503: A dependency the service needs (the database, Redis) is unavailable or did not answer in
+    time. Nothing was changed; retry after `Retry-After` seconds."""
+
+    __slots__ = ("body", "retry_after")
+    status_code: ClassVar[int] = 503
+    body: models.Problem
+    retry_after: int | None
+
+    def __init__(self, *, body: models.Problem, retry_after: int | None = None) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "retry_after", retry_after)
+
+
 GetTaskResponse: TypeAlias = (
     GetTask200Response
     | GetTask304Response
@@ -2675,6 +3102,7 @@ GetTaskResponse: TypeAlias = (
     | GetTask422Response
     | GetTask429Response
     | GetTask500Response
+    | GetTask503Response
     | models.TaskResponse
 )
 
@@ -2800,6 +3228,20 @@ class DeleteTask500Response(Result):
         object.__setattr__(self, "body", body)
 
 
+class DeleteTask503Response(Result):
+    """503: A dependency the service needs (the database, Redis) is unavailable or did not answer in
+    time. Nothing was changed; retry after `Retry-After` seconds."""
+
+    __slots__ = ("body", "retry_after")
+    status_code: ClassVar[int] = 503
+    body: models.Problem
+    retry_after: int | None
+
+    def __init__(self, *, body: models.Problem, retry_after: int | None = None) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "retry_after", retry_after)
+
+
 DeleteTaskResponse: TypeAlias = (
     DeleteTask204Response
     | DeleteTask401Response
@@ -2810,6 +3252,7 @@ DeleteTaskResponse: TypeAlias = (
     | DeleteTask428Response
     | DeleteTask429Response
     | DeleteTask500Response
+    | DeleteTask503Response
     | None
 )
 
@@ -2898,6 +3341,17 @@ class UpdateTask412Response(Result):
         object.__setattr__(self, "body", body)
 
 
+class UpdateTask413Response(Result):
+    """413: The request body is larger than allowed."""
+
+    __slots__ = ("body",)
+    status_code: ClassVar[int] = 413
+    body: models.Problem
+
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
+
+
 class UpdateTask415Response(Result):
     """415: The request body's media type is not accepted."""
 
@@ -2975,6 +3429,20 @@ class UpdateTask500Response(Result):
         object.__setattr__(self, "body", body)
 
 
+class UpdateTask503Response(Result):
+    """503: A dependency the service needs (the database, Redis) is unavailable or did not answer in
+    time. Nothing was changed; retry after `Retry-After` seconds."""
+
+    __slots__ = ("body", "retry_after")
+    status_code: ClassVar[int] = 503
+    body: models.Problem
+    retry_after: int | None
+
+    def __init__(self, *, body: models.Problem, retry_after: int | None = None) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "retry_after", retry_after)
+
+
 UpdateTaskResponse: TypeAlias = (
     UpdateTask200Response
     | UpdateTask400Response
@@ -2983,11 +3451,13 @@ UpdateTaskResponse: TypeAlias = (
     | UpdateTask404Response
     | UpdateTask409Response
     | UpdateTask412Response
+    | UpdateTask413Response
     | UpdateTask415Response
     | UpdateTask422Response
     | UpdateTask428Response
     | UpdateTask429Response
     | UpdateTask500Response
+    | UpdateTask503Response
     | models.TaskResponse
 )
 
@@ -3108,6 +3578,20 @@ class ListComments500Response(Result):
         object.__setattr__(self, "body", body)
 
 
+class ListComments503Response(Result):
+    """503: A dependency the service needs (the database, Redis) is unavailable or did not answer in
+    time. Nothing was changed; retry after `Retry-After` seconds."""
+
+    __slots__ = ("body", "retry_after")
+    status_code: ClassVar[int] = 503
+    body: models.Problem
+    retry_after: int | None
+
+    def __init__(self, *, body: models.Problem, retry_after: int | None = None) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "retry_after", retry_after)
+
+
 ListCommentsResponse: TypeAlias = (
     ListComments200Response
     | ListComments400Response
@@ -3117,6 +3601,7 @@ ListCommentsResponse: TypeAlias = (
     | ListComments422Response
     | ListComments429Response
     | ListComments500Response
+    | ListComments503Response
     | models.CommentListResponse
 )
 
@@ -3176,6 +3661,17 @@ class CreateComment404Response(Result):
 
     __slots__ = ("body",)
     status_code: ClassVar[int] = 404
+    body: models.Problem
+
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
+
+
+class CreateComment413Response(Result):
+    """413: The request body is larger than allowed."""
+
+    __slots__ = ("body",)
+    status_code: ClassVar[int] = 413
     body: models.Problem
 
     def __init__(self, *, body: models.Problem) -> None:
@@ -3248,16 +3744,32 @@ class CreateComment500Response(Result):
         object.__setattr__(self, "body", body)
 
 
+class CreateComment503Response(Result):
+    """503: A dependency the service needs (the database, Redis) is unavailable or did not answer in
+    time. Nothing was changed; retry after `Retry-After` seconds."""
+
+    __slots__ = ("body", "retry_after")
+    status_code: ClassVar[int] = 503
+    body: models.Problem
+    retry_after: int | None
+
+    def __init__(self, *, body: models.Problem, retry_after: int | None = None) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "retry_after", retry_after)
+
+
 CreateCommentResponse: TypeAlias = (
     CreateComment201Response
     | CreateComment400Response
     | CreateComment401Response
     | CreateComment403Response
     | CreateComment404Response
+    | CreateComment413Response
     | CreateComment415Response
     | CreateComment422Response
     | CreateComment429Response
     | CreateComment500Response
+    | CreateComment503Response
     | models.CommentResponse
 )
 
@@ -3361,6 +3873,20 @@ class DeleteComment500Response(Result):
         object.__setattr__(self, "body", body)
 
 
+class DeleteComment503Response(Result):
+    """503: A dependency the service needs (the database, Redis) is unavailable or did not answer in
+    time. Nothing was changed; retry after `Retry-After` seconds."""
+
+    __slots__ = ("body", "retry_after")
+    status_code: ClassVar[int] = 503
+    body: models.Problem
+    retry_after: int | None
+
+    def __init__(self, *, body: models.Problem, retry_after: int | None = None) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "retry_after", retry_after)
+
+
 DeleteCommentResponse: TypeAlias = (
     DeleteComment204Response
     | DeleteComment401Response
@@ -3369,6 +3895,7 @@ DeleteCommentResponse: TypeAlias = (
     | DeleteComment422Response
     | DeleteComment429Response
     | DeleteComment500Response
+    | DeleteComment503Response
     | None
 )
 
@@ -3489,6 +4016,20 @@ class ListAttachments500Response(Result):
         object.__setattr__(self, "body", body)
 
 
+class ListAttachments503Response(Result):
+    """503: A dependency the service needs (the database, Redis) is unavailable or did not answer in
+    time. Nothing was changed; retry after `Retry-After` seconds."""
+
+    __slots__ = ("body", "retry_after")
+    status_code: ClassVar[int] = 503
+    body: models.Problem
+    retry_after: int | None
+
+    def __init__(self, *, body: models.Problem, retry_after: int | None = None) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "retry_after", retry_after)
+
+
 ListAttachmentsResponse: TypeAlias = (
     ListAttachments200Response
     | ListAttachments400Response
@@ -3498,6 +4039,7 @@ ListAttachmentsResponse: TypeAlias = (
     | ListAttachments422Response
     | ListAttachments429Response
     | ListAttachments500Response
+    | ListAttachments503Response
     | models.AttachmentListResponse
 )
 
@@ -3640,6 +4182,20 @@ class UploadAttachment500Response(Result):
         object.__setattr__(self, "body", body)
 
 
+class UploadAttachment503Response(Result):
+    """503: A dependency the service needs (the database, Redis) is unavailable or did not answer in
+    time. Nothing was changed; retry after `Retry-After` seconds."""
+
+    __slots__ = ("body", "retry_after")
+    status_code: ClassVar[int] = 503
+    body: models.Problem
+    retry_after: int | None
+
+    def __init__(self, *, body: models.Problem, retry_after: int | None = None) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "retry_after", retry_after)
+
+
 UploadAttachmentResponse: TypeAlias = (
     UploadAttachment201Response
     | UploadAttachment400Response
@@ -3651,6 +4207,7 @@ UploadAttachmentResponse: TypeAlias = (
     | UploadAttachment422Response
     | UploadAttachment429Response
     | UploadAttachment500Response
+    | UploadAttachment503Response
     | models.AttachmentResponse
 )
 
@@ -3763,6 +4320,20 @@ class DeleteAttachment500Response(Result):
         object.__setattr__(self, "body", body)
 
 
+class DeleteAttachment503Response(Result):
+    """503: A dependency the service needs (the database, Redis) is unavailable or did not answer in
+    time. Nothing was changed; retry after `Retry-After` seconds."""
+
+    __slots__ = ("body", "retry_after")
+    status_code: ClassVar[int] = 503
+    body: models.Problem
+    retry_after: int | None
+
+    def __init__(self, *, body: models.Problem, retry_after: int | None = None) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "retry_after", retry_after)
+
+
 DeleteAttachmentResponse: TypeAlias = (
     DeleteAttachment204Response
     | DeleteAttachment401Response
@@ -3771,6 +4342,7 @@ DeleteAttachmentResponse: TypeAlias = (
     | DeleteAttachment422Response
     | DeleteAttachment429Response
     | DeleteAttachment500Response
+    | DeleteAttachment503Response
     | None
 )
 
@@ -3892,6 +4464,20 @@ class DownloadAttachment500Response(Result):
         object.__setattr__(self, "body", body)
 
 
+class DownloadAttachment503Response(Result):
+    """503: A dependency the service needs (the database, Redis) is unavailable or did not answer in
+    time. Nothing was changed; retry after `Retry-After` seconds."""
+
+    __slots__ = ("body", "retry_after")
+    status_code: ClassVar[int] = 503
+    body: models.Problem
+    retry_after: int | None
+
+    def __init__(self, *, body: models.Problem, retry_after: int | None = None) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "retry_after", retry_after)
+
+
 DownloadAttachmentResponse: TypeAlias = (
     DownloadAttachment200Response
     | DownloadAttachment401Response
@@ -3900,6 +4486,7 @@ DownloadAttachmentResponse: TypeAlias = (
     | DownloadAttachment422Response
     | DownloadAttachment429Response
     | DownloadAttachment500Response
+    | DownloadAttachment503Response
 )
 
 # POST /projects/{projectId}/exports (createExport)
@@ -3972,6 +4559,17 @@ class CreateExport404Response(Result):
         object.__setattr__(self, "body", body)
 
 
+class CreateExport413Response(Result):
+    """413: The request body is larger than allowed."""
+
+    __slots__ = ("body",)
+    status_code: ClassVar[int] = 413
+    body: models.Problem
+
+    def __init__(self, *, body: models.Problem) -> None:
+        object.__setattr__(self, "body", body)
+
+
 class CreateExport415Response(Result):
     """415: The request body's media type is not accepted."""
 
@@ -4038,16 +4636,32 @@ class CreateExport500Response(Result):
         object.__setattr__(self, "body", body)
 
 
+class CreateExport503Response(Result):
+    """503: A dependency the service needs (the database, Redis) is unavailable or did not answer in
+    time. Nothing was changed; retry after `Retry-After` seconds."""
+
+    __slots__ = ("body", "retry_after")
+    status_code: ClassVar[int] = 503
+    body: models.Problem
+    retry_after: int | None
+
+    def __init__(self, *, body: models.Problem, retry_after: int | None = None) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "retry_after", retry_after)
+
+
 CreateExportResponse: TypeAlias = (
     CreateExport202Response
     | CreateExport400Response
     | CreateExport401Response
     | CreateExport403Response
     | CreateExport404Response
+    | CreateExport413Response
     | CreateExport415Response
     | CreateExport422Response
     | CreateExport429Response
     | CreateExport500Response
+    | CreateExport503Response
     | models.ExportResponse
 )
 
@@ -4155,6 +4769,20 @@ class GetExport500Response(Result):
         object.__setattr__(self, "body", body)
 
 
+class GetExport503Response(Result):
+    """503: A dependency the service needs (the database, Redis) is unavailable or did not answer in
+    time. Nothing was changed; retry after `Retry-After` seconds."""
+
+    __slots__ = ("body", "retry_after")
+    status_code: ClassVar[int] = 503
+    body: models.Problem
+    retry_after: int | None
+
+    def __init__(self, *, body: models.Problem, retry_after: int | None = None) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "retry_after", retry_after)
+
+
 GetExportResponse: TypeAlias = (
     GetExport200Response
     | GetExport401Response
@@ -4163,6 +4791,7 @@ GetExportResponse: TypeAlias = (
     | GetExport422Response
     | GetExport429Response
     | GetExport500Response
+    | GetExport503Response
     | models.ExportResponse
 )
 
@@ -4292,6 +4921,20 @@ class DownloadExport500Response(Result):
         object.__setattr__(self, "body", body)
 
 
+class DownloadExport503Response(Result):
+    """503: A dependency the service needs (the database, Redis) is unavailable or did not answer in
+    time. Nothing was changed; retry after `Retry-After` seconds."""
+
+    __slots__ = ("body", "retry_after")
+    status_code: ClassVar[int] = 503
+    body: models.Problem
+    retry_after: int | None
+
+    def __init__(self, *, body: models.Problem, retry_after: int | None = None) -> None:
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "retry_after", retry_after)
+
+
 DownloadExportResponse: TypeAlias = (
     DownloadExport200Response
     | DownloadExport401Response
@@ -4301,6 +4944,7 @@ DownloadExportResponse: TypeAlias = (
     | DownloadExport422Response
     | DownloadExport429Response
     | DownloadExport500Response
+    | DownloadExport503Response
 )
 
 # GET /health/live (getLiveness)
@@ -4356,14 +5000,17 @@ class GetReadiness500Response(Result):
 
 
 class GetReadiness503Response(Result):
-    """503: A dependency the service needs is unavailable."""
+    """503: A dependency the service needs (the database, Redis) is unavailable or did not answer in
+    time. Nothing was changed; retry after `Retry-After` seconds."""
 
-    __slots__ = ("body",)
+    __slots__ = ("body", "retry_after")
     status_code: ClassVar[int] = 503
     body: models.Problem
+    retry_after: int | None
 
-    def __init__(self, *, body: models.Problem) -> None:
+    def __init__(self, *, body: models.Problem, retry_after: int | None = None) -> None:
         object.__setattr__(self, "body", body)
+        object.__setattr__(self, "retry_after", retry_after)
 
 
 GetReadinessResponse: TypeAlias = (

@@ -23,7 +23,8 @@ class SecurityHandler(Protocol[PrincipalT_co]):
         """OAuth2Password: OAuth2 access token (scopes: profile, projects:read, projects:write, tasks:read, tasks:write, api-keys, admin); return the principal, or None when the credential is not valid.
 
         Bearer JWT access tokens (15 minutes) from the password grant, renewed with single-use
-        rotating refresh tokens (14 days)."""
+        rotating refresh tokens (14 days). An access token stops working as soon as its login
+        ends: logout, a password change (which ends every login) or a reused refresh token."""
         ...
 
     async def authenticate_api_key_auth(self, api_key: str) -> PrincipalT_co | None:

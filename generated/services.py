@@ -47,7 +47,8 @@ class AuthService(Protocol):
         refresh returns a new refresh token, and presenting a spent one revokes the whole login.
         Errors use problem+json rather than RFC 6749's error object, with the OAuth2 error code
         (`invalid_grant`, `invalid_scope`, `unsupported_grant_type`) in `code`. Rate-limited per
-        client address and username.
+        client address, and per client address and username (wrong passwords sent from other
+        addresses never lock the account's owner out).
 
         operationId: createToken"""
         ...
@@ -59,8 +60,9 @@ class AuthService(Protocol):
     ) -> responses.LogoutResponse:
         """Log out
 
-        Revokes the refresh token and every token of the same login (its family). Like RFC 7009
-        token revocation, an unknown or already revoked token is not an error.
+        Revokes the refresh token and every token of the same login (its family), access tokens
+        included: they answer 401 from now on, not only when they expire. Like RFC 7009 token
+        revocation, an unknown or already revoked token is not an error.
 
         operationId: logout"""
         ...

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from importlib.resources import files
+from typing import Any
 
 from fastapi import FastAPI
 from starlette.middleware.cors import CORSMiddleware
@@ -27,10 +28,11 @@ from impl.handlers.security import SecurityHandlers
 from impl.handlers.tasks import TasksHandlers
 from impl.handlers.users import UsersHandlers
 from impl.http import problems
-from impl.http.middleware import HttpHygieneMiddleware, MediaTypeGuard, declared_request_media_types
+from impl.http.limits import body_limits
+from impl.http.middleware import HttpHygieneMiddleware, RequestGuard, declared_request_media_types
 from impl.runtime import Runtime
 from impl.security.passwords import Passwords
-from impl.settings import Settings
+from impl.settings import ConfigurationError, Settings
 
 log = logging.getLogger("impl")
 
@@ -46,8 +48,38 @@ _ALLOWED_HEADERS = [
 ]  # fmt: skip
 
 
+def check_against_spec(settings: Settings, spec: Mapping[str, Any]) -> None:
+    """Refuse settings that would make the service break its own contract.
+
+    `MAX_API_KEYS_PER_USER` above `ApiKeyList.items.maxItems` would let a user create keys
+    that `GET /api-keys` can then no longer list; unknown operations in `BODY_LIMITS` are
+    typos that would silently leave the derived limit in place."""
+    schemas = spec.get("components", {}).get("schemas", {})
+    max_items = schemas.get("ApiKeyList", {}).get("properties", {}).get("items", {}).get("maxItems")
+    if max_items is not None and settings.max_api_keys_per_user > max_items:
+        raise ConfigurationError(
+            f"MAX_API_KEYS_PER_USER={settings.max_api_keys_per_user} exceeds the "
+            f"{max_items} keys the API can list (ApiKeyList.items.maxItems in the spec); "
+            f"set it to {max_items} or less."
+        )
+    operations = {
+        operation["operationId"]
+        for item in spec.get("paths", {}).values()
+        for operation in item.values()
+        if isinstance(operation, Mapping) and "requestBody" in operation
+    }
+    unknown = sorted(set(settings.body_limits) - operations)
+    if unknown:
+        raise ConfigurationError(
+            f"BODY_LIMITS names {', '.join(unknown)}, which is no operation with a request "
+            f"body; known: {', '.join(sorted(operations))}."
+        )
+
+
 def build_app(settings: Settings, *, passwords: Passwords | None = None) -> FastAPI:
-    """The service for `settings`. Connections open in the lifespan, not here."""
+    """The service for `settings`. Connections open in the lifespan, not here.
+
+    Raises `ConfigurationError` when the settings contradict the spec."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -83,11 +115,15 @@ def build_app(settings: Settings, *, passwords: Passwords | None = None) -> Fast
     )
     problems.install(app)
     spec = json.loads(files("generated").joinpath("openapi.json").read_bytes())
+    check_against_spec(settings, spec)
+    limits = body_limits(spec, ceiling=settings.max_body_bytes, overrides=settings.body_limits)
+    limits["uploadAttachment"] = settings.max_upload_bytes + _MULTIPART_OVERHEAD
     app.add_middleware(
-        MediaTypeGuard,
+        RequestGuard,
         routes=app.router.routes,
         media_types=declared_request_media_types(spec),
-        max_body_bytes={"uploadAttachment": settings.max_upload_bytes + _MULTIPART_OVERHEAD},
+        max_body_bytes=limits,
+        max_header_bytes=settings.max_header_bytes,
     )
     if settings.cors_origins:
         app.add_middleware(

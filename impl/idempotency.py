@@ -120,8 +120,8 @@ class RedisIdempotencyStore:
         self.prefix = prefix
 
     @classmethod
-    def from_url(cls, url: str, ttl: int) -> RedisIdempotencyStore:
-        return cls(Redis.from_url(url), ttl)
+    def from_url(cls, url: str, ttl: int, *, timeout: float = 2.0) -> RedisIdempotencyStore:
+        return cls(Redis.from_url(url, socket_timeout=timeout, socket_connect_timeout=timeout), ttl)
 
     async def begin(self, key: str, fingerprint: str) -> StoredResponse | None:
         name = self.prefix + key

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import sys
 
+from fastapi import FastAPI
 from pydantic import ValidationError
 
 from impl.app import build_app
@@ -35,4 +36,13 @@ def _configure() -> Settings:
     return settings
 
 
-app = build_app(_configure())
+def _build() -> FastAPI:
+    settings = _configure()
+    try:
+        return build_app(settings)
+    except ConfigurationError as exc:
+        print(f"specfirst: cannot start: {exc}", file=sys.stderr)
+        raise SystemExit(1) from None
+
+
+app = _build()

@@ -1,7 +1,9 @@
 """Rate limiting with the `limits` library: in memory for one process, Redis for many.
 
 `RateLimiter.hit` consumes one unit and returns what the `RateLimit-*` / `Retry-After`
-headers need, whether or not the request is allowed.
+headers need, whether or not the request is allowed. While Redis is unavailable it fails closed
+(the request answers 503) or, with `RATE_LIMIT_FAIL_OPEN=true`, open (no limit, one warning
+per outage).
 """
 
 from __future__ import annotations
@@ -21,7 +23,10 @@ from limits.aio.strategies import (
 from limits.aio.strategies import (
     RateLimiter as Strategy,
 )
+from limits.errors import StorageError
 from redis.asyncio import ConnectionPool
+
+from impl.outages import REDIS, OutageLog
 
 StrategyName = Literal["moving-window", "fixed-window", "sliding-window-counter"]
 _STRATEGIES: dict[str, type[Strategy]] = {
@@ -50,16 +55,22 @@ class RateLimitResult:
         return headers
 
 
-def make_storage(redis_url: str | None) -> tuple[Storage, ConnectionPool | None]:
+def make_storage(
+    redis_url: str | None, *, timeout: float = 2.0
+) -> tuple[Storage, ConnectionPool | None]:
     """Memory storage, or Redis storage on a connection pool we own (limits never closes
-    its own, so the pool is returned for `RateLimiter.aclose`)."""
+    its own, so the pool is returned for `RateLimiter.aclose`). Redis errors surface as
+    `limits.errors.StorageError`, after at most `timeout` seconds per connect or command."""
     if not redis_url:
         return MemoryStorage(), None
-    pool = ConnectionPool.from_url(redis_url)
+    pool = ConnectionPool.from_url(
+        redis_url, socket_timeout=timeout, socket_connect_timeout=timeout
+    )
     storage = RedisStorage(
         "async+" + redis_url,
         implementation="redispy",
         key_prefix="specfirst-rl",
+        wrap_exceptions=True,
         # limits types **options as scalars, but its redis-py bridge takes a pool here.
         connection_pool=pool,  # type: ignore[arg-type]
     )
@@ -73,16 +84,28 @@ class RateLimiter:
         strategy: StrategyName = "moving-window",
         *,
         pool: ConnectionPool | None = None,
+        fail_open: bool = False,
+        outages: OutageLog | None = None,
     ) -> None:
         self.storage = storage
         self._pool = pool
         self._strategy = _STRATEGIES[strategy](storage)
         self._parsed: dict[str, RateLimitItem] = {}
+        self.fail_open = fail_open
+        self.outages = outages or OutageLog()
 
     @classmethod
-    def from_settings(cls, redis_url: str | None, strategy: StrategyName) -> RateLimiter:
-        storage, pool = make_storage(redis_url)
-        return cls(storage, strategy, pool=pool)
+    def from_settings(
+        cls,
+        redis_url: str | None,
+        strategy: StrategyName,
+        *,
+        timeout: float = 2.0,
+        fail_open: bool = False,
+        outages: OutageLog | None = None,
+    ) -> RateLimiter:
+        storage, pool = make_storage(redis_url, timeout=timeout)
+        return cls(storage, strategy, pool=pool, fail_open=fail_open, outages=outages)
 
     def _item(self, limit: str) -> RateLimitItem:
         item = self._parsed.get(limit)
@@ -90,11 +113,21 @@ class RateLimiter:
             item = self._parsed[limit] = parse(limit)
         return item
 
-    async def hit(self, limit: str, *key: str) -> RateLimitResult:
-        """Consume one request of `limit` (e.g. "300/minute") for `key` (e.g. the principal)."""
+    async def hit(self, limit: str, *key: str) -> RateLimitResult | None:
+        """Consume one request of `limit` (e.g. "300/minute") for `key` (e.g. the principal).
+
+        While the storage (Redis) is unavailable: None when failing open (the request goes on
+        unlimited), else `StorageError` (the HTTP layer answers 503)."""
         item = self._item(limit)
-        allowed = await self._strategy.hit(item, *key)
-        stats = await self._strategy.get_window_stats(item, *key)
+        try:
+            allowed = await self._strategy.hit(item, *key)
+            stats = await self._strategy.get_window_stats(item, *key)
+        except StorageError as exc:
+            self.outages.failed(REDIS, exc)
+            if self.fail_open:
+                return None
+            raise
+        self.outages.recovered(REDIS)
         return RateLimitResult(
             allowed=allowed,
             limit=item.amount,

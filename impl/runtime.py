@@ -10,12 +10,14 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from impl.background import Background
 from impl.db.engine import Database
 from impl.db.migrate import upgrade_engine
 from impl.idempotency import IdempotencyStore, MemoryIdempotencyStore, RedisIdempotencyStore
+from impl.outages import DATABASE, OutageLog
 from impl.ratelimit import RateLimiter
 from impl.repositories import exports
 from impl.security.passwords import Passwords
@@ -39,6 +41,7 @@ class Runtime:
     passwords: Passwords
     access_tokens: AccessTokens
     exports: ExportRunner
+    outages: OutageLog
 
     @classmethod
     async def start(cls, settings: Settings, *, passwords: Passwords | None = None) -> Runtime:
@@ -48,16 +51,39 @@ class Runtime:
             pool_size=settings.database_pool_size,
             max_overflow=settings.database_max_overflow,
             echo=settings.database_echo,
+            connect_timeout=settings.database_connect_timeout_seconds,
+            statement_timeout=settings.database_statement_timeout_seconds,
+            pool_timeout=settings.database_pool_timeout_seconds,
         )
         if settings.should_migrate_on_startup:
             await upgrade_engine(database.engine)
             log.info("database migrated", extra={"backend": database.backend})
-        limiter = RateLimiter.from_settings(settings.redis_url, settings.rate_limit_strategy)
+        outages = OutageLog()
+        event.listen(database.engine.sync_engine, "connect", lambda *_: outages.recovered(DATABASE))
+        limiter = RateLimiter.from_settings(
+            settings.redis_url,
+            settings.rate_limit_strategy,
+            timeout=settings.redis_timeout_seconds,
+            fail_open=settings.rate_limit_fail_open,
+            outages=outages,
+        )
         idempotency: IdempotencyStore = (
-            RedisIdempotencyStore.from_url(settings.redis_url, settings.idempotency_ttl_seconds)
+            RedisIdempotencyStore.from_url(
+                settings.redis_url,
+                settings.idempotency_ttl_seconds,
+                timeout=settings.redis_timeout_seconds,
+            )
             if settings.redis_url
             else MemoryIdempotencyStore(settings.idempotency_ttl_seconds)
         )
+        if settings.redis_url and not await limiter.ping():
+            # Not fatal: the service starts, answers 503 where it needs Redis (readiness too)
+            # and recovers by itself once Redis answers.
+            log.warning(
+                "Redis (REDIS_URL) is unreachable at start-up; requests that need it answer "
+                "503%s until it answers",
+                "" if not settings.rate_limit_fail_open else " (rate limits fail open)",
+            )
         storage = LocalStorage(settings.storage_dir)
         background = Background()
         runtime = cls(
@@ -70,6 +96,7 @@ class Runtime:
             passwords=passwords or Passwords(),
             access_tokens=AccessTokens(settings),
             exports=ExportRunner(database, storage, background),
+            outages=outages,
         )
         await runtime.sweep_interrupted_exports()
         return runtime

@@ -7,6 +7,7 @@ every restart logs everybody out.
 
 from __future__ import annotations
 
+import json
 import logging
 import secrets
 from functools import lru_cache
@@ -43,10 +44,22 @@ class Settings(BaseSettings):
     database_pool_size: int = Field(default=10, ge=1)
     database_max_overflow: int = Field(default=10, ge=0)
     database_echo: bool = False
+    database_connect_timeout_seconds: float = Field(default=5.0, gt=0)
+    """How long opening a database connection may take before the request answers 503."""
+    database_statement_timeout_seconds: float = Field(default=10.0, gt=0)
+    """How long one statement may run (enforced by PostgreSQL, and by the client for a server
+    that stopped answering) before the request answers 503."""
+    database_pool_timeout_seconds: float = Field(default=5.0, gt=0)
+    """How long a request waits for a pooled connection before it answers 503."""
     migrate_on_startup: bool | None = None
     """Apply Alembic migrations at start-up; defaults to on in development, off elsewhere."""
 
     redis_url: str | None = None
+    redis_timeout_seconds: float = Field(default=2.0, gt=0)
+    """Connect and command timeout for Redis: past it, the request answers 503 (or, for rate
+    limits with `RATE_LIMIT_FAIL_OPEN`, goes on unlimited)."""
+    retry_after_seconds: int = Field(default=5, ge=1)
+    """`Retry-After` of a 503 answered while the database or Redis is unavailable."""
 
     jwt_secret: SecretStr | None = None
     jwt_algorithm: Literal["HS256", "HS384", "HS512"] = "HS256"
@@ -64,11 +77,24 @@ class Settings(BaseSettings):
     rate_limit_api: str = "300/minute"
     """Per authenticated principal, across all operations (limits' notation)."""
     rate_limit_login: str = "10/minute"
-    """Per client address and per username on the token and register endpoints."""
+    """Per client address, and per client address and username, on the auth endpoints."""
+    rate_limit_fail_open: bool = False
+    """While Redis is unavailable: False (the default) answers 503 to every rate-limited
+    request; True lets them through unlimited (one warning per outage says so). Requests with
+    an `Idempotency-Key` answer 503 either way: without Redis they cannot be deduplicated."""
 
     idempotency_ttl_seconds: int = Field(default=24 * 3600, ge=60)
 
     max_upload_bytes: int = Field(default=10 * 1024 * 1024, ge=1)
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
+    """Ceiling for every JSON and form request body (uploads have `MAX_UPLOAD_BYTES`). Each
+    operation's own limit is derived from its schema's `maxLength`/`maxItems` bounds when they
+    bound it, and never exceeds this. Larger bodies answer 413 before they are read."""
+    body_limits: Annotated[dict[str, int], NoDecode] = Field(default_factory=dict)
+    """`BODY_LIMITS`, e.g. `createTask=65536,register=4096`: per-operation body limits in
+    bytes, overriding the derived ones (and `MAX_BODY_BYTES`)."""
+    max_header_bytes: int = Field(default=16 * 1024, ge=1024)
+    """Total size of the request headers; larger requests answer 431."""
     allowed_upload_media_types: Annotated[tuple[str, ...], NoDecode] = ()
     """`ALLOWED_UPLOAD_MEDIA_TYPES`, comma-separated: narrows the attachment media types the spec
     accepts (`encoding.contentType` of the upload's file part, enforced by the generated router).
@@ -99,6 +125,21 @@ class Settings(BaseSettings):
     @classmethod
     def _split_origins(cls, value: object) -> object:
         return _split_csv(value)
+
+    @field_validator("body_limits", mode="before")
+    @classmethod
+    def _split_body_limits(cls, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        stripped = value.strip()
+        if stripped.startswith("{"):
+            return json.loads(stripped)
+        limits: dict[str, str] = {}
+        for item in stripped.split(","):
+            if item.strip():
+                name, _, size = item.partition("=")
+                limits[name.strip()] = size.strip()
+        return limits
 
     @field_validator("allowed_upload_media_types", mode="before")
     @classmethod
@@ -157,8 +198,6 @@ def _split_csv(value: object) -> object:
     if isinstance(value, str):
         stripped = value.strip()
         if stripped.startswith("["):
-            import json
-
             return json.loads(stripped)
         return [item.strip() for item in stripped.split(",") if item.strip()]
     return value

@@ -53,6 +53,15 @@ def _render_list_api_keys(result: object, sub: Response) -> Response:
         return rt.json_response(
             500, models.Problem, result.body, "application/problem+json", (), sub
         )
+    if isinstance(result, responses.ListApiKeys503Response):
+        return rt.json_response(
+            503,
+            models.Problem,
+            result.body,
+            "application/problem+json",
+            (("Retry-After", result.retry_after),),
+            sub,
+        )
     if isinstance(result, models.ApiKeyListResponse):
         return rt.json_response(200, models.ApiKeyListResponse, result, "application/json", (), sub)
     raise UndeclaredResponseError("listApiKeys", result)
@@ -65,7 +74,7 @@ def _render_create_api_key(result: object, sub: Response) -> Response:
             models.ApiKeyWithSecretResponse,
             result.body,
             "application/json",
-            (("Location", result.location),),
+            (("Cache-Control", result.cache_control), ("Location", result.location)),
             sub,
         )
     if isinstance(result, responses.CreateApiKey400Response):
@@ -88,6 +97,10 @@ def _render_create_api_key(result: object, sub: Response) -> Response:
     if isinstance(result, responses.CreateApiKey409Response):
         return rt.json_response(
             409, models.Problem, result.body, "application/problem+json", (), sub
+        )
+    if isinstance(result, responses.CreateApiKey413Response):
+        return rt.json_response(
+            413, models.Problem, result.body, "application/problem+json", (), sub
         )
     if isinstance(result, responses.CreateApiKey415Response):
         return rt.json_response(
@@ -115,9 +128,14 @@ def _render_create_api_key(result: object, sub: Response) -> Response:
         return rt.json_response(
             500, models.Problem, result.body, "application/problem+json", (), sub
         )
-    if isinstance(result, models.ApiKeyWithSecretResponse):
+    if isinstance(result, responses.CreateApiKey503Response):
         return rt.json_response(
-            201, models.ApiKeyWithSecretResponse, result, "application/json", (), sub
+            503,
+            models.Problem,
+            result.body,
+            "application/problem+json",
+            (("Retry-After", result.retry_after),),
+            sub,
         )
     raise UndeclaredResponseError("createApiKey", result)
 
@@ -164,6 +182,15 @@ def _render_revoke_api_key(result: object, sub: Response) -> Response:
         return rt.json_response(
             500, models.Problem, result.body, "application/problem+json", (), sub
         )
+    if isinstance(result, responses.RevokeApiKey503Response):
+        return rt.json_response(
+            503,
+            models.Problem,
+            result.body,
+            "application/problem+json",
+            (("Retry-After", result.retry_after),),
+            sub,
+        )
     if result is None:
         return rt.empty_response(204, (), sub)
     raise UndeclaredResponseError("revokeApiKey", result)
@@ -205,7 +232,7 @@ def build_router(
         return _render_list_api_keys(result, sf_response)
 
     setattr(list_api_keys, "__sf_validation_status__", 422)
-    setattr(list_api_keys, "__sf_statuses__", ("200", "401", "403", "429", "500"))
+    setattr(list_api_keys, "__sf_statuses__", ("200", "401", "403", "429", "500", "503"))
 
     @router.post(
         "/api-keys",
@@ -240,7 +267,7 @@ def build_router(
     setattr(
         create_api_key,
         "__sf_statuses__",
-        ("201", "400", "401", "403", "409", "415", "422", "429", "500"),
+        ("201", "400", "401", "403", "409", "413", "415", "422", "429", "500", "503"),
     )
 
     @router.delete(
@@ -271,7 +298,9 @@ def build_router(
         return _render_revoke_api_key(result, sf_response)
 
     setattr(revoke_api_key, "__sf_validation_status__", 422)
-    setattr(revoke_api_key, "__sf_statuses__", ("204", "401", "403", "404", "422", "429", "500"))
+    setattr(
+        revoke_api_key, "__sf_statuses__", ("204", "401", "403", "404", "422", "429", "500", "503")
+    )
     setattr(revoke_api_key, "__sf_path_names__", {"api_key_id": "apiKeyId"})
 
     return router

@@ -70,6 +70,15 @@ def _render_list_attachments(result: object, sub: Response) -> Response:
         return rt.json_response(
             500, models.Problem, result.body, "application/problem+json", (), sub
         )
+    if isinstance(result, responses.ListAttachments503Response):
+        return rt.json_response(
+            503,
+            models.Problem,
+            result.body,
+            "application/problem+json",
+            (("Retry-After", result.retry_after),),
+            sub,
+        )
     if isinstance(result, models.AttachmentListResponse):
         return rt.json_response(
             200, models.AttachmentListResponse, result, "application/json", (), sub
@@ -138,6 +147,15 @@ def _render_upload_attachment(result: object, sub: Response) -> Response:
         return rt.json_response(
             500, models.Problem, result.body, "application/problem+json", (), sub
         )
+    if isinstance(result, responses.UploadAttachment503Response):
+        return rt.json_response(
+            503,
+            models.Problem,
+            result.body,
+            "application/problem+json",
+            (("Retry-After", result.retry_after),),
+            sub,
+        )
     if isinstance(result, models.AttachmentResponse):
         return rt.json_response(201, models.AttachmentResponse, result, "application/json", (), sub)
     raise UndeclaredResponseError("uploadAttachment", result)
@@ -184,6 +202,15 @@ def _render_delete_attachment(result: object, sub: Response) -> Response:
     if isinstance(result, responses.DeleteAttachment500Response):
         return rt.json_response(
             500, models.Problem, result.body, "application/problem+json", (), sub
+        )
+    if isinstance(result, responses.DeleteAttachment503Response):
+        return rt.json_response(
+            503,
+            models.Problem,
+            result.body,
+            "application/problem+json",
+            (("Retry-After", result.retry_after),),
+            sub,
         )
     if result is None:
         return rt.empty_response(204, (), sub)
@@ -237,6 +264,15 @@ def _render_download_attachment(result: object, sub: Response) -> Response:
     if isinstance(result, responses.DownloadAttachment500Response):
         return rt.json_response(
             500, models.Problem, result.body, "application/problem+json", (), sub
+        )
+    if isinstance(result, responses.DownloadAttachment503Response):
+        return rt.json_response(
+            503,
+            models.Problem,
+            result.body,
+            "application/problem+json",
+            (("Retry-After", result.retry_after),),
+            sub,
         )
     raise UndeclaredResponseError("downloadAttachment", result)
 
@@ -293,7 +329,7 @@ def build_router(
     setattr(
         list_attachments,
         "__sf_statuses__",
-        ("200", "400", "401", "403", "404", "422", "429", "500"),
+        ("200", "400", "401", "403", "404", "422", "429", "500", "503"),
     )
     setattr(list_attachments, "__sf_path_names__", {"task_id": "taskId"})
 
@@ -308,7 +344,9 @@ def build_router(
         *,
         task_id: Annotated[uuid.UUID, Path()],
         form_file: Annotated[UploadFile, File(alias="file")],
-        form_description: Annotated[str | None, Form(alias="description", max_length=500)] = None,
+        form_description: Annotated[
+            str | None, Form(alias="description", max_length=500, pattern="^[^\\x00]*$")
+        ] = None,
         sf_principal: Annotated[
             Any, Depends(require_oauth2_password_tasks_write_or_api_key_a_282f1f84)
         ],
@@ -355,7 +393,7 @@ def build_router(
     setattr(
         upload_attachment,
         "__sf_statuses__",
-        ("201", "400", "401", "403", "404", "413", "415", "422", "429", "500"),
+        ("201", "400", "401", "403", "404", "413", "415", "422", "429", "500", "503"),
     )
     setattr(upload_attachment, "__sf_path_names__", {"task_id": "taskId"})
 
@@ -389,7 +427,11 @@ def build_router(
         return _render_delete_attachment(result, sf_response)
 
     setattr(delete_attachment, "__sf_validation_status__", 422)
-    setattr(delete_attachment, "__sf_statuses__", ("204", "401", "403", "404", "422", "429", "500"))
+    setattr(
+        delete_attachment,
+        "__sf_statuses__",
+        ("204", "401", "403", "404", "422", "429", "500", "503"),
+    )
     setattr(delete_attachment, "__sf_path_names__", {"attachment_id": "attachmentId"})
 
     @router.get(
@@ -424,7 +466,9 @@ def build_router(
 
     setattr(download_attachment, "__sf_validation_status__", 422)
     setattr(
-        download_attachment, "__sf_statuses__", ("200", "401", "403", "404", "422", "429", "500")
+        download_attachment,
+        "__sf_statuses__",
+        ("200", "401", "403", "404", "422", "429", "500", "503"),
     )
     setattr(download_attachment, "__sf_path_names__", {"attachment_id": "attachmentId"})
 

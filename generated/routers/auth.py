@@ -33,6 +33,10 @@ def _render_register(result: object, sub: Response) -> Response:
         return rt.json_response(
             409, models.Problem, result.body, "application/problem+json", (), sub
         )
+    if isinstance(result, responses.Register413Response):
+        return rt.json_response(
+            413, models.Problem, result.body, "application/problem+json", (), sub
+        )
     if isinstance(result, responses.Register415Response):
         return rt.json_response(
             415, models.Problem, result.body, "application/problem+json", (), sub
@@ -59,6 +63,15 @@ def _render_register(result: object, sub: Response) -> Response:
         return rt.json_response(
             500, models.Problem, result.body, "application/problem+json", (), sub
         )
+    if isinstance(result, responses.Register503Response):
+        return rt.json_response(
+            503,
+            models.Problem,
+            result.body,
+            "application/problem+json",
+            (("Retry-After", result.retry_after),),
+            sub,
+        )
     if isinstance(result, models.UserResponse):
         return rt.json_response(201, models.UserResponse, result, "application/json", (), sub)
     raise UndeclaredResponseError("register", result)
@@ -77,6 +90,10 @@ def _render_create_token(result: object, sub: Response) -> Response:
     if isinstance(result, responses.CreateToken400Response):
         return rt.json_response(
             400, models.Problem, result.body, "application/problem+json", (), sub
+        )
+    if isinstance(result, responses.CreateToken413Response):
+        return rt.json_response(
+            413, models.Problem, result.body, "application/problem+json", (), sub
         )
     if isinstance(result, responses.CreateToken415Response):
         return rt.json_response(
@@ -104,6 +121,15 @@ def _render_create_token(result: object, sub: Response) -> Response:
         return rt.json_response(
             500, models.Problem, result.body, "application/problem+json", (), sub
         )
+    if isinstance(result, responses.CreateToken503Response):
+        return rt.json_response(
+            503,
+            models.Problem,
+            result.body,
+            "application/problem+json",
+            (("Retry-After", result.retry_after),),
+            sub,
+        )
     if isinstance(result, models.TokenResponse):
         return rt.json_response(200, models.TokenResponse, result, "application/json", (), sub)
     raise UndeclaredResponseError("createToken", result)
@@ -115,6 +141,10 @@ def _render_logout(result: object, sub: Response) -> Response:
     if isinstance(result, responses.Logout400Response):
         return rt.json_response(
             400, models.Problem, result.body, "application/problem+json", (), sub
+        )
+    if isinstance(result, responses.Logout413Response):
+        return rt.json_response(
+            413, models.Problem, result.body, "application/problem+json", (), sub
         )
     if isinstance(result, responses.Logout415Response):
         return rt.json_response(
@@ -141,6 +171,15 @@ def _render_logout(result: object, sub: Response) -> Response:
     if isinstance(result, responses.Logout500Response):
         return rt.json_response(
             500, models.Problem, result.body, "application/problem+json", (), sub
+        )
+    if isinstance(result, responses.Logout503Response):
+        return rt.json_response(
+            503,
+            models.Problem,
+            result.body,
+            "application/problem+json",
+            (("Retry-After", result.retry_after),),
+            sub,
         )
     if result is None:
         return rt.empty_response(204, (), sub)
@@ -182,7 +221,9 @@ def build_router(
         return _render_register(result, sf_response)
 
     setattr(register, "__sf_validation_status__", 422)
-    setattr(register, "__sf_statuses__", ("201", "400", "409", "415", "422", "429", "500"))
+    setattr(
+        register, "__sf_statuses__", ("201", "400", "409", "413", "415", "422", "429", "500", "503")
+    )
 
     @router.post(
         "/auth/token",
@@ -196,10 +237,11 @@ def build_router(
         form_grant_type: Annotated[Literal["password", "refresh_token"], Form(alias="grant_type")],
         form_username: Annotated[str | None, Form(alias="username", max_length=254)] = None,
         form_password: Annotated[
-            str | None, Form(alias="password", min_length=1, max_length=128)
+            str | None, Form(alias="password", min_length=1, max_length=128, pattern="^[^\\x00]*$")
         ] = None,
         form_refresh_token: Annotated[
-            str | None, Form(alias="refresh_token", min_length=1, max_length=256)
+            str | None,
+            Form(alias="refresh_token", min_length=1, max_length=256, pattern="^[^\\x00]*$"),
         ] = None,
         form_scope: Annotated[
             str | None, Form(alias="scope", max_length=512, pattern="^[a-z:-]+( [a-z:-]+)*$")
@@ -215,7 +257,8 @@ def build_router(
         refresh returns a new refresh token, and presenting a spent one revokes the whole login.
         Errors use problem+json rather than RFC 6749's error object, with the OAuth2 error code
         (`invalid_grant`, `invalid_scope`, `unsupported_grant_type`) in `code`. Rate-limited per
-        client address and username.
+        client address, and per client address and username (wrong passwords sent from other
+        addresses never lock the account's owner out).
 
         operationId: createToken"""
         rt.reject_unknown_query(sf_request, frozenset[str](), 422)
@@ -232,7 +275,9 @@ def build_router(
         return _render_create_token(result, sf_response)
 
     setattr(create_token, "__sf_validation_status__", 422)
-    setattr(create_token, "__sf_statuses__", ("200", "400", "415", "422", "429", "500"))
+    setattr(
+        create_token, "__sf_statuses__", ("200", "400", "413", "415", "422", "429", "500", "503")
+    )
 
     @router.post(
         "/auth/logout",
@@ -249,8 +294,9 @@ def build_router(
     ) -> Response:
         """Log out
 
-        Revokes the refresh token and every token of the same login (its family). Like RFC 7009
-        token revocation, an unknown or already revoked token is not an error.
+        Revokes the refresh token and every token of the same login (its family), access tokens
+        included: they answer 401 from now on, not only when they expire. Like RFC 7009 token
+        revocation, an unknown or already revoked token is not an error.
 
         operationId: logout"""
         rt.reject_unknown_query(sf_request, frozenset[str](), 422)
@@ -263,6 +309,6 @@ def build_router(
         return _render_logout(result, sf_response)
 
     setattr(logout, "__sf_validation_status__", 422)
-    setattr(logout, "__sf_statuses__", ("204", "400", "415", "422", "429", "500"))
+    setattr(logout, "__sf_statuses__", ("204", "400", "413", "415", "422", "429", "500", "503"))
 
     return router

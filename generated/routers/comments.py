@@ -70,6 +70,15 @@ def _render_list_comments(result: object, sub: Response) -> Response:
         return rt.json_response(
             500, models.Problem, result.body, "application/problem+json", (), sub
         )
+    if isinstance(result, responses.ListComments503Response):
+        return rt.json_response(
+            503,
+            models.Problem,
+            result.body,
+            "application/problem+json",
+            (("Retry-After", result.retry_after),),
+            sub,
+        )
     if isinstance(result, models.CommentListResponse):
         return rt.json_response(
             200, models.CommentListResponse, result, "application/json", (), sub
@@ -108,6 +117,10 @@ def _render_create_comment(result: object, sub: Response) -> Response:
         return rt.json_response(
             404, models.Problem, result.body, "application/problem+json", (), sub
         )
+    if isinstance(result, responses.CreateComment413Response):
+        return rt.json_response(
+            413, models.Problem, result.body, "application/problem+json", (), sub
+        )
     if isinstance(result, responses.CreateComment415Response):
         return rt.json_response(
             415, models.Problem, result.body, "application/problem+json", (), sub
@@ -133,6 +146,15 @@ def _render_create_comment(result: object, sub: Response) -> Response:
     if isinstance(result, responses.CreateComment500Response):
         return rt.json_response(
             500, models.Problem, result.body, "application/problem+json", (), sub
+        )
+    if isinstance(result, responses.CreateComment503Response):
+        return rt.json_response(
+            503,
+            models.Problem,
+            result.body,
+            "application/problem+json",
+            (("Retry-After", result.retry_after),),
+            sub,
         )
     if isinstance(result, models.CommentResponse):
         return rt.json_response(201, models.CommentResponse, result, "application/json", (), sub)
@@ -180,6 +202,15 @@ def _render_delete_comment(result: object, sub: Response) -> Response:
     if isinstance(result, responses.DeleteComment500Response):
         return rt.json_response(
             500, models.Problem, result.body, "application/problem+json", (), sub
+        )
+    if isinstance(result, responses.DeleteComment503Response):
+        return rt.json_response(
+            503,
+            models.Problem,
+            result.body,
+            "application/problem+json",
+            (("Retry-After", result.retry_after),),
+            sub,
         )
     if result is None:
         return rt.empty_response(204, (), sub)
@@ -236,7 +267,9 @@ def build_router(
 
     setattr(list_comments, "__sf_validation_status__", 422)
     setattr(
-        list_comments, "__sf_statuses__", ("200", "400", "401", "403", "404", "422", "429", "500")
+        list_comments,
+        "__sf_statuses__",
+        ("200", "400", "401", "403", "404", "422", "429", "500", "503"),
     )
     setattr(list_comments, "__sf_path_names__", {"task_id": "taskId"})
 
@@ -275,7 +308,7 @@ def build_router(
     setattr(
         create_comment,
         "__sf_statuses__",
-        ("201", "400", "401", "403", "404", "415", "422", "429", "500"),
+        ("201", "400", "401", "403", "404", "413", "415", "422", "429", "500", "503"),
     )
     setattr(create_comment, "__sf_path_names__", {"task_id": "taskId"})
 
@@ -309,7 +342,9 @@ def build_router(
         return _render_delete_comment(result, sf_response)
 
     setattr(delete_comment, "__sf_validation_status__", 422)
-    setattr(delete_comment, "__sf_statuses__", ("204", "401", "403", "404", "422", "429", "500"))
+    setattr(
+        delete_comment, "__sf_statuses__", ("204", "401", "403", "404", "422", "429", "500", "503")
+    )
     setattr(delete_comment, "__sf_path_names__", {"comment_id": "commentId"})
 
     return router

@@ -48,6 +48,10 @@ def _render_create_export(result: object, sub: Response) -> Response:
         return rt.json_response(
             404, models.Problem, result.body, "application/problem+json", (), sub
         )
+    if isinstance(result, responses.CreateExport413Response):
+        return rt.json_response(
+            413, models.Problem, result.body, "application/problem+json", (), sub
+        )
     if isinstance(result, responses.CreateExport415Response):
         return rt.json_response(
             415, models.Problem, result.body, "application/problem+json", (), sub
@@ -73,6 +77,15 @@ def _render_create_export(result: object, sub: Response) -> Response:
     if isinstance(result, responses.CreateExport500Response):
         return rt.json_response(
             500, models.Problem, result.body, "application/problem+json", (), sub
+        )
+    if isinstance(result, responses.CreateExport503Response):
+        return rt.json_response(
+            503,
+            models.Problem,
+            result.body,
+            "application/problem+json",
+            (("Retry-After", result.retry_after),),
+            sub,
         )
     if isinstance(result, models.ExportResponse):
         return rt.json_response(202, models.ExportResponse, result, "application/json", (), sub)
@@ -122,6 +135,15 @@ def _render_get_export(result: object, sub: Response) -> Response:
     if isinstance(result, responses.GetExport500Response):
         return rt.json_response(
             500, models.Problem, result.body, "application/problem+json", (), sub
+        )
+    if isinstance(result, responses.GetExport503Response):
+        return rt.json_response(
+            503,
+            models.Problem,
+            result.body,
+            "application/problem+json",
+            (("Retry-After", result.retry_after),),
+            sub,
         )
     if isinstance(result, models.ExportResponse):
         return rt.json_response(200, models.ExportResponse, result, "application/json", (), sub)
@@ -180,6 +202,15 @@ def _render_download_export(result: object, sub: Response) -> Response:
         return rt.json_response(
             500, models.Problem, result.body, "application/problem+json", (), sub
         )
+    if isinstance(result, responses.DownloadExport503Response):
+        return rt.json_response(
+            503,
+            models.Problem,
+            result.body,
+            "application/problem+json",
+            (("Retry-After", result.retry_after),),
+            sub,
+        )
     raise UndeclaredResponseError("downloadExport", result)
 
 
@@ -230,7 +261,7 @@ def build_router(
     setattr(
         create_export,
         "__sf_statuses__",
-        ("202", "400", "401", "403", "404", "415", "422", "429", "500"),
+        ("202", "400", "401", "403", "404", "413", "415", "422", "429", "500", "503"),
     )
     setattr(create_export, "__sf_path_names__", {"project_id": "projectId"})
 
@@ -264,7 +295,7 @@ def build_router(
         return _render_get_export(result, sf_response)
 
     setattr(get_export, "__sf_validation_status__", 422)
-    setattr(get_export, "__sf_statuses__", ("200", "401", "403", "404", "422", "429", "500"))
+    setattr(get_export, "__sf_statuses__", ("200", "401", "403", "404", "422", "429", "500", "503"))
     setattr(get_export, "__sf_path_names__", {"export_id": "exportId"})
 
     @router.get(
@@ -298,7 +329,9 @@ def build_router(
 
     setattr(download_export, "__sf_validation_status__", 422)
     setattr(
-        download_export, "__sf_statuses__", ("200", "401", "403", "404", "409", "422", "429", "500")
+        download_export,
+        "__sf_statuses__",
+        ("200", "401", "403", "404", "409", "422", "429", "500", "503"),
     )
     setattr(download_export, "__sf_path_names__", {"export_id": "exportId"})
 

@@ -36,7 +36,12 @@ def _render_get_readiness(result: object, sub: Response) -> Response:
         )
     if isinstance(result, responses.GetReadiness503Response):
         return rt.json_response(
-            503, models.Problem, result.body, "application/problem+json", (), sub
+            503,
+            models.Problem,
+            result.body,
+            "application/problem+json",
+            (("Retry-After", result.retry_after),),
+            sub,
         )
     if isinstance(result, models.Health):
         return rt.json_response(200, models.Health, result, "application/json", (), sub)

@@ -70,6 +70,15 @@ def _render_list_members(result: object, sub: Response) -> Response:
         return rt.json_response(
             500, models.Problem, result.body, "application/problem+json", (), sub
         )
+    if isinstance(result, responses.ListMembers503Response):
+        return rt.json_response(
+            503,
+            models.Problem,
+            result.body,
+            "application/problem+json",
+            (("Retry-After", result.retry_after),),
+            sub,
+        )
     if isinstance(result, models.MemberListResponse):
         return rt.json_response(200, models.MemberListResponse, result, "application/json", (), sub)
     raise UndeclaredResponseError("listMembers", result)
@@ -110,6 +119,10 @@ def _render_add_member(result: object, sub: Response) -> Response:
         return rt.json_response(
             409, models.Problem, result.body, "application/problem+json", (), sub
         )
+    if isinstance(result, responses.AddMember413Response):
+        return rt.json_response(
+            413, models.Problem, result.body, "application/problem+json", (), sub
+        )
     if isinstance(result, responses.AddMember415Response):
         return rt.json_response(
             415, models.Problem, result.body, "application/problem+json", (), sub
@@ -135,6 +148,15 @@ def _render_add_member(result: object, sub: Response) -> Response:
     if isinstance(result, responses.AddMember500Response):
         return rt.json_response(
             500, models.Problem, result.body, "application/problem+json", (), sub
+        )
+    if isinstance(result, responses.AddMember503Response):
+        return rt.json_response(
+            503,
+            models.Problem,
+            result.body,
+            "application/problem+json",
+            (("Retry-After", result.retry_after),),
+            sub,
         )
     if isinstance(result, models.MemberResponse):
         return rt.json_response(201, models.MemberResponse, result, "application/json", (), sub)
@@ -186,6 +208,15 @@ def _render_remove_member(result: object, sub: Response) -> Response:
     if isinstance(result, responses.RemoveMember500Response):
         return rt.json_response(
             500, models.Problem, result.body, "application/problem+json", (), sub
+        )
+    if isinstance(result, responses.RemoveMember503Response):
+        return rt.json_response(
+            503,
+            models.Problem,
+            result.body,
+            "application/problem+json",
+            (("Retry-After", result.retry_after),),
+            sub,
         )
     if result is None:
         return rt.empty_response(204, (), sub)
@@ -242,7 +273,9 @@ def build_router(
 
     setattr(list_members, "__sf_validation_status__", 422)
     setattr(
-        list_members, "__sf_statuses__", ("200", "400", "401", "403", "404", "422", "429", "500")
+        list_members,
+        "__sf_statuses__",
+        ("200", "400", "401", "403", "404", "422", "429", "500", "503"),
     )
     setattr(list_members, "__sf_path_names__", {"project_id": "projectId"})
 
@@ -284,7 +317,7 @@ def build_router(
     setattr(
         add_member,
         "__sf_statuses__",
-        ("201", "400", "401", "403", "404", "409", "415", "422", "429", "500"),
+        ("201", "400", "401", "403", "404", "409", "413", "415", "422", "429", "500", "503"),
     )
     setattr(add_member, "__sf_path_names__", {"project_id": "projectId"})
 
@@ -322,7 +355,9 @@ def build_router(
 
     setattr(remove_member, "__sf_validation_status__", 422)
     setattr(
-        remove_member, "__sf_statuses__", ("204", "401", "403", "404", "409", "422", "429", "500")
+        remove_member,
+        "__sf_statuses__",
+        ("204", "401", "403", "404", "409", "422", "429", "500", "503"),
     )
     setattr(remove_member, "__sf_path_names__", {"project_id": "projectId", "user_id": "userId"})
 

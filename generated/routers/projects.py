@@ -66,6 +66,15 @@ def _render_list_projects(result: object, sub: Response) -> Response:
         return rt.json_response(
             500, models.Problem, result.body, "application/problem+json", (), sub
         )
+    if isinstance(result, responses.ListProjects503Response):
+        return rt.json_response(
+            503,
+            models.Problem,
+            result.body,
+            "application/problem+json",
+            (("Retry-After", result.retry_after),),
+            sub,
+        )
     if isinstance(result, models.ProjectListResponse):
         return rt.json_response(
             200, models.ProjectListResponse, result, "application/json", (), sub
@@ -104,6 +113,10 @@ def _render_create_project(result: object, sub: Response) -> Response:
         return rt.json_response(
             409, models.Problem, result.body, "application/problem+json", (), sub
         )
+    if isinstance(result, responses.CreateProject413Response):
+        return rt.json_response(
+            413, models.Problem, result.body, "application/problem+json", (), sub
+        )
     if isinstance(result, responses.CreateProject415Response):
         return rt.json_response(
             415, models.Problem, result.body, "application/problem+json", (), sub
@@ -129,6 +142,15 @@ def _render_create_project(result: object, sub: Response) -> Response:
     if isinstance(result, responses.CreateProject500Response):
         return rt.json_response(
             500, models.Problem, result.body, "application/problem+json", (), sub
+        )
+    if isinstance(result, responses.CreateProject503Response):
+        return rt.json_response(
+            503,
+            models.Problem,
+            result.body,
+            "application/problem+json",
+            (("Retry-After", result.retry_after),),
+            sub,
         )
     if isinstance(result, models.ProjectResponse):
         return rt.json_response(201, models.ProjectResponse, result, "application/json", (), sub)
@@ -186,6 +208,15 @@ def _render_get_project(result: object, sub: Response) -> Response:
         return rt.json_response(
             500, models.Problem, result.body, "application/problem+json", (), sub
         )
+    if isinstance(result, responses.GetProject503Response):
+        return rt.json_response(
+            503,
+            models.Problem,
+            result.body,
+            "application/problem+json",
+            (("Retry-After", result.retry_after),),
+            sub,
+        )
     if isinstance(result, models.ProjectResponse):
         return rt.json_response(200, models.ProjectResponse, result, "application/json", (), sub)
     raise UndeclaredResponseError("getProject", result)
@@ -241,6 +272,15 @@ def _render_delete_project(result: object, sub: Response) -> Response:
         return rt.json_response(
             500, models.Problem, result.body, "application/problem+json", (), sub
         )
+    if isinstance(result, responses.DeleteProject503Response):
+        return rt.json_response(
+            503,
+            models.Problem,
+            result.body,
+            "application/problem+json",
+            (("Retry-After", result.retry_after),),
+            sub,
+        )
     if result is None:
         return rt.empty_response(204, (), sub)
     raise UndeclaredResponseError("deleteProject", result)
@@ -281,6 +321,10 @@ def _render_update_project(result: object, sub: Response) -> Response:
         return rt.json_response(
             412, models.Problem, result.body, "application/problem+json", (), sub
         )
+    if isinstance(result, responses.UpdateProject413Response):
+        return rt.json_response(
+            413, models.Problem, result.body, "application/problem+json", (), sub
+        )
     if isinstance(result, responses.UpdateProject415Response):
         return rt.json_response(
             415, models.Problem, result.body, "application/problem+json", (), sub
@@ -310,6 +354,15 @@ def _render_update_project(result: object, sub: Response) -> Response:
     if isinstance(result, responses.UpdateProject500Response):
         return rt.json_response(
             500, models.Problem, result.body, "application/problem+json", (), sub
+        )
+    if isinstance(result, responses.UpdateProject503Response):
+        return rt.json_response(
+            503,
+            models.Problem,
+            result.body,
+            "application/problem+json",
+            (("Retry-After", result.retry_after),),
+            sub,
         )
     if isinstance(result, models.ProjectResponse):
         return rt.json_response(200, models.ProjectResponse, result, "application/json", (), sub)
@@ -346,7 +399,9 @@ def build_router(
             Literal["name", "-name", "created_at", "-created_at", "updated_at", "-updated_at"],
             Query(),
         ] = "-created_at",
-        name_contains: Annotated[str | None, Query(min_length=1, max_length=120)] = None,
+        name_contains: Annotated[
+            str | None, Query(min_length=1, max_length=120, pattern="^[^\\x00]*$")
+        ] = None,
         sf_principal: Annotated[
             Any, Depends(require_oauth2_password_projects_read_or_api_key_0890a81e)
         ],
@@ -373,7 +428,9 @@ def build_router(
         return _render_list_projects(result, sf_response)
 
     setattr(list_projects, "__sf_validation_status__", 422)
-    setattr(list_projects, "__sf_statuses__", ("200", "400", "401", "403", "422", "429", "500"))
+    setattr(
+        list_projects, "__sf_statuses__", ("200", "400", "401", "403", "422", "429", "500", "503")
+    )
 
     @router.post(
         "/projects",
@@ -415,7 +472,7 @@ def build_router(
     setattr(
         create_project,
         "__sf_statuses__",
-        ("201", "400", "401", "403", "409", "415", "422", "429", "500"),
+        ("201", "400", "401", "403", "409", "413", "415", "422", "429", "500", "503"),
     )
 
     @router.get(
@@ -428,7 +485,9 @@ def build_router(
     async def get_project(
         *,
         project_id: Annotated[uuid.UUID, Path()],
-        if_none_match: Annotated[str | None, Header(alias="If-None-Match", max_length=1024)] = None,
+        if_none_match: Annotated[
+            str | None, Header(alias="If-None-Match", max_length=1024, pattern="^[^\\x00]*$")
+        ] = None,
         sf_principal: Annotated[
             Any, Depends(require_oauth2_password_projects_read_or_api_key_0890a81e)
         ],
@@ -452,7 +511,9 @@ def build_router(
 
     setattr(get_project, "__sf_validation_status__", 422)
     setattr(
-        get_project, "__sf_statuses__", ("200", "304", "401", "403", "404", "422", "429", "500")
+        get_project,
+        "__sf_statuses__",
+        ("200", "304", "401", "403", "404", "422", "429", "500", "503"),
     )
     setattr(get_project, "__sf_path_names__", {"project_id": "projectId"})
 
@@ -466,7 +527,9 @@ def build_router(
     async def delete_project(
         *,
         project_id: Annotated[uuid.UUID, Path()],
-        if_match: Annotated[str | None, Header(alias="If-Match", max_length=256)] = None,
+        if_match: Annotated[
+            str | None, Header(alias="If-Match", max_length=256, pattern="^[^\\x00]*$")
+        ] = None,
         sf_principal: Annotated[
             Any, Depends(require_oauth2_password_projects_write_or_api_ke_c5135c49)
         ],
@@ -492,7 +555,7 @@ def build_router(
     setattr(
         delete_project,
         "__sf_statuses__",
-        ("204", "401", "403", "404", "412", "422", "428", "429", "500"),
+        ("204", "401", "403", "404", "412", "422", "428", "429", "500", "503"),
     )
     setattr(delete_project, "__sf_path_names__", {"project_id": "projectId"})
 
@@ -506,7 +569,9 @@ def build_router(
     async def update_project(
         *,
         project_id: Annotated[uuid.UUID, Path()],
-        if_match: Annotated[str | None, Header(alias="If-Match", max_length=256)] = None,
+        if_match: Annotated[
+            str | None, Header(alias="If-Match", max_length=256, pattern="^[^\\x00]*$")
+        ] = None,
         sf_principal: Annotated[
             Any, Depends(require_oauth2_password_projects_write_or_api_ke_c5135c49)
         ],
@@ -534,7 +599,7 @@ def build_router(
     setattr(
         update_project,
         "__sf_statuses__",
-        ("200", "400", "401", "403", "404", "412", "415", "422", "428", "429", "500"),
+        ("200", "400", "401", "403", "404", "412", "413", "415", "422", "428", "429", "500", "503"),
     )
     setattr(update_project, "__sf_path_names__", {"project_id": "projectId"})
 

@@ -70,6 +70,15 @@ def _render_list_tasks(result: object, sub: Response) -> Response:
         return rt.json_response(
             500, models.Problem, result.body, "application/problem+json", (), sub
         )
+    if isinstance(result, responses.ListTasks503Response):
+        return rt.json_response(
+            503,
+            models.Problem,
+            result.body,
+            "application/problem+json",
+            (("Retry-After", result.retry_after),),
+            sub,
+        )
     if isinstance(result, models.TaskListResponse):
         return rt.json_response(200, models.TaskListResponse, result, "application/json", (), sub)
     raise UndeclaredResponseError("listTasks", result)
@@ -110,6 +119,10 @@ def _render_create_task(result: object, sub: Response) -> Response:
         return rt.json_response(
             409, models.Problem, result.body, "application/problem+json", (), sub
         )
+    if isinstance(result, responses.CreateTask413Response):
+        return rt.json_response(
+            413, models.Problem, result.body, "application/problem+json", (), sub
+        )
     if isinstance(result, responses.CreateTask415Response):
         return rt.json_response(
             415, models.Problem, result.body, "application/problem+json", (), sub
@@ -135,6 +148,15 @@ def _render_create_task(result: object, sub: Response) -> Response:
     if isinstance(result, responses.CreateTask500Response):
         return rt.json_response(
             500, models.Problem, result.body, "application/problem+json", (), sub
+        )
+    if isinstance(result, responses.CreateTask503Response):
+        return rt.json_response(
+            503,
+            models.Problem,
+            result.body,
+            "application/problem+json",
+            (("Retry-After", result.retry_after),),
+            sub,
         )
     if isinstance(result, models.TaskResponse):
         return rt.json_response(201, models.TaskResponse, result, "application/json", (), sub)
@@ -186,6 +208,15 @@ def _render_get_task(result: object, sub: Response) -> Response:
     if isinstance(result, responses.GetTask500Response):
         return rt.json_response(
             500, models.Problem, result.body, "application/problem+json", (), sub
+        )
+    if isinstance(result, responses.GetTask503Response):
+        return rt.json_response(
+            503,
+            models.Problem,
+            result.body,
+            "application/problem+json",
+            (("Retry-After", result.retry_after),),
+            sub,
         )
     if isinstance(result, models.TaskResponse):
         return rt.json_response(200, models.TaskResponse, result, "application/json", (), sub)
@@ -242,6 +273,15 @@ def _render_delete_task(result: object, sub: Response) -> Response:
         return rt.json_response(
             500, models.Problem, result.body, "application/problem+json", (), sub
         )
+    if isinstance(result, responses.DeleteTask503Response):
+        return rt.json_response(
+            503,
+            models.Problem,
+            result.body,
+            "application/problem+json",
+            (("Retry-After", result.retry_after),),
+            sub,
+        )
     if result is None:
         return rt.empty_response(204, (), sub)
     raise UndeclaredResponseError("deleteTask", result)
@@ -281,6 +321,10 @@ def _render_update_task(result: object, sub: Response) -> Response:
         return rt.json_response(
             412, models.Problem, result.body, "application/problem+json", (), sub
         )
+    if isinstance(result, responses.UpdateTask413Response):
+        return rt.json_response(
+            413, models.Problem, result.body, "application/problem+json", (), sub
+        )
     if isinstance(result, responses.UpdateTask415Response):
         return rt.json_response(
             415, models.Problem, result.body, "application/problem+json", (), sub
@@ -310,6 +354,15 @@ def _render_update_task(result: object, sub: Response) -> Response:
     if isinstance(result, responses.UpdateTask500Response):
         return rt.json_response(
             500, models.Problem, result.body, "application/problem+json", (), sub
+        )
+    if isinstance(result, responses.UpdateTask503Response):
+        return rt.json_response(
+            503,
+            models.Problem,
+            result.body,
+            "application/problem+json",
+            (("Retry-After", result.retry_after),),
+            sub,
         )
     if isinstance(result, models.TaskResponse):
         return rt.json_response(200, models.TaskResponse, result, "application/json", (), sub)
@@ -385,7 +438,11 @@ def build_router(
         return _render_list_tasks(result, sf_response)
 
     setattr(list_tasks, "__sf_validation_status__", 422)
-    setattr(list_tasks, "__sf_statuses__", ("200", "400", "401", "403", "404", "422", "429", "500"))
+    setattr(
+        list_tasks,
+        "__sf_statuses__",
+        ("200", "400", "401", "403", "404", "422", "429", "500", "503"),
+    )
     setattr(list_tasks, "__sf_path_names__", {"project_id": "projectId"})
 
     @router.post(
@@ -432,7 +489,7 @@ def build_router(
     setattr(
         create_task,
         "__sf_statuses__",
-        ("201", "400", "401", "403", "404", "409", "415", "422", "429", "500"),
+        ("201", "400", "401", "403", "404", "409", "413", "415", "422", "429", "500", "503"),
     )
     setattr(create_task, "__sf_path_names__", {"project_id": "projectId"})
 
@@ -446,7 +503,9 @@ def build_router(
     async def get_task(
         *,
         task_id: Annotated[uuid.UUID, Path()],
-        if_none_match: Annotated[str | None, Header(alias="If-None-Match", max_length=1024)] = None,
+        if_none_match: Annotated[
+            str | None, Header(alias="If-None-Match", max_length=1024, pattern="^[^\\x00]*$")
+        ] = None,
         sf_principal: Annotated[
             Any, Depends(require_oauth2_password_tasks_read_or_api_key_au_98b42236)
         ],
@@ -469,7 +528,9 @@ def build_router(
         return _render_get_task(result, sf_response)
 
     setattr(get_task, "__sf_validation_status__", 422)
-    setattr(get_task, "__sf_statuses__", ("200", "304", "401", "403", "404", "422", "429", "500"))
+    setattr(
+        get_task, "__sf_statuses__", ("200", "304", "401", "403", "404", "422", "429", "500", "503")
+    )
     setattr(get_task, "__sf_path_names__", {"task_id": "taskId"})
 
     @router.delete(
@@ -482,7 +543,9 @@ def build_router(
     async def delete_task(
         *,
         task_id: Annotated[uuid.UUID, Path()],
-        if_match: Annotated[str | None, Header(alias="If-Match", max_length=256)] = None,
+        if_match: Annotated[
+            str | None, Header(alias="If-Match", max_length=256, pattern="^[^\\x00]*$")
+        ] = None,
         sf_principal: Annotated[
             Any, Depends(require_oauth2_password_tasks_write_or_api_key_a_282f1f84)
         ],
@@ -509,7 +572,7 @@ def build_router(
     setattr(
         delete_task,
         "__sf_statuses__",
-        ("204", "401", "403", "404", "412", "422", "428", "429", "500"),
+        ("204", "401", "403", "404", "412", "422", "428", "429", "500", "503"),
     )
     setattr(delete_task, "__sf_path_names__", {"task_id": "taskId"})
 
@@ -523,7 +586,9 @@ def build_router(
     async def update_task(
         *,
         task_id: Annotated[uuid.UUID, Path()],
-        if_match: Annotated[str | None, Header(alias="If-Match", max_length=256)] = None,
+        if_match: Annotated[
+            str | None, Header(alias="If-Match", max_length=256, pattern="^[^\\x00]*$")
+        ] = None,
         sf_principal: Annotated[
             Any, Depends(require_oauth2_password_tasks_write_or_api_key_a_282f1f84)
         ],
@@ -552,7 +617,22 @@ def build_router(
     setattr(
         update_task,
         "__sf_statuses__",
-        ("200", "400", "401", "403", "404", "409", "412", "415", "422", "428", "429", "500"),
+        (
+            "200",
+            "400",
+            "401",
+            "403",
+            "404",
+            "409",
+            "412",
+            "413",
+            "415",
+            "422",
+            "428",
+            "429",
+            "500",
+            "503",
+        ),
     )
     setattr(update_task, "__sf_path_names__", {"task_id": "taskId"})
 

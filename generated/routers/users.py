@@ -51,6 +51,15 @@ def _render_get_current_user(result: object, sub: Response) -> Response:
         return rt.json_response(
             500, models.Problem, result.body, "application/problem+json", (), sub
         )
+    if isinstance(result, responses.GetCurrentUser503Response):
+        return rt.json_response(
+            503,
+            models.Problem,
+            result.body,
+            "application/problem+json",
+            (("Retry-After", result.retry_after),),
+            sub,
+        )
     if isinstance(result, models.UserResponse):
         return rt.json_response(200, models.UserResponse, result, "application/json", (), sub)
     raise UndeclaredResponseError("getCurrentUser", result)
@@ -80,6 +89,10 @@ def _render_update_current_user(result: object, sub: Response) -> Response:
         return rt.json_response(
             409, models.Problem, result.body, "application/problem+json", (), sub
         )
+    if isinstance(result, responses.UpdateCurrentUser413Response):
+        return rt.json_response(
+            413, models.Problem, result.body, "application/problem+json", (), sub
+        )
     if isinstance(result, responses.UpdateCurrentUser415Response):
         return rt.json_response(
             415, models.Problem, result.body, "application/problem+json", (), sub
@@ -105,6 +118,15 @@ def _render_update_current_user(result: object, sub: Response) -> Response:
     if isinstance(result, responses.UpdateCurrentUser500Response):
         return rt.json_response(
             500, models.Problem, result.body, "application/problem+json", (), sub
+        )
+    if isinstance(result, responses.UpdateCurrentUser503Response):
+        return rt.json_response(
+            503,
+            models.Problem,
+            result.body,
+            "application/problem+json",
+            (("Retry-After", result.retry_after),),
+            sub,
         )
     if isinstance(result, models.UserResponse):
         return rt.json_response(200, models.UserResponse, result, "application/json", (), sub)
@@ -160,6 +182,15 @@ def _render_list_users(result: object, sub: Response) -> Response:
         return rt.json_response(
             500, models.Problem, result.body, "application/problem+json", (), sub
         )
+    if isinstance(result, responses.ListUsers503Response):
+        return rt.json_response(
+            503,
+            models.Problem,
+            result.body,
+            "application/problem+json",
+            (("Retry-After", result.retry_after),),
+            sub,
+        )
     if isinstance(result, models.UserListResponse):
         return rt.json_response(200, models.UserListResponse, result, "application/json", (), sub)
     raise UndeclaredResponseError("listUsers", result)
@@ -211,6 +242,15 @@ def _render_deactivate_user(result: object, sub: Response) -> Response:
         return rt.json_response(
             500, models.Problem, result.body, "application/problem+json", (), sub
         )
+    if isinstance(result, responses.DeactivateUser503Response):
+        return rt.json_response(
+            503,
+            models.Problem,
+            result.body,
+            "application/problem+json",
+            (("Retry-After", result.retry_after),),
+            sub,
+        )
     if isinstance(result, models.UserResponse):
         return rt.json_response(200, models.UserResponse, result, "application/json", (), sub)
     raise UndeclaredResponseError("deactivateUser", result)
@@ -260,7 +300,7 @@ def build_router(
         return _render_get_current_user(result, sf_response)
 
     setattr(get_current_user, "__sf_validation_status__", 422)
-    setattr(get_current_user, "__sf_statuses__", ("200", "401", "403", "429", "500"))
+    setattr(get_current_user, "__sf_statuses__", ("200", "401", "403", "429", "500", "503"))
 
     @router.patch(
         "/users/me",
@@ -295,7 +335,7 @@ def build_router(
     setattr(
         update_current_user,
         "__sf_statuses__",
-        ("200", "400", "401", "403", "409", "415", "422", "429", "500"),
+        ("200", "400", "401", "403", "409", "413", "415", "422", "429", "500", "503"),
     )
 
     @router.get(
@@ -334,7 +374,7 @@ def build_router(
         return _render_list_users(result, sf_response)
 
     setattr(list_users, "__sf_validation_status__", 422)
-    setattr(list_users, "__sf_statuses__", ("200", "400", "401", "403", "422", "429", "500"))
+    setattr(list_users, "__sf_statuses__", ("200", "400", "401", "403", "422", "429", "500", "503"))
 
     @router.post(
         "/users/{user_id}/deactivate",
@@ -367,7 +407,9 @@ def build_router(
 
     setattr(deactivate_user, "__sf_validation_status__", 422)
     setattr(
-        deactivate_user, "__sf_statuses__", ("200", "401", "403", "404", "409", "422", "429", "500")
+        deactivate_user,
+        "__sf_statuses__",
+        ("200", "401", "403", "404", "409", "422", "429", "500", "503"),
     )
     setattr(deactivate_user, "__sf_path_names__", {"user_id": "userId"})
 

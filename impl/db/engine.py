@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event, text
-from sqlalchemy.engine import URL, make_url
+from sqlalchemy.engine import URL, ExceptionContext, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -45,26 +45,58 @@ def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _invalidate_on_timeout(context: ExceptionContext) -> None:
+    """A statement that timed out on the client side leaves its connection mid-protocol:
+    treat it as a disconnect, so the pool discards that connection (and, as for any
+    disconnect, the others that are as old) instead of handing it out again."""
+    if isinstance(context.original_exception, TimeoutError):
+        context.is_disconnect = True
+
+
 def create_engine(
-    url: str | URL, *, pool_size: int = 10, max_overflow: int = 10, echo: bool = False
+    url: str | URL,
+    *,
+    pool_size: int = 10,
+    max_overflow: int = 10,
+    echo: bool = False,
+    connect_timeout: float = 5.0,
+    statement_timeout: float = 10.0,
+    pool_timeout: float = 5.0,
 ) -> AsyncEngine:
-    """An async engine for SQLite (file created on first use) or PostgreSQL (pooled asyncpg)."""
+    """An async engine for SQLite (file created on first use) or PostgreSQL (pooled asyncpg).
+
+    Every wait is bounded: opening a connection (`connect_timeout`), a statement
+    (`statement_timeout`: PostgreSQL cancels it, and the client gives up shortly after in case
+    the server itself stopped answering) and a pool checkout (`pool_timeout`). Bound
+    parameters never appear in errors or logs (`hide_parameters`): they hold password hashes,
+    token digests and user text."""
     parsed = normalize_url(url)
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database
         if database and database != ":memory:" and not database.startswith("file:"):
             Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(parsed, echo=echo)
+        engine = create_async_engine(
+            parsed, echo=echo, hide_parameters=True, connect_args={"timeout": connect_timeout}
+        )
         event.listen(engine.sync_engine, "connect", _set_sqlite_pragmas)
         return engine
-    return create_async_engine(
+    engine = create_async_engine(
         parsed,
         echo=echo,
+        hide_parameters=True,
         pool_size=pool_size,
         max_overflow=max_overflow,
+        pool_timeout=pool_timeout,
         pool_pre_ping=True,
         pool_recycle=1800,
+        connect_args={
+            "timeout": connect_timeout,
+            "command_timeout": statement_timeout + 1,
+            "server_settings": {"statement_timeout": str(int(statement_timeout * 1000))},
+        },
     )
+    event.listen(engine.sync_engine, "handle_error", _invalidate_on_timeout)
+    return engine
 
 
 class Database:

@@ -42,6 +42,9 @@ async def upgrade_engine(engine: AsyncEngine) -> None:
     starting at once run it one after the other (the later ones find nothing to do)."""
     async with engine.begin() as connection:
         if connection.dialect.name == "postgresql":
+            # DDL on a big table may take longer than a request's statement timeout; so may
+            # waiting for another worker's migration.
+            await connection.execute(text("SET LOCAL statement_timeout = 0"))
             await connection.execute(
                 text("SELECT pg_advisory_xact_lock(:id)"), {"id": _MIGRATION_LOCK_ID}
             )

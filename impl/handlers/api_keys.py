@@ -40,6 +40,7 @@ class ApiKeysHandlers(Handler):
                 key=created.plaintext,
             ),
             location=location("api-keys", key.id),
+            cache_control="no-store",
         )
 
     async def revoke_api_key(

@@ -29,9 +29,12 @@ class AuthHandlers(Handler):
         self, *, body: responses.CreateTokenForm
     ) -> responses.CreateToken200Response:
         form = _validated_form(body, await self.request.form())
-        await self._limit("token", "ip", client_address(self.request))
+        address = client_address(self.request)
+        await self._limit("token", "ip", address)
         if form.username is not None:
-            await self._limit("token", "user", str(form.username).lower())
+            # Per address and account, not per account: wrong passwords sent from elsewhere
+            # must not lock the owner out (the per-address limit bounds each guesser).
+            await self._limit("token", "user", address, str(form.username).lower())
         pair = await self.runtime.auth_service(self.session).token(
             grant_type=form.grant_type.value,
             username=str(form.username) if form.username is not None else None,
@@ -79,7 +82,6 @@ def _invalid(errors: Iterable[tuple[str, str]]) -> ProblemError:
     return ProblemError(
         422,
         "the request does not match the API contract",
-        title="Unprocessable content",
         errors=[{"pointer": pointer, "detail": detail} for pointer, detail in errors],
         extra={"code": "validation_failed"},
     )

@@ -3,22 +3,24 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections.abc import Awaitable, Callable
 
 from generated import models, responses
 from impl.http.deps import RuntimeDep
+from impl.outages import OutageLog
 
-log = logging.getLogger(__name__)
 _CHECK_TIMEOUT = 2.0
 
 
-async def _check(name: str, probe: Callable[[], Awaitable[float | None]]) -> models.HealthCheck:
+async def _check(
+    name: str, probe: Callable[[], Awaitable[float | None]], outages: OutageLog
+) -> models.HealthCheck:
     try:
         latency = await asyncio.wait_for(probe(), timeout=_CHECK_TIMEOUT)
     except Exception as exc:
-        log.warning("readiness check %s failed: %s", name, type(exc).__name__)
+        outages.failed(name, exc)  # logged once per outage, not once per probe
         return models.HealthCheck(status=models.Status.unavailable, detail=f"{type(exc).__name__}")
+    outages.recovered(name)
     if latency is None:
         return models.HealthCheck(status=models.Status.ok)
     return models.HealthCheck(status=models.Status.ok, latency_ms=round(latency, 3))
@@ -49,7 +51,9 @@ class HealthHandlers:
                 return (loop.time() - started) * 1000
 
             probes["redis"] = redis
-        results = await asyncio.gather(*(_check(name, probe) for name, probe in probes.items()))
+        results = await asyncio.gather(
+            *(_check(name, probe, runtime.outages) for name, probe in probes.items())
+        )
         checks = dict(zip(probes, results, strict=True))
         if all(check.status is models.Status.ok for check in checks.values()):
             return responses.GetReadiness200Response(

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from impl.outages import DATABASE
 from impl.runtime import Runtime
 
 
@@ -32,7 +33,10 @@ async def get_session(
         except BaseException:
             await session.rollback()
             raise
+        talked_to_database = session.in_transaction()
         await session.commit()
+        if talked_to_database:
+            runtime.outages.recovered(DATABASE)  # a dict lookup, unless an outage was logged
 
 
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]

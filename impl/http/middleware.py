@@ -4,28 +4,33 @@
 structured access-log line per request, security headers, `RateLimit-*` headers, and a
 problem+json 500 for anything that escaped every handler.
 
-`MediaTypeGuard`: for form and multipart bodies, a media type the operation does not declare
-is a 415 (the generated routers check JSON bodies themselves, but leave form fields to
-FastAPI, which would answer 422), and an upload announced larger than allowed is a 413 before
-a byte of it is read.
+`RequestGuard`: what can be refused before the app reads the body: oversized headers (431),
+undeclared form and multipart media types (415; the generated routers check JSON bodies
+themselves, but leave form fields to FastAPI, which would answer 422), bodies over the
+operation's limit (413, unread), and NUL characters in text (422), which PostgreSQL cannot store.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import time
 from collections.abc import Mapping, Sequence
 from typing import Any
+from urllib.parse import parse_qsl
 
 from starlette.datastructures import Headers
+from starlette.requests import Request
+from starlette.responses import Response
 from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from generated._runtime import problem_response
-from impl.http.problems import instance
+from impl.http.problems import instance, unavailable_response
 from impl.http.ratelimit import recorded
 from impl.logging import new_request_id, request_id
+from impl.outages import unavailable_dependency
 
 access_log = logging.getLogger("impl.access")
 error_log = logging.getLogger("impl.errors")
@@ -83,7 +88,16 @@ class HttpHygieneMiddleware:
 
         try:
             await self.app(scope, receive, send_with_headers)
-        except Exception:
+        except Exception as exc:
+            dependency = unavailable_dependency(exc)
+            if dependency is not None:  # raised past the app's handlers, e.g. by a commit
+                if not response_started:
+                    app = scope.get("app")
+                    request = Request(scope) if app is not None else None
+                    await unavailable_response(request, path, dependency, exc)(
+                        scope, receive, send_with_headers
+                    )
+                return
             error_log.exception("unhandled error in %s %s", scope["method"], path)
             if not response_started:
                 response = problem_response(
@@ -123,7 +137,20 @@ def _accepts(declared: Sequence[str], media_type: str) -> bool:
     return False
 
 
-class MediaTypeGuard:
+class RequestGuard:
+    """Checks that need no handler, before a byte of the body reaches the app:
+
+    - request headers larger than `max_header_bytes` in total: 431;
+    - a body media type the operation does not declare (form and multipart): 415;
+    - a body announced (`Content-Length`) larger than the operation's limit: 413, unread;
+    - JSON and form bodies are read here, at most limit bytes (a chunked body that goes past
+      it is a 413 without reading further), and handed to the app from memory;
+    - a NUL character in the query string or in any string of a JSON or form body: the
+      operation's validation status (422 or 400), with a pointer to each field. PostgreSQL
+      cannot store NUL in text and SQLite can: both refuse it here, alike.
+
+    Multipart uploads stream through (their size is the upload's own business)."""
+
     def __init__(
         self,
         app: ASGIApp,
@@ -131,55 +158,167 @@ class MediaTypeGuard:
         routes: Sequence[BaseRoute],
         media_types: Mapping[str, Sequence[str]],
         max_body_bytes: Mapping[str, int],
+        max_header_bytes: int = 16 * 1024,
     ) -> None:
         self.app = app
         self.routes = routes
         self.media_types = media_types
         self.max_body_bytes = max_body_bytes
+        self.max_header_bytes = max_header_bytes
 
-    def _operation(self, scope: Scope) -> str | None:
+    def _route(self, scope: Scope) -> BaseRoute | None:
         for route in self.routes:
             match, _ = route.matches(scope)
             if match is Match.FULL:
-                return getattr(route, "operation_id", None)
+                return route
         return None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] not in ("POST", "PUT", "PATCH"):
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path = scope["path"]
+        if sum(len(name) + len(value) for name, value in scope["headers"]) > self.max_header_bytes:
+            await _problem(
+                431, f"The request headers are larger than {self.max_header_bytes} bytes.",
+                path, "headers_too_large",
+            )(scope, receive, send)  # fmt: skip
+            return
+        query = scope.get("query_string", b"")
+        route = None
+        if b"%00" in query or b"\x00" in query:
+            route = self._route(scope)
+            if route is not None:
+                pointers = [f"/query/{name}" for name, value in parse_qsl(query.decode("latin-1"), keep_blank_values=True) if "\x00" in name or "\x00" in value]  # fmt: skip
+                await _nul_problem(route, path, pointers)(scope, receive, send)
+                return
+        if scope["method"] not in ("POST", "PUT", "PATCH"):
             await self.app(scope, receive, send)
             return
         headers = Headers(scope=scope)
         length = headers.get("content-length")
         has_body = (length is not None and length.strip() != "0") or "transfer-encoding" in headers
-        operation = self._operation(scope) if has_body else None
-        problem = None
-        if operation is not None:
-            declared = self.media_types.get(operation)
-            media_type = _media_type(headers.get("content-type"))
-            limit = self.max_body_bytes.get(operation)
-            if declared is not None and (media_type is None or not _accepts(declared, media_type)):
-                problem = problem_response(
-                    415,
-                    f"This operation accepts {', '.join(declared)}, not {media_type or 'an unlabelled body'}.",
-                    instance=instance(scope["path"]),
-                    extra={"code": "unsupported_media_type"},
-                )
-            elif (
-                limit is not None
-                and length is not None
-                and length.isdigit()
-                and int(length) > limit
-            ):
-                problem = problem_response(
-                    413,
-                    f"The request body is larger than {limit} bytes.",
-                    instance=instance(scope["path"]),
-                    extra={"code": "payload_too_large"},
-                )
-        if problem is not None:
-            await problem(scope, receive, send)
+        route = route or (self._route(scope) if has_body else None)
+        operation = getattr(route, "operation_id", None)
+        if route is None or operation is None:
+            await self.app(scope, receive, send)
             return
-        await self.app(scope, receive, send)
+        declared = self.media_types.get(operation)
+        media_type = _media_type(headers.get("content-type"))
+        limit = self.max_body_bytes.get(operation)
+        if declared is not None and (media_type is None or not _accepts(declared, media_type)):
+            await _problem(
+                415,
+                f"This operation accepts {', '.join(declared)}, not {media_type or 'an unlabelled body'}.",
+                path, "unsupported_media_type",
+            )(scope, receive, send)  # fmt: skip
+            return
+        if limit is not None and length is not None and length.isdigit() and int(length) > limit:
+            await _too_large(limit, path)(scope, receive, send)
+            return
+        if limit is None or media_type is None or media_type == "multipart/form-data":
+            await self.app(scope, receive, send)
+            return
+        try:
+            body = await _read_at_most(receive, limit)
+        except _Disconnected:
+            return  # the client left: nobody to answer
+        if body is None:
+            await _too_large(limit, path)(scope, receive, send)
+            return
+        pointers = _nul_pointers(body, media_type)
+        if pointers:
+            await _nul_problem(route, path, pointers)(scope, receive, send)
+            return
+        await self.app(scope, _replay(body, receive), send)
+
+
+def _problem(status: int, detail: str, path: str, code: str) -> Response:
+    return problem_response(status, detail, instance=instance(path), extra={"code": code})
+
+
+def _too_large(limit: int, path: str) -> Response:
+    return _problem(
+        413, f"The request body is larger than {limit} bytes.", path, "payload_too_large"
+    )
+
+
+def _nul_problem(route: BaseRoute, path: str, pointers: list[str]) -> Response:
+    status = int(getattr(getattr(route, "endpoint", None), "__sf_validation_status__", 422))
+    return problem_response(
+        status,
+        "Text may not contain the NUL character (U+0000).",
+        instance=instance(path),
+        errors=[{"pointer": p, "detail": "contains U+0000"} for p in pointers or ["/body"]],
+        extra={"code": "validation_failed"},
+    )
+
+
+class _Disconnected(Exception):
+    pass
+
+
+async def _read_at_most(receive: Receive, limit: int) -> bytes | None:
+    """The whole body, or None as soon as it is longer than `limit` (the rest stays unread)."""
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            raise _Disconnected
+        chunk: bytes = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            return b"".join(chunks)
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()  # after the body: wait for the disconnect, as the server would
+
+    return replay
+
+
+def _nul_pointers(body: bytes, media_type: str) -> list[str]:
+    """JSON pointers to the strings (keys included) of `body` that contain U+0000."""
+    if media_type == "application/x-www-form-urlencoded":
+        if b"%00" not in body:
+            return []
+        pairs = parse_qsl(body.decode("latin-1"), keep_blank_values=True)
+        return [f"/body/{name}" for name, value in pairs if "\x00" in name or "\x00" in value]
+    if not _is_json(media_type) or b"\\u0000" not in body:
+        return []  # the usual case: one scan of the bytes, no parse
+    try:
+        document = json.loads(body)
+    except ValueError:
+        return []  # not JSON: the router answers that
+    found: list[str] = []
+    _walk(document, "/body", found)
+    return found
+
+
+def _walk(node: Any, pointer: str, found: list[str]) -> None:
+    if isinstance(node, str):
+        if "\x00" in node:
+            found.append(pointer)
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            child = pointer + "/" + key.replace("~", "~0").replace("/", "~1")
+            if "\x00" in key:
+                found.append(child)
+            _walk(value, child, found)
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            _walk(value, f"{pointer}/{index}", found)
 
 
 def _is_json(media_type: str) -> bool:

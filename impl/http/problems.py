@@ -1,4 +1,5 @@
-"""Domain errors (and database conflicts) as RFC 9457 problems, registered once on the app."""
+"""Domain errors, database conflicts and dependency outages as RFC 9457 problems, registered
+once on the app."""
 
 from __future__ import annotations
 
@@ -6,11 +7,16 @@ import logging
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
-from sqlalchemy.exc import IntegrityError
+from limits.errors import StorageError
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import TimeoutError as SATimeoutError
 from starlette.responses import Response
 
 from generated._runtime import problem_response, undeclared_status
-from impl.errors import DomainError, TooManyRequests
+from impl.errors import DomainError, ServiceUnavailable, TooManyRequests
+from impl.outages import unavailable_dependency
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +36,8 @@ async def _on_domain_error(request: Request, exc: Exception) -> Response:
     headers: dict[str, str] = {}
     if isinstance(exc, TooManyRequests):
         headers["Retry-After"] = str(exc.retry_after)
+    elif isinstance(exc, ServiceUnavailable):
+        headers["Retry-After"] = str(request.app.state.runtime.settings.retry_after_seconds)
     return problem_response(
         exc.status,
         exc.detail,
@@ -52,6 +60,50 @@ async def _on_integrity_error(request: Request, exc: Exception) -> Response:
     )
 
 
+def unavailable_response(
+    request: Request | None, path: str, dependency: str, exc: BaseException
+) -> Response:
+    """503 problem+json with `Retry-After` for a dependency outage, logged once per outage."""
+    runtime = getattr(request.app.state, "runtime", None) if request is not None else None
+    retry_after = runtime.settings.retry_after_seconds if runtime is not None else 5
+    if runtime is not None:
+        runtime.outages.failed(dependency, exc)
+    return problem_response(
+        503,
+        f"The {dependency} is unavailable or did not answer in time. Retry in {retry_after} s.",
+        instance=instance(path),
+        headers={"Retry-After": str(retry_after)},
+        extra={"code": "unavailable"},
+    )
+
+
+async def _on_dependency_error(request: Request, exc: Exception) -> Response:
+    dependency = unavailable_dependency(exc)
+    if dependency is None:  # e.g. a DBAPIError that is a bug, not an outage
+        log.error("unhandled error in %s %s", request.method, request.url.path, exc_info=exc)
+        return problem_response(
+            500,
+            "An unexpected error occurred; quote the X-Request-ID when reporting it.",
+            instance=instance(request.url.path),
+            extra={"code": "internal_error"},
+        )
+    return unavailable_response(request, request.url.path, dependency, exc)
+
+
+# What a dependency outage raises (`impl.outages.unavailable_dependency` decides).
+_DEPENDENCY_ERRORS: tuple[type[Exception], ...] = (
+    DBAPIError,
+    SATimeoutError,
+    StorageError,
+    RedisConnectionError,
+    RedisTimeoutError,
+    TimeoutError,
+    ConnectionError,
+)
+
+
 def install(app: FastAPI) -> None:
     app.add_exception_handler(DomainError, _on_domain_error)
     app.add_exception_handler(IntegrityError, _on_integrity_error)
+    for error in _DEPENDENCY_ERRORS:
+        app.add_exception_handler(error, _on_dependency_error)

@@ -37,6 +37,8 @@ def recorded(scope: MutableMapping[str, Any]) -> RateLimitResult | None:
 async def enforce(request: Request, limiter: RateLimiter, limit: str, *key: str) -> None:
     """Count one request against `limit` for `key`; raise a 429 problem once it is exhausted."""
     result = await limiter.hit(limit, *key)
+    if result is None:  # Redis is unavailable and the limiter fails open
+        return
     _record(request, result)
     if not result.allowed:
         raise ProblemError(

@@ -55,7 +55,8 @@ def _configure(connection: Connection) -> None:
 
 
 async def _run_async() -> None:
-    engine = create_engine(_url())
+    # A schema change may run long on a big table: not the request timeouts, 6 hours.
+    engine = create_engine(_url(), statement_timeout=6 * 3600)
     try:
         async with engine.connect() as connection:
             await connection.run_sync(_configure)

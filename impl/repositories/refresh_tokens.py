@@ -66,3 +66,13 @@ async def revoke_all_for_user(session: AsyncSession, user_id: uuid.UUID, now: da
         .values(revoked_at=now)
         .execution_options(synchronize_session=False)
     )
+
+
+async def family_revoked(session: AsyncSession, family_id: uuid.UUID) -> bool:
+    """Whether the login `family_id` has ended (any of its tokens revoked; an indexed probe)."""
+    found = await session.scalar(
+        select(RefreshToken.id)
+        .where(RefreshToken.family_id == family_id, RefreshToken.revoked_at.is_not(None))
+        .limit(1)
+    )
+    return found is not None

@@ -27,6 +27,9 @@ class AccessClaims:
     scopes: frozenset[str]
     jti: str
     expires_at: datetime
+    session_id: uuid.UUID | None = None
+    """The login (refresh-token family) the token was issued for: when that login ends
+    (logout, a password change, a reused refresh token), its access tokens stop working."""
 
 
 class InvalidToken(Unauthorized):
@@ -44,10 +47,15 @@ class AccessTokens:
         self.ttl = timedelta(seconds=settings.access_token_ttl_seconds)
 
     def issue(
-        self, user_id: uuid.UUID, scopes: frozenset[str], *, now: datetime | None = None
+        self,
+        user_id: uuid.UUID,
+        scopes: frozenset[str],
+        *,
+        session_id: uuid.UUID | None = None,
+        now: datetime | None = None,
     ) -> str:
         issued_at = now or datetime.now(UTC)
-        claims = {
+        claims: dict[str, object] = {
             "sub": str(user_id),
             "scope": " ".join(sorted(scopes)),
             "iat": issued_at,
@@ -57,6 +65,8 @@ class AccessTokens:
             "aud": self._audience,
             "jti": uuid.uuid4().hex,
         }
+        if session_id is not None:
+            claims["sid"] = str(session_id)
         return jwt.encode(claims, self._secret, algorithm=self._algorithm)
 
     def verify(self, token: str) -> AccessClaims:
@@ -71,6 +81,7 @@ class AccessTokens:
                 options={"require": ["exp", "iat", "sub", "aud", "iss", "jti"]},
             )
             user_id = uuid.UUID(claims["sub"])
+            session_id = uuid.UUID(claims["sid"]) if "sid" in claims else None
         except jwt.ExpiredSignatureError as exc:
             raise InvalidToken("The access token has expired.") from exc
         except (jwt.InvalidTokenError, ValueError, TypeError) as exc:
@@ -83,6 +94,7 @@ class AccessTokens:
             scopes=frozenset(scope.split()),
             jti=str(claims["jti"]),
             expires_at=datetime.fromtimestamp(claims["exp"], UTC),
+            session_id=session_id,
         )
 
 

@@ -9,9 +9,10 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from impl.db.models import ApiKey
+from impl.db.models import ApiKey, User
 from impl.errors import Conflict, FieldError, NotFound, UnprocessableContent
 from impl.repositories import api_keys, users
+from impl.repositories.locks import lock_row
 from impl.security.api_keys import generate_api_key
 from impl.security.principal import API_KEY_SCOPES, scopes_for
 
@@ -56,6 +57,8 @@ class ApiKeyService:
             if expires_in_days is not None
             else None
         )
+        # Concurrent creates by one user take turns from here, so none can see a stale count.
+        await lock_row(self.session, User, user_id)
         if await api_keys.count_active(self.session, user_id) >= self.max_per_user:
             raise Conflict(f"You already have {self.max_per_user} API keys; revoke one first.")
         generated = generate_api_key()

@@ -39,6 +39,20 @@ def base_media_type(content_type: str | None) -> str:
     return (content_type or "application/octet-stream").split(";", 1)[0].strip().lower()
 
 
+_CHARSET = re.compile(r'^\s*charset\s*=\s*"?([A-Za-z0-9._:-]{1,40})"?\s*$', re.IGNORECASE)
+
+
+def stored_media_type(content_type: str | None) -> str:
+    """What is stored and served back: the media type and its charset, if any. Other
+    parameters are dropped, so a part's Content-Type of any length fits the column."""
+    media_type = base_media_type(content_type)
+    for parameter in (content_type or "").split(";")[1:]:
+        match = _CHARSET.match(parameter)
+        if match:
+            return f"{media_type}; charset={match.group(1).lower()}"
+    return media_type
+
+
 def safe_filename(name: str | None) -> str:
     """The last path segment, without control characters or quotes, at most 255 characters."""
     base = re.split(r"[\\/]", name or "")[-1]
@@ -98,7 +112,7 @@ class AttachmentService:
             task_id=task_id,
             uploaded_by=user_id,
             filename=safe_filename(filename),
-            media_type=(content_type or media_type).strip(),
+            media_type=stored_media_type(content_type),
             size_bytes=blob.size,
             sha256=blob.sha256,
             storage_key=blob.key,

@@ -137,6 +137,12 @@ class AuthService:
         user = await users.get(self.session, claims.user_id)
         if user is None or not user.is_active:
             raise InvalidToken("The account behind this token is not active.")
+        if claims.session_id is not None and await refresh_tokens.family_revoked(
+            self.session, claims.session_id
+        ):
+            raise InvalidToken(
+                "This login has ended (logout, a password change or a reused refresh token)."
+            )
         return Principal(
             user_id=user.id,
             scopes=claims.scopes & scopes_for(is_admin=user.is_admin),
@@ -183,7 +189,7 @@ class AuthService:
             expires_at=datetime.now(UTC) + self.refresh_ttl,
         )
         return TokenPair(
-            access_token=self.access_tokens.issue(user.id, scopes),
+            access_token=self.access_tokens.issue(user.id, scopes, session_id=family_id),
             refresh_token=plaintext,
             expires_in=int(self.access_tokens.ttl.total_seconds()),
             scope=scope,

@@ -6,9 +6,10 @@ import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from impl.db.models import Membership
+from impl.db.models import Membership, Project
 from impl.errors import Conflict, Forbidden, NotFound
 from impl.repositories import memberships, users
+from impl.repositories.locks import lock_row
 from impl.services.access import MANAGERS, require_member
 from impl.services.emails import checked_email
 from impl.services.pagination import DEFAULT_LIMIT, Page, datetime_field, paginate, parse_sort
@@ -71,6 +72,9 @@ class MemberService:
                 raise Forbidden("Removing someone else needs the owner or admin role.")
             if target.role == "owner" and actor.role != "owner":
                 raise Forbidden("Only an owner can remove an owner.")
+        if target.role == "owner":
+            # Two owners leaving at once must take turns, or each counts the other and both go.
+            await lock_row(self.session, Project, project_id)
         if target.role == "owner" and await memberships.count_owners(self.session, project_id) <= 1:
             raise Conflict(
                 "The last owner cannot leave; make someone else an owner first.", code="last_owner"

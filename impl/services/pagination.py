@@ -16,7 +16,7 @@ import json
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Select, and_, or_
@@ -34,14 +34,17 @@ DEFAULT_LIMIT = 20
 def _text(value: Any) -> str:
     if not isinstance(value, str):
         raise TypeError(f"expected a string, got {type(value).__name__}")
+    if "\x00" in value:
+        raise ValueError("text cannot contain NUL")  # PostgreSQL cannot compare with it
     return value
 
 
 def _aware_datetime(value: Any) -> datetime:
-    parsed = datetime.fromisoformat(value)  # TypeError for anything but a string
+    parsed = datetime.fromisoformat(_text(value))
     if parsed.tzinfo is None:
         raise ValueError("a cursor's timestamp carries its offset")
-    return parsed
+    # In UTC, as the database compares it: 0001-01-01T00:00+14:00 is before year 1.
+    return parsed.astimezone(UTC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +115,7 @@ def decode_cursor(cursor: str, sort: Sort, filters_fp: str) -> tuple[Any, uuid.U
         return sort.field.load(payload["k"]), uuid.UUID(_text(payload["i"]))
     except InvalidCursor:
         raise
-    except (binascii.Error, ValueError, KeyError, TypeError) as exc:
+    except (binascii.Error, ValueError, KeyError, TypeError, OverflowError) as exc:
         raise InvalidCursor("The cursor is not valid.") from exc
 
 

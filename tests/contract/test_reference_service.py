@@ -64,7 +64,8 @@ def test_a_run_without_credentials_fails_naming_the_operations_that_only_answere
     assert len(gates) == 30, "\n".join(gates)
     assert "gate failed: GET /projects (listProjects): never got past 401: answered only 401" in out
     assert not any("(register)" in line or "(getLiveness)" in line for line in gates)
+    # 316: every operation declares 503 (and 413 where it takes a body), issue 13
     assert re.fullmatch(
-        r"coverage: \d of 35 operations reached a declared 2xx; \d+ of 271 declared statuses observed",
+        r"coverage: \d of 35 operations reached a declared 2xx; \d+ of 316 declared statuses observed",
         out.rstrip().splitlines()[-1],
     )

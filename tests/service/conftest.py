@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 import json
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -20,6 +20,7 @@ from impl.runtime import Runtime
 from impl.security.passwords import Passwords
 from impl.settings import Settings
 from tests.impl.backends import TEST_REDIS_URL, redis_client, scratch_postgres_database
+from tests.reliability.logscan import SecretWatch, collecting_logs
 
 PASSWORD = "correct horse battery staple"
 ORIGIN = "https://app.example.com"
@@ -63,12 +64,28 @@ def app(settings: Settings, passwords: Passwords) -> FastAPI:
     return build_app(settings, passwords=passwords)
 
 
+@pytest.fixture(autouse=True)
+def secret_watch() -> Iterator[SecretWatch]:
+    """Every service test runs under it: no log line, at the level production logs, may hold
+    a password, a password hash, a token or an API key."""
+    watch = SecretWatch()
+    with collecting_logs() as handler:
+        yield watch
+    leaks = watch.leaks(handler.lines)
+    assert not leaks, "secrets in the log:\n" + "\n".join(leaks)
+
+
 @pytest.fixture
-async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+async def client(app: FastAPI, secret_watch: SecretWatch) -> AsyncIterator[httpx.AsyncClient]:
     async with (
         app.router.lifespan_context(app),
         httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url="http://testserver"
+            transport=httpx.ASGITransport(app=app),
+            base_url="http://testserver",
+            event_hooks={
+                "request": [secret_watch.on_request],
+                "response": [secret_watch.on_response],
+            },
         ) as http,
     ):
         yield http

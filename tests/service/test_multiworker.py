@@ -7,13 +7,6 @@ Redis is unreachable, except on CI (`CI=true`), where that fails.
 
 from __future__ import annotations
 
-import asyncio
-import json
-import os
-import socket
-import subprocess
-import sys
-import time
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -22,78 +15,29 @@ import httpx
 import pytest
 
 from tests.impl.backends import TEST_REDIS_URL, redis_client, scratch_postgres_database
+from tests.reliability.logscan import SecretWatch
+from tests.reliability.servers import Server, running, service_env
 from tests.service.conftest import PASSWORD
 
-ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.postgres
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-class Server:
-    def __init__(
-        self, process: subprocess.Popen[bytes], url: str, log: Path, env: dict[str, str]
-    ) -> None:
-        self.process, self.url, self.log, self.env = process, url, log, env
-
-    def lines(self) -> list[dict[str, object]]:
-        out = []
-        for raw in self.log.read_text(errors="replace").splitlines():
-            if raw.startswith("{"):
-                out.append(json.loads(raw))
-        return out
 
 
 @pytest.fixture
 async def server(tmp_path: Path) -> AsyncIterator[Server]:
     async with redis_client(), scratch_postgres_database() as database_url:
-        port = _free_port()
-        env = {
-            **os.environ,
-            "ENVIRONMENT": "production",
-            "JWT_SECRET": "multiworker-test-secret-" + "y" * 40,
+        env = service_env({
             "DATABASE_URL": database_url,
             "REDIS_URL": TEST_REDIS_URL,
-            "MIGRATE_ON_STARTUP": "true",  # both workers race for it: the advisory lock serializes
             "STORAGE_DIR": str(tmp_path / "files"),
             "RATE_LIMIT_API": "15/minute",
             "RATE_LIMIT_STRATEGY": "fixed-window",
-            "LOG_LEVEL": "INFO",
-        }
-        log = tmp_path / "server.log"
-        with log.open("wb") as sink:
-            process = subprocess.Popen(
-                [sys.executable, "-m", "uvicorn", "impl.main:app", "--workers", "2",
-                 "--host", "127.0.0.1", "--port", str(port)],
-                cwd=ROOT, env=env, stdout=sink, stderr=subprocess.STDOUT,
-            )  # fmt: skip
-        url = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 60
-            async with httpx.AsyncClient(base_url=url) as client:
-                while True:
-                    assert process.poll() is None, log.read_text()
-                    try:
-                        if (await client.get("/v1/health/ready")).status_code == 200:
-                            break
-                    except httpx.TransportError:
-                        pass
-                    assert time.monotonic() < deadline, (
-                        "server never became ready:\n" + log.read_text()
-                    )
-                    await asyncio.sleep(0.2)
-            yield Server(process, url, log, env)
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        })  # fmt: skip
+        with running(env, tmp_path / "server.log", workers=2) as started:
+            yield started
+        watch = SecretWatch()
+        watch.learn(env["JWT_SECRET"])
+        leaks = watch.leaks(started.log.read_text(errors="replace").splitlines())
+        assert not leaks, "secrets in the server log:\n" + "\n".join(leaks)
 
 
 def _fresh(url: str) -> httpx.AsyncClient:
@@ -147,36 +91,13 @@ async def test_rate_limit_is_shared_by_the_workers(server: Server, tmp_path: Pat
     # A second host of the same service (one more process, same PostgreSQL and Redis):
     # alternating requests between the two proves the budget is shared, whichever
     # process the kernel would have picked inside one `--workers` server.
-    port = _free_port()
-    log = tmp_path / "second.log"
-    with log.open("wb") as sink:
-        second = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "impl.main:app", "--host", "127.0.0.1",
-             "--port", str(port)],
-            cwd=ROOT, env=server.env, stdout=sink, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    other = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        async with httpx.AsyncClient(base_url=other) as probe:
-            while True:
-                assert second.poll() is None, log.read_text()
-                try:
-                    if (await probe.get("/v1/health/ready")).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                assert time.monotonic() < deadline, log.read_text()
-                await asyncio.sleep(0.2)
-        async with _fresh(server.url) as first_client, _fresh(other) as second_client:
+    with running(server.env, tmp_path / "second.log", workers=1) as second:
+        async with _fresh(server.url) as first_client, _fresh(second.url) as second_client:
             auth = await _login(first_client)
             responses = []
             for i in range(24):
                 client = first_client if i % 2 == 0 else second_client
                 responses.append(await client.get("/v1/users/me", headers=auth))
-    finally:
-        second.terminate()
-        second.wait(timeout=30)
     codes = [r.status_code for r in responses]
     assert codes == [200] * 15 + [429] * 9, codes
     assert all(

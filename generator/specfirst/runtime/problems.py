@@ -78,7 +78,19 @@ class UndeclaredResponseError(Exception):
         self.operation_id = operation_id
 
 
+# RFC 9110's reason phrases where Python before 3.13 still has RFC 7231's, so a status has one
+# title whichever Python serves it and whichever layer (validation, handler) answers.
+_RFC9110_TITLES = {
+    413: "Content Too Large",
+    414: "URI Too Long",
+    416: "Range Not Satisfiable",
+    422: "Unprocessable Content",
+}
+
+
 def _title(status: int) -> str:
+    if status in _RFC9110_TITLES:
+        return _RFC9110_TITLES[status]
     try:
         return HTTPStatus(status).phrase
     except ValueError:
@@ -147,7 +159,7 @@ async def _on_validation(request: Request, exc: Exception) -> Response:
     return problem_response(
         status,
         "the request does not match the API contract",
-        title="Invalid request" if status == 400 else "Unprocessable content",
+        title="Invalid request" if status == 400 else _title(status),
         instance=request_instance(request),
         errors=validation_errors(exc, path_names),
     )

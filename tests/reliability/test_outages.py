@@ -1,0 +1,259 @@
+"""A dependency that stops answering costs a bounded wait and a 503, never a hang or a 500.
+
+PostgreSQL and Redis are reached through `FaultProxy`, which can black-hole them (a frozen
+server or a dead route: connections stay open, nothing comes back) or refuse them (a crashed
+server). Meanwhile every request answers 503 problem+json with `Retry-After` within the
+configured timeouts, readiness says 503, the log holds one line when the outage starts and one
+when it ends (no traceback per request), and once the dependency is back the service recovers
+by itself, without a restart.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+import time
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from sqlalchemy.engine import make_url
+
+from impl.app import build_app
+from impl.runtime import Runtime
+from impl.security.passwords import Passwords
+from impl.settings import Settings
+from tests.impl.backends import TEST_REDIS_URL, redis_client, scratch_postgres_database
+from tests.reliability.logscan import CollectingHandler, collecting_logs
+from tests.reliability.proxy import FaultProxy
+from tests.service.conftest import (
+    PASSWORD,
+    assert_declared,
+    assert_problem,
+    make_settings,
+    register,
+)
+
+pytestmark = pytest.mark.postgres
+
+# Far below the >3 minutes a request hung before; far above the timeouts configured here.
+BOUND = 15.0
+FAST = {
+    "database_connect_timeout_seconds": 1.0,
+    "database_statement_timeout_seconds": 1.0,
+    "database_pool_timeout_seconds": 1.0,
+    "redis_timeout_seconds": 0.5,
+    "retry_after_seconds": 3,
+}
+
+
+@pytest.fixture
+def log_lines() -> Iterator[CollectingHandler]:
+    with collecting_logs() as handler:
+        yield handler
+
+
+@asynccontextmanager
+async def serve(settings: Settings) -> AsyncIterator[tuple[httpx.AsyncClient, FastAPI]]:
+    app = build_app(settings, passwords=Passwords.fast_for_tests())
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client,
+    ):
+        yield client, app
+
+
+async def login(client: httpx.AsyncClient) -> dict[str, str]:
+    return (await register(client, "ada")).auth
+
+
+async def timed(request: Any) -> tuple[httpx.Response, float]:
+    started = time.monotonic()
+    response = await request
+    return response, time.monotonic() - started
+
+
+def assert_unavailable(response: httpx.Response, operation: str) -> None:
+    assert_problem(response, 503, "unavailable")
+    assert response.headers["retry-after"] == "3"
+    assert_declared(response, operation)
+
+
+def incident_lines(handler: CollectingHandler, dependency: str) -> tuple[list[str], list[str]]:
+    entries = [json.loads(line) for line in handler.lines]
+    ours = [e for e in entries if e.get("dependency") == dependency]
+    starts = [e["message"] for e in ours if e.get("incident") == "start"]
+    ends = [e["message"] for e in ours if e.get("incident") == "end"]
+    return starts, ends
+
+
+async def eventually_ok(client: httpx.AsyncClient, url: str, headers: dict[str, str]) -> None:
+    deadline = time.monotonic() + BOUND
+    while True:
+        response = await client.get(url, headers=headers)
+        if response.status_code == 200:
+            return
+        assert response.status_code == 503, response.text
+        assert time.monotonic() < deadline, "the service did not recover by itself"
+        await asyncio.sleep(0.2)
+
+
+# -- PostgreSQL ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+async def proxied_postgres(tmp_path: Path) -> AsyncIterator[tuple[Settings, FaultProxy]]:
+    async with redis_client(), scratch_postgres_database() as url:
+        parsed = make_url(url)
+        with FaultProxy(parsed.host or "127.0.0.1", parsed.port or 5432) as proxy:
+            proxied = parsed.set(host="127.0.0.1", port=proxy.port)
+            settings = make_settings(
+                tmp_path,
+                database_url=proxied.render_as_string(hide_password=False),
+                redis_url=TEST_REDIS_URL,
+                database_pool_size=4,
+                database_max_overflow=0,
+                **FAST,
+            )
+            yield settings, proxy
+
+
+async def test_a_black_holed_database_answers_503_in_bounded_time_then_recovers(
+    proxied_postgres: tuple[Settings, FaultProxy], log_lines: CollectingHandler
+) -> None:
+    settings, proxy = proxied_postgres
+    async with serve(settings) as (client, _):
+        auth = await login(client)
+        assert (await client.get("/v1/users/me", headers=auth)).status_code == 200
+        proxy.blackhole()
+        results = await asyncio.gather(
+            *[timed(client.get("/v1/users/me", headers=auth)) for _ in range(6)],
+            *[timed(client.post("/v1/projects", json={"name": "p"}, headers=auth)) for _ in range(6)],
+        )  # fmt: skip
+        for (response, elapsed), operation in zip(
+            results, ["getCurrentUser"] * 6 + ["createProject"] * 6, strict=True
+        ):
+            assert_unavailable(response, operation)
+            assert elapsed < BOUND, elapsed
+        ready = await client.get("/v1/health/ready")
+        assert ready.status_code == 503
+        assert ready.json()["checks"]["database"]["status"] == "unavailable"
+        proxy.restore()
+        await eventually_ok(client, "/v1/users/me", auth)
+        created = await client.post("/v1/projects", json={"name": "after"}, headers=auth)
+        assert created.status_code == 201, created.text
+        assert (await client.get("/v1/health/ready")).status_code == 200
+    starts, ends = incident_lines(log_lines, "database")
+    assert len(starts) == 1 and len(ends) == 1, (starts, ends)
+    assert not [line for line in log_lines.lines if "Traceback" in line]
+
+
+async def test_a_refused_database_answers_503_then_recovers(
+    proxied_postgres: tuple[Settings, FaultProxy],
+) -> None:
+    settings, proxy = proxied_postgres
+    async with serve(settings) as (client, _):
+        auth = await login(client)
+        proxy.refuse()
+        for _ in range(3):
+            response, elapsed = await timed(client.get("/v1/users/me", headers=auth))
+            assert_unavailable(response, "getCurrentUser")
+            assert elapsed < BOUND
+        proxy.restore()
+        await eventually_ok(client, "/v1/users/me", auth)
+
+
+# -- Redis ----------------------------------------------------------------------------------
+
+
+def _closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])  # closed again when the block ends: nothing listens
+
+
+@pytest.fixture
+async def postgres_url() -> AsyncIterator[str]:
+    async with redis_client(), scratch_postgres_database() as url:
+        yield url
+
+
+async def _user_without_redis(app: FastAPI) -> dict[str, str]:
+    """A user and a token made through the service layer: registration itself is rate-limited
+    and so needs Redis."""
+    runtime: Runtime = app.state.runtime
+    async with runtime.database.transaction() as session:
+        auth = runtime.auth_service(session)
+        await auth.register(email="ada@example.com", password=PASSWORD, display_name="Ada")
+        pair = await auth.token(
+            grant_type="password", username="ada@example.com", password=PASSWORD
+        )
+    return {"Authorization": f"Bearer {pair.access_token}"}
+
+
+@pytest.mark.parametrize("fail_open", [False, True])
+async def test_redis_on_a_closed_port(
+    tmp_path: Path, postgres_url: str, log_lines: CollectingHandler, fail_open: bool
+) -> None:
+    settings = make_settings(
+        tmp_path,
+        database_url=postgres_url,
+        redis_url=f"redis://127.0.0.1:{_closed_port()}/0",
+        rate_limit_fail_open=fail_open,
+        **FAST,
+    )
+    async with serve(settings) as (client, app):
+        auth = await _user_without_redis(app)
+        me = [await client.get("/v1/users/me", headers=auth) for _ in range(5)]
+        keyed = await client.post(
+            "/v1/projects", json={"name": "p"}, headers={**auth, "Idempotency-Key": "k1"}
+        )
+        ready = await client.get("/v1/health/ready")
+    if fail_open:
+        assert [r.status_code for r in me] == [200] * 5
+    else:
+        for response in me:
+            assert_unavailable(response, "getCurrentUser")
+    # Without Redis an Idempotency-Key cannot be honoured: never a duplicate, a 503.
+    assert_unavailable(keyed, "createProject")
+    assert ready.status_code == 503
+    assert ready.json()["checks"]["redis"]["status"] == "unavailable"
+    messages = [json.loads(line)["message"] for line in log_lines.lines]
+    assert any("Redis (REDIS_URL) is unreachable at start-up" in m for m in messages), messages
+    starts, _ = incident_lines(log_lines, "redis")
+    assert len(starts) == 1, starts
+    assert not [line for line in log_lines.lines if "Traceback" in line]
+
+
+async def test_a_black_holed_redis_answers_503_in_bounded_time_then_recovers(
+    tmp_path: Path, postgres_url: str, log_lines: CollectingHandler
+) -> None:
+    redis = make_url(TEST_REDIS_URL)
+    with FaultProxy(redis.host or "127.0.0.1", redis.port or 6379) as proxy:
+        settings = make_settings(
+            tmp_path,
+            database_url=postgres_url,
+            redis_url=f"redis://127.0.0.1:{proxy.port}/{redis.database or 0}",
+            **FAST,
+        )
+        async with serve(settings) as (client, _):
+            auth = await login(client)
+            assert (await client.get("/v1/users/me", headers=auth)).status_code == 200
+            proxy.blackhole()
+            results = await asyncio.gather(
+                *[timed(client.get("/v1/users/me", headers=auth)) for _ in range(8)]
+            )
+            for response, elapsed in results:
+                assert_unavailable(response, "getCurrentUser")
+                assert elapsed < BOUND, elapsed
+            assert (await client.get("/v1/health/ready")).status_code == 503
+            proxy.restore()
+            await eventually_ok(client, "/v1/users/me", auth)
+    starts, ends = incident_lines(log_lines, "redis")
+    assert len(starts) == 1 and len(ends) == 1, (starts, ends)
+    assert not [line for line in log_lines.lines if "Traceback" in line]
