@@ -69,7 +69,26 @@ def date_time(value: Any) -> Any:
             "datetime_format",
             "Input should be a date-time in the RFC 3339 format YYYY-MM-DDTHH:MM:SS[.f]Z or ±HH:MM",
         )
+    if value[17:19] == "60":
+        return _leap_second(value)
     return _parse(value, datetime.datetime)
+
+
+def _leap_second(value: str) -> datetime.datetime:
+    """RFC 3339 allows second 60 (a leap second, ``1998-12-31T23:59:60Z``); ``datetime`` has none.
+
+    A leap second is added at the end of a UTC day, so it is valid only when the time, moved
+    to UTC, is 23:59 (RFC 3339 section 5.7). It becomes the last instant ``datetime`` can hold
+    before it, 23:59:59.999999, so that order is kept.
+    """
+    parsed: datetime.datetime = _parse(value[:17] + "59" + value[19:], datetime.datetime)
+    utc = parsed.astimezone(datetime.UTC)
+    if (utc.hour, utc.minute) != (23, 59):
+        raise PydanticCustomError(
+            "datetime_format",
+            "Input should be a date-time whose second is 60 only at 23:59 UTC (a leap second)",
+        )
+    return parsed.replace(microsecond=999_999)
 
 
 Date = Annotated[datetime.date, BeforeValidator(full_date)]

@@ -24,6 +24,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from specfirst.config import parse_levels
 from specfirst.diagnostics import Diagnostic, Level, Location, sort_diagnostics
 from specfirst.loader import (
     Pointer,
@@ -730,42 +731,12 @@ def lint(spec: SourceSpec, settings: LintSettings | None = None) -> list[Diagnos
 
 # --------------------------------------------------------------------------- settings
 
-_LEVELS: dict[str, Level | None] = {
-    "off": None,
-    "warning": Level.WARNING,
-    "warn": Level.WARNING,
-    "error": Level.ERROR,
-}
-
 
 def parse_lint_settings(
     table: Mapping[str, object], where: str = "[tool.specfirst.lint]"
 ) -> tuple[dict[str, Level | None], list[Diagnostic]]:
     """Rule levels from a ``[tool.specfirst.lint]`` table, and problems with it."""
-    settings: dict[str, Level | None] = {}
-    problems: list[Diagnostic] = []
-    for key, value in table.items():
-        if key not in RULE_IDS:
-            close = ", ".join(sorted(RULE_IDS))
-            problems.append(
-                Diagnostic(
-                    Level.ERROR,
-                    "lint-config",
-                    f"{where}: unknown rule {key!r}; the rules are: {close}",
-                )
-            )
-            continue
-        if not isinstance(value, str) or value.lower() not in _LEVELS:
-            problems.append(
-                Diagnostic(
-                    Level.ERROR,
-                    "lint-config",
-                    f'{where}: {key} = {value!r}; use "off", "warning" or "error"',
-                )
-            )
-            continue
-        settings[key] = _LEVELS[value.lower()]
-    return settings, problems
+    return parse_levels(table, RULE_IDS, where, "lint-config")
 
 
 def load_lint_settings(pyproject: Path | None) -> tuple[dict[str, Level | None], list[Diagnostic]]:

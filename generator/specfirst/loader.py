@@ -53,13 +53,102 @@ _BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _BaseDumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
+ALIAS_EXPANSION_LIMIT = 1_000_000
+"""How many nodes YAML aliases may add to a document once expanded (a "billion laughs" guard)."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Problem:
+    """A problem the YAML loader found: its rule, message and 0-based source mark."""
+
+    rule: str
+    message: str
+    line: int
+    column: int
+
+
 class _SpecLoader(_BaseLoader):  # type: ignore[misc]
-    """Safe YAML loader that keeps OpenAPI's data JSON-shaped.
+    """Safe YAML loader that keeps OpenAPI's data JSON-shaped, and refuses what YAML 1.2 forbids.
 
     Mapping keys keep their source text (``200:`` is ``"200"``, ``on:`` is ``"on"``), dates stay
     strings, and only ``true``/``false`` are booleans (YAML 1.2, as every JavaScript OpenAPI tool
     reads it; YAML 1.1 would turn an enum value ``no`` into ``False``).
+
+    A key written twice in one mapping is a problem (YAML 1.2 requires unique keys; PyYAML keeps
+    the last one silently, so an operation would vanish from the contract). So is an alias that
+    refers to a node containing it, and aliases that expand the document by more than
+    :data:`ALIAS_EXPANSION_LIMIT` nodes: PyYAML shares aliased nodes, so loading is cheap, but
+    every later step walks the expanded tree (a ten-line "billion laughs" document expands to
+    a billion nodes). Problems are collected in :attr:`problems`, every one of them.
     """
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.problems: list[_Problem] = []
+
+    def construct_document(self, node: yaml.Node) -> Any:
+        if self.problems:  # set by _check_aliases: constructing the tree would not end
+            return None
+        return super().construct_document(node)
+
+    def get_single_node(self) -> yaml.Node | None:
+        node: yaml.Node | None = super().get_single_node()
+        if node is not None and self.check_aliases:
+            self._check_aliases(node)
+        return node
+
+    check_aliases = False
+
+    def _check_aliases(self, root: yaml.Node) -> None:
+        """Count the nodes of the expanded tree (each distinct node once, with its size)."""
+        sizes: dict[int, int] = {}
+        distinct = 0
+        # Iterative post-order walk: (node, children visited?)
+        stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+        open_nodes: set[int] = set()
+        while stack:
+            node, done = stack.pop()
+            key = id(node)
+            if done:
+                open_nodes.discard(key)
+                children = _children(node)
+                size = 1 + sum(sizes[id(c)] for c in children)
+                sizes[key] = size
+                distinct += 1
+                if size - distinct > ALIAS_EXPANSION_LIMIT:
+                    mark = node.start_mark
+                    self.problems.append(
+                        _Problem(
+                            "yaml-alias-limit",
+                            f"YAML aliases expand this node to {size:,} nodes, more than "
+                            f"the {ALIAS_EXPANSION_LIMIT:,} aliases may add to a document "
+                            "(a 'billion laughs' document?); write the content out, or use "
+                            "$ref to reuse it",
+                            mark.line,
+                            mark.column,
+                        )
+                    )
+                    return
+                continue
+            if key in sizes:
+                continue
+            stack.append((node, True))
+            open_nodes.add(key)
+            for child in _children(node):
+                if id(child) in open_nodes:
+                    mark = child.start_mark
+                    self.problems.append(
+                        _Problem(
+                            "yaml-alias-limit",
+                            "a YAML alias refers to a node that contains it, so the document "
+                            "would be infinite; use $ref for recursive structures",
+                            mark.line,
+                            mark.column,
+                        )
+                    )
+                    return
+                if id(child) not in sizes:
+                    stack.append((child, False))
 
     def construct_mapping(self, node: yaml.Node, deep: bool = False) -> dict[Any, Any]:
         if not isinstance(node, yaml.MappingNode):
@@ -69,6 +158,7 @@ class _SpecLoader(_BaseLoader):  # type: ignore[misc]
                 f"expected a mapping node, but found {type(node).__name__}",
                 node.start_mark,
             )
+        self._check_duplicates(node)
         self.flatten_mapping(node)
         mapping: dict[Any, Any] = {}
         for key_node, value_node in node.value:
@@ -83,6 +173,37 @@ class _SpecLoader(_BaseLoader):  # type: ignore[misc]
                 )
             mapping[key] = self.construct_object(value_node, deep=deep)
         return mapping
+
+    def _check_duplicates(self, node: yaml.MappingNode) -> None:
+        # Before flatten_mapping: keys merged in with `<<` may be overridden, written ones not.
+        seen: dict[str, yaml.Node] = {}
+        for key_node, _ in node.value:
+            if (
+                not isinstance(key_node, yaml.ScalarNode)
+                or key_node.tag == "tag:yaml.org,2002:merge"
+            ):
+                continue
+            first = seen.setdefault(key_node.value, key_node)
+            if first is not key_node:
+                mark = key_node.start_mark
+                self.problems.append(
+                    _Problem(
+                        "duplicate-key",
+                        f"duplicate key {key_node.value!r} (first at "
+                        f"{first.start_mark.line + 1}:{first.start_mark.column + 1}); YAML requires the keys of a mapping "
+                        "to be unique, and only one of the two would be kept",
+                        mark.line,
+                        mark.column,
+                    )
+                )
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
 
 
 _SpecLoader.add_constructor("tag:yaml.org,2002:timestamp", _SpecLoader.construct_yaml_str)
@@ -284,6 +405,8 @@ class _JsonPositions(_PositionIndex):
         self._lines: list[int] | None = None
         # A node is (offset, children); children: dict key -> (key offset, node), list, or None.
         self._root: tuple[int, Any] = (0, None)
+        # Keys written twice in one object: (key, first (line, col), second (line, col)).
+        self.duplicates: list[tuple[str, tuple[int, int], tuple[int, int]]] = []
         with contextlib.suppress(IndexError, ValueError):  # malformed: keep what was scanned
             self._scan()
 
@@ -315,6 +438,15 @@ class _JsonPositions(_PositionIndex):
                 children = stack[-1][1]
                 if isinstance(children, dict):
                     assert pending_key is not None
+                    first = children.get(pending_key[0])
+                    if first is not None:
+                        self.duplicates.append(
+                            (
+                                pending_key[0],
+                                self._line_col(first[0]),
+                                self._line_col(pending_key[1]),
+                            )
+                        )
                     children[pending_key[0]] = (pending_key[1], node)
                 else:
                     children.append(node)
@@ -323,6 +455,21 @@ class _JsonPositions(_PositionIndex):
                 expect_key = c == "{"
         if root is not None:
             self._root = root
+
+    @staticmethod
+    def deepest(text: str) -> tuple[int, int]:
+        """Where a JSON text first nests deeper than Python's parser goes (about 1,000 levels)."""
+        depth = 0
+        for m in re.finditer(r'"(?:[^"\\]|\\.)*"|[{}\[\]]', text):
+            c = m.group()[0]
+            if c in "{[":
+                depth += 1
+                if depth > 900:
+                    off = m.start()
+                    return text.count("\n", 0, off) + 1, off - text.rfind("\n", 0, off)
+            elif c in "}]":
+                depth -= 1
+        return 1, 1
 
     def _line_col(self, offset: int) -> tuple[int, int]:
         if self._lines is None:
@@ -404,42 +551,106 @@ def _read_file(path: Path, display: str) -> _File:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
+        before = raw[: exc.start].decode("utf-8-sig", errors="replace")
+        line = before.count("\n") + 1
+        col = len(before) - (before.rfind("\n") + 1) + 1
         raise DiagnosticError(
-            [_error("unreadable-file", f"not UTF-8 text (byte {exc.start})", None)]
+            [
+                _error(
+                    "unreadable-file",
+                    f"not UTF-8 text: byte 0x{raw[exc.start]:02x} at offset {exc.start} "
+                    "cannot be decoded; save the file as UTF-8",
+                    Location(display, line, col),
+                )
+            ]
         ) from None
     data: Any
     if path.suffix.lower() == ".json":
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise DiagnosticError(
-                [
-                    _error(
-                        "syntax-error",
-                        f"invalid JSON: {exc.msg}",
-                        Location(display, exc.lineno, exc.colno),
-                    )
-                ]
-            ) from None
+        data = _load_json(text, display)
     else:
-        try:
-            data = yaml.load(text, Loader=_SpecLoader)
-        except yaml.MarkedYAMLError as exc:
-            mark = exc.problem_mark or exc.context_mark
-            loc: Location | None = (
-                Location(display, mark.line + 1, mark.column + 1) if mark else None
-            )
-            problem: str = exc.problem or exc.context or "invalid YAML"
-            if exc.context and exc.problem:
-                problem = f"{problem} ({exc.context})"
-            raise DiagnosticError(
-                [_error("syntax-error", f"invalid YAML: {problem}", loc)]
-            ) from None
-        except yaml.YAMLError as exc:
-            raise DiagnosticError([_error("syntax-error", f"invalid YAML: {exc}", None)]) from None
+        data = _load_yaml(text, display)
     if isinstance(data, dict) and isinstance(data.get("$self"), str):
         _refs_against_self(data, data["$self"])
     return _File(path, display, raw, text, data)
+
+
+def _load_json(text: str, display: str) -> Any:
+    duplicated = False
+
+    def pairs_hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        nonlocal duplicated
+        mapping = dict(pairs)
+        if len(mapping) != len(pairs):
+            duplicated = True
+        return mapping
+
+    try:
+        data = json.loads(text, object_pairs_hook=pairs_hook)
+    except json.JSONDecodeError as exc:
+        raise DiagnosticError(
+            [
+                _error(
+                    "syntax-error",
+                    f"invalid JSON: {exc.msg}",
+                    Location(display, exc.lineno, exc.colno),
+                )
+            ]
+        ) from None
+    except RecursionError:
+        raise DiagnosticError([_too_deep(display, _JsonPositions.deepest(text))]) from None
+    if duplicated:  # rare: find where, with the position scanner
+        duplicates = _JsonPositions(text).duplicates
+        raise DiagnosticError(
+            [
+                _error(
+                    "duplicate-key",
+                    f"duplicate key {key!r} (first at {first[0]}:{first[1]}); JSON object keys must "
+                    "be unique, and only one of the two would be kept",
+                    Location(display, *where),
+                )
+                for key, first, where in duplicates
+            ]
+        )
+    return data
+
+
+def _load_yaml(text: str, display: str) -> Any:
+    loader = _SpecLoader(text)
+    loader.check_aliases = "&" in text  # no anchor, no alias: nothing to count
+    try:
+        data = loader.get_single_data()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        loc: Location | None = Location(display, mark.line + 1, mark.column + 1) if mark else None
+        problem: str = exc.problem or exc.context or "invalid YAML"
+        if exc.context and exc.problem:
+            problem = f"{problem} ({exc.context})"
+        raise DiagnosticError([_error("syntax-error", f"invalid YAML: {problem}", loc)]) from None
+    except yaml.YAMLError as exc:
+        raise DiagnosticError(
+            [_error("syntax-error", f"invalid YAML: {exc}", Location(display, 1, 1))]
+        ) from None
+    except RecursionError:
+        raise DiagnosticError([_too_deep(display, (1, 1))]) from None
+    finally:
+        loader.dispose()
+    if loader.problems:
+        raise DiagnosticError(
+            [
+                _error(p.rule, p.message, Location(display, p.line + 1, p.column + 1))
+                for p in loader.problems
+            ]
+        )
+    return data
+
+
+def _too_deep(display: str, where: tuple[int, int]) -> Diagnostic:
+    return _error(
+        "syntax-error",
+        "the document nests too deeply to be read (thousands of levels); no OpenAPI document "
+        "needs that",
+        Location(display, *where),
+    )
 
 
 def _refs_against_self(data: dict[str, Any], self_uri: str) -> None:
@@ -592,6 +803,19 @@ class _Bundler:
             return None
         if file_part:
             path = (file.path.parent / unquote(file_part)).resolve()
+            root = self.entry.path.parent
+            if not path.is_relative_to(root):
+                # A spec folder is what a team reviews and ships; a $ref may not read outside
+                # it (`../../etc/passwd`, a home directory), which the served document exposes.
+                self.diagnostics.append(
+                    _error(
+                        "ref-outside-spec-folder",
+                        f"$ref {ref!r} points outside the spec's folder ({_display_path(root)}); "
+                        "move the file into it",
+                        file.location((*src, "$ref")),
+                    )
+                )
+                return None
             target_file = self.load(path, file, src)
             if target_file is None:
                 return None

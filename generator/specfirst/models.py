@@ -66,6 +66,7 @@ def generate_models(
         return f"{header}\nfrom __future__ import annotations\n", frozenset(), []
     diagnostics: list[Diagnostic] = []
     document, schemas = _open_pattern_properties(document)
+    document = _tidy_prose(document)
     document, engine, dropped = _choose_regex_engine(document)
     document, defaults = _default_mappings(document, diagnostics)
     diagnostics.extend(
@@ -140,6 +141,27 @@ def _compiles(pattern: str, engine: str) -> bool:
     except pydantic_core.SchemaError:
         return False
     return True
+
+
+_TRAILING_SPACE = re.compile(r"[ \t]+(?=\n|$)")
+
+
+def _tidy_prose(node: Any) -> Any:
+    """Descriptions and titles without whitespace at line ends.
+
+    datamodel-code-generator copies them into docstrings as they are, and whitespace before a
+    line break there is something ruff reports (W291/W293) in the generated code.
+    """
+    if isinstance(node, dict):
+        return {
+            key: _TRAILING_SPACE.sub("", value)
+            if key in ("description", "title") and isinstance(value, str)
+            else _tidy_prose(value)
+            for key, value in node.items()
+        }
+    if isinstance(node, list):
+        return [_tidy_prose(item) for item in node]
+    return node
 
 
 def _choose_regex_engine(document: dict[str, Any]) -> tuple[dict[str, Any], str, list[str]]:

@@ -158,8 +158,9 @@ def docstring(text: str | None, indent: str = "    ") -> str | None:
         body = "".join(
             ch if ch in "\n\t" or ch.isprintable() else f"\\x{ord(ch):02x}" for ch in body
         )
-    lines = body.splitlines()
-    text = ("\n" + indent).join(line.rstrip() for line in lines)
+    lines = [line.rstrip() for line in body.splitlines()]
+    # An empty line gets no indent: whitespace alone on a line is a lint error (W293).
+    text = "\n".join([lines[0], *((indent + line) if line else "" for line in lines[1:])])
     if text.endswith('"'):
         text = text[:-1] + '\\"'  # a closing quote would merge with the docstring's own
     return text

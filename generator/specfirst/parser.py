@@ -611,6 +611,16 @@ class ApiParser:
             schema, sptr, content_type = self._param_schema(param, pptr)
             resolved = self._resolve_schema(schema)
             shape = self._param_shape(resolved)
+            if shape == "array" and content_type is None:
+                items = self._resolve_schema(resolved.get("items"))
+                if self._param_shape(items) == "array":
+                    self._warn(
+                        "unsupported",
+                        f"{where} parameter {name!r} is an array of arrays, which no "
+                        "parameter style can carry; it is not passed to the handler",
+                        pptr,
+                    )
+                    continue
             union = self._primitive_union(resolved) if shape == "primitive" else None
             if union is not None:
                 py_type = union

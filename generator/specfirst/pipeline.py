@@ -13,6 +13,7 @@ import gc
 import hashlib
 import json
 import multiprocessing
+import os
 import shutil
 import subprocess
 import sys
@@ -21,14 +22,16 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from specfirst.diagnostics import Diagnostic, DiagnosticError, Level, has_errors
 from specfirst.vendor import runtime_files
 
 if TYPE_CHECKING:
+    from specfirst.config import RuleLevels
     from specfirst.ir import Api
     from specfirst.loader import SourceSpec
+    from specfirst.parser import ApiParser
 
 # The heavy modules (validation, models, templates) are imported where they are used, so a
 # no-op ``specfirst generate`` answers before they would have finished importing.
@@ -92,32 +95,33 @@ def build_files(
     cache_dir: Path | None,
     templates: Path | None = None,
     progress: Progress = _noop,
+    settings: RuleLevels | None = None,
 ) -> tuple[Api | None, dict[str, bytes], list[Diagnostic]]:
     """Validate and render the whole package in memory (relative path → bytes).
 
     datamodel-code-generator, the slow step on big specs, runs in a second process while this
     one validates, builds the IR and renders the other files; its output is cached by the hash
     of the schemas it was given, so a change to paths alone does not pay for it again.
+    Validation may repair what it only warns about (an invalid default is dropped): then the
+    models and routes are built from the repaired document, and the source is still served.
     """
     from specfirst.parser import ApiParser
     from specfirst.render import Renderer
-    from specfirst.validate import validate
+    from specfirst.validate import check
 
     header = header_for(spec.path)
     format_cache = cache_dir.parent / "formatted" if cache_dir else None
-    parser = ApiParser(spec)
-    models_job: ModelsJob | None = None
-    try:
-        models_doc = parser.models_document()
-    except Exception:  # an invalid document can break naming; validation says why below
-        models_doc = None
-    if models_doc is not None:
-        models_job = ModelsJob(
-            models_doc, header, cache_dir.parent / "models" if cache_dir else None
-        )
+    source = spec
+    parser, models_doc, models_job = _start_models(source, header, cache_dir)
     try:
         progress("validating")
-        diagnostics = list(validate(spec, cache_dir=cache_dir))
+        validation = check(spec, cache_dir=cache_dir, settings=settings)
+        diagnostics = list(validation.diagnostics)
+        if validation.repairs and not has_errors(diagnostics):
+            if models_job is not None:
+                models_job.close()
+            source = validation.repaired(spec)
+            parser, models_doc, models_job = _start_models(source, header, cache_dir)
         if has_errors(diagnostics) or models_doc is None or models_job is None:
             if models_doc is None and not has_errors(diagnostics):
                 diagnostics.append(
@@ -147,7 +151,7 @@ def build_files(
         if not expected <= classes:
             # datamodel-code-generator renamed a class (e.g. one shadowing a pydantic name):
             # build again against the names it actually wrote.
-            parser = ApiParser(spec)
+            parser = ApiParser(source)
             parser.models_document()
             parser.set_models(classes)
             api = parser.build()
@@ -165,6 +169,21 @@ def build_files(
     files.update(runtime_files(generator_version()))
     files.update(served)
     return api, files, diagnostics
+
+
+def _start_models(
+    spec: SourceSpec, header: str, cache_dir: Path | None
+) -> tuple[ApiParser, dict[str, Any] | None, ModelsJob | None]:
+    """A parser for ``spec`` and its models job, started (it runs while validation does)."""
+    from specfirst.parser import ApiParser
+
+    parser = ApiParser(spec)
+    try:
+        models_doc = parser.models_document()
+    except Exception:  # an invalid document can break naming; validation says why
+        return parser, None, None
+    cache = cache_dir.parent / "models" if cache_dir else None
+    return parser, models_doc, ModelsJob(models_doc, header, cache)
 
 
 @contextlib.contextmanager
@@ -195,6 +214,7 @@ class ModelsJob:
         self._pool: concurrent.futures.ProcessPoolExecutor | None = None
         self._cached: tuple[str, frozenset[str], list[Diagnostic]] | None = None
         self._cache_file: Path | None = None
+        self._deferred: tuple[dict[str, object], str] | None = None
         if cache_dir is not None:
             digest = hashlib.sha256()
             digest.update(models_fingerprint().encode())
@@ -208,10 +228,9 @@ class ModelsJob:
         from specfirst.models import generate_models
 
         if len(json.dumps(document.get("components", {}))) < 200_000:
-            self._cached = generate_models(
-                document, header
-            )  # small: a process costs more than it saves
-            self._store()
+            # Small: a process costs more than it saves. Run when asked for, so an invalid
+            # spec, which never asks, does not pay for it.
+            self._deferred = (document, header)
             return
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
         self._pool = concurrent.futures.ProcessPoolExecutor(
@@ -231,6 +250,11 @@ class ModelsJob:
         tmp.replace(self._cache_file)
 
     def result(self) -> tuple[str, frozenset[str], list[Diagnostic]]:
+        if self._cached is None and self._deferred is not None:
+            from specfirst.models import generate_models
+
+            self._cached = generate_models(*self._deferred)
+            self._store()
         if self._cached is None:
             assert self._future is not None
             self._cached = self._future.result()
@@ -404,10 +428,17 @@ def generate(
     templates: Path | None = None,
     force: bool = False,
     progress: Progress = _noop,
+    settings: RuleLevels | None = None,
 ) -> Result:
-    """Generate the package at ``output``; write nothing if any error is found."""
+    """Generate the package at ``output``; write nothing if any error is found.
+
+    ``settings``: validation rule levels (``[tool.specfirst.validate]``).
+    """
     result = Result()
     fingerprint = generator_fingerprint(templates)
+    if settings:
+        levels = sorted((rule, level.value if level else "off") for rule, level in settings.items())
+        fingerprint = hashlib.sha256(f"{fingerprint}{levels}".encode()).hexdigest()
     manifest = _read_manifest(output)
     if (
         not force
@@ -435,6 +466,7 @@ def generate(
             cache_dir=cache_dir / "validate" if cache_dir else None,
             templates=templates,
             progress=progress,
+            settings=settings,
         )
     except DiagnosticError as exc:
         result.diagnostics.extend(exc.diagnostics)
@@ -460,7 +492,9 @@ def generate(
             if stale.is_file():
                 stale.unlink()
                 result.removed.append(stale)
-    inputs = {path.as_posix(): hashlib.sha256(path.read_bytes()).hexdigest() for path in spec.files}
+    # Relative to where generate runs (the project root), so the manifest is the same in
+    # every checkout and a no-op is recognised in a fresh clone too.
+    inputs = {_portable(path): hashlib.sha256(path.read_bytes()).hexdigest() for path in spec.files}
     text = json.dumps(
         {
             "generator": generator_version(),
@@ -478,6 +512,13 @@ def generate(
     ):
         (output / MANIFEST).write_text(text + "\n", encoding="utf-8")
     return result
+
+
+def _portable(path: Path) -> str:
+    try:
+        return Path(os.path.relpath(path.resolve(), Path.cwd().resolve())).as_posix()
+    except ValueError:  # another drive (Windows)
+        return path.as_posix()
 
 
 def _inputs_unchanged(manifest: dict[str, object]) -> bool:

@@ -133,9 +133,12 @@ def constraints(schema: Mapping[str, Any], *, openapi_31: bool) -> tuple[Constra
             out.append(Constraint("max_length", repr(schema["maxItems"])))
         return tuple(out)
     if "string" in types and not isinstance(schema.get("enum"), list):
-        if isinstance(schema.get("minLength"), int):
+        # A uuid, date or date-time parameter is parsed into an object, which has no length
+        # (pydantic would fail on the request, a 500): its format bounds the text already.
+        sized = schema.get("format") not in _FORMAT_TYPES or schema.get("format") == "binary"
+        if sized and isinstance(schema.get("minLength"), int):
             out.append(Constraint("min_length", repr(schema["minLength"])))
-        if isinstance(schema.get("maxLength"), int):
+        if sized and isinstance(schema.get("maxLength"), int):
             out.append(Constraint("max_length", repr(schema["maxLength"])))
         pattern = schema.get("pattern")
         if (

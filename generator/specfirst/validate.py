@@ -18,12 +18,14 @@ Validation of a large document is slow (seconds), so results are cached on disk 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
 import re
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +53,8 @@ from openapi_spec_validator.validation.keywords import (
 )
 from openapi_spec_validator.validation.validators import SpecValidator
 
+from specfirst import config as config_module
+from specfirst.config import VALIDATION_RULES, RuleLevels
 from specfirst.diagnostics import Diagnostic, Level, Location, sort_diagnostics
 from specfirst.loader import (
     Pointer,
@@ -61,13 +65,14 @@ from specfirst.loader import (
     resolve_pointer,
 )
 
-__all__ = ["DEFAULT_CACHE_DIR", "validate"]
+__all__ = ["DEFAULT_CACHE_DIR", "Validation", "check", "validate"]
 
 DEFAULT_CACHE_DIR = Path(".specfirst-cache/validate")
 """Where callers usually keep the cache (relative to the working directory)."""
 
-# Bump when the diagnostics this module produces change for the same input.
-_CACHE_FORMAT = "1"
+# Bump when the cache file's layout changes (a change of this module's code or of the rules'
+# table changes the key by itself, see _code_fingerprint).
+_CACHE_FORMAT = "2"
 
 _VALIDATORS: dict[str, tuple[type[SpecValidator], Any]] = {
     "3.0": (OpenAPIV30SpecValidator, schema_v30),
@@ -82,27 +87,105 @@ except ImportError:  # pragma: no cover - optional speed-up
     _jsonschema_rs = None
 
 
-def validate(spec: SourceSpec, *, cache_dir: Path | None = None) -> list[Diagnostic]:
+Repair = tuple[Pointer, Any]
+"""A change to the document that lets generation go on: ``(pointer, _DROP)`` removes the node."""
+
+_DROP = "__specfirst_drop__"
+
+# Where a schema may declare its dialect and still mean what specfirst reads: JSON Schema
+# 2020-12, OpenAPI 3.1's default dialect, and OpenAPI's own base dialect.
+_KNOWN_DIALECTS = frozenset(
+    {
+        "https://json-schema.org/draft/2020-12/schema",
+        "https://spec.openapis.org/oas/3.1/dialect/base",
+        "https://spec.openapis.org/oas/3.1/dialect/2024-11-10",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Validation:
+    """What validation found, and the repairs that let a lenient document be generated.
+
+    A repair removes what a warning says is dropped (an invalid ``default`` or ``example``, an
+    unknown ``$schema``) or rewrites a keyword an older dialect spelled differently. The
+    source document itself is never changed: :meth:`repaired` gives the spec that models and
+    routes are built from, while the served document stays the one the team wrote.
+    """
+
+    diagnostics: list[Diagnostic]
+    repairs: tuple[Repair, ...] = field(default=())
+
+    def repaired(self, spec: SourceSpec) -> SourceSpec:
+        if not self.repairs:
+            return spec
+        return replace(spec, document=_apply(spec.document, self.repairs))
+
+
+def validate(
+    spec: SourceSpec, *, cache_dir: Path | None = None, settings: RuleLevels | None = None
+) -> list[Diagnostic]:
     """Validate ``spec``; return every diagnostic, sorted by location.
 
     With ``cache_dir``, the result for an unchanged input (same content hash, same
-    openapi-spec-validator) is read back from disk instead of recomputed.
+    openapi-spec-validator) is read back from disk instead of recomputed. ``settings`` changes
+    rules' levels (``[tool.specfirst.validate]``).
     """
+    return check(spec, cache_dir=cache_dir, settings=settings).diagnostics
+
+
+def check(
+    spec: SourceSpec, *, cache_dir: Path | None = None, settings: RuleLevels | None = None
+) -> Validation:
+    """:func:`validate`, with the repairs a generator applies (see :class:`Validation`)."""
     cache_file = _cache_file(spec, cache_dir) if cache_dir is not None else None
-    if cache_file is not None:
-        cached = _read_cache(cache_file)
-        if cached is not None:
-            return cached
-    diagnostics = _validate_uncached(spec)
-    if cache_file is not None:
-        _write_cache(cache_file, diagnostics)
-    return diagnostics
+    result = _read_cache(cache_file) if cache_file is not None else None
+    if result is None:
+        result = _validate_uncached(spec)
+        if cache_file is not None:
+            _write_cache(cache_file, result)
+    return _with_levels(result, settings or {})
 
 
-def _validate_uncached(spec: SourceSpec) -> list[Diagnostic]:
+def _with_levels(result: Validation, settings: RuleLevels) -> Validation:
+    if not settings:
+        return result
+    out = []
+    for diag in result.diagnostics:
+        level = settings.get(diag.rule, diag.level)
+        if level is not None:
+            out.append(diag if level is diag.level else replace(diag, level=level))
+    return Validation(out, result.repairs)
+
+
+def _validate_uncached(spec: SourceSpec) -> Validation:
     version = _check_version(spec)
     if isinstance(version, Diagnostic):
-        return [version]
+        return Validation([version])
+    kept: list[Diagnostic] = []
+    repairs: list[Repair] = []
+    for diag, repair in _check_dialects(spec, version):
+        if diag is not None:
+            kept.append(diag)
+        if repair is not None:
+            repairs.append(repair)
+    current = Validation([], tuple(repairs)).repaired(spec)
+    # A repair can let a check reach what it skipped before (the library stops at the first
+    # error of a schema): check the repaired document again, a few rounds at most.
+    for last in (False, False, False, True):
+        found = _validate_once(current, version)
+        new = [r for _, r in found if r is not None and r not in repairs]
+        repairs.extend(new)
+        kept.extend(d for d, r in found if r is not None)
+        if not new or last:
+            kept.extend(d for d, r in found if r is None)
+            break
+        current = Validation([], tuple(repairs)).repaired(spec)
+    return Validation(sort_diagnostics(dict.fromkeys(kept)), tuple(dict.fromkeys(repairs)))
+
+
+def _validate_once(spec: SourceSpec, version: str) -> list[tuple[Diagnostic, Repair | None]]:
+    """One pass of every check; an error that can be repaired comes with its repair."""
     diags: list[Diagnostic] = []
     unresolved = list(_check_refs(spec))
     diags.extend(unresolved)
@@ -110,20 +193,209 @@ def _validate_uncached(spec: SourceSpec) -> list[Diagnostic]:
     diags.extend(_check_path_parameters(spec))
     diags.extend(_check_tag_parents(spec))
     cls, schema = _VALIDATORS[version]
-    schema_errors = list(_schema_errors(spec, schema))
-    diags.extend(schema_errors)
+    found = [_lenient(spec, d, p) for d, p in _schema_errors(spec, schema)]
+    schema_errors = [d for d, _ in found if d.level is Level.ERROR]
     # The keyword pass (schema objects, defaults) follows refs, so it needs them resolvable;
     # it assumes a well-formed document, so after schema errors a crash of it is not news.
     if not unresolved:
         # Both passes check schema objects in 3.0, with different wording: say it once.
-        reported = {d.location for d in schema_errors}
+        reported = {d.location for d, _ in found}
         keyword_errors = _keyword_errors(
             spec, cls, quiet=bool(schema_errors), skip_meta=version == "3.0"
         )
-        for diag in keyword_errors:
+        for diag, pointer in keyword_errors:
             if diag.location not in reported:
-                diags.append(diag)
-    return sort_diagnostics(dict.fromkeys(diags))
+                found.append(_lenient(spec, diag, pointer))
+    return [(d, None) for d in diags] + found
+
+
+def _lenient(
+    spec: SourceSpec, diag: Diagnostic, pointer: Pointer | None
+) -> tuple[Diagnostic, Repair | None]:
+    """An error about an example is a warning, and the example is dropped (so is a default)."""
+    if pointer is None or diag.rule != "openapi-schema":
+        return diag, None
+    if diag.message.startswith("invalid default: "):
+        detail = diag.message.removeprefix("invalid default: ")
+        return (
+            Diagnostic(
+                VALIDATION_RULES["invalid-default"].level,
+                "invalid-default",
+                f"invalid default: {detail}; the default is dropped from the generated code",
+                diag.location,
+            ),
+            (pointer, _DROP),
+        )
+    if pointer[-1:] == ("responses",) and diag.message == "must not be empty":
+        # OpenAPI 3.0 wants one response at least; 3.1 dropped that rule, and the operation
+        # is served as 3.1's would be (its result is then a bare status).
+        return (
+            Diagnostic(
+                VALIDATION_RULES["no-responses"].level,
+                "no-responses",
+                "the operation declares no response (OpenAPI 3.0 wants one at least, 3.1 does not)",
+                diag.location,
+            ),
+            None,
+        )
+    at = _example_at(pointer)
+    if at is not None:
+        return (
+            Diagnostic(
+                VALIDATION_RULES["invalid-example"].level,
+                "invalid-example",
+                f"invalid example: {diag.message}; the example is dropped from the generated code",
+                diag.location,
+            ),
+            (pointer[: at + 1], _DROP),
+        )
+    return diag, None
+
+
+_NAME_MAPS = frozenset({"properties", "patternProperties", "$defs", "definitions"})
+
+
+def _example_at(pointer: Pointer) -> int | None:
+    """The index of the ``example``/``examples`` keyword in ``pointer``, if it goes through one.
+
+    A property named ``example`` is a name, not the keyword; an entry of ``components/examples``
+    may be the target of a $ref, so it is not dropped.
+    """
+    for i, seg in enumerate(pointer):
+        if seg not in ("example", "examples") or (i and pointer[i - 1] in _NAME_MAPS):
+            continue
+        if i == 1 and pointer[0] == "components":
+            return None
+        return i
+    return None
+
+
+def _known_dialect(url: str) -> bool:
+    normal = url.rstrip("#").replace("http://", "https://", 1)
+    # OpenAPI's own dialects (3.1's base, 3.2's dated ones) are 2020-12 with its vocabulary.
+    return normal in _KNOWN_DIALECTS or normal.startswith("https://spec.openapis.org/oas/3.")
+
+
+def _check_dialects(
+    spec: SourceSpec, version: str
+) -> Iterator[tuple[Diagnostic | None, Repair | None]]:
+    """A dialect other than JSON Schema 2020-12 is read as 2020-12 anyway, and said so.
+
+    In 3.1 a schema (or the whole document, with ``jsonSchemaDialect``) may declare an older
+    dialect; specfirst reads 2020-12 only. Most keywords mean the same; draft-04's boolean
+    ``exclusiveMinimum``/``exclusiveMaximum`` do not, and are rewritten to 2020-12's form. In
+    3.0 a ``$schema`` is not allowed at all: it is dropped.
+    """
+    doc = spec.document
+    modern = version != "3.0"  # 3.1 and 3.2: JSON Schema 2020-12
+    declared_doc = doc.get("jsonSchemaDialect") if modern else None
+    doc_unknown = isinstance(declared_doc, str) and not _known_dialect(declared_doc)
+    if doc_unknown:
+        note = "; draft-04's boolean exclusiveMinimum/exclusiveMaximum are rewritten to numbers"
+        where = spec.locate(("jsonSchemaDialect",))
+        yield (
+            _dialect_warning(declared_doc, "the document", where, note),
+            (
+                ("jsonSchemaDialect",),
+                _DROP,
+            ),
+        )
+    for pointer, schema in _mappings(doc):
+        declared = schema.get("$schema")
+        if not isinstance(declared, str) or pointer[-1:] in (("properties",), ()):
+            declared = None
+            unknown = doc_unknown
+        elif modern and _known_dialect(declared):
+            unknown = False
+            if declared not in _KNOWN_DIALECTS:  # e.g. "...2020-12/schema#": same dialect
+                yield None, ((*pointer, "$schema"), _DROP)
+        else:
+            unknown = True
+        note = ""
+        if unknown and modern:
+            for bound, limit in (("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")):
+                flag = schema.get(bound)
+                if not isinstance(flag, bool):
+                    continue
+                # draft-04 (and OpenAPI 3.0): a boolean that makes minimum/maximum exclusive.
+                if flag and isinstance(schema.get(limit), int | float):
+                    note += (
+                        f"; {bound}: true is read as draft-04 reads it ({bound}: {schema[limit]})"
+                    )
+                    yield None, ((*pointer, bound), schema[limit])
+                    yield None, ((*pointer, limit), _DROP)
+                else:
+                    yield None, ((*pointer, bound), _DROP)
+        if declared is not None and (unknown or not modern):
+            where = spec.locate((*pointer, "$schema"))
+            yield (
+                _dialect_warning(declared, "this schema", where, note),
+                (
+                    (*pointer, "$schema"),
+                    _DROP,
+                ),
+            )
+
+
+def _dialect_warning(declared: Any, what: str, location: Location, note: str) -> Diagnostic:
+    return Diagnostic(
+        VALIDATION_RULES["unknown-dialect"].level,
+        "unknown-dialect",
+        f"{what} declares the JSON Schema dialect {_short(declared, 80)}; specfirst reads "
+        f"every schema as JSON Schema 2020-12, the dialect of OpenAPI 3.1{note}",
+        location,
+    )
+
+
+def _mappings(doc: Any) -> Iterator[tuple[Pointer, dict[str, Any]]]:
+    """Every mapping of the document that is not literal data (examples, defaults, enums)."""
+    stack: list[tuple[Any, Pointer]] = [(doc, ())]
+    while stack:
+        node, pointer = stack.pop()
+        if isinstance(node, dict):
+            yield pointer, node
+            names = pointer[-1:] and pointer[-1] in _NAME_MAPS  # keys are property names here
+            for key, value in node.items():
+                if isinstance(value, dict | list) and (names or key not in _DATA_KEYS):
+                    stack.append((value, (*pointer, key)))
+        elif isinstance(node, list):
+            stack.extend(
+                (v, (*pointer, i)) for i, v in enumerate(node) if isinstance(v, dict | list)
+            )
+
+
+_DATA_KEYS = frozenset({"example", "examples", "default", "enum", "const", "value"})
+
+
+def _apply(doc: dict[str, Any], repairs: Iterable[Repair]) -> dict[str, Any]:
+    """A copy of ``doc`` with ``repairs`` made; only the containers on their paths are copied."""
+    root: dict[str, Any] = dict(doc)
+    copied: set[int] = {id(root)}
+    for pointer, value in repairs:
+        if not pointer:
+            continue
+        parent: Any = root
+        for seg in pointer[:-1]:
+            key: Any = int(seg) if isinstance(parent, list) else str(seg)
+            try:
+                child = parent[key]
+            except (KeyError, IndexError, TypeError):
+                break
+            if not isinstance(child, dict | list):
+                break
+            if id(child) not in copied:
+                child = dict(child) if isinstance(child, dict) else list(child)
+                copied.add(id(child))
+                parent[key] = child
+            parent = child
+        else:
+            last = pointer[-1]
+            if isinstance(parent, dict):
+                if value == _DROP:
+                    parent.pop(str(last), None)
+                else:
+                    parent[str(last)] = value
+    return root
 
 
 # --------------------------------------------------------------------------- versions
@@ -171,7 +443,11 @@ def _check_version(spec: SourceSpec) -> str | Diagnostic:
 # --------------------------------------------------------------------------- JSON Schema pass
 
 
-def _schema_errors(spec: SourceSpec, schema: Mapping[str, Any]) -> Iterator[Diagnostic]:
+Found = tuple[Diagnostic, Pointer | None]
+"""A diagnostic and the pointer of the node it is about (in the bundled document)."""
+
+
+def _schema_errors(spec: SourceSpec, schema: Mapping[str, Any]) -> Iterator[Found]:
     doc = spec.document
     if _jsonschema_rs is not None:
         try:
@@ -186,7 +462,7 @@ def _schema_errors(spec: SourceSpec, schema: Mapping[str, Any]) -> Iterator[Diag
 
 def _from_validation_error(
     spec: SourceSpec, error: ValidationError, base: Pointer, rule: str, prefix: str
-) -> Iterator[Diagnostic]:
+) -> Iterator[Found]:
     error = _best(error)
     pointer: Pointer = (*base, *error.absolute_path)
     if error.validator in ("additionalProperties", "unevaluatedProperties") and isinstance(
@@ -195,19 +471,19 @@ def _from_validation_error(
         extras = _unexpected_keys(error)
         if extras:
             for key in extras:
-                yield Diagnostic(
-                    Level.ERROR,
-                    rule,
-                    prefix + _unexpected_message(key, error),
-                    spec.locate(_real_pointer(spec.document, (*pointer, key))),
+                real = _real_pointer(spec.document, (*pointer, key))
+                yield (
+                    Diagnostic(
+                        Level.ERROR,
+                        rule,
+                        prefix + _unexpected_message(key, error),
+                        spec.locate(real),
+                    ),
+                    real,
                 )
             return
-    yield Diagnostic(
-        Level.ERROR,
-        rule,
-        prefix + _message(error),
-        spec.locate(_real_pointer(spec.document, pointer)),
-    )
+    real = _real_pointer(spec.document, pointer)
+    yield Diagnostic(Level.ERROR, rule, prefix + _message(error), spec.locate(real)), real
 
 
 def _best(error: ValidationError) -> ValidationError:
@@ -364,7 +640,7 @@ def _real_pointer(doc: Any, pointer: Pointer) -> Pointer:
 
 def _keyword_errors(
     spec: SourceSpec, cls: type[SpecValidator], *, quiet: bool, skip_meta: bool = False
-) -> Iterator[Diagnostic]:
+) -> Iterator[Found]:
     located = type(
         f"Located{cls.__name__}",
         (cls,),
@@ -375,17 +651,21 @@ def _keyword_errors(
             }
         },
     )
-    validator = located(spec.document)
+    validator = located(_for_library(spec.document))
     errors: list[ValidationError] = []
     try:
         errors.extend(validator.root_validator(validator.schema_path))
     except Exception as exc:  # a library crash must not become a traceback
         if not quiet:
-            yield Diagnostic(
-                Level.ERROR,
-                "openapi-schema",
-                f"openapi-spec-validator failed on this document: {exc.__class__.__name__}: {exc}",
-                spec.locate(()),
+            yield (
+                Diagnostic(
+                    Level.ERROR,
+                    "openapi-schema",
+                    "openapi-spec-validator failed on this document: "
+                    f"{exc.__class__.__name__}: {exc}",
+                    spec.locate(()),
+                ),
+                None,
             )
     for error in errors:
         # Reported by our own checks, with locations.
@@ -394,39 +674,63 @@ def _keyword_errors(
         base: Pointer = getattr(error, "specfirst_pointer", ())
         kind: str = getattr(error, "specfirst_keyword", "")
         if isinstance(error, ParameterDuplicateError):
-            yield Diagnostic(
-                Level.ERROR,
-                "duplicate-parameter",
-                str(error.message).replace("Duplicate parameter", "duplicate parameter"),
-                spec.locate(_real_pointer(spec.document, base)),
+            yield (
+                Diagnostic(
+                    VALIDATION_RULES["duplicate-parameter"].level,
+                    "duplicate-parameter",
+                    str(error.message).replace("Duplicate parameter", "duplicate parameter"),
+                    spec.locate(_real_pointer(spec.document, base)),
+                ),
+                None,
             )
         elif isinstance(error, ExtraParametersError):
-            yield Diagnostic(
-                Level.ERROR,
-                "openapi-schema",
-                "'required' lists properties that no 'properties' or 'allOf' member defines: "
-                + ", ".join(re.findall(r"'([^']*)'", str(error.message))),
-                spec.locate(_real_pointer(spec.document, (*base, "required"))),
+            yield (
+                Diagnostic(
+                    VALIDATION_RULES["required-undefined"].level,
+                    "required-undefined",
+                    "'required' lists properties that no 'properties' or 'allOf' member "
+                    "defines: " + ", ".join(re.findall(r"'([^']*)'", str(error.message))),
+                    spec.locate(_real_pointer(spec.document, (*base, "required"))),
+                ),
+                None,
             )
         elif (
             kind == "tags"
             and "parent" not in str(error.message).lower()
             and not str(error.message).startswith("Circular tag")
         ):
-            yield Diagnostic(
-                Level.ERROR,
-                "duplicate-tag",
-                str(error.message).replace("Duplicate tag", "duplicate tag"),
-                spec.locate(base),
+            yield (
+                Diagnostic(
+                    VALIDATION_RULES["duplicate-tag"].level,
+                    "duplicate-tag",
+                    str(error.message).replace("Duplicate tag", "duplicate tag"),
+                    spec.locate(base),
+                ),
+                None,
             )
         elif kind == "tags":
             continue  # 3.2 tag parents: reported by _check_tag_parents, at the tag that is wrong
         elif kind == "default":
-            yield from _from_validation_error(
+            where = _real_pointer(spec.document, (*base, "default"))
+            for diag, _ in _from_validation_error(
                 spec, error, (*base, "default"), "openapi-schema", "invalid default: "
-            )
+            ):
+                yield diag, where
         else:
             yield from _from_validation_error(spec, error, base, "openapi-schema", "")
+
+
+def _for_library(doc: dict[str, Any]) -> dict[str, Any]:
+    """The document as openapi-spec-validator can walk it.
+
+    Its paths validator takes every key of ``paths`` for a path item and fails with a KeyError
+    on an extension (``x-codegen-contextRoot: /api``), which the Paths object allows: hide them.
+    """
+    for section in ("paths", "webhooks"):
+        items = doc.get(section)
+        if isinstance(items, dict) and any(str(k).startswith("x-") for k in items):
+            doc = {**doc, section: {k: v for k, v in items.items() if not str(k).startswith("x-")}}
+    return doc
 
 
 def _located(name: str, kv: type[KeywordValidator], *, skip_meta: bool) -> type[KeywordValidator]:
@@ -500,11 +804,30 @@ def _check_refs(spec: SourceSpec) -> Iterator[Diagnostic]:
         if not ref.startswith("#"):
             message = f"$ref {ref!r} is not internal after bundling"
         else:
-            found = resolve_pointer(doc, ref_pointer(ref))[0]
-            if found:
+            found, target = resolve_pointer(doc, ref_pointer(ref))
+            if not found:
+                message = f"$ref {ref!r} points to nothing"
+            elif isinstance(target, dict) and isinstance(target.get("$ref"), str):
+                loop = _ref_loop(doc, ref)
+                if loop is None:
+                    continue
+                message = f"$ref {ref!r} never reaches content: {' -> '.join(loop)}"
+            else:
                 continue
-            message = f"$ref {ref!r} points to nothing"
         yield Diagnostic(Level.ERROR, "unresolved-ref", message, spec.locate((*pointer, "$ref")))
+
+
+def _ref_loop(doc: Any, ref: str) -> list[str] | None:
+    """The chain of refs from ``ref`` when it comes back to itself through bare ``$ref``s."""
+    chain = [ref]
+    while True:
+        found, target = resolve_pointer(doc, ref_pointer(chain[-1]))
+        nxt = target.get("$ref") if found and isinstance(target, dict) else None
+        if not isinstance(nxt, str) or not nxt.startswith("#"):
+            return None
+        if nxt in chain:
+            return [*chain, nxt]
+        chain.append(nxt)
 
 
 def _deref(doc: Any, node: Any, pointer: Pointer) -> tuple[Any, Pointer]:
@@ -581,7 +904,8 @@ def _check_path_parameters(spec: SourceSpec) -> Iterator[Diagnostic]:
         item, _ = _deref(doc, raw_item, ("paths", url))
         if not isinstance(item, dict):
             continue
-        template = set(_TEMPLATE_PARAM.findall(str(url)))
+        # A path key may carry a query string (`/search?q={q}`): only its path has parameters.
+        template = set(_TEMPLATE_PARAM.findall(str(url).partition("?")[0].partition("#")[0]))
         item_params = list(_path_params(spec, item.get("parameters"), ("paths", url, "parameters")))
         for name, pointer in item_params:
             if name not in template:
@@ -661,6 +985,7 @@ def _cache_file(spec: SourceSpec, cache_dir: Path) -> Path:
             spec.content_hash,
             openapi_spec_validator.__version__,
             _CACHE_FORMAT,
+            _code_fingerprint(),
             str(spec.path),
             os.getcwd(),  # locations are shown relative to it
         ]
@@ -668,11 +993,20 @@ def _cache_file(spec: SourceSpec, cache_dir: Path) -> Path:
     return cache_dir / f"{hashlib.sha256(key.encode()).hexdigest()}.json"
 
 
-def _read_cache(path: Path) -> list[Diagnostic] | None:
+@functools.cache
+def _code_fingerprint() -> str:
+    """The validation code itself: a result cached by another version is not reused."""
+    digest = hashlib.sha256()
+    for module in (__file__, config_module.__file__):
+        digest.update(Path(module).read_bytes())
+    return digest.hexdigest()
+
+
+def _read_cache(path: Path) -> Validation | None:
     try:
         raw = json.loads(path.read_bytes())
         out = []
-        for item in raw:
+        for item in raw["diagnostics"]:
             loc = item["location"]
             out.append(
                 Diagnostic(
@@ -682,21 +1016,27 @@ def _read_cache(path: Path) -> list[Diagnostic] | None:
                     Location(str(loc[0]), int(loc[1]), int(loc[2])) if loc else None,
                 )
             )
-        return out
+        repairs = tuple((tuple(pointer), value) for pointer, value in raw["repairs"])
+        return Validation(out, repairs)
     except (OSError, ValueError, KeyError, TypeError, IndexError):
         return None
 
 
-def _write_cache(path: Path, diagnostics: list[Diagnostic]) -> None:
-    payload = [
-        {
-            "level": d.level.value,
-            "rule": d.rule,
-            "message": d.message,
-            "location": [d.location.file, d.location.line, d.location.col] if d.location else None,
-        }
-        for d in diagnostics
-    ]
+def _write_cache(path: Path, result: Validation) -> None:
+    payload = {
+        "diagnostics": [
+            {
+                "level": d.level.value,
+                "rule": d.rule,
+                "message": d.message,
+                "location": (
+                    [d.location.file, d.location.line, d.location.col] if d.location else None
+                ),
+            }
+            for d in result.diagnostics
+        ],
+        "repairs": [[list(pointer), value] for pointer, value in result.repairs],
+    }
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")

@@ -107,8 +107,9 @@ def test_invalid_spec_prints_every_problem_exits_1_writes_nothing(tmp_path: Path
         "bad.yaml:7:7: duplicate-operation-id: operationId 'getThings' of GET /things is also used by GET /other",
         "bad.yaml:13:24: unresolved-ref: $ref '#/components/schemas/Missing' points to nothing",
         "bad.yaml:16:7: duplicate-operation-id: operationId 'getThings' of GET /other is also used by GET /things",
-        "bad.yaml:17:7: openapi-schema: must not be empty",
-        "5 error(s), 0 warning(s)",
+        "bad.yaml:17:7: no-responses: the operation declares no response (OpenAPI 3.0 wants one"
+        " at least, 3.1 does not)",
+        "4 error(s), 1 warning(s)",
         "bad.yaml: not generated (fix the errors above)",
     ]
     assert all(DIAGNOSTIC.match(line) for line in lines[:5])
@@ -159,6 +160,22 @@ def test_second_run_writes_nothing_and_says_up_to_date(tmp_path: Path) -> None:
     assert snapshot(tmp_path / "out") == before
 
 
+def test_a_copied_checkout_is_up_to_date(tmp_path: Path) -> None:
+    """The manifest names its inputs relative to the project, so a clone elsewhere (CI) sees
+    the same inputs and answers "up to date" instead of regenerating."""
+    first = tmp_path / "first"
+    write(first / "api.yaml", GOOD)
+    assert specfirst(first, "generate", "api.yaml", "-o", "out", "--no-cache").returncode == 0
+    manifest = (first / "out" / ".specfirst-manifest.json").read_text(encoding="utf-8")
+    assert str(tmp_path) not in manifest
+    import shutil
+
+    shutil.copytree(first, tmp_path / "second")
+    shutil.rmtree(first)
+    again = specfirst(tmp_path / "second", "generate", "api.yaml", "-o", "out", "--no-cache")
+    assert re.fullmatch(r"out: up to date \(\d+\.\d+s\)\n", again.stderr), again.stderr
+
+
 def test_only_changed_files_are_rewritten(tmp_path: Path) -> None:
     spec = write(tmp_path / "api.yaml", GOOD)
     assert specfirst(tmp_path, "generate", "api.yaml", "-o", "out", "--no-cache").returncode == 0
@@ -203,4 +220,47 @@ def test_refuses_to_write_into_a_folder_with_hand_written_code(tmp_path: Path, w
     assert proc.stderr.splitlines()[0] == (
         f"output: refusing to write into out: it holds files specfirst did not generate (out/{where}); "
         "choose another --output"
+    )
+
+
+LENIENT = """
+openapi: 3.1.0
+info: {title: Lenient, version: '1'}
+paths:
+  /items:
+    get:
+      operationId: listItems
+      parameters:
+        - {name: flag, in: query, schema: {type: boolean, default: 'no'}}
+      responses:
+        '204': {description: done}
+"""
+
+
+def test_validation_rule_levels_come_from_pyproject(tmp_path: Path) -> None:
+    write(tmp_path / "api.yaml", LENIENT)
+    base = '[tool.specfirst]\nspec = "api.yaml"\noutput = "out"\n'
+    warning = (
+        'api.yaml:8:59: invalid-default: invalid default: expected boolean, got string "no";'
+        " the default is dropped from the generated code"
+    )
+    write(tmp_path / "pyproject.toml", base)
+    lenient = specfirst(tmp_path, "validate", "--no-cache")
+    assert lenient.returncode == 0, lenient.stderr
+    assert lenient.stderr.splitlines()[:2] == [warning, "0 error(s), 1 warning(s)"]
+
+    write(
+        tmp_path / "pyproject.toml", base + '[tool.specfirst.validate]\ninvalid-default = "error"\n'
+    )
+    strict = specfirst(tmp_path, "generate", "--no-cache")
+    assert strict.returncode == 1
+    assert strict.stderr.splitlines()[:2] == [warning, "1 error(s), 0 warning(s)"]
+    assert not (tmp_path / "out").exists()
+
+    write(tmp_path / "pyproject.toml", base + '[tool.specfirst.validate]\nunresolved-ref = "off"\n')
+    refused = specfirst(tmp_path, "validate", "--no-cache")
+    assert refused.returncode == 1
+    assert refused.stderr.splitlines()[0] == (
+        "validate-config: pyproject.toml [tool.specfirst.validate]: unresolved-ref cannot be"
+        " lowered: a $ref that names nothing makes the contract ambiguous, so it stays an error"
     )

@@ -1,6 +1,6 @@
 """``specfirst init`` and ``specfirst scaffold``: a working project, written once.
 
-The whole journey through a built wheel and fresh venvs is ``tests/dist``; these run in this
+The whole journey through a built wheel and fresh venvs is ``tests/distribution``; these run in this
 process's environment and pin the files, the never-overwrite rule and the stubs.
 """
 

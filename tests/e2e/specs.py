@@ -418,6 +418,33 @@ paths:
                   greeting: {type: string}
 """
 
+# Invalid only in harmless ways: defaults that break their own schemas, a misplaced example.
+LENIENT = """
+openapi: 3.0.3
+info: {title: Lenient, version: '1'}
+paths:
+  /items:
+    get:
+      operationId: listItems
+      parameters:
+        - {name: flag, in: query, schema: {type: boolean, default: 'false'}}
+        - {name: size, in: query, schema: {type: integer, minimum: 1, default: 0}}
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Item'}
+components:
+  schemas:
+    Item:
+      type: object
+      properties:
+        name: {type: string, default: null}
+        kind: {type: string, xml: {attribute: true, example: k}}
+        count: {type: integer, default: 3}
+"""
+
 # Spec text that would break naive code generation: quotes, backslashes, Jinja syntax.
 # Kept in a file because it holds every kind of Python string quote.
 TRICKY = (Path(__file__).parent / "tricky.yaml").read_text(encoding="utf-8")

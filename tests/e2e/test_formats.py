@@ -247,3 +247,57 @@ def test_root_models_check_dates_too(api: GeneratedApi, value: str) -> None:
         m.Day.model_validate_json(f'"{value}"')
     with pytest.raises(ValidationError):
         m.Days.model_validate_json(f'["{value}"]')
+
+
+async def test_a_leap_second_is_a_valid_date_time(app: Any) -> None:
+    """RFC 3339 allows second 60 at 23:59 UTC; ``datetime`` has no second 60, so it becomes
+    the last instant it can hold (23:59:59.999999), in order with its neighbours."""
+    leap = "1998-12-31T23:59:60Z"
+    async with client(app) as c:
+        body = await c.post("/events", json={"on": "2025-02-01", "at": leap})
+        offset = await c.get("/events", params={"after": "1998-12-31T15:59:60.5-08:00"})
+        header = await c.get("/events", headers={"X-Since": leap})
+        not_at_midnight = await c.post(
+            "/events", json={"on": "2025-02-01", "at": "2025-01-01T12:00:60Z"}
+        )
+        sixty_one = await c.get("/events", params={"after": "1998-12-31T23:59:61Z"})
+    assert _echo(body) == "date:2025-02-01 datetime:1998-12-31T23:59:59.999999+00:00 None None"
+    assert _echo(offset) == "None datetime:1998-12-31T15:59:59.999999-08:00 None None"
+    assert _echo(header) == "None None datetime:1998-12-31T23:59:59.999999+00:00 None"
+    assert _pointers(not_at_midnight) == ["/body/at"]
+    assert _pointers(sixty_one) == ["/query/after"]
+
+
+SIZED = """
+openapi: 3.1.0
+info: {title: Sized, version: '1'}
+paths:
+  /jobs/{id}:
+    get:
+      operationId: getJob
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: string, format: uuid, minLength: 36, maxLength: 36}}
+        - {name: since, in: query, schema: {type: string, format: date-time, maxLength: 40}}
+      responses:
+        '204': {description: found}
+"""
+
+
+async def test_lengths_on_uuid_and_date_time_parameters_are_not_a_500(make_api: MakeApi) -> None:
+    """A length on a ``format: uuid`` string (zuora.com's spec has them) cannot be applied to
+    the parsed UUID; the format bounds the text already, so the value is served, not a 500."""
+    api = make_api(SIZED)
+    seen: list[Any] = []
+
+    class Service:
+        async def get_job(self, *, id: Any, since: Any) -> Any:
+            seen.append((id, since))
+            return api.responses.GetJob204Response()
+
+    job = "3fa85f64-5717-4562-b3fc-2c963f66afa6"
+    async with client(api.create_app(default=Service())) as c:
+        good = await c.get(f"/jobs/{job}", params={"since": "2025-02-01T09:30:00Z"})
+        bad = await c.get("/jobs/not-a-uuid")
+    assert good.status_code == 204, good.text
+    assert [(str(i), s.isoformat()) for i, s in seen] == [(job, "2025-02-01T09:30:00+00:00")]
+    assert _pointers(bad) == ["/path/id"]

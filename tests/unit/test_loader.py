@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sys
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -448,3 +449,183 @@ def test_single_file_spec_is_not_copied(in_tmp: Path) -> None:
 def test_server_base_path(server: dict[str, Any] | None, expected: str) -> None:
     doc: dict[str, Any] = {"servers": [server]} if server is not None else {}
     assert server_base_path(doc) == expected
+
+
+# --------------------------------------------------------------------------- hostile input
+
+
+def test_duplicate_keys_are_errors_in_every_mapping(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    write(
+        tmp_path,
+        {
+            "api.yaml": """
+            openapi: 3.1.0
+            info: {title: t, version: '1', title: u}
+            paths:
+              /a:
+                get: {responses: {'200': {description: ok}}}
+              /a:
+                post: {responses: {'200': {description: ok}}}
+            components:
+              schemas:
+                Pet:
+                  properties:
+                    name: {type: string}
+                    name: {type: integer}
+            """
+        },
+    )
+    assert load_error("api.yaml").splitlines() == [
+        "api.yaml:2:32: duplicate-key: duplicate key 'title' (first at 2:8); YAML requires the"
+        " keys of a mapping to be unique, and only one of the two would be kept",
+        "api.yaml:6:3: duplicate-key: duplicate key '/a' (first at 4:3); YAML requires the keys"
+        " of a mapping to be unique, and only one of the two would be kept",
+        "api.yaml:13:9: duplicate-key: duplicate key 'name' (first at 12:9); YAML requires the"
+        " keys of a mapping to be unique, and only one of the two would be kept",
+    ]
+
+
+def test_duplicate_keys_in_json_are_located(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "api.json").write_text(
+        '{"openapi": "3.1.0",\n "info": {"title": "t", "version": "1"},\n'
+        ' "paths": {"/a": {}, "/b": {},\n   "/a": {}}}\n',
+        encoding="utf-8",
+    )
+    assert load_error("api.json") == (
+        "api.json:4:4: duplicate-key: duplicate key '/a' (first at 3:12); JSON object keys must"
+        " be unique, and only one of the two would be kept"
+    )
+
+
+def test_merge_keys_may_still_be_overridden(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``<<: *base`` then a key of its own is an override, not a duplicate."""
+    monkeypatch.chdir(tmp_path)
+    write(
+        tmp_path,
+        {
+            "api.yaml": """
+            openapi: 3.1.0
+            info: {title: t, version: '1'}
+            x-base: &base {type: string, maxLength: 5}
+            components:
+              schemas:
+                Name:
+                  <<: *base
+                  maxLength: 10
+            """
+        },
+    )
+    schema = load_spec("api.yaml").document["components"]["schemas"]["Name"]
+    assert schema == {"type": "string", "maxLength": 10}
+
+
+BILLION_LAUGHS = "openapi: 3.1.0\n" + "".join(
+    f"{name}: &{name} [{', '.join([f'*{prev}'] * 9) if prev else ', '.join(['lol'] * 9)}]\n"
+    for prev, name in zip(["", *"abcdefgh"], "abcdefghi", strict=True)
+)
+
+
+def test_a_yaml_alias_bomb_is_refused_at_its_location(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "api.yaml").write_text(BILLION_LAUGHS, encoding="utf-8")
+    assert len(BILLION_LAUGHS.splitlines()) == 10
+    # 9**7 nodes under g: the first one past the limit of what aliases may add.
+    assert load_error("api.yaml") == (
+        "api.yaml:8:4: yaml-alias-limit: YAML aliases expand this node to 5,380,840 nodes, more"
+        " than the 1,000,000 aliases may add to a document (a 'billion laughs' document?);"
+        " write the content out, or use $ref to reuse it"
+    )
+
+
+def test_a_recursive_alias_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "api.yaml").write_text(
+        "openapi: 3.1.0\nx-loop: &loop [1, *loop]\n", encoding="utf-8"
+    )
+    assert load_error("api.yaml") == (
+        "api.yaml:2:9: yaml-alias-limit: a YAML alias refers to a node that contains it, so the"
+        " document would be infinite; use $ref for recursive structures"
+    )
+
+
+def test_ordinary_aliases_are_expanded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    write(
+        tmp_path,
+        {
+            "api.yaml": """
+            openapi: 3.1.0
+            info: {title: t, version: '1'}
+            x-error: &error {type: object, properties: {code: {type: integer}}}
+            components:
+              schemas:
+                A: *error
+                B: *error
+            """
+        },
+    )
+    schemas = load_spec("api.yaml").document["components"]["schemas"]
+    assert (
+        schemas["A"]
+        == schemas["B"]
+        == {"type": "object", "properties": {"code": {"type": "integer"}}}
+    )
+
+
+def test_invalid_utf8_is_located(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "api.yaml").write_bytes(b"openapi: 3.1.0\ninfo: {title: caf\xe9, version: '1'}\n")
+    assert load_error("api.yaml") == (
+        "api.yaml:2:18: unreadable-file: not UTF-8 text: byte 0xe9 at offset 32 cannot be"
+        " decoded; save the file as UTF-8"
+    )
+
+
+def test_deep_nesting_is_a_located_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    # Python's default limit: mypy run in-process by an earlier test leaves it at 16,384,
+    # under which json.loads reads 5,000 levels without a RecursionError.
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(1000)
+    try:
+        (tmp_path / "api.json").write_text(
+            '{"x":\n' + "[" * 5000 + "]" * 5000 + "}", encoding="utf-8"
+        )
+        error = load_error("api.json")
+    finally:
+        sys.setrecursionlimit(limit)
+    assert error.startswith("api.json:2:900: syntax-error: the document nests too")
+
+
+@pytest.mark.parametrize("ref", ["../outside.yaml", "/etc/hostname", "sub/../../outside.yaml"])
+def test_a_ref_may_not_leave_the_spec_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ref: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    write(
+        tmp_path,
+        {
+            "outside.yaml": "type: object\n",
+            "specs/api.yaml": f"""
+            openapi: 3.1.0
+            info: {{title: t, version: '1'}}
+            components:
+              schemas:
+                A: {{$ref: '{ref}'}}
+            """,
+        },
+    )
+    assert load_error("specs/api.yaml") == (
+        f"specs/api.yaml:5:9: ref-outside-spec-folder: $ref {ref!r} points outside the spec's"
+        f" folder (specs); move the file into it"
+    )

@@ -11,6 +11,7 @@ from specfirst import validate as validate_module
 from specfirst.diagnostics import Diagnostic, Level, Location
 from specfirst.loader import load_spec
 from specfirst.validate import validate
+from tests.e2e.specs import LENIENT
 
 FIXTURES = Path(__file__).parent / "fixtures" / "loader"
 
@@ -54,9 +55,10 @@ def test_broken_31_spec_reports_schema_object_errors(in_fixtures: Path) -> None:
     assert lines("broken31.yaml") == [
         "broken31.yaml:15:11: path-parameter: path parameter 'verbose' is not in the path"
         " template '/pets/{petId}'",
-        'broken31.yaml:31:7: openapi-schema: invalid default: expected integer, got string "abc"',
-        "broken31.yaml:35:7: openapi-schema: 'required' lists properties that no 'properties' or"
-        " 'allOf' member defines: name",
+        'broken31.yaml:31:7: invalid-default: invalid default: expected integer, got string "abc";'
+        " the default is dropped from the generated code",
+        "broken31.yaml:35:7: required-undefined: 'required' lists properties that no 'properties'"
+        " or 'allOf' member defines: name",
         'broken31.yaml:37:7: openapi-schema: "objekt" is not one of "array", "boolean",'
         ' "integer", "null", "number", "object", "string"',
     ]
@@ -70,7 +72,10 @@ def test_diagnostics_are_error_values(in_fixtures: Path) -> None:
         "path parameter 'verbose' is not in the path template '/pets/{petId}'",
         Location("broken31.yaml", 15, 11),
     )
-    assert {d.level for d in diags} == {Level.ERROR}
+    levels = {d.rule: d.level for d in diags}
+    assert levels["openapi-schema"] is Level.ERROR
+    assert levels["invalid-default"] is Level.WARNING
+    assert levels["required-undefined"] is Level.WARNING
 
 
 @pytest.mark.parametrize("name", ["valid30.yaml", "valid31.yaml"])
@@ -212,3 +217,161 @@ def test_operation_id_registry_has_set_membership_and_takes_any_value() -> None:
     assert "a" in ids and None in ids and ["not", "hashable"] in ids and "b" in ids
     assert "c" not in ids and ["other"] not in ids
     assert list(ids) == ["a", None, ["not", "hashable"], "b"]  # still the library's list
+
+
+# --------------------------------------------------------------------------- lenient real-world specs
+
+
+def test_invalid_defaults_and_examples_are_warnings_and_dropped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "api.yaml").write_text(textwrap.dedent(LENIENT).lstrip(), encoding="utf-8")
+    spec = load_spec("api.yaml")
+    result = validate_module.check(spec)
+    assert [d.format() for d in result.diagnostics] == [
+        'api.yaml:8:59: invalid-default: invalid default: expected boolean, got string "false";'
+        " the default is dropped from the generated code",
+        "api.yaml:9:71: invalid-default: invalid default: 0 is less than the minimum of 1; the"
+        " default is dropped from the generated code",
+        "api.yaml:21:30: invalid-default: invalid default: expected string, got null; the default"
+        " is dropped from the generated code",
+        "api.yaml:22:53: invalid-example: invalid example: unexpected key 'example' (allowed:"
+        " name, namespace, prefix, attribute, wrapped, /^x-/); the example is dropped from the"
+        " generated code",
+    ]
+    assert {d.level for d in result.diagnostics} == {Level.WARNING}
+    repaired = result.repaired(spec).document
+    params = repaired["paths"]["/items"]["get"]["parameters"]
+    assert [p["schema"] for p in params] == [{"type": "boolean"}, {"type": "integer", "minimum": 1}]
+    props = repaired["components"]["schemas"]["Item"]["properties"]
+    assert props == {
+        "name": {"type": "string"},
+        "kind": {"type": "string", "xml": {"attribute": True}},
+        "count": {"type": "integer", "default": 3},
+    }
+    # The source document, which is what the app serves, is untouched.
+    source = spec.document["components"]["schemas"]["Item"]["properties"]
+    assert source["name"] == {"type": "string", "default": None}
+    assert spec.document["paths"]["/items"]["get"]["parameters"][0]["schema"]["default"] == "false"
+
+
+def test_rule_levels_can_be_changed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "api.yaml").write_text(textwrap.dedent(LENIENT).lstrip(), encoding="utf-8")
+    spec = load_spec("api.yaml")
+    strict = validate(spec, settings={"invalid-default": Level.ERROR, "invalid-example": None})
+    assert [(d.rule, d.level) for d in strict] == [("invalid-default", Level.ERROR)] * 3
+    # The cache keeps what validation found; the levels apply after it.
+    cached = validate(spec, cache_dir=tmp_path / "cache")
+    again = validate(spec, cache_dir=tmp_path / "cache", settings={"invalid-default": None})
+    assert [d.rule for d in again] == ["invalid-example"] and len(cached) == 4
+
+
+def test_validate_settings_come_from_pyproject(tmp_path: Path) -> None:
+    from specfirst.config import load_config
+
+    (tmp_path / "pyproject.toml").write_text(
+        "[tool.specfirst.validate]\n"
+        'invalid-default = "error"\n'
+        'unknown-dialect = "off"\n'
+        'unresolved-ref = "warning"\n'
+        'no-such-rule = "error"\n'
+        'invalid-example = "loud"\n',
+        encoding="utf-8",
+    )
+    config = load_config(cwd=tmp_path)
+    assert config.validate == {"invalid-default": Level.ERROR, "unknown-dialect": None}
+    problems = [d.message for d in config.problems]
+    assert problems[0].startswith(
+        "pyproject.toml [tool.specfirst.validate]: unknown rule 'no-such-rule'"
+    )
+    assert problems[1] == (
+        "pyproject.toml [tool.specfirst.validate]: invalid-example = 'loud'; use \"off\","
+        ' "warning" or "error"'
+    )
+    assert problems[2] == (
+        "pyproject.toml [tool.specfirst.validate]: unresolved-ref cannot be lowered: a $ref that"
+        " names nothing makes the contract ambiguous, so it stays an error"
+    )
+
+
+def test_an_unknown_dialect_is_a_warning_and_draft04_bounds_are_rewritten(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "api.yaml").write_text(
+        textwrap.dedent(
+            """
+            openapi: 3.1.0
+            info: {title: Dialects, version: '1'}
+            paths: {}
+            components:
+              schemas:
+                Old:
+                  $schema: http://json-schema.org/draft-07/schema#
+                  type: integer
+                  maximum: 20
+                  exclusiveMaximum: true
+                  default: 12
+                Same:
+                  $schema: https://json-schema.org/draft/2020-12/schema#
+                  type: integer
+            """
+        ).lstrip(),
+        encoding="utf-8",
+    )
+    spec = load_spec("api.yaml")
+    result = validate_module.check(spec)
+    assert [d.format() for d in result.diagnostics] == [
+        'api.yaml:7:7: unknown-dialect: this schema declares the JSON Schema dialect "http://'
+        'json-schema.org/draft-07/schema#"; specfirst reads every schema as JSON Schema 2020-12,'
+        " the dialect of OpenAPI 3.1; exclusiveMaximum: true is read as draft-04 reads it"
+        " (exclusiveMaximum: 20)"
+    ]
+    schemas = result.repaired(spec).document["components"]["schemas"]
+    assert schemas["Old"] == {"type": "integer", "exclusiveMaximum": 20, "default": 12}
+    assert schemas["Same"] == {"type": "integer"}
+
+
+def test_contract_ambiguities_stay_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    text = """
+    openapi: 3.1.0
+    info: {title: t, version: '1'}
+    paths:
+      /search?q={q}:
+        get:
+          parameters: [{name: q, in: query, schema: {type: string}}]
+          responses: {'200': {description: ok}}
+      /rides?page={page}:
+        get:
+          parameters: [{name: page, in: path, required: true, schema: {type: integer}}]
+          responses: {'200': {description: ok}}
+    components:
+      schemas:
+        A: {$ref: '#/components/schemas/B'}
+        B: {$ref: '#/components/schemas/A'}
+    """
+    assert lines_of(tmp_path, text) == [
+        "api.yaml:10:20: path-parameter: path parameter 'page' is not in the path template"
+        " '/rides?page={page}'",
+        "api.yaml:14:9: unresolved-ref: $ref '#/components/schemas/B' never reaches content:"
+        " #/components/schemas/B -> #/components/schemas/A -> #/components/schemas/B",
+        "api.yaml:15:9: unresolved-ref: $ref '#/components/schemas/A' never reaches content:"
+        " #/components/schemas/A -> #/components/schemas/B -> #/components/schemas/A",
+    ]
+
+
+def test_an_extension_under_paths_does_not_break_the_library(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    text = """
+    openapi: 3.0.3
+    info: {title: t, version: '1'}
+    paths:
+      x-codegen-contextRoot: /apis/registry/v2
+      /a: {get: {responses: {'200': {description: ok}}}}
+    """
+    assert lines_of(tmp_path, text) == []

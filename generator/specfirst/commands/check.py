@@ -122,7 +122,11 @@ def run(args: argparse.Namespace) -> int:
         results["validate"] = "FAILED (the spec cannot be loaded)"
         failed.append("validate")
 
-    if spec is not None and not ({"validate", "drift"} <= skip):
+    if config.problems:
+        _print(list(config.problems))
+        results["validate"] = "FAILED ([tool.specfirst.validate] is invalid)"
+        failed.append("validate")
+    elif spec is not None and not ({"validate", "drift"} <= skip):
         _check_spec(spec, config, skip, args.diff, results, failed, say)
     if spec is not None and "lint" not in skip:
         from specfirst.commands.lint import lint_spec
@@ -195,12 +199,17 @@ def _check_spec(
     if "drift" in skip:
         from specfirst.validate import validate
 
-        diagnostics = validate(spec, cache_dir=config.root / CACHE_DIR / "validate")
+        diagnostics = validate(
+            spec, cache_dir=config.root / CACHE_DIR / "validate", settings=config.validate
+        )
         files: dict[str, bytes] = {}
     else:
         try:
             _, files, diagnostics = build_files(
-                spec, cache_dir=config.root / CACHE_DIR / "validate", templates=config.templates
+                spec,
+                cache_dir=config.root / CACHE_DIR / "validate",
+                templates=config.templates,
+                settings=config.validate,
             )
         except DiagnosticError as exc:
             files, diagnostics = {}, list(exc.diagnostics)

@@ -41,6 +41,9 @@ def generate_once(args: argparse.Namespace) -> int:
     from specfirst.pipeline import generate
 
     config = load_config(spec=args.spec, output=args.output, package=args.package)
+    if config.problems:
+        print_diagnostics(config.problems)
+        return 1
     started = time.perf_counter()
     progress = Progress(sys.stderr.isatty() and not args.quiet)
     try:
@@ -51,6 +54,7 @@ def generate_once(args: argparse.Namespace) -> int:
             templates=config.templates,
             force=args.force,
             progress=progress,
+            settings=config.validate,
         )
     finally:
         progress.stop()

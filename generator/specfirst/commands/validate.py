@@ -25,13 +25,16 @@ def run(args: argparse.Namespace) -> int:
     from specfirst.validate import validate
 
     config = load_config(spec=args.spec)
+    if config.problems:
+        print_diagnostics(config.problems)
+        return 1
     try:
         spec = load_spec(config.spec)
     except DiagnosticError as exc:
         print_diagnostics(exc.diagnostics)
         return 1
     cache = None if args.no_cache else config.root / CACHE_DIR / "validate"
-    diagnostics = validate(spec, cache_dir=cache)
+    diagnostics = validate(spec, cache_dir=cache, settings=config.validate)
     print_diagnostics(diagnostics, verbose=args.verbose)
     if has_errors(diagnostics):
         return 1
