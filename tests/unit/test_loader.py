@@ -593,18 +593,16 @@ def test_invalid_utf8_is_located(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 
 def test_deep_nesting_is_a_located_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    # Python's default limit: mypy run in-process by an earlier test leaves it at 16,384,
-    # under which json.loads reads 5,000 levels without a RecursionError.
+    (tmp_path / "api.json").write_text('{"x":\n' + "[" * 5000 + "]" * 5000 + "}", encoding="utf-8")
+    # `specfirst` runs with Python's default recursion limit; mypy, run in-process by other
+    # tests, raises it for the rest of the session, so pin the default for this test.
     limit = sys.getrecursionlimit()
     sys.setrecursionlimit(1000)
     try:
-        (tmp_path / "api.json").write_text(
-            '{"x":\n' + "[" * 5000 + "]" * 5000 + "}", encoding="utf-8"
-        )
-        error = load_error("api.json")
+        message = load_error("api.json")
     finally:
         sys.setrecursionlimit(limit)
-    assert error.startswith("api.json:2:900: syntax-error: the document nests too")
+    assert message.startswith("api.json:2:900: syntax-error: the document nests too")
 
 
 @pytest.mark.parametrize("ref", ["../outside.yaml", "/etc/hostname", "sub/../../outside.yaml"])
