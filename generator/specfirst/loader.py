@@ -37,6 +37,7 @@ __all__ = [
     "HTTP_METHODS",
     "Pointer",
     "SourceSpec",
+    "copy_json",
     "iter_refs",
     "load_spec",
     "path_item_operations",
@@ -499,6 +500,95 @@ class _JsonPositions(_PositionIndex):
         return self._line_col(best)
 
 
+class _JsonPointerFinder(_PositionIndex):
+    """Positions in a JSON text, found per pointer without indexing the whole text.
+
+    A run usually locates a handful of nodes (a warning or two), and indexing GitHub's 13 MB
+    document costs a second. This walks the text along the pointer only: keys are read and the
+    values before the wanted one skipped with the C scanner of ``json``. After :attr:`LIMIT` lookups, or on text it cannot walk, it hands over to the
+    full index (:class:`_JsonPositions`), which is cheaper per lookup.
+    """
+
+    LIMIT = 16
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._lookups = 0
+        self._index: _JsonPositions | None = None
+        self._value = json.JSONDecoder().raw_decode
+
+    def _full(self) -> _JsonPositions:
+        if self._index is None:
+            self._index = _JsonPositions(self._text)
+        return self._index
+
+    def find(self, pointer: Pointer) -> tuple[int, int]:
+        if self._index is None and self._lookups < self.LIMIT:
+            self._lookups += 1
+            try:
+                return self._line_col(self._walk(pointer))
+            except (ValueError, IndexError, StopIteration, RecursionError):
+                pass
+        return self._full().find(pointer)
+
+    def _walk(self, pointer: Pointer) -> int:
+        text, space, skip = self._text, _space, self._value
+        i = space(text, 0)
+        best = i
+        for seg in pointer:
+            opener = text[i]
+            if opener == "{":
+                i = space(text, i + 1)
+                wanted, found = str(seg), False
+                while text[i] != "}":
+                    start = i
+                    key, i = skip(text, i)
+                    if not isinstance(key, str):
+                        raise ValueError("expected a key")
+                    i = space(text, i)
+                    if text[i] != ":":
+                        raise ValueError("expected ':'")
+                    i = space(text, i + 1)
+                    if key == wanted:
+                        best, found = start, True
+                        break
+                    i = space(text, skip(text, i)[1])
+                    if text[i] == ",":
+                        i = space(text, i + 1)
+                if not found:
+                    break
+            elif opener == "[":
+                try:
+                    wanted_index = int(seg)
+                except ValueError:
+                    break
+                i = space(text, i + 1)
+                n = 0
+                while text[i] != "]" and n < wanted_index:
+                    i = space(text, skip(text, i)[1])
+                    if text[i] == ",":
+                        i = space(text, i + 1)
+                    n += 1
+                if text[i] == "]" or wanted_index < 0:
+                    break
+                best = i
+            else:
+                break
+        return best
+
+    def _line_col(self, offset: int) -> tuple[int, int]:
+        line = self._text.count("\n", 0, offset)
+        start = self._text.rfind("\n", 0, offset) + 1
+        return line + 1, offset - start + 1
+
+
+def _space(text: str, i: int) -> int:
+    """The offset of the first non-whitespace character of ``text`` from ``i`` on."""
+    while text[i] in " \t\n\r":
+        i += 1
+    return i
+
+
 # --------------------------------------------------------------------------- files
 
 
@@ -518,7 +608,7 @@ class _File:
     def positions(self) -> _PositionIndex:
         if self._positions is None:
             self._positions = (
-                _JsonPositions(self.text) if self.is_json else _YamlPositions(self.text)
+                _JsonPointerFinder(self.text) if self.is_json else _YamlPositions(self.text)
             )
         return self._positions
 
@@ -730,12 +820,12 @@ def _pascal(stem: str) -> str:
     return name or "Schema"
 
 
-def _copy(node: Any) -> Any:
+def copy_json(node: Any) -> Any:
     """Deep copy of JSON-shaped data (much faster than copy.deepcopy)."""
     if isinstance(node, dict):
-        return {k: _copy(v) for k, v in node.items()}
+        return {k: copy_json(v) for k, v in node.items()}
     if isinstance(node, list):
-        return [_copy(v) for v in node]
+        return [copy_json(v) for v in node]
     return node
 
 
@@ -979,7 +1069,7 @@ class _Bundler:
         sub = _SCHEMA if section == "schemas" else _OTHER
         entries = self.hoisted.setdefault(section, {})
         entries[name] = None  # first referenced, first listed; refs inside are hoisted after it
-        entries[name] = self.walk(_copy(content), target.file, p, dst, sub)
+        entries[name] = self.walk(copy_json(content), target.file, p, dst, sub)
         return section, name
 
     def inline(self, node: dict[str, Any], target: _Target, dst: Pointer, ctx: int) -> Any:
@@ -1002,7 +1092,7 @@ class _Bundler:
         try:
             self.origins[dst] = (target.file, target.pointer)
             _, content = resolve_pointer(target.file.data, target.pointer)
-            value = self.walk(_copy(content), target.file, target.pointer, dst, ctx)
+            value = self.walk(copy_json(content), target.file, target.pointer, dst, ctx)
         finally:
             self.inlining.pop()
         siblings = {k: v for k, v in node.items() if k != "$ref"}
@@ -1064,6 +1154,20 @@ class SourceSpec:
     _origins: dict[Pointer, tuple[_File, Pointer]] = field(
         repr=False, compare=False, default_factory=dict
     )
+    # While set (see :meth:`recording`), the pointer behind every location handed out.
+    _located: dict[Location, Pointer] | None = field(repr=False, compare=False, default=None)
+
+    @contextlib.contextmanager
+    def recording(self) -> Iterator[dict[Location, Pointer]]:
+        """Record, for the duration, which pointer each location :meth:`locate` returns
+        stands for (copies made with ``dataclasses.replace`` record into the same map), so
+        that a result can be located again in an edited file."""
+        located: dict[Location, Pointer] = {}
+        self._located = located
+        try:
+            yield located
+        finally:
+            self._located = None
 
     def locate(self, pointer: Pointer) -> Location:
         """Where the node at ``pointer`` of the bundled document was written.
@@ -1072,6 +1176,12 @@ class SourceSpec:
         from; a pointer that goes past what exists falls back to its nearest existing ancestor.
         """
         pointer = self._normalise(pointer)
+        location = self._locate(pointer)
+        if self._located is not None:
+            self._located.setdefault(location, pointer)
+        return location
+
+    def _locate(self, pointer: Pointer) -> Location:
         for n in range(len(pointer), -1, -1):
             origin = self._origins.get(pointer[:n])
             if origin is not None:
@@ -1098,17 +1208,110 @@ class SourceSpec:
         """The bundled document as compact JSON, keys in source order."""
         return json.dumps(self.document, ensure_ascii=False, separators=(",", ":")).encode()
 
-    def dump_yaml(self) -> str:
-        """The bundled document as block-style YAML, keys in source order."""
-        out: str = yaml.dump(
-            self.document,
-            Dumper=_SpecDumper,
-            sort_keys=False,
-            allow_unicode=True,
-            default_flow_style=False,
-            width=100,
-        )
-        return out
+    def dump_yaml(self, cache: Path | None = None) -> str:
+        """The bundled document as block-style YAML, keys in source order.
+
+        With ``cache`` (a folder), the text is assembled from per-path-item and
+        per-component pieces, and only the pieces whose content changed since the last call
+        are dumped again (:func:`dump_yaml_cached`); the bytes are the same either way.
+        """
+        if cache is None:
+            return _yaml_text(self.document)
+        return dump_yaml_cached(self.document, cache)
+
+
+def _yaml_text(data: Any) -> str:
+    out: str = yaml.dump(
+        data,
+        Dumper=_SpecDumper,
+        sort_keys=False,
+        allow_unicode=True,
+        default_flow_style=False,
+        width=100,
+    )
+    return out
+
+
+# Sections of a document whose entries become separate pieces of the YAML cache.
+_PIECEWISE = ("paths", "webhooks")
+# A parent key that PyYAML writes as one plain line ("  schemas:").
+_PLAIN_KEY = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]{0,99}$")
+
+
+def _yaml_pieces(document: dict[str, Any]) -> list[tuple[tuple[str, ...], Any]]:
+    """The document as ``(keys, value)`` pieces in order: a path item, a component, or
+    a top-level entry that is not split further."""
+    pieces: list[tuple[tuple[str, ...], Any]] = []
+    for key, value in document.items():
+        if key in _PIECEWISE and isinstance(value, dict) and value:
+            pieces.extend(((key, name), item) for name, item in value.items())
+        elif key == "components" and isinstance(value, dict) and value:
+            for section, entries in value.items():
+                if isinstance(entries, dict) and entries and _PLAIN_KEY.match(section):
+                    pieces.extend(((key, section, name), v) for name, v in entries.items())
+                else:
+                    pieces.append(((key, section), entries))
+        else:
+            pieces.append(((key,), value))
+    return pieces
+
+
+def _yaml_piece(keys: tuple[str, ...], value: Any) -> str:
+    """A piece as it appears in the whole document's YAML, with its parents' key lines.
+
+    It is dumped inside its parents, so that indentation, and with it where long scalars
+    are folded, is the same as in the whole document.
+    """
+    wrapped: Any = value
+    for key in reversed(keys):
+        wrapped = {key: wrapped}
+    return _yaml_text(wrapped)
+
+
+def dump_yaml_cached(document: dict[str, Any], cache: Path) -> str:
+    """:meth:`SourceSpec.dump_yaml` of ``document``, reusing the pieces dumped last time.
+
+    The cache file holds the pieces of the last call, keyed by a hash of each piece's place
+    and content (as JSON, which tells apart every value a loaded document holds), so after a
+    one-line change only that path item or component is dumped again. A piece's parent key
+    lines ("paths:", "components:", "  schemas:") are kept only where a parent opens.
+    """
+    file = cache / "yaml-pieces.json"
+    version = f"{yaml.__version__} {_SpecDumper.__mro__[1].__name__}"
+    try:
+        saved = json.loads(file.read_bytes())
+        known: dict[str, str] = saved["pieces"] if saved.get("version") == version else {}
+    except (OSError, ValueError, KeyError, TypeError):
+        known = {}
+    out: list[str] = []
+    used: dict[str, str] = {}
+    opened: tuple[str, ...] = ()
+    for keys, value in _yaml_pieces(document):
+        digest = hashlib.sha256(
+            json.dumps([keys, value], ensure_ascii=False, separators=(",", ":")).encode()
+        ).hexdigest()
+        text = known.get(digest)
+        if text is None:
+            text = _yaml_piece(keys, value)
+        used[digest] = text
+        parents = keys[:-1]
+        shared = 0
+        while shared < len(parents) and shared < len(opened) and parents[shared] == opened[shared]:
+            shared += 1
+        for _ in range(shared):  # drop the key lines of parents already written
+            text = text[text.index("\n") + 1 :]
+        out.append(text)
+        opened = parents
+    if used.keys() != known.keys():
+        with contextlib.suppress(OSError):  # a cache that cannot be written only costs time
+            cache.mkdir(parents=True, exist_ok=True)
+            tmp = file.with_suffix(".tmp")
+            tmp.write_text(
+                json.dumps({"version": version, "pieces": used}, ensure_ascii=False),
+                encoding="utf-8",
+            )
+            tmp.replace(file)
+    return "".join(out)
 
 
 def _hash(entry: Path, files: list[_File]) -> str:

@@ -143,7 +143,9 @@ def build_files(
         with gc_paused():
             served = {
                 "openapi.json": spec.dump_json(),
-                "openapi.yaml": spec.dump_yaml().encode("utf-8"),
+                "openapi.yaml": spec.dump_yaml(
+                    cache_dir.parent / "served" if cache_dir else None
+                ).encode("utf-8"),
             }
         progress(f"generating models for {len(expected)} schemas")
         models_source, classes, model_diags = models_job.result()

@@ -138,13 +138,127 @@ def check(
     spec: SourceSpec, *, cache_dir: Path | None = None, settings: RuleLevels | None = None
 ) -> Validation:
     """:func:`validate`, with the repairs a generator applies (see :class:`Validation`)."""
-    cache_file = _cache_file(spec, cache_dir) if cache_dir is not None else None
-    result = _read_cache(cache_file) if cache_file is not None else None
+    if cache_dir is None:
+        return _with_levels(_validate_uncached(spec), settings or {})
+    cache_file = _cache_file(spec, cache_dir)
+    result = _read_cache(cache_file)
     if result is None:
-        result = _validate_uncached(spec)
-        if cache_file is not None:
-            _write_cache(cache_file, result)
+        result = _after_prose_change(spec, cache_dir)
+        if result is None:
+            with spec.recording() as located:
+                result = _validate_uncached(spec)
+            _write_snapshot(spec, cache_dir, result, located)
+        _write_cache(cache_file, result)
     return _with_levels(result, settings or {})
+
+
+# --------------------------------------------------------------------------- prose edits
+#
+# Editing a description is the most common change to a spec, and on a big one validating
+# again costs seconds. Prose cannot change what validation finds: a description, summary or
+# title is any string. So the last result is kept with the document it was found on
+# (``last.snapshot``, JSON), its diagnostics by pointer; when the new document differs from that one
+# only in such strings, the result is located again in the new text instead of recomputed.
+
+_PROSE = frozenset({"description", "summary", "title"})
+# Keys whose values are data, not OpenAPI or schema objects: any change there validates again.
+_DATA_VALUES = frozenset({"example", "examples", "default", "enum", "const"})
+# Keys whose mapping values are schemas keyed by name (a property may be called "title").
+_NAMED_SCHEMAS = frozenset(
+    {"properties", "patternProperties", "$defs", "definitions", "dependentSchemas"}
+)
+
+
+def _prose_changes(old: Any, new: Any, pointer: Pointer, out: list[Pointer]) -> bool:
+    """Collect in ``out`` where ``new`` differs from ``old`` by a prose string; False when
+    it differs in anything else (then nothing can be reused)."""
+    if isinstance(old, dict) and isinstance(new, dict):
+        if old.keys() != new.keys():
+            return False
+        named = bool(pointer) and pointer[-1] in _NAMED_SCHEMAS
+        for key, before in old.items():
+            after = new[key]
+            if before == after:
+                continue
+            if key in _PROSE and not named and isinstance(before, str) and isinstance(after, str):
+                out.append((*pointer, key))
+                continue
+            if key in _DATA_VALUES or key.startswith("x-"):
+                return False
+            if not _prose_changes(before, after, (*pointer, key), out):
+                return False
+        return True
+    if isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
+        return all(
+            _prose_changes(before, after, (*pointer, i), out)
+            for i, (before, after) in enumerate(zip(old, new, strict=True))
+            if before != after
+        )
+    return False
+
+
+def _snapshot_context(spec: SourceSpec) -> list[str]:
+    return [
+        openapi_spec_validator.__version__,
+        _CACHE_FORMAT,
+        _code_fingerprint(),
+        str(spec.path),
+        os.getcwd(),
+    ]
+
+
+def _write_snapshot(
+    spec: SourceSpec, cache_dir: Path, result: Validation, located: dict[Location, Pointer]
+) -> None:
+    """Keep ``result`` with its document, diagnostics by pointer (when each one has one)."""
+    diagnostics = []
+    for d in result.diagnostics:
+        pointer = located.get(d.location) if d.location is not None else None
+        if d.location is not None and pointer is None:
+            return  # located some other way: could not be located again after an edit
+        diagnostics.append(
+            {"level": d.level.value, "rule": d.rule, "message": d.message, "pointer": pointer}
+        )
+    payload = {
+        "context": _snapshot_context(spec),
+        "document": spec.document,
+        "diagnostics": diagnostics,
+        "repairs": [[list(pointer), value] for pointer, value in result.repairs],
+    }
+    _write_json(cache_dir / "last.snapshot", payload)
+
+
+def _after_prose_change(spec: SourceSpec, cache_dir: Path) -> Validation | None:
+    """The last result, located in ``spec``, if ``spec`` differs from its document in prose
+    only, and no diagnostic or repair covers the changed text (a message may quote it)."""
+    try:
+        saved = json.loads((cache_dir / "last.snapshot").read_bytes())
+        if saved["context"] != _snapshot_context(spec):
+            return None
+        changed: list[Pointer] = []
+        if not _prose_changes(saved["document"], spec.document, (), changed):
+            return None
+        covering = [tuple(r[0]) for r in saved["repairs"]]
+        covering += [tuple(d["pointer"]) for d in saved["diagnostics"] if d["pointer"] is not None]
+        if any(c[: len(p)] == p for c in changed for p in covering):
+            return None
+        with spec.recording() as located:
+            diagnostics = [
+                Diagnostic(
+                    Level(d["level"]),
+                    str(d["rule"]),
+                    str(d["message"]),
+                    spec.locate(tuple(d["pointer"])) if d["pointer"] is not None else None,
+                )
+                for d in saved["diagnostics"]
+            ]
+        repairs = tuple((tuple(pointer), value) for pointer, value in saved["repairs"])
+    except (OSError, ValueError, KeyError, TypeError, IndexError):
+        return None
+    result = Validation(sort_diagnostics(diagnostics), repairs)
+    if changed:  # the next edit is compared with this document
+        _write_snapshot(spec, cache_dir, result, located)
+    return result
 
 
 def _with_levels(result: Validation, settings: RuleLevels) -> Validation:
@@ -1037,11 +1151,16 @@ def _write_cache(path: Path, result: Validation) -> None:
         ],
         "repairs": [[list(pointer), value] for pointer, value in result.repairs],
     }
+    _write_json(path, payload)
+
+
+def _write_json(path: Path, payload: Any) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        text = json.dumps(payload, ensure_ascii=False)  # dumps: C encoder, dump is not
         fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(payload, fh, ensure_ascii=False)
+            fh.write(text)
         os.replace(tmp, path)
-    except OSError:
+    except (OSError, TypeError, ValueError):
         pass  # a cache that cannot be written only costs time

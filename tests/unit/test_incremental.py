@@ -1,0 +1,325 @@
+"""What makes a one-line spec edit regenerate in about a second on a big spec.
+
+- validation is reused when only prose (description, summary, title) changed, and its
+  diagnostics are located again in the edited text;
+- the served YAML is assembled from cached pieces, only changed ones dumped again, with the
+  same bytes as one dump of the whole document;
+- a JSON location is found by walking the text along its pointer, not by indexing it all.
+"""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from specfirst import loader
+from specfirst import validate as validate_module
+from specfirst.loader import _JsonPointerFinder, _JsonPositions, load_spec
+from specfirst.validate import validate
+
+SPEC = """\
+openapi: 3.0.3
+info:
+  title: Shelf
+  version: "1"
+  description: One line.
+paths:
+  /books:
+    get:
+      operationId: listBooks
+      summary: List books
+      description: All of them.
+      parameters:
+        - name: limit
+          in: query
+          schema: {type: integer, default: "ten"}
+      responses:
+        "200":
+          description: The books.
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Book"}
+              example: {id: 1, description: short}
+  /books/{id}:
+    delete:
+      operationId: deleteBook
+      description: Remove it.
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: integer}}
+components:
+  schemas:
+    Book:
+      type: object
+      description: A book.
+      required: [id]
+      properties:
+        id: {type: integer}
+        description: {type: string, maxLength: 10}
+"""
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "api.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    _write(tmp_path, SPEC)
+    return tmp_path
+
+
+def _validations(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    calls: list[str] = []
+    real = validate_module._validate_uncached
+
+    def counting(spec: Any) -> Any:
+        calls.append(str(spec.path))
+        return real(spec)
+
+    monkeypatch.setattr(validate_module, "_validate_uncached", counting)
+    return calls
+
+
+_VALIDATE = validate_module._validate_uncached  # not counted by _validations
+
+
+def _fresh(path: str) -> list[str]:
+    return [d.format() for d in _VALIDATE(load_spec(path)).diagnostics]
+
+
+def _cached(path: str, cache: Path) -> list[str]:
+    return [d.format() for d in validate(load_spec(path), cache_dir=cache)]
+
+
+def test_prose_edit_reuses_validation_and_locates_again(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls = _validations(monkeypatch)
+    first = _cached("api.yaml", project / "cache")
+    assert calls == ["api.yaml"]
+    assert any("invalid-default" in line for line in first)
+    assert any("missing required property 'responses'" in line for line in first)
+    # Three lines longer, above every diagnostic: each must move down by two lines.
+    edited = SPEC.replace(
+        "  description: One line.\n", "  description: |\n    Now\n    three lines.\n"
+    ).replace("summary: List books", "summary: List every book")
+    _write(project, edited)
+    again = _cached("api.yaml", project / "cache")
+    assert calls == ["api.yaml"], "validated again after a prose-only edit"
+    assert again == _fresh("api.yaml")
+    assert again != first
+    # And the edit after that is compared with the edited document, not the first one.
+    _write(project, edited.replace("description: All of them.", "description: Every one."))
+    assert _cached("api.yaml", project / "cache") == _fresh("api.yaml")
+    assert calls == ["api.yaml"]
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        # not prose: a type
+        ("id: {type: integer}", "id: {type: string}"),
+        # prose-looking text inside an example is data (it is checked against the schema)
+        ("example: {id: 1, description: short}", "example: {id: 1, description: far too long}"),
+        # a property called "description" is a schema, not prose
+        (
+            "description: {type: string, maxLength: 10}",
+            "description: {type: string, maxLength: 11}",
+        ),
+        # prose inside what a diagnostic reports on (the operation has no responses)
+        ("description: Remove it.", "description: Remove the book."),
+    ],
+)
+def test_other_edits_validate_again(
+    project: Path, monkeypatch: pytest.MonkeyPatch, old: str, new: str
+) -> None:
+    calls = _validations(monkeypatch)
+    _cached("api.yaml", project / "cache")
+    assert old in SPEC
+    _write(project, SPEC.replace(old, new))
+    assert _cached("api.yaml", project / "cache") == _fresh("api.yaml")
+    assert calls == ["api.yaml", "api.yaml"]
+
+
+def test_a_damaged_snapshot_only_costs_a_validation(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls = _validations(monkeypatch)
+    _cached("api.yaml", project / "cache")
+    (project / "cache" / "last.snapshot").write_text('{"context": [', encoding="utf-8")
+    _write(project, SPEC.replace("One line.", "Another line."))
+    assert _cached("api.yaml", project / "cache") == _fresh("api.yaml")
+    assert len(calls) == 2
+
+
+# --------------------------------------------------------------------------- served YAML
+
+WEBHOOKS = """\
+openapi: 3.1.0
+info: {title: Hooks, version: "1"}
+paths: {}
+webhooks:
+  newBook:
+    post:
+      requestBody:
+        content:
+          application/json:
+            schema: {type: object, description: "LONG_A"}
+      responses:
+        "200": {description: ok}
+components:
+  schemas:
+    Long:
+      description: "LONG_B"
+      type: string
+  x-odd section: {a: 1}
+  responses: {}
+  parameters:
+    p: {name: p, in: query, schema: {type: string}}
+""".replace("LONG_A", "word " * 40).replace("LONG_B", "another " * 30)
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        Path(__file__).parents[2] / "specs" / "api.yaml",
+        Path(__file__).parents[2]
+        / "generator"
+        / "specfirst"
+        / "init"
+        / "example"
+        / "specs"
+        / "api.yaml",
+        "webhooks",
+    ],
+    ids=["reference", "init-example", "webhooks"],
+)
+def test_yaml_pieces_give_the_bytes_of_one_dump(tmp_path: Path, spec: Path | str) -> None:
+    path = _write(tmp_path, WEBHOOKS) if spec == "webhooks" else spec
+    assert isinstance(path, Path)
+    loaded = load_spec(path)
+    whole = loaded.dump_yaml()
+    assert loaded.dump_yaml(tmp_path / "cache") == whole  # cold: every piece dumped
+    assert loaded.dump_yaml(tmp_path / "cache") == whole  # warm: every piece read back
+
+
+def _pieces_dumped(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, ...]]:
+    dumped: list[tuple[str, ...]] = []
+    real = loader._yaml_piece
+
+    def counting(keys: tuple[str, ...], value: Any) -> str:
+        dumped.append(keys)
+        return real(keys, value)
+
+    monkeypatch.setattr(loader, "_yaml_piece", counting)
+    return dumped
+
+
+def test_only_changed_yaml_pieces_are_dumped_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dumped = _pieces_dumped(monkeypatch)
+    spec = load_spec(_write(tmp_path, SPEC))
+    spec.dump_yaml(tmp_path / "cache")
+    assert ("paths", "/books") in dumped and ("components", "schemas", "Book") in dumped
+    dumped.clear()
+    spec.document["paths"]["/books"]["get"]["summary"] = "Changed"
+    assert spec.dump_yaml(tmp_path / "cache") == spec.dump_yaml()
+    assert dumped == [("paths", "/books")]
+
+
+# --------------------------------------------------------------------------- JSON positions
+
+
+def _pointers(node: Any, pointer: tuple[str | int, ...] = ()) -> list[tuple[str | int, ...]]:
+    out = [pointer, (*pointer, "absent")]
+    if isinstance(node, dict):
+        for key, value in node.items():
+            out.extend(_pointers(value, (*pointer, key)))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            out.extend(_pointers(value, (*pointer, i)))
+        out.append((*pointer, len(node)))
+    return out
+
+
+@pytest.mark.parametrize("indent", [None, 2, "\t"])
+def test_json_pointer_walk_finds_what_the_full_index_finds(indent: int | str | None) -> None:
+    doc = {
+        "openapi": "3.1.0",
+        "paths": {
+            "/a/{id}": {"get": {"parameters": [{"name": "id"}, {"name": 'q"uote\\'}]}},
+            "/é/b": {"x": [1, 2.5e3, [True, None, {}], []]},
+        },
+        'we"ird\n': {"": {"~1": "x"}},
+    }
+    text = json.dumps(doc, indent=indent, ensure_ascii=False)
+    index = _JsonPositions(text)
+    for pointer in _pointers(doc):
+        finder = _JsonPointerFinder(text)
+        assert finder.find(pointer) == index.find(pointer), pointer
+        assert finder._index is None  # found by walking, not by indexing
+
+
+def test_json_pointer_walk_hands_over_to_the_index_after_many_lookups() -> None:
+    text = json.dumps({"a": [{"b": i} for i in range(50)]}, indent=1)
+    finder = _JsonPointerFinder(text)
+    index = _JsonPositions(text)
+    for i in range(50):
+        assert finder.find(("a", i, "b")) == index.find(("a", i, "b"))
+    assert finder._index is not None
+
+
+def test_json_spec_warning_is_located_without_indexing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_index(*_args: Any) -> None:
+        raise AssertionError("the whole text was indexed")
+
+    monkeypatch.setattr(_JsonPositions, "_scan", no_index)
+    path = tmp_path / "api.json"
+    path.write_text(json.dumps(_load_yaml(SPEC), indent=2), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    found = _fresh("api.json")
+    assert any(line.startswith("api.json:") and "invalid-default" in line for line in found)
+
+
+def _load_yaml(text: str) -> Any:
+    import yaml
+
+    return yaml.safe_load(textwrap.dedent(text))
+
+
+# --------------------------------------------------------------------------- the pipeline
+
+
+def test_a_description_edit_regenerates_without_validating_or_dumping_again(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from specfirst import pipeline
+
+    valid = SPEC.replace(
+        "      parameters:\n        - {name: id, in: path, required: true, schema: {type: integer}}\n",
+        "      parameters:\n        - {name: id, in: path, required: true, schema: {type: integer}}\n"
+        "      responses:\n        '204': {description: Gone.}\n",
+    )
+    _write(project, valid)
+    calls = _validations(monkeypatch)
+    dumped = _pieces_dumped(monkeypatch)
+    first = pipeline.generate(Path("api.yaml"), project / "shelf_api", cache_dir=project / "cache")
+    assert first.ok and calls == ["api.yaml"] and dumped
+    dumped.clear()
+    _write(project, valid.replace("description: All of them.", "description: Every book."))
+    second = pipeline.generate(Path("api.yaml"), project / "shelf_api", cache_dir=project / "cache")
+    assert second.ok
+    assert calls == ["api.yaml"]  # validation reused
+    assert dumped == [("paths", "/books")]  # one YAML piece dumped again
+    rewritten = sorted(p.relative_to(project / "shelf_api").as_posix() for p in second.written)
+    assert rewritten == ["openapi.json", "openapi.yaml", "routers/default.py", "services.py"]
