@@ -16,7 +16,7 @@ import json
 import types
 import typing
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Mapping
-from typing import Any, Literal, TypeVar, Union
+from typing import Any, TypeVar, Union
 
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 from pydantic_core import PydanticSerializationError
@@ -26,6 +26,7 @@ from starlette.responses import Response, StreamingResponse
 
 from .problems import ProtocolProblem, UndeclaredResponseError, json_pointer
 from .results import Result
+from .streams import Framing
 
 
 @functools.cache
@@ -645,18 +646,7 @@ def raw_response(
 
 # --------------------------------------------------------------------------- streams
 
-Framing = Literal["jsonl", "json-seq", "sse"]
 _NOTHING: Any = object()
-
-# OpenAPI 3.2 ``itemSchema`` streams: media type -> how items are framed on the wire.
-STREAM_FORMATS: dict[str, Framing] = {
-    "application/jsonl": "jsonl",
-    "application/x-ndjson": "jsonl",
-    "application/x-jsonlines": "jsonl",
-    "application/jsonlines": "jsonl",
-    "application/json-seq": "json-seq",
-    "text/event-stream": "sse",
-}
 
 
 def stream_response(

@@ -15,7 +15,6 @@ message says and generation goes on.
 
 from __future__ import annotations
 
-import copy
 import re
 import urllib.parse
 from collections.abc import Iterator, Mapping
@@ -50,11 +49,12 @@ from specfirst.ir import (
 from specfirst.loader import (
     Pointer,
     SourceSpec,
+    copy_json,
     deref,
     path_item_operations,
     server_base_path,
 )
-from specfirst.runtime.render import STREAM_FORMATS
+from specfirst.runtime.streams import STREAM_FORMATS
 from specfirst.schema_types import constraints, default_literal, is_simple, primitive_type
 
 SCHEMA_REF = "#/components/schemas/"
@@ -387,7 +387,7 @@ class ApiParser:
             if k != v
         }
         if renames:
-            schemas = _rewrite_refs(copy.deepcopy(schemas), renames)
+            schemas = _rewrite_refs(copy_json(schemas), renames)
         self._split_read_write(schemas)
         return {
             "openapi": self.doc.get("openapi", "3.1.0"),
@@ -480,10 +480,10 @@ class ApiParser:
                     continue
                 index = 0 if role == "Request" else 1
                 shape = direct[name][index] if name in direct else schemas[name]
-                schemas[names[role][name]] = _rewrite_refs(copy.deepcopy(shape), retarget[role])
+                schemas[names[role][name]] = _rewrite_refs(copy_json(shape), retarget[role])
         for name in in_place:
             role = self._hoisted_role[name]
-            schemas[name] = _rewrite_refs(copy.deepcopy(schemas[name]), retarget[role])
+            schemas[name] = _rewrite_refs(copy_json(schemas[name]), retarget[role])
         for name in shaped:
             request = names["Request"].get(name, name)
             response = names["Response"].get(name, name)

@@ -1,0 +1,21 @@
+"""OpenAPI 3.2 ``itemSchema`` streams: which media types are framed how.
+
+No imports beyond the standard library: the generator reads this table too, and should not
+load FastAPI and pydantic to do so.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+Framing = Literal["jsonl", "json-seq", "sse"]
+
+# media type -> how items are framed on the wire.
+STREAM_FORMATS: dict[str, Framing] = {
+    "application/jsonl": "jsonl",
+    "application/x-ndjson": "jsonl",
+    "application/x-jsonlines": "jsonl",
+    "application/jsonlines": "jsonl",
+    "application/json-seq": "json-seq",
+    "text/event-stream": "sse",
+}
