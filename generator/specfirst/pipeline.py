@@ -234,9 +234,10 @@ class ModelsJob:
             # spec, which never asks, does not pay for it.
             self._deferred = (document, header)
             return
-        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+        # A fresh interpreter, not a fork: a forked worker would count this process's memory
+        # (the loaded spec, hundreds of MB on big specs) in its own, on top of the models'.
         self._pool = concurrent.futures.ProcessPoolExecutor(
-            1, mp_context=multiprocessing.get_context(method)
+            1, mp_context=multiprocessing.get_context("spawn")
         )
         self._future = self._pool.submit(generate_models, document, header)
 
