@@ -23,6 +23,7 @@ import hashlib
 import json
 import os
 import re
+import tempfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -1305,12 +1306,12 @@ def dump_yaml_cached(document: dict[str, Any], cache: Path) -> str:
     if used.keys() != known.keys():
         with contextlib.suppress(OSError):  # a cache that cannot be written only costs time
             cache.mkdir(parents=True, exist_ok=True)
-            tmp = file.with_suffix(".tmp")
-            tmp.write_text(
-                json.dumps({"version": version, "pieces": used}, ensure_ascii=False),
-                encoding="utf-8",
-            )
-            tmp.replace(file)
+            text = json.dumps({"version": version, "pieces": used}, ensure_ascii=False)
+            # A name of its own, so that two runs writing at once never share a file.
+            fd, tmp = tempfile.mkstemp(dir=cache, suffix=".tmp")
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(text)
+            os.replace(tmp, file)
     return "".join(out)
 
 
