@@ -323,3 +323,26 @@ def test_a_description_edit_regenerates_without_validating_or_dumping_again(
     assert dumped == [("paths", "/books")]  # one YAML piece dumped again
     rewritten = sorted(p.relative_to(project / "shelf_api").as_posix() for p in second.written)
     assert rewritten == ["openapi.json", "openapi.yaml", "routers/default.py", "services.py"]
+
+
+def test_prose_edit_in_a_referenced_file_is_located_in_that_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    shutil.copytree(Path(__file__).parent / "fixtures" / "loader" / "multi", tmp_path / "multi")
+    monkeypatch.chdir(tmp_path / "multi")
+    task = Path("schemas/task.yaml")
+    text = task.read_text(encoding="utf-8")
+    text = text.replace("type: object\n", "type: object\ndescription: A task.\n", 1)
+    text = text.replace(
+        "  title:\n    type: string\n", "  title:\n    type: string\n    default: 7\n"
+    )
+    task.write_text(text, encoding="utf-8")
+    calls = _validations(monkeypatch)
+    first = _cached("api.yaml", tmp_path / "cache")
+    assert any(line.startswith("schemas/task.yaml:") for line in first), first
+    task.write_text(text.replace("description: A task.\n", "description: |\n  A\n  task.\n"))
+    again = _cached("api.yaml", tmp_path / "cache")
+    assert calls == ["api.yaml"]
+    assert again == _fresh("api.yaml") and again != first
