@@ -28,8 +28,13 @@ class Pet(BaseModel):
     created_at: AwareDatetime
 
 
-def build(items: list[Any], models: bool) -> FastAPI:
-    app = FastAPI(title="Petstore", version="1")
+# FastAPI 0.16x checks per request whether an OpenTelemetry provider is configured; an app
+# that does not use OpenTelemetry can switch that off (connexion and Starlette have no such check).
+NO_TELEMETRY: Any = {"tracing": False, "metrics": False, "logs": False}
+
+
+def build(items: list[Any], models: bool, telemetry: Any = None) -> FastAPI:
+    app = FastAPI(title="Petstore", version="1", telemetry=telemetry)
 
     @app.get("/pets", response_model=list[Pet], response_model_exclude_unset=True)
     async def list_pets(limit: Annotated[int, Query(ge=1, le=100)] = LIST_LIMIT) -> Any:
@@ -56,3 +61,4 @@ def build(items: list[Any], models: bool) -> FastAPI:
 
 app = build(PETS, models=False)
 app_models = build([Pet(**p) for p in PETS], models=True)
+app_no_telemetry = build(PETS, models=False, telemetry=NO_TELEMETRY)

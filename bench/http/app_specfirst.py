@@ -38,3 +38,9 @@ class Pets:
 
 app = create_app(pets=Pets([models.Pet(**p) for p in PETS], as_models=True), docs=False)
 app_dicts = create_app(pets=Pets(PETS, as_models=False), docs=False)
+# OpenTelemetry off (create_app passes ``telemetry`` on to FastAPI): see app_fastapi.NO_TELEMETRY.
+app_no_telemetry = create_app(
+    pets=Pets([models.Pet(**p) for p in PETS], as_models=True),
+    docs=False,
+    telemetry={"tracing": False, "metrics": False, "logs": False},
+)

@@ -72,6 +72,10 @@ def servers(with_connexion: bool) -> list[Server]:
         Server("FastAPI (response_model, models)", "app_fastapi:app_models"),
         Server("specfirst (returns models)", "app_specfirst:app"),
         Server("specfirst (returns dicts)", "app_specfirst:app_dicts"),
+        Server(
+            "FastAPI (response_model, dicts, OpenTelemetry off)", "app_fastapi:app_no_telemetry"
+        ),
+        Server("specfirst (returns models, OpenTelemetry off)", "app_specfirst:app_no_telemetry"),
         Server("datamodel-code-generator server (async)", "app_dcg:app"),
         Server("bare Starlette (floor, no validation)", "app_floor:app"),
     ]
