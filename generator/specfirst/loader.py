@@ -32,6 +32,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import yaml
 
+from specfirst import cachedir
 from specfirst.diagnostics import Diagnostic, DiagnosticError, Level, Location
 
 __all__ = [
@@ -1280,7 +1281,7 @@ def dump_yaml_cached(document: dict[str, Any], cache: Path) -> str:
     file = cache / "yaml-pieces.json"
     version = f"{yaml.__version__} {_SpecDumper.__mro__[1].__name__}"
     try:
-        saved = json.loads(file.read_bytes())
+        saved = json.loads(cachedir.read(file))
         known: dict[str, str] = saved["pieces"] if saved.get("version") == version else {}
     except (OSError, ValueError, KeyError, TypeError):
         known = {}

@@ -24,6 +24,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from specfirst import cachedir
 from specfirst.diagnostics import Diagnostic, DiagnosticError, Level, has_errors
 from specfirst.vendor import runtime_files
 
@@ -278,7 +279,7 @@ def models_fingerprint() -> str:
 
 def _read_models_cache(path: Path) -> tuple[str, frozenset[str], list[Diagnostic]] | None:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(cachedir.read(path))
         return str(data["source"]), frozenset(data["classes"]), []
     except (OSError, ValueError, KeyError, TypeError):
         return None
@@ -308,8 +309,8 @@ def format_sources(sources: dict[str, str], cache: Path | None = None) -> dict[s
     keys = {rel: _format_key(text) for rel, text in sources.items()}
     done: dict[str, str] = {}
     for rel, key in keys.items():
-        with contextlib.suppress(OSError):
-            done[rel] = (cache / key).read_text(encoding="utf-8")
+        with contextlib.suppress(OSError, UnicodeDecodeError):
+            done[rel] = cachedir.read(cache / key).decode("utf-8")
     todo = {rel: text for rel, text in sources.items() if rel not in done}
     if todo:
         fresh = _format(todo)
@@ -514,6 +515,8 @@ def generate(
         or (output / MANIFEST).read_text(encoding="utf-8") != text + "\n"
     ):
         (output / MANIFEST).write_text(text + "\n", encoding="utf-8")
+    if cache_dir is not None:
+        cachedir.prune(cache_dir)
     return result
 
 

@@ -53,6 +53,7 @@ from openapi_spec_validator.validation.keywords import (
 )
 from openapi_spec_validator.validation.validators import SpecValidator
 
+from specfirst import cachedir
 from specfirst import config as config_module
 from specfirst.config import VALIDATION_RULES, RuleLevels
 from specfirst.diagnostics import Diagnostic, Level, Location, sort_diagnostics
@@ -232,7 +233,7 @@ def _after_prose_change(spec: SourceSpec, cache_dir: Path) -> Validation | None:
     """The last result, located in ``spec``, if ``spec`` differs from its document in prose
     only, and no diagnostic or repair covers the changed text (a message may quote it)."""
     try:
-        saved = json.loads((cache_dir / "last.snapshot").read_bytes())
+        saved = json.loads(cachedir.read(cache_dir / "last.snapshot"))
         if saved["context"] != _snapshot_context(spec):
             return None
         changed: list[Pointer] = []
@@ -1118,7 +1119,7 @@ def _code_fingerprint() -> str:
 
 def _read_cache(path: Path) -> Validation | None:
     try:
-        raw = json.loads(path.read_bytes())
+        raw = json.loads(cachedir.read(path))
         out = []
         for item in raw["diagnostics"]:
             loc = item["location"]
