@@ -108,7 +108,7 @@ def build_files(
     """
     from specfirst.parser import ApiParser
     from specfirst.render import Renderer
-    from specfirst.validate import check
+    from specfirst.validation import check
 
     header = header_for(spec.path)
     format_cache = cache_dir.parent / "formatted" if cache_dir else None

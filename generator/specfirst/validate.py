@@ -18,19 +18,13 @@ Validation of a large document is slow (seconds), so results are cached on disk 
 
 from __future__ import annotations
 
-import functools
-import hashlib
 import json
-import os
 import re
-import tempfile
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import jsonschema
-import openapi_spec_validator
 from jsonschema.exceptions import ValidationError
 from jsonschema_path import SchemaPath
 from openapi_spec_validator import (
@@ -53,9 +47,7 @@ from openapi_spec_validator.validation.keywords import (
 )
 from openapi_spec_validator.validation.validators import SpecValidator
 
-from specfirst import cachedir
-from specfirst import config as config_module
-from specfirst.config import VALIDATION_RULES, RuleLevels
+from specfirst.config import VALIDATION_RULES
 from specfirst.diagnostics import Diagnostic, Level, Location, sort_diagnostics
 from specfirst.loader import (
     Pointer,
@@ -66,14 +58,21 @@ from specfirst.loader import (
     resolve_pointer,
 )
 
+# Results and their cache live in specfirst.validation, which imports this module only when it
+# has to validate; re-exported here for callers of the original names.
+from specfirst.validation import (
+    _DROP,
+    Repair,
+    Validation,
+    check,
+    validate,
+)
+
 __all__ = ["DEFAULT_CACHE_DIR", "Validation", "check", "validate"]
+
 
 DEFAULT_CACHE_DIR = Path(".specfirst-cache/validate")
 """Where callers usually keep the cache (relative to the working directory)."""
-
-# Bump when the cache file's layout changes (a change of this module's code or of the rules'
-# table changes the key by itself, see _code_fingerprint).
-_CACHE_FORMAT = "2"
 
 _VALIDATORS: dict[str, tuple[type[SpecValidator], Any]] = {
     "3.0": (OpenAPIV30SpecValidator, schema_v30),
@@ -88,11 +87,6 @@ except ImportError:  # pragma: no cover - optional speed-up
     _jsonschema_rs = None
 
 
-Repair = tuple[Pointer, Any]
-"""A change to the document that lets generation go on: ``(pointer, _DROP)`` removes the node."""
-
-_DROP = "__specfirst_drop__"
-
 # Where a schema may declare its dialect and still mean what specfirst reads: JSON Schema
 # 2020-12, OpenAPI 3.1's default dialect, and OpenAPI's own base dialect.
 _KNOWN_DIALECTS = frozenset(
@@ -102,175 +96,6 @@ _KNOWN_DIALECTS = frozenset(
         "https://spec.openapis.org/oas/3.1/dialect/2024-11-10",
     }
 )
-
-
-@dataclass(frozen=True)
-class Validation:
-    """What validation found, and the repairs that let a lenient document be generated.
-
-    A repair removes what a warning says is dropped (an invalid ``default`` or ``example``, an
-    unknown ``$schema``) or rewrites a keyword an older dialect spelled differently. The
-    source document itself is never changed: :meth:`repaired` gives the spec that models and
-    routes are built from, while the served document stays the one the team wrote.
-    """
-
-    diagnostics: list[Diagnostic]
-    repairs: tuple[Repair, ...] = field(default=())
-
-    def repaired(self, spec: SourceSpec) -> SourceSpec:
-        if not self.repairs:
-            return spec
-        return replace(spec, document=_apply(spec.document, self.repairs))
-
-
-def validate(
-    spec: SourceSpec, *, cache_dir: Path | None = None, settings: RuleLevels | None = None
-) -> list[Diagnostic]:
-    """Validate ``spec``; return every diagnostic, sorted by location.
-
-    With ``cache_dir``, the result for an unchanged input (same content hash, same
-    openapi-spec-validator) is read back from disk instead of recomputed. ``settings`` changes
-    rules' levels (``[tool.specfirst.validate]``).
-    """
-    return check(spec, cache_dir=cache_dir, settings=settings).diagnostics
-
-
-def check(
-    spec: SourceSpec, *, cache_dir: Path | None = None, settings: RuleLevels | None = None
-) -> Validation:
-    """:func:`validate`, with the repairs a generator applies (see :class:`Validation`)."""
-    if cache_dir is None:
-        return _with_levels(_validate_uncached(spec), settings or {})
-    cache_file = _cache_file(spec, cache_dir)
-    result = _read_cache(cache_file)
-    if result is None:
-        result = _after_prose_change(spec, cache_dir)
-        if result is None:
-            with spec.recording() as located:
-                result = _validate_uncached(spec)
-            _write_snapshot(spec, cache_dir, result, located)
-        _write_cache(cache_file, result)
-    return _with_levels(result, settings or {})
-
-
-# --------------------------------------------------------------------------- prose edits
-#
-# Editing a description is the most common change to a spec, and on a big one validating
-# again costs seconds. Prose cannot change what validation finds: a description, summary or
-# title is any string. So the last result is kept with the document it was found on
-# (``last.snapshot``, JSON), its diagnostics by pointer; when the new document differs from that one
-# only in such strings, the result is located again in the new text instead of recomputed.
-
-_PROSE = frozenset({"description", "summary", "title"})
-# Keys whose values are data, not OpenAPI or schema objects: any change there validates again.
-_DATA_VALUES = frozenset({"example", "examples", "default", "enum", "const"})
-# Keys whose mapping values are schemas keyed by name (a property may be called "title").
-_NAMED_SCHEMAS = frozenset(
-    {"properties", "patternProperties", "$defs", "definitions", "dependentSchemas"}
-)
-
-
-def _prose_changes(old: Any, new: Any, pointer: Pointer, out: list[Pointer]) -> bool:
-    """Collect in ``out`` where ``new`` differs from ``old`` by a prose string; False when
-    it differs in anything else (then nothing can be reused)."""
-    if isinstance(old, dict) and isinstance(new, dict):
-        if old.keys() != new.keys():
-            return False
-        named = bool(pointer) and pointer[-1] in _NAMED_SCHEMAS
-        for key, before in old.items():
-            after = new[key]
-            if before == after:
-                continue
-            if key in _PROSE and not named and isinstance(before, str) and isinstance(after, str):
-                out.append((*pointer, key))
-                continue
-            if key in _DATA_VALUES or key.startswith("x-"):
-                return False
-            if not _prose_changes(before, after, (*pointer, key), out):
-                return False
-        return True
-    if isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
-        return all(
-            _prose_changes(before, after, (*pointer, i), out)
-            for i, (before, after) in enumerate(zip(old, new, strict=True))
-            if before != after
-        )
-    return False
-
-
-def _snapshot_context(spec: SourceSpec) -> list[str]:
-    return [
-        openapi_spec_validator.__version__,
-        _CACHE_FORMAT,
-        _code_fingerprint(),
-        str(spec.path),
-        os.getcwd(),
-    ]
-
-
-def _write_snapshot(
-    spec: SourceSpec, cache_dir: Path, result: Validation, located: dict[Location, Pointer]
-) -> None:
-    """Keep ``result`` with its document, diagnostics by pointer (when each one has one)."""
-    diagnostics = []
-    for d in result.diagnostics:
-        pointer = located.get(d.location) if d.location is not None else None
-        if d.location is not None and pointer is None:
-            return  # located some other way: could not be located again after an edit
-        diagnostics.append(
-            {"level": d.level.value, "rule": d.rule, "message": d.message, "pointer": pointer}
-        )
-    payload = {
-        "context": _snapshot_context(spec),
-        "document": spec.document,
-        "diagnostics": diagnostics,
-        "repairs": [[list(pointer), value] for pointer, value in result.repairs],
-    }
-    _write_json(cache_dir / "last.snapshot", payload)
-
-
-def _after_prose_change(spec: SourceSpec, cache_dir: Path) -> Validation | None:
-    """The last result, located in ``spec``, if ``spec`` differs from its document in prose
-    only, and no diagnostic or repair covers the changed text (a message may quote it)."""
-    try:
-        saved = json.loads(cachedir.read(cache_dir / "last.snapshot"))
-        if saved["context"] != _snapshot_context(spec):
-            return None
-        changed: list[Pointer] = []
-        if not _prose_changes(saved["document"], spec.document, (), changed):
-            return None
-        covering = [tuple(r[0]) for r in saved["repairs"]]
-        covering += [tuple(d["pointer"]) for d in saved["diagnostics"] if d["pointer"] is not None]
-        if any(c[: len(p)] == p for c in changed for p in covering):
-            return None
-        with spec.recording() as located:
-            diagnostics = [
-                Diagnostic(
-                    Level(d["level"]),
-                    str(d["rule"]),
-                    str(d["message"]),
-                    spec.locate(tuple(d["pointer"])) if d["pointer"] is not None else None,
-                )
-                for d in saved["diagnostics"]
-            ]
-        repairs = tuple((tuple(pointer), value) for pointer, value in saved["repairs"])
-    except (OSError, ValueError, KeyError, TypeError, IndexError):
-        return None
-    result = Validation(sort_diagnostics(diagnostics), repairs)
-    if changed:  # the next edit is compared with this document
-        _write_snapshot(spec, cache_dir, result, located)
-    return result
-
-
-def _with_levels(result: Validation, settings: RuleLevels) -> Validation:
-    if not settings:
-        return result
-    out = []
-    for diag in result.diagnostics:
-        level = settings.get(diag.rule, diag.level)
-        if level is not None:
-            out.append(diag if level is diag.level else replace(diag, level=level))
-    return Validation(out, result.repairs)
 
 
 def _validate_uncached(spec: SourceSpec) -> Validation:
@@ -480,37 +305,6 @@ def _mappings(doc: Any) -> Iterator[tuple[Pointer, dict[str, Any]]]:
 
 
 _DATA_KEYS = frozenset({"example", "examples", "default", "enum", "const", "value"})
-
-
-def _apply(doc: dict[str, Any], repairs: Iterable[Repair]) -> dict[str, Any]:
-    """A copy of ``doc`` with ``repairs`` made; only the containers on their paths are copied."""
-    root: dict[str, Any] = dict(doc)
-    copied: set[int] = {id(root)}
-    for pointer, value in repairs:
-        if not pointer:
-            continue
-        parent: Any = root
-        for seg in pointer[:-1]:
-            key: Any = int(seg) if isinstance(parent, list) else str(seg)
-            try:
-                child = parent[key]
-            except (KeyError, IndexError, TypeError):
-                break
-            if not isinstance(child, dict | list):
-                break
-            if id(child) not in copied:
-                child = dict(child) if isinstance(child, dict) else list(child)
-                copied.add(id(child))
-                parent[key] = child
-            parent = child
-        else:
-            last = pointer[-1]
-            if isinstance(parent, dict):
-                if value == _DROP:
-                    parent.pop(str(last), None)
-                else:
-                    parent[str(last)] = value
-    return root
 
 
 # --------------------------------------------------------------------------- versions
@@ -1089,79 +883,3 @@ def _extra_path_param(spec: SourceSpec, name: str, url: str, pointer: Pointer) -
         f"path parameter {name!r} is not in the path template {url!r}",
         spec.locate(pointer),
     )
-
-
-# --------------------------------------------------------------------------- cache
-
-
-def _cache_file(spec: SourceSpec, cache_dir: Path) -> Path:
-    key = "\0".join(
-        [
-            spec.content_hash,
-            openapi_spec_validator.__version__,
-            _CACHE_FORMAT,
-            _code_fingerprint(),
-            str(spec.path),
-            os.getcwd(),  # locations are shown relative to it
-        ]
-    )
-    return cache_dir / f"{hashlib.sha256(key.encode()).hexdigest()}.json"
-
-
-@functools.cache
-def _code_fingerprint() -> str:
-    """The validation code itself: a result cached by another version is not reused."""
-    digest = hashlib.sha256()
-    for module in (__file__, config_module.__file__):
-        digest.update(Path(module).read_bytes())
-    return digest.hexdigest()
-
-
-def _read_cache(path: Path) -> Validation | None:
-    try:
-        raw = json.loads(cachedir.read(path))
-        out = []
-        for item in raw["diagnostics"]:
-            loc = item["location"]
-            out.append(
-                Diagnostic(
-                    Level(item["level"]),
-                    str(item["rule"]),
-                    str(item["message"]),
-                    Location(str(loc[0]), int(loc[1]), int(loc[2])) if loc else None,
-                )
-            )
-        repairs = tuple((tuple(pointer), value) for pointer, value in raw["repairs"])
-        return Validation(out, repairs)
-    except (OSError, ValueError, KeyError, TypeError, IndexError):
-        return None
-
-
-def _write_cache(path: Path, result: Validation) -> None:
-    payload = {
-        "diagnostics": [
-            {
-                "level": d.level.value,
-                "rule": d.rule,
-                "message": d.message,
-                "location": (
-                    [d.location.file, d.location.line, d.location.col] if d.location else None
-                ),
-            }
-            for d in result.diagnostics
-        ],
-        "repairs": [[list(pointer), value] for pointer, value in result.repairs],
-    }
-    _write_json(path, payload)
-
-
-def _write_json(path: Path, payload: Any) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        text = json.dumps(payload, ensure_ascii=False)  # dumps: C encoder, dump is not
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except (OSError, TypeError, ValueError):
-        pass  # a cache that cannot be written only costs time

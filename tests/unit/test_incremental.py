@@ -346,3 +346,36 @@ def test_prose_edit_in_a_referenced_file_is_located_in_that_file(
     again = _cached("api.yaml", tmp_path / "cache")
     assert calls == ["api.yaml"]
     assert again == _fresh("api.yaml") and again != first
+
+
+def test_a_prose_only_regeneration_imports_no_validator(project: Path) -> None:
+    import subprocess
+    import sys
+
+    valid = SPEC.replace(
+        "      parameters:\n        - {name: id, in: path, required: true, schema: {type: integer}}\n",
+        "      parameters:\n        - {name: id, in: path, required: true, schema: {type: integer}}\n"
+        "      responses:\n        '204': {description: Gone.}\n",
+    )
+    _write(project, valid)
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from specfirst import pipeline\n"
+        "result = pipeline.generate(Path('api.yaml'), Path('out'), cache_dir=Path('cache'))\n"
+        "assert result.ok, result.diagnostics\n"
+        "heavy = sorted(m for m in ('openapi_spec_validator', 'jsonschema', 'fastapi')"
+        " if m in sys.modules)\n"
+        "print(' '.join(heavy) or '-')\n"
+    )
+
+    def run() -> str:
+        done = subprocess.run(
+            [sys.executable, "-c", script], cwd=project, capture_output=True, text=True
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout.strip()
+
+    assert "openapi_spec_validator" in run()  # first run: validates
+    _write(project, valid.replace("description: All of them.", "description: Every book."))
+    assert run() == "-"  # prose only: neither the validator nor FastAPI is imported

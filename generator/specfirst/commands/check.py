@@ -197,7 +197,7 @@ def _check_spec(
     from specfirst.pipeline import build_files
 
     if "drift" in skip:
-        from specfirst.validate import validate
+        from specfirst.validation import validate
 
         diagnostics = validate(
             spec, cache_dir=config.root / CACHE_DIR / "validate", settings=config.validate

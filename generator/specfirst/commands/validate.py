@@ -22,7 +22,7 @@ def register(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from specfirst.loader import load_spec
-    from specfirst.validate import validate
+    from specfirst.validation import validate
 
     config = load_config(spec=args.spec)
     if config.problems:

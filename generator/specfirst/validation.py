@@ -1,0 +1,325 @@
+"""Validation results: what callers get, and the cache that spares validating again.
+
+:func:`check` and :func:`validate` answer from the cache when they can (same document, or the
+last one with only prose changed) and import the validator (:mod:`specfirst.validate`, which
+loads openapi-spec-validator and jsonschema, a quarter of a second) only when they cannot.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+from specfirst import cachedir
+from specfirst import config as config_module
+from specfirst.config import RuleLevels
+from specfirst.diagnostics import Diagnostic, Level, Location, sort_diagnostics
+from specfirst.loader import Pointer, SourceSpec
+
+__all__ = ["Repair", "Validation", "check", "validate"]
+
+# Bump when the cache file's layout changes (a change of this module's code or of the rules'
+# table changes the key by itself, see _code_fingerprint).
+_CACHE_FORMAT = "2"
+
+
+Repair = tuple[Pointer, Any]
+"""A change to the document that lets generation go on: ``(pointer, _DROP)`` removes the node."""
+
+_DROP = "__specfirst_drop__"
+
+
+@dataclass(frozen=True)
+class Validation:
+    """What validation found, and the repairs that let a lenient document be generated.
+
+    A repair removes what a warning says is dropped (an invalid ``default`` or ``example``, an
+    unknown ``$schema``) or rewrites a keyword an older dialect spelled differently. The
+    source document itself is never changed: :meth:`repaired` gives the spec that models and
+    routes are built from, while the served document stays the one the team wrote.
+    """
+
+    diagnostics: list[Diagnostic]
+    repairs: tuple[Repair, ...] = field(default=())
+
+    def repaired(self, spec: SourceSpec) -> SourceSpec:
+        if not self.repairs:
+            return spec
+        return replace(spec, document=_apply(spec.document, self.repairs))
+
+
+def validate(
+    spec: SourceSpec, *, cache_dir: Path | None = None, settings: RuleLevels | None = None
+) -> list[Diagnostic]:
+    """Validate ``spec``; return every diagnostic, sorted by location.
+
+    With ``cache_dir``, the result for an unchanged input (same content hash, same
+    openapi-spec-validator) is read back from disk instead of recomputed. ``settings`` changes
+    rules' levels (``[tool.specfirst.validate]``).
+    """
+    return check(spec, cache_dir=cache_dir, settings=settings).diagnostics
+
+
+def check(
+    spec: SourceSpec, *, cache_dir: Path | None = None, settings: RuleLevels | None = None
+) -> Validation:
+    """:func:`validate`, with the repairs a generator applies (see :class:`Validation`)."""
+    if cache_dir is None:
+        return _with_levels(_uncached(spec), settings or {})
+    cache_file = _cache_file(spec, cache_dir)
+    result = _read_cache(cache_file)
+    if result is None:
+        result = _after_prose_change(spec, cache_dir)
+        if result is None:
+            with spec.recording() as located:
+                result = _uncached(spec)
+            _write_snapshot(spec, cache_dir, result, located)
+        _write_cache(cache_file, result)
+    return _with_levels(result, settings or {})
+
+
+# --------------------------------------------------------------------------- prose edits
+#
+# Editing a description is the most common change to a spec, and on a big one validating
+# again costs seconds. Prose cannot change what validation finds: a description, summary or
+# title is any string. So the last result is kept with the document it was found on
+# (``last.snapshot``, JSON), its diagnostics by pointer; when the new document differs from that one
+# only in such strings, the result is located again in the new text instead of recomputed.
+
+_PROSE = frozenset({"description", "summary", "title"})
+# Keys whose values are data, not OpenAPI or schema objects: any change there validates again.
+_DATA_VALUES = frozenset({"example", "examples", "default", "enum", "const"})
+# Keys whose mapping values are schemas keyed by name (a property may be called "title").
+_NAMED_SCHEMAS = frozenset(
+    {"properties", "patternProperties", "$defs", "definitions", "dependentSchemas"}
+)
+
+
+def _prose_changes(old: Any, new: Any, pointer: Pointer, out: list[Pointer]) -> bool:
+    """Collect in ``out`` where ``new`` differs from ``old`` by a prose string; False when
+    it differs in anything else (then nothing can be reused)."""
+    if isinstance(old, dict) and isinstance(new, dict):
+        if old.keys() != new.keys():
+            return False
+        named = bool(pointer) and pointer[-1] in _NAMED_SCHEMAS
+        for key, before in old.items():
+            after = new[key]
+            if before == after:
+                continue
+            if key in _PROSE and not named and isinstance(before, str) and isinstance(after, str):
+                out.append((*pointer, key))
+                continue
+            if key in _DATA_VALUES or key.startswith("x-"):
+                return False
+            if not _prose_changes(before, after, (*pointer, key), out):
+                return False
+        return True
+    if isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
+        return all(
+            _prose_changes(before, after, (*pointer, i), out)
+            for i, (before, after) in enumerate(zip(old, new, strict=True))
+            if before != after
+        )
+    return False
+
+
+def _snapshot_context(spec: SourceSpec) -> list[str]:
+    return [
+        _validator_version(),
+        _CACHE_FORMAT,
+        _code_fingerprint(),
+        str(spec.path),
+        os.getcwd(),
+    ]
+
+
+def _write_snapshot(
+    spec: SourceSpec, cache_dir: Path, result: Validation, located: dict[Location, Pointer]
+) -> None:
+    """Keep ``result`` with its document, diagnostics by pointer (when each one has one)."""
+    diagnostics = []
+    for d in result.diagnostics:
+        pointer = located.get(d.location) if d.location is not None else None
+        if d.location is not None and pointer is None:
+            return  # located some other way: could not be located again after an edit
+        diagnostics.append(
+            {"level": d.level.value, "rule": d.rule, "message": d.message, "pointer": pointer}
+        )
+    payload = {
+        "context": _snapshot_context(spec),
+        "document": spec.document,
+        "diagnostics": diagnostics,
+        "repairs": [[list(pointer), value] for pointer, value in result.repairs],
+    }
+    _write_json(cache_dir / "last.snapshot", payload)
+
+
+def _after_prose_change(spec: SourceSpec, cache_dir: Path) -> Validation | None:
+    """The last result, located in ``spec``, if ``spec`` differs from its document in prose
+    only, and no diagnostic or repair covers the changed text (a message may quote it)."""
+    try:
+        saved = json.loads(cachedir.read(cache_dir / "last.snapshot"))
+        if saved["context"] != _snapshot_context(spec):
+            return None
+        changed: list[Pointer] = []
+        if not _prose_changes(saved["document"], spec.document, (), changed):
+            return None
+        covering = [tuple(r[0]) for r in saved["repairs"]]
+        covering += [tuple(d["pointer"]) for d in saved["diagnostics"] if d["pointer"] is not None]
+        if any(c[: len(p)] == p for c in changed for p in covering):
+            return None
+        with spec.recording() as located:
+            diagnostics = [
+                Diagnostic(
+                    Level(d["level"]),
+                    str(d["rule"]),
+                    str(d["message"]),
+                    spec.locate(tuple(d["pointer"])) if d["pointer"] is not None else None,
+                )
+                for d in saved["diagnostics"]
+            ]
+        repairs = tuple((tuple(pointer), value) for pointer, value in saved["repairs"])
+    except (OSError, ValueError, KeyError, TypeError, IndexError):
+        return None
+    result = Validation(sort_diagnostics(diagnostics), repairs)
+    if changed:  # the next edit is compared with this document
+        _write_snapshot(spec, cache_dir, result, located)
+    return result
+
+
+def _with_levels(result: Validation, settings: RuleLevels) -> Validation:
+    if not settings:
+        return result
+    out = []
+    for diag in result.diagnostics:
+        level = settings.get(diag.rule, diag.level)
+        if level is not None:
+            out.append(diag if level is diag.level else replace(diag, level=level))
+    return Validation(out, result.repairs)
+
+
+def _apply(doc: dict[str, Any], repairs: Iterable[Repair]) -> dict[str, Any]:
+    """A copy of ``doc`` with ``repairs`` made; only the containers on their paths are copied."""
+    root: dict[str, Any] = dict(doc)
+    copied: set[int] = {id(root)}
+    for pointer, value in repairs:
+        if not pointer:
+            continue
+        parent: Any = root
+        for seg in pointer[:-1]:
+            key: Any = int(seg) if isinstance(parent, list) else str(seg)
+            try:
+                child = parent[key]
+            except (KeyError, IndexError, TypeError):
+                break
+            if not isinstance(child, dict | list):
+                break
+            if id(child) not in copied:
+                child = dict(child) if isinstance(child, dict) else list(child)
+                copied.add(id(child))
+                parent[key] = child
+            parent = child
+        else:
+            last = pointer[-1]
+            if isinstance(parent, dict):
+                if value == _DROP:
+                    parent.pop(str(last), None)
+                else:
+                    parent[str(last)] = value
+    return root
+
+
+# --------------------------------------------------------------------------- cache
+
+
+def _cache_file(spec: SourceSpec, cache_dir: Path) -> Path:
+    key = "\0".join(
+        [
+            spec.content_hash,
+            _validator_version(),
+            _CACHE_FORMAT,
+            _code_fingerprint(),
+            str(spec.path),
+            os.getcwd(),  # locations are shown relative to it
+        ]
+    )
+    return cache_dir / f"{hashlib.sha256(key.encode()).hexdigest()}.json"
+
+
+@functools.cache
+def _code_fingerprint() -> str:
+    """The validation code itself: a result cached by another version is not reused."""
+    digest = hashlib.sha256()
+    here = Path(__file__)
+    for module in (here, here.with_name("validate.py"), Path(config_module.__file__)):
+        digest.update(module.read_bytes())
+    return digest.hexdigest()
+
+
+def _read_cache(path: Path) -> Validation | None:
+    try:
+        raw = json.loads(cachedir.read(path))
+        out = []
+        for item in raw["diagnostics"]:
+            loc = item["location"]
+            out.append(
+                Diagnostic(
+                    Level(item["level"]),
+                    str(item["rule"]),
+                    str(item["message"]),
+                    Location(str(loc[0]), int(loc[1]), int(loc[2])) if loc else None,
+                )
+            )
+        repairs = tuple((tuple(pointer), value) for pointer, value in raw["repairs"])
+        return Validation(out, repairs)
+    except (OSError, ValueError, KeyError, TypeError, IndexError):
+        return None
+
+
+def _write_cache(path: Path, result: Validation) -> None:
+    payload = {
+        "diagnostics": [
+            {
+                "level": d.level.value,
+                "rule": d.rule,
+                "message": d.message,
+                "location": (
+                    [d.location.file, d.location.line, d.location.col] if d.location else None
+                ),
+            }
+            for d in result.diagnostics
+        ],
+        "repairs": [[list(pointer), value] for pointer, value in result.repairs],
+    }
+    _write_json(path, payload)
+
+
+def _write_json(path: Path, payload: Any) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        text = json.dumps(payload, ensure_ascii=False)  # dumps: C encoder, dump is not
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except (OSError, TypeError, ValueError):
+        pass  # a cache that cannot be written only costs time
+
+
+def _uncached(spec: SourceSpec) -> Validation:
+    from specfirst import validate as validate_module  # the heavy part, only when needed
+
+    return validate_module._validate_uncached(spec)
+
+
+@functools.cache
+def _validator_version() -> str:
+    return version("openapi-spec-validator")
