@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from data import LIST_LIMIT, NEW_ID, NOW, PETS
+from data import LIST_LIMIT, NEW_ID, NO_TELEMETRY, NOW, PETS
 from fastapi import FastAPI, HTTPException, Path, Query
 from pydantic import AwareDatetime, BaseModel, Field
 
@@ -26,11 +26,6 @@ class Pet(BaseModel):
     age: int | None = None
     vaccinated: bool
     created_at: AwareDatetime
-
-
-# FastAPI 0.16x checks per request whether an OpenTelemetry provider is configured; an app
-# that does not use OpenTelemetry can switch that off (connexion and Starlette have no such check).
-NO_TELEMETRY: Any = {"tracing": False, "metrics": False, "logs": False}
 
 
 def build(items: list[Any], models: bool, telemetry: Any = None) -> FastAPI:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from data import LIST_LIMIT, NEW_ID, NOW, PETS
+from data import LIST_LIMIT, NEW_ID, NO_TELEMETRY, NOW, PETS
 from sf_petstore import create_app, models, responses  # type: ignore[import-not-found]
 
 
@@ -38,9 +38,7 @@ class Pets:
 
 app = create_app(pets=Pets([models.Pet(**p) for p in PETS], as_models=True), docs=False)
 app_dicts = create_app(pets=Pets(PETS, as_models=False), docs=False)
-# OpenTelemetry off (create_app passes ``telemetry`` on to FastAPI): see app_fastapi.NO_TELEMETRY.
+# create_app passes ``telemetry`` on to FastAPI (see data.NO_TELEMETRY).
 app_no_telemetry = create_app(
-    pets=Pets([models.Pet(**p) for p in PETS], as_models=True),
-    docs=False,
-    telemetry={"tracing": False, "metrics": False, "logs": False},
+    pets=Pets([models.Pet(**p) for p in PETS], as_models=True), docs=False, telemetry=NO_TELEMETRY
 )

@@ -8,6 +8,9 @@ from typing import Any
 NOW = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
 LIST_LIMIT = 20  # the benchmark lists 20 pets per request
 NEW_ID = 1000
+# FastAPI 0.16x checks per request whether an OpenTelemetry provider is configured; an app
+# that does not use OpenTelemetry can switch that off (connexion and Starlette have no such check).
+NO_TELEMETRY: Any = {"tracing": False, "metrics": False, "logs": False}
 
 
 def pet(i: int) -> dict[str, Any]:

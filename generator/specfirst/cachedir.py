@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import tempfile
 import time
 from pathlib import Path
 
@@ -26,6 +27,21 @@ def read(path: Path) -> bytes:
     with contextlib.suppress(OSError):
         os.utime(path)
     return data
+
+
+def write(path: Path, text: str) -> None:
+    """Store an entry atomically, through a temporary file of its own (two runs writing at
+    once never share one); a cache that cannot be written only costs time."""
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(text)
+            os.replace(tmp, path)
+        except OSError:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
 
 
 def limit_bytes() -> int:

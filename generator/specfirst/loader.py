@@ -23,7 +23,6 @@ import hashlib
 import json
 import os
 import re
-import tempfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -507,8 +506,9 @@ class _JsonPointerFinder(_PositionIndex):
 
     A run usually locates a handful of nodes (a warning or two), and indexing GitHub's 13 MB
     document costs a second. This walks the text along the pointer only: keys are read and the
-    values before the wanted one skipped with the C scanner of ``json``. After :attr:`LIMIT` lookups, or on text it cannot walk, it hands over to the
-    full index (:class:`_JsonPositions`), which is cheaper per lookup.
+    values before the wanted one skipped with the C scanner of ``json``. After :attr:`LIMIT`
+    lookups, or on text it cannot walk, it hands over to the full index
+    (:class:`_JsonPositions`), which is cheaper per lookup.
     """
 
     LIMIT = 16
@@ -1305,14 +1305,7 @@ def dump_yaml_cached(document: dict[str, Any], cache: Path) -> str:
         out.append(text)
         opened = parents
     if used.keys() != known.keys():
-        with contextlib.suppress(OSError):  # a cache that cannot be written only costs time
-            cache.mkdir(parents=True, exist_ok=True)
-            text = json.dumps({"version": version, "pieces": used}, ensure_ascii=False)
-            # A name of its own, so that two runs writing at once never share a file.
-            fd, tmp = tempfile.mkstemp(dir=cache, suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(text)
-            os.replace(tmp, file)
+        cachedir.write(file, json.dumps({"version": version, "pieces": used}, ensure_ascii=False))
     return "".join(out)
 
 

@@ -248,10 +248,7 @@ class ModelsJob:
         source, classes, diagnostics = self._cached
         if has_errors(diagnostics):
             return
-        self._cache_file.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self._cache_file.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"source": source, "classes": sorted(classes)}), encoding="utf-8")
-        tmp.replace(self._cache_file)
+        cachedir.write(self._cache_file, json.dumps({"source": source, "classes": sorted(classes)}))
 
     def result(self) -> tuple[str, frozenset[str], list[Diagnostic]]:
         if self._cached is None and self._deferred is not None:
@@ -314,11 +311,8 @@ def format_sources(sources: dict[str, str], cache: Path | None = None) -> dict[s
     todo = {rel: text for rel, text in sources.items() if rel not in done}
     if todo:
         fresh = _format(todo)
-        cache.mkdir(parents=True, exist_ok=True)
         for rel, text in fresh.items():
-            tmp = cache / f"{keys[rel]}.tmp"
-            tmp.write_text(text, encoding="utf-8")
-            tmp.replace(cache / keys[rel])
+            cachedir.write(cache / keys[rel], text)
         done.update(fresh)
     return {rel: done[rel] for rel in sources}
 

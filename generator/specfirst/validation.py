@@ -11,7 +11,6 @@ import functools
 import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from importlib.metadata import version
@@ -91,8 +90,9 @@ def check(
 # Editing a description is the most common change to a spec, and on a big one validating
 # again costs seconds. Prose cannot change what validation finds: a description, summary or
 # title is any string. So the last result is kept with the document it was found on
-# (``last.snapshot``, JSON), its diagnostics by pointer; when the new document differs from that one
-# only in such strings, the result is located again in the new text instead of recomputed.
+# (``last.snapshot``, JSON), its diagnostics by pointer; when the new document differs from
+# that one only in such strings, the result is located again in the new text instead of
+# recomputed.
 
 _PROSE = frozenset({"description", "summary", "title"})
 # Keys whose values are data, not OpenAPI or schema objects: any change there validates again.
@@ -131,13 +131,14 @@ def _prose_changes(old: Any, new: Any, pointer: Pointer, out: list[Pointer]) -> 
     return False
 
 
-def _snapshot_context(spec: SourceSpec) -> list[str]:
+def _context(spec: SourceSpec) -> list[str]:
+    """What a cached result depends on besides the document."""
     return [
         _validator_version(),
         _CACHE_FORMAT,
         _code_fingerprint(),
         str(spec.path),
-        os.getcwd(),
+        os.getcwd(),  # locations are shown relative to it
     ]
 
 
@@ -154,7 +155,7 @@ def _write_snapshot(
             {"level": d.level.value, "rule": d.rule, "message": d.message, "pointer": pointer}
         )
     payload = {
-        "context": _snapshot_context(spec),
+        "context": _context(spec),
         "document": spec.document,
         "diagnostics": diagnostics,
         "repairs": [[list(pointer), value] for pointer, value in result.repairs],
@@ -167,7 +168,7 @@ def _after_prose_change(spec: SourceSpec, cache_dir: Path) -> Validation | None:
     only, and no diagnostic or repair covers the changed text (a message may quote it)."""
     try:
         saved = json.loads(cachedir.read(cache_dir / "last.snapshot"))
-        if saved["context"] != _snapshot_context(spec):
+        if saved["context"] != _context(spec):
             return None
         changed: list[Pointer] = []
         if not _prose_changes(saved["document"], spec.document, (), changed):
@@ -176,23 +177,21 @@ def _after_prose_change(spec: SourceSpec, cache_dir: Path) -> Validation | None:
         covering += [tuple(d["pointer"]) for d in saved["diagnostics"] if d["pointer"] is not None]
         if any(c[: len(p)] == p for c in changed for p in covering):
             return None
-        with spec.recording() as located:
-            diagnostics = [
-                Diagnostic(
-                    Level(d["level"]),
-                    str(d["rule"]),
-                    str(d["message"]),
-                    spec.locate(tuple(d["pointer"])) if d["pointer"] is not None else None,
-                )
-                for d in saved["diagnostics"]
-            ]
+        diagnostics = [
+            Diagnostic(
+                Level(d["level"]),
+                str(d["rule"]),
+                str(d["message"]),
+                spec.locate(tuple(d["pointer"])) if d["pointer"] is not None else None,
+            )
+            for d in saved["diagnostics"]
+        ]
         repairs = tuple((tuple(pointer), value) for pointer, value in saved["repairs"])
     except (OSError, ValueError, KeyError, TypeError, IndexError):
         return None
-    result = Validation(sort_diagnostics(diagnostics), repairs)
-    if changed:  # the next edit is compared with this document
-        _write_snapshot(spec, cache_dir, result, located)
-    return result
+    # The snapshot stays: a document that differs from this one in prose only differs from
+    # the snapshot's in prose only too, so the next edit is compared with it as well.
+    return Validation(sort_diagnostics(diagnostics), repairs)
 
 
 def _with_levels(result: Validation, settings: RuleLevels) -> Validation:
@@ -241,16 +240,7 @@ def _apply(doc: dict[str, Any], repairs: Iterable[Repair]) -> dict[str, Any]:
 
 
 def _cache_file(spec: SourceSpec, cache_dir: Path) -> Path:
-    key = "\0".join(
-        [
-            spec.content_hash,
-            _validator_version(),
-            _CACHE_FORMAT,
-            _code_fingerprint(),
-            str(spec.path),
-            os.getcwd(),  # locations are shown relative to it
-        ]
-    )
+    key = "\0".join([spec.content_hash, *_context(spec)])
     return cache_dir / f"{hashlib.sha256(key.encode()).hexdigest()}.json"
 
 
@@ -304,14 +294,10 @@ def _write_cache(path: Path, result: Validation) -> None:
 
 def _write_json(path: Path, payload: Any) -> None:
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
         text = json.dumps(payload, ensure_ascii=False)  # dumps: C encoder, dump is not
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except (OSError, TypeError, ValueError):
-        pass  # a cache that cannot be written only costs time
+    except (TypeError, ValueError):
+        return  # a document JSON cannot hold (YAML binary): no cache, only time lost
+    cachedir.write(path, text)
 
 
 def _uncached(spec: SourceSpec) -> Validation:

@@ -115,7 +115,7 @@ def test_prose_edit_reuses_validation_and_locates_again(
     assert calls == ["api.yaml"], "validated again after a prose-only edit"
     assert again == _fresh("api.yaml")
     assert again != first
-    # And the edit after that is compared with the edited document, not the first one.
+    # A second prose edit differs from the validated document in prose only too: reused.
     _write(project, edited.replace("description: All of them.", "description: Every one."))
     assert _cached("api.yaml", project / "cache") == _fresh("api.yaml")
     assert calls == ["api.yaml"]
