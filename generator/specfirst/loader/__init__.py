@@ -23,7 +23,7 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,22 +33,32 @@ import yaml
 
 from specfirst import cachedir
 from specfirst.diagnostics import Diagnostic, DiagnosticError, Level, Location
+from specfirst.loader.paths import HTTP_METHODS, path_item_operations, server_base_path
+from specfirst.loader.pointers import (
+    Pointer,
+    copy_json,
+    deref,
+    iter_refs,
+    pointer_to_ref,
+    ref_pointer,
+    resolve_pointer,
+)
 
 __all__ = [
     "HTTP_METHODS",
     "Pointer",
     "SourceSpec",
     "copy_json",
+    "deref",
     "iter_refs",
     "load_spec",
     "path_item_operations",
     "pointer_to_ref",
     "ref_pointer",
+    "resolve_pointer",
     "server_base_path",
 ]
 
-Pointer = tuple[str | int, ...]
-"""A JSON pointer as a tuple of mapping keys and sequence indexes."""
 
 # libyaml's C parser is ~10x faster; the pure-Python one only if PyYAML was built without it.
 _BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -223,129 +233,6 @@ _SpecLoader.add_implicit_resolver(
 class _SpecDumper(_BaseDumper):  # type: ignore[misc]
     def ignore_aliases(self, data: Any) -> bool:
         return True
-
-
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace", "query")
-"""The fixed operation keys of a Path Item (``query``: OpenAPI 3.2's QUERY method)."""
-
-
-def path_item_operations(item: Any) -> Iterator[tuple[str, Pointer, Any]]:
-    """``(method, pointer in the path item, operation)`` for every operation of a Path Item.
-
-    The fixed methods come lower-case as they are keyed (``get`` … ``query``); OpenAPI 3.2's
-    ``additionalOperations`` (``PURGE``, ``COPY`` …) come with their key as written, under
-    ``("additionalOperations", key)``. Only mapping values are yielded.
-    """
-    if not isinstance(item, Mapping):
-        return
-    for method in HTTP_METHODS:
-        op = item.get(method)
-        if isinstance(op, Mapping):
-            yield method, (method,), op
-    extra = item.get("additionalOperations")
-    if isinstance(extra, Mapping):
-        for key, op in extra.items():
-            if isinstance(op, Mapping):
-                yield str(key), ("additionalOperations", str(key)), op
-
-
-# --------------------------------------------------------------------------- pointers
-
-
-def ref_pointer(ref: str) -> Pointer:
-    """The fragment of a ``$ref`` as a pointer: ``"#/a/B~1C"`` -> ``("a", "B/C")``.
-
-    Anything before ``#`` (a file name) is ignored; an empty fragment is the root ``()``.
-    """
-    _, _, fragment = ref.partition("#")
-    fragment = unquote(fragment)
-    if not fragment or fragment == "/":
-        return () if not fragment else ("",)
-    parts = fragment.split("/")
-    if parts[0] == "":
-        parts = parts[1:]
-    return tuple(p.replace("~1", "/").replace("~0", "~") for p in parts)
-
-
-def pointer_to_ref(pointer: Pointer) -> str:
-    """The internal ``$ref`` for a pointer: ``("a", "B/C")`` -> ``"#/a/B~1C"``."""
-    return "#" + "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in pointer)
-
-
-def resolve_pointer(doc: Any, pointer: Pointer) -> tuple[bool, Any]:
-    """``(True, node)`` at ``pointer`` in ``doc``, or ``(False, None)`` when nothing is there."""
-    node = doc
-    for seg in pointer:
-        if isinstance(node, dict):
-            key = str(seg)
-            if key not in node:
-                return False, None
-            node = node[key]
-        elif isinstance(node, list):
-            try:
-                idx = int(seg)
-            except ValueError:
-                return False, None
-            if not 0 <= idx < len(node):
-                return False, None
-            node = node[idx]
-        else:
-            return False, None
-    return True, node
-
-
-def deref(doc: Any, node: Any, pointer: Pointer) -> tuple[Any, Pointer, str | None]:
-    """Follow internal ``$ref``s from ``node`` (at ``pointer``) to what they name.
-
-    Returns the node, its pointer (list indexes as ints, so ``locate`` finds it) and, when a
-    ``$ref`` names nothing or the chain loops, that ``$ref`` with ``({}, pointer)`` as the node.
-    External refs are left alone (the bundler has already brought them in).
-    """
-    seen: set[str] = set()
-    while (
-        isinstance(node, Mapping)
-        and isinstance(node.get("$ref"), str)
-        and node["$ref"].startswith("#")
-    ):
-        ref = node["$ref"]
-        if ref in seen:
-            return {}, pointer, ref
-        seen.add(ref)
-        target: Any = doc
-        path: list[str | int] = []
-        for key in ref_pointer(ref):
-            if isinstance(target, list) and str(key).isdigit() and int(key) < len(target):
-                target, key = target[int(key)], int(key)
-            elif isinstance(target, Mapping) and str(key) in target:
-                target, key = target[str(key)], str(key)
-            else:
-                return {}, pointer, ref
-            path.append(key)
-        node, pointer = target, tuple(path)
-    return node, pointer, None
-
-
-def server_base_path(doc: Mapping[str, Any]) -> str:
-    """The path of the first server's URL, variables set to their defaults: where routes are mounted.
-
-    ``""`` when there is no server, no path, or a variable without a default is left. A run of
-    slashes is one: ``https://host/{basePath}`` with ``basePath: /api/v1`` is ``/api/v1``, not
-    ``//api/v1`` (a path no client would send, and a request URL that reads as another host).
-    """
-    servers = doc.get("servers") or []
-    if not isinstance(servers, list) or not servers or not isinstance(servers[0], Mapping):
-        return ""
-    server = servers[0]
-    url = str(server.get("url", ""))
-    variables = server.get("variables") or {}
-    for name, var in variables.items() if isinstance(variables, Mapping) else []:
-        if isinstance(var, Mapping):
-            url = url.replace("{" + str(name) + "}", str(var.get("default", "")))
-    match = re.match(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:)?(?://[^/?#]*)?(/[^?#]*)?", url)
-    path = (match.group(1) if match else "") or ""
-    if "{" in path:
-        return ""
-    return re.sub(r"/{2,}", "/", path).rstrip("/")
 
 
 # --------------------------------------------------------------------------- positions
@@ -820,15 +707,6 @@ def _pascal(stem: str) -> str:
     words = re.split(r"[^0-9A-Za-z]+", stem)
     name = "".join(w[:1].upper() + w[1:] for w in words if w)
     return name or "Schema"
-
-
-def copy_json(node: Any) -> Any:
-    """Deep copy of JSON-shaped data (much faster than copy.deepcopy)."""
-    if isinstance(node, dict):
-        return {k: copy_json(v) for k, v in node.items()}
-    if isinstance(node, list):
-        return [copy_json(v) for v in node]
-    return node
 
 
 @dataclass
@@ -1376,30 +1254,3 @@ def load_spec(path: str | Path) -> SourceSpec:
         _entry=entry,
         _origins=bundler.origins,
     )
-
-
-_DATA_KEYS = frozenset({"example", "default", "enum", "const"})
-
-
-def iter_refs(node: Any, pointer: Pointer = ()) -> Iterator[tuple[Pointer, str]]:
-    """Every ``$ref`` string under node, with the pointer of the mapping that holds it.
-
-    Literal data (``example``, ``default``, ``enum``, ``const``, an Example's ``value``) is skipped.
-    """
-    stack: list[tuple[Any, Pointer]] = [(node, pointer)]
-    while stack:
-        current, ptr = stack.pop()
-        if isinstance(current, dict):
-            ref = current.get("$ref")
-            if isinstance(ref, str):
-                yield ptr, ref
-            for key, value in reversed(current.items()):
-                if isinstance(value, dict | list) and key not in _DATA_KEYS:
-                    if key == "value" and ptr[-2:-1] == ("examples",):
-                        continue
-                    stack.append((value, (*ptr, key)))
-        elif isinstance(current, list):
-            for i in range(len(current) - 1, -1, -1):
-                value = current[i]
-                if isinstance(value, dict | list):
-                    stack.append((value, (*ptr, i)))
