@@ -18,7 +18,8 @@ import pytest
 
 from specfirst import loader
 from specfirst import validate as validate_module
-from specfirst.loader import _JsonPointerFinder, _JsonPositions, load_spec
+from specfirst.loader import load_spec
+from specfirst.loader.positions import _JsonPointerFinder, _JsonPositions
 from specfirst.validate import validate
 
 SPEC = """\
