@@ -5,28 +5,26 @@ refs lazily but do not produce a single self-contained document, and the JavaScr
 out of reach); the rules are the ones users know from ``redocly bundle``: schemas and named
 components are hoisted into ``components``, anything else is inlined at the ref site.
 
-:class:`_Bundler` walks the entry document, loads the files its refs name
-(:mod:`specfirst.loader.files`) and records, for every node it brings in, the file and pointer
-it came from (``origins``), so that :meth:`SourceSpec.locate` can point into that file.
+:class:`_Bundler` walks the entry document, asks the resolver (:mod:`specfirst.loader.refs`)
+what each ref names, hoists or inlines it, and records for every node it brings in the file
+and pointer it came from (``origins``), so that :meth:`SourceSpec.locate` can point into that
+file.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
 
-from specfirst.diagnostics import Diagnostic, DiagnosticError
-from specfirst.loader.files import _display_path, _error, _File, _read_file
+from specfirst.loader.files import _error, _File
 from specfirst.loader.pointers import (
     Pointer,
     copy_json,
     pointer_to_ref,
-    ref_pointer,
     resolve_pointer,
 )
+from specfirst.loader.refs import _Resolver, _Target
 
 _COMPONENT_SECTIONS = frozenset(
     {
@@ -78,18 +76,15 @@ def _pascal(stem: str) -> str:
     return name or "Schema"
 
 
-@dataclass
-class _Target:
-    file: _File
-    pointer: Pointer
-
-
 class _Bundler:
+    """One bundling of one entry file: :meth:`run` returns the document with internal refs."""
+
     def __init__(self, entry: _File) -> None:
         self.entry = entry
-        self.files: dict[Path, _File] = {entry.path: entry}
-        self.failed: set[Path] = set()
-        self.diagnostics: list[Diagnostic] = []
+        self.refs = _Resolver(entry)
+        # The resolver's: every file loaded, and every problem (the walk adds its own).
+        self.files = self.refs.files
+        self.diagnostics = self.refs.diagnostics
         # bundled pointer -> (file, pointer in that file) for content brought in from elsewhere
         self.origins: dict[Pointer, tuple[_File, Pointer]] = {(): (entry, ())}
         # (file, pointer) -> (section, name) of its hoisted copy
@@ -103,97 +98,6 @@ class _Bundler:
                 if isinstance(entries, dict):
                     self.taken[section] = set(entries)
         self.stubs: dict[Pointer, tuple[Path, Pointer]] = {}
-
-    # -- files and refs
-
-    def load(self, path: Path, ref_file: _File, ref_pointer_: Pointer) -> _File | None:
-        if path in self.files:
-            return self.files[path]
-        if path in self.failed:
-            return None
-        try:
-            loaded = _read_file(path, _display_path(path))
-        except DiagnosticError as exc:
-            self.failed.add(path)
-            for d in exc.diagnostics:
-                if d.location is None:  # cannot read the file: report it at the $ref
-                    d = _error(
-                        "missing-ref-file",
-                        f"$ref to {_display_path(path)!s}: {d.message}",
-                        ref_file.location((*ref_pointer_, "$ref")),
-                    )
-                self.diagnostics.append(d)
-            return None
-        self.files[path] = loaded
-        return loaded
-
-    def target(self, ref: str, file: _File, src: Pointer) -> _Target | None:
-        """The file and pointer a $ref names, loading the file; None (and a diagnostic) if not."""
-        file_part, _, _ = ref.partition("#")
-        if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", file_part):
-            self.diagnostics.append(
-                _error(
-                    "unsupported-ref",
-                    f"remote $ref {ref!r} is not supported; download the file and refer to it "
-                    "by a relative path",
-                    file.location((*src, "$ref")),
-                )
-            )
-            return None
-        if file_part:
-            path = (file.path.parent / unquote(file_part)).resolve()
-            root = self.entry.path.parent
-            if not path.is_relative_to(root):
-                # A spec folder is what a team reviews and ships; a $ref may not read outside
-                # it (`../../etc/passwd`, a home directory), which the served document exposes.
-                self.diagnostics.append(
-                    _error(
-                        "ref-outside-spec-folder",
-                        f"$ref {ref!r} points outside the spec's folder ({_display_path(root)}); "
-                        "move the file into it",
-                        file.location((*src, "$ref")),
-                    )
-                )
-                return None
-            target_file = self.load(path, file, src)
-            if target_file is None:
-                return None
-        else:
-            target_file = file
-        pointer = ref_pointer(ref)
-        found, _ = resolve_pointer(target_file.data, pointer)
-        if not found:
-            where = f" in {target_file.display}" if target_file is not file else ""
-            self.diagnostics.append(
-                _error(
-                    "unresolved-ref",
-                    f"$ref {ref!r} points to nothing{where}",
-                    file.location((*src, "$ref")),
-                )
-            )
-            return None
-        return _Target(target_file, pointer)
-
-    def follow(self, target: _Target) -> _Target:
-        """Follow a chain of refs-to-refs in other files, so a stub doesn't become a name."""
-        seen = set()
-        while target.file is not self.entry:
-            _, node = resolve_pointer(target.file.data, target.pointer)
-            if not (
-                isinstance(node, dict) and len(node) == 1 and isinstance(node.get("$ref"), str)
-            ):
-                break
-            key = (target.file.path, target.pointer)
-            if key in seen:
-                break
-            seen.add(key)
-            nxt = self.target(node["$ref"], target.file, target.pointer)
-            if nxt is None:
-                break
-            target = nxt
-        return target
-
-    # -- walking
 
     def walk(self, node: Any, file: _File, src: Pointer, dst: Pointer, ctx: int) -> Any:
         """Rewrite every $ref under node (in place) and return the node to put at dst."""
@@ -273,10 +177,10 @@ class _Bundler:
                     node[key] = self.walk(value, file, (*src, key), (*dst, key), sub)
         if file is self.entry and ref.startswith("#"):
             return node
-        target = self.target(ref, file, src)
+        target = self.refs.target(ref, file, src)
         if target is None:
             return node
-        target = self.follow(target)
+        target = self.refs.follow(target)
         if target.file is self.entry:
             node["$ref"] = pointer_to_ref(target.pointer)
             return node
@@ -352,8 +256,6 @@ class _Bundler:
             self.origins.pop((*dst, k), None)
         return {**value, **siblings}
 
-    # -- driver
-
     def run(self) -> dict[str, Any]:
         doc: dict[str, Any] = self.entry.data
         components = doc.get("components")
@@ -375,11 +277,11 @@ class _Bundler:
     def register_stub(self, section: str, name: str, ref: str) -> None:
         src: Pointer = ("components", section, name)
         before = len(self.diagnostics)
-        target = self.target(ref, self.entry, src)
+        target = self.refs.target(ref, self.entry, src)
         del self.diagnostics[before:]  # reported again, once, by the walk
         if target is None:
             return
-        target = self.follow(target)
+        target = self.refs.follow(target)
         if target.file is self.entry:
             return
         key = (target.file.path, target.pointer)
