@@ -16,9 +16,8 @@ from typing import Any
 
 import pytest
 
-from specfirst import loader
 from specfirst import validate as validate_module
-from specfirst.loader import load_spec
+from specfirst.loader import load_spec, yaml_dump
 from specfirst.loader.positions import _JsonPointerFinder, _JsonPositions
 from specfirst.validate import validate
 
@@ -213,13 +212,13 @@ def test_yaml_pieces_give_the_bytes_of_one_dump(tmp_path: Path, spec: Path | str
 
 def _pieces_dumped(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, ...]]:
     dumped: list[tuple[str, ...]] = []
-    real = loader._yaml_piece
+    real = yaml_dump._yaml_piece
 
     def counting(keys: tuple[str, ...], value: Any) -> str:
         dumped.append(keys)
         return real(keys, value)
 
-    monkeypatch.setattr(loader, "_yaml_piece", counting)
+    monkeypatch.setattr(yaml_dump, "_yaml_piece", counting)
     return dumped
 
 
