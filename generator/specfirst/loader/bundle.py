@@ -8,7 +8,8 @@ components are hoisted into ``components``, anything else is inlined at the ref 
 :class:`_Bundler` walks the entry document, asks the resolver (:mod:`specfirst.loader.refs`)
 what each ref names, hoists or inlines it, and records for every node it brings in the file
 and pointer it came from (``origins``), so that :meth:`SourceSpec.locate` can point into that
-file.
+file. The walk, the rewrite of a ref, hoisting and inlining call each other recursively over
+the same state (names taken, targets being inlined), so they stay one class.
 """
 
 from __future__ import annotations
