@@ -57,18 +57,9 @@ from specfirst.loader import (
     ref_pointer,
     resolve_pointer,
 )
+from specfirst.validation import _DROP, Repair, Validation
 
-# Results and their cache live in specfirst.validation, which imports this module only when it
-# has to validate; re-exported here for callers of the original names.
-from specfirst.validation import (
-    _DROP,
-    Repair,
-    Validation,
-    check,
-    validate,
-)
-
-__all__ = ["DEFAULT_CACHE_DIR", "Validation", "check", "validate"]
+__all__ = ["DEFAULT_CACHE_DIR"]
 
 
 DEFAULT_CACHE_DIR = Path(".specfirst-cache/validate")

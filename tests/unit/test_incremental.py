@@ -19,7 +19,7 @@ import pytest
 from specfirst import validate as validate_module
 from specfirst.loader import load_spec, yaml_dump
 from specfirst.loader.positions import _JsonPointerFinder, _JsonPositions
-from specfirst.validate import validate
+from specfirst.validation import validate
 
 SPEC = """\
 openapi: 3.0.3

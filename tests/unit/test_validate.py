@@ -10,7 +10,7 @@ import pytest
 from specfirst import validate as validate_module
 from specfirst.diagnostics import Diagnostic, Level, Location
 from specfirst.loader import load_spec
-from specfirst.validate import validate
+from specfirst.validation import check, validate
 from tests.e2e.specs import LENIENT
 
 FIXTURES = Path(__file__).parent / "fixtures" / "loader"
@@ -228,7 +228,7 @@ def test_invalid_defaults_and_examples_are_warnings_and_dropped(
     monkeypatch.chdir(tmp_path)
     (tmp_path / "api.yaml").write_text(textwrap.dedent(LENIENT).lstrip(), encoding="utf-8")
     spec = load_spec("api.yaml")
-    result = validate_module.check(spec)
+    result = check(spec)
     assert [d.format() for d in result.diagnostics] == [
         'api.yaml:8:59: invalid-default: invalid default: expected boolean, got string "false";'
         " the default is dropped from the generated code",
@@ -322,7 +322,7 @@ def test_an_unknown_dialect_is_a_warning_and_draft04_bounds_are_rewritten(
         encoding="utf-8",
     )
     spec = load_spec("api.yaml")
-    result = validate_module.check(spec)
+    result = check(spec)
     assert [d.format() for d in result.diagnostics] == [
         'api.yaml:7:7: unknown-dialect: this schema declares the JSON Schema dialect "http://'
         'json-schema.org/draft-07/schema#"; specfirst reads every schema as JSON Schema 2020-12,'
