@@ -16,9 +16,9 @@ from typing import Any
 
 import pytest
 
-from specfirst import validate as validate_module
 from specfirst.loader import load_spec, yaml_dump
 from specfirst.loader.positions import _JsonPointerFinder, _JsonPositions
+from specfirst.validate import run as validate_run
 from specfirst.validation import validate
 
 SPEC = """\
@@ -77,17 +77,17 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def _validations(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     calls: list[str] = []
-    real = validate_module._validate_uncached
+    real = validate_run.validate_uncached
 
     def counting(spec: Any) -> Any:
         calls.append(str(spec.path))
         return real(spec)
 
-    monkeypatch.setattr(validate_module, "_validate_uncached", counting)
+    monkeypatch.setattr(validate_run, "validate_uncached", counting)
     return calls
 
 
-_VALIDATE = validate_module._validate_uncached  # not counted by _validations
+_VALIDATE = validate_run.validate_uncached  # not counted by _validations
 
 
 def _fresh(path: str) -> list[str]:

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from specfirst import validate as validate_module
 from specfirst.diagnostics import Diagnostic, Level, Location
 from specfirst.loader import load_spec
+from specfirst.validate import run as validate_run
 from specfirst.validation import check, validate
 from tests.e2e.specs import LENIENT
 
@@ -194,7 +194,7 @@ def test_cache_returns_same_diagnostics_without_validating(
     def boom(*args: object, **kwargs: object) -> list[Diagnostic]:
         raise AssertionError("validator called on a cache hit")
 
-    monkeypatch.setattr(validate_module, "_validate_uncached", boom)
+    monkeypatch.setattr(validate_run, "validate_uncached", boom)
     assert validate(load_spec("broken.yaml"), cache_dir=tmp_path / "cache") == first
     # another input is a miss
     with pytest.raises(AssertionError, match="validator called on a cache hit"):
@@ -211,7 +211,7 @@ def test_unreadable_cache_is_recomputed(in_fixtures: Path, tmp_path: Path) -> No
 
 
 def test_operation_id_registry_has_set_membership_and_takes_any_value() -> None:
-    ids = validate_module._IdList()
+    ids = validate_run._IdList()
     for value in ("a", None, ["not", "hashable"], "b"):
         ids.append(value)
     assert "a" in ids and None in ids and ["not", "hashable"] in ids and "b" in ids

@@ -13,7 +13,8 @@ Three layers, each reporting everything it finds:
 3. checks of our own that need locations the library does not give (``duplicate-operation-id``,
    ``path-parameter``, ``unresolved-ref``).
 
-Validation of a large document is slow (seconds), so results are cached on disk per content hash.
+Validation of a large document is slow (seconds), so :mod:`specfirst.validation` caches results
+on disk per content hash.
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from pathlib import Path
 from typing import Any
 
 import jsonschema
@@ -57,13 +57,10 @@ from specfirst.loader import (
     ref_pointer,
     resolve_pointer,
 )
-from specfirst.validation import _DROP, Repair, Validation
+from specfirst.validate.results import _DROP, Repair, Validation
 
-__all__ = ["DEFAULT_CACHE_DIR"]
+__all__ = ["validate_uncached"]
 
-
-DEFAULT_CACHE_DIR = Path(".specfirst-cache/validate")
-"""Where callers usually keep the cache (relative to the working directory)."""
 
 _VALIDATORS: dict[str, tuple[type[SpecValidator], Any]] = {
     "3.0": (OpenAPIV30SpecValidator, schema_v30),
@@ -89,7 +86,8 @@ _KNOWN_DIALECTS = frozenset(
 )
 
 
-def _validate_uncached(spec: SourceSpec) -> Validation:
+def validate_uncached(spec: SourceSpec) -> Validation:
+    """Every check of ``spec``, with the repairs that let a lenient document be generated."""
     version = _check_version(spec)
     if isinstance(version, Diagnostic):
         return Validation([version])
