@@ -19,12 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from specfirst.loader.files import _error, _File
-from specfirst.loader.pointers import (
-    Pointer,
-    copy_json,
-    pointer_to_ref,
-    resolve_pointer,
-)
+from specfirst.loader.pointers import Pointer, copy_json, pointer_to_ref, resolve_pointer
 from specfirst.loader.refs import _Resolver, _Target
 
 _COMPONENT_SECTIONS = frozenset(
