@@ -2,8 +2,9 @@
 
 A :data:`Pointer` is a tuple of mapping keys and sequence indexes. :func:`ref_pointer` and
 :func:`pointer_to_ref` convert between it and a ``$ref`` string, :func:`resolve_pointer` finds
-the node it names, :func:`deref` follows internal ``$ref``s to what they name, and
-:func:`iter_refs` lists every ``$ref`` of a tree. :func:`copy_json` copies JSON-shaped data.
+the node it names (:func:`pointer_step` takes one step of the way), :func:`deref` follows
+internal ``$ref``s to what they name, and :func:`iter_refs` lists every ``$ref`` of a tree.
+:func:`copy_json` copies JSON-shaped data.
 """
 
 from __future__ import annotations
@@ -56,6 +57,17 @@ def resolve_pointer(doc: Any, pointer: Pointer) -> tuple[bool, Any]:
         else:
             return False, None
     return True, node
+
+
+def pointer_step(node: Any, seg: str | int) -> tuple[Any, str | int]:
+    """One step down a pointer: the child of ``node`` at ``seg`` (``None`` when there is none),
+    and ``seg`` as the document keys it (``200`` is ``"200"`` in a mapping)."""
+    if isinstance(node, dict):
+        seg = str(seg)
+        return node.get(seg), seg
+    if isinstance(node, list) and isinstance(seg, int) and 0 <= seg < len(node):
+        return node[seg], seg
+    return None, seg
 
 
 def deref(doc: Any, node: Any, pointer: Pointer) -> tuple[Any, Pointer, str | None]:

@@ -24,7 +24,7 @@ from typing import Any
 from specfirst.diagnostics import Diagnostic, DiagnosticError, Location
 from specfirst.loader.bundle import _EXTERNAL_REF, _Bundler
 from specfirst.loader.files import _display_path, _error, _File, _read_file
-from specfirst.loader.pointers import Pointer
+from specfirst.loader.pointers import Pointer, pointer_step
 from specfirst.loader.yaml_dump import _yaml_text, dump_yaml_cached
 
 
@@ -80,13 +80,7 @@ class SourceSpec:
         out: list[str | int] = []
         node: Any = self.document
         for seg in pointer:
-            if isinstance(node, dict):
-                seg = str(seg)
-                node = node.get(seg)
-            elif isinstance(node, list) and isinstance(seg, int) and 0 <= seg < len(node):
-                node = node[seg]
-            else:
-                node = None
+            node, seg = pointer_step(node, seg)
             out.append(seg)
         return tuple(out)
 

@@ -15,7 +15,7 @@ import jsonschema
 from jsonschema.exceptions import ValidationError
 
 from specfirst.diagnostics import Diagnostic, Level
-from specfirst.loader import Pointer, SourceSpec, ref_pointer, resolve_pointer
+from specfirst.loader import Pointer, SourceSpec, pointer_step, ref_pointer, resolve_pointer
 from specfirst.validate.messages import _best, _message, _unexpected_keys, _unexpected_message
 
 _jsonschema_rs: Any
@@ -85,12 +85,6 @@ def _real_pointer(doc: Any, pointer: Pointer) -> Pointer:
             target = ref_pointer(node["$ref"])
             node = resolve_pointer(doc, target)[1]
             current = list(target)
-        if isinstance(node, dict):
-            seg = str(seg)
-            node = node.get(seg)
-        elif isinstance(node, list) and isinstance(seg, int) and 0 <= seg < len(node):
-            node = node[seg]
-        else:
-            node = None
+        node, seg = pointer_step(node, seg)
         current.append(seg)
     return tuple(current)
