@@ -10,6 +10,7 @@ import pytest
 from specfirst.diagnostics import Diagnostic, Level, Location
 from specfirst.loader import load_spec
 from specfirst.validate import run as validate_run
+from specfirst.validate.keywords import _IdList
 from specfirst.validation import check, validate
 from tests.e2e.specs import LENIENT
 
@@ -211,7 +212,7 @@ def test_unreadable_cache_is_recomputed(in_fixtures: Path, tmp_path: Path) -> No
 
 
 def test_operation_id_registry_has_set_membership_and_takes_any_value() -> None:
-    ids = validate_run._IdList()
+    ids = _IdList()
     for value in ("a", None, ["not", "hashable"], "b"):
         ids.append(value)
     assert "a" in ids and None in ids and ["not", "hashable"] in ids and "b" in ids
