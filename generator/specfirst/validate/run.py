@@ -1,17 +1,17 @@
-"""Validate a bundled OpenAPI document and report every problem as a located Diagnostic.
+"""Run every check of a bundled OpenAPI document; report every problem as a located Diagnostic.
 
-Three layers, each reporting everything it finds:
+:func:`validate_uncached` checks in three layers, each reporting everything it finds:
 
-1. targeted hints for the common wrong inputs: a Swagger 2.0 file (``not-openapi-3``), a file
-   that is not OpenAPI at all (``not-openapi``), an OpenAPI version specfirst does not support
-   (``unsupported-version``);
+1. the version (``versions``): targeted hints for a Swagger 2.0 file, a file that is not
+   OpenAPI, a version specfirst does not support; nothing else runs when it is wrong;
 2. openapi-spec-validator (``openapi-schema`` and friends): the document against the official
-   OpenAPI JSON Schema, then its keyword checks (schema objects, defaults, duplicate parameters
-   and tags). The JSON Schema pass first asks jsonschema-rs whether the document is valid at all
-   (~50 ms on GitHub's 13 MB spec) and only runs the slower jsonschema pass, whose errors carry
-   the detail we turn into messages, when it is not;
-3. checks of our own that need locations the library does not give (``duplicate-operation-id``,
-   ``path-parameter``, ``unresolved-ref``).
+   OpenAPI JSON Schema (``schema``, its messages worded by ``messages``), then the library's
+   keyword checks of schema objects, defaults, parameters and tags (``keywords``);
+3. the project's own checks, which need locations the library does not give (``own_checks``).
+
+First the dialect checks (``dialects``) repair what an older JSON Schema dialect spelled
+differently; an error that is only a warning (``lenient``) comes with a repair too, and the
+repaired document is checked again, a few rounds at most.
 
 Validation of a large document is slow (seconds), so :mod:`specfirst.validation` caches results
 on disk per content hash.
@@ -19,7 +19,6 @@ on disk per content hash.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from openapi_spec_validator import (
@@ -35,7 +34,6 @@ from specfirst.loader import SourceSpec
 from specfirst.validate.dialects import _check_dialects
 from specfirst.validate.keywords import _keyword_errors
 from specfirst.validate.lenient import _lenient
-from specfirst.validate.messages import _short
 from specfirst.validate.own_checks import (
     _check_operation_ids,
     _check_path_parameters,
@@ -44,6 +42,7 @@ from specfirst.validate.own_checks import (
 )
 from specfirst.validate.results import Repair, Validation
 from specfirst.validate.schema import _schema_errors
+from specfirst.validate.versions import _check_version
 
 __all__ = ["validate_uncached"]
 
@@ -105,45 +104,3 @@ def _validate_once(spec: SourceSpec, version: str) -> list[tuple[Diagnostic, Rep
             if diag.location not in reported:
                 found.append(_lenient(spec, diag, pointer))
     return [(d, None) for d in diags] + found
-
-
-# --------------------------------------------------------------------------- versions
-
-
-def _check_version(spec: SourceSpec) -> str | Diagnostic:
-    doc = spec.document
-    if "swagger" in doc:
-        return Diagnostic(
-            Level.ERROR,
-            "not-openapi-3",
-            f"this is a Swagger {doc['swagger']} document; specfirst needs OpenAPI 3.0, 3.1 or 3.2. "
-            f"Convert it first, e.g. `npx swagger2openapi --yaml {spec.path.name} "
-            f"-o {spec.path.stem}.openapi.yaml`, or in editor.swagger.io with "
-            "Edit > Convert to OpenAPI 3",
-            spec.locate(("swagger",)),
-        )
-    if "openapi" not in doc:
-        return Diagnostic(
-            Level.ERROR,
-            "not-openapi",
-            "no 'openapi' field at the top level, so this is not an OpenAPI document; "
-            "an OpenAPI 3 document starts with `openapi: 3.1.0` (or 3.0.3), `info` and `paths`",
-            spec.locate(()),
-        )
-    value = doc["openapi"]
-    if not isinstance(value, str):
-        return Diagnostic(
-            Level.ERROR,
-            "unsupported-version",
-            f"'openapi' must be a string such as \"3.1.0\", not {_short(value)}; quote it",
-            spec.locate(("openapi",)),
-        )
-    match = re.match(r"^(3\.[012])\.\d+(-.+)?$", value)
-    if match is None:
-        return Diagnostic(
-            Level.ERROR,
-            "unsupported-version",
-            f"OpenAPI version {value!r} is not supported; specfirst supports 3.0.x, 3.1.x and 3.2.x",
-            spec.locate(("openapi",)),
-        )
-    return match.group(1)
