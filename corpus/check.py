@@ -93,7 +93,7 @@ def _run(path: Path, work: Path, cache: Path, result: dict[str, Any], *, probes:
     from specfirst.diagnostics import DiagnosticError, Level, has_errors
     from specfirst.loader import load_spec
     from specfirst.pipeline import generate
-    from specfirst.validate import validate
+    from specfirst.validation import validate
 
     result["_stage"] = "load"
     try:

@@ -188,7 +188,7 @@ def _preload() -> None:
     import specfirst.parser
     import specfirst.pipeline
     import specfirst.render
-    import specfirst.validate  # noqa: F401
+    import specfirst.validate.run  # noqa: F401
 
 
 def run(

@@ -1,6 +1,6 @@
 """API style rules for an OpenAPI document: ``specfirst lint``.
 
-Validation (``validate.py``) says whether a document is OpenAPI; linting says whether it is
+Validation (``validate/``) says whether a document is OpenAPI; linting says whether it is
 an API a team wants to ship: every operation named, tagged and documented, errors as
 ``application/problem+json``, lists paginated, examples that match their schemas, no dead
 components. Each rule has an id and a default level; a project turns rules off or changes

@@ -373,7 +373,13 @@ def generator_fingerprint(templates: Path | None) -> str:
     digest.update(generator_version().encode())
     own = Path(__file__).parent
     for path in sorted(
-        [*own.glob("*.py"), *own.glob("templates/*.jinja"), *own.glob("runtime/*.py")]
+        [
+            *own.glob("*.py"),
+            *own.glob("loader/*.py"),
+            *own.glob("validate/*.py"),
+            *own.glob("templates/*.jinja"),
+            *own.glob("runtime/*.py"),
+        ]
     ):
         digest.update(path.name.encode())
         digest.update(path.read_bytes())

@@ -1,8 +1,9 @@
-"""Validation results: what callers get, and the cache that spares validating again.
+"""Validation as callers ask for it: :func:`check`, :func:`validate`, and the cache behind them.
 
 :func:`check` and :func:`validate` answer from the cache when they can (same document, or the
-last one with only prose changed) and import the validator (:mod:`specfirst.validate`, which
-loads openapi-spec-validator and jsonschema, a quarter of a second) only when they cannot.
+last one with only prose changed) and import the validator (:mod:`specfirst.validate.run`, which
+loads openapi-spec-validator and jsonschema, a quarter of a second) only when they cannot. What
+they return, :class:`Validation`, is :mod:`specfirst.validate.results`.
 """
 
 from __future__ import annotations
@@ -11,8 +12,7 @@ import functools
 import hashlib
 import json
 import os
-from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -22,37 +22,16 @@ from specfirst import config as config_module
 from specfirst.config import RuleLevels
 from specfirst.diagnostics import Diagnostic, Level, Location, sort_diagnostics
 from specfirst.loader import Pointer, SourceSpec
+from specfirst.validate.results import Repair, Validation
 
-__all__ = ["Repair", "Validation", "check", "validate"]
+__all__ = ["DEFAULT_CACHE_DIR", "Repair", "Validation", "check", "validate"]
 
 # Bump when the cache file's layout changes (a change of this module's code or of the rules'
 # table changes the key by itself, see _code_fingerprint).
 _CACHE_FORMAT = "2"
 
-
-Repair = tuple[Pointer, Any]
-"""A change to the document that lets generation go on: ``(pointer, _DROP)`` removes the node."""
-
-_DROP = "__specfirst_drop__"
-
-
-@dataclass(frozen=True)
-class Validation:
-    """What validation found, and the repairs that let a lenient document be generated.
-
-    A repair removes what a warning says is dropped (an invalid ``default`` or ``example``, an
-    unknown ``$schema``) or rewrites a keyword an older dialect spelled differently. The
-    source document itself is never changed: :meth:`repaired` gives the spec that models and
-    routes are built from, while the served document stays the one the team wrote.
-    """
-
-    diagnostics: list[Diagnostic]
-    repairs: tuple[Repair, ...] = field(default=())
-
-    def repaired(self, spec: SourceSpec) -> SourceSpec:
-        if not self.repairs:
-            return spec
-        return replace(spec, document=_apply(spec.document, self.repairs))
+DEFAULT_CACHE_DIR = Path(".specfirst-cache/validate")
+"""Where callers usually keep the cache (relative to the working directory)."""
 
 
 def validate(
@@ -205,37 +184,6 @@ def _with_levels(result: Validation, settings: RuleLevels) -> Validation:
     return Validation(out, result.repairs)
 
 
-def _apply(doc: dict[str, Any], repairs: Iterable[Repair]) -> dict[str, Any]:
-    """A copy of ``doc`` with ``repairs`` made; only the containers on their paths are copied."""
-    root: dict[str, Any] = dict(doc)
-    copied: set[int] = {id(root)}
-    for pointer, value in repairs:
-        if not pointer:
-            continue
-        parent: Any = root
-        for seg in pointer[:-1]:
-            key: Any = int(seg) if isinstance(parent, list) else str(seg)
-            try:
-                child = parent[key]
-            except (KeyError, IndexError, TypeError):
-                break
-            if not isinstance(child, dict | list):
-                break
-            if id(child) not in copied:
-                child = dict(child) if isinstance(child, dict) else list(child)
-                copied.add(id(child))
-                parent[key] = child
-            parent = child
-        else:
-            last = pointer[-1]
-            if isinstance(parent, dict):
-                if value == _DROP:
-                    parent.pop(str(last), None)
-                else:
-                    parent[str(last)] = value
-    return root
-
-
 # --------------------------------------------------------------------------- cache
 
 
@@ -249,7 +197,8 @@ def _code_fingerprint() -> str:
     """The validation code itself: a result cached by another version is not reused."""
     digest = hashlib.sha256()
     here = Path(__file__)
-    for module in (here, here.with_name("validate.py"), Path(config_module.__file__)):
+    validator = sorted(here.with_name("validate").glob("*.py"))
+    for module in (here, *validator, Path(config_module.__file__)):
         digest.update(module.read_bytes())
     return digest.hexdigest()
 
@@ -301,9 +250,9 @@ def _write_json(path: Path, payload: Any) -> None:
 
 
 def _uncached(spec: SourceSpec) -> Validation:
-    from specfirst import validate as validate_module  # the heavy part, only when needed
+    from specfirst.validate import run  # the heavy part, only when needed
 
-    return validate_module._validate_uncached(spec)
+    return run.validate_uncached(spec)
 
 
 @functools.cache

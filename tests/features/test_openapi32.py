@@ -28,7 +28,7 @@ from specfirst.lint import lint
 from specfirst.loader import load_spec
 from specfirst.mock import mock_app
 from specfirst.pipeline import build_files
-from specfirst.validate import validate
+from specfirst.validation import validate
 from tests.contract.run_service import _stop as stop
 from tests.contract.run_service import _wait_ready as wait_ready
 from tests.contract.run_service import free_port

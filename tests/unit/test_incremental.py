@@ -16,10 +16,10 @@ from typing import Any
 
 import pytest
 
-from specfirst import loader
-from specfirst import validate as validate_module
-from specfirst.loader import _JsonPointerFinder, _JsonPositions, load_spec
-from specfirst.validate import validate
+from specfirst.loader import load_spec, yaml_dump
+from specfirst.loader.positions import _JsonPointerFinder, _JsonPositions
+from specfirst.validate import run as validate_run
+from specfirst.validation import validate
 
 SPEC = """\
 openapi: 3.0.3
@@ -77,17 +77,17 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def _validations(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     calls: list[str] = []
-    real = validate_module._validate_uncached
+    real = validate_run.validate_uncached
 
     def counting(spec: Any) -> Any:
         calls.append(str(spec.path))
         return real(spec)
 
-    monkeypatch.setattr(validate_module, "_validate_uncached", counting)
+    monkeypatch.setattr(validate_run, "validate_uncached", counting)
     return calls
 
 
-_VALIDATE = validate_module._validate_uncached  # not counted by _validations
+_VALIDATE = validate_run.validate_uncached  # not counted by _validations
 
 
 def _fresh(path: str) -> list[str]:
@@ -212,13 +212,13 @@ def test_yaml_pieces_give_the_bytes_of_one_dump(tmp_path: Path, spec: Path | str
 
 def _pieces_dumped(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, ...]]:
     dumped: list[tuple[str, ...]] = []
-    real = loader._yaml_piece
+    real = yaml_dump._yaml_piece
 
     def counting(keys: tuple[str, ...], value: Any) -> str:
         dumped.append(keys)
         return real(keys, value)
 
-    monkeypatch.setattr(loader, "_yaml_piece", counting)
+    monkeypatch.setattr(yaml_dump, "_yaml_piece", counting)
     return dumped
 
 

@@ -335,7 +335,7 @@ def warm() -> None:
     """Import what the commands import, once, so every forked child starts warm."""
     import specfirst.cli
     import specfirst.pipeline
-    import specfirst.validate
+    import specfirst.validate.run
 
     specfirst.cli.build_parser()
 

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from specfirst import validate as validate_module
 from specfirst.diagnostics import Diagnostic, Level, Location
 from specfirst.loader import load_spec
-from specfirst.validate import validate
+from specfirst.validate import run as validate_run
+from specfirst.validate.keywords import _IdList
+from specfirst.validation import check, validate
 from tests.e2e.specs import LENIENT
 
 FIXTURES = Path(__file__).parent / "fixtures" / "loader"
@@ -194,7 +195,7 @@ def test_cache_returns_same_diagnostics_without_validating(
     def boom(*args: object, **kwargs: object) -> list[Diagnostic]:
         raise AssertionError("validator called on a cache hit")
 
-    monkeypatch.setattr(validate_module, "_validate_uncached", boom)
+    monkeypatch.setattr(validate_run, "validate_uncached", boom)
     assert validate(load_spec("broken.yaml"), cache_dir=tmp_path / "cache") == first
     # another input is a miss
     with pytest.raises(AssertionError, match="validator called on a cache hit"):
@@ -211,7 +212,7 @@ def test_unreadable_cache_is_recomputed(in_fixtures: Path, tmp_path: Path) -> No
 
 
 def test_operation_id_registry_has_set_membership_and_takes_any_value() -> None:
-    ids = validate_module._IdList()
+    ids = _IdList()
     for value in ("a", None, ["not", "hashable"], "b"):
         ids.append(value)
     assert "a" in ids and None in ids and ["not", "hashable"] in ids and "b" in ids
@@ -228,7 +229,7 @@ def test_invalid_defaults_and_examples_are_warnings_and_dropped(
     monkeypatch.chdir(tmp_path)
     (tmp_path / "api.yaml").write_text(textwrap.dedent(LENIENT).lstrip(), encoding="utf-8")
     spec = load_spec("api.yaml")
-    result = validate_module.check(spec)
+    result = check(spec)
     assert [d.format() for d in result.diagnostics] == [
         'api.yaml:8:59: invalid-default: invalid default: expected boolean, got string "false";'
         " the default is dropped from the generated code",
@@ -322,7 +323,7 @@ def test_an_unknown_dialect_is_a_warning_and_draft04_bounds_are_rewritten(
         encoding="utf-8",
     )
     spec = load_spec("api.yaml")
-    result = validate_module.check(spec)
+    result = check(spec)
     assert [d.format() for d in result.diagnostics] == [
         'api.yaml:7:7: unknown-dialect: this schema declares the JSON Schema dialect "http://'
         'json-schema.org/draft-07/schema#"; specfirst reads every schema as JSON Schema 2020-12,'

@@ -1,0 +1,169 @@
+"""The loaded spec: :func:`load_spec` and the :class:`SourceSpec` it returns.
+
+``load_spec`` reads the entry file with the fastest parser available (``json.loads`` for
+``.json``, PyYAML's C loader otherwise), brings every relative-file ``$ref`` into one document
+whose refs are all internal (``#/...``), and returns a :class:`SourceSpec`.
+
+Source positions are not collected while loading: they cost as much as the parse itself and are
+needed only when something is wrong. :meth:`SourceSpec.locate` builds a position index for a
+file on first use and maps any node of the bundled document back to the file, line and column it
+came from.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from specfirst.diagnostics import Diagnostic, DiagnosticError, Location
+from specfirst.loader.bundle import _EXTERNAL_REF, _Bundler
+from specfirst.loader.files import _display_path, _error, _File, _read_file
+from specfirst.loader.pointers import Pointer, pointer_step
+from specfirst.loader.yaml_dump import _yaml_text, dump_yaml_cached
+
+
+@dataclass
+class SourceSpec:
+    """An OpenAPI document loaded from one entry file, with every external $ref bundled in."""
+
+    path: Path
+    document: dict[str, Any]
+    files: tuple[Path, ...]
+    content_hash: str
+    _entry: _File = field(repr=False, compare=False, default=None)  # type: ignore[assignment]
+    _origins: dict[Pointer, tuple[_File, Pointer]] = field(
+        repr=False, compare=False, default_factory=dict
+    )
+    # While set (see :meth:`recording`), the pointer behind every location handed out.
+    _located: dict[Location, Pointer] | None = field(repr=False, compare=False, default=None)
+
+    @contextlib.contextmanager
+    def recording(self) -> Iterator[dict[Location, Pointer]]:
+        """Record, for the duration, which pointer each location :meth:`locate` returns
+        stands for (copies made with ``dataclasses.replace`` record into the same map), so
+        that a result can be located again in an edited file."""
+        located: dict[Location, Pointer] = {}
+        self._located = located
+        try:
+            yield located
+        finally:
+            self._located = None
+
+    def locate(self, pointer: Pointer) -> Location:
+        """Where the node at ``pointer`` of the bundled document was written.
+
+        Returns the position of the mapping key (or sequence item) in the file the node came
+        from; a pointer that goes past what exists falls back to its nearest existing ancestor.
+        """
+        pointer = self._normalise(pointer)
+        location = self._locate(pointer)
+        if self._located is not None:
+            self._located.setdefault(location, pointer)
+        return location
+
+    def _locate(self, pointer: Pointer) -> Location:
+        for n in range(len(pointer), -1, -1):
+            origin = self._origins.get(pointer[:n])
+            if origin is not None:
+                file, base = origin
+                return file.location((*base, *pointer[n:]))
+        return self._entry.location(pointer)  # pragma: no cover - () is always an origin
+
+    def _normalise(self, pointer: Pointer) -> Pointer:
+        """Map keys given as ints (some validators report ``200`` for ``"200"``) to strings."""
+        out: list[str | int] = []
+        node: Any = self.document
+        for seg in pointer:
+            node, seg = pointer_step(node, seg)
+            out.append(seg)
+        return tuple(out)
+
+    def dump_json(self) -> bytes:
+        """The bundled document as compact JSON, keys in source order."""
+        return json.dumps(self.document, ensure_ascii=False, separators=(",", ":")).encode()
+
+    def dump_yaml(self, cache: Path | None = None) -> str:
+        """The bundled document as block-style YAML, keys in source order.
+
+        With ``cache`` (a folder), the text is assembled from per-path-item and
+        per-component pieces, and only the pieces whose content changed since the last call
+        are dumped again (:func:`dump_yaml_cached`); the bytes are the same either way.
+        """
+        if cache is None:
+            return _yaml_text(self.document)
+        return dump_yaml_cached(self.document, cache)
+
+
+def _hash(entry: Path, files: list[_File]) -> str:
+    digest = hashlib.sha256()
+    base = entry.parent
+    for f in files:
+        try:
+            rel = f.path.relative_to(base).as_posix()
+        except ValueError:
+            rel = Path(os.path.relpath(f.path, base)).as_posix()
+        digest.update(rel.encode())
+        digest.update(b"\0")
+        digest.update(str(len(f.raw)).encode())
+        digest.update(b"\0")
+        digest.update(f.raw)
+    return digest.hexdigest()
+
+
+def load_spec(path: str | Path) -> SourceSpec:
+    """Load, parse and bundle an OpenAPI document.
+
+    Raises :class:`DiagnosticError` with located diagnostics when a file cannot be read or
+    parsed, the root is not a mapping, or a ``$ref`` names a missing file, a pointer that
+    resolves to nothing, or a cycle that cannot be bundled.
+    """
+    given = Path(path)
+    resolved = given.resolve()
+    display = _display_path(resolved) if given.is_absolute() else str(given)
+    try:
+        entry = _read_file(resolved, display)
+    except DiagnosticError as exc:
+        raise DiagnosticError(
+            [
+                Diagnostic(d.level, d.rule, f"{display}: {d.message}", d.location)
+                if d.location is None
+                else d
+                for d in exc.diagnostics
+            ]
+        ) from None
+    if not isinstance(entry.data, dict):
+        kind = "empty" if entry.data is None else f"a {type(entry.data).__name__}"
+        raise DiagnosticError(
+            [
+                _error(
+                    "root-not-mapping",
+                    f"an OpenAPI document must be a mapping at the top level, this one is {kind}",
+                    Location(display, 1, 1),
+                )
+            ]
+        )
+    bundler = _Bundler(entry)
+    if _EXTERNAL_REF.search(entry.text):
+        document = bundler.run()
+        if bundler.diagnostics:
+            raise DiagnosticError(bundler.diagnostics)
+    else:  # the common single-file case: nothing to bundle, skip the walk
+        document = entry.data
+    others = sorted(
+        (f for f in bundler.files.values() if f is not entry), key=lambda f: f.path.as_posix()
+    )
+    files = [entry, *others]
+    return SourceSpec(
+        path=given,
+        document=document,
+        files=tuple(f.path for f in files),
+        content_hash=_hash(resolved, files),
+        _entry=entry,
+        _origins=bundler.origins,
+    )
