@@ -1,0 +1,20 @@
+"""``specfirst diff``: the breaking-change diff of two OpenAPI documents.
+
+``diff_specs(base, head)`` answers which changes matter to existing clients; the report it
+returns prints as text, markdown or JSON.
+
+Where things live:
+
+- ``engine``: everything, for now (being split by concern).
+"""
+
+from specfirst.diff.engine import (
+    DiffReport,
+    Finding,
+    Occurrence,
+    Severity,
+    diff_specs,
+    iter_breaking,
+)
+
+__all__ = ["DiffReport", "Finding", "Occurrence", "Severity", "diff_specs", "iter_breaking"]
