@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from specfirst.diff import Severity, diff_specs
-from specfirst.diff_rules import RULES
+from specfirst.diff.registry import RULES
 from specfirst.loader import load_spec
 
 BASE: dict[str, Any] = yaml.safe_load(

@@ -5,7 +5,8 @@ returns prints as text, markdown or JSON.
 
 Where things live:
 
-- ``engine``: everything, for now (being split by concern).
+- ``engine``: the comparison and the report (being split by concern).
+- ``registry``: the rule ids with their severities, and a team's configuration of them.
 """
 
 from specfirst.diff.engine import (
