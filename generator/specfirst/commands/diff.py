@@ -104,12 +104,8 @@ def _relabel(text: str, prefix: str | None, revision: str) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from specfirst.diff import diff_specs
-    from specfirst.diff.registry import (
-        ConfigError,
-        list_rules,
-        load_diff_settings,
-        load_ignore_file,
-    )
+    from specfirst.diff.registry import list_rules
+    from specfirst.diff.settings import ConfigError, load_diff_settings, load_ignore_file
 
     config = load_config()
     try:

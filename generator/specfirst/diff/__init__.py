@@ -6,7 +6,8 @@ returns prints as text, markdown or JSON.
 Where things live:
 
 - ``engine``: the comparison and the report (being split by concern).
-- ``registry``: the rule ids with their severities, and a team's configuration of them.
+- ``registry``: the rule ids with their default severities and examples (``--list-rules``).
+- ``settings``: a team's configuration: severities in ``pyproject.toml``, the ignore file.
 """
 
 from specfirst.diff.engine import (

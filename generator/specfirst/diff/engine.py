@@ -26,7 +26,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from specfirst.diagnostics import Location
-from specfirst.diff.registry import RULES, IgnoreEntry, Severity, severity_of
+from specfirst.diff.registry import RULES, Severity, severity_of
+from specfirst.diff.settings import IgnoreEntry
 from specfirst.loader import Pointer, SourceSpec, deref, path_item_operations
 
 __all__ = ["DiffReport", "Finding", "Occurrence", "Severity", "diff_specs", "iter_breaking"]
