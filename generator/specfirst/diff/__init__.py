@@ -5,18 +5,14 @@ returns prints as text, markdown or JSON.
 
 Where things live:
 
-- ``engine``: the comparison and the report (being split by concern).
+- ``engine``: the comparison (being split by concern).
+- ``report``: ``Finding``, ``Occurrence`` and ``DiffReport`` with its text, markdown and JSON.
 - ``registry``: the rule ids with their default severities and examples (``--list-rules``).
 - ``settings``: a team's configuration: severities in ``pyproject.toml``, the ignore file.
 """
 
-from specfirst.diff.engine import (
-    DiffReport,
-    Finding,
-    Occurrence,
-    Severity,
-    diff_specs,
-    iter_breaking,
-)
+from specfirst.diff.engine import diff_specs, iter_breaking
+from specfirst.diff.registry import Severity
+from specfirst.diff.report import DiffReport, Finding, Occurrence
 
 __all__ = ["DiffReport", "Finding", "Occurrence", "Severity", "diff_specs", "iter_breaking"]
