@@ -26,8 +26,9 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from specfirst.diagnostics import Location
-from specfirst.diff.registry import RULES, Severity, severity_of
+from specfirst.diff.registry import RULES, severity_of
 from specfirst.diff.report import DiffReport, Finding, Occurrence
+from specfirst.diff.rule import Severity
 from specfirst.diff.settings import IgnoreEntry
 from specfirst.loader import Pointer, SourceSpec, deref, path_item_operations
 

@@ -7,27 +7,10 @@ finding, is ``specfirst.diff.settings``.
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
-
-class Severity(enum.StrEnum):
-    BREAKING = "breaking"
-    POSSIBLY = "possibly-breaking"
-    INFO = "info"
-
-
-B, P, N = Severity.BREAKING, Severity.POSSIBLY, Severity.INFO
-
-
-@dataclass(frozen=True, slots=True)
-class Rule:
-    id: str
-    severity: Severity
-    example: str  # one line: before → after
-
+from specfirst.diff.rule import B, N, P, Rule, Severity
 
 _RULES: tuple[Rule, ...] = (
     # operations

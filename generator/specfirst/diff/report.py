@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from specfirst.diagnostics import Location
-from specfirst.diff.registry import Severity
+from specfirst.diff.rule import Severity
 from specfirst.diff.settings import IgnoreEntry
 
 

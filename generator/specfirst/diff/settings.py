@@ -23,7 +23,8 @@ from pathlib import Path
 
 import yaml
 
-from specfirst.diff.registry import RULES, Severity
+from specfirst.diff.registry import RULES
+from specfirst.diff.rule import Severity
 
 
 class ConfigError(Exception):
