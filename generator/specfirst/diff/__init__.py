@@ -6,6 +6,8 @@ returns prints as text, markdown or JSON.
 Where things live:
 
 - ``engine``: the comparison (being split by concern).
+- ``side``: ``Side``, one version of the document: ``$ref``s, locations, operations, views.
+- ``schemas/``: schema views and the type lattice (see its map).
 - ``report``: ``Finding``, ``Occurrence`` and ``DiffReport`` with its text, markdown and JSON.
 - ``rule``: ``Rule`` and ``Severity``, what every rule is made of.
 - ``registry``: the rule ids with their default severities and examples (``--list-rules``).

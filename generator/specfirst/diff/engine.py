@@ -20,336 +20,27 @@ which keeps GitHub-size documents to seconds.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import Any
 
-from specfirst.diagnostics import Location
 from specfirst.diff.registry import RULES, severity_of
 from specfirst.diff.report import DiffReport, Finding, Occurrence
 from specfirst.diff.rule import Severity
+from specfirst.diff.schemas.relations import format_le, relation_of, type_le, union_types
+from specfirst.diff.schemas.views import BOUNDS, View, canon
 from specfirst.diff.settings import IgnoreEntry
-from specfirst.loader import Pointer, SourceSpec, deref, path_item_operations
+from specfirst.diff.side import PATH_VAR, Side
+from specfirst.loader import Pointer, SourceSpec
 
 __all__ = ["diff_specs", "iter_breaking"]
 
-_PATH_VAR = re.compile(r"{[^{}]+}")
 _ORDER = {Severity.BREAKING: 0, Severity.POSSIBLY: 1, Severity.INFO: 2}
 MAX_PATHS = 20  # field paths kept per finding and operation (the shortest ones)
 STRICT_QUERY = "x-specfirst-strict-query"
 
 
-# --------------------------------------------------------------------------- schema views
-
-
-@dataclass(slots=True)
-class _View:
-    """A schema as a set of facets: ``$ref`` resolved, ``allOf`` merged, null split off."""
-
-    key: tuple[Pointer, ...]
-    ptr: Pointer
-    ref: str | None = None
-    title: str | None = None
-    types: frozenset[str] | None = None  # None: any type
-    nullable: bool = False
-    enum: dict[str, Any] | None = None  # canonical JSON → value, null excluded
-    format: str | None = None
-    bounds: dict[str, float] = field(default_factory=dict)
-    pattern: str | None = None
-    props: dict[str, tuple[Any, Pointer]] = field(default_factory=dict)
-    required: frozenset[str] = frozenset()
-    closed: bool = False  # additionalProperties: false
-    addl: tuple[Any, Pointer] | None = None
-    items: tuple[Any, Pointer] | None = None
-    alts: list[_View] | None = None
-    discriminator: str | None = None
-    mapping: dict[Pointer, str] = field(default_factory=dict)
-    read_only: bool = False
-    write_only: bool = False
-
-    def kind(self) -> frozenset[str] | None:
-        if self.types is not None:
-            return self.types
-        if self.props or self.addl:
-            return frozenset({"object"})
-        if self.items:
-            return frozenset({"array"})
-        return None
-
-    def describe(self) -> str:
-        if self.ref:
-            return self.ref
-        kind = self.kind()
-        text = "|".join(sorted(kind)) if kind else "any value"
-        if self.props:
-            text += (
-                " {"
-                + ", ".join(list(self.props)[:4])
-                + (", …" if len(self.props) > 4 else "")
-                + "}"
-            )
-        return text
-
-
-_BOUNDS = (
-    ("maxLength", "upper"),
-    ("minLength", "lower"),
-    ("maximum", "upper"),
-    ("minimum", "lower"),
-    ("exclusiveMaximum", "upper"),
-    ("exclusiveMinimum", "lower"),
-    ("maxItems", "upper"),
-    ("minItems", "lower"),
-    ("maxProperties", "upper"),
-    ("minProperties", "lower"),
-)
-_UPPER = {k for k, kind in _BOUNDS if kind == "upper"}
-_BOUND_KEYS = frozenset(k for k, _ in _BOUNDS)
-
-# format → the formats that accept everything it accepts (a narrower format first).
-_FORMAT_WIDER = {
-    "int32": {"int64"},
-    "float": {"double"},
-    "uri": {"uri-reference", "iri", "iri-reference"},
-    "iri": {"iri-reference"},
-    "uri-reference": {"iri-reference"},
-    "email": {"idn-email"},
-    "hostname": {"idn-hostname"},
-}
-
-
-def _union_types(a: frozenset[str] | None, b: frozenset[str] | None) -> frozenset[str] | None:
-    if a is None:
-        return b
-    if b is None:
-        return a
-    out = set()
-    for t in a:
-        if t in b:
-            out.add(t)
-        elif (t == "integer" and "number" in b) or (t == "number" and "integer" in b):
-            out.add("integer")
-    return frozenset(out)
-
-
-def _is_fragment(view: _View) -> bool:
-    """An alternative that only adds a constraint (``anyOf: [{required: [a]}, …]``)."""
-    return (
-        view.ref is None
-        and view.types is None
-        and not view.props
-        and view.items is None
-        and view.enum is None
-        and view.alts is None
-        and not view.nullable
-    )
-
-
-class _Side:
-    """One version of the document: ``$ref`` resolution, schema views, locations."""
-
-    def __init__(self, spec: SourceSpec) -> None:
-        self.spec = spec
-        self.doc = spec.document
-        self._views: dict[Pointer, _View] = {}
-        self._building: set[Pointer] = set()
-
-    def resolve(self, node: Any, pointer: Pointer) -> tuple[Any, Pointer]:
-        node, pointer, _broken = deref(self.doc, node, pointer)  # validate reports broken refs
-        return node, pointer
-
-    def locate(self, pointer: Pointer | None) -> Location | None:
-        if pointer is None:
-            return None
-        try:
-            return self.spec.locate(pointer)
-        except Exception:  # a position is a courtesy; never fail the diff for it
-            return None
-
-    def operations(
-        self,
-    ) -> dict[tuple[str, str], tuple[str, Mapping[str, Any], Mapping[str, Any], Pointer]]:
-        out: dict[tuple[str, str], tuple[str, Mapping[str, Any], Mapping[str, Any], Pointer]] = {}
-        for path, raw in (self.doc.get("paths") or {}).items():
-            item, item_ptr = self.resolve(raw, ("paths", path))
-            if not isinstance(item, Mapping):
-                continue
-            for method, rel, op in path_item_operations(item):
-                out[(method.lower(), _PATH_VAR.sub("{}", path))] = (
-                    path,
-                    item,
-                    op,
-                    (*item_ptr, *rel),
-                )
-        return out
-
-    # ------------------------------------------------------------------ views
-
-    def view(self, raw: Any, ptr: Pointer) -> _View:
-        ref: str | None = None
-        if isinstance(raw, Mapping) and isinstance(raw.get("$ref"), str):
-            node, ptr = self.resolve(raw, ptr)
-            if len(ptr) == 3 and ptr[:2] == ("components", "schemas"):
-                ref = str(ptr[2])
-        else:
-            node = raw
-        cached = self._views.get(ptr)
-        if cached is not None:
-            return cached if ref is None or cached.ref == ref else replace(cached, ref=ref)
-        if ptr in self._building:  # a cycle through allOf/oneOf: an open shape ends it
-            return _View(key=(ptr,), ptr=ptr, ref=ref)
-        self._building.add(ptr)
-        try:
-            view = self._build(node, ptr)
-        finally:
-            self._building.discard(ptr)
-        self._views[ptr] = view
-        return view if ref is None else replace(view, ref=ref)
-
-    def _build(self, node: Any, ptr: Pointer) -> _View:
-        view = _View(key=(ptr,), ptr=ptr)
-        if not isinstance(node, Mapping):
-            return view
-        raw_type = node.get("type")
-        types = (
-            set(raw_type)
-            if isinstance(raw_type, list)
-            else ({raw_type} if isinstance(raw_type, str) else None)
-        )
-        if types is not None:  # an empty set: only null
-            if "null" in types:
-                view.nullable = True
-                types.discard("null")
-            if "integer" in types and "number" in types:
-                types.discard("integer")
-            view.types = frozenset(str(t) for t in types)
-        if node.get("nullable") is True:
-            view.nullable = True
-        view.title = node.get("title") if isinstance(node.get("title"), str) else None
-        values = node.get("enum")
-        if "const" in node:
-            values = [node["const"]]
-        if isinstance(values, list):
-            view.enum = {_canon(v): v for v in values if v is not None}
-            if None in values:
-                view.nullable = True
-        if isinstance(node.get("format"), str):
-            view.format = node["format"]
-        for keyword in _BOUND_KEYS.intersection(node):
-            number = _number(node[keyword])
-            if number is not None:
-                view.bounds[keyword] = number
-        if isinstance(node.get("pattern"), str):
-            view.pattern = node["pattern"]
-        props = node.get("properties")
-        if isinstance(props, Mapping):
-            view.props = {str(k): (v, (*ptr, "properties", k)) for k, v in props.items()}
-        if isinstance(node.get("required"), list):
-            view.required = frozenset(str(r) for r in node["required"])
-        addl = node.get("additionalProperties")
-        if addl is False:
-            view.closed = True
-        elif isinstance(addl, Mapping) and addl:
-            view.addl = (addl, (*ptr, "additionalProperties"))
-        if isinstance(node.get("items"), Mapping):
-            view.items = (node["items"], (*ptr, "items"))
-        view.read_only = node.get("readOnly") is True
-        view.write_only = node.get("writeOnly") is True
-        disc = node.get("discriminator")
-        if isinstance(disc, Mapping) and isinstance(disc.get("propertyName"), str):
-            view.discriminator = disc["propertyName"]
-            for value, target in (disc.get("mapping") or {}).items():
-                if isinstance(target, str):
-                    _, target_ptr = self.resolve({"$ref": target}, ())
-                    view.mapping[target_ptr] = str(value)
-        for index, member in enumerate(node.get("allOf") or []):
-            view = _merge(view, self.view(member, (*ptr, "allOf", index)))
-        if node.get("nullable") is True:  # `allOf: [$ref], nullable: true`, the 3.0 idiom
-            view.nullable = True
-        alts: list[_View] = []
-        for keyword in ("oneOf", "anyOf"):
-            members = node.get(keyword)
-            if not isinstance(members, list):
-                continue
-            for index, member in enumerate(members):
-                alt = self.view(member, (*ptr, keyword, index))
-                if alt.types is not None and not alt.types and alt.nullable:
-                    view.nullable = True  # {type: null}: nullability, not an alternative
-                    continue
-                alts.append(alt)
-        if alts and not all(_is_fragment(a) for a in alts):
-            # A union admits null when the parent, a {type: null} or any alternative does.
-            nullable = view.nullable or any(a.nullable for a in alts)
-            if len(alts) == 1:
-                view = _merge(view, alts[0])
-                view.nullable = nullable
-            else:
-                view.nullable = nullable
-                own = replace(view, alts=None)
-                view.alts = [
-                    _merge(replace(own, key=(*alt.key, ptr), ptr=alt.ptr), alt, keep_ref=True)
-                    for alt in alts
-                ]
-        return view
-
-
-def _null_and(a: _View, b: _View) -> bool:
-    """Null passes both shapes: a shape that says nothing about types lets it through."""
-    states = [v.nullable for v in (a, b) if v.nullable or v.types is not None or v.enum is not None]
-    return bool(states) and all(states)
-
-
-def _merge(a: _View, b: _View, *, keep_ref: bool = False) -> _View:
-    """Both shapes at once (``allOf``): a property from either, the tighter constraint."""
-    out = replace(
-        a,
-        types=_union_types(a.types, b.types),
-        nullable=_null_and(a, b),
-        props={**b.props, **a.props},
-        required=a.required | b.required,
-        closed=a.closed or b.closed,
-        bounds=dict(a.bounds),
-        mapping={**b.mapping, **a.mapping},
-    )
-    if keep_ref:
-        out.ref, out.title = b.ref or a.ref, b.title or a.title
-    else:
-        out.ref, out.title = a.ref or b.ref, a.title or b.title
-    if a.enum is None:
-        out.enum = b.enum
-    elif b.enum is not None:
-        out.enum = {k: v for k, v in a.enum.items() if k in b.enum}
-    out.format = a.format or b.format
-    out.pattern = a.pattern or b.pattern
-    for keyword, value in b.bounds.items():
-        current = out.bounds.get(keyword)
-        if current is None:
-            out.bounds[keyword] = value
-        else:
-            out.bounds[keyword] = min(current, value) if keyword in _UPPER else max(current, value)
-    out.addl = a.addl or b.addl
-    out.items = a.items or b.items
-    out.alts = a.alts if a.alts is not None else b.alts
-    out.discriminator = a.discriminator or b.discriminator
-    out.read_only = a.read_only or b.read_only
-    out.write_only = a.write_only or b.write_only
-    return out
-
-
-# --------------------------------------------------------------------------- relations
-
-
-def _type_le(a: frozenset[str] | None, b: frozenset[str] | None) -> bool:
-    """Every value of type set ``a`` is of type set ``b`` (``integer`` ⊂ ``number``)."""
-    if b is None:
-        return True
-    if a is None:
-        return False
-    return all(t in b or (t == "integer" and "number" in b) for t in a)
-
-
-def _width(view: _View, other: _View) -> str | None:
+def _width(view: View, other: View) -> str | None:
     """The format to compare: an integer without one, compared with an integer, is int64.
 
     JSON has no integer width, but every client maps a bare ``integer`` to 64 bits (or
@@ -361,33 +52,14 @@ def _width(view: _View, other: _View) -> str | None:
     return view.format
 
 
-def _format_le(a: str | None, b: str | None) -> bool:
-    if b is None or a == b:
-        return True
-    if a is None:
-        return False
-    return b in _FORMAT_WIDER.get(a, set())
-
-
-def _relation(le: bool, ge: bool) -> str | None:
-    """``None`` (same), ``widened``, ``narrowed`` or ``changed``, from base ⊆ head and head ⊆ base."""
-    if le and ge:
-        return None
-    if le:
-        return "widened"
-    if ge:
-        return "narrowed"
-    return "changed"
-
-
 _Local = tuple[str, str, Pointer | None, Pointer | None, str]  # id, message, base, head, path
 _MemoKey = tuple[str, tuple[Pointer, ...], tuple[Pointer, ...], bool, bool]
 
 
 class _Differ:
     def __init__(self, base: SourceSpec, head: SourceSpec) -> None:
-        self.base = _Side(base)
-        self.head = _Side(head)
+        self.base = Side(base)
+        self.head = Side(head)
         self.found: dict[tuple[str, str, Pointer | None, Pointer | None], dict[str, list[str]]] = {}
         self._memo: dict[_MemoKey, list[_Local]] = {}
         self._active: set[_MemoKey] = set()
@@ -490,7 +162,7 @@ class _Differ:
         self.security(name, b_op, b_ptr, h_op, h_ptr)
 
     def _params(
-        self, side: _Side, path: str, item: Mapping[str, Any], op: Mapping[str, Any], ptr: Pointer
+        self, side: Side, path: str, item: Mapping[str, Any], op: Mapping[str, Any], ptr: Pointer
     ) -> dict[tuple[str, str], tuple[Mapping[str, Any], Pointer]]:
         merged: dict[tuple[str, str], tuple[Mapping[str, Any], Pointer]] = {}
         for source, base in ((item.get("parameters"), ptr[:-1]), (op.get("parameters"), ptr)):
@@ -501,7 +173,7 @@ class _Differ:
                     if where == "path":
                         # Path parameters are matched by position: a rename of the template
                         # variable alone changes nothing for clients.
-                        names = [m[1:-1] for m in _PATH_VAR.findall(path)]
+                        names = [m[1:-1] for m in PATH_VAR.findall(path)]
                         name = f"#{names.index(name)}" if name in names else name
                     key = (where, name.lower() if where == "header" else name)
                     merged[key] = (param, pptr)
@@ -617,12 +289,12 @@ class _Differ:
             if (
                 b_default is not _MISSING
                 and h_default is not _MISSING
-                and _canon(b_default) != _canon(h_default)
+                and canon(b_default) != canon(h_default)
                 and not b_param.get("required")
             ):
                 self.add(
                     "parameter-default-changed",
-                    f"{label}: default {_canon(b_default)} → {_canon(h_default)}",
+                    f"{label}: default {canon(b_default)} → {canon(h_default)}",
                     name,
                     where,
                     b_pptr,
@@ -845,7 +517,7 @@ class _Differ:
         h_op: Mapping[str, Any],
         h_ptr: Pointer,
     ) -> None:
-        def requirements(side: _Side, op: Mapping[str, Any]) -> list[dict[str, frozenset[str]]]:
+        def requirements(side: Side, op: Mapping[str, Any]) -> list[dict[str, frozenset[str]]]:
             raw = op.get("security", side.doc.get("security")) or []
             return [
                 {str(k): frozenset(str(s) for s in (v or [])) for k, v in r.items()}
@@ -916,7 +588,7 @@ class _Differ:
             where = f"{label} → {path}" if path else label
             self.add(id, message, operation, where, base_ptr, head_ptr)
 
-    def compare(self, direction: str, b: _View, h: _View) -> list[_Local]:
+    def compare(self, direction: str, b: View, h: View) -> list[_Local]:
         """What changed from ``b`` to ``h``, each with its field path below them (memoised)."""
         key = (direction, b.key, h.key, b.nullable, h.nullable)
         cached = self._memo.get(key)
@@ -944,8 +616,8 @@ class _Differ:
         facet: str,
         relation: str,
         text: str,
-        b: _View,
-        h: _View,
+        b: View,
+        h: View,
         b_ptr: Pointer | None = None,
         h_ptr: Pointer | None = None,
     ) -> None:
@@ -953,10 +625,10 @@ class _Differ:
         if id in RULES:
             out.append((id, _at(b, h, text), b_ptr or b.ptr, h_ptr or h.ptr, ""))
 
-    def _facets(self, direction: str, b: _View, h: _View, out: list[_Local]) -> None:
+    def _facets(self, direction: str, b: View, h: View, out: list[_Local]) -> None:
         request = direction == "request"
         b_kind, h_kind = b.kind(), h.kind()
-        type_rel = _relation(_type_le(b_kind, h_kind), _type_le(h_kind, b_kind))
+        type_rel = relation_of(type_le(b_kind, h_kind), type_le(h_kind, b_kind))
         if type_rel and b_kind is not None and h_kind is not None:
             self._emit(
                 out,
@@ -971,7 +643,7 @@ class _Differ:
             self._emit(out, direction, "type", "narrowed", f"type any → {_fmt(h_kind, h)}", b, h)
         elif b_kind is not None and h_kind is None and not request:
             self._emit(out, direction, "type", "widened", f"type {_fmt(b_kind, b)} → any", b, h)
-        disjoint = b_kind is not None and h_kind is not None and not (_union_types(b_kind, h_kind))
+        disjoint = b_kind is not None and h_kind is not None and not (union_types(b_kind, h_kind))
         if b.nullable != h.nullable:
             relation = "widened" if h.nullable else "narrowed"
             text = "null is now allowed" if h.nullable else "null is no longer allowed"
@@ -979,7 +651,7 @@ class _Differ:
         if disjoint:
             return  # string → object: the facets below compare unrelated things
         b_format, h_format = _width(b, h), _width(h, b)
-        format_rel = _relation(_format_le(b_format, h_format), _format_le(h_format, b_format))
+        format_rel = relation_of(format_le(b_format, h_format), format_le(h_format, b_format))
         if format_rel:
             self._emit(
                 out,
@@ -995,7 +667,7 @@ class _Differ:
             h_set = set(h.enum) if h.enum is not None else None
             le = h_set is None or (b_set is not None and b_set <= h_set)
             ge = b_set is None or (h_set is not None and h_set <= b_set)
-            enum_rel = _relation(le, ge)
+            enum_rel = relation_of(le, ge)
             if enum_rel:
                 if b_set is not None and h_set is not None:
                     gone = [b.enum[k] for k in b.enum if k not in h_set] if b.enum else []
@@ -1015,7 +687,7 @@ class _Differ:
                 if enum_rel == "changed":  # values added and removed: a break either way
                     enum_rel = "narrowed" if request else "widened"
                 self._emit(out, direction, "enum", enum_rel, text, b, h)
-        for keyword, kind in _BOUNDS:
+        for keyword, kind in BOUNDS:
             bv, hv = b.bounds.get(keyword), h.bounds.get(keyword)
             if bv == hv:
                 continue
@@ -1057,7 +729,7 @@ class _Differ:
                 h,
             )
 
-    def _children(self, direction: str, b: _View, h: _View, out: list[_Local]) -> None:
+    def _children(self, direction: str, b: View, h: View, out: list[_Local]) -> None:
         request = direction == "request"
 
         def note(id: str, text: str, b_ptr: Pointer, h_ptr: Pointer, path: str) -> None:
@@ -1098,7 +770,7 @@ class _Differ:
                 found = self.compare(direction, self.base.view(*b_sub), self.head.view(*h_sub))
                 out.extend(_prefix(found, segment))
 
-    def _union(self, direction: str, b: _View, h: _View, out: list[_Local]) -> None:
+    def _union(self, direction: str, b: View, h: View, out: list[_Local]) -> None:
         request = direction == "request"
         b_alts = b.alts if b.alts is not None else [b]
         h_alts = h.alts if h.alts is not None else [h]
@@ -1151,7 +823,7 @@ class _Differ:
                 )
             )
 
-    def _covers(self, direction: str, b: _View, h: _View, null: bool) -> bool:
+    def _covers(self, direction: str, b: View, h: View, null: bool) -> bool:
         """Whether ``h`` is no break from ``b``: a request accepts all ``b`` did, a response
         returns nothing ``b`` could not. Null is the union's own finding: ``null`` is set
         on both."""
@@ -1162,7 +834,7 @@ class _Differ:
 
 
 def _match(
-    b_alts: Sequence[_View], h_alts: Sequence[_View], b: _View, h: _View
+    b_alts: Sequence[View], h_alts: Sequence[View], b: View, h: View
 ) -> tuple[list[tuple[int, int]], list[int], list[int]]:
     """Pair the alternatives of two unions: by ``$ref``, discriminator value, title, shape."""
     pairs: list[tuple[int, int]] = []
@@ -1220,7 +892,7 @@ def _stubs(
     return out
 
 
-def _discriminator_value(view: _View, parent: _View) -> str | None:
+def _discriminator_value(view: View, parent: View) -> str | None:
     if parent.discriminator is None:
         return None
     if view.ptr in parent.mapping:
@@ -1229,16 +901,16 @@ def _discriminator_value(view: _View, parent: _View) -> str | None:
     if prop is not None and isinstance(prop[0], Mapping):
         values = prop[0].get("enum")
         if "const" in prop[0]:
-            return _canon(prop[0]["const"])
+            return canon(prop[0]["const"])
         if isinstance(values, list) and len(values) == 1:
-            return _canon(values[0])
+            return canon(values[0])
     return view.ref
 
 
-def _similarity(a: _View, b: _View) -> float:
+def _similarity(a: View, b: View) -> float:
     """How alike two alternatives look: 0 when their types cannot meet."""
     ka, kb = a.kind(), b.kind()
-    if ka is not None and kb is not None and not _union_types(ka, kb):
+    if ka is not None and kb is not None and not union_types(ka, kb):
         return 0.0
     score = 1.0
     if a.props or b.props:
@@ -1258,7 +930,7 @@ def _prefix(locals_: Iterable[_Local], segment: str) -> Iterator[_Local]:
             yield id, message, b_ptr, h_ptr, segment + path
 
 
-def _at(b: _View, h: _View, text: str) -> str:
+def _at(b: View, h: View, text: str) -> str:
     """A message names the component(s) it is about: a shared schema is one finding."""
     names = [
         str(v.ptr[2]) if len(v.ptr) >= 3 and v.ptr[:2] == ("components", "schemas") else None
@@ -1281,21 +953,15 @@ def _key(op: Mapping[str, Any], status: str) -> str:
 _MISSING = object()
 
 
-def _default(side: _Side, param: Mapping[str, Any]) -> Any:
+def _default(side: Side, param: Mapping[str, Any]) -> Any:
     schema, _ = side.resolve(param.get("schema"), ())
     if isinstance(schema, Mapping) and "default" in schema:
         return schema["default"]
     return _MISSING
 
 
-def _has_default(side: _Side, param: Mapping[str, Any]) -> bool:
+def _has_default(side: Side, param: Mapping[str, Any]) -> bool:
     return _default(side, param) is not _MISSING
-
-
-def _number(value: Any) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    return float(value)
 
 
 def _opt(value: float | None) -> str:
@@ -1304,27 +970,20 @@ def _opt(value: float | None) -> str:
     return str(int(value)) if value.is_integer() else str(value)
 
 
-def _fmt(types: frozenset[str], view: _View) -> str:
+def _fmt(types: frozenset[str], view: View) -> str:
     if types:
         return "|".join(sorted(types))
     # No type left: {type: null}, or members whose types contradict (nothing is valid).
     return "null" if view.nullable else "nothing (its members' types contradict each other)"
 
 
-def _canon(value: Any) -> str:
-    try:
-        return json.dumps(value, sort_keys=True, default=str)
-    except (TypeError, ValueError):
-        return repr(value)
-
-
 def _values(values: list[Any]) -> str:
     return ", ".join(json.dumps(v) for v in values[:10]) + (" …" if len(values) > 10 else "")
 
 
-def _canonical(side: _Side, schema: Any) -> str:
+def _canonical(side: Side, schema: Any) -> str:
     resolved, _ = side.resolve(schema, ())
-    return _canon(resolved)
+    return canon(resolved)
 
 
 def diff_specs(
