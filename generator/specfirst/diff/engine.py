@@ -19,16 +19,16 @@ which keeps GitHub-size documents to seconds.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
 from specfirst.diff.registry import RULES, severity_of
 from specfirst.diff.report import DiffReport, Finding, Occurrence
 from specfirst.diff.rule import Severity
-from specfirst.diff.schemas.relations import format_le, relation_of, type_le, union_types
-from specfirst.diff.schemas.views import BOUNDS, View, canon
+from specfirst.diff.schemas.change import MAX_PATHS
+from specfirst.diff.schemas.compare import SchemaComparer
+from specfirst.diff.schemas.views import canon
 from specfirst.diff.settings import IgnoreEntry
 from specfirst.diff.side import PATH_VAR, Side
 from specfirst.loader import Pointer, SourceSpec
@@ -36,24 +36,7 @@ from specfirst.loader import Pointer, SourceSpec
 __all__ = ["diff_specs", "iter_breaking"]
 
 _ORDER = {Severity.BREAKING: 0, Severity.POSSIBLY: 1, Severity.INFO: 2}
-MAX_PATHS = 20  # field paths kept per finding and operation (the shortest ones)
 STRICT_QUERY = "x-specfirst-strict-query"
-
-
-def _width(view: View, other: View) -> str | None:
-    """The format to compare: an integer without one, compared with an integer, is int64.
-
-    JSON has no integer width, but every client maps a bare ``integer`` to 64 bits (or
-    wider), so GitHub adding ``format: int64`` to its ids (3.12 → 3.13, on hundreds of
-    fields) changes no value anyone sends or receives; int32 stays narrower than it.
-    """
-    if view.format is None and view.kind() == other.kind() == frozenset({"integer"}):
-        return "int64"
-    return view.format
-
-
-_Local = tuple[str, str, Pointer | None, Pointer | None, str]  # id, message, base, head, path
-_MemoKey = tuple[str, tuple[Pointer, ...], tuple[Pointer, ...], bool, bool]
 
 
 class _Differ:
@@ -61,8 +44,7 @@ class _Differ:
         self.base = Side(base)
         self.head = Side(head)
         self.found: dict[tuple[str, str, Pointer | None, Pointer | None], dict[str, list[str]]] = {}
-        self._memo: dict[_MemoKey, list[_Local]] = {}
-        self._active: set[_MemoKey] = set()
+        self.schemas = SchemaComparer(self.base.views, self.head.views)
 
     def add(
         self,
@@ -582,296 +564,11 @@ class _Differ:
     ) -> None:
         if b_raw is None or h_raw is None:
             return
-        for id, message, base_ptr, head_ptr, path in self.compare(
+        for id, message, base_ptr, head_ptr, path in self.schemas.compare(
             direction, self.base.view(b_raw, b_ptr), self.head.view(h_raw, h_ptr)
         ):
             where = f"{label} → {path}" if path else label
             self.add(id, message, operation, where, base_ptr, head_ptr)
-
-    def compare(self, direction: str, b: View, h: View) -> list[_Local]:
-        """What changed from ``b`` to ``h``, each with its field path below them (memoised)."""
-        key = (direction, b.key, h.key, b.nullable, h.nullable)
-        cached = self._memo.get(key)
-        if cached is not None:
-            return cached
-        if key in self._active:  # a recursive schema: the outer comparison covers it
-            return []
-        self._active.add(key)
-        try:
-            out: list[_Local] = []
-            if b.alts is not None or h.alts is not None:
-                self._union(direction, b, h, out)
-            else:
-                self._facets(direction, b, h, out)
-                self._children(direction, b, h, out)
-        finally:
-            self._active.discard(key)
-        self._memo[key] = out
-        return out
-
-    def _emit(
-        self,
-        out: list[_Local],
-        direction: str,
-        facet: str,
-        relation: str,
-        text: str,
-        b: View,
-        h: View,
-        b_ptr: Pointer | None = None,
-        h_ptr: Pointer | None = None,
-    ) -> None:
-        id = f"{direction}-{facet}-{relation}"
-        if id in RULES:
-            out.append((id, _at(b, h, text), b_ptr or b.ptr, h_ptr or h.ptr, ""))
-
-    def _facets(self, direction: str, b: View, h: View, out: list[_Local]) -> None:
-        request = direction == "request"
-        b_kind, h_kind = b.kind(), h.kind()
-        type_rel = relation_of(type_le(b_kind, h_kind), type_le(h_kind, b_kind))
-        if type_rel and b_kind is not None and h_kind is not None:
-            self._emit(
-                out,
-                direction,
-                "type",
-                type_rel,
-                f"type {_fmt(b_kind, b)} → {_fmt(h_kind, h)}",
-                b,
-                h,
-            )
-        elif h_kind is not None and b_kind is None and request:
-            self._emit(out, direction, "type", "narrowed", f"type any → {_fmt(h_kind, h)}", b, h)
-        elif b_kind is not None and h_kind is None and not request:
-            self._emit(out, direction, "type", "widened", f"type {_fmt(b_kind, b)} → any", b, h)
-        disjoint = b_kind is not None and h_kind is not None and not (union_types(b_kind, h_kind))
-        if b.nullable != h.nullable:
-            relation = "widened" if h.nullable else "narrowed"
-            text = "null is now allowed" if h.nullable else "null is no longer allowed"
-            self._emit(out, direction, "nullability", relation, text, b, h)
-        if disjoint:
-            return  # string → object: the facets below compare unrelated things
-        b_format, h_format = _width(b, h), _width(h, b)
-        format_rel = relation_of(format_le(b_format, h_format), format_le(h_format, b_format))
-        if format_rel:
-            self._emit(
-                out,
-                direction,
-                "format",
-                format_rel,
-                f"format {b.format or '(none)'} → {h.format or '(none)'}",
-                b,
-                h,
-            )
-        if b.enum != h.enum:
-            b_set = set(b.enum) if b.enum is not None else None
-            h_set = set(h.enum) if h.enum is not None else None
-            le = h_set is None or (b_set is not None and b_set <= h_set)
-            ge = b_set is None or (h_set is not None and h_set <= b_set)
-            enum_rel = relation_of(le, ge)
-            if enum_rel:
-                if b_set is not None and h_set is not None:
-                    gone = [b.enum[k] for k in b.enum if k not in h_set] if b.enum else []
-                    new = [h.enum[k] for k in h.enum if k not in b_set] if h.enum else []
-                    text = "; ".join(
-                        part
-                        for part in (
-                            f"value(s) {_values(new)} added" if new else "",
-                            f"value(s) {_values(gone)} removed" if gone else "",
-                        )
-                        if part
-                    )
-                elif h.enum is not None:
-                    text = f"now restricted to {_values(list(h.enum.values()))}"
-                else:
-                    text = "no longer restricted to a list of values"
-                if enum_rel == "changed":  # values added and removed: a break either way
-                    enum_rel = "narrowed" if request else "widened"
-                self._emit(out, direction, "enum", enum_rel, text, b, h)
-        for keyword, kind in BOUNDS:
-            bv, hv = b.bounds.get(keyword), h.bounds.get(keyword)
-            if bv == hv:
-                continue
-            if hv is None:
-                narrowed = False
-            elif bv is None:
-                narrowed = True
-            else:
-                narrowed = hv < bv if kind == "upper" else hv > bv
-            self._emit(
-                out,
-                direction,
-                "constraint",
-                "narrowed" if narrowed else "widened",
-                f"{keyword} {_opt(bv)} → {_opt(hv)}",
-                b,
-                h,
-            )
-        if b.pattern != h.pattern:
-            if b.pattern is None:
-                rel = "narrowed"
-            elif h.pattern is None:
-                rel = "widened"
-            else:
-                rel = "changed"
-            self._emit(
-                out,
-                direction,
-                "pattern",
-                rel,
-                f"pattern {b.pattern!r} → {h.pattern!r}"
-                if b.pattern and h.pattern
-                else (
-                    f"pattern {h.pattern!r} added"
-                    if h.pattern
-                    else f"pattern {b.pattern!r} removed"
-                ),
-                b,
-                h,
-            )
-
-    def _children(self, direction: str, b: View, h: View, out: list[_Local]) -> None:
-        request = direction == "request"
-
-        def note(id: str, text: str, b_ptr: Pointer, h_ptr: Pointer, path: str) -> None:
-            out.append((id, _at(b, h, text), b_ptr, h_ptr, path))
-
-        for prop, (b_raw, b_pptr) in b.props.items():
-            if prop not in h.props:
-                if not request:
-                    rule, why = "response-property-removed", ""
-                elif h.closed:
-                    rule, why = "request-property-removed-strict", ", and unknown ones are rejected"
-                else:
-                    rule, why = "request-property-removed", " (a value still sent is ignored)"
-                note(rule, f"property {prop!r} was removed{why}", b_pptr, h.ptr, "." + prop)
-                continue
-            h_raw, h_pptr = h.props[prop]
-            bv, hv = self.base.view(b_raw, b_pptr), self.head.view(h_raw, h_pptr)
-            if request and prop in h.required - b.required and not hv.read_only:
-                rule, text = "request-property-became-required", "became required"
-                note(rule, f"property {prop!r} {text}", b.ptr, h.ptr, "." + prop)
-            if not request and prop in b.required - h.required and not bv.write_only:
-                rule, text = "response-property-became-optional", "is no longer always present"
-                note(rule, f"property {prop!r} {text}", b.ptr, h.ptr, "." + prop)
-            out.extend(_prefix(self.compare(direction, bv, hv), "." + prop))
-        for prop, (h_raw, h_pptr) in h.props.items():
-            if prop in b.props:
-                continue
-            if request and prop in h.required and not self.head.view(h_raw, h_pptr).read_only:
-                rule, text = "request-required-property-added", f"required property {prop!r}"
-            else:
-                rule, text = f"{direction}-property-added", f"property {prop!r}"
-            note(rule, f"{text} was added", b.ptr, h_pptr, "." + prop)
-        if request and h.closed and not b.closed and b.props:
-            rule = "request-additional-properties-rejected"
-            note(rule, "unknown properties are now rejected", b.ptr, h.ptr, "")
-        for b_sub, h_sub, segment in ((b.items, h.items, "[]"), (b.addl, h.addl, ".*")):
-            if b_sub and h_sub:
-                found = self.compare(direction, self.base.view(*b_sub), self.head.view(*h_sub))
-                out.extend(_prefix(found, segment))
-
-    def _union(self, direction: str, b: View, h: View, out: list[_Local]) -> None:
-        request = direction == "request"
-        b_alts = b.alts if b.alts is not None else [b]
-        h_alts = h.alts if h.alts is not None else [h]
-        if b.nullable != h.nullable:
-            relation = "widened" if h.nullable else "narrowed"
-            text = "null is now allowed" if h.nullable else "null is no longer allowed"
-            self._emit(out, direction, "nullability", relation, text, b, h)
-        pairs, b_left, h_left = _match(b_alts, h_alts, b, h)
-        for bi, hi in pairs:
-            bv, hv = b_alts[bi], h_alts[hi]
-            if b.nullable or h.nullable:
-                bv, hv = replace(bv, nullable=b.nullable), replace(hv, nullable=b.nullable)
-            out.extend(self.compare(direction, bv, hv))
-        # An inline alternative left unpaired may still be covered by one on the other side
-        # that accepts all it does (an `anyOf` of shapes dropped for one looser shape): no
-        # value was lost or gained. A named ($ref) one stays a finding: typed clients see it.
-        h_left = [
-            hi
-            for hi in h_left
-            if h_alts[hi].ref is not None
-            or not any(self._covers(direction, bv, h_alts[hi], b.nullable) for bv in b_alts)
-        ]
-        b_left = [
-            bi
-            for bi in b_left
-            if b_alts[bi].ref is not None
-            or not any(self._covers(direction, b_alts[bi], hv, b.nullable) for hv in h_alts)
-        ]
-        for hi in h_left:
-            alt = h_alts[hi]
-            out.append(
-                (
-                    f"{direction}-union-alternative-added",
-                    _at(b, h, f"may now also be {alt.describe()}"),
-                    b.ptr,
-                    alt.ptr,
-                    "",
-                )
-            )
-        for bi in b_left:
-            alt = b_alts[bi]
-            out.append(
-                (
-                    f"{direction}-union-alternative-removed",
-                    _at(b, h, f"can no longer be {alt.describe()}")
-                    + ("" if request else " (a narrower response)"),
-                    alt.ptr,
-                    h.ptr,
-                    "",
-                )
-            )
-
-    def _covers(self, direction: str, b: View, h: View, null: bool) -> bool:
-        """Whether ``h`` is no break from ``b``: a request accepts all ``b`` did, a response
-        returns nothing ``b`` could not. Null is the union's own finding: ``null`` is set
-        on both."""
-        b, h = replace(b, nullable=null), replace(h, nullable=null)
-        return not any(
-            RULES[found[0]].severity is Severity.BREAKING for found in self.compare(direction, b, h)
-        )
-
-
-def _match(
-    b_alts: Sequence[View], h_alts: Sequence[View], b: View, h: View
-) -> tuple[list[tuple[int, int]], list[int], list[int]]:
-    """Pair the alternatives of two unions: by ``$ref``, discriminator value, title, shape."""
-    pairs: list[tuple[int, int]] = []
-    b_free, h_free = list(range(len(b_alts))), list(range(len(h_alts)))
-
-    def pair_by(key: Any) -> None:
-        index: dict[Any, int] = {}
-        for hi in h_free:
-            k = key(h_alts[hi], h)
-            if k is not None and k not in index:
-                index[k] = hi
-        for bi in list(b_free):
-            k = key(b_alts[bi], b)
-            hi_match = index.pop(k, None) if k is not None else None
-            if hi_match is not None and hi_match in h_free:
-                pairs.append((bi, hi_match))
-                b_free.remove(bi)
-                h_free.remove(hi_match)
-
-    pair_by(lambda v, parent: v.ref)
-    pair_by(lambda v, parent: _discriminator_value(v, parent))
-    pair_by(lambda v, parent: v.title)
-    scored = sorted(
-        (
-            (score, bi, hi)
-            for bi in b_free
-            for hi in h_free
-            if (score := _similarity(b_alts[bi], h_alts[hi])) > 0
-        ),
-        key=lambda item: (-item[0], item[1], item[2]),
-    )
-    for _, bi, hi in scored:
-        if bi in b_free and hi in h_free:
-            pairs.append((bi, hi))
-            b_free.remove(bi)
-            h_free.remove(hi)
-    return pairs, b_free, h_free
 
 
 def _stubs(
@@ -890,57 +587,6 @@ def _stubs(
         if isinstance(responses, Mapping) and responses and set(map(str, responses)) == {"501"}:
             out.add(key)
     return out
-
-
-def _discriminator_value(view: View, parent: View) -> str | None:
-    if parent.discriminator is None:
-        return None
-    if view.ptr in parent.mapping:
-        return parent.mapping[view.ptr]
-    prop = view.props.get(parent.discriminator)
-    if prop is not None and isinstance(prop[0], Mapping):
-        values = prop[0].get("enum")
-        if "const" in prop[0]:
-            return canon(prop[0]["const"])
-        if isinstance(values, list) and len(values) == 1:
-            return canon(values[0])
-    return view.ref
-
-
-def _similarity(a: View, b: View) -> float:
-    """How alike two alternatives look: 0 when their types cannot meet."""
-    ka, kb = a.kind(), b.kind()
-    if ka is not None and kb is not None and not union_types(ka, kb):
-        return 0.0
-    score = 1.0
-    if a.props or b.props:
-        common = len(set(a.props) & set(b.props))
-        score += common / max(len(set(a.props) | set(b.props)), 1)
-    if a.enum is not None and b.enum is not None:
-        score += len(set(a.enum) & set(b.enum)) / max(len(set(a.enum) | set(b.enum)), 1)
-    return score
-
-
-def _prefix(locals_: Iterable[_Local], segment: str) -> Iterator[_Local]:
-    counts: dict[tuple[str, str, Pointer | None, Pointer | None], int] = {}
-    for id, message, b_ptr, h_ptr, path in locals_:
-        key = (id, message, b_ptr, h_ptr)
-        counts[key] = counts.get(key, 0) + 1
-        if counts[key] <= MAX_PATHS:
-            yield id, message, b_ptr, h_ptr, segment + path
-
-
-def _at(b: View, h: View, text: str) -> str:
-    """A message names the component(s) it is about: a shared schema is one finding."""
-    names = [
-        str(v.ptr[2]) if len(v.ptr) >= 3 and v.ptr[:2] == ("components", "schemas") else None
-        for v in (b, h)
-    ]
-    if names[1] and names[0] and names[0] != names[1]:
-        return f"schema {names[0]} → {names[1]}: {text}"
-    if names[1] or names[0]:
-        return f"schema {names[1] or names[0]}: {text}"
-    return text
 
 
 def _key(op: Mapping[str, Any], status: str) -> str:
@@ -962,23 +608,6 @@ def _default(side: Side, param: Mapping[str, Any]) -> Any:
 
 def _has_default(side: Side, param: Mapping[str, Any]) -> bool:
     return _default(side, param) is not _MISSING
-
-
-def _opt(value: float | None) -> str:
-    if value is None:
-        return "none"
-    return str(int(value)) if value.is_integer() else str(value)
-
-
-def _fmt(types: frozenset[str], view: View) -> str:
-    if types:
-        return "|".join(sorted(types))
-    # No type left: {type: null}, or members whose types contradict (nothing is valid).
-    return "null" if view.nullable else "nothing (its members' types contradict each other)"
-
-
-def _values(values: list[Any]) -> str:
-    return ", ".join(json.dumps(v) for v in values[:10]) + (" …" if len(values) > 10 else "")
 
 
 def _canonical(side: Side, schema: Any) -> str:
