@@ -1,8 +1,9 @@
-"""The rules of ``specfirst diff``: ids, default severities, examples.
+"""Every rule of ``specfirst diff`` in one list: ``RULES``, for ``--list-rules`` and settings.
 
-Every finding the diff emits has one of these ids, and each id has one default severity;
-``specfirst diff --list-rules`` prints them. How a team changes a severity, or accepts a
-finding, is ``specfirst.diff.settings``.
+Each check family declares its rules (id, default severity, a one-line example) beside the
+code that raises them, as ``RULES`` in its own module; this registry collects them in the
+order ``specfirst diff --list-rules`` prints them. How a team changes a severity, or accepts
+a finding, is ``specfirst.diff.settings``; ``severity_of`` applies the first.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from specfirst.diff.rule import B, N, P, Rule, Severity
+from specfirst.diff.schemas import facets, properties, unions
 
 _RULES: tuple[Rule, ...] = (
     # operations
@@ -62,62 +64,9 @@ _RULES: tuple[Rule, ...] = (
     Rule("security-added", B, "security: [] → security: [oauth: []]"),
     Rule("security-requirement-removed", B, "security: [apiKey] → security: [oauth]"),
     Rule("security-scopes-added", B, "oauth: [read] → oauth: [read, write]"),
-    # schemas: requests may widen, responses may narrow
-    Rule("request-type-narrowed", B, "request number → integer"),
-    Rule("request-type-widened", N, "request integer → number"),
-    Rule("request-type-changed", B, "request string → integer"),
-    Rule("response-type-widened", B, "response integer → number"),
-    Rule("response-type-narrowed", N, "response number → integer"),
-    Rule("response-type-changed", B, "response integer → string"),
-    Rule("request-nullability-narrowed", B, "request type: [string, null] → type: string"),
-    Rule("request-nullability-widened", N, "request type: string → nullable: true"),
-    Rule("response-nullability-widened", B, "response type: string → type: [string, null]"),
-    Rule("response-nullability-narrowed", N, "response nullable: true → (not nullable)"),
-    Rule("request-format-narrowed", B, "request format: (none) → format: email; int64 → int32"),
-    Rule("request-format-widened", N, "request format: int32 → int64; uri → (none)"),
-    Rule("request-format-changed", B, "request format: date → uuid"),
-    Rule("response-format-widened", B, "response format: int32 → int64; email → (none)"),
-    Rule("response-format-narrowed", N, "response format: (none) → date-time"),
-    Rule("response-format-changed", B, "response format: date → date-time"),
-    Rule("request-enum-narrowed", B, "request enum: [a, b] → enum: [a]; (none) → enum: [a]"),
-    Rule("request-enum-widened", N, "request enum: [a] → enum: [a, b]"),
-    Rule("response-enum-widened", B, "response enum: [a] → enum: [a, b]; enum → (none)"),
-    Rule("response-enum-narrowed", N, "response enum: [a, b] → enum: [a]"),
-    Rule("request-constraint-narrowed", B, "request maxLength: 200 → 100; (none) → minItems: 1"),
-    Rule("request-constraint-widened", N, "request maxLength: 100 → 200"),
-    Rule("response-constraint-widened", B, "response maxItems: 100 → (none)"),
-    Rule("response-constraint-narrowed", N, "response maxLength: (none) → 100"),
-    Rule("request-pattern-narrowed", B, "request pattern: (none) → '^[a-z]+$'"),
-    Rule("request-pattern-changed", B, "request pattern: '^[a-z]+$' → '^[a-z0-9]+$'"),
-    Rule("request-pattern-widened", N, "request pattern: '^[a-z]+$' → (none)"),
-    Rule("response-pattern-widened", B, "response pattern: '^[a-z]+$' → (none)"),
-    Rule("response-pattern-changed", B, "response pattern: '^[a-z]+$' → '^\\w+$'"),
-    Rule("response-pattern-narrowed", N, "response pattern: (none) → '^[a-z]+$'"),
-    Rule("request-property-removed", N, "request {a, b} → {a}: a client still sending b is fine"),
-    Rule(
-        "request-property-removed-strict",
-        B,
-        "request {a, b} → {a} with additionalProperties: false",
-    ),
-    Rule("request-property-added", N, "request {a} → {a, b}"),
-    Rule("request-required-property-added", B, "request {a} → {a, b}, required: [b]"),
-    Rule("request-property-became-required", B, "request required: [] → required: [b]"),
-    Rule(
-        "request-additional-properties-rejected",
-        B,
-        "request additionalProperties: (true) → additionalProperties: false",
-    ),
-    Rule("response-property-removed", B, "response {id, name} → {id}"),
-    Rule("response-property-added", N, "response {id} → {id, name}"),
-    Rule("response-property-became-optional", B, "response required: [id] → required: []"),
-    Rule("request-union-alternative-removed", B, "request oneOf: [string, Label] → $ref: Label"),
-    Rule("request-union-alternative-added", N, "request $ref: Label → oneOf: [string, Label]"),
-    Rule(
-        "response-union-alternative-added",
-        B,
-        "response $ref: Label → oneOf: [string, Label] (an item may now be a string)",
-    ),
-    Rule("response-union-alternative-removed", N, "response oneOf: [string, Label] → $ref: Label"),
+    *facets.RULES,
+    *properties.RULES,
+    *unions.RULES,
 )
 
 RULES: dict[str, Rule] = {rule.id: rule for rule in _RULES}

@@ -10,15 +10,14 @@ many operations reach it; a recursive schema stops where it repeats.
 
 from __future__ import annotations
 
-from specfirst.diff.registry import RULES
 from specfirst.diff.rule import Severity
+from specfirst.diff.schemas import facets, properties, unions
 from specfirst.diff.schemas.change import Change
-from specfirst.diff.schemas.facets import compare_facets
-from specfirst.diff.schemas.properties import compare_properties
-from specfirst.diff.schemas.unions import compare_union
 from specfirst.diff.schemas.views import View, Views
 from specfirst.loader import Pointer
 
+# The default severity of every rule a schema comparison raises.
+_SEVERITY = {r.id: r.severity for r in (*facets.RULES, *properties.RULES, *unions.RULES)}
 _MemoKey = tuple[str, tuple[Pointer, ...], tuple[Pointer, ...], bool, bool]
 
 
@@ -43,14 +42,14 @@ class SchemaComparer:
         try:
             out: list[Change] = []
             if b.alts is not None or h.alts is not None:
-                compare_union(self, direction, b, h, out)
+                unions.compare_union(self, direction, b, h, out)
             else:
-                compare_facets(direction, b, h, out)
-                compare_properties(self, direction, b, h, out)
+                facets.compare_facets(direction, b, h, out)
+                properties.compare_properties(self, direction, b, h, out)
         finally:
             self._active.discard(key)
         self._memo[key] = out
         return out
 
     def is_breaking(self, rule: str) -> bool:
-        return RULES[rule].severity is Severity.BREAKING
+        return _SEVERITY[rule] is Severity.BREAKING

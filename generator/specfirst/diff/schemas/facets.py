@@ -12,10 +12,46 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from specfirst.diff.registry import RULES
+from specfirst.diff.rule import B, N, Rule
 from specfirst.diff.schemas.change import Change, at
 from specfirst.diff.schemas.relations import format_le, relation_of, type_le, union_types
 from specfirst.diff.schemas.views import BOUNDS, View
+
+# Requests may widen, responses may narrow: the rules this module raises.
+RULES: tuple[Rule, ...] = (
+    Rule("request-type-narrowed", B, "request number → integer"),
+    Rule("request-type-widened", N, "request integer → number"),
+    Rule("request-type-changed", B, "request string → integer"),
+    Rule("response-type-widened", B, "response integer → number"),
+    Rule("response-type-narrowed", N, "response number → integer"),
+    Rule("response-type-changed", B, "response integer → string"),
+    Rule("request-nullability-narrowed", B, "request type: [string, null] → type: string"),
+    Rule("request-nullability-widened", N, "request type: string → nullable: true"),
+    Rule("response-nullability-widened", B, "response type: string → type: [string, null]"),
+    Rule("response-nullability-narrowed", N, "response nullable: true → (not nullable)"),
+    Rule("request-format-narrowed", B, "request format: (none) → format: email; int64 → int32"),
+    Rule("request-format-widened", N, "request format: int32 → int64; uri → (none)"),
+    Rule("request-format-changed", B, "request format: date → uuid"),
+    Rule("response-format-widened", B, "response format: int32 → int64; email → (none)"),
+    Rule("response-format-narrowed", N, "response format: (none) → date-time"),
+    Rule("response-format-changed", B, "response format: date → date-time"),
+    Rule("request-enum-narrowed", B, "request enum: [a, b] → enum: [a]; (none) → enum: [a]"),
+    Rule("request-enum-widened", N, "request enum: [a] → enum: [a, b]"),
+    Rule("response-enum-widened", B, "response enum: [a] → enum: [a, b]; enum → (none)"),
+    Rule("response-enum-narrowed", N, "response enum: [a, b] → enum: [a]"),
+    Rule("request-constraint-narrowed", B, "request maxLength: 200 → 100; (none) → minItems: 1"),
+    Rule("request-constraint-widened", N, "request maxLength: 100 → 200"),
+    Rule("response-constraint-widened", B, "response maxItems: 100 → (none)"),
+    Rule("response-constraint-narrowed", N, "response maxLength: (none) → 100"),
+    Rule("request-pattern-narrowed", B, "request pattern: (none) → '^[a-z]+$'"),
+    Rule("request-pattern-changed", B, "request pattern: '^[a-z]+$' → '^[a-z0-9]+$'"),
+    Rule("request-pattern-widened", N, "request pattern: '^[a-z]+$' → (none)"),
+    Rule("response-pattern-widened", B, "response pattern: '^[a-z]+$' → (none)"),
+    Rule("response-pattern-changed", B, "response pattern: '^[a-z]+$' → '^\\w+$'"),
+    Rule("response-pattern-narrowed", N, "response pattern: (none) → '^[a-z]+$'"),
+)
+
+_IDS = frozenset(rule.id for rule in RULES)
 
 
 def emit(
@@ -23,7 +59,7 @@ def emit(
 ) -> None:
     """Add the change of one facet, if its rule exists (``<direction>-<facet>-<relation>``)."""
     id = f"{direction}-{facet}-{relation}"
-    if id in RULES:
+    if id in _IDS:
         out.append((id, at(b, h, text), b.ptr, h.ptr, ""))
 
 

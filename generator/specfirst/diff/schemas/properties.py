@@ -9,9 +9,31 @@ field path prefixed (``.name``, ``[]`` for items, ``.*`` for additional properti
 
 from __future__ import annotations
 
+from specfirst.diff.rule import B, N, Rule
 from specfirst.diff.schemas.change import Change, Comparison, at, prefix
 from specfirst.diff.schemas.views import View
 from specfirst.loader import Pointer
+
+# The rules this module raises.
+RULES: tuple[Rule, ...] = (
+    Rule("request-property-removed", N, "request {a, b} → {a}: a client still sending b is fine"),
+    Rule(
+        "request-property-removed-strict",
+        B,
+        "request {a, b} → {a} with additionalProperties: false",
+    ),
+    Rule("request-property-added", N, "request {a} → {a, b}"),
+    Rule("request-required-property-added", B, "request {a} → {a, b}, required: [b]"),
+    Rule("request-property-became-required", B, "request required: [] → required: [b]"),
+    Rule(
+        "request-additional-properties-rejected",
+        B,
+        "request additionalProperties: (true) → additionalProperties: false",
+    ),
+    Rule("response-property-removed", B, "response {id, name} → {id}"),
+    Rule("response-property-added", N, "response {id} → {id, name}"),
+    Rule("response-property-became-optional", B, "response required: [id] → required: []"),
+)
 
 
 def compare_properties(

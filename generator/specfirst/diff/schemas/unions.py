@@ -14,10 +14,23 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
+from specfirst.diff.rule import B, N, Rule
 from specfirst.diff.schemas.change import Change, Comparison, at
 from specfirst.diff.schemas.facets import emit
 from specfirst.diff.schemas.relations import union_types
 from specfirst.diff.schemas.views import View, canon
+
+# The rules this module raises.
+RULES: tuple[Rule, ...] = (
+    Rule("request-union-alternative-removed", B, "request oneOf: [string, Label] → $ref: Label"),
+    Rule("request-union-alternative-added", N, "request $ref: Label → oneOf: [string, Label]"),
+    Rule(
+        "response-union-alternative-added",
+        B,
+        "response $ref: Label → oneOf: [string, Label] (an item may now be a string)",
+    ),
+    Rule("response-union-alternative-removed", N, "response oneOf: [string, Label] → $ref: Label"),
+)
 
 
 def compare_union(ctx: Comparison, direction: str, b: View, h: View, out: list[Change]) -> None:
