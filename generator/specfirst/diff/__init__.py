@@ -1,16 +1,35 @@
-"""``specfirst diff``: the breaking-change diff of two OpenAPI documents.
+"""``specfirst diff``: breaking changes between two OpenAPI documents, as existing clients see them.
 
-``diff_specs(base, head)`` answers which changes matter to existing clients; the report it
-returns prints as text, markdown or JSON.
+Direction matters, as in oasdiff: a request may only get *wider* (accept more) and a
+response only *narrower* (promise more) without breaking a client. One relation decides
+both, facet by facet: types (``integer`` ⊂ ``number``), nullability, formats (``int32`` ⊂
+``int64``), enums, bounds and patterns. Each finding has a stable rule id (``specfirst diff
+--list-rules``), a severity, the location in both versions, and every operation it affects
+with the field path that reaches it::
 
-Where things live:
+    GET /repos/{owner}/{repo}/issues/{issue_number}/timeline → 200 → [].source.issue.body
 
-- ``engine``: the comparison (being split by concern).
+Schemas are compared semantically, not as text: ``$ref`` is resolved, ``allOf`` is flattened
+into one shape, and the alternatives of ``oneOf``/``anyOf`` are matched pairwise (by ``$ref``
+target, discriminator value, ``title``, then structure), so a property that moved behind a
+union is not "removed", and a ``$ref`` that became a union reports only the alternative that
+is new. A shared component is compared once per pair of versions and direction (memoised),
+which keeps GitHub-size documents to seconds.
+
+Where things live (one check family per module):
+
+- ``engine``: ``diff_specs``, which runs the comparison and applies severities and the
+  ignore file.
+- ``context``: ``Context``, what every check shares: both versions, the schema comparison,
+  the findings so far.
 - ``side``: ``Side``, one version of the document: ``$ref``s, locations, operations, views.
-- ``schemas/``: schema views and the type lattice (see its map).
+- ``operations/``: the checks of an operation: endpoints, parameters, request bodies,
+  responses, security (see its map).
+- ``schemas/``: the comparison of two schemas: views, the type lattice, facets, properties,
+  unions (see its map).
 - ``report``: ``Finding``, ``Occurrence`` and ``DiffReport`` with its text, markdown and JSON.
 - ``rule``: ``Rule`` and ``Severity``, what every rule is made of.
-- ``registry``: the rule ids with their default severities and examples (``--list-rules``).
+- ``registry``: ``RULES``, every family's rules in one list (``--list-rules``).
 - ``settings``: a team's configuration: severities in ``pyproject.toml``, the ignore file.
 """
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 from specfirst.diagnostics import Location
 from specfirst.diff.schemas.views import View, Views, resolve
@@ -16,9 +16,14 @@ from specfirst.loader import Pointer, SourceSpec, path_item_operations
 
 PATH_VAR = re.compile(r"{[^{}]+}")
 
-# An operation where it is declared: the path as written, its path item, the operation
-# object and the operation's pointer.
-OperationAt = tuple[str, Mapping[str, Any], Mapping[str, Any], Pointer]
+
+class OperationAt(NamedTuple):
+    """An operation where it is declared."""
+
+    path: str  # as written, with its variables' names
+    item: Mapping[str, Any]  # the path item
+    op: Mapping[str, Any]
+    ptr: Pointer
 
 
 class Side:
@@ -51,10 +56,6 @@ class Side:
             if not isinstance(item, Mapping):
                 continue
             for method, rel, op in path_item_operations(item):
-                out[(method.lower(), PATH_VAR.sub("{}", path))] = (
-                    path,
-                    item,
-                    op,
-                    (*item_ptr, *rel),
-                )
+                key = (method.lower(), PATH_VAR.sub("{}", path))
+                out[key] = OperationAt(path, item, op, (*item_ptr, *rel))
         return out
