@@ -16,7 +16,7 @@ union is not "removed", and a ``$ref`` that became a union reports only the alte
 is new. A shared component is compared once per pair of versions and direction (memoised),
 which keeps GitHub-size documents to seconds.
 
-Where things live (one check family per module):
+Where things live (one check family per module, its rules beside the code that raises them):
 
 - ``engine``: ``diff_specs``, which runs the comparison and applies severities and the
   ignore file.

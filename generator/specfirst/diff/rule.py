@@ -1,7 +1,8 @@
 """What a rule of ``specfirst diff`` is: an id, a default severity and a one-line example.
 
 Each check family declares its own rules beside the code that raises them (``RULES`` in
-``specfirst.diff.schemas.facets``, …); ``specfirst.diff.registry`` collects them.
+``specfirst.diff.operations.parameters``, ``specfirst.diff.schemas.facets``, …);
+``specfirst.diff.registry`` collects them.
 """
 
 from __future__ import annotations

@@ -11,7 +11,21 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from specfirst.diff.context import Context
+from specfirst.diff.rule import B, N, P, Rule
 from specfirst.diff.side import OperationAt
+
+# The rules this module raises.
+RULES: tuple[Rule, ...] = (
+    Rule("path-removed", B, "paths: /pets/{id} → (gone)"),
+    Rule("operation-removed", B, "DELETE /pets/{id} → (gone, GET stays)"),
+    Rule("path-added", N, "(none) → paths: /toys"),
+    Rule("operation-added", N, "(none) → PATCH /pets/{id}"),
+    Rule("operation-implemented", N, "PATCH /pets/{id} answering only 501 → a real operation"),
+    Rule("operation-unimplemented", B, "PATCH /pets/{id} → answers only 501 Not Implemented"),
+    Rule("unimplemented-operation-removed", N, "PATCH /pets/{id} answering only 501 → (gone)"),
+    Rule("deprecated-without-sunset", P, "deprecated: false → deprecated: true (no x-sunset)"),
+    Rule("operation-deprecated", N, "deprecated: false → deprecated: true, x-sunset: 2027-01-01"),
+)
 
 
 def stubs(ops: Mapping[tuple[str, str], OperationAt]) -> set[tuple[str, str]]:

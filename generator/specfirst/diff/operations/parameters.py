@@ -14,11 +14,40 @@ from collections.abc import Mapping
 from typing import Any
 
 from specfirst.diff.context import Context
+from specfirst.diff.rule import B, N, P, Rule
 from specfirst.diff.schemas.views import canon
 from specfirst.diff.side import PATH_VAR, OperationAt, Side
 from specfirst.loader import Pointer
 
 STRICT_QUERY = "x-specfirst-strict-query"
+
+# The rules this module raises; a scalar that became a plain string is the facet rule
+# request-type-widened (specfirst.diff.schemas.facets).
+RULES: tuple[Rule, ...] = (
+    Rule("parameter-removed", N, "query limit → (gone); undeclared query parameters are ignored"),
+    Rule(
+        "parameter-removed-strict",
+        B,
+        "query limit → (gone) with x-specfirst-strict-query: true (unknown ones are rejected)",
+    ),
+    Rule("parameter-renamed", P, "query limit → query max (optional: old name ignored)"),
+    Rule("parameter-moved", P, "header X-Page → query X-Page (optional: old place ignored)"),
+    Rule("required-parameter-added", B, "(none) → query team, required: true"),
+    Rule(
+        "required-parameter-added-with-default",
+        N,
+        "(none) → header accept, required: true, default: application/json",
+    ),
+    Rule("optional-parameter-added", N, "(none) → query team"),
+    Rule("parameter-became-required", B, "query team required: false → required: true"),
+    Rule(
+        "parameter-became-required-with-default",
+        N,
+        "query sort required: false → required: true, default: created",
+    ),
+    Rule("parameter-became-optional", N, "query team required: true → required: false"),
+    Rule("parameter-default-changed", P, "query per_page default: 30 → default: 100"),
+)
 
 
 def compare_parameters(ctx: Context, name: str, b: OperationAt, h: OperationAt) -> None:

@@ -9,7 +9,15 @@ from collections.abc import Mapping
 
 from specfirst.diff.context import Context
 from specfirst.diff.operations.content import compare_content
+from specfirst.diff.rule import B, Rule
 from specfirst.diff.side import OperationAt
+
+# The rules this module raises.
+RULES: tuple[Rule, ...] = (
+    Rule("request-body-added-required", B, "(no body) → requestBody required: true"),
+    Rule("request-body-became-required", B, "requestBody required: false → required: true"),
+    Rule("request-media-type-removed", B, "content: json, form → content: json"),
+)
 
 
 def compare_request_body(ctx: Context, name: str, b: OperationAt, h: OperationAt) -> None:

@@ -13,7 +13,18 @@ from typing import Any
 
 from specfirst.diff.context import Context
 from specfirst.diff.operations.content import compare_content
+from specfirst.diff.rule import B, N, P, Rule
 from specfirst.diff.side import OperationAt
+
+# The rules this module raises.
+RULES: tuple[Rule, ...] = (
+    Rule("success-status-removed", B, "responses: 200 → responses: 201"),
+    Rule("error-status-removed", P, "responses: 200, 404 → responses: 200"),
+    Rule("response-status-added", N, "responses: 200 → responses: 200, 409"),
+    Rule("response-media-type-removed", B, "200 content: json, xml → 200 content: json"),
+    Rule("response-header-removed", B, "200 headers: Link → 200 headers: (none)"),
+    Rule("response-header-became-optional", B, "Link required: true → required: false"),
+)
 
 
 def compare_responses(ctx: Context, name: str, b: OperationAt, h: OperationAt) -> None:

@@ -11,7 +11,15 @@ from collections.abc import Mapping
 from typing import Any
 
 from specfirst.diff.context import Context
+from specfirst.diff.rule import B, Rule
 from specfirst.diff.side import OperationAt, Side
+
+# The rules this module raises.
+RULES: tuple[Rule, ...] = (
+    Rule("security-added", B, "security: [] → security: [oauth: []]"),
+    Rule("security-requirement-removed", B, "security: [apiKey] → security: [oauth]"),
+    Rule("security-scopes-added", B, "oauth: [read] → oauth: [read, write]"),
+)
 
 
 def compare_security(ctx: Context, name: str, b: OperationAt, h: OperationAt) -> None:
