@@ -1,4 +1,4 @@
-"""``specfirst diff``: breaking changes between two OpenAPI documents, as existing clients see them.
+"""``specfirst diff``: breaking changes between two OpenAPI documents, as clients see them.
 
 Direction matters, as in oasdiff: a request may only get *wider* (accept more) and a
 response only *narrower* (promise more) without breaking a client. One relation decides

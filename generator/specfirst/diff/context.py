@@ -19,6 +19,8 @@ Found = dict[tuple[str, str, Pointer | None, Pointer | None], dict[str, list[str
 
 
 class Context:
+    """Both versions of the document, their schema comparison and the findings so far."""
+
     def __init__(self, base: SourceSpec, head: SourceSpec) -> None:
         self.base = Side(base)
         self.head = Side(head)

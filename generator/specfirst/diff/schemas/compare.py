@@ -52,4 +52,5 @@ class SchemaComparer:
         return out
 
     def is_breaking(self, rule: str) -> bool:
+        """Whether ``rule`` breaks a client by default (a team's settings aside)."""
         return _SEVERITY[rule] is Severity.BREAKING

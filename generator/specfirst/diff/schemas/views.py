@@ -111,6 +111,7 @@ class Views:
         self._building: set[Pointer] = set()
 
     def view(self, raw: Any, ptr: Pointer) -> View:
+        """The view of schema ``raw`` at ``ptr``; a ``$ref`` to a component keeps its name."""
         ref: str | None = None
         if isinstance(raw, Mapping) and isinstance(raw.get("$ref"), str):
             node, ptr = resolve(self.doc, raw, ptr)
