@@ -21,7 +21,6 @@ from typing import Any
 from specfirst.commands.common import print_diagnostics
 from specfirst.config import find_pyproject, load_config
 from specfirst.diagnostics import DiagnosticError
-from specfirst.diff_rules import ConfigError, list_rules, load_diff_settings, load_ignore_file
 
 
 def register(sub: Any) -> None:
@@ -105,6 +104,8 @@ def _relabel(text: str, prefix: str | None, revision: str) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from specfirst.diff import diff_specs
+    from specfirst.diff.registry import list_rules
+    from specfirst.diff.settings import ConfigError, load_diff_settings, load_ignore_file
 
     config = load_config()
     try:
