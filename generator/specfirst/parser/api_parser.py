@@ -50,10 +50,10 @@ from specfirst.loader import (
     Pointer,
     SourceSpec,
     copy_json,
-    deref,
     path_item_operations,
     server_base_path,
 )
+from specfirst.parser.context import Context
 from specfirst.runtime.streams import STREAM_FORMATS
 from specfirst.schema_types import constraints, default_literal, is_simple, primitive_type
 
@@ -118,10 +118,8 @@ class ApiParser:
 
     def __init__(self, spec: SourceSpec) -> None:
         self.spec = spec
-        self.doc: dict[str, Any] = spec.document
         self.diagnostics: list[Diagnostic] = []
-        # 3.1 and 3.2 schemas are JSON Schema 2020-12 (numeric exclusive bounds, type arrays)
-        self.openapi_31 = not str(self.doc.get("openapi", "")).startswith("3.0")
+        self._ctx = Context(spec, self.diagnostics)
         self._class_names: dict[str, str] = {}  # component schema key -> class name
         self._hoisted: dict[str, Any] = {}  # class name -> schema
         self._hoisted_at: dict[Pointer, str] = {}  # schema pointer -> hoisted class name
@@ -136,46 +134,9 @@ class ApiParser:
 
     # ------------------------------------------------------------------ helpers
 
-    def _warn(
-        self, rule: str, message: str, pointer: Pointer, level: Level = Level.WARNING
-    ) -> None:
-        self.diagnostics.append(Diagnostic(level, rule, message, self.spec.locate(pointer)))
-
-    def _deref(self, node: Any, pointer: Pointer) -> tuple[Any, Pointer]:
-        """Follow internal ``$ref``s (not to schemas) to the referenced object."""
-        node, pointer, broken = deref(self.doc, node, pointer)
-        if broken is not None:
-            self._warn("unresolved-ref", f"cannot resolve $ref {broken!r}", pointer, Level.ERROR)
-        return node, pointer
-
-    def _operations(
-        self,
-    ) -> Iterator[tuple[str, str, Mapping[str, Any], Mapping[str, Any], Pointer]]:
-        paths = self.doc.get("paths") or {}
-        for path, item in paths.items():
-            item_ptr: Pointer = ("paths", path)
-            item, item_ptr = self._deref(item, item_ptr)
-            for method, rel, op in path_item_operations(item):
-                yield path, method.lower(), item, op, (*item_ptr, *rel)
-
-    def _node(self, ptr: Pointer) -> Mapping[str, Any]:
-        node: Any = self.doc
-        for key in ptr:
-            node = node[key] if isinstance(node, Mapping) and key in node else {}
-        return node if isinstance(node, Mapping) else {}
-
-    def _webhooks(self) -> Iterator[tuple[str, str, Mapping[str, Any], Pointer]]:
-        hooks = self.doc.get("webhooks")
-        if not isinstance(hooks, Mapping):
-            return
-        for name, raw in hooks.items():
-            item, item_ptr = self._deref(raw, ("webhooks", name))
-            for method, rel, op in path_item_operations(item):
-                yield str(name), method.lower(), op, (*item_ptr, *rel)
-
     def _webhook_names(self) -> dict[Pointer, str]:
         """Payload alias per webhook operation: ``NewPetWebhook`` (``NewPetPostWebhook`` if several)."""
-        ops = list(self._webhooks())
+        ops = list(self._ctx.webhooks())
         counts: dict[str, int] = {}
         for name, _method, _op, _ptr in ops:
             counts[name] = counts.get(name, 0) + 1
@@ -193,18 +154,18 @@ class ApiParser:
         if self._callback_ops is not None:
             return self._callback_ops
         found: list[_CallbackOp] = []
-        for _path, _method, _item, op, ptr in self._operations():
+        for _path, _method, _item, op, ptr in self._ctx.operations():
             callbacks = op.get("callbacks")
             if not isinstance(callbacks, Mapping):
                 continue
             for name, raw in callbacks.items():
-                callback, cb_ptr = self._deref(raw, (*ptr, "callbacks", name))
+                callback, cb_ptr = self._ctx.deref(raw, (*ptr, "callbacks", name))
                 if not isinstance(callback, Mapping):
                     continue
                 for expression, raw_item in callback.items():
                     if str(expression).startswith("x-"):
                         continue
-                    item, item_ptr = self._deref(raw_item, (*cb_ptr, expression))
+                    item, item_ptr = self._ctx.deref(raw_item, (*cb_ptr, expression))
                     if not isinstance(item, Mapping):
                         continue
                     for method, rel, cb_op in path_item_operations(item):
@@ -234,7 +195,7 @@ class ApiParser:
     def _json_body_schema(
         self, op: Mapping[str, Any], ptr: Pointer
     ) -> tuple[Any, Pointer, str] | None:
-        body, body_ptr = self._deref(op.get("requestBody"), (*ptr, "requestBody"))
+        body, body_ptr = self._ctx.deref(op.get("requestBody"), (*ptr, "requestBody"))
         if not isinstance(body, Mapping) or not isinstance(body.get("content"), Mapping):
             return None
         for media, content in body["content"].items():
@@ -246,21 +207,18 @@ class ApiParser:
                 )
         return None
 
-    def _schema_class(self, key: str) -> str:
-        return self._class_names.get(key, naming.pascal(key))
-
     # ------------------------------------------------------------------ pass 1
 
     def _name_operations(self) -> None:
         taken_prefix: set[str] = set()
         taken_py: set[str] = set()
         seen_ids: dict[str, Pointer] = {}
-        for path, method, _item, op, ptr in self._operations():
+        for path, method, _item, op, ptr in self._ctx.operations():
             raw_id = op.get("operationId")
             if isinstance(raw_id, str) and raw_id.strip():
                 op_id = raw_id
                 if op_id in seen_ids:
-                    self._warn(
+                    self._ctx.warn(
                         "duplicate-operation-id",
                         f"operationId {op_id!r} is already used by another operation; "
                         "this one gets a numbered name",
@@ -291,12 +249,12 @@ class ApiParser:
 
     def models_document(self) -> dict[str, Any]:
         """The schemas datamodel-code-generator should turn into models (pass 1)."""
-        components = (self.doc.get("components") or {}).get("schemas") or {}
+        components = (self._ctx.doc.get("components") or {}).get("schemas") or {}
         taken = self._taken_classes
         for key in components:
             self._class_names[key] = naming.unique(naming.pascal(key), taken)
         self._name_operations()
-        for _path, _method, item, op, ptr in self._operations():
+        for _path, _method, item, op, ptr in self._ctx.operations():
             _op_id, _py, prefix = self._op_names[ptr]
             for (_where, pname), (param, pptr) in self._raw_parameters(item, op, ptr).items():
                 schema, sptr, _media = self._param_schema(param, pptr)
@@ -307,7 +265,7 @@ class ApiParser:
                     and self._primitive_union(schema) is None
                 ):
                     self._hoist(schema, f"{prefix}{naming.pascal(pname)}Parameter", sptr)
-            body, body_ptr = self._deref(op.get("requestBody"), (*ptr, "requestBody"))
+            body, body_ptr = self._ctx.deref(op.get("requestBody"), (*ptr, "requestBody"))
             if isinstance(body, Mapping):
                 for media, content in (body.get("content") or {}).items():
                     schema = content.get("schema") if isinstance(content, Mapping) else None
@@ -334,7 +292,7 @@ class ApiParser:
                         )
                         self._hoist(schema, f"{prefix}Request{suffix}", sptr)
             for status, resp in (op.get("responses") or {}).items():
-                resp, resp_ptr = self._deref(resp, (*ptr, "responses", str(status)))
+                resp, resp_ptr = self._ctx.deref(resp, (*ptr, "responses", str(status)))
                 if not isinstance(resp, Mapping):
                     continue
                 for media, content in (resp.get("content") or {}).items():
@@ -362,7 +320,7 @@ class ApiParser:
                             self._hoist(schema, f"{prefix}{label}ResponseBody", sptr, "Response")
                     break  # one media type per response is typed
         for ptr, alias in self._webhook_names().items():
-            found = self._json_body_schema(self._node(ptr), ptr)
+            found = self._json_body_schema(self._ctx.node(ptr), ptr)
             if found is not None:
                 self._role_roots["Response"].append(found[0])
             if (
@@ -390,7 +348,7 @@ class ApiParser:
             schemas = _rewrite_refs(copy_json(schemas), renames)
         self._split_read_write(schemas)
         return {
-            "openapi": self.doc.get("openapi", "3.1.0"),
+            "openapi": self._ctx.doc.get("openapi", "3.1.0"),
             "info": {"title": "models", "version": "0"},
             "paths": {},
             "components": {"schemas": schemas},
@@ -520,17 +478,6 @@ class ApiParser:
             return self._model(self._hoisted_at[pointer], role)
         return primitive_type(schema, self._ref_type(role))
 
-    def _resolve_schema(self, schema: Any) -> Mapping[str, Any]:
-        """A parameter/header schema with component refs followed (for constraints)."""
-        seen: set[str] = set()
-        while isinstance(schema, Mapping) and isinstance(schema.get("$ref"), str):
-            ref = schema["$ref"]
-            if ref in seen:
-                return {}
-            seen.add(ref)
-            schema, _ = self._deref(schema, ())
-        return schema if isinstance(schema, Mapping) else {}
-
     def _raw_parameters(
         self, item: Mapping[str, Any], op: Mapping[str, Any], ptr: Pointer
     ) -> dict[tuple[str, str], tuple[Mapping[str, Any], Pointer]]:
@@ -539,7 +486,7 @@ class ApiParser:
         item_ptr = ptr[:-1]
         for source, base in ((item.get("parameters"), item_ptr), (op.get("parameters"), ptr)):
             for index, raw in enumerate(source if isinstance(source, list) else []):
-                param, pptr = self._deref(raw, (*base, "parameters", index))
+                param, pptr = self._ctx.deref(raw, (*base, "parameters", index))
                 if isinstance(param, Mapping) and isinstance(param.get("name"), str):
                     merged[(str(param.get("in")), param["name"])] = (param, pptr)
         return merged
@@ -561,7 +508,7 @@ class ApiParser:
             return None
         types: list[str] = []
         for member in members:
-            resolved = self._resolve_schema(member)
+            resolved = self._ctx.resolve_schema(member)
             if not resolved or not is_simple(resolved):
                 return None
             if _types_of(resolved) and {"object", "array"} & set(_types_of(resolved)):
@@ -589,7 +536,7 @@ class ApiParser:
             return "object"
         parts = schema.get("allOf")
         if isinstance(parts, list) and any(
-            self._param_shape(self._resolve_schema(p)) == "object" for p in parts
+            self._param_shape(self._ctx.resolve_schema(p)) == "object" for p in parts
         ):
             return "object"
         return "primitive"
@@ -604,17 +551,17 @@ class ApiParser:
             try:
                 location = ParamLocation(where)
             except ValueError:
-                self._warn("unsupported", f"parameter location {where!r} of {name!r}", pptr)
+                self._ctx.warn("unsupported", f"parameter location {where!r} of {name!r}", pptr)
                 continue
             if location is ParamLocation.HEADER and name.lower() in _IGNORED_HEADERS:
                 continue
             schema, sptr, content_type = self._param_schema(param, pptr)
-            resolved = self._resolve_schema(schema)
+            resolved = self._ctx.resolve_schema(schema)
             shape = self._param_shape(resolved)
             if shape == "array" and content_type is None:
-                items = self._resolve_schema(resolved.get("items"))
+                items = self._ctx.resolve_schema(resolved.get("items"))
                 if self._param_shape(items) == "array":
-                    self._warn(
+                    self._ctx.warn(
                         "unsupported",
                         f"{where} parameter {name!r} is an array of arrays, which no "
                         "parameter style can carry; it is not passed to the handler",
@@ -660,7 +607,7 @@ class ApiParser:
                 and len(query_names) > 1
                 and not py_type.startswith("models.")
             ):
-                self._warn(
+                self._ctx.warn(
                     "unsupported",
                     f"query parameter {name!r} is a free-form object exploded into the query: "
                     "it receives every query key the operation does not declare",
@@ -675,7 +622,7 @@ class ApiParser:
                     required=required and default is None,
                     py_type=py_type,
                     default=default,
-                    constraints=constraints(resolved, openapi_31=self.openapi_31),
+                    constraints=constraints(resolved, openapi_31=self._ctx.openapi_31),
                     description=param.get("description")
                     if isinstance(param.get("description"), str)
                     else None,
@@ -699,7 +646,7 @@ class ApiParser:
         return result
 
     def _body(self, op: Mapping[str, Any], ptr: Pointer, prefix: str) -> Body | None:
-        body, bptr = self._deref(op.get("requestBody"), (*ptr, "requestBody"))
+        body, bptr = self._ctx.deref(op.get("requestBody"), (*ptr, "requestBody"))
         if not isinstance(body, Mapping):
             return None
         content = body.get("content") or {}
@@ -731,7 +678,7 @@ class ApiParser:
                     alternates.append(str(other))
             others = ", ".join(m for m in content if m != media and m not in alternates)
             if others:
-                self._warn(
+                self._ctx.warn(
                     "unsupported",
                     f"request body media types {others} are accepted as {media} only",
                     (*bptr, "content"),
@@ -770,7 +717,7 @@ class ApiParser:
         self, schema: Any, pointer: Pointer
     ) -> Iterator[tuple[str, Mapping[str, Any], Pointer]]:
         """The fields of a form body schema: name, schema as written, and its pointer."""
-        schema, pointer = self._deref(schema, pointer)
+        schema, pointer = self._ctx.deref(schema, pointer)
         props = schema.get("properties") if isinstance(schema, Mapping) else None
         if not isinstance(props, Mapping):
             return
@@ -781,7 +728,7 @@ class ApiParser:
     def _form_fields(
         self, schema: Any, pointer: Pointer, media: str, encoding: Any
     ) -> list[FormField]:
-        resolved = self._resolve_schema(schema)
+        resolved = self._ctx.resolve_schema(schema)
         required = set(resolved.get("required") or [])
         multipart = body_kind(media) is BodyKind.MULTIPART
         encoding = encoding if isinstance(encoding, Mapping) else {}
@@ -794,13 +741,13 @@ class ApiParser:
             accepted = tuple(
                 t.strip() for t in str(enc.get("contentType") or "").split(",") if t.strip()
             )
-            prop = self._resolve_schema(raw)
+            prop = self._ctx.resolve_schema(raw)
             types = _types_of(prop)
             is_list = "array" in types
             item_raw = (
                 prop.get("items") if is_list and isinstance(prop.get("items"), Mapping) else {}
             )
-            item = self._resolve_schema(item_raw) if is_list else prop
+            item = self._ctx.resolve_schema(item_raw) if is_list else prop
             item_ptr: Pointer = (*prop_ptr, "items") if is_list else prop_ptr
             if _is_file_part(item, accepted):
                 kind = PartKind.FILE
@@ -812,7 +759,7 @@ class ApiParser:
                     base = "str"
             elif accepted and not any(json_media(t) for t in accepted):
                 kind, base = PartKind.VALUE, "str"
-                self._warn(
+                self._ctx.warn(
                     "unsupported",
                     f"form field {name!r} is {', '.join(accepted)}: received as text, undecoded",
                     enc_ptr,
@@ -825,7 +772,7 @@ class ApiParser:
                 kind = PartKind.JSON
                 base = self._schema_type(item_raw if is_list else raw, item_ptr, "Request")
                 if not multipart and not any(json_media(t) for t in accepted):
-                    self._warn(
+                    self._ctx.warn(
                         "unsupported",
                         f"form field {name!r} holds structured data: read as JSON text "
                         "(encoding style deepObject reads name[key]=value fields)",
@@ -841,7 +788,7 @@ class ApiParser:
                         )
                     )
                 else:
-                    self._warn(
+                    self._ctx.warn(
                         "unsupported",
                         f"headers of multipart part {name!r} are not validated: only file "
                         "parts keep their headers",
@@ -861,7 +808,7 @@ class ApiParser:
                     required=name in required,
                     is_list=is_list and kind is not PartKind.DEEP,
                     kind=kind,
-                    constraints=constraints(prop, openapi_31=self.openapi_31)
+                    constraints=constraints(prop, openapi_31=self._ctx.openapi_31)
                     if kind is PartKind.VALUE
                     else (),
                     content_types=accepted if kind is PartKind.FILE else (),
@@ -870,7 +817,7 @@ class ApiParser:
                 )
             )
         if not fields and resolved:
-            self._warn(
+            self._ctx.warn(
                 "unsupported",
                 "form body without properties is received as an empty form",
                 pointer,
@@ -889,10 +836,10 @@ class ApiParser:
         for hname, raw_header in raw.items() if isinstance(raw, Mapping) else ():
             if str(hname).lower() == "content-type":
                 continue
-            header, _hptr = self._deref(raw_header, (*ptr, hname))
+            header, _hptr = self._ctx.deref(raw_header, (*ptr, hname))
             if not isinstance(header, Mapping):
                 continue
-            hschema = self._resolve_schema(header.get("schema") or {"type": "string"})
+            hschema = self._ctx.resolve_schema(header.get("schema") or {"type": "string"})
             htype = primitive_type(hschema, lambda _ref: "str") if is_simple(hschema) else "str"
             if htype in ("Any", "bytes") or htype.startswith("dict["):
                 htype = "str"
@@ -901,7 +848,7 @@ class ApiParser:
             if constrained and htype.startswith("list["):
                 htype = "str"  # checked as the text it arrives as
             elif constrained:
-                checks = tuple(constraints(hschema, openapi_31=self.openapi_31))
+                checks = tuple(constraints(hschema, openapi_31=self._ctx.openapi_31))
             headers.append(
                 Header(
                     name=str(hname),
@@ -921,11 +868,11 @@ class ApiParser:
         responses = op.get("responses") or {}
         for status, raw in responses.items():
             status = str(status)
-            resp, rptr = self._deref(raw, (*ptr, "responses", status))
+            resp, rptr = self._ctx.deref(raw, (*ptr, "responses", status))
             if not isinstance(resp, Mapping):
                 continue
             if not (status == "default" or re.fullmatch(r"[1-5](\d\d|XX)", status.upper())):
-                self._warn("unsupported", f"response status {status!r}", rptr)
+                self._ctx.warn("unsupported", f"response status {status!r}", rptr)
                 continue
             content = resp.get("content") or {}
             media: str | None = None
@@ -944,11 +891,11 @@ class ApiParser:
                 media_obj = content[media] if isinstance(content[media], Mapping) else {}
                 schema = media_obj.get("schema")
                 sptr: Pointer = (*rptr, "content", media, "schema")
-                if is_binary_schema(self._resolve_schema(schema)):
+                if is_binary_schema(self._ctx.resolve_schema(schema)):
                     kind = BodyKind.BINARY
                 stream = _stream_format(media) if "itemSchema" in media_obj else None
                 if "itemSchema" in media_obj and stream is None:
-                    self._warn(
+                    self._ctx.warn(
                         "unsupported",
                         f"itemSchema of {media!r} responses: a stream of that media type is "
                         "sent as raw bytes (streams of application/jsonl, application/json-seq "
@@ -1001,7 +948,7 @@ class ApiParser:
     def _security(
         self, op: Mapping[str, Any], schemes: Mapping[str, SecurityScheme], ptr: Pointer
     ) -> tuple[SecurityRequirement, ...]:
-        raw = op.get("security", self.doc.get("security"))
+        raw = op.get("security", self._ctx.doc.get("security"))
         if not isinstance(raw, list):
             return ()
         requirements: list[SecurityRequirement] = []
@@ -1012,7 +959,7 @@ class ApiParser:
             known = True
             for key, scopes in req.items():
                 if key not in schemes:
-                    self._warn(
+                    self._ctx.warn(
                         "unsupported",
                         f"security requirement names unknown scheme {key!r}",
                         (*ptr, "security", index),
@@ -1027,11 +974,11 @@ class ApiParser:
         return tuple(requirements)
 
     def _schemes(self) -> dict[str, SecurityScheme]:
-        raw = (self.doc.get("components") or {}).get("securitySchemes") or {}
+        raw = (self._ctx.doc.get("components") or {}).get("securitySchemes") or {}
         result: dict[str, SecurityScheme] = {}
         taken: set[str] = set()
         for key, value in raw.items():
-            scheme, sptr = self._deref(value, ("components", "securitySchemes", key))
+            scheme, sptr = self._ctx.deref(value, ("components", "securitySchemes", key))
             if not isinstance(scheme, Mapping):
                 continue
             kind_raw = str(scheme.get("type"))
@@ -1047,7 +994,7 @@ class ApiParser:
                     )
                 else:
                     if http != "bearer":
-                        self._warn(
+                        self._ctx.warn(
                             "unsupported",
                             f"HTTP auth scheme {http!r} is treated as a bearer-style token",
                             sptr,
@@ -1066,7 +1013,7 @@ class ApiParser:
             elif kind_raw == "apiKey":
                 where = str(scheme.get("in", "header"))
                 if where not in ("header", "query", "cookie"):
-                    self._warn("unsupported", f"API key location {where!r}", sptr)
+                    self._ctx.warn("unsupported", f"API key location {where!r}", sptr)
                     continue
                 result[key] = SecurityScheme(
                     key,
@@ -1103,7 +1050,7 @@ class ApiParser:
                     key, py_name, SchemeKind.OPENID, description=description
                 )
             else:
-                self._warn(
+                self._ctx.warn(
                     "unsupported",
                     f"security scheme type {kind_raw!r} ({key}) is not enforced",
                     sptr,
@@ -1122,7 +1069,7 @@ class ApiParser:
                 key = (op.method, _PATH_VAR.sub("{}", op.route_path), op.route_query)
                 winner = first.setdefault(key, op)
                 if winner is not op:
-                    self._warn(
+                    self._ctx.warn(
                         "unreachable-operation",
                         f"{op.method.upper()} {op.path!r} ({op.operation_id!r}) is served by "
                         f"{winner.operation_id!r} ({winner.path!r}), which takes the same "
@@ -1145,7 +1092,7 @@ class ApiParser:
         params: list[Parameter] = []
         for param in self._parameters(item, op, ptr, taken):
             if param.location is ParamLocation.PATH:
-                self._warn(
+                self._ctx.warn(
                     "unsupported",
                     f"path parameter {param.name!r} of {where} is not filled in by its "
                     "sender: the URL passed to it is used as is",
@@ -1156,7 +1103,7 @@ class ApiParser:
             params.append(param)
         payload_type: str | None = None
         media: str | None = None
-        body, bptr = self._deref(op.get("requestBody"), (*ptr, "requestBody"))
+        body, bptr = self._ctx.deref(op.get("requestBody"), (*ptr, "requestBody"))
         required = isinstance(body, Mapping) and bool(body.get("required"))
         content = body.get("content") if isinstance(body, Mapping) else None
         found = self._json_body_schema(op, ptr)
@@ -1171,7 +1118,7 @@ class ApiParser:
             elif kind is BodyKind.BINARY:
                 payload_type = "bytes"
             else:
-                self._warn(
+                self._ctx.warn(
                     "unsupported",
                     f"the {media} payload of {where} is not sent by its sender (JSON, text "
                     "and binary payloads are)",
@@ -1209,7 +1156,7 @@ class ApiParser:
         )
 
     def _callback(self, cb: _CallbackOp, schemes: Mapping[str, SecurityScheme]) -> Callback:
-        owner = self._node(cb.owner)
+        owner = self._ctx.node(cb.owner)
         owner_id = self._op_names[cb.owner][0]
         stem = naming.snake(cb.base)
         where = f"callback {cb.name!r} of {owner_id!r}"
@@ -1226,7 +1173,7 @@ class ApiParser:
             elif source == "$response.body":
                 py_type, py_name = "Any", "response_body"
                 for status, raw in (owner.get("responses") or {}).items():
-                    resp, rptr = self._deref(raw, (*cb.owner, "responses", str(status)))
+                    resp, rptr = self._ctx.deref(raw, (*cb.owner, "responses", str(status)))
                     if not (str(status).startswith("2") and isinstance(resp, Mapping)):
                         continue
                     content = resp.get("content")
@@ -1246,7 +1193,7 @@ class ApiParser:
                 py_type = "str | int | float | bool"
                 py_name = naming.snake(source.split(".", 2)[2])
             else:
-                self._warn(
+                self._ctx.warn(
                     "unsupported",
                     f"runtime expression {expression!r} in the URL of {where} is not "
                     "recognized: its value is passed as is",
@@ -1275,7 +1222,7 @@ class ApiParser:
         services: dict[str, list[Operation]] = {}
         descriptions: dict[str, str | None] = {}
         tag_info: dict[str, tuple[str | None, str | None]] = {}  # name -> (parent, kind)
-        for tag in self.doc.get("tags") or []:
+        for tag in self._ctx.doc.get("tags") or []:
             if isinstance(tag, Mapping) and isinstance(tag.get("name"), str):
                 descriptions[tag["name"]] = (
                     tag.get("description") if isinstance(tag.get("description"), str) else None
@@ -1284,7 +1231,7 @@ class ApiParser:
                     tag.get("parent") if isinstance(tag.get("parent"), str) else None,
                     tag.get("kind") if isinstance(tag.get("kind"), str) else None,
                 )
-        for path, method, item, op, ptr in self._operations():
+        for path, method, item, op, ptr in self._ctx.operations():
             op_id, py_name, prefix = self._op_names[ptr]
             tag = service_tag(op.get("tags"), tag_info)
             taken = set(naming.RESERVED) | {
@@ -1298,7 +1245,7 @@ class ApiParser:
             # operations on one path apart in the document only, and is served at the path.
             served, _, fragment = path.partition("#")
             if fragment:
-                self._warn(
+                self._ctx.warn(
                     "unsupported",
                     f"path {path!r} carries a fragment, which clients never send: the "
                     f"operation is served at {served.partition('?')[0]!r}",
@@ -1308,7 +1255,7 @@ class ApiParser:
             declared = {p.name: p for p in params if p.location is ParamLocation.PATH}
             for var in _PATH_VAR.findall(served):
                 if var not in declared:
-                    self._warn(
+                    self._ctx.warn(
                         "path-parameter",
                         f"path parameter {var!r} is not declared; received as a string",
                         ptr,
@@ -1347,7 +1294,7 @@ class ApiParser:
             path_only, _, fixed_query = served.partition("?")
             route_query = tuple(urllib.parse.parse_qsl(fixed_query, keep_blank_values=True))
             if fixed_query:
-                self._warn(
+                self._ctx.warn(
                     "unsupported",
                     f"path {path!r} carries a query string: the operation is served at "
                     f"{path_only!r} for requests whose query has {fixed_query!r}",
@@ -1356,7 +1303,7 @@ class ApiParser:
                 )
             route_path = _PATH_VAR.sub(route_var, path_only)
             if len(set(_PATH_VAR.findall(served))) < len(_PATH_VAR.findall(served)):
-                self._warn(
+                self._ctx.warn(
                     "unsupported",
                     f"path template {path!r} repeats a parameter; only its first "
                     "occurrence is passed to the operation",
@@ -1414,7 +1361,7 @@ class ApiParser:
                     bare_success=bare_success,
                     bare_none=bare_none,
                     pointer=ptr,
-                    strict_query=bool(op.get(STRICT_QUERY, self.doc.get(STRICT_QUERY, False))),
+                    strict_query=bool(op.get(STRICT_QUERY, self._ctx.doc.get(STRICT_QUERY, False))),
                     route_query=route_query,
                 )
             )
@@ -1468,7 +1415,7 @@ class ApiParser:
         self._warn_shadowed(built)
         webhooks: list[Webhook] = []
         for (name, method, op, ptr), alias in zip(
-            self._webhooks(), self._webhook_names().values(), strict=True
+            self._ctx.webhooks(), self._webhook_names().values(), strict=True
         ):
             found = self._json_body_schema(op, ptr)
             # Data the API sends out, like a response: readOnly properties included.
@@ -1485,7 +1432,7 @@ class ApiParser:
                     summary=op.get("summary") if isinstance(op.get("summary"), str) else None,
                     sender=self._sender(
                         # the path item (an additionalOperations entry sits one level deeper)
-                        self._node(
+                        self._ctx.node(
                             ptr[:-2] if ptr[-2:-1] == ("additionalOperations",) else ptr[:-1]
                         ),
                         op,
@@ -1498,15 +1445,15 @@ class ApiParser:
                 )
             )
         callbacks = [self._callback(cb, schemes) for cb in self._callbacks()]
-        info = self.doc.get("info") or {}
+        info = self._ctx.doc.get("info") or {}
         return Api(
             title=str(info.get("title", "API")),
             version=str(info.get("version", "")),
             description=info.get("description")
             if isinstance(info.get("description"), str)
             else None,
-            openapi_version=str(self.doc.get("openapi", "")),
-            base_path=server_base_path(self.doc),
+            openapi_version=str(self._ctx.doc.get("openapi", "")),
+            base_path=server_base_path(self._ctx.doc),
             services=tuple(built),
             schemes=tuple(schemes.values()),
             model_names=self._models,
