@@ -40,6 +40,14 @@ def schema_types(schema: Mapping[str, Any]) -> list[str]:
     return types
 
 
+def declared_types(schema: Mapping[str, Any]) -> list[str]:
+    """The types a schema's ``type`` names, as written (without 3.0 ``nullable``)."""
+    raw = schema.get("type")
+    if isinstance(raw, list):
+        return [str(t) for t in raw]
+    return [str(raw)] if isinstance(raw, str) else []
+
+
 def is_simple(schema: Mapping[str, Any]) -> bool:
     """True when ``primitive_type`` can express the schema without a model."""
     if "$ref" in schema:

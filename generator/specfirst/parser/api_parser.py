@@ -54,8 +54,14 @@ from specfirst.loader import (
     server_base_path,
 )
 from specfirst.parser.context import Context
-from specfirst.runtime.streams import STREAM_FORMATS
-from specfirst.schema_types import constraints, default_literal, is_simple, primitive_type
+from specfirst.parser.media import body_kind, is_binary_schema, json_media, stream_format
+from specfirst.schema_types import (
+    constraints,
+    declared_types,
+    default_literal,
+    is_simple,
+    primitive_type,
+)
 
 SCHEMA_REF = "#/components/schemas/"
 _PATH_VAR = re.compile(r"{([^{}]+)}")
@@ -63,33 +69,6 @@ _PATH_VAR = re.compile(r"{([^{}]+)}")
 _IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
 # Spec extension (root or operation): answer undeclared query parameters with a validation error.
 STRICT_QUERY = "x-specfirst-strict-query"
-
-
-def is_binary_schema(schema: Any) -> bool:
-    """A string schema carrying raw bytes (``format: binary`` or 3.1 ``contentMediaType``)."""
-    if not isinstance(schema, Mapping):
-        return False
-    if schema.get("format") == "binary":
-        return True
-    return "contentMediaType" in schema and "contentEncoding" not in schema
-
-
-def json_media(media_type: str) -> bool:
-    base = media_type.split(";")[0].strip().lower()
-    return base == "application/json" or base.endswith("+json") or base == "*/*"
-
-
-def body_kind(media_type: str) -> BodyKind:
-    base = media_type.split(";")[0].strip().lower()
-    if json_media(base):
-        return BodyKind.JSON
-    if base == "application/x-www-form-urlencoded":
-        return BodyKind.FORM
-    if base.startswith("multipart/"):
-        return BodyKind.MULTIPART
-    if base.startswith("text/") and base != "text/event-stream":
-        return BodyKind.TEXT
-    return BodyKind.BINARY
 
 
 @dataclass(slots=True)
@@ -274,7 +253,7 @@ class ApiParser:
                     if body_kind(media) in (BodyKind.FORM, BodyKind.MULTIPART):
                         # A form is a set of fields, not a model: structured fields get one.
                         for name, prop, prop_ptr in self._form_properties(schema, sptr):
-                            if "array" in _types_of(prop) and isinstance(
+                            if "array" in declared_types(prop) and isinstance(
                                 prop.get("items"), Mapping
                             ):
                                 prop, prop_ptr = prop["items"], (*prop_ptr, "items")
@@ -303,7 +282,7 @@ class ApiParser:
                     iptr = (*resp_ptr, "content", media, "itemSchema")
                     self._role_roots["Response"].extend((schema, item_schema))
                     if (
-                        _stream_format(media) is not None
+                        stream_format(media) is not None
                         and self._needs_model(item_schema)
                         and iptr not in self._hoisted_at
                     ):
@@ -511,7 +490,7 @@ class ApiParser:
             resolved = self._ctx.resolve_schema(member)
             if not resolved or not is_simple(resolved):
                 return None
-            if _types_of(resolved) and {"object", "array"} & set(_types_of(resolved)):
+            if declared_types(resolved) and {"object", "array"} & set(declared_types(resolved)):
                 return None
             py = primitive_type(resolved, lambda _ref: "Any")
             for part in py.split(" | "):
@@ -524,7 +503,7 @@ class ApiParser:
         return " | ".join(types)
 
     def _param_shape(self, schema: Mapping[str, Any]) -> str:
-        types = _types_of(schema)
+        types = declared_types(schema)
         if "array" in types:
             return "array"
         if (
@@ -742,7 +721,7 @@ class ApiParser:
                 t.strip() for t in str(enc.get("contentType") or "").split(",") if t.strip()
             )
             prop = self._ctx.resolve_schema(raw)
-            types = _types_of(prop)
+            types = declared_types(prop)
             is_list = "array" in types
             item_raw = (
                 prop.get("items") if is_list and isinstance(prop.get("items"), Mapping) else {}
@@ -893,7 +872,7 @@ class ApiParser:
                 sptr: Pointer = (*rptr, "content", media, "schema")
                 if is_binary_schema(self._ctx.resolve_schema(schema)):
                     kind = BodyKind.BINARY
-                stream = _stream_format(media) if "itemSchema" in media_obj else None
+                stream = stream_format(media) if "itemSchema" in media_obj else None
                 if "itemSchema" in media_obj and stream is None:
                     self._ctx.warn(
                         "unsupported",
@@ -1462,10 +1441,6 @@ class ApiParser:
         )
 
 
-def _stream_format(media: str) -> str | None:
-    return STREAM_FORMATS.get(media.split(";")[0].strip().lower())
-
-
 # OpenAPI 3.2 tag kinds that label operations rather than group them (the registry's
 # ``badge`` and ``audience``): they never become the service an operation belongs to.
 _LABEL_KINDS = frozenset({"badge", "audience"})
@@ -1526,13 +1501,13 @@ def _without_marked(schema: Any, flag: str) -> tuple[Any, bool]:
 def _is_structured(schema: Mapping[str, Any]) -> bool:
     """A schema whose values are objects, arrays or compositions (JSON in a form field)."""
     keys = ("properties", "additionalProperties", "items", "allOf", "oneOf", "anyOf", "$ref")
-    return any(k in schema for k in keys) or bool({"object", "array"} & set(_types_of(schema)))
+    return any(k in schema for k in keys) or bool({"object", "array"} & set(declared_types(schema)))
 
 
 def _is_file_part(schema: Mapping[str, Any], accepted: tuple[str, ...]) -> bool:
     """Binary content: ``format: binary/byte``, ``contentMediaType`` (3.1), or a schema-less
     (or plain string) part whose ``encoding.contentType`` is neither text nor JSON."""
-    types = _types_of(schema)
+    types = declared_types(schema)
     if schema.get("format") in ("binary", "byte") and "string" in types:
         return True
     if "contentMediaType" in schema or "contentEncoding" in schema:
@@ -1543,13 +1518,6 @@ def _is_file_part(schema: Mapping[str, Any], accepted: tuple[str, ...]) -> bool:
         and bool(accepted)
         and not any(json_media(t) or t.lower().startswith("text/") for t in accepted)
     )
-
-
-def _types_of(schema: Mapping[str, Any]) -> list[str]:
-    raw = schema.get("type")
-    if isinstance(raw, list):
-        return [str(t) for t in raw]
-    return [str(raw)] if isinstance(raw, str) else []
 
 
 def _escape(key: str) -> str:
