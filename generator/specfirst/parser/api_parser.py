@@ -55,6 +55,8 @@ from specfirst.loader import (
 )
 from specfirst.parser.context import Context
 from specfirst.parser.media import body_kind, is_binary_schema, json_media, stream_format
+from specfirst.parser.read_write import split_read_write
+from specfirst.parser.refs import SCHEMA_REF, escape, rewrite_refs, unescape
 from specfirst.schema_types import (
     constraints,
     declared_types,
@@ -63,7 +65,6 @@ from specfirst.schema_types import (
     primitive_type,
 )
 
-SCHEMA_REF = "#/components/schemas/"
 _PATH_VAR = re.compile(r"{([^{}]+)}")
 # Request headers the spec cannot redefine (OpenAPI 3: "ignored" parameter names).
 _IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
@@ -319,113 +320,21 @@ class ApiParser:
             schemas[self._class_names[key]] = schema
         schemas.update(self._hoisted)
         renames = {
-            f"{SCHEMA_REF}{_escape(k)}": f"{SCHEMA_REF}{v}"
+            f"{SCHEMA_REF}{escape(k)}": f"{SCHEMA_REF}{v}"
             for k, v in self._class_names.items()
             if k != v
         }
         if renames:
-            schemas = _rewrite_refs(copy_json(schemas), renames)
-        self._split_read_write(schemas)
+            schemas = rewrite_refs(copy_json(schemas), renames)
+        self._variants = split_read_write(
+            schemas, self._class_names, self._role_roots, self._hoisted_role
+        )
         return {
             "openapi": self._ctx.doc.get("openapi", "3.1.0"),
             "info": {"title": "models", "version": "0"},
             "paths": {},
             "components": {"schemas": schemas},
         }
-
-    def _split_read_write(self, schemas: dict[str, Any]) -> None:
-        """Give request and response their own shapes where readOnly/writeOnly make them differ.
-
-        A schema with readOnly or writeOnly properties (its own, or in its inline nested
-        objects, items and ``allOf`` parts) gets ``<Name>Request`` (without the readOnly ones)
-        and ``<Name>Response`` (without the writeOnly ones). So do, transitively,
-        the schemas that contain one (``BookPage.items``, a union, an ``allOf`` child …), in the
-        roles the operations use them in, their references pointing at the same role's shapes:
-        ``BookPageResponse.items`` is ``list[BookResponse]``. Schemas hoisted from one operation
-        serve one role only and are rewritten in place.
-
-        Done here rather than by datamodel-code-generator's own option, which re-renders every
-        model of the document (a third of its run time on GitHub's spec) to split the few that
-        need it.
-        """
-        # One walk: each schema's references, and whether readOnly/writeOnly appear in it.
-        refs: dict[str, set[str]] = {}
-        direct: dict[str, tuple[Any, Any]] = {}  # name -> (request shape, response shape)
-        for name, schema in schemas.items():
-            marked = [False]
-            refs[name] = _schema_refs(schema, schemas.__contains__, marked)
-            if not marked[0]:
-                continue
-            request, read_only = _without_marked(schema, "readOnly")
-            response, write_only = _without_marked(schema, "writeOnly")
-            if read_only or write_only:
-                direct[name] = (request, response)
-        if not direct:
-            return
-        # Schemas that contain a split one, however deeply.
-        shaped = set(direct)
-        changed = True
-        while changed:
-            changed = False
-            for name, targets in refs.items():
-                if name not in shaped and targets & shaped:
-                    shaped.add(name)
-                    changed = True
-
-        def component(ref: str) -> bool:
-            key = _unescape(ref)
-            return key in self._class_names and self._class_names[key] in schemas
-
-        roles: dict[str, set[str]] = {}
-        for role, roots in self._role_roots.items():
-            start = {
-                self._class_names[_unescape(r)]
-                for root in roots
-                for r in _schema_refs(root, component)
-            }
-            start |= {c for c, r in self._hoisted_role.items() if r == role}
-            reached: set[str] = set()
-            todo = [n for n in start if n in schemas]
-            while todo:
-                name = todo.pop()
-                if name not in reached:
-                    reached.add(name)
-                    todo.extend(refs[name] - reached)
-            roles[role] = reached
-        taken = set(schemas)
-        names: dict[str, dict[str, str]] = {"Request": {}, "Response": {}}
-        in_place: list[str] = []
-        for name in list(schemas):
-            if name not in shaped:
-                continue
-            hoisted_role = self._hoisted_role.get(name)
-            if name not in direct and hoisted_role is not None:
-                in_place.append(name)
-                continue
-            for role in ("Request", "Response"):
-                if name in direct or name in roles[role]:
-                    # ``TokenRequest`` → ``TokenRequestBody``, not ``TokenRequestRequest``
-                    suffix = "Body" if name.endswith(role) else role
-                    names[role][name] = naming.unique(f"{name}{suffix}", taken)
-        retarget = {
-            role: {f"{SCHEMA_REF}{k}": f"{SCHEMA_REF}{v}" for k, v in renames.items()}
-            for role, renames in names.items()
-        }
-        for name in [n for n in schemas if n in shaped]:
-            for role in ("Request", "Response"):
-                if name not in names[role]:
-                    continue
-                index = 0 if role == "Request" else 1
-                shape = direct[name][index] if name in direct else schemas[name]
-                schemas[names[role][name]] = _rewrite_refs(copy_json(shape), retarget[role])
-        for name in in_place:
-            role = self._hoisted_role[name]
-            schemas[name] = _rewrite_refs(copy_json(schemas[name]), retarget[role])
-        for name in shaped:
-            request = names["Request"].get(name, name)
-            response = names["Response"].get(name, name)
-            if (request, response) != (name, name):
-                self._variants[name] = (request, response)
 
     # ------------------------------------------------------------------ pass 2
 
@@ -443,7 +352,7 @@ class ApiParser:
     def _ref_type(self, role: str) -> Any:
         def resolve(ref: str) -> str:
             if ref.startswith(SCHEMA_REF):
-                key = _unescape(ref[len(SCHEMA_REF) :])
+                key = unescape(ref[len(SCHEMA_REF) :])
                 if key in self._class_names:
                     return self._model(self._class_names[key], role)
             return "Any"
@@ -1455,49 +1364,6 @@ def service_tag(tags: Any, info: Mapping[str, tuple[str | None, str | None]]) ->
     return names[0] if names else "default"
 
 
-def _without_marked(schema: Any, flag: str) -> tuple[Any, bool]:
-    """``schema`` without its properties marked ``flag`` (``readOnly``/``writeOnly``), in its
-    inline subschemas too (nested objects, items, ``allOf`` parts …; not through ``$ref``).
-
-    Returns the shape and whether anything was dropped. The input is not modified; what
-    nothing was dropped from is shared, not copied.
-    """
-    if not isinstance(schema, Mapping):
-        return schema, False
-    changes: dict[str, Any] = {}
-    props = schema.get("properties")
-    if isinstance(props, Mapping):
-        kept: dict[str, Any] = {}
-        dropped: set[str] = set()
-        nested = False
-        for key, prop in props.items():
-            if isinstance(prop, Mapping) and prop.get(flag) is True:
-                dropped.add(key)
-                continue
-            kept[key], sub = _without_marked(prop, flag)
-            nested = nested or sub
-        if dropped or nested:
-            changes["properties"] = kept
-        if dropped and isinstance(schema.get("required"), list):
-            changes["required"] = [r for r in schema["required"] if r not in dropped]
-    for key in ("items", "additionalProperties"):
-        shape, sub = _without_marked(schema.get(key), flag)
-        if sub:
-            changes[key] = shape
-    for key in ("allOf", "anyOf", "oneOf"):
-        members = schema.get(key)
-        if isinstance(members, list):
-            shapes = [_without_marked(m, flag) for m in members]
-            if any(sub for _, sub in shapes):
-                changes[key] = [m for m, _ in shapes]
-    if not changes:
-        return schema, False
-    out = {**schema, **changes}
-    if out.get("required") == []:
-        del out["required"]
-    return out, True
-
-
 def _is_structured(schema: Mapping[str, Any]) -> bool:
     """A schema whose values are objects, arrays or compositions (JSON in a form field)."""
     keys = ("properties", "additionalProperties", "items", "allOf", "oneOf", "anyOf", "$ref")
@@ -1518,53 +1384,3 @@ def _is_file_part(schema: Mapping[str, Any], accepted: tuple[str, ...]) -> bool:
         and bool(accepted)
         and not any(json_media(t) or t.lower().startswith("text/") for t in accepted)
     )
-
-
-def _escape(key: str) -> str:
-    return key.replace("~", "~0").replace("/", "~1")
-
-
-def _unescape(key: str) -> str:
-    return key.replace("~1", "/").replace("~0", "~")
-
-
-def _schema_refs(node: Any, keep: Any, marked: list[bool] | None = None) -> set[str]:
-    """Names of the component schemas ``node`` references (``keep(name)`` says which count).
-
-    ``marked``: its one item is set when a ``readOnly``/``writeOnly`` key is met on the way,
-    so one walk tells which schemas need request and response shapes."""
-    found: set[str] = set()
-    todo = [node]
-    while todo:
-        item = todo.pop()
-        if isinstance(item, dict):
-            ref = item.get("$ref")
-            if isinstance(ref, str) and ref.startswith(SCHEMA_REF) and keep(ref[len(SCHEMA_REF) :]):
-                found.add(ref[len(SCHEMA_REF) :])
-            if marked is not None and ("readOnly" in item or "writeOnly" in item):
-                marked[0] = True
-            todo.extend(v for v in item.values() if isinstance(v, dict | list))
-        elif isinstance(item, list):
-            todo.extend(v for v in item if isinstance(v, dict | list))
-    return found
-
-
-def _rewrite_refs(node: Any, renames: Mapping[str, str]) -> Any:
-    """``node`` with its ``$ref``s (and discriminator mappings) renamed, in place."""
-    if isinstance(node, dict):
-        ref = node.get("$ref")
-        if isinstance(ref, str) and ref in renames:
-            node["$ref"] = renames[ref]
-        mapping = node.get("mapping")
-        if isinstance(mapping, dict) and isinstance(node.get("propertyName"), str):
-            for key, value in mapping.items():
-                if isinstance(value, str) and value in renames:
-                    mapping[key] = renames[value]
-        for value in node.values():
-            if isinstance(value, dict | list):
-                _rewrite_refs(value, renames)
-    elif isinstance(node, list):
-        for value in node:
-            if isinstance(value, dict | list):
-                _rewrite_refs(value, renames)
-    return node
