@@ -18,7 +18,6 @@ from __future__ import annotations
 import re
 import urllib.parse
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from specfirst import naming
@@ -50,11 +49,17 @@ from specfirst.loader import (
     Pointer,
     SourceSpec,
     copy_json,
-    path_item_operations,
     server_base_path,
 )
 from specfirst.parser.context import Context
 from specfirst.parser.media import body_kind, is_binary_schema, json_media, stream_format
+from specfirst.parser.operation_names import (
+    CallbackOp,
+    OperationName,
+    find_callbacks,
+    name_operations,
+    webhook_names,
+)
 from specfirst.parser.read_write import split_read_write
 from specfirst.parser.refs import SCHEMA_REF, escape, rewrite_refs, unescape
 from specfirst.schema_types import (
@@ -70,20 +75,6 @@ _PATH_VAR = re.compile(r"{([^{}]+)}")
 _IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
 # Spec extension (root or operation): answer undeclared query parameters with a validation error.
 STRICT_QUERY = "x-specfirst-strict-query"
-
-
-@dataclass(slots=True)
-class _CallbackOp:
-    """One operation of a callback, as read from the document (pass 1 and 2)."""
-
-    owner: Pointer  # the operation declaring the callback
-    name: str
-    expression: str
-    method: str
-    item: Mapping[str, Any]
-    op: Mapping[str, Any]
-    ptr: Pointer
-    base: str = ""  # ``SubscribeOnEvent``: the stem of its names
 
 
 _URL_EXPRESSION = re.compile(r"\{(\$[^{}]+)\}")
@@ -104,73 +95,15 @@ class ApiParser:
         self._hoisted: dict[str, Any] = {}  # class name -> schema
         self._hoisted_at: dict[Pointer, str] = {}  # schema pointer -> hoisted class name
         self._taken_classes: set[str] = set()  # component and hoisted class names
-        self._op_names: dict[Pointer, tuple[str, str, str]] = {}  # op pointer -> (id, py, prefix)
+        self._op_names: dict[Pointer, OperationName] = {}
         self._models: frozenset[str] = frozenset()
         self._variants: dict[str, tuple[str, str]] = {}  # class -> (request shape, response shape)
         self._hoisted_role: dict[str, str] = {}  # hoisted class -> "Request" | "Response"
         # Operation-level schemas as written, per role: where the role shapes start (pass 1).
         self._role_roots: dict[str, list[Any]] = {"Request": [], "Response": []}
-        self._callback_ops: list[_CallbackOp] | None = None
+        self._callback_ops: list[CallbackOp] | None = None
 
     # ------------------------------------------------------------------ helpers
-
-    def _webhook_names(self) -> dict[Pointer, str]:
-        """Payload alias per webhook operation: ``NewPetWebhook`` (``NewPetPostWebhook`` if several)."""
-        ops = list(self._ctx.webhooks())
-        counts: dict[str, int] = {}
-        for name, _method, _op, _ptr in ops:
-            counts[name] = counts.get(name, 0) + 1
-        taken: set[str] = set()
-        out: dict[Pointer, str] = {}
-        for name, method, op, ptr in ops:
-            base = op.get("operationId") if isinstance(op.get("operationId"), str) else name
-            if counts[name] > 1 and base == name:
-                base = f"{name}_{method}"
-            out[ptr] = naming.unique(naming.pascal(str(base)) + "Webhook", taken)
-        return out
-
-    def _callbacks(self) -> list[_CallbackOp]:
-        """Every operation of every operation's callbacks (read once: diagnostics once)."""
-        if self._callback_ops is not None:
-            return self._callback_ops
-        found: list[_CallbackOp] = []
-        for _path, _method, _item, op, ptr in self._ctx.operations():
-            callbacks = op.get("callbacks")
-            if not isinstance(callbacks, Mapping):
-                continue
-            for name, raw in callbacks.items():
-                callback, cb_ptr = self._ctx.deref(raw, (*ptr, "callbacks", name))
-                if not isinstance(callback, Mapping):
-                    continue
-                for expression, raw_item in callback.items():
-                    if str(expression).startswith("x-"):
-                        continue
-                    item, item_ptr = self._ctx.deref(raw_item, (*cb_ptr, expression))
-                    if not isinstance(item, Mapping):
-                        continue
-                    for method, rel, cb_op in path_item_operations(item):
-                        found.append(
-                            _CallbackOp(
-                                ptr,
-                                str(name),
-                                str(expression),
-                                method.lower(),
-                                item,
-                                cb_op,
-                                (*item_ptr, *rel),
-                            )
-                        )
-        counts: dict[tuple[Pointer, str], int] = {}
-        for cb in found:
-            counts[(cb.owner, cb.name)] = counts.get((cb.owner, cb.name), 0) + 1
-        taken: set[str] = set()
-        for cb in found:
-            base = self._op_names[cb.owner][2] + naming.pascal(cb.name)
-            if counts[(cb.owner, cb.name)] > 1:
-                base += naming.pascal(cb.method)
-            cb.base = naming.unique(base, taken)
-        self._callback_ops = found
-        return found
 
     def _json_body_schema(
         self, op: Mapping[str, Any], ptr: Pointer
@@ -188,29 +121,6 @@ class ApiParser:
         return None
 
     # ------------------------------------------------------------------ pass 1
-
-    def _name_operations(self) -> None:
-        taken_prefix: set[str] = set()
-        taken_py: set[str] = set()
-        seen_ids: dict[str, Pointer] = {}
-        for path, method, _item, op, ptr in self._ctx.operations():
-            raw_id = op.get("operationId")
-            if isinstance(raw_id, str) and raw_id.strip():
-                op_id = raw_id
-                if op_id in seen_ids:
-                    self._ctx.warn(
-                        "duplicate-operation-id",
-                        f"operationId {op_id!r} is already used by another operation; "
-                        "this one gets a numbered name",
-                        (*ptr, "operationId"),
-                        Level.ERROR,
-                    )
-                seen_ids.setdefault(op_id, ptr)
-            else:
-                op_id = naming.operation_name(method, path)
-            py_name = naming.unique(naming.snake(op_id), taken_py)
-            prefix = naming.unique(naming.pascal(op_id), taken_prefix)
-            self._op_names[ptr] = (op_id, py_name, prefix)
 
     def _hoist(self, schema: Any, name: str, pointer: Pointer, role: str = "Request") -> str:
         cls = naming.unique(name, self._taken_classes)
@@ -233,9 +143,9 @@ class ApiParser:
         taken = self._taken_classes
         for key in components:
             self._class_names[key] = naming.unique(naming.pascal(key), taken)
-        self._name_operations()
+        self._op_names = name_operations(self._ctx)
         for _path, _method, item, op, ptr in self._ctx.operations():
-            _op_id, _py, prefix = self._op_names[ptr]
+            prefix = self._op_names[ptr].class_prefix
             for (_where, pname), (param, pptr) in self._raw_parameters(item, op, ptr).items():
                 schema, sptr, _media = self._param_schema(param, pptr)
                 self._role_roots["Request"].append(schema)
@@ -299,7 +209,7 @@ class ApiParser:
                             label = naming.status_label(str(status))
                             self._hoist(schema, f"{prefix}{label}ResponseBody", sptr, "Response")
                     break  # one media type per response is typed
-        for ptr, alias in self._webhook_names().items():
+        for ptr, alias in webhook_names(self._ctx).items():
             found = self._json_body_schema(self._ctx.node(ptr), ptr)
             if found is not None:
                 self._role_roots["Response"].append(found[0])
@@ -337,6 +247,12 @@ class ApiParser:
         }
 
     # ------------------------------------------------------------------ pass 2
+
+    def _callbacks(self) -> list[CallbackOp]:
+        """Every callback operation (read once: diagnostics once)."""
+        if self._callback_ops is None:
+            self._callback_ops = find_callbacks(self._ctx, self._op_names)
+        return self._callback_ops
 
     def set_models(self, classes: frozenset[str]) -> None:
         """Tell pass 2 which classes the models module defines."""
@@ -1043,9 +959,9 @@ class ApiParser:
             description=op.get("description") if isinstance(op.get("description"), str) else None,
         )
 
-    def _callback(self, cb: _CallbackOp, schemes: Mapping[str, SecurityScheme]) -> Callback:
+    def _callback(self, cb: CallbackOp, schemes: Mapping[str, SecurityScheme]) -> Callback:
         owner = self._ctx.node(cb.owner)
-        owner_id = self._op_names[cb.owner][0]
+        owner_id = self._op_names[cb.owner].operation_id
         stem = naming.snake(cb.base)
         where = f"callback {cb.name!r} of {owner_id!r}"
         values: list[UrlValue] = []
@@ -1303,7 +1219,7 @@ class ApiParser:
         self._warn_shadowed(built)
         webhooks: list[Webhook] = []
         for (name, method, op, ptr), alias in zip(
-            self._ctx.webhooks(), self._webhook_names().values(), strict=True
+            self._ctx.webhooks(), webhook_names(self._ctx).values(), strict=True
         ):
             found = self._json_body_schema(op, ptr)
             # Data the API sends out, like a response: readOnly properties included.
