@@ -53,6 +53,7 @@ from specfirst.loader import (
 )
 from specfirst.parser.context import Context
 from specfirst.parser.media import body_kind, is_binary_schema, json_media, stream_format
+from specfirst.parser.model_types import SchemaTypes
 from specfirst.parser.operation_names import (
     CallbackOp,
     OperationName,
@@ -61,7 +62,7 @@ from specfirst.parser.operation_names import (
     webhook_names,
 )
 from specfirst.parser.read_write import split_read_write
-from specfirst.parser.refs import SCHEMA_REF, escape, rewrite_refs, unescape
+from specfirst.parser.refs import SCHEMA_REF, escape, rewrite_refs
 from specfirst.schema_types import (
     constraints,
     declared_types,
@@ -102,6 +103,7 @@ class ApiParser:
         # Operation-level schemas as written, per role: where the role shapes start (pass 1).
         self._role_roots: dict[str, list[Any]] = {"Request": [], "Response": []}
         self._callback_ops: list[CallbackOp] | None = None
+        self._types = SchemaTypes({}, {}, {}, frozenset())  # pass 2's, made by build
 
     # ------------------------------------------------------------------ helpers
 
@@ -258,30 +260,6 @@ class ApiParser:
         """Tell pass 2 which classes the models module defines."""
         self._models = classes
 
-    def _model(self, cls: str, role: str) -> str:
-        if cls in self._variants and role in ("Request", "Response"):
-            cls = self._variants[cls][0 if role == "Request" else 1]
-        if cls not in self._models:
-            return "Any"
-        return f"models.{cls}"
-
-    def _ref_type(self, role: str) -> Any:
-        def resolve(ref: str) -> str:
-            if ref.startswith(SCHEMA_REF):
-                key = unescape(ref[len(SCHEMA_REF) :])
-                if key in self._class_names:
-                    return self._model(self._class_names[key], role)
-            return "Any"
-
-        return resolve
-
-    def _schema_type(self, schema: Any, pointer: Pointer, role: str) -> str:
-        if not isinstance(schema, Mapping) or not schema:
-            return "Any"
-        if pointer in self._hoisted_at:
-            return self._model(self._hoisted_at[pointer], role)
-        return primitive_type(schema, self._ref_type(role))
-
     def _raw_parameters(
         self, item: Mapping[str, Any], op: Mapping[str, Any], ptr: Pointer
     ) -> dict[tuple[str, str], tuple[Mapping[str, Any], Pointer]]:
@@ -376,11 +354,11 @@ class ApiParser:
             if union is not None:
                 py_type = union
             else:
-                py_type = self._schema_type(
+                py_type = self._types.schema_type(
                     schema if isinstance(schema, Mapping) else {}, sptr, "Request"
                 )
                 if py_type.startswith("models.") and is_simple(resolved):
-                    resolved_type = primitive_type(resolved, self._ref_type("Request"))
+                    resolved_type = primitive_type(resolved, self._types.ref_type("Request"))
                     py_type = resolved_type if resolved_type != "Any" else py_type
             if py_type in ("Any", "bytes") or (py_type.startswith("dict[") and shape != "object"):
                 py_type = "str"
@@ -497,7 +475,7 @@ class ApiParser:
             return Body(
                 media,
                 kind,
-                self._schema_type(schema, sptr, "Request"),
+                self._types.schema_type(schema, sptr, "Request"),
                 required,
                 description=description,
                 alternates=tuple(alternates),
@@ -571,10 +549,10 @@ class ApiParser:
                 )
             elif not multipart and enc.get("style") == "deepObject" and not is_list:
                 kind = PartKind.DEEP
-                base = self._schema_type(raw, prop_ptr, "Request")
+                base = self._types.schema_type(raw, prop_ptr, "Request")
             else:
                 kind = PartKind.JSON
-                base = self._schema_type(item_raw if is_list else raw, item_ptr, "Request")
+                base = self._types.schema_type(item_raw if is_list else raw, item_ptr, "Request")
                 if not multipart and not any(json_media(t) for t in accepted):
                     self._ctx.warn(
                         "unsupported",
@@ -709,14 +687,14 @@ class ApiParser:
                     )
                 if stream is not None:
                     kind = BodyKind.BINARY
-                    item_type = self._schema_type(
+                    item_type = self._types.schema_type(
                         media_obj.get("itemSchema"),
                         (*rptr, "content", media, "itemSchema"),
                         "Response",
                     )
                     py_type = f"AsyncIterator[{item_type}]"
                 elif kind is BodyKind.JSON:
-                    py_type = self._schema_type(schema, sptr, "Response")
+                    py_type = self._types.schema_type(schema, sptr, "Response")
                 elif kind is BodyKind.TEXT:
                     py_type = "str"
                 else:
@@ -912,7 +890,7 @@ class ApiParser:
         content = body.get("content") if isinstance(body, Mapping) else None
         found = self._json_body_schema(op, ptr)
         if found is not None:
-            payload_type = self._schema_type(found[0], found[1], "Response")
+            payload_type = self._types.schema_type(found[0], found[1], "Response")
             media = found[2]
         elif isinstance(content, Mapping) and content:
             media = str(next(iter(content)))
@@ -972,7 +950,7 @@ class ApiParser:
                 continue
             if source == "$request.body":
                 found = self._json_body_schema(owner, cb.owner)
-                py_type = self._schema_type(found[0], found[1], "Request") if found else "Any"
+                py_type = self._types.schema_type(found[0], found[1], "Request") if found else "Any"
                 py_name = "request_body"
             elif source == "$response.body":
                 py_type, py_name = "Any", "response_body"
@@ -986,7 +964,9 @@ class ApiParser:
                             media_obj, Mapping
                         ):
                             sptr: Pointer = (*rptr, "content", media, "schema")
-                            py_type = self._schema_type(media_obj.get("schema"), sptr, "Response")
+                            py_type = self._types.schema_type(
+                                media_obj.get("schema"), sptr, "Response"
+                            )
                         break
                     break
             elif source == "$url":
@@ -1022,6 +1002,7 @@ class ApiParser:
 
     def build(self) -> Api:
         """Build the IR (pass 2). Call after :meth:`models_document` and :meth:`set_models`."""
+        self._types = SchemaTypes(self._class_names, self._hoisted_at, self._variants, self._models)
         schemes = self._schemes()
         services: dict[str, list[Operation]] = {}
         descriptions: dict[str, str | None] = {}
@@ -1223,7 +1204,7 @@ class ApiParser:
         ):
             found = self._json_body_schema(op, ptr)
             # Data the API sends out, like a response: readOnly properties included.
-            py_type = self._schema_type(found[0], found[1], "Response") if found else "Any"
+            py_type = self._types.schema_type(found[0], found[1], "Response") if found else "Any"
             operation_id = str(op.get("operationId") or f"{name}.{method}")
             webhooks.append(
                 Webhook(
