@@ -61,19 +61,22 @@ from specfirst.parser.operation_names import (
     name_operations,
     webhook_names,
 )
+from specfirst.parser.parameters import (
+    param_schema,
+    primitive_union,
+    raw_parameters,
+    read_parameters,
+)
 from specfirst.parser.read_write import split_read_write
 from specfirst.parser.refs import SCHEMA_REF, escape, rewrite_refs
 from specfirst.schema_types import (
     constraints,
     declared_types,
-    default_literal,
     is_simple,
     primitive_type,
 )
 
 _PATH_VAR = re.compile(r"{([^{}]+)}")
-# Request headers the spec cannot redefine (OpenAPI 3: "ignored" parameter names).
-_IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
 # Spec extension (root or operation): answer undeclared query parameters with a validation error.
 STRICT_QUERY = "x-specfirst-strict-query"
 
@@ -148,13 +151,13 @@ class ApiParser:
         self._op_names = name_operations(self._ctx)
         for _path, _method, item, op, ptr in self._ctx.operations():
             prefix = self._op_names[ptr].class_prefix
-            for (_where, pname), (param, pptr) in self._raw_parameters(item, op, ptr).items():
-                schema, sptr, _media = self._param_schema(param, pptr)
+            for (_where, pname), (param, pptr) in raw_parameters(self._ctx, item, op, ptr).items():
+                schema, sptr, _media = param_schema(param, pptr)
                 self._role_roots["Request"].append(schema)
                 if (
                     self._needs_model(schema)
                     and sptr not in self._hoisted_at
-                    and self._primitive_union(schema) is None
+                    and primitive_union(self._ctx, schema) is None
                 ):
                     self._hoist(schema, f"{prefix}{naming.pascal(pname)}Parameter", sptr)
             body, body_ptr = self._ctx.deref(op.get("requestBody"), (*ptr, "requestBody"))
@@ -259,173 +262,6 @@ class ApiParser:
     def set_models(self, classes: frozenset[str]) -> None:
         """Tell pass 2 which classes the models module defines."""
         self._models = classes
-
-    def _raw_parameters(
-        self, item: Mapping[str, Any], op: Mapping[str, Any], ptr: Pointer
-    ) -> dict[tuple[str, str], tuple[Mapping[str, Any], Pointer]]:
-        """Path-item and operation parameters, the operation's overriding by (in, name)."""
-        merged: dict[tuple[str, str], tuple[Mapping[str, Any], Pointer]] = {}
-        item_ptr = ptr[:-1]
-        for source, base in ((item.get("parameters"), item_ptr), (op.get("parameters"), ptr)):
-            for index, raw in enumerate(source if isinstance(source, list) else []):
-                param, pptr = self._ctx.deref(raw, (*base, "parameters", index))
-                if isinstance(param, Mapping) and isinstance(param.get("name"), str):
-                    merged[(str(param.get("in")), param["name"])] = (param, pptr)
-        return merged
-
-    @staticmethod
-    def _param_schema(param: Mapping[str, Any], pptr: Pointer) -> tuple[Any, Pointer, str | None]:
-        """The parameter's schema, its pointer, and the media type of a ``content`` parameter."""
-        content = param.get("content")
-        if "schema" not in param and isinstance(content, Mapping) and content:
-            media, media_obj = next(iter(content.items()))
-            schema = media_obj.get("schema") if isinstance(media_obj, Mapping) else None
-            return schema or {}, (*pptr, "content", media, "schema"), str(media)
-        return param.get("schema") or {}, (*pptr, "schema"), None
-
-    def _primitive_union(self, schema: Mapping[str, Any]) -> str | None:
-        """``int | str`` for a ``oneOf``/``anyOf`` of primitive schemas (GitHub's path ids)."""
-        members = schema.get("oneOf") or schema.get("anyOf")
-        if not isinstance(members, list) or not members or "properties" in schema:
-            return None
-        types: list[str] = []
-        for member in members:
-            resolved = self._ctx.resolve_schema(member)
-            if not resolved or not is_simple(resolved):
-                return None
-            if declared_types(resolved) and {"object", "array"} & set(declared_types(resolved)):
-                return None
-            py = primitive_type(resolved, lambda _ref: "Any")
-            for part in py.split(" | "):
-                if part not in types:
-                    types.append(part)
-        if "Any" in types:
-            return None
-        if "None" in types:
-            types = [t for t in types if t != "None"] + ["None"]
-        return " | ".join(types)
-
-    def _param_shape(self, schema: Mapping[str, Any]) -> str:
-        types = declared_types(schema)
-        if "array" in types:
-            return "array"
-        if (
-            "object" in types
-            or "properties" in schema
-            or "additionalProperties" in schema
-            or "patternProperties" in schema
-        ):
-            return "object"
-        parts = schema.get("allOf")
-        if isinstance(parts, list) and any(
-            self._param_shape(self._ctx.resolve_schema(p)) == "object" for p in parts
-        ):
-            return "object"
-        return "primitive"
-
-    def _parameters(
-        self, item: Mapping[str, Any], op: Mapping[str, Any], ptr: Pointer, taken: set[str]
-    ) -> list[Parameter]:
-        merged = self._raw_parameters(item, op, ptr)
-        result: list[Parameter] = []
-        query_names = {name for (where, name) in merged if where == "query"}
-        for (where, name), (param, pptr) in merged.items():
-            try:
-                location = ParamLocation(where)
-            except ValueError:
-                self._ctx.warn("unsupported", f"parameter location {where!r} of {name!r}", pptr)
-                continue
-            if location is ParamLocation.HEADER and name.lower() in _IGNORED_HEADERS:
-                continue
-            schema, sptr, content_type = self._param_schema(param, pptr)
-            resolved = self._ctx.resolve_schema(schema)
-            shape = self._param_shape(resolved)
-            if shape == "array" and content_type is None:
-                items = self._ctx.resolve_schema(resolved.get("items"))
-                if self._param_shape(items) == "array":
-                    self._ctx.warn(
-                        "unsupported",
-                        f"{where} parameter {name!r} is an array of arrays, which no "
-                        "parameter style can carry; it is not passed to the handler",
-                        pptr,
-                    )
-                    continue
-            union = self._primitive_union(resolved) if shape == "primitive" else None
-            if union is not None:
-                py_type = union
-            else:
-                py_type = self._types.schema_type(
-                    schema if isinstance(schema, Mapping) else {}, sptr, "Request"
-                )
-                if py_type.startswith("models.") and is_simple(resolved):
-                    resolved_type = primitive_type(resolved, self._types.ref_type("Request"))
-                    py_type = resolved_type if resolved_type != "Any" else py_type
-            if py_type in ("Any", "bytes") or (py_type.startswith("dict[") and shape != "object"):
-                py_type = "str"
-            if shape == "object" and py_type in ("Any", "str"):
-                py_type = "dict[str, Any]"
-            required = bool(param.get("required")) or location is ParamLocation.PATH
-            default = None if location is ParamLocation.PATH else default_literal(resolved, py_type)
-            if default == "None":
-                default = None
-            if location is ParamLocation.PATH and "| None" in py_type:
-                py_type = py_type.replace(" | None", "")
-            py_name = naming.unique(naming.snake(name), taken)
-            style = str(
-                param.get("style")
-                or ("form" if location in (ParamLocation.QUERY, ParamLocation.COOKIE) else "simple")
-            )
-            explode = bool(param.get("explode", style == "form"))
-            if style == "deepObject" and shape != "object":
-                shape = "object"
-                if not py_type.startswith(("models.", "dict[")):
-                    py_type = "dict[str, Any]"
-            if (
-                location is ParamLocation.QUERY
-                and shape == "object"
-                and style == "form"
-                and explode
-                and content_type is None
-                and len(query_names) > 1
-                and not py_type.startswith("models.")
-            ):
-                self._ctx.warn(
-                    "unsupported",
-                    f"query parameter {name!r} is a free-form object exploded into the query: "
-                    "it receives every query key the operation does not declare",
-                    pptr,
-                    Level.INFO,
-                )
-            result.append(
-                Parameter(
-                    name=name,
-                    py_name=py_name,
-                    location=location,
-                    required=required and default is None,
-                    py_type=py_type,
-                    default=default,
-                    constraints=constraints(resolved, openapi_31=self._ctx.openapi_31),
-                    description=param.get("description")
-                    if isinstance(param.get("description"), str)
-                    else None,
-                    deprecated=bool(param.get("deprecated")),
-                    explode=explode,
-                    style=style,
-                    pointer=pptr,
-                    shape=shape,
-                    union=union is not None,
-                    content_type=content_type,
-                )
-            )
-        order = {
-            ParamLocation.PATH: 0,
-            ParamLocation.QUERY: 1,
-            ParamLocation.QUERYSTRING: 1,
-            ParamLocation.HEADER: 2,
-            ParamLocation.COOKIE: 3,
-        }
-        result.sort(key=lambda p: (order[p.location], not p.required))
-        return result
 
     def _body(self, op: Mapping[str, Any], ptr: Pointer, prefix: str) -> Body | None:
         body, bptr = self._ctx.deref(op.get("requestBody"), (*ptr, "requestBody"))
@@ -872,7 +708,7 @@ class ApiParser:
         """What the sender of an outgoing operation (webhook or callback) sends."""
         taken = set(naming.RESERVED) | set(_SENDER_NAMES)
         params: list[Parameter] = []
-        for param in self._parameters(item, op, ptr, taken):
+        for param in read_parameters(self._ctx, self._types, item, op, ptr, taken):
             if param.location is ParamLocation.PATH:
                 self._ctx.warn(
                     "unsupported",
@@ -1025,7 +861,7 @@ class ApiParser:
                 "sf_response",
                 "sf_request",
             }
-            params = self._parameters(item, op, ptr, taken)
+            params = read_parameters(self._ctx, self._types, item, op, ptr, taken)
             # A fragment is never sent: AutoRest's "/{tenantID}/{nextLink}#Users_ListNext" tells
             # operations on one path apart in the document only, and is served at the path.
             served, _, fragment = path.partition("#")
