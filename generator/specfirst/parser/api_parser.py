@@ -17,23 +17,19 @@ from __future__ import annotations
 
 import re
 import urllib.parse
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from specfirst import naming
 from specfirst.diagnostics import Diagnostic, Level
 from specfirst.ir import (
     Api,
-    Body,
     BodyKind,
     Callback,
     Credential,
-    FormField,
-    Header,
     Operation,
     Parameter,
     ParamLocation,
-    PartKind,
     Response,
     SchemeKind,
     SchemeUse,
@@ -50,8 +46,9 @@ from specfirst.loader import (
     copy_json,
     server_base_path,
 )
+from specfirst.parser.bodies import form_properties, json_body_schema, read_body
 from specfirst.parser.context import Context
-from specfirst.parser.media import body_kind, is_binary_schema, json_media, stream_format
+from specfirst.parser.media import body_kind, is_binary_schema, stream_format
 from specfirst.parser.model_types import SchemaTypes
 from specfirst.parser.operation_names import (
     CallbackOp,
@@ -68,12 +65,10 @@ from specfirst.parser.parameters import (
 )
 from specfirst.parser.read_write import split_read_write
 from specfirst.parser.refs import SCHEMA_REF, escape, rewrite_refs
-from specfirst.parser.responses import read_headers, read_responses
+from specfirst.parser.responses import read_responses
 from specfirst.schema_types import (
-    constraints,
     declared_types,
     is_simple,
-    primitive_type,
 )
 
 _PATH_VAR = re.compile(r"{([^{}]+)}")
@@ -109,21 +104,6 @@ class ApiParser:
         self._types = SchemaTypes({}, {}, {}, frozenset())  # pass 2's, made by build
 
     # ------------------------------------------------------------------ helpers
-
-    def _json_body_schema(
-        self, op: Mapping[str, Any], ptr: Pointer
-    ) -> tuple[Any, Pointer, str] | None:
-        body, body_ptr = self._ctx.deref(op.get("requestBody"), (*ptr, "requestBody"))
-        if not isinstance(body, Mapping) or not isinstance(body.get("content"), Mapping):
-            return None
-        for media, content in body["content"].items():
-            if body_kind(str(media)) is BodyKind.JSON and isinstance(content, Mapping):
-                return (
-                    content.get("schema") or {},
-                    (*body_ptr, "content", media, "schema"),
-                    str(media),
-                )
-        return None
 
     # ------------------------------------------------------------------ pass 1
 
@@ -168,7 +148,7 @@ class ApiParser:
                     self._role_roots["Request"].append(schema)
                     if body_kind(media) in (BodyKind.FORM, BodyKind.MULTIPART):
                         # A form is a set of fields, not a model: structured fields get one.
-                        for name, prop, prop_ptr in self._form_properties(schema, sptr):
+                        for name, prop, prop_ptr in form_properties(self._ctx, schema, sptr):
                             if "array" in declared_types(prop) and isinstance(
                                 prop.get("items"), Mapping
                             ):
@@ -215,7 +195,7 @@ class ApiParser:
                             self._hoist(schema, f"{prefix}{label}ResponseBody", sptr, "Response")
                     break  # one media type per response is typed
         for ptr, alias in webhook_names(self._ctx).items():
-            found = self._json_body_schema(self._ctx.node(ptr), ptr)
+            found = json_body_schema(self._ctx, self._ctx.node(ptr), ptr)
             if found is not None:
                 self._role_roots["Response"].append(found[0])
             if (
@@ -225,7 +205,7 @@ class ApiParser:
             ):
                 self._hoist(found[0], alias[: -len("Webhook")] + "Payload", found[1], "Response")
         for cb in self._callbacks():
-            found = self._json_body_schema(cb.op, cb.ptr)
+            found = json_body_schema(self._ctx, cb.op, cb.ptr)
             if found is not None:
                 self._role_roots["Response"].append(found[0])
                 if self._needs_model(found[0]) and found[1] not in self._hoisted_at:
@@ -262,191 +242,6 @@ class ApiParser:
     def set_models(self, classes: frozenset[str]) -> None:
         """Tell pass 2 which classes the models module defines."""
         self._models = classes
-
-    def _body(self, op: Mapping[str, Any], ptr: Pointer, prefix: str) -> Body | None:
-        body, bptr = self._ctx.deref(op.get("requestBody"), (*ptr, "requestBody"))
-        if not isinstance(body, Mapping):
-            return None
-        content = body.get("content") or {}
-        if not isinstance(content, Mapping) or not content:
-            return None
-        preference = (
-            BodyKind.JSON,
-            BodyKind.FORM,
-            BodyKind.MULTIPART,
-            BodyKind.TEXT,
-            BodyKind.BINARY,
-        )
-        media = min(content, key=lambda m: (preference.index(body_kind(m)), list(content).index(m)))
-        kind = body_kind(media)
-        alternates: list[str] = []
-        if len(content) > 1:
-            chosen = content[media].get("schema") if isinstance(content[media], Mapping) else None
-            for other, other_obj in content.items():
-                if other == media:
-                    continue
-                other_schema = other_obj.get("schema") if isinstance(other_obj, Mapping) else None
-                other_kind = body_kind(other)
-                # A JSON body that may also come as a form (the same schema): read either.
-                if (
-                    kind is BodyKind.JSON
-                    and other_kind in (BodyKind.FORM, BodyKind.MULTIPART, BodyKind.JSON)
-                    and (other_schema == chosen or other_kind is BodyKind.JSON)
-                ):
-                    alternates.append(str(other))
-            others = ", ".join(m for m in content if m != media and m not in alternates)
-            if others:
-                self._ctx.warn(
-                    "unsupported",
-                    f"request body media types {others} are accepted as {media} only",
-                    (*bptr, "content"),
-                    Level.INFO,
-                )
-        media_obj = content[media] if isinstance(content[media], Mapping) else {}
-        schema = media_obj.get("schema")
-        sptr: Pointer = (*bptr, "content", media, "schema")
-        required = bool(body.get("required"))
-        description = body.get("description") if isinstance(body.get("description"), str) else None
-        if kind is BodyKind.JSON:
-            return Body(
-                media,
-                kind,
-                self._types.schema_type(schema, sptr, "Request"),
-                required,
-                description=description,
-                alternates=tuple(alternates),
-            )
-        if kind is BodyKind.TEXT:
-            return Body(media, kind, "str", required, description=description)
-        if kind is BodyKind.BINARY:
-            return Body(media, kind, "bytes", required, description=description)
-        fields = self._form_fields(schema, sptr, media, media_obj.get("encoding"))
-        return Body(
-            media,
-            kind,
-            f"{prefix}Form",
-            required,
-            form_class=f"{prefix}Form",
-            form_fields=tuple(fields),
-            description=description,
-        )
-
-    def _form_properties(
-        self, schema: Any, pointer: Pointer
-    ) -> Iterator[tuple[str, Mapping[str, Any], Pointer]]:
-        """The fields of a form body schema: name, schema as written, and its pointer."""
-        schema, pointer = self._ctx.deref(schema, pointer)
-        props = schema.get("properties") if isinstance(schema, Mapping) else None
-        if not isinstance(props, Mapping):
-            return
-        for name, prop in props.items():
-            if isinstance(prop, Mapping):
-                yield str(name), prop, (*pointer, "properties", name)
-
-    def _form_fields(
-        self, schema: Any, pointer: Pointer, media: str, encoding: Any
-    ) -> list[FormField]:
-        resolved = self._ctx.resolve_schema(schema)
-        required = set(resolved.get("required") or [])
-        multipart = body_kind(media) is BodyKind.MULTIPART
-        encoding = encoding if isinstance(encoding, Mapping) else {}
-        taken: set[str] = {"model_config"}
-        fields: list[FormField] = []
-        for name, raw, prop_ptr in self._form_properties(schema, pointer):
-            enc = encoding.get(name)
-            enc = enc if isinstance(enc, Mapping) else {}
-            enc_ptr: Pointer = (*pointer[:-1], "encoding", name)
-            accepted = tuple(
-                t.strip() for t in str(enc.get("contentType") or "").split(",") if t.strip()
-            )
-            prop = self._ctx.resolve_schema(raw)
-            types = declared_types(prop)
-            is_list = "array" in types
-            item_raw = (
-                prop.get("items") if is_list and isinstance(prop.get("items"), Mapping) else {}
-            )
-            item = self._ctx.resolve_schema(item_raw) if is_list else prop
-            item_ptr: Pointer = (*prop_ptr, "items") if is_list else prop_ptr
-            if _is_file_part(item, accepted):
-                kind = PartKind.FILE
-                base = "UploadFile"
-            elif is_simple(item) or not _is_structured(item):
-                kind = PartKind.VALUE
-                base = primitive_type(item, lambda _ref: "str").replace(" | None", "")
-                if base in ("Any", "bytes") or base.startswith("dict["):
-                    base = "str"
-            elif accepted and not any(json_media(t) for t in accepted):
-                kind, base = PartKind.VALUE, "str"
-                self._ctx.warn(
-                    "unsupported",
-                    f"form field {name!r} is {', '.join(accepted)}: received as text, undecoded",
-                    enc_ptr,
-                    Level.INFO,
-                )
-            elif not multipart and enc.get("style") == "deepObject" and not is_list:
-                kind = PartKind.DEEP
-                base = self._types.schema_type(raw, prop_ptr, "Request")
-            else:
-                kind = PartKind.JSON
-                base = self._types.schema_type(item_raw if is_list else raw, item_ptr, "Request")
-                if not multipart and not any(json_media(t) for t in accepted):
-                    self._ctx.warn(
-                        "unsupported",
-                        f"form field {name!r} holds structured data: read as JSON text "
-                        "(encoding style deepObject reads name[key]=value fields)",
-                        prop_ptr,
-                        Level.INFO,
-                    )
-            part_headers: tuple[Header, ...] = ()
-            if multipart and isinstance(enc.get("headers"), Mapping) and enc["headers"]:
-                if kind is PartKind.FILE:
-                    part_headers = tuple(
-                        read_headers(
-                            self._ctx,
-                            enc["headers"],
-                            (*enc_ptr, "headers"),
-                            set(),
-                            constrained=True,
-                        )
-                    )
-                else:
-                    self._ctx.warn(
-                        "unsupported",
-                        f"headers of multipart part {name!r} are not validated: only file "
-                        "parts keep their headers",
-                        (*enc_ptr, "headers"),
-                        Level.INFO,
-                    )
-            if kind is PartKind.JSON and is_list:
-                py_type, item_type = f"list[{base}]", base
-            else:
-                py_type = f"list[{base}]" if is_list and kind is not PartKind.DEEP else base
-                item_type = ""
-            fields.append(
-                FormField(
-                    name=name,
-                    py_name=naming.unique(naming.snake(name), taken),
-                    py_type=py_type,
-                    required=name in required,
-                    is_list=is_list and kind is not PartKind.DEEP,
-                    kind=kind,
-                    constraints=constraints(prop, openapi_31=self._ctx.openapi_31)
-                    if kind is PartKind.VALUE
-                    else (),
-                    content_types=accepted if kind is PartKind.FILE else (),
-                    item_type=item_type,
-                    part_headers=part_headers,
-                )
-            )
-        if not fields and resolved:
-            self._ctx.warn(
-                "unsupported",
-                "form body without properties is received as an empty form",
-                pointer,
-                Level.INFO,
-            )
-        fields.sort(key=lambda f: not f.required)
-        return fields
 
     def _security(
         self, op: Mapping[str, Any], schemes: Mapping[str, SecurityScheme], ptr: Pointer
@@ -609,7 +404,7 @@ class ApiParser:
         body, bptr = self._ctx.deref(op.get("requestBody"), (*ptr, "requestBody"))
         required = isinstance(body, Mapping) and bool(body.get("required"))
         content = body.get("content") if isinstance(body, Mapping) else None
-        found = self._json_body_schema(op, ptr)
+        found = json_body_schema(self._ctx, op, ptr)
         if found is not None:
             payload_type = self._types.schema_type(found[0], found[1], "Response")
             media = found[2]
@@ -670,7 +465,7 @@ class ApiParser:
             if any(v.source == source for v in values) or source == "$method":
                 continue
             if source == "$request.body":
-                found = self._json_body_schema(owner, cb.owner)
+                found = json_body_schema(self._ctx, owner, cb.owner)
                 py_type = self._types.schema_type(found[0], found[1], "Request") if found else "Any"
                 py_name = "request_body"
             elif source == "$response.body":
@@ -821,7 +616,7 @@ class ApiParser:
                 for p in params
                 if p.location is not ParamLocation.PATH or "{" + p.name + "}" in served
             ]
-            body = self._body(op, ptr, prefix)
+            body = read_body(self._ctx, self._types, op, ptr, prefix)
             responses = read_responses(self._ctx, self._types, op, ptr, prefix)
             if not responses:
                 responses = [
@@ -923,7 +718,7 @@ class ApiParser:
         for (name, method, op, ptr), alias in zip(
             self._ctx.webhooks(), webhook_names(self._ctx).values(), strict=True
         ):
-            found = self._json_body_schema(op, ptr)
+            found = json_body_schema(self._ctx, op, ptr)
             # Data the API sends out, like a response: readOnly properties included.
             py_type = self._types.schema_type(found[0], found[1], "Response") if found else "Any"
             operation_id = str(op.get("operationId") or f"{name}.{method}")
@@ -980,25 +775,3 @@ def service_tag(tags: Any, info: Mapping[str, tuple[str | None, str | None]]) ->
         if info.get(name, (None, None))[1] not in _LABEL_KINDS:
             return name
     return names[0] if names else "default"
-
-
-def _is_structured(schema: Mapping[str, Any]) -> bool:
-    """A schema whose values are objects, arrays or compositions (JSON in a form field)."""
-    keys = ("properties", "additionalProperties", "items", "allOf", "oneOf", "anyOf", "$ref")
-    return any(k in schema for k in keys) or bool({"object", "array"} & set(declared_types(schema)))
-
-
-def _is_file_part(schema: Mapping[str, Any], accepted: tuple[str, ...]) -> bool:
-    """Binary content: ``format: binary/byte``, ``contentMediaType`` (3.1), or a schema-less
-    (or plain string) part whose ``encoding.contentType`` is neither text nor JSON."""
-    types = declared_types(schema)
-    if schema.get("format") in ("binary", "byte") and "string" in types:
-        return True
-    if "contentMediaType" in schema or "contentEncoding" in schema:
-        return True
-    untyped = not types or (types == ["string"] and "format" not in schema and "enum" not in schema)
-    return (
-        untyped
-        and bool(accepted)
-        and not any(json_media(t) or t.lower().startswith("text/") for t in accepted)
-    )
