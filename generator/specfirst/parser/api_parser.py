@@ -32,8 +32,6 @@ from specfirst.ir import (
     ParamLocation,
     Response,
     SchemeKind,
-    SchemeUse,
-    SecurityRequirement,
     SecurityScheme,
     Sender,
     Service,
@@ -66,6 +64,7 @@ from specfirst.parser.parameters import (
 from specfirst.parser.read_write import split_read_write
 from specfirst.parser.refs import SCHEMA_REF, escape, rewrite_refs
 from specfirst.parser.responses import read_responses
+from specfirst.parser.security import read_requirements, read_schemes
 from specfirst.schema_types import (
     declared_types,
     is_simple,
@@ -243,118 +242,6 @@ class ApiParser:
         """Tell pass 2 which classes the models module defines."""
         self._models = classes
 
-    def _security(
-        self, op: Mapping[str, Any], schemes: Mapping[str, SecurityScheme], ptr: Pointer
-    ) -> tuple[SecurityRequirement, ...]:
-        raw = op.get("security", self._ctx.doc.get("security"))
-        if not isinstance(raw, list):
-            return ()
-        requirements: list[SecurityRequirement] = []
-        for index, req in enumerate(raw):
-            if not isinstance(req, Mapping):
-                continue
-            uses: list[SchemeUse] = []
-            known = True
-            for key, scopes in req.items():
-                if key not in schemes:
-                    self._ctx.warn(
-                        "unsupported",
-                        f"security requirement names unknown scheme {key!r}",
-                        (*ptr, "security", index),
-                    )
-                    known = False
-                    break
-                uses.append(SchemeUse(key, tuple(str(s) for s in (scopes or []))))
-            if known:
-                requirements.append(SecurityRequirement(tuple(uses)))
-        if requirements and all(not r.uses for r in requirements):
-            return ()  # only `{}`: anonymous access
-        return tuple(requirements)
-
-    def _schemes(self) -> dict[str, SecurityScheme]:
-        raw = (self._ctx.doc.get("components") or {}).get("securitySchemes") or {}
-        result: dict[str, SecurityScheme] = {}
-        taken: set[str] = set()
-        for key, value in raw.items():
-            scheme, sptr = self._ctx.deref(value, ("components", "securitySchemes", key))
-            if not isinstance(scheme, Mapping):
-                continue
-            kind_raw = str(scheme.get("type"))
-            py_name = naming.unique(naming.snake(key), taken)
-            description = (
-                scheme.get("description") if isinstance(scheme.get("description"), str) else None
-            )
-            if kind_raw == "http":
-                http = str(scheme.get("scheme", "")).lower()
-                if http == "basic":
-                    result[key] = SecurityScheme(
-                        key, py_name, SchemeKind.HTTP_BASIC, scheme="Basic", description=description
-                    )
-                else:
-                    if http != "bearer":
-                        self._ctx.warn(
-                            "unsupported",
-                            f"HTTP auth scheme {http!r} is treated as a bearer-style token",
-                            sptr,
-                            Level.INFO,
-                        )
-                    result[key] = SecurityScheme(
-                        key,
-                        py_name,
-                        SchemeKind.HTTP_BEARER,
-                        scheme=str(scheme.get("scheme") or "Bearer").capitalize(),
-                        bearer_format=scheme.get("bearerFormat")
-                        if isinstance(scheme.get("bearerFormat"), str)
-                        else None,
-                        description=description,
-                    )
-            elif kind_raw == "apiKey":
-                where = str(scheme.get("in", "header"))
-                if where not in ("header", "query", "cookie"):
-                    self._ctx.warn("unsupported", f"API key location {where!r}", sptr)
-                    continue
-                result[key] = SecurityScheme(
-                    key,
-                    py_name,
-                    SchemeKind.API_KEY,
-                    param_name=str(scheme.get("name", "")),
-                    location=where,
-                    description=description,
-                )
-            elif kind_raw == "oauth2":
-                flows = scheme.get("flows") or {}
-                scopes: list[str] = []
-                token_url = auth_url = device_url = None
-                flows = flows if isinstance(flows, Mapping) else {}
-                for flow in flows.values():
-                    if isinstance(flow, Mapping):
-                        scopes.extend(s for s in (flow.get("scopes") or {}) if s not in scopes)
-                        token_url = token_url or flow.get("tokenUrl")
-                        auth_url = auth_url or flow.get("authorizationUrl")
-                        device_url = device_url or flow.get("deviceAuthorizationUrl")
-                result[key] = SecurityScheme(
-                    key,
-                    py_name,
-                    SchemeKind.OAUTH2,
-                    token_url=token_url,
-                    authorization_url=auth_url,
-                    device_authorization_url=device_url,
-                    flows=tuple(str(name) for name in flows),
-                    scopes=tuple(scopes),
-                    description=description,
-                )
-            elif kind_raw == "openIdConnect":
-                result[key] = SecurityScheme(
-                    key, py_name, SchemeKind.OPENID, description=description
-                )
-            else:
-                self._ctx.warn(
-                    "unsupported",
-                    f"security scheme type {kind_raw!r} ({key}) is not enforced",
-                    sptr,
-                )
-        return result
-
     def _warn_shadowed(self, services: list[Service]) -> None:
         """Warn about operations another one answers for: same method, route and fixed query.
 
@@ -424,7 +311,7 @@ class ApiParser:
                     Level.INFO,
                 )
                 media, required = None, False
-        security = self._security(op, schemes, ptr) if "security" in op else ()
+        security = read_requirements(self._ctx, op, schemes, ptr) if "security" in op else ()
         credentials: list[Credential] = []
         for requirement in security:
             for use in requirement.uses:
@@ -519,7 +406,7 @@ class ApiParser:
     def build(self) -> Api:
         """Build the IR (pass 2). Call after :meth:`models_document` and :meth:`set_models`."""
         self._types = SchemaTypes(self._class_names, self._hoisted_at, self._variants, self._models)
-        schemes = self._schemes()
+        schemes = read_schemes(self._ctx)
         services: dict[str, list[Operation]] = {}
         descriptions: dict[str, str | None] = {}
         tag_info: dict[str, tuple[str | None, str | None]] = {}  # name -> (parent, kind)
@@ -657,7 +544,7 @@ class ApiParser:
                     parameters=tuple(params),
                     body=body,
                     responses=tuple(responses),
-                    security=self._security(op, schemes, ptr),
+                    security=read_requirements(self._ctx, op, schemes, ptr),
                     validation_status=validation_status,
                     bare_success=bare_success,
                     bare_none=bare_none,
