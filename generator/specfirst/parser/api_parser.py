@@ -34,13 +34,12 @@ from specfirst.ir import (
 from specfirst.loader import (
     Pointer,
     SourceSpec,
-    copy_json,
     server_base_path,
 )
-from specfirst.parser.bodies import form_properties, json_body_schema, read_body
+from specfirst.parser.bodies import read_body
 from specfirst.parser.context import Context
-from specfirst.parser.media import body_kind, is_binary_schema, stream_format
 from specfirst.parser.model_types import SchemaTypes
+from specfirst.parser.models_document import ModelsDocument
 from specfirst.parser.operation_names import (
     CallbackOp,
     OperationName,
@@ -49,20 +48,11 @@ from specfirst.parser.operation_names import (
     webhook_names,
 )
 from specfirst.parser.parameters import (
-    param_schema,
-    primitive_union,
-    raw_parameters,
     read_parameters,
 )
-from specfirst.parser.read_write import split_read_write
-from specfirst.parser.refs import SCHEMA_REF, escape, rewrite_refs
 from specfirst.parser.responses import read_responses
 from specfirst.parser.security import read_requirements, read_schemes
 from specfirst.parser.senders import read_callback, read_webhooks
-from specfirst.schema_types import (
-    declared_types,
-    is_simple,
-)
 
 _PATH_VAR = re.compile(r"{([^{}]+)}")
 # Spec extension (root or operation): answer undeclared query parameters with a validation error.
@@ -76,154 +66,24 @@ class ApiParser:
         self.spec = spec
         self.diagnostics: list[Diagnostic] = []
         self._ctx = Context(spec, self.diagnostics)
-        self._class_names: dict[str, str] = {}  # component schema key -> class name
-        self._hoisted: dict[str, Any] = {}  # class name -> schema
-        self._hoisted_at: dict[Pointer, str] = {}  # schema pointer -> hoisted class name
-        self._taken_classes: set[str] = set()  # component and hoisted class names
+        self._shapes = ModelsDocument(self._ctx)
         self._op_names: dict[Pointer, OperationName] = {}
+        self._callback_ops: list[CallbackOp] = []
         self._models: frozenset[str] = frozenset()
-        self._variants: dict[str, tuple[str, str]] = {}  # class -> (request shape, response shape)
-        self._hoisted_role: dict[str, str] = {}  # hoisted class -> "Request" | "Response"
-        # Operation-level schemas as written, per role: where the role shapes start (pass 1).
-        self._role_roots: dict[str, list[Any]] = {"Request": [], "Response": []}
-        self._callback_ops: list[CallbackOp] | None = None
         self._types = SchemaTypes({}, {}, {}, frozenset())  # pass 2's, made by build
-
-    # ------------------------------------------------------------------ helpers
-
-    # ------------------------------------------------------------------ pass 1
-
-    def _hoist(self, schema: Any, name: str, pointer: Pointer, role: str = "Request") -> str:
-        cls = naming.unique(name, self._taken_classes)
-        self._hoisted[cls] = schema
-        self._hoisted_at[pointer] = cls
-        self._hoisted_role[cls] = role
-        return cls
-
-    def _needs_model(self, schema: Any) -> bool:
-        return (
-            isinstance(schema, Mapping)
-            and "$ref" not in schema
-            and not is_simple(schema)
-            and bool(schema)
-        )
 
     def models_document(self) -> dict[str, Any]:
         """The schemas datamodel-code-generator should turn into models (pass 1)."""
-        components = (self._ctx.doc.get("components") or {}).get("schemas") or {}
-        taken = self._taken_classes
-        for key in components:
-            self._class_names[key] = naming.unique(naming.pascal(key), taken)
+        self._shapes.name_components()
         self._op_names = name_operations(self._ctx)
         for _path, _method, item, op, ptr in self._ctx.operations():
-            prefix = self._op_names[ptr].class_prefix
-            for (_where, pname), (param, pptr) in raw_parameters(self._ctx, item, op, ptr).items():
-                schema, sptr, _media = param_schema(param, pptr)
-                self._role_roots["Request"].append(schema)
-                if (
-                    self._needs_model(schema)
-                    and sptr not in self._hoisted_at
-                    and primitive_union(self._ctx, schema) is None
-                ):
-                    self._hoist(schema, f"{prefix}{naming.pascal(pname)}Parameter", sptr)
-            body, body_ptr = self._ctx.deref(op.get("requestBody"), (*ptr, "requestBody"))
-            if isinstance(body, Mapping):
-                for media, content in (body.get("content") or {}).items():
-                    schema = content.get("schema") if isinstance(content, Mapping) else None
-                    sptr = (*body_ptr, "content", media, "schema")
-                    self._role_roots["Request"].append(schema)
-                    if body_kind(media) in (BodyKind.FORM, BodyKind.MULTIPART):
-                        # A form is a set of fields, not a model: structured fields get one.
-                        for name, prop, prop_ptr in form_properties(self._ctx, schema, sptr):
-                            if "array" in declared_types(prop) and isinstance(
-                                prop.get("items"), Mapping
-                            ):
-                                prop, prop_ptr = prop["items"], (*prop_ptr, "items")
-                            if self._needs_model(prop) and prop_ptr not in self._hoisted_at:
-                                self._hoist(prop, f"{prefix}{naming.pascal(name)}Part", prop_ptr)
-                    elif (
-                        body_kind(media) is BodyKind.JSON
-                        and self._needs_model(schema)
-                        and sptr not in self._hoisted_at
-                    ):
-                        suffix = (
-                            ""
-                            if len(body.get("content") or {}) == 1
-                            else naming.pascal(media.split("/")[-1])
-                        )
-                        self._hoist(schema, f"{prefix}Request{suffix}", sptr)
-            for status, resp in (op.get("responses") or {}).items():
-                resp, resp_ptr = self._ctx.deref(resp, (*ptr, "responses", str(status)))
-                if not isinstance(resp, Mapping):
-                    continue
-                for media, content in (resp.get("content") or {}).items():
-                    schema = content.get("schema") if isinstance(content, Mapping) else None
-                    item_schema = (
-                        content.get("itemSchema") if isinstance(content, Mapping) else None
-                    )
-                    iptr = (*resp_ptr, "content", media, "itemSchema")
-                    self._role_roots["Response"].extend((schema, item_schema))
-                    if (
-                        stream_format(media) is not None
-                        and self._needs_model(item_schema)
-                        and iptr not in self._hoisted_at
-                    ):
-                        label = naming.status_label(str(status))
-                        self._hoist(item_schema, f"{prefix}{label}Item", iptr, "Response")
-                    elif (
-                        body_kind(media) is BodyKind.JSON
-                        and self._needs_model(schema)
-                        and not is_binary_schema(schema)
-                    ):
-                        sptr = (*resp_ptr, "content", media, "schema")
-                        if sptr not in self._hoisted_at:
-                            label = naming.status_label(str(status))
-                            self._hoist(schema, f"{prefix}{label}ResponseBody", sptr, "Response")
-                    break  # one media type per response is typed
-        for ptr, alias in webhook_names(self._ctx).items():
-            found = json_body_schema(self._ctx, self._ctx.node(ptr), ptr)
-            if found is not None:
-                self._role_roots["Response"].append(found[0])
-            if (
-                found is not None
-                and self._needs_model(found[0])
-                and found[1] not in self._hoisted_at
-            ):
-                self._hoist(found[0], alias[: -len("Webhook")] + "Payload", found[1], "Response")
-        for cb in self._callbacks():
-            found = json_body_schema(self._ctx, cb.op, cb.ptr)
-            if found is not None:
-                self._role_roots["Response"].append(found[0])
-                if self._needs_model(found[0]) and found[1] not in self._hoisted_at:
-                    self._hoist(found[0], f"{cb.base}Payload", found[1], "Response")
-        schemas: dict[str, Any] = {}
-        for key, schema in components.items():
-            schemas[self._class_names[key]] = schema
-        schemas.update(self._hoisted)
-        renames = {
-            f"{SCHEMA_REF}{escape(k)}": f"{SCHEMA_REF}{v}"
-            for k, v in self._class_names.items()
-            if k != v
-        }
-        if renames:
-            schemas = rewrite_refs(copy_json(schemas), renames)
-        self._variants = split_read_write(
-            schemas, self._class_names, self._role_roots, self._hoisted_role
-        )
-        return {
-            "openapi": self._ctx.doc.get("openapi", "3.1.0"),
-            "info": {"title": "models", "version": "0"},
-            "paths": {},
-            "components": {"schemas": schemas},
-        }
+            self._shapes.hoist_operation(item, op, ptr, self._op_names[ptr].class_prefix)
+        self._shapes.hoist_webhooks(webhook_names(self._ctx))
+        self._callback_ops = find_callbacks(self._ctx, self._op_names)
+        self._shapes.hoist_callbacks(self._callback_ops)
+        return self._shapes.document()
 
     # ------------------------------------------------------------------ pass 2
-
-    def _callbacks(self) -> list[CallbackOp]:
-        """Every callback operation (read once: diagnostics once)."""
-        if self._callback_ops is None:
-            self._callback_ops = find_callbacks(self._ctx, self._op_names)
-        return self._callback_ops
 
     def set_models(self, classes: frozenset[str]) -> None:
         """Tell pass 2 which classes the models module defines."""
@@ -251,7 +111,9 @@ class ApiParser:
 
     def build(self) -> Api:
         """Build the IR (pass 2). Call after :meth:`models_document` and :meth:`set_models`."""
-        self._types = SchemaTypes(self._class_names, self._hoisted_at, self._variants, self._models)
+        self._types = SchemaTypes(
+            self._shapes.class_names, self._shapes.hoisted_at, self._shapes.variants, self._models
+        )
         schemes = read_schemes(self._ctx)
         services: dict[str, list[Operation]] = {}
         descriptions: dict[str, str | None] = {}
@@ -452,7 +314,7 @@ class ApiParser:
             read_callback(
                 self._ctx, self._types, cb, self._op_names[cb.owner].operation_id, schemes
             )
-            for cb in self._callbacks()
+            for cb in self._callback_ops
         ]
         info = self._ctx.doc.get("info") or {}
         return Api(
