@@ -3,6 +3,7 @@
 - ``api_parser``: :class:`ApiParser`, the two passes around model generation.
 """
 
-from specfirst.parser.api_parser import ApiParser, service_tag
+from specfirst.parser.api_parser import ApiParser
+from specfirst.parser.services import service_tag
 
 __all__ = ["ApiParser", "service_tag"]

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import re
 import urllib.parse
-from collections.abc import Mapping
 from typing import Any
 
 from specfirst import naming
@@ -53,6 +52,7 @@ from specfirst.parser.parameters import (
 from specfirst.parser.responses import read_responses
 from specfirst.parser.security import read_requirements, read_schemes
 from specfirst.parser.senders import read_callback, read_webhooks
+from specfirst.parser.services import group_services, read_tags, service_tag
 
 _PATH_VAR = re.compile(r"{([^{}]+)}")
 # Spec extension (root or operation): answer undeclared query parameters with a validation error.
@@ -116,20 +116,10 @@ class ApiParser:
         )
         schemes = read_schemes(self._ctx)
         services: dict[str, list[Operation]] = {}
-        descriptions: dict[str, str | None] = {}
-        tag_info: dict[str, tuple[str | None, str | None]] = {}  # name -> (parent, kind)
-        for tag in self._ctx.doc.get("tags") or []:
-            if isinstance(tag, Mapping) and isinstance(tag.get("name"), str):
-                descriptions[tag["name"]] = (
-                    tag.get("description") if isinstance(tag.get("description"), str) else None
-                )
-                tag_info[tag["name"]] = (
-                    tag.get("parent") if isinstance(tag.get("parent"), str) else None,
-                    tag.get("kind") if isinstance(tag.get("kind"), str) else None,
-                )
+        tags = read_tags(self._ctx)
         for path, method, item, op, ptr in self._ctx.operations():
             op_id, py_name, prefix = self._op_names[ptr]
-            tag = service_tag(op.get("tags"), tag_info)
+            tag = service_tag(op.get("tags"), tags.info)
             taken = set(naming.RESERVED) | {
                 "sf_service",
                 "sf_principal",
@@ -261,53 +251,7 @@ class ApiParser:
                     route_query=route_query,
                 )
             )
-        taken_modules: set[str] = {
-            "app",
-            "models",
-            "responses",
-            "security",
-            "services",
-            "routers",
-            "runtime",
-            # create_app's own parameters and locals: a tag must not shadow them
-            "docs",
-            "allow_unimplemented",
-            "fastapi_options",
-            "given",
-            "providers",
-            "handler",
-            "handler_impl",
-            "P",
-            # names app.py imports: an argument of create_app must not shadow them
-            "provider",
-            "resolve",
-            "include_routers",
-            "serve_spec",
-            "install_error_handlers",
-        }
-        taken_classes: set[str] = set()
-        built: list[Service] = []
-        for tag in sorted(
-            services,
-            key=lambda t: (
-                list(descriptions).index(t) if t in descriptions else len(descriptions),
-                t,
-            ),
-        ):
-            module = naming.unique(naming.snake(tag), taken_modules)
-            class_name = naming.unique(naming.pascal(tag) + "Service", taken_classes)
-            parent, kind = tag_info.get(tag, (None, None))
-            built.append(
-                Service(
-                    tag,
-                    class_name,
-                    module,
-                    descriptions.get(tag),
-                    tuple(services[tag]),
-                    parent=parent,
-                    kind=kind,
-                )
-            )
+        built = group_services(services, tags)
         self._warn_shadowed(built)
         webhooks = read_webhooks(self._ctx, self._types, schemes)
         callbacks = [
@@ -331,17 +275,3 @@ class ApiParser:
             webhooks=tuple(webhooks),
             callbacks=tuple(callbacks),
         )
-
-
-# OpenAPI 3.2 tag kinds that label operations rather than group them (the registry's
-# ``badge`` and ``audience``): they never become the service an operation belongs to.
-_LABEL_KINDS = frozenset({"badge", "audience"})
-
-
-def service_tag(tags: Any, info: Mapping[str, tuple[str | None, str | None]]) -> str:
-    """The tag whose service holds an operation: its first tag that groups (not a label)."""
-    names = [str(t) for t in tags] if isinstance(tags, list) else []
-    for name in names:
-        if info.get(name, (None, None))[1] not in _LABEL_KINDS:
-            return name
-    return names[0] if names else "default"
