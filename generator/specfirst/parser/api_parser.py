@@ -15,20 +15,15 @@ message says and generation goes on.
 
 from __future__ import annotations
 
-import re
-import urllib.parse
 from typing import Any
 
 from specfirst import naming
-from specfirst.diagnostics import Diagnostic, Level
+from specfirst.diagnostics import Diagnostic
 from specfirst.ir import (
     Api,
     BodyKind,
     Operation,
-    Parameter,
-    ParamLocation,
     Response,
-    Service,
 )
 from specfirst.loader import (
     Pointer,
@@ -50,11 +45,11 @@ from specfirst.parser.parameters import (
     read_parameters,
 )
 from specfirst.parser.responses import read_responses
+from specfirst.parser.routes import read_route, warn_shadowed
 from specfirst.parser.security import read_requirements, read_schemes
 from specfirst.parser.senders import read_callback, read_webhooks
 from specfirst.parser.services import group_services, read_tags, service_tag
 
-_PATH_VAR = re.compile(r"{([^{}]+)}")
 # Spec extension (root or operation): answer undeclared query parameters with a validation error.
 STRICT_QUERY = "x-specfirst-strict-query"
 
@@ -89,26 +84,6 @@ class ApiParser:
         """Tell pass 2 which classes the models module defines."""
         self._models = classes
 
-    def _warn_shadowed(self, services: list[Service]) -> None:
-        """Warn about operations another one answers for: same method, route and fixed query.
-
-        Path keys that differ only in a fragment (or in the names of their parameters) are one
-        route; the app tries routes in service order, so the first operation takes every request.
-        """
-        first: dict[tuple[str, str, tuple[tuple[str, str], ...]], Operation] = {}
-        for service in services:
-            for op in service.operations:
-                key = (op.method, _PATH_VAR.sub("{}", op.route_path), op.route_query)
-                winner = first.setdefault(key, op)
-                if winner is not op:
-                    self._ctx.warn(
-                        "unreachable-operation",
-                        f"{op.method.upper()} {op.path!r} ({op.operation_id!r}) is served by "
-                        f"{winner.operation_id!r} ({winner.path!r}), which takes the same "
-                        "requests; this operation is never called",
-                        op.pointer,
-                    )
-
     def build(self) -> Api:
         """Build the IR (pass 2). Call after :meth:`models_document` and :meth:`set_models`."""
         self._types = SchemaTypes(
@@ -127,80 +102,7 @@ class ApiParser:
                 "sf_request",
             }
             params = read_parameters(self._ctx, self._types, item, op, ptr, taken)
-            # A fragment is never sent: AutoRest's "/{tenantID}/{nextLink}#Users_ListNext" tells
-            # operations on one path apart in the document only, and is served at the path.
-            served, _, fragment = path.partition("#")
-            if fragment:
-                self._ctx.warn(
-                    "unsupported",
-                    f"path {path!r} carries a fragment, which clients never send: the "
-                    f"operation is served at {served.partition('?')[0]!r}",
-                    ptr,
-                    Level.INFO,
-                )
-            declared = {p.name: p for p in params if p.location is ParamLocation.PATH}
-            for var in _PATH_VAR.findall(served):
-                if var not in declared:
-                    self._ctx.warn(
-                        "path-parameter",
-                        f"path parameter {var!r} is not declared; received as a string",
-                        ptr,
-                    )
-                    p = Parameter(
-                        var,
-                        naming.unique(naming.snake(var), taken),
-                        ParamLocation.PATH,
-                        True,
-                        "str",
-                        None,
-                        (),
-                        None,
-                        False,
-                        False,
-                        "simple",
-                        ptr,
-                    )
-                    params.insert(0, p)
-                    declared[var] = p
-            seen_vars: set[str] = set()
-
-            def route_var(
-                match: re.Match[str],
-                seen: set[str] = seen_vars,
-                declared: dict[str, Parameter] = declared,
-            ) -> str:
-                var = match.group(1)
-                py = declared[var].py_name
-                if var in seen:
-                    # Starlette cannot capture one name twice: later copies get their own.
-                    return "{" + naming.unique(f"{py}_again", seen) + "}"
-                seen.add(var)
-                return "{" + py + "}"
-
-            path_only, _, fixed_query = served.partition("?")
-            route_query = tuple(urllib.parse.parse_qsl(fixed_query, keep_blank_values=True))
-            if fixed_query:
-                self._ctx.warn(
-                    "unsupported",
-                    f"path {path!r} carries a query string: the operation is served at "
-                    f"{path_only!r} for requests whose query has {fixed_query!r}",
-                    ptr,
-                    Level.INFO,
-                )
-            route_path = _PATH_VAR.sub(route_var, path_only)
-            if len(set(_PATH_VAR.findall(served))) < len(_PATH_VAR.findall(served)):
-                self._ctx.warn(
-                    "unsupported",
-                    f"path template {path!r} repeats a parameter; only its first "
-                    "occurrence is passed to the operation",
-                    ptr,
-                    Level.INFO,
-                )
-            params = [
-                p
-                for p in params
-                if p.location is not ParamLocation.PATH or "{" + p.name + "}" in served
-            ]
+            route = read_route(self._ctx, path, params, ptr, taken)
             body = read_body(self._ctx, self._types, op, ptr, prefix)
             responses = read_responses(self._ctx, self._types, op, ptr, prefix)
             if not responses:
@@ -232,14 +134,14 @@ class ApiParser:
                     class_prefix=prefix,
                     method=method,
                     path=path,
-                    route_path=route_path,
+                    route_path=route.path,
                     tag=tag,
                     summary=op.get("summary") if isinstance(op.get("summary"), str) else None,
                     description=op.get("description")
                     if isinstance(op.get("description"), str)
                     else None,
                     deprecated=bool(op.get("deprecated")),
-                    parameters=tuple(params),
+                    parameters=route.parameters,
                     body=body,
                     responses=tuple(responses),
                     security=read_requirements(self._ctx, op, schemes, ptr),
@@ -248,11 +150,11 @@ class ApiParser:
                     bare_none=bare_none,
                     pointer=ptr,
                     strict_query=bool(op.get(STRICT_QUERY, self._ctx.doc.get(STRICT_QUERY, False))),
-                    route_query=route_query,
+                    route_query=route.query,
                 )
             )
         built = group_services(services, tags)
-        self._warn_shadowed(built)
+        warn_shadowed(self._ctx, built)
         webhooks = read_webhooks(self._ctx, self._types, schemes)
         callbacks = [
             read_callback(
