@@ -10,27 +10,17 @@ Two passes around model generation:
    frozen IR objects, resolving schema references against the model classes that exist.
 
 Unsupported constructs become ``unsupported`` diagnostics; the operation is degraded as the
-message says and generation goes on.
+message says and generation goes on. Each pass only composes: the parts it calls live in the
+modules of this package, one concern each (see ``specfirst.parser``).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from specfirst import naming
 from specfirst.diagnostics import Diagnostic
-from specfirst.ir import (
-    Api,
-    BodyKind,
-    Operation,
-    Response,
-)
-from specfirst.loader import (
-    Pointer,
-    SourceSpec,
-    server_base_path,
-)
-from specfirst.parser.bodies import read_body
+from specfirst.ir import Api, Operation
+from specfirst.loader import Pointer, SourceSpec, server_base_path
 from specfirst.parser.context import Context
 from specfirst.parser.model_types import SchemaTypes
 from specfirst.parser.models_document import ModelsDocument
@@ -41,17 +31,11 @@ from specfirst.parser.operation_names import (
     name_operations,
     webhook_names,
 )
-from specfirst.parser.parameters import (
-    read_parameters,
-)
-from specfirst.parser.responses import read_responses
-from specfirst.parser.routes import read_route, warn_shadowed
-from specfirst.parser.security import read_requirements, read_schemes
+from specfirst.parser.operations import read_operation
+from specfirst.parser.routes import warn_shadowed
+from specfirst.parser.security import read_schemes
 from specfirst.parser.senders import read_callback, read_webhooks
 from specfirst.parser.services import group_services, read_tags, service_tag
-
-# Spec extension (root or operation): answer undeclared query parameters with a validation error.
-STRICT_QUERY = "x-specfirst-strict-query"
 
 
 class ApiParser:
@@ -61,24 +45,23 @@ class ApiParser:
         self.spec = spec
         self.diagnostics: list[Diagnostic] = []
         self._ctx = Context(spec, self.diagnostics)
+        # pass 1's results, which pass 2 reads
         self._shapes = ModelsDocument(self._ctx)
         self._op_names: dict[Pointer, OperationName] = {}
         self._callback_ops: list[CallbackOp] = []
         self._models: frozenset[str] = frozenset()
-        self._types = SchemaTypes({}, {}, {}, frozenset())  # pass 2's, made by build
 
     def models_document(self) -> dict[str, Any]:
         """The schemas datamodel-code-generator should turn into models (pass 1)."""
+        ctx = self._ctx
         self._shapes.name_components()
-        self._op_names = name_operations(self._ctx)
-        for _path, _method, item, op, ptr in self._ctx.operations():
+        self._op_names = name_operations(ctx)
+        for _path, _method, item, op, ptr in ctx.operations():
             self._shapes.hoist_operation(item, op, ptr, self._op_names[ptr].class_prefix)
-        self._shapes.hoist_webhooks(webhook_names(self._ctx))
-        self._callback_ops = find_callbacks(self._ctx, self._op_names)
+        self._shapes.hoist_webhooks(webhook_names(ctx))
+        self._callback_ops = find_callbacks(ctx, self._op_names)
         self._shapes.hoist_callbacks(self._callback_ops)
         return self._shapes.document()
-
-    # ------------------------------------------------------------------ pass 2
 
     def set_models(self, classes: frozenset[str]) -> None:
         """Tell pass 2 which classes the models module defines."""
@@ -86,92 +69,36 @@ class ApiParser:
 
     def build(self) -> Api:
         """Build the IR (pass 2). Call after :meth:`models_document` and :meth:`set_models`."""
-        self._types = SchemaTypes(
-            self._shapes.class_names, self._shapes.hoisted_at, self._shapes.variants, self._models
-        )
-        schemes = read_schemes(self._ctx)
-        services: dict[str, list[Operation]] = {}
-        tags = read_tags(self._ctx)
-        for path, method, item, op, ptr in self._ctx.operations():
-            op_id, py_name, prefix = self._op_names[ptr]
+        ctx = self._ctx
+        shapes = self._shapes
+        types = SchemaTypes(shapes.class_names, shapes.hoisted_at, shapes.variants, self._models)
+        schemes = read_schemes(ctx)
+        tags = read_tags(ctx)
+        operations: dict[str, list[Operation]] = {}
+        for path, method, item, op, ptr in ctx.operations():
             tag = service_tag(op.get("tags"), tags.info)
-            taken = set(naming.RESERVED) | {
-                "sf_service",
-                "sf_principal",
-                "sf_response",
-                "sf_request",
-            }
-            params = read_parameters(self._ctx, self._types, item, op, ptr, taken)
-            route = read_route(self._ctx, path, params, ptr, taken)
-            body = read_body(self._ctx, self._types, op, ptr, prefix)
-            responses = read_responses(self._ctx, self._types, op, ptr, prefix)
-            if not responses:
-                responses = [
-                    Response("default", f"{prefix}DefaultResponse", None, None, None, None, ())
-                ]
-            successes = [r for r in responses if r.is_success]
-            bare_success = None
-            bare_none = False
-            if (
-                len(successes) == 1
-                and successes[0].fixed_status is not None
-                and not any(h.required for h in successes[0].headers)
-            ):
-                if (
-                    successes[0].kind is BodyKind.JSON
-                    and successes[0].py_type
-                    and successes[0].py_type != "Any"
-                ):
-                    bare_success = successes[0].py_type
-                elif successes[0].kind is None:
-                    bare_none = True
-            codes = {r.status for r in responses}
-            validation_status = 422 if "422" in codes or "400" not in codes else 400
-            services.setdefault(tag, []).append(
-                Operation(
-                    operation_id=op_id,
-                    py_name=py_name,
-                    class_prefix=prefix,
-                    method=method,
-                    path=path,
-                    route_path=route.path,
-                    tag=tag,
-                    summary=op.get("summary") if isinstance(op.get("summary"), str) else None,
-                    description=op.get("description")
-                    if isinstance(op.get("description"), str)
-                    else None,
-                    deprecated=bool(op.get("deprecated")),
-                    parameters=route.parameters,
-                    body=body,
-                    responses=tuple(responses),
-                    security=read_requirements(self._ctx, op, schemes, ptr),
-                    validation_status=validation_status,
-                    bare_success=bare_success,
-                    bare_none=bare_none,
-                    pointer=ptr,
-                    strict_query=bool(op.get(STRICT_QUERY, self._ctx.doc.get(STRICT_QUERY, False))),
-                    route_query=route.query,
+            operations.setdefault(tag, []).append(
+                read_operation(
+                    ctx, types, schemes, self._op_names[ptr], tag, path, method, item, op, ptr
                 )
             )
-        built = group_services(services, tags)
-        warn_shadowed(self._ctx, built)
-        webhooks = read_webhooks(self._ctx, self._types, schemes)
+        services = group_services(operations, tags)
+        warn_shadowed(ctx, services)
+        webhooks = read_webhooks(ctx, types, schemes)
         callbacks = [
-            read_callback(
-                self._ctx, self._types, cb, self._op_names[cb.owner].operation_id, schemes
-            )
+            read_callback(ctx, types, cb, self._op_names[cb.owner].operation_id, schemes)
             for cb in self._callback_ops
         ]
-        info = self._ctx.doc.get("info") or {}
+        info = ctx.doc.get("info") or {}
         return Api(
             title=str(info.get("title", "API")),
             version=str(info.get("version", "")),
             description=info.get("description")
             if isinstance(info.get("description"), str)
             else None,
-            openapi_version=str(self._ctx.doc.get("openapi", "")),
-            base_path=server_base_path(self._ctx.doc),
-            services=tuple(built),
+            openapi_version=str(ctx.doc.get("openapi", "")),
+            base_path=server_base_path(ctx.doc),
+            services=tuple(services),
             schemes=tuple(schemes.values()),
             model_names=self._models,
             webhooks=tuple(webhooks),
