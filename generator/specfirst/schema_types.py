@@ -2,7 +2,7 @@
 
 Parameters, response headers and simple bodies (``string``, ``integer``, ``array`` of a
 component …) become annotations such as ``int`` or ``list[models.Task]``; every other
-schema is hoisted into the models document and named (see ``parser``).
+schema is hoisted into the models document and named (see ``parser.models_document``).
 """
 
 from __future__ import annotations
