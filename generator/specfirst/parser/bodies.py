@@ -1,8 +1,9 @@
 """Request bodies: JSON, text and binary bodies, form and multipart fields.
 
-One media type is read per body, JSON first; a JSON alternative of the same schema (a form,
-another JSON type) is accepted too. A form or multipart body becomes a ``<Op>Form`` class of
-fields: plain values, files (``UploadFile``), JSON text, or ``deepObject`` objects.
+One media type is typed per body, JSON first; a JSON body also reads another JSON media
+type, and a form or multipart one of the same schema. A form or multipart body becomes a
+``<Op>Form`` class of fields: plain values, files (``UploadFile``), JSON text, or
+``deepObject`` objects.
 :func:`json_body_schema` also serves webhook and callback payloads, and pass 1.
 """
 

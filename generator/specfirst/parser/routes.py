@@ -1,7 +1,7 @@
 """Routes: the path an operation is served at, as Starlette matches it.
 
 A path template's variables become the handler's Python names (an undeclared one is received
-as a string; a repeated one is captured once); a fragment is dropped, since clients never send
+as a string; a repeated one is passed once); a fragment is dropped, since clients never send
 one; a query string in a path key (``/rest?method=get``) becomes a fixed query the request
 must carry. :func:`warn_shadowed` finds operations another one answers for.
 """

@@ -2,7 +2,7 @@
 
 An operation belongs to the service of its first tag that groups (OpenAPI 3.2 label kinds
 aside), or to ``default``. Services come in the order the document's ``tags`` list them, then
-alphabetically; their module and class names are unique and never shadow a name the
+alphabetically; their module and class names are unique, and no module takes a name the
 generated package already uses.
 """
 
