@@ -372,9 +372,8 @@ def generator_fingerprint(templates: Path | None) -> str:
     digest = hashlib.sha256()
     digest.update(generator_version().encode())
     own = Path(__file__).parent
-    for path in sorted(
-        [*own.glob("*.py"), *own.glob("templates/*.jinja"), *own.glob("runtime/*.py")]
-    ):
+    # Subpackages too (runtime/, parser/ …): a module moved into one still counts.
+    for path in sorted([*own.glob("*.py"), *own.glob("*/*.py"), *own.glob("templates/*.jinja")]):
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     if templates is not None and templates.is_dir():
