@@ -1,8 +1,9 @@
 """The intermediate representation: plain, frozen data between the spec and the templates.
 
-``parser.build_api`` turns a validated, bundled document into an :class:`Api`; templates read
-only these objects, never the raw spec dictionary. Type expressions (``py_type``) are Python
-source for an annotation, resolved against the generated ``models`` module.
+``specfirst.parser`` (``ApiParser.build``) turns a validated, bundled document into an
+:class:`Api`; templates read only these objects, never the raw spec dictionary. Type
+expressions (``py_type``) are Python source for an annotation, resolved against the
+generated ``models`` module.
 """
 
 from __future__ import annotations

@@ -372,16 +372,10 @@ def generator_fingerprint(templates: Path | None) -> str:
     digest = hashlib.sha256()
     digest.update(generator_version().encode())
     own = Path(__file__).parent
-    for path in sorted(
-        [
-            *own.glob("*.py"),
-            *own.glob("loader/*.py"),
-            *own.glob("validate/*.py"),
-            *own.glob("templates/*.jinja"),
-            *own.glob("runtime/*.py"),
-        ]
-    ):
-        digest.update(path.name.encode())
+    # Every module at any depth (a module moved into a package still counts), by its path.
+    sources = [p for p in own.rglob("*.py") if "commands" not in p.relative_to(own).parts]
+    for path in sorted([*sources, *own.glob("templates/**/*.jinja")]):
+        digest.update(path.relative_to(own).as_posix().encode())
         digest.update(path.read_bytes())
     if templates is not None and templates.is_dir():
         for path in sorted(templates.rglob("*.jinja")):

@@ -2,7 +2,7 @@
 
 Parameters, response headers and simple bodies (``string``, ``integer``, ``array`` of a
 component …) become annotations such as ``int`` or ``list[models.Task]``; every other
-schema is hoisted into the models document and named (see ``parser``).
+schema is hoisted into the models document and named (see ``parser.models_document``).
 """
 
 from __future__ import annotations
@@ -38,6 +38,14 @@ def schema_types(schema: Mapping[str, Any]) -> list[str]:
     if schema.get("nullable") is True and "null" not in types:
         types.append("null")
     return types
+
+
+def declared_types(schema: Mapping[str, Any]) -> list[str]:
+    """The types a schema's ``type`` names, as written (without 3.0 ``nullable``)."""
+    raw = schema.get("type")
+    if isinstance(raw, list):
+        return [str(t) for t in raw]
+    return [str(raw)] if isinstance(raw, str) else []
 
 
 def is_simple(schema: Mapping[str, Any]) -> bool:

@@ -168,7 +168,7 @@ def test_unsupported_constructs_are_located(tmp_path: Path) -> None:
 
 
 def test_read_only_and_write_only_are_dropped_at_any_inline_depth() -> None:
-    from specfirst.parser import _without_marked
+    from specfirst.parser.read_write import _without_marked
 
     schema = {
         "allOf": [

@@ -1,0 +1,251 @@
+"""Request bodies: JSON, text and binary bodies, form and multipart fields.
+
+One media type is typed per body, JSON first; a JSON body also reads another JSON media
+type, and a form or multipart one of the same schema. A form or multipart body becomes a
+``<Op>Form`` class of fields: plain values, files (``UploadFile``), JSON text, or
+``deepObject`` objects.
+:func:`json_body_schema` also serves webhook and callback payloads, and pass 1.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from specfirst import naming
+from specfirst.diagnostics import Level
+from specfirst.ir import Body, BodyKind, FormField, Header, PartKind
+from specfirst.loader import Pointer
+from specfirst.parser.context import Context
+from specfirst.parser.media import body_kind, json_media
+from specfirst.parser.model_types import SchemaTypes
+from specfirst.parser.responses import read_headers
+from specfirst.schema_types import constraints, declared_types, is_simple, primitive_type
+
+
+def read_body(
+    ctx: Context, types: SchemaTypes, op: Mapping[str, Any], ptr: Pointer, prefix: str
+) -> Body | None:
+    """The request body as the handler receives it (one media type; JSON preferred)."""
+    body, bptr = ctx.deref(op.get("requestBody"), (*ptr, "requestBody"))
+    if not isinstance(body, Mapping):
+        return None
+    content = body.get("content") or {}
+    if not isinstance(content, Mapping) or not content:
+        return None
+    preference = (
+        BodyKind.JSON,
+        BodyKind.FORM,
+        BodyKind.MULTIPART,
+        BodyKind.TEXT,
+        BodyKind.BINARY,
+    )
+    media = min(content, key=lambda m: (preference.index(body_kind(m)), list(content).index(m)))
+    kind = body_kind(media)
+    alternates: list[str] = []
+    if len(content) > 1:
+        chosen = content[media].get("schema") if isinstance(content[media], Mapping) else None
+        for other, other_obj in content.items():
+            if other == media:
+                continue
+            other_schema = other_obj.get("schema") if isinstance(other_obj, Mapping) else None
+            other_kind = body_kind(other)
+            # A JSON body that may also come as a form (the same schema): read either.
+            if (
+                kind is BodyKind.JSON
+                and other_kind in (BodyKind.FORM, BodyKind.MULTIPART, BodyKind.JSON)
+                and (other_schema == chosen or other_kind is BodyKind.JSON)
+            ):
+                alternates.append(str(other))
+        others = ", ".join(m for m in content if m != media and m not in alternates)
+        if others:
+            ctx.warn(
+                "unsupported",
+                f"request body media types {others} are accepted as {media} only",
+                (*bptr, "content"),
+                Level.INFO,
+            )
+    media_obj = content[media] if isinstance(content[media], Mapping) else {}
+    schema = media_obj.get("schema")
+    sptr: Pointer = (*bptr, "content", media, "schema")
+    required = bool(body.get("required"))
+    description = body.get("description") if isinstance(body.get("description"), str) else None
+    if kind is BodyKind.JSON:
+        return Body(
+            media,
+            kind,
+            types.schema_type(schema, sptr, "Request"),
+            required,
+            description=description,
+            alternates=tuple(alternates),
+        )
+    if kind is BodyKind.TEXT:
+        return Body(media, kind, "str", required, description=description)
+    if kind is BodyKind.BINARY:
+        return Body(media, kind, "bytes", required, description=description)
+    fields = _form_fields(ctx, types, schema, sptr, media, media_obj.get("encoding"))
+    return Body(
+        media,
+        kind,
+        f"{prefix}Form",
+        required,
+        form_class=f"{prefix}Form",
+        form_fields=tuple(fields),
+        description=description,
+    )
+
+
+def json_body_schema(
+    ctx: Context, op: Mapping[str, Any], ptr: Pointer
+) -> tuple[Any, Pointer, str] | None:
+    """The schema of the first JSON media type of the request body, its pointer and media."""
+    body, body_ptr = ctx.deref(op.get("requestBody"), (*ptr, "requestBody"))
+    if not isinstance(body, Mapping) or not isinstance(body.get("content"), Mapping):
+        return None
+    for media, content in body["content"].items():
+        if body_kind(str(media)) is BodyKind.JSON and isinstance(content, Mapping):
+            return (
+                content.get("schema") or {},
+                (*body_ptr, "content", media, "schema"),
+                str(media),
+            )
+    return None
+
+
+def form_properties(
+    ctx: Context, schema: Any, pointer: Pointer
+) -> Iterator[tuple[str, Mapping[str, Any], Pointer]]:
+    """The fields of a form body schema: name, schema as written, and its pointer."""
+    schema, pointer = ctx.deref(schema, pointer)
+    props = schema.get("properties") if isinstance(schema, Mapping) else None
+    if not isinstance(props, Mapping):
+        return
+    for name, prop in props.items():
+        if isinstance(prop, Mapping):
+            yield str(name), prop, (*pointer, "properties", name)
+
+
+def _form_fields(
+    ctx: Context, types: SchemaTypes, schema: Any, pointer: Pointer, media: str, encoding: Any
+) -> list[FormField]:
+    """The fields of a form or multipart body: a value, a file, JSON text or a deepObject."""
+    resolved = ctx.resolve_schema(schema)
+    required = set(resolved.get("required") or [])
+    multipart = body_kind(media) is BodyKind.MULTIPART
+    encoding = encoding if isinstance(encoding, Mapping) else {}
+    taken: set[str] = {"model_config"}
+    fields: list[FormField] = []
+    for name, raw, prop_ptr in form_properties(ctx, schema, pointer):
+        enc = encoding.get(name)
+        enc = enc if isinstance(enc, Mapping) else {}
+        enc_ptr: Pointer = (*pointer[:-1], "encoding", name)
+        accepted = tuple(
+            t.strip() for t in str(enc.get("contentType") or "").split(",") if t.strip()
+        )
+        prop = ctx.resolve_schema(raw)
+        is_list = "array" in declared_types(prop)
+        item_raw = prop.get("items") if is_list and isinstance(prop.get("items"), Mapping) else {}
+        item = ctx.resolve_schema(item_raw) if is_list else prop
+        item_ptr: Pointer = (*prop_ptr, "items") if is_list else prop_ptr
+        if _is_file_part(item, accepted):
+            kind = PartKind.FILE
+            base = "UploadFile"
+        elif is_simple(item) or not _is_structured(item):
+            kind = PartKind.VALUE
+            base = primitive_type(item, lambda _ref: "str").replace(" | None", "")
+            if base in ("Any", "bytes") or base.startswith("dict["):
+                base = "str"
+        elif accepted and not any(json_media(t) for t in accepted):
+            kind, base = PartKind.VALUE, "str"
+            ctx.warn(
+                "unsupported",
+                f"form field {name!r} is {', '.join(accepted)}: received as text, undecoded",
+                enc_ptr,
+                Level.INFO,
+            )
+        elif not multipart and enc.get("style") == "deepObject" and not is_list:
+            kind = PartKind.DEEP
+            base = types.schema_type(raw, prop_ptr, "Request")
+        else:
+            kind = PartKind.JSON
+            base = types.schema_type(item_raw if is_list else raw, item_ptr, "Request")
+            if not multipart and not any(json_media(t) for t in accepted):
+                ctx.warn(
+                    "unsupported",
+                    f"form field {name!r} holds structured data: read as JSON text "
+                    "(encoding style deepObject reads name[key]=value fields)",
+                    prop_ptr,
+                    Level.INFO,
+                )
+        part_headers: tuple[Header, ...] = ()
+        if multipart and isinstance(enc.get("headers"), Mapping) and enc["headers"]:
+            if kind is PartKind.FILE:
+                part_headers = tuple(
+                    read_headers(
+                        ctx,
+                        enc["headers"],
+                        (*enc_ptr, "headers"),
+                        set(),
+                        constrained=True,
+                    )
+                )
+            else:
+                ctx.warn(
+                    "unsupported",
+                    f"headers of multipart part {name!r} are not validated: only file "
+                    "parts keep their headers",
+                    (*enc_ptr, "headers"),
+                    Level.INFO,
+                )
+        if kind is PartKind.JSON and is_list:
+            py_type, item_type = f"list[{base}]", base
+        else:
+            py_type = f"list[{base}]" if is_list and kind is not PartKind.DEEP else base
+            item_type = ""
+        fields.append(
+            FormField(
+                name=name,
+                py_name=naming.unique(naming.snake(name), taken),
+                py_type=py_type,
+                required=name in required,
+                is_list=is_list and kind is not PartKind.DEEP,
+                kind=kind,
+                constraints=constraints(prop, openapi_31=ctx.openapi_31)
+                if kind is PartKind.VALUE
+                else (),
+                content_types=accepted if kind is PartKind.FILE else (),
+                item_type=item_type,
+                part_headers=part_headers,
+            )
+        )
+    if not fields and resolved:
+        ctx.warn(
+            "unsupported",
+            "form body without properties is received as an empty form",
+            pointer,
+            Level.INFO,
+        )
+    fields.sort(key=lambda f: not f.required)
+    return fields
+
+
+def _is_structured(schema: Mapping[str, Any]) -> bool:
+    """A schema whose values are objects, arrays or compositions (JSON in a form field)."""
+    keys = ("properties", "additionalProperties", "items", "allOf", "oneOf", "anyOf", "$ref")
+    return any(k in schema for k in keys) or bool({"object", "array"} & set(declared_types(schema)))
+
+
+def _is_file_part(schema: Mapping[str, Any], accepted: tuple[str, ...]) -> bool:
+    """Binary content: ``format: binary/byte``, ``contentMediaType`` (3.1), or a schema-less
+    (or plain string) part whose ``encoding.contentType`` is neither text nor JSON."""
+    types = declared_types(schema)
+    if schema.get("format") in ("binary", "byte") and "string" in types:
+        return True
+    if "contentMediaType" in schema or "contentEncoding" in schema:
+        return True
+    untyped = not types or (types == ["string"] and "format" not in schema and "enum" not in schema)
+    return (
+        untyped
+        and bool(accepted)
+        and not any(json_media(t) or t.lower().startswith("text/") for t in accepted)
+    )

@@ -1,0 +1,188 @@
+"""Pass 1: which schemas become model classes, what they are called, and the document of them
+that datamodel-code-generator turns into ``models.py``.
+
+Component schemas are renamed to unique PascalCase class names; inline schemas that need a
+model are hoisted under names derived from where they stand: ``CreateTaskRequest`` (a JSON
+body), ``CreateTaskFilterParameter``, ``UploadFileMetadataPart`` (a structured form field),
+``CreateTask201ResponseBody``, ``ListEvents200Item`` (a stream's items), and the payloads of
+webhooks and callbacks. Last, readOnly/writeOnly split the schemas they mark into request and
+response shapes (:mod:`specfirst.parser.read_write`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from specfirst import naming
+from specfirst.ir import BodyKind
+from specfirst.loader import Pointer, copy_json
+from specfirst.parser.bodies import form_properties, json_body_schema
+from specfirst.parser.context import Context
+from specfirst.parser.media import body_kind, is_binary_schema, stream_format
+from specfirst.parser.operation_names import CallbackOp
+from specfirst.parser.parameters import param_schema, primitive_union, raw_parameters
+from specfirst.parser.read_write import split_read_write
+from specfirst.parser.refs import SCHEMA_REF, escape, rewrite_refs
+from specfirst.schema_types import declared_types, is_simple
+
+
+def _needs_model(schema: Any) -> bool:
+    return (
+        isinstance(schema, Mapping)
+        and "$ref" not in schema
+        and not is_simple(schema)
+        and bool(schema)
+    )
+
+
+class ModelsDocument:
+    """The class names of a document's schemas, and the schemas-only document of them.
+
+    Call :meth:`name_components`, hoist from every operation, webhook and callback, then
+    :meth:`document`; pass 2 reads :attr:`class_names`, :attr:`hoisted_at` and
+    :attr:`variants`.
+    """
+
+    def __init__(self, ctx: Context) -> None:
+        self._ctx = ctx
+        self.class_names: dict[str, str] = {}  # component schema key -> class name
+        self.hoisted_at: dict[Pointer, str] = {}  # schema pointer -> hoisted class name
+        self.variants: dict[str, tuple[str, str]] = {}  # class -> (request, response shape)
+        self._hoisted: dict[str, Any] = {}  # class name -> schema
+        self._hoisted_role: dict[str, str] = {}  # hoisted class -> "Request" | "Response"
+        self._taken: set[str] = set()  # component and hoisted class names
+        # Operation-level schemas as written, per role: where the role shapes start.
+        self._role_roots: dict[str, list[Any]] = {"Request": [], "Response": []}
+        self._components: Mapping[str, Any] = {}
+
+    def name_components(self) -> None:
+        """Name the component schemas first: their names are never numbered."""
+        self._components = (self._ctx.doc.get("components") or {}).get("schemas") or {}
+        for key in self._components:
+            self.class_names[key] = naming.unique(naming.pascal(key), self._taken)
+
+    def _hoist(self, schema: Any, name: str, pointer: Pointer, role: str = "Request") -> str:
+        cls = naming.unique(name, self._taken)
+        self._hoisted[cls] = schema
+        self.hoisted_at[pointer] = cls
+        self._hoisted_role[cls] = role
+        return cls
+
+    def hoist_operation(
+        self, item: Mapping[str, Any], op: Mapping[str, Any], ptr: Pointer, prefix: str
+    ) -> None:
+        """Hoist the schemas of an operation's parameters, request body and responses."""
+        self._hoist_parameters(item, op, ptr, prefix)
+        self._hoist_body(op, ptr, prefix)
+        self._hoist_responses(op, ptr, prefix)
+
+    def _hoist_parameters(
+        self, item: Mapping[str, Any], op: Mapping[str, Any], ptr: Pointer, prefix: str
+    ) -> None:
+        for (_where, pname), (param, pptr) in raw_parameters(self._ctx, item, op, ptr).items():
+            schema, sptr, _media = param_schema(param, pptr)
+            self._role_roots["Request"].append(schema)
+            if (
+                _needs_model(schema)
+                and sptr not in self.hoisted_at
+                and primitive_union(self._ctx, schema) is None
+            ):
+                self._hoist(schema, f"{prefix}{naming.pascal(pname)}Parameter", sptr)
+
+    def _hoist_body(self, op: Mapping[str, Any], ptr: Pointer, prefix: str) -> None:
+        body, body_ptr = self._ctx.deref(op.get("requestBody"), (*ptr, "requestBody"))
+        if not isinstance(body, Mapping):
+            return
+        for media, content in (body.get("content") or {}).items():
+            schema = content.get("schema") if isinstance(content, Mapping) else None
+            sptr = (*body_ptr, "content", media, "schema")
+            self._role_roots["Request"].append(schema)
+            if body_kind(media) in (BodyKind.FORM, BodyKind.MULTIPART):
+                # A form is a set of fields, not a model: structured fields get one.
+                for name, prop, prop_ptr in form_properties(self._ctx, schema, sptr):
+                    if "array" in declared_types(prop) and isinstance(prop.get("items"), Mapping):
+                        prop, prop_ptr = prop["items"], (*prop_ptr, "items")
+                    if _needs_model(prop) and prop_ptr not in self.hoisted_at:
+                        self._hoist(prop, f"{prefix}{naming.pascal(name)}Part", prop_ptr)
+            elif (
+                body_kind(media) is BodyKind.JSON
+                and _needs_model(schema)
+                and sptr not in self.hoisted_at
+            ):
+                suffix = (
+                    ""
+                    if len(body.get("content") or {}) == 1
+                    else naming.pascal(media.split("/")[-1])
+                )
+                self._hoist(schema, f"{prefix}Request{suffix}", sptr)
+
+    def _hoist_responses(self, op: Mapping[str, Any], ptr: Pointer, prefix: str) -> None:
+        for status, resp in (op.get("responses") or {}).items():
+            resp, resp_ptr = self._ctx.deref(resp, (*ptr, "responses", str(status)))
+            if not isinstance(resp, Mapping):
+                continue
+            for media, content in (resp.get("content") or {}).items():
+                schema = content.get("schema") if isinstance(content, Mapping) else None
+                item_schema = content.get("itemSchema") if isinstance(content, Mapping) else None
+                iptr = (*resp_ptr, "content", media, "itemSchema")
+                self._role_roots["Response"].extend((schema, item_schema))
+                if (
+                    stream_format(media) is not None
+                    and _needs_model(item_schema)
+                    and iptr not in self.hoisted_at
+                ):
+                    label = naming.status_label(str(status))
+                    self._hoist(item_schema, f"{prefix}{label}Item", iptr, "Response")
+                elif (
+                    body_kind(media) is BodyKind.JSON
+                    and _needs_model(schema)
+                    and not is_binary_schema(schema)
+                ):
+                    sptr = (*resp_ptr, "content", media, "schema")
+                    if sptr not in self.hoisted_at:
+                        label = naming.status_label(str(status))
+                        self._hoist(schema, f"{prefix}{label}ResponseBody", sptr, "Response")
+                break  # one media type per response is typed
+
+    def hoist_webhooks(self, aliases: Mapping[Pointer, str]) -> None:
+        """Hoist each webhook's JSON payload as ``<Alias>Payload`` (``aliases``: by pointer)."""
+        for ptr, alias in aliases.items():
+            found = json_body_schema(self._ctx, self._ctx.node(ptr), ptr)
+            if found is not None:
+                self._role_roots["Response"].append(found[0])
+            if found is not None and _needs_model(found[0]) and found[1] not in self.hoisted_at:
+                self._hoist(found[0], alias[: -len("Webhook")] + "Payload", found[1], "Response")
+
+    def hoist_callbacks(self, callbacks: Iterable[CallbackOp]) -> None:
+        """Hoist each callback operation's JSON payload as ``<Stem>Payload``."""
+        for cb in callbacks:
+            found = json_body_schema(self._ctx, cb.op, cb.ptr)
+            if found is not None:
+                self._role_roots["Response"].append(found[0])
+                if _needs_model(found[0]) and found[1] not in self.hoisted_at:
+                    self._hoist(found[0], f"{cb.base}Payload", found[1], "Response")
+
+    def document(self) -> dict[str, Any]:
+        """The schemas-only document: components under their class names, then the hoisted
+        schemas, references renamed, readOnly/writeOnly shapes added."""
+        schemas: dict[str, Any] = {}
+        for key, schema in self._components.items():
+            schemas[self.class_names[key]] = schema
+        schemas.update(self._hoisted)
+        renames = {
+            f"{SCHEMA_REF}{escape(k)}": f"{SCHEMA_REF}{v}"
+            for k, v in self.class_names.items()
+            if k != v
+        }
+        if renames:
+            schemas = rewrite_refs(copy_json(schemas), renames)
+        self.variants = split_read_write(
+            schemas, self.class_names, self._role_roots, self._hoisted_role
+        )
+        return {
+            "openapi": self._ctx.doc.get("openapi", "3.1.0"),
+            "info": {"title": "models", "version": "0"},
+            "paths": {},
+            "components": {"schemas": schemas},
+        }

@@ -1,0 +1,62 @@
+"""References to component schemas: found, renamed, and their keys escaped.
+
+Pass 1 renames component schemas to class names and gives some a request and a response
+shape; these helpers rewrite the ``$ref``s (and discriminator mappings) that point at them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+SCHEMA_REF = "#/components/schemas/"
+
+
+def escape(key: str) -> str:
+    return key.replace("~", "~0").replace("/", "~1")
+
+
+def unescape(key: str) -> str:
+    return key.replace("~1", "/").replace("~0", "~")
+
+
+def schema_refs(node: Any, keep: Any, marked: list[bool] | None = None) -> set[str]:
+    """Names of the component schemas ``node`` references (``keep(name)`` says which count).
+
+    ``marked``: its one item is set when a ``readOnly``/``writeOnly`` key is met on the way,
+    so one walk tells which schemas need request and response shapes."""
+    found: set[str] = set()
+    todo = [node]
+    while todo:
+        item = todo.pop()
+        if isinstance(item, dict):
+            ref = item.get("$ref")
+            if isinstance(ref, str) and ref.startswith(SCHEMA_REF) and keep(ref[len(SCHEMA_REF) :]):
+                found.add(ref[len(SCHEMA_REF) :])
+            if marked is not None and ("readOnly" in item or "writeOnly" in item):
+                marked[0] = True
+            todo.extend(v for v in item.values() if isinstance(v, dict | list))
+        elif isinstance(item, list):
+            todo.extend(v for v in item if isinstance(v, dict | list))
+    return found
+
+
+def rewrite_refs(node: Any, renames: Mapping[str, str]) -> Any:
+    """``node`` with its ``$ref``s (and discriminator mappings) renamed, in place."""
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref in renames:
+            node["$ref"] = renames[ref]
+        mapping = node.get("mapping")
+        if isinstance(mapping, dict) and isinstance(node.get("propertyName"), str):
+            for key, value in mapping.items():
+                if isinstance(value, str) and value in renames:
+                    mapping[key] = renames[value]
+        for value in node.values():
+            if isinstance(value, dict | list):
+                rewrite_refs(value, renames)
+    elif isinstance(node, list):
+        for value in node:
+            if isinstance(value, dict | list):
+                rewrite_refs(value, renames)
+    return node

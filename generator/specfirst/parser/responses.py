@@ -1,0 +1,142 @@
+"""Responses: each status's result class, body type and headers.
+
+One media type per response is typed (the first); a JSON body gets its model or primitive
+type, text ``str``, anything else ``bytes``, and an ``itemSchema`` of a stream media type an
+``AsyncIterator`` of its items. :func:`read_headers` also reads the headers a multipart
+file part declares.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from specfirst import naming
+from specfirst.diagnostics import Level
+from specfirst.ir import BodyKind, Constraint, Header, Response
+from specfirst.loader import Pointer
+from specfirst.parser.context import Context
+from specfirst.parser.media import body_kind, is_binary_schema, stream_format
+from specfirst.parser.model_types import SchemaTypes
+from specfirst.schema_types import constraints, is_simple, primitive_type
+
+
+def read_responses(
+    ctx: Context, types: SchemaTypes, op: Mapping[str, Any], ptr: Pointer, prefix: str
+) -> list[Response]:
+    """An operation's responses: status, result class, body type (one media type each), headers."""
+    result: list[Response] = []
+    responses = op.get("responses") or {}
+    for status, raw in responses.items():
+        status = str(status)
+        resp, rptr = ctx.deref(raw, (*ptr, "responses", status))
+        if not isinstance(resp, Mapping):
+            continue
+        if not (status == "default" or re.fullmatch(r"[1-5](\d\d|XX)", status.upper())):
+            ctx.warn("unsupported", f"response status {status!r}", rptr)
+            continue
+        content = resp.get("content") or {}
+        media: str | None = None
+        kind: BodyKind | None = None
+        py_type: str | None = None
+        stream: str | None = None
+        item_type: str | None = None
+        if (
+            isinstance(content, Mapping)
+            and content
+            and status not in ("204", "304")
+            and not status.startswith("1")
+        ):
+            media = next(iter(content))
+            kind = body_kind(media)
+            media_obj = content[media] if isinstance(content[media], Mapping) else {}
+            schema = media_obj.get("schema")
+            sptr: Pointer = (*rptr, "content", media, "schema")
+            if is_binary_schema(ctx.resolve_schema(schema)):
+                kind = BodyKind.BINARY
+            stream = stream_format(media) if "itemSchema" in media_obj else None
+            if "itemSchema" in media_obj and stream is None:
+                ctx.warn(
+                    "unsupported",
+                    f"itemSchema of {media!r} responses: a stream of that media type is "
+                    "sent as raw bytes (streams of application/jsonl, application/json-seq "
+                    "and text/event-stream are typed)",
+                    (*rptr, "content", media, "itemSchema"),
+                    Level.INFO,
+                )
+            if stream is not None:
+                kind = BodyKind.BINARY
+                item_type = types.schema_type(
+                    media_obj.get("itemSchema"),
+                    (*rptr, "content", media, "itemSchema"),
+                    "Response",
+                )
+                py_type = f"AsyncIterator[{item_type}]"
+            elif kind is BodyKind.JSON:
+                py_type = types.schema_type(schema, sptr, "Response")
+            elif kind is BodyKind.TEXT:
+                py_type = "str"
+            else:
+                py_type = "bytes"
+            if media == "*/*":
+                media = "application/json" if kind is BodyKind.JSON else "application/octet-stream"
+        headers: list[Header] = []
+        taken: set[str] = {"body", "status_code", "headers"}
+        headers.extend(read_headers(ctx, resp.get("headers") or {}, (*rptr, "headers"), taken))
+        headers.sort(key=lambda h: not h.required)
+        result.append(
+            Response(
+                status=status.upper() if status != "default" else status,
+                class_name=f"{prefix}{naming.status_label(status)}Response",
+                description=resp.get("description")
+                if isinstance(resp.get("description"), str)
+                else None,
+                media_type=media,
+                kind=kind,
+                py_type=py_type,
+                headers=tuple(headers),
+                media_types=tuple(str(m) for m in content) if isinstance(content, Mapping) else (),
+                stream=stream,
+                item_type=item_type,
+            )
+        )
+    return result
+
+
+def read_headers(
+    ctx: Context, raw: Any, ptr: Pointer, taken: set[str], *, constrained: bool = False
+) -> list[Header]:
+    """Header objects (of a response, or of a multipart part), ``Content-Type`` left out.
+
+    ``constrained``: with the schema's constraints, for headers checked on the way in."""
+    headers: list[Header] = []
+    for hname, raw_header in raw.items() if isinstance(raw, Mapping) else ():
+        if str(hname).lower() == "content-type":
+            continue
+        header, _hptr = ctx.deref(raw_header, (*ptr, hname))
+        if not isinstance(header, Mapping):
+            continue
+        hschema = ctx.resolve_schema(header.get("schema") or {"type": "string"})
+        htype = primitive_type(hschema, lambda _ref: "str") if is_simple(hschema) else "str"
+        if htype in ("Any", "bytes") or htype.startswith("dict["):
+            htype = "str"
+        htype = htype.replace(" | None", "")
+        checks: tuple[Constraint, ...] = ()
+        if constrained and htype.startswith("list["):
+            htype = "str"  # checked as the text it arrives as
+        elif constrained:
+            checks = tuple(constraints(hschema, openapi_31=ctx.openapi_31))
+        headers.append(
+            Header(
+                name=str(hname),
+                py_name=naming.unique(naming.snake(str(hname)), taken),
+                py_type=htype,
+                constraints=checks,
+                required=bool(header.get("required")),
+                description=header.get("description")
+                if isinstance(header.get("description"), str)
+                else None,
+            )
+        )
+    return headers

@@ -1,0 +1,128 @@
+"""Routes: the path an operation is served at, as Starlette matches it.
+
+A path template's variables become the handler's Python names (an undeclared one is received
+as a string; a repeated one is passed once); a fragment is dropped, since clients never send
+one; a query string in a path key (``/rest?method=get``) becomes a fixed query the request
+must carry. :func:`warn_shadowed` finds operations another one answers for.
+"""
+
+from __future__ import annotations
+
+import re
+import urllib.parse
+from dataclasses import dataclass
+
+from specfirst import naming
+from specfirst.diagnostics import Level
+from specfirst.ir import Operation, Parameter, ParamLocation, Service
+from specfirst.loader import Pointer
+from specfirst.parser.context import Context
+
+PATH_VAR = re.compile(r"{([^{}]+)}")
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    """Where an operation is served, and the parameters its path gives it."""
+
+    path: str  # the Starlette route: ``/projects/{project_id}/tasks``
+    query: tuple[tuple[str, str], ...]  # the fixed query a path key carries
+    parameters: tuple[Parameter, ...]  # undeclared path variables added, unserved ones left out
+
+
+def read_route(
+    ctx: Context, path: str, params: list[Parameter], ptr: Pointer, taken: set[str]
+) -> Route:
+    """The route of the operation at ``path`` whose declared parameters are ``params``.
+
+    ``taken``: the Python names already used in the handler's signature (grows)."""
+    # A fragment is never sent: AutoRest's "/{tenantID}/{nextLink}#Users_ListNext" tells
+    # operations on one path apart in the document only, and is served at the path.
+    served, _, fragment = path.partition("#")
+    if fragment:
+        ctx.warn(
+            "unsupported",
+            f"path {path!r} carries a fragment, which clients never send: the "
+            f"operation is served at {served.partition('?')[0]!r}",
+            ptr,
+            Level.INFO,
+        )
+    declared = {p.name: p for p in params if p.location is ParamLocation.PATH}
+    for var in PATH_VAR.findall(served):
+        if var not in declared:
+            ctx.warn(
+                "path-parameter",
+                f"path parameter {var!r} is not declared; received as a string",
+                ptr,
+            )
+            p = Parameter(
+                var,
+                naming.unique(naming.snake(var), taken),
+                ParamLocation.PATH,
+                True,
+                "str",
+                None,
+                (),
+                None,
+                False,
+                False,
+                "simple",
+                ptr,
+            )
+            params.insert(0, p)
+            declared[var] = p
+    seen_vars: set[str] = set()
+
+    def route_var(match: re.Match[str]) -> str:
+        var = match.group(1)
+        py = declared[var].py_name
+        if var in seen_vars:
+            # Starlette cannot capture one name twice: later copies get their own.
+            return "{" + naming.unique(f"{py}_again", seen_vars) + "}"
+        seen_vars.add(var)
+        return "{" + py + "}"
+
+    path_only, _, fixed_query = served.partition("?")
+    route_query = tuple(urllib.parse.parse_qsl(fixed_query, keep_blank_values=True))
+    if fixed_query:
+        ctx.warn(
+            "unsupported",
+            f"path {path!r} carries a query string: the operation is served at "
+            f"{path_only!r} for requests whose query has {fixed_query!r}",
+            ptr,
+            Level.INFO,
+        )
+    route_path = PATH_VAR.sub(route_var, path_only)
+    if len(set(PATH_VAR.findall(served))) < len(PATH_VAR.findall(served)):
+        ctx.warn(
+            "unsupported",
+            f"path template {path!r} repeats a parameter; only its first "
+            "occurrence is passed to the operation",
+            ptr,
+            Level.INFO,
+        )
+    served_params = tuple(
+        p for p in params if p.location is not ParamLocation.PATH or "{" + p.name + "}" in served
+    )
+    return Route(route_path, route_query, served_params)
+
+
+def warn_shadowed(ctx: Context, services: list[Service]) -> None:
+    """Warn about operations another one answers for: same method, route and fixed query.
+
+    Path keys that differ only in a fragment (or in the names of their parameters) are one
+    route; the app tries routes in service order, so the first operation takes every request.
+    """
+    first: dict[tuple[str, str, tuple[tuple[str, str], ...]], Operation] = {}
+    for service in services:
+        for op in service.operations:
+            key = (op.method, PATH_VAR.sub("{}", op.route_path), op.route_query)
+            winner = first.setdefault(key, op)
+            if winner is not op:
+                ctx.warn(
+                    "unreachable-operation",
+                    f"{op.method.upper()} {op.path!r} ({op.operation_id!r}) is served by "
+                    f"{winner.operation_id!r} ({winner.path!r}), which takes the same "
+                    "requests; this operation is never called",
+                    op.pointer,
+                )

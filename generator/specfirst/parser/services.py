@@ -1,0 +1,108 @@
+"""Services: operations grouped by tag, one ``<Tag>Service`` protocol and module each.
+
+An operation belongs to the service of its first tag that groups (OpenAPI 3.2 label kinds
+aside), or to ``default``. Services come in the order the document's ``tags`` list them, then
+alphabetically; their module and class names are unique, and no module takes a name the
+generated package already uses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, NamedTuple
+
+from specfirst import naming
+from specfirst.ir import Operation, Service
+from specfirst.parser.context import Context
+
+# OpenAPI 3.2 tag kinds that label operations rather than group them (the registry's
+# ``badge`` and ``audience``): they never become the service an operation belongs to.
+_LABEL_KINDS = frozenset({"badge", "audience"})
+# Names a service module must not take.
+_TAKEN_MODULES = frozenset(
+    {
+        "app",
+        "models",
+        "responses",
+        "security",
+        "services",
+        "routers",
+        "runtime",
+        # create_app's own parameters and locals: a tag must not shadow them
+        "docs",
+        "allow_unimplemented",
+        "fastapi_options",
+        "given",
+        "providers",
+        "handler",
+        "handler_impl",
+        "P",
+        # names app.py imports: an argument of create_app must not shadow them
+        "provider",
+        "resolve",
+        "include_routers",
+        "serve_spec",
+        "install_error_handlers",
+    }
+)
+
+
+class Tags(NamedTuple):
+    """The tags the document lists, in its order."""
+
+    descriptions: dict[str, str | None]  # name -> description
+    info: dict[str, tuple[str | None, str | None]]  # name -> (parent, kind)
+
+
+def read_tags(ctx: Context) -> Tags:
+    descriptions: dict[str, str | None] = {}
+    info: dict[str, tuple[str | None, str | None]] = {}
+    for tag in ctx.doc.get("tags") or []:
+        if isinstance(tag, Mapping) and isinstance(tag.get("name"), str):
+            descriptions[tag["name"]] = (
+                tag.get("description") if isinstance(tag.get("description"), str) else None
+            )
+            info[tag["name"]] = (
+                tag.get("parent") if isinstance(tag.get("parent"), str) else None,
+                tag.get("kind") if isinstance(tag.get("kind"), str) else None,
+            )
+    return Tags(descriptions, info)
+
+
+def service_tag(tags: Any, info: Mapping[str, tuple[str | None, str | None]]) -> str:
+    """The tag whose service holds an operation: its first tag that groups (not a label)."""
+    names = [str(t) for t in tags] if isinstance(tags, list) else []
+    for name in names:
+        if info.get(name, (None, None))[1] not in _LABEL_KINDS:
+            return name
+    return names[0] if names else "default"
+
+
+def group_services(operations: Mapping[str, list[Operation]], tags: Tags) -> list[Service]:
+    """One service per tag of ``operations`` (tag -> its operations, in document order)."""
+    descriptions = tags.descriptions
+    taken_modules = set(_TAKEN_MODULES)
+    taken_classes: set[str] = set()
+    built: list[Service] = []
+    for tag in sorted(
+        operations,
+        key=lambda t: (
+            list(descriptions).index(t) if t in descriptions else len(descriptions),
+            t,
+        ),
+    ):
+        module = naming.unique(naming.snake(tag), taken_modules)
+        class_name = naming.unique(naming.pascal(tag) + "Service", taken_classes)
+        parent, kind = tags.info.get(tag, (None, None))
+        built.append(
+            Service(
+                tag,
+                class_name,
+                module,
+                descriptions.get(tag),
+                tuple(operations[tag]),
+                parent=parent,
+                kind=kind,
+            )
+        )
+    return built
