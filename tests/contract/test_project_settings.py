@@ -9,9 +9,9 @@ import pytest
 from specfirst.contract import (
     ContractError,
     ExpectedStatuses,
-    _status_tables,
     load_project_settings,
 )
+from specfirst.contract.runner import _status_tables
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -162,7 +162,7 @@ def test_seed_data_is_checked() -> None:
 
 
 def test_api_keys_become_per_scheme_auth_and_bearer_tokens_stay_headers() -> None:
-    from specfirst.contract import _auth_schemes
+    from specfirst.contract.runner import _auth_schemes
 
     spec = {
         "components": {

@@ -1,0 +1,91 @@
+"""Contract testing: property-test a running service (or an ASGI app) against its spec.
+
+What lives where:
+
+* :mod:`~specfirst.contract.runner`: everything, for now.
+
+``import specfirst.contract`` does not import schemathesis: the runner imports it when a run
+starts, so a project's ``tests/contract.py`` (its hooks) stays cheap to import.
+"""
+
+from specfirst.contract.runner import (
+    CHECKS,
+    DEFAULT_MAX_EXAMPLES,
+    DEFAULT_SEED,
+    IDEMPOTENCY_KEY,
+    PHASES,
+    STATUS_CHECKS,
+    AuthContext,
+    AuthHook,
+    ContractError,
+    ContractFailure,
+    ContractOptions,
+    ContractProblem,
+    ContractResult,
+    ExpectedStatuses,
+    Headers,
+    SeedData,
+    SetupHook,
+    Value,
+    api_key,
+    bearer,
+    call_auth_hook,
+    call_setup_hook,
+    failures_named,
+    format_summary,
+    like_a_server,
+    load_exemptions,
+    load_object,
+    load_project_settings,
+    password_token,
+    run_contract,
+    write_junit,
+)
+from specfirst.contract_coverage import (
+    GATES,
+    ContractWarning,
+    Coverage,
+    Exemption,
+    GateFailure,
+    write_reports,
+)
+
+__all__ = [
+    "CHECKS",
+    "DEFAULT_MAX_EXAMPLES",
+    "DEFAULT_SEED",
+    "GATES",
+    "IDEMPOTENCY_KEY",
+    "PHASES",
+    "STATUS_CHECKS",
+    "AuthContext",
+    "AuthHook",
+    "ContractError",
+    "ContractFailure",
+    "ContractOptions",
+    "ContractProblem",
+    "ContractResult",
+    "ContractWarning",
+    "Coverage",
+    "Exemption",
+    "ExpectedStatuses",
+    "GateFailure",
+    "Headers",
+    "SeedData",
+    "SetupHook",
+    "Value",
+    "api_key",
+    "bearer",
+    "call_auth_hook",
+    "call_setup_hook",
+    "failures_named",
+    "format_summary",
+    "like_a_server",
+    "load_exemptions",
+    "load_object",
+    "load_project_settings",
+    "password_token",
+    "run_contract",
+    "write_junit",
+    "write_reports",
+]
