@@ -123,8 +123,7 @@ def test_this_projects_settings_load_and_name_only_list_operations() -> None:
 
 
 def test_exemptions_need_operations_and_a_reason(tmp_path: Path) -> None:
-    from specfirst.contract import load_exemptions
-    from specfirst.contract_coverage import Exemption
+    from specfirst.contract import Exemption, load_exemptions
 
     path = _pyproject(
         tmp_path,

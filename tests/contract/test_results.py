@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from specfirst.contract import ContractResult, format_summary, runner
-from specfirst.contract_coverage import Coverage
+from specfirst.contract.coverage import Coverage
 
 
 class _Engine:

@@ -8,6 +8,14 @@ What lives where:
 starts, so a project's ``tests/contract.py`` (its hooks) stays cheap to import.
 """
 
+from specfirst.contract.coverage import (
+    GATES,
+    ContractWarning,
+    Coverage,
+    Exemption,
+    GateFailure,
+    write_reports,
+)
 from specfirst.contract.runner import (
     CHECKS,
     DEFAULT_MAX_EXAMPLES,
@@ -40,14 +48,6 @@ from specfirst.contract.runner import (
     password_token,
     run_contract,
     write_junit,
-)
-from specfirst.contract_coverage import (
-    GATES,
-    ContractWarning,
-    Coverage,
-    Exemption,
-    GateFailure,
-    write_reports,
 )
 
 __all__ = [

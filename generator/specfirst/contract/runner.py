@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from specfirst.contract_coverage import (
+from specfirst.contract.coverage import (
     GATES,
     ContractWarning,
     Coverage,

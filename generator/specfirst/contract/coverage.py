@@ -13,7 +13,8 @@ status of every response per operation and:
   produced any of its declared success statuses, unless ``[tool.specfirst.contract]`` exempts it
   with a written reason.
 
-This module knows nothing of schemathesis: :mod:`specfirst.contract` feeds it statuses.
+This module knows nothing of schemathesis: the run (:mod:`specfirst.contract.runner`) feeds it
+statuses.
 """
 
 from __future__ import annotations
