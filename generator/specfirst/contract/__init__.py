@@ -2,7 +2,12 @@
 
 What lives where:
 
-* :mod:`~specfirst.contract.runner`: everything, for now.
+* :mod:`~specfirst.contract.hooks`: the hook API a project's ``tests/contract.py`` imports
+  (:class:`AuthContext`, :class:`SeedData`, :func:`password_token`, ...), how hooks are found
+  and called, and :class:`ContractError`.
+* :mod:`~specfirst.contract.runner`: the rest, for now.
+* :mod:`~specfirst.contract.coverage`: which declared statuses each operation reached, and the
+  gates that fail a run for an operation it never got into.
 
 ``import specfirst.contract`` does not import schemathesis: the runner imports it when a run
 starts, so a project's ``tests/contract.py`` (its hooks) stays cheap to import.
@@ -16,21 +21,10 @@ from specfirst.contract.coverage import (
     GateFailure,
     write_reports,
 )
-from specfirst.contract.runner import (
-    CHECKS,
-    DEFAULT_MAX_EXAMPLES,
-    DEFAULT_SEED,
-    IDEMPOTENCY_KEY,
-    PHASES,
-    STATUS_CHECKS,
+from specfirst.contract.hooks import (
     AuthContext,
     AuthHook,
     ContractError,
-    ContractFailure,
-    ContractOptions,
-    ContractProblem,
-    ContractResult,
-    ExpectedStatuses,
     Headers,
     SeedData,
     SetupHook,
@@ -39,13 +33,26 @@ from specfirst.contract.runner import (
     bearer,
     call_auth_hook,
     call_setup_hook,
+    load_object,
+    password_token,
+)
+from specfirst.contract.runner import (
+    CHECKS,
+    DEFAULT_MAX_EXAMPLES,
+    DEFAULT_SEED,
+    IDEMPOTENCY_KEY,
+    PHASES,
+    STATUS_CHECKS,
+    ContractFailure,
+    ContractOptions,
+    ContractProblem,
+    ContractResult,
+    ExpectedStatuses,
     failures_named,
     format_summary,
     like_a_server,
     load_exemptions,
-    load_object,
     load_project_settings,
-    password_token,
     run_contract,
     write_junit,
 )
