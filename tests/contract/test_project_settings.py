@@ -11,7 +11,7 @@ from specfirst.contract import (
     ExpectedStatuses,
     load_project_settings,
 )
-from specfirst.contract.runner import _status_tables
+from specfirst.contract.settings import _status_tables
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -5,6 +5,9 @@ What lives where:
 * :mod:`~specfirst.contract.hooks`: the hook API a project's ``tests/contract.py`` imports
   (:class:`AuthContext`, :class:`SeedData`, :func:`password_token`, ...), how hooks are found
   and called, and :class:`ContractError`.
+* :mod:`~specfirst.contract.settings`: ``[tool.specfirst.contract]`` of ``pyproject.toml``
+  (which statuses pass the status checks, which operations a gate exempts), read and turned
+  into schemathesis' configuration.
 * :mod:`~specfirst.contract.runner`: the rest, for now.
 * :mod:`~specfirst.contract.coverage`: which declared statuses each operation reached, and the
   gates that fail a run for an operation it never got into.
@@ -42,19 +45,21 @@ from specfirst.contract.runner import (
     DEFAULT_SEED,
     IDEMPOTENCY_KEY,
     PHASES,
-    STATUS_CHECKS,
     ContractFailure,
     ContractOptions,
     ContractProblem,
     ContractResult,
-    ExpectedStatuses,
     failures_named,
     format_summary,
     like_a_server,
-    load_exemptions,
-    load_project_settings,
     run_contract,
     write_junit,
+)
+from specfirst.contract.settings import (
+    STATUS_CHECKS,
+    ExpectedStatuses,
+    load_exemptions,
+    load_project_settings,
 )
 
 __all__ = [
