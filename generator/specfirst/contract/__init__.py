@@ -8,6 +8,8 @@ What lives where:
 * :mod:`~specfirst.contract.settings`: ``[tool.specfirst.contract]`` of ``pyproject.toml``
   (which statuses pass the status checks, which operations a gate exempts), read and turned
   into schemathesis' configuration.
+* :mod:`~specfirst.contract.results`: what a run found (:class:`ContractResult`, one
+  :class:`ContractFailure` per distinct problem, :class:`ContractProblem` for errors).
 * :mod:`~specfirst.contract.runner`: the rest, for now.
 * :mod:`~specfirst.contract.coverage`: which declared statuses each operation reached, and the
   gates that fail a run for an operation it never got into.
@@ -39,17 +41,19 @@ from specfirst.contract.hooks import (
     load_object,
     password_token,
 )
+from specfirst.contract.results import (
+    ContractFailure,
+    ContractProblem,
+    ContractResult,
+    failures_named,
+)
 from specfirst.contract.runner import (
     CHECKS,
     DEFAULT_MAX_EXAMPLES,
     DEFAULT_SEED,
     IDEMPOTENCY_KEY,
     PHASES,
-    ContractFailure,
     ContractOptions,
-    ContractProblem,
-    ContractResult,
-    failures_named,
     format_summary,
     like_a_server,
     run_contract,
