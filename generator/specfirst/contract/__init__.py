@@ -10,6 +10,8 @@ What lives where:
   into schemathesis' configuration.
 * :mod:`~specfirst.contract.results`: what a run found (:class:`ContractResult`, one
   :class:`ContractFailure` per distinct problem, :class:`ContractProblem` for errors).
+* :mod:`~specfirst.contract.reports`: the terminal summary (:func:`format_summary`) and the
+  JUnit XML (:func:`write_junit`).
 * :mod:`~specfirst.contract.runner`: the rest, for now.
 * :mod:`~specfirst.contract.coverage`: which declared statuses each operation reached, and the
   gates that fail a run for an operation it never got into.
@@ -41,6 +43,7 @@ from specfirst.contract.hooks import (
     load_object,
     password_token,
 )
+from specfirst.contract.reports import format_summary, write_junit
 from specfirst.contract.results import (
     ContractFailure,
     ContractProblem,
@@ -54,10 +57,8 @@ from specfirst.contract.runner import (
     IDEMPOTENCY_KEY,
     PHASES,
     ContractOptions,
-    format_summary,
     like_a_server,
     run_contract,
-    write_junit,
 )
 from specfirst.contract.settings import (
     STATUS_CHECKS,
