@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from specfirst.contract import ContractResult, format_summary, runner
+from specfirst.contract import ContractResult, format_summary, idempotency, runner
 from specfirst.contract.coverage import Coverage
 
 
@@ -68,9 +68,9 @@ def test_an_idempotent_replay_is_not_a_lost_resource() -> None:
         interactions={"create": sent("k1", 5.0)},
     )
     keys: dict[tuple[str, str], float] = {}
-    runner._remember_keys(recorder, keys)
-    assert runner._replayed_creation(recorder, "get", keys) is None  # the first use of k1
+    idempotency._remember_keys(recorder, keys)
+    assert idempotency._replayed_creation(recorder, "get", keys) is None  # the first use of k1
     keys[("POST /things", "k1")] = 1.0  # an earlier request had sent it
-    assert runner._replayed_creation(recorder, "get", keys) == "k1"
+    assert idempotency._replayed_creation(recorder, "get", keys) == "k1"
     keys[("POST /other", "k2")] = 0.0
-    assert runner._replayed_creation(recorder, "create", keys) is None  # no parent
+    assert idempotency._replayed_creation(recorder, "create", keys) is None  # no parent

@@ -12,6 +12,8 @@ What lives where:
   :class:`ContractFailure` per distinct problem, :class:`ContractProblem` for errors).
 * :mod:`~specfirst.contract.reports`: the terminal summary (:func:`format_summary`) and the
   JUnit XML (:func:`write_junit`).
+* :mod:`~specfirst.contract.idempotency`: a failing ``ensure_resource_availability`` whose
+  creating request replayed an earlier ``Idempotency-Key`` (noted, not counted).
 * :mod:`~specfirst.contract.runner`: the rest, for now.
 * :mod:`~specfirst.contract.coverage`: which declared statuses each operation reached, and the
   gates that fail a run for an operation it never got into.
@@ -43,6 +45,7 @@ from specfirst.contract.hooks import (
     load_object,
     password_token,
 )
+from specfirst.contract.idempotency import IDEMPOTENCY_KEY
 from specfirst.contract.reports import format_summary, write_junit
 from specfirst.contract.results import (
     ContractFailure,
@@ -54,7 +57,6 @@ from specfirst.contract.runner import (
     CHECKS,
     DEFAULT_MAX_EXAMPLES,
     DEFAULT_SEED,
-    IDEMPOTENCY_KEY,
     PHASES,
     ContractOptions,
     like_a_server,
