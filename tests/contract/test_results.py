@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from specfirst.contract import ContractResult, format_summary, idempotency, runner
+from specfirst.contract import ContractResult, engine, format_summary, idempotency
 from specfirst.contract.coverage import Coverage
 
 
@@ -31,7 +31,7 @@ def test_an_interrupted_run_is_not_a_pass(monkeypatch: pytest.MonkeyPatch) -> No
     from schemathesis.config import ProjectConfig
 
     schema = SimpleNamespace(config=ProjectConfig(), find_operation_by_label=lambda label: None)
-    result = runner._execute(schema, 7, None, {}, Coverage())
+    result = engine._execute(schema, 7, None, {}, Coverage())
 
     assert result.interrupted and not result.failures and not result.errors
     assert not result.ok

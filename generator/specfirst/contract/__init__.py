@@ -12,6 +12,8 @@ What lives where:
   :class:`ContractFailure` per distinct problem, :class:`ContractProblem` for errors).
 * :mod:`~specfirst.contract.reports`: the terminal summary (:func:`format_summary`) and the
   JUnit XML (:func:`write_junit`).
+* :mod:`~specfirst.contract.engine`: schemathesis' engine run over the loaded schema, its
+  events read into a :class:`ContractResult` (failures, errors, statuses, warnings).
 * :mod:`~specfirst.contract.idempotency`: a failing ``ensure_resource_availability`` whose
   creating request replayed an earlier ``Idempotency-Key`` (noted, not counted).
 * :mod:`~specfirst.contract.runner`: the rest, for now.
