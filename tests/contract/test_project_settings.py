@@ -161,7 +161,7 @@ def test_seed_data_is_checked() -> None:
 
 
 def test_api_keys_become_per_scheme_auth_and_bearer_tokens_stay_headers() -> None:
-    from specfirst.contract.runner import _auth_schemes
+    from specfirst.contract.credentials import _auth_schemes
 
     spec = {
         "components": {

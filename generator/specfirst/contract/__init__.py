@@ -12,6 +12,8 @@ What lives where:
   :class:`ContractFailure` per distinct problem, :class:`ContractProblem` for errors).
 * :mod:`~specfirst.contract.reports`: the terminal summary (:func:`format_summary`) and the
   JUnit XML (:func:`write_junit`).
+* :mod:`~specfirst.contract.credentials`: the run's credentials given to schemathesis per
+  scheme, masked in reproductions, and the probe that sends requests again without them.
 * :mod:`~specfirst.contract.engine`: schemathesis' engine run over the loaded schema, its
   events read into a :class:`ContractResult` (failures, errors, statuses, warnings).
 * :mod:`~specfirst.contract.idempotency`: a failing ``ensure_resource_availability`` whose
