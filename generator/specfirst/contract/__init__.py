@@ -19,6 +19,8 @@ What lives where:
 * :mod:`~specfirst.contract.idempotency`: a failing ``ensure_resource_availability`` whose
   creating request replayed an earlier ``Idempotency-Key`` (noted, not counted).
 * :mod:`~specfirst.contract.runner`: the rest, for now.
+* :mod:`~specfirst.contract.target`: how a run reaches the service: an ASGI app in-process
+  (:func:`like_a_server`), or a live server it waits for.
 * :mod:`~specfirst.contract.coverage`: which declared statuses each operation reached, and the
   gates that fail a run for an operation it never got into.
 
@@ -63,7 +65,6 @@ from specfirst.contract.runner import (
     DEFAULT_SEED,
     PHASES,
     ContractOptions,
-    like_a_server,
     run_contract,
 )
 from specfirst.contract.settings import (
@@ -72,6 +73,7 @@ from specfirst.contract.settings import (
     load_exemptions,
     load_project_settings,
 )
+from specfirst.contract.target import like_a_server
 
 __all__ = [
     "CHECKS",

@@ -24,7 +24,6 @@ stays in this module.
 from __future__ import annotations
 
 import random
-import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -59,6 +58,7 @@ from specfirst.contract.settings import (
     _check_operation_ids,
     _status_tables,
 )
+from specfirst.contract.target import _session, _wait_until_reachable, like_a_server
 
 if TYPE_CHECKING:
     import requests
@@ -375,72 +375,6 @@ def _base_url(options: ContractOptions, spec: Mapping[str, Any]) -> str:
     if parts.path not in ("", "/"):
         return root.rstrip("/")  # the caller named the base explicitly
     return f"{parts.scheme}://{parts.netloc}{declared_path.rstrip('/')}"
-
-
-def like_a_server(app: Any) -> Any:
-    """``app`` behaving as it does under uvicorn: an exception becomes a 500, never a raise.
-
-    Starlette re-raises an unhandled exception after answering 500, so that test clients see
-    it; a server logs it instead. Without this an in-process run would stop at the exception
-    rather than report the operation and the ``not_a_server_error`` check.
-    """
-
-    async def served(scope: Any, receive: Any, send: Any) -> None:
-        started = False
-
-        async def tracking(message: Any) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
-        if scope["type"] != "http":
-            await app(scope, receive, send)
-            return
-        try:
-            await app(scope, receive, tracking)
-        except Exception:
-            if started:
-                return  # the app already answered (its 500 problem); a server only logs this
-            body = b"Internal Server Error"
-            await send(
-                {
-                    "type": "http.response.start",
-                    "status": 500,
-                    "headers": [
-                        (b"content-type", b"text/plain; charset=utf-8"),
-                        (b"content-length", str(len(body)).encode()),
-                    ],
-                }
-            )
-            await send({"type": "http.response.body", "body": body})
-
-    return served
-
-
-def _session(app: Any) -> requests.Session:
-    if app is not None:
-        from schemathesis.python import asgi
-
-        # Entering the client runs the app's lifespan, which schemathesis keeps for the process.
-        return asgi.get_client(app)
-    import requests
-
-    return requests.Session()
-
-
-def _wait_until_reachable(session: requests.Session, base_url: str, timeout: float = 5.0) -> None:
-    import requests
-
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            session.get(base_url, timeout=2)
-            return
-        except requests.ConnectionError as exc:
-            if time.monotonic() > deadline:
-                raise ContractError(f"{base_url}: server not reachable: {exc}") from None
-            time.sleep(0.2)
 
 
 def _operation_ids(schema: Any) -> dict[str, str]:
