@@ -1,24 +1,20 @@
-"""Contract testing: property-test a running service (or an ASGI app) against its spec.
+"""One contract run: :class:`ContractOptions` in, :class:`ContractResult` out.
 
-The spec is the contract. :func:`run_contract` loads the *source* document (multi-file
-``$ref`` included), drives schemathesis' engine through every phase (``examples``,
-``coverage``, ``fuzzing`` and ``stateful`` through the spec's OpenAPI links) with every check
-on, and returns a :class:`ContractResult`: one :class:`ContractFailure` per distinct
-(operation, check, problem), each with a ``curl`` command that reproduces it.
+:func:`run_contract` checks the options and builds schemathesis' configuration: the seed,
+the phases, the checks and their expected statuses, the examples per operation; credentials
+are what the auth hook and ``--header`` give, never an account of schemathesis' making.
+:func:`_run` then calls the auth and setup hooks, adds their credentials and seed data to that
+configuration, points the schema at the service, runs the engine, probes the secured
+operations without credentials, applies the coverage gates and writes the reports. The steps
+themselves live in the modules this one imports, one concern each (see
+:mod:`specfirst.contract`).
 
 Runs are deterministic by default (a fixed seed and a bounded number of examples per
 operation); pass ``seed=None`` for a random seed, which the result reports so a failure can be
 replayed.
 
-Credentials come from headers, typically built by an *auth hook*, and test data from a
-*setup hook* (:mod:`specfirst.contract.hooks`).
-
-Which statuses pass the checks that take a list, and which operations a coverage gate does
-not fail, come from ``[tool.specfirst.contract]`` (:mod:`specfirst.contract.settings`).
-
 schemathesis is driven as a library, not through its CLI, because the CLI cannot test an
-ASGI app in-process and we want one code path for both. Everything schemathesis-specific
-stays in this module.
+ASGI app in-process and we want one code path for both. It is imported when a run starts.
 """
 
 from __future__ import annotations
@@ -87,38 +83,6 @@ DEFAULT_SEED = 20240601
 DEFAULT_MAX_EXAMPLES = 10
 
 
-def _seed_tables(
-    data: SeedData, operations: list[dict[str, Any]]
-) -> tuple[dict[str, Any], dict[str, Any]]:
-    """schemathesis ``dictionaries`` and ``parameters`` for ``data``; ``operations`` (the
-    ``[[operations]]`` entries) gain each operation's own parameters in place."""
-    dictionaries: dict[str, Any] = {}
-
-    def bind(values: Sequence[Value]) -> dict[str, Any]:
-        name = f"specfirst-seed-{len(dictionaries)}"
-        dictionaries[name] = {"values": list(values)}
-        return {"dictionary": name, "probability": data.probability}
-
-    parameters = {key: bind(values) for key, values in data.parameters.items()}
-    by_id = {entry["include-operation-id"]: entry for entry in operations}
-    for operation_id, table in sorted(data.operations.items()):
-        entry = by_id.get(operation_id)
-        if entry is None:
-            entry = by_id[operation_id] = {"include-operation-id": operation_id}
-            operations.append(entry)
-        if operation_id in data.always:  # a fixed override, which every phase honours
-            entry["parameters"] = {key: values[0] for key, values in table.items()}
-        else:
-            entry["parameters"] = {key: bind(values) for key, values in table.items()}
-    for operation_id, headers in sorted(data.credentials.items()):
-        entry = by_id.get(operation_id)
-        if entry is None:
-            entry = by_id[operation_id] = {"include-operation-id": operation_id}
-            operations.append(entry)
-        entry["headers"] = dict(headers)
-    return dictionaries, parameters
-
-
 @dataclass(frozen=True)
 class ContractOptions:
     """One contract run. Either ``url`` (a live server) or ``app`` (an ASGI app) is required."""
@@ -138,14 +102,11 @@ class ContractOptions:
     junit: Path | None = None
     suite_name: str = "specfirst contract"
     expected_statuses: Sequence[ExpectedStatuses] = ()
-    """Passing statuses of the status checks (see :func:`load_project_settings`)."""
+    """Passing statuses of the status checks (see :func:`.settings.load_project_settings`)."""
     exemptions: Sequence[Exemption] = ()
-    """Operations a coverage gate does not fail (see :func:`load_exemptions`)."""
+    """Operations a coverage gate does not fail (see :func:`.settings.load_exemptions`)."""
     setup: SetupHook | None = None
-    """Creates test data before the run and returns it (:class:`SeedData`)."""
-
-
-# --- running ----------------------------------------------------------------------------------
+    """Creates test data before the run and returns it (:class:`.hooks.SeedData`)."""
 
 
 def run_contract(
@@ -363,6 +324,38 @@ def _checks_table(checks: Sequence[str]) -> dict[str, Any]:
     for name in checks:
         table[name] = {"enabled": True}
     return table
+
+
+def _seed_tables(
+    data: SeedData, operations: list[dict[str, Any]]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """schemathesis ``dictionaries`` and ``parameters`` for ``data``; ``operations`` (the
+    ``[[operations]]`` entries) gain each operation's own parameters in place."""
+    dictionaries: dict[str, Any] = {}
+
+    def bind(values: Sequence[Value]) -> dict[str, Any]:
+        name = f"specfirst-seed-{len(dictionaries)}"
+        dictionaries[name] = {"values": list(values)}
+        return {"dictionary": name, "probability": data.probability}
+
+    parameters = {key: bind(values) for key, values in data.parameters.items()}
+    by_id = {entry["include-operation-id"]: entry for entry in operations}
+    for operation_id, table in sorted(data.operations.items()):
+        entry = by_id.get(operation_id)
+        if entry is None:
+            entry = by_id[operation_id] = {"include-operation-id": operation_id}
+            operations.append(entry)
+        if operation_id in data.always:  # a fixed override, which every phase honours
+            entry["parameters"] = {key: values[0] for key, values in table.items()}
+        else:
+            entry["parameters"] = {key: bind(values) for key, values in table.items()}
+    for operation_id, headers in sorted(data.credentials.items()):
+        entry = by_id.get(operation_id)
+        if entry is None:
+            entry = by_id[operation_id] = {"include-operation-id": operation_id}
+            operations.append(entry)
+        entry["headers"] = dict(headers)
+    return dictionaries, parameters
 
 
 def _base_url(options: ContractOptions, spec: Mapping[str, Any]) -> str:
