@@ -29,11 +29,11 @@ What lives where, from what a project imports to what only a run needs:
   creating request replayed an earlier ``Idempotency-Key`` (noted, not counted).
 * :mod:`~specfirst.contract.results`: what a run found (:class:`ContractResult`, one
   :class:`ContractFailure` per distinct problem, :class:`ContractProblem` for errors).
-* :mod:`~specfirst.contract.coverage`: which declared statuses each operation reached, the
-  gates that fail a run for an operation it never got into, and the coverage report (Markdown
-  and JSON). It knows nothing of schemathesis.
-* :mod:`~specfirst.contract.reports`: the terminal summary (:func:`format_summary`) and the
-  JUnit XML (:func:`write_junit`).
+* :mod:`~specfirst.contract.coverage`: which declared statuses each operation reached, and the
+  gates that fail a run for an operation it never got into. It knows nothing of schemathesis.
+* :mod:`~specfirst.contract.reports`: the terminal summary (:func:`format_summary`), the JUnit
+  XML (:func:`write_junit`) and the coverage reports in Markdown and JSON
+  (:func:`write_reports`).
 
 This package re-exports the names code outside it uses. ``import specfirst.contract`` does
 not import schemathesis: the modules that use it import it when a run starts, so a project's
@@ -46,7 +46,6 @@ from specfirst.contract.coverage import (
     Coverage,
     Exemption,
     GateFailure,
-    write_reports,
 )
 from specfirst.contract.hooks import (
     AuthContext,
@@ -64,7 +63,7 @@ from specfirst.contract.hooks import (
     password_token,
 )
 from specfirst.contract.idempotency import IDEMPOTENCY_KEY
-from specfirst.contract.reports import format_summary, write_junit
+from specfirst.contract.reports import format_summary, write_junit, write_reports
 from specfirst.contract.results import (
     ContractFailure,
     ContractProblem,

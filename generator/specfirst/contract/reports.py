@@ -1,17 +1,22 @@
-"""A run's result for people and for CI: the terminal summary and the JUnit XML.
+"""A run's result for people and for CI: the terminal summary, JUnit XML, coverage reports.
 
 :func:`format_summary` prints every failing operation and check with how to reproduce it,
-the errors, the coverage matrix and the verdict line; :func:`write_junit` writes one test case
-per operation and one ``<failure>`` per failing check or gate. The coverage report's Markdown
-and JSON are written by :mod:`specfirst.contract.coverage`, which owns their content.
+the errors, the coverage matrix (:func:`coverage_matrix`) and the verdict line;
+:func:`write_junit` writes one test case per operation and one ``<failure>`` per failing
+check or gate; :func:`write_reports` writes the coverage as Markdown and JSON next to the JUnit
+file (:func:`coverage_markdown`, :func:`coverage_json`). What they show is counted by
+:mod:`specfirst.contract.coverage`.
 """
 
 from __future__ import annotations
 
+import json
 import xml.etree.ElementTree as ET
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
-from specfirst.contract.coverage import GateFailure
+from specfirst.contract.coverage import ContractWarning, Coverage, GateFailure
 from specfirst.contract.results import ContractFailure, ContractResult
 
 
@@ -36,7 +41,7 @@ def format_summary(result: ContractResult, *, verbose: bool = True) -> str:
     for warning in result.warnings:
         lines.extend(warning.lines())
     if result.coverage.operations:
-        lines.append(result.coverage.matrix())
+        lines.append(coverage_matrix(result.coverage))
     for gate in result.gates:
         lines.append(f"gate failed: {gate.operation}: {gate.reason}")
     phases = ", ".join(f"{name} {status}" for name, status in result.phases.items())
@@ -109,3 +114,139 @@ def write_junit(result: ContractResult, path: Path, *, name: str = "specfirst co
     ET.indent(root)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n")
+
+
+def coverage_matrix(coverage: Coverage) -> str:
+    """The terminal matrix: one line per operation, ``+`` observed, ``-`` not, ``!`` undeclared."""
+    lines = ["coverage matrix (+ observed, - declared but not observed, ! observed, undeclared):"]
+    width = max((len(op.name) for op in coverage.operations.values()), default=0)
+    for op in coverage.operations.values():
+        seen = op.observed_declared()
+        cells = [f"{'+' if d in seen else '-'}{d}" for d in op.declared]
+        cells.extend(f"!{s}" for s in op.undeclared())
+        marker = "  " if op.reached_success() else "✗ "
+        note = f"  [exempt: {op.exemption.reason}]" if op.exemption else ""
+        lines.append(f"  {marker}{op.name.ljust(width)}  {' '.join(cells)}{note}")
+    return "\n".join(lines)
+
+
+def coverage_json(
+    coverage: Coverage,
+    *,
+    warnings: Sequence[ContractWarning] = (),
+    gates: Sequence[GateFailure] = (),
+    **extra: Any,
+) -> dict[str, Any]:
+    n, m = coverage.reached()
+    k, total = coverage.statuses()
+    return {
+        **extra,
+        "summary": {
+            "operations": m,
+            "operations_reached_2xx": n,
+            "declared_statuses": total,
+            "declared_statuses_observed": k,
+            "line": coverage.line(),
+        },
+        "operations": [
+            {
+                "operation": op.label,
+                "operation_id": op.operation_id,
+                "declared": {d: d in op.observed_declared() for d in op.declared},
+                "default_declared": op.has_default,
+                "observed": {str(s): c for s, c in sorted(op.observed.items())},
+                "undeclared_observed": [str(s) for s in op.undeclared()],
+                "reached_success": list(op.reached_success()),
+                "exempt": op.exemption.reason if op.exemption else None,
+            }
+            for op in coverage.operations.values()
+        ],
+        "gates": [{"operation": g.operation, "gate": g.gate, "reason": g.reason} for g in gates],
+        "warnings": [
+            {
+                "title": w.title,
+                "summary": w.summary,
+                "items": list(w.items),
+                "tips": list(w.tips),
+            }
+            for w in warnings
+        ],
+    }
+
+
+def coverage_markdown(
+    coverage: Coverage,
+    *,
+    title: str,
+    warnings: Sequence[ContractWarning] = (),
+    gates: Sequence[GateFailure] = (),
+    notes: Sequence[str] = (),
+) -> str:
+    lines = [f"# {title}: coverage", ""]
+    lines += [
+        "| operation | declared statuses (✓ observed, · not) | observed (count) | undeclared observed |",
+        "|---|---|---|---|",
+    ]
+    for op in coverage.operations.values():
+        seen = op.observed_declared()
+        declared = " ".join(f"{d} {'✓' if d in seen else '·'}" for d in op.declared)
+        observed = ", ".join(f"{s} ({c})" for s, c in sorted(op.observed.items())) or "none"
+        undeclared = ", ".join(str(s) for s in op.undeclared()) or ""
+        name = op.name + (f" (exempt: {op.exemption.reason})" if op.exemption else "")
+        lines.append(f"| {_md(name)} | {declared} | {observed} | {undeclared} |")
+    lines.append("")
+    if gates:
+        lines += ["## Gates failed", ""]
+        lines += [f"- **{_md(g.operation)}** ({g.gate}): {_md(g.reason)}" for g in gates]
+        lines.append("")
+    if notes:
+        lines += ["## Not counted", ""]
+        lines += [f"- {_md(note)}" for note in notes]
+        lines.append("")
+    if warnings:
+        lines += ["## schemathesis warnings", ""]
+        for w in warnings:
+            lines.append(f"- **{_md(w.title)}**: {_md(w.summary)}")
+            lines += [f"  - {_md(item)}" for item in w.items]
+            lines += [f"  - tip: {_md(tip)}" for tip in w.tips]
+        lines.append("")
+    lines.append(coverage.line())
+    return "\n".join(lines) + "\n"
+
+
+def _md(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def report_paths(junit: Path) -> tuple[Path, Path]:
+    """``reports/contract-token.xml`` → ``reports/contract-token.coverage.{md,json}``."""
+    stem = junit.with_suffix("") if junit.suffix else junit
+    return stem.with_name(stem.name + ".coverage.md"), stem.with_name(stem.name + ".coverage.json")
+
+
+def write_reports(
+    coverage: Coverage,
+    junit: Path,
+    *,
+    title: str,
+    warnings: Sequence[ContractWarning],
+    gates: Sequence[GateFailure],
+    notes: Sequence[str] = (),
+    **extra: Any,
+) -> tuple[Path, Path]:
+    markdown, data = report_paths(junit)
+    markdown.parent.mkdir(parents=True, exist_ok=True)
+    markdown.write_text(
+        coverage_markdown(coverage, title=title, warnings=warnings, gates=gates, notes=notes),
+        encoding="utf-8",
+    )
+    data.write_text(
+        json.dumps(
+            coverage_json(coverage, warnings=warnings, gates=gates, notes=list(notes), **extra),
+            indent=2,
+            ensure_ascii=False,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    return markdown, data

@@ -26,11 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from specfirst.contract.coverage import (
-    Coverage,
-    Exemption,
-    write_reports,
-)
+from specfirst.contract.coverage import Coverage, Exemption
 from specfirst.contract.credentials import (
     _auth_schemes,
     _mask_only_credentials,
@@ -47,7 +43,7 @@ from specfirst.contract.hooks import (
     call_auth_hook,
     call_setup_hook,
 )
-from specfirst.contract.reports import write_junit
+from specfirst.contract.reports import write_junit, write_reports
 from specfirst.contract.results import ContractResult
 from specfirst.contract.settings import (
     ExpectedStatuses,
