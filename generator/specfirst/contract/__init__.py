@@ -42,7 +42,6 @@ not import schemathesis: the modules that use it import it when a run starts, so
 
 from specfirst.contract.coverage import (
     GATES,
-    ContractWarning,
     Coverage,
     Exemption,
     GateFailure,
@@ -68,6 +67,7 @@ from specfirst.contract.results import (
     ContractFailure,
     ContractProblem,
     ContractResult,
+    ContractWarning,
     failures_named,
 )
 from specfirst.contract.runner import (

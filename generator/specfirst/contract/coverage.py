@@ -119,22 +119,6 @@ class GateFailure:
     label: str = ""  # "GET /projects"
 
 
-@dataclass(frozen=True)
-class ContractWarning:
-    """A schemathesis warning: a title, what it says, the operations and its advice."""
-
-    title: str
-    summary: str
-    items: tuple[str, ...] = ()
-    tips: tuple[str, ...] = ()
-
-    def lines(self) -> list[str]:
-        out = [f"warning: {self.title}: {self.summary}"]
-        out.extend(f"  - {item}" for item in self.items)
-        out.extend(f"  tip: {tip}" for tip in self.tips)
-        return out
-
-
 @dataclass
 class Coverage:
     """Every operation's declared and observed statuses, their numbers, and the gates.

@@ -17,9 +17,14 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from specfirst.contract.coverage import ContractWarning, Coverage
+from specfirst.contract.coverage import Coverage
 from specfirst.contract.idempotency import _remember_keys, _replayed_creation
-from specfirst.contract.results import ContractFailure, ContractProblem, ContractResult
+from specfirst.contract.results import (
+    ContractFailure,
+    ContractProblem,
+    ContractResult,
+    ContractWarning,
+)
 
 
 def _execute(

@@ -16,8 +16,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from specfirst.contract.coverage import ContractWarning, Coverage, GateFailure
-from specfirst.contract.results import ContractFailure, ContractResult
+from specfirst.contract.coverage import Coverage, GateFailure
+from specfirst.contract.results import ContractFailure, ContractResult, ContractWarning
 
 
 def format_summary(result: ContractResult, *, verbose: bool = True) -> str:

@@ -2,7 +2,7 @@
 
 One :class:`ContractFailure` per distinct (operation, check, problem), each with a ``curl``
 command that reproduces it; one :class:`ContractProblem` per error that stopped part of the
-run. The result also carries the run's coverage (:mod:`specfirst.contract.coverage`), and is
+run; one :class:`ContractWarning` per warning of schemathesis'. The result also carries the run's coverage (:mod:`specfirst.contract.coverage`), and is
 ``ok`` only when nothing failed, nothing stopped the run and every gate passed.
 """
 
@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from specfirst.contract.coverage import ContractWarning, Coverage, GateFailure
+from specfirst.contract.coverage import Coverage, GateFailure
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,22 @@ class ContractProblem:
 
     where: str
     message: str
+
+
+@dataclass(frozen=True)
+class ContractWarning:
+    """A schemathesis warning: a title, what it says, the operations and its advice."""
+
+    title: str
+    summary: str
+    items: tuple[str, ...] = ()
+    tips: tuple[str, ...] = ()
+
+    def lines(self) -> list[str]:
+        out = [f"warning: {self.title}: {self.summary}"]
+        out.extend(f"  - {item}" for item in self.items)
+        out.extend(f"  tip: {tip}" for tip in self.tips)
+        return out
 
 
 @dataclass
