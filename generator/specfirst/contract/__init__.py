@@ -28,24 +28,21 @@ What lives where, from what a project imports to what only a run needs:
 * :mod:`~specfirst.contract.idempotency`: a failing ``ensure_resource_availability`` whose
   creating request replayed an earlier ``Idempotency-Key`` (noted, not counted).
 * :mod:`~specfirst.contract.results`: what a run found (:class:`ContractResult`, one
-  :class:`ContractFailure` per distinct problem, :class:`ContractProblem` for errors).
+  :class:`ContractFailure` per distinct problem, :class:`ContractProblem` for errors,
+  :class:`ContractWarning` for schemathesis' warnings).
 * :mod:`~specfirst.contract.coverage`: which declared statuses each operation reached, and the
   gates that fail a run for an operation it never got into. It knows nothing of schemathesis.
 * :mod:`~specfirst.contract.reports`: the terminal summary (:func:`format_summary`), the JUnit
   XML (:func:`write_junit`) and the coverage reports in Markdown and JSON
   (:func:`write_reports`).
 
-This package re-exports the names code outside it uses. ``import specfirst.contract`` does
-not import schemathesis: the modules that use it import it when a run starts, so a project's
-``tests/contract.py`` (its hooks) stays cheap to import.
+Code outside the package imports from ``specfirst.contract`` itself: it re-exports, in
+``__all__``, every public name of the modules above that was public when they were one module.
+``import specfirst.contract`` does not import schemathesis: the modules that use it import it
+when a run starts, so a project's ``tests/contract.py`` (its hooks) stays cheap to import.
 """
 
-from specfirst.contract.coverage import (
-    GATES,
-    Coverage,
-    Exemption,
-    GateFailure,
-)
+from specfirst.contract.coverage import GATES, Coverage, Exemption, GateFailure
 from specfirst.contract.hooks import (
     AuthContext,
     AuthHook,
