@@ -2,8 +2,9 @@
 
 One :class:`ContractFailure` per distinct (operation, check, problem), each with a ``curl``
 command that reproduces it; one :class:`ContractProblem` per error that stopped part of the
-run; one :class:`ContractWarning` per warning of schemathesis'. The result also carries the run's coverage (:mod:`specfirst.contract.coverage`), and is
-``ok`` only when nothing failed, nothing stopped the run and every gate passed.
+run; one :class:`ContractWarning` per warning of schemathesis'. The result also carries the
+run's coverage (:mod:`specfirst.contract.coverage`), and is ``ok`` only when nothing failed,
+nothing stopped the run and every gate passed.
 """
 
 from __future__ import annotations

@@ -4,7 +4,8 @@ Which statuses count as passing for the checks that take a list (``positive_data
 ``negative_data_rejection``, ``not_a_server_error``, ``missing_required_header``) can be set
 globally (``expected-statuses``) and for named operations with a mandatory reason (``allow``):
 :func:`load_project_settings` reads them as :class:`ExpectedStatuses` and
-:func:`_status_tables` turns them into schemathesis' configuration tables.
+:func:`_status_tables` turns them into schemathesis' configuration tables (the one place here
+that imports schemathesis, when a run starts).
 :func:`load_exemptions` reads the operations a coverage gate does not fail (``exempt``, see
 :mod:`specfirst.contract.coverage`). Nothing here can switch a check off or skip an operation,
 and anything malformed raises :class:`~specfirst.contract.hooks.ContractError`.
