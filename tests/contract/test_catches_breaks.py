@@ -22,11 +22,11 @@ from specfirst.contract import (
     AuthContext,
     ContractOptions,
     ContractResult,
+    Exemption,
     SeedData,
     format_summary,
     run_contract,
 )
-from specfirst.contract_coverage import Exemption
 from tests.e2e.conftest import GeneratedApi, MakeApi, make_api  # noqa: F401  (fixture)
 
 SPEC = """

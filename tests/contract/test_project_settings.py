@@ -9,9 +9,9 @@ import pytest
 from specfirst.contract import (
     ContractError,
     ExpectedStatuses,
-    _status_tables,
     load_project_settings,
 )
+from specfirst.contract.settings import _status_tables
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -123,8 +123,7 @@ def test_this_projects_settings_load_and_name_only_list_operations() -> None:
 
 
 def test_exemptions_need_operations_and_a_reason(tmp_path: Path) -> None:
-    from specfirst.contract import load_exemptions
-    from specfirst.contract_coverage import Exemption
+    from specfirst.contract import Exemption, load_exemptions
 
     path = _pyproject(
         tmp_path,
@@ -162,7 +161,7 @@ def test_seed_data_is_checked() -> None:
 
 
 def test_api_keys_become_per_scheme_auth_and_bearer_tokens_stay_headers() -> None:
-    from specfirst.contract import _auth_schemes
+    from specfirst.contract.credentials import _auth_schemes
 
     spec = {
         "components": {

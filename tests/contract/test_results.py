@@ -7,9 +7,8 @@ from typing import Any
 
 import pytest
 
-from specfirst import contract
-from specfirst.contract import ContractResult, format_summary
-from specfirst.contract_coverage import Coverage
+from specfirst.contract import ContractResult, engine, format_summary, idempotency
+from specfirst.contract.coverage import Coverage
 
 
 class _Engine:
@@ -32,7 +31,7 @@ def test_an_interrupted_run_is_not_a_pass(monkeypatch: pytest.MonkeyPatch) -> No
     from schemathesis.config import ProjectConfig
 
     schema = SimpleNamespace(config=ProjectConfig(), find_operation_by_label=lambda label: None)
-    result = contract._execute(schema, 7, None, {}, Coverage())
+    result = engine._execute(schema, 7, None, {}, Coverage())
 
     assert result.interrupted and not result.failures and not result.errors
     assert not result.ok
@@ -69,9 +68,9 @@ def test_an_idempotent_replay_is_not_a_lost_resource() -> None:
         interactions={"create": sent("k1", 5.0)},
     )
     keys: dict[tuple[str, str], float] = {}
-    contract._remember_keys(recorder, keys)
-    assert contract._replayed_creation(recorder, "get", keys) is None  # the first use of k1
+    idempotency._remember_keys(recorder, keys)
+    assert idempotency._replayed_creation(recorder, "get", keys) is None  # the first use of k1
     keys[("POST /things", "k1")] = 1.0  # an earlier request had sent it
-    assert contract._replayed_creation(recorder, "get", keys) == "k1"
+    assert idempotency._replayed_creation(recorder, "get", keys) == "k1"
     keys[("POST /other", "k2")] = 0.0
-    assert contract._replayed_creation(recorder, "create", keys) is None  # no parent
+    assert idempotency._replayed_creation(recorder, "create", keys) is None  # no parent

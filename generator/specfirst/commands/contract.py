@@ -27,7 +27,7 @@ from specfirst.commands.common import require
 from specfirst.config import load_config
 
 if TYPE_CHECKING:
-    from specfirst import contract, contract_coverage
+    from specfirst import contract
 
 
 def register(sub: Any) -> None:
@@ -110,7 +110,7 @@ def _seed(value: str | None, default: int) -> int | None:
 
 def _project_settings(
     spec: Path, root: Path
-) -> tuple[tuple[contract.ExpectedStatuses, ...], tuple[contract_coverage.Exemption, ...]]:
+) -> tuple[tuple[contract.ExpectedStatuses, ...], tuple[contract.Exemption, ...]]:
     """``[tool.specfirst.contract]``, which describes the contract of ``[tool.specfirst] spec``:
     applied when that is the spec under test, not to another spec given on the command line."""
     from specfirst import contract

@@ -4,26 +4,24 @@ A contract run that passes says nothing about the operations it never got into: 
 whose every operation answered 401 passes every schemathesis check. So each run records the
 status of every response per operation and:
 
-* prints a matrix of the declared statuses of every operation, which of them were observed,
-  and any observed status the operation does not declare;
-* writes it as Markdown and JSON next to the JUnit file;
-* ends with ``coverage: N of M operations reached a declared 2xx; K of L declared statuses
-  observed``;
+* counts, for every operation, which of its declared statuses were observed, and any observed
+  status the operation does not declare (:mod:`specfirst.contract.reports` shows them as a
+  matrix, and writes them as Markdown and JSON next to the JUnit file);
+* sums them up in ``coverage: N of M operations reached a declared 2xx; K of L declared
+  statuses observed``;
 * fails the run (the *gates*) for every operation that never got past 401/403, or never
   produced any of its declared success statuses, unless ``[tool.specfirst.contract]`` exempts it
   with a written reason.
 
-This module knows nothing of schemathesis: :mod:`specfirst.contract` feeds it statuses.
+This module knows nothing of schemathesis: the run (:mod:`specfirst.contract.runner`) feeds it
+statuses.
 """
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
 
 GATES = ("auth", "success")
 """``auth``: an operation never got past 401/403; ``success``: it never produced any declared
@@ -121,24 +119,12 @@ class GateFailure:
     label: str = ""  # "GET /projects"
 
 
-@dataclass(frozen=True)
-class ContractWarning:
-    """A schemathesis warning: a title, what it says, the operations and its advice."""
-
-    title: str
-    summary: str
-    items: tuple[str, ...] = ()
-    tips: tuple[str, ...] = ()
-
-    def lines(self) -> list[str]:
-        out = [f"warning: {self.title}: {self.summary}"]
-        out.extend(f"  - {item}" for item in self.items)
-        out.extend(f"  tip: {tip}" for tip in self.tips)
-        return out
-
-
 @dataclass
 class Coverage:
+    """Every operation's declared and observed statuses, their numbers, and the gates.
+
+    Shown by :mod:`specfirst.contract.reports` (the matrix, Markdown and JSON)."""
+
     operations: dict[str, OperationCoverage] = field(default_factory=dict)  # by label
 
     @classmethod
@@ -166,8 +152,6 @@ class Coverage:
             for operation_id in exemption.operations:
                 if operation_id in by_id:
                     by_id[operation_id].exemption = exemption
-
-    # the numbers
 
     def reached(self) -> tuple[int, int]:
         ops = list(self.operations.values())
@@ -199,142 +183,3 @@ class Coverage:
                 continue
             failures.append(GateFailure(op.name, gate, reason, op.label))
         return failures
-
-    # rendering
-
-    def matrix(self) -> str:
-        """The terminal matrix: one line per operation, ``+`` observed, ``-`` not, ``!`` undeclared."""
-        lines = [
-            "coverage matrix (+ observed, - declared but not observed, ! observed, undeclared):"
-        ]
-        width = max((len(op.name) for op in self.operations.values()), default=0)
-        for op in self.operations.values():
-            seen = op.observed_declared()
-            cells = [f"{'+' if d in seen else '-'}{d}" for d in op.declared]
-            cells.extend(f"!{s}" for s in op.undeclared())
-            marker = "  " if op.reached_success() else "✗ "
-            note = f"  [exempt: {op.exemption.reason}]" if op.exemption else ""
-            lines.append(f"  {marker}{op.name.ljust(width)}  {' '.join(cells)}{note}")
-        return "\n".join(lines)
-
-    def as_json(
-        self,
-        *,
-        warnings: Sequence[ContractWarning] = (),
-        gates: Sequence[GateFailure] = (),
-        **extra: Any,
-    ) -> dict[str, Any]:
-        n, m = self.reached()
-        k, total = self.statuses()
-        return {
-            **extra,
-            "summary": {
-                "operations": m,
-                "operations_reached_2xx": n,
-                "declared_statuses": total,
-                "declared_statuses_observed": k,
-                "line": self.line(),
-            },
-            "operations": [
-                {
-                    "operation": op.label,
-                    "operation_id": op.operation_id,
-                    "declared": {d: d in op.observed_declared() for d in op.declared},
-                    "default_declared": op.has_default,
-                    "observed": {str(s): c for s, c in sorted(op.observed.items())},
-                    "undeclared_observed": [str(s) for s in op.undeclared()],
-                    "reached_success": list(op.reached_success()),
-                    "exempt": op.exemption.reason if op.exemption else None,
-                }
-                for op in self.operations.values()
-            ],
-            "gates": [
-                {"operation": g.operation, "gate": g.gate, "reason": g.reason} for g in gates
-            ],
-            "warnings": [
-                {
-                    "title": w.title,
-                    "summary": w.summary,
-                    "items": list(w.items),
-                    "tips": list(w.tips),
-                }
-                for w in warnings
-            ],
-        }
-
-    def as_markdown(
-        self,
-        *,
-        title: str,
-        warnings: Sequence[ContractWarning] = (),
-        gates: Sequence[GateFailure] = (),
-        notes: Sequence[str] = (),
-    ) -> str:
-        lines = [f"# {title}: coverage", ""]
-        lines += [
-            "| operation | declared statuses (✓ observed, · not) | observed (count) | undeclared observed |",
-            "|---|---|---|---|",
-        ]
-        for op in self.operations.values():
-            seen = op.observed_declared()
-            declared = " ".join(f"{d} {'✓' if d in seen else '·'}" for d in op.declared)
-            observed = ", ".join(f"{s} ({c})" for s, c in sorted(op.observed.items())) or "none"
-            undeclared = ", ".join(str(s) for s in op.undeclared()) or ""
-            name = op.name + (f" (exempt: {op.exemption.reason})" if op.exemption else "")
-            lines.append(f"| {_md(name)} | {declared} | {observed} | {undeclared} |")
-        lines.append("")
-        if gates:
-            lines += ["## Gates failed", ""]
-            lines += [f"- **{_md(g.operation)}** ({g.gate}): {_md(g.reason)}" for g in gates]
-            lines.append("")
-        if notes:
-            lines += ["## Not counted", ""]
-            lines += [f"- {_md(note)}" for note in notes]
-            lines.append("")
-        if warnings:
-            lines += ["## schemathesis warnings", ""]
-            for w in warnings:
-                lines.append(f"- **{_md(w.title)}**: {_md(w.summary)}")
-                lines += [f"  - {_md(item)}" for item in w.items]
-                lines += [f"  - tip: {_md(tip)}" for tip in w.tips]
-            lines.append("")
-        lines.append(self.line())
-        return "\n".join(lines) + "\n"
-
-
-def _md(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
-def report_paths(junit: Path) -> tuple[Path, Path]:
-    """``reports/contract-token.xml`` → ``reports/contract-token.coverage.{md,json}``."""
-    stem = junit.with_suffix("") if junit.suffix else junit
-    return stem.with_name(stem.name + ".coverage.md"), stem.with_name(stem.name + ".coverage.json")
-
-
-def write_reports(
-    coverage: Coverage,
-    junit: Path,
-    *,
-    title: str,
-    warnings: Sequence[ContractWarning],
-    gates: Sequence[GateFailure],
-    notes: Sequence[str] = (),
-    **extra: Any,
-) -> tuple[Path, Path]:
-    markdown, data = report_paths(junit)
-    markdown.parent.mkdir(parents=True, exist_ok=True)
-    markdown.write_text(
-        coverage.as_markdown(title=title, warnings=warnings, gates=gates, notes=notes),
-        encoding="utf-8",
-    )
-    data.write_text(
-        json.dumps(
-            coverage.as_json(warnings=warnings, gates=gates, notes=list(notes), **extra),
-            indent=2,
-            ensure_ascii=False,
-        )
-        + "\n",
-        encoding="utf-8",
-    )
-    return markdown, data

@@ -1,0 +1,208 @@
+"""schemathesis' engine, run over the loaded schema and read into a :class:`ContractResult`.
+
+:func:`_execute` drives every enabled phase and reads its events: each check failure becomes
+one :class:`ContractFailure` per distinct (operation, check, title), with the steps to
+reproduce it (:func:`_collect`); each response's status goes into the coverage, and the first
+2xx request of each operation is kept for the probe without credentials (:func:`_observe`);
+schemathesis' own warnings are collected as ``st run`` would print them (:func:`_warnings`).
+
+A failing ``ensure_resource_availability`` is noted, not counted, when the request used seeded
+values (``SeedData.always``) or the creation was an Idempotency-Key replay
+(:mod:`specfirst.contract.idempotency`). schemathesis is imported when a run executes.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from specfirst.contract.coverage import Coverage
+from specfirst.contract.idempotency import _remember_keys, _replayed_creation
+from specfirst.contract.results import (
+    ContractFailure,
+    ContractProblem,
+    ContractResult,
+    ContractWarning,
+)
+
+
+def _execute(
+    schema: Any,
+    seed: int,
+    progress: Callable[[str], None] | None,
+    operation_ids: Mapping[str, str],
+    coverage: Coverage,
+    fixed: Mapping[str, set[str]] | None = None,
+) -> ContractResult:
+    """``fixed``: operationId → the values seeded for it with ``SeedData.always``."""
+    from schemathesis.engine import Status, events, from_schema
+
+    served: dict[str, Any] = {}
+
+    result = ContractResult(seed=seed, coverage=coverage)
+    found: dict[tuple[str, str, str], ContractFailure] = {}
+    seen_errors: set[tuple[str, str]] = set()
+    watcher = _warnings_watcher(schema)
+    keys: dict[tuple[str, str], float] = {}
+    started = time.perf_counter()
+    for event in from_schema(schema).execute():
+        if watcher is not None:
+            watcher.on_event(event)
+        if isinstance(event, events.PhaseStarted) and progress is not None:
+            progress(f"phase {event.phase.name.value}")
+        elif isinstance(event, events.PhaseFinished):
+            if event.phase.is_enabled:
+                name = event.phase.name.value
+                if result.phases.get(name) != Status.FAILURE.value:
+                    result.phases[name] = event.status.value
+        elif isinstance(event, events.ScenarioFinished):
+            _collect(event.recorder, found, result, operation_ids, keys, fixed or {})
+            _observe(event.recorder, coverage, served)
+        elif isinstance(event, events.NonFatalError):
+            message = event.info.format(base_url_is_set=True)
+            key = (event.label, message)
+            if key not in seen_errors:
+                seen_errors.add(key)
+                result.errors.append(ContractProblem(event.label, message))
+        elif isinstance(event, events.Interrupted):
+            result.interrupted = True
+        elif isinstance(event, events.FatalError):
+            result.errors.append(
+                ContractProblem("run", f"{type(event.exception).__name__}: {event.exception}")
+            )
+    result.failures = sorted(found.values(), key=lambda f: (f.operation, f.check, f.title))
+    result.elapsed = time.perf_counter() - started
+    if watcher is not None:
+        result.warnings = _warnings(watcher)
+    result.served = served
+    return result
+
+
+def _observe(recorder: Any, coverage: Coverage, served: dict[str, Any] | None = None) -> None:
+    """Every response's status, for its operation. Requests sent with another method than the
+    operation's (``unsupported_method``'s probes) reach no operation and are left out.
+    ``served`` collects the first request each operation answered with a 2xx."""
+    for case_id, interaction in recorder.interactions.items():
+        node = recorder.cases.get(case_id)
+        if node is None or interaction.response is None:
+            continue
+        operation = node.value.operation
+        if interaction.request.method.upper() != operation.method.upper():
+            continue
+        status = interaction.response.status_code
+        coverage.record(operation.label, status)
+        if served is not None and 200 <= status < 300:
+            served.setdefault(operation.label, interaction.request)
+
+
+def _warnings_watcher(schema: Any) -> Any:
+    """schemathesis' own warning collector (the one ``st run`` prints), fed our events.
+
+    It lives in schemathesis' CLI package; a version without it gives no warnings rather than
+    a failed run (pyproject pins the version this was written against).
+    """
+    try:
+        from schemathesis.cli.commands.run.context import ExecutionContext
+    except ImportError:  # pragma: no cover - another schemathesis layout
+        return None
+    return ExecutionContext(
+        config=schema.config, find_operation_by_label=schema.find_operation_by_label
+    )
+
+
+def _warnings(watcher: Any) -> list[ContractWarning]:
+    from schemathesis.cli.commands.run.handlers.output import warning_blocks
+
+    found: list[ContractWarning] = []
+    for block in warning_blocks(watcher):
+        items: list[str] = []
+        tips: list[str] = []
+        for group in block.groups:
+            indent = ""
+            if group.heading:
+                items.append(f"{group.heading}:")
+                indent = "  "
+            for item in group.items:
+                details = f" ({'; '.join(item.details)})" if item.details else ""
+                items.append(f"{indent}{item.text}{details}")
+            tips.extend(tip for tip in group.tips or () if tip not in tips)
+        found.append(ContractWarning(block.title, block.summary, tuple(items), tuple(tips)))
+    return found
+
+
+def _collect(
+    recorder: Any,
+    found: dict[tuple[str, str, str], ContractFailure],
+    result: ContractResult,
+    operation_ids: Mapping[str, str],
+    keys: dict[tuple[str, str], float] | None = None,
+    fixed: Mapping[str, set[str]] | None = None,
+) -> None:
+    keys = {} if keys is None else keys
+    _remember_keys(recorder, keys)
+    for case_id, node in recorder.cases.items():
+        result.operations.add(node.value.operation.label)
+        result.cases += case_id in recorder.interactions
+    for case_id, checks in recorder.checks.items():
+        node = recorder.cases.get(case_id)
+        for check in checks:
+            info = check.failure_info
+            if info is None:
+                continue
+            if check.name == "ensure_resource_availability" and node is not None:
+                operation = node.value.operation
+                seeded = (fixed or {}).get(operation.definition.raw.get("operationId"), set())
+                used = {str(v) for v in (node.value.path_parameters or {}).values()} & seeded
+                if used:
+                    note = (
+                        f"{info.failure.operation} → {operation.label}: "
+                        "ensure_resource_availability not counted: the request used seeded "
+                        f"{', '.join(sorted(used))} (SeedData.always), not only what the "
+                        "creating response linked to"
+                    )
+                    if note not in result.notes:
+                        result.notes.append(note)
+                    continue
+                replayed = _replayed_creation(recorder, case_id, keys)
+                if replayed is not None:
+                    note = (
+                        f"{info.failure.operation}: ensure_resource_availability not counted: "
+                        f"the creating request reused Idempotency-Key {replayed!r}, so its 2xx "
+                        "replayed an earlier creation (as the Idempotency-Key draft requires), "
+                        "whose resource may be gone"
+                    )
+                    if note not in result.notes:
+                        result.notes.append(note)
+                    continue
+            failure = info.failure
+            label = failure.operation or (
+                node.value.operation.label if node is not None else recorder.label
+            )
+            key = (label, check.name, failure.title)
+            if key in found:
+                previous = found[key]
+                found[key] = ContractFailure(
+                    **{**previous.__dict__, "occurrences": previous.occurrences + 1}
+                )
+                continue
+            steps = getattr(info, "steps", None) or []
+            reproduce = "\n".join(step.curl for step in steps) if steps else info.code_sample
+            interaction = recorder.interactions.get(case_id)
+            found[key] = ContractFailure(
+                operation=label,
+                operation_id=operation_ids.get(label),
+                check=check.name,
+                title=failure.title,
+                message=failure.message,
+                reproduce=reproduce,
+                response=_describe(interaction.response if interaction is not None else None),
+            )
+
+
+def _describe(response: Any) -> str:
+    if response is None:
+        return ""
+    body = bytes(response.content[:500]).decode("utf-8", "replace")
+    content_type = ",".join(response.headers.get("content-type", [])) or "no content type"
+    return f"{response.status_code} {response.message} ({content_type}) {body}".rstrip()

@@ -1,0 +1,380 @@
+"""One contract run: :class:`ContractOptions` in, :class:`ContractResult` out.
+
+:func:`run_contract` checks the options and builds schemathesis' configuration: the seed,
+the phases, the checks and their expected statuses, the examples per operation; credentials
+are what the auth hook and ``--header`` give, never an account of schemathesis' making.
+:func:`_run` then calls the auth and setup hooks, adds their credentials and seed data to that
+configuration, points the schema at the service, runs the engine, probes the secured
+operations without credentials, applies the coverage gates and writes the reports. The steps
+themselves live in the modules this one imports, one concern each (see
+:mod:`specfirst.contract`).
+
+Runs are deterministic by default (a fixed seed and a bounded number of examples per
+operation); pass ``seed=None`` for a random seed, which the result reports so a failure can be
+replayed.
+
+schemathesis is driven as a library, not through its CLI, because the CLI cannot test an
+ASGI app in-process and we want one code path for both. It is imported when a run starts.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from specfirst.contract.coverage import Coverage, Exemption
+from specfirst.contract.credentials import (
+    _auth_schemes,
+    _mask_only_credentials,
+    _probe_without_credentials,
+)
+from specfirst.contract.engine import _execute
+from specfirst.contract.hooks import (
+    AuthContext,
+    AuthHook,
+    ContractError,
+    SeedData,
+    SetupHook,
+    Value,
+    call_auth_hook,
+    call_setup_hook,
+)
+from specfirst.contract.reports import write_junit, write_reports
+from specfirst.contract.results import ContractResult
+from specfirst.contract.settings import (
+    ExpectedStatuses,
+    _check_operation_ids,
+    _status_tables,
+)
+from specfirst.contract.target import _session, _wait_until_reachable, like_a_server
+
+if TYPE_CHECKING:
+    import requests
+
+PHASES = ("examples", "coverage", "fuzzing", "stateful")
+"""Every test phase, in the order they run."""
+
+CHECKS = (
+    "not_a_server_error",
+    "status_code_conformance",
+    "content_type_conformance",
+    "response_headers_conformance",
+    "response_schema_conformance",
+    "negative_data_rejection",
+    "positive_data_acceptance",
+    "missing_required_header",
+    "unsupported_method",
+    "use_after_free",
+    "ensure_resource_availability",
+    "ignored_auth",
+)
+"""The checks a contract run asserts. ``"all"`` (the default) also turns on any check a newer
+schemathesis adds, e.g. ``allow_header_conformance``."""
+
+DEFAULT_SEED = 20240601
+DEFAULT_MAX_EXAMPLES = 10
+
+
+@dataclass(frozen=True)
+class ContractOptions:
+    """One contract run. Either ``url`` (a live server) or ``app`` (an ASGI app) is required."""
+
+    spec: Path
+    url: str | None = None
+    app: Any = None
+    headers: Mapping[str, str] = field(default_factory=dict)
+    auth: AuthHook | None = None
+    checks: Sequence[str] = ("all",)
+    phases: Sequence[str] = PHASES
+    seed: int | None = DEFAULT_SEED
+    max_examples: int = DEFAULT_MAX_EXAMPLES
+    workers: int = 1
+    max_time: int | None = None
+    request_timeout: float = 10.0
+    junit: Path | None = None
+    suite_name: str = "specfirst contract"
+    expected_statuses: Sequence[ExpectedStatuses] = ()
+    """Passing statuses of the status checks (see :func:`.settings.load_project_settings`)."""
+    exemptions: Sequence[Exemption] = ()
+    """Operations a coverage gate does not fail (see :func:`.settings.load_exemptions`)."""
+    setup: SetupHook | None = None
+    """Creates test data before the run and returns it (:class:`.hooks.SeedData`)."""
+
+
+def run_contract(
+    options: ContractOptions, *, progress: Callable[[str], None] | None = None
+) -> ContractResult:
+    """Run schemathesis against the service; every failing (operation, check) in the result."""
+    if (options.url is None) == (options.app is None):
+        raise ContractError("give exactly one of url (a live server) or app (an ASGI app)")
+    if not options.spec.is_file():
+        raise ContractError(f"{options.spec}: no such spec file")
+    unknown = set(options.phases) - set(PHASES)
+    if unknown:
+        raise ContractError(f"unknown phase(s) {sorted(unknown)}; choose from {', '.join(PHASES)}")
+
+    seed = options.seed if options.seed is not None else random.SystemRandom().randrange(2**32)
+    project: dict[str, Any] = {
+        "seed": seed,
+        "cache": {"enabled": False},  # replaying earlier runs' requests would break determinism
+        "workers": options.workers,
+        "request-timeout": options.request_timeout,
+        "checks": _checks_table(options.checks),
+        "phases": {name: {"enabled": name in options.phases} for name in PHASES},
+        "generation": {"max-examples": options.max_examples, "database": "none"},
+        # Credentials are what the auth hook and --header give, nothing else: schemathesis'
+        # own sign-up would otherwise replace them with an account of its making.
+        "auth": {"auto-signup": False},
+    }
+    if options.max_time is not None:
+        project["max-time"] = options.max_time
+    # Only for the checks that run: a check's table without `enabled` would switch it on.
+    expected = [
+        item
+        for item in options.expected_statuses
+        if "all" in options.checks or item.check in options.checks
+    ]
+    if expected:
+        checks, operations = _status_tables(expected)
+        for check, table in checks.items():
+            project["checks"][check] = {**project["checks"].get(check, {}), **table}
+        if operations:
+            project["operations"] = operations
+        if progress is not None:
+            for item in expected:
+                scope = f" for {', '.join(item.operations)}" if item.operations else ""
+                verb = "also accepts" if item.operations else "accepts"
+                progress(f"{item.check} {verb} {', '.join(item.statuses)}{scope}")
+    schema = _load(options.spec, project)
+    base_url = _base_url(options, schema.raw_schema)
+    app = like_a_server(options.app) if options.app is not None else None
+    with _session(app) as session:
+        return _run(options, app, schema, project, base_url, session, seed, progress)
+
+
+def _load(spec: Path, project: dict[str, Any]) -> Any:
+    from schemathesis.config import ConfigError, SchemathesisConfig
+    from schemathesis.core.errors import LoaderError
+
+    try:
+        config = SchemathesisConfig.from_dict(project)
+        return _load_schema(spec, config)
+    except ConfigError as exc:
+        raise ContractError(f"contract configuration: {exc}") from exc
+    except LoaderError as exc:
+        raise ContractError(f"{spec}: {exc}") from exc
+
+
+def _load_schema(spec: Path, config: Any) -> Any:
+    """schemathesis' schema of ``spec``: read by schemathesis itself, except for an OpenAPI 3.2
+    document with ``$self``, whose refs are URIs based on it (not on where the file is):
+    schemathesis would fetch them over the network, so it gets our bundled document."""
+    import schemathesis
+
+    from specfirst.diagnostics import DiagnosticError
+    from specfirst.loader import load_spec
+
+    loaded = None
+    try:
+        if b"$self" in spec.read_bytes():  # skip a second parse of documents without it
+            loaded = load_spec(spec)
+    except (DiagnosticError, OSError):
+        pass  # schemathesis reports the problem in its own words
+    if loaded is not None and isinstance(loaded.document.get("$self"), str):
+        return schemathesis.openapi.from_dict(loaded.document, config=config)
+    return schemathesis.openapi.from_path(spec, config=config)
+
+
+def _run(
+    options: ContractOptions,
+    app: Any,
+    schema: Any,
+    project: dict[str, Any],
+    base_url: str,
+    session: requests.Session,
+    seed: int,
+    progress: Callable[[str], None] | None,
+) -> ContractResult:
+    headers = dict(options.headers)
+    ctx = AuthContext(base_url=base_url, session=session, spec=schema.raw_schema)
+    if options.auth is not None:
+        headers.update(call_auth_hook(options.auth, ctx))
+    secret = {name.lower() for name in headers}
+    schemes, headers_left = _auth_schemes(schema.raw_schema, headers)
+    if schemes:
+        project = {**project, "auth": {**project.get("auth", {}), "openapi": schemes}}
+    data = (
+        call_setup_hook(options.setup, replace(ctx, headers=headers))
+        if options.setup is not None
+        else None
+    )
+    if data is not None:
+        operations = project.setdefault("operations", [])
+        dictionaries, parameters = _seed_tables(data, operations)
+        project = {**project, "dictionaries": dictionaries, "parameters": parameters}
+        if not operations:
+            project.pop("operations")
+        if data.always:
+            # An operation whose every input is seeded sends the same request each time;
+            # Hypothesis would stop it as "filtering too much" after the first few.
+            project["suppress-health-check"] = ["filter_too_much"]
+    if schemes or data is not None:
+        schema = _load(options.spec, project)
+    if data is not None:
+        if progress is not None:
+            seeded = sorted({*data.parameters, *(k for t in data.operations.values() for k in t)})
+            progress(
+                f"seed data for {', '.join(seeded)} (used with probability {data.probability:g})"
+            )
+        secret.update(name.lower() for h in data.credentials.values() for name in h)
+    _mask_only_credentials(schema, ctx, secret)
+    if app is not None:
+        schema.app = app
+        if urlsplit(base_url).path not in ("", "/"):
+            schema.config.update(base_url=base_url)
+    else:
+        _wait_until_reachable(session, base_url)
+        schema.config.update(base_url=base_url)
+    if headers_left:
+        schema.config.update(headers=headers_left)
+
+    # Only now: listing the operations fixes their base URL and headers.
+    operation_ids = _operation_ids(schema)
+    _check_operation_ids(
+        [
+            *(
+                (f"expected statuses for {e.check}", e.operations)
+                for e in options.expected_statuses
+            ),
+            *(("[tool.specfirst.contract.exempt]", e.operations) for e in options.exemptions),
+        ],
+        operation_ids.values(),
+    )
+    coverage = Coverage.from_spec(_declared_responses(schema))
+    coverage.exempt(options.exemptions)
+    fixed = (
+        {
+            op: {str(values[0]) for values in data.operations.get(op, {}).values() if values}
+            for op in data.always
+        }
+        if data is not None
+        else {}
+    )
+    result = _execute(schema, seed, progress, operation_ids, coverage, fixed)
+    if not result.interrupted:
+        credentials = set(schema.config.output.sanitization.keys_to_sanitize)
+        _probe_without_credentials(
+            session,
+            schema,
+            result.served,
+            credentials | {name.lower() for name in (data.forbidden if data else {})},
+            result,
+            operation_ids,
+            data.forbidden if data is not None else None,
+        )
+    result.gates = [] if result.interrupted else coverage.gate_failures()
+    if options.junit is not None:
+        write_junit(result, options.junit, name=options.suite_name)
+        result.reports.extend(
+            write_reports(
+                coverage,
+                options.junit,
+                title=options.suite_name,
+                warnings=result.warnings,
+                gates=result.gates,
+                notes=result.notes,
+                seed=seed,
+            )
+        )
+    return result
+
+
+def _declared_responses(schema: Any) -> list[tuple[str, str | None, list[str]]]:
+    found: list[tuple[str, str | None, list[str]]] = []
+    for item in schema.get_all_operations():
+        try:
+            operation = item.ok()
+        except Exception:  # reported as an error by the run
+            continue
+        raw = operation.definition.raw
+        operation_id = raw.get("operationId")
+        responses = raw.get("responses") or {}
+        found.append(
+            (
+                operation.label,
+                operation_id if isinstance(operation_id, str) else None,
+                [str(key) for key in responses],
+            )
+        )
+    return found
+
+
+def _checks_table(checks: Sequence[str]) -> dict[str, Any]:
+    if "all" in checks:
+        return {"enabled": True}
+    table: dict[str, Any] = {"enabled": False}
+    for name in checks:
+        table[name] = {"enabled": True}
+    return table
+
+
+def _seed_tables(
+    data: SeedData, operations: list[dict[str, Any]]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """schemathesis ``dictionaries`` and ``parameters`` for ``data``; ``operations`` (the
+    ``[[operations]]`` entries) gain each operation's own parameters in place."""
+    dictionaries: dict[str, Any] = {}
+
+    def bind(values: Sequence[Value]) -> dict[str, Any]:
+        name = f"specfirst-seed-{len(dictionaries)}"
+        dictionaries[name] = {"values": list(values)}
+        return {"dictionary": name, "probability": data.probability}
+
+    parameters = {key: bind(values) for key, values in data.parameters.items()}
+    by_id = {entry["include-operation-id"]: entry for entry in operations}
+    for operation_id, table in sorted(data.operations.items()):
+        entry = by_id.get(operation_id)
+        if entry is None:
+            entry = by_id[operation_id] = {"include-operation-id": operation_id}
+            operations.append(entry)
+        if operation_id in data.always:  # a fixed override, which every phase honours
+            entry["parameters"] = {key: values[0] for key, values in table.items()}
+        else:
+            entry["parameters"] = {key: bind(values) for key, values in table.items()}
+    for operation_id, headers in sorted(data.credentials.items()):
+        entry = by_id.get(operation_id)
+        if entry is None:
+            entry = by_id[operation_id] = {"include-operation-id": operation_id}
+            operations.append(entry)
+        entry["headers"] = dict(headers)
+    return dictionaries, parameters
+
+
+def _base_url(options: ContractOptions, spec: Mapping[str, Any]) -> str:
+    """The API base: ``--url`` joined with the spec's first server path when that is relative."""
+    servers = spec.get("servers") or [{"url": "/"}]
+    declared = str(servers[0].get("url", "/")) if isinstance(servers[0], Mapping) else "/"
+    declared_path = urlsplit(declared).path if "://" in declared else declared
+    root = options.url if options.url is not None else "http://testserver"
+    parts = urlsplit(root)
+    if parts.path not in ("", "/"):
+        return root.rstrip("/")  # the caller named the base explicitly
+    return f"{parts.scheme}://{parts.netloc}{declared_path.rstrip('/')}"
+
+
+def _operation_ids(schema: Any) -> dict[str, str]:
+    """``{"POST /things": "createThing"}``, with ``$ref``'d path items (multi-file specs) resolved."""
+    ids: dict[str, str] = {}
+    for found in schema.get_all_operations():
+        try:
+            operation = found.ok()
+        except Exception:  # an operation schemathesis cannot load is reported as an error anyway
+            continue
+        operation_id = operation.definition.raw.get("operationId")
+        if isinstance(operation_id, str):
+            ids[operation.label] = operation_id
+    return ids
