@@ -18,23 +18,14 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
-from functools import cached_property
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 from specfirst.config import parse_levels
-from specfirst.diagnostics import Diagnostic, Level, Location, sort_diagnostics
-from specfirst.loader import (
-    Pointer,
-    SourceSpec,
-    iter_refs,
-    path_item_operations,
-    pointer_to_ref,
-    ref_pointer,
-    resolve_pointer,
-)
+from specfirst.diagnostics import Diagnostic, Level, sort_diagnostics
+from specfirst.lint.context import Context, Finding, Operation, Rule
+from specfirst.loader import Pointer, SourceSpec, iter_refs, pointer_to_ref, ref_pointer
 
 __all__ = [
     "RULES",
@@ -91,136 +82,14 @@ LintSettings = Mapping[str, Level | None]
 """Rule id -> level, or ``None`` for a rule that is off; rules not named keep their default."""
 
 
-# --------------------------------------------------------------------------- the document
-
-
-@dataclass(frozen=True, slots=True)
-class _Operation:
-    section: str  # "paths" or "webhooks"
-    url: str
-    method: str
-    pointer: Pointer
-    op: dict[str, Any]
-    item: dict[str, Any]
-    item_pointer: Pointer
-
-    @property
-    def label(self) -> str:
-        return f"{self.method.upper()} {self.url}"
-
-
-class _Context:
-    """The document with the lookups every rule needs, computed once."""
-
-    def __init__(self, spec: SourceSpec) -> None:
-        self.spec = spec
-        self.doc: dict[str, Any] = spec.document
-        # 3.1 and 3.2 share JSON Schema 2020-12; rules tell 3.0 apart from the rest
-        self.version = "3.0" if str(self.doc.get("openapi", "")).startswith("3.0") else "3.1"
-
-    def locate(self, pointer: Pointer) -> Location:
-        return self.spec.locate(pointer)
-
-    def get(self, pointer: Pointer) -> tuple[bool, Any]:
-        return resolve_pointer(self.doc, pointer)
-
-    def deref(self, node: Any, pointer: Pointer) -> tuple[Any, Pointer]:
-        """Follow internal ``$ref``s from node: the content and where it lives."""
-        for _ in range(64):
-            ref = node.get("$ref") if isinstance(node, dict) else None
-            if not isinstance(ref, str) or not ref.startswith("#"):
-                break
-            found, target = self.get(ref_pointer(ref))
-            if not found:
-                break
-            node, pointer = target, ref_pointer(ref)
-        return node, pointer
-
-    @cached_property
-    def operations(self) -> list[_Operation]:
-        found: list[_Operation] = []
-        for section in ("paths", "webhooks"):
-            items = self.doc.get(section)
-            if not isinstance(items, dict):
-                continue
-            for url, raw_item in items.items():
-                item, item_pointer = self.deref(raw_item, (section, url))
-                if not isinstance(item, dict):
-                    continue
-                for method, rel, op in path_item_operations(item):
-                    if isinstance(op, dict):
-                        found.append(
-                            _Operation(
-                                section,
-                                str(url),
-                                method.lower(),
-                                (section, url, *rel),
-                                op,
-                                item,
-                                item_pointer,
-                            )
-                        )
-        return found
-
-    @property
-    def path_operations(self) -> Iterator[_Operation]:
-        return (o for o in self.operations if o.section == "paths")
-
-    def parameters(self, o: _Operation) -> list[tuple[dict[str, Any], Pointer]]:
-        """The operation's effective parameters (operation-level ones override path-level)."""
-        merged: dict[tuple[str, str], tuple[dict[str, Any], Pointer]] = {}
-        sources = (
-            (o.item.get("parameters"), (*o.item_pointer, "parameters")),
-            (o.op.get("parameters"), (*o.pointer, "parameters")),
-        )
-        for params, base in sources:
-            if not isinstance(params, list):
-                continue
-            for i, raw in enumerate(params):
-                param, _ = self.deref(raw, (*base, i))
-                if isinstance(param, dict) and isinstance(param.get("name"), str):
-                    merged[(str(param.get("in")), param["name"])] = (param, (*base, i))
-        return list(merged.values())
-
-    def responses(self, o: _Operation) -> dict[str, tuple[dict[str, Any], Pointer]]:
-        raw = o.op.get("responses")
-        if not isinstance(raw, dict):
-            return {}
-        out = {}
-        for status, value in raw.items():
-            response, _ = self.deref(value, (*o.pointer, "responses", status))
-            if isinstance(response, dict) and "$ref" not in response:  # unresolved: said elsewhere
-                out[str(status)] = (response, (*o.pointer, "responses", status))
-        return out
-
-    def security(self, o: _Operation) -> list[dict[str, Any]]:
-        requirements = o.op.get("security", self.doc.get("security"))
-        if not isinstance(requirements, list):
-            return []
-        return [r for r in requirements if isinstance(r, dict)]
-
-
 def _covers(statuses: set[str], code: str) -> bool:
     return code in statuses or f"{code[0]}XX" in statuses or f"{code[0]}xx" in statuses
 
 
 # --------------------------------------------------------------------------- rules
 
-Finding = tuple[str, Pointer]
-Check = Callable[[_Context], Iterator[Finding]]
 
-
-@dataclass(frozen=True, slots=True)
-class Rule:
-    """A lint rule: ``id`` as configured and printed, its default level, what it asks for."""
-
-    id: str
-    level: Level
-    summary: str
-    check: Check
-
-
-def _operation_id(ctx: _Context) -> Iterator[Finding]:
+def _operation_id(ctx: Context) -> Iterator[Finding]:
     for o in ctx.operations:
         value = o.op.get("operationId")
         if not isinstance(value, str) or not value.strip():
@@ -230,8 +99,8 @@ def _operation_id(ctx: _Context) -> Iterator[Finding]:
             )
 
 
-def _operation_id_unique(ctx: _Context) -> Iterator[Finding]:
-    seen: dict[str, list[_Operation]] = {}
+def _operation_id_unique(ctx: Context) -> Iterator[Finding]:
+    seen: dict[str, list[Operation]] = {}
     for o in ctx.operations:
         value = o.op.get("operationId")
         if isinstance(value, str):
@@ -244,7 +113,7 @@ def _operation_id_unique(ctx: _Context) -> Iterator[Finding]:
             )
 
 
-def _operation_id_identifier(ctx: _Context) -> Iterator[Finding]:
+def _operation_id_identifier(ctx: Context) -> Iterator[Finding]:
     for o in ctx.operations:
         value = o.op.get("operationId")
         if isinstance(value, str) and value.strip() and not _IDENTIFIER.match(value):
@@ -255,28 +124,28 @@ def _operation_id_identifier(ctx: _Context) -> Iterator[Finding]:
             )
 
 
-def _operation_tags(ctx: _Context) -> Iterator[Finding]:
+def _operation_tags(ctx: Context) -> Iterator[Finding]:
     for o in ctx.operations:
         tags = o.op.get("tags")
         if not isinstance(tags, list) or not any(isinstance(t, str) and t for t in tags):
             yield f"{o.label} has no tags; its methods have no interface to go in", o.pointer
 
 
-def _operation_summary(ctx: _Context) -> Iterator[Finding]:
+def _operation_summary(ctx: Context) -> Iterator[Finding]:
     for o in ctx.operations:
         value = o.op.get("summary")
         if not isinstance(value, str) or not value.strip():
             yield f"{o.label} has no summary", o.pointer
 
 
-def _operation_description(ctx: _Context) -> Iterator[Finding]:
+def _operation_description(ctx: Context) -> Iterator[Finding]:
     for o in ctx.operations:
         value = o.op.get("description")
         if not isinstance(value, str) or not value.strip():
             yield f"{o.label} has no description", o.pointer
 
 
-def _error_problem_json(ctx: _Context) -> Iterator[Finding]:
+def _error_problem_json(ctx: Context) -> Iterator[Finding]:
     for o in ctx.path_operations:
         if o.method == "head":
             continue  # a HEAD response has no body to declare
@@ -294,7 +163,7 @@ def _error_problem_json(ctx: _Context) -> Iterator[Finding]:
             )
 
 
-def _security_responses(ctx: _Context) -> Iterator[Finding]:
+def _security_responses(ctx: Context) -> Iterator[Finding]:
     for o in ctx.path_operations:
         requirements = ctx.security(o)
         if not requirements or any(not r for r in requirements):
@@ -313,14 +182,14 @@ def _security_responses(ctx: _Context) -> Iterator[Finding]:
             )
 
 
-def _success_response(ctx: _Context) -> Iterator[Finding]:
+def _success_response(ctx: Context) -> Iterator[Finding]:
     for o in ctx.path_operations:
         statuses = set(ctx.responses(o))
         if not any(s.startswith("2") for s in statuses):
             yield f"{o.label} declares no 2xx response", (*o.pointer, "responses")
 
 
-def _is_list_schema(ctx: _Context, schema: Any, pointer: Pointer) -> str | None:
+def _is_list_schema(ctx: Context, schema: Any, pointer: Pointer) -> str | None:
     """What makes a response body a list: ``"an array"``, ``"a list in 'items'"`` or None."""
     schema, _ = ctx.deref(schema, pointer)
     if not isinstance(schema, dict):
@@ -347,7 +216,7 @@ def _is_list_schema(ctx: _Context, schema: Any, pointer: Pointer) -> str | None:
     return None
 
 
-def _list_pagination(ctx: _Context) -> Iterator[Finding]:
+def _list_pagination(ctx: Context) -> Iterator[Finding]:
     for o in ctx.path_operations:
         if o.method != "get":
             continue
@@ -377,7 +246,7 @@ def _list_pagination(ctx: _Context) -> Iterator[Finding]:
         )
 
 
-def _query_names(ctx: _Context, param: dict[str, Any]) -> list[str]:
+def _query_names(ctx: Context, param: dict[str, Any]) -> list[str]:
     """Query keys a parameter stands for: its name, or (OpenAPI 3.2 ``in: querystring``) the
     properties of the schema the whole query string follows."""
     if param.get("in") == "query":
@@ -391,7 +260,7 @@ def _query_names(ctx: _Context, param: dict[str, Any]) -> list[str]:
     return [str(k) for k in props] if isinstance(props, dict) else []
 
 
-def _path_parameters(ctx: _Context) -> Iterator[Finding]:
+def _path_parameters(ctx: Context) -> Iterator[Finding]:
     for o in ctx.path_operations:
         template = _TEMPLATE_PARAM.findall(o.url)
         declared = {p["name"]: ptr for p, ptr in ctx.parameters(o) if p.get("in") == "path"}
@@ -410,14 +279,14 @@ def _path_parameters(ctx: _Context) -> Iterator[Finding]:
                 yield f"path parameter {p['name']!r} of {o.label} must be required: true", ptr
 
 
-def _path_trailing_slash(ctx: _Context) -> Iterator[Finding]:
+def _path_trailing_slash(ctx: Context) -> Iterator[Finding]:
     paths = ctx.doc.get("paths")
     for url in paths if isinstance(paths, dict) else ():
         if len(url) > 1 and url.endswith("/"):
             yield f"path {url!r} ends with a slash", ("paths", url)
 
 
-def _path_query_string(ctx: _Context) -> Iterator[Finding]:
+def _path_query_string(ctx: Context) -> Iterator[Finding]:
     paths = ctx.doc.get("paths")
     for url in paths if isinstance(paths, dict) else ():
         if "?" in url or "#" in url:
@@ -427,7 +296,7 @@ def _path_query_string(ctx: _Context) -> Iterator[Finding]:
             )
 
 
-def _unresolved_ref(ctx: _Context) -> Iterator[Finding]:
+def _unresolved_ref(ctx: Context) -> Iterator[Finding]:
     for pointer, ref in iter_refs(ctx.doc):
         if not ref.startswith("#"):
             yield f"$ref {ref!r} is not internal after bundling", (*pointer, "$ref")
@@ -438,7 +307,7 @@ def _unresolved_ref(ctx: _Context) -> Iterator[Finding]:
 # --------------------------------------------------------------------------- unused components
 
 
-def _unused_component(ctx: _Context) -> Iterator[Finding]:
+def _unused_component(ctx: Context) -> Iterator[Finding]:
     components = ctx.doc.get("components")
     if not isinstance(components, dict):
         return
@@ -502,13 +371,13 @@ def _references(node: Any) -> Iterator[str]:
 # --------------------------------------------------------------------------- examples
 
 
-def _example_valid(ctx: _Context) -> Iterator[Finding]:
+def _example_valid(ctx: Context) -> Iterator[Finding]:
     checker = _ExampleChecker(ctx)
     for schema_ptr, example_ptr, example, direction in _examples(ctx):
         yield from checker.check(schema_ptr, example_ptr, example, direction)
 
 
-def _examples(ctx: _Context) -> Iterator[tuple[Pointer, Pointer, Any, str]]:
+def _examples(ctx: Context) -> Iterator[tuple[Pointer, Pointer, Any, str]]:
     """(schema pointer, example pointer, example value, "read"|"write"|"any") for every example.
 
     Examples of media types, parameters and headers are checked against their ``schema``;
@@ -609,7 +478,7 @@ class _ExampleChecker:
     rather than teach jsonschema 3.0's rules ourselves.
     """
 
-    def __init__(self, ctx: _Context) -> None:
+    def __init__(self, ctx: Context) -> None:
         import openapi_schema_validator as osv
         from referencing import Registry, Resource
         from referencing.jsonschema import DRAFT4, DRAFT202012
@@ -718,7 +587,7 @@ RULE_IDS = frozenset(rule.id for rule in RULES)
 def lint(spec: SourceSpec, settings: LintSettings | None = None) -> list[Diagnostic]:
     """Run every enabled rule on ``spec``; diagnostics sorted by location."""
     settings = settings or {}
-    ctx = _Context(spec)
+    ctx = Context(spec)
     diagnostics: list[Diagnostic] = []
     for rule in RULES:
         level = settings.get(rule.id, rule.level)
