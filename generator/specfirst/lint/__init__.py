@@ -24,7 +24,7 @@ from typing import Any
 
 from specfirst.config import parse_levels
 from specfirst.diagnostics import Diagnostic, Level, sort_diagnostics
-from specfirst.lint import operations
+from specfirst.lint import operations, responses
 from specfirst.lint.context import Context, Finding, Rule
 from specfirst.loader import Pointer, SourceSpec, iter_refs, pointer_to_ref, ref_pointer
 
@@ -37,7 +37,6 @@ __all__ = [
     "parse_lint_settings",
 ]
 
-PROBLEM_JSON = "application/problem+json"
 # Query parameters that page through a list: cursors, pages, offsets and page sizes.
 PAGINATION_PARAMS = frozenset(
     {
@@ -82,55 +81,7 @@ LintSettings = Mapping[str, Level | None]
 """Rule id -> level, or ``None`` for a rule that is off; rules not named keep their default."""
 
 
-def _covers(statuses: set[str], code: str) -> bool:
-    return code in statuses or f"{code[0]}XX" in statuses or f"{code[0]}xx" in statuses
-
-
 # --------------------------------------------------------------------------- rules
-
-
-def _error_problem_json(ctx: Context) -> Iterator[Finding]:
-    for o in ctx.path_operations:
-        if o.method == "head":
-            continue  # a HEAD response has no body to declare
-        for status, (response, pointer) in ctx.responses(o).items():
-            if status[:1] not in "45" or len(status) != 3:
-                continue
-            content = response.get("content")
-            media = sorted(content) if isinstance(content, dict) else []
-            if PROBLEM_JSON in media:
-                continue
-            has = f"declares {', '.join(media)}" if media else "declares no body"
-            yield (
-                f"{o.label} response {status} {has}; errors should be {PROBLEM_JSON} (RFC 9457)",
-                pointer,
-            )
-
-
-def _security_responses(ctx: Context) -> Iterator[Finding]:
-    for o in ctx.path_operations:
-        requirements = ctx.security(o)
-        if not requirements or any(not r for r in requirements):
-            continue  # public, or authentication is optional
-        statuses = set(ctx.responses(o))
-        if not _covers(statuses, "401"):
-            yield (
-                f"{o.label} requires authentication but does not declare a 401 response",
-                (*o.pointer, "responses"),
-            )
-        scoped = any(isinstance(s, list) and s for r in requirements for s in r.values())
-        if scoped and not _covers(statuses, "403"):
-            yield (
-                f"{o.label} requires scopes but does not declare a 403 response",
-                (*o.pointer, "responses"),
-            )
-
-
-def _success_response(ctx: Context) -> Iterator[Finding]:
-    for o in ctx.path_operations:
-        statuses = set(ctx.responses(o))
-        if not any(s.startswith("2") for s in statuses):
-            yield f"{o.label} declares no 2xx response", (*o.pointer, "responses")
 
 
 def _is_list_schema(ctx: Context, schema: Any, pointer: Pointer) -> str | None:
@@ -484,19 +435,7 @@ def _short_message(message: str, limit: int = 160) -> str:
 
 RULES: tuple[Rule, ...] = (
     *operations.RULES,
-    Rule(
-        "error-problem-json",
-        Level.WARNING,
-        "every 4xx/5xx response is application/problem+json",
-        _error_problem_json,
-    ),
-    Rule(
-        "security-responses",
-        Level.WARNING,
-        "secured operations declare 401 (and 403 when they need scopes)",
-        _security_responses,
-    ),
-    Rule("success-response", Level.ERROR, "every operation declares a 2xx", _success_response),
+    *responses.RULES,
     Rule("list-pagination", Level.WARNING, "list operations are paginated", _list_pagination),
     Rule(
         "path-parameters",
