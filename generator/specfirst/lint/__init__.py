@@ -16,7 +16,6 @@ read), and report every finding as a located :class:`~specfirst.diagnostics.Diag
 
 from __future__ import annotations
 
-import re
 import tomllib
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -24,7 +23,7 @@ from typing import Any
 
 from specfirst.config import parse_levels
 from specfirst.diagnostics import Diagnostic, Level, sort_diagnostics
-from specfirst.lint import operations, pagination, responses
+from specfirst.lint import operations, pagination, paths, responses
 from specfirst.lint.context import Context, Finding, Rule
 from specfirst.loader import Pointer, SourceSpec, iter_refs, pointer_to_ref, ref_pointer
 
@@ -48,49 +47,12 @@ COMPONENT_SECTIONS = (
     "callbacks",
     "pathItems",
 )
-_TEMPLATE_PARAM = re.compile(r"\{([^{}]+)\}")
 
 LintSettings = Mapping[str, Level | None]
 """Rule id -> level, or ``None`` for a rule that is off; rules not named keep their default."""
 
 
 # --------------------------------------------------------------------------- rules
-
-
-def _path_parameters(ctx: Context) -> Iterator[Finding]:
-    for o in ctx.path_operations:
-        template = _TEMPLATE_PARAM.findall(o.url)
-        declared = {p["name"]: ptr for p, ptr in ctx.parameters(o) if p.get("in") == "path"}
-        for name in template:
-            if name not in declared:
-                yield (
-                    f"{o.label} does not declare path parameter {name!r}; add "
-                    f"{{name: {name}, in: path, required: true}} to its parameters",
-                    o.pointer,
-                )
-        for name, ptr in declared.items():
-            if name not in template:
-                yield f"{o.label} declares path parameter {name!r} that its path does not use", ptr
-        for p, ptr in ctx.parameters(o):
-            if p.get("in") == "path" and p.get("required") is not True:
-                yield f"path parameter {p['name']!r} of {o.label} must be required: true", ptr
-
-
-def _path_trailing_slash(ctx: Context) -> Iterator[Finding]:
-    paths = ctx.doc.get("paths")
-    for url in paths if isinstance(paths, dict) else ():
-        if len(url) > 1 and url.endswith("/"):
-            yield f"path {url!r} ends with a slash", ("paths", url)
-
-
-def _path_query_string(ctx: Context) -> Iterator[Finding]:
-    paths = ctx.doc.get("paths")
-    for url in paths if isinstance(paths, dict) else ():
-        if "?" in url or "#" in url:
-            yield (
-                f"path {url!r} holds a query string or fragment; declare query parameters instead",
-                ("paths", url),
-            )
 
 
 def _unresolved_ref(ctx: Context) -> Iterator[Finding]:
@@ -339,14 +301,7 @@ RULES: tuple[Rule, ...] = (
     *operations.RULES,
     *responses.RULES,
     *pagination.RULES,
-    Rule(
-        "path-parameters",
-        Level.ERROR,
-        "path parameters are declared, used and required",
-        _path_parameters,
-    ),
-    Rule("path-trailing-slash", Level.WARNING, "no trailing slash in paths", _path_trailing_slash),
-    Rule("path-query-string", Level.ERROR, "no query string in paths", _path_query_string),
+    *paths.RULES,
     Rule("example-valid", Level.ERROR, "examples match their schemas", _example_valid),
     Rule("unused-component", Level.WARNING, "every component is used", _unused_component),
     Rule("unresolved-ref", Level.ERROR, "every $ref resolves", _unresolved_ref),
