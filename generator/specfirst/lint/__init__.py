@@ -23,9 +23,9 @@ from typing import Any
 
 from specfirst.config import parse_levels
 from specfirst.diagnostics import Diagnostic, Level, sort_diagnostics
-from specfirst.lint import operations, pagination, paths, responses
+from specfirst.lint import operations, pagination, paths, references, responses
 from specfirst.lint.context import Context, Finding, Rule
-from specfirst.loader import Pointer, SourceSpec, iter_refs, pointer_to_ref, ref_pointer
+from specfirst.loader import Pointer, SourceSpec, pointer_to_ref
 
 __all__ = [
     "RULES",
@@ -36,95 +36,11 @@ __all__ = [
     "parse_lint_settings",
 ]
 
-COMPONENT_SECTIONS = (
-    "schemas",
-    "responses",
-    "parameters",
-    "examples",
-    "requestBodies",
-    "headers",
-    "links",
-    "callbacks",
-    "pathItems",
-)
-
 LintSettings = Mapping[str, Level | None]
 """Rule id -> level, or ``None`` for a rule that is off; rules not named keep their default."""
 
 
 # --------------------------------------------------------------------------- rules
-
-
-def _unresolved_ref(ctx: Context) -> Iterator[Finding]:
-    for pointer, ref in iter_refs(ctx.doc):
-        if not ref.startswith("#"):
-            yield f"$ref {ref!r} is not internal after bundling", (*pointer, "$ref")
-        elif not ctx.get(ref_pointer(ref))[0]:
-            yield f"$ref {ref!r} points to nothing", (*pointer, "$ref")
-
-
-# --------------------------------------------------------------------------- unused components
-
-
-def _unused_component(ctx: Context) -> Iterator[Finding]:
-    components = ctx.doc.get("components")
-    if not isinstance(components, dict):
-        return
-    used: set[Pointer] = set()
-    pending: list[Any] = [v for k, v in ctx.doc.items() if k != "components"]
-    while pending:
-        for ref in _references(pending.pop()):
-            target = ref_pointer(ref)
-            component = target[:3]
-            if len(component) == 3 and component[0] == "components" and component not in used:
-                used.add(component)
-                found, value = ctx.get(component)
-                if found:
-                    pending.append(value)
-    schemes_used = {
-        name
-        for requirements in [ctx.doc.get("security")]
-        + [o.op.get("security") for o in ctx.operations]
-        if isinstance(requirements, list)
-        for r in requirements
-        if isinstance(r, dict)
-        for name in r
-    }
-    for section in (*COMPONENT_SECTIONS, "securitySchemes"):
-        entries = components.get(section)
-        if not isinstance(entries, dict):
-            continue
-        for name in entries:
-            pointer: Pointer = ("components", section, name)
-            if section == "securitySchemes":
-                if name in schemes_used:
-                    continue
-            elif pointer in used:
-                continue
-            yield f"components.{section}.{name} is never used", pointer
-
-
-def _references(node: Any) -> Iterator[str]:
-    """Every ``$ref`` and discriminator mapping under node (both name components)."""
-    for _, ref in iter_refs(node):
-        yield ref
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if isinstance(current, dict):
-            disc = current.get("discriminator")
-            mapping = disc.get("mapping") if isinstance(disc, dict) else None
-            if isinstance(mapping, dict):
-                for value in mapping.values():
-                    if isinstance(value, str):
-                        yield (
-                            value
-                            if "#" in value
-                            else pointer_to_ref(("components", "schemas", value))
-                        )
-            stack.extend(v for v in current.values() if isinstance(v, dict | list))
-        elif isinstance(current, list):
-            stack.extend(v for v in current if isinstance(v, dict | list))
 
 
 # --------------------------------------------------------------------------- examples
@@ -303,8 +219,7 @@ RULES: tuple[Rule, ...] = (
     *pagination.RULES,
     *paths.RULES,
     Rule("example-valid", Level.ERROR, "examples match their schemas", _example_valid),
-    Rule("unused-component", Level.WARNING, "every component is used", _unused_component),
-    Rule("unresolved-ref", Level.ERROR, "every $ref resolves", _unresolved_ref),
+    *references.RULES,
 )
 RULE_IDS = frozenset(rule.id for rule in RULES)
 
