@@ -12,19 +12,33 @@ their level in ``pyproject.toml``::
 
 Rules read the bundled document, never raise on a malformed one (they skip what they cannot
 read), and report every finding as a located :class:`~specfirst.diagnostics.Diagnostic`.
+
+Where things live: one module per rule family, holding its rules' ids, default levels and
+checks together, so "why is this a lint error?" is answered by the module listing its id:
+
+- ``context``: :class:`Context` (the document and the lookups rules share: operations,
+  effective parameters, responses, security, ``$ref`` following) and :class:`Rule`.
+- ``operations``: operation-id, operation-id-unique, operation-id-identifier,
+  operation-tags, operation-summary, operation-description.
+- ``responses``: error-problem-json, security-responses, success-response.
+- ``pagination``: list-pagination (what is a list, what is a page parameter).
+- ``paths``: path-parameters, path-trailing-slash, path-query-string.
+- ``examples``: example-valid (where examples are, and validating them per OpenAPI version).
+- ``references``: unused-component, unresolved-ref.
+- ``registry``: ``RULES``, every family's rules in order, and ``RULE_IDS``.
+- ``settings``: ``[tool.specfirst.lint]`` read into :data:`LintSettings`.
+- ``run``: :func:`lint`, which runs the enabled rules and sorts the diagnostics.
+
+A new rule goes in its family's module (or a new one) and its ``RULES``; ``registry`` lists
+the families.
 """
 
 from __future__ import annotations
 
-import tomllib
-from collections.abc import Mapping
-from pathlib import Path
-
-from specfirst.config import parse_levels
-from specfirst.diagnostics import Diagnostic, Level, sort_diagnostics
-from specfirst.lint import examples, operations, pagination, paths, references, responses
-from specfirst.lint.context import Context, Rule
-from specfirst.loader import SourceSpec
+from specfirst.lint.context import Rule
+from specfirst.lint.registry import RULES
+from specfirst.lint.run import lint
+from specfirst.lint.settings import LintSettings, load_lint_settings, parse_lint_settings
 
 __all__ = [
     "RULES",
@@ -34,59 +48,3 @@ __all__ = [
     "load_lint_settings",
     "parse_lint_settings",
 ]
-
-LintSettings = Mapping[str, Level | None]
-"""Rule id -> level, or ``None`` for a rule that is off; rules not named keep their default."""
-
-
-# --------------------------------------------------------------------------- registry
-
-RULES: tuple[Rule, ...] = (
-    *operations.RULES,
-    *responses.RULES,
-    *pagination.RULES,
-    *paths.RULES,
-    *examples.RULES,
-    *references.RULES,
-)
-RULE_IDS = frozenset(rule.id for rule in RULES)
-
-
-def lint(spec: SourceSpec, settings: LintSettings | None = None) -> list[Diagnostic]:
-    """Run every enabled rule on ``spec``; diagnostics sorted by location."""
-    settings = settings or {}
-    ctx = Context(spec)
-    diagnostics: list[Diagnostic] = []
-    for rule in RULES:
-        level = settings.get(rule.id, rule.level)
-        if level is None:
-            continue
-        for message, pointer in rule.check(ctx):
-            diagnostics.append(Diagnostic(level, rule.id, message, ctx.locate(pointer)))
-    return sort_diagnostics(dict.fromkeys(diagnostics))
-
-
-# --------------------------------------------------------------------------- settings
-
-
-def parse_lint_settings(
-    table: Mapping[str, object], where: str = "[tool.specfirst.lint]"
-) -> tuple[dict[str, Level | None], list[Diagnostic]]:
-    """Rule levels from a ``[tool.specfirst.lint]`` table, and problems with it."""
-    return parse_levels(table, RULE_IDS, where, "lint-config")
-
-
-def load_lint_settings(pyproject: Path | None) -> tuple[dict[str, Level | None], list[Diagnostic]]:
-    """``[tool.specfirst.lint]`` of a pyproject.toml (none: every rule at its default)."""
-    if pyproject is None:
-        return {}, []
-    with pyproject.open("rb") as fh:
-        data = tomllib.load(fh)
-    table = data.get("tool", {}).get("specfirst", {}).get("lint", {})
-    if not isinstance(table, dict):
-        return {}, [
-            Diagnostic(
-                Level.ERROR, "lint-config", f"{pyproject}: [tool.specfirst.lint] must be a table"
-            )
-        ]
-    return parse_lint_settings(table, f"{pyproject.name} [tool.specfirst.lint]")
