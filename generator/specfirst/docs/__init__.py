@@ -13,288 +13,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from functools import lru_cache
 from typing import Any
 
-from jinja2 import Environment, StrictUndefined
 from markupsafe import Markup, escape
 
+from specfirst.docs.page import markdown, render_page
 from specfirst.loader import SourceSpec, path_item_operations, ref_pointer
 from specfirst.parser import service_tag
 
 __all__ = ["render_diff_html", "render_reference_html"]
-
-CSP = (
-    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
-    "base-uri 'none'; form-action 'none'"
-)
-
-# --------------------------------------------------------------------------- shared pieces
-
-_CSS = """
-:root { color-scheme: light dark; --fg: #1d2330; --muted: #5d6778; --bg: #fff; --panel: #f5f7fa;
-  --line: #dde2ea; --accent: #2155c4; --get: #1f7a44; --post: #2155c4; --put: #8a5a00;
-  --patch: #7a3fb0; --delete: #b3261e; --other: #5d6778; --breaking: #b3261e;
-  --possibly: #8a5a00; --info: #2155c4; }
-@media (prefers-color-scheme: dark) { :root { --fg: #e6e9ef; --muted: #a3acbb; --bg: #14171c;
-  --panel: #1d2128; --line: #2f3540; --accent: #8fb0ff; } }
-* { box-sizing: border-box; }
-body { margin: 0; font: 15px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif;
-  color: var(--fg); background: var(--bg); }
-code, .mono { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace;
-  font-size: 0.92em; }
-a { color: var(--accent); }
-.layout { display: grid; grid-template-columns: 19rem 1fr; min-height: 100vh; }
-nav.toc { position: sticky; top: 0; height: 100vh; overflow: auto; padding: 1rem;
-  border-right: 1px solid var(--line); background: var(--panel); font-size: 0.88em; }
-nav.toc ul { list-style: none; padding-left: 0.4rem; margin: 0.2rem 0 0.8rem; }
-nav.toc li { margin: 0.1rem 0; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
-nav.toc a { text-decoration: none; color: var(--fg); }
-nav.toc h2 { font-size: 0.8em; text-transform: uppercase; letter-spacing: 0.06em;
-  color: var(--muted); margin: 1rem 0 0.2rem; }
-main { padding: 1.5rem 2.5rem 4rem; max-width: 72rem; }
-h1 { margin: 0 0 0.3rem; } h2 { border-bottom: 1px solid var(--line); padding-bottom: 0.3rem;
-  margin-top: 2.5rem; }
-.meta { color: var(--muted); }
-.operation { border: 1px solid var(--line); border-radius: 8px; padding: 0.8rem 1.1rem;
-  margin: 1.2rem 0; }
-.operation h3 { margin: 0; font-size: 1.05em; display: flex; gap: 0.6rem; align-items: baseline;
-  flex-wrap: wrap; }
-.method { display: inline-block; min-width: 4.2rem; text-align: center; border-radius: 4px;
-  padding: 0 0.4rem; color: #fff; font-weight: 600; font-size: 0.8em; text-transform: uppercase;
-  background: var(--other); }
-.method.get { background: var(--get); } .method.post { background: var(--post); }
-.method.put { background: var(--put); } .method.patch { background: var(--patch); }
-.method.delete { background: var(--delete); }
-.opid { color: var(--muted); font-size: 0.85em; }
-.badge { display: inline-block; border-radius: 999px; padding: 0 0.55rem; font-size: 0.78em;
-  font-weight: 600; border: 1px solid currentColor; }
-.deprecated { color: var(--delete); }
-table { border-collapse: collapse; width: 100%; margin: 0.4rem 0 0.8rem; font-size: 0.92em; }
-th, td { text-align: left; vertical-align: top; padding: 0.3rem 0.5rem;
-  border-bottom: 1px solid var(--line); }
-th { color: var(--muted); font-weight: 600; }
-h4 { margin: 0.9rem 0 0.2rem; font-size: 0.95em; }
-.required { color: var(--delete); font-size: 0.8em; }
-.desc p:first-child { margin-top: 0; } .desc p:last-child { margin-bottom: 0; }
-.schema { border: 1px solid var(--line); border-radius: 8px; padding: 0.6rem 1rem; margin: 1rem 0; }
-.sev-breaking { color: var(--breaking); } .sev-possibly-breaking { color: var(--possibly); }
-.sev-info { color: var(--info); }
-.summary { display: flex; gap: 1rem; margin: 1rem 0; flex-wrap: wrap; }
-.summary div { border: 1px solid var(--line); border-radius: 8px; padding: 0.5rem 1rem;
-  background: var(--panel); }
-.summary strong { font-size: 1.5em; display: block; }
-.verdict { font-size: 1.1em; font-weight: 600; }
-.single main { margin: 0 auto; }
-@media (max-width: 60rem) { .layout { display: block; }
-  nav.toc { position: static; height: auto; border-right: 0; } }
-"""
-
-_PAGE = """<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="{{ csp }}">
-<meta name="generator" content="specfirst">
-<title>{{ title }}</title>
-<style>{{ css }}</style>
-</head>
-"""
-
-_REFERENCE = (
-    _PAGE
-    + """<body>
-<div class="layout">
-<nav class="toc" aria-label="Contents">
-  <a href="#top"><strong>{{ info.title }}</strong></a>
-  {% if schemes %}<h2><a href="#authentication">Authentication</a></h2>{% endif %}
-  {% for group in groups %}
-  <h2><a href="#{{ group.anchor }}">{{ group.name }}</a></h2>
-  <ul>
-    {% for op in group.operations %}
-    <li><a href="#{{ op.anchor }}"><span class="method {{ op.method }}">{{ op.method }}</span>
-      {{ op.path }}</a></li>
-    {% endfor %}
-  </ul>
-  {% endfor %}
-  {% if schemas %}<h2><a href="#schemas">Schemas</a></h2>
-  <ul>{% for s in schemas %}<li><a href="#{{ s.anchor }}">{{ s.name }}</a></li>{% endfor %}</ul>
-  {% endif %}
-</nav>
-<main id="top">
-<header>
-  <h1>{{ info.title }}</h1>
-  <p class="meta">Version <span class="mono">{{ info.version }}</span> · OpenAPI
-    {{ openapi }} · {{ count }} operation{{ "" if count == 1 else "s" }}</p>
-  {% if info.summary %}<p>{{ info.summary }}</p>{% endif %}
-  {% if info.description %}<div class="desc">{{ info.description }}</div>{% endif %}
-  {% if servers %}<h4>Servers</h4>
-  <ul>{% for s in servers %}<li><code>{{ s.url }}</code>{% if s.description %} —
-    {{ s.description }}{% endif %}</li>{% endfor %}</ul>{% endif %}
-</header>
-{% if schemes %}
-<section id="authentication">
-<h2>Authentication</h2>
-<table>
-<thead><tr><th>Scheme</th><th>Type</th><th>Details</th></tr></thead>
-<tbody>
-{% for s in schemes %}
-<tr id="{{ s.anchor }}"><td><code>{{ s.name }}</code></td><td>{{ s.type }}</td>
-<td>{{ s.details }}{% if s.description %}<div class="desc">{{ s.description }}</div>{% endif %}
-{% if s.scopes %}<table><tbody>{% for name, text in s.scopes %}<tr><td><code>{{ name }}</code></td>
-<td>{{ text }}</td></tr>{% endfor %}</tbody></table>{% endif %}</td></tr>
-{% endfor %}
-</tbody>
-</table>
-</section>
-{% endif %}
-{% for group in groups %}
-<section id="{{ group.anchor }}">
-<h2>{{ group.name }}</h2>
-{% if group.description %}<div class="desc">{{ group.description }}</div>{% endif %}
-{% for op in group.operations %}
-<article class="operation" id="{{ op.anchor }}" data-operation-id="{{ op.id }}">
-  <h3><span class="method {{ op.method }}">{{ op.method }}</span> <code>{{ op.path }}</code>
-    {% if op.deprecated %}<span class="badge deprecated">deprecated</span>{% endif %}</h3>
-  <p class="opid">operationId <code>{{ op.id }}</code>{% if op.summary %} · <strong>{{ op.summary }}
-    </strong>{% endif %}</p>
-  {% if op.description %}<div class="desc">{{ op.description }}</div>{% endif %}
-  <h4>Security</h4>
-  <p>{{ op.security }}</p>
-  {% if op.parameters %}
-  <h4>Parameters</h4>
-  <table>
-  <thead><tr><th>Name</th><th>In</th><th>Type</th><th>Description</th></tr></thead>
-  <tbody>
-  {% for p in op.parameters %}
-  <tr><td><code>{{ p.name }}</code>{% if p.required %} <span class="required">required</span>
-  {% endif %}{% if p.deprecated %} <span class="badge deprecated">deprecated</span>{% endif %}</td>
-  <td>{{ p.location }}</td><td>{{ p.type }}</td><td class="desc">{{ p.description }}</td></tr>
-  {% endfor %}
-  </tbody>
-  </table>
-  {% endif %}
-  {% if op.body %}
-  <h4>Request body{% if op.body.required %} <span class="required">required</span>{% endif %}</h4>
-  {% if op.body.description %}<div class="desc">{{ op.body.description }}</div>{% endif %}
-  <table>
-  <thead><tr><th>Media type</th><th>Schema</th></tr></thead>
-  <tbody>{% for m in op.body.content %}<tr><td><code>{{ m.media }}</code></td><td>{{ m.schema }}
-  </td></tr>{% endfor %}</tbody>
-  </table>
-  {% endif %}
-  <h4>Responses</h4>
-  <table>
-  <thead><tr><th>Status</th><th>Description</th><th>Body</th><th>Headers</th></tr></thead>
-  <tbody>
-  {% for r in op.responses %}
-  <tr><td><code>{{ r.status }}</code></td><td class="desc">{{ r.description }}</td>
-  <td>{% for m in r.content %}<div><code>{{ m.media }}</code> {{ m.schema }}</div>{% endfor %}</td>
-  <td>{% for h in r.headers %}<div><code>{{ h.name }}</code> {{ h.type }}</div>{% endfor %}</td></tr>
-  {% endfor %}
-  </tbody>
-  </table>
-</article>
-{% endfor %}
-</section>
-{% endfor %}
-{% if schemas %}
-<section id="schemas">
-<h2>Schemas</h2>
-{% for s in schemas %}
-<div class="schema" id="{{ s.anchor }}">
-  <h3><code>{{ s.name }}</code> <span class="meta">{{ s.type }}</span></h3>
-  {% if s.description %}<div class="desc">{{ s.description }}</div>{% endif %}
-  {% if s.properties %}
-  <table>
-  <thead><tr><th>Property</th><th>Type</th><th>Description</th></tr></thead>
-  <tbody>
-  {% for p in s.properties %}
-  <tr><td><code>{{ p.name }}</code>{% if p.required %} <span class="required">required</span>
-  {% endif %}</td><td>{{ p.type }}</td><td class="desc">{{ p.description }}</td></tr>
-  {% endfor %}
-  </tbody>
-  </table>
-  {% endif %}
-</div>
-{% endfor %}
-</section>
-{% endif %}
-</main>
-</div>
-</body>
-</html>
-"""
-)
-
-_DIFF = (
-    _PAGE
-    + """<body class="single">
-<main>
-<h1>API changes</h1>
-<p class="meta"><span class="mono">{{ base }}</span> → <span class="mono">{{ head }}</span></p>
-<p class="verdict {{ 'sev-breaking' if breaking else '' }}">{{ verdict }}</p>
-<div class="summary">
-  {% for key, label in severities %}
-  <div class="sev-{{ key }}"><strong>{{ counts[key] }}</strong>{{ label }}</div>
-  {% endfor %}
-</div>
-{% for key, label in severities %}
-{% if groups[key] %}
-<section id="{{ key }}">
-<h2 class="sev-{{ key }}">{{ label }} ({{ groups[key]|length }})</h2>
-<table>
-<thead><tr><th>Change</th><th>Operation</th><th>What changed</th><th>Base</th><th>Head</th></tr>
-</thead>
-<tbody>
-{% for f in groups[key] %}
-<tr class="finding" data-finding-id="{{ f.id }}"><td><code>{{ f.id }}</code></td>
-<td>{% if f.operation %}<code>{{ f.operation }}</code>{% endif %}
-{% set ops = f.get("operations") or [] %}{% if ops|length > 1 %}<details><summary>all {{ ops|length }} operations</summary><ul>
-{% for o in ops %}<li><code>{{ o.operation }}</code>{% for p in o.paths %} → <code>{{ p }}</code>{% endfor %}</li>
-{% endfor %}</ul></details>{% endif %}</td><td>{{ f.message }}</td>
-<td class="mono">{{ f.base or "" }}</td><td class="mono">{{ f.head or "" }}</td></tr>
-{% endfor %}
-</tbody>
-</table>
-</section>
-{% endif %}
-{% endfor %}
-{% if not findings %}<p>No changes that affect clients.</p>{% endif %}
-</main>
-</body>
-</html>
-"""
-)
-
-
-@lru_cache(maxsize=1)
-def _environment() -> Environment:
-    return Environment(
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-
-
-@lru_cache(maxsize=1)
-def _markdown() -> Any:
-    from markdown_it import MarkdownIt
-
-    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
-    md.disable("image")  # an image would be fetched from wherever the spec says
-    return md
-
-
-def markdown(text: object) -> Markup:
-    """CommonMark from the spec as safe HTML: raw HTML escaped, no images, no script URLs."""
-    if not isinstance(text, str) or not text.strip():
-        return Markup("")
-    return Markup(_markdown().render(text))
-
 
 # --------------------------------------------------------------------------- the reference page
 
@@ -657,33 +384,28 @@ class _Reference:
         ]
         servers = self.doc.get("servers")
         title = f"{info.get('title', 'API')} {info.get('version', '')} — API reference"
-        return (
-            _environment()
-            .from_string(_REFERENCE)
-            .render(
-                title=title.strip(),
-                csp=CSP,
-                css=Markup(_CSS),
-                info={
-                    "title": str(info.get("title", "API")),
-                    "version": str(info.get("version", "")),
-                    "summary": str(info.get("summary", "") or ""),
-                    "description": markdown(info.get("description")),
-                },
-                openapi=str(self.doc.get("openapi", "")),
-                count=sum(len(g["operations"]) for g in groups),
-                servers=[
-                    {
-                        "url": str(s.get("url", "")),
-                        "description": str(s.get("description", "") or ""),
-                    }
-                    for s in (servers if isinstance(servers, list) else [])
-                    if isinstance(s, dict)
-                ],
-                schemes=self.schemes(),
-                groups=groups,
-                schemas=self.schemas(),
-            )
+        return render_page(
+            "reference.html.jinja",
+            title=title.strip(),
+            info={
+                "title": str(info.get("title", "API")),
+                "version": str(info.get("version", "")),
+                "summary": str(info.get("summary", "") or ""),
+                "description": markdown(info.get("description")),
+            },
+            openapi=str(self.doc.get("openapi", "")),
+            count=sum(len(g["operations"]) for g in groups),
+            servers=[
+                {
+                    "url": str(s.get("url", "")),
+                    "description": str(s.get("description", "") or ""),
+                }
+                for s in (servers if isinstance(servers, list) else [])
+                if isinstance(s, dict)
+            ],
+            schemes=self.schemes(),
+            groups=groups,
+            schemas=self.schemas(),
         )
 
 
@@ -747,20 +469,15 @@ def render_diff_html(report_json: Mapping[str, Any]) -> str:
     else:
         verdict = "No breaking changes."
     base, head = _label(report_json.get("base")), _label(report_json.get("head"))
-    return (
-        _environment()
-        .from_string(_DIFF)
-        .render(
-            title=f"API changes: {base} → {head}",
-            csp=CSP,
-            css=Markup(_CSS),
-            base=base,
-            head=head,
-            verdict=verdict,
-            breaking=breaking,
-            severities=_SEVERITIES,
-            counts=counts,
-            groups=groups,
-            findings=findings,
-        )
+    return render_page(
+        "diff.html.jinja",
+        title=f"API changes: {base} → {head}",
+        base=base,
+        head=head,
+        verdict=verdict,
+        breaking=breaking,
+        severities=_SEVERITIES,
+        counts=counts,
+        groups=groups,
+        findings=findings,
     )
