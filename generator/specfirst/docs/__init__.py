@@ -15,10 +15,11 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from specfirst.docs.diff import render_diff_html
 from specfirst.docs.page import markdown, render_page
+from specfirst.docs.schema_text import type_text
 from specfirst.loader import SourceSpec, path_item_operations, ref_pointer
 from specfirst.parser import service_tag
 
@@ -66,76 +67,9 @@ class _Reference:
             node = target
         return node
 
-    def type_of(self, schema: Any, depth: int = 0) -> Markup:
-        """A one-line summary of a schema: ``array of Task``, ``string (uuid), ≤ 200``."""
-        if depth > 4:
-            return Markup("…")
-        if isinstance(schema, bool):
-            return Markup("any") if schema else Markup("nothing")
-        if not isinstance(schema, dict):
-            return Markup("any")
-        ref = schema.get("$ref")
-        if isinstance(ref, str):
-            pointer = ref_pointer(ref)
-            if len(pointer) == 3 and pointer[:2] == ("components", "schemas"):
-                name = str(pointer[2])
-                anchor = self.schema_anchors.get(name)
-                if anchor:
-                    return Markup('<a href="#{}"><code>{}</code></a>').format(anchor, name)
-            return Markup("<code>{}</code>").format(ref)
-        for key, joiner in (("oneOf", " | "), ("anyOf", " | "), ("allOf", " & ")):
-            parts = schema.get(key)
-            if isinstance(parts, list) and parts:
-                inner = Markup(joiner).join(self.type_of(p, depth + 1) for p in parts)
-                return inner if len(parts) == 1 else Markup("({})").format(inner)
-        if "const" in schema:
-            return Markup("<code>{}</code>").format(_literal(schema["const"]))
-        types = schema.get("type")
-        names = (
-            [str(t) for t in types] if isinstance(types, list) else [str(types)] if types else []
-        )
-        if not names:
-            names = ["object"] if "properties" in schema else ["array"] if "items" in schema else []
-        pieces: list[Markup] = []
-        for name in names:
-            if name == "array":
-                pieces.append(
-                    Markup("array of {}").format(self.type_of(schema.get("items"), depth + 1))
-                )
-            elif name != "null":
-                pieces.append(Markup(escape(name)))
-        if not pieces:
-            pieces.append(Markup("null") if names else Markup("any"))
-        text = Markup(" | ").join(pieces)
-        details = []
-        if isinstance(schema.get("format"), str):
-            details.append(schema["format"])
-        enum = schema.get("enum")
-        if isinstance(enum, list):
-            details.append(
-                "one of "
-                + ", ".join(_literal(v) for v in enum[:12])
-                + (", …" if len(enum) > 12 else "")
-            )
-        for key, sign in (
-            ("minimum", "≥"),
-            ("maximum", "≤"),
-            ("exclusiveMinimum", ">"),
-            ("exclusiveMaximum", "<"),
-            ("minLength", "length ≥"),
-            ("maxLength", "length ≤"),
-            ("minItems", "items ≥"),
-            ("maxItems", "items ≤"),
-            ("pattern", "pattern"),
-        ):
-            value = schema.get(key)
-            if value is not None and not isinstance(value, bool | dict | list):
-                details.append(f"{sign} {value}")
-        if details:
-            text = Markup('{} <span class="meta">({})</span>').format(text, "; ".join(details))
-        if "null" in names or schema.get("nullable") is True:
-            text = Markup("{} | null").format(text)
-        return text
+    def type_of(self, schema: Any) -> Markup:
+        """A one-line summary of a schema, linking to the schemas this page lists."""
+        return type_text(schema, self.schema_anchors)
 
     # ---- page parts
 
@@ -418,15 +352,6 @@ def _tag_path(name: str, tags: Mapping[str, tuple[str | None, str | None]]) -> s
         path.insert(0, parent)
         parent = tags.get(parent, (None, None))[0]
     return " / ".join(path)
-
-
-def _literal(value: object) -> str:
-    import json
-
-    try:
-        return json.dumps(value, ensure_ascii=False)
-    except (TypeError, ValueError):
-        return str(value)
 
 
 def render_reference_html(spec: SourceSpec) -> str:
