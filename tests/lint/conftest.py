@@ -113,6 +113,11 @@ def clean_document() -> dict[str, Any]:
     return document
 
 
+def op(document: dict[str, Any], path: str = "/things", method: str = "get") -> dict[str, Any]:
+    operation: dict[str, Any] = document["paths"][path][method]
+    return operation
+
+
 LintFn = Callable[..., list[str]]
 
 

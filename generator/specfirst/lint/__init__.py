@@ -1,0 +1,50 @@
+"""API style rules for an OpenAPI document: ``specfirst lint``.
+
+Validation (``validate/``) says whether a document is OpenAPI; linting says whether it is
+an API a team wants to ship: every operation named, tagged and documented, errors as
+``application/problem+json``, lists paginated, examples that match their schemas, no dead
+components. Each rule has an id and a default level; a project turns rules off or changes
+their level in ``pyproject.toml``::
+
+    [tool.specfirst.lint]
+    operation-description = "off"
+    list-pagination = "error"
+
+Rules read the bundled document, never raise on a malformed one (they skip what they cannot
+read), and report every finding as a located :class:`~specfirst.diagnostics.Diagnostic`.
+
+Where things live: one module per rule family, holding its rules' ids, default levels and
+checks together, so "why is this a lint error?" is answered by the module listing its id:
+
+- ``context``: :class:`Context` (the document and the lookups rules share: operations,
+  effective parameters, responses, security, ``$ref`` following) and :class:`Rule`.
+- ``operations``: operation-id, operation-id-unique, operation-id-identifier,
+  operation-tags, operation-summary, operation-description.
+- ``responses``: error-problem-json, security-responses, success-response.
+- ``pagination``: list-pagination (what is a list, what is a page parameter).
+- ``paths``: path-parameters, path-trailing-slash, path-query-string.
+- ``examples``: example-valid (where examples are, and validating them per OpenAPI version).
+- ``references``: unused-component, unresolved-ref.
+- ``registry``: ``RULES``, every family's rules in order, and ``RULE_IDS``.
+- ``settings``: ``[tool.specfirst.lint]`` read into :data:`LintSettings`.
+- ``run``: :func:`lint`, which runs the enabled rules and sorts the diagnostics.
+
+A new rule goes in its family's module (or a new one) and its ``RULES``; ``registry`` lists
+the families.
+"""
+
+from __future__ import annotations
+
+from specfirst.lint.context import Rule
+from specfirst.lint.registry import RULES
+from specfirst.lint.run import lint
+from specfirst.lint.settings import LintSettings, load_lint_settings, parse_lint_settings
+
+__all__ = [
+    "RULES",
+    "LintSettings",
+    "Rule",
+    "lint",
+    "load_lint_settings",
+    "parse_lint_settings",
+]

@@ -1,0 +1,67 @@
+"""Rules on paths: their template parameters, and their shape (no trailing slash, no query).
+
+Every ``{name}`` in a path is declared ``in: path``, ``required: true`` (the operation's own
+parameters override the path item's), and every declared path parameter is in the template.
+A path key ends without a slash and holds no query string or fragment: query parameters are
+declared as parameters.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from specfirst.diagnostics import Level
+from specfirst.lint.context import Context, Finding, Rule
+
+__all__ = ["RULES"]
+
+_TEMPLATE_PARAM = re.compile(r"\{([^{}]+)\}")
+
+
+def _path_parameters(ctx: Context) -> Iterator[Finding]:
+    for o in ctx.path_operations:
+        template = _TEMPLATE_PARAM.findall(o.url)
+        declared = {p["name"]: ptr for p, ptr in ctx.parameters(o) if p.get("in") == "path"}
+        for name in template:
+            if name not in declared:
+                yield (
+                    f"{o.label} does not declare path parameter {name!r}; add "
+                    f"{{name: {name}, in: path, required: true}} to its parameters",
+                    o.pointer,
+                )
+        for name, ptr in declared.items():
+            if name not in template:
+                yield f"{o.label} declares path parameter {name!r} that its path does not use", ptr
+        for p, ptr in ctx.parameters(o):
+            if p.get("in") == "path" and p.get("required") is not True:
+                yield f"path parameter {p['name']!r} of {o.label} must be required: true", ptr
+
+
+def _path_trailing_slash(ctx: Context) -> Iterator[Finding]:
+    paths = ctx.doc.get("paths")
+    for url in paths if isinstance(paths, dict) else ():
+        if len(url) > 1 and url.endswith("/"):
+            yield f"path {url!r} ends with a slash", ("paths", url)
+
+
+def _path_query_string(ctx: Context) -> Iterator[Finding]:
+    paths = ctx.doc.get("paths")
+    for url in paths if isinstance(paths, dict) else ():
+        if "?" in url or "#" in url:
+            yield (
+                f"path {url!r} holds a query string or fragment; declare query parameters instead",
+                ("paths", url),
+            )
+
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        "path-parameters",
+        Level.ERROR,
+        "path parameters are declared, used and required",
+        _path_parameters,
+    ),
+    Rule("path-trailing-slash", Level.WARNING, "no trailing slash in paths", _path_trailing_slash),
+    Rule("path-query-string", Level.ERROR, "no query string in paths", _path_query_string),
+)

@@ -1,0 +1,39 @@
+"""``specfirst.lint.paths``: path parameters, trailing slashes, query strings in paths."""
+
+from __future__ import annotations
+
+from tests.lint.conftest import LintFn, clean_document, op
+
+
+def test_path_parameters(run_lint: LintFn) -> None:
+    doc = clean_document()
+    doc["paths"]["/things/{thingId}"]["parameters"][0]["required"] = False
+    doc["paths"]["/things/{thingId}/parts/{partId}"] = {
+        "get": {
+            **op(doc, "/things/{thingId}"),
+            "operationId": "listParts",
+            "parameters": [
+                {"name": "thingId", "in": "path", "required": True, "schema": {"type": "integer"}},
+                {"name": "extra", "in": "path", "required": True, "schema": {"type": "string"}},
+            ],
+        }
+    }
+    assert run_lint(doc) == [
+        "error path-parameters: path parameter 'thingId' of GET /things/{thingId} must be "
+        "required: true",
+        "error path-parameters: GET /things/{thingId}/parts/{partId} does not declare path "
+        "parameter 'partId'; add {name: partId, in: path, required: true} to its parameters",
+        "error path-parameters: GET /things/{thingId}/parts/{partId} declares path parameter "
+        "'extra' that its path does not use",
+    ]
+
+
+def test_trailing_slash_and_query_string(run_lint: LintFn) -> None:
+    doc = clean_document()
+    doc["paths"]["/health/"] = doc["paths"].pop("/health")
+    doc["paths"]["/search?q=x"] = {"get": {**op(doc, "/health/"), "operationId": "search"}}
+    assert run_lint(doc) == [
+        "warning path-trailing-slash: path '/health/' ends with a slash",
+        "error path-query-string: path '/search?q=x' holds a query string or fragment; "
+        "declare query parameters instead",
+    ]
