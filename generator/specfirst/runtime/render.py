@@ -23,7 +23,13 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
 from .codec import _none_means_unset, _validate_json, adapter, dump_json
-from .problems import ProtocolProblem, UndeclaredResponseError, json_pointer
+from .problems import (
+    ProtocolProblem,
+    UndeclaredResponseError,
+    _body_problem,
+    _required_problem,
+    json_pointer,
+)
 from .results import Result
 from .streams import Framing
 
@@ -329,31 +335,6 @@ def _structured(tp: Any) -> bool:
 def _is_list(tp: Any) -> bool:
     tp = _strip(tp)
     return typing.get_origin(tp) in (list, set, frozenset, tuple)
-
-
-def _required_problem(status: int, at: tuple[str, ...] = ()) -> ProtocolProblem:
-    """A required body (``at`` empty) or body field is absent."""
-    detail = "the request body does not match the API contract" if at else None
-    return ProtocolProblem(
-        status,
-        detail or "a request body is required",
-        errors=[{"pointer": json_pointer(("body", *at)), "detail": "required"}],
-    )
-
-
-def _body_problem(
-    exc: ValidationError, status: int, at: tuple[str | int, ...] = ()
-) -> ProtocolProblem:
-    errors = [
-        {
-            "pointer": json_pointer(("body", *at, *error["loc"])),
-            "detail": error["msg"],
-        }
-        for error in exc.errors(include_url=False, include_input=False)
-    ]
-    return ProtocolProblem(
-        status, "the request body does not match the API contract", errors=errors
-    )
 
 
 class JsonBytes(Response):
