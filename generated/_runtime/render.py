@@ -25,6 +25,7 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
 from .codec import _none_means_unset, _validate_json, adapter, dump_json
+from .params import reject_unknown_query
 from .problems import (
     ProtocolProblem,
     UndeclaredResponseError,
@@ -71,20 +72,6 @@ def ranged_status(operation_id: str, declared: str, result: Any) -> int:
     if not ok:
         raise UndeclaredResponseError(operation_id, result, f"status {status!r} outside {declared}")
     return int(status)
-
-
-def reject_unknown_query(request: Request, known: frozenset[str], status: int) -> None:
-    """Answer a validation error naming every query parameter the operation does not declare."""
-    unknown = sorted({key for key in request.query_params if key not in known})
-    if unknown:
-        raise ProtocolProblem(
-            status,
-            f"unknown query parameter(s): {', '.join(unknown)}",
-            errors=[
-                {"pointer": f"/query/{name}", "detail": "not a parameter of this operation"}
-                for name in unknown
-            ],
-        )
 
 
 _JSON_TYPES = ("application/json", "+json")
