@@ -18,19 +18,13 @@ from typing import Any, Union
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic_core import PydanticSerializationError
-from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
-from .codec import _none_means_unset, _validate_json, adapter, dump_json
-from .forms import _form_body, form_deep_object, form_file, form_json, form_part_headers
+from .bodies import json_body
+from .codec import _none_means_unset, adapter, dump_json
+from .forms import form_deep_object, form_file, form_json, form_part_headers
 from .params import reject_unknown_query
-from .problems import (
-    ProtocolProblem,
-    UndeclaredResponseError,
-    _body_problem,
-    _required_problem,
-    json_pointer,
-)
+from .problems import UndeclaredResponseError, json_pointer
 from .results import Result
 from .streams import Framing
 
@@ -70,37 +64,6 @@ def ranged_status(operation_id: str, declared: str, result: Any) -> int:
     if not ok:
         raise UndeclaredResponseError(operation_id, result, f"status {status!r} outside {declared}")
     return int(status)
-
-
-_JSON_TYPES = ("application/json", "+json")
-
-
-async def json_body(
-    request: Request, tp: Any, *, required: bool, status: int, forms: bool = False
-) -> Any:
-    """Read and validate a JSON request body in one pass (pydantic-core parses the bytes).
-
-    Runs inside the endpoint, after the security requirement was checked, so an anonymous
-    caller learns nothing from validation errors. Wrong media type → 415. With ``forms``, the
-    operation also declares a form media type with the same schema: such a body is read as a
-    form and validated into the same type.
-    """
-    if forms:
-        form_media = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
-        if form_media == "application/x-www-form-urlencoded" or form_media.startswith("multipart/"):
-            return await _form_body(request, tp, required=required, status=status)
-    raw = await request.body()
-    if not raw:
-        if required:
-            raise _required_problem(status)
-        return None
-    media = request.headers.get("content-type", "application/json").split(";", 1)[0].strip().lower()
-    if media and not (media == "application/json" or media.endswith("+json")):
-        raise ProtocolProblem(415, f"expected a JSON body, got {media!r}")
-    try:
-        return _validate_json(tp, raw)
-    except ValidationError as exc:
-        raise _body_problem(exc, status) from None
 
 
 class JsonBytes(Response):
