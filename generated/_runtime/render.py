@@ -9,8 +9,6 @@ of a ``response_model``: a cached ``TypeAdapter`` writes JSON bytes straight int
 
 from __future__ import annotations
 
-import datetime
-import enum
 import functools
 import json
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Mapping
@@ -23,35 +21,11 @@ from starlette.responses import Response, StreamingResponse
 from .bodies import json_body
 from .codec import _none_means_unset, adapter, dump_json
 from .forms import form_deep_object, form_file, form_json, form_part_headers
+from .headers import _finish, header_value
 from .params import reject_unknown_query
 from .problems import UndeclaredResponseError, json_pointer
 from .results import Result
 from .streams import Framing
-
-
-def header_value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, enum.Enum):
-        return str(value.value)
-    if isinstance(value, datetime.datetime | datetime.date):
-        return value.isoformat()
-    if isinstance(value, list | tuple):
-        return ",".join(header_value(v) for v in value)
-    return str(value)
-
-
-def _finish(
-    response: Response, headers: Iterable[tuple[str, Any]], sub: Response | None
-) -> Response:
-    for name, value in headers:
-        if value is not None:
-            response.headers[name] = header_value(value)
-    if sub is not None and sub.raw_headers:
-        response.raw_headers.extend(
-            (k, v) for k, v in sub.raw_headers if k not in (b"content-length", b"content-type")
-        )
-    return response
 
 
 def ranged_status(operation_id: str, declared: str, result: Any) -> int:

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ValidationError
 
 from .codec import _validate_json, dump_json
-from .render import header_value
+from .headers import header_value
 from .security import Scheme, SchemeKind
 
 if TYPE_CHECKING:
