@@ -2,8 +2,9 @@
 # Upgrade specfirst and regenerate to update it.
 """Headers on the wire: a value as header text, and a result's headers put onto a response.
 
-Shared by the responses and streams of :mod:`.render` and by the outgoing requests of
-webhooks and callbacks (:mod:`.senders`, which writes query and cookie values the same way).
+Shared by the responses (:mod:`.render`), the streams (:mod:`.streaming`) and the outgoing
+requests of webhooks and callbacks (:mod:`.senders`, which writes query and cookie values the
+same way).
 """
 
 from __future__ import annotations

@@ -34,7 +34,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from specfirst.loader import HTTP_METHODS, path_item_operations, server_base_path
-from specfirst.runtime.render import encode_item
+from specfirst.runtime.streaming import encode_item
 from specfirst.runtime.streams import STREAM_FORMATS
 
 log = logging.getLogger("specfirst.mock")
