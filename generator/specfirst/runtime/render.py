@@ -2,7 +2,14 @@
 
 The generated router knows every response type, so it skips FastAPI's validate-then-serialize
 of a ``response_model``: a cached ``TypeAdapter`` writes JSON bytes straight into the
-``Response``.
+``Response``. Each operation has a :class:`Responses` table from result type to entry
+(:class:`Json`, :class:`Raw`, :class:`Empty`, :class:`Stream`).
+
+This is also the one module generated routers call (``from .._runtime import render as rt``,
+then ``rt.<name>``). The request-side helpers they call are imported here from the modules
+that hold them, as the same objects, so ``rt.<name>`` is still one lookup and one call:
+:func:`~.bodies.json_body`, the ``form_*`` checks of :mod:`.forms`,
+:func:`~.params.reject_unknown_query` and :func:`~.streaming.stream_items`.
 """
 
 from __future__ import annotations
@@ -15,13 +22,13 @@ from pydantic_core import PydanticSerializationError
 from starlette.responses import Response, StreamingResponse
 
 from .bodies import json_body
-from .codec import _none_means_unset, adapter, dump_json
+from .codec import _none_means_unset, adapter
 from .forms import form_deep_object, form_file, form_json, form_part_headers
-from .headers import _finish, header_value
+from .headers import _finish
 from .params import reject_unknown_query
 from .problems import UndeclaredResponseError, json_pointer
 from .results import Result
-from .streaming import encode_item, stream_items, stream_response
+from .streaming import stream_items, stream_response
 from .streams import Framing
 
 
@@ -264,18 +271,16 @@ __all__ = [
     "Raw",
     "Responses",
     "Stream",
-    "adapter",
-    "dump_json",
-    "encode_item",
+    "ranged_status",
+    "raw_response",
+]
+# Defined in .bodies, .forms, .params and .streaming; generated routers call them as rt.<name>.
+__all__ += [
     "form_deep_object",
     "form_file",
     "form_json",
     "form_part_headers",
-    "header_value",
     "json_body",
-    "ranged_status",
-    "raw_response",
     "reject_unknown_query",
     "stream_items",
-    "stream_response",
 ]
