@@ -3,9 +3,9 @@
 """JSON in and out for a Python type: cached adapters, strict validation, and ``None``.
 
 Shared by request bodies, responses, streams and senders, so that each type's pydantic
-``TypeAdapter`` is built once for all of them (:func:`adapter`), JSON is validated by one rule
-(:func:`_validate_json`: strict, but ``3.0`` counts as an integer, as JSON Schema says) and a
-value is written by one rule for ``None`` (:func:`_none_means_unset`, :func:`dump_json`).
+``TypeAdapter`` is built once for all of them (:func:`adapter`), JSON text is validated by one
+rule (:func:`_validate_json`: strict, but ``3.0`` counts as an integer, as JSON Schema says) and
+a value is written by one rule for ``None`` (:func:`_none_means_unset`, :func:`dump_json`).
 """
 
 from __future__ import annotations
