@@ -18,14 +18,11 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from corpus.paths import served_path
+
 STAGES = ("load", "validate", "generate", "import", "app", "openapi.json", "routes", "requests")
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _PARAM = re.compile(r"{[^{}]*}")
-
-
-def served_path(key: str) -> str:
-    """The path a request for a path key carries: without the key's fragment and query string."""
-    return key.partition("#")[0].partition("?")[0]
 
 
 class StageFailure(Exception):

@@ -16,7 +16,7 @@ from typing import Any
 
 import httpx
 
-from corpus.check import served_path
+from corpus.paths import served_path
 from corpus.samples import Sampler, text
 from specfirst.ir import Api, BodyKind, Operation, ParamLocation
 

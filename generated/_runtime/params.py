@@ -12,6 +12,10 @@ against the parameter's type (pydantic, lax mode: ``"1"`` becomes ``1`` for an `
 
 Written here because no maintained library decodes OpenAPI parameter styles on the server side
 for Starlette requests; the rules are the OpenAPI 3.1 "Style Values" table (RFC 6570 subsets).
+
+FastAPI also ignores query parameters an endpoint does not declare: under
+``x-specfirst-strict-query`` (on the operation or the document) the endpoint calls
+:func:`reject_unknown_query`, which answers them with a validation problem.
 """
 
 from __future__ import annotations
@@ -24,6 +28,8 @@ from typing import Annotated, Any, Literal
 from fastapi.exceptions import RequestValidationError
 from pydantic import Field, TypeAdapter, ValidationError
 from starlette.requests import Request
+
+from .problems import ProtocolProblem
 
 Shape = Literal["primitive", "array", "object"]
 _MISSING = object()
@@ -219,3 +225,17 @@ def _is_union(tp: Any) -> bool:
         return False
     # ``X | None`` is a nullable X for pydantic, not a union: ``union_mode`` does not apply.
     return sum(1 for arg in typing.get_args(tp) if arg is not type(None)) > 1
+
+
+def reject_unknown_query(request: Request, known: frozenset[str], status: int) -> None:
+    """Answer a validation error naming every query parameter the operation does not declare."""
+    unknown = sorted({key for key in request.query_params if key not in known})
+    if unknown:
+        raise ProtocolProblem(
+            status,
+            f"unknown query parameter(s): {', '.join(unknown)}",
+            errors=[
+                {"pointer": f"/query/{name}", "detail": "not a parameter of this operation"}
+                for name in unknown
+            ],
+        )

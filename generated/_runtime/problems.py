@@ -24,6 +24,7 @@ from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 from starlette.routing import Match
@@ -166,6 +167,32 @@ def validation_problem(
         "the request does not match the API contract",
         title="Invalid request" if status == 400 else _title(status),
         errors=validation_errors(exc, path_names),
+    )
+
+
+def _required_problem(status: int, at: tuple[str, ...] = ()) -> ProtocolProblem:
+    """A required body (``at`` empty) or body field is absent."""
+    detail = "the request body does not match the API contract" if at else None
+    return ProtocolProblem(
+        status,
+        detail or "a request body is required",
+        errors=[{"pointer": json_pointer(("body", *at)), "detail": "required"}],
+    )
+
+
+def _body_problem(
+    exc: ValidationError, status: int, at: tuple[str | int, ...] = ()
+) -> ProtocolProblem:
+    """The problem for an invalid body (or body field ``at``): one error per failed field."""
+    errors = [
+        {
+            "pointer": json_pointer(("body", *at, *error["loc"])),
+            "detail": error["msg"],
+        }
+        for error in exc.errors(include_url=False, include_input=False)
+    ]
+    return ProtocolProblem(
+        status, "the request body does not match the API contract", errors=errors
     )
 
 

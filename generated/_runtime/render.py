@@ -4,116 +4,34 @@
 
 The generated router knows every response type, so it skips FastAPI's validate-then-serialize
 of a ``response_model``: a cached ``TypeAdapter`` writes JSON bytes straight into the
-``Response``.
+``Response``. Each operation has a :class:`Responses` table from result type to entry
+(:class:`Json`, :class:`Raw`, :class:`Empty`, :class:`Stream`).
+
+This is also the one module generated routers call (``from .._runtime import render as rt``,
+then ``rt.<name>``). The request-side helpers they call are imported here from the modules
+that hold them, as the same objects, so ``rt.<name>`` is still one lookup and one call:
+:func:`~.bodies.json_body`, the ``form_*`` checks of :mod:`.forms`,
+:func:`~.params.reject_unknown_query` and :func:`~.streaming.stream_items`.
 """
 
 from __future__ import annotations
 
-import datetime
-import enum
-import functools
-import json
-import types
-import typing
-from collections.abc import AsyncIterable, AsyncIterator, Iterable, Mapping
-from typing import Any, TypeVar, Union
+from collections.abc import AsyncIterable, Iterable, Mapping
+from typing import Any, Union
 
-from pydantic import BaseModel, Field, TypeAdapter, ValidationError
+from pydantic import TypeAdapter, ValidationError
 from pydantic_core import PydanticSerializationError
-from starlette.datastructures import FormData, UploadFile
-from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
-from .problems import ProtocolProblem, UndeclaredResponseError, json_pointer
+from .bodies import json_body
+from .codec import _none_means_unset, adapter
+from .forms import form_deep_object, form_file, form_json, form_part_headers
+from .headers import _finish
+from .params import reject_unknown_query
+from .problems import UndeclaredResponseError, json_pointer
 from .results import Result
+from .streaming import stream_items, stream_response
 from .streams import Framing
-
-
-@functools.cache
-def adapter(tp: Any) -> TypeAdapter[Any]:
-    return TypeAdapter(tp)
-
-
-@functools.cache
-def _none_means_unset(tp: Any) -> bool:
-    """Whether ``exclude_none`` gives the same JSON as ``exclude_unset`` for every ``tp`` value.
-
-    An optional property that is not nullable holds ``None`` when absent, and sending that
-    ``None`` as ``null`` would break the schema. ``exclude_unset`` omits it, at a cost of about
-    a third of the serialization time; where every ``None``-admitting field of every model in
-    ``tp`` is such a property (so ``None`` can only mean "not set"), the cheaper
-    ``exclude_none`` gives the same document.
-    """
-    return _fields_none_only_when_unset(tp, set())
-
-
-def _fields_none_only_when_unset(tp: Any, seen: set[type]) -> bool:
-    """True when both modes give the same document for every value of ``tp``.
-
-    That is when no model reachable from ``tp`` has a field that may legitimately be ``None``
-    (a nullable one, or ``Any``: its explicit ``None`` must be sent as ``null``) or a default
-    other than ``None``. The fields the generator registered as optional-and-not-nullable
-    (``__sf_not_null__``, see ``specfirst.runtime.base``) are ``None`` only when unset.
-    """
-    if tp is Any or tp is object or isinstance(tp, str | typing.ForwardRef):
-        return False  # anything, or a reference not resolved: assume None may be meant
-    if isinstance(tp, type) and issubclass(tp, BaseModel):
-        if tp in seen:
-            return True
-        seen.add(tp)
-        if not getattr(tp, "__pydantic_fields_complete__", True):
-            tp.model_rebuild(raise_errors=False)  # resolve forward references (defer_build)
-        not_null = set(getattr(tp, "__sf_not_null__", ()))
-        for name, info in tp.model_fields.items():
-            if _admits_none(info.annotation) and name not in not_null:
-                return False
-            if not info.is_required() and info.get_default() is not None:
-                return False  # exclude_unset omits an unset default; exclude_none would not
-            if not _fields_none_only_when_unset(info.annotation, seen):
-                return False
-        return True
-    args = typing.get_args(tp)
-    if typing.get_origin(tp) is typing.Annotated:
-        args = args[:1]
-    elif typing.get_origin(tp) is typing.Literal:
-        return True
-    return all(_fields_none_only_when_unset(arg, seen) for arg in args)
-
-
-def _admits_none(tp: Any) -> bool:
-    if tp is None or tp is type(None) or tp is Any or tp is object:
-        return True
-    if typing.get_origin(tp) is typing.Annotated:
-        return _admits_none(typing.get_args(tp)[0])
-    origin = typing.get_origin(tp)
-    if origin is typing.Union or origin is types.UnionType:
-        return any(_admits_none(arg) for arg in typing.get_args(tp))
-    return False
-
-
-def header_value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, enum.Enum):
-        return str(value.value)
-    if isinstance(value, datetime.datetime | datetime.date):
-        return value.isoformat()
-    if isinstance(value, list | tuple):
-        return ",".join(header_value(v) for v in value)
-    return str(value)
-
-
-def _finish(
-    response: Response, headers: Iterable[tuple[str, Any]], sub: Response | None
-) -> Response:
-    for name, value in headers:
-        if value is not None:
-            response.headers[name] = header_value(value)
-    if sub is not None and sub.raw_headers:
-        response.raw_headers.extend(
-            (k, v) for k, v in sub.raw_headers if k not in (b"content-length", b"content-type")
-        )
-    return response
 
 
 def ranged_status(operation_id: str, declared: str, result: Any) -> int:
@@ -126,331 +44,6 @@ def ranged_status(operation_id: str, declared: str, result: Any) -> int:
     if not ok:
         raise UndeclaredResponseError(operation_id, result, f"status {status!r} outside {declared}")
     return int(status)
-
-
-def reject_unknown_query(request: Request, known: frozenset[str], status: int) -> None:
-    """Answer a validation error naming every query parameter the operation does not declare."""
-    unknown = sorted({key for key in request.query_params if key not in known})
-    if unknown:
-        raise ProtocolProblem(
-            status,
-            f"unknown query parameter(s): {', '.join(unknown)}",
-            errors=[
-                {"pointer": f"/query/{name}", "detail": "not a parameter of this operation"}
-                for name in unknown
-            ],
-        )
-
-
-_JSON_TYPES = ("application/json", "+json")
-
-
-async def json_body(
-    request: Request, tp: Any, *, required: bool, status: int, forms: bool = False
-) -> Any:
-    """Read and validate a JSON request body in one pass (pydantic-core parses the bytes).
-
-    Runs inside the endpoint, after the security requirement was checked, so an anonymous
-    caller learns nothing from validation errors. Wrong media type → 415. With ``forms``, the
-    operation also declares a form media type with the same schema: such a body is read as a
-    form and validated into the same type.
-    """
-    if forms:
-        form_media = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
-        if form_media == "application/x-www-form-urlencoded" or form_media.startswith("multipart/"):
-            return await _form_body(request, tp, required=required, status=status)
-    raw = await request.body()
-    if not raw:
-        if required:
-            raise _required_problem(status)
-        return None
-    media = request.headers.get("content-type", "application/json").split(";", 1)[0].strip().lower()
-    if media and not (media == "application/json" or media.endswith("+json")):
-        raise ProtocolProblem(415, f"expected a JSON body, got {media!r}")
-    try:
-        return _validate_json(tp, raw)
-    except ValidationError as exc:
-        raise _body_problem(exc, status) from None
-
-
-def _validate_json(tp: Any, raw: str | bytes) -> Any:
-    """Validate a JSON document strictly (JSON has its own types: "30" is not an integer, true
-    is not 1); strings still become datetimes, dates, UUIDs and enums, which JSON cannot carry."""
-    try:
-        return adapter(tp).validate_json(raw, strict=True)
-    except ValidationError as exc:
-        if not _integral_floats_rejected(exc):
-            raise
-        # JSON Schema counts 3.0 as an integer; pydantic's strict mode does not.
-        try:
-            fixed = _ints_for_integral_floats(raw)
-        except ValueError:
-            raise exc from None
-        return adapter(tp).validate_json(fixed, strict=True)
-
-
-_UploadT = TypeVar("_UploadT", bound="UploadFile | list[UploadFile] | None")
-
-
-def form_file(value: _UploadT, field: str, accepted: tuple[str, ...]) -> _UploadT:
-    """Refuse (415) an uploaded part whose media type ``encoding.contentType`` does not list.
-
-    ``accepted`` holds media types and ranges (``image/*``, ``*/*``); a part that names no
-    type counts as ``application/octet-stream``.
-    """
-    files: list[UploadFile] = (
-        list(value) if isinstance(value, list) else [] if value is None else [value]
-    )
-    for index, upload in enumerate(files):
-        media = (upload.content_type or "application/octet-stream").split(";", 1)[0]
-        media = media.strip().lower()
-        if not any(_media_matches(media, pattern) for pattern in accepted):
-            at: tuple[str | int, ...] = (field, index) if isinstance(value, list) else (field,)
-            raise ProtocolProblem(
-                415,
-                f"part {field!r} must be {' or '.join(accepted)}, not {media}",
-                errors=[
-                    {"pointer": json_pointer(("body", *at)), "detail": "unsupported media type"}
-                ],
-            )
-    return value
-
-
-def form_part_headers(
-    value: _UploadT,
-    field: str,
-    declared: tuple[tuple[str, bool, Any, tuple[tuple[str, Any], ...]], ...],
-    status: int,
-) -> _UploadT:
-    """Check the headers of uploaded parts against ``encoding.headers``: required ones present,
-    values of their schema's type and constraints (``(name, required, type, ((keyword,
-    value), …))`` each, the keywords those of ``pydantic.Field``)."""
-    files: list[UploadFile] = (
-        list(value) if isinstance(value, list) else [] if value is None else [value]
-    )
-    errors: list[dict[str, str]] = []
-    for index, upload in enumerate(files):
-        at: tuple[str | int, ...] = (field, index) if isinstance(value, list) else (field,)
-        for name, required, tp, checks in declared:
-            pointer = json_pointer(("body", *at, "headers", name))
-            raw = upload.headers.get(name)
-            if raw is None:
-                if required:
-                    errors.append({"pointer": pointer, "detail": "required part header"})
-                continue
-            try:
-                _constrained(tp, checks).validate_python(raw)
-            except ValidationError as exc:
-                errors.append({"pointer": pointer, "detail": exc.errors()[0]["msg"]})
-    if errors:
-        raise ProtocolProblem(
-            status, "the request body does not match the API contract", errors=errors
-        )
-    return value
-
-
-@functools.cache
-def _constrained(tp: Any, checks: tuple[tuple[str, Any], ...]) -> TypeAdapter[Any]:
-    """An adapter for ``tp`` with ``pydantic.Field`` constraints, built once per declaration."""
-    return TypeAdapter(typing.Annotated[tp, Field(**dict(checks))] if checks else tp)
-
-
-def _media_matches(media: str, pattern: str) -> bool:
-    pattern = pattern.split(";", 1)[0].strip().lower()
-    if pattern in ("*/*", media):
-        return True
-    return pattern.endswith("/*") and media.startswith(pattern[:-1])
-
-
-def form_json(value: str | list[str] | None, field: str, tp: Any, status: int) -> Any:
-    """Decode and validate a form field that carries a JSON document (one per part for lists)."""
-    if value is None:
-        return None
-    parts = value if isinstance(value, list) else [value]
-    out = []
-    for index, text in enumerate(parts):
-        try:
-            out.append(_validate_json(tp, text))
-        except ValidationError as exc:
-            at: tuple[str | int, ...] = (field, index) if isinstance(value, list) else (field,)
-            raise _body_problem(exc, status, at) from None
-    return out if isinstance(value, list) else out[0]
-
-
-def form_deep_object(form: FormData, field: str, tp: Any, *, required: bool, status: int) -> Any:
-    """Read ``field[key]=value`` form fields (``encoding.style: deepObject``) into ``tp``.
-
-    Values are text, so validation is lax here: ``"1"`` becomes ``1`` for an integer property.
-    """
-    prefix = field + "["
-    found: dict[str, Any] = {}
-    for key, item in form.multi_items():
-        if key.startswith(prefix) and key.endswith("]") and isinstance(item, str):
-            name = key[len(prefix) : -1]
-            if name in found:
-                previous = found[name]
-                found[name] = [*previous, item] if isinstance(previous, list) else [previous, item]
-            else:
-                found[name] = item
-    if not found:
-        if required:
-            raise _required_problem(status, (field,))
-        return None
-    try:
-        return adapter(tp).validate_python(found)
-    except ValidationError as exc:
-        raise _body_problem(exc, status, (field,)) from None
-
-
-async def _form_body(request: Request, tp: Any, *, required: bool, status: int) -> Any:
-    """A form (or multipart) body of an operation whose JSON body may also come as a form.
-
-    Each field is read as the model's property needs it: arrays from every repeated field (one
-    is still a list), structured properties (objects, arrays of objects) from JSON text (a
-    multipart part, or a form value) or from ``name[key]=value`` fields, the rest as text that
-    lax validation converts (``"2"`` for an integer).
-    """
-    form = await request.form()
-    if not form:
-        if required:
-            raise _required_problem(status)
-        return None
-    plan = _form_plan(tp)
-    data: dict[str, Any] = {}
-    deep: dict[str, dict[str, Any]] = {}
-    for key in form:
-        values = form.getlist(key)
-        name, bracket, rest = key.partition("[")
-        if (
-            bracket
-            and rest.endswith("]")
-            and key not in plan
-            and plan.get(name, ("",))[0] == "json"
-        ):
-            found = deep.setdefault(name, {})
-            sub = rest[:-1]
-            found[sub] = values if len(values) > 1 else values[0]
-            continue
-        kind, item_tp = plan.get(key, ("value", None))
-        if kind == "list":
-            data[key] = values
-        elif kind == "json":
-            data[key] = await _json_field(values[-1], item_tp, (key,), status)
-        elif kind == "json_list":
-            data[key] = [
-                await _json_field(v, item_tp, (key, i), status) for i, v in enumerate(values)
-            ]
-        else:
-            data[key] = values if len(values) > 1 else values[0]
-    for name, fields in deep.items():
-        data.setdefault(name, fields)
-    try:
-        return adapter(tp).validate_python(data)
-    except ValidationError as exc:
-        raise _body_problem(exc, status) from None
-
-
-async def _json_field(value: Any, tp: Any, at: tuple[str | int, ...], status: int) -> Any:
-    """A structured form field: its JSON text (or part) validated strictly into ``tp``."""
-    raw = await value.read() if isinstance(value, UploadFile) else value
-    try:
-        return _validate_json(tp, raw)
-    except ValidationError as exc:
-        raise _body_problem(exc, status, at) from None
-
-
-@functools.cache
-def _form_plan(tp: Any) -> dict[str, tuple[str, Any]]:
-    """How to read each property of model ``tp`` from a form: wire name → (kind, type)."""
-    if not (isinstance(tp, type) and issubclass(tp, BaseModel)) or "root" in tp.model_fields:
-        return {}
-    plan: dict[str, tuple[str, Any]] = {}
-    for name, info in tp.model_fields.items():
-        annotation = _strip(info.annotation)
-        origin = typing.get_origin(annotation)
-        if origin in (list, set, frozenset, tuple) or annotation in (list, set, frozenset, tuple):
-            item = (typing.get_args(annotation) or (Any,))[0]
-            kind = ("json_list", item) if _structured(item) else ("list", None)
-        elif _structured(annotation):
-            kind = ("json", info.annotation)
-        else:
-            continue
-        plan[info.alias or name] = kind
-    return plan
-
-
-def _strip(tp: Any) -> Any:
-    """``tp`` without ``Annotated`` and ``| None``."""
-    while typing.get_origin(tp) is typing.Annotated:
-        tp = typing.get_args(tp)[0]
-    origin = typing.get_origin(tp)
-    if origin is typing.Union or origin is types.UnionType:
-        args = [a for a in typing.get_args(tp) if a is not type(None)]
-        if len(args) == 1:
-            return _strip(args[0])
-    return tp
-
-
-def _structured(tp: Any) -> bool:
-    """Values of ``tp`` are objects or arrays (JSON in a form field), not text."""
-    tp = _strip(tp)
-    if tp is dict or typing.get_origin(tp) is dict:
-        return True
-    if isinstance(tp, type) and issubclass(tp, BaseModel):
-        root = tp.model_fields.get("root")
-        return root is None or _structured(root.annotation) or _is_list(root.annotation)
-    origin = typing.get_origin(tp)
-    if origin is typing.Union or origin is types.UnionType:
-        return any(_structured(a) for a in typing.get_args(tp))
-    return False
-
-
-def _is_list(tp: Any) -> bool:
-    tp = _strip(tp)
-    return typing.get_origin(tp) in (list, set, frozenset, tuple)
-
-
-def _integral_floats_rejected(exc: ValidationError) -> bool:
-    return any(
-        e["type"] == "int_type"
-        and isinstance(e.get("input"), float)
-        and float(e["input"]).is_integer()
-        for e in exc.errors(include_url=False)
-    )
-
-
-def _integral(text: str) -> int | float:
-    value = float(text)
-    return int(value) if value.is_integer() and abs(value) < 2**63 else value
-
-
-def _ints_for_integral_floats(raw: str | bytes) -> bytes:
-    return json.dumps(json.loads(raw, parse_float=_integral), ensure_ascii=False).encode("utf-8")
-
-
-def _required_problem(status: int, at: tuple[str, ...] = ()) -> ProtocolProblem:
-    """A required body (``at`` empty) or body field is absent."""
-    detail = "the request body does not match the API contract" if at else None
-    return ProtocolProblem(
-        status,
-        detail or "a request body is required",
-        errors=[{"pointer": json_pointer(("body", *at)), "detail": "required"}],
-    )
-
-
-def _body_problem(
-    exc: ValidationError, status: int, at: tuple[str | int, ...] = ()
-) -> ProtocolProblem:
-    errors = [
-        {
-            "pointer": json_pointer(("body", *at, *error["loc"])),
-            "detail": error["msg"],
-        }
-        for error in exc.errors(include_url=False, include_input=False)
-    ]
-    return ProtocolProblem(
-        status, "the request body does not match the API contract", errors=errors
-    )
 
 
 class JsonBytes(Response):
@@ -644,175 +237,6 @@ def raw_response(
     return _finish(response, headers, sub)
 
 
-# --------------------------------------------------------------------------- streams
-
-_NOTHING: Any = object()
-
-
-def stream_response(
-    operation_id: str,
-    status: int,
-    tp: Any,
-    items: AsyncIterable[Any] | Iterable[Any],
-    media_type: str,
-    framing: Framing,
-    headers: Iterable[tuple[str, Any]],
-    sub: Response | None,
-) -> Response:
-    """A streamed body of OpenAPI 3.2 ``itemSchema`` items, each checked against ``tp``,
-    serialized once and framed as JSON Lines, a JSON text sequence (RFC 7464) or
-    server-sent events."""
-    frames = _frames(operation_id, tp, items, framing, _NOTHING)
-    return _finish(
-        StreamingResponse(frames, status_code=status, media_type=media_type), headers, sub
-    )
-
-
-async def stream_items(
-    operation_id: str,
-    status: int,
-    tp: Any,
-    items: AsyncIterable[Any],
-    media_type: str,
-    framing: Framing,
-    sub: Response | None,
-) -> Response:
-    """Like :func:`stream_response`, for an implementation that yields the items itself.
-
-    The first item is produced (and checked) before the status line is sent, so a
-    ``ProblemError`` the implementation raises before yielding (a 404, a 403 …) is still
-    answered as a problem, and an empty stream is still a declared response.
-    """
-    iterator = aiter(items)
-    try:
-        first = _checked(operation_id, tp, await anext(iterator))
-    except StopAsyncIteration:
-        first = _NOTHING
-    except BaseException:
-        await _close(iterator)
-        raise
-    frames = _frames(operation_id, tp, iterator, framing, first)
-    return _finish(StreamingResponse(frames, status_code=status, media_type=media_type), (), sub)
-
-
-async def _frames(
-    operation_id: str,
-    tp: Any,
-    items: AsyncIterable[Any] | Iterable[Any],
-    framing: Framing,
-    first: Any,
-) -> AsyncIterator[bytes]:
-    try:
-        if first is not _NOTHING:
-            yield _frame(tp, first, framing)
-        if isinstance(items, AsyncIterable):
-            async for item in items:
-                yield _frame(tp, _checked(operation_id, tp, item), framing)
-        else:
-            for item in items:
-                yield _frame(tp, _checked(operation_id, tp, item), framing)
-    finally:
-        await _close(items)
-
-
-async def _close(items: object) -> None:
-    """Close an async generator the client stopped reading (runs its ``finally`` blocks)."""
-    aclose = getattr(items, "aclose", None)
-    if aclose is not None:
-        await aclose()
-
-
-def _checked(operation_id: str, tp: Any, item: Any) -> Any:
-    """``item`` validated as one item of the stream; an invalid item is a server error."""
-    if isinstance(tp, type) and type(item) is tp:
-        return item
-    try:
-        return adapter(tp).validate_python(item)
-    except ValidationError as exc:
-        raise UndeclaredResponseError(operation_id, item, f"stream item: {exc}") from None
-
-
-def _frame(tp: Any, value: Any, framing: Framing) -> bytes:
-    if framing == "sse":
-        if _plain_event(tp) and type(value) is tp:
-            return _sse_event(value.__dict__)
-        return _sse_event(_dump_fields(tp, value))
-    return _frame_json(dump_json(tp, value), framing)
-
-
-_PLAIN = frozenset({str, int, str | None, int | None})
-
-
-@functools.cache
-def _plain_event(tp: Any) -> bool:
-    """An event model whose fields are strings and integers under their own names (the usual
-    ``event``/``id``/``data``/``retry``): its attributes are the event, no serializer needed."""
-    if not (isinstance(tp, type) and issubclass(tp, BaseModel)):
-        return False
-    return all(
-        info.annotation in _PLAIN and info.alias in (None, name)
-        for name, info in tp.model_fields.items()
-    )
-
-
-def _dump_fields(tp: Any, value: Any) -> Any:
-    """``value`` as JSON-compatible Python data, with :func:`dump_json`'s rules for ``None``."""
-    none = _none_means_unset(tp)
-    if isinstance(value, BaseModel) and type(value) is tp:
-        serializer = value.__pydantic_serializer__
-        return serializer.to_python(
-            value, mode="json", by_alias=True, exclude_none=none, exclude_unset=not none
-        )
-    return adapter(tp).dump_python(
-        value, mode="json", by_alias=True, exclude_none=none, exclude_unset=not none
-    )
-
-
-def _frame_json(data: bytes, framing: Framing) -> bytes:
-    if framing == "json-seq":
-        return b"\x1e" + data + b"\n"
-    return data + b"\n"
-
-
-def encode_item(value: Any, framing: Framing) -> bytes:
-    """One JSON-compatible item of a stream, framed for the wire (``specfirst mock``)."""
-    if framing == "sse":
-        return _sse_event(value)
-    return _frame_json(
-        json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode(), framing
-    )
-
-
-def _sse_event(event: Any) -> bytes:
-    """One server-sent event: each field on its own line(s), then a blank line.
-
-    ``data`` that is not a string is sent as JSON; a multi-line value becomes one
-    ``data:`` line per line, as the HTML standard's parser joins them back (other fields
-    cannot span lines: their line breaks become spaces).
-    """
-    fields = event if isinstance(event, dict) else {"data": event}
-    text = ""
-    for name, value in fields.items():
-        if value is None:
-            continue
-        line = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-        if "\n" in line or "\r" in line:
-            parts = line.splitlines() or [""]
-            line = "\ndata: ".join(parts) if name == "data" else " ".join(parts)
-        text += f"{name}: {line}\n"
-    return (text + "\n").encode("utf-8")
-
-
-def dump_json(tp: Any, value: Any, *, warnings: bool = True) -> bytes:
-    """JSON for a value of type ``tp`` (a stream item, a callback payload), by :class:`Json`'s
-    rules for ``None``. ``warnings=False``: the caller validates the result (a payload built
-    without validation), so pydantic need not warn about it."""
-    none = _none_means_unset(tp)
-    return adapter(tp).dump_json(
-        value, by_alias=True, exclude_none=none, exclude_unset=not none, warnings=warnings
-    )
-
-
 class Stream:
     """A streamed response (OpenAPI 3.2 ``itemSchema``): the result's ``body`` is an iterator
     of items, each checked against ``tp`` and framed as ``framing`` says."""
@@ -839,3 +263,26 @@ class Stream:
         return stream_response(
             operation_id, status, self.tp, body, self.media_type, self.framing, headers, sub
         )
+
+
+__all__ = [
+    "Empty",
+    "Entry",
+    "Json",
+    "JsonBytes",
+    "Raw",
+    "Responses",
+    "Stream",
+    "ranged_status",
+    "raw_response",
+]
+# Defined in .bodies, .forms, .params and .streaming; generated routers call them as rt.<name>.
+__all__ += [
+    "form_deep_object",
+    "form_file",
+    "form_json",
+    "form_part_headers",
+    "json_body",
+    "reject_unknown_query",
+    "stream_items",
+]

@@ -3,7 +3,7 @@
 """OpenAPI 3.2 ``itemSchema`` streams: which media types are framed how.
 
 No imports beyond the standard library: the generator reads this table too, and should not
-load FastAPI and pydantic to do so.
+load FastAPI and pydantic to do so. How a stream is sent is :mod:`.streaming`.
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from specfirst.runtime import render as rt
+from specfirst.runtime import codec
 from tests.e2e.conftest import GeneratedApi, MakeApi, client
 
 SPEC = """
@@ -79,11 +79,11 @@ def api(make_api: MakeApi) -> GeneratedApi:
 
 def test_mode_is_chosen_per_type(api: GeneratedApi) -> None:
     m = api.models
-    assert rt._none_means_unset(list[m.Plain])
-    assert not rt._none_means_unset(m.WithNullable)
-    assert not rt._none_means_unset(m.WithDefault)  # an unset default stays omitted
+    assert codec._none_means_unset(list[m.Plain])
+    assert not codec._none_means_unset(m.WithNullable)
+    assert not codec._none_means_unset(m.WithDefault)  # an unset default stays omitted
     # the nullable field sits behind a reference cycle
-    assert not rt._none_means_unset(m.Node)
+    assert not codec._none_means_unset(m.Node)
 
 
 async def test_bodies_keep_nulls_and_omit_unset(api: GeneratedApi) -> None:

@@ -309,7 +309,7 @@ async def test_file_part_headers_are_checked(app: Any, api: GeneratedApi) -> Non
     (error,) = problem(zero, 422)["errors"]
     assert error["pointer"] == "/body/scan/headers/X-Page" and "greater than" in error["detail"]
     # One checker per declared header, however many requests: nothing grows per request.
-    checkers = importlib.import_module(f"{api.name}._runtime.render")._constrained
+    checkers = importlib.import_module(f"{api.name}._runtime.forms")._constrained
     assert checkers.cache_info().currsize == 2
 
 

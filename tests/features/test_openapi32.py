@@ -415,7 +415,7 @@ async def test_server_sent_event_with_multi_line_data(api: GeneratedApi) -> None
 def test_plain_events_skip_the_serializer_and_frame_the_same() -> None:
     from pydantic import BaseModel
 
-    from specfirst.runtime import render
+    from specfirst.runtime import streaming
 
     class Plain(BaseModel):
         event: str | None = None
@@ -427,11 +427,11 @@ def test_plain_events_skip_the_serializer_and_frame_the_same() -> None:
         tags: list[str]
 
     event = Plain(event="added", data="a\nb", retry=3)
-    assert render._plain_event(Plain) and not render._plain_event(Rich)
-    fast = render._frame(Plain, event, "sse")
-    assert fast == render._sse_event(render._dump_fields(Plain, event))
+    assert streaming._plain_event(Plain) and not streaming._plain_event(Rich)
+    fast = streaming._frame(Plain, event, "sse")
+    assert fast == streaming._sse_event(streaming._dump_fields(Plain, event))
     assert fast == b"event: added\ndata: a\ndata: b\nretry: 3\n\n"
-    assert render._frame(Rich, Rich(data="x", tags=["t"]), "sse") == b'data: x\ntags: ["t"]\n\n'
+    assert streaming._frame(Rich, Rich(data="x", tags=["t"]), "sse") == b'data: x\ntags: ["t"]\n\n'
 
 
 async def test_stream_problems_and_invalid_items(api: GeneratedApi) -> None:

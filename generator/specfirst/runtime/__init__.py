@@ -2,7 +2,36 @@
 
 Small and dependency-light on purpose: it holds what every generated app shares (problem
 responses, credential extraction and requirement checks, response serialization, the
-start-up conformance check) so that generated code stays short and readable.
+start-up conformance check) so that generated code stays short and readable. Vendored flat
+into each package as ``_runtime/`` (``specfirst.vendor``), so it stays one level of modules:
+
+Building the app
+    ``app``        ``create_app``'s steps: implementation checks, route order, spec and docs
+    ``providers``  how an implementation reaches each request (``provider``, ``Shared``)
+    ``routing``    registering operations: ``OperationRouter``, the fast path, lazy routes
+
+Reading a request
+    ``security``   credential extraction and security requirement checks
+    ``params``     parameter styles FastAPI cannot read; unknown query parameters
+    ``formats``    ``date`` and ``date-time`` exactly as RFC 3339 defines them
+    ``bodies``     a JSON request body
+    ``forms``      form bodies: fields, files, part headers, deep objects
+
+Writing the response
+    ``render``     results into responses (``Json``, ``Raw``, ``Empty``, ``Stream``,
+                   ``Responses``); the one module generated routers call, as ``rt``
+    ``streaming``  streamed responses: items checked and framed (JSON Lines, SSE …)
+    ``streams``    which media types stream, framed how (standard library only)
+    ``headers``    header values on the wire
+    ``problems``   RFC 9457 problem details, the exceptions behind them, error handlers
+
+Sending requests
+    ``senders``    the requests an API sends itself: webhooks and callbacks
+
+Underneath
+    ``base``       base classes of generated models, and schema rules pydantic lacks
+    ``results``    ``Result``, the base of generated result classes
+    ``codec``      JSON by type: cached adapters, strict validation, the rule for ``None``
 """
 
 from __future__ import annotations

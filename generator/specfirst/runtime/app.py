@@ -19,6 +19,9 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import BaseRoute
 from starlette.staticfiles import StaticFiles
 
+from .providers import provider
+from .routing import LazyRoute, TagLoader, required_query
+
 logger = logging.getLogger("specfirst")
 
 
@@ -139,65 +142,6 @@ def check_implementation(slot: ServiceSlot, impl: object) -> list[str]:
     return problems
 
 
-def provider(impl: object) -> Callable[..., Any]:
-    """A FastAPI dependency yielding the implementation for each request.
-
-    An instance is shared; a class or a factory function is called per request with its
-    own dependencies resolved by FastAPI (database session, settings, ``Request`` …).
-
-    Every provider is a coroutine function: FastAPI runs a plain ``def`` dependency (and a
-    class, whose ``__init__`` is one) in a worker thread, which costs more than the whole
-    request. Constructing an object is not blocking work, so it is done inline; generator
-    and async dependencies are passed to FastAPI untouched.
-    """
-    if (
-        inspect.isasyncgenfunction(impl)
-        or inspect.isgeneratorfunction(impl)
-        or inspect.iscoroutinefunction(impl)
-    ):
-        return typing.cast(Callable[..., Any], impl)
-    if isinstance(impl, type) or inspect.isfunction(impl) or inspect.ismethod(impl):
-        factory = typing.cast(Callable[..., Any], impl)
-
-        async def construct(**kwargs: Any) -> object:
-            return factory(**kwargs)
-
-        signature = inspect.signature(factory)
-        target = getattr(factory, "__init__", factory) if isinstance(factory, type) else factory
-        try:  # resolve string annotations where the factory was written, not here
-            hints = typing.get_type_hints(target, include_extras=True)
-        except Exception:  # unresolvable: FastAPI gets the annotations as written
-            hints = {}
-        parameters = [
-            p.replace(annotation=hints.get(p.name, p.annotation))
-            for p in signature.parameters.values()
-        ]
-        resolved = signature.replace(
-            parameters=parameters, return_annotation=inspect.Signature.empty
-        )
-        setattr(construct, "__signature__", resolved)  # noqa: B010
-        return construct
-
-    return Shared(impl)
-
-
-class Shared:
-    """The provider of an instance shared by every request.
-
-    A FastAPI dependency like any other provider; the generated router also recognizes it and
-    then calls the service directly, without FastAPI's per-request dependency solving
-    (:mod:`.routing`).
-    """
-
-    __slots__ = ("instance",)
-
-    def __init__(self, instance: object) -> None:
-        self.instance = instance
-
-    async def __call__(self) -> object:
-        return self.instance
-
-
 def resolve(
     slots: Sequence[ServiceSlot], given: Mapping[str, object | None], *, allow_unimplemented: bool
 ) -> dict[str, Callable[..., Any]]:
@@ -224,8 +168,6 @@ def resolve(
 
 
 def _specificity(route: Any) -> tuple[tuple[int, ...], int]:
-    from .routing import required_query
-
     path = getattr(route, "path", "")
     shape = tuple(1 if "{" in segment else 0 for segment in path.strip("/").split("/"))
     return shape, required_query(route)
@@ -282,7 +224,6 @@ def add_routers(
     package and serving ``/openapi.json`` import no router and no model: on GitHub's API,
     4,700 models and 1,200 endpoints, that is most of the start-up.
     """
-    from .routing import LazyRoute, TagLoader
 
     def build(module: str, service: Callable[..., Any]) -> Callable[[], APIRouter]:
         def router() -> APIRouter:
@@ -386,3 +327,16 @@ def _serve_spec(app: FastAPI, package: str, title: str, *, docs: bool = True) ->
 
     app.add_route("/docs", swagger_ui, include_in_schema=False)
     app.add_route("/redoc", redoc_ui, include_in_schema=False)
+
+
+__all__ = [
+    "ServiceSlot",
+    "StartupError",
+    "add_routers",
+    "check_implementation",
+    "include_routers",
+    "lazy_module",
+    "provider",  # made in .providers; generated apps import it from here
+    "resolve",
+    "serve_spec",
+]

@@ -37,9 +37,9 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Match, Route
 from starlette.types import Receive, Scope, Send
 
-from .app import Shared
 from .params import StyledParam
 from .problems import DECLARED_STATUSES, PATH_NAMES, VALIDATION_STATUS, validation_problem
+from .providers import Shared
 from .security import authorize, dependency, enforced
 
 REQUIRED_QUERY = "__sf_required_query__"

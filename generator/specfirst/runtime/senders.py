@@ -23,7 +23,8 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
 
-from .render import _validate_json, dump_json, header_value
+from .codec import _validate_json, dump_json
+from .headers import header_value
 from .security import Scheme, SchemeKind
 
 if TYPE_CHECKING:

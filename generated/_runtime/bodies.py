@@ -1,0 +1,48 @@
+# Vendored from the specfirst 0.1.0 runtime by `specfirst generate`. DO NOT EDIT.
+# Upgrade specfirst and regenerate to update it.
+"""Request bodies: a JSON body, read and validated by the generated endpoint itself.
+
+Form bodies are :mod:`.forms`; the problems for a missing or invalid body are in
+:mod:`.problems`; the strict JSON validation both share is :mod:`.codec`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import ValidationError
+from starlette.requests import Request
+
+from .codec import _validate_json
+from .forms import _form_body
+from .problems import ProtocolProblem, _body_problem, _required_problem
+
+_JSON_TYPES = ("application/json", "+json")
+
+
+async def json_body(
+    request: Request, tp: Any, *, required: bool, status: int, forms: bool = False
+) -> Any:
+    """Read and validate a JSON request body in one pass (pydantic-core parses the bytes).
+
+    Runs inside the endpoint, after the security requirement was checked, so an anonymous
+    caller learns nothing from validation errors. Wrong media type → 415. With ``forms``, the
+    operation also declares a form media type with the same schema: such a body is read as a
+    form and validated into the same type.
+    """
+    if forms:
+        form_media = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+        if form_media == "application/x-www-form-urlencoded" or form_media.startswith("multipart/"):
+            return await _form_body(request, tp, required=required, status=status)
+    raw = await request.body()
+    if not raw:
+        if required:
+            raise _required_problem(status)
+        return None
+    media = request.headers.get("content-type", "application/json").split(";", 1)[0].strip().lower()
+    if media and not (media == "application/json" or media.endswith("+json")):
+        raise ProtocolProblem(415, f"expected a JSON body, got {media!r}")
+    try:
+        return _validate_json(tp, raw)
+    except ValidationError as exc:
+        raise _body_problem(exc, status) from None

@@ -1,0 +1,246 @@
+"""Form bodies (``application/x-www-form-urlencoded``, ``multipart/form-data``): fields and files.
+
+An operation whose body is a form gets a FastAPI ``Form``/``File`` parameter per field, and its
+generated endpoint passes each through the check its ``encoding`` asks for: :func:`form_file`
+(the part's media type, ``encoding.contentType``), :func:`form_part_headers` (the part's
+headers, ``encoding.headers``), :func:`form_json` (a field that carries a JSON document) and
+:func:`form_deep_object` (``name[key]=value`` fields, ``encoding.style: deepObject``).
+
+An operation whose JSON body may also come as a form (the same schema under both media types)
+reads it with ``json_body(..., forms=True)``, which hands a form to :func:`_form_body`: each
+field is read as the model's property needs it (:func:`_form_plan`).
+"""
+
+from __future__ import annotations
+
+import functools
+import types
+import typing
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, Field, TypeAdapter, ValidationError
+from starlette.datastructures import FormData, UploadFile
+from starlette.requests import Request
+
+from .codec import _validate_json, adapter
+from .problems import ProtocolProblem, _body_problem, _required_problem, json_pointer
+
+_UploadT = TypeVar("_UploadT", bound="UploadFile | list[UploadFile] | None")
+
+
+def form_file(value: _UploadT, field: str, accepted: tuple[str, ...]) -> _UploadT:
+    """Refuse (415) an uploaded part whose media type ``encoding.contentType`` does not list.
+
+    ``accepted`` holds media types and ranges (``image/*``, ``*/*``); a part that names no
+    type counts as ``application/octet-stream``.
+    """
+    files: list[UploadFile] = (
+        list(value) if isinstance(value, list) else [] if value is None else [value]
+    )
+    for index, upload in enumerate(files):
+        media = (upload.content_type or "application/octet-stream").split(";", 1)[0]
+        media = media.strip().lower()
+        if not any(_media_matches(media, pattern) for pattern in accepted):
+            at: tuple[str | int, ...] = (field, index) if isinstance(value, list) else (field,)
+            raise ProtocolProblem(
+                415,
+                f"part {field!r} must be {' or '.join(accepted)}, not {media}",
+                errors=[
+                    {"pointer": json_pointer(("body", *at)), "detail": "unsupported media type"}
+                ],
+            )
+    return value
+
+
+def form_part_headers(
+    value: _UploadT,
+    field: str,
+    declared: tuple[tuple[str, bool, Any, tuple[tuple[str, Any], ...]], ...],
+    status: int,
+) -> _UploadT:
+    """Check the headers of uploaded parts against ``encoding.headers``: required ones present,
+    values of their schema's type and constraints (``(name, required, type, ((keyword,
+    value), …))`` each, the keywords those of ``pydantic.Field``)."""
+    files: list[UploadFile] = (
+        list(value) if isinstance(value, list) else [] if value is None else [value]
+    )
+    errors: list[dict[str, str]] = []
+    for index, upload in enumerate(files):
+        at: tuple[str | int, ...] = (field, index) if isinstance(value, list) else (field,)
+        for name, required, tp, checks in declared:
+            pointer = json_pointer(("body", *at, "headers", name))
+            raw = upload.headers.get(name)
+            if raw is None:
+                if required:
+                    errors.append({"pointer": pointer, "detail": "required part header"})
+                continue
+            try:
+                _constrained(tp, checks).validate_python(raw)
+            except ValidationError as exc:
+                errors.append({"pointer": pointer, "detail": exc.errors()[0]["msg"]})
+    if errors:
+        raise ProtocolProblem(
+            status, "the request body does not match the API contract", errors=errors
+        )
+    return value
+
+
+@functools.cache
+def _constrained(tp: Any, checks: tuple[tuple[str, Any], ...]) -> TypeAdapter[Any]:
+    """An adapter for ``tp`` with ``pydantic.Field`` constraints, built once per declaration."""
+    return TypeAdapter(typing.Annotated[tp, Field(**dict(checks))] if checks else tp)
+
+
+def _media_matches(media: str, pattern: str) -> bool:
+    pattern = pattern.split(";", 1)[0].strip().lower()
+    if pattern in ("*/*", media):
+        return True
+    return pattern.endswith("/*") and media.startswith(pattern[:-1])
+
+
+def form_json(value: str | list[str] | None, field: str, tp: Any, status: int) -> Any:
+    """Decode and validate a form field that carries a JSON document (one per part for lists)."""
+    if value is None:
+        return None
+    parts = value if isinstance(value, list) else [value]
+    out = []
+    for index, text in enumerate(parts):
+        try:
+            out.append(_validate_json(tp, text))
+        except ValidationError as exc:
+            at: tuple[str | int, ...] = (field, index) if isinstance(value, list) else (field,)
+            raise _body_problem(exc, status, at) from None
+    return out if isinstance(value, list) else out[0]
+
+
+def form_deep_object(form: FormData, field: str, tp: Any, *, required: bool, status: int) -> Any:
+    """Read ``field[key]=value`` form fields (``encoding.style: deepObject``) into ``tp``.
+
+    Values are text, so validation is lax here: ``"1"`` becomes ``1`` for an integer property.
+    """
+    prefix = field + "["
+    found: dict[str, Any] = {}
+    for key, item in form.multi_items():
+        if key.startswith(prefix) and key.endswith("]") and isinstance(item, str):
+            name = key[len(prefix) : -1]
+            if name in found:
+                previous = found[name]
+                found[name] = [*previous, item] if isinstance(previous, list) else [previous, item]
+            else:
+                found[name] = item
+    if not found:
+        if required:
+            raise _required_problem(status, (field,))
+        return None
+    try:
+        return adapter(tp).validate_python(found)
+    except ValidationError as exc:
+        raise _body_problem(exc, status, (field,)) from None
+
+
+async def _form_body(request: Request, tp: Any, *, required: bool, status: int) -> Any:
+    """A form (or multipart) body of an operation whose JSON body may also come as a form.
+
+    Each field is read as the model's property needs it: arrays from every repeated field (one
+    is still a list), structured properties (objects, arrays of objects) from JSON text (a
+    multipart part, or a form value) or from ``name[key]=value`` fields, the rest as text that
+    lax validation converts (``"2"`` for an integer).
+    """
+    form = await request.form()
+    if not form:
+        if required:
+            raise _required_problem(status)
+        return None
+    plan = _form_plan(tp)
+    data: dict[str, Any] = {}
+    deep: dict[str, dict[str, Any]] = {}
+    for key in form:
+        values = form.getlist(key)
+        name, bracket, rest = key.partition("[")
+        if (
+            bracket
+            and rest.endswith("]")
+            and key not in plan
+            and plan.get(name, ("",))[0] == "json"
+        ):
+            found = deep.setdefault(name, {})
+            sub = rest[:-1]
+            found[sub] = values if len(values) > 1 else values[0]
+            continue
+        kind, item_tp = plan.get(key, ("value", None))
+        if kind == "list":
+            data[key] = values
+        elif kind == "json":
+            data[key] = await _json_field(values[-1], item_tp, (key,), status)
+        elif kind == "json_list":
+            data[key] = [
+                await _json_field(v, item_tp, (key, i), status) for i, v in enumerate(values)
+            ]
+        else:
+            data[key] = values if len(values) > 1 else values[0]
+    for name, fields in deep.items():
+        data.setdefault(name, fields)
+    try:
+        return adapter(tp).validate_python(data)
+    except ValidationError as exc:
+        raise _body_problem(exc, status) from None
+
+
+async def _json_field(value: Any, tp: Any, at: tuple[str | int, ...], status: int) -> Any:
+    """A structured form field: its JSON text (or part) validated strictly into ``tp``."""
+    raw = await value.read() if isinstance(value, UploadFile) else value
+    try:
+        return _validate_json(tp, raw)
+    except ValidationError as exc:
+        raise _body_problem(exc, status, at) from None
+
+
+@functools.cache
+def _form_plan(tp: Any) -> dict[str, tuple[str, Any]]:
+    """How to read each property of model ``tp`` from a form: wire name → (kind, type)."""
+    if not (isinstance(tp, type) and issubclass(tp, BaseModel)) or "root" in tp.model_fields:
+        return {}
+    plan: dict[str, tuple[str, Any]] = {}
+    for name, info in tp.model_fields.items():
+        annotation = _strip(info.annotation)
+        origin = typing.get_origin(annotation)
+        if origin in (list, set, frozenset, tuple) or annotation in (list, set, frozenset, tuple):
+            item = (typing.get_args(annotation) or (Any,))[0]
+            kind = ("json_list", item) if _structured(item) else ("list", None)
+        elif _structured(annotation):
+            kind = ("json", info.annotation)
+        else:
+            continue
+        plan[info.alias or name] = kind
+    return plan
+
+
+def _strip(tp: Any) -> Any:
+    """``tp`` without ``Annotated`` and ``| None``."""
+    while typing.get_origin(tp) is typing.Annotated:
+        tp = typing.get_args(tp)[0]
+    origin = typing.get_origin(tp)
+    if origin is typing.Union or origin is types.UnionType:
+        args = [a for a in typing.get_args(tp) if a is not type(None)]
+        if len(args) == 1:
+            return _strip(args[0])
+    return tp
+
+
+def _structured(tp: Any) -> bool:
+    """Values of ``tp`` are objects or arrays (JSON in a form field), not text."""
+    tp = _strip(tp)
+    if tp is dict or typing.get_origin(tp) is dict:
+        return True
+    if isinstance(tp, type) and issubclass(tp, BaseModel):
+        root = tp.model_fields.get("root")
+        return root is None or _structured(root.annotation) or _is_list(root.annotation)
+    origin = typing.get_origin(tp)
+    if origin is typing.Union or origin is types.UnionType:
+        return any(_structured(a) for a in typing.get_args(tp))
+    return False
+
+
+def _is_list(tp: Any) -> bool:
+    tp = _strip(tp)
+    return typing.get_origin(tp) in (list, set, frozenset, tuple)
