@@ -344,8 +344,13 @@ async def _drive(
         deadline = started + report.seconds
         stop = asyncio.Event()
 
+        # On shutdown the clients keep going until the server has exited (not until the
+        # deadline): the SIGTERM waits for the login check, which may outlast the deadline
+        # on a loaded machine, and requests must still be in flight when it arrives.
+        until = deadline + 120 if scenario == "shutdown" else deadline
+
         async def loop(sim: Client) -> None:
-            while time.monotonic() < deadline and not stop.is_set():
+            while time.monotonic() < until and not stop.is_set():
                 await sim.step()
                 if report.outcomes[-1].error == "ConnectError" and scenario == "shutdown":
                     return  # the server is gone: this client is done
