@@ -11,7 +11,9 @@ the same transaction as the row it created. Checked here on SQLite and on Postgr
 - a failure while storing the response rolls the created row back with it: the retry creates
   it once (at once if the key could be given back, after the lease if not);
 - the same key from two app instances (two workers) at once creates one resource;
-- a replay has the first answer's status, headers and body.
+- a replay has the first answer's status, headers and body;
+- and for real: a uvicorn worker killed with SIGKILL while its create is blocked leaves a
+  key that the next server takes over once the lease has passed, creating once.
 """
 
 from __future__ import annotations
@@ -38,6 +40,8 @@ from impl.runtime import Runtime
 from impl.security.passwords import Passwords
 from impl.services.projects import ProjectService
 from impl.settings import ConfigurationError, Settings
+from tests.impl.backends import TEST_REDIS_URL, redis_client, scratch_postgres_database
+from tests.reliability.servers import running, service_env
 from tests.service.conftest import User, assert_declared, assert_problem, make_settings, register
 
 # Headers that differ between any two responses, replayed or not.
@@ -174,3 +178,65 @@ async def test_the_same_key_from_two_workers_at_once_creates_once(
 def test_the_lease_must_be_shorter_than_the_ttl(tmp_path: Path) -> None:
     with pytest.raises(ConfigurationError, match="IDEMPOTENCY_LEASE_SECONDS"):
         make_settings(tmp_path, idempotency_lease_seconds=3600, idempotency_ttl_seconds=60)
+
+
+async def _until_not_in_use(request: Any) -> httpx.Response:
+    """Retry while the key is in use (a 409 until the dead worker's lease passes); bounded."""
+    for _ in range(60):
+        response: httpx.Response = await request()
+        if response.status_code != 409:
+            return response
+        assert_problem(response, 409, "idempotency_key_in_use")
+        await asyncio.sleep(0.25)
+    raise AssertionError("the key stayed in use")
+
+
+@pytest.mark.postgres
+async def test_a_worker_killed_mid_request_holds_its_key_only_for_the_lease(
+    tmp_path: Path,
+) -> None:
+    import asyncpg  # type: ignore[import-untyped]
+
+    async with redis_client(), scratch_postgres_database() as database_url:
+        env = service_env({
+            "DATABASE_URL": database_url, "REDIS_URL": TEST_REDIS_URL,
+            "STORAGE_DIR": str(tmp_path / "files"), "IDEMPOTENCY_LEASE_SECONDS": "2",
+        })  # fmt: skip
+        dsn = database_url.replace("postgresql+asyncpg://", "postgresql://")
+        body = {"name": "Killed"}
+        with running(env, tmp_path / "first.log", workers=1) as first:
+            async with httpx.AsyncClient(base_url=first.url) as client:
+                auth = (await register(client, "ada")).auth
+                headers = {**auth, "Idempotency-Key": "killed-mid-request"}
+                blocker = await asyncpg.connect(dsn)
+                try:
+                    # The create waits on this lock, after its reservation has committed.
+                    hold = blocker.transaction()
+                    await hold.start()
+                    await blocker.execute("LOCK TABLE projects IN ACCESS EXCLUSIVE MODE")
+                    pending = asyncio.create_task(
+                        client.post("/v1/projects", json=body, headers=headers)
+                    )
+                    for _ in range(100):
+                        if await blocker.fetchval("SELECT count(*) FROM idempotency_keys"):
+                            break
+                        await asyncio.sleep(0.05)
+                    else:
+                        raise AssertionError("the request never reserved its key")
+                    first.process.kill()  # SIGKILL: no clean-up of any kind
+                    first.process.wait()
+                    with pytest.raises(httpx.TransportError):
+                        await pending
+                    await hold.rollback()
+                finally:
+                    await blocker.close()
+        with running(env, tmp_path / "second.log", workers=1) as second:
+            async with httpx.AsyncClient(base_url=second.url) as client:
+                created = await _until_not_in_use(
+                    lambda: client.post("/v1/projects", json=body, headers=headers)
+                )
+                assert created.status_code == 201, created.text
+                again = await client.post("/v1/projects", json=body, headers=headers)
+                assert again.status_code == 201 and again.json()["id"] == created.json()["id"]
+                listed = await client.get("/v1/projects", headers=auth)
+                assert [p["id"] for p in listed.json()["items"]] == [created.json()["id"]]
