@@ -63,7 +63,7 @@ class Register413Response(Result):
 
 
 class Register415Response(Result):
-    """415: The request body's media type is not accepted."""
+    """415: The request body's media type is not accepted, or the body is content-encoded: the service decodes no `Content-Encoding` but `identity` (the answer then carries `Accept-Encoding: identity`)."""
 
     __slots__ = ("body",)
     status_code: ClassVar[int] = 415
@@ -194,7 +194,7 @@ class CreateToken413Response(Result):
 
 
 class CreateToken415Response(Result):
-    """415: The request body's media type is not accepted."""
+    """415: The request body's media type is not accepted, or the body is content-encoded: the service decodes no `Content-Encoding` but `identity` (the answer then carries `Accept-Encoding: identity`)."""
 
     __slots__ = ("body",)
     status_code: ClassVar[int] = 415
@@ -330,7 +330,7 @@ class Logout413Response(Result):
 
 
 class Logout415Response(Result):
-    """415: The request body's media type is not accepted."""
+    """415: The request body's media type is not accepted, or the body is content-encoded: the service decodes no `Content-Encoding` but `identity` (the answer then carries `Accept-Encoding: identity`)."""
 
     __slots__ = ("body",)
     status_code: ClassVar[int] = 415
@@ -600,7 +600,7 @@ class UpdateCurrentUser413Response(Result):
 
 
 class UpdateCurrentUser415Response(Result):
-    """415: The request body's media type is not accepted."""
+    """415: The request body's media type is not accepted, or the body is content-encoded: the service decodes no `Content-Encoding` but `identity` (the answer then carries `Accept-Encoding: identity`)."""
 
     __slots__ = ("body",)
     status_code: ClassVar[int] = 415
@@ -1156,7 +1156,7 @@ class CreateApiKey413Response(Result):
 
 
 class CreateApiKey415Response(Result):
-    """415: The request body's media type is not accepted."""
+    """415: The request body's media type is not accepted, or the body is content-encoded: the service decodes no `Content-Encoding` but `identity` (the answer then carries `Accept-Encoding: identity`)."""
 
     __slots__ = ("body",)
     status_code: ClassVar[int] = 415
@@ -1588,7 +1588,7 @@ class CreateProject413Response(Result):
 
 
 class CreateProject415Response(Result):
-    """415: The request body's media type is not accepted."""
+    """415: The request body's media type is not accepted, or the body is content-encoded: the service decodes no `Content-Encoding` but `identity` (the answer then carries `Accept-Encoding: identity`)."""
 
     __slots__ = ("body",)
     status_code: ClassVar[int] = 415
@@ -2061,7 +2061,7 @@ class UpdateProject413Response(Result):
 
 
 class UpdateProject415Response(Result):
-    """415: The request body's media type is not accepted."""
+    """415: The request body's media type is not accepted, or the body is content-encoded: the service decodes no `Content-Encoding` but `identity` (the answer then carries `Accept-Encoding: identity`)."""
 
     __slots__ = ("body",)
     status_code: ClassVar[int] = 415
@@ -2398,7 +2398,7 @@ class AddMember413Response(Result):
 
 
 class AddMember415Response(Result):
-    """415: The request body's media type is not accepted."""
+    """415: The request body's media type is not accepted, or the body is content-encoded: the service decodes no `Content-Encoding` but `identity` (the answer then carries `Accept-Encoding: identity`)."""
 
     __slots__ = ("body",)
     status_code: ClassVar[int] = 415
@@ -2867,7 +2867,7 @@ class CreateTask413Response(Result):
 
 
 class CreateTask415Response(Result):
-    """415: The request body's media type is not accepted."""
+    """415: The request body's media type is not accepted, or the body is content-encoded: the service decodes no `Content-Encoding` but `identity` (the answer then carries `Accept-Encoding: identity`)."""
 
     __slots__ = ("body",)
     status_code: ClassVar[int] = 415
@@ -3353,7 +3353,7 @@ class UpdateTask413Response(Result):
 
 
 class UpdateTask415Response(Result):
-    """415: The request body's media type is not accepted."""
+    """415: The request body's media type is not accepted, or the body is content-encoded: the service decodes no `Content-Encoding` but `identity` (the answer then carries `Accept-Encoding: identity`)."""
 
     __slots__ = ("body",)
     status_code: ClassVar[int] = 415
@@ -3679,7 +3679,7 @@ class CreateComment413Response(Result):
 
 
 class CreateComment415Response(Result):
-    """415: The request body's media type is not accepted."""
+    """415: The request body's media type is not accepted, or the body is content-encoded: the service decodes no `Content-Encoding` but `identity` (the answer then carries `Accept-Encoding: identity`)."""
 
     __slots__ = ("body",)
     status_code: ClassVar[int] = 415
@@ -4117,7 +4117,7 @@ class UploadAttachment413Response(Result):
 
 
 class UploadAttachment415Response(Result):
-    """415: The request body's media type is not accepted."""
+    """415: The request body's media type is not accepted, or the body is content-encoded: the service decodes no `Content-Encoding` but `identity` (the answer then carries `Accept-Encoding: identity`)."""
 
     __slots__ = ("body",)
     status_code: ClassVar[int] = 415
@@ -4571,7 +4571,7 @@ class CreateExport413Response(Result):
 
 
 class CreateExport415Response(Result):
-    """415: The request body's media type is not accepted."""
+    """415: The request body's media type is not accepted, or the body is content-encoded: the service decodes no `Content-Encoding` but `identity` (the answer then carries `Accept-Encoding: identity`)."""
 
     __slots__ = ("body",)
     status_code: ClassVar[int] = 415

@@ -1,30 +1,47 @@
-"""Idempotency keys for POST (draft-ietf-httpapi-idempotency-key-header).
+"""Idempotency keys for POST (draft-ietf-httpapi-idempotency-key-header), kept in the database.
 
-The first request with a key reserves it with its fingerprint (method, path and body
-hash); when it finishes, its response is stored for `ttl` seconds. Then:
+The first request with a key reserves it, with its fingerprint (method, path and body hash),
+in a transaction of its own that commits at once: from then on every worker sees the
+reservation. The reservation is a lease of a few seconds (`IDEMPOTENCY_LEASE_SECONDS`), not
+the key's lifetime. The response is stored by the same transaction that commits the write it
+protects, so whatever fails, a retry finds one of two states:
 
-- same key, same fingerprint, response stored → replay the stored response;
-- same key, same fingerprint, still running    → 409 `IdempotencyKeyInUse`;
-- same key, different fingerprint              → 409 `IdempotencyKeyReused` (the draft
-  suggests 422; the request is well formed, it conflicts with the stored one).
+- the write committed: its response is stored with it → the retry replays it;
+- it did not: no response → the retry proceeds once the lease has passed (at once if the
+  request failed cleanly and gave the key back; after the lease if its worker died).
+
+Then, for the same key:
+
+- same fingerprint, response stored   → replay the stored response;
+- same fingerprint, lease still live  → 409 `IdempotencyKeyInUse`;
+- different fingerprint               → 409 `IdempotencyKeyReused` (the draft suggests 422;
+  the request is well formed, it conflicts with the stored one).
 
 Keys are scoped by the caller (`scope_key`), so two users never see each other's responses.
-A failed request releases its key, so the client may retry it.
+Records live for `IDEMPOTENCY_TTL_SECONDS` after the response; each new reservation prunes up
+to `PRUNE_BATCH` expired ones, and an expired key is simply taken over by its next request.
+
+Why not Redis, as before: a record in Redis cannot commit with the database write, so a Redis
+failure between the two left either a reservation without its write or a write without its
+response (the key then stayed "in use" for the whole TTL: a day). The database is the one
+place where "the write happened" and "this is its response" can be one fact.
 """
 
 from __future__ import annotations
 
-import asyncio
-import base64
 import hashlib
-import json
-import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from datetime import datetime, timedelta
 
-from redis.asyncio import Redis
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from impl.db.base import utcnow
 from impl.errors import IdempotencyKeyInUse, IdempotencyKeyReused
+from impl.repositories import idempotency_keys as rows
+
+PRUNE_BATCH = 100
+"""Expired records deleted by each new reservation (indexed: cheap when there are none)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,18 +50,13 @@ class StoredResponse:
     body: bytes
     headers: dict[str, str] = field(default_factory=dict)
 
-    def dumps(self) -> dict[str, Any]:
-        return {
-            "status": self.status,
-            "headers": self.headers,
-            "body": base64.b64encode(self.body).decode(),
-        }
 
-    @classmethod
-    def loads(cls, data: dict[str, Any]) -> StoredResponse:
-        return cls(
-            status=data["status"], headers=data["headers"], body=base64.b64decode(data["body"])
-        )
+@dataclass(frozen=True, slots=True)
+class Reservation:
+    """The key is this request's until its lease passes, as long as `version` is the row's."""
+
+    key: str
+    version: int
 
 
 def fingerprint(method: str, path: str, body: bytes) -> str:
@@ -55,94 +67,76 @@ def scope_key(principal_id: str, operation_id: str, key: str) -> str:
     return hashlib.sha256(f"{principal_id}\x00{operation_id}\x00{key}".encode()).hexdigest()
 
 
-class IdempotencyStore(Protocol):
-    async def begin(self, key: str, fingerprint: str) -> StoredResponse | None:
-        """Reserve `key` (returns None: go ahead), or return the response to replay, or raise."""
-
-    async def complete(self, key: str, fingerprint: str, response: StoredResponse) -> None: ...
-
-    async def release(self, key: str) -> None: ...
+def _in_use() -> IdempotencyKeyInUse:
+    return IdempotencyKeyInUse("A request with this Idempotency-Key is still being processed.")
 
 
-def _check(entry: dict[str, Any], fingerprint: str) -> StoredResponse:
-    if entry["fingerprint"] != fingerprint:
-        raise IdempotencyKeyReused(
-            "This Idempotency-Key was already used with a different request."
-        )
-    if entry.get("response") is None:
-        raise IdempotencyKeyInUse("A request with this Idempotency-Key is still being processed.")
-    return StoredResponse.loads(entry["response"])
+class IdempotencyStore:
+    """The protocol above over `idempotency_keys`, in the caller's session: the caller commits
+    (the reservation at once, the response with its write)."""
 
-
-class MemoryIdempotencyStore:
-    """For a single process."""
-
-    max_entries = 10_000
-    """Expired entries are swept once the store grows past this."""
-
-    def __init__(self, ttl: int) -> None:
+    def __init__(
+        self, *, ttl: timedelta, lease: timedelta, clock: Callable[[], datetime] = utcnow
+    ) -> None:
         self.ttl = ttl
-        self._entries: dict[str, tuple[float, dict[str, Any]]] = {}
-        self._lock = asyncio.Lock()
+        self.lease = lease
+        self.clock = clock
 
-    async def begin(self, key: str, fingerprint: str) -> StoredResponse | None:
-        async with self._lock:
-            now = time.monotonic()
-            if len(self._entries) > self.max_entries:
-                self._entries = {k: v for k, v in self._entries.items() if v[0] > now}
-            found = self._entries.get(key)
-            if found is None or found[0] <= now:
-                self._entries[key] = (
-                    now + self.ttl,
-                    {"fingerprint": fingerprint, "response": None},
+    async def reserve(
+        self, session: AsyncSession, key: str, fingerprint: str
+    ) -> Reservation | StoredResponse:
+        """Reserve `key` (commit before doing the work), or the response to replay; or raise
+        `IdempotencyKeyReused` / `IdempotencyKeyInUse`."""
+        for _ in range(3):  # each pass loses a race only to a write that changed the row
+            now = self.clock()
+            if await rows.insert_new(
+                session, key=key, fingerprint=fingerprint, locked_until=now + self.lease,
+                expires_at=now + self.ttl, now=now,
+            ):  # fmt: skip
+                await rows.prune(session, now=now, limit=PRUNE_BATCH)
+                return Reservation(key, 1)
+            row = await rows.get(session, key)
+            if row is None:  # given back or pruned since the insert: insert again
+                continue
+            expired = row.expires_at <= now
+            if not expired and row.fingerprint != fingerprint:
+                raise IdempotencyKeyReused(
+                    "This Idempotency-Key was already used with a different request."
                 )
-                return None
-            return _check(found[1], fingerprint)
+            if not expired and row.response_status is not None:
+                return StoredResponse(
+                    row.response_status, row.response_body or b"", dict(row.response_headers or {})
+                )
+            if not expired and row.locked_until is not None and row.locked_until > now:
+                raise _in_use()
+            # The lease passed without a response (its worker died), or the record expired.
+            if await rows.take_over(
+                session, key=key, read_version=row.version, fingerprint=fingerprint,
+                locked_until=now + self.lease, expires_at=now + self.ttl, now=now,
+            ):  # fmt: skip
+                return Reservation(key, row.version + 1)
+        raise _in_use()
 
-    async def complete(self, key: str, fingerprint: str, response: StoredResponse) -> None:
-        async with self._lock:
-            self._entries[key] = (
-                time.monotonic() + self.ttl,
-                {"fingerprint": fingerprint, "response": response.dumps()},
-            )
+    async def complete(
+        self, session: AsyncSession, reservation: Reservation, response: StoredResponse
+    ) -> None:
+        """Store the response in the caller's transaction, the one that commits the write.
+        Raises `IdempotencyKeyInUse` (roll back the write) when the lease passed and another
+        request took the key over meanwhile: only one of them may commit."""
+        if not await rows.store_response(
+            session,
+            key=reservation.key,
+            version=reservation.version,
+            status=response.status,
+            headers=response.headers,
+            body=response.body,
+            expires_at=self.clock() + self.ttl,
+        ):
+            raise _in_use()
 
-    async def release(self, key: str) -> None:
-        async with self._lock:
-            self._entries.pop(key, None)
+    async def release(self, session: AsyncSession, reservation: Reservation) -> None:
+        """Give the key back after a failure, so a retry need not wait for the lease."""
+        await rows.delete_reservation(session, key=reservation.key, version=reservation.version)
 
-
-class RedisIdempotencyStore:
-    """Shared by every worker. `SET NX` makes the reservation atomic across processes."""
-
-    def __init__(self, redis: Redis, ttl: int, *, prefix: str = "specfirst:idem:") -> None:
-        self.redis = redis
-        self.ttl = ttl
-        self.prefix = prefix
-
-    @classmethod
-    def from_url(cls, url: str, ttl: int, *, timeout: float = 2.0) -> RedisIdempotencyStore:
-        return cls(Redis.from_url(url, socket_timeout=timeout, socket_connect_timeout=timeout), ttl)
-
-    async def begin(self, key: str, fingerprint: str) -> StoredResponse | None:
-        name = self.prefix + key
-        entry = json.dumps({"fingerprint": fingerprint, "response": None})
-        if await self.redis.set(name, entry, nx=True, ex=self.ttl):
-            return None
-        raw = await self.redis.get(name)
-        if raw is None:  # expired between the two calls: try once more
-            return (
-                None
-                if await self.redis.set(name, entry, nx=True, ex=self.ttl)
-                else await self.begin(key, fingerprint)
-            )
-        return _check(json.loads(raw), fingerprint)
-
-    async def complete(self, key: str, fingerprint: str, response: StoredResponse) -> None:
-        entry = json.dumps({"fingerprint": fingerprint, "response": response.dumps()})
-        await self.redis.set(self.prefix + key, entry, ex=self.ttl)
-
-    async def release(self, key: str) -> None:
-        await self.redis.delete(self.prefix + key)
-
-    async def aclose(self) -> None:
-        await self.redis.aclose()
+    async def prune(self, session: AsyncSession, *, limit: int = PRUNE_BATCH) -> int:
+        return await rows.prune(session, now=self.clock(), limit=limit)

@@ -1,7 +1,7 @@
 """The process-wide collaborators of the HTTP layer, built at start-up and closed at shutdown.
 
-One `Runtime` per app: the database, the rate limiter, the idempotency store, file storage,
-background tasks and the export runner. Handlers reach it through `impl.http.deps`.
+One `Runtime` per app: the database, the rate limiter, the idempotency store (over the
+database), file storage, background tasks and the export runner. Handlers reach it through `impl.http.deps`.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from impl.background import Background
 from impl.db.engine import Database
 from impl.db.migrate import upgrade_engine
-from impl.idempotency import IdempotencyStore, MemoryIdempotencyStore, RedisIdempotencyStore
+from impl.idempotency import IdempotencyStore
 from impl.outages import DATABASE, OutageLog
 from impl.ratelimit import RateLimiter
 from impl.repositories import exports
@@ -67,14 +67,9 @@ class Runtime:
             fail_open=settings.rate_limit_fail_open,
             outages=outages,
         )
-        idempotency: IdempotencyStore = (
-            RedisIdempotencyStore.from_url(
-                settings.redis_url,
-                settings.idempotency_ttl_seconds,
-                timeout=settings.redis_timeout_seconds,
-            )
-            if settings.redis_url
-            else MemoryIdempotencyStore(settings.idempotency_ttl_seconds)
+        idempotency = IdempotencyStore(
+            ttl=timedelta(seconds=settings.idempotency_ttl_seconds),
+            lease=timedelta(seconds=settings.idempotency_lease_seconds),
         )
         if settings.redis_url and not await limiter.ping():
             # Not fatal: the service starts, answers 503 where it needs Redis (readiness too)
@@ -130,6 +125,4 @@ class Runtime:
         """Graceful shutdown: finish background work, then close connections."""
         await self.background.drain(timeout=self.settings.shutdown_grace_seconds)
         await self.limiter.aclose()
-        if isinstance(self.idempotency, RedisIdempotencyStore):
-            await self.idempotency.aclose()
         await self.database.dispose()

@@ -80,10 +80,14 @@ class Settings(BaseSettings):
     """Per client address, and per client address and username, on the auth endpoints."""
     rate_limit_fail_open: bool = False
     """While Redis is unavailable: False (the default) answers 503 to every rate-limited
-    request; True lets them through unlimited (one warning per outage says so). Requests with
-    an `Idempotency-Key` answer 503 either way: without Redis they cannot be deduplicated."""
+    request; True lets them through unlimited (one warning per outage says so)."""
 
     idempotency_ttl_seconds: int = Field(default=24 * 3600, ge=60)
+    """How long a stored response is replayed for its `Idempotency-Key`."""
+    idempotency_lease_seconds: float = Field(default=30.0, gt=0)
+    """How long a request holds its `Idempotency-Key` before it has stored a response: a retry
+    meanwhile is a 409; after it (the worker died, say) a retry runs the request. Longer than
+    any create takes (a create that outlives it, and is overtaken, rolls back: still once)."""
 
     max_upload_bytes: int = Field(default=10 * 1024 * 1024, ge=1)
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
@@ -174,6 +178,14 @@ class Settings(BaseSettings):
             raise ConfigurationError(
                 f"JWT_SECRET is too short: {self.jwt_algorithm} needs at least "
                 f"{_MIN_SECRET_BYTES} bytes."
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _lease_within_ttl(self) -> Settings:
+        if self.idempotency_lease_seconds >= self.idempotency_ttl_seconds:
+            raise ConfigurationError(
+                "IDEMPOTENCY_LEASE_SECONDS must be shorter than IDEMPOTENCY_TTL_SECONDS."
             )
         return self
 

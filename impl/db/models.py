@@ -18,6 +18,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
 )
@@ -214,6 +215,32 @@ class Export(Base):
     )
 
 
+class IdempotencyKey(Base):
+    """One `Idempotency-Key` of one caller and operation (`key`: a digest of the three).
+
+    While the first request runs, the row is a reservation: `locked_until` is a short lease, so
+    a reservation whose worker died stops blocking retries once it passes. The response is
+    stored by the same transaction that commits the write it protects. `version` changes with
+    every write to the row: taking over an expired lease, and storing the response, are
+    conditional on the version read, so two requests can never both proceed."""
+
+    __tablename__ = "idempotency_keys"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    version: Mapped[int] = mapped_column(Integer)
+    locked_until: Mapped[datetime | None]
+    """The reservation's lease; None once the response is stored."""
+    response_status: Mapped[int | None]
+    response_headers: Mapped[dict[str, str] | None] = mapped_column(JSON)
+    response_body: Mapped[bytes | None] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    """After it, the key is forgotten: pruned, or taken over by the next request with it."""
+
+    __table_args__ = (Index("ix_idempotency_keys_expires_at", "expires_at"),)
+
+
 __all__ = [
     "ROLES",
     "TASK_PRIORITIES",
@@ -223,6 +250,7 @@ __all__ = [
     "Base",
     "Comment",
     "Export",
+    "IdempotencyKey",
     "Membership",
     "Project",
     "RefreshToken",

@@ -1,12 +1,14 @@
 """Idempotent creates: run once per `Idempotency-Key`, replay the stored result afterwards.
 
-The result is stored only after the transaction committed, so a replay never points at a
-row that does not exist; a failure releases the key so the client can retry.
+The reservation commits on its own, first; the result is stored by the transaction that commits
+the created row (see `impl.idempotency`), so a replay never points at a row that does not
+exist, and a row never exists without its replayable response.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, TypeVar
 
@@ -19,6 +21,7 @@ from impl.security.principal import Principal
 
 M = TypeVar("M", bound=BaseModel)
 REPLAYED_HEADER = "Idempotent-Replayed"
+log = logging.getLogger(__name__)
 
 
 async def run_once(
@@ -41,22 +44,23 @@ async def run_once(
         return await create()
     scoped = scope_key(str(principal.user_id), operation, key)
     canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str).encode()
-    print_ = fingerprint("POST", target, canonical)
-    stored = await store.begin(scoped, print_)
-    if stored is not None:
+    outcome = await store.reserve(session, scoped, fingerprint("POST", target, canonical))
+    if isinstance(outcome, StoredResponse):
         response.headers[REPLAYED_HEADER] = "true"
-        return model.model_validate_json(stored.body), dict(stored.headers)
+        return model.model_validate_json(outcome.body), dict(outcome.headers)
+    await session.commit()  # the reservation: every worker sees it from here on
     try:
         body, headers = await create()
-        await session.commit()
-    except BaseException:
-        await store.release(scoped)
+        stored = body.model_dump_json(by_alias=True).encode()
+        await store.complete(session, outcome, StoredResponse(status, stored, headers))
+        await session.commit()  # the write and its response, together
+    except Exception:
+        await session.rollback()
+        try:
+            await store.release(session, outcome)
+            await session.commit()
+        except Exception:  # e.g. the database is down: the lease expires by itself
+            await session.rollback()
+            log.warning("could not give an idempotency key back; its lease will expire")
         raise
-    await store.complete(
-        scoped,
-        print_,
-        StoredResponse(
-            status=status, body=body.model_dump_json(by_alias=True).encode(), headers=headers
-        ),
-    )
     return body, headers

@@ -5,9 +5,10 @@ structured access-log line per request, security headers, `RateLimit-*` headers,
 problem+json 500 for anything that escaped every handler.
 
 `RequestGuard`: what can be refused before the app reads the body: oversized headers (431),
-undeclared form and multipart media types (415; the generated routers check JSON bodies
-themselves, but leave form fields to FastAPI, which would answer 422), bodies over the
-operation's limit (413, unread), and NUL characters in text (422), which PostgreSQL cannot store.
+a body in a content coding other than `identity` (415), undeclared form and multipart media
+types (415; the generated routers check JSON bodies themselves, but leave form fields to
+FastAPI, which would answer 422), bodies over the operation's limit (413, unread), and NUL
+characters in text (422), which PostgreSQL cannot store.
 """
 
 from __future__ import annotations
@@ -128,6 +129,12 @@ def _media_type(value: str | None) -> str | None:
     return value.split(";", 1)[0].strip().lower() if value else None
 
 
+def _identity(content_encodings: Sequence[str]) -> bool:
+    """True when every coding listed (in any number of headers) is `identity`."""
+    codings = [c.strip().lower() for value in content_encodings for c in value.split(",")]
+    return all(coding in ("", "identity") for coding in codings)
+
+
 def _accepts(declared: Sequence[str], media_type: str) -> bool:
     for pattern in declared:
         if pattern in ("*/*", media_type):
@@ -141,6 +148,9 @@ class RequestGuard:
     """Checks that need no handler, before a byte of the body reaches the app:
 
     - request headers larger than `max_header_bytes` in total: 431;
+    - a body with a `Content-Encoding` other than `identity`: 415 with `Accept-Encoding:
+      identity` (RFC 7694). The service decodes no coding: decoding gzip would need the size
+      limit applied to the decoded bytes, for a gain no client of this API needs;
     - a body media type the operation does not declare (form and multipart): 415;
     - a body announced (`Content-Length`) larger than the operation's limit: 413, unread;
     - JSON and form bodies are read here, at most limit bytes (a chunked body that goes past
@@ -206,6 +216,15 @@ class RequestGuard:
         declared = self.media_types.get(operation)
         media_type = _media_type(headers.get("content-type"))
         limit = self.max_body_bytes.get(operation)
+        if limit is not None and not _identity(headers.getlist("content-encoding")):
+            await problem_response(
+                415,
+                "The request body must not be content-encoded (Content-Encoding: identity).",
+                instance=instance(path),
+                headers={"Accept-Encoding": "identity"},
+                extra={"code": "unsupported_content_encoding"},
+            )(scope, receive, send)
+            return
         if declared is not None and (media_type is None or not _accepts(declared, media_type)):
             await _problem(
                 415,

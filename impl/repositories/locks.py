@@ -10,10 +10,20 @@ same sequences (and every other write, as SQLite always does at commit).
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+
+T = TypeVar("T")
+
+
+async def get_for_update(session: AsyncSession, model: type[T], row_id: uuid.UUID) -> T | None:
+    """The row, read fresh and locked until the transaction ends (PostgreSQL `FOR UPDATE`): a
+    concurrent change or delete of it waits for this transaction, or this read waits for it
+    and sees its outcome (None once deleted). SQLite serializes writers anyway; there a race
+    lost at flush is a `StaleDataError` (see `flush_or_precondition_failed`)."""
+    return await session.get(model, row_id, with_for_update=True, populate_existing=True)
 
 
 async def lock_row(session: AsyncSession, model: Any, row_id: uuid.UUID) -> None:

@@ -6,6 +6,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from impl.db.models import Membership, Project
+from impl.repositories.locks import get_for_update
 
 
 async def add(
@@ -20,7 +21,12 @@ async def add(
     return project, membership
 
 
-async def get(session: AsyncSession, project_id: uuid.UUID) -> Project | None:
+async def get(
+    session: AsyncSession, project_id: uuid.UUID, *, for_update: bool = False
+) -> Project | None:
+    """`for_update`: for a change or a delete (`locks.get_for_update`)."""
+    if for_update:
+        return await get_for_update(session, Project, project_id)
     return await session.get(Project, project_id)
 
 
@@ -36,5 +42,6 @@ def visible_to(user_id: uuid.UUID, *, name_contains: str | None = None) -> Selec
 
 
 async def delete(session: AsyncSession, project: Project) -> None:
+    """Marks it deleted; the caller flushes (a row that changed or vanished meanwhile is a
+    `StaleDataError` there)."""
     await session.delete(project)
-    await session.flush()

@@ -9,6 +9,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from impl.db.models import Task
+from impl.repositories.locks import get_for_update
 
 
 async def add(session: AsyncSession, **values: Any) -> Task:
@@ -18,7 +19,12 @@ async def add(session: AsyncSession, **values: Any) -> Task:
     return task
 
 
-async def get(session: AsyncSession, task_id: uuid.UUID) -> Task | None:
+async def get(
+    session: AsyncSession, task_id: uuid.UUID, *, for_update: bool = False
+) -> Task | None:
+    """`for_update`: for a change or a delete (`locks.get_for_update`)."""
+    if for_update:
+        return await get_for_update(session, Task, task_id)
     return await session.get(Task, task_id)
 
 
@@ -54,5 +60,6 @@ async def stream_project(
 
 
 async def delete(session: AsyncSession, task: Task) -> None:
+    """Marks it deleted; the caller flushes (a row that changed or vanished meanwhile is a
+    `StaleDataError` there)."""
     await session.delete(task)
-    await session.flush()

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any, cast
 
-from sqlalchemy import Select, select
+from sqlalchemy import CursorResult, Select, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
+from impl.db.base import utcnow
 from impl.db.models import User
 
 
@@ -47,6 +50,29 @@ async def add(
     session.add(user)
     await session.flush()
     return user
+
+
+async def replace_password_hash(
+    session: AsyncSession, user: User, *, verified: str, new: str
+) -> bool:
+    """Store `new` only if the stored hash is still `verified`, the one the caller checked a
+    password against (compare-and-set). False when a concurrent request changed it meanwhile:
+    two changes from the same current password cannot both win, and a login's rehash of the old
+    password cannot undo a change. PostgreSQL re-checks the condition after waiting for the
+    other writer's row lock; SQLite runs one writer at a time."""
+    now = utcnow()
+    statement = (
+        update(User)
+        .where(User.id == user.id, User.password_hash == verified)
+        .values(password_hash=new, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    result = cast("CursorResult[Any]", await session.execute(statement))  # an UPDATE's result
+    if result.rowcount != 1:
+        return False
+    set_committed_value(user, "password_hash", new)
+    set_committed_value(user, "updated_at", now)
+    return True
 
 
 def list_statement() -> Select[User]:

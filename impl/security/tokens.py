@@ -2,6 +2,9 @@
 
 Access tokens are verified strictly: only the configured algorithm (no `none`, no algorithm
 confusion), and `exp`, `iat`, `sub`, `aud`, `iss` and `jti` must all be present and valid.
+Before any claim is used (by PyJWT's time checks or by us), every claim is checked by type and
+range: a token signed with the real key but carrying `exp: 1e300` or an integer `sid` is an
+invalid token (401), not an overflow (500).
 Refresh tokens are random strings; only their SHA-256 digest is stored.
 """
 
@@ -12,8 +15,11 @@ import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Annotated
 
 import jwt
+from jwt.types import Options
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictStr
 
 from impl.errors import Unauthorized
 from impl.settings import Settings
@@ -34,6 +40,50 @@ class AccessClaims:
 
 class InvalidToken(Unauthorized):
     code = "invalid_token"
+
+
+_LAST_NUMERIC_DATE = 253_402_300_799  # 9999-12-31T23:59:59Z: what `datetime` can represent
+
+
+def _uuid_text(value: object) -> uuid.UUID:
+    if not isinstance(value, str):  # uuid.UUID(5) is an AttributeError, not a ValueError
+        raise ValueError("expected a UUID string")
+    return uuid.UUID(value)
+
+
+# RFC 7519 §2: seconds since the epoch, possibly fractional; never a string or a boolean.
+NumericDate = Annotated[float, Field(strict=True, ge=0, le=_LAST_NUMERIC_DATE, allow_inf_nan=False)]
+UuidText = Annotated[uuid.UUID, BeforeValidator(_uuid_text)]
+
+
+class _Claims(BaseModel):
+    """The claims this service reads, by type and range. Checked on the signed payload before
+    PyJWT validates times, audience and issuer, and before anything here converts them."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    sub: UuidText
+    exp: NumericDate
+    iat: NumericDate
+    nbf: NumericDate | None = None
+    sid: UuidText | None = None
+    jti: Annotated[str, Field(strict=True, min_length=1, max_length=128)]
+    scope: StrictStr = ""
+    iss: StrictStr
+    aud: StrictStr | list[StrictStr]
+
+
+# The signature only: the claims' types come first (`_Claims`), their values after.
+_SIGNATURE_ONLY: Options = {
+    "verify_signature": True,
+    "verify_exp": False,
+    "verify_nbf": False,
+    "verify_iat": False,
+    "verify_aud": False,
+    "verify_iss": False,
+    "verify_sub": False,
+    "verify_jti": False,
+}
 
 
 class AccessTokens:
@@ -71,7 +121,11 @@ class AccessTokens:
 
     def verify(self, token: str) -> AccessClaims:
         try:
-            claims = jwt.decode(
+            signed = jwt.decode(
+                token, self._secret, algorithms=[self._algorithm], options=_SIGNATURE_ONLY
+            )
+            claims = _Claims.model_validate(signed)
+            jwt.decode(
                 token,
                 self._secret,
                 algorithms=[self._algorithm],
@@ -80,21 +134,17 @@ class AccessTokens:
                 leeway=timedelta(seconds=10),
                 options={"require": ["exp", "iat", "sub", "aud", "iss", "jti"]},
             )
-            user_id = uuid.UUID(claims["sub"])
-            session_id = uuid.UUID(claims["sid"]) if "sid" in claims else None
         except jwt.ExpiredSignatureError as exc:
             raise InvalidToken("The access token has expired.") from exc
-        except (jwt.InvalidTokenError, ValueError, TypeError) as exc:
+        except (jwt.InvalidTokenError, ValueError, TypeError, OverflowError) as exc:
+            # ValueError includes pydantic's ValidationError
             raise InvalidToken("The access token is invalid.") from exc
-        scope = claims.get("scope", "")
-        if not isinstance(scope, str):
-            raise InvalidToken("The access token is invalid.")
         return AccessClaims(
-            user_id=user_id,
-            scopes=frozenset(scope.split()),
-            jti=str(claims["jti"]),
-            expires_at=datetime.fromtimestamp(claims["exp"], UTC),
-            session_id=session_id,
+            user_id=claims.sub,
+            scopes=frozenset(claims.scope.split()),
+            jti=claims.jti,
+            expires_at=datetime.fromtimestamp(claims.exp, UTC),
+            session_id=claims.sid,
         )
 
 

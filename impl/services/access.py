@@ -35,9 +35,11 @@ async def require_member(
 
 
 async def require_task(
-    session: AsyncSession, task_id: uuid.UUID, user_id: uuid.UUID
+    session: AsyncSession, task_id: uuid.UUID, user_id: uuid.UUID, *, for_update: bool = False
 ) -> tuple[Task, Membership]:
-    task = await tasks.get(session, task_id)
+    """The task and the caller's membership of its project; `for_update` locks the task row
+    (see `tasks.get`) before anything is checked, for a change or a delete."""
+    task = await tasks.get(session, task_id, for_update=for_update)
     membership = await memberships.get(session, task.project_id, user_id) if task else None
     if task is None or membership is None:
         raise NotFound(f"Task {task_id} does not exist.")

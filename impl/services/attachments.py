@@ -22,7 +22,11 @@ from impl.services.pagination import DEFAULT_LIMIT, Page, datetime_field, pagina
 from impl.storage import LocalStorage
 
 _OLDEST_FIRST = parse_sort("created_at", {"created_at": datetime_field(Attachment.created_at)})
-_UNSAFE = re.compile(r'[\x00-\x1f\x7f"\\/]')
+_UNSAFE = re.compile(r'["\\/]')
+# Control (Cc) and format (Cf) characters, surrogates (Cs), line and paragraph separators:
+# invisible, and the bidirectional controls among them (U+202E ...) make a name display as
+# another (`invoice\u202efdp.exe` shows as `invoiceexe.pdf`).
+_INVISIBLE = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,9 +58,11 @@ def stored_media_type(content_type: str | None) -> str:
 
 
 def safe_filename(name: str | None) -> str:
-    """The last path segment, without control characters or quotes, at most 255 characters."""
+    """The last path segment, without control, format or bidirectional-override characters
+    (stripped) or quotes (replaced), at most 255 characters."""
     base = re.split(r"[\\/]", name or "")[-1]
-    cleaned = _UNSAFE.sub("_", unicodedata.normalize("NFC", base)).strip(" .")
+    visible = "".join(c for c in base if unicodedata.category(c) not in _INVISIBLE)
+    cleaned = _UNSAFE.sub("_", unicodedata.normalize("NFC", visible)).strip(" .")
     return cleaned[:255] or "file"
 
 

@@ -91,8 +91,11 @@ class AuthService:
         result = await self.passwords.verify_async(user.password_hash if user else None, password)
         if user is None or not result.ok or not user.is_active:
             raise InvalidGrant("The email or password is wrong.")
-        if result.new_hash is not None:
-            user.password_hash = result.new_hash
+        if result.new_hash is not None and not await users.replace_password_hash(
+            self.session, user, verified=user.password_hash, new=result.new_hash
+        ):
+            # Changed since it was verified: this password is no longer the account's.
+            raise InvalidGrant("The email or password is wrong.")
         granted = _grant(scope, scopes_for(is_admin=user.is_admin))
         return await self._issue(user, granted, family_id=uuid.uuid4())
 

@@ -11,11 +11,14 @@ from impl.storage import LocalStorage
 
 
 async def flush_or_precondition_failed(session: AsyncSession) -> None:
-    """Flush; a concurrent update that won the race (version moved) becomes a 412."""
+    """Flush; an update or delete whose row a concurrent request changed or deleted meanwhile
+    (versioned rows: the statement matched nothing) becomes a 412, never a 500."""
     try:
         await session.flush()
     except StaleDataError as exc:
-        raise PreconditionFailed("The resource changed while this update ran; retry.") from exc
+        raise PreconditionFailed(
+            "The resource changed or was deleted while this request ran; fetch it again."
+        ) from exc
 
 
 def delete_files_after_commit(

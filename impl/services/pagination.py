@@ -36,6 +36,9 @@ def _text(value: Any) -> str:
         raise TypeError(f"expected a string, got {type(value).__name__}")
     if "\x00" in value:
         raise ValueError("text cannot contain NUL")  # PostgreSQL cannot compare with it
+    # JSON may spell lone surrogates ("\ud800"): no database can take them (asyncpg raised a
+    # DataError quoting the value), so they stop here, as a UnicodeEncodeError (a ValueError).
+    value.encode("utf-8")
     return value
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from impl.background import Background
 from impl.db.models import Project
+from impl.errors import NotFound
 from impl.repositories import attachments, exports, memberships, projects
 from impl.services.access import MANAGERS, require_member
 from impl.services.common import delete_files_after_commit, flush_or_precondition_failed
@@ -59,6 +60,14 @@ class ProjectView:
         )
 
 
+def _require(project: Project | None, project_id: uuid.UUID) -> Project:
+    """The membership was read a moment before the project: a concurrent delete may have
+    removed the project (and, with it, the membership) in between."""
+    if project is None:
+        raise NotFound(f"Project {project_id} does not exist.")
+    return project
+
+
 class ProjectService:
     def __init__(
         self,
@@ -102,8 +111,7 @@ class ProjectService:
 
     async def get(self, user_id: uuid.UUID, project_id: uuid.UUID) -> ProjectView:
         membership = await require_member(self.session, project_id, user_id)
-        project = await projects.get(self.session, project_id)
-        assert project is not None  # the membership's foreign key guarantees it
+        project = _require(await projects.get(self.session, project_id), project_id)
         return ProjectView.of(project, membership.role)
 
     async def update(
@@ -115,8 +123,8 @@ class ProjectService:
         if_match: str | None,
     ) -> ProjectView:
         membership = await require_member(self.session, project_id, user_id, roles=MANAGERS)
-        project = await projects.get(self.session, project_id)
-        assert project is not None
+        project = await projects.get(self.session, project_id, for_update=True)
+        project = _require(project, project_id)
         require_if_match(if_match, project.etag)
         changes = patch_fields(
             patch, allowed=frozenset({"name", "description"}), nullable=frozenset({"description"})
@@ -130,12 +138,13 @@ class ProjectService:
         self, user_id: uuid.UUID, project_id: uuid.UUID, *, if_match: str | None
     ) -> None:
         await require_member(self.session, project_id, user_id, roles={"owner"})
-        project = await projects.get(self.session, project_id)
-        assert project is not None
+        project = await projects.get(self.session, project_id, for_update=True)
+        project = _require(project, project_id)
         require_if_match(if_match, project.etag)
         keys = [
             *await attachments.storage_keys_of_project(self.session, project_id),
             *await exports.storage_keys_of_project(self.session, project_id),
         ]
         await projects.delete(self.session, project)
+        await flush_or_precondition_failed(self.session)
         delete_files_after_commit(self.session, self.storage, self.background, keys)

@@ -115,7 +115,7 @@ class TaskService:
         *,
         if_match: str | None,
     ) -> Task:
-        task, _ = await require_task(self.session, task_id, user_id)
+        task, _ = await require_task(self.session, task_id, user_id, for_update=True)
         require_if_match(if_match, task.etag)
         changes = {
             k: _plain(v)
@@ -129,12 +129,13 @@ class TaskService:
         return task
 
     async def delete(self, user_id: uuid.UUID, task_id: uuid.UUID, *, if_match: str | None) -> None:
-        task, membership = await require_task(self.session, task_id, user_id)
+        task, membership = await require_task(self.session, task_id, user_id, for_update=True)
         if task.created_by != user_id and membership.role not in MANAGERS:
             raise Forbidden("Only the task's creator or a project owner or admin can delete it.")
         require_if_match(if_match, task.etag)
         keys = list(await attachments.storage_keys_of_task(self.session, task.id))
         await tasks.delete(self.session, task)
+        await flush_or_precondition_failed(self.session)
         delete_files_after_commit(self.session, self.storage, self.background, keys)
 
     async def _check_assignee(self, project_id: uuid.UUID, assignee_id: uuid.UUID | None) -> None:

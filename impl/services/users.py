@@ -51,10 +51,18 @@ class UserService:
                     "Changing the password needs the current password.",
                     errors=[FieldError("/current_password", "Required with `password`.")],
                 )
-            if not (await self.passwords.verify_async(user.password_hash, current)).ok:
+            verified = user.password_hash
+            if not (await self.passwords.verify_async(verified, current)).ok:
                 # A well-formed request the caller may not make: 403, not a validation error.
                 raise Forbidden("The current password is wrong.", code="wrong_password")
-            user.password_hash = await self.passwords.hash_async(changes["password"])
+            new_hash = await self.passwords.hash_async(changes["password"])
+            if not await users.replace_password_hash(
+                self.session, user, verified=verified, new=new_hash
+            ):
+                raise Conflict(
+                    "The password was changed by another request meanwhile; nothing was changed.",
+                    code="password_changed",
+                )
             await refresh_tokens.revoke_all_for_user(self.session, user.id, datetime.now(UTC))
         if email is not None:
             if await users.email_taken(self.session, email, except_id=user.id):

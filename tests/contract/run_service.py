@@ -258,7 +258,7 @@ def reference_service(
         "LOG_LEVEL": "WARNING",
         "ADMIN_EMAILS": ",".join(admin_emails),
     }
-    env.pop("REDIS_URL", None)  # in-memory rate limits and idempotency keys: one process
+    env.pop("REDIS_URL", None)  # in-memory rate limits: one process
     log_path = folder / "server.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(

@@ -10,9 +10,13 @@ import os
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from sqlalchemy.engine import make_url
+
+if TYPE_CHECKING:
+    from impl.db.engine import Database
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -47,6 +51,21 @@ async def scratch_postgres_database() -> AsyncIterator[str]:
     finally:
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         await admin.close()
+
+
+@asynccontextmanager
+async def migrated_postgres_database(**engine_options: Any) -> AsyncIterator[Database]:
+    """A `Database` on a fresh scratch database, migrated to the latest revision."""
+    from impl.db.engine import Database
+    from impl.db.migrate import upgrade_engine
+
+    async with scratch_postgres_database() as url:
+        database = Database.from_url(url, **engine_options)
+        try:
+            await upgrade_engine(database.engine)
+            yield database
+        finally:
+            await database.dispose()
 
 
 @asynccontextmanager

@@ -8,12 +8,11 @@ from collections.abc import AsyncIterator
 import pytest
 
 from impl.db.engine import Database
-from impl.db.migrate import upgrade_engine
 from impl.errors import InvalidGrant
 from impl.security.passwords import Passwords
 from impl.security.tokens import AccessTokens
 from impl.services.projects import ProjectService
-from tests.impl.backends import scratch_postgres_database
+from tests.impl.backends import migrated_postgres_database
 from tests.impl.conftest import PASSWORD, auth_service, make_user
 
 pytestmark = pytest.mark.postgres
@@ -21,13 +20,8 @@ pytestmark = pytest.mark.postgres
 
 @pytest.fixture
 async def pg() -> AsyncIterator[Database]:
-    async with scratch_postgres_database() as url:
-        database = Database.from_url(url, pool_size=2, max_overflow=0)
-        try:
-            await upgrade_engine(database.engine)
-            yield database
-        finally:
-            await database.dispose()
+    async with migrated_postgres_database(pool_size=2, max_overflow=0) as database:
+        yield database
 
 
 async def test_token_reuse_revokes_family_on_postgres(

@@ -210,17 +210,23 @@ async def test_redis_on_a_closed_port(
     async with serve(settings) as (client, app):
         auth = await _user_without_redis(app)
         me = [await client.get("/v1/users/me", headers=auth) for _ in range(5)]
-        keyed = await client.post(
-            "/v1/projects", json={"name": "p"}, headers={**auth, "Idempotency-Key": "k1"}
-        )
+        keyed, replayed = [
+            await client.post(
+                "/v1/projects", json={"name": "p"}, headers={**auth, "Idempotency-Key": "k1"}
+            )
+            for _ in range(2)
+        ]
         ready = await client.get("/v1/health/ready")
     if fail_open:
         assert [r.status_code for r in me] == [200] * 5
+        # Idempotency keys live in the database: Redis being down changes nothing for them.
+        assert keyed.status_code == 201, keyed.text
+        assert replayed.status_code == 201 and replayed.json()["id"] == keyed.json()["id"]
+        assert replayed.headers["idempotent-replayed"] == "true"
     else:
         for response in me:
             assert_unavailable(response, "getCurrentUser")
-    # Without Redis an Idempotency-Key cannot be honoured: never a duplicate, a 503.
-    assert_unavailable(keyed, "createProject")
+        assert_unavailable(keyed, "createProject")  # rate-limited: 503 while Redis is down
     assert ready.status_code == 503
     assert ready.json()["checks"]["redis"]["status"] == "unavailable"
     messages = [json.loads(line)["message"] for line in log_lines.lines]
