@@ -5,9 +5,11 @@ The runtime answers some requests before an implementation runs, whatever the sp
 
 * **401** on an operation with security (missing or invalid credentials); **403** where a
   requirement lists scopes (the principal lacks one);
-* the **request-validation status** on an operation with parameters or a body (or
-  ``x-specfirst-strict-query``): the declared one among 422, 400, ``4XX`` and ``default``, else
-  422 (:func:`validation_status`, which the parser also uses to generate the router);
+* the **request-validation status** on an operation with parameters or a body: the declared
+  one among 422, 400, ``4XX`` and ``default``, else 422 (:func:`validation_status`, which the
+  parser also uses to generate the router). An operation without either under
+  ``x-specfirst-strict-query`` may send it too, for a query parameter no client is meant to
+  send: not counted as a gap;
 * **415** on an operation with a request body (a media type it does not accept);
 * **501** for an operation whose implementation is a stub (``NotImplementedOperation``): only
   a run can see that, so :func:`runtime_statuses` lists it when told the operation is
@@ -31,7 +33,6 @@ from dataclasses import dataclass
 from typing import Any
 
 __all__ = [
-    "STRICT_QUERY",
     "OperationFacts",
     "RuntimeStatus",
     "covers",
@@ -40,10 +41,6 @@ __all__ = [
     "spec_gaps",
     "validation_status",
 ]
-
-STRICT_QUERY = "x-specfirst-strict-query"
-"""Spec extension (root or operation): answer undeclared query parameters with a validation
-error."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,8 +51,6 @@ class OperationFacts:
     """The keys of its ``responses``: ``"200"``, ``"4XX"``, ``"default"``."""
     has_parameters: bool = False
     has_body: bool = False
-    strict_query: bool = False
-    """``x-specfirst-strict-query``: unknown query parameters are a validation error."""
     security: tuple[Mapping[str, Any], ...] = ()
     """The effective ``security`` requirements (the operation's, else the document's)."""
     unimplemented: bool = False
@@ -92,7 +87,6 @@ def facts_of(
         declared=tuple(str(key) for key in responses) if isinstance(responses, Mapping) else (),
         has_parameters=has_parameters,
         has_body=op.get("requestBody") is not None,
-        strict_query=bool(op.get(STRICT_QUERY, document.get(STRICT_QUERY, False))),
         security=tuple(r for r in security if isinstance(r, Mapping))
         if isinstance(security, list)
         else (),
@@ -133,10 +127,13 @@ def runtime_statuses(facts: OperationFacts) -> list[RuntimeStatus]:
         found.append(RuntimeStatus("401", "requires authentication", "security-responses"))
         if _scoped(facts.security):
             found.append(RuntimeStatus("403", "requires scopes", "security-responses"))
-    if facts.has_parameters or facts.has_body or facts.strict_query:
-        what = "parameters or a body" if facts.has_parameters or facts.has_body else "strict query"
+    if facts.has_parameters or facts.has_body:
         status = str(validation_status(facts.declared))
-        found.append(RuntimeStatus(status, f"has {what} (invalid requests)", "validation-response"))
+        found.append(
+            RuntimeStatus(
+                status, "has parameters or a body (invalid requests)", "validation-response"
+            )
+        )
     if facts.has_body:
         found.append(
             RuntimeStatus("415", "has a request body (other media types)", "media-type-response")

@@ -21,8 +21,10 @@ from specfirst.parser.parameters import read_parameters
 from specfirst.parser.responses import read_responses
 from specfirst.parser.routes import read_route
 from specfirst.parser.security import read_requirements
-from specfirst.spec_gaps import STRICT_QUERY, validation_status
+from specfirst.spec_gaps import validation_status
 
+# Spec extension (root or operation): answer undeclared query parameters with a validation error.
+STRICT_QUERY = "x-specfirst-strict-query"
 # The names a generated handler's signature uses: a parameter must not shadow them.
 _HANDLER_NAMES = frozenset({"sf_service", "sf_principal", "sf_response", "sf_request"})
 
