@@ -113,3 +113,42 @@ def test_unknown_operation_ids_in_seed_data_stop_the_run(api: GeneratedApi) -> N
     ):
         with pytest.raises(ContractError, match=r"setup hook .*SeedData\.\w+: the spec has no"):
             contract(api, app, setup=lambda ctx, data=data: data)
+
+
+SERVERS_SPEC = """
+openapi: 3.1.0
+info: {title: Vendor, version: 1.0.0}
+servers: [{url: 'https://api.vendor.example'}]
+paths:
+  /a:
+    get:
+      operationId: getA
+      responses: {'200': {description: ok}}
+  /b:
+    servers: [{url: 'https://files.vendor.example'}]
+    get:
+      operationId: getB
+      responses: {'200': {description: ok}}
+"""
+
+
+def test_reproductions_use_the_runs_base_url(make_api: MakeApi) -> None:  # noqa: F811
+    """Not the spec's production host, nor an operation's own ``servers``."""
+    vendor = make_api(SERVERS_SPEC)
+
+    class Crashing:
+        async def get_a(self) -> Any:
+            raise RuntimeError("broken")
+
+        async def get_b(self) -> Any:
+            raise RuntimeError("broken")
+
+    app = vendor.create_app(default=Crashing())
+    result = run_contract(
+        ContractOptions(spec=vendor.spec_path, url=None, app=app, max_examples=2)
+    )
+    reproduce = {f.operation: f.reproduce for f in result.failures}
+    assert set(reproduce) == {"GET /a", "GET /b"}, format_summary(result)
+    for curl in reproduce.values():
+        assert "vendor.example" not in curl, curl
+        assert "http://testserver/" in curl, curl

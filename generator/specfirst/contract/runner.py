@@ -240,11 +240,11 @@ def _run(
     _mask_only_credentials(schema, ctx, secret)
     if app is not None:
         schema.app = app
-        if urlsplit(base_url).path not in ("", "/"):
-            schema.config.update(base_url=base_url)
     else:
         _wait_until_reachable(session, base_url)
-        schema.config.update(base_url=base_url)
+    # Always: without a base URL schemathesis sends (and reproduces) an operation that has its
+    # own `servers` at that server, the vendor's production host, not the service under test.
+    schema.config.update(base_url=base_url)
     if headers_left:
         schema.config.update(headers=headers_left)
 
