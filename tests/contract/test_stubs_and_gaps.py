@@ -144,9 +144,7 @@ def test_reproductions_use_the_runs_base_url(make_api: MakeApi) -> None:  # noqa
             raise RuntimeError("broken")
 
     app = vendor.create_app(default=Crashing())
-    result = run_contract(
-        ContractOptions(spec=vendor.spec_path, url=None, app=app, max_examples=2)
-    )
+    result = run_contract(ContractOptions(spec=vendor.spec_path, url=None, app=app, max_examples=2))
     reproduce = {f.operation: f.reproduce for f in result.failures}
     assert set(reproduce) == {"GET /a", "GET /b"}, format_summary(result)
     for curl in reproduce.values():
