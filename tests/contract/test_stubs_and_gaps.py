@@ -150,3 +150,19 @@ def test_reproductions_use_the_runs_base_url(make_api: MakeApi) -> None:  # noqa
     for curl in reproduce.values():
         assert "vendor.example" not in curl, curl
         assert "http://testserver/" in curl, curl
+
+
+def test_the_reference_spec_has_no_spec_gaps_as_the_run_reads_it() -> None:
+    """schemathesis lists a security scheme's API key as a parameter: it is not one, so an
+    operation without parameters (GET /users/me) has no validation status to declare."""
+    import schemathesis
+
+    from specfirst.contract.gaps import operation_facts
+    from specfirst.spec_gaps import spec_gaps
+
+    facts = operation_facts(
+        schemathesis.openapi.from_path(Path(__file__).resolve().parents[2] / "specs" / "api.yaml")
+    )
+    assert len(facts) == 35
+    assert not facts["GET /users/me"].has_parameters
+    assert {label: spec_gaps(f) for label, f in facts.items() if spec_gaps(f)} == {}
