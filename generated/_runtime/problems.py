@@ -5,7 +5,7 @@
 Exceptions drawn in one place::
 
     ProblemError             raise from an implementation: any status, title, detail, headers
-    NotImplementedOperation  raised by ``Unimplemented…`` services → 501
+    NotImplementedOperation  raised by ``Unimplemented…`` services → 501 (marked by a header)
     UndeclaredResponseError  an implementation returned what the spec does not declare → 500
 
 A ``ProblemError`` whose status the operation does not declare is a contract violation too
@@ -63,11 +63,21 @@ class ProtocolProblem(ProblemError):
     against the operation's declared statuses the way a raised :class:`ProblemError` is."""
 
 
+UNIMPLEMENTED_HEADER = "Specfirst-Unimplemented"
+"""Marks the 501 of :class:`NotImplementedOperation` (its value: the operationId,
+percent-encoded), so that a contract run tells a stub from a server error whatever format the
+error body takes."""
+
+
 class NotImplementedOperation(ProblemError):
     """An operation has no implementation yet (``Unimplemented…`` services raise it)."""
 
     def __init__(self, operation_id: str) -> None:
-        super().__init__(501, f"operation {operation_id!r} is not implemented yet")
+        super().__init__(
+            501,
+            f"operation {operation_id!r} is not implemented yet",
+            headers={UNIMPLEMENTED_HEADER: quote(operation_id, safe="")},
+        )
         self.operation_id = operation_id
 
 

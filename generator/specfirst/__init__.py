@@ -17,5 +17,6 @@ changes, rules beside the code that raises them), ``contract/`` (schemathesis co
 runs; ``specfirst.contract`` is the hook API users import), ``docs/`` (the offline HTML
 reference), ``scaffold`` (implementation stubs), ``mock``, ``watch``, ``cli`` and
 ``commands/`` (one module per subcommand). Shared: ``diagnostics``, ``naming``,
-``schema_types``, ``config``, ``cachedir``. Each package's ``__init__`` maps its modules.
+``schema_types``, ``config``, ``cachedir``, ``spec_gaps`` (the statuses the runtime sends by
+itself, for lint and the contract run). Each package's ``__init__`` maps its modules.
 """

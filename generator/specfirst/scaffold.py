@@ -81,8 +81,25 @@ class Scaffolder:
 
     def _render(self, template: str, **context: object) -> str:
         return self.renderer.env.get_template(f"scaffold/{template}").render(
-            api=self.api, package=self.package, implementation=self.module, **context
+            api=self.api,
+            package=self.package,
+            implementation=self.module,
+            env_prefix=self.module.upper(),
+            scopes=self._scopes(),
+            **context,
         )
+
+    def _scopes(self) -> list[str]:
+        """Every scope the spec declares: its OAuth2 flows' and its requirements'."""
+        found = {scope for scheme in self.api.schemes for scope in scheme.scopes}
+        found.update(
+            scope
+            for op in self.api.operations
+            for requirement in op.security
+            for use in requirement.uses
+            for scope in use.scopes
+        )
+        return sorted(found)
 
     def plan(self, *, whole_package: bool = True) -> Plan:
         """What is missing. ``whole_package=False`` looks only at tag modules that exist

@@ -12,6 +12,7 @@ import importlib.util
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -157,3 +158,103 @@ def test_a_missing_extra_is_one_line_and_exit_2(
         "specfirst: contract testing needs schemathesis, which is not installed: "
         "pip install 'specfirst[contract]'"
     )
+
+
+SCHEMES_SPEC = """
+openapi: 3.1.0
+info: {title: Keys, version: '1'}
+paths:
+  /query-key:
+    get:
+      security: [{query_key: []}]
+      responses: {'200': {description: ok}}
+  /cookie-key:
+    get:
+      security: [{cookie_key: []}]
+      responses: {'200': {description: ok}}
+  /basic:
+    get:
+      security: [{basic: []}]
+      responses: {'200': {description: ok}}
+  /oauth:
+    get:
+      security: [{oauth: [things:write]}, {header_key: []}]
+      responses: {'200': {description: ok}}
+components:
+  securitySchemes:
+    query_key: {type: apiKey, in: query, name: key}
+    cookie_key: {type: apiKey, in: cookie, name: session}
+    header_key: {type: apiKey, in: header, name: X-Key}
+    basic: {type: http, scheme: basic}
+    oauth:
+      type: oauth2
+      flows:
+        clientCredentials: {tokenUrl: /token, scopes: {things:write: Write.}}
+"""
+
+
+async def test_the_scaffold_and_the_auth_hook_share_a_development_credential(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Each scheme kind gets past 401 to the stub's 501 with what the auth hook sends, a wrong
+    credential is 401, and in production the default credential is refused."""
+    import httpx
+    import requests
+
+    from specfirst.contract import AuthContext, dev_credentials
+
+    spec = tmp_path / "keys.yaml"
+    spec.write_text(SCHEMES_SPEC, encoding="utf-8")
+    assert _init(tmp_path, "keys", "--spec", str(spec)) == 0
+    project = tmp_path / "keys"
+    pyproject = (project / "pyproject.toml").read_text(encoding="utf-8")
+    assert '[tool.specfirst.lint]\nprofile = "imported"' in pyproject
+    assert 'undeclared_problems="log" if PRODUCTION' in (project / "keys" / "main.py").read_text()
+
+    monkeypatch.syspath_prepend(str(project))
+    monkeypatch.delenv("KEYS_DEV_CREDENTIAL", raising=False)
+    try:
+        security = importlib.import_module("keys.security")
+        main_module = importlib.import_module("keys.main")
+        ctx = AuthContext(base_url="http://t", session=requests.Session(), spec=_yaml(SCHEMES_SPEC))
+        good = dev_credentials(ctx, security.dev_credential(), username=security.DEV_USERNAME)
+        bad = dev_credentials(ctx, "wrong", username=security.DEV_USERNAME)
+        assert set(good) == {"key", "session", "X-Key", "Authorization"}
+        assert good["Authorization"].startswith(
+            "Basic "
+        )  # basic and oauth: one use each, basic first
+
+        async def answers(app: Any, creds: dict[str, str]) -> dict[str, int]:
+            statuses = {}
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+                for path, params, headers, cookies in (
+                    ("/query-key", {"key": creds["key"]}, {}, {}),
+                    ("/cookie-key", {}, {}, {"session": creds["session"]}),
+                    ("/basic", {}, {"Authorization": creds["Authorization"]}, {}),
+                    ("/oauth", {}, {"X-Key": creds["X-Key"]}, {}),
+                ):
+                    client.cookies.clear()
+                    client.cookies.update(cookies)
+                    response = await client.get(path, params=params, headers=headers)
+                    statuses[path] = response.status_code
+                    if response.status_code == 501:
+                        assert response.headers["specfirst-unimplemented"]
+            return statuses
+
+        assert set((await answers(main_module.app, good)).values()) == {501}
+        assert set((await answers(main_module.app, bad)).values()) == {401}
+        production = main_module.create_app(
+            security=security.Security(production=True), allow_unimplemented=True
+        )
+        assert set((await answers(production, good)).values()) == {401}
+    finally:
+        for name in [n for n in sys.modules if n.split(".")[0] in {"keys", "keys_api"}]:
+            del sys.modules[name]
+    capsys.readouterr()
+
+
+def _yaml(text: str) -> Any:
+    import yaml
+
+    return yaml.safe_load(text)

@@ -375,6 +375,9 @@ def run(
                 str(max_examples),
                 "--junit",
                 str(reports / f"contract-{auth}.xml"),
+                # every status the runtime sends is declared, and every operation implemented
+                "--strict",
+                "--require-implemented",
                 *(["--seed", seed] if seed is not None else []),
                 *(["--max-time", str(max_time)] if max_time is not None else []),
                 *extra,

@@ -176,3 +176,19 @@ def test_api_keys_become_per_scheme_auth_and_bearer_tokens_stay_headers() -> Non
     )
     assert schemes == {"key": {"api_key": "k"}}
     assert left == {"Authorization": "Bearer t", "X-Tenant": "a"}
+
+
+def test_strict_and_require_implemented_are_booleans(tmp_path: Path) -> None:
+    from specfirst.contract import load_run_flags
+
+    assert load_run_flags(None) == {"strict": False, "require-implemented": False}
+    body = "[tool.specfirst.contract]\nstrict = true\nrequire-implemented = true\n"
+    assert load_run_flags(_pyproject(tmp_path, body)) == {
+        "strict": True,
+        "require-implemented": True,
+    }
+    assert load_project_settings(_pyproject(tmp_path, body)) == ()  # known keys, no statuses
+    with pytest.raises(ContractError, match=r"\.strict must be true or false"):
+        load_run_flags(_pyproject(tmp_path, '[tool.specfirst.contract]\nstrict = "yes"\n'))
+    # this repository's reference run is strict and requires every operation
+    assert load_run_flags(ROOT / "pyproject.toml") == {"strict": True, "require-implemented": True}

@@ -43,6 +43,7 @@ paths:
                 items: [{id: 1, name: one}]
         '401': {$ref: '#/components/responses/Problem'}
         '403': {$ref: '#/components/responses/Problem'}
+        '422': {$ref: '#/components/responses/Problem'}
   /things/{thingId}:
     parameters:
       - name: thingId
@@ -64,6 +65,7 @@ paths:
         '401': {$ref: '#/components/responses/Problem'}
         '403': {$ref: '#/components/responses/Problem'}
         '404': {$ref: '#/components/responses/Problem'}
+        '422': {$ref: '#/components/responses/Problem'}
   /health:
     get:
       operationId: health

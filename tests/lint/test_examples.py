@@ -46,6 +46,7 @@ def test_examples_use_the_openapi_30_dialect(run_lint: LintFn) -> None:
                   examples:
                     nullable: {value: {id: 1, note: null, when: '2025-01-01T00:00:00Z'}}
                     wrong: {value: {id: 1, note: 5, when: 'yesterday'}}
+            default: {description: an error}
     components:
       schemas:
         Thing:

@@ -39,7 +39,9 @@ def test_secured_operations_declare_401_and_403(run_lint: LintFn) -> None:
     ]
 
 
-def test_optional_security_and_ranges_need_nothing_more(run_lint: LintFn) -> None:
+def test_optional_security_still_answers_401_and_ranges_cover(run_lint: LintFn) -> None:
+    """An optional requirement (``{}``) still gets 401 for an invalid credential; a range or
+    ``default`` covers a status."""
     doc = clean_document()
     op(doc)["security"] = [{"bearer": ["things:read"]}, {}]
     del op(doc)["responses"]["401"]
@@ -47,6 +49,33 @@ def test_optional_security_and_ranges_need_nothing_more(run_lint: LintFn) -> Non
     del op(doc, "/things/{thingId}")["responses"]["401"]
     del op(doc, "/things/{thingId}")["responses"]["403"]
     op(doc, "/things/{thingId}")["responses"]["4XX"] = {"$ref": "#/components/responses/Problem"}
+    assert run_lint(doc) == [
+        "warning security-responses: GET /things requires authentication but does not declare "
+        "a 401 response",
+        "warning security-responses: GET /things requires scopes but does not declare "
+        "a 403 response",
+    ]
+    op(doc)["responses"]["default"] = {"$ref": "#/components/responses/Problem"}
+    assert run_lint(doc) == []
+
+
+def test_validation_and_media_type_responses(run_lint: LintFn) -> None:
+    """The status invalid requests get (422 unless only 400 is declared) and 415 on a body."""
+    doc = clean_document()
+    del op(doc)["responses"]["422"]
+    op(doc, "/health")["requestBody"] = {
+        "content": {"application/json": {"schema": {"type": "object"}}}
+    }
+    assert run_lint(doc) == [
+        "warning validation-response: GET /things has parameters or a body (invalid requests) "
+        "but does not declare a 422 response",
+        "warning media-type-response: GET /health has a request body (other media types) but "
+        "does not declare a 415 response",
+        "warning validation-response: GET /health has parameters or a body (invalid requests) "
+        "but does not declare a 422 response",
+    ]
+    op(doc)["responses"]["400"] = {"$ref": "#/components/responses/Problem"}
+    op(doc, "/health")["responses"]["4XX"] = {"$ref": "#/components/responses/Problem"}
     assert run_lint(doc) == []
 
 

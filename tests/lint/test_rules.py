@@ -36,3 +36,30 @@ def test_malformed_document_does_not_crash(run_lint: LintFn) -> None:
     """
     found = run_lint(spec)
     assert "error success-response: POST /b declares no 2xx response" in found
+
+
+def test_the_imported_profile_warns_on_style_and_keeps_errors_that_break_code(
+    run_lint: LintFn,
+) -> None:
+    """``profile = "imported"``: a missing operationId and an example failing its schema are
+    warnings; an undeclared path parameter stays an error; a rule named beside it wins."""
+    from specfirst.lint import parse_lint_settings
+
+    doc = clean_document()
+    del op(doc)["operationId"]
+    op(doc)["responses"]["200"]["content"]["application/json"]["example"] = {"items": 3}
+    del doc["paths"]["/things/{thingId}"]["parameters"]
+    settings, problems = parse_lint_settings({"profile": "imported"})
+    assert problems == []
+    found = run_lint(doc, settings)
+    assert [line.split(":")[0] for line in found] == [
+        "warning operation-id",
+        "warning example-valid",
+        "error path-parameters",
+    ], found
+    settings, _ = parse_lint_settings({"profile": "imported", "operation-id": "error"})
+    assert run_lint(doc, settings)[0].startswith("error operation-id")
+    _, problems = parse_lint_settings({"profile": "vendor"})
+    assert [p.message for p in problems] == [
+        "[tool.specfirst.lint]: profile = 'vendor'; use one of 'default', 'imported'"
+    ]

@@ -7,8 +7,13 @@ Every check and every phase is on by default; the seed is fixed, so a run is rep
 (``--seed random`` for a new one, printed for replay). Every run ends with a coverage matrix
 (operations by statuses, declared against observed; Markdown and JSON next to the JUnit file)
 and the line ``coverage: N of M operations reached a declared 2xx; K of L declared statuses
-observed``. Exit status 1 when the service breaks the contract or an operation was never
-reached (only 401/403, or none of its declared success statuses), 2 when the run cannot start.
+observed``, and ``implemented: N of M operations``: an operation whose stub answers 501 is
+reported, not failed (``--require-implemented`` fails it); it is still checked up to its stub
+(security, request validation). Statuses the runtime sends that the spec does not declare (a
+401 on a secured operation, 422 on invalid input, 415 on a body) are listed as spec gaps, not
+failed (``--strict`` fails them). Exit status 1 when the service breaks the contract or an
+operation was never reached (only 401/403, or none of its declared success statuses), 2 when
+the run cannot start.
 
 ``[tool.specfirst.contract]`` in pyproject.toml sets which statuses pass the status checks
 (e.g. ``positive_data_acceptance``), globally and, with a reason, for named operations; it
@@ -85,6 +90,18 @@ def register(sub: Any) -> None:
         metavar="SECONDS",
         help="a time budget, always spent: fuzzing and stateful testing repeat until it runs out",
     )
+    p.add_argument(
+        "--strict",
+        action="store_true",
+        help="fail on spec gaps: statuses the runtime sends (401, 422, 415...) that the spec "
+        "does not declare (default: listed, not failed; or [tool.specfirst.contract] strict)",
+    )
+    p.add_argument(
+        "--require-implemented",
+        action="store_true",
+        help="fail on operations whose stub answers 501 (default: reported as "
+        "'implemented: N of M'; or [tool.specfirst.contract] require-implemented)",
+    )
     p.add_argument("--junit", type=Path, default=None, metavar="PATH", help="write JUnit XML here")
     p.add_argument("-q", "--quiet", action="store_true", help="only the summary line per failure")
     p.set_defaults(func=run)
@@ -110,15 +127,19 @@ def _seed(value: str | None, default: int) -> int | None:
 
 def _project_settings(
     spec: Path, root: Path
-) -> tuple[tuple[contract.ExpectedStatuses, ...], tuple[contract.Exemption, ...]]:
+) -> tuple[tuple[contract.ExpectedStatuses, ...], tuple[contract.Exemption, ...], dict[str, bool]]:
     """``[tool.specfirst.contract]``, which describes the contract of ``[tool.specfirst] spec``:
     applied when that is the spec under test, not to another spec given on the command line."""
     from specfirst import contract
 
     if spec.resolve() != load_config().spec.resolve():
-        return (), ()
+        return (), (), contract.load_run_flags(None)
     pyproject = root / "pyproject.toml"
-    return contract.load_project_settings(pyproject), contract.load_exemptions(pyproject)
+    return (
+        contract.load_project_settings(pyproject),
+        contract.load_exemptions(pyproject),
+        contract.load_run_flags(pyproject),
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -127,7 +148,7 @@ def run(args: argparse.Namespace) -> int:
 
     config = load_config(spec=args.spec)
     try:
-        expected, exemptions = _project_settings(config.spec, config.root)
+        expected, exemptions, flags = _project_settings(config.spec, config.root)
         options = contract.ContractOptions(
             spec=config.spec,
             url=args.url,
@@ -144,6 +165,8 @@ def run(args: argparse.Namespace) -> int:
             expected_statuses=expected,
             exemptions=exemptions,
             setup=contract.load_object(args.setup) if args.setup else None,
+            strict=args.strict or flags["strict"],
+            require_implemented=args.require_implemented or flags["require-implemented"],
         )
         progress = None if args.quiet else _progress
         result = contract.run_contract(options, progress=progress)

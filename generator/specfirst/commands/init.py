@@ -183,6 +183,7 @@ def _context(names: Names, api: Any, *, example: bool) -> dict[str, Any]:
         "spec": names.spec,
         "title": api.title,
         "example": example,
+        "secured": bool(api.schemes),
         "runtime_requirements": runtime_requirements(api),
         "specfirst_version": generator_version(),
         "find_links": _find_links(),

@@ -12,7 +12,7 @@ What lives where, from what a project imports to what only a run needs:
 
 * :mod:`~specfirst.contract.hooks`: the hook API a project's ``tests/contract.py`` imports
   (:class:`AuthContext`, :class:`SeedData`, :func:`bearer`, :func:`api_key`,
-  :func:`password_token`, the hook types, :class:`ContractError`), and how a hook is found
+  :func:`password_token`, :func:`dev_credentials`, the hook types, :class:`ContractError`), and how a hook is found
   (:func:`load_object`), called and checked.
 * :mod:`~specfirst.contract.settings`: ``[tool.specfirst.contract]`` of ``pyproject.toml``:
   which statuses pass the status checks (:class:`ExpectedStatuses`) and which operations a
@@ -29,9 +29,14 @@ What lives where, from what a project imports to what only a run needs:
   creating request replayed an earlier ``Idempotency-Key`` (noted, not counted).
 * :mod:`~specfirst.contract.results`: what a run found (:class:`ContractResult`, one
   :class:`ContractFailure` per distinct problem, :class:`ContractProblem` for errors,
-  :class:`ContractWarning` for schemathesis' warnings).
+  :class:`ContractWarning` for schemathesis' warnings, :class:`SpecGap` for spec gaps).
 * :mod:`~specfirst.contract.coverage`: which declared statuses each operation reached, and the
   gates that fail a run for an operation it never got into. It knows nothing of schemathesis.
+* :mod:`~specfirst.contract.stubs`: unimplemented operations (a stub's marked 501): reported,
+  their success checks not counted unless ``--require-implemented``.
+* :mod:`~specfirst.contract.gaps`: spec gaps, the statuses the runtime sends that the spec
+  does not declare (derived by :mod:`specfirst.spec_gaps`, shared with lint): listed, their
+  status checks not counted unless ``--strict``.
 * :mod:`~specfirst.contract.reports`: the terminal summary (:func:`format_summary`), the JUnit
   XML (:func:`write_junit`) and the coverage reports in Markdown and JSON
   (:func:`write_reports`).
@@ -55,6 +60,7 @@ from specfirst.contract.hooks import (
     bearer,
     call_auth_hook,
     call_setup_hook,
+    dev_credentials,
     load_object,
     password_token,
 )
@@ -65,6 +71,7 @@ from specfirst.contract.results import (
     ContractProblem,
     ContractResult,
     ContractWarning,
+    SpecGap,
     failures_named,
 )
 from specfirst.contract.runner import (
@@ -80,6 +87,7 @@ from specfirst.contract.settings import (
     ExpectedStatuses,
     load_exemptions,
     load_project_settings,
+    load_run_flags,
 )
 from specfirst.contract.target import like_a_server
 
@@ -106,17 +114,20 @@ __all__ = [
     "Headers",
     "SeedData",
     "SetupHook",
+    "SpecGap",
     "Value",
     "api_key",
     "bearer",
     "call_auth_hook",
     "call_setup_hook",
+    "dev_credentials",
     "failures_named",
     "format_summary",
     "like_a_server",
     "load_exemptions",
     "load_object",
     "load_project_settings",
+    "load_run_flags",
     "password_token",
     "run_contract",
     "write_junit",

@@ -11,7 +11,11 @@ status of every response per operation and:
   statuses observed``;
 * fails the run (the *gates*) for every operation that never got past 401/403, or never
   produced any of its declared success statuses, unless ``[tool.specfirst.contract]`` exempts it
-  with a written reason.
+  with a written reason;
+* counts an operation whose stub answered 501 (``NotImplementedOperation``) and that never
+  reached a success as *unimplemented*: ``implemented: N of M operations``. The success gate
+  does not fail it unless ``--require-implemented``; the auth gate still does (its stub is
+  reached only past its security).
 
 This module knows nothing of schemathesis: the run (:mod:`specfirst.contract.runner`) feeds it
 statuses.
@@ -57,6 +61,13 @@ class OperationCoverage:
     has_default: bool = False
     observed: Counter[int] = field(default_factory=Counter)
     exemption: Exemption | None = None
+    stubbed: int = 0
+    """Responses that were its stub's 501 (``NotImplementedOperation``)."""
+
+    @property
+    def unimplemented(self) -> bool:
+        """Its stub answered 501 and it never reached a declared success: not written yet."""
+        return self.stubbed > 0 and not self.reached_success()
 
     @property
     def name(self) -> str:
@@ -90,10 +101,15 @@ class OperationCoverage:
         seen = self.observed_declared()
         return tuple(d for d in self.success_statuses() if d in seen)
 
-    def gate(self) -> tuple[str, str] | None:
-        """``(gate, reason)`` when a gate fails for this operation, else ``None``."""
+    def gate(self, require_implemented: bool = False) -> tuple[str, str] | None:
+        """``(gate, reason)`` when a gate fails for this operation, else ``None``. An
+        unimplemented operation passes the success gate unless ``require_implemented``."""
         if self.reached_success():
             return None
+        if self.unimplemented:
+            if not require_implemented:
+                return None
+            return "success", f"is not implemented: its stub answered 501 ({self.stubbed})"
         answered = _counts(self.observed)
         if not self.observed:
             return "success", "got no response at all"
@@ -126,6 +142,8 @@ class Coverage:
     Shown by :mod:`specfirst.contract.reports` (the matrix, Markdown and JSON)."""
 
     operations: dict[str, OperationCoverage] = field(default_factory=dict)  # by label
+    require_implemented: bool = False
+    """Whether an unimplemented operation fails the success gate (``--require-implemented``)."""
 
     @classmethod
     def from_spec(cls, operations: Iterable[tuple[str, str | None, Iterable[str]]]) -> Coverage:
@@ -141,10 +159,12 @@ class Coverage:
             )
         return coverage
 
-    def record(self, label: str, status: int) -> None:
+    def record(self, label: str, status: int, *, stub: bool = False) -> None:
+        """One response of the operation ``label``; ``stub``: its stub's 501."""
         operation = self.operations.get(label)
         if operation is not None:
             operation.observed[status] += 1
+            operation.stubbed += stub
 
     def exempt(self, exemptions: Sequence[Exemption]) -> None:
         by_id = {op.operation_id: op for op in self.operations.values() if op.operation_id}
@@ -156,6 +176,17 @@ class Coverage:
     def reached(self) -> tuple[int, int]:
         ops = list(self.operations.values())
         return sum(1 for op in ops if op.reached_success()), len(ops)
+
+    def implemented(self) -> tuple[int, int]:
+        """``(N, M)``: N of the M operations are not unimplemented stubs."""
+        ops = list(self.operations.values())
+        return sum(1 for op in ops if not op.unimplemented), len(ops)
+
+    def implemented_line(self) -> str:
+        n, m = self.implemented()
+        missing = [op.name for op in self.operations.values() if op.unimplemented]
+        more = f" (not yet: {len(missing)}, each answered its stub's 501)" if missing else ""
+        return f"implemented: {n} of {m} operations{more}"
 
     def statuses(self) -> tuple[int, int]:
         ops = list(self.operations.values())
@@ -175,7 +206,7 @@ class Coverage:
     def gate_failures(self) -> list[GateFailure]:
         failures: list[GateFailure] = []
         for op in self.operations.values():
-            found = op.gate()
+            found = op.gate(self.require_implemented)
             if found is None:
                 continue
             gate, reason = found

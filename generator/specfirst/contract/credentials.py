@@ -26,7 +26,9 @@ def _auth_schemes(
     spec: Mapping[str, Any], headers: Mapping[str, str]
 ) -> tuple[dict[str, dict[str, str]], dict[str, str]]:
     """The API keys among the credential headers as schemathesis' per-scheme auth
-    (``[auth.openapi.<scheme>]``), and the headers left over.
+    (``[auth.openapi.<scheme>]``), and the headers left over. A key the spec takes in the
+    query or a cookie is given under its name too (``{"api_key": value}``), and schemathesis
+    sends it there.
 
     Sent as a plain header, an API key is not known to schemathesis as the run's credential: it
     keeps generating values for the operations' other security alternatives (an API-key run
@@ -42,7 +44,7 @@ def _auth_schemes(
     for name, scheme in definitions.items() if isinstance(definitions, Mapping) else ():
         if isinstance(scheme, Mapping) and scheme.get("type") == "apiKey":
             found = given.get(str(scheme.get("name", "")).lower())
-            if scheme.get("in") == "header" and found is not None:
+            if scheme.get("in") in ("header", "query", "cookie") and found is not None:
                 schemes[name] = {"api_key": found[1]}
                 consumed.add(found[0])
     return schemes, {k: v for k, v in headers.items() if k not in consumed}
@@ -75,13 +77,18 @@ def _probe_without_credentials(
     operation_ids: Mapping[str, str],
     forbidden: Mapping[str, str] | None = None,
 ) -> None:
-    """Send, once per secured operation, the first request it answered with a 2xx again
-    without the run's credentials, record the status, and report a 2xx as ``ignored_auth``.
+    """Send, once per secured operation, the first request it answered with a 2xx (or, for an
+    unimplemented one, with its stub's 501) again without the run's credentials (headers,
+    cookies and the spec's API keys in the query), record the status, and report a 2xx or the
+    stub's 501 as ``ignored_auth``: either means the request got past security.
 
     schemathesis' own ``ignored_auth`` cannot take away a bearer token given as a header (it
     skips those operations), so without this a run never shows that they answer 401.
     """
+    from specfirst.contract.stubs import is_stub
+
     spec = schema.raw_schema
+    in_query = {name.lower() for where, name in _api_keys(spec) if where == "query"}
     by_label = {}
     for item in schema.get_all_operations():
         try:
@@ -98,20 +105,22 @@ def _probe_without_credentials(
             for name, values in request.headers.items()
             if name.lower() not in credentials and name.lower() != "content-length"
         }
+        uri = _without_query(request.uri, in_query)
         try:
             response = session.request(
-                request.method, request.uri, headers=headers, data=request.body, timeout=30
+                request.method, uri, headers=headers, data=request.body, timeout=30
             )
         except Exception as exc:  # the service went away: reported like a network error
             result.errors.append(ContractProblem(label, f"probe without credentials: {exc}"))
             continue
-        result.coverage.record(label, response.status_code)
+        stub = is_stub(response.status_code, response.headers)
+        result.coverage.record(label, response.status_code, stub=stub)
         result.cases += 1
         if forbidden:
             try:
                 lacking = session.request(
                     request.method,
-                    request.uri,
+                    uri,
                     headers={**headers, **forbidden},
                     data=request.body,
                     timeout=30,
@@ -119,9 +128,11 @@ def _probe_without_credentials(
             except Exception as exc:
                 result.errors.append(ContractProblem(label, f"probe with `forbidden`: {exc}"))
             else:
-                result.coverage.record(label, lacking.status_code)
+                result.coverage.record(
+                    label, lacking.status_code, stub=is_stub(lacking.status_code, lacking.headers)
+                )
                 result.cases += 1
-        if 200 <= response.status_code < 300:
+        if 200 <= response.status_code < 300 or stub:
             result.failures.append(
                 ContractFailure(
                     operation=label,
@@ -132,10 +143,33 @@ def _probe_without_credentials(
                         f"A request that got {response.status_code} with credentials got "
                         f"{response.status_code} without them too (specfirst's probe)"
                     ),
-                    reproduce=_curl(request.method, request.uri, headers, request.body),
+                    reproduce=_curl(request.method, uri, headers, request.body),
                     response=f"{response.status_code} {response.text[:300]}",
                 )
             )
+
+
+def _api_keys(spec: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """``(in, name)`` of every API key scheme of the spec."""
+    schemes = spec.get("components", {}).get("securitySchemes", {})
+    return [
+        (str(scheme.get("in")), str(scheme.get("name")))
+        for scheme in (schemes.values() if isinstance(schemes, Mapping) else ())
+        if isinstance(scheme, Mapping) and scheme.get("type") == "apiKey"
+    ]
+
+
+def _without_query(uri: str, names: set[str]) -> str:
+    """``uri`` without the query parameters ``names`` (lowercase)."""
+    from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+    if not names:
+        return uri
+    parts = urlsplit(uri)
+    kept = [
+        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k.lower() not in names
+    ]
+    return urlunsplit(parts._replace(query=urlencode(kept)))
 
 
 def _curl(method: str, uri: str, headers: Mapping[str, str], body: bytes | None) -> str:

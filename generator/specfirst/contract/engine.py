@@ -1,7 +1,8 @@
 """schemathesis' engine, run over the loaded schema and read into a :class:`ContractResult`.
 
 :func:`_execute` drives every enabled phase and reads its events: each check failure becomes
-one :class:`ContractFailure` per distinct (operation, check, title), with the steps to
+one :class:`ContractFailure` per distinct (operation, check, title; a stub's 501 apart, and
+the status of a check a spec gap may excuse), with the steps to
 reproduce it (:func:`_collect`); each response's status goes into the coverage, and the first
 2xx request of each operation is kept for the probe without credentials (:func:`_observe`);
 schemathesis' own warnings are collected as ``st run`` would print them (:func:`_warnings`).
@@ -18,6 +19,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from specfirst.contract.coverage import Coverage
+from specfirst.contract.gaps import GAP_CHECKS
 from specfirst.contract.idempotency import _remember_keys, _replayed_creation
 from specfirst.contract.results import (
     ContractFailure,
@@ -25,6 +27,7 @@ from specfirst.contract.results import (
     ContractResult,
     ContractWarning,
 )
+from specfirst.contract.stubs import is_stub
 
 
 def _execute(
@@ -41,7 +44,7 @@ def _execute(
     served: dict[str, Any] = {}
 
     result = ContractResult(seed=seed, coverage=coverage)
-    found: dict[tuple[str, str, str], ContractFailure] = {}
+    found: dict[tuple[str, str, str, str], ContractFailure] = {}
     seen_errors: set[tuple[str, str]] = set()
     watcher = _warnings_watcher(schema)
     keys: dict[tuple[str, str], float] = {}
@@ -58,7 +61,7 @@ def _execute(
                     result.phases[name] = event.status.value
         elif isinstance(event, events.ScenarioFinished):
             _collect(event.recorder, found, result, operation_ids, keys, fixed or {})
-            _observe(event.recorder, coverage, served)
+            _observe(event.recorder, coverage, served, result.stubbed)
         elif isinstance(event, events.NonFatalError):
             message = event.info.format(base_url_is_set=True)
             key = (event.label, message)
@@ -79,10 +82,16 @@ def _execute(
     return result
 
 
-def _observe(recorder: Any, coverage: Coverage, served: dict[str, Any] | None = None) -> None:
+def _observe(
+    recorder: Any,
+    coverage: Coverage,
+    served: dict[str, Any] | None = None,
+    stubbed: dict[str, Any] | None = None,
+) -> None:
     """Every response's status, for its operation. Requests sent with another method than the
     operation's (``unsupported_method``'s probes) reach no operation and are left out.
-    ``served`` collects the first request each operation answered with a 2xx."""
+    ``served`` collects the first request each operation answered with a 2xx, ``stubbed`` the
+    first its stub answered (a 501 marked by :func:`is_stub`)."""
     for case_id, interaction in recorder.interactions.items():
         node = recorder.cases.get(case_id)
         if node is None or interaction.response is None:
@@ -91,9 +100,12 @@ def _observe(recorder: Any, coverage: Coverage, served: dict[str, Any] | None = 
         if interaction.request.method.upper() != operation.method.upper():
             continue
         status = interaction.response.status_code
-        coverage.record(operation.label, status)
+        stub = is_stub(status, interaction.response.headers)
+        coverage.record(operation.label, status, stub=stub)
         if served is not None and 200 <= status < 300:
             served.setdefault(operation.label, interaction.request)
+        if stubbed is not None and stub:
+            stubbed.setdefault(operation.label, interaction.request)
 
 
 def _warnings_watcher(schema: Any) -> Any:
@@ -133,7 +145,7 @@ def _warnings(watcher: Any) -> list[ContractWarning]:
 
 def _collect(
     recorder: Any,
-    found: dict[tuple[str, str, str], ContractFailure],
+    found: dict[tuple[str, str, str, str], ContractFailure],
     result: ContractResult,
     operation_ids: Mapping[str, str],
     keys: dict[tuple[str, str], float] | None = None,
@@ -179,7 +191,13 @@ def _collect(
             label = failure.operation or (
                 node.value.operation.label if node is not None else recorder.label
             )
-            key = (label, check.name, failure.title)
+            interaction = recorder.interactions.get(case_id)
+            response = interaction.response if interaction is not None else None
+            status = response.status_code if response is not None else None
+            stub = response is not None and is_stub(response.status_code, response.headers)
+            # a stub's 501 and each status a spec gap may excuse are told apart (see stubs, gaps)
+            told = "stub" if stub else str(status) if check.name in GAP_CHECKS else ""
+            key = (label, check.name, failure.title, told)
             if key in found:
                 previous = found[key]
                 found[key] = ContractFailure(
@@ -188,7 +206,6 @@ def _collect(
                 continue
             steps = getattr(info, "steps", None) or []
             reproduce = "\n".join(step.curl for step in steps) if steps else info.code_sample
-            interaction = recorder.interactions.get(case_id)
             found[key] = ContractFailure(
                 operation=label,
                 operation_id=operation_ids.get(label),
@@ -196,7 +213,9 @@ def _collect(
                 title=failure.title,
                 message=failure.message,
                 reproduce=reproduce,
-                response=_describe(interaction.response if interaction is not None else None),
+                response=_describe(response),
+                status=status,
+                stub=stub,
             )
 
 

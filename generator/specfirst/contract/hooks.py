@@ -2,7 +2,8 @@
 
 An *auth hook* receives an :class:`AuthContext` (a ``requests`` session aimed at the service,
 or at the app in-process) and returns the headers of a valid credential; :func:`bearer`,
-:func:`api_key` and :func:`password_token` build them. A *setup hook* creates test data with
+:func:`api_key`, :func:`password_token` and :func:`dev_credentials` (the scaffolded security
+handler's development credential, for every scheme) build them. A *setup hook* creates test data with
 the run's credentials and returns a :class:`SeedData`. :func:`load_object` finds a hook (or
 the app) by ``module:attribute``; :func:`call_auth_hook` and :func:`call_setup_hook` call one
 and check what it returns. A hook raises :class:`ContractError` when it cannot do its job.
@@ -92,6 +93,74 @@ def bearer(token: str) -> dict[str, str]:
 def api_key(value: str, header: str = "X-API-Key") -> dict[str, str]:
     """An API key in a header."""
     return {header: value}
+
+
+_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace", "query")
+
+
+def dev_credentials(
+    ctx: AuthContext, credential: str, *, username: str = "developer"
+) -> dict[str, str]:
+    """One development credential, sent the way each security scheme of the spec takes one.
+
+    An API key goes under its name (the run sends a header key as a header, a query or cookie
+    key in the query or a cookie, as the spec says); HTTP Basic sends ``username`` and the
+    credential as its password; an HTTP bearer (or other HTTP scheme), OAuth2 or OpenID Connect
+    scheme sends it as the token: ``Authorization: Bearer <credential>``. A request has one
+    ``Authorization`` header: when several schemes want it, the one the most operations use.
+    The scaffolded ``security.py`` accepts exactly this credential for every scheme.
+    """
+    import base64
+
+    schemes = ctx.spec.get("components", {}).get("securitySchemes", {})
+    schemes = schemes if isinstance(schemes, Mapping) else {}
+    uses = _scheme_uses(ctx.spec)
+    headers: dict[str, str] = {}
+    authorization: list[tuple[int, int, str]] = []
+    for order, (key, scheme) in enumerate(schemes.items()):
+        if not isinstance(scheme, Mapping):
+            continue
+        kind = scheme.get("type")
+        if kind == "apiKey" and isinstance(scheme.get("name"), str):
+            headers[scheme["name"]] = credential
+            continue
+        if kind == "http" and str(scheme.get("scheme", "")).lower() == "basic":
+            token = base64.b64encode(f"{username}:{credential}".encode()).decode("ascii")
+            value = f"Basic {token}"
+        elif kind == "http":
+            value = f"{str(scheme.get('scheme') or 'Bearer').capitalize()} {credential}"
+        elif kind in ("oauth2", "openIdConnect"):
+            value = f"Bearer {credential}"
+        else:
+            continue
+        authorization.append((-uses.get(str(key), 0), order, value))
+    if authorization:
+        headers["Authorization"] = min(authorization)[2]
+    return headers
+
+
+def _scheme_uses(spec: Mapping[str, Any]) -> dict[str, int]:
+    """How many operations name each security scheme (the document's default included)."""
+    counts: dict[str, int] = {}
+    default = spec.get("security")
+    paths = spec.get("paths")
+    for item in paths.values() if isinstance(paths, Mapping) else ():
+        if not isinstance(item, Mapping):
+            continue
+        for method in _METHODS:
+            op = item.get(method)
+            if not isinstance(op, Mapping):
+                continue
+            requirements = op.get("security", default)
+            named = {
+                str(key)
+                for requirement in (requirements if isinstance(requirements, list) else ())
+                if isinstance(requirement, Mapping)
+                for key in requirement
+            }
+            for key in named:
+                counts[key] = counts.get(key, 0) + 1
+    return counts
 
 
 def password_token(

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from specfirst.contract.coverage import Coverage, GateFailure
-from specfirst.contract.results import ContractFailure, ContractResult, ContractWarning
+from specfirst.contract.results import ContractFailure, ContractResult, ContractWarning, SpecGap
 
 
 def format_summary(result: ContractResult, *, verbose: bool = True) -> str:
@@ -42,6 +42,17 @@ def format_summary(result: ContractResult, *, verbose: bool = True) -> str:
         lines.extend(warning.lines())
     if result.coverage.operations:
         lines.append(coverage_matrix(result.coverage))
+    if result.gaps:
+        lines.append(
+            "spec gaps (statuses the runtime sends that the spec does not declare; "
+            "--strict fails them):"
+        )
+        lines.extend(f"  {gap.line()}" for gap in result.gaps)
+    if result.excused:
+        lines.append(
+            f"not counted: {result.excused} check failure(s) on stubs' 501s and spec gaps' "
+            "statuses (--require-implemented, --strict count them)"
+        )
     for gate in result.gates:
         lines.append(f"gate failed: {gate.operation}: {gate.reason}")
     phases = ", ".join(f"{name} {status}" for name, status in result.phases.items())
@@ -63,6 +74,7 @@ def format_summary(result: ContractResult, *, verbose: bool = True) -> str:
     lines.extend(f"report: {path}" for path in result.reports)
     if result.coverage.operations:
         lines.append(result.coverage.line())
+        lines.append(result.coverage.implemented_line())
     return "\n".join(lines)
 
 
@@ -92,8 +104,23 @@ def write_junit(result: ContractResult, path: Path, *, name: str = "specfirst co
     )
     properties = ET.SubElement(suite, "properties")
     ET.SubElement(properties, "property", name="seed", value=str(result.seed))
+    implemented, total = result.coverage.implemented()
+    ET.SubElement(properties, "property", name="implemented", value=f"{implemented} of {total}")
+    ET.SubElement(properties, "property", name="spec_gaps", value=str(len(result.gaps)))
     for operation, failures in by_operation.items():
         case = ET.SubElement(suite, "testcase", classname=name, name=operation)
+        covered = result.coverage.operations.get(operation)
+        if (
+            covered is not None
+            and covered.unimplemented
+            and not failures
+            and operation not in gates
+        ):
+            ET.SubElement(
+                case,
+                "skipped",
+                message=f"not implemented: its stub answered 501 ({covered.stubbed})",
+            )
         for failure in failures:
             element = ET.SubElement(case, "failure", type=failure.check, message=failure.headline())
             element.text = f"{failure.message}\n\nResponse: {failure.response}\n\nReproduce:\n{failure.reproduce}\n"
@@ -126,6 +153,7 @@ def coverage_matrix(coverage: Coverage) -> str:
         cells.extend(f"!{s}" for s in op.undeclared())
         marker = "  " if op.reached_success() else "✗ "
         note = f"  [exempt: {op.exemption.reason}]" if op.exemption else ""
+        note += f"  [not implemented: stub 501 x{op.stubbed}]" if op.unimplemented else ""
         lines.append(f"  {marker}{op.name.ljust(width)}  {' '.join(cells)}{note}")
     return "\n".join(lines)
 
@@ -135,18 +163,23 @@ def coverage_json(
     *,
     warnings: Sequence[ContractWarning] = (),
     gates: Sequence[GateFailure] = (),
+    gaps: Sequence[SpecGap] = (),
     **extra: Any,
 ) -> dict[str, Any]:
     n, m = coverage.reached()
     k, total = coverage.statuses()
+    implemented, _ = coverage.implemented()
     return {
         **extra,
         "summary": {
             "operations": m,
             "operations_reached_2xx": n,
+            "operations_implemented": implemented,
             "declared_statuses": total,
             "declared_statuses_observed": k,
+            "spec_gaps": len(gaps),
             "line": coverage.line(),
+            "implemented_line": coverage.implemented_line(),
         },
         "operations": [
             {
@@ -157,9 +190,20 @@ def coverage_json(
                 "observed": {str(s): c for s, c in sorted(op.observed.items())},
                 "undeclared_observed": [str(s) for s in op.undeclared()],
                 "reached_success": list(op.reached_success()),
+                "implemented": not op.unimplemented,
                 "exempt": op.exemption.reason if op.exemption else None,
             }
             for op in coverage.operations.values()
+        ],
+        "spec_gaps": [
+            {
+                "operation": g.label,
+                "status": g.runtime.status,
+                "why": g.runtime.why,
+                "lint_rule": g.runtime.rule or None,
+                "observed": g.observed,
+            }
+            for g in gaps
         ],
         "gates": [{"operation": g.operation, "gate": g.gate, "reason": g.reason} for g in gates],
         "warnings": [
@@ -181,6 +225,7 @@ def coverage_markdown(
     warnings: Sequence[ContractWarning] = (),
     gates: Sequence[GateFailure] = (),
     notes: Sequence[str] = (),
+    gaps: Sequence[SpecGap] = (),
 ) -> str:
     lines = [f"# {title}: coverage", ""]
     lines += [
@@ -193,11 +238,24 @@ def coverage_markdown(
         observed = ", ".join(f"{s} ({c})" for s, c in sorted(op.observed.items())) or "none"
         undeclared = ", ".join(str(s) for s in op.undeclared()) or ""
         name = op.name + (f" (exempt: {op.exemption.reason})" if op.exemption else "")
+        name += " (not implemented)" if op.unimplemented else ""
         lines.append(f"| {_md(name)} | {declared} | {observed} | {undeclared} |")
     lines.append("")
     if gates:
         lines += ["## Gates failed", ""]
         lines += [f"- **{_md(g.operation)}** ({g.gate}): {_md(g.reason)}" for g in gates]
+        lines.append("")
+    if gaps:
+        lines += ["## Spec gaps", ""]
+        lines += [
+            "Statuses the runtime sends that the spec does not declare (`--strict` fails them)."
+        ]
+        lines += ["", "| operation | status | why | fix |", "|---|---|---|---|"]
+        for g in gaps:
+            fix = f"lint rule `{g.runtime.rule}`" if g.runtime.rule else "implement it"
+            lines.append(
+                f"| {_md(g.operation)} | {g.runtime.status} | {_md(g.runtime.why)} | {fix} |"
+            )
         lines.append("")
     if notes:
         lines += ["## Not counted", ""]
@@ -211,6 +269,7 @@ def coverage_markdown(
             lines += [f"  - tip: {_md(tip)}" for tip in w.tips]
         lines.append("")
     lines.append(coverage.line())
+    lines.append(coverage.implemented_line())
     return "\n".join(lines) + "\n"
 
 
@@ -232,17 +291,22 @@ def write_reports(
     warnings: Sequence[ContractWarning],
     gates: Sequence[GateFailure],
     notes: Sequence[str] = (),
+    gaps: Sequence[SpecGap] = (),
     **extra: Any,
 ) -> tuple[Path, Path]:
     markdown, data = report_paths(junit)
     markdown.parent.mkdir(parents=True, exist_ok=True)
     markdown.write_text(
-        coverage_markdown(coverage, title=title, warnings=warnings, gates=gates, notes=notes),
+        coverage_markdown(
+            coverage, title=title, warnings=warnings, gates=gates, notes=notes, gaps=gaps
+        ),
         encoding="utf-8",
     )
     data.write_text(
         json.dumps(
-            coverage_json(coverage, warnings=warnings, gates=gates, notes=list(notes), **extra),
+            coverage_json(
+                coverage, warnings=warnings, gates=gates, gaps=gaps, notes=list(notes), **extra
+            ),
             indent=2,
             ensure_ascii=False,
         )

@@ -4,7 +4,8 @@ One :class:`ContractFailure` per distinct (operation, check, problem), each with
 command that reproduces it; one :class:`ContractProblem` per error that stopped part of the
 run; one :class:`ContractWarning` per warning of schemathesis'. The result also carries the
 run's coverage (:mod:`specfirst.contract.coverage`), and is ``ok`` only when nothing failed,
-nothing stopped the run and every gate passed.
+nothing stopped the run and every gate passed. A spec gap (:class:`SpecGap`) is listed, and
+fails the run only under ``--strict``.
 """
 
 from __future__ import annotations
@@ -15,6 +16,27 @@ from pathlib import Path
 from typing import Any
 
 from specfirst.contract.coverage import Coverage, GateFailure
+from specfirst.spec_gaps import RuntimeStatus
+
+
+@dataclass(frozen=True)
+class SpecGap:
+    """A status the runtime answers for an operation by itself that the operation does not
+    declare (:mod:`specfirst.spec_gaps`), and how often the run saw it."""
+
+    operation: str  # "POST /projects (createProject)"
+    label: str  # "POST /projects"
+    runtime: RuntimeStatus
+    observed: int = 0
+
+    def line(self) -> str:
+        fix = (
+            f"lint rule {self.runtime.rule}"
+            if self.runtime.rule
+            else "implement it (or declare 501 while it is a stub)"
+        )
+        seen = f", answered {self.observed}x" if self.observed else ""
+        return f"{self.operation}: {self.runtime.status} {self.runtime.why}{seen}; fix: {fix}"
 
 
 @dataclass(frozen=True)
@@ -29,6 +51,8 @@ class ContractFailure:
     reproduce: str  # a curl command (or several, for a stateful sequence)
     response: str = ""  # "401 Unauthorized" and the start of the body
     occurrences: int = 1
+    status: int | None = None  # the failing response's status, when there was one
+    stub: bool = False  # that response was a stub's 501 (NotImplementedOperation)
 
     def headline(self) -> str:
         op = f"{self.operation} ({self.operation_id})" if self.operation_id else self.operation
@@ -79,6 +103,12 @@ class ContractResult:
     """Check failures not counted, each with the reason (idempotent replays)."""
     served: dict[str, Any] = field(default_factory=dict, repr=False)
     """The first request each operation answered with a 2xx (schemathesis' record of it)."""
+    stubbed: dict[str, Any] = field(default_factory=dict, repr=False)
+    """The first request each operation answered with a stub's 501 (past its security)."""
+    gaps: list[SpecGap] = field(default_factory=list)
+    """Statuses the runtime answers by itself that the spec does not declare."""
+    excused: int = 0
+    """Check failures not counted: a stub's 501, or a spec gap's status (without --strict)."""
 
     @property
     def ok(self) -> bool:

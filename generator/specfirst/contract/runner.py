@@ -33,6 +33,7 @@ from specfirst.contract.credentials import (
     _probe_without_credentials,
 )
 from specfirst.contract.engine import _execute
+from specfirst.contract.gaps import operation_facts, settle_gaps
 from specfirst.contract.hooks import (
     AuthContext,
     AuthHook,
@@ -50,6 +51,7 @@ from specfirst.contract.settings import (
     _check_operation_ids,
     _status_tables,
 )
+from specfirst.contract.stubs import excuse_stubs
 from specfirst.contract.target import _session, _wait_until_reachable, like_a_server
 
 if TYPE_CHECKING:
@@ -103,6 +105,10 @@ class ContractOptions:
     """Operations a coverage gate does not fail (see :func:`.settings.load_exemptions`)."""
     setup: SetupHook | None = None
     """Creates test data before the run and returns it (:class:`.hooks.SeedData`)."""
+    strict: bool = False
+    """Spec gaps fail the run (:mod:`.gaps`): every status the runtime sends is declared."""
+    require_implemented: bool = False
+    """Unimplemented operations (a stub's 501) fail the run (:mod:`.stubs`)."""
 
 
 def run_contract(
@@ -234,11 +240,11 @@ def _run(
     _mask_only_credentials(schema, ctx, secret)
     if app is not None:
         schema.app = app
-        if urlsplit(base_url).path not in ("", "/"):
-            schema.config.update(base_url=base_url)
     else:
         _wait_until_reachable(session, base_url)
-        schema.config.update(base_url=base_url)
+    # Always: without a base URL schemathesis sends (and reproduces) an operation that has its
+    # own `servers` at that server, the vendor's production host, not the service under test.
+    schema.config.update(base_url=base_url)
     if headers_left:
         schema.config.update(headers=headers_left)
 
@@ -251,11 +257,13 @@ def _run(
                 for e in options.expected_statuses
             ),
             *(("[tool.specfirst.contract.exempt]", e.operations) for e in options.exemptions),
+            *(_seeded_operations(options.setup, data) if data is not None else ()),
         ],
         operation_ids.values(),
     )
     coverage = Coverage.from_spec(_declared_responses(schema))
     coverage.exempt(options.exemptions)
+    coverage.require_implemented = options.require_implemented
     fixed = (
         {
             op: {str(values[0]) for values in data.operations.get(op, {}).values() if values}
@@ -270,12 +278,14 @@ def _run(
         _probe_without_credentials(
             session,
             schema,
-            result.served,
+            {**result.stubbed, **result.served},
             credentials | {name.lower() for name in (data.forbidden if data else {})},
             result,
             operation_ids,
             data.forbidden if data is not None else None,
         )
+    excuse_stubs(result, coverage)
+    settle_gaps(result, coverage, operation_facts(schema), strict=options.strict)
     result.gates = [] if result.interrupted else coverage.gate_failures()
     if options.junit is not None:
         write_junit(result, options.junit, name=options.suite_name)
@@ -287,6 +297,7 @@ def _run(
                 warnings=result.warnings,
                 gates=result.gates,
                 notes=result.notes,
+                gaps=result.gaps,
                 seed=seed,
             )
         )
@@ -311,6 +322,16 @@ def _declared_responses(schema: Any) -> list[tuple[str, str | None, list[str]]]:
             )
         )
     return found
+
+
+def _seeded_operations(setup: SetupHook | None, data: SeedData) -> list[tuple[str, Sequence[str]]]:
+    """Where the setup hook's seed data names operations, for :func:`_check_operation_ids`."""
+    hook = f"{getattr(setup, '__module__', '?')}:{getattr(setup, '__qualname__', setup)}"
+    return [
+        (f"setup hook {hook}: SeedData.operations", sorted(data.operations)),
+        (f"setup hook {hook}: SeedData.always", list(data.always)),
+        (f"setup hook {hook}: SeedData.credentials", sorted(data.credentials)),
+    ]
 
 
 def _checks_table(checks: Sequence[str]) -> dict[str, Any]:

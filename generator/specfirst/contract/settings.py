@@ -7,7 +7,8 @@ globally (``expected-statuses``) and for named operations with a mandatory reaso
 :func:`_status_tables` turns them into schemathesis' configuration tables (the one place here
 that imports schemathesis, when a run starts).
 :func:`load_exemptions` reads the operations a coverage gate does not fail (``exempt``, see
-:mod:`specfirst.contract.coverage`). Nothing here can switch a check off or skip an operation,
+:mod:`specfirst.contract.coverage`); :func:`load_run_flags` reads ``strict`` (spec gaps fail)
+and ``require-implemented`` (stubs fail). Nothing here can switch a check off or skip an operation,
 and anything malformed raises :class:`~specfirst.contract.hooks.ContractError`.
 """
 
@@ -66,7 +67,7 @@ def load_project_settings(pyproject: Path | None) -> tuple[ExpectedStatuses, ...
     where = f"{pyproject}: [tool.specfirst.contract]"
     if not isinstance(table, Mapping):
         raise ContractError(f"{where} must be a table")
-    unknown = set(table) - {"expected-statuses", "allow", "exempt"}
+    unknown = set(table) - {"expected-statuses", "allow", "exempt", *_FLAGS}
     if unknown:
         raise ContractError(f"{where}: unknown key(s) {sorted(unknown)}")
     found: list[ExpectedStatuses] = []
@@ -104,6 +105,38 @@ def load_project_settings(pyproject: Path | None) -> tuple[ExpectedStatuses, ...
             )
         )
     return tuple(found)
+
+
+_FLAGS = ("strict", "require-implemented")
+
+
+def load_run_flags(pyproject: Path | None) -> dict[str, bool]:
+    """``strict`` and ``require-implemented`` of ``[tool.specfirst.contract]`` (both false
+    when absent): spec gaps, and unimplemented operations, fail the run.
+
+    .. code-block:: toml
+
+        [tool.specfirst.contract]
+        strict = true               # every status the runtime sends is declared
+        require-implemented = true  # no operation answers its stub's 501
+
+    Raises :class:`ContractError` for a value that is not a boolean.
+    """
+    if pyproject is None or not pyproject.is_file():
+        return dict.fromkeys(_FLAGS, False)
+    import tomllib
+
+    with pyproject.open("rb") as fh:
+        table = tomllib.load(fh).get("tool", {}).get("specfirst", {}).get("contract", {})
+    flags = {}
+    for key in _FLAGS:
+        value = table.get(key, False) if isinstance(table, Mapping) else False
+        if not isinstance(value, bool):
+            raise ContractError(
+                f"{pyproject}: [tool.specfirst.contract].{key} must be true or false"
+            )
+        flags[key] = value
+    return flags
 
 
 def load_exemptions(pyproject: Path | None) -> tuple[Exemption, ...]:

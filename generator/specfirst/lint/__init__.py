@@ -7,6 +7,7 @@ components. Each rule has an id and a default level; a project turns rules off o
 their level in ``pyproject.toml``::
 
     [tool.specfirst.lint]
+    profile = "imported"          # optional: a spec you brought (see profiles)
     operation-description = "off"
     list-pagination = "error"
 
@@ -20,13 +21,17 @@ checks together, so "why is this a lint error?" is answered by the module listin
   effective parameters, responses, security, ``$ref`` following) and :class:`Rule`.
 - ``operations``: operation-id, operation-id-unique, operation-id-identifier,
   operation-tags, operation-summary, operation-description.
-- ``responses``: error-problem-json, security-responses, success-response.
+- ``responses``: error-problem-json, security-responses, validation-response,
+  media-type-response, success-response (the spec gaps of :mod:`specfirst.spec_gaps`).
 - ``pagination``: list-pagination (what is a list, what is a page parameter).
 - ``paths``: path-parameters, path-trailing-slash, path-query-string.
 - ``examples``: example-valid (where examples are, and validating them per OpenAPI version).
 - ``references``: unused-component, unresolved-ref.
 - ``registry``: ``RULES``, every family's rules in order, and ``RULE_IDS``.
 - ``settings``: ``[tool.specfirst.lint]`` read into :data:`LintSettings`.
+- ``profiles``: ``profile = "imported"`` (what ``specfirst init --spec`` writes): the style
+  rules a vendor's document breaks become warnings; those that make generated code wrong
+  stay errors.
 - ``run``: :func:`lint`, which runs the enabled rules and sorts the diagnostics.
 
 A new rule goes in its family's module (or a new one) and its ``RULES``; ``registry`` lists

@@ -1,9 +1,9 @@
 """Rules on what an operation answers: a success, errors as problem details, 401 and 403.
 
 Every operation declares a 2xx; every 4xx and 5xx is ``application/problem+json`` (RFC 9457),
-so clients parse one error shape; an operation that needs credentials declares the 401 it
-answers without them, and the 403 it answers without its scopes. A range (``4XX``) covers
-its statuses.
+so clients parse one error shape; an operation declares every status the runtime answers by
+itself (:mod:`specfirst.spec_gaps`): the 401 and 403 of its security, the validation status of
+its parameters and body, the 415 of its body. A range (``4XX``) or ``default`` covers them.
 """
 
 from __future__ import annotations
@@ -12,14 +12,11 @@ from collections.abc import Iterator
 
 from specfirst.diagnostics import Level
 from specfirst.lint.context import Context, Finding, Rule
+from specfirst.spec_gaps import facts_of, spec_gaps
 
 __all__ = ["RULES"]
 
 PROBLEM_JSON = "application/problem+json"
-
-
-def _covers(statuses: set[str], code: str) -> bool:
-    return code in statuses or f"{code[0]}XX" in statuses or f"{code[0]}xx" in statuses
 
 
 def _error_problem_json(ctx: Context) -> Iterator[Finding]:
@@ -40,23 +37,25 @@ def _error_problem_json(ctx: Context) -> Iterator[Finding]:
             )
 
 
-def _security_responses(ctx: Context) -> Iterator[Finding]:
+def _gaps(ctx: Context, rule: str) -> Iterator[Finding]:
+    """The spec gaps (:mod:`specfirst.spec_gaps`) that ``rule`` asks the spec to close."""
     for o in ctx.path_operations:
-        requirements = ctx.security(o)
-        if not requirements or any(not r for r in requirements):
-            continue  # public, or authentication is optional
-        statuses = set(ctx.responses(o))
-        if not _covers(statuses, "401"):
-            yield (
-                f"{o.label} requires authentication but does not declare a 401 response",
-                (*o.pointer, "responses"),
-            )
-        scoped = any(isinstance(s, list) and s for r in requirements for s in r.values())
-        if scoped and not _covers(statuses, "403"):
-            yield (
-                f"{o.label} requires scopes but does not declare a 403 response",
-                (*o.pointer, "responses"),
-            )
+        facts = facts_of(o.op, ctx.doc, has_parameters=bool(ctx.parameters(o)))
+        for gap in spec_gaps(facts):
+            if gap.rule == rule:
+                yield gap.message(o.label), (*o.pointer, "responses")
+
+
+def _security_responses(ctx: Context) -> Iterator[Finding]:
+    return _gaps(ctx, "security-responses")
+
+
+def _validation_response(ctx: Context) -> Iterator[Finding]:
+    return _gaps(ctx, "validation-response")
+
+
+def _media_type_response(ctx: Context) -> Iterator[Finding]:
+    return _gaps(ctx, "media-type-response")
 
 
 def _success_response(ctx: Context) -> Iterator[Finding]:
@@ -78,6 +77,19 @@ RULES: tuple[Rule, ...] = (
         Level.WARNING,
         "secured operations declare 401 (and 403 when they need scopes)",
         _security_responses,
+    ),
+    Rule(
+        "validation-response",
+        Level.WARNING,
+        "operations with parameters or a body declare the status invalid requests get "
+        "(422, 400, 4XX or default)",
+        _validation_response,
+    ),
+    Rule(
+        "media-type-response",
+        Level.WARNING,
+        "operations with a request body declare 415 (another media type)",
+        _media_type_response,
     ),
     Rule("success-response", Level.ERROR, "every operation declares a 2xx", _success_response),
 )

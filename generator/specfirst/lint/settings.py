@@ -8,6 +8,7 @@ from pathlib import Path
 
 from specfirst.config import parse_levels
 from specfirst.diagnostics import Diagnostic, Level
+from specfirst.lint.profiles import PROFILES
 from specfirst.lint.registry import RULE_IDS
 
 __all__ = ["LintSettings", "load_lint_settings", "parse_lint_settings"]
@@ -19,8 +20,21 @@ LintSettings = Mapping[str, Level | None]
 def parse_lint_settings(
     table: Mapping[str, object], where: str = "[tool.specfirst.lint]"
 ) -> tuple[dict[str, Level | None], list[Diagnostic]]:
-    """Rule levels from a ``[tool.specfirst.lint]`` table, and problems with it."""
-    return parse_levels(table, RULE_IDS, where, "lint-config")
+    """Rule levels from a ``[tool.specfirst.lint]`` table, and problems with it: its
+    ``profile`` (:mod:`specfirst.lint.profiles`) first, then the rules it names."""
+    rules = {key: value for key, value in table.items() if key != "profile"}
+    settings, problems = parse_levels(rules, RULE_IDS, where, "lint-config")
+    profile = table.get("profile", "default")
+    if profile not in PROFILES:
+        problems.append(
+            Diagnostic(
+                Level.ERROR,
+                "lint-config",
+                f"{where}: profile = {profile!r}; use one of {', '.join(map(repr, PROFILES))}",
+            )
+        )
+        return settings, problems
+    return {**PROFILES[str(profile)], **settings}, problems
 
 
 def load_lint_settings(pyproject: Path | None) -> tuple[dict[str, Level | None], list[Diagnostic]]:

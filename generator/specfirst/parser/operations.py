@@ -21,6 +21,7 @@ from specfirst.parser.parameters import read_parameters
 from specfirst.parser.responses import read_responses
 from specfirst.parser.routes import read_route
 from specfirst.parser.security import read_requirements
+from specfirst.spec_gaps import validation_status
 
 # Spec extension (root or operation): answer undeclared query parameters with a validation error.
 STRICT_QUERY = "x-specfirst-strict-query"
@@ -49,8 +50,6 @@ def read_operation(
     if not responses:
         responses = [Response("default", f"{prefix}DefaultResponse", None, None, None, None, ())]
     bare_success, bare_none = _bare_result(responses)
-    codes = {r.status for r in responses}
-    validation_status = 422 if "422" in codes or "400" not in codes else 400
     return Operation(
         operation_id=names.operation_id,
         py_name=names.py_name,
@@ -66,7 +65,7 @@ def read_operation(
         body=body,
         responses=tuple(responses),
         security=read_requirements(ctx, op, schemes, ptr),
-        validation_status=validation_status,
+        validation_status=validation_status(r.status for r in responses),
         bare_success=bare_success,
         bare_none=bare_none,
         pointer=ptr,

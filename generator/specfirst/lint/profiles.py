@@ -1,0 +1,28 @@
+"""Lint profiles: ``[tool.specfirst.lint] profile = "imported"`` for a spec a team brings.
+
+A vendor's or a gateway's document was not written to this project's style: rewriting it to
+name every operation, answer errors as problem+json or fix its examples is not the first
+day's work. The ``imported`` profile (which ``specfirst init --spec`` writes) makes those style
+rules warnings; the rules whose findings make generated code wrong (unresolved ``$ref``\\ s,
+undeclared or unused path parameters, query strings in paths, duplicate operationIds) stay
+errors. A rule named in the table still takes the level given there.
+"""
+
+from __future__ import annotations
+
+from specfirst.diagnostics import Level
+
+__all__ = ["PROFILES"]
+
+PROFILES: dict[str, dict[str, Level | None]] = {
+    "default": {},
+    "imported": {
+        # generated code derives a name from the method and path when there is none
+        "operation-id": Level.WARNING,
+        # an operation that declares no 2xx still generates and serves its declared answers
+        "success-response": Level.WARNING,
+        # vendors' examples often drift from their schemas; nothing is generated from them
+        "example-valid": Level.WARNING,
+    },
+}
+"""Profile name → rule levels it sets (rules not named keep their default)."""
