@@ -447,7 +447,7 @@ class Attachment(BaseModel):
     task_id: UUID
     filename: Annotated[str, Field(max_length=255, min_length=1, pattern="^[^\\x00]*$")]
     media_type: Annotated[str, Field(max_length=127, pattern="^[^\\x00]*$")]
-    size_bytes: Annotated[int, Field(ge=0)]
+    size_bytes: Annotated[int, Field(ge=0, le=9223372036854775807)]
     sha256: Annotated[str, Field(pattern="^[0-9a-f]{64}$")]
     description: Annotated[str | None, Field(max_length=500, pattern="^[^\\x00]*$")]
     uploaded_by: UUID
@@ -906,7 +906,7 @@ class AttachmentResponse(BaseModel):
     task_id: UUID
     filename: Annotated[str, Field(max_length=255, min_length=1, pattern="^[^\\x00]*$")]
     media_type: Annotated[str, Field(max_length=127, pattern="^[^\\x00]*$")]
-    size_bytes: Annotated[int, Field(ge=0)]
+    size_bytes: Annotated[int, Field(ge=0, le=9223372036854775807)]
     sha256: Annotated[str, Field(pattern="^[0-9a-f]{64}$")]
     description: Annotated[str | None, Field(max_length=500, pattern="^[^\\x00]*$")]
     uploaded_by: UUID

@@ -97,13 +97,17 @@ class StyledParam:
             if self.required:
                 self._fail("missing", "Field required", None)
             return self.default
-        if self.content_type is not None:
+        wire_json = self.content_type is not None and "json" in self.content_type
+        if wire_json:
             try:
-                raw = json.loads(raw) if "json" in self.content_type else raw
+                json.loads(raw)
             except ValueError:
                 self._fail("json_invalid", f"not valid {self.content_type}", raw)
         try:
-            return self.adapter.validate_python(raw)
+            # JSON text as JSON: a null in it is a null (specfirst.runtime.base)
+            return (
+                self.adapter.validate_json(raw) if wire_json else self.adapter.validate_python(raw)
+            )
         except ValidationError as exc:
             errors = exc.errors(include_url=False)
             first = errors[0] if errors else {"type": "value_error", "msg": "invalid value"}

@@ -14,7 +14,7 @@ from typing import Any
 import pydantic_core
 
 from specfirst.diagnostics import Diagnostic, Level
-from specfirst.schema_types import is_simple, primitive_type
+from specfirst.schema_types import format_bounded, is_simple, primitive_type
 
 # Options are chosen once, here, so that output is deterministic and independent of the
 # user's own datamodel-code-generator configuration. Formatting is left to ruff (one pass
@@ -67,6 +67,7 @@ def generate_models(
     diagnostics: list[Diagnostic] = []
     document, schemas = _open_pattern_properties(document)
     document = _tidy_prose(document)
+    _bound_integer_formats(document)  # in place: _tidy_prose made a copy
     document, engine, dropped = _choose_regex_engine(document)
     document, defaults = _default_mappings(document, diagnostics)
     diagnostics.extend(
@@ -127,6 +128,17 @@ def _schema_nodes(schema: Any) -> Iterator[dict[str, Any]]:
                 yield from _schema_nodes(sub)
         elif key in _SCHEMA_VALUES:
             yield from _schema_nodes(value)
+
+
+def _bound_integer_formats(document: dict[str, Any]) -> None:
+    """The range of every ``format: int32``/``int64`` as the schema's bounds, so that the
+    models enforce it (``ge=``/``le=``); explicit narrower bounds are kept. In place."""
+    for schema in ((document.get("components") or {}).get("schemas") or {}).values():
+        for node in _schema_nodes(schema):
+            bounded = format_bounded(node)
+            if bounded is not node:
+                node.clear()
+                node.update(bounded)
 
 
 def _compiles(pattern: str, engine: str) -> bool:

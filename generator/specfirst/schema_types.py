@@ -8,7 +8,7 @@ schema is hoisted into the models document and named (see ``parser.models_docume
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, TypeGuard
 
 from specfirst.ir import Constraint
 
@@ -18,6 +18,40 @@ _FORMAT_TYPES = {
     "uuid": "uuid.UUID",
     "binary": "bytes",
 }
+
+
+# The ranges of OpenAPI's integer formats (signed 32 and 64 bits, as the spec defines them).
+INTEGER_FORMATS: dict[str, tuple[int, int]] = {
+    "int32": (-(2**31), 2**31 - 1),
+    "int64": (-(2**63), 2**63 - 1),
+}
+
+
+def _bound(value: Any) -> TypeGuard[int | float]:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def format_bounded(schema: Mapping[str, Any]) -> Mapping[str, Any]:
+    """``schema`` with the range of its integer ``format`` (int32, int64) as bounds.
+
+    An explicit ``minimum``/``maximum`` (or exclusive bound) as narrow as the format's range
+    or narrower is kept; a wider one, or none, gives way to the format's ``minimum`` and
+    ``maximum``. Returns ``schema`` itself when nothing changes.
+    """
+    limits = INTEGER_FORMATS.get(str(schema.get("format")))
+    if limits is None or "integer" not in schema_types(schema):
+        return schema
+    low, high = limits
+    out = dict(schema)
+    lows = [schema.get("minimum"), schema.get("exclusiveMinimum")]
+    if not any(_bound(v) and v >= low for v in lows):
+        out["minimum"] = low
+        out.pop("exclusiveMinimum", None)
+    highs = [schema.get("maximum"), schema.get("exclusiveMaximum")]
+    if not any(_bound(v) and v <= high for v in highs):
+        out["maximum"] = high
+        out.pop("exclusiveMaximum", None)
+    return out if out != schema else schema
 
 
 def _literal(values: list[Any]) -> str | None:
@@ -156,16 +190,18 @@ def constraints(schema: Mapping[str, Any], *, openapi_31: bool) -> tuple[Constra
         ):
             out.append(Constraint("pattern", repr(pattern)))
     if "integer" in types or "number" in types:
+        schema = format_bounded(schema)
         number = (int, float)
         low, high = schema.get("minimum"), schema.get("maximum")
         xlow, xhigh = schema.get("exclusiveMinimum"), schema.get("exclusiveMaximum")
+        # 3.1 may give both an exclusive and an inclusive bound: each holds
         if isinstance(xlow, number) and not isinstance(xlow, bool):
             out.append(Constraint("gt", repr(xlow)))
-        elif isinstance(low, number) and not isinstance(low, bool):
+        if isinstance(low, number) and not isinstance(low, bool):
             out.append(Constraint("gt" if xlow is True else "ge", repr(low)))
         if isinstance(xhigh, number) and not isinstance(xhigh, bool):
             out.append(Constraint("lt", repr(xhigh)))
-        elif isinstance(high, number) and not isinstance(high, bool):
+        if isinstance(high, number) and not isinstance(high, bool):
             out.append(Constraint("lt" if xhigh is True else "le", repr(high)))
         multiple = schema.get("multipleOf")
         if isinstance(multiple, number) and not isinstance(multiple, bool) and multiple > 0:

@@ -33,7 +33,7 @@ class ApiKeysHandlers(Handler):
                 id=key.id,
                 name=key.name,
                 prefix=key.prefix,
-                scopes=key.scopes,
+                scopes=[models.ApiKeyScope(scope) for scope in key.scopes],
                 created_at=key.created_at,
                 last_used_at=key.last_used_at,
                 expires_at=key.expires_at,

@@ -31,7 +31,7 @@ class MembersHandlers(Handler):
         return responses.ListMembers200Response(
             body=models.MemberListResponse(
                 items=[models.MemberResponse.model_validate(_fields(m)) for m in page.items],
-                next_cursor=page.next_cursor,
+                next_cursor=models.Cursor(page.next_cursor),
             ),
             link=next_link(self.request, page.next_cursor),
         )

@@ -147,6 +147,8 @@ def test_clean_tree_passes_and_mypy_failures_fail(
     assert check() == 0
     err = capsys.readouterr().err
     assert "check: validate ok, drift ok (out/ matches api.yaml), lint ok, mypy ok (out)" in err
+    # PYPROJECT has the pydantic plugin without init_typed: the summary says what was not checked
+    assert "mypy ok (out); model constructors unchecked: set init_typed = true under" in err
     impl = project / "impl"
     impl.mkdir()
     (impl / "__init__.py").write_text("")
@@ -168,3 +170,39 @@ def test_clean_tree_passes_and_mypy_failures_fail(
         in err
     )
     assert "mypy FAILED (Found 1 error in 1 file (checked" in err
+
+
+@pytest.mark.parametrize(
+    ("files", "typed"),
+    [
+        ({"pyproject.toml": PYPROJECT}, False),
+        ({"pyproject.toml": PYPROJECT + "\n[tool.pydantic-mypy]\ninit_typed = true\n"}, True),
+        # init_typed without the plugin types nothing
+        ({"pyproject.toml": "[tool.mypy]\n[tool.pydantic-mypy]\ninit_typed = true\n"}, False),
+        (
+            {"mypy.ini": "[mypy]\nplugins = pydantic.mypy\n[pydantic-mypy]\ninit_typed = True\n"},
+            True,
+        ),
+        # mypy reads mypy.ini first, whatever pyproject.toml says
+        (
+            {
+                "mypy.ini": "[mypy]\nstrict = True\n",
+                "pyproject.toml": PYPROJECT + "\n[tool.pydantic-mypy]\ninit_typed = true\n",
+            },
+            False,
+        ),
+        (
+            {"setup.cfg": "[mypy]\nplugins = pydantic.mypy\n[pydantic-mypy]\ninit_typed = true\n"},
+            True,
+        ),
+        ({}, False),
+    ],
+)
+def test_whether_model_constructors_are_type_checked(
+    tmp_path: Path, files: dict[str, str], typed: bool
+) -> None:
+    from specfirst.commands.check import constructors_typed
+
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    assert constructors_typed(tmp_path) is typed

@@ -2,17 +2,23 @@
 
 Python's answer to Go's ``var _ StrictServerInterface = (*Impl)(nil)``: a conforming
 implementation passes ``mypy --strict``; returning an undeclared response class or
-dropping an argument fails with a pinned diagnostic naming the method.
+dropping an argument fails with a pinned diagnostic naming the method. Model constructors are
+typed too (the pydantic plugin's ``init_typed``, as ``specfirst init`` configures it): what
+type-checks works at run time, and what would fail there fails the type check.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
+import sys
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import ModuleType
 
+import pydantic
 import pytest
 from mypy import api as mypy_api
 
@@ -90,6 +96,7 @@ components:
       required: [name]
       properties:
         name: {type: string}
+        note: {type: string}
     Error:
       type: object
       required: [message]
@@ -170,12 +177,20 @@ app: FastAPI = create_app(security=Security(), things=Things())
 
 
 @pytest.fixture(scope="module")
-def check(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str, str], tuple[int, list[str]]]:
-    """Generate the spec once; return ``check(name, source)`` → (mypy status, error lines)."""
+def root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The folder holding the package generated from ``SPEC`` (once) and the checked files."""
     root = tmp_path_factory.mktemp("typing")
     (root / "spec.yaml").write_text(SPEC, encoding="utf-8")
     result = generate(root / "spec.yaml", root / PACKAGE, cache_dir=None, force=True)
     assert result.ok, [d.format() for d in result.diagnostics]
+    return root
+
+
+@pytest.fixture(scope="module")
+def check(
+    root: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Callable[[str, str], tuple[int, list[str]]]:
+    """``check(name, source)`` → (mypy status, error lines) of ``source`` after ``HEADER``."""
     cache = tmp_path_factory.getbasetemp() / "mypy-cache"
 
     def run(name: str, source: str) -> tuple[int, list[str]]:
@@ -248,3 +263,68 @@ def test_missing_argument_is_a_type_error_naming_the_method(
         "32:55: note:         def get_thing(self, *, thing_id: int, principal: User) -> "
         "Coroutine[Any, Any, GetThing200Response | GetThing404Response | Thing]",
     ]
+
+
+CONSTRUCTED = """
+def optional_none() -> models.Thing:
+    return models.Thing(name="x", note=None)
+"""
+
+MISCONSTRUCTED = """
+def required_none() -> models.Thing:
+    return models.Thing(name=None)
+
+
+def wrong_type() -> models.Thing:
+    return models.Thing(name=3, note="n")
+"""
+
+
+@pytest.fixture
+def run_module(root: Path) -> Iterator[Callable[[str], ModuleType]]:
+    """Import a checked file (``root/<name>.py``) and the generated package, then forget them."""
+    sys.path.insert(0, str(root))
+    try:
+        yield lambda name: _load(root / f"{name}.py", name)
+    finally:
+        sys.path.remove(str(root))
+        for module in [
+            m for m in sys.modules if m.split(".")[0] == PACKAGE or m.startswith("impl_")
+        ]:
+            del sys.modules[module]
+
+
+def _load(path: Path, name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # its dataclass looks its module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_none_for_an_optional_property_type_checks_and_works(
+    check: Callable[[str, str], tuple[int, list[str]]],
+    run_module: Callable[[str], ModuleType],
+) -> None:
+    assert check("impl_none", CONSTRUCTED) == (0, [])
+    thing = run_module("impl_none").optional_none()
+    assert thing.model_dump_json() == '{"name":"x"}'  # left out, as if not passed
+
+
+def test_what_fails_at_run_time_fails_the_type_check(
+    check: Callable[[str, str], tuple[int, list[str]]],
+    run_module: Callable[[str], ModuleType],
+) -> None:
+    status, lines = check("impl_misconstructed", MISCONSTRUCTED)
+    assert status == 1
+    assert lines == [
+        '22:30: error: Argument "name" to "Thing" has incompatible type "None"; expected "str"  '
+        "[arg-type]",
+        '26:30: error: Argument "name" to "Thing" has incompatible type "int"; expected "str"  '
+        "[arg-type]",
+    ]
+    module = run_module("impl_misconstructed")
+    for made in (module.required_none, module.wrong_type):
+        with pytest.raises(pydantic.ValidationError, match="name"):
+            made()

@@ -20,7 +20,7 @@ from starlette.routing import BaseRoute
 from starlette.staticfiles import StaticFiles
 
 from .providers import provider
-from .routing import LazyRoute, TagLoader, required_query
+from .routing import LazyRoute, OperationRouter, TagLoader, required_query
 
 logger = logging.getLogger("specfirst")
 
@@ -161,7 +161,7 @@ def resolve(
                 )
                 continue
         problems.extend(check_implementation(slot, impl))
-        resolved[slot.argument] = provider(impl)
+        resolved[slot.argument] = provider(impl, protocol=slot.protocol)
     if problems:
         raise StartupError("cannot start the app:\n  " + "\n  ".join(problems))
     return resolved
@@ -229,6 +229,8 @@ def add_routers(
         def router() -> APIRouter:
             routes = importlib.import_module(f"{package}.routers.{module}")
             built: APIRouter = routes.build_router(service, handler, base_path)
+            if isinstance(built, OperationRouter):
+                built.bind(app)  # its routes honour app.dependency_overrides
             return built
 
         return router

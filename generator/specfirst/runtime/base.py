@@ -10,7 +10,9 @@ such rules (when their schema is built, after ``constrain`` ran at import):
 
 - ``uniqueItems``: a ``set`` would silently drop duplicates and accept the request;
 - an optional property that is not nullable: its Python type must admit ``None`` (the value
-  when absent), but an explicit ``null`` in the input breaks the schema;
+  when absent), but an explicit ``null`` in JSON input breaks the schema. ``None`` given in
+  Python (``Model(isbn=None)``, a dict a handler returns) means what the type says: not set,
+  so the property is left out, as if it had not been passed;
 - ``patternProperties`` of an object that allows other keys too: only the values of matching
   keys must satisfy the pattern's schema (the object itself is typed ``dict[str, …]``).
 
@@ -76,17 +78,19 @@ class BaseModel(pydantic.BaseModel):
         schema = rfc3339(handler(source))
         if not (cls.__sf_not_null__ or cls.__sf_unique__ or cls.__sf_patterns__):
             return schema  # no rules: no validator, nothing to run per instance
-        return core_schema.no_info_after_validator_function(_schema_rules, schema)
+        return core_schema.with_info_after_validator_function(_schema_rules, schema)
 
 
-def _schema_rules(self: BaseModel) -> BaseModel:
+def _schema_rules(self: BaseModel, info: core_schema.ValidationInfo) -> BaseModel:
     """The rules ``constrain`` registered for this instance's class (only such classes run it)."""
     cls = type(self)
     if cls.__sf_not_null__:
-        explicit = self.model_fields_set
+        explicit = self.__pydantic_fields_set__
         for name in cls.__sf_not_null__:
             if name in explicit and getattr(self, name) is None:
-                raise ValueError(f"{_wire_name(cls, name)}: null is not allowed")
+                if info.mode == "json":  # a null on the wire: the schema does not allow it
+                    raise ValueError(f"{_wire_name(cls, name)}: null is not allowed")
+                explicit.discard(name)  # None from Python: the type's "not set"
     for name in cls.__sf_unique__:
         value = getattr(self, name)
         if isinstance(value, list) and _has_duplicates(value):

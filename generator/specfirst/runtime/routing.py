@@ -14,6 +14,11 @@ of a small request: the principal comes from :func:`~.security.authorize` direct
 service is passed as is. Anything else an endpoint declares (form fields, uploads, other
 dependencies) keeps the FastAPI route.
 
+Both honour ``app.dependency_overrides`` (:class:`~.providers.Overrides`): a FastAPI route
+reads it through its overrides provider; while any override is set, a fast route hands each
+request to the FastAPI route it stands for, made on first need. Without overrides the fast
+path does nothing more than look at the (empty) dict.
+
 Path keys that carry a query string, such as ``/rest?method=flickr.photos.search``, are
 registered at the path without the query with the fixed pairs as ``required_query``; both
 route classes then match only requests whose query carries them.
@@ -39,7 +44,7 @@ from starlette.types import Receive, Scope, Send
 
 from .params import StyledParam
 from .problems import DECLARED_STATUSES, PATH_NAMES, VALIDATION_STATUS, validation_problem
-from .providers import Shared
+from .providers import Overrides, Shared
 from .security import authorize, dependency, enforced
 
 REQUIRED_QUERY = "__sf_required_query__"
@@ -195,15 +200,44 @@ def fast_plan(
 
 
 class FastRoute(Route):
-    """A route that calls a generated endpoint through its :class:`_Plan`."""
+    """A route that calls a generated endpoint through its :class:`_Plan`.
+
+    While ``app.dependency_overrides`` holds anything, requests go to ``solved()`` instead:
+    the FastAPI route of the same endpoint, which resolves every dependency (the service and
+    security providers among them) through the overrides.
+    """
 
     def __init__(
-        self, path: str, plan: _Plan, *, method: str, name: str, operation_id: str
+        self,
+        path: str,
+        plan: _Plan,
+        *,
+        method: str,
+        name: str,
+        operation_id: str,
+        overrides: Overrides,
+        solved: Callable[[], BaseRoute],
     ) -> None:
         super().__init__(path, plan.__call__, methods=[method], name=name)
         self.operation_id = operation_id
         self.methods = {method}  # Starlette would add HEAD to GET; the spec decides that
         self.endpoint = plan.endpoint  # request.scope["endpoint"], as FastAPI sets it
+        self.overrides = overrides
+        self._solve = solved
+        self._solved: BaseRoute | None = None
+
+    def solved(self) -> BaseRoute:
+        """The FastAPI route serving this endpoint while overrides are set (made once)."""
+        if self._solved is None:
+            self._solved = self._solve()
+        return self._solved
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        app = self.overrides.app
+        if app is not None and app.dependency_overrides:
+            await self.solved().handle(scope, receive, send)
+            return
+        await super().handle(scope, receive, send)
 
 
 class FastQueryRoute(FastRoute):
@@ -285,9 +319,14 @@ class OperationRouter(APIRouter):
         tag: str,
         prefix: str = "",
     ) -> None:
-        super().__init__(prefix=prefix, tags=[tag])
+        self.overrides = Overrides()  # the app's dependency_overrides, once bound to it
+        super().__init__(prefix=prefix, tags=[tag], dependency_overrides_provider=self.overrides)
         self.service = service
         self.security_handler = security_handler
+
+    def bind(self, app: Any) -> None:
+        """Honour ``app.dependency_overrides`` in this router's routes (``add_routers``)."""
+        self.overrides.bind(app)
 
     def requirement(self, requirements: Any) -> Callable[..., Awaitable[Any]]:
         """The dependency enforcing one ``security`` requirement list with this router's handler."""
@@ -324,29 +363,37 @@ class OperationRouter(APIRouter):
                 setattr(endpoint, REQUIRED_QUERY, dict(required_query))
             if statuses is not None:
                 setattr(endpoint, DECLARED_STATUSES, statuses)
-            plan = fast_plan(endpoint, self.prefix + path, self.service)
-            if plan is not None:
-                route_class = FastQueryRoute if required_query else FastRoute
-                self.routes.append(
-                    route_class(
-                        self.prefix + path,
-                        plan,
-                        method=method.upper(),
-                        name=name,
-                        operation_id=operation_id,
-                    )
+
+            def solved() -> APIRoute:
+                route_class = QueryRoute if required_query else APIRoute
+                return route_class(
+                    self.prefix + path,
+                    endpoint,
+                    methods=[method.upper()],
+                    name=name,
+                    operation_id=operation_id,
+                    summary=summary,
+                    deprecated=deprecated or None,
+                    response_class=Response,
+                    tags=list(self.tags),
+                    dependency_overrides_provider=self.overrides,
                 )
+
+            plan = fast_plan(endpoint, self.prefix + path, self.service)
+            if plan is None:
+                self.routes.append(solved())
                 return endpoint
-            self.add_api_route(
-                path,
-                endpoint,
-                methods=[method.upper()],
-                name=name,
-                operation_id=operation_id,
-                summary=summary,
-                deprecated=deprecated or None,
-                response_class=Response,
-                route_class_override=QueryRoute if required_query else None,
+            fast_class = FastQueryRoute if required_query else FastRoute
+            self.routes.append(
+                fast_class(
+                    self.prefix + path,
+                    plan,
+                    method=method.upper(),
+                    name=name,
+                    operation_id=operation_id,
+                    overrides=self.overrides,
+                    solved=solved,
+                )
             )
             return endpoint
 

@@ -26,13 +26,13 @@ class NewPet(BaseModel):
 
 
 class Pet(NewPet):
-    id: int
+    id: Annotated[int, Field(ge=-9223372036854775808, le=9223372036854775807)]
     createdAt: AwareDatetime
     weight: Annotated[float | None, Field(gt=0.0)] = None
 
 
 class Error(BaseModel):
-    code: int
+    code: Annotated[int, Field(ge=-2147483648, le=2147483647)]
     message: str
 
 

@@ -127,7 +127,7 @@ def build_router(
     )
     async def get_pet(
         *,
-        pet_id: Annotated[int, Path(ge=1)],
+        pet_id: Annotated[int, Path(ge=1, le=9223372036854775807)],
         sf_service: Service,
         sf_request: Request,
         sf_response: Response,
@@ -150,7 +150,7 @@ def build_router(
     )
     async def delete_pet(
         *,
-        pet_id: Annotated[int, Path(ge=1)],
+        pet_id: Annotated[int, Path(ge=1, le=9223372036854775807)],
         sf_service: Service,
         sf_request: Request,
         sf_response: Response,
@@ -173,7 +173,7 @@ def build_router(
     )
     async def touch_pet(
         *,
-        pet_id: Annotated[int, Path(ge=1)],
+        pet_id: Annotated[int, Path(ge=1, le=9223372036854775807)],
         sf_service: Service,
         sf_request: Request,
         sf_response: Response,

@@ -1,0 +1,120 @@
+"""``None`` for an optional property that is not nullable: "not set" in Python, refused on the wire.
+
+The property is typed ``X | None = None``, so ``Note(tag=None)`` type-checks; it must then work
+at run time: the property is left out, as if it had not been passed, and the response omits
+it (a ``null`` would break the schema). A ``null`` a client sends is still refused (422),
+in a JSON body as in a parameter whose content is JSON.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from tests.e2e.conftest import GeneratedApi, MakeApi, client, problem
+
+SPEC = """
+openapi: 3.1.0
+info: {title: Notes, version: "1"}
+paths:
+  /notes:
+    get:
+      operationId: findNotes
+      tags: [notes]
+      parameters:
+        - name: filter
+          in: query
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Filter"}
+      responses:
+        "200":
+          description: The notes found
+          content:
+            application/json:
+              schema: {type: array, items: {$ref: "#/components/schemas/Note"}}
+    post:
+      operationId: addNote
+      tags: [notes]
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: "#/components/schemas/Note"}
+      responses:
+        "201":
+          description: The note as stored
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Note"}
+components:
+  schemas:
+    Filter:
+      type: object
+      properties:
+        tag: {type: string}
+    Note:
+      type: object
+      required: [title]
+      properties:
+        title: {type: string}
+        tag: {type: string}
+        due: {type: [string, "null"], format: date}
+"""
+
+
+@pytest.fixture(scope="module")
+def api(make_api: MakeApi) -> GeneratedApi:
+    return make_api(SPEC)
+
+
+def notes(api: GeneratedApi) -> Any:
+    m = api.models
+
+    class Notes:
+        async def find_notes(self, *, filter: Any) -> Any:
+            tag = filter.tag if filter is not None else None
+            return [
+                m.Note(title="model", tag=tag),  # None when no tag was asked for
+                {"title": "dict", "tag": tag, "due": None},  # as a FastAPI handler might
+            ]
+
+        async def add_note(self, *, body: Any) -> Any:
+            return m.Note(title=body.title, tag=body.tag, due=body.due)
+
+    return Notes()
+
+
+def test_none_in_python_is_left_out(api: GeneratedApi) -> None:
+    m = api.models
+    note = m.Note(title="t", tag=None)
+    assert note.model_fields_set == {"title"}
+    assert "tag" not in note.model_dump() and "tag" not in json.loads(note.model_dump_json())
+    assert note == m.Note(title="t")
+    assert m.Note.model_validate({"title": "t", "tag": None}) == note
+    # a nullable property keeps its explicit None: null is a value there
+    assert m.Note(title="t", due=None).model_fields_set == {"title", "due"}
+
+
+async def test_responses_omit_it_and_requests_refuse_null(api: GeneratedApi) -> None:
+    async with client(api.create_app(notes=notes(api))) as c:
+        found = await c.get("/notes")
+        tagged = await c.get("/notes", params={"filter": '{"tag": "x"}'})
+        null_param = await c.get("/notes", params={"filter": '{"tag": null}'})
+        added = await c.post("/notes", json={"title": "t"})
+        null_body = await c.post("/notes", json={"title": "t", "tag": None})
+    assert found.status_code == 200, found.text
+    assert found.json() == [{"title": "model"}, {"title": "dict", "due": None}]
+    assert tagged.json() == [
+        {"title": "model", "tag": "x"},
+        {"title": "dict", "tag": "x", "due": None},
+    ]
+    assert added.status_code == 201, added.text
+    assert added.json() == {"title": "t", "due": None}  # due is nullable: None is sent as null
+    body = problem(null_body, 422)
+    assert [e["pointer"] for e in body["errors"]] == ["/body"], body
+    assert "tag: null is not allowed" in body["errors"][0]["detail"]
+    param = problem(null_param, 422)
+    assert "tag: null is not allowed" in json.dumps(param), param
