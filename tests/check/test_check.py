@@ -35,6 +35,11 @@ paths:
               schema:
                 type: array
                 items: {$ref: '#/components/schemas/Item'}
+        '422':
+          description: the cursor is not one the server issued
+          content:
+            application/problem+json:
+              schema: {type: object}
 components:
   schemas:
     Item:
