@@ -1,4 +1,5 @@
-"""When the database or Redis is unavailable: which errors say so, and one log line per outage.
+"""When the database, Redis or file storage is unavailable: which errors say so, and one log
+line per outage.
 
 `unavailable_dependency(exc)` names the dependency an exception shows to be down or stalled
 (a refused or dropped connection, a timeout, an exhausted pool), or None for every other error,
@@ -19,13 +20,18 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from sqlalchemy import exc as sa
 
+from impl.storage import StorageUnavailable
+
 log = logging.getLogger("impl.outages")
 
 DATABASE = "database"
 REDIS = "redis"
+STORAGE = "storage"
 
 
 def unavailable_dependency(exc: BaseException) -> str | None:
+    if isinstance(exc, StorageUnavailable):
+        return STORAGE
     if isinstance(exc, StorageError):
         return REDIS
     if isinstance(exc, RedisConnectionError | RedisTimeoutError):

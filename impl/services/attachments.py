@@ -7,7 +7,6 @@ import unicodedata
 import uuid
 from collections.abc import AsyncIterable, Collection
 from dataclasses import dataclass
-from pathlib import Path
 from urllib.parse import quote
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,7 +18,7 @@ from impl.repositories import attachments, memberships, tasks
 from impl.services.access import MANAGERS, require_task
 from impl.services.common import delete_files_after_commit
 from impl.services.pagination import DEFAULT_LIMIT, Page, datetime_field, paginate, parse_sort
-from impl.storage import LocalStorage
+from impl.storage import BlobMissing, Chunks, Storage
 
 _OLDEST_FIRST = parse_sort("created_at", {"created_at": datetime_field(Attachment.created_at)})
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f"\\/]')
@@ -28,7 +27,8 @@ _UNSAFE = re.compile(r'[\x00-\x1f\x7f"\\/]')
 @dataclass(frozen=True, slots=True)
 class AttachmentContent:
     attachment: Attachment
-    path: Path
+    chunks: Chunks
+    """The file, streamed in bounded chunks (already opened: errors surfaced before)."""
 
     @property
     def content_disposition(self) -> str:
@@ -73,7 +73,7 @@ class AttachmentService:
         self,
         session: AsyncSession,
         *,
-        storage: LocalStorage,
+        storage: Storage,
         background: Background | None = None,
         max_bytes: int,
         allowed_media_types: Collection[str],
@@ -139,7 +139,11 @@ class AttachmentService:
 
     async def content(self, user_id: uuid.UUID, attachment_id: uuid.UUID) -> AttachmentContent:
         attachment, _ = await self._require(user_id, attachment_id)
-        return AttachmentContent(attachment, self.storage.path(attachment.storage_key))
+        try:
+            chunks = await self.storage.open(attachment.storage_key)
+        except BlobMissing as exc:  # deleted by a concurrent request since the row was read
+            raise NotFound(f"Attachment {attachment_id} does not exist.") from exc
+        return AttachmentContent(attachment, chunks)
 
     async def delete(self, user_id: uuid.UUID, attachment_id: uuid.UUID) -> None:
         attachment, role = await self._require(user_id, attachment_id)

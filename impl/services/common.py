@@ -7,7 +7,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from impl.background import Background, after_commit
 from impl.errors import PreconditionFailed
-from impl.storage import LocalStorage
+from impl.storage import Storage
 
 
 async def flush_or_precondition_failed(session: AsyncSession) -> None:
@@ -20,7 +20,7 @@ async def flush_or_precondition_failed(session: AsyncSession) -> None:
 
 def delete_files_after_commit(
     session: AsyncSession,
-    storage: LocalStorage | None,
+    storage: Storage | None,
     background: Background | None,
     keys: list[str],
 ) -> None:

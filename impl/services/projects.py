@@ -25,7 +25,7 @@ from impl.services.pagination import (
     paginate,
     parse_sort,
 )
-from impl.storage import LocalStorage
+from impl.storage import Storage
 
 SORT_FIELDS = {
     "name": SortField(Project.name),
@@ -64,7 +64,7 @@ class ProjectService:
         self,
         session: AsyncSession,
         *,
-        storage: LocalStorage | None = None,
+        storage: Storage | None = None,
         background: Background | None = None,
     ) -> None:
         self.session = session

@@ -27,7 +27,7 @@ from impl.services.pagination import (
     paginate,
     parse_sort,
 )
-from impl.storage import LocalStorage
+from impl.storage import Storage
 
 SORT_FIELDS = {
     "title": SortField(Task.title),
@@ -68,7 +68,7 @@ class TaskService:
         self,
         session: AsyncSession,
         *,
-        storage: LocalStorage | None = None,
+        storage: Storage | None = None,
         background: Background | None = None,
     ) -> None:
         self.session = session

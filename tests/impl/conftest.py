@@ -20,6 +20,7 @@ from impl.services.auth import AuthService
 from impl.services.projects import ProjectService, ProjectView
 from impl.settings import Settings
 from impl.storage import LocalStorage
+from tests.impl.s3 import moto_endpoint, s3_url  # noqa: F401 (fixtures for the S3 backend)
 
 PASSWORD = "correct horse battery staple"
 
