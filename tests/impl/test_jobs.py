@@ -1,0 +1,403 @@
+"""Exports as durable jobs on PostgreSQL (PgQueuer): the job commits with the row, failures
+are retried with backoff and then recorded, a dead worker's job is picked up again after the
+lease, the sweep bounds how long an export stays unfinished, no attempt leaves a file
+behind, and workers run as their own processes."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import uuid
+from collections.abc import AsyncIterable, AsyncIterator, Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import text
+
+from impl.app import build_app
+from impl.db.engine import Database
+from impl.db.migrate import upgrade_engine
+from impl.db.models import Export, User
+from impl.jobs import EXPORT, JobWorker, PostgresJobQueue, export_dedupe_key
+from impl.security.passwords import Passwords
+from impl.services.exports import ExportService
+from impl.services.projects import ProjectService, ProjectView
+from impl.services.tasks import TaskDraft, TaskService
+from impl.settings import Settings
+from impl.storage import LocalStorage, StorageUnavailable, StoredBlob
+from tests.impl.backends import scratch_postgres_database
+from tests.impl.conftest import make_user
+from tests.service.conftest import make_settings, register
+
+pytestmark = pytest.mark.postgres
+
+FAST: dict[str, Any] = {
+    "job_concurrency": 2,
+    "job_lease_seconds": 1.0,
+    "export_max_attempts": 3,
+    "export_retry_initial_seconds": 0.05,
+    "export_retry_max_seconds": 0.2,
+    "export_sweep_seconds": 0.5,
+}
+
+
+@pytest.fixture
+async def pg_url() -> AsyncIterator[str]:
+    async with scratch_postgres_database() as url:
+        yield url
+
+
+@pytest.fixture
+def pg_settings(pg_url: str, tmp_path: Path) -> Settings:
+    return make_settings(tmp_path, database_url=pg_url, **FAST)
+
+
+@pytest.fixture
+async def pg(pg_settings: Settings) -> AsyncIterator[Database]:
+    database = Database.from_url(pg_settings.database_url, pool_size=4, max_overflow=0)
+    await upgrade_engine(database.engine)
+    yield database
+    await database.dispose()
+
+
+@pytest.fixture
+async def ada(pg: Database, passwords: Passwords) -> User:
+    return await make_user(pg, passwords, "ada")
+
+
+@pytest.fixture
+async def project(pg: Database, ada: User) -> ProjectView:
+    async with pg.transaction() as session:
+        view = await ProjectService(session).create(ada.id, name="Jobs")
+        await TaskService(session).create(ada.id, view.id, TaskDraft(title="one"))
+        return view
+
+
+class FlakyStorage(LocalStorage):
+    """Local storage whose `save` writes a little, then fails, the first `failures` times."""
+
+    def __init__(self, root: Path, failures: int) -> None:
+        super().__init__(root)
+        self.failures = failures
+        self.saves = 0
+        self.gate: asyncio.Event | None = None
+
+    async def save(
+        self,
+        chunks: AsyncIterable[bytes],
+        *,
+        key: str | None = None,
+        max_bytes: int | None = None,
+    ) -> StoredBlob:
+        self.saves += 1
+        if self.gate is not None:
+            await self.gate.wait()
+        if self.saves > self.failures:
+            return await super().save(chunks, key=key, max_bytes=max_bytes)
+
+        async def breaks() -> AsyncIterator[bytes]:
+            async for chunk in chunks:
+                yield chunk
+                break
+            raise StorageUnavailable("storage error: simulated outage")
+
+        return await super().save(breaks(), key=key, max_bytes=max_bytes)
+
+
+def files_in(storage: LocalStorage) -> list[Path]:
+    return [p for p in storage.root.rglob("*") if p.is_file()] if storage.root.exists() else []
+
+
+async def create_export(
+    pg: Database, storage: LocalStorage, user: User, project_id: uuid.UUID
+) -> uuid.UUID:
+    async with pg.transaction() as session:
+        export = await ExportService(session, storage=storage, jobs=PostgresJobQueue()).create(
+            user.id, project_id
+        )
+        return export.id
+
+
+async def export_row(pg: Database, export_id: uuid.UUID) -> Export | None:
+    async with pg.session() as session:
+        return await session.get(Export, export_id)
+
+
+async def eventually(check: Callable[[], Any], seconds: float = 20) -> Any:
+    deadline = asyncio.get_running_loop().time() + seconds
+    while True:
+        value = await check()
+        if value:
+            return value
+        assert asyncio.get_running_loop().time() < deadline, "timed out waiting"
+        await asyncio.sleep(0.05)
+
+
+async def finished(pg: Database, export_id: uuid.UUID, seconds: float = 20) -> Export:
+    async def check() -> Export | None:
+        row = await export_row(pg, export_id)
+        return row if row is not None and row.status in ("done", "failed") else None
+
+    return await eventually(check, seconds)  # type: ignore[no-any-return]
+
+
+@contextlib.asynccontextmanager
+async def worker_process(settings: Settings) -> AsyncIterator[subprocess.Popen[bytes]]:
+    """`python -m impl.worker` with these settings; SIGTERM when the block ends."""
+    env = {
+        **os.environ,
+        "ENVIRONMENT": "test",
+        "JWT_SECRET": settings.jwt_secret_value,
+        "DATABASE_URL": settings.database_url,
+        "STORAGE_DIR": str(settings.storage_dir),
+        "JOB_CONCURRENCY": str(settings.job_concurrency),
+        "JOB_LEASE_SECONDS": "2",
+    }
+    log_path = settings.storage_dir.parent / f"worker-{uuid.uuid4().hex[:8]}.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "impl.worker"],
+            env=env,
+            cwd=Path(__file__).resolve().parents[2],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    process.log_path = log_path  # type: ignore[attr-defined]
+    try:
+        yield process
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            await asyncio.to_thread(process.wait, timeout=30)
+        finally:
+            if process.returncode is None:
+                process.kill()
+                process.wait()
+
+
+class RunningWorker:
+    def __init__(self, worker: JobWorker) -> None:
+        self.worker = worker
+        self.task: asyncio.Task[None] | None = None
+
+    async def __aenter__(self) -> JobWorker:
+        self.task = asyncio.create_task(self.worker.run())
+        return self.worker
+
+    async def __aexit__(self, *_: object) -> None:
+        self.worker.stop()
+        assert self.task is not None
+        await asyncio.wait_for(self.task, timeout=15)
+        await self.worker.aclose()
+
+
+def worker(settings: Settings, storage: LocalStorage) -> RunningWorker:
+    return RunningWorker(JobWorker(settings, storage, PostgresJobQueue()))
+
+
+async def jobs_of(pg: Database, export_id: uuid.UUID) -> list[tuple[str, str]]:
+    async with pg.session() as session:
+        rows = await session.execute(
+            text("SELECT entrypoint, status::text FROM pgqueuer WHERE dedupe_key = :key"),
+            {"key": export_dedupe_key(export_id)},
+        )
+        return [(row[0], row[1]) for row in rows]
+
+
+async def test_the_job_commits_with_the_export_row_or_not_at_all(
+    pg: Database, ada: User, project: ProjectView, tmp_path: Path
+) -> None:
+    storage = LocalStorage(tmp_path / "files")
+    rolled_back: uuid.UUID | None = None
+    with pytest.raises(RuntimeError):
+        async with pg.transaction() as session:
+            export = await ExportService(session, storage=storage, jobs=PostgresJobQueue()).create(
+                ada.id, project.id
+            )
+            rolled_back = export.id
+            raise RuntimeError("the request failed after the insert")
+    assert rolled_back is not None
+    assert await export_row(pg, rolled_back) is None and await jobs_of(pg, rolled_back) == []
+    committed = await create_export(pg, storage, ada, project.id)
+    assert await jobs_of(pg, committed) == [(EXPORT, "queued")]
+
+
+async def test_transient_failures_are_retried_with_backoff_then_done(
+    pg: Database, pg_settings: Settings, ada: User, project: ProjectView, tmp_path: Path
+) -> None:
+    storage = FlakyStorage(tmp_path / "files", failures=2)
+    export_id = await create_export(pg, storage, ada, project.id)
+    async with worker(pg_settings, storage):
+        row = await finished(pg, export_id)
+    assert row.status == "done" and row.row_count == 1, row.error
+    assert storage.saves == 3
+    assert [p.relative_to(storage.root).as_posix() for p in files_in(storage)] == [row.storage_key]
+    assert await jobs_of(pg, export_id) == []  # the job is done with
+
+
+async def test_an_export_that_keeps_failing_is_failed_with_a_reason_and_no_file(
+    pg: Database, pg_settings: Settings, ada: User, project: ProjectView, tmp_path: Path
+) -> None:
+    storage = FlakyStorage(tmp_path / "files", failures=99)
+    export_id = await create_export(pg, storage, ada, project.id)
+    async with worker(pg_settings, storage):
+        row = await finished(pg, export_id)
+    assert row.status == "failed" and row.storage_key is None
+    assert row.error == "failed after 3 attempt(s): file storage unavailable"
+    assert storage.saves == 3 and files_in(storage) == []
+
+
+async def test_a_job_whose_worker_died_is_picked_up_after_the_lease(
+    pg: Database, pg_settings: Settings, ada: User, project: ProjectView, tmp_path: Path
+) -> None:
+    storage = FlakyStorage(tmp_path / "files", failures=0)
+    export_id = await create_export(pg, storage, ada, project.id)
+    # A worker took the job, started the export, wrote part of a file, and was killed.
+    leftover = await storage.save_bytes(b"id,title\r\n")
+    async with pg.transaction() as session:
+        await session.execute(
+            text(
+                "UPDATE pgqueuer SET status = 'picked', queue_manager_id = gen_random_uuid(), "
+                "heartbeat = now() - interval '1 hour' WHERE dedupe_key = :key"
+            ),
+            {"key": export_dedupe_key(export_id)},
+        )
+        row = await session.get(Export, export_id)
+        assert row is not None
+        row.status, row.storage_key = "running", leftover.key
+    async with worker(pg_settings, storage):
+        row = await finished(pg, export_id)
+    assert row.status == "done" and row.storage_key != leftover.key
+    assert [p.relative_to(storage.root).as_posix() for p in files_in(storage)] == [row.storage_key]
+
+
+async def test_the_sweep_requeues_orphans_and_fails_overdue_exports(
+    pg: Database, pg_settings: Settings, ada: User, project: ProjectView, tmp_path: Path
+) -> None:
+    storage = FlakyStorage(tmp_path / "files", failures=0)
+    orphan = await create_export(pg, storage, ada, project.id)
+    overdue = await create_export(pg, storage, ada, project.id)
+    async with pg.transaction() as session:
+        await session.execute(text("DELETE FROM pgqueuer"))  # e.g. a last failure not recorded
+        await session.execute(
+            text("UPDATE exports SET created_at = now() - interval '1 minute' WHERE id = :id"),
+            {"id": orphan},
+        )
+        await session.execute(
+            text("UPDATE exports SET created_at = now() - interval '2 hours' WHERE id = :id"),
+            {"id": overdue},
+        )
+    job_worker = JobWorker(pg_settings, storage, PostgresJobQueue())
+    try:
+        assert await job_worker.sweep() == (1, 1)
+        assert await jobs_of(pg, orphan) == [(EXPORT, "queued")]
+        assert await job_worker.sweep() == (0, 0)  # idempotent: the job exists now
+    finally:
+        await job_worker.aclose()
+    failed = await export_row(pg, overdue)
+    assert failed is not None and failed.status == "failed"
+    assert failed.error == "did not finish within 900 s; start a new export"
+    async with worker(pg_settings, storage):
+        assert (await finished(pg, orphan)).status == "done"
+
+
+async def test_a_project_deleted_meanwhile_leaves_no_file(
+    pg: Database, pg_settings: Settings, ada: User, project: ProjectView, tmp_path: Path
+) -> None:
+    storage = FlakyStorage(tmp_path / "files", failures=0)
+    storage.gate = asyncio.Event()
+    export_id = await create_export(pg, storage, ada, project.id)
+    async with worker(pg_settings, storage):
+        await eventually(lambda: _true(storage.saves == 1))  # the export is being written
+        async with pg.transaction() as session:
+            await ProjectService(session, storage=storage).delete(
+                ada.id, project.id, if_match=project.etag
+            )
+        storage.gate.set()
+        await eventually(lambda: _true(not files_in(storage) and storage.saves == 1))
+        await asyncio.sleep(0.3)
+    assert await export_row(pg, export_id) is None and files_in(storage) == []
+
+
+async def _true(value: bool) -> bool:
+    return value
+
+
+async def test_a_burst_of_64_exports_never_starves_requests(
+    pg_settings: Settings, passwords: Passwords
+) -> None:
+    """The API's pool is 5 connections with a 5 s checkout timeout; a job worker process
+    runs the exports with its own 2. Before, the 64 exports ran as tasks on the API's pool,
+    each holding a connection while it streamed 1,000 rows, and requests waiting past the
+    pool timeout answered 503."""
+    settings = pg_settings.model_copy(
+        update={
+            "database_pool_size": 5,
+            "database_max_overflow": 0,
+            "database_pool_timeout_seconds": 5.0,
+        }
+    )
+    app = build_app(settings, passwords=passwords)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client,
+        worker_process(settings) as _,
+    ):
+        ada = await register(client, "ada")
+        project = await ada.project()
+        runtime = app.state.runtime
+        async with runtime.database.transaction() as session:
+            await session.execute(
+                text(
+                    "INSERT INTO tasks (id, project_id, title, status, priority, created_by, "
+                    "created_at, updated_at, version) SELECT gen_random_uuid(), :project, "
+                    "'task ' || n, 'todo', 'medium', :user, now(), now(), 1 "
+                    "FROM generate_series(1, 1000) AS n"
+                ),
+                {"project": uuid.UUID(project["id"]), "user": uuid.UUID(ada.id)},
+            )
+        started = await asyncio.gather(
+            *[ada.post(f"/v1/projects/{project['id']}/exports") for _ in range(64)]
+        )
+        assert [r.status_code for r in started] == [202] * 64
+
+        async def reader() -> list[int]:
+            return [(await ada.get(f"/v1/projects/{project['id']}")).status_code for _ in range(15)]
+
+        reads = await asyncio.gather(*[reader() for _ in range(3)])
+        assert [status for statuses in reads for status in statuses] == [200] * 45
+        rows = [await finished(runtime.database, uuid.UUID(r.json()["id"]), 120) for r in started]
+        assert {(row.status, row.row_count) for row in rows} == {("done", 1000)}
+
+
+async def test_the_worker_runs_as_its_own_process(
+    pg_settings: Settings, passwords: Passwords, tmp_path: Path
+) -> None:
+    """`python -m impl.worker` takes the jobs that an API process (running none itself)
+    enqueued, and stops cleanly on SIGTERM."""
+    app = build_app(pg_settings, passwords=passwords)
+    assert not pg_settings.runs_jobs_in_process
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client,
+    ):
+        ada = await register(client, "ada")
+        project = await ada.project()
+        started = await ada.post(f"/v1/projects/{project['id']}/exports")
+        export_id = uuid.UUID(started.json()["id"])
+        await asyncio.sleep(0.5)
+        assert (await export_row(app.state.runtime.database, export_id)).status == "pending"  # type: ignore[union-attr]
+        async with worker_process(pg_settings) as process:
+            row = await finished(app.state.runtime.database, export_id)
+            assert row.status == "done", row.error
+            download = await ada.get(f"/v1/exports/{export_id}/content")
+            assert download.status_code == 200 and download.text.startswith("id,title")
+        output = process.log_path.read_text()  # type: ignore[attr-defined]
+        assert process.returncode == 0, output
+        assert "job worker stopped" in output
