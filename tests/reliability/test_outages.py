@@ -257,3 +257,38 @@ async def test_a_black_holed_redis_answers_503_in_bounded_time_then_recovers(
     starts, ends = incident_lines(log_lines, "redis")
     assert len(starts) == 1 and len(ends) == 1, (starts, ends)
     assert not [line for line in log_lines.lines if "Traceback" in line]
+
+
+# -- Start-up --------------------------------------------------------------------------------
+
+
+async def test_a_worker_started_during_a_database_outage_waits_instead_of_exiting(
+    proxied_postgres: tuple[Settings, FaultProxy], log_lines: CollectingHandler
+) -> None:
+    """A replacement worker that starts while the database is unreachable (with the
+    development migration on) used to fail its start-up, and uvicorn then stopped every
+    worker. Now it stays up: liveness 200, readiness and requests 503, and it becomes ready
+    by itself once the database answers."""
+    settings, proxy = proxied_postgres
+    settings = settings.model_copy(
+        update={"migrate_on_startup": True, "startup_retry_max_seconds": 0.5}
+    )
+    proxy.refuse()
+    async with serve(settings) as (client, _):
+        assert (await client.get("/v1/health/live")).status_code == 200
+        ready = await client.get("/v1/health/ready")
+        assert ready.status_code == 503
+        assert ready.json()["checks"]["startup"]["status"] == "unavailable"
+        body = {"email": "a@example.com", "password": PASSWORD, "display_name": "A"}
+        assert_unavailable(await client.post("/v1/auth/register", json=body), "register")
+        proxy.restore()
+        deadline = time.monotonic() + BOUND
+        while (await client.get("/v1/health/ready")).status_code != 200:
+            assert time.monotonic() < deadline, "start-up did not finish by itself"
+            await asyncio.sleep(0.2)
+        auth = await login(client)  # migrated meanwhile: registration and login work
+        created = await client.post("/v1/projects", json={"name": "after"}, headers=auth)
+        assert created.status_code == 201, created.text
+    starts, ends = incident_lines(log_lines, "database")
+    assert len(starts) == 1 and len(ends) == 1, (starts, ends)
+    assert not [line for line in log_lines.lines if "Traceback" in line]
