@@ -8,7 +8,7 @@ whole in memory. `storage_from_settings` picks the backend from `STORAGE_URL`:
   directory on disk. Writes go to a temporary file renamed into place, so readers never see
   half a file. Several hosts need a shared file system for it; prefer S3.
 - `s3://bucket/prefix`: `S3Storage`, any service speaking the S3 API, through obstore (a
-  maintained, typed, Rust-backed client: async streaming `get`, multipart `put` from an async
+  maintained, typed, Rust-backed client: ranged `get`, multipart `put` from an async
   iterable, aborted when the iterable raises; chosen over aiobotocore for those and for
   needing no session or body-wrapping code here). Endpoint, credentials and region come
   from the usual environment variables (`AWS_ENDPOINT_URL`, `AWS_ACCESS_KEY_ID`,
@@ -40,13 +40,15 @@ from urllib.parse import unquote, urlsplit
 from impl.errors import PayloadTooLarge
 
 if TYPE_CHECKING:
-    from obstore import BytesStream
+    from obstore import GetOptions
     from obstore.store import ClientConfig, RetryConfig, S3Store
 
     from impl.settings import Settings
 
 CHUNK_BYTES = 64 * 1024
-"""Size of the chunks a download is streamed in (local disk) or at least (S3)."""
+"""Size of the chunks a download is streamed in from local disk."""
+RANGE_BYTES = 256 * 1024
+"""Size of the ranges an S3 download is read in (one request each)."""
 
 _T = TypeVar("_T")
 
@@ -242,12 +244,11 @@ class LocalStorage(Storage):
 class S3Storage(Storage):
     """Objects in an S3 bucket (AWS or any S3-compatible service), under a prefix.
 
-    Two obstore clients with different bounds: writes and deletes send bodies this process
-    already holds (a part of at most `part_bytes`), so each request is bounded as a whole by
-    `timeout`; reads stream to clients that may be slow, so their request has no overall
-    limit but a stall (no byte for `timeout` while we wait for one) fails it. Uploads go in
-    parts of `part_bytes` with at most `part_concurrency` in flight: that is the memory an
-    upload costs. A file smaller than one part is one plain PUT."""
+    Every request carries a body this process holds whole (a part of at most `part_bytes`
+    going up, a range of `RANGE_BYTES` coming down), so each is bounded as a whole by
+    `timeout`. Uploads go in parts of `part_bytes` with at most `part_concurrency` in
+    flight: that is the memory an upload costs. A file smaller than one part is one PUT;
+    downloads read one range at a time, as fast as the client takes them."""
 
     def __init__(
         self,
@@ -270,21 +271,13 @@ class S3Storage(Storage):
             or ""
         )
         bound = timedelta(seconds=timeout)
-        allow_http = endpoint.startswith("http://")
         retry: RetryConfig = {"max_retries": 2, "retry_timeout": bound}
-        writes: ClientConfig = {
+        options: ClientConfig = {
             "connect_timeout": bound,
             "timeout": bound,
-            "allow_http": allow_http,
+            "allow_http": endpoint.startswith("http://"),
         }
-        reads: ClientConfig = {
-            "connect_timeout": bound,
-            "read_timeout": bound,
-            "timeout": timedelta(days=1),
-            "allow_http": allow_http,
-        }
-        self._writer: S3Store = S3Store.from_url(url, client_options=writes, retry_config=retry)
-        self._reader: S3Store = S3Store.from_url(url, client_options=reads, retry_config=retry)
+        self._store: S3Store = S3Store.from_url(url, client_options=options, retry_config=retry)
 
     async def save(
         self,
@@ -305,7 +298,7 @@ class S3Storage(Storage):
                 if len(head) >= self.part_bytes:
                     break
             else:  # the whole file fits in one part: one PUT
-                await self._s3(obstore.put_async(self._writer, key, bytes(head)))
+                await self._s3(obstore.put_async(self._store, key, bytes(head)))
                 return limited.blob(key)
 
             async def rest() -> AsyncIterator[bytes]:
@@ -318,13 +311,13 @@ class S3Storage(Storage):
             try:
                 await self._s3(
                     obstore.put_async(
-                        self._writer,
+                        self._store,
                         key,
                         rest(),
                         chunk_size=self.part_bytes,
                         max_concurrency=self.part_concurrency,
                     ),
-                    bounded=False,  # each part's request is bounded by the writer's timeout
+                    bounded=False,  # each part's request is bounded by the client's timeout
                 )
             except Exception:
                 if limited.error is not None:
@@ -338,16 +331,16 @@ class S3Storage(Storage):
         import obstore
 
         try:
-            result = await self._s3(obstore.get_async(self._reader, key))
+            meta = await self._s3(obstore.head_async(self._store, key))
         except FileNotFoundError as exc:
             raise BlobMissing(key) from exc
-        return _ObjectChunks(self, result.stream(min_chunk_size=CHUNK_BYTES))
+        return _ObjectChunks(self, key, meta["size"], meta["e_tag"])
 
     async def exists(self, key: str) -> bool:
         import obstore
 
         try:
-            await self._s3(obstore.head_async(self._writer, key))
+            await self._s3(obstore.head_async(self._store, key))
         except FileNotFoundError:
             return False
         return True
@@ -356,7 +349,7 @@ class S3Storage(Storage):
         import obstore
 
         with contextlib.suppress(FileNotFoundError):
-            await self._s3(obstore.delete_async(self._writer, key))
+            await self._s3(obstore.delete_async(self._store, key))
 
     async def _s3(self, awaitable: Awaitable[_T], *, bounded: bool = True) -> _T:
         """Await an obstore call: a missing object stays `FileNotFoundError`, a 413 or a
@@ -375,13 +368,33 @@ class S3Storage(Storage):
 
 
 class _ObjectChunks(Chunks):
-    def __init__(self, storage: S3Storage, stream: BytesStream) -> None:
-        self.storage = storage
-        self.stream = stream
+    """An object read in ranges of `RANGE_BYTES`, one request each, and only as fast as the
+    client takes them: a streamed GET would let the HTTP client read ahead (hyper buffers up
+    to ~400 KiB per connection, which obstore does not let us bound), so 64 slow downloads
+    would hold ~100 MiB instead of a few. Each range must come from the version that was
+    opened (`If-Match` on its ETag); one that changed or vanished ends the response early."""
+
+    def __init__(self, storage: S3Storage, key: str, size: int, etag: str | None) -> None:
+        self.storage, self.key, self.size, self.etag = storage, key, size, etag
+        self.offset = 0
 
     async def __anext__(self) -> bytes:
-        # A stall waiting for the next bytes is bounded by the reader's read timeout.
-        return await self.storage._s3(anext(self.stream), bounded=False)
+        import obstore
+
+        if self.offset >= self.size:
+            raise StopAsyncIteration
+        end = min(self.offset + RANGE_BYTES, self.size)
+        options: GetOptions = {"range": (self.offset, end)}
+        if self.etag:
+            options["if_match"] = self.etag
+        result = await self.storage._s3(
+            obstore.get_async(self.storage._store, self.key, options=options)
+        )
+        chunk = bytes(await self.storage._s3(result.bytes_async()))
+        self.offset += len(chunk)
+        if not chunk:
+            raise StopAsyncIteration
+        return chunk
 
 
 def storage_from_settings(settings: Settings) -> Storage:
