@@ -26,7 +26,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.reliability.servers import running, service_env  # noqa: E402
+from tests.reliability.servers import running, service_env
 
 PASSWORD = "correct horse battery staple"
 
