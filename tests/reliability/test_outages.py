@@ -19,6 +19,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+import asyncpg  # type: ignore[import-untyped]
 import httpx
 import pytest
 from fastapi import FastAPI
@@ -166,6 +167,30 @@ async def test_a_refused_database_answers_503_then_recovers(
             assert elapsed < BOUND
         proxy.restore()
         await eventually_ok(client, "/v1/users/me", auth)
+
+
+async def test_a_statement_cancelled_by_the_statement_timeout_answers_503(
+    proxied_postgres: tuple[Settings, FaultProxy], log_lines: CollectingHandler
+) -> None:
+    """A database that stalls a statement past `DATABASE_STATEMENT_TIMEOUT_SECONDS` (here a
+    lock another client holds; under load, a slow disk) cancels it (SQLSTATE 57014). That
+    answered 500 "unexpected error", with a traceback; it is the database not answering in
+    time: 503 with Retry-After, like any other stall."""
+    settings, _ = proxied_postgres
+    async with serve(settings) as (client, _):
+        auth = await login(client)
+        url = make_url(settings.database_url).set(drivername="postgresql")
+        locker = await asyncpg.connect(url.render_as_string(hide_password=False))
+        try:
+            async with locker.transaction():
+                await locker.execute("LOCK TABLE projects IN ACCESS EXCLUSIVE MODE")
+                stalled = await client.post("/v1/projects", json={"name": "p"}, headers=auth)
+        finally:
+            await locker.close()
+        assert_unavailable(stalled, "createProject")
+        created = await client.post("/v1/projects", json={"name": "after"}, headers=auth)
+        assert created.status_code == 201, created.text
+    assert not [line for line in log_lines.lines if "Traceback" in line]
 
 
 # -- Redis ----------------------------------------------------------------------------------
