@@ -22,8 +22,8 @@ Two sides:
   worker re-enqueues every unfinished export when it starts, and its sweep re-enqueues any
   whose job is gone.
 - `JobWorker`, which runs jobs: its own small database engine (`JOB_CONCURRENCY`
-  connections, plus one for the queue), so a burst of exports never takes the connections
-  that requests need. `python -m impl.worker` runs one as its own process (any number, on
+  connections for the jobs, one for the sweep, plus the queue's own), so a burst of exports
+  never takes the connections that requests need. `python -m impl.worker` runs one as its own process (any number, on
   any hosts); on SQLite the API process runs one in-process; on PostgreSQL the API processes
   run one only with `JOBS_IN_PROCESS=true`.
 
@@ -170,7 +170,9 @@ class JobWorker:
         self.queue = queue
         self.database = Database.from_url(
             settings.database_url,
-            pool_size=settings.job_concurrency,
+            # One connection per job it runs at once (each holds at most one at a time), and
+            # one for the sweep, so neither waits for the other.
+            pool_size=settings.job_concurrency + 1,
             max_overflow=0,
             connect_timeout=settings.database_connect_timeout_seconds,
             statement_timeout=settings.database_statement_timeout_seconds,

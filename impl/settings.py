@@ -128,7 +128,7 @@ class Settings(BaseSettings):
     every API process instead (or as well)."""
     job_concurrency: int = Field(default=4, ge=2)
     """Jobs one worker process runs at once; it opens this many database connections for them
-    (its own pool, apart from the requests'), plus one for the queue."""
+    (its own pool, apart from the requests'), plus one for its sweep and one for the queue."""
     job_lease_seconds: float = Field(default=30.0, gt=0)
     """A job whose worker sent no heartbeat for this long (it died) is picked up again."""
     export_concurrency_limit: int = Field(default=0, ge=0)

@@ -86,5 +86,7 @@ async def fail_overdue(
 
 
 async def count_by_status(session: AsyncSession) -> dict[str, int]:
+    """Exports per status (the row's status is the truth: a soak counts done, failed and
+    unfinished ones with it)."""
     rows = await session.execute(select(Export.status, func.count()).group_by(Export.status))
-    return {status: int(count) for status, count in rows.tuples()}
+    return {status: int(count) for status, count in rows.all()}
