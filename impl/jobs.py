@@ -14,24 +14,32 @@ claims were checked against the 1.6 source before building on them. procrastinat
 a second driver and its own migrations), SAQ and arq (Redis: a second store whose enqueue
 cannot share the database transaction) were the alternatives.
 
+Two kinds of jobs: exports (`EXPORT`, the payload is the export's id) and file deletions
+(`DELETE_FILE`, the payload is the id of a `file_deletions` row). A stored file that no row
+points at any more (an attachment, task or project deleted; an export failed or retried) is
+recorded in `file_deletions` in the transaction that lets go of it, and deleted by a job:
+never by a task that only this process knows about, which a crash would lose.
+
 Two sides:
 
-- `JobQueue`, used by request handlers: `enqueue_export(session, id)`. On PostgreSQL it
-  inserts the job in the session's transaction. On SQLite the queue is in memory and the
-  job is handed over once the transaction commits; the export rows are the outbox: the
-  worker re-enqueues every unfinished export when it starts, and its sweep re-enqueues any
-  whose job is gone.
+- `JobQueue`, used by request handlers and jobs: `enqueue_export(session, id)` and
+  `delete_files(session, keys)`. On PostgreSQL the job is inserted in the session's
+  transaction. On SQLite the queue is in memory and the job is handed over once the
+  transaction commits; the rows are the outbox: the worker re-enqueues every unfinished
+  export and every recorded deletion when it starts, and its sweep re-enqueues any whose
+  job is gone (on PostgreSQL too: a job that ran out of retries during a long outage).
 - `JobWorker`, which runs jobs: its own small database engine (`JOB_CONCURRENCY`
   connections for the jobs, one for the sweep, plus the queue's own), so a burst of exports
-  never takes the connections that requests need. `python -m impl.worker` runs one as its own process (any number, on
-  any hosts); on SQLite the API process runs one in-process; on PostgreSQL the API processes
-  run one only with `JOBS_IN_PROCESS=true`.
+  never takes the connections that requests need. `python -m impl.worker` runs one as its
+  own process (any number, on any hosts); on SQLite the API process runs one in-process; on
+  PostgreSQL the API processes run one only with `JOBS_IN_PROCESS=true`.
 
 The bound: an export is done or failed within `EXPORT_DEADLINE_SECONDS` (+ one sweep
 interval) of its request, as long as one worker runs. Each worker sweeps every
 `EXPORT_SWEEP_SECONDS`: it marks exports older than the deadline failed ("did not finish
-within ..."), and re-enqueues unfinished ones whose job no longer exists (e.g. the job's last
-failure could not be recorded because the database was down).
+within ..."), and re-enqueues unfinished exports and recorded file deletions whose job no
+longer exists (e.g. the job's last failure could not be recorded because the database was
+down).
 """
 
 from __future__ import annotations
@@ -43,7 +51,7 @@ import uuid
 from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from pgqueuer import (
     AsyncpgDriver,
@@ -59,8 +67,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from impl.background import Background, after_commit
 from impl.db.engine import Database, normalize_url
-from impl.outages import DATABASE, OutageLog
-from impl.repositories import exports
+from impl.outages import DATABASE, OutageLog, unavailable_dependency
+from impl.repositories import exports, file_deletions
 from impl.services.exports import ExportJob, ExportPolicy
 from impl.storage import Storage
 
@@ -71,35 +79,62 @@ log = logging.getLogger(__name__)
 
 EXPORT = "export"
 """The PgQueuer entrypoint that runs exports; the job's payload is the export id."""
+DELETE_FILE = "delete_file"
+"""The PgQueuer entrypoint that deletes a stored file; the payload is a `file_deletions` id."""
+
+
+def dedupe_key(entrypoint: str, row_id: uuid.UUID) -> str:
+    """At most one queued or running job per row: re-enqueueing is idempotent."""
+    return f"{entrypoint}:{row_id}"
 
 
 def export_dedupe_key(export_id: uuid.UUID) -> str:
-    return f"export:{export_id}"
+    return dedupe_key(EXPORT, export_id)
 
 
-async def _enqueue_missing(queries: Queries | InMemoryQueries, ids: Sequence[uuid.UUID]) -> int:
-    """Enqueue export jobs, skipping those whose job is queued or running (dedupe keys)."""
+async def _enqueue_missing(
+    queries: Queries | InMemoryQueries, entrypoint: str, ids: Sequence[uuid.UUID]
+) -> int:
+    """Enqueue a job per row, skipping rows whose job is queued or running (dedupe keys)."""
+    if not ids:
+        return 0
     enqueued = await queries.enqueue(
-        [EXPORT] * len(ids),
-        [str(export_id).encode() for export_id in ids],
+        [entrypoint] * len(ids),
+        [str(row_id).encode() for row_id in ids],
         [0] * len(ids),
-        dedupe_key=[export_dedupe_key(export_id) for export_id in ids],
+        dedupe_key=[dedupe_key(entrypoint, row_id) for row_id in ids],
         on_conflict="skip",
     )
     return sum(1 for job_id in enqueued if job_id is not None)
 
 
 class JobQueue(ABC):
-    """The enqueue side, used while handling requests."""
+    """The enqueue side, used while handling requests (and by jobs)."""
 
-    @abstractmethod
     async def enqueue_export(self, session: AsyncSession, export_id: uuid.UUID) -> None:
         """Enqueue the export's job atomically with `session`'s transaction."""
+        await self._enqueue(session, EXPORT, [export_id])
+
+    async def delete_files(self, session: AsyncSession, keys: Sequence[str]) -> None:
+        """Delete these stored files once `session`'s transaction commits, durably: recorded
+        in `file_deletions` in the transaction, and a job enqueued with it (or, on SQLite,
+        handed over once it commits; a crash before that leaves the rows, which the worker
+        re-enqueues when it starts)."""
+        if keys:
+            await self._enqueue(session, DELETE_FILE, await file_deletions.add(session, keys))
 
     @abstractmethod
-    async def requeue_exports(self, session: AsyncSession, ids: Sequence[uuid.UUID]) -> int:
-        """Enqueue jobs for these exports unless one is queued or running already; returns
-        how many were enqueued."""
+    async def _enqueue(
+        self, session: AsyncSession, entrypoint: str, ids: Sequence[uuid.UUID]
+    ) -> None:
+        """Enqueue jobs for these rows atomically with `session`'s transaction."""
+
+    @abstractmethod
+    async def requeue(
+        self, session: AsyncSession, entrypoint: str, ids: Sequence[uuid.UUID]
+    ) -> int:
+        """Enqueue jobs for these (committed) rows unless one is queued or running already;
+        returns how many were enqueued."""
 
 
 class PostgresJobQueue(JobQueue):
@@ -110,41 +145,44 @@ class PostgresJobQueue(JobQueue):
         raw = await connection.get_raw_connection()
         return Queries(AsyncpgDriver(raw.driver_connection))
 
-    async def enqueue_export(self, session: AsyncSession, export_id: uuid.UUID) -> None:
-        queries = await self._queries(session)
-        await queries.enqueue(
-            EXPORT, str(export_id).encode(), dedupe_key=export_dedupe_key(export_id)
-        )
+    async def _enqueue(
+        self, session: AsyncSession, entrypoint: str, ids: Sequence[uuid.UUID]
+    ) -> None:
+        await _enqueue_missing(await self._queries(session), entrypoint, ids)
 
-    async def requeue_exports(self, session: AsyncSession, ids: Sequence[uuid.UUID]) -> int:
-        if not ids:
-            return 0
-        return await _enqueue_missing(await self._queries(session), ids)
+    async def requeue(
+        self, session: AsyncSession, entrypoint: str, ids: Sequence[uuid.UUID]
+    ) -> int:
+        return await _enqueue_missing(await self._queries(session), entrypoint, ids) if ids else 0
 
 
 class MemoryJobQueue(JobQueue):
     """Jobs in this process's memory (SQLite, one process): handed over after the commit.
     A process that dies before its worker ran them loses only the hand-over: the export rows
-    are still pending, and the worker re-enqueues them when it starts."""
+    are still pending and the file deletions still recorded, and the worker re-enqueues them
+    when it starts."""
 
     def __init__(self, background: Background) -> None:
         self.queries = InMemoryQueries(InMemoryDriver())
         self.background = background
 
-    async def enqueue_export(self, session: AsyncSession, export_id: uuid.UUID) -> None:
+    async def _enqueue(
+        self, session: AsyncSession, entrypoint: str, ids: Sequence[uuid.UUID]
+    ) -> None:
+        ids = list(ids)
+
         async def hand_over() -> None:
-            await self._enqueue([export_id])
+            await _enqueue_missing(self.queries, entrypoint, ids)
 
         def committed() -> None:
-            self.background.spawn(hand_over(), name=f"enqueue-export-{export_id}")
+            self.background.spawn(hand_over(), name=f"enqueue-{entrypoint}")
 
         after_commit(session, committed)
 
-    async def requeue_exports(self, session: AsyncSession, ids: Sequence[uuid.UUID]) -> int:
-        return await self._enqueue(ids)
-
-    async def _enqueue(self, ids: Sequence[uuid.UUID]) -> int:
-        return await _enqueue_missing(self.queries, ids) if ids else 0
+    async def requeue(
+        self, session: AsyncSession, entrypoint: str, ids: Sequence[uuid.UUID]
+    ) -> int:
+        return await _enqueue_missing(self.queries, entrypoint, ids)
 
 
 def job_queue(settings: Settings, background: Background) -> JobQueue:
@@ -161,13 +199,23 @@ def export_policy(settings: Settings) -> ExportPolicy:
     )
 
 
+class Swept(NamedTuple):
+    failed: int
+    """Exports failed past the deadline."""
+    exports: int
+    """Unfinished exports whose job was gone, re-enqueued."""
+    deletions: int
+    """Recorded file deletions whose job was gone, re-enqueued."""
+
+
 class JobWorker:
-    """Runs export jobs until `stop()`: PgQueuer's `QueueManager` on a connection of its own,
+    """Runs jobs until `stop()`: PgQueuer's `QueueManager` on a connection of its own,
     reconnecting with backoff when the database goes away, and the sweep beside it."""
 
     def __init__(self, settings: Settings, storage: Storage, queue: JobQueue) -> None:
         self.settings = settings
         self.queue = queue
+        self.storage = storage
         self.database = Database.from_url(
             settings.database_url,
             # One connection per job it runs at once (each holds at most one at a time), and
@@ -178,7 +226,7 @@ class JobWorker:
             statement_timeout=settings.database_statement_timeout_seconds,
             pool_timeout=settings.database_pool_timeout_seconds,
         )
-        self.exports = ExportJob(self.database, storage, export_policy(settings))
+        self.exports = ExportJob(self.database, storage, export_policy(settings), queue)
         self.outages = OutageLog()
         self._stopping = asyncio.Event()
         self._manager: QueueManager | None = None
@@ -279,34 +327,57 @@ class JobWorker:
             export_id = uuid.UUID((job.payload or b"").decode())
             await self.exports.run(export_id, attempt=job.attempts + 1)
 
+        @manager.entrypoint(DELETE_FILE, executor_factory=executor)
+        async def delete_file(job: Job) -> None:
+            await self.delete_file(uuid.UUID((job.payload or b"").decode()))
+
         return manager
+
+    async def delete_file(self, deletion_id: uuid.UUID) -> None:
+        """Delete a recorded file, then its record (a retry after a failure in between
+        deletes a file that is already gone: nothing)."""
+        async with self.database.session() as session:
+            deletion = await file_deletions.get(session, deletion_id)
+            key = deletion.storage_key if deletion is not None else None
+        if key is None:
+            return  # done already
+        await self.storage.delete(key)
+        async with self.database.transaction() as session:
+            await file_deletions.remove(session, deletion_id)
 
     # -- the sweep ----------------------------------------------------------------------------
 
-    async def sweep(self, *, orphans_older_than: float | None = None) -> tuple[int, int]:
-        """Fail overdue exports; re-enqueue unfinished ones older than `orphans_older_than`
-        seconds (default: the lease) whose job is gone. Returns (failed, re-enqueued)."""
+    async def sweep(self, *, orphans_older_than: float | None = None) -> Swept:
+        """Fail overdue exports; re-enqueue unfinished exports and recorded file deletions
+        older than `orphans_older_than` seconds (default: the lease) whose job is gone."""
         failed = await self.exports.fail_overdue()
         grace = (
             self.settings.job_lease_seconds if orphans_older_than is None else orphans_older_than
         )
-        created_before = datetime.now(UTC) - timedelta(seconds=grace)
+        before = datetime.now(UTC) - timedelta(seconds=grace)
         async with self.database.transaction() as session:
-            ids = await exports.unfinished_ids(session, created_before=created_before)
-            requeued = await self.queue.requeue_exports(session, ids)
-        if requeued:
-            log.warning("re-enqueued %d export(s) whose job was gone", requeued)
-        return failed, requeued
+            ids = await exports.unfinished_ids(session, created_before=before)
+            requeued = await self.queue.requeue(session, EXPORT, ids)
+            ids = await file_deletions.ids_before(session, requested_before=before)
+            deletions = await self.queue.requeue(session, DELETE_FILE, ids)
+        if requeued or deletions:
+            log.warning(
+                "re-enqueued %d export(s) and %d file deletion(s) whose job was gone",
+                requeued,
+                deletions,
+            )
+        return Swept(failed, requeued, deletions)
 
     async def _sweep_forever(self) -> None:
-        # SQLite: one process, so every unfinished export is this process's outbox now.
+        # SQLite: one process, so every unfinished export and recorded deletion is this
+        # process's outbox now.
         first_grace: float | None = 0.0 if isinstance(self.queue, MemoryJobQueue) else None
         while not self._stopping.is_set():
             try:
                 await self.sweep(orphans_older_than=first_grace)
                 first_grace = None
             except Exception as exc:
-                if (dependency := _dependency(exc)) is None:
+                if (dependency := unavailable_dependency(exc)) is None:
                     log.exception("export sweep failed")
                 else:
                     self.outages.failed(dependency, exc)
@@ -314,9 +385,3 @@ class JobWorker:
                 await asyncio.wait_for(
                     self._stopping.wait(), timeout=self.settings.export_sweep_seconds
                 )
-
-
-def _dependency(exc: BaseException) -> str | None:
-    from impl.outages import unavailable_dependency
-
-    return unavailable_dependency(exc)

@@ -214,6 +214,19 @@ class Export(Base):
     )
 
 
+class FileDeletion(Base):
+    """A stored file to delete: the outbox of file deletions. Inserted in the transaction that
+    deletes the rows pointing at the file, removed by the job that deleted it (`impl.jobs`)."""
+
+    __tablename__ = "file_deletions"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    storage_key: Mapped[str] = mapped_column(String(255))
+    requested_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (Index("ix_file_deletions_requested_at", "requested_at"),)
+
+
 __all__ = [
     "ROLES",
     "TASK_PRIORITIES",
@@ -223,6 +236,7 @@ __all__ = [
     "Base",
     "Comment",
     "Export",
+    "FileDeletion",
     "Membership",
     "Project",
     "RefreshToken",

@@ -27,6 +27,7 @@ class AttachmentsHandlers(Handler):
             self.session,
             storage=self.runtime.storage,
             background=self.runtime.background,
+            jobs=self.runtime.jobs,
             max_bytes=settings.max_upload_bytes,
             allowed_media_types=settings.allowed_upload_media_types,
         )

@@ -7,6 +7,7 @@ import unicodedata
 import uuid
 from collections.abc import AsyncIterable, Collection
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,9 +17,12 @@ from impl.db.models import Attachment
 from impl.errors import Forbidden, NotFound, UnsupportedMediaType
 from impl.repositories import attachments, memberships, tasks
 from impl.services.access import MANAGERS, require_task
-from impl.services.common import delete_files_after_commit
+from impl.services.common import delete_files_with_commit
 from impl.services.pagination import DEFAULT_LIMIT, Page, datetime_field, paginate, parse_sort
 from impl.storage import BlobMissing, Chunks, Storage
+
+if TYPE_CHECKING:
+    from impl.jobs import JobQueue
 
 _OLDEST_FIRST = parse_sort("created_at", {"created_at": datetime_field(Attachment.created_at)})
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f"\\/]')
@@ -75,12 +79,14 @@ class AttachmentService:
         *,
         storage: Storage,
         background: Background | None = None,
+        jobs: JobQueue | None = None,
         max_bytes: int,
         allowed_media_types: Collection[str],
     ) -> None:
         self.session = session
         self.storage = storage
         self.background = background
+        self.jobs = jobs
         self.max_bytes = max_bytes
         self.allowed_media_types = frozenset(allowed_media_types)
 
@@ -152,9 +158,7 @@ class AttachmentService:
                 "Only the uploader or a project owner or admin can delete an attachment."
             )
         await attachments.delete(self.session, attachment)
-        delete_files_after_commit(
-            self.session, self.storage, self.background, [attachment.storage_key]
-        )
+        await delete_files_with_commit(self.session, self.jobs, [attachment.storage_key])
 
     async def _require(
         self, user_id: uuid.UUID, attachment_id: uuid.UUID

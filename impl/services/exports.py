@@ -9,7 +9,9 @@ worker answers status and download requests, and a soak counts done / failed / u
 
 Files: an attempt records the key it writes to in the row before it writes, so whatever an
 attempt wrote is known to the next one (which deletes it), to the last one (which deletes it
-with the failure), and to a project's deletion (which deletes it with the project).
+with the failure), and to a project's deletion (which deletes it with the project). Each of
+those deletions is recorded in the transaction that lets go of the file and carried out by a
+job (`JobQueue.delete_files`), so a worker that dies after the commit leaves no orphan.
 """
 
 from __future__ import annotations
@@ -99,12 +101,17 @@ class ExportPolicy:
 
 
 class ExportJob:
-    """One attempt at one export, run by a job worker with its own database engine."""
+    """One attempt at one export, run by a job worker with its own database engine. A file
+    that no row points at any more (an earlier attempt's, a failed export's) is deleted
+    through `jobs.delete_files`, recorded in the transaction that lets go of it."""
 
-    def __init__(self, database: Database, storage: Storage, policy: ExportPolicy) -> None:
+    def __init__(
+        self, database: Database, storage: Storage, policy: ExportPolicy, jobs: JobQueue
+    ) -> None:
         self.database = database
         self.storage = storage
         self.policy = policy
+        self.jobs = jobs
 
     async def run(self, export_id: uuid.UUID, *, attempt: int) -> None:
         """Run attempt `attempt` (1-based). Raises on a failure that should be retried; on
@@ -136,8 +143,8 @@ class ExportJob:
             export.status = "running"
             export.started_at = export.started_at or datetime.now(UTC)
             export.storage_key = key  # recorded before anything is written under it
-        if leftover:  # written by an attempt whose worker died or failed
-            await self.storage.delete(leftover)
+            if leftover:  # written by an attempt whose worker died or failed
+                await self.jobs.delete_files(session, [leftover])
         counter = _RowCounter()
         await self.storage.save(self._csv(project_id, counter), key=key)
         async with self.database.transaction() as session:
@@ -145,15 +152,12 @@ class ExportJob:
             if export is None or export.status != "running" or export.storage_key != key:
                 # Deleted with its project, failed by the sweep, or taken over by another
                 # attempt after a lost lease: this file belongs to nobody.
-                ours = False
-            else:
-                ours = True
-                export.status = "done"
-                export.row_count = counter.rows
-                export.error = None
-                export.finished_at = datetime.now(UTC)
-        if not ours:
-            await self.storage.delete(key)
+                await self.jobs.delete_files(session, [key])
+                return
+            export.status = "done"
+            export.row_count = counter.rows
+            export.error = None
+            export.finished_at = datetime.now(UTC)
 
     async def _csv(self, project_id: uuid.UUID, counter: _RowCounter) -> AsyncIterator[bytes]:
         """The CSV in chunks of about 64 KiB, rows read from the database in batches."""
@@ -177,12 +181,9 @@ class ExportJob:
             if export is None or export.status not in exports.UNFINISHED:
                 return
             key = export.storage_key
-            export.status = "failed"
-            export.error = reason
-            export.storage_key = None
-            export.finished_at = datetime.now(UTC)
-        if key:
-            await self.storage.delete(key)
+            _mark_failed(export, reason)
+            if key:
+                await self.jobs.delete_files(session, [key])
 
     async def fail_overdue(self, now: datetime | None = None) -> int:
         """Mark exports older than the deadline that are still unfinished as failed."""
@@ -194,12 +195,17 @@ class ExportJob:
                 now=now,
                 reason=f"did not finish within {self.policy.deadline:g} s; start a new export",
             )
-        for key in keys:
-            if key:
-                await self.storage.delete(key)
+            await self.jobs.delete_files(session, [key for key in keys if key])
         if keys:
             log.warning("marked %d overdue export(s) as failed", len(keys))
         return len(keys)
+
+
+def _mark_failed(export: Export, reason: str) -> None:
+    export.status = "failed"
+    export.error = reason
+    export.storage_key = None
+    export.finished_at = datetime.now(UTC)
 
 
 class _RowCounter:

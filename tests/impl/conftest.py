@@ -16,7 +16,7 @@ from impl.background import Background
 from impl.db.engine import Database
 from impl.db.migrate import upgrade_engine
 from impl.db.models import User
-from impl.jobs import JobWorker
+from impl.jobs import JobQueue, JobWorker, MemoryJobQueue
 from impl.security.passwords import Passwords
 from impl.security.tokens import AccessTokens
 from impl.services.auth import AuthService
@@ -42,6 +42,12 @@ def settings(tmp_path: Path) -> Settings:
         database_url=f"sqlite+aiosqlite:///{tmp_path / 'test.db'}",
         storage_dir=tmp_path / "files",
     )
+
+
+@pytest.fixture
+def jobs(background: Background) -> JobQueue:
+    """The SQLite (in-memory) job queue; jobs run only inside `RunningWorker`."""
+    return MemoryJobQueue(background)
 
 
 class RunningWorker:

@@ -1,7 +1,8 @@
-"""Exports as durable jobs on PostgreSQL (PgQueuer): the job commits with the row, failures
-are retried with backoff and then recorded, a dead worker's job is picked up again after the
-lease, the sweep bounds how long an export stays unfinished, no attempt leaves a file
-behind, and workers run as their own processes."""
+"""Exports and file deletions as durable jobs on PostgreSQL (PgQueuer): the job commits with
+the row, failures are retried with backoff and then recorded, a dead worker's job is picked up
+again after the lease, the sweep bounds how long an export stays unfinished, no attempt leaves
+a file behind, a burst of exports never takes the connections requests need, and workers run
+as their own processes."""
 
 from __future__ import annotations
 
@@ -23,11 +24,20 @@ from sqlalchemy import select, text
 from impl.app import build_app
 from impl.db.engine import Database
 from impl.db.migrate import upgrade_engine
-from impl.db.models import Export, User
-from impl.jobs import EXPORT, JobWorker, PostgresJobQueue, export_dedupe_key
+from impl.db.models import Export, FileDeletion, User
+from impl.jobs import (
+    DELETE_FILE,
+    EXPORT,
+    JobWorker,
+    PostgresJobQueue,
+    Swept,
+    dedupe_key,
+    export_dedupe_key,
+)
 from impl.repositories import exports
 from impl.runtime import Runtime
 from impl.security.passwords import Passwords
+from impl.services.attachments import AttachmentService
 from impl.services.exports import ExportService
 from impl.services.projects import ProjectService, ProjectView
 from impl.services.tasks import TaskDraft, TaskService
@@ -178,12 +188,21 @@ def worker(settings: Settings, storage: LocalStorage) -> RunningWorker:
 
 
 async def jobs_of(pg: Database, export_id: uuid.UUID) -> list[tuple[str, str]]:
+    return await jobs_with(pg, export_dedupe_key(export_id))
+
+
+async def jobs_with(pg: Database, key: str) -> list[tuple[str, str]]:
     async with pg.session() as session:
         rows = await session.execute(
             text("SELECT entrypoint, status::text FROM pgqueuer WHERE dedupe_key = :key"),
-            {"key": export_dedupe_key(export_id)},
+            {"key": key},
         )
         return [(row[0], row[1]) for row in rows]
+
+
+async def recorded_deletions(pg: Database) -> list[FileDeletion]:
+    async with pg.session() as session:
+        return list((await session.scalars(select(FileDeletion))).all())
 
 
 async def test_the_job_commits_with_the_export_row_or_not_at_all(
@@ -253,6 +272,54 @@ async def test_a_job_whose_worker_died_is_picked_up_after_the_lease(
     assert [p.relative_to(storage.root).as_posix() for p in files_in(storage)] == [row.storage_key]
 
 
+async def test_file_deletions_commit_with_the_rows_and_need_no_task_of_the_process(
+    pg: Database, pg_settings: Settings, ada: User, project: ProjectView
+) -> None:
+    """Deleting an attachment deletes its file after the commit. That was an asyncio task
+    of the request's process: a crash right after the commit left the file forever. Now the
+    deletion is recorded, and its job enqueued, in the transaction: rolled back, nothing is
+    recorded; committed, any worker deletes the file later, whatever became of the process."""
+    storage = LocalStorage(pg_settings.storage_dir)
+
+    def attachments(session: Any) -> AttachmentService:
+        return AttachmentService(
+            session,
+            storage=storage,
+            jobs=PostgresJobQueue(),
+            max_bytes=100,
+            allowed_media_types=(),
+        )
+
+    async def one_chunk() -> AsyncIterator[bytes]:
+        yield b"hello"
+
+    async with pg.transaction() as session:
+        task = await TaskService(session).create(ada.id, project.id, TaskDraft(title="t"))
+        attachment = await attachments(session).upload(
+            ada.id, task.id, filename="a.txt", content_type="text/plain", chunks=one_chunk()
+        )
+    with pytest.raises(RuntimeError):
+        async with pg.transaction() as session:
+            await attachments(session).delete(ada.id, attachment.id)
+            raise RuntimeError("the request failed after the delete")
+    assert await recorded_deletions(pg) == [] and await storage.exists(attachment.storage_key)
+
+    async with pg.transaction() as session:
+        await attachments(session).delete(ada.id, attachment.id)
+    # The process "died" here: nothing of it runs any more.
+    [deletion] = await recorded_deletions(pg)
+    assert deletion.storage_key == attachment.storage_key
+    assert await jobs_with(pg, dedupe_key(DELETE_FILE, deletion.id)) == [(DELETE_FILE, "queued")]
+    assert await storage.exists(attachment.storage_key)
+
+    async with worker(pg_settings, storage):  # any worker, on any host, later
+
+        async def done() -> bool:
+            return not files_in(storage) and not await recorded_deletions(pg)
+
+        await eventually(done)
+
+
 async def test_the_sweep_requeues_orphans_and_fails_overdue_exports(
     pg: Database, pg_settings: Settings, ada: User, project: ProjectView, tmp_path: Path
 ) -> None:
@@ -271,9 +338,9 @@ async def test_the_sweep_requeues_orphans_and_fails_overdue_exports(
         )
     job_worker = JobWorker(pg_settings, storage, PostgresJobQueue())
     try:
-        assert await job_worker.sweep() == (1, 1)
+        assert await job_worker.sweep() == Swept(failed=1, exports=1, deletions=0)
         assert await jobs_of(pg, orphan) == [(EXPORT, "queued")]
-        assert await job_worker.sweep() == (0, 0)  # idempotent: the job exists now
+        assert await job_worker.sweep() == (0, 0, 0)  # idempotent: the job exists now
     finally:
         await job_worker.aclose()
     failed = await export_row(pg, overdue)
@@ -292,7 +359,7 @@ async def test_a_project_deleted_meanwhile_leaves_no_file(
     async with worker(pg_settings, storage):
         await eventually(lambda: _true(storage.saves == 1))  # the export is being written
         async with pg.transaction() as session:
-            await ProjectService(session, storage=storage).delete(
+            await ProjectService(session, jobs=PostgresJobQueue()).delete(
                 ada.id, project.id, if_match=project.etag
             )
         storage.gate.set()
@@ -381,7 +448,7 @@ async def test_a_burst_of_64_exports_never_starves_requests(
         )
         assert answers == [200] * 40 + [202] * 4 + [200]
         assert api.checkedout() == 0  # type: ignore[attr-defined]
-        assert await runtime.worker.sweep() == (0, 0)  # the sweep has its connection too
+        assert await runtime.worker.sweep() == (0, 0, 0)  # the sweep has its connection too
         assert storage.waiting == 2 and await statuses(runtime.database) == {
             "running": 2,
             "pending": 66,

@@ -6,6 +6,8 @@ import asyncio
 import csv
 import io
 import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -16,9 +18,24 @@ from fastapi import FastAPI
 from impl.app import build_app
 from impl.runtime import Runtime
 from impl.security.passwords import Passwords
+from impl.settings import Settings
 from impl.storage import Chunks
+from tests.impl.conftest import eventually
 from tests.impl.s3 import bucket_state
 from tests.service.conftest import User, assert_problem, make_settings, register
+
+
+@asynccontextmanager
+async def serving(
+    settings: Settings, passwords: Passwords
+) -> AsyncIterator[tuple[FastAPI, httpx.AsyncClient]]:
+    """The app for `settings`, started (lifespan) and stopped again, and a client for it."""
+    app = build_app(settings, passwords=passwords)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client,
+    ):
+        yield app, client
 
 
 async def test_upload_and_download_an_attachment(ada: User) -> None:
@@ -55,11 +72,7 @@ async def test_upload_limits_are_415_and_413(tmp_path: Path, passwords: Password
         # The operator narrows the spec's list (encoding.contentType of the file part).
         allowed_upload_media_types=("image/png", "text/plain"),
     )
-    app = build_app(settings, passwords=passwords)
-    async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client,
-    ):
+    async with serving(settings, passwords) as (_app, client):
         ada = await register(client, "ada")
         project = await ada.project()
         task = await ada.task(project["id"])
@@ -136,11 +149,7 @@ async def test_pending_exports_of_a_process_that_died_complete_after_a_restart(
     died between the commit and the hand-over leaves a pending export; the next start runs it
     (it used to mark it failed, "interrupted by a restart")."""
     settings = make_settings(tmp_path)
-    app = build_app(settings, passwords=passwords)
-    async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client,
-    ):
+    async with serving(settings, passwords) as (app, client):
         ada = await register(client, "ada")
         project = await ada.project()
         await ada.task(project["id"], title="kept")
@@ -153,13 +162,7 @@ async def test_pending_exports_of_a_process_that_died_complete_after_a_restart(
         export = (await ada.post(f"/v1/projects/{project['id']}/exports")).json()
         await asyncio.sleep(0.2)
         assert (await ada.get(f"/v1/exports/{export['id']}")).json()["status"] == "pending"
-    restarted = build_app(settings, passwords=passwords)
-    async with (
-        restarted.router.lifespan_context(restarted),
-        httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=restarted), base_url="http://t"
-        ) as client,
-    ):
+    async with serving(settings, passwords) as (_restarted, client):
         ada.client = client
         await ada.login()
         status = await wait_for_export(ada, export["id"])
@@ -213,11 +216,7 @@ async def test_attachments_and_exports_through_s3(
     tmp_path: Path, passwords: Passwords, s3_url: str, moto_endpoint: str
 ) -> None:
     settings = make_settings(tmp_path, storage_url=s3_url)
-    app = build_app(settings, passwords=passwords)
-    async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client,
-    ):
+    async with serving(settings, passwords) as (_app, client):
         ada = await register(client, "ada")
         project = await ada.project()
         task = await ada.task(project["id"], title="in the bucket")
@@ -241,5 +240,63 @@ async def test_attachments_and_exports_through_s3(
             f"/v1/projects/{project['id']}", headers={"If-Match": project["etag"]}
         )
         assert deleted.status_code == 204, deleted.text
-        await app.state.runtime.background.drain(timeout=10)
-        assert bucket_state(moto_endpoint, s3_url) == ([], [])
+
+        async def bucket_empty() -> bool:
+            return bucket_state(moto_endpoint, s3_url) == ([], [])
+
+        await eventually(bucket_empty)
+
+
+def stored_files(settings: Settings) -> list[Path]:
+    root = settings.storage_dir
+    return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
+
+
+async def test_file_deletions_survive_a_crash_right_after_the_commit(
+    settings: Settings, passwords: Passwords, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Deleting an attachment, a task or a project deletes their files once the commit is
+    done. That used to be an asyncio task of the process that took the request, so a crash
+    right after the commit left the files behind for good. Now the deletions are recorded in
+    the transaction (and on PostgreSQL their jobs enqueued in it): the next process deletes
+    them. On SQLite the in-memory queue's hand-over dies with the process; the records stay."""
+    crashing = settings.model_copy(update={"jobs_in_process": False})  # PostgreSQL: no worker
+    async with serving(crashing, passwords) as (app, client):
+        ada = await register(client, "ada")
+        kept, doomed = await ada.project(), await ada.project()
+        task, other = await ada.task(kept["id"]), await ada.task(kept["id"])
+        doomed_task = await ada.task(doomed["id"])
+        uploads = []
+        for target in (task, task, other, doomed_task):
+            upload = await ada.post(
+                f"/v1/tasks/{target['id']}/attachments",
+                files={"file": ("a.txt", os.urandom(64), "text/plain")},
+            )
+            assert upload.status_code == 201, upload.text
+            uploads.append(upload.json())
+        assert len(stored_files(settings)) == 4
+
+        def dies_with_the_process(coroutine: Any, *, name: str) -> None:
+            coroutine.close()  # the process is gone: nothing it meant to do later runs
+
+        monkeypatch.setattr(app.state.runtime.background, "spawn", dies_with_the_process)
+        for url, headers in (
+            (f"/v1/attachments/{uploads[0]['id']}", {}),
+            (f"/v1/tasks/{other['id']}", {"If-Match": other["etag"]}),
+            (f"/v1/projects/{doomed['id']}", {"If-Match": doomed["etag"]}),
+        ):
+            deleted = await ada.delete(url, headers=headers)
+            assert deleted.status_code == 204, deleted.text
+        assert len(stored_files(settings)) == 4  # nothing deleted them in this process
+        survivor = uploads[1]
+
+    async with serving(settings, passwords) as (_restarted, client):
+
+        async def only_the_survivor_left() -> bool:
+            return len(stored_files(settings)) == 1
+
+        await eventually(only_the_survivor_left)
+        ada.client = client
+        await ada.login()
+        download = await ada.get(f"/v1/attachments/{survivor['id']}/content")
+        assert download.status_code == 200 and len(download.content) == 64

@@ -1,4 +1,8 @@
-"""The job queue's tables (PgQueuer), on PostgreSQL only.
+"""Durable jobs: the job queue's tables (PgQueuer, on PostgreSQL only) and the outbox of
+file deletions (on every backend).
+
+`file_deletions` holds each stored file whose rows were deleted, from the deleting
+transaction until a job has deleted the file.
 
 PgQueuer's own DDL for its installed version (`pgqueuer`, `pgqueuer_log`,
 `pgqueuer_statistics`, `pgqueuer_schedules`, the `pgqueuer_status` type and the trigger that
@@ -14,6 +18,7 @@ Create Date: 2026-12-07 09:00:00
 
 from collections.abc import Sequence
 
+import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.util import await_only
 
@@ -32,6 +37,16 @@ def _execute_script(script: str) -> None:
 
 
 def upgrade() -> None:
+    op.create_table(
+        "file_deletions",
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("storage_key", sa.String(length=255), nullable=False),
+        sa.Column("requested_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_file_deletions")),
+    )
+    with op.batch_alter_table("file_deletions", schema=None) as batch_op:
+        batch_op.create_index("ix_file_deletions_requested_at", ["requested_at"], unique=False)
+
     if op.get_bind().dialect.name != "postgresql":
         return
     from pgqueuer.adapters.persistence.qb import QueryBuilderEnvironment
@@ -40,8 +55,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    if op.get_bind().dialect.name != "postgresql":
-        return
-    from pgqueuer.adapters.persistence.qb import QueryBuilderEnvironment
+    if op.get_bind().dialect.name == "postgresql":
+        from pgqueuer.adapters.persistence.qb import QueryBuilderEnvironment
 
-    _execute_script(QueryBuilderEnvironment().build_uninstall_query())
+        _execute_script(QueryBuilderEnvironment().build_uninstall_query())
+    with op.batch_alter_table("file_deletions", schema=None) as batch_op:
+        batch_op.drop_index("ix_file_deletions_requested_at")
+    op.drop_table("file_deletions")
