@@ -34,12 +34,13 @@ Two sides:
   own process (any number, on any hosts); on SQLite the API process runs one in-process; on
   PostgreSQL the API processes run one only with `JOBS_IN_PROCESS=true`.
 
-The bound: an export is done or failed within `EXPORT_DEADLINE_SECONDS` (+ one sweep
-interval) of its request, as long as one worker runs. Each worker sweeps every
-`EXPORT_SWEEP_SECONDS`: it marks exports older than the deadline failed ("did not finish
-within ..."), and re-enqueues unfinished exports and recorded file deletions whose job no
-longer exists (e.g. the job's last failure could not be recorded because the database was
-down).
+The bounds: an export is done or failed within `EXPORT_DEADLINE_SECONDS` (+ one sweep
+interval) of its request, as long as one worker runs; and after at most `EXPORT_MAX_ATTEMPTS`
+attempts, counted in the row as each starts, so attempts that kill their worker count too.
+Each worker sweeps every `EXPORT_SWEEP_SECONDS`: it marks exports older than the deadline
+failed ("did not finish within ..."), and re-enqueues unfinished exports and recorded file
+deletions whose job no longer exists (e.g. the job's last failure could not be recorded
+because the database was down).
 """
 
 from __future__ import annotations
@@ -324,8 +325,7 @@ class JobWorker:
             executor_factory=executor,
         )
         async def run_export(job: Job) -> None:
-            export_id = uuid.UUID((job.payload or b"").decode())
-            await self.exports.run(export_id, attempt=job.attempts + 1)
+            await self.exports.run(uuid.UUID((job.payload or b"").decode()))
 
         @manager.entrypoint(DELETE_FILE, executor_factory=executor)
         async def delete_file(job: Job) -> None:

@@ -136,8 +136,8 @@ class Settings(BaseSettings):
     each worker's `JOB_CONCURRENCY` limits them."""
     export_max_attempts: int = Field(default=5, ge=1)
     """Attempts per export; failures in between are retried with exponential backoff, and the
-    last one marks the export failed with a reason. File deletions are retried with the same
-    backoff."""
+    last one marks the export failed with a reason. Counted as each attempt starts, so one
+    whose worker died counts too. File deletions are retried with the same backoff."""
     export_retry_initial_seconds: float = Field(default=1.0, gt=0)
     export_retry_max_seconds: float = Field(default=60.0, gt=0)
     export_attempt_timeout_seconds: float = Field(default=120.0, gt=0)

@@ -204,6 +204,8 @@ class Export(Base):
     row_count: Mapped[int | None]
     error: Mapped[str | None] = mapped_column(Text)
     storage_key: Mapped[str | None] = mapped_column(String(255))
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    """Attempts started (counted as each one starts, so one whose worker died counts too)."""
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     started_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]

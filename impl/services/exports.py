@@ -12,6 +12,9 @@ attempt wrote is known to the next one (which deletes it), to the last one (whic
 with the failure), and to a project's deletion (which deletes it with the project). Each of
 those deletions is recorded in the transaction that lets go of the file and carried out by a
 job (`JobQueue.delete_files`), so a worker that dies after the commit leaves no orphan.
+
+Attempts are counted in the row as they start (`exports.attempts`): one whose worker died
+counts too, so an export that keeps killing its worker ends `failed` past the maximum.
 """
 
 from __future__ import annotations
@@ -113,15 +116,22 @@ class ExportJob:
         self.policy = policy
         self.jobs = jobs
 
-    async def run(self, export_id: uuid.UUID, *, attempt: int) -> None:
-        """Run attempt `attempt` (1-based). Raises on a failure that should be retried; on
-        the last attempt records the failure in the row instead."""
-        final = attempt >= self.policy.max_attempts
+    async def run(self, export_id: uuid.UUID) -> None:
+        """Run the export's next attempt. Raises on a failure that should be retried; on the
+        last attempt records the failure in the row instead.
+
+        Attempts are counted in the row as each one starts: an attempt whose worker died (it
+        crashed, was killed, ran out of memory) counts too, so an export that keeps killing
+        its worker is failed once the count passes the maximum, with a reason."""
+        started = await self._start(export_id)
+        if started is None:
+            return
         try:
             async with asyncio.timeout(self.policy.attempt_timeout):
-                await self._attempt(export_id)
+                await self._write(export_id, started)
         except Exception as exc:
             reason = failure_reason(exc)
+            attempt = started.attempt
             if reason == "internal error":
                 log.error("export %s attempt %d failed", export_id, attempt, exc_info=exc)
             else:
@@ -129,24 +139,45 @@ class ExportJob:
                     "export %s attempt %d failed: %s", export_id, attempt, reason,
                     extra={"export_id": str(export_id), "attempt": attempt},
                 )  # fmt: skip
-            if not final:
+            if attempt < self.policy.max_attempts:
                 raise
             await self.fail(export_id, f"failed after {attempt} attempt(s): {reason}")
 
-    async def _attempt(self, export_id: uuid.UUID) -> None:
+    async def _start(self, export_id: uuid.UUID) -> _Started | None:
+        """Count the attempt and record the key it will write to, before anything is written;
+        whatever an earlier attempt wrote is deleted. None: nothing (more) to do."""
         key = self.storage.new_key()
+        started: _Started | None = None
         async with self.database.transaction() as session:
             export = await exports.get_for_update(session, export_id)
             if export is None or export.status not in exports.UNFINISHED:
-                return  # the project was deleted, or another attempt already finished it
-            leftover, project_id = export.storage_key, export.project_id
-            export.status = "running"
-            export.started_at = export.started_at or datetime.now(UTC)
-            export.storage_key = key  # recorded before anything is written under it
-            if leftover:  # written by an attempt whose worker died or failed
+                return None  # the project was deleted, or another attempt already finished it
+            leftover = export.storage_key  # written by an attempt that died or failed
+            export.attempts += 1
+            if export.attempts > self.policy.max_attempts:  # the last one never came back
+                _mark_failed(
+                    export,
+                    f"failed after {export.attempts - 1} attempt(s): the last one never "
+                    "finished (its worker stopped during it)",
+                )
+            else:
+                export.status = "running"
+                export.started_at = export.started_at or datetime.now(UTC)
+                export.storage_key = key  # recorded before anything is written under it
+                started = _Started(export.attempts, key, export.project_id)
+            if leftover:
                 await self.jobs.delete_files(session, [leftover])
+        if started is None:
+            log.warning(
+                "export %s failed: its last attempt never finished", export_id,
+                extra={"export_id": str(export_id)},
+            )  # fmt: skip
+        return started
+
+    async def _write(self, export_id: uuid.UUID, started: _Started) -> None:
+        key = started.key
         counter = _RowCounter()
-        await self.storage.save(self._csv(project_id, counter), key=key)
+        await self.storage.save(self._csv(started.project_id, counter), key=key)
         async with self.database.transaction() as session:
             export = await exports.get_for_update(session, export_id)
             if export is None or export.status != "running" or export.storage_key != key:
@@ -206,6 +237,14 @@ def _mark_failed(export: Export, reason: str) -> None:
     export.error = reason
     export.storage_key = None
     export.finished_at = datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class _Started:
+    attempt: int
+    """1-based, from the row's count."""
+    key: str
+    project_id: uuid.UUID
 
 
 class _RowCounter:

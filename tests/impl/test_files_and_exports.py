@@ -120,7 +120,7 @@ async def test_an_export_job_writes_the_csv(
     async with db.session() as session:
         with pytest.raises(NotFound):
             await ExportService(session, storage=storage).get(grace.id, export.id)
-    await ExportJob(db, storage, ExportPolicy(), jobs).run(export.id, attempt=1)
+    await ExportJob(db, storage, ExportPolicy(), jobs).run(export.id)
     async with db.session() as session:
         service = ExportService(session, storage=storage)
         done = await service.get(ada.id, export.id)

@@ -1,8 +1,9 @@
 """Exports and file deletions as durable jobs on PostgreSQL (PgQueuer): the job commits with
 the row, failures are retried with backoff and then recorded, a dead worker's job is picked up
-again after the lease, the sweep bounds how long an export stays unfinished, no attempt leaves
-a file behind, a burst of exports never takes the connections requests need, and workers run
-as their own processes."""
+again after the lease, an export that keeps killing its worker is failed past the maximum,
+the sweep bounds how long an export stays unfinished, no attempt leaves a file behind, a
+burst of exports never takes the connections requests need, and workers run as their own
+processes."""
 
 from __future__ import annotations
 
@@ -150,8 +151,11 @@ async def finished(pg: Database, export_id: uuid.UUID, seconds: float = 20) -> E
 
 
 @contextlib.asynccontextmanager
-async def worker_process(settings: Settings) -> AsyncIterator[subprocess.Popen[bytes]]:
-    """`python -m impl.worker` with these settings; SIGTERM when the block ends."""
+async def worker_process(
+    settings: Settings, *, code: str | None = None
+) -> AsyncIterator[subprocess.Popen[bytes]]:
+    """`python -m impl.worker` (or `python -c code`) with these settings; SIGTERM when the
+    block ends."""
     env = {
         **os.environ,
         "ENVIRONMENT": "test",
@@ -160,11 +164,15 @@ async def worker_process(settings: Settings) -> AsyncIterator[subprocess.Popen[b
         "STORAGE_DIR": str(settings.storage_dir),
         "JOB_CONCURRENCY": str(settings.job_concurrency),
         "JOB_LEASE_SECONDS": "2",
+        "EXPORT_MAX_ATTEMPTS": str(settings.export_max_attempts),
+        "EXPORT_RETRY_INITIAL_SECONDS": str(settings.export_retry_initial_seconds),
+        "EXPORT_RETRY_MAX_SECONDS": str(settings.export_retry_max_seconds),
     }
     log_path = settings.storage_dir.parent / f"worker-{uuid.uuid4().hex[:8]}.log"
+    command = ["-m", "impl.worker"] if code is None else ["-c", code]
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "impl.worker"],
+            [sys.executable, *command],
             env=env,
             cwd=Path(__file__).resolve().parents[2],
             stdout=log,
@@ -270,6 +278,53 @@ async def test_a_job_whose_worker_died_is_picked_up_after_the_lease(
         row = await finished(pg, export_id)
     assert row.status == "done" and row.storage_key != leftover.key
     assert [p.relative_to(storage.root).as_posix() for p in files_in(storage)] == [row.storage_key]
+
+
+# A worker whose every export kills it at once (e.g. a file that makes it run out of memory).
+KILLED_BY_EVERY_EXPORT = """
+import os, signal
+from impl.storage import LocalStorage
+
+async def dies(*args, **kwargs):
+    os.kill(os.getpid(), signal.SIGKILL)
+
+LocalStorage.save = dies
+from impl.worker import main
+main()
+"""
+
+
+async def test_an_export_that_keeps_killing_its_worker_is_failed_past_the_maximum(
+    pg: Database, pg_settings: Settings, ada: User, project: ProjectView
+) -> None:
+    """A killed worker sends no failure, so PgQueuer's attempt count stays where it was and
+    the lease hands the job to the next worker, which it kills too: only the 900 s deadline
+    ended that. Attempts are now counted in the row as they start."""
+    settings = pg_settings.model_copy(update={"export_max_attempts": 2})
+    storage = LocalStorage(settings.storage_dir)
+    export_id = await create_export(pg, storage, ada, project.id)
+    deaths = 0
+    for _ in range(settings.export_max_attempts + 2):  # one round more than needed
+        async with worker_process(settings, code=KILLED_BY_EVERY_EXPORT) as process:
+
+            async def died_or_finished(process: subprocess.Popen[bytes] = process) -> bool:
+                row = await export_row(pg, export_id)
+                assert row is not None
+                return process.poll() is not None or row.status in ("done", "failed")
+
+            await eventually(died_or_finished, seconds=120)
+            deaths += process.poll() == -signal.SIGKILL
+        row = await export_row(pg, export_id)
+        assert row is not None
+        if row.status in ("done", "failed"):
+            break
+    assert deaths == 2
+    assert row.status == "failed" and row.attempts == 3 and row.storage_key is None
+    assert row.error == (
+        "failed after 2 attempt(s): the last one never finished (its worker stopped during it)"
+    )
+    assert await jobs_of(pg, export_id) == []
+    assert not files_in(storage)
 
 
 async def test_file_deletions_commit_with_the_rows_and_need_no_task_of_the_process(

@@ -1,8 +1,9 @@
-"""Durable jobs: the job queue's tables (PgQueuer, on PostgreSQL only) and the outbox of
-file deletions (on every backend).
+"""Durable jobs: the job queue's tables (PgQueuer, on PostgreSQL only), the outbox of file
+deletions and the count of an export's attempts (on every backend).
 
 `file_deletions` holds each stored file whose rows were deleted, from the deleting
-transaction until a job has deleted the file.
+transaction until a job has deleted the file. `exports.attempts` counts attempts as they
+start, so an export whose attempts keep killing their worker is failed past the maximum.
 
 PgQueuer's own DDL for its installed version (`pgqueuer`, `pgqueuer_log`,
 `pgqueuer_statistics`, `pgqueuer_schedules`, the `pgqueuer_status` type and the trigger that
@@ -46,6 +47,8 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("file_deletions", schema=None) as batch_op:
         batch_op.create_index("ix_file_deletions_requested_at", ["requested_at"], unique=False)
+    with op.batch_alter_table("exports", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("attempts", sa.Integer(), server_default="0", nullable=False))
 
     if op.get_bind().dialect.name != "postgresql":
         return
@@ -59,6 +62,8 @@ def downgrade() -> None:
         from pgqueuer.adapters.persistence.qb import QueryBuilderEnvironment
 
         _execute_script(QueryBuilderEnvironment().build_uninstall_query())
+    with op.batch_alter_table("exports", schema=None) as batch_op:
+        batch_op.drop_column("attempts")
     with op.batch_alter_table("file_deletions", schema=None) as batch_op:
         batch_op.drop_index("ix_file_deletions_requested_at")
     op.drop_table("file_deletions")
