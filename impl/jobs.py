@@ -41,6 +41,11 @@ Each worker sweeps every `EXPORT_SWEEP_SECONDS`: it marks exports older than the
 failed ("did not finish within ..."), and re-enqueues unfinished exports and recorded file
 deletions whose job no longer exists (e.g. the job's last failure could not be recorded
 because the database was down).
+
+PgQueuer logs through the standard `pgqueuer` logger. While the database is away its
+heartbeat and status flushes fail (it keeps the items and retries them) and it logs each
+failure with a traceback; `OutageTracebacks` turns those records into one line each (the
+outage itself is logged once by `OutageLog`). Any other error keeps its traceback.
 """
 
 from __future__ import annotations
@@ -68,7 +73,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from impl.background import Background, after_commit
 from impl.db.engine import Database, normalize_url
-from impl.outages import DATABASE, OutageLog, unavailable_dependency
+from impl.outages import DATABASE, OutageLog, describe, unavailable_dependency
 from impl.repositories import exports, file_deletions
 from impl.services.exports import ExportJob, ExportPolicy
 from impl.storage import Storage
@@ -217,6 +222,7 @@ class JobWorker:
         self.settings = settings
         self.queue = queue
         self.storage = storage
+        OutageTracebacks.install()
         self.database = Database.from_url(
             settings.database_url,
             # One connection per job it runs at once (each holds at most one at a time), and
@@ -385,3 +391,34 @@ class JobWorker:
                 await asyncio.wait_for(
                     self._stopping.wait(), timeout=self.settings.export_sweep_seconds
                 )
+
+
+def _lost(exc: BaseException) -> bool:
+    """asyncpg's "cannot perform operation: connection is closed": the queue's connection was
+    lost earlier in the outage (SQLAlchemy wraps this one for requests; PgQueuer does not)."""
+    from asyncpg.exceptions import InterfaceError  # type: ignore[import-untyped]
+
+    return isinstance(exc, InterfaceError) and "connection is closed" in str(exc)
+
+
+class OutageTracebacks(logging.Filter):
+    """On the `pgqueuer` logger: a record whose exception says the database (or storage) is
+    unavailable keeps its line, as a warning with the error's type and message, without the
+    traceback; PgQueuer logs one per failed flush while the database is away. Every other
+    record passes unchanged."""
+
+    @classmethod
+    def install(cls) -> None:
+        logger = logging.getLogger("pgqueuer")
+        if not any(isinstance(existing, cls) for existing in logger.filters):
+            logger.addFilter(cls())
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        if exc is not None and (unavailable_dependency(exc) is not None or _lost(exc)):
+            record.msg = f"{record.getMessage()}: {describe(exc)}"
+            record.args = None
+            record.exc_info = None
+            record.exc_text = None
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+        return True

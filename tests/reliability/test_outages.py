@@ -30,6 +30,7 @@ from impl.runtime import Runtime
 from impl.security.passwords import Passwords
 from impl.settings import Settings
 from tests.impl.backends import TEST_REDIS_URL, redis_client, scratch_postgres_database
+from tests.impl.conftest import GatedStorage, eventually
 from tests.reliability.logscan import CollectingHandler, collecting_logs
 from tests.reliability.proxy import FaultProxy
 from tests.service.conftest import (
@@ -317,3 +318,59 @@ async def test_a_worker_started_during_a_database_outage_waits_instead_of_exitin
     starts, ends = incident_lines(log_lines, "database")
     assert len(starts) == 1 and len(ends) == 1, (starts, ends)
     assert not [line for line in log_lines.lines if "Traceback" in line]
+
+
+# -- Jobs -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fault", ["blackhole", "refuse"])
+async def test_a_database_outage_mid_export_is_survived_without_tracebacks(
+    proxied_postgres: tuple[Settings, FaultProxy],
+    log_lines: CollectingHandler,
+    monkeypatch: pytest.MonkeyPatch,
+    fault: str,
+) -> None:
+    """The job worker holds a running export when the database goes away. PgQueuer's
+    heartbeat flushes fail meanwhile (it keeps the heartbeats and retries them) and it logged
+    each failure with a traceback. Now: one line each, no traceback; and once the database is
+    back the export completes by itself."""
+    settings, proxy = proxied_postgres
+    settings = settings.model_copy(
+        update={
+            "jobs_in_process": True,
+            "job_lease_seconds": 2.0,  # heartbeats every second, flushed every quarter second
+            "export_retry_initial_seconds": 0.2,
+            "export_retry_max_seconds": 1.0,
+        }
+    )
+    storage = GatedStorage(settings.storage_dir)
+    monkeypatch.setattr("impl.runtime.storage_from_settings", lambda _settings: storage)
+    async with serve(settings) as (client, _):
+        auth = await login(client)
+        project = (await client.post("/v1/projects", json={"name": "p"}, headers=auth)).json()
+        await client.post(f"/v1/projects/{project['id']}/tasks", json={"title": "t"}, headers=auth)
+        started = await client.post(f"/v1/projects/{project['id']}/exports", headers=auth)
+        assert started.status_code == 202, started.text
+        await eventually(lambda: _true(storage.waiting == 1))  # the export is running
+        getattr(proxy, fault)()
+
+        def flush_failures() -> list[dict[str, Any]]:
+            entries = [json.loads(line) for line in log_lines.lines]
+            return [e for e in entries if e["logger"] == "pgqueuer" and "lush" in e["message"]]
+
+        await eventually(lambda: _true(len(flush_failures()) >= 2))
+        proxy.restore()
+        storage.gate.set()
+
+        async def export_done() -> bool:
+            status = await client.get(f"/v1/exports/{started.json()['id']}", headers=auth)
+            return status.status_code == 200 and status.json()["status"] == "done"
+
+        await eventually(export_done, seconds=60)
+    assert {e["level"] for e in flush_failures()} == {"WARNING"}
+    tracebacks = [line for line in log_lines.lines if "Traceback" in line]
+    assert not tracebacks, tracebacks[0]
+
+
+async def _true(value: bool) -> bool:
+    return value
