@@ -8,7 +8,7 @@ PORT ?= 8000
 
 CORPUS := .cache/corpus
 
-.PHONY: install generate check run test soak dist test-fast contract contract-deep bench bench-serve bench-generate diff diff-corpus corpus corpus-rivals corpus-fetch corpus-ghes-fetch regen-golden migrate lint validate clean docs ci
+.PHONY: install generate check run worker test soak dist test-fast contract contract-deep bench bench-serve bench-generate diff diff-corpus corpus corpus-rivals corpus-fetch corpus-ghes-fetch regen-golden migrate lint validate clean docs ci
 
 $(STAMP): pyproject.toml impl/requirements.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,7 +31,11 @@ generate: install
 run: generate
 	$(BIN)/uvicorn impl.main:app --host $(HOST) --port $(PORT)
 
-## migrate: apply database migrations (DATABASE_URL or the default SQLite file)
+## worker: run export jobs from the PostgreSQL queue (DATABASE_URL), as its own process; run as many as you like, on any hosts
+worker: generate
+	$(BIN)/python -m impl.worker
+
+## migrate: apply database migrations (DATABASE_URL or the default SQLite file); once per deploy, before the new version starts
 migrate: install
 	$(BIN)/alembic upgrade head
 

@@ -1,7 +1,9 @@
-"""When the database or Redis is unavailable: which errors say so, and one log line per outage.
+"""When the database, Redis or file storage is unavailable: which errors say so, and one log
+line per outage.
 
 `unavailable_dependency(exc)` names the dependency an exception shows to be down or stalled
-(a refused or dropped connection, a timeout, an exhausted pool), or None for every other error,
+(a refused or dropped connection, a timeout, a statement cancelled by the statement timeout,
+an exhausted pool), or None for every other error,
 which stays a bug (500). The HTTP layer answers those with 503 problem+json and `Retry-After`.
 
 `OutageLog` keeps the log readable during an outage: one warning when a dependency starts
@@ -19,13 +21,32 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from sqlalchemy import exc as sa
 
+from impl.storage import StorageUnavailable
+
 log = logging.getLogger("impl.outages")
 
 DATABASE = "database"
 REDIS = "redis"
+STORAGE = "storage"
+
+
+# SQLSTATE classes that say the database is unavailable or stalled, not that a statement is
+# wrong: 08 connection exception, 53 insufficient resources (e.g. too many connections),
+# 57 operator intervention (a statement timeout's cancel 57014, shutdown, cannot connect now).
+_UNAVAILABLE_SQLSTATE_CLASSES = ("08", "53", "57")
+
+
+def _sqlstate(exc: BaseException) -> str | None:
+    """The SQLSTATE of a PostgreSQL error, raw (asyncpg's, e.g. from the job queue) or
+    wrapped by SQLAlchemy."""
+    cause = exc.orig if isinstance(exc, sa.DBAPIError) else exc
+    code = getattr(cause, "sqlstate", None)
+    return code if isinstance(code, str) else None
 
 
 def unavailable_dependency(exc: BaseException) -> str | None:
+    if isinstance(exc, StorageUnavailable):
+        return STORAGE
     if isinstance(exc, StorageError):
         return REDIS
     if isinstance(exc, RedisConnectionError | RedisTimeoutError):
@@ -33,6 +54,8 @@ def unavailable_dependency(exc: BaseException) -> str | None:
     if isinstance(exc, sa.TimeoutError | sa.OperationalError | sa.InterfaceError):
         return DATABASE
     if isinstance(exc, sa.DBAPIError) and exc.connection_invalidated:
+        return DATABASE
+    if (sqlstate := _sqlstate(exc)) is not None and sqlstate[:2] in _UNAVAILABLE_SQLSTATE_CLASSES:
         return DATABASE
     if isinstance(exc, TimeoutError | ConnectionError):
         # asyncpg's client-side timeout and a dropped connection surface unwrapped; Redis'

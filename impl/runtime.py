@@ -1,14 +1,23 @@
 """The process-wide collaborators of the HTTP layer, built at start-up and closed at shutdown.
 
 One `Runtime` per app: the database, the rate limiter, the idempotency store (over the
-database), file storage, background tasks and the export runner. Handlers reach it through `impl.http.deps`.
+database), file storage, background tasks, the job queue (and, on SQLite or with
+`JOBS_IN_PROCESS`, a job worker). Handlers reach it through `impl.http.deps`.
+
+Start-up survives a database outage: nothing here needs the database to construct, and the
+one step that does (the migration, in development) is retried in the background with backoff
+while the process answers liveness 200, readiness 503 and every other request 503. Migrations
+belong to the deploy (`make migrate`, once, before the new version starts); the process
+never exits because the database is away, so uvicorn never stops its other workers for it.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import timedelta
 
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,15 +26,14 @@ from impl.background import Background
 from impl.db.engine import Database
 from impl.db.migrate import upgrade_engine
 from impl.idempotency import IdempotencyStore
-from impl.outages import DATABASE, OutageLog
+from impl.jobs import JobQueue, JobWorker, job_queue
+from impl.outages import DATABASE, OutageLog, unavailable_dependency
 from impl.ratelimit import RateLimiter
-from impl.repositories import exports
 from impl.security.passwords import Passwords
 from impl.security.tokens import AccessTokens
 from impl.services.auth import AuthService
-from impl.services.exports import ExportRunner
 from impl.settings import Settings
-from impl.storage import LocalStorage
+from impl.storage import Storage, storage_from_settings
 
 log = logging.getLogger(__name__)
 
@@ -36,16 +44,22 @@ class Runtime:
     database: Database
     limiter: RateLimiter
     idempotency: IdempotencyStore
-    storage: LocalStorage
+    storage: Storage
     background: Background
     passwords: Passwords
     access_tokens: AccessTokens
-    exports: ExportRunner
+    jobs: JobQueue
     outages: OutageLog
+    worker: JobWorker | None = None
+    ready: bool = False
+    """Start-up finished (the migration, when configured): requests may use the database."""
+    _startup: asyncio.Task[None] | None = field(default=None, repr=False)
+    _worker_task: asyncio.Task[None] | None = field(default=None, repr=False)
 
     @classmethod
     async def start(cls, settings: Settings, *, passwords: Passwords | None = None) -> Runtime:
-        """Connect everything; migrate (development) and sweep interrupted exports."""
+        """Connect everything; migrate (development). Never fails because the database is
+        unreachable: the migration is then retried in the background (see the module doc)."""
         database = Database.from_url(
             settings.database_url,
             pool_size=settings.database_pool_size,
@@ -55,9 +69,6 @@ class Runtime:
             statement_timeout=settings.database_statement_timeout_seconds,
             pool_timeout=settings.database_pool_timeout_seconds,
         )
-        if settings.should_migrate_on_startup:
-            await upgrade_engine(database.engine)
-            log.info("database migrated", extra={"backend": database.backend})
         outages = OutageLog()
         event.listen(database.engine.sync_engine, "connect", lambda *_: outages.recovered(DATABASE))
         limiter = RateLimiter.from_settings(
@@ -79,8 +90,9 @@ class Runtime:
                 "503%s until it answers",
                 "" if not settings.rate_limit_fail_open else " (rate limits fail open)",
             )
-        storage = LocalStorage(settings.storage_dir)
+        storage = storage_from_settings(settings)
         background = Background()
+        jobs = job_queue(settings, background)
         runtime = cls(
             settings=settings,
             database=database,
@@ -90,27 +102,43 @@ class Runtime:
             background=background,
             passwords=passwords or Passwords(),
             access_tokens=AccessTokens(settings),
-            exports=ExportRunner(database, storage, background),
+            jobs=jobs,
             outages=outages,
+            worker=JobWorker(settings, storage, jobs) if settings.runs_jobs_in_process else None,
         )
-        await runtime.sweep_interrupted_exports()
+        if not await runtime._prepare():
+            runtime._startup = asyncio.get_running_loop().create_task(
+                runtime._prepare_until_ready(), name="start-up"
+            )
         return runtime
 
-    async def sweep_interrupted_exports(self) -> int:
-        now = datetime.now(UTC)
-        # One SQLite process: nothing else can be running an export right now.
-        grace = (
-            0
-            if self.database.backend == "sqlite"
-            else self.settings.export_interrupted_after_seconds
-        )
-        async with self.database.transaction() as session:
-            count = await exports.fail_interrupted(
-                session, started_before=now - timedelta(seconds=grace), now=now
+    async def _prepare(self) -> bool:
+        """The start-up steps that need the database; True once they are done."""
+        try:
+            if self.settings.should_migrate_on_startup:
+                await upgrade_engine(self.database.engine)
+                log.info("database migrated", extra={"backend": self.database.backend})
+        except Exception as exc:  # readiness and requests answer 503 meanwhile
+            if unavailable_dependency(exc) is None and not self.outages.is_down(DATABASE):
+                log.exception("start-up failed (the migration?); retrying")
+            self.outages.failed(DATABASE, exc)  # logged once per outage
+            return False
+        self.outages.recovered(DATABASE)
+        self.ready = True
+        if self.worker is not None:
+            self._worker_task = asyncio.get_running_loop().create_task(
+                self.worker.run(), name="job-worker"
             )
-        if count:
-            log.warning("marked %d interrupted export(s) as failed", count)
-        return count
+        return True
+
+    async def _prepare_until_ready(self) -> None:
+        failures = 0
+        while True:
+            failures += 1
+            await asyncio.sleep(min(0.25 * 2**failures, self.settings.startup_retry_max_seconds))
+            if await self._prepare():
+                log.info("start-up finished after the database came back")
+                return
 
     def auth_service(self, session: AsyncSession) -> AuthService:
         return AuthService(
@@ -123,6 +151,21 @@ class Runtime:
 
     async def aclose(self) -> None:
         """Graceful shutdown: finish background work, then close connections."""
+        if self._startup is not None:
+            self._startup.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._startup
+        if self.worker is not None:
+            self.worker.stop()  # running jobs finish; queued ones wait for the next worker
+            if self._worker_task is not None:
+                _, pending = await asyncio.wait(
+                    {self._worker_task}, timeout=self.settings.shutdown_grace_seconds
+                )
+                for task in pending:  # picked up again by a worker after the lease
+                    task.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await task
+            await self.worker.aclose()
         await self.background.drain(timeout=self.settings.shutdown_grace_seconds)
         await self.limiter.aclose()
         await self.database.dispose()

@@ -104,6 +104,14 @@ class Settings(BaseSettings):
     accepts (`encoding.contentType` of the upload's file part, enforced by the generated router).
     Empty: whatever the spec accepts."""
     storage_dir: Path = Path("./var/files")
+    """Where files live when `STORAGE_URL` is not set: a directory on local disk."""
+    storage_url: str | None = None
+    """`s3://bucket/prefix` keeps files in S3 (or any S3-compatible service; endpoint,
+    credentials and region from `AWS_ENDPOINT_URL`, `AWS_ACCESS_KEY_ID`,
+    `AWS_SECRET_ACCESS_KEY`, `AWS_REGION`); a path or `file:///path` keeps them on disk."""
+    storage_timeout_seconds: float = Field(default=30.0, gt=0)
+    """How long one storage call may wait (a connect, a write of one part, a delete, a stall
+    while streaming a read) before the request answers 503 (or a job retries)."""
 
     max_api_keys_per_user: int = Field(default=25, ge=1)
 
@@ -117,11 +125,38 @@ class Settings(BaseSettings):
     first: register it before anyone else can reach the service, and keep that account's email
     (an address given up by `PATCH /users/me` can be registered again, by anyone)."""
 
-    export_interrupted_after_seconds: int = Field(default=900, ge=0)
-    """At start-up, exports pending or running for longer than this are marked failed (their
-    worker is gone). With SQLite there is only one process, so every unfinished one is."""
+    jobs_in_process: bool | None = None
+    """Run a job worker (exports) inside each API process. Always on with SQLite (one process:
+    `make run` is one command). On PostgreSQL off by default: run `python -m impl.worker`
+    (`make worker`) as its own processes, on any hosts; `JOBS_IN_PROCESS=true` runs one in
+    every API process instead (or as well)."""
+    job_concurrency: int = Field(default=4, ge=2)
+    """Jobs one worker process runs at once; it opens this many database connections for them
+    (its own pool, apart from the requests'), plus one for its sweep and one for the queue."""
+    job_lease_seconds: float = Field(default=30.0, gt=0)
+    """A job whose worker sent no heartbeat for this long (it died) is picked up again."""
+    export_concurrency_limit: int = Field(default=0, ge=0)
+    """Exports running at once across all workers (enforced by the queue in SQL); 0: only
+    each worker's `JOB_CONCURRENCY` limits them."""
+    export_max_attempts: int = Field(default=5, ge=1)
+    """Attempts per export; failures in between are retried with exponential backoff, and the
+    last one marks the export failed with a reason. Counted as each attempt starts, so one
+    whose worker died counts too. File deletions are retried with the same backoff."""
+    export_retry_initial_seconds: float = Field(default=1.0, gt=0)
+    export_retry_max_seconds: float = Field(default=60.0, gt=0)
+    export_attempt_timeout_seconds: float = Field(default=120.0, gt=0)
+    """One attempt longer than this fails (and is retried)."""
+    export_deadline_seconds: float = Field(default=900.0, gt=0)
+    """No export stays pending or running longer than this (plus one sweep interval): the
+    workers' sweep marks it failed. Keep it above the attempts' worst case."""
+    export_sweep_seconds: float = Field(default=30.0, gt=0)
+    """How often each worker sweeps: overdue exports failed, orphaned ones re-enqueued."""
+    startup_retry_max_seconds: float = Field(default=10.0, gt=0)
+    """While the database is unreachable at start-up (or its migration fails), the process
+    stays up, answers readiness 503 and retries with backoff up to this interval."""
     shutdown_grace_seconds: float = Field(default=20.0, ge=0)
-    """How long shutdown waits for background work (exports) before cancelling it."""
+    """How long shutdown waits for background work (in-process jobs, file deletions) before
+    cancelling it; an export cancelled so is picked up again by a worker after the lease."""
 
     _ephemeral_secret: bool = PrivateAttr(default=False)
 
@@ -197,6 +232,12 @@ class Settings(BaseSettings):
     @property
     def jwt_secret_is_ephemeral(self) -> bool:
         return self._ephemeral_secret
+
+    @property
+    def runs_jobs_in_process(self) -> bool:
+        if self.database_url.startswith("sqlite"):
+            return True  # the queue is in this process's memory
+        return bool(self.jobs_in_process)
 
     @property
     def should_migrate_on_startup(self) -> bool:

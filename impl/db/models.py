@@ -205,6 +205,8 @@ class Export(Base):
     row_count: Mapped[int | None]
     error: Mapped[str | None] = mapped_column(Text)
     storage_key: Mapped[str | None] = mapped_column(String(255))
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    """Attempts started (counted as each one starts, so one whose worker died counts too)."""
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     started_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
@@ -241,6 +243,19 @@ class IdempotencyKey(Base):
     __table_args__ = (Index("ix_idempotency_keys_expires_at", "expires_at"),)
 
 
+class FileDeletion(Base):
+    """A stored file to delete: the outbox of file deletions. Inserted in the transaction that
+    deletes the rows pointing at the file, removed by the job that deleted it (`impl.jobs`)."""
+
+    __tablename__ = "file_deletions"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    storage_key: Mapped[str] = mapped_column(String(255))
+    requested_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (Index("ix_file_deletions_requested_at", "requested_at"),)
+
+
 __all__ = [
     "ROLES",
     "TASK_PRIORITIES",
@@ -250,6 +265,7 @@ __all__ = [
     "Base",
     "Comment",
     "Export",
+    "FileDeletion",
     "IdempotencyKey",
     "Membership",
     "Project",

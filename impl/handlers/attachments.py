@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from collections.abc import AsyncIterator
 
@@ -28,6 +27,7 @@ class AttachmentsHandlers(Handler):
             self.session,
             storage=self.runtime.storage,
             background=self.runtime.background,
+            jobs=self.runtime.jobs,
             max_bytes=settings.max_upload_bytes,
             allowed_media_types=settings.allowed_upload_media_types,
         )
@@ -61,9 +61,8 @@ class AttachmentsHandlers(Handler):
         self, *, attachment_id: uuid.UUID, principal: Principal
     ) -> responses.DownloadAttachment200Response:
         content = await self._service().content(principal.user_id, attachment_id)
-        data = await asyncio.to_thread(content.path.read_bytes)
         return responses.DownloadAttachment200Response(
-            body=data,
+            body=content.chunks,  # streamed: never the whole file in memory
             media_type=content.attachment.media_type,
             content_disposition=content.content_disposition,
             etag=f'"{content.attachment.sha256}"',

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 
 from generated import models, responses
 from impl.handlers.common import Handler, location, reject_nulls
 from impl.security.principal import Principal
 from impl.services.exports import ExportService
+from impl.storage import decode_utf8
 
 
 class ExportsHandlers(Handler):
     def _service(self) -> ExportService:
-        return ExportService(
-            self.session, storage=self.runtime.storage, runner=self.runtime.exports
-        )
+        return ExportService(self.session, storage=self.runtime.storage, jobs=self.runtime.jobs)
 
     async def create_export(
         self, *, project_id: uuid.UUID, body: models.ExportCreate | None, principal: Principal
@@ -44,9 +42,8 @@ class ExportsHandlers(Handler):
         self, *, export_id: uuid.UUID, principal: Principal
     ) -> responses.DownloadExport200Response:
         content = await self._service().content(principal.user_id, export_id)
-        data = await asyncio.to_thread(content.path.read_text, encoding="utf-8")
         return responses.DownloadExport200Response(
-            body=data,
+            body=decode_utf8(content.chunks),  # streamed: never the whole file in memory
             media_type="text/csv; charset=utf-8",
             content_disposition=f'attachment; filename="{content.filename}"',
         )

@@ -55,6 +55,10 @@ class HealthHandlers:
             *(_check(name, probe, runtime.outages) for name, probe in probes.items())
         )
         checks = dict(zip(probes, results, strict=True))
+        if not runtime.ready:  # start-up (the migration) still waits for the database
+            checks["startup"] = models.HealthCheck(
+                status=models.Status.unavailable, detail="waiting for the database"
+            )
         if all(check.status is models.Status.ok for check in checks.values()):
             return responses.GetReadiness200Response(
                 body=models.Health(status=models.Status.ok, checks=checks)

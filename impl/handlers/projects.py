@@ -19,9 +19,7 @@ def _model(view: ProjectView) -> models.ProjectResponse:
 
 class ProjectsHandlers(Handler):
     def _service(self) -> ProjectService:
-        return ProjectService(
-            self.session, storage=self.runtime.storage, background=self.runtime.background
-        )
+        return ProjectService(self.session, jobs=self.runtime.jobs)
 
     async def list_projects(
         self,

@@ -21,9 +21,7 @@ def _model(task: Task) -> models.TaskResponse:
 
 class TasksHandlers(Handler):
     def _service(self) -> TaskService:
-        return TaskService(
-            self.session, storage=self.runtime.storage, background=self.runtime.background
-        )
+        return TaskService(self.session, jobs=self.runtime.jobs)
 
     async def list_tasks(
         self,

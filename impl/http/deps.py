@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from impl.errors import ServiceUnavailable
 from impl.outages import DATABASE
 from impl.runtime import Runtime
 
@@ -26,7 +27,10 @@ async def get_session(
     """One unit of work per request: commit when the handler returns, roll back when it raises.
 
     Function-scoped, so the commit happens before the response is sent: a client that
-    got a 201 can read what it created, from any worker."""
+    got a 201 can read what it created, from any worker. Until start-up has finished (the
+    database was unreachable, so not yet migrated) every request answers 503."""
+    if not runtime.ready:
+        raise ServiceUnavailable("The service is starting: its database is not reachable yet.")
     async with runtime.database.sessionmaker() as session:
         try:
             yield session

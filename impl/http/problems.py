@@ -17,6 +17,7 @@ from starlette.responses import Response
 from generated._runtime import problem_response, undeclared_status
 from impl.errors import DomainError, ServiceUnavailable, TooManyRequests
 from impl.outages import unavailable_dependency
+from impl.storage import StorageUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -99,6 +100,7 @@ _DEPENDENCY_ERRORS: tuple[type[Exception], ...] = (
     RedisTimeoutError,
     TimeoutError,
     ConnectionError,
+    StorageUnavailable,
 )
 
 

@@ -7,7 +7,7 @@ import unicodedata
 import uuid
 from collections.abc import AsyncIterable, Collection
 from dataclasses import dataclass
-from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,9 +17,12 @@ from impl.db.models import Attachment
 from impl.errors import Forbidden, NotFound, UnsupportedMediaType
 from impl.repositories import attachments, memberships, tasks
 from impl.services.access import MANAGERS, require_task
-from impl.services.common import delete_files_after_commit
+from impl.services.common import delete_files_with_commit
 from impl.services.pagination import DEFAULT_LIMIT, Page, datetime_field, paginate, parse_sort
-from impl.storage import LocalStorage
+from impl.storage import BlobMissing, Chunks, Storage
+
+if TYPE_CHECKING:
+    from impl.jobs import JobQueue
 
 _OLDEST_FIRST = parse_sort("created_at", {"created_at": datetime_field(Attachment.created_at)})
 _UNSAFE = re.compile(r'["\\/]')
@@ -32,7 +35,8 @@ _INVISIBLE = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
 @dataclass(frozen=True, slots=True)
 class AttachmentContent:
     attachment: Attachment
-    path: Path
+    chunks: Chunks
+    """The file, streamed in bounded chunks (already opened: errors surfaced before)."""
 
     @property
     def content_disposition(self) -> str:
@@ -79,14 +83,16 @@ class AttachmentService:
         self,
         session: AsyncSession,
         *,
-        storage: LocalStorage,
+        storage: Storage,
         background: Background | None = None,
+        jobs: JobQueue | None = None,
         max_bytes: int,
         allowed_media_types: Collection[str],
     ) -> None:
         self.session = session
         self.storage = storage
         self.background = background
+        self.jobs = jobs
         self.max_bytes = max_bytes
         self.allowed_media_types = frozenset(allowed_media_types)
 
@@ -145,7 +151,11 @@ class AttachmentService:
 
     async def content(self, user_id: uuid.UUID, attachment_id: uuid.UUID) -> AttachmentContent:
         attachment, _ = await self._require(user_id, attachment_id)
-        return AttachmentContent(attachment, self.storage.path(attachment.storage_key))
+        try:
+            chunks = await self.storage.open(attachment.storage_key)
+        except BlobMissing as exc:  # deleted by a concurrent request since the row was read
+            raise NotFound(f"Attachment {attachment_id} does not exist.") from exc
+        return AttachmentContent(attachment, chunks)
 
     async def delete(self, user_id: uuid.UUID, attachment_id: uuid.UUID) -> None:
         attachment, role = await self._require(user_id, attachment_id)
@@ -154,9 +164,7 @@ class AttachmentService:
                 "Only the uploader or a project owner or admin can delete an attachment."
             )
         await attachments.delete(self.session, attachment)
-        delete_files_after_commit(
-            self.session, self.storage, self.background, [attachment.storage_key]
-        )
+        await delete_files_with_commit(self.session, self.jobs, [attachment.storage_key])
 
     async def _require(
         self, user_id: uuid.UUID, attachment_id: uuid.UUID

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
-from impl.background import Background, after_commit
 from impl.errors import PreconditionFailed
-from impl.storage import LocalStorage
+
+if TYPE_CHECKING:
+    from impl.jobs import JobQueue
 
 
 async def flush_or_precondition_failed(session: AsyncSession) -> None:
@@ -21,21 +25,11 @@ async def flush_or_precondition_failed(session: AsyncSession) -> None:
         ) from exc
 
 
-def delete_files_after_commit(
-    session: AsyncSession,
-    storage: LocalStorage | None,
-    background: Background | None,
-    keys: list[str],
+async def delete_files_with_commit(
+    session: AsyncSession, jobs: JobQueue | None, keys: Sequence[str]
 ) -> None:
-    """Delete stored files once the rows pointing at them are gone for good."""
-    if not keys or storage is None or background is None:
-        return
-
-    async def delete_all() -> None:
-        for key in keys:
-            await storage.delete(key)
-
-    def schedule() -> None:
-        background.spawn(delete_all(), name="delete-files")
-
-    after_commit(session, schedule)
+    """Delete stored files once the rows pointing at them are gone for good: the deletion is
+    recorded in `session`'s transaction (commits with the rows' deletion, or not at all) and
+    carried out by a job (`JobQueue.delete_files`), never by a task of this process alone."""
+    if keys and jobs is not None:
+        await jobs.delete_files(session, keys)

@@ -6,16 +6,15 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from impl.background import Background
 from impl.db.models import Project
 from impl.errors import NotFound
 from impl.repositories import attachments, exports, memberships, projects
 from impl.services.access import MANAGERS, require_member
-from impl.services.common import delete_files_after_commit, flush_or_precondition_failed
+from impl.services.common import delete_files_with_commit, flush_or_precondition_failed
 from impl.services.etag import require_if_match
 from impl.services.merge_patch import patch_fields
 from impl.services.pagination import (
@@ -26,7 +25,9 @@ from impl.services.pagination import (
     paginate,
     parse_sort,
 )
-from impl.storage import LocalStorage
+
+if TYPE_CHECKING:
+    from impl.jobs import JobQueue
 
 SORT_FIELDS = {
     "name": SortField(Project.name),
@@ -73,12 +74,10 @@ class ProjectService:
         self,
         session: AsyncSession,
         *,
-        storage: LocalStorage | None = None,
-        background: Background | None = None,
+        jobs: JobQueue | None = None,
     ) -> None:
         self.session = session
-        self.storage = storage
-        self.background = background
+        self.jobs = jobs  # deletes the files of what is deleted (unit tests may go without)
 
     async def create(
         self, user_id: uuid.UUID, *, name: str, description: str | None = None
@@ -147,4 +146,4 @@ class ProjectService:
         ]
         await projects.delete(self.session, project)
         await flush_or_precondition_failed(self.session)
-        delete_files_after_commit(self.session, self.storage, self.background, keys)
+        await delete_files_with_commit(self.session, self.jobs, keys)

@@ -7,16 +7,15 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from impl.background import Background
 from impl.db.models import Task
 from impl.errors import Conflict, FieldError, Forbidden
 from impl.repositories import attachments, memberships, tasks
 from impl.services.access import MANAGERS, require_member, require_task
-from impl.services.common import delete_files_after_commit, flush_or_precondition_failed
+from impl.services.common import delete_files_with_commit, flush_or_precondition_failed
 from impl.services.etag import require_if_match
 from impl.services.merge_patch import patch_fields
 from impl.services.pagination import (
@@ -27,7 +26,9 @@ from impl.services.pagination import (
     paginate,
     parse_sort,
 )
-from impl.storage import LocalStorage
+
+if TYPE_CHECKING:
+    from impl.jobs import JobQueue
 
 SORT_FIELDS = {
     "title": SortField(Task.title),
@@ -68,12 +69,10 @@ class TaskService:
         self,
         session: AsyncSession,
         *,
-        storage: LocalStorage | None = None,
-        background: Background | None = None,
+        jobs: JobQueue | None = None,
     ) -> None:
         self.session = session
-        self.storage = storage
-        self.background = background
+        self.jobs = jobs  # deletes the files of what is deleted (unit tests may go without)
 
     async def create(self, user_id: uuid.UUID, project_id: uuid.UUID, draft: TaskDraft) -> Task:
         await require_member(self.session, project_id, user_id)
@@ -136,7 +135,7 @@ class TaskService:
         keys = list(await attachments.storage_keys_of_task(self.session, task.id))
         await tasks.delete(self.session, task)
         await flush_or_precondition_failed(self.session)
-        delete_files_after_commit(self.session, self.storage, self.background, keys)
+        await delete_files_with_commit(self.session, self.jobs, keys)
 
     async def _check_assignee(self, project_id: uuid.UUID, assignee_id: uuid.UUID | None) -> None:
         if (

@@ -3,10 +3,12 @@ hashing, and a few ready-made users and projects."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -14,12 +16,14 @@ from impl.background import Background
 from impl.db.engine import Database
 from impl.db.migrate import upgrade_engine
 from impl.db.models import User
+from impl.jobs import JobQueue, JobWorker, MemoryJobQueue
 from impl.security.passwords import Passwords
 from impl.security.tokens import AccessTokens
 from impl.services.auth import AuthService
 from impl.services.projects import ProjectService, ProjectView
 from impl.settings import Settings
-from impl.storage import LocalStorage
+from impl.storage import LocalStorage, StoredBlob
+from tests.impl.s3 import moto_endpoint, s3_url  # noqa: F401 (fixtures for the S3 backend)
 
 PASSWORD = "correct horse battery staple"
 
@@ -38,6 +42,74 @@ def settings(tmp_path: Path) -> Settings:
         database_url=f"sqlite+aiosqlite:///{tmp_path / 'test.db'}",
         storage_dir=tmp_path / "files",
     )
+
+
+@pytest.fixture
+def jobs(background: Background) -> JobQueue:
+    """The SQLite (in-memory) job queue; jobs run only inside `RunningWorker`."""
+    return MemoryJobQueue(background)
+
+
+class RunningWorker:
+    """A job worker in this process for the block: `async with RunningWorker(...) as w`."""
+
+    def __init__(self, worker: JobWorker) -> None:
+        self.worker = worker
+        self.task: asyncio.Task[None] | None = None
+
+    async def __aenter__(self) -> JobWorker:
+        self.task = asyncio.create_task(self.worker.run())
+        return self.worker
+
+    async def __aexit__(self, *_: object) -> None:
+        self.worker.stop()
+        assert self.task is not None
+        await asyncio.wait_for(self.task, timeout=15)
+        await self.worker.aclose()
+
+
+class GatedStorage(LocalStorage):
+    """Local storage whose `save` takes the first chunk of what it writes (an export then
+    holds its database connection, streaming the project's rows), then waits for `gate`."""
+
+    def __init__(self, root: Path) -> None:
+        super().__init__(root)
+        self.gate = asyncio.Event()
+        self.waiting = 0
+
+    async def save(
+        self,
+        chunks: AsyncIterable[bytes],
+        *,
+        key: str | None = None,
+        max_bytes: int | None = None,
+    ) -> StoredBlob:
+        iterator = aiter(chunks)
+        first = await anext(iterator)
+        self.waiting += 1
+        try:
+            await self.gate.wait()
+        finally:
+            self.waiting -= 1
+
+        async def whole() -> AsyncIterator[bytes]:
+            yield first
+            async for chunk in iterator:
+                yield chunk
+
+        return await super().save(whole(), key=key, max_bytes=max_bytes)
+
+
+async def eventually(check: Callable[[], Awaitable[Any]], seconds: float = 30) -> Any:
+    """Poll `check` until it returns something true. `seconds` only guards against a hang;
+    it is no assertion about speed."""
+    deadline = asyncio.get_running_loop().time() + seconds
+    while True:
+        value = await check()
+        if value:
+            return value
+        assert asyncio.get_running_loop().time() < deadline, "timed out waiting"
+        await asyncio.sleep(0.05)
 
 
 @pytest.fixture

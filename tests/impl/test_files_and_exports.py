@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 
 import pytest
@@ -9,11 +8,14 @@ from impl.background import Background
 from impl.db.engine import Database
 from impl.db.models import User
 from impl.errors import Conflict, NotFound, PayloadTooLarge, UnsupportedMediaType
+from impl.jobs import JobQueue, JobWorker
 from impl.services.attachments import AttachmentService, content_disposition, safe_filename
-from impl.services.exports import ExportRunner, ExportService
+from impl.services.exports import ExportJob, ExportPolicy, ExportService
 from impl.services.projects import ProjectService, ProjectView
 from impl.services.tasks import TaskDraft, TaskService
-from impl.storage import LocalStorage
+from impl.settings import Settings
+from impl.storage import LocalStorage, Storage
+from tests.impl.conftest import RunningWorker, eventually
 
 
 async def _chunks(*parts: bytes) -> AsyncIterator[bytes]:
@@ -22,12 +24,13 @@ async def _chunks(*parts: bytes) -> AsyncIterator[bytes]:
 
 
 def _attachments(
-    session: object, storage: LocalStorage, background: Background
+    session: object, storage: LocalStorage, background: Background, jobs: JobQueue | None = None
 ) -> AttachmentService:
     return AttachmentService(
         session,  # type: ignore[arg-type]
         storage=storage,
         background=background,
+        jobs=jobs,
         max_bytes=10,
         allowed_media_types={"text/plain"},
     )
@@ -40,6 +43,8 @@ async def test_upload_limits_and_download(
     project: ProjectView,
     storage: LocalStorage,
     background: Background,
+    jobs: JobQueue,
+    settings: Settings,
 ) -> None:
     async with db.transaction() as session:
         task = await TaskService(session).create(ada.id, project.id, TaskDraft(title="t"))
@@ -72,13 +77,17 @@ async def test_upload_limits_and_download(
     assert not list(storage.root.rglob("*.part"))  # the rejected upload left nothing behind
     async with db.session() as session:
         content = await _attachments(session, storage, background).content(ada.id, attachment.id)
-        assert content.path.read_bytes() == b"hello"
+        assert b"".join([chunk async for chunk in content.chunks]) == b"hello"
         with pytest.raises(NotFound):
             await _attachments(session, storage, background).content(grace.id, attachment.id)
     async with db.transaction() as session:
-        await _attachments(session, storage, background).delete(ada.id, attachment.id)
-    await background.drain()
-    assert not content.path.exists()
+        await _attachments(session, storage, background, jobs).delete(ada.id, attachment.id)
+    async with RunningWorker(JobWorker(settings, storage, jobs)):
+        await eventually(lambda: _gone(storage, attachment.storage_key))
+
+
+async def _gone(storage: Storage, key: str) -> bool:
+    return not await storage.exists(key)
 
 
 def test_filenames_and_content_disposition() -> None:
@@ -90,33 +99,34 @@ def test_filenames_and_content_disposition() -> None:
     )
 
 
-async def test_export_runs_in_the_background(
+async def _read(storage: Storage, key: str) -> bytes:
+    return b"".join([chunk async for chunk in await storage.open(key)])
+
+
+async def test_an_export_job_writes_the_csv(
     db: Database,
     ada: User,
     grace: User,
     project: ProjectView,
     storage: LocalStorage,
-    background: Background,
+    jobs: JobQueue,
 ) -> None:
     async with db.transaction() as session:
         await TaskService(session).create(ada.id, project.id, TaskDraft(title="=HYPERLINK(1)"))
         await TaskService(session).create(ada.id, project.id, TaskDraft(title="plain, with comma"))
-    runner = ExportRunner(db, storage, background)
     async with db.transaction() as session:
-        export = await ExportService(session, storage=storage, runner=runner).create(
-            ada.id, project.id
-        )
+        export = await ExportService(session, storage=storage).create(ada.id, project.id)
         assert export.status == "pending"
-        assert background.pending == 0  # nothing runs before the commit
     async with db.session() as session:
         with pytest.raises(NotFound):
             await ExportService(session, storage=storage).get(grace.id, export.id)
-    await background.drain(timeout=5)
+    await ExportJob(db, storage, ExportPolicy(), jobs).run(export.id)
     async with db.session() as session:
         service = ExportService(session, storage=storage)
         done = await service.get(ada.id, export.id)
         assert done.status == "done" and done.row_count == 2 and done.finished_at is not None
-        csv_text = (await service.content(ada.id, export.id)).path.read_text()
+        content = await service.content(ada.id, export.id)
+        csv_text = b"".join([chunk async for chunk in content.chunks]).decode()
     assert csv_text.startswith("id,title,status,priority")
     assert "'=HYPERLINK(1)" in csv_text and '"plain, with comma"' in csv_text
 
@@ -132,18 +142,20 @@ async def test_download_before_done_is_a_conflict(
 
 
 async def test_deleting_a_project_removes_its_files(
-    db: Database, ada: User, project: ProjectView, storage: LocalStorage, background: Background
+    db: Database,
+    ada: User,
+    project: ProjectView,
+    storage: LocalStorage,
+    background: Background,
+    jobs: JobQueue,
+    settings: Settings,
 ) -> None:
     async with db.transaction() as session:
         task = await TaskService(session).create(ada.id, project.id, TaskDraft(title="t"))
         attachment = await _attachments(session, storage, background).upload(
             ada.id, task.id, filename="a.txt", content_type="text/plain", chunks=_chunks(b"a")
         )
-    path = storage.path(attachment.storage_key)
     async with db.transaction() as session:
-        await ProjectService(session, storage=storage, background=background).delete(
-            ada.id, project.id, if_match=project.etag
-        )
-    await background.drain()
-    await asyncio.sleep(0)
-    assert not path.exists()
+        await ProjectService(session, jobs=jobs).delete(ada.id, project.id, if_match=project.etag)
+    async with RunningWorker(JobWorker(settings, storage, jobs)):
+        await eventually(lambda: _gone(storage, attachment.storage_key))

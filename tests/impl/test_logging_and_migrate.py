@@ -37,3 +37,4 @@ def test_upgrade_to_head_creates_the_schema(tmp_path: Path) -> None:
     finally:
         engine.dispose()
     assert {"users", "projects", "tasks", "exports", "alembic_version"} <= tables
+    assert not [t for t in tables if t.startswith("pgqueuer")]  # SQLite: the queue is in memory

@@ -19,6 +19,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+import asyncpg  # type: ignore[import-untyped]
 import httpx
 import pytest
 from fastapi import FastAPI
@@ -29,6 +30,7 @@ from impl.runtime import Runtime
 from impl.security.passwords import Passwords
 from impl.settings import Settings
 from tests.impl.backends import TEST_REDIS_URL, redis_client, scratch_postgres_database
+from tests.impl.conftest import GatedStorage, eventually
 from tests.reliability.logscan import CollectingHandler, collecting_logs
 from tests.reliability.proxy import FaultProxy
 from tests.service.conftest import (
@@ -168,6 +170,30 @@ async def test_a_refused_database_answers_503_then_recovers(
         await eventually_ok(client, "/v1/users/me", auth)
 
 
+async def test_a_statement_cancelled_by_the_statement_timeout_answers_503(
+    proxied_postgres: tuple[Settings, FaultProxy], log_lines: CollectingHandler
+) -> None:
+    """A database that stalls a statement past `DATABASE_STATEMENT_TIMEOUT_SECONDS` (here a
+    lock another client holds; under load, a slow disk) cancels it (SQLSTATE 57014). That
+    answered 500 "unexpected error", with a traceback; it is the database not answering in
+    time: 503 with Retry-After, like any other stall."""
+    settings, _ = proxied_postgres
+    async with serve(settings) as (client, _):
+        auth = await login(client)
+        url = make_url(settings.database_url).set(drivername="postgresql")
+        locker = await asyncpg.connect(url.render_as_string(hide_password=False))
+        try:
+            async with locker.transaction():
+                await locker.execute("LOCK TABLE projects IN ACCESS EXCLUSIVE MODE")
+                stalled = await client.post("/v1/projects", json={"name": "p"}, headers=auth)
+        finally:
+            await locker.close()
+        assert_unavailable(stalled, "createProject")
+        created = await client.post("/v1/projects", json={"name": "after"}, headers=auth)
+        assert created.status_code == 201, created.text
+    assert not [line for line in log_lines.lines if "Traceback" in line]
+
+
 # -- Redis ----------------------------------------------------------------------------------
 
 
@@ -263,3 +289,94 @@ async def test_a_black_holed_redis_answers_503_in_bounded_time_then_recovers(
     starts, ends = incident_lines(log_lines, "redis")
     assert len(starts) == 1 and len(ends) == 1, (starts, ends)
     assert not [line for line in log_lines.lines if "Traceback" in line]
+
+
+# -- Start-up --------------------------------------------------------------------------------
+
+
+async def test_a_worker_started_during_a_database_outage_waits_instead_of_exiting(
+    proxied_postgres: tuple[Settings, FaultProxy], log_lines: CollectingHandler
+) -> None:
+    """A replacement worker that starts while the database is unreachable (with the
+    development migration on) used to fail its start-up, and uvicorn then stopped every
+    worker. Now it stays up: liveness 200, readiness and requests 503, and it becomes ready
+    by itself once the database answers."""
+    settings, proxy = proxied_postgres
+    settings = settings.model_copy(
+        update={"migrate_on_startup": True, "startup_retry_max_seconds": 0.5}
+    )
+    proxy.refuse()
+    async with serve(settings) as (client, _):
+        assert (await client.get("/v1/health/live")).status_code == 200
+        ready = await client.get("/v1/health/ready")
+        assert ready.status_code == 503
+        assert ready.json()["checks"]["startup"]["status"] == "unavailable"
+        body = {"email": "a@example.com", "password": PASSWORD, "display_name": "A"}
+        assert_unavailable(await client.post("/v1/auth/register", json=body), "register")
+        proxy.restore()
+        deadline = time.monotonic() + BOUND
+        while (await client.get("/v1/health/ready")).status_code != 200:
+            assert time.monotonic() < deadline, "start-up did not finish by itself"
+            await asyncio.sleep(0.2)
+        auth = await login(client)  # migrated meanwhile: registration and login work
+        created = await client.post("/v1/projects", json={"name": "after"}, headers=auth)
+        assert created.status_code == 201, created.text
+    starts, ends = incident_lines(log_lines, "database")
+    assert len(starts) == 1 and len(ends) == 1, (starts, ends)
+    assert not [line for line in log_lines.lines if "Traceback" in line]
+
+
+# -- Jobs -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fault", ["blackhole", "refuse"])
+async def test_a_database_outage_mid_export_is_survived_without_tracebacks(
+    proxied_postgres: tuple[Settings, FaultProxy],
+    log_lines: CollectingHandler,
+    monkeypatch: pytest.MonkeyPatch,
+    fault: str,
+) -> None:
+    """The job worker holds a running export when the database goes away. PgQueuer's
+    heartbeat flushes fail meanwhile (it keeps the heartbeats and retries them) and it logged
+    each failure with a traceback. Now: one line each, no traceback; and once the database is
+    back the export completes by itself."""
+    settings, proxy = proxied_postgres
+    settings = settings.model_copy(
+        update={
+            "jobs_in_process": True,
+            "job_lease_seconds": 2.0,  # heartbeats every second, flushed every quarter second
+            "export_retry_initial_seconds": 0.2,
+            "export_retry_max_seconds": 1.0,
+        }
+    )
+    storage = GatedStorage(settings.storage_dir)
+    monkeypatch.setattr("impl.runtime.storage_from_settings", lambda _settings: storage)
+    async with serve(settings) as (client, _):
+        auth = await login(client)
+        project = (await client.post("/v1/projects", json={"name": "p"}, headers=auth)).json()
+        await client.post(f"/v1/projects/{project['id']}/tasks", json={"title": "t"}, headers=auth)
+        started = await client.post(f"/v1/projects/{project['id']}/exports", headers=auth)
+        assert started.status_code == 202, started.text
+        await eventually(lambda: _true(storage.waiting == 1))  # the export is running
+        getattr(proxy, fault)()
+
+        def flush_failures() -> list[dict[str, Any]]:
+            entries = [json.loads(line) for line in log_lines.lines]
+            return [e for e in entries if e["logger"] == "pgqueuer" and "lush" in e["message"]]
+
+        await eventually(lambda: _true(len(flush_failures()) >= 2))
+        proxy.restore()
+        storage.gate.set()
+
+        async def export_done() -> bool:
+            status = await client.get(f"/v1/exports/{started.json()['id']}", headers=auth)
+            return status.status_code == 200 and status.json()["status"] == "done"
+
+        await eventually(export_done, seconds=60)
+    assert {e["level"] for e in flush_failures()} == {"WARNING"}
+    tracebacks = [line for line in log_lines.lines if "Traceback" in line]
+    assert not tracebacks, tracebacks[0]
+
+
+async def _true(value: bool) -> bool:
+    return value

@@ -20,6 +20,7 @@ from impl.runtime import Runtime
 from impl.security.passwords import Passwords
 from impl.settings import Settings
 from tests.impl.backends import TEST_REDIS_URL, redis_client, scratch_postgres_database
+from tests.impl.s3 import moto_endpoint, s3_url  # noqa: F401 (fixtures for the S3 backend)
 from tests.reliability.logscan import SecretWatch, collecting_logs
 
 PASSWORD = "correct horse battery staple"
@@ -56,7 +57,12 @@ async def settings(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncItera
         yield make_settings(tmp_path)
         return
     async with redis_client(), scratch_postgres_database() as database_url:
-        yield make_settings(tmp_path, database_url=database_url, redis_url=TEST_REDIS_URL)
+        yield make_settings(
+            tmp_path,
+            database_url=database_url,
+            redis_url=TEST_REDIS_URL,
+            jobs_in_process=True,  # the job worker's code, in the app's process for the test
+        )
 
 
 @pytest.fixture
