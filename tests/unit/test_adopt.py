@@ -313,3 +313,17 @@ def test_rewrite_refs_keeps_each_refs_quoting() -> None:
         'a: {$ref: "y z.yaml"}\nb:\n  $ref: \'y z.yaml#/A\'\nc:\n  $ref: "y z.yaml#/B"\n'
         "d: {default: {$ref: x.json}}\n"
     )
+
+
+def test_a_byte_order_mark_is_kept_by_keep_format_and_edits(tmp_path: Path) -> None:
+    spec = {"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {"/a": {"get": {"responses": {"200": {"description": "ok"}}}}}}  # fmt: skip
+    source = tmp_path / "api.json"
+    source.write_bytes(b"\xef\xbb\xbf" + json.dumps(spec).encode())
+    copy = plan_copy(source, keep_format=True)
+    assert add_operation_ids(copy).added == {"GET /a": "get_a"}
+    assert copy.entry.text.startswith('\ufeff{"openapi"')
+    out = copied(copy, tmp_path / "out")
+    assert out.read_bytes().startswith(b"\xef\xbb\xbf")
+    assert load_spec(out).document["paths"]["/a"]["get"]["operationId"] == "get_a"
+    converted = plan_copy(source)  # as YAML: no mark, the same data
+    assert same(load_spec(copied(converted, tmp_path / "yaml")).document, spec)

@@ -94,10 +94,11 @@ def plan_copy(source: Path, *, keep_format: bool = False) -> SpecCopy:
             )
     copy = SpecCopy(spec)
     for path, target in targets.items():
-        text = path.read_bytes().decode("utf-8-sig")
+        raw = path.read_bytes()
+        text = raw.decode("utf-8-sig")
         renamed = _Renamer(path, targets)
-        if keep_format:
-            copy.files.append(SpecFile(path, target, text))
+        if keep_format:  # a byte-order mark included
+            copy.files.append(SpecFile(path, target, raw.decode("utf-8")))
         elif path.suffix.lower() == ".json":
             data = json.loads(text)
             for pointer, ref in list(iter_refs(data)):

@@ -37,6 +37,9 @@ def insert_first_keys(
     Returns the new text and the pointers it could not edit (no mapping there, or one a
     line cannot be added to). Values are strings; keys are assumed absent.
     """
+    if text.startswith("\ufeff"):  # a byte-order mark: kept, and out of the offsets
+        edited, left = insert_first_keys(text[1:], inserts, json_text=json_text)
+        return "\ufeff" + edited, left
     newline = "\r\n" if "\r\n" in text else "\n"
     edits: list[tuple[int, str]] = []
     skipped: list[Pointer] = []
