@@ -327,3 +327,21 @@ def test_a_byte_order_mark_is_kept_by_keep_format_and_edits(tmp_path: Path) -> N
     assert load_spec(out).document["paths"]["/a"]["get"]["operationId"] == "get_a"
     converted = plan_copy(source)  # as YAML: no mark, the same data
     assert same(load_spec(copied(converted, tmp_path / "yaml")).document, spec)
+
+
+def test_an_empty_operation_id_is_left_to_the_author_and_odd_paths_add_nothing(
+    tmp_path: Path,
+) -> None:
+    write(
+        tmp_path,
+        {
+            "a.yaml": "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n"
+            "  /a: {get: {operationId: '', responses: {'200': {description: ok}}}}\n",
+            "b.yaml": "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: []\n",
+        },
+    )
+    ids = add_operation_ids(plan_copy(tmp_path / "a.yaml"))
+    assert ids.added == {} and ids.left == {
+        "GET /a": "its operationId is empty or not a string: write one"
+    }
+    assert add_operation_ids(plan_copy(tmp_path / "b.yaml")).added == {}

@@ -13,6 +13,7 @@ never one another operation already has. Only lines are added
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from specfirst import naming
@@ -36,6 +37,8 @@ def add_operation_ids(copy: SpecCopy) -> AddedIds:
     """Write an ``operationId`` into every operation of ``copy`` that has none (in the texts
     about to be written); the names generated code derives stay exactly the same."""
     spec = copy.spec
+    if not isinstance(spec.document.get("paths", {}), Mapping):
+        return AddedIds()  # not an OpenAPI document's paths: validation will say so
     ctx = Context(spec, [])
     names = name_operations(ctx)
     taken = {
@@ -47,9 +50,13 @@ def add_operation_ids(copy: SpecCopy) -> AddedIds:
     # operation label → its pointer, and the file and pointer it was written at
     lacking: dict[str, tuple[Pointer, tuple[str, Pointer]]] = {}
     for path, method, _item, op, ptr in ctx.operations():
-        if not (isinstance(op.get("operationId"), str) and op["operationId"].strip()):
-            source, written = spec.origin(ptr)
-            lacking[f"{method.upper()} {path}"] = (ptr, (copy.by_source(source).target, written))
+        label = f"{method.upper()} {path}"
+        if "operationId" in op:
+            if not (isinstance(op["operationId"], str) and op["operationId"].strip()):
+                result.left[label] = "its operationId is empty or not a string: write one"
+            continue
+        source, written = spec.origin(ptr)
+        lacking[label] = (ptr, (copy.by_source(source).target, written))
     shared = Counter(place for _ptr, place in lacking.values())
     edits: dict[str, dict[Pointer, tuple[str, str]]] = defaultdict(dict)
     labels: dict[tuple[str, Pointer], str] = {}
