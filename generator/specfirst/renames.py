@@ -74,8 +74,8 @@ def known(op: Operation) -> Known:
 
 
 def table(api: Api) -> dict[str, list[object]]:
-    """The manifest's ``operations``:
-    ``"GET /pets/{id}": [operationId, method, class prefix, [arguments]]``."""
+    """The manifest's ``operations``: ``"GET /pets/{id}": [operationId, Python method,
+    class prefix, [path variables' argument names]]``."""
     return {k.label: _entry(k) for k in map(known, api.operations)}
 
 
