@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from specfirst.cli import main
+from specfirst.commands import init
 from specfirst.loader import load_spec
 from specfirst.pipeline import build_api
 
@@ -83,12 +84,14 @@ def _minified(tmp_path: Path) -> Path:
 
 
 def test_a_json_spec_is_written_as_yaml_with_real_lines(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     source = _minified(tmp_path)
+    monkeypatch.setattr(init, "LARGE_JSON", source.stat().st_size - 1)
     assert _init(tmp_path, "shop", "--spec", str(source)) == 0
     err = capsys.readouterr().err
     assert "shop.json → specs/api.yaml (YAML, the same data)" in err
+    assert "a large spec: YAML parses about 20x slower than JSON" in err
     spec = tmp_path / "shop" / "specs" / "api.yaml"
     text = spec.read_text(encoding="utf-8")
     assert text.startswith("openapi: 3.0.3\ninfo:\n  title: Shop\n")
