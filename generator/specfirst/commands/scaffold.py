@@ -73,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
         return 1
     if plan.renamed:
         print(
-            "scaffold: no stub is written for a renamed operation: rename its method as said",
+            "scaffold: a renamed operation gets no stub: rename what is said above",
             file=sys.stderr,
         )
     written = scaffolder.write(plan)
