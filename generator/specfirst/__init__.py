@@ -15,8 +15,10 @@ Beside the pipeline: ``runtime/`` (what generated code imports at run time; need
 of the tool), ``lint/`` (API style rules, one module per family), ``diff/`` (breaking
 changes, rules beside the code that raises them), ``contract/`` (schemathesis contract
 runs; ``specfirst.contract`` is the hook API users import), ``docs/`` (the offline HTML
-reference), ``scaffold`` (implementation stubs), ``mock``, ``watch``, ``cli`` and
-``commands/`` (one module per subcommand). Shared: ``diagnostics``, ``naming``,
-``schema_types``, ``config``, ``cachedir``, ``spec_gaps`` (the statuses the runtime sends by
-itself, for lint and the contract run). Each package's ``__init__`` maps its modules.
+reference), ``scaffold`` (implementation stubs), ``renames`` (operations renamed since the
+implementation was written), ``adopt/`` (a spec written elsewhere brought in by ``init``:
+JSON as YAML, operationIds), ``mock``, ``watch``, ``cli`` and ``commands/`` (one module per
+subcommand). Shared: ``diagnostics``, ``naming``, ``schema_types``, ``config``,
+``cachedir``, ``spec_gaps`` (the statuses the runtime sends by itself, for lint and the
+contract run). Each package's ``__init__`` maps its modules.
 """

@@ -1,7 +1,9 @@
 """generate = load → validate → name and hoist → models → IR → render → format → write.
 
 Nothing is written unless every step succeeded; then only files whose bytes changed are
-rewritten. A manifest of input hashes and the generator version makes a no-op run instant.
+rewritten. A manifest of input hashes and the generator version makes a no-op run instant;
+it also names every operation's method, so the next run can tell a renamed one
+(``specfirst.renames``).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from specfirst import cachedir
 from specfirst.diagnostics import Diagnostic, DiagnosticError, Level, has_errors
+from specfirst.renames import table as operation_table
 from specfirst.vendor import runtime_files
 
 if TYPE_CHECKING:
@@ -62,6 +65,8 @@ class Result:
     written: list[Path] = field(default_factory=list)
     removed: list[Path] = field(default_factory=list)
     unchanged: bool = False
+    # the manifest's table of operations before this run rewrote it (specfirst.renames)
+    previous_operations: object = None
 
     @property
     def ok(self) -> bool:
@@ -383,6 +388,11 @@ def generator_fingerprint(templates: Path | None) -> str:
     return digest.hexdigest()
 
 
+def manifest_operations(output: Path) -> object:
+    """The table of operations the manifest at ``output`` holds (``specfirst.renames``)."""
+    return _read_manifest(output).get("operations")
+
+
 def _read_manifest(output: Path) -> dict[str, object]:
     try:
         data = json.loads((output / MANIFEST).read_text(encoding="utf-8"))
@@ -438,6 +448,7 @@ def generate(
         levels = sorted((rule, level.value if level else "off") for rule, level in settings.items())
         fingerprint = hashlib.sha256(f"{fingerprint}{levels}".encode()).hexdigest()
     manifest = _read_manifest(output)
+    result.previous_operations = manifest.get("operations")
     if (
         not force
         and manifest.get("fingerprint") == fingerprint
@@ -500,6 +511,7 @@ def generate(
             "spec": spec_path.as_posix(),
             "inputs": inputs,
             "files": hashes,
+            "operations": operation_table(api) if api is not None else {},
         },
         indent=2,
         sort_keys=True,

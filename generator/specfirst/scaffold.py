@@ -8,16 +8,19 @@ holds ``Security`` and ``Principal``; ``main.py`` builds the app.
 ``scaffold`` writes what is missing: whole modules for new tags, and a stub method (answering
 501 until it is written) appended to the class for every operation the class lacks. Existing
 code is never rewritten: stubs are inserted after the class's last line, and only imports the
-stubs need and the module lacks are added.
+stubs need and the module lacks are added. An operation that is a renamed one the class has
+a method for gets no stub: the plan says what to rename (:mod:`specfirst.renames`).
 """
 
 from __future__ import annotations
 
 import ast
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from specfirst.ir import Api, Operation, Service
+from specfirst.renames import Known, Rename, find_rename, moved_arguments
 from specfirst.render import Renderer
 
 # What stub annotations may reference, and the import line that provides each name.
@@ -43,10 +46,11 @@ class Plan:
     appended: dict[Path, list[str]] = field(default_factory=dict)  # file → operationIds
     sources: dict[Path, str] = field(default_factory=dict)  # file → its new text
     missing_classes: list[tuple[Path, str]] = field(default_factory=list)
+    renamed: dict[Path, list[Rename]] = field(default_factory=dict)  # no stub for these
 
     @property
     def empty(self) -> bool:
-        return not (self.new_files or self.appended)
+        return not (self.new_files or self.appended or self.renamed)
 
     def describe(self, root: Path) -> list[str]:
         lines = [f"{_rel(path, root)}: new" for path in sorted(self.new_files)]
@@ -57,6 +61,11 @@ class Plan:
         lines += [
             f"{_rel(path, root)}: no class {name}: add it (or move yours there) by hand"
             for path, name in self.missing_classes
+        ]
+        lines += [
+            rename.describe(_rel(path, root))
+            for path, renames in sorted(self.renamed.items())
+            for rename in renames
         ]
         return lines
 
@@ -71,8 +80,11 @@ def _rel(path: Path, root: Path) -> str:
 class Scaffolder:
     """Plans and writes the implementation package's stubs for ``api``."""
 
-    def __init__(self, api: Api, package: str, implementation: Path) -> None:
+    def __init__(
+        self, api: Api, package: str, implementation: Path, known: Sequence[Known] = ()
+    ) -> None:
         self.api = api
+        self.known = known  # operations as earlier generations named them (renames)
         self.package = package
         self.folder = implementation
         self.module = implementation.name
@@ -143,8 +155,28 @@ class Scaffolder:
         if cls is None:
             plan.missing_classes.append((path, name))
             return
-        have = {n.name for n in cls.body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)}
-        missing = [op for op in service.operations if op.py_name not in have]
+        methods = {
+            n.name: [a.arg for a in (*n.args.args, *n.args.kwonlyargs)]
+            for n in cls.body
+            if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)
+        }
+        named = {op.py_name for op in service.operations}
+        orphans = {n: a for n, a in methods.items() if n not in named and not n.startswith("_")}
+        missing: list[Operation] = []
+        renamed: list[Rename] = []
+        for op in service.operations:
+            if op.py_name in methods:
+                rename = moved_arguments(op, methods[op.py_name], self.known)
+            else:
+                rename = find_rename(op, orphans, self.known)
+                if rename is None:
+                    missing.append(op)
+                else:
+                    orphans.pop(rename.old.py_name)
+            if rename is not None:
+                renamed.append(rename)
+        if renamed:
+            plan.renamed[path] = renamed
         if not missing:
             return
         plan.appended[path] = [op.operation_id for op in missing]

@@ -68,11 +68,32 @@ CASES: list[Case] = [
         ("parameter-removed-strict", B, "GET /tasks"),
     ),
     (
+        # clients written against the old version do not send it: a default does not help
         "parameter became required with a default",
         lambda d: op(d, "/tasks", "get")["parameters"][0].update(
             required=True, schema={"type": "integer", "default": 20}
         ),
-        ("parameter-became-required-with-default", INFO, "GET /tasks"),
+        ("parameter-became-required", B, "GET /tasks"),
+    ),
+    (
+        # GHES 2.19 → 2.18: a required preview Accept header, with a default
+        "required header added with a default",
+        lambda d: op(d, "/tasks", "get")["parameters"].append(
+            {
+                "name": "accept",
+                "in": "header",
+                "required": True,
+                "schema": {"type": "string", "default": "application/vnd.github.v3+json"},
+            }
+        ),
+        ("required-parameter-added", B, "GET /tasks"),
+    ),
+    (
+        "required query parameter added with a default",
+        lambda d: op(d, "/tasks", "get")["parameters"].append(
+            {"name": "team", "in": "query", "required": True, "schema": {"default": "core"}}
+        ),
+        ("required-parameter-added", B, "GET /tasks"),
     ),
     (
         "path parameter renamed in the template only",
@@ -104,3 +125,15 @@ def test_a_scalar_query_parameter_that_became_a_plain_string_is_wider(tmp_path: 
     param["schema"] = {"type": "string", "pattern": "^[a-z]+$"}  # not every integer matches
     found = {(f.id, f.severity) for f in diff_report(tmp_path, BASE, head).findings}
     assert ("request-type-changed", Severity.BREAKING) in found
+
+
+def test_a_path_parameter_renamed_in_place_is_info_naming_both(tmp_path: Path) -> None:
+    head = copy.deepcopy(BASE)
+    head["paths"]["/tasks/{id}"] = _rename_path_param(head["paths"].pop("/tasks/{taskId}"))
+    [finding] = diff_report(tmp_path, BASE, head).findings
+    assert (finding.id, finding.severity) == ("path-parameter-renamed", Severity.INFO)
+    assert "'taskId' was renamed to 'id'" in finding.message
+    assert sorted(o.operation for o in finding.occurrences) == [
+        "DELETE /tasks/{id}",
+        "GET /tasks/{id}",
+    ]

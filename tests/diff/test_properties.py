@@ -79,3 +79,46 @@ def test_request_property_removal_breaks_only_where_unknown_properties_are_rejec
         "request body (application/json) → .note",
         "request body (application/x-www-form-urlencoded) → .note",
     )
+
+
+def test_a_read_only_property_is_no_part_of_a_request(tmp_path: Path) -> None:
+    """A real HR API: ``created_at`` becoming non-nullable was reported as
+    request-nullability-narrowed on every operation that sends the schema."""
+    created = {"type": "string", "format": "date-time", "readOnly": True, "nullable": True}
+    base = copy.deepcopy(BASE)
+    schema(base, "TaskCreate")["properties"]["created_at"] = dict(created)
+    head = copy.deepcopy(base)
+    del schema(head, "TaskCreate")["properties"]["created_at"]["nullable"]
+    schema(head, "TaskCreate")["properties"]["created_at"]["format"] = "date"
+    assert diff_report(tmp_path, base, head).findings == []
+    # the same change to a property clients send is breaking
+    for doc in (base, head):
+        del schema(doc, "TaskCreate")["properties"]["created_at"]["readOnly"]
+    found = {(f.id, f.severity) for f in diff_report(tmp_path, base, head).findings}
+    assert ("request-nullability-narrowed", Severity.BREAKING) in found
+
+
+def test_a_write_only_property_is_no_part_of_a_response(tmp_path: Path) -> None:
+    base = copy.deepcopy(BASE)
+    schema(base, "Task")["properties"]["secret"] = {"type": "string", "writeOnly": True}
+    head = copy.deepcopy(base)
+    schema(head, "Task")["properties"]["secret"]["type"] = "integer"
+    assert diff_report(tmp_path, base, head).findings == []  # Task is only ever sent back
+    for doc in (base, head):
+        del schema(doc, "Task")["properties"]["secret"]["writeOnly"]
+    found = {(f.id, f.severity) for f in diff_report(tmp_path, base, head).findings}
+    assert ("response-type-changed", Severity.BREAKING) in found
+
+
+def test_a_response_array_that_became_an_object_names_its_items_fields(tmp_path: Path) -> None:
+    head = copy.deepcopy(BASE)
+    schema(head, "TaskList")["properties"]["items"] = {
+        "type": "object",
+        "properties": {"total": {"type": "integer"}},
+    }
+    findings = diff_report(tmp_path, BASE, head).findings
+    removed = [f for f in findings if f.id == "response-property-removed"]
+    assert removed and all(f.severity is Severity.BREAKING for f in removed)
+    paths = {p for f in removed for o in f.occurrences for p in o.paths}
+    assert paths == {f"200 → .items[].{name}" for name in ("id", "title", "status", "note")}
+    assert "response-type-changed" in {f.id for f in findings}

@@ -76,5 +76,5 @@ def generate_once(args: argparse.Namespace) -> int:
     if not result.unchanged:
         from specfirst.commands.scaffold import report_missing
 
-        report_missing(config, result.api)
+        report_missing(config, result.api, result.previous_operations)
     return 0

@@ -1,6 +1,7 @@
 """``specfirst init [DIR] [--spec EXISTING.yaml]``: start a project with the whole loop.
 
-Writes a spec (a small example API, or a copy of the given one with the files it refers to),
+Writes a spec (a small example API, or a copy of the given one with the files it refers to,
+JSON written as readable YAML unless ``--keep-format``),
 ``pyproject.toml`` with ``[tool.specfirst]``, an implementation package (the example's
 handlers, or one stub per operation answering 501 until written), tests with a contract run,
 a Makefile, ``.gitignore``, a GitHub workflow and a pre-commit configuration; then generates
@@ -14,13 +15,15 @@ import contextlib
 import keyword
 import os
 import re
-import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from specfirst.commands.common import print_diagnostics
+
+if TYPE_CHECKING:
+    from specfirst.adopt.files import SpecCopy
 
 INIT = Path(__file__).resolve().parents[1] / "init"
 EXAMPLE_SPEC = INIT / "example" / "specs" / "api.yaml"
@@ -38,6 +41,7 @@ PROJECT_FILES = {
     "tests/test_contract.py": "tests/test_contract.py.jinja",
 }
 EXAMPLE_TESTS = {"tests/test_api.py": "tests/test_api.py.jinja"}
+LARGE_JSON = 4_000_000  # bytes of JSON past which init says what YAML costs to parse
 
 
 def register(sub: Any) -> None:
@@ -50,6 +54,17 @@ def register(sub: Any) -> None:
     p.add_argument("dir", nargs="?", default=".", help="project folder (default: here)")
     p.add_argument(
         "--spec", help="start from this OpenAPI document instead of the example (copied)"
+    )
+    p.add_argument(
+        "--keep-format",
+        action="store_true",
+        help="copy the spec's files as they are (default: JSON becomes readable YAML)",
+    )
+    p.add_argument(
+        "--add-operation-ids",
+        action="store_true",
+        help="write the names derived for operations without an operationId into the "
+        "copied spec, so later path edits rename nothing",
     )
     p.add_argument("--name", help="Python package name of the implementation (default: from DIR)")
     p.set_defaults(func=run)
@@ -77,21 +92,21 @@ def run(args: argparse.Namespace) -> int:
     if args.name and name != args.name:
         print(f"specfirst: --name {args.name!r} is not a Python package name", file=sys.stderr)
         return 2
+    kept: list[str] = []
+    written: list[str] = []
+    source = Path(args.spec) if args.spec else EXAMPLE_SPEC
+    copy = _plan_copy(source, args)
+    if copy is None:
+        return 2
     names = Names(
         project=name.replace("_", "-"),
         implementation=name,
         package=f"{name}_api",
-        spec="specs/api.yaml",
+        spec=f"specs/{copy.entry.target}",
     )
-    kept: list[str] = []
-    written: list[str] = []
     root.mkdir(parents=True, exist_ok=True)
-
-    source = Path(args.spec) if args.spec else EXAMPLE_SPEC
-    spec_error = _copy_spec(source, root, names, written, kept)
-    if spec_error:
-        print(f"specfirst: {spec_error}", file=sys.stderr)
-        return 2
+    for file in copy.files:
+        _write(root / "specs" / file.target, file.text, f"specs/{file.target}", written, kept)
 
     from specfirst.pipeline import build_api, format_sources, generate
 
@@ -140,36 +155,44 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _copy_spec(
-    source: Path, root: Path, names: Names, written: list[str], kept: list[str]
-) -> str | None:
-    """Copy the spec and every file it refers to, keeping their layout under specs/."""
+def _plan_copy(source: Path, args: argparse.Namespace) -> SpecCopy | None:
+    """The spec's files as they will be written (:mod:`specfirst.adopt`), or ``None`` after
+    saying why they cannot be."""
+    from specfirst.adopt.files import CopyError, plan_copy
     from specfirst.diagnostics import DiagnosticError
-    from specfirst.loader import load_spec
 
     if not source.is_file():
-        return f"{source}: no such file"
+        print(f"specfirst: {source}: no such file", file=sys.stderr)
+        return None
     try:
-        loaded = load_spec(source)
+        copy = plan_copy(source, keep_format=args.keep_format)
     except DiagnosticError as exc:
         print_diagnostics(exc.diagnostics)
-        return f"{source}: cannot be loaded (see above)"
-    base = source.resolve().parent
-    target_spec = root / names.spec
-    for path in sorted({Path(p).resolve() for p in loaded.files}):
-        try:
-            rel = path.relative_to(base)
-        except ValueError:
-            return f"{path}: referenced by {source} but outside its folder; copy it by hand"
-        target = target_spec if path == source.resolve() else target_spec.parent / rel
-        shown = target.relative_to(root).as_posix()
-        if target.exists():
-            kept.append(shown)
-            continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, target)
-        written.append(shown)
-    return None
+        print(f"specfirst: {source}: cannot be loaded (see above)", file=sys.stderr)
+        return None
+    except CopyError as exc:
+        print(f"specfirst: {exc}", file=sys.stderr)
+        return None
+    for file in copy.converted:
+        print(f"  {file.source.name} → specs/{file.target} (YAML, the same data)", file=sys.stderr)
+    if sum(f.source.stat().st_size for f in copy.converted) > LARGE_JSON:
+        print(
+            "  a large spec: YAML parses about 20x slower than JSON (seconds per generate "
+            "that changes it); --keep-format keeps it JSON",
+            file=sys.stderr,
+        )
+    if args.add_operation_ids:
+        from specfirst.adopt.operation_ids import add_operation_ids
+
+        ids = add_operation_ids(copy)
+        print(
+            f"  added {len(ids.added)} operationId(s), the names generated code derives "
+            "for them (a later path edit renames nothing)",
+            file=sys.stderr,
+        )
+        for label, why in ids.left.items():
+            print(f"  no operationId added to {label}: {why}", file=sys.stderr)
+    return copy
 
 
 def _context(names: Names, api: Any, *, example: bool) -> dict[str, Any]:

@@ -10,10 +10,13 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from specfirst.commands.common import print_diagnostics
-from specfirst.config import Config, load_config
+from specfirst.config import CACHE_DIR, Config, load_config
+
+if TYPE_CHECKING:
+    from specfirst.renames import Known
 
 
 def register(sub: Any) -> None:
@@ -56,7 +59,10 @@ def run(args: argparse.Namespace) -> int:
     if api is None:
         print_diagnostics(diagnostics)
         return 1
-    scaffolder = Scaffolder(api, config.package, folder)
+    from specfirst.pipeline import manifest_operations
+
+    known = known_operations(config, manifest_operations(config.output))
+    scaffolder = Scaffolder(api, config.package, folder, known)
     plan = scaffolder.plan()
     for line in plan.describe(Path.cwd()):
         print(f"scaffold: {line}", file=sys.stderr)
@@ -65,7 +71,14 @@ def run(args: argparse.Namespace) -> int:
         return 1 if plan.missing_classes and args.check else 0
     if args.check:
         return 1
+    if plan.renamed:
+        print(
+            "scaffold: a renamed operation gets no stub: rename what is said above",
+            file=sys.stderr,
+        )
     written = scaffolder.write(plan)
+    if not written:
+        return 0
     print(
         f"scaffold: {len(written)} file(s) written; each stub answers 501 until you write it",
         file=sys.stderr,
@@ -73,19 +86,32 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def report_missing(config: Config, api: object) -> None:
-    """After a generate: name the operations the implementation package has no method for.
+def known_operations(config: Config, table: object) -> list[Known]:
+    """The operations known before: a manifest's ``table``, then those the project's cache
+    remembers (``specfirst.renames``)."""
+    from specfirst.renames import parse_table, recall
+
+    return [*parse_table(table), *recall(config.root / CACHE_DIR)]
+
+
+def report_missing(config: Config, api: object, previous: object = None) -> None:
+    """After a generate: name the operations the implementation package has no method for,
+    and the ones it has under their name before a rename (``previous``: the manifest's table
+    of operations that generate replaced).
 
     Only tag modules that exist are looked at, so a project that does not follow the
     scaffold's layout hears nothing."""
     from specfirst.ir import Api
+    from specfirst.renames import parse_table, remember
     from specfirst.scaffold import Scaffolder
 
-    if config.implementation is None or not isinstance(api, Api):
+    if not isinstance(api, Api):
         return
-    if not config.implementation.is_dir():
+    remember(config.root / CACHE_DIR, parse_table(previous), api)
+    if config.implementation is None or not config.implementation.is_dir():
         return
-    plan = Scaffolder(api, config.package, config.implementation).plan(whole_package=False)
+    known = known_operations(config, previous)
+    plan = Scaffolder(api, config.package, config.implementation, known).plan(whole_package=False)
     for line in plan.describe(Path.cwd()):
         print(f"generate: {line}", file=sys.stderr)
     if plan.appended:

@@ -11,6 +11,8 @@ where, in the order a load goes through it:
 - ``bundle``: the bundler, which hoists or inlines what external refs name;
 - ``positions``: the line and column of a pointer in a YAML or JSON text, found on demand;
 - ``yaml_dump``: the bundled document as YAML, and the cache that re-dumps changed pieces only;
+- ``edit``: small edits to one file's text that keep the rest as written (a key inserted into
+  a mapping, ``$ref`` values rewritten), for ``specfirst init --spec``;
 - ``pointers``: JSON pointers: ``$ref`` <-> pointer, resolving, following refs, ``iter_refs``;
 - ``paths``: a Path Item's operations (``HTTP_METHODS``) and the servers' base path.
 

@@ -128,6 +128,12 @@ class _JsonPositions(_PositionIndex):
         if root is not None:
             self._root = root
 
+    @property
+    def root(self) -> tuple[int, Any]:
+        """The scanned tree: a node is ``(offset, children)``, the offset of its first
+        character; children map a key to ``(key offset, node)``, or list the items."""
+        return self._root
+
     @staticmethod
     def deepest(text: str) -> tuple[int, int]:
         """Where a JSON text first nests deeper than Python's parser goes (about 1,000 levels)."""

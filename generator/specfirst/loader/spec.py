@@ -68,12 +68,22 @@ class SourceSpec:
         return location
 
     def _locate(self, pointer: Pointer) -> Location:
+        file, written = self._origin(pointer)
+        return file.location(written)
+
+    def origin(self, pointer: Pointer) -> tuple[Path, Pointer]:
+        """The file the node at ``pointer`` of the bundled document was written in
+        (resolved), and its pointer in that file."""
+        file, written = self._origin(self._normalise(pointer))
+        return file.path, written
+
+    def _origin(self, pointer: Pointer) -> tuple[_File, Pointer]:
         for n in range(len(pointer), -1, -1):
             origin = self._origins.get(pointer[:n])
             if origin is not None:
                 file, base = origin
-                return file.location((*base, *pointer[n:]))
-        return self._entry.location(pointer)  # pragma: no cover - () is always an origin
+                return file, (*base, *pointer[n:])
+        return self._entry, pointer  # pragma: no cover - () is always an origin
 
     def _normalise(self, pointer: Pointer) -> Pointer:
         """Map keys given as ints (some validators report ``200`` for ``"200"``) to strings."""

@@ -1,7 +1,8 @@
 """Parameters compared: removed, renamed, moved, added, required, defaults, schemas.
 
 Parameters are matched by where and name (a header's name in any case; a path parameter by
-its position in the template, so renaming the variable alone changes nothing). One removed
+its position in the template, so renaming the variable alone changes no URL and is only
+``path-parameter-renamed``, info). One removed
 and one added with the same name elsewhere, or the same schema under another name, is a
 move or a rename. A removed query parameter breaks nobody unless the operation rejects
 unknown ones (``x-specfirst-strict-query``); a value a client still sends is ignored.
@@ -33,19 +34,10 @@ RULES: tuple[Rule, ...] = (
     Rule("parameter-renamed", P, "query limit → query max (optional: old name ignored)"),
     Rule("parameter-moved", P, "header X-Page → query X-Page (optional: old place ignored)"),
     Rule("required-parameter-added", B, "(none) → query team, required: true"),
-    Rule(
-        "required-parameter-added-with-default",
-        N,
-        "(none) → header accept, required: true, default: application/json",
-    ),
     Rule("optional-parameter-added", N, "(none) → query team"),
     Rule("parameter-became-required", B, "query team required: false → required: true"),
-    Rule(
-        "parameter-became-required-with-default",
-        N,
-        "query sort required: false → required: true, default: created",
-    ),
     Rule("parameter-became-optional", N, "query team required: true → required: false"),
+    Rule("path-parameter-renamed", N, "/tasks/{id} → /tasks/{task_id} (the same place)"),
     Rule("parameter-default-changed", P, "query per_page default: 30 → default: 100"),
 )
 
@@ -77,7 +69,7 @@ def compare_parameters(ctx: Context, name: str, b: OperationAt, h: OperationAt) 
             added.remove(other)
             new, new_ptr = head[other]
             change = f"moved to {other[0]}" if same_name else f"was renamed to {new['name']!r}"
-            if new.get("required") and "default" not in (new.get("schema") or {}):
+            if new.get("required"):
                 ctx.add(
                     "required-parameter-added",
                     f"{label} {change}: clients sending it as before are rejected",
@@ -117,11 +109,11 @@ def compare_parameters(ctx: Context, name: str, b: OperationAt, h: OperationAt) 
         label = f"{key[0]} parameter {param['name']!r}"
         if not param.get("required"):
             rule, text = "optional-parameter-added", f"optional {label} was added"
-        elif _has_default(ctx.head, param):
-            rule = "required-parameter-added-with-default"
-            text = f"required {label} was added, with a default for clients that omit it"
         else:
-            rule, text = "required-parameter-added", f"required {label} was added"
+            rule, text = (
+                "required-parameter-added",
+                f"required {label} was added{_default_note(ctx.head, param)}",
+            )
         ctx.add(rule, text, name, f"{key[0]} {param['name']}", None, pptr)
     for key in base:
         if key not in head:
@@ -130,12 +122,20 @@ def compare_parameters(ctx: Context, name: str, b: OperationAt, h: OperationAt) 
         h_param, h_pptr = head[key]
         label = f"{key[0]} parameter {h_param['name']!r}"
         where = f"{key[0]} {h_param['name']}"
+        if key[0] == "path" and b_param["name"] != h_param["name"]:
+            ctx.add(
+                "path-parameter-renamed",
+                f"path parameter {b_param['name']!r} was renamed to {h_param['name']!r} "
+                "(the same place in the path: clients send the same URLs; generated code "
+                "names the argument, and a derived method name, after it)",
+                name,
+                where,
+                b_pptr,
+                h_pptr,
+            )
         if h_param.get("required") and not b_param.get("required"):
-            rule, text = "parameter-became-required", f"{label} became required"
-            if _has_default(ctx.head, h_param):
-                rule += "-with-default"
-                text += ", with a default for clients that omit it"
-            ctx.add(rule, text, name, where, b_pptr, (*h_pptr, "required"))
+            text = f"{label} became required{_default_note(ctx.head, h_param)}"
+            ctx.add("parameter-became-required", text, name, where, b_pptr, (*h_pptr, "required"))
         elif b_param.get("required") and not h_param.get("required") and key[0] != "path":
             ctx.add(
                 "parameter-became-optional",
@@ -244,8 +244,13 @@ def _default(side: Side, param: Mapping[str, Any]) -> Any:
     return _MISSING
 
 
-def _has_default(side: Side, param: Mapping[str, Any]) -> bool:
-    return _default(side, param) is not _MISSING
+def _default_note(side: Side, param: Mapping[str, Any]) -> str:
+    """A newly required parameter breaks clients even with a ``default``: clients written
+    against the old version do not send it, and a required one may be refused when missing
+    (GHES 2.19 → 2.18: a required preview ``Accept`` header with a default)."""
+    if _default(side, param) is _MISSING:
+        return ""
+    return " (a default does not make it optional: clients written before do not send it)"
 
 
 def _canonical(side: Side, schema: Any) -> str:

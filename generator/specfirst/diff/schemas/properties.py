@@ -1,9 +1,11 @@
 """The children of an object or array schema, compared: properties, items, additional ones.
 
-A property removed from a response breaks a client that reads it; from a request it is
+A property removed from a response breaks a client that reads it (so does an array that
+became an object: its items' properties are named as removed); from a request it is
 ignored, unless unknown properties are rejected (``additionalProperties: false``). A
 property that became required breaks requests; one no longer always present breaks
-responses. Each child present on both sides is compared again through ``compare``, its
+responses. A readOnly property is no part of a request, nor a writeOnly one of a response:
+their changes there are not compared. Each child present on both sides is compared again through ``compare``, its
 field path prefixed (``.name``, ``[]`` for items, ``.*`` for additional properties).
 """
 
@@ -63,6 +65,11 @@ def compare_properties(
         if not request and prop in b.required - h.required and not bv.write_only:
             rule, text = "response-property-became-optional", "is no longer always present"
             note(rule, f"property {prop!r} {text}", b.ptr, h.ptr, "." + prop)
+        # A readOnly property is not part of a request (clients were told not to send it,
+        # servers ignore it), nor a writeOnly one part of a response: its changes there
+        # reach no client.
+        if (bv.read_only or hv.read_only) if request else (bv.write_only or hv.write_only):
+            continue
         out.extend(prefix(ctx.compare(direction, bv, hv), "." + prop))
     for prop, (h_raw, h_pptr) in h.props.items():
         if prop in b.props:
@@ -75,6 +82,15 @@ def compare_properties(
     if request and h.closed and not b.closed and b.props:
         rule = "request-additional-properties-rejected"
         note(rule, "unknown properties are now rejected", b.ptr, h.ptr, "")
+    kind = h.kind()
+    if not request and b.items and not h.items and kind and "array" not in kind:
+        # An array became an object (or another non-array): what clients read from its
+        # items is gone too, so each of their fields is named (the type change itself is
+        # a facet finding).
+        became = "an object" if kind == {"object"} else "|".join(sorted(kind))
+        for prop, (_raw, b_pptr) in ctx.base.view(*b.items).props.items():
+            text = f"property {prop!r} of the items was removed (the array became {became})"
+            note("response-property-removed", text, b_pptr, h.ptr, "[]." + prop)
     for b_sub, h_sub, segment in ((b.items, h.items, "[]"), (b.addl, h.addl, ".*")):
         if b_sub and h_sub:
             found = ctx.compare(direction, ctx.base.view(*b_sub), ctx.head.view(*h_sub))
