@@ -8,7 +8,8 @@ without case, ``_`` or ``-``) gets that value where it fits the property's schem
 property that gets none gets the simplest value the schema admits: its ``const``, ``default``
 or first ``enum`` member, the smallest number in range, a string of the minimum length in the
 declared ``format`` or matching its ``pattern``, ``minItems`` items. An object property is
-built from the same ``values`` (``{"error": {"code": …, "message": …}}``). pydantic then
+built from the same ``values`` (``{"error": {"code": …, "message": …}}``), and so is the one
+item of a body that is a list (``[{"code": …, "message": …}]``). pydantic then
 validates the result; a value it refuses is replaced by the placeholder and the value built
 again, so ``conform`` returns a valid instance of ``tp`` or raises ``ValueError``.
 
@@ -207,8 +208,8 @@ class _Builder:
         kind = next((t for t in _types(schema) if t != "null"), None)
         if kind == "object" or (kind is None and "properties" in schema):
             return self.properties(schema, source, path, depth)
-        if kind == "array":
-            return self.named_items(schema, [], path, depth)
+        if kind == "array":  # a body that is a list of errors holds one, built from source
+            return self.named_items(schema, [] if path else [source], path, depth)
         if kind == "string":
             if path not in self.banned and not path and "message" in source:
                 found = self.named(schema, source["message"], path, depth)  # a text error body

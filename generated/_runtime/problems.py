@@ -156,38 +156,43 @@ def error_response(
     refuses), the failure is logged and the answer is a 500 problem.
     """
     instance = request_instance(request)
-    formats = getattr(request.scope.get("endpoint"), ERROR_FORMATS, None)
-    found = declared_format(formats, status)
-    if found is None or found[1].tp is None:
+    endpoint = request.scope.get("endpoint")
+    found = declared_format(getattr(endpoint, ERROR_FORMATS, None), status)
+    if found is None or found[1].tp is None:  # problem+json, or its document as declared JSON
         media_type = found[1].media_type if found is not None else None
         return problem_response(
-            status, detail, title=title, type=type, instance=instance, errors=errors,
-            headers=headers, extra=extra, media_type=media_type or PROBLEM_JSON,
-        )  # fmt: skip
+            status,
+            detail,
+            title=title,
+            type=type,
+            instance=instance,
+            errors=errors,
+            headers=headers,
+            extra=extra,
+            media_type=media_type or PROBLEM_JSON,
+        )
     declared, fmt = found
-    endpoint = request.scope.get("endpoint")
+    field_errors = (
+        FieldError(str(e.get("pointer", "")), str(e.get("detail", ""))) for e in errors or ()
+    )
     problem = Problem(
-        status,
-        title or _title(status),
-        detail,
-        type,
-        instance,
-        tuple(
-            FieldError(str(e.get("pointer", "")), str(e.get("detail", ""))) for e in errors or ()
-        ),
-        dict(extra or {}),
-        dict(headers or {}),
-        getattr(endpoint, OPERATION_ID, None),
-        declared,
+        status=status,
+        title=title or _title(status),
+        detail=detail,
+        type=type,
+        instance=instance,
+        errors=tuple(field_errors),
+        extra=dict(extra or {}),
+        headers=dict(headers or {}),
+        operation_id=getattr(endpoint, OPERATION_ID, None),
+        declared=declared,
     )
     try:
         body = render(fmt, problem, getattr(request.app.state, ERROR_HOOK, None))
     except ErrorHookError as exc:
         logger.error("%s (%s %s)", exc, request.method, request.url.path, exc_info=exc.__cause__)
-        return problem_response(
-            500, "the server could not answer in the error format the API declares",
-            instance=instance,
-        )  # fmt: skip
+        detail = "the server could not answer in the error format the API declares"
+        return problem_response(500, detail, instance=instance)
     return Response(body, status_code=status, media_type=fmt.media_type, headers=problem.headers)
 
 

@@ -204,7 +204,8 @@ def test_fill_text_and_lists() -> None:
         "the request does not match the API contract\n/body/name: Field required\n"
         "/query/limit: too big"
     )
-    assert fill(list[Flat], PROBLEM) == []
+    message = "the request does not match the API contract"
+    assert fill(list[Flat], PROBLEM) == [Flat(code=422, message=message, status="422")]
 
 
 def test_fill_says_when_no_valid_value_can_be_built() -> None:
