@@ -26,6 +26,8 @@ Writing the response
     ``streams``    which media types stream, framed how (standard library only)
     ``headers``    header values on the wire
     ``problems``   RFC 9457 problem details, the exceptions behind them, error handlers
+    ``errors``     errors in the spec's own format: the declared error responses, the hook
+    ``conform``    a valid value of a declared type from named values (``errors.fill``)
 
 Sending requests
     ``senders``    the requests an API sends itself: webhooks and callbacks
@@ -46,6 +48,7 @@ if TYPE_CHECKING:
         NotImplementedOperation,
         ProblemError,
         UndeclaredResponseError,
+        error_response,
         problem_response,
         undeclared_status,
     )
@@ -55,6 +58,7 @@ __all__ = [
     "NotImplementedOperation",
     "ProblemError",
     "UndeclaredResponseError",
+    "error_response",
     "problem_response",
     "undeclared_status",
 ]

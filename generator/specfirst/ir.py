@@ -168,6 +168,36 @@ class Response:
 
 
 @dataclass(frozen=True, slots=True)
+class ErrorFormat:
+    """How the runtime answers a problem whose status this declared error response covers.
+
+    ``media_type`` None: ``application/problem+json``, because that is what is declared (or
+    ``*/*``), or the response declares no body at all. Otherwise the declared media type, with
+    ``py_type`` the body the ``ErrorFormats`` hook builds (its ``method``), or None for a JSON
+    body without a schema (the problem document is sent as that media type).
+    """
+
+    status: str  # "400", "4XX", "default"
+    media_type: str | None = None
+    py_type: str | None = None
+    method: str | None = None
+
+    @property
+    def text(self) -> bool:
+        return self.media_type is not None and self.media_type.lower().startswith("text/")
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorModel:
+    """A declared error body the ``ErrorFormats`` hook builds: one method per type."""
+
+    method: str
+    py_type: str
+    text: bool  # sent as declared text (``text/plain`` …), not JSON
+    uses: tuple[str, ...]  # where it is declared: "getThing 404", in document order
+
+
+@dataclass(frozen=True, slots=True)
 class SecurityScheme:
     key: str  # name in components.securitySchemes
     py_name: str  # handler method suffix
@@ -219,6 +249,13 @@ class Operation:
     pointer: Pointer
     strict_query: bool = False  # reject query parameters the operation does not declare
     route_query: tuple[tuple[str, str], ...] = ()  # fixed query pairs of a ``/rest?method=x`` key
+    # the declared 4xx/5xx/``default`` responses: the format of the runtime's own answers
+    errors: tuple[ErrorFormat, ...] = ()
+
+    @property
+    def own_error_formats(self) -> bool:
+        """Some declared error response is not problem+json: the runtime's answers follow them."""
+        return any(e.media_type is not None for e in self.errors)
 
     @property
     def secured(self) -> bool:
@@ -344,6 +381,7 @@ class Api:
     model_names: frozenset[str] = field(default_factory=frozenset)
     webhooks: tuple[Webhook, ...] = ()
     callbacks: tuple[Callback, ...] = ()
+    error_models: tuple[ErrorModel, ...] = ()  # what ``errors.ErrorFormats`` builds
 
     @property
     def senders(self) -> tuple[Sender, ...]:

@@ -14,6 +14,7 @@ from specfirst.ir import (
     Api,
     Body,
     BodyKind,
+    ErrorModel,
     Operation,
     Parameter,
     ParamLocation,
@@ -106,6 +107,8 @@ class Renderer:
         f["call_args"] = self._call_args
         f["form_values"] = self._form_values
         f["response_table"] = self._response_table
+        f["error_table"] = self._error_table
+        f["error_model_doc"] = self._error_model_doc
         f["table_name"] = lambda op: op.py_name.upper()
         f["tuplerepr"] = lambda items: repr(tuple(items))
         f["stream_call"] = self._stream_call
@@ -431,6 +434,26 @@ class Renderer:
         return rows
 
     @staticmethod
+    def _error_table(op: Operation) -> list[tuple[str, str]]:
+        """(declared status, ``rt.ErrorFormat``) for each of the operation's error responses."""
+        rows = []
+        for e in op.errors:
+            args = [repr(e.media_type)] if e.media_type is not None else []
+            if e.py_type is not None:
+                args += [e.py_type, repr(e.method)]
+            rows.append((e.status, f"rt.ErrorFormat({', '.join(args)})"))
+        return rows
+
+    @staticmethod
+    def _error_model_doc(m: ErrorModel, shown: int = 6) -> str:
+        """Where the spec declares an error body: ``getThing 404, listThings default …``."""
+        kind = "Text" if m.text else "JSON"
+        uses = ", ".join(m.uses[:shown])
+        if len(m.uses) > shown:
+            uses += f" and {len(m.uses) - shown} more"
+        return naming.docstring(f"{kind} error body of {uses}.", "        ") or ""
+
+    @staticmethod
     def _single_success(op: Operation) -> Response:
         return next(r for r in op.responses if r.is_success)
 
@@ -497,6 +520,8 @@ class Renderer:
                 requirement_sets=requirement_sets,
             ),
         )
+        if api.error_models:
+            yield "errors.py", self._render("errors.py.jinja", models=api.error_models)
         if api.webhooks:
             yield (
                 "webhooks.py",

@@ -3,7 +3,8 @@
 The implementation package (``[tool.specfirst] implementation``) follows one convention: a
 module per tag, named like the generated router (``books.py``), holding a class named after
 the tag (``Books``) that implements the tag's protocol (``BooksService``); ``security.py``
-holds ``Security`` and ``Principal``; ``main.py`` builds the app.
+holds ``Security`` and ``Principal``; ``errors.py`` holds ``Errors``, which builds the error
+bodies the spec declares (where they are not problem+json); ``main.py`` builds the app.
 
 ``scaffold`` writes what is missing: whole modules for new tags, and a stub method (answering
 501 until it is written) appended to the class for every operation the class lacks. Existing
@@ -31,6 +32,16 @@ _IMPORTS = {
     "Any": "from typing import Any",
     "Literal": "from typing import Literal",
 }
+
+
+def fill_type(py_type: str) -> str:
+    """What a scaffolded error method passes to ``fill``: the type, or a union's first member."""
+    depth = 0
+    for index, ch in enumerate(py_type):
+        depth += (ch == "[") - (ch == "]")
+        if ch == "|" and depth == 0:
+            return py_type[:index].strip()
+    return py_type
 
 
 def impl_class(service_class: str) -> str:
@@ -90,6 +101,7 @@ class Scaffolder:
         self.module = implementation.name
         self.renderer = Renderer(api, "")
         self.renderer.env.filters["impl_class"] = impl_class
+        self.renderer.env.filters["fill_type"] = fill_type
 
     def _render(self, template: str, **context: object) -> str:
         return self.renderer.env.get_template(f"scaffold/{template}").render(
@@ -123,6 +135,7 @@ class Scaffolder:
                 ("__init__.py", None),
                 ("security.py", "security.py.jinja"),
                 ("main.py", "main.py.jinja"),
+                *((("errors.py", "errors.py.jinja"),) if self.api.error_models else ()),
             ):
                 path = self.folder / name
                 if not path.exists():
@@ -142,7 +155,32 @@ class Scaffolder:
                     )
                 continue
             self._plan_append(plan, path, service)
+        errors = self.folder / "errors.py"
+        if self.api.error_models and errors.exists():
+            self._plan_error_methods(plan, errors)
         return plan
+
+    def _plan_error_methods(self, plan: Plan, path: Path) -> None:
+        """Append a ``fill`` method to ``Errors`` for each error body the spec added."""
+        source = path.read_text(encoding="utf-8")
+        try:
+            tree = ast.parse(source)
+        except SyntaxError:
+            return
+        cls = next(
+            (n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == "Errors"), None
+        )
+        if cls is None:
+            return  # not the scaffold's layout: mypy says what create_app(errors=...) lacks
+        have = {n.name for n in cls.body if isinstance(n, ast.FunctionDef)}
+        missing = [m for m in self.api.error_models if m.method not in have]
+        if missing:
+            plan.appended[path] = [f"Errors.{m.method}" for m in missing]
+            template = self.renderer.env.from_string(
+                '{% import "scaffold/macros.jinja" as m %}{{ m.error_method(model) }}\n'
+            )
+            stubs = "".join("\n" + template.render(model=model) for model in missing)
+            plan.sources[path] = self._insert(source, tree, cls, stubs)
 
     def _plan_append(self, plan: Plan, path: Path, service: Service) -> None:
         source = path.read_text(encoding="utf-8")
@@ -185,12 +223,16 @@ class Scaffolder:
     def _append(
         self, source: str, tree: ast.Module, cls: ast.ClassDef, ops: list[Operation]
     ) -> str:
-        from specfirst.pipeline import format_sources
-
         template = self.renderer.env.from_string(
             '{% import "scaffold/macros.jinja" as m %}{{ m.stub(op, "Principal") }}\n'
         )
         stubs = "".join("\n" + template.render(op=op) for op in ops)
+        return self._insert(source, tree, cls, stubs)
+
+    def _insert(self, source: str, tree: ast.Module, cls: ast.ClassDef, stubs: str) -> str:
+        """``source`` with the methods ``stubs`` after ``cls``'s last line, imports added."""
+        from specfirst.pipeline import format_sources
+
         # formatted as the body of a class, then inserted without it
         formatted = format_sources({"stubs.py": "class _S:\n" + stubs})["stubs.py"]
         stubs = "\n" + formatted.split("\n", 1)[1].lstrip("\n")
@@ -226,6 +268,8 @@ class Scaffolder:
             "responses": f"from {self.package} import responses",
             "NotImplementedOperation": f"from {self.package} import NotImplementedOperation",
             "Principal": f"from {self.module}.security import Principal",
+            "Problem": f"from {self.package}.errors import Problem",
+            "fill": f"from {self.package}.errors import fill",
         }
         return sorted(line for name, line in wanted.items() if name in used - bound)
 

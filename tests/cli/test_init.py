@@ -11,9 +11,11 @@ import importlib
 import importlib.util
 import subprocess
 import sys
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from specfirst.cli import main
@@ -24,6 +26,21 @@ GOLDEN = Path(__file__).resolve().parents[1] / "golden"
 def _init(tmp_path: Path, *args: str) -> int:
     with contextlib.chdir(tmp_path):
         return main(["init", *args])
+
+
+@contextlib.asynccontextmanager
+async def _project_client(project: Path, name: str) -> AsyncIterator[httpx.AsyncClient]:
+    """A client of the new project's ``<name>.main:app``, its packages forgotten afterwards."""
+    sys.path.insert(0, str(project))
+    try:
+        app = importlib.import_module(f"{name}.main").app
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+            yield client
+    finally:
+        sys.path.remove(str(project))
+        for module in [n for n in sys.modules if n.split(".")[0] in {name, f"{name}_api"}]:
+            del sys.modules[module]
 
 
 def test_init_writes_the_whole_project(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -91,20 +108,20 @@ async def test_init_from_a_multifile_spec_writes_501_stubs(
     assert "class Books:" in books and "raise NotImplementedOperation(" in books
     assert not (project / "tests" / "test_api.py").exists()  # the example's tests only
 
-    import httpx
-
-    sys.path.insert(0, str(project))
-    try:
-        app = importlib.import_module("shelf.main").app
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
-            response = await client.get("/books")
-    finally:
-        sys.path.remove(str(project))
-        for name in [n for n in sys.modules if n.split(".")[0] in {"shelf", "shelf_api"}]:
-            del sys.modules[name]
+    async with _project_client(project, "shelf") as client:
+        response = await client.get("/books")
     assert response.status_code in (401, 501), response.text
     capsys.readouterr()
+
+
+def _add_count_pets(project: Path, responses: str) -> None:
+    """Add ``GET /pets/count`` (tag pets, ``countPets``) with ``responses`` to the copied spec."""
+    api = project / "specs" / "api.yaml"
+    added = (
+        "paths:\n  /pets/count:\n    get:\n      tags: [pets]\n      operationId: countPets\n"
+        "      responses:\n" + responses
+    )
+    api.write_text(api.read_text(encoding="utf-8").replace("paths:\n", added, 1), encoding="utf-8")
 
 
 def test_scaffold_appends_stubs_and_keeps_written_code(
@@ -118,17 +135,11 @@ def test_scaffold_appends_stubs_and_keeps_written_code(
         'raise NotImplementedOperation("listPets")', "raise ProblemError(503)  # mine"
     )
     module.write_text(written, encoding="utf-8")
-    api = project / "specs" / "api.yaml"
-    api.write_text(
-        api.read_text(encoding="utf-8").replace(
-            "paths:\n",
-            "paths:\n  /pets/count:\n    get:\n      tags: [pets]\n      operationId: countPets\n"
-            "      responses:\n        '200':\n          description: ok\n"
-            "          content:\n            application/json:\n"
-            "              schema: {type: integer}\n",
-            1,
-        ),
-        encoding="utf-8",
+    _add_count_pets(
+        project,
+        "        '200':\n          description: ok\n"
+        "          content:\n            application/json:\n"
+        "              schema: {type: integer}\n",
     )
     with contextlib.chdir(project):
         assert main(["generate"]) == 0
@@ -140,6 +151,51 @@ def test_scaffold_appends_stubs_and_keeps_written_code(
     assert after.startswith(written.rstrip("\n"))  # everything before is byte for byte as it was
     assert (
         "async def count_pets(" in after and 'raise NotImplementedOperation("countPets")' in after
+    )
+
+
+async def test_init_writes_the_error_hook_and_scaffold_adds_new_error_bodies(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    spec = GOLDEN / "openapi30" / "spec" / "api.yaml"  # errors as application/json {code, message}
+    assert _init(tmp_path, "pets", "--spec", str(spec)) == 0
+    project = tmp_path / "pets"
+    errors = project / "pets" / "errors.py"
+    assert "errors=Errors()" in (project / "pets" / "main.py").read_text(encoding="utf-8")
+    assert "return fill(models.Error, problem)" in errors.read_text(encoding="utf-8")
+
+    async with _project_client(project, "pets") as client:
+        invalid = await client.post("/pets", json={})
+        unimplemented = await client.get("/pets")
+    assert invalid.status_code == 400  # the declared 400: the Error model, not problem+json
+    assert invalid.headers["content-type"] == "application/json"
+    assert invalid.json() == {
+        "code": 400,
+        "message": "the request body does not match the API contract",
+    }
+    assert unimplemented.status_code == 501  # under the declared default
+    assert unimplemented.json() == {
+        "code": 501,
+        "message": "operation 'listPets' is not implemented yet",
+    }
+
+    errors.write_text(errors.read_text(encoding="utf-8") + "    # mine\n", encoding="utf-8")
+    _add_count_pets(
+        project,
+        "        '200':\n          description: ok\n"
+        "        '503':\n          description: down\n"
+        "          content:\n            application/json:\n"
+        "              schema: {type: object, required: [reason], properties: {reason: {type: string}}}\n",
+    )
+    with contextlib.chdir(project):
+        assert main(["scaffold"]) == 0
+    err = capsys.readouterr().err
+    assert "pets/errors.py: 1 missing method(s): Errors.count_pets503_response_body" in err
+    after = errors.read_text(encoding="utf-8")
+    assert "    # mine\n" in after
+    assert (
+        "def count_pets503_response_body(self, problem: Problem) -> models.CountPets503ResponseBody:"
+        in after
     )
 
 

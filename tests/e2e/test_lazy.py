@@ -71,7 +71,7 @@ def _probe(tmp_path: Path, mode: str) -> dict[str, Any]:
 
 def test_importing_the_package_and_serving_the_spec_build_no_model(tmp_path: Path) -> None:
     out = _probe(tmp_path, "lazy")
-    light = ["_runtime", "app", "routers", "security", "services"]
+    light = ["_runtime", "app", "errors", "routers", "security", "services"]
     for stage in ("after_import", "after_create_app", "after_spec"):
         assert not [m for m in out[stage] if m == "models" or m.startswith("routers.")], stage
     assert out["spec"] == 200

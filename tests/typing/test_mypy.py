@@ -1,10 +1,11 @@
 """The generated protocols are a typed contract: mypy proves an implementation conforms.
 
 Python's answer to Go's ``var _ StrictServerInterface = (*Impl)(nil)``: a conforming
-implementation passes ``mypy --strict``; returning an undeclared response class or
-dropping an argument fails with a pinned diagnostic naming the method. Model constructors are
-typed too (the pydantic plugin's ``init_typed``, as ``specfirst init`` configures it): what
-type-checks works at run time, and what would fail there fails the type check.
+implementation passes ``mypy --strict``; returning an undeclared response class, dropping an
+argument or an error hook building another model than the declared error body fails with a
+pinned diagnostic naming the method. Model constructors are typed too (the pydantic plugin's
+``init_typed``, as ``specfirst init`` configures it): what type-checks works at run time, and
+what would fail there fails the type check.
 """
 
 from __future__ import annotations
@@ -160,6 +161,36 @@ class Things:
         return None
 """
 
+ERRORS = """
+from typed_api.errors import Problem, fill
+
+
+class Errors:
+    def error(self, problem: Problem) -> models.Error:
+        return models.Error(message=f"{problem.status}: {problem.message}")
+
+
+class Filled:
+    def error(self, problem: Problem) -> models.Error:
+        return fill(models.Error, problem)
+
+
+custom: FastAPI = create_app(security=Security(), things=Things(), errors=Errors())
+filled: FastAPI = create_app(security=Security(), things=Things(), errors=Filled())
+"""
+
+WRONG_ERROR_MODEL = """
+from typed_api.errors import Problem
+
+
+class Errors:
+    def error(self, problem: Problem) -> models.Thing:
+        return models.Thing(name=problem.title)
+
+
+wrong: FastAPI = create_app(security=Security(), things=Things(), errors=Errors())
+"""
+
 MISSING_ARGUMENT = """
 class Things:
     async def get_thing(self, *, thing_id: int, principal: User) -> responses.GetThingResponse:
@@ -244,6 +275,29 @@ def test_undeclared_response_class_is_a_type_error(
     assert lines == [
         '25:16: error: Incompatible return value type (got "CreateThing201Response", expected '
         '"GetThing200Response | GetThing404Response | Thing")  [return-value]'
+    ]
+
+
+def test_error_hooks_building_the_declared_model_pass(
+    check: Callable[[str, str], tuple[int, list[str]]],
+) -> None:
+    status, lines = check("impl_errors", GOOD + ERRORS)
+    assert (status, lines) == (0, [])
+
+
+def test_an_error_hook_returning_another_model_is_a_type_error(
+    check: Callable[[str, str], tuple[int, list[str]]],
+) -> None:
+    status, lines = check("impl_wrong_error", GOOD + WRONG_ERROR_MODEL)
+    assert status == 1
+    assert lines == [
+        '48:74: error: Argument "errors" to "create_app" has incompatible type "Errors"; '
+        'expected "ErrorFormats | None"  [arg-type]',
+        '48:74: note: Following member(s) of "Errors" have conflicts:',
+        "48:74: note:     Expected:",
+        "48:74: note:         def error(self, problem: Problem) -> Error",
+        "48:74: note:     Got:",
+        "48:74: note:         def error(self, problem: Problem) -> Thing",
     ]
 
 

@@ -26,6 +26,8 @@ Pass 2, the IR:
 - ``routes``: the path an operation is served at; operations another one shadows.
 - ``bodies``: request bodies, JSON, text, binary, form and multipart fields.
 - ``responses``: responses and their headers.
+- ``errors``: the declared error responses the runtime's own answers follow, and the
+  ``ErrorFormats`` hook method for each error body.
 - ``security``: security schemes and each operation's requirements.
 - ``senders``: webhooks and callbacks, and the senders the app calls them with.
 - ``services``: operations grouped by tag into services.

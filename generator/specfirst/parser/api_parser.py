@@ -22,6 +22,7 @@ from specfirst.diagnostics import Diagnostic
 from specfirst.ir import Api, Operation
 from specfirst.loader import Pointer, SourceSpec, server_base_path
 from specfirst.parser.context import Context
+from specfirst.parser.errors import name_error_models
 from specfirst.parser.model_types import SchemaTypes
 from specfirst.parser.models_document import ModelsDocument
 from specfirst.parser.operation_names import (
@@ -82,7 +83,7 @@ class ApiParser:
                     ctx, types, schemes, self._op_names[ptr], tag, path, method, item, op, ptr
                 )
             )
-        services = group_services(operations, tags)
+        services, error_models = name_error_models(group_services(operations, tags))
         warn_shadowed(ctx, services)
         webhooks = read_webhooks(ctx, types, schemes)
         callbacks = [
@@ -103,4 +104,5 @@ class ApiParser:
             model_names=self._models,
             webhooks=tuple(webhooks),
             callbacks=tuple(callbacks),
+            error_models=error_models,
         )

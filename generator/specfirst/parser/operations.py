@@ -2,7 +2,9 @@
 
 It composes the parts: parameters, the route, the request body, the responses and the
 security requirements; then decides what the handler may return bare (the one success's
-model, or ``None``) and which status answers a request that fails validation.
+model, or ``None``), which status answers a request that fails validation (the declared 422,
+else the declared 400, else 422, which a declared ``4XX`` or ``default`` covers), and the
+format of the runtime's own answers (:mod:`specfirst.parser.errors`).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from specfirst.ir import BodyKind, Operation, Response, SecurityScheme
 from specfirst.loader import Pointer
 from specfirst.parser.bodies import read_body
 from specfirst.parser.context import Context
+from specfirst.parser.errors import read_error_formats
 from specfirst.parser.model_types import SchemaTypes
 from specfirst.parser.operation_names import OperationName
 from specfirst.parser.parameters import read_parameters
@@ -71,6 +74,7 @@ def read_operation(
         pointer=ptr,
         strict_query=bool(op.get(STRICT_QUERY, ctx.doc.get(STRICT_QUERY, False))),
         route_query=route.query,
+        errors=read_error_formats(responses),
     )
 
 

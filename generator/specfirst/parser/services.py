@@ -28,6 +28,7 @@ _TAKEN_MODULES = frozenset(
         "services",
         "routers",
         "runtime",
+        "errors",  # the generated error formats, the implementation's error hook
         # create_app's own parameters and locals: a tag must not shadow them
         "docs",
         "allow_unimplemented",
@@ -37,12 +38,14 @@ _TAKEN_MODULES = frozenset(
         "handler",
         "handler_impl",
         "P",
+        "missing",
         # names app.py imports: an argument of create_app must not shadow them
         "provider",
         "resolve",
         "include_routers",
         "serve_spec",
         "install_error_handlers",
+        "hook_problems",
     }
 )
 

@@ -1,4 +1,4 @@
-"""One error format for everything a generated app emits: RFC 9457 problem details.
+"""RFC 9457 problem details: the exceptions behind every error, and the app's error handlers.
 
 Exceptions drawn in one place::
 
@@ -9,6 +9,9 @@ Exceptions drawn in one place::
 A ``ProblemError`` whose status the operation does not declare is a contract violation too
 (:func:`undeclared_status`): logged, and answered 500 unless the app was built with
 ``undeclared_problems="log"`` (production), where the problem goes out as raised.
+
+Every handler answers through :func:`error_response`: problem+json, or the format the
+operation declares for the status (:mod:`.errors`: a vendor's ``{"error": …}``, text …).
 """
 
 from __future__ import annotations
@@ -26,6 +29,16 @@ from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 from starlette.routing import Match
+
+from .errors import (
+    ERROR_FORMATS,
+    ERROR_HOOK,
+    ErrorHookError,
+    FieldError,
+    Problem,
+    declared_format,
+    render,
+)
 
 PROBLEM_JSON = "application/problem+json"
 logger = logging.getLogger("specfirst")
@@ -118,6 +131,7 @@ def problem_response(
     errors: Sequence[Mapping[str, Any]] | None = None,
     headers: Mapping[str, str] | None = None,
     extra: Mapping[str, Any] | None = None,
+    media_type: str = PROBLEM_JSON,
 ) -> Response:
     body: dict[str, Any] = {"type": type, "title": title or _title(status), "status": status}
     if detail:
@@ -129,9 +143,65 @@ def problem_response(
     if extra:
         body.update({k: v for k, v in extra.items() if k not in body})
     content = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    return Response(
-        content, status_code=status, media_type=PROBLEM_JSON, headers=dict(headers or {})
+    return Response(content, status_code=status, media_type=media_type, headers=dict(headers or {}))
+
+
+def error_response(
+    request: Request,
+    status: int,
+    detail: str | None = None,
+    *,
+    title: str | None = None,
+    type: str = "about:blank",
+    errors: Sequence[Mapping[str, Any]] | None = None,
+    headers: Mapping[str, str] | None = None,
+    extra: Mapping[str, Any] | None = None,
+) -> Response:
+    """The answer to ``request`` for a problem: :func:`problem_response`, in the format the
+    request's operation declares for ``status`` (:mod:`.errors`).
+
+    Where that is a body the error hook builds and the hook fails (or builds one the schema
+    refuses), the failure is logged and the answer is a 500 problem.
+    """
+    instance = request_instance(request)
+    endpoint = request.scope.get("endpoint")
+    found = declared_format(getattr(endpoint, ERROR_FORMATS, None), status)
+    if found is None or found[1].tp is None:  # problem+json, or its document as declared JSON
+        media_type = found[1].media_type if found is not None else None
+        return problem_response(
+            status,
+            detail,
+            title=title,
+            type=type,
+            instance=instance,
+            errors=errors,
+            headers=headers,
+            extra=extra,
+            media_type=media_type or PROBLEM_JSON,
+        )
+    declared, fmt = found
+    field_errors = (
+        FieldError(str(e.get("pointer", "")), str(e.get("detail", ""))) for e in errors or ()
     )
+    problem = Problem(
+        status=status,
+        title=title or _title(status),
+        detail=detail,
+        type=type,
+        instance=instance,
+        errors=tuple(field_errors),
+        extra=dict(extra or {}),
+        headers=dict(headers or {}),
+        operation_id=getattr(endpoint, OPERATION_ID, None),
+        declared=declared,
+    )
+    try:
+        body = render(fmt, problem, getattr(request.app.state, ERROR_HOOK, None))
+    except ErrorHookError as exc:
+        logger.error("%s (%s %s)", exc, request.method, request.url.path, exc_info=exc.__cause__)
+        detail = "the server could not answer in the error format the API declares"
+        return problem_response(500, detail, instance=instance)
+    return Response(body, status_code=status, media_type=fmt.media_type, headers=problem.headers)
 
 
 def request_instance(request: Request) -> str:
@@ -164,6 +234,7 @@ def validation_errors(
 
 VALIDATION_STATUS = "__sf_validation_status__"
 PATH_NAMES = "__sf_path_names__"
+OPERATION_ID = "__sf_operation_id__"
 
 
 def validation_problem(
@@ -233,9 +304,7 @@ async def _on_http(request: Request, exc: Exception) -> Response:
         allowed = _allowed_methods(request)
         if allowed:
             headers["Allow"] = allowed
-    return problem_response(
-        exc.status_code, detail, instance=request_instance(request), headers=headers
-    )
+    return error_response(request, exc.status_code, detail, headers=headers)
 
 
 DECLARED_STATUSES = "__sf_statuses__"
@@ -281,17 +350,15 @@ async def _on_problem(request: Request, exc: Exception) -> Response:
     if not isinstance(exc, ProtocolProblem | NotImplementedOperation) and (
         undeclared_status(request, exc.status) != exc.status
     ):
-        return problem_response(
-            500,
-            "the server produced a response the API does not declare",
-            instance=request_instance(request),
+        return error_response(
+            request, 500, "the server produced a response the API does not declare"
         )
-    return problem_response(
+    return error_response(
+        request,
         exc.status,
         exc.detail,
         title=exc.title,
         type=exc.type,
-        instance=request_instance(request),
         errors=exc.errors,
         headers=exc.headers,
         extra=exc.extra,
@@ -301,20 +368,20 @@ async def _on_problem(request: Request, exc: Exception) -> Response:
 async def _on_undeclared(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, UndeclaredResponseError)
     logger.error("%s (%s %s)", exc, request.method, request.url.path)
-    return problem_response(
+    return error_response(
+        request,
         500,
         f"the server produced a response the API does not declare for {exc.operation_id!r}",
-        instance=request_instance(request),
     )
 
 
 async def _on_error(request: Request, exc: Exception) -> Response:
     logger.exception("unhandled error in %s %s", request.method, request.url.path, exc_info=exc)
-    return problem_response(500, instance=request_instance(request))
+    return error_response(request, 500)
 
 
 def install_error_handlers(app: FastAPI) -> None:
-    """Answer every error the app can produce with problem+json."""
+    """Answer every error the app can produce: problem+json, or the operation's declared format."""
     app.add_exception_handler(RequestValidationError, _on_validation)
     app.add_exception_handler(StarletteHTTPException, _on_http)
     app.add_exception_handler(ProblemError, _on_problem)

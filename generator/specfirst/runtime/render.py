@@ -9,7 +9,8 @@ This is also the one module generated routers call (``from .._runtime import ren
 then ``rt.<name>``). The request-side helpers they call are imported here from the modules
 that hold them, as the same objects, so ``rt.<name>`` is still one lookup and one call:
 :func:`~.bodies.json_body`, the ``form_*`` checks of :mod:`.forms`,
-:func:`~.params.reject_unknown_query` and :func:`~.streaming.stream_items`.
+:func:`~.params.reject_unknown_query`, :func:`~.streaming.stream_items`, and
+:class:`~.errors.ErrorFormat` (an operation's declared error responses).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from starlette.responses import Response, StreamingResponse
 
 from .bodies import json_body
 from .codec import _none_means_unset, adapter
+from .errors import ErrorFormat
 from .forms import form_deep_object, form_file, form_json, form_part_headers
 from .headers import _finish
 from .params import reject_unknown_query
@@ -274,8 +276,10 @@ __all__ = [
     "ranged_status",
     "raw_response",
 ]
-# Defined in .bodies, .forms, .params and .streaming; generated routers call them as rt.<name>.
+# Defined in .bodies, .errors, .forms, .params and .streaming; generated routers call them as
+# rt.<name>.
 __all__ += [
+    "ErrorFormat",
     "form_deep_object",
     "form_file",
     "form_json",

@@ -42,8 +42,15 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Match, Route
 from starlette.types import Receive, Scope, Send
 
+from .errors import ERROR_FORMATS, ErrorFormat
 from .params import StyledParam
-from .problems import DECLARED_STATUSES, PATH_NAMES, VALIDATION_STATUS, validation_problem
+from .problems import (
+    DECLARED_STATUSES,
+    OPERATION_ID,
+    PATH_NAMES,
+    VALIDATION_STATUS,
+    validation_problem,
+)
 from .providers import Overrides, Shared
 from .security import authorize, dependency, enforced
 
@@ -345,20 +352,25 @@ class OperationRouter(APIRouter):
         path_names: Mapping[str, str] | None = None,
         required_query: Mapping[str, str] | None = None,
         statuses: tuple[str, ...] | None = None,
+        errors: Mapping[str, ErrorFormat] | None = None,
     ) -> Callable[[EndpointT], EndpointT]:
         """Register the decorated endpoint for ``method`` ``path``.
 
         ``validation_status`` answers invalid parameters (400 or 422, as the spec declares),
         ``path_names`` maps renamed path parameters back to the spec's names for error
-        pointers, ``required_query`` holds the fixed query pairs of the path key, and
+        pointers, ``required_query`` holds the fixed query pairs of the path key,
         ``statuses`` the declared response statuses (a raised problem with another status is a
-        contract violation).
+        contract violation), and ``errors`` the declared error responses by status where one
+        is not problem+json (the format of every error answer: :mod:`.errors`).
         """
 
         def register(endpoint: EndpointT) -> EndpointT:
             # read by the validation error handler (FastAPI routes) and route ordering
             setattr(endpoint, VALIDATION_STATUS, validation_status)
             setattr(endpoint, PATH_NAMES, dict(path_names or {}))
+            setattr(endpoint, OPERATION_ID, operation_id)
+            if errors:
+                setattr(endpoint, ERROR_FORMATS, dict(errors))
             if required_query:
                 setattr(endpoint, REQUIRED_QUERY, dict(required_query))
             if statuses is not None:

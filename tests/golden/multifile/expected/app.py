@@ -10,9 +10,11 @@ from typing import Any, Literal, TypeVar
 from fastapi import FastAPI
 
 from . import services
-from ._runtime.app import ServiceSlot, add_routers, provider, resolve, serve_spec
+from ._runtime.app import ServiceSlot, StartupError, add_routers, provider, resolve, serve_spec
+from ._runtime.errors import ERROR_HOOK, hook_problems
 from ._runtime.problems import UNDECLARED_PROBLEMS, install_error_handlers
 from ._runtime.security import RejectAll
+from .errors import ErrorFormats
 from .security import SecurityHandler
 
 P = TypeVar("P")
@@ -42,6 +44,7 @@ def create_app(
     *,
     books: services.BooksService | Callable[..., services.BooksService] | None = None,
     shelves: services.ShelvesService | Callable[..., services.ShelvesService] | None = None,
+    errors: ErrorFormats | None = None,
     allow_unimplemented: bool = False,
     docs: bool = True,
     undeclared_problems: Literal["error", "log"] = "error",
@@ -54,6 +57,8 @@ def create_app(
     that FastAPI calls per request, resolving its parameters as dependencies (database
     session, settings, ``Request``, ``Response`` for extra headers and cookies).
     ``allow_unimplemented=True`` answers 501 for every operation of a missing service.
+    ``errors`` builds the error bodies the spec declares (``errors.ErrorFormats``) from the
+    problems the app answers with; without it, ``errors.fill`` builds them.
     A ``ProblemError`` with a status its operation does not declare is logged as a contract
     violation and answered 500 (``undeclared_problems="error"``, for development and test), or
     only logged (``"log"``, for production).
@@ -78,6 +83,9 @@ def create_app(
     lazy = 4 > 200 if lazy_routes is None else lazy_routes
     add_routers(app, __package__ or __name__, routers, handler, BASE_PATH, lazy=lazy)
     setattr(app.state, UNDECLARED_PROBLEMS, undeclared_problems)
+    if errors is not None and (missing := hook_problems(ErrorFormats, errors)):
+        raise StartupError("cannot start the app:\n  " + "\n  ".join(missing))
+    setattr(app.state, ERROR_HOOK, errors)
     install_error_handlers(app)
     serve_spec(app, __package__ or __name__, TITLE, docs=docs)
     return app

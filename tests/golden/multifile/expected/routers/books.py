@@ -75,6 +75,9 @@ def build_router(
         name="add_book",
         operation_id="addBook",
         statuses=("201", "409"),
+        errors={
+            "409": rt.ErrorFormat("application/json", models.Error, "error"),
+        },
     )
     async def add_book(
         *,
@@ -98,6 +101,9 @@ def build_router(
         operation_id="getBook",
         path_names={"book_id": "bookId"},
         statuses=("200", "404"),
+        errors={
+            "404": rt.ErrorFormat("application/json", models.Error, "error"),
+        },
     )
     async def get_book(
         *,

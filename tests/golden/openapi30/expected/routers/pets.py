@@ -72,6 +72,9 @@ def build_router(
         operation_id="listPets",
         summary="List pets",
         statuses=("200", "default"),
+        errors={
+            "default": rt.ErrorFormat("application/json", models.Error, "error"),
+        },
     )
     async def list_pets(
         *,
@@ -101,6 +104,9 @@ def build_router(
         operation_id="createPet",
         validation_status=400,
         statuses=("201", "400"),
+        errors={
+            "400": rt.ErrorFormat("application/json", models.Error, "error"),
+        },
     )
     async def create_pet(
         *,
@@ -124,6 +130,9 @@ def build_router(
         operation_id="getPet",
         path_names={"pet_id": "petId"},
         statuses=("200", "404"),
+        errors={
+            "404": rt.ErrorFormat("application/json", models.Error, "error"),
+        },
     )
     async def get_pet(
         *,
@@ -170,6 +179,9 @@ def build_router(
         operation_id="touchPet",
         path_names={"pet_id": "petId"},
         statuses=("2XX", "default"),
+        errors={
+            "default": rt.ErrorFormat("application/json", models.Error, "error"),
+        },
     )
     async def touch_pet(
         *,

@@ -1,0 +1,208 @@
+"""Errors in the spec's own format: the runtime's answers where an operation declares one.
+
+Every answer the runtime makes itself (request validation 400/422, 401/403 from security, 405,
+415, 501 for an operation not implemented yet, 500) and every ``ProblemError`` an
+implementation raises is an RFC 9457 problem (:mod:`.problems`). Where the operation declares
+another format for that status (the exact code, else its range, else ``default``), the
+problem is sent in that format instead:
+
+- a JSON body with a schema: the app's error hook (``create_app(errors=...)``, which the
+  generated ``errors.ErrorFormats`` protocol types: one method per error model) turns the
+  :class:`Problem` into the declared model; without a hook, :func:`fill` builds it. The result
+  is serialized, then validated against the declared schema: one that does not validate is a
+  server error (logged, answered 500 as problem+json), never sent as if valid;
+- text (``text/plain`` …): the hook's ``text`` method, or :func:`fill`, gives the text;
+- JSON without a schema: the problem document itself, as the declared media type.
+
+Generated routers give each operation its table (declared status → :class:`ErrorFormat`)
+when they register it, so choosing the format of an error costs at most three dict lookups.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, TypeVar, cast
+
+from .codec import _validate_json, dump_json
+from .conform import Choices, conform
+
+T = TypeVar("T")
+
+ERROR_FORMATS = "__sf_error_formats__"
+"""Endpoint attribute: the operation's declared status → :class:`ErrorFormat`."""
+ERROR_HOOK = "sf_error_hook"
+"""``app.state`` key: the ``create_app(errors=...)`` hook, or None (:func:`fill` then)."""
+
+
+@dataclass(frozen=True, slots=True)
+class FieldError:
+    """One field of the request that failed validation."""
+
+    pointer: str  # JSON pointer into the request: ``/body/name``, ``/query/limit``
+    detail: str
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """What an error hook receives: the problem the runtime (or an implementation) raised.
+
+    ``declared`` is the declared response the answer follows (``"400"``, ``"4XX"`` or
+    ``"default"``), for the operation ``operation_id``; ``headers`` (``WWW-Authenticate``,
+    ``Allow`` …) are sent with whatever the hook returns.
+    """
+
+    status: int
+    title: str
+    detail: str | None = None
+    type: str = "about:blank"
+    instance: str | None = None
+    errors: tuple[FieldError, ...] = ()
+    extra: Mapping[str, Any] = field(default_factory=dict)
+    headers: Mapping[str, str] = field(default_factory=dict)
+    operation_id: str | None = None
+    declared: str = "default"
+
+    @property
+    def message(self) -> str:
+        """The detail, else the title: one sentence for a ``message`` field."""
+        return self.detail or self.title
+
+
+class ErrorFormat:
+    """One declared error response: problem+json (no ``media_type``), the problem document as
+    ``media_type`` (no ``tp``), or a body of type ``tp`` built by the hook's ``method``."""
+
+    __slots__ = ("media_type", "method", "text", "tp")
+
+    def __init__(
+        self, media_type: str | None = None, tp: Any = None, method: str | None = None
+    ) -> None:
+        self.media_type = media_type
+        self.tp = tp
+        self.method = method
+        self.text = media_type is not None and media_type.lower().startswith("text/")
+
+
+def declared_format(
+    formats: Mapping[str, ErrorFormat] | None, status: int
+) -> tuple[str, ErrorFormat] | None:
+    """The declared response covering ``status``: the exact code, its range, or ``default``."""
+    if not formats:
+        return None
+    for key in (str(status), f"{status // 100}XX", "default"):
+        found = formats.get(key)
+        if found is not None:
+            return key, found
+    return None
+
+
+class ErrorHookError(Exception):
+    """The error hook failed, or built a body the declared schema refuses."""
+
+
+def render(fmt: ErrorFormat, problem: Problem, hook: object | None) -> bytes:
+    """The body for ``problem`` in format ``fmt`` (which has a ``tp``), validated."""
+    try:
+        if hook is None or fmt.method is None:
+            value = fill(fmt.tp, problem)
+        else:
+            value = getattr(hook, fmt.method)(problem)
+        if fmt.text:
+            if not isinstance(value, str):
+                raise TypeError(f"a text body must be a str, not {type(value).__name__}")
+            return value.encode("utf-8")
+        body = dump_json(fmt.tp, value, warnings=False)
+        _validate_json(fmt.tp, body)
+        return body
+    except Exception as exc:
+        where = f"errors.{fmt.method}()" if hook is not None else "fill()"
+        raise ErrorHookError(
+            f"{where} gave no valid {fmt.media_type} body for a {problem.status} problem of "
+            f"{problem.operation_id!r}: {exc}"
+        ) from exc
+
+
+def fill(tp: type[T], problem: Problem) -> T:
+    """An instance of ``tp`` (a declared error model, or ``str`` for text) from ``problem``.
+
+    Fields are matched by name, without case, ``_`` or ``-``, where the type fits: ``message``,
+    ``detail``, ``description``, ``error_description``: the detail (else the title);
+    ``title``, ``error``, ``reason``: the title; ``code``, ``status``, ``status_code``:
+    the status (an extension member ``code`` first; for a string field that refuses the
+    number, the title as ``NOT_FOUND`` or ``not_found``);
+    ``type``, ``instance``; ``errors``, ``details``, ``violations``: one item per field error
+    (its ``pointer``/``field``/``path`` and ``message``/``detail``). Every other required field
+    gets the simplest valid value, an object field is filled from the same names (so
+    ``{"error": {"code": …, "message": …}}`` works), and a text body (``tp`` is ``str``) is
+    the message with one line per field error. Raises
+    ``ValueError`` when the schema admits nothing that can be built this way.
+    """
+    if tp is str:
+        lines = [problem.message, *(f"{e.pointer}: {e.detail}" for e in problem.errors)]
+        return cast("T", "\n".join(lines))
+    return conform(tp, _values(problem))
+
+
+def _values(problem: Problem) -> dict[str, Any]:
+    message = problem.message
+    status = problem.status
+    slug = "_".join(re.findall(r"[A-Za-z0-9]+", problem.title))
+    codes = (problem.extra.get("code"), status, slug.upper(), slug.lower())
+    errors = [_field_values(e) for e in problem.errors]
+    values: dict[str, Any] = {name: message for name in _MESSAGE}
+    values.update({name: problem.title for name in _TITLE})
+    values.update({name: status for name in _STATUS})
+    values.update({name: Choices(codes) for name in _CODE})
+    values.update({name: errors for name in _ERRORS})
+    values["details"] = Choices((errors, message)) if errors else message
+    values["type"] = problem.type
+    values["instance"] = problem.instance
+    values["path"] = problem.instance
+    values["success"] = False
+    return values
+
+
+def _field_values(error: FieldError) -> dict[str, Any]:
+    name = error.pointer.rsplit("/", 1)[-1]
+    values: dict[str, Any] = {key: error.detail for key in _MESSAGE}
+    values.update({key: error.pointer for key in ("pointer", "path", "location", "loc")})
+    values.update({key: name for key in ("field", "name", "param", "parameter", "property")})
+    return values
+
+
+_MESSAGE = ("message", "msg", "detail", "description", "error_message", "error_description")
+_TITLE = ("title", "error", "reason", "summary", "error_name")
+_STATUS = ("status", "status_code", "http_status", "http_status_code", "http_code")
+_CODE = ("code", "error_code")
+_ERRORS = ("errors", "field_errors", "validation_errors", "violations", "invalid_params")
+
+
+def hook_problems(protocol: type, hook: object) -> list[str]:
+    """What ``hook`` lacks to implement ``protocol`` (the generated ``ErrorFormats``)."""
+    problems = []
+    for name, member in vars(protocol).items():
+        if not inspect.isfunction(member) or name.startswith("_"):
+            continue
+        if not callable(getattr(hook, name, None)):
+            problems.append(
+                f"{type(hook).__qualname__} lacks {protocol.__name__}.{name} "
+                f"(create_app(errors=...) builds each declared error model with one method)"
+            )
+    return problems
+
+
+__all__ = [
+    "ERROR_FORMATS",
+    "ERROR_HOOK",
+    "ErrorFormat",
+    "ErrorHookError",
+    "FieldError",
+    "Problem",
+    "declared_format",
+    "fill",
+    "hook_problems",
+    "render",
+]
