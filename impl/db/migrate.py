@@ -25,6 +25,12 @@ def alembic_config(url: str | URL | None = None) -> Config:
     return config
 
 
+def include_name(name: str | None, type_: str, _parent: object) -> bool:
+    """What autogenerate compares: not the job queue's tables, which PgQueuer owns (revision
+    0002 installs them), so the models never describe them."""
+    return not (type_ == "table" and (name or "").startswith("pgqueuer"))
+
+
 def upgrade_to_head(url: str | URL) -> None:
     """Migrate the database at `url` to the latest revision. Call it where no event loop
     runs (the migration environment starts its own); inside one, use `upgrade_engine`."""

@@ -18,6 +18,7 @@ from sqlalchemy.engine import Connection
 
 from impl.db.base import UTCDateTime
 from impl.db.engine import create_engine
+from impl.db.migrate import include_name
 from impl.db.models import Base
 
 config = context.config
@@ -42,16 +43,11 @@ def _render_item(type_: str, obj: Any, autogen_context: AutogenContext) -> str |
     return False
 
 
-def _include_name(name: str | None, type_: str, _parent: object) -> bool:
-    """Autogenerate leaves the job queue's tables alone: PgQueuer owns them (revision 0002)."""
-    return not (type_ == "table" and (name or "").startswith("pgqueuer"))
-
-
 def _configure(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
-        include_name=_include_name,
+        include_name=include_name,
         compare_type=True,
         render_item=_render_item,
         render_as_batch=connection.dialect.name == "sqlite",  # SQLite ALTER TABLE support

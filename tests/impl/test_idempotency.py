@@ -14,6 +14,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import Connection, func, select
 
 from impl.db.engine import Database
+from impl.db.migrate import include_name
 from impl.db.models import Base, IdempotencyKey
 from impl.errors import IdempotencyKeyInUse, IdempotencyKeyReused
 from impl.idempotency import IdempotencyStore, Reservation, StoredResponse, fingerprint, scope_key
@@ -191,7 +192,9 @@ async def test_two_sessions_racing_for_one_key_reserve_it_once(
 
 async def test_the_migration_creates_what_the_model_describes(database: Database) -> None:
     def differences(connection: Connection) -> list[object]:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_name": include_name}
+        )
         return list(compare_metadata(context, Base.metadata))
 
     async with database.engine.connect() as connection:
