@@ -27,7 +27,9 @@ CHECKS = ["content_type_conformance", "response_schema_conformance"]
 
 
 @pytest.fixture
-def project(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Iterator[Path]:
+def project(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Path]:
     if not SPEC.is_file():
         message = f"{SPEC} missing: run `make corpus-fetch`"
         if os.environ.get("CI") == "true":
@@ -37,14 +39,10 @@ def project(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Iterator[Path
         assert main(["init", "sms", "--spec", str(SPEC)]) == 0
     capsys.readouterr()
     root = tmp_path / "sms"
-    security = root / "sms" / "security.py"  # a development credential, so 401 is not all
-    security.write_text(
-        security.read_text(encoding="utf-8").replace(
-            "return None  # no credential is valid until you write this",
-            'return Principal("dev") if api_key == "dev" else None',
-        ),
-        encoding="utf-8",
-    )
+    # The scaffolded Security accepts one development credential (so 401 is not all)
+    security = (root / "sms" / "security.py").read_text(encoding="utf-8")
+    assert 'DEV_CREDENTIAL_VARIABLE = "SMS_DEV_CREDENTIAL"' in security
+    monkeypatch.setenv("SMS_DEV_CREDENTIAL", "dev")
     sys.path.insert(0, str(root))
     try:
         yield root
