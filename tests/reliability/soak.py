@@ -4,7 +4,7 @@ exports through faults.
 
     python -m tests.reliability.soak                      # what `make soak` runs: all four
     python -m tests.reliability.soak --scenario steady --clients 64 --seconds 30
-    python -m tests.reliability.soak --scenario faults --burst 64 --export-wait 60
+    python -m tests.reliability.soak --scenario faults --burst 64 --export-wait 120
 
 Scenarios: `steady`; `outage` (PostgreSQL black-holed for a while); `shutdown` (SIGTERM under
 load); `faults` (a job worker of its own, a burst of exports, a PostgreSQL black hole while
@@ -182,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--burst", type=int, default=64, help="faults: exports requested at once")
     parser.add_argument(
-        "--export-wait", type=float, default=60,
+        "--export-wait", type=float, default=120,
         help="faults: seconds to wait after the load for exports to finish; unfinished then = stuck",
     )  # fmt: skip
     args = parser.parse_args(argv)

@@ -76,9 +76,9 @@ class Fault:
     until: float
     note: str = ""
     missed: str | None = None
+    """Why the fault proved nothing (it hit no running export), if it did not."""
     pids: tuple[int, ...] = ()
     """The processes there were when it struck."""
-    """Why the fault proved nothing (it hit no running export), if it did not."""
 
 
 @dataclass
@@ -99,7 +99,7 @@ class Retries:
 @dataclass
 class FaultReport(Report):
     burst: int = 64
-    export_wait: float = 60.0
+    export_wait: float = 120.0
     faults: list[Fault] = field(default_factory=list)
     retries: dict[str, Retries] = field(default_factory=dict)
     export_states: Counter[str] = field(default_factory=Counter)
@@ -196,8 +196,8 @@ def _growth(start: int | None, end: int | None) -> str:
 
 
 async def run_faults(
-    *, clients: int, seconds: float, workers: int = 2, burst: int = 64, big_rows: int = 20000,
-    blackhole_for: float = 3.0, export_wait: float = 60.0, log_dir: Path | None = None,
+    *, clients: int, seconds: float, workers: int = 2, burst: int = 64, big_rows: int = 10000,
+    blackhole_for: float = 3.0, export_wait: float = 120.0, log_dir: Path | None = None,
 ) -> FaultReport:  # fmt: skip
     """One faults soak against a fresh database (see the module's docstring)."""
     report = FaultReport("faults", clients, seconds, workers, burst=burst, export_wait=export_wait)
@@ -285,7 +285,6 @@ async def _drive(
             retries.append(asyncio.create_task(_retry(server.url, report, killed)))
             await _replaced(server, report, killed)
             await _at(started + 0.75 * report.seconds)
-            _memory(report, server, None, end=False)  # the API worker that replaced the killed one
             await _kill_job_worker(job_worker, big, big_project, ledger, report)
             retries.append(asyncio.create_task(_retry(server.url, report, report.faults[-1])))
             await asyncio.gather(*retries)
