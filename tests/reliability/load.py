@@ -91,6 +91,9 @@ class Report:
     """Monotonic (start, end) of each database outage: 503 with `Retry-After` is fine then."""
     outage_grace: float = 1.0
     """Seconds after an outage's end in which a request may still answer 503."""
+    only_503_in_outages: bool = True
+    """Whether a 503 (with `Retry-After`) outside the outages fails the check too, or is
+    only reported (e.g. a pool wait that ran out on an overloaded machine)."""
     idempotent: list[IdempotentWrite] = field(default_factory=list)
     """Every create sent with an `Idempotency-Key`, for retrying after a fault."""
     exports: dict[str, str] = field(default_factory=dict)
@@ -124,7 +127,8 @@ class Report:
         statuses = Counter(o.status for o in self.answered)
         server_errors = [o for o in self.answered if (o.status or 0) >= 500]
         for o in server_errors:
-            if not (o.status == 503 and o.retry_after and self.in_outage(o)):
+            excused = self.in_outage(o) or not self.only_503_in_outages
+            if not (o.status == 503 and o.retry_after and excused):
                 self.failures.append(f"{o.operation} answered {o.status} ({o.request_id})")
         missing = sorted(w for w in self.acknowledged if self.stored[w] != 1)
         if missing:
