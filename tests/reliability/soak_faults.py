@@ -13,7 +13,8 @@ reads and writes (and now and then starts an export and follows it to its downlo
 After each fault the writes sent with an `Idempotency-Key` around it are sent again, same key,
 same body: a write that was answered 201 must be replayed (same status, same body); one that
 was not (cut off, 503) must run once, at once or once its lease passes. A key still answering
-409 "in use" `IDEMPOTENCY_LEASE_SECONDS` + 10 s after its fault is *wedged*.
+409 "in use" `IDEMPOTENCY_LEASE_SECONDS` + 10 s after its fault (and after its retry could
+start) is *wedged*.
 
 When the load stops, the soak waits for the exports (at most `--export-wait` seconds) and
 counts them from the database: done, failed (with their reasons), stuck (still pending or
@@ -423,7 +424,10 @@ async def _retry(url: str, report: FaultReport, fault: Fault) -> None:
 
         async def again(write: IdempotentWrite) -> None:
             async with sem:
-                await _send_again(http, report, tally, write, fault.until + WEDGED_AFTER)
+                # a key is wedged when it is still "in use" long past its lease, counted from
+                # the fault or from when its retry could start (a loaded machine is slow)
+                wedged_at = max(fault.until, time.monotonic()) + WEDGED_AFTER
+                await _send_again(http, report, tally, write, wedged_at)
 
         await asyncio.gather(*(again(w) for w in writes))
 
