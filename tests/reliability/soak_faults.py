@@ -95,6 +95,8 @@ class Retries:
     """Not answered 201 before (cut off, 503); the retry answered 201 (ran once)."""
     waited: int = 0
     """Of those, how many met a 409 "in use" first (a lease still held)."""
+    unavailable: int = 0
+    """Still 503 (or no connection) at the bound: the service said "later", not "in use"."""
     wedged: list[str] = field(default_factory=list)
     wrong: list[str] = field(default_factory=list)
 
@@ -160,7 +162,7 @@ class FaultReport(Report):
             *(
                 f"    {name}: {t.sent} sent again: {t.replayed} replayed identically, {t.ran} "
                 f"ran once ({t.waited} after waiting out a lease), {len(t.wedged)} wedged, "
-                f"{len(t.wrong)} wrong"
+                f"{len(t.wrong)} wrong, {t.unavailable} still 503 at the bound"
                 for name, t in self.retries.items()
             ),
             f"  exports: {len(self.exports)} acknowledged; after the load, waited "
@@ -466,7 +468,7 @@ async def _send_again(
             if in_use:
                 tally.wedged.append(write.key)
             else:
-                tally.wrong.append(f"{write.key}: no answer ({outcome.error})")
+                tally.unavailable += 1
             return
         await asyncio.sleep(0.5)
 
