@@ -289,7 +289,7 @@ async def _drive(
             await _at(started + 0.55 * report.seconds)
             killed = await _kill_api_worker(server, report)
             retries.append(asyncio.create_task(_retry(server.url, report, killed)))
-            await _replaced(server, report, killed)
+            retries.append(asyncio.create_task(_replaced(server, report, killed)))
             await _at(started + 0.75 * report.seconds)
             await _kill_job_worker(job_worker, big, big_project, ledger, report)
             retries.append(asyncio.create_task(_retry(server.url, report, report.faults[-1])))
