@@ -43,7 +43,7 @@ migrate: install
 test: generate corpus-fetch
 	$(BIN)/pytest -q
 
-## soak: 64 clients x 30 s of mixed reads and writes on 2 workers (PostgreSQL + Redis), steady, with a database outage, and through a graceful shutdown (SOAK_ARGS to change)
+## soak: 64 clients x 30 s of mixed reads and writes on 2 workers (PostgreSQL + Redis), steady, with a database outage, through a graceful shutdown, and with exports through faults (burst, black hole, kill -9 of an API and a job worker; SOAK_ARGS to change)
 SOAK_ARGS ?= --clients 64 --seconds 30 --workers 2
 soak: generate
 	$(BIN)/python -m tests.reliability.soak $(SOAK_ARGS)

@@ -56,7 +56,7 @@ class RateLimitResult:
 
 
 def make_storage(
-    redis_url: str | None, *, timeout: float = 2.0
+    redis_url: str | None, *, timeout: float = 2.0, key_prefix: str = "specfirst-rl"
 ) -> tuple[Storage, ConnectionPool | None]:
     """Memory storage, or Redis storage on a connection pool we own (limits never closes
     its own, so the pool is returned for `RateLimiter.aclose`). Redis errors surface as
@@ -69,7 +69,7 @@ def make_storage(
     storage = RedisStorage(
         "async+" + redis_url,
         implementation="redispy",
-        key_prefix="specfirst-rl",
+        key_prefix=key_prefix,
         wrap_exceptions=True,
         # limits types **options as scalars, but its redis-py bridge takes a pool here.
         connection_pool=pool,  # type: ignore[arg-type]
@@ -103,8 +103,9 @@ class RateLimiter:
         timeout: float = 2.0,
         fail_open: bool = False,
         outages: OutageLog | None = None,
+        key_prefix: str = "specfirst-rl",
     ) -> RateLimiter:
-        storage, pool = make_storage(redis_url, timeout=timeout)
+        storage, pool = make_storage(redis_url, timeout=timeout, key_prefix=key_prefix)
         return cls(storage, strategy, pool=pool, fail_open=fail_open, outages=outages)
 
     def _item(self, limit: str) -> RateLimitItem:

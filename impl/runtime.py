@@ -77,6 +77,7 @@ class Runtime:
             timeout=settings.redis_timeout_seconds,
             fail_open=settings.rate_limit_fail_open,
             outages=outages,
+            key_prefix=settings.rate_limit_key_prefix,
         )
         idempotency = IdempotencyStore(
             ttl=timedelta(seconds=settings.idempotency_ttl_seconds),

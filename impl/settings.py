@@ -78,6 +78,9 @@ class Settings(BaseSettings):
     """Per authenticated principal, across all operations (limits' notation)."""
     rate_limit_login: str = "10/minute"
     """Per client address, and per client address and username, on the auth endpoints."""
+    rate_limit_key_prefix: str = Field(default="specfirst-rl", min_length=1)
+    """Prefix of the rate limits' keys in Redis: services (or test runs) that share one Redis
+    database count apart under different prefixes."""
     rate_limit_fail_open: bool = False
     """While Redis is unavailable: False (the default) answers 503 to every rate-limited
     request; True lets them through unlimited (one warning per outage says so)."""

@@ -26,6 +26,7 @@ from __future__ import annotations
 import asyncio
 import codecs
 import contextlib
+import glob
 import hashlib
 import os
 import uuid
@@ -237,8 +238,18 @@ class LocalStorage(Storage):
         return await asyncio.to_thread(self.path(key).is_file)
 
     async def delete(self, key: str) -> None:
-        with contextlib.suppress(FileNotFoundError):
-            await asyncio.to_thread(self.path(key).unlink)
+        """Delete the file, and what a write under its key left unfinished: a process killed
+        in the middle of `save` (`kill -9`, a lost host) leaves its `.part` file, and the
+        deletion of the key it was writing (an export's next attempt records it) is the one
+        moment anything knows that file is there."""
+        path = self.path(key)
+
+        def remove() -> None:
+            for partial in path.parent.glob(f"{glob.escape(path.name)}.*.part"):
+                partial.unlink(missing_ok=True)
+            path.unlink(missing_ok=True)
+
+        await asyncio.to_thread(remove)
 
 
 class S3Storage(Storage):

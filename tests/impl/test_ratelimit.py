@@ -35,3 +35,22 @@ async def test_redis_limiter_is_shared_between_instances() -> None:
     finally:
         await first.aclose()
         await second.aclose()
+
+
+@pytest.mark.postgres
+async def test_redis_limiters_under_different_prefixes_count_apart() -> None:
+    """`RATE_LIMIT_KEY_PREFIX`: two services (or a soak and the test suite) sharing one Redis
+    database do not spend each other's budgets."""
+    async with redis_client() as redis:
+        key = uuid.uuid4().hex
+        prefix = f"rl-test-{key[:8]}"
+        ours = RateLimiter.from_settings(TEST_REDIS_URL, "fixed-window", key_prefix=prefix)
+        theirs = RateLimiter.from_settings(TEST_REDIS_URL, "fixed-window")
+        try:
+            assert (await ours.hit("1/minute", key)).allowed
+            assert not (await ours.hit("1/minute", key)).allowed
+            assert (await theirs.hit("1/minute", key)).allowed  # the same key, counted apart
+            assert await redis.keys(f"{prefix}*")  # type: ignore[attr-defined]
+        finally:
+            await ours.aclose()
+            await theirs.aclose()

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import subprocess
+import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -141,3 +143,41 @@ def test_storage_url_picks_the_backend(tmp_path: Path, s3_url: str) -> None:
     assert isinstance(storage_from_settings(settings(storage_url=s3_url)), S3Storage)
     with pytest.raises(ValueError, match="unsupported scheme"):
         storage_from_settings(settings(storage_url="ftp://host/x"))
+
+
+async def test_deleting_a_key_removes_what_a_killed_writer_left(tmp_path: Path) -> None:
+    """A process killed (SIGKILL) in the middle of `save` cleans up nothing: its partial file
+    stays. Deleting the key it was writing (what an export's next attempt does with the key
+    the dead one recorded) deletes that partial file too, so nothing is orphaned."""
+    root = tmp_path / "files"
+    storage = LocalStorage(root, timeout=5)
+    key = storage.new_key()
+    writer = (
+        "import asyncio, sys\n"
+        "from pathlib import Path\n"
+        "from impl.storage import LocalStorage\n"
+        "async def stalled():\n"
+        "    yield b'x' * 100_000\n"
+        "    print('writing', flush=True)\n"
+        "    await asyncio.Event().wait()\n"
+        "    yield b''\n"
+        "asyncio.run(LocalStorage(Path(sys.argv[1])).save(stalled(), key=sys.argv[2]))\n"
+    )
+    with subprocess.Popen(
+        [sys.executable, "-c", writer, str(root), key],
+        cwd=Path(__file__).resolve().parents[2],
+        stdout=subprocess.PIPE,
+    ) as process:
+        try:
+            assert process.stdout is not None
+            assert process.stdout.readline() == b"writing\n"
+        finally:
+            process.kill()
+    left = [p.name for p in root.rglob("*") if p.is_file()]
+    assert len(left) == 1 and left[0].endswith(".part"), left  # what the kill left
+    await storage.delete(key)
+    assert [p for p in root.rglob("*") if p.is_file()] == []
+    other = storage.new_key()
+    await storage.save_bytes(b"kept", key=other)
+    await storage.delete(key)  # again, and with another key's file beside: that one stays
+    assert (await read_all(storage, other))[0] == b"kept"
