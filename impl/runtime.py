@@ -26,8 +26,9 @@ from impl.background import Background
 from impl.db.engine import Database
 from impl.db.migrate import upgrade_engine
 from impl.idempotency import IdempotencyStore
-from impl.jobs import JobQueue, JobWorker, job_queue
+from impl.jobs import JobWorker
 from impl.outages import DATABASE, OutageLog, unavailable_dependency
+from impl.queue import JobQueue, job_queue
 from impl.ratelimit import RateLimiter
 from impl.security.passwords import Passwords
 from impl.security.tokens import AccessTokens

@@ -16,8 +16,9 @@ import signal
 import sys
 
 from impl.background import Background
-from impl.jobs import JobWorker, job_queue
+from impl.jobs import JobWorker
 from impl.process import configured_settings
+from impl.queue import job_queue
 from impl.settings import Settings
 from impl.storage import storage_from_settings
 

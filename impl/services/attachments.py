@@ -22,7 +22,7 @@ from impl.services.pagination import DEFAULT_LIMIT, Page, datetime_field, pagina
 from impl.storage import BlobMissing, Chunks, Storage
 
 if TYPE_CHECKING:
-    from impl.jobs import JobQueue
+    from impl.queue import JobQueue
 
 _OLDEST_FIRST = parse_sort("created_at", {"created_at": datetime_field(Attachment.created_at)})
 _UNSAFE = re.compile(r'["\\/]')

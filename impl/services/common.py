@@ -11,7 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from impl.errors import PreconditionFailed
 
 if TYPE_CHECKING:
-    from impl.jobs import JobQueue
+    from impl.queue import JobQueue
 
 
 async def flush_or_precondition_failed(session: AsyncSession) -> None:

@@ -1,7 +1,7 @@
 """CSV exports of a project's tasks, run as durable jobs.
 
 `ExportService.create` inserts a pending export and enqueues its job through the `JobQueue`
-(`impl.jobs`): on PostgreSQL in the same transaction, so the row and its job commit together
+(`impl.queue`): on PostgreSQL in the same transaction, so the row and its job commit together
 or not at all. A job worker (`python -m impl.worker`, or in-process) runs `ExportJob`, which
 streams the CSV to storage and marks the row done; a failed attempt is retried with backoff
 and the last one marks the row failed with a reason. The row's status is the truth: any
@@ -40,7 +40,7 @@ from impl.services.access import require_member
 from impl.storage import BlobMissing, Chunks, Storage, StorageUnavailable
 
 if TYPE_CHECKING:
-    from impl.jobs import JobQueue
+    from impl.queue import JobQueue
 
 log = logging.getLogger(__name__)
 

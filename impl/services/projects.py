@@ -27,7 +27,7 @@ from impl.services.pagination import (
 )
 
 if TYPE_CHECKING:
-    from impl.jobs import JobQueue
+    from impl.queue import JobQueue
 
 SORT_FIELDS = {
     "name": SortField(Project.name),

@@ -16,7 +16,8 @@ from impl.background import Background
 from impl.db.engine import Database
 from impl.db.migrate import upgrade_engine
 from impl.db.models import User
-from impl.jobs import JobQueue, JobWorker, MemoryJobQueue
+from impl.jobs import JobWorker
+from impl.queue import JobQueue, MemoryJobQueue
 from impl.security.passwords import Passwords
 from impl.security.tokens import AccessTokens
 from impl.services.auth import AuthService

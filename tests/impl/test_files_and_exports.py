@@ -8,7 +8,8 @@ from impl.background import Background
 from impl.db.engine import Database
 from impl.db.models import User
 from impl.errors import Conflict, NotFound, PayloadTooLarge, UnsupportedMediaType
-from impl.jobs import JobQueue, JobWorker
+from impl.jobs import JobWorker
+from impl.queue import JobQueue
 from impl.services.attachments import AttachmentService, content_disposition, safe_filename
 from impl.services.exports import ExportJob, ExportPolicy, ExportService
 from impl.services.projects import ProjectService, ProjectView

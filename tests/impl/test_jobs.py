@@ -26,15 +26,8 @@ from impl.app import build_app
 from impl.db.engine import Database
 from impl.db.migrate import upgrade_engine
 from impl.db.models import Export, FileDeletion, User
-from impl.jobs import (
-    DELETE_FILE,
-    EXPORT,
-    JobWorker,
-    PostgresJobQueue,
-    Swept,
-    dedupe_key,
-    export_dedupe_key,
-)
+from impl.jobs import JobWorker, Swept
+from impl.queue import DELETE_FILE, EXPORT, PostgresJobQueue, dedupe_key, export_dedupe_key
 from impl.repositories import exports
 from impl.runtime import Runtime
 from impl.security.passwords import Passwords

@@ -1,8 +1,9 @@
 """The tool's modules import each other one way only: no import circles.
 
-Reads every module under ``generator/specfirst`` (the runtime included) and ``corpus/`` with ``ast`` and
-follows ``import``/``from … import`` statements that name another of its modules, lazy
-imports inside functions included (they make a circle all the same, only later). A package's
+Reads every module under ``generator/specfirst`` (the runtime included), ``corpus/`` and the
+reference service's ``impl/`` with ``ast`` and follows ``import``/``from … import`` statements
+that name another of its modules, lazy imports inside functions and ``TYPE_CHECKING`` imports
+included (they make a circle all the same, only later or for the reader). A package's
 ``__init__`` that re-exports its modules is not a circle with them: importing a module of a
 package runs the package first by Python's rules, and that is not counted as an arrow.
 """
@@ -13,7 +14,7 @@ import ast
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
-PACKAGES = ((REPO / "generator", "specfirst"), (REPO, "corpus"))
+PACKAGES = ((REPO / "generator", "specfirst"), (REPO, "corpus"), (REPO, "impl"))
 
 
 def _module_name(root: Path, path: Path) -> str:
