@@ -25,8 +25,8 @@ keeps FastAPI's own solving (:mod:`.routing`).
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable
-from contextlib import AsyncExitStack, asynccontextmanager, contextmanager
+from collections.abc import AsyncGenerator, Callable
+from contextlib import AbstractAsyncContextManager, contextmanager
 from typing import Any
 
 from fastapi.concurrency import contextmanager_in_threadpool
@@ -68,22 +68,18 @@ def kind_of(call: Any) -> int:
 
 class State:
     """What the dependencies of one request share: the request, the ``Response`` and
-    ``BackgroundTasks`` they may ask for, the values already made, the exit stacks."""
+    ``BackgroundTasks`` they may ask for, the values already made, and the generators entered
+    (``exits`` close after the response is sent, ``function_exits`` before)."""
 
-    __slots__ = ("background", "cache", "function_stack", "request", "request_stack", "response")
+    __slots__ = ("background", "cache", "exits", "function_exits", "request", "response")
 
-    def __init__(
-        self,
-        request: Request,
-        request_stack: AsyncExitStack | None,
-        function_stack: AsyncExitStack | None,
-    ) -> None:
+    def __init__(self, request: Request) -> None:
         self.request = request
-        self.request_stack = request_stack
-        self.function_stack = function_stack
         self.cache: dict[Callable[..., Any], Any] = {}
         self.response: Response | None = None
         self.background: BackgroundTasks | None = None
+        self.exits: list[Exit] = []
+        self.function_exits: list[Exit] = []
 
     def sub_response(self) -> Response:
         """The ``Response`` every dependency of the request writes headers and cookies to."""
@@ -159,15 +155,55 @@ class Step:
         elif kind == SYNC:
             value = await run_in_threadpool(call, **kwargs)
         else:
-            stack = state.function_stack if self.function_scope else state.request_stack
-            assert stack is not None, "a plan with generators runs with exit stacks"
-            if kind == ASYNC_GEN:
-                value = await stack.enter_async_context(asynccontextmanager(call)(**kwargs))
+            exits = state.function_exits if self.function_scope else state.exits
+            if kind == ASYNC_GEN:  # entered by hand: asynccontextmanager costs 3x as much
+                generator = call(**kwargs)
+                try:
+                    value = await generator.__anext__()
+                except StopAsyncIteration:
+                    raise RuntimeError(f"{call!r} did not yield") from None
+                exits.append(generator)
             else:
                 manager = contextmanager_in_threadpool(contextmanager(call)(**kwargs))
-                value = await stack.enter_async_context(manager)
+                value = await manager.__aenter__()
+                exits.append(manager)
         state.cache.setdefault(call, value)
         return value
+
+
+Exit = AsyncGenerator[Any, None] | AbstractAsyncContextManager[Any]
+
+
+async def unwind(exits: list[Exit], failure: BaseException | None) -> BaseException | None:
+    """Run the code after each ``yield`` (the last entered first), as an ``AsyncExitStack`` of
+    ``asynccontextmanager``s would: the failure so far is thrown into each generator, which may
+    handle it, re-raise it or raise another. Returns what is still to be raised."""
+    while exits:
+        done = exits.pop()
+        try:
+            if not isinstance(done, AsyncGenerator):
+                traceback = failure.__traceback__ if failure is not None else None
+                kind = type(failure) if failure is not None else None
+                if await done.__aexit__(kind, failure, traceback):
+                    failure = None
+            elif failure is None:
+                try:
+                    await done.__anext__()
+                except StopAsyncIteration:
+                    continue
+                raise RuntimeError(f"{done!r} yielded more than once")
+            else:
+                try:
+                    await done.athrow(failure)
+                except StopAsyncIteration:
+                    failure = None  # handled, as a context manager may
+                    continue
+                raise RuntimeError(f"{done!r} did not stop after the exception thrown into it")
+        except BaseException as raised:
+            if raised is not failure:
+                raised.__context__ = raised.__context__ or failure
+                failure = raised
+    return failure
 
 
 def compile_step(dependant: Dependant, lookup: Lookup = no_overrides) -> Step:
@@ -212,4 +248,13 @@ def compile_step(dependant: Dependant, lookup: Lookup = no_overrides) -> Step:
     return step
 
 
-__all__ = ["State", "Step", "Unsupported", "compile_step", "kind_of", "no_overrides"]
+__all__ = [
+    "Exit",
+    "State",
+    "Step",
+    "Unsupported",
+    "compile_step",
+    "kind_of",
+    "no_overrides",
+    "unwind",
+]

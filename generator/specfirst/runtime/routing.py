@@ -29,7 +29,6 @@ from __future__ import annotations
 import copy
 import typing
 from collections.abc import Awaitable, Callable, Mapping
-from contextlib import AsyncExitStack
 from typing import Any, TypeVar
 from urllib.parse import parse_qsl
 
@@ -56,6 +55,7 @@ from .injection import (
     Unsupported,
     compile_step,
     no_overrides,
+    unwind,
 )
 from .params import StyledParam
 from .problems import (
@@ -185,14 +185,8 @@ class _Plan:
             self.fixed[self.response_name] = None  # nothing can set headers on it
         return self
 
-    async def __call__(
-        self,
-        request: Request,
-        request_stack: AsyncExitStack | None = None,
-        function_stack: AsyncExitStack | None = None,
-    ) -> Response:
+    async def __call__(self, request: Request, state: State | None = None) -> Response:
         kwargs = dict(self.fixed)
-        state = State(request, request_stack, function_stack) if self.solves else None
         if self.security is not None:  # first: an anonymous caller learns nothing else
             name, requirements, handler = self.security
             kwargs[name] = await authorize(request, handler, requirements)
@@ -227,17 +221,27 @@ class _Plan:
         request = Request(scope, receive, send)
 
         async def respond(scope: Scope, receive: Receive, send: Send) -> None:
-            if not self.stacks:
-                response = await self(request)
+            state = State(request) if self.solves else None
+            if state is None or not self.stacks:
+                response = await self(request, state)
                 await response(scope, receive, send)
                 return
-            sent = False
-            async with AsyncExitStack() as request_stack:
-                async with AsyncExitStack() as function_stack:
-                    response = await self(request, request_stack, function_stack)
-                await response(scope, receive, send)
-                sent = True
-            if not sent:  # a generator swallowed the endpoint's exception
+            answer: Response | None = None
+            failure: BaseException | None = None
+            try:
+                answer = await self(request, state)
+            except BaseException as exc:
+                failure = exc
+            failure = await unwind(state.function_exits, failure)
+            if failure is None and answer is not None:
+                try:
+                    await answer(scope, receive, send)
+                except BaseException as exc:
+                    failure = exc
+            failure = await unwind(state.exits, failure)
+            if failure is not None:
+                raise failure
+            if answer is None:  # a generator swallowed the endpoint's exception
                 raise RuntimeError(
                     "no response: a dependency with yield caught an exception and did not "
                     "raise it again (a bare except, or except Exception, around its yield)"
