@@ -63,6 +63,12 @@ async def get_session() -> AsyncIterator[str]:
         trace.append("session closed")
 
 
+async def get_transaction() -> AsyncIterator[str]:
+    trace.append("transaction begun")
+    yield "transaction"
+    trace.append("transaction committed")  # scope="function": before the answer is sent
+
+
 def get_settings() -> str:
     trace.append("settings")
     return "settings"
@@ -100,6 +106,7 @@ def notes_class(api: GeneratedApi) -> type:
             session: Annotated[str, Depends(get_session)],
             again: Annotated[str, Depends(get_session)],  # the same session: cached
             settings: Annotated[str, Depends(get_settings)],
+            transaction: Annotated[str, Depends(get_transaction, scope="function")],
             lock: Annotated[str, Depends(get_lock)],
             first: Annotated[int, Depends(fresh, use_cache=False)],
             second: Annotated[int, Depends(fresh, use_cache=False)],
@@ -150,6 +157,7 @@ async def test_a_class_with_dependencies_runs_as_fastapi_runs_it(
         assert answer[2]["x-audit"] == "/notes/1" and "seen=yes" in answer[2]["set-cookie"]
         # the session and the lock are closed after the answer; the task runs after it too
         assert ran.index("handler") < ran.index("session closed")
+        assert ran.index("transaction committed") < ran.index("background task")
         assert ran.count("session open") == 1 and ran.count("fresh") == 2
         assert "background task" in ran
     elif path == "/notes/13":
@@ -179,3 +187,30 @@ async def test_an_override_of_a_class_dependency_is_compiled_and_then_dropped(
         assert first.json()["text"].startswith("other settings")
         app.dependency_overrides.clear()
         assert (await c.get("/notes/2")).json()["text"].startswith("session settings")
+
+
+async def swallowing() -> AsyncIterator[str]:
+    try:
+        yield "session"
+    except Exception:  # the mistake under test: the error is not raised again
+        trace.append("swallowed")
+
+
+async def test_a_generator_that_swallows_the_error_is_a_500_not_a_hang(
+    api: GeneratedApi, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    class Notes:
+        def __init__(self, session: Annotated[str, Depends(swallowing)]) -> None:
+            self.session = session
+
+        async def get_note(self, *, note_id: int) -> Any:
+            raise LookupError("unlucky")
+
+    routing = importlib.import_module(f"{api.name}._runtime.routing")
+    fast = api.create_app(notes=Notes)
+    with monkeypatch.context() as patch:
+        patch.setattr(routing, "fast_plan", lambda *args, **kwargs: None)
+        solved = api.create_app(notes=Notes)
+    for app in (fast, solved):
+        answer, ran = await _served(app, "/notes/1")
+        assert answer[0] == 500 and ran == ["swallowed"]
