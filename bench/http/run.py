@@ -6,7 +6,9 @@ uvicorn worker (uvloop, httptools, no access log) pinned to one core with ``task
 drives it from the other core over loopback for a bounded time. The figure per server and
 endpoint is the server process's CPU time (``/proc/<pid>/stat``, user + system) divided by the
 requests wrk completed: machine noise from other jobs inflates wall-clock throughput but
-hardly CPU per request. Rounds are interleaved (every server, then the next round).
+hardly CPU per request. Rounds are interleaved (every server, then the next round), and
+within a round the two servers of each pair run back to back, in swapped order every other
+round (:func:`timing_order`).
 
 The headline is like-for-like pairs (:data:`PAIRS`): specfirst and hand-written FastAPI
 written the same way (both build models per request; both return models built at start; both
@@ -337,6 +339,18 @@ def check_answers(all_servers: list[Server]) -> list[str]:
 # ---------------------------------------------------------------- measuring
 
 
+def timing_order(chosen: list[Server], round_: int) -> list[Server]:
+    """The servers in the order one round times them: each pair back to back (the first and
+    second of a pair swapped every other round), so that a pair's ratio compares two
+    measurements of the same minute of a shared machine; then the others."""
+    by_label = {s.label: s for s in chosen}
+    order: list[Server] = []
+    for _name, ours, theirs in PAIRS:
+        pair = [by_label[label] for label in (theirs, ours) if label in by_label]
+        order += pair[::-1] if round_ % 2 else pair
+    return order + [s for s in chosen if s not in order]
+
+
 def cpu_seconds(pid: int) -> float:
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
@@ -495,7 +509,7 @@ def main() -> None:
             return
         for round_ in range(args.rounds):
             for endpoint in ENDPOINTS:
-                for server in chosen:
+                for server in timing_order(chosen, round_):
                     measure(server, endpoint, args.duration, args.connections)
             print(f"round {round_ + 1}/{args.rounds} done", file=sys.stderr)
     finally:
