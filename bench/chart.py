@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import matplotlib
 
@@ -18,6 +19,11 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
 HERE = Path(__file__).resolve().parent
+
+
+def _median(ratio: Any) -> float:
+    """A ratio as ``run.py`` writes it: per-round figures with their median (or, before, one)."""
+    return float(ratio["median"] if isinstance(ratio, dict) else ratio)
 
 
 def main() -> None:
@@ -30,7 +36,8 @@ def main() -> None:
         width = 0.8 / len(rows)
         for i, row in enumerate(rows):
             xs = [j + i * width for j in range(len(endpoints))]
-            bars = left.bar(xs, [row[e]["ratio"] for e in endpoints], width, label=row["server"])
+            ratios = [_median(row[e]["ratio"]) for e in endpoints]
+            bars = left.bar(xs, ratios, width, label=row["server"])
             left.bar_label(bars, fmt="%.2f", fontsize=6)
         left.axhline(1.0, color="grey", linewidth=0.8)
         left.set_xticks([j + 0.4 - width / 2 for j in range(len(endpoints))], endpoints)

@@ -10,7 +10,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-_JSON = [json.dumps({**p, "created_at": p["created_at"].isoformat()}).encode() for p in PETS]
+_NOW = NOW.isoformat().replace("+00:00", "Z")  # as pydantic writes an aware UTC datetime
+_JSON = [json.dumps({**p, "created_at": _NOW}).encode() for p in PETS]
 
 
 async def list_pets(request: Request) -> Response:
@@ -20,12 +21,18 @@ async def list_pets(request: Request) -> Response:
 
 async def create_pet(request: Request) -> Response:
     body = json.loads(await request.body())
-    pet = {"id": NEW_ID, **body, "vaccinated": False, "created_at": NOW.isoformat()}
+    pet = {"id": NEW_ID, **body, "vaccinated": False, "created_at": _NOW}
     return Response(json.dumps(pet).encode(), 201, media_type="application/json")
 
 
+_NOT_FOUND = json.dumps({"code": 404, "message": "no such pet"}).encode()
+
+
 async def get_pet(request: Request) -> Response:
-    return Response(_JSON[int(request.path_params["pet_id"]) - 1], media_type="application/json")
+    pet_id = int(request.path_params["pet_id"])
+    if not 1 <= pet_id <= len(_JSON):
+        return Response(_NOT_FOUND, 404, media_type="application/json")
+    return Response(_JSON[pet_id - 1], media_type="application/json")
 
 
 app = Starlette(

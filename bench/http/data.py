@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import AsyncIterator
 from typing import Any
 
 NOW = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
@@ -28,3 +29,23 @@ def pet(i: int) -> dict[str, Any]:
 
 
 PETS: list[dict[str, Any]] = [pet(i) for i in range(1, 101)]
+
+
+class Session:
+    """A stand-in for a per-request database session: the store it reads, closed at the end."""
+
+    def __init__(self, rows: list[dict[str, Any]]) -> None:
+        self.rows = rows
+        self.closed = False
+
+    def close(self) -> None:
+        self.closed = True
+
+
+async def get_session() -> AsyncIterator[Session]:
+    """The ``yield`` dependency both class services ask for (FastAPI's and specfirst's)."""
+    session = Session(PETS)
+    try:
+        yield session
+    finally:
+        session.close()

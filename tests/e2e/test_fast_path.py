@@ -1,8 +1,10 @@
-"""The fast path: a shared service instance is called without FastAPI's dependency solving.
+"""The fast path: every operation runs a plan compiled at start, not FastAPI's solver.
 
-The same endpoint serves through a :class:`FastRoute` when its service is an instance, and
-through FastAPI's ``APIRoute`` (dependencies resolved per request) when it is a class or a
-factory. Both must answer every request identically; only the machinery differs.
+The same endpoint serves through a :class:`FastRoute` whether its service is an instance, a
+class or a factory (their dependencies compiled into the plan), and through FastAPI's
+``APIRoute`` (dependencies resolved per request) when the plan is switched off, as it is for
+what it does not compile. All must answer every request identically; only the machinery
+differs.
 """
 
 from __future__ import annotations
@@ -34,15 +36,35 @@ def _operation_routes(app: Any) -> list[Any]:
     return [r for r in app.router.routes if getattr(r, "path", "").startswith("/api/")]
 
 
-def test_instances_get_fast_routes_and_factories_keep_fastapi_routes(api: GeneratedApi) -> None:
+def _solved_app(api: GeneratedApi, monkeypatch: pytest.MonkeyPatch, **services: Any) -> Any:
+    """The app with every operation on FastAPI's own dependency solving (no plan compiled)."""
+    with monkeypatch.context() as patch:
+        patch.setattr(_routing(api), "fast_plan", lambda *args, **kwargs: None)
+        app = api.create_app(**services)
+    assert all(isinstance(r, APIRoute) for r in _operation_routes(app))
+    return app
+
+
+def test_instances_classes_and_factories_all_get_fast_routes(api: GeneratedApi) -> None:
     routing = _routing(api)
     fast = api.create_app(tasks=make_tasks_service(api), admin=Admin())
     assert _operation_routes(fast)
     assert all(isinstance(r, routing.FastRoute) for r in _operation_routes(fast))
 
     service = make_tasks_service(api)
-    solved = api.create_app(tasks=lambda: service, admin=Admin)
-    assert all(isinstance(r, APIRoute) for r in _operation_routes(solved))
+    per_request = api.create_app(tasks=lambda: service, admin=Admin)
+    assert all(isinstance(r, routing.FastRoute) for r in _operation_routes(per_request))
+
+
+def test_a_dependency_reading_parameters_itself_keeps_the_fastapi_route(api: GeneratedApi) -> None:
+    service = make_tasks_service(api)
+
+    def tasks(trace: str | None = None) -> Any:  # a query parameter of its own: FastAPI's job
+        return service
+
+    app = api.create_app(tasks=tasks, admin=Admin())
+    task_routes = [r for r in _operation_routes(app) if "/tasks" in r.path]
+    assert task_routes and all(isinstance(r, APIRoute) for r in task_routes)
 
 
 REQUESTS: list[tuple[str, str, dict[str, Any]]] = [
@@ -80,11 +102,17 @@ async def _answers(app: Any, requests: list[tuple[str, str, dict[str, Any]]]) ->
 
 
 @pytest.mark.filterwarnings("ignore::UserWarning")
-async def test_fast_and_solved_routes_answer_identically(api: GeneratedApi) -> None:
+async def test_fast_and_solved_routes_answer_identically(
+    api: GeneratedApi, monkeypatch: pytest.MonkeyPatch
+) -> None:
     fast = api.create_app(tasks=make_tasks_service(api), admin=Admin())
     service = make_tasks_service(api)
-    solved = api.create_app(tasks=lambda: service, admin=Admin)
-    assert await _answers(fast, REQUESTS) == await _answers(solved, REQUESTS)
+    per_request = api.create_app(tasks=lambda: service, admin=Admin)
+    other = make_tasks_service(api)
+    solved = _solved_app(api, monkeypatch, tasks=lambda: other, admin=Admin)
+    expected = await _answers(solved, REQUESTS)
+    assert await _answers(fast, REQUESTS) == expected
+    assert await _answers(per_request, REQUESTS) == expected
 
 
 @pytest.fixture(scope="module")
@@ -92,17 +120,19 @@ def vault(make_api: MakeApi) -> GeneratedApi:
     return make_api(VAULT)
 
 
-async def test_security_on_the_fast_path_matches_fastapi_dependencies(vault: GeneratedApi) -> None:
+async def test_security_on_the_fast_path_matches_fastapi_dependencies(
+    vault: GeneratedApi, monkeypatch: pytest.MonkeyPatch
+) -> None:
     routing = _routing(vault)
     fast = vault.create_app(security=Security(), vault=make_vault(vault))
     secured = [r for r in fast.router.routes if isinstance(r, routing.FastRoute)]
     assert secured, "an instance security handler keeps the fast path"
-    solved = vault.create_app(security=Security, vault=make_vault(vault))
-    # a handler class: secured operations go through FastAPI; only `security: []` ones stay fast
-    still_fast = {
-        (r.path, *r.methods) for r in solved.router.routes if isinstance(r, routing.FastRoute)
-    }
-    assert still_fast < {(r.path, *r.methods) for r in secured}
+    per_request = vault.create_app(security=Security, vault=make_vault(vault))
+    # a handler class is built per request by the compiled plan: every route stays fast
+    assert {
+        (r.path, *r.methods) for r in per_request.router.routes if isinstance(r, routing.FastRoute)
+    } == {(r.path, *r.methods) for r in secured}
+    solved = _solved_app(vault, monkeypatch, security=Security, vault=make_vault(vault))
     requests: list[tuple[str, str, dict[str, Any]]] = [
         (method, route.path.replace("{", "").replace("}", ""), extra)
         for route in secured
@@ -115,4 +145,6 @@ async def test_security_on_the_fast_path_matches_fastapi_dependencies(vault: Gen
             {"headers": {"X-API-Key": "good"}},
         )
     ]
-    assert await _answers(fast, requests) == await _answers(solved, requests)
+    expected = await _answers(solved, requests)
+    assert await _answers(fast, requests) == expected
+    assert await _answers(per_request, requests) == expected

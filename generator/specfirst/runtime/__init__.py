@@ -8,7 +8,8 @@ into each package as ``_runtime/`` (``specfirst.vendor``), so it stays one level
 Building the app
     ``app``        ``create_app``'s steps: implementation checks, route order, spec and docs
     ``providers``  how an implementation reaches each request (``provider``, ``Shared``)
-    ``routing``    registering operations: ``OperationRouter``, the fast path, lazy routes
+    ``routing``    registering operations: ``OperationRouter``, compiled plans, lazy routes
+    ``injection``  dependencies compiled once per operation (services, yield sessions …)
 
 Reading a request
     ``security``   credential extraction and security requirement checks

@@ -1,8 +1,9 @@
 """How a service implementation reaches each request: the provider ``create_app`` makes of it.
 
 :func:`provider` turns what was passed to ``create_app`` (an instance, a class, a factory) into
-a FastAPI dependency. A shared instance becomes a :class:`Shared`, which the generated router
-recognizes so that it can skip FastAPI's per-request dependency solving (:mod:`.routing`).
+a FastAPI dependency. A shared instance becomes a :class:`Shared`, which the compiled plans
+pass as a constant (:mod:`.injection`), and a class or factory a coroutine the plan calls per
+request with its own dependencies.
 :class:`Overrides` is ``app.dependency_overrides`` as the generated routes read it: an
 override is found by the provider, by what was passed to ``create_app`` or by the generated
 protocol the provider serves.
@@ -84,9 +85,8 @@ _KEYS: weakref.WeakKeyDictionary[Callable[..., Any], tuple[object, ...]] = (
 class Shared:
     """The provider of an instance shared by every request.
 
-    A FastAPI dependency like any other provider; the generated router also recognizes it and
-    then calls the service directly, without FastAPI's per-request dependency solving
-    (:mod:`.routing`).
+    A FastAPI dependency like any other provider; a compiled plan (:mod:`.injection`)
+    recognizes it and passes the instance as a constant.
     """
 
     __slots__ = ("__weakref__", "instance")

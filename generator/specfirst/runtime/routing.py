@@ -1,23 +1,23 @@
-"""Registering generated operations: FastAPI routes, or a fast path for shared services.
+"""Registering generated operations: each a route that runs a plan compiled at start.
 
 Each generated endpoint is an ordinary FastAPI endpoint: its parameters are declared with
 ``Path``/``Query``/``Header``/``Cookie`` (or a :class:`~.params.StyledParam` dependency), the
 principal with the operation's security dependency and the service with a dependency on its
-provider. When the service is a class or a factory, FastAPI resolves all of that per request,
-and the service may ask for its own dependencies (database session, settings …).
-
-When the service is an instance (and so is the security handler), nothing is left to resolve
-per request. :class:`OperationRouter` then registers a :class:`FastRoute` instead, which
-reads the parameters with FastAPI's own per-field validation (the same rules, aliases and
-error locations) but skips its dependency solver, which is about a quarter of the server CPU
-of a small request: the principal comes from :func:`~.security.authorize` directly and the
-service is passed as is. Anything else an endpoint declares (form fields, uploads, other
-dependencies) keeps the FastAPI route.
+provider. :class:`OperationRouter` compiles that signature once into a :class:`_Plan` and
+registers a :class:`FastRoute`: parameters are read with FastAPI's own per-field validation
+(the same rules, aliases and error locations), and the dependencies (a shared instance, or a
+service class or factory with its own: a ``yield`` database session, settings, ``Request``,
+``BackgroundTasks``) are called as compiled :class:`~.injection.Step`s, without FastAPI's
+per-request walk of the dependency tree, about a quarter of the server CPU of a small request
+(and a thread-pool hop for every class it builds). A tree the plan does not compile (form
+fields, uploads, a dependency reading parameters itself: see :mod:`.injection`) keeps the
+FastAPI route.
 
 Both honour ``app.dependency_overrides`` (:class:`~.providers.Overrides`): a FastAPI route
-reads it through its overrides provider; while any override is set, a fast route hands each
-request to the FastAPI route it stands for, made on first need. Without overrides the fast
-path does nothing more than look at the (empty) dict.
+reads it through its overrides provider; a fast route checks it per request (an empty dict:
+nothing more) and, while overrides are set, runs a plan compiled with them applied, made again
+only when they change; one it cannot compile hands the request to the FastAPI route it stands
+for, made on first need.
 
 Path keys that carry a query string, such as ``/rest?method=flickr.photos.search``, are
 registered at the path without the query with the fixed pairs as ``required_query``; both
@@ -27,6 +27,7 @@ route classes then match only requests whose query carries them.
 from __future__ import annotations
 
 import copy
+import typing
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, TypeVar
 from urllib.parse import parse_qsl
@@ -37,12 +38,25 @@ from fastapi.dependencies.models import Dependant
 from fastapi.dependencies.utils import get_dependant
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
+from starlette._exception_handler import wrap_app_handling_exceptions
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Match, Route
 from starlette.types import Receive, Scope, Send
 
 from .errors import ERROR_FORMATS, ErrorFormat
+from .injection import (
+    ASYNC_GEN,
+    SYNC_GEN,
+    VALUE,
+    Lookup,
+    State,
+    Step,
+    Unsupported,
+    compile_step,
+    no_overrides,
+    unwind,
+)
 from .params import StyledParam
 from .problems import (
     DECLARED_STATUSES,
@@ -51,7 +65,7 @@ from .problems import (
     VALIDATION_STATUS,
     validation_problem,
 )
-from .providers import Overrides, Shared
+from .providers import Overrides
 from .security import authorize, dependency, enforced
 
 REQUIRED_QUERY = "__sf_required_query__"
@@ -131,7 +145,12 @@ class _Param:
 
 
 class _Plan:
-    """What one fast route does per request, worked out once from the endpoint's signature."""
+    """What one fast route does per request, compiled once from the endpoint's signature.
+
+    Parameters are read by :class:`_Param`, styled ones by their :class:`StyledParam`, and
+    every other dependency (the service, the security requirement, and theirs) is a
+    :class:`~.injection.Step`; a shared instance is a constant passed as is.
+    """
 
     def __init__(self, endpoint: Callable[..., Awaitable[Response]], dependant: Dependant) -> None:
         self.endpoint = endpoint
@@ -149,16 +168,31 @@ class _Plan:
         self.path_names: Mapping[str, str] = getattr(endpoint, PATH_NAMES)
         self.fixed: dict[str, Any] = {}
         self.styled: list[tuple[str, StyledParam]] = []
-        self.security: tuple[str, Any, Any] | None = None
+        self.security: tuple[str, Any, Any] | None = None  # name, requirements, handler
+        self.first: list[tuple[str, Step]] = []  # a security requirement with dependencies
+        self.steps: list[tuple[str, Step]] = []  # the service and any other dependency
         self.request_name = dependant.request_param_name
-        if dependant.response_param_name:
-            self.fixed[dependant.response_param_name] = None  # nothing can set headers on it
+        self.response_name = dependant.response_param_name
+        self.solves = False  # whether a request needs a State (any step beyond constants)
+        self.stacks = False  # whether a step is a generator (exit stacks around the response)
 
-    async def __call__(self, request: Request) -> Response:
+    def finish(self) -> _Plan:
+        """Work out, once, what each request needs besides the steps."""
+        steps = [step for _, s in self.first + self.steps for step in s.walk()]
+        self.solves = bool(self.first or self.steps)
+        self.stacks = any(step.kind in (ASYNC_GEN, SYNC_GEN) for step in steps)
+        if self.response_name and not any(step.response_name for step in steps):
+            self.fixed[self.response_name] = None  # nothing can set headers on it
+        return self
+
+    async def __call__(self, request: Request, state: State | None = None) -> Response:
         kwargs = dict(self.fixed)
         if self.security is not None:  # first: an anonymous caller learns nothing else
             name, requirements, handler = self.security
             kwargs[name] = await authorize(request, handler, requirements)
+        if state is not None:
+            for name, step in self.first:
+                kwargs[name] = await step.solve(state)
         errors: list[Any] = []
         for param in self.params:
             param.read(request, kwargs, errors)
@@ -169,18 +203,63 @@ class _Plan:
                 errors += exc.errors()
         if errors:
             raise validation_problem(RequestValidationError(errors), self.status, self.path_names)
+        if state is not None:
+            for name, step in self.steps:
+                kwargs[name] = await step.solve(state)
+            if self.response_name and self.response_name not in self.fixed:
+                kwargs[self.response_name] = state.sub_response()
         if self.request_name:
             kwargs[self.request_name] = request
-        return await self.endpoint(**kwargs)
+        response = await self.endpoint(**kwargs)
+        if state is not None and state.background is not None and response.background is None:
+            response.background = state.background
+        return response
+
+    async def app(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """The plan as an ASGI app: Starlette's ``request_response``, with FastAPI's exit
+        stacks when a dependency is a generator (its cleanup runs after the response)."""
+        request = Request(scope, receive, send)
+
+        async def respond(scope: Scope, receive: Receive, send: Send) -> None:
+            state = State(request) if self.solves else None
+            if state is None or not self.stacks:
+                response = await self(request, state)
+                await response(scope, receive, send)
+                return
+            answer: Response | None = None
+            failure: BaseException | None = None
+            try:
+                answer = await self(request, state)
+            except BaseException as exc:
+                failure = exc
+            failure = await unwind(state.function_exits, failure)
+            if failure is None and answer is not None:
+                try:
+                    await answer(scope, receive, send)
+                except BaseException as exc:
+                    failure = exc
+            failure = await unwind(state.exits, failure)
+            if failure is not None:
+                raise failure
+            if answer is None:  # a generator swallowed the endpoint's exception
+                raise RuntimeError(
+                    "no response: a dependency with yield caught an exception and did not "
+                    "raise it again (a bare except, or except Exception, around its yield)"
+                )
+
+        await wrap_app_handling_exceptions(respond, request)(scope, receive, send)
 
 
 def fast_plan(
-    endpoint: Callable[..., Awaitable[Response]], path: str, service: object
+    endpoint: Callable[..., Awaitable[Response]],
+    path: str,
+    lookup: Lookup = no_overrides,
+    dependant: Dependant | None = None,
 ) -> _Plan | None:
-    """The fast path for ``endpoint``, or None when it needs FastAPI's dependency solving."""
-    if not isinstance(service, Shared):
-        return None
-    dependant = get_dependant(path=path, call=endpoint)
+    """The compiled plan of ``endpoint`` (``lookup`` applies ``app.dependency_overrides``),
+    or None when it needs FastAPI's dependency solving (see :mod:`.injection`)."""
+    if dependant is None:
+        dependant = get_dependant(path=path, call=endpoint)
     if (
         dependant.body_params
         or dependant.background_tasks_param_name
@@ -190,28 +269,40 @@ def fast_plan(
     ):
         return None
     plan = _Plan(endpoint, dependant)
-    for sub in dependant.dependencies:
-        call = sub.call
-        if isinstance(call, Shared):
-            plan.fixed[str(sub.name)] = call.instance
-        elif isinstance(call, StyledParam):
-            plan.styled.append((str(sub.name), call))
-        elif call is not None and (found := enforced(call)) is not None:
-            requirements, handler = found
-            if not isinstance(handler, Shared):
-                return None
-            plan.security = (str(sub.name), requirements, handler.instance)
-        else:
-            return None
-    return plan
+    try:
+        for sub in dependant.dependencies:
+            call = sub.call
+            name = str(sub.name)
+            if isinstance(call, StyledParam) and lookup(call) is call:
+                plan.styled.append((name, call))
+            elif call is not None and (found := enforced(call)) is not None:
+                requirements, handler = found
+                step = compile_step(get_dependant(path=path, call=handler), lookup)
+                if step.kind == VALUE:  # a shared handler: authorize with it directly
+                    plan.security = (name, requirements, step.value)
+                else:
+                    plan.first.append((name, compile_step(sub, lookup)))
+            else:
+                step = compile_step(sub, lookup)
+                if step.kind == VALUE:
+                    plan.fixed[name] = step.value
+                else:
+                    plan.steps.append((name, step))
+    except Unsupported:
+        return None
+    return plan.finish()
+
+
+_MISSING = object()
 
 
 class FastRoute(Route):
-    """A route that calls a generated endpoint through its :class:`_Plan`.
+    """A route that calls a generated endpoint through its compiled :class:`_Plan`.
 
-    While ``app.dependency_overrides`` holds anything, requests go to ``solved()`` instead:
-    the FastAPI route of the same endpoint, which resolves every dependency (the service and
-    security providers among them) through the overrides.
+    ``app.dependency_overrides`` is consulted per request: while it is empty the plan made at
+    start serves; while it holds anything, a plan compiled with the overrides applied (made
+    again only when the overrides change). An override the plan cannot compile hands the
+    request to ``solved()``, the FastAPI route of the same endpoint.
     """
 
     def __init__(
@@ -225,24 +316,51 @@ class FastRoute(Route):
         overrides: Overrides,
         solved: Callable[[], BaseRoute],
     ) -> None:
-        super().__init__(path, plan.__call__, methods=[method], name=name)
+        super().__init__(path, plan.endpoint, methods=[method], name=name)
+        self.app = plan.app
+        self.plan = plan
         self.operation_id = operation_id
         self.methods = {method}  # Starlette would add HEAD to GET; the spec decides that
         self.endpoint = plan.endpoint  # request.scope["endpoint"], as FastAPI sets it
         self.overrides = overrides
         self._solve = solved
         self._solved: BaseRoute | None = None
+        self._dependant: Dependant | None = None
+        self._overridden: tuple[tuple[tuple[Any, Any], ...], _Plan | None] | None = None
 
     def solved(self) -> BaseRoute:
-        """The FastAPI route serving this endpoint while overrides are set (made once)."""
+        """The FastAPI route serving this endpoint for overrides no plan compiles (made once)."""
         if self._solved is None:
             self._solved = self._solve()
         return self._solved
 
+    def overridden(self, given: Mapping[Any, Any]) -> _Plan | None:
+        """The plan with ``given`` overrides applied: compiled again only when they changed."""
+        cached = self._overridden
+        if cached is not None:
+            seen, plan = cached
+            if len(seen) == len(given) and all(given.get(k, _MISSING) is v for k, v in seen):
+                return plan
+        if self._dependant is None:
+            self._dependant = get_dependant(path=self.path, call=self.endpoint)
+        aliased = self.overrides.dependency_overrides
+
+        def lookup(call: Callable[..., Any]) -> Callable[..., Any]:
+            return typing.cast(Callable[..., Any], aliased.get(call, call))
+
+        plan = fast_plan(self.endpoint, self.path, lookup, self._dependant)
+        self._overridden = (tuple(given.items()), plan)
+        return plan
+
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         app = self.overrides.app
-        if app is not None and app.dependency_overrides:
-            await self.solved().handle(scope, receive, send)
+        given = app.dependency_overrides if app is not None else None
+        if given and scope["method"] in (self.methods or ()):
+            plan = self.overridden(given)
+            if plan is None:
+                await self.solved().handle(scope, receive, send)
+            else:
+                await plan.app(scope, receive, send)
             return
         await super().handle(scope, receive, send)
 
@@ -391,7 +509,7 @@ class OperationRouter(APIRouter):
                     dependency_overrides_provider=self.overrides,
                 )
 
-            plan = fast_plan(endpoint, self.prefix + path, self.service)
+            plan = fast_plan(endpoint, self.prefix + path)
             if plan is None:
                 self.routes.append(solved())
                 return endpoint
