@@ -349,7 +349,7 @@ def _child(argv: list[str], folder: str, err_path: str) -> None:
     os._exit(code)
 
 
-def run_cli(argv: list[str], folder: Path) -> tuple[int | None, str]:
+def run_cli(argv: list[str], folder: Path, limit: float = LIMIT) -> tuple[int | None, str]:
     """``specfirst ARGV`` in ``folder``, in a forked child: (exit code or None on timeout, output)."""
     err_path = folder / f".out-{argv[0]}.txt"
     process = multiprocessing.get_context("fork").Process(
@@ -357,7 +357,7 @@ def run_cli(argv: list[str], folder: Path) -> tuple[int | None, str]:
     )
     process.start()
     assert process.pid is not None
-    process.join(LIMIT)
+    process.join(limit)
     if process.is_alive():
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)
@@ -528,6 +528,75 @@ def test_a_ref_to_what_is_not_a_regular_file_is_a_located_error(kind: str, tmp_p
     if kind == "fifo":  # the entry file itself
         code, output = run_cli(["validate", "--no-cache", "specs/owner.yaml"], tmp_path)
         assert code == 1 and "named pipe (FIFO), not a regular file" in output, output
+
+
+ENUM_VALUES = [
+    *("a b", "a_b", "a-b", "a_b_1", "mro", "class", "None", "1x", "é", 'q"uote', "x\\y"),
+    *("A", "a", "_", "__", "", "v\n2", "v.2"),
+    *(f"v{i}" for i in range(40)),
+]
+
+
+def test_a_large_enum_gets_the_members_and_names_the_library_would_give(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Past LARGE_ENUM values, the members are written by specfirst (datamodel-code-generator
+    costs minutes on 100,000): the module is the same, byte for byte once formatted. An enum
+    a default refers to stays with the library."""
+    import specfirst.models_enums
+    from specfirst.models import generate_models
+    from specfirst.pipeline import format_sources
+
+    def document() -> dict[str, Any]:
+        return {
+            "openapi": "3.1.0",
+            "info": {"title": "t", "version": "1"},
+            "paths": {},
+            "components": {
+                "schemas": {
+                    "Big": {"type": "string", "description": "Many.", "enum": ENUM_VALUES},
+                    "Other": {"enum": [f"w{i}" for i in range(9)]},
+                    "Holder": {
+                        "type": "object",
+                        "properties": {
+                            "big": {"$ref": "#/components/schemas/Big"},
+                            "other": {"$ref": "#/components/schemas/Other", "default": "w7"},
+                        },
+                    },
+                }
+            },
+        }
+
+    by_library, _, _ = generate_models(document(), "# header")
+    monkeypatch.setattr(specfirst.models_enums, "LARGE_ENUM", 3)
+    _, large = specfirst.models_enums.stand_in_large_enums(document())
+    assert list(large) == ["Big"]  # Other: a default names one of its members
+    by_specfirst, classes, diagnostics = generate_models(document(), "# header")
+    assert not [d for d in diagnostics if d.level.name == "ERROR"], diagnostics
+    assert {"Big", "Other", "Holder"} <= classes
+    assert "specfirst:" not in by_specfirst
+    formatted = format_sources({"a.py": by_library, "b.py": by_specfirst})
+    assert formatted["a.py"] == formatted["b.py"]
+    assert 'a_b_1 = "a_b"' in formatted["b.py"] and "mro_ = " in formatted["b.py"]
+
+
+def test_an_enum_of_200k_values_generates(tmp_path: Path) -> None:
+    """It used to run for minutes (member naming was quadratic, and each member a pydantic
+    object in datamodel-code-generator); the limit here only keeps a regression from hanging."""
+    doc = _base()
+    values = [f"value-{i}" for i in range(200_000)]
+    doc["components"]["schemas"]["Kind"] = {"type": "string", "enum": values}
+    doc["components"]["schemas"]["Pet"]["properties"]["kind"] = {
+        "$ref": "#/components/schemas/Kind"
+    }
+    _write(tmp_path, Case("enum", {"specs/api.json": json.dumps(doc).encode()}, "specs/api.json"))
+    argv = ["generate", "--no-cache", "--force", "specs/api.json", "-o", "out"]
+    code, output = run_cli(argv, tmp_path, limit=180)
+    assert code == 0, output
+    models = (tmp_path / "out" / "models.py").read_text(encoding="utf-8")
+    members = re.findall(r'^    (value_\d+) = "value-(\d+)"$', models, re.MULTILINE)
+    assert len(members) == len(values)
+    assert all(name == f"value_{i}" for name, i in members)
 
 
 # --------------------------------------------------------------------------- hostile text
