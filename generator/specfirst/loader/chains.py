@@ -75,7 +75,7 @@ def long_ref_chains(doc: Any, locate: Callable[[Pointer], Location]) -> list[Dia
     found = list(iter_refs(doc))
     lengths = ref_chain_lengths(doc, [ref for _, ref in found])
     if not lengths or max(lengths.values()) <= MAX_REF_CHAIN:
-        return []
+        return deep_ref_nesting(doc, found, locate)
     targets = {ref_pointer(ref) for ref in lengths}
     too_long = [(p, ref) for p, ref in found if lengths.get(ref, 0) > MAX_REF_CHAIN]
     heads = [(p, ref) for p, ref in too_long if tuple(map(str, p)) not in targets]
@@ -88,4 +88,70 @@ def long_ref_chains(doc: Any, locate: Callable[[Pointer], Location]) -> list[Dia
             locate((*pointer, "$ref")),
         )
         for pointer, ref in (heads or too_long[:1])
+    ]
+
+
+MAX_REF_NESTING = 256
+"""How deep schemas may nest through ``$ref``s (A has a property that is a ``$ref`` to B, which
+has one to C, ...): openapi-spec-validator recurses once per level, and runs out of stack
+between 300 and 500."""
+
+
+def ref_nesting_depths(doc: Any, refs: list[str]) -> dict[str, int]:
+    """For each internal ref: the longest run of nested ``$ref``s from it (itself included),
+    each target walked once; a ref back into the run being measured ends it (a recursive
+    schema is one level per distinct ref)."""
+    inner: dict[str, list[str]] = {}
+
+    def children(ref: str) -> list[str]:
+        found = inner.get(ref)
+        if found is None:
+            ok, node = resolve_pointer(doc, ref_pointer(ref))
+            found = (
+                list(dict.fromkeys(r for _, r in iter_refs(node) if r.startswith("#")))
+                if ok
+                else []
+            )
+            inner[ref] = found
+        return found
+
+    depth: dict[str, int] = {}
+    for start in refs:
+        if start in depth or not start.startswith("#"):
+            continue
+        stack: list[tuple[str, int]] = [(start, 0)]
+        open_refs = {start}
+        while stack:
+            ref, i = stack[-1]
+            kids = children(ref)
+            if i < len(kids):
+                stack[-1] = (ref, i + 1)
+                kid = kids[i]
+                if kid not in depth and kid not in open_refs:
+                    stack.append((kid, 0))
+                    open_refs.add(kid)
+                continue
+            stack.pop()
+            open_refs.discard(ref)
+            depth[ref] = 1 + max((depth.get(k, 0) for k in kids), default=0)
+    return depth
+
+
+def deep_ref_nesting(
+    doc: Any, found: list[tuple[Pointer, str]], locate: Callable[[Pointer], Location]
+) -> list[Diagnostic]:
+    """A located error at the first ``$ref`` that leads deepest, when that is past the limit."""
+    depths = ref_nesting_depths(doc, [ref for _, ref in found])
+    deepest = max(depths.values(), default=0)
+    if deepest <= MAX_REF_NESTING:
+        return []
+    pointer, ref = next((p, r) for p, r in found if depths.get(r) == deepest)
+    return [
+        Diagnostic(
+            Level.ERROR,
+            "ref-nesting-too-deep",
+            f"$ref {ref!r} leads through {deepest:,} levels of schemas nested by $ref, more "
+            f"than the {MAX_REF_NESTING} specfirst follows; flatten the structure",
+            locate((*pointer, "$ref")),
+        )
     ]
