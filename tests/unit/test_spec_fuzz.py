@@ -198,6 +198,21 @@ def _refs() -> Iterator[Case]:
     for i in range(3000):
         schemas[f"L{i}"] = {"$ref": f"#/components/schemas/L{(i + 1) % 3000}"}
     yield Case("ref-loop-3000", {"specs/api.yaml": _yaml(loop)}, rule="ref-chain-too-long")
+    nested = _base()  # Owner has a property that is a $ref to Owner1, which has one to ...
+    schemas = nested["components"]["schemas"]
+    for i in range(1, 3001):
+        schemas[f"Owner{i}"] = {
+            "type": "object",
+            "properties": {"next": {"$ref": f"#/components/schemas/Owner{i + 1}"}},
+        }
+    schemas["Owner3001"] = {"type": "object"}
+    schemas["Owner"]["properties"]["next"] = {"$ref": "#/components/schemas/Owner1"}
+    yield Case(
+        "ref-nesting-3000",
+        {"specs/api.json": json.dumps(nested).encode()},
+        "specs/api.json",
+        "ref-nesting-too-deep",
+    )
 
 
 def _ref_chain(n: int) -> bytes:
@@ -434,6 +449,7 @@ def test_every_kind_of_mutation_is_covered() -> None:
         "duplicate",
         "ref-chain",
         "ref-loop",
+        "ref-nesting",
         "digits",
     ):
         assert kind in ids, kind
@@ -501,6 +517,25 @@ def test_ref_chains_are_measured_with_one_step_per_distinct_ref() -> None:
     assert lengths["#/components/schemas/S0"] == n + 1
     assert lengths[f"#/components/schemas/S{n}"] == 1
     assert lengths["#/components/schemas/L0"] == lengths["#/components/schemas/L7"] == n
+
+
+def test_ref_nesting_is_measured_once_per_ref_and_recursion_ends_it() -> None:
+    from specfirst.loader.chains import MAX_REF_NESTING, ref_nesting_depths
+
+    def ref(name: str) -> dict[str, str]:
+        return {"$ref": f"#/components/schemas/{name}"}
+
+    schemas: dict[str, Any] = {
+        f"N{i}": {"type": "object", "properties": {"a": ref(f"N{i + 1}"), "b": ref("Tree")}}
+        for i in range(5000)
+    }
+    schemas["N5000"] = {"type": "object"}
+    schemas["Tree"] = {"type": "object", "properties": {"kids": {"items": ref("Tree")}}}
+    doc = {"components": {"schemas": schemas}}
+    depths = ref_nesting_depths(doc, [f"#/components/schemas/{n}" for n in schemas])
+    assert depths["#/components/schemas/N0"] == 5001 > MAX_REF_NESTING
+    assert depths["#/components/schemas/N4999"] == 2
+    assert depths["#/components/schemas/Tree"] == 1  # a recursive schema is one level
 
 
 @pytest.mark.parametrize("kind", ["fifo", "directory"])
