@@ -14,6 +14,12 @@ from typing import Any
 import pydantic_core
 
 from specfirst.diagnostics import Diagnostic, Level
+from specfirst.models_enums import (
+    enum_member_names_in_linear_time,
+    fill_large_enums,
+    mark_large_enums,
+    stand_in_large_enums,
+)
 from specfirst.schema_types import format_bounded, is_simple, primitive_type
 
 # Options are chosen once, here, so that output is deterministic and independent of the
@@ -61,6 +67,7 @@ def generate_models(
     """
     from datamodel_code_generator import generate
 
+    enum_member_names_in_linear_time()
     schemas = (document.get("components") or {}).get("schemas") or {}
     if not schemas:
         return f"{header}\nfrom __future__ import annotations\n", frozenset(), []
@@ -70,6 +77,7 @@ def generate_models(
     _bound_integer_formats(document)  # in place: _tidy_prose made a copy
     document, engine, dropped = _choose_regex_engine(document)
     document, defaults = _default_mappings(document, diagnostics)
+    cut, large = stand_in_large_enums(document)
     diagnostics.extend(
         Diagnostic(
             Level.WARNING,
@@ -82,7 +90,14 @@ def generate_models(
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            source = generate(json.dumps(document), custom_file_header=header, **_OPTIONS)
+            source = generate(json.dumps(cut), custom_file_header=header, **_OPTIONS)
+            fills: dict[str, str] = {}
+            if large:
+                marked = mark_large_enums(source, large) if isinstance(source, str) else None
+                if marked is None:  # not the class expected: the library writes every member
+                    source = generate(json.dumps(document), custom_file_header=header, **_OPTIONS)
+                else:
+                    source, fills = marked
         except Exception as exc:  # the library raises many types; report, don't crash
             message = " ".join(str(exc).split())[:500] or type(exc).__name__
             diagnostics.append(
@@ -111,7 +126,7 @@ def generate_models(
         )
     # The base classes live in the package's vendored runtime (see ``specfirst.vendor``).
     source = source.replace("from _runtime.", "from ._runtime.")
-    return source + schema_rules(schemas, classes), classes, diagnostics
+    return fill_large_enums(source, fills) + schema_rules(schemas, classes), classes, diagnostics
 
 
 def _schema_nodes(schema: Any) -> Iterator[dict[str, Any]]:

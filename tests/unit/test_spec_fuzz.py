@@ -192,6 +192,39 @@ def _refs() -> Iterator[Case]:
     yield Case(
         "remote-ref", {"specs/api.yaml": _mutated(owner, {"$ref": "http://127.0.0.1:9/x.yaml"})}
     )
+    yield Case("ref-chain-3000", {"specs/api.yaml": _ref_chain(3000)}, rule="ref-chain-too-long")
+    loop = _base()  # a loop as long: every ref in it is a target, none starts it
+    schemas = loop["components"]["schemas"]
+    for i in range(3000):
+        schemas[f"L{i}"] = {"$ref": f"#/components/schemas/L{(i + 1) % 3000}"}
+    yield Case("ref-loop-3000", {"specs/api.yaml": _yaml(loop)}, rule="ref-chain-too-long")
+    nested = _base()  # Owner has a property that is a $ref to Owner1, which has one to ...
+    schemas = nested["components"]["schemas"]
+    for i in range(1, 3001):
+        schemas[f"Owner{i}"] = {
+            "type": "object",
+            "properties": {"next": {"$ref": f"#/components/schemas/Owner{i + 1}"}},
+        }
+    schemas["Owner3001"] = {"type": "object"}
+    schemas["Owner"]["properties"]["next"] = {"$ref": "#/components/schemas/Owner1"}
+    yield Case(
+        "ref-nesting-3000",
+        {"specs/api.json": json.dumps(nested).encode()},
+        "specs/api.json",
+        "ref-nesting-too-deep",
+    )
+
+
+def _ref_chain(n: int) -> bytes:
+    """The base spec with Owner reached through ``n`` schemas that are each a bare $ref to the
+    next (``n + 1`` refs from Pet's ``owner``, the first)."""
+    doc = _base()
+    schemas = doc["components"]["schemas"]
+    schemas["Owner0"] = schemas.pop("Owner")
+    schemas["Pet"]["properties"]["owner"] = {"$ref": "#/components/schemas/Owner1"}
+    for i in range(1, n + 1):
+        schemas[f"Owner{i}"] = {"$ref": f"#/components/schemas/Owner{i + 1 if i < n else 0}"}
+    return _yaml(doc)
 
 
 def _big_and_broken() -> Iterator[Case]:
@@ -218,6 +251,23 @@ def _big_and_broken() -> Iterator[Case]:
     yield Case(
         "deep-yaml",
         {"specs/api.yaml": b"openapi: 3.1.0\nx: " + b"[" * 50_000 + b"]" * 50_000 + b"\n"},
+    )
+
+
+def _numbers() -> Iterator[Case]:
+    """Integers with more digits than Python converts (4,300 by default), as a bound."""
+    digits = "9" * 5000
+    text = BASE.replace(
+        "{name: petId, in: path, required: true, schema: {type: integer}}",
+        f"{{name: petId, in: path, required: true, schema: {{type: integer, maximum: {digits}}}}}",
+    )
+    yield Case("integer-of-5000-digits", {"specs/api.yaml": text.encode()}, rule="number-too-large")
+    body = json.dumps(_base(), indent=1).replace('"maxLength": 64', f'"maxLength": -{digits}')
+    yield Case(
+        "integer-of-5000-digits-json",
+        {"specs/api.json": body.encode()},
+        "specs/api.json",
+        "number-too-large",
     )
 
 
@@ -290,6 +340,7 @@ def cases() -> list[Case]:
         *_wrong_types(),
         *_refs(),
         *_big_and_broken(),
+        *_numbers(),
         *_encodings(),
         *_aliases(),
         *_duplicates(),
@@ -313,7 +364,7 @@ def _child(argv: list[str], folder: str, err_path: str) -> None:
     os._exit(code)
 
 
-def run_cli(argv: list[str], folder: Path) -> tuple[int | None, str]:
+def run_cli(argv: list[str], folder: Path, limit: float = LIMIT) -> tuple[int | None, str]:
     """``specfirst ARGV`` in ``folder``, in a forked child: (exit code or None on timeout, output)."""
     err_path = folder / f".out-{argv[0]}.txt"
     process = multiprocessing.get_context("fork").Process(
@@ -321,7 +372,7 @@ def run_cli(argv: list[str], folder: Path) -> tuple[int | None, str]:
     )
     process.start()
     assert process.pid is not None
-    process.join(LIMIT)
+    process.join(limit)
     if process.is_alive():
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)
@@ -396,8 +447,191 @@ def test_every_kind_of_mutation_is_covered() -> None:
         "laughs",
         "alias",
         "duplicate",
+        "ref-chain",
+        "ref-loop",
+        "ref-nesting",
+        "digits",
     ):
         assert kind in ids, kind
+
+
+def _located_rules(output: str) -> set[str]:
+    return {m["rule"] for m in map(LOCATED.match, output.splitlines()) if m}
+
+
+def test_every_command_refuses_a_long_ref_chain_with_a_located_error(tmp_path: Path) -> None:
+    """Every command that follows refs starts from the loader, which refuses the chain."""
+    _write(tmp_path, Case("chain", {"specs/api.yaml": _ref_chain(3000)}))
+    _write(tmp_path, Case("base", {"specs/base.yaml": BASE.encode()}))
+    for argv in (
+        ["lint", "specs/api.yaml"],
+        ["docs", "specs/api.yaml", "-o", "site"],
+        ["diff", "specs/base.yaml", "specs/api.yaml"],
+        ["diff", "specs/api.yaml", "specs/base.yaml"],
+    ):
+        code, output = run_cli(argv, tmp_path)
+        command = f"specfirst {' '.join(argv)}"
+        assert code is not None, f"{command}: no answer within {LIMIT:.0f} s"
+        assert "Traceback" not in output and code == 1, f"{command}: exit {code}\n{output}"
+        assert "specs/api.yaml:" in output and "ref-chain-too-long" in _located_rules(output), (
+            f"{command}:\n{output}"
+        )
+
+
+def test_a_ref_chain_as_long_as_the_limit_is_valid_and_one_longer_is_not(tmp_path: Path) -> None:
+    from specfirst.loader.chains import MAX_REF_CHAIN
+
+    for refs, expected in ((MAX_REF_CHAIN, 0), (MAX_REF_CHAIN + 1, 1)):
+        folder = tmp_path / str(refs)
+        _write(folder, Case("chain", {"specs/api.yaml": _ref_chain(refs - 1)}))
+        code, output = run_cli(["validate", "--no-cache", "specs/api.yaml"], folder)
+        assert code == expected, f"{refs} refs: exit {code}\n{output}"
+        if expected:
+            assert _located_rules(output) == {"ref-chain-too-long"}, output
+            assert f"a chain of {refs} $refs" in output, output
+
+
+def test_ref_chains_are_measured_with_one_step_per_distinct_ref() -> None:
+    """Linear time: however the chains are shaped, each distinct ref is followed once (a
+    chain of 3,000 used to be followed from each of its refs: 4.5 million steps)."""
+    from specfirst.loader.chains import _next_ref, ref_chain_lengths
+
+    n = 20_000
+    schemas: dict[str, Any] = {
+        f"S{i}": {"$ref": f"#/components/schemas/S{i + 1}"} for i in range(n)
+    }
+    schemas[f"S{n}"] = {"type": "object"}
+    for i in range(n):  # a loop of n refs beside it
+        schemas[f"L{i}"] = {"$ref": f"#/components/schemas/L{(i + 1) % n}"}
+    doc = {"components": {"schemas": schemas}}
+    steps: list[str] = []
+
+    def step(d: Any, ref: str) -> str | None:
+        steps.append(ref)
+        return _next_ref(d, ref)
+
+    refs = [f"#/components/schemas/{name}" for name in reversed(schemas)]  # ends first, and
+    refs += [f"#/components/schemas/S{i}" for i in range(0, n, 7)]  # again, from the middle
+    lengths = ref_chain_lengths(doc, refs, step)
+    assert len(steps) == len(set(steps)) == 2 * n + 1
+    assert lengths["#/components/schemas/S0"] == n + 1
+    assert lengths[f"#/components/schemas/S{n}"] == 1
+    assert lengths["#/components/schemas/L0"] == lengths["#/components/schemas/L7"] == n
+
+
+def test_ref_nesting_is_measured_once_per_ref_and_recursion_ends_it() -> None:
+    from specfirst.loader.chains import MAX_REF_NESTING, ref_nesting_depths
+
+    def ref(name: str) -> dict[str, str]:
+        return {"$ref": f"#/components/schemas/{name}"}
+
+    schemas: dict[str, Any] = {
+        f"N{i}": {"type": "object", "properties": {"a": ref(f"N{i + 1}"), "b": ref("Tree")}}
+        for i in range(5000)
+    }
+    schemas["N5000"] = {"type": "object"}
+    schemas["Tree"] = {"type": "object", "properties": {"kids": {"items": ref("Tree")}}}
+    doc = {"components": {"schemas": schemas}}
+    depths = ref_nesting_depths(doc, [f"#/components/schemas/{n}" for n in schemas])
+    assert depths["#/components/schemas/N0"] == 5001 > MAX_REF_NESTING
+    assert depths["#/components/schemas/N4999"] == 2
+    assert depths["#/components/schemas/Tree"] == 1  # a recursive schema is one level
+
+
+@pytest.mark.parametrize("kind", ["fifo", "directory"])
+def test_a_ref_to_what_is_not_a_regular_file_is_a_located_error(kind: str, tmp_path: Path) -> None:
+    """Reading a FIFO waits for a writer forever: run_cli's time limit turns a regression
+    into a failure, not a hung test run."""
+    owner = ("components", "schemas", "Pet", "properties", "owner")
+    _write(tmp_path, Case(kind, {"specs/api.yaml": _mutated(owner, {"$ref": "owner.yaml"})}))
+    target = tmp_path / "specs" / "owner.yaml"
+    if kind == "fifo":
+        os.mkfifo(target)
+    else:
+        target.mkdir()
+    for argv in (
+        ["validate", "--no-cache", "specs/api.yaml"],
+        ["generate", "--no-cache", "--force", "specs/api.yaml", "-o", "out"],
+        ["lint", "specs/api.yaml"],
+    ):
+        code, output = run_cli(argv, tmp_path)
+        command = f"specfirst {' '.join(argv)} [{kind}]"
+        assert code is not None, f"{command}: no answer within {LIMIT:.0f} s"
+        assert "Traceback" not in output and code == 1, f"{command}: exit {code}\n{output}"
+        assert "missing-ref-file" in _located_rules(output), f"{command}:\n{output}"
+        assert "not a regular file" in output, output
+    if kind == "fifo":  # the entry file itself
+        code, output = run_cli(["validate", "--no-cache", "specs/owner.yaml"], tmp_path)
+        assert code == 1 and "named pipe (FIFO), not a regular file" in output, output
+
+
+ENUM_VALUES = [
+    *("a b", "a_b", "a-b", "a_b_1", "mro", "class", "None", "1x", "é", 'q"uote', "x\\y"),
+    *("A", "a", "_", "__", "", "v\n2", "v.2"),
+    *(f"v{i}" for i in range(40)),
+]
+
+
+def test_a_large_enum_gets_the_members_and_names_the_library_would_give(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Past LARGE_ENUM values, the members are written by specfirst (datamodel-code-generator
+    costs minutes on 100,000): the module is the same, byte for byte once formatted. An enum
+    a default refers to stays with the library."""
+    import specfirst.models_enums
+    from specfirst.models import generate_models
+    from specfirst.pipeline import format_sources
+
+    def document() -> dict[str, Any]:
+        return {
+            "openapi": "3.1.0",
+            "info": {"title": "t", "version": "1"},
+            "paths": {},
+            "components": {
+                "schemas": {
+                    "Big": {"type": "string", "description": "Many.", "enum": ENUM_VALUES},
+                    "Other": {"enum": [f"w{i}" for i in range(9)]},
+                    "Holder": {
+                        "type": "object",
+                        "properties": {
+                            "big": {"$ref": "#/components/schemas/Big"},
+                            "other": {"$ref": "#/components/schemas/Other", "default": "w7"},
+                        },
+                    },
+                }
+            },
+        }
+
+    by_library, _, _ = generate_models(document(), "# header")
+    monkeypatch.setattr(specfirst.models_enums, "LARGE_ENUM", 3)
+    _, large = specfirst.models_enums.stand_in_large_enums(document())
+    assert list(large) == ["Big"]  # Other: a default names one of its members
+    by_specfirst, classes, diagnostics = generate_models(document(), "# header")
+    assert not [d for d in diagnostics if d.level.name == "ERROR"], diagnostics
+    assert {"Big", "Other", "Holder"} <= classes
+    assert "specfirst:" not in by_specfirst
+    formatted = format_sources({"a.py": by_library, "b.py": by_specfirst})
+    assert formatted["a.py"] == formatted["b.py"]
+    assert 'a_b_1 = "a_b"' in formatted["b.py"] and "mro_ = " in formatted["b.py"]
+
+
+def test_an_enum_of_200k_values_generates(tmp_path: Path) -> None:
+    """It used to run for minutes (member naming was quadratic, and each member a pydantic
+    object in datamodel-code-generator); the limit here only keeps a regression from hanging."""
+    doc = _base()
+    values = [f"value-{i}" for i in range(200_000)]
+    doc["components"]["schemas"]["Kind"] = {"type": "string", "enum": values}
+    doc["components"]["schemas"]["Pet"]["properties"]["kind"] = {
+        "$ref": "#/components/schemas/Kind"
+    }
+    _write(tmp_path, Case("enum", {"specs/api.json": json.dumps(doc).encode()}, "specs/api.json"))
+    argv = ["generate", "--no-cache", "--force", "specs/api.json", "-o", "out"]
+    code, output = run_cli(argv, tmp_path, limit=180)
+    assert code == 0, output
+    models = (tmp_path / "out" / "models.py").read_text(encoding="utf-8")
+    members = re.findall(r'^    (value_\d+) = "value-(\d+)"$', models, re.MULTILINE)
+    assert len(members) == len(values)
+    assert all(name == f"value_{i}" for name, i in members)
 
 
 # --------------------------------------------------------------------------- hostile text

@@ -9,6 +9,7 @@ where, in the order a load goes through it:
 - ``yaml_loader``: the YAML loader (YAML 1.2 booleans, keys as written, the alias-bomb guard);
 - ``refs``: what a ``$ref`` names (a file inside the spec's folder, a pointer in it);
 - ``bundle``: the bundler, which hoists or inlines what external refs name;
+- ``chains``: chains of refs to refs, measured in one pass and refused past a limit;
 - ``positions``: the line and column of a pointer in a YAML or JSON text, found on demand;
 - ``yaml_dump``: the bundled document as YAML, and the cache that re-dumps changed pieces only;
 - ``edit``: small edits to one file's text that keep the rest as written (a key inserted into

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import stat
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,7 +28,7 @@ from specfirst.loader.positions import (
     _PositionIndex,
     _YamlPositions,
 )
-from specfirst.loader.yaml_loader import _SpecLoader
+from specfirst.loader.yaml_loader import _SpecLoader, _too_many_digits
 
 
 @dataclass
@@ -68,9 +71,9 @@ def _error(rule: str, message: str, location: Location | None) -> Diagnostic:
 def _read_file(path: Path, display: str) -> _File:
     """Read and parse one file; raises DiagnosticError with a located diagnostic."""
     try:
-        raw = path.read_bytes()
+        raw = _read_regular(path)
     except OSError as exc:
-        reason = exc.strerror or exc.__class__.__name__
+        reason = exc.strerror or str(exc) or exc.__class__.__name__
         raise DiagnosticError(
             [_error("unreadable-file", f"cannot read file: {reason}", None)]
         ) from None
@@ -100,6 +103,35 @@ def _read_file(path: Path, display: str) -> _File:
     return _File(path, display, raw, text, data)
 
 
+_KINDS = (
+    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _read_regular(path: Path) -> bytes:
+    """The bytes of ``path`` if it is a regular file; OSError (with a reason) if not.
+
+    A spec file must be a regular file: reading a FIFO waits for a writer forever, a device
+    (``/dev/zero``) never ends. The file is opened without blocking (so opening a FIFO returns
+    at once) and the open descriptor is checked, so no swap between check and read is possible.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    fd = os.open(path, flags)
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            kind = next((name for test, name in _KINDS if test(mode)), "not a regular file")
+            raise OSError(f"it is {kind}, not a regular file")
+        with os.fdopen(fd, "rb", closefd=False) as stream:
+            return stream.read()
+    finally:
+        os.close(fd)
+
+
 def _load_json(text: str, display: str) -> Any:
     duplicated = False
 
@@ -124,6 +156,8 @@ def _load_json(text: str, display: str) -> Any:
         ) from None
     except RecursionError:
         raise DiagnosticError([_too_deep(display, _JsonPositions.deepest(text))]) from None
+    except ValueError:  # an integer with more digits than Python converts
+        raise DiagnosticError([_too_long_integer(text, display)]) from None
     if duplicated:  # rare: find where, with the position scanner
         duplicates = _JsonPositions(text).duplicates
         raise DiagnosticError(
@@ -168,6 +202,25 @@ def _load_yaml(text: str, display: str) -> Any:
             ]
         )
     return data
+
+
+_LONG_INTEGER = re.compile(r"[\[:,]\s*(-?\d+)(?![\d.eE])")
+
+
+def _too_long_integer(text: str, display: str) -> Diagnostic:
+    """Where json.loads met an integer of more digits than Python converts, and why it stopped.
+
+    The scanner does not say where: the first number token that long is it.
+    """
+    line, col, number = 1, 1, ""
+    for m in _LONG_INTEGER.finditer(text):
+        if len(m.group(1).lstrip("-")) > sys.get_int_max_str_digits():
+            before = text[: m.start(1)]
+            line = before.count("\n") + 1
+            col = m.start(1) - (before.rfind("\n") + 1) + 1
+            number = m.group(1)
+            break
+    return _error("number-too-large", _too_many_digits(number), Location(display, line, col))
 
 
 def _too_deep(display: str, where: tuple[int, int]) -> Diagnostic:

@@ -23,6 +23,7 @@ from typing import Any
 
 from specfirst.diagnostics import Diagnostic, DiagnosticError, Location
 from specfirst.loader.bundle import _EXTERNAL_REF, _Bundler
+from specfirst.loader.chains import long_ref_chains
 from specfirst.loader.files import _display_path, _error, _File, _read_file
 from specfirst.loader.pointers import Pointer, pointer_step
 from specfirst.loader.yaml_dump import _yaml_text, dump_yaml_cached
@@ -131,7 +132,8 @@ def load_spec(path: str | Path) -> SourceSpec:
 
     Raises :class:`DiagnosticError` with located diagnostics when a file cannot be read or
     parsed, the root is not a mapping, or a ``$ref`` names a missing file, a pointer that
-    resolves to nothing, or a cycle that cannot be bundled.
+    resolves to nothing, a cycle that cannot be bundled, or a chain of refs to refs longer
+    than :data:`specfirst.loader.chains.MAX_REF_CHAIN`.
     """
     given = Path(path)
     resolved = given.resolve()
@@ -169,7 +171,7 @@ def load_spec(path: str | Path) -> SourceSpec:
         (f for f in bundler.files.values() if f is not entry), key=lambda f: f.path.as_posix()
     )
     files = [entry, *others]
-    return SourceSpec(
+    spec = SourceSpec(
         path=given,
         document=document,
         files=tuple(f.path for f in files),
@@ -177,3 +179,7 @@ def load_spec(path: str | Path) -> SourceSpec:
         _entry=entry,
         _origins=bundler.origins,
     )
+    chains = long_ref_chains(document, spec.locate)
+    if chains:  # every later step follows chains: refuse them here, where every command starts
+        raise DiagnosticError(chains)
+    return spec

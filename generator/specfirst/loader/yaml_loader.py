@@ -9,6 +9,7 @@ written, :mod:`specfirst.loader.positions`.
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass
 from typing import Any
 
@@ -115,6 +116,16 @@ class _SpecLoader(_BaseLoader):  # type: ignore[misc]
                 if id(child) not in sizes:
                     stack.append((child, False))
 
+    def construct_yaml_int(self, node: yaml.ScalarNode) -> Any:
+        try:
+            return super().construct_yaml_int(node)
+        except ValueError:  # more digits than Python converts (sys.get_int_max_str_digits())
+            mark = node.start_mark
+            self.problems.append(
+                _Problem("number-too-large", _too_many_digits(node.value), mark.line, mark.column)
+            )
+            return 0
+
     def construct_mapping(self, node: yaml.Node, deep: bool = False) -> dict[Any, Any]:
         if not isinstance(node, yaml.MappingNode):
             raise yaml.constructor.ConstructorError(
@@ -163,6 +174,16 @@ class _SpecLoader(_BaseLoader):  # type: ignore[misc]
                 )
 
 
+def _too_many_digits(text: str) -> str:
+    """The message for an integer written with more digits than Python converts."""
+    digits = sum(c.isdigit() for c in text)
+    return (
+        f"an integer of {digits:,} digits is more than specfirst can read "
+        f"(at most {sys.get_int_max_str_digits():,}, Python's limit for converting text to "
+        "integers); no bound, enum value or example needs that many, write a smaller number"
+    )
+
+
 def _children(node: yaml.Node) -> list[yaml.Node]:
     if isinstance(node, yaml.MappingNode):
         return [n for pair in node.value for n in pair]
@@ -172,6 +193,7 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
 
 
 _SpecLoader.add_constructor("tag:yaml.org,2002:timestamp", _SpecLoader.construct_yaml_str)
+_SpecLoader.add_constructor("tag:yaml.org,2002:int", _SpecLoader.construct_yaml_int)
 _SpecLoader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
     for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
