@@ -20,6 +20,7 @@ LARGE_ENUM = 1000
 """From how many values on an enum's members are written here, not by the library."""
 
 _resolvers: list[Any] = []  # the library's enum member resolver, seen during the last run
+_patched: set[Any] = set()  # the replacement get_valid_name, once installed
 
 
 class _TakenNames(set[str]):
@@ -43,7 +44,7 @@ def enum_member_names_in_linear_time() -> None:
     from datamodel_code_generator.reference import EnumFieldNameResolver
 
     _resolvers.clear()
-    if getattr(EnumFieldNameResolver.get_valid_name, "specfirst_linear", False):
+    if EnumFieldNameResolver.get_valid_name in _patched:
         return
 
     def get_valid_name(
@@ -62,8 +63,10 @@ def enum_member_names_in_linear_time() -> None:
             upper_camel=upper_camel,
         )
 
-    get_valid_name.specfirst_linear = True  # type: ignore[attr-defined]
-    EnumFieldNameResolver.get_valid_name = get_valid_name  # type: ignore[method-assign]
+    _patched.add(get_valid_name)
+    # A patch of the library's class (upstream: one set copied per member); setattr, because a
+    # method is replaced on purpose here, and the signature above is the library's own.
+    setattr(EnumFieldNameResolver, "get_valid_name", get_valid_name)  # noqa: B010
 
 
 def _defaults(node: Any) -> Iterator[str]:

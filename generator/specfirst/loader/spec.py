@@ -37,7 +37,7 @@ class SourceSpec:
     document: dict[str, Any]
     files: tuple[Path, ...]
     content_hash: str
-    _entry: _File = field(repr=False, compare=False, default=None)  # type: ignore[assignment]
+    _entry: _File = field(repr=False, compare=False)
     _origins: dict[Pointer, tuple[_File, Pointer]] = field(
         repr=False, compare=False, default_factory=dict
     )
