@@ -134,6 +134,7 @@ def run(args: argparse.Namespace) -> int:
         print_diagnostics(diagnostics)
         return 1
     context = _context(names, api, example=args.spec is None)
+    context["example_stubs"] = args.stubs == "examples"
     templates = {
         rel: INIT / "project" / template
         for rel, template in (PROJECT_FILES | (EXAMPLE_TESTS if args.spec is None else {})).items()
