@@ -124,6 +124,10 @@ def build_table(api: Api, document: Mapping[str, Any]) -> Table:
     return table
 
 
+def _mapping(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
 def _at(document: Mapping[str, Any], pointer: tuple[str | int, ...]) -> Any:
     found, node = resolve_pointer(document, pointer)
     return node if found else None
@@ -142,7 +146,7 @@ def _answers(response: Response, raw: Any, schemas: Schemas) -> list[Answer]:
     if response.stream is not None:
         item = synthesize(media.get("itemSchema", {}), schemas)
         return [Answer(response.status, None, headers=headers, synthesized=True, items=(item,) * 2)]
-    schema = media.get("schema") if isinstance(media.get("schema"), Mapping) else {}
+    schema = _mapping(media.get("schema"))
     found = [
         Answer(response.status, name, value, headers)
         for name, value in _examples(media, schema, schemas)
@@ -215,7 +219,7 @@ def _why(response: Response, raw: Mapping[str, Any], schemas: Schemas) -> str:
 
 
 def _headers(response: Response, raw: Mapping[str, Any], schemas: Schemas) -> dict[str, Any]:
-    declared = raw.get("headers") if isinstance(raw.get("headers"), Mapping) else {}
+    declared = _mapping(raw.get("headers"))
     by_name = {str(name).lower(): value for name, value in declared.items()}
     values: dict[str, Any] = {}
     for header in response.headers:
