@@ -25,6 +25,21 @@ from specfirst.examples.synthesize import Schemas, first_example, is_json, synth
 from specfirst.ir import Api, BodyKind, Operation, Response
 from specfirst.loader.pointers import resolve_pointer
 
+# Headers that frame the message: the server sets them for the body it sends. An example of
+# one (a recorded ``Content-Encoding: gzip``) sent with an example body breaks the response.
+FRAMING_HEADERS = frozenset(
+    {
+        "connection",
+        "content-encoding",
+        "content-length",
+        "content-type",
+        "keep-alive",
+        "te",
+        "trailer",
+        "transfer-encoding",
+        "upgrade",
+    }
+)
 NO_EXAMPLE = "no example"
 INVALID_EXAMPLE = "examples invalid against the schema"
 
@@ -223,6 +238,8 @@ def _headers(response: Response, raw: Mapping[str, Any], schemas: Schemas) -> di
     by_name = {str(name).lower(): value for name, value in declared.items()}
     values: dict[str, Any] = {}
     for header in response.headers:
+        if header.name.lower() in FRAMING_HEADERS:
+            continue
         spec = schemas.resolve(by_name.get(header.name.lower())) or {}
         schema = spec.get("schema") if isinstance(spec, Mapping) else None
         schema = schema if isinstance(schema, Mapping) else {}
