@@ -91,6 +91,18 @@ def run(args: argparse.Namespace) -> int:
     if scaffolder.table is not None:
         for line in scaffolder.table.summary():
             print(f"scaffold: {line}", file=sys.stderr)
+    main_py = folder / "main.py"
+    if (
+        args.stubs == "examples"
+        and main_py.is_file()
+        and main_py not in plan.new_files
+        and "PreferMiddleware" not in main_py.read_text(encoding="utf-8")
+    ):
+        print(
+            f"scaffold: for `Prefer: code=…, example=…`, add to {main_py}: "
+            f"`app.add_middleware(PreferMiddleware)` (from {folder.name}.examples)",
+            file=sys.stderr,
+        )
     answers = "the spec's examples" if args.stubs == "examples" else "501"
     print(
         f"scaffold: {len(written)} file(s) written; each stub answers {answers} until you write it",
