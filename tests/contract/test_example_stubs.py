@@ -184,3 +184,34 @@ def test_example_data_is_deterministic() -> None:
     first = build_table(api, document).to_json()
     assert first == build_table(api, document).to_json()
     assert json.loads(first)["describe_index"][0]["status"] == "200"
+
+
+STAR = """
+openapi: 3.0.3
+info: {title: Star, version: '1'}
+paths:
+  /categories:
+    get:
+      operationId: listCategories
+      responses:
+        '200':
+          description: OK
+          content:
+            '*/*':
+              schema:
+                type: array
+                items: {type: object, required: [id], properties: {id: {type: string}}}
+"""
+
+
+def test_a_body_declared_for_any_media_type_is_synthesized_from_its_schema(
+    tmp_path: Path,
+) -> None:
+    """``*/*`` is served as JSON: its schema, not a bare string, shapes the example."""
+    spec = tmp_path / "star.yaml"
+    spec.write_text(STAR)
+    api, _ = build_api(spec)
+    assert api is not None
+    table = build_table(api, load_spec(spec).document)
+    [answer] = table.answers["listCategories"]
+    assert answer.body == [{"id": "string"}] and answer.synthesized

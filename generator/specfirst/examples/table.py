@@ -139,6 +139,15 @@ def build_table(api: Api, document: Mapping[str, Any]) -> Table:
     return table
 
 
+def _media(content: Mapping[str, Any], response: Response) -> Any:
+    """The media type object the response's body follows: the one the IR chose (its key may
+    be spelled otherwise, e.g. ``*/*`` served as JSON), else the first declared."""
+    for media_type in (response.media_type, *response.media_types):
+        if media_type is not None and media_type in content:
+            return content[media_type]
+    return next(iter(content.values()), None)
+
+
 def _mapping(value: Any) -> Mapping[str, Any]:
     return value if isinstance(value, Mapping) else {}
 
@@ -156,7 +165,7 @@ def _answers(response: Response, raw: Any, schemas: Schemas) -> list[Answer]:
     if response.kind is None:
         return [Answer(response.status, None, None, headers)]
     content = raw.get("content") if isinstance(raw.get("content"), Mapping) else {}
-    media = schemas.resolve(content.get(response.media_type)) or {}
+    media = schemas.resolve(_media(content, response)) or {}
     media = media if isinstance(media, Mapping) else {}
     if response.stream is not None:
         item = synthesize(media.get("itemSchema", {}), schemas)
@@ -226,7 +235,7 @@ def _synthesized(response: Response, schema: Mapping[str, Any], schemas: Schemas
 def _why(response: Response, raw: Mapping[str, Any], schemas: Schemas) -> str:
     declared = schemas.resolve(raw.get(response.status.upper())) or {}
     content = declared.get("content") if isinstance(declared, Mapping) else None
-    media = schemas.resolve((content or {}).get(response.media_type)) or {}
+    media = schemas.resolve(_media(_mapping(content), response)) or {}
     schema = media.get("schema") if isinstance(media, Mapping) else None
     if isinstance(media, Mapping) and _examples(media, schema or {}, schemas):
         return INVALID_EXAMPLE
