@@ -8,6 +8,7 @@ as the generated app does, so the contract run holds it to the same checks as a 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import subprocess
 import sys
@@ -309,3 +310,13 @@ def test_the_contract_run_passes_against_specfirst_mock(
     assert code == 0, out
     assert "coverage: 15 of 15 operations reached a declared 2xx" in out
     assert "ignored_auth" not in out and "negative_data_rejection" not in out
+
+
+def test_a_build_the_cache_pruned_in_part_is_built_again(books: Mock, cache: Path) -> None:
+    """The cache removes its least recently used files one by one: a mock missing one is
+    rebuilt, not imported half."""
+    built = json.loads((books.folder / "mock.json").read_text(encoding="utf-8"))
+    data = next(books.folder.glob("*/examples.json"))
+    data.unlink()
+    again = build(built["spec"], cache_dir=cache)
+    assert again.folder == books.folder and data.is_file()

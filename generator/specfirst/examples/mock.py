@@ -59,7 +59,8 @@ def build(spec: str | Path, *, cache_dir: Path = Path(".specfirst-cache")) -> Mo
     ).hexdigest()[:16]
     name = f"specfirst_mock_{digest}"
     folder = (cache_dir / "mock" / digest).resolve()
-    if not (folder / _READY).is_file():
+    if not _complete(folder):
+        shutil.rmtree(folder, ignore_errors=True)
         _write_project(spec, document, folder, name, cache_dir)
     built = json.loads((folder / _READY).read_text(encoding="utf-8"))
     app = _app(folder, name)
@@ -74,6 +75,15 @@ def build(spec: str | Path, *, cache_dir: Path = Path(".specfirst-cache")) -> Mo
         headers=credential_headers(document, credential) if built["secured"] else {},
         summary=list(built["summary"]),
     )
+
+
+def _complete(folder: Path) -> bool:
+    """Whether a build is there whole: the cache's pruning removes files one by one."""
+    try:
+        files = json.loads((folder / _READY).read_text(encoding="utf-8"))["files"]
+    except (OSError, ValueError, KeyError):
+        return False
+    return all((folder / rel).is_file() for rel in files)
 
 
 def _write_project(spec: Path, document: Any, folder: Path, name: str, cache_dir: Path) -> None:
@@ -103,10 +113,16 @@ def _write_project(spec: Path, document: Any, folder: Path, name: str, cache_dir
             (s.arg_name, s.module, s.class_name.removesuffix("Service") or s.class_name)
             for s in result.api.services
         ]
+        files = sorted(
+            p.relative_to(work).as_posix()
+            for p in work.rglob("*")
+            if p.is_file() and "__pycache__" not in p.parts
+        )
         (work / _READY).write_text(
             json.dumps(
                 {
                     "spec": spec.as_posix(),
+                    "files": files,
                     "services": services,
                     "secured": bool(result.api.schemes),
                     "errors": bool(result.api.error_models),
