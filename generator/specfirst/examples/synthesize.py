@@ -36,6 +36,10 @@ class Schemas:
         self.document = document
         self.openapi30 = str(document.get("openapi", "")).startswith("3.0")
         self._components = json_schema(document.get("components", {}), self.openapi30)
+        # id(schema) → (schema, validator): a schema (a shared error body) is compiled once
+        self._validators: dict[int, tuple[Any, Any]] = {}
+        # id(schema) → (schema, value): what a user of this document synthesized for it
+        self.synthesized: dict[int, tuple[Any, Any]] = {}
 
     def resolve(self, node: Any) -> Any:
         seen = 0
@@ -54,9 +58,47 @@ class Schemas:
         return node
 
     def validator(self, schema: Mapping[str, Any]) -> Any:
+        """A validator of ``schema``, with the components it refers to (only those: compiling
+        every component of a large spec for each schema took minutes on GitHub's)."""
+        cached = self._validators.get(id(schema))
+        if cached is not None:
+            return cached[1]
         root = dict(json_schema(schema, self.openapi30))
-        root["components"] = self._components
-        return jsonschema_rs.Draft202012Validator(root, validate_formats=True)
+        root["components"] = self._reachable(root)
+        validator = jsonschema_rs.Draft202012Validator(root, validate_formats=True)
+        self._validators[id(schema)] = (schema, validator)
+        return validator
+
+    def _reachable(self, root: Any) -> dict[str, Any]:
+        """The components ``root`` refers to, directly or through each other, as a
+        ``components`` object."""
+        out: dict[str, Any] = {}
+        pending = [root]
+        seen: set[str] = set()
+        while pending:
+            node = pending.pop()
+            if isinstance(node, list):
+                pending.extend(node)
+                continue
+            if not isinstance(node, Mapping):
+                continue
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#/components/") and ref not in seen:
+                seen.add(ref)
+                parts = [
+                    unquote(p).replace("~1", "/").replace("~0", "~") for p in ref[13:].split("/")
+                ]
+                target: Any = self._components
+                for part in parts:
+                    target = target.get(part) if isinstance(target, Mapping) else None
+                if target is not None and len(parts) >= 2:
+                    holder = out
+                    for part in parts[:-1]:
+                        holder = holder.setdefault(part, {})
+                    holder[parts[-1]] = target
+                    pending.append(target)
+            pending.extend(v for k, v in node.items() if k != "$ref")
+        return out
 
     def is_valid(self, schema: Any, value: Any) -> bool:
         """Whether ``value`` is valid against ``schema``; a schema that cannot be compiled

@@ -225,11 +225,16 @@ def _synthesized(response: Response, schema: Mapping[str, Any], schemas: Schemas
     if response.kind in (BodyKind.TEXT, BodyKind.BINARY):
         value = synthesize(schema, schemas)
         return value if isinstance(value, str) else "example"
+    key = id(schemas.resolve(schema)) if schema else None
+    if key is not None and key in schemas.synthesized:
+        return schemas.synthesized[key][1]
     value = _plain(synthesize(schema, schemas))
-    if schemas.is_valid(schema, value):
-        return value
-    minimal = _plain(synthesize(schema, schemas, minimal=True))
-    return minimal if schemas.is_valid(schema, minimal) else value
+    if not schemas.is_valid(schema, value):
+        minimal = _plain(synthesize(schema, schemas, minimal=True))
+        value = minimal if schemas.is_valid(schema, minimal) else value
+    if key is not None:
+        schemas.synthesized[key] = (schema, value)
+    return value
 
 
 def _why(response: Response, raw: Mapping[str, Any], schemas: Schemas) -> str:
