@@ -215,3 +215,100 @@ def test_a_body_declared_for_any_media_type_is_synthesized_from_its_schema(
     table = build_table(api, load_spec(spec).document)
     [answer] = table.answers["listCategories"]
     assert answer.body == [{"id": "string"}] and answer.synthesized
+
+
+EDGE = """
+openapi: 3.2.0
+info: {title: Edge, version: '1'}
+paths:
+  /any:
+    get:
+      operationId: getAny
+      responses:
+        2XX:
+          description: Anything.
+          content:
+            application/json: {}
+        default:
+          description: Error.
+          content:
+            text/plain:
+              schema: {type: string}
+  /headers:
+    get:
+      operationId: getHeaders
+      responses:
+        '200':
+          description: Headers.
+          headers:
+            X-Count: {required: true, schema: {type: integer, minimum: 3}}
+            X-When: {schema: {type: string, format: date-time}}
+            X-Kind: {schema: {type: string, enum: [a, b]}}
+          content:
+            application/json:
+              schema:
+                oneOf:
+                  - {type: object, required: [a], properties: {a: {type: integer}}}
+                  - {type: string}
+  /file:
+    get:
+      operationId: getFile
+      responses:
+        '200':
+          description: A file.
+          content:
+            application/octet-stream:
+              schema: {type: string, format: binary}
+  /stream:
+    get:
+      operationId: getStream
+      responses:
+        '200':
+          description: Items.
+          content:
+            application/jsonl:
+              itemSchema: {type: object, required: [id], properties: {id: {type: integer, minimum: 1}}}
+  /nothing:
+    delete:
+      operationId: deleteNothing
+      responses:
+        '204': {description: Gone.}
+        '404': {description: Not found.}
+"""
+
+
+def test_every_kind_of_response_has_a_typed_example_stub(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Ranged and ``default`` statuses, schema-less JSON, text, binary, a 3.2 stream, typed
+    headers and bodyless answers: the stubs pass ``specfirst check`` and answer."""
+    spec = tmp_path / "edge.yaml"
+    spec.write_text(EDGE)
+    with project(tmp_path, spec, "edge") as root:
+        with contextlib.chdir(root):
+            code = main(["check"])
+        said = capsys.readouterr()
+        assert code == 0, said.out + said.err
+        app: Any = importlib.import_module("edge.main").app
+
+        async def fetch() -> dict[str, Any]:
+            async with client(app) as http:
+                return {
+                    "any": await http.get("/any"),
+                    "default": await http.get("/any", headers={"Prefer": "code=503"}),
+                    "headers": await http.get("/headers"),
+                    "file": await http.get("/file"),
+                    "stream": await http.get("/stream"),
+                    "gone": await http.delete("/nothing"),
+                    "missing": await http.delete("/nothing", headers={"Prefer": "code=404"}),
+                }
+
+        got = asyncio.run(fetch())
+    assert got["any"].status_code == 200 and got["any"].json() == "string"
+    assert got["default"].status_code == 503 and got["default"].text == "string"
+    headers = got["headers"]
+    assert headers.status_code == 200 and headers.json() == {"a": 1}
+    assert headers.headers["x-count"] == "3" and headers.headers["x-kind"] == "a"
+    assert got["file"].headers["content-type"] == "application/octet-stream"
+    assert [json.loads(line) for line in got["stream"].text.splitlines()] == [{"id": 1}] * 2
+    assert got["gone"].status_code == 204 and got["missing"].status_code == 404
