@@ -150,15 +150,6 @@ def _frame_json(data: bytes, framing: Framing) -> bytes:
     return data + b"\n"
 
 
-def encode_item(value: Any, framing: Framing) -> bytes:
-    """One JSON-compatible item of a stream, framed for the wire (``specfirst mock``)."""
-    if framing == "sse":
-        return _sse_event(value)
-    return _frame_json(
-        json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode(), framing
-    )
-
-
 def _sse_event(event: Any) -> bytes:
     """One server-sent event: each field on its own line(s), then a blank line.
 

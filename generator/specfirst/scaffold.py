@@ -7,7 +7,10 @@ holds ``Security`` and ``Principal``; ``errors.py`` holds ``Errors``, which buil
 bodies the spec declares (where they are not problem+json); ``main.py`` builds the app.
 
 ``scaffold`` writes what is missing: whole modules for new tags, and a stub method (answering
-501 until it is written) appended to the class for every operation the class lacks. Existing
+501 until it is written) appended to the class for every operation the class lacks. With
+``stubs="examples"`` each stub instead answers the operation's first declared success from the
+spec's examples (or data synthesized from the schema), through ``examples.py`` and the data in
+``examples.json`` (:mod:`specfirst.examples`): the project is a working mock from the start. Existing
 code is never rewritten: stubs are inserted after the class's last line, and only imports the
 stubs need and the module lacks are added. An operation that is a renamed one the class has
 a method for gets no stub: the plan says what to rename (:mod:`specfirst.renames`).
@@ -16,11 +19,15 @@ a method for gets no stub: the plan says what to rename (:mod:`specfirst.renames
 from __future__ import annotations
 
 import ast
-from collections.abc import Sequence
+import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Literal
 
-from specfirst.ir import Api, Operation, Service
+from specfirst.examples.table import Table as ExampleTable
+from specfirst.examples.table import build_table, success_response
+from specfirst.ir import Api, BodyKind, Operation, Response, Service
 from specfirst.renames import Known, Rename, find_rename, moved_arguments
 from specfirst.render import Renderer
 
@@ -88,30 +95,62 @@ def _rel(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
+Stubs = Literal["501", "examples"]
+"""What a stub does: answer 501 until written, or answer the spec's examples."""
+
+
 class Scaffolder:
-    """Plans and writes the implementation package's stubs for ``api``."""
+    """Plans and writes the implementation package's stubs for ``api``.
+
+    ``stubs="examples"`` needs the bundled ``document`` (the IR holds no examples).
+    ``dev_name`` names the development credential (``<DEV_NAME>_DEV_CREDENTIAL``, default
+    ``<dev_name>-development-only``); it defaults to the implementation package's name."""
 
     def __init__(
-        self, api: Api, package: str, implementation: Path, known: Sequence[Known] = ()
+        self,
+        api: Api,
+        package: str,
+        implementation: Path,
+        known: Sequence[Known] = (),
+        *,
+        stubs: Stubs = "501",
+        document: Mapping[str, Any] | None = None,
+        dev_name: str | None = None,
     ) -> None:
         self.api = api
         self.known = known  # operations as earlier generations named them (renames)
         self.package = package
         self.folder = implementation
         self.module = implementation.name
+        self.dev_name = dev_name or self.module
+        self.stubs = stubs
+        self.table: ExampleTable | None = None
+        if stubs == "examples":
+            if document is None:
+                raise ValueError("example stubs need the spec's document")
+            self.table = build_table(api, document)
         self.renderer = Renderer(api, "")
-        self.renderer.env.filters["impl_class"] = impl_class
-        self.renderer.env.filters["fill_type"] = fill_type
+        filters = self.renderer.env.filters
+        filters["impl_class"] = impl_class
+        filters["fill_type"] = fill_type
+        filters["success_response"] = success_response
+        filters["example_fields"] = example_fields
 
     def _render(self, template: str, **context: object) -> str:
         return self.renderer.env.get_template(f"scaffold/{template}").render(
             api=self.api,
             package=self.package,
             implementation=self.module,
-            env_prefix=self.module.upper(),
+            env_prefix=self.dev_name.upper(),
+            dev_name=self.dev_name,
             scopes=self._scopes(),
+            examples=self.stubs == "examples",
             **context,
         )
+
+    @property
+    def stub_macro(self) -> str:
+        return "example_stub" if self.stubs == "examples" else "stub"
 
     def _scopes(self) -> list[str]:
         """Every scope the spec declares: its OAuth2 flows' and its requirements'."""
@@ -136,6 +175,7 @@ class Scaffolder:
                 ("security.py", "security.py.jinja"),
                 ("main.py", "main.py.jinja"),
                 *((("errors.py", "errors.py.jinja"),) if self.api.error_models else ()),
+                *((("examples.py", "examples.py.jinja"),) if self.table else ()),
             ):
                 path = self.folder / name
                 if not path.exists():
@@ -158,7 +198,29 @@ class Scaffolder:
         errors = self.folder / "errors.py"
         if self.api.error_models and errors.exists():
             self._plan_error_methods(plan, errors)
+        if self.table is not None:
+            self._plan_example_data(plan, self.folder / "examples.json")
         return plan
+
+    def _plan_example_data(self, plan: Plan, path: Path) -> None:
+        """``examples.json``: new, or the answers of operations it lacks added (those it
+        has, perhaps edited, are kept)."""
+        assert self.table is not None
+        if not path.exists():
+            plan.new_files[path] = self.table.to_json()
+            return
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except ValueError:
+            return  # not ours to repair: the stubs' first request says what is wrong
+        if not isinstance(data, dict):
+            return
+        added = [op for op in self.table.answers if op not in data]
+        if added:
+            new = json.loads(self.table.to_json())
+            data.update({op: new[op] for op in added})
+            plan.appended[path] = added
+            plan.sources[path] = json.dumps(data, indent=1, ensure_ascii=False) + "\n"
 
     def _plan_error_methods(self, plan: Plan, path: Path) -> None:
         """Append a ``fill`` method to ``Errors`` for each error body the spec added."""
@@ -224,7 +286,9 @@ class Scaffolder:
         self, source: str, tree: ast.Module, cls: ast.ClassDef, ops: list[Operation]
     ) -> str:
         template = self.renderer.env.from_string(
-            '{% import "scaffold/macros.jinja" as m %}{{ m.stub(op, "Principal") }}\n'
+            '{% import "scaffold/macros.jinja" as m %}{{ m.'
+            + self.stub_macro
+            + '(op, "Principal") }}\n'
         )
         stubs = "".join("\n" + template.render(op=op) for op in ops)
         return self._insert(source, tree, cls, stubs)
@@ -267,6 +331,7 @@ class Scaffolder:
             "models": f"from {self.package} import models",
             "responses": f"from {self.package} import responses",
             "NotImplementedOperation": f"from {self.package} import NotImplementedOperation",
+            "examples": f"from {self.module} import examples",
             "Principal": f"from {self.module}.security import Principal",
             "Problem": f"from {self.package}.errors import Problem",
             "fill": f"from {self.package}.errors import fill",
@@ -280,12 +345,37 @@ class Scaffolder:
         written: list[Path] = []
         if plan.new_files:
             names = {path: path.relative_to(self.folder).as_posix() for path in plan.new_files}
-            formatted = format_sources({names[p]: text for p, text in plan.new_files.items()})
+            formatted = format_sources(
+                {names[p]: text for p, text in plan.new_files.items() if p.suffix == ".py"}
+            )
             for path, rel in names.items():
                 path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_text(formatted[rel], encoding="utf-8")
+                path.write_text(formatted.get(rel, plan.new_files[path]), encoding="utf-8")
                 written.append(path)
         for path, text in plan.sources.items():
             path.write_text(text, encoding="utf-8")
             written.append(path)
         return written
+
+
+def example_fields(response: Response) -> str:
+    """The keyword arguments an example stub builds ``response``'s result class with, from
+    the ``answer`` of ``examples.answer``."""
+    headers = {h.py_name: h for h in response.headers}
+    args: list[str] = []
+    for name, _annotation, _default in Renderer._result_fields(response):
+        if name == "status_code":
+            args.append("status_code=answer.code")
+        elif name == "body":
+            if response.stream is not None:
+                args.append(f"body=answer.items({response.item_type})")
+            elif response.kind is BodyKind.TEXT:
+                args.append("body=answer.text()")
+            elif response.kind is BodyKind.BINARY:
+                args.append("body=answer.binary()")
+            else:
+                args.append(f"body=answer.body({response.py_type or 'Any'})")
+        elif name in headers:
+            header = headers[name]
+            args.append(f"{name}=answer.header({header.name!r}, {header.py_type})")
+    return ", ".join(args)

@@ -23,10 +23,10 @@ from specfirst.contract import ContractOptions, ExpectedStatuses, format_summary
 from specfirst.diagnostics import Level
 from specfirst.diff import diff_specs
 from specfirst.docs import render_reference_html
+from specfirst.examples.mock import build as build_mock
 from specfirst.ir import Api, ParamLocation
 from specfirst.lint import lint
 from specfirst.loader import load_spec
-from specfirst.mock import mock_app
 from specfirst.pipeline import build_files
 from specfirst.validation import validate
 from tests.contract.run_service import _stop as stop
@@ -651,15 +651,17 @@ def test_diff_sees_additional_and_query_operations(tmp_path: Path) -> None:
 
 
 async def test_mock_serves_32(tmp_path: Path) -> None:
-    app = mock_app(load_spec(_spec(tmp_path, SPEC)).document)
-    async with client(app) as c:
+    """``specfirst mock``: the generated app with example stubs, 3.2's streams and methods too."""
+    mock = build_mock(_spec(tmp_path, SPEC), cache_dir=tmp_path / "cache")
+    async with client(mock.app) as c:
         lines = await c.get("/pets.jsonl")
         assert lines.status_code == 200
         assert all(json.loads(line)["id"] >= 1 for line in lines.text.splitlines())
         problem(await c.get("/pets?limit=0"), 422)
         assert (await c.request("QUERY", "/pets", json={})).status_code == 200
-        writer = {"Authorization": "Bearer x"}
-        assert (await c.request("PURGE", "/pets/1", headers=writer)).status_code == 204
+        assert (await c.request("PURGE", "/pets/1")).status_code == 401
+        purged = await c.request("PURGE", "/pets/1", headers=mock.headers)
+        assert purged.status_code == 204
 
 
 # --------------------------------------------------------------------------- contract and types

@@ -3,7 +3,8 @@
 Writes a spec (a small example API, or a copy of the given one with the files it refers to,
 JSON written as readable YAML unless ``--keep-format``),
 ``pyproject.toml`` with ``[tool.specfirst]``, an implementation package (the example's
-handlers, or one stub per operation answering 501 until written), tests with a contract run,
+handlers, or one stub per operation answering 501 until written; with ``--stubs examples``,
+answering the spec's examples, so the new project is a working mock), tests with a contract run,
 a Makefile, ``.gitignore``, a GitHub workflow and a pre-commit configuration; then generates
 the package. Files that already exist are never overwritten: they are listed as kept.
 """
@@ -66,8 +67,21 @@ def register(sub: Any) -> None:
         help="write the names derived for operations without an operationId into the "
         "copied spec, so later path edits rename nothing",
     )
+    add_stubs_option(p)
     p.add_argument("--name", help="Python package name of the implementation (default: from DIR)")
     p.set_defaults(func=run)
+
+
+def add_stubs_option(parser: Any) -> None:
+    """``--stubs``, shared with ``specfirst scaffold``."""
+    parser.add_argument(
+        "--stubs",
+        choices=["501", "examples"],
+        default="501",
+        help="what each new stub answers until written: 501 Not Implemented (default), or "
+        "'examples': the operation's first declared success from the spec's examples (data "
+        "synthesized from the schema where they are missing or invalid)",
+    )
 
 
 def package_name(text: str) -> str:
@@ -92,6 +106,11 @@ def run(args: argparse.Namespace) -> int:
     if args.name and name != args.name:
         print(f"specfirst: --name {args.name!r} is not a Python package name", file=sys.stderr)
         return 2
+    if args.stubs == "examples" and not args.spec:
+        print(
+            "specfirst: --stubs examples needs --spec (the example has handlers)", file=sys.stderr
+        )
+        return 2
     kept: list[str] = []
     written: list[str] = []
     source = Path(args.spec) if args.spec else EXAMPLE_SPEC
@@ -115,6 +134,7 @@ def run(args: argparse.Namespace) -> int:
         print_diagnostics(diagnostics)
         return 1
     context = _context(names, api, example=args.spec is None)
+    context["example_stubs"] = args.stubs == "examples"
     templates = {
         rel: INIT / "project" / template
         for rel, template in (PROJECT_FILES | (EXAMPLE_TESTS if args.spec is None else {})).items()
@@ -133,9 +153,17 @@ def run(args: argparse.Namespace) -> int:
         if not result.ok or result.api is None:
             print(f"{names.spec}: not generated (fix the errors above)", file=sys.stderr)
             return 1
+        from specfirst.loader import load_spec
         from specfirst.scaffold import Scaffolder
 
-        scaffolder = Scaffolder(result.api, names.package, Path(names.implementation))
+        document = load_spec(Path(names.spec)).document if args.stubs == "examples" else None
+        scaffolder = Scaffolder(
+            result.api,
+            names.package,
+            Path(names.implementation),
+            stubs=args.stubs,
+            document=document,
+        )
         stubs = scaffolder.write(scaffolder.plan())
         written += [path.as_posix() for path in stubs]
 
@@ -143,6 +171,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"  wrote {rel}", file=sys.stderr)
     for rel in sorted(kept):
         print(f"  kept  {rel} (exists; not overwritten)", file=sys.stderr)
+    if scaffolder.table is not None and stubs:
+        for line in scaffolder.table.summary():
+            print(f"  {line}", file=sys.stderr)
     print(
         f"{root}: {len(result.api.operations)} operations generated into {names.package}/, "
         f"implementation in {names.implementation}/",

@@ -2,7 +2,9 @@
 
 New tags get a module with a class of stubs; operations added to an existing tag get a stub
 appended to its class; everything already written is left as it is. ``--check`` only lists
-what is missing (exit 1 when something is).
+what is missing (exit 1 when something is). A stub answers 501 until written; with ``--stubs
+examples`` it answers the spec's example of the operation's success instead (``examples.py``
+and ``examples.json`` in the implementation package).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from specfirst.commands.common import print_diagnostics
+from specfirst.commands.init import add_stubs_option
 from specfirst.config import CACHE_DIR, Config, load_config
 
 if TYPE_CHECKING:
@@ -33,6 +36,7 @@ def register(sub: Any) -> None:
         help="implementation package folder (default: [tool.specfirst] implementation)",
     )
     p.add_argument("--check", action="store_true", help="only list what is missing")
+    add_stubs_option(p)
     p.set_defaults(func=run)
 
 
@@ -62,7 +66,12 @@ def run(args: argparse.Namespace) -> int:
     from specfirst.pipeline import manifest_operations
 
     known = known_operations(config, manifest_operations(config.output))
-    scaffolder = Scaffolder(api, config.package, folder, known)
+    document = None
+    if args.stubs == "examples":
+        from specfirst.loader import load_spec
+
+        document = load_spec(config.spec).document
+    scaffolder = Scaffolder(api, config.package, folder, known, stubs=args.stubs, document=document)
     plan = scaffolder.plan()
     for line in plan.describe(Path.cwd()):
         print(f"scaffold: {line}", file=sys.stderr)
@@ -79,8 +88,24 @@ def run(args: argparse.Namespace) -> int:
     written = scaffolder.write(plan)
     if not written:
         return 0
+    if scaffolder.table is not None:
+        for line in scaffolder.table.summary():
+            print(f"scaffold: {line}", file=sys.stderr)
+    main_py = folder / "main.py"
+    if (
+        args.stubs == "examples"
+        and main_py.is_file()
+        and main_py not in plan.new_files
+        and "PreferMiddleware" not in main_py.read_text(encoding="utf-8")
+    ):
+        print(
+            f"scaffold: for `Prefer: code=…, example=…`, add to {main_py}: "
+            f"`app.add_middleware(PreferMiddleware)` (from {folder.name}.examples)",
+            file=sys.stderr,
+        )
+    answers = "the spec's examples" if args.stubs == "examples" else "501"
     print(
-        f"scaffold: {len(written)} file(s) written; each stub answers 501 until you write it",
+        f"scaffold: {len(written)} file(s) written; each stub answers {answers} until you write it",
         file=sys.stderr,
     )
     return 0

@@ -110,11 +110,19 @@ def dev_credentials(
     ``Authorization`` header: when several schemes want it, the one the most operations use.
     The scaffolded ``security.py`` accepts exactly this credential for every scheme.
     """
+    return credential_headers(ctx.spec, credential, username=username)
+
+
+def credential_headers(
+    spec: Mapping[str, Any], credential: str, *, username: str = "developer"
+) -> dict[str, str]:
+    """:func:`dev_credentials` for a loaded document: the headers (or, for an API key in the
+    query or a cookie, the name) that carry ``credential`` for each of its schemes."""
     import base64
 
-    schemes = ctx.spec.get("components", {}).get("securitySchemes", {})
+    schemes = spec.get("components", {}).get("securitySchemes", {})
     schemes = schemes if isinstance(schemes, Mapping) else {}
-    uses = _scheme_uses(ctx.spec)
+    uses = _scheme_uses(spec)
     headers: dict[str, str] = {}
     authorization: list[tuple[int, int, str]] = []
     for order, (key, scheme) in enumerate(schemes.items()):

@@ -1,0 +1,362 @@
+"""Example values from a schema: the spec's own examples first, else one built within its bounds.
+
+:func:`synthesize` walks a schema the way a reader expects an example of it to look:
+``const``/``example``/``default``/``examples``/``enum`` first, then a plausible value per
+type and format (``2025-01-15T09:30:00Z``, ``user@example.com``), within its bounds
+(lengths, ranges, ``multipleOf``, ``minItems``), patterns matched where a short candidate or
+hypothesis' ``from_regex`` (seeded: the same value every run) finds a match.
+
+Written here rather than taken from a library: hypothesis-jsonschema (no longer installed with
+schemathesis) draws random, shrunk data (``""``, ``0``, ``{}``) and costs seconds per large
+schema; example stubs want the same plausible value every time, at once. Every value is checked
+against its schema by :class:`Schemas` (jsonschema-rs), so what is not valid is known.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import unquote
+
+import jsonschema_rs
+
+_MAX_DEPTH = 8
+
+Json = Any
+
+# --- schema helpers -----------------------------------------------------------------------------
+
+
+class Schemas:
+    """Resolves internal ``$ref``s and builds validators against the whole document."""
+
+    def __init__(self, document: Mapping[str, Any]) -> None:
+        self.document = document
+        self.openapi30 = str(document.get("openapi", "")).startswith("3.0")
+        self._components = json_schema(document.get("components", {}), self.openapi30)
+        # id(schema) → (schema, validator): a schema (a shared error body) is compiled once
+        self._validators: dict[int, tuple[Any, Any]] = {}
+        # id(schema) → (schema, value): what a user of this document synthesized for it
+        self.synthesized: dict[int, tuple[Any, Any]] = {}
+
+    def resolve(self, node: Any) -> Any:
+        seen = 0
+        while isinstance(node, Mapping) and isinstance(node.get("$ref"), str) and seen < 50:
+            node = self._pointer(node["$ref"])
+            seen += 1
+        return node
+
+    def _pointer(self, ref: str) -> Any:
+        if not ref.startswith("#/"):
+            raise ValueError(f"external $ref {ref!r}: bundle the spec first")
+        node: Any = self.document
+        for part in ref[2:].split("/"):
+            part = unquote(part).replace("~1", "/").replace("~0", "~")
+            node = node[int(part)] if isinstance(node, list) else node[part]
+        return node
+
+    def validator(self, schema: Mapping[str, Any]) -> Any:
+        """A validator of ``schema``, with the components it refers to (only those: compiling
+        every component of a large spec for each schema took minutes on GitHub's)."""
+        cached = self._validators.get(id(schema))
+        if cached is not None:
+            return cached[1]
+        root = dict(json_schema(schema, self.openapi30))
+        root["components"] = self._reachable(root)
+        validator = jsonschema_rs.Draft202012Validator(root, validate_formats=True)
+        self._validators[id(schema)] = (schema, validator)
+        return validator
+
+    def _reachable(self, root: Any) -> dict[str, Any]:
+        """The components ``root`` refers to, directly or through each other, as a
+        ``components`` object."""
+        out: dict[str, Any] = {}
+        pending = [root]
+        seen: set[str] = set()
+        while pending:
+            node = pending.pop()
+            if isinstance(node, list):
+                pending.extend(node)
+                continue
+            if not isinstance(node, Mapping):
+                continue
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#/components/") and ref not in seen:
+                seen.add(ref)
+                parts = [
+                    unquote(p).replace("~1", "/").replace("~0", "~") for p in ref[13:].split("/")
+                ]
+                target: Any = self._components
+                for part in parts:
+                    target = target.get(part) if isinstance(target, Mapping) else None
+                if target is not None and len(parts) >= 2:
+                    holder = out
+                    for part in parts[:-1]:
+                        holder = holder.setdefault(part, {})
+                    holder[parts[-1]] = target
+                    pending.append(target)
+            pending.extend(v for k, v in node.items() if k != "$ref")
+        return out
+
+    def is_valid(self, schema: Any, value: Any) -> bool:
+        """Whether ``value`` is valid against ``schema``; a schema that cannot be compiled
+        (a pattern in a regex dialect jsonschema-rs lacks) judges nothing: True."""
+        if not isinstance(schema, Mapping):
+            return True
+        try:
+            return bool(self.validator(schema).is_valid(value))
+        except Exception:  # jsonschema-rs raises ValidationError/ValueError for bad schemas
+            return True
+
+
+def json_schema(node: Any, openapi30: bool) -> Any:
+    """OpenAPI 3.0 schema dialect → JSON Schema (``nullable``); 3.1 schemas are returned as is."""
+    if not openapi30:
+        return node
+    if isinstance(node, list):
+        return [json_schema(item, openapi30) for item in node]
+    if not isinstance(node, Mapping):
+        return node
+    out = {key: json_schema(value, openapi30) for key, value in node.items()}
+    for exclusive, bound in (("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")):
+        flag = out.get(exclusive)
+        if isinstance(flag, bool):  # 3.0: a flag on the bound, not the bound itself
+            del out[exclusive]
+            if flag and bound in out:
+                out[exclusive] = out.pop(bound)
+    if out.pop("nullable", False) is True:
+        if isinstance(out.get("type"), str):
+            out["type"] = [out["type"], "null"]
+        elif "enum" in out and None not in out["enum"]:
+            out["enum"] = [*out["enum"], None]
+    return out
+
+
+_FORMAT_EXAMPLES: dict[str, Any] = {
+    "date-time": "2025-01-15T09:30:00Z",
+    "date": "2025-01-15",
+    "time": "09:30:00Z",
+    "duration": "P1D",
+    "email": "user@example.com",
+    "idn-email": "user@example.com",
+    "hostname": "example.com",
+    "idn-hostname": "example.com",
+    "ipv4": "192.0.2.1",
+    "ipv6": "2001:db8::1",
+    "uri": "https://example.com/",
+    "iri": "https://example.com/",
+    "uri-reference": "/example",
+    "iri-reference": "/example",
+    "uri-template": "/example/{id}",
+    "uuid": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+    "byte": "ZXhhbXBsZQ==",
+    "binary": "",
+    "password": "correct horse battery staple",
+    "regex": "^[a-z]+$",
+    "json-pointer": "/example",
+    "relative-json-pointer": "0",
+}
+
+
+def synthesize(
+    schema: Any,
+    schemas: Schemas,
+    *,
+    response: bool = True,
+    minimal: bool = False,
+    depth: int = 0,
+) -> Json:
+    """A plausible value for ``schema``: its examples first, else one built within its bounds.
+
+    ``response``: leave out ``writeOnly`` properties (else ``readOnly`` ones); ``minimal``:
+    only the required properties, and no example of the schema's own (for a second try when
+    the first value is not valid)."""
+    schema = schemas.resolve(schema)
+    if not isinstance(schema, Mapping) or depth > _MAX_DEPTH:
+        return None
+    if "const" in schema:
+        return schema["const"]
+    if not minimal:
+        for key in ("example", "default"):
+            if key in schema:
+                return schema[key]
+        if isinstance(schema.get("examples"), list) and schema["examples"]:
+            return schema["examples"][0]
+    if isinstance(schema.get("enum"), list) and schema["enum"]:
+        return schema["enum"][0]
+    if "allOf" in schema:
+        return synthesize(
+            _merge_all_of(schema, schemas),
+            schemas,
+            response=response,
+            minimal=minimal,
+            depth=depth + 1,
+        )
+    for key in ("oneOf", "anyOf"):
+        options = [schemas.resolve(option) for option in schema.get(key, [])]
+        non_null = [o for o in options if not (isinstance(o, Mapping) and o.get("type") == "null")]
+        if options:
+            return synthesize(
+                (non_null or options)[0],
+                schemas,
+                response=response,
+                minimal=minimal,
+                depth=depth + 1,
+            )
+    kind = schema.get("type")
+    if isinstance(kind, list):
+        kind = next((k for k in kind if k != "null"), "null")
+    if kind is None:
+        kind = "object" if "properties" in schema else "array" if "items" in schema else "string"
+    if kind == "object":
+        skip = "writeOnly" if response else "readOnly"
+        value: dict[str, Any] = {}
+        required = set(schema.get("required") or ())
+        for name, sub in (schema.get("properties") or {}).items():
+            resolved = schemas.resolve(sub)
+            if isinstance(resolved, Mapping) and resolved.get(skip) is True:
+                continue
+            if name not in required and (minimal or depth >= _MAX_DEPTH - 2):
+                continue
+            value[name] = synthesize(
+                sub, schemas, response=response, minimal=minimal, depth=depth + 1
+            )
+        return value
+    if kind == "array":
+        count = max(int(schema.get("minItems", 0 if minimal else 1)), 0)
+        if "maxItems" in schema:
+            count = min(count, int(schema["maxItems"]))
+        items = schema.get("items", {})
+        if depth >= _MAX_DEPTH - 1:
+            count = min(count, 0)
+        return [
+            synthesize(items, schemas, response=response, minimal=minimal, depth=depth + 1)
+            for _ in range(count)
+        ]
+    if kind == "integer" or kind == "number":
+        return _number(schema, integer=kind == "integer")
+    if kind == "boolean":
+        return True
+    if kind == "null":
+        return None
+    return _string(schema)
+
+
+def _merge_all_of(schema: Mapping[str, Any], schemas: Schemas) -> dict[str, Any]:
+    merged: dict[str, Any] = {k: v for k, v in schema.items() if k != "allOf"}
+    properties: dict[str, Any] = dict(merged.get("properties", {}))
+    required: list[str] = list(merged.get("required", []))
+    for part in schema["allOf"]:
+        part = schemas.resolve(part)
+        if not isinstance(part, Mapping):
+            continue
+        if "allOf" in part:
+            part = _merge_all_of(part, schemas)
+        for key, value in part.items():
+            if key == "properties":
+                properties.update(value)
+            elif key == "required":
+                required.extend(value)
+            else:
+                merged.setdefault(key, value)
+    if properties:
+        merged["properties"] = properties
+        merged.setdefault("type", "object")
+    if required:
+        merged["required"] = sorted(set(required))
+    return merged
+
+
+def _number(schema: Mapping[str, Any], *, integer: bool) -> int | float:
+    low, low_open = _bound(schema, "minimum", "exclusiveMinimum")
+    high, high_open = _bound(schema, "maximum", "exclusiveMaximum")
+    value: float = 1
+    if low is not None:
+        value = low + (1 if low_open else 0)
+    if high is not None and (value > high or (high_open and value >= high)):
+        value = high - (1 if high_open else 0)
+    step = schema.get("multipleOf")
+    if isinstance(step, int | float) and not isinstance(step, bool) and step:
+        value = (value // step + (1 if value % step else 0)) * step
+    return int(value) if integer else float(value)
+
+
+def _bound(schema: Mapping[str, Any], inclusive: str, exclusive: str) -> tuple[float | None, bool]:
+    """A numeric bound and whether it is open, in either dialect (3.0's boolean flag or
+    3.1's number)."""
+    flag = schema.get(exclusive)
+    if isinstance(flag, bool):
+        value = schema.get(inclusive)
+        return (value, flag) if _is_number(value) else (None, False)
+    if _is_number(flag):
+        return flag, True
+    value = schema.get(inclusive)
+    return (value, False) if _is_number(value) else (None, False)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _string(schema: Mapping[str, Any]) -> str:
+    fmt = schema.get("format")
+    value = str(_FORMAT_EXAMPLES.get(fmt, "string")) if isinstance(fmt, str) else "string"
+    pattern = schema.get("pattern")
+    if isinstance(pattern, str) and not _matches(pattern, value):
+        value = _from_pattern(pattern, value)
+    low = int(schema.get("minLength", 0))
+    high = schema.get("maxLength")
+    if len(value) < low:
+        value = value + value[-1:] * (low - len(value)) if value else "x" * low
+    if isinstance(high, int) and len(value) > high:
+        value = value[:high]
+    return value
+
+
+def _matches(pattern: str, value: str) -> bool:
+    try:
+        return re.search(pattern, value) is not None
+    except re.error:
+        return True
+
+
+def _from_pattern(pattern: str, fallback: str) -> str:
+    for candidate in ("a", "A", "0", "a1", "example", "ABC", "abc_123", "a-b"):
+        if _matches(pattern, candidate):
+            return candidate
+    try:  # hypothesis ships with schemathesis; seeded: the same value every run
+        from hypothesis import HealthCheck, Phase, find, settings
+        from hypothesis import strategies as st
+
+        found: str = find(
+            st.from_regex(pattern, fullmatch=True),
+            lambda _: True,
+            random=random.Random(0),
+            settings=settings(
+                database=None,
+                phases=[Phase.generate, Phase.shrink],
+                suppress_health_check=list(HealthCheck),
+            ),
+        )
+        return found
+    except Exception:  # no hypothesis, or a pattern it cannot draw from
+        return fallback
+
+
+def is_json(media: str) -> bool:
+    main = media.split(";")[0].strip().lower()
+    return main == "application/json" or main.endswith("+json")
+
+
+def first_example(container: Mapping[str, Any], schemas: Schemas) -> tuple[bool, Any]:
+    if "example" in container:
+        return True, container["example"]
+    examples = container.get("examples")
+    if isinstance(examples, Mapping):
+        for example in examples.values():
+            example = schemas.resolve(example)
+            if isinstance(example, Mapping) and "value" in example:
+                return True, example["value"]
+    return False, None

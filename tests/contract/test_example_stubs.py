@@ -1,0 +1,314 @@
+"""``specfirst init DIR --spec S --stubs examples`` on real specs: the new project is a working
+mock on the real runtime. Its contract run reaches a declared 2xx on every operation with no
+failure, its stubs pass ``specfirst check`` (ruff, mypy --strict), and ``specfirst scaffold
+--stubs examples`` appends example stubs and their data without touching what exists.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import importlib
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from specfirst.cli import main
+from specfirst.contract import ContractOptions, format_summary, run_contract
+from specfirst.contract.hooks import credential_headers
+from specfirst.examples.table import build_table
+from specfirst.loader import load_spec
+from specfirst.pipeline import build_api
+from tests.contract.test_mock import PINECONE, corpus_spec
+from tests.e2e.conftest import client
+
+ROOT = Path(__file__).resolve().parents[2]
+READYAPI = ROOT / ".cache/corpus/node_modules/@readme/oas-examples/3.0/json/response-examples.json"
+
+
+@contextlib.contextmanager
+def project(tmp_path: Path, spec: Path, name: str) -> Iterator[Path]:
+    """A project made by ``init --stubs examples``, importable while the block runs."""
+    with contextlib.chdir(tmp_path):
+        assert main(["init", name, "--spec", str(spec), "--stubs", "examples"]) == 0
+    root = tmp_path / name
+    sys.path.insert(0, str(root))
+    try:
+        yield root
+    finally:
+        sys.path.remove(str(root))
+        for module in [m for m in sys.modules if m.split(".")[0] in {name, f"{name}_api"}]:
+            del sys.modules[module]
+
+
+@pytest.mark.parametrize(
+    ("spec", "name", "operations"),
+    [(PINECONE, "pinecone", 15), (READYAPI, "answers", 2)],
+    ids=["pinecone", "readme-response-examples"],
+)
+def test_example_stubs_reach_a_declared_success_on_every_operation(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    spec: Path,
+    name: str,
+    operations: int,
+) -> None:
+    spec = corpus_spec(spec)
+    with project(tmp_path, spec, name) as root:
+        said = capsys.readouterr().err
+        assert said.count("examples: ") >= 1  # the summary, once: not a line per operation
+        app: Any = importlib.import_module(f"{name}.main").app
+        document = load_spec(root / "specs" / "api.yaml").document
+        result = run_contract(
+            ContractOptions(
+                spec=root / "specs" / "api.yaml",
+                app=app,
+                headers=credential_headers(document, f"{name}-development-only"),
+                max_examples=3,
+            )
+        )
+    assert result.ok, format_summary(result)
+    assert not result.failures and not result.errors
+    assert result.coverage.reached() == (operations, operations), format_summary(result)
+    assert result.coverage.implemented() == (operations, operations)
+
+
+def test_pinecone_example_project_passes_check(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The stubs type-check against the generated protocols under mypy --strict, and lint."""
+    spec = corpus_spec(PINECONE)
+    with project(tmp_path, spec, "pc") as root:
+        capsys.readouterr()
+        stubs = (root / "pc" / "index_operations.py").read_text(encoding="utf-8")
+        assert "body=answer.body(models.Index)" in stubs
+        assert "if answer.status == " in stubs  # Prefer: code= picks a declared response
+        assert "NotImplementedOperation" not in stubs
+        with contextlib.chdir(root):
+            code = main(["check"])
+        said = capsys.readouterr()
+    assert code == 0, said.out + said.err
+    assert "mypy ok" in said.err, said.err
+
+
+SMALL = """
+openapi: 3.1.0
+info: {title: Notes, version: 1.0.0}
+paths:
+  /notes:
+    get:
+      operationId: listNotes
+      tags: [notes]
+      responses:
+        '200':
+          description: Notes.
+          content:
+            application/json:
+              schema: {type: array, items: {$ref: '#/components/schemas/Note'}}
+              example: [{id: 1, text: first}]
+components:
+  schemas:
+    Note:
+      type: object
+      required: [id, text]
+      properties:
+        id: {type: integer}
+        text: {type: string}
+"""
+
+ADDED = """
+  /notes/{id}:
+    get:
+      operationId: getNote
+      tags: [notes]
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: integer}}
+      responses:
+        '200':
+          description: A note.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Note'}
+"""
+
+
+def test_scaffold_appends_example_stubs_and_their_data(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    spec = tmp_path / "notes.yaml"
+    spec.write_text(SMALL)
+    with project(tmp_path, spec, "notes") as root:
+        data_path = root / "notes" / "examples.json"
+        data = json.loads(data_path.read_text(encoding="utf-8"))
+        assert data == {"listNotes": [{"status": "200", "body": [{"id": 1, "text": "first"}]}]}
+        data["listNotes"][0]["body"] = [{"id": 7, "text": "edited"}]  # the user's edit
+        data_path.write_text(json.dumps(data), encoding="utf-8")
+        api_spec = root / "specs" / "api.yaml"
+        api_spec.write_text(_with_operation(api_spec.read_text(encoding="utf-8")), encoding="utf-8")
+        with contextlib.chdir(root):
+            assert main(["generate"]) == 0
+            assert main(["scaffold", "--stubs", "examples"]) == 0
+        said = capsys.readouterr().err
+        assert "notes/notes.py: 1 missing method(s): getNote" in said
+        assert "examples: 1 answer data synthesized from the schema (no example): getNote" in said
+        data = json.loads(data_path.read_text(encoding="utf-8"))
+        assert data["listNotes"][0]["body"] == [{"id": 7, "text": "edited"}]  # kept
+        assert data["getNote"][0]["synthesized"] is True
+        assert "async def get_note(" in (root / "notes" / "notes.py").read_text(encoding="utf-8")
+        app: Any = importlib.import_module("notes.main").app
+
+        async def fetch() -> tuple[Any, Any]:
+            async with client(app) as http:
+                return (await http.get("/notes")).json(), (await http.get("/notes/3")).json()
+
+        listed, one = asyncio.run(fetch())
+    assert listed == [{"id": 7, "text": "edited"}]
+    assert one == {"id": 1, "text": "string"}
+
+
+def _with_operation(text: str) -> str:
+    """The copied spec with ``getNote`` added under ``paths``."""
+    head, sep, tail = text.partition("components:")
+    return head.rstrip("\n") + "\n" + ADDED.strip("\n") + "\n" + sep + tail
+
+
+def test_example_data_is_deterministic() -> None:
+    spec = corpus_spec(PINECONE)
+    api, _ = build_api(spec)
+    assert api is not None
+    document = load_spec(spec).document
+    first = build_table(api, document).to_json()
+    assert first == build_table(api, document).to_json()
+    assert json.loads(first)["describe_index"][0]["status"] == "200"
+
+
+STAR = """
+openapi: 3.0.3
+info: {title: Star, version: '1'}
+paths:
+  /categories:
+    get:
+      operationId: listCategories
+      responses:
+        '200':
+          description: OK
+          content:
+            '*/*':
+              schema:
+                type: array
+                items: {type: object, required: [id], properties: {id: {type: string}}}
+"""
+
+
+def test_a_body_declared_for_any_media_type_is_synthesized_from_its_schema(
+    tmp_path: Path,
+) -> None:
+    """``*/*`` is served as JSON: its schema, not a bare string, shapes the example."""
+    spec = tmp_path / "star.yaml"
+    spec.write_text(STAR)
+    api, _ = build_api(spec)
+    assert api is not None
+    table = build_table(api, load_spec(spec).document)
+    [answer] = table.answers["listCategories"]
+    assert answer.body == [{"id": "string"}] and answer.synthesized
+
+
+EDGE = """
+openapi: 3.2.0
+info: {title: Edge, version: '1'}
+paths:
+  /any:
+    get:
+      operationId: getAny
+      responses:
+        2XX:
+          description: Anything.
+          content:
+            application/json: {}
+        default:
+          description: Error.
+          content:
+            text/plain:
+              schema: {type: string}
+  /headers:
+    get:
+      operationId: getHeaders
+      responses:
+        '200':
+          description: Headers.
+          headers:
+            X-Count: {required: true, schema: {type: integer, minimum: 3}}
+            X-When: {schema: {type: string, format: date-time}}
+            X-Kind: {schema: {type: string, enum: [a, b]}}
+          content:
+            application/json:
+              schema:
+                oneOf:
+                  - {type: object, required: [a], properties: {a: {type: integer}}}
+                  - {type: string}
+  /file:
+    get:
+      operationId: getFile
+      responses:
+        '200':
+          description: A file.
+          content:
+            application/octet-stream:
+              schema: {type: string, format: binary}
+  /stream:
+    get:
+      operationId: getStream
+      responses:
+        '200':
+          description: Items.
+          content:
+            application/jsonl:
+              itemSchema: {type: object, required: [id], properties: {id: {type: integer, minimum: 1}}}
+  /nothing:
+    delete:
+      operationId: deleteNothing
+      responses:
+        '204': {description: Gone.}
+        '404': {description: Not found.}
+"""
+
+
+def test_every_kind_of_response_has_a_typed_example_stub(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Ranged and ``default`` statuses, schema-less JSON, text, binary, a 3.2 stream, typed
+    headers and bodyless answers: the stubs pass ``specfirst check`` and answer."""
+    spec = tmp_path / "edge.yaml"
+    spec.write_text(EDGE)
+    with project(tmp_path, spec, "edge") as root:
+        with contextlib.chdir(root):
+            code = main(["check"])
+        said = capsys.readouterr()
+        assert code == 0, said.out + said.err
+        app: Any = importlib.import_module("edge.main").app
+
+        async def fetch() -> dict[str, Any]:
+            async with client(app) as http:
+                return {
+                    "any": await http.get("/any"),
+                    "default": await http.get("/any", headers={"Prefer": "code=503"}),
+                    "headers": await http.get("/headers"),
+                    "file": await http.get("/file"),
+                    "stream": await http.get("/stream"),
+                    "gone": await http.delete("/nothing"),
+                    "missing": await http.delete("/nothing", headers={"Prefer": "code=404"}),
+                }
+
+        got = asyncio.run(fetch())
+    assert got["any"].status_code == 200 and got["any"].json() == "string"
+    assert got["default"].status_code == 503 and got["default"].text == "string"
+    headers = got["headers"]
+    assert headers.status_code == 200 and headers.json() == {"a": 1}
+    assert headers.headers["x-count"] == "3" and headers.headers["x-kind"] == "a"
+    assert got["file"].headers["content-type"] == "application/octet-stream"
+    assert [json.loads(line) for line in got["stream"].text.splitlines()] == [{"id": 1}] * 2
+    assert got["gone"].status_code == 204 and got["missing"].status_code == 404
