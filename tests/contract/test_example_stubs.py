@@ -301,6 +301,9 @@ def test_every_kind_of_response_has_a_typed_example_stub(
                     "stream": await http.get("/stream"),
                     "gone": await http.delete("/nothing"),
                     "missing": await http.delete("/nothing", headers={"Prefer": "code=404"}),
+                    # declares no such response, nor a 400: still the request's fault, a 400
+                    "unmet": await http.delete("/nothing", headers={"Prefer": "code=418"}),
+                    "unnamed": await http.get("/file", headers={"Prefer": "example=nope"}),
                 }
 
         got = asyncio.run(fetch())
@@ -312,3 +315,6 @@ def test_every_kind_of_response_has_a_typed_example_stub(
     assert got["file"].headers["content-type"] == "application/octet-stream"
     assert [json.loads(line) for line in got["stream"].text.splitlines()] == [{"id": 1}] * 2
     assert got["gone"].status_code == 204 and got["missing"].status_code == 404
+    for unmet in (got["unmet"], got["unnamed"]):  # not a 500, in the project's "error" mode
+        assert unmet.status_code == 400, unmet.text
+        assert unmet.headers["content-type"].startswith("application/problem+json")
