@@ -68,6 +68,7 @@ def generate_models(
     document, schemas = _open_pattern_properties(document)
     document = _tidy_prose(document)
     _bound_integer_formats(document)  # in place: _tidy_prose made a copy
+    _drop_nullable_false(document)  # in place too
     document, engine, dropped = _choose_regex_engine(document)
     document, defaults = _default_mappings(document, diagnostics)
     diagnostics.extend(
@@ -139,6 +140,21 @@ def _bound_integer_formats(document: dict[str, Any]) -> None:
             if bounded is not node:
                 node.clear()
                 node.update(bounded)
+
+
+def _drop_nullable_false(document: dict[str, Any]) -> None:
+    """Remove ``nullable: false`` (OpenAPI 3.0's default) from every schema. In place.
+
+    Under ``strict_nullable``, datamodel-code-generator reads an explicit ``nullable: false``
+    on an optional property as "typed without None" but still gives it the default ``None``
+    (``kind: Kind = None``): a mypy error in generated code. Without the key the property is
+    ``Kind | None = None`` like every other optional one, and :func:`schema_rules` refuses an
+    explicit null at run time all the same (it reads the original schemas).
+    """
+    for schema in ((document.get("components") or {}).get("schemas") or {}).values():
+        for node in _schema_nodes(schema):
+            if node.get("nullable") is False:
+                del node["nullable"]
 
 
 def _compiles(pattern: str, engine: str) -> bool:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import ast
 import copy
 from typing import Any
 
-from specfirst.models import _open_pattern_properties
+from specfirst.models import _open_pattern_properties, generate_models
 
 
 def document(schemas: dict[str, Any]) -> dict[str, Any]:
@@ -53,3 +54,49 @@ def test_only_schemas_are_rewritten() -> None:
     assert got["properties"] == weird["properties"]
     assert got["examples"] == weird["examples"]
     assert got["items"] == {"additionalProperties": {}}
+
+
+def _defaults_none_without_none(source: str) -> list[str]:
+    """Fields whose default is ``None`` but whose annotation does not admit ``None``: each is
+    a mypy ``[assignment]`` error in the generated package."""
+    wrong = []
+    for node in ast.walk(ast.parse(source)):
+        if not (isinstance(node, ast.AnnAssign) and isinstance(node.value, ast.Constant)):
+            continue
+        if node.value.value is not None:
+            continue
+        annotation = ast.unparse(node.annotation)
+        if "None" not in annotation and annotation != "Any":
+            wrong.append(f"{ast.unparse(node.target)}: {annotation}")
+    return wrong
+
+
+def test_explicit_nullable_false_keeps_an_optional_field_optional() -> None:
+    # rev.ai's Job: an allOf whose inline part declares an optional `type` with `nullable:
+    # false`; datamodel-code-generator wrote `type: Type = None` (mypy: None is not a Type).
+    job = {
+        "allOf": [
+            {
+                "type": "object",
+                "properties": {
+                    "type": {"type": "string", "enum": ["async"], "nullable": False},
+                    "name": {"type": "string", "nullable": False},
+                },
+            },
+            {"$ref": "#/components/schemas/Options"},
+        ]
+    }
+    plain = {
+        "type": "object",
+        "properties": {"kind": {"type": "string", "enum": ["a"], "nullable": False}},
+    }
+    options = {"type": "object", "properties": {"notify": {"type": "boolean"}}}
+    doc = {**document({"Job": job, "Plain": plain, "Options": options}), "openapi": "3.0.3"}
+    doc["info"] = {"title": "t", "version": "1"}
+    doc["paths"] = {}
+    before = copy.deepcopy(doc)
+    source, classes, _ = generate_models(doc, "# generated")
+    assert {"Job", "Plain", "Options"} <= classes
+    assert _defaults_none_without_none(source) == []
+    assert "constrain(Plain, not_null=('kind',))" in source  # null is still refused
+    assert doc == before  # the caller's document is untouched
