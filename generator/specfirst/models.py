@@ -14,6 +14,7 @@ from typing import Any
 import pydantic_core
 
 from specfirst.diagnostics import Diagnostic, Level
+from specfirst.schema_rewrites import drop_nullable_false, inline_conflicting_bases
 from specfirst.schema_types import format_bounded, is_simple, primitive_type
 
 # Options are chosen once, here, so that output is deterministic and independent of the
@@ -68,7 +69,9 @@ def generate_models(
     document, schemas = _open_pattern_properties(document)
     document = _tidy_prose(document)
     _bound_integer_formats(document)  # in place: _tidy_prose made a copy
-    _drop_nullable_false(document)  # in place too
+    working = document["components"]["schemas"]
+    drop_nullable_false(working, _schema_nodes)  # in place too
+    inline_conflicting_bases(working, _schema_nodes)
     document, engine, dropped = _choose_regex_engine(document)
     document, defaults = _default_mappings(document, diagnostics)
     diagnostics.extend(
@@ -140,21 +143,6 @@ def _bound_integer_formats(document: dict[str, Any]) -> None:
             if bounded is not node:
                 node.clear()
                 node.update(bounded)
-
-
-def _drop_nullable_false(document: dict[str, Any]) -> None:
-    """Remove ``nullable: false`` (OpenAPI 3.0's default) from every schema. In place.
-
-    Under ``strict_nullable``, datamodel-code-generator reads an explicit ``nullable: false``
-    on an optional property as "typed without None" but still gives it the default ``None``
-    (``kind: Kind = None``): a mypy error in generated code. Without the key the property is
-    ``Kind | None = None`` like every other optional one, and :func:`schema_rules` refuses an
-    explicit null at run time all the same (it reads the original schemas).
-    """
-    for schema in ((document.get("components") or {}).get("schemas") or {}).values():
-        for node in _schema_nodes(schema):
-            if node.get("nullable") is False:
-                del node["nullable"]
 
 
 def _compiles(pattern: str, engine: str) -> bool:

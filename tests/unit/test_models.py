@@ -100,3 +100,54 @@ def test_explicit_nullable_false_keeps_an_optional_field_optional() -> None:
     assert _defaults_none_without_none(source) == []
     assert "constrain(Plain, not_null=('kind',))" in source  # null is still refused
     assert doc == before  # the caller's document is untouched
+
+
+def test_an_allof_redefining_a_property_of_its_base_does_not_subclass_it() -> None:
+    # callfire's RegionPage: allOf [Page, {items: array of Region}] where Page has `items` as
+    # an array of objects; a subclass re-assigning `items: list[Region]` over
+    # `list[dict[str, Any]]` is an incompatible override under mypy.
+    schemas = {
+        "Region": {"type": "object", "properties": {"code": {"type": "string"}}},
+        "Page": {
+            "type": "object",
+            "required": ["limit"],
+            "properties": {
+                "items": {"type": "array", "items": {"type": "object", "properties": {}}},
+                "limit": {"type": "integer"},
+            },
+        },
+        "RegionPage": {
+            "allOf": [
+                {"$ref": "#/components/schemas/Page"},
+                {
+                    "type": "object",
+                    "properties": {
+                        "items": {"type": "array", "items": {"$ref": "#/components/schemas/Region"}}
+                    },
+                },
+            ]
+        },
+        # only a description changes: the subclass stays
+        "Described": {
+            "allOf": [
+                {"$ref": "#/components/schemas/Page"},
+                {"properties": {"limit": {"type": "integer", "description": "at most"}}},
+            ]
+        },
+    }
+    doc = {"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {}}
+    doc["components"] = {"schemas": schemas}
+    before = copy.deepcopy(doc)
+    source, _, _ = generate_models(doc, "# generated")
+    tree = ast.parse(source)
+    classes = {n.name: n for n in tree.body if isinstance(n, ast.ClassDef)}
+    region_page = classes["RegionPage"]
+    assert [ast.unparse(b) for b in region_page.bases] == ["BaseModel"]
+    fields = {
+        ast.unparse(n.target): ast.unparse(n.annotation)
+        for n in region_page.body
+        if isinstance(n, ast.AnnAssign)
+    }
+    assert fields == {"limit": "int", "items": "list[Region] | None"}
+    assert [ast.unparse(b) for b in classes["Described"].bases] == ["Page"]
+    assert doc == before
