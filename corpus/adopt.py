@@ -51,6 +51,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 from corpus.run import AMBIGUOUS, CI_DIRECTORY, NODE_MODULES, RESULTS, _origin_native
 
@@ -256,6 +257,25 @@ def summary(
     return " / ".join(picked)[:400] or "failed with no output"
 
 
+def contract_failures(project: Path, limit: int = 3) -> list[str]:
+    """The failures and errors the project's last contract run wrote to its JUnit report (the
+    test's own message keeps only the tail of the run's output, mostly spec gaps)."""
+    report = project / "reports/contract.xml"
+    if not report.is_file():
+        return []
+    try:
+        tree = ElementTree.parse(report)
+    except ElementTree.ParseError:
+        return []
+    found: list[str] = []
+    for case in tree.iter("testcase"):
+        for child in case:
+            if child.tag in ("failure", "error"):
+                message = (child.get("message") or child.text or "").strip().splitlines()
+                found.append(message[0] if message else f"{case.get('name')}: {child.tag}")
+    return found[:limit]
+
+
 def _error_rules(project: Path, env: dict[str, str]) -> frozenset[str]:
     """The lint rules at error level in a project (``specfirst lint --list-rules``)."""
     _, out = _run(_tool("lint", "--list-rules"), project, 120, env)
@@ -277,7 +297,8 @@ def adopt(spec: Features, work: Path, mypy_cache: Path, timeout: float, stubs: b
     if code == 0:
         tests = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
         code, out = _run(tests, project, timeout, env)
-        result.tests = "ok" if code == 0 else summary("tests", out)
+        failures = contract_failures(project) if code else []
+        result.tests = "ok" if code == 0 else " / ".join(failures) or summary("tests", out)
         result.details["tests"] = out[-6000:]
         code, out = _run(_tool("check"), project, timeout, env)
         result.check = "ok" if code == 0 else summary("check", out, _error_rules(project, env))
@@ -297,7 +318,8 @@ def adopt(spec: Features, work: Path, mypy_cache: Path, timeout: float, stubs: b
             found = COVERAGE.findall(out)
             if found:
                 result.reached, result.operations = (int(n) for n in found[-1])
-            result.stubs = "ok" if code == 0 else summary("tests", out)
+            failures = contract_failures(mock) if code else []
+            result.stubs = "ok" if code == 0 else " / ".join(failures) or summary("tests", out)
         result.details["stubs"] = out[-6000:]
     result.seconds = round(time.monotonic() - began, 1)
     return result
