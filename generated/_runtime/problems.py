@@ -285,11 +285,25 @@ async def _on_validation(request: Request, exc: Exception) -> Response:
     return await _on_problem(request, validation_problem(exc, status, path_names))
 
 
+PATH_ITEM = "sf.path_item"
+"""Scope key: the path template a URL belongs to, once a route of it matched the URL's path
+(OpenAPI: a concrete path is matched before its templated counterparts, and the operation is
+then looked up in that path item only). Set and read by the routes of ``.routing``."""
+
+
 def _allowed_methods(request: Request) -> str | None:
+    """The methods of the path item the URL belongs to (its most specific matching path)."""
     methods: set[str] = set()
+    owner = None
+    probe = {**request.scope, "method": "\x00"}
+    probe.pop(PATH_ITEM, None)
     for route in getattr(request.app, "routes", ()):
-        match, _ = route.matches({**request.scope, "method": "\x00"})
-        if match is not Match.NONE:
+        match, _ = route.matches(probe)
+        if match is Match.NONE:
+            continue
+        path = getattr(route, "path", None)
+        owner = path if owner is None else owner
+        if path == owner:
             methods |= set(getattr(route, "methods", None) or ())
     return ", ".join(sorted(methods)) if methods else None
 
