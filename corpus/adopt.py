@@ -337,16 +337,17 @@ def run(
     echo: bool = True,
     time_limit: float = 0.0,
     done: Callable[[Result], None] | None = None,
+    caches: Path = ROOT / ".cache/corpus-adopt/mypy",
 ) -> list[Result]:
     """Every spec, ``jobs`` at a time, each in its own temporary folder; with ``time_limit``,
-    none starts after that many seconds (its result says so). ``done`` sees each result."""
+    none starts after that many seconds (its result says so). ``done`` sees each result;
+    ``caches`` holds one mypy cache per job slot."""
     stubs = has_example_stubs()
     began = time.monotonic()
     lock = threading.Lock()
     slots: queue.Queue[int] = queue.Queue()
     for slot in range(jobs):
         slots.put(slot)
-    caches = ROOT / ".cache/corpus-adopt/mypy"
 
     def one(spec: Features) -> Result:
         slot = slots.get()

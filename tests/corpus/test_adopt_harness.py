@@ -9,6 +9,7 @@ its small specs, the example-stubs column says what it measured (or that this sp
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 
@@ -41,10 +42,10 @@ def test_the_sample_is_fixed_and_varied() -> None:
     assert set(SMALL) <= {s.name for s in chosen}
 
 
-def test_two_small_specs_are_green_out_of_the_box() -> None:
+def test_two_small_specs_are_green_out_of_the_box(tmp_path: Path) -> None:
     _require_corpus()
     specs = [s for s in adopt.sample() if s.name in SMALL]
-    results = adopt.run(specs, jobs=2, timeout=600, echo=False)
+    results = adopt.run(specs, jobs=2, timeout=600, echo=False, caches=tmp_path / "mypy")
     for result in results:
         assert (result.init, result.tests, result.check) == ("ok", "ok", "ok"), result.details
         if adopt.has_example_stubs():
