@@ -151,3 +151,33 @@ def test_an_allof_redefining_a_property_of_its_base_does_not_subclass_it() -> No
     assert fields == {"limit": "int", "items": "list[Region] | None"}
     assert [ast.unparse(b) for b in classes["Described"].bases] == ["Page"]
     assert doc == before
+
+
+def test_string_enum_members_named_like_str_methods_are_renamed() -> None:
+    # formapi.io's Alignment: a StrEnum member `center` replaces str.center (mypy: an
+    # incompatible assignment in generated code). The member becomes `center_`, its value and
+    # the default that names it follow.
+    schemas = {
+        "Box": {
+            "type": "object",
+            "properties": {
+                "alignment": {
+                    "type": "string",
+                    "enum": ["left", "center", "title"],
+                    "default": "center",
+                }
+            },
+        }
+    }
+    doc = {"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {}}
+    doc["components"] = {"schemas": schemas}
+    source, _, _ = generate_models(doc, "# generated")
+    tree = ast.parse(source)
+    enum = next(n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == "Alignment")
+    members = {
+        ast.unparse(item.targets[0]): ast.literal_eval(item.value)
+        for item in enum.body
+        if isinstance(item, ast.Assign)
+    }
+    assert members == {"left": "left", "center_": "center", "title_": "title"}
+    assert "alignment: Alignment = Alignment.center_" in source
