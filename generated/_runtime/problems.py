@@ -291,8 +291,21 @@ PATH_ITEM = "sf.path_item"
 then looked up in that path item only). Set and read by the routes of ``.routing``."""
 
 
+REQUIRED_QUERY = "__sf_required_query__"
+"""Endpoint attribute: the fixed query pairs of a path key such as ``/rest?method=search``."""
+
+
+def _path_key(route: Any) -> tuple[Any, ...]:
+    """A route's path key: its path and the fixed query pairs it requires, if any."""
+    query = getattr(route, "required_query", None) or getattr(
+        getattr(route, "endpoint", None), REQUIRED_QUERY, None
+    )
+    return getattr(route, "path", None), tuple(sorted((query or {}).items()))
+
+
 def _allowed_methods(request: Request) -> str | None:
-    """The methods of the path item the URL belongs to (its most specific matching path)."""
+    """The methods of the path item the URL belongs to: its most specific matching path key
+    (``/templates/{id}?full=true`` is a path item of its own, as the spec writes it)."""
     methods: set[str] = set()
     owner = None
     probe = {**request.scope, "method": "\x00"}
@@ -301,9 +314,9 @@ def _allowed_methods(request: Request) -> str | None:
         match, _ = route.matches(probe)
         if match is Match.NONE:
             continue
-        path = getattr(route, "path", None)
-        owner = path if owner is None else owner
-        if path == owner:
+        key = _path_key(route)
+        owner = key if owner is None else owner
+        if key == owner:
             methods |= set(getattr(route, "methods", None) or ())
     return ", ".join(sorted(methods)) if methods else None
 

@@ -51,13 +51,13 @@ from .problems import (
     OPERATION_ID,
     PATH_ITEM,
     PATH_NAMES,
+    REQUIRED_QUERY,
     VALIDATION_STATUS,
     validation_problem,
 )
 from .providers import Overrides, Shared
 from .security import authorize, dependency, enforced
 
-REQUIRED_QUERY = "__sf_required_query__"
 EndpointT = TypeVar("EndpointT", bound=Callable[..., Awaitable[Response]])
 
 

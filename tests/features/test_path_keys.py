@@ -127,6 +127,12 @@ paths:
       tags: [boundaries]
       parameters: [{name: id, in: path, required: true, schema: {type: string}}]
       responses: {"204": {description: gone}}
+  /boundaries/{id}?full=true:
+    get:
+      operationId: getFullBoundary
+      tags: [boundaries]
+      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+      responses: {"200": {description: ok, content: {application/json: {schema: {type: string}}}}}
 """
 
 
@@ -139,6 +145,9 @@ class Boundaries:
 
     async def delete_boundary(self, *, id: str) -> None:
         return None
+
+    async def get_full_boundary(self, *, id: str) -> str:
+        return f"full {id}"
 
 
 @pytest.mark.parametrize("service", [Boundaries(), Boundaries], ids=["fast path", "FastAPI route"])
@@ -153,7 +162,12 @@ async def test_a_url_belongs_to_its_most_specific_path(make_api: MakeApi, servic
         wrong = await c.get("/boundaries/query")
         options = await c.options("/boundaries/query")
         templated = await c.put("/boundaries/b1")
+        full = await c.get("/boundaries/b1", params={"full": "true"})
+        full_options = await c.options("/boundaries/b1", params={"full": "true"})
     assert posted.json() == "query" and got.json() == "boundary b1"
     assert wrong.status_code == 405 and wrong.headers["allow"] == "POST"
     assert options.status_code == 405 and options.headers["allow"] == "POST"
     assert templated.status_code == 405 and templated.headers["allow"] == "DELETE, GET"
+    # formapi's `/templates/{id}?full=true`: a path key with a query string is its own path item
+    assert full.json() == "full b1"
+    assert full_options.status_code == 405 and full_options.headers["allow"] == "GET"
