@@ -53,6 +53,7 @@ from .problems import (
     PATH_NAMES,
     REQUIRED_QUERY,
     VALIDATION_STATUS,
+    path_shape,
     validation_problem,
 )
 from .providers import Overrides, Shared
@@ -80,14 +81,17 @@ def _path_item(path: str, scope: Scope, match: Match, child: Scope) -> tuple[Mat
     the method is looked up in that path item only.
 
     Routes are tried most specific first (``app.include_routers``). The first whose path
-    matches but not its method records its path in the scope; a later, less specific route of
-    another path then does not match, so ``GET /boundaries/query`` is a 405 when only ``POST
-    /boundaries/query`` is declared, not ``GET /boundaries/{id}`` with ``id="query"``.
+    matches but not its method records its path in the scope; a later route of another, less
+    specific path (:func:`path_shape`) then does not match, so ``GET /boundaries/query`` is a
+    405 when only ``POST /boundaries/query`` is declared, not ``GET /boundaries/{id}`` with
+    ``id="query"``. Paths as specific as each other keep the order they were tried in.
     """
     if match is Match.PARTIAL:
         scope.setdefault(PATH_ITEM, path)
-    elif match is Match.FULL and scope.get(PATH_ITEM, path) != path:
-        return Match.NONE, {}
+    elif match is Match.FULL:
+        owner = scope.get(PATH_ITEM, path)
+        if owner != path and path_shape(owner) < path_shape(path):
+            return Match.NONE, {}
     return match, child
 
 

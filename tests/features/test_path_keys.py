@@ -127,6 +127,12 @@ paths:
       tags: [boundaries]
       parameters: [{name: id, in: path, required: true, schema: {type: string}}]
       responses: {"204": {description: gone}}
+  /boundaries/{id}:cancel:
+    post:
+      operationId: cancelBoundary
+      tags: [boundaries]
+      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+      responses: {"200": {description: ok, content: {application/json: {schema: {type: string}}}}}
   /boundaries/{id}?full=true:
     get:
       operationId: getFullBoundary
@@ -149,6 +155,9 @@ class Boundaries:
     async def get_full_boundary(self, *, id: str) -> str:
         return f"full {id}"
 
+    async def cancel_boundary(self, *, id: str) -> str:
+        return f"cancelled {id}"
+
 
 @pytest.mark.parametrize("service", [Boundaries(), Boundaries], ids=["fast path", "FastAPI route"])
 async def test_a_url_belongs_to_its_most_specific_path(make_api: MakeApi, service: Any) -> None:
@@ -164,6 +173,8 @@ async def test_a_url_belongs_to_its_most_specific_path(make_api: MakeApi, servic
         templated = await c.put("/boundaries/b1")
         full = await c.get("/boundaries/b1", params={"full": "true"})
         full_options = await c.options("/boundaries/b1", params={"full": "true"})
+        cancelled = await c.post("/boundaries/b1:cancel")
+        cancel_options = await c.options("/boundaries/b1:cancel")
     assert posted.json() == "query" and got.json() == "boundary b1"
     assert wrong.status_code == 405 and wrong.headers["allow"] == "POST"
     assert options.status_code == 405 and options.headers["allow"] == "POST"
@@ -171,3 +182,7 @@ async def test_a_url_belongs_to_its_most_specific_path(make_api: MakeApi, servic
     # formapi's `/templates/{id}?full=true`: a path key with a query string is its own path item
     assert full.json() == "full b1"
     assert full_options.status_code == 405 and full_options.headers["allow"] == "GET"
+    # bigtableadmin's `/v2/{name}:checkConsistency` beside `/v2/{name}`: the segment with
+    # literal text is the more specific path
+    assert cancelled.json() == "cancelled b1"
+    assert cancel_options.status_code == 405 and cancel_options.headers["allow"] == "POST"
