@@ -362,7 +362,8 @@ class Renderer:
             elif field.kind is PartKind.VALUE:
                 checks = "".join(f"({c.name!r}, {c.value}), " for c in field.constraints)
                 value = (
-                    f"rt.form_value(await sf_request.form(), {field.name!r}, {field.py_type}, "
+                    f"rt.form_value(await sf_request.form(), {field.name!r}, "
+                    f"{wire_type(field.wire_type)}, "
                     f"required={field.required}, sequence={field.is_list}, status={status}"
                     + (f", checks=({checks})" if checks else "")
                     + ")"
