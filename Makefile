@@ -8,7 +8,7 @@ PORT ?= 8000
 
 CORPUS := .cache/corpus
 
-.PHONY: install generate check run worker test soak dist test-fast contract contract-deep bench bench-serve bench-generate diff diff-corpus corpus corpus-rivals corpus-fetch corpus-ghes-fetch regen-golden migrate lint validate clean docs ci
+.PHONY: install generate check run worker test soak dist test-fast contract contract-deep bench bench-serve bench-generate diff diff-corpus corpus corpus-adopt corpus-rivals corpus-fetch corpus-ghes-fetch regen-golden migrate lint validate clean docs ci
 
 $(STAMP): pyproject.toml impl/requirements.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -60,6 +60,10 @@ $(CORPUS)/.fetched: corpus/package.json
 ## corpus: every OpenAPI 3.x spec of the corpora through every stage; writes corpus/RESULTS.md
 corpus: install corpus-fetch
 	$(BIN)/python -m corpus.run $(CORPUS_ARGS)
+
+## corpus-adopt: `init --spec` on a varied sample of 40 real specs: the new project's tests, check, example stubs' contract run; writes corpus/RESULTS.md
+corpus-adopt: install corpus-fetch
+	$(BIN)/python -m corpus.adopt $(ADOPT_ARGS)
 
 ## corpus-rivals: fastapi-code-generator, openapi-generator and connexion on the same sample
 corpus-rivals: install corpus-fetch

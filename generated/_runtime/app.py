@@ -21,6 +21,7 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import BaseRoute
 from starlette.staticfiles import StaticFiles
 
+from .problems import path_shape
 from .providers import provider
 from .routing import LazyRoute, OperationRouter, TagLoader, required_query
 
@@ -170,9 +171,7 @@ def resolve(
 
 
 def _specificity(route: Any) -> tuple[tuple[int, ...], int]:
-    path = getattr(route, "path", "")
-    shape = tuple(1 if "{" in segment else 0 for segment in path.strip("/").split("/"))
-    return shape, required_query(route)
+    return path_shape(getattr(route, "path", "")), required_query(route)
 
 
 def include_routers(app: FastAPI, routers: Sequence[APIRouter]) -> None:

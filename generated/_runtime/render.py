@@ -27,7 +27,7 @@ from starlette.responses import Response, StreamingResponse
 from .bodies import json_body
 from .codec import _none_means_unset, adapter
 from .errors import ErrorFormat
-from .forms import form_deep_object, form_file, form_json, form_part_headers
+from .forms import form_deep_object, form_file, form_json, form_part_headers, form_value
 from .headers import _finish
 from .params import reject_unknown_query
 from .problems import UndeclaredResponseError, json_pointer
@@ -286,6 +286,7 @@ __all__ += [
     "form_file",
     "form_json",
     "form_part_headers",
+    "form_value",
     "json_body",
     "reject_unknown_query",
     "stream_items",

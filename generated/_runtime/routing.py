@@ -63,14 +63,16 @@ from .params import StyledParam
 from .problems import (
     DECLARED_STATUSES,
     OPERATION_ID,
+    PATH_ITEM,
     PATH_NAMES,
+    REQUIRED_QUERY,
     VALIDATION_STATUS,
+    path_shape,
     validation_problem,
 )
 from .providers import Overrides
 from .security import authorize, dependency, enforced
 
-REQUIRED_QUERY = "__sf_required_query__"
 EndpointT = TypeVar("EndpointT", bound=Callable[..., Awaitable[Response]])
 
 
@@ -88,12 +90,34 @@ def _query_matches(
     return Match.NONE, {}
 
 
+def _path_item(path: str, scope: Scope, match: Match, child: Scope) -> tuple[Match, Scope]:
+    """OpenAPI's path matching: a URL belongs to the most specific path that matches it, and
+    the method is looked up in that path item only.
+
+    Routes are tried most specific first (``app.include_routers``). The first whose path
+    matches but not its method records its path in the scope; a later route of another, less
+    specific path (:func:`path_shape`) then does not match, so ``GET /boundaries/query`` is a
+    405 when only ``POST /boundaries/query`` is declared, not ``GET /boundaries/{id}`` with
+    ``id="query"``. Paths as specific as each other keep the order they were tried in.
+    """
+    if match is Match.PARTIAL:
+        scope.setdefault(PATH_ITEM, path)
+    elif match is Match.FULL:
+        owner = scope.get(PATH_ITEM, path)
+        if owner != path and path_shape(owner) < path_shape(path):
+            return Match.NONE, {}
+    return match, child
+
+
 class QueryRoute(APIRoute):
-    """An APIRoute that also requires fixed query parameters, when its endpoint names some."""
+    """An APIRoute of a path item, which also requires fixed query parameters when its endpoint
+    names some."""
 
     def matches(self, scope: Scope) -> tuple[Match, Scope]:
         required = getattr(self.endpoint, REQUIRED_QUERY, None)
-        return _query_matches(required, scope, *super().matches(scope))
+        return _path_item(
+            self.path, scope, *_query_matches(required, scope, *super().matches(scope))
+        )
 
 
 def required_query(route: Any) -> int:
@@ -354,6 +378,9 @@ class FastRoute(Route):
         self._overridden = (tuple(given.items()), plan)
         return plan
 
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        return _path_item(self.path, scope, *super().matches(scope))
+
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         app = self.overrides.app
         given = app.dependency_overrides if app is not None else None
@@ -372,7 +399,8 @@ class FastQueryRoute(FastRoute):
 
     def matches(self, scope: Scope) -> tuple[Match, Scope]:
         required = getattr(self.endpoint, REQUIRED_QUERY, None)
-        return _query_matches(required, scope, *super().matches(scope))
+        matched = _query_matches(required, scope, *Route.matches(self, scope))
+        return _path_item(self.path, scope, *matched)
 
 
 class TagLoader:
@@ -426,7 +454,8 @@ class LazyRoute(Route):
         raise AssertionError("a lazy route hands requests to the real one")
 
     def matches(self, scope: Scope) -> tuple[Match, Scope]:
-        return _query_matches(self.required_query, scope, *super().matches(scope))
+        matched = _query_matches(self.required_query, scope, *super().matches(scope))
+        return _path_item(self.path, scope, *matched)
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         route = self.loader.route(self.operation_id)
@@ -497,8 +526,7 @@ class OperationRouter(APIRouter):
                 setattr(endpoint, DECLARED_STATUSES, statuses)
 
             def solved() -> APIRoute:
-                route_class = QueryRoute if required_query else APIRoute
-                return route_class(
+                return QueryRoute(
                     self.prefix + path,
                     endpoint,
                     methods=[method.upper()],

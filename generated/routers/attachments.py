@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Path, Query, Request, UploadFile
 from starlette.responses import Response
 
 from .. import models, responses, security
@@ -251,9 +251,6 @@ def build_router(
         *,
         task_id: Annotated[uuid.UUID, Path()],
         form_file: Annotated[UploadFile, File(alias="file")],
-        form_description: Annotated[
-            str | None, Form(alias="description", max_length=500, pattern="^[^\\x00]*$")
-        ] = None,
         sf_principal: Annotated[Any, Depends(tasks_write)],
         sf_service: Service,
         sf_request: Request,
@@ -285,7 +282,18 @@ def build_router(
                     "application/json",
                 ),
             ),
-            description=form_description,
+            description=rt.form_value(
+                await sf_request.form(),
+                "description",
+                str,
+                required=False,
+                sequence=False,
+                status=422,
+                checks=(
+                    ("max_length", 500),
+                    ("pattern", "^[^\\x00]*$"),
+                ),
+            ),
         )
         result = await sf_service.upload_attachment(
             task_id=task_id,

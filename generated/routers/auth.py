@@ -5,7 +5,7 @@
 from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
 from .. import models, responses
@@ -145,18 +145,6 @@ def build_router(
     )
     async def create_token(
         *,
-        form_grant_type: Annotated[Literal["password", "refresh_token"], Form(alias="grant_type")],
-        form_username: Annotated[str | None, Form(alias="username", max_length=254)] = None,
-        form_password: Annotated[
-            str | None, Form(alias="password", min_length=1, max_length=128, pattern="^[^\\x00]*$")
-        ] = None,
-        form_refresh_token: Annotated[
-            str | None,
-            Form(alias="refresh_token", min_length=1, max_length=256, pattern="^[^\\x00]*$"),
-        ] = None,
-        form_scope: Annotated[
-            str | None, Form(alias="scope", max_length=512, pattern="^[a-z:-]+( [a-z:-]+)*$")
-        ] = None,
         sf_service: Service,
         sf_request: Request,
         sf_response: Response,
@@ -174,11 +162,61 @@ def build_router(
         operationId: createToken"""
         rt.reject_unknown_query(sf_request, frozenset[str](), 422)
         body = responses.CreateTokenForm(
-            grant_type=form_grant_type,
-            username=form_username,
-            password=form_password,
-            refresh_token=form_refresh_token,
-            scope=form_scope,
+            grant_type=rt.form_value(
+                await sf_request.form(),
+                "grant_type",
+                Literal["password", "refresh_token"],
+                required=True,
+                sequence=False,
+                status=422,
+            ),
+            username=rt.form_value(
+                await sf_request.form(),
+                "username",
+                str,
+                required=False,
+                sequence=False,
+                status=422,
+                checks=(("max_length", 254),),
+            ),
+            password=rt.form_value(
+                await sf_request.form(),
+                "password",
+                str,
+                required=False,
+                sequence=False,
+                status=422,
+                checks=(
+                    ("min_length", 1),
+                    ("max_length", 128),
+                    ("pattern", "^[^\\x00]*$"),
+                ),
+            ),
+            refresh_token=rt.form_value(
+                await sf_request.form(),
+                "refresh_token",
+                str,
+                required=False,
+                sequence=False,
+                status=422,
+                checks=(
+                    ("min_length", 1),
+                    ("max_length", 256),
+                    ("pattern", "^[^\\x00]*$"),
+                ),
+            ),
+            scope=rt.form_value(
+                await sf_request.form(),
+                "scope",
+                str,
+                required=False,
+                sequence=False,
+                status=422,
+                checks=(
+                    ("max_length", 512),
+                    ("pattern", "^[a-z:-]+( [a-z:-]+)*$"),
+                ),
+            ),
         )
         result = await sf_service.create_token(
             body=body,

@@ -20,6 +20,7 @@ from specfirst.models_enums import (
     mark_large_enums,
     stand_in_large_enums,
 )
+from specfirst.schema_rewrites import drop_nullable_false, inline_conflicting_bases
 from specfirst.schema_types import format_bounded, is_simple, primitive_type
 
 # Options are chosen once, here, so that output is deterministic and independent of the
@@ -75,6 +76,9 @@ def generate_models(
     document, schemas = _open_pattern_properties(document)
     document = _tidy_prose(document)
     _bound_integer_formats(document)  # in place: _tidy_prose made a copy
+    working = document["components"]["schemas"]
+    drop_nullable_false(working, _schema_nodes)  # in place too
+    inline_conflicting_bases(working, _schema_nodes)
     document, engine, dropped = _choose_regex_engine(document)
     document, defaults = _default_mappings(document, diagnostics)
     cut, large = stand_in_large_enums(document)
@@ -112,6 +116,7 @@ def generate_models(
     tree = ast.parse(source)
     classes = frozenset(node.name for node in tree.body if isinstance(node, ast.ClassDef))
     source = _own_root_model(source, tree)
+    source = _enum_members_clear_of_str(source)
     if defaults:
         source = _with_default_mappings(source, defaults, diagnostics)
     if engine == "python-re":
@@ -244,6 +249,58 @@ def _own_root_model(source: str, tree: ast.Module) -> str:
             [*lines[: node.lineno - 1], statement, *lines[node.end_lineno or node.lineno :]]
         )
     return source
+
+
+_STR_ATTRIBUTES = frozenset(name for name in dir(str) if not name.startswith("_"))
+
+
+def _enum_members_clear_of_str(source: str) -> str:
+    """Rename members of string enums that are also ``str`` methods: ``center`` → ``center_``.
+
+    datamodel-code-generator names a member after its value; in a ``StrEnum``, a member
+    ``center`` (or ``title``, ``upper`` …) replaces the method of ``str`` with an enum value,
+    which mypy refuses (an incompatible override in generated code, formapi.io's
+    ``Alignment``). The value on the wire stays ``"center"``; references in defaults follow.
+    """
+    tree = ast.parse(source)
+    renames: dict[str, dict[str, str]] = {}
+    for node in tree.body:
+        if not isinstance(node, ast.ClassDef):
+            continue
+        if not any(ast.unparse(base) in ("StrEnum", "str") for base in node.bases):
+            continue
+        members = {
+            target.id
+            for item in node.body
+            if isinstance(item, ast.Assign)
+            for target in item.targets
+            if isinstance(target, ast.Name)
+        }
+        for name in sorted(members & _STR_ATTRIBUTES):
+            new = name + "_"
+            while new in members:
+                new += "_"
+            members.add(new)
+            renames.setdefault(node.name, {})[name] = new
+    if not renames:
+        return source
+    lines = source.splitlines(keepends=True)
+    for node in tree.body:  # the member definitions, by position
+        if isinstance(node, ast.ClassDef) and node.name in renames:
+            for item in node.body:
+                if isinstance(item, ast.Assign) and isinstance(item.targets[0], ast.Name):
+                    old = item.targets[0].id
+                    if old in renames[node.name]:
+                        line = lines[item.lineno - 1]
+                        col = item.targets[0].col_offset
+                        lines[item.lineno - 1] = (
+                            line[:col] + renames[node.name][old] + line[col + len(old) :]
+                        )
+    text = "".join(lines)
+    for cls, members in renames.items():  # references: Alignment.center → Alignment.center_
+        for old, new in members.items():
+            text = re.sub(rf"\b{re.escape(cls)}\.{re.escape(old)}\b", f"{cls}.{new}", text)
+    return text
 
 
 _SCHEMA_REF = "#/components/schemas/"

@@ -326,8 +326,8 @@ class Renderer:
             return []  # read from sf_request, which every endpoint receives
         lines = []
         for field in body.form_fields:
-            if field.kind is PartKind.DEEP:
-                continue  # name[key]=value fields: read from the parsed form by the runtime
+            if field.kind in (PartKind.DEEP, PartKind.VALUE):
+                continue  # read from the parsed form by the runtime (rt.form_value: name= is "")
             marker = "File" if field.is_file else "Form"
             alias = ", ".join(
                 [f"alias={field.name!r}", *(f"{c.name}={c.value}" for c in field.constraints)]
@@ -358,6 +358,15 @@ class Renderer:
                 value = (
                     f"rt.form_deep_object(await sf_request.form(), {field.name!r}, "
                     f"{field.py_type}, required={field.required}, status={status})"
+                )
+            elif field.kind is PartKind.VALUE:
+                checks = "".join(f"({c.name!r}, {c.value}), " for c in field.constraints)
+                value = (
+                    f"rt.form_value(await sf_request.form(), {field.name!r}, "
+                    f"{wire_type(field.wire_type)}, "
+                    f"required={field.required}, sequence={field.is_list}, status={status}"
+                    + (f", checks=({checks})" if checks else "")
+                    + ")"
                 )
             else:
                 value = raw

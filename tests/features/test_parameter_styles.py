@@ -193,3 +193,38 @@ async def test_header_and_cookie_styles(app: Any) -> None:
         "x_obj": {"role": "admin", "level": 2},
         "prefs": ["dark", "compact"],
     }
+
+
+REQUIRED_WITH_DEFAULT = """
+openapi: 3.0.3
+info: {title: Required with a default, version: "1"}
+paths:
+  /clients:
+    get:
+      operationId: listClients
+      parameters:
+        - name: x-auth-secret
+          in: header
+          required: true
+          schema: {type: string, default: "[authentication secret]"}
+        - {name: page, in: query, required: true, schema: {type: integer, default: 1}}
+      responses: {"200": {description: ok, content: {application/json: {schema: {}}}}}
+"""
+
+
+async def test_a_required_parameter_with_a_default_is_still_required(make_api: MakeApi) -> None:
+    # envoice.in: `required: true` headers with a placeholder `default`; the default made them
+    # optional, so a request without them was answered (schemathesis: missing_required_header).
+    api = make_api(REQUIRED_WITH_DEFAULT)
+
+    class Clients:
+        async def list_clients(self, *, x_auth_secret: str, page: int) -> Any:
+            return api.responses.ListClients200Response(body=[x_auth_secret, page])
+
+    app = api.create_app(default=Clients())
+    async with client(app) as c:
+        given = await c.get("/clients", params={"page": 2}, headers={"x-auth-secret": "s"})
+        missing = await c.get("/clients")
+    assert given.json() == ["s", 2]
+    pointers = sorted(e["pointer"] for e in problem(missing, 422)["errors"])
+    assert pointers == ["/header/x-auth-secret", "/query/page"], pointers

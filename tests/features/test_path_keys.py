@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import textwrap
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from specfirst.diagnostics import Level
 from specfirst.pipeline import generate
@@ -101,3 +104,85 @@ def test_the_operation_that_is_never_called_is_named(tmp_path: Path) -> None:
     ]
     notes = [d.message for d in result.diagnostics if "fragment" in d.message]
     assert len(notes) == 3 and all("is served at '/{tenant}/{nextLink}'" in n for n in notes)
+
+
+BOUNDARIES = """
+openapi: 3.0.3
+info: {title: Path items, version: "1"}
+tags: [{name: boundaries}]
+paths:
+  /boundaries/query:
+    post:
+      operationId: queryBoundaries
+      tags: [boundaries]
+      responses: {"200": {description: ok, content: {application/json: {schema: {type: string}}}}}
+  /boundaries/{id}:
+    get:
+      operationId: getBoundary
+      tags: [boundaries]
+      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+      responses: {"200": {description: ok, content: {application/json: {schema: {type: string}}}}}
+    delete:
+      operationId: deleteBoundary
+      tags: [boundaries]
+      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+      responses: {"204": {description: gone}}
+  /boundaries/{id}:cancel:
+    post:
+      operationId: cancelBoundary
+      tags: [boundaries]
+      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+      responses: {"200": {description: ok, content: {application/json: {schema: {type: string}}}}}
+  /boundaries/{id}?full=true:
+    get:
+      operationId: getFullBoundary
+      tags: [boundaries]
+      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+      responses: {"200": {description: ok, content: {application/json: {schema: {type: string}}}}}
+"""
+
+
+class Boundaries:
+    async def query_boundaries(self) -> str:
+        return "query"
+
+    async def get_boundary(self, *, id: str) -> str:
+        return f"boundary {id}"
+
+    async def delete_boundary(self, *, id: str) -> None:
+        return None
+
+    async def get_full_boundary(self, *, id: str) -> str:
+        return f"full {id}"
+
+    async def cancel_boundary(self, *, id: str) -> str:
+        return f"cancelled {id}"
+
+
+@pytest.mark.parametrize("service", [Boundaries(), Boundaries], ids=["fast path", "FastAPI route"])
+async def test_a_url_belongs_to_its_most_specific_path(make_api: MakeApi, service: Any) -> None:
+    # climate.com, dev.to, combell: `GET /boundaries/query` was answered by `GET
+    # /boundaries/{id}` (id="query"), and a 405 there advertised `Allow: GET, POST`. OpenAPI
+    # matches the concrete path first and looks the method up in that path item only.
+    app = make_api(BOUNDARIES).create_app(boundaries=service)
+    async with client(app) as c:
+        posted = await c.post("/boundaries/query")
+        got = await c.get("/boundaries/b1")
+        wrong = await c.get("/boundaries/query")
+        options = await c.options("/boundaries/query")
+        templated = await c.put("/boundaries/b1")
+        full = await c.get("/boundaries/b1", params={"full": "true"})
+        full_options = await c.options("/boundaries/b1", params={"full": "true"})
+        cancelled = await c.post("/boundaries/b1:cancel")
+        cancel_options = await c.options("/boundaries/b1:cancel")
+    assert posted.json() == "query" and got.json() == "boundary b1"
+    assert wrong.status_code == 405 and wrong.headers["allow"] == "POST"
+    assert options.status_code == 405 and options.headers["allow"] == "POST"
+    assert templated.status_code == 405 and templated.headers["allow"] == "DELETE, GET"
+    # formapi's `/templates/{id}?full=true`: a path key with a query string is its own path item
+    assert full.json() == "full b1"
+    assert full_options.status_code == 405 and full_options.headers["allow"] == "GET"
+    # bigtableadmin's `/v2/{name}:checkConsistency` beside `/v2/{name}`: the segment with
+    # literal text is the more specific path
+    assert cancelled.json() == "cancelled b1"
+    assert cancel_options.status_code == 405 and cancel_options.headers["allow"] == "POST"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 from specfirst.diagnostics import Level
 from tests.lint.conftest import LintFn, clean_document, op
 
@@ -41,11 +43,17 @@ def test_malformed_document_does_not_crash(run_lint: LintFn) -> None:
 def test_the_imported_profile_warns_on_style_and_keeps_errors_that_break_code(
     run_lint: LintFn,
 ) -> None:
-    """``profile = "imported"``: a missing operationId and an example failing its schema are
-    warnings; an undeclared path parameter stays an error; a rule named beside it wins."""
+    """``profile = "imported"``: a missing operationId, an example failing its schema and a
+    query string in a path key (formapi.io's ``/templates/{id}?full=true``, served with the
+    pair required) are warnings; an undeclared path parameter stays an error; a rule named
+    beside it wins."""
     from specfirst.lint import parse_lint_settings
 
     doc = clean_document()
+    full = copy.deepcopy(doc["paths"]["/things"])
+    for operation in full.values():
+        operation["operationId"] += "Full"
+    doc["paths"]["/things?full=true"] = full
     del op(doc)["operationId"]
     op(doc)["responses"]["200"]["content"]["application/json"]["example"] = {"items": 3}
     del doc["paths"]["/things/{thingId}"]["parameters"]
@@ -56,6 +64,7 @@ def test_the_imported_profile_warns_on_style_and_keeps_errors_that_break_code(
         "warning operation-id",
         "warning example-valid",
         "error path-parameters",
+        "warning path-query-string",
     ], found
     settings, _ = parse_lint_settings({"profile": "imported", "operation-id": "error"})
     assert run_lint(doc, settings)[0].startswith("error operation-id")

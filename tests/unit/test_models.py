@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import ast
 import copy
 from typing import Any
 
-from specfirst.models import _open_pattern_properties
+from specfirst.models import _open_pattern_properties, generate_models
 
 
 def document(schemas: dict[str, Any]) -> dict[str, Any]:
@@ -53,3 +54,130 @@ def test_only_schemas_are_rewritten() -> None:
     assert got["properties"] == weird["properties"]
     assert got["examples"] == weird["examples"]
     assert got["items"] == {"additionalProperties": {}}
+
+
+def _defaults_none_without_none(source: str) -> list[str]:
+    """Fields whose default is ``None`` but whose annotation does not admit ``None``: each is
+    a mypy ``[assignment]`` error in the generated package."""
+    wrong = []
+    for node in ast.walk(ast.parse(source)):
+        if not (isinstance(node, ast.AnnAssign) and isinstance(node.value, ast.Constant)):
+            continue
+        if node.value.value is not None:
+            continue
+        annotation = ast.unparse(node.annotation)
+        if "None" not in annotation and annotation != "Any":
+            wrong.append(f"{ast.unparse(node.target)}: {annotation}")
+    return wrong
+
+
+def test_explicit_nullable_false_keeps_an_optional_field_optional() -> None:
+    # rev.ai's Job: an allOf whose inline part declares an optional `type` with `nullable:
+    # false`; datamodel-code-generator wrote `type: Type = None` (mypy: None is not a Type).
+    job = {
+        "allOf": [
+            {
+                "type": "object",
+                "properties": {
+                    "type": {"type": "string", "enum": ["async"], "nullable": False},
+                    "name": {"type": "string", "nullable": False},
+                },
+            },
+            {"$ref": "#/components/schemas/Options"},
+        ]
+    }
+    plain = {
+        "type": "object",
+        "properties": {"kind": {"type": "string", "enum": ["a"], "nullable": False}},
+    }
+    options = {"type": "object", "properties": {"notify": {"type": "boolean"}}}
+    doc = {**document({"Job": job, "Plain": plain, "Options": options}), "openapi": "3.0.3"}
+    doc["info"] = {"title": "t", "version": "1"}
+    doc["paths"] = {}
+    before = copy.deepcopy(doc)
+    source, classes, _ = generate_models(doc, "# generated")
+    assert {"Job", "Plain", "Options"} <= classes
+    assert _defaults_none_without_none(source) == []
+    assert "constrain(Plain, not_null=('kind',))" in source  # null is still refused
+    assert doc == before  # the caller's document is untouched
+
+
+def test_an_allof_redefining_a_property_of_its_base_does_not_subclass_it() -> None:
+    # callfire's RegionPage: allOf [Page, {items: array of Region}] where Page has `items` as
+    # an array of objects; a subclass re-assigning `items: list[Region]` over
+    # `list[dict[str, Any]]` is an incompatible override under mypy.
+    schemas = {
+        "Region": {"type": "object", "properties": {"code": {"type": "string"}}},
+        "Page": {
+            "type": "object",
+            "required": ["limit"],
+            "properties": {
+                "items": {"type": "array", "items": {"type": "object", "properties": {}}},
+                "limit": {"type": "integer"},
+            },
+        },
+        "RegionPage": {
+            "allOf": [
+                {"$ref": "#/components/schemas/Page"},
+                {
+                    "type": "object",
+                    "properties": {
+                        "items": {"type": "array", "items": {"$ref": "#/components/schemas/Region"}}
+                    },
+                },
+            ]
+        },
+        # only a description changes: the subclass stays
+        "Described": {
+            "allOf": [
+                {"$ref": "#/components/schemas/Page"},
+                {"properties": {"limit": {"type": "integer", "description": "at most"}}},
+            ]
+        },
+    }
+    doc = {"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {}}
+    doc["components"] = {"schemas": schemas}
+    before = copy.deepcopy(doc)
+    source, _, _ = generate_models(doc, "# generated")
+    tree = ast.parse(source)
+    classes = {n.name: n for n in tree.body if isinstance(n, ast.ClassDef)}
+    region_page = classes["RegionPage"]
+    assert [ast.unparse(b) for b in region_page.bases] == ["BaseModel"]
+    fields = {
+        ast.unparse(n.target): ast.unparse(n.annotation)
+        for n in region_page.body
+        if isinstance(n, ast.AnnAssign)
+    }
+    assert fields == {"limit": "int", "items": "list[Region] | None"}
+    assert [ast.unparse(b) for b in classes["Described"].bases] == ["Page"]
+    assert doc == before
+
+
+def test_string_enum_members_named_like_str_methods_are_renamed() -> None:
+    # formapi.io's Alignment: a StrEnum member `center` replaces str.center (mypy: an
+    # incompatible assignment in generated code). The member becomes `center_`, its value and
+    # the default that names it follow.
+    schemas = {
+        "Box": {
+            "type": "object",
+            "properties": {
+                "alignment": {
+                    "type": "string",
+                    "enum": ["left", "center", "title"],
+                    "default": "center",
+                }
+            },
+        }
+    }
+    doc = {"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {}}
+    doc["components"] = {"schemas": schemas}
+    source, _, _ = generate_models(doc, "# generated")
+    tree = ast.parse(source)
+    enum = next(n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == "Alignment")
+    members = {
+        ast.unparse(item.targets[0]): ast.literal_eval(item.value)
+        for item in enum.body
+        if isinstance(item, ast.Assign)
+    }
+    assert members == {"left": "left", "center_": "center", "title_": "title"}
+    assert "alignment: Alignment = Alignment.center_" in source

@@ -115,7 +115,7 @@ def read_parameters(
                 name=name,
                 py_name=py_name,
                 location=location,
-                required=required and default is None,
+                required=required,
                 py_type=py_type,
                 default=default,
                 constraints=constraints(resolved, openapi_31=ctx.openapi_31),

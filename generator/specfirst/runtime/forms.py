@@ -4,7 +4,9 @@ An operation whose body is a form gets a FastAPI ``Form``/``File`` parameter per
 generated endpoint passes each through the check its ``encoding`` asks for: :func:`form_file`
 (the part's media type, ``encoding.contentType``), :func:`form_part_headers` (the part's
 headers, ``encoding.headers``), :func:`form_json` (a field that carries a JSON document) and
-:func:`form_deep_object` (``name[key]=value`` fields, ``encoding.style: deepObject``).
+:func:`form_deep_object` (``name[key]=value`` fields, ``encoding.style: deepObject``). A text
+field is read by :func:`form_value`, not by FastAPI's ``Form()``, which takes ``name=`` for an
+absent field (an HTML form's blank input) where the spec reads the empty string.
 
 An operation whose JSON body may also come as a form (the same schema under both media types)
 reads it with ``json_body(..., forms=True)``, which hands a form to :func:`_form_body`: each
@@ -111,6 +113,33 @@ def form_json(value: str | list[str] | None, field: str, tp: Any, status: int) -
             at: tuple[str | int, ...] = (field, index) if isinstance(value, list) else (field,)
             raise _body_problem(exc, status, at) from None
     return out if isinstance(value, list) else out[0]
+
+
+def form_value(
+    form: FormData,
+    field: str,
+    tp: Any,
+    *,
+    required: bool,
+    sequence: bool,
+    status: int,
+    checks: tuple[tuple[str, Any], ...] = (),
+) -> Any:
+    """A text field of a form body (every repeated one for a ``sequence``), validated into
+    ``tp`` with ``pydantic.Field`` constraints ``checks``; lax, as text must be: ``"2"`` is 2.
+
+    ``name=`` is the empty string, as the spec reads it (a required string sent empty is
+    valid; an integer sent empty is not), never an absent field.
+    """
+    values = [value for value in form.getlist(field) if isinstance(value, str)]
+    if not values:
+        if required:
+            raise _required_problem(status, (field,))
+        return None
+    try:
+        return _constrained(tp, checks).validate_python(values if sequence else values[-1])
+    except ValidationError as exc:
+        raise _body_problem(exc, status, (field,)) from None
 
 
 def form_deep_object(form: FormData, field: str, tp: Any, *, required: bool, status: int) -> Any:

@@ -16,6 +16,7 @@ operation declares for the status (:mod:`.errors`: a vendor's ``{"error": …}``
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 from collections.abc import Mapping, Sequence
@@ -283,12 +284,55 @@ async def _on_validation(request: Request, exc: Exception) -> Response:
     return await _on_problem(request, validation_problem(exc, status, path_names))
 
 
+PATH_ITEM = "sf.path_item"
+"""Scope key: the path template a URL belongs to and its :func:`path_shape`, once a route of
+it matched the URL's path (OpenAPI: a concrete path is matched before its templated
+counterparts, and the operation is then looked up in that path item only). Set and read by
+the routes of ``.routing``."""
+
+
+@functools.lru_cache(maxsize=4096)
+def path_shape(path: str) -> tuple[int, ...]:
+    """How specific a path template is, segment by segment (smaller is more specific): 0 a
+    literal segment, 1 a template with literal text (``{name}:cancel``), 2 a bare ``{name}``."""
+    shape = []
+    for segment in path.strip("/").split("/"):
+        if "{" not in segment:
+            shape.append(0)
+        elif segment.startswith("{") and segment.endswith("}") and segment.count("{") == 1:
+            shape.append(2)
+        else:
+            shape.append(1)
+    return tuple(shape)
+
+
+REQUIRED_QUERY = "__sf_required_query__"
+"""Endpoint attribute: the fixed query pairs of a path key such as ``/rest?method=search``."""
+
+
+def _path_key(route: Any) -> tuple[Any, ...]:
+    """A route's path key: its path and the fixed query pairs it requires, if any."""
+    query = getattr(route, "required_query", None) or getattr(
+        getattr(route, "endpoint", None), REQUIRED_QUERY, None
+    )
+    return getattr(route, "path", None), tuple(sorted((query or {}).items()))
+
+
 def _allowed_methods(request: Request) -> str | None:
-    methods: set[str] = set()
+    """The methods of the path item the URL belongs to: its most specific matching path key
+    (``/templates/{id}?full=true`` is a path item of its own, as the spec writes it)."""
+    found: list[tuple[tuple[int, ...], tuple[Any, ...], set[str]]] = []
+    probe = {**request.scope, "method": "\x00"}
+    probe.pop(PATH_ITEM, None)
     for route in getattr(request.app, "routes", ()):
-        match, _ = route.matches({**request.scope, "method": "\x00"})
+        match, _ = route.matches(probe)
         if match is not Match.NONE:
-            methods |= set(getattr(route, "methods", None) or ())
+            key = _path_key(route)
+            found.append((path_shape(str(key[0])), key, set(getattr(route, "methods", ()) or ())))
+    if not found:
+        return None
+    _, owner, _ = min(found, key=lambda item: item[0])  # the first of the most specific
+    methods = set().union(*(names for _, key, names in found if key == owner))
     return ", ".join(sorted(methods)) if methods else None
 
 
