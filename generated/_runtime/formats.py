@@ -97,6 +97,20 @@ Date = Annotated[datetime.date, BeforeValidator(full_date)]
 DateTime = Annotated[datetime.datetime, BeforeValidator(date_time)]
 """A ``format: date-time`` value (a parameter or form field)."""
 
+_INTEGER_TEXT = re.compile(r"[+-]?[0-9]+")
+
+
+def integer_text(value: Any) -> Any:
+    """A parameter or form field is text: ``"1"`` becomes ``1`` for an integer enum, which
+    pydantic's ``Literal[0, 1]`` compares by value and would refuse as a string."""
+    if isinstance(value, str) and _INTEGER_TEXT.fullmatch(value):
+        return int(value)
+    return value
+
+
+IntegerText = BeforeValidator(integer_text)
+"""Metadata for an integer enum parameter or form field: ``Annotated[Literal[0, 1], IntegerText]``."""
+
 _CHECKS: dict[str, Callable[[Any], Any]] = {"date": full_date, "datetime": date_time}
 _LEAVE = frozenset({"metadata", "serialization"})
 

@@ -28,6 +28,7 @@ _CONTAINER = {"path": "Path", "query": "Query", "header": "Header", "cookie": "C
 _STRING_LITERAL = re.compile(r"""('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")""")
 _TEMPORAL = re.compile(r"\bdatetime\.(date|datetime)\b")
 _FORMAT_TYPES = {"date": "formats.Date", "datetime": "formats.DateTime"}
+_INTEGER_LITERAL = re.compile(r"\bLiteral\[-?[0-9]+(?:, -?[0-9]+)*\]")
 
 
 def wire_type(py_type: str) -> str:
@@ -35,13 +36,17 @@ def wire_type(py_type: str) -> str:
 
     The same as ``py_type``, except that dates and date-times are checked as the RFC 3339
     strings their formats define (``specfirst.runtime.formats``) rather than everything
-    pydantic parses (``"0"`` would be 1970-01-01). String literals (``Literal['…']``) are kept.
+    pydantic parses (``"0"`` would be 1970-01-01); and integer enums (``Literal[0, 1]``) take
+    their members as text too (``"1"``), as parameters and form fields arrive. String literals
+    (``Literal['…']``) are kept.
     """
+
+    def wire(part: str) -> str:
+        part = _TEMPORAL.sub(lambda m: _FORMAT_TYPES[m.group(1)], part)
+        return _INTEGER_LITERAL.sub(lambda m: f"Annotated[{m.group(0)}, formats.IntegerText]", part)
+
     parts = _STRING_LITERAL.split(py_type)
-    return "".join(
-        part if index % 2 else _TEMPORAL.sub(lambda m: _FORMAT_TYPES[m.group(1)], part)
-        for index, part in enumerate(parts)
-    )
+    return "".join(part if index % 2 else wire(part) for index, part in enumerate(parts))
 
 
 # above this many operations, create_app imports routers and models on first use by default

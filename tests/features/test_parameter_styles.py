@@ -228,3 +228,41 @@ async def test_a_required_parameter_with_a_default_is_still_required(make_api: M
     assert given.json() == ["s", 2]
     pointers = sorted(e["pointer"] for e in problem(missing, 422)["errors"])
     assert pointers == ["/header/x-auth-secret", "/query/page"], pointers
+
+
+INTEGER_ENUMS = """
+openapi: 3.0.3
+info: {title: Integer enums, version: "1"}
+paths:
+  /query.json:
+    get:
+      operationId: search
+      parameters:
+        - {name: facets, in: query, schema: {type: integer, enum: [0, 1], default: 0}}
+        - {name: levels, in: query, schema: {type: array, items: {type: integer, enum: [-1, 2]}}}
+        - {name: x-mode, in: header, required: true, schema: {type: integer, enum: [3, 4]}}
+      responses: {"200": {description: ok, content: {application/json: {schema: {}}}}}
+"""
+
+
+async def test_integer_enum_parameters_take_their_members_as_text(make_api: MakeApi) -> None:
+    # nytimes geo_api: `facets` (enum [0, 1]) refused `?facets=0` as "Input should be 0 or 1":
+    # a parameter arrives as text, and pydantic's Literal[0, 1] refuses the string "0".
+    api = make_api(INTEGER_ENUMS)
+
+    class Search:
+        async def search(self, *, facets: int, levels: list[int] | None, x_mode: int) -> Any:
+            return api.responses.Search200Response(body=[facets, levels, x_mode])
+
+    app = api.create_app(default=Search())
+    async with client(app) as c:
+        given = await c.get(
+            "/query.json", params={"facets": "1", "levels": ["-1", "2"]}, headers={"x-mode": "4"}
+        )
+        default = await c.get("/query.json", headers={"x-mode": "3"})
+        outside = await c.get("/query.json", params={"facets": "2"}, headers={"x-mode": "3"})
+        text = await c.get("/query.json", params={"facets": "one"}, headers={"x-mode": "+3"})
+    assert given.status_code == 200 and given.json() == [1, [-1, 2], 4], given.text
+    assert default.json() == [0, None, 3]
+    assert [e["pointer"] for e in problem(outside, 422)["errors"]] == ["/query/facets"]
+    assert [e["pointer"] for e in problem(text, 422)["errors"]] == ["/query/facets"]
