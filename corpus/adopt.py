@@ -325,7 +325,7 @@ def adopt(spec: Features, work: Path, mypy_cache: Path, timeout: float, stubs: b
     if not stubs:
         result.stubs = "n/a (no --stubs examples)"
     else:
-        mock = work / "mock"
+        mock = work / "stubbed"  # not "mock": the contract run imported unittest.mock for it
         init = _tool("init", str(mock), "--spec", str(source), "--stubs", "examples")
         code, out = _run(init, work, timeout, env)
         if code != 0:

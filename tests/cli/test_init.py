@@ -314,3 +314,15 @@ def _yaml(text: str) -> Any:
     import yaml
 
     return yaml.safe_load(text)
+
+
+def test_a_package_name_never_shadows_the_standard_library(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from specfirst.commands.init import package_name
+
+    assert package_name("email") == "app_email" and package_name("json") == "app_json"
+    assert package_name("orders") == "orders"
+    with contextlib.chdir(tmp_path):
+        assert main(["init", "svc", "--name", "json"]) == 2
+    assert "'json' is a module of Python's standard library" in capsys.readouterr().err

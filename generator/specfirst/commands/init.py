@@ -85,9 +85,10 @@ def add_stubs_option(parser: Any) -> None:
 
 
 def package_name(text: str) -> str:
-    """A folder name → a valid, lowercase Python package name."""
+    """A folder name → a valid, lowercase Python package name, which shadows no module of the
+    standard library (a project ``email`` or ``test`` would break whatever imports those)."""
     name = re.sub(r"[^0-9a-zA-Z]+", "_", text).strip("_").lower() or "service"
-    if name[0].isdigit() or keyword.iskeyword(name):
+    if name[0].isdigit() or keyword.iskeyword(name) or name in sys.stdlib_module_names:
         name = f"app_{name}"
     return name
 
@@ -104,7 +105,12 @@ def run(args: argparse.Namespace) -> int:
     root = Path(args.dir)
     name = package_name(args.name or root.resolve().name)
     if args.name and name != args.name:
-        print(f"specfirst: --name {args.name!r} is not a Python package name", file=sys.stderr)
+        why = (
+            "is a module of Python's standard library"
+            if args.name in sys.stdlib_module_names
+            else "is not a Python package name"
+        )
+        print(f"specfirst: --name {args.name!r} {why}", file=sys.stderr)
         return 2
     if args.stubs == "examples" and not args.spec:
         print(
