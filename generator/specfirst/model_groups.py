@@ -247,7 +247,11 @@ def _group_source(
             if dep not in names:
                 wanted.setdefault(module_of[dep], set()).add(dep)
     out = [header, f'"""{purpose}"""', "", "from __future__ import annotations", ""]
-    out += [statement.replace("from ._runtime.", "from .._runtime.") for statement in imports]
+    # at the top of a group, the schema rules' import needs no E402 exemption
+    out += [
+        s.replace("from ._runtime.", "from .._runtime.").replace("  # noqa: E402", "")
+        for s in imports
+    ]
     for other in sorted(wanted):
         out.append(f"from .{other} import {', '.join(sorted(wanted[other]))}")
     out.append("")
@@ -326,8 +330,9 @@ def split_package(
         module: referenced_models([routers.get(f"routers/{module}.py", ""), source])
         for module, (source, _names) in results.items()
     }
+    threshold = MIN_CLASSES if min_classes is None else min_classes
     digest = hashlib.sha256(Path(__file__).read_bytes())
-    digest.update(f"{min_classes}\n{header}\n".encode())
+    digest.update(f"{threshold}\n{header}\n".encode())
     digest.update(json.dumps({tag: sorted(names) for tag, names in roots.items()}).encode())
     digest.update(models_source.encode())
     key = cache / f"{digest.hexdigest()}.json" if cache is not None else None
@@ -336,7 +341,7 @@ def split_package(
         with contextlib.suppress(OSError, ValueError):
             models_files = json.loads(cachedir.read(key))
     if models_files is None:
-        split = split_models(models_source, roots, header, min_classes=min_classes)
+        split = split_models(models_source, roots, header, min_classes=threshold)
         models_files = split.files if split is not None else {}
         if key is not None:
             cachedir.write(key, json.dumps(models_files))
