@@ -180,6 +180,8 @@ def test_models_and_results_are_packages_of_groups(shop: Path) -> None:
         "_stores.py",
         "_users.py",
     ]
+    assert (package / "models" / "__init__.pyi").is_file()  # what type checkers read
+    assert (package / "responses" / "__init__.pyi").is_file()
     assert _files(package) == _files(shop / "again" / "shop_api")  # deterministic
 
 

@@ -96,7 +96,8 @@ def test_classes_go_to_the_group_of_exactly_the_tags_that_reach_them() -> None:
     # Address, its Literal "User", yet pets reaches neither
     assert "pets" not in split.files[f"models/{groups['Address']}.py"]
     assert set(split.files) == {f"models/{m}.py" for m in set(groups.values())} | {
-        "models/__init__.py"
+        "models/__init__.py",
+        "models/__init__.pyi",
     }
 
 
@@ -106,7 +107,7 @@ def test_groups_import_each_other_without_circles_and_keep_the_order() -> None:
     graph = {
         path.removeprefix("models/").removesuffix(".py"): _module_imports(text)
         for path, text in split.files.items()
-        if not path.endswith("__init__.py")
+        if "__init__" not in path
     }
     # every relative import is another group (or the runtime, one level up)
     for module, targets in graph.items():
@@ -167,9 +168,11 @@ def test_referenced_models() -> None:
 def test_lazy_package_imports_a_submodule_on_first_use(tmp_path: Path) -> None:
     package = tmp_path / "lazy_groups_pkg"
     package.mkdir()
-    (package / "__init__.py").write_text(
-        lazy_package("# h", "Doc.", {"_a": ["One", "Two"], "_b": ["Three"]})
-    )
+    files = lazy_package("# h", "Doc.", {"_a": ["One", "Two"], "_b": ["Three"]})
+    for name, text in files.items():
+        (package / name).write_text(text)
+    assert "from ._a import One as One, Two as Two" in files["__init__.pyi"]
+    assert "__getattr__" not in files["__init__.pyi"]  # a misspelt name stays a type error
     (package / "_a.py").write_text("class One: ...\nclass Two: ...\n")
     (package / "_b.py").write_text("class Three: ...\n")
     sys.path.insert(0, str(tmp_path))
