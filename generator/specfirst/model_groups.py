@@ -79,12 +79,12 @@ def split_models(
     then served whole, as before).
     """
     threshold = MIN_CLASSES if min_classes is None else min_classes
+    if not _worth_splitting(source, len(roots), threshold):
+        return None
     parsed = _parse(source)
     if parsed is None:
         return None
     imports, definitions, tails = parsed
-    if len(definitions) < threshold or len(roots) < 2:
-        return None
     by_name = {d.name: d for d in definitions}
     tail_uses: dict[str, set[str]] = {}
     for owner, _text, uses in tails:
@@ -120,6 +120,11 @@ def split_models(
     )
     files.update((f"models/{name}", text) for name, text in package.items())
     return Split(files, module_of)
+
+
+def _worth_splitting(source: str, tags: int, threshold: int) -> bool:
+    """Enough classes and tags to split (counted without parsing: small specs pay nothing)."""
+    return tags >= 2 and source.count("\nclass ") >= threshold
 
 
 def _group_name(tags: frozenset[str]) -> str:
@@ -337,6 +342,9 @@ def split_package(
     Cached by the models source and the roots (``cache``): a change to operations that
     leaves both as they were does not cut GitHub's 170,000 lines again.
     """
+    threshold = MIN_CLASSES if min_classes is None else min_classes
+    if not _worth_splitting(models_source, len(renderer.api.services), threshold):
+        return None
     results = {
         service.module: (source, names) for service, source, names in renderer.responses_by_tag()
     }
@@ -344,7 +352,6 @@ def split_package(
         module: referenced_models([routers.get(f"routers/{module}.py", ""), source])
         for module, (source, _names) in results.items()
     }
-    threshold = MIN_CLASSES if min_classes is None else min_classes
     digest = hashlib.sha256(Path(__file__).read_bytes())
     digest.update(f"{threshold}\n{header}\n".encode())
     digest.update(json.dumps({tag: sorted(names) for tag, names in roots.items()}).encode())
