@@ -206,6 +206,12 @@ def _parse(
         ):
             definitions.append(_Definition(targets[0].id, text(node), _names(node)))
             defined.add(targets[0].id)
+        elif isinstance(node, ast.Expr) and _is_rebuild(node.value):
+            # ``X.model_rebuild()``, which datamodel-code-generator writes for forward
+            # references, builds X's validator at import, defeating ``defer_build``; across
+            # groups each such build inlines what it reaches (Microsoft Graph's ran out of
+            # memory). Left out: pydantic rebuilds a model on its first use by itself.
+            continue
         elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
             owner = _call_owner(node.value)
             if owner is None or owner not in defined:
@@ -216,6 +222,16 @@ def _parse(
         else:
             return None
     return imports, definitions, tails
+
+
+def _is_rebuild(node: ast.expr) -> bool:
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "model_rebuild"
+        and not node.args
+        and not node.keywords
+    )
 
 
 def _call_owner(call: ast.Call) -> str | None:
