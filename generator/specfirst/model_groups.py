@@ -55,6 +55,7 @@ class _Definition:
     name: str
     text: str
     uses: frozenset[str]
+    bases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,22 @@ def split_models(
         d.name: sorted((d.uses | tail_uses.get(d.name, set())) & by_name.keys())
         for d in definitions
     }
+    # Pydantic resolves the annotations a class inherits in the subclass's module: a group
+    # imports what its classes' base classes (in other groups too) reference.
+    inherited: dict[str, set[str]] = {}
+
+    def needs(name: str) -> set[str]:
+        if name not in inherited:
+            inherited[name] = set()
+            found = set(by_name[name].uses) | tail_uses.get(name, set())
+            for base in by_name[name].bases:
+                if base in by_name:
+                    found |= needs(base)
+            inherited[name] = found
+        return inherited[name]
+
+    for definition in definitions:
+        needs(definition.name)
     tags_of: dict[str, set[str]] = {name: set() for name in by_name}
     for tag in sorted(roots):
         stack = [n for n in sorted(roots[tag]) if n in by_name]
@@ -109,7 +126,7 @@ def split_models(
     files: dict[str, str] = {}
     for module, group in sorted(members.items()):
         files[f"models/{module}.py"] = _group_source(
-            header, module, group, imports, tails, deps, module_of, tags_of
+            header, module, group, imports, tails, deps, inherited, module_of, tags_of
         )
     package = lazy_package(
         header,
@@ -197,7 +214,8 @@ def _parse(
                 continue
             imports.append(text(node).strip())
         elif isinstance(node, ast.ClassDef):
-            definitions.append(_Definition(node.name, text(node), _names(node)))
+            bases = tuple(b.id for b in node.bases if isinstance(b, ast.Name))
+            definitions.append(_Definition(node.name, text(node), _names(node), bases))
             defined.add(node.name)
         elif (
             isinstance(node, ast.Assign | ast.AnnAssign)
@@ -234,6 +252,26 @@ def _is_rebuild(node: ast.expr) -> bool:
     )
 
 
+def _group_import(statement: str, keep: set[str]) -> str:
+    """One of the models' imports as a group writes it: one package level deeper, and
+    ``X as X`` for a name only inherited annotations use (so that ruff keeps it)."""
+    node = ast.parse(statement).body[0]
+    if not isinstance(node, ast.ImportFrom):
+        return statement
+    module = "." * (node.level + 1 if node.level else 0) + (node.module or "")
+    names = []
+    for alias in node.names:
+        bound = alias.asname or alias.name
+        if bound in keep:
+            names.append(f"{alias.name} as {bound}")
+        else:
+            names.append(alias.name if alias.asname is None else f"{alias.name} as {bound}")
+    line = f"from {module} import {', '.join(names)}"
+    odd = any(a.asname not in (None, a.name) and a.asname in keep for a in node.names)
+    # a kept name under another alias is no re-export to ruff: say it is meant
+    return f"{line}  # noqa: F401" if odd else line
+
+
 def _call_owner(call: ast.Call) -> str | None:
     """The class a trailing call is about: ``constrain(Pet, …)`` or ``Pet.model_rebuild()``."""
     if isinstance(call.func, ast.Attribute) and isinstance(call.func.value, ast.Name):
@@ -250,6 +288,7 @@ def _group_source(
     imports: list[str],
     tails: list[tuple[str, str, frozenset[str]]],
     deps: dict[str, list[str]],
+    inherited: dict[str, set[str]],
     module_of: dict[str, str],
     tags_of: dict[str, set[str]],
 ) -> str:
@@ -264,18 +303,23 @@ def _group_source(
             else f"{len(tags)} tags: {', '.join(tags)}."
         )
     wanted: dict[str, set[str]] = {}
-    for d in group:
-        for dep in deps[d.name]:
-            if dep not in names:
-                wanted.setdefault(module_of[dep], set()).add(dep)
+    direct = {n for d in group for n in d.uses} | {
+        n for owner, _t, uses in tails if owner in names for n in uses
+    }
+    needed = {n for d in group for n in inherited[d.name]}
+    for name in sorted(needed):
+        if name in module_of and name not in names:
+            wanted.setdefault(module_of[name], set()).add(name)
+    # what only inherited annotations use stays imported: ``X as X`` tells ruff it is meant
+    keep = sorted(needed - direct - names)
     out = [header, f'"""{purpose}"""', "", "from __future__ import annotations", ""]
-    # at the top of a group, the schema rules' import needs no E402 exemption
-    out += [
-        s.replace("from ._runtime.", "from .._runtime.").replace("  # noqa: E402", "")
-        for s in imports
-    ]
+    out += [_group_import(statement, set(keep)) for statement in imports]
     for other in sorted(wanted):
-        out.append(f"from .{other} import {', '.join(sorted(wanted[other]))}")
+        plain = sorted(n for n in wanted[other] if n not in keep)
+        if plain:
+            out.append(f"from .{other} import {', '.join(plain)}")
+        for n in sorted(n for n in wanted[other] if n in keep):
+            out.append(f"from .{other} import {n} as {n}")
     out.append("")
     out += ["\n" + d.text for d in group]
     own_tails = [t for owner, t, _uses in tails if owner in names]
