@@ -194,3 +194,41 @@ def test_lazy_package_imports_a_submodule_on_first_use(tmp_path: Path) -> None:
         sys.path.remove(str(tmp_path))
         for name in [m for m in sys.modules if m.startswith("lazy_groups_pkg")]:
             del sys.modules[name]
+
+
+def test_a_subclass_imports_what_its_inherited_fields_refer_to() -> None:
+    source = textwrap.dedent(
+        """\
+        from __future__ import annotations
+
+        from typing import Any
+
+        from ._runtime.base import BaseModel
+
+
+        class Ref(BaseModel):
+            x: int
+
+
+        class Base(BaseModel):
+            ref: Ref | None = None
+            extra: Any = None
+
+
+        class Admin(Base):
+            level: int
+
+
+        class Member(Base):
+            y: int
+        """
+    )
+    roots = {"admins": frozenset({"Admin"}), "members": frozenset({"Member"})}
+    split = split_models(source, roots, HEADER, min_classes=0)
+    assert split is not None
+    admins = split.files["models/_tag_admins.py"]
+    shared = split.module_of["Base"]
+    # pydantic resolves Base's annotations in Admin's module: Ref and Any must be there
+    assert f"from .{shared} import Base\n" in admins
+    assert f"from .{shared} import Ref as Ref\n" in admins
+    assert "from typing import Any as Any\n" in admins
