@@ -111,6 +111,7 @@ def build_files(
     Validation may repair what it only warns about (an invalid default is dropped): then the
     models and routes are built from the repaired document, and the source is still served.
     """
+    from specfirst.model_groups import split_package
     from specfirst.parser import ApiParser
     from specfirst.render import Renderer
     from specfirst.validation import check
@@ -163,12 +164,25 @@ def build_files(
             parser.models_document()
             parser.set_models(classes)
             api = parser.build()
-            formatted = format_sources(dict(Renderer(api, header, templates).files()), format_cache)
+            renderer = Renderer(api, header, templates)
+            formatted = format_sources(dict(renderer.files()), format_cache)
         diagnostics.extend(parser.diagnostics)
         if has_errors(diagnostics):
             return api, {}, diagnostics
+        progress("grouping models by tag")
+        split = split_package(
+            renderer,
+            formatted,
+            models_source,
+            header,
+            cache=cache_dir.parent / "groups" if cache_dir else None,
+        )
         progress("formatting models")
-        formatted.update(format_sources({"models.py": models_source}, format_cache))
+        if split is None:
+            formatted.update(format_sources({"models.py": models_source}, format_cache))
+        else:
+            del formatted["responses.py"]
+            formatted.update(format_sources(split, format_cache))
         progress("formatted")
     finally:
         if models_job is not None:

@@ -523,7 +523,10 @@ class Renderer:
             "app.py",
             self._render("app.py.jinja", services=api.services, lazy_threshold=LAZY_THRESHOLD),
         )
-        yield "responses.py", self._render("responses.py.jinja", operations=api.operations)
+        yield (
+            "responses.py",
+            self._render("responses.py.jinja", operations=api.operations, up=".", tag=None),
+        )
         yield "services.py", self._render("services.py.jinja", services=api.services)
         yield (
             "security.py",
@@ -555,3 +558,21 @@ class Renderer:
         yield "routers/__init__.py", self._render("routers_init.py.jinja", services=api.services)
         for service in api.services:
             yield f"routers/{service.module}.py", self._render("router.py.jinja", service=service)
+
+    def responses_by_tag(self) -> Iterable[tuple[Service, str, list[str]]]:
+        """``responses.py`` cut by tag: (service, source of ``responses/_<tag>.py``, its names).
+
+        For packages whose models are split by tag (``specfirst.model_groups``): a router then
+        imports only its own tag's results, and with them only its own tag's models.
+        """
+        for service in self.api.services:
+            names: list[str] = []
+            for op in service.operations:
+                names += [r.class_name for r in op.responses]
+                names.append(op.result_alias)
+                if op.body is not None and op.body.form_class:
+                    names.append(op.body.form_class)
+            source = self._render(
+                "responses.py.jinja", operations=service.operations, up="..", tag=service.tag
+            )
+            yield service, source, names

@@ -12,6 +12,7 @@ import importlib
 import json
 import os
 import re
+import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -30,7 +31,8 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def github(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, dict[str, Any]]]:
+def github_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The folder holding the generated package ``github_api``."""
     if not SPEC.is_file():
         message = f"{SPEC} missing: run `make corpus-fetch`"
         if os.environ.get("CI") == "true":
@@ -39,6 +41,12 @@ def github(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, dict
     out = tmp_path_factory.mktemp("github")
     result = generate(SPEC, out / "github_api", cache_dir=ROOT / ".specfirst-cache")
     assert result.ok, [d.format() for d in result.diagnostics if d.level == "error"]
+    return out
+
+
+@pytest.fixture(scope="module")
+def github(github_dir: Path) -> Iterator[tuple[Any, dict[str, Any]]]:
+    out = github_dir
     sys.path.insert(0, str(out))
     try:
         package = importlib.import_module("github_api")
@@ -94,3 +102,48 @@ def test_serves_the_source_document_and_answers_501(github: tuple[Any, dict[str,
     for response in (meta, issues):
         assert response.status_code == 501
         assert response.headers["content-type"] == "application/problem+json"
+
+
+PROBE = r"""
+import asyncio, json, sys
+import httpx, pydantic
+import github_api
+
+app = github_api.create_app(allow_unimplemented=True)
+
+async def main():
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
+        return (await c.get(sys.argv[1])).status_code
+
+status = asyncio.run(main())
+groups = sorted(m for m in sys.modules if m.startswith("github_api.models."))
+classes = sum(
+    1
+    for m in groups
+    for v in vars(sys.modules[m]).values()
+    if isinstance(v, type) and issubclass(v, pydantic.BaseModel) and v.__module__ == m
+)
+print(json.dumps({"status": status, "groups": groups, "classes": classes}))
+"""
+
+
+@pytest.mark.parametrize(("tag", "url"), [("meta", "/meta"), ("issues", "/repos/o/r/issues")])
+def test_a_first_request_creates_only_its_tags_models(github_dir: Path, tag: str, url: str) -> None:
+    """GitHub's 4,745 models are grouped by the tags that use them (``model_groups``)."""
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, url],
+        cwd=github_dir,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+    )
+    out = json.loads(done.stdout.splitlines()[-1])
+    assert out["status"] == 501
+    models = github_dir / "github_api" / "models"
+    everything = sum(p.read_text().count("\nclass ") for p in models.glob("_*.py"))
+    assert everything > 4000
+    assert 0 < out["classes"] < everything // 10
+    for module in out["groups"]:  # each group it imported is one its tag uses
+        doc = (models / f"{module.rpartition('.')[2]}.py").read_text().split('"""')[1]
+        assert re.search(rf"\b{tag}\b", doc), (module, doc)

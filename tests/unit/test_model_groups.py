@@ -1,0 +1,234 @@
+"""Cutting a models module into groups by the tags that reach each class (``model_groups``)."""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from specfirst.model_groups import OTHER, lazy_package, referenced_models, split_models
+
+HEADER = "# Generated. DO NOT EDIT."
+
+SOURCE = textwrap.dedent(
+    """\
+    # Generated. DO NOT EDIT.
+    from __future__ import annotations
+
+    from enum import Enum
+    from typing import Annotated, Literal
+
+    from pydantic import Field
+
+    from ._runtime.base import BaseModel
+
+
+    class Kind(Enum):
+        dog = "dog"
+        cat = "cat"
+
+
+    class NewPet(BaseModel):
+        name: Annotated[str, Field(description="Not a Store, nor an Address.")]
+        kind: Kind = Kind.dog
+        label: Literal["User"] | None = None
+
+
+    class Pet(NewPet):
+        id: int
+        tags: list[str] | None = None
+
+
+    class Address(BaseModel):
+        city: str
+
+
+    class Store(BaseModel):
+        pets: list[Pet]
+        address: Address
+        manager: "User | None" = None
+
+
+    class User(BaseModel):
+        address: Address
+
+
+    class Orphan(BaseModel):
+        x: int
+
+
+    Store.model_rebuild()
+
+
+    from ._runtime.base import constrain  # noqa: E402
+
+    constrain(Pet, unique=("tags",))
+    """
+)
+
+ROOTS = {
+    "pets": frozenset({"Pet", "NewPet"}),
+    "stores": frozenset({"Store"}),
+    "users": frozenset({"User"}),
+}
+
+
+def _module_imports(source: str) -> set[str]:
+    return {
+        node.module or ""
+        for node in ast.parse(source).body
+        if isinstance(node, ast.ImportFrom) and node.level == 1
+    }
+
+
+def test_classes_go_to_the_group_of_exactly_the_tags_that_reach_them() -> None:
+    split = split_models(SOURCE, ROOTS, HEADER, min_classes=0)
+    assert split is not None
+    groups = {name: split.module_of[name] for name in split.module_of}
+    # Store names User in a string annotation: stores reaches User and Address too
+    assert groups["Store"] == "_tag_stores"
+    assert groups["Pet"] == groups["NewPet"] == groups["Kind"]  # pets and stores
+    assert groups["User"] == groups["Address"]  # stores and users
+    assert groups["Pet"] != groups["User"]
+    assert groups["Orphan"] == OTHER
+    # prose and Literal values are no references: NewPet's description names Store and
+    # Address, its Literal "User", yet pets reaches neither
+    assert "pets" not in split.files[f"models/{groups['Address']}.py"]
+    assert set(split.files) == {f"models/{m}.py" for m in set(groups.values())} | {
+        "models/__init__.py",
+        "models/__init__.pyi",
+    }
+
+
+def test_groups_import_each_other_without_circles_and_keep_the_order() -> None:
+    split = split_models(SOURCE, ROOTS, HEADER, min_classes=0)
+    assert split is not None
+    graph = {
+        path.removeprefix("models/").removesuffix(".py"): _module_imports(text)
+        for path, text in split.files.items()
+        if "__init__" not in path
+    }
+    # every relative import is another group (or the runtime, one level up)
+    for module, targets in graph.items():
+        assert targets <= set(graph), (module, targets)
+    seen: set[str] = set()
+
+    def visit(module: str, path: tuple[str, ...]) -> None:
+        assert module not in path, f"import circle: {(*path, module)}"
+        if module in seen:
+            return
+        seen.add(module)
+        for target in graph[module]:
+            visit(target, (*path, module))
+
+    for module in graph:
+        visit(module, ())
+    pets = split.files[f"models/{split.module_of['Pet']}.py"]
+    assert pets.index("class Kind") < pets.index("class NewPet") < pets.index("class Pet(")
+    # the schema rule goes with its class, its import without the E402 exemption
+    assert "constrain(Pet, unique=" in pets
+    assert "noqa" not in pets
+    assert "from .._runtime.base import BaseModel" in pets
+    store = split.files["models/_tag_stores.py"]
+    assert f"from .{split.module_of['Pet']} import Pet" in store
+    assert "constrain(" not in store
+
+
+def test_every_module_is_valid_python_and_every_class_is_defined_once() -> None:
+    split = split_models(SOURCE, ROOTS, HEADER, min_classes=0)
+    assert split is not None
+    defined: list[str] = []
+    for text in split.files.values():
+        tree = ast.parse(text)
+        assert text.startswith(HEADER)
+        defined += [n.name for n in tree.body if isinstance(n, ast.ClassDef)]
+    assert sorted(defined) == sorted(split.module_of)
+    # no validator is built at import (``defer_build``): pydantic rebuilds on first use
+    assert not any("model_rebuild" in text for text in split.files.values())
+
+
+def test_small_apis_and_unknown_statements_keep_one_module() -> None:
+    assert split_models(SOURCE, ROOTS, HEADER) is None  # 7 classes: below MIN_CLASSES
+    assert split_models(SOURCE, {"pets": ROOTS["pets"]}, HEADER, min_classes=0) is None
+    odd = SOURCE + "\nif True:\n    pass\n"
+    assert split_models(odd, ROOTS, HEADER, min_classes=0) is None
+
+
+def test_the_split_is_deterministic() -> None:
+    first = split_models(SOURCE, ROOTS, HEADER, min_classes=0)
+    again = split_models(SOURCE, dict(reversed(list(ROOTS.items()))), HEADER, min_classes=0)
+    assert first is not None and again is not None
+    assert first.files == again.files
+
+
+def test_referenced_models() -> None:
+    text = "body: models.Pet\nrt.Json(200, list[models.Store])\nnot_models.X"
+    assert referenced_models([text]) == {"Pet", "Store"}
+
+
+def test_lazy_package_imports_a_submodule_on_first_use(tmp_path: Path) -> None:
+    package = tmp_path / "lazy_groups_pkg"
+    package.mkdir()
+    files = lazy_package("# h", "Doc.", {"_a": ["One", "Two"], "_b": ["Three"]})
+    for name, text in files.items():
+        (package / name).write_text(text)
+    assert "from ._a import One as One, Two as Two" in files["__init__.pyi"]
+    assert "__getattr__" not in files["__init__.pyi"]  # a misspelt name stays a type error
+    (package / "_a.py").write_text("class One: ...\nclass Two: ...\n")
+    (package / "_b.py").write_text("class Three: ...\n")
+    sys.path.insert(0, str(tmp_path))
+    try:
+        module = importlib.import_module("lazy_groups_pkg")
+        assert "lazy_groups_pkg._a" not in sys.modules
+        assert module.One.__module__ == "lazy_groups_pkg._a"
+        assert "lazy_groups_pkg._a" in sys.modules
+        assert "lazy_groups_pkg._b" not in sys.modules
+        assert {"One", "Two", "Three"} <= set(dir(module))
+        with pytest.raises(AttributeError, match="no attribute 'Four'"):
+            _ = module.Four
+    finally:
+        sys.path.remove(str(tmp_path))
+        for name in [m for m in sys.modules if m.startswith("lazy_groups_pkg")]:
+            del sys.modules[name]
+
+
+def test_a_subclass_imports_what_its_inherited_fields_refer_to() -> None:
+    source = textwrap.dedent(
+        """\
+        from __future__ import annotations
+
+        from typing import Any
+
+        from ._runtime.base import BaseModel
+
+
+        class Ref(BaseModel):
+            x: int
+
+
+        class Base(BaseModel):
+            ref: Ref | None = None
+            extra: Any = None
+
+
+        class Admin(Base):
+            level: int
+
+
+        class Member(Base):
+            y: int
+        """
+    )
+    roots = {"admins": frozenset({"Admin"}), "members": frozenset({"Member"})}
+    split = split_models(source, roots, HEADER, min_classes=0)
+    assert split is not None
+    admins = split.files["models/_tag_admins.py"]
+    shared = split.module_of["Base"]
+    # pydantic resolves Base's annotations in Admin's module: Ref and Any must be there
+    assert f"from .{shared} import Base\n" in admins
+    assert f"from .{shared} import Ref as Ref\n" in admins
+    assert "from typing import Any as Any\n" in admins
