@@ -6,13 +6,16 @@ import ast
 import copy
 import json
 import re
+import tempfile
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pydantic_core
 
+from specfirst import cachedir
 from specfirst.diagnostics import Diagnostic, Level
 from specfirst.schema_types import format_bounded, is_simple, primitive_type
 
@@ -53,13 +56,16 @@ _OPTIONS: dict[str, Any] = {
 
 
 def generate_models(
-    document: dict[str, Any], header: str
+    document: dict[str, Any], header: str, base: Path | None = None, base_key: str = ""
 ) -> tuple[str, frozenset[str], list[Diagnostic]]:
     """Run datamodel-code-generator on a schemas-only OpenAPI document.
 
-    Returns the module source, the names of the classes it defines, and diagnostics.
+    Returns the module source, the names of the classes it defines, and diagnostics. With
+    ``base`` (a cache file; ``base_key`` says what else the output depends on), only the
+    schemas that changed since the run that wrote it are generated again
+    (:mod:`specfirst.models_incremental`), and the file is updated.
     """
-    from datamodel_code_generator import generate
+    from specfirst.models_incremental import Base, make_base, patch
 
     schemas = (document.get("components") or {}).get("schemas") or {}
     if not schemas:
@@ -79,21 +85,43 @@ def generate_models(
         )
         for pattern in dropped
     )
+    key = f"{base_key}|{header}|{document.get('openapi')}|{engine}|{options_fingerprint()}"
+    prepared: dict[str, Any] = document["components"]["schemas"]
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        try:
-            source = generate(json.dumps(document), custom_file_header=header, **_OPTIONS)
-        except Exception as exc:  # the library raises many types; report, don't crash
-            message = " ".join(str(exc).split())[:500] or type(exc).__name__
-            diagnostics.append(
-                Diagnostic(Level.ERROR, "models", f"datamodel-code-generator failed: {message}")
+        previous = Base.read(base) if base is not None else None
+        patched = None
+        if previous is not None:
+            patched = patch(
+                previous,
+                key,
+                prepared,
+                lambda part: _run({**document, "components": {"schemas": part}}, header),
             )
-            return f"{header}\nfrom __future__ import annotations\n", frozenset(), diagnostics
+        if patched is not None:
+            source, updated, redone = patched
+            diagnostics.append(
+                Diagnostic(
+                    Level.INFO,
+                    "models",
+                    f"models of {redone} of {len(prepared)} schemas generated again",
+                )
+            )
+        else:
+            try:
+                source, metadata = _run(document, header)
+            except Exception as exc:  # the library raises many types; report, don't crash
+                message = " ".join(str(exc).split())[:500] or type(exc).__name__
+                diagnostics.append(
+                    Diagnostic(Level.ERROR, "models", f"datamodel-code-generator failed: {message}")
+                )
+                return f"{header}\nfrom __future__ import annotations\n", frozenset(), diagnostics
+            updated = make_base(key, prepared, source, metadata)
     for warning in caught:
         text = " ".join(str(warning.message).split())[:300]
         diagnostics.append(Diagnostic(Level.INFO, "models", text))
-    if not isinstance(source, str):
-        raise TypeError("datamodel-code-generator returned several modules; expected one")
+    if base is not None and updated is not previous:
+        cachedir.write(base, updated.to_json())
     tree = ast.parse(source)
     classes = frozenset(node.name for node in tree.body if isinstance(node, ast.ClassDef))
     source = _own_root_model(source, tree)
@@ -112,6 +140,38 @@ def generate_models(
     # The base classes live in the package's vendored runtime (see ``specfirst.vendor``).
     source = source.replace("from _runtime.", "from ._runtime.")
     return source + schema_rules(schemas, classes), classes, diagnostics
+
+
+def _run(document: dict[str, Any], header: str) -> tuple[str, list[dict[str, Any]]]:
+    """datamodel-code-generator's module for ``document``, and the metadata of its models
+    (each class's ``source_ref``: which schema it came from)."""
+    from datamodel_code_generator import generate
+
+    with tempfile.TemporaryDirectory(prefix="specfirst-models-") as tmp:
+        metadata = Path(tmp) / "models.json"
+        source = generate(
+            json.dumps(document),
+            custom_file_header=header,
+            emit_model_metadata=metadata,
+            **_OPTIONS,
+        )
+        models = json.loads(metadata.read_text(encoding="utf-8")).get("models") or []
+    if not isinstance(source, str):
+        raise TypeError("datamodel-code-generator returned several modules; expected one")
+    return source, list(models)
+
+
+def warm_up() -> None:
+    """Import datamodel-code-generator and run it once on a tiny document (a warm worker)."""
+    _run(
+        {
+            "openapi": "3.1.0",
+            "info": {"title": "warm", "version": "0"},
+            "paths": {},
+            "components": {"schemas": {"Warm": {"type": "object", "properties": {}}}},
+        },
+        "# warm",
+    )
 
 
 def _schema_nodes(schema: Any) -> Iterator[dict[str, Any]]:
