@@ -17,6 +17,7 @@ import pydantic_core
 
 from specfirst import cachedir
 from specfirst.diagnostics import Diagnostic, Level
+from specfirst.models_incremental import Base, Unpatchable, make_base, patch
 from specfirst.schema_types import format_bounded, is_simple, primitive_type
 
 # Options are chosen once, here, so that output is deterministic and independent of the
@@ -65,8 +66,6 @@ def generate_models(
     schemas that changed since the run that wrote it are generated again
     (:mod:`specfirst.models_incremental`), and the file is updated.
     """
-    from specfirst.models_incremental import Base, make_base, patch
-
     schemas = (document.get("components") or {}).get("schemas") or {}
     if not schemas:
         return f"{header}\nfrom __future__ import annotations\n", frozenset(), []
@@ -86,27 +85,11 @@ def generate_models(
         for pattern in dropped
     )
     key = f"{base_key}|{header}|{document.get('openapi')}|{engine}|{options_fingerprint()}"
-    prepared: dict[str, Any] = document["components"]["schemas"]
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        previous = Base.read(base) if base is not None else None
-        patched = None
-        if previous is not None:
-            patched = patch(
-                previous,
-                key,
-                prepared,
-                lambda part: _run({**document, "components": {"schemas": part}}, header),
-            )
-        if patched is not None:
-            source, updated, redone = patched
-            diagnostics.append(
-                Diagnostic(
-                    Level.INFO,
-                    "models",
-                    f"models of {redone} of {len(prepared)} schemas generated again",
-                )
-            )
+        updated = _from_base(document, header, base, key, diagnostics)
+        if updated is not None:
+            source = updated.raw
         else:
             try:
                 source, metadata = _run(document, header)
@@ -116,12 +99,14 @@ def generate_models(
                     Diagnostic(Level.ERROR, "models", f"datamodel-code-generator failed: {message}")
                 )
                 return f"{header}\nfrom __future__ import annotations\n", frozenset(), diagnostics
-            updated = make_base(key, prepared, source, metadata)
+            updated = make_base(key, document["components"]["schemas"], source, metadata)
+            if updated is not None:
+                source = updated.raw  # the same text, as the base gives it
+            if base is not None and updated is not None:
+                cachedir.write(base, updated.to_json())
     for warning in caught:
         text = " ".join(str(warning.message).split())[:300]
         diagnostics.append(Diagnostic(Level.INFO, "models", text))
-    if base is not None and updated is not previous:
-        cachedir.write(base, updated.to_json())
     tree = ast.parse(source)
     classes = frozenset(node.name for node in tree.body if isinstance(node, ast.ClassDef))
     source = _own_root_model(source, tree)
@@ -140,6 +125,41 @@ def generate_models(
     # The base classes live in the package's vendored runtime (see ``specfirst.vendor``).
     source = source.replace("from _runtime.", "from ._runtime.")
     return source + schema_rules(schemas, classes), classes, diagnostics
+
+
+def _from_base(
+    document: dict[str, Any],
+    header: str,
+    base: Path | None,
+    key: str,
+    diagnostics: list[Diagnostic],
+) -> Base | None:
+    """The models from the base at ``base`` and a run on what changed since (stored back),
+    or None when there is no base or it cannot give a cold run's output (then a note why)."""
+    previous = Base.read(base) if base is not None else None
+    if base is None or previous is None:
+        return None
+    try:
+        updated, redone = patch(
+            previous,
+            key,
+            document["components"]["schemas"],
+            lambda part: _run({**document, "components": {"schemas": part}}, header),
+        )
+    except Unpatchable as exc:
+        diagnostics.append(Diagnostic(Level.INFO, "models", f"models generated in full: {exc}"))
+        return None
+    diagnostics.append(
+        Diagnostic(
+            Level.INFO,
+            "models",
+            f"models of {redone} of {len(document['components']['schemas'])} schemas "
+            "generated again",
+        )
+    )
+    if updated is not previous:
+        cachedir.write(base, updated.to_json())
+    return updated
 
 
 def _run(document: dict[str, Any], header: str) -> tuple[str, list[dict[str, Any]]]:

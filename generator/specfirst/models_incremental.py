@@ -35,6 +35,7 @@ import ast
 import hashlib
 import io
 import json
+import re
 import tokenize
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -52,14 +53,27 @@ Generate = Callable[[dict[str, Any]], tuple[str, list[dict[str, Any]]]]
 
 @dataclass
 class Base:
-    """A full run's output and what it came from (stored as JSON in the cache)."""
+    """A full run's output and what it came from (stored as JSON in the cache).
+
+    The output is kept as its head (up to its last import) and its classes, each with the
+    text from the end of the one before it, so that ``head + texts`` is the module.
+    """
 
     key: str
     order: list[str]  # the schemas, in the document's order
     hashes: dict[str, str]  # schema -> hash of its canonical JSON
     shells: dict[str, str]  # schema -> hash of what referrers may read of it
-    raw: str  # datamodel-code-generator's output
+    head: str
+    imports: list[str]  # the head's imports, one name per statement
+    units: list[list[str]]  # [class, text], in the module's order
+    rebuilds: list[str]  # classes whose ``model_rebuild()`` ends the module
     owners: dict[str, list[str]]  # class -> [owning schema, source_ref]
+
+    @property
+    def raw(self) -> str:
+        rebuilt = set(self.rebuilds)
+        tail = "".join(f"{n}.model_rebuild()\n" for n, _ in self.units if n in rebuilt)
+        return self.head + "".join(text for _, text in self.units) + ("\n\n" + tail if tail else "")
 
     def to_json(self) -> str:
         return json.dumps(self.__dict__, separators=(",", ":"))
@@ -88,14 +102,24 @@ def _shell(schema: Any) -> Any:
     return {k: v for k, v in schema.items() if k not in _SHELL_SKIP}
 
 
-def make_base(key: str, schemas: dict[str, Any], raw: str, models: list[dict[str, Any]]) -> Base:
-    """The base of a full run of ``schemas`` that wrote ``raw`` (``models``: its metadata)."""
+def make_base(
+    key: str, schemas: dict[str, Any], raw: str, models: list[dict[str, Any]]
+) -> Base | None:
+    """The base of a full run of ``schemas`` that wrote ``raw`` (``models``: its metadata);
+    None when the module holds more than imports and classes."""
+    split = _split(raw)
+    if split is None:
+        return None
+    head, imports, units, rebuilds = split
     return Base(
         key=key,
         order=list(schemas),
         hashes={name: _digest(schema) for name, schema in schemas.items()},
         shells={name: _digest(_shell(schema)) for name, schema in schemas.items()},
-        raw=raw,
+        head=head,
+        imports=imports,
+        units=units,
+        rebuilds=rebuilds,
         owners=_owners(models),
     )
 
@@ -196,32 +220,46 @@ def closure(schemas: dict[str, Any], names: set[str]) -> set[str]:
     return out
 
 
-@dataclass(frozen=True)
-class _Unit:
-    name: str
-    start: int  # 0-based first line
-    end: int  # 0-based line after the last
-
-
-def _units(source: str) -> tuple[list[_Unit], list[str], int] | None:
-    """The module's classes (by line span), its import statements, and the line after its
-    last import; None if it holds anything else at the top level (then it is not patched)."""
+def _split(source: str) -> tuple[str, list[str], list[list[str]], list[str]] | None:
+    """The module's head (up to its last import), its imports (one name per statement), its
+    classes with their text, and the classes rebuilt at its end (``X.model_rebuild()``);
+    None if it holds anything else at the top level."""
     tree = ast.parse(source)
-    units: list[_Unit] = []
+    lines = source.splitlines(keepends=True)
     imports: list[str] = []
-    after_imports = 0
+    head_end = 0
+    classes: list[tuple[str, int]] = []  # name, 0-based line after its end
+    rebuilds: list[str] = []
     for node in tree.body:
         end = node.end_lineno or node.lineno
         if isinstance(node, ast.Import | ast.ImportFrom):
+            if classes:
+                return None
             if not (isinstance(node, ast.ImportFrom) and node.module == "__future__"):
                 imports.extend(_import_lines(node))
-            after_imports = end
-        elif isinstance(node, ast.ClassDef):
-            first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
-            units.append(_Unit(node.name, first - 1, end))
+            head_end = end
+        elif isinstance(node, ast.ClassDef) and not rebuilds:
+            classes.append((node.name, end))
+        elif (
+            isinstance(node, ast.Expr)
+            and isinstance(node.value, ast.Call)
+            and isinstance(node.value.func, ast.Attribute)
+            and node.value.func.attr == "model_rebuild"
+            and isinstance(node.value.func.value, ast.Name)
+            and not node.value.args
+            and not node.value.keywords
+        ):
+            rebuilds.append(node.value.func.value.id)
         else:
             return None
-    return units, imports, after_imports
+    units: list[list[str]] = []
+    start = head_end
+    for index, (name, end) in enumerate(classes):
+        stop = len(lines) if index == len(classes) - 1 else end
+        # Two blank lines before each class, as datamodel-code-generator writes them.
+        units.append([name, "\n\n" + "".join(lines[start:stop]).strip("\n") + "\n"])
+        start = stop
+    return "".join(lines[:head_end]).rstrip("\n") + "\n", imports, units, rebuilds
 
 
 def _import_lines(node: ast.Import | ast.ImportFrom) -> list[str]:
@@ -266,78 +304,148 @@ def _names_in(text: str) -> set[str]:
     }
 
 
-def patch(
-    base: Base, key: str, schemas: dict[str, Any], run: Generate
-) -> tuple[str, Base, int] | None:
-    """The output of a full run of ``schemas``, from ``base`` and a run on what changed; None
-    when that cannot be exact (the caller then runs on the whole document). The last item:
-    how many schemas were generated again."""
-    if base.key != key or base.order != list(schemas):
-        return None
+def _stem(name: str) -> str:
+    return name.rstrip("0123456789")
+
+
+def _body(text: str, name: str) -> str:
+    """A class's text without its name (datamodel-code-generator shares identical ones)."""
+    return text.strip().replace(f"class {name}(", "class _(", 1)
+
+
+class Unpatchable(Exception):
+    """Why the base cannot give a cold run's output; the whole document is generated."""
+
+
+def patch(base: Base, key: str, schemas: dict[str, Any], run: Generate) -> tuple[Base, int]:
+    """The base of a full run of ``schemas``, made from ``base`` and a run on what changed,
+    and how many schemas went through that run. Raises :class:`Unpatchable` when the result
+    could differ from a full run's."""
+    if base.key != key:
+        raise Unpatchable("other options or generator")
+    old_order = [n for n in base.order if n in schemas]
+    if old_order != [n for n in schemas if n in base.hashes]:
+        raise Unpatchable("schemas moved")
     hashes = {name: _digest(schema) for name, schema in schemas.items()}
     shells = {name: _digest(_shell(schema)) for name, schema in schemas.items()}
     changed = {n for n in schemas if hashes[n] != base.hashes.get(n)}
-    if not changed:
-        return base.raw, base, 0
+    removed = [n for n in base.order if n not in schemas]
+    if not changed and not removed:
+        return base, 0
     shell_changed = {n for n in changed if shells[n] != base.shells.get(n)}
-    todo, unions = affected(schemas, changed, shell_changed)
-    parsed = _units(base.raw)
-    if parsed is None:
-        return None
-    old_units, old_imports, after_imports = parsed
-    old_by_name = {u.name: u for u in old_units}
-    old_refs = {ref: name for name, (_owner, ref) in base.owners.items()}
-    lines = base.raw.splitlines(keepends=True)
-    # A regenerated schema that references other schemas than before may move in the module.
-    old_lines_of = {name: "".join(lines[u.start : u.end]) for name, u in old_by_name.items()}
+    todo, unions = affected(schemas, changed, shell_changed | set(removed))
+    if 2 * len(todo) > len(schemas):
+        raise Unpatchable(f"{len(todo)} of {len(schemas)} schemas changed")
     batch = closure(schemas, todo | unions)
-    document = {name: schemas[name] for name in schemas if name in batch}
     try:
-        source, models = run(document)
-    except Exception:
-        return None
-    parsed_new = _units(source)
-    if parsed_new is None:
-        return None
-    new_units, new_imports, _ = parsed_new
-    new_lines = source.splitlines(keepends=True)
+        source, models = run({name: schemas[name] for name in schemas if name in batch})
+    except Exception as exc:
+        raise Unpatchable(f"the partial run failed: {type(exc).__name__}") from exc
+    split = _split(source)
+    if split is None:
+        raise Unpatchable("the partial run wrote more than classes")
+    _, new_imports, new_units, new_rebuilds = split
     new_owners = _owners(models)
-    renames: dict[str, str] = {}
-    for unit in new_units:
-        owner_ref = new_owners.get(unit.name)
-        if owner_ref is not None and owner_ref[1] in old_refs:
-            renames[unit.name] = old_refs[owner_ref[1]]
-    wanted = {  # old classes of the schemas regenerated: ref -> name
-        ref: name for name, (owner, ref) in base.owners.items() if owner in todo
+    old_name_of = {ref: name for name, (_owner, ref) in base.owners.items()}
+    renames = {
+        name: old_name_of.get(new_owners[name][1], name)
+        for name, _ in new_units
+        if name in new_owners
     }
-    produced = {
-        new_owners[u.name][1]: u for u in new_units if new_owners.get(u.name, ["", ""])[0] in todo
-    }
-    if set(produced) != set(wanted) or any(name not in old_by_name for name in wanted.values()):
-        return None
-    replaced: dict[str, str] = {}
-    for ref, unit in produced.items():
-        text = _rename("".join(new_lines[unit.start : unit.end]).rstrip("\n") + "\n", renames)
-        unknown = {
-            n for n in _names_in(text) if n in {u.name for u in new_units} and n not in renames
-        }
-        if unknown:
-            return None
-        name = wanted[ref]
-        if _class_refs(text, old_by_name) != _class_refs(old_lines_of[name], old_by_name):
-            return None
-        replaced[name] = text
-    for name, text in replaced.items():
-        unit = old_by_name[name]
-        lines[unit.start : unit.end] = [text] + [""] * (unit.end - unit.start - 1)
-    extra = [imp for imp in new_imports if imp not in old_imports]
-    if extra:
-        lines[after_imports - 1] += "".join(extra)
-    raw = "".join(lines)
-    owners = dict(base.owners)
-    new_base = Base(key, list(schemas), hashes, shells, raw, owners)
-    return raw, new_base, len(todo)
+    redo = todo | set(removed)
+    kept = [(n, t) for n, t in base.units if base.owners.get(n, ["", ""])[0] not in redo]
+    kept_names = {n for n, _ in kept}
+    gone = {n for n, _ in base.units} - kept_names
+    kept_stems = {_stem(n) for n in kept_names}
+    kept_bodies = {_body(t, n) for n, t in kept}
+    blocks: dict[str, list[list[str]]] = {}
+    for name, text in new_units:
+        owner = new_owners.get(name, ["", ""])[0]
+        if owner not in todo:
+            continue
+        new_name = renames.get(name, name)
+        text = _rename(text, renames)
+        if new_name not in base.owners or new_name in kept_names:
+            # A class the base has not got: a cold run names it alike only when no other
+            # class shares its stem, and writes it only when no other class is identical.
+            if _stem(new_name) in kept_stems or new_name in kept_names:
+                raise Unpatchable(f"new class {new_name} could be numbered differently")
+            if _body(text, new_name) in kept_bodies:
+                raise Unpatchable(f"new class {new_name} is identical to another")
+        blocks.setdefault(owner, []).append([new_name, text])
+    batch_names = {name for name, _ in new_units}
+    produced = {n for block in blocks.values() for n, _ in block}
+    for block in blocks.values():
+        for name, text in block:
+            unknown = (_names_in(text) & batch_names) - set(renames.values()) - produced
+            if unknown:
+                raise Unpatchable(f"{name} references {sorted(unknown)[0]}, not placed")
+    for name in gone - produced:
+        if _stem(name) in kept_stems:
+            raise Unpatchable(f"removing {name} could renumber others")
+        if any(re.search(rf"\b{re.escape(name)}\b", t) for _, t in kept):
+            raise Unpatchable(f"removed class {name} is still used")
+    for owner, block in blocks.items():
+        before = {
+            n for n, t in base.units if owner_of(base, n) == owner for n in _names_in(t)
+        } & kept_names
+        after = {n for _, t in block for n in _names_in(t)} & kept_names
+        if owner in base.hashes and before != after:
+            # datamodel-code-generator orders classes by what they reference
+            raise Unpatchable(f"the classes of {owner} reference other classes than before")
+    units = _placed(base, schemas, kept, blocks)
+    extra = [imp for imp in new_imports if imp not in base.imports]
+    owners = {n: o for n, o in base.owners.items() if n in kept_names}
+    for name, _ in new_units:
+        if name in new_owners and renames.get(name, name) in produced:
+            owners[renames.get(name, name)] = new_owners[name]
+    rebuilds = [n for n in base.rebuilds if n in kept_names]
+    rebuilds += [renames.get(n, n) for n in new_rebuilds if renames.get(n, n) in produced]
+    updated = Base(
+        key,
+        list(schemas),
+        hashes,
+        shells,
+        base.head + "".join(extra),
+        [*base.imports, *extra],
+        units,
+        rebuilds,
+        owners,
+    )
+    return updated, len(todo)
 
 
-def _class_refs(text: str, classes: dict[str, _Unit]) -> set[str]:
-    return {n for n in _names_in(text) if n in classes}
+def _placed(
+    base: Base,
+    schemas: dict[str, Any],
+    kept: list[tuple[str, str]],
+    blocks: dict[str, list[list[str]]],
+) -> list[list[str]]:
+    """The classes of the module: each regenerated schema's block where its old one stood,
+    a new schema's after the classes of the schema before it in the document."""
+    owner_of = {n: o[0] for n, o in base.owners.items()}
+    position = {name: index for index, name in enumerate(schemas)}
+    out: list[list[str]] = []
+    placed: set[str] = set()
+    pending = sorted(
+        (o for o in blocks if o not in base.hashes), key=lambda o: position[o], reverse=True
+    )
+    kept_names = {n for n, _ in kept}
+    for name, text in base.units:
+        owner = owner_of.get(name, "")
+        if name in kept_names:
+            while pending and position.get(owner, -1) > position[pending[-1]]:
+                new = pending.pop()
+                out.extend(blocks[new])
+                placed.add(new)
+            out.append([name, text])
+        elif owner in blocks and owner not in placed:
+            out.extend(blocks[owner])
+            placed.add(owner)
+    for owner in reversed(pending):
+        out.extend(blocks[owner])
+    return out
+
+
+def owner_of(base: Base, name: str) -> str:
+    return base.owners.get(name, ["", ""])[0]
