@@ -17,6 +17,7 @@ import json
 import multiprocessing
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -296,9 +297,14 @@ def keep_models_worker() -> None:
         from specfirst.models import warm_up
 
         _WARM_WORKER = concurrent.futures.ProcessPoolExecutor(
-            1, mp_context=multiprocessing.get_context("spawn")
+            1, mp_context=multiprocessing.get_context("spawn"), initializer=_ignore_interrupts
         )
         _WARM_WORKER.submit(warm_up)
+
+
+def _ignore_interrupts() -> None:
+    """Ctrl-C stops ``--watch`` (which then stops its worker), not the worker mid-run."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def stop_models_worker() -> None:
