@@ -7,6 +7,7 @@ Where things live, in the order ``specfirst generate`` runs them (``pipeline``):
     validate/     the document checks: OpenAPI schema, dialects, lenient repairs, our own checks
     parser/       a validated document → the IR (ir.py), one module per concern
     models        datamodel-code-generator behind a thin adapter: schemas in, models.py out
+    models_incremental  after an edit, only the schemas it touched go through it again
     render        the IR → the generated package's files (templates/, one per file)
     vendor        runtime/ copied into each generated package as _runtime/
     pipeline      the stages above in order, the manifest, formatting, writing

@@ -90,6 +90,9 @@ def generate_models(
         updated = _from_base(document, header, base, key, diagnostics)
         if updated is not None:
             source = updated.raw
+            # Only the head's imports are read below: no need to parse the whole module.
+            tree = ast.parse(updated.head)
+            classes = frozenset(name for name, _ in updated.units)
         else:
             try:
                 source, metadata = _run(document, header)
@@ -99,16 +102,16 @@ def generate_models(
                     Diagnostic(Level.ERROR, "models", f"datamodel-code-generator failed: {message}")
                 )
                 return f"{header}\nfrom __future__ import annotations\n", frozenset(), diagnostics
-            updated = make_base(key, document["components"]["schemas"], source, metadata)
+            tree = ast.parse(source)
+            classes = frozenset(node.name for node in tree.body if isinstance(node, ast.ClassDef))
+            updated = make_base(key, document["components"]["schemas"], source, metadata, tree)
             if updated is not None:
-                source = updated.raw  # the same text, as the base gives it
+                source = updated.raw  # the same head and classes, blank lines as the base has them
             if base is not None and updated is not None:
                 cachedir.write(base, updated.to_json())
     for warning in caught:
         text = " ".join(str(warning.message).split())[:300]
         diagnostics.append(Diagnostic(Level.INFO, "models", text))
-    tree = ast.parse(source)
-    classes = frozenset(node.name for node in tree.body if isinstance(node, ast.ClassDef))
     source = _own_root_model(source, tree)
     if defaults:
         source = _with_default_mappings(source, defaults, diagnostics)

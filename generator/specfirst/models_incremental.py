@@ -103,11 +103,15 @@ def _shell(schema: Any) -> Any:
 
 
 def make_base(
-    key: str, schemas: dict[str, Any], raw: str, models: list[dict[str, Any]]
+    key: str,
+    schemas: dict[str, Any],
+    raw: str,
+    models: list[dict[str, Any]],
+    tree: ast.Module | None = None,
 ) -> Base | None:
     """The base of a full run of ``schemas`` that wrote ``raw`` (``models``: its metadata);
     None when the module holds more than imports and classes."""
-    split = _split(raw)
+    split = _split(raw, tree)
     if split is None:
         return None
     head, imports, units, rebuilds = split
@@ -220,11 +224,13 @@ def closure(schemas: dict[str, Any], names: set[str]) -> set[str]:
     return out
 
 
-def _split(source: str) -> tuple[str, list[str], list[list[str]], list[str]] | None:
+def _split(
+    source: str, tree: ast.Module | None = None
+) -> tuple[str, list[str], list[list[str]], list[str]] | None:
     """The module's head (up to its last import), its imports (one name per statement), its
     classes with their text, and the classes rebuilt at its end (``X.model_rebuild()``);
-    None if it holds anything else at the top level."""
-    tree = ast.parse(source)
+    None if it holds anything else at the top level. ``tree``: the source, parsed already."""
+    tree = ast.parse(source) if tree is None else tree
     lines = source.splitlines(keepends=True)
     imports: list[str] = []
     head_end = 0
