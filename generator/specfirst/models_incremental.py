@@ -363,15 +363,29 @@ def patch(base: Base, key: str, schemas: dict[str, Any], run: Generate) -> tuple
     kept_names = {n for n, _ in kept}
     gone = {n for n, _ in base.units} - kept_names
     kept_stems = {_stem(n) for n in kept_names}
-    kept_bodies = {_body(t, n) for n, t in kept}
+    position = {name: index for index, name in enumerate(schemas)}
+    kept_bodies: dict[str, list[str]] = {}
+    for n, t in kept:
+        kept_bodies.setdefault(_body(t, n), []).append(n)
+    shared: set[str] = set()
+    for name, text in new_units:
+        owner = new_owners.get(name, ["", ""])[0]
+        if owner not in todo or new_owners[name][1] in old_name_of:
+            continue
+        # A class the base has not got. datamodel-code-generator writes identical classes
+        # once, under the name of the first: the base's, when it stands before.
+        same = kept_bodies.get(_body(_rename(text, renames), name), [])
+        if len(same) == 1 and position.get(owner_of(base, same[0]), -1) < position[owner]:
+            renames[name] = same[0]
+            shared.add(name)
     blocks: dict[str, list[list[str]]] = {}
     for name, text in new_units:
         owner = new_owners.get(name, ["", ""])[0]
-        if owner not in todo:
+        if owner not in todo or name in shared:
             continue
         new_name = renames.get(name, name)
         text = _rename(text, renames)
-        if new_name not in base.owners or new_name in kept_names:
+        if new_owners[name][1] not in old_name_of or new_name in kept_names:
             # A class the base has not got: a cold run names it alike only when no other
             # class shares its stem, and writes it only when no other class is identical.
             if _stem(new_name) in kept_stems or new_name in kept_names:

@@ -173,3 +173,22 @@ def test_reference_spec_edits_through_the_pipeline(tmp_path: Path) -> None:
         }
         for rel in sorted(written):
             assert (tmp_path / "warm" / rel).read_bytes() == (cold_out / rel).read_bytes(), rel
+
+
+def test_a_class_shared_with_an_earlier_schema_stays_shared(tmp_path: Path) -> None:
+    """``Health`` and ``HealthCheck`` have identical inline ``status`` enums, which
+    datamodel-code-generator writes once (``Status``, from ``Health``). Regenerating
+    ``HealthCheck`` alone makes a ``Status`` of its own; it becomes ``Health``'s again."""
+    document = _models_document(SPECS[0])
+    schemas = document["components"]["schemas"]
+    assert (
+        schemas["Health"]["properties"]["status"] == schemas["HealthCheck"]["properties"]["status"]
+    )
+    base = tmp_path / "base.json"
+    generate_models(copy.deepcopy(document), HEADER, base, "k")
+    schemas["HealthCheck"]["description"] = "One dependency's state, edited."
+    warm, _, diagnostics = generate_models(copy.deepcopy(document), HEADER, base, "k")
+    assert _redone(diagnostics) == 1, [d.message for d in diagnostics]
+    cold = generate_models(copy.deepcopy(document), HEADER)[0]
+    assert _formatted(warm) == _formatted(cold)
+    assert "class Status1" not in warm and "status: Status\n" in warm
