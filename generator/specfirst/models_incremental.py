@@ -72,7 +72,9 @@ class Base:
     @property
     def raw(self) -> str:
         rebuilt = set(self.rebuilds)
-        tail = "".join(f"{n}.model_rebuild()\n" for n, _ in self.units if n in rebuilt)
+        # One call per line, the last line without a line break, as datamodel-code-generator
+        # ends its module (what follows, blank lines included, is appended to it as is).
+        tail = "\n".join(f"{n}.model_rebuild()" for n, _ in self.units if n in rebuilt)
         return self.head + "".join(text for _, text in self.units) + ("\n\n" + tail if tail else "")
 
     def to_json(self) -> str:
@@ -260,8 +262,7 @@ def _split(
             return None
     units: list[list[str]] = []
     start = head_end
-    for index, (name, end) in enumerate(classes):
-        stop = len(lines) if index == len(classes) - 1 else end
+    for name, stop in classes:
         # Two blank lines before each class, as datamodel-code-generator writes them.
         units.append([name, "\n\n" + "".join(lines[start:stop]).strip("\n") + "\n"])
         start = stop
