@@ -17,7 +17,7 @@ import pydantic_core
 
 from specfirst import cachedir
 from specfirst.diagnostics import Diagnostic, Level
-from specfirst.models_incremental import Base, Unpatchable, make_base, patch
+from specfirst.models_incremental import from_base, make_base
 from specfirst.schema_types import format_bounded, is_simple, primitive_type
 
 # Options are chosen once, here, so that output is deterministic and independent of the
@@ -87,7 +87,13 @@ def generate_models(
     key = f"{base_key}|{header}|{document.get('openapi')}|{engine}|{options_fingerprint()}"
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        updated = _from_base(document, header, base, key, diagnostics)
+        updated = from_base(
+            base,
+            key,
+            document["components"]["schemas"],
+            lambda part: _run({**document, "components": {"schemas": part}}, header),
+            diagnostics,
+        )
         if updated is not None:
             source = updated.raw
             # Only the head's imports are read below: no need to parse the whole module.
@@ -128,41 +134,6 @@ def generate_models(
     # The base classes live in the package's vendored runtime (see ``specfirst.vendor``).
     source = source.replace("from _runtime.", "from ._runtime.")
     return source + schema_rules(schemas, classes), classes, diagnostics
-
-
-def _from_base(
-    document: dict[str, Any],
-    header: str,
-    base: Path | None,
-    key: str,
-    diagnostics: list[Diagnostic],
-) -> Base | None:
-    """The models from the base at ``base`` and a run on what changed since (stored back),
-    or None when there is no base or it cannot give a cold run's output (then a note why)."""
-    previous = Base.read(base) if base is not None else None
-    if base is None or previous is None:
-        return None
-    try:
-        updated, redone = patch(
-            previous,
-            key,
-            document["components"]["schemas"],
-            lambda part: _run({**document, "components": {"schemas": part}}, header),
-        )
-    except Unpatchable as exc:
-        diagnostics.append(Diagnostic(Level.INFO, "models", f"models generated in full: {exc}"))
-        return None
-    diagnostics.append(
-        Diagnostic(
-            Level.INFO,
-            "models",
-            f"models of {redone} of {len(document['components']['schemas'])} schemas "
-            "generated again",
-        )
-    )
-    if updated is not previous:
-        cachedir.write(base, updated.to_json())
-    return updated
 
 
 def _run(document: dict[str, Any], header: str) -> tuple[str, list[dict[str, Any]]]:

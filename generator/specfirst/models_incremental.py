@@ -43,6 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from specfirst import cachedir
+from specfirst.diagnostics import Diagnostic, Level
 
 _REF = "#/components/schemas/"
 _SHELL_SKIP = frozenset({"properties", "required", "description", "title", "example", "examples"})
@@ -309,6 +310,34 @@ def _names_in(text: str) -> set[str]:
         for tok in tokenize.generate_tokens(io.StringIO(text).readline)
         if tok.type == tokenize.NAME
     }
+
+
+def from_base(
+    base: Path | None,
+    key: str,
+    schemas: dict[str, Any],
+    run: Generate,
+    diagnostics: list[Diagnostic],
+) -> Base | None:
+    """The models of ``schemas`` from the base at ``base`` and a run on what changed since
+    (stored back), or None when there is none or it cannot give a cold run's output (then a
+    note says why)."""
+    previous = Base.read(base) if base is not None else None
+    if base is None or previous is None:
+        return None
+    try:
+        updated, redone = patch(previous, key, schemas, run)
+    except Unpatchable as exc:
+        diagnostics.append(Diagnostic(Level.INFO, "models", f"models generated in full: {exc}"))
+        return None
+    diagnostics.append(
+        Diagnostic(
+            Level.INFO, "models", f"models of {redone} of {len(schemas)} schemas generated again"
+        )
+    )
+    if updated is not previous:
+        cachedir.write(base, updated.to_json())
+    return updated
 
 
 def _stem(name: str) -> str:
