@@ -10,6 +10,7 @@ Where things live, in the order ``specfirst generate`` runs them (``pipeline``):
                   (models_enums: the members of large enums, written without its per-member cost)
     schema_rewrites  what models rewrites in the schemas first, so the output type-checks
     model_groups  a big API's models.py (and responses) cut into groups by the tags using them
+    models_incremental  after an edit, only the schemas it touched go through it again
     render        the IR → the generated package's files (templates/, one per file)
     vendor        runtime/ copied into each generated package as _runtime/
     pipeline      the stages above in order, the manifest, formatting, writing

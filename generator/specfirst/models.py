@@ -6,13 +6,16 @@ import ast
 import copy
 import json
 import re
+import tempfile
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pydantic_core
 
+from specfirst import cachedir
 from specfirst.diagnostics import Diagnostic, Level
 from specfirst.models_enums import (
     enum_member_names_in_linear_time,
@@ -20,6 +23,7 @@ from specfirst.models_enums import (
     mark_large_enums,
     stand_in_large_enums,
 )
+from specfirst.models_incremental import from_base, make_base
 from specfirst.schema_rewrites import drop_nullable_false, inline_conflicting_bases
 from specfirst.schema_types import format_bounded, is_simple, primitive_type
 
@@ -60,14 +64,15 @@ _OPTIONS: dict[str, Any] = {
 
 
 def generate_models(
-    document: dict[str, Any], header: str
+    document: dict[str, Any], header: str, base: Path | None = None, base_key: str = ""
 ) -> tuple[str, frozenset[str], list[Diagnostic]]:
     """Run datamodel-code-generator on a schemas-only OpenAPI document.
 
-    Returns the module source, the names of the classes it defines, and diagnostics.
+    Returns the module source, the names of the classes it defines, and diagnostics. With
+    ``base`` (a cache file; ``base_key`` says what else the output depends on), only the
+    schemas that changed since the run that wrote it are generated again
+    (:mod:`specfirst.models_incremental`), and the file is updated.
     """
-    from datamodel_code_generator import generate
-
     enum_member_names_in_linear_time()
     schemas = (document.get("components") or {}).get("schemas") or {}
     if not schemas:
@@ -91,15 +96,41 @@ def generate_models(
         )
         for pattern in dropped
     )
+    key = f"{base_key}|{header}|{document.get('openapi')}|{engine}|{options_fingerprint()}"
+    if large:  # the members of large enums are named by the resolver of the run that wrote them
+        base = None
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
+        fills: dict[str, str] = {}
         try:
-            source = generate(json.dumps(cut), custom_file_header=header, **_OPTIONS)
-            fills: dict[str, str] = {}
+            updated = from_base(
+                base,
+                key,
+                cut["components"]["schemas"],
+                lambda part: _run({**cut, "components": {"schemas": part}}, header),
+                diagnostics,
+            )
+            if updated is not None:
+                source = updated.raw
+                # Only the head's imports are read below: no need to parse the whole module.
+                tree = ast.parse(updated.head)
+                classes = frozenset(name for name, _ in updated.units)
+            else:
+                source, metadata = _run(cut, header)
+                tree = ast.parse(source)
+                classes = frozenset(
+                    node.name for node in tree.body if isinstance(node, ast.ClassDef)
+                )
+                updated = make_base(key, cut["components"]["schemas"], source, metadata, tree)
+                if updated is not None:
+                    source = updated.raw  # the same head and classes, blank lines as the base
+                if base is not None and updated is not None:
+                    cachedir.write(base, updated.to_json())
             if large:
-                marked = mark_large_enums(source, large) if isinstance(source, str) else None
+                marked = mark_large_enums(source, large)
                 if marked is None:  # not the class expected: the library writes every member
-                    source = generate(json.dumps(document), custom_file_header=header, **_OPTIONS)
+                    source, _ = _run(document, header)
+                    tree = ast.parse(source)
                 else:
                     source, fills = marked
         except Exception as exc:  # the library raises many types; report, don't crash
@@ -111,10 +142,6 @@ def generate_models(
     for warning in caught:
         text = " ".join(str(warning.message).split())[:300]
         diagnostics.append(Diagnostic(Level.INFO, "models", text))
-    if not isinstance(source, str):
-        raise TypeError("datamodel-code-generator returned several modules; expected one")
-    tree = ast.parse(source)
-    classes = frozenset(node.name for node in tree.body if isinstance(node, ast.ClassDef))
     source = _own_root_model(source, tree)
     source = _enum_members_clear_of_str(source)
     if defaults:
@@ -132,6 +159,38 @@ def generate_models(
     # The base classes live in the package's vendored runtime (see ``specfirst.vendor``).
     source = source.replace("from _runtime.", "from ._runtime.")
     return fill_large_enums(source, fills) + schema_rules(schemas, classes), classes, diagnostics
+
+
+def _run(document: dict[str, Any], header: str) -> tuple[str, list[dict[str, Any]]]:
+    """datamodel-code-generator's module for ``document``, and the metadata of its models
+    (each class's ``source_ref``: which schema it came from)."""
+    from datamodel_code_generator import generate
+
+    with tempfile.TemporaryDirectory(prefix="specfirst-models-") as tmp:
+        metadata = Path(tmp) / "models.json"
+        source = generate(
+            json.dumps(document),
+            custom_file_header=header,
+            emit_model_metadata=metadata,
+            **_OPTIONS,
+        )
+        models = json.loads(metadata.read_text(encoding="utf-8")).get("models") or []
+    if not isinstance(source, str):
+        raise TypeError("datamodel-code-generator returned several modules; expected one")
+    return source, list(models)
+
+
+def warm_up() -> None:
+    """Import datamodel-code-generator and run it once on a tiny document (a warm worker)."""
+    _run(
+        {
+            "openapi": "3.1.0",
+            "info": {"title": "warm", "version": "0"},
+            "paths": {},
+            "components": {"schemas": {"Warm": {"type": "object", "properties": {}}}},
+        },
+        "# warm",
+    )
 
 
 def _schema_nodes(schema: Any) -> Iterator[dict[str, Any]]:
@@ -297,8 +356,8 @@ def _enum_members_clear_of_str(source: str) -> str:
                             line[:col] + renames[node.name][old] + line[col + len(old) :]
                         )
     text = "".join(lines)
-    for cls, members in renames.items():  # references: Alignment.center → Alignment.center_
-        for old, new in members.items():
+    for cls, renamed in renames.items():  # references: Alignment.center → Alignment.center_
+        for old, new in renamed.items():
             text = re.sub(rf"\b{re.escape(cls)}\.{re.escape(old)}\b", f"{cls}.{new}", text)
     return text
 

@@ -17,6 +17,7 @@ import json
 import multiprocessing
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -227,7 +228,12 @@ def gc_paused() -> Iterator[None]:
 
 
 class ModelsJob:
-    """datamodel-code-generator in a worker process, with a cache keyed by its input."""
+    """datamodel-code-generator in a worker process, with a cache keyed by its input.
+
+    Beside the cache of whole outputs, the last full output for the same header (spec) is
+    kept as a *base*: after an edit, only the schemas it touched are generated again
+    (:mod:`specfirst.models_incremental`).
+    """
 
     def __init__(self, document: dict[str, object], header: str, cache_dir: Path | None) -> None:
         self._future: (
@@ -236,30 +242,37 @@ class ModelsJob:
         self._pool: concurrent.futures.ProcessPoolExecutor | None = None
         self._cached: tuple[str, frozenset[str], list[Diagnostic]] | None = None
         self._cache_file: Path | None = None
-        self._deferred: tuple[dict[str, object], str] | None = None
+        self._deferred: tuple[dict[str, object], str, Path | None, str] | None = None
+        base: Path | None = None
+        own = generator_fingerprint(None)  # our own post-processing too
         if cache_dir is not None:
             digest = hashlib.sha256()
             digest.update(models_fingerprint().encode())
-            digest.update(generator_fingerprint(None).encode())  # our own post-processing too
+            digest.update(own.encode())
             digest.update(header.encode())
             digest.update(json.dumps(document, sort_keys=True, separators=(",", ":")).encode())
             self._cache_file = cache_dir / f"{digest.hexdigest()}.json"
             self._cached = _read_models_cache(self._cache_file)
+            base = cache_dir / f"base-{hashlib.sha256(header.encode()).hexdigest()[:16]}.json"
         if self._cached is not None:
             return
         from specfirst.models import generate_models
 
+        args = (document, header, base, own)
+        if _WARM_WORKER is not None:
+            self._future = _WARM_WORKER.submit(generate_models, *args)
+            return
         if len(json.dumps(document.get("components", {}))) < 200_000:
             # Small: a process costs more than it saves. Run when asked for, so an invalid
             # spec, which never asks, does not pay for it.
-            self._deferred = (document, header)
+            self._deferred = args
             return
         # A fresh interpreter, not a fork: a forked worker would count this process's memory
         # (the loaded spec, hundreds of MB on big specs) in its own, on top of the models'.
         self._pool = concurrent.futures.ProcessPoolExecutor(
             1, mp_context=multiprocessing.get_context("spawn")
         )
-        self._future = self._pool.submit(generate_models, document, header)
+        self._future = self._pool.submit(generate_models, *args)
 
     def _store(self) -> None:
         if self._cache_file is None or self._cached is None:
@@ -285,6 +298,34 @@ class ModelsJob:
         if self._pool is not None:
             self._pool.shutdown(wait=False, cancel_futures=True)
             self._pool = None
+
+
+_WARM_WORKER: concurrent.futures.ProcessPoolExecutor | None = None
+
+
+def keep_models_worker() -> None:
+    """Keep one models worker alive from now on, datamodel-code-generator imported in it
+    (``specfirst generate --watch``: each save then pays neither a process nor the import)."""
+    global _WARM_WORKER
+    if _WARM_WORKER is None:
+        from specfirst.models import warm_up
+
+        _WARM_WORKER = concurrent.futures.ProcessPoolExecutor(
+            1, mp_context=multiprocessing.get_context("spawn"), initializer=_ignore_interrupts
+        )
+        _WARM_WORKER.submit(warm_up)
+
+
+def _ignore_interrupts() -> None:
+    """Ctrl-C stops ``--watch`` (which then stops its worker), not the worker mid-run."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def stop_models_worker() -> None:
+    global _WARM_WORKER
+    if _WARM_WORKER is not None:
+        _WARM_WORKER.shutdown(wait=True, cancel_futures=True)
+        _WARM_WORKER = None
 
 
 def models_fingerprint() -> str:

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import io
+import os
 from pathlib import Path
 
 import pytest
 from watchfiles import Change
 
+from specfirst import pipeline
 from specfirst.cli import build_parser
+from specfirst.loader import load_spec
+from specfirst.models import generate_models
+from specfirst.parser import ApiParser
 from specfirst.watch import relevant, watch_loop, watch_roots
 
 
@@ -73,3 +78,24 @@ def test_generate_has_a_watch_flag(monkeypatch: pytest.MonkeyPatch, tmp_path: Pa
     assert args.func(args) == 0
     assert seen["output"] == tmp_path / "out"
     assert spec in seen["files"]  # type: ignore[operator]
+
+
+def test_watch_keeps_one_warm_models_worker(tmp_path: Path) -> None:
+    """Under ``--watch`` every models job runs in the same worker process, started once with
+    datamodel-code-generator imported, and gives what a run in this process gives."""
+    spec = Path(__file__).resolve().parents[2] / "tests/golden/openapi31/spec/api.yaml"
+    document = ApiParser(load_spec(spec)).models_document()
+    pipeline.keep_models_worker()
+    try:
+        worker = pipeline._WARM_WORKER
+        assert worker is not None
+        pids = {worker.submit(os.getpid).result(timeout=120) for _ in range(2)}
+        jobs = [pipeline.ModelsJob(document, "# h", tmp_path / "models") for _ in range(2)]
+        results = [job.result() for job in jobs]
+        pids.add(worker.submit(os.getpid).result(timeout=120))
+        assert len(pids) == 1 and os.getpid() not in pids
+        expected = generate_models(document, "# h")
+        assert [r[0] for r in results] == [expected[0], expected[0]]
+    finally:
+        pipeline.stop_models_worker()
+    assert pipeline._WARM_WORKER is None

@@ -28,12 +28,20 @@ def register(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     if getattr(args, "watch", False):
+        from specfirst.pipeline import keep_models_worker, stop_models_worker
         from specfirst.watch import spec_files, watch
 
         config = load_config(spec=args.spec, output=args.output, package=args.package)
-        return watch(
-            lambda: generate_once(args), spec_files(config.spec), config.output, config.templates
-        )
+        keep_models_worker()
+        try:
+            return watch(
+                lambda: generate_once(args),
+                spec_files(config.spec),
+                config.output,
+                config.templates,
+            )
+        finally:
+            stop_models_worker()
     return generate_once(args)
 
 

@@ -1,0 +1,501 @@
+"""Models after an edit: datamodel-code-generator reruns on the schemas the edit touched only.
+
+A cold run gives datamodel-code-generator the whole schemas document and keeps, beside its
+output, which schema each class came from (``--emit-model-metadata``: the class's
+``source_ref``) and the hash of every schema it was given: the *base*. After an edit, the
+schemas whose hash changed, and those whose classes may read them (below), are generated
+again in a small document of theirs, with every schema they reference as context; their
+classes replace the old ones in the base output, in place, and the base is updated.
+
+Class names are datamodel-code-generator's own, chosen across the whole module (an inline
+object becomes ``Owner``, the next one ``Owner1``; identical inline enums share one class).
+A small document names its classes differently, so each new class is renamed to the class
+that came from the same place in the base (same ``source_ref``). Whenever that cannot be
+exact, the whole document is generated again, as a cold run would:
+
+- a schema was added, removed or moved, the options or the header changed;
+- the classes of a regenerated schema do not come from the same places as before (an inline
+  object added or removed shifts the numbers of names after it; an inline enum that shared
+  another schema's class gets one of its own);
+- a class of a regenerated schema references a name the base cannot place;
+- a regenerated schema now references other schemas than before (the module's order, which
+  datamodel-code-generator derives from references, could change).
+
+Which classes read another schema (are regenerated with it): the schemas that extend it
+(``allOf``), the discriminated unions it belongs to and, when it is a discriminated union, its
+members (the members' property becomes a ``Literal``); and every schema that references it
+when what changed is more than its properties, required list and prose (an enum's values: a
+default of the enum member; a root model's type). Tests compare the result with a cold run,
+byte for byte, on the reference spec, the golden specs and GitHub's.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import io
+import json
+import re
+import tokenize
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from specfirst import cachedir
+from specfirst.diagnostics import Diagnostic, Level
+
+_REF = "#/components/schemas/"
+_SHELL_SKIP = frozenset({"properties", "required", "description", "title", "example", "examples"})
+
+Generate = Callable[[dict[str, Any]], tuple[str, list[dict[str, Any]]]]
+"""Run datamodel-code-generator on some of the schemas: its source and its models' metadata."""
+
+
+@dataclass
+class Base:
+    """A full run's output and what it came from (stored as JSON in the cache).
+
+    The output is kept as its head (up to its last import) and its classes, each with the
+    text from the end of the one before it, so that ``head + texts`` is the module.
+    """
+
+    key: str
+    order: list[str]  # the schemas, in the document's order
+    hashes: dict[str, str]  # schema -> hash of its canonical JSON
+    shells: dict[str, str]  # schema -> hash of what referrers may read of it
+    head: str
+    imports: list[str]  # the head's imports, one name per statement
+    units: list[list[str]]  # [class, text], in the module's order
+    rebuilds: list[str]  # classes whose ``model_rebuild()`` ends the module
+    owners: dict[str, list[str]]  # class -> [owning schema, source_ref]
+
+    @property
+    def raw(self) -> str:
+        rebuilt = set(self.rebuilds)
+        # One call per line, the last line without a line break, as datamodel-code-generator
+        # ends its module (what follows, blank lines included, is appended to it as is).
+        tail = "\n".join(f"{n}.model_rebuild()" for n, _ in self.units if n in rebuilt)
+        return self.head + "".join(text for _, text in self.units) + ("\n\n" + tail if tail else "")
+
+    def to_json(self) -> str:
+        return json.dumps(self.__dict__, separators=(",", ":"))
+
+    @classmethod
+    def read(cls, path: Path) -> Base | None:
+        try:
+            data = json.loads(cachedir.read(path))
+            return cls(**{k: data[k] for k in cls.__dataclass_fields__})
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+
+def canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def _digest(value: Any) -> str:
+    return hashlib.sha256(canonical(value).encode("utf-8")).hexdigest()
+
+
+def _shell(schema: Any) -> Any:
+    """What referrers of a schema may read of it: all but its properties, required and prose."""
+    if not isinstance(schema, dict):
+        return schema
+    return {k: v for k, v in schema.items() if k not in _SHELL_SKIP}
+
+
+def make_base(
+    key: str,
+    schemas: dict[str, Any],
+    raw: str,
+    models: list[dict[str, Any]],
+    tree: ast.Module | None = None,
+) -> Base | None:
+    """The base of a full run of ``schemas`` that wrote ``raw`` (``models``: its metadata);
+    None when the module holds more than imports and classes."""
+    split = _split(raw, tree)
+    if split is None:
+        return None
+    head, imports, units, rebuilds = split
+    return Base(
+        key=key,
+        order=list(schemas),
+        hashes={name: _digest(schema) for name, schema in schemas.items()},
+        shells={name: _digest(_shell(schema)) for name, schema in schemas.items()},
+        head=head,
+        imports=imports,
+        units=units,
+        rebuilds=rebuilds,
+        owners=_owners(models),
+    )
+
+
+def _owners(models: list[dict[str, Any]]) -> dict[str, list[str]]:
+    owners: dict[str, list[str]] = {}
+    for model in models:
+        path = model.get("source_path") or []
+        ref = str(model.get("source_ref") or "")
+        if len(path) >= 3 and path[0] == "components" and path[1] == "schemas":
+            owners[str(model["class_name"])] = [str(path[2]), ref]
+    return owners
+
+
+def _walk(node: Any) -> Iterator[dict[str, Any]]:
+    if isinstance(node, dict):
+        yield node
+        for value in node.values():
+            yield from _walk(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _walk(value)
+
+
+def _target(ref: Any) -> str | None:
+    return ref[len(_REF) :] if isinstance(ref, str) and ref.startswith(_REF) else None
+
+
+def references(schema: Any) -> set[str]:
+    """The schemas ``schema`` references (``$ref``s anywhere in it)."""
+    return {t for node in _walk(schema) if (t := _target(node.get("$ref"))) is not None}
+
+
+def _bases_and_members(schema: Any) -> tuple[set[str], set[str]]:
+    """The schemas ``schema`` extends (``allOf``) and the members of its discriminated
+    unions: their classes are read in full by this one's, or read this one's discriminator."""
+    bases: set[str] = set()
+    members: set[str] = set()
+    for node in _walk(schema):
+        parts = node.get("allOf")
+        for part in parts if isinstance(parts, list) else ():
+            if isinstance(part, dict) and (t := _target(part.get("$ref"))) is not None:
+                bases.add(t)
+        disc = node.get("discriminator")
+        if isinstance(disc, dict):
+            members |= references({k: node.get(k) for k in ("oneOf", "anyOf")})
+            mapping = disc.get("mapping")
+            for value in mapping.values() if isinstance(mapping, dict) else ():
+                if (t := _target(value)) is not None:
+                    members.add(t)
+    return bases, members
+
+
+def affected(
+    schemas: dict[str, Any], changed: set[str], shell_changed: set[str]
+) -> tuple[set[str], set[str]]:
+    """The schemas to generate again (``changed`` and those whose classes may differ because
+    they changed), and the discriminated unions their members need beside them."""
+    referrers: dict[str, set[str]] = {}
+    children: dict[str, set[str]] = {}  # base -> schemas extending it
+    unions: dict[str, set[str]] = {}  # member -> its discriminated unions
+    members_of: dict[str, set[str]] = {}
+    for name, schema in schemas.items():
+        for target in references(schema):
+            referrers.setdefault(target, set()).add(name)
+        bases, members = _bases_and_members(schema)
+        for base in bases:
+            children.setdefault(base, set()).add(name)
+        members_of[name] = members
+        for member in members:
+            unions.setdefault(member, set()).add(name)
+    todo = list(changed)
+    for name in shell_changed:
+        todo.extend(referrers.get(name, ()))
+    for name in changed:
+        todo.extend(members_of.get(name, ()))
+    out: set[str] = set()
+    while todo:
+        name = todo.pop()
+        if name in out or name not in schemas:
+            continue
+        out.add(name)
+        todo.extend(children.get(name, ()))
+    context = {union for name in out for union in unions.get(name, ())}
+    return out, context
+
+
+def closure(schemas: dict[str, Any], names: set[str]) -> set[str]:
+    """``names`` and every schema they reference, transitively."""
+    out: set[str] = set()
+    todo = list(names)
+    while todo:
+        name = todo.pop()
+        if name in out or name not in schemas:
+            continue
+        out.add(name)
+        todo.extend(references(schemas[name]) - out)
+    return out
+
+
+def _split(
+    source: str, tree: ast.Module | None = None
+) -> tuple[str, list[str], list[list[str]], list[str]] | None:
+    """The module's head (up to its last import), its imports (one name per statement), its
+    classes with their text, and the classes rebuilt at its end (``X.model_rebuild()``);
+    None if it holds anything else at the top level. ``tree``: the source, parsed already."""
+    tree = ast.parse(source) if tree is None else tree
+    lines = source.splitlines(keepends=True)
+    imports: list[str] = []
+    head_end = 0
+    classes: list[tuple[str, int]] = []  # name, 0-based line after its end
+    rebuilds: list[str] = []
+    for node in tree.body:
+        end = node.end_lineno or node.lineno
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            if classes:
+                return None
+            if not (isinstance(node, ast.ImportFrom) and node.module == "__future__"):
+                imports.extend(_import_lines(node))
+            head_end = end
+        elif isinstance(node, ast.ClassDef) and not rebuilds:
+            classes.append((node.name, end))
+        elif (
+            isinstance(node, ast.Expr)
+            and isinstance(node.value, ast.Call)
+            and isinstance(node.value.func, ast.Attribute)
+            and node.value.func.attr == "model_rebuild"
+            and isinstance(node.value.func.value, ast.Name)
+            and not node.value.args
+            and not node.value.keywords
+        ):
+            rebuilds.append(node.value.func.value.id)
+        else:
+            return None
+    units: list[list[str]] = []
+    start = head_end
+    for name, stop in classes:
+        # Two blank lines before each class, as datamodel-code-generator writes them.
+        units.append([name, "\n\n" + "".join(lines[start:stop]).strip("\n") + "\n"])
+        start = stop
+    return "".join(lines[:head_end]).rstrip("\n") + "\n", imports, units, rebuilds
+
+
+def _import_lines(node: ast.Import | ast.ImportFrom) -> list[str]:
+    """One statement per imported name, so that names are compared one by one."""
+    prefix = (
+        f"from {'.' * node.level}{node.module or ''} import "
+        if isinstance(node, ast.ImportFrom)
+        else "import "
+    )
+    return [
+        f"{prefix}{alias.name}{f' as {alias.asname}' if alias.asname else ''}\n"
+        for alias in node.names
+    ]
+
+
+def _rename(text: str, names: dict[str, str]) -> str:
+    """``text`` with the identifiers in ``names`` renamed (not attributes: ``X.name``)."""
+    if not any(old != new for old, new in names.items()):
+        return text
+    tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
+    lines = text.splitlines(keepends=True)
+    edits: list[tuple[int, int, int, str]] = []
+    previous = ""
+    for tok in tokens:
+        if tok.type == tokenize.NAME and tok.string in names and previous != ".":
+            new = names[tok.string]
+            if new != tok.string:
+                edits.append((tok.start[0], tok.start[1], tok.end[1], new))
+        if tok.type not in (tokenize.NL, tokenize.NEWLINE, tokenize.COMMENT):
+            previous = tok.string
+    for row, start, end, new in reversed(edits):
+        line = lines[row - 1]
+        lines[row - 1] = line[:start] + new + line[end:]
+    return "".join(lines)
+
+
+def _names_in(text: str) -> set[str]:
+    return {
+        tok.string
+        for tok in tokenize.generate_tokens(io.StringIO(text).readline)
+        if tok.type == tokenize.NAME
+    }
+
+
+def from_base(
+    base: Path | None,
+    key: str,
+    schemas: dict[str, Any],
+    run: Generate,
+    diagnostics: list[Diagnostic],
+) -> Base | None:
+    """The models of ``schemas`` from the base at ``base`` and a run on what changed since
+    (stored back), or None when there is none or it cannot give a cold run's output (then a
+    note says why)."""
+    previous = Base.read(base) if base is not None else None
+    if base is None or previous is None:
+        return None
+    try:
+        updated, redone = patch(previous, key, schemas, run)
+    except Unpatchable as exc:
+        diagnostics.append(Diagnostic(Level.INFO, "models", f"models generated in full: {exc}"))
+        return None
+    diagnostics.append(
+        Diagnostic(
+            Level.INFO, "models", f"models of {redone} of {len(schemas)} schemas generated again"
+        )
+    )
+    if updated is not previous:
+        cachedir.write(base, updated.to_json())
+    return updated
+
+
+def _stem(name: str) -> str:
+    return name.rstrip("0123456789")
+
+
+def _body(text: str, name: str) -> str:
+    """A class's text without its name (datamodel-code-generator shares identical ones)."""
+    return text.strip().replace(f"class {name}(", "class _(", 1)
+
+
+class Unpatchable(Exception):
+    """Why the base cannot give a cold run's output; the whole document is generated."""
+
+
+def patch(base: Base, key: str, schemas: dict[str, Any], run: Generate) -> tuple[Base, int]:
+    """The base of a full run of ``schemas``, made from ``base`` and a run on what changed,
+    and how many schemas went through that run. Raises :class:`Unpatchable` when the result
+    could differ from a full run's."""
+    if base.key != key:
+        raise Unpatchable("other options or generator")
+    old_order = [n for n in base.order if n in schemas]
+    if old_order != [n for n in schemas if n in base.hashes]:
+        raise Unpatchable("schemas moved")
+    hashes = {name: _digest(schema) for name, schema in schemas.items()}
+    shells = {name: _digest(_shell(schema)) for name, schema in schemas.items()}
+    changed = {n for n in schemas if hashes[n] != base.hashes.get(n)}
+    removed = [n for n in base.order if n not in schemas]
+    if not changed and not removed:
+        return base, 0
+    shell_changed = {n for n in changed if shells[n] != base.shells.get(n)}
+    todo, unions = affected(schemas, changed, shell_changed | set(removed))
+    if 2 * len(todo) > len(schemas):
+        raise Unpatchable(f"{len(todo)} of {len(schemas)} schemas changed")
+    batch = closure(schemas, todo | unions)
+    try:
+        source, models = run({name: schemas[name] for name in schemas if name in batch})
+    except Exception as exc:
+        raise Unpatchable(f"the partial run failed: {type(exc).__name__}") from exc
+    split = _split(source)
+    if split is None:
+        raise Unpatchable("the partial run wrote more than classes")
+    _, new_imports, new_units, new_rebuilds = split
+    new_owners = _owners(models)
+    old_name_of = {ref: name for name, (_owner, ref) in base.owners.items()}
+    renames = {
+        name: old_name_of.get(new_owners[name][1], name)
+        for name, _ in new_units
+        if name in new_owners
+    }
+    redo = todo | set(removed)
+    kept = [(n, t) for n, t in base.units if base.owners.get(n, ["", ""])[0] not in redo]
+    kept_names = {n for n, _ in kept}
+    gone = {n for n, _ in base.units} - kept_names
+    kept_stems = {_stem(n) for n in kept_names}
+    position = {name: index for index, name in enumerate(schemas)}
+    kept_bodies: dict[str, list[str]] = {}
+    for n, t in kept:
+        kept_bodies.setdefault(_body(t, n), []).append(n)
+    shared: set[str] = set()
+    for name, text in new_units:
+        owner = new_owners.get(name, ["", ""])[0]
+        if owner not in todo or new_owners[name][1] in old_name_of:
+            continue
+        # A class the base has not got. datamodel-code-generator writes identical classes
+        # once, under the name of the first: the base's, when it stands before.
+        same = kept_bodies.get(_body(_rename(text, renames), name), [])
+        if len(same) == 1 and position.get(owner_of(base, same[0]), -1) < position[owner]:
+            renames[name] = same[0]
+            shared.add(name)
+    blocks: dict[str, list[list[str]]] = {}
+    for name, text in new_units:
+        owner = new_owners.get(name, ["", ""])[0]
+        if owner not in todo or name in shared:
+            continue
+        new_name = renames.get(name, name)
+        text = _rename(text, renames)
+        if new_owners[name][1] not in old_name_of or new_name in kept_names:
+            # A class the base has not got: a cold run names it alike only when no other
+            # class shares its stem, and writes it only when no other class is identical.
+            if _stem(new_name) in kept_stems or new_name in kept_names:
+                raise Unpatchable(f"new class {new_name} could be numbered differently")
+            if _body(text, new_name) in kept_bodies:
+                raise Unpatchable(f"new class {new_name} is identical to another")
+        blocks.setdefault(owner, []).append([new_name, text])
+    batch_names = {name for name, _ in new_units}
+    produced = {n for block in blocks.values() for n, _ in block}
+    for block in blocks.values():
+        for name, text in block:
+            unknown = (_names_in(text) & batch_names) - set(renames.values()) - produced
+            if unknown:
+                raise Unpatchable(f"{name} references {sorted(unknown)[0]}, not placed")
+    for name in gone - produced:
+        if _stem(name) in kept_stems:
+            raise Unpatchable(f"removing {name} could renumber others")
+        if any(re.search(rf"\b{re.escape(name)}\b", t) for _, t in kept):
+            raise Unpatchable(f"removed class {name} is still used")
+    for owner, block in blocks.items():
+        before = {
+            n for n, t in base.units if owner_of(base, n) == owner for n in _names_in(t)
+        } & kept_names
+        after = {n for _, t in block for n in _names_in(t)} & kept_names
+        if owner in base.hashes and before != after:
+            # datamodel-code-generator orders classes by what they reference
+            raise Unpatchable(f"the classes of {owner} reference other classes than before")
+    units = _placed(base, schemas, kept, blocks)
+    extra = [imp for imp in new_imports if imp not in base.imports]
+    owners = {n: o for n, o in base.owners.items() if n in kept_names}
+    for name, _ in new_units:
+        if name in new_owners and renames.get(name, name) in produced:
+            owners[renames.get(name, name)] = new_owners[name]
+    rebuilds = [n for n in base.rebuilds if n in kept_names]
+    rebuilds += [renames.get(n, n) for n in new_rebuilds if renames.get(n, n) in produced]
+    updated = Base(
+        key,
+        list(schemas),
+        hashes,
+        shells,
+        base.head + "".join(extra),
+        [*base.imports, *extra],
+        units,
+        rebuilds,
+        owners,
+    )
+    return updated, len(todo)
+
+
+def _placed(
+    base: Base,
+    schemas: dict[str, Any],
+    kept: list[tuple[str, str]],
+    blocks: dict[str, list[list[str]]],
+) -> list[list[str]]:
+    """The classes of the module: each regenerated schema's block where its old one stood,
+    a new schema's after the classes of the schema before it in the document."""
+    owner_of = {n: o[0] for n, o in base.owners.items()}
+    position = {name: index for index, name in enumerate(schemas)}
+    out: list[list[str]] = []
+    placed: set[str] = set()
+    pending = sorted(
+        (o for o in blocks if o not in base.hashes), key=lambda o: position[o], reverse=True
+    )
+    kept_names = {n for n, _ in kept}
+    for name, text in base.units:
+        owner = owner_of.get(name, "")
+        if name in kept_names:
+            while pending and position.get(owner, -1) > position[pending[-1]]:
+                new = pending.pop()
+                out.extend(blocks[new])
+                placed.add(new)
+            out.append([name, text])
+        elif owner in blocks and owner not in placed:
+            out.extend(blocks[owner])
+            placed.add(owner)
+    for owner in reversed(pending):
+        out.extend(blocks[owner])
+    return out
+
+
+def owner_of(base: Base, name: str) -> str:
+    return base.owners.get(name, ["", ""])[0]
