@@ -19,6 +19,9 @@ What lives where, from what a project imports to what only a run needs:
   coverage gate exempts, read and turned into schemathesis' configuration.
 * :mod:`~specfirst.contract.runner`: :class:`ContractOptions` and :func:`run_contract`: the
   schemathesis configuration of a run, the hooks called, the steps in order.
+* :mod:`~specfirst.contract.document`: the document schemathesis gets, read as the generated
+  app reads it (ignored ``Accept``/``Content-Type``/``Authorization`` header parameters left
+  out, a schema with ``properties`` and no ``type`` an object).
 * :mod:`~specfirst.contract.target`: how a run reaches the service: an ASGI app in-process
   (:func:`like_a_server`), or a live server it waits for.
 * :mod:`~specfirst.contract.credentials`: the run's credentials given to schemathesis per

@@ -176,21 +176,25 @@ def _load(spec: Path, project: dict[str, Any]) -> Any:
 
 
 def _load_schema(spec: Path, config: Any) -> Any:
-    """schemathesis' schema of ``spec``: read by schemathesis itself, except for an OpenAPI 3.2
-    document with ``$self``, whose refs are URIs based on it (not on where the file is):
-    schemathesis would fetch them over the network, so it gets our bundled document."""
+    """schemathesis' schema of ``spec``, as the generated app reads it
+    (:mod:`specfirst.contract.document`): where that differs from the literal document, or for
+    an OpenAPI 3.2 document with ``$self`` (whose refs are URIs based on it, which schemathesis
+    would fetch over the network), schemathesis gets our bundled document; otherwise it reads
+    the file itself."""
     import schemathesis
 
+    from specfirst.contract.document import as_the_app_reads
     from specfirst.diagnostics import DiagnosticError
     from specfirst.loader import load_spec
 
-    loaded = None
     try:
-        if b"$self" in spec.read_bytes():  # skip a second parse of documents without it
-            loaded = load_spec(spec)
+        loaded = load_spec(spec)
     except (DiagnosticError, OSError):
-        pass  # schemathesis reports the problem in its own words
-    if loaded is not None and isinstance(loaded.document.get("$self"), str):
+        return schemathesis.openapi.from_path(spec, config=config)  # reported in its own words
+    read = as_the_app_reads(loaded.document)
+    if read is not None:
+        return schemathesis.openapi.from_dict(read, config=config)
+    if isinstance(loaded.document.get("$self"), str):
         return schemathesis.openapi.from_dict(loaded.document, config=config)
     return schemathesis.openapi.from_path(spec, config=config)
 

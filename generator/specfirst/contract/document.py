@@ -1,0 +1,139 @@
+"""The document a contract run gives schemathesis: the spec as the generated app reads it.
+
+Two readings differ from a literal one, and the run must test the API the app serves:
+
+- a header parameter named ``Accept``, ``Content-Type`` or ``Authorization`` is ignored
+  (OpenAPI 3: the definition "SHALL be ignored"; content negotiation, the body's media type
+  and security schemes cover them), so the run does not send requests without it expecting a
+  4xx (va.gov's facilities API declares a required ``Accept``);
+- a schema with ``properties`` (or ``required``) and no ``type`` is an object: the generator
+  makes it a model, as its author meant, where a literal reading lets any non-object through
+  (climate.com's ``BoundaryUpload``: schemathesis sent ``null`` as a valid body).
+
+:func:`as_the_app_reads` returns the document with both applied, and ``None`` when neither
+applies, so that the spec is loaded as it is.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator
+from typing import Any
+
+IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
+"""Header parameters OpenAPI 3 says to ignore (lowercase)."""
+
+_COMPOSITION = ("allOf", "oneOf", "anyOf", "$ref", "not", "if")
+_SUBSCHEMA_MAPS = ("properties", "patternProperties", "dependentSchemas", "$defs", "definitions")
+_SUBSCHEMA_LISTS = ("allOf", "oneOf", "anyOf", "prefixItems")
+_SUBSCHEMAS = ("items", "additionalProperties", "not", "contains", "propertyNames", "if", "then")
+_SUBSCHEMAS_MORE = ("else", "unevaluatedItems", "unevaluatedProperties", "additionalItems")
+
+
+def as_the_app_reads(document: dict[str, Any]) -> dict[str, Any] | None:
+    """A copy of ``document`` read as the generated app reads it, or None if that is the same."""
+    changed = copy.deepcopy(document)
+    edits = _drop_ignored_headers(changed) + _objects_without_type(changed)
+    return changed if edits else None
+
+
+def _parameter_lists(document: dict[str, Any]) -> Iterator[list[Any]]:
+    for item in _mapping(document.get("paths")).values():
+        if not isinstance(item, dict):
+            continue
+        if isinstance(item.get("parameters"), list):
+            yield item["parameters"]
+        for operation in item.values():
+            if isinstance(operation, dict) and isinstance(operation.get("parameters"), list):
+                yield operation["parameters"]
+
+
+def _drop_ignored_headers(document: dict[str, Any]) -> int:
+    components = _mapping(_mapping(document.get("components")).get("parameters"))
+    dropped = 0
+    for parameters in _parameter_lists(document):
+        kept = [p for p in parameters if not _ignored(p, components)]
+        dropped += len(parameters) - len(kept)
+        parameters[:] = kept
+    return dropped
+
+
+def _ignored(parameter: Any, components: dict[str, Any]) -> bool:
+    if isinstance(parameter, dict) and isinstance(parameter.get("$ref"), str):
+        prefix = "#/components/parameters/"
+        ref = parameter["$ref"]
+        parameter = components.get(ref[len(prefix) :]) if ref.startswith(prefix) else None
+    if not isinstance(parameter, dict):
+        return False
+    name = parameter.get("name")
+    return (
+        parameter.get("in") == "header"
+        and isinstance(name, str)
+        and name.lower() in IGNORED_HEADERS
+    )
+
+
+def _objects_without_type(document: dict[str, Any]) -> int:
+    typed = 0
+    for schema in _schemas(document):
+        if (
+            "type" not in schema
+            and ("properties" in schema or "required" in schema)
+            and not any(key in schema for key in _COMPOSITION)
+        ):
+            schema["type"] = "object"
+            typed += 1
+    return typed
+
+
+def _schemas(document: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """Every schema of the document, subschemas included (never examples or defaults)."""
+    components = _mapping(document.get("components"))
+    roots: list[Any] = list(_mapping(components.get("schemas")).values())
+    for parameters in _parameter_lists(document):
+        roots.extend(p.get("schema") for p in parameters if isinstance(p, dict))
+    roots.extend(p.get("schema") for p in _dicts(_mapping(components.get("parameters"))))
+    roots.extend(h.get("schema") for h in _dicts(_mapping(components.get("headers"))))
+    for holder in _content_holders(document):
+        roots.extend(m.get("schema") for m in _dicts(_mapping(holder.get("content"))))
+        for header in _dicts(_mapping(holder.get("headers"))):
+            roots.append(header.get("schema"))
+    seen: set[int] = set()
+    stack = [r for r in roots if isinstance(r, dict)]
+    while stack:
+        schema = stack.pop()
+        if id(schema) in seen:
+            continue
+        seen.add(id(schema))
+        yield schema
+        for key in _SUBSCHEMA_MAPS:
+            stack.extend(_dicts(_mapping(schema.get(key))))
+        for key in _SUBSCHEMA_LISTS:
+            value = schema.get(key)
+            if isinstance(value, list):
+                stack.extend(v for v in value if isinstance(v, dict))
+        for key in (*_SUBSCHEMAS, *_SUBSCHEMAS_MORE):
+            value = schema.get(key)
+            if isinstance(value, dict):
+                stack.append(value)
+
+
+def _content_holders(document: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """Request bodies and responses: what holds ``content`` (and responses' ``headers``)."""
+    components = _mapping(document.get("components"))
+    yield from _dicts(_mapping(components.get("requestBodies")))
+    yield from _dicts(_mapping(components.get("responses")))
+    for item in _dicts(_mapping(document.get("paths"))):
+        for operation in _dicts(item):
+            body = operation.get("requestBody")
+            if isinstance(body, dict):
+                yield body
+            yield from _dicts(_mapping(operation.get("responses")))
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _dicts(mapping: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    return (v for v in mapping.values() if isinstance(v, dict))

@@ -1,0 +1,95 @@
+"""The contract run tests the API the generated app serves (``specfirst.contract.document``).
+
+Two real specs failed their first contract run on a literal reading the app does not share:
+va.gov's facilities API declares a required ``Accept`` header (OpenAPI: ignored), and
+climate.com's ``BoundaryUpload`` has ``properties`` but no ``type`` (schemathesis sent
+``null``, which the generated model refuses).
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from specfirst.contract import ContractOptions, format_summary, run_contract
+from specfirst.contract.document import as_the_app_reads
+from tests.e2e.conftest import MakeApi, make_api  # noqa: F401  (fixture)
+
+SPEC = """
+openapi: 3.0.3
+info: {title: Vendor, version: 1.0.0}
+paths:
+  /places:
+    parameters:
+      - {name: Accept, in: header, required: true, schema: {type: string, enum: [text/csv]}}
+    get:
+      operationId: listPlaces
+      parameters:
+        - $ref: '#/components/parameters/Authorization'
+        - {name: limit, in: query, schema: {type: integer}}
+      responses: {'200': {description: ok, content: {application/json: {schema: {}}}}}
+    post:
+      operationId: uploadPlace
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/Upload'}
+      responses: {'201': {description: made, content: {application/json: {schema: {}}}}}
+components:
+  parameters:
+    Authorization: {name: authorization, in: header, required: true, schema: {type: string}}
+  schemas:
+    Upload:
+      required: [name]
+      properties:
+        name: {type: string}
+        shape:
+          properties: {kind: {type: string}}
+          example: {properties: {kept: as written}}
+        either: {oneOf: [{type: string}, {properties: {a: {type: string}}}]}
+"""
+
+
+def test_the_document_is_read_as_the_app_reads_it() -> None:
+    import yaml
+
+    document = yaml.safe_load(SPEC)
+    before = copy.deepcopy(document)
+    read = as_the_app_reads(document)
+    assert read is not None and document == before  # a copy; the spec is left alone
+    path = read["paths"]["/places"]
+    assert path["parameters"] == []
+    assert [p.get("name") for p in path["get"]["parameters"]] == ["limit"]
+    upload = read["components"]["schemas"]["Upload"]
+    assert upload["type"] == "object" and upload["properties"]["shape"]["type"] == "object"
+    assert upload["properties"]["shape"]["example"] == {"properties": {"kept": "as written"}}
+    assert "type" not in upload["properties"]["either"]  # a composition says what it is
+    assert upload["properties"]["either"]["oneOf"][1]["type"] == "object"
+
+
+def test_a_document_the_app_reads_literally_is_not_copied() -> None:
+    import yaml
+
+    plain = yaml.safe_load(SPEC.replace("Accept", "X-Accept").replace("authorization", "x-key"))
+    plain["components"]["schemas"]["Upload"]["type"] = "object"
+    plain["components"]["schemas"]["Upload"]["properties"]["shape"]["type"] = "object"
+    plain["components"]["schemas"]["Upload"]["properties"]["either"]["oneOf"][1]["type"] = "object"
+    assert as_the_app_reads(plain) is None
+
+
+def test_the_run_does_not_fail_the_app_for_a_literal_reading(make_api: MakeApi) -> None:  # noqa: F811
+    vendor = make_api(SPEC)
+
+    class Places:
+        async def list_places(self, *, limit: int | None = None) -> Any:
+            return vendor.responses.ListPlaces200Response(body=[limit])
+
+        async def upload_place(self, *, body: Any) -> Any:
+            return vendor.responses.UploadPlace201Response(body=body.model_dump(mode="json"))
+
+    app = vendor.create_app(default=Places())
+    result = run_contract(ContractOptions(spec=vendor.spec_path, app=app, max_examples=10))
+    assert not result.failures and not result.errors, format_summary(result)
+    reached = {label for label, op in result.coverage.operations.items() if op.reached_success()}
+    assert reached == {"GET /places", "POST /places"}, format_summary(result)
