@@ -31,10 +31,18 @@ _SUBSCHEMAS_MORE = ("else", "unevaluatedItems", "unevaluatedProperties", "additi
 
 
 def as_the_app_reads(document: dict[str, Any]) -> dict[str, Any] | None:
-    """A copy of ``document`` read as the generated app reads it, or None if that is the same."""
+    """A copy of ``document`` read as the generated app reads it, or None if that is the same.
+
+    The document is looked through once before anything is copied: most specs need neither
+    reading, and a deep copy of a large one (GitHub's) costs about a second."""
+    if not _drop_ignored_headers(document, apply=False) + _objects_without_type(
+        document, apply=False
+    ):
+        return None
     changed = copy.deepcopy(document)
-    edits = _drop_ignored_headers(changed) + _objects_without_type(changed)
-    return changed if edits else None
+    _drop_ignored_headers(changed, apply=True)
+    _objects_without_type(changed, apply=True)
+    return changed
 
 
 def _parameter_lists(document: dict[str, Any]) -> Iterator[list[Any]]:
@@ -48,13 +56,14 @@ def _parameter_lists(document: dict[str, Any]) -> Iterator[list[Any]]:
                 yield operation["parameters"]
 
 
-def _drop_ignored_headers(document: dict[str, Any]) -> int:
+def _drop_ignored_headers(document: dict[str, Any], *, apply: bool) -> int:
     components = _mapping(_mapping(document.get("components")).get("parameters"))
     dropped = 0
     for parameters in _parameter_lists(document):
         kept = [p for p in parameters if not _ignored(p, components)]
         dropped += len(parameters) - len(kept)
-        parameters[:] = kept
+        if apply:
+            parameters[:] = kept
     return dropped
 
 
@@ -73,7 +82,7 @@ def _ignored(parameter: Any, components: dict[str, Any]) -> bool:
     )
 
 
-def _objects_without_type(document: dict[str, Any]) -> int:
+def _objects_without_type(document: dict[str, Any], *, apply: bool) -> int:
     typed = 0
     for schema in _schemas(document):
         if (
@@ -81,7 +90,8 @@ def _objects_without_type(document: dict[str, Any]) -> int:
             and ("properties" in schema or "required" in schema)
             and not any(key in schema for key in _COMPOSITION)
         ):
-            schema["type"] = "object"
+            if apply:
+                schema["type"] = "object"
             typed += 1
     return typed
 
