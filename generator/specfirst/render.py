@@ -110,6 +110,7 @@ class Renderer:
         f["endpoint_param"] = self._endpoint_param
         f["endpoint_body"] = self._endpoint_body
         f["call_args"] = self._call_args
+        f["json_body_args"] = self._json_body_args
         f["form_values"] = self._form_values
         f["response_table"] = self._response_table
         f["error_table"] = self._error_table
@@ -234,7 +235,7 @@ class Renderer:
     def _method_args(self, op: Operation) -> list[tuple[str, str]]:
         args = [(p.py_name, self._param_annotation(p)) for p in op.parameters]
         if op.body is not None:
-            body_type = f"responses.{op.body.form_class}" if op.body.form_class else op.body.py_type
+            body_type = op.body.handler_type
             args.append(("body", body_type if op.body.required else f"{body_type} | None"))
         if op.secured:
             args.append(
@@ -385,6 +386,20 @@ class Renderer:
                 value = f"rt.form_part_headers({value}, {field.name!r}, ({declared},), {status})"
             out.append((field.py_name, value))
         return out
+
+    @staticmethod
+    def _json_body_args(op: Operation) -> str:
+        """The keyword arguments of ``rt.json_body`` after the type: how the body is read."""
+        assert op.body is not None
+        args = f"required={op.body.required}, status={op.validation_status}"
+        if op.body.accepts_forms:
+            args += ", forms=True"
+        if op.body.variants:
+            read = "".join(
+                f"({v.media_type!r}, {str(v.kind)!r}, {v.py_type}), " for v in op.body.variants
+            )
+            args += f", variants=({read})"
+        return args
 
     @staticmethod
     def _call_args(op: Operation) -> list[tuple[str, str]]:

@@ -8,9 +8,10 @@ headers, ``encoding.headers``), :func:`form_json` (a field that carries a JSON d
 field is read by :func:`form_value`, not by FastAPI's ``Form()``, which takes ``name=`` for an
 absent field (an HTML form's blank input) where the spec reads the empty string.
 
-An operation whose JSON body may also come as a form (the same schema under both media types)
-reads it with ``json_body(..., forms=True)``, which hands a form to :func:`_form_body`: each
-field is read as the model's property needs it (:func:`_form_plan`).
+An operation whose JSON body may also come as a form (the same schema under both media types,
+``json_body(..., forms=True)``, or a form of another schema, one of ``json_body``'s
+``variants``) has a form handed to :func:`_form_body`: each field is read as the model's
+property needs it (:func:`_form_plan`), an uploaded part as its bytes.
 """
 
 from __future__ import annotations
@@ -175,16 +176,28 @@ async def _form_body(request: Request, tp: Any, *, required: bool, status: int) 
     multipart part, or a form value) or from ``name[key]=value`` fields, the rest as text that
     lax validation converts (``"2"`` for an integer).
     """
-    form = await request.form()
-    if not form:
+    if not await request.body():  # no body at all; a form without fields is an empty one
         if required:
             raise _required_problem(status)
         return None
+    form = await request.form()
+    try:  # every part is read into memory here: the spooled files can go
+        data = await _form_data(form, tp, status)
+    finally:
+        await form.close()
+    try:
+        return adapter(tp).validate_python(data)
+    except ValidationError as exc:
+        raise _body_problem(exc, status) from None
+
+
+async def _form_data(form: FormData, tp: Any, status: int) -> dict[str, Any]:
+    """The fields of ``form`` as model ``tp``'s properties need them (:func:`_form_body`)."""
     plan = _form_plan(tp)
     data: dict[str, Any] = {}
     deep: dict[str, dict[str, Any]] = {}
     for key in form:
-        values = form.getlist(key)
+        values: list[Any] = form.getlist(key)
         name, bracket, rest = key.partition("[")
         if (
             bracket
@@ -197,6 +210,10 @@ async def _form_body(request: Request, tp: Any, *, required: bool, status: int) 
             found[sub] = values if len(values) > 1 else values[0]
             continue
         kind, item_tp = plan.get(key, ("value", None))
+        if kind in ("list", "value"):
+            # an uploaded part (a file, or text sent with a filename) is its bytes: a binary
+            # property takes them as they are, a text one decodes them
+            values = [await v.read() if isinstance(v, UploadFile) else v for v in values]
         if kind == "list":
             data[key] = values
         elif kind == "json":
@@ -209,10 +226,7 @@ async def _form_body(request: Request, tp: Any, *, required: bool, status: int) 
             data[key] = values if len(values) > 1 else values[0]
     for name, fields in deep.items():
         data.setdefault(name, fields)
-    try:
-        return adapter(tp).validate_python(data)
-    except ValidationError as exc:
-        raise _body_problem(exc, status) from None
+    return data
 
 
 async def _json_field(value: Any, tp: Any, at: tuple[str | int, ...], status: int) -> Any:
