@@ -28,6 +28,7 @@ async def json_body(
     status: int,
     forms: bool = False,
     variants: tuple[tuple[str, str, Any], ...] = (),
+    json_media: tuple[str, ...] = (),
 ) -> Any:
     """Read and validate a JSON request body in one pass (pydantic-core parses the bytes).
 
@@ -38,12 +39,16 @@ async def json_body(
     each read into its own type: ``(media type or range, kind, type)``, kind ``"form"`` or
     ``"multipart"`` (a form validated into the model ``type``), ``"text"`` (``str``) or
     ``"binary"`` (``bytes``); the first that matches the request's ``Content-Type`` is used.
+    ``json_media`` (given when a variant is a media range) are the JSON media types declared:
+    a JSON ``Content-Type`` none of them names is the range's, as the closest declared media
+    range wins (apicurio: ``*/*`` as a file beside ``application/vnd.create.extended+json``,
+    so ``application/json`` is a file).
     """
     media = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
     is_form = media == "application/x-www-form-urlencoded" or media.startswith("multipart/")
     if forms and is_form:
         return await _form_body(request, tp, required=required, status=status)
-    if variants and media and not _is_json(media):
+    if variants and media and (not _is_json(media) or (json_media and media not in json_media)):
         for declared, kind, variant_tp in variants:
             if _media_matches(media, declared):
                 return await _variant_body(request, kind, variant_tp, required, status)

@@ -23,6 +23,7 @@ from specfirst.ir import (
     SecurityScheme,
     Service,
 )
+from specfirst.parser.media import json_media
 
 _CONTAINER = {"path": "Path", "query": "Query", "header": "Header", "cookie": "Cookie"}
 _STRING_LITERAL = re.compile(r"""('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")""")
@@ -399,6 +400,10 @@ class Renderer:
                 f"({v.media_type!r}, {str(v.kind)!r}, {v.py_type}), " for v in op.body.variants
             )
             args += f", variants=({read})"
+            if any("*" in v.media_type for v in op.body.variants):
+                declared = (op.body.media_type, *op.body.alternates)
+                named = [m.split(";")[0].strip().lower() for m in declared if json_media(m)]
+                args += f", json_media={tuple(named)!r}"
         return args
 
     @staticmethod

@@ -17,7 +17,7 @@ from specfirst.diagnostics import Level
 from specfirst.ir import Body, BodyKind, BodyVariant, FormField, Header, PartKind
 from specfirst.loader import Pointer
 from specfirst.parser.context import Context
-from specfirst.parser.media import body_kind, json_media
+from specfirst.parser.media import body_kind, is_binary_schema, json_media
 from specfirst.parser.model_types import SchemaTypes
 from specfirst.parser.responses import read_headers
 from specfirst.schema_types import constraints, declared_types, is_simple, primitive_type
@@ -40,8 +40,9 @@ def read_body(
         BodyKind.TEXT,
         BodyKind.BINARY,
     )
-    media = min(content, key=lambda m: (preference.index(body_kind(m)), list(content).index(m)))
-    kind = body_kind(media)
+    kinds = {str(m): _media_kind(ctx, str(m), obj) for m, obj in content.items()}
+    media = min(kinds, key=lambda m: (preference.index(kinds[m]), list(kinds).index(m)))
+    kind = kinds[media]
     alternates: list[str] = []
     variants: list[BodyVariant] = []
     if len(content) > 1:
@@ -50,7 +51,7 @@ def read_body(
             if other == media:
                 continue
             other_schema = other_obj.get("schema") if isinstance(other_obj, Mapping) else None
-            other_kind = body_kind(other)
+            other_kind = kinds[str(other)]
             # A JSON body that may also come as a form (the same schema): read either.
             if (
                 kind is BodyKind.JSON
@@ -110,6 +111,17 @@ def read_body(
         form_fields=tuple(fields),
         description=description,
     )
+
+
+def _media_kind(ctx: Context, media: str, media_obj: Any) -> BodyKind:
+    """How a request body of this media type is read: as its media type says, except that a
+    binary string schema (``format: binary``) is raw bytes under any media type, as for
+    responses (``*/*`` counts as JSON, but not when its schema is a file: apicurio's
+    ``*/*`` artifact content beside its JSON ``application/vnd.create.extended+json``)."""
+    kind = body_kind(media)
+    if kind is BodyKind.JSON and is_binary_schema(ctx.resolve_schema(_schema_of(media_obj))):
+        return BodyKind.BINARY
+    return kind
 
 
 def _variant(types: SchemaTypes, schema: Any, ptr: Pointer, media: str) -> BodyVariant:
