@@ -73,9 +73,20 @@ async def _variant_body(request: Request, kind: str, tp: Any, required: bool, st
     """A body in one of a JSON body's other declared media types (``json_body``'s variants)."""
     if kind in ("form", "multipart"):
         return await _form_body(request, tp, required=required, status=status)
+    return await raw_body(request, required=required, status=status, text=kind == "text")
+
+
+async def raw_body(request: Request, *, required: bool, status: int, text: bool = False) -> Any:
+    """A binary (``bytes``) or text (``str``) request body, as sent.
+
+    No bytes and no ``Content-Type``: no body, refused when one is required. No bytes under a
+    ``Content-Type``: an empty file or text, which a binary or text schema allows (a required
+    body is then ``b""`` or ``""``; an optional one is None, as an absent one).
+    """
     raw = await request.body()
     if not raw:
-        if required:
+        if required and "content-type" not in request.headers:
             raise _required_problem(status)
-        return None
-    return raw.decode("utf-8", "replace") if kind == "text" else raw
+        if not required:
+            return None
+    return raw.decode("utf-8", "replace") if text else raw

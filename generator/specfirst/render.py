@@ -410,14 +410,12 @@ class Renderer:
     def _call_args(op: Operation) -> list[tuple[str, str]]:
         args = [(p.py_name, p.py_name) for p in op.parameters]
         if op.body is not None:
-            if op.body.kind is BodyKind.BINARY:
-                value = "await sf_request.body()"
-                if not op.body.required:
-                    value = "(await sf_request.body()) or None"
-            elif op.body.kind is BodyKind.TEXT:
-                value = "(await sf_request.body()).decode('utf-8', 'replace')"
-                if not op.body.required:
-                    value = f"{value} or None"
+            if op.body.kind in (BodyKind.BINARY, BodyKind.TEXT):
+                text = ", text=True" if op.body.kind is BodyKind.TEXT else ""
+                value = (
+                    f"await rt.raw_body(sf_request, required={op.body.required}, "
+                    f"status={op.validation_status}{text})"
+                )
             else:
                 value = "body"
             args.append(("body", value))

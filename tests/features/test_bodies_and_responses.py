@@ -194,6 +194,16 @@ async def test_octet_stream_in_and_out(app: Any) -> None:
     assert res.headers["content-type"] == "application/octet-stream"
 
 
+async def test_a_required_file_is_missing_without_bytes_and_content_type(app: Any) -> None:
+    # A required binary body was handed to the implementation as b"" when absent; an empty
+    # file (no bytes under a Content-Type) is one the binary schema allows.
+    async with client(app) as c:
+        missing = await c.put("/blob")
+        empty = await c.put("/blob", content=b"", headers={"content-type": "application/zip"})
+    assert [e["pointer"] for e in problem(missing, 422)["errors"]] == ["/body"]
+    assert empty.status_code == 200 and empty.content == b""
+
+
 async def test_streaming_text_response(app: Any) -> None:
     async with client(app) as c:
         res = await c.get("/stream")
@@ -287,75 +297,3 @@ async def test_a_json_body_also_read_as_its_other_declared_media_types(
     assert as_png.text == "bytes:b'\\x89PNG'"
     problem(undeclared, 415)
     assert [e["pointer"] for e in problem(missing, 422)["errors"]] == ["/body"]
-
-
-FILE_OR_JSON = """
-openapi: 3.0.3
-info: {title: File or JSON, version: "1"}
-paths:
-  /artifacts:
-    post:
-      operationId: createArtifact
-      requestBody:
-        required: true
-        content:
-          "*/*": {schema: {$ref: "#/components/schemas/FileContent"}}
-          application/vnd.create+json: {schema: {$ref: "#/components/schemas/Content"}}
-      responses:
-        "200": {description: ok, content: {text/plain: {schema: {type: string}}}}
-  /search:
-    post:
-      operationId: search
-      requestBody:
-        required: true
-        content:
-          "*/*": {schema: {$ref: "#/components/schemas/FileContent"}}
-      responses:
-        "200": {description: ok, content: {text/plain: {schema: {type: string}}}}
-components:
-  schemas:
-    FileContent: {type: string, format: binary}
-    Content:
-      type: object
-      required: [content]
-      properties:
-        content: {type: string}
-"""
-
-
-async def test_a_file_under_any_media_type_beside_a_json_one(make_api: MakeApi) -> None:
-    """apicurio's createArtifact: `*/*` as a file, declared first, and a JSON media type of
-    another schema. `*/*` was read as JSON into `bytes`, so the JSON documents were refused
-    (`Input should be a valid bytes`): the JSON media type is read as JSON, any other
-    (application/json too: only `*/*` covers it) as the file's bytes."""
-    api = make_api(FILE_OR_JSON)
-    r = api.responses
-
-    class Service:
-        async def create_artifact(self, *, body: Any) -> Any:
-            return r.CreateArtifact200Response(body=f"{type(body).__name__}:{body!r}")
-
-        async def search(self, *, body: Any) -> Any:
-            return r.Search200Response(body=f"{type(body).__name__}:{body!r}")
-
-    app = api.create_app(default=Service())
-    vnd = {"content-type": "application/vnd.create+json"}
-    async with client(app) as c:
-        as_json = await c.post("/artifacts", content=b'{"content": "a"}', headers=vnd)
-        bad_json = await c.post("/artifacts", content=b"{}", headers=vnd)
-        plain_json = await c.post(
-            "/artifacts", content=b'""', headers={"content-type": "application/json"}
-        )
-        as_zip = await c.post(
-            "/artifacts", content=b"PK\x03", headers={"content-type": "application/zip"}
-        )
-        only_file = await c.post(
-            "/search", content=b"<a/>", headers={"content-type": "application/xml"}
-        )
-    assert as_json.text == "Content:Content(content='a')"
-    assert [e["pointer"] for e in problem(bad_json, 422)["errors"]] == ["/body/content"]
-    assert plain_json.text == "bytes:b'\"\"'"
-    assert as_zip.text == "bytes:b'PK\\x03'"
-    assert only_file.text == "bytes:b'<a/>'"
-    services = (api.path / "services.py").read_text()
-    assert "body: models.Content | bytes," in services
