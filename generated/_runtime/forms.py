@@ -104,9 +104,14 @@ def _media_matches(media: str, pattern: str) -> bool:
 
 
 def form_json(value: str | list[str] | None, field: str, tp: Any, status: int) -> Any:
-    """Decode and validate a form field that carries a JSON document (one per part for lists)."""
+    """Decode and validate a form field that carries a JSON document (one per part for lists;
+    or, for a list, one part holding the whole JSON array: :func:`_json_list`)."""
     if value is None:
         return None
+    if isinstance(value, list) and len(value) == 1:
+        whole = _whole_array(value[0], tp, field, status)
+        if whole is not None:
+            return whole
     parts = value if isinstance(value, list) else [value]
     out = []
     for index, text in enumerate(parts):
@@ -221,14 +226,44 @@ async def _form_data(form: FormData, tp: Any, status: int) -> dict[str, Any]:
         elif kind == "json":
             data[key] = await _json_field(values[-1], item_tp, (key,), status)
         elif kind == "json_list":
-            data[key] = [
-                await _json_field(v, item_tp, (key, i), status) for i, v in enumerate(values)
-            ]
+            data[key] = await _json_list(values, item_tp, key, status)
         else:
             data[key] = values if len(values) > 1 else values[0]
     for name, fields in deep.items():
         data.setdefault(name, fields)
     return data
+
+
+async def _json_list(values: list[Any], tp: Any, key: str, status: int) -> list[Any]:
+    """An array of structured items: one part (or field) per item, as OpenAPI encodes an
+    array in a form; or one part holding the whole JSON array, as schemathesis and many
+    clients send it (velopayments' ``file`` of payee records). Each item is validated."""
+    if len(values) == 1:
+        raw = await values[0].read() if isinstance(values[0], UploadFile) else values[0]
+        whole = _whole_array(raw, tp, key, status)
+        if whole is not None:
+            return whole
+        values = [raw]
+    return [await _json_field(v, tp, (key, i), status) for i, v in enumerate(values)]
+
+
+def _whole_array(raw: Any, tp: Any, field: str, status: int) -> list[Any] | None:
+    """The items of ``raw`` when it is a JSON array of ``tp`` items (each validated), or None
+    when it is one item (a ``tp`` that is an array itself is always one)."""
+    head = raw.lstrip()[:1] if isinstance(raw, (str, bytes)) else None
+    if head not in ("[", b"[") or _structured_list(tp):
+        return None
+    try:
+        return list(_validate_json(list[tp], raw))
+    except ValidationError as exc:
+        raise _body_problem(exc, status, (field,)) from None
+
+
+def _structured_list(tp: Any) -> bool:
+    """Whether items of type ``tp`` are arrays themselves (``[`` then starts one item)."""
+    annotation = _strip(tp)
+    origin = typing.get_origin(annotation)
+    return origin in (list, set, frozenset, tuple) or annotation in (list, set, frozenset, tuple)
 
 
 async def _json_field(value: Any, tp: Any, at: tuple[str | int, ...], status: int) -> Any:
