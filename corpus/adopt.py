@@ -72,20 +72,10 @@ COVERAGE = re.compile(r"coverage: (\d+) of (\d+) operations reached a declared 2
 # reading the spec and the failing request). Keyed by sample name; the others show the checks
 # that failed.
 EXPLAINED: dict[str, str] = {
-    "apicurio.local/registry.json": (
-        "open: a request body declared under media types of different kinds (`*/*` as binary "
-        "and `application/vnd.create.extended+json` as JSON) is read as the first kind only, "
-        "so the JSON ones are refused (`Input should be a valid bytes`)"
-    ),
     "climate.com.json": (
         "open: the body schema `BoundaryUpload` has `properties` and `required` but no `type`, "
         "so any JSON value is valid under it and schemathesis sends `null`; the generator "
         "reads it as an object (a model) and refuses it. Same cause on lyft and opendatasoft"
-    ),
-    "velopayments.com.json": (
-        "open: mypy, an allOf member redefines the discriminator property of its base as "
-        "another `Literal` (datamodel-code-generator's discriminator handling, after the "
-        "schema rewrites); the contract failures were not analysed"
     ),
 }
 

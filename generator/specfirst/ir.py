@@ -123,6 +123,16 @@ class FormField:
 
 
 @dataclass(frozen=True, slots=True)
+class BodyVariant:
+    """Another media type a JSON body may come as, read into its own type: a form or
+    multipart body of another schema (a model), text (``str``) or binary (``bytes``)."""
+
+    media_type: str  # as declared: a media type or a range (``*/*``, ``image/*``)
+    kind: BodyKind
+    py_type: str
+
+
+@dataclass(frozen=True, slots=True)
 class Body:
     media_type: str
     kind: BodyKind
@@ -133,10 +143,23 @@ class Body:
     description: str | None = None
     # JSON bodies: other media types read into the same type (forms with the same schema)
     alternates: tuple[str, ...] = ()
+    # JSON bodies: other media types read into their own types (the handler gets the union)
+    variants: tuple[BodyVariant, ...] = ()
 
     @property
     def accepts_forms(self) -> bool:
         return any(body_is_form(m) for m in self.alternates)
+
+    @property
+    def handler_type(self) -> str:
+        """The type the implementation receives: the body's, or the union with its variants'."""
+        if self.form_class:
+            return f"responses.{self.form_class}"
+        members = [self.py_type]
+        for variant in self.variants:
+            if variant.py_type not in members:
+                members.append(variant.py_type)
+        return " | ".join(members)
 
 
 def body_is_form(media_type: str) -> bool:

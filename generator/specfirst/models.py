@@ -24,7 +24,11 @@ from specfirst.models_enums import (
     stand_in_large_enums,
 )
 from specfirst.models_incremental import from_base, make_base
-from specfirst.schema_rewrites import drop_nullable_false, inline_conflicting_bases
+from specfirst.schema_rewrites import (
+    drop_nullable_false,
+    inline_conflicting_bases,
+    split_discriminator_subtypes,
+)
 from specfirst.schema_types import format_bounded, is_simple, primitive_type
 
 # Options are chosen once, here, so that output is deterministic and independent of the
@@ -83,6 +87,7 @@ def generate_models(
     _bound_integer_formats(document)  # in place: _tidy_prose made a copy
     working = document["components"]["schemas"]
     drop_nullable_false(working, _schema_nodes)  # in place too
+    split_discriminator_subtypes(working, _schema_nodes)
     inline_conflicting_bases(working, _schema_nodes)
     document, engine, dropped = _choose_regex_engine(document)
     document, defaults = _default_mappings(document, diagnostics)

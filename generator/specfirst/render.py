@@ -23,6 +23,7 @@ from specfirst.ir import (
     SecurityScheme,
     Service,
 )
+from specfirst.parser.media import json_media
 
 _CONTAINER = {"path": "Path", "query": "Query", "header": "Header", "cookie": "Cookie"}
 _STRING_LITERAL = re.compile(r"""('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")""")
@@ -110,6 +111,7 @@ class Renderer:
         f["endpoint_param"] = self._endpoint_param
         f["endpoint_body"] = self._endpoint_body
         f["call_args"] = self._call_args
+        f["json_body_args"] = self._json_body_args
         f["form_values"] = self._form_values
         f["response_table"] = self._response_table
         f["error_table"] = self._error_table
@@ -234,7 +236,7 @@ class Renderer:
     def _method_args(self, op: Operation) -> list[tuple[str, str]]:
         args = [(p.py_name, self._param_annotation(p)) for p in op.parameters]
         if op.body is not None:
-            body_type = f"responses.{op.body.form_class}" if op.body.form_class else op.body.py_type
+            body_type = op.body.handler_type
             args.append(("body", body_type if op.body.required else f"{body_type} | None"))
         if op.secured:
             args.append(
@@ -387,17 +389,33 @@ class Renderer:
         return out
 
     @staticmethod
+    def _json_body_args(op: Operation) -> str:
+        """The keyword arguments of ``rt.json_body`` after the type: how the body is read."""
+        assert op.body is not None
+        args = f"required={op.body.required}, status={op.validation_status}"
+        if op.body.accepts_forms:
+            args += ", forms=True"
+        if op.body.variants:
+            read = "".join(
+                f"({v.media_type!r}, {str(v.kind)!r}, {v.py_type}), " for v in op.body.variants
+            )
+            args += f", variants=({read})"
+            if any("*" in v.media_type for v in op.body.variants):
+                declared = (op.body.media_type, *op.body.alternates)
+                named = [m.split(";")[0].strip().lower() for m in declared if json_media(m)]
+                args += f", json_media={tuple(named)!r}"
+        return args
+
+    @staticmethod
     def _call_args(op: Operation) -> list[tuple[str, str]]:
         args = [(p.py_name, p.py_name) for p in op.parameters]
         if op.body is not None:
-            if op.body.kind is BodyKind.BINARY:
-                value = "await sf_request.body()"
-                if not op.body.required:
-                    value = "(await sf_request.body()) or None"
-            elif op.body.kind is BodyKind.TEXT:
-                value = "(await sf_request.body()).decode('utf-8', 'replace')"
-                if not op.body.required:
-                    value = f"{value} or None"
+            if op.body.kind in (BodyKind.BINARY, BodyKind.TEXT):
+                text = ", text=True" if op.body.kind is BodyKind.TEXT else ""
+                value = (
+                    f"await rt.raw_body(sf_request, required={op.body.required}, "
+                    f"status={op.validation_status}{text})"
+                )
             else:
                 value = "body"
             args.append(("body", value))

@@ -6,6 +6,7 @@ meaning: the rules the models enforce at run time stay those of the source schem
 
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -133,3 +134,113 @@ def inline_conflicting_bases(
                     if not flat["required"]:
                         del flat["required"]
                     parts[index] = flat
+
+
+def _discriminator_tags(
+    schemas: dict[str, Any], nodes: Callable[[Any], Iterator[Any]]
+) -> dict[tuple[str, str], frozenset[str]]:
+    """(component schema, property) -> the discriminator values its class gets as a ``Literal``.
+
+    A discriminator's mapping names its values; a ``oneOf``/``anyOf`` member it does not map
+    is tagged with its schema's name (OpenAPI's implicit mapping, as datamodel-code-generator
+    reads it).
+    """
+    tags: dict[tuple[str, str], set[str]] = {}
+    for schema in schemas.values():
+        for node in nodes(schema):
+            disc = node.get("discriminator")
+            prop = disc.get("propertyName") if isinstance(disc, dict) else None
+            if not isinstance(disc, dict) or not isinstance(prop, str):
+                continue
+            mapping = disc.get("mapping")
+            mapped: set[str] = set()
+            for value, ref in (mapping if isinstance(mapping, dict) else {}).items():
+                name = _ref_name({"$ref": ref}) or (ref if ref in schemas else None)
+                if name is not None:
+                    tags.setdefault((name, prop), set()).add(str(value))
+                    mapped.add(name)
+            for key in ("oneOf", "anyOf"):
+                members = node.get(key)
+                for part in members if isinstance(members, list) else ():
+                    name = _ref_name(part)
+                    if name is not None and name not in mapped and name in schemas:
+                        tags.setdefault((name, prop), set()).add(name)
+    return {key: frozenset(values) for key, values in tags.items()}
+
+
+def _inherited_tag(
+    name: str,
+    prop: str,
+    tags: dict[tuple[str, str], frozenset[str]],
+    schemas: dict[str, Any],
+    depth: int = 0,
+) -> frozenset[str] | None:
+    """The ``Literal`` values of ``prop`` in the class of schema ``name``: its own tag, else
+    the first tagged base class's (a base is an allOf part that is only a ``$ref``)."""
+    if (name, prop) in tags:
+        return tags[(name, prop)]
+    schema = schemas.get(name)
+    parts = schema.get("allOf") if isinstance(schema, dict) else None
+    if depth > 20 or not isinstance(parts, list):
+        return None
+    for part in parts:
+        base = _ref_name(part)
+        if base is not None and set(part) == {"$ref"}:
+            found = _inherited_tag(base, prop, tags, schemas, depth + 1)
+            if found is not None:
+                return found
+    return None
+
+
+def _spliced(schema: Any) -> list[Any] | None:
+    """The allOf parts that stand for ``schema`` in another allOf (its own parts, then its own
+    properties), or None when it holds more than parts and properties."""
+    if not isinstance(schema, dict) or set(schema) - _FLAT_KEYS:
+        return None
+    if schema.get("type", "object") != "object":
+        return None
+    parts = schema.get("allOf") or []
+    if not isinstance(parts, list):
+        return None
+    own = {k: schema[k] for k in ("properties", "required") if k in schema}
+    spliced = [*parts, {"type": "object", **own}] if own else list(parts)
+    return copy.deepcopy(spliced)
+
+
+def split_discriminator_subtypes(
+    schemas: dict[str, Any], nodes: Callable[[Any], Iterator[Any]]
+) -> None:
+    """An allOf that ``$ref``s a schema tagged with another value of the same discriminator
+    gets that schema's parts spliced in instead of subclassing its class.
+
+    datamodel-code-generator types the discriminator property of each member of a
+    discriminated union as a ``Literal`` of its value. When one member extends another
+    (velopayments: ``PaymentRejectedOrReturned`` is allOf [``PaymentStatusChanged``, ...], the
+    two mapped to ``payment_rejected_or_returned`` and ``payment_status_changed``), the subclass
+    re-assigns ``sourceType: Literal["payment_rejected_or_returned"]`` over the base's
+    ``Literal["payment_status_changed"]``: an incompatible override under mypy. Spliced, the
+    class has the same bases as the member it extended and the same properties, and validates
+    what it did at run time; only the ``Literal`` of its own value types the property.
+    """
+    tags = _discriminator_tags(schemas, nodes)
+    if not tags:
+        return
+    for name, schema in schemas.items():
+        props = [p for (tagged, p) in tags if tagged == name]
+        parts = schema.get("allOf") if isinstance(schema, dict) else None
+        if not props or not isinstance(parts, list):
+            continue
+        index = 0
+        while index < len(parts) and len(parts) < 200:
+            part = parts[index]
+            base = _ref_name(part)
+            if base is not None and set(part) == {"$ref"} and base != name:
+                conflict = False
+                for prop in props:
+                    inherited = _inherited_tag(base, prop, tags, schemas)
+                    conflict |= inherited is not None and not tags[(name, prop)] <= inherited
+                spliced = _spliced(schemas.get(base)) if conflict else None
+                if spliced is not None:
+                    parts[index : index + 1] = spliced  # its own parts are looked at next
+                    continue
+            index += 1

@@ -194,9 +194,106 @@ async def test_octet_stream_in_and_out(app: Any) -> None:
     assert res.headers["content-type"] == "application/octet-stream"
 
 
+async def test_a_required_file_is_missing_without_bytes_and_content_type(app: Any) -> None:
+    # A required binary body was handed to the implementation as b"" when absent; an empty
+    # file (no bytes under a Content-Type) is one the binary schema allows.
+    async with client(app) as c:
+        missing = await c.put("/blob")
+        empty = await c.put("/blob", content=b"", headers={"content-type": "application/zip"})
+    assert [e["pointer"] for e in problem(missing, 422)["errors"]] == ["/body"]
+    assert empty.status_code == 200 and empty.content == b""
+
+
 async def test_streaming_text_response(app: Any) -> None:
     async with client(app) as c:
         res = await c.get("/stream")
     assert res.status_code == 200
     assert res.headers["content-type"].startswith("text/event-stream")
     assert res.text == "data: 0\n\ndata: 1\n\ndata: 2\n\n"
+
+
+VARIANTS = """
+openapi: 3.0.3
+info: {title: Variants, version: "1"}
+paths:
+  /jobs:
+    post:
+      operationId: submitJob
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: "#/components/schemas/Options"}
+          multipart/form-data:
+            schema:
+              type: object
+              properties:
+                media: {type: string, format: binary}
+                options: {$ref: "#/components/schemas/Options"}
+          text/xml:
+            schema: {$ref: "#/components/schemas/Options"}
+          image/*:
+            schema: {type: string, format: binary}
+      responses:
+        "200": {description: ok, content: {text/plain: {schema: {type: string}}}}
+components:
+  schemas:
+    Options:
+      type: object
+      required: [url]
+      properties:
+        url: {type: string}
+"""
+
+
+@pytest.fixture(scope="module")
+def variants_api(make_api: MakeApi) -> GeneratedApi:
+    return make_api(VARIANTS)
+
+
+async def test_a_json_body_also_read_as_its_other_declared_media_types(
+    variants_api: GeneratedApi,
+) -> None:
+    """A body declared as JSON and as a form of another schema, text and binary (rev.ai's
+    `POST /jobs`, pdfbroker.io): each media type is read into its own type, none refused."""
+    r = variants_api.responses
+
+    class Service:
+        async def submit_job(self, *, body: Any) -> Any:
+            return r.SubmitJob200Response(body=f"{type(body).__name__}:{body!r}")
+
+    app = variants_api.create_app(default=Service())
+    async with client(app) as c:
+        as_json = await c.post("/jobs", json={"url": "u"})
+        as_form = await c.post(
+            "/jobs",
+            files={"media": ("a.mp3", b"ID3", "audio/mpeg")},
+            data={"options": '{"url": "v"}'},
+        )
+        empty_form = await c.post(
+            "/jobs",
+            content=b"--b--\r\n",
+            headers={"content-type": "multipart/form-data; boundary=b"},
+        )
+        bad_form = await c.post("/jobs", files={"options": (None, b'{"url": 1}')})
+        as_xml = await c.post("/jobs", content=b"<o/>", headers={"content-type": "text/xml"})
+        as_png = await c.post("/jobs", content=b"\x89PNG", headers={"content-type": "image/png"})
+        undeclared = await c.post(
+            "/jobs", content=b"%PDF", headers={"content-type": "application/pdf"}
+        )
+        missing = await c.post("/jobs", headers={"content-type": "multipart/form-data; boundary=b"})
+    assert as_json.text == "Options:Options(url='u')"
+    assert as_form.status_code == 200, as_form.text
+    assert (
+        as_form.text
+        == "SubmitJobRequestFormData:SubmitJobRequestFormData(media=b'ID3', options=Options(url='v'))"
+    )
+    assert (
+        empty_form.text
+        == "SubmitJobRequestFormData:SubmitJobRequestFormData(media=None, options=None)"
+    )
+    assert [e["pointer"] for e in problem(bad_form, 422)["errors"]] == ["/body/options/url"]
+    assert as_xml.text == "str:'<o/>'"
+    assert as_png.text == "bytes:b'\\x89PNG'"
+    problem(undeclared, 415)
+    assert [e["pointer"] for e in problem(missing, 422)["errors"]] == ["/body"]

@@ -102,6 +102,21 @@ def test_explicit_nullable_false_keeps_an_optional_field_optional() -> None:
     assert doc == before  # the caller's document is untouched
 
 
+def _classes(doc: dict[str, Any]) -> dict[str, ast.ClassDef]:
+    """The classes of the models generated for ``doc``, by name."""
+    source, _, _ = generate_models(doc, "# generated")
+    return {n.name: n for n in ast.parse(source).body if isinstance(n, ast.ClassDef)}
+
+
+def _fields(cls: ast.ClassDef) -> dict[str, str]:
+    """A generated class's own fields: name -> annotation."""
+    return {
+        ast.unparse(n.target): ast.unparse(n.annotation)
+        for n in cls.body
+        if isinstance(n, ast.AnnAssign)
+    }
+
+
 def test_an_allof_redefining_a_property_of_its_base_does_not_subclass_it() -> None:
     # callfire's RegionPage: allOf [Page, {items: array of Region}] where Page has `items` as
     # an array of objects; a subclass re-assigning `items: list[Region]` over
@@ -138,18 +153,75 @@ def test_an_allof_redefining_a_property_of_its_base_does_not_subclass_it() -> No
     doc = {"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {}}
     doc["components"] = {"schemas": schemas}
     before = copy.deepcopy(doc)
-    source, _, _ = generate_models(doc, "# generated")
-    tree = ast.parse(source)
-    classes = {n.name: n for n in tree.body if isinstance(n, ast.ClassDef)}
+    classes = _classes(doc)
     region_page = classes["RegionPage"]
     assert [ast.unparse(b) for b in region_page.bases] == ["BaseModel"]
-    fields = {
-        ast.unparse(n.target): ast.unparse(n.annotation)
-        for n in region_page.body
-        if isinstance(n, ast.AnnAssign)
-    }
-    assert fields == {"limit": "int", "items": "list[Region] | None"}
+    assert _fields(region_page) == {"limit": "int", "items": "list[Region] | None"}
     assert [ast.unparse(b) for b in classes["Described"].bases] == ["Page"]
+    assert doc == before
+
+
+def test_a_union_member_extending_another_member_does_not_subclass_it() -> None:
+    # velopayments' Notification.source: a oneOf discriminated by `sourceType` where
+    # PaymentRejectedOrReturned is allOf [PaymentStatusChanged, ...]. Each member's class types
+    # `sourceType` as the Literal of its value; as a subclass, the second re-assigned it over
+    # the first's Literal (mypy: an incompatible override).
+    ref = "#/components/schemas/"
+    schemas = {
+        "Event": {
+            "type": "object",
+            "required": ["sourceType", "id"],
+            "properties": {"sourceType": {"type": "string"}, "id": {"type": "string"}},
+        },
+        "Changed": {
+            "description": "a change",
+            "allOf": [
+                {"$ref": ref + "Event"},
+                {"properties": {"status": {"type": "string"}}, "required": ["status"]},
+            ],
+        },
+        "Rejected": {
+            "allOf": [
+                {"$ref": ref + "Changed"},
+                {"properties": {"reason": {"type": "string"}}},
+            ]
+        },
+        "Ping": {"allOf": [{"$ref": ref + "Event"}]},
+        "Envelope": {
+            "type": "object",
+            "properties": {
+                "source": {
+                    "oneOf": [
+                        {"$ref": ref + "Changed"},
+                        {"$ref": ref + "Rejected"},
+                        {"$ref": ref + "Ping"},
+                    ],
+                    "discriminator": {
+                        "propertyName": "sourceType",
+                        "mapping": {"changed": ref + "Changed", "rejected": ref + "Rejected"},
+                    },
+                }
+            },
+        },
+    }
+    doc = {"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {}}
+    doc["components"] = {"schemas": schemas}
+    before = copy.deepcopy(doc)
+    classes = _classes(doc)
+
+    def fields(name: str) -> dict[str, str]:
+        return _fields(classes[name])
+
+    def ancestors(name: str) -> set[str]:
+        bases = {ast.unparse(b) for b in classes[name].bases} & set(classes)
+        return bases.union(*(ancestors(b) for b in bases))
+
+    # Rejected keeps Changed's bases and properties, not Changed itself
+    assert "Changed" not in ancestors("Rejected") and "Event" in ancestors("Rejected")
+    assert fields("Changed")["sourceType"] == "Literal['changed']"
+    assert fields("Rejected")["sourceType"] == "Literal['rejected']"
+    assert "status" in fields("Rejected") and "reason" in fields("Rejected")
+    assert fields("Ping")["sourceType"] == "Literal['Ping']"
     assert doc == before
 
 

@@ -64,6 +64,7 @@ from specfirst.contract.hooks import (
     call_auth_hook,
     call_setup_hook,
     dev_credentials,
+    dev_operation_credentials,
     load_object,
     password_token,
 )
@@ -124,6 +125,7 @@ __all__ = [
     "call_auth_hook",
     "call_setup_hook",
     "dev_credentials",
+    "dev_operation_credentials",
     "failures_named",
     "format_summary",
     "like_a_server",

@@ -128,6 +128,34 @@ def _schemas(document: dict[str, Any]) -> Iterator[dict[str, Any]]:
                 stack.append(value)
 
 
+def file_media_types(document: dict[str, Any]) -> list[str]:
+    """The media types of request bodies whose schema is a file (a ``format: binary`` string,
+    directly or through a ``$ref``): schemathesis sends such a body as raw bytes, if it
+    knows how to serialize the media type (``application/zip`` it does not)."""
+    found: dict[str, None] = {}
+    for item in _dicts(_mapping(document.get("paths"))):
+        for operation in _dicts(item):
+            body = _resolved(document, operation.get("requestBody"))
+            for media, content in _mapping(body.get("content")).items():
+                schema = _resolved(document, _mapping(content).get("schema"))
+                if schema.get("type") == "string" and schema.get("format") == "binary":
+                    found.setdefault(str(media).split(";")[0].strip().lower())
+    return list(found)
+
+
+def _resolved(document: dict[str, Any], value: Any, depth: int = 0) -> dict[str, Any]:
+    """``value``, its local ``$ref`` followed (an empty mapping when it is not one)."""
+    ref = value.get("$ref") if isinstance(value, dict) else None
+    if not isinstance(ref, str) or depth > 20:
+        return _mapping(value)
+    if not ref.startswith("#/"):
+        return {}
+    target: Any = document
+    for part in ref[2:].split("/"):
+        target = _mapping(target).get(part.replace("~1", "/").replace("~0", "~"))
+    return _resolved(document, target, depth + 1)
+
+
 def _content_holders(document: dict[str, Any]) -> Iterator[dict[str, Any]]:
     """Request bodies and responses: what holds ``content`` (and responses' ``headers``)."""
     components = _mapping(document.get("components"))

@@ -17,7 +17,7 @@ import importlib
 import inspect
 import os
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -118,19 +118,68 @@ def credential_headers(
 ) -> dict[str, str]:
     """:func:`dev_credentials` for a loaded document: the headers (or, for an API key in the
     query or a cookie, the name) that carry ``credential`` for each of its schemes."""
+    headers: dict[str, str] = {}
+    authorization: list[tuple[int, int, str]] = []
+    uses = _scheme_uses(spec)
+    for order, (key, kind, value) in enumerate(_scheme_credentials(spec, credential, username)):
+        if kind == "apiKey":
+            headers[value] = credential
+        else:
+            authorization.append((-uses.get(key, 0), order, value))
+    if authorization:
+        headers["Authorization"] = min(authorization)[2]
+    return headers
+
+
+def dev_operation_credentials(
+    ctx: AuthContext, credential: str, *, username: str = "developer"
+) -> dict[str, dict[str, str]]:
+    """operationId → the ``Authorization`` that :func:`dev_credentials`' credential takes for
+    an operation the run's one ``Authorization`` cannot call: one secured only by schemes that
+    want that header another way (velopayments' ``veloAuth`` takes HTTP Basic, every other
+    operation an OAuth2 bearer token). For :attr:`SeedData.credentials`."""
+    spec = ctx.spec
+    sendable = _scheme_credentials(spec, credential, username)
+    values = {key: value for key, kind, value in sendable if kind != "apiKey"}
+    keys = {key for key, _, _ in sendable}
+    sent = credential_headers(spec, credential, username=username).get("Authorization")
+    found: dict[str, dict[str, str]] = {}
+    for operation, requirements in _operations(spec):
+        operation_id = operation.get("operationId")
+        alternatives = [r for r in requirements if isinstance(r, Mapping)]
+        if not isinstance(operation_id, str) or not alternatives or not all(alternatives):
+            continue  # no operationId to name it by, or callable without credentials
+        wanted: list[str] = []
+        for requirement in alternatives:
+            if not set(requirement) <= keys:
+                continue  # a scheme no development credential is sent for
+            authorization = {values[k] for k in requirement if k in values}
+            if authorization <= {sent}:
+                break  # the run's own headers satisfy this alternative
+            if len(authorization) == 1:
+                wanted.extend(authorization)
+        else:
+            if wanted:
+                found[operation_id] = {"Authorization": wanted[0]}
+    return found
+
+
+def _scheme_credentials(
+    spec: Mapping[str, Any], credential: str, username: str
+) -> list[tuple[str, str, str]]:
+    """(scheme name, ``"apiKey"`` or ``"authorization"``, the key's name or the
+    ``Authorization`` value) for each scheme a development credential is sent for."""
     import base64
 
     schemes = spec.get("components", {}).get("securitySchemes", {})
     schemes = schemes if isinstance(schemes, Mapping) else {}
-    uses = _scheme_uses(spec)
-    headers: dict[str, str] = {}
-    authorization: list[tuple[int, int, str]] = []
-    for order, (key, scheme) in enumerate(schemes.items()):
+    out: list[tuple[str, str, str]] = []
+    for key, scheme in schemes.items():
         if not isinstance(scheme, Mapping):
             continue
         kind = scheme.get("type")
         if kind == "apiKey" and isinstance(scheme.get("name"), str):
-            headers[scheme["name"]] = credential
+            out.append((str(key), "apiKey", scheme["name"]))
             continue
         if kind == "http" and str(scheme.get("scheme", "")).lower() == "basic":
             token = base64.b64encode(f"{username}:{credential}".encode()).decode("ascii")
@@ -141,15 +190,12 @@ def credential_headers(
             value = f"Bearer {credential}"
         else:
             continue
-        authorization.append((-uses.get(str(key), 0), order, value))
-    if authorization:
-        headers["Authorization"] = min(authorization)[2]
-    return headers
+        out.append((str(key), "authorization", value))
+    return out
 
 
-def _scheme_uses(spec: Mapping[str, Any]) -> dict[str, int]:
-    """How many operations name each security scheme (the document's default included)."""
-    counts: dict[str, int] = {}
+def _operations(spec: Mapping[str, Any]) -> Iterator[tuple[Mapping[str, Any], list[Any]]]:
+    """Each operation and its security requirements (the document's default included)."""
     default = spec.get("security")
     paths = spec.get("paths")
     for item in paths.values() if isinstance(paths, Mapping) else ():
@@ -157,17 +203,18 @@ def _scheme_uses(spec: Mapping[str, Any]) -> dict[str, int]:
             continue
         for method in _METHODS:
             op = item.get(method)
-            if not isinstance(op, Mapping):
-                continue
-            requirements = op.get("security", default)
-            named = {
-                str(key)
-                for requirement in (requirements if isinstance(requirements, list) else ())
-                if isinstance(requirement, Mapping)
-                for key in requirement
-            }
-            for key in named:
-                counts[key] = counts.get(key, 0) + 1
+            if isinstance(op, Mapping):
+                requirements = op.get("security", default)
+                yield op, requirements if isinstance(requirements, list) else []
+
+
+def _scheme_uses(spec: Mapping[str, Any]) -> dict[str, int]:
+    """How many operations name each security scheme (the document's default included)."""
+    counts: dict[str, int] = {}
+    for _, requirements in _operations(spec):
+        named = {str(key) for r in requirements if isinstance(r, Mapping) for key in r}
+        for key in named:
+            counts[key] = counts.get(key, 0) + 1
     return counts
 
 

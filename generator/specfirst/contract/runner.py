@@ -32,6 +32,7 @@ from specfirst.contract.credentials import (
     _mask_only_credentials,
     _probe_without_credentials,
 )
+from specfirst.contract.document import file_media_types
 from specfirst.contract.engine import _execute
 from specfirst.contract.gaps import operation_facts, settle_gaps
 from specfirst.contract.hooks import (
@@ -156,10 +157,35 @@ def run_contract(
                 verb = "also accepts" if item.operations else "accepts"
                 progress(f"{item.check} {verb} {', '.join(item.statuses)}{scope}")
     schema = _load(options.spec, project)
+    _serialize_files(file_media_types(schema.raw_schema))
     base_url = _base_url(options, schema.raw_schema)
     app = like_a_server(options.app) if options.app is not None else None
     with _session(app) as session:
         return _run(options, app, schema, project, base_url, session, seed, progress)
+
+
+def _serialize_files(media_types: Sequence[str]) -> None:
+    """Let schemathesis send a file of a media type it has no serializer for as raw bytes
+    (apicurio's ``application/zip`` import: without one, the operation is an error of the
+    run, "Serialization not possible", and never tested)."""
+    import schemathesis
+    from schemathesis.transport.requests import REQUESTS_TRANSPORT
+
+    missing = [
+        m
+        for m in media_types
+        if "*" not in m and REQUESTS_TRANSPORT.get_first_matching_media_type(m) is None
+    ]
+    if missing:
+        schemathesis.serializer(*missing)(_raw_bytes)
+
+
+def _raw_bytes(ctx: Any, value: Any) -> bytes:
+    """A generated file as the bytes sent: bytes as they are, anything else as its text."""
+    if isinstance(value, bytes):
+        return value
+    data = getattr(value, "data", None)  # schemathesis' Binary wrapper
+    return data if isinstance(data, bytes) else str(value).encode("utf-8", "replace")
 
 
 def _load(spec: Path, project: dict[str, Any]) -> Any:

@@ -14,10 +14,10 @@ from typing import Any
 
 from specfirst import naming
 from specfirst.diagnostics import Level
-from specfirst.ir import Body, BodyKind, FormField, Header, PartKind
+from specfirst.ir import Body, BodyKind, BodyVariant, FormField, Header, PartKind
 from specfirst.loader import Pointer
 from specfirst.parser.context import Context
-from specfirst.parser.media import body_kind, json_media
+from specfirst.parser.media import body_kind, is_binary_schema, json_media
 from specfirst.parser.model_types import SchemaTypes
 from specfirst.parser.responses import read_headers
 from specfirst.schema_types import constraints, declared_types, is_simple, primitive_type
@@ -40,16 +40,18 @@ def read_body(
         BodyKind.TEXT,
         BodyKind.BINARY,
     )
-    media = min(content, key=lambda m: (preference.index(body_kind(m)), list(content).index(m)))
-    kind = body_kind(media)
+    kinds = {str(m): _media_kind(ctx, str(m), obj) for m, obj in content.items()}
+    media = min(kinds, key=lambda m: (preference.index(kinds[m]), list(kinds).index(m)))
+    kind = kinds[media]
     alternates: list[str] = []
+    variants: list[BodyVariant] = []
     if len(content) > 1:
         chosen = content[media].get("schema") if isinstance(content[media], Mapping) else None
         for other, other_obj in content.items():
             if other == media:
                 continue
             other_schema = other_obj.get("schema") if isinstance(other_obj, Mapping) else None
-            other_kind = body_kind(other)
+            other_kind = kinds[str(other)]
             # A JSON body that may also come as a form (the same schema): read either.
             if (
                 kind is BodyKind.JSON
@@ -57,7 +59,22 @@ def read_body(
                 and (other_schema == chosen or other_kind is BodyKind.JSON)
             ):
                 alternates.append(str(other))
-        others = ", ".join(m for m in content if m != media and m not in alternates)
+            elif kind is BodyKind.JSON:
+                # Another kind, or a form of another schema: read into its own type.
+                variant = _variant(types, other_schema, (*bptr, "content", other), other)
+                variants.append(variant)
+                if variant.kind is not BodyKind.MULTIPART and variant.kind is not BodyKind.FORM:
+                    resolved = ctx.resolve_schema(other_schema)
+                    if resolved and declared_types(resolved) != ["string"]:
+                        ctx.warn(
+                            "unsupported",
+                            f"request body media type {other} is received as "
+                            f"{variant.py_type}, undecoded: the implementation validates it",
+                            (*bptr, "content", other),
+                            Level.INFO,
+                        )
+        read = set(alternates) | {v.media_type for v in variants}
+        others = ", ".join(m for m in content if m != media and m not in read)
         if others:
             ctx.warn(
                 "unsupported",
@@ -78,6 +95,7 @@ def read_body(
             required,
             description=description,
             alternates=tuple(alternates),
+            variants=tuple(variants),
         )
     if kind is BodyKind.TEXT:
         return Body(media, kind, "str", required, description=description)
@@ -93,6 +111,44 @@ def read_body(
         form_fields=tuple(fields),
         description=description,
     )
+
+
+def _media_kind(ctx: Context, media: str, media_obj: Any) -> BodyKind:
+    """How a request body of this media type is read: as its media type says, except that a
+    binary string schema (``format: binary``) is raw bytes under any media type, as for
+    responses (``*/*`` counts as JSON, but not when its schema is a file: apicurio's
+    ``*/*`` artifact content beside its JSON ``application/vnd.create.extended+json``)."""
+    kind = body_kind(media)
+    if kind is BodyKind.JSON and is_binary_schema(ctx.resolve_schema(_schema_of(media_obj))):
+        return BodyKind.BINARY
+    return kind
+
+
+def _variant(types: SchemaTypes, schema: Any, ptr: Pointer, media: str) -> BodyVariant:
+    """How a JSON body's media type of another kind is read: a form into the model of its
+    schema (hoisted by pass 1, :func:`form_variant`), text as ``str``, the rest as ``bytes``."""
+    kind = body_kind(media)
+    if kind in (BodyKind.FORM, BodyKind.MULTIPART):
+        return BodyVariant(media, kind, types.schema_type(schema, (*ptr, "schema"), "Request"))
+    if kind is BodyKind.TEXT:
+        return BodyVariant(media, kind, "str")
+    return BodyVariant(media, BodyKind.BINARY, "bytes")
+
+
+def form_variant(content: Mapping[str, Any], media: str) -> bool:
+    """Whether form media type ``media`` of a body is read into a model of its own: the body
+    also comes as JSON, under another schema (the same schema reads into the JSON type)."""
+    if body_kind(media) not in (BodyKind.FORM, BodyKind.MULTIPART):
+        return False
+    json_media = [m for m in content if body_kind(str(m)) is BodyKind.JSON]
+    if not json_media:
+        return False
+    schema = _schema_of(content[media])
+    return bool(schema != _schema_of(content[json_media[0]]))
+
+
+def _schema_of(media_obj: Any) -> Any:
+    return media_obj.get("schema") if isinstance(media_obj, Mapping) else None
 
 
 def json_body_schema(

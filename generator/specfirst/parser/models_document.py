@@ -17,7 +17,7 @@ from typing import Any
 from specfirst import naming
 from specfirst.ir import BodyKind
 from specfirst.loader import Pointer, copy_json
-from specfirst.parser.bodies import form_properties, json_body_schema
+from specfirst.parser.bodies import form_properties, form_variant, json_body_schema
 from specfirst.parser.context import Context
 from specfirst.parser.media import body_kind, is_binary_schema, stream_format
 from specfirst.parser.operation_names import CallbackOp
@@ -98,7 +98,12 @@ class ModelsDocument:
             schema = content.get("schema") if isinstance(content, Mapping) else None
             sptr = (*body_ptr, "content", media, "schema")
             self._role_roots["Request"].append(schema)
-            if body_kind(media) in (BodyKind.FORM, BodyKind.MULTIPART):
+            if form_variant(body["content"], media):
+                # A JSON body that may also come as a form of another schema: a model of it.
+                if _needs_model(schema) and sptr not in self.hoisted_at:
+                    suffix = naming.pascal(media.split(";")[0].split("/")[-1])
+                    self._hoist(schema, f"{prefix}Request{suffix}", sptr)
+            elif body_kind(media) in (BodyKind.FORM, BodyKind.MULTIPART):
                 # A form is a set of fields, not a model: structured fields get one.
                 for name, prop, prop_ptr in form_properties(self._ctx, schema, sptr):
                     if "array" in declared_types(prop) and isinstance(prop.get("items"), Mapping):

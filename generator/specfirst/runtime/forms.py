@@ -8,9 +8,10 @@ headers, ``encoding.headers``), :func:`form_json` (a field that carries a JSON d
 field is read by :func:`form_value`, not by FastAPI's ``Form()``, which takes ``name=`` for an
 absent field (an HTML form's blank input) where the spec reads the empty string.
 
-An operation whose JSON body may also come as a form (the same schema under both media types)
-reads it with ``json_body(..., forms=True)``, which hands a form to :func:`_form_body`: each
-field is read as the model's property needs it (:func:`_form_plan`).
+An operation whose JSON body may also come as a form (the same schema under both media types,
+``json_body(..., forms=True)``, or a form of another schema, one of ``json_body``'s
+``variants``) has a form handed to :func:`_form_body`: each field is read as the model's
+property needs it (:func:`_form_plan`), an uploaded part as its bytes.
 """
 
 from __future__ import annotations
@@ -101,9 +102,14 @@ def _media_matches(media: str, pattern: str) -> bool:
 
 
 def form_json(value: str | list[str] | None, field: str, tp: Any, status: int) -> Any:
-    """Decode and validate a form field that carries a JSON document (one per part for lists)."""
+    """Decode and validate a form field that carries a JSON document (one per part for lists;
+    or, for a list, one part holding the whole JSON array: :func:`_json_list`)."""
     if value is None:
         return None
+    if isinstance(value, list) and len(value) == 1:
+        whole = _whole_array(value[0], tp, field, status)
+        if whole is not None:
+            return whole
     parts = value if isinstance(value, list) else [value]
     out = []
     for index, text in enumerate(parts):
@@ -175,16 +181,28 @@ async def _form_body(request: Request, tp: Any, *, required: bool, status: int) 
     multipart part, or a form value) or from ``name[key]=value`` fields, the rest as text that
     lax validation converts (``"2"`` for an integer).
     """
-    form = await request.form()
-    if not form:
+    if not await request.body():  # no body at all; a form without fields is an empty one
         if required:
             raise _required_problem(status)
         return None
+    form = await request.form()
+    try:  # every part is read into memory here: the spooled files can go
+        data = await _form_data(form, tp, status)
+    finally:
+        await form.close()
+    try:
+        return adapter(tp).validate_python(data)
+    except ValidationError as exc:
+        raise _body_problem(exc, status) from None
+
+
+async def _form_data(form: FormData, tp: Any, status: int) -> dict[str, Any]:
+    """The fields of ``form`` as model ``tp``'s properties need them (:func:`_form_body`)."""
     plan = _form_plan(tp)
     data: dict[str, Any] = {}
     deep: dict[str, dict[str, Any]] = {}
     for key in form:
-        values = form.getlist(key)
+        values: list[Any] = form.getlist(key)
         name, bracket, rest = key.partition("[")
         if (
             bracket
@@ -197,22 +215,53 @@ async def _form_body(request: Request, tp: Any, *, required: bool, status: int) 
             found[sub] = values if len(values) > 1 else values[0]
             continue
         kind, item_tp = plan.get(key, ("value", None))
+        if kind in ("list", "value"):
+            # an uploaded part (a file, or text sent with a filename) is its bytes: a binary
+            # property takes them as they are, a text one decodes them
+            values = [await v.read() if isinstance(v, UploadFile) else v for v in values]
         if kind == "list":
             data[key] = values
         elif kind == "json":
             data[key] = await _json_field(values[-1], item_tp, (key,), status)
         elif kind == "json_list":
-            data[key] = [
-                await _json_field(v, item_tp, (key, i), status) for i, v in enumerate(values)
-            ]
+            data[key] = await _json_list(values, item_tp, key, status)
         else:
             data[key] = values if len(values) > 1 else values[0]
     for name, fields in deep.items():
         data.setdefault(name, fields)
+    return data
+
+
+async def _json_list(values: list[Any], tp: Any, key: str, status: int) -> list[Any]:
+    """An array of structured items: one part (or field) per item, as OpenAPI encodes an
+    array in a form; or one part holding the whole JSON array, as schemathesis and many
+    clients send it (velopayments' ``file`` of payee records). Each item is validated."""
+    if len(values) == 1:
+        raw = await values[0].read() if isinstance(values[0], UploadFile) else values[0]
+        whole = _whole_array(raw, tp, key, status)
+        if whole is not None:
+            return whole
+        values = [raw]
+    return [await _json_field(v, tp, (key, i), status) for i, v in enumerate(values)]
+
+
+def _whole_array(raw: Any, tp: Any, field: str, status: int) -> list[Any] | None:
+    """The items of ``raw`` when it is a JSON array of ``tp`` items (each validated), or None
+    when it is one item (a ``tp`` that is an array itself is always one)."""
+    head = raw.lstrip()[:1] if isinstance(raw, (str, bytes)) else None
+    if head not in ("[", b"[") or _structured_list(tp):
+        return None
     try:
-        return adapter(tp).validate_python(data)
+        return list(_validate_json(list[tp], raw))
     except ValidationError as exc:
-        raise _body_problem(exc, status) from None
+        raise _body_problem(exc, status, (field,)) from None
+
+
+def _structured_list(tp: Any) -> bool:
+    """Whether items of type ``tp`` are arrays themselves (``[`` then starts one item)."""
+    annotation = _strip(tp)
+    origin = typing.get_origin(annotation)
+    return origin in (list, set, frozenset, tuple) or annotation in (list, set, frozenset, tuple)
 
 
 async def _json_field(value: Any, tp: Any, at: tuple[str | int, ...], status: int) -> Any:

@@ -22,7 +22,7 @@ from pydantic import TypeAdapter, ValidationError
 from pydantic_core import PydanticSerializationError
 from starlette.responses import Response, StreamingResponse
 
-from .bodies import json_body
+from .bodies import json_body, raw_body
 from .codec import _none_means_unset, adapter
 from .errors import ErrorFormat
 from .forms import form_deep_object, form_file, form_json, form_part_headers, form_value
@@ -286,6 +286,7 @@ __all__ += [
     "form_part_headers",
     "form_value",
     "json_body",
+    "raw_body",
     "reject_unknown_query",
     "stream_items",
 ]
