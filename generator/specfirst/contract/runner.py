@@ -53,6 +53,7 @@ from specfirst.contract.settings import (
 )
 from specfirst.contract.stubs import excuse_stubs
 from specfirst.contract.target import _session, _wait_until_reachable, like_a_server
+from specfirst.loader import server_base_path
 
 if TYPE_CHECKING:
     import requests
@@ -380,15 +381,14 @@ def _seed_tables(
 
 
 def _base_url(options: ContractOptions, spec: Mapping[str, Any]) -> str:
-    """The API base: ``--url`` joined with the spec's first server path when that is relative."""
-    servers = spec.get("servers") or [{"url": "/"}]
-    declared = str(servers[0].get("url", "/")) if isinstance(servers[0], Mapping) else "/"
-    declared_path = urlsplit(declared).path if "://" in declared else declared
+    """The API base: ``--url`` (or the in-process app's host) joined with the path where the
+    generated app mounts its routes (:func:`server_base_path`: the first server's path, each
+    variable at its default), unless ``--url`` names a path itself."""
     root = options.url if options.url is not None else "http://testserver"
     parts = urlsplit(root)
     if parts.path not in ("", "/"):
         return root.rstrip("/")  # the caller named the base explicitly
-    return f"{parts.scheme}://{parts.netloc}{declared_path.rstrip('/')}"
+    return f"{parts.scheme}://{parts.netloc}{server_base_path(spec)}"
 
 
 def _operation_ids(schema: Any) -> dict[str, str]:
