@@ -150,6 +150,8 @@ class _Builder:
         if "enum" in schema:
             return value if value in schema["enum"] else _MISSING
         types = _types(schema)
+        if isinstance(value, Mapping):  # pydantic validates what it holds
+            return dict(value) if "object" in types else _MISSING
         if isinstance(value, list):
             if "array" not in types:
                 return _MISSING

@@ -14,7 +14,10 @@ problem is sent in that format instead:
   is serialized, then validated against the declared schema: one that does not validate is a
   server error (logged, answered 500 as problem+json), never sent as if valid;
 - text (``text/plain`` …): the hook's ``text`` method, or :func:`fill`, gives the text;
-- JSON without a schema: the problem document itself, as the declared media type.
+- JSON without a schema: the problem document itself, as the declared media type;
+- problem+json with a schema (no hook method): the problem document where the schema admits
+  it (:func:`admits`), else :func:`fill`'s instance of the schema (a vendor's ``errors`` as an
+  object of messages by field, ASP.NET's ``ValidationProblemDetails``, a required ``code`` …).
 
 Generated routers give each operation its table (declared status → :class:`ErrorFormat`)
 when they register it, so choosing the format of an error costs at most three dict lookups.
@@ -75,9 +78,11 @@ class Problem:
 
 class ErrorFormat:
     """One declared error response: problem+json (no ``media_type``), the problem document as
-    ``media_type`` (no ``tp``), or a body of type ``tp`` built by the hook's ``method``."""
+    ``media_type`` (no ``tp``), or a body of type ``tp`` built by the hook's ``method``; a
+    problem+json ``media_type`` with a ``tp`` and no ``method`` is the problem document, made
+    to conform to ``tp`` where it does not (``problem``)."""
 
-    __slots__ = ("media_type", "method", "text", "tp")
+    __slots__ = ("media_type", "method", "problem", "text", "tp")
 
     def __init__(
         self, media_type: str | None = None, tp: Any = None, method: str | None = None
@@ -86,6 +91,12 @@ class ErrorFormat:
         self.tp = tp
         self.method = method
         self.text = media_type is not None and media_type.lower().startswith("text/")
+        self.problem = (
+            media_type is not None
+            and method is None
+            and tp is not None
+            and media_type.split(";")[0].strip().lower().endswith("/problem+json")
+        )
 
 
 def declared_format(
@@ -127,6 +138,15 @@ def render(fmt: ErrorFormat, problem: Problem, hook: object | None) -> bytes:
         ) from exc
 
 
+def admits(tp: Any, body: bytes) -> bool:
+    """Whether the JSON document ``body`` is a valid ``tp``."""
+    try:
+        _validate_json(tp, body)
+    except ValueError:  # pydantic's ValidationError is one
+        return False
+    return True
+
+
 def fill(tp: type[T], problem: Problem) -> T:
     """An instance of ``tp`` (a declared error model, or ``str`` for text) from ``problem``.
 
@@ -136,7 +156,8 @@ def fill(tp: type[T], problem: Problem) -> T:
     the status (an extension member ``code`` first; for a string field that refuses the
     number, the title as ``NOT_FOUND`` or ``not_found``);
     ``type``, ``instance``; ``errors``, ``details``, ``violations``: one item per field error
-    (its ``pointer``/``field``/``path`` and ``message``/``detail``). Every other required field
+    (its ``pointer``/``field``/``path`` and ``message``/``detail``), or, for an object, the
+    messages by field name (``{"file": ["Field required"]}``). Every other required field
     gets the simplest valid value, an object field is filled from the same names (so
     ``{"error": {"code": …, "message": …}}`` works), and a text body (``tp`` is ``str``) is
     the message with one line per field error. Raises
@@ -154,11 +175,14 @@ def _values(problem: Problem) -> dict[str, Any]:
     slug = "_".join(re.findall(r"[A-Za-z0-9]+", problem.title))
     codes = (problem.extra.get("code"), status, slug.upper(), slug.lower())
     errors = [_field_values(e) for e in problem.errors]
+    by_field: dict[str, list[str]] = {}
+    for e in problem.errors:
+        by_field.setdefault(e.pointer.rsplit("/", 1)[-1], []).append(e.detail)
     values: dict[str, Any] = {name: message for name in _MESSAGE}
     values.update({name: problem.title for name in _TITLE})
     values.update({name: status for name in _STATUS})
     values.update({name: Choices(codes) for name in _CODE})
-    values.update({name: errors for name in _ERRORS})
+    values.update({name: Choices((errors, by_field)) for name in _ERRORS})
     values["details"] = Choices((errors, message)) if errors else message
     values["type"] = problem.type
     values["instance"] = problem.instance
@@ -203,6 +227,7 @@ __all__ = [
     "ErrorHookError",
     "FieldError",
     "Problem",
+    "admits",
     "declared_format",
     "fill",
     "hook_problems",

@@ -174,7 +174,10 @@ class ErrorFormat:
     ``media_type`` None: ``application/problem+json``, because that is what is declared (or
     ``*/*``), or the response declares no body at all. Otherwise the declared media type, with
     ``py_type`` the body the ``ErrorFormats`` hook builds (its ``method``), or None for a JSON
-    body without a schema (the problem document is sent as that media type).
+    body without a schema (the problem document is sent as that media type). A problem+json
+    media type with a ``py_type`` (and no ``method``): the declared schema of the problem
+    document, which the runtime conforms the document to where it does not validate (a
+    vendor's ``errors`` as an object of messages by field, a required ``code`` …).
     """
 
     status: str  # "400", "4XX", "default"
@@ -185,6 +188,16 @@ class ErrorFormat:
     @property
     def text(self) -> bool:
         return self.media_type is not None and self.media_type.lower().startswith("text/")
+
+    @property
+    def problem(self) -> bool:
+        """A declared problem+json schema: the runtime's document, conformed where needed."""
+        return self.media_type is not None and is_problem_json(self.media_type)
+
+
+def is_problem_json(media_type: str) -> bool:
+    """``application/problem+json`` (or a vendor's ``…/x.problem+json``), parameters aside."""
+    return media_type.split(";")[0].strip().lower().endswith("/problem+json")
 
 
 @dataclass(frozen=True, slots=True)

@@ -454,7 +454,9 @@ class Renderer:
         for e in op.errors:
             args = [repr(e.media_type)] if e.media_type is not None else []
             if e.py_type is not None:
-                args += [e.py_type, repr(e.method)]
+                args.append(e.py_type)
+            if e.method is not None:
+                args.append(repr(e.method))
             rows.append((e.status, f"rt.ErrorFormat({', '.join(args)})"))
         return rows
 

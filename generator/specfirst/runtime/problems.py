@@ -37,6 +37,7 @@ from .errors import (
     ErrorHookError,
     FieldError,
     Problem,
+    admits,
     declared_format,
     render,
 )
@@ -166,21 +167,22 @@ def error_response(
     """
     instance = request_instance(request)
     endpoint = request.scope.get("endpoint")
-    found = declared_format(getattr(endpoint, ERROR_FORMATS, None), status)
-    if found is None or found[1].tp is None:  # problem+json, or its document as declared JSON
-        media_type = found[1].media_type if found is not None else None
-        return problem_response(
-            status,
-            detail,
-            title=title,
-            type=type,
-            instance=instance,
-            errors=errors,
-            headers=headers,
-            extra=extra,
-            media_type=media_type or PROBLEM_JSON,
-        )
-    declared, fmt = found
+    declared, fmt = declared_format(getattr(endpoint, ERROR_FORMATS, None), status) or (None, None)
+    plain = problem_response(
+        status,
+        detail,
+        title=title,
+        type=type,
+        instance=instance,
+        errors=errors,
+        headers=headers,
+        extra=extra,
+        media_type=(fmt.media_type if fmt is not None else None) or PROBLEM_JSON,
+    )
+    # problem+json; its document as declared JSON without a schema; or as declared problem+json
+    # where that schema admits it (a vendor's own problem shape: conformed to it, below)
+    if fmt is None or fmt.tp is None or (fmt.problem and admits(fmt.tp, bytes(plain.body))):
+        return plain
     field_errors = (
         FieldError(str(e.get("pointer", "")), str(e.get("detail", ""))) for e in errors or ()
     )
@@ -194,7 +196,7 @@ def error_response(
         extra=dict(extra or {}),
         headers=dict(headers or {}),
         operation_id=getattr(endpoint, OPERATION_ID, None),
-        declared=declared,
+        declared=declared or "default",
     )
     try:
         body = render(fmt, problem, getattr(request.app.state, ERROR_HOOK, None))
