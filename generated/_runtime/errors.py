@@ -15,6 +15,8 @@ problem is sent in that format instead:
   server error (logged, answered 500 as problem+json), never sent as if valid;
 - text (``text/plain`` …): the hook's ``text`` method, or :func:`fill`, gives the text;
 - JSON without a schema: the problem document itself, as the declared media type;
+- XML with an object schema: the schema's value built by :func:`fill`'s rules, written as XML
+  as the schema's ``xml`` keywords say (root ``name``, ``attribute``, ``wrapped``; no hook);
 - problem+json with a schema (no hook method): the problem document where the schema admits
   it (:func:`admits`), else :func:`fill`'s instance of the schema (a vendor's ``errors`` as an
   object of messages by field, ASP.NET's ``ValidationProblemDetails``, a required ``code`` …).
@@ -30,9 +32,10 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast
+from xml.etree import ElementTree
 
 from .codec import _validate_json, dump_json
-from .conform import Choices, conform
+from .conform import Choices, build, conform
 
 T = TypeVar("T")
 
@@ -82,14 +85,20 @@ class ErrorFormat:
     problem+json ``media_type`` with a ``tp`` and no ``method`` is the problem document, made
     to conform to ``tp`` where it does not (``problem``)."""
 
-    __slots__ = ("media_type", "method", "problem", "text", "tp")
+    __slots__ = ("media_type", "method", "problem", "text", "tp", "xml")
 
     def __init__(
-        self, media_type: str | None = None, tp: Any = None, method: str | None = None
+        self,
+        media_type: str | None = None,
+        tp: Any = None,
+        method: str | None = None,
+        *,
+        xml: Mapping[str, Any] | None = None,
     ) -> None:
         self.media_type = media_type
         self.tp = tp
         self.method = method
+        self.xml = xml  # an XML body's schema: the body is built from it (:func:`xml_body`)
         self.text = media_type is not None and media_type.lower().startswith("text/")
         self.problem = (
             media_type is not None
@@ -117,8 +126,10 @@ class ErrorHookError(Exception):
 
 
 def render(fmt: ErrorFormat, problem: Problem, hook: object | None) -> bytes:
-    """The body for ``problem`` in format ``fmt`` (which has a ``tp``), validated."""
+    """The body for ``problem`` in format ``fmt`` (which has a ``tp`` or ``xml``), validated."""
     try:
+        if fmt.xml is not None:
+            return xml_body(fmt.xml, problem)
         if hook is None or fmt.method is None:
             value = fill(fmt.tp, problem)
         else:
@@ -167,6 +178,55 @@ def fill(tp: type[T], problem: Problem) -> T:
         lines = [problem.message, *(f"{e.pointer}: {e.detail}" for e in problem.errors)]
         return cast("T", "\n".join(lines))
     return conform(tp, _values(problem))
+
+
+def xml_body(schema: Mapping[str, Any], problem: Problem) -> bytes:
+    """An XML document for ``problem`` following an object ``schema`` with ``xml`` keywords.
+
+    The value is built as :func:`fill` builds a model (fields by name where they fit, required
+    ones at their simplest), then written as OpenAPI's XML Object says: the root element named
+    by ``xml.name``; a property as a child element (``xml.name`` renames it) or, with
+    ``xml.attribute``, an attribute; an array as repeated elements, inside one element of the
+    property's name when ``xml.wrapped``.
+    """
+    value = build(schema, _values(problem))
+    root = ElementTree.Element(_xml_name(schema, "error"))
+    _xml_fill(root, schema, value)
+    return cast("bytes", ElementTree.tostring(root, encoding="utf-8", xml_declaration=True))
+
+
+def _xml_name(schema: Mapping[str, Any], default: str) -> str:
+    xml = schema.get("xml")
+    name = xml.get("name") if isinstance(xml, Mapping) else None
+    return str(name or default)
+
+
+def _xml_text(value: Any) -> str:
+    return ("true" if value else "false") if isinstance(value, bool) else str(value)
+
+
+def _xml_fill(element: ElementTree.Element, schema: Mapping[str, Any], value: Any) -> None:
+    """``value`` (of ``schema``) as the attributes, children or text of ``element``."""
+    if not isinstance(value, Mapping):
+        if value is not None:
+            element.text = _xml_text(value)
+        return
+    properties = schema.get("properties") or {}
+    for name, sub in properties.items():
+        if name not in value or value[name] is None:
+            continue
+        xml = sub.get("xml") if isinstance(sub.get("xml"), Mapping) else {}
+        tag = _xml_name(sub, name)
+        item = value[name]
+        if xml.get("attribute") and not isinstance(item, Mapping | list):
+            element.set(tag, _xml_text(item))
+        elif isinstance(item, list):
+            parent = ElementTree.SubElement(element, tag) if xml.get("wrapped") else element
+            items = sub.get("items") or {}
+            for one in item:
+                _xml_fill(ElementTree.SubElement(parent, _xml_name(items, tag)), items, one)
+        else:
+            _xml_fill(ElementTree.SubElement(element, tag), sub, item)
 
 
 def _values(problem: Problem) -> dict[str, Any]:
@@ -232,4 +292,5 @@ __all__ = [
     "fill",
     "hook_problems",
     "render",
+    "xml_body",
 ]

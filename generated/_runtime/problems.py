@@ -183,7 +183,9 @@ def error_response(
     )
     # problem+json; its document as declared JSON without a schema; or as declared problem+json
     # where that schema admits it (a vendor's own problem shape: conformed to it, below)
-    if fmt is None or fmt.tp is None or (fmt.problem and admits(fmt.tp, bytes(plain.body))):
+    if fmt is None or (fmt.tp is None and fmt.xml is None):
+        return plain
+    if fmt.problem and admits(fmt.tp, bytes(plain.body)):
         return plain
     field_errors = (
         FieldError(str(e.get("pointer", "")), str(e.get("detail", ""))) for e in errors or ()

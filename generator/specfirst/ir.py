@@ -157,6 +157,9 @@ class Response:
     # OpenAPI 3.2 ``itemSchema``: a stream of items (``jsonl``, ``json-seq`` or ``sse``)
     stream: str | None = None
     item_type: str | None = None  # the type of one item of the stream
+    # an XML body's schema, ``$ref``s inlined, as a Python literal (an error in XML is built
+    # from it, ``xml`` keywords included); None for other bodies
+    xml_schema: str | None = None
 
     @property
     def fixed_status(self) -> int | None:
@@ -174,7 +177,8 @@ class ErrorFormat:
     ``media_type`` None: ``application/problem+json``, because that is what is declared (or
     ``*/*``), or the response declares no body at all. Otherwise the declared media type, with
     ``py_type`` the body the ``ErrorFormats`` hook builds (its ``method``), or None for a JSON
-    body without a schema (the problem document is sent as that media type). A problem+json
+    body without a schema (the problem document is sent as that media type), or
+    ``xml_schema`` for an XML body the runtime builds from the problem. A problem+json
     media type with a ``py_type`` (and no ``method``): the declared schema of the problem
     document, which the runtime conforms the document to where it does not validate (a
     vendor's ``errors`` as an object of messages by field, a required ``code`` …).
@@ -184,6 +188,7 @@ class ErrorFormat:
     media_type: str | None = None
     py_type: str | None = None
     method: str | None = None
+    xml_schema: str | None = None  # an XML body built from this schema (``Response.xml_schema``)
 
     @property
     def text(self) -> bool:

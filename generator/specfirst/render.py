@@ -457,6 +457,8 @@ class Renderer:
                 args.append(e.py_type)
             if e.method is not None:
                 args.append(repr(e.method))
+            if e.xml_schema is not None:
+                args.append(f"xml={e.xml_schema}")
             rows.append((e.status, f"rt.ErrorFormat({', '.join(args)})"))
         return rows
 

@@ -45,7 +45,9 @@ def _format(r: Response) -> ErrorFormat:
         return ErrorFormat(r.status, r.media_type, r.py_type)
     if r.kind is BodyKind.TEXT:
         return ErrorFormat(r.status, r.media_type, "str")
-    # An image, a PDF, XML …: no such body can say what went wrong; problem+json it is.
+    if r.xml_schema is not None:  # built from the schema by the runtime (no hook method)
+        return ErrorFormat(r.status, r.media_type, xml_schema=r.xml_schema)
+    # An image, a PDF, XML without a schema …: no such body can say what went wrong; problem+json.
     return ErrorFormat(r.status)
 
 
