@@ -1,6 +1,6 @@
 """The document a contract run gives schemathesis: the spec as the generated app reads it.
 
-Two readings differ from a literal one, and the run must test the API the app serves:
+Three readings differ from a literal one, and the run must test the API the app serves:
 
 - a header parameter named ``Accept``, ``Content-Type`` or ``Authorization`` is ignored
   (OpenAPI 3: the definition "SHALL be ignored"; content negotiation, the body's media type
@@ -8,15 +8,21 @@ Two readings differ from a literal one, and the run must test the API the app se
   4xx (va.gov's facilities API declares a required ``Accept``);
 - a schema with ``properties`` (or ``required``) and no ``type`` is an object: the generator
   makes it a model, as its author meant, where a literal reading lets any non-object through
-  (climate.com's ``BoundaryUpload``: schemathesis sent ``null`` as a valid body).
+  (climate.com's ``BoundaryUpload``: schemathesis sent ``null`` as a valid body);
+- a parameter's ``type: string`` schema whose ``enum`` lists numbers (openSUSE OBS's
+  ``addrevision: {type: string, enum: [1]}``) admits no value on a literal reading (JSON
+  Schema compares ``"1"`` and ``1`` as different), so schemathesis made up "valid" values
+  such as ``0`` or ``AAA``; the app reads the member as the number given as text, so the run's
+  document lists the text (``enum: ["1"]``), which is what a client sends.
 
-:func:`as_the_app_reads` returns the document with both applied, and ``None`` when neither
+:func:`as_the_app_reads` returns the document with these applied, and ``None`` when none
 applies, so that the spec is loaded as it is.
 """
 
 from __future__ import annotations
 
 import copy
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -35,13 +41,12 @@ def as_the_app_reads(document: dict[str, Any]) -> dict[str, Any] | None:
 
     The document is looked through once before anything is copied: most specs need neither
     reading, and a deep copy of a large one (GitHub's) costs about a second."""
-    if not _drop_ignored_headers(document, apply=False) + _objects_without_type(
-        document, apply=False
-    ):
+    readings = (_drop_ignored_headers, _objects_without_type, _numbers_as_text)
+    if not any(reading(document, apply=False) for reading in readings):
         return None
     changed = copy.deepcopy(document)
-    _drop_ignored_headers(changed, apply=True)
-    _objects_without_type(changed, apply=True)
+    for reading in readings:
+        reading(changed, apply=True)
     return changed
 
 
@@ -94,6 +99,28 @@ def _objects_without_type(document: dict[str, Any], *, apply: bool) -> int:
                 schema["type"] = "object"
             typed += 1
     return typed
+
+
+def _numbers_as_text(document: dict[str, Any], *, apply: bool) -> int:
+    components = _mapping(document.get("components"))
+    parameters = [p for ps in _parameter_lists(document) for p in ps if isinstance(p, dict)]
+    parameters.extend(_dicts(_mapping(components.get("parameters"))))
+    found = 0
+    for parameter in parameters:
+        schema = parameter.get("schema")
+        if not isinstance(schema, dict) or schema.get("type") != "string":
+            continue
+        enum = schema.get("enum")
+        if not isinstance(enum, list) or not any(_number(m) for m in enum):
+            continue
+        if apply:
+            schema["enum"] = [json.dumps(m) if _number(m) else m for m in enum]
+        found += 1
+    return found
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def _schemas(document: dict[str, Any]) -> Iterator[dict[str, Any]]:
