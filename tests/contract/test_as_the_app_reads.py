@@ -130,3 +130,42 @@ def test_a_string_parameter_listing_numbers_is_tested_with_their_text(
     result = run_contract(ContractOptions(spec=obs.spec_path, app=app, max_examples=10))
     assert not result.failures and not result.errors, format_summary(result)
     assert 1 in seen
+
+
+RAW_BODY = """
+openapi: 3.0.3
+info: {title: OBS, version: 1.0.0}
+paths:
+  /build/{file}:
+    put:
+      operationId: putFile
+      parameters:
+        - {name: file, in: path, required: true, schema: {type: string}}
+      requestBody:
+        content:
+          plain/text: {schema: {type: string}}
+      responses: {'200': {description: ok}}
+"""
+
+
+def test_a_body_of_a_media_type_schemathesis_cannot_serialize_is_sent_raw(
+    make_api: MakeApi,  # noqa: F811
+) -> None:
+    """openSUSE OBS uploads a file as ``plain/text``, a media type schemathesis has no
+    serializer for ("Serialization not possible"); the app reads the body as bytes, and so
+    the run sends it, for this run only."""
+    import schemathesis.transport.requests as requests_transport
+
+    obs = make_api(RAW_BODY)
+    bodies: list[Any] = []
+
+    class Files:
+        async def put_file(self, *, file: str, body: Any) -> None:
+            bodies.append(body)
+
+    app = obs.create_app(default=Files())
+    result = run_contract(ContractOptions(spec=obs.spec_path, app=app, max_examples=10))
+    assert not result.failures and not result.errors, format_summary(result)
+    assert any(isinstance(body, bytes) and body for body in bodies), bodies
+    transport = requests_transport.REQUESTS_TRANSPORT
+    assert transport.get_first_matching_media_type("plain/text") is None  # left as it was

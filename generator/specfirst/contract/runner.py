@@ -19,8 +19,9 @@ ASGI app in-process and we want one code path for both. It is imported when a ru
 
 from __future__ import annotations
 
+import contextlib
 import random
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -53,7 +54,7 @@ from specfirst.contract.settings import (
 )
 from specfirst.contract.stubs import excuse_stubs
 from specfirst.contract.target import _session, _wait_until_reachable, like_a_server
-from specfirst.loader import server_base_path
+from specfirst.loader import deref, server_base_path
 
 if TYPE_CHECKING:
     import requests
@@ -159,8 +160,54 @@ def run_contract(
     schema = _load(options.spec, project)
     base_url = _base_url(options, schema.raw_schema)
     app = like_a_server(options.app) if options.app is not None else None
-    with _session(app) as session:
+    with _session(app) as session, _raw_bodies(schema.raw_schema):
         return _run(options, app, schema, project, base_url, session, seed, progress)
+
+
+@contextlib.contextmanager
+def _raw_bodies(spec: Mapping[str, Any]) -> Iterator[None]:
+    """Request bodies of media types schemathesis has no serializer for (a vendor's
+    ``application/vnd.x``, OBS's ``plain/text``) are generated as raw bytes while the run
+    lasts: the app reads such a body as the bytes it is (``BodyKind.BINARY``, whatever the
+    schema), so the run tests those operations instead of stopping on "Serialization not
+    possible". Such bodies are never "invalid" (any bytes are a body), as for
+    ``application/octet-stream``."""
+    from hypothesis import strategies as st
+    from schemathesis.core.media_types import MEDIA_TYPE_STRATEGIES
+    from schemathesis.specs.openapi.media_types import register_media_type
+    from schemathesis.transport.asgi import ASGI_TRANSPORT
+    from schemathesis.transport.requests import REQUESTS_TRANSPORT
+    from schemathesis.transport.wsgi import WSGI_TRANSPORT
+
+    missing = sorted(
+        media
+        for media in _request_media_types(spec)
+        if "/" in media and REQUESTS_TRANSPORT.get_first_matching_media_type(media) is None
+    )
+    for media in missing:
+        register_media_type(media, st.binary(max_size=64))
+    try:
+        yield
+    finally:
+        for media in missing:
+            MEDIA_TYPE_STRATEGIES.pop(media, None)
+        for transport in (ASGI_TRANSPORT, REQUESTS_TRANSPORT, WSGI_TRANSPORT):
+            transport.unregister_serializer(*missing)
+
+
+def _request_media_types(spec: Mapping[str, Any]) -> set[str]:
+    """Every media type a request body of ``spec`` declares (``$ref``'d bodies followed)."""
+    found: set[str] = set()
+    paths = spec.get("paths")
+    for item in paths.values() if isinstance(paths, Mapping) else ():
+        item, _, _ = deref(spec, item, ())
+        for operation in item.values() if isinstance(item, Mapping) else ():
+            body = operation.get("requestBody") if isinstance(operation, Mapping) else None
+            body, _, _ = deref(spec, body, ())
+            content = body.get("content") if isinstance(body, Mapping) else None
+            if isinstance(content, Mapping):
+                found.update(str(media) for media in content)
+    return found
 
 
 def _load(spec: Path, project: dict[str, Any]) -> Any:
