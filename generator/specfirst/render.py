@@ -29,6 +29,10 @@ _STRING_LITERAL = re.compile(r"""('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")""")
 _TEMPORAL = re.compile(r"\bdatetime\.(date|datetime)\b")
 _FORMAT_TYPES = {"date": "formats.Date", "datetime": "formats.DateTime"}
 _INTEGER_LITERAL = re.compile(r"\bLiteral\[-?[0-9]+(?:, -?[0-9]+)*\]")
+_MEMBER = r"(?:-?[0-9]+|True|False)"
+_BOOLEAN_LITERAL = re.compile(
+    rf"\bLiteral\[(?={_MEMBER}(?:, {_MEMBER})*\])[^\]]*\b(?:True|False)\b[^\]]*\]"
+)
 
 
 def wire_type(py_type: str) -> str:
@@ -37,12 +41,14 @@ def wire_type(py_type: str) -> str:
     The same as ``py_type``, except that dates and date-times are checked as the RFC 3339
     strings their formats define (``specfirst.runtime.formats``) rather than everything
     pydantic parses (``"0"`` would be 1970-01-01); and integer enums (``Literal[0, 1]``) take
-    their members as text too (``"1"``), as parameters and form fields arrive. String literals
-    (``Literal['…']``) are kept.
+    their members as text too (``"1"``), as parameters and form fields arrive, and so do enums
+    with boolean members (``Literal[True, 1]``: ``"true"``, ``"1"``; OBS's ``withissues``).
+    String literals (``Literal['…']``) are kept.
     """
 
     def wire(part: str) -> str:
         part = _TEMPORAL.sub(lambda m: _FORMAT_TYPES[m.group(1)], part)
+        part = _BOOLEAN_LITERAL.sub(lambda m: f"Annotated[{m.group(0)}, formats.ScalarText]", part)
         return _INTEGER_LITERAL.sub(lambda m: f"Annotated[{m.group(0)}, formats.IntegerText]", part)
 
     parts = _STRING_LITERAL.split(py_type)
