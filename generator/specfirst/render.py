@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -53,6 +54,22 @@ def wire_type(py_type: str) -> str:
 
     parts = _STRING_LITERAL.split(py_type)
     return "".join(part if index % 2 else wire(part) for index, part in enumerate(parts))
+
+
+def _xml_error_name(literal: str) -> str:
+    """The router module's constant holding an XML error body's schema: named by its content,
+    so that operations declaring the same one share it."""
+    return "_XML_ERROR_" + hashlib.sha256(literal.encode()).hexdigest()[:8].upper()
+
+
+def _xml_error_schemas(service: Service) -> list[tuple[str, str]]:
+    """(constant, schema literal) for each distinct XML error body of a service's operations."""
+    found: dict[str, str] = {}
+    for op in service.operations:
+        for e in op.errors:
+            if e.xml_schema is not None:
+                found.setdefault(_xml_error_name(e.xml_schema), e.xml_schema)
+    return list(found.items())
 
 
 # above this many operations, create_app imports routers and models on first use by default
@@ -119,6 +136,7 @@ class Renderer:
         f["form_values"] = self._form_values
         f["response_table"] = self._response_table
         f["error_table"] = self._error_table
+        f["xml_error_schemas"] = _xml_error_schemas
         f["error_model_doc"] = self._error_model_doc
         f["table_name"] = lambda op: op.py_name.upper()
         f["tuplerepr"] = lambda items: repr(tuple(items))
@@ -464,7 +482,7 @@ class Renderer:
             if e.method is not None:
                 args.append(repr(e.method))
             if e.xml_schema is not None:
-                args.append(f"xml={e.xml_schema}")
+                args.append(f"xml={_xml_error_name(e.xml_schema)}")
             rows.append((e.status, f"rt.ErrorFormat({', '.join(args)})"))
         return rows
 
