@@ -168,23 +168,27 @@ def error_response(
     instance = request_instance(request)
     endpoint = request.scope.get("endpoint")
     declared, fmt = declared_format(getattr(endpoint, ERROR_FORMATS, None), status) or (None, None)
-    plain = problem_response(
-        status,
-        detail,
-        title=title,
-        type=type,
-        instance=instance,
-        errors=errors,
-        headers=headers,
-        extra=extra,
-        media_type=(fmt.media_type if fmt is not None else None) or PROBLEM_JSON,
-    )
-    # problem+json; its document as declared JSON without a schema; or as declared problem+json
-    # where that schema admits it (a vendor's own problem shape: conformed to it, below)
+
+    def plain() -> Response:
+        media_type = fmt.media_type if fmt is not None else None
+        return problem_response(
+            status,
+            detail,
+            title=title,
+            type=type,
+            instance=instance,
+            errors=errors,
+            headers=headers,
+            extra=extra,
+            media_type=media_type or PROBLEM_JSON,
+        )
+
     if fmt is None or (fmt.tp is None and fmt.xml is None):
-        return plain
-    if fmt.problem and admits(fmt.tp, bytes(plain.body)):
-        return plain
+        return plain()  # problem+json, or its document as declared JSON without a schema
+    if fmt.problem:  # a declared problem+json schema: the document where it admits it
+        document = plain()
+        if admits(fmt.tp, bytes(document.body)):
+            return document
     field_errors = (
         FieldError(str(e.get("pointer", "")), str(e.get("detail", ""))) for e in errors or ()
     )
