@@ -68,6 +68,15 @@ def conform(tp: type[T], values: Mapping[str, Any]) -> T:
     raise ValueError(f"no valid {_name(tp)} could be built: {first['msg']} at {first['loc']}")
 
 
+def build(schema: Mapping[str, Any], values: Mapping[str, Any]) -> Any:
+    """A value for a JSON schema (``$ref``-free) built as :func:`conform` builds one, without
+    pydantic's validation: named values are taken only where they fit their property's type,
+    format, pattern and bounds, so the value is valid for the schemas errors are declared with.
+    For bodies with no pydantic type: an XML error body's schema."""
+    source = {_key(name): value for name, value in values.items()}
+    return _Builder({}, set()).value(schema, source, None, (), 0)
+
+
 @functools.cache
 def _json_schema(tp: Any) -> dict[str, Any]:
     schema: dict[str, Any] = adapter(tp).json_schema(by_alias=True, mode="validation")
@@ -150,6 +159,8 @@ class _Builder:
         if "enum" in schema:
             return value if value in schema["enum"] else _MISSING
         types = _types(schema)
+        if isinstance(value, Mapping):  # pydantic validates what it holds
+            return dict(value) if "object" in types else _MISSING
         if isinstance(value, list):
             if "array" not in types:
                 return _MISSING

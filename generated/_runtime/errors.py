@@ -14,7 +14,12 @@ problem is sent in that format instead:
   is serialized, then validated against the declared schema: one that does not validate is a
   server error (logged, answered 500 as problem+json), never sent as if valid;
 - text (``text/plain`` …): the hook's ``text`` method, or :func:`fill`, gives the text;
-- JSON without a schema: the problem document itself, as the declared media type.
+- JSON without a schema: the problem document itself, as the declared media type;
+- XML with an object schema: the schema's value built by :func:`fill`'s rules, written as XML
+  as the schema's ``xml`` keywords say (root ``name``, ``attribute``, ``wrapped``; no hook);
+- problem+json with a schema (no hook method): the problem document where the schema admits
+  it (:func:`admits`), else :func:`fill`'s instance of the schema (a vendor's ``errors`` as an
+  object of messages by field, ASP.NET's ``ValidationProblemDetails``, a required ``code`` …).
 
 Generated routers give each operation its table (declared status → :class:`ErrorFormat`)
 when they register it, so choosing the format of an error costs at most three dict lookups.
@@ -27,9 +32,10 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast
+from xml.etree import ElementTree
 
 from .codec import _validate_json, dump_json
-from .conform import Choices, conform
+from .conform import Choices, build, conform
 
 T = TypeVar("T")
 
@@ -75,17 +81,31 @@ class Problem:
 
 class ErrorFormat:
     """One declared error response: problem+json (no ``media_type``), the problem document as
-    ``media_type`` (no ``tp``), or a body of type ``tp`` built by the hook's ``method``."""
+    ``media_type`` (no ``tp``), or a body of type ``tp`` built by the hook's ``method``; a
+    problem+json ``media_type`` with a ``tp`` and no ``method`` is the problem document, made
+    to conform to ``tp`` where it does not (``problem``)."""
 
-    __slots__ = ("media_type", "method", "text", "tp")
+    __slots__ = ("media_type", "method", "problem", "text", "tp", "xml")
 
     def __init__(
-        self, media_type: str | None = None, tp: Any = None, method: str | None = None
+        self,
+        media_type: str | None = None,
+        tp: Any = None,
+        method: str | None = None,
+        *,
+        xml: Mapping[str, Any] | None = None,
     ) -> None:
         self.media_type = media_type
         self.tp = tp
         self.method = method
+        self.xml = xml  # an XML body's schema: the body is built from it (:func:`xml_body`)
         self.text = media_type is not None and media_type.lower().startswith("text/")
+        self.problem = (
+            media_type is not None
+            and method is None
+            and tp is not None
+            and media_type.split(";")[0].strip().lower().endswith("/problem+json")
+        )
 
 
 def declared_format(
@@ -106,8 +126,10 @@ class ErrorHookError(Exception):
 
 
 def render(fmt: ErrorFormat, problem: Problem, hook: object | None) -> bytes:
-    """The body for ``problem`` in format ``fmt`` (which has a ``tp``), validated."""
+    """The body for ``problem`` in format ``fmt`` (which has a ``tp`` or ``xml``), validated."""
     try:
+        if fmt.xml is not None:
+            return xml_body(fmt.xml, problem)
         if hook is None or fmt.method is None:
             value = fill(fmt.tp, problem)
         else:
@@ -127,6 +149,15 @@ def render(fmt: ErrorFormat, problem: Problem, hook: object | None) -> bytes:
         ) from exc
 
 
+def admits(tp: Any, body: bytes) -> bool:
+    """Whether the JSON document ``body`` is a valid ``tp``."""
+    try:
+        _validate_json(tp, body)
+    except ValueError:  # pydantic's ValidationError is one
+        return False
+    return True
+
+
 def fill(tp: type[T], problem: Problem) -> T:
     """An instance of ``tp`` (a declared error model, or ``str`` for text) from ``problem``.
 
@@ -136,7 +167,8 @@ def fill(tp: type[T], problem: Problem) -> T:
     the status (an extension member ``code`` first; for a string field that refuses the
     number, the title as ``NOT_FOUND`` or ``not_found``);
     ``type``, ``instance``; ``errors``, ``details``, ``violations``: one item per field error
-    (its ``pointer``/``field``/``path`` and ``message``/``detail``). Every other required field
+    (its ``pointer``/``field``/``path`` and ``message``/``detail``), or, for an object, the
+    messages by field name (``{"file": ["Field required"]}``). Every other required field
     gets the simplest valid value, an object field is filled from the same names (so
     ``{"error": {"code": …, "message": …}}`` works), and a text body (``tp`` is ``str``) is
     the message with one line per field error. Raises
@@ -148,17 +180,69 @@ def fill(tp: type[T], problem: Problem) -> T:
     return conform(tp, _values(problem))
 
 
+def xml_body(schema: Mapping[str, Any], problem: Problem) -> bytes:
+    """An XML document for ``problem`` following an object ``schema`` with ``xml`` keywords.
+
+    The value is built as :func:`fill` builds a model (fields by name where they fit, required
+    ones at their simplest), then written as OpenAPI's XML Object says: the root element named
+    by ``xml.name``; a property as a child element (``xml.name`` renames it) or, with
+    ``xml.attribute``, an attribute; an array as repeated elements, inside one element of the
+    property's name when ``xml.wrapped``.
+    """
+    value = build(schema, _values(problem))
+    root = ElementTree.Element(_xml_name(schema, "error"))
+    _xml_fill(root, schema, value)
+    return cast("bytes", ElementTree.tostring(root, encoding="utf-8", xml_declaration=True))
+
+
+def _xml_name(schema: Mapping[str, Any], default: str) -> str:
+    xml = schema.get("xml")
+    name = xml.get("name") if isinstance(xml, Mapping) else None
+    return str(name or default)
+
+
+def _xml_text(value: Any) -> str:
+    return ("true" if value else "false") if isinstance(value, bool) else str(value)
+
+
+def _xml_fill(element: ElementTree.Element, schema: Mapping[str, Any], value: Any) -> None:
+    """``value`` (of ``schema``) as the attributes, children or text of ``element``."""
+    if not isinstance(value, Mapping):
+        if value is not None:
+            element.text = _xml_text(value)
+        return
+    properties = schema.get("properties") or {}
+    for name, sub in properties.items():
+        if name not in value or value[name] is None:
+            continue
+        xml = sub.get("xml") if isinstance(sub.get("xml"), Mapping) else {}
+        tag = _xml_name(sub, name)
+        item = value[name]
+        if xml.get("attribute") and not isinstance(item, Mapping | list):
+            element.set(tag, _xml_text(item))
+        elif isinstance(item, list):
+            parent = ElementTree.SubElement(element, tag) if xml.get("wrapped") else element
+            items = sub.get("items") or {}
+            for one in item:
+                _xml_fill(ElementTree.SubElement(parent, _xml_name(items, tag)), items, one)
+        else:
+            _xml_fill(ElementTree.SubElement(element, tag), sub, item)
+
+
 def _values(problem: Problem) -> dict[str, Any]:
     message = problem.message
     status = problem.status
     slug = "_".join(re.findall(r"[A-Za-z0-9]+", problem.title))
     codes = (problem.extra.get("code"), status, slug.upper(), slug.lower())
     errors = [_field_values(e) for e in problem.errors]
+    by_field: dict[str, list[str]] = {}
+    for e in problem.errors:
+        by_field.setdefault(e.pointer.rsplit("/", 1)[-1], []).append(e.detail)
     values: dict[str, Any] = {name: message for name in _MESSAGE}
     values.update({name: problem.title for name in _TITLE})
     values.update({name: status for name in _STATUS})
     values.update({name: Choices(codes) for name in _CODE})
-    values.update({name: errors for name in _ERRORS})
+    values.update({name: Choices((errors, by_field)) for name in _ERRORS})
     values["details"] = Choices((errors, message)) if errors else message
     values["type"] = problem.type
     values["instance"] = problem.instance
@@ -203,8 +287,10 @@ __all__ = [
     "ErrorHookError",
     "FieldError",
     "Problem",
+    "admits",
     "declared_format",
     "fill",
     "hook_problems",
     "render",
+    "xml_body",
 ]

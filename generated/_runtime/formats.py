@@ -111,6 +111,18 @@ def integer_text(value: Any) -> Any:
 IntegerText = BeforeValidator(integer_text)
 """Metadata for an integer enum parameter or form field: ``Annotated[Literal[0, 1], IntegerText]``."""
 
+
+def scalar_text(value: Any) -> Any:
+    """:func:`integer_text`, and ``"true"``/``"false"`` become booleans: for an enum with boolean
+    members (``Literal[True, 1]``), which pydantic would refuse as strings."""
+    if isinstance(value, str) and value in ("true", "false"):
+        return value == "true"
+    return integer_text(value)
+
+
+ScalarText = BeforeValidator(scalar_text)
+"""Metadata for an enum parameter with boolean members: ``Annotated[Literal[True, 1], ScalarText]``."""
+
 _CHECKS: dict[str, Callable[[Any], Any]] = {"date": full_date, "datetime": date_time}
 _LEAVE = frozenset({"metadata", "serialization"})
 

@@ -39,6 +39,7 @@ from .errors import (
     ErrorHookError,
     FieldError,
     Problem,
+    admits,
     declared_format,
     render,
 )
@@ -168,9 +169,10 @@ def error_response(
     """
     instance = request_instance(request)
     endpoint = request.scope.get("endpoint")
-    found = declared_format(getattr(endpoint, ERROR_FORMATS, None), status)
-    if found is None or found[1].tp is None:  # problem+json, or its document as declared JSON
-        media_type = found[1].media_type if found is not None else None
+    declared, fmt = declared_format(getattr(endpoint, ERROR_FORMATS, None), status) or (None, None)
+
+    def plain() -> Response:
+        media_type = fmt.media_type if fmt is not None else None
         return problem_response(
             status,
             detail,
@@ -182,7 +184,13 @@ def error_response(
             extra=extra,
             media_type=media_type or PROBLEM_JSON,
         )
-    declared, fmt = found
+
+    if fmt is None or (fmt.tp is None and fmt.xml is None):
+        return plain()  # problem+json, or its document as declared JSON without a schema
+    if fmt.problem:  # a declared problem+json schema: the document where it admits it
+        document = plain()
+        if admits(fmt.tp, bytes(document.body)):
+            return document
     field_errors = (
         FieldError(str(e.get("pointer", "")), str(e.get("detail", ""))) for e in errors or ()
     )
@@ -196,7 +204,7 @@ def error_response(
         extra=dict(extra or {}),
         headers=dict(headers or {}),
         operation_id=getattr(endpoint, OPERATION_ID, None),
-        declared=declared,
+        declared=declared or "default",
     )
     try:
         body = render(fmt, problem, getattr(request.app.state, ERROR_HOOK, None))

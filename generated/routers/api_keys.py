@@ -130,6 +130,13 @@ def build_router(
         operation_id="listApiKeys",
         summary="List API keys",
         statuses=("200", "401", "403", "429", "500", "503"),
+        errors={
+            "401": rt.ErrorFormat("application/problem+json", models.Problem),
+            "403": rt.ErrorFormat("application/problem+json", models.Problem),
+            "429": rt.ErrorFormat("application/problem+json", models.Problem),
+            "500": rt.ErrorFormat("application/problem+json", models.Problem),
+            "503": rt.ErrorFormat("application/problem+json", models.Problem),
+        },
     )
     async def list_api_keys(
         *,
@@ -156,6 +163,18 @@ def build_router(
         operation_id="createApiKey",
         summary="Create an API key",
         statuses=("201", "400", "401", "403", "409", "413", "415", "422", "429", "500", "503"),
+        errors={
+            "400": rt.ErrorFormat("application/problem+json", models.Problem),
+            "401": rt.ErrorFormat("application/problem+json", models.Problem),
+            "403": rt.ErrorFormat("application/problem+json", models.Problem),
+            "409": rt.ErrorFormat("application/problem+json", models.Problem),
+            "413": rt.ErrorFormat("application/problem+json", models.Problem),
+            "415": rt.ErrorFormat("application/problem+json", models.Problem),
+            "422": rt.ErrorFormat("application/problem+json", models.Problem),
+            "429": rt.ErrorFormat("application/problem+json", models.Problem),
+            "500": rt.ErrorFormat("application/problem+json", models.Problem),
+            "503": rt.ErrorFormat("application/problem+json", models.Problem),
+        },
     )
     async def create_api_key(
         *,
@@ -187,6 +206,15 @@ def build_router(
         summary="Revoke an API key",
         path_names={"api_key_id": "apiKeyId"},
         statuses=("204", "401", "403", "404", "422", "429", "500", "503"),
+        errors={
+            "401": rt.ErrorFormat("application/problem+json", models.Problem),
+            "403": rt.ErrorFormat("application/problem+json", models.Problem),
+            "404": rt.ErrorFormat("application/problem+json", models.Problem),
+            "422": rt.ErrorFormat("application/problem+json", models.Problem),
+            "429": rt.ErrorFormat("application/problem+json", models.Problem),
+            "500": rt.ErrorFormat("application/problem+json", models.Problem),
+            "503": rt.ErrorFormat("application/problem+json", models.Problem),
+        },
     )
     async def revoke_api_key(
         *,

@@ -211,6 +211,16 @@ def build_router(
         summary="List a task's attachments",
         path_names={"task_id": "taskId"},
         statuses=("200", "400", "401", "403", "404", "422", "429", "500", "503"),
+        errors={
+            "400": rt.ErrorFormat("application/problem+json", models.Problem),
+            "401": rt.ErrorFormat("application/problem+json", models.Problem),
+            "403": rt.ErrorFormat("application/problem+json", models.Problem),
+            "404": rt.ErrorFormat("application/problem+json", models.Problem),
+            "422": rt.ErrorFormat("application/problem+json", models.Problem),
+            "429": rt.ErrorFormat("application/problem+json", models.Problem),
+            "500": rt.ErrorFormat("application/problem+json", models.Problem),
+            "503": rt.ErrorFormat("application/problem+json", models.Problem),
+        },
     )
     async def list_attachments(
         *,
@@ -246,6 +256,18 @@ def build_router(
         summary="Attach a file to a task",
         path_names={"task_id": "taskId"},
         statuses=("201", "400", "401", "403", "404", "413", "415", "422", "429", "500", "503"),
+        errors={
+            "400": rt.ErrorFormat("application/problem+json", models.Problem),
+            "401": rt.ErrorFormat("application/problem+json", models.Problem),
+            "403": rt.ErrorFormat("application/problem+json", models.Problem),
+            "404": rt.ErrorFormat("application/problem+json", models.Problem),
+            "413": rt.ErrorFormat("application/problem+json", models.Problem),
+            "415": rt.ErrorFormat("application/problem+json", models.Problem),
+            "422": rt.ErrorFormat("application/problem+json", models.Problem),
+            "429": rt.ErrorFormat("application/problem+json", models.Problem),
+            "500": rt.ErrorFormat("application/problem+json", models.Problem),
+            "503": rt.ErrorFormat("application/problem+json", models.Problem),
+        },
     )
     async def upload_attachment(
         *,
@@ -310,6 +332,15 @@ def build_router(
         summary="Delete an attachment",
         path_names={"attachment_id": "attachmentId"},
         statuses=("204", "401", "403", "404", "422", "429", "500", "503"),
+        errors={
+            "401": rt.ErrorFormat("application/problem+json", models.Problem),
+            "403": rt.ErrorFormat("application/problem+json", models.Problem),
+            "404": rt.ErrorFormat("application/problem+json", models.Problem),
+            "422": rt.ErrorFormat("application/problem+json", models.Problem),
+            "429": rt.ErrorFormat("application/problem+json", models.Problem),
+            "500": rt.ErrorFormat("application/problem+json", models.Problem),
+            "503": rt.ErrorFormat("application/problem+json", models.Problem),
+        },
     )
     async def delete_attachment(
         *,
@@ -339,6 +370,15 @@ def build_router(
         summary="Download an attachment",
         path_names={"attachment_id": "attachmentId"},
         statuses=("200", "401", "403", "404", "422", "429", "500", "503"),
+        errors={
+            "401": rt.ErrorFormat("application/problem+json", models.Problem),
+            "403": rt.ErrorFormat("application/problem+json", models.Problem),
+            "404": rt.ErrorFormat("application/problem+json", models.Problem),
+            "422": rt.ErrorFormat("application/problem+json", models.Problem),
+            "429": rt.ErrorFormat("application/problem+json", models.Problem),
+            "500": rt.ErrorFormat("application/problem+json", models.Problem),
+            "503": rt.ErrorFormat("application/problem+json", models.Problem),
+        },
     )
     async def download_attachment(
         *,

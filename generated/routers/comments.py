@@ -158,6 +158,16 @@ def build_router(
         summary="List a task's comments",
         path_names={"task_id": "taskId"},
         statuses=("200", "400", "401", "403", "404", "422", "429", "500", "503"),
+        errors={
+            "400": rt.ErrorFormat("application/problem+json", models.Problem),
+            "401": rt.ErrorFormat("application/problem+json", models.Problem),
+            "403": rt.ErrorFormat("application/problem+json", models.Problem),
+            "404": rt.ErrorFormat("application/problem+json", models.Problem),
+            "422": rt.ErrorFormat("application/problem+json", models.Problem),
+            "429": rt.ErrorFormat("application/problem+json", models.Problem),
+            "500": rt.ErrorFormat("application/problem+json", models.Problem),
+            "503": rt.ErrorFormat("application/problem+json", models.Problem),
+        },
     )
     async def list_comments(
         *,
@@ -193,6 +203,18 @@ def build_router(
         summary="Comment on a task",
         path_names={"task_id": "taskId"},
         statuses=("201", "400", "401", "403", "404", "413", "415", "422", "429", "500", "503"),
+        errors={
+            "400": rt.ErrorFormat("application/problem+json", models.Problem),
+            "401": rt.ErrorFormat("application/problem+json", models.Problem),
+            "403": rt.ErrorFormat("application/problem+json", models.Problem),
+            "404": rt.ErrorFormat("application/problem+json", models.Problem),
+            "413": rt.ErrorFormat("application/problem+json", models.Problem),
+            "415": rt.ErrorFormat("application/problem+json", models.Problem),
+            "422": rt.ErrorFormat("application/problem+json", models.Problem),
+            "429": rt.ErrorFormat("application/problem+json", models.Problem),
+            "500": rt.ErrorFormat("application/problem+json", models.Problem),
+            "503": rt.ErrorFormat("application/problem+json", models.Problem),
+        },
     )
     async def create_comment(
         *,
@@ -224,6 +246,15 @@ def build_router(
         summary="Delete a comment",
         path_names={"comment_id": "commentId"},
         statuses=("204", "401", "403", "404", "422", "429", "500", "503"),
+        errors={
+            "401": rt.ErrorFormat("application/problem+json", models.Problem),
+            "403": rt.ErrorFormat("application/problem+json", models.Problem),
+            "404": rt.ErrorFormat("application/problem+json", models.Problem),
+            "422": rt.ErrorFormat("application/problem+json", models.Problem),
+            "429": rt.ErrorFormat("application/problem+json", models.Problem),
+            "500": rt.ErrorFormat("application/problem+json", models.Problem),
+            "503": rt.ErrorFormat("application/problem+json", models.Problem),
+        },
     )
     async def delete_comment(
         *,

@@ -146,6 +146,18 @@ def build_router(
         summary="Export a project's tasks",
         path_names={"project_id": "projectId"},
         statuses=("202", "400", "401", "403", "404", "413", "415", "422", "429", "500", "503"),
+        errors={
+            "400": rt.ErrorFormat("application/problem+json", models.Problem),
+            "401": rt.ErrorFormat("application/problem+json", models.Problem),
+            "403": rt.ErrorFormat("application/problem+json", models.Problem),
+            "404": rt.ErrorFormat("application/problem+json", models.Problem),
+            "413": rt.ErrorFormat("application/problem+json", models.Problem),
+            "415": rt.ErrorFormat("application/problem+json", models.Problem),
+            "422": rt.ErrorFormat("application/problem+json", models.Problem),
+            "429": rt.ErrorFormat("application/problem+json", models.Problem),
+            "500": rt.ErrorFormat("application/problem+json", models.Problem),
+            "503": rt.ErrorFormat("application/problem+json", models.Problem),
+        },
     )
     async def create_export(
         *,
@@ -179,6 +191,15 @@ def build_router(
         summary="Get an export's status",
         path_names={"export_id": "exportId"},
         statuses=("200", "401", "403", "404", "422", "429", "500", "503"),
+        errors={
+            "401": rt.ErrorFormat("application/problem+json", models.Problem),
+            "403": rt.ErrorFormat("application/problem+json", models.Problem),
+            "404": rt.ErrorFormat("application/problem+json", models.Problem),
+            "422": rt.ErrorFormat("application/problem+json", models.Problem),
+            "429": rt.ErrorFormat("application/problem+json", models.Problem),
+            "500": rt.ErrorFormat("application/problem+json", models.Problem),
+            "503": rt.ErrorFormat("application/problem+json", models.Problem),
+        },
     )
     async def get_export(
         *,
@@ -208,6 +229,16 @@ def build_router(
         summary="Download an export",
         path_names={"export_id": "exportId"},
         statuses=("200", "401", "403", "404", "409", "422", "429", "500", "503"),
+        errors={
+            "401": rt.ErrorFormat("application/problem+json", models.Problem),
+            "403": rt.ErrorFormat("application/problem+json", models.Problem),
+            "404": rt.ErrorFormat("application/problem+json", models.Problem),
+            "409": rt.ErrorFormat("application/problem+json", models.Problem),
+            "422": rt.ErrorFormat("application/problem+json", models.Problem),
+            "429": rt.ErrorFormat("application/problem+json", models.Problem),
+            "500": rt.ErrorFormat("application/problem+json", models.Problem),
+            "503": rt.ErrorFormat("application/problem+json", models.Problem),
+        },
     )
     async def download_export(
         *,

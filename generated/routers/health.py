@@ -49,6 +49,9 @@ def build_router(
         operation_id="getLiveness",
         summary="Liveness probe",
         statuses=("200", "500"),
+        errors={
+            "500": rt.ErrorFormat("application/problem+json", models.Problem),
+        },
     )
     async def get_liveness(
         *,
@@ -72,6 +75,10 @@ def build_router(
         operation_id="getReadiness",
         summary="Readiness probe",
         statuses=("200", "500", "503"),
+        errors={
+            "500": rt.ErrorFormat("application/problem+json", models.Problem),
+            "503": rt.ErrorFormat("application/problem+json", models.Problem),
+        },
     )
     async def get_readiness(
         *,

@@ -254,6 +254,15 @@ def build_router(
         operation_id="listProjects",
         summary="List projects",
         statuses=("200", "400", "401", "403", "422", "429", "500", "503"),
+        errors={
+            "400": rt.ErrorFormat("application/problem+json", models.Problem),
+            "401": rt.ErrorFormat("application/problem+json", models.Problem),
+            "403": rt.ErrorFormat("application/problem+json", models.Problem),
+            "422": rt.ErrorFormat("application/problem+json", models.Problem),
+            "429": rt.ErrorFormat("application/problem+json", models.Problem),
+            "500": rt.ErrorFormat("application/problem+json", models.Problem),
+            "503": rt.ErrorFormat("application/problem+json", models.Problem),
+        },
     )
     async def list_projects(
         *,
@@ -298,6 +307,18 @@ def build_router(
         operation_id="createProject",
         summary="Create a project",
         statuses=("201", "400", "401", "403", "409", "413", "415", "422", "429", "500", "503"),
+        errors={
+            "400": rt.ErrorFormat("application/problem+json", models.Problem),
+            "401": rt.ErrorFormat("application/problem+json", models.Problem),
+            "403": rt.ErrorFormat("application/problem+json", models.Problem),
+            "409": rt.ErrorFormat("application/problem+json", models.Problem),
+            "413": rt.ErrorFormat("application/problem+json", models.Problem),
+            "415": rt.ErrorFormat("application/problem+json", models.Problem),
+            "422": rt.ErrorFormat("application/problem+json", models.Problem),
+            "429": rt.ErrorFormat("application/problem+json", models.Problem),
+            "500": rt.ErrorFormat("application/problem+json", models.Problem),
+            "503": rt.ErrorFormat("application/problem+json", models.Problem),
+        },
     )
     async def create_project(
         *,
@@ -334,6 +355,15 @@ def build_router(
         summary="Get a project",
         path_names={"project_id": "projectId"},
         statuses=("200", "304", "401", "403", "404", "422", "429", "500", "503"),
+        errors={
+            "401": rt.ErrorFormat("application/problem+json", models.Problem),
+            "403": rt.ErrorFormat("application/problem+json", models.Problem),
+            "404": rt.ErrorFormat("application/problem+json", models.Problem),
+            "422": rt.ErrorFormat("application/problem+json", models.Problem),
+            "429": rt.ErrorFormat("application/problem+json", models.Problem),
+            "500": rt.ErrorFormat("application/problem+json", models.Problem),
+            "503": rt.ErrorFormat("application/problem+json", models.Problem),
+        },
     )
     async def get_project(
         *,
@@ -368,6 +398,17 @@ def build_router(
         summary="Delete a project",
         path_names={"project_id": "projectId"},
         statuses=("204", "401", "403", "404", "412", "422", "428", "429", "500", "503"),
+        errors={
+            "401": rt.ErrorFormat("application/problem+json", models.Problem),
+            "403": rt.ErrorFormat("application/problem+json", models.Problem),
+            "404": rt.ErrorFormat("application/problem+json", models.Problem),
+            "412": rt.ErrorFormat("application/problem+json", models.Problem),
+            "422": rt.ErrorFormat("application/problem+json", models.Problem),
+            "428": rt.ErrorFormat("application/problem+json", models.Problem),
+            "429": rt.ErrorFormat("application/problem+json", models.Problem),
+            "500": rt.ErrorFormat("application/problem+json", models.Problem),
+            "503": rt.ErrorFormat("application/problem+json", models.Problem),
+        },
     )
     async def delete_project(
         *,
@@ -416,6 +457,20 @@ def build_router(
             "500",
             "503",
         ),
+        errors={
+            "400": rt.ErrorFormat("application/problem+json", models.Problem),
+            "401": rt.ErrorFormat("application/problem+json", models.Problem),
+            "403": rt.ErrorFormat("application/problem+json", models.Problem),
+            "404": rt.ErrorFormat("application/problem+json", models.Problem),
+            "412": rt.ErrorFormat("application/problem+json", models.Problem),
+            "413": rt.ErrorFormat("application/problem+json", models.Problem),
+            "415": rt.ErrorFormat("application/problem+json", models.Problem),
+            "422": rt.ErrorFormat("application/problem+json", models.Problem),
+            "428": rt.ErrorFormat("application/problem+json", models.Problem),
+            "429": rt.ErrorFormat("application/problem+json", models.Problem),
+            "500": rt.ErrorFormat("application/problem+json", models.Problem),
+            "503": rt.ErrorFormat("application/problem+json", models.Problem),
+        },
     )
     async def update_project(
         *,

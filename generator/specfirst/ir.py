@@ -180,6 +180,9 @@ class Response:
     # OpenAPI 3.2 ``itemSchema``: a stream of items (``jsonl``, ``json-seq`` or ``sse``)
     stream: str | None = None
     item_type: str | None = None  # the type of one item of the stream
+    # an XML body's schema, ``$ref``s inlined, as a Python literal (an error in XML is built
+    # from it, ``xml`` keywords included); None for other bodies
+    xml_schema: str | None = None
 
     @property
     def fixed_status(self) -> int | None:
@@ -197,17 +200,32 @@ class ErrorFormat:
     ``media_type`` None: ``application/problem+json``, because that is what is declared (or
     ``*/*``), or the response declares no body at all. Otherwise the declared media type, with
     ``py_type`` the body the ``ErrorFormats`` hook builds (its ``method``), or None for a JSON
-    body without a schema (the problem document is sent as that media type).
+    body without a schema (the problem document is sent as that media type), or
+    ``xml_schema`` for an XML body the runtime builds from the problem. A problem+json
+    media type with a ``py_type`` (and no ``method``): the declared schema of the problem
+    document, which the runtime conforms the document to where it does not validate (a
+    vendor's ``errors`` as an object of messages by field, a required ``code`` …).
     """
 
     status: str  # "400", "4XX", "default"
     media_type: str | None = None
     py_type: str | None = None
     method: str | None = None
+    xml_schema: str | None = None  # an XML body built from this schema (``Response.xml_schema``)
 
     @property
     def text(self) -> bool:
         return self.media_type is not None and self.media_type.lower().startswith("text/")
+
+    @property
+    def problem(self) -> bool:
+        """A declared problem+json schema: the runtime's document, conformed where needed."""
+        return self.media_type is not None and is_problem_json(self.media_type)
+
+
+def is_problem_json(media_type: str) -> bool:
+    """``application/problem+json`` (or a vendor's ``…/x.problem+json``), parameters aside."""
+    return media_type.split(";")[0].strip().lower().endswith("/problem+json")
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -30,6 +31,10 @@ _STRING_LITERAL = re.compile(r"""('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")""")
 _TEMPORAL = re.compile(r"\bdatetime\.(date|datetime)\b")
 _FORMAT_TYPES = {"date": "formats.Date", "datetime": "formats.DateTime"}
 _INTEGER_LITERAL = re.compile(r"\bLiteral\[-?[0-9]+(?:, -?[0-9]+)*\]")
+_MEMBER = r"(?:-?[0-9]+|True|False)"
+_BOOLEAN_LITERAL = re.compile(
+    rf"\bLiteral\[(?={_MEMBER}(?:, {_MEMBER})*\])[^\]]*\b(?:True|False)\b[^\]]*\]"
+)
 
 
 def wire_type(py_type: str) -> str:
@@ -38,16 +43,34 @@ def wire_type(py_type: str) -> str:
     The same as ``py_type``, except that dates and date-times are checked as the RFC 3339
     strings their formats define (``specfirst.runtime.formats``) rather than everything
     pydantic parses (``"0"`` would be 1970-01-01); and integer enums (``Literal[0, 1]``) take
-    their members as text too (``"1"``), as parameters and form fields arrive. String literals
-    (``Literal['…']``) are kept.
+    their members as text too (``"1"``), as parameters and form fields arrive, and so do enums
+    with boolean members (``Literal[True, 1]``: ``"true"``, ``"1"``; OBS's ``withissues``).
+    String literals (``Literal['…']``) are kept.
     """
 
     def wire(part: str) -> str:
         part = _TEMPORAL.sub(lambda m: _FORMAT_TYPES[m.group(1)], part)
+        part = _BOOLEAN_LITERAL.sub(lambda m: f"Annotated[{m.group(0)}, formats.ScalarText]", part)
         return _INTEGER_LITERAL.sub(lambda m: f"Annotated[{m.group(0)}, formats.IntegerText]", part)
 
     parts = _STRING_LITERAL.split(py_type)
     return "".join(part if index % 2 else wire(part) for index, part in enumerate(parts))
+
+
+def _xml_error_name(literal: str) -> str:
+    """The router module's constant holding an XML error body's schema: named by its content,
+    so that operations declaring the same one share it."""
+    return "_XML_ERROR_" + hashlib.sha256(literal.encode()).hexdigest()[:8].upper()
+
+
+def _xml_error_schemas(service: Service) -> list[tuple[str, str]]:
+    """(constant, schema literal) for each distinct XML error body of a service's operations."""
+    found: dict[str, str] = {}
+    for op in service.operations:
+        for e in op.errors:
+            if e.xml_schema is not None:
+                found.setdefault(_xml_error_name(e.xml_schema), e.xml_schema)
+    return list(found.items())
 
 
 # above this many operations, create_app imports routers and models on first use by default
@@ -115,6 +138,7 @@ class Renderer:
         f["form_values"] = self._form_values
         f["response_table"] = self._response_table
         f["error_table"] = self._error_table
+        f["xml_error_schemas"] = _xml_error_schemas
         f["error_model_doc"] = self._error_model_doc
         f["table_name"] = lambda op: op.py_name.upper()
         f["tuplerepr"] = lambda items: repr(tuple(items))
@@ -472,7 +496,11 @@ class Renderer:
         for e in op.errors:
             args = [repr(e.media_type)] if e.media_type is not None else []
             if e.py_type is not None:
-                args += [e.py_type, repr(e.method)]
+                args.append(e.py_type)
+            if e.method is not None:
+                args.append(repr(e.method))
+            if e.xml_schema is not None:
+                args.append(f"xml={_xml_error_name(e.xml_schema)}")
             rows.append((e.status, f"rt.ErrorFormat({', '.join(args)})"))
         return rows
 

@@ -27,6 +27,7 @@ paths:
       parameters:
         - $ref: '#/components/parameters/Authorization'
         - {name: limit, in: query, schema: {type: integer}}
+        - {name: addrevision, in: query, schema: {type: string, enum: [1]}}
       responses: {'200': {description: ok, content: {application/json: {schema: {}}}}}
     post:
       operationId: uploadPlace
@@ -60,7 +61,8 @@ def test_the_document_is_read_as_the_app_reads_it() -> None:
     assert read is not None and document == before  # a copy; the spec is left alone
     path = read["paths"]["/places"]
     assert path["parameters"] == []
-    assert [p.get("name") for p in path["get"]["parameters"]] == ["limit"]
+    assert [p.get("name") for p in path["get"]["parameters"]] == ["limit", "addrevision"]
+    assert path["get"]["parameters"][1]["schema"] == {"type": "string", "enum": ["1"]}
     upload = read["components"]["schemas"]["Upload"]
     assert upload["type"] == "object" and upload["properties"]["shape"]["type"] == "object"
     assert upload["properties"]["shape"]["example"] == {"properties": {"kept": "as written"}}
@@ -72,6 +74,7 @@ def test_a_document_the_app_reads_literally_is_not_copied() -> None:
     import yaml
 
     plain = yaml.safe_load(SPEC.replace("Accept", "X-Accept").replace("authorization", "x-key"))
+    plain["paths"]["/places"]["get"]["parameters"][2]["schema"]["enum"] = ["1"]
     plain["components"]["schemas"]["Upload"]["type"] = "object"
     plain["components"]["schemas"]["Upload"]["properties"]["shape"]["type"] = "object"
     plain["components"]["schemas"]["Upload"]["properties"]["either"]["oneOf"][1]["type"] = "object"
@@ -82,7 +85,7 @@ def test_the_run_does_not_fail_the_app_for_a_literal_reading(make_api: MakeApi) 
     vendor = make_api(SPEC)
 
     class Places:
-        async def list_places(self, *, limit: int | None = None) -> Any:
+        async def list_places(self, *, limit: int | None = None, addrevision: Any = None) -> Any:
             return vendor.responses.ListPlaces200Response(body=[limit])
 
         async def upload_place(self, *, body: Any) -> Any:
@@ -93,3 +96,76 @@ def test_the_run_does_not_fail_the_app_for_a_literal_reading(make_api: MakeApi) 
     assert not result.failures and not result.errors, format_summary(result)
     reached = {label for label, op in result.coverage.operations.items() if op.reached_success()}
     assert reached == {"GET /places", "POST /places"}, format_summary(result)
+
+
+NUMBERS_AS_TEXT = """
+openapi: 3.0.3
+info: {title: OBS, version: 1.0.0}
+paths:
+  /request:
+    post:
+      operationId: createRequest
+      parameters:
+        - {name: cmd, in: query, required: true, schema: {type: string, enum: [create]}}
+        - {name: addrevision, in: query, schema: {type: string, enum: [1]}}
+        - {name: ignore_build_state, in: query, schema: {type: string, enum: [1]}}
+      responses: {'200': {description: ok}, '400': {description: bad}}
+"""
+
+
+def test_a_string_parameter_listing_numbers_is_tested_with_their_text(
+    make_api: MakeApi,  # noqa: F811
+) -> None:
+    """openSUSE OBS: ``{type: string, enum: [1]}`` admits nothing literally, and schemathesis
+    sent ``ignore_build_state=0`` as a valid value; the app takes ``1`` (the text a client
+    sends) and refuses the rest, as the run now expects."""
+    obs = make_api(NUMBERS_AS_TEXT)
+    seen: list[Any] = []
+
+    class Requests:
+        async def create_request(self, **arguments: Any) -> None:
+            seen.append(arguments["ignore_build_state"])
+
+    app = obs.create_app(default=Requests())
+    result = run_contract(ContractOptions(spec=obs.spec_path, app=app, max_examples=10))
+    assert not result.failures and not result.errors, format_summary(result)
+    assert 1 in seen
+
+
+RAW_BODY = """
+openapi: 3.0.3
+info: {title: OBS, version: 1.0.0}
+paths:
+  /build/{file}:
+    put:
+      operationId: putFile
+      parameters:
+        - {name: file, in: path, required: true, schema: {type: string}}
+      requestBody:
+        content:
+          plain/text: {schema: {type: string}}
+      responses: {'200': {description: ok}}
+"""
+
+
+def test_a_body_of_a_media_type_schemathesis_cannot_serialize_is_sent_raw(
+    make_api: MakeApi,  # noqa: F811
+) -> None:
+    """openSUSE OBS uploads a file as ``plain/text``, a media type schemathesis has no
+    serializer for ("Serialization not possible"); the app reads the body as bytes, and so
+    the run sends it, for this run only."""
+    import schemathesis.transport.requests as requests_transport
+
+    obs = make_api(RAW_BODY)
+    bodies: list[Any] = []
+
+    class Files:
+        async def put_file(self, *, file: str, body: Any) -> None:
+            bodies.append(body)
+
+    app = obs.create_app(default=Files())
+    result = run_contract(ContractOptions(spec=obs.spec_path, app=app, max_examples=10))
+    assert not result.failures and not result.errors, format_summary(result)
+    assert any(isinstance(body, bytes) and body for body in bodies), bodies
+    transport = requests_transport.REQUESTS_TRANSPORT
+    assert transport.get_first_matching_media_type("plain/text") is None  # left as it was

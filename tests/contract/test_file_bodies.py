@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import Any
 
 from specfirst.contract import ContractOptions, format_summary, run_contract
-from specfirst.contract.document import file_media_types
 from tests.e2e.conftest import GeneratedApi, MakeApi, client, make_api, problem  # noqa: F401
 
 SPEC = """
@@ -47,12 +46,6 @@ components:
       required: [content]
       properties: {content: {type: string}}
 """
-
-
-def test_file_media_types_are_found_through_refs() -> None:
-    import yaml
-
-    assert file_media_types(yaml.safe_load(SPEC)) == ["application/zip", "*/*"]
 
 
 def _registry(make_api: MakeApi) -> tuple[GeneratedApi, Any]:  # noqa: F811

@@ -166,3 +166,34 @@ def test_the_reference_spec_has_no_spec_gaps_as_the_run_reads_it() -> None:
     assert len(facts) == 35
     assert not facts["GET /users/me"].has_parameters
     assert {label: spec_gaps(f) for label, f in facts.items() if spec_gaps(f)} == {}
+
+
+VARIABLES_SPEC = """
+openapi: 3.1.0
+info: {title: Cards, version: 1.0.0}
+servers:
+  - url: 'https://api.cards.example/v2/{lang}'
+    variables: {lang: {default: en, enum: [en, fr]}}
+paths:
+  /cards:
+    get:
+      operationId: listCards
+      responses: {'200': {description: ok}}
+"""
+
+
+def test_the_run_sends_requests_where_the_app_mounts_a_server_with_variables(
+    make_api: MakeApi,  # noqa: F811
+) -> None:
+    """The app mounts routes at the first server's path with each variable at its default
+    (``/v2/en``); the run must send its requests there, not to a literal ``/v2/{lang}``."""
+    cards = make_api(VARIABLES_SPEC)
+
+    class Cards:
+        async def list_cards(self) -> Any:
+            return None
+
+    app = cards.create_app(default=Cards())
+    result = run_contract(ContractOptions(spec=cards.spec_path, url=None, app=app, max_examples=2))
+    assert result.ok, format_summary(result)
+    assert result.coverage.reached() == (1, 1), format_summary(result)

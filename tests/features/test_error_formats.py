@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from types import SimpleNamespace
 from typing import Any
+from xml.etree import ElementTree
 
 import pytest
 
@@ -80,6 +81,26 @@ paths:
       responses:
         "204": {description: ok}
         "400": {description: any JSON, content: {application/json: {}}}
+  /validated:
+    get:
+      operationId: getValidated
+      tags: [items]
+      security: []
+      parameters:
+        - {name: limit, in: query, schema: {type: integer, maximum: 10}}
+      responses:
+        "204": {description: ok}
+        4XX: {description: invalid, content: {application/problem+json: {schema: {$ref: "#/components/schemas/ValidationProblem"}}}}
+  /xml:
+    get:
+      operationId: getXml
+      tags: [items]
+      parameters:
+        - {name: limit, in: query, schema: {type: integer, maximum: 10}}
+      responses:
+        "204": {description: ok}
+        "401": {description: who, content: {application/xml; charset=utf-8: {schema: {$ref: "#/components/schemas/Status"}}}}
+        4XX: {description: bad, content: {application/xml: {schema: {$ref: "#/components/schemas/Status"}}}}
 components:
   securitySchemes:
     key: {type: apiKey, in: header, name: X-Key}
@@ -97,6 +118,21 @@ components:
       properties:
         code: {type: integer}
         message: {type: string}
+    Status:
+      type: object
+      xml: {name: status}
+      properties:
+        code: {type: string, xml: {attribute: true}}
+        summary: {type: string}
+        details: {type: string}
+        data: {type: array, xml: {wrapped: true}, items: {type: string, xml: {name: item}}}
+    ValidationProblem:
+      type: object
+      properties:
+        type: {type: string}
+        title: {type: string}
+        status: {type: integer}
+        errors: {type: object}
     Envelope:
       type: object
       required: [error]
@@ -148,6 +184,12 @@ class Items:
         return None
 
     async def get_free(self, *, limit: int | None) -> None:
+        return None
+
+    async def get_validated(self, *, limit: int | None) -> None:
+        return None
+
+    async def get_xml(self, *, limit: int | None, principal: Any) -> None:
         return None
 
 
@@ -335,6 +377,48 @@ async def test_an_exact_problem_json_declaration_beats_default(app: Any) -> None
         res = await c.get("/problems", params={"limit": 99})
     body = problem(res, 422)
     assert [e["pointer"] for e in body["errors"]] == ["/query/limit"]
+
+
+async def test_a_declared_problem_schema_gets_the_document_conformed_where_needed(
+    app: Any,
+) -> None:
+    """pdfblocks declares problem+json whose ``errors`` is an object (ASP.NET's messages by
+    field): the runtime's list of field errors would violate it, so the document follows the
+    schema; a document the schema admits (no field errors) goes out as it is."""
+    async with client(app) as c:
+        invalid = await c.get("/validated", params={"limit": 99})
+        unknown = await c.post("/validated")
+    body = _json(invalid, 422, "application/problem+json")
+    assert body["errors"] == {"limit": ["Input should be less than or equal to 10"]}
+    assert (body["status"], body["title"]) == (422, "Unprocessable Content")
+    assert problem(unknown, 405) == {
+        "type": "about:blank",
+        "title": "Method Not Allowed",
+        "status": 405,
+        "instance": "/validated",
+    }
+
+
+async def test_errors_declared_in_xml_are_sent_in_xml(app: Any) -> None:
+    """openSUSE's OBS declares its errors as ``<status code="…"><summary>…</summary></status>``
+    (``application/xml``): the runtime's 401 and 422 follow the schema's ``xml`` keywords."""
+    async with client(app) as c:
+        anonymous = await c.get("/xml")
+        invalid = await c.get("/xml", params={"limit": 99}, headers=KEY)
+    assert anonymous.status_code == 401, anonymous.text
+    assert anonymous.headers["content-type"] == "application/xml; charset=utf-8"
+    assert "www-authenticate" in anonymous.headers
+    root = ElementTree.fromstring(anonymous.content)
+    assert (root.tag, root.get("code"), root.findtext("summary")) == (
+        "status",
+        "401",
+        "Unauthorized",
+    )
+    assert invalid.status_code == 422, invalid.text
+    assert invalid.headers["content-type"] == "application/xml"
+    root = ElementTree.fromstring(invalid.content)
+    assert root.get("code") == "422"
+    assert root.findtext("details") == "the request does not match the API contract"
 
 
 async def test_json_without_a_schema_gets_the_problem_document(app: Any) -> None:

@@ -266,3 +266,35 @@ async def test_integer_enum_parameters_take_their_members_as_text(make_api: Make
     assert default.json() == [0, None, 3]
     assert [e["pointer"] for e in problem(outside, 422)["errors"]] == ["/query/facets"]
     assert [e["pointer"] for e in problem(text, 422)["errors"]] == ["/query/facets"]
+
+
+BOOLEAN_ENUMS = """
+openapi: 3.0.3
+info: {title: Boolean enums, version: "1"}
+paths:
+  /diff:
+    post:
+      operationId: diff
+      parameters:
+        - {name: withissues, in: query, schema: {type: string, enum: [true, 1]}}
+      responses: {"200": {description: ok, content: {application/json: {schema: {}}}}}
+"""
+
+
+async def test_enum_parameters_with_boolean_members_take_them_as_text(make_api: MakeApi) -> None:
+    # openSUSE OBS: `withissues` (enum [true, 1]) refused both `?withissues=1` and `=true` as
+    # "Input should be True or 1": the text reached pydantic's Literal[True, 1] unconverted.
+    api = make_api(BOOLEAN_ENUMS)
+
+    class Diff:
+        async def diff(self, *, withissues: Any) -> Any:
+            return api.responses.Diff200Response(body=[withissues])
+
+    app = api.create_app(default=Diff())
+    async with client(app) as c:
+        one = await c.post("/diff", params={"withissues": "1"})
+        true = await c.post("/diff", params={"withissues": "true"})
+        other = await c.post("/diff", params={"withissues": "yes"})
+    assert one.status_code == 200 and one.json() == [1], one.text
+    assert true.status_code == 200 and true.json() == [True], true.text
+    assert [e["pointer"] for e in problem(other, 422)["errors"]] == ["/query/withissues"]

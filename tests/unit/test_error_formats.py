@@ -71,7 +71,8 @@ def test_each_declared_error_response_is_recorded_with_its_format(api: Api) -> N
     assert get_a.errors == (
         ErrorFormat("400", "application/json", "models.ApiError", "api_error"),
         ErrorFormat("401"),  # no body declared: problem+json
-        ErrorFormat("403"),  # problem+json declared
+        # problem+json declared with a schema: the document, conformed to it where needed
+        ErrorFormat("403", "application/problem+json", "models.GetA403ResponseBody"),
         ErrorFormat("404"),  # problem+json among the declared media types
         ErrorFormat("4XX", "text/plain; charset=utf-8", "str", "text"),
         ErrorFormat("5XX"),  # */* admits problem+json
@@ -101,7 +102,9 @@ def test_method_names() -> None:
     assert method_name("models.Class", text=False) == "class_"  # a keyword is no method name
 
 
-def test_a_spec_declaring_only_problem_json_records_no_own_format(tmp_path: Path) -> None:
+def test_a_spec_declaring_only_problem_json_needs_no_hook_method(tmp_path: Path) -> None:
+    """Its schemas are recorded where they say more than "an object", for the runtime to
+    conform its document to them; none is built by the ``ErrorFormats`` hook."""
     path = tmp_path / "api.yaml"
     path.write_text(
         SPEC.split("  /b:")[0]
@@ -112,8 +115,17 @@ def test_a_spec_declaring_only_problem_json_records_no_own_format(tmp_path: Path
     parser = ApiParser(load_spec(path))
     parser.set_models(frozenset(parser.models_document()["components"]["schemas"]))
     built = parser.build()
-    assert [e.media_type for e in built.operations[0].errors] == [None] * 7
-    assert not built.operations[0].own_error_formats and built.error_models == ()
+    problem = "application/problem+json"
+    assert [(e.status, e.media_type, e.method) for e in built.operations[0].errors] == [
+        ("400", None, None),  # Any: ApiError is not a model when only /a is generated
+        ("401", None, None),
+        ("403", problem, None),
+        ("404", None, None),
+        ("4XX", problem, None),  # a string
+        ("5XX", None, None),
+        ("default", None, None),  # no schema
+    ]
+    assert built.error_models == ()
 
 
 # ------------------------------------------------------------------------------------ fill
@@ -229,3 +241,19 @@ def test_fill_is_validated_like_any_model() -> None:
 
     # the named value is refused by the model, so the placeholder replaces it
     assert fill(Checked, PROBLEM).message == ""
+
+
+def test_fill_gives_an_object_of_errors_the_messages_by_field() -> None:
+    """ASP.NET's ``ValidationProblemDetails`` (pdfblocks): ``errors`` maps a field to its
+    messages; a list of field errors is refused there, so the object is built instead."""
+
+    class ValidationProblem(BaseModel):
+        title: str | None = None
+        status: int | None = None
+        errors: dict[str, Any] | None = None
+
+    repeated = Problem(422, "Unprocessable Content", errors=(*PROBLEM.errors, PROBLEM.errors[0]))
+    assert fill(ValidationProblem, repeated).errors == {
+        "name": ["Field required", "Field required"],
+        "limit": ["too big"],
+    }

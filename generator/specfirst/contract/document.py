@@ -1,6 +1,6 @@
 """The document a contract run gives schemathesis: the spec as the generated app reads it.
 
-Two readings differ from a literal one, and the run must test the API the app serves:
+Three readings differ from a literal one, and the run must test the API the app serves:
 
 - a header parameter named ``Accept``, ``Content-Type`` or ``Authorization`` is ignored
   (OpenAPI 3: the definition "SHALL be ignored"; content negotiation, the body's media type
@@ -8,15 +8,21 @@ Two readings differ from a literal one, and the run must test the API the app se
   4xx (va.gov's facilities API declares a required ``Accept``);
 - a schema with ``properties`` (or ``required``) and no ``type`` is an object: the generator
   makes it a model, as its author meant, where a literal reading lets any non-object through
-  (climate.com's ``BoundaryUpload``: schemathesis sent ``null`` as a valid body).
+  (climate.com's ``BoundaryUpload``: schemathesis sent ``null`` as a valid body);
+- a parameter's ``type: string`` schema whose ``enum`` lists numbers (openSUSE OBS's
+  ``addrevision: {type: string, enum: [1]}``) admits no value on a literal reading (JSON
+  Schema compares ``"1"`` and ``1`` as different), so schemathesis made up "valid" values
+  such as ``0`` or ``AAA``; the app reads the member as the number given as text, so the run's
+  document lists the text (``enum: ["1"]``), which is what a client sends.
 
-:func:`as_the_app_reads` returns the document with both applied, and ``None`` when neither
+:func:`as_the_app_reads` returns the document with these applied, and ``None`` when none
 applies, so that the spec is loaded as it is.
 """
 
 from __future__ import annotations
 
 import copy
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -35,13 +41,12 @@ def as_the_app_reads(document: dict[str, Any]) -> dict[str, Any] | None:
 
     The document is looked through once before anything is copied: most specs need neither
     reading, and a deep copy of a large one (GitHub's) costs about a second."""
-    if not _drop_ignored_headers(document, apply=False) + _objects_without_type(
-        document, apply=False
-    ):
+    readings = (_drop_ignored_headers, _objects_without_type, _numbers_as_text)
+    if not any(reading(document, apply=False) for reading in readings):
         return None
     changed = copy.deepcopy(document)
-    _drop_ignored_headers(changed, apply=True)
-    _objects_without_type(changed, apply=True)
+    for reading in readings:
+        reading(changed, apply=True)
     return changed
 
 
@@ -96,6 +101,28 @@ def _objects_without_type(document: dict[str, Any], *, apply: bool) -> int:
     return typed
 
 
+def _numbers_as_text(document: dict[str, Any], *, apply: bool) -> int:
+    components = _mapping(document.get("components"))
+    parameters = [p for ps in _parameter_lists(document) for p in ps if isinstance(p, dict)]
+    parameters.extend(_dicts(_mapping(components.get("parameters"))))
+    found = 0
+    for parameter in parameters:
+        schema = parameter.get("schema")
+        if not isinstance(schema, dict) or schema.get("type") != "string":
+            continue
+        enum = schema.get("enum")
+        if not isinstance(enum, list) or not any(_number(m) for m in enum):
+            continue
+        if apply:
+            schema["enum"] = [json.dumps(m) if _number(m) else m for m in enum]
+        found += 1
+    return found
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
 def _schemas(document: dict[str, Any]) -> Iterator[dict[str, Any]]:
     """Every schema of the document, subschemas included (never examples or defaults)."""
     components = _mapping(document.get("components"))
@@ -126,34 +153,6 @@ def _schemas(document: dict[str, Any]) -> Iterator[dict[str, Any]]:
             value = schema.get(key)
             if isinstance(value, dict):
                 stack.append(value)
-
-
-def file_media_types(document: dict[str, Any]) -> list[str]:
-    """The media types of request bodies whose schema is a file (a ``format: binary`` string,
-    directly or through a ``$ref``): schemathesis sends such a body as raw bytes, if it
-    knows how to serialize the media type (``application/zip`` it does not)."""
-    found: dict[str, None] = {}
-    for item in _dicts(_mapping(document.get("paths"))):
-        for operation in _dicts(item):
-            body = _resolved(document, operation.get("requestBody"))
-            for media, content in _mapping(body.get("content")).items():
-                schema = _resolved(document, _mapping(content).get("schema"))
-                if schema.get("type") == "string" and schema.get("format") == "binary":
-                    found.setdefault(str(media).split(";")[0].strip().lower())
-    return list(found)
-
-
-def _resolved(document: dict[str, Any], value: Any, depth: int = 0) -> dict[str, Any]:
-    """``value``, its local ``$ref`` followed (an empty mapping when it is not one)."""
-    ref = value.get("$ref") if isinstance(value, dict) else None
-    if not isinstance(ref, str) or depth > 20:
-        return _mapping(value)
-    if not ref.startswith("#/"):
-        return {}
-    target: Any = document
-    for part in ref[2:].split("/"):
-        target = _mapping(target).get(part.replace("~1", "/").replace("~0", "~"))
-    return _resolved(document, target, depth + 1)
 
 
 def _content_holders(document: dict[str, Any]) -> Iterator[dict[str, Any]]:

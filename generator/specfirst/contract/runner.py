@@ -19,8 +19,9 @@ ASGI app in-process and we want one code path for both. It is imported when a ru
 
 from __future__ import annotations
 
+import contextlib
 import random
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -32,7 +33,6 @@ from specfirst.contract.credentials import (
     _mask_only_credentials,
     _probe_without_credentials,
 )
-from specfirst.contract.document import file_media_types
 from specfirst.contract.engine import _execute
 from specfirst.contract.gaps import operation_facts, settle_gaps
 from specfirst.contract.hooks import (
@@ -54,6 +54,7 @@ from specfirst.contract.settings import (
 )
 from specfirst.contract.stubs import excuse_stubs
 from specfirst.contract.target import _session, _wait_until_reachable, like_a_server
+from specfirst.loader import deref, server_base_path
 
 if TYPE_CHECKING:
     import requests
@@ -157,35 +158,56 @@ def run_contract(
                 verb = "also accepts" if item.operations else "accepts"
                 progress(f"{item.check} {verb} {', '.join(item.statuses)}{scope}")
     schema = _load(options.spec, project)
-    _serialize_files(file_media_types(schema.raw_schema))
     base_url = _base_url(options, schema.raw_schema)
     app = like_a_server(options.app) if options.app is not None else None
-    with _session(app) as session:
+    with _session(app) as session, _raw_bodies(schema.raw_schema):
         return _run(options, app, schema, project, base_url, session, seed, progress)
 
 
-def _serialize_files(media_types: Sequence[str]) -> None:
-    """Let schemathesis send a file of a media type it has no serializer for as raw bytes
-    (apicurio's ``application/zip`` import: without one, the operation is an error of the
-    run, "Serialization not possible", and never tested)."""
-    import schemathesis
+@contextlib.contextmanager
+def _raw_bodies(spec: Mapping[str, Any]) -> Iterator[None]:
+    """Request bodies of media types schemathesis has no serializer for (a vendor's
+    ``application/vnd.x``, OBS's ``plain/text``) are generated as raw bytes while the run
+    lasts: the app reads such a body as the bytes it is (``BodyKind.BINARY``, whatever the
+    schema), so the run tests those operations instead of stopping on "Serialization not
+    possible". Such bodies are never "invalid" (any bytes are a body), as for
+    ``application/octet-stream``."""
+    from hypothesis import strategies as st
+    from schemathesis.core.media_types import MEDIA_TYPE_STRATEGIES
+    from schemathesis.specs.openapi.media_types import register_media_type
+    from schemathesis.transport.asgi import ASGI_TRANSPORT
     from schemathesis.transport.requests import REQUESTS_TRANSPORT
+    from schemathesis.transport.wsgi import WSGI_TRANSPORT
 
-    missing = [
-        m
-        for m in media_types
-        if "*" not in m and REQUESTS_TRANSPORT.get_first_matching_media_type(m) is None
-    ]
-    if missing:
-        schemathesis.serializer(*missing)(_raw_bytes)
+    missing = sorted(
+        media
+        for media in _request_media_types(spec)
+        if "/" in media and REQUESTS_TRANSPORT.get_first_matching_media_type(media) is None
+    )
+    for media in missing:
+        register_media_type(media, st.binary(max_size=64))
+    try:
+        yield
+    finally:
+        for media in missing:
+            MEDIA_TYPE_STRATEGIES.pop(media, None)
+        for transport in (ASGI_TRANSPORT, REQUESTS_TRANSPORT, WSGI_TRANSPORT):
+            transport.unregister_serializer(*missing)
 
 
-def _raw_bytes(ctx: Any, value: Any) -> bytes:
-    """A generated file as the bytes sent: bytes as they are, anything else as its text."""
-    if isinstance(value, bytes):
-        return value
-    data = getattr(value, "data", None)  # schemathesis' Binary wrapper
-    return data if isinstance(data, bytes) else str(value).encode("utf-8", "replace")
+def _request_media_types(spec: Mapping[str, Any]) -> set[str]:
+    """Every media type a request body of ``spec`` declares (``$ref``'d bodies followed)."""
+    found: set[str] = set()
+    paths = spec.get("paths")
+    for item in paths.values() if isinstance(paths, Mapping) else ():
+        item, _, _ = deref(spec, item, ())
+        for operation in item.values() if isinstance(item, Mapping) else ():
+            body = operation.get("requestBody") if isinstance(operation, Mapping) else None
+            body, _, _ = deref(spec, body, ())
+            content = body.get("content") if isinstance(body, Mapping) else None
+            if isinstance(content, Mapping):
+                found.update(str(media) for media in content)
+    return found
 
 
 def _load(spec: Path, project: dict[str, Any]) -> Any:
@@ -406,15 +428,14 @@ def _seed_tables(
 
 
 def _base_url(options: ContractOptions, spec: Mapping[str, Any]) -> str:
-    """The API base: ``--url`` joined with the spec's first server path when that is relative."""
-    servers = spec.get("servers") or [{"url": "/"}]
-    declared = str(servers[0].get("url", "/")) if isinstance(servers[0], Mapping) else "/"
-    declared_path = urlsplit(declared).path if "://" in declared else declared
+    """The API base: ``--url`` (or the in-process app's host) joined with the path where the
+    generated app mounts its routes (:func:`server_base_path`: the first server's path, each
+    variable at its default), unless ``--url`` names a path itself."""
     root = options.url if options.url is not None else "http://testserver"
     parts = urlsplit(root)
     if parts.path not in ("", "/"):
         return root.rstrip("/")  # the caller named the base explicitly
-    return f"{parts.scheme}://{parts.netloc}{declared_path.rstrip('/')}"
+    return f"{parts.scheme}://{parts.netloc}{server_base_path(spec)}"
 
 
 def _operation_ids(schema: Any) -> dict[str, str]:

@@ -5,7 +5,9 @@ method, a 501 for an operation not implemented yet …) and every problem an imp
 raises follows the response the operation declares for its status: the exact code, else its
 range (``4XX``), else ``default``. :func:`read_error_formats` records what each declared 4xx,
 5xx, range and ``default`` response is: problem+json (declared, ``*/*``, or no body at all), a
-JSON or text body the ``ErrorFormats`` hook builds, or JSON without a schema.
+JSON or text body the ``ErrorFormats`` hook builds, or JSON without a schema. A problem+json
+schema that is more than "an object" is recorded too: the runtime sends its problem document
+where the schema admits it, else one conformed to it (no hook method: it is still a problem).
 :func:`name_error_models` gives each distinct body type one hook method, API-wide.
 """
 
@@ -16,7 +18,7 @@ import re
 from collections.abc import Sequence
 
 from specfirst import naming
-from specfirst.ir import BodyKind, ErrorFormat, ErrorModel, Response, Service
+from specfirst.ir import BodyKind, ErrorFormat, ErrorModel, Response, Service, is_problem_json
 
 
 def is_error_status(status: str) -> bool:
@@ -34,6 +36,8 @@ def _format(r: Response) -> ErrorFormat:
     if not media or r.kind is None or r.stream is not None or r.media_type is None:
         return ErrorFormat(r.status)
     if any(m == "*/*" or m.endswith("/problem+json") for m in media):
+        if is_problem_json(r.media_type) and r.kind is BodyKind.JSON and _a_model(r.py_type):
+            return ErrorFormat(r.status, r.media_type, r.py_type)  # conformed where needed
         return ErrorFormat(r.status)
     if r.kind is BodyKind.JSON:
         if not r.py_type or r.py_type == "Any":
@@ -41,8 +45,15 @@ def _format(r: Response) -> ErrorFormat:
         return ErrorFormat(r.status, r.media_type, r.py_type)
     if r.kind is BodyKind.TEXT:
         return ErrorFormat(r.status, r.media_type, "str")
-    # An image, a PDF, XML …: no such body can say what went wrong; problem+json it is.
+    if r.xml_schema is not None:  # built from the schema by the runtime (no hook method)
+        return ErrorFormat(r.status, r.media_type, xml_schema=r.xml_schema)
+    # An image, a PDF, XML without a schema …: no such body can say what went wrong; problem+json.
     return ErrorFormat(r.status)
+
+
+def _a_model(py_type: str | None) -> bool:
+    """A declared schema that says more than "a JSON object" (which any problem document is)."""
+    return bool(py_type) and py_type not in ("Any", "dict[str, Any]")
 
 
 def method_name(py_type: str, *, text: bool) -> str:
@@ -78,7 +89,7 @@ def name_error_models(
         for op in service.operations:
             formats = []
             for fmt in op.errors:
-                if fmt.py_type is not None:
+                if fmt.py_type is not None and not fmt.problem:
                     key = (fmt.py_type, fmt.text)
                     if key not in methods:
                         methods[key] = naming.unique(method_name(fmt.py_type, text=fmt.text), taken)

@@ -8,6 +8,7 @@ file part declares.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -42,6 +43,7 @@ def read_responses(
         py_type: str | None = None
         stream: str | None = None
         item_type: str | None = None
+        xml: str | None = None
         if (
             isinstance(content, Mapping)
             and content
@@ -79,6 +81,8 @@ def read_responses(
                 py_type = "str"
             else:
                 py_type = "bytes"
+                if xml_media(media) and kind is BodyKind.BINARY:
+                    xml = xml_schema(ctx, schema)
             if media == "*/*":
                 media = "application/json" if kind is BodyKind.JSON else "application/octet-stream"
         headers: list[Header] = []
@@ -99,9 +103,63 @@ def read_responses(
                 media_types=tuple(str(m) for m in content) if isinstance(content, Mapping) else (),
                 stream=stream,
                 item_type=item_type,
+                xml_schema=xml,
             )
         )
     return result
+
+
+_XML_KEPT = frozenset(
+    {
+        *("type", "properties", "required", "items", "xml", "enum", "const", "default"),
+        *("format", "pattern", "minLength", "maxLength", "minimum", "maximum", "minItems"),
+        "maxItems",
+    }
+)
+
+
+def xml_media(media_type: str) -> bool:
+    base = media_type.split(";")[0].strip().lower()
+    return base in ("application/xml", "text/xml") or base.endswith("+xml")
+
+
+def xml_schema(ctx: Context, schema: Any) -> str | None:
+    """An XML body's object schema with its ``$ref``s inlined (a few levels deep), as a Python
+    literal: what the runtime builds an error body in XML from. The root element is named by
+    ``xml.name``, else by the component the schema refers to, else ``error``."""
+    if not isinstance(schema, Mapping):
+        return None
+    ref = schema.get("$ref")
+    inlined = _inline(ctx, schema, 0)
+    if not inlined.get("properties"):
+        return None  # nothing to say what went wrong in
+    xml = dict(inlined.get("xml") or {})
+    if not xml.get("name"):
+        named = isinstance(ref, str) and ref.startswith("#/components/schemas/")
+        xml["name"] = ref.rsplit("/", 1)[-1] if named and isinstance(ref, str) else "error"
+    inlined["xml"] = xml
+    return repr(inlined)
+
+
+def _inline(ctx: Context, schema: Any, depth: int) -> dict[str, Any]:
+    resolved = ctx.resolve_schema(schema)
+    if depth > 6:
+        return {}
+    out: dict[str, Any] = {}
+    for key, value in resolved.items():
+        if key not in _XML_KEPT:
+            continue
+        if key == "properties" and isinstance(value, Mapping):
+            value = {str(k): _inline(ctx, v, depth + 1) for k, v in value.items()}
+        elif key == "items":
+            value = _inline(ctx, value, depth + 1)
+        else:
+            try:  # plain JSON data, a literal needing no import (a YAML date is left out)
+                value = json.loads(json.dumps(value))
+            except (TypeError, ValueError):
+                continue
+        out[key] = value
+    return out
 
 
 def read_headers(
