@@ -79,9 +79,9 @@ def _validations(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     calls: list[str] = []
     real = validate_run.validate_uncached
 
-    def counting(spec: Any) -> Any:
+    def counting(spec: Any, units: Any = None) -> Any:
         calls.append(str(spec.path))
-        return real(spec)
+        return real(spec, units)
 
     monkeypatch.setattr(validate_run, "validate_uncached", counting)
     return calls

@@ -33,22 +33,35 @@ from specfirst.config import VALIDATION_RULES
 from specfirst.diagnostics import Diagnostic, Level
 from specfirst.loader import Pointer, SourceSpec
 from specfirst.validate.schema import Found, _from_validation_error, _real_pointer
+from specfirst.validate.units import UnitCache, keyword_records
 
 
 def _keyword_errors(
-    spec: SourceSpec, cls: type[SpecValidator], *, quiet: bool, skip_meta: bool = False
+    spec: SourceSpec,
+    cls: type[SpecValidator],
+    *,
+    quiet: bool,
+    skip_meta: bool = False,
+    units: UnitCache | None = None,
+    context: str = "",
 ) -> Iterator[Found]:
-    located = type(
-        f"Located{cls.__name__}",
-        (cls,),
-        {
-            "keyword_validators": {
-                name: _located(name, kv, skip_meta=skip_meta)
-                for name, kv in cls.keyword_validators.items()
-            }
-        },
-    )
+    """The keyword pass's findings on ``spec``.
+
+    With ``units`` (a cache, updated in place), the pass is made unit by unit and only the
+    units whose content changed are checked again (:mod:`specfirst.validate.units`); when that
+    cannot give the whole pass's answer exactly, the whole pass runs.
+    """
+    classes = {
+        name: _located(name, kv, skip_meta=skip_meta) for name, kv in cls.keyword_validators.items()
+    }
+    located = type(f"Located{cls.__name__}", (cls,), {"keyword_validators": classes})
     validator = located(_for_library(spec.document))
+    if units is not None and not quiet:
+        context = f"{cls.__name__}\0{skip_meta}\0{context}"
+        found = keyword_records(spec, validator, classes, _convert, units, context)
+        if found is not None:
+            yield from found
+            return
     errors: list[ValidationError] = []
     try:
         errors.extend(validator.root_validator(validator.schema_path))
@@ -64,6 +77,11 @@ def _keyword_errors(
                 ),
                 None,
             )
+    yield from _convert(spec, errors)
+
+
+def _convert(spec: SourceSpec, errors: list[ValidationError]) -> Iterator[Found]:
+    """The library's errors as located findings."""
     for error in errors:
         # Reported by our own checks, with locations.
         if isinstance(error, DuplicateOperationIDError | UnresolvableParameterError):
@@ -133,8 +151,15 @@ def _for_library(doc: dict[str, Any]) -> dict[str, Any]:
 def _located(name: str, kv: type[KeywordValidator], *, skip_meta: bool) -> type[KeywordValidator]:
     """A keyword validator that stamps its errors with the pointer of the node it checked."""
 
+    stoppable = issubclass(kv, SchemaValidator)
+
     def __call__(self: Any, *args: Any, **kwargs: Any) -> Iterator[ValidationError]:
         where = next((a for a in args if isinstance(a, SchemaPath)), None)
+        # Checking one unit (specfirst.validate.units): a schema that is a unit of its own
+        # is left to it.
+        stop = getattr(self.registry, "specfirst_stop", None) if stoppable else None
+        if stop is not None and where is not None and stop(tuple(where.parts)):
+            return
         for error in kv.__call__(self, *args, **kwargs):
             if where is not None and not hasattr(error, "specfirst_pointer"):
                 error.specfirst_pointer = tuple(where.parts)
