@@ -9,7 +9,10 @@ generated ``models`` module.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+import hashlib
+import json
+from dataclasses import dataclass, field, fields, is_dataclass
+from typing import Any
 
 from specfirst.loader import Pointer
 
@@ -395,3 +398,26 @@ class Api:
     @property
     def secured(self) -> bool:
         return any(op.secured for op in self.operations)
+
+
+def fingerprint(api: Api) -> str:
+    """A digest of everything ``api`` holds, the same in every process (sets in order): two
+    IRs with the same fingerprint render the same files (``specfirst.render``)."""
+    text = json.dumps(_plain(api), separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _plain(value: Any) -> Any:
+    if is_dataclass(value) and not isinstance(value, type):
+        return [type(value).__name__, *(_plain(getattr(value, f.name)) for f in fields(value))]
+    if isinstance(value, enum.Enum):
+        return ["enum", type(value).__name__, value.value]
+    if isinstance(value, tuple | list):
+        return ["seq", *(_plain(v) for v in value)]
+    if isinstance(value, frozenset | set):
+        return ["set", *sorted((_plain(v) for v in value), key=repr)]
+    if isinstance(value, dict):
+        return ["map", *sorted(([_plain(k), _plain(v)] for k, v in value.items()), key=repr)]
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return ["repr", type(value).__name__, repr(value)]

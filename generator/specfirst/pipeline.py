@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from specfirst.ir import Api
     from specfirst.loader import SourceSpec
     from specfirst.parser import ApiParser
+    from specfirst.render import Renderer
 
 # The heavy modules (validation, models, templates) are imported where they are used, so a
 # no-op ``specfirst generate`` answers before they would have finished importing.
@@ -145,7 +146,9 @@ def build_files(
             api = parser.build()
             renderer = Renderer(api, header, templates)
             progress(f"rendering {len(api.operations)} operations")
-            sources = dict(renderer.files())
+            sources = rendered_files(
+                renderer, templates, cache_dir.parent / "rendered" if cache_dir else None
+            )
         formatted = format_sources(sources, format_cache)
         progress("bundling the served document")
         with gc_paused():
@@ -192,6 +195,31 @@ def build_files(
     files.update(runtime_files(generator_version()))
     files.update(served)
     return api, files, diagnostics
+
+
+def rendered_files(
+    renderer: Renderer, templates: Path | None, cache: Path | None
+) -> dict[str, str]:
+    """``renderer.files()``; with ``cache``, read back when the same IR was rendered before with
+    the same header, templates and generator (after an edit of a schema's properties or prose
+    the IR is often unchanged: nothing to render)."""
+    if cache is None:
+        return dict(renderer.files())
+    from specfirst.ir import fingerprint
+
+    digest = hashlib.sha256()
+    for part in (generator_fingerprint(templates), renderer.header, fingerprint(renderer.api)):
+        digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
+    entry = cache / f"{digest.hexdigest()}.json"
+    try:
+        saved = json.loads(cachedir.read(entry))
+        if isinstance(saved, dict) and all(isinstance(v, str) for v in saved.values()):
+            return {str(rel): text for rel, text in saved.items()}
+    except (OSError, ValueError):
+        pass
+    files = dict(renderer.files())
+    cachedir.write(entry, json.dumps(files))
+    return files
 
 
 def _start_models(

@@ -379,3 +379,53 @@ def test_a_prose_only_regeneration_imports_no_validator(project: Path) -> None:
     assert "openapi_spec_validator" in run()  # first run: validates
     _write(project, valid.replace("description: All of them.", "description: Every book."))
     assert run() == "-"  # prose only: neither the validator nor FastAPI is imported
+
+
+def test_an_edit_that_leaves_the_ir_alone_renders_nothing(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A property added to a schema changes the models, not the IR: the templates' output is
+    read back (keyed by the IR, header, templates and generator), byte for byte."""
+    from specfirst import pipeline
+    from specfirst.render import Renderer
+
+    valid = SPEC.replace(
+        "      parameters:\n        - {name: id, in: path, required: true, schema: {type: integer}}\n",
+        "      parameters:\n        - {name: id, in: path, required: true, schema: {type: integer}}\n"
+        "      responses:\n        '204': {description: Gone.}\n",
+    )
+    rendered: list[str] = []
+    files = Renderer.files
+
+    def counting(self: Renderer) -> Any:
+        rendered.append(self.api.title)
+        return files(self)
+
+    monkeypatch.setattr(Renderer, "files", counting)
+    _write(project, valid)
+    out = project / "shelf_api"
+    assert pipeline.generate(Path("api.yaml"), out, cache_dir=project / "cache").ok
+    assert rendered == ["Shelf"]
+    edited = valid.replace(
+        "        id: {type: integer}\n",
+        "        id: {type: integer}\n        pages: {type: integer}\n",
+    )
+    _write(project, edited)
+    second = pipeline.generate(Path("api.yaml"), out, cache_dir=project / "cache")
+    assert second.ok and rendered == ["Shelf"]  # not rendered again
+    assert [p.name for p in second.written] == ["models.py", "openapi.json", "openapi.yaml"]
+    cold = pipeline.generate(Path("api.yaml"), project / "cold", cache_dir=None)
+    for path in sorted(cold.written):
+        rel = path.relative_to(project / "cold")
+        assert (out / rel).read_bytes() == path.read_bytes(), rel
+    rendered.clear()
+    # an operation added changes the IR: rendered again
+    _write(
+        project,
+        edited.replace(
+            "paths:\n",
+            "paths:\n  /ping:\n    get:\n      responses:\n        '204': {description: Pong.}\n",
+        ),
+    )
+    assert pipeline.generate(Path("api.yaml"), out, cache_dir=project / "cache").ok
+    assert rendered == ["Shelf"]
