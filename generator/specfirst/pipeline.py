@@ -407,7 +407,15 @@ def format_sources(sources: dict[str, str], cache: Path | None = None) -> dict[s
 
 @functools.cache
 def _ruff_version() -> str:
-    done = subprocess.run([*_ruff(), "--version"], capture_output=True, text=True, check=False)
+    """What stands for ruff in the format cache's keys: its executable (path, size, time), as
+    telling as its version and with no process to start; its version when run as a module."""
+    command = _ruff()
+    if len(command) == 1:
+        with contextlib.suppress(OSError):
+            path = Path(command[0]).resolve()
+            stat = path.stat()
+            return f"{path}:{stat.st_size}:{stat.st_mtime_ns}"
+    done = subprocess.run([*command, "--version"], capture_output=True, text=True, check=False)
     return done.stdout.strip()
 
 
@@ -457,6 +465,17 @@ def _format(sources: dict[str, str]) -> dict[str, str]:
 
 def generator_fingerprint(templates: Path | None) -> str:
     """Hash of the generator itself (code, templates, version, user templates)."""
+    digest = _own_digest().copy()
+    if templates is not None and templates.is_dir():
+        for path in sorted(templates.rglob("*.jinja")):
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+@functools.cache
+def _own_digest() -> hashlib._Hash:
+    """The generator's own part of :func:`generator_fingerprint`, read once per process (a run
+    asks three times; the code a process runs does not change under it)."""
     digest = hashlib.sha256()
     digest.update(generator_version().encode())
     own = Path(__file__).parent
@@ -465,10 +484,7 @@ def generator_fingerprint(templates: Path | None) -> str:
     for path in sorted([*sources, *own.glob("templates/**/*.jinja")]):
         digest.update(path.relative_to(own).as_posix().encode())
         digest.update(path.read_bytes())
-    if templates is not None and templates.is_dir():
-        for path in sorted(templates.rglob("*.jinja")):
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
+    return digest
 
 
 def manifest_operations(output: Path) -> object:

@@ -429,3 +429,46 @@ def test_an_edit_that_leaves_the_ir_alone_renders_nothing(
     )
     assert pipeline.generate(Path("api.yaml"), out, cache_dir=project / "cache").ok
     assert rendered == ["Shelf"]
+
+
+def test_the_generator_is_read_once_per_process_and_user_templates_every_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from specfirst import pipeline
+
+    first = pipeline.generator_fingerprint(None)
+    read: list[Path] = []
+    read_bytes = Path.read_bytes
+
+    def counting(self: Path) -> bytes:
+        read.append(self)
+        return read_bytes(self)
+
+    monkeypatch.setattr(Path, "read_bytes", counting)
+    assert pipeline.generator_fingerprint(None) == first
+    assert read == []
+    (tmp_path / "router.py.jinja").write_text("one", encoding="utf-8")
+    with_templates = pipeline.generator_fingerprint(tmp_path)
+    (tmp_path / "router.py.jinja").write_text("two", encoding="utf-8")
+    assert pipeline.generator_fingerprint(tmp_path) not in (first, with_templates)
+    assert read == [tmp_path / "router.py.jinja"] * 2
+
+
+def test_a_split_spec_resolves_each_referenced_file_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    shutil.copytree(Path(__file__).parent / "fixtures" / "loader" / "multi", tmp_path / "multi")
+    before = load_spec(tmp_path / "multi" / "api.yaml")
+    resolved: list[Path] = []
+    resolve = Path.resolve
+
+    def counting(self: Path, strict: bool = False) -> Path:
+        resolved.append(self)
+        return resolve(self, strict)
+
+    monkeypatch.setattr(Path, "resolve", counting)
+    after = load_spec(tmp_path / "multi" / "api.yaml")
+    assert after.document == before.document
+    assert len(resolved) == len(set(resolved))
