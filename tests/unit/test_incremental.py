@@ -472,3 +472,40 @@ def test_a_split_spec_resolves_each_referenced_file_once(
     after = load_spec(tmp_path / "multi" / "api.yaml")
     assert after.document == before.document
     assert len(resolved) == len(set(resolved))
+
+
+def test_the_ir_fingerprint_is_the_same_in_every_process(tmp_path: Path) -> None:
+    """It keys the render cache: a set written in hash order would make every process miss."""
+    import dataclasses
+    import os
+    import subprocess
+    import sys
+
+    from specfirst import ir
+
+    sets = [
+        f"{cls.__name__}.{f.name}"
+        for cls in vars(ir).values()
+        if isinstance(cls, type) and dataclasses.is_dataclass(cls)
+        for f in dataclasses.fields(cls)
+        if "set[" in str(f.type) or str(f.type).startswith(("set", "frozenset"))
+    ]
+    assert sets == ["Api.model_names"]  # written sorted by ir.fingerprint
+    script = (
+        "from pathlib import Path\n"
+        "from specfirst.ir import fingerprint\n"
+        "from specfirst.pipeline import build_api\n"
+        f"api, _ = build_api(Path({str(Path(__file__).parents[2] / 'specs/api.yaml')!r}))\n"
+        "print(fingerprint(api))\n"
+    )
+    digests = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        ).stdout
+        for seed in ("1", "2")
+    }
+    assert len(digests) == 1 and next(iter(digests)).strip()
