@@ -278,9 +278,15 @@ def _units_context() -> list[str]:
 
 
 def _read_units(cache_dir: Path) -> dict[str, Any]:
+    """What the units of the last document found; the schema objects found valid against
+    their meta-schema go to :data:`specfirst.validate.keywords.META_VALID`."""
+    from specfirst.validate.keywords import META_VALID
+
+    META_VALID.load([])
     try:
         saved = json.loads(cachedir.read(cache_dir / "last.units"))
         if saved["context"] == _units_context() and isinstance(saved["units"], dict):
+            META_VALID.load([str(key) for key in saved["meta"]])
             return dict(saved["units"])
     except (OSError, ValueError, KeyError, TypeError):
         pass
@@ -289,8 +295,11 @@ def _read_units(cache_dir: Path) -> dict[str, Any]:
 
 def _write_units(cache_dir: Path, units: dict[str, Any]) -> None:
     """Keep what the units of the last document found (only those: the file stays the size
-    of one document's units)."""
-    _write_json(cache_dir / "last.units", {"context": _units_context(), "units": units})
+    of one document's units), and which of its schema objects are valid."""
+    from specfirst.validate.keywords import META_VALID
+
+    payload = {"context": _units_context(), "units": units, "meta": sorted(META_VALID.used)}
+    _write_json(cache_dir / "last.units", payload)
 
 
 @functools.cache

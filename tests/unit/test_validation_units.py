@@ -161,3 +161,52 @@ def test_a_route_dependent_finding_makes_the_whole_pass_run(tmp_path: Path) -> N
     assert validate_uncached(spec, units) == whole
     assert None in units.used.values()  # remembered: next time straight to the whole pass
     assert validate_uncached(spec, UnitCache(units.used)) == whole
+
+
+def test_a_schema_found_valid_is_not_checked_against_its_meta_schema_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from openapi_spec_validator.validation.keywords import OpenAPIV31SchemaValidator
+
+    from specfirst.validate import keywords
+
+    path = _schemas_only(
+        tmp_path,
+        "    A: {type: object, properties: {n: {type: integer}}}\n"
+        "    B: {type: objekt}\n"  # invalid against the meta-schema: checked every time
+        "    C: {type: string, maxLength: 3}\n",
+    )
+    whole = validate_uncached(load_spec(path))
+    assert [d.rule for d in whole.diagnostics] == ["openapi-schema"]
+    checked: list[object] = []
+    check = OpenAPIV31SchemaValidator._validate_schema_meta
+
+    def counting(self: Any, schema: Any, value: Any) -> Any:
+        checked.append(value)
+        return check(self, schema, value)
+
+    monkeypatch.setattr(OpenAPIV31SchemaValidator, "_validate_schema_meta", counting)
+    keywords.META_VALID.forget()
+    assert validate_uncached(load_spec(path)) == whole
+    assert {"type": "objekt"} in checked and len(checked) >= 2
+    checked.clear()
+    assert validate_uncached(load_spec(path)) == whole
+    assert checked == [{"type": "objekt"}]
+    # kept with the units' cache, for the next process
+    keywords.META_VALID.forget()
+    cache = tmp_path / "cache"
+    check_first = check_spec(path, cache)
+    keywords.META_VALID.forget()
+    checked.clear()
+    (path.parent / "api.yaml").write_text(
+        path.read_text(encoding="utf-8").replace("{type: integer}", "{type: string}"),
+        encoding="utf-8",
+    )
+    assert check_spec(path, cache) == check_first == whole
+    assert {"type": "objekt"} in checked  # invalid: checked again
+    assert {"type": "object", "properties": {"n": {"type": "string"}}} in checked  # edited
+    assert {"type": "string", "maxLength": 3} not in checked  # valid in the last run
+
+
+def check_spec(path: Path, cache: Path) -> Validation:
+    return check(load_spec(path), cache_dir=cache)

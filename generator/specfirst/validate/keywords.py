@@ -10,7 +10,7 @@ own checks (:mod:`specfirst.validate.own_checks`) what they report better.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from jsonschema.exceptions import ValidationError
@@ -24,6 +24,7 @@ from openapi_spec_validator.validation.exceptions import (
 from openapi_spec_validator.validation.keywords import (
     KeywordValidator,
     OpenAPIV30SchemaValidator,
+    OpenAPIV31SchemaValidator,
     OperationValidator,
     SchemaValidator,
 )
@@ -33,7 +34,7 @@ from specfirst.config import VALIDATION_RULES
 from specfirst.diagnostics import Diagnostic, Level
 from specfirst.loader import Pointer, SourceSpec
 from specfirst.validate.schema import Found, _from_validation_error, _real_pointer
-from specfirst.validate.units import UnitCache, keyword_records
+from specfirst.validate.units import MetaMemo, UnitCache, keyword_records
 
 
 def _keyword_errors(
@@ -181,6 +182,8 @@ def _located(name: str, kv: type[KeywordValidator], *, skip_meta: bool) -> type[
         if issubclass(kv, OpenAPIV30SchemaValidator) and skip_meta:
             # The OpenAPI 3.0 JSON Schema has already checked every schema object in full.
             namespace["_validate_schema_meta"] = lambda self, schema, value: None
+        else:
+            namespace["_validate_schema_meta"] = _remembered_meta(kv)
     elif issubclass(kv, OperationValidator):
         op_init = kv.__init__
 
@@ -192,6 +195,37 @@ def _located(name: str, kv: type[KeywordValidator], *, skip_meta: bool) -> type[
 
         namespace["__init__"] = __init__
     return type(f"Located{kv.__name__}", (kv,), namespace)
+
+
+META_VALID = MetaMemo()
+"""Schema objects found valid against their meta-schema (specfirst.validation keeps it)."""
+
+
+def _remembered_meta(kv: type[SchemaValidator]) -> Callable[[Any, SchemaPath, Any], Any]:
+    """The library's check of a schema object against its meta-schema (a jsonschema run per
+    schema, most of the keyword pass on a 3.1 document), skipped for a schema found valid
+    before: the check reads the schema object alone (its ``$ref`` strings as strings) and its
+    dialect, so the same JSON under the same dialect and validator is valid again."""
+    check = kv._validate_schema_meta
+
+    def _validate_schema_meta(self: Any, schema: SchemaPath, value: Any) -> Any:
+        try:
+            dialect = (
+                self._get_schema_dialect_id(schema, value)
+                if isinstance(self, OpenAPIV31SchemaValidator)
+                else ""
+            )
+            key = META_VALID.key(kv.__name__, dialect, value)
+        except (TypeError, ValueError):  # not JSON, or a dialect the check will refuse
+            return check(self, schema, value)
+        if key in META_VALID:
+            return None
+        error = check(self, schema, value)
+        if error is None:
+            META_VALID.add(key)
+        return error
+
+    return _validate_schema_meta
 
 
 class _IdList(list[Any]):

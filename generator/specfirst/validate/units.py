@@ -49,7 +49,7 @@ from specfirst.diagnostics import Diagnostic, Level
 from specfirst.loader import Pointer, SourceSpec, iter_values, ref_pointer, resolve_pointer
 from specfirst.validate.schema import Found, _real_pointer
 
-__all__ = ["Record", "Unit", "UnitCache", "keyword_records", "units_of"]
+__all__ = ["MetaMemo", "Record", "Unit", "UnitCache", "keyword_records", "units_of"]
 
 Unit = tuple[str, ...]
 Record = list[Any]
@@ -81,6 +81,38 @@ class UnitCache:
 
     def __setitem__(self, key: str, value: list[Record] | None) -> None:
         self.used[key] = value
+
+
+class MetaMemo:
+    """Digests of schema objects found valid against their meta-schema: those known (saved by
+    earlier runs, or found in this process) and those this run used (worth saving)."""
+
+    def __init__(self) -> None:
+        self._known: set[str] = set()
+        self.used: set[str] = set()
+
+    @staticmethod
+    def key(validator: str, dialect: str, schema: Any) -> str:
+        return _sha(_dumps([validator, dialect, schema]))
+
+    def __contains__(self, key: str) -> bool:
+        if key in self._known:
+            self.used.add(key)
+            return True
+        return False
+
+    def add(self, key: str) -> None:
+        self._known.add(key)
+        self.used.add(key)
+
+    def forget(self) -> None:
+        self._known.clear()
+        self.used = set()
+
+    def load(self, keys: list[str]) -> None:
+        """Known from an earlier run; the record of what this run used starts afresh."""
+        self._known.update(keys)
+        self.used = set()
 
 
 def _dumps(node: Any) -> str:
