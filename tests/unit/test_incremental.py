@@ -509,3 +509,38 @@ def test_the_ir_fingerprint_is_the_same_in_every_process(tmp_path: Path) -> None
         for seed in ("1", "2")
     }
     assert len(digests) == 1 and next(iter(digests)).strip()
+
+
+def test_under_watch_only_the_edited_file_is_parsed_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    from specfirst.loader import files
+
+    shutil.copytree(Path(__file__).parent / "fixtures" / "loader" / "multi", tmp_path / "multi")
+    entry = tmp_path / "multi" / "api.yaml"
+    parsed: list[str] = []
+    load_yaml = files._load_yaml
+
+    def counting(text: str, display: str) -> Any:
+        parsed.append(Path(display).name)
+        return load_yaml(text, display)
+
+    monkeypatch.setattr(files, "_load_yaml", counting)
+    monkeypatch.setattr(files, "_PARSED", None)
+    files.keep_parsed()
+    first = load_spec(entry)
+    assert len(parsed) == len(first.files) > 1
+    parsed.clear()
+    task = tmp_path / "multi" / "schemas" / "task.yaml"
+    task.write_text(
+        task.read_text(encoding="utf-8").replace("type: object\n", "type: object\ntitle: T\n", 1),
+        encoding="utf-8",
+    )
+    again = load_spec(entry)
+    assert parsed == ["task.yaml"]
+    monkeypatch.setattr(files, "_PARSED", None)
+    fresh = load_spec(entry)  # parses everything
+    assert again.document == fresh.document != first.document
+    assert again.locate(("components",)) == fresh.locate(("components",))
