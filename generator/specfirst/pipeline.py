@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from specfirst.ir import Api
     from specfirst.loader import SourceSpec
     from specfirst.parser import ApiParser
+    from specfirst.render import Renderer
 
 # The heavy modules (validation, models, templates) are imported where they are used, so a
 # no-op ``specfirst generate`` answers before they would have finished importing.
@@ -145,7 +146,9 @@ def build_files(
             api = parser.build()
             renderer = Renderer(api, header, templates)
             progress(f"rendering {len(api.operations)} operations")
-            sources = dict(renderer.files())
+            sources = rendered_files(
+                renderer, templates, cache_dir.parent / "rendered" if cache_dir else None
+            )
         formatted = format_sources(sources, format_cache)
         progress("bundling the served document")
         with gc_paused():
@@ -192,6 +195,31 @@ def build_files(
     files.update(runtime_files(generator_version()))
     files.update(served)
     return api, files, diagnostics
+
+
+def rendered_files(
+    renderer: Renderer, templates: Path | None, cache: Path | None
+) -> dict[str, str]:
+    """``renderer.files()``; with ``cache``, read back when the same IR was rendered before with
+    the same header, templates and generator (after an edit of a schema's properties or prose
+    the IR is often unchanged: nothing to render)."""
+    if cache is None:
+        return dict(renderer.files())
+    from specfirst.ir import fingerprint
+
+    digest = hashlib.sha256()
+    for part in (generator_fingerprint(templates), renderer.header, fingerprint(renderer.api)):
+        digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
+    entry = cache / f"{digest.hexdigest()}.json"
+    try:
+        saved = json.loads(cachedir.read(entry))
+        if isinstance(saved, dict) and all(isinstance(v, str) for v in saved.values()):
+            return {str(rel): text for rel, text in saved.items()}
+    except (OSError, ValueError):
+        pass
+    files = dict(renderer.files())
+    cachedir.write(entry, json.dumps(files))
+    return files
 
 
 def _start_models(
@@ -379,7 +407,15 @@ def format_sources(sources: dict[str, str], cache: Path | None = None) -> dict[s
 
 @functools.cache
 def _ruff_version() -> str:
-    done = subprocess.run([*_ruff(), "--version"], capture_output=True, text=True, check=False)
+    """What stands for ruff in the format cache's keys: its executable (path, size, time), as
+    telling as its version and with no process to start; its version when run as a module."""
+    command = _ruff()
+    if len(command) == 1:
+        with contextlib.suppress(OSError):
+            path = Path(command[0]).resolve()
+            stat = path.stat()
+            return f"{path}:{stat.st_size}:{stat.st_mtime_ns}"
+    done = subprocess.run([*command, "--version"], capture_output=True, text=True, check=False)
     return done.stdout.strip()
 
 
@@ -429,6 +465,17 @@ def _format(sources: dict[str, str]) -> dict[str, str]:
 
 def generator_fingerprint(templates: Path | None) -> str:
     """Hash of the generator itself (code, templates, version, user templates)."""
+    digest = _own_digest().copy()
+    if templates is not None and templates.is_dir():
+        for path in sorted(templates.rglob("*.jinja")):
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+@functools.cache
+def _own_digest() -> hashlib._Hash:
+    """The generator's own part of :func:`generator_fingerprint`, read once per process (a run
+    asks three times; the code a process runs does not change under it)."""
     digest = hashlib.sha256()
     digest.update(generator_version().encode())
     own = Path(__file__).parent
@@ -437,10 +484,7 @@ def generator_fingerprint(templates: Path | None) -> str:
     for path in sorted([*sources, *own.glob("templates/**/*.jinja")]):
         digest.update(path.relative_to(own).as_posix().encode())
         digest.update(path.read_bytes())
-    if templates is not None and templates.is_dir():
-        for path in sorted(templates.rglob("*.jinja")):
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
+    return digest
 
 
 def manifest_operations(output: Path) -> object:

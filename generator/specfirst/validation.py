@@ -57,9 +57,11 @@ def check(
     if result is None:
         result = _after_prose_change(spec, cache_dir)
         if result is None:
+            units = _read_units(cache_dir)
             with spec.recording() as located:
-                result = _uncached(spec)
+                result = _uncached(spec, units)
             _write_snapshot(spec, cache_dir, result, located)
+            _write_units(cache_dir, units)
         _write_cache(cache_file, result)
     return _with_levels(result, settings or {})
 
@@ -249,10 +251,55 @@ def _write_json(path: Path, payload: Any) -> None:
     cachedir.write(path, text)
 
 
-def _uncached(spec: SourceSpec) -> Validation:
+def _uncached(spec: SourceSpec, saved_units: dict[str, Any] | None = None) -> Validation:
+    """Validate ``spec``; with ``saved_units`` (updated in place to what this document's
+    units found), the keyword pass reuses what the units that did not change found before."""
     from specfirst.validate import run  # the heavy part, only when needed
+    from specfirst.validate.units import UnitCache
 
-    return run.validate_uncached(spec)
+    if saved_units is None:
+        return run.validate_uncached(spec)
+    units = UnitCache(saved_units)
+    result = run.validate_uncached(spec, units)
+    saved_units.clear()
+    saved_units.update(units.used)
+    return result
+
+
+# --------------------------------------------------------------------------- units
+#
+# Any other edit: the keyword pass (most of validation's time) is made per path item and per
+# component schema, and what a unit found is kept under a key of its content
+# (specfirst.validate.units), so that only the units an edit touched are checked again.
+
+
+def _units_context() -> list[str]:
+    return [_validator_version(), _CACHE_FORMAT, _code_fingerprint()]
+
+
+def _read_units(cache_dir: Path) -> dict[str, Any]:
+    """What the units of the last document found; the schema objects found valid against
+    their meta-schema go to :data:`specfirst.validate.keywords.META_VALID`."""
+    from specfirst.validate.keywords import META_VALID
+
+    META_VALID.load([])
+    try:
+        saved = json.loads(cachedir.read(cache_dir / "last.units"))
+        if saved["context"] == _units_context() and isinstance(saved["units"], dict):
+            META_VALID.load([str(key) for key in saved["meta"]])
+            return dict(saved["units"])
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    return {}
+
+
+def _write_units(cache_dir: Path, units: dict[str, Any]) -> None:
+    """Keep what the units of the last document found (only those: the file stays the size
+    of one document's units), and which of its schema objects are valid."""
+    from specfirst.validate.keywords import META_VALID
+
+    payload = {"context": _units_context(), "units": units, "meta": sorted(META_VALID.used)}
+    _write_json(cache_dir / "last.units", payload)
 
 
 @functools.cache

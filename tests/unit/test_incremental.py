@@ -79,9 +79,9 @@ def _validations(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     calls: list[str] = []
     real = validate_run.validate_uncached
 
-    def counting(spec: Any) -> Any:
+    def counting(spec: Any, units: Any = None) -> Any:
         calls.append(str(spec.path))
-        return real(spec)
+        return real(spec, units)
 
     monkeypatch.setattr(validate_run, "validate_uncached", counting)
     return calls
@@ -379,3 +379,168 @@ def test_a_prose_only_regeneration_imports_no_validator(project: Path) -> None:
     assert "openapi_spec_validator" in run()  # first run: validates
     _write(project, valid.replace("description: All of them.", "description: Every book."))
     assert run() == "-"  # prose only: neither the validator nor FastAPI is imported
+
+
+def test_an_edit_that_leaves_the_ir_alone_renders_nothing(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A property added to a schema changes the models, not the IR: the templates' output is
+    read back (keyed by the IR, header, templates and generator), byte for byte."""
+    from specfirst import pipeline
+    from specfirst.render import Renderer
+
+    valid = SPEC.replace(
+        "      parameters:\n        - {name: id, in: path, required: true, schema: {type: integer}}\n",
+        "      parameters:\n        - {name: id, in: path, required: true, schema: {type: integer}}\n"
+        "      responses:\n        '204': {description: Gone.}\n",
+    )
+    rendered: list[str] = []
+    files = Renderer.files
+
+    def counting(self: Renderer) -> Any:
+        rendered.append(self.api.title)
+        return files(self)
+
+    monkeypatch.setattr(Renderer, "files", counting)
+    _write(project, valid)
+    out = project / "shelf_api"
+    assert pipeline.generate(Path("api.yaml"), out, cache_dir=project / "cache").ok
+    assert rendered == ["Shelf"]
+    edited = valid.replace(
+        "        id: {type: integer}\n",
+        "        id: {type: integer}\n        pages: {type: integer}\n",
+    )
+    _write(project, edited)
+    second = pipeline.generate(Path("api.yaml"), out, cache_dir=project / "cache")
+    assert second.ok and rendered == ["Shelf"]  # not rendered again
+    assert [p.name for p in second.written] == ["models.py", "openapi.json", "openapi.yaml"]
+    cold = pipeline.generate(Path("api.yaml"), project / "cold", cache_dir=None)
+    for path in sorted(cold.written):
+        rel = path.relative_to(project / "cold")
+        assert (out / rel).read_bytes() == path.read_bytes(), rel
+    rendered.clear()
+    # an operation added changes the IR: rendered again
+    _write(
+        project,
+        edited.replace(
+            "paths:\n",
+            "paths:\n  /ping:\n    get:\n      responses:\n        '204': {description: Pong.}\n",
+        ),
+    )
+    assert pipeline.generate(Path("api.yaml"), out, cache_dir=project / "cache").ok
+    assert rendered == ["Shelf"]
+
+
+def test_the_generator_is_read_once_per_process_and_user_templates_every_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from specfirst import pipeline
+
+    first = pipeline.generator_fingerprint(None)
+    read: list[Path] = []
+    read_bytes = Path.read_bytes
+
+    def counting(self: Path) -> bytes:
+        read.append(self)
+        return read_bytes(self)
+
+    monkeypatch.setattr(Path, "read_bytes", counting)
+    assert pipeline.generator_fingerprint(None) == first
+    assert read == []
+    (tmp_path / "router.py.jinja").write_text("one", encoding="utf-8")
+    with_templates = pipeline.generator_fingerprint(tmp_path)
+    (tmp_path / "router.py.jinja").write_text("two", encoding="utf-8")
+    assert pipeline.generator_fingerprint(tmp_path) not in (first, with_templates)
+    assert read == [tmp_path / "router.py.jinja"] * 2
+
+
+def test_a_split_spec_resolves_each_referenced_file_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    shutil.copytree(Path(__file__).parent / "fixtures" / "loader" / "multi", tmp_path / "multi")
+    before = load_spec(tmp_path / "multi" / "api.yaml")
+    resolved: list[Path] = []
+    resolve = Path.resolve
+
+    def counting(self: Path, strict: bool = False) -> Path:
+        resolved.append(self)
+        return resolve(self, strict)
+
+    monkeypatch.setattr(Path, "resolve", counting)
+    after = load_spec(tmp_path / "multi" / "api.yaml")
+    assert after.document == before.document
+    assert len(resolved) == len(set(resolved))
+
+
+def test_the_ir_fingerprint_is_the_same_in_every_process(tmp_path: Path) -> None:
+    """It keys the render cache: a set written in hash order would make every process miss."""
+    import dataclasses
+    import os
+    import subprocess
+    import sys
+
+    from specfirst import ir
+
+    sets = [
+        f"{cls.__name__}.{f.name}"
+        for cls in vars(ir).values()
+        if isinstance(cls, type) and dataclasses.is_dataclass(cls)
+        for f in dataclasses.fields(cls)
+        if "set[" in str(f.type) or str(f.type).startswith(("set", "frozenset"))
+    ]
+    assert sets == ["Api.model_names"]  # written sorted by ir.fingerprint
+    script = (
+        "from pathlib import Path\n"
+        "from specfirst.ir import fingerprint\n"
+        "from specfirst.pipeline import build_api\n"
+        f"api, _ = build_api(Path({str(Path(__file__).parents[2] / 'specs/api.yaml')!r}))\n"
+        "print(fingerprint(api))\n"
+    )
+    digests = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        ).stdout
+        for seed in ("1", "2")
+    }
+    assert len(digests) == 1 and next(iter(digests)).strip()
+
+
+def test_under_watch_only_the_edited_file_is_parsed_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    from specfirst.loader import files
+
+    shutil.copytree(Path(__file__).parent / "fixtures" / "loader" / "multi", tmp_path / "multi")
+    entry = tmp_path / "multi" / "api.yaml"
+    parsed: list[str] = []
+    load_yaml = files._load_yaml
+
+    def counting(text: str, display: str) -> Any:
+        parsed.append(Path(display).name)
+        return load_yaml(text, display)
+
+    monkeypatch.setattr(files, "_load_yaml", counting)
+    monkeypatch.setattr(files, "_PARSED", None)
+    files.keep_parsed()
+    first = load_spec(entry)
+    assert len(parsed) == len(first.files) > 1
+    parsed.clear()
+    task = tmp_path / "multi" / "schemas" / "task.yaml"
+    task.write_text(
+        task.read_text(encoding="utf-8").replace("type: object\n", "type: object\ntitle: T\n", 1),
+        encoding="utf-8",
+    )
+    again = load_spec(entry)
+    assert parsed == ["task.yaml"]
+    monkeypatch.setattr(files, "_PARSED", None)
+    fresh = load_spec(entry)  # parses everything
+    assert again.document == fresh.document != first.document
+    assert again.locate(("components",)) == fresh.locate(("components",))

@@ -28,11 +28,13 @@ def register(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     if getattr(args, "watch", False):
+        from specfirst.loader.files import keep_parsed
         from specfirst.pipeline import keep_models_worker, stop_models_worker
         from specfirst.watch import spec_files, watch
 
         config = load_config(spec=args.spec, output=args.output, package=args.package)
         keep_models_worker()
+        keep_parsed()
         try:
             return watch(
                 lambda: generate_once(args),

@@ -21,7 +21,7 @@ from urllib.parse import urljoin, urlsplit
 import yaml
 
 from specfirst.diagnostics import Diagnostic, DiagnosticError, Level, Location
-from specfirst.loader.pointers import Pointer, iter_refs, resolve_pointer
+from specfirst.loader.pointers import Pointer, copy_json, iter_refs, resolve_pointer
 from specfirst.loader.positions import (
     _JsonPointerFinder,
     _JsonPositions,
@@ -97,7 +97,7 @@ def _read_file(path: Path, display: str) -> _File:
     if path.suffix.lower() == ".json":
         data = _load_json(text, display)
     else:
-        data = _load_yaml(text, display)
+        data = _parsed_yaml(path, text, display)
     if isinstance(data, dict) and isinstance(data.get("$self"), str):
         _refs_against_self(data, data["$self"])
     return _File(path, display, raw, text, data)
@@ -171,6 +171,31 @@ def _load_json(text: str, display: str) -> Any:
                 for key, first, where in duplicates
             ]
         )
+    return data
+
+
+# What a long-running process (``specfirst generate --watch``) parsed, by file: the text and a
+# pristine copy of its data. A save changes one file; parsing the others again was most of
+# loading a split spec. The copy is handed out (bundling rewrites $refs in place).
+_PARSED: dict[Path, tuple[str, Any]] | None = None
+
+
+def keep_parsed() -> None:
+    """From now on, parse a YAML file again only when its text changed (for ``--watch``)."""
+    global _PARSED
+    if _PARSED is None:
+        _PARSED = {}
+
+
+def _parsed_yaml(path: Path, text: str, display: str) -> Any:
+    # An anchor makes objects shared, which a copy would not keep: parsed every time.
+    if _PARSED is None or "&" in text:
+        return _load_yaml(text, display)
+    kept = _PARSED.get(path)
+    if kept is not None and kept[0] == text:
+        return copy_json(kept[1])
+    data = _load_yaml(text, display)
+    _PARSED[path] = (text, copy_json(data))
     return data
 
 

@@ -135,3 +135,17 @@ def iter_refs(node: Any, pointer: Pointer = ()) -> Iterator[tuple[Pointer, str]]
                 value = current[i]
                 if isinstance(value, dict | list):
                     stack.append((value, (*ptr, i)))
+
+
+def iter_values(node: Any, key: str) -> Iterator[Any]:
+    """The value of every ``key`` of every mapping under ``node`` (data included), in no
+    particular order."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, dict):
+            if key in current:
+                yield current[key]
+            stack.extend(v for v in current.values() if isinstance(v, dict | list))
+        elif isinstance(current, list):
+            stack.extend(v for v in current if isinstance(v, dict | list))

@@ -10,7 +10,7 @@ own checks (:mod:`specfirst.validate.own_checks`) what they report better.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from jsonschema.exceptions import ValidationError
@@ -24,6 +24,7 @@ from openapi_spec_validator.validation.exceptions import (
 from openapi_spec_validator.validation.keywords import (
     KeywordValidator,
     OpenAPIV30SchemaValidator,
+    OpenAPIV31SchemaValidator,
     OperationValidator,
     SchemaValidator,
 )
@@ -33,22 +34,35 @@ from specfirst.config import VALIDATION_RULES
 from specfirst.diagnostics import Diagnostic, Level
 from specfirst.loader import Pointer, SourceSpec
 from specfirst.validate.schema import Found, _from_validation_error, _real_pointer
+from specfirst.validate.units import MetaMemo, UnitCache, keyword_records
 
 
 def _keyword_errors(
-    spec: SourceSpec, cls: type[SpecValidator], *, quiet: bool, skip_meta: bool = False
+    spec: SourceSpec,
+    cls: type[SpecValidator],
+    *,
+    quiet: bool,
+    skip_meta: bool = False,
+    units: UnitCache | None = None,
+    context: str = "",
 ) -> Iterator[Found]:
-    located = type(
-        f"Located{cls.__name__}",
-        (cls,),
-        {
-            "keyword_validators": {
-                name: _located(name, kv, skip_meta=skip_meta)
-                for name, kv in cls.keyword_validators.items()
-            }
-        },
-    )
+    """The keyword pass's findings on ``spec``.
+
+    With ``units`` (a cache, updated in place), the pass is made unit by unit and only the
+    units whose content changed are checked again (:mod:`specfirst.validate.units`); when that
+    cannot give the whole pass's answer exactly, the whole pass runs.
+    """
+    classes = {
+        name: _located(name, kv, skip_meta=skip_meta) for name, kv in cls.keyword_validators.items()
+    }
+    located = type(f"Located{cls.__name__}", (cls,), {"keyword_validators": classes})
     validator = located(_for_library(spec.document))
+    if units is not None and not quiet:
+        context = f"{cls.__name__}\0{skip_meta}\0{context}"
+        found = keyword_records(spec, validator, classes, _convert, units, context)
+        if found is not None:
+            yield from found
+            return
     errors: list[ValidationError] = []
     try:
         errors.extend(validator.root_validator(validator.schema_path))
@@ -64,6 +78,11 @@ def _keyword_errors(
                 ),
                 None,
             )
+    yield from _convert(spec, errors)
+
+
+def _convert(spec: SourceSpec, errors: list[ValidationError]) -> Iterator[Found]:
+    """The library's errors as located findings."""
     for error in errors:
         # Reported by our own checks, with locations.
         if isinstance(error, DuplicateOperationIDError | UnresolvableParameterError):
@@ -133,8 +152,15 @@ def _for_library(doc: dict[str, Any]) -> dict[str, Any]:
 def _located(name: str, kv: type[KeywordValidator], *, skip_meta: bool) -> type[KeywordValidator]:
     """A keyword validator that stamps its errors with the pointer of the node it checked."""
 
+    stoppable = issubclass(kv, SchemaValidator)
+
     def __call__(self: Any, *args: Any, **kwargs: Any) -> Iterator[ValidationError]:
         where = next((a for a in args if isinstance(a, SchemaPath)), None)
+        # Checking one unit (specfirst.validate.units): a schema that is a unit of its own
+        # is left to it.
+        stop = getattr(self.registry, "specfirst_stop", None) if stoppable else None
+        if stop is not None and where is not None and stop(tuple(where.parts)):
+            return
         for error in kv.__call__(self, *args, **kwargs):
             if where is not None and not hasattr(error, "specfirst_pointer"):
                 error.specfirst_pointer = tuple(where.parts)
@@ -156,6 +182,8 @@ def _located(name: str, kv: type[KeywordValidator], *, skip_meta: bool) -> type[
         if issubclass(kv, OpenAPIV30SchemaValidator) and skip_meta:
             # The OpenAPI 3.0 JSON Schema has already checked every schema object in full.
             namespace["_validate_schema_meta"] = lambda self, schema, value: None
+        else:
+            namespace["_validate_schema_meta"] = _remembered_meta(kv)
     elif issubclass(kv, OperationValidator):
         op_init = kv.__init__
 
@@ -167,6 +195,37 @@ def _located(name: str, kv: type[KeywordValidator], *, skip_meta: bool) -> type[
 
         namespace["__init__"] = __init__
     return type(f"Located{kv.__name__}", (kv,), namespace)
+
+
+META_VALID = MetaMemo()
+"""Schema objects found valid against their meta-schema (specfirst.validation keeps it)."""
+
+
+def _remembered_meta(kv: type[SchemaValidator]) -> Callable[[Any, SchemaPath, Any], Any]:
+    """The library's check of a schema object against its meta-schema (a jsonschema run per
+    schema, most of the keyword pass on a 3.1 document), skipped for a schema found valid
+    before: the check reads the schema object alone (its ``$ref`` strings as strings) and its
+    dialect, so the same JSON under the same dialect and validator is valid again."""
+    check = kv._validate_schema_meta
+
+    def _validate_schema_meta(self: Any, schema: SchemaPath, value: Any) -> Any:
+        try:
+            dialect = (
+                self._get_schema_dialect_id(schema, value)
+                if isinstance(self, OpenAPIV31SchemaValidator)
+                else ""
+            )
+            key = META_VALID.key(kv.__name__, dialect, value)
+        except (TypeError, ValueError):  # not JSON, or a dialect the check will refuse
+            return check(self, schema, value)
+        if key in META_VALID:
+            return None
+        error = check(self, schema, value)
+        if error is None:
+            META_VALID.add(key)
+        return error
+
+    return _validate_schema_meta
 
 
 class _IdList(list[Any]):

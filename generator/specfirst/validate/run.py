@@ -42,6 +42,7 @@ from specfirst.validate.own_checks import (
 )
 from specfirst.validate.results import Repair, Validation
 from specfirst.validate.schema import _schema_errors
+from specfirst.validate.units import UnitCache
 from specfirst.validate.versions import _check_version
 
 __all__ = ["validate_uncached"]
@@ -54,8 +55,12 @@ _VALIDATORS: dict[str, tuple[type[SpecValidator], Any]] = {
 }
 
 
-def validate_uncached(spec: SourceSpec) -> Validation:
-    """Every check of ``spec``, with the repairs that let a lenient document be generated."""
+def validate_uncached(spec: SourceSpec, units: UnitCache | None = None) -> Validation:
+    """Every check of ``spec``, with the repairs that let a lenient document be generated.
+
+    ``units``: the keyword pass's findings per unit, from earlier runs (updated in place), so
+    that only what changed is checked again (:mod:`specfirst.validate.units`).
+    """
     version = _check_version(spec)
     if isinstance(version, Diagnostic):
         return Validation([version])
@@ -70,8 +75,12 @@ def validate_uncached(spec: SourceSpec) -> Validation:
     # A repair can let a check reach what it skipped before (the library stops at the first
     # error of a schema): check the repaired document again, a few rounds at most.
     for last in (False, False, False, True):
-        found = _validate_once(current, version)
-        new = [r for _, r in found if r is not None and r not in repairs]
+        found = _validate_once(current, version, units)
+        # In a stable order, whatever order the checks found them in (the keyword pass by
+        # units finds them in another order than the whole pass).
+        new = sorted(
+            dict.fromkeys(r for _, r in found if r is not None and r not in repairs), key=repr
+        )
         repairs.extend(new)
         kept.extend(d for d, r in found if r is not None)
         if not new or last:
@@ -81,7 +90,9 @@ def validate_uncached(spec: SourceSpec) -> Validation:
     return Validation(sort_diagnostics(dict.fromkeys(kept)), tuple(dict.fromkeys(repairs)))
 
 
-def _validate_once(spec: SourceSpec, version: str) -> list[tuple[Diagnostic, Repair | None]]:
+def _validate_once(
+    spec: SourceSpec, version: str, units: UnitCache | None = None
+) -> list[tuple[Diagnostic, Repair | None]]:
     """One pass of every check; an error that can be repaired comes with its repair."""
     diags: list[Diagnostic] = []
     unresolved = list(_check_refs(spec))
@@ -98,7 +109,7 @@ def _validate_once(spec: SourceSpec, version: str) -> list[tuple[Diagnostic, Rep
         # Both passes check schema objects in 3.0, with different wording: say it once.
         reported = {d.location for d, _ in found}
         keyword_errors = _keyword_errors(
-            spec, cls, quiet=bool(schema_errors), skip_meta=version == "3.0"
+            spec, cls, quiet=bool(schema_errors), skip_meta=version == "3.0", units=units
         )
         for diag, pointer in keyword_errors:
             if diag.location not in reported:
