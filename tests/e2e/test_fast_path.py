@@ -148,3 +148,24 @@ async def test_security_on_the_fast_path_matches_fastapi_dependencies(
     expected = await _answers(solved, requests)
     assert await _answers(fast, requests) == expected
     assert await _answers(per_request, requests) == expected
+
+
+async def test_paths_without_parameters_are_matched_as_strings(api: GeneratedApi) -> None:
+    """Routes at a path without parameters compare it as a string instead of running its
+    regex: the same requests match (405 for another method, HEAD of the bundled spec), and a
+    trailing newline, which the regex's ``$`` let through, is no longer the operation's path."""
+    routing = _routing(api)
+    app = api.create_app(tasks=make_tasks_service(api), admin=Admin())
+    statics = {r.path for r in app.router.routes if isinstance(r, routing.StaticRoute)}
+    assert statics == {"/openapi.json", "/openapi.yaml"}
+    async with client(app) as c:
+        listed = await c.get("/api/tasks")
+        newline = await c.get("/api/tasks%0A")
+        spec = await c.head("/openapi.json")
+        spec_newline = await c.get("/openapi.json%0A")
+        other_method = await c.delete("/api/tasks")
+    assert listed.status_code == 200, listed.text
+    assert newline.status_code == 404, newline.text
+    assert spec.status_code == 200
+    assert spec_newline.status_code == 404
+    assert other_method.status_code == 405
