@@ -58,7 +58,7 @@ from .injection import (
     no_overrides,
     unwind,
 )
-from .params import StyledParam
+from .params import StyledParam, parsed_query
 from .problems import (
     DECLARED_STATUSES,
     OPERATION_ID,
@@ -173,9 +173,22 @@ class _Param:
         self.required = info.is_required()
         self.default = None if self.required or info.validate_default else field.default
 
-    def read(self, request: Request, values: dict[str, Any], errors: list[Any]) -> None:
-        received = getattr(request, self.source)
-        value = received.getlist(self.alias) if self.sequence else received.get(self.alias)
+    def read(
+        self,
+        request: Request,
+        values: dict[str, Any],
+        errors: list[Any],
+        query: dict[str, list[str]] | None,
+    ) -> None:
+        if query is not None and self.source == "query_params":
+            given = query.get(self.alias)
+            if self.sequence:
+                value: Any = given if given is not None else []
+            else:
+                value = given[-1] if given else None  # the last, as Starlette's QueryParams
+        else:
+            received = getattr(request, self.source)
+            value = received.getlist(self.alias) if self.sequence else received.get(self.alias)
         if value is None or (self.sequence and not value):
             if self.required:
                 errors.append(get_missing_field_error(loc=self.loc))
@@ -211,6 +224,7 @@ class _Plan:
             )
             for field in fields
         ]
+        self.queries = any(param.source == "query_params" for param in self.params)
         self.status: int = getattr(endpoint, VALIDATION_STATUS)
         self.path_names: Mapping[str, str] = getattr(endpoint, PATH_NAMES)
         self.fixed: dict[str, Any] = {}
@@ -241,8 +255,9 @@ class _Plan:
             for name, step in self.first:
                 kwargs[name] = await step.solve(state)
         errors: list[Any] = []
+        query = parsed_query(request.scope) if self.queries else None
         for param in self.params:
-            param.read(request, kwargs, errors)
+            param.read(request, kwargs, errors, query)
         for name, styled in self.styled:
             try:
                 kwargs[name] = styled(request)
