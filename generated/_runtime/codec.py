@@ -17,6 +17,9 @@ import typing
 from typing import Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic_core import SchemaSerializer
+
+from .base import _is_none
 
 
 @functools.cache
@@ -35,6 +38,47 @@ def _none_means_unset(tp: Any) -> bool:
     ``exclude_none`` gives the same document.
     """
     return _fields_none_only_when_unset(tp, set())
+
+
+@functools.cache
+def writer(tp: Any) -> tuple[SchemaSerializer, bool]:
+    """The serializer writing ``tp`` to JSON, and whether it writes with ``exclude_none``
+    (:func:`_none_means_unset`; else ``exclude_unset``).
+
+    With ``exclude_none``, an optional-not-nullable field's ``exclude_if`` (which leaves its
+    ``None`` out of a plain ``model_dump()``, see :mod:`.base`) leaves out nothing more, yet
+    pydantic-core calls it, a Python call per such field set in every model written; the
+    serializer is then built once from ``tp``'s schema without it: the same JSON, no call.
+    """
+    ta = adapter(tp)
+    if not ta.pydantic_complete:  # a model's own adapter is deferred (``defer_build``)
+        ta.rebuild(force=True)  # built now, so that the serializer kept is the real one
+    none = _none_means_unset(tp)
+    if not none:
+        return ta.serializer, none
+    found = [False]
+    schema = _without_exclude_if(ta.core_schema, found)
+    if not found[0]:
+        return ta.serializer, none
+    try:  # not the models' own prebuilt serializers, which keep it
+        return SchemaSerializer(schema, None, _use_prebuilt=False), none
+    except TypeError:  # a pydantic-core without the option: the adapter's, which is right too
+        return ta.serializer, none
+
+
+def _without_exclude_if(node: Any, found: list[bool]) -> Any:
+    """A copy of a core schema's dicts and lists with every ``exclude_if=_is_none`` left out."""
+    if isinstance(node, list):
+        return [_without_exclude_if(item, found) for item in node]
+    if not isinstance(node, dict):
+        return node
+    copied = {}
+    for key, value in node.items():
+        if key == "serialization_exclude_if" and value is _is_none:
+            found[0] = True
+            continue
+        copied[key] = value if key == "metadata" else _without_exclude_if(value, found)
+    return copied
 
 
 def _fields_none_only_when_unset(tp: Any, seen: set[type]) -> bool:
@@ -119,7 +163,7 @@ def dump_json(tp: Any, value: Any, *, warnings: bool = True) -> bytes:
     """JSON for a value of type ``tp`` (a stream item, a callback payload), by the rule for
     ``None`` that :class:`~.render.Json` follows. ``warnings=False``: the caller validates the result (a payload built
     without validation), so pydantic need not warn about it."""
-    none = _none_means_unset(tp)
-    return adapter(tp).dump_json(
+    serializer, none = writer(tp)
+    return serializer.to_json(
         value, by_alias=True, exclude_none=none, exclude_unset=not none, warnings=warnings
     )

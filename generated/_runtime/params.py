@@ -28,6 +28,7 @@ from typing import Annotated, Any, Literal
 from fastapi.exceptions import RequestValidationError
 from pydantic import Field, TypeAdapter, ValidationError
 from starlette.requests import Request
+from starlette.types import Scope
 
 from .problems import ProtocolProblem
 
@@ -231,9 +232,28 @@ def _is_union(tp: Any) -> bool:
     return sum(1 for arg in typing.get_args(tp) if arg is not type(None)) > 1
 
 
+QUERY = "specfirst.query"
+"""Scope key: the query string as :func:`parsed_query` read it for the request's plan."""
+
+
+def parsed_query(scope: Scope) -> dict[str, list[str]]:
+    """The query string's values by name, in order: what Starlette's ``QueryParams`` holds
+    (the same parsing), without building it (a third of reading a query parameter). Kept in
+    the scope for :func:`reject_unknown_query`."""
+    found: dict[str, list[str]] = {}
+    raw = scope.get("query_string", b"")
+    if raw:
+        for key, value in urllib.parse.parse_qsl(raw.decode("latin-1"), keep_blank_values=True):
+            found.setdefault(key, []).append(value)
+    scope[QUERY] = found
+    return found
+
+
 def reject_unknown_query(request: Request, known: frozenset[str], status: int) -> None:
     """Answer a validation error naming every query parameter the operation does not declare."""
-    unknown = sorted({key for key in request.query_params if key not in known})
+    given = request.scope.get(QUERY)
+    names = given if given is not None else request.query_params
+    unknown = sorted({key for key in names if key not in known})
     if unknown:
         raise ProtocolProblem(
             status,

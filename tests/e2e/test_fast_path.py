@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from fastapi.routing import APIRoute
+from starlette.requests import Request
 
 from tests.e2e.conftest import GeneratedApi, MakeApi, client
 from tests.e2e.specs import TASKS, VAULT
@@ -148,3 +149,52 @@ async def test_security_on_the_fast_path_matches_fastapi_dependencies(
     expected = await _answers(solved, requests)
     assert await _answers(fast, requests) == expected
     assert await _answers(per_request, requests) == expected
+
+
+async def test_paths_without_parameters_are_matched_as_strings(api: GeneratedApi) -> None:
+    """Routes at a path without parameters compare it as a string instead of running its
+    regex: the same requests match (405 for another method, HEAD of the bundled spec), and a
+    trailing newline, which the regex's ``$`` let through, is no longer the operation's path."""
+    routing = _routing(api)
+    app = api.create_app(tasks=make_tasks_service(api), admin=Admin())
+    statics = {r.path for r in app.router.routes if isinstance(r, routing.StaticRoute)}
+    assert statics == {"/openapi.json", "/openapi.yaml"}
+    async with client(app) as c:
+        listed = await c.get("/api/tasks")
+        newline = await c.get("/api/tasks%0A")
+        spec = await c.head("/openapi.json")
+        spec_newline = await c.get("/openapi.json%0A")
+        other_method = await c.delete("/api/tasks")
+    assert listed.status_code == 200, listed.text
+    assert newline.status_code == 404, newline.text
+    assert spec.status_code == 200
+    assert spec_newline.status_code == 404
+    assert other_method.status_code == 405
+
+
+QUERIES: list[tuple[str, str, dict[str, Any]]] = [
+    ("GET", "/api/tasks?limit=2", {}),
+    ("GET", "/api/tasks?limit=50&limit=1", {}),  # repeated: the last one counts
+    ("GET", "/api/tasks?limit=0&status=open", {}),  # 422
+    ("GET", "/api/tasks?status=&tag=abc&limit=3", {}),  # a blank value is a value
+    ("GET", "/api/tasks?tag=a%20b&tag=ok", {}),
+    ("GET", "/api/tasks?st%61tus=done&unknown=1", {}),
+]
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+async def test_query_parameters_are_read_as_starlette_reads_them(
+    api: GeneratedApi, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The plan parses the query string itself (no ``QueryParams`` built per request), with
+    the same answers as FastAPI's solver reading Starlette's."""
+    service = make_tasks_service(api)
+    solved = _solved_app(api, monkeypatch, tasks=lambda: service, admin=Admin)
+    expected = await _answers(solved, QUERIES)
+    fast = api.create_app(tasks=make_tasks_service(api), admin=Admin())
+
+    def built(request: Any) -> Any:
+        raise AssertionError("QueryParams built")
+
+    monkeypatch.setattr(Request, "query_params", property(built))
+    assert await _answers(fast, QUERIES) == expected

@@ -3,7 +3,9 @@ the schema allows them, whichever of the two serialization modes the runtime pic
 
 from __future__ import annotations
 
+import importlib
 import json
+import sys
 from typing import Any
 
 import pytest
@@ -114,3 +116,40 @@ async def test_bodies_keep_nulls_and_omit_unset(api: GeneratedApi) -> None:
     assert json.loads(default.content) == {}
     assert json.loads(nullable.content) == {"due": None, "note": None}
     assert json.loads(tree.content) == {"next": {"comment": None, "back": {"label": "x"}}}
+
+
+def _python_calls(write: Any) -> list[str]:
+    """The Python functions ``write()`` calls (from pydantic-core)."""
+    calls: list[str] = []
+
+    def profile(frame: Any, event: str, arg: Any) -> None:
+        if event == "call":
+            calls.append(frame.f_code.co_name)
+
+    sys.setprofile(profile)
+    try:
+        write()
+    finally:
+        sys.setprofile(None)
+    return calls
+
+
+def test_exclude_none_writer_calls_no_exclude_if(api: GeneratedApi) -> None:
+    """Written with ``exclude_none``, the optional-not-nullable fields' ``exclude_if`` (for a
+    plain ``model_dump()``) would only repeat it: the writer leaves it out, same JSON."""
+    m = api.models
+    ours = importlib.import_module(f"{api.name}._runtime.codec")  # the package's own runtime
+    page = [m.Plain(id=1, title="t", child=m.Child(name="c")), m.Plain(id=2, title=None)]
+    write, none = ours.writer(list[m.Plain])
+    assert none
+    own = ours.adapter(list[m.Plain]).serializer
+    assert "_is_none" in _python_calls(lambda: own.to_json(page, exclude_none=True))
+    assert "_is_none" not in _python_calls(lambda: write.to_json(page, exclude_none=True))
+    assert write.to_json(page, exclude_none=True) == own.to_json(page, exclude_none=True)
+    assert json.loads(ours.dump_json(list[m.Plain], page)) == [
+        {"id": 1, "title": "t", "child": {"name": "c"}},
+        {"id": 2},
+    ]
+    # exclude_unset mode keeps the model's own serializer (exclude_if still applies there)
+    assert ours.writer(m.Node)[0] is ours.adapter(m.Node).serializer
+    assert "title" not in m.Plain(id=3, title=None).model_dump()

@@ -21,7 +21,7 @@ from starlette.staticfiles import StaticFiles
 
 from .problems import path_shape
 from .providers import provider
-from .routing import LazyRoute, OperationRouter, TagLoader, required_query
+from .routing import LazyRoute, OperationRouter, StaticRoute, TagLoader, required_query
 
 logger = logging.getLogger("specfirst")
 
@@ -297,8 +297,9 @@ def _serve_spec(app: FastAPI, package: str, title: str, *, docs: bool = True) ->
     async def openapi_yaml(_request: Request) -> Response:
         return Response(spec_yaml, media_type="application/yaml")
 
-    app.add_route("/openapi.json", openapi_json, include_in_schema=False)
-    app.add_route("/openapi.yaml", openapi_yaml, include_in_schema=False)
+    for path, endpoint in (("/openapi.json", openapi_json), ("/openapi.yaml", openapi_yaml)):
+        # ahead of the API's routes: every request tries them, at the cost of a string compare
+        app.router.routes.append(StaticRoute(path, endpoint, include_in_schema=False))
     static = _static_dir()
     if not docs or static is None:
         if docs:

@@ -19,11 +19,11 @@ from collections.abc import AsyncIterable, Iterable, Mapping
 from typing import Any, Union
 
 from pydantic import TypeAdapter, ValidationError
-from pydantic_core import PydanticSerializationError
+from pydantic_core import PydanticSerializationError, SchemaSerializer
 from starlette.responses import Response, StreamingResponse
 
 from .bodies import json_body, raw_body
-from .codec import _none_means_unset, adapter
+from .codec import adapter, writer
 from .errors import ErrorFormat
 from .forms import form_deep_object, form_file, form_json, form_part_headers, form_value
 from .headers import _finish
@@ -73,7 +73,7 @@ class Json:
     ``response_model`` does, and a value that does not validate is an error naming the operation.
     """
 
-    __slots__ = ("_adapter", "_none", "headers", "media_type", "status", "tp")
+    __slots__ = ("_adapter", "_none", "_writer", "headers", "media_type", "status", "tp")
 
     def __init__(
         self,
@@ -87,19 +87,21 @@ class Json:
         self.media_type = media_type
         self.headers = tuple((headers or {}).items())
         self._adapter: TypeAdapter[Any] | None = None
+        self._writer: SchemaSerializer | None = None
         self._none = False
 
     def dump(self, operation_id: str, value: Any) -> bytes:
-        ta = self._adapter
-        if ta is None:
+        ta, write = self._adapter, self._writer
+        if ta is None or write is None:
             ta = self._adapter = adapter(self.tp)
-            self._none = _none_means_unset(self.tp)
+            write, self._none = writer(self.tp)
+            self._writer = write
         none = self._none
         if _plain(value):  # a handler ported from FastAPI: dicts where models are declared
             value = self._validate(operation_id, ta, value)
         else:
             try:
-                return ta.serializer.to_json(
+                return write.to_json(
                     value,
                     by_alias=True,
                     exclude_none=none,
@@ -108,9 +110,7 @@ class Json:
                 )
             except PydanticSerializationError:
                 value = self._validate(operation_id, ta, value)  # not (only) what the type says
-        return ta.serializer.to_json(
-            value, by_alias=True, exclude_none=none, exclude_unset=not none
-        )
+        return write.to_json(value, by_alias=True, exclude_none=none, exclude_unset=not none)
 
     @staticmethod
     def _validate(operation_id: str, ta: TypeAdapter[Any], value: Any) -> Any:

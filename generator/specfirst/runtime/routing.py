@@ -39,6 +39,7 @@ from fastapi.dependencies.utils import get_dependant
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from starlette._exception_handler import wrap_app_handling_exceptions
+from starlette._utils import get_route_path
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Match, Route
@@ -57,7 +58,7 @@ from .injection import (
     no_overrides,
     unwind,
 )
-from .params import StyledParam
+from .params import StyledParam, parsed_query
 from .problems import (
     DECLARED_STATUSES,
     OPERATION_ID,
@@ -107,6 +108,28 @@ def _path_item(path: str, scope: Scope, match: Match, child: Scope) -> tuple[Mat
     return match, child
 
 
+def _static_matches(route: Route, scope: Scope) -> tuple[Match, Scope] | None:
+    """``route.matches(scope)`` for a path without parameters, by comparing the path with a
+    string instead of running the path's regex (a request tries each route before its own);
+    None when the route has parameters or the scope is not HTTP (Starlette's way then)."""
+    if route.param_convertors or scope["type"] != "http":
+        return None
+    if get_route_path(scope) != route.path:
+        return Match.NONE, {}
+    child = {"endpoint": route.endpoint, "path_params": dict(scope.get("path_params", {}))}
+    if route.methods and scope["method"] not in route.methods:
+        return Match.PARTIAL, child
+    return Match.FULL, child
+
+
+class StaticRoute(Route):
+    """A Starlette route at a path without parameters (``/openapi.json``), matched cheaply."""
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        found = _static_matches(self, scope)
+        return super().matches(scope) if found is None else found
+
+
 class QueryRoute(APIRoute):
     """An APIRoute of a path item, which also requires fixed query parameters when its endpoint
     names some."""
@@ -150,9 +173,22 @@ class _Param:
         self.required = info.is_required()
         self.default = None if self.required or info.validate_default else field.default
 
-    def read(self, request: Request, values: dict[str, Any], errors: list[Any]) -> None:
-        received = getattr(request, self.source)
-        value = received.getlist(self.alias) if self.sequence else received.get(self.alias)
+    def read(
+        self,
+        request: Request,
+        values: dict[str, Any],
+        errors: list[Any],
+        query: dict[str, list[str]] | None,
+    ) -> None:
+        if query is not None and self.source == "query_params":
+            given = query.get(self.alias)
+            if self.sequence:
+                value: Any = given if given is not None else []
+            else:
+                value = given[-1] if given else None  # the last, as Starlette's QueryParams
+        else:
+            received = getattr(request, self.source)
+            value = received.getlist(self.alias) if self.sequence else received.get(self.alias)
         if value is None or (self.sequence and not value):
             if self.required:
                 errors.append(get_missing_field_error(loc=self.loc))
@@ -188,6 +224,7 @@ class _Plan:
             )
             for field in fields
         ]
+        self.queries = any(param.source == "query_params" for param in self.params)
         self.status: int = getattr(endpoint, VALIDATION_STATUS)
         self.path_names: Mapping[str, str] = getattr(endpoint, PATH_NAMES)
         self.fixed: dict[str, Any] = {}
@@ -218,8 +255,9 @@ class _Plan:
             for name, step in self.first:
                 kwargs[name] = await step.solve(state)
         errors: list[Any] = []
+        query = parsed_query(request.scope) if self.queries else None
         for param in self.params:
-            param.read(request, kwargs, errors)
+            param.read(request, kwargs, errors, query)
         for name, styled in self.styled:
             try:
                 kwargs[name] = styled(request)
@@ -377,7 +415,8 @@ class FastRoute(Route):
         return plan
 
     def matches(self, scope: Scope) -> tuple[Match, Scope]:
-        return _path_item(self.path, scope, *super().matches(scope))
+        found = _static_matches(self, scope)
+        return _path_item(self.path, scope, *(super().matches(scope) if found is None else found))
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         app = self.overrides.app
@@ -564,6 +603,7 @@ __all__ = [
     "LazyRoute",
     "OperationRouter",
     "QueryRoute",
+    "StaticRoute",
     "TagLoader",
     "fast_plan",
     "required_query",
