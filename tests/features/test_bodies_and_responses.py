@@ -224,6 +224,8 @@ paths:
         content:
           application/json:
             schema: {$ref: "#/components/schemas/Options"}
+          application/x-www-form-urlencoded:
+            schema: {$ref: "#/components/schemas/Options"}
           multipart/form-data:
             schema:
               type: object
@@ -265,6 +267,7 @@ async def test_a_json_body_also_read_as_its_other_declared_media_types(
     app = variants_api.create_app(default=Service())
     async with client(app) as c:
         as_json = await c.post("/jobs", json={"url": "u"})
+        as_urlencoded = await c.post("/jobs", data={"url": "w"})
         as_form = await c.post(
             "/jobs",
             files={"media": ("a.mp3", b"ID3", "audio/mpeg")},
@@ -283,6 +286,7 @@ async def test_a_json_body_also_read_as_its_other_declared_media_types(
         )
         missing = await c.post("/jobs", headers={"content-type": "multipart/form-data; boundary=b"})
     assert as_json.text == "Options:Options(url='u')"
+    assert as_urlencoded.text == "Options:Options(url='w')"  # the same schema: the JSON type
     assert as_form.status_code == 200, as_form.text
     assert (
         as_form.text

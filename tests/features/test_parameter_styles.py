@@ -268,6 +268,45 @@ async def test_integer_enum_parameters_take_their_members_as_text(make_api: Make
     assert [e["pointer"] for e in problem(text, 422)["errors"]] == ["/query/facets"]
 
 
+ONE_OF_ARRAYS = """
+openapi: 3.0.3
+info: {title: oneOf of arrays, version: "1"}
+paths:
+  /images:
+    get:
+      operationId: searchImages
+      parameters:
+        - name: country
+          in: query
+          schema:
+            oneOf:
+              - {type: array, items: {type: string, format: country-code-2}}
+              - {type: array, items: {type: string, format: negated-country-code-2}}
+      responses: {"200": {description: ok, content: {application/json: {schema: {}}}}}
+"""
+
+
+async def test_a_one_of_of_arrays_is_an_array_parameter(make_api: MakeApi) -> None:
+    # shutterstock GET /v2/images/search: `contributor_country` is a oneOf of two arrays, read
+    # as a single value, so `?contributor_country=` (the array [""]) was "not a valid list".
+    api = make_api(ONE_OF_ARRAYS)
+
+    class Images:
+        async def search_images(self, *, country: Any) -> Any:
+            return api.responses.SearchImages200Response(
+                body=None if country is None else country.root
+            )
+
+    app = api.create_app(default=Images())
+    async with client(app) as c:
+        empty = await c.get("/images?country=")
+        two = await c.get("/images?country=US&country=NOT%20FR")
+        absent = await c.get("/images")
+    assert empty.status_code == 200 and empty.json() == [""], empty.text
+    assert two.json() == ["US", "NOT FR"]
+    assert absent.json() is None
+
+
 BOOLEAN_ENUMS = """
 openapi: 3.0.3
 info: {title: Boolean enums, version: "1"}

@@ -109,6 +109,20 @@ def test_enums_and_defaults(api: GeneratedApi) -> None:
         m.AccountRequest(name="a", level=7)
 
 
+@pytest.mark.parametrize("level", ["true", "false"])
+def test_an_integer_enum_refuses_booleans(api: GeneratedApi, level: str) -> None:
+    # pdfbroker.io: `yOrigin: false` was accepted as the member 0 (pydantic compares enum
+    # members by value, even strictly, and False == 0); an enum that lists true keeps it.
+    m = api.models
+    with pytest.raises(ValidationError, match="not a boolean"):
+        m.AccountRequest.model_validate_json(f'{{"name": "a", "level": {level}}}', strict=True)
+    with pytest.raises(ValidationError, match="not a boolean"):
+        m.AccountRequest(name="a", level=level == "true")
+    assert m.AccountRequest.model_validate_json('{"name": "a", "level": 1}').level == 1
+    mixed = m.AccountRequest.model_validate_json('{"name": "a", "mixed": true}', strict=True)
+    assert mixed.mixed is not None
+
+
 def test_read_only_and_write_only_shapes(api: GeneratedApi) -> None:
     m = api.models
     assert "id" not in m.AccountRequest.model_fields

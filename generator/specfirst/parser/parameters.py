@@ -182,6 +182,12 @@ def param_shape(ctx: Context, schema: Mapping[str, Any]) -> str:
         param_shape(ctx, ctx.resolve_schema(p)) == "object" for p in parts
     ):
         return "object"
+    # a oneOf/anyOf whose members all have one shape (shutterstock's arrays of two formats)
+    members = schema.get("oneOf") or schema.get("anyOf")
+    if isinstance(members, list) and members:
+        shapes = {param_shape(ctx, ctx.resolve_schema(m)) for m in members}
+        if len(shapes) == 1:
+            return shapes.pop()
     return "primitive"
 
 

@@ -44,12 +44,12 @@ async def json_body(
     """
     media = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
     is_form = media == "application/x-www-form-urlencoded" or media.startswith("multipart/")
-    if forms and is_form:
-        return await _form_body(request, tp, required=required, status=status)
     if variants and media and (not _is_json(media) or (json_media and media not in json_media)):
         for declared, kind, variant_tp in variants:
             if _media_matches(media, declared):
                 return await _variant_body(request, kind, variant_tp, required, status)
+    if forms and is_form:
+        return await _form_body(request, tp, required=required, status=status)
     raw = await request.body()
     if not raw:
         if required:

@@ -121,14 +121,38 @@ def scalar_text(value: Any) -> Any:
 ScalarText = BeforeValidator(scalar_text)
 """Metadata for an enum parameter with boolean members: ``Annotated[Literal[True, 1], ScalarText]``."""
 
+
+def not_a_boolean(value: Any) -> Any:
+    """An integer enum takes no ``true``/``false``: pydantic compares ``Literal[0, 1]`` and
+    ``IntEnum`` members by value, even strictly, and ``False == 0`` in Python (pdfbroker.io's
+    ``yOrigin: false`` was accepted as 0). JSON Schema's ``enum: [0, 1]`` refuses a boolean."""
+    if isinstance(value, bool):
+        raise PydanticCustomError("enum", "Input should be an integer of the enum, not a boolean")
+    return value
+
+
 _CHECKS: dict[str, Callable[[Any], Any]] = {"date": full_date, "datetime": date_time}
 _LEAVE = frozenset({"metadata", "serialization"})
 
 
 def rfc3339(schema: CoreSchema) -> CoreSchema:
-    """``schema`` with every ``date`` and ``datetime`` in it checked as RFC 3339 first."""
+    """``schema`` with every ``date`` and ``datetime`` in it checked as RFC 3339 first, and
+    every integer enum refusing booleans (:func:`not_a_boolean`)."""
     result: CoreSchema = _wrap(schema)
     return result
+
+
+def _integer_enum(node: dict[str, Any]) -> bool:
+    kind = node.get("type")
+    if kind == "enum":
+        return node.get("sub_type") == "int"
+    expected = node.get("expected")
+    return (
+        kind == "literal"
+        and isinstance(expected, list)
+        and bool(expected)
+        and all(type(value) is int for value in expected)
+    )
 
 
 def _wrap(node: Any) -> Any:
@@ -140,11 +164,13 @@ def _wrap(node: Any) -> Any:
     kind = node.get("type")
     if isinstance(kind, str) and kind in _CHECKS:
         return core_schema.no_info_before_validator_function(_CHECKS[kind], node)
+    if _integer_enum(node):
+        return core_schema.no_info_before_validator_function(not_a_boolean, node)
     function = node.get("function")
     if (
         kind == "function-before"
         and isinstance(function, dict)
-        and function.get("function") in (full_date, date_time)
+        and function.get("function") in (full_date, date_time, not_a_boolean)
     ):
         return node  # already checked (a nested model's schema, built before)
     return {key: value if key in _LEAVE else _wrap(value) for key, value in node.items()}
