@@ -203,6 +203,19 @@ async def test_structured_multipart_parts_arrive_as_models(app: Any) -> None:
     assert got["layout"] == "<layout/>"  # application/xml: handed over as text
 
 
+async def test_a_malformed_multipart_body_is_an_invalid_request(app: Any) -> None:
+    """Starlette refuses a body it cannot parse with a 400 of its own; the runtime answers it
+    as any invalid request, with the operation's validation status (422: ``/upload`` declares
+    neither 400 nor 422), as formapi.io's contract run sent it (``POST /templates``)."""
+    async with client(app) as c:
+        res = await c.post(
+            "/upload",
+            content=b"--e917\r\n-4011--e917--\r\n",
+            headers={"content-type": "multipart/form-data; boundary=e917"},
+        )
+    assert problem(res, 422)["detail"] == "Invalid multipart data."
+
+
 async def test_media_type_ranges_in_encoding_are_accepted(app: Any) -> None:
     async with client(app) as c:
         res = await c.post(
