@@ -12,7 +12,7 @@ import copy
 from typing import Any
 
 from specfirst.contract import ContractOptions, format_summary, run_contract
-from specfirst.contract.document import as_the_app_reads
+from specfirst.contract.document import as_the_app_reads, unread_media
 from tests.e2e.conftest import MakeApi, make_api  # noqa: F401  (fixture)
 
 SPEC = """
@@ -93,3 +93,62 @@ def test_the_run_does_not_fail_the_app_for_a_literal_reading(make_api: MakeApi) 
     assert not result.failures and not result.errors, format_summary(result)
     reached = {label for label, op in result.coverage.operations.items() if op.reached_success()}
     assert reached == {"GET /places", "POST /places"}, format_summary(result)
+
+
+FORMATTERS = """
+openapi: 3.0.1
+info: {title: ASP.NET, version: v1}
+paths:
+  /api/client/delete:
+    post:
+      operationId: ClientApi_Delete
+      parameters:
+        - {name: x-auth-key, in: header, required: true, schema: {type: string}}
+      requestBody:
+        required: true
+        content:
+          application/json: {schema: {$ref: '#/components/schemas/Delete'}}
+          application/x-www-form-urlencoded: {schema: {$ref: '#/components/schemas/Delete'}}
+          application/xml: {schema: {$ref: '#/components/schemas/Delete'}}
+          text/html: {schema: {$ref: '#/components/schemas/Delete'}}
+          text/xml: {schema: {$ref: '#/components/schemas/Delete'}}
+      responses:
+        '200': {description: OK, content: {application/json: {schema: {type: integer}}}}
+        '415': {description: Unsupported Media Type}
+        '422': {description: Invalid}
+components:
+  schemas:
+    Delete: {type: object, properties: {Id: {type: integer}}}
+"""
+
+
+def test_a_body_is_sent_only_as_the_app_reads_it() -> None:
+    """envoice.in and smart-me.com list every ASP.NET formatter for each body; the app reads
+    JSON (and the form of the same schema) and answers the others 415, as generate says."""
+    import yaml
+
+    document = yaml.safe_load(FORMATTERS)
+    read = as_the_app_reads(document)
+    assert read is not None
+    content = read["paths"]["/api/client/delete"]["post"]["requestBody"]["content"]
+    assert list(content) == ["application/json", "application/x-www-form-urlencoded"]
+    assert unread_media(document) == [
+        "POST /api/client/delete: request body as application/xml, text/html, text/xml "
+        "(read as application/json, application/x-www-form-urlencoded only)"
+    ]
+
+
+def test_the_run_sends_no_body_the_app_does_not_read(make_api: MakeApi) -> None:  # noqa: F811
+    vendor = make_api(FORMATTERS)
+
+    class Clients:
+        async def client_api_delete(self, *, x_auth_key: str, body: Any) -> Any:
+            return vendor.responses.ClientApiDelete200Response(body=1)
+
+    app = vendor.create_app(default=Clients())
+    result = run_contract(ContractOptions(spec=vendor.spec_path, app=app, max_examples=10))
+    assert not result.failures and not result.errors, format_summary(result)
+    assert (
+        "note: not sent: POST /api/client/delete: request body as application/xml, text/html, "
+        "text/xml (read as application/json, application/x-www-form-urlencoded only)"
+    ) in format_summary(result)

@@ -1,6 +1,6 @@
 """The document a contract run gives schemathesis: the spec as the generated app reads it.
 
-Two readings differ from a literal one, and the run must test the API the app serves:
+Three readings differ from a literal one, and the run must test the API the app serves:
 
 - a header parameter named ``Accept``, ``Content-Type`` or ``Authorization`` is ignored
   (OpenAPI 3: the definition "SHALL be ignored"; content negotiation, the body's media type
@@ -8,9 +8,15 @@ Two readings differ from a literal one, and the run must test the API the app se
   4xx (va.gov's facilities API declares a required ``Accept``);
 - a schema with ``properties`` (or ``required``) and no ``type`` is an object: the generator
   makes it a model, as its author meant, where a literal reading lets any non-object through
-  (climate.com's ``BoundaryUpload``: schemathesis sent ``null`` as a valid body).
+  (climate.com's ``BoundaryUpload``: schemathesis sent ``null`` as a valid body);
+- a request body is read in the media types :func:`~specfirst.parser.media.read_media` picks
+  (its JSON media types and forms of the same schema, or its one other kind), and the others
+  are answered 415, as ``generate`` says ("accepted as application/json only"). The run sends
+  only those: ASP.NET specs list every formatter (``application/xml``, ``text/xml``,
+  ``text/html``) for each body, and envoice.in's and smart-me.com's valid XML bodies were
+  failed as rejected. :func:`unread_media` names what is left out, and the run prints it.
 
-:func:`as_the_app_reads` returns the document with both applied, and ``None`` when neither
+:func:`as_the_app_reads` returns the document with these applied, and ``None`` when none
 applies, so that the spec is loaded as it is.
 """
 
@@ -19,6 +25,8 @@ from __future__ import annotations
 import copy
 from collections.abc import Iterator
 from typing import Any
+
+from specfirst.parser.media import read_media
 
 IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
 """Header parameters OpenAPI 3 says to ignore (lowercase)."""
@@ -35,14 +43,62 @@ def as_the_app_reads(document: dict[str, Any]) -> dict[str, Any] | None:
 
     The document is looked through once before anything is copied: most specs need neither
     reading, and a deep copy of a large one (GitHub's) costs about a second."""
-    if not _drop_ignored_headers(document, apply=False) + _objects_without_type(
-        document, apply=False
+    if not (
+        _drop_ignored_headers(document, apply=False)
+        + _objects_without_type(document, apply=False)
+        + len(unread_media(document))
     ):
         return None
     changed = copy.deepcopy(document)
     _drop_ignored_headers(changed, apply=True)
     _objects_without_type(changed, apply=True)
+    for body, _, _, unread in _bodies_read(changed):
+        for media in unread:
+            body["content"].pop(media, None)  # a body shared through components: once
     return changed
+
+
+def unread_media(document: dict[str, Any]) -> list[str]:
+    """``"POST /things: request body as application/xml (read as application/json only)"``
+    for each operation whose request body declares media types the app does not read."""
+    return [
+        f"{label}: request body as {', '.join(unread)} (read as {', '.join(read)} only)"
+        for _, label, read, unread in _bodies_read(document)
+    ]
+
+
+def _bodies_read(
+    document: dict[str, Any],
+) -> Iterator[tuple[dict[str, Any], str, tuple[str, ...], list[str]]]:
+    """(request body, its operation's label, the media types the app reads, those it does not)
+    of each operation whose body declares some it does not."""
+    for path, item in _mapping(document.get("paths")).items():
+        for method in _mapping(item):
+            label = f"{method.upper()} {path}"
+            body = _body(document, label)
+            if body is None:
+                continue
+            content = body.get("content")
+            if not isinstance(content, dict) or len(content) < 2:
+                continue
+            media, alternates = read_media(content)
+            read = (media, *alternates)
+            unread = [str(other) for other in content if other not in read]
+            if unread:
+                yield body, label, read, unread
+
+
+def _body(document: dict[str, Any], label: str) -> dict[str, Any] | None:
+    """The request body of operation ``label`` (``"POST /things"``), its ``$ref`` followed."""
+    method, _, path = label.partition(" ")
+    operation = _mapping(_mapping(document.get("paths")).get(path)).get(method.lower())
+    body = operation.get("requestBody") if isinstance(operation, dict) else None
+    if isinstance(body, dict) and isinstance(body.get("$ref"), str):
+        prefix = "#/components/requestBodies/"
+        ref = body["$ref"]
+        bodies = _mapping(_mapping(document.get("components")).get("requestBodies"))
+        body = bodies.get(ref[len(prefix) :]) if ref.startswith(prefix) else None
+    return body if isinstance(body, dict) else None
 
 
 def _parameter_lists(document: dict[str, Any]) -> Iterator[list[Any]]:

@@ -17,7 +17,7 @@ from specfirst.diagnostics import Level
 from specfirst.ir import Body, BodyKind, FormField, Header, PartKind
 from specfirst.loader import Pointer
 from specfirst.parser.context import Context
-from specfirst.parser.media import body_kind, json_media
+from specfirst.parser.media import body_kind, json_media, read_media
 from specfirst.parser.model_types import SchemaTypes
 from specfirst.parser.responses import read_headers
 from specfirst.schema_types import constraints, declared_types, is_simple, primitive_type
@@ -33,30 +33,9 @@ def read_body(
     content = body.get("content") or {}
     if not isinstance(content, Mapping) or not content:
         return None
-    preference = (
-        BodyKind.JSON,
-        BodyKind.FORM,
-        BodyKind.MULTIPART,
-        BodyKind.TEXT,
-        BodyKind.BINARY,
-    )
-    media = min(content, key=lambda m: (preference.index(body_kind(m)), list(content).index(m)))
+    media, alternates = read_media(content)
     kind = body_kind(media)
-    alternates: list[str] = []
     if len(content) > 1:
-        chosen = content[media].get("schema") if isinstance(content[media], Mapping) else None
-        for other, other_obj in content.items():
-            if other == media:
-                continue
-            other_schema = other_obj.get("schema") if isinstance(other_obj, Mapping) else None
-            other_kind = body_kind(other)
-            # A JSON body that may also come as a form (the same schema): read either.
-            if (
-                kind is BodyKind.JSON
-                and other_kind in (BodyKind.FORM, BodyKind.MULTIPART, BodyKind.JSON)
-                and (other_schema == chosen or other_kind is BodyKind.JSON)
-            ):
-                alternates.append(str(other))
         others = ", ".join(m for m in content if m != media and m not in alternates)
         if others:
             ctx.warn(

@@ -30,6 +30,31 @@ def body_kind(media_type: str) -> BodyKind:
     return BodyKind.BINARY
 
 
+_PREFERENCE = (BodyKind.JSON, BodyKind.FORM, BodyKind.MULTIPART, BodyKind.TEXT, BodyKind.BINARY)
+
+
+def read_media(content: Mapping[str, Any]) -> tuple[str, tuple[str, ...]]:
+    """The media type a request body is typed by (JSON first, then form, multipart, text,
+    binary; the first of its kind) and the others the app reads into the same type: for a
+    JSON body, the other JSON media types, and forms or multipart of the same schema. The
+    app answers any other media type 415. ``content`` must not be empty."""
+    media = min(content, key=lambda m: (_PREFERENCE.index(body_kind(m)), list(content).index(m)))
+    kind = body_kind(media)
+    chosen = content[media].get("schema") if isinstance(content[media], Mapping) else None
+    alternates: list[str] = []
+    for other, other_obj in content.items():
+        if other == media or kind is not BodyKind.JSON:
+            continue
+        other_schema = other_obj.get("schema") if isinstance(other_obj, Mapping) else None
+        other_kind = body_kind(other)
+        # A JSON body that may also come as a form (the same schema): read either.
+        if other_kind is BodyKind.JSON or (
+            other_kind in (BodyKind.FORM, BodyKind.MULTIPART) and other_schema == chosen
+        ):
+            alternates.append(str(other))
+    return media, tuple(alternates)
+
+
 def stream_format(media: str) -> str | None:
     """The stream format of a media type sent as a sequence of items: ``jsonl``, ``json-seq`` or ``sse``."""
     return STREAM_FORMATS.get(media.split(";")[0].strip().lower())
