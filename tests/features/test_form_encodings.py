@@ -437,6 +437,27 @@ async def test_form_alternate_structured_field_errors(
     assert pointer in [e["pointer"] for e in body["errors"]], body
 
 
+async def test_an_empty_form_is_an_object_with_no_fields(make_api: MakeApi) -> None:
+    """``{}`` form-encoded is an empty body (envoice.in's ``POST /api/client/delete``, whose
+    required body has no required property, was refused "a request body is required"): a
+    required body sent as an empty form is validated as that object, so only a missing
+    required property is an error, and it names the property."""
+    optional = ALTERNATES.replace("required: [name]", "required: []")
+    form = {"content-type": "application/x-www-form-urlencoded"}
+
+    class Service:
+        async def create_item(self, *, body: Any) -> Any:
+            return body
+
+    async with client(make_api(optional).create_app(default=Service())) as c:
+        empty = await c.post("/items", content=b"", headers=form)
+    async with client(make_api(ALTERNATES).create_app(default=Service())) as c:
+        nameless = await c.post("/items", content=b"", headers=form)
+    assert empty.status_code == 200, empty.text
+    assert empty.json() == {}
+    assert [e["pointer"] for e in problem(nameless, 422)["errors"]] == ["/body/name"]
+
+
 async def test_an_empty_form_value_is_the_empty_string_not_a_missing_field(app: Any) -> None:
     # spinitron's POST /spins, mercure's publish: `artist=&song=` is two empty strings, which
     # `type: string` allows; FastAPI's Form() reads `name=` as absent (422 "Field required").
