@@ -138,6 +138,28 @@ def test_a_body_is_sent_only_as_the_app_reads_it() -> None:
     ]
 
 
+def test_a_form_with_object_properties_is_not_sent() -> None:
+    """smart-me.com's ``CustomDeviceToPost.Values`` is an array of objects: the app reads each
+    form value as JSON text, schemathesis sends each object's keys (``Values=Name``), which no
+    server can read; the JSON body is sent, the form is named as not sent."""
+    import yaml
+
+    document = yaml.safe_load(FORMATTERS)
+    document["components"]["schemas"]["Delete"]["properties"]["Values"] = {
+        "type": "array",
+        "items": {"$ref": "#/components/schemas/Value"},
+    }
+    document["components"]["schemas"]["Value"] = {"properties": {"Name": {"type": "string"}}}
+    read = as_the_app_reads(document)
+    assert read is not None
+    content = read["paths"]["/api/client/delete"]["post"]["requestBody"]["content"]
+    assert list(content) == ["application/json"]
+    assert unread_media(document)[1] == (
+        "POST /api/client/delete: request body as application/x-www-form-urlencoded (the app "
+        "reads its object properties as JSON text; schemathesis would send an object's keys)"
+    )
+
+
 def test_the_run_sends_no_body_the_app_does_not_read(make_api: MakeApi) -> None:  # noqa: F811
     vendor = make_api(FORMATTERS)
 

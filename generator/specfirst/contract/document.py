@@ -14,7 +14,9 @@ Three readings differ from a literal one, and the run must test the API the app 
   are answered 415, as ``generate`` says ("accepted as application/json only"). The run sends
   only those: ASP.NET specs list every formatter (``application/xml``, ``text/xml``,
   ``text/html``) for each body, and envoice.in's and smart-me.com's valid XML bodies were
-  failed as rejected. :func:`unread_media` names what is left out, and the run prints it.
+  failed as rejected. Nor does it send a form alternate with object properties, which the
+  app reads as JSON text and schemathesis encodes as the objects' keys (smart-me.com).
+  :func:`unread_media` names what is left out, and the run prints it.
 
 :func:`as_the_app_reads` returns the document with these applied, and ``None`` when none
 applies, so that the spec is loaded as it is.
@@ -52,26 +54,35 @@ def as_the_app_reads(document: dict[str, Any]) -> dict[str, Any] | None:
     changed = copy.deepcopy(document)
     _drop_ignored_headers(changed, apply=True)
     _objects_without_type(changed, apply=True)
-    for body, _, _, unread in _bodies_read(changed):
-        for media in unread:
+    for body, _, _, unread, unsent in _bodies_read(changed):
+        for media in [*unread, *unsent]:
             body["content"].pop(media, None)  # a body shared through components: once
     return changed
 
 
 def unread_media(document: dict[str, Any]) -> list[str]:
     """``"POST /things: request body as application/xml (read as application/json only)"``
-    for each operation whose request body declares media types the app does not read."""
-    return [
-        f"{label}: request body as {', '.join(unread)} (read as {', '.join(read)} only)"
-        for _, label, read, unread in _bodies_read(document)
-    ]
+    for each operation whose request body declares media types the app does not read, and a
+    line for the form alternates the run cannot send (:func:`_unencodable_form`)."""
+    lines = []
+    for _, label, read, unread, unsent in _bodies_read(document):
+        if unread:
+            lines.append(
+                f"{label}: request body as {', '.join(unread)} (read as {', '.join(read)} only)"
+            )
+        if unsent:
+            lines.append(
+                f"{label}: request body as {', '.join(unsent)} (the app reads its object "
+                "properties as JSON text; schemathesis would send an object's keys)"
+            )
+    return lines
 
 
 def _bodies_read(
     document: dict[str, Any],
-) -> Iterator[tuple[dict[str, Any], str, tuple[str, ...], list[str]]]:
-    """(request body, its operation's label, the media types the app reads, those it does not)
-    of each operation whose body declares some it does not."""
+) -> Iterator[tuple[dict[str, Any], str, tuple[str, ...], list[str], list[str]]]:
+    """(request body, its operation's label, the media types the app reads, those it does not,
+    those it reads but the run cannot send) of each operation whose body has either kind."""
     for path, item in _mapping(document.get("paths")).items():
         for method in _mapping(item):
             label = f"{method.upper()} {path}"
@@ -84,8 +95,40 @@ def _bodies_read(
             media, alternates = read_media(content)
             read = (media, *alternates)
             unread = [str(other) for other in content if other not in read]
-            if unread:
-                yield body, label, read, unread
+            # a JSON body: its form alternates, when the run can send them as the app reads them
+            unsent = [m for m in alternates if _unencodable_form(document, content[m])]
+            if unread or unsent:
+                yield body, label, read, unread, unsent
+
+
+def _unencodable_form(document: dict[str, Any], media: Any) -> bool:
+    """Whether a form-urlencoded alternate's schema has a property holding objects (an object,
+    or an array of them): the app reads each as JSON text (the OpenAPI default for an object),
+    but schemathesis encodes an object as its keys (``Values=Name&Values=Value``, smart-me.com's
+    ``POST /api/CustomDevice``), which no server can read back, so the run cannot send one."""
+    if not isinstance(media, dict):
+        return False
+    schema = _resolved(document, media.get("schema"))
+    for prop in _dicts(_mapping(schema.get("properties"))):
+        prop = _resolved(document, prop)
+        items = _resolved(document, prop.get("items"))
+        if "object" in (prop.get("type"), items.get("type")) or (
+            "properties" in prop or "properties" in items
+        ):
+            return True
+    return False
+
+
+def _resolved(document: dict[str, Any], schema: Any) -> dict[str, Any]:
+    """``schema`` with its ``#/components/schemas`` references followed (a few levels)."""
+    schemas = _mapping(_mapping(document.get("components")).get("schemas"))
+    prefix = "#/components/schemas/"
+    for _ in range(8):
+        ref = schema.get("$ref") if isinstance(schema, dict) else None
+        if not (isinstance(ref, str) and ref.startswith(prefix)):
+            break
+        schema = schemas.get(ref[len(prefix) :])
+    return _mapping(schema)
 
 
 def _body(document: dict[str, Any], label: str) -> dict[str, Any] | None:
