@@ -43,8 +43,10 @@ def _execute(
     operation_ids: Mapping[str, str],
     coverage: Coverage,
     fixed: Mapping[str, set[str]] | None = None,
+    routes: Routes | None = None,
 ) -> ContractResult:
-    """``fixed``: operationId → the values seeded for it with ``SeedData.always``."""
+    """``fixed``: operationId → the values seeded for it with ``SeedData.always``; ``routes``:
+    the operations by path (:func:`_routes`), for the probes of undeclared methods."""
     from schemathesis.engine import Status, events, from_schema
 
     served: dict[str, Any] = {}
@@ -54,7 +56,6 @@ def _execute(
     seen_errors: set[tuple[str, str]] = set()
     watcher = _warnings_watcher(schema)
     keys: dict[tuple[str, str], float] = {}
-    routes = _routes(schema)
     started = time.perf_counter()
     for event in from_schema(schema).execute():
         if watcher is not None:

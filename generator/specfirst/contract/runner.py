@@ -32,7 +32,7 @@ from specfirst.contract.credentials import (
     _mask_only_credentials,
     _probe_without_credentials,
 )
-from specfirst.contract.engine import _execute
+from specfirst.contract.engine import _execute, _routes
 from specfirst.contract.gaps import operation_facts, settle_gaps
 from specfirst.contract.hooks import (
     AuthContext,
@@ -280,7 +280,7 @@ def _run(
         if data is not None
         else {}
     )
-    result = _execute(schema, seed, progress, operation_ids, coverage, fixed)
+    result = _execute(schema, seed, progress, operation_ids, coverage, fixed, _routes(schema))
     result.notes.extend(f"not sent: {line}" for line in unread)
     if not result.interrupted:
         credentials = set(schema.config.output.sanitization.keys_to_sanitize)
