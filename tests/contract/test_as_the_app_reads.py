@@ -150,10 +150,12 @@ def test_a_form_with_object_properties_is_not_sent() -> None:
         "items": {"$ref": "#/components/schemas/Value"},
     }
     document["components"]["schemas"]["Value"] = {"properties": {"Name": {"type": "string"}}}
+    body = document["paths"]["/api/client/delete"]["post"]["requestBody"]["content"]
+    body["application/vnd.envoice+json"] = body["application/json"]  # JSON: sent as it is
     read = as_the_app_reads(document)
     assert read is not None
     content = read["paths"]["/api/client/delete"]["post"]["requestBody"]["content"]
-    assert list(content) == ["application/json"]
+    assert list(content) == ["application/json", "application/vnd.envoice+json"]
     assert unread_media(document)[1] == (
         "POST /api/client/delete: request body as application/x-www-form-urlencoded (the app "
         "reads its object properties as JSON text; schemathesis would send an object's keys)"

@@ -28,7 +28,8 @@ import copy
 from collections.abc import Iterator
 from typing import Any
 
-from specfirst.parser.media import read_media
+from specfirst.ir import BodyKind
+from specfirst.parser.media import body_kind, read_media
 
 IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
 """Header parameters OpenAPI 3 says to ignore (lowercase)."""
@@ -96,7 +97,11 @@ def _bodies_read(
             read = (media, *alternates)
             unread = [str(other) for other in content if other not in read]
             # a JSON body: its form alternates, when the run can send them as the app reads them
-            unsent = [m for m in alternates if _unencodable_form(document, content[m])]
+            unsent = [
+                m
+                for m in alternates
+                if body_kind(m) is BodyKind.FORM and _unencodable_form(document, content[m])
+            ]
             if unread or unsent:
                 yield body, label, read, unread, unsent
 
