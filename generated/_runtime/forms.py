@@ -183,10 +183,18 @@ async def _form_body(request: Request, tp: Any, *, required: bool, status: int) 
     multipart part, or a form value) or from ``name[key]=value`` fields, the rest as text that
     lax validation converts (``"2"`` for an integer).
     """
-    if not await request.body():  # no body at all; a form without fields is an empty one
-        if required:
+    if not await request.body():
+        # No bytes: no body, except that an empty urlencoded form is how ``{}`` is encoded (a
+        # multipart body, even one without parts, has at least its closing boundary).
+        urlencoded = request.headers.get("content-type", "").lower().startswith(
+            "application/x-www-form-urlencoded"
+        )
+        if not required:
+            return None
+        if not urlencoded:
             raise _required_problem(status)
-        return None
+    # A form without fields (a required urlencoded body sent empty, or a multipart with no
+    # parts) is the form of an object with none: the type's own rules accept or refuse it.
     form = await request.form()
     try:  # every part is read into memory here: the spooled files can go
         data = await _form_data(form, tp, status)

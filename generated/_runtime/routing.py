@@ -24,15 +24,21 @@ for, made on first need.
 Path keys that carry a query string, such as ``/rest?method=flickr.photos.search``, are
 registered at the path without the query with the fixed pairs as ``required_query``; both
 route classes then match only requests whose query carries them.
+
+A path parameter's value may hold a slash, sent percent-encoded (``/livefeeds/2018%2F10%2F15``,
+shutterstock's livefeed ids); ASGI servers decode it in ``scope["path"]``, where it would split
+the segment and match no route. Every route class matches through :func:`_match_encoded`,
+which tries such a URL again with the slashes its raw path encodes kept inside their segment.
 """
 
 from __future__ import annotations
 
 import copy
+import functools
 import typing
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, TypeVar
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, unquote
 
 from fastapi import APIRouter, params
 from fastapi._compat import ModelField, field_annotation_is_sequence, get_missing_field_error
@@ -91,6 +97,51 @@ def _query_matches(
     return Match.NONE, {}
 
 
+_SLASH = "\uf8ff"
+"""Stands for an encoded slash (``%2F``) inside a segment while a route matches (private use)."""
+_ENCODED_PATH = "sf.encoded_slash_path"
+
+
+def _encoded_slash_path(scope: Scope) -> str | None:
+    """``scope["path"]`` with each slash the raw path encodes (``%2F``) as :data:`_SLASH`, or
+    ``None`` when it encodes none (or the two paths disagree); worked out once per request."""
+    if _ENCODED_PATH in scope:
+        return typing.cast("str | None", scope[_ENCODED_PATH])
+    found: str | None = None
+    raw = scope.get("raw_path")
+    path = scope.get("path", "")
+    if isinstance(raw, bytes) and b"%2f" in raw.lower() and _SLASH not in path:
+        raw_path = raw.split(b"?", 1)[0].decode("latin-1")
+        segments = [unquote(segment).replace("/", _SLASH) for segment in raw_path.split("/")]
+        kept = "/".join(segments)
+        found = kept if kept.replace(_SLASH, "/") == path else None
+    scope[_ENCODED_PATH] = found
+    return found
+
+
+def _match_encoded(
+    matches: Callable[[Scope], tuple[Match, Scope]], scope: Scope
+) -> tuple[Match, Scope]:
+    """A route's own ``matches``; for a URL it does not match whose raw path encodes a slash,
+    ``matches`` again with those slashes inside their segments, each given back as ``/`` in
+    the path parameters."""
+    match, child = matches(scope)
+    if match is not Match.NONE:
+        return match, child
+    kept = _encoded_slash_path(scope)
+    if kept is None:
+        return match, child
+    match, child = matches({**scope, "path": kept})
+    if match is Match.NONE:
+        return match, child
+    params = child.get("path_params") or {}
+    child["path_params"] = {
+        key: value.replace(_SLASH, "/") if isinstance(value, str) else value
+        for key, value in params.items()
+    }
+    return match, child
+
+
 def _path_item(path: str, scope: Scope, match: Match, child: Scope) -> tuple[Match, Scope]:
     """OpenAPI's path matching: a URL belongs to the most specific path that matches it, and
     the method is looked up in that path item only.
@@ -139,7 +190,9 @@ class QueryRoute(APIRoute):
     def matches(self, scope: Scope) -> tuple[Match, Scope]:
         required = getattr(self.endpoint, REQUIRED_QUERY, None)
         return _path_item(
-            self.path, scope, *_query_matches(required, scope, *super().matches(scope))
+            self.path,
+            scope,
+            *_query_matches(required, scope, *_match_encoded(super().matches, scope)),
         )
 
 
@@ -417,8 +470,10 @@ class FastRoute(Route):
         return plan
 
     def matches(self, scope: Scope) -> tuple[Match, Scope]:
-        found = _static_matches(self, scope)
-        return _path_item(self.path, scope, *(super().matches(scope) if found is None else found))
+        found = _static_matches(self, scope)  # a path without parameters holds no slash to keep
+        if found is None:
+            found = _match_encoded(super().matches, scope)
+        return _path_item(self.path, scope, *found)
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         app = self.overrides.app
@@ -438,7 +493,8 @@ class FastQueryRoute(FastRoute):
 
     def matches(self, scope: Scope) -> tuple[Match, Scope]:
         required = getattr(self.endpoint, REQUIRED_QUERY, None)
-        matched = _query_matches(required, scope, *Route.matches(self, scope))
+        own = functools.partial(Route.matches, self)  # FastRoute's adds the path item
+        matched = _query_matches(required, scope, *_match_encoded(own, scope))
         return _path_item(self.path, scope, *matched)
 
 
@@ -493,7 +549,9 @@ class LazyRoute(Route):
         raise AssertionError("a lazy route hands requests to the real one")
 
     def matches(self, scope: Scope) -> tuple[Match, Scope]:
-        matched = _query_matches(self.required_query, scope, *super().matches(scope))
+        matched = _query_matches(
+            self.required_query, scope, *_match_encoded(super().matches, scope)
+        )
         return _path_item(self.path, scope, *matched)
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:

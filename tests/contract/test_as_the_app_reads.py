@@ -12,7 +12,7 @@ import copy
 from typing import Any
 
 from specfirst.contract import ContractOptions, format_summary, run_contract
-from specfirst.contract.document import as_the_app_reads
+from specfirst.contract.document import as_the_app_reads, unread_media
 from tests.e2e.conftest import MakeApi, make_api  # noqa: F401  (fixture)
 
 SPEC = """
@@ -169,3 +169,109 @@ def test_a_body_of_a_media_type_schemathesis_cannot_serialize_is_sent_raw(
     assert any(isinstance(body, bytes) and body for body in bodies), bodies
     transport = requests_transport.REQUESTS_TRANSPORT
     assert transport.get_first_matching_media_type("plain/text") is None  # left as it was
+
+
+FORMATTERS = """
+openapi: 3.0.1
+info: {title: ASP.NET, version: v1}
+paths:
+  /api/client/delete:
+    post:
+      operationId: ClientApi_Delete
+      parameters:
+        - {name: x-auth-key, in: header, required: true, schema: {type: string}}
+      requestBody:
+        required: true
+        content:
+          application/json: {schema: {$ref: '#/components/schemas/Delete'}}
+          application/x-www-form-urlencoded: {schema: {$ref: '#/components/schemas/Delete'}}
+          application/xml: {schema: {$ref: '#/components/schemas/Delete'}}
+          text/html: {schema: {$ref: '#/components/schemas/Delete'}}
+          text/xml: {schema: {$ref: '#/components/schemas/Delete'}}
+      responses:
+        '200': {description: OK, content: {application/json: {schema: {type: integer}}}}
+        '415': {description: Unsupported Media Type}
+        '422': {description: Invalid}
+components:
+  schemas:
+    Delete: {type: object, properties: {Id: {type: integer}}}
+"""
+
+
+FORM_FIRST = FORMATTERS.replace(
+    "          application/json: {schema: {$ref: '#/components/schemas/Delete'}}\n", ""
+)
+
+
+def test_a_json_body_is_sent_in_every_media_type_it_declares() -> None:
+    """envoice.in and smart-me.com list every ASP.NET formatter for each body; the app reads a
+    JSON body's other media types each into its own type (XML as bytes, HTML as text)."""
+    import yaml
+
+    document = yaml.safe_load(FORMATTERS)
+    assert unread_media(document) == []
+    assert as_the_app_reads(document) is None
+
+
+def test_a_body_is_sent_only_as_the_app_reads_it() -> None:
+    """A body with no JSON media type is read as its first kind (the form) and the app
+    answers the others 415, as generate says ("accepted as … only")."""
+    import yaml
+
+    document = yaml.safe_load(FORM_FIRST)
+    read = as_the_app_reads(document)
+    assert read is not None
+    content = read["paths"]["/api/client/delete"]["post"]["requestBody"]["content"]
+    assert list(content) == ["application/x-www-form-urlencoded"]
+    assert unread_media(document) == [
+        "POST /api/client/delete: request body as application/xml, text/html, text/xml "
+        "(read as application/x-www-form-urlencoded only)"
+    ]
+
+
+def test_a_form_with_object_properties_is_not_sent() -> None:
+    """smart-me.com's ``CustomDeviceToPost.Values`` is an array of objects: the app reads each
+    form value as JSON text, schemathesis sends each object's keys (``Values=Name``), which no
+    server can read; the JSON body is sent, the form is named as not sent."""
+    import yaml
+
+    document = yaml.safe_load(FORMATTERS)
+    document["components"]["schemas"]["Delete"]["properties"]["Values"] = {
+        "type": "array",
+        "items": {"$ref": "#/components/schemas/Value"},
+    }
+    document["components"]["schemas"]["Value"] = {"properties": {"Name": {"type": "string"}}}
+    body = document["paths"]["/api/client/delete"]["post"]["requestBody"]["content"]
+    body["application/vnd.envoice+json"] = body["application/json"]  # JSON: sent as it is
+    read = as_the_app_reads(document)
+    assert read is not None
+    content = read["paths"]["/api/client/delete"]["post"]["requestBody"]["content"]
+    assert list(content) == [
+        "application/json",
+        "application/xml",
+        "text/html",
+        "text/xml",
+        "application/vnd.envoice+json",
+    ]
+    assert unread_media(document) == [
+        (
+            "POST /api/client/delete: request body as application/x-www-form-urlencoded (the app "
+            "reads its object properties as JSON text; schemathesis would send an object's keys)"
+        )
+    ]
+
+
+def test_the_run_sends_no_body_the_app_does_not_read(make_api: MakeApi) -> None:  # noqa: F811
+    vendor = make_api(FORM_FIRST)
+
+    class Clients:
+        async def client_api_delete(self, *, x_auth_key: str, body: Any) -> Any:
+            return vendor.responses.ClientApiDelete200Response(body=1)
+
+    app = vendor.create_app(default=Clients())
+    result = run_contract(ContractOptions(spec=vendor.spec_path, app=app, max_examples=10))
+    assert not result.failures and not result.errors, format_summary(result)
+    assert (
+        "note: not sent: POST /api/client/delete: request body as application/xml, text/html, "
+        "text/xml (read as application/x-www-form-urlencoded only)"
+    ) in format_summary(result)

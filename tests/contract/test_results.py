@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import xml.etree.ElementTree as ET
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
-from specfirst.contract import ContractResult, engine, format_summary, idempotency
+from specfirst.contract import ContractResult, engine, format_summary, idempotency, write_junit
 from specfirst.contract.coverage import Coverage
+from specfirst.contract.results import ContractFailure
 
 
 class _Engine:
@@ -74,3 +77,24 @@ def test_an_idempotent_replay_is_not_a_lost_resource() -> None:
     assert idempotency._replayed_creation(recorder, "get", keys) == "k1"
     keys[("POST /other", "k2")] = 0.0
     assert idempotency._replayed_creation(recorder, "create", keys) is None  # no parent
+
+
+def test_the_junit_report_parses_whatever_the_fuzzer_sent(tmp_path: Path) -> None:
+    """Fuzzed bodies and hints hold characters XML 1.0 cannot hold (envoice.in's run had a
+    BEL, ``\\x07``, in a property name): each is written as its escape, so CI can read it."""
+    odd = "name `*\x07\ud800` \x00 kept: é\U0001f600"
+    failure = ContractFailure(
+        operation="POST /things",
+        operation_id="createThing",
+        check="positive_data_acceptance",
+        title="Schema-valid request rejected",
+        message=f"Hint: {odd}",
+        reproduce=f"curl -d '{odd}' http://testserver/things",
+        response=f"415 Unsupported Media Type {odd}",
+    )
+    result = ContractResult(seed=1, failures=[failure], operations={"POST /things"})
+    write_junit(result, tmp_path / "c.xml")
+
+    element = ET.parse(tmp_path / "c.xml").find(".//failure")
+    assert element is not None and element.text is not None
+    assert "name `*\\x07\\ud800` \\x00 kept: é\U0001f600" in element.text

@@ -203,6 +203,19 @@ async def test_structured_multipart_parts_arrive_as_models(app: Any) -> None:
     assert got["layout"] == "<layout/>"  # application/xml: handed over as text
 
 
+async def test_a_malformed_multipart_body_is_an_invalid_request(app: Any) -> None:
+    """Starlette refuses a body it cannot parse with a 400 of its own; the runtime answers it
+    as any invalid request, with the operation's validation status (422: ``/upload`` declares
+    neither 400 nor 422), as formapi.io's contract run sent it (``POST /templates``)."""
+    async with client(app) as c:
+        res = await c.post(
+            "/upload",
+            content=b"--e917\r\n-4011--e917--\r\n",
+            headers={"content-type": "multipart/form-data; boundary=e917"},
+        )
+    assert problem(res, 422)["detail"] == "Invalid multipart data."
+
+
 async def test_media_type_ranges_in_encoding_are_accepted(app: Any) -> None:
     async with client(app) as c:
         res = await c.post(
@@ -441,6 +454,27 @@ async def test_form_alternate_structured_field_errors(
         res = await c.post("/items", data=data)
     body = problem(res, 422)
     assert pointer in [e["pointer"] for e in body["errors"]], body
+
+
+async def test_an_empty_form_is_an_object_with_no_fields(make_api: MakeApi) -> None:
+    """``{}`` form-encoded is an empty body (envoice.in's ``POST /api/client/delete``, whose
+    required body has no required property, was refused "a request body is required"): a
+    required body sent as an empty form is validated as that object, so only a missing
+    required property is an error, and it names the property."""
+    optional = ALTERNATES.replace("required: [name]", "required: []")
+    form = {"content-type": "application/x-www-form-urlencoded"}
+
+    class Service:
+        async def create_item(self, *, body: Any) -> Any:
+            return body
+
+    async with client(make_api(optional).create_app(default=Service())) as c:
+        empty = await c.post("/items", content=b"", headers=form)
+    async with client(make_api(ALTERNATES).create_app(default=Service())) as c:
+        nameless = await c.post("/items", content=b"", headers=form)
+    assert empty.status_code == 200, empty.text
+    assert empty.json() == {}
+    assert [e["pointer"] for e in problem(nameless, 422)["errors"]] == ["/body/name"]
 
 
 async def test_an_empty_form_value_is_the_empty_string_not_a_missing_field(app: Any) -> None:

@@ -186,3 +186,41 @@ async def test_a_url_belongs_to_its_most_specific_path(make_api: MakeApi, servic
     # literal text is the more specific path
     assert cancelled.json() == "cancelled b1"
     assert cancel_options.status_code == 405 and cancel_options.headers["allow"] == "POST"
+
+
+FEEDS = """
+openapi: 3.0.3
+info: {title: Feeds, version: "1"}
+paths:
+  /feeds/{id}:
+    get:
+      operationId: getFeed
+      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+      responses: {"200": {description: ok, content: {application/json: {schema: {type: string}}}}}
+  /feeds/{id}/items:
+    get:
+      operationId: getFeedItems
+      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+      responses: {"200": {description: ok, content: {application/json: {schema: {type: string}}}}}
+"""
+
+
+class Feeds:
+    async def get_feed(self, *, id: str) -> str:
+        return f"feed {id}"
+
+    async def get_feed_items(self, *, id: str) -> str:
+        return f"items {id}"
+
+
+async def test_a_path_parameter_may_hold_an_encoded_slash(make_api: MakeApi) -> None:
+    """shutterstock's livefeed ids are dates with slashes, sent as ``%2F``; the server decodes
+    the path before routing, so the value must still match its one segment."""
+    app = make_api(FEEDS).create_app(default=Feeds())
+    async with client(app) as c:
+        feed = await c.get("/feeds/2018%2F10%2F15%2FLunch%20%26%20Awards")
+        items = await c.get("/feeds/2018%2F10/items")
+        split = await c.get("/feeds/2018/10")  # a real slash is another path: no operation
+    assert feed.status_code == 200 and feed.json() == "feed 2018/10/15/Lunch & Awards"
+    assert items.status_code == 200 and items.json() == "items 2018/10"
+    assert split.status_code == 404

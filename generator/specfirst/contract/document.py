@@ -1,6 +1,6 @@
 """The document a contract run gives schemathesis: the spec as the generated app reads it.
 
-Three readings differ from a literal one, and the run must test the API the app serves:
+These readings differ from a literal one, and the run must test the API the app serves:
 
 - a header parameter named ``Accept``, ``Content-Type`` or ``Authorization`` is ignored
   (OpenAPI 3: the definition "SHALL be ignored"; content negotiation, the body's media type
@@ -14,6 +14,12 @@ Three readings differ from a literal one, and the run must test the API the app 
   Schema compares ``"1"`` and ``1`` as different), so schemathesis made up "valid" values
   such as ``0`` or ``AAA``; the app reads the member as the number given as text, so the run's
   document lists the text (``enum: ["1"]``), which is what a client sends.
+- a request body is read in the media types :func:`~specfirst.parser.media.read_media` picks
+  (a JSON body: every media type declared, each into its own type; a body of another kind:
+  that kind only), and the others are answered 415, as ``generate`` says ("accepted as
+  multipart/form-data only"). The run sends only those. Nor does it send a form alternate with object properties, which the
+  app reads as JSON text and schemathesis encodes as the objects' keys (smart-me.com).
+  :func:`unread_media` names what is left out, and the run prints it.
 
 :func:`as_the_app_reads` returns the document with these applied, and ``None`` when none
 applies, so that the spec is loaded as it is.
@@ -24,7 +30,11 @@ from __future__ import annotations
 import copy
 import json
 from collections.abc import Iterator
+from functools import partial
 from typing import Any
+
+from specfirst.ir import BodyKind
+from specfirst.parser.media import body_kind, is_binary_schema, read_media
 
 IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
 """Header parameters OpenAPI 3 says to ignore (lowercase)."""
@@ -42,12 +52,113 @@ def as_the_app_reads(document: dict[str, Any]) -> dict[str, Any] | None:
     The document is looked through once before anything is copied: most specs need neither
     reading, and a deep copy of a large one (GitHub's) costs about a second."""
     readings = (_drop_ignored_headers, _objects_without_type, _numbers_as_text)
-    if not any(reading(document, apply=False) for reading in readings):
+    if not (any(reading(document, apply=False) for reading in readings) or unread_media(document)):
         return None
     changed = copy.deepcopy(document)
     for reading in readings:
         reading(changed, apply=True)
+    for body, _, _, unread, unsent in _bodies_read(changed):
+        for media in [*unread, *unsent]:
+            body["content"].pop(media, None)  # a body shared through components: once
     return changed
+
+
+def unread_media(document: dict[str, Any]) -> list[str]:
+    """``"POST /things: request body as application/xml (read as application/json only)"``
+    for each operation whose request body declares media types the app does not read, and a
+    line for the form alternates the run cannot send (:func:`_unencodable_form`)."""
+    lines = []
+    for _, label, read, unread, unsent in _bodies_read(document):
+        if unread:
+            lines.append(
+                f"{label}: request body as {', '.join(unread)} (read as {', '.join(read)} only)"
+            )
+        if unsent:
+            lines.append(
+                f"{label}: request body as {', '.join(unsent)} (the app reads its object "
+                "properties as JSON text; schemathesis would send an object's keys)"
+            )
+    return lines
+
+
+def _bodies_read(
+    document: dict[str, Any],
+) -> Iterator[tuple[dict[str, Any], str, tuple[str, ...], list[str], list[str]]]:
+    """(request body, its operation's label, the media types the app reads, those it does not,
+    those it reads but the run cannot send) of each operation whose body has either kind."""
+    for path, item in _mapping(document.get("paths")).items():
+        for method in _mapping(item):
+            label = f"{method.upper()} {path}"
+            body = _body(document, label)
+            if body is None:
+                continue
+            content = body.get("content")
+            if not isinstance(content, dict) or len(content) < 2:
+                continue
+            media, alternates, variants = read_media(content, partial(_kind, document))
+            read = (media, *alternates, *variants)
+            unread = [str(other) for other in content if other not in read]
+            # a JSON body: its form alternates, when the run can send them as the app reads them
+            unsent = [
+                m
+                for m in alternates
+                if body_kind(m) is BodyKind.FORM and _unencodable_form(document, content[m])
+            ]
+            if unread or unsent:
+                yield body, label, read, unread, unsent
+
+
+def _kind(document: dict[str, Any], media: str, media_obj: Any) -> BodyKind:
+    """How the app reads a body of ``media``: by its name, but a file (``format: binary``) is
+    bytes under any media type (the parser's reading, ``parser.bodies._media_kind``)."""
+    kind = body_kind(media)
+    schema = _resolved(document, _mapping(media_obj).get("schema"))
+    if kind is BodyKind.JSON and is_binary_schema(schema):
+        return BodyKind.BINARY
+    return kind
+
+
+def _unencodable_form(document: dict[str, Any], media: Any) -> bool:
+    """Whether a form-urlencoded alternate's schema has a property holding objects (an object,
+    or an array of them): the app reads each as JSON text (the OpenAPI default for an object),
+    but schemathesis encodes an object as its keys (``Values=Name&Values=Value``, smart-me.com's
+    ``POST /api/CustomDevice``), which no server can read back, so the run cannot send one."""
+    if not isinstance(media, dict):
+        return False
+    schema = _resolved(document, media.get("schema"))
+    for prop in _dicts(_mapping(schema.get("properties"))):
+        prop = _resolved(document, prop)
+        items = _resolved(document, prop.get("items"))
+        if "object" in (prop.get("type"), items.get("type")) or (
+            "properties" in prop or "properties" in items
+        ):
+            return True
+    return False
+
+
+def _resolved(document: dict[str, Any], schema: Any) -> dict[str, Any]:
+    """``schema`` with its ``#/components/schemas`` references followed (a few levels)."""
+    schemas = _mapping(_mapping(document.get("components")).get("schemas"))
+    prefix = "#/components/schemas/"
+    for _ in range(8):
+        ref = schema.get("$ref") if isinstance(schema, dict) else None
+        if not (isinstance(ref, str) and ref.startswith(prefix)):
+            break
+        schema = schemas.get(ref[len(prefix) :])
+    return _mapping(schema)
+
+
+def _body(document: dict[str, Any], label: str) -> dict[str, Any] | None:
+    """The request body of operation ``label`` (``"POST /things"``), its ``$ref`` followed."""
+    method, _, path = label.partition(" ")
+    operation = _mapping(_mapping(document.get("paths")).get(path)).get(method.lower())
+    body = operation.get("requestBody") if isinstance(operation, dict) else None
+    if isinstance(body, dict) and isinstance(body.get("$ref"), str):
+        prefix = "#/components/requestBodies/"
+        ref = body["$ref"]
+        bodies = _mapping(_mapping(document.get("components")).get("requestBodies"))
+        body = bodies.get(ref[len(prefix) :]) if ref.startswith(prefix) else None
+    return body if isinstance(body, dict) else None
 
 
 def _parameter_lists(document: dict[str, Any]) -> Iterator[list[Any]]:

@@ -9,14 +9,20 @@ schemathesis' own warnings are collected as ``st run`` would print them (:func:`
 
 A failing ``ensure_resource_availability`` is noted, not counted, when the request used seeded
 values (``SeedData.always``) or the creation was an Idempotency-Key replay
-(:mod:`specfirst.contract.idempotency`). schemathesis is imported when a run executes.
+(:mod:`specfirst.contract.idempotency`). So is a failing ``unsupported_method`` whose probe the
+spec declares elsewhere: a path key with a query string (``/combined_submissions?v=2``) is no
+path of its own to HTTP, so the method another path item declares at its path (``GET
+/combined_submissions``) answers it, as the generated app routes it (:func:`_declared_elsewhere`).
+schemathesis is imported when a run executes.
 """
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Mapping
 from typing import Any
+from urllib.parse import parse_qsl
 
 from specfirst.contract.coverage import Coverage
 from specfirst.contract.gaps import GAP_CHECKS
@@ -37,8 +43,10 @@ def _execute(
     operation_ids: Mapping[str, str],
     coverage: Coverage,
     fixed: Mapping[str, set[str]] | None = None,
+    routes: Routes | None = None,
 ) -> ContractResult:
-    """``fixed``: operationId → the values seeded for it with ``SeedData.always``."""
+    """``fixed``: operationId → the values seeded for it with ``SeedData.always``; ``routes``:
+    the operations by path (:func:`_routes`), for the probes of undeclared methods."""
     from schemathesis.engine import Status, events, from_schema
 
     served: dict[str, Any] = {}
@@ -60,7 +68,7 @@ def _execute(
                 if result.phases.get(name) != Status.FAILURE.value:
                     result.phases[name] = event.status.value
         elif isinstance(event, events.ScenarioFinished):
-            _collect(event.recorder, found, result, operation_ids, keys, fixed or {})
+            _collect(event.recorder, found, result, operation_ids, keys, fixed or {}, routes)
             _observe(event.recorder, coverage, served, result.stubbed)
         elif isinstance(event, events.NonFatalError):
             message = event.info.format(base_url_is_set=True)
@@ -108,6 +116,44 @@ def _observe(
             stubbed.setdefault(operation.label, interaction.request)
 
 
+Routes = dict[str, list[tuple[str, frozenset[tuple[str, str]], str]]]
+"""Path (without its query, templates unnamed) → (method, the path key's fixed query pairs,
+the operation's label) of every operation declared there."""
+
+_TEMPLATE = re.compile(r"\{[^}/]*\}")
+
+
+def _split(path: str) -> tuple[str, frozenset[tuple[str, str]]]:
+    """``/things/{id}?v=2`` → ``("/things/{}", {("v", "2")})``."""
+    path, _, query = path.partition("?")
+    return _TEMPLATE.sub("{}", path), frozenset(parse_qsl(query, keep_blank_values=True))
+
+
+def _routes(schema: Any) -> Routes:
+    routes: Routes = {}
+    for item in schema.get_all_operations():
+        try:
+            operation = item.ok()
+        except Exception:  # reported as an error by the run
+            continue
+        path, query = _split(operation.path)
+        routes.setdefault(path, []).append((operation.method.upper(), query, operation.label))
+    return routes
+
+
+def _declared_elsewhere(routes: Routes, path: str, method: str) -> str | None:
+    """The label of the operation that serves ``method`` at the URL of path key ``path``, when
+    that path key carries a query string and another one declares the method at its path
+    (with no fixed query, or fewer of the same pairs): ``None`` otherwise."""
+    if "?" not in path:
+        return None
+    bare, query = _split(path)
+    for declared, fixed, label in routes.get(bare, ()):
+        if declared == method.upper() and fixed <= query:
+            return label
+    return None
+
+
 def _warnings_watcher(schema: Any) -> Any:
     """schemathesis' own warning collector (the one ``st run`` prints), fed our events.
 
@@ -150,6 +196,7 @@ def _collect(
     operation_ids: Mapping[str, str],
     keys: dict[tuple[str, str], float] | None = None,
     fixed: Mapping[str, set[str]] | None = None,
+    routes: Routes | None = None,
 ) -> None:
     keys = {} if keys is None else keys
     _remember_keys(recorder, keys)
@@ -183,6 +230,19 @@ def _collect(
                         f"the creating request reused Idempotency-Key {replayed!r}, so its 2xx "
                         "replayed an earlier creation (as the Idempotency-Key draft requires), "
                         "whose resource may be gone"
+                    )
+                    if note not in result.notes:
+                        result.notes.append(note)
+                    continue
+            method = getattr(info.failure, "method", None)
+            if check.name == "unsupported_method" and node is not None and method:
+                path = node.value.operation.path
+                served = _declared_elsewhere(routes or {}, path, str(method))
+                if served is not None:
+                    note = (
+                        f"{node.value.operation.label}: unsupported_method not counted: "
+                        f"{str(method).upper()} {path} is {served}, which the spec declares (a "
+                        "query string in a path key does not make a path of its own)"
                     )
                     if note not in result.notes:
                         result.notes.append(note)

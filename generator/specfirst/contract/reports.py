@@ -11,6 +11,7 @@ file (:func:`coverage_markdown`, :func:`coverage_json`). What they show is count
 from __future__ import annotations
 
 import json
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from pathlib import Path
@@ -138,9 +139,29 @@ def write_junit(result: ContractResult, path: Path, *, name: str = "specfirst co
         ).text = problem.message
     root = ET.Element("testsuites")
     root.append(suite)
+    _xml_safe(root)
     ET.indent(root)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n")
+
+
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+"""Characters XML 1.0 cannot hold, even escaped (fuzzed requests and responses have them)."""
+
+
+def _xml_safe(root: ET.Element) -> None:
+    """Write each character XML cannot hold as its escape (``\\x07``), in every text and
+    attribute under ``root``: ElementTree would write them as they are, and no JUnit reader
+    could parse the report."""
+
+    def escape(text: str) -> str:
+        return _NOT_XML.sub(lambda m: ascii(m.group())[1:-1], text)
+
+    for element in root.iter():
+        if element.text:
+            element.text = escape(element.text)
+        for key, value in element.attrib.items():
+            element.attrib[key] = escape(value)
 
 
 def coverage_matrix(coverage: Coverage) -> str:

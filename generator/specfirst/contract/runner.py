@@ -33,7 +33,7 @@ from specfirst.contract.credentials import (
     _mask_only_credentials,
     _probe_without_credentials,
 )
-from specfirst.contract.engine import _execute
+from specfirst.contract.engine import _execute, _routes
 from specfirst.contract.gaps import operation_facts, settle_gaps
 from specfirst.contract.hooks import (
     AuthContext,
@@ -157,11 +157,12 @@ def run_contract(
                 scope = f" for {', '.join(item.operations)}" if item.operations else ""
                 verb = "also accepts" if item.operations else "accepts"
                 progress(f"{item.check} {verb} {', '.join(item.statuses)}{scope}")
-    schema = _load(options.spec, project)
+    unread: list[str] = []
+    schema = _load(options.spec, project, unread)
     base_url = _base_url(options, schema.raw_schema)
     app = like_a_server(options.app) if options.app is not None else None
     with _session(app) as session, _raw_bodies(schema.raw_schema):
-        return _run(options, app, schema, project, base_url, session, seed, progress)
+        return _run(options, app, schema, project, base_url, session, seed, progress, unread)
 
 
 @contextlib.contextmanager
@@ -210,28 +211,28 @@ def _request_media_types(spec: Mapping[str, Any]) -> set[str]:
     return found
 
 
-def _load(spec: Path, project: dict[str, Any]) -> Any:
+def _load(spec: Path, project: dict[str, Any], unread: list[str] | None = None) -> Any:
     from schemathesis.config import ConfigError, SchemathesisConfig
     from schemathesis.core.errors import LoaderError
 
     try:
         config = SchemathesisConfig.from_dict(project)
-        return _load_schema(spec, config)
+        return _load_schema(spec, config, unread)
     except ConfigError as exc:
         raise ContractError(f"contract configuration: {exc}") from exc
     except LoaderError as exc:
         raise ContractError(f"{spec}: {exc}") from exc
 
 
-def _load_schema(spec: Path, config: Any) -> Any:
+def _load_schema(spec: Path, config: Any, unread: list[str] | None = None) -> Any:
     """schemathesis' schema of ``spec``, as the generated app reads it
     (:mod:`specfirst.contract.document`): where that differs from the literal document, or for
     an OpenAPI 3.2 document with ``$self`` (whose refs are URIs based on it, which schemathesis
     would fetch over the network), schemathesis gets our bundled document; otherwise it reads
-    the file itself."""
+    the file itself. ``unread`` gains a line for each request body media type left out."""
     import schemathesis
 
-    from specfirst.contract.document import as_the_app_reads
+    from specfirst.contract.document import as_the_app_reads, unread_media
     from specfirst.diagnostics import DiagnosticError
     from specfirst.loader import load_spec
 
@@ -240,6 +241,8 @@ def _load_schema(spec: Path, config: Any) -> Any:
     except (DiagnosticError, OSError):
         return schemathesis.openapi.from_path(spec, config=config)  # reported in its own words
     read = as_the_app_reads(loaded.document)
+    if unread is not None and read is not None:
+        unread.extend(unread_media(loaded.document))
     if read is not None:
         return schemathesis.openapi.from_dict(read, config=config)
     if isinstance(loaded.document.get("$self"), str):
@@ -256,6 +259,7 @@ def _run(
     session: requests.Session,
     seed: int,
     progress: Callable[[str], None] | None,
+    unread: Sequence[str] = (),
 ) -> ContractResult:
     headers = dict(options.headers)
     ctx = AuthContext(base_url=base_url, session=session, spec=schema.raw_schema)
@@ -324,7 +328,8 @@ def _run(
         if data is not None
         else {}
     )
-    result = _execute(schema, seed, progress, operation_ids, coverage, fixed)
+    result = _execute(schema, seed, progress, operation_ids, coverage, fixed, _routes(schema))
+    result.notes.extend(f"not sent: {line}" for line in unread)
     if not result.interrupted:
         credentials = set(schema.config.output.sanitization.keys_to_sanitize)
         _probe_without_credentials(

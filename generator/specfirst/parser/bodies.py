@@ -17,7 +17,7 @@ from specfirst.diagnostics import Level
 from specfirst.ir import Body, BodyKind, BodyVariant, FormField, Header, PartKind
 from specfirst.loader import Pointer
 from specfirst.parser.context import Context
-from specfirst.parser.media import body_kind, is_binary_schema, json_media
+from specfirst.parser.media import body_kind, is_binary_schema, json_media, read_media
 from specfirst.parser.model_types import SchemaTypes
 from specfirst.parser.responses import read_headers
 from specfirst.schema_types import constraints, declared_types, is_simple, primitive_type
@@ -33,47 +33,28 @@ def read_body(
     content = body.get("content") or {}
     if not isinstance(content, Mapping) or not content:
         return None
-    preference = (
-        BodyKind.JSON,
-        BodyKind.FORM,
-        BodyKind.MULTIPART,
-        BodyKind.TEXT,
-        BodyKind.BINARY,
+    media, alternates, variant_media = read_media(
+        content, lambda m, obj: _media_kind(ctx, str(m), obj)
     )
-    kinds = {str(m): _media_kind(ctx, str(m), obj) for m, obj in content.items()}
-    media = min(kinds, key=lambda m: (preference.index(kinds[m]), list(kinds).index(m)))
-    kind = kinds[media]
-    alternates: list[str] = []
+    kind = _media_kind(ctx, media, content[media])
     variants: list[BodyVariant] = []
+    for other in variant_media:
+        # Another kind, or a form of another schema: read into its own type.
+        other_schema = _schema_of(content[other])
+        variant = _variant(types, other_schema, (*bptr, "content", other), other)
+        variants.append(variant)
+        if variant.kind is not BodyKind.MULTIPART and variant.kind is not BodyKind.FORM:
+            resolved = ctx.resolve_schema(other_schema)
+            if resolved and declared_types(resolved) != ["string"]:
+                ctx.warn(
+                    "unsupported",
+                    f"request body media type {other} is received as "
+                    f"{variant.py_type}, undecoded: the implementation validates it",
+                    (*bptr, "content", other),
+                    Level.INFO,
+                )
     if len(content) > 1:
-        chosen = content[media].get("schema") if isinstance(content[media], Mapping) else None
-        for other, other_obj in content.items():
-            if other == media:
-                continue
-            other_schema = other_obj.get("schema") if isinstance(other_obj, Mapping) else None
-            other_kind = kinds[str(other)]
-            # A JSON body that may also come as a form (the same schema): read either.
-            if (
-                kind is BodyKind.JSON
-                and other_kind in (BodyKind.FORM, BodyKind.MULTIPART, BodyKind.JSON)
-                and (other_schema == chosen or other_kind is BodyKind.JSON)
-            ):
-                alternates.append(str(other))
-            elif kind is BodyKind.JSON:
-                # Another kind, or a form of another schema: read into its own type.
-                variant = _variant(types, other_schema, (*bptr, "content", other), other)
-                variants.append(variant)
-                if variant.kind is not BodyKind.MULTIPART and variant.kind is not BodyKind.FORM:
-                    resolved = ctx.resolve_schema(other_schema)
-                    if resolved and declared_types(resolved) != ["string"]:
-                        ctx.warn(
-                            "unsupported",
-                            f"request body media type {other} is received as "
-                            f"{variant.py_type}, undecoded: the implementation validates it",
-                            (*bptr, "content", other),
-                            Level.INFO,
-                        )
-        read = set(alternates) | {v.media_type for v in variants}
+        read = {*alternates, *variant_media}
         others = ", ".join(m for m in content if m != media and m not in read)
         if others:
             ctx.warn(

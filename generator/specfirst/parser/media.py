@@ -5,7 +5,7 @@ Shared by request bodies, responses, senders and pass 1 (which hoists only what 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from specfirst.ir import BodyKind
@@ -28,6 +28,52 @@ def body_kind(media_type: str) -> BodyKind:
     if base.startswith("text/") and base != "text/event-stream":
         return BodyKind.TEXT
     return BodyKind.BINARY
+
+
+_PREFERENCE = (BodyKind.JSON, BodyKind.FORM, BodyKind.MULTIPART, BodyKind.TEXT, BodyKind.BINARY)
+
+
+def read_media(
+    content: Mapping[str, Any],
+    kind_of: Callable[[str, Any], BodyKind] | None = None,
+) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+    """How the app reads a request body declared under ``content`` (not empty): the media type
+    the body is typed by (JSON first, then form, multipart, text, binary; the first of its
+    kind), the others read into that same type (for a JSON body: the other JSON media types,
+    and forms or multipart of the same schema), and the others read each into a type of its
+    own (for a JSON body: every other media type, ``variants``). The app answers any media
+    type in none of the three 415. ``kind_of(media, media_object)`` says how a media type is
+    read (default: by its name, :func:`body_kind`); the parser's also looks at the schema (a
+    file is bytes under any media type)."""
+
+    def kind(media: str) -> BodyKind:
+        return kind_of(media, content[media]) if kind_of is not None else body_kind(media)
+
+    kinds = {str(m): kind(m) for m in content}
+    order = list(kinds)
+    media = min(order, key=lambda m: (_PREFERENCE.index(kinds[m]), order.index(m)))
+    if kinds[media] is not BodyKind.JSON:
+        return media, (), ()
+    chosen = _schema_of(content[media])
+    alternates: list[str] = []
+    variants: list[str] = []
+    for other in order:
+        if other == media:
+            continue
+        other_kind = kinds[other]
+        # A JSON body that may also come as a form (the same schema): read either.
+        if other_kind is BodyKind.JSON or (
+            other_kind in (BodyKind.FORM, BodyKind.MULTIPART)
+            and _schema_of(content[other]) == chosen
+        ):
+            alternates.append(other)
+        else:
+            variants.append(other)
+    return media, tuple(alternates), tuple(variants)
+
+
+def _schema_of(media_obj: Any) -> Any:
+    return media_obj.get("schema") if isinstance(media_obj, Mapping) else None
 
 
 def stream_format(media: str) -> str | None:

@@ -28,6 +28,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.formparsers import MultiPartException
 from starlette.responses import Response
 from starlette.routing import Match
 
@@ -344,19 +345,38 @@ def _allowed_methods(request: Request) -> str | None:
     return ", ".join(sorted(methods)) if methods else None
 
 
+_UNPARSED_BODY = "There was an error parsing the body"
+"""FastAPI's detail for a 400 on a body it could not read (a form, a multipart body)."""
+
+
+def _unreadable_body(exc: StarletteHTTPException) -> bool:
+    """Whether a 400 is Starlette's or FastAPI's refusal of a body it could not parse (a
+    malformed multipart body, a bad boundary), raised before the endpoint ran."""
+    if exc.status_code != 400:
+        return False
+    if exc.detail == _UNPARSED_BODY:
+        return True
+    cause: BaseException | None = exc.__cause__ or exc.__context__
+    while cause is not None:
+        if isinstance(cause, MultiPartException):
+            return True
+        cause = cause.__cause__ or cause.__context__
+    return False
+
+
 async def _on_http(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
-    detail = (
-        exc.detail
-        if isinstance(exc.detail, str) and exc.detail != _title(exc.status_code)
-        else None
-    )
+    status = exc.status_code
+    if _unreadable_body(exc):
+        # an invalid request like any other: the status the operation declares for those
+        status = int(getattr(request.scope.get("endpoint"), VALIDATION_STATUS, status))
+    detail = exc.detail if isinstance(exc.detail, str) and exc.detail != _title(status) else None
     headers = dict(exc.headers or {})
-    if exc.status_code == 405:
+    if status == 405:
         allowed = _allowed_methods(request)
         if allowed:
             headers["Allow"] = allowed
-    return error_response(request, exc.status_code, detail, headers=headers)
+    return error_response(request, status, detail, headers=headers)
 
 
 DECLARED_STATUSES = "__sf_statuses__"
