@@ -35,29 +35,20 @@ components:
       properties:
         tags: {type: array, uniqueItems: true, items: {type: string}}
         note: {type: string}
-    Noted:
-      type: object
-      required: [id]
-      properties:
-        id: {type: integer}
-        note: {type: string}
-        children: {type: array, items: {$ref: "#/components/schemas/Noted"}}
 """
 
 
-def _validators(schema: Any, *, python: bool = False) -> list[Any]:
-    """Every function validator anywhere in a core schema (``python``: only those validation
-    from Python objects can run, leaving out the JSON branch of ``json-or-python`` schemas)."""
+def _validators(schema: Any) -> list[Any]:
+    """Every function validator anywhere in a core schema."""
     found: list[Any] = []
     if isinstance(schema, dict):
         if schema.get("type", "").startswith("function-") and "function" in schema:
             found.append(schema["function"]["function"])
-        for key, value in schema.items():
-            if not (python and key == "json_schema"):
-                found += _validators(value, python=python)
+        for value in schema.values():
+            found += _validators(value)
     elif isinstance(schema, list):
         for value in schema:
-            found += _validators(value, python=python)
+            found += _validators(value)
     return found
 
 
@@ -75,44 +66,3 @@ def test_only_models_with_rules_run_the_rule_validator(make_api: MakeApi) -> Non
     with pytest.raises(pydantic.ValidationError, match="null is not allowed"):
         tagged.model_validate_json('{"tags": [], "note": null}')
     assert pet(id=1, name="x").name == "x"
-
-
-def test_null_refused_by_the_field_schema_without_a_validator_from_python(
-    make_api: MakeApi,
-) -> None:
-    """Optional-not-nullable fields alone: building from Python runs no Python validator."""
-    noted = make_api(SPEC).models.Noted
-    noted.model_rebuild()
-    assert _validators(noted.__pydantic_core_schema__, python=True) == []
-    # from Python, None is the type's "not set"; from JSON, null is refused at the member
-    assert noted(id=1, note=None).model_fields_set == {"id"}
-    built = noted(id=1)
-    built.note = None  # assigned None reads as unset too
-    assert built.model_fields_set == {"id"}
-    assert noted.model_validate({"id": 1, "note": None}) == noted(id=1)
-    with pytest.raises(pydantic.ValidationError, match="note: null is not allowed") as caught:
-        noted.model_validate_json('{"id": 1, "children": [{"id": 2, "note": null}]}')
-    assert [e["loc"] for e in caught.value.errors()] == [("children", 0, "note")]
-    nested = noted.model_validate_json('{"id": 1, "children": [{"id": 2, "note": "n"}]}')
-    assert nested.children[0].note == "n"
-
-
-def test_null_rule_without_fields_to_rewrite_is_a_model_validator(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """A schema whose fields cannot be found still refuses a JSON null (the fallback)."""
-    from specfirst.runtime import base
-
-    monkeypatch.setattr(base, "_model_fields", lambda schema, cls: None)
-
-    class Odd(base.BaseModel):
-        id: int
-        note: str | None = None
-
-    base.constrain(Odd, not_null=("note",))
-    Odd.model_rebuild()
-    assert "_not_null_rule" in {f.__name__ for f in _validators(Odd.__pydantic_core_schema__)}
-    assert Odd(id=1, note=None).model_fields_set == {"id"}
-    with pytest.raises(pydantic.ValidationError, match="note: null is not allowed"):
-        Odd.model_validate_json('{"id": 1, "note": null}')
-    assert Odd.model_validate_json('{"id": 1, "note": "n"}').note == "n"

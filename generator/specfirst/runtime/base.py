@@ -5,21 +5,16 @@ a package with thousands of models (GitHub's API has about 4,700) costs a fracti
 per hundred models actually used instead of seconds up front.
 
 Three JSON Schema rules have no pydantic equivalent, so the generator registers them per class
-(``constrain``) and the class's schema enforces them when it is built (after ``constrain`` ran
-at import), only in the classes that have such rules:
+(``constrain``) and an ``after`` validator enforces them, attached only to the classes that have
+such rules (when their schema is built, after ``constrain`` ran at import):
 
-- ``uniqueItems``: a ``set`` would silently drop duplicates and accept the request (an
-  ``after`` validator of the model);
+- ``uniqueItems``: a ``set`` would silently drop duplicates and accept the request;
 - an optional property that is not nullable: its Python type must admit ``None`` (the value
   when absent), but an explicit ``null`` in JSON input breaks the schema. ``None`` given in
   Python (``Model(isbn=None)``, a dict a handler returns) means what the type says: not set,
-  so the property is left out, as if it had not been passed. The field's own core schema
-  refuses a JSON ``null`` (a check on the JSON branch only), so building a model from Python
-  runs no Python-level validator for this rule, the common case of a handler building its
-  response; ``model_fields_set`` leaves such a ``None`` out when read;
+  so the property is left out, as if it had not been passed;
 - ``patternProperties`` of an object that allows other keys too: only the values of matching
-  keys must satisfy the pattern's schema (the object itself is typed ``dict[str, …]``; an
-  ``after`` validator of the model).
+  keys must satisfy the pattern's schema (the object itself is typed ``dict[str, …]``).
 
 And pydantic parses dates and date-times more leniently than their formats allow (``"0"`` is
 1970-01-01); every model's schema checks such strings as RFC 3339 first
@@ -81,99 +76,21 @@ class BaseModel(pydantic.BaseModel):
             if name in fields and fields[name].exclude_if is None:
                 fields[name].exclude_if = _is_none
         schema = rfc3339(handler(source))
-        not_null = cls.__sf_not_null__
-        if not_null and not _refuse_null_from_json(cls, schema, not_null):
-            # no fields to rewrite found (not expected): the rule as a validator of the model
-            return core_schema.with_info_after_validator_function(_not_null_rule, schema)
-        if not (cls.__sf_unique__ or cls.__sf_patterns__):
-            return schema  # no rules left: no validator, nothing to run per instance
-        return core_schema.no_info_after_validator_function(_schema_rules, schema)
-
-    @property
-    def model_fields_set(self) -> set[str]:
-        """The fields set explicitly; an optional property that is not nullable holding ``None``
-        is not set (``None`` given in Python is the type's "not set"), so it is left out here,
-        on reading, instead of by a validator run for every instance."""
-        explicit = self.__pydantic_fields_set__
-        for name in type(self).__sf_not_null__:
-            if name in explicit and getattr(self, name) is None:
-                explicit.discard(name)
-        return explicit
+        if not (cls.__sf_not_null__ or cls.__sf_unique__ or cls.__sf_patterns__):
+            return schema  # no rules: no validator, nothing to run per instance
+        return core_schema.with_info_after_validator_function(_schema_rules, schema)
 
 
-def _refuse_null_from_json(
-    cls: type[BaseModel], schema: CoreSchema, not_null: tuple[str, ...]
-) -> bool:
-    """Refuse an explicit JSON ``null`` for the ``not_null`` fields in the core schema itself.
-
-    Each such field's schema becomes a ``json-or-python`` one: from Python it is unchanged
-    (``None`` is accepted, and reads as unset: :attr:`BaseModel.model_fields_set`); from JSON a
-    ``null`` is refused by a check that runs only when the field is present in the document,
-    so building a model from Python runs no Python-level validator for the rule at all. False
-    when the schema holds no fields of ``cls`` to rewrite.
-    """
-    fields = _model_fields(schema, cls)
-    if fields is None:
-        return False
-    for name in not_null:
-        field = fields.get(name)
-        if not isinstance(field, dict) or not isinstance(field.get("schema"), dict):
-            continue
-        holder = field["schema"]
-        if holder.get("type") != "default":
-            holder = field  # no default to keep outside the check
-        inner = holder["schema"]
-        if inner.get("type") == "json-or-python":
-            continue  # already rewritten (the same schema object reached again)
-        holder["schema"] = core_schema.json_or_python_schema(
-            json_schema=core_schema.no_info_before_validator_function(
-                _null_refuser(_wire_name(cls, name)), inner
-            ),
-            python_schema=inner,
-        )
-    return True
-
-
-def _model_fields(schema: Any, cls: type[BaseModel]) -> dict[str, Any] | None:
-    """The ``fields`` of ``cls``'s own ``model-fields`` schema inside ``schema``, if any."""
-    node = schema
-    while isinstance(node, dict):
-        kind = node.get("type")
-        if kind == "model-fields":
-            fields = node.get("fields")
-            return fields if isinstance(fields, dict) else None
-        if kind == "model" and node.get("cls") is not cls:
-            return None
-        if kind not in ("model", "definitions") and not str(kind).startswith("function-"):
-            return None
-        node = node.get("schema")
-    return None
-
-
-@functools.cache
-def _null_refuser(wire: str) -> Callable[[Any], Any]:
-    def refuse_null(value: Any) -> Any:
-        if value is None:  # a null on the wire: the schema does not allow it
-            raise ValueError(f"{wire}: null is not allowed")
-        return value
-
-    return refuse_null
-
-
-def _not_null_rule(self: BaseModel, info: core_schema.ValidationInfo) -> BaseModel:
-    """The rule for a schema whose fields could not be rewritten: a ``null`` from JSON refused."""
-    if info.mode == "json":
-        explicit = self.__pydantic_fields_set__
-        for name in type(self).__sf_not_null__:
-            if name in explicit and getattr(self, name) is None:
-                raise ValueError(f"{_wire_name(type(self), name)}: null is not allowed")
-    return _schema_rules(self)
-
-
-def _schema_rules(self: BaseModel) -> BaseModel:
-    """``uniqueItems`` and ``patternProperties`` registered for this instance's class (only
-    such classes run it)."""
+def _schema_rules(self: BaseModel, info: core_schema.ValidationInfo) -> BaseModel:
+    """The rules ``constrain`` registered for this instance's class (only such classes run it)."""
     cls = type(self)
+    if cls.__sf_not_null__:
+        explicit = self.__pydantic_fields_set__
+        for name in cls.__sf_not_null__:
+            if name in explicit and getattr(self, name) is None:
+                if info.mode == "json":  # a null on the wire: the schema does not allow it
+                    raise ValueError(f"{_wire_name(cls, name)}: null is not allowed")
+                explicit.discard(name)  # None from Python: the type's "not set"
     for name in cls.__sf_unique__:
         value = getattr(self, name)
         if isinstance(value, list) and _has_duplicates(value):
@@ -257,10 +174,6 @@ def constrain(
         for w, checks in (patterns or {}).items()
         if w in by_wire
     )
-    if model.__pydantic_complete__:
-        # Built before its rules were registered: a self-referencing model, which
-        # datamodel-code-generator's ``model_rebuild()`` builds before these calls run.
-        model.model_rebuild(force=True)
 
 
 def discriminate(prop: str, mapping: Mapping[str, str], default: str) -> Callable[[Any], str]:
