@@ -260,8 +260,9 @@ def constrain(
         if w in by_wire
     )
     if model.__pydantic_complete__:
-        # Built before its rules were registered: a self-referencing model, which
-        # datamodel-code-generator's ``model_rebuild()`` builds before these calls run.
+        # Built before its rules were registered: rebuilt with them. (Models built already
+        # that embed this one keep a copy without them, so the generated models register
+        # every class's rules before their ``model_rebuild()`` calls build anything.)
         model.model_rebuild(force=True)
 
 
