@@ -186,8 +186,10 @@ async def _form_body(request: Request, tp: Any, *, required: bool, status: int) 
     if not await request.body():
         # No bytes: no body, except that an empty urlencoded form is how ``{}`` is encoded (a
         # multipart body, even one without parts, has at least its closing boundary).
-        urlencoded = request.headers.get("content-type", "").lower().startswith(
-            "application/x-www-form-urlencoded"
+        urlencoded = (
+            request.headers.get("content-type", "")
+            .lower()
+            .startswith("application/x-www-form-urlencoded")
         )
         if not required:
             return None

@@ -163,7 +163,8 @@ def generate_models(
         )
     # The base classes live in the package's vendored runtime (see ``specfirst.vendor``).
     source = source.replace("from _runtime.", "from ._runtime.")
-    return fill_large_enums(source, fills) + schema_rules(schemas, classes), classes, diagnostics
+    source = before_rebuilds(fill_large_enums(source, fills), schema_rules(schemas, classes))
+    return source, classes, diagnostics
 
 
 def _run(document: dict[str, Any], header: str) -> tuple[str, list[dict[str, Any]]]:
@@ -615,7 +616,8 @@ def _pattern_rules(
 
 
 def schema_rules(schemas: dict[str, Any], classes: frozenset[str]) -> str:
-    """Registrations for ``specfirst.runtime.base.constrain``, appended to the models module."""
+    """Registrations for ``specfirst.runtime.base.constrain``, placed at the end of the models
+    module, before its rebuild calls (:func:`before_rebuilds`)."""
     lines: list[str] = []
     for name in sorted(schemas):
         schema = schemas[name]
@@ -656,6 +658,31 @@ def schema_rules(schemas: dict[str, Any], classes: frozenset[str]) -> str:
         + "\n".join(lines)
         + "\n"
     )
+
+
+_REBUILD = re.compile(r"[A-Za-z_]\w*\.model_rebuild\(\)")
+
+
+def before_rebuilds(source: str, rules: str) -> str:
+    """``source`` with ``rules`` (:func:`schema_rules`) placed before the ``X.model_rebuild()``
+    calls that end it.
+
+    Such a call (datamodel-code-generator's, for a self-referencing model) builds X's schema at
+    once, with a copy of the schema of every model X embeds: a model whose rules were registered
+    only afterwards would be embedded without them, and X would accept what they refuse.
+    """
+    if not rules:
+        return source
+    body = source.rstrip("\n")
+    cut = end = len(body)  # where the trailing rebuild calls start; the line read ends
+    while end > 0:
+        start = body.rfind("\n", 0, end) + 1
+        if not _REBUILD.fullmatch(body, start, end):
+            break
+        cut, end = start, start - 1
+    if cut == len(body):
+        return source + rules
+    return body[:cut].rstrip("\n") + "\n" + rules + "\n" + body[cut:] + "\n"
 
 
 def options_fingerprint() -> str:

@@ -6,7 +6,7 @@ import ast
 import copy
 from typing import Any
 
-from specfirst.models import _open_pattern_properties, generate_models
+from specfirst.models import _open_pattern_properties, before_rebuilds, generate_models
 
 
 def document(schemas: dict[str, Any]) -> dict[str, Any]:
@@ -253,3 +253,14 @@ def test_string_enum_members_named_like_str_methods_are_renamed() -> None:
     }
     assert members == {"left": "left", "center_": "center", "title_": "title"}
     assert "alignment: Alignment = Alignment.center_" in source
+
+
+def test_schema_rules_go_before_the_rebuild_calls() -> None:
+    rules = "\n\nfrom ._runtime.base import constrain\n\nconstrain(A, unique=('x',))\n"
+    classes = "class A(BaseModel):\n    a: list[A] | None = None\n"
+    source = classes + "\n\nA.model_rebuild()\nB.model_rebuild()"
+    placed = before_rebuilds(source, rules)
+    assert placed == classes + rules + "\nA.model_rebuild()\nB.model_rebuild()\n"
+    ast.parse(placed)
+    assert before_rebuilds(classes, rules) == classes + rules  # nothing rebuilt: appended
+    assert before_rebuilds(source, "") == source  # no rules: as it was

@@ -27,7 +27,7 @@ import functools
 import json
 import re
 from collections.abc import Callable, Mapping
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar, cast
 
 import pydantic
 from pydantic_core import CoreSchema, core_schema
@@ -78,6 +78,14 @@ class BaseModel(pydantic.BaseModel):
         schema = rfc3339(handler(source))
         if not (cls.__sf_not_null__ or cls.__sf_unique__ or cls.__sf_patterns__):
             return schema  # no rules: no validator, nothing to run per instance
+        ref = schema.get("ref")
+        if isinstance(ref, str):
+            # The reference moves to the check, so a model reached again inside itself (a
+            # self-referencing ``Album`` holding albums) is checked there too.
+            inner = {key: value for key, value in schema.items() if key != "ref"}
+            return core_schema.with_info_after_validator_function(
+                _schema_rules, cast(CoreSchema, inner), ref=ref
+            )
         return core_schema.with_info_after_validator_function(_schema_rules, schema)
 
 
@@ -174,6 +182,11 @@ def constrain(
         for w, checks in (patterns or {}).items()
         if w in by_wire
     )
+    if model.__pydantic_complete__:
+        # Built before its rules were registered: rebuilt with them. (Models built already
+        # that embed this one keep a copy without them, so the generated models register
+        # every class's rules before their ``model_rebuild()`` calls build anything.)
+        model.model_rebuild(force=True)
 
 
 def discriminate(prop: str, mapping: Mapping[str, str], default: str) -> Callable[[Any], str]:

@@ -34,10 +34,10 @@ class Shelf(BaseModel):
     children: list[Shelf] | None = None
 
 
-Shelf.model_rebuild()
-
 from ._runtime.base import constrain  # noqa: E402
 
 # Schema rules pydantic has no field option for (see specfirst.runtime.base).
 constrain(Book, not_null=("author",))
 constrain(Shelf, not_null=("books", "children"))
+
+Shelf.model_rebuild()
