@@ -73,10 +73,17 @@ def unread_media(document: dict[str, Any]) -> list[str]:
             lines.append(
                 f"{label}: request body as {', '.join(unread)} (read as {', '.join(read)} only)"
             )
-        if unsent:
+        forms = [m for m in unsent if body_kind(m) is BodyKind.FORM]
+        raw = [m for m in unsent if m not in forms]
+        if forms:
             lines.append(
-                f"{label}: request body as {', '.join(unsent)} (the app reads its object "
+                f"{label}: request body as {', '.join(forms)} (the app reads its object "
                 "properties as JSON text; schemathesis would send an object's keys)"
+            )
+        if raw:
+            lines.append(
+                f"{label}: request body as {', '.join(raw)} (the app hands it over undecoded: "
+                "the implementation validates it)"
             )
     return lines
 
@@ -104,8 +111,27 @@ def _bodies_read(
                 for m in alternates
                 if body_kind(m) is BodyKind.FORM and _unencodable_form(document, content[m])
             ]
-            if unread or unsent:
-                yield body, label, read, unread, unsent
+            # and its other media types of a structured schema the app hands over undecoded
+            # (as generate says: "the implementation validates it"): the app cannot be held to
+            # that schema, and schemathesis often has no serializer for them either (noosh.com's
+            # x-yaml, x-json-smile, text/csv beside JSON: "Serialization not possible")
+            raw = [
+                m
+                for m in variants
+                if _kind(document, m, content[m]) in (BodyKind.BINARY, BodyKind.TEXT)
+                and _structured(_resolved(document, _mapping(content[m]).get("schema")))
+            ]
+            if unread or unsent or raw:
+                yield body, label, read, unread, [*unsent, *raw]
+
+
+def _structured(schema: dict[str, Any]) -> bool:
+    """Whether a schema describes more than a string (text or bytes): an object, an array, a
+    number, or a composition (the parser's test for its "undecoded" note)."""
+    if not schema:
+        return False
+    kind = schema.get("type")
+    return not (kind == "string" or kind == ["string"])
 
 
 def _kind(document: dict[str, Any], media: str, media_obj: Any) -> BodyKind:
