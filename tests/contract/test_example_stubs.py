@@ -318,3 +318,84 @@ def test_every_kind_of_response_has_a_typed_example_stub(
     for unmet in (got["unmet"], got["unnamed"]):  # not a 500, in the project's "error" mode
         assert unmet.status_code == 400, unmet.text
         assert unmet.headers["content-type"].startswith("application/problem+json")
+
+
+VENDOR_SLIPS = """
+openapi: 3.0.3
+info: {title: Slips, version: '1'}
+paths:
+  /meta:
+    get:
+      operationId: getMeta
+      responses:
+        '200':
+          description: Metadata.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Meta'}
+  /applications:
+    post:
+      operationId: createApplication
+      responses:
+        '201':
+          description: Created.
+          headers:
+            Location:
+              schema:
+                type: string
+                format: uri
+                example: "<p>HTTP/1.1 201 Created</p>\\n<p>Location: https://example.com/a/1</p>\\n"
+            X-Note: {example: "caf\\u00e9 \\u20ac", schema: {type: string}}
+            X-Id: {example: "a1", schema: {type: string}}
+components:
+  schemas:
+    Meta:
+      type: object
+      required: [id, version, state, group]
+      properties:
+        id: {type: string}
+        groupId: {type: string}
+        version: {type: string}
+        state: {type: string, enum: [ENABLED, DISABLED]}
+      example: {id: Invoice, groupId: My-Group, version: 18}
+"""
+
+
+def test_an_invalid_example_with_a_required_name_it_does_not_declare_is_synthesized(
+    tmp_path: Path,
+) -> None:
+    """apicurio's ``ArtifactMetaData``: the example has ``version`` as an integer and lacks
+    ``state``; ``group`` is required but not among the properties. The synthesized value
+    must be valid, so it gives ``group`` a value too, and the stub says why it synthesized."""
+    spec = tmp_path / "slips.yaml"
+    spec.write_text(VENDOR_SLIPS)
+    api, _ = build_api(spec)
+    assert api is not None
+    table = build_table(api, load_spec(spec).document)
+    [answer] = table.answers["getMeta"]
+    assert (
+        answer.synthesized and table.synthesized["getMeta"] == "examples invalid against the schema"
+    )
+    assert answer.body == {
+        "id": "string",
+        "version": "string",
+        "state": "ENABLED",
+        "group": "string",
+    }
+
+
+def test_a_header_example_http_cannot_carry_is_synthesized_and_said_once(tmp_path: Path) -> None:
+    """velopayments' ``Location`` example is HTML with line breaks: the stub answers a value
+    a header can carry, synthesized from the schema, and the summary names the header."""
+    spec = tmp_path / "slips.yaml"
+    spec.write_text(VENDOR_SLIPS)
+    api, _ = build_api(spec)
+    assert api is not None
+    table = build_table(api, load_spec(spec).document)
+    [answer] = table.answers["createApplication"]
+    assert answer.headers == {"Location": "https://example.com/", "X-Note": "string", "X-Id": "a1"}
+    said = [line for line in table.summary() if "HTTP header" in line]
+    assert said == [
+        "examples: 2 header value(s) synthesized from the schema (example cannot be sent in an "
+        "HTTP header): createApplication Location, createApplication X-Note"
+    ]
