@@ -20,7 +20,7 @@ import pytest
 from specfirst.cli import main
 from specfirst.contract import ContractOptions, format_summary, run_contract
 from specfirst.contract.hooks import credential_headers
-from specfirst.examples.table import build_table
+from specfirst.examples.table import Table, build_table
 from specfirst.loader import load_spec
 from specfirst.pipeline import build_api
 from tests.contract.test_mock import PINECONE, corpus_spec
@@ -186,6 +186,15 @@ def test_example_data_is_deterministic() -> None:
     assert json.loads(first)["describe_index"][0]["status"] == "200"
 
 
+def table_of(tmp_path: Path, text: str) -> Table:
+    """The example table of the spec ``text``."""
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(text)
+    api, _ = build_api(spec)
+    assert api is not None
+    return build_table(api, load_spec(spec).document)
+
+
 STAR = """
 openapi: 3.0.3
 info: {title: Star, version: '1'}
@@ -208,11 +217,7 @@ def test_a_body_declared_for_any_media_type_is_synthesized_from_its_schema(
     tmp_path: Path,
 ) -> None:
     """``*/*`` is served as JSON: its schema, not a bare string, shapes the example."""
-    spec = tmp_path / "star.yaml"
-    spec.write_text(STAR)
-    api, _ = build_api(spec)
-    assert api is not None
-    table = build_table(api, load_spec(spec).document)
+    table = table_of(tmp_path, STAR)
     [answer] = table.answers["listCategories"]
     assert answer.body == [{"id": "string"}] and answer.synthesized
 
@@ -367,11 +372,7 @@ def test_an_invalid_example_with_a_required_name_it_does_not_declare_is_synthesi
     """apicurio's ``ArtifactMetaData``: the example has ``version`` as an integer and lacks
     ``state``; ``group`` is required but not among the properties. The synthesized value
     must be valid, so it gives ``group`` a value too, and the stub says why it synthesized."""
-    spec = tmp_path / "slips.yaml"
-    spec.write_text(VENDOR_SLIPS)
-    api, _ = build_api(spec)
-    assert api is not None
-    table = build_table(api, load_spec(spec).document)
+    table = table_of(tmp_path, VENDOR_SLIPS)
     [answer] = table.answers["getMeta"]
     assert (
         answer.synthesized and table.synthesized["getMeta"] == "examples invalid against the schema"
@@ -387,11 +388,7 @@ def test_an_invalid_example_with_a_required_name_it_does_not_declare_is_synthesi
 def test_a_header_example_http_cannot_carry_is_synthesized_and_said_once(tmp_path: Path) -> None:
     """velopayments' ``Location`` example is HTML with line breaks: the stub answers a value
     a header can carry, synthesized from the schema, and the summary names the header."""
-    spec = tmp_path / "slips.yaml"
-    spec.write_text(VENDOR_SLIPS)
-    api, _ = build_api(spec)
-    assert api is not None
-    table = build_table(api, load_spec(spec).document)
+    table = table_of(tmp_path, VENDOR_SLIPS)
     [answer] = table.answers["createApplication"]
     assert answer.headers == {"Location": "https://example.com/", "X-Note": "string", "X-Id": "a1"}
     said = [line for line in table.summary() if "HTTP header" in line]
