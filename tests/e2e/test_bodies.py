@@ -207,3 +207,53 @@ async def test_a_header_value_http_cannot_carry_is_a_located_undeclared_response
     assert "'makeThing'" in record.getMessage()
     assert f"header Location: {bad} cannot be sent" in record.getMessage()
     assert latin.status_code == 201 and latin.headers.raw[-1] == (b"location", b"/caf\xe9")
+
+
+UNDECLARED_REQUIRED = """
+openapi: 3.0.3
+info: {title: Meta, version: '1'}
+paths:
+  /meta:
+    put:
+      operationId: putMeta
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/Meta'}
+      responses:
+        '200':
+          description: Stored.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Meta'}
+components:
+  schemas:
+    Meta:
+      type: object
+      required: [id, group]
+      properties:
+        id: {type: string}
+        groupId: {type: string}
+"""
+
+
+async def test_a_required_name_the_schema_does_not_declare_is_in_the_model(
+    make_api: MakeApi,
+) -> None:
+    """apicurio's ``ArtifactMetaData`` requires ``group`` beside its ``groupId``: the model
+    requires it as the schema does (any value), so a request without it is refused and an
+    implementation can send it."""
+    api = make_api(UNDECLARED_REQUIRED)
+
+    class Service:
+        async def put_meta(self, *, body: Any) -> Any:
+            return body
+
+    app = api.create_app(default=Service())
+    async with client(app) as c:
+        without = await c.put("/meta", json={"id": "a", "groupId": "g"})
+        with_group = await c.put("/meta", json={"id": "a", "group": {"any": ["value"]}})
+    assert [e["pointer"] for e in problem(without, 422)["errors"]] == ["/body/group"]
+    assert with_group.status_code == 200, with_group.text
+    assert with_group.json() == {"id": "a", "group": {"any": ["value"]}}
