@@ -317,6 +317,11 @@ def test_every_kind_of_response_has_a_typed_example_stub(
     headers = got["headers"]
     assert headers.status_code == 200 and headers.json() == {"a": 1}
     assert headers.headers["x-count"] == "3" and headers.headers["x-kind"] == "a"
+    # an example stub's answer is marked (a contract run excuses use_after_free on it) …
+    assert headers.headers["specfirst-example"] == "getHeaders"
+    assert got["missing"].headers["specfirst-example"] == "deleteNothing"
+    # … a refused preference is the runtime's own answer, not the stub's
+    assert "specfirst-example" not in got["unmet"].headers
     assert got["file"].headers["content-type"] == "application/octet-stream"
     assert [json.loads(line) for line in got["stream"].text.splitlines()] == [{"id": 1}] * 2
     assert got["gone"].status_code == 204 and got["missing"].status_code == 404
