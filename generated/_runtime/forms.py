@@ -175,6 +175,18 @@ def form_deep_object(form: FormData, field: str, tp: Any, *, required: bool, sta
         raise _body_problem(exc, status, (field,)) from None
 
 
+async def form_present(request: Request, status: int) -> None:
+    """Refuse a request without the required form body its fields cannot refuse themselves
+    (every field optional, or none declared: pdfblocks' ``merge_documents``).
+
+    Absent is no ``Content-Type`` and no bytes; a form with no fields under a form
+    ``Content-Type`` is an empty form, which such a schema allows. Without a ``Content-Type``
+    the form was not read (Starlette reads none), so the bytes can still be.
+    """
+    if "content-type" not in request.headers and not await request.body():
+        raise _required_problem(status)
+
+
 async def _form_body(request: Request, tp: Any, *, required: bool, status: int) -> Any:
     """A form (or multipart) body of an operation whose JSON body may also come as a form.
 

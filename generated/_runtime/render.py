@@ -27,8 +27,15 @@ from starlette.responses import Response, StreamingResponse
 from .bodies import json_body, raw_body
 from .codec import adapter, writer
 from .errors import ErrorFormat
-from .forms import form_deep_object, form_file, form_json, form_part_headers, form_value
-from .headers import _finish
+from .forms import (
+    form_deep_object,
+    form_file,
+    form_json,
+    form_part_headers,
+    form_present,
+    form_value,
+)
+from .headers import HeaderValueError, _finish
 from .params import reject_unknown_query
 from .problems import UndeclaredResponseError, json_pointer
 from .results import Result
@@ -194,7 +201,10 @@ class Responses:
         found = self._entries.get(type(result)) or self._lookup(result)
         entry, bare = found
         body = result if bare else getattr(result, "body", None)
-        return entry.render(self.operation_id, result, body, sub)
+        try:
+            return entry.render(self.operation_id, result, body, sub)
+        except HeaderValueError as exc:
+            raise UndeclaredResponseError(self.operation_id, result, str(exc)) from None
 
     def _lookup(self, result: object) -> tuple[Entry, bool]:
         for base in type(result).__mro__[1:]:
@@ -286,6 +296,7 @@ __all__ += [
     "form_file",
     "form_json",
     "form_part_headers",
+    "form_present",
     "form_value",
     "json_body",
     "raw_body",

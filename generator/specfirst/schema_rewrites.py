@@ -49,6 +49,45 @@ def drop_nullable_false(schemas: dict[str, Any], nodes: Callable[[Any], Iterator
                 del node["nullable"]
 
 
+def declare_required_names(schemas: dict[str, Any], nodes: Callable[[Any], Iterator[Any]]) -> None:
+    """Declare each required name an object schema lists but does not declare.
+
+    ``required: [group]`` beside ``properties`` without ``group`` (apicurio's
+    ``ArtifactMetaData``) still requires the name, with any value (or what
+    ``additionalProperties`` allows). datamodel-code-generator leaves it out of the model, so
+    no implementation could send it, nor would a request be refused without it. Declared as
+    ``additionalProperties`` says (``{}``: any value), the model requires it as the schema
+    does. Parts of an ``allOf`` are left alone: a sibling part may declare the name.
+    """
+    parts: set[int] = set()
+    based: set[str] = set()
+    for schema in schemas.values():
+        for node in nodes(schema):
+            for part in node.get("allOf") or ():
+                if isinstance(part, dict):
+                    parts.add(id(part))
+                    name = _ref_name(part)
+                    if name is not None:
+                        based.add(name)
+    for name, schema in schemas.items():
+        if name in based:
+            continue
+        for node in nodes(schema):
+            properties = node.get("properties")
+            required = node.get("required")
+            extra = node.get("additionalProperties", True)
+            if (
+                id(node) in parts
+                or not isinstance(properties, dict)
+                or not isinstance(required, list)
+                or extra is False
+                or any(k in node for k in ("allOf", "oneOf", "anyOf"))
+            ):
+                continue
+            for missing in [r for r in required if isinstance(r, str) and r not in properties]:
+                properties[missing] = copy.deepcopy(extra) if isinstance(extra, dict) else {}
+
+
 def _typing(schema: Any) -> str:
     if not isinstance(schema, dict):
         return json.dumps(schema, sort_keys=True, default=str)

@@ -20,7 +20,7 @@ import pytest
 from specfirst.cli import main
 from specfirst.contract import ContractOptions, format_summary, run_contract
 from specfirst.contract.hooks import credential_headers
-from specfirst.examples.table import build_table
+from specfirst.examples.table import Table, build_table
 from specfirst.loader import load_spec
 from specfirst.pipeline import build_api
 from tests.contract.test_mock import PINECONE, corpus_spec
@@ -186,6 +186,15 @@ def test_example_data_is_deterministic() -> None:
     assert json.loads(first)["describe_index"][0]["status"] == "200"
 
 
+def table_of(tmp_path: Path, text: str) -> Table:
+    """The example table of the spec ``text``."""
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(text)
+    api, _ = build_api(spec)
+    assert api is not None
+    return build_table(api, load_spec(spec).document)
+
+
 STAR = """
 openapi: 3.0.3
 info: {title: Star, version: '1'}
@@ -208,11 +217,7 @@ def test_a_body_declared_for_any_media_type_is_synthesized_from_its_schema(
     tmp_path: Path,
 ) -> None:
     """``*/*`` is served as JSON: its schema, not a bare string, shapes the example."""
-    spec = tmp_path / "star.yaml"
-    spec.write_text(STAR)
-    api, _ = build_api(spec)
-    assert api is not None
-    table = build_table(api, load_spec(spec).document)
+    table = table_of(tmp_path, STAR)
     [answer] = table.answers["listCategories"]
     assert answer.body == [{"id": "string"}] and answer.synthesized
 
@@ -312,9 +317,87 @@ def test_every_kind_of_response_has_a_typed_example_stub(
     headers = got["headers"]
     assert headers.status_code == 200 and headers.json() == {"a": 1}
     assert headers.headers["x-count"] == "3" and headers.headers["x-kind"] == "a"
+    # an example stub's answer is marked (a contract run excuses use_after_free on it) …
+    assert headers.headers["specfirst-example"] == "getHeaders"
+    assert got["missing"].headers["specfirst-example"] == "deleteNothing"
+    # … a refused preference is the runtime's own answer, not the stub's
+    assert "specfirst-example" not in got["unmet"].headers
     assert got["file"].headers["content-type"] == "application/octet-stream"
     assert [json.loads(line) for line in got["stream"].text.splitlines()] == [{"id": 1}] * 2
     assert got["gone"].status_code == 204 and got["missing"].status_code == 404
     for unmet in (got["unmet"], got["unnamed"]):  # not a 500, in the project's "error" mode
         assert unmet.status_code == 400, unmet.text
         assert unmet.headers["content-type"].startswith("application/problem+json")
+
+
+VENDOR_SLIPS = """
+openapi: 3.0.3
+info: {title: Slips, version: '1'}
+paths:
+  /meta:
+    get:
+      operationId: getMeta
+      responses:
+        '200':
+          description: Metadata.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Meta'}
+  /applications:
+    post:
+      operationId: createApplication
+      responses:
+        '201':
+          description: Created.
+          headers:
+            Location:
+              schema:
+                type: string
+                format: uri
+                example: "<p>HTTP/1.1 201 Created</p>\\n<p>Location: https://example.com/a/1</p>\\n"
+            X-Note: {example: "caf\\u00e9 \\u20ac", schema: {type: string}}
+            X-Id: {example: "a1", schema: {type: string}}
+components:
+  schemas:
+    Meta:
+      type: object
+      required: [id, version, state, group]
+      properties:
+        id: {type: string}
+        groupId: {type: string}
+        version: {type: string}
+        state: {type: string, enum: [ENABLED, DISABLED]}
+      example: {id: Invoice, groupId: My-Group, version: 18}
+"""
+
+
+def test_an_invalid_example_with_a_required_name_it_does_not_declare_is_synthesized(
+    tmp_path: Path,
+) -> None:
+    """apicurio's ``ArtifactMetaData``: the example has ``version`` as an integer and lacks
+    ``state``; ``group`` is required but not among the properties. The synthesized value
+    must be valid, so it gives ``group`` a value too, and the stub says why it synthesized."""
+    table = table_of(tmp_path, VENDOR_SLIPS)
+    [answer] = table.answers["getMeta"]
+    assert (
+        answer.synthesized and table.synthesized["getMeta"] == "examples invalid against the schema"
+    )
+    assert answer.body == {
+        "id": "string",
+        "version": "string",
+        "state": "ENABLED",
+        "group": "string",
+    }
+
+
+def test_a_header_example_http_cannot_carry_is_synthesized_and_said_once(tmp_path: Path) -> None:
+    """velopayments' ``Location`` example is HTML with line breaks: the stub answers a value
+    a header can carry, synthesized from the schema, and the summary names the header."""
+    table = table_of(tmp_path, VENDOR_SLIPS)
+    [answer] = table.answers["createApplication"]
+    assert answer.headers == {"Location": "https://example.com/", "X-Note": "string", "X-Id": "a1"}
+    said = [line for line in table.summary() if "HTTP header" in line]
+    assert said == [
+        "examples: 2 header value(s) synthesized from the schema (example cannot be sent in an "
+        "HTTP header): createApplication Location, createApplication X-Note"
+    ]

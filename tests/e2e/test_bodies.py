@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import pytest
@@ -103,3 +104,172 @@ async def test_json_bodies_round_trip_unicode(app: Any) -> None:
     async with client(app) as c:
         res = await c.post("/form", data={"name": "Zoë ☃"})
     assert res.json()["name"] == "Zoë ☃"
+
+
+OPTIONAL_FIELDS = """
+openapi: 3.0.3
+info: {title: Merge, version: '1'}
+paths:
+  /merge:
+    post:
+      operationId: merge
+      requestBody:
+        required: true
+        content:
+          multipart/form-data:
+            schema:
+              type: object
+              properties:
+                file: {type: array, items: {type: string, format: binary}}
+      responses:
+        '200': {description: Merged.}
+  /note:
+    post:
+      operationId: note
+      requestBody:
+        content:
+          application/x-www-form-urlencoded:
+            schema: {type: object, properties: {text: {type: string}}}
+      responses:
+        '200': {description: Noted.}
+"""
+
+
+async def test_a_required_form_of_optional_fields_is_refused_when_absent(
+    make_api: MakeApi,
+) -> None:
+    """pdfblocks' ``merge_documents``: no field refuses a request without a body, the
+    endpoint does; an empty form under a form ``Content-Type`` stays valid, and an optional
+    form body may be left out."""
+    api = make_api(OPTIONAL_FIELDS)
+
+    class Service:
+        async def merge(self, *, body: Any) -> Any:
+            return api.responses.Merge200Response()
+
+        async def note(self, *, body: Any) -> Any:
+            return api.responses.Note200Response()
+
+    app = api.create_app(default=Service())
+    async with client(app) as c:
+        absent = await c.post("/merge")
+        form = {"Content-Type": "multipart/form-data; boundary=x"}
+        empty = await c.post("/merge", content=b"", headers=form)
+        one = await c.post("/merge", files={"file": ("a.pdf", b"%PDF", "application/pdf")})
+        optional = await c.post("/note")
+    assert [e["pointer"] for e in problem(absent, 422)["errors"]] == ["/body"]
+    assert one.status_code == 200, one.text
+    assert empty.status_code == 200, empty.text
+    assert optional.status_code == 200, optional.text
+
+
+LOCATED = """
+openapi: 3.0.3
+info: {title: Located, version: '1'}
+paths:
+  /things:
+    post:
+      operationId: makeThing
+      parameters:
+        - {name: at, in: query, required: true, schema: {type: string}}
+      responses:
+        '201':
+          description: Made.
+          headers:
+            Location: {schema: {type: string}}
+"""
+
+
+@pytest.mark.parametrize(
+    ("at", "bad"),
+    [("/a\nLocation: /b", "'\\n' at 2"), ("/caf\u20ac", "'\u20ac' at 4")],
+    ids=["line-break", "beyond-latin-1"],
+)
+async def test_a_header_value_http_cannot_carry_is_a_located_undeclared_response(
+    make_api: MakeApi, caplog: pytest.LogCaptureFixture, at: str, bad: str
+) -> None:
+    """velopayments' ``Location`` example holds line breaks: an implementation returning
+    such a value gets the 500 of an undeclared response naming the operation and the header,
+    not a crash; a Latin-1 value still goes out as it always did."""
+    api = make_api(LOCATED)
+
+    class Service:
+        async def make_thing(self, *, at: str) -> Any:
+            return api.responses.MakeThing201Response(location=at)
+
+    app = api.create_app(default=Service())
+    with caplog.at_level(logging.ERROR, logger="specfirst"):
+        async with client(app) as c:
+            refused = await c.post("/things", params={"at": at})
+            latin = await c.post("/things", params={"at": "/caf\u00e9"})
+    assert "does not declare" in problem(refused, 500)["detail"]
+    [record] = [r for r in caplog.records if r.name == "specfirst"]
+    assert "'makeThing'" in record.getMessage()
+    assert f"header Location: {bad} cannot be sent" in record.getMessage()
+    assert latin.status_code == 201 and latin.headers.raw[-1] == (b"location", b"/caf\xe9")
+
+
+UNDECLARED_REQUIRED = """
+openapi: 3.0.3
+info: {title: Meta, version: '1'}
+paths:
+  /meta:
+    put:
+      operationId: putMeta
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/Meta'}
+      responses:
+        '200':
+          description: Stored.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Meta'}
+components:
+  schemas:
+    Meta:
+      type: object
+      required: [id, group]
+      properties:
+        id: {type: string}
+        groupId: {type: string}
+"""
+
+
+async def test_a_required_name_the_schema_does_not_declare_is_in_the_model(
+    make_api: MakeApi,
+) -> None:
+    """apicurio's ``ArtifactMetaData`` requires ``group`` beside its ``groupId``: the model
+    requires it as the schema does (any value), so a request without it is refused and an
+    implementation can send it."""
+    api = make_api(UNDECLARED_REQUIRED)
+
+    class Service:
+        async def put_meta(self, *, body: Any) -> Any:
+            return body
+
+    app = api.create_app(default=Service())
+    async with client(app) as c:
+        without = await c.put("/meta", json={"id": "a", "groupId": "g"})
+        with_group = await c.put("/meta", json={"id": "a", "group": {"any": ["value"]}})
+    assert [e["pointer"] for e in problem(without, 422)["errors"]] == ["/body/group"]
+    assert with_group.status_code == 200, with_group.text
+    assert with_group.json() == {"id": "a", "group": {"any": ["value"]}}
+
+
+async def test_a_part_header_name_multipart_cannot_parse_is_an_invalid_request(app: Any) -> None:
+    """velopayments' contract run printed ``Found invalid character 195 in header at 36``:
+    python-multipart's own warning about a part header name with a non-ASCII byte, in a
+    request the run sent on purpose. The request is refused as invalid (the operation's
+    validation status, 422 here), with a problem, not a 500."""
+    body = (
+        '--x\r\nContent-Disposition: form-data; name="file"; filename="a"\r\n'
+        "X-Caf\u00e9: 1\r\n\r\nabc\r\n--x--\r\n"
+    ).encode()
+    async with client(app) as c:
+        res = await c.post(
+            "/upload", content=body, headers={"Content-Type": "multipart/form-data; boundary=x"}
+        )
+    assert problem(res, 422)["detail"] == "Invalid multipart data."

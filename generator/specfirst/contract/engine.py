@@ -9,7 +9,8 @@ schemathesis' own warnings are collected as ``st run`` would print them (:func:`
 
 A failing ``ensure_resource_availability`` is noted, not counted, when the request used seeded
 values (``SeedData.always``) or the creation was an Idempotency-Key replay
-(:mod:`specfirst.contract.idempotency`). So is a failing ``unsupported_method`` whose probe the
+(:mod:`specfirst.contract.idempotency`); a failing ``use_after_free`` is noted, not counted,
+on a response an example stub answered (:func:`~specfirst.contract.stubs.is_example_answer`). So is a failing ``unsupported_method`` whose probe the
 spec declares elsewhere: a path key with a query string (``/combined_submissions?v=2``) is no
 path of its own to HTTP, so the method another path item declares at its path (``GET
 /combined_submissions``) answers it, as the generated app routes it (:func:`_declared_elsewhere`).
@@ -33,7 +34,7 @@ from specfirst.contract.results import (
     ContractResult,
     ContractWarning,
 )
-from specfirst.contract.stubs import is_stub
+from specfirst.contract.stubs import STATELESS_CHECKS, is_example_answer, is_stub
 
 
 def _execute(
@@ -253,6 +254,18 @@ def _collect(
             )
             interaction = recorder.interactions.get(case_id)
             response = interaction.response if interaction is not None else None
+            if (
+                check.name in STATELESS_CHECKS
+                and response is not None
+                and is_example_answer(response.headers)
+            ):
+                note = (
+                    f"{label}: {check.name} not counted: answered by an example stub, which "
+                    "keeps no state (it counts once the operation is written)"
+                )
+                if note not in result.notes:
+                    result.notes.append(note)
+                continue
             status = response.status_code if response is not None else None
             stub = response is not None and is_stub(response.status_code, response.headers)
             # a stub's 501 and each status a spec gap may excuse are told apart (see stubs, gaps)

@@ -26,6 +26,20 @@ SUCCESS_CHECKS = frozenset(
 _HEADER = UNIMPLEMENTED_HEADER.lower()
 
 
+EXAMPLE_HEADER = "specfirst-example"
+"""Set by the scaffolded ``examples.PreferMiddleware`` on a response an example stub answered."""
+
+STATELESS_CHECKS = frozenset({"use_after_free"})
+"""Checks no stateless stub can pass: an example stub still finds what was deleted. Not
+counted on a response an example stub answered (:func:`is_example_answer`); counted again
+once the operation is written."""
+
+
+def is_example_answer(headers: Mapping[str, Any]) -> bool:
+    """Whether a response was answered by an example stub (:data:`EXAMPLE_HEADER`)."""
+    return any(str(name).lower() == EXAMPLE_HEADER for name in headers)
+
+
 def is_stub(status: int, headers: Mapping[str, Any]) -> bool:
     """Whether a response is a stub's 501: the status and the runtime's marker header."""
     return status == 501 and any(str(name).lower() == _HEADER for name in headers)

@@ -223,6 +223,16 @@ def synthesize(
             value[name] = synthesize(
                 sub, schemas, response=response, minimal=minimal, depth=depth + 1
             )
+        # a required name the schema does not declare (apicurio's ``group`` beside its
+        # ``groupId``) takes what ``additionalProperties`` allows: without one the object
+        # could never be valid
+        extra = schema.get("additionalProperties", True)
+        for name in sorted(required - set(schema.get("properties") or {})):
+            if extra is not False:
+                sub = extra if isinstance(extra, Mapping) else {"type": "string"}
+                value[name] = synthesize(
+                    sub, schemas, response=response, minimal=minimal, depth=depth + 1
+                )
         return value
     if kind == "array":
         count = max(int(schema.get("minItems", 0 if minimal else 1)), 0)

@@ -24,6 +24,7 @@ from typing import Any
 from specfirst.examples.synthesize import Schemas, first_example, is_json, synthesize
 from specfirst.ir import Api, BodyKind, Operation, Response
 from specfirst.loader.pointers import resolve_pointer
+from specfirst.runtime.headers import header_value
 
 # Headers that frame the message: the server sets them for the body it sends. An example of
 # one (a recorded ``Content-Encoding: gzip``) sent with an example body breaks the response.
@@ -42,6 +43,7 @@ FRAMING_HEADERS = frozenset(
 )
 NO_EXAMPLE = "no example"
 INVALID_EXAMPLE = "examples invalid against the schema"
+UNSENDABLE_HEADER = "example cannot be sent in an HTTP header"
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,9 @@ class Table:
     answers: dict[str, list[Answer]] = field(default_factory=dict)  # operationId → answers
     synthesized: dict[str, str] = field(default_factory=dict)  # operationId → why
     no_success: list[str] = field(default_factory=list)  # stubs that stay 501
+    # "operationId header" whose example a header cannot carry (velopayments' Location holds
+    # HTML with line breaks): its value is synthesized from the schema
+    unsendable: list[str] = field(default_factory=list)
 
     def to_json(self) -> str:
         data = {op: [a.to_json() for a in answers] for op, answers in self.answers.items()}
@@ -95,6 +100,11 @@ class Table:
                     f"examples: {len(ops)} answer data synthesized from the schema ({why}): "
                     + ", ".join(ops)
                 )
+        if self.unsendable:
+            lines.append(
+                f"examples: {len(self.unsendable)} header value(s) synthesized from the schema "
+                f"({UNSENDABLE_HEADER}): " + ", ".join(self.unsendable)
+            )
         if self.no_success:
             lines.append(
                 f"examples: {len(self.no_success)} declare no success response; their stubs "
@@ -131,7 +141,14 @@ def build_table(api: Api, document: Mapping[str, Any]) -> Table:
         raw = {str(key).upper(): value for key, value in declared.items()}
         answers: list[Answer] = []
         for response in [success, *(r for r in op.responses if r is not success)]:
-            found = _answers(response, schemas.resolve(raw.get(response.status.upper())), schemas)
+            declared_response = schemas.resolve(raw.get(response.status.upper()))
+            unsendable: list[str] = []
+            found = _answers(response, declared_response, schemas, unsendable)
+            table.unsendable.extend(
+                f"{op.operation_id} {name}"
+                for name in unsendable
+                if f"{op.operation_id} {name}" not in table.unsendable
+            )
             if response is success and found[0].synthesized:
                 table.synthesized[op.operation_id] = _why(response, raw, schemas)
             answers.extend(found)
@@ -157,11 +174,12 @@ def _at(document: Mapping[str, Any], pointer: tuple[str | int, ...]) -> Any:
     return node if found else None
 
 
-def _answers(response: Response, raw: Any, schemas: Schemas) -> list[Answer]:
+def _answers(response: Response, raw: Any, schemas: Schemas, unsendable: list[str]) -> list[Answer]:
     """The answers of one declared response: one per valid example (the first unnamed),
-    else one synthesized."""
+    else one synthesized. The headers whose example cannot be sent are added to
+    ``unsendable``."""
     raw = raw if isinstance(raw, Mapping) else {}
-    headers = _headers(response, raw, schemas)
+    headers = _headers(response, raw, schemas, unsendable)
     if response.kind is None:
         return [Answer(response.status, None, None, headers)]
     content = raw.get("content") if isinstance(raw.get("content"), Mapping) else {}
@@ -247,7 +265,12 @@ def _why(response: Response, raw: Mapping[str, Any], schemas: Schemas) -> str:
     return NO_EXAMPLE
 
 
-def _headers(response: Response, raw: Mapping[str, Any], schemas: Schemas) -> dict[str, Any]:
+def _headers(
+    response: Response, raw: Mapping[str, Any], schemas: Schemas, unsendable: list[str]
+) -> dict[str, Any]:
+    """A value for each declared header: its example when valid and sendable, else one
+    synthesized from its schema (without the schema's own examples when those cannot be
+    sent); a header whose schema yields no sendable value is left out."""
     declared = _mapping(raw.get("headers"))
     by_name = {str(name).lower(): value for name, value in declared.items()}
     values: dict[str, Any] = {}
@@ -261,6 +284,17 @@ def _headers(response: Response, raw: Mapping[str, Any], schemas: Schemas) -> di
         value = _plain(value)
         if not found or not schemas.is_valid(schema, value):
             value = _plain(synthesize(schema, schemas))
+        if value is not None and not _sendable(value):
+            unsendable.append(header.name)
+            value = _plain(synthesize(schema, schemas, minimal=True))
+            value = value if _sendable(value) else None
         if value is not None:
             values[header.name] = value
     return values
+
+
+def _sendable(value: Any) -> bool:
+    """Whether a header can carry ``value`` as the runtime writes it: visible ASCII and
+    spaces (RFC 9110 asks new fields to keep to these), no line breaks."""
+    text = header_value(value)
+    return text.isascii() and text.isprintable()
