@@ -37,6 +37,25 @@ _BOOLEAN_LITERAL = re.compile(
 )
 
 
+_QUOTED = r"""(?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")"""
+_ANY_MEMBER = rf"(?:{_MEMBER}|{_QUOTED})"
+_MIXED_LITERAL = re.compile(rf"\bLiteral\[{_ANY_MEMBER}(?:, {_ANY_MEMBER})*\]")
+_TEXT_OF_SCALAR = re.compile(r"""['"](?:[+-]?[0-9]+|true|false)['"]""")
+
+
+def _mixed_literal(match: re.Match[str]) -> str:
+    """A literal mixing string members with numbers or booleans (shutterstock's
+    ``aspect_ratio: {type: string, enum: [43, 169, nonstandard]}``) takes the others as text
+    too, unless a string member reads like one of them (the text would then be ambiguous)."""
+    literal = match.group(0)
+    members = literal[len("Literal[") : -1]
+    quoted = re.findall(_QUOTED, members)
+    scalars = re.sub(_QUOTED, "", members).replace(",", " ").split()
+    if not quoted or not scalars or any(_TEXT_OF_SCALAR.fullmatch(q) for q in quoted):
+        return literal
+    return f"Annotated[{literal}, formats.ScalarText]"
+
+
 def wire_type(py_type: str) -> str:
     """The annotation a route validates a parameter or form field with.
 
@@ -44,7 +63,8 @@ def wire_type(py_type: str) -> str:
     strings their formats define (``specfirst.runtime.formats``) rather than everything
     pydantic parses (``"0"`` would be 1970-01-01); and integer enums (``Literal[0, 1]``) take
     their members as text too (``"1"``), as parameters and form fields arrive, and so do enums
-    with boolean members (``Literal[True, 1]``: ``"true"``, ``"1"``; OBS's ``withissues``).
+    with boolean members (``Literal[True, 1]``: ``"true"``, ``"1"``; OBS's ``withissues``), and
+    so do the numbers of an enum mixing them with strings (``Literal[43, 'nonstandard']``).
     String literals (``Literal['…']``) are kept.
     """
 
@@ -53,7 +73,7 @@ def wire_type(py_type: str) -> str:
         part = _BOOLEAN_LITERAL.sub(lambda m: f"Annotated[{m.group(0)}, formats.ScalarText]", part)
         return _INTEGER_LITERAL.sub(lambda m: f"Annotated[{m.group(0)}, formats.IntegerText]", part)
 
-    parts = _STRING_LITERAL.split(py_type)
+    parts = _STRING_LITERAL.split(_MIXED_LITERAL.sub(_mixed_literal, py_type))
     return "".join(part if index % 2 else wire(part) for index, part in enumerate(parts))
 
 

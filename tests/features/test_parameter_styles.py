@@ -337,3 +337,37 @@ async def test_enum_parameters_with_boolean_members_take_them_as_text(make_api: 
     assert one.status_code == 200 and one.json() == [1], one.text
     assert true.status_code == 200 and true.json() == [True], true.text
     assert [e["pointer"] for e in problem(other, 422)["errors"]] == ["/query/withissues"]
+
+
+MIXED_ENUMS = """
+openapi: 3.0.3
+info: {title: Mixed enums, version: "1"}
+paths:
+  /videos:
+    get:
+      operationId: searchVideos
+      parameters:
+        - {name: aspect_ratio, in: query, schema: {type: string, enum: [43, 169, nonstandard]}}
+      responses: {"200": {description: ok, content: {application/json: {schema: {}}}}}
+"""
+
+
+async def test_an_enum_mixing_numbers_and_strings_takes_the_numbers_as_text(
+    make_api: MakeApi,
+) -> None:
+    # shutterstock GET /v2/videos/search: `aspect_ratio` (enum [43, 169, nonstandard]; YAML read
+    # 4_3 as 43) refused `?aspect_ratio=43` as "Input should be 43, 169 or 'nonstandard'".
+    api = make_api(MIXED_ENUMS)
+
+    class Videos:
+        async def search_videos(self, *, aspect_ratio: Any) -> Any:
+            return api.responses.SearchVideos200Response(body=[aspect_ratio])
+
+    app = api.create_app(default=Videos())
+    async with client(app) as c:
+        number = await c.get("/videos", params={"aspect_ratio": "43"})
+        text = await c.get("/videos", params={"aspect_ratio": "nonstandard"})
+        other = await c.get("/videos", params={"aspect_ratio": "44"})
+    assert number.status_code == 200 and number.json() == [43], number.text
+    assert text.json() == ["nonstandard"]
+    assert [e["pointer"] for e in problem(other, 422)["errors"]] == ["/query/aspect_ratio"]
