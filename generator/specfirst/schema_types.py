@@ -7,6 +7,7 @@ schema is hoisted into the models document and named (see ``parser.models_docume
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from typing import Any, TypeGuard
 
@@ -210,6 +211,9 @@ def constraints(schema: Mapping[str, Any], *, openapi_31: bool) -> tuple[Constra
     return tuple(out)
 
 
+_MODEL_NAME = re.compile(r"(?:models\.)?[A-Z][A-Za-z0-9_]*")
+
+
 def default_literal(schema: Mapping[str, Any], py_type: str) -> str | None:
     """A Python literal for the schema default, or None when there is none usable."""
     if "default" not in schema:
@@ -232,5 +236,10 @@ def default_literal(schema: Mapping[str, Any], py_type: str) -> str | None:
             return repr(str(value))
         return repr(value)
     if isinstance(value, list) and all(isinstance(v, str | int | float | bool) for v in value):
-        return repr(value)
+        if py_type.startswith("list["):
+            return repr(value)
+        if _MODEL_NAME.fullmatch(py_type.removesuffix(" | None")):
+            # a hoisted root model of the list (vtex's `allowedOutdatedData`, an array of
+            # untyped items): its default is the model holding the list
+            return f"{py_type.removesuffix(' | None')}({value!r})"
     return None

@@ -371,3 +371,44 @@ async def test_an_enum_mixing_numbers_and_strings_takes_the_numbers_as_text(
     assert number.status_code == 200 and number.json() == [43], number.text
     assert text.json() == ["nonstandard"]
     assert [e["pointer"] for e in problem(other, 422)["errors"]] == ["/query/aspect_ratio"]
+
+
+UNTYPED_ITEMS_DEFAULT = """
+openapi: 3.0.3
+info: {title: Checkout, version: "1"}
+paths:
+  /items:
+    post:
+      operationId: addItems
+      parameters:
+        - name: allowedOutdatedData
+          in: query
+          style: form
+          schema: {type: array, items: {}, default: [paymentData]}
+      responses: {"200": {description: ok, content: {application/json: {schema: {}}}}}
+"""
+
+
+async def test_a_list_default_of_a_parameter_typed_by_a_root_model(make_api: MakeApi) -> None:
+    # vtex Checkout-API: an array of untyped items is a root model, and its default was written
+    # as the bare list (`= ["paymentData"]`), a mypy error in the generated routers.
+    from specfirst.schema_types import default_literal
+
+    schema = {"type": "array", "items": {}, "default": ["paymentData"]}
+    assert (
+        default_literal(schema, "models.DataParameter") == "models.DataParameter(['paymentData'])"
+    )
+    assert default_literal(schema, "list[str]") == "['paymentData']"
+    assert default_literal(schema, "dict[str, Any]") is None
+    api = make_api(UNTYPED_ITEMS_DEFAULT)
+
+    class Items:
+        async def add_items(self, *, allowed_outdated_data: Any) -> Any:
+            return api.responses.AddItems200Response(body=allowed_outdated_data.root)
+
+    app = api.create_app(default=Items())
+    async with client(app) as c:
+        absent = await c.post("/items")
+        given = await c.post("/items", params={"allowedOutdatedData": "x"})
+    assert absent.status_code == 200 and absent.json() == ["paymentData"], absent.text
+    assert given.json() == ["x"]
