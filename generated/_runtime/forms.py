@@ -183,8 +183,15 @@ async def form_present(request: Request, status: int) -> None:
     ``Content-Type`` is an empty form, which such a schema allows. Without a ``Content-Type``
     the form was not read (Starlette reads none), so the bytes can still be.
     """
-    if "content-type" not in request.headers and not await request.body():
+    if await form_absent(request):
         raise _required_problem(status)
+
+
+async def form_absent(request: Request) -> bool:
+    """Whether an optional form body was left out (the service gets ``body=None``), rather
+    than sent without its required fields (which those fields refuse). Absent as for
+    :func:`form_present`: no ``Content-Type`` and no bytes."""
+    return "content-type" not in request.headers and not await request.body()
 
 
 async def _form_body(request: Request, tp: Any, *, required: bool, status: int) -> Any:

@@ -163,6 +163,55 @@ async def test_a_required_form_of_optional_fields_is_refused_when_absent(
     assert optional.status_code == 200, optional.text
 
 
+OPTIONAL_FORM = """
+openapi: 3.0.3
+info: {title: Spots, version: '1'}
+paths:
+  /spots:
+    post:
+      operationId: makeSpot
+      requestBody:
+        content:
+          application/x-www-form-urlencoded:
+            schema:
+              type: object
+              required: [name]
+              properties:
+                name: {type: string}
+                take: {type: integer}
+      responses:
+        '201': {description: Made.}
+"""
+
+
+async def test_an_optional_form_body_with_required_fields_may_be_left_out(
+    make_api: MakeApi,
+) -> None:
+    """prss.org's ``POST /api/v2/spots``: the body is optional, so a request without one is
+    the service's ``body=None``; a form that is sent still needs its required fields."""
+    api = make_api(OPTIONAL_FORM)
+    seen: list[Any] = []
+
+    class Service:
+        async def make_spot(self, *, body: Any) -> Any:
+            seen.append(body)
+            return api.responses.MakeSpot201Response()
+
+    app = api.create_app(default=Service())
+    async with client(app) as c:
+        absent = await c.post("/spots")
+        sent = await c.post("/spots", data={"name": "a", "take": "2"})
+        missing = await c.post("/spots", data={"take": "2"})
+        empty = await c.post(
+            "/spots", content=b"", headers={"Content-Type": "application/x-www-form-urlencoded"}
+        )
+    assert absent.status_code == 201, absent.text
+    assert sent.status_code == 201, sent.text
+    assert seen[0] is None and (seen[1].name, seen[1].take) == ("a", 2)
+    assert [e["pointer"] for e in problem(missing, 422)["errors"]] == ["/body/name"]
+    assert [e["pointer"] for e in problem(empty, 422)["errors"]] == ["/body/name"]
+
+
 LOCATED = """
 openapi: 3.0.3
 info: {title: Located, version: '1'}

@@ -26,6 +26,7 @@ from .bodies import json_body, raw_body
 from .codec import adapter, writer
 from .errors import ErrorFormat
 from .forms import (
+    form_absent,
     form_deep_object,
     form_file,
     form_json,
@@ -290,6 +291,7 @@ __all__ = [
 # rt.<name>.
 __all__ += [
     "ErrorFormat",
+    "form_absent",
     "form_deep_object",
     "form_file",
     "form_json",
