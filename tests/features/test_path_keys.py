@@ -224,3 +224,43 @@ async def test_a_path_parameter_may_hold_an_encoded_slash(make_api: MakeApi) -> 
     assert feed.status_code == 200 and feed.json() == "feed 2018/10/15/Lunch & Awards"
     assert items.status_code == 200 and items.json() == "items 2018/10"
     assert split.status_code == 404
+
+
+TILES = """
+openapi: 3.0.3
+info: {title: Tiles, version: "1"}
+paths:
+  /tile/{y}.{format}:
+    get:
+      operationId: getTile
+      parameters:
+        - {name: y, in: path, required: true, schema: {type: integer}}
+        - {name: format, in: path, required: true, schema: {type: string, enum: [png, jpg]}}
+      responses: {"200": {description: ok, content: {application/json: {schema: {type: string}}}}}
+  /tile/{y}.pbf:
+    get:
+      operationId: getVectorTile
+      parameters: [{name: y, in: path, required: true, schema: {type: integer}}]
+      responses: {"200": {description: ok, content: {application/json: {schema: {type: string}}}}}
+"""
+
+
+class Tiles:
+    async def get_tile(self, *, y: int, format: str) -> str:
+        return f"tile {y} {format}"
+
+    async def get_vector_tile(self, *, y: int) -> str:
+        return f"vector {y}"
+
+
+async def test_a_segment_with_more_literal_text_is_the_more_specific_path(
+    make_api: MakeApi,
+) -> None:
+    """tomtom's maps: `/tile/{Y}.pbf` was answered by `/tile/{Y}.{format}` (format="pbf", not
+    in its enum: a 400), tried first though it has one more variable in the segment."""
+    app = make_api(TILES).create_app(default=Tiles())
+    async with client(app) as c:
+        vector = await c.get("/tile/3.pbf")
+        raster = await c.get("/tile/3.png")
+    assert vector.status_code == 200 and vector.json() == "vector 3"
+    assert raster.status_code == 200 and raster.json() == "tile 3 png"

@@ -217,11 +217,33 @@ def _load(spec: Path, project: dict[str, Any], unread: list[str] | None = None) 
 
     try:
         config = SchemathesisConfig.from_dict(project)
-        return _load_schema(spec, config, unread)
+        return _keep_empty_segments(_load_schema(spec, config, unread))
     except ConfigError as exc:
         raise ContractError(f"contract configuration: {exc}") from exc
     except LoaderError as exc:
         raise ContractError(f"{spec}: {exc}") from exc
+
+
+def _keep_empty_segments(schema: Any) -> Any:
+    """``schema`` sending each case to its path as written: schemathesis joins the path to the
+    base URL with ``urljoin``, which drops empty segments, so tomtom's ``GET /map/1/wms//``
+    was sent to ``/map/1/wms/``, another operation (as was ``/items/{id}/x`` with ``id=""``).
+    OpenAPI appends the path to the server URL; a path with an empty segment is sent so."""
+    from urllib.parse import quote, unquote
+
+    from schemathesis.transport.prepare import prepare_path
+
+    joined = schema.build_request_url
+
+    def build_request_url(case: Any, base_url: str) -> str:
+        path = prepare_path(case.path, case.path_parameters).lstrip("/")
+        if "//" not in path:
+            return str(joined(case, base_url))
+        # as schemathesis does, less urljoin: the base is in wire form, its `%` kept as sent
+        return unquote(base_url.replace("%", "%25").rstrip("/") + "/" + quote(path))
+
+    schema.build_request_url = build_request_url
+    return schema
 
 
 def _load_schema(spec: Path, config: Any, unread: list[str] | None = None) -> Any:

@@ -168,7 +168,7 @@ def resolve(
     return resolved
 
 
-def _specificity(route: Any) -> tuple[tuple[int, ...], int]:
+def _specificity(route: Any) -> tuple[tuple[tuple[int, int, int], ...], int]:
     return path_shape(getattr(route, "path", "")), required_query(route)
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import re
 from collections.abc import Mapping, Sequence
 from http import HTTPStatus
 from typing import Any
@@ -300,18 +301,25 @@ counterparts, and the operation is then looked up in that path item only). Set a
 the routes of ``.routing``."""
 
 
+_VARIABLE = re.compile(r"{[^{}]*}")
+
+
 @functools.lru_cache(maxsize=4096)
-def path_shape(path: str) -> tuple[int, ...]:
-    """How specific a path template is, segment by segment (smaller is more specific): 0 a
-    literal segment, 1 a template with literal text (``{name}:cancel``), 2 a bare ``{name}``."""
-    shape = []
+def path_shape(path: str) -> tuple[tuple[int, int, int], ...]:
+    """How specific a path template is, segment by segment (smaller is more specific): kind 0 a
+    literal segment, 1 a template with literal text (``{name}:cancel``), 2 a bare ``{name}``.
+    Among templates with literal text, fewer variables then more literal text come first:
+    ``{y}.pbf`` before ``{y}.{format}``, which also matches ``0.pbf``."""
+    shape: list[tuple[int, int, int]] = []
     for segment in path.strip("/").split("/"):
-        if "{" not in segment:
-            shape.append(0)
-        elif segment.startswith("{") and segment.endswith("}") and segment.count("{") == 1:
-            shape.append(2)
+        variables = segment.count("{")
+        literal = len(_VARIABLE.sub("", segment))
+        if not variables:
+            shape.append((0, 0, 0))
+        elif variables == 1 and not literal:
+            shape.append((2, 1, 0))
         else:
-            shape.append(1)
+            shape.append((1, variables, -literal))
     return tuple(shape)
 
 
@@ -330,7 +338,7 @@ def _path_key(route: Any) -> tuple[Any, ...]:
 def _allowed_methods(request: Request) -> str | None:
     """The methods of the path item the URL belongs to: its most specific matching path key
     (``/templates/{id}?full=true`` is a path item of its own, as the spec writes it)."""
-    found: list[tuple[tuple[int, ...], tuple[Any, ...], set[str]]] = []
+    found: list[tuple[tuple[tuple[int, int, int], ...], tuple[Any, ...], set[str]]] = []
     probe = {**request.scope, "method": "\x00"}
     probe.pop(PATH_ITEM, None)
     for route in getattr(request.app, "routes", ()):
