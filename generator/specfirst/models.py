@@ -26,6 +26,7 @@ from specfirst.models_enums import (
 from specfirst.models_incremental import from_base, make_base
 from specfirst.schema_rewrites import (
     declare_required_names,
+    defaults_of_their_type,
     drop_nullable_false,
     inline_conflicting_bases,
     split_discriminator_subtypes,
@@ -89,6 +90,7 @@ def generate_models(
     working = document["components"]["schemas"]
     drop_nullable_false(working, _schema_nodes)  # in place too
     declare_required_names(working, _schema_nodes)
+    defaults_of_their_type(working, _schema_nodes)
     split_discriminator_subtypes(working, _schema_nodes)
     inline_conflicting_bases(working, _schema_nodes)
     document, engine, dropped = _choose_regex_engine(document)

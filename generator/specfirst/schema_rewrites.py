@@ -88,6 +88,53 @@ def declare_required_names(schemas: dict[str, Any], nodes: Callable[[Any], Itera
                 properties[missing] = copy.deepcopy(extra) if isinstance(extra, dict) else {}
 
 
+_JSON_TYPES: dict[str, Callable[[Any], bool]] = {
+    "string": lambda v: isinstance(v, str),
+    "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
+    "number": lambda v: isinstance(v, int | float) and not isinstance(v, bool),
+    "boolean": lambda v: isinstance(v, bool),
+    "null": lambda v: v is None,
+    "array": lambda v: isinstance(v, list),
+    "object": lambda v: isinstance(v, dict),
+}
+
+
+def defaults_of_their_type(schemas: dict[str, Any], nodes: Callable[[Any], Iterator[Any]]) -> None:
+    """Give each default the type its schema declares, or drop it.
+
+    exoapi.dev's html-renderer body declares ``margin: {type: string, default: 0}``:
+    datamodel-code-generator wrote ``margin: str | None = 0``, a mypy error in generated code.
+    A number where a string is declared becomes its JSON text (``"0"``, as parameters read it,
+    :func:`specfirst.schema_types.default_literal`); an integral number where an integer is
+    declared becomes an int; any other default of none of the declared types (or outside the
+    ``enum``) is dropped, so the field defaults to None. A default is an annotation: no
+    request is accepted or refused differently.
+    """
+    for schema in schemas.values():
+        for node in nodes(schema):
+            if "default" not in node:
+                continue
+            declared = node.get("type")
+            types = [declared] if isinstance(declared, str) else declared
+            if not isinstance(types, list) or not all(t in _JSON_TYPES for t in types):
+                continue
+            value = node["default"]
+            if value is None or any(_JSON_TYPES[t](value) for t in types):
+                continue
+            if isinstance(value, float) and value.is_integer() and "integer" in types:
+                value = int(value)
+            elif _JSON_TYPES["number"](value) and "string" in types:
+                value = json.dumps(value)
+            else:
+                del node["default"]
+                continue
+            enum = node.get("enum")
+            if isinstance(enum, list) and value not in enum:
+                del node["default"]
+            else:
+                node["default"] = value
+
+
 def _typing(schema: Any) -> str:
     if not isinstance(schema, dict):
         return json.dumps(schema, sort_keys=True, default=str)

@@ -264,3 +264,38 @@ def test_schema_rules_go_before_the_rebuild_calls() -> None:
     ast.parse(placed)
     assert before_rebuilds(classes, rules) == classes + rules  # nothing rebuilt: appended
     assert before_rebuilds(source, "") == source  # no rules: as it was
+
+
+def test_a_default_takes_the_type_its_schema_declares() -> None:
+    # exoapi.dev's html-renderer body: `margin: {type: string, default: 0}` was written
+    # `margin: str | None = 0` (mypy: int assigned to str). A number where a string is
+    # declared is its text; a default of no declared type is dropped.
+    options = {
+        "type": "object",
+        "properties": {
+            "margin": {"type": "string", "default": 0},
+            "scale": {"type": "string", "default": 1.5},
+            "pages": {"type": "integer", "default": 2.0},
+            "landscape": {"type": "string", "default": False},
+            "size": {"type": "string", "enum": ["a4", "letter"], "default": 4},
+            "width": {"type": "number", "default": 512},
+            "code": {"type": ["string", "integer"], "default": 7},
+        },
+    }
+    doc = {**document({"Options": options}), "info": {"title": "t", "version": "1"}, "paths": {}}
+    before = copy.deepcopy(doc)
+    fields = {
+        ast.unparse(n.target): ast.unparse(n.value) if n.value else None
+        for n in _classes(doc)["Options"].body
+        if isinstance(n, ast.AnnAssign)
+    }
+    assert fields == {
+        "margin": "'0'",
+        "scale": "'1.5'",
+        "pages": "2",
+        "landscape": "None",
+        "size": "None",
+        "width": "512",
+        "code": "7",
+    }
+    assert doc == before  # the caller's document is untouched
