@@ -13,6 +13,8 @@ from .._runtime import render as rt
 from .._runtime.routing import OperationRouter
 from ..services import AuthService
 
+_ERROR_FORMAT_8F4A4290 = rt.ErrorFormat("application/problem+json", models.Problem)
+
 REGISTER = rt.Responses(
     "register",
     {
@@ -115,14 +117,14 @@ def build_router(
         summary="Register an account",
         statuses=("201", "400", "409", "413", "415", "422", "429", "500", "503"),
         errors={
-            "400": rt.ErrorFormat("application/problem+json", models.Problem),
-            "409": rt.ErrorFormat("application/problem+json", models.Problem),
-            "413": rt.ErrorFormat("application/problem+json", models.Problem),
-            "415": rt.ErrorFormat("application/problem+json", models.Problem),
-            "422": rt.ErrorFormat("application/problem+json", models.Problem),
-            "429": rt.ErrorFormat("application/problem+json", models.Problem),
-            "500": rt.ErrorFormat("application/problem+json", models.Problem),
-            "503": rt.ErrorFormat("application/problem+json", models.Problem),
+            "400": _ERROR_FORMAT_8F4A4290,
+            "409": _ERROR_FORMAT_8F4A4290,
+            "413": _ERROR_FORMAT_8F4A4290,
+            "415": _ERROR_FORMAT_8F4A4290,
+            "422": _ERROR_FORMAT_8F4A4290,
+            "429": _ERROR_FORMAT_8F4A4290,
+            "500": _ERROR_FORMAT_8F4A4290,
+            "503": _ERROR_FORMAT_8F4A4290,
         },
     )
     async def register(
@@ -153,13 +155,13 @@ def build_router(
         summary="Get an access token",
         statuses=("200", "400", "413", "415", "422", "429", "500", "503"),
         errors={
-            "400": rt.ErrorFormat("application/problem+json", models.Problem),
-            "413": rt.ErrorFormat("application/problem+json", models.Problem),
-            "415": rt.ErrorFormat("application/problem+json", models.Problem),
-            "422": rt.ErrorFormat("application/problem+json", models.Problem),
-            "429": rt.ErrorFormat("application/problem+json", models.Problem),
-            "500": rt.ErrorFormat("application/problem+json", models.Problem),
-            "503": rt.ErrorFormat("application/problem+json", models.Problem),
+            "400": _ERROR_FORMAT_8F4A4290,
+            "413": _ERROR_FORMAT_8F4A4290,
+            "415": _ERROR_FORMAT_8F4A4290,
+            "422": _ERROR_FORMAT_8F4A4290,
+            "429": _ERROR_FORMAT_8F4A4290,
+            "500": _ERROR_FORMAT_8F4A4290,
+            "503": _ERROR_FORMAT_8F4A4290,
         },
     )
     async def create_token(
@@ -250,13 +252,13 @@ def build_router(
         summary="Log out",
         statuses=("204", "400", "413", "415", "422", "429", "500", "503"),
         errors={
-            "400": rt.ErrorFormat("application/problem+json", models.Problem),
-            "413": rt.ErrorFormat("application/problem+json", models.Problem),
-            "415": rt.ErrorFormat("application/problem+json", models.Problem),
-            "422": rt.ErrorFormat("application/problem+json", models.Problem),
-            "429": rt.ErrorFormat("application/problem+json", models.Problem),
-            "500": rt.ErrorFormat("application/problem+json", models.Problem),
-            "503": rt.ErrorFormat("application/problem+json", models.Problem),
+            "400": _ERROR_FORMAT_8F4A4290,
+            "413": _ERROR_FORMAT_8F4A4290,
+            "415": _ERROR_FORMAT_8F4A4290,
+            "422": _ERROR_FORMAT_8F4A4290,
+            "429": _ERROR_FORMAT_8F4A4290,
+            "500": _ERROR_FORMAT_8F4A4290,
+            "503": _ERROR_FORMAT_8F4A4290,
         },
     )
     async def logout(

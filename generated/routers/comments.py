@@ -14,6 +14,8 @@ from .._runtime import render as rt
 from .._runtime.routing import OperationRouter
 from ..services import CommentsService
 
+_ERROR_FORMAT_8F4A4290 = rt.ErrorFormat("application/problem+json", models.Problem)
+
 LIST_COMMENTS = rt.Responses(
     "listComments",
     {
@@ -159,14 +161,14 @@ def build_router(
         path_names={"task_id": "taskId"},
         statuses=("200", "400", "401", "403", "404", "422", "429", "500", "503"),
         errors={
-            "400": rt.ErrorFormat("application/problem+json", models.Problem),
-            "401": rt.ErrorFormat("application/problem+json", models.Problem),
-            "403": rt.ErrorFormat("application/problem+json", models.Problem),
-            "404": rt.ErrorFormat("application/problem+json", models.Problem),
-            "422": rt.ErrorFormat("application/problem+json", models.Problem),
-            "429": rt.ErrorFormat("application/problem+json", models.Problem),
-            "500": rt.ErrorFormat("application/problem+json", models.Problem),
-            "503": rt.ErrorFormat("application/problem+json", models.Problem),
+            "400": _ERROR_FORMAT_8F4A4290,
+            "401": _ERROR_FORMAT_8F4A4290,
+            "403": _ERROR_FORMAT_8F4A4290,
+            "404": _ERROR_FORMAT_8F4A4290,
+            "422": _ERROR_FORMAT_8F4A4290,
+            "429": _ERROR_FORMAT_8F4A4290,
+            "500": _ERROR_FORMAT_8F4A4290,
+            "503": _ERROR_FORMAT_8F4A4290,
         },
     )
     async def list_comments(
@@ -204,16 +206,16 @@ def build_router(
         path_names={"task_id": "taskId"},
         statuses=("201", "400", "401", "403", "404", "413", "415", "422", "429", "500", "503"),
         errors={
-            "400": rt.ErrorFormat("application/problem+json", models.Problem),
-            "401": rt.ErrorFormat("application/problem+json", models.Problem),
-            "403": rt.ErrorFormat("application/problem+json", models.Problem),
-            "404": rt.ErrorFormat("application/problem+json", models.Problem),
-            "413": rt.ErrorFormat("application/problem+json", models.Problem),
-            "415": rt.ErrorFormat("application/problem+json", models.Problem),
-            "422": rt.ErrorFormat("application/problem+json", models.Problem),
-            "429": rt.ErrorFormat("application/problem+json", models.Problem),
-            "500": rt.ErrorFormat("application/problem+json", models.Problem),
-            "503": rt.ErrorFormat("application/problem+json", models.Problem),
+            "400": _ERROR_FORMAT_8F4A4290,
+            "401": _ERROR_FORMAT_8F4A4290,
+            "403": _ERROR_FORMAT_8F4A4290,
+            "404": _ERROR_FORMAT_8F4A4290,
+            "413": _ERROR_FORMAT_8F4A4290,
+            "415": _ERROR_FORMAT_8F4A4290,
+            "422": _ERROR_FORMAT_8F4A4290,
+            "429": _ERROR_FORMAT_8F4A4290,
+            "500": _ERROR_FORMAT_8F4A4290,
+            "503": _ERROR_FORMAT_8F4A4290,
         },
     )
     async def create_comment(
@@ -247,13 +249,13 @@ def build_router(
         path_names={"comment_id": "commentId"},
         statuses=("204", "401", "403", "404", "422", "429", "500", "503"),
         errors={
-            "401": rt.ErrorFormat("application/problem+json", models.Problem),
-            "403": rt.ErrorFormat("application/problem+json", models.Problem),
-            "404": rt.ErrorFormat("application/problem+json", models.Problem),
-            "422": rt.ErrorFormat("application/problem+json", models.Problem),
-            "429": rt.ErrorFormat("application/problem+json", models.Problem),
-            "500": rt.ErrorFormat("application/problem+json", models.Problem),
-            "503": rt.ErrorFormat("application/problem+json", models.Problem),
+            "401": _ERROR_FORMAT_8F4A4290,
+            "403": _ERROR_FORMAT_8F4A4290,
+            "404": _ERROR_FORMAT_8F4A4290,
+            "422": _ERROR_FORMAT_8F4A4290,
+            "429": _ERROR_FORMAT_8F4A4290,
+            "500": _ERROR_FORMAT_8F4A4290,
+            "503": _ERROR_FORMAT_8F4A4290,
         },
     )
     async def delete_comment(

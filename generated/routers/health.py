@@ -13,6 +13,8 @@ from .._runtime import render as rt
 from .._runtime.routing import OperationRouter
 from ..services import HealthService
 
+_ERROR_FORMAT_8F4A4290 = rt.ErrorFormat("application/problem+json", models.Problem)
+
 GET_LIVENESS = rt.Responses(
     "getLiveness",
     {
@@ -50,7 +52,7 @@ def build_router(
         summary="Liveness probe",
         statuses=("200", "500"),
         errors={
-            "500": rt.ErrorFormat("application/problem+json", models.Problem),
+            "500": _ERROR_FORMAT_8F4A4290,
         },
     )
     async def get_liveness(
@@ -76,8 +78,8 @@ def build_router(
         summary="Readiness probe",
         statuses=("200", "500", "503"),
         errors={
-            "500": rt.ErrorFormat("application/problem+json", models.Problem),
-            "503": rt.ErrorFormat("application/problem+json", models.Problem),
+            "500": _ERROR_FORMAT_8F4A4290,
+            "503": _ERROR_FORMAT_8F4A4290,
         },
     )
     async def get_readiness(

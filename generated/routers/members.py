@@ -14,6 +14,8 @@ from .._runtime import render as rt
 from .._runtime.routing import OperationRouter
 from ..services import MembersService
 
+_ERROR_FORMAT_8F4A4290 = rt.ErrorFormat("application/problem+json", models.Problem)
+
 LIST_MEMBERS = rt.Responses(
     "listMembers",
     {
@@ -139,14 +141,14 @@ def build_router(
         path_names={"project_id": "projectId"},
         statuses=("200", "400", "401", "403", "404", "422", "429", "500", "503"),
         errors={
-            "400": rt.ErrorFormat("application/problem+json", models.Problem),
-            "401": rt.ErrorFormat("application/problem+json", models.Problem),
-            "403": rt.ErrorFormat("application/problem+json", models.Problem),
-            "404": rt.ErrorFormat("application/problem+json", models.Problem),
-            "422": rt.ErrorFormat("application/problem+json", models.Problem),
-            "429": rt.ErrorFormat("application/problem+json", models.Problem),
-            "500": rt.ErrorFormat("application/problem+json", models.Problem),
-            "503": rt.ErrorFormat("application/problem+json", models.Problem),
+            "400": _ERROR_FORMAT_8F4A4290,
+            "401": _ERROR_FORMAT_8F4A4290,
+            "403": _ERROR_FORMAT_8F4A4290,
+            "404": _ERROR_FORMAT_8F4A4290,
+            "422": _ERROR_FORMAT_8F4A4290,
+            "429": _ERROR_FORMAT_8F4A4290,
+            "500": _ERROR_FORMAT_8F4A4290,
+            "503": _ERROR_FORMAT_8F4A4290,
         },
     )
     async def list_members(
@@ -197,17 +199,17 @@ def build_router(
             "503",
         ),
         errors={
-            "400": rt.ErrorFormat("application/problem+json", models.Problem),
-            "401": rt.ErrorFormat("application/problem+json", models.Problem),
-            "403": rt.ErrorFormat("application/problem+json", models.Problem),
-            "404": rt.ErrorFormat("application/problem+json", models.Problem),
-            "409": rt.ErrorFormat("application/problem+json", models.Problem),
-            "413": rt.ErrorFormat("application/problem+json", models.Problem),
-            "415": rt.ErrorFormat("application/problem+json", models.Problem),
-            "422": rt.ErrorFormat("application/problem+json", models.Problem),
-            "429": rt.ErrorFormat("application/problem+json", models.Problem),
-            "500": rt.ErrorFormat("application/problem+json", models.Problem),
-            "503": rt.ErrorFormat("application/problem+json", models.Problem),
+            "400": _ERROR_FORMAT_8F4A4290,
+            "401": _ERROR_FORMAT_8F4A4290,
+            "403": _ERROR_FORMAT_8F4A4290,
+            "404": _ERROR_FORMAT_8F4A4290,
+            "409": _ERROR_FORMAT_8F4A4290,
+            "413": _ERROR_FORMAT_8F4A4290,
+            "415": _ERROR_FORMAT_8F4A4290,
+            "422": _ERROR_FORMAT_8F4A4290,
+            "429": _ERROR_FORMAT_8F4A4290,
+            "500": _ERROR_FORMAT_8F4A4290,
+            "503": _ERROR_FORMAT_8F4A4290,
         },
     )
     async def add_member(
@@ -244,14 +246,14 @@ def build_router(
         path_names={"project_id": "projectId", "user_id": "userId"},
         statuses=("204", "401", "403", "404", "409", "422", "429", "500", "503"),
         errors={
-            "401": rt.ErrorFormat("application/problem+json", models.Problem),
-            "403": rt.ErrorFormat("application/problem+json", models.Problem),
-            "404": rt.ErrorFormat("application/problem+json", models.Problem),
-            "409": rt.ErrorFormat("application/problem+json", models.Problem),
-            "422": rt.ErrorFormat("application/problem+json", models.Problem),
-            "429": rt.ErrorFormat("application/problem+json", models.Problem),
-            "500": rt.ErrorFormat("application/problem+json", models.Problem),
-            "503": rt.ErrorFormat("application/problem+json", models.Problem),
+            "401": _ERROR_FORMAT_8F4A4290,
+            "403": _ERROR_FORMAT_8F4A4290,
+            "404": _ERROR_FORMAT_8F4A4290,
+            "409": _ERROR_FORMAT_8F4A4290,
+            "422": _ERROR_FORMAT_8F4A4290,
+            "429": _ERROR_FORMAT_8F4A4290,
+            "500": _ERROR_FORMAT_8F4A4290,
+            "503": _ERROR_FORMAT_8F4A4290,
         },
     )
     async def remove_member(

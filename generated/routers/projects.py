@@ -14,6 +14,8 @@ from .._runtime import render as rt
 from .._runtime.routing import OperationRouter
 from ..services import ProjectsService
 
+_ERROR_FORMAT_8F4A4290 = rt.ErrorFormat("application/problem+json", models.Problem)
+
 LIST_PROJECTS = rt.Responses(
     "listProjects",
     {
@@ -255,13 +257,13 @@ def build_router(
         summary="List projects",
         statuses=("200", "400", "401", "403", "422", "429", "500", "503"),
         errors={
-            "400": rt.ErrorFormat("application/problem+json", models.Problem),
-            "401": rt.ErrorFormat("application/problem+json", models.Problem),
-            "403": rt.ErrorFormat("application/problem+json", models.Problem),
-            "422": rt.ErrorFormat("application/problem+json", models.Problem),
-            "429": rt.ErrorFormat("application/problem+json", models.Problem),
-            "500": rt.ErrorFormat("application/problem+json", models.Problem),
-            "503": rt.ErrorFormat("application/problem+json", models.Problem),
+            "400": _ERROR_FORMAT_8F4A4290,
+            "401": _ERROR_FORMAT_8F4A4290,
+            "403": _ERROR_FORMAT_8F4A4290,
+            "422": _ERROR_FORMAT_8F4A4290,
+            "429": _ERROR_FORMAT_8F4A4290,
+            "500": _ERROR_FORMAT_8F4A4290,
+            "503": _ERROR_FORMAT_8F4A4290,
         },
     )
     async def list_projects(
@@ -308,16 +310,16 @@ def build_router(
         summary="Create a project",
         statuses=("201", "400", "401", "403", "409", "413", "415", "422", "429", "500", "503"),
         errors={
-            "400": rt.ErrorFormat("application/problem+json", models.Problem),
-            "401": rt.ErrorFormat("application/problem+json", models.Problem),
-            "403": rt.ErrorFormat("application/problem+json", models.Problem),
-            "409": rt.ErrorFormat("application/problem+json", models.Problem),
-            "413": rt.ErrorFormat("application/problem+json", models.Problem),
-            "415": rt.ErrorFormat("application/problem+json", models.Problem),
-            "422": rt.ErrorFormat("application/problem+json", models.Problem),
-            "429": rt.ErrorFormat("application/problem+json", models.Problem),
-            "500": rt.ErrorFormat("application/problem+json", models.Problem),
-            "503": rt.ErrorFormat("application/problem+json", models.Problem),
+            "400": _ERROR_FORMAT_8F4A4290,
+            "401": _ERROR_FORMAT_8F4A4290,
+            "403": _ERROR_FORMAT_8F4A4290,
+            "409": _ERROR_FORMAT_8F4A4290,
+            "413": _ERROR_FORMAT_8F4A4290,
+            "415": _ERROR_FORMAT_8F4A4290,
+            "422": _ERROR_FORMAT_8F4A4290,
+            "429": _ERROR_FORMAT_8F4A4290,
+            "500": _ERROR_FORMAT_8F4A4290,
+            "503": _ERROR_FORMAT_8F4A4290,
         },
     )
     async def create_project(
@@ -356,13 +358,13 @@ def build_router(
         path_names={"project_id": "projectId"},
         statuses=("200", "304", "401", "403", "404", "422", "429", "500", "503"),
         errors={
-            "401": rt.ErrorFormat("application/problem+json", models.Problem),
-            "403": rt.ErrorFormat("application/problem+json", models.Problem),
-            "404": rt.ErrorFormat("application/problem+json", models.Problem),
-            "422": rt.ErrorFormat("application/problem+json", models.Problem),
-            "429": rt.ErrorFormat("application/problem+json", models.Problem),
-            "500": rt.ErrorFormat("application/problem+json", models.Problem),
-            "503": rt.ErrorFormat("application/problem+json", models.Problem),
+            "401": _ERROR_FORMAT_8F4A4290,
+            "403": _ERROR_FORMAT_8F4A4290,
+            "404": _ERROR_FORMAT_8F4A4290,
+            "422": _ERROR_FORMAT_8F4A4290,
+            "429": _ERROR_FORMAT_8F4A4290,
+            "500": _ERROR_FORMAT_8F4A4290,
+            "503": _ERROR_FORMAT_8F4A4290,
         },
     )
     async def get_project(
@@ -399,15 +401,15 @@ def build_router(
         path_names={"project_id": "projectId"},
         statuses=("204", "401", "403", "404", "412", "422", "428", "429", "500", "503"),
         errors={
-            "401": rt.ErrorFormat("application/problem+json", models.Problem),
-            "403": rt.ErrorFormat("application/problem+json", models.Problem),
-            "404": rt.ErrorFormat("application/problem+json", models.Problem),
-            "412": rt.ErrorFormat("application/problem+json", models.Problem),
-            "422": rt.ErrorFormat("application/problem+json", models.Problem),
-            "428": rt.ErrorFormat("application/problem+json", models.Problem),
-            "429": rt.ErrorFormat("application/problem+json", models.Problem),
-            "500": rt.ErrorFormat("application/problem+json", models.Problem),
-            "503": rt.ErrorFormat("application/problem+json", models.Problem),
+            "401": _ERROR_FORMAT_8F4A4290,
+            "403": _ERROR_FORMAT_8F4A4290,
+            "404": _ERROR_FORMAT_8F4A4290,
+            "412": _ERROR_FORMAT_8F4A4290,
+            "422": _ERROR_FORMAT_8F4A4290,
+            "428": _ERROR_FORMAT_8F4A4290,
+            "429": _ERROR_FORMAT_8F4A4290,
+            "500": _ERROR_FORMAT_8F4A4290,
+            "503": _ERROR_FORMAT_8F4A4290,
         },
     )
     async def delete_project(
@@ -458,18 +460,18 @@ def build_router(
             "503",
         ),
         errors={
-            "400": rt.ErrorFormat("application/problem+json", models.Problem),
-            "401": rt.ErrorFormat("application/problem+json", models.Problem),
-            "403": rt.ErrorFormat("application/problem+json", models.Problem),
-            "404": rt.ErrorFormat("application/problem+json", models.Problem),
-            "412": rt.ErrorFormat("application/problem+json", models.Problem),
-            "413": rt.ErrorFormat("application/problem+json", models.Problem),
-            "415": rt.ErrorFormat("application/problem+json", models.Problem),
-            "422": rt.ErrorFormat("application/problem+json", models.Problem),
-            "428": rt.ErrorFormat("application/problem+json", models.Problem),
-            "429": rt.ErrorFormat("application/problem+json", models.Problem),
-            "500": rt.ErrorFormat("application/problem+json", models.Problem),
-            "503": rt.ErrorFormat("application/problem+json", models.Problem),
+            "400": _ERROR_FORMAT_8F4A4290,
+            "401": _ERROR_FORMAT_8F4A4290,
+            "403": _ERROR_FORMAT_8F4A4290,
+            "404": _ERROR_FORMAT_8F4A4290,
+            "412": _ERROR_FORMAT_8F4A4290,
+            "413": _ERROR_FORMAT_8F4A4290,
+            "415": _ERROR_FORMAT_8F4A4290,
+            "422": _ERROR_FORMAT_8F4A4290,
+            "428": _ERROR_FORMAT_8F4A4290,
+            "429": _ERROR_FORMAT_8F4A4290,
+            "500": _ERROR_FORMAT_8F4A4290,
+            "503": _ERROR_FORMAT_8F4A4290,
         },
     )
     async def update_project(

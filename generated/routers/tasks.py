@@ -15,6 +15,8 @@ from .._runtime import render as rt
 from .._runtime.routing import OperationRouter
 from ..services import TasksService
 
+_ERROR_FORMAT_8F4A4290 = rt.ErrorFormat("application/problem+json", models.Problem)
+
 LIST_TASKS = rt.Responses(
     "listTasks",
     {
@@ -214,14 +216,14 @@ def build_router(
         path_names={"project_id": "projectId"},
         statuses=("200", "400", "401", "403", "404", "422", "429", "500", "503"),
         errors={
-            "400": rt.ErrorFormat("application/problem+json", models.Problem),
-            "401": rt.ErrorFormat("application/problem+json", models.Problem),
-            "403": rt.ErrorFormat("application/problem+json", models.Problem),
-            "404": rt.ErrorFormat("application/problem+json", models.Problem),
-            "422": rt.ErrorFormat("application/problem+json", models.Problem),
-            "429": rt.ErrorFormat("application/problem+json", models.Problem),
-            "500": rt.ErrorFormat("application/problem+json", models.Problem),
-            "503": rt.ErrorFormat("application/problem+json", models.Problem),
+            "400": _ERROR_FORMAT_8F4A4290,
+            "401": _ERROR_FORMAT_8F4A4290,
+            "403": _ERROR_FORMAT_8F4A4290,
+            "404": _ERROR_FORMAT_8F4A4290,
+            "422": _ERROR_FORMAT_8F4A4290,
+            "429": _ERROR_FORMAT_8F4A4290,
+            "500": _ERROR_FORMAT_8F4A4290,
+            "503": _ERROR_FORMAT_8F4A4290,
         },
     )
     async def list_tasks(
@@ -292,17 +294,17 @@ def build_router(
             "503",
         ),
         errors={
-            "400": rt.ErrorFormat("application/problem+json", models.Problem),
-            "401": rt.ErrorFormat("application/problem+json", models.Problem),
-            "403": rt.ErrorFormat("application/problem+json", models.Problem),
-            "404": rt.ErrorFormat("application/problem+json", models.Problem),
-            "409": rt.ErrorFormat("application/problem+json", models.Problem),
-            "413": rt.ErrorFormat("application/problem+json", models.Problem),
-            "415": rt.ErrorFormat("application/problem+json", models.Problem),
-            "422": rt.ErrorFormat("application/problem+json", models.Problem),
-            "429": rt.ErrorFormat("application/problem+json", models.Problem),
-            "500": rt.ErrorFormat("application/problem+json", models.Problem),
-            "503": rt.ErrorFormat("application/problem+json", models.Problem),
+            "400": _ERROR_FORMAT_8F4A4290,
+            "401": _ERROR_FORMAT_8F4A4290,
+            "403": _ERROR_FORMAT_8F4A4290,
+            "404": _ERROR_FORMAT_8F4A4290,
+            "409": _ERROR_FORMAT_8F4A4290,
+            "413": _ERROR_FORMAT_8F4A4290,
+            "415": _ERROR_FORMAT_8F4A4290,
+            "422": _ERROR_FORMAT_8F4A4290,
+            "429": _ERROR_FORMAT_8F4A4290,
+            "500": _ERROR_FORMAT_8F4A4290,
+            "503": _ERROR_FORMAT_8F4A4290,
         },
     )
     async def create_task(
@@ -345,13 +347,13 @@ def build_router(
         path_names={"task_id": "taskId"},
         statuses=("200", "304", "401", "403", "404", "422", "429", "500", "503"),
         errors={
-            "401": rt.ErrorFormat("application/problem+json", models.Problem),
-            "403": rt.ErrorFormat("application/problem+json", models.Problem),
-            "404": rt.ErrorFormat("application/problem+json", models.Problem),
-            "422": rt.ErrorFormat("application/problem+json", models.Problem),
-            "429": rt.ErrorFormat("application/problem+json", models.Problem),
-            "500": rt.ErrorFormat("application/problem+json", models.Problem),
-            "503": rt.ErrorFormat("application/problem+json", models.Problem),
+            "401": _ERROR_FORMAT_8F4A4290,
+            "403": _ERROR_FORMAT_8F4A4290,
+            "404": _ERROR_FORMAT_8F4A4290,
+            "422": _ERROR_FORMAT_8F4A4290,
+            "429": _ERROR_FORMAT_8F4A4290,
+            "500": _ERROR_FORMAT_8F4A4290,
+            "503": _ERROR_FORMAT_8F4A4290,
         },
     )
     async def get_task(
@@ -388,15 +390,15 @@ def build_router(
         path_names={"task_id": "taskId"},
         statuses=("204", "401", "403", "404", "412", "422", "428", "429", "500", "503"),
         errors={
-            "401": rt.ErrorFormat("application/problem+json", models.Problem),
-            "403": rt.ErrorFormat("application/problem+json", models.Problem),
-            "404": rt.ErrorFormat("application/problem+json", models.Problem),
-            "412": rt.ErrorFormat("application/problem+json", models.Problem),
-            "422": rt.ErrorFormat("application/problem+json", models.Problem),
-            "428": rt.ErrorFormat("application/problem+json", models.Problem),
-            "429": rt.ErrorFormat("application/problem+json", models.Problem),
-            "500": rt.ErrorFormat("application/problem+json", models.Problem),
-            "503": rt.ErrorFormat("application/problem+json", models.Problem),
+            "401": _ERROR_FORMAT_8F4A4290,
+            "403": _ERROR_FORMAT_8F4A4290,
+            "404": _ERROR_FORMAT_8F4A4290,
+            "412": _ERROR_FORMAT_8F4A4290,
+            "422": _ERROR_FORMAT_8F4A4290,
+            "428": _ERROR_FORMAT_8F4A4290,
+            "429": _ERROR_FORMAT_8F4A4290,
+            "500": _ERROR_FORMAT_8F4A4290,
+            "503": _ERROR_FORMAT_8F4A4290,
         },
     )
     async def delete_task(
@@ -449,19 +451,19 @@ def build_router(
             "503",
         ),
         errors={
-            "400": rt.ErrorFormat("application/problem+json", models.Problem),
-            "401": rt.ErrorFormat("application/problem+json", models.Problem),
-            "403": rt.ErrorFormat("application/problem+json", models.Problem),
-            "404": rt.ErrorFormat("application/problem+json", models.Problem),
-            "409": rt.ErrorFormat("application/problem+json", models.Problem),
-            "412": rt.ErrorFormat("application/problem+json", models.Problem),
-            "413": rt.ErrorFormat("application/problem+json", models.Problem),
-            "415": rt.ErrorFormat("application/problem+json", models.Problem),
-            "422": rt.ErrorFormat("application/problem+json", models.Problem),
-            "428": rt.ErrorFormat("application/problem+json", models.Problem),
-            "429": rt.ErrorFormat("application/problem+json", models.Problem),
-            "500": rt.ErrorFormat("application/problem+json", models.Problem),
-            "503": rt.ErrorFormat("application/problem+json", models.Problem),
+            "400": _ERROR_FORMAT_8F4A4290,
+            "401": _ERROR_FORMAT_8F4A4290,
+            "403": _ERROR_FORMAT_8F4A4290,
+            "404": _ERROR_FORMAT_8F4A4290,
+            "409": _ERROR_FORMAT_8F4A4290,
+            "412": _ERROR_FORMAT_8F4A4290,
+            "413": _ERROR_FORMAT_8F4A4290,
+            "415": _ERROR_FORMAT_8F4A4290,
+            "422": _ERROR_FORMAT_8F4A4290,
+            "428": _ERROR_FORMAT_8F4A4290,
+            "429": _ERROR_FORMAT_8F4A4290,
+            "500": _ERROR_FORMAT_8F4A4290,
+            "503": _ERROR_FORMAT_8F4A4290,
         },
     )
     async def update_task(

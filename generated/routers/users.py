@@ -14,6 +14,8 @@ from .._runtime import render as rt
 from .._runtime.routing import OperationRouter
 from ..services import UsersService
 
+_ERROR_FORMAT_8F4A4290 = rt.ErrorFormat("application/problem+json", models.Problem)
+
 GET_CURRENT_USER = rt.Responses(
     "getCurrentUser",
     {
@@ -193,11 +195,11 @@ def build_router(
         summary="Get the current user",
         statuses=("200", "401", "403", "429", "500", "503"),
         errors={
-            "401": rt.ErrorFormat("application/problem+json", models.Problem),
-            "403": rt.ErrorFormat("application/problem+json", models.Problem),
-            "429": rt.ErrorFormat("application/problem+json", models.Problem),
-            "500": rt.ErrorFormat("application/problem+json", models.Problem),
-            "503": rt.ErrorFormat("application/problem+json", models.Problem),
+            "401": _ERROR_FORMAT_8F4A4290,
+            "403": _ERROR_FORMAT_8F4A4290,
+            "429": _ERROR_FORMAT_8F4A4290,
+            "500": _ERROR_FORMAT_8F4A4290,
+            "503": _ERROR_FORMAT_8F4A4290,
         },
     )
     async def get_current_user(
@@ -226,16 +228,16 @@ def build_router(
         summary="Update the current user",
         statuses=("200", "400", "401", "403", "409", "413", "415", "422", "429", "500", "503"),
         errors={
-            "400": rt.ErrorFormat("application/problem+json", models.Problem),
-            "401": rt.ErrorFormat("application/problem+json", models.Problem),
-            "403": rt.ErrorFormat("application/problem+json", models.Problem),
-            "409": rt.ErrorFormat("application/problem+json", models.Problem),
-            "413": rt.ErrorFormat("application/problem+json", models.Problem),
-            "415": rt.ErrorFormat("application/problem+json", models.Problem),
-            "422": rt.ErrorFormat("application/problem+json", models.Problem),
-            "429": rt.ErrorFormat("application/problem+json", models.Problem),
-            "500": rt.ErrorFormat("application/problem+json", models.Problem),
-            "503": rt.ErrorFormat("application/problem+json", models.Problem),
+            "400": _ERROR_FORMAT_8F4A4290,
+            "401": _ERROR_FORMAT_8F4A4290,
+            "403": _ERROR_FORMAT_8F4A4290,
+            "409": _ERROR_FORMAT_8F4A4290,
+            "413": _ERROR_FORMAT_8F4A4290,
+            "415": _ERROR_FORMAT_8F4A4290,
+            "422": _ERROR_FORMAT_8F4A4290,
+            "429": _ERROR_FORMAT_8F4A4290,
+            "500": _ERROR_FORMAT_8F4A4290,
+            "503": _ERROR_FORMAT_8F4A4290,
         },
     )
     async def update_current_user(
@@ -268,13 +270,13 @@ def build_router(
         summary="List users",
         statuses=("200", "400", "401", "403", "422", "429", "500", "503"),
         errors={
-            "400": rt.ErrorFormat("application/problem+json", models.Problem),
-            "401": rt.ErrorFormat("application/problem+json", models.Problem),
-            "403": rt.ErrorFormat("application/problem+json", models.Problem),
-            "422": rt.ErrorFormat("application/problem+json", models.Problem),
-            "429": rt.ErrorFormat("application/problem+json", models.Problem),
-            "500": rt.ErrorFormat("application/problem+json", models.Problem),
-            "503": rt.ErrorFormat("application/problem+json", models.Problem),
+            "400": _ERROR_FORMAT_8F4A4290,
+            "401": _ERROR_FORMAT_8F4A4290,
+            "403": _ERROR_FORMAT_8F4A4290,
+            "422": _ERROR_FORMAT_8F4A4290,
+            "429": _ERROR_FORMAT_8F4A4290,
+            "500": _ERROR_FORMAT_8F4A4290,
+            "503": _ERROR_FORMAT_8F4A4290,
         },
     )
     async def list_users(
@@ -314,14 +316,14 @@ def build_router(
         path_names={"user_id": "userId"},
         statuses=("200", "401", "403", "404", "409", "422", "429", "500", "503"),
         errors={
-            "401": rt.ErrorFormat("application/problem+json", models.Problem),
-            "403": rt.ErrorFormat("application/problem+json", models.Problem),
-            "404": rt.ErrorFormat("application/problem+json", models.Problem),
-            "409": rt.ErrorFormat("application/problem+json", models.Problem),
-            "422": rt.ErrorFormat("application/problem+json", models.Problem),
-            "429": rt.ErrorFormat("application/problem+json", models.Problem),
-            "500": rt.ErrorFormat("application/problem+json", models.Problem),
-            "503": rt.ErrorFormat("application/problem+json", models.Problem),
+            "401": _ERROR_FORMAT_8F4A4290,
+            "403": _ERROR_FORMAT_8F4A4290,
+            "404": _ERROR_FORMAT_8F4A4290,
+            "409": _ERROR_FORMAT_8F4A4290,
+            "422": _ERROR_FORMAT_8F4A4290,
+            "429": _ERROR_FORMAT_8F4A4290,
+            "500": _ERROR_FORMAT_8F4A4290,
+            "503": _ERROR_FORMAT_8F4A4290,
         },
     )
     async def deactivate_user(

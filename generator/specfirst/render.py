@@ -15,6 +15,7 @@ from specfirst.ir import (
     Api,
     Body,
     BodyKind,
+    ErrorFormat,
     ErrorModel,
     Operation,
     Parameter,
@@ -93,6 +94,36 @@ def _xml_error_schemas(service: Service) -> list[tuple[str, str]]:
     return list(found.items())
 
 
+def _error_format(e: ErrorFormat) -> str:
+    """The ``rt.ErrorFormat`` expression of one declared error response."""
+    args = [repr(e.media_type)] if e.media_type is not None else []
+    if e.py_type is not None:
+        args.append(e.py_type)
+    if e.method is not None:
+        args.append(repr(e.method))
+    if e.xml_schema is not None:
+        args.append(f"xml={_xml_error_name(e.xml_schema)}")
+    return f"rt.ErrorFormat({', '.join(args)})"
+
+
+def _error_format_name(expression: str) -> str:
+    """The router module's constant holding an error format: named by its content, so that the
+    statuses and operations declaring the same one share it."""
+    return "_ERROR_FORMAT_" + hashlib.sha256(expression.encode()).hexdigest()[:8].upper()
+
+
+def _error_formats(service: Service) -> list[tuple[str, str]]:
+    """(constant, ``rt.ErrorFormat`` expression) for each distinct error format of a service's
+    operations that declare their own (``Operation.own_error_formats``)."""
+    found: dict[str, str] = {}
+    for op in service.operations:
+        if op.own_error_formats and not op.stream:
+            for e in op.errors:
+                expression = _error_format(e)
+                found.setdefault(_error_format_name(expression), expression)
+    return list(found.items())
+
+
 # above this many operations, create_app imports routers and models on first use by default
 LAZY_THRESHOLD = 200
 
@@ -159,6 +190,7 @@ class Renderer:
         f["response_table"] = self._response_table
         f["error_table"] = self._error_table
         f["xml_error_schemas"] = _xml_error_schemas
+        f["error_formats"] = _error_formats
         f["error_model_doc"] = self._error_model_doc
         f["table_name"] = lambda op: op.py_name.upper()
         f["tuplerepr"] = lambda items: repr(tuple(items))
@@ -511,18 +543,9 @@ class Renderer:
 
     @staticmethod
     def _error_table(op: Operation) -> list[tuple[str, str]]:
-        """(declared status, ``rt.ErrorFormat``) for each of the operation's error responses."""
-        rows = []
-        for e in op.errors:
-            args = [repr(e.media_type)] if e.media_type is not None else []
-            if e.py_type is not None:
-                args.append(e.py_type)
-            if e.method is not None:
-                args.append(repr(e.method))
-            if e.xml_schema is not None:
-                args.append(f"xml={_xml_error_name(e.xml_schema)}")
-            rows.append((e.status, f"rt.ErrorFormat({', '.join(args)})"))
-        return rows
+        """(declared status, the router's constant holding its ``rt.ErrorFormat``) for each of
+        the operation's error responses (:func:`_error_formats`)."""
+        return [(e.status, _error_format_name(_error_format(e))) for e in op.errors]
 
     @staticmethod
     def _error_model_doc(m: ErrorModel, shown: int = 6) -> str:

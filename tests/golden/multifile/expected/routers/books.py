@@ -13,6 +13,8 @@ from .._runtime import render as rt
 from .._runtime.routing import OperationRouter
 from ..services import BooksService
 
+_ERROR_FORMAT_6EC91B8D = rt.ErrorFormat("application/json", models.Error, "error")
+
 LIST_BOOKS = rt.Responses(
     "listBooks",
     {
@@ -76,7 +78,7 @@ def build_router(
         operation_id="addBook",
         statuses=("201", "409"),
         errors={
-            "409": rt.ErrorFormat("application/json", models.Error, "error"),
+            "409": _ERROR_FORMAT_6EC91B8D,
         },
     )
     async def add_book(
@@ -102,7 +104,7 @@ def build_router(
         path_names={"book_id": "bookId"},
         statuses=("200", "404"),
         errors={
-            "404": rt.ErrorFormat("application/json", models.Error, "error"),
+            "404": _ERROR_FORMAT_6EC91B8D,
         },
     )
     async def get_book(

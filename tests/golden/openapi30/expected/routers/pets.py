@@ -13,6 +13,8 @@ from .._runtime import render as rt
 from .._runtime.routing import OperationRouter
 from ..services import PetsService
 
+_ERROR_FORMAT_6EC91B8D = rt.ErrorFormat("application/json", models.Error, "error")
+
 LIST_PETS = rt.Responses(
     "listPets",
     {
@@ -73,7 +75,7 @@ def build_router(
         summary="List pets",
         statuses=("200", "default"),
         errors={
-            "default": rt.ErrorFormat("application/json", models.Error, "error"),
+            "default": _ERROR_FORMAT_6EC91B8D,
         },
     )
     async def list_pets(
@@ -105,7 +107,7 @@ def build_router(
         validation_status=400,
         statuses=("201", "400"),
         errors={
-            "400": rt.ErrorFormat("application/json", models.Error, "error"),
+            "400": _ERROR_FORMAT_6EC91B8D,
         },
     )
     async def create_pet(
@@ -131,7 +133,7 @@ def build_router(
         path_names={"pet_id": "petId"},
         statuses=("200", "404"),
         errors={
-            "404": rt.ErrorFormat("application/json", models.Error, "error"),
+            "404": _ERROR_FORMAT_6EC91B8D,
         },
     )
     async def get_pet(
@@ -180,7 +182,7 @@ def build_router(
         path_names={"pet_id": "petId"},
         statuses=("2XX", "default"),
         errors={
-            "default": rt.ErrorFormat("application/json", models.Error, "error"),
+            "default": _ERROR_FORMAT_6EC91B8D,
         },
     )
     async def touch_pet(
