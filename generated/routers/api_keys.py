@@ -16,6 +16,37 @@ from ..services import ApiKeysService
 
 _ERROR_FORMAT_8F4A4290 = rt.ErrorFormat("application/problem+json", models.Problem)
 
+_ERRORS_73F7B98A = {
+    "401": _ERROR_FORMAT_8F4A4290,
+    "403": _ERROR_FORMAT_8F4A4290,
+    "429": _ERROR_FORMAT_8F4A4290,
+    "500": _ERROR_FORMAT_8F4A4290,
+    "503": _ERROR_FORMAT_8F4A4290,
+}
+
+_ERRORS_4EC27AE8 = {
+    "400": _ERROR_FORMAT_8F4A4290,
+    "401": _ERROR_FORMAT_8F4A4290,
+    "403": _ERROR_FORMAT_8F4A4290,
+    "409": _ERROR_FORMAT_8F4A4290,
+    "413": _ERROR_FORMAT_8F4A4290,
+    "415": _ERROR_FORMAT_8F4A4290,
+    "422": _ERROR_FORMAT_8F4A4290,
+    "429": _ERROR_FORMAT_8F4A4290,
+    "500": _ERROR_FORMAT_8F4A4290,
+    "503": _ERROR_FORMAT_8F4A4290,
+}
+
+_ERRORS_50B330D3 = {
+    "401": _ERROR_FORMAT_8F4A4290,
+    "403": _ERROR_FORMAT_8F4A4290,
+    "404": _ERROR_FORMAT_8F4A4290,
+    "422": _ERROR_FORMAT_8F4A4290,
+    "429": _ERROR_FORMAT_8F4A4290,
+    "500": _ERROR_FORMAT_8F4A4290,
+    "503": _ERROR_FORMAT_8F4A4290,
+}
+
 LIST_API_KEYS = rt.Responses(
     "listApiKeys",
     {
@@ -132,13 +163,7 @@ def build_router(
         operation_id="listApiKeys",
         summary="List API keys",
         statuses=("200", "401", "403", "429", "500", "503"),
-        errors={
-            "401": _ERROR_FORMAT_8F4A4290,
-            "403": _ERROR_FORMAT_8F4A4290,
-            "429": _ERROR_FORMAT_8F4A4290,
-            "500": _ERROR_FORMAT_8F4A4290,
-            "503": _ERROR_FORMAT_8F4A4290,
-        },
+        errors=_ERRORS_73F7B98A,
     )
     async def list_api_keys(
         *,
@@ -165,18 +190,7 @@ def build_router(
         operation_id="createApiKey",
         summary="Create an API key",
         statuses=("201", "400", "401", "403", "409", "413", "415", "422", "429", "500", "503"),
-        errors={
-            "400": _ERROR_FORMAT_8F4A4290,
-            "401": _ERROR_FORMAT_8F4A4290,
-            "403": _ERROR_FORMAT_8F4A4290,
-            "409": _ERROR_FORMAT_8F4A4290,
-            "413": _ERROR_FORMAT_8F4A4290,
-            "415": _ERROR_FORMAT_8F4A4290,
-            "422": _ERROR_FORMAT_8F4A4290,
-            "429": _ERROR_FORMAT_8F4A4290,
-            "500": _ERROR_FORMAT_8F4A4290,
-            "503": _ERROR_FORMAT_8F4A4290,
-        },
+        errors=_ERRORS_4EC27AE8,
     )
     async def create_api_key(
         *,
@@ -208,15 +222,7 @@ def build_router(
         summary="Revoke an API key",
         path_names={"api_key_id": "apiKeyId"},
         statuses=("204", "401", "403", "404", "422", "429", "500", "503"),
-        errors={
-            "401": _ERROR_FORMAT_8F4A4290,
-            "403": _ERROR_FORMAT_8F4A4290,
-            "404": _ERROR_FORMAT_8F4A4290,
-            "422": _ERROR_FORMAT_8F4A4290,
-            "429": _ERROR_FORMAT_8F4A4290,
-            "500": _ERROR_FORMAT_8F4A4290,
-            "503": _ERROR_FORMAT_8F4A4290,
-        },
+        errors=_ERRORS_50B330D3,
     )
     async def revoke_api_key(
         *,

@@ -16,6 +16,40 @@ from ..services import AttachmentsService
 
 _ERROR_FORMAT_8F4A4290 = rt.ErrorFormat("application/problem+json", models.Problem)
 
+_ERRORS_B97D1D89 = {
+    "400": _ERROR_FORMAT_8F4A4290,
+    "401": _ERROR_FORMAT_8F4A4290,
+    "403": _ERROR_FORMAT_8F4A4290,
+    "404": _ERROR_FORMAT_8F4A4290,
+    "422": _ERROR_FORMAT_8F4A4290,
+    "429": _ERROR_FORMAT_8F4A4290,
+    "500": _ERROR_FORMAT_8F4A4290,
+    "503": _ERROR_FORMAT_8F4A4290,
+}
+
+_ERRORS_05A667D7 = {
+    "400": _ERROR_FORMAT_8F4A4290,
+    "401": _ERROR_FORMAT_8F4A4290,
+    "403": _ERROR_FORMAT_8F4A4290,
+    "404": _ERROR_FORMAT_8F4A4290,
+    "413": _ERROR_FORMAT_8F4A4290,
+    "415": _ERROR_FORMAT_8F4A4290,
+    "422": _ERROR_FORMAT_8F4A4290,
+    "429": _ERROR_FORMAT_8F4A4290,
+    "500": _ERROR_FORMAT_8F4A4290,
+    "503": _ERROR_FORMAT_8F4A4290,
+}
+
+_ERRORS_50B330D3 = {
+    "401": _ERROR_FORMAT_8F4A4290,
+    "403": _ERROR_FORMAT_8F4A4290,
+    "404": _ERROR_FORMAT_8F4A4290,
+    "422": _ERROR_FORMAT_8F4A4290,
+    "429": _ERROR_FORMAT_8F4A4290,
+    "500": _ERROR_FORMAT_8F4A4290,
+    "503": _ERROR_FORMAT_8F4A4290,
+}
+
 LIST_ATTACHMENTS = rt.Responses(
     "listAttachments",
     {
@@ -213,16 +247,7 @@ def build_router(
         summary="List a task's attachments",
         path_names={"task_id": "taskId"},
         statuses=("200", "400", "401", "403", "404", "422", "429", "500", "503"),
-        errors={
-            "400": _ERROR_FORMAT_8F4A4290,
-            "401": _ERROR_FORMAT_8F4A4290,
-            "403": _ERROR_FORMAT_8F4A4290,
-            "404": _ERROR_FORMAT_8F4A4290,
-            "422": _ERROR_FORMAT_8F4A4290,
-            "429": _ERROR_FORMAT_8F4A4290,
-            "500": _ERROR_FORMAT_8F4A4290,
-            "503": _ERROR_FORMAT_8F4A4290,
-        },
+        errors=_ERRORS_B97D1D89,
     )
     async def list_attachments(
         *,
@@ -258,18 +283,7 @@ def build_router(
         summary="Attach a file to a task",
         path_names={"task_id": "taskId"},
         statuses=("201", "400", "401", "403", "404", "413", "415", "422", "429", "500", "503"),
-        errors={
-            "400": _ERROR_FORMAT_8F4A4290,
-            "401": _ERROR_FORMAT_8F4A4290,
-            "403": _ERROR_FORMAT_8F4A4290,
-            "404": _ERROR_FORMAT_8F4A4290,
-            "413": _ERROR_FORMAT_8F4A4290,
-            "415": _ERROR_FORMAT_8F4A4290,
-            "422": _ERROR_FORMAT_8F4A4290,
-            "429": _ERROR_FORMAT_8F4A4290,
-            "500": _ERROR_FORMAT_8F4A4290,
-            "503": _ERROR_FORMAT_8F4A4290,
-        },
+        errors=_ERRORS_05A667D7,
     )
     async def upload_attachment(
         *,
@@ -334,15 +348,7 @@ def build_router(
         summary="Delete an attachment",
         path_names={"attachment_id": "attachmentId"},
         statuses=("204", "401", "403", "404", "422", "429", "500", "503"),
-        errors={
-            "401": _ERROR_FORMAT_8F4A4290,
-            "403": _ERROR_FORMAT_8F4A4290,
-            "404": _ERROR_FORMAT_8F4A4290,
-            "422": _ERROR_FORMAT_8F4A4290,
-            "429": _ERROR_FORMAT_8F4A4290,
-            "500": _ERROR_FORMAT_8F4A4290,
-            "503": _ERROR_FORMAT_8F4A4290,
-        },
+        errors=_ERRORS_50B330D3,
     )
     async def delete_attachment(
         *,
@@ -372,15 +378,7 @@ def build_router(
         summary="Download an attachment",
         path_names={"attachment_id": "attachmentId"},
         statuses=("200", "401", "403", "404", "422", "429", "500", "503"),
-        errors={
-            "401": _ERROR_FORMAT_8F4A4290,
-            "403": _ERROR_FORMAT_8F4A4290,
-            "404": _ERROR_FORMAT_8F4A4290,
-            "422": _ERROR_FORMAT_8F4A4290,
-            "429": _ERROR_FORMAT_8F4A4290,
-            "500": _ERROR_FORMAT_8F4A4290,
-            "503": _ERROR_FORMAT_8F4A4290,
-        },
+        errors=_ERRORS_50B330D3,
     )
     async def download_attachment(
         *,

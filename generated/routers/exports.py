@@ -16,6 +16,40 @@ from ..services import ExportsService
 
 _ERROR_FORMAT_8F4A4290 = rt.ErrorFormat("application/problem+json", models.Problem)
 
+_ERRORS_05A667D7 = {
+    "400": _ERROR_FORMAT_8F4A4290,
+    "401": _ERROR_FORMAT_8F4A4290,
+    "403": _ERROR_FORMAT_8F4A4290,
+    "404": _ERROR_FORMAT_8F4A4290,
+    "413": _ERROR_FORMAT_8F4A4290,
+    "415": _ERROR_FORMAT_8F4A4290,
+    "422": _ERROR_FORMAT_8F4A4290,
+    "429": _ERROR_FORMAT_8F4A4290,
+    "500": _ERROR_FORMAT_8F4A4290,
+    "503": _ERROR_FORMAT_8F4A4290,
+}
+
+_ERRORS_50B330D3 = {
+    "401": _ERROR_FORMAT_8F4A4290,
+    "403": _ERROR_FORMAT_8F4A4290,
+    "404": _ERROR_FORMAT_8F4A4290,
+    "422": _ERROR_FORMAT_8F4A4290,
+    "429": _ERROR_FORMAT_8F4A4290,
+    "500": _ERROR_FORMAT_8F4A4290,
+    "503": _ERROR_FORMAT_8F4A4290,
+}
+
+_ERRORS_0835E6C6 = {
+    "401": _ERROR_FORMAT_8F4A4290,
+    "403": _ERROR_FORMAT_8F4A4290,
+    "404": _ERROR_FORMAT_8F4A4290,
+    "409": _ERROR_FORMAT_8F4A4290,
+    "422": _ERROR_FORMAT_8F4A4290,
+    "429": _ERROR_FORMAT_8F4A4290,
+    "500": _ERROR_FORMAT_8F4A4290,
+    "503": _ERROR_FORMAT_8F4A4290,
+}
+
 CREATE_EXPORT = rt.Responses(
     "createExport",
     {
@@ -148,18 +182,7 @@ def build_router(
         summary="Export a project's tasks",
         path_names={"project_id": "projectId"},
         statuses=("202", "400", "401", "403", "404", "413", "415", "422", "429", "500", "503"),
-        errors={
-            "400": _ERROR_FORMAT_8F4A4290,
-            "401": _ERROR_FORMAT_8F4A4290,
-            "403": _ERROR_FORMAT_8F4A4290,
-            "404": _ERROR_FORMAT_8F4A4290,
-            "413": _ERROR_FORMAT_8F4A4290,
-            "415": _ERROR_FORMAT_8F4A4290,
-            "422": _ERROR_FORMAT_8F4A4290,
-            "429": _ERROR_FORMAT_8F4A4290,
-            "500": _ERROR_FORMAT_8F4A4290,
-            "503": _ERROR_FORMAT_8F4A4290,
-        },
+        errors=_ERRORS_05A667D7,
     )
     async def create_export(
         *,
@@ -193,15 +216,7 @@ def build_router(
         summary="Get an export's status",
         path_names={"export_id": "exportId"},
         statuses=("200", "401", "403", "404", "422", "429", "500", "503"),
-        errors={
-            "401": _ERROR_FORMAT_8F4A4290,
-            "403": _ERROR_FORMAT_8F4A4290,
-            "404": _ERROR_FORMAT_8F4A4290,
-            "422": _ERROR_FORMAT_8F4A4290,
-            "429": _ERROR_FORMAT_8F4A4290,
-            "500": _ERROR_FORMAT_8F4A4290,
-            "503": _ERROR_FORMAT_8F4A4290,
-        },
+        errors=_ERRORS_50B330D3,
     )
     async def get_export(
         *,
@@ -231,16 +246,7 @@ def build_router(
         summary="Download an export",
         path_names={"export_id": "exportId"},
         statuses=("200", "401", "403", "404", "409", "422", "429", "500", "503"),
-        errors={
-            "401": _ERROR_FORMAT_8F4A4290,
-            "403": _ERROR_FORMAT_8F4A4290,
-            "404": _ERROR_FORMAT_8F4A4290,
-            "409": _ERROR_FORMAT_8F4A4290,
-            "422": _ERROR_FORMAT_8F4A4290,
-            "429": _ERROR_FORMAT_8F4A4290,
-            "500": _ERROR_FORMAT_8F4A4290,
-            "503": _ERROR_FORMAT_8F4A4290,
-        },
+        errors=_ERRORS_0835E6C6,
     )
     async def download_export(
         *,

@@ -15,6 +15,15 @@ from ..services import HealthService
 
 _ERROR_FORMAT_8F4A4290 = rt.ErrorFormat("application/problem+json", models.Problem)
 
+_ERRORS_ADC78DAC = {
+    "500": _ERROR_FORMAT_8F4A4290,
+}
+
+_ERRORS_7EDE29D8 = {
+    "500": _ERROR_FORMAT_8F4A4290,
+    "503": _ERROR_FORMAT_8F4A4290,
+}
+
 GET_LIVENESS = rt.Responses(
     "getLiveness",
     {
@@ -51,9 +60,7 @@ def build_router(
         operation_id="getLiveness",
         summary="Liveness probe",
         statuses=("200", "500"),
-        errors={
-            "500": _ERROR_FORMAT_8F4A4290,
-        },
+        errors=_ERRORS_ADC78DAC,
     )
     async def get_liveness(
         *,
@@ -77,10 +84,7 @@ def build_router(
         operation_id="getReadiness",
         summary="Readiness probe",
         statuses=("200", "500", "503"),
-        errors={
-            "500": _ERROR_FORMAT_8F4A4290,
-            "503": _ERROR_FORMAT_8F4A4290,
-        },
+        errors=_ERRORS_7EDE29D8,
     )
     async def get_readiness(
         *,

@@ -16,6 +16,66 @@ from ..services import ProjectsService
 
 _ERROR_FORMAT_8F4A4290 = rt.ErrorFormat("application/problem+json", models.Problem)
 
+_ERRORS_4A5D16E4 = {
+    "400": _ERROR_FORMAT_8F4A4290,
+    "401": _ERROR_FORMAT_8F4A4290,
+    "403": _ERROR_FORMAT_8F4A4290,
+    "422": _ERROR_FORMAT_8F4A4290,
+    "429": _ERROR_FORMAT_8F4A4290,
+    "500": _ERROR_FORMAT_8F4A4290,
+    "503": _ERROR_FORMAT_8F4A4290,
+}
+
+_ERRORS_4EC27AE8 = {
+    "400": _ERROR_FORMAT_8F4A4290,
+    "401": _ERROR_FORMAT_8F4A4290,
+    "403": _ERROR_FORMAT_8F4A4290,
+    "409": _ERROR_FORMAT_8F4A4290,
+    "413": _ERROR_FORMAT_8F4A4290,
+    "415": _ERROR_FORMAT_8F4A4290,
+    "422": _ERROR_FORMAT_8F4A4290,
+    "429": _ERROR_FORMAT_8F4A4290,
+    "500": _ERROR_FORMAT_8F4A4290,
+    "503": _ERROR_FORMAT_8F4A4290,
+}
+
+_ERRORS_50B330D3 = {
+    "401": _ERROR_FORMAT_8F4A4290,
+    "403": _ERROR_FORMAT_8F4A4290,
+    "404": _ERROR_FORMAT_8F4A4290,
+    "422": _ERROR_FORMAT_8F4A4290,
+    "429": _ERROR_FORMAT_8F4A4290,
+    "500": _ERROR_FORMAT_8F4A4290,
+    "503": _ERROR_FORMAT_8F4A4290,
+}
+
+_ERRORS_1AE7BCCF = {
+    "401": _ERROR_FORMAT_8F4A4290,
+    "403": _ERROR_FORMAT_8F4A4290,
+    "404": _ERROR_FORMAT_8F4A4290,
+    "412": _ERROR_FORMAT_8F4A4290,
+    "422": _ERROR_FORMAT_8F4A4290,
+    "428": _ERROR_FORMAT_8F4A4290,
+    "429": _ERROR_FORMAT_8F4A4290,
+    "500": _ERROR_FORMAT_8F4A4290,
+    "503": _ERROR_FORMAT_8F4A4290,
+}
+
+_ERRORS_5BF16A04 = {
+    "400": _ERROR_FORMAT_8F4A4290,
+    "401": _ERROR_FORMAT_8F4A4290,
+    "403": _ERROR_FORMAT_8F4A4290,
+    "404": _ERROR_FORMAT_8F4A4290,
+    "412": _ERROR_FORMAT_8F4A4290,
+    "413": _ERROR_FORMAT_8F4A4290,
+    "415": _ERROR_FORMAT_8F4A4290,
+    "422": _ERROR_FORMAT_8F4A4290,
+    "428": _ERROR_FORMAT_8F4A4290,
+    "429": _ERROR_FORMAT_8F4A4290,
+    "500": _ERROR_FORMAT_8F4A4290,
+    "503": _ERROR_FORMAT_8F4A4290,
+}
+
 LIST_PROJECTS = rt.Responses(
     "listProjects",
     {
@@ -256,15 +316,7 @@ def build_router(
         operation_id="listProjects",
         summary="List projects",
         statuses=("200", "400", "401", "403", "422", "429", "500", "503"),
-        errors={
-            "400": _ERROR_FORMAT_8F4A4290,
-            "401": _ERROR_FORMAT_8F4A4290,
-            "403": _ERROR_FORMAT_8F4A4290,
-            "422": _ERROR_FORMAT_8F4A4290,
-            "429": _ERROR_FORMAT_8F4A4290,
-            "500": _ERROR_FORMAT_8F4A4290,
-            "503": _ERROR_FORMAT_8F4A4290,
-        },
+        errors=_ERRORS_4A5D16E4,
     )
     async def list_projects(
         *,
@@ -309,18 +361,7 @@ def build_router(
         operation_id="createProject",
         summary="Create a project",
         statuses=("201", "400", "401", "403", "409", "413", "415", "422", "429", "500", "503"),
-        errors={
-            "400": _ERROR_FORMAT_8F4A4290,
-            "401": _ERROR_FORMAT_8F4A4290,
-            "403": _ERROR_FORMAT_8F4A4290,
-            "409": _ERROR_FORMAT_8F4A4290,
-            "413": _ERROR_FORMAT_8F4A4290,
-            "415": _ERROR_FORMAT_8F4A4290,
-            "422": _ERROR_FORMAT_8F4A4290,
-            "429": _ERROR_FORMAT_8F4A4290,
-            "500": _ERROR_FORMAT_8F4A4290,
-            "503": _ERROR_FORMAT_8F4A4290,
-        },
+        errors=_ERRORS_4EC27AE8,
     )
     async def create_project(
         *,
@@ -357,15 +398,7 @@ def build_router(
         summary="Get a project",
         path_names={"project_id": "projectId"},
         statuses=("200", "304", "401", "403", "404", "422", "429", "500", "503"),
-        errors={
-            "401": _ERROR_FORMAT_8F4A4290,
-            "403": _ERROR_FORMAT_8F4A4290,
-            "404": _ERROR_FORMAT_8F4A4290,
-            "422": _ERROR_FORMAT_8F4A4290,
-            "429": _ERROR_FORMAT_8F4A4290,
-            "500": _ERROR_FORMAT_8F4A4290,
-            "503": _ERROR_FORMAT_8F4A4290,
-        },
+        errors=_ERRORS_50B330D3,
     )
     async def get_project(
         *,
@@ -400,17 +433,7 @@ def build_router(
         summary="Delete a project",
         path_names={"project_id": "projectId"},
         statuses=("204", "401", "403", "404", "412", "422", "428", "429", "500", "503"),
-        errors={
-            "401": _ERROR_FORMAT_8F4A4290,
-            "403": _ERROR_FORMAT_8F4A4290,
-            "404": _ERROR_FORMAT_8F4A4290,
-            "412": _ERROR_FORMAT_8F4A4290,
-            "422": _ERROR_FORMAT_8F4A4290,
-            "428": _ERROR_FORMAT_8F4A4290,
-            "429": _ERROR_FORMAT_8F4A4290,
-            "500": _ERROR_FORMAT_8F4A4290,
-            "503": _ERROR_FORMAT_8F4A4290,
-        },
+        errors=_ERRORS_1AE7BCCF,
     )
     async def delete_project(
         *,
@@ -459,20 +482,7 @@ def build_router(
             "500",
             "503",
         ),
-        errors={
-            "400": _ERROR_FORMAT_8F4A4290,
-            "401": _ERROR_FORMAT_8F4A4290,
-            "403": _ERROR_FORMAT_8F4A4290,
-            "404": _ERROR_FORMAT_8F4A4290,
-            "412": _ERROR_FORMAT_8F4A4290,
-            "413": _ERROR_FORMAT_8F4A4290,
-            "415": _ERROR_FORMAT_8F4A4290,
-            "422": _ERROR_FORMAT_8F4A4290,
-            "428": _ERROR_FORMAT_8F4A4290,
-            "429": _ERROR_FORMAT_8F4A4290,
-            "500": _ERROR_FORMAT_8F4A4290,
-            "503": _ERROR_FORMAT_8F4A4290,
-        },
+        errors=_ERRORS_5BF16A04,
     )
     async def update_project(
         *,

@@ -17,6 +17,69 @@ from ..services import TasksService
 
 _ERROR_FORMAT_8F4A4290 = rt.ErrorFormat("application/problem+json", models.Problem)
 
+_ERRORS_B97D1D89 = {
+    "400": _ERROR_FORMAT_8F4A4290,
+    "401": _ERROR_FORMAT_8F4A4290,
+    "403": _ERROR_FORMAT_8F4A4290,
+    "404": _ERROR_FORMAT_8F4A4290,
+    "422": _ERROR_FORMAT_8F4A4290,
+    "429": _ERROR_FORMAT_8F4A4290,
+    "500": _ERROR_FORMAT_8F4A4290,
+    "503": _ERROR_FORMAT_8F4A4290,
+}
+
+_ERRORS_F1792E8E = {
+    "400": _ERROR_FORMAT_8F4A4290,
+    "401": _ERROR_FORMAT_8F4A4290,
+    "403": _ERROR_FORMAT_8F4A4290,
+    "404": _ERROR_FORMAT_8F4A4290,
+    "409": _ERROR_FORMAT_8F4A4290,
+    "413": _ERROR_FORMAT_8F4A4290,
+    "415": _ERROR_FORMAT_8F4A4290,
+    "422": _ERROR_FORMAT_8F4A4290,
+    "429": _ERROR_FORMAT_8F4A4290,
+    "500": _ERROR_FORMAT_8F4A4290,
+    "503": _ERROR_FORMAT_8F4A4290,
+}
+
+_ERRORS_50B330D3 = {
+    "401": _ERROR_FORMAT_8F4A4290,
+    "403": _ERROR_FORMAT_8F4A4290,
+    "404": _ERROR_FORMAT_8F4A4290,
+    "422": _ERROR_FORMAT_8F4A4290,
+    "429": _ERROR_FORMAT_8F4A4290,
+    "500": _ERROR_FORMAT_8F4A4290,
+    "503": _ERROR_FORMAT_8F4A4290,
+}
+
+_ERRORS_1AE7BCCF = {
+    "401": _ERROR_FORMAT_8F4A4290,
+    "403": _ERROR_FORMAT_8F4A4290,
+    "404": _ERROR_FORMAT_8F4A4290,
+    "412": _ERROR_FORMAT_8F4A4290,
+    "422": _ERROR_FORMAT_8F4A4290,
+    "428": _ERROR_FORMAT_8F4A4290,
+    "429": _ERROR_FORMAT_8F4A4290,
+    "500": _ERROR_FORMAT_8F4A4290,
+    "503": _ERROR_FORMAT_8F4A4290,
+}
+
+_ERRORS_64C0CE86 = {
+    "400": _ERROR_FORMAT_8F4A4290,
+    "401": _ERROR_FORMAT_8F4A4290,
+    "403": _ERROR_FORMAT_8F4A4290,
+    "404": _ERROR_FORMAT_8F4A4290,
+    "409": _ERROR_FORMAT_8F4A4290,
+    "412": _ERROR_FORMAT_8F4A4290,
+    "413": _ERROR_FORMAT_8F4A4290,
+    "415": _ERROR_FORMAT_8F4A4290,
+    "422": _ERROR_FORMAT_8F4A4290,
+    "428": _ERROR_FORMAT_8F4A4290,
+    "429": _ERROR_FORMAT_8F4A4290,
+    "500": _ERROR_FORMAT_8F4A4290,
+    "503": _ERROR_FORMAT_8F4A4290,
+}
+
 LIST_TASKS = rt.Responses(
     "listTasks",
     {
@@ -215,16 +278,7 @@ def build_router(
         summary="List a project's tasks",
         path_names={"project_id": "projectId"},
         statuses=("200", "400", "401", "403", "404", "422", "429", "500", "503"),
-        errors={
-            "400": _ERROR_FORMAT_8F4A4290,
-            "401": _ERROR_FORMAT_8F4A4290,
-            "403": _ERROR_FORMAT_8F4A4290,
-            "404": _ERROR_FORMAT_8F4A4290,
-            "422": _ERROR_FORMAT_8F4A4290,
-            "429": _ERROR_FORMAT_8F4A4290,
-            "500": _ERROR_FORMAT_8F4A4290,
-            "503": _ERROR_FORMAT_8F4A4290,
-        },
+        errors=_ERRORS_B97D1D89,
     )
     async def list_tasks(
         *,
@@ -293,19 +347,7 @@ def build_router(
             "500",
             "503",
         ),
-        errors={
-            "400": _ERROR_FORMAT_8F4A4290,
-            "401": _ERROR_FORMAT_8F4A4290,
-            "403": _ERROR_FORMAT_8F4A4290,
-            "404": _ERROR_FORMAT_8F4A4290,
-            "409": _ERROR_FORMAT_8F4A4290,
-            "413": _ERROR_FORMAT_8F4A4290,
-            "415": _ERROR_FORMAT_8F4A4290,
-            "422": _ERROR_FORMAT_8F4A4290,
-            "429": _ERROR_FORMAT_8F4A4290,
-            "500": _ERROR_FORMAT_8F4A4290,
-            "503": _ERROR_FORMAT_8F4A4290,
-        },
+        errors=_ERRORS_F1792E8E,
     )
     async def create_task(
         *,
@@ -346,15 +388,7 @@ def build_router(
         summary="Get a task",
         path_names={"task_id": "taskId"},
         statuses=("200", "304", "401", "403", "404", "422", "429", "500", "503"),
-        errors={
-            "401": _ERROR_FORMAT_8F4A4290,
-            "403": _ERROR_FORMAT_8F4A4290,
-            "404": _ERROR_FORMAT_8F4A4290,
-            "422": _ERROR_FORMAT_8F4A4290,
-            "429": _ERROR_FORMAT_8F4A4290,
-            "500": _ERROR_FORMAT_8F4A4290,
-            "503": _ERROR_FORMAT_8F4A4290,
-        },
+        errors=_ERRORS_50B330D3,
     )
     async def get_task(
         *,
@@ -389,17 +423,7 @@ def build_router(
         summary="Delete a task",
         path_names={"task_id": "taskId"},
         statuses=("204", "401", "403", "404", "412", "422", "428", "429", "500", "503"),
-        errors={
-            "401": _ERROR_FORMAT_8F4A4290,
-            "403": _ERROR_FORMAT_8F4A4290,
-            "404": _ERROR_FORMAT_8F4A4290,
-            "412": _ERROR_FORMAT_8F4A4290,
-            "422": _ERROR_FORMAT_8F4A4290,
-            "428": _ERROR_FORMAT_8F4A4290,
-            "429": _ERROR_FORMAT_8F4A4290,
-            "500": _ERROR_FORMAT_8F4A4290,
-            "503": _ERROR_FORMAT_8F4A4290,
-        },
+        errors=_ERRORS_1AE7BCCF,
     )
     async def delete_task(
         *,
@@ -450,21 +474,7 @@ def build_router(
             "500",
             "503",
         ),
-        errors={
-            "400": _ERROR_FORMAT_8F4A4290,
-            "401": _ERROR_FORMAT_8F4A4290,
-            "403": _ERROR_FORMAT_8F4A4290,
-            "404": _ERROR_FORMAT_8F4A4290,
-            "409": _ERROR_FORMAT_8F4A4290,
-            "412": _ERROR_FORMAT_8F4A4290,
-            "413": _ERROR_FORMAT_8F4A4290,
-            "415": _ERROR_FORMAT_8F4A4290,
-            "422": _ERROR_FORMAT_8F4A4290,
-            "428": _ERROR_FORMAT_8F4A4290,
-            "429": _ERROR_FORMAT_8F4A4290,
-            "500": _ERROR_FORMAT_8F4A4290,
-            "503": _ERROR_FORMAT_8F4A4290,
-        },
+        errors=_ERRORS_64C0CE86,
     )
     async def update_task(
         *,

@@ -112,6 +112,26 @@ def _error_format_name(expression: str) -> str:
     return "_ERROR_FORMAT_" + hashlib.sha256(expression.encode()).hexdigest()[:8].upper()
 
 
+def _error_table_rows(op: Operation) -> tuple[tuple[str, str], ...]:
+    """(declared status, the constant holding its format) for each of ``op``'s error responses."""
+    return tuple((e.status, _error_format_name(_error_format(e))) for e in op.errors)
+
+
+def _error_table_name(op: Operation) -> str:
+    """The router module's constant holding ``op``'s error formats by status: named by its
+    content, so that operations declaring the same errors share it."""
+    return "_ERRORS_" + hashlib.sha256(repr(_error_table_rows(op)).encode()).hexdigest()[:8].upper()
+
+
+def _error_tables(service: Service) -> list[tuple[str, tuple[tuple[str, str], ...]]]:
+    """(constant, rows) for each distinct error table of a service's operations."""
+    found: dict[str, tuple[tuple[str, str], ...]] = {}
+    for op in service.operations:
+        if op.own_error_formats and not op.stream:
+            found.setdefault(_error_table_name(op), _error_table_rows(op))
+    return list(found.items())
+
+
 def _error_formats(service: Service) -> list[tuple[str, str]]:
     """(constant, ``rt.ErrorFormat`` expression) for each distinct error format of a service's
     operations that declare their own (``Operation.own_error_formats``)."""
@@ -188,7 +208,8 @@ class Renderer:
         f["json_body_args"] = self._json_body_args
         f["form_values"] = self._form_values
         f["response_table"] = self._response_table
-        f["error_table"] = self._error_table
+        f["error_table_name"] = _error_table_name
+        f["error_tables"] = _error_tables
         f["xml_error_schemas"] = _xml_error_schemas
         f["error_formats"] = _error_formats
         f["error_model_doc"] = self._error_model_doc
@@ -540,12 +561,6 @@ class Renderer:
         if op.bare_none and "type(None)" not in keys:
             rows.append(("type(None)", f"rt.Empty({self._single_success(op).fixed_status})"))
         return rows
-
-    @staticmethod
-    def _error_table(op: Operation) -> list[tuple[str, str]]:
-        """(declared status, the router's constant holding its ``rt.ErrorFormat``) for each of
-        the operation's error responses (:func:`_error_formats`)."""
-        return [(e.status, _error_format_name(_error_format(e))) for e in op.errors]
 
     @staticmethod
     def _error_model_doc(m: ErrorModel, shown: int = 6) -> str:

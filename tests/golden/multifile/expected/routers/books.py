@@ -15,6 +15,14 @@ from ..services import BooksService
 
 _ERROR_FORMAT_6EC91B8D = rt.ErrorFormat("application/json", models.Error, "error")
 
+_ERRORS_8CA96C16 = {
+    "409": _ERROR_FORMAT_6EC91B8D,
+}
+
+_ERRORS_CDD4937B = {
+    "404": _ERROR_FORMAT_6EC91B8D,
+}
+
 LIST_BOOKS = rt.Responses(
     "listBooks",
     {
@@ -77,9 +85,7 @@ def build_router(
         name="add_book",
         operation_id="addBook",
         statuses=("201", "409"),
-        errors={
-            "409": _ERROR_FORMAT_6EC91B8D,
-        },
+        errors=_ERRORS_8CA96C16,
     )
     async def add_book(
         *,
@@ -103,9 +109,7 @@ def build_router(
         operation_id="getBook",
         path_names={"book_id": "bookId"},
         statuses=("200", "404"),
-        errors={
-            "404": _ERROR_FORMAT_6EC91B8D,
-        },
+        errors=_ERRORS_CDD4937B,
     )
     async def get_book(
         *,

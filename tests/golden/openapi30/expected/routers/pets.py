@@ -15,6 +15,18 @@ from ..services import PetsService
 
 _ERROR_FORMAT_6EC91B8D = rt.ErrorFormat("application/json", models.Error, "error")
 
+_ERRORS_52725072 = {
+    "default": _ERROR_FORMAT_6EC91B8D,
+}
+
+_ERRORS_0566A638 = {
+    "400": _ERROR_FORMAT_6EC91B8D,
+}
+
+_ERRORS_CDD4937B = {
+    "404": _ERROR_FORMAT_6EC91B8D,
+}
+
 LIST_PETS = rt.Responses(
     "listPets",
     {
@@ -74,9 +86,7 @@ def build_router(
         operation_id="listPets",
         summary="List pets",
         statuses=("200", "default"),
-        errors={
-            "default": _ERROR_FORMAT_6EC91B8D,
-        },
+        errors=_ERRORS_52725072,
     )
     async def list_pets(
         *,
@@ -106,9 +116,7 @@ def build_router(
         operation_id="createPet",
         validation_status=400,
         statuses=("201", "400"),
-        errors={
-            "400": _ERROR_FORMAT_6EC91B8D,
-        },
+        errors=_ERRORS_0566A638,
     )
     async def create_pet(
         *,
@@ -132,9 +140,7 @@ def build_router(
         operation_id="getPet",
         path_names={"pet_id": "petId"},
         statuses=("200", "404"),
-        errors={
-            "404": _ERROR_FORMAT_6EC91B8D,
-        },
+        errors=_ERRORS_CDD4937B,
     )
     async def get_pet(
         *,
@@ -181,9 +187,7 @@ def build_router(
         operation_id="touchPet",
         path_names={"pet_id": "petId"},
         statuses=("2XX", "default"),
-        errors={
-            "default": _ERROR_FORMAT_6EC91B8D,
-        },
+        errors=_ERRORS_52725072,
     )
     async def touch_pet(
         *,
