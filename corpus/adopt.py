@@ -4,6 +4,7 @@
     python -m corpus.adopt --list               # the sample and each spec's features, no run
     python -m corpus.adopt --only NAME ...      # these sample specs again (merged into the saved run)
     python -m corpus.adopt --held-out 12        # the next 12 specs the rule picks: never fixed against
+    python -m corpus.adopt --held-out 12 --held-out-skip 12   # the 12 after those
     python -m corpus.adopt --jobs 2 --timeout 600
 
 For each spec of a fixed sample, in a temporary folder:
@@ -471,16 +472,21 @@ def _load_saved() -> dict[str, dict[str, Any]]:
     return {r["name"]: r for r in json.loads(SAVED.read_text(encoding="utf-8"))}
 
 
-def held_out(chosen: list[Features], count: int, jobs: int, timeout: float, limit: float) -> int:
-    """The next ``count`` specs of the sampling rule, beyond the sample: the loop on specs that
-    were never looked at while fixing the sample's misses. Printed, and saved beside the
-    sample's results (``held-out.json``), never merged into them."""
-    taken = {spec.name for spec in chosen}
-    extra = [spec for spec in sample(len(chosen) + count) if spec.name not in taken]
+def held_out(
+    chosen: list[Features], count: int, jobs: int, timeout: float, limit: float, skip: int = 0
+) -> int:
+    """The next ``count`` specs of the sampling rule, beyond the sample and the ``skip`` specs
+    after it (held-out rounds already fixed against): the loop on specs that were never looked
+    at while fixing. Printed, and saved beside the sample's results (``held-out-<skip>.json``),
+    never merged into them."""
+    taken = {spec.name for spec in sample(len(chosen) + skip)}
+    extra = [spec for spec in sample(len(chosen) + skip + count) if spec.name not in taken]
+    print("held out:", ", ".join(spec.name for spec in extra))
     kept: list[Result] = []
     run(extra, jobs=jobs, timeout=timeout, time_limit=limit, done=kept.append)
     SAVED.parent.mkdir(parents=True, exist_ok=True)
-    SAVED.with_name("held-out.json").write_text(
+    name = "held-out.json" if not skip else f"held-out-{skip}.json"
+    SAVED.with_name(name).write_text(
         json.dumps([asdict(r) for r in kept], indent=1), encoding="utf-8"
     )
     green = sum(r.green for r in kept)
@@ -511,13 +517,22 @@ def main(argv: list[str] | None = None) -> int:
         help="run instead the next N specs the sampling rule would pick (specs no fix was made "
         "against); their results are kept apart and never written to RESULTS.md",
     )
+    parser.add_argument(
+        "--held-out-skip",
+        type=int,
+        default=0,
+        metavar="M",
+        help="with --held-out: pass over the first M held-out specs (rounds already fixed against)",
+    )
     args = parser.parse_args(argv)
     if not DIRECTORY.is_dir():
         print(f"{DIRECTORY} missing: run `make corpus-fetch`", file=sys.stderr)
         return 2
     chosen = sample()
     if args.held_out:
-        return held_out(chosen, args.held_out, args.jobs, args.timeout, args.time_limit)
+        return held_out(
+            chosen, args.held_out, args.jobs, args.timeout, args.time_limit, args.held_out_skip
+        )
     if args.list:
         for spec in chosen:
             print(
