@@ -8,16 +8,14 @@ count it. An example stub of such an operation answers 200, as a FastAPI develop
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import importlib
-import sys
 from pathlib import Path
 from typing import Any
 
-from specfirst.cli import main
 from specfirst.contract import ContractOptions, format_summary, run_contract
 from specfirst.contract.coverage import Coverage
 from specfirst.contract.reports import coverage_json, coverage_markdown, coverage_matrix
+from tests.contract.test_example_stubs import project
 from tests.e2e.conftest import client
 
 SPEC = """
@@ -105,29 +103,16 @@ def test_the_reports_show_what_default_answered() -> None:
     assert operation["reached_success"] == ["default"]
 
 
-@contextlib.contextmanager
-def _project(tmp_path: Path, name: str) -> Any:
-    spec = tmp_path / "filings.yaml"
-    spec.write_text(SPEC)
-    with contextlib.chdir(tmp_path):
-        assert main(["init", name, "--spec", str(spec), "--stubs", "examples"]) == 0
-    root = tmp_path / name
-    sys.path.insert(0, str(root))
-    try:
-        yield root, importlib.import_module(f"{name}.main").app
-    finally:
-        sys.path.remove(str(root))
-        for module in [m for m in sys.modules if m.split(".")[0] in {name, f"{name}_api"}]:
-            del sys.modules[module]
-
-
 async def _get(app: Any, url: str) -> Any:
     async with client(app) as http:
         return await http.get(url)
 
 
 def test_example_stubs_of_default_only_operations_answer_200_and_pass(tmp_path: Path) -> None:
-    with _project(tmp_path, "filings") as (root, app):
+    spec = tmp_path / "filings.yaml"
+    spec.write_text(SPEC)
+    with project(tmp_path, spec, "filings") as root:
+        app: Any = importlib.import_module("filings.main").app
         response = asyncio.run(_get(app, "/filings"))
         assert response.status_code == 200, response.text
         assert response.json() == {"results": ["F3X"]}
