@@ -64,6 +64,7 @@ class Parameter:
     shape: str = "primitive"  # primitive | array | object: how the value is serialized
     union: bool = False  # py_type is a union of primitives (``int | str``): tried in order
     content_type: str | None = None  # a ``content``-typed parameter: the value is a document
+    item_constraints: tuple[Constraint, ...] = ()  # an array's: each item's bounds, length…
 
     @property
     def styled(self) -> bool:

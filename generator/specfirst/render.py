@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +15,7 @@ from specfirst.ir import (
     Api,
     Body,
     BodyKind,
+    Constraint,
     ErrorFormat,
     ErrorModel,
     Operation,
@@ -76,6 +77,20 @@ def wire_type(py_type: str) -> str:
 
     parts = _STRING_LITERAL.split(_MIXED_LITERAL.sub(_mixed_literal, py_type))
     return "".join(part if index % 2 else wire(part) for index, part in enumerate(parts))
+
+
+def item_checked(tp: str, checks: Sequence[Constraint]) -> str:
+    """``list[X]`` (or ``list[X] | None``) with each item's constraints as ``pydantic.Field``
+    bounds on ``X``: an array parameter's ``items`` schema holds for every value sent."""
+    if not checks or not tp.startswith("list["):
+        return tp
+    depth = 0
+    for end, char in enumerate(tp):
+        depth += (char == "[") - (char == "]")
+        if char == "]" and depth == 0:
+            field = ", ".join(f"{c.name}={c.value}" for c in checks)
+            return f"list[Annotated[{tp[5:end]}, Field({field})]]{tp[end + 1 :]}"
+    return tp
 
 
 def _xml_error_name(literal: str) -> str:
@@ -372,7 +387,7 @@ class Renderer:
 
     @staticmethod
     def _styled_param(p: Parameter, op: Operation) -> str:
-        tp = wire_type(p.py_type)
+        tp = item_checked(wire_type(p.py_type), p.item_constraints)
         if p.constraints:
             tp = (
                 f"Annotated[{tp}, Field({', '.join(f'{c.name}={c.value}' for c in p.constraints)})]"
@@ -416,7 +431,7 @@ class Renderer:
         if p.deprecated:
             kwargs.append("deprecated=True")
         spec = f"{container}({', '.join(kwargs)})"
-        py_type = wire_type(p.py_type)
+        py_type = item_checked(wire_type(p.py_type), p.item_constraints)
         if p.required:
             return f"{p.py_name}: Annotated[{py_type}, {spec}]"
         if p.default is not None:

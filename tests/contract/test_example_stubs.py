@@ -401,3 +401,54 @@ def test_a_header_example_http_cannot_carry_is_synthesized_and_said_once(tmp_pat
         "examples: 2 header value(s) synthesized from the schema (example cannot be sent in an "
         "HTTP header): createApplication Location, createApplication X-Note"
     ]
+
+
+JSON_FILES = """
+openapi: 3.0.3
+info: {title: Reports, version: '1'}
+paths:
+  /reports/{name}:
+    get:
+      operationId: getReport
+      parameters:
+        - {name: name, in: path, required: true, schema: {type: string}}
+      responses:
+        '200':
+          description: The report file.
+          content:
+            application/json: {schema: {type: string, format: binary}}
+            text/plain: {schema: {type: string, format: binary}}
+  /declared/{name}:
+    get:
+      operationId: getDeclared
+      parameters:
+        - {name: name, in: path, required: true, schema: {type: string}}
+      responses:
+        '200':
+          description: The report file, with an example.
+          content:
+            application/json: {schema: {type: string, format: binary}, example: report}
+"""
+
+
+def test_a_binary_body_declared_as_json_is_answered_as_json(tmp_path: Path) -> None:
+    """signl4's report and attachment downloads declare ``application/json`` with a binary
+    string: the example stub answered empty bytes as JSON, which no client (nor the contract
+    run's response_schema_conformance) can parse. Its text is the JSON string now."""
+    spec = tmp_path / "reports.yaml"
+    spec.write_text(JSON_FILES)
+    with project(tmp_path, spec, "reports") as root:
+        app: Any = importlib.import_module("reports.main").app
+
+        async def fetch() -> list[Any]:
+            async with client(app) as http:
+                return [await http.get("/reports/r1"), await http.get("/declared/r1")]
+
+        synthesized, declared = asyncio.run(fetch())
+        result = run_contract(
+            ContractOptions(spec=root / "specs" / "api.yaml", app=app, max_examples=3)
+        )
+    assert synthesized.headers["content-type"].startswith("application/json")
+    assert isinstance(synthesized.json(), str)
+    assert declared.json() == "report"
+    assert result.ok, format_summary(result)

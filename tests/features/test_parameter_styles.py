@@ -412,3 +412,45 @@ async def test_a_list_default_of_a_parameter_typed_by_a_root_model(make_api: Mak
         given = await c.post("/items", params={"allowedOutdatedData": "x"})
     assert absent.status_code == 200 and absent.json() == ["paymentData"], absent.text
     assert given.json() == ["x"]
+
+
+ITEM_BOUNDS = """
+openapi: 3.0.3
+info: {title: Item bounds, version: "1"}
+paths:
+  /totals/{years}:
+    get:
+      operationId: totals
+      parameters:
+        - {name: years, in: path, required: true,
+           schema: {type: array, items: {type: integer, minimum: 1900}}}
+        - {name: cycle, in: query, explode: true,
+           schema: {type: array, items: {type: integer, format: int32}}}
+        - {name: office, in: query, style: pipeDelimited, explode: false,
+           schema: {type: array, items: {type: string, maxLength: 1}}}
+      responses: {"200": {description: ok, content: {application/json: {schema: {}}}}}
+"""
+
+
+async def test_each_item_of_an_array_parameter_holds_to_its_schema(make_api: MakeApi) -> None:
+    # fec.gov: `cycle` (items int32) took -656938607210307951987261440, a 200 where the
+    # contract run's negative_data_rejection expects a 4xx; the items' bounds were not read.
+    api = make_api(ITEM_BOUNDS)
+
+    class Totals:
+        async def totals(
+            self, *, years: list[int], cycle: list[int] | None, office: list[str] | None
+        ) -> Any:
+            return api.responses.Totals200Response(body=[years, cycle, office])
+
+    app = api.create_app(default=Totals())
+    huge = str(2**31)
+    async with client(app) as c:
+        given = await c.get("/totals/2020,2022", params={"cycle": ["2020", "-4"], "office": "H|S"})
+        too_big = await c.get("/totals/2020", params={"cycle": ["2020", huge]})
+        too_long = await c.get("/totals/2020", params={"office": "H|SS"})
+        too_early = await c.get("/totals/2020,1800")
+    assert given.status_code == 200 and given.json() == [[2020, 2022], [2020, -4], ["H", "S"]]
+    assert [e["pointer"] for e in problem(too_big, 422)["errors"]] == ["/query/cycle/1"]
+    assert problem(too_long, 422)["errors"][0]["pointer"].startswith("/query/office")
+    assert problem(too_early, 422)["errors"][0]["pointer"].startswith("/path/years")

@@ -37,3 +37,17 @@ def test_trailing_slash_and_query_string(run_lint: LintFn) -> None:
         "error path-query-string: path '/search?q=x' holds a query string or fragment; "
         "declare query parameters instead",
     ]
+
+
+def test_paths_differing_only_in_parameter_names_are_one_path(run_lint: LintFn) -> None:
+    # signl4: DELETE /teams/{teamId}/schedules/{dutyId} beside GET .../{scheduleId}
+    doc = clean_document()
+    item = doc["paths"]["/things/{thingId}"]
+    other = {"delete": {**op(doc, "/things/{thingId}"), "operationId": "dropThing"}}
+    other["delete"]["parameters"] = [{**item["parameters"][0], "name": "id"}]
+    doc["paths"]["/things/{id}"] = other
+    assert run_lint(doc) == [
+        "warning path-equivalent: path '/things/{id}' differs from '/things/{thingId}' only in "
+        "its parameters' names: one path to OpenAPI and to HTTP; declare their operations "
+        "under one path key",
+    ]

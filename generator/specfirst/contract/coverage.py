@@ -8,7 +8,8 @@ status of every response per operation and:
   status the operation does not declare (:mod:`specfirst.contract.reports` shows them as a
   matrix, and writes them as Markdown and JSON next to the JUnit file);
 * sums them up in ``coverage: N of M operations reached a declared 2xx; K of L declared
-  statuses observed``;
+  statuses observed`` (a 2xx answered under ``default`` is a declared one for an operation that
+  declares no 2xx or 3xx);
 * fails the run (the *gates*) for every operation that never got past 401/403, or never
   produced any of its declared success statuses, unless ``[tool.specfirst.contract]`` exempts it
   with a written reason;
@@ -29,7 +30,13 @@ from dataclasses import dataclass, field
 
 GATES = ("auth", "success")
 """``auth``: an operation never got past 401/403; ``success``: it never produced any declared
-success status (2xx; 3xx for an operation that declares no 2xx)."""
+success status (2xx; 3xx for an operation that declares no 2xx; for one that declares neither,
+a 2xx answered under its ``default`` response)."""
+
+DEFAULT = "default"
+"""The success status of an operation that declares no 2xx or 3xx, only ``default`` (and
+perhaps errors): a 2xx its ``default`` response covers, as a declared answer like any other
+(fec.gov declares every operation that way)."""
 
 _AUTH = frozenset({401, 403})
 _BEFORE_AUTH = frozenset({400, 405, 406, 413, 415, 422, 429})
@@ -83,22 +90,37 @@ class OperationCoverage:
     def observed_declared(self) -> set[str]:
         return {d for s in self.observed if (d := self.declared_for(s)) is not None}
 
-    def undeclared(self) -> dict[int, int]:
-        """Observed statuses the operation does not declare (a ``default`` response covers them)."""
-        if self.has_default:
-            return {}
+    def _unmatched(self) -> dict[int, int]:
+        """Observed statuses no declared code or range answers."""
         return {s: n for s, n in sorted(self.observed.items()) if self.declared_for(s) is None}
 
+    def declared_observed(self) -> list[tuple[str, bool]]:
+        """Each declared key, ``default`` last, and whether the run saw a status it answers."""
+        seen = self.observed_declared()
+        found = [(d, d in seen) for d in self.declared]
+        return [*found, (DEFAULT, bool(self.under_default()))] if self.has_default else found
+
+    def undeclared(self) -> dict[int, int]:
+        """Observed statuses the operation does not declare (a ``default`` response covers them)."""
+        return {} if self.has_default else self._unmatched()
+
+    def under_default(self) -> dict[int, int]:
+        """Observed statuses its ``default`` response answers (none declared more precisely)."""
+        return self._unmatched() if self.has_default else {}
+
     def success_statuses(self) -> tuple[str, ...]:
-        """The declared 2xx statuses; the declared 3xx ones when there is no 2xx."""
+        """The declared 2xx statuses; the declared 3xx ones when there is no 2xx; ``default``
+        (a 2xx it answers) when it declares neither but a ``default`` response."""
         for first in "23":
             found = tuple(d for d in self.declared if d.startswith(first))
             if found:
                 return found
-        return ()
+        return (DEFAULT,) if self.has_default else ()
 
     def reached_success(self) -> tuple[str, ...]:
         seen = self.observed_declared()
+        if any(200 <= s < 300 for s in self.under_default()):
+            seen.add(DEFAULT)
         return tuple(d for d in self.success_statuses() if d in seen)
 
     def gate(self, require_implemented: bool = False) -> tuple[str, str] | None:
@@ -116,7 +138,10 @@ class OperationCoverage:
         if self.observed.keys() & _AUTH and self.observed.keys() <= _AUTH | _BEFORE_AUTH:
             only = ", ".join(str(s) for s in sorted(self.observed.keys() & _AUTH))
             return "auth", f"never got past {only}: answered only {answered}"
-        wanted = ", ".join(self.success_statuses()) or "none declared"
+        wanted = ", ".join(
+            "a 2xx under default" if d == DEFAULT else d for d in self.success_statuses()
+        )
+        wanted = wanted or "none declared"
         return (
             "success",
             f"never produced a declared success status ({wanted}): answered {answered}",

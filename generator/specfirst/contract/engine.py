@@ -13,7 +13,11 @@ values (``SeedData.always``) or the creation was an Idempotency-Key replay
 on a response an example stub answered (:func:`~specfirst.contract.stubs.is_example_answer`). So is a failing ``unsupported_method`` whose probe the
 spec declares elsewhere: a path key with a query string (``/combined_submissions?v=2``) is no
 path of its own to HTTP, so the method another path item declares at its path (``GET
-/combined_submissions``) answers it, as the generated app routes it (:func:`_declared_elsewhere`).
+/combined_submissions``) answers it, as the generated app routes it (:func:`_declared_elsewhere`);
+nor are path keys that differ only in their parameters' names (signl4's
+``/teams/{teamId}/schedules/{dutyId}`` beside ``…/{scheduleId}``: identical to OpenAPI), which
+the app serves as one resource, whose ``Allow`` lists the methods of both: such an
+``unsupported_method`` or ``allow_header_conformance`` failure is noted (:func:`_one_resource`).
 schemathesis is imported when a run executes.
 """
 
@@ -144,14 +148,64 @@ def _routes(schema: Any) -> Routes:
 
 def _declared_elsewhere(routes: Routes, path: str, method: str) -> str | None:
     """The label of the operation that serves ``method`` at the URL of path key ``path``, when
-    that path key carries a query string and another one declares the method at its path
-    (with no fixed query, or fewer of the same pairs): ``None`` otherwise."""
-    if "?" not in path:
-        return None
+    another path key declares the method at that URL: one that differs from ``path`` only in
+    its templates' names (``/s/{dutyId}`` beside ``/s/{scheduleId}``: one path to OpenAPI), or,
+    when ``path`` carries a query string, one at its path with no fixed query or fewer of the
+    same pairs. ``None`` otherwise."""
     bare, query = _split(path)
     for declared, fixed, label in routes.get(bare, ()):
         if declared == method.upper() and fixed <= query:
             return label
+    return None
+
+
+def _equivalent(routes: Routes, path: str) -> tuple[set[str], list[str]]:
+    """The methods declared at path key ``path`` and at those that differ from it only in
+    their templates' names, and those other path keys."""
+    bare, query = _split(path)
+    same = [(method, label) for method, fixed, label in routes.get(bare, ()) if fixed == query]
+    others = {label.partition(" ")[2] for _, label in same} - {path}
+    return {method for method, _ in same}, sorted(others)
+
+
+_IMPLICIT = frozenset({"HEAD", "OPTIONS"})
+"""Methods schemathesis does not expect the spec to declare (``allow_header_conformance``)."""
+
+
+def _one_resource(routes: Routes, path: str, allow: str) -> str | None:
+    """Why a failing ``allow_header_conformance`` of path key ``path`` is the spec's own
+    ambiguity: the ``Allow`` header lists exactly the methods of ``path`` and of the path keys
+    that differ from it only in their templates' names (one path, so one resource, to OpenAPI
+    and to HTTP); ``None`` when it does not, or there are no such path keys."""
+    methods, others = _equivalent(routes, path)
+    advertised = {m.strip().upper() for m in allow.split(",") if m.strip()}
+    if not others or advertised - _IMPLICIT != methods - _IMPLICIT:
+        return None
+    return (
+        f"Allow: {allow} lists the methods of {path} and of {', '.join(others)}, path keys "
+        "that differ only in their parameters' names (one path to OpenAPI and to HTTP, so "
+        "one resource)"
+    )
+
+
+def _path_excuse(check: str, operation: Any, failure: Any, routes: Routes | None) -> str | None:
+    """Why a failing ``unsupported_method`` or ``allow_header_conformance`` of ``operation`` is
+    the spec's own doing (another path key at the same URL), or ``None``."""
+    path = operation.path
+    method = getattr(failure, "method", None)
+    if check == "unsupported_method" and method:
+        served = _declared_elsewhere(routes or {}, path, str(method))
+        if served is None:
+            return None
+        why = (
+            "path keys that differ only in their parameters' names are one path"
+            if _split(served.partition(" ")[2]) == _split(path)
+            else "a query string in a path key does not make a path of its own"
+        )
+        return f"{str(method).upper()} {path} is {served}, which the spec declares ({why})"
+    allow = getattr(failure, "allow_header", None)
+    if check == "allow_header_conformance" and allow:
+        return _one_resource(routes or {}, path, str(allow))
     return None
 
 
@@ -235,16 +289,10 @@ def _collect(
                     if note not in result.notes:
                         result.notes.append(note)
                     continue
-            method = getattr(info.failure, "method", None)
-            if check.name == "unsupported_method" and node is not None and method:
-                path = node.value.operation.path
-                served = _declared_elsewhere(routes or {}, path, str(method))
-                if served is not None:
-                    note = (
-                        f"{node.value.operation.label}: unsupported_method not counted: "
-                        f"{str(method).upper()} {path} is {served}, which the spec declares (a "
-                        "query string in a path key does not make a path of its own)"
-                    )
+            if node is not None:
+                excuse = _path_excuse(check.name, node.value.operation, info.failure, routes)
+                if excuse is not None:
+                    note = f"{node.value.operation.label}: {check.name} not counted: {excuse}"
                     if note not in result.notes:
                         result.notes.append(note)
                     continue

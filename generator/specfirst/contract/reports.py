@@ -169,8 +169,7 @@ def coverage_matrix(coverage: Coverage) -> str:
     lines = ["coverage matrix (+ observed, - declared but not observed, ! observed, undeclared):"]
     width = max((len(op.name) for op in coverage.operations.values()), default=0)
     for op in coverage.operations.values():
-        seen = op.observed_declared()
-        cells = [f"{'+' if d in seen else '-'}{d}" for d in op.declared]
+        cells = [f"{'+' if seen else '-'}{d}" for d, seen in op.declared_observed()]
         cells.extend(f"!{s}" for s in op.undeclared())
         marker = "  " if op.reached_success() else "✗ "
         note = f"  [exempt: {op.exemption.reason}]" if op.exemption else ""
@@ -254,8 +253,7 @@ def coverage_markdown(
         "|---|---|---|---|",
     ]
     for op in coverage.operations.values():
-        seen = op.observed_declared()
-        declared = " ".join(f"{d} {'✓' if d in seen else '·'}" for d in op.declared)
+        declared = " ".join(f"{d} {'✓' if seen else '·'}" for d, seen in op.declared_observed())
         observed = ", ".join(f"{s} ({c})" for s, c in sorted(op.observed.items())) or "none"
         undeclared = ", ".join(str(s) for s in op.undeclared()) or ""
         name = op.name + (f" (exempt: {op.exemption.reason})" if op.exemption else "")

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from specfirst.examples.synthesize import Schemas, first_example, is_json, synthesize
@@ -195,8 +195,23 @@ def _answers(response: Response, raw: Any, schemas: Schemas, unsendable: list[st
         if _valid(response, schema, value, schemas)
     ]
     if found:
-        return found
-    return [Answer(response.status, None, _synthesized(response, schema, schemas), headers, True)]
+        return [replace(a, body=_as_sent(response, a.body)) for a in found]
+    value = _as_sent(response, _synthesized(response, schema, schemas))
+    return [Answer(response.status, None, value, headers, True)]
+
+
+def _as_sent(response: Response, value: Any) -> Any:
+    """A binary body is sent as its text is; under a JSON media type (signl4's file downloads
+    declare ``application/json`` with ``format: binary``) that text is the JSON string of the
+    example, so that the answer parses as the JSON it says it is."""
+    if (
+        response.kind is BodyKind.BINARY
+        and response.media_type is not None
+        and is_json(response.media_type)
+        and isinstance(value, str)
+    ):
+        return json.dumps(value)
+    return value
 
 
 def _examples(

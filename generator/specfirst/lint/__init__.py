@@ -24,7 +24,7 @@ checks together, so "why is this a lint error?" is answered by the module listin
 - ``responses``: error-problem-json, security-responses, validation-response,
   media-type-response, success-response (the spec gaps of :mod:`specfirst.spec_gaps`).
 - ``pagination``: list-pagination (what is a list, what is a page parameter).
-- ``paths``: path-parameters, path-trailing-slash, path-query-string.
+- ``paths``: path-parameters, path-trailing-slash, path-query-string, path-equivalent.
 - ``examples``: example-valid (where examples are, and validating them per OpenAPI version).
 - ``references``: unused-component, unresolved-ref.
 - ``registry``: ``RULES``, every family's rules in order, and ``RULE_IDS``.

@@ -3,7 +3,10 @@
 Every ``{name}`` in a path is declared ``in: path``, ``required: true`` (the operation's own
 parameters override the path item's), and every declared path parameter is in the template.
 A path key ends without a slash and holds no query string or fragment: query parameters are
-declared as parameters.
+declared as parameters. No two path keys differ only in their parameters' names
+(``/s/{dutyId}`` and ``/s/{scheduleId}``): OpenAPI calls such paths identical, and invalid. It
+is a warning, not an error: the generated app serves them as one resource (signl4 declares
+them), and ``specfirst validate`` does not refuse a vendor's spec for it.
 """
 
 from __future__ import annotations
@@ -55,6 +58,21 @@ def _path_query_string(ctx: Context) -> Iterator[Finding]:
             )
 
 
+def _path_equivalent(ctx: Context) -> Iterator[Finding]:
+    paths = ctx.doc.get("paths")
+    first: dict[str, str] = {}
+    for url in paths if isinstance(paths, dict) else ():
+        if not isinstance(url, str):
+            continue
+        same = first.setdefault(_TEMPLATE_PARAM.sub("{}", url), url)
+        if same != url:
+            yield (
+                f"path {url!r} differs from {same!r} only in its parameters' names: one path "
+                "to OpenAPI and to HTTP; declare their operations under one path key",
+                ("paths", url),
+            )
+
+
 RULES: tuple[Rule, ...] = (
     Rule(
         "path-parameters",
@@ -64,4 +82,10 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule("path-trailing-slash", Level.WARNING, "no trailing slash in paths", _path_trailing_slash),
     Rule("path-query-string", Level.ERROR, "no query string in paths", _path_query_string),
+    Rule(
+        "path-equivalent",
+        Level.WARNING,
+        "no two paths differ only in their parameters' names",
+        _path_equivalent,
+    ),
 )

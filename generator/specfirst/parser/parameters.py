@@ -13,7 +13,7 @@ from typing import Any
 
 from specfirst import naming
 from specfirst.diagnostics import Level
-from specfirst.ir import Parameter, ParamLocation
+from specfirst.ir import Constraint, Parameter, ParamLocation
 from specfirst.loader import Pointer
 from specfirst.parser.context import Context
 from specfirst.parser.model_types import SchemaTypes
@@ -54,8 +54,10 @@ def read_parameters(
         schema, sptr, content_type = param_schema(param, pptr)
         resolved = ctx.resolve_schema(schema)
         shape = param_shape(ctx, resolved)
+        item_checks: tuple[Constraint, ...] = ()
         if shape == "array" and content_type is None:
             items = ctx.resolve_schema(resolved.get("items"))
+            item_checks = constraints(items, openapi_31=ctx.openapi_31)
             if param_shape(ctx, items) == "array":
                 ctx.warn(
                     "unsupported",
@@ -129,6 +131,7 @@ def read_parameters(
                 shape=shape,
                 union=union is not None,
                 content_type=content_type,
+                item_constraints=item_checks,
             )
         )
     order = {

@@ -328,16 +328,21 @@ REQUIRED_QUERY = "__sf_required_query__"
 
 
 def _path_key(route: Any) -> tuple[Any, ...]:
-    """A route's path key: its path and the fixed query pairs it requires, if any."""
+    """A route's path key: its path, templates unnamed, and the fixed query pairs it requires,
+    if any. Path keys that differ only in their templates' names (``/s/{dutyId}``,
+    ``/s/{scheduleId}``) are one path to OpenAPI and to HTTP: one resource."""
     query = getattr(route, "required_query", None) or getattr(
         getattr(route, "endpoint", None), REQUIRED_QUERY, None
     )
-    return getattr(route, "path", None), tuple(sorted((query or {}).items()))
+    path = getattr(route, "path", None)
+    unnamed = _VARIABLE.sub("{}", path) if isinstance(path, str) else path
+    return unnamed, tuple(sorted((query or {}).items()))
 
 
 def _allowed_methods(request: Request) -> str | None:
     """The methods of the path item the URL belongs to: its most specific matching path key
-    (``/templates/{id}?full=true`` is a path item of its own, as the spec writes it)."""
+    (``/templates/{id}?full=true`` is a path item of its own, as the spec writes it), with
+    those of the path keys that differ from it only in their templates' names."""
     found: list[tuple[tuple[tuple[int, int, int], ...], tuple[Any, ...], set[str]]] = []
     probe = {**request.scope, "method": "\x00"}
     probe.pop(PATH_ITEM, None)
