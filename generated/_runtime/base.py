@@ -7,16 +7,23 @@ a package with thousands of models (GitHub's API has about 4,700) costs a fracti
 per hundred models actually used instead of seconds up front.
 
 Three JSON Schema rules have no pydantic equivalent, so the generator registers them per class
-(``constrain``) and an ``after`` validator enforces them, attached only to the classes that have
-such rules (when their schema is built, after ``constrain`` ran at import):
+(``constrain``) and the class's schema enforces them when it is built (after ``constrain`` ran
+at import), only in the classes that have such rules:
 
-- ``uniqueItems``: a ``set`` would silently drop duplicates and accept the request;
+- ``uniqueItems``: a ``set`` would silently drop duplicates and accept the request (an
+  ``after`` validator of the model);
 - an optional property that is not nullable: its Python type must admit ``None`` (the value
   when absent), but an explicit ``null`` in JSON input breaks the schema. ``None`` given in
   Python (``Model(isbn=None)``, a dict a handler returns) means what the type says: not set,
-  so the property is left out, as if it had not been passed;
+  so the property is left out, as if it had not been passed: dumps leave it out
+  (``exclude_if``) and so does ``model_fields_set``, when read. The field's own core schema
+  refuses a JSON ``null``: its JSON branch checks the value the field's type validated from
+  the JSON (so a time or an enum member is still read from JSON text, strictly), its Python
+  branch is the type unchanged, so building a model from Python objects, as a handler builds
+  its response, runs no Python code for this rule;
 - ``patternProperties`` of an object that allows other keys too: only the values of matching
-  keys must satisfy the pattern's schema (the object itself is typed ``dict[str, …]``).
+  keys must satisfy the pattern's schema (the object itself is typed ``dict[str, …]``; an
+  ``after`` validator of the model).
 
 And pydantic parses dates and date-times more leniently than their formats allow (``"0"`` is
 1970-01-01); every model's schema checks such strings as RFC 3339 first
@@ -32,7 +39,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, ClassVar, Generic, TypeVar, cast
 
 import pydantic
-from pydantic_core import CoreSchema, core_schema
+from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 
 from .formats import rfc3339
 
@@ -78,29 +85,117 @@ class BaseModel(pydantic.BaseModel):
             if name in fields and fields[name].exclude_if is None:
                 fields[name].exclude_if = _is_none
         schema = rfc3339(handler(source))
-        if not (cls.__sf_not_null__ or cls.__sf_unique__ or cls.__sf_patterns__):
-            return schema  # no rules: no validator, nothing to run per instance
+        not_null = cls.__sf_not_null__
+        if not_null and not _refuse_null_from_json(cls, schema, not_null):
+            # no fields found to rewrite (not expected): the null rule runs per instance
+            check: Callable[..., CoreSchema] = functools.partial(
+                core_schema.with_info_after_validator_function, _not_null_rule
+            )
+        elif cls.__sf_unique__ or cls.__sf_patterns__:
+            check = functools.partial(core_schema.no_info_after_validator_function, _schema_rules)
+        else:
+            return schema  # no rules left to check per instance: no validator at all
         ref = schema.get("ref")
         if isinstance(ref, str):
             # The reference moves to the check, so a model reached again inside itself (a
             # self-referencing ``Album`` holding albums) is checked there too.
             inner = {key: value for key, value in schema.items() if key != "ref"}
-            return core_schema.with_info_after_validator_function(
-                _schema_rules, cast(CoreSchema, inner), ref=ref
-            )
-        return core_schema.with_info_after_validator_function(_schema_rules, schema)
+            return check(cast(CoreSchema, inner), ref=ref)
+        return check(schema)
+
+    @property
+    def model_fields_set(self) -> set[str]:
+        """The fields set explicitly. An optional property that is not nullable holding ``None``
+        is not set (``None`` given in Python is its type's "not set"): left out here, when
+        read, instead of by a validator run for every instance built."""
+        explicit = self.__pydantic_fields_set__
+        for name in type(self).__sf_not_null__:
+            if name in explicit and getattr(self, name) is None:
+                explicit.discard(name)
+        return explicit
 
 
-def _schema_rules(self: BaseModel, info: core_schema.ValidationInfo) -> BaseModel:
-    """The rules ``constrain`` registered for this instance's class (only such classes run it)."""
+def _refuse_null_from_json(
+    cls: type[BaseModel], schema: CoreSchema, not_null: tuple[str, ...]
+) -> bool:
+    """Make the ``not_null`` fields of ``cls``'s own schema refuse a JSON ``null``, in place.
+
+    Each such field's schema (inside its ``None`` default) becomes a ``json-or-python`` one:
+    from Python objects, the type unchanged (``None`` accepted: :attr:`BaseModel.model_fields_set`
+    reads it as unset); from JSON, the type validates the JSON value first, then a check
+    refuses a ``null`` (only when the member is present). Validating the JSON value itself,
+    not a Python object made of it, keeps what JSON carries as a string (a time, a date, an
+    enum member) readable in strict mode. False when ``schema`` holds no fields of ``cls``.
+    """
+    fields = _model_fields(schema, cls)
+    if fields is None:
+        return False
+    for name in not_null:
+        field = fields.get(name)
+        if not isinstance(field, dict) or not isinstance(field.get("schema"), dict):
+            continue
+        holder = field["schema"]
+        if holder.get("type") != "default":
+            holder = field  # no default to keep outside the check
+        inner = holder["schema"]
+        if inner.get("type") == "json-or-python":
+            continue  # rewritten already (the same schema object reached again)
+        holder["schema"] = core_schema.json_or_python_schema(
+            json_schema=core_schema.no_info_after_validator_function(
+                _null_refuser(_wire_name(cls, name)), inner
+            ),
+            python_schema=inner,
+        )
+    return True
+
+
+def _model_fields(schema: Any, cls: type[BaseModel]) -> dict[str, Any] | None:
+    """The ``fields`` of ``cls``'s own ``model-fields`` schema inside ``schema``, if any."""
+    node = schema
+    while isinstance(node, dict):
+        kind = node.get("type")
+        if kind == "model-fields":
+            fields = node.get("fields")
+            return fields if isinstance(fields, dict) else None
+        if kind == "model" and node.get("cls") is not cls:
+            return None
+        if kind != "model" and not str(kind).startswith("function-"):
+            return None
+        node = node.get("schema")
+    return None
+
+
+@functools.cache
+def _null_refuser(wire: str) -> Callable[[Any], Any]:
+    """The check of a JSON value validated for the optional, non-nullable property ``wire``."""
+
+    def refuse_null(value: Any) -> Any:
+        if value is None:  # a null on the wire: the schema does not allow it
+            raise PydanticCustomError("null_not_allowed", _NULL_MESSAGE, {"name": wire})
+        return value
+
+    return refuse_null
+
+
+_NULL_MESSAGE = "{name}: null is not allowed"
+
+
+def _not_null_rule(self: BaseModel, info: core_schema.ValidationInfo) -> BaseModel:
+    """The null rule for a class whose fields could not be rewritten, per instance: a JSON
+    ``null`` is refused (and ``model_fields_set`` reads a Python ``None`` as unset)."""
     cls = type(self)
-    if cls.__sf_not_null__:
+    if info.mode == "json":
         explicit = self.__pydantic_fields_set__
         for name in cls.__sf_not_null__:
             if name in explicit and getattr(self, name) is None:
-                if info.mode == "json":  # a null on the wire: the schema does not allow it
-                    raise ValueError(f"{_wire_name(cls, name)}: null is not allowed")
-                explicit.discard(name)  # None from Python: the type's "not set"
+                raise ValueError(f"{_wire_name(cls, name)}: null is not allowed")
+    return _schema_rules(self)
+
+
+def _schema_rules(self: BaseModel) -> BaseModel:
+    """``uniqueItems`` and ``patternProperties`` registered for this instance's class (only
+    such classes run it)."""
+    cls = type(self)
     for name in cls.__sf_unique__:
         value = getattr(self, name)
         if isinstance(value, list) and _has_duplicates(value):

@@ -624,11 +624,11 @@ def schema_rules(schemas: dict[str, Any], classes: frozenset[str]) -> str:
     module, before its rebuild calls (:func:`before_rebuilds`)."""
     lines: list[str] = []
     for name in sorted(schemas):
-        schema = schemas[name]
-        props = schema.get("properties") if isinstance(schema, dict) else None
-        if name not in classes or not isinstance(props, dict):
+        if name not in classes:
             continue
-        required = set(schema.get("required") or [])
+        props, required = _own_properties(schemas[name])
+        if not props:
+            continue
         unique = [
             p for p, s in props.items() if isinstance(s, dict) and s.get("uniqueItems") is True
         ]
@@ -662,6 +662,25 @@ def schema_rules(schemas: dict[str, Any], classes: frozenset[str]) -> str:
         + "\n".join(lines)
         + "\n"
     )
+
+
+def _own_properties(schema: Any, depth: int = 0) -> tuple[dict[str, Any], set[str]]:
+    """The properties a schema's class declares itself, and the names it requires: its own
+    ``properties`` and those of its inline ``allOf`` members (datamodel-code-generator puts
+    them in the class; a ``$ref`` member is a base class, with its own rules)."""
+    if not isinstance(schema, dict) or depth > 20:
+        return {}, set()
+    props = schema.get("properties")
+    own = {} if not isinstance(props, dict) else dict(props)
+    required = {r for r in schema.get("required") or [] if isinstance(r, str)}
+    members = schema.get("allOf")
+    for member in members if isinstance(members, list) else []:
+        if isinstance(member, dict) and "$ref" not in member:
+            more, names = _own_properties(member, depth + 1)
+            for prop, prop_schema in more.items():
+                own.setdefault(prop, prop_schema)
+            required |= names
+    return own, required
 
 
 _REBUILD = re.compile(r"[A-Za-z_]\w*\.model_rebuild\(\)")

@@ -35,20 +35,36 @@ components:
       properties:
         tags: {type: array, uniqueItems: true, items: {type: string}}
         note: {type: string}
+    Noted:
+      type: object
+      required: [id]
+      properties:
+        id: {type: integer}
+        note: {type: string}
+        at: {type: string, format: time}
+        children: {type: array, items: {$ref: "#/components/schemas/Noted"}}
+    Marked:  # inherits Noted's rules, and has its own
+      allOf:
+        - {$ref: "#/components/schemas/Noted"}
+        - type: object
+          properties:
+            mark: {type: string, enum: [red, blue]}
 """
 
 
-def _validators(schema: Any) -> list[Any]:
-    """Every function validator anywhere in a core schema."""
+def _validators(schema: Any, *, python: bool = False) -> list[Any]:
+    """Every function validator anywhere in a core schema (``python``: only those validation
+    from Python objects can run, leaving out the JSON branch of ``json-or-python`` schemas)."""
     found: list[Any] = []
     if isinstance(schema, dict):
         if schema.get("type", "").startswith("function-") and "function" in schema:
             found.append(schema["function"]["function"])
-        for value in schema.values():
-            found += _validators(value)
+        for key, value in schema.items():
+            if not (python and key == "json_schema"):
+                found += _validators(value, python=python)
     elif isinstance(schema, list):
         for value in schema:
-            found += _validators(value)
+            found += _validators(value, python=python)
     return found
 
 
@@ -66,3 +82,65 @@ def test_only_models_with_rules_run_the_rule_validator(make_api: MakeApi) -> Non
     with pytest.raises(pydantic.ValidationError, match="null is not allowed"):
         tagged.model_validate_json('{"tags": [], "note": null}')
     assert pet(id=1, name="x").name == "x"
+
+
+def test_null_rule_runs_no_validator_when_built_from_python(make_api: MakeApi) -> None:
+    """Optional-not-nullable properties alone: the fields' own schemas refuse a JSON null, so
+    building from Python objects (a handler's response) runs no Python code for the rule."""
+    m = make_api(SPEC).models
+    for model in (m.Noted, m.Marked):
+        model.model_rebuild()
+        assert _validators(model.__pydantic_core_schema__, python=True) == [], model
+    # from Python, None is the type's "not set" (an inherited property too)
+    assert m.Noted(id=1, note=None).model_fields_set == {"id"}
+    assert m.Marked(id=1, note=None).model_fields_set == {"id"}
+    assert m.Noted.model_validate({"id": 1, "note": None}) == m.Noted(id=1)
+    built = m.Noted(id=1)
+    built.note = None  # assigned None reads as unset too
+    assert built.model_fields_set == {"id"}
+    assert "note" not in built.model_dump()
+
+
+@pytest.mark.parametrize("model", ["Noted", "Marked"])
+def test_null_rule_refuses_json_null_at_the_member(make_api: MakeApi, model: str) -> None:
+    cls = getattr(make_api(SPEC).models, model)
+    with pytest.raises(pydantic.ValidationError) as caught:
+        cls.model_validate_json('{"id": 1, "children": [{"id": 2, "note": null}], "at": null}')
+    errors = caught.value.errors(include_url=False)
+    assert [(e["loc"], e["msg"]) for e in errors] == [
+        (("at",), "at: null is not allowed"),
+        (("children", 0, "note"), "note: null is not allowed"),
+    ]
+    # values JSON carries as strings are still read from the JSON text, strictly
+    read = cls.model_validate_json(
+        '{"id": 1, "at": "10:00:00Z", "children": [{"id": 2, "note": "n", "at": "11:00:00"}]'
+        + (', "mark": "red"}' if model == "Marked" else "}")
+    )
+    assert read.children[0].note == "n" and str(read.at) == "10:00:00+00:00"
+    if model == "Marked":  # its own property, declared in an inline allOf member
+        with pytest.raises(pydantic.ValidationError, match="mark: null is not allowed"):
+            cls.model_validate_json('{"id": 1, "mark": null}')
+        assert cls(id=1, mark=None).model_fields_set == {"id"}
+    with pytest.raises(pydantic.ValidationError, match="Input should be a valid string"):
+        cls.model_validate_json('{"id": 1, "note": 5}')  # other errors keep their wording
+
+
+def test_null_rule_without_fields_to_rewrite_is_a_model_validator(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A schema whose fields cannot be found still refuses a JSON null (the fallback)."""
+    from specfirst.runtime import base
+
+    monkeypatch.setattr(base, "_model_fields", lambda schema, cls: None)
+
+    class Odd(base.BaseModel):
+        id: int
+        note: str | None = None
+
+    base.constrain(Odd, not_null=("note",))
+    Odd.model_rebuild(force=True)
+    assert "_not_null_rule" in {f.__name__ for f in _validators(Odd.__pydantic_core_schema__)}
+    assert Odd(id=1, note=None).model_fields_set == {"id"}
+    with pytest.raises(pydantic.ValidationError, match="note: null is not allowed"):
+        Odd.model_validate_json('{"id": 1, "note": null}')
+    assert Odd.model_validate_json('{"id": 1, "note": "n"}').note == "n"

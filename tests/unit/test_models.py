@@ -6,7 +6,12 @@ import ast
 import copy
 from typing import Any
 
-from specfirst.models import _open_pattern_properties, before_rebuilds, generate_models
+from specfirst.models import (
+    _open_pattern_properties,
+    before_rebuilds,
+    generate_models,
+    schema_rules,
+)
 
 
 def document(schemas: dict[str, Any]) -> dict[str, Any]:
@@ -299,3 +304,32 @@ def test_a_default_takes_the_type_its_schema_declares() -> None:
         "code": "7",
     }
     assert doc == before  # the caller's document is untouched
+
+
+def test_schema_rules_cover_properties_of_inline_all_of_members() -> None:
+    # A class built from allOf [base, {properties: …}] declares those properties itself: an
+    # optional one that is not nullable must refuse null as any other does (openapi30's
+    # Pet.weight took a JSON null).
+    schemas = {
+        "Base": {"type": "object", "properties": {"name": {"type": "string"}}},
+        "Child": {
+            "allOf": [
+                {"$ref": "#/components/schemas/Base"},
+                {
+                    "type": "object",
+                    "required": ["id"],
+                    "properties": {
+                        "id": {"type": "integer"},
+                        "weight": {"type": "number"},
+                        "tags": {"type": "array", "uniqueItems": True, "items": {"type": "string"}},
+                    },
+                },
+                {"allOf": [{"properties": {"note": {"type": ["string", "null"]}}}]},
+            ],
+            "properties": {"kind": {"type": "string"}},
+        },
+    }
+    rules = schema_rules(schemas, frozenset(schemas))
+    assert "constrain(Base, not_null=('name',))" in rules
+    # the Base's own property stays with Base; a nullable or required one has no rule
+    assert "constrain(Child, unique=('tags',), not_null=('kind', 'weight', 'tags'))" in rules

@@ -241,8 +241,15 @@ def parsed_query(scope: Scope) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
     raw = scope.get("query_string", b"")
     if raw:
-        for key, value in urllib.parse.parse_qsl(raw.decode("latin-1"), keep_blank_values=True):
-            found.setdefault(key, []).append(value)
+        text = raw.decode("latin-1")
+        if "%" in text or "+" in text:
+            for key, value in urllib.parse.parse_qsl(text, keep_blank_values=True):
+                found.setdefault(key, []).append(value)
+        else:  # nothing to decode: parse_qsl's split, without its unquoting of every part
+            for pair in text.split("&"):
+                if pair:
+                    key, _, value = pair.partition("=")
+                    found.setdefault(key, []).append(value)
     scope[QUERY] = found
     return found
 

@@ -45,4 +45,5 @@ from ._runtime.base import constrain  # noqa: E402
 
 # Schema rules pydantic has no field option for (see specfirst.runtime.base).
 constrain(NewPet, not_null=("birthday",))
+constrain(Pet, not_null=("weight",))
 constrain(TouchPetRequest, not_null=("seenAt",))
