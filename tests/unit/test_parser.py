@@ -192,3 +192,102 @@ def test_read_only_and_write_only_are_dropped_at_any_inline_depth() -> None:
     assert schema["allOf"][1]["properties"]["id"]["readOnly"] is True  # input untouched
     same, dropped = _without_marked(schema, "writeOnly")
     assert same is schema and not dropped
+
+
+# A path item that is a ``$ref`` to another serves the same operations at a second path, and
+# schemas may be ``$ref``s into another operation (surevoip.co.uk, held out).
+SHARED_SPEC = """
+openapi: 3.0.3
+info: {title: Shared, version: "1"}
+paths:
+  /status:
+    get:
+      parameters:
+        - {name: verbose, in: query, schema: {type: integer}}
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {type: object, properties: {status: {type: string}}}
+  /support/status: {$ref: "#/paths/~1status"}
+  /calls:
+    post:
+      requestBody:
+        content:
+          application/json:
+            schema: {type: object, properties: {to: {type: string}}}
+      responses:
+        "201":
+          description: created
+          content:
+            application/json:
+              schema: {type: object, properties: {id: {type: string}}}
+        "400":
+          description: bad
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [errors]
+                properties:
+                  errors:
+                    type: array
+                    items:
+                      type: object
+                      required: [field, message]
+                      properties:
+                        field: {type: string}
+                        message: {type: array, items: {type: string}}
+    get:
+      parameters:
+        - {name: limit, in: query, schema: {$ref: "#/paths/~1status/get/parameters/0/schema"}}
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  list:
+                    type: array
+                    items: {$ref: "#/paths/~1calls/post/responses/201/content/application~1json/schema"}
+        "400":
+          description: bad
+          content:
+            application/json:
+              schema: {$ref: "#/paths/~1calls/post/responses/400/content/application~1json/schema"}
+        "404":
+          description: gone
+          content:
+            application/json:
+              schema: {$ref: "#/paths/~1status/get/responses/200/content/application~1json/schema"}
+"""
+
+
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory: pytest.TempPathFactory) -> tuple[Api, dict[str, object]]:
+    path = tmp_path_factory.mktemp("shared") / "api.yaml"
+    path.write_text(SHARED_SPEC)
+    parser = ApiParser(load_spec(path))
+    schemas = parser.models_document()["components"]["schemas"]
+    parser.set_models(frozenset(schemas))
+    api = parser.build()
+    assert not [d.format() for d in parser.diagnostics]
+    return api, schemas
+
+
+def test_a_path_item_ref_is_a_second_operation_with_names_of_its_own(
+    shared: tuple[Api, dict[str, object]],
+) -> None:
+    api, schemas = shared
+    ops = {op.path: op for s in api.services for op in s.operations}
+    status, support = ops["/status"], ops["/support/status"]
+    assert (status.py_name, status.class_prefix) == ("get_status", "GetStatus")
+    assert (support.py_name, support.class_prefix) == ("get_support_status", "GetSupportStatus")
+    assert [r.class_name for r in support.responses] == ["GetSupportStatus200Response"]
+    # the schema written once is one model, whichever path serves it
+    assert status.responses[0].py_type == support.responses[0].py_type
+    assert status.responses[0].py_type == "models.GetStatus200ResponseBody"
+    assert "GetSupportStatus200ResponseBody" not in schemas

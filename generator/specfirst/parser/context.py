@@ -55,14 +55,19 @@ class Context:
 
     def operations(
         self,
-    ) -> Iterator[tuple[str, str, Mapping[str, Any], Mapping[str, Any], Pointer]]:
-        """Every operation under ``paths``: path, method, path item, operation, pointer."""
+    ) -> Iterator[tuple[str, str, Mapping[str, Any], Mapping[str, Any], Pointer, Pointer]]:
+        """Every operation under ``paths``: path, method, path item, operation, pointer, site.
+
+        The pointer is where the operation is written (after a path item's ``$ref``); the
+        site is where it is served, ``("paths", path, method)``. A path item that is a
+        ``$ref`` to another one serves the same operation at a second path: the two share
+        the pointer, never the site, so a name per operation is keyed by its site."""
         paths = self.doc.get("paths") or {}
         for path, item in paths.items():
-            item_ptr: Pointer = ("paths", path)
-            item, item_ptr = self.deref(item, item_ptr)
+            site: Pointer = ("paths", path)
+            item, item_ptr = self.deref(item, site)
             for method, rel, op in path_item_operations(item):
-                yield path, method.lower(), item, op, (*item_ptr, *rel)
+                yield path, method.lower(), item, op, (*item_ptr, *rel), (*site, *rel)
 
     def webhooks(self) -> Iterator[tuple[str, str, Mapping[str, Any], Pointer]]:
         """Every operation under ``webhooks``: webhook name, method, operation, pointer."""
