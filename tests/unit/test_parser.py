@@ -291,3 +291,24 @@ def test_a_path_item_ref_is_a_second_operation_with_names_of_its_own(
     assert status.responses[0].py_type == support.responses[0].py_type
     assert status.responses[0].py_type == "models.GetStatus200ResponseBody"
     assert "GetSupportStatus200ResponseBody" not in schemas
+
+
+def test_a_schema_ref_into_another_operation_takes_the_model_made_there(
+    shared: tuple[Api, dict[str, object]],
+) -> None:
+    api, schemas = shared
+    listing = next(op for s in api.services for op in s.operations if op.py_name == "get_calls")
+    types = {r.status: r.py_type for r in listing.responses}
+    assert types["400"] == "models.PostCalls400ResponseBody"
+    assert types["404"] == "models.GetStatus200ResponseBody"
+    # the runtime's own 400 (an invalid request) is built in the declared error model
+    errors = {e.status: e for e in listing.errors}
+    assert errors["400"].py_type == "models.PostCalls400ResponseBody"
+    assert errors["400"].method
+    # a non-model schema written elsewhere: the type it has there
+    assert next(p for p in listing.parameters if p.name == "limit").py_type == "int"
+    # inside a model: a ref to the class (the models document names no other document)
+    body = schemas["GetCalls200ResponseBody"]
+    assert body["properties"]["list"]["items"] == {  # type: ignore[index]
+        "$ref": "#/components/schemas/PostCalls201ResponseBody"
+    }

@@ -72,7 +72,9 @@ class ApiParser:
         """Build the IR (pass 2). Call after :meth:`models_document` and :meth:`set_models`."""
         ctx = self._ctx
         shapes = self._shapes
-        types = SchemaTypes(shapes.class_names, shapes.hoisted_at, shapes.variants, self._models)
+        types = SchemaTypes(
+            shapes.class_names, shapes.hoisted_at, shapes.variants, self._models, ctx.follow_ref
+        )
         schemes = read_schemes(ctx)
         tags = read_tags(ctx)
         operations: dict[str, list[Operation]] = {}
