@@ -312,3 +312,37 @@ def test_a_schema_ref_into_another_operation_takes_the_model_made_there(
     assert body["properties"]["list"]["items"] == {  # type: ignore[index]
         "$ref": "#/components/schemas/PostCalls201ResponseBody"
     }
+
+
+def test_a_shared_operation_declares_its_callbacks_once(tmp_path: Path) -> None:
+    path = tmp_path / "api.yaml"
+    path.write_text(
+        """
+openapi: 3.1.0
+info: {title: Callbacks, version: "1"}
+paths:
+  /subscribe:
+    post:
+      requestBody:
+        content:
+          application/json:
+            schema: {type: object, required: [url], properties: {url: {type: string}}}
+      callbacks:
+        onEvent:
+          "{$request.body#/url}":
+            post:
+              requestBody:
+                content:
+                  application/json:
+                    schema: {type: object, properties: {event: {type: string}}}
+              responses: {"204": {description: ok}}
+      responses: {"201": {description: created}}
+  /v2/subscribe: {$ref: "#/paths/~1subscribe"}
+"""
+    )
+    parser = ApiParser(load_spec(path))
+    parser.set_models(frozenset(parser.models_document()["components"]["schemas"]))
+    api = parser.build()
+    assert [(cb.owner, cb.url_function) for cb in api.callbacks] == [
+        ("post_subscribe", "post_subscribe_on_event_url")
+    ]
