@@ -484,3 +484,65 @@ def test_a_hook_lacking_a_method_refuses_to_start(api: GeneratedApi) -> None:
         api.create_app(items=Items(), security=Handler(), errors=Partial())
     assert "Partial lacks ErrorFormats.envelope" in str(caught.value)
     assert "Partial lacks ErrorFormats.text" in str(caught.value)
+
+
+# An error schema that is a ``$ref`` into another operation's response (surevoip.co.uk, held
+# out): the runtime's own answers follow it as they follow the operation declaring it.
+BORROWED_SPEC = """
+openapi: 3.0.3
+info: {title: Borrowed errors, version: "1"}
+paths:
+  /announcements:
+    post:
+      responses:
+        "201": {description: created}
+        "400":
+          description: bad
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [errors]
+                properties:
+                  errors:
+                    type: array
+                    items:
+                      type: object
+                      required: [message, field]
+                      properties:
+                        field: {type: string}
+                        message: {type: array, items: {type: string}}
+  /calls:
+    get:
+      parameters:
+        - {name: validate, in: query, schema: {type: integer}}
+      responses:
+        "204": {description: ok}
+        "400":
+          description: bad query
+          content:
+            application/json:
+              schema:
+                $ref: "#/paths/~1announcements/post/responses/400/content/application~1json/schema"
+"""
+
+
+async def test_an_error_schema_borrowed_from_another_operation_is_followed(
+    make_api: MakeApi,
+) -> None:
+    api = make_api(BORROWED_SPEC)
+
+    class Default:
+        async def get_calls(self, **_: Any) -> None:
+            return None
+
+        async def post_announcements(self) -> None:
+            return None
+
+    app = api.create_app(default=Default())
+    async with client(app) as c:
+        res = await c.get("/calls", params={"validate": "x"})
+    body = _json(res, 400)
+    assert body["errors"][0]["field"] == "validate"
+    assert isinstance(body["errors"][0]["message"], list) and body["errors"][0]["message"]
+    api.models.PostAnnouncements400ResponseBody.model_validate(body)

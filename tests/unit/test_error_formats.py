@@ -257,3 +257,23 @@ def test_fill_gives_an_object_of_errors_the_messages_by_field() -> None:
         "name": ["Field required", "Field required"],
         "limit": ["too big"],
     }
+
+
+def test_fill_gives_a_list_field_the_named_value_as_its_item() -> None:
+    """surevoip.co.uk: ``errors: [{field, message: [string]}]``; the message is its one item."""
+
+    class FieldMessages(BaseModel):
+        field: str
+        message: list[str]
+        codes: list[int] = Field(default_factory=list)
+
+    class Errors(BaseModel):
+        errors: list[FieldMessages]
+        status: Annotated[list[int], Field(max_length=0)] = Field(default_factory=list)
+
+    filled = fill(Errors, PROBLEM).model_dump()
+    assert filled["errors"] == [
+        {"field": "name", "message": ["Field required"], "codes": []},
+        {"field": "limit", "message": ["too big"], "codes": []},
+    ]
+    assert filled["status"] == []  # no room for the status there

@@ -192,3 +192,157 @@ def test_read_only_and_write_only_are_dropped_at_any_inline_depth() -> None:
     assert schema["allOf"][1]["properties"]["id"]["readOnly"] is True  # input untouched
     same, dropped = _without_marked(schema, "writeOnly")
     assert same is schema and not dropped
+
+
+# A path item that is a ``$ref`` to another serves the same operations at a second path, and
+# schemas may be ``$ref``s into another operation (surevoip.co.uk, held out).
+SHARED_SPEC = """
+openapi: 3.0.3
+info: {title: Shared, version: "1"}
+paths:
+  /status:
+    get:
+      parameters:
+        - {name: verbose, in: query, schema: {type: integer}}
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {type: object, properties: {status: {type: string}}}
+  /support/status: {$ref: "#/paths/~1status"}
+  /calls:
+    post:
+      requestBody:
+        content:
+          application/json:
+            schema: {type: object, properties: {to: {type: string}}}
+      responses:
+        "201":
+          description: created
+          content:
+            application/json:
+              schema: {type: object, properties: {id: {type: string}}}
+        "400":
+          description: bad
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [errors]
+                properties:
+                  errors:
+                    type: array
+                    items:
+                      type: object
+                      required: [field, message]
+                      properties:
+                        field: {type: string}
+                        message: {type: array, items: {type: string}}
+    get:
+      parameters:
+        - {name: limit, in: query, schema: {$ref: "#/paths/~1status/get/parameters/0/schema"}}
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  list:
+                    type: array
+                    items: {$ref: "#/paths/~1calls/post/responses/201/content/application~1json/schema"}
+        "400":
+          description: bad
+          content:
+            application/json:
+              schema: {$ref: "#/paths/~1calls/post/responses/400/content/application~1json/schema"}
+        "404":
+          description: gone
+          content:
+            application/json:
+              schema: {$ref: "#/paths/~1status/get/responses/200/content/application~1json/schema"}
+"""
+
+
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory: pytest.TempPathFactory) -> tuple[Api, dict[str, object]]:
+    path = tmp_path_factory.mktemp("shared") / "api.yaml"
+    path.write_text(SHARED_SPEC)
+    parser = ApiParser(load_spec(path))
+    schemas = parser.models_document()["components"]["schemas"]
+    parser.set_models(frozenset(schemas))
+    api = parser.build()
+    assert not [d.format() for d in parser.diagnostics]
+    return api, schemas
+
+
+def test_a_path_item_ref_is_a_second_operation_with_names_of_its_own(
+    shared: tuple[Api, dict[str, object]],
+) -> None:
+    api, schemas = shared
+    ops = {op.path: op for s in api.services for op in s.operations}
+    status, support = ops["/status"], ops["/support/status"]
+    assert (status.py_name, status.class_prefix) == ("get_status", "GetStatus")
+    assert (support.py_name, support.class_prefix) == ("get_support_status", "GetSupportStatus")
+    assert [r.class_name for r in support.responses] == ["GetSupportStatus200Response"]
+    # the schema written once is one model, whichever path serves it
+    assert status.responses[0].py_type == support.responses[0].py_type
+    assert status.responses[0].py_type == "models.GetStatus200ResponseBody"
+    assert "GetSupportStatus200ResponseBody" not in schemas
+
+
+def test_a_schema_ref_into_another_operation_takes_the_model_made_there(
+    shared: tuple[Api, dict[str, object]],
+) -> None:
+    api, schemas = shared
+    listing = next(op for s in api.services for op in s.operations if op.py_name == "get_calls")
+    types = {r.status: r.py_type for r in listing.responses}
+    assert types["400"] == "models.PostCalls400ResponseBody"
+    assert types["404"] == "models.GetStatus200ResponseBody"
+    # the runtime's own 400 (an invalid request) is built in the declared error model
+    errors = {e.status: e for e in listing.errors}
+    assert errors["400"].py_type == "models.PostCalls400ResponseBody"
+    assert errors["400"].method
+    # a non-model schema written elsewhere: the type it has there
+    assert next(p for p in listing.parameters if p.name == "limit").py_type == "int"
+    # inside a model: a ref to the class (the models document names no other document)
+    body = schemas["GetCalls200ResponseBody"]
+    assert body["properties"]["list"]["items"] == {  # type: ignore[index]
+        "$ref": "#/components/schemas/PostCalls201ResponseBody"
+    }
+
+
+def test_a_shared_operation_declares_its_callbacks_once(tmp_path: Path) -> None:
+    path = tmp_path / "api.yaml"
+    path.write_text(
+        """
+openapi: 3.1.0
+info: {title: Callbacks, version: "1"}
+paths:
+  /subscribe:
+    post:
+      requestBody:
+        content:
+          application/json:
+            schema: {type: object, required: [url], properties: {url: {type: string}}}
+      callbacks:
+        onEvent:
+          "{$request.body#/url}":
+            post:
+              requestBody:
+                content:
+                  application/json:
+                    schema: {type: object, properties: {event: {type: string}}}
+              responses: {"204": {description: ok}}
+      responses: {"201": {description: created}}
+  /v2/subscribe: {$ref: "#/paths/~1subscribe"}
+"""
+    )
+    parser = ApiParser(load_spec(path))
+    parser.set_models(frozenset(parser.models_document()["components"]["schemas"]))
+    api = parser.build()
+    assert [(cb.owner, cb.url_function) for cb in api.callbacks] == [
+        ("post_subscribe", "post_subscribe_on_event_url")
+    ]

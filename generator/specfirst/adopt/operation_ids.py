@@ -43,25 +43,25 @@ def add_operation_ids(copy: SpecCopy) -> AddedIds:
     names = name_operations(ctx)
     taken = {
         op["operationId"]
-        for _path, _method, _item, op, _ptr in ctx.operations()
+        for _path, _method, _item, op, _ptr, _site in ctx.operations()
         if isinstance(op.get("operationId"), str)
     }
     result = AddedIds()
-    # operation label → its pointer, and the file and pointer it was written at
+    # operation label → its site, and the file and pointer it was written at
     lacking: dict[str, tuple[Pointer, tuple[str, Pointer]]] = {}
-    for path, method, _item, op, ptr in ctx.operations():
+    for path, method, _item, op, ptr, site in ctx.operations():
         label = f"{method.upper()} {path}"
         if "operationId" in op:
             if not (isinstance(op["operationId"], str) and op["operationId"].strip()):
                 result.left[label] = "its operationId is empty or not a string: write one"
             continue
         source, written = spec.origin(ptr)
-        lacking[label] = (ptr, (copy.by_source(source).target, written))
+        lacking[label] = (site, (copy.by_source(source).target, written))
     shared = Counter(place for _ptr, place in lacking.values())
     edits: dict[str, dict[Pointer, tuple[str, str]]] = defaultdict(dict)
     labels: dict[tuple[str, Pointer], str] = {}
-    for label, (ptr, place) in lacking.items():
-        name = names[ptr]
+    for label, (site, place) in lacking.items():
+        name = names[site]
         value = next(
             (
                 v

@@ -57,8 +57,8 @@ class ApiParser:
         ctx = self._ctx
         self._shapes.name_components()
         self._op_names = name_operations(ctx)
-        for _path, _method, item, op, ptr in ctx.operations():
-            self._shapes.hoist_operation(item, op, ptr, self._op_names[ptr].class_prefix)
+        for _path, _method, item, op, ptr, site in ctx.operations():
+            self._shapes.hoist_operation(item, op, ptr, self._op_names[site].class_prefix)
         self._shapes.hoist_webhooks(webhook_names(ctx))
         self._callback_ops = find_callbacks(ctx, self._op_names)
         self._shapes.hoist_callbacks(self._callback_ops)
@@ -72,23 +72,24 @@ class ApiParser:
         """Build the IR (pass 2). Call after :meth:`models_document` and :meth:`set_models`."""
         ctx = self._ctx
         shapes = self._shapes
-        types = SchemaTypes(shapes.class_names, shapes.hoisted_at, shapes.variants, self._models)
+        types = SchemaTypes(
+            shapes.class_names, shapes.hoisted_at, shapes.variants, self._models, ctx.follow_ref
+        )
         schemes = read_schemes(ctx)
         tags = read_tags(ctx)
         operations: dict[str, list[Operation]] = {}
-        for path, method, item, op, ptr in ctx.operations():
+        for path, method, item, op, ptr, site in ctx.operations():
             tag = service_tag(op.get("tags"), tags.info)
             operations.setdefault(tag, []).append(
                 read_operation(
-                    ctx, types, schemes, self._op_names[ptr], tag, path, method, item, op, ptr
+                    ctx, types, schemes, self._op_names[site], tag, path, method, item, op, ptr
                 )
             )
         services, error_models = name_error_models(group_services(operations, tags))
         warn_shadowed(ctx, services)
         webhooks = read_webhooks(ctx, types, schemes)
         callbacks = [
-            read_callback(ctx, types, cb, self._op_names[cb.owner].operation_id, schemes)
-            for cb in self._callback_ops
+            read_callback(ctx, types, cb, cb.owner_id, schemes) for cb in self._callback_ops
         ]
         info = ctx.doc.get("info") or {}
         return Api(

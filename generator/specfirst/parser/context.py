@@ -13,6 +13,7 @@ from typing import Any
 
 from specfirst.diagnostics import Diagnostic, Level
 from specfirst.loader import Pointer, SourceSpec, deref, path_item_operations
+from specfirst.parser.refs import SCHEMA_REF, is_component_schema, is_local_ref
 
 
 class Context:
@@ -35,6 +36,25 @@ class Context:
             self.warn("unresolved-ref", f"cannot resolve $ref {broken!r}", pointer, Level.ERROR)
         return node, pointer
 
+    def follow_ref(self, ref: str) -> tuple[Any, Pointer]:
+        """What a local ``$ref`` names and its pointer (``({}, ())`` where it names nothing).
+
+        Reports nothing: validation has already reported a broken one."""
+        node, pointer, broken = deref(self.doc, {"$ref": ref}, ())
+        return ({}, ()) if broken is not None else (node, pointer)
+
+    def schema_target(self, schema: Any, pointer: Pointer) -> tuple[Any, Pointer]:
+        """A schema that is a ``$ref`` to a schema written elsewhere than
+        ``components/schemas`` (another operation's response schema …): that schema and its
+        pointer, so both places share one model. Any other schema: as it is, where it is."""
+        ref = schema.get("$ref") if isinstance(schema, Mapping) else None
+        if not isinstance(ref, str) or not is_local_ref(ref) or ref.startswith(SCHEMA_REF):
+            return schema, pointer
+        target, target_ptr = self.follow_ref(ref)
+        if not target_ptr or is_component_schema(target_ptr) or not isinstance(target, Mapping):
+            return schema, pointer
+        return target, target_ptr
+
     def resolve_schema(self, schema: Any) -> Mapping[str, Any]:
         """A parameter/header schema with component refs followed (for constraints)."""
         seen: set[str] = set()
@@ -55,14 +75,19 @@ class Context:
 
     def operations(
         self,
-    ) -> Iterator[tuple[str, str, Mapping[str, Any], Mapping[str, Any], Pointer]]:
-        """Every operation under ``paths``: path, method, path item, operation, pointer."""
+    ) -> Iterator[tuple[str, str, Mapping[str, Any], Mapping[str, Any], Pointer, Pointer]]:
+        """Every operation under ``paths``: path, method, path item, operation, pointer, site.
+
+        The pointer is where the operation is written (after a path item's ``$ref``); the
+        site is where it is served, ``("paths", path, method)``. A path item that is a
+        ``$ref`` to another one serves the same operation at a second path: the two share
+        the pointer, never the site, so a name per operation is keyed by its site."""
         paths = self.doc.get("paths") or {}
         for path, item in paths.items():
-            item_ptr: Pointer = ("paths", path)
-            item, item_ptr = self.deref(item, item_ptr)
+            site: Pointer = ("paths", path)
+            item, item_ptr = self.deref(item, site)
             for method, rel, op in path_item_operations(item):
-                yield path, method.lower(), item, op, (*item_ptr, *rel)
+                yield path, method.lower(), item, op, (*item_ptr, *rel), (*site, *rel)
 
     def webhooks(self) -> Iterator[tuple[str, str, Mapping[str, Any], Pointer]]:
         """Every operation under ``webhooks``: webhook name, method, operation, pointer."""

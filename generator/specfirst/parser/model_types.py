@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from specfirst.loader import Pointer
-from specfirst.parser.refs import SCHEMA_REF, unescape
+from specfirst.parser.refs import SCHEMA_REF, is_component_schema, is_local_ref, unescape
 from specfirst.schema_types import primitive_type
 
 
@@ -27,6 +27,8 @@ class SchemaTypes:
     hoisted_at: Mapping[Pointer, str]  # schema pointer -> hoisted class name
     variants: Mapping[str, tuple[str, str]]  # class -> (request shape, response shape)
     models: frozenset[str]  # the classes the models module defines
+    # local ``$ref`` -> what it names and its pointer (refs outside components/schemas)
+    follow: Callable[[str], tuple[Any, Pointer]] | None = None
 
     def model(self, cls: str, role: str) -> str:
         """``models.<cls>`` in its ``role`` shape (``Request``/``Response``), if it exists."""
@@ -39,12 +41,29 @@ class SchemaTypes:
     def ref_type(self, role: str) -> Callable[[str], str]:
         """What a ``$ref`` stands for in ``role`` (for ``primitive_type``)."""
 
+        seen: set[str] = set()
+
         def resolve(ref: str) -> str:
             if ref.startswith(SCHEMA_REF):
                 key = unescape(ref[len(SCHEMA_REF) :])
                 if key in self.class_names:
                     return self.model(self.class_names[key], role)
-            return "Any"
+                return "Any"
+            if self.follow is None or not is_local_ref(ref) or ref in seen:
+                return "Any"
+            # A schema written elsewhere (another operation's response …): the type it has there.
+            target, pointer = self.follow(ref)
+            if is_component_schema(pointer) and str(pointer[2]) in self.class_names:
+                return self.model(self.class_names[str(pointer[2])], role)
+            if pointer in self.hoisted_at:
+                return self.model(self.hoisted_at[pointer], role)
+            if not isinstance(target, Mapping) or not target:
+                return "Any"
+            seen.add(ref)
+            try:
+                return primitive_type(target, resolve)
+            finally:
+                seen.discard(ref)
 
         return resolve
 

@@ -27,12 +27,14 @@ class OperationName(NamedTuple):
 
 
 def name_operations(ctx: Context) -> dict[Pointer, OperationName]:
-    """Every operation's names, by its pointer; a repeated operationId is an error."""
+    """Every operation's names, by its site (``("paths", path, method)``); a repeated
+    operationId is an error. An operation served at two paths (a path item that is a
+    ``$ref`` to another) is two operations, each with names of its own."""
     names: dict[Pointer, OperationName] = {}
     taken_prefix: set[str] = set()
     taken_py: set[str] = set()
     seen_ids: dict[str, Pointer] = {}
-    for path, method, _item, op, ptr in ctx.operations():
+    for path, method, _item, op, ptr, site in ctx.operations():
         raw_id = op.get("operationId")
         if isinstance(raw_id, str) and raw_id.strip():
             op_id = raw_id
@@ -49,7 +51,7 @@ def name_operations(ctx: Context) -> dict[Pointer, OperationName]:
             op_id = naming.operation_name(method, path)
         py_name = naming.unique(naming.snake(op_id), taken_py)
         prefix = naming.unique(naming.pascal(op_id), taken_prefix)
-        names[ptr] = OperationName(op_id, py_name, prefix)
+        names[site] = OperationName(op_id, py_name, prefix)
     return names
 
 
@@ -81,17 +83,21 @@ class CallbackOp:
     op: Mapping[str, Any]
     ptr: Pointer
     base: str = ""  # ``SubscribeOnEvent``: the stem of its names
+    owner_id: str = ""  # the operationId of the operation declaring it
 
 
 def find_callbacks(ctx: Context, op_names: Mapping[Pointer, OperationName]) -> list[CallbackOp]:
     """Every operation of every operation's callbacks, each with the stem of its names.
 
-    Read once per parser, so their diagnostics are reported once."""
+    Read once per parser, so their diagnostics are reported once. An operation served at
+    two paths declares its callbacks once: they are named after its first site."""
     found: list[CallbackOp] = []
-    for _path, _method, _item, op, ptr in ctx.operations():
+    owners: dict[Pointer, OperationName] = {}
+    for _path, _method, _item, op, ptr, site in ctx.operations():
         callbacks = op.get("callbacks")
-        if not isinstance(callbacks, Mapping):
+        if not isinstance(callbacks, Mapping) or ptr in owners:
             continue
+        owners[ptr] = op_names[site]
         for name, raw in callbacks.items():
             callback, cb_ptr = ctx.deref(raw, (*ptr, "callbacks", name))
             if not isinstance(callback, Mapping):
@@ -119,8 +125,9 @@ def find_callbacks(ctx: Context, op_names: Mapping[Pointer, OperationName]) -> l
         counts[(cb.owner, cb.name)] = counts.get((cb.owner, cb.name), 0) + 1
     taken: set[str] = set()
     for cb in found:
-        base = op_names[cb.owner].class_prefix + naming.pascal(cb.name)
+        base = owners[cb.owner].class_prefix + naming.pascal(cb.name)
         if counts[(cb.owner, cb.name)] > 1:
             base += naming.pascal(cb.method)
         cb.base = naming.unique(base, taken)
+        cb.owner_id = owners[cb.owner].operation_id
     return found

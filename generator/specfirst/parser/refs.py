@@ -12,6 +12,16 @@ from typing import Any
 SCHEMA_REF = "#/components/schemas/"
 
 
+def is_local_ref(ref: str) -> bool:
+    """A ``$ref`` into this document (``#/...``)."""
+    return ref.startswith("#/")
+
+
+def is_component_schema(pointer: tuple[str | int, ...]) -> bool:
+    """The pointer of a component schema: ``("components", "schemas", key)``."""
+    return len(pointer) == 3 and pointer[:2] == ("components", "schemas")
+
+
 def escape(key: str) -> str:
     return key.replace("~", "~0").replace("/", "~1")
 

@@ -2,7 +2,8 @@
 
 ``conform(tp, values)`` builds a value of ``tp`` (a model, a list of models, a string …) from
 the JSON schema pydantic writes for it. A property whose name is in ``values`` (names compared
-without case, ``_`` or ``-``) gets that value where it fits the property's schema; a required
+without case, ``_`` or ``-``) gets that value where it fits the property's schema (where the
+property is an array, as its one item: ``"message": ["…"]``); a required
 property that gets none gets the simplest value the schema admits: its ``const``, ``default``
 or first ``enum`` member, the smallest number in range, a string of the minimum length in the
 declared ``format`` or matching its ``pattern``, ``minItems`` items. An object property is
@@ -171,6 +172,11 @@ class _Builder:
             value = str(value)
         if isinstance(value, str) and "string" in types:
             return value if _string_fits(schema, value) else _MISSING
+        if "array" in types and schema.get("maxItems", 1) != 0:
+            # one value where the schema holds a list of them: ``"message": ["…"]``
+            item = self.named(self.resolve(schema.get("items", {})), value, (*path, 0), depth + 1)
+            if item is not _MISSING:
+                return self.named_items(schema, [item], path, depth)
         return _MISSING
 
     def named_items(
