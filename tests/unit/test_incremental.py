@@ -468,10 +468,21 @@ def test_a_split_spec_resolves_each_referenced_file_once(
         resolved.append(self)
         return resolve(self, strict)
 
+    compared: list[Path] = []
+    is_relative_to = Path.is_relative_to
+
+    def comparing(self: Path, *other: Any) -> bool:
+        compared.append(self)
+        return is_relative_to(self, *other)
+
     monkeypatch.setattr(Path, "resolve", counting)
+    monkeypatch.setattr(Path, "is_relative_to", comparing)
     after = load_spec(tmp_path / "multi" / "api.yaml")
     assert after.document == before.document
     assert len(resolved) == len(set(resolved))
+    # and compares it with the spec's folder then, not again for each $ref naming it (every
+    # path resolved is a $ref's but the entry file's)
+    assert compared and len(compared) == len(resolved) - 1
 
 
 def test_the_ir_fingerprint_is_the_same_in_every_process(tmp_path: Path) -> None:
