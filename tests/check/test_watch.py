@@ -80,6 +80,27 @@ def test_generate_has_a_watch_flag(monkeypatch: pytest.MonkeyPatch, tmp_path: Pa
     assert spec in seen["files"]  # type: ignore[operator]
 
 
+def test_a_save_is_handed_over_without_waiting_for_watchfiles_default_step(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """watchfiles waits ``step`` ms with no further change before it yields a batch (50 by
+    default: 70-80 ms from a save to the regeneration's start); ``--watch`` asks for less."""
+    import watchfiles
+
+    from specfirst import watch as watch_module
+
+    seen: dict[str, object] = {}
+
+    def fake(*roots: Path, **options: object) -> list[set[tuple[Change, str]]]:
+        seen.update(options)
+        return []
+
+    monkeypatch.setattr(watchfiles, "watch", fake)
+    assert watch_module.watch(lambda: 0, [tmp_path / "api.yaml"], tmp_path / "out") == 0
+    step = seen.get("step")
+    assert isinstance(step, int) and step <= 20
+
+
 def test_watch_keeps_one_warm_models_worker(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
