@@ -355,15 +355,32 @@ _WARMING: threading.Thread | None = None
 def keep_models_worker() -> None:
     """Keep datamodel-code-generator warm from now on (``specfirst generate --watch``: each save
     then pays neither a process nor the import): in this process for small documents, imported
-    and run once in a background thread now, so the first save does not wait for the import;
-    for big ones in one worker process, started for the first of them and kept."""
+    and run once in a background thread now (:func:`_warm_up`), so the first save does not wait
+    for the import; for big ones in one worker process, started for the first of them and
+    kept."""
     global _KEEP_WARM, _WARMING
     _KEEP_WARM = True
     if _WARMING is None:
-        from specfirst.models import warm_up
-
-        _WARMING = threading.Thread(target=warm_up, name="specfirst-models-warm-up", daemon=True)
+        _WARMING = threading.Thread(target=_warm_up, name="specfirst-warm-up", daemon=True)
         _WARMING.start()
+
+
+def _warmed_up() -> None:
+    """Wait for :func:`_warm_up`, if it runs: two threads importing at once can deadlock on
+    modules that import each other (Python then raises), so a generation that imports anything
+    starts after it (a no-op does not wait)."""
+    if _WARMING is not None:
+        _WARMING.join()
+
+
+def _warm_up() -> None:
+    """datamodel-code-generator imported and run once, and the validator imported (a third of
+    a second each), before the first save that needs them (when ``--watch`` starts on a
+    cached spec, its first generation needs neither)."""
+    from specfirst.models import warm_up
+
+    warm_up()
+    import specfirst.validate.run  # noqa: F401
 
 
 def _warm_worker() -> concurrent.futures.ProcessPoolExecutor:
@@ -595,6 +612,7 @@ def generate(
     ):
         result.unchanged = True
         return result
+    _warmed_up()
     from specfirst.loader import load_spec
 
     progress("loading")

@@ -148,3 +148,27 @@ def test_watch_makes_a_small_documents_models_in_its_own_process_warmed_up(
     finally:
         pipeline.stop_models_worker()
     assert warmed == [1] and pipeline._WARMING is None
+
+
+def test_watch_imports_the_validator_and_the_models_engine_before_the_first_save(
+    tmp_path: Path,
+) -> None:
+    """``--watch`` on a cached spec generates nothing at first: the first save that validates
+    or makes models would pay for importing openapi-spec-validator and datamodel-code-generator
+    (a third of a second each) if the watch had not imported them when it started."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from specfirst import pipeline\n"
+        "pipeline.keep_models_worker()\n"
+        "pipeline.stop_models_worker()\n"
+        "print(*(m in sys.modules for m in"
+        " ('openapi_spec_validator', 'datamodel_code_generator')))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["True", "True"]
