@@ -73,3 +73,24 @@ def test_rendered_files_and_models_go_through_ruff_in_one_batch(
     for rel in produced:
         if (tmp_path / "cold" / rel).is_file():
             assert (tmp_path / "out" / rel).read_bytes() == (tmp_path / "cold" / rel).read_bytes()
+
+
+def test_split_models_are_the_same_whichever_process_makes_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Models split by tag read the formatted routers: made in this process (the routers
+    formatted after the models) or in another (formatted meanwhile), the package is the same."""
+    from specfirst import model_groups
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(model_groups, "MIN_CLASSES", 2)
+    spec = Path(__file__).parents[1] / "golden/openapi31/spec/api.yaml"
+    assert pipeline.generate(spec, tmp_path / "here", cache_dir=tmp_path / "c1").ok
+    assert (tmp_path / "here/models").is_dir()  # split
+    monkeypatch.setattr(pipeline.ModelsJob, "elsewhere", property(lambda self: True))
+    assert pipeline.generate(spec, tmp_path / "there", cache_dir=tmp_path / "c2").ok
+    here = sorted(p.relative_to(tmp_path / "here") for p in (tmp_path / "here").rglob("*.py"))
+    there = sorted(p.relative_to(tmp_path / "there") for p in (tmp_path / "there").rglob("*.py"))
+    assert here == there
+    for rel in here:
+        assert (tmp_path / "here" / rel).read_bytes() == (tmp_path / "there" / rel).read_bytes()
