@@ -29,15 +29,15 @@ def read(path: Path) -> bytes:
     return data
 
 
-def write(path: Path, text: str) -> None:
-    """Store an entry atomically, through a temporary file of its own (two runs writing at
-    once never share one); a cache that cannot be written only costs time."""
+def write(path: Path, data: str | bytes) -> None:
+    """Store an entry (text as UTF-8) atomically, through a temporary file of its own (two runs
+    writing at once never share one); a cache that cannot be written only costs time."""
     with contextlib.suppress(OSError):
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
         try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(text)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data.encode("utf-8") if isinstance(data, str) else data)
             os.replace(tmp, path)
         except OSError:
             with contextlib.suppress(OSError):

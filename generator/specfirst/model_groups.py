@@ -386,6 +386,12 @@ def __dir__() -> list[str]:
     return {"__init__.py": runtime, "__init__.pyi": stub}
 
 
+def splits(renderer: Renderer, models_source: str, *, min_classes: int | None = None) -> bool:
+    """Whether :func:`split_package` splits these models (without reading the routers)."""
+    threshold = MIN_CLASSES if min_classes is None else min_classes
+    return _worth_splitting(models_source, len(renderer.api.services), threshold)
+
+
 def split_package(
     renderer: Renderer,
     routers: Mapping[str, str],
@@ -403,7 +409,7 @@ def split_package(
     leaves both as they were does not cut GitHub's 170,000 lines again.
     """
     threshold = MIN_CLASSES if min_classes is None else min_classes
-    if not _worth_splitting(models_source, len(renderer.api.services), threshold):
+    if not splits(renderer, models_source, min_classes=threshold):
         return None
     results = {
         service.module: (source, names) for service, source, names in renderer.responses_by_tag()

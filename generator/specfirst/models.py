@@ -7,6 +7,7 @@ import copy
 import json
 import re
 import tempfile
+import threading
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -69,6 +70,12 @@ _OPTIONS: dict[str, Any] = {
 }
 
 
+_ENGINE = threading.RLock()
+"""One run of datamodel-code-generator (and of :func:`generate_models`, which patches it and reads
+what it saw) at a time in a process: ``--watch`` warms it up in a background thread
+(:func:`specfirst.pipeline.keep_models_worker`)."""
+
+
 def generate_models(
     document: dict[str, Any], header: str, base: Path | None = None, base_key: str = ""
 ) -> tuple[str, frozenset[str], list[Diagnostic]]:
@@ -79,6 +86,13 @@ def generate_models(
     schemas that changed since the run that wrote it are generated again
     (:mod:`specfirst.models_incremental`), and the file is updated.
     """
+    with _ENGINE:
+        return _generate_models(document, header, base, base_key)
+
+
+def _generate_models(
+    document: dict[str, Any], header: str, base: Path | None, base_key: str
+) -> tuple[str, frozenset[str], list[Diagnostic]]:
     enum_member_names_in_linear_time()
     schemas = (document.get("components") or {}).get("schemas") or {}
     if not schemas:
@@ -174,6 +188,11 @@ def generate_models(
 def _run(document: dict[str, Any], header: str) -> tuple[str, list[dict[str, Any]]]:
     """datamodel-code-generator's module for ``document``, and the metadata of its models
     (each class's ``source_ref``: which schema it came from)."""
+    with _ENGINE:
+        return _run_engine(document, header)
+
+
+def _run_engine(document: dict[str, Any], header: str) -> tuple[str, list[dict[str, Any]]]:
     from datamodel_code_generator import generate
 
     with tempfile.TemporaryDirectory(prefix="specfirst-models-") as tmp:

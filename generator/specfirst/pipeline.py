@@ -21,6 +21,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from importlib.metadata import version
@@ -113,13 +114,14 @@ def build_files(
     Validation may repair what it only warns about (an invalid default is dropped): then the
     models and routes are built from the repaired document, and the source is still served.
     """
-    from specfirst.model_groups import split_package
+    from specfirst.model_groups import split_package, splits
     from specfirst.parser import ApiParser
     from specfirst.render import Renderer
     from specfirst.validation import check
 
     header = header_for(spec.path)
     format_cache = cache_dir.parent / "formatted" if cache_dir else None
+    compiled = cache_dir.parent / "templates" if cache_dir else None
     source = spec
     parser, models_doc, models_job = _start_models(source, header, cache_dir)
     try:
@@ -144,12 +146,17 @@ def build_files(
         progress("building operations")
         with gc_paused():
             api = parser.build()
-            renderer = Renderer(api, header, templates)
+            renderer = Renderer(api, header, templates, compiled=compiled)
             progress(f"rendering {len(api.operations)} operations")
             sources = rendered_files(
                 renderer, templates, cache_dir.parent / "rendered" if cache_dir else None
             )
-        formatted = format_sources(sources, format_cache)
+        # ruff runs as two processes per batch: while another process makes the models, format
+        # meanwhile; otherwise format these with the models, in one batch.
+        formatted: dict[str, str] = {}
+        pending = sources
+        if models_job.elsewhere:
+            formatted, pending = format_sources(sources, format_cache), {}
         progress("bundling the served document")
         with gc_paused():
             served = {
@@ -168,12 +175,14 @@ def build_files(
             parser.models_document()
             parser.set_models(classes)
             api = parser.build()
-            renderer = Renderer(api, header, templates)
-            formatted = format_sources(dict(renderer.files()), format_cache)
+            renderer = Renderer(api, header, templates, compiled=compiled)
+            formatted, pending = {}, dict(renderer.files())
         diagnostics.extend(parser.diagnostics)
         if has_errors(diagnostics):
             return api, {}, diagnostics
         progress("grouping models by tag")
+        if pending and splits(renderer, models_source):  # the split reads the formatted routers
+            formatted, pending = format_sources(pending, format_cache), {}
         split = split_package(
             renderer,
             formatted,
@@ -183,7 +192,7 @@ def build_files(
         )
         progress("formatting models")
         if split is None:
-            formatted.update(format_sources({"models.py": models_source}, format_cache))
+            formatted.update(format_sources({**pending, "models.py": models_source}, format_cache))
         else:
             del formatted["responses.py"]
             formatted.update(format_sources(split, format_cache))
@@ -287,13 +296,14 @@ class ModelsJob:
         from specfirst.models import generate_models
 
         args = (document, header, base, own)
-        if _WARM_WORKER is not None:
-            self._future = _WARM_WORKER.submit(generate_models, *args)
-            return
-        if len(json.dumps(document.get("components", {}))) < 200_000:
-            # Small: a process costs more than it saves. Run when asked for, so an invalid
-            # spec, which never asks, does not pay for it.
+        if len(json.dumps(document.get("components", {}))) < IN_PROCESS_MAX:
+            # Small: a process costs more than it saves (under ``--watch`` too, where this
+            # process keeps datamodel-code-generator imported). Run when asked for, so an
+            # invalid spec, which never asks, does not pay for it.
             self._deferred = args
+            return
+        if _KEEP_WARM:
+            self._future = _warm_worker().submit(generate_models, *args)
             return
         # A fresh interpreter, not a fork: a forked worker would count this process's memory
         # (the loaded spec, hundreds of MB on big specs) in its own, on top of the models'.
@@ -301,6 +311,11 @@ class ModelsJob:
             1, mp_context=multiprocessing.get_context("spawn")
         )
         self._future = self._pool.submit(generate_models, *args)
+
+    @property
+    def elsewhere(self) -> bool:
+        """Whether another process is making the models now."""
+        return self._future is not None and not self._future.done()
 
     def _store(self) -> None:
         if self._cache_file is None or self._cached is None:
@@ -328,12 +343,47 @@ class ModelsJob:
             self._pool = None
 
 
+IN_PROCESS_MAX = 200_000
+"""A document whose components' JSON is shorter than this has its models made in this process
+(a worker process costs more than it saves)."""
+
+_KEEP_WARM = False
 _WARM_WORKER: concurrent.futures.ProcessPoolExecutor | None = None
+_WARMING: threading.Thread | None = None
 
 
 def keep_models_worker() -> None:
-    """Keep one models worker alive from now on, datamodel-code-generator imported in it
-    (``specfirst generate --watch``: each save then pays neither a process nor the import)."""
+    """Keep datamodel-code-generator warm from now on (``specfirst generate --watch``: each save
+    then pays neither a process nor the import): in this process for small documents, imported
+    and run once in a background thread now (:func:`_warm_up`), so the first save does not wait
+    for the import; for big ones in one worker process, started for the first of them and
+    kept."""
+    global _KEEP_WARM, _WARMING
+    _KEEP_WARM = True
+    if _WARMING is None:
+        _WARMING = threading.Thread(target=_warm_up, name="specfirst-warm-up", daemon=True)
+        _WARMING.start()
+
+
+def _warmed_up() -> None:
+    """Wait for :func:`_warm_up`, if it runs: two threads importing at once can deadlock on
+    modules that import each other (Python then raises), so a generation that imports anything
+    starts after it (a no-op does not wait)."""
+    if _WARMING is not None:
+        _WARMING.join()
+
+
+def _warm_up() -> None:
+    """datamodel-code-generator imported and run once, and the validator imported (a third of
+    a second each), before the first save that needs them (when ``--watch`` starts on a
+    cached spec, its first generation needs neither)."""
+    from specfirst.models import warm_up
+
+    warm_up()
+    import specfirst.validate.run  # noqa: F401
+
+
+def _warm_worker() -> concurrent.futures.ProcessPoolExecutor:
     global _WARM_WORKER
     if _WARM_WORKER is None:
         from specfirst.models import warm_up
@@ -342,6 +392,7 @@ def keep_models_worker() -> None:
             1, mp_context=multiprocessing.get_context("spawn"), initializer=_ignore_interrupts
         )
         _WARM_WORKER.submit(warm_up)
+    return _WARM_WORKER
 
 
 def _ignore_interrupts() -> None:
@@ -350,7 +401,11 @@ def _ignore_interrupts() -> None:
 
 
 def stop_models_worker() -> None:
-    global _WARM_WORKER
+    global _KEEP_WARM, _WARM_WORKER, _WARMING
+    _KEEP_WARM = False
+    if _WARMING is not None:
+        _WARMING.join()
+        _WARMING = None
     if _WARM_WORKER is not None:
         _WARM_WORKER.shutdown(wait=True, cancel_futures=True)
         _WARM_WORKER = None
@@ -557,6 +612,7 @@ def generate(
     ):
         result.unchanged = True
         return result
+    _warmed_up()
     from specfirst.loader import load_spec
 
     progress("loading")

@@ -264,3 +264,23 @@ def test_validation_rule_levels_come_from_pyproject(tmp_path: Path) -> None:
         "validate-config: pyproject.toml [tool.specfirst.validate]: unresolved-ref cannot be"
         " lowered: a $ref that names nothing makes the contract ambiguous, so it stays an error"
     )
+
+
+def test_a_project_without_an_implementation_package_does_not_import_the_scaffolder(
+    tmp_path: Path,
+) -> None:
+    """After a generation the CLI names the operations the implementation lacks; with no
+    implementation package there is nothing to name, and the scaffolder (its examples and
+    templates) is not imported."""
+    write(tmp_path / "api.yaml", GOOD)
+    script = (
+        "import sys\n"
+        "from specfirst.cli import main\n"
+        "code = main(['generate', 'api.yaml', '-o', 'out', '--quiet'])\n"
+        "print(code, 'specfirst.scaffold' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["0", "False"]

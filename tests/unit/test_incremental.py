@@ -468,10 +468,21 @@ def test_a_split_spec_resolves_each_referenced_file_once(
         resolved.append(self)
         return resolve(self, strict)
 
+    compared: list[Path] = []
+    is_relative_to = Path.is_relative_to
+
+    def comparing(self: Path, *other: Any) -> bool:
+        compared.append(self)
+        return is_relative_to(self, *other)
+
     monkeypatch.setattr(Path, "resolve", counting)
+    monkeypatch.setattr(Path, "is_relative_to", comparing)
     after = load_spec(tmp_path / "multi" / "api.yaml")
     assert after.document == before.document
     assert len(resolved) == len(set(resolved))
+    # and compares it with the spec's folder then, not again for each $ref naming it (every
+    # path resolved is a $ref's but the entry file's)
+    assert compared and len(compared) == len(resolved) - 1
 
 
 def test_the_ir_fingerprint_is_the_same_in_every_process(tmp_path: Path) -> None:
@@ -544,3 +555,56 @@ def test_under_watch_only_the_edited_file_is_parsed_again(
     fresh = load_spec(entry)  # parses everything
     assert again.document == fresh.document != first.document
     assert again.locate(("components",)) == fresh.locate(("components",))
+
+
+def test_templates_are_compiled_once_per_process_and_kept_between_processes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each Renderer has its own environment; compiling the templates again for each one (each
+    save under ``--watch``, each process that renders) costs a tenth of a second. A template
+    edited since is compiled again; the output is the same either way."""
+    import jinja2
+
+    from specfirst import render
+    from specfirst.pipeline import build_api
+    from specfirst.render import Renderer
+
+    api, _ = build_api(Path(__file__).parents[2] / "specs/api.yaml")
+    assert api is not None
+    compiled: list[str | None] = []
+    compile_template = jinja2.Environment.compile
+
+    def counting(self: jinja2.Environment, source: Any, name: Any = None, *a: Any, **k: Any) -> Any:
+        compiled.append(name)
+        return compile_template(self, source, name, *a, **k)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counting)
+    monkeypatch.setattr(render, "_COMPILED", {})
+    plain = dict(Renderer(api, "# h").files())  # no folder: kept for the process
+    assert compiled and len(compiled) == len(set(compiled))
+    compiled.clear()
+    assert dict(Renderer(api, "# h").files()) == plain
+    assert compiled == []
+    # another process: read back from the folder
+    monkeypatch.setattr(render, "_COMPILED", {})
+    folder = tmp_path / "compiled"
+    first = dict(Renderer(api, "# h", compiled=folder).files())
+    assert first == plain and compiled
+    compiled.clear()
+    monkeypatch.setattr(render, "_COMPILED", {})
+    assert dict(Renderer(api, "# h", compiled=folder).files()) == plain
+    assert compiled == []
+    # a user template edited in between is compiled again, the others are not
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "init.py.jinja").write_text("{{ header }}\n# one\n", encoding="utf-8")
+    assert dict(Renderer(api, "# h", templates, compiled=folder).files())["__init__.py"] == (
+        "# h\n# one\n"
+    )
+    assert compiled == ["init.py.jinja"]
+    compiled.clear()
+    (templates / "init.py.jinja").write_text("{{ header }}\n# two\n", encoding="utf-8")
+    assert dict(Renderer(api, "# h", templates, compiled=folder).files())["__init__.py"] == (
+        "# h\n# two\n"
+    )
+    assert compiled == ["init.py.jinja"]

@@ -128,13 +128,14 @@ def report_missing(config: Config, api: object, previous: object = None) -> None
     scaffold's layout hears nothing."""
     from specfirst.ir import Api
     from specfirst.renames import parse_table, remember
-    from specfirst.scaffold import Scaffolder
 
     if not isinstance(api, Api):
         return
     remember(config.root / CACHE_DIR, parse_table(previous), api)
     if config.implementation is None or not config.implementation.is_dir():
         return
+    from specfirst.scaffold import Scaffolder  # its examples and templates: only when needed
+
     known = known_operations(config, previous)
     plan = Scaffolder(api, config.package, config.implementation, known).plan(whole_package=False)
     for line in plan.describe(Path.cwd()):

@@ -16,6 +16,8 @@ from specfirst.diagnostics import Diagnostic, DiagnosticError
 from specfirst.loader.files import _display_path, _error, _File, _read_file
 from specfirst.loader.pointers import Pointer, ref_pointer, resolve_pointer
 
+_REMOTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+
 
 @dataclass
 class _Target:
@@ -32,9 +34,10 @@ class _Resolver:
         self.files: dict[Path, _File] = {entry.path: entry}
         self.failed: set[Path] = set()
         self.diagnostics: list[Diagnostic] = []
-        # (folder, file part of a $ref) -> the file's resolved path: each $ref resolving the
-        # path anew (a realpath, one lstat per folder) was a fifth of loading a split spec
-        self._paths: dict[tuple[Path, str], Path] = {}
+        # (folder, file part of a $ref) -> the file's resolved path, and whether it is inside
+        # the spec's folder: each $ref resolving the path anew (a realpath, one lstat per
+        # folder) was a fifth of loading a split spec, and comparing it with the folder a tenth
+        self._paths: dict[tuple[Path, str], tuple[Path, bool]] = {}
 
     def load(self, path: Path, ref_file: _File, ref_pointer_: Pointer) -> _File | None:
         if path in self.files:
@@ -57,16 +60,19 @@ class _Resolver:
         self.files[path] = loaded
         return loaded
 
-    def _resolve(self, folder: Path, file_part: str) -> Path:
+    def _resolve(self, folder: Path, file_part: str) -> tuple[Path, bool]:
+        """The file a $ref's file part names from ``folder``, and whether it is inside the
+        spec's folder."""
         key = (folder, file_part)
         if key not in self._paths:
-            self._paths[key] = (folder / unquote(file_part)).resolve()
+            path = (folder / unquote(file_part)).resolve()
+            self._paths[key] = (path, path.is_relative_to(self.entry.path.parent))
         return self._paths[key]
 
     def target(self, ref: str, file: _File, src: Pointer) -> _Target | None:
         """The file and pointer a $ref names, loading the file; None (and a diagnostic) if not."""
         file_part, _, _ = ref.partition("#")
-        if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", file_part):
+        if _REMOTE.match(file_part):
             self.diagnostics.append(
                 _error(
                     "unsupported-ref",
@@ -77,9 +83,9 @@ class _Resolver:
             )
             return None
         if file_part:
-            path = self._resolve(file.path.parent, file_part)
-            root = self.entry.path.parent
-            if not path.is_relative_to(root):
+            path, inside = self._resolve(file.path.parent, file_part)
+            if not inside:
+                root = self.entry.path.parent
                 # A spec folder is what a team reviews and ships; a $ref may not read outside
                 # it (`../../etc/passwd`, a home directory), which the served document exposes.
                 self.diagnostics.append(
