@@ -198,3 +198,50 @@ async def test_query_parameters_are_read_as_starlette_reads_them(
 
     monkeypatch.setattr(Request, "query_params", property(built))
     assert await _answers(fast, QUERIES) == expected
+
+
+async def test_a_lazily_built_tag_compiles_only_the_plans_of_operations_called(
+    api: GeneratedApi, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A tag's router built on its first request leaves each plan to the route's own first
+    request (FastAPI's analysis of a signature is most of building a route): calling one
+    operation of a tag compiles that operation's plan only."""
+    routing = _routing(api)
+    compiled: list[str] = []
+    real = routing.fast_plan
+
+    def counting(endpoint: Any, path: str, *args: Any, **kwargs: Any) -> Any:
+        compiled.append(endpoint.__name__)
+        return real(endpoint, path, *args, **kwargs)
+
+    monkeypatch.setattr(routing, "fast_plan", counting)
+    app = api.create_app(tasks=make_tasks_service(api), admin=Admin(), lazy_routes=True)
+    assert compiled == []
+    async with client(app) as c:
+        assert (await c.get("/api/tasks/404")).status_code == 404  # the service's answer
+        assert compiled == ["get_task"]
+        task_routes = [r for r in _operation_routes(app) if "/tasks" in r.path]
+        assert len(task_routes) > 3 and all(isinstance(r, routing.FastRoute) for r in task_routes)
+        assert (await c.get("/api/tasks/404")).status_code == 404
+        assert (await c.put("/api/tasks/2")).status_code == 405
+        assert compiled == ["get_task"]  # compiled once, and no more for a wrong method
+    compiled.clear()
+    api.create_app(tasks=make_tasks_service(api), admin=Admin(), lazy_routes=False)
+    assert len(compiled) == len(_operation_routes(app)) and "get_task" in compiled
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+@pytest.mark.parametrize("plans", [True, False], ids=["compiled", "none-compiles"])
+async def test_lazily_built_routes_answer_as_eager_ones(
+    api: GeneratedApi, monkeypatch: pytest.MonkeyPatch, plans: bool
+) -> None:
+    """Plans compiled on a route's first request answer as those compiled at start, and a
+    route whose plan turns out not to compile hands every request to FastAPI's route."""
+    expected = await _answers(
+        api.create_app(tasks=make_tasks_service(api), admin=Admin(), lazy_routes=False), REQUESTS
+    )
+    lazy = api.create_app(tasks=make_tasks_service(api), admin=Admin(), lazy_routes=True)
+    with monkeypatch.context() as patch:
+        if not plans:
+            patch.setattr(_routing(api), "fast_plan", lambda *args, **kwargs: None)
+        assert await _answers(lazy, REQUESTS) == expected

@@ -31,10 +31,12 @@ which tries such a URL again with the slashes its raw path encodes kept inside t
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import copy
 import functools
 import typing
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from typing import Any, TypeVar
 from urllib.parse import parse_qsl, unquote
 
@@ -79,6 +81,20 @@ from .providers import Overrides
 from .security import authorize, dependency, enforced
 
 EndpointT = TypeVar("EndpointT", bound=Callable[..., Awaitable[Response]])
+
+_DEFERRED: contextvars.ContextVar[bool] = contextvars.ContextVar("sf_deferred_plans", default=False)
+
+
+@contextlib.contextmanager
+def deferred_plans() -> Iterator[None]:
+    """Within it, :class:`OperationRouter` registers each operation without compiling its plan:
+    the route compiles it on its own first request (a tag's router built on the first request
+    to one of its operations, :class:`TagLoader`)."""
+    token = _DEFERRED.set(True)
+    try:
+        yield
+    finally:
+        _DEFERRED.reset(token)
 
 
 def _query_matches(
@@ -418,12 +434,18 @@ class FastRoute(Route):
     start serves; while it holds anything, a plan compiled with the overrides applied (made
     again only when the overrides change). An override the plan cannot compile hands the
     request to ``solved()``, the FastAPI route of the same endpoint.
+
+    ``plan`` None defers compiling to the route's first request (:func:`deferred_plans`, for a
+    tag's router built on its first request): FastAPI's analysis of the signature, a
+    ``TypeAdapter`` per parameter, is then paid by the operation called, not by every
+    operation of its tag. An endpoint no plan compiles hands each request to ``solved()``.
     """
 
     def __init__(
         self,
         path: str,
-        plan: _Plan,
+        endpoint: Callable[..., Awaitable[Response]],
+        plan: _Plan | None,
         *,
         method: str,
         name: str,
@@ -431,17 +453,31 @@ class FastRoute(Route):
         overrides: Overrides,
         solved: Callable[[], BaseRoute],
     ) -> None:
-        super().__init__(path, plan.endpoint, methods=[method], name=name)
-        self.app = plan.app
-        self.plan = plan
+        super().__init__(path, endpoint, methods=[method], name=name)
+        self._plan = plan
+        self._compiled = plan is not None
+        if plan is not None:
+            self.app = plan.app
         self.operation_id = operation_id
         self.methods = {method}  # Starlette would add HEAD to GET; the spec decides that
-        self.endpoint = plan.endpoint  # request.scope["endpoint"], as FastAPI sets it
+        self.endpoint = endpoint  # request.scope["endpoint"], as FastAPI sets it
         self.overrides = overrides
         self._solve = solved
         self._solved: BaseRoute | None = None
         self._dependant: Dependant | None = None
         self._overridden: tuple[tuple[tuple[Any, Any], ...], _Plan | None] | None = None
+
+    @property
+    def plan(self) -> _Plan | None:
+        """The plan serving requests without overrides (compiled now if it was deferred), or
+        None when the endpoint needs FastAPI's dependency solving."""
+        if not self._compiled:
+            self._dependant = get_dependant(path=self.path, call=self.endpoint)
+            self._plan = fast_plan(self.endpoint, self.path, dependant=self._dependant)
+            self._compiled = True
+            if self._plan is not None:
+                self.app = self._plan.app
+        return self._plan
 
     def solved(self) -> BaseRoute:
         """The FastAPI route serving this endpoint for overrides no plan compiles (made once)."""
@@ -483,6 +519,9 @@ class FastRoute(Route):
             else:
                 await plan.app(scope, receive, send)
             return
+        if self.plan is None:  # compiled on this first request: FastAPI's solving it is
+            await self.solved().handle(scope, receive, send)
+            return
         await super().handle(scope, receive, send)
 
 
@@ -506,7 +545,8 @@ class TagLoader:
 
     def route(self, operation_id: str) -> BaseRoute:
         if self.loaded is None:  # no await in here: one build even under concurrent requests
-            built = self.build().routes
+            with deferred_plans():  # each route compiles its plan on its own first request
+                built = self.build().routes
             self.loaded = {str(getattr(r, "operation_id", "")): r for r in built}
             routes = self.router.routes
             for index, route in enumerate(routes):
@@ -634,14 +674,17 @@ class OperationRouter(APIRouter):
                     dependency_overrides_provider=self.overrides,
                 )
 
-            plan = fast_plan(endpoint, self.prefix + path)
-            if plan is None:
-                self.routes.append(solved())
-                return endpoint
+            plan = None
+            if not _DEFERRED.get():
+                plan = fast_plan(endpoint, self.prefix + path)
+                if plan is None:
+                    self.routes.append(solved())
+                    return endpoint
             fast_class = FastQueryRoute if required_query else FastRoute
             self.routes.append(
                 fast_class(
                     self.prefix + path,
+                    endpoint,
                     plan,
                     method=method.upper(),
                     name=name,
@@ -663,6 +706,7 @@ __all__ = [
     "QueryRoute",
     "StaticRoute",
     "TagLoader",
+    "deferred_plans",
     "fast_plan",
     "required_query",
 ]
