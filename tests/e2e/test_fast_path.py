@@ -245,3 +245,43 @@ async def test_lazily_built_routes_answer_as_eager_ones(
         if not plans:
             patch.setattr(_routing(api), "fast_plan", lambda *args, **kwargs: None)
         assert await _answers(lazy, REQUESTS) == expected
+
+
+async def test_lazy_routes_compile_the_regex_of_paths_a_request_could_match_only(
+    api: GeneratedApi,
+) -> None:
+    """Placeholders compile no path regex at ``create_app``; a request compiles those of the
+    routes whose literal prefix its path starts with, and matching is unchanged."""
+    routing = _routing(api)
+    routing._compiled_path.cache_clear()
+    app = api.create_app(tasks=make_tasks_service(api), admin=Admin(), lazy_routes=True)
+    lazy = [r for r in _operation_routes(app) if isinstance(r, routing.LazyRoute)]
+    assert len(lazy) > 4 and routing._compiled_path.cache_info().currsize == 0
+    async with client(app) as c:
+        assert (await c.get("/api/admin/stats")).status_code == 200
+        compiled = routing._compiled_path.cache_info().currsize
+        assert 0 < compiled < len({r.path for r in lazy})
+        assert (await c.get("/api/nowhere")).status_code == 404
+        assert routing._compiled_path.cache_info().currsize == compiled
+    task = next(r for r in lazy if r.path.endswith("}"))
+    assert task.path_format == task.path and task.param_convertors
+    assert task.url_path_for(task.name, **dict.fromkeys(task.param_convertors, "7")).endswith("/7")
+
+
+def test_generated_placeholders_are_not_inspected(
+    api: GeneratedApi, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``allow_unimplemented``: the generated ``Unimplemented…`` services have the protocol's
+    signatures by construction; only the implementations given are checked."""
+    app_module = importlib.import_module(f"{api.name}._runtime.app")
+    checked: list[str] = []
+    real = app_module.check_implementation
+
+    def check(slot: Any, impl: object) -> list[str]:
+        checked.append(slot.argument)
+        return list(real(slot, impl))
+
+    monkeypatch.setattr(app_module, "check_implementation", check)
+    app = api.create_app(tasks=make_tasks_service(api), allow_unimplemented=True)
+    assert checked == ["tasks"]
+    assert app.router.routes
