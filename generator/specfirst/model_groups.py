@@ -388,15 +388,21 @@ def _evaluated_annotations(text: str, later: set[str]) -> str:
     lines = [line.encode() for line in text.splitlines(keepends=True)]
     for annotation in sorted(quoted, key=lambda a: (a.lineno, a.col_offset), reverse=True):
         start, end = annotation.lineno - 1, (annotation.end_lineno or annotation.lineno) - 1
-        head = lines[start][: annotation.col_offset]
-        tail = lines[end][annotation.end_col_offset :]
-        lines[start : end + 1] = [head + _string(ast.unparse(annotation)).encode() + tail]
+        stop = annotation.end_col_offset or 0
+        head, tail = lines[start][: annotation.col_offset], lines[end][stop:]
+        written = b"".join(lines[start : end + 1])  # offsets count UTF-8 bytes
+        segment = written[annotation.col_offset : len(written) - len(tail)]
+        lines[start : end + 1] = [head + _string(segment.decode()).encode() + tail]
     return b"".join(lines).decode()
 
 
 def _string(source: str) -> str:
-    """``source`` as a string literal, in double quotes where it holds none."""
-    return f'"{source}"' if '"' not in source and "\\" not in source else repr(source)
+    """``source`` (an annotation as written, over several lines maybe: the string is compiled
+    as an expression, where line breaks inside brackets are fine) as one string literal, in
+    double quotes where it holds none. Not ``ast.unparse``: it recurses once per operand, and
+    Microsoft Graph's unions of hundreds of classes went past Python's recursion limit."""
+    plain = not any(c in source for c in ('"', "\\", "\n", "\r"))
+    return f'"{source}"' if plain else repr(source)
 
 
 def lazy_package(header: str, doc: str, members: Mapping[str, Iterable[str]]) -> dict[str, str]:

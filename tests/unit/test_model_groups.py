@@ -335,3 +335,48 @@ def test_the_base_models_annotations_are_objects_not_strings() -> None:
         for annotation in vars(cls).get("__annotations__", {}).values():
             assert not isinstance(annotation, str), (cls, annotation)
     assert base.BaseModel.__annotations__
+
+
+def test_long_and_multiline_annotations_are_quoted_as_written() -> None:
+    """A union of hundreds of classes (Microsoft Graph's) is quoted without recursing once per
+    member, and an annotation over several lines, comments and escapes included, becomes one
+    string literal holding exactly its source."""
+    members = " | ".join(f"Leaf{i}" for i in range(600))
+    written = (
+        "Annotated[\n"
+        "        Later | None,  # the next class\n"
+        '        Field(description="a \\\\ and a \\"quote\\" é"),\n'
+        "    ]"
+    )
+    source = textwrap.dedent(
+        """\
+        from __future__ import annotations
+
+        from typing import Annotated
+
+        from pydantic import Field
+
+        from ._runtime.base import BaseModel
+
+
+        class Root(BaseModel):
+            many: MEMBERS | Later
+            one: WRITTEN = None
+
+
+        class Later(BaseModel):
+            x: int
+        """
+    )
+    source = source.replace("MEMBERS", members).replace("WRITTEN", written)
+    source += "".join(f"\n\nclass Leaf{i}(BaseModel):\n    x: int\n" for i in range(600))
+    split = split_models(
+        source, {"a": frozenset({"Root"}), "b": frozenset({"Root"})}, HEADER, min_classes=0
+    )
+    assert split is not None
+    text = split.files[f"models/{split.module_of['Root']}.py"]
+    root = next(n for n in ast.parse(text).body if isinstance(n, ast.ClassDef) and n.name == "Root")
+    many, one = (s.annotation for s in root.body if isinstance(s, ast.AnnAssign))
+    assert isinstance(many, ast.Constant) and many.value == f"{members} | Later"
+    assert isinstance(one, ast.Constant) and one.value == written
+    compile(one.value, "<annotation>", "eval")
