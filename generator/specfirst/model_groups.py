@@ -312,7 +312,7 @@ def _group_source(
             wanted.setdefault(module_of[name], set()).add(name)
     # what only inherited annotations use stays imported: ``X as X`` tells ruff it is meant
     keep = sorted(needed - direct - names)
-    out = [header, f'"""{purpose}"""', "", "from __future__ import annotations", ""]
+    out = [header, f'"""{purpose}"""', ""]
     out += [_group_import(statement, set(keep)) for statement in imports]
     for other in sorted(wanted):
         plain = sorted(n for n in wanted[other] if n not in keep)
@@ -321,12 +321,88 @@ def _group_source(
         for n in sorted(n for n in wanted[other] if n in keep):
             out.append(f"from .{other} import {n} as {n}")
     out.append("")
-    out += ["\n" + d.text for d in group]
+    later = {d.name for d in group}
+    for definition in group:  # each class may reference itself and the classes after it
+        out.append("\n" + _evaluated_annotations(definition.text, later))
+        later.discard(definition.name)
     own_tails = [t for owner, t, _uses in tails if owner in names]
     if own_tails:
         out.append("")
         out += own_tails
     return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _evaluated_annotations(text: str, later: set[str]) -> str:
+    """A definition's source for a group module, which has no ``from __future__ import
+    annotations``: its annotations are then evaluated once by the interpreter when the class
+    is created, instead of each being compiled and evaluated from a string by pydantic (most
+    of creating a class). An annotation that cannot be evaluated there stays a string, as
+    every annotation was: one naming a class defined later in the module (``later``: a
+    forward reference, the class itself included) or a name the class body has bound before
+    it (a field named like a type with a default, ``date: date | None = None``: the default
+    is assigned before the annotation is evaluated).
+    """
+    tree = ast.parse(text)
+    if len(tree.body) != 1:
+        return text
+    node = tree.body[0]
+    quoted: list[ast.expr] = []
+    bound: set[str] = set()
+
+    def check(annotation: ast.expr | None) -> None:
+        if annotation is None:
+            return
+        used = {n.id for n in ast.walk(annotation) if isinstance(n, ast.Name)}
+        if used & (later | bound):
+            quoted.append(annotation)
+
+    if isinstance(node, ast.AnnAssign):
+        check(node.annotation)
+    elif isinstance(node, ast.ClassDef):
+        for statement in node.body:
+            if isinstance(statement, ast.AnnAssign):
+                if statement.value is not None:  # assigned before its annotation is evaluated
+                    bound.update(
+                        n.id for n in ast.walk(statement.target) if isinstance(n, ast.Name)
+                    )
+                check(statement.annotation)
+            elif isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef):
+                arguments = statement.args
+                for argument in [
+                    *arguments.posonlyargs,
+                    *arguments.args,
+                    *arguments.kwonlyargs,
+                    *(a for a in (arguments.vararg, arguments.kwarg) if a is not None),
+                ]:
+                    check(argument.annotation)
+                check(statement.returns)
+                bound.add(statement.name)
+            elif isinstance(statement, ast.ClassDef):
+                bound.add(statement.name)
+            else:
+                for sub in ast.walk(statement):
+                    if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Store):
+                        bound.add(sub.id)
+    if not quoted:
+        return text
+    lines = [line.encode() for line in text.splitlines(keepends=True)]
+    for annotation in sorted(quoted, key=lambda a: (a.lineno, a.col_offset), reverse=True):
+        start, end = annotation.lineno - 1, (annotation.end_lineno or annotation.lineno) - 1
+        stop = annotation.end_col_offset or 0
+        head, tail = lines[start][: annotation.col_offset], lines[end][stop:]
+        written = b"".join(lines[start : end + 1])  # offsets count UTF-8 bytes
+        segment = written[annotation.col_offset : len(written) - len(tail)]
+        lines[start : end + 1] = [head + _string(segment.decode()).encode() + tail]
+    return b"".join(lines).decode()
+
+
+def _string(source: str) -> str:
+    """``source`` (an annotation as written, over several lines maybe: the string is compiled
+    as an expression, where line breaks inside brackets are fine) as one string literal, in
+    double quotes where it holds none. Not ``ast.unparse``: it recurses once per operand, and
+    Microsoft Graph's unions of hundreds of classes went past Python's recursion limit."""
+    plain = not any(c in source for c in ('"', "\\", "\n", "\r"))
+    return f'"{source}"' if plain else repr(source)
 
 
 def lazy_package(header: str, doc: str, members: Mapping[str, Iterable[str]]) -> dict[str, str]:

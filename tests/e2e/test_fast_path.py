@@ -198,3 +198,90 @@ async def test_query_parameters_are_read_as_starlette_reads_them(
 
     monkeypatch.setattr(Request, "query_params", property(built))
     assert await _answers(fast, QUERIES) == expected
+
+
+async def test_a_lazily_built_tag_compiles_only_the_plans_of_operations_called(
+    api: GeneratedApi, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A tag's router built on its first request leaves each plan to the route's own first
+    request (FastAPI's analysis of a signature is most of building a route): calling one
+    operation of a tag compiles that operation's plan only."""
+    routing = _routing(api)
+    compiled: list[str] = []
+    real = routing.fast_plan
+
+    def counting(endpoint: Any, path: str, *args: Any, **kwargs: Any) -> Any:
+        compiled.append(endpoint.__name__)
+        return real(endpoint, path, *args, **kwargs)
+
+    monkeypatch.setattr(routing, "fast_plan", counting)
+    app = api.create_app(tasks=make_tasks_service(api), admin=Admin(), lazy_routes=True)
+    assert compiled == []
+    async with client(app) as c:
+        assert (await c.get("/api/tasks/404")).status_code == 404  # the service's answer
+        assert compiled == ["get_task"]
+        task_routes = [r for r in _operation_routes(app) if "/tasks" in r.path]
+        assert len(task_routes) > 3 and all(isinstance(r, routing.FastRoute) for r in task_routes)
+        assert (await c.get("/api/tasks/404")).status_code == 404
+        assert (await c.put("/api/tasks/2")).status_code == 405
+        assert compiled == ["get_task"]  # compiled once, and no more for a wrong method
+    compiled.clear()
+    api.create_app(tasks=make_tasks_service(api), admin=Admin(), lazy_routes=False)
+    assert len(compiled) == len(_operation_routes(app)) and "get_task" in compiled
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+@pytest.mark.parametrize("plans", [True, False], ids=["compiled", "none-compiles"])
+async def test_lazily_built_routes_answer_as_eager_ones(
+    api: GeneratedApi, monkeypatch: pytest.MonkeyPatch, plans: bool
+) -> None:
+    """Plans compiled on a route's first request answer as those compiled at start, and a
+    route whose plan turns out not to compile hands every request to FastAPI's route."""
+    expected = await _answers(
+        api.create_app(tasks=make_tasks_service(api), admin=Admin(), lazy_routes=False), REQUESTS
+    )
+    lazy = api.create_app(tasks=make_tasks_service(api), admin=Admin(), lazy_routes=True)
+    with monkeypatch.context() as patch:
+        if not plans:
+            patch.setattr(_routing(api), "fast_plan", lambda *args, **kwargs: None)
+        assert await _answers(lazy, REQUESTS) == expected
+
+
+async def test_lazy_routes_compile_the_regex_of_paths_a_request_could_match_only(
+    api: GeneratedApi,
+) -> None:
+    """Placeholders compile no path regex at ``create_app``; a request compiles those of the
+    routes whose literal prefix its path starts with, and matching is unchanged."""
+    routing = _routing(api)
+    routing._compiled_path.cache_clear()
+    app = api.create_app(tasks=make_tasks_service(api), admin=Admin(), lazy_routes=True)
+    lazy = [r for r in _operation_routes(app) if isinstance(r, routing.LazyRoute)]
+    assert len(lazy) > 4 and routing._compiled_path.cache_info().currsize == 0
+    async with client(app) as c:
+        assert (await c.get("/api/admin/stats")).status_code == 200
+        compiled = routing._compiled_path.cache_info().currsize
+        assert 0 < compiled < len({r.path for r in lazy})
+        assert (await c.get("/api/nowhere")).status_code == 404
+        assert routing._compiled_path.cache_info().currsize == compiled
+    task = next(r for r in lazy if r.path.endswith("}"))
+    assert task.path_format == task.path and task.param_convertors
+    assert task.url_path_for(task.name, **dict.fromkeys(task.param_convertors, "7")).endswith("/7")
+
+
+def test_generated_placeholders_are_not_inspected(
+    api: GeneratedApi, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``allow_unimplemented``: the generated ``Unimplemented…`` services have the protocol's
+    signatures by construction; only the implementations given are checked."""
+    app_module = importlib.import_module(f"{api.name}._runtime.app")
+    checked: list[str] = []
+    real = app_module.check_implementation
+
+    def check(slot: Any, impl: object) -> list[str]:
+        checked.append(slot.argument)
+        return list(real(slot, impl))
+
+    monkeypatch.setattr(app_module, "check_implementation", check)
+    app = api.create_app(tasks=make_tasks_service(api), allow_unimplemented=True)
+    assert checked == ["tasks"]
+    assert app.router.routes

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import ast
 import importlib
+import shutil
 import sys
 import textwrap
 from pathlib import Path
 
 import pytest
 
+from specfirst import runtime
 from specfirst.model_groups import OTHER, lazy_package, referenced_models, split_models
 
 HEADER = "# Generated. DO NOT EDIT."
@@ -232,3 +234,149 @@ def test_a_subclass_imports_what_its_inherited_fields_refer_to() -> None:
     assert f"from .{shared} import Base\n" in admins
     assert f"from .{shared} import Ref as Ref\n" in admins
     assert "from typing import Any as Any\n" in admins
+
+
+ANNOTATED = textwrap.dedent(
+    """\
+    from __future__ import annotations
+
+    from datetime import date
+    from typing import Annotated, Literal
+
+    from pydantic import Field
+
+    from ._runtime.base import BaseModel
+
+
+    class Node(BaseModel):
+        name: Annotated[str, Field(description="a Leaf's name")]
+        children: list[Node] | None = None
+        leaf: Leaf | None = None
+
+
+    class Leaf(BaseModel):
+        when: date | None = None
+        day: date
+        kind: Literal["Node", "Leaf"] = "Leaf"
+
+
+    class Holder(BaseModel):
+        node: Node
+        leaf: Leaf
+        size: Annotated[int, Field(ge=0)] = 0
+    """
+)
+
+
+def test_group_modules_evaluate_annotations_that_need_no_string(tmp_path: Path) -> None:
+    """Group modules have no ``from __future__ import annotations``: pydantic evaluating
+    each annotation from a string is most of creating a class. Only an annotation naming a
+    class defined later (or itself), or a name the class body bound before it, stays a string,
+    and every class is the model the single module defined."""
+    split = split_models(
+        ANNOTATED, {"a": frozenset({"Node"}), "b": frozenset({"Holder"})}, HEADER, min_classes=0
+    )
+    assert split is not None
+    shared = split.files[f"models/{split.module_of['Node']}.py"]
+    assert all("__future__" not in text for text in split.files.values())
+    assert '    children: "list[Node] | None" = None\n' in shared  # itself
+    assert '    leaf: "Leaf | None" = None\n' in shared  # defined after it
+    assert '    name: Annotated[str, Field(description="a Leaf\'s name")]\n' in shared
+    assert "    when: date | None = None\n" in shared and "    day: date\n" in shared
+    assert '    kind: Literal["Node", "Leaf"] = "Leaf"\n' in shared
+    holder = split.files["models/_tag_b.py"]
+    assert "    node: Node\n" in holder and "    size: Annotated[int, Field(ge=0)] = 0\n" in holder
+
+    package = tmp_path / "annotated_pkg"
+    shutil.copytree(Path(runtime.__file__).parent, package / "_runtime")
+    (package / "__init__.py").write_text("")
+    (package / "whole.py").write_text(ANNOTATED)
+    for name, text in split.files.items():
+        (package / name).parent.mkdir(exist_ok=True)
+        (package / name).write_text(text)
+    sys.path.insert(0, str(tmp_path))
+    try:
+        whole = importlib.import_module("annotated_pkg.whole")
+        models = importlib.import_module("annotated_pkg.models")
+        for name in ("Node", "Leaf", "Holder"):
+            split_class, whole_class = getattr(models, name), getattr(whole, name)
+            assert split_class.model_json_schema() == whole_class.model_json_schema()
+        leaf = {"date": "2026-01-02", "when": None, "day": "2026-01-03"}
+        data = {"node": {"name": "n", "children": [{"name": "c", "leaf": leaf}]}, "leaf": leaf}
+        assert models.Holder.model_validate(data).model_dump(mode="json") == (
+            whole.Holder.model_validate(data).model_dump(mode="json")
+        )
+    finally:
+        sys.path.remove(str(tmp_path))
+        for name in [m for m in sys.modules if m.startswith("annotated_pkg")]:
+            del sys.modules[name]
+
+
+def test_an_annotation_after_a_field_named_like_its_type_stays_a_string() -> None:
+    """``date: date | None = None`` binds ``date`` in the class body before its annotation is
+    evaluated (and so for every later one): those stay strings, as they were."""
+    when = "    when: date | None = None\n"
+    source = ANNOTATED.replace(when, "    date: date | None = None\n" + when)
+    split = split_models(
+        source, {"a": frozenset({"Node"}), "b": frozenset({"Holder"})}, HEADER, min_classes=0
+    )
+    assert split is not None
+    shared = split.files[f"models/{split.module_of['Leaf']}.py"]
+    assert '    date: "date | None" = None\n' in shared
+    assert '    when: "date | None" = None\n' in shared and '    day: "date"\n' in shared
+
+
+def test_the_base_models_annotations_are_objects_not_strings() -> None:
+    """pydantic evaluates the annotations of every base class for each model it creates: the
+    runtime's base classes hold objects, not strings compiled again for each model."""
+    from specfirst.runtime import base
+
+    for cls in (base.BaseModel, base.RootModel, base.PythonReBaseModel):
+        for annotation in vars(cls).get("__annotations__", {}).values():
+            assert not isinstance(annotation, str), (cls, annotation)
+    assert base.BaseModel.__annotations__
+
+
+def test_long_and_multiline_annotations_are_quoted_as_written() -> None:
+    """A union of hundreds of classes (Microsoft Graph's) is quoted without recursing once per
+    member, and an annotation over several lines, comments and escapes included, becomes one
+    string literal holding exactly its source."""
+    members = " | ".join(f"Leaf{i}" for i in range(600))
+    written = (
+        "Annotated[\n"
+        "        Later | None,  # the next class\n"
+        '        Field(description="a \\\\ and a \\"quote\\" é"),\n'
+        "    ]"
+    )
+    source = textwrap.dedent(
+        """\
+        from __future__ import annotations
+
+        from typing import Annotated
+
+        from pydantic import Field
+
+        from ._runtime.base import BaseModel
+
+
+        class Root(BaseModel):
+            many: MEMBERS | Later
+            one: WRITTEN = None
+
+
+        class Later(BaseModel):
+            x: int
+        """
+    )
+    source = source.replace("MEMBERS", members).replace("WRITTEN", written)
+    source += "".join(f"\n\nclass Leaf{i}(BaseModel):\n    x: int\n" for i in range(600))
+    split = split_models(
+        source, {"a": frozenset({"Root"}), "b": frozenset({"Root"})}, HEADER, min_classes=0
+    )
+    assert split is not None
+    text = split.files[f"models/{split.module_of['Root']}.py"]
+    root = next(n for n in ast.parse(text).body if isinstance(n, ast.ClassDef) and n.name == "Root")
+    many, one = (s.annotation for s in root.body if isinstance(s, ast.AnnAssign))
+    assert isinstance(many, ast.Constant) and many.value == f"{members} | Later"
+    assert isinstance(one, ast.Constant) and one.value == written
+    compile(one.value, "<annotation>", "eval")

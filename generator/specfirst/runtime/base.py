@@ -28,7 +28,9 @@ And pydantic parses dates and date-times more leniently than their formats allow
 (:mod:`specfirst.runtime.formats`).
 """
 
-from __future__ import annotations
+# No ``from __future__ import annotations`` here: pydantic evaluates the annotations of every
+# base class for each model it creates, and the ClassVars below as strings would be compiled
+# and evaluated again for each of a big API's thousands of models.
 
 import functools
 import json

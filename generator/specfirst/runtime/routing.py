@@ -31,10 +31,13 @@ which tries such a URL again with the slashes its raw path encodes kept inside t
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import copy
 import functools
+import re
 import typing
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from typing import Any, TypeVar
 from urllib.parse import parse_qsl, unquote
 
@@ -46,9 +49,10 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from starlette._exception_handler import wrap_app_handling_exceptions
 from starlette._utils import get_route_path
+from starlette.convertors import Convertor
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import BaseRoute, Match, Route
+from starlette.routing import BaseRoute, Match, Route, compile_path, request_response
 from starlette.types import Receive, Scope, Send
 
 from .errors import ERROR_FORMATS, ErrorFormat
@@ -79,6 +83,20 @@ from .providers import Overrides
 from .security import authorize, dependency, enforced
 
 EndpointT = TypeVar("EndpointT", bound=Callable[..., Awaitable[Response]])
+
+_DEFERRED: contextvars.ContextVar[bool] = contextvars.ContextVar("sf_deferred_plans", default=False)
+
+
+@contextlib.contextmanager
+def deferred_plans() -> Iterator[None]:
+    """Within it, :class:`OperationRouter` registers each operation without compiling its plan:
+    the route compiles it on its own first request (a tag's router built on the first request
+    to one of its operations, :class:`TagLoader`)."""
+    token = _DEFERRED.set(True)
+    try:
+        yield
+    finally:
+        _DEFERRED.reset(token)
 
 
 def _query_matches(
@@ -418,12 +436,18 @@ class FastRoute(Route):
     start serves; while it holds anything, a plan compiled with the overrides applied (made
     again only when the overrides change). An override the plan cannot compile hands the
     request to ``solved()``, the FastAPI route of the same endpoint.
+
+    ``plan`` None defers compiling to the route's first request (:func:`deferred_plans`, for a
+    tag's router built on its first request): FastAPI's analysis of the signature, a
+    ``TypeAdapter`` per parameter, is then paid by the operation called, not by every
+    operation of its tag. An endpoint no plan compiles hands each request to ``solved()``.
     """
 
     def __init__(
         self,
         path: str,
-        plan: _Plan,
+        endpoint: Callable[..., Awaitable[Response]],
+        plan: _Plan | None,
         *,
         method: str,
         name: str,
@@ -431,17 +455,31 @@ class FastRoute(Route):
         overrides: Overrides,
         solved: Callable[[], BaseRoute],
     ) -> None:
-        super().__init__(path, plan.endpoint, methods=[method], name=name)
-        self.app = plan.app
-        self.plan = plan
+        super().__init__(path, endpoint, methods=[method], name=name)
+        self._plan = plan
+        self._compiled = plan is not None
+        if plan is not None:
+            self.app = plan.app
         self.operation_id = operation_id
         self.methods = {method}  # Starlette would add HEAD to GET; the spec decides that
-        self.endpoint = plan.endpoint  # request.scope["endpoint"], as FastAPI sets it
+        self.endpoint = endpoint  # request.scope["endpoint"], as FastAPI sets it
         self.overrides = overrides
         self._solve = solved
         self._solved: BaseRoute | None = None
         self._dependant: Dependant | None = None
         self._overridden: tuple[tuple[tuple[Any, Any], ...], _Plan | None] | None = None
+
+    @property
+    def plan(self) -> _Plan | None:
+        """The plan serving requests without overrides (compiled now if it was deferred), or
+        None when the endpoint needs FastAPI's dependency solving."""
+        if not self._compiled:
+            self._dependant = get_dependant(path=self.path, call=self.endpoint)
+            self._plan = fast_plan(self.endpoint, self.path, dependant=self._dependant)
+            self._compiled = True
+            if self._plan is not None:
+                self.app = self._plan.app
+        return self._plan
 
     def solved(self) -> BaseRoute:
         """The FastAPI route serving this endpoint for overrides no plan compiles (made once)."""
@@ -483,6 +521,9 @@ class FastRoute(Route):
             else:
                 await plan.app(scope, receive, send)
             return
+        if self.plan is None:  # compiled on this first request: FastAPI's solving it is
+            await self.solved().handle(scope, receive, send)
+            return
         await super().handle(scope, receive, send)
 
 
@@ -506,7 +547,8 @@ class TagLoader:
 
     def route(self, operation_id: str) -> BaseRoute:
         if self.loaded is None:  # no await in here: one build even under concurrent requests
-            built = self.build().routes
+            with deferred_plans():  # each route compiles its plan on its own first request
+                built = self.build().routes
             self.loaded = {str(getattr(r, "operation_id", "")): r for r in built}
             routes = self.router.routes
             for index, route in enumerate(routes):
@@ -518,12 +560,23 @@ class TagLoader:
         return self.loaded[operation_id]
 
 
+@functools.cache
+def _compiled_path(path: str) -> tuple[re.Pattern[str], str, dict[str, Convertor[Any]]]:
+    """Starlette's ``compile_path``, once per path template (several methods share one)."""
+    return compile_path(path)
+
+
 class LazyRoute(Route):
     """Stands for one operation until its tag's router is first needed (``lazy_routes``).
 
     It matches exactly what the real route will match (same path template, method and fixed
     query pairs); on the first request it has the :class:`TagLoader` import and build the
     tag's router, which replaces every placeholder of the tag, and hands the request over.
+
+    Its path's regex is compiled only when a request's path starts with the literal text
+    before the template's first parameter, which every path the regex matches does: a big
+    API's start-up compiles none of its thousand regexes, and a request those of the
+    routes with its prefix (GitHub's 1,223 took most of ``create_app``).
     """
 
     def __init__(
@@ -536,19 +589,60 @@ class LazyRoute(Route):
         required_query: Mapping[str, str],
         loader: TagLoader,
     ) -> None:
-        super().__init__(path, self._unreachable, methods=[method], name=name)
+        # What Route.__init__ sets, but the path's regex (on first need: _compiled_path)
+        assert path.startswith("/"), "Routed paths must start with '/'"
+        self.path = path
+        self.endpoint = self._unreachable
+        self.name = name
+        self.include_in_schema = True
+        self.app = request_response(self._unreachable)
         self.methods = {method}
         self.operation_id = operation_id
         self.required_query = dict(required_query)
         self.loader = loader
+        self._prefix = path.split("{", 1)[0]
+        self._given: dict[str, Any] = {}
+
+    # Route's attributes, worked out on first use (a value set replaces the path's own)
+    @property
+    def path_regex(self) -> re.Pattern[str]:
+        given = self._given.get("path_regex")
+        return given if given is not None else _compiled_path(self.path)[0]
+
+    @path_regex.setter
+    def path_regex(self, value: re.Pattern[str]) -> None:
+        self._given["path_regex"] = value
+
+    @property
+    def path_format(self) -> str:
+        given = self._given.get("path_format")
+        return given if given is not None else _compiled_path(self.path)[1]
+
+    @path_format.setter
+    def path_format(self, value: str) -> None:
+        self._given["path_format"] = value
+
+    @property
+    def param_convertors(self) -> dict[str, Convertor[Any]]:
+        given = self._given.get("param_convertors")
+        return given if given is not None else _compiled_path(self.path)[2]
+
+    @param_convertors.setter
+    def param_convertors(self, value: dict[str, Convertor[Any]]) -> None:
+        self._given["param_convertors"] = value
 
     @staticmethod
     async def _unreachable(request: Request) -> Response:  # pragma: no cover
         raise AssertionError("a lazy route hands requests to the real one")
 
+    def _matches_path(self, scope: Scope) -> tuple[Match, Scope]:
+        if scope["type"] == "http" and not get_route_path(scope).startswith(self._prefix):
+            return Match.NONE, {}  # the regex would not match either: no need to compile it
+        return super().matches(scope)
+
     def matches(self, scope: Scope) -> tuple[Match, Scope]:
         matched = _query_matches(
-            self.required_query, scope, *_match_encoded(super().matches, scope)
+            self.required_query, scope, *_match_encoded(self._matches_path, scope)
         )
         return _path_item(self.path, scope, *matched)
 
@@ -634,14 +728,17 @@ class OperationRouter(APIRouter):
                     dependency_overrides_provider=self.overrides,
                 )
 
-            plan = fast_plan(endpoint, self.prefix + path)
-            if plan is None:
-                self.routes.append(solved())
-                return endpoint
+            plan = None
+            if not _DEFERRED.get():
+                plan = fast_plan(endpoint, self.prefix + path)
+                if plan is None:
+                    self.routes.append(solved())
+                    return endpoint
             fast_class = FastQueryRoute if required_query else FastRoute
             self.routes.append(
                 fast_class(
                     self.prefix + path,
+                    endpoint,
                     plan,
                     method=method.upper(),
                     name=name,
@@ -663,6 +760,7 @@ __all__ = [
     "QueryRoute",
     "StaticRoute",
     "TagLoader",
+    "deferred_plans",
     "fast_plan",
     "required_query",
 ]
