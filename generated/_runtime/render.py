@@ -34,6 +34,7 @@ from .forms import (
     form_json,
     form_part_headers,
     form_present,
+    form_required,
     form_value,
 )
 from .headers import HeaderValueError, _finish
@@ -299,6 +300,7 @@ __all__ += [
     "form_json",
     "form_part_headers",
     "form_present",
+    "form_required",
     "form_value",
     "json_body",
     "raw_body",

@@ -29,6 +29,9 @@ from specfirst.ir import (
 from specfirst.parser.media import json_media
 
 _CONTAINER = {"path": "Path", "query": "Query", "header": "Header", "cookie": "Cookie"}
+_FORM_READ = (PartKind.DEEP, PartKind.VALUE)
+"""Form fields the runtime reads from the parsed form (``rt.form_value``, ``rt.form_deep_object``),
+not FastAPI ``Form``/``File`` parameters."""
 _STRING_LITERAL = re.compile(r"""('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")""")
 _TEMPORAL = re.compile(r"\bdatetime\.(date|datetime)\b")
 _FORMAT_TYPES = {"date": "formats.Date", "datetime": "formats.DateTime"}
@@ -496,14 +499,16 @@ class Renderer:
             return []  # read from sf_request, which every endpoint receives
         lines = []
         for field in body.form_fields:
-            if field.kind in (PartKind.DEEP, PartKind.VALUE):
+            if field.kind in _FORM_READ:
                 continue  # read from the parsed form by the runtime (rt.form_value: name= is "")
             marker = "File" if field.is_file else "Form"
             alias = ", ".join(
                 [f"alias={field.name!r}", *(f"{c.name}={c.value}" for c in field.constraints)]
             )
             tp = wire_type(field.wire_type)
-            if field.required:
+            # in an optional body every field may be absent: rt.form_required refuses a form
+            # sent without a required one (see _form_values)
+            if field.required and body.required:
                 lines.append(f"form_{field.py_name}: Annotated[{tp}, {marker}({alias})]")
             else:
                 lines.append(
@@ -519,6 +524,8 @@ class Renderer:
         out = []
         for field in op.body.form_fields:
             raw = f"form_{field.py_name}"
+            if field.required and not op.body.required and field.kind not in _FORM_READ:
+                raw = f"rt.form_required({raw}, {field.name!r}, {status})"
             if field.kind is PartKind.FILE and field.content_types:
                 value = f"rt.form_file({raw}, {field.name!r}, {tuple(field.content_types)!r})"
             elif field.kind is PartKind.JSON:

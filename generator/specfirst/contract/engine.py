@@ -18,6 +18,9 @@ nor are path keys that differ only in their parameters' names (signl4's
 ``/teams/{teamId}/schedules/{dutyId}`` beside ``…/{scheduleId}``: identical to OpenAPI), which
 the app serves as one resource, whose ``Allow`` lists the methods of both: such an
 ``unsupported_method`` or ``allow_header_conformance`` failure is noted (:func:`_one_resource`).
+When two such path keys declare the same method, the app serves only the first operation
+(:func:`_shadowed`): every failure of the other one is noted, not counted, and the coverage
+gates do not apply to it (vtex's two ``POST /{…}/pvt/orders/{…}/cancel``).
 schemathesis is imported when a run executes.
 """
 
@@ -49,9 +52,11 @@ def _execute(
     coverage: Coverage,
     fixed: Mapping[str, set[str]] | None = None,
     routes: Routes | None = None,
+    shadowed: Mapping[str, str] | None = None,
 ) -> ContractResult:
     """``fixed``: operationId → the values seeded for it with ``SeedData.always``; ``routes``:
-    the operations by path (:func:`_routes`), for the probes of undeclared methods."""
+    the operations by path (:func:`_routes`), for the probes of undeclared methods;
+    ``shadowed``: the operations another one answers for (:func:`_shadowed`)."""
     from schemathesis.engine import Status, events, from_schema
 
     served: dict[str, Any] = {}
@@ -73,7 +78,9 @@ def _execute(
                 if result.phases.get(name) != Status.FAILURE.value:
                     result.phases[name] = event.status.value
         elif isinstance(event, events.ScenarioFinished):
-            _collect(event.recorder, found, result, operation_ids, keys, fixed or {}, routes)
+            _collect(
+                event.recorder, found, result, operation_ids, keys, fixed or {}, routes, shadowed
+            )
             _observe(event.recorder, coverage, served, result.stubbed)
         elif isinstance(event, events.NonFatalError):
             message = event.info.format(base_url_is_set=True)
@@ -121,6 +128,12 @@ def _observe(
             stubbed.setdefault(operation.label, interaction.request)
 
 
+SHADOWED = (
+    "path keys that differ only in their parameters' names are one path, so the app serves "
+    "the first operation declared with this method there"
+)
+"""Why an operation another one answers for is not tested (:func:`_shadowed`)."""
+
 Routes = dict[str, list[tuple[str, frozenset[tuple[str, str]], str]]]
 """Path (without its query, templates unnamed) → (method, the path key's fixed query pairs,
 the operation's label) of every operation declared there."""
@@ -144,6 +157,34 @@ def _routes(schema: Any) -> Routes:
         path, query = _split(operation.path)
         routes.setdefault(path, []).append((operation.method.upper(), query, operation.label))
     return routes
+
+
+def _shadowed(schema: Any) -> dict[str, str]:
+    """Operation label → the label of the operation that takes its requests: one with the
+    same method at a path key that differs only in its templates' names (``/{a}/orders/{b}``
+    beside ``/{c}/orders/{d}``: one path to OpenAPI, which forbids such pairs). The app tries
+    the routes in the order of its services (the document's ``tags``, then by name), each
+    service's operations in document order, so the first one answers every request (the
+    lint's ``unreachable-operation``)."""
+    from specfirst.parser.services import document_tags, service_rank, service_tag
+
+    tags = document_tags(schema.raw_schema)
+    ranked: list[tuple[tuple[int, str], int, Any]] = []
+    for index, item in enumerate(schema.get_all_operations()):
+        try:
+            operation = item.ok()
+        except Exception:  # reported as an error by the run
+            continue
+        tag = service_tag(operation.definition.raw.get("tags"), tags.info)
+        ranked.append((service_rank(tag, tags), index, operation))
+    first: dict[tuple[str, str, frozenset[tuple[str, str]]], str] = {}
+    shadowed: dict[str, str] = {}
+    for _rank, _index, operation in sorted(ranked, key=lambda r: r[:2]):
+        key = (operation.method.upper(), *_split(operation.path))
+        winner = first.setdefault(key, operation.label)
+        if winner != operation.label:
+            shadowed[operation.label] = winner
+    return shadowed
 
 
 def _declared_elsewhere(routes: Routes, path: str, method: str) -> str | None:
@@ -252,8 +293,10 @@ def _collect(
     keys: dict[tuple[str, str], float] | None = None,
     fixed: Mapping[str, set[str]] | None = None,
     routes: Routes | None = None,
+    shadowed: Mapping[str, str] | None = None,
 ) -> None:
     keys = {} if keys is None else keys
+    shadowed = shadowed or {}
     _remember_keys(recorder, keys)
     for case_id, node in recorder.cases.items():
         result.operations.add(node.value.operation.label)
@@ -289,6 +332,15 @@ def _collect(
                     if note not in result.notes:
                         result.notes.append(note)
                     continue
+            if node is not None and node.value.operation.label in shadowed:
+                label = node.value.operation.label
+                note = (
+                    f"{label}: {check.name} not counted: its requests are "
+                    f"{shadowed[label]}'s ({SHADOWED})"
+                )
+                if note not in result.notes:
+                    result.notes.append(note)
+                continue
             if node is not None:
                 excuse = _path_excuse(check.name, node.value.operation, info.failure, routes)
                 if excuse is not None:

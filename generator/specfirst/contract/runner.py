@@ -33,7 +33,7 @@ from specfirst.contract.credentials import (
     _mask_only_credentials,
     _probe_without_credentials,
 )
-from specfirst.contract.engine import _execute, _routes
+from specfirst.contract.engine import SHADOWED, _execute, _routes, _shadowed
 from specfirst.contract.gaps import operation_facts, settle_gaps
 from specfirst.contract.hooks import (
     AuthContext,
@@ -350,7 +350,15 @@ def _run(
         if data is not None
         else {}
     )
-    result = _execute(schema, seed, progress, operation_ids, coverage, fixed, _routes(schema))
+    shadowed = _shadowed(schema)
+    for label, winner in shadowed.items():
+        if label in coverage.operations:
+            coverage.operations[label].exemption = Exemption(
+                (), f"its requests are {winner}'s ({SHADOWED})"
+            )
+    result = _execute(
+        schema, seed, progress, operation_ids, coverage, fixed, _routes(schema), shadowed
+    )
     result.notes.extend(f"not sent: {line}" for line in unread)
     if not result.interrupted:
         credentials = set(schema.config.output.sanitization.keys_to_sanitize)

@@ -58,9 +58,14 @@ class Tags(NamedTuple):
 
 
 def read_tags(ctx: Context) -> Tags:
+    return document_tags(ctx.doc)
+
+
+def document_tags(doc: Mapping[str, Any]) -> Tags:
+    """The tags ``doc`` lists (a bundled document)."""
     descriptions: dict[str, str | None] = {}
     info: dict[str, tuple[str | None, str | None]] = {}
-    for tag in ctx.doc.get("tags") or []:
+    for tag in doc.get("tags") or []:
         if isinstance(tag, Mapping) and isinstance(tag.get("name"), str):
             descriptions[tag["name"]] = (
                 tag.get("description") if isinstance(tag.get("description"), str) else None
@@ -81,19 +86,20 @@ def service_tag(tags: Any, info: Mapping[str, tuple[str | None, str | None]]) ->
     return names[0] if names else "default"
 
 
+def service_rank(tag: str, tags: Tags) -> tuple[int, str]:
+    """Where the service of ``tag`` comes among the services: the document's ``tags`` order,
+    then by name. The app tries the routes of the services in this order."""
+    listed = list(tags.descriptions)
+    return (listed.index(tag) if tag in listed else len(listed), tag)
+
+
 def group_services(operations: Mapping[str, list[Operation]], tags: Tags) -> list[Service]:
     """One service per tag of ``operations`` (tag -> its operations, in document order)."""
     descriptions = tags.descriptions
     taken_modules = set(_TAKEN_MODULES)
     taken_classes: set[str] = set()
     built: list[Service] = []
-    for tag in sorted(
-        operations,
-        key=lambda t: (
-            list(descriptions).index(t) if t in descriptions else len(descriptions),
-            t,
-        ),
-    ):
+    for tag in sorted(operations, key=lambda t: service_rank(t, tags)):
         module = naming.unique(naming.snake(tag), taken_modules)
         class_name = naming.unique(naming.pascal(tag) + "Service", taken_classes)
         parent, kind = tags.info.get(tag, (None, None))

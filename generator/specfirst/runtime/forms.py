@@ -4,7 +4,8 @@ An operation whose body is a form gets a FastAPI ``Form``/``File`` parameter per
 generated endpoint passes each through the check its ``encoding`` asks for: :func:`form_file`
 (the part's media type, ``encoding.contentType``), :func:`form_part_headers` (the part's
 headers, ``encoding.headers``), :func:`form_json` (a field that carries a JSON document) and
-:func:`form_deep_object` (``name[key]=value`` fields, ``encoding.style: deepObject``). A text
+:func:`form_deep_object` (``name[key]=value`` fields, ``encoding.style: deepObject``); in an optional form body a
+required field's parameter is optional and :func:`form_required` refuses a form without it. A text
 field is read by :func:`form_value`, not by FastAPI's ``Form()``, which takes ``name=`` for an
 absent field (an HTML form's blank input) where the spec reads the empty string.
 
@@ -29,6 +30,7 @@ from .codec import _validate_json, adapter
 from .problems import ProtocolProblem, _body_problem, _required_problem, json_pointer
 
 _UploadT = TypeVar("_UploadT", bound="UploadFile | list[UploadFile] | None")
+_T = TypeVar("_T")
 
 
 def form_file(value: _UploadT, field: str, accepted: tuple[str, ...]) -> _UploadT:
@@ -183,6 +185,15 @@ async def form_present(request: Request, status: int) -> None:
     """
     if await form_absent(request):
         raise _required_problem(status)
+
+
+def form_required(value: _T | None, field: str, status: int) -> _T:
+    """A required field of an optional form body: FastAPI's ``Form``/``File`` parameter takes it
+    as optional (a body left out is valid, :func:`form_absent`), so a form that is sent without
+    it is refused here, as FastAPI refuses it in a required body."""
+    if value is None:
+        raise _required_problem(status, (field,))
+    return value
 
 
 async def form_absent(request: Request) -> bool:
