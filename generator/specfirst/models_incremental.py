@@ -89,6 +89,15 @@ class Base:
         tail = "\n".join(f"{n}.model_rebuild()" for n, _ in self.units if n in rebuilt)
         return self.head + "".join(text for _, text in self.units) + ("\n\n" + tail if tail else "")
 
+    def spans(self) -> list[tuple[int, int]]:
+        """Where each class starts and ends in :attr:`raw`."""
+        out: list[tuple[int, int]] = []
+        start = len(self.head)
+        for _, text in self.units:
+            out.append((start, start + len(text)))
+            start += len(text)
+        return out
+
     def to_json(self) -> str:
         return json.dumps(self.__dict__, separators=(",", ":"))
 
@@ -225,8 +234,11 @@ def affected(
     return out, context
 
 
-def closure(schemas: dict[str, Any], names: set[str]) -> set[str]:
-    """``names`` and every schema they reference, transitively."""
+def closure(
+    schemas: dict[str, Any], names: set[str], follow: Callable[[Any], set[str]] = references
+) -> set[str]:
+    """``names`` and every schema they reach, transitively, through ``follow`` (by default
+    their references)."""
     out: set[str] = set()
     todo = list(names)
     while todo:
@@ -234,7 +246,7 @@ def closure(schemas: dict[str, Any], names: set[str]) -> set[str]:
         if name in out or name not in schemas:
             continue
         out.add(name)
-        todo.extend(references(schemas[name]) - out)
+        todo.extend(follow(schemas[name]) - out)
     return out
 
 
@@ -413,16 +425,7 @@ def _neighbours(base: Base, todo: set[str]) -> set[str]:
 def _read_in_full(schemas: dict[str, Any], names: set[str]) -> set[str]:
     """``names`` and, transitively, the schemas they extend and the members of their
     discriminated unions: what their classes read of more than its shell."""
-    out: set[str] = set()
-    todo = list(names)
-    while todo:
-        name = todo.pop()
-        if name in out or name not in schemas:
-            continue
-        out.add(name)
-        bases, members = _bases_and_members(schemas[name])
-        todo.extend((bases | members) - out)
-    return out
+    return closure(schemas, names, lambda schema: set.union(*_bases_and_members(schema)))
 
 
 def _stub(schema: Any) -> Any:

@@ -6,6 +6,8 @@ import ast
 import copy
 from typing import Any
 
+import pytest
+
 from specfirst.models import _open_pattern_properties, before_rebuilds, generate_models
 
 
@@ -299,3 +301,30 @@ def test_a_default_takes_the_type_its_schema_declares() -> None:
         "code": "7",
     }
     assert doc == before  # the caller's document is untouched
+
+
+def test_str_named_members_parse_only_their_class_when_classes_are_known(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With the classes' spans (models made from a base), renaming ``title`` → ``title_``
+    parses the class that may hold it, not the whole module, and writes the same."""
+    from specfirst import models
+
+    head = "from enum import StrEnum\n\nfrom pydantic import BaseModel\n"
+    classes = [
+        '\n\nclass Doc(BaseModel):\n    """Has a title = "x" in prose."""\n    title: str\n',
+        '\n\nclass Style(StrEnum):\n    title = "title"\n    plain = "plain"\n',
+        "\n\nclass Page(BaseModel):\n    style: Style = Style.title\n",
+    ]
+    source = head + "".join(classes)
+    spans, start = [], len(head)
+    for text in classes:
+        spans.append((start, start + len(text)))
+        start += len(text)
+    whole = models._enum_members_clear_of_str(source)
+    assert '    title_ = "title"' in whole and "Style.title_\n" in whole
+    parsed: list[str] = []
+    parse = ast.parse
+    monkeypatch.setattr(models.ast, "parse", lambda text: parsed.append(text) or parse(text))
+    assert models._enum_members_clear_of_str(source, spans) == whole
+    assert parsed == [classes[1]]
