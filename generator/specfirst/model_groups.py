@@ -72,17 +72,18 @@ def split_models(
     header: str,
     *,
     min_classes: int | None = None,
+    memo: dict[str, list[Statement]] | None = None,
 ) -> Split | None:
     """``models.py``'s source cut into groups, or None when it stays one module.
 
     ``roots``: per tag (its router module's name), the classes its generated code names.
     None too when the source holds a statement this split does not know how to place (it is
-    then served whole, as before).
+    then served whole, as before). ``memo``: see :func:`_parse`.
     """
     threshold = MIN_CLASSES if min_classes is None else min_classes
     if not _worth_splitting(source, len(roots), threshold):
         return None
-    parsed = _parse(source)
+    parsed = _parse(source, memo)
     if parsed is None:
         return None
     imports, definitions, tails = parsed
@@ -193,10 +194,85 @@ def _names(node: ast.AST) -> frozenset[str]:
     return frozenset(found)
 
 
+Statement = list[object]
+"""What :func:`_statements` reads of one top-level statement (JSON, for the memo):
+``["import", text]``, ``["def", name, text, uses, bases]``, ``["tail", owner, text, uses]``,
+or ``["other"]`` for a statement the split cannot place."""
+
+
 def _parse(
-    source: str,
+    source: str, memo: dict[str, list[Statement]] | None = None
 ) -> tuple[list[str], list[_Definition], list[tuple[str, str, frozenset[str]]]] | None:
-    """(import statements, definitions in order, trailing calls on a class) or None."""
+    """(import statements, definitions in order, trailing calls on a class) or None.
+
+    ``memo``: what each chunk of the source (a top-level statement, as :func:`_chunks` cuts
+    it) was read as, by the chunk's digest; read, then left holding this source's chunks
+    only, so that after an edit only the statements that changed are parsed again. Without
+    it, or when a chunk does not parse alone, the whole source is parsed at once.
+    """
+    statements: list[Statement] | None = None
+    if memo is not None:
+        statements = []
+        now: dict[str, list[Statement]] = {}
+        for chunk in _chunks(source):
+            key = hashlib.sha256(chunk.encode("utf-8")).hexdigest()
+            found = memo.get(key)
+            if found is None:
+                try:
+                    found = _statements(chunk)
+                except SyntaxError:  # not cut at a statement's bounds: parse it whole
+                    statements = None
+                    break
+            now[key] = found
+            statements.extend(found)
+        memo.clear()
+        memo.update(now)
+    if statements is None:
+        statements = _statements(source)
+    imports: list[str] = []
+    definitions: list[_Definition] = []
+    tails: list[tuple[str, str, frozenset[str]]] = []
+    defined: set[str] = set()
+    for kind, *fields in statements:
+        if kind == "import":
+            imports.append(str(fields[0]))
+        elif kind == "def":
+            name, text, uses, bases = fields
+            assert isinstance(uses, list) and isinstance(bases, list)
+            definitions.append(_Definition(str(name), str(text), frozenset(uses), tuple(bases)))
+            defined.add(str(name))
+        elif kind == "tail" and fields[0] in defined:
+            owner, text, uses = fields
+            assert isinstance(uses, list)
+            tails.append((str(owner), str(text), frozenset(uses)))
+        else:
+            return None
+    return imports, definitions, tails
+
+
+def _chunks(source: str) -> list[str]:
+    """The source cut before each line that starts at its first column (but for closing
+    brackets and what follows a decorator): one top-level statement each, in the modules
+    datamodel-code-generator writes. A cut inside a multi-line string makes a chunk that
+    does not parse alone (an unterminated string), which :func:`_parse` notices."""
+    chunks: list[str] = []
+    current: list[str] = []
+    for line in source.splitlines(keepends=True):
+        if (
+            current
+            and line[:1] not in ("", " ", "\t", "\n", "\r", ")", "]", "}")
+            and not current[-1].startswith("@")
+        ):
+            chunks.append("".join(current))
+            current = []
+        current.append(line)
+    if current:
+        chunks.append("".join(current))
+    return chunks
+
+
+def _statements(source: str) -> list[Statement]:
+    """What :func:`_parse` reads of each top-level statement of ``source``."""
     tree = ast.parse(source)
     lines = source.splitlines(keepends=True)
 
@@ -204,26 +280,21 @@ def _parse(
         first = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", ()))])
         return "".join(lines[first - 1 : node.end_lineno or node.lineno])
 
-    imports: list[str] = []
-    definitions: list[_Definition] = []
-    tails: list[tuple[str, str, frozenset[str]]] = []
-    defined: set[str] = set()
+    out: list[Statement] = []
     for node in tree.body:
         if isinstance(node, ast.ImportFrom | ast.Import):
             if isinstance(node, ast.ImportFrom) and node.module == "__future__":
                 continue
-            imports.append(text(node).strip())
+            out.append(["import", text(node).strip()])
         elif isinstance(node, ast.ClassDef):
-            bases = tuple(b.id for b in node.bases if isinstance(b, ast.Name))
-            definitions.append(_Definition(node.name, text(node), _names(node), bases))
-            defined.add(node.name)
+            bases = [b.id for b in node.bases if isinstance(b, ast.Name)]
+            out.append(["def", node.name, text(node), sorted(_names(node)), bases])
         elif (
             isinstance(node, ast.Assign | ast.AnnAssign)
             and len(targets := node.targets if isinstance(node, ast.Assign) else [node.target]) == 1
             and isinstance(targets[0], ast.Name)
         ):
-            definitions.append(_Definition(targets[0].id, text(node), _names(node)))
-            defined.add(targets[0].id)
+            out.append(["def", targets[0].id, text(node), sorted(_names(node)), []])
         elif isinstance(node, ast.Expr) and _is_rebuild(node.value):
             # ``X.model_rebuild()``, which datamodel-code-generator writes for forward
             # references, builds X's validator at import, defeating ``defer_build``; across
@@ -232,14 +303,14 @@ def _parse(
             continue
         elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
             owner = _call_owner(node.value)
-            if owner is None or owner not in defined:
-                return None
-            tails.append((owner, text(node), _names(node)))
+            out.append(
+                ["other"] if owner is None else ["tail", owner, text(node), sorted(_names(node))]
+            )
         elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
             continue  # a module docstring
         else:
-            return None
-    return imports, definitions, tails
+            out.append(["other"])
+    return out
 
 
 def _is_rebuild(node: ast.expr) -> bool:
@@ -468,6 +539,10 @@ def splits(renderer: Renderer, models_source: str, *, min_classes: int | None = 
     return _worth_splitting(models_source, len(renderer.api.services), threshold)
 
 
+def _own_digest() -> str:
+    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+
+
 def split_package(
     renderer: Renderer,
     routers: Mapping[str, str],
@@ -494,7 +569,7 @@ def split_package(
         module: referenced_models([routers.get(f"routers/{module}.py", ""), source])
         for module, (source, _names) in results.items()
     }
-    digest = hashlib.sha256(Path(__file__).read_bytes())
+    digest = hashlib.sha256(_own_digest().encode())
     digest.update(f"{threshold}\n{header}\n".encode())
     digest.update(json.dumps({tag: sorted(names) for tag, names in roots.items()}).encode())
     digest.update(models_source.encode())
@@ -504,10 +579,19 @@ def split_package(
         with contextlib.suppress(OSError, ValueError):
             models_files = json.loads(cachedir.read(key))
     if models_files is None:
-        split = split_models(models_source, roots, header, min_classes=threshold)
+        # What each statement of the models was read as, kept for the next run (only this
+        # run's statements, so that it does not grow), by this module's own digest.
+        memo_path = cache / f"statements-{_own_digest()[:16]}.json" if cache is not None else None
+        memo: dict[str, list[Statement]] = {}
+        if memo_path is not None:
+            with contextlib.suppress(OSError, ValueError):
+                memo = json.loads(cachedir.read(memo_path))
+        split = split_models(models_source, roots, header, min_classes=threshold, memo=memo)
         models_files = split.files if split is not None else {}
         if key is not None:
             cachedir.write(key, json.dumps(models_files))
+        if memo_path is not None and memo:
+            cachedir.write(memo_path, json.dumps(memo, separators=(",", ":")))
     if not models_files:
         return None
     files = dict(models_files)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import bisect
 import copy
 import json
 import re
@@ -125,6 +126,7 @@ def _generate_models(
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         fills: dict[str, str] = {}
+        spans: list[tuple[int, int]] | None = None  # of the classes in source, when known
         try:
             updated = from_base(
                 base,
@@ -134,7 +136,7 @@ def _generate_models(
                 diagnostics,
             )
             if updated is not None:
-                source = updated.raw
+                source, spans = updated.raw, updated.spans()
                 # Only the head's imports are read below: no need to parse the whole module.
                 tree = ast.parse(updated.head)
                 classes = frozenset(name for name, _ in updated.units)
@@ -146,10 +148,12 @@ def _generate_models(
                 )
                 updated = make_base(key, cut["components"]["schemas"], source, metadata, tree)
                 if updated is not None:
-                    source = updated.raw  # the same head and classes, blank lines as the base
+                    # the same head and classes, blank lines as the base
+                    source, spans = updated.raw, updated.spans()
                 if base is not None and updated is not None:
                     cachedir.write(base, updated.to_json())
             if large:
+                spans = None
                 marked = mark_large_enums(source, large)
                 if marked is None:  # not the class expected: the library writes every member
                     source, _ = _run(document, header)
@@ -165,8 +169,9 @@ def _generate_models(
     for warning in caught:
         text = " ".join(str(warning.message).split())[:300]
         diagnostics.append(Diagnostic(Level.INFO, "models", text))
+    # Before the imports change, while ``spans`` hold (it changes no line breaks).
+    source = _enum_members_clear_of_str(source, spans)
     source = _own_root_model(source, tree)
-    source = _enum_members_clear_of_str(source)
     if defaults:
         source = _with_default_mappings(source, defaults, diagnostics)
     if engine == "python-re":
@@ -342,16 +347,56 @@ def _own_root_model(source: str, tree: ast.Module) -> str:
 _STR_ATTRIBUTES = frozenset(name for name in dir(str) if not name.startswith("_"))
 
 
-def _enum_members_clear_of_str(source: str) -> str:
+_MEMBER_LINE = re.compile(r"^    ([A-Za-z_]\w*) = ", re.MULTILINE)
+
+
+def _enum_members_clear_of_str(source: str, spans: list[tuple[int, int]] | None = None) -> str:
     """Rename members of string enums that are also ``str`` methods: ``center`` → ``center_``.
 
     datamodel-code-generator names a member after its value; in a ``StrEnum``, a member
     ``center`` (or ``title``, ``upper`` …) replaces the method of ``str`` with an enum value,
     which mypy refuses (an incompatible override in generated code, formapi.io's
     ``Alignment``). The value on the wire stays ``"center"``; references in defaults follow.
+
+    ``spans``: where each class of ``source`` starts and ends, when known (the models made
+    from a base): only the classes holding a line that could define such a member are parsed
+    (GitHub's models: one class of 4,745), not the whole module.
     """
-    tree = ast.parse(source)
+    starts = [a for a, _ in spans] if spans is not None else []
+    chosen: set[tuple[int, int]] = set()
+    for match in _MEMBER_LINE.finditer(source):
+        if match.group(1) not in _STR_ATTRIBUTES:
+            continue
+        if spans is None:
+            break
+        index = bisect.bisect_right(starts, match.start()) - 1
+        if index >= 0 and match.start() < spans[index][1]:
+            chosen.add(spans[index])
+    else:
+        if not chosen:
+            return source
+    parts = (
+        [(a, b, ast.parse(source[a:b])) for a, b in sorted(chosen)]
+        if spans is not None
+        else [(0, len(source), ast.parse(source))]
+    )
     renames: dict[str, dict[str, str]] = {}
+    pieces: list[str] = []
+    done = 0
+    for a, b, tree in parts:
+        pieces += [source[done:a], _members_renamed(source[a:b], tree, renames)]
+        done = b
+    text = "".join([*pieces, source[done:]])
+    for cls, renamed in renames.items():  # references: Alignment.center → Alignment.center_
+        for old, new in renamed.items():
+            text = re.sub(rf"\b{re.escape(cls)}\.{re.escape(old)}\b", f"{cls}.{new}", text)
+    return text
+
+
+def _members_renamed(source: str, tree: ast.Module, renames: dict[str, dict[str, str]]) -> str:
+    """``source`` (parsed: ``tree``) with the string enums' members named like ``str``
+    methods renamed at their definitions; the renames are added to ``renames``."""
+    found: dict[str, dict[str, str]] = {}
     for node in tree.body:
         if not isinstance(node, ast.ClassDef):
             continue
@@ -369,26 +414,23 @@ def _enum_members_clear_of_str(source: str) -> str:
             while new in members:
                 new += "_"
             members.add(new)
-            renames.setdefault(node.name, {})[name] = new
-    if not renames:
+            found.setdefault(node.name, {})[name] = new
+    if not found:
         return source
+    renames.update(found)
     lines = source.splitlines(keepends=True)
     for node in tree.body:  # the member definitions, by position
-        if isinstance(node, ast.ClassDef) and node.name in renames:
+        if isinstance(node, ast.ClassDef) and node.name in found:
             for item in node.body:
                 if isinstance(item, ast.Assign) and isinstance(item.targets[0], ast.Name):
                     old = item.targets[0].id
-                    if old in renames[node.name]:
+                    if old in found[node.name]:
                         line = lines[item.lineno - 1]
                         col = item.targets[0].col_offset
                         lines[item.lineno - 1] = (
-                            line[:col] + renames[node.name][old] + line[col + len(old) :]
+                            line[:col] + found[node.name][old] + line[col + len(old) :]
                         )
-    text = "".join(lines)
-    for cls, renamed in renames.items():  # references: Alignment.center → Alignment.center_
-        for old, new in renamed.items():
-            text = re.sub(rf"\b{re.escape(cls)}\.{re.escape(old)}\b", f"{cls}.{new}", text)
-    return text
+    return "".join(lines)
 
 
 _SCHEMA_REF = "#/components/schemas/"

@@ -4,8 +4,19 @@ A cold run gives datamodel-code-generator the whole schemas document and keeps, 
 output, which schema each class came from (``--emit-model-metadata``: the class's
 ``source_ref``) and the hash of every schema it was given: the *base*. After an edit, the
 schemas whose hash changed, and those whose classes may read them (below), are generated
-again in a small document of theirs, with every schema they reference as context; their
-classes replace the old ones in the base output, in place, and the base is updated.
+again in a small document of theirs; their classes replace the old ones in the base output,
+in place, and the base is updated. In that document, the schemas their classes read in full
+(those they extend, the members of their discriminated unions) are as they are, and so are
+their *neighbours* (below); every other schema they reach is a stub: as it is but for the
+schemas of its properties, so that its class has the same name and kind but brings no inline
+classes that the regenerated ones could be numbered or shared with.
+
+datamodel-code-generator writes an inline class only once when it is identical to the last
+class before it numbered from the same name (``Cvss9`` after ``Cvss8``; not when another
+``Cvss`` stands between). Whether a regenerated class is written or shared, and with which,
+is decided by that last class: the owners of those classes, and of the ones before them, are
+the neighbours. The partial run is then checked to put each regenerated class after the same
+class as the module does.
 
 Class names are datamodel-code-generator's own, chosen across the whole module (an inline
 object becomes ``Owner``, the next one ``Owner1``; identical inline enums share one class).
@@ -77,6 +88,15 @@ class Base:
         # ends its module (what follows, blank lines included, is appended to it as is).
         tail = "\n".join(f"{n}.model_rebuild()" for n, _ in self.units if n in rebuilt)
         return self.head + "".join(text for _, text in self.units) + ("\n\n" + tail if tail else "")
+
+    def spans(self) -> list[tuple[int, int]]:
+        """Where each class starts and ends in :attr:`raw`."""
+        out: list[tuple[int, int]] = []
+        start = len(self.head)
+        for _, text in self.units:
+            out.append((start, start + len(text)))
+            start += len(text)
+        return out
 
     def to_json(self) -> str:
         return json.dumps(self.__dict__, separators=(",", ":"))
@@ -214,8 +234,11 @@ def affected(
     return out, context
 
 
-def closure(schemas: dict[str, Any], names: set[str]) -> set[str]:
-    """``names`` and every schema they reference, transitively."""
+def closure(
+    schemas: dict[str, Any], names: set[str], follow: Callable[[Any], set[str]] = references
+) -> set[str]:
+    """``names`` and every schema they reach, transitively, through ``follow`` (by default
+    their references)."""
     out: set[str] = set()
     todo = list(names)
     while todo:
@@ -223,7 +246,7 @@ def closure(schemas: dict[str, Any], names: set[str]) -> set[str]:
         if name in out or name not in schemas:
             continue
         out.add(name)
-        todo.extend(references(schemas[name]) - out)
+        todo.extend(follow(schemas[name]) - out)
     return out
 
 
@@ -349,6 +372,90 @@ def _body(text: str, name: str) -> str:
     return text.strip().replace(f"class {name}(", "class _(", 1)
 
 
+def _stems(name: str) -> set[str]:
+    """The names ``name`` may have been numbered from (``Type527``: ``Type52``, ``Type5``,
+    ``Type``, itself): datamodel-code-generator shares a class only with the last one
+    before it numbered from the same name, when they are identical."""
+    digits = len(name) - len(name.rstrip("0123456789"))
+    return {name[: len(name) - k] for k in range(digits + 1)} - {""}
+
+
+def _predecessors(names: list[str]) -> dict[int, int]:
+    """For each position in ``names``, the last position before it whose name may have been
+    numbered from the same name (absent when none)."""
+    last: dict[str, int] = {}
+    out: dict[int, int] = {}
+    for index, name in enumerate(names):
+        stems = _stems(name)
+        before = [last[stem] for stem in stems if stem in last]
+        if before:
+            out[index] = max(before)
+        for stem in stems:
+            last[stem] = index
+    return out
+
+
+def _neighbours(base: Base, todo: set[str]) -> set[str]:
+    """The schemas whose classes decide which class each of ``todo``'s shares in a cold run.
+
+    datamodel-code-generator writes a class only once when it is identical to the last class
+    before it numbered from the same name (``Type527`` after ``Type526``): the owners of the
+    inline classes ``todo``'s classes use (the ones they shared), of the class before each of
+    theirs, and of the class before each of those neighbours' (which decides whether the
+    neighbour is written or shared in turn)."""
+    names = [name for name, _ in base.units]
+    before = _predecessors(names)
+    inline = {n for n, (_, ref) in base.owners.items() if ref.count("/") > 3}
+    owners: dict[str, list[int]] = {}
+    for index, name in enumerate(names):
+        owners.setdefault(owner_of(base, name), []).append(index)
+    near: set[str] = set()
+    for index in (i for name in todo for i in owners.get(name, ())):
+        near |= {owner_of(base, n) for n in _names_in(base.units[index][1]) & inline}
+        if index in before:
+            near.add(owner_of(base, names[before[index]]))
+    near -= todo
+    out = set(near)
+    for index in (i for name in near for i in owners.get(name, ())):
+        if index in before:
+            out.add(owner_of(base, names[before[index]]))
+    return out - todo - {""}
+
+
+def _read_in_full(schemas: dict[str, Any], names: set[str]) -> set[str]:
+    """``names`` and, transitively, the schemas they extend and the members of their
+    discriminated unions: what their classes read of more than its shell."""
+    return closure(schemas, names, lambda schema: set.union(*_bases_and_members(schema)))
+
+
+def _stub(schema: Any) -> Any:
+    """A schema whose class is only referenced by the classes generated: as it is, but for
+    the schemas of its properties (so it brings no inline classes nor references)."""
+    if not isinstance(schema, dict) or not isinstance(schema.get("properties"), dict):
+        return schema
+    return {**schema, "properties": {name: {} for name in schema["properties"]}}
+
+
+def _partial(schemas: dict[str, Any], full: set[str]) -> dict[str, Any]:
+    """The schemas document of a partial run: ``full`` as they are, the schemas they reach
+    as stubs (:func:`_stub`), in the document's order."""
+    part: dict[str, Any] = {}
+    todo = list(full)
+    while todo:
+        name = todo.pop()
+        if name in part or name not in schemas:
+            continue
+        part[name] = schemas[name] if name in full else _stub(schemas[name])
+        todo.extend(references(part[name]) - part.keys())
+    return {name: part[name] for name in schemas if name in part}
+
+
+def _bound(line: str) -> str:
+    """The name an import line (one name per statement) binds."""
+    words = line.split()
+    return words[-1] if words[-2:-1] == ["as"] or words[0] == "from" else words[-1].split(".")[0]
+
+
 class Unpatchable(Exception):
     """Why the base cannot give a cold run's output; the whole document is generated."""
 
@@ -372,9 +479,10 @@ def patch(base: Base, key: str, schemas: dict[str, Any], run: Generate) -> tuple
     todo, unions = affected(schemas, changed, shell_changed | set(removed))
     if 2 * len(todo) > len(schemas):
         raise Unpatchable(f"{len(todo)} of {len(schemas)} schemas changed")
-    batch = closure(schemas, todo | unions)
+    full = _read_in_full(schemas, todo | unions | _neighbours(base, todo))
+    part = _partial(schemas, full)
     try:
-        source, models = run({name: schemas[name] for name in schemas if name in batch})
+        source, models = run(part)
     except Exception as exc:
         raise Unpatchable(f"the partial run failed: {type(exc).__name__}") from exc
     split = _split(source)
@@ -442,9 +550,19 @@ def patch(base: Base, key: str, schemas: dict[str, Any], run: Generate) -> tuple
         after = {n for _, t in block for n in _names_in(t)} & kept_names
         if owner in base.hashes and before != after:
             # datamodel-code-generator orders classes by what they reference
-            raise Unpatchable(f"the classes of {owner} reference other classes than before")
+            raise Unpatchable(
+                f"the classes of {owner} reference other classes than before "
+                f"({sorted(before ^ after)[0]})"
+            )
+    placed = [
+        renames[n] if n in shared or (n in new_owners and new_owners[n][1] in old_name_of)
+        else f"?{n}"
+        for n, _ in new_units
+    ]  # fmt: skip
+    _same_neighbours(base, placed, produced)
     units = _placed(base, schemas, kept, blocks)
-    extra = [imp for imp in new_imports if imp not in base.imports]
+    used = {n for block in blocks.values() for _, t in block for n in _names_in(t)}
+    extra = [imp for imp in new_imports if imp not in base.imports and _bound(imp) in used]
     owners = {n: o for n, o in base.owners.items() if n in kept_names}
     for name, _ in new_units:
         if name in new_owners and renames.get(name, name) in produced:
@@ -463,6 +581,23 @@ def patch(base: Base, key: str, schemas: dict[str, Any], run: Generate) -> tuple
         owners,
     )
     return updated, len(todo)
+
+
+def _same_neighbours(base: Base, placed: list[str], produced: set[str]) -> None:
+    """Raise :class:`Unpatchable` unless each class regenerated that the base has follows the
+    same class numbered from the same name as in the base (``placed``: the partial run's
+    classes by their names in the module, ``?`` before those it cannot place): whether
+    datamodel-code-generator shares a class with the one before depends on which that is."""
+    old = [name for name, _ in base.units]
+    old_before = {old[i]: old[j] for i, j in _predecessors(old).items()}
+    new_before = {placed[i]: placed[j] for i, j in _predecessors(placed).items()}
+    kept = set(old)
+    for name in produced & kept:
+        if old_before.get(name) != new_before.get(name):
+            raise Unpatchable(
+                f"{name} follows {new_before.get(name, 'none').lstrip('?')} of its name in the "
+                f"partial run, {old_before.get(name, 'none')} in the module"
+            )
 
 
 def _placed(

@@ -11,8 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from specfirst import runtime
-from specfirst.model_groups import OTHER, lazy_package, referenced_models, split_models
+from specfirst import model_groups, runtime
+from specfirst.model_groups import (
+    OTHER,
+    Statement,
+    lazy_package,
+    referenced_models,
+    split_models,
+)
 
 HEADER = "# Generated. DO NOT EDIT."
 
@@ -380,3 +386,37 @@ def test_long_and_multiline_annotations_are_quoted_as_written() -> None:
     assert isinstance(many, ast.Constant) and many.value == f"{members} | Later"
     assert isinstance(one, ast.Constant) and one.value == written
     compile(one.value, "<annotation>", "eval")
+
+
+def test_after_an_edit_only_the_statements_that_changed_are_parsed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With a memo, each top-level statement is read once: the next run parses only the
+    statements whose text changed, and cuts the module exactly as a run without it does."""
+    parsed: list[str] = []
+    statements = model_groups._statements
+    monkeypatch.setattr(
+        model_groups, "_statements", lambda text: parsed.append(text) or statements(text)
+    )
+    memo: dict[str, list[Statement]] = {}
+    first = split_models(SOURCE, ROOTS, HEADER, min_classes=0, memo=memo)
+    assert first == split_models(SOURCE, ROOTS, HEADER, min_classes=0)
+    edited = SOURCE.replace("    city: str\n", "    city: str\n    zip: str | None = None\n")
+    parsed.clear()
+    second = split_models(edited, ROOTS, HEADER, min_classes=0, memo=memo)
+    assert [text.split("(")[0] for text in parsed] == ["class Address"]
+    assert second == split_models(edited, ROOTS, HEADER, min_classes=0)
+    assert second is not None
+    assert any("zip: str | None" in text for text in second.files.values())
+
+
+def test_a_module_not_cut_at_statements_is_parsed_whole() -> None:
+    """A line at the first column inside a multi-line string cuts no statement."""
+    source = SOURCE.replace(
+        "class Orphan(BaseModel):\n    x: int\n",
+        'class Orphan(BaseModel):\n    """A note\nat the first column.\n    """\n\n    x: int\n',
+    )
+    memo: dict[str, list[Statement]] = {}
+    assert split_models(source, ROOTS, HEADER, min_classes=0, memo=memo) == split_models(
+        source, ROOTS, HEADER, min_classes=0
+    )

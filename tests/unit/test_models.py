@@ -6,6 +6,8 @@ import ast
 import copy
 from typing import Any
 
+import pytest
+
 from specfirst.models import (
     _open_pattern_properties,
     before_rebuilds,
@@ -333,3 +335,30 @@ def test_schema_rules_cover_properties_of_inline_all_of_members() -> None:
     assert "constrain(Base, not_null=('name',))" in rules
     # the Base's own property stays with Base; a nullable or required one has no rule
     assert "constrain(Child, unique=('tags',), not_null=('kind', 'weight', 'tags'))" in rules
+
+
+def test_str_named_members_parse_only_their_class_when_classes_are_known(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With the classes' spans (models made from a base), renaming ``title`` → ``title_``
+    parses the class that may hold it, not the whole module, and writes the same."""
+    from specfirst import models
+
+    head = "from enum import StrEnum\n\nfrom pydantic import BaseModel\n"
+    classes = [
+        '\n\nclass Doc(BaseModel):\n    """Has a title = "x" in prose."""\n    title: str\n',
+        '\n\nclass Style(StrEnum):\n    title = "title"\n    plain = "plain"\n',
+        "\n\nclass Page(BaseModel):\n    style: Style = Style.title\n",
+    ]
+    source = head + "".join(classes)
+    spans, start = [], len(head)
+    for text in classes:
+        spans.append((start, start + len(text)))
+        start += len(text)
+    whole = models._enum_members_clear_of_str(source)
+    assert '    title_ = "title"' in whole and "Style.title_\n" in whole
+    parsed: list[str] = []
+    parse = ast.parse
+    monkeypatch.setattr(models.ast, "parse", lambda text: parsed.append(text) or parse(text))
+    assert models._enum_members_clear_of_str(source, spans) == whole
+    assert parsed == [classes[1]]

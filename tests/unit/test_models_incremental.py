@@ -192,3 +192,46 @@ def test_a_class_shared_with_an_earlier_schema_stays_shared(tmp_path: Path) -> N
     cold = generate_models(copy.deepcopy(document), HEADER)[0]
     assert _formatted(warm) == _formatted(cold)
     assert "class Status1" not in warm and "status: Status\n" in warm
+
+
+def _object(**properties: Any) -> dict[str, Any]:
+    return {"type": "object", "properties": properties}
+
+
+def test_classes_shared_only_with_the_last_of_their_name(tmp_path: Path) -> None:
+    """datamodel-code-generator writes an inline class once only when it is identical to the
+    last class before it numbered from the same name. ``Advisory`` and ``AdvisoryResponse``
+    (both read ``User`` through ``allOf``) have identical inline ``cvss`` objects, but
+    ``Other``'s stands between them: the module has ``Cvss``, ``Cvss1`` and ``Cvss2``. Their
+    ``cwe`` objects too, but ``AdvisoryResponse``'s is ``Request``'s ``Cwe2``, which is not
+    ``Advisory``'s ``Cwe`` because ``Other2``'s ``Cwe1`` stands between. After ``User`` is
+    edited, the three schemas that read it are generated again and all of that is kept: a
+    run on them alone would share ``Advisory``'s classes with ``AdvisoryResponse``."""
+    user = {"allOf": [{"$ref": "#/components/schemas/User"}]}
+    cvss = _object(score={"type": "number"})
+    cwe = _object(cwe_id={"type": "string"})
+    other_cwe = _object(cwe_id={"type": "integer"})
+    schemas: dict[str, Any] = {
+        "User": {**_object(login={"type": "string"}), "description": "A user."},
+        "Advisory": _object(user=user, cvss=cvss, cwe=cwe),
+        "Other": _object(cvss=_object(vector={"type": "string"})),
+        "Other2": _object(cwe=other_cwe),
+        "Request": _object(cwe=cwe),
+        "AdvisoryResponse": _object(user=user, cvss=cvss, cwe=cwe),
+        **{f"Unrelated{i}": _object(name={"type": "string"}) for i in range(10)},
+    }
+    document = {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {},
+        "components": {"schemas": schemas},
+    }
+    base = tmp_path / "base.json"
+    cold_before = generate_models(copy.deepcopy(document), HEADER, base, "k")[0]
+    assert "class Cvss2(" in cold_before and "cwe: Cwe2 | None" in cold_before
+    assert "class Cwe3(" not in cold_before
+    schemas["User"]["description"] = "A user, edited."
+    warm, _, diagnostics = generate_models(copy.deepcopy(document), HEADER, base, "k")
+    assert _redone(diagnostics) == 3, [d.message for d in diagnostics]
+    cold = generate_models(copy.deepcopy(document), HEADER)[0]
+    assert warm == cold
