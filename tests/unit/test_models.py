@@ -230,6 +230,106 @@ def test_a_union_member_extending_another_member_does_not_subclass_it() -> None:
     assert doc == before
 
 
+def test_a_union_member_narrowing_its_bases_discriminator_does_not_subclass_it() -> None:
+    # just-eat: ConsumerOffer_Bogof is allOf [ConsumerOffer, ...] where ConsumerOffer types
+    # `offerType` by the enum ConsumerOfferType; Percent is allOf [ActiveConsumerOffer, ...]
+    # where ActiveConsumerOffer is itself a member (tagged with its name). Both bases forbid
+    # other properties. As subclasses, each re-assigned its Literal over the base's enum or
+    # Literal (mypy: an incompatible override).
+    ref = "#/components/schemas/"
+    schemas = {
+        "OfferType": {"type": "string", "enum": ["Percent", "Bogof"]},
+        "Offer": {
+            "title": "Offer",
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["offerType", "id"],
+            "properties": {
+                "offerType": {"$ref": ref + "OfferType", "description": "the type"},
+                "id": {"type": "string"},
+            },
+        },
+        "Offer_Bogof": {
+            "allOf": [
+                {"$ref": ref + "Offer"},
+                {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "properties": {"products": {"type": "array", "items": {"type": "string"}}},
+                },
+            ]
+        },
+        "Offer_Percent": {
+            "allOf": [
+                {"$ref": ref + "Offer"},
+                {"type": "object", "properties": {"amount": {"type": "number"}}},
+            ]
+        },
+        "Offers": {
+            "type": "object",
+            "properties": {
+                "offers": {
+                    "type": "array",
+                    "items": {
+                        "oneOf": [{"$ref": ref + "Offer_Bogof"}, {"$ref": ref + "Offer_Percent"}],
+                        "discriminator": {
+                            "propertyName": "offerType",
+                            "mapping": {
+                                "Bogof": ref + "Offer_Bogof",
+                                "Percent": ref + "Offer_Percent",
+                            },
+                        },
+                    },
+                }
+            },
+        },
+        "Active": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["Type"],
+            "properties": {"Type": {"type": "string"}, "offerId": {"type": "string"}},
+        },
+        "Percent": {
+            "allOf": [
+                {"$ref": ref + "Active"},
+                {"type": "object", "properties": {"amount": {"type": "number"}}},
+            ]
+        },
+        "ByRestaurant": {
+            "type": "object",
+            "properties": {
+                "offers": {
+                    "type": "array",
+                    "items": {
+                        "oneOf": [{"$ref": ref + "Active"}, {"$ref": ref + "Percent"}],
+                        "discriminator": {
+                            "propertyName": "Type",
+                            "mapping": {"Percent": ref + "Percent"},
+                        },
+                    },
+                }
+            },
+        },
+    }
+    doc = {"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {}}
+    doc["components"] = {"schemas": schemas}
+    before = copy.deepcopy(doc)
+    classes = _classes(doc)
+    for member, base, prop, literal in (
+        ("OfferBogof", "Offer", "offerType", "Literal['Bogof']"),
+        ("OfferPercent", "Offer", "offerType", "Literal['Percent']"),
+        ("Percent", "Active", "Type", "Literal['Percent']"),
+    ):
+        cls = classes[member]
+        assert base not in {ast.unparse(b) for b in cls.bases}, member
+        fields = _fields(cls)
+        assert fields[prop] == literal
+        assert set(_fields(classes[base])) - {prop} <= set(fields), member
+        # and they still refuse other properties, as their bases did
+        assert "extra='forbid'" in ast.unparse(cls), member
+    assert doc == before
+
+
 def test_string_enum_members_named_like_str_methods_are_renamed() -> None:
     # formapi.io's Alignment: a StrEnum member `center` replaces str.center (mypy: an
     # incompatible assignment in generated code). The member becomes `center_`, its value and
