@@ -29,6 +29,7 @@ from specfirst.schema_rewrites import (
     declare_required_names,
     defaults_of_their_type,
     drop_nullable_false,
+    ignore_ref_siblings,
     inline_conflicting_bases,
     split_discriminator_subtypes,
 )
@@ -103,6 +104,8 @@ def _generate_models(
     _bound_integer_formats(document)  # in place: _tidy_prose made a copy
     working = document["components"]["schemas"]
     drop_nullable_false(working, _schema_nodes)  # in place too
+    if str(document.get("openapi", "")).startswith("3.0"):
+        ignore_ref_siblings(working, _schema_nodes)
     declare_required_names(working, _schema_nodes)
     defaults_of_their_type(working, _schema_nodes)
     split_discriminator_subtypes(working, _schema_nodes)

@@ -29,6 +29,8 @@ _ANNOTATIONS = frozenset(
         "$comment",
     }
 )
+# What OpenAPI 3.0 keeps next to a $ref (it ignores the rest; tools read these).
+_REF_SIBLINGS = _ANNOTATIONS | {"$ref", "nullable"}
 # What a base schema may hold and still be written out as plain properties (anything else,
 # a discriminator, oneOf, additionalProperties rules, keeps the subclass).
 _FLAT_KEYS = frozenset({"type", "properties", "required", "allOf", "description", "title"})
@@ -47,6 +49,23 @@ def drop_nullable_false(schemas: dict[str, Any], nodes: Callable[[Any], Iterator
         for node in nodes(schema):
             if node.get("nullable") is False:
                 del node["nullable"]
+
+
+def ignore_ref_siblings(schemas: dict[str, Any], nodes: Callable[[Any], Iterator[Any]]) -> None:
+    """Drop the keywords an OpenAPI 3.0 document writes next to a ``$ref``, but annotations
+    and ``nullable``: 3.0 ignores them (a Reference Object's siblings), and so do the clients
+    and tests that follow it.
+
+    just-eat's ``ServiceTimesServices.collection`` is ``{$ref: ServiceTimesCollection, type:
+    object}`` where the referenced schema is an array: datamodel-code-generator typed the
+    field ``dict[str, Any]`` and every array the spec allows was refused. ``nullable`` stays, as
+    the tools that write it intend (it only accepts a null more).
+    """
+    for schema in schemas.values():
+        for node in nodes(schema):
+            if isinstance(node.get("$ref"), str):
+                for key in [k for k in node if k not in _REF_SIBLINGS and not k.startswith("x-")]:
+                    del node[key]
 
 
 def declare_required_names(schemas: dict[str, Any], nodes: Callable[[Any], Iterator[Any]]) -> None:
@@ -338,9 +357,7 @@ def _spliced(schema: Any) -> list[Any] | None:
     parts = schema.get("allOf") or []
     if not isinstance(parts, list):
         return None
-    own = {
-        k: schema[k] for k in ("properties", "required", "additionalProperties") if k in schema
-    }
+    own = {k: schema[k] for k in ("properties", "required", "additionalProperties") if k in schema}
     spliced = [*parts, {"type": "object", **own}] if own else list(parts)
     return copy.deepcopy(spliced)
 

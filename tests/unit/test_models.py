@@ -330,6 +330,32 @@ def test_a_union_member_narrowing_its_bases_discriminator_does_not_subclass_it()
     assert doc == before
 
 
+def test_keywords_beside_a_ref_are_ignored_in_openapi_3_0() -> None:
+    # just-eat's ServiceTimesServices.collection: {$ref: an array schema, type: object}. 3.0
+    # ignores a Reference Object's siblings; the field was typed dict[str, Any] and refused
+    # every array the spec allows.
+    ref = "#/components/schemas/"
+    schemas = {
+        "Slots": {"type": "array", "items": {"type": "string"}},
+        "Services": {
+            "type": "object",
+            "properties": {
+                "collection": {"$ref": ref + "Slots", "type": "object", "description": "when"},
+                "delivery": {"$ref": ref + "Slots", "nullable": True},
+            },
+        },
+    }
+    doc = {"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {}}
+    doc["components"] = {"schemas": schemas}
+    before = copy.deepcopy(doc)
+    fields = _fields(_classes(doc)["Services"])
+    assert fields == {"collection": "Slots | None", "delivery": "Slots | None"}
+    assert doc == before
+    # 3.1 applies them together with the reference: left as they are
+    doc["openapi"] = "3.1.0"
+    assert _fields(_classes(doc)["Services"])["collection"] != "Slots | None"
+
+
 def test_string_enum_members_named_like_str_methods_are_renamed() -> None:
     # formapi.io's Alignment: a StrEnum member `center` replaces str.center (mypy: an
     # incompatible assignment in generated code). The member becomes `center_`, its value and
