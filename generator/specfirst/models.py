@@ -24,7 +24,7 @@ from specfirst.models_enums import (
     mark_large_enums,
     stand_in_large_enums,
 )
-from specfirst.models_incremental import from_base, make_base
+from specfirst.models_incremental import from_base, make_base, owners_of
 from specfirst.schema_rewrites import (
     declare_required_names,
     defaults_of_their_type,
@@ -141,6 +141,7 @@ def _generate_models(
                 # Only the head's imports are read below: no need to parse the whole module.
                 tree = ast.parse(updated.head)
                 classes = frozenset(name for name, _ in updated.units)
+                owners = updated.owners
             else:
                 source, metadata = _run(cut, header)
                 tree = ast.parse(source)
@@ -148,6 +149,7 @@ def _generate_models(
                     node.name for node in tree.body if isinstance(node, ast.ClassDef)
                 )
                 updated = make_base(key, cut["components"]["schemas"], source, metadata, tree)
+                owners = owners_of(metadata)
                 if updated is not None:
                     source = updated.raw  # the same head and classes, blank lines as the base
                 if base is not None and updated is not None:
@@ -184,7 +186,9 @@ def _generate_models(
         )
     # The base classes live in the package's vendored runtime (see ``specfirst.vendor``).
     source = source.replace("from _runtime.", "from ._runtime.")
-    source = before_rebuilds(fill_large_enums(source, fills), schema_rules(schemas, classes))
+    inline = {cls: ref for cls, (_owner, ref) in owners.items()}
+    rules = schema_rules(schemas, classes, inline)
+    source = before_rebuilds(fill_large_enums(source, fills), rules)
     return source, classes, diagnostics
 
 
@@ -641,14 +645,28 @@ def _pattern_rules(
     return out
 
 
-def schema_rules(schemas: dict[str, Any], classes: frozenset[str]) -> str:
+def schema_rules(
+    schemas: dict[str, Any], classes: frozenset[str], sources: dict[str, str] | None = None
+) -> str:
     """Registrations for ``specfirst.runtime.base.constrain``, placed at the end of the models
-    module, before its rebuild calls (:func:`before_rebuilds`)."""
+    module, before its rebuild calls (:func:`before_rebuilds`).
+
+    ``sources`` (class → the ``#/components/schemas/…`` schema it was made from) adds the
+    classes made from schemas inside a component (an array's items, an inline property
+    object): just-eat's ``RestaurantETAs`` items took ``restaurantId: null``, which the spec
+    does not allow.
+    """
+    found = {name: schemas[name] for name in schemas if name in classes}
+    for cls, ref in (sources or {}).items():
+        prefix = "#/components/schemas/"
+        path = ref.removeprefix(prefix).split("/")
+        if cls in classes and cls not in found and ref.startswith(prefix) and len(path) > 1:
+            node = _at_path(schemas, path)
+            if node is not None:
+                found[cls] = node
     lines: list[str] = []
-    for name in sorted(schemas):
-        if name not in classes:
-            continue
-        props, required = _own_properties(schemas[name])
+    for name in sorted(found):
+        props, required = _own_properties(found[name])
         if not props:
             continue
         unique = [
@@ -684,6 +702,20 @@ def schema_rules(schemas: dict[str, Any], classes: frozenset[str]) -> str:
         + "\n".join(lines)
         + "\n"
     )
+
+
+def _at_path(schemas: dict[str, Any], path: list[str]) -> Any:
+    """The schema at ``path`` (JSON pointer parts, escaped) below ``components/schemas``."""
+    node: Any = schemas
+    for part in path:
+        part = part.replace("~1", "/").replace("~0", "~")
+        if isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        elif isinstance(node, dict) and part in node:
+            node = node[part]
+        else:
+            return None
+    return node if isinstance(node, dict) else None
 
 
 def _own_properties(schema: Any, depth: int = 0) -> tuple[dict[str, Any], set[str]]:

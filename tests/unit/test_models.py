@@ -459,3 +459,27 @@ def test_schema_rules_cover_properties_of_inline_all_of_members() -> None:
     assert "constrain(Base, not_null=('name',))" in rules
     # the Base's own property stays with Base; a nullable or required one has no rule
     assert "constrain(Child, unique=('tags',), not_null=('kind', 'weight', 'tags'))" in rules
+
+
+def test_classes_made_inside_a_component_refuse_null_too() -> None:
+    # just-eat's RestaurantETAs is an array of inline objects, CheckoutUpdateRequest has an
+    # inline `fulfilment.time` object: their classes took `restaurantId: null` and
+    # `asap: null`, which the spec does not allow (only component classes had the rule).
+    schemas = {
+        "ETAs": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "restaurantId": {"type": "string"},
+                    "note": {"type": "string", "nullable": True},
+                    "time": {"type": "object", "properties": {"asap": {"type": "boolean"}}},
+                },
+            },
+        },
+    }
+    doc = {"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {}}
+    doc["components"] = {"schemas": schemas}
+    source, _, _ = generate_models(doc, "# generated")
+    assert "constrain(ETA, not_null=('restaurantId', 'time'))" in source
+    assert "constrain(Time, not_null=('asap',))" in source
