@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import pydantic_core
 
@@ -550,8 +551,11 @@ def _nullable(schema: Any, schemas: dict[str, Any], depth: int = 0) -> bool | No
         return "null" in kind
     if isinstance(kind, str):
         return kind == "null"
-    if any(k in schema for k in ("anyOf", "oneOf", "allOf", "enum", "const", "not")):
-        return None
+    parts = schema.get("allOf")
+    if isinstance(parts, list) and any(
+        _nullable(part, schemas, depth + 1) is False for part in parts
+    ):
+        return False  # null must be valid under every part: one refuses it
     return None
 
 
@@ -651,19 +655,21 @@ def schema_rules(
     """Registrations for ``specfirst.runtime.base.constrain``, placed at the end of the models
     module, before its rebuild calls (:func:`before_rebuilds`).
 
-    ``sources`` (class → the ``#/components/schemas/…`` schema it was made from) adds the
-    classes made from schemas inside a component (an array's items, an inline property
-    object): just-eat's ``RestaurantETAs`` items took ``restaurantId: null``, which the spec
-    does not allow.
+    ``sources`` (class → the ``#/components/schemas/…`` schema it was made from, as
+    datamodel-code-generator reports it) says which schema each class has its rules from: the
+    classes made inside a component (an array's items, an inline property object; just-eat's
+    ``RestaurantETAs`` items took ``restaurantId: null``), and a component whose class got
+    another name (just-eat's ``location`` became ``LocationModel``, and its rules went to an
+    inline ``Location`` class). Without them, a component's rules go to the class of its name.
     """
-    found = {name: schemas[name] for name in schemas if name in classes}
+    prefix = "#/components/schemas/"
+    found: dict[str, Any] = {}
     for cls, ref in (sources or {}).items():
-        prefix = "#/components/schemas/"
-        path = ref.removeprefix(prefix).split("/")
-        if cls in classes and cls not in found and ref.startswith(prefix) and len(path) > 1:
-            node = _at_path(schemas, path)
-            if node is not None:
-                found[cls] = node
+        node = _at_path(schemas, ref.removeprefix(prefix).split("/"))
+        if cls in classes and ref.startswith(prefix) and node is not None:
+            found[cls] = node
+    if not sources:
+        found = {name: schemas[name] for name in schemas if name in classes}
     lines: list[str] = []
     for name in sorted(found):
         props, required = _own_properties(found[name])
@@ -708,7 +714,7 @@ def _at_path(schemas: dict[str, Any], path: list[str]) -> Any:
     """The schema at ``path`` (JSON pointer parts, escaped) below ``components/schemas``."""
     node: Any = schemas
     for part in path:
-        part = part.replace("~1", "/").replace("~0", "~")
+        part = unquote(part).replace("~1", "/").replace("~0", "~")
         if isinstance(node, list) and part.isdigit() and int(part) < len(node):
             node = node[int(part)]
         elif isinstance(node, dict) and part in node:

@@ -474,12 +474,18 @@ def test_classes_made_inside_a_component_refuse_null_too() -> None:
                     "restaurantId": {"type": "string"},
                     "note": {"type": "string", "nullable": True},
                     "time": {"type": "object", "properties": {"asap": {"type": "boolean"}}},
+                    # servicetimes' days: a described $ref, written as a one-part allOf
+                    "slot": {"allOf": [{"$ref": "#/components/schemas/Slot"}], "description": "d"},
                 },
             },
         },
+        "Slot": {"type": "object", "properties": {"end": {"type": "string"}}},
+        # a component whose class takes another name than its key
+        "Speed limit": {"type": "object", "properties": {"kmh": {"type": "number"}}},
     }
     doc = {"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {}}
     doc["components"] = {"schemas": schemas}
     source, _, _ = generate_models(doc, "# generated")
-    assert "constrain(ETA, not_null=('restaurantId', 'time'))" in source
+    assert "constrain(ETA, not_null=('restaurantId', 'time', 'slot'))" in source
     assert "constrain(Time, not_null=('asap',))" in source
+    assert "constrain(SpeedLimit, not_null=('kmh',))" in source
