@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import pydantic_core
 
@@ -25,11 +26,12 @@ from specfirst.models_enums import (
     mark_large_enums,
     stand_in_large_enums,
 )
-from specfirst.models_incremental import from_base, make_base
+from specfirst.models_incremental import from_base, make_base, owners_of
 from specfirst.schema_rewrites import (
     declare_required_names,
     defaults_of_their_type,
     drop_nullable_false,
+    ignore_ref_siblings,
     inline_conflicting_bases,
     split_discriminator_subtypes,
 )
@@ -104,6 +106,8 @@ def _generate_models(
     _bound_integer_formats(document)  # in place: _tidy_prose made a copy
     working = document["components"]["schemas"]
     drop_nullable_false(working, _schema_nodes)  # in place too
+    if str(document.get("openapi", "")).startswith("3.0"):
+        ignore_ref_siblings(working, _schema_nodes)
     declare_required_names(working, _schema_nodes)
     defaults_of_their_type(working, _schema_nodes)
     split_discriminator_subtypes(working, _schema_nodes)
@@ -140,6 +144,7 @@ def _generate_models(
                 # Only the head's imports are read below: no need to parse the whole module.
                 tree = ast.parse(updated.head)
                 classes = frozenset(name for name, _ in updated.units)
+                owners = updated.owners
             else:
                 source, metadata = _run(cut, header)
                 tree = ast.parse(source)
@@ -147,6 +152,7 @@ def _generate_models(
                     node.name for node in tree.body if isinstance(node, ast.ClassDef)
                 )
                 updated = make_base(key, cut["components"]["schemas"], source, metadata, tree)
+                owners = owners_of(metadata)
                 if updated is not None:
                     # the same head and classes, blank lines as the base
                     source, spans = updated.raw, updated.spans()
@@ -186,7 +192,9 @@ def _generate_models(
         )
     # The base classes live in the package's vendored runtime (see ``specfirst.vendor``).
     source = source.replace("from _runtime.", "from ._runtime.")
-    source = before_rebuilds(fill_large_enums(source, fills), schema_rules(schemas, classes))
+    inline = {cls: ref for cls, (_owner, ref) in owners.items()}
+    rules = schema_rules(schemas, classes, inline)
+    source = before_rebuilds(fill_large_enums(source, fills), rules)
     return source, classes, diagnostics
 
 
@@ -585,8 +593,11 @@ def _nullable(schema: Any, schemas: dict[str, Any], depth: int = 0) -> bool | No
         return "null" in kind
     if isinstance(kind, str):
         return kind == "null"
-    if any(k in schema for k in ("anyOf", "oneOf", "allOf", "enum", "const", "not")):
-        return None
+    parts = schema.get("allOf")
+    if isinstance(parts, list) and any(
+        _nullable(part, schemas, depth + 1) is False for part in parts
+    ):
+        return False  # null must be valid under every part: one refuses it
     return None
 
 
@@ -680,14 +691,30 @@ def _pattern_rules(
     return out
 
 
-def schema_rules(schemas: dict[str, Any], classes: frozenset[str]) -> str:
+def schema_rules(
+    schemas: dict[str, Any], classes: frozenset[str], sources: dict[str, str] | None = None
+) -> str:
     """Registrations for ``specfirst.runtime.base.constrain``, placed at the end of the models
-    module, before its rebuild calls (:func:`before_rebuilds`)."""
+    module, before its rebuild calls (:func:`before_rebuilds`).
+
+    ``sources`` (class → the ``#/components/schemas/…`` schema it was made from, as
+    datamodel-code-generator reports it) says which schema each class has its rules from: the
+    classes made inside a component (an array's items, an inline property object; just-eat's
+    ``RestaurantETAs`` items took ``restaurantId: null``), and a component whose class got
+    another name (just-eat's ``location`` became ``LocationModel``, and its rules went to an
+    inline ``Location`` class). Without them, a component's rules go to the class of its name.
+    """
+    prefix = "#/components/schemas/"
+    found: dict[str, Any] = {}
+    for cls, ref in (sources or {}).items():
+        node = _at_path(schemas, ref.removeprefix(prefix).split("/"))
+        if cls in classes and ref.startswith(prefix) and node is not None:
+            found[cls] = node
+    if not sources:
+        found = {name: schemas[name] for name in schemas if name in classes}
     lines: list[str] = []
-    for name in sorted(schemas):
-        if name not in classes:
-            continue
-        props, required = _own_properties(schemas[name])
+    for name in sorted(found):
+        props, required = _own_properties(found[name])
         if not props:
             continue
         unique = [
@@ -723,6 +750,20 @@ def schema_rules(schemas: dict[str, Any], classes: frozenset[str]) -> str:
         + "\n".join(lines)
         + "\n"
     )
+
+
+def _at_path(schemas: dict[str, Any], path: list[str]) -> Any:
+    """The schema at ``path`` (JSON pointer parts, escaped) below ``components/schemas``."""
+    node: Any = schemas
+    for part in path:
+        part = unquote(part).replace("~1", "/").replace("~0", "~")
+        if isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        elif isinstance(node, dict) and part in node:
+            node = node[part]
+        else:
+            return None
+    return node if isinstance(node, dict) else None
 
 
 def _own_properties(schema: Any, depth: int = 0) -> tuple[dict[str, Any], set[str]]:

@@ -147,11 +147,11 @@ def make_base(
         imports=imports,
         units=units,
         rebuilds=rebuilds,
-        owners=_owners(models),
+        owners=owners_of(models),
     )
 
 
-def _owners(models: list[dict[str, Any]]) -> dict[str, list[str]]:
+def owners_of(models: list[dict[str, Any]]) -> dict[str, list[str]]:
     owners: dict[str, list[str]] = {}
     for model in models:
         path = model.get("source_path") or []
@@ -489,7 +489,7 @@ def patch(base: Base, key: str, schemas: dict[str, Any], run: Generate) -> tuple
     if split is None:
         raise Unpatchable("the partial run wrote more than classes")
     _, new_imports, new_units, new_rebuilds = split
-    new_owners = _owners(models)
+    new_owners = owners_of(models)
     old_name_of = {ref: name for name, (_owner, ref) in base.owners.items()}
     renames = {
         name: old_name_of.get(new_owners[name][1], name)

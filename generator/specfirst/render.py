@@ -403,7 +403,8 @@ class Renderer:
         args = [(p.py_name, self._param_annotation(p)) for p in op.parameters]
         if op.body is not None:
             body_type = op.body.handler_type
-            args.append(("body", body_type if op.body.required else f"{body_type} | None"))
+            optional = not op.body.required and "None" not in body_type.split(" | ")
+            args.append(("body", f"{body_type} | None" if optional else body_type))
         if op.secured:
             args.append(
                 (

@@ -29,6 +29,8 @@ _ANNOTATIONS = frozenset(
         "$comment",
     }
 )
+# What OpenAPI 3.0 keeps next to a $ref (it ignores the rest; tools read these).
+_REF_SIBLINGS = _ANNOTATIONS | {"$ref", "nullable"}
 # What a base schema may hold and still be written out as plain properties (anything else,
 # a discriminator, oneOf, additionalProperties rules, keeps the subclass).
 _FLAT_KEYS = frozenset({"type", "properties", "required", "allOf", "description", "title"})
@@ -47,6 +49,23 @@ def drop_nullable_false(schemas: dict[str, Any], nodes: Callable[[Any], Iterator
         for node in nodes(schema):
             if node.get("nullable") is False:
                 del node["nullable"]
+
+
+def ignore_ref_siblings(schemas: dict[str, Any], nodes: Callable[[Any], Iterator[Any]]) -> None:
+    """Drop the keywords an OpenAPI 3.0 document writes next to a ``$ref``, but annotations
+    and ``nullable``: 3.0 ignores them (a Reference Object's siblings), and so do the clients
+    and tests that follow it.
+
+    just-eat's ``ServiceTimesServices.collection`` is ``{$ref: ServiceTimesCollection, type:
+    object}`` where the referenced schema is an array: datamodel-code-generator typed the
+    field ``dict[str, Any]`` and every array the spec allows was refused. ``nullable`` stays, as
+    the tools that write it intend (it only accepts a null more).
+    """
+    for schema in schemas.values():
+        for node in nodes(schema):
+            if isinstance(node.get("$ref"), str):
+                for key in [k for k in node if k not in _REF_SIBLINGS and not k.startswith("x-")]:
+                    del node[key]
 
 
 def declare_required_names(schemas: dict[str, Any], nodes: Callable[[Any], Iterator[Any]]) -> None:
@@ -278,17 +297,67 @@ def _inherited_tag(
     return None
 
 
+def _declared(
+    name: str, prop: str, schemas: dict[str, Any], depth: int = 0
+) -> dict[str, Any] | None:
+    """How the class of schema ``name`` declares property ``prop``: its own definition, else
+    that of an allOf part (inline, or a base class)."""
+    schema = schemas.get(name)
+    if not isinstance(schema, dict) or depth > 20:
+        return None
+    own = schema.get("properties")
+    if isinstance(own, dict) and isinstance(own.get(prop), dict):
+        found: dict[str, Any] = own[prop]
+        return found
+    parts = schema.get("allOf")
+    for part in parts if isinstance(parts, list) else ():
+        base = _ref_name(part)
+        if base is not None and set(part) == {"$ref"}:
+            declared = _declared(base, prop, schemas, depth + 1)
+        elif isinstance(part, dict):
+            declared = _declared("", prop, {"": part}, depth + 1)
+        else:
+            declared = None
+        if declared is not None:
+            return declared
+    return None
+
+
+def _takes_any_string(definition: dict[str, Any]) -> bool:
+    """Whether a property so defined is typed ``str`` (a subclass may narrow it to a
+    ``Literal``): a plain string, no enum, format or reference."""
+    kept = {k for k in definition if k not in _ANNOTATIONS and not k.startswith("x-")}
+    return definition.get("type") == "string" and kept <= {"type", "nullable"}
+
+
+def _narrows(
+    name: str,
+    prop: str,
+    base: str,
+    tags: dict[tuple[str, str], frozenset[str]],
+    schemas: dict[str, Any],
+) -> bool:
+    """Whether member ``name``'s ``Literal`` for ``prop`` is no valid override of the type
+    base class ``base`` gives it: another member's ``Literal`` (velopayments), or a type that
+    is not a plain ``str``, such as an enum (just-eat's ``ConsumerOfferType``)."""
+    inherited = _inherited_tag(base, prop, tags, schemas)
+    if inherited is not None:
+        return not tags[(name, prop)] <= inherited
+    declared = _declared(base, prop, schemas)
+    return declared is not None and not _takes_any_string(declared)
+
+
 def _spliced(schema: Any) -> list[Any] | None:
     """The allOf parts that stand for ``schema`` in another allOf (its own parts, then its own
-    properties), or None when it holds more than parts and properties."""
-    if not isinstance(schema, dict) or set(schema) - _FLAT_KEYS:
+    properties, and whether it takes others), or None when it holds more than that."""
+    if not isinstance(schema, dict) or set(schema) - _FLAT_KEYS - {"additionalProperties"}:
         return None
     if schema.get("type", "object") != "object":
         return None
     parts = schema.get("allOf") or []
     if not isinstance(parts, list):
         return None
-    own = {k: schema[k] for k in ("properties", "required") if k in schema}
+    own = {k: schema[k] for k in ("properties", "required", "additionalProperties") if k in schema}
     spliced = [*parts, {"type": "object", **own}] if own else list(parts)
     return copy.deepcopy(spliced)
 
@@ -296,8 +365,9 @@ def _spliced(schema: Any) -> list[Any] | None:
 def split_discriminator_subtypes(
     schemas: dict[str, Any], nodes: Callable[[Any], Iterator[Any]]
 ) -> None:
-    """An allOf that ``$ref``s a schema tagged with another value of the same discriminator
-    gets that schema's parts spliced in instead of subclassing its class.
+    """An allOf that ``$ref``s a schema tagged with another value of the same discriminator,
+    or typing the discriminator property otherwise than ``str`` (an enum), gets that schema's
+    parts spliced in instead of subclassing its class.
 
     datamodel-code-generator types the discriminator property of each member of a
     discriminated union as a ``Literal`` of its value. When one member extends another
@@ -321,10 +391,7 @@ def split_discriminator_subtypes(
             part = parts[index]
             base = _ref_name(part)
             if base is not None and set(part) == {"$ref"} and base != name:
-                conflict = False
-                for prop in props:
-                    inherited = _inherited_tag(base, prop, tags, schemas)
-                    conflict |= inherited is not None and not tags[(name, prop)] <= inherited
+                conflict = any(_narrows(name, prop, base, tags, schemas) for prop in props)
                 spliced = _spliced(schemas.get(base)) if conflict else None
                 if spliced is not None:
                     parts[index : index + 1] = spliced  # its own parts are looked at next

@@ -74,3 +74,45 @@ def test_operations_secured_only_another_way_get_their_authorization() -> None:
         "veloAuth": {"Authorization": basic},
         "basicAndKey": {"Authorization": basic},
     }
+
+
+SHARED = """
+openapi: 3.0.3
+info: {title: Takeaway, version: 1.0.0}
+paths:
+  /checkout:
+    get:
+      operationId: getCheckout
+      security: [{Bearer: []}]
+      responses: {'200': {description: ok}}
+  /fees:
+    get:
+      operationId: getFees
+      security: [{Bearer: []}]
+      responses: {'200': {description: ok}}
+  /deliveries:
+    get:
+      operationId: partnerDeliveries
+      security: [{api_key: []}]
+      responses: {'200': {description: ok}}
+components:
+  securitySchemes:
+    Bearer: {type: http, scheme: bearer}
+    api_key: {type: apiKey, in: header, name: Authorization}
+"""
+
+
+def test_an_api_key_named_authorization_shares_the_header_with_bearer_tokens() -> None:
+    # just-eat: `api_key` is an API key in the Authorization header, `Bearer` an HTTP bearer
+    # token. The key's bare credential overwrote nothing, but the run then handed the one
+    # Authorization (the bearer token) to schemathesis as the `api_key` scheme's, which sends
+    # it only for `api_key` operations: every `Bearer` operation answered only 401.
+    from specfirst.contract.credentials import _auth_schemes
+
+    spec = yaml.safe_load(SHARED)
+    ctx = AuthContext(base_url="http://t", session=requests.Session(), spec=spec)
+    headers = dev_credentials(ctx, "c")
+    assert headers == {"Authorization": "Bearer c"}  # the scheme more operations use
+    assert _auth_schemes(spec, headers) == ({}, headers)  # sent as a header, to every operation
+    # the API key's operation gets the bare credential its way
+    assert dev_operation_credentials(ctx, "c") == {"partnerDeliveries": {"Authorization": "c"}}

@@ -301,3 +301,63 @@ async def test_a_json_body_also_read_as_its_other_declared_media_types(
     assert as_png.text == "bytes:b'\\x89PNG'"
     problem(undeclared, 415)
     assert [e["pointer"] for e in problem(missing, 422)["errors"]] == ["/body"]
+
+
+NULLABLE = """
+openapi: 3.0.3
+info: {title: Claims, version: "1"}
+paths:
+  /justification:
+    put:
+      operationId: justify
+      requestBody:
+        content: {application/json: {schema: {$ref: "#/components/schemas/Justification"}}}
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {type: string}}}}
+  /response:
+    post:
+      operationId: respond
+      requestBody:
+        required: true
+        content: {application/json: {schema: {$ref: "#/components/schemas/Justification"}}}
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {type: string}}}}
+components:
+  schemas:
+    Justification:
+      type: object
+      nullable: true
+      properties:
+        reason: {type: string, enum: [Other, Late]}
+"""
+
+
+async def test_a_nullable_body_schema_takes_a_json_null(make_api: MakeApi) -> None:
+    # just-eat's Justification says `nullable: true`: a `null` body is one the spec allows, and
+    # was refused (400/422) as not an object.
+    api = make_api(NULLABLE)
+    r = api.responses
+
+    class Service:
+        async def justify(self, *, body: Any) -> Any:
+            return r.Justify200Response(body=repr(body))
+
+        async def respond(self, *, body: Any) -> Any:
+            return r.Respond200Response(body=repr(body))
+
+    app = api.create_app(default=Service())
+    async with client(app) as c:
+        null = await c.put(
+            "/justification", content=b"null", headers={"content-type": "application/json"}
+        )
+        given = await c.put("/justification", json={"reason": "Late"})
+        required = await c.post(
+            "/response", content=b"null", headers={"content-type": "application/json"}
+        )
+        absent = await c.post("/response")
+        wrong = await c.put("/justification", json=[1])
+    assert null.status_code == 200 and null.json() == "None"
+    assert given.status_code == 200 and "Late" in given.json()
+    assert required.status_code == 200 and required.json() == "None"
+    problem(absent, 422)
+    problem(wrong, 422)

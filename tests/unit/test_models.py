@@ -232,6 +232,132 @@ def test_a_union_member_extending_another_member_does_not_subclass_it() -> None:
     assert doc == before
 
 
+def test_a_union_member_narrowing_its_bases_discriminator_does_not_subclass_it() -> None:
+    # just-eat: ConsumerOffer_Bogof is allOf [ConsumerOffer, ...] where ConsumerOffer types
+    # `offerType` by the enum ConsumerOfferType; Percent is allOf [ActiveConsumerOffer, ...]
+    # where ActiveConsumerOffer is itself a member (tagged with its name). Both bases forbid
+    # other properties. As subclasses, each re-assigned its Literal over the base's enum or
+    # Literal (mypy: an incompatible override).
+    ref = "#/components/schemas/"
+    schemas = {
+        "OfferType": {"type": "string", "enum": ["Percent", "Bogof"]},
+        "Offer": {
+            "title": "Offer",
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["offerType", "id"],
+            "properties": {
+                "offerType": {"$ref": ref + "OfferType", "description": "the type"},
+                "id": {"type": "string"},
+            },
+        },
+        "Offer_Bogof": {
+            "allOf": [
+                {"$ref": ref + "Offer"},
+                {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "properties": {"products": {"type": "array", "items": {"type": "string"}}},
+                },
+            ]
+        },
+        "Offer_Percent": {
+            "allOf": [
+                {"$ref": ref + "Offer"},
+                {"type": "object", "properties": {"amount": {"type": "number"}}},
+            ]
+        },
+        "Offers": {
+            "type": "object",
+            "properties": {
+                "offers": {
+                    "type": "array",
+                    "items": {
+                        "oneOf": [{"$ref": ref + "Offer_Bogof"}, {"$ref": ref + "Offer_Percent"}],
+                        "discriminator": {
+                            "propertyName": "offerType",
+                            "mapping": {
+                                "Bogof": ref + "Offer_Bogof",
+                                "Percent": ref + "Offer_Percent",
+                            },
+                        },
+                    },
+                }
+            },
+        },
+        "Active": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["Type"],
+            "properties": {"Type": {"type": "string"}, "offerId": {"type": "string"}},
+        },
+        "Percent": {
+            "allOf": [
+                {"$ref": ref + "Active"},
+                {"type": "object", "properties": {"amount": {"type": "number"}}},
+            ]
+        },
+        "ByRestaurant": {
+            "type": "object",
+            "properties": {
+                "offers": {
+                    "type": "array",
+                    "items": {
+                        "oneOf": [{"$ref": ref + "Active"}, {"$ref": ref + "Percent"}],
+                        "discriminator": {
+                            "propertyName": "Type",
+                            "mapping": {"Percent": ref + "Percent"},
+                        },
+                    },
+                }
+            },
+        },
+    }
+    doc = {"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {}}
+    doc["components"] = {"schemas": schemas}
+    before = copy.deepcopy(doc)
+    classes = _classes(doc)
+    for member, base, prop, literal in (
+        ("OfferBogof", "Offer", "offerType", "Literal['Bogof']"),
+        ("OfferPercent", "Offer", "offerType", "Literal['Percent']"),
+        ("Percent", "Active", "Type", "Literal['Percent']"),
+    ):
+        cls = classes[member]
+        assert base not in {ast.unparse(b) for b in cls.bases}, member
+        fields = _fields(cls)
+        assert fields[prop] == literal
+        assert set(_fields(classes[base])) - {prop} <= set(fields), member
+        # and they still refuse other properties, as their bases did
+        assert "extra='forbid'" in ast.unparse(cls), member
+    assert doc == before
+
+
+def test_keywords_beside_a_ref_are_ignored_in_openapi_3_0() -> None:
+    # just-eat's ServiceTimesServices.collection: {$ref: an array schema, type: object}. 3.0
+    # ignores a Reference Object's siblings; the field was typed dict[str, Any] and refused
+    # every array the spec allows.
+    ref = "#/components/schemas/"
+    schemas = {
+        "Slots": {"type": "array", "items": {"type": "string"}},
+        "Services": {
+            "type": "object",
+            "properties": {
+                "collection": {"$ref": ref + "Slots", "type": "object", "description": "when"},
+                "delivery": {"$ref": ref + "Slots", "nullable": True},
+            },
+        },
+    }
+    doc = {"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {}}
+    doc["components"] = {"schemas": schemas}
+    before = copy.deepcopy(doc)
+    fields = _fields(_classes(doc)["Services"])
+    assert fields == {"collection": "Slots | None", "delivery": "Slots | None"}
+    assert doc == before
+    # 3.1 applies them together with the reference: left as they are
+    doc["openapi"] = "3.1.0"
+    assert _fields(_classes(doc)["Services"])["collection"] != "Slots | None"
+
+
 def test_string_enum_members_named_like_str_methods_are_renamed() -> None:
     # formapi.io's Alignment: a StrEnum member `center` replaces str.center (mypy: an
     # incompatible assignment in generated code). The member becomes `center_`, its value and
@@ -362,3 +488,33 @@ def test_str_named_members_parse_only_their_class_when_classes_are_known(
     monkeypatch.setattr(models.ast, "parse", lambda text: parsed.append(text) or parse(text))
     assert models._enum_members_clear_of_str(source, spans) == whole
     assert parsed == [classes[1]]
+
+
+def test_classes_made_inside_a_component_refuse_null_too() -> None:
+    # just-eat's RestaurantETAs is an array of inline objects, CheckoutUpdateRequest has an
+    # inline `fulfilment.time` object: their classes took `restaurantId: null` and
+    # `asap: null`, which the spec does not allow (only component classes had the rule).
+    schemas = {
+        "ETAs": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "restaurantId": {"type": "string"},
+                    "note": {"type": "string", "nullable": True},
+                    "time": {"type": "object", "properties": {"asap": {"type": "boolean"}}},
+                    # servicetimes' days: a described $ref, written as a one-part allOf
+                    "slot": {"allOf": [{"$ref": "#/components/schemas/Slot"}], "description": "d"},
+                },
+            },
+        },
+        "Slot": {"type": "object", "properties": {"end": {"type": "string"}}},
+        # a component whose class takes another name than its key
+        "Speed limit": {"type": "object", "properties": {"kmh": {"type": "number"}}},
+    }
+    doc = {"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {}}
+    doc["components"] = {"schemas": schemas}
+    source, _, _ = generate_models(doc, "# generated")
+    assert "constrain(ETA, not_null=('restaurantId', 'time', 'slot'))" in source
+    assert "constrain(Time, not_null=('asap',))" in source
+    assert "constrain(SpeedLimit, not_null=('kmh',))" in source

@@ -41,7 +41,15 @@ def _auth_schemes(
     consumed: set[str] = set()
     given = {name.lower(): (name, value) for name, value in headers.items()}
     definitions = spec.get("components", {}).get("securitySchemes", {})
-    for name, scheme in definitions.items() if isinstance(definitions, Mapping) else ():
+    definitions = definitions if isinstance(definitions, Mapping) else {}
+    if any(
+        isinstance(scheme, Mapping) and scheme.get("type") in ("http", "oauth2", "openIdConnect")
+        for scheme in definitions.values()
+    ):
+        # an API key named Authorization shares the header with those schemes: the value may
+        # be theirs (just-eat's `Bearer` operations lost their token to the `api_key` scheme)
+        given.pop("authorization", None)
+    for name, scheme in definitions.items():
         if isinstance(scheme, Mapping) and scheme.get("type") == "apiKey":
             found = given.get(str(scheme.get("name", "")).lower())
             if scheme.get("in") in ("header", "query", "cookie") and found is not None:

@@ -107,7 +107,8 @@ def dev_credentials(
     key in the query or a cookie, as the spec says); HTTP Basic sends ``username`` and the
     credential as its password; an HTTP bearer (or other HTTP scheme), OAuth2 or OpenID Connect
     scheme sends it as the token: ``Authorization: Bearer <credential>``. A request has one
-    ``Authorization`` header: when several schemes want it, the one the most operations use.
+    ``Authorization`` header: when several schemes want it (an API key named ``Authorization``
+    takes the bare credential), the one the most operations use.
     The scaffolded ``security.py`` accepts exactly this credential for every scheme.
     """
     return credential_headers(ctx.spec, credential, username=username)
@@ -179,7 +180,11 @@ def _scheme_credentials(
             continue
         kind = scheme.get("type")
         if kind == "apiKey" and isinstance(scheme.get("name"), str):
-            out.append((str(key), "apiKey", scheme["name"]))
+            if scheme.get("in") == "header" and scheme["name"].lower() == "authorization":
+                # the one Authorization header, wanted another way by HTTP and OAuth2 schemes
+                out.append((str(key), "authorization", credential))
+            else:
+                out.append((str(key), "apiKey", scheme["name"]))
             continue
         if kind == "http" and str(scheme.get("scheme", "")).lower() == "basic":
             token = base64.b64encode(f"{username}:{credential}".encode()).decode("ascii")

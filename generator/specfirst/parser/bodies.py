@@ -20,7 +20,13 @@ from specfirst.parser.context import Context
 from specfirst.parser.media import body_kind, is_binary_schema, json_media, read_media
 from specfirst.parser.model_types import SchemaTypes
 from specfirst.parser.responses import read_headers
-from specfirst.schema_types import constraints, declared_types, is_simple, primitive_type
+from specfirst.schema_types import (
+    constraints,
+    declared_types,
+    is_simple,
+    primitive_type,
+    schema_types,
+)
 
 
 def read_body(
@@ -72,7 +78,7 @@ def read_body(
         return Body(
             media,
             kind,
-            types.schema_type(schema, sptr, "Request"),
+            _nullable(ctx, schema, types.schema_type(schema, sptr, "Request")),
             required,
             description=description,
             alternates=tuple(alternates),
@@ -92,6 +98,15 @@ def read_body(
         form_fields=tuple(fields),
         description=description,
     )
+
+
+def _nullable(ctx: Context, schema: Any, py_type: str) -> str:
+    """``py_type`` or None, when the body's schema admits a JSON ``null`` where its type does
+    not (a ``$ref`` to a model whose schema says ``nullable: true``: just-eat's
+    ``Justification``, whose ``null`` body was refused)."""
+    if py_type == "Any" or "None" in py_type.split(" | "):
+        return py_type
+    return f"{py_type} | None" if "null" in schema_types(ctx.resolve_schema(schema)) else py_type
 
 
 def _media_kind(ctx: Context, media: str, media_obj: Any) -> BodyKind:
