@@ -20,7 +20,13 @@ from specfirst.parser.context import Context
 from specfirst.parser.media import body_kind, is_binary_schema, json_media, read_media
 from specfirst.parser.model_types import SchemaTypes
 from specfirst.parser.responses import read_headers
-from specfirst.schema_types import constraints, declared_types, is_simple, primitive_type
+from specfirst.schema_types import (
+    constraints,
+    declared_types,
+    is_simple,
+    primitive_type,
+    schema_types,
+)
 
 
 def read_body(
@@ -72,7 +78,7 @@ def read_body(
         return Body(
             media,
             kind,
-            types.schema_type(schema, sptr, "Request"),
+            _json_type(ctx, types, schema, sptr),
             required,
             description=description,
             alternates=tuple(alternates),
@@ -92,6 +98,19 @@ def read_body(
         form_fields=tuple(fields),
         description=description,
     )
+
+
+def _json_type(ctx: Context, types: SchemaTypes, schema: Any, pointer: Pointer) -> str:
+    """The type a JSON body is read into: its schema's, ``| None`` when the schema admits
+    ``null`` (a ``nullable`` model: stream-io's ``CreateBlockListRequest``), so that a ``null``
+    body, which such a schema allows even when the body is required, is accepted."""
+    py_type = types.schema_type(schema, pointer, "Request")
+    if py_type == "Any" or "None" in py_type.split(" | "):
+        return py_type
+    resolved = ctx.resolve_schema(schema)
+    if isinstance(resolved, Mapping) and "null" in schema_types(resolved):
+        return f"{py_type} | None"
+    return py_type
 
 
 def _media_kind(ctx: Context, media: str, media_obj: Any) -> BodyKind:
