@@ -305,9 +305,54 @@ def _content_holders(document: dict[str, Any]) -> Iterator[dict[str, Any]]:
             yield from _dicts(_mapping(operation.get("responses")))
 
 
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
 def _mapping(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
 def _dicts(mapping: dict[str, Any]) -> Iterator[dict[str, Any]]:
     return (v for v in mapping.values() if isinstance(v, dict))
+
+
+def json_text_path_parameters(document: dict[str, Any]) -> dict[str, frozenset[str]]:
+    """The path parameters sent as JSON text of a string (``content: application/json`` with a
+    string schema), by operation label (``"DELETE /lists/{name}"``).
+
+    schemathesis does not always send such a value as JSON: a value its stateful phase takes
+    from a response (``"name": ":"``) goes into the path as it is, and one it generated loses
+    the backslashes of its JSON escapes (it replaces a percent-encoded backslash in a path
+    with ``_``), so the app, reading JSON, answers 4xx to a request the spec allows
+    (stream-io's ``DELETE /blocklists/{name}``). The run sends these as JSON text
+    (:func:`specfirst.contract.runner._json_path_values`)."""
+    components = _mapping(_mapping(document.get("components")).get("parameters"))
+    found: dict[str, frozenset[str]] = {}
+    for path, item in _mapping(document.get("paths")).items():
+        if not isinstance(item, dict):
+            continue
+        shared = _list(item.get("parameters"))
+        for method, operation in item.items():
+            if not isinstance(operation, dict) or method == "parameters":
+                continue
+            names: set[str] = set()
+            for parameter in [*shared, *_list(operation.get("parameters"))]:
+                if isinstance(parameter, dict) and isinstance(parameter.get("$ref"), str):
+                    prefix = "#/components/parameters/"
+                    ref = parameter["$ref"]
+                    parameter = (
+                        components.get(ref[len(prefix) :]) if ref.startswith(prefix) else None
+                    )
+                if not isinstance(parameter, dict) or parameter.get("in") != "path":
+                    continue
+                content = _mapping(parameter.get("content"))
+                if len(content) != 1:
+                    continue
+                media, media_obj = next(iter(content.items()))
+                schema = _resolved(document, _mapping(media_obj).get("schema"))
+                if "json" in str(media).lower() and schema.get("type") == "string":
+                    names.add(str(parameter.get("name")))
+            if names:
+                found[f"{method.upper()} {path}"] = frozenset(names)
+    return found

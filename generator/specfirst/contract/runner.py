@@ -217,7 +217,7 @@ def _load(spec: Path, project: dict[str, Any], unread: list[str] | None = None) 
 
     try:
         config = SchemathesisConfig.from_dict(project)
-        return _keep_empty_segments(_load_schema(spec, config, unread))
+        return _json_path_values(_keep_empty_segments(_load_schema(spec, config, unread)))
     except ConfigError as exc:
         raise ContractError(f"contract configuration: {exc}") from exc
     except LoaderError as exc:
@@ -241,6 +241,42 @@ def _keep_empty_segments(schema: Any) -> Any:
             return str(joined(case, base_url))
         # as schemathesis does, less urljoin: the base is in wire form, its `%` kept as sent
         return unquote(base_url.replace("%", "%25").rstrip("/") + "/" + quote(path))
+
+    schema.build_request_url = build_request_url
+    return schema
+
+
+def _json_path_values(schema: Any) -> Any:
+    """``schema`` sending each path parameter declared as JSON text of a string as JSON text
+    (:func:`specfirst.contract.document.json_text_path_parameters`): a value that is not
+    (a value taken from a response, or one whose escapes schemathesis replaced with ``_``) is
+    sent as the JSON string of its text, which is what a client of the spec sends. The case
+    is changed in place, so that its reproduction shows what was sent."""
+    import json
+    from urllib.parse import quote, unquote
+
+    from specfirst.contract.document import json_text_path_parameters
+
+    names = json_text_path_parameters(getattr(schema, "raw_schema", None) or {})
+    if not names:
+        return schema
+    joined = schema.build_request_url
+
+    def build_request_url(case: Any, base_url: str) -> str:
+        wanted = names.get(f"{str(case.method).upper()} {case.path}", frozenset())
+        values = case.path_parameters or {}
+        for name in wanted & values.keys():
+            value = values[name]
+            if not isinstance(value, str):
+                continue
+            text = unquote(value)
+            try:
+                is_json = isinstance(json.loads(text), str)
+            except ValueError:
+                is_json = False
+            if not is_json:
+                values[name] = quote(json.dumps(text), safe="")
+        return str(joined(case, base_url))
 
     schema.build_request_url = build_request_url
     return schema
