@@ -209,11 +209,17 @@ def _drop_ignored_headers(document: dict[str, Any], *, apply: bool) -> int:
     return dropped
 
 
-def _ignored(parameter: Any, components: dict[str, Any]) -> bool:
+def _parameter(parameter: Any, components: dict[str, Any]) -> Any:
+    """``parameter`` with its ``#/components/parameters`` reference followed."""
     if isinstance(parameter, dict) and isinstance(parameter.get("$ref"), str):
         prefix = "#/components/parameters/"
         ref = parameter["$ref"]
-        parameter = components.get(ref[len(prefix) :]) if ref.startswith(prefix) else None
+        return components.get(ref[len(prefix) :]) if ref.startswith(prefix) else None
+    return parameter
+
+
+def _ignored(parameter: Any, components: dict[str, Any]) -> bool:
+    parameter = _parameter(parameter, components)
     if not isinstance(parameter, dict):
         return False
     name = parameter.get("name")
@@ -338,12 +344,7 @@ def json_text_path_parameters(document: dict[str, Any]) -> dict[str, frozenset[s
                 continue
             names: set[str] = set()
             for parameter in [*shared, *_list(operation.get("parameters"))]:
-                if isinstance(parameter, dict) and isinstance(parameter.get("$ref"), str):
-                    prefix = "#/components/parameters/"
-                    ref = parameter["$ref"]
-                    parameter = (
-                        components.get(ref[len(prefix) :]) if ref.startswith(prefix) else None
-                    )
+                parameter = _parameter(parameter, components)
                 if not isinstance(parameter, dict) or parameter.get("in") != "path":
                     continue
                 content = _mapping(parameter.get("content"))
