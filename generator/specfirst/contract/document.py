@@ -20,6 +20,9 @@ These readings differ from a literal one, and the run must test the API the app 
   multipart/form-data only"). The run sends only those. Nor does it send a form alternate with object properties, which the
   app reads as JSON text and schemathesis encodes as the objects' keys (smart-me.com).
   :func:`unread_media` names what is left out, and the run prints it.
+- a form or multipart body whose schema admits ``null`` is sent as an object: a form has no
+  encoding of null (stream-io's nullable ``FileUploadRequest``: schemathesis sent the text
+  ``None`` as the whole multipart body).
 
 :func:`as_the_app_reads` returns the document with these applied, and ``None`` when none
 applies, so that the spec is loaded as it is.
@@ -51,7 +54,7 @@ def as_the_app_reads(document: dict[str, Any]) -> dict[str, Any] | None:
 
     The document is looked through once before anything is copied: most specs need neither
     reading, and a deep copy of a large one (GitHub's) costs about a second."""
-    readings = (_drop_ignored_headers, _objects_without_type, _numbers_as_text)
+    readings = (_drop_ignored_headers, _objects_without_type, _numbers_as_text, _forms_never_null)
     if not (any(reading(document, apply=False) for reading in readings) or unread_media(document)):
         return None
     changed = copy.deepcopy(document)
@@ -242,6 +245,30 @@ def _objects_without_type(document: dict[str, Any], *, apply: bool) -> int:
                 schema["type"] = "object"
             typed += 1
     return typed
+
+
+def _forms_never_null(document: dict[str, Any], *, apply: bool) -> int:
+    """A form or multipart body whose schema admits ``null`` (stream-io's nullable
+    ``FileUploadRequest``): a form has no encoding of null (schemathesis sent the text
+    ``None`` as the whole multipart body), so the run sends objects only."""
+    found = 0
+    for path, item in _mapping(document.get("paths")).items():
+        for method in _mapping(item):
+            body = _body(document, f"{method.upper()} {path}")
+            for media, media_obj in _mapping(body.get("content") if body else None).items():
+                if body_kind(str(media)) not in (BodyKind.FORM, BodyKind.MULTIPART):
+                    continue
+                schema = _mapping(_mapping(media_obj).get("schema"))
+                resolved = _resolved(document, schema)
+                kind = resolved.get("type")
+                if resolved.get("nullable") is not True and not (
+                    isinstance(kind, list) and "null" in kind
+                ):
+                    continue
+                if apply and schema.get("type") != "object":  # a body shared: once
+                    media_obj["schema"] = {"allOf": [schema], "type": "object"}
+                found += 1
+    return found
 
 
 def _numbers_as_text(document: dict[str, Any], *, apply: bool) -> int:
