@@ -5,7 +5,9 @@ string}}}``: a client sends ``/lists/%22a%22``. schemathesis does not always: it
 phase puts a value taken from a response into the path as it is (``/lists/%3A``), and a value
 it generates loses the backslashes of its JSON escapes (it replaces a percent-encoded backslash
 in a path with ``_``), so the app, reading JSON, rightly refused requests counted as
-schema-valid. The run sends such a value as the JSON string of its text.
+schema-valid (or, escapes replaced, longer than its ``maxLength``). The run generates such
+values without characters JSON escapes, and sends a value that is not JSON text of a string
+(one taken from a response) as the JSON string of its text.
 """
 
 from __future__ import annotations
@@ -47,6 +49,16 @@ paths:
         '200':
           description: ok
           content: {application/json: {schema: {$ref: '#/components/schemas/List'}}}
+  /providers/{name}:
+    get:
+      operationId: getProvider
+      parameters:
+        - name: name
+          in: path
+          required: true
+          content: {application/json: {schema: {type: string, minLength: 1, maxLength: 12}}}
+      responses:
+        '200': {description: ok, content: {application/json: {schema: {type: string}}}}
 components:
   parameters:
     Name:
@@ -73,6 +85,9 @@ def test_a_json_text_path_parameter_is_sent_as_json(make_api: MakeApi) -> None: 
 
         async def delete_list(self, *, name: str) -> Any:
             return r.DeleteList200Response(body={"name": name})
+
+        async def get_provider(self, *, name: str) -> Any:
+            return r.GetProvider200Response(body=name)
 
     result = run_contract(
         ContractOptions(

@@ -23,6 +23,9 @@ These readings differ from a literal one, and the run must test the API the app 
 - a form or multipart body whose schema admits ``null`` is sent as an object: a form has no
   encoding of null (stream-io's nullable ``FileUploadRequest``: schemathesis sent the text
   ``None`` as the whole multipart body).
+- a path parameter declared as JSON text of a string is generated without characters JSON
+  escapes (:func:`_json_path_text_unescaped`): schemathesis replaces a percent-encoded
+  backslash in a path with ``_``, which changes or breaks the JSON text.
 
 :func:`as_the_app_reads` returns the document with these applied, and ``None`` when none
 applies, so that the spec is loaded as it is.
@@ -54,7 +57,13 @@ def as_the_app_reads(document: dict[str, Any]) -> dict[str, Any] | None:
 
     The document is looked through once before anything is copied: most specs need neither
     reading, and a deep copy of a large one (GitHub's) costs about a second."""
-    readings = (_drop_ignored_headers, _objects_without_type, _numbers_as_text, _forms_never_null)
+    readings = (
+        _drop_ignored_headers,
+        _objects_without_type,
+        _numbers_as_text,
+        _forms_never_null,
+        _json_path_text_unescaped,
+    )
     if not (any(reading(document, apply=False) for reading in readings) or unread_media(document)):
         return None
     changed = copy.deepcopy(document)
@@ -355,13 +364,21 @@ def json_text_path_parameters(document: dict[str, Any]) -> dict[str, frozenset[s
     string schema), by operation label (``"DELETE /lists/{name}"``).
 
     schemathesis does not always send such a value as JSON: a value its stateful phase takes
-    from a response (``"name": ":"``) goes into the path as it is, and one it generated loses
-    the backslashes of its JSON escapes (it replaces a percent-encoded backslash in a path
-    with ``_``), so the app, reading JSON, answers 4xx to a request the spec allows
-    (stream-io's ``DELETE /blocklists/{name}``). The run sends these as JSON text
-    (:func:`specfirst.contract.runner._json_path_values`)."""
+    from a response (``"name": ":"``) goes into the path as it is, so the app, reading JSON,
+    answers 4xx to a request the spec allows (stream-io's ``DELETE /blocklists/{name}``). The
+    run sends these as JSON text (:func:`specfirst.contract.runner._json_path_values`)."""
+    found: dict[str, set[str]] = {}
+    for label, parameter, _ in _json_string_path_parameters(document):
+        found.setdefault(label, set()).add(str(parameter.get("name")))
+    return {label: frozenset(names) for label, names in found.items()}
+
+
+def _json_string_path_parameters(
+    document: dict[str, Any],
+) -> Iterator[tuple[str, dict[str, Any], dict[str, Any]]]:
+    """(operation label, parameter, its media type object) of each path parameter declared as
+    JSON text of a string."""
     components = _mapping(_mapping(document.get("components")).get("parameters"))
-    found: dict[str, frozenset[str]] = {}
     for path, item in _mapping(document.get("paths")).items():
         if not isinstance(item, dict):
             continue
@@ -369,7 +386,6 @@ def json_text_path_parameters(document: dict[str, Any]) -> dict[str, frozenset[s
         for method, operation in item.items():
             if not isinstance(operation, dict) or method == "parameters":
                 continue
-            names: set[str] = set()
             for parameter in [*shared, *_list(operation.get("parameters"))]:
                 parameter = _parameter(parameter, components)
                 if not isinstance(parameter, dict) or parameter.get("in") != "path":
@@ -380,7 +396,24 @@ def json_text_path_parameters(document: dict[str, Any]) -> dict[str, frozenset[s
                 media, media_obj = next(iter(content.items()))
                 schema = _resolved(document, _mapping(media_obj).get("schema"))
                 if "json" in str(media).lower() and schema.get("type") == "string":
-                    names.add(str(parameter.get("name")))
-            if names:
-                found[f"{method.upper()} {path}"] = frozenset(names)
+                    yield f"{method.upper()} {path}", parameter, _mapping(media_obj)
+
+
+_UNESCAPED = "^[ !#-\\[\\]-~]*$"
+"""Text that JSON writes without an escape: printable ASCII but ``"`` and ``\\``."""
+
+
+def _json_path_text_unescaped(document: dict[str, Any], *, apply: bool) -> int:
+    """A path parameter declared as JSON text of a string is generated without characters that
+    JSON escapes: schemathesis replaces a percent-encoded backslash in a path with ``_``, so
+    ``"\\u00fa"`` was sent as ``"_u00fa"``, another string, longer than its ``maxLength``
+    (stream-io's ``DELETE /push_providers/{type}/{name}``), and ``"a\\"b"`` as invalid JSON."""
+    found = 0
+    for _, _, media_obj in _json_string_path_parameters(document):
+        schema = _mapping(media_obj.get("schema"))
+        if any(key in _resolved(document, schema) for key in ("pattern", "enum", "const")):
+            continue
+        if apply:
+            media_obj["schema"] = {"allOf": [schema], "type": "string", "pattern": _UNESCAPED}
+        found += 1
     return found
