@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from specfirst.contract import ContractOptions, format_summary, run_contract
-from specfirst.contract.document import json_text_path_parameters
+from specfirst.contract.document import json_text_parameters
 from tests.e2e.conftest import MakeApi, make_api  # noqa: F401  (fixture)
 
 SPEC = """
@@ -39,6 +39,8 @@ paths:
       - {$ref: '#/components/parameters/Name'}
     get:
       operationId: getList
+      parameters:
+        - {name: owner, in: query, content: {application/json: {schema: {type: string}}}}
       responses:
         '200':
           description: ok
@@ -68,7 +70,10 @@ components:
       content: {application/json: {schema: {$ref: '#/components/schemas/Name'}}}
   schemas:
     Name: {type: string}
-    List: {type: object, required: [name], properties: {name: {type: string}}}
+    List:
+      type: object
+      required: [name]
+      properties: {name: {type: string}, owner: {type: string}}
 """
 
 
@@ -78,9 +83,9 @@ def test_a_json_text_path_parameter_is_sent_as_json(make_api: MakeApi) -> None: 
 
     class Lists:
         async def create_list(self, *, body: Any) -> Any:
-            return r.CreateList201Response(body={"name": body.name})
+            return r.CreateList201Response(body={"name": body.name, "owner": "x:y"})
 
-        async def get_list(self, *, name: str) -> Any:
+        async def get_list(self, *, name: str, owner: str | None = None) -> Any:
             return r.GetList200Response(body={"name": name})
 
         async def delete_list(self, *, name: str) -> Any:
@@ -100,7 +105,7 @@ def test_a_json_text_path_parameter_is_sent_as_json(make_api: MakeApi) -> None: 
     assert not result.failures and not result.errors, format_summary(result)
 
 
-def test_which_path_parameters_are_json_text_of_a_string() -> None:
+def test_which_parameters_are_json_text_of_a_string() -> None:
     document: dict[str, Any] = {
         "paths": {
             "/a/{x}/{y}/{z}": {
@@ -120,6 +125,11 @@ def test_which_path_parameters_are_json_text_of_a_string() -> None:
                         },
                         {"name": "z", "in": "path", "schema": {"type": "string"}},
                         {
+                            "name": "h",
+                            "in": "header",
+                            "content": {"application/json": {"schema": {"type": "string"}}},
+                        },
+                        {
                             "name": "q",
                             "in": "query",
                             "content": {"application/json": {"schema": {"type": "string"}}},
@@ -129,4 +139,30 @@ def test_which_path_parameters_are_json_text_of_a_string() -> None:
             }
         }
     }
-    assert json_text_path_parameters(document) == {"GET /a/{x}/{y}/{z}": frozenset({"x"})}
+    assert json_text_parameters(document) == {
+        "GET /a/{x}/{y}/{z}": frozenset({("path", "x"), ("query", "q")})
+    }
+
+
+def test_a_value_taken_from_a_response_is_sent_as_json_text() -> None:
+    """What the stateful phase puts into a case as it is (stream-io's `DELETE
+    /devices?user_id=string`) is sent as JSON text; JSON text of a string is left as it is."""
+    from types import SimpleNamespace
+
+    from specfirst.contract.runner import _json_parameter_values
+
+    parameters = [
+        {"name": name, "in": where, "content": {"application/json": {"schema": {"type": "string"}}}}
+        for name, where in (("id", "path"), ("user_id", "query"), ("kind", "query"))
+    ]
+    raw = {"paths": {"/devices/{id}": {"delete": {"parameters": parameters}}}}
+    schema = SimpleNamespace(raw_schema=raw, build_request_url=lambda case, base: base)
+    case = SimpleNamespace(
+        method="DELETE",
+        path="/devices/{id}",
+        path_parameters={"id": "a:b"},
+        query={"user_id": "string", "kind": '"x"', "other": "y"},
+    )
+    assert _json_parameter_values(schema).build_request_url(case, "http://t") == "http://t"
+    assert case.path_parameters == {"id": "%22a%3Ab%22"}
+    assert case.query == {"user_id": '"string"', "kind": '"x"', "other": "y"}

@@ -359,25 +359,27 @@ def _dicts(mapping: dict[str, Any]) -> Iterator[dict[str, Any]]:
     return (v for v in mapping.values() if isinstance(v, dict))
 
 
-def json_text_path_parameters(document: dict[str, Any]) -> dict[str, frozenset[str]]:
-    """The path parameters sent as JSON text of a string (``content: application/json`` with a
-    string schema), by operation label (``"DELETE /lists/{name}"``).
+def json_text_parameters(document: dict[str, Any]) -> dict[str, frozenset[tuple[str, str]]]:
+    """The path and query parameters sent as JSON text of a string (``content:
+    application/json`` with a string schema): ``(location, name)`` by operation label
+    (``"DELETE /lists/{name}"``).
 
     schemathesis does not always send such a value as JSON: a value its stateful phase takes
-    from a response (``"name": ":"``) goes into the path as it is, so the app, reading JSON,
-    answers 4xx to a request the spec allows (stream-io's ``DELETE /blocklists/{name}``). The
-    run sends these as JSON text (:func:`specfirst.contract.runner._json_path_values`)."""
-    found: dict[str, set[str]] = {}
-    for label, parameter, _ in _json_string_path_parameters(document):
-        found.setdefault(label, set()).add(str(parameter.get("name")))
+    from a response (``"name": ":"``) goes into the path or query as it is, so the app,
+    reading JSON, answers 4xx to a request the spec allows (stream-io's ``DELETE
+    /blocklists/{name}``, ``DELETE /devices?user_id=``). The run sends these as JSON text
+    (:func:`specfirst.contract.runner._json_parameter_values`)."""
+    found: dict[str, set[tuple[str, str]]] = {}
+    for label, parameter, _ in _json_string_parameters(document, ("path", "query")):
+        found.setdefault(label, set()).add((str(parameter["in"]), str(parameter.get("name"))))
     return {label: frozenset(names) for label, names in found.items()}
 
 
-def _json_string_path_parameters(
-    document: dict[str, Any],
+def _json_string_parameters(
+    document: dict[str, Any], locations: tuple[str, ...]
 ) -> Iterator[tuple[str, dict[str, Any], dict[str, Any]]]:
-    """(operation label, parameter, its media type object) of each path parameter declared as
-    JSON text of a string."""
+    """(operation label, parameter, its media type object) of each parameter in one of
+    ``locations`` declared as JSON text of a string."""
     components = _mapping(_mapping(document.get("components")).get("parameters"))
     for path, item in _mapping(document.get("paths")).items():
         if not isinstance(item, dict):
@@ -388,7 +390,7 @@ def _json_string_path_parameters(
                 continue
             for parameter in [*shared, *_list(operation.get("parameters"))]:
                 parameter = _parameter(parameter, components)
-                if not isinstance(parameter, dict) or parameter.get("in") != "path":
+                if not isinstance(parameter, dict) or parameter.get("in") not in locations:
                     continue
                 content = _mapping(parameter.get("content"))
                 if len(content) != 1:
@@ -409,7 +411,7 @@ def _json_path_text_unescaped(document: dict[str, Any], *, apply: bool) -> int:
     ``"\\u00fa"`` was sent as ``"_u00fa"``, another string, longer than its ``maxLength``
     (stream-io's ``DELETE /push_providers/{type}/{name}``), and ``"a\\"b"`` as invalid JSON."""
     found = 0
-    for _, _, media_obj in _json_string_path_parameters(document):
+    for _, _, media_obj in _json_string_parameters(document, ("path",)):
         schema = _mapping(media_obj.get("schema"))
         if any(key in _resolved(document, schema) for key in ("pattern", "enum", "const")):
             continue

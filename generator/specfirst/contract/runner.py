@@ -217,7 +217,7 @@ def _load(spec: Path, project: dict[str, Any], unread: list[str] | None = None) 
 
     try:
         config = SchemathesisConfig.from_dict(project)
-        return _json_path_values(_keep_empty_segments(_load_schema(spec, config, unread)))
+        return _json_parameter_values(_keep_empty_segments(_load_schema(spec, config, unread)))
     except ConfigError as exc:
         raise ContractError(f"contract configuration: {exc}") from exc
     except LoaderError as exc:
@@ -246,36 +246,42 @@ def _keep_empty_segments(schema: Any) -> Any:
     return schema
 
 
-def _json_path_values(schema: Any) -> Any:
-    """``schema`` sending each path parameter declared as JSON text of a string as JSON text
-    (:func:`specfirst.contract.document.json_text_path_parameters`): a value that is not
-    (a value taken from a response, or one whose escapes schemathesis replaced with ``_``) is
-    sent as the JSON string of its text, which is what a client of the spec sends. The case
-    is changed in place, so that its reproduction shows what was sent."""
+def _json_parameter_values(schema: Any) -> Any:
+    """``schema`` sending each path and query parameter declared as JSON text of a string as
+    JSON text (:func:`specfirst.contract.document.json_text_parameters`): a value that is not
+    (one taken from a response) is sent as the JSON string of its text, which is what a client
+    of the spec sends. The case is changed in place (before its query is prepared, which the
+    requests and ASGI transports do after the URL), so that its reproduction shows what was
+    sent."""
     import json
     from urllib.parse import quote, unquote
 
-    from specfirst.contract.document import json_text_path_parameters
+    from specfirst.contract.document import json_text_parameters
 
-    names = json_text_path_parameters(getattr(schema, "raw_schema", None) or {})
+    names = json_text_parameters(getattr(schema, "raw_schema", None) or {})
     if not names:
         return schema
     joined = schema.build_request_url
 
+    def as_json(text: str) -> str | None:
+        """``text`` as JSON text of a string, or None when it is one."""
+        try:
+            if isinstance(json.loads(text), str):
+                return None
+        except ValueError:
+            pass
+        return json.dumps(text)
+
     def build_request_url(case: Any, base_url: str) -> str:
         wanted = names.get(f"{str(case.method).upper()} {case.path}", frozenset())
-        values = case.path_parameters or {}
-        for name in wanted & values.keys():
-            value = values[name]
+        for location, name in wanted:
+            values = case.path_parameters if location == "path" else case.query
+            value = values.get(name) if isinstance(values, dict) else None
             if not isinstance(value, str):
                 continue
-            text = unquote(value)
-            try:
-                is_json = isinstance(json.loads(text), str)
-            except ValueError:
-                is_json = False
-            if not is_json:
-                values[name] = quote(json.dumps(text), safe="")
+            fixed = as_json(unquote(value) if location == "path" else value)
+            if fixed is not None:
+                values[name] = quote(fixed, safe="") if location == "path" else fixed
         return str(joined(case, base_url))
 
     schema.build_request_url = build_request_url
