@@ -140,13 +140,14 @@ def test_which_parameters_are_json_text_of_a_string() -> None:
         }
     }
     assert json_text_parameters(document) == {
-        "GET /a/{x}/{y}/{z}": frozenset({("path", "x"), ("query", "q")})
+        "GET /a/{x}/{y}/{z}": frozenset({("path", "x", False), ("query", "q", False)})
     }
 
 
 def test_a_value_taken_from_a_response_is_sent_as_json_text() -> None:
     """What the stateful phase puts into a case as it is (stream-io's `DELETE
-    /devices?user_id=string`) is sent as JSON text; JSON text of a string is left as it is."""
+    /devices?user_id=string`, `GET /channels/{type}/{id}/messages?ids=string` for a list of
+    strings) is sent as JSON text; JSON text of a string is left as it is."""
     from types import SimpleNamespace
 
     from specfirst.contract.runner import _json_parameter_values
@@ -155,14 +156,18 @@ def test_a_value_taken_from_a_response_is_sent_as_json_text() -> None:
         {"name": name, "in": where, "content": {"application/json": {"schema": {"type": "string"}}}}
         for name, where in (("id", "path"), ("user_id", "query"), ("kind", "query"))
     ]
+    strings = {"type": "array", "items": {"type": "string"}}
+    parameters.append(
+        {"name": "ids", "in": "query", "content": {"application/json": {"schema": strings}}}
+    )
     raw = {"paths": {"/devices/{id}": {"delete": {"parameters": parameters}}}}
     schema = SimpleNamespace(raw_schema=raw, build_request_url=lambda case, base: base)
     case = SimpleNamespace(
         method="DELETE",
         path="/devices/{id}",
         path_parameters={"id": "a:b"},
-        query={"user_id": "string", "kind": '"x"', "other": "y"},
+        query={"user_id": "string", "kind": '"x"', "other": "y", "ids": "string"},
     )
     assert _json_parameter_values(schema).build_request_url(case, "http://t") == "http://t"
     assert case.path_parameters == {"id": "%22a%3Ab%22"}
-    assert case.query == {"user_id": '"string"', "kind": '"x"', "other": "y"}
+    assert case.query == {"user_id": '"string"', "kind": '"x"', "other": "y", "ids": '["string"]'}

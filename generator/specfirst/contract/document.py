@@ -359,9 +359,9 @@ def _dicts(mapping: dict[str, Any]) -> Iterator[dict[str, Any]]:
     return (v for v in mapping.values() if isinstance(v, dict))
 
 
-def json_text_parameters(document: dict[str, Any]) -> dict[str, frozenset[tuple[str, str]]]:
-    """The path and query parameters sent as JSON text of a string (``content:
-    application/json`` with a string schema): ``(location, name)`` by operation label
+def json_text_parameters(document: dict[str, Any]) -> dict[str, frozenset[tuple[str, str, bool]]]:
+    """The path and query parameters sent as JSON text of a string or of a list of strings
+    (``content: application/json``): ``(location, name, is a list)`` by operation label
     (``"DELETE /lists/{name}"``).
 
     schemathesis does not always send such a value as JSON: a value its stateful phase takes
@@ -369,17 +369,22 @@ def json_text_parameters(document: dict[str, Any]) -> dict[str, frozenset[tuple[
     reading JSON, answers 4xx to a request the spec allows (stream-io's ``DELETE
     /blocklists/{name}``, ``DELETE /devices?user_id=``). The run sends these as JSON text
     (:func:`specfirst.contract.runner._json_parameter_values`)."""
-    found: dict[str, set[tuple[str, str]]] = {}
-    for label, parameter, _ in _json_string_parameters(document, ("path", "query")):
-        found.setdefault(label, set()).add((str(parameter["in"]), str(parameter.get("name"))))
+    found: dict[str, set[tuple[str, str, bool]]] = {}
+    for label, parameter, media_obj in _json_string_parameters(
+        document, ("path", "query"), lists=True
+    ):
+        schema = _resolved(document, media_obj.get("schema"))
+        where, name = str(parameter["in"]), str(parameter.get("name"))
+        found.setdefault(label, set()).add((where, name, schema.get("type") == "array"))
     return {label: frozenset(names) for label, names in found.items()}
 
 
 def _json_string_parameters(
-    document: dict[str, Any], locations: tuple[str, ...]
+    document: dict[str, Any], locations: tuple[str, ...], *, lists: bool = False
 ) -> Iterator[tuple[str, dict[str, Any], dict[str, Any]]]:
     """(operation label, parameter, its media type object) of each parameter in one of
-    ``locations`` declared as JSON text of a string."""
+    ``locations`` declared as JSON text of a string (or, with ``lists``, of a list of
+    strings)."""
     components = _mapping(_mapping(document.get("components")).get("parameters"))
     for path, item in _mapping(document.get("paths")).items():
         if not isinstance(item, dict):
@@ -397,6 +402,8 @@ def _json_string_parameters(
                     continue
                 media, media_obj = next(iter(content.items()))
                 schema = _resolved(document, _mapping(media_obj).get("schema"))
+                if lists and schema.get("type") == "array":
+                    schema = _resolved(document, schema.get("items"))
                 if "json" in str(media).lower() and schema.get("type") == "string":
                     yield f"{method.upper()} {path}", parameter, _mapping(media_obj)
 
