@@ -403,8 +403,8 @@ class Renderer:
         args = [(p.py_name, self._param_annotation(p)) for p in op.parameters]
         if op.body is not None:
             body_type = op.body.handler_type
-            optional = not op.body.required and "None" not in body_type.split(" | ")
-            args.append(("body", f"{body_type} | None" if optional else body_type))
+            as_is = op.body.required or "None" in body_type.split(" | ")  # a nullable body
+            args.append(("body", body_type if as_is else f"{body_type} | None"))
         if op.secured:
             args.append(
                 (

@@ -11,6 +11,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+import yaml
+
 from specfirst.contract import ContractOptions, format_summary, run_contract
 from specfirst.contract.document import as_the_app_reads, unread_media
 from tests.e2e.conftest import MakeApi, make_api  # noqa: F401  (fixture)
@@ -325,3 +327,53 @@ def test_structured_media_types_handed_over_undecoded_are_not_sent(
         "note: not sent: POST /rates: request body as application/x-json-smile, text/csv (the "
         "app hands it over undecoded: the implementation validates it)"
     ) in format_summary(result)
+
+
+NULLABLE_FORM = """
+openapi: 3.0.3
+info: {title: Stream, version: 1.0.0}
+paths:
+  /files:
+    post:
+      operationId: uploadFile
+      requestBody:
+        required: true
+        content:
+          multipart/form-data: {schema: {$ref: '#/components/schemas/FileUploadRequest'}}
+      responses:
+        '201': {description: made, content: {application/json: {schema: {type: string}}}}
+components:
+  schemas:
+    FileUploadRequest:
+      type: object
+      nullable: true
+      properties: {file: {type: string}, note: {type: string}}
+"""
+
+
+def test_a_nullable_form_body_is_sent_as_an_object(make_api: MakeApi) -> None:  # noqa: F811
+    """stream-io's upload bodies are `nullable: true`: a form has no encoding of null, and
+    schemathesis sent the text `None` as the whole multipart body, which the app refused."""
+    stream = make_api(NULLABLE_FORM)
+
+    class Files:
+        async def upload_file(self, *, body: Any) -> Any:
+            return stream.responses.UploadFile201Response(body="made")
+
+    read = as_the_app_reads(yaml.safe_load(NULLABLE_FORM))
+    assert read is not None
+    schema = read["paths"]["/files"]["post"]["requestBody"]["content"]["multipart/form-data"]
+    assert schema["schema"] == {
+        "allOf": [{"$ref": "#/components/schemas/FileUploadRequest"}],
+        "type": "object",
+    }
+    app = stream.create_app(default=Files())
+    result = run_contract(
+        ContractOptions(
+            spec=stream.spec_path,
+            app=app,
+            checks=("positive_data_acceptance", "not_a_server_error"),
+            max_examples=20,
+        )
+    )
+    assert not result.failures and not result.errors, format_summary(result)

@@ -303,7 +303,7 @@ async def test_a_json_body_also_read_as_its_other_declared_media_types(
     assert [e["pointer"] for e in problem(missing, 422)["errors"]] == ["/body"]
 
 
-NULLABLE = """
+NULLABLE_CLAIMS = """
 openapi: 3.0.3
 info: {title: Claims, version: "1"}
 paths:
@@ -335,7 +335,7 @@ components:
 async def test_a_nullable_body_schema_takes_a_json_null(make_api: MakeApi) -> None:
     # just-eat's Justification says `nullable: true`: a `null` body is one the spec allows, and
     # was refused (400/422) as not an object.
-    api = make_api(NULLABLE)
+    api = make_api(NULLABLE_CLAIMS)
     r = api.responses
 
     class Service:
@@ -361,3 +361,54 @@ async def test_a_nullable_body_schema_takes_a_json_null(make_api: MakeApi) -> No
     assert required.status_code == 200 and required.json() == "None"
     problem(absent, 422)
     problem(wrong, 422)
+
+
+NULLABLE = """
+openapi: 3.0.3
+info: {title: Nullable body, version: "1"}
+paths:
+  /lists:
+    post:
+      operationId: createList
+      requestBody:
+        required: true
+        content:
+          application/json: {schema: {$ref: "#/components/schemas/ListRequest"}}
+          application/x-www-form-urlencoded: {schema: {$ref: "#/components/schemas/ListRequest"}}
+      responses:
+        "200": {description: ok, content: {text/plain: {schema: {type: string}}}}
+components:
+  schemas:
+    ListRequest:
+      type: object
+      nullable: true
+      required: [name]
+      properties:
+        name: {type: string}
+        words: {type: array, items: {type: string}}
+        meta: {type: object, properties: {a: {type: integer}}}
+"""
+
+
+async def test_a_nullable_body_schema_admits_a_null_body(make_api: MakeApi) -> None:
+    """stream-io's request bodies are `nullable: true` models: `null` is a valid body, even a
+    required one, and reaches the handler as None; anything else is still validated."""
+    api = make_api(NULLABLE)
+    r = api.responses
+
+    class Service:
+        async def create_list(self, *, body: Any) -> Any:
+            return r.CreateList200Response(body=repr(body))
+
+    app = api.create_app(default=Service())
+    async with client(app) as c:
+        null = await c.post("/lists", content=b"null", headers={"content-type": "application/json"})
+        given = await c.post("/lists", json={"name": "a"})
+        as_form = await c.post("/lists", data={"name": "f", "meta": '{"a": 1}'})
+        invalid = await c.post("/lists", json={"words": []})
+        empty = await c.post("/lists", headers={"content-type": "application/json"})
+    assert (null.status_code, null.text) == (200, "None")
+    assert given.text == "ListRequest(name='a', words=None, meta=None)"
+    assert as_form.text == "ListRequest(name='f', words=None, meta=Meta(a=1))", as_form.text
+    assert [e["pointer"] for e in problem(invalid, 422)["errors"]] == ["/body/name"]
+    assert empty.status_code == 422

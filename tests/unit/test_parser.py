@@ -346,3 +346,53 @@ paths:
     assert [(cb.owner, cb.url_function) for cb in api.callbacks] == [
         ("post_subscribe", "post_subscribe_on_event_url")
     ]
+
+
+def test_a_nullable_body_schema_admits_a_null_body(tmp_path: Path) -> None:
+    # stream-io: every request body is a `$ref` to a `nullable: true` model, and schemathesis
+    # sends `null`, a valid body even when the body is required: the handler receives None.
+    path = tmp_path / "api.yaml"
+    path.write_text(
+        """
+openapi: 3.0.3
+info: {title: T, version: "1"}
+paths:
+  /lists:
+    post:
+      operationId: createList
+      requestBody:
+        required: true
+        content: {application/json: {schema: {$ref: "#/components/schemas/ListRequest"}}}
+      responses: {"201": {description: ok}}
+    put:
+      operationId: replaceList
+      requestBody:
+        content: {application/json: {schema: {$ref: "#/components/schemas/ListRequest"}}}
+      responses: {"200": {description: ok}}
+    patch:
+      operationId: patchList
+      requestBody:
+        required: true
+        content: {application/json: {schema: {$ref: "#/components/schemas/Plain"}}}
+      responses: {"200": {description: ok}}
+components:
+  schemas:
+    ListRequest:
+      type: object
+      nullable: true
+      required: [name]
+      properties: {name: {type: string}}
+    Plain:
+      type: object
+      properties: {name: {type: string}}
+"""
+    )
+    parser = ApiParser(load_spec(path))
+    parser.set_models(frozenset(parser.models_document()["components"]["schemas"]))
+    ops = {op.operation_id: op for s in parser.build().services for op in s.operations}
+    types = {name: op.body.py_type for name, op in ops.items() if op.body is not None}
+    assert types == {
+        "createList": "models.ListRequest | None",
+        "replaceList": "models.ListRequest | None",
+        "patchList": "models.Plain",
+    }

@@ -20,6 +20,12 @@ These readings differ from a literal one, and the run must test the API the app 
   multipart/form-data only"). The run sends only those. Nor does it send a form alternate with object properties, which the
   app reads as JSON text and schemathesis encodes as the objects' keys (smart-me.com).
   :func:`unread_media` names what is left out, and the run prints it.
+- a form or multipart body whose schema admits ``null`` is sent as an object: a form has no
+  encoding of null (stream-io's nullable ``FileUploadRequest``: schemathesis sent the text
+  ``None`` as the whole multipart body).
+- a path parameter declared as JSON text of a string is generated without characters JSON
+  escapes (:func:`_json_path_text_unescaped`): schemathesis replaces a percent-encoded
+  backslash in a path with ``_``, which changes or breaks the JSON text.
 
 :func:`as_the_app_reads` returns the document with these applied, and ``None`` when none
 applies, so that the spec is loaded as it is.
@@ -51,7 +57,13 @@ def as_the_app_reads(document: dict[str, Any]) -> dict[str, Any] | None:
 
     The document is looked through once before anything is copied: most specs need neither
     reading, and a deep copy of a large one (GitHub's) costs about a second."""
-    readings = (_drop_ignored_headers, _objects_without_type, _numbers_as_text)
+    readings = (
+        _drop_ignored_headers,
+        _objects_without_type,
+        _numbers_as_text,
+        _forms_never_null,
+        _json_path_text_unescaped,
+    )
     if not (any(reading(document, apply=False) for reading in readings) or unread_media(document)):
         return None
     changed = copy.deepcopy(document)
@@ -209,11 +221,17 @@ def _drop_ignored_headers(document: dict[str, Any], *, apply: bool) -> int:
     return dropped
 
 
-def _ignored(parameter: Any, components: dict[str, Any]) -> bool:
+def _parameter(parameter: Any, components: dict[str, Any]) -> Any:
+    """``parameter`` with its ``#/components/parameters`` reference followed."""
     if isinstance(parameter, dict) and isinstance(parameter.get("$ref"), str):
         prefix = "#/components/parameters/"
         ref = parameter["$ref"]
-        parameter = components.get(ref[len(prefix) :]) if ref.startswith(prefix) else None
+        return components.get(ref[len(prefix) :]) if ref.startswith(prefix) else None
+    return parameter
+
+
+def _ignored(parameter: Any, components: dict[str, Any]) -> bool:
+    parameter = _parameter(parameter, components)
     if not isinstance(parameter, dict):
         return False
     name = parameter.get("name")
@@ -236,6 +254,30 @@ def _objects_without_type(document: dict[str, Any], *, apply: bool) -> int:
                 schema["type"] = "object"
             typed += 1
     return typed
+
+
+def _forms_never_null(document: dict[str, Any], *, apply: bool) -> int:
+    """A form or multipart body whose schema admits ``null`` (stream-io's nullable
+    ``FileUploadRequest``): a form has no encoding of null (schemathesis sent the text
+    ``None`` as the whole multipart body), so the run sends objects only."""
+    found = 0
+    for path, item in _mapping(document.get("paths")).items():
+        for method in _mapping(item):
+            body = _body(document, f"{method.upper()} {path}")
+            for media, media_obj in _mapping(body.get("content") if body else None).items():
+                if body_kind(str(media)) not in (BodyKind.FORM, BodyKind.MULTIPART):
+                    continue
+                schema = _mapping(_mapping(media_obj).get("schema"))
+                resolved = _resolved(document, schema)
+                kind = resolved.get("type")
+                if resolved.get("nullable") is not True and not (
+                    isinstance(kind, list) and "null" in kind
+                ):
+                    continue
+                if apply and schema.get("type") != "object":  # a body shared: once
+                    media_obj["schema"] = {"allOf": [schema], "type": "object"}
+                found += 1
+    return found
 
 
 def _numbers_as_text(document: dict[str, Any], *, apply: bool) -> int:
@@ -305,9 +347,82 @@ def _content_holders(document: dict[str, Any]) -> Iterator[dict[str, Any]]:
             yield from _dicts(_mapping(operation.get("responses")))
 
 
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
 def _mapping(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
 def _dicts(mapping: dict[str, Any]) -> Iterator[dict[str, Any]]:
     return (v for v in mapping.values() if isinstance(v, dict))
+
+
+def json_text_parameters(document: dict[str, Any]) -> dict[str, frozenset[tuple[str, str, bool]]]:
+    """The path and query parameters sent as JSON text of a string or of a list of strings
+    (``content: application/json``): ``(location, name, is a list)`` by operation label
+    (``"DELETE /lists/{name}"``).
+
+    schemathesis does not always send such a value as JSON: a value its stateful phase takes
+    from a response (``"name": ":"``) goes into the path or query as it is, so the app,
+    reading JSON, answers 4xx to a request the spec allows (stream-io's ``DELETE
+    /blocklists/{name}``, ``DELETE /devices?user_id=``). The run sends these as JSON text
+    (:func:`specfirst.contract.runner._json_parameter_values`)."""
+    found: dict[str, set[tuple[str, str, bool]]] = {}
+    for label, parameter, media_obj in _json_string_parameters(
+        document, ("path", "query"), lists=True
+    ):
+        schema = _resolved(document, media_obj.get("schema"))
+        where, name = str(parameter["in"]), str(parameter.get("name"))
+        found.setdefault(label, set()).add((where, name, schema.get("type") == "array"))
+    return {label: frozenset(names) for label, names in found.items()}
+
+
+def _json_string_parameters(
+    document: dict[str, Any], locations: tuple[str, ...], *, lists: bool = False
+) -> Iterator[tuple[str, dict[str, Any], dict[str, Any]]]:
+    """(operation label, parameter, its media type object) of each parameter in one of
+    ``locations`` declared as JSON text of a string (or, with ``lists``, of a list of
+    strings)."""
+    components = _mapping(_mapping(document.get("components")).get("parameters"))
+    for path, item in _mapping(document.get("paths")).items():
+        if not isinstance(item, dict):
+            continue
+        shared = _list(item.get("parameters"))
+        for method, operation in item.items():
+            if not isinstance(operation, dict) or method == "parameters":
+                continue
+            for parameter in [*shared, *_list(operation.get("parameters"))]:
+                parameter = _parameter(parameter, components)
+                if not isinstance(parameter, dict) or parameter.get("in") not in locations:
+                    continue
+                content = _mapping(parameter.get("content"))
+                if len(content) != 1:
+                    continue
+                media, media_obj = next(iter(content.items()))
+                schema = _resolved(document, _mapping(media_obj).get("schema"))
+                if lists and schema.get("type") == "array":
+                    schema = _resolved(document, schema.get("items"))
+                if "json" in str(media).lower() and schema.get("type") == "string":
+                    yield f"{method.upper()} {path}", parameter, _mapping(media_obj)
+
+
+_UNESCAPED = "^[ !#-\\[\\]-~]*$"
+"""Text that JSON writes without an escape: printable ASCII but ``"`` and ``\\``."""
+
+
+def _json_path_text_unescaped(document: dict[str, Any], *, apply: bool) -> int:
+    """A path parameter declared as JSON text of a string is generated without characters that
+    JSON escapes: schemathesis replaces a percent-encoded backslash in a path with ``_``, so
+    ``"\\u00fa"`` was sent as ``"_u00fa"``, another string, longer than its ``maxLength``
+    (stream-io's ``DELETE /push_providers/{type}/{name}``), and ``"a\\"b"`` as invalid JSON."""
+    found = 0
+    for _, _, media_obj in _json_string_parameters(document, ("path",)):
+        schema = _mapping(media_obj.get("schema"))
+        if any(key in _resolved(document, schema) for key in ("pattern", "enum", "const")):
+            continue
+        if apply:
+            media_obj["schema"] = {"allOf": [schema], "type": "string", "pattern": _UNESCAPED}
+        found += 1
+    return found

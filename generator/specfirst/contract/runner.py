@@ -217,7 +217,7 @@ def _load(spec: Path, project: dict[str, Any], unread: list[str] | None = None) 
 
     try:
         config = SchemathesisConfig.from_dict(project)
-        return _keep_empty_segments(_load_schema(spec, config, unread))
+        return _json_parameter_values(_keep_empty_segments(_load_schema(spec, config, unread)))
     except ConfigError as exc:
         raise ContractError(f"contract configuration: {exc}") from exc
     except LoaderError as exc:
@@ -241,6 +241,48 @@ def _keep_empty_segments(schema: Any) -> Any:
             return str(joined(case, base_url))
         # as schemathesis does, less urljoin: the base is in wire form, its `%` kept as sent
         return unquote(base_url.replace("%", "%25").rstrip("/") + "/" + quote(path))
+
+    schema.build_request_url = build_request_url
+    return schema
+
+
+def _json_parameter_values(schema: Any) -> Any:
+    """``schema`` sending each path and query parameter declared as JSON text of a string (or
+    a list of strings) as JSON text (:func:`specfirst.contract.document.json_text_parameters`):
+    a value that is not (one taken from a response) is sent as the JSON string of its text (or
+    a list holding it), which is what a client of the spec sends. The case is changed in place (before its query is prepared, which the
+    requests and ASGI transports do after the URL), so that its reproduction shows what was
+    sent."""
+    import json
+    from urllib.parse import quote, unquote
+
+    from specfirst.contract.document import json_text_parameters
+
+    names = json_text_parameters(getattr(schema, "raw_schema", None) or {})
+    if not names:
+        return schema
+    joined = schema.build_request_url
+
+    def as_json(text: str, is_list: bool) -> str | None:
+        """``text`` as JSON text of a string (or a list holding it), or None when it is."""
+        try:
+            if isinstance(json.loads(text), list if is_list else str):
+                return None
+        except ValueError:
+            pass
+        return json.dumps([text] if is_list else text)
+
+    def build_request_url(case: Any, base_url: str) -> str:
+        wanted = names.get(f"{str(case.method).upper()} {case.path}", frozenset())
+        for location, name, is_list in wanted:
+            values = case.path_parameters if location == "path" else case.query
+            value = values.get(name) if isinstance(values, dict) else None
+            if not isinstance(value, str):
+                continue
+            fixed = as_json(unquote(value) if location == "path" else value, is_list)
+            if fixed is not None:
+                values[name] = quote(fixed, safe="") if location == "path" else fixed
+        return str(joined(case, base_url))
 
     schema.build_request_url = build_request_url
     return schema

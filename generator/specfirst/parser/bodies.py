@@ -78,7 +78,7 @@ def read_body(
         return Body(
             media,
             kind,
-            _nullable(ctx, schema, types.schema_type(schema, sptr, "Request")),
+            _json_type(ctx, types, schema, sptr),
             required,
             description=description,
             alternates=tuple(alternates),
@@ -100,13 +100,17 @@ def read_body(
     )
 
 
-def _nullable(ctx: Context, schema: Any, py_type: str) -> str:
-    """``py_type`` or None, when the body's schema admits a JSON ``null`` where its type does
-    not (a ``$ref`` to a model whose schema says ``nullable: true``: just-eat's
-    ``Justification``, whose ``null`` body was refused)."""
+def _json_type(ctx: Context, types: SchemaTypes, schema: Any, pointer: Pointer) -> str:
+    """The type a JSON body is read into: its schema's, ``| None`` when the schema admits
+    ``null`` (a ``nullable`` model: stream-io's ``CreateBlockListRequest``), so that a ``null``
+    body, which such a schema allows even when the body is required, is accepted."""
+    py_type = types.schema_type(schema, pointer, "Request")
     if py_type == "Any" or "None" in py_type.split(" | "):
         return py_type
-    return f"{py_type} | None" if "null" in schema_types(ctx.resolve_schema(schema)) else py_type
+    resolved = ctx.resolve_schema(schema)
+    if isinstance(resolved, Mapping) and "null" in schema_types(resolved):
+        return f"{py_type} | None"
+    return py_type
 
 
 def _media_kind(ctx: Context, media: str, media_obj: Any) -> BodyKind:

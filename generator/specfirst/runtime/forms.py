@@ -316,6 +316,7 @@ async def _json_field(value: Any, tp: Any, at: tuple[str | int, ...], status: in
 @functools.cache
 def _form_plan(tp: Any) -> dict[str, tuple[str, Any]]:
     """How to read each property of model ``tp`` from a form: wire name → (kind, type)."""
+    tp = _strip(tp)  # a nullable body's model (a form is never null)
     if not (isinstance(tp, type) and issubclass(tp, BaseModel)) or "root" in tp.model_fields:
         return {}
     plan: dict[str, tuple[str, Any]] = {}
