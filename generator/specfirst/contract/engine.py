@@ -232,6 +232,8 @@ def _one_resource(routes: Routes, path: str, allow: str) -> str | None:
 def _path_excuse(check: str, operation: Any, failure: Any, routes: Routes | None) -> str | None:
     """Why a failing ``unsupported_method`` or ``allow_header_conformance`` of ``operation`` is
     the spec's own doing (another path key at the same URL), or ``None``."""
+    if check not in ("unsupported_method", "allow_header_conformance"):
+        return None
     path = operation.path
     method = getattr(failure, "method", None)
     if check == "unsupported_method" and method:
