@@ -19,6 +19,7 @@ from urllib.parse import unquote
 import pydantic_core
 
 from specfirst import cachedir
+from specfirst.collector import gc_paused
 from specfirst.diagnostics import Diagnostic, Level
 from specfirst.models_enums import (
     enum_member_names_in_linear_time,
@@ -147,7 +148,8 @@ def _generate_models(
                 owners = updated.owners
             else:
                 source, metadata = _run(cut, header)
-                tree = ast.parse(source)
+                with gc_paused():  # millions of nodes, none of them garbage
+                    tree = ast.parse(source)
                 classes = frozenset(
                     node.name for node in tree.body if isinstance(node, ast.ClassDef)
                 )
@@ -163,7 +165,8 @@ def _generate_models(
                 marked = mark_large_enums(source, large)
                 if marked is None:  # not the class expected: the library writes every member
                     source, _ = _run(document, header)
-                    tree = ast.parse(source)
+                    with gc_paused():
+                        tree = ast.parse(source)
                 else:
                     source, fills = marked
         except Exception as exc:  # the library raises many types; report, don't crash

@@ -11,7 +11,6 @@ from __future__ import annotations
 import concurrent.futures
 import contextlib
 import functools
-import gc
 import hashlib
 import json
 import multiprocessing
@@ -22,13 +21,14 @@ import subprocess
 import sys
 import tempfile
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from specfirst import cachedir
+from specfirst.collector import gc_paused
 from specfirst.diagnostics import Diagnostic, DiagnosticError, Level, has_errors
 from specfirst.renames import table as operation_table
 from specfirst.vendor import runtime_files
@@ -244,24 +244,6 @@ def _start_models(
         return parser, None, None
     cache = cache_dir.parent / "models" if cache_dir else None
     return parser, models_doc, ModelsJob(models_doc, header, cache)
-
-
-@contextlib.contextmanager
-def gc_paused() -> Iterator[None]:
-    """No cyclic garbage collection for a while: for steps that build big, acyclic trees.
-
-    Each collection walks every live container, and building the IR of a big spec or the YAML
-    representation of its document allocates millions of them, which it keeps: the collector
-    costs a third of those steps (dumping Microsoft Graph's 47 MB document: 30 s of CPU with
-    it, 18 s without).
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 class ModelsJob:

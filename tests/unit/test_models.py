@@ -518,3 +518,33 @@ def test_classes_made_inside_a_component_refuse_null_too() -> None:
     assert "constrain(ETA, not_null=('restaurantId', 'time', 'slot'))" in source
     assert "constrain(Time, not_null=('asap',))" in source
     assert "constrain(SpeedLimit, not_null=('kmh',))" in source
+
+
+def test_the_whole_module_is_parsed_with_the_collector_paused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The syntax tree of GitHub's models module is millions of nodes, none of them garbage:
+    collections while it is built only walk them (and the loaded document) again and again."""
+    import gc
+
+    parsed: list[tuple[int, bool]] = []
+    parse = ast.parse
+
+    def recording(source: Any, *args: Any, **kwargs: Any) -> ast.Module:
+        parsed.append((len(source), gc.isenabled()))
+        return parse(source, *args, **kwargs)
+
+    monkeypatch.setattr(ast, "parse", recording)
+    doc = document(
+        {
+            f"Thing{i}": {"type": "object", "properties": {"id": {"type": "integer"}}}
+            for i in range(5)
+        }
+    )
+    assert gc.isenabled()
+    source, classes, _ = generate_models(doc, "# generated")
+    assert {f"Thing{i}" for i in range(5)} <= classes
+    whole = max(parsed)  # the module datamodel-code-generator wrote; other parses are snippets
+    assert whole[0] >= len(source) // 2
+    assert whole[1] is False
+    assert gc.isenabled()
