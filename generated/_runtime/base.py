@@ -142,6 +142,10 @@ def _refuse_null_from_json(
         inner = holder["schema"]
         if inner.get("type") == "json-or-python":
             continue  # rewritten already (the same schema object reached again)
+        if inner.get("type") != "nullable":
+            # The type itself refuses null (a subclass narrowed the property: a required
+            # discriminator ``Literal``, which pydantic must find unwrapped): nothing to add.
+            continue
         holder["schema"] = core_schema.json_or_python_schema(
             json_schema=core_schema.no_info_after_validator_function(
                 _null_refuser(_wire_name(cls, name)), inner

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import pydantic
 import pytest
@@ -144,3 +144,67 @@ def test_null_rule_without_fields_to_rewrite_is_a_model_validator(
     with pytest.raises(pydantic.ValidationError, match="note: null is not allowed"):
         Odd.model_validate_json('{"id": 1, "note": null}')
     assert Odd.model_validate_json('{"id": 1, "note": "n"}').note == "n"
+
+
+VEHICLES = """
+openapi: 3.0.3
+info: {title: Vehicles, version: "1"}
+paths:
+  /vehicles:
+    post:
+      operationId: addVehicle
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              oneOf:
+                - {$ref: "#/components/schemas/ElectricVehicle"}
+                - {$ref: "#/components/schemas/PedaledVehicle"}
+              discriminator:
+                propertyName: powerSource
+                mapping:
+                  electricity: "#/components/schemas/ElectricVehicle"
+                  human-energy: "#/components/schemas/PedaledVehicle"
+      responses:
+        "204": {description: ok}
+components:
+  schemas:
+    BaseVehicle:
+      type: object
+      properties:
+        powerSource: {type: string}
+        topSpeed: {type: integer}
+      discriminator:
+        propertyName: powerSource
+        mapping:
+          electricity: "#/components/schemas/ElectricVehicle"
+          human-energy: "#/components/schemas/PedaledVehicle"
+    ElectricVehicle:
+      allOf:
+        - {$ref: "#/components/schemas/BaseVehicle"}
+        - {type: object, properties: {chargeSpeed: {type: integer}}}
+    PedaledVehicle:
+      allOf:
+        - {$ref: "#/components/schemas/BaseVehicle"}
+        - {type: object, properties: {gears: {type: integer}}}
+"""
+
+
+def test_a_discriminator_a_member_narrows_to_a_literal_is_left_to_pydantic(
+    make_api: MakeApi,
+) -> None:
+    # The base's optional `powerSource` is under the null rule; a member narrows it to a
+    # required Literal, which pydantic must find unwrapped to pick the member (readme's
+    # discriminators.json: "Model 'ElectricVehicle' needs field 'powerSource' to be of type
+    # `Literal`"). The member's own optional properties still refuse a JSON null.
+    api = make_api(VEHICLES)
+    members = api.models.ElectricVehicle | api.models.PedaledVehicle
+    union = pydantic.TypeAdapter(Annotated[members, pydantic.Field(discriminator="powerSource")])
+    electric = union.validate_json('{"powerSource": "electricity", "chargeSpeed": 3}')
+    assert type(electric).__name__ == "ElectricVehicle"
+    adapter = pydantic.TypeAdapter(api.models.ElectricVehicle)
+    with pytest.raises(pydantic.ValidationError, match="chargeSpeed: null is not allowed"):
+        adapter.validate_json('{"powerSource": "electricity", "chargeSpeed": null}')
+    with pytest.raises(pydantic.ValidationError, match="topSpeed: null is not allowed"):
+        adapter.validate_json('{"powerSource": "electricity", "topSpeed": null}')
