@@ -19,7 +19,9 @@ from collections.abc import Sequence
 
 from specfirst import naming
 from specfirst.ir import BodyKind, ErrorFormat, ErrorModel, Response, Service, is_problem_json
-from specfirst.runtime.problems import PROBLEM_JSON
+
+
+PROBLEM_JSON = "application/problem+json"
 
 
 def is_error_status(status: str) -> bool:
