@@ -20,7 +20,6 @@ from collections.abc import Sequence
 from specfirst import naming
 from specfirst.ir import BodyKind, ErrorFormat, ErrorModel, Response, Service, is_problem_json
 
-
 PROBLEM_JSON = "application/problem+json"
 
 
