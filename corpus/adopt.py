@@ -5,6 +5,7 @@
     python -m corpus.adopt --only NAME ...      # these sample specs again (merged into the saved run)
     python -m corpus.adopt --held-out 12        # the next 12 specs the rule picks: never fixed against
     python -m corpus.adopt --held-out 12 --held-out-skip 12   # the 12 after those
+    python -m corpus.adopt --held-out 12 --held-out-skip 12 --only NAME   # one of them again
     python -m corpus.adopt --jobs 2 --timeout 600
 
 For each spec of a fixed sample, in a temporary folder:
@@ -473,22 +474,37 @@ def _load_saved() -> dict[str, dict[str, Any]]:
 
 
 def held_out(
-    chosen: list[Features], count: int, jobs: int, timeout: float, limit: float, skip: int = 0
+    chosen: list[Features],
+    count: int,
+    jobs: int,
+    timeout: float,
+    limit: float,
+    skip: int = 0,
+    only: list[str] | None = None,
 ) -> int:
     """The next ``count`` specs of the sampling rule, beyond the sample and the ``skip`` specs
     after it (held-out rounds already fixed against): the loop on specs that were never looked
     at while fixing. Printed, and saved beside the sample's results (``held-out-<skip>.json``),
-    never merged into them."""
+    never merged into them. With ``only``, just those specs of the round run again (after a
+    fix), their results replacing the saved ones."""
     taken = {spec.name for spec in sample(len(chosen) + skip)}
     extra = [spec for spec in sample(len(chosen) + skip + count) if spec.name not in taken]
+    if only:
+        unknown = sorted(set(only) - {spec.name for spec in extra})
+        if unknown:
+            print(f"not in this held-out round: {', '.join(unknown)}", file=sys.stderr)
+            return 2
+        extra = [spec for spec in extra if spec.name in only]
     print("held out:", ", ".join(spec.name for spec in extra))
     kept: list[Result] = []
     run(extra, jobs=jobs, timeout=timeout, time_limit=limit, done=kept.append)
     SAVED.parent.mkdir(parents=True, exist_ok=True)
-    name = "held-out.json" if not skip else f"held-out-{skip}.json"
-    SAVED.with_name(name).write_text(
-        json.dumps([asdict(r) for r in kept], indent=1), encoding="utf-8"
-    )
+    path = SAVED.with_name("held-out.json" if not skip else f"held-out-{skip}.json")
+    saved = {}
+    if only and path.is_file():
+        saved = {r["name"]: r for r in json.loads(path.read_text(encoding="utf-8"))}
+    saved.update((r.name, asdict(r)) for r in kept)
+    path.write_text(json.dumps(list(saved.values()), indent=1), encoding="utf-8")
     green = sum(r.green for r in kept)
     print(f"held out: green out of the box: {green} of {len(kept)}")
     return 0 if green == len(kept) else 1
@@ -500,7 +516,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--timeout", type=float, default=900.0, help="seconds per step")
-    parser.add_argument("--only", nargs="+", metavar="NAME", help="re-run these sample specs")
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        metavar="NAME",
+        help="re-run these sample specs (with --held-out: these specs of that round)",
+    )
     parser.add_argument("--list", action="store_true", help="print the sample and stop")
     parser.add_argument("--no-results", action="store_true", help="do not write RESULTS.md")
     parser.add_argument(
@@ -531,7 +552,13 @@ def main(argv: list[str] | None = None) -> int:
     chosen = sample()
     if args.held_out:
         return held_out(
-            chosen, args.held_out, args.jobs, args.timeout, args.time_limit, args.held_out_skip
+            chosen,
+            args.held_out,
+            args.jobs,
+            args.timeout,
+            args.time_limit,
+            args.held_out_skip,
+            args.only,
         )
     if args.list:
         for spec in chosen:

@@ -65,11 +65,16 @@ class Parameter:
     union: bool = False  # py_type is a union of primitives (``int | str``): tried in order
     content_type: str | None = None  # a ``content``-typed parameter: the value is a document
     item_constraints: tuple[Constraint, ...] = ()  # an array's: each item's bounds, length…
+    # ``allowEmptyValue`` on a query parameter whose type refuses "": ``?limit=`` is the
+    # parameter left out (its default, else None), ``?ids=`` an empty array
+    allow_empty: bool = False
 
     @property
     def styled(self) -> bool:
         """Read by ``runtime.params.StyledParam`` rather than FastAPI's own parameter parsing."""
         if self.content_type is not None or self.shape == "object" or self.union:
+            return True
+        if self.allow_empty:
             return True
         if "models." in self.py_type or "dict[" in self.py_type:
             return True  # a model (an allOf, a oneOf …), or a list of them: validated by pydantic

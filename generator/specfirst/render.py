@@ -459,6 +459,8 @@ class Renderer:
             kwargs.append(f"key={p.py_name!r}")
         if p.content_type is not None:
             kwargs.append(f"content_type={p.content_type!r}")
+        if p.allow_empty:
+            kwargs.append("allow_empty=True")
         if p.location is ParamLocation.QUERY and p.shape == "object" and p.explode:
             others = sorted(
                 q.name for q in op.parameters if q.location is ParamLocation.QUERY and q is not p

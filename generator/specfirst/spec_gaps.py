@@ -29,7 +29,7 @@ security requirements) and imports nothing, so lint and the contract run share i
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 __all__ = [
@@ -55,6 +55,11 @@ class OperationFacts:
     """The effective ``security`` requirements (the operation's, else the document's)."""
     unimplemented: bool = False
     """A run saw its stub answer 501."""
+    mute: tuple[str, ...] = ()
+    """The keys of ``declared`` whose body cannot carry an error (binary media types only:
+    ``application/octet-stream``, an image …): the runtime answers problem+json where one of
+    them is the response covering a status, so for that status the spec declares nothing it
+    can answer in."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,8 +88,12 @@ def facts_of(
     ``has_parameters`` counts the path item's parameters too (callers resolve those)."""
     responses = op.get("responses")
     security = op.get("security", document.get("security"))
+    declared = responses if isinstance(responses, Mapping) else {}
     return OperationFacts(
-        declared=tuple(str(key) for key in responses) if isinstance(responses, Mapping) else (),
+        declared=tuple(str(key) for key in declared),
+        mute=tuple(
+            str(key) for key, r in declared.items() if _mute(_resolved(r, document), document)
+        ),
         has_parameters=has_parameters,
         has_body=op.get("requestBody") is not None,
         security=tuple(r for r in security if isinstance(r, Mapping))
@@ -94,16 +103,53 @@ def facts_of(
     )
 
 
+def _resolved(value: Any, document: Mapping[str, Any]) -> Any:
+    """``value``, or what its local ``$ref`` points at (a few hops; None where it leads nowhere)."""
+    for _ in range(8):
+        ref = value.get("$ref") if isinstance(value, Mapping) else None
+        if not isinstance(ref, str) or not ref.startswith("#/"):
+            return value
+        value = document
+        for part in ref[2:].split("/"):
+            part = part.replace("~1", "/").replace("~0", "~")
+            value = value.get(part) if isinstance(value, Mapping) else None
+    return None
+
+
+def _mute(response: Any, document: Mapping[str, Any]) -> bool:
+    """A response whose declared media types are all binary: no error can be said in them."""
+    content = (
+        _resolved(response.get("content"), document) if isinstance(response, Mapping) else None
+    )
+    if not isinstance(content, Mapping) or not content:
+        return False  # no body declared: problem+json is as good as anything
+    return not any(_speaks(str(media)) for media in content)
+
+
+def _speaks(media: str) -> bool:
+    """A media type an error can be written in: JSON, text, XML, or any (``*/*``)."""
+    base = media.split(";")[0].strip().lower()
+    return (
+        base in ("*/*", "application/*")
+        or base.startswith("text/")
+        or base.endswith(("/json", "+json", "/xml", "+xml"))
+    )
+
+
+def _covering(declared: Iterable[str], status: str | int) -> str | None:
+    """The key of ``declared`` whose response the runtime follows for ``status``: the code,
+    else its range, else ``default`` (None when none covers it)."""
+    code = str(status)
+    keys = {str(key).upper(): str(key) for key in declared}
+    for candidate in (code, f"{code[0]}XX", "DEFAULT"):
+        if candidate in keys:
+            return keys[candidate]
+    return None
+
+
 def covers(declared: Iterable[str], status: str | int) -> bool:
     """Whether ``declared`` response keys cover ``status``: the code, its range, ``default``."""
-    code = str(status)
-    for key in declared:
-        key = str(key)
-        if key == code or key.lower() == "default":
-            return True
-        if len(key) == 3 and key[1:].upper() == "XX" and key[0] == code[0]:
-            return True
-    return False
+    return _covering(declared, status) is not None
 
 
 def validation_status(declared: Iterable[str]) -> int:
@@ -144,5 +190,13 @@ def runtime_statuses(facts: OperationFacts) -> list[RuntimeStatus]:
 
 
 def spec_gaps(facts: OperationFacts) -> list[RuntimeStatus]:
-    """The statuses of :func:`runtime_statuses` that the operation does not declare."""
-    return [s for s in runtime_statuses(facts) if not covers(facts.declared, s.status)]
+    """The statuses of :func:`runtime_statuses` that the operation does not declare, or declares
+    only under a response whose media types cannot carry an error (:attr:`OperationFacts.mute`)."""
+    gaps = []
+    for s in runtime_statuses(facts):
+        key = _covering(facts.declared, s.status)
+        if key is None:
+            gaps.append(s)
+        elif key in facts.mute:
+            gaps.append(replace(s, why=f"{s.why} (its {key} response is binary: no error fits)"))
+    return gaps

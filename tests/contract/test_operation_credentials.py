@@ -13,6 +13,7 @@ import requests
 import yaml
 
 from specfirst.contract import AuthContext, dev_credentials, dev_operation_credentials
+from tests.e2e.conftest import MakeApi, make_api  # noqa: F401  (fixture)
 
 SPEC = """
 openapi: 3.0.3
@@ -69,10 +70,11 @@ def test_operations_secured_only_another_way_get_their_authorization() -> None:
     assert dev_credentials(ctx, "c", username="dev")["Authorization"] == "Bearer c"
     basic = "Basic " + base64.b64encode(b"dev:c").decode()
     # createPayee and keyed take what the run sends; open needs nothing; the last one has no
-    # operationId to name it by
+    # operationId, so its label names it (obono's `GET /auth`, HTTP Basic only)
     assert dev_operation_credentials(ctx, "c", username="dev") == {
         "veloAuth": {"Authorization": basic},
         "basicAndKey": {"Authorization": basic},
+        "GET /anonymous": {"Authorization": basic},
     }
 
 
@@ -116,3 +118,74 @@ def test_an_api_key_named_authorization_shares_the_header_with_bearer_tokens() -
     assert _auth_schemes(spec, headers) == ({}, headers)  # sent as a header, to every operation
     # the API key's operation gets the bare credential its way
     assert dev_operation_credentials(ctx, "c") == {"partnerDeliveries": {"Authorization": "c"}}
+
+
+SIGN_IN = """
+openapi: 3.0.3
+info: {title: Tills, version: 1.0.0}
+security: [{jwt: []}]
+paths:
+  /auth:
+    get:
+      security: [{basicAuth: []}]
+      responses:
+        '200': {description: token, content: {application/json: {schema: {type: object}}}}
+  /tills:
+    get:
+      responses:
+        '200': {description: ok, content: {application/json: {schema: {type: object}}}}
+    delete:
+      responses:
+        '204': {description: closed}
+components:
+  securitySchemes:
+    basicAuth: {type: http, scheme: basic}
+    jwt: {type: apiKey, in: header, name: Authorization}
+"""
+
+
+def test_an_operation_without_an_operation_id_gets_its_authorization_by_label(
+    make_api: MakeApi,  # noqa: F811
+) -> None:
+    # obono: `GET /auth` (no operationId) takes HTTP Basic, every other operation an API key
+    # named Authorization; the run's one Authorization is the key's, so `GET /auth` answered
+    # only 401 ("never got past 401") until its credential could be named by its label.
+    from types import SimpleNamespace
+
+    from specfirst.contract import ContractOptions, SeedData, format_summary, run_contract
+
+    api = make_api(SIGN_IN)
+    basic = "Basic " + base64.b64encode(b"dev:c").decode()
+
+    class Security:
+        async def authenticate_basic_auth(self, username: str, password: str) -> object | None:
+            return SimpleNamespace(scopes=()) if (username, password) == ("dev", "c") else None
+
+        async def authenticate_jwt(self, api_key: str) -> object | None:
+            return SimpleNamespace(scopes=()) if api_key == "c" else None
+
+    class Service:
+        async def get_auth(self, *, principal: object) -> object:
+            return api.responses.GetAuth200Response(body={})
+
+        async def get_tills(self, *, principal: object) -> object:
+            return api.responses.GetTills200Response(body={})
+
+        async def delete_tills(self, *, principal: object) -> None:
+            return None
+
+    def setup(ctx: AuthContext) -> SeedData:
+        return SeedData(credentials=dev_operation_credentials(ctx, "c", username="dev"))
+
+    spec = yaml.safe_load(SIGN_IN)
+    ctx = AuthContext(base_url="http://t", session=requests.Session(), spec=spec)
+    assert dev_operation_credentials(ctx, "c", username="dev") == {
+        "GET /auth": {"Authorization": basic}
+    }
+    app = api.create_app(security=Security(), default=Service())
+    options = ContractOptions(
+        spec=api.spec_path, app=app, headers={"Authorization": "c"}, setup=setup, max_examples=5
+    )
+    result = run_contract(options)
+    assert result.ok, format_summary(result)
+    assert result.coverage.reached() == (3, 3), format_summary(result)

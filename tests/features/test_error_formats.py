@@ -91,6 +91,17 @@ paths:
       responses:
         "204": {description: ok}
         4XX: {description: invalid, content: {application/problem+json: {schema: {$ref: "#/components/schemas/ValidationProblem"}}}}
+  /anything:
+    get:
+      operationId: getAnything
+      tags: [items]
+      security: []
+      parameters:
+        - {name: limit, in: query, schema: {type: integer, maximum: 10}}
+      responses:
+        "204": {description: ok}
+        "422": {description: any media type, content: {"*/*": {schema: {$ref: "#/components/schemas/Error"}}}}
+        default: {description: any media type, content: {"*/*": {schema: {$ref: "#/components/schemas/ValidationProblem"}}}}
   /xml:
     get:
       operationId: getXml
@@ -187,6 +198,9 @@ class Items:
         return None
 
     async def get_validated(self, *, limit: int | None) -> None:
+        return None
+
+    async def get_anything(self, *, limit: int | None) -> None:
         return None
 
     async def get_xml(self, *, limit: int | None, principal: Any) -> None:
@@ -397,6 +411,18 @@ async def test_a_declared_problem_schema_gets_the_document_conformed_where_neede
         "status": 405,
         "instance": "/validated",
     }
+
+
+async def test_any_media_type_with_a_schema_gets_the_document_as_its_instance(app: Any) -> None:
+    """hubapi declares ``*/*`` with an error schema of its own: problem+json is one media type
+    of ``*/*``, but the answer must still be an instance of the schema, which the problem
+    document is not (it has no ``code``); a schema that admits the document gets it as it is."""
+    async with client(app) as c:
+        invalid = await c.get("/anything", params={"limit": 99})
+        unknown = await c.post("/anything")
+    body = _json(invalid, 422, "application/problem+json")
+    assert body == {"code": 422, "message": "the request does not match the API contract"}
+    assert problem(unknown, 405)["title"] == "Method Not Allowed"
 
 
 async def test_errors_declared_in_xml_are_sent_in_xml(app: Any) -> None:

@@ -454,3 +454,58 @@ async def test_each_item_of_an_array_parameter_holds_to_its_schema(make_api: Mak
     assert [e["pointer"] for e in problem(too_big, 422)["errors"]] == ["/query/cycle/1"]
     assert problem(too_long, 422)["errors"][0]["pointer"].startswith("/query/office")
     assert problem(too_early, 422)["errors"][0]["pointer"].startswith("/path/years")
+
+
+ALLOW_EMPTY = """
+openapi: 3.0.3
+info: {title: Empty values, version: "1"}
+paths:
+  /apps:
+    get:
+      operationId: listApps
+      parameters:
+        - {name: limit, in: query, allowEmptyValue: true, schema: {type: integer, default: 50}}
+        - {name: archived, in: query, allowEmptyValue: true, schema: {type: boolean}}
+        - {name: lat, in: query, required: true, allowEmptyValue: true, schema: {type: number}}
+        - {name: ids, in: query, allowEmptyValue: true, schema: {type: array, items: {type: integer}}}
+        - {name: q, in: query, allowEmptyValue: true, schema: {type: string}}
+        - {name: strict, in: query, schema: {type: integer}}
+      responses: {"200": {description: ok, content: {application/json: {schema: {}}}}}
+"""
+
+
+@pytest.mark.parametrize("lazy", [False, True])
+async def test_an_empty_value_a_parameter_allows_is_the_parameter_left_out(
+    make_api: MakeApi, lazy: bool
+) -> None:
+    # daniweb GET /apps: `allowEmptyValue: true` on integer and boolean query parameters, and
+    # `?limit=` refused as "unable to parse string as an integer" (positive_data_acceptance).
+    api = make_api(ALLOW_EMPTY)
+
+    class Apps:
+        async def list_apps(self, **given: Any) -> Any:
+            return api.responses.ListApps200Response(body=given)
+
+    app = api.create_app(default=Apps, lazy_routes=lazy)
+    async with client(app) as c:
+        empty = await c.get("/apps?limit=&archived=&lat=&ids=&q=")
+        given = await c.get("/apps?limit=3&archived=true&lat=1.5&ids=1&ids=2&q=x")
+        refused = await c.get("/apps?lat=1&strict=")
+    assert empty.status_code == 200, empty.text
+    assert empty.json() == {
+        "limit": 50,
+        "archived": None,
+        "lat": None,
+        "ids": [],
+        "q": "",
+        "strict": None,
+    }
+    assert given.json() == {
+        "limit": 3,
+        "archived": True,
+        "lat": 1.5,
+        "ids": [1, 2],
+        "q": "x",
+        "strict": None,
+    }
+    assert [e["pointer"] for e in problem(refused, 422)["errors"]] == ["/query/strict"]

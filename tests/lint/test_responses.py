@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from specfirst.spec_gaps import facts_of, spec_gaps
 from tests.lint.conftest import LintFn, clean_document, op
 
 
@@ -57,6 +58,45 @@ def test_optional_security_still_answers_401_and_ranges_cover(run_lint: LintFn) 
     ]
     op(doc)["responses"]["default"] = {"$ref": "#/components/responses/Problem"}
     assert run_lint(doc) == []
+
+
+def test_a_binary_only_response_covers_no_status_the_runtime_answers(run_lint: LintFn) -> None:
+    """adobe's aem declares only ``default: application/octet-stream`` on secured downloads: the
+    runtime's 401 falls under it but no error can be written in it (it goes out as problem+json),
+    so it is a gap; a ``*/*`` or a text body, or a range closer to the status, closes it."""
+    doc = clean_document()
+    responses = op(doc, "/things/{thingId}")["responses"]
+    del responses["401"]
+    responses["default"] = {"description": "the file", "content": {"image/png": {}}}
+    assert run_lint(doc) == [
+        "warning security-responses: GET /things/{thingId} requires authentication (its default "
+        "response is binary: no error fits) but does not declare a 401 response",
+    ]
+    for media in ("*/*", "text/plain"):
+        responses["4XX"] = {"description": "any", "content": {media: {}}}
+        assert not [f for f in run_lint(doc) if "security-responses" in f]
+
+
+def test_a_referenced_response_is_read_where_it_is_written() -> None:
+    """Facts follow a response's ``$ref`` (and a ``$ref``'d content) to see its media types."""
+    doc = {
+        "components": {
+            "responses": {
+                "File": {"$ref": "#/components/responses/Bytes"},
+                "Bytes": {"description": "b", "content": {"application/octet-stream": {}}},
+            }
+        }
+    }
+    operation = {
+        "security": [{"key": []}],
+        "responses": {
+            "200": {"description": "ok"},
+            "default": {"$ref": "#/components/responses/File"},
+        },
+    }
+    facts = facts_of(operation, doc, has_parameters=False)
+    assert facts.mute == ("default",)
+    assert [g.status for g in spec_gaps(facts)] == ["401"]
 
 
 def test_validation_and_media_type_responses(run_lint: LintFn) -> None:

@@ -75,7 +75,8 @@ def test_each_declared_error_response_is_recorded_with_its_format(api: Api) -> N
         ErrorFormat("403", "application/problem+json", "models.GetA403ResponseBody"),
         ErrorFormat("404"),  # problem+json among the declared media types
         ErrorFormat("4XX", "text/plain; charset=utf-8", "str", "text"),
-        ErrorFormat("5XX"),  # */* admits problem+json
+        # */* admits problem+json, whose document must be an instance of the declared schema
+        ErrorFormat("5XX", "application/problem+json", "str"),
         ErrorFormat("default", "application/json"),  # any JSON: the problem document
     )
     assert get_b.errors == (
@@ -122,7 +123,7 @@ def test_a_spec_declaring_only_problem_json_needs_no_hook_method(tmp_path: Path)
         ("403", problem, None),
         ("404", None, None),
         ("4XX", problem, None),  # a string
-        ("5XX", None, None),
+        ("5XX", problem, None),  # */* with a schema: the document as its instance
         ("default", None, None),  # no schema
     ]
     assert built.error_models == ()

@@ -138,18 +138,22 @@ def dev_operation_credentials(
     """operationId → the ``Authorization`` that :func:`dev_credentials`' credential takes for
     an operation the run's one ``Authorization`` cannot call: one secured only by schemes that
     want that header another way (velopayments' ``veloAuth`` takes HTTP Basic, every other
-    operation an OAuth2 bearer token). For :attr:`SeedData.credentials`."""
+    operation an OAuth2 bearer token). An operation without an operationId is named by its
+    label (``GET /auth``: obono's HTTP Basic sign-in beside an API key named
+    ``Authorization``). For :attr:`SeedData.credentials`."""
     spec = ctx.spec
     sendable = _scheme_credentials(spec, credential, username)
     values = {key: value for key, kind, value in sendable if kind != "apiKey"}
     keys = {key for key, _, _ in sendable}
     sent = credential_headers(spec, credential, username=username).get("Authorization")
     found: dict[str, dict[str, str]] = {}
-    for operation, requirements in _operations(spec):
+    for label, operation, requirements in _operations(spec):
         operation_id = operation.get("operationId")
+        if not isinstance(operation_id, str):
+            operation_id = label
         alternatives = [r for r in requirements if isinstance(r, Mapping)]
-        if not isinstance(operation_id, str) or not alternatives or not all(alternatives):
-            continue  # no operationId to name it by, or callable without credentials
+        if not alternatives or not all(alternatives):
+            continue  # callable without credentials
         wanted: list[str] = []
         for requirement in alternatives:
             if not set(requirement) <= keys:
@@ -199,24 +203,26 @@ def _scheme_credentials(
     return out
 
 
-def _operations(spec: Mapping[str, Any]) -> Iterator[tuple[Mapping[str, Any], list[Any]]]:
-    """Each operation and its security requirements (the document's default included)."""
+def _operations(spec: Mapping[str, Any]) -> Iterator[tuple[str, Mapping[str, Any], list[Any]]]:
+    """Each operation's label (``GET /things``), the operation and its security requirements
+    (the document's default included)."""
     default = spec.get("security")
     paths = spec.get("paths")
-    for item in paths.values() if isinstance(paths, Mapping) else ():
+    for path, item in paths.items() if isinstance(paths, Mapping) else ():
         if not isinstance(item, Mapping):
             continue
         for method in _METHODS:
             op = item.get(method)
             if isinstance(op, Mapping):
                 requirements = op.get("security", default)
-                yield op, requirements if isinstance(requirements, list) else []
+                label = f"{method.upper()} {path}"
+                yield label, op, requirements if isinstance(requirements, list) else []
 
 
 def _scheme_uses(spec: Mapping[str, Any]) -> dict[str, int]:
     """How many operations name each security scheme (the document's default included)."""
     counts: dict[str, int] = {}
-    for _, requirements in _operations(spec):
+    for _, _, requirements in _operations(spec):
         named = {str(key) for r in requirements if isinstance(r, Mapping) for key in r}
         for key in named:
             counts[key] = counts.get(key, 0) + 1
@@ -276,10 +282,11 @@ class SeedData:
     again with them instead of the run's credentials, and the answer (403, where declared)
     recorded in the coverage. Not a check: such a credential may be allowed some operations."""
     credentials: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
-    """operationId → headers sent with that operation's requests on top of the run's (a
-    header of the same name replaces the run's): e.g. an administrator's token for the
-    admin-only operations, or a bearer token for the operations an API key cannot call.
-    Their names are masked in reproductions."""
+    """operationId (or, for an operation without one, its label: ``GET /auth``) → headers
+    sent with that operation's requests on top of the run's (a header of the same name
+    replaces the run's): e.g. an administrator's token for the admin-only operations, or a
+    bearer token for the operations an API key cannot call. Their names are masked in
+    reproductions."""
 
     def __post_init__(self) -> None:
         tables = [("parameters", self.parameters)]

@@ -382,6 +382,14 @@ def _run(
         operation_ids.values(),
     )
     coverage = Coverage.from_spec(_declared_responses(schema))
+    unknown = sorted(
+        key
+        for key in (data.credentials if data else ())
+        if " /" in key and key not in coverage.operations
+    )
+    if unknown:
+        where = _seeded_operations(options.setup, data)[-1][0] if data else ""
+        raise ContractError(f"{where}: the spec has no operation {', '.join(unknown)}")
     coverage.exempt(options.exemptions)
     coverage.require_implemented = options.require_implemented
     fixed = (
@@ -459,7 +467,10 @@ def _seeded_operations(setup: SetupHook | None, data: SeedData) -> list[tuple[st
     return [
         (f"setup hook {hook}: SeedData.operations", sorted(data.operations)),
         (f"setup hook {hook}: SeedData.always", list(data.always)),
-        (f"setup hook {hook}: SeedData.credentials", sorted(data.credentials)),
+        (
+            f"setup hook {hook}: SeedData.credentials",
+            sorted(key for key in data.credentials if " /" not in key),
+        ),
     ]
 
 
@@ -498,7 +509,9 @@ def _seed_tables(
     for operation_id, headers in sorted(data.credentials.items()):
         entry = by_id.get(operation_id)
         if entry is None:
-            entry = by_id[operation_id] = {"include-operation-id": operation_id}
+            # an operation without an operationId is named by its label (``GET /auth``)
+            key = "include-name" if " /" in operation_id else "include-operation-id"
+            entry = by_id[operation_id] = {key: operation_id}
             operations.append(entry)
         entry["headers"] = dict(headers)
     return dictionaries, parameters

@@ -20,6 +20,8 @@ from collections.abc import Sequence
 from specfirst import naming
 from specfirst.ir import BodyKind, ErrorFormat, ErrorModel, Response, Service, is_problem_json
 
+PROBLEM_JSON = "application/problem+json"
+
 
 def is_error_status(status: str) -> bool:
     """A status the runtime's own answers (always 4xx or 5xx) can fall under."""
@@ -36,8 +38,13 @@ def _format(r: Response) -> ErrorFormat:
     if not media or r.kind is None or r.stream is not None or r.media_type is None:
         return ErrorFormat(r.status)
     if any(m == "*/*" or m.endswith("/problem+json") for m in media):
-        if is_problem_json(r.media_type) and r.kind is BodyKind.JSON and _a_model(r.py_type):
-            return ErrorFormat(r.status, r.media_type, r.py_type)  # conformed where needed
+        if r.kind is BodyKind.JSON and _a_model(r.py_type):
+            if is_problem_json(r.media_type):
+                return ErrorFormat(r.status, r.media_type, r.py_type)  # conformed where needed
+            if "*/*" in media and not any(m.endswith("/problem+json") for m in media):
+                # Any media type with a schema: problem+json is one, but its document must
+                # still be an instance of the schema (hubapi's `*/*` Error requires `category`).
+                return ErrorFormat(r.status, PROBLEM_JSON, r.py_type)
         return ErrorFormat(r.status)
     if r.kind is BodyKind.JSON:
         if not r.py_type or r.py_type == "Any":

@@ -112,6 +112,14 @@ def read_parameters(
                 pptr,
                 Level.INFO,
             )
+        allow_empty = (
+            location is ParamLocation.QUERY
+            and param.get("allowEmptyValue") is True
+            and content_type is None
+            and (shape == "array" or (shape == "primitive" and py_type != "str"))
+        )
+        if allow_empty and required and shape == "primitive" and "| None" not in py_type:
+            py_type = f"{py_type} | None"  # an empty value of a required parameter: None
         result.append(
             Parameter(
                 name=name,
@@ -132,6 +140,7 @@ def read_parameters(
                 union=union is not None,
                 content_type=content_type,
                 item_constraints=item_checks,
+                allow_empty=allow_empty,
             )
         )
     order = {

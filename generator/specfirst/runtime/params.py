@@ -11,6 +11,9 @@ against the parameter's type (pydantic, lax mode: ``"1"`` becomes ``1`` for an `
 Written here because no maintained library decodes OpenAPI parameter styles on the server side
 for Starlette requests; the rules are the OpenAPI 3.1 "Style Values" table (RFC 6570 subsets).
 
+A query parameter with ``allowEmptyValue`` whose type refuses the empty string is read here
+too: ``?limit=`` is the parameter left out (its default, else None), ``?ids=`` an empty array.
+
 FastAPI also ignores query parameters an endpoint does not declare: under
 ``x-specfirst-strict-query`` (on the operation or the document) the endpoint calls
 :func:`reject_unknown_query`, which answers them with a validation problem.
@@ -32,6 +35,7 @@ from .problems import ProtocolProblem
 
 Shape = Literal["primitive", "array", "object"]
 _MISSING = object()
+_EMPTY = object()  # ``?name=`` for a parameter with ``allowEmptyValue``
 _SEPARATORS = {"spaceDelimited": " ", "pipeDelimited": "|"}
 
 
@@ -75,6 +79,7 @@ class StyledParam:
         key: str | None = None,
         content_type: str | None = None,
         exclude: Collection[str] = (),
+        allow_empty: bool = False,
     ) -> None:
         self.name = name
         self.key = key or name  # path: the route's (Python) parameter name
@@ -86,12 +91,15 @@ class StyledParam:
         self.default = default
         self.content_type = content_type
         self.exclude = frozenset(exclude)
+        self.allow_empty = allow_empty  # ``allowEmptyValue``: ``?limit=`` is left out
         # A value like "12" for ``int | str`` should be 12: try the members in spec order.
         target: Any = Annotated[tp, Field(union_mode="left_to_right")] if _is_union(tp) else tp
         self.adapter: TypeAdapter[Any] = TypeAdapter(target)
 
     def __call__(self, request: Request) -> Any:
         raw = self._read(request)
+        if raw is _EMPTY:  # an empty value the parameter allows: as if left out, but given
+            return self.default
         if raw is _MISSING:
             if self.required:
                 self._fail("missing", "Field required", None)
@@ -209,6 +217,8 @@ class StyledParam:
         values = params.getlist(self.name)
         if not values:
             return _MISSING
+        if self.allow_empty and values == [""]:
+            return [] if self.shape == "array" else _EMPTY
         if self.content_type is not None:
             return values[0]
         if self.shape == "array" and self.explode:
