@@ -148,6 +148,14 @@ class StyledParam:
             return self._querystring(request)
         return self._query(request)
 
+    def _object_or_missing(self, found: dict[str, str]) -> Any:
+        """An exploded object's keys, or ``_MISSING`` when the query has none of them.
+
+        Exploded (form or deepObject), the empty object serializes to nothing: a required one
+        with no keys given is ``{}``, and its schema decides (required properties refuse it).
+        """
+        return found if found or self.required else _MISSING
+
     def _querystring(self, request: Request) -> Any:
         """OpenAPI 3.2 ``in: querystring``: the whole query string is one document.
 
@@ -212,10 +220,10 @@ class StyledParam:
                 for key, value in params.multi_items()
                 if key.startswith(prefix) and key.endswith("]")
             }
-            return found if found else _MISSING
+            return self._object_or_missing(found)
         if self.shape == "object" and self.explode and self.content_type is None:
             found = {k: v for k, v in params.multi_items() if k not in self.exclude}
-            return found if found else _MISSING
+            return self._object_or_missing(found)
         values = params.getlist(self.name)
         if not values:
             return _MISSING

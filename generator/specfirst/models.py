@@ -10,7 +10,6 @@ import re
 import tempfile
 import threading
 import warnings
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,11 +28,15 @@ from specfirst.models_enums import (
 )
 from specfirst.models_incremental import from_base, make_base, owners_of
 from specfirst.schema_rewrites import (
+    SCHEMA_LISTS,
+    SCHEMA_MAPS,
+    SCHEMA_VALUES,
     declare_required_names,
     defaults_of_their_type,
     drop_nullable_false,
     ignore_ref_siblings,
     inline_conflicting_bases,
+    schema_nodes,
     split_discriminator_subtypes,
 )
 from specfirst.schema_types import format_bounded, is_simple, primitive_type
@@ -106,13 +109,13 @@ def _generate_models(
     document = _tidy_prose(document)
     _bound_integer_formats(document)  # in place: _tidy_prose made a copy
     working = document["components"]["schemas"]
-    drop_nullable_false(working, _schema_nodes)  # in place too
+    drop_nullable_false(working, schema_nodes)  # in place too
     if str(document.get("openapi", "")).startswith("3.0"):
-        ignore_ref_siblings(working, _schema_nodes)
-    declare_required_names(working, _schema_nodes)
-    defaults_of_their_type(working, _schema_nodes)
-    split_discriminator_subtypes(working, _schema_nodes)
-    inline_conflicting_bases(working, _schema_nodes)
+        ignore_ref_siblings(working, schema_nodes)
+    declare_required_names(working, schema_nodes)
+    defaults_of_their_type(working, schema_nodes)
+    split_discriminator_subtypes(working, schema_nodes)
+    inline_conflicting_bases(working, schema_nodes)
     document, engine, dropped = _choose_regex_engine(document)
     document, defaults = _default_mappings(document, diagnostics)
     cut, large = stand_in_large_enums(document)
@@ -238,27 +241,11 @@ def warm_up() -> None:
     )
 
 
-def _schema_nodes(schema: Any) -> Iterator[dict[str, Any]]:
-    """``schema`` and its subschemas (not examples, defaults or other values)."""
-    if not isinstance(schema, dict):
-        return
-    yield schema
-    for key, value in schema.items():
-        if key in _SCHEMA_MAPS and isinstance(value, dict):
-            for sub in value.values():
-                yield from _schema_nodes(sub)
-        elif key in _SCHEMA_LISTS and isinstance(value, list):
-            for sub in value:
-                yield from _schema_nodes(sub)
-        elif key in _SCHEMA_VALUES:
-            yield from _schema_nodes(value)
-
-
 def _bound_integer_formats(document: dict[str, Any]) -> None:
     """The range of every ``format: int32``/``int64`` as the schema's bounds, so that the
     models enforce it (``ge=``/``le=``); explicit narrower bounds are kept. In place."""
     for schema in ((document.get("components") or {}).get("schemas") or {}).values():
-        for node in _schema_nodes(schema):
+        for node in schema_nodes(schema):
             bounded = format_bounded(node)
             if bounded is not node:
                 node.clear()
@@ -309,7 +296,7 @@ def _choose_regex_engine(document: dict[str, Any]) -> tuple[dict[str, Any], str,
         {
             node["pattern"]
             for schema in schemas
-            for node in _schema_nodes(schema)
+            for node in schema_nodes(schema)
             if isinstance(node.get("pattern"), str)
         }
     )
@@ -323,7 +310,7 @@ def _choose_regex_engine(document: dict[str, Any]) -> tuple[dict[str, Any], str,
     if dropped:
         document = copy.deepcopy(document)
         for schema in document["components"]["schemas"].values():
-            for node in _schema_nodes(schema):
+            for node in schema_nodes(schema):
                 if node.get("pattern") in dropped:
                     del node["pattern"]
     return document, engine, dropped
@@ -623,22 +610,6 @@ def _open_pattern_properties(document: dict[str, Any]) -> tuple[dict[str, Any], 
     return opened, schemas
 
 
-_SCHEMA_MAPS = ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas")
-_SCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
-_SCHEMA_VALUES = (
-    "items",
-    "additionalProperties",
-    "not",
-    "contains",
-    "propertyNames",
-    "if",
-    "then",
-    "else",
-    "unevaluatedProperties",
-    "unevaluatedItems",
-)
-
-
 def _open_patterns_in(schema: Any) -> None:
     """Rewrite open ``patternProperties`` objects in ``schema`` and its subschemas (not in
     examples, defaults or other values that merely look like schemas)."""
@@ -655,13 +626,13 @@ def _open_patterns_in(schema: Any) -> None:
             {"anyOf": [*values, extra]} if isinstance(extra, dict) and extra else {}
         )
     for key, value in schema.items():
-        if key in _SCHEMA_MAPS and isinstance(value, dict):
+        if key in SCHEMA_MAPS and isinstance(value, dict):
             for sub in value.values():
                 _open_patterns_in(sub)
-        elif key in _SCHEMA_LISTS and isinstance(value, list):
+        elif key in SCHEMA_LISTS and isinstance(value, list):
             for sub in value:
                 _open_patterns_in(sub)
-        elif key in _SCHEMA_VALUES:
+        elif key in SCHEMA_VALUES:
             _open_patterns_in(value)
 
 

@@ -36,6 +36,39 @@ _REF_SIBLINGS = _ANNOTATIONS | {"$ref", "nullable"}
 _FLAT_KEYS = frozenset({"type", "properties", "required", "allOf", "description", "title"})
 
 
+# Where a schema holds subschemas: maps of them, lists of them, one of them.
+SCHEMA_MAPS = ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas")
+SCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
+SCHEMA_VALUES = (
+    "items",
+    "additionalProperties",
+    "not",
+    "contains",
+    "propertyNames",
+    "if",
+    "then",
+    "else",
+    "unevaluatedProperties",
+    "unevaluatedItems",
+)
+
+
+def schema_nodes(schema: Any) -> Iterator[dict[str, Any]]:
+    """``schema`` and its subschemas (not examples, defaults or other values)."""
+    if not isinstance(schema, dict):
+        return
+    yield schema
+    for key, value in schema.items():
+        if key in SCHEMA_MAPS and isinstance(value, dict):
+            for sub in value.values():
+                yield from schema_nodes(sub)
+        elif key in SCHEMA_LISTS and isinstance(value, list):
+            for sub in value:
+                yield from schema_nodes(sub)
+        elif key in SCHEMA_VALUES:
+            yield from schema_nodes(value)
+
+
 def drop_nullable_false(schemas: dict[str, Any], nodes: Callable[[Any], Iterator[Any]]) -> None:
     """Remove ``nullable: false`` (OpenAPI 3.0's default) from every schema.
 
@@ -271,6 +304,23 @@ def _discriminator_tags(
                     if name is not None and name not in mapped and name in schemas:
                         tags.setdefault((name, prop), set()).add(name)
     return {key: frozenset(values) for key, values in tags.items()}
+
+
+def discriminator_literals(
+    schemas: dict[str, Any], nodes: Callable[[Any], Iterator[Any]]
+) -> dict[str, dict[str, frozenset[str]]]:
+    """Component schema name -> {property: the values its class's ``Literal`` allows}: the
+    members of discriminated unions (and the classes extending them), as the models type them
+    (so that example data made for a member is one its model takes)."""
+    tags = _discriminator_tags(schemas, nodes)
+    props = sorted({prop for (_, prop) in tags})
+    out: dict[str, dict[str, frozenset[str]]] = {}
+    for name in schemas:
+        for prop in props:
+            found = _inherited_tag(name, prop, tags, schemas)
+            if found is not None:
+                out.setdefault(name, {})[prop] = found
+    return out
 
 
 def _inherited_tag(

@@ -452,3 +452,89 @@ def test_a_binary_body_declared_as_json_is_answered_as_json(tmp_path: Path) -> N
     assert isinstance(synthesized.json(), str)
     assert declared.json() == "report"
     assert result.ok, format_summary(result)
+
+
+TYPED_AS_THE_MODELS = """
+openapi: 3.0.2
+info: {title: Microcks slips, version: '1'}
+paths:
+  /jobs:
+    get:
+      operationId: getJob
+      responses:
+        '200':
+          description: A job.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Job'}
+  /secrets/{id}:
+    get:
+      operationId: getSecretRef
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: string}}
+      responses:
+        '200':
+          description: A secret's reference.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/SecretRef'}
+  /events:
+    get:
+      operationId: getEvents
+      responses:
+        '200':
+          description: Events.
+          content:
+            application/json:
+              schema: {type: array, items: {$ref: '#/components/schemas/Event'}}
+              example: [{message: hello, type: pair}]
+components:
+  schemas:
+    SecretRef:
+      required: [secretId, name]
+      properties:
+        secretId: {type: string}
+        name: {type: string}
+      example: "{\\n  \\"secretId\\": \\"5be5\\",\\n  \\"name\\": \\"Gogs\\"\\n}"
+    Job:
+      type: object
+      required: [name]
+      properties:
+        name: {type: string}
+        secretRef: {$ref: '#/components/schemas/SecretRef'}
+    Exchange:
+      oneOf: [{$ref: '#/components/schemas/Pair'}, {$ref: '#/components/schemas/Event'}]
+      discriminator:
+        propertyName: type
+        mapping: {pair: '#/components/schemas/Pair', event: '#/components/schemas/Event'}
+    Abstract:
+      type: object
+      required: [type]
+      properties:
+        type: {type: string, enum: [pair, event]}
+    Pair:
+      allOf:
+        - {type: object, required: [request], properties: {request: {type: string}}}
+        - {$ref: '#/components/schemas/Abstract'}
+    Event:
+      allOf:
+        - {type: object, required: [message], properties: {message: {type: string}}}
+        - {$ref: '#/components/schemas/Abstract'}
+"""
+
+
+def test_synthesized_data_is_typed_as_the_generated_models_type_it(tmp_path: Path) -> None:
+    """microcks.local: a schema with properties and no ``type`` is a model (an object), yet its
+    ``example`` is the object's JSON as a string, which JSON Schema accepts (no ``type``): the
+    stubs answered it and the model refused it (a 500 on 11 operations). ``Event``, mapped to
+    ``event`` by ``Exchange``'s discriminator, is a model whose ``type`` is ``Literal["event"]``,
+    though it inherits the enum [pair, event]: the stub answered ``pair`` (3 more 500s), and an
+    example that has it (valid against the schema, refused by the model) is no answer."""
+    table = table_of(tmp_path, TYPED_AS_THE_MODELS)
+    [job] = table.answers["getJob"]
+    [ref] = table.answers["getSecretRef"]
+    [events] = table.answers["getEvents"]
+    assert job.body == {"name": "string", "secretRef": {"secretId": "string", "name": "string"}}
+    assert ref.body == {"secretId": "string", "name": "string"}
+    assert events.body == [{"message": "string", "type": "event"}]
+    assert table.synthesized["getEvents"] == "examples invalid against the schema"

@@ -509,3 +509,63 @@ async def test_an_empty_value_a_parameter_allows_is_the_parameter_left_out(
         "strict": None,
     }
     assert [e["pointer"] for e in problem(refused, 422)["errors"]] == ["/query/strict"]
+
+
+REQUIRED_OBJECTS = """
+openapi: 3.0.2
+info: {title: Required objects in the query, version: "1"}
+paths:
+  /services/search:
+    get:
+      operationId: searchServices
+      parameters:
+        - {name: queryMap, in: query, required: true,
+           schema: {type: object, additionalProperties: {type: string}}}
+      responses: {"200": {description: ok, content: {application/json: {schema: {}}}}}
+  /filtered:
+    get:
+      operationId: filtered
+      parameters:
+        - {name: filter, in: query, required: true, style: deepObject, explode: true,
+           schema: {type: object, properties: {color: {type: string}}}}
+      responses: {"200": {description: ok, content: {application/json: {schema: {}}}}}
+  /named:
+    get:
+      operationId: named
+      parameters:
+        - {name: by, in: query, required: true,
+           schema: {type: object, properties: {name: {type: string}}, required: [name]}}
+      responses: {"200": {description: ok, content: {application/json: {schema: {}}}}}
+"""
+
+
+async def test_a_required_exploded_object_is_empty_when_the_query_has_none_of_its_keys(
+    make_api: MakeApi,
+) -> None:
+    # microcks.local: `queryMap` (required, form/explode, free-form) was refused "Field required"
+    # with no query string, though the empty object, schema-valid, serializes to nothing
+    # (schemathesis: positive_data_acceptance). The schema still decides: `by` needs `name`.
+    api = make_api(REQUIRED_OBJECTS)
+
+    class Search:
+        async def search_services(self, *, query_map: Any) -> Any:
+            return api.responses.SearchServices200Response(body=_plain(query_map))
+
+        async def filtered(self, *, filter: Any) -> Any:
+            return api.responses.Filtered200Response(body=_plain(filter))
+
+        async def named(self, *, by: Any) -> Any:
+            return api.responses.Named200Response(body=_plain(by))
+
+    app = api.create_app(default=Search())
+    async with client(app) as c:
+        empty = await c.get("/services/search")
+        given = await c.get("/services/search", params={"name": "x", "labels.env": "dev"})
+        no_filter = await c.get("/filtered")
+        a_filter = await c.get("/filtered", params={"filter[color]": "red"})
+        unnamed = await c.get("/named")
+    assert empty.status_code == 200 and empty.json() == {}, empty.text
+    assert given.json() == {"name": "x", "labels.env": "dev"}
+    assert no_filter.status_code == 200 and no_filter.json() == {}, no_filter.text
+    assert a_filter.json() == {"color": "red"}
+    assert [e["pointer"] for e in problem(unnamed, 422)["errors"]] == ["/query/by/name"]

@@ -22,7 +22,16 @@ from urllib.parse import unquote
 
 import jsonschema_rs
 
+from specfirst.schema_rewrites import (
+    SCHEMA_LISTS,
+    SCHEMA_MAPS,
+    SCHEMA_VALUES,
+    discriminator_literals,
+    schema_nodes,
+)
+
 _MAX_DEPTH = 8
+_SCHEMA_REF = "#/components/schemas/"
 
 Json = Any
 
@@ -35,11 +44,23 @@ class Schemas:
     def __init__(self, document: Mapping[str, Any]) -> None:
         self.document = document
         self.openapi30 = str(document.get("openapi", "")).startswith("3.0")
-        self._components = json_schema(document.get("components", {}), self.openapi30)
+        # component name → {property: values}: the discriminators its model types as Literals
+        self._literals = _literals(document)
+        self._components = json_schema(
+            _as_modelled(document.get("components", {}), self._literals), self.openapi30
+        )
         # id(schema) → (schema, validator): a schema (a shared error body) is compiled once
         self._validators: dict[int, tuple[Any, Any]] = {}
         # id(schema) → (schema, value): what a user of this document synthesized for it
         self.synthesized: dict[int, tuple[Any, Any]] = {}
+
+    def literals(self, ref: str) -> Mapping[str, frozenset[str]]:
+        """The discriminator properties the model of the component schema ``ref`` types as a
+        ``Literal``, with its values (as the generator types them: see
+        :func:`specfirst.schema_rewrites.discriminator_literals`)."""
+        if not ref.startswith(_SCHEMA_REF):
+            return {}
+        return self._literals.get(ref[len(_SCHEMA_REF) :], {})
 
     def resolve(self, node: Any) -> Any:
         seen = 0
@@ -63,7 +84,7 @@ class Schemas:
         cached = self._validators.get(id(schema))
         if cached is not None:
             return cached[1]
-        root = dict(json_schema(schema, self.openapi30))
+        root = dict(json_schema(_typed(schema), self.openapi30))
         root["components"] = self._reachable(root)
         validator = jsonschema_rs.Draft202012Validator(root, validate_formats=True)
         self._validators[id(schema)] = (schema, validator)
@@ -109,6 +130,55 @@ class Schemas:
             return bool(self.validator(schema).is_valid(value))
         except Exception:  # jsonschema-rs raises ValidationError/ValueError for bad schemas
             return True
+
+
+def _literals(document: Mapping[str, Any]) -> dict[str, dict[str, frozenset[str]]]:
+    components = document.get("components")
+    found = components.get("schemas") if isinstance(components, Mapping) else None
+    return discriminator_literals(found, schema_nodes) if isinstance(found, dict) else {}
+
+
+def _as_modelled(components: Any, literals: Mapping[str, Mapping[str, frozenset[str]]]) -> Any:
+    """``components`` whose schemas validate what the generated models take: each typed as
+    :func:`_typed` says, and a member of a discriminated union held to its discriminator's
+    values (its model types the property as that ``Literal``; the schema may allow more)."""
+    if not isinstance(components, Mapping) or not isinstance(components.get("schemas"), Mapping):
+        return components
+    schemas: dict[str, Any] = {}
+    for name, schema in components["schemas"].items():
+        typed = _typed(schema)
+        narrowed = literals.get(name)
+        if narrowed:
+            held = {prop: {"enum": sorted(values)} for prop, values in narrowed.items()}
+            typed = {"allOf": [typed, {"properties": held}]}
+        schemas[name] = typed
+    return {**components, "schemas": schemas}
+
+
+def _typed(schema: Any) -> Any:
+    """``schema`` with ``type: object`` on each subschema that has properties (or required
+    names) and no type, no composition: the generator makes a model of it, which takes only
+    objects, where JSON Schema, without a ``type``, accepts any value. A copy where it
+    changes; the subschemas only (not examples, defaults or property names)."""
+    if not isinstance(schema, Mapping):
+        return schema
+    out = dict(schema)
+    for key in SCHEMA_MAPS:
+        if isinstance(out.get(key), Mapping):
+            out[key] = {name: _typed(sub) for name, sub in out[key].items()}
+    for key in SCHEMA_LISTS:
+        if isinstance(out.get(key), list):
+            out[key] = [_typed(sub) for sub in out[key]]
+    for key in SCHEMA_VALUES:
+        if key in out:
+            out[key] = _typed(out[key])
+    if (
+        "type" not in out
+        and ("properties" in out or "required" in out)
+        and not any(key in out for key in _COMPOSITION)
+    ):
+        out["type"] = "object"
+    return out
 
 
 def json_schema(node: Any, openapi30: bool) -> Any:
@@ -172,7 +242,23 @@ def synthesize(
 
     ``response``: leave out ``writeOnly`` properties (else ``readOnly`` ones); ``minimal``:
     only the required properties, and no example of the schema's own (for a second try when
-    the first value is not valid)."""
+    the first value is not valid).
+
+    The value is one the generated model takes: a member of a discriminated union has its
+    discriminator's value (its model types the property as that ``Literal``, though the
+    schema may allow every member's value)."""
+    value = _synthesize(schema, schemas, response=response, minimal=minimal, depth=depth)
+    ref = schema.get("$ref") if isinstance(schema, Mapping) else None
+    if isinstance(ref, str) and isinstance(value, dict):
+        for prop, allowed in schemas.literals(ref).items():
+            if value.get(prop) not in allowed:
+                value = {**value, prop: min(allowed)}
+    return value
+
+
+def _synthesize(
+    schema: Any, schemas: Schemas, *, response: bool, minimal: bool, depth: int
+) -> Json:
     schema = schemas.resolve(schema)
     if not isinstance(schema, Mapping) or depth > _MAX_DEPTH:
         return None
@@ -180,10 +266,11 @@ def synthesize(
         return schema["const"]
     if not minimal:
         for key in ("example", "default"):
-            if key in schema:
+            if key in schema and _fits(schema, schema[key]):
                 return schema[key]
-        if isinstance(schema.get("examples"), list) and schema["examples"]:
-            return schema["examples"][0]
+        examples = schema.get("examples")
+        if isinstance(examples, list) and examples and _fits(schema, examples[0]):
+            return examples[0]
     if isinstance(schema.get("enum"), list) and schema["enum"]:
         return schema["enum"][0]
     if "allOf" in schema:
@@ -252,6 +339,41 @@ def synthesize(
     if kind == "null":
         return None
     return _string(schema)
+
+
+_COMPOSITION = ("allOf", "oneOf", "anyOf", "not", "if", "$ref")
+
+
+def _fits(schema: Mapping[str, Any], value: Any) -> bool:
+    """Whether ``value`` has a JSON type the generated model takes for ``schema``: its
+    ``type``, or an object where it has properties and no type (the generator makes a model
+    of it, while JSON Schema, with no ``type``, accepts any value: microcks' ``SecretRef``
+    has the object's JSON text, a string, as its ``example``)."""
+    declared = schema.get("type")
+    if declared is None:
+        if any(key in schema for key in _COMPOSITION):
+            return True
+        if "properties" not in schema and "required" not in schema:
+            return True
+        declared = "object"
+    kinds = {declared} if isinstance(declared, str) else set(declared)
+    if schema.get("nullable") is True:
+        kinds.add("null")
+    if value is None:
+        return "null" in kinds
+    if isinstance(value, bool):
+        return "boolean" in kinds
+    if isinstance(value, int):
+        return bool(kinds & {"integer", "number"})
+    if isinstance(value, float):
+        return "number" in kinds or ("integer" in kinds and value.is_integer())
+    if isinstance(value, str):
+        return "string" in kinds
+    if isinstance(value, list):
+        return "array" in kinds
+    if isinstance(value, Mapping):
+        return "object" in kinds
+    return True
 
 
 def _merge_all_of(schema: Mapping[str, Any], schemas: Schemas) -> dict[str, Any]:
