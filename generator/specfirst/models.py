@@ -34,6 +34,7 @@ from specfirst.schema_rewrites import (
     drop_nullable_false,
     ignore_ref_siblings,
     inline_conflicting_bases,
+    nullable_references,
     split_discriminator_subtypes,
 )
 from specfirst.schema_types import format_bounded, is_simple, primitive_type
@@ -108,6 +109,7 @@ def _generate_models(
     working = document["components"]["schemas"]
     drop_nullable_false(working, _schema_nodes)  # in place too
     if str(document.get("openapi", "")).startswith("3.0"):
+        nullable_references(working, _schema_nodes)
         ignore_ref_siblings(working, _schema_nodes)
     declare_required_names(working, _schema_nodes)
     defaults_of_their_type(working, _schema_nodes)
