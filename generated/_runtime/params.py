@@ -8,7 +8,9 @@ or ``k=v,k2=v2`` (simple, form), with a ``.`` or ``;name=`` prefix (label, matri
 spaces or pipes (spaceDelimited, pipeDelimited), as ``name[k]=v`` keys (deepObject), or as a
 JSON document (``content``). The generated router declares such a parameter as a dependency on
 a :class:`StyledParam`, which splits the raw text as the style says and validates the result
-against the parameter's type (pydantic, lax mode: ``"1"`` becomes ``1`` for an ``int`` field).
+against the parameter's type (pydantic, lax mode: ``"1"`` becomes ``1`` for an ``int`` field);
+a JSON document is validated as a JSON body is (:func:`.codec._validate_json`: ``false`` is no
+integer in it).
 
 Written here because no maintained library decodes OpenAPI parameter styles on the server side
 for Starlette requests; the rules are the OpenAPI 3.1 "Style Values" table (RFC 6570 subsets).
@@ -33,6 +35,7 @@ from pydantic import Field, TypeAdapter, ValidationError
 from starlette.requests import Request
 from starlette.types import Scope
 
+from .codec import _validate_json
 from .problems import ProtocolProblem
 
 Shape = Literal["primitive", "array", "object"]
@@ -94,6 +97,7 @@ class StyledParam:
         self.content_type = content_type
         self.exclude = frozenset(exclude)
         self.allow_empty = allow_empty  # ``allowEmptyValue``: ``?limit=`` is left out
+        self.tp = tp
         # A value like "12" for ``int | str`` should be 12: try the members in spec order.
         target: Any = Annotated[tp, Field(union_mode="left_to_right")] if _is_union(tp) else tp
         self.adapter: TypeAdapter[Any] = TypeAdapter(target)
@@ -113,10 +117,9 @@ class StyledParam:
             except ValueError:
                 self._fail("json_invalid", f"not valid {self.content_type}", raw)
         try:
-            # JSON text as JSON: a null in it is a null (specfirst.runtime.base)
-            return (
-                self.adapter.validate_json(raw) if wire_json else self.adapter.validate_python(raw)
-            )
+            # JSON text as JSON, with JSON's types: a null in it is a null
+            # (specfirst.runtime.base), and false is no integer
+            return _validate_json(self.tp, raw) if wire_json else self.adapter.validate_python(raw)
         except ValidationError as exc:
             errors = exc.errors(include_url=False)
             first = errors[0] if errors else {"type": "value_error", "msg": "invalid value"}

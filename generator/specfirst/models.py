@@ -36,6 +36,7 @@ from specfirst.schema_rewrites import (
     drop_nullable_false,
     ignore_ref_siblings,
     inline_conflicting_bases,
+    nullable_references,
     schema_nodes,
     split_discriminator_subtypes,
 )
@@ -111,6 +112,7 @@ def _generate_models(
     working = document["components"]["schemas"]
     drop_nullable_false(working, schema_nodes)  # in place too
     if str(document.get("openapi", "")).startswith("3.0"):
+        nullable_references(working, schema_nodes)
         ignore_ref_siblings(working, schema_nodes)
     declare_required_names(working, schema_nodes)
     defaults_of_their_type(working, schema_nodes)

@@ -84,6 +84,30 @@ def drop_nullable_false(schemas: dict[str, Any], nodes: Callable[[Any], Iterator
                 del node["nullable"]
 
 
+def nullable_references(schemas: dict[str, Any], nodes: Callable[[Any], Iterator[Any]]) -> None:
+    """Write ``{allOf: [{$ref: X}], nullable: true}`` as ``{$ref: X, nullable: true}``.
+
+    The allOf is OpenAPI 3.0's way to make a reference nullable (apispec writes it for every
+    ``allow_none`` nested schema); datamodel-code-generator read its ``nullable`` on a property
+    but not on array items: superset's ``post_processing: [null]`` was refused. The two
+    spellings mean the same; the second is the one it reads everywhere.
+    """
+    for schema in schemas.values():
+        for node in nodes(schema):
+            parts = node.get("allOf")
+            if (
+                node.get("nullable") is True
+                and isinstance(parts, list)
+                and len(parts) == 1
+                and isinstance(parts[0], dict)
+                and isinstance(parts[0].get("$ref"), str)
+                and set(parts[0]) <= _ANNOTATIONS | {"$ref"}
+                and set(node) <= _REF_SIBLINGS | {"allOf"}
+            ):
+                del node["allOf"]
+                node["$ref"] = parts[0]["$ref"]
+
+
 def ignore_ref_siblings(schemas: dict[str, Any], nodes: Callable[[Any], Iterator[Any]]) -> None:
     """Drop the keywords an OpenAPI 3.0 document writes next to a ``$ref``, but annotations
     and ``nullable``: 3.0 ignores them (a Reference Object's siblings), and so do the clients

@@ -569,3 +569,55 @@ async def test_a_required_exploded_object_is_empty_when_the_query_has_none_of_it
     assert no_filter.status_code == 200 and no_filter.json() == {}, no_filter.text
     assert a_filter.json() == {"color": "red"}
     assert [e["pointer"] for e in problem(unnamed, 422)["errors"]] == ["/query/by/name"]
+
+
+JSON_QUERY = """
+openapi: 3.0.3
+info: {title: JSON text in a query, version: "1"}
+paths:
+  /info:
+    get:
+      operationId: info
+      parameters:
+        - name: q
+          in: query
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  page: {type: integer}
+                  columns:
+                    type: object
+                    additionalProperties:
+                      type: object
+                      properties: {page_size: {type: integer}}
+      responses: {"200": {description: ok, content: {application/json: {schema: {}}}}}
+"""
+
+
+@pytest.mark.parametrize(
+    ("q", "status"),
+    [
+        ('{"page": 2, "columns": {"a": {"page_size": 10}}}', 200),
+        ('{"page": 2.0}', 200),  # JSON Schema counts 2.0 as an integer
+        ('{"page": false}', 422),  # JSON has its own types: false is not 0
+        ('{"page": "2"}', 422),
+        ('{"columns": {"a": {"page_size": true}}}', 422),
+    ],
+)
+async def test_a_json_query_parameter_is_json_with_json_types(
+    make_api: MakeApi, q: str, status: int
+) -> None:
+    # superset's `q` (`content: application/json`): a boolean inside it was taken for an
+    # integer, as in a query string's text, where a body refuses it (negative_data_rejection).
+    api = make_api(JSON_QUERY)
+
+    class Info:
+        async def info(self, *, q: Any = None) -> Any:
+            return api.responses.Info200Response(body=q is not None)
+
+    app = api.create_app(default=Info())
+    async with client(app) as c:
+        response = await c.get("/info", params={"q": q})
+    assert response.status_code == status, response.text

@@ -2,8 +2,12 @@
 
 An operation belongs to the service of its first tag that groups (OpenAPI 3.2 label kinds
 aside), or to ``default``. Services come in the order the document's ``tags`` list them, then
-alphabetically; their module and class names are unique, and no module takes a name the
-generated package already uses.
+alphabetically. A tag's one name, ``Books``, is spelt the same way everywhere: module and
+create_app argument ``books`` (the generated router's and the implementation's module),
+protocol ``BooksService``, implementing class ``Books``. Where any spelling would collide (with
+another tag's, with a name the generated package or the scaffolded implementation package
+already uses), all of them get the same number: tag ``Security`` is ``security2``,
+``Security2Service`` and ``Security2``.
 """
 
 from __future__ import annotations
@@ -18,8 +22,8 @@ from specfirst.parser.context import Context
 # OpenAPI 3.2 tag kinds that label operations rather than group them (the registry's
 # ``badge`` and ``audience``): they never become the service an operation belongs to.
 _LABEL_KINDS = frozenset({"badge", "audience"})
-# Names a service module must not take.
-_TAKEN_MODULES = frozenset(
+# Names a service module (and create_app argument) must not take.
+TAKEN_MODULES = frozenset(
     {
         "app",
         "models",
@@ -29,6 +33,9 @@ _TAKEN_MODULES = frozenset(
         "routers",
         "runtime",
         "errors",  # the generated error formats, the implementation's error hook
+        # the scaffolded implementation package's own modules
+        "main",
+        "examples",
         # create_app's own parameters and locals: a tag must not shadow them
         "docs",
         "allow_unimplemented",
@@ -39,13 +46,37 @@ _TAKEN_MODULES = frozenset(
         "handler_impl",
         "P",
         "missing",
+        "undeclared_problems",
+        "lazy_routes",
+        "lazy",
+        "setattr",
+        "tuple",
+        "create_app",
+        "annotations",
         # names app.py imports: an argument of create_app must not shadow them
         "provider",
         "resolve",
-        "include_routers",
+        "add_routers",
         "serve_spec",
         "install_error_handlers",
         "hook_problems",
+    }
+)
+# Names an implementing class (``Books``) must not take: the classes the scaffolded
+# implementation package defines beside it (``security.py``, ``errors.py``, ``examples.py``) and
+# the names its ``main.py`` and tag modules bind (see ``scaffold/*.py.jinja``).
+TAKEN_CLASSES = frozenset(
+    {
+        "Security",
+        "Principal",
+        "Errors",
+        "PreferMiddleware",
+        "PRODUCTION",
+        "AsyncIterator",
+        "Any",
+        "Literal",
+        "NotImplementedOperation",
+        "Problem",
     }
 )
 
@@ -96,12 +127,10 @@ def service_rank(tag: str, tags: Tags) -> tuple[int, str]:
 def group_services(operations: Mapping[str, list[Operation]], tags: Tags) -> list[Service]:
     """One service per tag of ``operations`` (tag -> its operations, in document order)."""
     descriptions = tags.descriptions
-    taken_modules = set(_TAKEN_MODULES)
-    taken_classes: set[str] = set()
+    taken = _Taken(set(TAKEN_MODULES), set(TAKEN_CLASSES), set())
     built: list[Service] = []
     for tag in sorted(operations, key=lambda t: service_rank(t, tags)):
-        module = naming.unique(naming.snake(tag), taken_modules)
-        class_name = naming.unique(naming.pascal(tag) + "Service", taken_classes)
+        module, class_name = taken.names(tag)
         parent, kind = tags.info.get(tag, (None, None))
         built.append(
             Service(
@@ -115,3 +144,27 @@ def group_services(operations: Mapping[str, list[Operation]], tags: Tags) -> lis
             )
         )
     return built
+
+
+class _Taken(NamedTuple):
+    """The names the services so far (and the packages) took."""
+
+    modules: set[str]  # module and create_app argument: ``books``
+    bases: set[str]  # implementing class: ``Books``
+    classes: set[str]  # generated protocols: ``BooksService``, ``UnimplementedBooksService``
+
+    def names(self, tag: str) -> tuple[str, str]:
+        """``tag``'s module and protocol class, numbered alike where either collides."""
+        module, base = naming.snake(tag), naming.pascal(tag)
+        n = 1
+        while True:
+            suffix = "" if n == 1 else str(n)
+            m, b = module + suffix, base + suffix
+            classes = {f"{b}Service", f"Unimplemented{b}Service"}
+            if m not in self.modules and b not in self.bases and not classes & self.classes:
+                break
+            n += 1
+        self.modules.add(m)
+        self.bases.add(b)
+        self.classes.update(classes)
+        return m, f"{b}Service"
