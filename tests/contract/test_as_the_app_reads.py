@@ -470,3 +470,17 @@ def test_a_required_form_array_is_sent_with_an_item(make_api: MakeApi) -> None: 
             return len(body.file)
 
     _valid_forms_accepted(truora, Uploads())
+
+
+def test_a_required_array_leaves_an_unsendable_form_alternate_out() -> None:
+    """A JSON body whose urlencoded alternate (the same schema) has an object property is
+    sent as JSON only, also when that schema has a required array the form readings copy
+    (the copy is no longer the JSON body's schema, so the alternate is judged first)."""
+    document = yaml.safe_load(FORM_ARRAYS)
+    properties = document["components"]["schemas"]["BatchUploadInput"]["properties"]
+    properties["meta"] = {"type": "object", "properties": {"k": {"type": "string"}}}
+    content = document["paths"]["/batches"]["post"]["requestBody"]["content"]
+    content["application/x-www-form-urlencoded"] = copy.deepcopy(content["application/json"])
+    read = as_the_app_reads(document)
+    assert read is not None
+    assert list(read["paths"]["/batches"]["post"]["requestBody"]["content"]) == ["application/json"]

@@ -73,11 +73,13 @@ def as_the_app_reads(document: dict[str, Any]) -> dict[str, Any] | None:
     if not (any(reading(document, apply=False) for reading in readings) or unread_media(document)):
         return None
     changed = copy.deepcopy(document)
-    for reading in readings:
-        reading(changed, apply=True)
+    # media types first: the form readings replace a body's schema, after which a form
+    # alternate no longer reads as the JSON body's own schema (read_media compares them)
     for body, _, _, unread, unsent in _bodies_read(changed):
         for media in [*unread, *unsent]:
             body["content"].pop(media, None)  # a body shared through components: once
+    for reading in readings:
+        reading(changed, apply=True)
     return changed
 
 
