@@ -15,7 +15,7 @@ import yaml
 
 from specfirst.contract import ContractOptions, format_summary, run_contract
 from specfirst.contract.document import as_the_app_reads, unread_media
-from tests.e2e.conftest import MakeApi, make_api  # noqa: F401  (fixture)
+from tests.e2e.conftest import GeneratedApi, MakeApi, make_api  # noqa: F401  (fixture)
 
 SPEC = """
 openapi: 3.0.3
@@ -329,6 +329,20 @@ def test_structured_media_types_handed_over_undecoded_are_not_sent(
     ) in format_summary(result)
 
 
+def _valid_forms_accepted(api: GeneratedApi, service: object) -> None:
+    """The run sends only what the app reads (its valid requests accepted, none a 500)."""
+    app = api.create_app(default=service)
+    result = run_contract(
+        ContractOptions(
+            spec=api.spec_path,
+            app=app,
+            checks=("positive_data_acceptance", "not_a_server_error"),
+            max_examples=20,
+        )
+    )
+    assert not result.failures and not result.errors, format_summary(result)
+
+
 NULLABLE_FORM = """
 openapi: 3.0.3
 info: {title: Stream, version: 1.0.0}
@@ -367,13 +381,106 @@ def test_a_nullable_form_body_is_sent_as_an_object(make_api: MakeApi) -> None:  
         "allOf": [{"$ref": "#/components/schemas/FileUploadRequest"}],
         "type": "object",
     }
-    app = stream.create_app(default=Files())
-    result = run_contract(
-        ContractOptions(
-            spec=stream.spec_path,
-            app=app,
-            checks=("positive_data_acceptance", "not_a_server_error"),
-            max_examples=20,
-        )
-    )
-    assert not result.failures and not result.errors, format_summary(result)
+    _valid_forms_accepted(stream, Files())
+
+
+FORM_ARRAYS = """
+openapi: 3.0.3
+info: {title: Truora, version: 1.0.0}
+paths:
+  /reports/{report_id}/upload:
+    parameters: [{name: report_id, in: path, required: true, schema: {type: string}}]
+    post:
+      operationId: batchUpload
+      requestBody:
+        required: true
+        content:
+          multipart/form-data: {schema: {$ref: '#/components/schemas/BatchUploadInput'}}
+      responses:
+        '200': {description: done, content: {application/json: {schema: {type: integer}}}}
+        '400': {description: refused, content: {application/json: {schema: {type: object}}}}
+  /tags:
+    post:
+      operationId: tagAll
+      requestBody:
+        required: true
+        content:
+          application/x-www-form-urlencoded:
+            schema:
+              type: object
+              required: [tag, name]
+              properties:
+                tag: {type: array, items: {type: string}}
+                name: {type: string}
+      responses:
+        '200': {description: done, content: {application/json: {schema: {type: integer}}}}
+        '400': {description: refused, content: {application/json: {schema: {type: object}}}}
+  /batches:
+    post:
+      operationId: describeBatch
+      requestBody:
+        required: true
+        content:
+          application/json: {schema: {$ref: '#/components/schemas/BatchUploadInput'}}
+      responses:
+        '200': {description: done, content: {application/json: {schema: {type: integer}}}}
+components:
+  schemas:
+    BatchUploadInput:
+      type: object
+      required: [file]
+      properties:
+        file: {type: array, items: {type: string, format: binary}}
+"""
+
+
+def test_a_required_form_array_is_sent_with_an_item(make_api: MakeApi) -> None:  # noqa: F811
+    """truora's batch upload requires `file`, an array of files: a form has a part (or field)
+    per item, so `{"file": []}` went out as a multipart with no parts, the field left out,
+    which the app rightly refused ("Schema-valid request rejected"). The run sends an item at
+    least; the JSON body sharing the schema can still be sent `[]`."""
+    document = yaml.safe_load(FORM_ARRAYS)
+    read = as_the_app_reads(document)
+    assert read is not None
+    paths = read["paths"]
+    upload = paths["/reports/{report_id}/upload"]["post"]["requestBody"]["content"]
+    assert upload["multipart/form-data"]["schema"]["properties"]["file"] == {
+        "type": "array",
+        "items": {"type": "string", "format": "binary"},
+        "minItems": 1,
+    }
+    tags = paths["/tags"]["post"]["requestBody"]["content"]["application/x-www-form-urlencoded"]
+    assert tags["schema"]["properties"]["tag"]["minItems"] == 1
+    assert "minItems" not in tags["schema"]["properties"]["name"]
+    shared = read["components"]["schemas"]["BatchUploadInput"]["properties"]["file"]
+    assert "minItems" not in shared
+    assert paths["/batches"]["post"]["requestBody"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/BatchUploadInput"
+    }
+    truora = make_api(FORM_ARRAYS)
+
+    class Uploads:
+        async def batch_upload(self, *, report_id: str, body: Any) -> int:
+            return len(body.file)
+
+        async def tag_all(self, *, body: Any) -> int:
+            return len(body.tag)
+
+        async def describe_batch(self, *, body: Any) -> int:
+            return len(body.file)
+
+    _valid_forms_accepted(truora, Uploads())
+
+
+def test_a_required_array_leaves_an_unsendable_form_alternate_out() -> None:
+    """A JSON body whose urlencoded alternate (the same schema) has an object property is
+    sent as JSON only, also when that schema has a required array the form readings copy
+    (the copy is no longer the JSON body's schema, so the alternate is judged first)."""
+    document = yaml.safe_load(FORM_ARRAYS)
+    properties = document["components"]["schemas"]["BatchUploadInput"]["properties"]
+    properties["meta"] = {"type": "object", "properties": {"k": {"type": "string"}}}
+    content = document["paths"]["/batches"]["post"]["requestBody"]["content"]
+    content["application/x-www-form-urlencoded"] = copy.deepcopy(content["application/json"])
+    read = as_the_app_reads(document)
+    assert read is not None
+    assert list(read["paths"]["/batches"]["post"]["requestBody"]["content"]) == ["application/json"]

@@ -123,3 +123,34 @@ def test_success_response(run_lint: LintFn) -> None:
     doc = clean_document()
     op(doc, "/health")["responses"] = {"503": {"$ref": "#/components/responses/Problem"}}
     assert run_lint(doc) == ["error success-response: GET /health declares no 2xx response"]
+
+
+def test_content_keys_are_media_types(run_lint: LintFn) -> None:
+    """truora.com declares a response as ``content: {PDF: {}}``: the app sends ``Content-Type:
+    PDF``, which is no media type; ranges and parameters are fine. Under the imported profile
+    it is a warning (the vendor's spec, served as written)."""
+    from specfirst.lint import parse_lint_settings
+
+    doc = clean_document()
+    op(doc, "/things/{thingId}")["responses"]["200"]["content"] = {
+        "PDF": {},
+        "application/*": {},
+        "text/plain; charset=utf-8": {},
+    }
+    op(doc, "/things/{thingId}")["requestBody"] = {"content": {"application/ json": {}}}
+    op(doc, "/things/{thingId}")["responses"]["415"] = {"$ref": "#/components/responses/Problem"}
+
+    def finding(what: str, media: str) -> str:
+        return (
+            f"error media-type-valid: GET /things/{{thingId}} {what} declares {media}, which "
+            "is not a media type (type/subtype, e.g. application/pdf)"
+        )
+
+    assert run_lint(doc) == [  # in the order of the document's lines
+        finding("response 200", "'PDF'"),
+        finding("request body", "'application/ json'"),
+    ]
+    settings, _ = parse_lint_settings({"profile": "imported"})
+    assert [line.split(":")[0] for line in run_lint(doc, settings)] == [
+        "warning media-type-valid"
+    ] * 2

@@ -23,6 +23,11 @@ These readings differ from a literal one, and the run must test the API the app 
 - a form or multipart body whose schema admits ``null`` is sent as an object: a form has no
   encoding of null (stream-io's nullable ``FileUploadRequest``: schemathesis sent the text
   ``None`` as the whole multipart body).
+- a required array property of a form or multipart body is sent with an item at least: a form
+  has one field (or part) per item, so an empty array is no field at all, the property left
+  out, which the app refuses (truora's ``BatchUploadInput``, a required array of files:
+  schemathesis sent ``{"file": []}`` as a multipart with no parts, "Schema-valid request
+  rejected").
 - a path parameter declared as JSON text of a string is generated without characters JSON
   escapes (:func:`_json_path_text_unescaped`): schemathesis replaces a percent-encoded
   backslash in a path with ``_``, which changes or breaks the JSON text.
@@ -61,17 +66,20 @@ def as_the_app_reads(document: dict[str, Any]) -> dict[str, Any] | None:
         _drop_ignored_headers,
         _objects_without_type,
         _numbers_as_text,
+        _form_arrays_not_empty,
         _forms_never_null,
         _json_path_text_unescaped,
     )
     if not (any(reading(document, apply=False) for reading in readings) or unread_media(document)):
         return None
     changed = copy.deepcopy(document)
-    for reading in readings:
-        reading(changed, apply=True)
+    # media types first: the form readings replace a body's schema, after which a form
+    # alternate no longer reads as the JSON body's own schema (read_media compares them)
     for body, _, _, unread, unsent in _bodies_read(changed):
         for media in [*unread, *unsent]:
             body["content"].pop(media, None)  # a body shared through components: once
+    for reading in readings:
+        reading(changed, apply=True)
     return changed
 
 
@@ -261,23 +269,71 @@ def _forms_never_null(document: dict[str, Any], *, apply: bool) -> int:
     ``FileUploadRequest``): a form has no encoding of null (schemathesis sent the text
     ``None`` as the whole multipart body), so the run sends objects only."""
     found = 0
+    for media_obj in _form_media(document):
+        schema = _mapping(media_obj.get("schema"))
+        resolved = _resolved(document, schema)
+        kind = resolved.get("type")
+        if resolved.get("nullable") is not True and not (isinstance(kind, list) and "null" in kind):
+            continue
+        if apply and schema.get("type") != "object":  # a body shared: once
+            media_obj["schema"] = {"allOf": [schema], "type": "object"}
+        found += 1
+    return found
+
+
+def _form_media(document: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """The media type objects of the operations' form and multipart request bodies (a body
+    shared through components once per operation that uses it)."""
     for path, item in _mapping(document.get("paths")).items():
         for method in _mapping(item):
             body = _body(document, f"{method.upper()} {path}")
             for media, media_obj in _mapping(body.get("content") if body else None).items():
-                if body_kind(str(media)) not in (BodyKind.FORM, BodyKind.MULTIPART):
-                    continue
-                schema = _mapping(_mapping(media_obj).get("schema"))
-                resolved = _resolved(document, schema)
-                kind = resolved.get("type")
-                if resolved.get("nullable") is not True and not (
-                    isinstance(kind, list) and "null" in kind
-                ):
-                    continue
-                if apply and schema.get("type") != "object":  # a body shared: once
-                    media_obj["schema"] = {"allOf": [schema], "type": "object"}
-                found += 1
+                if body_kind(str(media)) in (BodyKind.FORM, BodyKind.MULTIPART):
+                    yield _mapping(media_obj)
+
+
+def _form_arrays_not_empty(document: dict[str, Any], *, apply: bool) -> int:
+    """A form or multipart body's required array properties get ``minItems: 1``: an empty
+    array is encoded as no field (schemathesis sends one part or field per item, even under an
+    ``encoding.contentType``), which is the property left out (truora's ``BatchUploadInput``).
+
+    The body's schema and those properties are copied, not changed in place: a component
+    shared with a JSON body keeps ``[]`` valid there. The body keeps its ``properties`` at the
+    top, where schemathesis looks for file parts."""
+    found = 0
+    for media_obj in _form_media(document):
+        schema = _resolved(document, media_obj.get("schema"))
+        properties = _mapping(schema.get("properties"))
+        names = [
+            name
+            for name in _list(schema.get("required"))
+            if isinstance(name, str) and _may_be_empty(document, properties.get(name))
+        ]
+        if not names:
+            continue
+        if apply:  # a body shared through components: once, as it is not met again
+            properties = dict(properties)
+            for name in names:
+                properties[name] = {**_resolved(document, properties[name]), "minItems": 1}
+            copied = {**schema, "properties": properties}
+            copied.pop("nullable", None)  # a form is never null (_forms_never_null)
+            kind = copied.get("type")
+            if isinstance(kind, list):
+                copied["type"] = [k for k in kind if k != "null"]
+            media_obj["schema"] = copied
+        found += 1
     return found
+
+
+def _may_be_empty(document: dict[str, Any], schema: Any) -> bool:
+    """Whether ``schema`` is an array that admits no items (no ``minItems`` of 1 or more)."""
+    schema = _resolved(document, schema)
+    kind = schema.get("type")
+    array = kind == "array" or (isinstance(kind, list) and "array" in kind)
+    if not array and not (kind is None and "items" in schema):
+        return False
+    least = schema.get("minItems")
+    return not (_number(least) and least >= 1)
 
 
 def _numbers_as_text(document: dict[str, Any], *, apply: bool) -> int:

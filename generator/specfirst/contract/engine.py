@@ -20,7 +20,9 @@ the app serves as one resource, whose ``Allow`` lists the methods of both: such 
 ``unsupported_method`` or ``allow_header_conformance`` failure is noted (:func:`_one_resource`).
 When two such path keys declare the same method, the app serves only the first operation
 (:func:`_shadowed`): every failure of the other one is noted, not counted, and the coverage
-gates do not apply to it (vtex's two ``POST /{…}/pvt/orders/{…}/cancel``).
+gates do not apply to it (vtex's two ``POST /{…}/pvt/orders/{…}/cancel``). A failing
+``content_type_conformance`` against a response media type the spec declares that is not one
+(truora's ``PDF``, which the app sends as declared) is noted too (:func:`_malformed_declared`).
 schemathesis is imported when a run executes.
 """
 
@@ -252,6 +254,26 @@ def _path_excuse(check: str, operation: Any, failure: Any, routes: Routes | None
     return None
 
 
+def _malformed_declared(check: str, failure: Any) -> str | None:
+    """Why a failing ``content_type_conformance`` is the spec's own doing: a media type it
+    declares for the response is not one (no ``type/subtype``: truora's ``PDF``), so
+    schemathesis cannot compare any answer with it (the app sends the declared one); or
+    ``None``. Lint rule ``media-type-valid`` names it in the spec."""
+    from schemathesis.core import media_types
+
+    defined = getattr(failure, "defined", None)
+    if check != "content_type_conformance" or not isinstance(defined, str):
+        return None
+    try:
+        media_types.parse(defined)
+    except ValueError:
+        return (
+            f"the spec declares the response media type {defined!r}, which is not "
+            "type/subtype (lint rule media-type-valid), so no answer can be compared with it"
+        )
+    return None
+
+
 def _warnings_watcher(schema: Any) -> Any:
     """schemathesis' own warning collector (the one ``st run`` prints), fed our events.
 
@@ -344,7 +366,9 @@ def _collect(
                     result.notes.append(note)
                 continue
             if node is not None:
-                excuse = _path_excuse(check.name, node.value.operation, info.failure, routes)
+                excuse = _path_excuse(
+                    check.name, node.value.operation, info.failure, routes
+                ) or _malformed_declared(check.name, info.failure)
                 if excuse is not None:
                     note = f"{node.value.operation.label}: {check.name} not counted: {excuse}"
                     if note not in result.notes:

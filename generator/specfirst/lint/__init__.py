@@ -22,7 +22,8 @@ checks together, so "why is this a lint error?" is answered by the module listin
 - ``operations``: operation-id, operation-id-unique, operation-id-identifier,
   operation-tags, operation-summary, operation-description.
 - ``responses``: error-problem-json, security-responses, validation-response,
-  media-type-response, success-response (the spec gaps of :mod:`specfirst.spec_gaps`).
+  media-type-response, success-response (the spec gaps of :mod:`specfirst.spec_gaps`),
+  media-type-valid.
 - ``pagination``: list-pagination (what is a list, what is a page parameter).
 - ``paths``: path-parameters, path-trailing-slash, path-query-string, path-equivalent.
 - ``examples``: example-valid (where examples are, and validating them per OpenAPI version).

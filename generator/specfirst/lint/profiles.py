@@ -28,6 +28,8 @@ PROFILES: dict[str, dict[str, Level | None]] = {
         # `/templates/{id}?full=true` is routed with its fixed query pairs required (as
         # flickr's `/rest?method=...`); a spec written here declares query parameters instead
         "path-query-string": Level.WARNING,
+        # the app sends a declared response media type as written (truora's `PDF`)
+        "media-type-valid": Level.WARNING,
     },
 }
 """Profile name → rule levels it sets (rules not named keep their default)."""

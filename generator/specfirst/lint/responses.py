@@ -1,4 +1,5 @@
-"""Rules on what an operation answers: a success, errors as problem details, 401 and 403.
+"""Rules on what an operation answers: a success, errors as problem details, 401 and 403,
+media types that are media types.
 
 Every operation declares a 2xx; every 4xx and 5xx is ``application/problem+json`` (RFC 9457),
 so clients parse one error shape; an operation declares every status the runtime answers by
@@ -8,6 +9,7 @@ its parameters and body, the 415 of its body. A range (``4XX``) or ``default`` c
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from specfirst.diagnostics import Level
@@ -17,6 +19,10 @@ from specfirst.spec_gaps import facts_of, spec_gaps
 __all__ = ["RULES"]
 
 PROBLEM_JSON = "application/problem+json"
+
+_TOKEN = r"[!#$%&'*+.^_`|~0-9A-Za-z-]+"
+_MEDIA_TYPE = re.compile(rf"{_TOKEN}/{_TOKEN}")
+"""``type/subtype`` (RFC 9110 tokens; ``*`` is one, so ranges match), parameters aside."""
 
 
 def _error_problem_json(ctx: Context) -> Iterator[Finding]:
@@ -58,6 +64,28 @@ def _media_type_response(ctx: Context) -> Iterator[Finding]:
     return _gaps(ctx, "media-type-response")
 
 
+def _media_type_valid(ctx: Context) -> Iterator[Finding]:
+    """Each key of a request body's or a response's ``content`` is a media type: the app
+    sends a response's as its ``Content-Type``, which no client parses otherwise (truora's
+    ``PDF``), and the contract run cannot check an answer against it."""
+    for o in ctx.path_operations:
+        body, body_pointer = ctx.deref(o.op.get("requestBody"), (*o.pointer, "requestBody"))
+        holders = [("request body", body, body_pointer)] if isinstance(body, dict) else []
+        holders.extend(
+            (f"response {status}", response, pointer)
+            for status, (response, pointer) in ctx.responses(o).items()
+        )
+        for what, holder, pointer in holders:
+            content = holder.get("content")
+            for media in content if isinstance(content, dict) else ():
+                if not _MEDIA_TYPE.fullmatch(str(media).split(";", 1)[0].strip()):
+                    yield (
+                        f"{o.label} {what} declares {str(media)!r}, which is not a media "
+                        "type (type/subtype, e.g. application/pdf)",
+                        (*pointer, "content", media),
+                    )
+
+
 def _success_response(ctx: Context) -> Iterator[Finding]:
     for o in ctx.path_operations:
         statuses = set(ctx.responses(o))
@@ -92,4 +120,10 @@ RULES: tuple[Rule, ...] = (
         _media_type_response,
     ),
     Rule("success-response", Level.ERROR, "every operation declares a 2xx", _success_response),
+    Rule(
+        "media-type-valid",
+        Level.ERROR,
+        "every content key is a media type (type/subtype)",
+        _media_type_valid,
+    ),
 )
