@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import yaml
+
 from specfirst.contract import ContractOptions, format_summary, run_contract
 from specfirst.contract.engine import _declared_elsewhere, _routes
 from tests.e2e.conftest import MakeApi, make_api  # noqa: F401  (fixture)
@@ -83,3 +85,37 @@ def test_only_a_method_declared_at_the_same_url_is_excused() -> None:
     assert _declared_elsewhere(routes, "/t/{x}?v=2", "DELETE") is None  # no one declares it
     assert _declared_elsewhere(routes, "/t/{x}?v=2", "PUT") is None  # only with v=3
     assert _declared_elsewhere(routes, "/t/{id}", "POST") is None  # a bare path is its own
+
+
+NAMED = """
+openapi: 3.0.3
+info: {title: Search, version: 1.0.0}
+paths:
+  /search/articles?query={query}:
+    get:
+      parameters:
+        - {name: query, in: query, required: true, schema: {type: string}}
+      responses:
+        '200': {description: ok, content: {application/json: {schema: {type: string}}}}
+"""
+
+
+def test_a_query_pair_naming_a_query_parameter_is_that_parameter(make_api: MakeApi) -> None:  # noqa: F811
+    # medium.com: `/search/articles?query={query}` with `query` declared in the query. The app
+    # required the literal pair `query={query}` (every request a 404), lint asked for a path
+    # parameter `query`, and schemathesis refused the path ("Path parameter 'query' is not
+    # defined"). The pair names the query parameter: served at /search/articles, read from it.
+    from specfirst.contract.document import as_the_app_reads
+
+    vendor = make_api(NAMED)
+
+    class Search:
+        async def get_search_articles_query_query(self, *, query: str) -> Any:
+            return vendor.responses.GetSearchArticlesQueryQuery200Response(body=f"found {query}")
+
+    app = vendor.create_app(default=Search())
+    result = run_contract(ContractOptions(spec=vendor.spec_path, app=app, max_examples=5))
+    assert result.ok and not result.errors, format_summary(result)
+    assert result.coverage.reached() == (1, 1), format_summary(result)
+    document = yaml.safe_load(NAMED)
+    assert list((as_the_app_reads(document) or {})["paths"]) == ["/search/articles"]

@@ -51,3 +51,20 @@ def test_paths_differing_only_in_parameter_names_are_one_path(run_lint: LintFn) 
         "its parameters' names: one path to OpenAPI and to HTTP; declare their operations "
         "under one path key",
     ]
+
+
+def test_a_query_pair_of_a_path_key_names_no_path_parameter(run_lint: LintFn) -> None:
+    # medium.com's `/search/articles?query={query}`: `query` is declared in the query
+    findings = run_lint(
+        """
+        openapi: 3.0.3
+        info: {title: Search, version: "1"}
+        paths:
+          /search?query={query}:
+            get:
+              parameters:
+                - {name: query, in: query, required: true, schema: {type: string}}
+              responses: {"200": {description: ok}}
+        """
+    )
+    assert not [f for f in findings if "path-parameters" in f], findings

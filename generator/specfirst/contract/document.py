@@ -28,6 +28,10 @@ These readings differ from a literal one, and the run must test the API the app 
   out, which the app refuses (truora's ``BatchUploadInput``, a required array of files:
   schemathesis sent ``{"file": []}`` as a multipart with no parts, "Schema-valid request
   rejected").
+- a path key whose query string names a query parameter (medium.com's
+  ``/search/articles?query={query}``, ``query`` declared ``in: query``) is read without that
+  pair: the app routes it at ``/search/articles`` and reads ``query`` as the parameter it is,
+  where schemathesis took ``{query}`` for an undeclared path parameter ("Schema Error");
 - a path parameter declared as JSON text of a string is generated without characters JSON
   escapes (:func:`_json_path_text_unescaped`): schemathesis replaces a percent-encoded
   backslash in a path with ``_``, which changes or breaks the JSON text.
@@ -40,12 +44,16 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from collections.abc import Iterator
 from functools import partial
 from typing import Any
 
 from specfirst.ir import BodyKind
 from specfirst.parser.media import body_kind, is_binary_schema, read_media
+
+_QUERY_TEMPLATE = re.compile(r"[^=&]+=\{[^{}]+\}")
+"""A query pair of a path key whose value is a template: ``query={query}``."""
 
 IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
 """Header parameters OpenAPI 3 says to ignore (lowercase)."""
@@ -69,6 +77,7 @@ def as_the_app_reads(document: dict[str, Any]) -> dict[str, Any] | None:
         _form_arrays_not_empty,
         _forms_never_null,
         _json_path_text_unescaped,
+        _query_templates_unnamed,
     )
     if not (any(reading(document, apply=False) for reading in readings) or unread_media(document)):
         return None
@@ -216,6 +225,26 @@ def _parameter_lists(document: dict[str, Any]) -> Iterator[list[Any]]:
         for operation in item.values():
             if isinstance(operation, dict) and isinstance(operation.get("parameters"), list):
                 yield operation["parameters"]
+
+
+def _query_templates_unnamed(document: dict[str, Any], *, apply: bool) -> int:
+    """Path keys read without the query pairs whose value is a template (``?query={query}``),
+    unless that would make them another path key of the document."""
+    paths = _mapping(document.get("paths"))
+    renamed = {key: _without_query_templates(key) for key in paths}
+    renamed = {key: new for key, new in renamed.items() if new != key and new not in paths}
+    if renamed and apply:
+        document["paths"] = {renamed.get(key, key): item for key, item in paths.items()}
+    return len(renamed)
+
+
+def _without_query_templates(key: str) -> str:
+    """``/search?query={query}&v=2`` → ``/search?v=2``."""
+    path, mark, query = key.partition("?")
+    if not mark:
+        return key
+    kept = [pair for pair in query.split("&") if not _QUERY_TEMPLATE.fullmatch(pair)]
+    return path + ("?" + "&".join(kept) if kept else "")
 
 
 def _drop_ignored_headers(document: dict[str, Any], *, apply: bool) -> int:

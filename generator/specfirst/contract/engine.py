@@ -146,7 +146,10 @@ _TEMPLATE = re.compile(r"\{[^}/]*\}")
 def _split(path: str) -> tuple[str, frozenset[tuple[str, str]]]:
     """``/things/{id}?v=2`` → ``("/things/{}", {("v", "2")})``."""
     path, _, query = path.partition("?")
-    return _TEMPLATE.sub("{}", path), frozenset(parse_qsl(query, keep_blank_values=True))
+    pairs = parse_qsl(query, keep_blank_values=True)
+    # `?query={query}` names a query parameter, not a fixed pair (as the app routes it)
+    fixed = frozenset((key, value) for key, value in pairs if not _TEMPLATE.fullmatch(value))
+    return _TEMPLATE.sub("{}", path), fixed
 
 
 def _routes(schema: Any) -> Routes:

@@ -24,7 +24,8 @@ _TEMPLATE_PARAM = re.compile(r"\{([^{}]+)\}")
 
 def _path_parameters(ctx: Context) -> Iterator[Finding]:
     for o in ctx.path_operations:
-        template = _TEMPLATE_PARAM.findall(o.url)
+        # a path key's query string (`/search?query={query}`) names query parameters
+        template = _TEMPLATE_PARAM.findall(o.url.partition("?")[0].partition("#")[0])
         declared = {p["name"]: ptr for p, ptr in ctx.parameters(o) if p.get("in") == "path"}
         for name in template:
             if name not in declared:

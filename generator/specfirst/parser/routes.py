@@ -3,7 +3,8 @@
 A path template's variables become the handler's Python names (an undeclared one is received
 as a string; a repeated one is passed once); a fragment is dropped, since clients never send
 one; a query string in a path key (``/rest?method=get``) becomes a fixed query the request
-must carry. :func:`warn_shadowed` finds operations another one answers for.
+must carry, but for a pair whose value is a template (``/search?query={query}``): that names a
+query parameter, declared as such. :func:`warn_shadowed` finds operations another one answers for.
 """
 
 from __future__ import annotations
@@ -48,7 +49,8 @@ def read_route(
             Level.INFO,
         )
     declared = {p.name: p for p in params if p.location is ParamLocation.PATH}
-    for var in PATH_VAR.findall(served):
+    path_only, _, fixed_query = served.partition("?")
+    for var in PATH_VAR.findall(path_only):
         if var not in declared:
             ctx.warn(
                 "path-parameter",
@@ -82,9 +84,12 @@ def read_route(
         seen_vars.add(var)
         return "{" + py + "}"
 
-    path_only, _, fixed_query = served.partition("?")
-    route_query = tuple(urllib.parse.parse_qsl(fixed_query, keep_blank_values=True))
-    if fixed_query:
+    # `?query={query}` (medium.com) names a query parameter: it is not a fixed pair
+    pairs = urllib.parse.parse_qsl(fixed_query, keep_blank_values=True)
+    route_query = tuple((key, value) for key, value in pairs if not PATH_VAR.fullmatch(value))
+    if len(route_query) < len(pairs):
+        fixed_query = urllib.parse.urlencode(route_query)
+    if route_query:
         ctx.warn(
             "unsupported",
             f"path {path!r} carries a query string: the operation is served at "
@@ -93,7 +98,7 @@ def read_route(
             Level.INFO,
         )
     route_path = PATH_VAR.sub(route_var, path_only)
-    if len(set(PATH_VAR.findall(served))) < len(PATH_VAR.findall(served)):
+    if len(set(PATH_VAR.findall(path_only))) < len(PATH_VAR.findall(path_only)):
         ctx.warn(
             "unsupported",
             f"path template {path!r} repeats a parameter; only its first "
@@ -102,7 +107,7 @@ def read_route(
             Level.INFO,
         )
     served_params = tuple(
-        p for p in params if p.location is not ParamLocation.PATH or "{" + p.name + "}" in served
+        p for p in params if p.location is not ParamLocation.PATH or "{" + p.name + "}" in path_only
     )
     return Route(route_path, route_query, served_params)
 
