@@ -264,12 +264,20 @@ def inline_conflicting_bases(
     (``list[Region]`` where ``Page`` has ``list[dict[str, Any]]``) mypy refuses the subclass
     (an incompatible override). Inlined, the class has the base's properties and its own
     definition of the redefined ones, which is what the subclass validated at run time too.
+
+    A redefinition that types the property as the base does is no conflict in the schema, but
+    is one in Python when the definition makes classes of its own (an inline enum or object):
+    flat.io's UserDetails redefines ``type`` with the enum UserBasics, three allOfs up, declares
+    alike, and the two became ``Type5`` and ``Type6``. Where that is all it changes (no default
+    or required of its own), the redefinition is dropped, so the subclass inherits the base's
+    field (:func:`_inherit_alike`); otherwise it is a conflict as above.
     """
     for schema in schemas.values():
         for node in nodes(schema):
             parts = node.get("allOf")
             if not isinstance(parts, list):
                 continue
+            _inherit_alike(node, parts, schemas, nodes)
             own: dict[str, Any] = {}
             for part in parts:
                 if isinstance(part, dict) and _ref_name(part) is None:
@@ -287,7 +295,8 @@ def inline_conflicting_bases(
                 conflicts = {
                     p
                     for p, definition in flat["properties"].items()
-                    if p in own and _typing(definition) != _typing(own[p])
+                    if p in own
+                    and (_typing(definition) != _typing(own[p]) or _makes_classes(own[p], nodes))
                 }
                 if conflicts:
                     flat["properties"] = {
@@ -296,6 +305,41 @@ def inline_conflicting_bases(
                     if not flat["required"]:
                         del flat["required"]
                     parts[index] = flat
+
+
+def _makes_classes(definition: Any, nodes: Callable[[Any], Iterator[Any]]) -> bool:
+    """Whether datamodel-code-generator makes classes of this inline definition (an enum, an
+    object with properties): two alike definitions then give two distinct types."""
+    return any("enum" in node or node.get("properties") for node in nodes(definition))
+
+
+def _inherit_alike(
+    node: dict[str, Any],
+    parts: list[Any],
+    schemas: dict[str, Any],
+    nodes: Callable[[Any], Iterator[Any]],
+) -> None:
+    """Drop from ``node`` (an allOf and its inline parts) the redefinitions of a property its
+    one base class declares with the same type, default and requiredness, where the
+    definition makes classes of its own (:func:`_makes_classes`): the subclass then inherits
+    the base's field, typed by the base's class, instead of re-assigning it with a new class
+    mypy refuses. The schema validates the same; only the redefinition's description goes."""
+    bases = [b for b in map(_ref_name, parts) if b is not None]
+    holders = [node, *(p for p in parts if isinstance(p, dict) and _ref_name(p) is None)]
+    required = {r for h in holders if isinstance(h.get("required"), list) for r in h["required"]}
+    for holder in holders:
+        props = holder.get("properties")
+        if not isinstance(props, dict):
+            continue
+        for prop, definition in list(props.items()):
+            if prop in required or not _makes_classes(definition, nodes):
+                continue
+            declared = [d for d in (_declared(b, prop, schemas) for b in bases) if d is not None]
+            if len(declared) != 1 or _typing(declared[0]) != _typing(definition):
+                continue
+            if definition.get("default") != declared[0].get("default"):
+                continue
+            del props[prop]
 
 
 def _discriminator_tags(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import ast
 import copy
+import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -548,3 +550,100 @@ def test_the_whole_module_is_parsed_with_the_collector_paused(
     assert whole[0] >= len(source) // 2
     assert whole[1] is False
     assert gc.isenabled()
+
+
+def _flat_io_users() -> dict[str, Any]:
+    """flat.io's users: UserDetails is allOf [UserPublic, ...] and redefines ``type``, an
+    inline enum UserBasics (three allOfs up, with a discriminator) declares alike (the same
+    values, another description)."""
+    ref = "#/components/schemas/"
+    kinds = ["user", "guest"]
+    schemas = {
+        "UserBasics": {
+            "type": "object",
+            "discriminator": {"propertyName": "type"},
+            "example": {"id": "1", "type": "user"},
+            "properties": {
+                "id": {"type": "string"},
+                "type": {"type": "string", "enum": kinds, "description": "type of user account"},
+            },
+        },
+        "UserPublicSummary": {
+            "allOf": [
+                {"$ref": ref + "UserBasics"},
+                {"type": "object", "properties": {"htmlUrl": {"type": "string"}}},
+            ]
+        },
+        "UserPublic": {
+            "allOf": [
+                {"$ref": ref + "UserPublicSummary"},
+                {"type": "object", "properties": {"bio": {"type": "string"}}},
+            ]
+        },
+        "UserDetails": {
+            "allOf": [
+                {"$ref": ref + "UserPublic"},
+                {
+                    "type": "object",
+                    "properties": {
+                        "id": {"type": "string", "description": "Identifier of the user"},
+                        "locale": {"type": "string"},
+                        "type": {"type": "string", "enum": kinds, "description": "type of account"},
+                    },
+                },
+            ]
+        },
+        # the same enum with a default of its own: that default stays, the base's properties
+        # are inlined (as for any other conflicting redefinition)
+        "Member": {
+            "type": "object",
+            "properties": {"id": {"type": "string"}, "type": {"type": "string", "enum": kinds}},
+        },
+        "Guest": {
+            "allOf": [
+                {"$ref": ref + "Member"},
+                {"properties": {"type": {"type": "string", "enum": kinds, "default": "guest"}}},
+            ]
+        },
+    }
+    return {
+        "openapi": "3.0.2",
+        "info": {"title": "t", "version": "1"},
+        "paths": {},
+        "components": {"schemas": schemas},
+    }
+
+
+def test_an_inherited_enum_redefined_alike_is_inherited() -> None:
+    # Each inline enum is a class of its own (Type5, Type6): the subclass re-assigning `type:
+    # Type6 | None` over the base's `Type5 | None` is an incompatible override under mypy.
+    doc = _flat_io_users()
+    before = copy.deepcopy(doc)
+    classes = _classes(doc)
+    details = classes["UserDetails"]
+    assert [ast.unparse(b) for b in details.bases] == ["UserPublic"]  # still a subclass
+    assert "type" not in _fields(details)  # the base's field, of the base's enum
+    assert "locale" in _fields(details)
+    guest = classes["Guest"]
+    assert [ast.unparse(b) for b in guest.bases] == ["BaseModel"]
+    assert {"id", "type"} <= set(_fields(guest))
+    assert any(
+        isinstance(n, ast.AnnAssign) and n.value is not None and "guest" in ast.unparse(n.value)
+        for n in guest.body
+    )
+    assert doc == before
+
+
+def test_models_with_an_enum_redefined_down_an_allof_chain_pass_mypy_strict(
+    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    from specfirst.pipeline import generate
+
+    from .strict_types import mypy_strict
+
+    spec = tmp_path / "api.json"
+    spec.write_text(json.dumps(_flat_io_users()), encoding="utf-8")
+    result = generate(spec, tmp_path / "users_pkg", cache_dir=None, force=True)
+    assert result.ok, "\n".join(d.format() for d in result.diagnostics)
+    status, output = mypy_strict(tmp_path / "users_pkg" / "models.py", tmp_path_factory)
+    assert status == 0, output

@@ -747,9 +747,9 @@ def test_hostile_names_and_texts_generate_code_that_imports_and_type_checks(
     import shutil
     import subprocess
 
-    from mypy import api as mypy_api
-
     from specfirst.pipeline import generate
+
+    from .strict_types import mypy_strict
 
     spec = tmp_path / "spec" / "api.json"
     spec.parent.mkdir()
@@ -778,17 +778,5 @@ def test_hostile_names_and_texts_generate_code_that_imports_and_type_checks(
     )
     assert lint.returncode == 0, lint.stdout + lint.stderr
 
-    repo = Path(__file__).resolve().parents[2]
-    stdout, stderr, status = mypy_api.run(
-        [
-            "--strict",
-            "--config-file",
-            str(repo / "pyproject.toml"),
-            "--cache-dir",  # shared with the golden and typing tests: FastAPI is checked once
-            str(tmp_path_factory.getbasetemp() / "mypy-cache"),
-            "--no-error-summary",
-            "--show-error-codes",
-            str(tmp_path / "hostile_pkg"),
-        ]
-    )
-    assert status == 0, stdout + stderr
+    status, output = mypy_strict(tmp_path / "hostile_pkg", tmp_path_factory)
+    assert status == 0, output
