@@ -189,3 +189,102 @@ def test_an_operation_without_an_operation_id_gets_its_authorization_by_label(
     result = run_contract(options)
     assert result.ok, format_summary(result)
     assert result.coverage.reached() == (3, 3), format_summary(result)
+
+
+BOTH = """
+openapi: 3.0.3
+info: {title: Skins, version: 1.0.0}
+paths:
+  /delay:
+    get:
+      operationId: getDelay
+      security: [{apiKey: [], bearerAuth: []}]
+      responses:
+        '200': {description: ok, content: {application/json: {schema: {type: object}}}}
+  /token:
+    get:
+      operationId: tokenOnly
+      security: [{bearerAuth: []}]
+      responses:
+        '200': {description: ok, content: {application/json: {schema: {type: object}}}}
+  /signed:
+    get:
+      operationId: keyAndBasic
+      security: [{apiKey: [], basic: []}]
+      responses:
+        '200': {description: ok, content: {application/json: {schema: {type: object}}}}
+components:
+  securitySchemes:
+    apiKey: {type: apiKey, in: query, name: key}
+    bearerAuth: {type: http, scheme: bearer}
+    basic: {type: http, scheme: basic}
+"""
+
+
+def test_a_requirement_naming_a_key_and_a_bearer_token_gets_both_per_scheme() -> None:
+    # mineskin: `security: [{apiKey: [], bearerAuth: []}]`, one requirement, both at once. The
+    # key went to schemathesis per scheme and the token as a header; schemathesis sends a
+    # scheme's credential only for a requirement whose every scheme it was given, so it made
+    # up `key=` for these operations and they only ever answered 401.
+    from specfirst.contract.credentials import _auth_schemes
+
+    spec = yaml.safe_load(BOTH)
+    headers = {"key": "c", "Authorization": "Bearer c"}
+    schemes, left = _auth_schemes(spec, headers)
+    # the run's Authorization is a bearer token: it cannot serve `basic`, which stays unsent
+    assert schemes == {"apiKey": {"api_key": "c"}, "bearerAuth": {"bearer": "c"}}
+    assert left == {"Authorization": "Bearer c"}  # still sent to every operation
+    basic = "Basic " + base64.b64encode(b"dev:c").decode()
+    assert _auth_schemes(spec, {"key": "c", "Authorization": basic})[0] == {
+        "apiKey": {"api_key": "c"},
+        "basic": {"username": "dev", "password": "c"},
+    }
+    # a key on its own, or no key given per scheme: nothing else is given per scheme
+    alone = {**spec, "paths": {"/token": spec["paths"]["/token"]}}
+    assert _auth_schemes(alone, headers)[0] == {"apiKey": {"api_key": "c"}}
+    assert _auth_schemes(spec, {"Authorization": "Bearer c"}) == ({}, {"Authorization": "Bearer c"})
+
+
+def test_operations_needing_a_query_key_and_a_bearer_token_get_past_401(
+    make_api: MakeApi,  # noqa: F811
+) -> None:
+    from types import SimpleNamespace
+
+    from specfirst.contract import ContractOptions, format_summary, run_contract
+
+    api = make_api(BOTH)
+
+    class Security:
+        async def authenticate_api_key(self, api_key: str) -> object | None:
+            return SimpleNamespace(scopes=()) if api_key == "c" else None
+
+        async def authenticate_bearer_auth(self, token: str) -> object | None:
+            return SimpleNamespace(scopes=()) if token == "c" else None
+
+        async def authenticate_basic(self, username: str, password: str) -> object | None:
+            return SimpleNamespace(scopes=()) if (username, password) == ("dev", "c") else None
+
+    class Service:
+        async def get_delay(self, *, principal: object) -> object:
+            return api.responses.GetDelay200Response(body={})
+
+        async def token_only(self, *, principal: object) -> object:
+            return api.responses.TokenOnly200Response(body={})
+
+        async def key_and_basic(self, *, principal: object) -> object:
+            return api.responses.KeyAndBasic200Response(body={})
+
+    app = api.create_app(security=Security(), default=Service())
+    options = ContractOptions(
+        spec=api.spec_path,
+        app=app,
+        headers={"key": "c", "Authorization": "Bearer c"},
+        max_examples=5,
+    )
+    result = run_contract(options)
+    summary = format_summary(result)
+    # keyAndBasic cannot be called with the run's bearer token: only its 401 is expected
+    assert "GET /delay: never got past 401" not in summary, summary
+    assert "GET /token: never got past 401" not in summary, summary
+    assert result.coverage.reached() == (2, 3), summary
+    assert not [f for f in result.failures if f.operation != "GET /signed"], summary

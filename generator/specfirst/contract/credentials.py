@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from specfirst.contract.hooks import AuthContext
+from specfirst.contract.hooks import AuthContext, _operations
 from specfirst.contract.results import ContractFailure, ContractProblem, ContractResult
 
 if TYPE_CHECKING:
@@ -36,6 +36,8 @@ def _auth_schemes(
     scheme it drops them, and ``ignored_auth`` can take the key away to see the 401. Bearer and
     Basic credentials stay headers: schemathesis cannot take an ``Authorization`` it was given
     per scheme away for an OAuth2 scheme, and would report every operation as ignoring auth.
+    Where a requirement names one together with a key given per scheme, it is given per scheme
+    too (:func:`_alongside_keys`), or schemathesis would not send the key.
     """
     schemes: dict[str, dict[str, str]] = {}
     consumed: set[str] = set()
@@ -55,7 +57,53 @@ def _auth_schemes(
             if scheme.get("in") in ("header", "query", "cookie") and found is not None:
                 schemes[name] = {"api_key": found[1]}
                 consumed.add(found[0])
+    authorization = next((v for k, v in headers.items() if k.lower() == "authorization"), None)
+    if schemes and authorization is not None:
+        schemes.update(_alongside_keys(spec, definitions, set(schemes), authorization))
     return schemes, {k: v for k, v in headers.items() if k not in consumed}
+
+
+def _alongside_keys(
+    spec: Mapping[str, Any],
+    definitions: Mapping[str, Any],
+    keyed: set[str],
+    authorization: str,
+) -> dict[str, dict[str, str]]:
+    """Per-scheme auth, from the run's ``Authorization``, for the schemes that a security
+    requirement names together with an API key given per scheme (``[{apiKey: [], bearerAuth:
+    []}]``: both at once). schemathesis sends a scheme's credential only for a requirement
+    whose every scheme it was given: without these it made up the key for such operations
+    (mineskin's ``key=`` in the query beside the bearer token), and they only ever answered
+    401. The header stays one of the run's headers too; a scheme that ``authorization`` does
+    not serve (HTTP Basic where the run sends a bearer token) is left out."""
+    import base64
+    import binascii
+
+    word, _, token = authorization.partition(" ")
+    token = token.strip()
+    wanted: set[str] = set()
+    for _, _, requirements in _operations(spec):
+        for requirement in requirements:
+            if isinstance(requirement, Mapping) and keyed & set(requirement):
+                wanted.update(str(name) for name in requirement if name not in keyed)
+    found: dict[str, dict[str, str]] = {}
+    for name in sorted(wanted):
+        scheme = definitions.get(name)
+        if not isinstance(scheme, Mapping) or not token:
+            continue
+        kind = scheme.get("type")
+        http = str(scheme.get("scheme", "")).lower() if kind == "http" else None
+        if http == "basic" and word.lower() == "basic":
+            try:
+                decoded = base64.b64decode(token, validate=True).decode("utf-8")
+            except (binascii.Error, UnicodeDecodeError):
+                continue
+            username, sep, password = decoded.partition(":")
+            if sep:
+                found[name] = {"username": username, "password": password}
+        elif word.lower() == "bearer" and (http == "bearer" or kind in ("oauth2", "openIdConnect")):
+            found[name] = {"bearer": token}
+    return found
 
 
 def _mask_only_credentials(schema: Any, ctx: AuthContext, secret: set[str]) -> None:
