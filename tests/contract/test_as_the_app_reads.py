@@ -484,3 +484,84 @@ def test_a_required_array_leaves_an_unsendable_form_alternate_out() -> None:
     read = as_the_app_reads(document)
     assert read is not None
     assert list(read["paths"]["/batches"]["post"]["requestBody"]["content"]) == ["application/json"]
+
+
+BOOLEAN_BOUNDS = """
+openapi: 3.0.1
+info: {title: Portfolio Optimizer, version: 1.0.0}
+paths:
+  /ulcer-index:
+    post:
+      operationId: ulcerIndex
+      requestBody:
+        required: true
+        content:
+          application/json:
+            examples:
+              From portfolio values: {value: {portfolios: [{portfolioValues: [100, 95, 70]}]}}
+              With a rate: {value: {portfolios: [{portfolioValues: [100, 95]}], riskFreeRate: 0}}
+            schema:
+              type: object
+              required: [portfolios, riskFreeRate]
+              properties:
+                portfolios:
+                  type: array
+                  minItems: 1
+                  items:
+                    type: object
+                    required: [portfolioValues]
+                    properties:
+                      portfolioValues:
+                        type: array
+                        minItems: 2
+                        items: {type: number, minimum: 0, exclusiveMinimum: true}
+                riskFreeRate: {type: number}
+      responses: {'200': {description: ok, content: {application/json: {schema: {type: number}}}}}
+  /kurtosis:
+    post:
+      operationId: kurtosis
+      requestBody:
+        required: true
+        content:
+          application/json:
+            example: {values: [1, 2]}
+            schema:
+              type: object
+              required: [values, weights]
+              properties:
+                values: {type: array, items: {type: number}}
+                weights: {type: array, items: {type: number}}
+      responses: {'200': {description: ok, content: {application/json: {schema: {type: number}}}}}
+"""
+
+
+def test_a_refused_example_schemathesis_cannot_check_is_not_sent(make_api: MakeApi) -> None:  # noqa: F811
+    """portfoliooptimizer.io (3.0): the ulcer-index example leaves out the required
+    `riskFreeRate`. schemathesis checks examples as JSON Schema 2020-12, cannot read the
+    schema's boolean `exclusiveMinimum`, so took the example as valid and sent it: the app's
+    422 failed "Schema-valid request rejected". The run leaves it out and says so; the valid
+    example stays, and an example schemathesis can judge (no boolean bound) is left to it."""
+    document = yaml.safe_load(BOOLEAN_BOUNDS)
+    read = as_the_app_reads(document)
+    assert read is not None
+    media = read["paths"]["/ulcer-index"]["post"]["requestBody"]["content"]["application/json"]
+    assert list(media["examples"]) == ["With a rate"]
+    kurtosis = read["paths"]["/kurtosis"]["post"]["requestBody"]["content"]["application/json"]
+    assert kurtosis["example"] == {"values": [1, 2]}
+    assert unread_media(document) == [
+        "POST /ulcer-index: request body example 'From portfolio values' (its schema refuses "
+        "it: 'riskFreeRate' is a required property)"
+    ]
+    portfolio = make_api(BOOLEAN_BOUNDS)
+
+    class Analysis:
+        async def ulcer_index(self, *, body: Any) -> Any:
+            return portfolio.responses.UlcerIndex200Response(body=len(body.portfolios))
+
+        async def kurtosis(self, *, body: Any) -> Any:
+            return portfolio.responses.Kurtosis200Response(body=len(body.values))
+
+    app = portfolio.create_app(default=Analysis())
+    result = run_contract(ContractOptions(spec=portfolio.spec_path, app=app, max_examples=10))
+    assert not result.failures and not result.errors, format_summary(result)
+    assert "note: not sent: POST /ulcer-index: request body example" in format_summary(result)

@@ -35,6 +35,13 @@ These readings differ from a literal one, and the run must test the API the app 
 - a path parameter declared as JSON text of a string is generated without characters JSON
   escapes (:func:`_json_path_text_unescaped`): schemathesis replaces a percent-encoded
   backslash in a path with ``_``, which changes or breaks the JSON text.
+- in a 3.0 document, a request example that its schema refuses is left out where that schema
+  has draft-04's boolean ``exclusiveMinimum``/``exclusiveMaximum``
+  (:func:`_refused_examples`): schemathesis checks examples as JSON Schema 2020-12, cannot
+  read such a schema, and so sends every example of it as valid data, completing none
+  (portfoliooptimizer.io's ``POST /portfolio/analysis/ulcer-index``: an example without the
+  required ``riskFreeRate``, "Schema-valid request rejected"). Elsewhere schemathesis judges
+  its examples itself. :func:`unread_media` names each one left out.
 
 :func:`as_the_app_reads` returns the document with these applied, and ``None`` when none
 applies, so that the spec is loaded as it is.
@@ -47,10 +54,13 @@ import json
 import re
 from collections.abc import Iterator
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from specfirst.ir import BodyKind
 from specfirst.parser.media import body_kind, is_binary_schema, read_media
+
+if TYPE_CHECKING:
+    from specfirst.lint.examples import ExampleChecker
 
 _QUERY_TEMPLATE = re.compile(r"[^=&]+=\{[^{}]+\}")
 """A query pair of a path key whose value is a template: ``query={query}``."""
@@ -77,6 +87,7 @@ def as_the_app_reads(document: dict[str, Any]) -> dict[str, Any] | None:
         _form_arrays_not_empty,
         _forms_never_null,
         _json_path_text_unescaped,
+        _drop_refused_examples,
         _query_templates_unnamed,
     )
     if not (any(reading(document, apply=False) for reading in readings) or unread_media(document)):
@@ -94,9 +105,14 @@ def as_the_app_reads(document: dict[str, Any]) -> dict[str, Any] | None:
 
 def unread_media(document: dict[str, Any]) -> list[str]:
     """``"POST /things: request body as application/xml (read as application/json only)"``
-    for each operation whose request body declares media types the app does not read, and a
-    line for the form alternates the run cannot send (:func:`_unencodable_form`)."""
-    lines = []
+    for each operation whose request body declares media types the app does not read, a
+    line for the form alternates the run cannot send (:func:`_unencodable_form`), and one for
+    each example left out (:func:`_refused_examples`)."""
+    lines = [
+        f"{label}: request {where} example{'' if name is None else f' {name!r}'} "
+        f"(its schema refuses it: {why})"
+        for label, where, _, _, name, why in _refused_examples(document)
+    ]
     for _, label, read, unread, unsent in _bodies_read(document):
         if unread:
             lines.append(
@@ -511,3 +527,173 @@ def _json_path_text_unescaped(document: dict[str, Any], *, apply: bool) -> int:
             media_obj["schema"] = {"allOf": [schema], "type": "string", "pattern": _UNESCAPED}
         found += 1
     return found
+
+
+_BOUNDS = ("exclusiveMinimum", "exclusiveMaximum")
+_HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+
+def _drop_refused_examples(document: dict[str, Any], *, apply: bool) -> int:
+    found = _refused_examples(document)
+    if apply:
+        for _, _, holder, key, name, _ in found:
+            if name is not None:  # the entry, not the shared component it may refer to
+                _mapping(holder.get(key)).pop(name, None)
+                if not holder.get(key):
+                    holder.pop(key, None)
+            else:
+                holder.pop(key, None)
+    return len(found)
+
+
+def _refused_examples(
+    document: dict[str, Any],
+) -> list[tuple[str, str, dict[str, Any], str, str | None, str]]:
+    """(operation label, where: "body"/"parameter 'x'", the object holding the example, its
+    key, the name of a named example (else None), why its schema refuses it) for each request
+    example, in an OpenAPI 3.0 document, whose schema schemathesis cannot check: one with
+    draft-04's boolean ``exclusiveMinimum``/``exclusiveMaximum``.
+
+    schemathesis validates examples as JSON Schema 2020-12, where those keywords are numbers:
+    it builds no validator of such a schema and takes every example as valid, so an example
+    the spec's own schema refuses (portfoliooptimizer.io's ulcer-index example without the
+    required ``riskFreeRate``) went out as valid data and its 4xx failed the run. Examples are
+    judged as ``specfirst lint``'s example-valid rule judges them (a request: OpenAPI 3.0's
+    write dialect); those of the media type or parameter, and those inside the schema."""
+    if not str(document.get("openapi", "")).startswith("3.0") or not any(
+        isinstance(schema.get(bound), bool) for schema in _schemas(document) for bound in _BOUNDS
+    ):
+        return []
+    from specfirst.lint.examples import ExampleChecker
+
+    checker = ExampleChecker(document, "3.0")
+    found: list[tuple[str, str, dict[str, Any], str, str | None, str]] = []
+    judged: set[int] = set()  # schemas inside components: once, for the first operation
+
+    def judge(label: str, where: str, holder: dict[str, Any], schema_ptr: tuple[Any, ...]) -> None:
+        for key, name, value in _examples_of(document, holder):
+            why = _refusal(checker, schema_ptr, value)
+            if why is not None:
+                found.append((label, where, holder, key, name, why))
+
+    for label, where, holder, pointer in _example_holders(document):
+        schema = holder.get("schema")
+        if not _has_boolean_bound(document, schema):
+            continue
+        judge(label, where, holder, (*pointer, "schema"))
+        for node, node_ptr in _schema_nodes(document, schema, (*pointer, "schema")):
+            if id(node) not in judged and "example" in node:
+                judged.add(id(node))
+                if _has_boolean_bound(document, node):
+                    # an example inside the schema is the schema's own: its holder is itself
+                    why = _refusal(checker, node_ptr, node["example"])
+                    if why is not None:
+                        found.append((label, where, node, "example", None, why))
+    return found
+
+
+def _refusal(checker: ExampleChecker, schema_ptr: tuple[Any, ...], value: Any) -> str | None:
+    """Why the schema at ``schema_ptr`` refuses ``value`` as a request, or None."""
+    for message, _ in checker.check(schema_ptr, (), value, "write"):
+        return message.removeprefix("example does not match its schema: ")
+    return None
+
+
+def _examples_of(
+    document: dict[str, Any], holder: dict[str, Any]
+) -> Iterator[tuple[str, str | None, Any]]:
+    """(key, a named example's name or None, value) of a media type's or parameter's examples (a named
+    one's ``$ref`` to ``#/components/examples`` followed; ``externalValue`` is not fetched)."""
+    if "example" in holder:
+        yield "example", None, holder["example"]
+    shared = _mapping(_mapping(document.get("components")).get("examples"))
+    for name, example in _mapping(holder.get("examples")).items():
+        ref = example.get("$ref") if isinstance(example, dict) else None
+        if isinstance(ref, str) and ref.startswith("#/components/examples/"):
+            example = shared.get(ref[len("#/components/examples/") :])
+        if isinstance(example, dict) and "value" in example:
+            yield "examples", name, example["value"]
+
+
+def _example_holders(
+    document: dict[str, Any],
+) -> Iterator[tuple[str, str, dict[str, Any], tuple[Any, ...]]]:
+    """(operation label, "body"/"parameter 'x'", the media type or parameter object, its
+    pointer) of each operation's request body media types and parameters with a schema."""
+    components = _mapping(document.get("components"))
+    for path, item in _mapping(document.get("paths")).items():
+        if not isinstance(item, dict):
+            continue
+        for method in _HTTP_METHODS:
+            operation = item.get(method)
+            if not isinstance(operation, dict):
+                continue
+            label = f"{method.upper()} {path}"
+            shared = [
+                (p, ("paths", path, "parameters", i))
+                for i, p in enumerate(_list(item.get("parameters")))
+            ]
+            own = [
+                (p, ("paths", path, method, "parameters", i))
+                for i, p in enumerate(_list(operation.get("parameters")))
+            ]
+            for parameter, pointer in [*shared, *own]:
+                ref = parameter.get("$ref") if isinstance(parameter, dict) else None
+                if isinstance(ref, str) and ref.startswith("#/components/parameters/"):
+                    name = ref[len("#/components/parameters/") :]
+                    parameter, pointer = (
+                        _mapping(components.get("parameters")).get(name),
+                        (
+                            "components",
+                            "parameters",
+                            name,
+                        ),
+                    )
+                if isinstance(parameter, dict) and isinstance(parameter.get("schema"), dict):
+                    yield label, f"parameter {parameter.get('name')!r}", parameter, pointer
+            body, pointer = operation.get("requestBody"), ("paths", path, method, "requestBody")
+            ref = body.get("$ref") if isinstance(body, dict) else None
+            if isinstance(ref, str) and ref.startswith("#/components/requestBodies/"):
+                name = ref[len("#/components/requestBodies/") :]
+                body = _mapping(components.get("requestBodies")).get(name)
+                pointer = ("components", "requestBodies", name)
+            for media, media_obj in _mapping(_mapping(body).get("content")).items():
+                if isinstance(media_obj, dict) and isinstance(media_obj.get("schema"), dict):
+                    yield label, "body", media_obj, (*pointer, "content", media)
+
+
+def _schema_nodes(
+    document: dict[str, Any], schema: Any, pointer: tuple[Any, ...]
+) -> Iterator[tuple[dict[str, Any], tuple[Any, ...]]]:
+    """Every schema reached from ``schema`` (at ``pointer``), its ``#/components/schemas``
+    references followed, with its pointer; each once."""
+    schemas = _mapping(_mapping(document.get("components")).get("schemas"))
+    stack: list[tuple[Any, tuple[Any, ...]]] = [(schema, pointer)]
+    seen: set[int] = set()
+    while stack:
+        node, at = stack.pop()
+        if not isinstance(node, dict) or id(node) in seen:
+            continue
+        seen.add(id(node))
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
+            name = ref[len("#/components/schemas/") :]
+            stack.append((schemas.get(name), ("components", "schemas", name)))
+            continue
+        yield node, at
+        for key in _SUBSCHEMA_MAPS:
+            stack.extend((v, (*at, key, k)) for k, v in _mapping(node.get(key)).items())
+        for key in _SUBSCHEMA_LISTS:
+            stack.extend((v, (*at, key, i)) for i, v in enumerate(_list(node.get(key))))
+        for key in (*_SUBSCHEMAS, *_SUBSCHEMAS_MORE):
+            stack.append((node.get(key), (*at, key)))
+
+
+def _has_boolean_bound(document: dict[str, Any], schema: Any) -> bool:
+    """Whether ``schema``, or a schema it reaches, has a boolean ``exclusiveMinimum`` or
+    ``exclusiveMaximum`` (draft-04's, OpenAPI 3.0's)."""
+    return any(
+        isinstance(node.get(bound), bool)
+        for node, _ in _schema_nodes(document, schema, ())
+        for bound in _BOUNDS
+    )

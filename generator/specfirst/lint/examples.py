@@ -2,7 +2,7 @@
 
 :func:`_examples` finds the examples: ``example`` and ``examples`` beside the ``schema`` of a
 media type, parameter or header, and ``example`` (and, from 3.1 on, ``examples``) inside a
-Schema Object. :class:`_ExampleChecker` validates each with the schema dialect of the
+Schema Object. :class:`ExampleChecker` validates each with the schema dialect of the
 document's OpenAPI version; in 3.0 an example under ``responses`` is checked as a response and
 one under ``requestBody`` or ``parameters`` as a request (``readOnly`` and ``writeOnly``).
 """
@@ -16,11 +16,11 @@ from specfirst.diagnostics import Level
 from specfirst.lint.context import Context, Finding, Rule
 from specfirst.loader import Pointer, pointer_to_ref
 
-__all__ = ["RULES"]
+__all__ = ["RULES", "ExampleChecker"]
 
 
 def _example_valid(ctx: Context) -> Iterator[Finding]:
-    checker = _ExampleChecker(ctx)
+    checker = ExampleChecker(ctx.doc, ctx.version)
     for schema_ptr, example_ptr, example, direction in _examples(ctx):
         yield from checker.check(schema_ptr, example_ptr, example, direction)
 
@@ -118,7 +118,7 @@ def _is_schema_holder(pointer: Pointer) -> bool:
     )
 
 
-class _ExampleChecker:
+class ExampleChecker:
     """Validates example values with the OpenAPI dialect of the document's version.
 
     OpenAPI 3.0 schemas are not JSON Schema (``nullable``, ``readOnly`` in requests):
@@ -126,25 +126,25 @@ class _ExampleChecker:
     rather than teach jsonschema 3.0's rules ourselves.
     """
 
-    def __init__(self, ctx: Context) -> None:
+    def __init__(self, doc: dict[str, Any], version: str) -> None:
+        """``doc``: the whole document; ``version``: its OpenAPI version ("3.0", "3.1")."""
         import openapi_schema_validator as osv
         from referencing import Registry, Resource
         from referencing.jsonschema import DRAFT4, DRAFT202012
 
-        self.ctx = ctx
         self.uri = "urn:specfirst:document"
-        spec = DRAFT4 if ctx.version == "3.0" else DRAFT202012
+        spec = DRAFT4 if version == "3.0" else DRAFT202012
         self.registry: Any = Registry().with_resource(
-            self.uri, Resource.from_contents(ctx.doc, default_specification=spec)
+            self.uri, Resource.from_contents(doc, default_specification=spec)
         )
-        if ctx.version == "3.0":
+        if version == "3.0":
             self.classes: dict[str, Any] = {
                 "read": osv.OAS30ReadValidator,
                 "write": osv.OAS30WriteValidator,
                 "any": osv.OAS30Validator,
             }
             self.formats: Any = osv.oas30_format_checker
-        elif str(ctx.doc.get("openapi", "")).startswith("3.2"):
+        elif str(doc.get("openapi", "")).startswith("3.2"):
             self.classes = dict.fromkeys(("read", "write", "any"), osv.OAS32Validator)
             self.formats = osv.oas32_format_checker
         else:
