@@ -60,6 +60,11 @@ _OPTIONS: dict[str, Any] = {
     "base_class": "_runtime.base.BaseModel",
     # A field with a default is not nullable unless the schema says so.
     "strict_nullable": True,
+    # A component schema keeps its name (the parser refers to it by that name): a nested
+    # inline object named like one is numbered instead (ndhm.gov.in's gateway: the inline
+    # ``HIUSubscriptionRequestReceipt.subscriptionRequest`` came first and took
+    # ``SubscriptionRequest``, so the operations whose body is that component read the other).
+    "naming_strategy": "definitions-first",
     # In OpenAPI 3.1 / JSON Schema 2020-12 `format` is an annotation. pydantic's EmailStr
     # rejects special-use domains (x@host.test) that the format allows, and AnyUrl rewrites
     # the value it returns (adds a trailing slash): both break round trips, so keep strings.
