@@ -548,3 +548,29 @@ def test_the_whole_module_is_parsed_with_the_collector_paused(
     assert whole[0] >= len(source) // 2
     assert whole[1] is False
     assert gc.isenabled()
+
+
+def test_a_component_renamed_by_the_library_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The routers read a component's class by its key: a class the library numbered instead
+    (an inline object of an earlier schema took the name) is an error, not a wrong app."""
+    from specfirst import models
+
+    doc = document(
+        {
+            "Receipt": {
+                "type": "object",
+                "properties": {"subscriptionRequest": {"type": "object", "properties": {"id": {}}}},
+            },
+            "SubscriptionRequest": {"type": "object", "properties": {"requestId": {}}},
+        }
+    )
+    _, classes, diagnostics = generate_models(copy.deepcopy(doc), "# h")
+    assert "SubscriptionRequest" in classes and not diagnostics
+    monkeypatch.setitem(models._OPTIONS, "naming_strategy", "numbered")
+    _, classes, diagnostics = generate_models(doc, "# h")
+    assert "SubscriptionRequest1" in classes
+    assert [(d.level.name, d.rule) for d in diagnostics] == [("ERROR", "models")]
+    assert (
+        "schema 'SubscriptionRequest' 'SubscriptionRequest1' and gave 'SubscriptionRequest' to "
+        "#/components/schemas/Receipt/properties/subscriptionRequest"
+    ) in diagnostics[0].message
