@@ -64,6 +64,11 @@ _OPTIONS: dict[str, Any] = {
     "base_class": "_runtime.base.BaseModel",
     # A field with a default is not nullable unless the schema says so.
     "strict_nullable": True,
+    # A component schema keeps its name (the parser refers to it by that name): a nested
+    # inline object named like one is numbered instead (ndhm.gov.in's gateway: the inline
+    # ``HIUSubscriptionRequestReceipt.subscriptionRequest`` came first and took
+    # ``SubscriptionRequest``, so the operations whose body is that component read the other).
+    "naming_strategy": "definitions-first",
     # In OpenAPI 3.1 / JSON Schema 2020-12 `format` is an annotation. pydantic's EmailStr
     # rejects special-use domains (x@host.test) that the format allows, and AnyUrl rewrites
     # the value it returns (adds a trailing slash): both break round trips, so keep strings.
@@ -200,10 +205,33 @@ def _generate_models(
         )
     # The base classes live in the package's vendored runtime (see ``specfirst.vendor``).
     source = source.replace("from _runtime.", "from ._runtime.")
+    diagnostics.extend(_renamed_components(owners))
     inline = {cls: ref for cls, (_owner, ref) in owners.items()}
     rules = schema_rules(schemas, classes, inline)
     source = before_rebuilds(fill_large_enums(source, fills), rules)
     return source, classes, diagnostics
+
+
+def _renamed_components(owners: dict[str, list[str]]) -> list[Diagnostic]:
+    """An error for each component schema whose key names a class made from another schema:
+    the parser names each component's class (the key, already a unique class name) and the
+    routers and protocols read that name, so they would read the other class (ndhm.gov.in's
+    gateway before ``naming_strategy``: an inline object took ``SubscriptionRequest``, the
+    component became ``SubscriptionRequest1``, and every body of it was read as the inline
+    object). A name the library avoids for another reason (``Field`` → ``FieldModel``: its
+    own import) reads no other class and is left to the rules that cover it."""
+    return [
+        Diagnostic(
+            Level.ERROR,
+            "models",
+            f"datamodel-code-generator named the class of schema {key!r} {cls!r} and gave "
+            f"{key!r} to {owners[key][1]}: the generated code would read that class instead",
+        )
+        for cls, (key, ref) in sorted(owners.items())
+        if ref == f"#/components/schemas/{key.replace('~', '~0').replace('/', '~1')}"
+        and cls != key
+        and key in owners
+    ]
 
 
 def _run(document: dict[str, Any], header: str) -> tuple[str, list[dict[str, Any]]]:

@@ -133,3 +133,54 @@ async def test_tags_never_shadow_create_app_names(make_api: MakeApi) -> None:
 
     params = inspect.signature(api.package.create_app).parameters
     assert {"provider2", "docs2", "allow_unimplemented2"} <= set(params)
+
+
+NESTED_SPEC = """
+openapi: 3.0.3
+info: {title: Nested, version: "1"}
+paths:
+  /subscriptions:
+    post:
+      operationId: subscribe
+      requestBody:
+        required: true
+        content:
+          application/json: {schema: {$ref: "#/components/schemas/SubscriptionRequest"}}
+      responses: {"202": {description: accepted}}
+components:
+  schemas:
+    Receipt:
+      type: object
+      properties:
+        subscriptionRequest: {type: object, properties: {id: {type: string}}, required: [id]}
+    SubscriptionRequest:
+      type: object
+      properties: {requestId: {type: string}, receipt: {$ref: "#/components/schemas/Receipt"}}
+      required: [requestId]
+"""
+
+
+async def test_a_nested_object_never_takes_a_components_name(make_api: MakeApi) -> None:
+    """An inline object named like a component schema that comes after its owner (ndhm.gov.in's
+    gateway: ``HIUSubscriptionRequestReceipt.subscriptionRequest`` and ``SubscriptionRequest``)
+    is numbered; the component keeps its name, so a body of the component is read as it."""
+    api = make_api(NESTED_SPEC)
+    seen: list[Any] = []
+
+    class Default:
+        async def subscribe(self, *, body: Any) -> None:
+            seen.append(body)
+
+    app = api.create_app(default=Default())
+    async with client(app) as c:
+        accepted = await c.post(
+            "/subscriptions",
+            json={"requestId": "r1", "receipt": {"subscriptionRequest": {"id": "s1"}}},
+        )
+        refused = await c.post("/subscriptions", json={"id": "s1"})
+    assert accepted.status_code == 202, accepted.text
+    assert refused.status_code == 422
+    [body] = seen
+    assert isinstance(body, api.models.SubscriptionRequest) and body.requestId == "r1"
+    nested = body.receipt.subscriptionRequest
+    assert nested.id == "s1" and not isinstance(nested, api.models.SubscriptionRequest)

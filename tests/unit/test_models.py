@@ -647,3 +647,29 @@ def test_models_with_an_enum_redefined_down_an_allof_chain_pass_mypy_strict(
     assert result.ok, "\n".join(d.format() for d in result.diagnostics)
     status, output = mypy_strict(tmp_path / "users_pkg" / "models.py", tmp_path_factory)
     assert status == 0, output
+
+
+def test_a_component_renamed_by_the_library_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The routers read a component's class by its key: a class the library numbered instead
+    (an inline object of an earlier schema took the name) is an error, not a wrong app."""
+    from specfirst import models
+
+    doc = document(
+        {
+            "Receipt": {
+                "type": "object",
+                "properties": {"subscriptionRequest": {"type": "object", "properties": {"id": {}}}},
+            },
+            "SubscriptionRequest": {"type": "object", "properties": {"requestId": {}}},
+        }
+    )
+    _, classes, diagnostics = generate_models(copy.deepcopy(doc), "# h")
+    assert "SubscriptionRequest" in classes and not diagnostics
+    monkeypatch.setitem(models._OPTIONS, "naming_strategy", "numbered")
+    _, classes, diagnostics = generate_models(doc, "# h")
+    assert "SubscriptionRequest1" in classes
+    assert [(d.level.name, d.rule) for d in diagnostics] == [("ERROR", "models")]
+    assert (
+        "schema 'SubscriptionRequest' 'SubscriptionRequest1' and gave 'SubscriptionRequest' to "
+        "#/components/schemas/Receipt/properties/subscriptionRequest"
+    ) in diagnostics[0].message
