@@ -92,6 +92,7 @@ class PartKind(enum.StrEnum):
     FILE = "file"  # an uploaded file (``UploadFile``), checked against ``encoding.contentType``
     JSON = "json"  # a JSON document (objects and other structured values in multipart)
     DEEP = "deep"  # ``name[key]=value`` keys (form-urlencoded, ``encoding.style: deepObject``)
+    MIXED = "mixed"  # a union with a text member: text, JSON for a structured one, or a file
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,9 +29,9 @@ from specfirst.ir import (
 from specfirst.parser.media import json_media
 
 _CONTAINER = {"path": "Path", "query": "Query", "header": "Header", "cookie": "Cookie"}
-_FORM_READ = (PartKind.DEEP, PartKind.VALUE)
-"""Form fields the runtime reads from the parsed form (``rt.form_value``, ``rt.form_deep_object``),
-not FastAPI ``Form``/``File`` parameters."""
+_FORM_READ = (PartKind.DEEP, PartKind.VALUE, PartKind.MIXED)
+"""Form fields the runtime reads from the parsed form (``rt.form_value``, ``rt.form_deep_object``,
+``rt.form_mixed``), not FastAPI ``Form``/``File`` parameters."""
 _STRING_LITERAL = re.compile(r"""('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")""")
 _TEMPORAL = re.compile(r"\bdatetime\.(date|datetime)\b")
 _FORMAT_TYPES = {"date": "formats.Date", "datetime": "formats.DateTime"}
@@ -538,6 +538,12 @@ class Renderer:
                 value = (
                     f"rt.form_deep_object(await sf_request.form(), {field.name!r}, "
                     f"{field.py_type}, required={field.required}, status={status})"
+                )
+            elif field.kind is PartKind.MIXED:
+                value = (
+                    f"rt.form_mixed(await sf_request.form(), {field.name!r}, "
+                    f"{field.item_type or field.py_type}, required={field.required}, "
+                    f"sequence={field.is_list}, status={status})"
                 )
             elif field.kind is PartKind.VALUE:
                 checks = "".join(f"({c.name!r}, {c.value}), " for c in field.constraints)

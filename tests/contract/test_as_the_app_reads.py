@@ -16,6 +16,7 @@ import yaml
 from specfirst.contract import ContractOptions, format_summary, run_contract
 from specfirst.contract.document import as_the_app_reads, unread_media
 from tests.e2e.conftest import GeneratedApi, MakeApi, make_api  # noqa: F401  (fixture)
+from tests.features.test_form_encodings import SEND_FILES
 
 SPEC = """
 openapi: 3.0.3
@@ -565,3 +566,75 @@ def test_a_refused_example_schemathesis_cannot_check_is_not_sent(make_api: MakeA
     result = run_contract(ContractOptions(spec=portfolio.spec_path, app=app, max_examples=10))
     assert not result.failures and not result.errors, format_summary(result)
     assert "note: not sent: POST /ulcer-index: request body example" in format_summary(result)
+
+
+INLINE_ANSWERS = """
+paths:
+  /answerInlineQuery:
+    post:
+      operationId: answerInlineQuery
+      requestBody:
+        required: true
+        content:
+          application/json: {schema: {$ref: '#/components/schemas/Answer'}}
+          application/x-www-form-urlencoded: {schema: {$ref: '#/components/schemas/Answer'}}
+      responses:
+        '200': {description: sent, content: {text/plain: {schema: {type: string}}}}
+components:
+  schemas:
+    Answer:
+      type: object
+      required: [results]
+      properties:
+        results: {type: array, items: {$ref: '#/components/schemas/Result'}}
+    Result:
+      anyOf:
+        - {type: object, properties: {photo_url: {type: string}}}
+        - {type: object, properties: {video_url: {type: string}}}
+"""
+
+
+def _telegram() -> dict[str, Any]:
+    """telegram.org's sendAnimation (tests.features.test_form_encodings) and answerInlineQuery."""
+    document: dict[str, Any] = yaml.safe_load(SEND_FILES)
+    more = yaml.safe_load(INLINE_ANSWERS)
+    document["paths"].update(more["paths"])
+    document["components"]["schemas"].update(more["components"]["schemas"])
+    return document
+
+
+def test_a_required_form_part_that_admits_null_is_sent(make_api: MakeApi) -> None:  # noqa: F811
+    """telegram.org's `animation` is an upload (`InputFile`, an empty schema) or a file_id:
+    schemathesis generated null, sent no part for it, the property left out, and the app
+    rightly refused it ("Schema-valid request rejected"). The run sends a value; an optional
+    part (`target`) may still be left out, and the shared `InputFile` is not changed."""
+    document = _telegram()
+    read = as_the_app_reads(document)
+    assert read is not None
+    body = read["paths"]["/sendAnimation"]["post"]["requestBody"]["content"]
+    properties = body["multipart/form-data"]["schema"]["properties"]
+    assert properties["animation"]["not"] == {"enum": [None]}
+    assert "not" not in properties["chat_id"] and "not" not in properties["target"]
+    assert (
+        read["components"]["schemas"]["InputFile"] == document["components"]["schemas"]["InputFile"]
+    )
+    telegram = make_api(yaml.safe_dump(document, sort_keys=False))
+    r = telegram.responses
+
+    class Bot:
+        async def send_animation(self, *, body: Any) -> Any:
+            return r.SendAnimation200Response(body=str(body.animation is not None))
+
+        async def answer_inline_query(self, *, body: Any) -> Any:
+            return r.AnswerInlineQuery200Response(body=str(len(body.results)))
+
+    _valid_forms_accepted(telegram, Bot())
+
+
+def test_a_form_with_an_array_of_object_compositions_is_not_sent() -> None:
+    """telegram.org's `answerInlineQuery` form alternate has `results`, an array of `anyOf`
+    objects: read as JSON text, sent by schemathesis as the objects' keys."""
+    assert unread_media(_telegram()) == [
+        "POST /answerInlineQuery: request body as application/x-www-form-urlencoded (the app "
+        "reads its object properties as JSON text; schemathesis would send an object's keys)"
+    ]

@@ -199,12 +199,23 @@ def _unencodable_form(document: dict[str, Any], media: Any) -> bool:
     schema = _resolved(document, media.get("schema"))
     for prop in _dicts(_mapping(schema.get("properties"))):
         prop = _resolved(document, prop)
-        items = _resolved(document, prop.get("items"))
-        if "object" in (prop.get("type"), items.get("type")) or (
-            "properties" in prop or "properties" in items
-        ):
+        if _holds_objects(document, prop) or _holds_objects(document, prop.get("items")):
             return True
     return False
+
+
+def _holds_objects(document: dict[str, Any], schema: Any, depth: int = 4) -> bool:
+    """Whether ``schema`` describes objects: by type or properties, or a composition member
+    that does (telegram.org's ``InlineQueryResult``, ``anyOf`` twenty result objects)."""
+    schema = _resolved(document, schema)
+    if schema.get("type") == "object" or "properties" in schema:
+        return True
+    members = [
+        *_list(schema.get("anyOf")),
+        *_list(schema.get("oneOf")),
+        *_list(schema.get("allOf")),
+    ]
+    return depth > 0 and any(_holds_objects(document, m, depth - 1) for m in members)
 
 
 def _resolved(document: dict[str, Any], schema: Any) -> dict[str, Any]:
@@ -341,6 +352,9 @@ def _form_arrays_not_empty(document: dict[str, Any], *, apply: bool) -> int:
     """A form or multipart body's required array properties get ``minItems: 1``: an empty
     array is encoded as no field (schemathesis sends one part or field per item, even under an
     ``encoding.contentType``), which is the property left out (truora's ``BatchUploadInput``).
+    Its required properties that admit null get ``not: {enum: [null]}``: a null value is sent
+    as no part, the property left out too (telegram.org's ``animation``, ``anyOf`` an empty
+    ``InputFile`` schema or a string: "Schema-valid request rejected").
 
     The body's schema and those properties are copied, not changed in place: a component
     shared with a JSON body keeps ``[]`` valid there. The body keeps its ``properties`` at the
@@ -352,14 +366,30 @@ def _form_arrays_not_empty(document: dict[str, Any], *, apply: bool) -> int:
         names = [
             name
             for name in _list(schema.get("required"))
-            if isinstance(name, str) and _may_be_empty(document, properties.get(name))
+            if isinstance(name, str)
+            and (
+                _may_be_empty(document, properties.get(name))
+                or _may_be_null(document, properties.get(name))
+            )
         ]
         if not names:
             continue
         if apply:  # a body shared through components: once, as it is not met again
             properties = dict(properties)
             for name in names:
-                properties[name] = {**_resolved(document, properties[name]), "minItems": 1}
+                prop = _resolved(document, properties[name])
+                if _may_be_empty(document, prop):
+                    prop = {**prop, "minItems": 1}
+                if _may_be_null(document, prop):
+                    prop = (
+                        {**prop, "not": {"enum": [None]}}
+                        if "not" not in prop
+                        else {
+                            "allOf": [prop],
+                            "not": {"enum": [None]},
+                        }
+                    )
+                properties[name] = prop
             copied = {**schema, "properties": properties}
             copied.pop("nullable", None)  # a form is never null (_forms_never_null)
             kind = copied.get("type")
@@ -379,6 +409,22 @@ def _may_be_empty(document: dict[str, Any], schema: Any) -> bool:
         return False
     least = schema.get("minItems")
     return not (_number(least) and least >= 1)
+
+
+def _may_be_null(document: dict[str, Any], schema: Any, depth: int = 4) -> bool:
+    """Whether ``schema`` admits null: ``nullable``, a ``null`` type, no type at all (an empty
+    schema, or a description only), or a composition member that does."""
+    schema = _resolved(document, schema)
+    kind = schema.get("type")
+    if schema.get("nullable") is True or kind == "null" or "null" in _list(kind):
+        return True
+    if isinstance(schema.get("not"), dict) and _list(schema["not"].get("enum")) == [None]:
+        return False
+    members = [*_list(schema.get("anyOf")), *_list(schema.get("oneOf"))]
+    if members:
+        return depth > 0 and any(_may_be_null(document, m, depth - 1) for m in members)
+    structural = ("type", "properties", "items", "allOf", "enum", "const", "$ref", "not")
+    return not any(key in schema for key in structural)
 
 
 def _numbers_as_text(document: dict[str, Any], *, apply: bool) -> int:

@@ -22,7 +22,9 @@ When two such path keys declare the same method, the app serves only the first o
 (:func:`_shadowed`): every failure of the other one is noted, not counted, and the coverage
 gates do not apply to it (vtex's two ``POST /{…}/pvt/orders/{…}/cancel``). A failing
 ``content_type_conformance`` against a response media type the spec declares that is not one
-(truora's ``PDF``, which the app sends as declared) is noted too (:func:`_malformed_declared`).
+(truora's ``PDF``, which the app sends as declared) is noted too (:func:`_malformed_declared`),
+and a failing ``negative_data_rejection`` that only made a form's boolean field ``0`` or ``1``
+(:func:`_boolean_text`).
 schemathesis is imported when a run executes.
 """
 
@@ -44,6 +46,8 @@ from specfirst.contract.results import (
     ContractWarning,
 )
 from specfirst.contract.stubs import STATELESS_CHECKS, is_example_answer, is_stub
+from specfirst.ir import BodyKind
+from specfirst.parser.media import body_kind
 
 
 def _execute(
@@ -277,6 +281,66 @@ def _malformed_declared(check: str, failure: Any) -> str | None:
     return None
 
 
+_BOOLEAN_TEXT = frozenset({"true", "false", "0", "1"})
+_FORMS = (BodyKind.FORM, BodyKind.MULTIPART)
+_TYPE_LOCATION = re.compile(r"/properties/([^/~]+)/type")
+
+
+def _boolean_text(check: str, case: Any) -> str | None:
+    """Why a failing ``negative_data_rejection`` is no invalid request on the wire: each of its
+    mutations made a boolean property of a form or multipart body an integer 0 or 1 or the
+    string ``true``/``false``/``0``/``1``, which a form carries as the text of a boolean
+    (telegram.org's ``disable_notification`` sent ``0``). schemathesis excuses exactly these
+    for query and path parameters, whose text is the same, but not for a form's fields."""
+    body = getattr(case, "body", None)
+    media = str(getattr(case, "media_type", None) or "")
+    if check != "negative_data_rejection" or not isinstance(body, dict):
+        return None
+    if body_kind(media) not in _FORMS:
+        return None
+    names = _booleans_mutated(case, media)
+    if not names or any(_text(body.get(name)) not in _BOOLEAN_TEXT for name in names):
+        return None
+    sent = ", ".join(f"{name}={body[name]!r}" for name in names)
+    return (
+        f"{sent} is sent as the text of a boolean (a form field is text; schemathesis "
+        "excuses these for query and path parameters)"
+    )
+
+
+def _booleans_mutated(case: Any, media: str) -> list[str]:
+    """The boolean body properties a negative case changed the type of, or [] when it changed
+    anything else: a fuzzing case's mutations, or a coverage case's ``incorrect_type``."""
+    data = getattr(getattr(getattr(case, "meta", None), "phase", None), "data", None)
+    mutations = getattr(data, "mutations", None) or ()
+    names = []
+    for mutation in mutations:
+        path = tuple(getattr(mutation, "path", ()) or ())
+        location = getattr(getattr(mutation, "parameter_location", None), "value", None)
+        if location != "body" or len(path) != 1 or mutation.original_value != "boolean":
+            return []
+        names.append(str(path[0]))
+    if mutations:
+        return names
+    scenario = getattr(getattr(data, "scenario", None), "value", None)
+    found = _TYPE_LOCATION.fullmatch(str(getattr(data, "location", None) or ""))
+    if scenario != "incorrect_type" or found is None:
+        return []
+    for declared in getattr(case.operation, "body", ()):
+        if declared.media_type == media:
+            schema = getattr(declared, "optimized_schema", None) or declared.definition
+            props = schema.get("properties") if isinstance(schema, dict) else None
+            prop = props.get(found[1]) if isinstance(props, dict) else None
+            if isinstance(prop, dict) and prop.get("type") == "boolean":
+                return [found[1]]
+    return []
+
+
+def _text(value: Any) -> str | None:
+    """The text a form field carries for ``value`` when it is a scalar (``0``, ``True``)."""
+    return str(value).lower() if isinstance(value, (int, str)) else None
+
+
 def _warnings_watcher(schema: Any) -> Any:
     """schemathesis' own warning collector (the one ``st run`` prints), fed our events.
 
@@ -369,9 +433,11 @@ def _collect(
                     result.notes.append(note)
                 continue
             if node is not None:
-                excuse = _path_excuse(
-                    check.name, node.value.operation, info.failure, routes
-                ) or _malformed_declared(check.name, info.failure)
+                excuse = (
+                    _path_excuse(check.name, node.value.operation, info.failure, routes)
+                    or _malformed_declared(check.name, info.failure)
+                    or _boolean_text(check.name, node.value)
+                )
                 if excuse is not None:
                     note = f"{node.value.operation.label}: {check.name} not counted: {excuse}"
                     if note not in result.notes:

@@ -222,6 +222,9 @@ def _form_fields(
         elif not multipart and enc.get("style") == "deepObject" and not is_list:
             kind = PartKind.DEEP
             base = types.schema_type(raw, prop_ptr, "Request")
+        elif _admits_text(ctx, item):
+            kind = PartKind.MIXED
+            base = types.schema_type(item_raw if is_list else raw, item_ptr, "Request")
         else:
             kind = PartKind.JSON
             base = types.schema_type(item_raw if is_list else raw, item_ptr, "Request")
@@ -253,7 +256,7 @@ def _form_fields(
                     (*enc_ptr, "headers"),
                     Level.INFO,
                 )
-        if kind is PartKind.JSON and is_list:
+        if kind in (PartKind.JSON, PartKind.MIXED) and is_list:
             py_type, item_type = f"list[{base}]", base
         else:
             py_type = f"list[{base}]" if is_list and kind is not PartKind.DEEP else base
@@ -289,6 +292,19 @@ def _is_structured(schema: Mapping[str, Any]) -> bool:
     """A schema whose values are objects, arrays or compositions (JSON in a form field)."""
     keys = ("properties", "additionalProperties", "items", "allOf", "oneOf", "anyOf", "$ref")
     return any(k in schema for k in keys) or bool({"object", "array"} & set(declared_types(schema)))
+
+
+def _admits_text(ctx: Context, schema: Mapping[str, Any]) -> bool:
+    """A union with a member that a part carries as text, not JSON: a primitive
+    (telegram.org's ``chat_id``, ``anyOf: [integer, string]``) or an empty schema (its
+    ``InputFile``, an upload, beside a ``string`` file_id)."""
+    members = schema.get("anyOf") or schema.get("oneOf")
+    if not isinstance(members, list) or "properties" in schema or "allOf" in schema:
+        return False
+    if {"object", "array"} & set(declared_types(schema)):
+        return False
+    resolved = (ctx.resolve_schema(m) for m in members if isinstance(m, Mapping))
+    return any(isinstance(m, Mapping) and not _is_structured(m) for m in resolved)
 
 
 def _is_file_part(schema: Mapping[str, Any], accepted: tuple[str, ...]) -> bool:

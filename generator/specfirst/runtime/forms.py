@@ -4,7 +4,8 @@ An operation whose body is a form gets a FastAPI ``Form``/``File`` parameter per
 generated endpoint passes each through the check its ``encoding`` asks for: :func:`form_file`
 (the part's media type, ``encoding.contentType``), :func:`form_part_headers` (the part's
 headers, ``encoding.headers``), :func:`form_json` (a field that carries a JSON document) and
-:func:`form_deep_object` (``name[key]=value`` fields, ``encoding.style: deepObject``); in an optional form body a
+:func:`form_deep_object` (``name[key]=value`` fields, ``encoding.style: deepObject``) and
+:func:`form_mixed` (a union with a text member: text, JSON or an upload); in an optional form body a
 required field's parameter is optional and :func:`form_required` refuses a form without it. A text
 field is read by :func:`form_value`, not by FastAPI's ``Form()``, which takes ``name=`` for an
 absent field (an HTML form's blank input) where the spec reads the empty string.
@@ -148,6 +149,41 @@ def form_value(
         return _constrained(tp, checks).validate_python(values if sequence else values[-1])
     except ValidationError as exc:
         raise _body_problem(exc, status, (field,)) from None
+
+
+def form_mixed(
+    form: FormData, field: str, tp: Any, *, required: bool, sequence: bool, status: int
+) -> Any:
+    """A form field whose schema is a union with a text member (every repeated one for a
+    ``sequence``): telegram.org's ``chat_id`` (``anyOf: [integer, string]``) is text, ``"@name"``
+    as much as ``"42"``; its ``animation`` (``anyOf: [{$ref: InputFile}, {type: string}]``, an
+    empty schema or a string) is a file_id as text or an uploaded file. Neither is JSON text,
+    and ``name=`` is the empty string, never an absent field.
+
+    A part is read as JSON only when it holds an object or array valid for the union (a
+    structured member); otherwise as text, laxly as text must be (``"2"`` is 2 where only a
+    number fits), and an uploaded file is taken as it is, valid where a member admits any value.
+    """
+    values = form.getlist(field)
+    if not values:
+        if required:
+            raise _required_problem(status, (field,))
+        return None
+    if not sequence:
+        return _mixed_value(values[-1], tp, (field,), status)
+    return [_mixed_value(v, tp, (field, i), status) for i, v in enumerate(values)]
+
+
+def _mixed_value(value: str | UploadFile, tp: Any, at: tuple[str | int, ...], status: int) -> Any:
+    if isinstance(value, str) and value.lstrip()[:1] in ("{", "["):
+        try:
+            return _validate_json(tp, value)
+        except ValidationError:
+            pass  # text that only looks like JSON: a string member may still take it
+    try:
+        return adapter(tp).validate_python(value)
+    except ValidationError as exc:
+        raise _body_problem(exc, status, at) from None
 
 
 def form_deep_object(form: FormData, field: str, tp: Any, *, required: bool, status: int) -> Any:
