@@ -126,7 +126,11 @@ def build_files(
     parser, models_doc, models_job = _start_models(source, header, cache_dir)
     try:
         progress("validating")
-        validation = check(spec, cache_dir=cache_dir, settings=settings)
+        # The keyword pass allocates millions of objects beside the loaded document, and each
+        # full collection walks that document too: Microsoft Graph's validation 15-17.7 s of
+        # CPU with the collector, 13.3-14.5 s without, 45 MB more at its peak.
+        with gc_paused():
+            validation = check(spec, cache_dir=cache_dir, settings=settings)
         diagnostics = list(validation.diagnostics)
         if validation.repairs and not has_errors(diagnostics):
             if models_job is not None:
