@@ -126,7 +126,11 @@ def build_files(
     parser, models_doc, models_job = _start_models(source, header, cache_dir)
     try:
         progress("validating")
-        validation = check(spec, cache_dir=cache_dir, settings=settings)
+        # The keyword pass allocates millions of objects beside the loaded document, and each
+        # full collection walks that document too: Microsoft Graph's validation 15-17.7 s of
+        # CPU with the collector, 13.3-14.5 s without, 45 MB more at its peak.
+        with gc_paused():
+            validation = check(spec, cache_dir=cache_dir, settings=settings)
         diagnostics = list(validation.diagnostics)
         if validation.repairs and not has_errors(diagnostics):
             if models_job is not None:
@@ -142,7 +146,8 @@ def build_files(
                 )
             return None, {}, diagnostics
         expected = frozenset(models_doc["components"]["schemas"])
-        parser.set_models(expected)
+        assumed = _kept_names(expected)
+        parser.set_models(assumed)
         progress("building operations")
         with gc_paused():
             api = parser.build()
@@ -168,12 +173,15 @@ def build_files(
         progress(f"generating models for {len(expected)} schemas")
         models_source, classes, model_diags = models_job.result()
         diagnostics.extend(model_diags)
-        if not expected <= classes:
-            # datamodel-code-generator renamed a class (e.g. one shadowing a pydantic name):
-            # build again against the names it actually wrote.
+        final = expected if expected <= classes else classes
+        read = parser.model_names_read()
+        if read & assumed != read & final:
+            # datamodel-code-generator renamed a class it was not expected to (e.g. one
+            # shadowing a pydantic name), or kept one it was expected to rename: build again
+            # against the names it actually wrote.
             parser = ApiParser(source)
             parser.models_document()
-            parser.set_models(classes)
+            parser.set_models(final)
             api = parser.build()
             renderer = Renderer(api, header, templates, compiled=compiled)
             formatted, pending = {}, dict(renderer.files())
@@ -229,6 +237,15 @@ def rendered_files(
     files = dict(renderer.files())
     cachedir.write(entry, json.dumps(files))
     return files
+
+
+def _kept_names(expected: frozenset[str]) -> frozenset[str]:
+    """The classes datamodel-code-generator is expected to write under the names it was given:
+    it renames a name with an underscore (the digest of a shortened name, ``…_738fe9e1``) to
+    upper camel case. Pass 2 is built against these while the models are made, and built again
+    only if the guess was wrong (Microsoft Graph: 404 of 5,140 names; each build of its 11,422
+    operations and their files costs seconds)."""
+    return frozenset(name for name in expected if "_" not in name)
 
 
 def _start_models(

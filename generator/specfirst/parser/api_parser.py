@@ -68,6 +68,16 @@ class ApiParser:
         """Tell pass 2 which classes the models module defines."""
         self._models = classes
 
+    def model_names_read(self) -> frozenset[str]:
+        """Every class name whose presence in :meth:`set_models`'s set pass 2 can read (the
+        IR depends on that set only through these names)."""
+        shapes = self._shapes
+        return frozenset(
+            {*shapes.class_names.values(), *shapes.hoisted_at.values()}.union(
+                *shapes.variants.values()
+            )
+        )
+
     def build(self) -> Api:
         """Build the IR (pass 2). Call after :meth:`models_document` and :meth:`set_models`."""
         ctx = self._ctx
