@@ -73,12 +73,15 @@ def split_models(
     *,
     min_classes: int | None = None,
     memo: dict[str, list[Statement]] | None = None,
+    annotated: dict[str, str] | None = None,
 ) -> Split | None:
     """``models.py``'s source cut into groups, or None when it stays one module.
 
     ``roots``: per tag (its router module's name), the classes its generated code names.
     None too when the source holds a statement this split does not know how to place (it is
-    then served whole, as before). ``memo``: see :func:`_parse`.
+    then served whole, as before). ``memo``: see :func:`_parse`. ``annotated``: each class's
+    source as a group writes it (:func:`_evaluated_annotations`), by :func:`_annotated_key`;
+    read, then left holding this source's classes only.
     """
     threshold = MIN_CLASSES if min_classes is None else min_classes
     if not _worth_splitting(source, len(roots), threshold):
@@ -125,10 +128,15 @@ def split_models(
     for definition in definitions:
         members.setdefault(module_of[definition.name], []).append(definition)
     files: dict[str, str] = {}
+    known = annotated if annotated is not None else {}
+    now: dict[str, str] = {}
     for module, group in sorted(members.items()):
         files[f"models/{module}.py"] = _group_source(
-            header, module, group, imports, tails, deps, inherited, module_of, tags_of
+            header, module, group, imports, tails, deps, inherited, module_of, tags_of, (known, now)
         )
+    if annotated is not None:
+        annotated.clear()
+        annotated.update(now)
     package = lazy_package(
         header,
         "The API's models, one module per group of tags that use them, each imported on first\n"
@@ -362,6 +370,7 @@ def _group_source(
     inherited: dict[str, set[str]],
     module_of: dict[str, str],
     tags_of: dict[str, set[str]],
+    annotated: tuple[dict[str, str], dict[str, str]],
 ) -> str:
     names = {d.name for d in group}
     tags = sorted(tags_of[group[0].name])
@@ -393,14 +402,28 @@ def _group_source(
             out.append(f"from .{other} import {n} as {n}")
     out.append("")
     later = {d.name for d in group}
+    known, now = annotated
     for definition in group:  # each class may reference itself and the classes after it
-        out.append("\n" + _evaluated_annotations(definition.text, later))
+        key = _annotated_key(definition, later)
+        text = known.get(key)
+        if text is None:
+            text = _evaluated_annotations(definition.text, later)
+        now[key] = text
+        out.append("\n" + text)
         later.discard(definition.name)
     own_tails = [t for owner, t, _uses in tails if owner in names]
     if own_tails:
         out.append("")
         out += own_tails
     return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _annotated_key(definition: _Definition, later: set[str]) -> str:
+    """What :func:`_evaluated_annotations` reads: the definition's source and which of the
+    names it uses are defined later (its annotations' names are among ``uses``, which holds
+    every name the statement's tree holds)."""
+    given = json.dumps([definition.text, sorted(definition.uses & later)])
+    return hashlib.sha256(given.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _evaluated_annotations(text: str, later: set[str]) -> str:
@@ -579,19 +602,25 @@ def split_package(
         with contextlib.suppress(OSError, ValueError):
             models_files = json.loads(cachedir.read(key))
     if models_files is None:
-        # What each statement of the models was read as, kept for the next run (only this
-        # run's statements, so that it does not grow), by this module's own digest.
+        # What each statement of the models was read as, and each class's source as its group
+        # writes it, kept for the next run (only this run's, so that it does not grow), by
+        # this module's own digest.
         memo_path = cache / f"statements-{_own_digest()[:16]}.json" if cache is not None else None
         memo: dict[str, list[Statement]] = {}
+        annotated: dict[str, str] = {}
         if memo_path is not None:
             with contextlib.suppress(OSError, ValueError):
-                memo = json.loads(cachedir.read(memo_path))
-        split = split_models(models_source, roots, header, min_classes=threshold, memo=memo)
+                saved = json.loads(cachedir.read(memo_path))
+                if isinstance(saved, list) and all(isinstance(part, dict) for part in saved):
+                    memo, annotated = saved
+        split = split_models(
+            models_source, roots, header, min_classes=threshold, memo=memo, annotated=annotated
+        )
         models_files = split.files if split is not None else {}
         if key is not None:
             cachedir.write(key, json.dumps(models_files))
         if memo_path is not None and memo:
-            cachedir.write(memo_path, json.dumps(memo, separators=(",", ":")))
+            cachedir.write(memo_path, json.dumps([memo, annotated], separators=(",", ":")))
     if not models_files:
         return None
     files = dict(models_files)

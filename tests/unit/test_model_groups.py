@@ -410,6 +410,42 @@ def test_after_an_edit_only_the_statements_that_changed_are_parsed(
     assert any("zip: str | None" in text for text in second.files.values())
 
 
+def test_after_an_edit_only_the_classes_that_changed_are_written_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With ``annotated``, each class's source as its group writes it is kept: the next run
+    reads the annotations of the classes whose text, or whose forward references in their
+    group, changed, and writes the modules exactly as a run without it does."""
+    read: list[str] = []
+    evaluated = model_groups._evaluated_annotations
+
+    def reading(text: str, later: set[str]) -> str:
+        read.append(text)
+        return evaluated(text, later)
+
+    monkeypatch.setattr(model_groups, "_evaluated_annotations", reading)
+    memo: dict[str, list[Statement]] = {}
+    annotated: dict[str, str] = {}
+    first = split_models(SOURCE, ROOTS, HEADER, min_classes=0, memo=memo, annotated=annotated)
+    assert first == split_models(SOURCE, ROOTS, HEADER, min_classes=0)
+    edited = SOURCE.replace("    city: str\n", "    city: str\n    zip: str | None = None\n")
+    read.clear()
+    second = split_models(edited, ROOTS, HEADER, min_classes=0, memo=memo, annotated=annotated)
+    assert [text.split("(")[0] for text in read] == ["class Address"]
+    assert second == split_models(edited, ROOTS, HEADER, min_classes=0)
+    # Store's annotation names User: imported from another group, it is evaluated; defined
+    # after Store in the same group, it must stay a string
+    forward = edited.replace('manager: "User | None" = None', "manager: User | None = None")
+    apart = split_models(forward, ROOTS, HEADER, min_classes=0, memo=memo, annotated=annotated)
+    assert apart == split_models(forward, ROOTS, HEADER, min_classes=0)
+    together = {"pets": ROOTS["pets"], "people": ROOTS["stores"] | ROOTS["users"]}
+    one = split_models(forward, together, HEADER, min_classes=0, memo=memo, annotated=annotated)
+    assert one == split_models(forward, together, HEADER, min_classes=0)
+    assert one is not None and apart is not None
+    assert 'manager: "User | None" = None' in "".join(one.files.values())
+    assert "manager: User | None = None" in "".join(apart.files.values())
+
+
 def test_a_module_not_cut_at_statements_is_parsed_whole() -> None:
     """A line at the first column inside a multi-line string cuts no statement."""
     source = SOURCE.replace(

@@ -210,3 +210,104 @@ def test_a_schema_found_valid_is_not_checked_against_its_meta_schema_again(
 
 def check_spec(path: Path, cache: Path) -> Validation:
     return check(load_spec(path), cache_dir=cache)
+
+
+def _components(path: Path, version: str, schemas: str) -> Path:
+    path.write_text(
+        f"openapi: {version}\ninfo: {{title: t, version: '1'}}\npaths:\n"
+        "  /owners:\n    get:\n      responses:\n        '200':\n          description: ok\n"
+        "          content:\n            application/json:\n"
+        "              schema: {$ref: '#/components/schemas/Owner'}\n"
+        "components:\n  schemas:\n" + schemas,
+        encoding="utf-8",
+    )
+    return path
+
+
+# Edits of one schema that change what validation finds in another, which references it: a
+# unit's key must hold that part of what it references (the walk itself stops at the $ref).
+# Each: the schemas, the edit (old, new), and the rules found after it.
+REFERENCED: dict[str, tuple[str, str, str, list[str]]] = {
+    "a default, validated against the schema its schema references": (
+        "    Owner:\n      type: object\n      properties:\n        pet:\n"
+        "          type: object\n          properties: {age: {$ref: '#/components/schemas/Age'}}\n"
+        "          default: {age: 3}\n"
+        "    Age: {type: integer}\n",
+        "Age: {type: integer}",
+        "Age: {type: string}",
+        ["invalid-default"],
+    ),
+    "a default, validated through a discriminator's mapping (no $ref leads there)": (
+        "    Owner:\n      type: object\n      properties:\n        pet:\n"
+        "          type: object\n          oneOf: [{$ref: '#/components/schemas/Dog'}]\n"
+        "          discriminator: {propertyName: kind, mapping: {cat: '#/components/schemas/Cat'}}\n"
+        "          default: {kind: cat, lives: 9}\n"
+        "    Dog: {type: object, properties: {kind: {type: string}}}\n"
+        "    Cat: {type: object, properties: {kind: {type: string}, lives: {type: integer}}}\n",
+        "lives: {type: integer}",
+        "lives: {type: string}",
+        ["invalid-default"],
+    ),
+    "'required' against the properties of an allOf member": (
+        "    Owner:\n      allOf: [{$ref: '#/components/schemas/Named'}]\n      required: [name]\n"
+        "    Named: {type: object, properties: {name: {type: string}}}\n",
+        "properties: {name: {type: string}}",
+        "properties: {title: {type: string}}",
+        ["required-undefined"],
+    ),
+}
+
+
+@pytest.mark.parametrize("label", list(REFERENCED))
+def test_an_edit_of_a_referenced_schema_is_found_where_it_is_referenced(
+    label: str, tmp_path: Path
+) -> None:
+    schemas, old, new, rules = REFERENCED[label]
+    path = _components(tmp_path / "api.yaml", "3.0.3", schemas)
+    units = UnitCache()
+    before = validate_uncached(load_spec(path), units)
+    assert before == validate_uncached(load_spec(path))
+    assert before.diagnostics == []
+    _edit(path, old, new)
+    whole = validate_uncached(load_spec(path))
+    assert [d.rule for d in whole.diagnostics] == rules
+    assert validate_uncached(load_spec(path), UnitCache(units.used)) == whole
+
+
+def test_a_property_added_checks_again_only_the_units_it_can_change(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A schema referenced from many places (GitHub's ``simple-user``): a property added to it
+    changes nothing a unit that references it as a property, an item or a response finds, so
+    only the schema itself, a schema whose 'required' is checked against its properties and
+    one with a default validated against it are checked again."""
+    path = _components(
+        tmp_path / "api.yaml",
+        "3.0.3",
+        "    Owner:\n      type: object\n      properties:\n"
+        "        user: {$ref: '#/components/schemas/User'}\n"
+        "        users: {type: array, items: {$ref: '#/components/schemas/User'}}\n"
+        "    Team: {type: object, properties: {lead: {$ref: '#/components/schemas/User'}}}\n"
+        "    Either: {oneOf: [{$ref: '#/components/schemas/User'}, {type: string}]}\n"
+        "    Member:\n      allOf: [{$ref: '#/components/schemas/User'}]\n      required: [login]\n"
+        "    Defaulted:\n      type: object\n"
+        "      properties: {u: {$ref: '#/components/schemas/User'}}\n"
+        "      default: {u: {login: me}}\n"
+        "    User: {type: object, properties: {login: {type: string}}}\n",
+    )
+    units = UnitCache()
+    whole = validate_uncached(load_spec(path), units)
+    assert whole.diagnostics == []
+    _edit(path, "properties: {login: {type: string}}", "properties: {login: {type: string}, x: {}}")
+    checked: list[Unit] = []
+    run = units_module._run
+
+    def counting(spec: Any, registry: Any, unit: Unit, path: Any, convert: Any) -> Any:
+        checked.append(unit)
+        return run(spec, registry, unit, path, convert)
+
+    monkeypatch.setattr(units_module, "_run", counting)
+    after = validate_uncached(load_spec(path), UnitCache(units.used))
+    monkeypatch.setattr(units_module, "_run", run)
+    assert after == validate_uncached(load_spec(path))
+    assert sorted(u[-1] for u in checked) == ["Defaulted", "Member", "User"]

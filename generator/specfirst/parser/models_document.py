@@ -16,7 +16,7 @@ from typing import Any
 
 from specfirst import naming
 from specfirst.ir import BodyKind
-from specfirst.loader import Pointer, copy_json, iter_refs
+from specfirst.loader import Pointer, iter_refs
 from specfirst.parser.bodies import form_properties, form_variant, json_body_schema
 from specfirst.parser.context import Context
 from specfirst.parser.media import body_kind, is_binary_schema, stream_format
@@ -28,7 +28,7 @@ from specfirst.parser.refs import (
     escape,
     is_component_schema,
     is_local_ref,
-    rewrite_refs,
+    renamed_copy,
 )
 from specfirst.schema_types import declared_types, is_simple
 
@@ -252,7 +252,7 @@ class ModelsDocument:
                 return {"$ref": SCHEMA_REF + self.class_names[str(pointer[2])], **rest}
             if ref in seen or not isinstance(target, Mapping):
                 return rest  # a loop through copies: any value there
-            copied = visit(rewrite_refs(copy_json(target), renames), (*seen, ref))
+            copied = visit(renamed_copy(target, renames), (*seen, ref))
             return {**copied, **rest} if isinstance(copied, dict) else rest
 
         return {name: visit(schema, ()) for name, schema in schemas.items()}
@@ -271,7 +271,7 @@ class ModelsDocument:
             if k != v
         }
         if renames:
-            schemas = rewrite_refs(copy_json(schemas), renames)
+            schemas = renamed_copy(schemas, renames)
         schemas = self._local_refs(schemas, renames)
         self.variants = split_read_write(
             schemas, self.class_names, self._role_roots, self._hoisted_role

@@ -9,8 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from specfirst import naming
-from specfirst.loader import copy_json
-from specfirst.parser.refs import SCHEMA_REF, rewrite_refs, schema_refs, unescape
+from specfirst.parser.refs import SCHEMA_REF, renamed_copy, schema_refs, unescape
 
 
 def split_read_write(
@@ -101,10 +100,10 @@ def split_read_write(
                 continue
             index = 0 if role == "Request" else 1
             shape = direct[name][index] if name in direct else schemas[name]
-            schemas[names[role][name]] = rewrite_refs(copy_json(shape), retarget[role])
+            schemas[names[role][name]] = renamed_copy(shape, retarget[role])
     for name in in_place:
         role = hoisted_role[name]
-        schemas[name] = rewrite_refs(copy_json(schemas[name]), retarget[role])
+        schemas[name] = renamed_copy(schemas[name], retarget[role])
     variants: dict[str, tuple[str, str]] = {}
     for name in shaped:
         request = names["Request"].get(name, name)

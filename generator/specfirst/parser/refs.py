@@ -51,17 +51,36 @@ def schema_refs(node: Any, keep: Any, marked: list[bool] | None = None) -> set[s
     return found
 
 
+def renamed_copy(node: Any, renames: Mapping[str, str]) -> Any:
+    """``rewrite_refs(copy_json(node), renames)`` in one walk: a copy of JSON-shaped ``node``
+    with its ``$ref``s (and discriminator mappings) renamed."""
+    if isinstance(node, list):
+        return [renamed_copy(v, renames) if isinstance(v, dict | list) else v for v in node]
+    if not isinstance(node, dict):
+        return node
+    out = {
+        k: renamed_copy(v, renames) if isinstance(v, dict | list) else v for k, v in node.items()
+    }
+    _rename(out, renames)
+    return out
+
+
+def _rename(node: dict[Any, Any], renames: Mapping[str, str]) -> None:
+    """``node``'s own ``$ref`` (or discriminator mapping) renamed, in place."""
+    ref = node.get("$ref")
+    if isinstance(ref, str) and ref in renames:
+        node["$ref"] = renames[ref]
+    mapping = node.get("mapping")
+    if isinstance(mapping, dict) and isinstance(node.get("propertyName"), str):
+        for key, value in mapping.items():
+            if isinstance(value, str) and value in renames:
+                mapping[key] = renames[value]
+
+
 def rewrite_refs(node: Any, renames: Mapping[str, str]) -> Any:
     """``node`` with its ``$ref``s (and discriminator mappings) renamed, in place."""
     if isinstance(node, dict):
-        ref = node.get("$ref")
-        if isinstance(ref, str) and ref in renames:
-            node["$ref"] = renames[ref]
-        mapping = node.get("mapping")
-        if isinstance(mapping, dict) and isinstance(node.get("propertyName"), str):
-            for key, value in mapping.items():
-                if isinstance(value, str) and value in renames:
-                    mapping[key] = renames[value]
+        _rename(node, renames)
         for value in node.values():
             if isinstance(value, dict | list):
                 rewrite_refs(value, renames)

@@ -12,8 +12,22 @@ once. After an edit most of that walk finds what it found before, so here it is 
 A unit's walk stops at a ``$ref`` that names a whole component schema (that schema is a unit
 of its own), so every schema object is checked in the unit that writes it, and a shared schema
 is not checked again for each of its users. A unit's key is the canonical JSON of its content,
-of everything its ``$ref``s reach (transitively: a default is validated against what its
-schema references), of where it is, and of the document's version and JSON Schema dialect.
+of where it is, of the document's version and JSON Schema dialect, and of what its result can
+depend on among what its ``$ref``s reach (:class:`_Keys`):
+
+- a ``$ref`` the walk follows (to a parameter, a response, a part of a schema; the target of a
+  ``$ref`` that is itself a ``$ref``): the target in full, and the same again of its ``$ref``s;
+- a ``$ref`` to a whole component schema where the walk stops (a schema position, or one the
+  walk does not read): only that it names one;
+- an allOf member's ``$ref``: the property names ``required`` is checked against
+  (``_collect_properties``: ``properties``' names, through allOf, anyOf, oneOf, items and not);
+- a schema with a ``default`` (validated against all the schema references), a ``$ref`` with
+  siblings, the tag list: everything reached, in full, including a discriminator's mapping and,
+  for a discriminator, every component schema (its validation finds schemas by name).
+
+So a property added to a schema referenced from most of a document (GitHub's ``simple-user``)
+checks again that schema, the few schemas whose ``required`` reads its property names, and the
+defaults validated against it, not every unit that reaches it.
 
 Why the union of the units' findings is the whole pass's, exactly: every finding of the
 library's walk is about one schema object (an invalid default), one parameter list (a
@@ -46,7 +60,7 @@ from openapi_spec_validator.validation.keywords import KeywordValidator
 from openapi_spec_validator.validation.registries import KeywordValidatorRegistry
 
 from specfirst.diagnostics import Diagnostic, Level
-from specfirst.loader import Pointer, SourceSpec, iter_values, ref_pointer, resolve_pointer
+from specfirst.loader import Pointer, SourceSpec, ref_pointer, resolve_pointer
 from specfirst.validate.schema import Found, _real_pointer
 
 __all__ = ["MetaMemo", "Record", "Unit", "UnitCache", "keyword_records", "units_of"]
@@ -151,57 +165,254 @@ def units_of(doc: dict[str, Any]) -> dict[Unit, Any] | None:
     return units
 
 
+# What the library's walk reads a node as (see the module's docstring): the contexts of a
+# unit's walk, and the context of each child. "other" is what the walk does not read.
+_OPERATIONS = frozenset(
+    {"get", "put", "post", "delete", "options", "head", "patch", "trace", "query"}
+)
+_CHILD: dict[str, dict[str, str]] = {
+    "item": {"parameters": "params", "additionalOperations": "ops"}
+    | dict.fromkeys(_OPERATIONS, "op"),
+    "op": {"responses": "responses", "parameters": "params"},
+    "param": {"schema": "schema"},
+    "response": {"content": "content", "schema": "schema"},
+    "media": {"schema": "schema"},
+    "schema": {
+        "properties": "props",
+        "allOf": "members",
+        "anyOf": "members",
+        "oneOf": "members",
+        "items": "schema",
+        "not": "schema",
+    },
+}
+# Contexts whose every member (mapping value or list item) is read as one kind of node.
+_MEMBER = {
+    "ops": "op",
+    "params": "param",
+    "responses": "response",
+    "content": "media",
+    "props": "schema",
+    "members": "schema",
+}
+# Where a $ref to a whole component schema is where the walk stops (the schema positions, and
+# what the walk does not read at all).
+_STOPS = frozenset({"schema", "other"})
+# The keywords ``SchemaValidator._collect_properties`` reads, through $refs, in allOf members.
+_COLLECTED = ("allOf", "anyOf", "oneOf", "items", "not")
+
+Edge = tuple[str, ...]
+"""What a unit's result depends on beyond its content, by $ref: ``("full", ref, context)``
+(the target read by the walk, as that context), ``("stop", ref)`` (a whole component schema
+where the walk stops: only that it is one), ``("names", ref)`` (the property names
+``required`` is checked against) and ``("closure", ref)`` (the target and everything it
+reaches, as a default is validated against it)."""
+
+
 class _Keys:
-    """Each unit's cache key: its content and everything its ``$ref``s reach."""
+    """Each unit's cache key: its content, and of what its ``$ref``s reach, what its result
+    can depend on (the module's docstring says what that is)."""
 
     def __init__(self, doc: dict[str, Any], context: str) -> None:
         self._doc = doc
+        components = doc.get("components")
+        schemas = components.get("schemas") if isinstance(components, dict) else None
+        self._schemas: dict[str, Any] = schemas if isinstance(schemas, dict) else {}
         self._head = _dumps([context, doc.get("openapi"), doc.get("jsonSchemaDialect", "\0absent")])
-        self._targets: dict[str, tuple[str, list[str]] | None] = {}
+        self._nodes: dict[str, tuple[bool, Any]] = {}
+        self._digests: dict[tuple[str, str], str] = {}
+        self._edges: dict[Edge, tuple[str, set[Edge]] | None] = {}
 
     def key(self, unit: Unit, content: Any) -> str | None:
-        """``None`` when a ``$ref`` it reaches names nothing the key can hold."""
+        """``None`` when a ``$ref`` it depends on names nothing the key can hold."""
         digest = hashlib.sha256()
         digest.update(self._head.encode())
+        edges: set[Edge] = set()
         try:
             digest.update(_dumps([list(unit), content]).encode("utf-8", "surrogatepass"))
-        except (TypeError, ValueError):
+            if unit[0] == "tags":
+                self._closure(content, edges)
+            else:
+                self._walk(content, "item" if unit[0] == "paths" else "schema", edges)
+        except (TypeError, ValueError, RecursionError):
             return None
-        seen: set[str] = set()
-        todo = list(_refs(content))
+        seen: set[Edge] = set()
+        todo = list(edges)
         while todo:
-            ref = todo.pop()
-            if ref in seen:
+            edge = todo.pop()
+            if edge in seen:
                 continue
-            seen.add(ref)
-            target = self._target(ref)
-            if target is None:
+            seen.add(edge)
+            found = self._edge(edge)
+            if found is None:
                 return None
-            todo.extend(target[1])
-        for ref in sorted(seen):
-            target = self._target(ref)
-            assert target is not None
-            digest.update(f"\0{ref}\0{target[0]}".encode("utf-8", "surrogatepass"))
+            todo.extend(found[1])
+        for edge in sorted(seen):
+            found = self._edge(edge)
+            assert found is not None
+            digest.update(_dumps([edge, found[0]]).encode("utf-8", "surrogatepass"))
         return digest.hexdigest()
 
-    def _target(self, ref: str) -> tuple[str, list[str]] | None:
-        if ref not in self._targets:
-            found: tuple[str, list[str]] | None = None
-            if ref.startswith("#"):
-                ok, node = resolve_pointer(self._doc, ref_pointer(ref))
-                if ok:
-                    try:
-                        found = (_sha(_dumps(node)), list(_refs(node)))
-                    except (TypeError, ValueError):
-                        found = None
-            self._targets[ref] = found
-        return self._targets[ref]
+    def _whole_schema(self, ref: str) -> bool:
+        """Whether ``ref`` names a whole component schema (the stop rule of a unit's walk)."""
+        if not ref.startswith("#"):
+            return False
+        target = ref_pointer(ref)
+        return (
+            len(target) == 3
+            and target[:2] == ("components", "schemas")
+            and target[2] in self._schemas
+        )
+
+    def _walk(self, node: Any, context: str, edges: set[Edge]) -> None:
+        """The edges of ``node`` read by the walk as ``context``; ``node`` is where the walk
+        starts or where a ``$ref`` leads, so a ``$ref`` it is does not stop the walk."""
+        stack: list[tuple[Any, str, bool]] = [(node, context, True)]
+        while stack:
+            current, context, first = stack.pop()
+            if isinstance(current, list):
+                member = _MEMBER.get(context, "other")
+                stack.extend((v, member, False) for v in current if isinstance(v, dict | list))
+                continue
+            if not isinstance(current, dict):
+                continue
+            ref = current.get("$ref")
+            if isinstance(ref, str):
+                if len(current) > 1:
+                    # where the walk reads a $ref's siblings and where its target is not
+                    # told apart here: everything both reach
+                    self._closure(current, edges)
+                elif not first and context in _STOPS and self._whole_schema(ref):
+                    edges.add(("stop", ref))
+                else:
+                    edges.add(("full", ref, context))
+                continue
+            if context in ("schema", "param") and "default" in current:
+                self._closure(current, edges)  # the default is validated against all of it
+                continue
+            if context == "schema" and "allOf" in current:
+                self._names(current["allOf"], edges)
+            if context in _MEMBER:
+                member = _MEMBER[context]
+                stack.extend(
+                    (v, member, False) for v in current.values() if isinstance(v, dict | list)
+                )
+            else:
+                children = _CHILD.get(context, {})
+                stack.extend(
+                    (v, children.get(k, "other"), False)
+                    for k, v in current.items()
+                    if isinstance(v, dict | list)
+                )
+
+    @staticmethod
+    def _names(node: Any, edges: set[Edge]) -> None:
+        """The edges of what ``_collect_properties`` reads from an allOf member ``node``."""
+        stack = [node]
+        while stack:
+            current = stack.pop()
+            if isinstance(current, list):
+                stack.extend(current)
+            elif isinstance(current, dict):
+                ref = current.get("$ref")
+                if isinstance(ref, str):
+                    edges.add(("names", ref))
+                props = current.get("properties")
+                if isinstance(props, dict) and isinstance(props.get("$ref"), str):
+                    edges.add(("closure", props["$ref"]))
+                stack.extend(current[kw] for kw in _COLLECTED if kw in current)
+
+    @staticmethod
+    def _closure(node: Any, edges: set[Edge]) -> None:
+        """Every ``$ref`` under ``node`` (data included), and for a discriminator (which a
+        default's validation follows by name), its mapping and every component schema."""
+        for found in _dicts(node):
+            ref = found.get("$ref")
+            if isinstance(ref, str):
+                edges.add(("closure", ref))
+            if "discriminator" in found:
+                edges.add(("closure", "#/components/schemas"))
+                mapping = (
+                    found["discriminator"].get("mapping")
+                    if isinstance(found["discriminator"], dict)
+                    else None
+                )
+                if isinstance(mapping, dict):
+                    edges.update(("closure", v) for v in mapping.values() if isinstance(v, str))
+
+    def _node(self, ref: str) -> tuple[bool, Any]:
+        if ref not in self._nodes:
+            self._nodes[ref] = (
+                resolve_pointer(self._doc, ref_pointer(ref))
+                if ref.startswith("#")
+                else (False, None)
+            )
+        return self._nodes[ref]
+
+    def _digest(self, ref: str, kind: str, node: Any) -> str:
+        if (ref, kind) not in self._digests:
+            self._digests[ref, kind] = _sha(
+                _dumps(node if kind == "full" else _property_names(node))
+            )
+        return self._digests[ref, kind]
+
+    def _edge(self, edge: Edge) -> tuple[str, set[Edge]] | None:
+        """The digest of what ``edge`` depends on, and the edges that leads to; ``None`` when
+        its $ref resolves to nothing."""
+        if edge not in self._edges:
+            found: tuple[str, set[Edge]] | None = None
+            ok, node = self._node(edge[1])
+            if ok:
+                edges: set[Edge] = set()
+                try:
+                    if edge[0] == "stop":
+                        found = ("", edges)
+                    elif edge[0] == "full":
+                        self._walk(node, edge[2], edges)
+                        found = (self._digest(edge[1], "full", node), edges)
+                    elif edge[0] == "names":
+                        self._names(node, edges)
+                        found = (self._digest(edge[1], "names", node), edges)
+                    else:
+                        self._closure(node, edges)
+                        found = (self._digest(edge[1], "full", node), edges)
+                except (TypeError, ValueError, RecursionError):
+                    found = None
+            self._edges[edge] = found
+        return self._edges[edge]
 
 
-def _refs(node: Any) -> Iterator[str]:
-    """Every ``$ref`` string under ``node``, data included (more than the library follows:
-    a key that holds more than it needs is only reused less often)."""
-    return (ref for ref in iter_values(node, "$ref") if isinstance(ref, str))
+def _property_names(node: Any) -> Any:
+    """What ``_collect_properties`` reads of ``node``: its property names, and the same of the
+    subschemas it descends into ($refs as written: their targets are edges of their own)."""
+    if isinstance(node, list):
+        return [_property_names(v) for v in node]
+    if not isinstance(node, dict):
+        return node
+    out: dict[str, Any] = {}
+    if "$ref" in node:
+        out["$ref"] = node["$ref"]
+    if "properties" in node:
+        props = node["properties"]
+        out["properties"] = (
+            list(props) if isinstance(props, dict) and "$ref" not in props else props
+        )
+    for kw in _COLLECTED:
+        if kw in node:
+            out[kw] = _property_names(node[kw])
+    return out
+
+
+def _dicts(node: Any) -> Iterator[dict[Any, Any]]:
+    """Every mapping under ``node``, itself included (data included)."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, dict):
+            yield current
+            stack.extend(v for v in current.values() if isinstance(v, dict | list))
+        elif isinstance(current, list):
+            stack.extend(v for v in current if isinstance(v, dict | list))
 
 
 def _shares_objects(doc: Any) -> bool:
