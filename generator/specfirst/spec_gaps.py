@@ -16,14 +16,17 @@ The runtime answers some requests before an implementation runs, whatever the sp
   unimplemented.
 
 A status the operation does not declare (no exact code, ``NXX`` range or ``default`` covers it)
-is a *spec gap*: the runtime must send it, the spec does not say so. Lint reports gaps by
+is a *spec gap*: the runtime must send it, the spec does not say so. So is one whose covering
+response declares binary media types only (``application/octet-stream``, an image): no error can
+be written in them, and the runtime answers problem+json (adobe aem's downloads). Lint reports gaps by
 rule (``security-responses``, ``validation-response``, ``media-type-response``) and the
 contract run lists them and, unless ``--strict``, does not fail on them. 405 is not here: it
 answers a method a path does not have, so no operation could declare it; nor are 406 and 413,
 which the runtime does not send (a service that limits body sizes declares its own 413).
 
 This module reads plain data (response keys, whether there are parameters and a body, the
-security requirements) and imports nothing, so lint and the contract run share it.
+security requirements) and imports only the loader's pointer helpers, so lint and the contract
+run share it.
 """
 
 from __future__ import annotations
@@ -31,6 +34,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
+
+from specfirst.loader.pointers import deref
 
 __all__ = [
     "OperationFacts",
@@ -92,7 +97,7 @@ def facts_of(
     return OperationFacts(
         declared=tuple(str(key) for key in declared),
         mute=tuple(
-            str(key) for key, r in declared.items() if _mute(_resolved(r, document), document)
+            str(key) for key, r in declared.items() if _mute(deref(document, r, ())[0], document)
         ),
         has_parameters=has_parameters,
         has_body=op.get("requestBody") is not None,
@@ -103,23 +108,10 @@ def facts_of(
     )
 
 
-def _resolved(value: Any, document: Mapping[str, Any]) -> Any:
-    """``value``, or what its local ``$ref`` points at (a few hops; None where it leads nowhere)."""
-    for _ in range(8):
-        ref = value.get("$ref") if isinstance(value, Mapping) else None
-        if not isinstance(ref, str) or not ref.startswith("#/"):
-            return value
-        value = document
-        for part in ref[2:].split("/"):
-            part = part.replace("~1", "/").replace("~0", "~")
-            value = value.get(part) if isinstance(value, Mapping) else None
-    return None
-
-
 def _mute(response: Any, document: Mapping[str, Any]) -> bool:
     """A response whose declared media types are all binary: no error can be said in them."""
     content = (
-        _resolved(response.get("content"), document) if isinstance(response, Mapping) else None
+        deref(document, response.get("content"), ())[0] if isinstance(response, Mapping) else None
     )
     if not isinstance(content, Mapping) or not content:
         return False  # no body declared: problem+json is as good as anything
