@@ -158,13 +158,12 @@ def _run(path: Path, work: Path, cache: Path, result: dict[str, Any], *, probes:
         op.method == "get" and base + op.path in ("/openapi.json", "/openapi.yaml")
         for op in api.operations
     )
-    (served,) = asyncio.run(fetch(client.build_request("GET", "/openapi.json")))
-    if isinstance(served, BaseException):
-        raise StageFailure("openapi.json", _crash(served))
-    if served_by_api:
-        # The spec declares GET /openapi.json itself: its operation wins; probed below.
-        served = None
-    elif served.status_code != 200:
+    (answer,) = asyncio.run(fetch(client.build_request("GET", "/openapi.json")))
+    if isinstance(answer, BaseException):
+        raise StageFailure("openapi.json", _crash(answer))
+    # The spec may declare GET /openapi.json itself: its operation wins; probed below.
+    served = None if served_by_api else answer
+    if served is not None and served.status_code != 200:
         raise StageFailure("openapi.json", f"GET /openapi.json answered {served.status_code}")
     if served is not None:
         try:

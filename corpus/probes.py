@@ -209,7 +209,7 @@ def build_probes(api: Api, doc: Mapping[str, Any], base: str, client: httpx.Clie
             request = client.build_request(
                 op.method.upper(),
                 url(path_override or {}),
-                params=query,
+                params=tuple(query),
                 headers=headers,
                 cookies=cookies,
                 content=content,

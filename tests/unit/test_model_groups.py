@@ -395,9 +395,12 @@ def test_after_an_edit_only_the_statements_that_changed_are_parsed(
     statements whose text changed, and cuts the module exactly as a run without it does."""
     parsed: list[str] = []
     statements = model_groups._statements
-    monkeypatch.setattr(
-        model_groups, "_statements", lambda text: parsed.append(text) or statements(text)
-    )
+
+    def recording(text: str) -> list[Statement]:
+        parsed.append(text)
+        return statements(text)
+
+    monkeypatch.setattr(model_groups, "_statements", recording)
     memo: dict[str, list[Statement]] = {}
     first = split_models(SOURCE, ROOTS, HEADER, min_classes=0, memo=memo)
     assert first == split_models(SOURCE, ROOTS, HEADER, min_classes=0)

@@ -487,7 +487,12 @@ def test_str_named_members_parse_only_their_class_when_classes_are_known(
     assert '    title_ = "title"' in whole and "Style.title_\n" in whole
     parsed: list[str] = []
     parse = ast.parse
-    monkeypatch.setattr(models.ast, "parse", lambda text: parsed.append(text) or parse(text))
+
+    def recording(text: str) -> ast.Module:
+        parsed.append(text)
+        return parse(text)
+
+    monkeypatch.setattr("specfirst.models.ast.parse", recording)
     assert models._enum_members_clear_of_str(source, spans) == whole
     assert parsed == [classes[1]]
 
@@ -534,7 +539,8 @@ def test_the_whole_module_is_parsed_with_the_collector_paused(
 
     def recording(source: Any, *args: Any, **kwargs: Any) -> ast.Module:
         parsed.append((len(source), gc.isenabled()))
-        return parse(source, *args, **kwargs)
+        module: ast.Module = parse(source, *args, **kwargs)
+        return module
 
     monkeypatch.setattr(ast, "parse", recording)
     doc = document(
