@@ -64,8 +64,8 @@ class BaseModel(pydantic.BaseModel):
     model_config = _CONFIG
 
     # The rules' types are for type checkers only: pydantic evaluates the annotations of a
-    # base class's private names again for every model it creates (about a fifth of the cost
-    # of creating a Graph-sized model's class); unannotated dunder names are plain attributes.
+    # base class's private names again for every model it creates (about a sixth of creating
+    # each of Microsoft Graph's classes); unannotated dunder names are plain attributes.
     if TYPE_CHECKING:
         __sf_unique__: ClassVar[tuple[str, ...]]
         __sf_not_null__: ClassVar[tuple[str, ...]]
