@@ -9,16 +9,17 @@ from __future__ import annotations
 import asyncio
 import gc
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import httpx
 import pydantic
 import pytest
 from fastapi import FastAPI
+from pydantic_core import CoreSchema
 from starlette.routing import BaseRoute, Route, Router
 
 from specfirst.runtime.app import serve_spec
-from specfirst.runtime.base import BaseModel, constrain
+from specfirst.runtime.base import BaseModel, RootModel, constrain
 from specfirst.runtime.problems import path_shape
 from specfirst.runtime.routing import LazyRoute, TagLoader
 
@@ -158,3 +159,42 @@ def test_a_missing_bundled_document_stops_the_app_at_start_up(
     (folder / "openapi.yaml").unlink()
     with pytest.raises(FileNotFoundError, match=r"openapi\.yaml"):
         serve_spec(FastAPI(), "sf_docs_missing", "T", docs=False)
+
+
+class _Probe:
+    """Metadata that records whether the collector ran while its field's schema was built."""
+
+    def __init__(self) -> None:
+        self.seen: list[bool] = []
+
+    def __get_pydantic_core_schema__(
+        self, source: type[Any], handler: pydantic.GetCoreSchemaHandler
+    ) -> CoreSchema:
+        self.seen.append(gc.isenabled())
+        return handler(source)
+
+
+def test_a_models_schema_is_built_with_the_collector_paused_then_as_it_was() -> None:
+    probe = _Probe()
+
+    class Holder(BaseModel):
+        text: Annotated[str, probe]
+
+    class Root(RootModel[list[Annotated[str, probe]]]):
+        pass
+
+    assert gc.isenabled()
+    assert Holder.model_validate({"text": "x"}).text == "x"
+    assert Root.model_validate(["y"]).root == ["y"]
+    assert probe.seen == [False, False]
+    assert gc.isenabled()
+    gc.disable()
+    try:
+
+        class Later(BaseModel):
+            text: Annotated[str, probe]
+
+        Later.model_validate({"text": "z"})
+        assert not gc.isenabled()  # left as it was
+    finally:
+        gc.enable()

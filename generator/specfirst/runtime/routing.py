@@ -35,7 +35,6 @@ import contextlib
 import contextvars
 import copy
 import functools
-import gc
 import re
 import typing
 from collections.abc import Awaitable, Callable, Iterator, Mapping
@@ -56,6 +55,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Match, Route, compile_path, request_response
 from starlette.types import Receive, Scope, Send
 
+from .base import collector_paused
 from .errors import ERROR_FORMATS, ErrorFormat
 from .injection import (
     ASYNC_GEN,
@@ -565,18 +565,6 @@ class TagLoader:
         return self.loaded[operation_id]
 
 
-@contextlib.contextmanager
-def collector_paused() -> Iterator[None]:
-    """Run the block with the cyclic garbage collector off, then as it was before."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 @functools.cache
 def _compiled_path(path: str) -> tuple[re.Pattern[str], str, dict[str, Convertor[Any]]]:
     """Starlette's ``compile_path``, once per path template (several methods share one)."""
@@ -780,7 +768,6 @@ __all__ = [
     "QueryRoute",
     "StaticRoute",
     "TagLoader",
-    "collector_paused",
     "deferred_plans",
     "fast_plan",
     "required_query",
