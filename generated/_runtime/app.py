@@ -4,11 +4,12 @@
 
 from __future__ import annotations
 
+import functools
 import importlib
 import inspect
 import logging
 import typing
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
@@ -285,22 +286,32 @@ def _ahead_of_templates(app: FastAPI, count: int) -> None:
 
 
 def serve_spec(app: FastAPI, package: str, title: str, *, docs: bool = True) -> None:
-    """Serve the bundled source document and offline docs; read once, at start-up."""
+    """Serve the bundled source document and offline docs; each read once, when first asked for."""
     before = len(app.router.routes)
     _serve_spec(app, package, title, docs=docs)
     _ahead_of_templates(app, len(app.router.routes) - before)
 
 
+def _document(package: str, name: str, media_type: str) -> Callable[[Request], Awaitable[Response]]:
+    """The endpoint serving the bundled document ``name``: checked now, read on its first
+    request and kept (Microsoft Graph's two are 45 MB, which a process that never serves them,
+    or not yet, need neither read nor hold)."""
+    resource = files(package).joinpath(name)
+    if not resource.is_file():
+        raise FileNotFoundError(
+            f"{package}: the bundled {name} is missing (regenerate the package)"
+        )
+    read = functools.cache(resource.read_bytes)
+
+    async def document(_request: Request) -> Response:
+        return Response(read(), media_type=media_type)
+
+    return document
+
+
 def _serve_spec(app: FastAPI, package: str, title: str, *, docs: bool = True) -> None:
-    spec_json = files(package).joinpath("openapi.json").read_bytes()
-    spec_yaml = files(package).joinpath("openapi.yaml").read_bytes()
-
-    async def openapi_json(_request: Request) -> Response:
-        return Response(spec_json, media_type="application/json")
-
-    async def openapi_yaml(_request: Request) -> Response:
-        return Response(spec_yaml, media_type="application/yaml")
-
+    openapi_json = _document(package, "openapi.json", "application/json")
+    openapi_yaml = _document(package, "openapi.yaml", "application/yaml")
     for path, endpoint in (("/openapi.json", openapi_json), ("/openapi.yaml", openapi_yaml)):
         # ahead of the API's routes: every request tries them, at the cost of a string compare
         app.router.routes.append(StaticRoute(path, endpoint, include_in_schema=False))

@@ -57,6 +57,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Match, Route, compile_path, request_response
 from starlette.types import Receive, Scope, Send
 
+from .base import collector_paused
 from .errors import ERROR_FORMATS, ErrorFormat
 from .injection import (
     ASYNC_GEN,
@@ -549,7 +550,11 @@ class TagLoader:
 
     def route(self, operation_id: str) -> BaseRoute:
         if self.loaded is None:  # no await in here: one build even under concurrent requests
-            with deferred_plans():  # each route compiles its plan on its own first request
+            # each route compiles its plan on its own first request; the collector is paused
+            # while the tag's modules run: they allocate hundreds of thousands of objects that
+            # all live on (a Graph tag's 1,400 model classes), which the collector would
+            # otherwise walk again and again, everything made at start-up included
+            with deferred_plans(), collector_paused():
                 built = self.build().routes
             self.loaded = {str(getattr(r, "operation_id", "")): r for r in built}
             routes = self.router.routes
@@ -566,6 +571,13 @@ class TagLoader:
 def _compiled_path(path: str) -> tuple[re.Pattern[str], str, dict[str, Convertor[Any]]]:
     """Starlette's ``compile_path``, once per path template (several methods share one)."""
     return compile_path(path)
+
+
+async def _unreachable(request: Request) -> Response:  # pragma: no cover
+    raise AssertionError("a lazy route hands requests to the real one")
+
+
+_UNREACHABLE_APP = request_response(_unreachable)
 
 
 class LazyRoute(Route):
@@ -594,10 +606,10 @@ class LazyRoute(Route):
         # What Route.__init__ sets, but the path's regex (on first need: _compiled_path)
         assert path.startswith("/"), "Routed paths must start with '/'"
         self.path = path
-        self.endpoint = self._unreachable
+        self.endpoint = _unreachable
         self.name = name
         self.include_in_schema = True
-        self.app = request_response(self._unreachable)
+        self.app = _UNREACHABLE_APP  # one for every placeholder: Graph has 11,422
         self.methods = {method}
         self.operation_id = operation_id
         self.required_query = dict(required_query)
@@ -632,10 +644,6 @@ class LazyRoute(Route):
     @param_convertors.setter
     def param_convertors(self, value: dict[str, Convertor[Any]]) -> None:
         self._given["param_convertors"] = value
-
-    @staticmethod
-    async def _unreachable(request: Request) -> Response:  # pragma: no cover
-        raise AssertionError("a lazy route hands requests to the real one")
 
     def _matches_path(self, scope: Scope) -> tuple[Match, Scope]:
         if scope["type"] == "http" and not get_route_path(scope).startswith(self._prefix):

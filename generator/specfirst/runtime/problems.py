@@ -312,11 +312,12 @@ def path_shape(path: str) -> tuple[tuple[int, int, int], ...]:
     ``{y}.pbf`` before ``{y}.{format}``, which also matches ``0.pbf``."""
     shape: list[tuple[int, int, int]] = []
     for segment in path.strip("/").split("/"):
+        if "{" not in segment:  # most segments: no regex to run (Graph has 54,000)
+            shape.append((0, 0, 0))
+            continue
         variables = segment.count("{")
         literal = len(_VARIABLE.sub("", segment))
-        if not variables:
-            shape.append((0, 0, 0))
-        elif variables == 1 and not literal:
+        if variables == 1 and not literal:
             shape.append((2, 1, 0))
         else:
             shape.append((1, variables, -literal))
