@@ -17,8 +17,6 @@ from .codec import _validate_json
 from .forms import _form_body, _media_matches
 from .problems import ProtocolProblem, _body_problem, _required_problem
 
-_JSON_TYPES = ("application/json", "+json")
-
 
 async def json_body(
     request: Request,
@@ -66,7 +64,11 @@ async def json_body(
 
 
 def _is_json(media: str) -> bool:
-    return media == "application/json" or media.endswith("+json")
+    """JSON: ``application/json``, ``+json`` types and the aliases ``text/json`` (ASP.NET's)
+    and ``application/x-json``."""
+    return media in ("application/json", "text/json", "application/x-json") or media.endswith(
+        "+json"
+    )
 
 
 async def _variant_body(request: Request, kind: str, tp: Any, required: bool, status: int) -> Any:

@@ -7,7 +7,8 @@ generated endpoint passes each through the check its ``encoding`` asks for: :fun
 (the part's media type, ``encoding.contentType``), :func:`form_part_headers` (the part's
 headers, ``encoding.headers``), :func:`form_json` (a field that carries a JSON document) and
 :func:`form_deep_object` (``name[key]=value`` fields, ``encoding.style: deepObject``) and
-:func:`form_mixed` (a union with a text member: text, JSON or an upload); in an optional form body a
+:func:`form_mixed` (a union with a text member: text, JSON or an upload); :func:`form_upload`
+reads a file part (one sent without a filename too); in an optional form body a
 required field's parameter is optional and :func:`form_required` refuses a form without it. A text
 field is read by :func:`form_value`, not by FastAPI's ``Form()``, which takes ``name=`` for an
 absent field (an HTML form's blank input) where the spec reads the empty string.
@@ -21,6 +22,7 @@ property needs it (:func:`_form_plan`), an uploaded part as its bytes.
 from __future__ import annotations
 
 import functools
+import io
 import types
 import typing
 from typing import Any, TypeVar
@@ -124,6 +126,45 @@ def form_json(value: str | list[str] | None, field: str, tp: Any, status: int) -
             at: tuple[str | int, ...] = (field, index) if isinstance(value, list) else (field,)
             raise _body_problem(exc, status, at) from None
     return out if isinstance(value, list) else out[0]
+
+
+async def form_upload(
+    request: Request, field: str, *, required: bool, sequence: bool, status: int
+) -> Any:
+    """A file part of a form body (every repeated one for a ``sequence``), an ``UploadFile``.
+
+    A part sent without a filename, which RFC 7578 allows, is text to Starlette: it is the
+    file of its text's bytes (UTF-8) here, with no filename. So is every part of a ``format:
+    byte`` string, base64 text by OpenAPI's reading, when a client sends it as text. An empty
+    part is an empty file, never an absent field (FastAPI's ``File()`` reads it as absent).
+    The form's spooled files are closed after the response, as FastAPI closes those it reads.
+    """
+    form = await request.form()
+    _close_after_response(request, form)
+    values = form.getlist(field)
+    if not values:
+        if required:
+            raise _required_problem(status, (field,))
+        return None
+    uploads = [v if isinstance(v, UploadFile) else _text_upload(v) for v in values]
+    return uploads if sequence else uploads[-1]
+
+
+_CLOSING = "specfirst.form_closing"
+
+
+def _close_after_response(request: Request, form: FormData) -> None:
+    """Close ``form`` when FastAPI's per-request exit stack unwinds (after the response)."""
+    stack = request.scope.get("fastapi_middleware_astack")
+    if stack is None or request.scope.get(_CLOSING):
+        return
+    request.scope[_CLOSING] = True
+    stack.push_async_callback(form.close)
+
+
+def _text_upload(text: str) -> UploadFile:
+    data = text.encode("utf-8")
+    return UploadFile(io.BytesIO(data), size=len(data))
 
 
 def form_value(

@@ -36,6 +36,7 @@ from .forms import (
     form_part_headers,
     form_present,
     form_required,
+    form_upload,
     form_value,
 )
 from .headers import HeaderValueError, _finish
@@ -303,6 +304,7 @@ __all__ += [
     "form_part_headers",
     "form_present",
     "form_required",
+    "form_upload",
     "form_value",
     "json_body",
     "raw_body",

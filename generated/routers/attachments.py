@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Path, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, Path, Query, Request
 from starlette.responses import Response
 
 from .. import models, responses, security
@@ -288,7 +288,6 @@ def build_router(
     async def upload_attachment(
         *,
         task_id: Annotated[uuid.UUID, Path()],
-        form_file: Annotated[UploadFile, File(alias="file")],
         sf_principal: Annotated[Any, Depends(tasks_write)],
         sf_service: Service,
         sf_request: Request,
@@ -306,7 +305,7 @@ def build_router(
         rt.reject_unknown_query(sf_request, frozenset[str](), 422)
         body = responses.UploadAttachmentForm(
             file=rt.form_file(
-                form_file,
+                await rt.form_upload(sf_request, "file", required=True, sequence=False, status=422),
                 "file",
                 (
                     "image/png",

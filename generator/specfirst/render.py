@@ -29,9 +29,9 @@ from specfirst.ir import (
 from specfirst.parser.media import json_media
 
 _CONTAINER = {"path": "Path", "query": "Query", "header": "Header", "cookie": "Cookie"}
-_FORM_READ = (PartKind.DEEP, PartKind.VALUE, PartKind.MIXED)
+_FORM_READ = (PartKind.DEEP, PartKind.VALUE, PartKind.MIXED, PartKind.FILE)
 """Form fields the runtime reads from the parsed form (``rt.form_value``, ``rt.form_deep_object``,
-``rt.form_mixed``), not FastAPI ``Form``/``File`` parameters."""
+``rt.form_mixed``, ``rt.form_upload``), not FastAPI ``Form``/``File`` parameters."""
 _STRING_LITERAL = re.compile(r"""('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")""")
 _TEMPORAL = re.compile(r"\bdatetime\.(date|datetime)\b")
 _FORMAT_TYPES = {"date": "formats.Date", "datetime": "formats.DateTime"}
@@ -504,7 +504,7 @@ class Renderer:
         for field in body.form_fields:
             if field.kind in _FORM_READ:
                 continue  # read from the parsed form by the runtime (rt.form_value: name= is "")
-            marker = "File" if field.is_file else "Form"
+            marker = "Form"  # JSON parts: text, decoded by rt.form_json
             alias = ", ".join(
                 [f"alias={field.name!r}", *(f"{c.name}={c.value}" for c in field.constraints)]
             )
@@ -529,8 +529,14 @@ class Renderer:
             raw = f"form_{field.py_name}"
             if field.required and not op.body.required and field.kind not in _FORM_READ:
                 raw = f"rt.form_required({raw}, {field.name!r}, {status})"
-            if field.kind is PartKind.FILE and field.content_types:
-                value = f"rt.form_file({raw}, {field.name!r}, {tuple(field.content_types)!r})"
+            if field.kind is PartKind.FILE:
+                value = (
+                    f"await rt.form_upload(sf_request, {field.name!r}, "
+                    f"required={field.required}, sequence={field.is_list}, status={status})"
+                )
+                if field.content_types:
+                    accepted = tuple(field.content_types)
+                    value = f"rt.form_file({value}, {field.name!r}, {accepted!r})"
             elif field.kind is PartKind.JSON:
                 tp = field.item_type or field.py_type
                 value = f"rt.form_json({raw}, {field.name!r}, {tp}, {status})"

@@ -62,3 +62,73 @@ def test_a_declared_media_type_that_is_not_one_is_noted(make_api: MakeApi) -> No
         "declares the response media type 'PDF', which is not type/subtype (lint rule "
         "media-type-valid), so no answer can be compared with it"
     ) in summary
+
+
+SCHEMA_SPEC = """
+openapi: 3.0.3
+info: {title: Promotions, version: 1.0.0}
+paths:
+  /promotions/{id}:
+    get:
+      operationId: getPromotion
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: string}}
+      responses:
+        '200':
+          description: the promotion
+          content:
+            Promotion:
+              schema: {$ref: '#/components/schemas/Promotion'}
+  /taxes/{id}:
+    get:
+      operationId: getTax
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: string}}
+      responses:
+        '200':
+          description: the tax
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Promotion'}
+components:
+  schemas:
+    Promotion:
+      type: object
+      properties:
+        name: {type: string}
+"""
+
+
+def test_a_declared_media_type_that_is_not_one_with_a_schema_is_noted(
+    make_api: MakeApi,  # noqa: F811
+) -> None:
+    # vtex.local's Promotions API declares `GET …/calculatorconfiguration/{id}` as answering
+    # `content: {Promotion: {schema: …}}`. The app sends the declared `Content-Type: Promotion`;
+    # response_schema_conformance cannot deserialize it ("Content deserialization error:
+    # Malformed media type") and failed the operation's every answer.
+    promotions = make_api(SCHEMA_SPEC)
+    r = promotions.responses
+
+    class Promotions:
+        async def get_promotion(self, *, id: str) -> Any:
+            return r.GetPromotion200Response(body=b'{"name": "p"}')  # raw: no JSON media
+
+        async def get_tax(self, *, id: str) -> Any:
+            return r.GetTax200Response(body=promotions.models.Promotion(name="t"))
+
+    result = run_contract(
+        ContractOptions(
+            spec=promotions.spec_path,
+            app=promotions.create_app(default=Promotions()),
+            checks=("response_schema_conformance",),
+            max_examples=5,
+        )
+    )
+    summary = format_summary(result)
+    assert result.failures == [], summary
+    assert not any("/taxes/" in note for note in result.notes), summary
+    assert (
+        "note: GET /promotions/{id}: response_schema_conformance not counted: the spec "
+        "declares the response media type 'Promotion', which is not type/subtype (lint rule "
+        "media-type-valid), so no answer can be compared with it"
+    ) in summary

@@ -288,3 +288,45 @@ def test_operations_needing_a_query_key_and_a_bearer_token_get_past_401(
     assert "GET /token: never got past 401" not in summary, summary
     assert result.coverage.reached() == (2, 3), summary
     assert not [f for f in result.failures if f.operation != "GET /signed"], summary
+
+
+def test_the_seed_data_line_names_what_is_seeded_or_is_left_out(
+    make_api: MakeApi,  # noqa: F811
+) -> None:
+    # the scaffolded setup hook returns an empty SeedData until the team fills it in; every
+    # new project's run printed "seed data for  (used with probability 0.5)", naming nothing
+    from specfirst.contract import ContractOptions, SeedData, run_contract
+
+    api = make_api(
+        """
+openapi: 3.0.3
+info: {title: Things, version: 1.0.0}
+paths:
+  /things/{id}:
+    get:
+      operationId: getThing
+      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+      responses: {'204': {description: ok}}
+"""
+    )
+
+    class Things:
+        async def get_thing(self, *, id: str) -> None:
+            return None
+
+    def lines(data: SeedData) -> list[str]:
+        said: list[str] = []
+        options = ContractOptions(
+            spec=api.spec_path,
+            app=api.create_app(default=Things()),
+            setup=lambda ctx: data,
+            phases=("fuzzing",),
+            max_examples=2,
+        )
+        run_contract(options, progress=said.append)
+        return [line for line in said if line.startswith("seed data")]
+
+    assert lines(SeedData()) == []
+    assert lines(SeedData(parameters={"path.id": ["t1"]})) == [
+        "seed data for path.id (used with probability 0.5)"
+    ]

@@ -412,3 +412,56 @@ async def test_a_nullable_body_schema_admits_a_null_body(make_api: MakeApi) -> N
     assert as_form.text == "ListRequest(name='f', words=None, meta=Meta(a=1))", as_form.text
     assert [e["pointer"] for e in problem(invalid, 422)["errors"]] == ["/body/name"]
     assert empty.status_code == 422
+
+
+TEXT_JSON = """
+openapi: 3.0.1
+info: {title: Humanize, version: "1"}
+paths:
+  /text/humanize:
+    post:
+      operationId: humanize
+      requestBody:
+        content:
+          application/json: {schema: {$ref: "#/components/schemas/TextDto"}}
+          text/json: {schema: {$ref: "#/components/schemas/TextDto"}}
+          application/*+json: {schema: {$ref: "#/components/schemas/TextDto"}}
+      responses:
+        "200":
+          description: ok
+          content:
+            text/json: {schema: {$ref: "#/components/schemas/TextDto"}}
+components:
+  schemas:
+    TextDto:
+      type: object
+      required: [text]
+      properties:
+        text: {type: string}
+"""
+
+
+async def test_text_json_is_json(make_api: MakeApi) -> None:
+    # ASP.NET's Swashbuckle declares every body as application/json, text/json and
+    # application/*+json (randommer.io's POST /api/Text/Humanize, letmc.com's diary):
+    # text/json was text, so the implementation got a `str` to parse and validate itself,
+    # and a response declared only as text/json was a `str` to serialize by hand.
+    # schemathesis (and clients) read text/json as JSON; so does the app now.
+    api = make_api(TEXT_JSON)
+
+    class Service:
+        async def humanize(self, *, body: Any) -> Any:
+            assert isinstance(body, api.models.TextDto), repr(body)
+            return api.models.TextDto(text=body.text.upper())
+
+    async with client(api.create_app(default=Service())) as c:
+        as_text_json = await c.post(
+            "/text/humanize", content=b'{"text": "hi"}', headers={"content-type": "text/json"}
+        )
+        invalid = await c.post(
+            "/text/humanize", content=b'{"words": 1}', headers={"content-type": "text/json"}
+        )
+    assert as_text_json.status_code == 200, as_text_json.text
+    assert as_text_json.headers["content-type"].startswith("text/json")
+    assert as_text_json.json() == {"text": "HI"}
+    assert [e["pointer"] for e in problem(invalid, 422)["errors"]] == ["/body/text"]

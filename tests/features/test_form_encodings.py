@@ -649,3 +649,70 @@ async def test_a_union_with_a_text_member_is_read_as_text_json_or_an_upload(
     # neither member takes a file: one error per member, under the field
     pointers = [e["pointer"] for e in problem(file_chat, 422)["errors"]]
     assert pointers and all(p.startswith("/body/chat_id/") for p in pointers), pointers
+
+
+FILE_PARTS = """
+openapi: 3.0.0
+info: {title: File parts, version: "1"}
+paths:
+  /files:
+    post:
+      operationId: uploadFile
+      requestBody:
+        required: true
+        content:
+          multipart/form-data:
+            schema:
+              type: object
+              required: [body]
+              properties:
+                body: {type: string, format: byte}
+                scans: {type: array, items: {type: string, format: binary}}
+                name: {type: string}
+            encoding:
+              scans: {contentType: "text/plain, application/octet-stream"}
+      responses:
+        "200": {description: ok, content: {text/plain: {schema: {type: string}}}}
+"""
+
+
+async def test_a_file_part_may_come_without_a_filename(make_api: MakeApi) -> None:
+    # xero.com's files API: `POST /Files` declares `body: {type: string, format: byte}`, base64
+    # text by OpenAPI's reading (a primitive part is text/plain), which schemathesis sends as a
+    # plain part; the SDKs upload it as a file. A part without a filename (RFC 7578 makes it
+    # optional) is text to Starlette, and FastAPI's File() refused it ("Expected UploadFile"),
+    # and read an empty one as absent. Each part is the file of its bytes, either way.
+    api = make_api(FILE_PARTS)
+
+    async def shown(upload: Any) -> list[Any]:
+        return [upload.filename, (await upload.read()).decode()]
+
+    class Service:
+        async def upload_file(self, *, body: Any) -> Any:
+            scans = [await shown(s) for s in body.scans or []]
+            seen = {"body": await shown(body.body_), "scans": scans, "name": body.name}
+            return api.responses.UploadFile200Response(body=json.dumps(seen))
+
+    async with client(api.create_app(default=Service())) as c:
+        text = await c.post("/files", data={"body": "/Q==", "name": "a"})
+        empty = await c.post("/files", data={"body": ""})
+        upload = await c.post(
+            "/files",
+            files=[
+                ("body", ("a.bin", b"raw", "application/octet-stream")),
+                ("scans", (None, b"one", "text/plain")),
+                ("scans", ("two.txt", b"two", "text/plain")),
+            ],
+        )
+        missing = await c.post("/files", data={"name": "a"})
+    assert text.status_code == 200, text.text
+    assert json.loads(text.text) == {"body": [None, "/Q=="], "scans": [], "name": "a"}
+    assert empty.status_code == 200, empty.text
+    assert json.loads(empty.text)["body"] == [None, ""]
+    assert upload.status_code == 200, upload.text
+    assert json.loads(upload.text) == {
+        "body": ["a.bin", "raw"],
+        "scans": [[None, "one"], ["two.txt", "two"]],
+        "name": None,
+    }
+    assert [e["pointer"] for e in problem(missing, 422)["errors"]] == ["/body/body"]

@@ -42,6 +42,10 @@ These readings differ from a literal one, and the run must test the API the app 
   (portfoliooptimizer.io's ``POST /portfolio/analysis/ulcer-index``: an example without the
   required ``riskFreeRate``, "Schema-valid request rejected"). Elsewhere schemathesis judges
   its examples itself. :func:`unread_media` names each one left out.
+- a path parameter's example that schemathesis never sends in a path (``{``, ``}`` or ``/``
+  in it: getpostman.com's Postman variables, ``{{apiId}}``) is left out
+  (:func:`_unsendable_path_examples`): fuzzing drew it only to filter it out, and on an
+  operation whose every path parameter had one, Hypothesis' health check failed the run.
 
 :func:`as_the_app_reads` returns the document with these applied, and ``None`` when none
 applies, so that the spec is loaded as it is.
@@ -88,6 +92,7 @@ def as_the_app_reads(document: dict[str, Any]) -> dict[str, Any] | None:
         _forms_never_null,
         _json_path_text_unescaped,
         _drop_refused_examples,
+        _drop_unsendable_path_examples,
         _query_templates_unnamed,
     )
     if not (any(reading(document, apply=False) for reading in readings) or unread_media(document)):
@@ -112,6 +117,11 @@ def unread_media(document: dict[str, Any]) -> list[str]:
         f"{label}: request {where} example{'' if name is None else f' {name!r}'} "
         f"(its schema refuses it: {why})"
         for label, where, _, _, name, why in _refused_examples(document)
+    ]
+    lines += [
+        f"{label}: path parameter {parameter!r} example {value!r} (schemathesis sends no path "
+        "value with '{', '}' or '/')"
+        for label, parameter, _, _, _, value in _unsendable_path_examples(document)
     ]
     for _, label, read, unread, unsent in _bodies_read(document):
         if unread:
@@ -590,6 +600,51 @@ def _drop_refused_examples(document: dict[str, Any], *, apply: bool) -> int:
             else:
                 holder.pop(key, None)
     return len(found)
+
+
+def _drop_unsendable_path_examples(document: dict[str, Any], *, apply: bool) -> int:
+    found = _unsendable_path_examples(document)
+    if apply:
+        for _, _, holder, key, name, _ in found:
+            if name is not None:
+                _mapping(holder.get(key)).pop(name, None)
+                if not holder.get(key):
+                    holder.pop(key, None)
+            else:
+                holder.pop(key, None)
+    return len(found)
+
+
+def _unsendable_path_examples(
+    document: dict[str, Any],
+) -> list[tuple[str, str, dict[str, Any], str, str | None, Any]]:
+    """(operation label, parameter name, the object holding the example, its key, a named
+    example's name or None, the value) for each example of a path parameter (its own, or its
+    inline schema's) that schemathesis never sends: a value with ``{``, ``}`` or ``/``, or
+    one that empties or collapses the segment (``""``, ``.``, ``..``).
+
+    schemathesis draws a parameter's examples while fuzzing and filters out such path values
+    (they route to another path, or read as a template). getpostman.com declares Postman
+    variables (``{{apiId}}``) as every path parameter's example: on an operation of four,
+    nearly every draw was filtered, and Hypothesis' health check failed the operation
+    ("filter_too_much") where the service had done nothing wrong."""
+    from schemathesis.openapi.generation.filters import is_invalid_path_parameter
+
+    found: list[tuple[str, str, dict[str, Any], str, str | None, Any]] = []
+    seen: set[tuple[int, str, str | None]] = set()  # a path item's parameter: once
+    for label, _, parameter, _ in _example_holders(document):
+        if parameter.get("in") != "path" or "content" in parameter:
+            continue
+        schema = parameter["schema"]
+        holders = [parameter] + ([schema] if "$ref" not in schema else [])
+        for holder in holders:
+            for key, name, value in _examples_of(document, holder):
+                if (id(holder), key, name) in seen:
+                    continue
+                if value is not None and is_invalid_path_parameter(value):
+                    seen.add((id(holder), key, name))
+                    found.append((label, str(parameter.get("name")), holder, key, name, value))
+    return found
 
 
 def _refused_examples(

@@ -21,8 +21,8 @@ the app serves as one resource, whose ``Allow`` lists the methods of both: such 
 When two such path keys declare the same method, the app serves only the first operation
 (:func:`_shadowed`): every failure of the other one is noted, not counted, and the coverage
 gates do not apply to it (vtex's two ``POST /{…}/pvt/orders/{…}/cancel``). A failing
-``content_type_conformance`` against a response media type the spec declares that is not one
-(truora's ``PDF``, which the app sends as declared) is noted too (:func:`_malformed_declared`),
+``content_type_conformance`` or ``response_schema_conformance`` against a response media type
+the spec declares that is not one (truora's ``PDF``, which the app sends as declared) is noted too (:func:`_malformed_declared`),
 and a failing ``negative_data_rejection`` that only made a form's boolean field ``0`` or ``1``
 (:func:`_boolean_text`).
 schemathesis is imported when a run executes.
@@ -261,15 +261,25 @@ def _path_excuse(check: str, operation: Any, failure: Any, routes: Routes | None
     return None
 
 
-def _malformed_declared(check: str, failure: Any) -> str | None:
-    """Why a failing ``content_type_conformance`` is the spec's own doing: a media type it
-    declares for the response is not one (no ``type/subtype``: truora's ``PDF``), so
-    schemathesis cannot compare any answer with it (the app sends the declared one); or
-    ``None``. Lint rule ``media-type-valid`` names it in the spec."""
+def _malformed_declared(check: str, failure: Any, case: Any, response: Any) -> str | None:
+    """Why a failing ``content_type_conformance`` or ``response_schema_conformance`` is the
+    spec's own doing: a media type it declares for the response is not one (no
+    ``type/subtype``: truora's ``PDF``; vtex's ``Promotion``, with a schema), so schemathesis
+    cannot compare any answer with it, nor deserialize one for its schema (the app sends the
+    declared one); or ``None``. Lint rule ``media-type-valid`` names it in the spec."""
     from schemathesis.core import media_types
 
-    defined = getattr(failure, "defined", None)
-    if check != "content_type_conformance" or not isinstance(defined, str):
+    if check == "content_type_conformance":
+        defined = getattr(failure, "defined", None)
+    elif check == "response_schema_conformance" and response is not None:
+        # only the media type the spec declares for this status, as the app sent it
+        sent = ",".join(response.headers.get("content-type", []))
+        declared = case.operation.responses.find_by_status_code(response.status_code)
+        content = getattr(declared, "definition", {}).get("content")
+        defined = sent if isinstance(content, Mapping) and sent in content else None
+    else:
+        return None
+    if not isinstance(defined, str):
         return None
     try:
         media_types.parse(defined)
@@ -433,9 +443,11 @@ def _collect(
                     result.notes.append(note)
                 continue
             if node is not None:
+                interaction = recorder.interactions.get(case_id)
+                answer = interaction.response if interaction is not None else None
                 excuse = (
                     _path_excuse(check.name, node.value.operation, info.failure, routes)
-                    or _malformed_declared(check.name, info.failure)
+                    or _malformed_declared(check.name, info.failure, node.value, answer)
                     or _boolean_text(check.name, node.value)
                 )
                 if excuse is not None:

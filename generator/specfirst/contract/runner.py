@@ -351,8 +351,8 @@ def _run(
     if schemes or data is not None:
         schema = _load(options.spec, project)
     if data is not None:
-        if progress is not None:
-            seeded = sorted({*data.parameters, *(k for t in data.operations.values() for k in t)})
+        seeded = sorted({*data.parameters, *(k for t in data.operations.values() for k in t)})
+        if progress is not None and seeded:  # the scaffolded hook's empty SeedData names none
             progress(
                 f"seed data for {', '.join(seeded)} (used with probability {data.probability:g})"
             )

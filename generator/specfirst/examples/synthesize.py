@@ -22,6 +22,7 @@ from urllib.parse import unquote
 
 import jsonschema_rs
 
+from specfirst.parser.media import JSON_ALIASES
 from specfirst.schema_rewrites import (
     SCHEMA_LISTS,
     SCHEMA_MAPS,
@@ -479,7 +480,7 @@ def _from_pattern(pattern: str, fallback: str) -> str:
 
 def is_json(media: str) -> bool:
     main = media.split(";")[0].strip().lower()
-    return main == "application/json" or main.endswith("+json")
+    return main in JSON_ALIASES or main.endswith("+json")
 
 
 def first_example(container: Mapping[str, Any], schemas: Schemas) -> tuple[bool, Any]:

@@ -11,10 +11,14 @@ from typing import Any
 from specfirst.ir import BodyKind
 from specfirst.runtime.streams import STREAM_FORMATS
 
+# JSON by another name: ``text/json`` (ASP.NET's Swashbuckle declares every body under it
+# beside application/json) and ``application/x-json``, as schemathesis and clients read them.
+JSON_ALIASES = ("application/json", "text/json", "application/x-json")
+
 
 def json_media(media_type: str) -> bool:
     base = media_type.split(";")[0].strip().lower()
-    return base == "application/json" or base.endswith("+json") or base == "*/*"
+    return base in JSON_ALIASES or base.endswith("+json") or base == "*/*"
 
 
 def body_kind(media_type: str) -> BodyKind:

@@ -34,6 +34,7 @@ from .forms import (
     form_part_headers,
     form_present,
     form_required,
+    form_upload,
     form_value,
 )
 from .headers import HeaderValueError, _finish
@@ -301,6 +302,7 @@ __all__ += [
     "form_part_headers",
     "form_present",
     "form_required",
+    "form_upload",
     "form_value",
     "json_body",
     "raw_body",
