@@ -294,32 +294,36 @@ def _leaf_check(name: str, kind: str) -> Callable[[Any], Any]:
 
 
 _HOLDERS = {
-    "default": "schema",
-    "nullable": "schema",
-    "list": "items_schema",
-    "set": "items_schema",
-    "frozenset": "items_schema",
-    "dict": "values_schema",
+    "default": ("schema",),
+    "nullable": ("schema",),
+    "list": ("items_schema",),
+    "set": ("items_schema",),
+    "frozenset": ("items_schema",),
+    "dict": ("values_schema",),
+    # another rule's wrapping (a JSON null refused: :mod:`.base`), around the value's type
+    "json-or-python": ("json_schema", "python_schema"),
+    "function-after": ("schema",),
+    "function-before": ("schema",),
 }
-"""Core schemas that hold the values a format applies to: which key holds them."""
+"""Core schemas that hold the values a format applies to: which keys hold them."""
 
 
 def checked_formats(schema: CoreSchema, name: str) -> CoreSchema:
     """``schema`` (a field's) with the check of format ``name`` before each value it holds:
     the schema itself, or the items of its lists and the values of its dicts (an array of
-    e-mail addresses), through defaults and ``None``."""
-    kind = schema.get("type")
-    inner = _HOLDERS.get(str(kind))
-    if inner is not None and isinstance(schema.get(inner), dict):
-        out: dict[str, Any] = dict(schema)
-        out[inner] = checked_formats(out[inner], name)
-        return cast(CoreSchema, out)
-    check = _leaf_check(name, str(kind))
+    e-mail addresses), through defaults, ``None`` and the wrapping of other rules."""
+    kind = str(schema.get("type"))
     function = schema.get("function")
-    if (
-        kind == "function-before"
-        and isinstance(function, dict)
-        and function.get("function") is check
-    ):
-        return schema  # checked already (the same schema reached again)
-    return core_schema.no_info_before_validator_function(check, schema)
+    if kind == "function-before" and isinstance(function, dict) and _is_check(function, name):
+        return schema  # checked already (the same schema reached again, an inherited field)
+    keys = [key for key in _HOLDERS.get(kind, ()) if isinstance(schema.get(key), dict)]
+    if keys:
+        out: dict[str, Any] = dict(schema)
+        for key in keys:
+            out[key] = checked_formats(out[key], name)
+        return cast(CoreSchema, out)
+    return core_schema.no_info_before_validator_function(_leaf_check(name, kind), schema)
+
+
+def _is_check(function: dict[str, Any], name: str) -> bool:
+    return any(function.get("function") is _leaf_check(name, k) for k in ("str", *_PARSED))
