@@ -6,7 +6,7 @@
 a package with thousands of models (GitHub's API has about 4,700) costs a fraction of a second
 per hundred models actually used instead of seconds up front.
 
-Three JSON Schema rules have no pydantic equivalent, so the generator registers them per class
+These JSON Schema rules have no pydantic equivalent, so the generator registers them per class
 (``constrain``) and the class's schema enforces them when it is built (after ``constrain`` ran
 at import), only in the classes that have such rules:
 
@@ -21,6 +21,9 @@ at import), only in the classes that have such rules:
   the JSON (so a time or an enum member is still read from JSON text, strictly), its Python
   branch is the type unchanged, so building a model from Python objects, as a handler builds
   its response, runs no Python code for this rule;
+- a required property typed ``X | None`` that refuses null all the same (``refuse_null``: an
+  enum that does not list null, ``nullable: true`` beside it): its JSON ``null`` is refused as
+  above, while ``None`` given in Python stays and is dumped;
 - ``patternProperties`` of an object that allows other keys too: only the values of matching
   keys must satisfy the pattern's schema (the object itself is typed ``dict[str, …]``; an
   ``after`` validator of the model).

@@ -178,3 +178,14 @@ def test_jsonschema_rs_is_a_runtime_requirement_when_formats_are_checked() -> No
     assert any(r.startswith("jsonschema-rs") for r in runtime_requirements(api))
     plain = Api("t", "1", None, "3.1.0", "", (), ())
     assert not any(r.startswith("jsonschema-rs") for r in runtime_requirements(plain))
+
+
+def test_the_values_the_runtime_fills_in_are_valid_for_their_formats() -> None:
+    """Error bodies the runtime builds (``conform``) and the stubs' synthesized data carry
+    values of every format the runtime checks, valid for it."""
+    from specfirst.examples.synthesize import _FORMAT_EXAMPLES
+    from specfirst.runtime.conform import _FORMATS
+
+    for samples in (_FORMATS, _FORMAT_EXAMPLES):
+        for fmt in STRING_FORMATS:
+            assert string_format(fmt)(samples[fmt]) == samples[fmt], fmt
