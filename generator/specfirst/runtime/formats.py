@@ -309,19 +309,44 @@ _HOLDERS = {
 def checked_formats(schema: CoreSchema, name: str) -> CoreSchema:
     """``schema`` (a field's) with the check of format ``name`` before each value it holds:
     the schema itself, or the items of its lists and the values of its dicts (an array of
-    e-mail addresses), through defaults, ``None`` and the wrapping of other rules."""
-    kind = str(schema.get("type"))
-    function = schema.get("function")
-    if kind == "function-before" and isinstance(function, dict) and _is_check(function, name):
+    e-mail addresses), through defaults, ``None`` and the wrapping of other rules.
+
+    A value that becomes an object (a UUID, a time), given as that object in Python (a
+    handler's result), is taken as it is without a Python call (it would cost one per value
+    of every list built): pydantic writes it in the format's own form.
+    """
+    if _checked(schema, name):
         return schema  # checked already (the same schema reached again, an inherited field)
+    kind = str(schema.get("type"))
     keys = [key for key in _HOLDERS.get(kind, ()) if isinstance(schema.get(key), dict)]
     if keys:
         out: dict[str, Any] = dict(schema)
         for key in keys:
             out[key] = checked_formats(out[key], name)
         return cast(CoreSchema, out)
-    return core_schema.no_info_before_validator_function(_leaf_check(name, kind), schema)
+    checked = core_schema.no_info_before_validator_function(_leaf_check(name, kind), schema)
+    tp = _PARSED.get(kind)
+    if tp is None:
+        return checked
+    return core_schema.json_or_python_schema(
+        json_schema=checked,
+        python_schema=core_schema.union_schema(
+            [core_schema.is_instance_schema(tp), checked],
+            mode="left_to_right",
+            custom_error_type="string_format",
+            custom_error_message=f"Input should be {_DESCRIBED[name]} (format {name})",
+        ),
+    )
 
 
-def _is_check(function: dict[str, Any], name: str) -> bool:
-    return any(function.get("function") is _leaf_check(name, k) for k in ("str", *_PARSED))
+def _checked(schema: CoreSchema, name: str) -> bool:
+    """Whether ``schema`` is the check of format ``name`` (or holds it, for JSON)."""
+    if schema.get("type") == "json-or-python":
+        json_schema = schema.get("json_schema")
+        return isinstance(json_schema, dict) and _checked(cast(CoreSchema, json_schema), name)
+    function = schema.get("function")
+    return (
+        schema.get("type") == "function-before"
+        and isinstance(function, dict)
+        and any(function.get("function") is _leaf_check(name, k) for k in ("str", *_PARSED))
+    )
