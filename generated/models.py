@@ -1042,21 +1042,67 @@ class Health(BaseModel):
 from ._runtime.base import constrain  # noqa: E402
 
 # Schema rules pydantic has no field option for (see specfirst.runtime.base).
-constrain(ApiKey, unique=("scopes",))
+constrain(ApiKey, unique=("scopes",), formats={"id": "uuid"})
 constrain(ApiKeyCreate, unique=("scopes",))
 constrain(ApiKeyRequest, unique=("scopes",))
-constrain(ApiKeyResponse, unique=("scopes",))
-constrain(ApiKeyWithSecret, unique=("scopes",))
+constrain(ApiKeyResponse, unique=("scopes",), formats={"id": "uuid"})
+constrain(ApiKeyWithSecret, unique=("scopes",), formats={"id": "uuid"})
 constrain(ApiKeyWithSecretRequest, unique=("scopes",))
-constrain(ApiKeyWithSecretResponse, unique=("scopes",))
+constrain(ApiKeyWithSecretResponse, unique=("scopes",), formats={"id": "uuid"})
+constrain(Attachment, formats={"id": "uuid", "task_id": "uuid", "uploaded_by": "uuid"})
+constrain(AttachmentResponse, formats={"id": "uuid", "task_id": "uuid", "uploaded_by": "uuid"})
 constrain(AttachmentUpload, not_null=("description",))
+constrain(Comment, formats={"id": "uuid", "task_id": "uuid", "author_id": "uuid"})
+constrain(CommentResponse, formats={"id": "uuid", "task_id": "uuid", "author_id": "uuid"})
+constrain(Export, formats={"id": "uuid", "project_id": "uuid"})
+constrain(ExportResponse, formats={"id": "uuid", "project_id": "uuid"})
 constrain(HealthCheck, not_null=("latency_ms", "detail"))
-constrain(Problem, not_null=("detail", "instance", "code", "errors"))
+constrain(Member, formats={"user_id": "uuid", "email": "email"})
+constrain(MemberCreate, formats={"email": "email"})
+constrain(MemberResponse, formats={"user_id": "uuid", "email": "email"})
+constrain(
+    Problem,
+    not_null=("detail", "instance", "code", "errors"),
+    formats={"type": "uri-reference", "instance": "uri-reference"},
+)
+constrain(Project, formats={"id": "uuid"})
+constrain(ProjectResponse, formats={"id": "uuid"})
 constrain(ProjectUpdate, not_null=("name",))
-constrain(TaskUpdate, not_null=("title", "status", "priority"))
-constrain(TokenRequest, not_null=("username", "password", "refresh_token", "scope"))
-constrain(TokenRequestBody, not_null=("username", "password", "refresh_token", "scope"))
-constrain(TokenRequestResponse, not_null=("username", "scope"))
-constrain(UserUpdate, not_null=("display_name", "email", "password", "current_password"))
-constrain(UserUpdateRequest, not_null=("display_name", "email", "password", "current_password"))
-constrain(UserUpdateResponse, not_null=("display_name", "email"))
+constrain(
+    Task, formats={"id": "uuid", "project_id": "uuid", "assignee_id": "uuid", "created_by": "uuid"}
+)
+constrain(TaskCreate, formats={"assignee_id": "uuid"})
+constrain(TaskRequest, formats={"assignee_id": "uuid"})
+constrain(
+    TaskResponse,
+    formats={"id": "uuid", "project_id": "uuid", "assignee_id": "uuid", "created_by": "uuid"},
+)
+constrain(TaskUpdate, not_null=("title", "status", "priority"), formats={"assignee_id": "uuid"})
+constrain(
+    TokenRequest,
+    not_null=("username", "password", "refresh_token", "scope"),
+    formats={"username": "email"},
+)
+constrain(
+    TokenRequestBody,
+    not_null=("username", "password", "refresh_token", "scope"),
+    formats={"username": "email"},
+)
+constrain(TokenRequestResponse, not_null=("username", "scope"), formats={"username": "email"})
+constrain(User, formats={"id": "uuid", "email": "email"})
+constrain(UserCreate, formats={"email": "email"})
+constrain(UserCreateRequest, formats={"email": "email"})
+constrain(UserCreateResponse, formats={"email": "email"})
+constrain(UserRequest, formats={"email": "email"})
+constrain(UserResponse, formats={"id": "uuid", "email": "email"})
+constrain(
+    UserUpdate,
+    not_null=("display_name", "email", "password", "current_password"),
+    formats={"email": "email"},
+)
+constrain(
+    UserUpdateRequest,
+    not_null=("display_name", "email", "password", "current_password"),
+    formats={"email": "email"},
+)
+constrain(UserUpdateResponse, not_null=("display_name", "email"), formats={"email": "email"})

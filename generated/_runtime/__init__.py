@@ -16,7 +16,8 @@ Building the app
 Reading a request
     ``security``   credential extraction and security requirement checks
     ``params``     parameter styles FastAPI cannot read; unknown query parameters
-    ``formats``    ``date`` and ``date-time`` exactly as RFC 3339 defines them
+    ``formats``    ``date`` and ``date-time`` exactly as RFC 3339 defines them; the other
+                   string formats (``email``, ``uri`` …) as schemathesis judges them
     ``bodies``     a JSON request body
     ``forms``      form bodies: fields, files, part headers, deep objects
 

@@ -6,7 +6,7 @@
 a package with thousands of models (GitHub's API has about 4,700) costs a fraction of a second
 per hundred models actually used instead of seconds up front.
 
-Three JSON Schema rules have no pydantic equivalent, so the generator registers them per class
+These JSON Schema rules have no pydantic equivalent, so the generator registers them per class
 (``constrain``) and the class's schema enforces them when it is built (after ``constrain`` ran
 at import), only in the classes that have such rules:
 
@@ -21,13 +21,18 @@ at import), only in the classes that have such rules:
   the JSON (so a time or an enum member is still read from JSON text, strictly), its Python
   branch is the type unchanged, so building a model from Python objects, as a handler builds
   its response, runs no Python code for this rule;
+- a required property typed ``X | None`` that refuses null all the same (``refuse_null``: an
+  enum that does not list null, ``nullable: true`` beside it): its JSON ``null`` is refused as
+  above, while ``None`` given in Python stays and is dumped;
 - ``patternProperties`` of an object that allows other keys too: only the values of matching
   keys must satisfy the pattern's schema (the object itself is typed ``dict[str, …]``; an
   ``after`` validator of the model).
 
 And pydantic parses dates and date-times more leniently than their formats allow (``"0"`` is
 1970-01-01); every model's schema checks such strings as RFC 3339 first
-(:mod:`specfirst.runtime.formats`).
+(:mod:`specfirst.runtime.formats`). A property of another checked string format (``email``,
+``uri`` …, typed ``str``) is registered too (``formats``): its field's schema checks the value,
+or each item of an array, before anything else (a root model's ``root`` likewise).
 """
 
 # No ``from __future__ import annotations`` here: pydantic evaluates the annotations of every
@@ -45,7 +50,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, cast
 import pydantic
 from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 
-from .formats import rfc3339
+from .formats import checked_formats, rfc3339, string_format
 
 # Patterns compile with pydantic's default engine, Rust's regex crate: linear time whatever the
 # input, and Unicode classes (\p{L}). A package whose patterns need Python's engine instead
@@ -82,6 +87,15 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+_RULES = (
+    "__sf_unique__",
+    "__sf_not_null__",
+    "__sf_patterns__",
+    "__sf_formats__",
+    "__sf_refuse_null__",
+)
+
+
 class BaseModel(pydantic.BaseModel):
     model_config = _CONFIG
 
@@ -92,9 +106,13 @@ class BaseModel(pydantic.BaseModel):
         __sf_unique__: ClassVar[tuple[str, ...]]
         __sf_not_null__: ClassVar[tuple[str, ...]]
         __sf_patterns__: ClassVar[tuple[tuple[str, tuple[tuple[re.Pattern[str], Any], ...]], ...]]
+        __sf_formats__: ClassVar[tuple[tuple[str, str], ...]]
+        __sf_refuse_null__: ClassVar[tuple[str, ...]]
     __sf_unique__ = ()
     __sf_not_null__ = ()
     __sf_patterns__ = ()
+    __sf_formats__ = ()
+    __sf_refuse_null__ = ()
 
     @classmethod
     def __get_pydantic_core_schema__(
@@ -123,7 +141,7 @@ def _model_schema(
     # as null would make the dump invalid input for the model itself, so it is left out.
     # Set here, as the schema is built (deferred, after every ``constrain`` call), with the
     # rules registered for base classes (an ``allOf`` parent) merged in.
-    for rule in ("__sf_unique__", "__sf_not_null__", "__sf_patterns__"):
+    for rule in _RULES:
         merged = [r for k in reversed(cls.__mro__) for r in vars(k).get(rule, ())]
         setattr(cls, rule, tuple(dict.fromkeys(merged) if rule != "__sf_patterns__" else merged))
     fields = cls.__pydantic_fields__
@@ -131,7 +149,11 @@ def _model_schema(
         if name in fields and fields[name].exclude_if is None:
             fields[name].exclude_if = _is_none
     schema = rfc3339(handler(source))
+    if cls.__sf_formats__:
+        _check_formats(cls, schema)
     not_null = cls.__sf_not_null__
+    if cls.__sf_refuse_null__:
+        _refuse_null_from_json(cls, schema, cls.__sf_refuse_null__)
     if not_null and not _refuse_null_from_json(cls, schema, not_null):
         # no fields found to rewrite (not expected): the null rule runs per instance
         check: Callable[..., CoreSchema] = functools.partial(
@@ -204,6 +226,15 @@ def _model_fields(schema: Any, cls: type[BaseModel]) -> dict[str, Any] | None:
     return None
 
 
+def _check_formats(cls: type[BaseModel], schema: CoreSchema) -> None:
+    """Check the string formats registered for ``cls``'s own fields in its schema, in place."""
+    fields = _model_fields(schema, cls)
+    for name, fmt in cls.__sf_formats__ if fields is not None else ():
+        field = fields.get(name) if fields is not None else None
+        if isinstance(field, dict) and isinstance(field.get("schema"), dict):
+            field["schema"] = checked_formats(field["schema"], fmt)
+
+
 @functools.cache
 def _null_refuser(wire: str) -> Callable[[Any], Any]:
     """The check of a JSON value validated for the optional, non-nullable property ``wire``."""
@@ -251,12 +282,23 @@ class RootModel(pydantic.RootModel[RootT], Generic[RootT]):
 
     model_config = _CONFIG
 
+    # For type checkers only, as on BaseModel: no annotation for pydantic to evaluate per class.
+    if TYPE_CHECKING:
+        __sf_format__: ClassVar[str | None]
+    __sf_format__ = None
+
     @classmethod
     def __get_pydantic_core_schema__(
         cls, source: type[pydantic.BaseModel], handler: pydantic.GetCoreSchemaHandler, /
     ) -> CoreSchema:
         with collector_paused():
-            return rfc3339(handler(source))
+            schema = rfc3339(handler(source))
+        fmt = cls.__sf_format__
+        inner = schema.get("schema")
+        if fmt is not None and schema.get("type") == "model" and isinstance(inner, dict):
+            # the root value, checked before the model takes it
+            return cast(CoreSchema, {**schema, "schema": checked_formats(inner, fmt)})
+        return schema
 
 
 def _check_patterns(
@@ -304,11 +346,28 @@ def constrain(
     unique: tuple[str, ...] = (),
     not_null: tuple[str, ...] = (),
     patterns: dict[str, tuple[tuple[str, Any], ...]] | None = None,
+    formats: dict[str, str] | None = None,
+    refuse_null: tuple[str, ...] = (),
 ) -> None:
     """Register the rules for ``model``'s fields (named as in the spec; aliases resolved here).
 
-    A name datamodel-code-generator gave to something else (an enum, a root model) is skipped.
+    ``refuse_null``: required properties typed ``X | None`` whose JSON ``null`` is refused all
+    the same (an enum that does not list null, ``nullable: true`` beside it); ``None`` given
+    in Python stays (and is dumped as null).
+    ``formats``: property → the string format its values (or its array's items) are checked
+    for (:data:`specfirst.runtime.formats.STRING_FORMATS`); ``"root"`` for a root model's value.
+    The checks are built here, at import, so a missing jsonschema-rs stops the app at start.
+    A name datamodel-code-generator gave to something else (an enum) is skipped.
     """
+    for fmt in (formats or {}).values():
+        string_format(fmt)
+    if isinstance(model, type) and issubclass(model, RootModel):
+        root = (formats or {}).get("root")
+        if root is not None and model.__sf_format__ != root:
+            model.__sf_format__ = root
+            if model.__pydantic_complete__:
+                model.model_rebuild(force=True)
+        return
     if not (isinstance(model, type) and issubclass(model, BaseModel)):
         return
     by_wire = {(f.alias or n): n for n, f in model.model_fields.items()}
@@ -318,6 +377,10 @@ def constrain(
         (by_wire[w], tuple((re.compile(rx), tp) for rx, tp in checks))
         for w, checks in (patterns or {}).items()
         if w in by_wire
+    )
+    model.__sf_refuse_null__ = tuple(by_wire[w] for w in refuse_null if w in by_wire)
+    model.__sf_formats__ = tuple(
+        (by_wire[w], fmt) for w, fmt in (formats or {}).items() if w in by_wire
     )
     if model.__pydantic_complete__:
         # Built before its rules were registered: rebuilt with them. (Models built already

@@ -322,6 +322,9 @@ _FORMATS = {
     "ipv4": "127.0.0.1",
     "ipv6": "::1",
     "regex": ".*",
+    "uri-template": "https://example.com/{id}",
+    "json-pointer": "/",
+    "relative-json-pointer": "0",
 }
 
 

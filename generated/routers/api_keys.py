@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Path, Request
 from starlette.responses import Response
 
 from .. import models, responses, security
+from .._runtime import formats
 from .._runtime import render as rt
 from .._runtime.routing import OperationRouter
 from ..services import ApiKeysService
@@ -226,7 +227,7 @@ def build_router(
     )
     async def revoke_api_key(
         *,
-        api_key_id: Annotated[uuid.UUID, Path()],
+        api_key_id: Annotated[Annotated[uuid.UUID, formats.Format("uuid")], Path()],
         sf_principal: Annotated[Any, Depends(api_keys)],
         sf_service: Service,
         sf_request: Request,

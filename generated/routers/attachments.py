@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from starlette.responses import Response
 
 from .. import models, responses, security
+from .._runtime import formats
 from .._runtime import render as rt
 from .._runtime.routing import OperationRouter
 from ..services import AttachmentsService
@@ -251,7 +252,7 @@ def build_router(
     )
     async def list_attachments(
         *,
-        task_id: Annotated[uuid.UUID, Path()],
+        task_id: Annotated[Annotated[uuid.UUID, formats.Format("uuid")], Path()],
         cursor: Annotated[
             str | None, Query(min_length=1, max_length=512, pattern="^[A-Za-z0-9_-]+$")
         ] = None,
@@ -287,7 +288,7 @@ def build_router(
     )
     async def upload_attachment(
         *,
-        task_id: Annotated[uuid.UUID, Path()],
+        task_id: Annotated[Annotated[uuid.UUID, formats.Format("uuid")], Path()],
         sf_principal: Annotated[Any, Depends(tasks_write)],
         sf_service: Service,
         sf_request: Request,
@@ -351,7 +352,7 @@ def build_router(
     )
     async def delete_attachment(
         *,
-        attachment_id: Annotated[uuid.UUID, Path()],
+        attachment_id: Annotated[Annotated[uuid.UUID, formats.Format("uuid")], Path()],
         sf_principal: Annotated[Any, Depends(tasks_write)],
         sf_service: Service,
         sf_request: Request,
@@ -381,7 +382,7 @@ def build_router(
     )
     async def download_attachment(
         *,
-        attachment_id: Annotated[uuid.UUID, Path()],
+        attachment_id: Annotated[Annotated[uuid.UUID, formats.Format("uuid")], Path()],
         sf_principal: Annotated[Any, Depends(tasks_read)],
         sf_service: Service,
         sf_request: Request,

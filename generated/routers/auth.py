@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
 from .. import models, responses
+from .._runtime import formats
 from .._runtime import render as rt
 from .._runtime.routing import OperationRouter
 from ..services import AuthService
@@ -198,7 +199,7 @@ def build_router(
             username=rt.form_value(
                 await sf_request.form(),
                 "username",
-                str,
+                Annotated[str, formats.Format("email")],
                 required=False,
                 sequence=False,
                 status=422,

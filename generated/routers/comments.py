@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from starlette.responses import Response
 
 from .. import models, responses, security
+from .._runtime import formats
 from .._runtime import render as rt
 from .._runtime.routing import OperationRouter
 from ..services import CommentsService
@@ -198,7 +199,7 @@ def build_router(
     )
     async def list_comments(
         *,
-        task_id: Annotated[uuid.UUID, Path()],
+        task_id: Annotated[Annotated[uuid.UUID, formats.Format("uuid")], Path()],
         cursor: Annotated[
             str | None, Query(min_length=1, max_length=512, pattern="^[A-Za-z0-9_-]+$")
         ] = None,
@@ -234,7 +235,7 @@ def build_router(
     )
     async def create_comment(
         *,
-        task_id: Annotated[uuid.UUID, Path()],
+        task_id: Annotated[Annotated[uuid.UUID, formats.Format("uuid")], Path()],
         sf_principal: Annotated[Any, Depends(tasks_write)],
         sf_service: Service,
         sf_request: Request,
@@ -266,7 +267,7 @@ def build_router(
     )
     async def delete_comment(
         *,
-        comment_id: Annotated[uuid.UUID, Path()],
+        comment_id: Annotated[Annotated[uuid.UUID, formats.Format("uuid")], Path()],
         sf_principal: Annotated[Any, Depends(tasks_write)],
         sf_service: Service,
         sf_request: Request,

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Path, Request
 from starlette.responses import Response
 
 from .. import models, responses, security
+from .._runtime import formats
 from .._runtime import render as rt
 from .._runtime.routing import OperationRouter
 from ..services import ExportsService
@@ -186,7 +187,7 @@ def build_router(
     )
     async def create_export(
         *,
-        project_id: Annotated[uuid.UUID, Path()],
+        project_id: Annotated[Annotated[uuid.UUID, formats.Format("uuid")], Path()],
         sf_principal: Annotated[Any, Depends(projects_read)],
         sf_service: Service,
         sf_request: Request,
@@ -220,7 +221,7 @@ def build_router(
     )
     async def get_export(
         *,
-        export_id: Annotated[uuid.UUID, Path()],
+        export_id: Annotated[Annotated[uuid.UUID, formats.Format("uuid")], Path()],
         sf_principal: Annotated[Any, Depends(projects_read)],
         sf_service: Service,
         sf_request: Request,
@@ -250,7 +251,7 @@ def build_router(
     )
     async def download_export(
         *,
-        export_id: Annotated[uuid.UUID, Path()],
+        export_id: Annotated[Annotated[uuid.UUID, formats.Format("uuid")], Path()],
         sf_principal: Annotated[Any, Depends(projects_read)],
         sf_service: Service,
         sf_request: Request,

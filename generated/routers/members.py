@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from starlette.responses import Response
 
 from .. import models, responses, security
+from .._runtime import formats
 from .._runtime import render as rt
 from .._runtime.routing import OperationRouter
 from ..services import MembersService
@@ -180,7 +181,7 @@ def build_router(
     )
     async def list_members(
         *,
-        project_id: Annotated[uuid.UUID, Path()],
+        project_id: Annotated[Annotated[uuid.UUID, formats.Format("uuid")], Path()],
         cursor: Annotated[
             str | None, Query(min_length=1, max_length=512, pattern="^[A-Za-z0-9_-]+$")
         ] = None,
@@ -229,7 +230,7 @@ def build_router(
     )
     async def add_member(
         *,
-        project_id: Annotated[uuid.UUID, Path()],
+        project_id: Annotated[Annotated[uuid.UUID, formats.Format("uuid")], Path()],
         sf_principal: Annotated[Any, Depends(projects_write)],
         sf_service: Service,
         sf_request: Request,
@@ -264,8 +265,8 @@ def build_router(
     )
     async def remove_member(
         *,
-        project_id: Annotated[uuid.UUID, Path()],
-        user_id: Annotated[uuid.UUID, Path()],
+        project_id: Annotated[Annotated[uuid.UUID, formats.Format("uuid")], Path()],
+        user_id: Annotated[Annotated[uuid.UUID, formats.Format("uuid")], Path()],
         sf_principal: Annotated[Any, Depends(projects_write)],
         sf_service: Service,
         sf_request: Request,

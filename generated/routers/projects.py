@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Header, Path, Query, Request
 from starlette.responses import Response
 
 from .. import models, responses, security
+from .._runtime import formats
 from .._runtime import render as rt
 from .._runtime.routing import OperationRouter
 from ..services import ProjectsService
@@ -402,7 +403,7 @@ def build_router(
     )
     async def get_project(
         *,
-        project_id: Annotated[uuid.UUID, Path()],
+        project_id: Annotated[Annotated[uuid.UUID, formats.Format("uuid")], Path()],
         if_none_match: Annotated[
             str | None, Header(alias="If-None-Match", max_length=1024, pattern="^[^\\x00]*$")
         ] = None,
@@ -437,7 +438,7 @@ def build_router(
     )
     async def delete_project(
         *,
-        project_id: Annotated[uuid.UUID, Path()],
+        project_id: Annotated[Annotated[uuid.UUID, formats.Format("uuid")], Path()],
         if_match: Annotated[
             str | None, Header(alias="If-Match", max_length=256, pattern="^[^\\x00]*$")
         ] = None,
@@ -486,7 +487,7 @@ def build_router(
     )
     async def update_project(
         *,
-        project_id: Annotated[uuid.UUID, Path()],
+        project_id: Annotated[Annotated[uuid.UUID, formats.Format("uuid")], Path()],
         if_match: Annotated[
             str | None, Header(alias="If-Match", max_length=256, pattern="^[^\\x00]*$")
         ] = None,

@@ -282,7 +282,7 @@ def build_router(
     )
     async def list_tasks(
         *,
-        project_id: Annotated[uuid.UUID, Path()],
+        project_id: Annotated[Annotated[uuid.UUID, formats.Format("uuid")], Path()],
         cursor: Annotated[
             str | None, Query(min_length=1, max_length=512, pattern="^[A-Za-z0-9_-]+$")
         ] = None,
@@ -293,7 +293,7 @@ def build_router(
         ] = "-created_at",
         status: Annotated[Literal["todo", "in_progress", "done"] | None, Query()] = None,
         priority: Annotated[Literal["low", "medium", "high", "urgent"] | None, Query()] = None,
-        assignee_id: Annotated[uuid.UUID | None, Query()] = None,
+        assignee_id: Annotated[Annotated[uuid.UUID, formats.Format("uuid")] | None, Query()] = None,
         due_before: Annotated[formats.Date | None, Query()] = None,
         sf_principal: Annotated[Any, Depends(tasks_read)],
         sf_service: Service,
@@ -351,7 +351,7 @@ def build_router(
     )
     async def create_task(
         *,
-        project_id: Annotated[uuid.UUID, Path()],
+        project_id: Annotated[Annotated[uuid.UUID, formats.Format("uuid")], Path()],
         idempotency_key: Annotated[
             str | None,
             Header(
@@ -392,7 +392,7 @@ def build_router(
     )
     async def get_task(
         *,
-        task_id: Annotated[uuid.UUID, Path()],
+        task_id: Annotated[Annotated[uuid.UUID, formats.Format("uuid")], Path()],
         if_none_match: Annotated[
             str | None, Header(alias="If-None-Match", max_length=1024, pattern="^[^\\x00]*$")
         ] = None,
@@ -427,7 +427,7 @@ def build_router(
     )
     async def delete_task(
         *,
-        task_id: Annotated[uuid.UUID, Path()],
+        task_id: Annotated[Annotated[uuid.UUID, formats.Format("uuid")], Path()],
         if_match: Annotated[
             str | None, Header(alias="If-Match", max_length=256, pattern="^[^\\x00]*$")
         ] = None,
@@ -478,7 +478,7 @@ def build_router(
     )
     async def update_task(
         *,
-        task_id: Annotated[uuid.UUID, Path()],
+        task_id: Annotated[Annotated[uuid.UUID, formats.Format("uuid")], Path()],
         if_match: Annotated[
             str | None, Header(alias="If-Match", max_length=256, pattern="^[^\\x00]*$")
         ] = None,

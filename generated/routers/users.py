@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from starlette.responses import Response
 
 from .. import models, responses, security
+from .._runtime import formats
 from .._runtime import render as rt
 from .._runtime.routing import OperationRouter
 from ..services import UsersService
@@ -336,7 +337,7 @@ def build_router(
     )
     async def deactivate_user(
         *,
-        user_id: Annotated[uuid.UUID, Path()],
+        user_id: Annotated[Annotated[uuid.UUID, formats.Format("uuid")], Path()],
         sf_principal: Annotated[Any, Depends(admin)],
         sf_service: Service,
         sf_request: Request,

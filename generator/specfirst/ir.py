@@ -68,6 +68,9 @@ class Parameter:
     # ``allowEmptyValue`` on a query parameter whose type refuses "": ``?limit=`` is the
     # parameter left out (its default, else None), ``?ids=`` an empty array
     allow_empty: bool = False
+    # the string format the runtime checks the value (an array's: each item) for, e.g. "email"
+    # (``specfirst.schema_types.checked_format``); the type stays ``str``
+    checked_format: str | None = None
 
     @property
     def styled(self) -> bool:
@@ -117,6 +120,7 @@ class FormField:
     content_types: tuple[str, ...] = ()  # FILE: the media types ``encoding`` accepts
     item_type: str = ""  # JSON lists: the type of one part
     part_headers: tuple[Header, ...] = ()  # FILE: the headers ``encoding.headers`` declares
+    checked_format: str | None = None  # VALUE: the string format checked, as for a Parameter
 
     @property
     def is_file(self) -> bool:
@@ -431,6 +435,9 @@ class Api:
     webhooks: tuple[Webhook, ...] = ()
     callbacks: tuple[Callback, ...] = ()
     error_models: tuple[ErrorModel, ...] = ()  # what ``errors.ErrorFormats`` builds
+    # a schema whose string values the runtime checks for their format (e.g. ``email``):
+    # the generated package then needs jsonschema-rs (``specfirst.vendor.runtime_requirements``)
+    checks_formats: bool = False
 
     @property
     def senders(self) -> tuple[Sender, ...]:

@@ -40,7 +40,7 @@ from specfirst.schema_rewrites import (
     schema_nodes,
     split_discriminator_subtypes,
 )
-from specfirst.schema_types import format_bounded, is_simple, primitive_type
+from specfirst.schema_types import checked_format, format_bounded, is_simple, primitive_type
 
 # Options are chosen once, here, so that output is deterministic and independent of the
 # user's own datamodel-code-generator configuration. Formatting is left to ruff (one pass
@@ -207,7 +207,8 @@ def _generate_models(
     source = source.replace("from _runtime.", "from ._runtime.")
     diagnostics.extend(_renamed_components(owners))
     inline = {cls: ref for cls, (_owner, ref) in owners.items()}
-    rules = schema_rules(schemas, classes, inline)
+    openapi_31 = not str(document.get("openapi", "")).startswith(("2.", "3.0"))
+    rules = schema_rules(schemas, classes, inline, openapi_31=openapi_31)
     source = before_rebuilds(fill_large_enums(source, fills), rules)
     return source, classes, diagnostics
 
@@ -606,6 +607,12 @@ def _nullable(schema: Any, schemas: dict[str, Any], depth: int = 0) -> bool | No
             if ref.startswith(prefix)
             else None
         )
+    enum = schema.get("enum")
+    if isinstance(enum, list) and None not in enum:
+        # An enum that does not list null refuses it, ``nullable: true`` or a type list with
+        # "null" notwithstanding (OpenAPI 3.0.3; JSON Schema): schemathesis sends no null there
+        # as valid in a request, and one as invalid data.
+        return False
     if schema.get("nullable") is True:
         return True
     kind = schema.get("type")
@@ -619,6 +626,18 @@ def _nullable(schema: Any, schemas: dict[str, Any], depth: int = 0) -> bool | No
     ):
         return False  # null must be valid under every part: one refuses it
     return None
+
+
+def _null_typed_enum(schema: dict[str, Any]) -> bool:
+    """An enum without null that says null all the same (``nullable: true``, a type list with
+    "null"): datamodel-code-generator types it ``X | None``, and JSON null must be refused."""
+    enum = schema.get("enum")
+    kind = schema.get("type")
+    return (
+        isinstance(enum, list)
+        and None not in enum
+        and (schema.get("nullable") is True or (isinstance(kind, list) and "null" in kind))
+    )
 
 
 def _open_pattern_properties(document: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -696,7 +715,11 @@ def _pattern_rules(
 
 
 def schema_rules(
-    schemas: dict[str, Any], classes: frozenset[str], sources: dict[str, str] | None = None
+    schemas: dict[str, Any],
+    classes: frozenset[str],
+    sources: dict[str, str] | None = None,
+    *,
+    openapi_31: bool = True,
 ) -> str:
     """Registrations for ``specfirst.runtime.base.constrain``, placed at the end of the models
     module, before its rebuild calls (:func:`before_rebuilds`).
@@ -707,6 +730,10 @@ def schema_rules(
     ``RestaurantETAs`` items took ``restaurantId: null``), and a component whose class got
     another name (just-eat's ``location`` became ``LocationModel``, and its rules went to an
     inline ``Location`` class). Without them, a component's rules go to the class of its name.
+
+    ``formats``: the properties (and a root model's ``root``) whose string values the runtime
+    checks for their format (:func:`specfirst.schema_types.checked_format`; ``uuid`` only when
+    ``openapi_31``).
     """
     prefix = "#/components/schemas/"
     found: dict[str, Any] = {}
@@ -719,6 +746,9 @@ def schema_rules(
     lines: list[str] = []
     for name in sorted(found):
         props, required = _own_properties(found[name])
+        root_format = checked_format(found[name], openapi_31=openapi_31)
+        if root_format is not None:
+            lines.append(f"constrain({name}, formats={{'root': {root_format!r}}})")
         if not props:
             continue
         unique = [
@@ -732,7 +762,18 @@ def schema_rules(
             and "default" not in s
             and _nullable(s, schemas) is False
         ]
+        # required, typed ``X | None`` (nullable) but refusing null all the same: an enum
+        refuse_null = [
+            p
+            for p, s in props.items()
+            if p in required and isinstance(s, dict) and _null_typed_enum(s)
+        ]
         patterns = _pattern_rules(props, classes)
+        formats = {
+            p: fmt
+            for p, s in props.items()
+            if (fmt := checked_format(s, openapi_31=openapi_31)) is not None
+        }
         args = []
         if patterns:
             rendered = ", ".join(
@@ -744,6 +785,10 @@ def schema_rules(
             args.append(f"unique={tuple(unique)!r}")
         if not_null:
             args.append(f"not_null={tuple(not_null)!r}")
+        if refuse_null:
+            args.append(f"refuse_null={tuple(refuse_null)!r}")
+        if formats:
+            args.append(f"formats={formats!r}")
         if args:
             lines.append(f"constrain({name}, {', '.join(args)})")
     if not lines:

@@ -82,6 +82,24 @@ def wire_type(py_type: str) -> str:
     return "".join(part if index % 2 else wire(part) for index, part in enumerate(parts))
 
 
+_FORMATTED = re.compile(r"\b(?:str|uuid\.UUID)\b")
+
+
+def format_checked(tp: str, fmt: str | None) -> str:
+    """``tp`` (a parameter's or form field's wire type: ``str``, ``list[str] | None`` …) with its
+    string values checked for format ``fmt``: ``Annotated[str, formats.Format('email')]``
+    (:mod:`specfirst.runtime.formats`). The implementation still receives a ``str``."""
+    if fmt is None:
+        return tp
+    parts = _STRING_LITERAL.split(tp)
+    return "".join(
+        part
+        if index % 2
+        else _FORMATTED.sub(lambda m: f"Annotated[{m.group(0)}, formats.Format({fmt!r})]", part)
+        for index, part in enumerate(parts)
+    )
+
+
 def item_checked(tp: str, checks: Sequence[Constraint]) -> str:
     """``list[X]`` (or ``list[X] | None``) with each item's constraints as ``pydantic.Field``
     bounds on ``X``: an array parameter's ``items`` schema holds for every value sent."""
@@ -442,7 +460,9 @@ class Renderer:
 
     @staticmethod
     def _styled_param(p: Parameter, op: Operation) -> str:
-        tp = item_checked(wire_type(p.py_type), p.item_constraints)
+        tp = item_checked(
+            format_checked(wire_type(p.py_type), p.checked_format), p.item_constraints
+        )
         if p.constraints:
             tp = (
                 f"Annotated[{tp}, Field({', '.join(f'{c.name}={c.value}' for c in p.constraints)})]"
@@ -488,7 +508,9 @@ class Renderer:
         if p.deprecated:
             kwargs.append("deprecated=True")
         spec = f"{container}({', '.join(kwargs)})"
-        py_type = item_checked(wire_type(p.py_type), p.item_constraints)
+        py_type = item_checked(
+            format_checked(wire_type(p.py_type), p.checked_format), p.item_constraints
+        )
         if p.required:
             return f"{p.py_name}: Annotated[{py_type}, {spec}]"
         if p.default is not None:
@@ -508,7 +530,7 @@ class Renderer:
             alias = ", ".join(
                 [f"alias={field.name!r}", *(f"{c.name}={c.value}" for c in field.constraints)]
             )
-            tp = wire_type(field.wire_type)
+            tp = format_checked(wire_type(field.wire_type), field.checked_format)
             # in an optional body every field may be absent: rt.form_required refuses a form
             # sent without a required one (see _form_values)
             if field.required and body.required:
@@ -555,7 +577,7 @@ class Renderer:
                 checks = "".join(f"({c.name!r}, {c.value}), " for c in field.constraints)
                 value = (
                     f"rt.form_value(await sf_request.form(), {field.name!r}, "
-                    f"{wire_type(field.wire_type)}, "
+                    f"{format_checked(wire_type(field.wire_type), field.checked_format)}, "
                     f"required={field.required}, sequence={field.is_list}, status={status}"
                     + (f", checks=({checks})" if checks else "")
                     + ")"

@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, TypeGuard
 
 from specfirst.ir import Constraint
+from specfirst.runtime.formats import STRING_FORMATS
 
 _FORMAT_TYPES = {
     "date-time": "datetime.datetime",
@@ -148,6 +149,34 @@ def primitive_type(
     if nullable and result != "Any":
         result = f"{result} | None"
     return result
+
+
+def checked_format(schema: Any, *, openapi_31: bool) -> str | None:
+    """The string format the runtime checks values of ``schema`` for, or None.
+
+    A string schema (not an enum or a ``const``: their members decide) whose ``format`` is one
+    of :data:`specfirst.runtime.formats.STRING_FORMATS`, ``uuid`` only under OpenAPI 3.1 and
+    later; for an array, the format of its (inline) items. These are the formats schemathesis
+    judges values of with jsonschema-rs, and so sends values breaking as invalid data; under
+    OpenAPI 3.0 it reads ``uuid`` as Python's ``uuid.UUID`` does, which accepts everything
+    pydantic's ``UUID`` type accepts, so that type is check enough there.
+    """
+    if not isinstance(schema, Mapping):
+        return None
+    types = schema_types(schema)
+    if "array" in types and "string" not in types:
+        return checked_format(schema.get("items"), openapi_31=openapi_31)
+    fmt = schema.get("format")
+    if (
+        "string" not in types
+        or not isinstance(fmt, str)
+        or fmt not in STRING_FORMATS
+        or (fmt == "uuid" and not openapi_31)
+        or "enum" in schema
+        or "const" in schema
+    ):
+        return None
+    return fmt
 
 
 def rust_regex_ok(pattern: str) -> bool:

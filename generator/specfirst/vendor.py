@@ -53,6 +53,18 @@ def runtime_requirements(api: Api) -> list[str]:
     ]
     if any(op.body is not None and op.body.form_class for op in api.operations):
         requirements.append("python-multipart>=0.0.20")
+    if (
+        api.checks_formats
+        or any(p.checked_format for op in api.operations for p in op.parameters)
+        or any(
+            f.checked_format
+            for op in api.operations
+            if op.body is not None
+            for f in op.body.form_fields
+        )
+    ):
+        # the string formats (email, uri …) are checked as schemathesis judges them
+        requirements.append("jsonschema-rs>=0.60")
     if api.senders:
         requirements.append("httpx>=0.28")  # the webhook and callback senders
     return sorted(requirements, key=str.lower)

@@ -11,7 +11,6 @@ from pydantic import ValidationError
 from generated import ProblemError, models, responses
 from impl.handlers.common import Handler, location
 from impl.http.ratelimit import client_address, enforce
-from impl.services.emails import is_email
 
 
 class AuthHandlers(Handler):
@@ -63,8 +62,7 @@ def _validated_form(
     body: responses.CreateTokenForm, raw: Mapping[str, Any]
 ) -> models.TokenRequestBody:
     """Validate against the whole schema: FastAPI turns an empty optional field (`scope=`) into
-    None, which the schema forbids, and the generated models keep `format: email` a plain
-    string (see `impl.services.emails`)."""
+    None, which the schema forbids (the model checks `username`'s `format: email` too)."""
     fields = {k: v for k, v in asdict(body).items() if v is not None}
     fields.update({name: "" for name in asdict(body) if raw.get(name) == ""})
     try:
@@ -73,8 +71,6 @@ def _validated_form(
         raise _invalid(
             ("/body/" + "/".join(str(p) for p in e["loc"]), e["msg"]) for e in exc.errors()
         ) from None
-    if form.username is not None and not is_email(form.username):
-        raise _invalid([("/body/username", "Not an email address.")])
     return form
 
 

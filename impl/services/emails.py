@@ -1,10 +1,11 @@
 """Email addresses exactly as the contract declares them: `format: email`, nothing stricter.
 
-The generated models keep `format: email` fields as plain strings (in JSON Schema 2020-12 a
-format is an annotation, and pydantic's `EmailStr` rejects addresses the format allows, such as
-special-use domains like `x@host.test`). The service still promises what the spec says, so it
-checks the format itself, with jsonschema-rs (the JSON Schema implementation schemathesis uses
-for formats): whatever the format accepts is accepted, and only that.
+The generated models keep `format: email` fields as plain strings (pydantic's `EmailStr`
+rejects addresses the format allows, such as special-use domains like `x@host.test`), and the
+generated runtime checks requests against the format with jsonschema-rs (the JSON Schema
+implementation schemathesis uses for formats). The services check again, the same way, every
+address they store or look up, whatever path it came by: whatever the format accepts is
+accepted, and only that.
 
 Accepted addresses are then normalised for storage and lookup (trimmed, lower-cased), so that
 `Ada@Example.com` and `ada@example.com` are one account.

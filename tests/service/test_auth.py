@@ -40,11 +40,11 @@ async def test_register_validates_the_body(client: httpx.AsyncClient) -> None:
 
 async def test_register_takes_exactly_the_email_format(client: httpx.AsyncClient) -> None:
     """`format: email` as JSON Schema defines it: no stricter (special-use domains, quoted local
-    parts) and no looser; the generated model keeps it a string, the service checks it."""
+    parts) and no looser; the generated model keeps it a string, the runtime checks it."""
     for email in ("", "not-an-email", " ada@example.com", "a..b@example.com"):
         body = {"email": email, "password": PASSWORD, "display_name": "Ada"}
         problem = assert_problem(await client.post("/v1/auth/register", json=body), 422)
-        assert [e["pointer"] for e in problem["errors"]] == ["/email"], email
+        assert [e["pointer"] for e in problem["errors"]] == ["/body/email"], email
     for email in ("x@host.test", '"odd one"@example.com', "Mixed@Example.COM"):
         body = {"email": email, "password": PASSWORD, "display_name": "Ada"}
         response = await client.post("/v1/auth/register", json=body)

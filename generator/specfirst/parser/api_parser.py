@@ -37,6 +37,8 @@ from specfirst.parser.routes import warn_shadowed
 from specfirst.parser.security import read_schemes
 from specfirst.parser.senders import read_callback, read_webhooks
 from specfirst.parser.services import group_services, read_tags, service_tag
+from specfirst.schema_rewrites import schema_nodes
+from specfirst.schema_types import checked_format
 
 
 class ApiParser:
@@ -116,4 +118,17 @@ class ApiParser:
             webhooks=tuple(webhooks),
             callbacks=tuple(callbacks),
             error_models=error_models,
+            checks_formats=_checks_formats(ctx),
         )
+
+
+def _checks_formats(ctx: Context) -> bool:
+    """Whether a schema of the document has a string format the runtime checks: of a
+    component (every schema the models module holds), a parameter or a form field."""
+    components = ctx.doc.get("components")
+    schemas = components.get("schemas") if isinstance(components, dict) else None
+    for schema in (schemas or {}).values() if isinstance(schemas, dict) else ():
+        for node in schema_nodes(schema):
+            if checked_format(node, openapi_31=ctx.openapi_31) is not None:
+                return True
+    return False

@@ -21,6 +21,7 @@ from specfirst.parser.media import body_kind, is_binary_schema, json_media, read
 from specfirst.parser.model_types import SchemaTypes
 from specfirst.parser.responses import read_headers
 from specfirst.schema_types import (
+    checked_format,
     constraints,
     declared_types,
     is_simple,
@@ -275,6 +276,9 @@ def _form_fields(
                 content_types=accepted if kind is PartKind.FILE else (),
                 item_type=item_type,
                 part_headers=part_headers,
+                checked_format=checked_format(item, openapi_31=ctx.openapi_31)
+                if kind is PartKind.VALUE
+                else None,
             )
         )
     if not fields and resolved:

@@ -18,6 +18,7 @@ from specfirst.loader import Pointer
 from specfirst.parser.context import Context
 from specfirst.parser.model_types import SchemaTypes
 from specfirst.schema_types import (
+    checked_format,
     constraints,
     declared_types,
     default_literal,
@@ -55,9 +56,11 @@ def read_parameters(
         resolved = ctx.resolve_schema(schema)
         shape = param_shape(ctx, resolved)
         item_checks: tuple[Constraint, ...] = ()
+        fmt = checked_format(resolved, openapi_31=ctx.openapi_31) if content_type is None else None
         if shape == "array" and content_type is None:
             items = ctx.resolve_schema(resolved.get("items"))
             item_checks = constraints(items, openapi_31=ctx.openapi_31)
+            fmt = checked_format(items, openapi_31=ctx.openapi_31)
             if param_shape(ctx, items) == "array":
                 ctx.warn(
                     "unsupported",
@@ -141,6 +144,7 @@ def read_parameters(
                 content_type=content_type,
                 item_constraints=item_checks,
                 allow_empty=allow_empty,
+                checked_format=fmt if shape != "object" else None,
             )
         )
     order = {

@@ -49,6 +49,6 @@ class ListNotes200ResponseBody(BaseModel):
 from ._runtime.base import constrain  # noqa: E402
 
 # Schema rules pydantic has no field option for (see specfirst.runtime.base).
-constrain(Note, not_null=("id", "secret", "tags"))
+constrain(Note, not_null=("id", "secret", "tags"), formats={"id": "uuid"})
 constrain(NoteRequest, not_null=("secret", "tags"))
-constrain(NoteResponse, not_null=("id", "tags"))
+constrain(NoteResponse, not_null=("id", "tags"), formats={"id": "uuid"})

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from starlette.responses import Response
 
 from .. import models, responses
+from .._runtime import formats
 from .._runtime import render as rt
 from .._runtime.routing import OperationRouter
 from ..services import NotesService
@@ -105,7 +106,7 @@ def build_router(
     )
     async def get_note(
         *,
-        note_id: Annotated[uuid.UUID, Path()],
+        note_id: Annotated[Annotated[uuid.UUID, formats.Format("uuid")], Path()],
         sf_service: Service,
         sf_request: Request,
         sf_response: Response,
