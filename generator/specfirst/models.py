@@ -106,7 +106,6 @@ def generate_models(
 def _generate_models(
     document: dict[str, Any], header: str, base: Path | None, base_key: str
 ) -> tuple[str, frozenset[str], list[Diagnostic]]:
-    enum_member_names_in_linear_time()
     schemas = (document.get("components") or {}).get("schemas") or {}
     if not schemas:
         return f"{header}\nfrom __future__ import annotations\n", frozenset(), []
@@ -242,8 +241,11 @@ def _run(document: dict[str, Any], header: str) -> tuple[str, list[dict[str, Any
 
 
 def _run_engine(document: dict[str, Any], header: str) -> tuple[str, list[dict[str, Any]]]:
+    # Imported here, not before: an edit of descriptions only never runs the engine, and
+    # importing it costs more than a small spec's whole run.
     from datamodel_code_generator import generate
 
+    enum_member_names_in_linear_time()
     with tempfile.TemporaryDirectory(prefix="specfirst-models-") as tmp:
         metadata = Path(tmp) / "models.json"
         source = generate(
