@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import copy
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -350,3 +352,39 @@ def test_description_edits_that_the_classes_do_not_show_alone(tmp_path: Path) ->
         warm, cold, diagnostics = _warm_and_cold(edited, base, tmp_path, label)
         assert warm == cold, label
         assert (_patched(diagnostics) is not None) is patched, label
+
+
+def test_an_edit_of_the_reference_spec_keeps_the_engine_out_of_the_process(
+    tmp_path: Path,
+) -> None:
+    """After a cold run, ``specfirst generate`` in a fresh process: an edit of a description
+    never imports datamodel-code-generator; a property added runs it in the worker started
+    before the spec is loaded (:class:`specfirst.models.EngineWorker`), not in this process."""
+    shutil.copytree(ROOT / "specs", tmp_path / "specs")
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from specfirst import models\n"
+        "from specfirst.pipeline import generate\n"
+        "runs = []\n"
+        "call = models.EngineWorker.__call__\n"
+        "models.EngineWorker.__call__ = lambda self, *a: runs.append(1) or call(self, *a)\n"
+        "done = generate(Path('specs/api.yaml'), Path('out'), cache_dir=Path('c'))\n"
+        "assert done.ok, done.diagnostics\n"
+        "print(len(runs), 'datamodel_code_generator' in sys.modules)\n"
+    )
+    task = tmp_path / "specs/schemas/task.yaml"
+    edits = [
+        ("", ""),  # the cold run (the spec's path as the others give it: its header)
+        ("description: A unit of work in a project.", "description: A unit of work, edited."),
+        ("  properties:\n    id:\n", "  properties:\n    notes:\n      type: string\n    id:\n"),
+    ]
+    seen = []
+    for old, new in edits:
+        task.write_text(task.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+        done = subprocess.run(
+            [sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True
+        )
+        assert done.returncode == 0, done.stderr
+        seen.append(done.stdout.split())
+    assert seen == [["0", "True"], ["0", "False"], ["1", "False"]]
