@@ -106,7 +106,7 @@ def build_files(
     templates: Path | None = None,
     progress: Progress = _noop,
     settings: RuleLevels | None = None,
-    engine: Engine | None = None,
+    engine: EngineWorker | None = None,
 ) -> tuple[Api | None, dict[str, bytes], list[Diagnostic]]:
     """Validate and render the whole package in memory (relative path → bytes).
 
@@ -175,6 +175,8 @@ def build_files(
             }
         progress(f"generating models for {len(expected)} schemas")
         models_source, classes, model_diags = models_job.result()
+        if engine is not None:  # no more runs: its CPU back to ruff and the grouping
+            engine.close()
         diagnostics.extend(model_diags)
         final = expected if expected <= classes else classes
         read = parser.model_names_read()
@@ -716,7 +718,7 @@ def _load_and_build(
     templates: Path | None,
     progress: Progress,
     settings: RuleLevels | None,
-    engine: Engine | None,
+    engine: EngineWorker | None,
 ) -> list[Diagnostic] | tuple[SourceSpec, tuple[Api | None, dict[str, bytes], list[Diagnostic]]]:
     """The spec loaded and :func:`build_files`' result; the diagnostics when it stops before."""
     from specfirst.loader import load_spec
