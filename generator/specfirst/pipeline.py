@@ -382,7 +382,10 @@ def _engine_ahead(
         return None
     from specfirst.models import EngineWorker
 
-    return EngineWorker()
+    try:
+        return EngineWorker()
+    except OSError:  # no process to be had: the engine runs here, when it must
+        return None
 
 
 IN_PROCESS_MAX = 200_000
