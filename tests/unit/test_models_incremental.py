@@ -365,7 +365,9 @@ def test_an_edit_of_the_reference_spec_keeps_the_engine_out_of_the_process(
         "import sys\n"
         "from pathlib import Path\n"
         "from specfirst import models\n"
+        "from specfirst import pipeline\n"
         "from specfirst.pipeline import generate\n"
+        "pipeline._core_free = lambda: True  # whatever the machine's load\n"
         "runs = []\n"
         "call = models.EngineWorker.__call__\n"
         "models.EngineWorker.__call__ = lambda self, *a: runs.append(1) or call(self, *a)\n"
@@ -388,3 +390,25 @@ def test_an_edit_of_the_reference_spec_keeps_the_engine_out_of_the_process(
         assert done.returncode == 0, done.stderr
         seen.append(done.stdout.split())
     assert seen == [["0", "True"], ["0", "False"], ["1", "False"]]
+
+
+def test_the_engine_worker_starts_only_with_a_base_a_small_spec_and_a_free_core(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Started ahead of loading only when it can help: the models have a base, the spec's files
+    were small last run, and a core is idle (on a busy machine the worker's import would only
+    compete with this process)."""
+    from specfirst import pipeline
+
+    shutil.copytree(ROOT / "specs", tmp_path / "specs")
+    spec, cache = tmp_path / "specs/api.yaml", tmp_path / "c"
+    manifest = {"inputs": {str(p): "" for p in (tmp_path / "specs").rglob("*.yaml")}}
+    assert pipeline._engine_ahead(spec, cache, manifest) is None  # no base yet
+    assert generate(spec, tmp_path / "out", cache_dir=cache).ok
+    monkeypatch.setattr(pipeline.os, "getloadavg", lambda: (9.0, 9.0, 9.0))
+    assert pipeline._engine_ahead(spec, cache, manifest) is None
+    monkeypatch.setattr(pipeline.os, "getloadavg", lambda: (0.1, 0.1, 0.1))
+    assert pipeline._engine_ahead(spec, cache, {"inputs": {}}) is None
+    worker = pipeline._engine_ahead(spec, cache, manifest)
+    assert worker is not None
+    worker.close()
