@@ -121,7 +121,9 @@ class Base:
 
 
 def canonical(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    """``value`` as JSON, its keys in their order: datamodel-code-generator writes a class's
+    fields in the order of the schema's properties, so two orders are two schemas."""
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
 
 
 def _digest(value: Any) -> str:
@@ -683,7 +685,8 @@ def _prose_walk(node: Any, out: list[str], values: Iterator[str] | None) -> Any:
     for key in sorted(node):
         value = node[key]
         if key in SCHEMA_MAPS and isinstance(value, dict):
-            copy[key] = {k: _prose_walk(value[k], out, values) for k in sorted(value)}
+            walked = {k: _prose_walk(value[k], out, values) for k in sorted(value)}
+            copy[key] = {k: walked[k] for k in value}  # in their order (:func:`canonical`)
         elif key in SCHEMA_LISTS and isinstance(value, list):
             copy[key] = [_prose_walk(v, out, values) for v in value]
         elif key in SCHEMA_VALUES:

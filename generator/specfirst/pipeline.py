@@ -297,7 +297,8 @@ class ModelsJob:
             digest.update(models_fingerprint().encode())
             digest.update(own.encode())
             digest.update(header.encode())
-            digest.update(json.dumps(document, sort_keys=True, separators=(",", ":")).encode())
+            # keys in their order: the models' fields follow the order of the properties
+            digest.update(json.dumps(document, separators=(",", ":")).encode())
             self._cache_file = cache_dir / f"{digest.hexdigest()}.json"
             self._cached = _read_models_cache(self._cache_file)
             base = base_path(cache_dir, header)

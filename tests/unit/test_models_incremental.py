@@ -412,3 +412,23 @@ def test_the_engine_worker_starts_only_with_a_base_a_small_spec_and_a_free_core(
     worker = pipeline._engine_ahead(spec, cache, manifest)
     assert worker is not None
     worker.close()
+
+
+def test_properties_reordered_are_fields_reordered(tmp_path: Path) -> None:
+    """The models follow the order of a schema's properties: after two of them swap places in
+    the spec, ``specfirst generate`` writes what a cold run writes (the caches' keys once sorted
+    the keys away, and the fields kept their old order)."""
+    shutil.copytree(ROOT / "specs", tmp_path / "specs")
+    spec = tmp_path / "specs/api.yaml"
+    assert generate(spec, tmp_path / "warm", cache_dir=tmp_path / "c").ok
+    task = tmp_path / "specs/schemas/task.yaml"
+    first = "    id:\n      type: string\n      format: uuid\n      readOnly: true\n"
+    second = "    project_id:\n      type: string\n      format: uuid\n      readOnly: true\n"
+    text = task.read_text(encoding="utf-8")
+    assert first + second in text
+    task.write_text(text.replace(first + second, second + first, 1), encoding="utf-8")
+    assert generate(spec, tmp_path / "warm", cache_dir=tmp_path / "c").ok
+    assert generate(spec, tmp_path / "cold", cache_dir=None).ok
+    warm = (tmp_path / "warm/models.py").read_text(encoding="utf-8")
+    assert warm == (tmp_path / "cold/models.py").read_text(encoding="utf-8")
+    assert warm.index("    project_id: UUID\n    id: UUID\n") > 0
