@@ -150,7 +150,9 @@ def _report(stderr: str) -> tuple[int | None, str]:
     """Files written, and the models note (schemas made again), from ``generate -v``."""
     written = re.search(r"(\d+) file\(s\) written", stderr)
     note = re.search(
-        r"models of \d+ of \d+ schemas generated again|models generated in full[^\n]*", stderr
+        r"models of \d+ of \d+ schemas (?:generated again|patched: descriptions only)"
+        r"|models generated in full[^\n]*",
+        stderr,
     )
     return (int(written.group(1)) if written else None), (note.group(0) if note else "")
 

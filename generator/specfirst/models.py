@@ -6,11 +6,15 @@ import ast
 import bisect
 import copy
 import json
+import multiprocessing
 import re
+import signal
 import tempfile
 import threading
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -89,24 +93,32 @@ what it saw) at a time in a process: ``--watch`` warms it up in a background thr
 (:func:`specfirst.pipeline.keep_models_worker`)."""
 
 
+Engine = Callable[[dict[str, Any], str], tuple[str, list[dict[str, Any]]]]
+"""datamodel-code-generator's module for a document, and its models' metadata (:func:`_run`)."""
+
+
 def generate_models(
-    document: dict[str, Any], header: str, base: Path | None = None, base_key: str = ""
+    document: dict[str, Any],
+    header: str,
+    base: Path | None = None,
+    base_key: str = "",
+    engine: Engine | None = None,
 ) -> tuple[str, frozenset[str], list[Diagnostic]]:
     """Run datamodel-code-generator on a schemas-only OpenAPI document.
 
     Returns the module source, the names of the classes it defines, and diagnostics. With
     ``base`` (a cache file; ``base_key`` says what else the output depends on), only the
     schemas that changed since the run that wrote it are generated again
-    (:mod:`specfirst.models_incremental`), and the file is updated.
+    (:mod:`specfirst.models_incremental`), and the file is updated; by ``engine`` when given
+    (:class:`EngineWorker`: the library imported in another process meanwhile).
     """
     with _ENGINE:
-        return _generate_models(document, header, base, base_key)
+        return _generate_models(document, header, base, base_key, engine or _run)
 
 
 def _generate_models(
-    document: dict[str, Any], header: str, base: Path | None, base_key: str
+    document: dict[str, Any], header: str, base: Path | None, base_key: str, partial: Engine
 ) -> tuple[str, frozenset[str], list[Diagnostic]]:
-    enum_member_names_in_linear_time()
     schemas = (document.get("components") or {}).get("schemas") or {}
     if not schemas:
         return f"{header}\nfrom __future__ import annotations\n", frozenset(), []
@@ -147,7 +159,7 @@ def _generate_models(
                 base,
                 key,
                 cut["components"]["schemas"],
-                lambda part: _run({**cut, "components": {"schemas": part}}, header),
+                lambda part: partial({**cut, "components": {"schemas": part}}, header),
                 diagnostics,
             )
             if updated is not None:
@@ -243,8 +255,11 @@ def _run(document: dict[str, Any], header: str) -> tuple[str, list[dict[str, Any
 
 
 def _run_engine(document: dict[str, Any], header: str) -> tuple[str, list[dict[str, Any]]]:
+    # Imported here, not before: an edit of descriptions only never runs the engine, and
+    # importing it costs more than a small spec's whole run.
     from datamodel_code_generator import generate
 
+    enum_member_names_in_linear_time()
     with tempfile.TemporaryDirectory(prefix="specfirst-models-") as tmp:
         metadata = Path(tmp) / "models.json"
         source = generate(
@@ -257,6 +272,55 @@ def _run_engine(document: dict[str, Any], header: str) -> tuple[str, list[dict[s
     if not isinstance(source, str):
         raise TypeError("datamodel-code-generator returned several modules; expected one")
     return source, list(models)
+
+
+class EngineWorker:
+    """datamodel-code-generator in a fresh process, imported there from the moment this is
+    made, for the partial runs of an edit (:func:`generate_models`'s ``engine``): importing it
+    costs more than a small spec's whole run, and here it overlaps loading and validating the
+    spec. Unused (an edit of descriptions only needs no run), it is stopped at :meth:`close`."""
+
+    def __init__(self) -> None:
+        context = multiprocessing.get_context("spawn")
+        self._conn, child = context.Pipe()
+        self._process = context.Process(target=serve_engine, args=(child,), daemon=True)
+        self._process.start()
+        child.close()
+
+    def __call__(self, document: dict[str, Any], header: str) -> tuple[str, list[dict[str, Any]]]:
+        self._conn.send((document, header))
+        ok, value, caught = self._conn.recv()
+        for message in caught:  # as if the library had warned here
+            warnings.warn(message, stacklevel=2)
+        if not ok:
+            raise RuntimeError(value)
+        source, models = value
+        return source, models
+
+    def close(self) -> None:
+        self._conn.close()
+        if self._process.is_alive():
+            self._process.terminate()
+        self._process.join(5)
+
+
+def serve_engine(conn: Connection) -> None:
+    """:class:`EngineWorker`'s process: the library imported, then one run per request."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the parent, which stops this
+    import datamodel_code_generator  # noqa: F401  # the point: imported before it is asked
+
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                reply: tuple[bool, Any] = (True, _run(*job))
+            except Exception as exc:  # the library raises many types; the caller says why
+                reply = (False, " ".join(str(exc).split())[:500] or type(exc).__name__)
+        conn.send((*reply, [str(w.message) for w in caught]))
 
 
 def warm_up() -> None:

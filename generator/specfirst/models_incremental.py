@@ -38,23 +38,32 @@ members (the members' property becomes a ``Literal``); and every schema that ref
 when what changed is more than its properties, required list and prose (an enum's values: a
 default of the enum member; a root model's type). Tests compare the result with a cold run,
 byte for byte, on the reference spec, the golden specs and GitHub's.
+
+An edit of descriptions only does not run datamodel-code-generator at all (importing it costs
+more than a small spec's whole run): datamodel-code-generator writes a description only as a
+docstring (a class's, a field's), as :func:`docstring` renders it, so the docstrings of the old
+text are rewritten in the classes of the schemas that changed (:func:`_patch_prose`). That is
+done only where it is sure to be exact; otherwise the schemas go through the engine as above.
 """
 
 from __future__ import annotations
 
 import ast
+import bisect
 import hashlib
 import io
+import itertools
 import json
 import re
 import tokenize
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from specfirst import cachedir
 from specfirst.diagnostics import Diagnostic, Level
+from specfirst.schema_rewrites import SCHEMA_LISTS, SCHEMA_MAPS, SCHEMA_VALUES
 
 _REF = "#/components/schemas/"
 _SHELL_SKIP = frozenset({"properties", "required", "description", "title", "example", "examples"})
@@ -80,6 +89,7 @@ class Base:
     units: list[list[str]]  # [class, text], in the module's order
     rebuilds: list[str]  # classes whose ``model_rebuild()`` ends the module
     owners: dict[str, list[str]]  # class -> [owning schema, source_ref]
+    prose: dict[str, list[str]]  # schema -> its descriptions (:func:`prose_of`)
 
     @property
     def raw(self) -> str:
@@ -111,7 +121,9 @@ class Base:
 
 
 def canonical(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    """``value`` as JSON, its keys in their order: datamodel-code-generator writes a class's
+    fields in the order of the schema's properties, so two orders are two schemas."""
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
 
 
 def _digest(value: Any) -> str:
@@ -148,6 +160,7 @@ def make_base(
         units=units,
         rebuilds=rebuilds,
         owners=owners_of(models),
+        prose={name: prose_of(schema) for name, schema in schemas.items()},
     )
 
 
@@ -353,11 +366,11 @@ def from_base(
     except Unpatchable as exc:
         diagnostics.append(Diagnostic(Level.INFO, "models", f"models generated in full: {exc}"))
         return None
-    diagnostics.append(
-        Diagnostic(
-            Level.INFO, "models", f"models of {redone} of {len(schemas)} schemas generated again"
-        )
-    )
+    if redone < 0:
+        message = f"models of {-redone} of {len(schemas)} schemas patched: descriptions only"
+    else:
+        message = f"models of {redone} of {len(schemas)} schemas generated again"
+    diagnostics.append(Diagnostic(Level.INFO, "models", message))
     if updated is not previous:
         cachedir.write(base, updated.to_json())
     return updated
@@ -462,8 +475,9 @@ class Unpatchable(Exception):
 
 def patch(base: Base, key: str, schemas: dict[str, Any], run: Generate) -> tuple[Base, int]:
     """The base of a full run of ``schemas``, made from ``base`` and a run on what changed,
-    and how many schemas went through that run. Raises :class:`Unpatchable` when the result
-    could differ from a full run's."""
+    and how many schemas went through that run (negative: that many had only their
+    descriptions patched, with no run). Raises :class:`Unpatchable` when the result could
+    differ from a full run's."""
     if base.key != key:
         raise Unpatchable("other options or generator")
     old_order = [n for n in base.order if n in schemas]
@@ -477,6 +491,10 @@ def patch(base: Base, key: str, schemas: dict[str, Any], run: Generate) -> tuple
         return base, 0
     shell_changed = {n for n in changed if shells[n] != base.shells.get(n)}
     todo, unions = affected(schemas, changed, shell_changed | set(removed))
+    if not removed:
+        prosed = _patch_prose(base, schemas, changed, todo | unions)
+        if prosed is not None:
+            return replace(prosed, key=key, hashes=hashes, shells=shells), -len(changed)
     if 2 * len(todo) > len(schemas):
         raise Unpatchable(f"{len(todo)} of {len(schemas)} schemas changed")
     full = _read_in_full(schemas, todo | unions | _neighbours(base, todo))
@@ -569,6 +587,10 @@ def patch(base: Base, key: str, schemas: dict[str, Any], run: Generate) -> tuple
             owners[renames.get(name, name)] = new_owners[name]
     rebuilds = [n for n in base.rebuilds if n in kept_names]
     rebuilds += [renames.get(n, n) for n in new_rebuilds if renames.get(n, n) in produced]
+    prose = {
+        n: base.prose[n] if n not in changed and n in base.prose else prose_of(schemas[n])
+        for n in schemas
+    }
     updated = Base(
         key,
         list(schemas),
@@ -579,6 +601,7 @@ def patch(base: Base, key: str, schemas: dict[str, Any], run: Generate) -> tuple
         units,
         rebuilds,
         owners,
+        prose,
     )
     return updated, len(todo)
 
@@ -634,3 +657,153 @@ def _placed(
 
 def owner_of(base: Base, name: str) -> str:
     return base.owners.get(name, ["", ""])[0]
+
+
+def prose_of(schema: Any) -> list[str]:
+    """The descriptions of ``schema`` and its subschemas (not of examples, defaults or other
+    values): its own first, then its subschemas' by their keys in sorted order, so that two
+    schemas that differ only in them list them alike."""
+    out: list[str] = []
+    _prose_walk(schema, out, None)
+    return out
+
+
+def _with_prose(schema: Any, values: Iterator[str]) -> Any:
+    """A copy of ``schema`` with its descriptions (:func:`prose_of`) taken from ``values``."""
+    return _prose_walk(schema, [], values)
+
+
+def _prose_walk(node: Any, out: list[str], values: Iterator[str] | None) -> Any:
+    if not isinstance(node, dict):
+        return node
+    copy = dict(node)
+    own = node.get("description")
+    if isinstance(own, str):
+        out.append(own)
+        if values is not None:
+            copy["description"] = next(values)
+    for key in sorted(node):
+        value = node[key]
+        if key in SCHEMA_MAPS and isinstance(value, dict):
+            walked = {k: _prose_walk(value[k], out, values) for k in sorted(value)}
+            copy[key] = {k: walked[k] for k in value}  # in their order (:func:`canonical`)
+        elif key in SCHEMA_LISTS and isinstance(value, list):
+            copy[key] = [_prose_walk(v, out, values) for v in value]
+        elif key in SCHEMA_VALUES:
+            copy[key] = _prose_walk(value, out, values)
+    return copy if values is not None else node
+
+
+def docstring(text: str) -> str:
+    """A description as datamodel-code-generator writes it in a class, as the class's or a
+    field's docstring (its ``format_docstring`` at an indent of 4, no one-line form): backslashes
+    and triple quotes escaped, a null byte as ``\\x00``, each line indented but empty ones."""
+    escaped = text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"').replace("\0", "\\x00")
+    body = "\n".join(f"    {line}" if line else "" for line in escaped.split("\n"))
+    return f'"""\n{body}\n    """'
+
+
+# Text whose docstring would not be read back as it is written: line breaks other than LF
+# (a line of the module ends there too), lone surrogates and U+FFFD (the engine writes the one
+# as the other). An edit of such a description goes through the engine.
+_UNSURE = re.compile("[\r\v\f\x1c\x1d\x1e\x85\u2028\u2029\ud800-\udfff\ufffd]")
+
+
+def _patch_prose(
+    base: Base, schemas: dict[str, Any], changed: set[str], readers: set[str]
+) -> Base | None:
+    """``base`` with the docstrings of the descriptions that changed rewritten, when nothing but
+    descriptions changed in ``changed`` and the result is sure to be datamodel-code-generator's
+    (``readers``: the schemas it would generate again, :func:`affected`); None otherwise.
+
+    Each old text's docstring is replaced in the classes of the schemas that changed it; that
+    is exact when: every node of such a schema with that text gets the same new text (the same
+    change everywhere in it); the docstring is found in the module only in classes of schemas
+    that have that text (not copied into another, as a field of a base class redeclared in a
+    class extending it), and in none of the other schemas that read a changed one; no class
+    patched is shared with another schema (an inline class the engine wrote once for two
+    identical nodes, which differ now), and none becomes identical to another of its name."""
+    mapping: dict[str, str] = {}
+    texts: dict[str, set[str]] = {}  # schema -> the old texts it changes
+    for name in changed:
+        old = base.prose.get(name)
+        new = prose_of(schemas[name])
+        if old is None or len(old) != len(new):
+            return None
+        if _digest(_with_prose(schemas[name], iter(old))) != base.hashes.get(name):
+            return None  # more than descriptions changed
+        for was, now in zip(old, new, strict=True):
+            if was != now and mapping.setdefault(was, now) != now:
+                return None
+        mine = {was for was, now in zip(old, new, strict=True) if was != now}
+        if any(was in mine and now != mapping[was] for was, now in zip(old, new, strict=True)):
+            return None  # the same text changed in one place, not in another
+        texts[name] = mine
+    for was, now in mapping.items():
+        if not was.strip() or not now.strip() or _UNSURE.search(was + now):
+            return None
+    owned: dict[str, list[int]] = {}
+    for index, (name, _) in enumerate(base.units):
+        owned.setdefault(owner_of(base, name), []).append(index)
+    holders: dict[str, set[str]] = {was: set() for was in mapping}
+    for name, descriptions in base.prose.items():
+        for was in mapping.keys() & set(descriptions):
+            holders[was].add(name)
+    module = "".join(text for _, text in base.units)
+    docs = {docstring(was): docstring(now) for was, now in mapping.items()}
+    for was in mapping:
+        old_doc = docstring(was)
+        changers = {name for name, mine in texts.items() if was in mine}
+        found = {
+            name: sum(base.units[i][1].count(old_doc) for i in owned.get(name, ()))
+            for name in holders[was] | readers
+        }
+        if sum(found[name] for name in holders[was]) != module.count(old_doc):
+            return None  # written in a class of a schema without that text
+        if any(found[name] for name in readers - changers):
+            return None
+        if not any(found[name] for name in changers):
+            return None  # not written at all: which class holds it is not known
+    units = [list(unit) for unit in base.units]
+    patched: list[int] = []
+    for name, mine in texts.items():
+        wanted = {docstring(was) for was in mine}
+        pattern = re.compile("|".join(re.escape(doc) for doc in wanted))
+        for index in owned.get(name, ()):
+            text = units[index][1]
+            strings = [
+                tok.string
+                for tok in tokenize.generate_tokens(io.StringIO(text).readline)
+                if tok.type == tokenize.STRING
+            ]
+            hits = [doc for doc in strings if doc in wanted]
+            if sum(text.count(doc) for doc in wanted) != len(hits):
+                return None  # found but not as a docstring of its own
+            if hits:
+                units[index][1] = pattern.sub(lambda m: docs[m.group(0)], text)
+                patched.append(index)
+    inline = {n for n, (_, ref) in base.owners.items() if ref.count("/") > 3}
+    starts = list(itertools.accumulate(len(text) for _, text in base.units))
+    for name in texts:
+        mine = {base.units[i][0] for i in owned.get(name, ())}
+        used = set().union(*(_names_in(base.units[i][1]) for i in owned.get(name, ())))
+        if any(owner_of(base, n) != name for n in used & inline):
+            return None  # it shares a class of another schema
+        for cls in mine & inline:
+            for hit in re.finditer(rf"\b{re.escape(cls)}\b", module):
+                where = bisect.bisect_right(starts, hit.start())
+                if owner_of(base, base.units[where][0]) != name:
+                    return None  # another schema shares it
+    stems: dict[str, list[int]] = {}
+    for index, (cls, _) in enumerate(units):
+        stems.setdefault(_stem(cls), []).append(index)
+    for index in patched:
+        cls, text = units[index]
+        body = _body(text, cls)
+        for other in stems[_stem(cls)]:
+            if other != index and _body(units[other][1], units[other][0]) == body:
+                return None  # the engine would write it once
+    prose = dict(base.prose)
+    for name in changed:
+        prose[name] = prose_of(schemas[name])
+    return replace(base, units=units, prose=prose)

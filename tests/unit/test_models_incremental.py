@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import copy
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -43,6 +45,14 @@ def _formatted(source: str) -> str:
 def _redone(diagnostics: list[Any]) -> int | None:
     for d in diagnostics:
         if d.rule == "models" and "generated again" in d.message:
+            return int(d.message.split()[2])
+    return None
+
+
+def _patched(diagnostics: list[Any]) -> int | None:
+    """How many schemas had only their descriptions patched (no engine run), if so."""
+    for d in diagnostics:
+        if d.rule == "models" and "patched: descriptions only" in d.message:
             return int(d.message.split()[2])
     return None
 
@@ -111,7 +121,7 @@ def test_models_after_an_edit_are_a_cold_runs(spec: Path, tmp_path: Path) -> Non
         cold, cold_classes, _ = generate_models(copy.deepcopy(edited), HEADER)
         assert _formatted(warm) == _formatted(cold), label
         assert warm_classes == cold_classes, label
-        redone = _redone(warm_diags)
+        redone = _redone(warm_diags) or _patched(warm_diags)
         notes = [d.message for d in warm_diags if d.rule == "models"]
         if redone is None:
             # a full run is right only when most of a (small) spec changed
@@ -163,7 +173,7 @@ def test_reference_spec_edits_through_the_pipeline(tmp_path: Path) -> None:
         assert old in text
         task.write_text(text.replace(old, new, 1), encoding="utf-8")
         warm = generate(spec, tmp_path / "warm", cache_dir=cache)
-        assert warm.ok and _redone(warm.diagnostics), new
+        assert warm.ok and (_redone(warm.diagnostics) or _patched(warm.diagnostics)), new
         cold_out = tmp_path / "cold"
         shutil.rmtree(cold_out, ignore_errors=True)
         assert generate(spec, cold_out, cache_dir=None).ok
@@ -204,8 +214,8 @@ def test_classes_shared_only_with_the_last_of_their_name(tmp_path: Path) -> None
     (both read ``User`` through ``allOf``) have identical inline ``cvss`` objects, but
     ``Other``'s stands between them: the module has ``Cvss``, ``Cvss1`` and ``Cvss2``. Their
     ``cwe`` objects too, but ``AdvisoryResponse``'s is ``Request``'s ``Cwe2``, which is not
-    ``Advisory``'s ``Cwe`` because ``Other2``'s ``Cwe1`` stands between. After ``User`` is
-    edited, the three schemas that read it are generated again and all of that is kept: a
+    ``Advisory``'s ``Cwe`` because ``Other2``'s ``Cwe1`` stands between. After a property is
+    added to ``User``, the three schemas that read it are generated again and all of that is kept: a
     run on them alone would share ``Advisory``'s classes with ``AdvisoryResponse``."""
     user = {"allOf": [{"$ref": "#/components/schemas/User"}]}
     cvss = _object(score={"type": "number"})
@@ -230,8 +240,195 @@ def test_classes_shared_only_with_the_last_of_their_name(tmp_path: Path) -> None
     cold_before = generate_models(copy.deepcopy(document), HEADER, base, "k")[0]
     assert "class Cvss2(" in cold_before and "cwe: Cwe2 | None" in cold_before
     assert "class Cwe3(" not in cold_before
-    schemas["User"]["description"] = "A user, edited."
+    schemas["User"]["properties"]["name"] = {"type": "string"}
     warm, _, diagnostics = generate_models(copy.deepcopy(document), HEADER, base, "k")
     assert _redone(diagnostics) == 3, [d.message for d in diagnostics]
     cold = generate_models(copy.deepcopy(document), HEADER)[0]
     assert warm == cold
+
+
+# Descriptions whose docstrings need escaping or span lines; each edit of them alone is patched
+# into the classes without datamodel-code-generator, and must be what it writes.
+PROSE = {
+    "quotes": """He said "hi", it's 'quoted'""",
+    "ends in a quote": 'The "name"',
+    "backslashes": "A path: C:\\dir\\ and \\n, not a line break; ends in \\",
+    "triple quotes": 'Write """ or \'\'\' or """" here',
+    "lines": "First line.\n\nAfter a blank line:\n  - indented item\n    deeper",
+    "unicode": "Größe \u2013 ✓ 日本語 🙂",
+    "null byte": "before\x00after",
+}
+# Edits the engine must make (the docstring would not be read back as written).
+UNSURE = {"carriage return": "one\r\ntwo", "lone surrogate": "bad \ud800 text", "blank": "  "}
+
+
+def _prose_target(schemas: dict[str, Any]) -> tuple[str, str]:
+    """An object schema and one of its properties, both described (given a description when
+    they have none, before the cold run)."""
+    for name, schema in schemas.items():
+        props = schema.get("properties") if isinstance(schema, dict) else None
+        for prop, sub in (props if isinstance(props, dict) else {}).items():
+            if isinstance(sub, dict) and "$ref" not in sub:
+                schema.setdefault("description", "The schema, before.")
+                sub.setdefault("description", "The property, before.")
+                return name, prop
+    raise AssertionError("no object schema")
+
+
+def _warm_and_cold(
+    document: dict[str, Any], base: Path, tmp_path: Path, label: str
+) -> tuple[str, str, list[Any]]:
+    here = tmp_path / f"base-{abs(hash(label))}.json"
+    shutil.copyfile(base, here)
+    warm, _, diagnostics = generate_models(copy.deepcopy(document), HEADER, here, "k")
+    cold = generate_models(copy.deepcopy(document), HEADER)[0]
+    return warm, cold, diagnostics
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda p: p.parent.parent.name or p.name)
+def test_description_edits_are_patched_as_the_engine_writes_them(
+    spec: Path, tmp_path: Path
+) -> None:
+    """A schema's description and a property's, each set to text that needs escaping or spans
+    lines: patched without the engine, byte for byte what a cold run writes (before ruff too);
+    text whose docstring is not read back as written goes through the engine, also exact."""
+    document = _models_document(spec)
+    name, prop = _prose_target(document["components"]["schemas"])
+    base = tmp_path / "base.json"
+    generate_models(copy.deepcopy(document), HEADER, base, "k")
+    for label, text in {**PROSE, **UNSURE}.items():
+        for where in ("schema", "property"):
+            edited = copy.deepcopy(document)
+            schema = edited["components"]["schemas"][name]
+            (schema if where == "schema" else schema["properties"][prop])["description"] = text
+            warm, cold, diagnostics = _warm_and_cold(edited, base, tmp_path, label + where)
+            assert warm == cold, (label, where)
+            notes = [d.message for d in diagnostics if d.rule == "models"]
+            if label in PROSE:
+                assert _patched(diagnostics) == 1, (label, where, notes)
+            else:
+                assert _patched(diagnostics) is None, (label, where, notes)
+
+
+def _schemas_document(schemas: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "t", "version": "1"},
+        "paths": {},
+        "components": {"schemas": schemas},
+    }
+
+
+def test_description_edits_that_the_classes_do_not_show_alone(tmp_path: Path) -> None:
+    """Where a description's docstring is not only in its schema's classes, the patch is not
+    taken, or is exact: the same text in another schema that keeps it (patched, the other
+    kept); a field of a base class redeclared in a class extending it (the engine copies its
+    docstring there); an inline class written once for identical nodes of two schemas, of
+    which one changes (the engine writes two classes now)."""
+    inline = {"type": "object", "description": "Shared.", "properties": {"n": {"type": "string"}}}
+    schemas: dict[str, Any] = {
+        "User": _object(login={"type": "string", "description": "The login."}),
+        "NullableUser": _object(login={"type": "string", "description": "The login."}),
+        "Base": _object(a={"type": "string", "description": "Base a."}),
+        "Child": {"allOf": [{"$ref": "#/components/schemas/Base"}, {"required": ["a"]}]},
+        "First": _object(meta=copy.deepcopy(inline)),
+        "Second": _object(meta=copy.deepcopy(inline)),
+    }
+    document = _schemas_document(schemas)
+    base = tmp_path / "base.json"
+    before = generate_models(copy.deepcopy(document), HEADER, base, "k")[0]
+    assert before.count('"""\n    The login.\n    """') == 2
+    assert before.count('"""\n    Base a.\n    """') == 2  # in Base and in Child
+    assert before.count('"""\n    Shared.\n    """') == 3  # the class Meta, both fields
+    assert "class Meta1" not in before  # written once, for both
+    edits: list[tuple[str, Callable[[dict[str, Any]], None], bool]] = [
+        ("one of two", lambda s: s["User"]["properties"]["login"].update(description="Its login."), True),
+        ("redeclared", lambda s: s["Base"]["properties"]["a"].update(description="Base a, edited."), False),
+        ("shared", lambda s: s["Second"]["properties"]["meta"].update(description="Now its own."), False),
+    ]  # fmt: skip
+    for label, edit, patched in edits:
+        edited = copy.deepcopy(document)
+        edit(edited["components"]["schemas"])
+        warm, cold, diagnostics = _warm_and_cold(edited, base, tmp_path, label)
+        assert warm == cold, label
+        assert (_patched(diagnostics) is not None) is patched, label
+
+
+def test_an_edit_of_the_reference_spec_keeps_the_engine_out_of_the_process(
+    tmp_path: Path,
+) -> None:
+    """After a cold run, ``specfirst generate`` in a fresh process: an edit of a description
+    never imports datamodel-code-generator; a property added runs it in the worker started
+    before the spec is loaded (:class:`specfirst.models.EngineWorker`), not in this process."""
+    shutil.copytree(ROOT / "specs", tmp_path / "specs")
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from specfirst import models\n"
+        "from specfirst import pipeline\n"
+        "from specfirst.pipeline import generate\n"
+        "pipeline._core_free = lambda: True  # whatever the machine's load\n"
+        "runs = []\n"
+        "call = models.EngineWorker.__call__\n"
+        "models.EngineWorker.__call__ = lambda self, *a: runs.append(1) or call(self, *a)\n"
+        "done = generate(Path('specs/api.yaml'), Path('out'), cache_dir=Path('c'))\n"
+        "assert done.ok, done.diagnostics\n"
+        "print(len(runs), 'datamodel_code_generator' in sys.modules)\n"
+    )
+    task = tmp_path / "specs/schemas/task.yaml"
+    edits = [
+        ("", ""),  # the cold run (the spec's path as the others give it: its header)
+        ("description: A unit of work in a project.", "description: A unit of work, edited."),
+        ("  properties:\n    id:\n", "  properties:\n    notes:\n      type: string\n    id:\n"),
+    ]
+    seen = []
+    for old, new in edits:
+        task.write_text(task.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+        done = subprocess.run(
+            [sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True
+        )
+        assert done.returncode == 0, done.stderr
+        seen.append(done.stdout.split())
+    assert seen == [["0", "True"], ["0", "False"], ["1", "False"]]
+
+
+def test_the_engine_worker_starts_only_with_a_base_a_small_spec_and_a_free_core(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Started ahead of loading only when it can help: the models have a base, the spec's files
+    were small last run, and a core is idle (on a busy machine the worker's import would only
+    compete with this process)."""
+    from specfirst import pipeline
+
+    shutil.copytree(ROOT / "specs", tmp_path / "specs")
+    spec, cache = tmp_path / "specs/api.yaml", tmp_path / "c"
+    manifest = {"inputs": {str(p): "" for p in (tmp_path / "specs").rglob("*.yaml")}}
+    assert pipeline._engine_ahead(spec, cache, manifest) is None  # no base yet
+    assert generate(spec, tmp_path / "out", cache_dir=cache).ok
+    monkeypatch.setattr(pipeline.os, "getloadavg", lambda: (9.0, 9.0, 9.0))
+    assert pipeline._engine_ahead(spec, cache, manifest) is None
+    monkeypatch.setattr(pipeline.os, "getloadavg", lambda: (0.1, 0.1, 0.1))
+    assert pipeline._engine_ahead(spec, cache, {"inputs": {}}) is None
+    worker = pipeline._engine_ahead(spec, cache, manifest)
+    assert worker is not None
+    worker.close()
+
+
+def test_properties_reordered_are_fields_reordered(tmp_path: Path) -> None:
+    """The models follow the order of a schema's properties: after two of them swap places in
+    the spec, ``specfirst generate`` writes what a cold run writes (the caches' keys once sorted
+    the keys away, and the fields kept their old order)."""
+    shutil.copytree(ROOT / "specs", tmp_path / "specs")
+    spec = tmp_path / "specs/api.yaml"
+    assert generate(spec, tmp_path / "warm", cache_dir=tmp_path / "c").ok
+    task = tmp_path / "specs/schemas/task.yaml"
+    first = "    id:\n      type: string\n      format: uuid\n      readOnly: true\n"
+    second = "    project_id:\n      type: string\n      format: uuid\n      readOnly: true\n"
+    text = task.read_text(encoding="utf-8")
+    assert first + second in text
+    task.write_text(text.replace(first + second, second + first, 1), encoding="utf-8")
+    assert generate(spec, tmp_path / "warm", cache_dir=tmp_path / "c").ok
+    assert generate(spec, tmp_path / "cold", cache_dir=None).ok
+    warm = (tmp_path / "warm/models.py").read_text(encoding="utf-8")
+    assert warm == (tmp_path / "cold/models.py").read_text(encoding="utf-8")
+    assert warm.index("    project_id: UUID\n    id: UUID\n") > 0
