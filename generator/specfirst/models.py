@@ -37,6 +37,7 @@ from specfirst.schema_rewrites import (
     ignore_ref_siblings,
     inline_conflicting_bases,
     nullable_references,
+    optional_discriminators,
     schema_nodes,
     split_discriminator_subtypes,
 )
@@ -121,6 +122,7 @@ def _generate_models(
         ignore_ref_siblings(working, schema_nodes)
     declare_required_names(working, schema_nodes)
     defaults_of_their_type(working, schema_nodes)
+    optional_discriminators(working, schema_nodes)
     split_discriminator_subtypes(working, schema_nodes)
     inline_conflicting_bases(working, schema_nodes)
     document, engine, dropped = _choose_regex_engine(document)

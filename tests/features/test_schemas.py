@@ -253,3 +253,72 @@ async def test_root_models_with_patterns_the_default_engine_refuses(make_api: Ma
         empty = await c.post("/codes", json="")
     assert ok.status_code == 200 and ok.json() == {"code": "abc", "tags": []}
     assert empty.status_code == 422
+
+
+# ably's control API: a discriminator over members that do not all require its property
+# (`aws_access_keys` leaves `authenticationMode` out of `required`). JSON Schema takes a value
+# without it when one member does; pydantic's tagged union refused it ("unable to extract tag").
+OPTIONAL_TAG = """
+openapi: 3.0.3
+info: {title: Optional tag, version: "1"}
+paths:
+  /targets:
+    post:
+      operationId: addTarget
+      requestBody:
+        required: true
+        content: {application/json: {schema: {$ref: "#/components/schemas/Target"}}}
+      responses:
+        "201": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/Target"}}}}
+components:
+  schemas:
+    Keys:
+      type: object
+      additionalProperties: false
+      required: [keyId, secret]
+      properties:
+        keyId: {type: string}
+        secret: {type: string}
+        mode: {type: string, enum: [credentials]}
+    Role:
+      type: object
+      additionalProperties: false
+      required: [arn, mode]
+      properties:
+        arn: {type: string}
+        mode: {type: string, enum: [assumeRole]}
+    Target:
+      type: object
+      additionalProperties: false
+      required: [auth]
+      properties:
+        auth:
+          oneOf: [{$ref: "#/components/schemas/Keys"}, {$ref: "#/components/schemas/Role"}]
+          discriminator:
+            propertyName: mode
+            mapping: {credentials: "#/components/schemas/Keys", assumeRole: "#/components/schemas/Role"}
+"""
+
+
+async def test_a_discriminator_some_member_does_not_require_is_a_plain_union(
+    make_api: MakeApi,
+) -> None:
+    api = make_api(OPTIONAL_TAG)
+
+    class Service:
+        async def add_target(self, *, body: Any) -> Any:
+            return body
+
+    async with client(api.create_app(default=Service())) as c:
+        untagged = await c.post("/targets", json={"auth": {"keyId": "k", "secret": "s"}})
+        tagged = await c.post("/targets", json={"auth": {"mode": "assumeRole", "arn": "a"}})
+        keys = {"mode": "credentials", "keyId": "k", "secret": "s"}
+        tagged_keys = await c.post("/targets", json={"auth": keys})
+        wrong_tag = await c.post("/targets", json={"auth": {"mode": "credentials", "arn": "a"}})
+        neither = await c.post("/targets", json={"auth": {"arn": "a"}})  # Role requires mode
+    assert untagged.status_code == 201, untagged.text
+    assert untagged.json() == {"auth": {"keyId": "k", "secret": "s"}}
+    assert tagged.status_code == 201 and tagged.json()["auth"]["arn"] == "a"
+    assert tagged_keys.status_code == 201 and tagged_keys.json() == {"auth": keys}
+    assert wrong_tag.status_code == 422
+    assert neither.status_code == 422
