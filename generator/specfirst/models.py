@@ -80,6 +80,9 @@ _OPTIONS: dict[str, Any] = {
         "uri-reference=string",
         "iri=string",
         "iri-reference=string",
+        # `format: byte` is base64 text of any bytes: Base64Str also decodes them as UTF-8
+        # and refuses binary data (windows.net's key credentials); Base64Bytes keeps them.
+        "byte=binary",
     ],
 }
 

@@ -123,6 +123,17 @@ def test_an_integer_enum_refuses_booleans(api: GeneratedApi, level: str) -> None
     assert mixed.mixed is not None
 
 
+def test_byte_format_holds_any_bytes(api: GeneratedApi) -> None:
+    # windows.net's graphrbac: `customKeyIdentifier: {format: byte}` was a Base64Str, which
+    # decodes the bytes as UTF-8 too, so base64 of binary data ("1CFm": d4 21 66) was refused.
+    m = api.models
+    account = m.AccountRequest.model_validate_json('{"name": "a", "raw": "1CFm"}')
+    assert account.raw == b"\xd4\x21\x66"
+    assert json.loads(account.model_dump_json(exclude_unset=True)) == {"name": "a", "raw": "1CFm"}
+    built = m.AccountRequest(name="a", raw=b"/w==")  # pydantic takes the base64 text
+    assert built.raw == b"\xff" and built.model_dump(mode="json")["raw"] == "/w=="
+
+
 def test_read_only_and_write_only_shapes(api: GeneratedApi) -> None:
     m = api.models
     assert "id" not in m.AccountRequest.model_fields
