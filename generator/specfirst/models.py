@@ -623,6 +623,14 @@ def _nullable(schema: Any, schemas: dict[str, Any], depth: int = 0) -> bool | No
         _nullable(part, schemas, depth + 1) is False for part in parts
     ):
         return False  # null must be valid under every part: one refuses it
+    for key in ("oneOf", "anyOf"):
+        members = schema.get(key)
+        if isinstance(members, list) and members:
+            said = [_nullable(member, schemas, depth + 1) for member in members]
+            if all(one is False for one in said):
+                return False  # null must be valid under a member: none takes it
+            if any(one is True for one in said):
+                return True
     return None
 
 
