@@ -667,3 +667,60 @@ async def test_a_union_with_a_text_member_is_read_as_text_json_or_an_upload(
     # neither member takes a file: one error per member, under the field
     pointers = [e["pointer"] for e in problem(file_chat, 422)["errors"]]
     assert pointers and all(p.startswith("/body/chat_id/") for p in pointers), pointers
+
+
+CLOSED_FORM = """
+openapi: 3.0.3
+info: {title: Certificates, version: "1"}
+paths:
+  /apps/{id}/pkcs12:
+    post:
+      operationId: uploadPkcs12
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: string}}
+      requestBody:
+        content:
+          multipart/form-data:
+            schema:
+              type: object
+              additionalProperties: false
+              required: [p12File, p12Pass]
+              properties:
+                p12File: {type: string, format: binary}
+                p12Pass: {type: string}
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {type: integer}}}}
+  /open:
+    post:
+      operationId: uploadOpen
+      requestBody:
+        content:
+          application/x-www-form-urlencoded:
+            schema: {type: object, properties: {name: {type: string}}}
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {type: integer}}}}
+"""
+
+
+async def test_a_closed_form_refuses_fields_it_does_not_declare(make_api: MakeApi) -> None:
+    # ably's `app_pkcs12` (additionalProperties: false): FastAPI's File/Form parameters read the
+    # declared parts only, so an undeclared one went through (negative_data_rejection).
+    api = make_api(CLOSED_FORM)
+
+    class Apps:
+        async def upload_pkcs12(self, *, id: str, body: Any) -> Any:
+            return len(await body.p12_file.read()) if body is not None else -1
+
+        async def upload_open(self, *, body: Any) -> Any:
+            return 0
+
+    files = {"p12File": ("c.p12", b"\x00\x01", "application/octet-stream")}
+    async with client(api.create_app(default=Apps())) as c:
+        ok = await c.post("/apps/a/pkcs12", files=files, data={"p12Pass": "s"})
+        extra = await c.post("/apps/a/pkcs12", files=files, data={"p12Pass": "s", "x-other": "1"})
+        absent = await c.post("/apps/a/pkcs12")
+        open_extra = await c.post("/open", data={"name": "n", "x-other": "1"})
+    assert ok.status_code == 200 and ok.json() == 2, ok.text
+    assert [e["pointer"] for e in problem(extra, 422)["errors"]] == ["/body/x-other"]
+    assert absent.status_code == 200 and absent.json() == -1, absent.text  # optional body
+    assert open_extra.status_code == 200, open_extra.text  # other properties allowed there

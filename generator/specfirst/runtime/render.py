@@ -35,6 +35,7 @@ from .forms import (
     form_present,
     form_required,
     form_value,
+    reject_unknown_fields,
 )
 from .headers import HeaderValueError, _finish
 from .params import reject_unknown_query
@@ -304,6 +305,7 @@ __all__ += [
     "form_value",
     "json_body",
     "raw_body",
+    "reject_unknown_fields",
     "reject_unknown_query",
     "stream_items",
 ]
