@@ -52,6 +52,7 @@ components:
     Color: {type: string, enum: [red, green], default: red}
     Level: {type: integer, enum: [1, 2, 3]}
     Mixed: {enum: [a, 1, true]}
+    MailEnabled: {type: boolean, enum: [false]}
     Account:
       type: object
       required: [name]
@@ -63,6 +64,8 @@ components:
         color: {$ref: "#/components/schemas/Color"}
         level: {$ref: "#/components/schemas/Level"}
         mixed: {$ref: "#/components/schemas/Mixed"}
+        mail: {$ref: "#/components/schemas/MailEnabled"}
+        flag: {type: boolean, enum: [true]}
         created: {type: string, format: date-time}
         birthday: {type: string, format: date}
         email: {type: string, format: email}
@@ -132,6 +135,19 @@ def test_byte_format_holds_any_bytes(api: GeneratedApi) -> None:
     assert json.loads(account.model_dump_json(exclude_unset=True)) == {"name": "a", "raw": "1CFm"}
     built = m.AccountRequest(name="a", raw=b"/w==")  # pydantic takes the base64 text
     assert built.raw == b"\xff" and built.model_dump(mode="json")["raw"] == "/w=="
+
+
+@pytest.mark.parametrize("field", ["mail", "flag"])
+@pytest.mark.parametrize("number", ["0", "1", "0.0"])
+def test_a_boolean_enum_refuses_numbers(api: GeneratedApi, field: str, number: str) -> None:
+    # windows.net's graphrbac: `mailEnabled: {type: boolean, enum: [false]}` took 0 (an Enum of
+    # False, and pydantic compares members by value: 0 == False).
+    m = api.models
+    with pytest.raises(ValidationError, match="not a number"):
+        m.AccountRequest.model_validate_json(f'{{"name": "a", "{field}": {number}}}')
+    mail = m.AccountRequest.model_validate_json('{"name": "a", "mail": false, "flag": true}')
+    assert mail.mail is not None and mail.mail.value is False
+    assert mail.flag is not None and mail.flag.value is True
 
 
 def test_read_only_and_write_only_shapes(api: GeneratedApi) -> None:
