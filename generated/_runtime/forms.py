@@ -275,6 +275,26 @@ def form_required(value: _T | None, field: str, status: int) -> _T:
     return value
 
 
+async def reject_unknown_fields(request: Request, known: frozenset[str], status: int) -> None:
+    """Refuse a form whose schema has ``additionalProperties: false`` when it holds a field
+    the schema does not declare (a ``name[key]`` field belongs to ``name``): FastAPI's
+    ``Form``/``File`` parameters read the declared fields only, and let the others through."""
+    if await form_absent(request):
+        return
+    form = await request.form()
+    _close_after_response(request, form)  # refused or not, its spooled files are closed
+    unknown = sorted({key for key in form if key.partition("[")[0] not in known})
+    if unknown:
+        raise ProtocolProblem(
+            status,
+            f"unknown form field(s): {', '.join(unknown)}",
+            errors=[
+                {"pointer": json_pointer(("body", name)), "detail": "not a property of this body"}
+                for name in unknown
+            ],
+        )
+
+
 async def form_absent(request: Request) -> bool:
     """Whether an optional form body was left out (the service gets ``body=None``), rather
     than sent without its required fields (which those fields refuse). Absent as for

@@ -38,6 +38,7 @@ from .forms import (
     form_required,
     form_upload,
     form_value,
+    reject_unknown_fields,
 )
 from .headers import HeaderValueError, _finish
 from .params import reject_unknown_query
@@ -308,6 +309,7 @@ __all__ += [
     "form_value",
     "json_body",
     "raw_body",
+    "reject_unknown_fields",
     "reject_unknown_query",
     "stream_items",
 ]

@@ -153,6 +153,9 @@ class Body:
     form_class: str | None = None  # multipart/form: the generated dataclass
     form_fields: tuple[FormField, ...] = ()
     description: str | None = None
+    # forms: the schema's additionalProperties is false, so a field it does not declare is
+    # refused (FastAPI's Form/File parameters read only the declared ones)
+    closed: bool = False
     # JSON bodies: other media types read into the same type (forms with the same schema)
     alternates: tuple[str, ...] = ()
     # JSON bodies: other media types read into their own types (the handler gets the union)

@@ -41,6 +41,7 @@ from specfirst.schema_rewrites import (
     ignore_ref_siblings,
     inline_conflicting_bases,
     nullable_references,
+    optional_discriminators,
     schema_nodes,
     split_discriminator_subtypes,
 )
@@ -83,6 +84,9 @@ _OPTIONS: dict[str, Any] = {
         "uri-reference=string",
         "iri=string",
         "iri-reference=string",
+        # `format: byte` is base64 text of any bytes: Base64Str also decodes them as UTF-8
+        # and refuses binary data (windows.net's key credentials); Base64Bytes keeps them.
+        "byte=binary",
     ],
 }
 
@@ -133,6 +137,7 @@ def _generate_models(
         ignore_ref_siblings(working, schema_nodes)
     declare_required_names(working, schema_nodes)
     defaults_of_their_type(working, schema_nodes)
+    optional_discriminators(working, schema_nodes)
     split_discriminator_subtypes(working, schema_nodes)
     inline_conflicting_bases(working, schema_nodes)
     document, engine, dropped = _choose_regex_engine(document)
@@ -689,6 +694,14 @@ def _nullable(schema: Any, schemas: dict[str, Any], depth: int = 0) -> bool | No
         _nullable(part, schemas, depth + 1) is False for part in parts
     ):
         return False  # null must be valid under every part: one refuses it
+    for key in ("oneOf", "anyOf"):
+        members = schema.get(key)
+        if isinstance(members, list) and members:
+            said = [_nullable(member, schemas, depth + 1) for member in members]
+            if all(one is False for one in said):
+                return False  # null must be valid under a member: none takes it
+            if any(one is True for one in said):
+                return True
     return None
 
 

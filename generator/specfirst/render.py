@@ -310,6 +310,9 @@ class Renderer:
                 if p.location is ParamLocation.PATH and p.py_name != p.name
             }
         ).replace("{}", "")
+        f["form_names"] = lambda op: (
+            "frozenset({" + ", ".join(repr(f.name) for f in op.body.form_fields) + "})"
+        )
         f["query_names"] = lambda op: (
             "frozenset({"
             + ", ".join(

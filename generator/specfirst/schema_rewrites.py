@@ -480,6 +480,58 @@ def _spliced(schema: Any) -> list[Any] | None:
     return copy.deepcopy(spliced)
 
 
+def _requires(part: Any, prop: str, schemas: dict[str, Any], depth: int = 0) -> bool:
+    """Whether every instance of ``part`` has property ``prop``: its ``required`` lists it, or
+    an allOf part's does, or every member of its own oneOf/anyOf requires it. A schema this
+    cannot see into (an unresolved ``$ref``, a cycle too deep) counts as requiring it."""
+    if not isinstance(part, dict) or depth > 20:
+        return True
+    if "$ref" in part:
+        name = _ref_name(part)
+        return name not in schemas or _requires(schemas[name], prop, schemas, depth + 1)
+    required = part.get("required")
+    if isinstance(required, list) and prop in required:
+        return True
+    parts = part.get("allOf")
+    if isinstance(parts, list) and any(_requires(p, prop, schemas, depth + 1) for p in parts):
+        return True
+    for key in ("oneOf", "anyOf"):
+        members = part.get(key)
+        if (
+            isinstance(members, list)
+            and members
+            and all(_requires(m, prop, schemas, depth + 1) for m in members)
+        ):
+            return True
+    return False
+
+
+def optional_discriminators(schemas: dict[str, Any], nodes: Callable[[Any], Iterator[Any]]) -> None:
+    """A discriminator whose property some ``oneOf``/``anyOf`` member does not require is
+    dropped: the union is a plain one, each value taking the member it is valid against.
+
+    datamodel-code-generator makes the property of every member a required ``Literal``, and
+    pydantic's tagged union refuses a value without it; yet JSON Schema, and every client and
+    contract test reading the spec, take such a value when it is valid against one member
+    (ably's ``aws_access_keys`` leaves ``authenticationMode`` out of ``required``: a body with
+    only the keys was refused). A discriminator with OpenAPI 3.2's ``defaultMapping`` says what
+    a value without the property is, and is kept (:func:`specfirst.models._default_mappings`).
+    """
+    for schema in schemas.values():
+        for node in nodes(schema):
+            disc = node.get("discriminator")
+            prop = disc.get("propertyName") if isinstance(disc, dict) else None
+            if not isinstance(disc, dict) or not isinstance(prop, str):
+                continue
+            if "defaultMapping" in disc:
+                continue
+            members = node.get("oneOf") or node.get("anyOf")
+            if not isinstance(members, list):
+                continue
+            if not all(_requires(member, prop, schemas) for member in members):
+                del node["discriminator"]
+
+
 def split_discriminator_subtypes(
     schemas: dict[str, Any], nodes: Callable[[Any], Iterator[Any]]
 ) -> None:

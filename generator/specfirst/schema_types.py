@@ -137,7 +137,11 @@ def primitive_type(
         elif kind == "number":
             result = "float"
         elif kind == "boolean":
-            result = "bool"
+            # an enum of one member (discourse's `include_subcategories: enum [true]`) is
+            # that member alone; both members are any boolean
+            enum = schema.get("enum")
+            members = {v for v in enum if isinstance(v, bool)} if isinstance(enum, list) else set()
+            result = (_literal(sorted(members)) if len(members) == 1 else None) or "bool"
         elif kind == "array":
             items = schema.get("items")
             inner = primitive_type(items, ref_type) if isinstance(items, Mapping) else "Any"

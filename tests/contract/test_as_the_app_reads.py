@@ -707,3 +707,78 @@ def test_a_path_example_schemathesis_cannot_send_is_left_out(make_api: MakeApi) 
         )
     )
     assert not result.errors and not result.failures, format_summary(result)
+
+
+ALLOF_EXTRAS = """
+openapi: 3.0.3
+info: {title: Users, version: 1.0.0}
+paths:
+  /users:
+    post:
+      operationId: createUser
+      requestBody:
+        required: true
+        content: {application/json: {schema: {$ref: '#/components/schemas/UserCreate'}}}
+      responses:
+        '201': {description: made, content: {application/json: {schema: {type: boolean}}}}
+  /strict:
+    post:
+      operationId: createStrict
+      requestBody:
+        required: true
+        content: {application/json: {schema: {$ref: '#/components/schemas/StrictCreate'}}}
+      responses:
+        '201': {description: made, content: {application/json: {schema: {type: string}}}}
+components:
+  schemas:
+    UserBase:
+      type: object
+      additionalProperties: {type: object}
+      properties: {surname: {type: string}}
+    UserCreate:
+      type: object
+      allOf: [{$ref: '#/components/schemas/UserBase'}]
+      required: [accountEnabled]
+      properties: {accountEnabled: {type: boolean}}
+    StrictCreate:
+      type: object
+      additionalProperties: false
+      allOf: [{$ref: '#/components/schemas/UserBase'}]
+      required: [name]
+      properties: {name: {type: string}}
+"""
+
+
+def test_additional_properties_in_an_allof_cover_the_names_no_part_declares() -> None:
+    document = yaml.safe_load(ALLOF_EXTRAS)
+    before = copy.deepcopy(document)
+    read = as_the_app_reads(document)
+    assert read is not None and document == before
+    schemas = read["components"]["schemas"]
+    assert schemas["UserBase"] == before["components"]["schemas"]["UserBase"]  # alone: as is
+    base = schemas["UserCreate"]["allOf"][0]
+    assert base["properties"] == {"surname": {"type": "string"}, "accountEnabled": {}}
+    assert base["additionalProperties"] == {"type": "object"}
+    strict = schemas["StrictCreate"]
+    assert strict["properties"] == {"name": {"type": "string"}, "surname": {}}
+    assert strict["allOf"][0]["properties"] == {"surname": {"type": "string"}, "name": {}}
+
+
+def test_the_run_sends_what_the_subclassing_models_take(make_api: MakeApi) -> None:  # noqa: F811
+    vendor = make_api(ALLOF_EXTRAS)
+
+    class Users:
+        async def create_user(self, *, body: Any) -> Any:
+            return vendor.responses.CreateUser201Response(body=body.accountEnabled)
+
+        async def create_strict(self, *, body: Any) -> Any:
+            return vendor.responses.CreateStrict201Response(body=body.name)
+
+    app = vendor.create_app(default=Users())
+    options = ContractOptions(
+        spec=vendor.spec_path, app=app, max_examples=10, phases=("examples", "fuzzing")
+    )
+    result = run_contract(options)
+    assert not result.failures and not result.errors and not result.gates, format_summary(result)
+    reached = {label for label, op in result.coverage.operations.items() if op.reached_success()}
+    assert reached == {"POST /users", "POST /strict"}, format_summary(result)

@@ -317,6 +317,13 @@ paths:
       parameters:
         - {name: withissues, in: query, schema: {type: string, enum: [true, 1]}}
       responses: {"200": {description: ok, content: {application/json: {schema: {}}}}}
+  /categories:
+    get:
+      operationId: listCategories
+      parameters:
+        - {name: include_subcategories, in: query, schema: {type: boolean, enum: [true]}}
+        - {name: either, in: query, schema: {type: boolean, enum: [true, false]}}
+      responses: {"200": {description: ok, content: {application/json: {schema: {}}}}}
 """
 
 
@@ -329,6 +336,9 @@ async def test_enum_parameters_with_boolean_members_take_them_as_text(make_api: 
         async def diff(self, *, withissues: Any) -> Any:
             return api.responses.Diff200Response(body=[withissues])
 
+        async def list_categories(self, **given: Any) -> Any:
+            return api.responses.ListCategories200Response(body=given)
+
     app = api.create_app(default=Diff())
     async with client(app) as c:
         one = await c.post("/diff", params={"withissues": "1"})
@@ -337,6 +347,28 @@ async def test_enum_parameters_with_boolean_members_take_them_as_text(make_api: 
     assert one.status_code == 200 and one.json() == [1], one.text
     assert true.status_code == 200 and true.json() == [True], true.text
     assert [e["pointer"] for e in problem(other, 422)["errors"]] == ["/query/withissues"]
+
+
+async def test_a_boolean_enum_of_one_member_takes_that_member_only(make_api: MakeApi) -> None:
+    # discourse: `include_subcategories: {type: boolean, enum: [true]}` was a bool parameter,
+    # so `?include_subcategories=false` was accepted (negative_data_rejection).
+    api = make_api(BOOLEAN_ENUMS)
+
+    class Categories:
+        async def list_categories(self, **given: Any) -> Any:
+            return api.responses.ListCategories200Response(body=given)
+
+        async def diff(self, **given: Any) -> Any:
+            return api.responses.Diff200Response(body=given)
+
+    app = api.create_app(default=Categories())
+    async with client(app) as c:
+        true = await c.get("/categories", params={"include_subcategories": "true"})
+        false = await c.get("/categories", params={"include_subcategories": "false"})
+        either = await c.get("/categories", params={"either": "false"})
+    assert true.status_code == 200 and true.json()["include_subcategories"] is True, true.text
+    assert [e["pointer"] for e in problem(false, 422)["errors"]] == ["/query/include_subcategories"]
+    assert either.status_code == 200 and either.json()["either"] is False, either.text
 
 
 MIXED_ENUMS = """

@@ -52,6 +52,7 @@ components:
     Color: {type: string, enum: [red, green], default: red}
     Level: {type: integer, enum: [1, 2, 3]}
     Mixed: {enum: [a, 1, true]}
+    MailEnabled: {type: boolean, enum: [false]}
     Account:
       type: object
       required: [name]
@@ -63,6 +64,8 @@ components:
         color: {$ref: "#/components/schemas/Color"}
         level: {$ref: "#/components/schemas/Level"}
         mixed: {$ref: "#/components/schemas/Mixed"}
+        mail: {$ref: "#/components/schemas/MailEnabled"}
+        flag: {type: boolean, enum: [true]}
         created: {type: string, format: date-time}
         birthday: {type: string, format: date}
         email: {type: string, format: email}
@@ -121,6 +124,30 @@ def test_an_integer_enum_refuses_booleans(api: GeneratedApi, level: str) -> None
     assert m.AccountRequest.model_validate_json('{"name": "a", "level": 1}').level == 1
     mixed = m.AccountRequest.model_validate_json('{"name": "a", "mixed": true}', strict=True)
     assert mixed.mixed is not None
+
+
+def test_byte_format_holds_any_bytes(api: GeneratedApi) -> None:
+    # windows.net's graphrbac: `customKeyIdentifier: {format: byte}` was a Base64Str, which
+    # decodes the bytes as UTF-8 too, so base64 of binary data ("1CFm": d4 21 66) was refused.
+    m = api.models
+    account = m.AccountRequest.model_validate_json('{"name": "a", "raw": "1CFm"}')
+    assert account.raw == b"\xd4\x21\x66"
+    assert json.loads(account.model_dump_json(exclude_unset=True)) == {"name": "a", "raw": "1CFm"}
+    built = m.AccountRequest(name="a", raw=b"/w==")  # pydantic takes the base64 text
+    assert built.raw == b"\xff" and built.model_dump(mode="json")["raw"] == "/w=="
+
+
+@pytest.mark.parametrize("field", ["mail", "flag"])
+@pytest.mark.parametrize("number", ["0", "1", "0.0"])
+def test_a_boolean_enum_refuses_numbers(api: GeneratedApi, field: str, number: str) -> None:
+    # windows.net's graphrbac: `mailEnabled: {type: boolean, enum: [false]}` took 0 (an Enum of
+    # False, and pydantic compares members by value: 0 == False).
+    m = api.models
+    with pytest.raises(ValidationError, match="not a number"):
+        m.AccountRequest.model_validate_json(f'{{"name": "a", "{field}": {number}}}')
+    mail = m.AccountRequest.model_validate_json('{"name": "a", "mail": false, "flag": true}')
+    assert mail.mail is not None and mail.mail.value is False
+    assert mail.flag is not None and mail.flag.value is True
 
 
 def test_read_only_and_write_only_shapes(api: GeneratedApi) -> None:
@@ -253,3 +280,72 @@ async def test_root_models_with_patterns_the_default_engine_refuses(make_api: Ma
         empty = await c.post("/codes", json="")
     assert ok.status_code == 200 and ok.json() == {"code": "abc", "tags": []}
     assert empty.status_code == 422
+
+
+# ably's control API: a discriminator over members that do not all require its property
+# (`aws_access_keys` leaves `authenticationMode` out of `required`). JSON Schema takes a value
+# without it when one member does; pydantic's tagged union refused it ("unable to extract tag").
+OPTIONAL_TAG = """
+openapi: 3.0.3
+info: {title: Optional tag, version: "1"}
+paths:
+  /targets:
+    post:
+      operationId: addTarget
+      requestBody:
+        required: true
+        content: {application/json: {schema: {$ref: "#/components/schemas/Target"}}}
+      responses:
+        "201": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/Target"}}}}
+components:
+  schemas:
+    Keys:
+      type: object
+      additionalProperties: false
+      required: [keyId, secret]
+      properties:
+        keyId: {type: string}
+        secret: {type: string}
+        mode: {type: string, enum: [credentials]}
+    Role:
+      type: object
+      additionalProperties: false
+      required: [arn, mode]
+      properties:
+        arn: {type: string}
+        mode: {type: string, enum: [assumeRole]}
+    Target:
+      type: object
+      additionalProperties: false
+      required: [auth]
+      properties:
+        auth:
+          oneOf: [{$ref: "#/components/schemas/Keys"}, {$ref: "#/components/schemas/Role"}]
+          discriminator:
+            propertyName: mode
+            mapping: {credentials: "#/components/schemas/Keys", assumeRole: "#/components/schemas/Role"}
+"""
+
+
+async def test_a_discriminator_some_member_does_not_require_is_a_plain_union(
+    make_api: MakeApi,
+) -> None:
+    api = make_api(OPTIONAL_TAG)
+
+    class Service:
+        async def add_target(self, *, body: Any) -> Any:
+            return body
+
+    async with client(api.create_app(default=Service())) as c:
+        untagged = await c.post("/targets", json={"auth": {"keyId": "k", "secret": "s"}})
+        tagged = await c.post("/targets", json={"auth": {"mode": "assumeRole", "arn": "a"}})
+        keys = {"mode": "credentials", "keyId": "k", "secret": "s"}
+        tagged_keys = await c.post("/targets", json={"auth": keys})
+        wrong_tag = await c.post("/targets", json={"auth": {"mode": "credentials", "arn": "a"}})
+        neither = await c.post("/targets", json={"auth": {"arn": "a"}})  # Role requires mode
+    assert untagged.status_code == 201, untagged.text
+    assert untagged.json() == {"auth": {"keyId": "k", "secret": "s"}}
+    assert tagged.status_code == 201 and tagged.json()["auth"]["arn"] == "a"
+    assert tagged_keys.status_code == 201 and tagged_keys.json() == {"auth": keys}
+    assert wrong_tag.status_code == 422
+    assert neither.status_code == 422

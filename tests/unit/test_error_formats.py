@@ -278,3 +278,28 @@ def test_fill_gives_a_list_field_the_named_value_as_its_item() -> None:
         {"field": "limit", "message": ["too big"], "codes": []},
     ]
     assert filled["status"] == []  # no room for the status there
+
+
+def test_fill_builds_no_two_items_alike() -> None:
+    """izettle's ``ErrorResponse.violations``: ``uniqueItems`` of ``ConstraintViolation``s whose
+    fields (``propertyName``, ``developerMessage``) no field error fills, so each error built
+    the same empty item and no valid body could be built (the 400 was answered 500)."""
+    from specfirst.runtime.base import constrain
+
+    class Violation(BaseModel):
+        propertyName: str | None = None
+        developerMessage: str | None = None
+
+    class ErrorResponse(BaseModel):
+        developerMessage: str | None = None
+        violations: list[Violation] | None = None
+
+    constrain(ErrorResponse, unique=("violations",))
+    alike = Problem(
+        400, "Bad Request", errors=(FieldError("/body/a", "x"), FieldError("/body/b", "x"))
+    )
+    filled = fill(ErrorResponse, alike)
+    assert filled.violations == [Violation()]
+    # items that differ are all kept
+    details = fill(Envelope, PROBLEM).error.details
+    assert [d.field for d in details] == ["name", "limit"]

@@ -465,6 +465,27 @@ def test_schema_rules_cover_properties_of_inline_all_of_members() -> None:
     assert "constrain(Child, unique=('tags',), not_null=('kind', 'weight', 'tags'))" in rules
 
 
+def test_an_optional_union_of_non_nullable_members_refuses_null() -> None:
+    # ably's pulsar_rule_patch.target.authentication: oneOf [pulsar_token_auth] (an object):
+    # no member admits null, yet the property took a JSON null (the rules could not tell).
+    ref = "#/components/schemas/"
+    schemas = {
+        "Token": {"type": "object", "properties": {"token": {"type": "string"}}},
+        "Key": {"type": "object", "properties": {"key": {"type": "string"}}},
+        "Target": {
+            "type": "object",
+            "properties": {
+                "auth": {"oneOf": [{"$ref": ref + "Token"}, {"$ref": ref + "Key"}]},
+                "either": {"anyOf": [{"type": "string"}, {"type": "integer"}]},
+                "maybe": {"anyOf": [{"type": "string"}, {"type": "null"}]},
+                "vague": {"oneOf": [{"$ref": ref + "Token"}, {}]},
+            },
+        },
+    }
+    rules = schema_rules(schemas, frozenset(schemas))
+    assert "constrain(Target, not_null=('auth', 'either'))" in rules, rules
+
+
 def test_str_named_members_parse_only_their_class_when_classes_are_known(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

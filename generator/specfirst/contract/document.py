@@ -35,6 +35,14 @@ These readings differ from a literal one, and the run must test the API the app 
 - a path parameter declared as JSON text of a string is generated without characters JSON
   escapes (:func:`_json_path_text_unescaped`): schemathesis replaces a percent-encoded
   backslash in a path with ``_``, which changes or breaks the JSON text.
+- in an ``allOf``, ``additionalProperties`` (of the schema, or of a part) applies to the
+  names no part declares, as the generated classes read it: the schema subclasses its
+  ``$ref``'d parts, whose rule for other keys is inherited. A literal reading applies a part's
+  ``additionalProperties`` to the properties its siblings declare (windows.net's graphrbac:
+  ``UserCreateParameters`` is allOf [``UserBase``, which takes other keys as objects only] with
+  a required boolean ``accountEnabled``: no body was valid, "Cannot generate test data"); the
+  run's document declares those names in that part too, each constrained where it is written
+  (:func:`_allof_extras`).
 - in a 3.0 document, a request example that its schema refuses is left out where that schema
   has draft-04's boolean ``exclusiveMinimum``/``exclusiveMaximum``
   (:func:`_refused_examples`): schemathesis checks examples as JSON Schema 2020-12, cannot
@@ -94,6 +102,7 @@ def as_the_app_reads(document: dict[str, Any]) -> dict[str, Any] | None:
         _drop_refused_examples,
         _drop_unsendable_path_examples,
         _query_templates_unnamed,
+        _allof_extras,
     )
     if not (any(reading(document, apply=False) for reading in readings) or unread_media(document)):
         return None
@@ -328,6 +337,52 @@ def _objects_without_type(document: dict[str, Any], *, apply: bool) -> int:
                 schema["type"] = "object"
             typed += 1
     return typed
+
+
+def _declared(document: dict[str, Any], schema: Any, depth: int = 0) -> set[str]:
+    """The property names ``schema`` declares, its own and its allOf parts' (refs followed)."""
+    schema = _resolved(document, schema)
+    names = set(_mapping(schema.get("properties")))
+    if depth < 8:
+        for part in _list(schema.get("allOf")):
+            names |= _declared(document, part, depth + 1)
+    return names
+
+
+def _closed(schema: dict[str, Any]) -> bool:
+    """Whether ``schema`` restricts the keys it does not declare."""
+    extra = schema.get("additionalProperties", True)
+    return extra is not True and isinstance(extra, dict | bool)
+
+
+def _allof_extras(document: dict[str, Any], *, apply: bool) -> int:
+    """Each schema with an allOf whose own or a part's ``additionalProperties`` would apply to
+    names another part (or the schema) declares: those names declared where it is written, as
+    ``{}`` (their schemas elsewhere in the allOf still apply). A part that is a ``$ref`` is
+    replaced by a copy, so the component keeps its meaning where it stands alone."""
+    found = 0
+    for schema in list(_schemas(document)):
+        parts = schema.get("allOf")
+        if not isinstance(parts, list) or not parts:
+            continue
+        names = _declared(document, schema)
+        own = set(_mapping(schema.get("properties")))
+        if _closed(schema) and names - own:
+            found += 1
+            if apply:
+                extra: dict[str, Any] = {name: {} for name in sorted(names - own)}
+                schema["properties"] = {**_mapping(schema.get("properties")), **extra}
+        for index, part in enumerate(parts):
+            resolved = _resolved(document, part)
+            missing = names - _declared(document, resolved)
+            if not (_closed(resolved) and missing):
+                continue
+            found += 1
+            if apply:
+                extra = {name: {} for name in sorted(missing)}
+                properties = {**_mapping(resolved.get("properties")), **extra}
+                parts[index] = {**resolved, "properties": properties}
+    return found
 
 
 def _forms_never_null(document: dict[str, Any], *, apply: bool) -> int:

@@ -15,7 +15,8 @@ spec declares elsewhere: a path key with a query string (``/combined_submissions
 path of its own to HTTP, so the method another path item declares at its path (``GET
 /combined_submissions``) answers it, as the generated app routes it (:func:`_declared_elsewhere`);
 nor are path keys that differ only in their parameters' names (signl4's
-``/teams/{teamId}/schedules/{dutyId}`` beside ``…/{scheduleId}``: identical to OpenAPI), which
+``/teams/{teamId}/schedules/{dutyId}`` beside ``…/{scheduleId}``: identical to OpenAPI) or in a
+fragment, which no client sends (AutoRest's ``/{tenantID}/{nextLink}#Users_ListNext``), which
 the app serves as one resource, whose ``Allow`` lists the methods of both: such an
 ``unsupported_method`` or ``allow_header_conformance`` failure is noted (:func:`_one_resource`).
 When two such path keys declare the same method, the app serves only the first operation
@@ -135,8 +136,8 @@ def _observe(
 
 
 SHADOWED = (
-    "path keys that differ only in their parameters' names are one path, so the app serves "
-    "the first operation declared with this method there"
+    "path keys that differ only in their parameters' names or a fragment are one path, so the "
+    "app serves the first operation declared with this method there"
 )
 """Why an operation another one answers for is not tested (:func:`_shadowed`)."""
 
@@ -148,8 +149,9 @@ _TEMPLATE = re.compile(r"\{[^}/]*\}")
 
 
 def _split(path: str) -> tuple[str, frozenset[tuple[str, str]]]:
-    """``/things/{id}?v=2`` → ``("/things/{}", {("v", "2")})``."""
-    path, _, query = path.partition("?")
+    """``/things/{id}?v=2`` → ``("/things/{}", {("v", "2")})``. A fragment is never sent:
+    AutoRest's ``/{tenantID}/{nextLink}#Users_ListNext`` is ``/{tenantID}/{nextLink}``."""
+    path, _, query = path.partition("#")[0].partition("?")
     pairs = parse_qsl(query, keep_blank_values=True)
     # `?query={query}` names a query parameter, not a fixed pair (as the app routes it)
     fixed = frozenset((key, value) for key, value in pairs if not _TEMPLATE.fullmatch(value))
@@ -250,7 +252,7 @@ def _path_excuse(check: str, operation: Any, failure: Any, routes: Routes | None
         if served is None:
             return None
         why = (
-            "path keys that differ only in their parameters' names are one path"
+            "path keys that differ only in their parameters' names or a fragment are one path"
             if _split(served.partition(" ")[2]) == _split(path)
             else "a query string in a path key does not make a path of its own"
         )

@@ -98,6 +98,7 @@ def read_body(
         form_class=f"{prefix}Form",
         form_fields=tuple(fields),
         description=description,
+        closed=ctx.resolve_schema(schema).get("additionalProperties") is False,
     )
 
 

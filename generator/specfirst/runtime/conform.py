@@ -184,16 +184,20 @@ class _Builder:
     ) -> Any:
         items = self.resolve(schema.get("items", {}))
         limit = schema.get("maxItems")
-        out = []
-        for index, item in enumerate(values[:limit] if isinstance(limit, int) else values):
-            at = (*path, index)
+        out: list[Any] = []
+        for item in values:
+            if isinstance(limit, int) and len(out) >= limit:
+                break
+            at = (*path, len(out))
             if isinstance(item, Mapping):
-                out.append(self.value(items, item, None, at, depth + 1))
+                built = self.value(items, item, None, at, depth + 1)
             else:
                 found = self.named(items, item, at, depth + 1)
-                out.append(
-                    found if found is not _MISSING else self.placeholder(items, {}, at, depth)
-                )
+                built = found if found is not _MISSING else self.placeholder(items, {}, at, depth)
+            # Items alike say nothing more than one does, and ``uniqueItems`` refuses them:
+            # field errors whose fields the schema does not keep build the same item.
+            if built not in out:
+                out.append(built)
         while len(out) < int(schema.get("minItems", 0)):
             out.append(self.placeholder(items, {}, (*path, len(out)), depth + 1))
         return out

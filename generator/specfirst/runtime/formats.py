@@ -142,6 +142,15 @@ def not_a_boolean(value: Any) -> Any:
     return value
 
 
+def not_a_number(value: Any) -> Any:
+    """A boolean enum takes no number: pydantic compares ``Literal[False]`` and an ``Enum`` of
+    booleans by value, and ``0 == False`` in Python (windows.net's ``mailEnabled: enum
+    [false]`` took ``0``). JSON Schema's ``enum: [false]`` refuses a number."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        raise PydanticCustomError("enum", "Input should be a boolean of the enum, not a number")
+    return value
+
+
 _CHECKS: dict[str, Callable[[Any], Any]] = {"date": full_date, "datetime": date_time}
 _LEAVE = frozenset({"metadata", "serialization"})
 
@@ -166,6 +175,15 @@ def _integer_enum(node: dict[str, Any]) -> bool:
     )
 
 
+def _boolean_enum(node: dict[str, Any]) -> bool:
+    kind = node.get("type")
+    values = node.get("expected") if kind == "literal" else None
+    if kind == "enum":
+        members = node.get("members")
+        values = [getattr(m, "value", m) for m in members] if isinstance(members, list) else None
+    return isinstance(values, list) and bool(values) and all(type(v) is bool for v in values)
+
+
 def _wrap(node: Any) -> Any:
     if isinstance(node, list | tuple):  # e.g. union choices, which may be (schema, label)
         return type(node)(_wrap(item) for item in node)
@@ -177,11 +195,13 @@ def _wrap(node: Any) -> Any:
         return core_schema.no_info_before_validator_function(_CHECKS[kind], node)
     if _integer_enum(node):
         return core_schema.no_info_before_validator_function(not_a_boolean, node)
+    if _boolean_enum(node):
+        return core_schema.no_info_before_validator_function(not_a_number, node)
     function = node.get("function")
     if (
         kind == "function-before"
         and isinstance(function, dict)
-        and function.get("function") in (full_date, date_time, not_a_boolean)
+        and function.get("function") in (full_date, date_time, not_a_boolean, not_a_number)
     ):
         return node  # already checked (a nested model's schema, built before)
     return {key: value if key in _LEAVE else _wrap(value) for key, value in node.items()}

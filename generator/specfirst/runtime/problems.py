@@ -473,3 +473,9 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ProblemError, _on_problem)
     app.add_exception_handler(UndeclaredResponseError, _on_undeclared)
     app.add_exception_handler(Exception, _on_error)
+    # A malformed multipart body is answered like any invalid request (``_on_http``), but
+    # python-multipart logs each one as a warning too: the client's mistake, already answered
+    # 4xx, as noise in the server's log. Quieted, unless the application set that level.
+    parser_log = logging.getLogger("python_multipart")
+    if parser_log.level == logging.NOTSET:
+        parser_log.setLevel(logging.ERROR)
