@@ -25,7 +25,8 @@ gates do not apply to it (vtex's two ``POST /{…}/pvt/orders/{…}/cancel``). A
 ``content_type_conformance`` or ``response_schema_conformance`` against a response media type
 the spec declares that is not one (truora's ``PDF``, which the app sends as declared) is noted too (:func:`_malformed_declared`),
 and a failing ``negative_data_rejection`` that only made a form's boolean field ``0`` or ``1``
-(:func:`_boolean_text`).
+(:func:`_boolean_text`), and a failing ``response_schema_conformance`` against a ``oneOf``
+whose members differ only in annotations, which no value can satisfy (:func:`_same_one_of`).
 schemathesis is imported when a run executes.
 """
 
@@ -293,6 +294,84 @@ def _malformed_declared(check: str, failure: Any, case: Any, response: Any) -> s
     return None
 
 
+_ANNOTATIONS = frozenset(
+    {"title", "description", "example", "examples", "default", "deprecated", "externalDocs", "xml"}
+)
+"""Keywords that change no value's validity (JSON Schema's annotations, OpenAPI's ``xml``)."""
+
+
+def _same_one_of(check: str, failure: Any) -> str | None:
+    """Why a failing ``response_schema_conformance`` is the spec's own doing: the ``oneOf`` it
+    failed lists members that differ only in annotations (descriptions, examples, titles), so
+    they admit the same values and no value is valid under exactly one of them
+    (digitallocker's 400 ``oneOf`` of four ``{error, error_description}`` objects that differ
+    only in their descriptions); noted only when the answer is valid under the member. ``None``
+    otherwise."""
+    if check != "response_schema_conformance":
+        return None
+    path = list(getattr(failure, "schema_path", None) or [])
+    root = getattr(failure, "_root_schema", None)
+    if not path or path[-1] != "oneOf" or not isinstance(root, dict):
+        return None
+    from schemathesis.core.transforms import resolve_path
+
+    members = resolve_path(root, path)
+    if not isinstance(members, list) or len(members) < 2:
+        return None
+    try:
+        plain = [_plain(member, root, 0) for member in members]
+    except ValueError:  # an unresolvable or recursive reference
+        return None
+    if any(member != plain[0] for member in plain[1:]):
+        return None
+    import jsonschema_rs
+
+    if not jsonschema_rs.validator_for(plain[0]).is_valid(getattr(failure, "instance", None)):
+        return None
+    return (
+        f"the answer is valid under all {len(members)} members of the declared oneOf, which "
+        "differ only in annotations (descriptions, examples), so no value is valid under "
+        "exactly one of them: no server can satisfy it"
+    )
+
+
+def _plain(schema: Any, root: Mapping[str, Any], depth: int) -> Any:
+    """``schema`` with its ``#/…`` references inlined and its annotations dropped."""
+    if depth > 32:
+        raise ValueError("too deep")
+    if isinstance(schema, list):
+        return [_plain(item, root, depth + 1) for item in schema]
+    if not isinstance(schema, Mapping):
+        return schema
+    ref = schema.get("$ref")
+    if isinstance(ref, str):
+        if not ref.startswith("#"):
+            raise ValueError(ref)
+        from schemathesis.core.transforms import resolve_path
+
+        tokens = [t.replace("~1", "/").replace("~0", "~") for t in ref[1:].split("/") if t]
+        target = resolve_path(root, tokens)
+        if not isinstance(target, Mapping | bool):
+            raise ValueError(ref)
+        rest = {k: v for k, v in schema.items() if k != "$ref"}
+        inlined = _plain(target, root, depth + 1)
+        return {"allOf": [inlined, _plain(rest, root, depth + 1)]} if rest else inlined
+    plain: dict[str, Any] = {}
+    for key, value in schema.items():
+        if key in _ANNOTATIONS or key.startswith("x-"):
+            continue
+        # property names and the like are keys, not schemas: keep them, clean their values
+        plain[key] = (
+            {name: _plain(sub, root, depth + 1) for name, sub in value.items()}
+            if key in _SCHEMA_MAPS and isinstance(value, Mapping)
+            else _plain(value, root, depth + 1)
+        )
+    return plain
+
+
+_SCHEMA_MAPS = frozenset({"properties", "patternProperties", "definitions", "$defs"})
+
+
 _BOOLEAN_TEXT = frozenset({"true", "false", "0", "1"})
 _FORMS = (BodyKind.FORM, BodyKind.MULTIPART)
 _TYPE_LOCATION = re.compile(r"/properties/([^/~]+)/type")
@@ -451,6 +530,7 @@ def _collect(
                     _path_excuse(check.name, node.value.operation, info.failure, routes)
                     or _malformed_declared(check.name, info.failure, node.value, answer)
                     or _boolean_text(check.name, node.value)
+                    or _same_one_of(check.name, info.failure)
                 )
                 if excuse is not None:
                     note = f"{node.value.operation.label}: {check.name} not counted: {excuse}"
