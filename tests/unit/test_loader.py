@@ -15,6 +15,7 @@ import yaml
 from specfirst.diagnostics import DiagnosticError, Location
 from specfirst.loader import (
     SourceSpec,
+    iter_ref_strings,
     iter_refs,
     load_spec,
     pointer_to_ref,
@@ -627,3 +628,54 @@ def test_a_ref_may_not_leave_the_spec_folder(
         f"specs/api.yaml:5:9: ref-outside-spec-folder: $ref {ref!r} points outside the spec's"
         f" folder (specs); move the file into it"
     )
+
+
+def test_ref_strings_are_the_refs_iter_refs_finds_in_the_same_order() -> None:
+    doc: dict[str, Any] = {
+        "paths": {
+            "/a": {
+                "get": {
+                    "parameters": [{"$ref": "#/components/parameters/P"}, {"name": "q"}],
+                    "responses": {
+                        "200": {
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/A"},
+                                    "example": {"$ref": "#/not/a/ref/1"},
+                                    "examples": {
+                                        "one": {"value": {"$ref": "#/not/a/ref/2"}},
+                                        "two": {"$ref": "#/components/examples/E"},
+                                    },
+                                }
+                            }
+                        }
+                    },
+                }
+            }
+        },
+        "components": {
+            "schemas": {
+                "A": {
+                    "properties": {
+                        "examples": {"$ref": "#/components/schemas/B"},
+                        "value": {"items": [{"$ref": "#/components/schemas/C"}]},
+                    },
+                    "default": {"$ref": "#/not/a/ref/3"},
+                    "enum": [{"$ref": "#/not/a/ref/4"}],
+                },
+                "B": {"examples": [{"value": {"$ref": "#/components/schemas/D"}}]},
+            }
+        },
+    }
+    expected = [
+        "#/components/parameters/P",
+        "#/components/schemas/A",
+        "#/components/examples/E",
+        "#/components/schemas/B",
+        "#/components/schemas/C",
+    ]
+    assert all_refs(doc) == expected
+    assert list(iter_ref_strings(doc)) == expected
+    reference = load_spec(Path(__file__).parents[2] / "specs" / "api.yaml").document
+    assert list(iter_ref_strings(reference)) == all_refs(reference)
+    assert all_refs(reference)

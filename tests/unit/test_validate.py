@@ -376,3 +376,26 @@ def test_an_extension_under_paths_does_not_break_the_library(
       /a: {get: {responses: {'200': {description: ok}}}}
     """
     assert lines_of(tmp_path, text) == []
+
+
+def test_a_wrong_ref_is_located_at_each_place_it_is_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    text = """
+    openapi: 3.1.0
+    info: {title: t, version: '1'}
+    paths: {}
+    components:
+      schemas:
+        A:
+          properties:
+            b: {$ref: '#/components/schemas/Missing'}
+            c: {$ref: '#/components/schemas/B'}
+            d: {$ref: '#/components/schemas/Missing'}
+        B: {type: string}
+    """
+    assert lines_of(tmp_path, text) == [
+        "api.yaml:8:13: unresolved-ref: $ref '#/components/schemas/Missing' points to nothing",
+        "api.yaml:10:13: unresolved-ref: $ref '#/components/schemas/Missing' points to nothing",
+    ]

@@ -17,7 +17,13 @@ from collections.abc import Callable
 from typing import Any
 
 from specfirst.diagnostics import Diagnostic, Level, Location
-from specfirst.loader.pointers import Pointer, iter_refs, ref_pointer, resolve_pointer
+from specfirst.loader.pointers import (
+    Pointer,
+    iter_ref_strings,
+    iter_refs,
+    ref_pointer,
+    resolve_pointer,
+)
 
 MAX_REF_CHAIN = 32
 """How many ``$ref``s a chain of refs-to-refs may take to reach content (a loop counts its refs)."""
@@ -72,10 +78,11 @@ def long_ref_chains(doc: Any, locate: Callable[[Pointer], Location]) -> list[Dia
     Each is reported where it starts: at a ``$ref`` no other ref points at (a loop with no
     such ref: at its first ``$ref`` in the document).
     """
-    found = list(iter_refs(doc))
-    lengths = ref_chain_lengths(doc, [ref for _, ref in found])
+    refs = list(iter_ref_strings(doc))  # pointers only when there is an error to locate
+    lengths = ref_chain_lengths(doc, refs)
     if not lengths or max(lengths.values()) <= MAX_REF_CHAIN:
-        return deep_ref_nesting(doc, found, locate)
+        return deep_ref_nesting(doc, refs, locate)
+    found = list(iter_refs(doc))
     targets = {ref_pointer(ref) for ref in lengths}
     too_long = [(p, ref) for p, ref in found if lengths.get(ref, 0) > MAX_REF_CHAIN]
     heads = [(p, ref) for p, ref in too_long if tuple(map(str, p)) not in targets]
@@ -108,7 +115,7 @@ def ref_nesting_depths(doc: Any, refs: list[str]) -> dict[str, int]:
         if found is None:
             ok, node = resolve_pointer(doc, ref_pointer(ref))
             found = (
-                list(dict.fromkeys(r for _, r in iter_refs(node) if r.startswith("#")))
+                list(dict.fromkeys(r for r in iter_ref_strings(node) if r.startswith("#")))
                 if ok
                 else []
             )
@@ -138,14 +145,14 @@ def ref_nesting_depths(doc: Any, refs: list[str]) -> dict[str, int]:
 
 
 def deep_ref_nesting(
-    doc: Any, found: list[tuple[Pointer, str]], locate: Callable[[Pointer], Location]
+    doc: Any, refs: list[str], locate: Callable[[Pointer], Location]
 ) -> list[Diagnostic]:
     """A located error at the first ``$ref`` that leads deepest, when that is past the limit."""
-    depths = ref_nesting_depths(doc, [ref for _, ref in found])
+    depths = ref_nesting_depths(doc, refs)
     deepest = max(depths.values(), default=0)
     if deepest <= MAX_REF_NESTING:
         return []
-    pointer, ref = next((p, r) for p, r in found if depths.get(r) == deepest)
+    pointer, ref = next((p, r) for p, r in iter_refs(doc) if depths.get(r) == deepest)
     return [
         Diagnostic(
             Level.ERROR,

@@ -137,6 +137,30 @@ def iter_refs(node: Any, pointer: Pointer = ()) -> Iterator[tuple[Pointer, str]]
                     stack.append((value, (*ptr, i)))
 
 
+def iter_ref_strings(node: Any) -> Iterator[str]:
+    """The ``$ref`` strings :func:`iter_refs` yields for ``node``, in the same order, without
+    building a pointer per node (the whole-document walks that need only the strings)."""
+    # each entry: a node, the key it sits under and the key its parent sits under
+    stack: list[tuple[Any, Any, Any]] = [(node, None, None)]
+    while stack:
+        current, key, parent_key = stack.pop()
+        if isinstance(current, dict):
+            ref = current.get("$ref")
+            if isinstance(ref, str):
+                yield ref
+            in_example = parent_key == "examples"
+            for child_key, value in reversed(current.items()):
+                if isinstance(value, dict | list) and child_key not in _DATA_KEYS:
+                    if child_key == "value" and in_example:
+                        continue
+                    stack.append((value, child_key, key))
+        elif isinstance(current, list):
+            for i in range(len(current) - 1, -1, -1):
+                value = current[i]
+                if isinstance(value, dict | list):
+                    stack.append((value, i, key))
+
+
 def iter_values(node: Any, key: str) -> Iterator[Any]:
     """The value of every ``key`` of every mapping under ``node`` (data included), in no
     particular order."""

@@ -16,7 +16,7 @@ from typing import Any
 
 from specfirst import naming
 from specfirst.ir import BodyKind
-from specfirst.loader import Pointer, iter_refs
+from specfirst.loader import Pointer, iter_ref_strings
 from specfirst.parser.bodies import form_properties, form_variant, json_body_schema
 from specfirst.parser.context import Context
 from specfirst.parser.media import body_kind, is_binary_schema, stream_format
@@ -223,7 +223,7 @@ class ModelsDocument:
         """``schemas`` with every ``$ref`` to a schema written outside ``components/schemas``
         (``#/paths/~1a/post/responses/201/…``) pointing at the class that schema became, or,
         where it became none, replaced by a copy of it; models name no other document."""
-        if not any(_elsewhere(ref) for _ptr, ref in iter_refs(schemas)):
+        if not any(_elsewhere(ref) for ref in iter_ref_strings(schemas)):
             return schemas
 
         def members(node: dict[str, Any], seen: tuple[str, ...]) -> dict[str, Any]:

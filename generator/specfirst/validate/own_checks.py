@@ -16,6 +16,7 @@ from specfirst.diagnostics import Diagnostic, Level
 from specfirst.loader import (
     Pointer,
     SourceSpec,
+    iter_ref_strings,
     iter_refs,
     path_item_operations,
     ref_pointer,
@@ -25,21 +26,34 @@ from specfirst.loader import (
 
 def _check_refs(spec: SourceSpec) -> Iterator[Diagnostic]:
     doc = spec.document
+    # each distinct ref string is resolved once (GitHub's spec: 9,629 refs, 1,905 distinct);
+    # the pointers are walked for only when one of them is wrong, to locate it
+    problems: dict[str, str | None] = {}
+    for ref in iter_ref_strings(doc):
+        if ref not in problems:
+            problems[ref] = _ref_problem(doc, ref)
+    if not any(problems.values()):
+        return
     for pointer, ref in iter_refs(doc):
-        if not ref.startswith("#"):
-            message = f"$ref {ref!r} is not internal after bundling"
-        else:
-            found, target = resolve_pointer(doc, ref_pointer(ref))
-            if not found:
-                message = f"$ref {ref!r} points to nothing"
-            elif isinstance(target, dict) and isinstance(target.get("$ref"), str):
-                loop = _ref_loop(doc, ref)
-                if loop is None:
-                    continue
-                message = f"$ref {ref!r} never reaches content: {' -> '.join(loop)}"
-            else:
-                continue
-        yield Diagnostic(Level.ERROR, "unresolved-ref", message, spec.locate((*pointer, "$ref")))
+        message = problems[ref]
+        if message is not None:
+            yield Diagnostic(
+                Level.ERROR, "unresolved-ref", message, spec.locate((*pointer, "$ref"))
+            )
+
+
+def _ref_problem(doc: Any, ref: str) -> str | None:
+    """What is wrong with ``ref`` (an error message), or None."""
+    if not ref.startswith("#"):
+        return f"$ref {ref!r} is not internal after bundling"
+    found, target = resolve_pointer(doc, ref_pointer(ref))
+    if not found:
+        return f"$ref {ref!r} points to nothing"
+    if isinstance(target, dict) and isinstance(target.get("$ref"), str):
+        loop = _ref_loop(doc, ref)
+        if loop is not None:
+            return f"$ref {ref!r} never reaches content: {' -> '.join(loop)}"
+    return None
 
 
 def _ref_loop(doc: Any, ref: str) -> list[str] | None:
