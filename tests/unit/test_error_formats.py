@@ -47,6 +47,7 @@ paths:
         "200": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/ApiError"}}}}
         "409": {description: list, content: {application/json: {schema: {type: array, items: {$ref: "#/components/schemas/ApiError"}}}}}
         "410": {description: image, content: {image/png: {schema: {type: string, format: binary}}}}
+        "411": {description: signed first, content: {application/jose+jwe: {schema: {$ref: "#/components/schemas/ApiError"}}, application/json: {schema: {$ref: "#/components/schemas/ApiError"}}}}
         default: {description: model again, content: {application/vnd.api+json: {schema: {$ref: "#/components/schemas/ApiError"}}}}
 components:
   schemas:
@@ -82,6 +83,8 @@ def test_each_declared_error_response_is_recorded_with_its_format(api: Api) -> N
     assert get_b.errors == (
         ErrorFormat("409", "application/json", "list[models.ApiError]", "api_error_list"),
         ErrorFormat("410"),  # an image cannot say what went wrong
+        # the first media type is opaque bytes; the JSON one declared beside it is the format
+        ErrorFormat("411", "application/json", "models.ApiError", "api_error"),
         ErrorFormat("default", "application/vnd.api+json", "models.ApiError", "api_error"),
     )
     assert get_a.own_error_formats and get_b.own_error_formats
@@ -89,7 +92,7 @@ def test_each_declared_error_response_is_recorded_with_its_format(api: Api) -> N
 
 def test_one_hook_method_per_body_type_with_where_it_is_declared(api: Api) -> None:
     assert [(m.method, m.py_type, m.text, m.uses) for m in api.error_models] == [
-        ("api_error", "models.ApiError", False, ("getA 400", "getB default")),
+        ("api_error", "models.ApiError", False, ("getA 400", "getB 411", "getB default")),
         ("text", "str", True, ("getA 4XX",)),
         ("api_error_list", "list[models.ApiError]", False, ("getB 409",)),
     ]

@@ -25,8 +25,10 @@ gates do not apply to it (vtex's two ``POST /{…}/pvt/orders/{…}/cancel``). A
 ``content_type_conformance`` or ``response_schema_conformance`` against a response media type
 the spec declares that is not one (truora's ``PDF``, which the app sends as declared) is noted too (:func:`_malformed_declared`),
 and a failing ``negative_data_rejection`` that only made a form's boolean field ``0`` or ``1``
-(:func:`_boolean_text`), and a failing ``response_schema_conformance`` against a ``oneOf``
-whose members differ only in annotations, which no value can satisfy (:func:`_same_one_of`).
+(:func:`_boolean_text`), a failing ``response_schema_conformance`` against a ``oneOf``
+whose members differ only in annotations, which no value can satisfy (:func:`_same_one_of`),
+and a failing ``positive_data_acceptance`` whose request sent a string parameter its own
+schema refuses (:func:`_invalid_positive`).
 schemathesis is imported when a run executes.
 """
 
@@ -372,6 +374,35 @@ def _plain(schema: Any, root: Mapping[str, Any], depth: int) -> Any:
 _SCHEMA_MAPS = frozenset({"properties", "patternProperties", "definitions", "$defs"})
 
 
+_SENT = {"header": "headers", "query": "query", "path": "path_parameters", "cookie": "cookies"}
+
+
+def _invalid_positive(check: str, case: Any) -> str | None:
+    """Why a failing ``positive_data_acceptance`` rejected no schema-valid request: a string
+    parameter was sent with a value its own schema refuses (schemathesis' coverage phase sent
+    an optional header declared with a ``pattern`` as ``''`` in its default positive case),
+    so a 4xx is the right answer; or ``None``."""
+    if check != "positive_data_acceptance":
+        return None
+    refused = []
+    for parameter in case.operation.iter_parameters():
+        location = str(getattr(parameter.location, "value", parameter.location))
+        sent = getattr(case, _SENT.get(location, ""), None)
+        if not isinstance(sent, Mapping) or parameter.name not in sent:
+            continue
+        value = sent[parameter.name]
+        schema = (getattr(parameter, "definition", None) or {}).get("schema")
+        string = isinstance(schema, Mapping) and schema.get("type") == "string"
+        if string and isinstance(value, str) and not parameter.is_valid(value):
+            refused.append(f"{location} {parameter.name}={value!r}")
+    if not refused:
+        return None
+    return (
+        f"the request sent {', '.join(refused)}, which the parameter's own schema refuses, "
+        "so it was no schema-valid request"
+    )
+
+
 _BOOLEAN_TEXT = frozenset({"true", "false", "0", "1"})
 _FORMS = (BodyKind.FORM, BodyKind.MULTIPART)
 _TYPE_LOCATION = re.compile(r"/properties/([^/~]+)/type")
@@ -531,6 +562,7 @@ def _collect(
                     or _malformed_declared(check.name, info.failure, node.value, answer)
                     or _boolean_text(check.name, node.value)
                     or _same_one_of(check.name, info.failure)
+                    or _invalid_positive(check.name, node.value)
                 )
                 if excuse is not None:
                     note = f"{node.value.operation.label}: {check.name} not counted: {excuse}"

@@ -1,6 +1,8 @@
 """Responses: each status's result class, body type and headers.
 
-One media type per response is typed (the first); a JSON body gets its model or primitive
+One media type per response is typed (the first; for an error status whose first is opaque
+bytes, the first JSON or text one declared beside it, which the runtime's own answers can be
+sent in: :func:`_typed_media`); a JSON body gets its model or primitive
 type, text ``str``, anything else ``bytes``, and an ``itemSchema`` of a stream media type an
 ``AsyncIterator`` of its items. :func:`read_headers` also reads the headers a multipart
 file part declares.
@@ -18,6 +20,7 @@ from specfirst.diagnostics import Level
 from specfirst.ir import BodyKind, Constraint, Header, Response
 from specfirst.loader import Pointer
 from specfirst.parser.context import Context
+from specfirst.parser.errors import is_error_status
 from specfirst.parser.media import body_kind, is_binary_schema, stream_format
 from specfirst.parser.model_types import SchemaTypes
 from specfirst.schema_types import constraints, is_simple, primitive_type
@@ -50,7 +53,7 @@ def read_responses(
             and status not in ("204", "304")
             and not status.startswith("1")
         ):
-            media = next(iter(content))
+            media = _typed_media(ctx, content, status)
             kind = body_kind(media)
             media_obj = content[media] if isinstance(content[media], Mapping) else {}
             schema = media_obj.get("schema")
@@ -107,6 +110,30 @@ def read_responses(
             )
         )
     return result
+
+
+def _typed_media(ctx: Context, content: Mapping[str, Any], status: str) -> str:
+    """The media type a response is typed by: the first declared; for an error status (4xx,
+    5xx, ``default``) whose first is opaque bytes and not XML (a signed
+    ``application/jose+jwe`` before ``application/json``), the first JSON or text media type
+    declared beside it, so that the runtime's own error answers have a declared format."""
+    first = str(next(iter(content)))
+    if not is_error_status(status) or not _opaque(ctx, content, first) or xml_media(first):
+        return first
+    for media in content:
+        if body_kind(str(media)) in (BodyKind.JSON, BodyKind.TEXT) and not _opaque(
+            ctx, content, str(media)
+        ):
+            return str(media)
+    return first
+
+
+def _opaque(ctx: Context, content: Mapping[str, Any], media: str) -> bool:
+    media_obj = content[media] if isinstance(content[media], Mapping) else {}
+    if "itemSchema" in media_obj:
+        return False  # a stream: typed by its items
+    kind = body_kind(media)
+    return kind is BodyKind.BINARY or is_binary_schema(ctx.resolve_schema(media_obj.get("schema")))
 
 
 _XML_KEPT = frozenset(

@@ -1,0 +1,58 @@
+"""A "positive" request that sends a parameter its own schema refuses (openbanking.org.uk's
+``x-fapi-auth-date``).
+
+schemathesis' coverage phase, generating positive and negative cases together, sends an
+optional header declared ``type: string`` with a ``pattern`` as ``''`` in its default positive
+case. The app rightly answers 400; that is no schema-valid request rejected, so the run notes
+the ``positive_data_acceptance`` failure and does not count it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from specfirst.contract import ContractOptions, format_summary, run_contract
+from tests.e2e.conftest import MakeApi, make_api  # noqa: F401  (fixture)
+
+SPEC = r"""
+openapi: 3.0.0
+info: {title: Payments, version: 1.0.0}
+paths:
+  /consents/{ConsentId}:
+    get:
+      operationId: getConsent
+      parameters:
+        - {name: ConsentId, in: path, required: true, schema: {type: string}}
+        - name: x-fapi-auth-date
+          in: header
+          required: false
+          schema:
+            type: string
+            pattern: '^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} (GMT|UTC)$'
+        - {name: x-fapi-interaction-id, in: header, required: false, schema: {type: string}}
+      responses:
+        '200': {description: the consent, content: {application/json: {schema: {type: object}}}}
+"""
+
+
+def test_a_positive_case_sending_a_refused_header_is_noted(make_api: MakeApi) -> None:  # noqa: F811
+    payments = make_api(SPEC)
+
+    class Consents:
+        async def get_consent(self, **_: Any) -> Any:
+            return payments.responses.GetConsent200Response(body={})
+
+    result = run_contract(
+        ContractOptions(
+            spec=payments.spec_path,
+            app=payments.create_app(default=Consents()),
+            checks=("positive_data_acceptance",),
+            phases=("coverage",),
+            max_examples=10,
+        )
+    )
+    summary = format_summary(result)
+    assert not result.failures, summary
+    assert "positive_data_acceptance not counted: the request sent header x-fapi-auth-date=" in (
+        summary
+    ), summary
