@@ -782,3 +782,46 @@ def test_the_run_sends_what_the_subclassing_models_take(make_api: MakeApi) -> No
     assert not result.failures and not result.errors and not result.gates, format_summary(result)
     reached = {label for label, op in result.coverage.operations.items() if op.reached_success()}
     assert reached == {"POST /users", "POST /strict"}, format_summary(result)
+
+
+OPTIONAL_NULLABLE_FORM = """
+openapi: 3.0.1
+info: {title: Members, version: 1.0.0}
+paths:
+  /members/{sid}:
+    parameters: [{name: sid, in: path, required: true, schema: {type: string}}]
+    post:
+      operationId: updateMember
+      requestBody:
+        content:
+          application/x-www-form-urlencoded:
+            schema:
+              type: object
+              properties:
+                LastConsumedMessageIndex: {type: integer, nullable: true}
+                Attributes: {type: string, nullable: true}
+      responses:
+        '200': {description: done, content: {application/json: {schema: {type: string}}}}
+"""
+
+
+def test_an_optional_form_field_that_admits_null_is_sent_as_a_value_or_left_out(
+    make_api: MakeApi,  # noqa: F811
+) -> None:
+    """twilio.com's UpdateMember form has an optional `nullable: true` integer: a form has no
+    encoding of null (RFC 6570 leaves an undefined value out), yet schemathesis sent the text
+    `null` for it, which the app rightly refused as no integer ("Schema-valid request
+    rejected"). The run sends a value or leaves the field out."""
+    read = as_the_app_reads(yaml.safe_load(OPTIONAL_NULLABLE_FORM))
+    assert read is not None
+    body = read["paths"]["/members/{sid}"]["post"]["requestBody"]["content"]
+    properties = body["application/x-www-form-urlencoded"]["schema"]["properties"]
+    assert properties["LastConsumedMessageIndex"] == {"type": "integer"}
+    assert properties["Attributes"] == {"type": "string"}
+    members = make_api(OPTIONAL_NULLABLE_FORM)
+
+    class Members:
+        async def update_member(self, *, sid: str, body: Any) -> str:
+            return "none" if body is None else str(body.last_consumed_message_index)
+
+    _valid_forms_accepted(members, Members())

@@ -417,9 +417,12 @@ def _form_arrays_not_empty(document: dict[str, Any], *, apply: bool) -> int:
     """A form or multipart body's required array properties get ``minItems: 1``: an empty
     array is encoded as no field (schemathesis sends one part or field per item, even under an
     ``encoding.contentType``), which is the property left out (truora's ``BatchUploadInput``).
-    Its required properties that admit null get ``not: {enum: [null]}``: a null value is sent
-    as no part, the property left out too (telegram.org's ``animation``, ``anyOf`` an empty
-    ``InputFile`` schema or a string: "Schema-valid request rejected").
+    Its properties that admit null get ``not: {enum: [null]}``: a form has no encoding of null
+    (RFC 6570 leaves an undefined value out). A required one's null was sent as no part, the
+    property left out too (telegram.org's ``animation``, ``anyOf`` an empty ``InputFile``
+    schema or a string); an optional one's as the text ``null`` (twilio.com's UpdateMember
+    ``LastConsumedMessageIndex``, a nullable integer): both "Schema-valid request rejected".
+    An optional property is still left out as often.
 
     The body's schema and those properties are copied, not changed in place: a component
     shared with a JSON body keeps ``[]`` valid there. The body keeps its ``properties`` at the
@@ -428,14 +431,20 @@ def _form_arrays_not_empty(document: dict[str, Any], *, apply: bool) -> int:
     for media_obj in _form_media(document):
         schema = _resolved(document, media_obj.get("schema"))
         properties = _mapping(schema.get("properties"))
+        required = [name for name in _list(schema.get("required")) if isinstance(name, str)]
         names = [
             name
-            for name in _list(schema.get("required"))
+            for name in required
+            if _may_be_empty(document, properties.get(name))
+            or _may_be_null(document, properties.get(name))
+        ]
+        names += [
+            name
+            for name in properties
             if isinstance(name, str)
-            and (
-                _may_be_empty(document, properties.get(name))
-                or _may_be_null(document, properties.get(name))
-            )
+            and name not in required
+            and _may_be_null(document, properties[name])
+            and _resolved(document, properties[name]).get("type") not in ("null", ["null"])
         ]
         if not names:
             continue
@@ -445,6 +454,8 @@ def _form_arrays_not_empty(document: dict[str, Any], *, apply: bool) -> int:
                 prop = _resolved(document, properties[name])
                 if _may_be_empty(document, prop):
                     prop = {**prop, "minItems": 1}
+                if _may_be_null(document, prop):
+                    prop = _not_null(prop)  # schemathesis' coverage phase reads no ``not``
                 if _may_be_null(document, prop):
                     prop = (
                         {**prop, "not": {"enum": [None]}}
@@ -463,6 +474,17 @@ def _form_arrays_not_empty(document: dict[str, Any], *, apply: bool) -> int:
             media_obj["schema"] = copied
         found += 1
     return found
+
+
+def _not_null(schema: dict[str, Any]) -> dict[str, Any]:
+    """``schema`` without its own ``nullable: true`` or ``null`` type (a copy)."""
+    copied = dict(schema)
+    if copied.get("nullable") is True:
+        del copied["nullable"]
+    kind = copied.get("type")
+    if isinstance(kind, list) and "null" in kind:
+        copied["type"] = [k for k in kind if k != "null"]
+    return copied
 
 
 def _may_be_empty(document: dict[str, Any], schema: Any) -> bool:
