@@ -201,21 +201,23 @@ components:
     ElectricVehicle:
       allOf:
         - {$ref: "#/components/schemas/BaseVehicle"}
-        - {type: object, properties: {chargeSpeed: {type: integer}}}
+        - {type: object, required: [powerSource], properties: {chargeSpeed: {type: integer}}}
     PedaledVehicle:
       allOf:
         - {$ref: "#/components/schemas/BaseVehicle"}
-        - {type: object, properties: {gears: {type: integer}}}
+        - {type: object, required: [powerSource], properties: {gears: {type: integer}}}
 """
 
 
 def test_a_discriminator_a_member_narrows_to_a_literal_is_left_to_pydantic(
     make_api: MakeApi,
 ) -> None:
-    # The base's optional `powerSource` is under the null rule; a member narrows it to a
-    # required Literal, which pydantic must find unwrapped to pick the member (readme's
-    # discriminators.json: "Model 'ElectricVehicle' needs field 'powerSource' to be of type
-    # `Literal`"). The member's own optional properties still refuse a JSON null.
+    # The base's optional `powerSource` is under the null rule; each member requires it, so
+    # the member narrows it to a required Literal, which pydantic must find unwrapped to pick
+    # the member (readme's discriminators.json: "Model 'ElectricVehicle' needs field
+    # 'powerSource' to be of type `Literal`"). (Were it optional in a member, the union would
+    # be a plain one: a body without it is valid.) The member's own optional properties still
+    # refuse a JSON null.
     api = make_api(VEHICLES)
     members = api.models.ElectricVehicle | api.models.PedaledVehicle
     union = pydantic.TypeAdapter(Annotated[members, pydantic.Field(discriminator="powerSource")])
