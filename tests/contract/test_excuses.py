@@ -1,0 +1,109 @@
+"""The table of check failures that are the spec's own doing (:mod:`specfirst.contract.excuses`).
+
+Each rule has its own end-to-end test beside this one (``test_same_one_of_members``,
+``test_invalid_positive`` and so on); these test the table itself, how the run counts its
+notes by rule, and what a rule reads of schemathesis.
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any
+
+from specfirst.contract import CHECKS as CONTRACT_CHECKS
+from specfirst.contract import ContractResult
+from specfirst.contract.excuses import EXCUSES, Failed, Known, note
+from specfirst.lint.registry import RULE_IDS
+
+
+def test_every_rule_is_named_once_and_names_real_checks_and_lint_rules() -> None:
+    import schemathesis.specs.openapi.checks  # noqa: F401  (registers the OpenAPI checks)
+    from schemathesis.checks import CHECKS
+
+    checks = {check.__name__ for check in CHECKS.get_all()}
+    assert set(CONTRACT_CHECKS) <= checks
+    names = [rule.name for rule in EXCUSES]
+    assert len(names) == len(set(names))
+    for rule in EXCUSES:
+        assert rule.checks is None or rule.checks <= checks, rule.name
+        assert set(rule.lint) <= RULE_IDS, rule.name
+
+
+def test_a_note_is_written_once_and_counted_by_its_rule() -> None:
+    result = ContractResult(seed=0)
+    answer = SimpleNamespace(status_code=200, headers={"specfirst-example": ["getThing"]})
+    for case_id in ("c1", "c2"):
+        failed = Failed(
+            check="use_after_free",
+            failure=SimpleNamespace(operation="GET /things/{id}"),
+            case=None,
+            response=answer,
+            recorder=SimpleNamespace(label="GET /things/{id}"),
+            case_id=case_id,
+            known=Known(),
+        )
+        assert note(result, failed)
+    assert result.notes == [
+        "GET /things/{id}: use_after_free not counted: answered by an example stub, which "
+        "keeps no state (it counts once the operation is written)"
+    ]
+    assert result.noted == {"example-stub": 1}
+    # a check no rule names is never excused
+    other = Failed("not_a_server_error", failed.failure, None, answer, None, "c3", Known())
+    assert not note(result, other)
+
+
+def _lost(path_parameters: dict[str, str], known: Known) -> Failed:
+    """A failing ``ensure_resource_availability``: ``GET /things/{id}`` after the
+    ``POST /things`` that created the thing, which had sent Idempotency-Key ``k1``."""
+
+    def node(label: str, case_id: str, parent: str | None = None, **sent: Any) -> Any:
+        operation = SimpleNamespace(
+            label=label, definition=SimpleNamespace(raw={"operationId": label.split()[0].lower()})
+        )
+        return SimpleNamespace(
+            value=SimpleNamespace(id=case_id, operation=operation, **sent), parent_id=parent
+        )
+
+    created = SimpleNamespace(
+        request=SimpleNamespace(headers={"Idempotency-Key": ["k1"]}), timestamp=5.0
+    )
+    recorder = SimpleNamespace(
+        label="POST /things",
+        cases={
+            "create": node("POST /things", "create"),
+            "get": node("GET /things/{id}", "get", "create", path_parameters=path_parameters),
+        },
+        interactions={"create": created},
+    )
+    return Failed(
+        check="ensure_resource_availability",
+        failure=SimpleNamespace(operation="POST /things"),
+        case=recorder.cases["get"].value,
+        response=None,
+        recorder=recorder,
+        case_id="get",
+        known=known,
+    )
+
+
+def test_a_lost_resource_looked_up_by_a_seeded_value_is_noted() -> None:
+    result = ContractResult(seed=0)
+    assert note(result, _lost({"id": "t-1"}, Known(fixed={"get": {"t-1", "t-2"}})))
+    assert result.notes == [
+        "POST /things → GET /things/{id}: ensure_resource_availability not counted: the request "
+        "used seeded t-1 (SeedData.always), not only what the creating response linked to"
+    ]
+    assert result.noted == {"seeded-values": 1}
+
+
+def test_a_lost_resource_whose_creation_replayed_an_idempotency_key_is_noted() -> None:
+    result = ContractResult(seed=0)
+    assert not note(result, _lost({"id": "t-9"}, Known(keys={("POST /things", "k1"): 5.0})))
+    assert note(result, _lost({"id": "t-9"}, Known(keys={("POST /things", "k1"): 1.0})))
+    assert result.notes == [
+        "POST /things: ensure_resource_availability not counted: the creating request reused "
+        "Idempotency-Key 'k1', so its 2xx replayed an earlier creation (as the Idempotency-Key "
+        "draft requires), whose resource may be gone"
+    ]
+    assert result.noted == {"idempotent-replay": 1}
