@@ -7,12 +7,15 @@ notes by rule, and what a rule reads of schemathesis.
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 from specfirst.contract import CHECKS as CONTRACT_CHECKS
-from specfirst.contract import ContractResult
+from specfirst.contract import ContractResult, format_summary
 from specfirst.contract.excuses import EXCUSES, Failed, Known, note
+from specfirst.contract.reports import coverage_markdown, write_reports
 from specfirst.lint.registry import RULE_IDS
 
 
@@ -51,6 +54,24 @@ def test_a_note_is_written_once_and_counted_by_its_rule() -> None:
     # a check no rule names is never excused
     other = Failed("not_a_server_error", failed.failure, None, answer, None, "c3", Known())
     assert not note(result, other)
+
+
+def test_the_summary_and_the_reports_group_notes_by_rule(tmp_path: Path) -> None:
+    result = ContractResult(
+        seed=0,
+        notes=["a: x not counted: why", "b: x not counted: why", "c: y not counted: why"],
+        noted={"boolean-text": 1, "same-one-of": 2},
+    )
+    summary = format_summary(result)
+    assert "noted, not counted: same-one-of 2, boolean-text 1" in summary, summary
+    assert summary.index("note: c: y") < summary.index("noted, not counted:")
+    markdown = coverage_markdown(result.coverage, title="t", notes=result.notes, noted=result.noted)
+    assert "By rule: same-one-of 2, boolean-text 1." in markdown, markdown
+    assert "noted, not counted" not in format_summary(ContractResult(seed=0))
+    _, data = write_reports(
+        result.coverage, tmp_path / "c.xml", title="t", warnings=(), gates=(), noted=result.noted
+    )
+    assert json.loads(data.read_text())["noted"] == {"boolean-text": 1, "same-one-of": 2}
 
 
 def _lost(path_parameters: dict[str, str], known: Known) -> Failed:

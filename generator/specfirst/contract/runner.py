@@ -435,6 +435,7 @@ def _run(
                 warnings=result.warnings,
                 gates=result.gates,
                 notes=result.notes,
+                noted=result.noted,
                 gaps=result.gaps,
                 seed=seed,
             )
