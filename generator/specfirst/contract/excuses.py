@@ -391,15 +391,44 @@ def _invalid_positive(failed: Failed) -> str | None:
         if not isinstance(sent, Mapping) or parameter.name not in sent:
             continue
         value = sent[parameter.name]
-        schema = (getattr(parameter, "definition", None) or {}).get("schema")
-        string = isinstance(schema, Mapping) and schema.get("type") == "string"
-        if string and isinstance(value, str) and not parameter.is_valid(value):
+        if isinstance(value, str) and _is_string(parameter) and not parameter.is_valid(value):
             refused.append(f"{location} {parameter.name}={value!r}")
     if not refused:
         return None
     return (
         f"the request sent {', '.join(refused)}, which the parameter's own schema refuses, "
         "so it was no schema-valid request"
+    )
+
+
+def _is_string(parameter: Any) -> bool:
+    """Whether a parameter's schema admits only strings: ``type: string`` itself, through a
+    ``$ref`` or in a member of an ``allOf`` (every member holds). Only then does its validator
+    judge the text sent as the value it means (an integer's ``'5'`` is no integer to it)."""
+    schema = getattr(parameter, "validation_schema", None)
+    if schema is None:
+        schema = (getattr(parameter, "definition", None) or {}).get("schema")
+    if not isinstance(schema, Mapping):
+        return False
+    try:
+        return _string_schema(schema, schema, 0)
+    except ValueError:  # an unresolvable or recursive reference
+        return False
+
+
+def _string_schema(schema: Any, root: Mapping[str, Any], depth: int) -> bool:
+    if depth > 32:
+        raise ValueError("too deep")
+    if not isinstance(schema, Mapping):
+        return False
+    if schema.get("type") == "string":
+        return True
+    ref = schema.get("$ref")
+    if isinstance(ref, str) and _string_schema(_target(ref, root), root, depth + 1):
+        return True
+    members = schema.get("allOf")
+    return isinstance(members, list) and any(
+        _string_schema(member, root, depth + 1) for member in members
     )
 
 
