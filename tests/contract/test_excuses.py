@@ -12,9 +12,13 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+import jsonschema_rs
+import schemathesis
+import yaml
+
 from specfirst.contract import CHECKS as CONTRACT_CHECKS
 from specfirst.contract import ContractResult, format_summary
-from specfirst.contract.excuses import EXCUSES, Failed, Known, note
+from specfirst.contract.excuses import EXCUSES, Failed, Known, _same_one_of, note
 from specfirst.contract.reports import coverage_markdown, write_reports
 from specfirst.lint.registry import RULE_IDS
 
@@ -72,6 +76,56 @@ def test_the_summary_and_the_reports_group_notes_by_rule(tmp_path: Path) -> None
         result.coverage, tmp_path / "c.xml", title="t", warnings=(), gates=(), noted=result.noted
     )
     assert json.loads(data.read_text())["noted"] == {"boolean-text": 1, "same-one-of": 2}
+
+
+SPEC = """
+openapi: 3.0.2
+info: {title: Codes, version: 1.0.0}
+paths:
+  /codes:
+    post:
+      responses:
+        '400':
+          description: Bad Request
+          content:
+            application/json:
+              schema:
+                oneOf:
+                  - $ref: '#/components/schemas/InvalidClient'
+                  - $ref: '#/components/schemas/InvalidMobile'
+components:
+  schemas:
+    InvalidClient:
+      type: object
+      properties: {error: {type: string, description: invalid_client}}
+    InvalidMobile:
+      type: object
+      properties: {error: {type: string, description: invalid_mobile, example: no}}
+"""
+
+
+def test_same_one_of_reads_the_schema_the_operation_declares() -> None:
+    """Not schemathesis' private copy on the failure: the operation's response schema for the
+    answer's status and media type, references bundled in, as schemathesis validated it."""
+    schema = schemathesis.openapi.from_dict(yaml.safe_load(SPEC))
+    case = SimpleNamespace(operation=schema["/codes"]["POST"])
+    answer = SimpleNamespace(status_code=400, headers={"content-type": ["application/json"]})
+    instance = {"error": "invalid_client"}
+    declared = case.operation.responses.find_by_status_code(400).get_schema("application/json")
+    error: Any = next(jsonschema_rs.validator_for(declared.schema).iter_errors(instance))
+    # what the failure carries publicly: where the schema failed, and the value
+    failure = SimpleNamespace(
+        operation="POST /codes", schema_path=error.schema_path, instance=instance
+    )
+    failed = Failed("response_schema_conformance", failure, case, answer, None, "c1", Known())
+    assert _same_one_of(failed) == (
+        "the answer is valid under all 2 members of the declared oneOf, which differ only in "
+        "annotations (descriptions, examples), so no value is valid under exactly one of them: "
+        "no server can satisfy it"
+    )
+    # an answer of another status is judged against that status' schema: none here
+    other = SimpleNamespace(status_code=500, headers=answer.headers)
+    assert _same_one_of(Failed(failed.check, failure, case, other, None, "c1", Known())) is None
 
 
 def _lost(path_parameters: dict[str, str], known: Known) -> Failed:

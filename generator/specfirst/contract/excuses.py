@@ -306,7 +306,7 @@ def _same_one_of(failed: Failed) -> str | None:
     only in their descriptions); noted only when the answer is valid under the member. ``None``
     otherwise."""
     path = list(getattr(failed.failure, "schema_path", None) or [])
-    root = getattr(failed.failure, "_root_schema", None)
+    root = _response_schema(failed)
     if not path or path[-1] != "oneOf" or not isinstance(root, dict):
         return None
     from schemathesis.core.transforms import resolve_path
@@ -330,6 +330,21 @@ def _same_one_of(failed: Failed) -> str | None:
         "differ only in annotations (descriptions, examples), so no value is valid under "
         "exactly one of them: no server can satisfy it"
     )
+
+
+def _response_schema(failed: Failed) -> Any:
+    """The schema schemathesis validated the answer against: the one the operation declares
+    for its status and media type, its references bundled into it (the root of the failure's
+    ``schema_path``); ``None`` when there is none."""
+    from schemathesis.core.transport import response_content_type
+
+    response = failed.response
+    if failed.case is None or response is None:
+        return None
+    declared = failed.case.operation.responses.find_by_status_code(response.status_code)
+    if declared is None:
+        return None
+    return declared.get_schema(response_content_type(response)).schema
 
 
 def _plain(schema: Any, root: Mapping[str, Any], depth: int) -> Any:
