@@ -4,12 +4,15 @@
 schemathesis' coverage phase, generating positive and negative cases together, sends an
 optional header declared ``type: string`` with a ``pattern`` as ``''`` in its default positive
 case. The app rightly answers 400; that is no schema-valid request rejected, so the run notes
-the ``positive_data_acceptance`` failure and does not count it.
+the ``positive_data_acceptance`` failure and does not count it. A parameter whose schema is a
+``$ref`` to such a string schema, or an ``allOf`` of one, is the same string parameter.
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+import pytest
 
 from specfirst.contract import ContractOptions, format_summary, run_contract
 from tests.e2e.conftest import MakeApi, make_api  # noqa: F401  (fixture)
@@ -26,17 +29,39 @@ paths:
         - name: x-fapi-auth-date
           in: header
           required: false
-          schema:
-            type: string
-            pattern: '^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} (GMT|UTC)$'
+          schema: AUTH_DATE
         - {name: x-fapi-interaction-id, in: header, required: false, schema: {type: string}}
       responses:
         '200': {description: the consent, content: {application/json: {schema: {type: object}}}}
+components:
+  schemas:
+    AuthDate:
+      type: string
+      pattern: '^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} (GMT|UTC)$'
+    Dated: {allOf: [{$ref: '#/components/schemas/AuthDate'}], description: when it was sent}
 """
 
+_INLINE = (
+    "{type: string, pattern: '^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \\d{2} "
+    "(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \\d{4} \\d{2}:\\d{2}:\\d{2} (GMT|UTC)$'}"
+)
 
-def test_a_positive_case_sending_a_refused_header_is_noted(make_api: MakeApi) -> None:  # noqa: F811
-    payments = make_api(SPEC)
+
+@pytest.mark.parametrize(
+    "schema",
+    [
+        _INLINE,  # as openbanking declares it
+        "{$ref: '#/components/schemas/AuthDate'}",
+        "{$ref: '#/components/schemas/Dated'}",
+        "{allOf: [{$ref: '#/components/schemas/AuthDate'}]}",
+    ],
+    ids=["inline", "ref", "ref-to-all-of", "all-of"],
+)
+def test_a_positive_case_sending_a_refused_header_is_noted(
+    make_api: MakeApi,  # noqa: F811
+    schema: str,
+) -> None:
+    payments = make_api(SPEC.replace("AUTH_DATE", schema))
 
     class Consents:
         async def get_consent(self, **_: Any) -> Any:

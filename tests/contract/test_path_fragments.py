@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from specfirst.contract import ContractOptions, format_summary, run_contract
-from specfirst.contract.engine import _declared_elsewhere, _routes
+from specfirst.contract.paths import _declared_elsewhere, _routes
 from tests.contract.test_path_query_strings import _Operation, _Schema
 from tests.e2e.conftest import MakeApi, client, make_api  # noqa: F401  (fixture)
 

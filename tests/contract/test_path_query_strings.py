@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 
 from specfirst.contract import ContractOptions, format_summary, run_contract
-from specfirst.contract.engine import _declared_elsewhere, _routes
+from specfirst.contract.paths import _declared_elsewhere, _routes
 from tests.e2e.conftest import MakeApi, make_api  # noqa: F401  (fixture)
 
 SPEC = """

@@ -100,3 +100,4 @@ def test_a_one_of_of_the_same_members_is_noted(make_api: MakeApi) -> None:  # no
         "examples), so no value is valid under exactly one of them: no server can satisfy it"
     ) in summary
     assert not any("/other" in note for note in result.notes), summary
+    assert result.noted == {"same-one-of": 1} and "noted, not counted: same-one-of 1" in summary

@@ -28,6 +28,11 @@ What lives where, from what a project imports to what only a run needs:
   scheme, masked in reproductions, and the probe that sends requests again without them.
 * :mod:`~specfirst.contract.engine`: schemathesis' engine run over the loaded schema, its
   events read into a :class:`ContractResult` (failures, errors, statuses, warnings).
+* :mod:`~specfirst.contract.excuses`: the one table of the check failures that are the spec's
+  own doing (or the test's), each rule with its checks, its reason and the lint rule that
+  names the fault: noted, not counted.
+* :mod:`~specfirst.contract.paths`: path keys as the app serves them (equivalent ones, a query
+  string or a fragment in one), which operation answers at a URL.
 * :mod:`~specfirst.contract.idempotency`: a failing ``ensure_resource_availability`` whose
   creating request replayed an earlier ``Idempotency-Key`` (noted, not counted).
 * :mod:`~specfirst.contract.results`: what a run found (:class:`ContractResult`, one

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +39,8 @@ def format_summary(result: ContractResult, *, verbose: bool = True) -> str:
         if verbose:
             lines.extend("     " + line for line in _truncate(problem.message).splitlines())
     lines.extend(f"note: {note}" for note in result.notes)
+    if result.noted:
+        lines.append(f"noted, not counted: {by_rule(result.noted)}")
     for warning in result.warnings:
         lines.extend(warning.lines())
     if result.coverage.operations:
@@ -246,6 +248,7 @@ def coverage_markdown(
     gates: Sequence[GateFailure] = (),
     notes: Sequence[str] = (),
     gaps: Sequence[SpecGap] = (),
+    noted: Mapping[str, int] | None = None,
 ) -> str:
     lines = [f"# {title}: coverage", ""]
     lines += [
@@ -278,6 +281,8 @@ def coverage_markdown(
         lines.append("")
     if notes:
         lines += ["## Not counted", ""]
+        if noted:
+            lines += [f"By rule: {by_rule(noted)}.", ""]
         lines += [f"- {_md(note)}" for note in notes]
         lines.append("")
     if warnings:
@@ -290,6 +295,16 @@ def coverage_markdown(
     lines.append(coverage.line())
     lines.append(coverage.implemented_line())
     return "\n".join(lines) + "\n"
+
+
+def by_rule(noted: Mapping[str, int]) -> str:
+    """``same-one-of 3, boolean-text 2``: how many notes each rule of
+    :mod:`specfirst.contract.excuses` wrote, the most first."""
+    return ", ".join(f"{name} {count}" for name, count in sorted(noted.items(), key=_most))
+
+
+def _most(item: tuple[str, int]) -> tuple[int, str]:
+    return -item[1], item[0]
 
 
 def _md(text: str) -> str:
@@ -311,20 +326,33 @@ def write_reports(
     gates: Sequence[GateFailure],
     notes: Sequence[str] = (),
     gaps: Sequence[SpecGap] = (),
+    noted: Mapping[str, int] | None = None,
     **extra: Any,
 ) -> tuple[Path, Path]:
     markdown, data = report_paths(junit)
     markdown.parent.mkdir(parents=True, exist_ok=True)
     markdown.write_text(
         coverage_markdown(
-            coverage, title=title, warnings=warnings, gates=gates, notes=notes, gaps=gaps
+            coverage,
+            title=title,
+            warnings=warnings,
+            gates=gates,
+            notes=notes,
+            gaps=gaps,
+            noted=noted,
         ),
         encoding="utf-8",
     )
     data.write_text(
         json.dumps(
             coverage_json(
-                coverage, warnings=warnings, gates=gates, gaps=gaps, notes=list(notes), **extra
+                coverage,
+                warnings=warnings,
+                gates=gates,
+                gaps=gaps,
+                notes=list(notes),
+                noted=dict(noted or {}),
+                **extra,
             ),
             indent=2,
             ensure_ascii=False,

@@ -100,7 +100,10 @@ class ContractResult:
     """Operations the run never got into (only 401/403, or no declared success status)."""
     reports: list[Path] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-    """Check failures not counted, each with the reason (idempotent replays)."""
+    """Check failures not counted, each with the reason (:mod:`specfirst.contract.excuses`),
+    and what the run could not send."""
+    noted: dict[str, int] = field(default_factory=dict)
+    """How many of the notes each rule of :mod:`specfirst.contract.excuses` wrote, by its name."""
     served: dict[str, Any] = field(default_factory=dict, repr=False)
     """The first request each operation answered with a 2xx (schemathesis' record of it)."""
     stubbed: dict[str, Any] = field(default_factory=dict, repr=False)

@@ -33,7 +33,7 @@ from specfirst.contract.credentials import (
     _mask_only_credentials,
     _probe_without_credentials,
 )
-from specfirst.contract.engine import SHADOWED, _execute, _routes, _shadowed
+from specfirst.contract.engine import _execute
 from specfirst.contract.gaps import operation_facts, settle_gaps
 from specfirst.contract.hooks import (
     AuthContext,
@@ -45,6 +45,7 @@ from specfirst.contract.hooks import (
     call_auth_hook,
     call_setup_hook,
 )
+from specfirst.contract.paths import SHADOWED, _routes, _shadowed
 from specfirst.contract.reports import write_junit, write_reports
 from specfirst.contract.results import ContractResult
 from specfirst.contract.settings import (
@@ -434,6 +435,7 @@ def _run(
                 warnings=result.warnings,
                 gates=result.gates,
                 notes=result.notes,
+                noted=result.noted,
                 gaps=result.gaps,
                 seed=seed,
             )

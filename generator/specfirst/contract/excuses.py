@@ -1,0 +1,501 @@
+"""Check failures that are the spec's own doing (or the test's), noted, not counted.
+
+Some failing checks are no fault of the server: the spec declares something no server can
+satisfy, or schemathesis sent what the spec itself refuses. :data:`EXCUSES` is the one table of
+these rules, asked in order for every failing check (:func:`excuse`); the first rule that
+gives a reason turns the failure into a note (``<operation>: <check> not counted: <reason>``)
+in :attr:`ContractResult.notes`, counted per rule in :attr:`ContractResult.noted`.
+
+============================  ==================================  ======================
+rule                          checks                              lint rule
+============================  ==================================  ======================
+``seeded-values``             ``ensure_resource_availability``    -
+``idempotent-replay``         ``ensure_resource_availability``    -
+``shadowed-operation``        every check                         ``path-equivalent``,
+                                                                  ``path-query-string``
+``declared-elsewhere``        ``unsupported_method``              ``path-equivalent``,
+                                                                  ``path-query-string``
+``one-resource``              ``allow_header_conformance``        ``path-equivalent``
+``malformed-media-type``      ``content_type_conformance``,       ``media-type-valid``
+                              ``response_schema_conformance``
+``boolean-text``              ``negative_data_rejection``         -
+``same-one-of``               ``response_schema_conformance``     -
+``invalid-positive``          ``positive_data_acceptance``        -
+``example-stub``              ``use_after_free``                  -
+============================  ==================================  ======================
+
+* ``seeded-values``: the request looked for a value seeded with ``SeedData.always``, not only
+  what the creating response linked to (:func:`_seeded`).
+* ``idempotent-replay``: the creating request replayed an earlier ``Idempotency-Key``, so its
+  2xx made nothing (:mod:`specfirst.contract.idempotency`).
+* ``shadowed-operation``: another operation with the same method at an equivalent path key
+  answers every request of this one (vtex's two ``POST /{…}/pvt/orders/{…}/cancel``,
+  :func:`~specfirst.contract.paths._shadowed`); the coverage gates skip it too.
+* ``declared-elsewhere``: the probe of an undeclared method reached the operation another
+  path key declares at the same URL (``/combined_submissions?v=2`` beside
+  ``/combined_submissions``; signl4's ``…/{dutyId}`` beside ``…/{scheduleId}``).
+* ``one-resource``: ``Allow`` lists the methods of every path key of the same URL.
+* ``malformed-media-type``: the response media type the spec declares is no ``type/subtype``
+  (truora's ``PDF``), so no answer can be compared with it (:func:`_malformed_declared`).
+* ``boolean-text``: a negative case only made a form's boolean field ``0`` or ``1``, which is
+  the text of a boolean on the wire (:func:`_boolean_text`).
+* ``same-one-of``: the answer is valid under every member of a ``oneOf`` whose members differ
+  only in annotations, so no value satisfies it (digitallocker, :func:`_same_one_of`).
+* ``invalid-positive``: a "positive" case sent a string parameter its own schema refuses
+  (openbanking's ``x-fapi-auth-date: ''``, :func:`_invalid_positive`).
+* ``example-stub``: an example stub keeps no state, so it still finds what was deleted
+  (:func:`~specfirst.contract.stubs.is_example_answer`); counted once the operation is written.
+
+schemathesis is imported only by the rules that need it, when they run.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from specfirst.contract.idempotency import _replayed_creation
+from specfirst.contract.paths import (
+    SHADOWED,
+    Routes,
+    _declared_elsewhere,
+    _one_resource,
+    _split,
+)
+from specfirst.contract.results import ContractResult
+from specfirst.contract.stubs import STATELESS_CHECKS, is_example_answer
+from specfirst.ir import BodyKind
+from specfirst.parser.media import body_kind
+
+
+@dataclass(frozen=True)
+class Known:
+    """What the run knows besides a failure: ``fixed``, operationId → the values seeded for it
+    with ``SeedData.always``; ``routes``, the operations by path
+    (:func:`~specfirst.contract.paths._routes`); ``shadowed``, the operations another one
+    answers for; ``keys``, when each ``(operation, Idempotency-Key)`` was first sent."""
+
+    fixed: Mapping[str, set[str]] = field(default_factory=dict)
+    routes: Routes = field(default_factory=dict)
+    shadowed: Mapping[str, str] = field(default_factory=dict)
+    keys: Mapping[tuple[str, str], float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Failed:
+    """One failing check of one case, as schemathesis recorded it."""
+
+    check: str
+    failure: Any  # schemathesis' Failure
+    case: Any  # its Case; None when the recorder holds none
+    response: Any  # the case's Response; None when there was none
+    recorder: Any
+    case_id: str
+    known: Known
+
+    @property
+    def label(self) -> str:
+        """The label of the operation the case was sent to."""
+        if self.case is not None:
+            return str(self.case.operation.label)
+        return str(self.failure.operation or self.recorder.label)
+
+
+@dataclass(frozen=True)
+class Excuse:
+    """One rule: ``decide`` gives the reason a failure of one of ``checks`` (``None``: any) is
+    not the server's fault, or ``None``; ``lint`` names the lint rules that report the spec's
+    fault, where there are any; ``subject`` is what the note is about."""
+
+    name: str
+    checks: frozenset[str] | None
+    decide: Callable[[Failed], str | None]
+    lint: tuple[str, ...] = ()
+    subject: Callable[[Failed], str] = lambda failed: failed.label
+    """The operation the note names: by default the one the case was sent to."""
+
+
+def excuse(failed: Failed) -> tuple[Excuse, str] | None:
+    """The first rule of :data:`EXCUSES` that excuses ``failed``, and its note."""
+    for rule in EXCUSES:
+        if rule.checks is not None and failed.check not in rule.checks:
+            continue
+        reason = rule.decide(failed)
+        if reason is not None:
+            return rule, f"{rule.subject(failed)}: {failed.check} not counted: {reason}"
+    return None
+
+
+def note(result: ContractResult, failed: Failed) -> bool:
+    """Whether a rule excuses ``failed``; if so, its note is in ``result`` once."""
+    found = excuse(failed)
+    if found is None:
+        return False
+    rule, text = found
+    if text not in result.notes:
+        result.notes.append(text)
+        result.noted[rule.name] = result.noted.get(rule.name, 0) + 1
+    return True
+
+
+def _seeded(failed: Failed) -> str | None:
+    """The request used a value seeded with ``SeedData.always``: it did not only follow what
+    the creating response linked to, so a 404 may be the seed's, not the creation's."""
+    if failed.case is None:
+        return None
+    operation = failed.case.operation
+    seeded = failed.known.fixed.get(operation.definition.raw.get("operationId"), set())
+    used = {str(v) for v in (failed.case.path_parameters or {}).values()} & seeded
+    if not used:
+        return None
+    return (
+        f"the request used seeded {', '.join(sorted(used))} (SeedData.always), not only what "
+        "the creating response linked to"
+    )
+
+
+def _replayed(failed: Failed) -> str | None:
+    if failed.case is None:
+        return None
+    replayed = _replayed_creation(failed.recorder, failed.case_id, failed.known.keys)
+    if replayed is None:
+        return None
+    return (
+        f"the creating request reused Idempotency-Key {replayed!r}, so its 2xx replayed an "
+        "earlier creation (as the Idempotency-Key draft requires), whose resource may be gone"
+    )
+
+
+def _shadowed_by(failed: Failed) -> str | None:
+    winner = failed.known.shadowed.get(failed.label) if failed.case is not None else None
+    return None if winner is None else f"its requests are {winner}'s ({SHADOWED})"
+
+
+def _elsewhere(failed: Failed) -> str | None:
+    """Why a failing ``unsupported_method`` probed a method another path key declares at the
+    same URL (:func:`~specfirst.contract.paths._declared_elsewhere`)."""
+    method = getattr(failed.failure, "method", None)
+    if failed.case is None or not method:
+        return None
+    path = failed.case.operation.path
+    served = _declared_elsewhere(failed.known.routes, path, str(method))
+    if served is None:
+        return None
+    why = (
+        "path keys that differ only in their parameters' names or a fragment are one path"
+        if _split(served.partition(" ")[2]) == _split(path)
+        else "a query string in a path key does not make a path of its own"
+    )
+    return f"{str(method).upper()} {path} is {served}, which the spec declares ({why})"
+
+
+def _allowed(failed: Failed) -> str | None:
+    allow = getattr(failed.failure, "allow_header", None)
+    if failed.case is None or not allow:
+        return None
+    return _one_resource(failed.known.routes, failed.case.operation.path, str(allow))
+
+
+def _malformed_declared(failed: Failed) -> str | None:
+    """Why a failing ``content_type_conformance`` or ``response_schema_conformance`` is the
+    spec's own doing: a media type it declares for the response is not one (no
+    ``type/subtype``: truora's ``PDF``; vtex's ``Promotion``, with a schema), so schemathesis
+    cannot compare any answer with it, nor deserialize one for its schema (the app sends the
+    declared one); or ``None``. Lint rule ``media-type-valid`` names it in the spec."""
+    from schemathesis.core import media_types
+
+    if failed.case is None:
+        return None
+    response = failed.response
+    if failed.check == "content_type_conformance":
+        defined = getattr(failed.failure, "defined", None)
+    elif response is not None:
+        # only the media type the spec declares for this status, as the app sent it
+        sent = ",".join(response.headers.get("content-type", []))
+        declared = failed.case.operation.responses.find_by_status_code(response.status_code)
+        content = getattr(declared, "definition", {}).get("content")
+        defined = sent if isinstance(content, Mapping) and sent in content else None
+    else:
+        return None
+    if not isinstance(defined, str):
+        return None
+    try:
+        media_types.parse(defined)
+    except ValueError:
+        return (
+            f"the spec declares the response media type {defined!r}, which is not "
+            "type/subtype (lint rule media-type-valid), so no answer can be compared with it"
+        )
+    return None
+
+
+_BOOLEAN_TEXT = frozenset({"true", "false", "0", "1"})
+_FORMS = (BodyKind.FORM, BodyKind.MULTIPART)
+_TYPE_LOCATION = re.compile(r"/properties/([^/~]+)/type")
+
+
+def _boolean_text(failed: Failed) -> str | None:
+    """Why a failing ``negative_data_rejection`` is no invalid request on the wire: each of its
+    mutations made a boolean property of a form or multipart body an integer 0 or 1 or the
+    string ``true``/``false``/``0``/``1``, which a form carries as the text of a boolean
+    (telegram.org's ``disable_notification`` sent ``0``). schemathesis excuses exactly these
+    for query and path parameters, whose text is the same, but not for a form's fields."""
+    case = failed.case
+    body = getattr(case, "body", None)
+    media = str(getattr(case, "media_type", None) or "")
+    if not isinstance(body, dict) or body_kind(media) not in _FORMS:
+        return None
+    names = _booleans_mutated(case, media)
+    if not names or any(_text(body.get(name)) not in _BOOLEAN_TEXT for name in names):
+        return None
+    sent = ", ".join(f"{name}={body[name]!r}" for name in names)
+    return (
+        f"{sent} is sent as the text of a boolean (a form field is text; schemathesis "
+        "excuses these for query and path parameters)"
+    )
+
+
+def _booleans_mutated(case: Any, media: str) -> list[str]:
+    """The boolean body properties a negative case changed the type of, or [] when it changed
+    anything else: a fuzzing case's mutations, or a coverage case's ``incorrect_type``."""
+    data = getattr(getattr(getattr(case, "meta", None), "phase", None), "data", None)
+    mutations = getattr(data, "mutations", None) or ()
+    names = []
+    for mutation in mutations:
+        path = tuple(getattr(mutation, "path", ()) or ())
+        location = getattr(getattr(mutation, "parameter_location", None), "value", None)
+        if location != "body" or len(path) != 1 or mutation.original_value != "boolean":
+            return []
+        names.append(str(path[0]))
+    if mutations:
+        return names
+    scenario = getattr(getattr(data, "scenario", None), "value", None)
+    found = _TYPE_LOCATION.fullmatch(str(getattr(data, "location", None) or ""))
+    if scenario != "incorrect_type" or found is None:
+        return []
+    for declared in getattr(case.operation, "body", ()):
+        if declared.media_type == media:
+            schema = getattr(declared, "optimized_schema", None) or declared.definition
+            props = schema.get("properties") if isinstance(schema, dict) else None
+            prop = props.get(found[1]) if isinstance(props, dict) else None
+            if isinstance(prop, dict) and prop.get("type") == "boolean":
+                return [found[1]]
+    return []
+
+
+def _text(value: Any) -> str | None:
+    """The text a form field carries for ``value`` when it is a scalar (``0``, ``True``)."""
+    return str(value).lower() if isinstance(value, (int, str)) else None
+
+
+_ANNOTATIONS = frozenset(
+    {"title", "description", "example", "examples", "default", "deprecated", "externalDocs", "xml"}
+)
+"""Keywords that change no value's validity (JSON Schema's annotations, OpenAPI's ``xml``)."""
+
+_SCHEMA_MAPS = frozenset({"properties", "patternProperties", "definitions", "$defs"})
+
+
+def _same_one_of(failed: Failed) -> str | None:
+    """Why a failing ``response_schema_conformance`` is the spec's own doing: the ``oneOf`` it
+    failed lists members that differ only in annotations (descriptions, examples, titles), so
+    they admit the same values and no value is valid under exactly one of them
+    (digitallocker's 400 ``oneOf`` of four ``{error, error_description}`` objects that differ
+    only in their descriptions); noted only when the answer is valid under the member. ``None``
+    otherwise."""
+    path = list(getattr(failed.failure, "schema_path", None) or [])
+    root = _response_schema(failed)
+    if not path or path[-1] != "oneOf" or not isinstance(root, dict):
+        return None
+    from schemathesis.core.transforms import resolve_path
+
+    members = resolve_path(root, path)
+    if not isinstance(members, list) or len(members) < 2:
+        return None
+    try:
+        plain = [_plain(member, root, 0) for member in members]
+    except ValueError:  # an unresolvable or recursive reference
+        return None
+    if any(member != plain[0] for member in plain[1:]):
+        return None
+    import jsonschema_rs
+
+    instance = getattr(failed.failure, "instance", None)
+    if not jsonschema_rs.validator_for(plain[0]).is_valid(instance):
+        return None
+    return (
+        f"the answer is valid under all {len(members)} members of the declared oneOf, which "
+        "differ only in annotations (descriptions, examples), so no value is valid under "
+        "exactly one of them: no server can satisfy it"
+    )
+
+
+def _response_schema(failed: Failed) -> Any:
+    """The schema schemathesis validated the answer against: the one the operation declares
+    for its status and media type, its references bundled into it (the root of the failure's
+    ``schema_path``); ``None`` when there is none."""
+    from schemathesis.core.transport import response_content_type
+
+    response = failed.response
+    if failed.case is None or response is None:
+        return None
+    declared = failed.case.operation.responses.find_by_status_code(response.status_code)
+    if declared is None:
+        return None
+    return declared.get_schema(response_content_type(response)).schema
+
+
+def _plain(schema: Any, root: Mapping[str, Any], depth: int) -> Any:
+    """``schema`` with its ``#/…`` references inlined and its annotations dropped."""
+    if depth > 32:
+        raise ValueError("too deep")
+    if isinstance(schema, list):
+        return [_plain(item, root, depth + 1) for item in schema]
+    if not isinstance(schema, Mapping):
+        return schema
+    ref = schema.get("$ref")
+    if isinstance(ref, str):
+        target = _target(ref, root)
+        rest = {k: v for k, v in schema.items() if k != "$ref"}
+        inlined = _plain(target, root, depth + 1)
+        return {"allOf": [inlined, _plain(rest, root, depth + 1)]} if rest else inlined
+    plain: dict[str, Any] = {}
+    for key, value in schema.items():
+        if key in _ANNOTATIONS or key.startswith("x-"):
+            continue
+        # property names and the like are keys, not schemas: keep them, clean their values
+        plain[key] = (
+            {name: _plain(sub, root, depth + 1) for name, sub in value.items()}
+            if key in _SCHEMA_MAPS and isinstance(value, Mapping)
+            else _plain(value, root, depth + 1)
+        )
+    return plain
+
+
+def _target(ref: str, root: Mapping[str, Any]) -> Mapping[str, Any] | bool:
+    """The schema a local reference (``#/…``) points to in ``root``; ``ValueError`` for any
+    other reference, or one that points to no schema."""
+    from schemathesis.core.transforms import resolve_path
+
+    if not ref.startswith("#"):
+        raise ValueError(ref)
+    tokens = [t.replace("~1", "/").replace("~0", "~") for t in ref[1:].split("/") if t]
+    target = resolve_path(root, tokens)
+    if not isinstance(target, Mapping | bool):
+        raise ValueError(ref)
+    return target
+
+
+_SENT = {"header": "headers", "query": "query", "path": "path_parameters", "cookie": "cookies"}
+
+
+def _invalid_positive(failed: Failed) -> str | None:
+    """Why a failing ``positive_data_acceptance`` rejected no schema-valid request: a string
+    parameter was sent with a value its own schema refuses (schemathesis' coverage phase sent
+    an optional header declared with a ``pattern`` as ``''`` in its default positive case),
+    so a 4xx is the right answer; or ``None``."""
+    case = failed.case
+    if case is None:
+        return None
+    refused = []
+    for parameter in case.operation.iter_parameters():
+        location = str(getattr(parameter.location, "value", parameter.location))
+        sent = getattr(case, _SENT.get(location, ""), None)
+        if not isinstance(sent, Mapping) or parameter.name not in sent:
+            continue
+        value = sent[parameter.name]
+        if isinstance(value, str) and _is_string(parameter) and not parameter.is_valid(value):
+            refused.append(f"{location} {parameter.name}={value!r}")
+    if not refused:
+        return None
+    return (
+        f"the request sent {', '.join(refused)}, which the parameter's own schema refuses, "
+        "so it was no schema-valid request"
+    )
+
+
+def _is_string(parameter: Any) -> bool:
+    """Whether a parameter's schema admits only strings: ``type: string`` itself, through a
+    ``$ref`` or in a member of an ``allOf`` (every member holds). Only then does its validator
+    judge the text sent as the value it means (an integer's ``'5'`` is no integer to it)."""
+    schema = getattr(parameter, "validation_schema", None)
+    if schema is None:
+        schema = (getattr(parameter, "definition", None) or {}).get("schema")
+    if not isinstance(schema, Mapping):
+        return False
+    try:
+        return _string_schema(schema, schema, 0)
+    except ValueError:  # an unresolvable or recursive reference
+        return False
+
+
+def _string_schema(schema: Any, root: Mapping[str, Any], depth: int) -> bool:
+    if depth > 32:
+        raise ValueError("too deep")
+    if not isinstance(schema, Mapping):
+        return False
+    if schema.get("type") == "string":
+        return True
+    ref = schema.get("$ref")
+    if isinstance(ref, str) and _string_schema(_target(ref, root), root, depth + 1):
+        return True
+    members = schema.get("allOf")
+    return isinstance(members, list) and any(
+        _string_schema(member, root, depth + 1) for member in members
+    )
+
+
+def _from_stub(failed: Failed) -> str | None:
+    response = failed.response
+    if response is None or not is_example_answer(response.headers):
+        return None
+    return "answered by an example stub, which keeps no state (it counts once the operation is written)"
+
+
+def _creation(failed: Failed) -> str:
+    """The creating operation, and the one that lost what it created."""
+    return f"{failed.failure.operation} → {failed.label}"
+
+
+EXCUSES: tuple[Excuse, ...] = (
+    Excuse(
+        "seeded-values",
+        frozenset({"ensure_resource_availability"}),
+        _seeded,
+        subject=_creation,
+    ),
+    Excuse(
+        "idempotent-replay",
+        frozenset({"ensure_resource_availability"}),
+        _replayed,
+        subject=lambda failed: str(failed.failure.operation),
+    ),
+    Excuse("shadowed-operation", None, _shadowed_by, lint=("path-equivalent", "path-query-string")),
+    Excuse(
+        "declared-elsewhere",
+        frozenset({"unsupported_method"}),
+        _elsewhere,
+        lint=("path-equivalent", "path-query-string"),
+    ),
+    Excuse(
+        "one-resource", frozenset({"allow_header_conformance"}), _allowed, lint=("path-equivalent",)
+    ),
+    Excuse(
+        "malformed-media-type",
+        frozenset({"content_type_conformance", "response_schema_conformance"}),
+        _malformed_declared,
+        lint=("media-type-valid",),
+    ),
+    Excuse("boolean-text", frozenset({"negative_data_rejection"}), _boolean_text),
+    Excuse("same-one-of", frozenset({"response_schema_conformance"}), _same_one_of),
+    Excuse("invalid-positive", frozenset({"positive_data_acceptance"}), _invalid_positive),
+    Excuse(
+        "example-stub",
+        STATELESS_CHECKS,
+        _from_stub,
+        subject=lambda failed: str(failed.failure.operation or failed.label),
+    ),
+)
+"""Every rule, in the order they are asked: the first reason wins."""
