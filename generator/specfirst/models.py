@@ -66,6 +66,10 @@ _OPTIONS: dict[str, Any] = {
     "use_field_description": True,
     "set_default_enum_member": True,
     "capitalise_enum_members": False,
+    # pydantic's mypy plugin gives a constructor `**kwargs` unless extra fields are forbidden,
+    # so a property named `kwargs` would be defined twice (pydantic#3125): it is `kwargs_` in
+    # Python, with the spec's name as its alias, as the library does for `json` and `schema`.
+    "aliases": {"kwargs": "kwargs_"},
     "base_class": "_runtime.base.BaseModel",
     # A field with a default is not nullable unless the schema says so.
     "strict_nullable": True,

@@ -103,6 +103,11 @@ components:
       required: [message]
       properties:
         message: {type: string}
+    Trigger:
+      description: A property named like the keyword arguments of a model's constructor.
+      type: object
+      properties:
+        kwargs: {type: string}
 """
 
 HEADER = f"""
@@ -322,6 +327,10 @@ def test_missing_argument_is_a_type_error_naming_the_method(
 CONSTRUCTED = """
 def optional_none() -> models.Thing:
     return models.Thing(name="x", note=None)
+
+
+def named_kwargs() -> models.Trigger:
+    return models.Trigger(kwargs="k")
 """
 
 MISCONSTRUCTED = """
@@ -362,8 +371,11 @@ def test_none_for_an_optional_property_type_checks_and_works(
     run_module: Callable[[str], ModuleType],
 ) -> None:
     assert check("impl_none", CONSTRUCTED) == (0, [])
-    thing = run_module("impl_none").optional_none()
-    assert thing.model_dump_json() == '{"name":"x"}'  # left out, as if not passed
+    module = run_module("impl_none")
+    assert module.optional_none().model_dump_json() == '{"name":"x"}'  # left out, as if not passed
+    # a property named ``kwargs`` is no clash with the constructor's keyword arguments
+    trigger = module.named_kwargs()
+    assert (trigger.kwargs_, trigger.model_dump_json()) == ("k", '{"kwargs":"k"}')
 
 
 def test_what_fails_at_run_time_fails_the_type_check(
