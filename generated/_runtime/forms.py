@@ -298,12 +298,11 @@ async def form_present(request: Request, status: int) -> None:
 
 async def reject_unknown_fields(request: Request, known: frozenset[str], status: int) -> None:
     """Refuse a form whose schema has ``additionalProperties: false`` when it holds a field
-    the schema does not declare (a ``name[key]`` field belongs to ``name``): FastAPI's
-    ``Form``/``File`` parameters read the declared fields only, and let the others through."""
+    the schema does not declare (a ``name[key]`` field belongs to ``name``): each field's
+    reader reads its own field only, and would let the others through."""
     if await form_absent(request):
         return
-    form = await request.form()
-    _close_after_response(request, form)  # refused or not, its spooled files are closed
+    form = await form_of(request)  # refused or not, its spooled files are closed
     unknown = sorted({key for key in form if key.partition("[")[0] not in known})
     if unknown:
         raise ProtocolProblem(
