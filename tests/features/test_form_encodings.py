@@ -842,6 +842,17 @@ paths:
                 note: {type: string}
       responses:
         "200": {description: ok, content: {text/plain: {schema: {type: string}}}}
+  /memos:
+    post:
+      operationId: addMemo
+      requestBody:
+        required: true
+        content:
+          application/x-www-form-urlencoded:
+            schema: {type: object, properties: {title: {type: string}}}
+      responses:
+        "204": {description: ok}
+        "400": {description: bad, content: {text/plain: {schema: {type: string}}}}
   /clips:
     post:
       operationId: addClip
@@ -915,6 +926,9 @@ def repeated_app(api: GeneratedApi, seen: list[Any] | None = None) -> Any:
                 )
             )
 
+        async def add_memo(self, *, body: Any) -> None:
+            return None
+
         async def add_clip(self, *, body: Any) -> Any:
             if seen is not None:
                 seen.append(body.clip.root)  # the part's RootModel holds the upload
@@ -947,6 +961,18 @@ async def test_a_repeated_scalar_form_field_is_refused(
     errors = problem(res, 400)["errors"]  # the status the operation declares for invalid input
     assert [e["pointer"] for e in errors] == [f"/body/{field}"], errors
     assert "2 times" in errors[0]["detail"], errors
+
+
+async def test_a_repeated_form_field_is_refused_in_the_declared_error_format(
+    repeated: GeneratedApi,
+) -> None:
+    async with client(repeated_app(repeated)) as c:
+        once = await c.post("/memos", content="title=a", headers=URLENCODED)
+        twice = await c.post("/memos", content="title=a&title=b", headers=URLENCODED)
+    assert once.status_code == 204, once.text
+    assert twice.status_code == 400, twice.text
+    assert twice.headers["content-type"].startswith("text/plain"), twice.headers
+    assert "title" in twice.text, twice.text
 
 
 async def test_a_repeated_form_field_its_schema_takes_as_an_array_is_collected(
