@@ -157,10 +157,17 @@ _CHECKS: dict[str, Callable[[Any], Any]] = {"date": full_date, "datetime": date_
 _LEAVE = frozenset({"metadata", "serialization"})
 
 
-def rfc3339(schema: CoreSchema) -> CoreSchema:
-    """``schema`` with every ``date`` and ``datetime`` in it checked as RFC 3339 first, and
-    every integer enum refusing booleans (:func:`not_a_boolean`)."""
-    result: CoreSchema = _wrap(schema)
+Resolve = Callable[[CoreSchema], CoreSchema]
+"""Finds the schema a ``definition-ref`` names (``GetCoreSchemaHandler.resolve_ref_schema``)."""
+
+
+def rfc3339(schema: CoreSchema, resolve: Resolve | None = None) -> CoreSchema:
+    """``schema`` with every ``date`` and ``datetime`` in it checked as RFC 3339 first, every
+    integer enum refusing booleans (:func:`not_a_boolean`) and every boolean enum refusing
+    numbers (:func:`not_a_number`). An enum that pydantic builds as a definition of its own
+    (a ``definition-ref`` here, an ``Enum`` class a required field holds) is found through
+    ``resolve``, and checked where it is referenced."""
+    result: CoreSchema = _wrap(schema, resolve)
     return result
 
 
@@ -186,19 +193,42 @@ def _boolean_enum(node: dict[str, Any]) -> bool:
     return isinstance(values, list) and bool(values) and all(type(v) is bool for v in values)
 
 
-def _wrap(node: Any) -> Any:
+def _enum_check(node: dict[str, Any]) -> Callable[[Any], Any] | None:
+    """The check an enum's schema needs before pydantic's own (which compares by value)."""
+    if _integer_enum(node):
+        return not_a_boolean
+    if _boolean_enum(node):
+        return not_a_number
+    return None
+
+
+def _referenced(node: dict[str, Any], resolve: Resolve | None) -> Any:
+    """The schema a ``definition-ref`` names, or None when it is not known (yet: a model
+    that refers to itself, whose schema is being built)."""
+    if resolve is None:
+        return None
+    try:
+        return resolve(cast(CoreSchema, node))
+    except LookupError:
+        return None
+
+
+def _wrap(node: Any, resolve: Resolve | None) -> Any:
     if isinstance(node, list | tuple):  # e.g. union choices, which may be (schema, label)
-        return type(node)(_wrap(item) for item in node)
+        return type(node)(_wrap(item, resolve) for item in node)
     if not isinstance(node, dict):
         return node
     # Not every dict is a schema: a model's ``fields`` maps field names (maybe "type") to schemas.
     kind = node.get("type")
     if isinstance(kind, str) and kind in _CHECKS:
         return core_schema.no_info_before_validator_function(_CHECKS[kind], node)
-    if _integer_enum(node):
-        return core_schema.no_info_before_validator_function(not_a_boolean, node)
-    if _boolean_enum(node):
-        return core_schema.no_info_before_validator_function(not_a_number, node)
+    if kind == "definition-ref":
+        target = _referenced(node, resolve)
+        check = _enum_check(target) if isinstance(target, dict) else None
+        return node if check is None else core_schema.no_info_before_validator_function(check, node)
+    check = _enum_check(node)
+    if check is not None:
+        return core_schema.no_info_before_validator_function(check, node)
     function = node.get("function")
     if (
         kind == "function-before"
@@ -206,7 +236,7 @@ def _wrap(node: Any) -> Any:
         and function.get("function") in (full_date, date_time, not_a_boolean, not_a_number)
     ):
         return node  # already checked (a nested model's schema, built before)
-    return {key: value if key in _LEAVE else _wrap(value) for key, value in node.items()}
+    return {key: value if key in _LEAVE else _wrap(value, resolve) for key, value in node.items()}
 
 
 # --------------------------------------------------------------------------- string formats

@@ -306,7 +306,9 @@ def build_router(
         rt.reject_unknown_query(sf_request, frozenset[str](), 422)
         body = responses.UploadAttachmentForm(
             file=rt.form_file(
-                await rt.form_upload(sf_request, "file", required=True, sequence=False, status=422),
+                rt.form_upload(
+                    await rt.form_of(sf_request), "file", required=True, sequence=False, status=422
+                ),
                 "file",
                 (
                     "image/png",
@@ -321,7 +323,7 @@ def build_router(
                 ),
             ),
             description=rt.form_value(
-                await sf_request.form(),
+                await rt.form_of(sf_request),
                 "description",
                 str,
                 required=False,

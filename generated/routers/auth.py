@@ -189,7 +189,7 @@ def build_router(
         rt.reject_unknown_query(sf_request, frozenset[str](), 422)
         body = responses.CreateTokenForm(
             grant_type=rt.form_value(
-                await sf_request.form(),
+                await rt.form_of(sf_request),
                 "grant_type",
                 Literal["password", "refresh_token"],
                 required=True,
@@ -197,7 +197,7 @@ def build_router(
                 status=422,
             ),
             username=rt.form_value(
-                await sf_request.form(),
+                await rt.form_of(sf_request),
                 "username",
                 Annotated[str, formats.Format("email")],
                 required=False,
@@ -206,7 +206,7 @@ def build_router(
                 checks=(("max_length", 254),),
             ),
             password=rt.form_value(
-                await sf_request.form(),
+                await rt.form_of(sf_request),
                 "password",
                 str,
                 required=False,
@@ -219,7 +219,7 @@ def build_router(
                 ),
             ),
             refresh_token=rt.form_value(
-                await sf_request.form(),
+                await rt.form_of(sf_request),
                 "refresh_token",
                 str,
                 required=False,
@@ -232,7 +232,7 @@ def build_router(
                 ),
             ),
             scope=rt.form_value(
-                await sf_request.form(),
+                await rt.form_of(sf_request),
                 "scope",
                 str,
                 required=False,

@@ -13,11 +13,11 @@ import jinja2
 from specfirst import cachedir, naming
 from specfirst.ir import (
     Api,
-    Body,
     BodyKind,
     Constraint,
     ErrorFormat,
     ErrorModel,
+    FormField,
     Operation,
     Parameter,
     ParamLocation,
@@ -29,9 +29,8 @@ from specfirst.ir import (
 from specfirst.parser.media import json_media
 
 _CONTAINER = {"path": "Path", "query": "Query", "header": "Header", "cookie": "Cookie"}
-_FORM_READ = (PartKind.DEEP, PartKind.VALUE, PartKind.MIXED, PartKind.FILE)
-"""Form fields the runtime reads from the parsed form (``rt.form_value``, ``rt.form_deep_object``,
-``rt.form_mixed``, ``rt.form_upload``), not FastAPI ``Form``/``File`` parameters."""
+_FORM = "await rt.form_of(sf_request)"
+"""The parsed form body, read once per request, its spooled files closed after the response."""
 _STRING_LITERAL = re.compile(r"""('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")""")
 _TEMPORAL = re.compile(r"\bdatetime\.(date|datetime)\b")
 _FORMAT_TYPES = {"date": "formats.Date", "datetime": "formats.DateTime"}
@@ -290,7 +289,6 @@ class Renderer:
         f["requirement_names"] = self._service_requirements
         f["requirement_name"] = lambda op: self.requirement_names[_requirement_key(op)]
         f["endpoint_param"] = self._endpoint_param
-        f["endpoint_body"] = self._endpoint_body
         f["call_args"] = self._call_args
         f["json_body_args"] = self._json_body_args
         f["form_values"] = self._form_values
@@ -522,27 +520,16 @@ class Renderer:
         return f"{p.py_name}: Annotated[{annotation}, {spec}] = None"
 
     @staticmethod
-    def _endpoint_body(body: Body) -> list[str]:
-        if body.kind in (BodyKind.JSON, BodyKind.TEXT, BodyKind.BINARY):
-            return []  # read from sf_request, which every endpoint receives
-        lines = []
-        for field in body.form_fields:
-            if field.kind in _FORM_READ:
-                continue  # read from the parsed form by the runtime (rt.form_value: name= is "")
-            marker = "Form"  # JSON parts: text, decoded by rt.form_json
-            alias = ", ".join(
-                [f"alias={field.name!r}", *(f"{c.name}={c.value}" for c in field.constraints)]
-            )
-            tp = format_checked(wire_type(field.wire_type), field.checked_format)
-            # in an optional body every field may be absent: rt.form_required refuses a form
-            # sent without a required one (see _form_values)
-            if field.required and body.required:
-                lines.append(f"form_{field.py_name}: Annotated[{tp}, {marker}({alias})]")
-            else:
-                lines.append(
-                    f"form_{field.py_name}: Annotated[{tp} | None, {marker}({alias})] = None"
-                )
-        return lines
+    def _form_read(field: FormField, tp: str | None, status: int) -> str:
+        """The arguments of a runtime form reader: the parsed form, the field, its type.
+
+        Every field is read from the parsed form, so a required field of an optional body is
+        refused when a form is sent without it (the body itself may be left out)."""
+        typed = f"{tp}, " if tp is not None else ""
+        return (
+            f"{_FORM}, {field.name!r}, {typed}required={field.required}, "
+            f"sequence={field.is_list}, status={status}"
+        )
 
     @staticmethod
     def _form_values(op: Operation) -> list[tuple[str, str]]:
@@ -551,42 +538,30 @@ class Renderer:
         status = op.validation_status
         out = []
         for field in op.body.form_fields:
-            raw = f"form_{field.py_name}"
-            if field.required and not op.body.required and field.kind not in _FORM_READ:
-                raw = f"rt.form_required({raw}, {field.name!r}, {status})"
             if field.kind is PartKind.FILE:
-                value = (
-                    f"await rt.form_upload(sf_request, {field.name!r}, "
-                    f"required={field.required}, sequence={field.is_list}, status={status})"
-                )
+                value = f"rt.form_upload({Renderer._form_read(field, None, status)})"
                 if field.content_types:
                     accepted = tuple(field.content_types)
                     value = f"rt.form_file({value}, {field.name!r}, {accepted!r})"
             elif field.kind is PartKind.JSON:
                 tp = field.item_type or field.py_type
-                value = f"rt.form_json({raw}, {field.name!r}, {tp}, {status})"
+                value = f"await rt.form_json({Renderer._form_read(field, tp, status)})"
             elif field.kind is PartKind.DEEP:
                 value = (
-                    f"rt.form_deep_object(await sf_request.form(), {field.name!r}, "
+                    f"rt.form_deep_object({_FORM}, {field.name!r}, "
                     f"{field.py_type}, required={field.required}, status={status})"
                 )
             elif field.kind is PartKind.MIXED:
-                value = (
-                    f"rt.form_mixed(await sf_request.form(), {field.name!r}, "
-                    f"{field.item_type or field.py_type}, required={field.required}, "
-                    f"sequence={field.is_list}, status={status})"
-                )
-            elif field.kind is PartKind.VALUE:
+                tp = field.item_type or field.py_type
+                value = f"rt.form_mixed({Renderer._form_read(field, tp, status)})"
+            else:
                 checks = "".join(f"({c.name!r}, {c.value}), " for c in field.constraints)
+                tp = format_checked(wire_type(field.wire_type), field.checked_format)
                 value = (
-                    f"rt.form_value(await sf_request.form(), {field.name!r}, "
-                    f"{format_checked(wire_type(field.wire_type), field.checked_format)}, "
-                    f"required={field.required}, sequence={field.is_list}, status={status}"
+                    f"rt.form_value({Renderer._form_read(field, tp, status)}"
                     + (f", checks=({checks})" if checks else "")
                     + ")"
                 )
-            else:
-                value = raw
             if field.part_headers:
                 declared = ", ".join(
                     f"({h.name!r}, {h.required}, {h.py_type}, ("

@@ -146,7 +146,7 @@ def _model_schema(
     for name in cls.__sf_not_null__:
         if name in fields and fields[name].exclude_if is None:
             fields[name].exclude_if = _is_none
-    schema = rfc3339(handler(source))
+    schema = rfc3339(handler(source), handler.resolve_ref_schema)
     if cls.__sf_formats__:
         _check_formats(cls, schema)
     not_null = cls.__sf_not_null__
@@ -290,7 +290,7 @@ class RootModel(pydantic.RootModel[RootT], Generic[RootT]):
         cls, source: type[pydantic.BaseModel], handler: pydantic.GetCoreSchemaHandler, /
     ) -> CoreSchema:
         with collector_paused():
-            schema = rfc3339(handler(source))
+            schema = rfc3339(handler(source), handler.resolve_ref_schema)
         fmt = cls.__sf_format__
         inner = schema.get("schema")
         if fmt is not None and schema.get("type") == "model" and isinstance(inner, dict):

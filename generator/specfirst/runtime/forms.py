@@ -1,15 +1,19 @@
 """Form bodies (``application/x-www-form-urlencoded``, ``multipart/form-data``): fields and files.
 
-An operation whose body is a form gets a FastAPI ``Form``/``File`` parameter per field, and its
-generated endpoint passes each through the check its ``encoding`` asks for: :func:`form_file`
-(the part's media type, ``encoding.contentType``), :func:`form_part_headers` (the part's
-headers, ``encoding.headers``), :func:`form_json` (a field that carries a JSON document) and
+An operation whose body is a form reads it once per request with :func:`form_of` (its spooled
+files are closed after the response), then each field as its ``encoding`` asks:
+:func:`form_value` (text, validated laxly as text must be: ``"2"`` is 2; ``name=`` is the
+empty string, never an absent field as FastAPI's ``Form()`` reads it), :func:`form_upload` (a
+file part, one sent without a filename too) checked by :func:`form_file` (the part's media
+type, ``encoding.contentType``) and :func:`form_part_headers` (``encoding.headers``),
+:func:`form_json` (a field that carries a JSON document, as text or as an uploaded part),
 :func:`form_deep_object` (``name[key]=value`` fields, ``encoding.style: deepObject``) and
-:func:`form_mixed` (a union with a text member: text, JSON or an upload); :func:`form_upload`
-reads a file part (one sent without a filename too); in an optional form body a
-required field's parameter is optional and :func:`form_required` refuses a form without it. A text
-field is read by :func:`form_value`, not by FastAPI's ``Form()``, which takes ``name=`` for an
-absent field (an HTML form's blank input) where the spec reads the empty string.
+:func:`form_mixed` (a union with a text member: text, JSON or an upload).
+
+A field is one part, or every repeated part for an array (OpenAPI's ``explode``): a repeated
+part for a field whose schema takes one value (``a=1&a=2``, two parts named ``a``) is an array
+it refuses, never a value taken silently (:func:`_one`; FastAPI's ``Form()`` and ``File()``
+take the last one).
 
 An operation whose JSON body may also come as a form (the same schema under both media types,
 ``json_body(..., forms=True)``, or a form of another schema, one of ``json_body``'s
@@ -106,46 +110,46 @@ def _media_matches(media: str, pattern: str) -> bool:
     return pattern.endswith("/*") and media.startswith(pattern[:-1])
 
 
-def form_json(value: str | list[str] | None, field: str, tp: Any, status: int) -> Any:
-    """Decode and validate a form field that carries a JSON document (one per part for lists;
-    or, for a list, one part holding the whole JSON array: :func:`_json_list`)."""
-    if value is None:
-        return None
-    if isinstance(value, list) and len(value) == 1:
-        whole = _whole_array(value[0], tp, field, status)
-        if whole is not None:
-            return whole
-    parts = value if isinstance(value, list) else [value]
-    out = []
-    for index, text in enumerate(parts):
-        try:
-            out.append(_validate_json(tp, text))
-        except ValidationError as exc:
-            at: tuple[str | int, ...] = (field, index) if isinstance(value, list) else (field,)
-            raise _body_problem(exc, status, at) from None
-    return out if isinstance(value, list) else out[0]
-
-
-async def form_upload(
-    request: Request, field: str, *, required: bool, sequence: bool, status: int
+async def form_json(
+    form: FormData, field: str, tp: Any, *, required: bool, sequence: bool, status: int
 ) -> Any:
+    """A form field that carries a JSON document, validated into ``tp``: a text part, or an
+    uploaded one (a JSON part sent as a file) read as its bytes. For a ``sequence``, one part
+    per item, or one part holding the whole JSON array (:func:`_json_list`)."""
+    values: list[Any] = form.getlist(field)
+    if not values:
+        if required:
+            raise _required_problem(status, (field,))
+        return None
+    if sequence:
+        return await _json_list(values, tp, field, status)
+    return await _json_field(_one(values, field, status), tp, (field,), status)
+
+
+async def form_of(request: Request) -> FormData:
+    """The request's form body, parsed once (Starlette keeps it), its spooled files closed after
+    the response, as FastAPI closes those of the forms it reads: every file part, read by a
+    field or sent in place of a text one, is closed."""
+    form = await request.form()
+    _close_after_response(request, form)
+    return form
+
+
+def form_upload(form: FormData, field: str, *, required: bool, sequence: bool, status: int) -> Any:
     """A file part of a form body (every repeated one for a ``sequence``), an ``UploadFile``.
 
     A part sent without a filename, which RFC 7578 allows, is text to Starlette: it is the
     file of its text's bytes (UTF-8) here, with no filename. So is every part of a ``format:
     byte`` string, base64 text by OpenAPI's reading, when a client sends it as text. An empty
     part is an empty file, never an absent field (FastAPI's ``File()`` reads it as absent).
-    The form's spooled files are closed after the response, as FastAPI closes those it reads.
     """
-    form = await request.form()
-    _close_after_response(request, form)
     values = form.getlist(field)
     if not values:
         if required:
             raise _required_problem(status, (field,))
         return None
     uploads = [v if isinstance(v, UploadFile) else _text_upload(v) for v in values]
-    return uploads if sequence else uploads[-1]
+    return uploads if sequence else _one(uploads, field, status)
 
 
 _CLOSING = "specfirst.form_closing"
@@ -158,6 +162,24 @@ def _close_after_response(request: Request, form: FormData) -> None:
         return
     request.scope[_CLOSING] = True
     stack.push_async_callback(form.close)
+
+
+def _one(values: list[_T], field: str, status: int) -> _T:
+    """The one part of a field whose schema takes one value. Sent more than once (``a=1&a=2``,
+    two parts named ``a``), it is an array, which that schema refuses: taking one of them
+    would hide the client's mistake (schemathesis sends such arrays as invalid data)."""
+    if len(values) > 1:
+        raise ProtocolProblem(
+            status,
+            "the request body does not match the API contract",
+            errors=[
+                {
+                    "pointer": json_pointer(("body", field)),
+                    "detail": f"sent {len(values)} times: takes one value, not an array",
+                }
+            ],
+        )
+    return values[0]
 
 
 def _text_upload(text: str) -> UploadFile:
@@ -186,8 +208,10 @@ def form_value(
         if required:
             raise _required_problem(status, (field,))
         return None
+    if not sequence:
+        _one(form.getlist(field), field, status)  # a file sent beside the text counts too
     try:
-        return _constrained(tp, checks).validate_python(values if sequence else values[-1])
+        return _constrained(tp, checks).validate_python(values if sequence else values[0])
     except ValidationError as exc:
         raise _body_problem(exc, status, (field,)) from None
 
@@ -204,15 +228,21 @@ def form_mixed(
     A part is read as JSON only when it holds an object or array valid for the union (a
     structured member); otherwise as text, laxly as text must be (``"2"`` is 2 where only a
     number fits), and an uploaded file is taken as it is, valid where a member admits any value.
+    Repeated parts are an array: taken where a member admits one, refused otherwise.
     """
     values = form.getlist(field)
     if not values:
         if required:
             raise _required_problem(status, (field,))
         return None
-    if not sequence:
-        return _mixed_value(values[-1], tp, (field,), status)
-    return [_mixed_value(v, tp, (field, i), status) for i, v in enumerate(values)]
+    if sequence:
+        return [_mixed_value(v, tp, (field, i), status) for i, v in enumerate(values)]
+    if len(values) > 1:
+        try:  # repeated: an array, valid where a member of the union is one
+            return adapter(tp).validate_python(values)
+        except ValidationError:
+            pass
+    return _mixed_value(_one(values, field, status), tp, (field,), status)
 
 
 def _mixed_value(value: str | UploadFile, tp: Any, at: tuple[str | int, ...], status: int) -> Any:
@@ -264,23 +294,13 @@ async def form_present(request: Request, status: int) -> None:
         raise _required_problem(status)
 
 
-def form_required(value: _T | None, field: str, status: int) -> _T:
-    """A required field of an optional form body: FastAPI's ``Form``/``File`` parameter takes it
-    as optional (a body left out is valid, :func:`form_absent`), so a form that is sent without
-    it is refused here, as FastAPI refuses it in a required body."""
-    if value is None:
-        raise _required_problem(status, (field,))
-    return value
-
-
 async def reject_unknown_fields(request: Request, known: frozenset[str], status: int) -> None:
     """Refuse a form whose schema has ``additionalProperties: false`` when it holds a field
-    the schema does not declare (a ``name[key]`` field belongs to ``name``): FastAPI's
-    ``Form``/``File`` parameters read the declared fields only, and let the others through."""
+    the schema does not declare (a ``name[key]`` field belongs to ``name``): each field's
+    reader reads its own field only, and would let the others through."""
     if await form_absent(request):
         return
-    form = await request.form()
-    _close_after_response(request, form)  # refused or not, its spooled files are closed
+    form = await form_of(request)  # refused or not, its spooled files are closed
     unknown = sorted({key for key in form if key.partition("[")[0] not in known})
     if unknown:
         raise ProtocolProblem(
@@ -359,7 +379,7 @@ async def _form_data(form: FormData, tp: Any, status: int) -> dict[str, Any]:
         if kind == "list":
             data[key] = values
         elif kind == "json":
-            data[key] = await _json_field(values[-1], item_tp, (key,), status)
+            data[key] = await _json_field(_one(values, key, status), item_tp, (key,), status)
         elif kind == "json_list":
             data[key] = await _json_list(values, item_tp, key, status)
         else:
