@@ -29,6 +29,20 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command != "generate" or args.watch:
+        return _run(args)
+    # A one-shot generate: in the warm process when one answers (specfirst.warm).
+    from specfirst import warm
+
+    code = warm.handoff(sys.argv[1:] if argv is None else argv, no_daemon=args.no_daemon)
+    if code is not None:
+        return code
+    code = _run(args)
+    warm.after_in_process(no_daemon=args.no_daemon, verbose=args.verbose)
+    return code
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         code: int = args.func(args)
     except KeyboardInterrupt:

@@ -396,8 +396,9 @@ def test_the_engine_worker_starts_only_with_a_base_a_small_spec_and_a_free_core(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Started ahead of loading only when it can help: the models have a base, the spec's files
-    were small last run, and a core is idle (on a busy machine the worker's import would only
-    compete with this process)."""
+    were small last run, a core is idle (on a busy machine the worker's import would only
+    compete with this process), and this process has not imported the library already (a warm
+    generator's run, :mod:`specfirst.warm`)."""
     from specfirst import pipeline
 
     shutil.copytree(ROOT / "specs", tmp_path / "specs")
@@ -409,6 +410,9 @@ def test_the_engine_worker_starts_only_with_a_base_a_small_spec_and_a_free_core(
     assert pipeline._engine_ahead(spec, cache, manifest) is None
     monkeypatch.setattr(pipeline.os, "getloadavg", lambda: (0.1, 0.1, 0.1))
     assert pipeline._engine_ahead(spec, cache, {"inputs": {}}) is None
+    assert "datamodel_code_generator" in sys.modules  # the cold run above ran it here
+    assert pipeline._engine_ahead(spec, cache, manifest) is None
+    monkeypatch.delitem(sys.modules, "datamodel_code_generator")
     worker = pipeline._engine_ahead(spec, cache, manifest)
     assert worker is not None
     worker.close()

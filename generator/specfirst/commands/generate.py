@@ -23,6 +23,11 @@ def register(sub: Any) -> None:
     p.add_argument(
         "-w", "--watch", action="store_true", help="regenerate whenever the spec changes"
     )
+    p.add_argument(
+        "--no-daemon",
+        action="store_true",
+        help="run in this process, not in the warm generator (also: SPECFIRST_DAEMON=0)",
+    )
     p.set_defaults(func=run)
 
 
