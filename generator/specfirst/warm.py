@@ -289,7 +289,7 @@ def start_in_background() -> int:
     actions = [
         (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
         (os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0),
-        (os.POSIX_SPAWN_OPEN, 2, log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600),
+        (os.POSIX_SPAWN_OPEN, 2, log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600),
     ]
     # From "/", not the project's folder: the process holds none, and imports nothing from one.
     boot = "import os, sys; os.chdir('/'); from specfirst.warm import main; sys.exit(main())"
