@@ -7,6 +7,7 @@ crash is a bug, reported as one line and exit code 70 (``SPECFIRST_DEBUG=1`` for
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import os
 import sys
@@ -34,11 +35,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     # A one-shot generate: in the warm process when one answers (specfirst.warm).
     from specfirst import warm
 
-    code = warm.handoff(sys.argv[1:] if argv is None else argv, no_daemon=args.no_daemon)
+    try:
+        code = warm.handoff(sys.argv[1:] if argv is None else argv, no_daemon=args.no_daemon)
+    except KeyboardInterrupt:
+        return 130
     if code is not None:
         return code
     code = _run(args)
-    warm.after_in_process(no_daemon=args.no_daemon, verbose=args.verbose)
+    with contextlib.suppress(KeyboardInterrupt):
+        warm.after_in_process(no_daemon=args.no_daemon, verbose=args.verbose)
     return code
 
 

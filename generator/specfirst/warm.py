@@ -94,8 +94,11 @@ def fingerprint() -> str:
     import specfirst
 
     digest = hashlib.sha256()
-    for part in (sys.executable, sys.version, repr(sys.flags), repr(sys.warnoptions)):
-        digest.update(part.encode())
+    # What the interpreter fixed at its start from its environment is part of it too: a client
+    # with another locale or hash seed gets a warm process of its own.
+    fixed = [os.environ.get(name, "") for name in _FIXED_AT_START]
+    for part in (sys.executable, sys.version, repr(sys.flags), repr(sys.warnoptions), *fixed):
+        digest.update(part.encode("utf-8", "surrogateescape"))
         digest.update(b"\0")
     own = Path(specfirst.__file__).parent
     for folder, dirs, files in os.walk(own):
@@ -109,6 +112,9 @@ def fingerprint() -> str:
         with contextlib.suppress(OSError):
             digest.update(f"{entry}:{os.stat(entry or '.').st_mtime_ns}\0".encode())
     return digest.hexdigest()
+
+
+_FIXED_AT_START = ("LC_ALL", "LC_CTYPE", "LANG", "PYTHONUTF8", "PYTHONIOENCODING", "PYTHONHASHSEED")
 
 
 def socket_dir() -> Path:
@@ -435,6 +441,7 @@ def _child(conn: socket.socket, own: str, path: Path) -> int:
     sys.dont_write_bytecode = bool(os.environ.get("PYTHONDONTWRITEBYTECODE"))
     with contextlib.suppress(AttributeError):
         time.tzset()
+    tempfile.tempdir = None  # found again, from this environment's TMPDIR
     _take_streams(request["streams"])
     _SERVING = True
     _served_at = f"pid {os.getppid()}, {path}"

@@ -158,7 +158,9 @@ def server(env: dict[str, str]) -> Iterator[Server]:
         assert not running.path.exists(), "the socket is removed at exit"
 
 
-def generate(cwd: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+def generate(
+    cwd: Path, env: dict[str, str], *args: str, umask: int = -1
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "specfirst", "generate", *args],
         cwd=cwd,
@@ -166,6 +168,7 @@ def generate(cwd: Path, env: dict[str, str], *args: str) -> subprocess.Completed
         capture_output=True,
         text=True,
         timeout=300,
+        umask=umask,
     )
 
 
@@ -173,9 +176,9 @@ def _timeless(text: str) -> str:
     return re.sub(r"\(\d+\.\d+s\)", "(…s)", text)
 
 
-def _tree(folder: Path) -> dict[str, bytes]:
+def _tree(folder: Path) -> dict[str, tuple[bytes, int]]:
     return {
-        p.relative_to(folder).as_posix(): p.read_bytes()
+        p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_mode)
         for p in sorted(folder.rglob("*"))
         if p.is_file() and "__pycache__" not in p.parts
     }
@@ -186,13 +189,14 @@ def test_a_warm_run_writes_and_says_what_a_run_in_process_does(
 ) -> None:
     other = project.parent / "in-process"
     shutil.copytree(project, other)
-    here = generate(other, env, "--no-daemon")
-    warm_run = generate(project, env)
+    here = generate(other, env, "--no-daemon", umask=0o027)
+    warm_run = generate(project, env, umask=0o027)  # the warm process's own is 022
 
     assert (warm_run.returncode, warm_run.stdout) == (here.returncode, here.stdout) == (0, "")
     assert _timeless(warm_run.stderr) == _timeless(here.stderr)
     assert "35 operations" in warm_run.stderr
     assert _tree(project / "generated") == _tree(other / "generated")
+    assert (project / "generated/models.py").stat().st_mode & 0o777 == 0o640
     again = generate(project, env, "-v")
     assert again.returncode == 0
     assert f"specfirst: ran in the warm generator (pid {server.proc.pid}, " in again.stderr
