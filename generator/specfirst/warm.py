@@ -63,6 +63,8 @@ _HEADER = struct.Struct("!I")
 _SERVING = False
 """True in a warm process's child: the run it is doing is the warm run."""
 _served_at = ""
+_why_not = ""
+"""Why the last :func:`handoff` ran nothing (for ``-v``)."""
 
 
 class Unavailable(Exception):
@@ -160,6 +162,7 @@ def handoff(argv: Sequence[str], *, no_daemon: bool = False) -> int | None:
         _why_not = f"the warm generator is off ({reason})"
         return None
     try:
+        _standard_streams()
         code = fingerprint()
         path = socket_path(code)
         sock = _connect(path)
@@ -169,13 +172,21 @@ def handoff(argv: Sequence[str], *, no_daemon: bool = False) -> int | None:
     with sock:
         try:
             _send_request(sock, code, argv)
-        except OSError as exc:
-            _why_not = f"no warm generator ({path}: {exc.strerror or exc})"
+        except (OSError, TypeError, ValueError) as exc:  # a closed descriptor 0-2, say
+            _why_not = f"no warm generator ({path}: {getattr(exc, 'strerror', None) or exc})"
             return None
         return _wait(sock, path)
 
 
-_why_not = ""
+def _standard_streams() -> None:
+    """Descriptors 0, 1 and 2 are this process's standard streams (a process started with one
+    closed has none there, or another file that took its number: that is not handed over)."""
+    for fd, stream in enumerate((sys.stdin, sys.stdout, sys.stderr)):
+        try:
+            if stream is None or stream.fileno() != fd:
+                raise Unavailable(f"descriptor {fd} is not a standard stream here")
+        except (OSError, ValueError, AttributeError):  # not a file, or closed
+            raise Unavailable(f"descriptor {fd} is not a standard stream here") from None
 
 
 def _connect(path: Path) -> socket.socket:
@@ -224,7 +235,7 @@ def _send_request(sock: socket.socket, code: str, argv: Sequence[str]) -> None:
         "cwd": os.getcwd(),
         "env": dict(os.environ),
         "umask": umask,
-        "path": sys.path,
+        "path": [str(entry) for entry in sys.path],
         "streams": [_stream_settings(s) for s in (sys.stdin, sys.stdout, sys.stderr)],
     }
     for stream in (sys.stdout, sys.stderr):  # what this process wrote comes first

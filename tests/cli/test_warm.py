@@ -243,6 +243,40 @@ def test_ctrl_c_on_the_client_stops_the_run(
     assert not (project / "generated/.specfirst-manifest.json").exists()
 
 
+def test_a_client_gone_stops_its_run(project: Path, env: dict[str, str], server: Server) -> None:
+    client = subprocess.Popen(
+        [sys.executable, "-m", "specfirst", "generate"],
+        cwd=project,
+        env={**env, "SPECFIRST_TRACE": "1"},
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert client.stderr is not None
+    assert client.stderr.readline().startswith("[")
+    assert len(_children(server.proc.pid)) == 1
+    client.kill()
+    client.wait()
+    client.stderr.close()
+    deadline = time.monotonic() + 15
+    while _children(server.proc.pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _children(server.proc.pid) == []
+    assert not (project / "generated/.specfirst-manifest.json").exists()
+
+
+def test_a_client_without_stdin_runs_in_process(
+    tmp_path: Path, env: dict[str, str], server: Server
+) -> None:
+    (tmp_path / "api.yaml").write_text(BROKEN)
+    command = f"exec {sys.executable} -m specfirst generate api.yaml -v <&-"
+    run = subprocess.run(
+        ["sh", "-c", command], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
+    assert run.returncode == 1
+    assert "api.yaml:12:24: unresolved-ref:" in run.stderr
+    assert "ran in this process: no warm generator (descriptor 0 is not a standard" in run.stderr
+
+
 def test_a_stale_socket_means_a_run_in_process_and_a_new_warm_process(
     tmp_path: Path, env: dict[str, str], sock_dir: Path
 ) -> None:
@@ -300,6 +334,7 @@ def test_a_request_from_other_code_is_refused(
     monkeypatch.delenv("CI", raising=False)
     monkeypatch.setattr(warm, "fingerprint", lambda: "other code")
     monkeypatch.setattr(warm, "socket_path", lambda code=None: server.path)
+    monkeypatch.setattr(warm, "_standard_streams", lambda: None)  # pytest captures them
 
     assert warm.handoff(["generate"]) is None
     assert "refused the run (it is stale)" in warm._why_not
