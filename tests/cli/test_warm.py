@@ -367,3 +367,22 @@ def test_off_switches(
     run = generate(tmp_path, {**env, **set_env}, "api.yaml", "-v", *flag)
     assert run.returncode == 1
     assert f"ran in this process: the warm generator is off ({reason})" in run.stderr
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["generate", "--help"], ["generate", "--bogus"], ["generate", "-o"], ["generate", "--no"]],
+)
+def test_generate_parses_alone_as_the_whole_command_line(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``specfirst generate`` builds only its own subcommand's parser (the warm run needs no
+    other); its help and its mistakes read as the whole command line's."""
+    from specfirst import cli
+
+    with pytest.raises(SystemExit) as whole:
+        cli.build_parser().parse_args(argv)
+    expected = capsys.readouterr()
+    with pytest.raises(SystemExit) as alone:
+        cli.main(argv)
+    assert (alone.value.code, capsys.readouterr()) == (whole.value.code, expected)

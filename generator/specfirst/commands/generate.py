@@ -7,8 +7,8 @@ import sys
 import time
 from typing import Any
 
-from specfirst.commands.common import Progress, print_diagnostics
-from specfirst.config import CACHE_DIR, load_config
+# What a run needs is imported when it runs: a run handed to the warm generator
+# (specfirst.warm) parses its arguments here and needs nothing else.
 
 
 def register(sub: Any) -> None:
@@ -32,6 +32,8 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from specfirst.config import load_config
+
     if getattr(args, "watch", False):
         from specfirst.loader.files import keep_parsed
         from specfirst.pipeline import keep_models_worker, stop_models_worker
@@ -53,6 +55,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def generate_once(args: argparse.Namespace) -> int:
+    from specfirst.commands.common import Progress, print_diagnostics
+    from specfirst.config import CACHE_DIR, load_config
     from specfirst.pipeline import generate
 
     config = load_config(spec=args.spec, output=args.output, package=args.package)
