@@ -373,6 +373,9 @@ def serve(path: Path, *, idle_minutes: float | None = None, code: str | None = N
             if fingerprint_now(own) != own:
                 print("the installed code changed: exiting", file=sys.stderr, flush=True)
                 return 0
+            if not _still_at(path, bound):  # removed (a temp cleaner): nobody can reach us
+                print(f"{path} is gone: exiting", file=sys.stderr, flush=True)
+                return 0
             try:
                 conn, _ = listener.accept()
             except TimeoutError:
@@ -396,13 +399,20 @@ def serve(path: Path, *, idle_minutes: float | None = None, code: str | None = N
         if os.getpid() == me:
             listener.close()
             with contextlib.suppress(OSError):
-                if path.stat().st_ino == bound:
+                if _still_at(path, bound):
                     path.unlink()
             os.close(lock_fd)
 
 
 fingerprint_now: Callable[[str], str] = lambda _own: fingerprint()  # noqa: E731
 """The code's fingerprint as it is on disk now (a test replaces it to simulate an upgrade)."""
+
+
+def _still_at(path: Path, inode: int) -> bool:
+    try:
+        return path.stat().st_ino == inode
+    except OSError:
+        return False
 
 
 def _idle_minutes() -> float:

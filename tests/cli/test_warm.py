@@ -340,6 +340,16 @@ def test_a_request_from_other_code_is_refused(
     assert "refused the run (it is stale)" in warm._why_not
 
 
+def test_a_socket_removed_stops_its_process(env: dict[str, str]) -> None:
+    running = Server(env)
+    try:
+        running.path.unlink()
+        assert running.proc.wait(2 * warm.CHECK_EVERY_S + 10) == 0
+    finally:
+        running.stop()
+    assert "is gone: exiting" in "".join(running.lines)
+
+
 def test_idle_exit(env: dict[str, str]) -> None:
     running = Server(env, "--idle", "0.01")
     try:
