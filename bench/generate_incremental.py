@@ -9,6 +9,10 @@ rounds, in fresh processes one after the other on the same machine:
   schema's description, a property added to it, an operation added with an inline body):
   wall time, ratio to the yardstick, files written, and how many schemas' models were made
   again (``-v``'s note);
+- the same, warm: with a warm generator running (:mod:`specfirst.warm`, started for the
+  benchmark in a socket folder of its own), each ``specfirst generate`` a fresh client process
+  that hands its run to it (rows ``warm: …``; the rows above run with ``SPECFIRST_DAEMON=0``,
+  so both figures are there);
 - with ``--watch`` (reference spec only): ``specfirst generate --watch`` running, the time
   from saving each edit to the manifest written (the last file a run writes).
 
@@ -42,7 +46,11 @@ SPECFIRST = [sys.executable, "-m", "specfirst"]
 DCG = str(Path(sys.executable).parent / "datamodel-codegen")
 
 
-def run(args: list[str], cwd: Path) -> tuple[float, int, str]:
+COLD_ENV = {**os.environ, "SPECFIRST_DAEMON": "0"}
+"""Every fresh-process row: no warm generator used or started."""
+
+
+def run(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> tuple[float, int, str]:
     """Wall seconds, peak RSS in MB (children included) and stderr of one command."""
     wrapped = [
         sys.executable,
@@ -55,7 +63,7 @@ def run(args: list[str], cwd: Path) -> tuple[float, int, str]:
         *args,
     ]
     started = time.perf_counter()
-    done = subprocess.run(wrapped, cwd=cwd, capture_output=True, text=True)
+    done = subprocess.run(wrapped, cwd=cwd, capture_output=True, text=True, env=env or COLD_ENV)
     elapsed = time.perf_counter() - started
     if done.returncode != 0:
         sys.exit(f"{' '.join(args[:5])} … failed:\n{done.stderr[-3000:]}")
@@ -157,19 +165,28 @@ def _report(stderr: str) -> tuple[int | None, str]:
     return (int(written.group(1)) if written else None), (note.group(0) if note else "")
 
 
-def one_round(
-    name: str, source: Path, bundled: Callable[[Path], Path], edits: dict[str, Edit], work: Path
-) -> dict[str, Any]:
-    """One round on a fresh copy of the spec: the yardstick, cold, then each edit."""
+def _fresh_copy(source: Path, work: Path) -> Path:
     if work.exists():
         shutil.rmtree(work)
     work.mkdir(parents=True)
     if source.is_dir():
         shutil.copytree(source, work / "specs")
-        spec = work / "specs/api.yaml"
-    else:
-        spec = work / source.name
-        shutil.copyfile(source, spec)
+        return work / "specs/api.yaml"
+    shutil.copyfile(source, work / source.name)
+    return work / source.name
+
+
+def one_round(
+    name: str,
+    source: Path,
+    bundled: Callable[[Path], Path],
+    edits: dict[str, Edit],
+    work: Path,
+    warm_env: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """One round on a fresh copy of the spec: the yardstick, cold, then each edit; then, with
+    ``warm_env`` (a warm generator's), the same on another fresh copy, each run warm."""
+    spec = _fresh_copy(source, work)
     out: dict[str, Any] = {}
     cmd = [*SPECFIRST, "generate", str(spec), "--output", str(work / "pkg"), "-p", "pkg"]
     wall, rss, _ = run([*cmd, "--quiet"], work)
@@ -184,10 +201,59 @@ def one_round(
     for label, edit in edits.items():
         edit(spec)
         wall, rss, err = run([*cmd, "-v"], work)
+        _where(err, "ran in this process")
         written, note = _report(err)
         out[label] = {"wall_s": wall, "written": written, "models": note}
+    if warm_env is not None:
+        warm = work / "warm"
+        spec = _fresh_copy(source, warm)
+        cmd = [*SPECFIRST, "generate", str(spec), "--output", str(warm / "pkg"), "-p", "pkg"]
+        wall, rss, err = run([*cmd, "-v"], warm, warm_env)
+        _where(err, "ran in the warm generator")
+        out["warm: cold"] = {"wall_s": wall, "peak_rss_mb": rss}
+        for label, edit in edits.items():
+            edit(spec)
+            wall, rss, err = run([*cmd, "-v"], warm, warm_env)
+            _where(err, "ran in the warm generator")
+            written, note = _report(err)
+            out[f"warm: {label}"] = {"wall_s": wall, "written": written, "models": note}
     print(f"  {name}: " + ", ".join(f"{k} {v['wall_s']:.2f}s" for k, v in out.items()), flush=True)
     return out
+
+
+def _where(stderr: str, expected: str) -> None:
+    if f"specfirst: {expected}" not in stderr:
+        sys.exit(f"expected a run that says {expected!r}; it said:\n{stderr[-2000:]}")
+
+
+class WarmGenerator:
+    """A warm generator for the benchmark's ``warm: …`` rows, in a socket folder of its own."""
+
+    def __init__(self, folder: Path) -> None:
+        folder.mkdir(mode=0o700)
+        self.env = {k: v for k, v in os.environ.items() if k not in ("CI", "SPECFIRST_DAEMON")}
+        self.env["SPECFIRST_DAEMON_DIR"] = str(folder)
+        self.proc = subprocess.Popen(
+            [*SPECFIRST[:1], "-m", "specfirst.warm", "serve"],
+            env=self.env,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        assert self.proc.stderr is not None
+        line = self.proc.stderr.readline()
+        if not line.startswith("listening at"):
+            self.stop()
+            sys.exit(f"the warm generator did not start: {line}")
+
+    def stop(self) -> None:
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        assert self.proc.stderr is not None
+        self.proc.stderr.close()
 
 
 def watch_round(source: Path, edits: dict[str, Edit], work: Path) -> dict[str, float]:
@@ -200,7 +266,7 @@ def watch_round(source: Path, edits: dict[str, Edit], work: Path) -> dict[str, f
     manifest = work / "pkg/.specfirst-manifest.json"
     cmd = [*SPECFIRST, "generate", str(spec), "--output", str(work / "pkg"), "-p", "pkg"]
     proc = subprocess.Popen(
-        [*cmd, "--watch", "--quiet"], cwd=work, stderr=subprocess.PIPE, text=True
+        [*cmd, "--watch", "--quiet"], cwd=work, stderr=subprocess.PIPE, text=True, env=COLD_ENV
     )
     times: dict[str, float] = {}
     try:
@@ -259,6 +325,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--skip-github", action="store_true")
     parser.add_argument("--skip-watch", action="store_true")
+    parser.add_argument("--skip-warm", action="store_true", help="no warm generator rows")
     parser.add_argument("--json", type=Path, help="write every figure here")
     args = parser.parse_args()
     results: dict[str, Any] = {
@@ -276,10 +343,18 @@ def main() -> int:
                 print(f"{GITHUB}: not found; run `make corpus-fetch`", file=sys.stderr)
                 return 2
             specs.append(("github", GITHUB, lambda w: w / GITHUB.name, GITHUB_EDITS))
-        for name, source, bundled, edits in specs:
-            print(name, flush=True)
-            rounds = [one_round(name, source, bundled, edits, work) for _ in range(args.rounds)]
-            results[name] = {"summary": summarize(rounds), "rounds": rounds}
+        warm = None if args.skip_warm else WarmGenerator(Path(tmp) / "warm")
+        try:
+            for name, source, bundled, edits in specs:
+                print(name, flush=True)
+                env = warm.env if warm else None
+                rounds = [
+                    one_round(name, source, bundled, edits, work, env) for _ in range(args.rounds)
+                ]
+                results[name] = {"summary": summarize(rounds), "rounds": rounds}
+        finally:
+            if warm is not None:
+                warm.stop()
         if not args.skip_watch:
             watch = [watch_round(ROOT / "specs", REFERENCE_EDITS, work) for _ in range(args.rounds)]
             results["reference_watch"] = {

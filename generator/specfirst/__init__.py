@@ -22,8 +22,8 @@ runs; ``specfirst.contract`` is the hook API users import), ``docs/`` (the offli
 reference), ``scaffold`` (implementation stubs), ``renames`` (operations renamed since the
 implementation was written), ``adopt/`` (a spec written elsewhere brought in by ``init``:
 JSON as YAML, operationIds), ``examples/`` (what example stubs answer, and ``specfirst mock``:
-the generated app with them), ``watch``, ``cli`` and ``commands/`` (one module per
-subcommand). Shared: ``diagnostics``, ``naming``, ``schema_types``, ``config``,
+the generated app with them), ``watch``, ``warm`` (the warm generator one-shot runs of
+``generate`` go to), ``cli`` and ``commands/`` (one module per subcommand). Shared: ``diagnostics``, ``naming``, ``schema_types``, ``config``,
 ``cachedir``, ``spec_gaps`` (the statuses the runtime sends by itself, for lint and the
 contract run). Each package's ``__init__`` maps its modules.
 """

@@ -367,11 +367,14 @@ def _engine_ahead(
     """datamodel-code-generator imported in another process from now on, when this run is
     likely an edit of a small spec that may need it: its models have a base, and the spec's
     files were small last time (a big one's models are made in a worker process anyway).
-    Not under ``--watch``, whose process keeps it imported, nor when no core is free (the
+    Not under ``--watch``, whose process keeps it imported, nor in a process that has it
+    imported already (:mod:`specfirst.warm`'s runs), nor when no core is free (the
     worker's import then competes with this process instead of overlapping it: at a load of
     7 on 2 cores, a property added to the reference spec took 2.6-4.1 s with it against
     2.4-3.5 s without, 0.2-0.4 s more CPU)."""
     if _KEEP_WARM or cache_dir is None or not _core_free():
+        return None
+    if "datamodel_code_generator" in sys.modules:  # imported here already (a warm generator)
         return None
     if not base_path(cache_dir / "models", header_for(spec_path)).is_file():
         return None

@@ -11,6 +11,7 @@ GitHub's spec is checked the same way in ``tests/corpus/test_github_incremental.
 from __future__ import annotations
 
 import copy
+import os
 import shutil
 import subprocess
 import sys
@@ -396,19 +397,25 @@ def test_the_engine_worker_starts_only_with_a_base_a_small_spec_and_a_free_core(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Started ahead of loading only when it can help: the models have a base, the spec's files
-    were small last run, and a core is idle (on a busy machine the worker's import would only
-    compete with this process)."""
+    were small last run, a core is idle (on a busy machine the worker's import would only
+    compete with this process), and this process has not imported the library already (a warm
+    generator's run, :mod:`specfirst.warm`)."""
     from specfirst import pipeline
 
     shutil.copytree(ROOT / "specs", tmp_path / "specs")
     spec, cache = tmp_path / "specs/api.yaml", tmp_path / "c"
-    manifest = {"inputs": {str(p): "" for p in (tmp_path / "specs").rglob("*.yaml")}}
+    manifest: dict[str, object] = {
+        "inputs": {str(p): "" for p in (tmp_path / "specs").rglob("*.yaml")}
+    }
     assert pipeline._engine_ahead(spec, cache, manifest) is None  # no base yet
     assert generate(spec, tmp_path / "out", cache_dir=cache).ok
-    monkeypatch.setattr(pipeline.os, "getloadavg", lambda: (9.0, 9.0, 9.0))
+    monkeypatch.setattr(os, "getloadavg", lambda: (9.0, 9.0, 9.0))
     assert pipeline._engine_ahead(spec, cache, manifest) is None
-    monkeypatch.setattr(pipeline.os, "getloadavg", lambda: (0.1, 0.1, 0.1))
+    monkeypatch.setattr(os, "getloadavg", lambda: (0.1, 0.1, 0.1))
     assert pipeline._engine_ahead(spec, cache, {"inputs": {}}) is None
+    assert "datamodel_code_generator" in sys.modules  # the cold run above ran it here
+    assert pipeline._engine_ahead(spec, cache, manifest) is None
+    monkeypatch.delitem(sys.modules, "datamodel_code_generator")
     worker = pipeline._engine_ahead(spec, cache, manifest)
     assert worker is not None
     worker.close()

@@ -7,8 +7,8 @@ import sys
 import time
 from typing import Any
 
-from specfirst.commands.common import Progress, print_diagnostics
-from specfirst.config import CACHE_DIR, load_config
+# What a run needs is imported when it runs: a run handed to the warm generator
+# (specfirst.warm) parses its arguments here and needs nothing else.
 
 
 def register(sub: Any) -> None:
@@ -23,10 +23,17 @@ def register(sub: Any) -> None:
     p.add_argument(
         "-w", "--watch", action="store_true", help="regenerate whenever the spec changes"
     )
+    p.add_argument(
+        "--no-daemon",
+        action="store_true",
+        help="run in this process, not in the warm generator (also: SPECFIRST_DAEMON=0)",
+    )
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    from specfirst.config import load_config
+
     if getattr(args, "watch", False):
         from specfirst.loader.files import keep_parsed
         from specfirst.pipeline import keep_models_worker, stop_models_worker
@@ -48,6 +55,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def generate_once(args: argparse.Namespace) -> int:
+    from specfirst.commands.common import Progress, print_diagnostics
+    from specfirst.config import CACHE_DIR, load_config
     from specfirst.pipeline import generate
 
     config = load_config(spec=args.spec, output=args.output, package=args.package)
