@@ -20,6 +20,7 @@ rule                          checks                              lint rule
                               ``response_schema_conformance``
 ``boolean-text``              ``negative_data_rejection``         -
 ``ignorable-only``            ``negative_data_rejection``         -
+``discriminator-only``        ``negative_data_rejection``         -
 ``same-one-of``               ``response_schema_conformance``     -
 ``invalid-positive``          ``positive_data_acceptance``        -
 ``example-stub``              ``use_after_free``                  -
@@ -43,6 +44,9 @@ rule                          checks                              lint rule
 * ``ignorable-only``: a negative case only set readOnly body properties and added undeclared
   query, header or cookie parameters, each of which schemathesis excuses alone (airflow's
   ``patch_pool``, :func:`_ignorable_only`).
+* ``discriminator-only``: the JSON body of a negative case is valid under its schema; only
+  schemathesis' pinning of a discriminator's values refuses it, which OpenAPI 3.0.4 forbids a
+  discriminator to do (prime-data-hub, :func:`_discriminator_only`).
 * ``same-one-of``: the answer is valid under every member of a ``oneOf`` whose members differ
   only in annotations, so no value satisfies it (digitallocker, :func:`_same_one_of`).
 * ``invalid-positive``: a "positive" case sent a string parameter its own schema refuses
@@ -350,6 +354,83 @@ def _only_forbidden_properties(case: Any) -> bool:
         return False
 
 
+_LOCATIONS = ("path", "query", "header", "cookie", "body")
+
+
+def _discriminator_only(failed: Failed) -> str | None:
+    """Why a failing ``negative_data_rejection`` sent no invalid request: only its JSON body
+    was generated to be invalid, and the body is valid under its schema; only schemathesis'
+    reading of a ``discriminator`` refuses it (it pins each ``oneOf``/``anyOf`` member to the
+    value that names it, where OpenAPI 3.0.4 and 3.1.1 say a discriminator MUST NOT change the
+    validation outcome). prime-data-hub's ``translations`` items: an ``anyOf`` whose member
+    ``RedoxConfiguration: {}`` admits any object, with ``type: STANDARD_HL7`` (the spec's own
+    example), which names no member. ``None`` otherwise."""
+    from schemathesis.core.jsonschema import make_validator
+    from schemathesis.core.parameters import ParameterLocation
+
+    case = failed.case
+    meta = getattr(case, "meta", None)
+    if case is None or meta is None:
+        return None
+    negated = [name for name in _LOCATIONS if meta.is_negative_at(ParameterLocation(name))]
+    media = str(getattr(case, "media_type", None) or "")
+    if negated != ["body"] or body_kind(media) is not BodyKind.JSON:
+        return None
+    declared = case.operation.get_body_for_media_type(media)
+    if declared is None:
+        return None
+    pinned = declared.optimized_schema
+    unpinned = _unpinned(pinned)
+    if unpinned == pinned:
+        return None
+    validator = case.operation.schema.adapter.jsonschema_validator_cls
+    try:
+        if not make_validator(unpinned, validator).is_valid(case.body):
+            return None
+    except Exception:  # a schema the validator cannot read (an ECMA-only pattern)
+        return None
+    return (
+        "the body is valid under its schema; only a discriminator's value refuses it, and a "
+        "discriminator MUST NOT change the validation outcome (OpenAPI 3.0.4, 3.1.1)"
+    )
+
+
+def _unpinned(schema: Any) -> Any:
+    """``schema`` without the values schemathesis pins a discriminator's members to: a member
+    it wrapped as ``{"allOf": [member, {"properties": {prop: {"enum": [value]}}}]}`` beside a
+    ``discriminator`` naming ``prop`` is ``member`` again."""
+    if isinstance(schema, list):
+        return [_unpinned(item) for item in schema]
+    if not isinstance(schema, Mapping):
+        return schema
+    out = {key: _unpinned(value) for key, value in schema.items()}
+    disc = schema.get("discriminator")
+    prop = disc.get("propertyName") if isinstance(disc, Mapping) else None
+    if not isinstance(prop, str):
+        return out
+    for key in ("oneOf", "anyOf"):
+        members = out.get(key)
+        if isinstance(members, list):
+            out[key] = [_pinned_member(member, prop) for member in members]
+    return out
+
+
+def _pinned_member(member: Any, prop: str) -> Any:
+    parts = member.get("allOf") if isinstance(member, Mapping) and len(member) == 1 else None
+    if not isinstance(parts, list) or len(parts) != 2:
+        return member
+    pin = parts[1]
+    if not isinstance(pin, Mapping) or set(pin) != {"properties"}:
+        return member
+    properties = pin["properties"]
+    if not isinstance(properties, Mapping) or set(properties) != {prop}:
+        return member
+    value = properties[prop]
+    if not isinstance(value, Mapping) or set(value) != {"enum"}:
+        return member
+    return parts[0]
+
+
 _ANNOTATIONS = frozenset(
     {"title", "description", "example", "examples", "default", "deprecated", "externalDocs", "xml"}
 )
@@ -550,6 +631,7 @@ EXCUSES: tuple[Excuse, ...] = (
     ),
     Excuse("boolean-text", frozenset({"negative_data_rejection"}), _boolean_text),
     Excuse("ignorable-only", frozenset({"negative_data_rejection"}), _ignorable_only),
+    Excuse("discriminator-only", frozenset({"negative_data_rejection"}), _discriminator_only),
     Excuse("same-one-of", frozenset({"response_schema_conformance"}), _same_one_of),
     Excuse("invalid-positive", frozenset({"positive_data_acceptance"}), _invalid_positive),
     Excuse(
