@@ -67,6 +67,10 @@ _OPTIONS: dict[str, Any] = {
     "set_default_enum_member": True,
     "capitalise_enum_members": False,
     "base_class": "_runtime.base.BaseModel",
+    # pydantic's mypy plugin gives a model that takes extra keys ``__init__(…, **kwargs)``: a
+    # property named ``kwargs`` (airflow's ``Trigger``) is "already defined" there (pydantic
+    # issue 3125). It is ``kwargs_`` in Python, its alias the spec's name.
+    "aliases": {"kwargs": "kwargs_"},
     # A field with a default is not nullable unless the schema says so.
     "strict_nullable": True,
     # A component schema keeps its name (the parser refers to it by that name): a nested

@@ -726,3 +726,29 @@ def test_a_component_renamed_by_the_library_is_an_error(monkeypatch: pytest.Monk
         "schema 'SubscriptionRequest' 'SubscriptionRequest1' and gave 'SubscriptionRequest' to "
         "#/components/schemas/Receipt/properties/subscriptionRequest"
     ) in diagnostics[0].message
+
+
+def test_a_property_named_kwargs_passes_mypy_strict(
+    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """pydantic's mypy plugin gives a model that takes extra keys ``__init__(…, **kwargs)``: a
+    property named ``kwargs`` (airflow's ``Trigger.kwargs``) was "already defined" there
+    (pydantic issue 3125). Its Python name is ``kwargs_``; the spec's name is its alias."""
+    from specfirst.pipeline import generate
+
+    from .strict_types import mypy_strict
+
+    doc = {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {},
+        "components": {
+            "schemas": {"Trigger": {"type": "object", "properties": {"kwargs": {"type": "string"}}}}
+        },
+    }
+    spec = tmp_path / "api.json"
+    spec.write_text(json.dumps(doc), encoding="utf-8")
+    result = generate(spec, tmp_path / "triggers_pkg", cache_dir=None, force=True)
+    assert result.ok, "\n".join(d.format() for d in result.diagnostics)
+    status, output = mypy_strict(tmp_path / "triggers_pkg" / "models.py", tmp_path_factory)
+    assert status == 0, output
