@@ -828,8 +828,11 @@ def schema_rules(
     for name in sorted(found):
         props, required = _own_properties(found[name])
         root_format = checked_format(found[name], openapi_31=openapi_31)
-        if root_format is not None:
-            lines.append(f"constrain({name}, formats={{'root': {root_format!r}}})")
+        root = [f"formats={{'root': {root_format!r}}}"] if root_format is not None else []
+        if _one_of(found[name]):
+            root.append("one_of={'root': 'value'}")
+        if root:
+            lines.append(f"constrain({name}, {', '.join(root)})")
         if not props:
             continue
         unique = [
@@ -855,6 +858,7 @@ def schema_rules(
             for p, s in props.items()
             if (fmt := checked_format(s, openapi_31=openapi_31)) is not None
         }
+        one_of = {p: where for p, s in props.items() if (where := _one_of_site(s)) is not None}
         args = []
         if patterns:
             rendered = ", ".join(
@@ -870,6 +874,8 @@ def schema_rules(
             args.append(f"refuse_null={tuple(refuse_null)!r}")
         if formats:
             args.append(f"formats={formats!r}")
+        if one_of:
+            args.append(f"one_of={one_of!r}")
         if args:
             lines.append(f"constrain({name}, {', '.join(args)})")
     if not lines:
@@ -880,6 +886,25 @@ def schema_rules(
         + "\n".join(lines)
         + "\n"
     )
+
+
+def _one_of(schema: Any) -> bool:
+    """Whether ``schema`` is a ``oneOf`` that pydantic's union would read as ``anyOf``: two
+    members or more, and no discriminator (a tagged union takes one member by its tag)."""
+    if not isinstance(schema, dict) or "discriminator" in schema:
+        return False
+    members = schema.get("oneOf")
+    return isinstance(members, list) and len(members) > 1
+
+
+def _one_of_site(schema: Any) -> str | None:
+    """``"value"`` for a property that is such a ``oneOf`` (:func:`_one_of`), ``"items"`` for
+    an array property whose items are one; ``None`` otherwise."""
+    if _one_of(schema):
+        return "value"
+    if isinstance(schema, dict) and _one_of(schema.get("items")):
+        return "items"
+    return None
 
 
 def _at_path(schemas: dict[str, Any], path: list[str]) -> Any:

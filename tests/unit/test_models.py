@@ -483,7 +483,33 @@ def test_an_optional_union_of_non_nullable_members_refuses_null() -> None:
         },
     }
     rules = schema_rules(schemas, frozenset(schemas))
-    assert "constrain(Target, not_null=('auth', 'either'))" in rules, rules
+    assert "constrain(Target, not_null=('auth', 'either'), one_of=" in rules, rules
+
+
+def test_one_of_rules_name_properties_items_and_root_models() -> None:
+    # a oneOf must hold exactly one member; pydantic's union takes any (specfirst.runtime.base)
+    ref = "#/components/schemas/"
+    pair = [{"$ref": ref + "A"}, {"$ref": ref + "B"}]
+    schemas = {
+        "A": {"type": "object", "properties": {"a": {"type": "string"}}},
+        "B": {"type": "object", "properties": {"b": {"type": "string"}}},
+        "Either": {"oneOf": pair},
+        "Tagged": {"oneOf": pair, "discriminator": {"propertyName": "kind"}},
+        "Holder": {
+            "type": "object",
+            "properties": {
+                "one": {"oneOf": pair},
+                "many": {"type": "array", "items": {"oneOf": pair}},
+                "any": {"anyOf": pair},
+                "single": {"oneOf": [{"$ref": ref + "A"}]},
+                "tagged": {"oneOf": pair, "discriminator": {"propertyName": "kind"}},
+            },
+        },
+    }
+    rules = schema_rules(schemas, frozenset(schemas))
+    assert "constrain(Either, one_of={'root': 'value'})" in rules, rules
+    assert "one_of={'one': 'value', 'many': 'items'})" in rules, rules
+    assert "constrain(Tagged" not in rules, rules  # a tagged union takes one member
 
 
 def test_str_named_members_parse_only_their_class_when_classes_are_known(

@@ -19,6 +19,8 @@ rule                          checks                              lint rule
 ``malformed-media-type``      ``content_type_conformance``,       ``media-type-valid``
                               ``response_schema_conformance``
 ``boolean-text``              ``negative_data_rejection``         -
+``ignorable-only``            ``negative_data_rejection``         -
+``discriminator-only``        ``negative_data_rejection``         -
 ``same-one-of``               ``response_schema_conformance``     -
 ``invalid-positive``          ``positive_data_acceptance``        -
 ``example-stub``              ``use_after_free``                  -
@@ -39,6 +41,12 @@ rule                          checks                              lint rule
   (truora's ``PDF``), so no answer can be compared with it (:func:`_malformed_declared`).
 * ``boolean-text``: a negative case only made a form's boolean field ``0`` or ``1``, which is
   the text of a boolean on the wire (:func:`_boolean_text`).
+* ``ignorable-only``: a negative case only set readOnly body properties and added undeclared
+  query, header or cookie parameters, each of which schemathesis excuses alone (airflow's
+  ``patch_pool``, :func:`_ignorable_only`).
+* ``discriminator-only``: the JSON body of a negative case is valid under its schema; only
+  schemathesis' pinning of a discriminator's values refuses it, which OpenAPI 3.0.4 forbids a
+  discriminator to do (prime-data-hub, :func:`_discriminator_only`).
 * ``same-one-of``: the answer is valid under every member of a ``oneOf`` whose members differ
   only in annotations, so no value satisfies it (digitallocker, :func:`_same_one_of`).
 * ``invalid-positive``: a "positive" case sent a string parameter its own schema refuses
@@ -290,6 +298,139 @@ def _text(value: Any) -> str | None:
     return str(value).lower() if isinstance(value, (int, str)) else None
 
 
+_EXTRA_LOCATIONS = frozenset({"query", "header", "cookie"})
+
+
+def _ignorable_only(failed: Failed) -> str | None:
+    """Why a failing ``negative_data_rejection`` sent nothing the spec forbids the app to
+    accept: each mutation of the case either added parameters the operation does not declare
+    (in the query, headers or cookies: servers ignore them) or gave values to body properties
+    a request may not set (readOnly ones: the owning authority may ignore them), the body being
+    valid once those are let be (airflow's ``patch_pool``: unknown query parameters beside an
+    array ``update_mask``, and ``open_slots`` in the body). schemathesis excuses each kind
+    alone, not both in one case; or ``None``."""
+    case = failed.case
+    data = getattr(getattr(getattr(case, "meta", None), "phase", None), "data", None)
+    mutations = getattr(data, "mutations", None) or ()
+    if case is None or not mutations:
+        return None
+    extras: set[str] = set()
+    forbidden = False
+    for mutation in mutations:
+        location = str(getattr(mutation.parameter_location, "value", mutation.parameter_location))
+        if location == "body":
+            forbidden = True
+        elif location in _EXTRA_LOCATIONS and tuple(mutation.keywords) == ("additionalProperties",):
+            extras.add(location)
+        else:
+            return None
+    if not forbidden or not extras or not _only_forbidden_properties(case):
+        return None
+    return (
+        "the request only gave values to body properties a request may not set (readOnly: "
+        "the app may ignore them) and added undeclared "
+        f"{' and '.join(sorted(extras))} parameters (ignored); schemathesis excuses each alone"
+    )
+
+
+def _only_forbidden_properties(case: Any) -> bool:
+    """Whether the case's body breaks its schema only in properties schemathesis forbids in a
+    request (readOnly ones): invalid under the body's schema, valid once those admit any
+    value (schemathesis' own ``permissive_schema``)."""
+    from schemathesis.core.jsonschema import make_validator
+
+    declared = case.operation.get_body_for_media_type(getattr(case, "media_type", None))
+    if declared is None or not isinstance(case.body, Mapping):
+        return False
+    schema, permissive = declared.optimized_schema, declared.permissive_schema
+    if permissive is schema:
+        return False  # no property is forbidden
+    validator = case.operation.schema.adapter.jsonschema_validator_cls
+    try:
+        return not make_validator(schema, validator).is_valid(case.body) and bool(
+            make_validator(permissive, validator).is_valid(case.body)
+        )
+    except Exception:  # a schema the validator cannot read (an ECMA-only pattern)
+        return False
+
+
+_LOCATIONS = ("path", "query", "header", "cookie", "body")
+
+
+def _discriminator_only(failed: Failed) -> str | None:
+    """Why a failing ``negative_data_rejection`` sent no invalid request: only its JSON body
+    was generated to be invalid, and the body is valid under its schema; only schemathesis'
+    reading of a ``discriminator`` refuses it (it pins each ``oneOf``/``anyOf`` member to the
+    value that names it, where OpenAPI 3.0.4 and 3.1.1 say a discriminator MUST NOT change the
+    validation outcome). prime-data-hub's ``translations`` items: an ``anyOf`` whose member
+    ``RedoxConfiguration: {}`` admits any object, with ``type: STANDARD_HL7`` (the spec's own
+    example), which names no member. ``None`` otherwise."""
+    from schemathesis.core.jsonschema import make_validator
+    from schemathesis.core.parameters import ParameterLocation
+
+    case = failed.case
+    meta = getattr(case, "meta", None)
+    if case is None or meta is None:
+        return None
+    negated = [name for name in _LOCATIONS if meta.is_negative_at(ParameterLocation(name))]
+    media = str(getattr(case, "media_type", None) or "")
+    if negated != ["body"] or body_kind(media) is not BodyKind.JSON:
+        return None
+    declared = case.operation.get_body_for_media_type(media)
+    if declared is None:
+        return None
+    pinned = declared.optimized_schema
+    unpinned = _unpinned(pinned)
+    if unpinned == pinned:
+        return None
+    validator = case.operation.schema.adapter.jsonschema_validator_cls
+    try:
+        if not make_validator(unpinned, validator).is_valid(case.body):
+            return None
+    except Exception:  # a schema the validator cannot read (an ECMA-only pattern)
+        return None
+    return (
+        "the body is valid under its schema; only a discriminator's value refuses it, and a "
+        "discriminator MUST NOT change the validation outcome (OpenAPI 3.0.4, 3.1.1)"
+    )
+
+
+def _unpinned(schema: Any) -> Any:
+    """``schema`` without the values schemathesis pins a discriminator's members to: a member
+    it wrapped as ``{"allOf": [member, {"properties": {prop: {"enum": [value]}}}]}`` beside a
+    ``discriminator`` naming ``prop`` is ``member`` again."""
+    if isinstance(schema, list):
+        return [_unpinned(item) for item in schema]
+    if not isinstance(schema, Mapping):
+        return schema
+    out = {key: _unpinned(value) for key, value in schema.items()}
+    disc = schema.get("discriminator")
+    prop = disc.get("propertyName") if isinstance(disc, Mapping) else None
+    if not isinstance(prop, str):
+        return out
+    for key in ("oneOf", "anyOf"):
+        members = out.get(key)
+        if isinstance(members, list):
+            out[key] = [_pinned_member(member, prop) for member in members]
+    return out
+
+
+def _pinned_member(member: Any, prop: str) -> Any:
+    parts = member.get("allOf") if isinstance(member, Mapping) and len(member) == 1 else None
+    if not isinstance(parts, list) or len(parts) != 2:
+        return member
+    pin = parts[1]
+    if not isinstance(pin, Mapping) or set(pin) != {"properties"}:
+        return member
+    properties = pin["properties"]
+    if not isinstance(properties, Mapping) or set(properties) != {prop}:
+        return member
+    value = properties[prop]
+    if not isinstance(value, Mapping) or set(value) != {"enum"}:
+        return member
+    return parts[0]
+
+
 _ANNOTATIONS = frozenset(
     {"title", "description", "example", "examples", "default", "deprecated", "externalDocs", "xml"}
 )
@@ -489,6 +630,8 @@ EXCUSES: tuple[Excuse, ...] = (
         lint=("media-type-valid",),
     ),
     Excuse("boolean-text", frozenset({"negative_data_rejection"}), _boolean_text),
+    Excuse("ignorable-only", frozenset({"negative_data_rejection"}), _ignorable_only),
+    Excuse("discriminator-only", frozenset({"negative_data_rejection"}), _discriminator_only),
     Excuse("same-one-of", frozenset({"response_schema_conformance"}), _same_one_of),
     Excuse("invalid-positive", frozenset({"positive_data_acceptance"}), _invalid_positive),
     Excuse(

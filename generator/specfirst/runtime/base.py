@@ -24,7 +24,11 @@ at import), only in the classes that have such rules:
   above, while ``None`` given in Python stays and is dumped;
 - ``patternProperties`` of an object that allows other keys too: only the values of matching
   keys must satisfy the pattern's schema (the object itself is typed ``dict[str, …]``; an
-  ``after`` validator of the model).
+  ``after`` validator of the model);
+- ``oneOf``: a value must be valid under exactly one member, where pydantic's union takes one
+  valid under any (``one_of``: a property that is a ``oneOf``, the items of one, or a root
+  model's value). Checked on JSON input only, the members tried on the value as it came; a
+  handler building its response from Python objects runs no check.
 
 And pydantic parses dates and date-times more leniently than their formats allow (``"0"`` is
 1970-01-01); every model's schema checks such strings as RFC 3339 first
@@ -42,6 +46,8 @@ import functools
 import gc
 import json
 import re
+import types
+import typing
 from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, cast
 
@@ -91,6 +97,7 @@ _RULES = (
     "__sf_patterns__",
     "__sf_formats__",
     "__sf_refuse_null__",
+    "__sf_one_of__",
 )
 
 
@@ -106,11 +113,13 @@ class BaseModel(pydantic.BaseModel):
         __sf_patterns__: ClassVar[tuple[tuple[str, tuple[tuple[re.Pattern[str], Any], ...]], ...]]
         __sf_formats__: ClassVar[tuple[tuple[str, str], ...]]
         __sf_refuse_null__: ClassVar[tuple[str, ...]]
+        __sf_one_of__: ClassVar[tuple[tuple[str, str], ...]]
     __sf_unique__ = ()
     __sf_not_null__ = ()
     __sf_patterns__ = ()
     __sf_formats__ = ()
     __sf_refuse_null__ = ()
+    __sf_one_of__ = ()
 
     @classmethod
     def __get_pydantic_core_schema__(
@@ -147,6 +156,8 @@ def _model_schema(
         if name in fields and fields[name].exclude_if is None:
             fields[name].exclude_if = _is_none
     schema = rfc3339(handler(source), handler.resolve_ref_schema)
+    if cls.__sf_one_of__:
+        _check_one_of(cls, schema)
     if cls.__sf_formats__:
         _check_formats(cls, schema)
     not_null = cls.__sf_not_null__
@@ -233,6 +244,93 @@ def _check_formats(cls: type[BaseModel], schema: CoreSchema) -> None:
             field["schema"] = checked_formats(field["schema"], fmt)
 
 
+def _check_one_of(cls: type[BaseModel], schema: CoreSchema) -> None:
+    """Check the ``oneOf`` rules registered for ``cls``'s own fields in its schema, in place:
+    ``(name, "value")`` for a property that is a ``oneOf``, ``(name, "items")`` for the items
+    of an array property that are one."""
+    fields = _model_fields(schema, cls)
+    for name, where in cls.__sf_one_of__ if fields is not None else ():
+        field = fields.get(name) if fields is not None else None
+        info = cls.__pydantic_fields__.get(name)
+        if not isinstance(field, dict) or not isinstance(field.get("schema"), dict) or not info:
+            continue
+        annotation = _without_none(info.annotation)
+        if where == "items":
+            annotation = _without_none(next(iter(typing.get_args(annotation)), None))
+        members = _without_none_members(annotation)
+        if len(members) > 1:
+            field["schema"] = _one_of_checked(
+                field["schema"], members, _wire_name(cls, name), where
+            )
+
+
+def _without_none(annotation: Any) -> Any:
+    """``X`` for ``X | None``; anything else as it is."""
+    members = _without_none_members(annotation)
+    return members[0] if len(members) == 1 else annotation
+
+
+def _without_none_members(annotation: Any) -> tuple[Any, ...]:
+    """The members of a union, ``None`` left out; ``(annotation,)`` for any other type."""
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        return tuple(m for m in typing.get_args(annotation) if m is not type(None))
+    return (annotation,)
+
+
+_ONE_OF_HOLDERS = {"default": "schema", "nullable": "schema"}
+
+
+def _one_of_checked(
+    schema: CoreSchema, members: tuple[Any, ...], wire: str, where: str
+) -> CoreSchema:
+    """``schema`` (a field's, or a root model's value) with its union, or its list's items,
+    checked on JSON input to be valid under exactly one of ``members``."""
+    kind = str(schema.get("type"))
+    key = _ONE_OF_HOLDERS.get(kind) or (
+        "items_schema" if kind == "list" and where == "items" else None
+    )
+    inner = schema.get(key) if key else None
+    if key is not None and isinstance(inner, dict):
+        below = "value" if kind == "list" else where  # the items are the oneOf
+        checked = _one_of_checked(cast(CoreSchema, inner), members, wire, below)
+        return cast(CoreSchema, {**schema, key: checked})
+    if kind == "json-or-python":
+        return schema  # checked already (the same schema reached again, an inherited field)
+    return core_schema.json_or_python_schema(
+        json_schema=core_schema.no_info_wrap_validator_function(
+            _exactly_one(members, wire), schema
+        ),
+        python_schema=schema,
+    )
+
+
+def _exactly_one(
+    members: tuple[Any, ...], wire: str
+) -> Callable[[Any, core_schema.ValidatorFunctionWrapHandler], Any]:
+    def exactly_one(value: Any, handler: core_schema.ValidatorFunctionWrapHandler) -> Any:
+        result = handler(value)  # valid under a member, or pydantic's own errors
+        text = json.dumps(value)
+        valid = 0
+        for member in members:
+            try:
+                _adapter(member).validate_json(text, strict=True)
+            except pydantic.ValidationError:
+                continue
+            valid += 1
+        if valid > 1:
+            raise PydanticCustomError(
+                "one_of",
+                _ONE_OF_MESSAGE,
+                {"name": wire, "count": valid, "total": len(members)},
+            )
+        return result
+
+    return exactly_one
+
+
+_ONE_OF_MESSAGE = "{name}: valid under {count} of its oneOf members, not exactly one"
+
+
 @functools.cache
 def _null_refuser(wire: str) -> Callable[[Any], Any]:
     """The check of a JSON value validated for the optional, non-nullable property ``wire``."""
@@ -283,7 +381,9 @@ class RootModel(pydantic.RootModel[RootT], Generic[RootT]):
     # For type checkers only, as on BaseModel: no annotation for pydantic to evaluate per class.
     if TYPE_CHECKING:
         __sf_format__: ClassVar[str | None]
+        __sf_one_of__: ClassVar[bool]
     __sf_format__ = None
+    __sf_one_of__ = False
 
     @classmethod
     def __get_pydantic_core_schema__(
@@ -293,10 +393,15 @@ class RootModel(pydantic.RootModel[RootT], Generic[RootT]):
             schema = rfc3339(handler(source), handler.resolve_ref_schema)
         fmt = cls.__sf_format__
         inner = schema.get("schema")
-        if fmt is not None and schema.get("type") == "model" and isinstance(inner, dict):
-            # the root value, checked before the model takes it
-            return cast(CoreSchema, {**schema, "schema": checked_formats(inner, fmt)})
-        return schema
+        if schema.get("type") != "model" or not isinstance(inner, dict):
+            return schema
+        if cls.__sf_one_of__:
+            members = _without_none_members(cls.__pydantic_fields__["root"].annotation)
+            if len(members) > 1:
+                inner = _one_of_checked(cast(CoreSchema, inner), members, "root", "value")
+        if fmt is not None:
+            inner = checked_formats(cast(CoreSchema, inner), fmt)  # before the model takes it
+        return cast(CoreSchema, {**schema, "schema": inner})
 
 
 def _check_patterns(
@@ -346,6 +451,7 @@ def constrain(
     patterns: dict[str, tuple[tuple[str, Any], ...]] | None = None,
     formats: dict[str, str] | None = None,
     refuse_null: tuple[str, ...] = (),
+    one_of: dict[str, str] | None = None,
 ) -> None:
     """Register the rules for ``model``'s fields (named as in the spec; aliases resolved here).
 
@@ -354,6 +460,8 @@ def constrain(
     in Python stays (and is dumped as null).
     ``formats``: property → the string format its values (or its array's items) are checked
     for (:data:`specfirst.runtime.formats.STRING_FORMATS`); ``"root"`` for a root model's value.
+    ``one_of``: property → ``"value"`` (it is a ``oneOf``) or ``"items"`` (its array's items
+    are); ``{"root": "value"}`` for a root model that is one.
     The checks are built here, at import, so a missing jsonschema-rs stops the app at start.
     A name datamodel-code-generator gave to something else (an enum) is skipped.
     """
@@ -361,8 +469,10 @@ def constrain(
         string_format(fmt)
     if isinstance(model, type) and issubclass(model, RootModel):
         root = (formats or {}).get("root")
-        if root is not None and model.__sf_format__ != root:
-            model.__sf_format__ = root
+        one = "root" in (one_of or {})
+        if (root is not None and model.__sf_format__ != root) or one != model.__sf_one_of__:
+            model.__sf_format__ = root if root is not None else model.__sf_format__
+            model.__sf_one_of__ = one
             if model.__pydantic_complete__:
                 model.model_rebuild(force=True)
         return
@@ -379,6 +489,9 @@ def constrain(
     model.__sf_refuse_null__ = tuple(by_wire[w] for w in refuse_null if w in by_wire)
     model.__sf_formats__ = tuple(
         (by_wire[w], fmt) for w, fmt in (formats or {}).items() if w in by_wire
+    )
+    model.__sf_one_of__ = tuple(
+        (by_wire[w], where) for w, where in (one_of or {}).items() if w in by_wire
     )
     if model.__pydantic_complete__:
         # Built before its rules were registered: rebuilt with them. (Models built already
