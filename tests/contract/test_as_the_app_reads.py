@@ -135,6 +135,41 @@ def test_a_string_parameter_listing_numbers_is_tested_with_their_text(
     assert 1 in seen
 
 
+BOOLEANS_AS_TEXT = """
+openapi: 3.0.3
+info: {title: Dictionary, version: 1.0.0}
+paths:
+  /search/{lang}:
+    get:
+      operationId: search
+      parameters:
+        - {name: lang, in: path, required: true, schema: {type: string, enum: [en, es]}}
+        - {name: prefix, in: query, schema: {type: boolean, enum: ["false", "true"]}}
+        - {name: exact, in: query, schema: {type: boolean, enum: ["true"]}}
+      responses: {'200': {description: ok}, '400': {description: bad}}
+"""
+
+
+def test_a_boolean_parameter_listing_the_text_of_booleans_is_tested_with_those_booleans(
+    make_api: MakeApi,  # noqa: F811
+) -> None:
+    """oxforddictionaries: ``{type: boolean, enum: ["false", "true"]}`` admits nothing
+    literally; schemathesis sent ``prefix=AAA`` as valid and ``prefix=false`` as invalid. The
+    app reads the members as the booleans they name, and so does the run."""
+    oxford = make_api(BOOLEANS_AS_TEXT)
+    seen: list[Any] = []
+
+    class Search:
+        async def search(self, **arguments: Any) -> None:
+            seen.append((arguments["prefix"], arguments["exact"]))
+
+    app = oxford.create_app(default=Search())
+    result = run_contract(ContractOptions(spec=oxford.spec_path, app=app, max_examples=10))
+    assert not result.failures and not result.errors, format_summary(result)
+    assert {prefix for prefix, _ in seen} >= {True, False}
+    assert {exact for _, exact in seen} <= {True, None}
+
+
 RAW_BODY = """
 openapi: 3.0.3
 info: {title: OBS, version: 1.0.0}

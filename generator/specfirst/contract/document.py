@@ -14,6 +14,11 @@ These readings differ from a literal one, and the run must test the API the app 
   Schema compares ``"1"`` and ``1`` as different), so schemathesis made up "valid" values
   such as ``0`` or ``AAA``; the app reads the member as the number given as text, so the run's
   document lists the text (``enum: ["1"]``), which is what a client sends.
+- likewise a parameter's ``type: boolean`` schema whose ``enum`` lists the text of booleans
+  (oxforddictionaries' ``prefix: {type: boolean, enum: ["false", "true"]}``): schemathesis
+  sent ``prefix=AAA`` as valid and ``prefix=false`` as invalid; the app reads the members as
+  the booleans they name (:func:`~specfirst.schema_types.boolean_members`), and so does the
+  run's document (``enum: [false, true]``).
 - a request body is read in the media types :func:`~specfirst.parser.media.read_media` picks
   (a JSON body: every media type declared, each into its own type; a body of another kind:
   that kind only), and the others are answered 415, as ``generate`` says ("accepted as
@@ -70,6 +75,7 @@ from typing import TYPE_CHECKING, Any
 
 from specfirst.ir import BodyKind
 from specfirst.parser.media import body_kind, is_binary_schema, read_media
+from specfirst.schema_types import BOOLEAN_TEXT, boolean_members
 
 if TYPE_CHECKING:
     from specfirst.lint.examples import ExampleChecker
@@ -96,6 +102,7 @@ def as_the_app_reads(document: dict[str, Any]) -> dict[str, Any] | None:
         _drop_ignored_headers,
         _objects_without_type,
         _numbers_as_text,
+        _booleans_from_text,
         _form_arrays_not_empty,
         _forms_never_null,
         _json_path_text_unescaped,
@@ -528,6 +535,28 @@ def _numbers_as_text(document: dict[str, Any], *, apply: bool) -> int:
             continue
         if apply:
             schema["enum"] = [json.dumps(m) if _number(m) else m for m in enum]
+        found += 1
+    return found
+
+
+def _booleans_from_text(document: dict[str, Any], *, apply: bool) -> int:
+    components = _mapping(document.get("components"))
+    parameters = [p for ps in _parameter_lists(document) for p in ps if isinstance(p, dict)]
+    parameters.extend(_dicts(_mapping(components.get("parameters"))))
+    found = 0
+    for parameter in parameters:
+        schema = parameter.get("schema")
+        if not isinstance(schema, dict) or schema.get("type") != "boolean":
+            continue
+        enum = schema.get("enum")
+        if not isinstance(enum, list) or not any(
+            isinstance(m, str) and m in BOOLEAN_TEXT for m in enum
+        ):
+            continue
+        if apply:
+            members = boolean_members(enum)
+            kept = [m for m in (False, True) if m in members]
+            schema["enum"] = [*kept, None] if None in enum else kept
         found += 1
     return found
 
