@@ -860,3 +860,63 @@ def test_an_optional_form_field_that_admits_null_is_sent_as_a_value_or_left_out(
             return "none" if body is None else str(body.last_consumed_message_index)
 
     _valid_forms_accepted(members, Members())
+
+
+POLICIES = """
+openapi: 3.0.3
+info: {title: Conjur, version: 1.0.0}
+paths:
+  /policies/{id}:
+    parameters:
+      - {name: id, in: path, required: true, schema: {type: string}}
+    put:
+      operationId: replacePolicy
+      requestBody:
+        required: true
+        content:
+          text/plain:
+            schema: {$ref: '#/paths/~1policies~1%7Bid%7D/put/requestBody/content/text~1yaml/schema'}
+          text/yaml:
+            schema: {type: string, minLength: 1}
+      responses: {'201': {description: loaded}, '422': {description: bad}}
+    patch:
+      operationId: updatePolicy
+      requestBody:
+        required: true
+        content:
+          text/plain:
+            schema: {$ref: '#/paths/~1policies~1%7Bid%7D/put/requestBody/content/text~1yaml/schema'}
+          application/x-yaml:
+            schema: {$ref: '#/paths/~1policies~1%7Bid%7D/put/requestBody/content/text~1yaml/schema'}
+      responses: {'201': {description: loaded}, '422': {description: bad}}
+"""
+
+
+def test_a_media_type_left_out_keeps_the_schema_others_refer_to(
+    make_api: MakeApi,  # noqa: F811
+) -> None:
+    """conjur: every policy body's media type refers to PUT's ``text/yaml`` schema, which the
+    run leaves out (the app reads ``text/plain`` only); the reference then named nothing, so
+    schemathesis sent no body and each operation answered only 422. The run keeps the schema."""
+    read = as_the_app_reads(yaml.safe_load(POLICIES))
+    assert read is not None
+    for method in ("put", "patch"):
+        content = read["paths"]["/policies/{id}"][method]["requestBody"]["content"]
+        assert content == {"text/plain": {"schema": {"type": "string", "minLength": 1}}}
+    conjur = make_api(POLICIES)
+    bodies: list[Any] = []
+
+    class Policies:
+        async def replace_policy(self, *, id: str, body: Any) -> Any:
+            bodies.append(body)
+            return conjur.responses.ReplacePolicy201Response()
+
+        async def update_policy(self, *, id: str, body: Any) -> Any:
+            bodies.append(body)
+            return conjur.responses.UpdatePolicy201Response()
+
+    app = conjur.create_app(default=Policies())
+    result = run_contract(ContractOptions(spec=conjur.spec_path, app=app, max_examples=10))
+    assert not result.failures and not result.errors, format_summary(result)
+    reached = {label for label, op in result.coverage.operations.items() if op.reached_success()}
+    assert reached == {"PUT /policies/{id}", "PATCH /policies/{id}"}, format_summary(result)

@@ -24,7 +24,8 @@ These readings differ from a literal one, and the run must test the API the app 
   that kind only), and the others are answered 415, as ``generate`` says ("accepted as
   multipart/form-data only"). The run sends only those. Nor does it send a form alternate with object properties, which the
   app reads as JSON text and schemathesis encodes as the objects' keys (smart-me.com).
-  :func:`unread_media` names what is left out, and the run prints it.
+  :func:`unread_media` names what is left out, and the run prints it. A ``$ref`` to a place
+  in a media type left out is replaced by a copy of what it names (:func:`_inline_refs_into`).
 - a form or multipart body whose schema admits ``null`` is sent as an object: a form has no
   encoding of null (stream-io's nullable ``FileUploadRequest``: schemathesis sent the text
   ``None`` as the whole multipart body).
@@ -74,6 +75,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from specfirst.ir import BodyKind
+from specfirst.loader.pointers import copy_json, pointer_step, ref_pointer
 from specfirst.parser.media import body_kind, is_binary_schema, read_media
 from specfirst.schema_types import BOOLEAN_TEXT, boolean_members
 
@@ -116,12 +118,66 @@ def as_the_app_reads(document: dict[str, Any]) -> dict[str, Any] | None:
     changed = copy.deepcopy(document)
     # media types first: the form readings replace a body's schema, after which a form
     # alternate no longer reads as the JSON body's own schema (read_media compares them)
-    for body, _, _, unread, unsent in _bodies_read(changed):
-        for media in [*unread, *unsent]:
-            body["content"].pop(media, None)  # a body shared through components: once
+    left_out = [
+        (body, media)
+        for body, _, _, unread, unsent in _bodies_read(changed)
+        for media in [*unread, *unsent]
+    ]
+    _inline_refs_into(changed, [body["content"][media] for body, media in left_out])
+    for body, media in left_out:
+        body["content"].pop(media, None)  # a body shared through components: once
     for reading in readings:
         reading(changed, apply=True)
     return changed
+
+
+def _inline_refs_into(document: dict[str, Any], nodes: list[Any]) -> None:
+    """Each ``$ref`` of ``document`` to a place inside one of ``nodes`` (media types the run
+    leaves out) replaced by a copy of what it names, so that it still names something once
+    they are gone (conjur: every policy body's ``text/plain`` schema is a ``$ref`` to PUT's
+    ``text/yaml`` schema, which the app does not read)."""
+    inside = {id(node) for node in nodes}
+    if not inside:
+        return
+    for _ in range(8):  # a copied target may itself refer into a node left out: again
+        replaced = 0
+        for holder in _ref_holders(document):
+            found, target = _target_inside(document, str(holder["$ref"]), inside)
+            if found:
+                siblings = {k: v for k, v in holder.items() if k != "$ref"}
+                holder.clear()
+                holder.update({**copy_json(target), **siblings} if isinstance(target, dict) else {})
+                replaced += 1
+        if not replaced:
+            return
+
+
+def _ref_holders(document: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """Every mapping of ``document`` with an internal ``$ref`` to a media type's content."""
+    stack: list[Any] = [document]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#") and "/content/" in ref:
+                yield node
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+
+
+def _target_inside(document: dict[str, Any], ref: str, inside: set[int]) -> tuple[bool, Any]:
+    """``(True, target)`` when ``ref`` names a place inside a node whose id is in ``inside``."""
+    node: Any = document
+    within = False
+    for segment in ref_pointer(ref):
+        if isinstance(node, list) and not str(segment).isdigit():
+            return False, None
+        node, _ = pointer_step(node, int(segment) if isinstance(node, list) else str(segment))
+        if node is None:
+            return False, None
+        within = within or id(node) in inside
+    return within, node
 
 
 def unread_media(document: dict[str, Any]) -> list[str]:
