@@ -209,25 +209,37 @@ def _unset_headers_unsent(spec: Mapping[str, Any]) -> Iterator[None]:
     request, so a positive case without conjur's ``Accept-Encoding`` (``enum: [base64]``) sent
     a value its schema refuses ("Schema-valid request rejected"). Over HTTP, urllib3 is told
     to skip the ``Accept-Encoding`` and ``User-Agent`` it would add in their place. Headers the
-    run is given (``-H``, the auth hook) are sent as given; specs that declare none of these
-    headers are left alone."""
+    run is given (``-H``, the auth hook) are sent as given; operations that declare none of
+    these headers are left alone."""
     from schemathesis.transport.asgi import ASGI_TRANSPORT
     from schemathesis.transport.prepare import get_default_headers
     from schemathesis.transport.requests import REQUESTS_TRANSPORT
     from urllib3.util import SKIP_HEADER, SKIPPABLE_HEADERS
 
-    declared = _header_parameters(spec) & {name.lower() for name in get_default_headers()}
-    if not declared:
+    defaults = frozenset(name.lower() for name in get_default_headers())
+    if not _header_parameters(spec) & defaults:
         yield
         return
+    by_operation: dict[str, frozenset[str]] = {}
+
+    def declared(case: Any) -> frozenset[str]:
+        """The client's default headers the case's operation declares as parameters."""
+        label = str(case.operation.label)
+        if label not in by_operation:
+            by_operation[label] = defaults & {
+                str(parameter.name).lower()
+                for parameter in case.operation.iter_parameters()
+                if str(getattr(parameter.location, "value", parameter.location)) == "header"
+            }
+        return by_operation[label]
 
     def configured(case: Any) -> set[str]:
         headers = case.operation.schema.config.headers_for(operation=case.operation)
         return {str(name).lower() for name in headers}
 
-    def unset(case: Any) -> set[str]:
+    def unset(case: Any) -> frozenset[str]:
         given = {str(name).lower() for name in case.headers or {}} | configured(case)
-        return declared - given
+        return declared(case) - given
 
     def serializing(original: Callable[..., dict[str, Any]]) -> Callable[..., dict[str, Any]]:
         def serialize_case(case: Any, **kwargs: Any) -> dict[str, Any]:
@@ -238,7 +250,7 @@ def _unset_headers_unsent(spec: Mapping[str, Any]) -> Iterator[None]:
             # the case's own value, over the client's (the in-process client's `user-agent:
             # testclient` is sent over what the case gave); nothing where the case gave none
             own = {str(k).lower(): v for k, v in (case.headers or {}).items()}
-            wanted = declared - configured(case)
+            wanted = declared(case) - configured(case)
             for name in list(headers):
                 if name.lower() in wanted and headers[name] != SKIP_HEADER:
                     del headers[name]
