@@ -139,8 +139,7 @@ def primitive_type(
         elif kind == "boolean":
             # an enum of one member (discourse's `include_subcategories: enum [true]`) is
             # that member alone; both members are any boolean
-            enum = schema.get("enum")
-            members = {v for v in enum if isinstance(v, bool)} if isinstance(enum, list) else set()
+            members = boolean_members(schema.get("enum"))
             result = (_literal(sorted(members)) if len(members) == 1 else None) or "bool"
         elif kind == "array":
             items = schema.get("items")
@@ -153,6 +152,21 @@ def primitive_type(
     if nullable and result != "Any":
         result = f"{result} | None"
     return result
+
+
+BOOLEAN_TEXT = {"true": True, "false": False}
+"""A boolean's text, as an ``enum`` of a ``type: boolean`` schema sometimes lists it."""
+
+
+def boolean_members(enum: Any) -> set[bool]:
+    """The booleans an ``enum`` of a ``type: boolean`` schema lists: its booleans, and the text
+    of one (oxforddictionaries' ``prefix: {type: boolean, enum: ["false", "true"]}``, which
+    admits nothing literally, lists what a client sends for the booleans it means)."""
+    if not isinstance(enum, list):
+        return set()
+    return {v for v in enum if isinstance(v, bool)} | {
+        BOOLEAN_TEXT[v] for v in enum if isinstance(v, str) and v in BOOLEAN_TEXT
+    }
 
 
 def checked_format(schema: Any, *, openapi_31: bool) -> str | None:

@@ -135,6 +135,41 @@ def test_a_string_parameter_listing_numbers_is_tested_with_their_text(
     assert 1 in seen
 
 
+BOOLEANS_AS_TEXT = """
+openapi: 3.0.3
+info: {title: Dictionary, version: 1.0.0}
+paths:
+  /search/{lang}:
+    get:
+      operationId: search
+      parameters:
+        - {name: lang, in: path, required: true, schema: {type: string, enum: [en, es]}}
+        - {name: prefix, in: query, schema: {type: boolean, enum: ["false", "true"]}}
+        - {name: exact, in: query, schema: {type: boolean, enum: ["true"]}}
+      responses: {'200': {description: ok}, '400': {description: bad}}
+"""
+
+
+def test_a_boolean_parameter_listing_the_text_of_booleans_is_tested_with_those_booleans(
+    make_api: MakeApi,  # noqa: F811
+) -> None:
+    """oxforddictionaries: ``{type: boolean, enum: ["false", "true"]}`` admits nothing
+    literally; schemathesis sent ``prefix=AAA`` as valid and ``prefix=false`` as invalid. The
+    app reads the members as the booleans they name, and so does the run."""
+    oxford = make_api(BOOLEANS_AS_TEXT)
+    seen: list[Any] = []
+
+    class Search:
+        async def search(self, **arguments: Any) -> None:
+            seen.append((arguments["prefix"], arguments["exact"]))
+
+    app = oxford.create_app(default=Search())
+    result = run_contract(ContractOptions(spec=oxford.spec_path, app=app, max_examples=10))
+    assert not result.failures and not result.errors, format_summary(result)
+    assert {prefix for prefix, _ in seen} >= {True, False}
+    assert {exact for _, exact in seen} <= {True, None}
+
+
 RAW_BODY = """
 openapi: 3.0.3
 info: {title: OBS, version: 1.0.0}
@@ -825,3 +860,63 @@ def test_an_optional_form_field_that_admits_null_is_sent_as_a_value_or_left_out(
             return "none" if body is None else str(body.last_consumed_message_index)
 
     _valid_forms_accepted(members, Members())
+
+
+POLICIES = """
+openapi: 3.0.3
+info: {title: Conjur, version: 1.0.0}
+paths:
+  /policies/{id}:
+    parameters:
+      - {name: id, in: path, required: true, schema: {type: string}}
+    put:
+      operationId: replacePolicy
+      requestBody:
+        required: true
+        content:
+          text/plain:
+            schema: {$ref: '#/paths/~1policies~1%7Bid%7D/put/requestBody/content/text~1yaml/schema'}
+          text/yaml:
+            schema: {type: string, minLength: 1}
+      responses: {'201': {description: loaded}, '422': {description: bad}}
+    patch:
+      operationId: updatePolicy
+      requestBody:
+        required: true
+        content:
+          text/plain:
+            schema: {$ref: '#/paths/~1policies~1%7Bid%7D/put/requestBody/content/text~1yaml/schema'}
+          application/x-yaml:
+            schema: {$ref: '#/paths/~1policies~1%7Bid%7D/put/requestBody/content/text~1yaml/schema'}
+      responses: {'201': {description: loaded}, '422': {description: bad}}
+"""
+
+
+def test_a_media_type_left_out_keeps_the_schema_others_refer_to(
+    make_api: MakeApi,  # noqa: F811
+) -> None:
+    """conjur: every policy body's media type refers to PUT's ``text/yaml`` schema, which the
+    run leaves out (the app reads ``text/plain`` only); the reference then named nothing, so
+    schemathesis sent no body and each operation answered only 422. The run keeps the schema."""
+    read = as_the_app_reads(yaml.safe_load(POLICIES))
+    assert read is not None
+    for method in ("put", "patch"):
+        content = read["paths"]["/policies/{id}"][method]["requestBody"]["content"]
+        assert content == {"text/plain": {"schema": {"type": "string", "minLength": 1}}}
+    conjur = make_api(POLICIES)
+    bodies: list[Any] = []
+
+    class Policies:
+        async def replace_policy(self, *, id: str, body: Any) -> Any:
+            bodies.append(body)
+            return conjur.responses.ReplacePolicy201Response()
+
+        async def update_policy(self, *, id: str, body: Any) -> Any:
+            bodies.append(body)
+            return conjur.responses.UpdatePolicy201Response()
+
+    app = conjur.create_app(default=Policies())
+    result = run_contract(ContractOptions(spec=conjur.spec_path, app=app, max_examples=10))
+    assert not result.failures and not result.errors, format_summary(result)
+    reached = {label for label, op in result.coverage.operations.items() if op.reached_success()}
+    assert reached == {"PUT /policies/{id}", "PATCH /policies/{id}"}, format_summary(result)

@@ -538,3 +538,36 @@ def test_synthesized_data_is_typed_as_the_generated_models_type_it(tmp_path: Pat
     assert ref.body == {"secretId": "string", "name": "string"}
     assert events.body == [{"message": "string", "type": "event"}]
     assert table.synthesized["getEvents"] == "examples invalid against the schema"
+
+
+UPGRADE = """
+openapi: 3.0.3
+info: {title: Upgrade, version: '1'}
+paths:
+  /realtime:
+    get:
+      operationId: getRealtime
+      parameters:
+        - {name: sec-websocket-protocol, in: header, required: true, schema: {type: string}}
+      responses:
+        '101': {description: Upgrade connection}
+  /moved:
+    get:
+      operationId: getMoved
+      responses:
+        '301': {description: Moved}
+"""
+
+
+def test_an_operation_that_only_switches_protocols_keeps_its_501_stub(tmp_path: Path) -> None:
+    """edrv's websocket handshake declares only ``101``: a 1xx is no final answer to an HTTP
+    request (the upgrade is the server's, not a handler's), so its stub answers 501 and the
+    summary says so; a 3xx is still answered."""
+    table = table_of(tmp_path, UPGRADE)
+    assert "getRealtime" not in table.answers
+    assert table.no_success == ["getRealtime"]
+    assert [a.status for a in table.answers["getMoved"]] == ["301"]
+    assert table.summary()[-1] == (
+        "examples: 1 declare no success response a stub can send; their stubs answer 501: "
+        "getRealtime"
+    )

@@ -371,6 +371,44 @@ async def test_a_boolean_enum_of_one_member_takes_that_member_only(make_api: Mak
     assert either.status_code == 200 and either.json()["either"] is False, either.text
 
 
+BOOLEANS_AS_TEXT = """
+openapi: 3.0.3
+info: {title: Booleans as text, version: "1"}
+paths:
+  /search:
+    get:
+      operationId: search
+      parameters:
+        - {name: prefix, in: query, schema: {type: boolean, enum: ["false", "true"]}}
+        - {name: exact, in: query, schema: {type: boolean, enum: ["true"]}}
+      responses: {"200": {description: ok, content: {application/json: {schema: {}}}}}
+"""
+
+
+async def test_a_boolean_enum_listing_the_text_of_booleans_takes_those_booleans(
+    make_api: MakeApi,
+) -> None:
+    # oxforddictionaries: `prefix: {type: boolean, enum: ["false", "true"]}` admits nothing
+    # literally; the members are the text a client sends, so they are the booleans they name
+    # (and `enum: ["true"]` is true alone, as `enum: [true]` is).
+    api = make_api(BOOLEANS_AS_TEXT)
+
+    class Search:
+        async def search(self, **given: Any) -> Any:
+            return api.responses.Search200Response(body=given)
+
+    app = api.create_app(default=Search())
+    async with client(app) as c:
+        false = await c.get("/search", params={"prefix": "false"})
+        exact = await c.get("/search", params={"exact": "true"})
+        inexact = await c.get("/search", params={"exact": "false"})
+        other = await c.get("/search", params={"prefix": "AAA"})
+    assert false.status_code == 200 and false.json()["prefix"] is False, false.text
+    assert exact.status_code == 200 and exact.json()["exact"] is True, exact.text
+    assert [e["pointer"] for e in problem(inexact, 422)["errors"]] == ["/query/exact"]
+    assert [e["pointer"] for e in problem(other, 422)["errors"]] == ["/query/prefix"]
+
+
 MIXED_ENUMS = """
 openapi: 3.0.3
 info: {title: Mixed enums, version: "1"}

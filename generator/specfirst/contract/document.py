@@ -14,12 +14,18 @@ These readings differ from a literal one, and the run must test the API the app 
   Schema compares ``"1"`` and ``1`` as different), so schemathesis made up "valid" values
   such as ``0`` or ``AAA``; the app reads the member as the number given as text, so the run's
   document lists the text (``enum: ["1"]``), which is what a client sends.
+- likewise a parameter's ``type: boolean`` schema whose ``enum`` lists the text of booleans
+  (oxforddictionaries' ``prefix: {type: boolean, enum: ["false", "true"]}``): schemathesis
+  sent ``prefix=AAA`` as valid and ``prefix=false`` as invalid; the app reads the members as
+  the booleans they name (:func:`~specfirst.schema_types.boolean_members`), and so does the
+  run's document (``enum: [false, true]``).
 - a request body is read in the media types :func:`~specfirst.parser.media.read_media` picks
   (a JSON body: every media type declared, each into its own type; a body of another kind:
   that kind only), and the others are answered 415, as ``generate`` says ("accepted as
   multipart/form-data only"). The run sends only those. Nor does it send a form alternate with object properties, which the
   app reads as JSON text and schemathesis encodes as the objects' keys (smart-me.com).
-  :func:`unread_media` names what is left out, and the run prints it.
+  :func:`unread_media` names what is left out, and the run prints it. A ``$ref`` to a place
+  in a media type left out is replaced by a copy of what it names (:func:`_inline_refs_into`).
 - a form or multipart body whose schema admits ``null`` is sent as an object: a form has no
   encoding of null (stream-io's nullable ``FileUploadRequest``: schemathesis sent the text
   ``None`` as the whole multipart body).
@@ -69,7 +75,9 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from specfirst.ir import BodyKind
+from specfirst.loader.pointers import copy_json, pointer_step, ref_pointer
 from specfirst.parser.media import body_kind, is_binary_schema, read_media
+from specfirst.schema_types import BOOLEAN_TEXT, boolean_members
 
 if TYPE_CHECKING:
     from specfirst.lint.examples import ExampleChecker
@@ -96,6 +104,7 @@ def as_the_app_reads(document: dict[str, Any]) -> dict[str, Any] | None:
         _drop_ignored_headers,
         _objects_without_type,
         _numbers_as_text,
+        _booleans_from_text,
         _form_arrays_not_empty,
         _forms_never_null,
         _json_path_text_unescaped,
@@ -109,12 +118,66 @@ def as_the_app_reads(document: dict[str, Any]) -> dict[str, Any] | None:
     changed = copy.deepcopy(document)
     # media types first: the form readings replace a body's schema, after which a form
     # alternate no longer reads as the JSON body's own schema (read_media compares them)
-    for body, _, _, unread, unsent in _bodies_read(changed):
-        for media in [*unread, *unsent]:
-            body["content"].pop(media, None)  # a body shared through components: once
+    left_out = [
+        (body, media)
+        for body, _, _, unread, unsent in _bodies_read(changed)
+        for media in [*unread, *unsent]
+    ]
+    _inline_refs_into(changed, [body["content"][media] for body, media in left_out])
+    for body, media in left_out:
+        body["content"].pop(media, None)  # a body shared through components: once
     for reading in readings:
         reading(changed, apply=True)
     return changed
+
+
+def _inline_refs_into(document: dict[str, Any], nodes: list[Any]) -> None:
+    """Each ``$ref`` of ``document`` to a place inside one of ``nodes`` (media types the run
+    leaves out) replaced by a copy of what it names, so that it still names something once
+    they are gone (conjur: every policy body's ``text/plain`` schema is a ``$ref`` to PUT's
+    ``text/yaml`` schema, which the app does not read)."""
+    inside = {id(node) for node in nodes}
+    if not inside:
+        return
+    for _ in range(8):  # a copied target may itself refer into a node left out: again
+        replaced = 0
+        for holder in _ref_holders(document):
+            found, target = _target_inside(document, str(holder["$ref"]), inside)
+            if found:
+                siblings = {k: v for k, v in holder.items() if k != "$ref"}
+                holder.clear()
+                holder.update({**copy_json(target), **siblings} if isinstance(target, dict) else {})
+                replaced += 1
+        if not replaced:
+            return
+
+
+def _ref_holders(document: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """Every mapping of ``document`` with an internal ``$ref`` to a media type's content."""
+    stack: list[Any] = [document]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#") and "/content/" in ref:
+                yield node
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+
+
+def _target_inside(document: dict[str, Any], ref: str, inside: set[int]) -> tuple[bool, Any]:
+    """``(True, target)`` when ``ref`` names a place inside a node whose id is in ``inside``."""
+    node: Any = document
+    within = False
+    for segment in ref_pointer(ref):
+        if isinstance(node, list) and not str(segment).isdigit():
+            return False, None
+        node, _ = pointer_step(node, int(segment) if isinstance(node, list) else str(segment))
+        if node is None:
+            return False, None
+        within = within or id(node) in inside
+    return within, node
 
 
 def unread_media(document: dict[str, Any]) -> list[str]:
@@ -528,6 +591,28 @@ def _numbers_as_text(document: dict[str, Any], *, apply: bool) -> int:
             continue
         if apply:
             schema["enum"] = [json.dumps(m) if _number(m) else m for m in enum]
+        found += 1
+    return found
+
+
+def _booleans_from_text(document: dict[str, Any], *, apply: bool) -> int:
+    components = _mapping(document.get("components"))
+    parameters = [p for ps in _parameter_lists(document) for p in ps if isinstance(p, dict)]
+    parameters.extend(_dicts(_mapping(components.get("parameters"))))
+    found = 0
+    for parameter in parameters:
+        schema = parameter.get("schema")
+        if not isinstance(schema, dict) or schema.get("type") != "boolean":
+            continue
+        enum = schema.get("enum")
+        if not isinstance(enum, list) or not any(
+            isinstance(m, str) and m in BOOLEAN_TEXT for m in enum
+        ):
+            continue
+        if apply:
+            members = boolean_members(enum)
+            kept = [m for m in (False, True) if m in members]
+            schema["enum"] = [*kept, None] if None in enum else kept
         found += 1
     return found
 

@@ -21,6 +21,7 @@ rule                          checks                              lint rule
 ``boolean-text``              ``negative_data_rejection``         -
 ``ignorable-only``            ``negative_data_rejection``         -
 ``discriminator-only``        ``negative_data_rejection``         -
+``form-one-item``             ``negative_data_rejection``         -
 ``same-one-of``               ``response_schema_conformance``     -
 ``invalid-positive``          ``positive_data_acceptance``        -
 ``example-stub``              ``use_after_free``                  -
@@ -47,6 +48,9 @@ rule                          checks                              lint rule
 * ``discriminator-only``: the JSON body of a negative case is valid under its schema; only
   schemathesis' pinning of a discriminator's values refuses it, which OpenAPI 3.0.4 forbids a
   discriminator to do (prime-data-hub, :func:`_discriminator_only`).
+* ``form-one-item``: a negative case only made a form's array field one valid item, which is
+  the one-item array on the wire (a form sends a field per item; conjur's ``cidr``,
+  :func:`_one_item`).
 * ``same-one-of``: the answer is valid under every member of a ``oneOf`` whose members differ
   only in annotations, so no value satisfies it (digitallocker, :func:`_same_one_of`).
 * ``invalid-positive``: a "positive" case sent a string parameter its own schema refuses
@@ -59,6 +63,7 @@ schemathesis is imported only by the rules that need it, when they run.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -255,7 +260,7 @@ def _boolean_text(failed: Failed) -> str | None:
     media = str(getattr(case, "media_type", None) or "")
     if not isinstance(body, dict) or body_kind(media) not in _FORMS:
         return None
-    names = _booleans_mutated(case, media)
+    names = _mutated(case, media, "boolean")
     if not names or any(_text(body.get(name)) not in _BOOLEAN_TEXT for name in names):
         return None
     sent = ", ".join(f"{name}={body[name]!r}" for name in names)
@@ -265,16 +270,17 @@ def _boolean_text(failed: Failed) -> str | None:
     )
 
 
-def _booleans_mutated(case: Any, media: str) -> list[str]:
-    """The boolean body properties a negative case changed the type of, or [] when it changed
-    anything else: a fuzzing case's mutations, or a coverage case's ``incorrect_type``."""
+def _mutated(case: Any, media: str, kind: str) -> list[str]:
+    """The body properties of type ``kind`` a negative case changed the type of, or [] when it
+    changed anything else: a fuzzing case's mutations, or a coverage case's
+    ``incorrect_type``."""
     data = getattr(getattr(getattr(case, "meta", None), "phase", None), "data", None)
     mutations = getattr(data, "mutations", None) or ()
     names = []
     for mutation in mutations:
         path = tuple(getattr(mutation, "path", ()) or ())
         location = getattr(getattr(mutation, "parameter_location", None), "value", None)
-        if location != "body" or len(path) != 1 or mutation.original_value != "boolean":
+        if location != "body" or len(path) != 1 or mutation.original_value != kind:
             return []
         names.append(str(path[0]))
     if mutations:
@@ -288,9 +294,55 @@ def _booleans_mutated(case: Any, media: str) -> list[str]:
             schema = getattr(declared, "optimized_schema", None) or declared.definition
             props = schema.get("properties") if isinstance(schema, dict) else None
             prop = props.get(found[1]) if isinstance(props, dict) else None
-            if isinstance(prop, dict) and prop.get("type") == "boolean":
+            if isinstance(prop, dict) and prop.get("type") == kind:
                 return [found[1]]
     return []
+
+
+def _one_item(failed: Failed) -> str | None:
+    """Why a failing ``negative_data_rejection`` is no invalid request on the wire: each of its
+    mutations made an array property of a form body one scalar that is a valid item, and a
+    form carries an array as one field per item, so that is the one-item array (conjur's
+    ``cidr=AAA``, an array of strings). Not for multipart, whose parts may hold JSON."""
+    import jsonschema_rs
+    from schemathesis.specs.openapi.utils import sent_text_is_valid
+
+    case = failed.case
+    body = getattr(case, "body", None)
+    media = str(getattr(case, "media_type", None) or "")
+    if not isinstance(body, dict) or body_kind(media) is not BodyKind.FORM:
+        return None
+    names = _mutated(case, media, "array")
+    if not names:
+        return None
+    for name in names:
+        value, items = body.get(name), _items(case, media, name)
+        if items is None or isinstance(value, dict | list) or value is None:
+            return None
+        is_valid = jsonschema_rs.validator_for(items).is_valid
+        types = [str(t) for t in _list_of(items.get("type"))]
+        if not (is_valid(value) or sent_text_is_valid(str(value), is_valid, types)):
+            return None
+    sent = ", ".join(f"{name}={body[name]!r}" for name in names)
+    return f"{sent} is sent as an array of one item (a form sends an array as a field per item)"
+
+
+def _items(case: Any, media: str, name: str) -> dict[str, Any] | None:
+    """The ``items`` schema of the array property ``name`` of the body in ``media``, when it
+    is written out (no ``$ref`` to follow), else None."""
+    for declared in getattr(case.operation, "body", ()):
+        if declared.media_type == media:
+            schema = getattr(declared, "optimized_schema", None) or declared.definition
+            props = schema.get("properties") if isinstance(schema, dict) else None
+            prop = props.get(name) if isinstance(props, dict) else None
+            items = prop.get("items") if isinstance(prop, dict) else None
+            if isinstance(items, dict) and "$ref" not in json.dumps(items):
+                return items
+    return None
+
+
+def _list_of(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [] if value is None else [value]
 
 
 def _text(value: Any) -> str | None:
@@ -632,6 +684,7 @@ EXCUSES: tuple[Excuse, ...] = (
     Excuse("boolean-text", frozenset({"negative_data_rejection"}), _boolean_text),
     Excuse("ignorable-only", frozenset({"negative_data_rejection"}), _ignorable_only),
     Excuse("discriminator-only", frozenset({"negative_data_rejection"}), _discriminator_only),
+    Excuse("form-one-item", frozenset({"negative_data_rejection"}), _one_item),
     Excuse("same-one-of", frozenset({"response_schema_conformance"}), _same_one_of),
     Excuse("invalid-positive", frozenset({"positive_data_acceptance"}), _invalid_positive),
     Excuse(

@@ -162,7 +162,11 @@ def run_contract(
     schema = _load(options.spec, project, unread)
     base_url = _base_url(options, schema.raw_schema)
     app = like_a_server(options.app) if options.app is not None else None
-    with _session(app) as session, _raw_bodies(schema.raw_schema):
+    with (
+        _session(app) as session,
+        _raw_bodies(schema.raw_schema),
+        _unset_headers_unsent(schema.raw_schema),
+    ):
         return _run(options, app, schema, project, base_url, session, seed, progress, unread)
 
 
@@ -195,6 +199,107 @@ def _raw_bodies(spec: Mapping[str, Any]) -> Iterator[None]:
             MEDIA_TYPE_STRATEGIES.pop(media, None)
         for transport in (ASGI_TRANSPORT, REQUESTS_TRANSPORT, WSGI_TRANSPORT):
             transport.unregister_serializer(*missing)
+
+
+@contextlib.contextmanager
+def _unset_headers_unsent(spec: Mapping[str, Any]) -> Iterator[None]:
+    """A header parameter the case leaves unset is not sent while the run lasts, where the
+    HTTP client would send one of its own: schemathesis adds ``requests``' default headers
+    (``Accept-Encoding: gzip, deflate``, ``User-Agent``, ``Accept``, ``Connection``) to every
+    request, so a positive case without conjur's ``Accept-Encoding`` (``enum: [base64]``) sent
+    a value its schema refuses ("Schema-valid request rejected"). Over HTTP, urllib3 is told
+    to skip the ``Accept-Encoding`` and ``User-Agent`` it would add in their place. Headers the
+    run is given (``-H``, the auth hook) are sent as given; operations that declare none of
+    these headers are left alone."""
+    from schemathesis.transport.asgi import ASGI_TRANSPORT
+    from schemathesis.transport.prepare import get_default_headers
+    from schemathesis.transport.requests import REQUESTS_TRANSPORT
+    from urllib3.util import SKIP_HEADER, SKIPPABLE_HEADERS
+
+    defaults = frozenset(name.lower() for name in get_default_headers())
+    if not _header_parameters(spec) & defaults:
+        yield
+        return
+    by_operation: dict[str, frozenset[str]] = {}
+
+    def declared(case: Any) -> frozenset[str]:
+        """The client's default headers the case's operation declares as parameters."""
+        label = str(case.operation.label)
+        if label not in by_operation:
+            by_operation[label] = defaults & {
+                str(parameter.name).lower()
+                for parameter in case.operation.iter_parameters()
+                if str(getattr(parameter.location, "value", parameter.location)) == "header"
+            }
+        return by_operation[label]
+
+    def configured(case: Any) -> set[str]:
+        headers = case.operation.schema.config.headers_for(operation=case.operation)
+        return {str(name).lower() for name in headers}
+
+    def unset(case: Any) -> frozenset[str]:
+        given = {str(name).lower() for name in case.headers or {}} | configured(case)
+        return declared(case) - given
+
+    def serializing(original: Callable[..., dict[str, Any]]) -> Callable[..., dict[str, Any]]:
+        def serialize_case(case: Any, **kwargs: Any) -> dict[str, Any]:
+            data = original(case, **kwargs)
+            headers = data.get("headers")
+            if headers is None:
+                return data
+            # the case's own value, over the client's (the in-process client's `user-agent:
+            # testclient` is sent over what the case gave); nothing where the case gave none
+            own = {str(k).lower(): v for k, v in (case.headers or {}).items()}
+            wanted = declared(case) - configured(case)
+            for name in list(headers):
+                if name.lower() in wanted and headers[name] != SKIP_HEADER:
+                    del headers[name]
+            for name in wanted & own.keys():
+                headers[name] = own[name]
+            return data
+
+        return serialize_case
+
+    def sending(original: Callable[..., Any]) -> Callable[..., Any]:
+        def send(case: Any, **kwargs: Any) -> Any:
+            skipped = {name: SKIP_HEADER for name in unset(case) & SKIPPABLE_HEADERS}
+            if skipped:
+                kwargs["headers"] = {**(kwargs.get("headers") or {}), **skipped}
+            return original(case, **kwargs)
+
+        return send
+
+    transports = (ASGI_TRANSPORT, REQUESTS_TRANSPORT)
+    # on these instances, for this run: the classes (and other transports) are left alone
+    for transport in transports:
+        setattr(transport, "serialize_case", serializing(transport.serialize_case))  # noqa: B010
+    setattr(REQUESTS_TRANSPORT, "send", sending(REQUESTS_TRANSPORT.send))  # noqa: B010
+    try:
+        yield
+    finally:
+        for transport in transports:
+            delattr(transport, "serialize_case")
+        delattr(REQUESTS_TRANSPORT, "send")
+
+
+def _header_parameters(spec: Mapping[str, Any]) -> set[str]:
+    """The names (lower case) of every header parameter ``spec`` declares."""
+    found: set[str] = set()
+    paths = spec.get("paths")
+    for item in paths.values() if isinstance(paths, Mapping) else ():
+        item, _, _ = deref(spec, item, ())
+        if not isinstance(item, Mapping):
+            continue
+        lists = [
+            item.get("parameters"),
+            *(op.get("parameters") for op in item.values() if isinstance(op, Mapping)),
+        ]
+        for parameters in lists:
+            for parameter in parameters if isinstance(parameters, list) else ():
+                parameter, _, _ = deref(spec, parameter, ())
+                if isinstance(parameter, Mapping) and parameter.get("in") == "header":
+                    found.add(str(parameter.get("name", "")).lower())
+    return found
 
 
 def _request_media_types(spec: Mapping[str, Any]) -> set[str]:

@@ -10,14 +10,14 @@ Declared headers get a value the same way.
 The result, :class:`Table`, is written into the implementation package as ``examples.json``
 (deterministic: the document's order, no timestamps), read at run time by the scaffolded
 ``examples.py``. Its first answer for an operation is the one its stub returns by default: the
-*success*, the first declared 2xx (else a declared 1xx/3xx, else ``default`` as 200); later
+*success*, the first declared 2xx (else a declared 3xx, else ``default`` as 200); later
 ones are what a ``Prefer: code=…, example=…`` header picks.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -87,7 +87,7 @@ class Table:
 
     def summary(self) -> list[str]:
         """What the stubs answer, said once: which operations answer synthesized data, and
-        which declare no success (their stubs answer 501)."""
+        which declare no success a stub can send (their stubs answer 501)."""
         total = len(self.answers) + len(self.no_success)
         lines = [
             f"examples: {len(self.answers) - len(self.synthesized)} of {total} operation(s) "
@@ -107,20 +107,23 @@ class Table:
             )
         if self.no_success:
             lines.append(
-                f"examples: {len(self.no_success)} declare no success response; their stubs "
-                "answer 501: " + ", ".join(self.no_success)
+                f"examples: {len(self.no_success)} declare no success response a stub can send; "
+                "their stubs answer 501: " + ", ".join(self.no_success)
             )
         return lines
 
 
 def success_response(op: Operation) -> Response | None:
     """The response an example stub answers by default: the first declared 2xx, else a
-    declared 1xx or 3xx, else ``default``; None when only errors are declared."""
-    for wanted in (
+    declared 3xx, else ``default``; None when only errors are declared, or only a 1xx: an
+    informational status is no final answer to an HTTP request (``101 Switching Protocols``
+    is the server's upgrade, which a handler's response cannot perform)."""
+    preferences: tuple[Callable[[Response], bool], ...] = (
         lambda r: r.is_success,
-        lambda r: r.status[:1] in ("1", "3"),
+        lambda r: r.status.startswith("3"),
         lambda r: r.status == "default",
-    ):
+    )
+    for wanted in preferences:
         found = next((r for r in op.responses if wanted(r)), None)
         if found is not None:
             return found
