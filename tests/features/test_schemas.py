@@ -400,3 +400,59 @@ async def test_a_discriminator_some_member_does_not_require_is_a_plain_union(
     assert tagged_keys.status_code == 201 and tagged_keys.json() == {"auth": keys}
     assert wrong_tag.status_code == 422
     assert neither.status_code == 422
+
+
+IMPLICIT_TAGS = """
+openapi: 3.0.3
+info: {title: Implicit tags, version: "1"}
+paths:
+  /reports:
+    post:
+      operationId: createReport
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              oneOf: [{$ref: "#/components/schemas/VOICE-CALL"}, {$ref: "#/components/schemas/sms.v2"}]
+              discriminator: {propertyName: product}
+      responses:
+        "201": {description: ok, content: {application/json: {schema: {type: object}}}}
+components:
+  schemas:
+    VOICE-CALL:
+      type: object
+      required: [product]
+      properties: {product: {type: string}, to: {type: string}}
+    sms.v2:
+      type: object
+      required: [product]
+      properties: {product: {type: string}, text: {type: string}}
+"""
+
+
+async def test_an_implicit_discriminator_value_is_the_schema_name_not_its_class_name(
+    make_api: MakeApi,
+) -> None:
+    """OpenAPI's implicit mapping tags a member with its component's name, which need not
+    be a Python identifier (``VOICE-CALL`` becomes class ``VOICECALL``)."""
+    api = make_api(IMPLICIT_TAGS)
+
+    received: list[tuple[str, dict[str, Any]]] = []
+
+    class Service:
+        async def create_report(self, *, body: Any) -> Any:
+            received.append((type(body.root).__name__, body.model_dump(exclude_unset=True)))
+            return {}
+
+    async with client(api.create_app(default=Service())) as c:
+        voice = await c.post("/reports", json={"product": "VOICE-CALL", "to": "x"})
+        sms = await c.post("/reports", json={"product": "sms.v2", "text": "hi"})
+        mangled = await c.post("/reports", json={"product": "VOICECALL"})
+    assert voice.status_code == 201, voice.text
+    assert sms.status_code == 201, sms.text
+    assert mangled.status_code == 422
+    assert received == [
+        ("VOICECALL", {"product": "VOICE-CALL", "to": "x"}),
+        ("SmsV2", {"product": "sms.v2", "text": "hi"}),
+    ]
