@@ -4,6 +4,7 @@ additionalProperties/patternProperties, recursion, ``$ref`` with siblings, forma
 from __future__ import annotations
 
 import datetime
+import decimal
 import json
 import typing
 import uuid
@@ -80,6 +81,8 @@ components:
         site: {type: string, format: uri}
         big: {type: integer, format: int64}
         raw: {type: string, format: byte}
+        amount: {type: string, format: decimal, pattern: '^-?\\d{0,10}(?:\\.\\d{0,2})?$'}
+        price: {type: number, format: decimal}
         labels: {type: object, additionalProperties: {type: string}}
         metrics: {type: object, patternProperties: {"^m_": {type: number}}}
         codes: {type: object, patternProperties: {"^[A-Z]+$": {type: integer}}, additionalProperties: false}
@@ -150,6 +153,21 @@ def test_byte_format_holds_any_bytes(api: GeneratedApi) -> None:
     assert json.loads(account.model_dump_json(exclude_unset=True)) == {"name": "a", "raw": "1CFm"}
     built = m.AccountRequest(name="a", raw=b"/w==")  # pydantic takes the base64 text
     assert built.raw == b"\xff" and built.model_dump(mode="json")["raw"] == "/w=="
+
+
+@pytest.mark.parametrize("amount", ["", "-", "12.5", "-.5"])
+def test_a_decimal_string_is_any_string_its_schema_allows(api: GeneratedApi, amount: str) -> None:
+    # nordigen's `amount: {type: string, format: decimal, pattern: ^-?\d{0,10}(?:\.\d{0,2})?$}`
+    # was a Decimal, which refused "" and "-" that the pattern allows: `decimal` is no JSON
+    # Schema format, an annotation, so the pattern alone decides.
+    m = api.models
+    account = m.AccountRequest.model_validate_json(json.dumps({"name": "a", "amount": amount}))
+    assert account.amount == amount
+    assert json.loads(account.model_dump_json(exclude_unset=True))["amount"] == amount
+    with pytest.raises(ValidationError):
+        m.AccountRequest.model_validate_json('{"name": "a", "amount": "1.234"}')
+    price = m.AccountRequest.model_validate_json('{"name": "a", "price": 1.5}').price
+    assert isinstance(price, decimal.Decimal) and price == decimal.Decimal("1.5")
 
 
 @pytest.mark.parametrize("field", ["mail", "flag"])
