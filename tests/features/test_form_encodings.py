@@ -428,7 +428,7 @@ components:
             {"files": [("name", (None, b"a")), ("grid", (None, b"[[0]]", "application/json"))]},
             {"grid": [[0]]},
         ),
-        ({"data": {"name": "a", "rows": "[1, 2]"}}, {"rows": [[1, 2]]}),
+        ({"data": {"name": "a", "rows": ["[1, 2]", "[3]"]}}, {"rows": [[1, 2], [3]]}),
         ({"data": {"name": "a", "rows": "[[1], [2]]"}}, {"rows": [[1], [2]]}),
     ],
 )
@@ -455,6 +455,7 @@ async def test_form_alternate_of_a_json_body_parses_structured_fields(
         ({"name": "a", "dim": "{oops"}, "/body/dim"),
         ({"name": "a", "parts": ['{"w": 1}', '{"h": 1}']}, "/body/parts/1/w"),
         ({"name": "a", "parts": '[{"w": 1}, {"h": 1}]'}, "/body/parts/1/w"),
+        ({"name": "a", "grid": "[{}]"}, "/body/grid/0"),  # one part: the whole array
         ({"name": "a", "dim[h]": "1"}, "/body/dim/w"),
     ],
 )
