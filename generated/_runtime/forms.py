@@ -406,21 +406,16 @@ async def _json_list(values: list[Any], tp: Any, key: str, status: int) -> list[
 
 def _whole_array(raw: Any, tp: Any, field: str, status: int) -> list[Any] | None:
     """The items of ``raw`` when it is a JSON array of ``tp`` items (each validated), or None
-    when it is one item (a ``tp`` that is an array itself is always one)."""
+    when it is one item. Where ``tp`` is an array itself, ``[`` starts either; the one part
+    is read as the whole array, as schemathesis and JSON-minded clients send it (reading
+    ``[{}]`` as one item would take the array of one object it means as valid)."""
     head = raw.lstrip()[:1] if isinstance(raw, (str, bytes)) else None
-    if head not in ("[", b"[") or _structured_list(tp):
+    if head not in ("[", b"["):
         return None
     try:
         return list(_validate_json(list[tp], raw))
     except ValidationError as exc:
         raise _body_problem(exc, status, (field,)) from None
-
-
-def _structured_list(tp: Any) -> bool:
-    """Whether items of type ``tp`` are arrays themselves (``[`` then starts one item)."""
-    annotation = _strip(tp)
-    origin = typing.get_origin(annotation)
-    return origin in (list, set, frozenset, tuple) or annotation in (list, set, frozenset, tuple)
 
 
 async def _json_field(value: Any, tp: Any, at: tuple[str | int, ...], status: int) -> Any:
@@ -444,7 +439,8 @@ def _form_plan(tp: Any) -> dict[str, tuple[str, Any]]:
         origin = typing.get_origin(annotation)
         if origin in (list, set, frozenset, tuple) or annotation in (list, set, frozenset, tuple):
             item = (typing.get_args(annotation) or (Any,))[0]
-            kind = ("json_list", item) if _structured(item) else ("list", None)
+            structured = _structured(item) or _is_list(item)  # an item array is JSON too
+            kind = ("json_list", item) if structured else ("list", None)
         elif _structured(annotation):
             kind = ("json", info.annotation)
         else:

@@ -91,6 +91,9 @@ _OPTIONS: dict[str, Any] = {
         # `format: byte` is base64 text of any bytes: Base64Str also decodes them as UTF-8
         # and refuses binary data (windows.net's key credentials); Base64Bytes keeps them.
         "byte=binary",
+        # `decimal` is no JSON Schema format (an annotation): a Decimal refused strings the
+        # schema allows (nordigen's amount pattern takes "" and "-"). A number stays a Decimal.
+        "decimal=string",
     ],
 }
 

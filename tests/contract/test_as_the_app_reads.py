@@ -298,6 +298,28 @@ def test_a_form_with_object_properties_is_not_sent() -> None:
     )
 
 
+def test_a_form_with_an_array_of_arrays_is_not_sent() -> None:
+    """nordigen's ``access_scope`` is an array of arrays: the app reads each form value as one
+    JSON array, schemathesis sends each inner array as Python's text of it (``[1, 'true']``),
+    which is no JSON; the JSON body is sent, the form is named as not sent."""
+    import yaml
+
+    document = yaml.safe_load(FORMATTERS)
+    document["components"]["schemas"]["Delete"]["properties"]["Scope"] = {
+        "type": "array",
+        "items": {"type": "array", "items": {}},
+    }
+    read = as_the_app_reads(document)
+    assert read is not None
+    content = read["paths"]["/api/client/delete"]["post"]["requestBody"]["content"]
+    assert "application/x-www-form-urlencoded" not in content
+    assert unread_media(document)[0] == (
+        "POST /api/client/delete: request body as application/x-www-form-urlencoded (the app "
+        "reads each item of an array of arrays as JSON text; schemathesis would send each "
+        "inner array as Python text ([1, 'a']))"
+    )
+
+
 def test_the_run_sends_no_body_the_app_does_not_read(make_api: MakeApi) -> None:  # noqa: F811
     vendor = make_api(FORM_FIRST)
 

@@ -384,6 +384,7 @@ def test_an_invalid_example_with_a_required_name_it_does_not_declare_is_synthesi
     )
     assert answer.body == {
         "id": "string",
+        "groupId": "string",
         "version": "string",
         "state": "ENABLED",
         "group": "string",
@@ -391,15 +392,17 @@ def test_an_invalid_example_with_a_required_name_it_does_not_declare_is_synthesi
 
 
 def test_a_header_example_http_cannot_carry_is_synthesized_and_said_once(tmp_path: Path) -> None:
-    """velopayments' ``Location`` example is HTML with line breaks: the stub answers a value
-    a header can carry, synthesized from the schema, and the summary names the header."""
+    """``X-Note``'s example is not ASCII: the stub answers a value a header can carry,
+    synthesized from the schema, and the summary names the header. velopayments' ``Location``
+    example is HTML with line breaks, no ``format: uri`` either: the stub answers a URI (an
+    example invalid against its schema is never answered, so there is nothing to say)."""
     table = table_of(tmp_path, VENDOR_SLIPS)
     [answer] = table.answers["createApplication"]
     assert answer.headers == {"Location": "https://example.com/", "X-Note": "string", "X-Id": "a1"}
     said = [line for line in table.summary() if "HTTP header" in line]
     assert said == [
-        "examples: 2 header value(s) synthesized from the schema (example cannot be sent in an "
-        "HTTP header): createApplication Location, createApplication X-Note"
+        "examples: 1 header value(s) synthesized from the schema (example cannot be sent in an "
+        "HTTP header): createApplication X-Note"
     ]
 
 
@@ -571,3 +574,53 @@ def test_an_operation_that_only_switches_protocols_keeps_its_501_stub(tmp_path: 
         "examples: 1 declare no success response a stub can send; their stubs answer 501: "
         "getRealtime"
     )
+
+
+BAD_PROPERTY_EXAMPLES = """
+openapi: 3.0.3
+info: {title: Reports, version: '1'}
+paths:
+  /reports/{id}:
+    get:
+      operationId: getReport
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: string}}
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema:
+                oneOf:
+                  - {$ref: '#/components/schemas/SmsReport'}
+                  - {$ref: '#/components/schemas/CallReport'}
+components:
+  schemas:
+    SmsReport:
+      type: object
+      properties:
+        status: {type: string, enum: [delivered, expired], example: delivered}
+        received: {type: string, format: date, example: '2019-06-28T15:30:00+0000'}
+        kind: {type: string, enum: [sms, mms], default: none}
+        account: {type: string, example: abcdef01}
+    CallReport:
+      type: object
+      properties:
+        status: {type: string, enum: [answered, busy], example: answered}
+        received: {type: string, format: date, example: '2019-06-28T15:30:00+0000'}
+"""
+
+
+def test_a_property_example_invalid_against_its_schema_is_not_answered(tmp_path: Path) -> None:
+    """nexmo's reports: ``format: date`` properties whose examples are date-times, members of
+    a ``oneOf`` that the object without them matches more than one of. The stub answered the
+    date-times, which the model refuses (a 500); only the property's bad example is replaced,
+    the others are kept."""
+    table = table_of(tmp_path, BAD_PROPERTY_EXAMPLES)
+    [answer] = table.answers["getReport"]
+    assert answer.body == {
+        "status": "delivered",
+        "received": "2025-01-15",
+        "kind": "sms",
+        "account": "abcdef01",
+    }

@@ -4,6 +4,7 @@ additionalProperties/patternProperties, recursion, ``$ref`` with siblings, forma
 from __future__ import annotations
 
 import datetime
+import decimal
 import json
 import typing
 import uuid
@@ -80,6 +81,8 @@ components:
         site: {type: string, format: uri}
         big: {type: integer, format: int64}
         raw: {type: string, format: byte}
+        amount: {type: string, format: decimal, pattern: '^-?\\d{0,10}(?:\\.\\d{0,2})?$'}
+        price: {type: number, format: decimal}
         labels: {type: object, additionalProperties: {type: string}}
         metrics: {type: object, patternProperties: {"^m_": {type: number}}}
         codes: {type: object, patternProperties: {"^[A-Z]+$": {type: integer}}, additionalProperties: false}
@@ -150,6 +153,21 @@ def test_byte_format_holds_any_bytes(api: GeneratedApi) -> None:
     assert json.loads(account.model_dump_json(exclude_unset=True)) == {"name": "a", "raw": "1CFm"}
     built = m.AccountRequest(name="a", raw=b"/w==")  # pydantic takes the base64 text
     assert built.raw == b"\xff" and built.model_dump(mode="json")["raw"] == "/w=="
+
+
+@pytest.mark.parametrize("amount", ["", "-", "12.5", "-.5"])
+def test_a_decimal_string_is_any_string_its_schema_allows(api: GeneratedApi, amount: str) -> None:
+    # nordigen's `amount: {type: string, format: decimal, pattern: ^-?\d{0,10}(?:\.\d{0,2})?$}`
+    # was a Decimal, which refused "" and "-" that the pattern allows: `decimal` is no JSON
+    # Schema format, an annotation, so the pattern alone decides.
+    m = api.models
+    account = m.AccountRequest.model_validate_json(json.dumps({"name": "a", "amount": amount}))
+    assert account.amount == amount
+    assert json.loads(account.model_dump_json(exclude_unset=True))["amount"] == amount
+    with pytest.raises(ValidationError):
+        m.AccountRequest.model_validate_json('{"name": "a", "amount": "1.234"}')
+    price = m.AccountRequest.model_validate_json('{"name": "a", "price": 1.5}').price
+    assert isinstance(price, decimal.Decimal) and price == decimal.Decimal("1.5")
 
 
 @pytest.mark.parametrize("field", ["mail", "flag"])
@@ -400,3 +418,59 @@ async def test_a_discriminator_some_member_does_not_require_is_a_plain_union(
     assert tagged_keys.status_code == 201 and tagged_keys.json() == {"auth": keys}
     assert wrong_tag.status_code == 422
     assert neither.status_code == 422
+
+
+IMPLICIT_TAGS = """
+openapi: 3.0.3
+info: {title: Implicit tags, version: "1"}
+paths:
+  /reports:
+    post:
+      operationId: createReport
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              oneOf: [{$ref: "#/components/schemas/VOICE-CALL"}, {$ref: "#/components/schemas/sms.v2"}]
+              discriminator: {propertyName: product}
+      responses:
+        "201": {description: ok, content: {application/json: {schema: {type: object}}}}
+components:
+  schemas:
+    VOICE-CALL:
+      type: object
+      required: [product]
+      properties: {product: {type: string}, to: {type: string}}
+    sms.v2:
+      type: object
+      required: [product]
+      properties: {product: {type: string}, text: {type: string}}
+"""
+
+
+async def test_an_implicit_discriminator_value_is_the_schema_name_not_its_class_name(
+    make_api: MakeApi,
+) -> None:
+    """OpenAPI's implicit mapping tags a member with its component's name, which need not
+    be a Python identifier (``VOICE-CALL`` becomes class ``VOICECALL``)."""
+    api = make_api(IMPLICIT_TAGS)
+
+    received: list[tuple[str, dict[str, Any]]] = []
+
+    class Service:
+        async def create_report(self, *, body: Any) -> Any:
+            received.append((type(body.root).__name__, body.model_dump(exclude_unset=True)))
+            return {}
+
+    async with client(api.create_app(default=Service())) as c:
+        voice = await c.post("/reports", json={"product": "VOICE-CALL", "to": "x"})
+        sms = await c.post("/reports", json={"product": "sms.v2", "text": "hi"})
+        mangled = await c.post("/reports", json={"product": "VOICECALL"})
+    assert voice.status_code == 201, voice.text
+    assert sms.status_code == 201, sms.text
+    assert mangled.status_code == 422
+    assert received == [
+        ("VOICECALL", {"product": "VOICE-CALL", "to": "x"}),
+        ("SmsV2", {"product": "sms.v2", "text": "hi"}),
+    ]

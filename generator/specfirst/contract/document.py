@@ -202,11 +202,10 @@ def unread_media(document: dict[str, Any]) -> list[str]:
             )
         forms = [m for m in unsent if body_kind(m) is BodyKind.FORM]
         raw = [m for m in unsent if m not in forms]
+        content = _mapping(_mapping(_body(document, label)).get("content"))
+        why = sorted({_form_reason(document, content.get(m)) or _OBJECT_KEYS for m in forms})
         if forms:
-            lines.append(
-                f"{label}: request body as {', '.join(forms)} (the app reads its object "
-                "properties as JSON text; schemathesis would send an object's keys)"
-            )
+            lines.append(f"{label}: request body as {', '.join(forms)} ({'; '.join(why)})")
         if raw:
             lines.append(
                 f"{label}: request body as {', '.join(raw)} (the app hands it over undecoded: "
@@ -276,14 +275,42 @@ def _unencodable_form(document: dict[str, Any], media: Any) -> bool:
     or an array of them): the app reads each as JSON text (the OpenAPI default for an object),
     but schemathesis encodes an object as its keys (``Values=Name&Values=Value``, smart-me.com's
     ``POST /api/CustomDevice``), which no server can read back, so the run cannot send one."""
+    return _form_reason(document, media) is not None
+
+
+_OBJECT_KEYS = (
+    "the app reads its object properties as JSON text; schemathesis would send an object's keys"
+)
+_NESTED_ARRAYS = (
+    "the app reads each item of an array of arrays as JSON text; schemathesis would send "
+    "each inner array as Python text ([1, 'a'])"
+)
+
+
+def _form_reason(document: dict[str, Any], media: Any) -> str | None:
+    """Why the run cannot send a form-urlencoded alternate (:func:`_unencodable_form`), or
+    None: a property holding objects, or an array of arrays (nordigen's ``access_scope``),
+    whose inner arrays schemathesis writes as Python's ``str`` of a list."""
     if not isinstance(media, dict):
-        return False
+        return None
     schema = _resolved(document, media.get("schema"))
+    reasons: list[str] = []
     for prop in _dicts(_mapping(schema.get("properties"))):
         prop = _resolved(document, prop)
         if _holds_objects(document, prop) or _holds_objects(document, prop.get("items")):
-            return True
-    return False
+            reasons.append(_OBJECT_KEYS)
+        elif _holds_arrays(document, prop.get("items")):
+            reasons.append(_NESTED_ARRAYS)
+    return _OBJECT_KEYS if _OBJECT_KEYS in reasons else next(iter(reasons), None)
+
+
+def _holds_arrays(document: dict[str, Any], schema: Any) -> bool:
+    """Whether ``schema`` describes arrays: by type or ``items``."""
+    if not isinstance(schema, dict):
+        return False
+    schema = _resolved(document, schema)
+    kind = schema.get("type")
+    return kind == "array" or (isinstance(kind, list) and "array" in kind) or "items" in schema
 
 
 def _holds_objects(document: dict[str, Any], schema: Any, depth: int = 4) -> bool:

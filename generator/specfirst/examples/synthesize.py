@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import random
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 from urllib.parse import unquote
 
@@ -266,12 +266,10 @@ def _synthesize(
     if "const" in schema:
         return schema["const"]
     if not minimal:
-        for key in ("example", "default"):
-            if key in schema and _fits(schema, schema[key]):
-                return schema[key]
-        examples = schema.get("examples")
-        if isinstance(examples, list) and examples and _fits(schema, examples[0]):
-            return examples[0]
+        for given in _given(schema):
+            # an example the schema refuses (a date-time for ``format: date``) is no value of it
+            if _fits(schema, given) and schemas.is_valid(schema, given):
+                return given
     if isinstance(schema.get("enum"), list) and schema["enum"]:
         return schema["enum"][0]
     if "allOf" in schema:
@@ -340,6 +338,17 @@ def _synthesize(
     if kind == "null":
         return None
     return _string(schema)
+
+
+def _given(schema: Mapping[str, Any]) -> Iterator[Any]:
+    """The values a schema gives itself, in the order a reader looks: ``example``,
+    ``default``, the first of ``examples``."""
+    for key in ("example", "default"):
+        if key in schema:
+            yield schema[key]
+    examples = schema.get("examples")
+    if isinstance(examples, list) and examples:
+        yield examples[0]
 
 
 _COMPOSITION = ("allOf", "oneOf", "anyOf", "not", "if", "$ref")

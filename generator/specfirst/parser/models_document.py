@@ -26,6 +26,7 @@ from specfirst.parser.read_write import split_read_write
 from specfirst.parser.refs import (
     SCHEMA_REF,
     escape,
+    explicit_mappings,
     is_component_schema,
     is_local_ref,
     renamed_copy,
@@ -265,6 +266,7 @@ class ModelsDocument:
         for key, schema in self._components.items():
             schemas[self.class_names[key]] = schema
         schemas.update(self._hoisted)
+        schemas = explicit_mappings(schemas, self._components)
         renames = {
             f"{SCHEMA_REF}{escape(k)}": f"{SCHEMA_REF}{v}"
             for k, v in self.class_names.items()

@@ -6,10 +6,12 @@ shape; these helpers rewrite the ``$ref``s (and discriminator mappings) that poi
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Container, Mapping
 from typing import Any
 
 SCHEMA_REF = "#/components/schemas/"
+_DATA = frozenset({"example", "examples", "default", "enum", "const"})  # values, not schemas
+_NAMED = frozenset({"properties", "patternProperties", "$defs", "definitions", "dependentSchemas"})
 
 
 def is_local_ref(ref: str) -> bool:
@@ -89,3 +91,53 @@ def rewrite_refs(node: Any, renames: Mapping[str, str]) -> Any:
             if isinstance(value, dict | list):
                 rewrite_refs(value, renames)
     return node
+
+
+def explicit_mappings(node: Any, components: Container[str], named: bool = False) -> Any:
+    """``node`` with OpenAPI's implicit discriminator mapping written out: each ``oneOf``/
+    ``anyOf`` member that is a component schema the ``mapping`` does not name is mapped by its
+    component's name. A copy where something changed; ``node`` itself is never changed.
+
+    Renaming components to class names (``VOICE-CALL`` → ``VOICECALL``, ``Pet`` →
+    ``PetRequest``) must not rename the values a discriminator takes: those are the names as
+    written. A member the mapping (or a ``defaultMapping``) already names is left as it is.
+    ``named``: ``node`` maps names to schemas (``properties``), it is not a schema itself.
+    """
+    if isinstance(node, list):
+        items = [explicit_mappings(v, components) for v in node]
+        return node if all(a is b for a, b in zip(items, node, strict=True)) else items
+    if not isinstance(node, dict):
+        return node
+    out: dict[Any, Any] | None = None
+    for key, value in node.items():
+        if not isinstance(value, dict | list) or (not named and key in _DATA):
+            continue
+        done = explicit_mappings(value, components, named=not named and key in _NAMED)
+        if done is not value:
+            out = out if out is not None else dict(node)
+            out[key] = done
+    disc = node.get("discriminator")
+    if named or not isinstance(disc, dict) or not isinstance(disc.get("propertyName"), str):
+        return node if out is None else out
+    mapping = disc.get("mapping", {})
+    if not isinstance(mapping, dict):
+        return node if out is None else out
+    mapped = set(mapping.values())
+    default = disc.get("defaultMapping")  # OpenAPI 3.2: takes what the mapping does not
+    if isinstance(default, str):
+        mapped.add(default if default.startswith("#") else SCHEMA_REF + escape(default))
+    implicit: dict[str, str] = {}
+    for key in ("oneOf", "anyOf"):
+        members = node.get(key)
+        for member in members if isinstance(members, list) else ():
+            ref = member.get("$ref") if isinstance(member, dict) else None
+            if not isinstance(ref, str) or not ref.startswith(SCHEMA_REF) or ref in mapped:
+                continue
+            name = unescape(ref[len(SCHEMA_REF) :])
+            if name in components and name not in mapping and name not in mapped:
+                implicit.setdefault(name, ref)
+    if not implicit:
+        return node if out is None else out
+    out = out if out is not None else dict(node)
+    out["discriminator"] = {**disc, "mapping": {**mapping, **implicit}}
+    return out
