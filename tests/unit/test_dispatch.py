@@ -62,7 +62,7 @@ def _app(indexed: bool) -> FastAPI:
     app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
     app.router.routes.extend(_routes())
     if indexed:
-        assert index_routes(app.router) is not None
+        assert index_routes(app.router, scan_below=0) is not None
     return app
 
 
@@ -132,7 +132,7 @@ def test_routes_added_after_the_first_request_are_found() -> None:
 
 def test_a_tag_loaded_in_place_keeps_the_index() -> None:
     app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
-    index = index_routes(app.router)
+    index = index_routes(app.router, scan_below=0)
     assert index is not None
 
     def build() -> APIRouter:
@@ -165,12 +165,26 @@ def test_a_tag_loaded_in_place_keeps_the_index() -> None:
 def test_a_router_with_a_body_limit_is_indexed_too() -> None:
     app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None, max_body_size=10)
     app.router.routes.extend(_routes())
-    assert index_routes(app.router) is not None
+    assert index_routes(app.router, scan_below=0) is not None
     stack: Any = app.router.middleware_stack
     while not isinstance(stack, IndexedDispatch):
         stack = stack.app
     assert _send(app, "GET", "/users/42") == (200, "user id=42", None)
     assert index_routes(app.router) is stack.index  # installed once
+
+
+def test_a_short_route_list_is_scanned_as_before() -> None:
+    app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
+    app.router.routes.extend(_routes())
+    index = index_routes(app.router)
+    assert index is not None
+    assert _send(app, "GET", "/users/42") == (200, "user id=42", None)
+    assert not index.fresh()  # never built: the 13 routes were asked in turn
+    app.router.routes.extend(
+        Route(f"/more{n}/{{id}}", _endpoint(f"more{n}"), methods=["GET"]) for n in range(20)
+    )
+    assert _send(app, "GET", "/more3/1") == (200, "more3 id=1", None)
+    assert index.fresh()
 
 
 @pytest.mark.parametrize(

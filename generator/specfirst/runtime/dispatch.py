@@ -180,18 +180,31 @@ class RouteIndex:
             self._collect(node.param, segments, depth + 1, found)
 
 
+SCAN_BELOW = 32
+"""Route lists shorter than this are scanned as before: asking a few routes costs no more
+than looking them up."""
+
+
 class IndexedDispatch:
     """The router's own dispatch (``dispatch``, its ``app`` method) run over the routes the
-    index offers an HTTP request; other scopes (lifespan, websockets) go to it unchanged."""
+    index offers an HTTP request; other scopes (lifespan, websockets), and every scope while
+    the router has fewer than ``scan_below`` routes, go to it unchanged."""
 
-    def __init__(self, router: Router, dispatch: Callable[..., Any], index: RouteIndex) -> None:
+    def __init__(
+        self,
+        router: Router,
+        dispatch: Callable[..., Any],
+        index: RouteIndex,
+        scan_below: int = SCAN_BELOW,
+    ) -> None:
         self.router = router
         self.dispatch = dispatch
         self.index = index
+        self.scan_below = scan_below
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         router = self.router
-        if scope["type"] != "http":
+        if scope["type"] != "http" or len(router.routes) < self.scan_below:
             await self.dispatch(router, scope, receive, send)
             return
         # the router as it is, but for its route list: a copy made for this request
@@ -202,7 +215,7 @@ class IndexedDispatch:
         await self.dispatch(view, scope, receive, send)
 
 
-def index_routes(router: Router) -> RouteIndex | None:
+def index_routes(router: Router, *, scan_below: int = SCAN_BELOW) -> RouteIndex | None:
     """Dispatch ``router``'s HTTP requests through a :class:`RouteIndex` of its routes.
 
     The router calls its own ``app`` method innermost in its middleware (FastAPI adds one for
@@ -218,7 +231,7 @@ def index_routes(router: Router) -> RouteIndex | None:
         if getattr(inner, "__self__", None) is router:
             if getattr(inner, "__func__", None) is not dispatch:
                 return None  # some other method of the router's: not its dispatch
-            setattr(holder, attribute, IndexedDispatch(router, dispatch, index))
+            setattr(holder, attribute, IndexedDispatch(router, dispatch, index, scan_below))
             return index
         if isinstance(inner, IndexedDispatch):
             return inner.index
@@ -228,4 +241,11 @@ def index_routes(router: Router) -> RouteIndex | None:
     return None
 
 
-__all__ = ["IndexedDispatch", "RouteIndex", "index_routes", "route_shape", "template_shape"]
+__all__ = [
+    "SCAN_BELOW",
+    "IndexedDispatch",
+    "RouteIndex",
+    "index_routes",
+    "route_shape",
+    "template_shape",
+]
