@@ -17,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Mount, Route, Router
 
+from specfirst.runtime.app import add_routers
 from specfirst.runtime.dispatch import IndexedDispatch, RouteIndex, index_routes, template_shape
 from specfirst.runtime.routing import LazyRoute, StaticRoute, TagLoader
 
@@ -202,3 +203,9 @@ def test_a_short_route_list_is_scanned_as_before() -> None:
 )
 def test_template_shapes(template: str, shape: Any) -> None:
     assert template_shape(template) == shape
+
+
+def test_a_generated_app_finds_its_routes_through_the_index() -> None:
+    app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
+    add_routers(app, "no_package_needed", [], lambda: None, "", lazy=False)
+    assert isinstance(app.router.middleware_stack, IndexedDispatch)
