@@ -77,7 +77,9 @@ def check_spec(path: Path, work: Path, cache: Path, *, probes: bool = True) -> d
         result["status"] = "fail"
         result["stage"] = result.get("_stage", "internal")
         result["detail"] = _crash(exc)
+    _enter(result, None)
     result.pop("_stage", None)
+    result.pop("_clock", None)
     if result["status"] == "invalid":
         result["osv_accepts"] = osv_accepts(path)
         if result["osv_accepts"]:
@@ -86,13 +88,29 @@ def check_spec(path: Path, work: Path, cache: Path, *, probes: bool = True) -> d
     return result
 
 
+def _enter(result: dict[str, Any], stage: str | None) -> None:
+    """Start ``stage`` (None: the end); the one before gets its wall and CPU seconds in
+    ``result["stage_seconds"]``, so that a slow spec says where its time went."""
+    now = (time.perf_counter(), time.process_time())
+    clock = result.get("_clock")
+    before = result.get("_stage")
+    if clock is not None and before is not None:
+        result.setdefault("stage_seconds", {})[before] = {
+            "wall": round(now[0] - clock[0], 2),
+            "cpu": round(now[1] - clock[1], 2),
+        }
+    result["_clock"] = now
+    if stage is not None:
+        result["_stage"] = stage
+
+
 def _run(path: Path, work: Path, cache: Path, result: dict[str, Any], *, probes: bool) -> None:
     from specfirst.diagnostics import DiagnosticError, Level, has_errors
     from specfirst.loader import load_spec
     from specfirst.pipeline import generate
     from specfirst.validation import validate
 
-    result["_stage"] = "load"
+    _enter(result, "load")
     try:
         spec = load_spec(path)
     except DiagnosticError as exc:
@@ -102,7 +120,7 @@ def _run(path: Path, work: Path, cache: Path, result: dict[str, Any], *, probes:
         return
     doc = spec.document
     result["openapi"] = str(doc.get("openapi") or doc.get("swagger") or "?")
-    result["_stage"] = "validate"
+    _enter(result, "validate")
     diagnostics = validate(spec, cache_dir=cache / "validate")
     if has_errors(diagnostics):
         first = next(d for d in diagnostics if d.level is Level.ERROR)
@@ -112,7 +130,7 @@ def _run(path: Path, work: Path, cache: Path, result: dict[str, Any], *, probes:
         result["stage"] = "validate"
         result["detail"] = _short(first.format())
         return
-    result["_stage"] = "generate"
+    _enter(result, "generate")
     package = "corpus_pkg"
     out = work / package
     gen = generate(path, out, cache_dir=cache, force=True)
@@ -126,20 +144,20 @@ def _run(path: Path, work: Path, cache: Path, result: dict[str, Any], *, probes:
     api = gen.api
     result["operations"] = len(api.operations)
 
-    result["_stage"] = "import"
+    _enter(result, "import")
     sys.path.insert(0, str(work))
     try:
         module = importlib.import_module(package)
     except Exception as exc:
         raise StageFailure("import", _crash(exc)) from exc
-    result["_stage"] = "app"
+    _enter(result, "app")
     try:
         app = module.create_app(allow_unimplemented=True)
     except Exception as exc:
         raise StageFailure("app", _crash(exc)) from exc
     base = str(importlib.import_module(f"{package}.app").BASE_PATH)
 
-    result["_stage"] = "openapi.json"
+    _enter(result, "openapi.json")
     import httpx
 
     async def fetch(*requests: httpx.Request) -> list[httpx.Response | BaseException]:
@@ -175,7 +193,7 @@ def _run(path: Path, work: Path, cache: Path, result: dict[str, Any], *, probes:
                 "openapi.json", "served document has different paths than the source"
             )
 
-    result["_stage"] = "routes"
+    _enter(result, "routes")
     expected = Counter(
         (op.method.upper(), _PARAM.sub("{}", base + served_path(op.path))) for op in api.operations
     )
@@ -208,7 +226,7 @@ def _run(path: Path, work: Path, cache: Path, result: dict[str, Any], *, probes:
     if not probes:
         return
 
-    result["_stage"] = "requests"
+    _enter(result, "requests")
     from corpus.probes import build_probes
 
     plans = build_probes(api, doc, base, client)

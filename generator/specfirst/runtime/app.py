@@ -20,6 +20,7 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import BaseRoute
 from starlette.staticfiles import StaticFiles
 
+from .dispatch import index_routes
 from .problems import path_shape
 from .providers import provider
 from .routing import LazyRoute, OperationRouter, StaticRoute, TagLoader, required_query
@@ -225,6 +226,9 @@ def add_routers(
     ``routers.ROUTES`` table gives every operation's method and path, so importing the
     package and serving ``/openapi.json`` import no router and no model: on GitHub's API,
     4,700 models and 1,200 endpoints, that is most of the start-up.
+
+    Requests find their route through an index of the app's routes by path shape
+    (:mod:`.dispatch`), not by asking each route in turn.
     """
 
     def build(module: str, service: Callable[..., Any]) -> Callable[[], APIRouter]:
@@ -237,13 +241,14 @@ def add_routers(
 
         return router
 
+    index = index_routes(app.router)
     if not lazy:
         include_routers(app, [build(module, service)() for module, service in routers])
         return
     table = importlib.import_module(f"{package}.routers").ROUTES
     placeholders: list[BaseRoute] = []
     for module, service in routers:
-        loader = TagLoader(app.router, build(module, service))
+        loader = TagLoader(app.router, build(module, service), index)
         for method, path, name, operation_id, query in table[module]:
             placeholders.append(
                 LazyRoute(

@@ -37,7 +37,7 @@ import copy
 import functools
 import re
 import typing
-from collections.abc import Awaitable, Callable, Iterator, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 from urllib.parse import parse_qsl, unquote
 
@@ -538,12 +538,23 @@ class FastQueryRoute(FastRoute):
         return _path_item(self.path, scope, *matched)
 
 
+class RouteTable(typing.Protocol):
+    """What :class:`TagLoader` tells an index of the app's routes (:mod:`.dispatch`)."""
+
+    def fresh(self) -> bool: ...
+
+    def replaced(self, positions: Sequence[int], fresh: bool) -> None: ...
+
+
 class TagLoader:
     """Builds one tag's router on first use and puts its routes where the placeholders were."""
 
-    def __init__(self, router: Any, build: Callable[[], APIRouter]) -> None:
+    def __init__(
+        self, router: Any, build: Callable[[], APIRouter], index: RouteTable | None = None
+    ) -> None:
         self.router = router  # the app's router, whose route list holds the placeholders
         self.build = build
+        self.index = index  # told which routes were replaced, so it need not be made again
         self.loaded: dict[str, BaseRoute] | None = None
 
     def route(self, operation_id: str) -> BaseRoute:
@@ -556,12 +567,17 @@ class TagLoader:
                 built = self.build().routes
             self.loaded = {str(getattr(r, "operation_id", "")): r for r in built}
             routes = self.router.routes
+            fresh = self.index is not None and self.index.fresh()
+            replaced: list[int] = []
             for index, route in enumerate(routes):
                 if isinstance(route, LazyRoute) and route.loader is self:
                     routes[index] = self.loaded[route.operation_id]
+                    replaced.append(index)
             mark_changed = getattr(self.router, "_mark_routes_changed", None)
             if callable(mark_changed):
                 mark_changed()
+            if self.index is not None:
+                self.index.replaced(replaced, fresh)
         return self.loaded[operation_id]
 
 
@@ -614,6 +630,11 @@ class LazyRoute(Route):
         self.loader = loader
         self._prefix = path.split("{", 1)[0]
         self._given: dict[str, Any] = {}
+
+    @property
+    def regex_given(self) -> bool:
+        """Whether a path regex was set in place of the one its path compiles to."""
+        return "path_regex" in self._given
 
     # Route's attributes, worked out on first use (a value set replaces the path's own)
     @property
@@ -766,6 +787,7 @@ __all__ = [
     "LazyRoute",
     "OperationRouter",
     "QueryRoute",
+    "RouteTable",
     "StaticRoute",
     "TagLoader",
     "deferred_plans",
