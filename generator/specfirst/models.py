@@ -38,6 +38,7 @@ from specfirst.schema_rewrites import (
     declare_required_names,
     defaults_of_their_type,
     drop_nullable_false,
+    free_form_objects,
     ignore_ref_siblings,
     inline_conflicting_bases,
     nullable_references,
@@ -142,6 +143,7 @@ def _generate_models(
     if str(document.get("openapi", "")).startswith("3.0"):
         nullable_references(working, schema_nodes)
         ignore_ref_siblings(working, schema_nodes)
+    free_form_objects(working, schema_nodes)
     declare_required_names(working, schema_nodes)
     defaults_of_their_type(working, schema_nodes)
     optional_discriminators(working, schema_nodes)

@@ -125,6 +125,51 @@ def ignore_ref_siblings(schemas: dict[str, Any], nodes: Callable[[Any], Iterator
                     del node[key]
 
 
+_SHAPES = frozenset(
+    {
+        "properties",
+        "patternProperties",
+        "additionalProperties",
+        "unevaluatedProperties",
+        "propertyNames",
+        "allOf",
+        "anyOf",
+        "oneOf",
+        "not",
+        "$ref",
+        "enum",
+        "const",
+        "discriminator",
+        "required",
+    }
+)
+"""Keywords that give an object schema a shape of its own: without any, it is free-form."""
+
+
+def free_form_objects(schemas: dict[str, Any], nodes: Callable[[Any], Iterator[Any]]) -> None:
+    """Write ``additionalProperties: true`` on each object schema that names no properties.
+
+    ``{type: object}`` alone admits any object (JSON Schema's ``additionalProperties``
+    defaults to true), but datamodel-code-generator makes it a model without fields, which
+    pydantic's default reads as ``{}``: a request body's members were dropped before the
+    handler saw them, and an answer went out empty. Written out, the model keeps its members
+    (``extra="allow"``). Members of an ``allOf`` are left alone: the class they make with
+    the other members has fields, and extra members of it are ignored as elsewhere.
+    """
+    for schema in schemas.values():
+        in_all_of = {
+            id(part)
+            for node in nodes(schema)
+            for part in node.get("allOf") or ()
+            if isinstance(node.get("allOf"), list)
+        }
+        for node in nodes(schema):
+            kind = node.get("type")
+            objects = kind == "object" or (isinstance(kind, list) and "object" in kind)
+            if objects and id(node) not in in_all_of and not _SHAPES.intersection(node):
+                node["additionalProperties"] = True
+
+
 def declare_required_names(schemas: dict[str, Any], nodes: Callable[[Any], Iterator[Any]]) -> None:
     """Declare each required name an object schema lists but does not declare.
 
