@@ -1,0 +1,128 @@
+"""``specfirst.lint.security``: a security requirement whose schemes need one header."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+from typing import Any
+
+from specfirst.lint import lint, parse_lint_settings
+from specfirst.loader import load_spec
+from tests.lint.conftest import LintFn, clean_document, op
+
+CLASH = (
+    "error security-header-clash: requirement {{basicAuth, tokenAuth}} of {where}: basicAuth "
+    "(HTTP basic) and tokenAuth (API key) both need header Authorization, which a request "
+    "sends once, so no client can meet it; list them as separate requirements if either will do"
+)
+
+
+def _clashes(found: list[str]) -> list[str]:
+    return [line for line in found if line.split(":")[0].endswith(" security-header-clash")]
+
+
+def _with_schemes() -> dict[str, Any]:
+    doc = clean_document()
+    doc["components"]["securitySchemes"].update(
+        {
+            "basicAuth": {"type": "http", "scheme": "basic"},
+            # any spelling of the header is the same header
+            "tokenAuth": {"type": "apiKey", "in": "header", "name": "authorization"},
+            "queryKey": {"type": "apiKey", "in": "query", "name": "Authorization"},
+            "otherKey": {"type": "apiKey", "in": "header", "name": "X-Key"},
+        }
+    )
+    return doc
+
+
+def test_a_requirement_whose_schemes_share_a_header_is_an_error(run_lint: LintFn) -> None:
+    """conjur's ``rotateApiKey``: ``{basicAuth: [], conjurAuth: []}``, HTTP Basic beside an
+    API key named ``Authorization``: both at once in one header, which no request can send."""
+    doc = _with_schemes()
+    doc["components"]["securitySchemes"]["tokenAuth"]["name"] = "authorization"
+    op(doc)["security"] = [{"otherKey": []}, {"basicAuth": [], "tokenAuth": []}]
+    found = _clashes(run_lint(doc))
+    assert found == [CLASH.format(where="GET /things's security")], found
+
+
+def test_the_document_s_requirement_is_located_at_the_requirement(tmp_path: Path) -> None:
+    (tmp_path / "api.yaml").write_text(
+        textwrap.dedent(
+            """\
+            openapi: 3.1.0
+            info: {title: Vault, version: '1'}
+            security:
+              - basicAuth: []
+              - basicAuth: []
+                tokenAuth: []
+            paths: {}
+            components:
+              securitySchemes:
+                basicAuth: {type: http, scheme: basic}
+                tokenAuth: {type: apiKey, in: header, name: Authorization}
+            """
+        ),
+        encoding="utf-8",
+    )
+    found = [
+        f"{d.location}: {d.level} {d.rule}: {d.message}"
+        for d in lint(load_spec(tmp_path / "api.yaml"))
+        if d.rule == "security-header-clash"
+    ]
+    assert found == [
+        f"{tmp_path / 'api.yaml'}:5:5: " + CLASH.format(where="the document's security")
+    ], found
+
+
+def test_schemes_in_different_headers_or_places_do_not_clash(run_lint: LintFn) -> None:
+    doc = _with_schemes()
+    op(doc)["security"] = [
+        {"basicAuth": [], "otherKey": []},  # Authorization and X-Key
+        {"basicAuth": [], "queryKey": []},  # an API key in the query is no header
+        {"bearer": ["things:read"], "otherKey": []},
+        {},
+    ]
+    assert _clashes(run_lint(doc)) == []
+
+
+def test_oauth2_beside_http_bearer_and_api_keys_of_one_header(run_lint: LintFn) -> None:
+    doc = _with_schemes()
+    schemes = doc["components"]["securitySchemes"]
+    schemes["jwt"] = {"type": "http", "scheme": "Bearer"}
+    schemes["oidc"] = {"type": "openIdConnect", "openIdConnectUrl": "https://id.example/.wk"}
+    schemes["alsoKey"] = {"type": "apiKey", "in": "header", "name": "x-key"}
+    op(doc)["security"] = [{"bearer": ["things:read"], "jwt": [], "oidc": []}]
+    op(doc, "/things/{thingId}")["security"] = [{"otherKey": [], "alsoKey": []}]
+    assert _clashes(run_lint(doc)) == [
+        "error security-header-clash: requirement {bearer, jwt, oidc} of GET /things's "
+        "security: bearer (OAuth2), jwt (HTTP bearer) and oidc (OpenID Connect) all need header "
+        "Authorization, which a request sends once, so no client can meet it; list them as "
+        "separate requirements if either will do",
+        "error security-header-clash: requirement {otherKey, alsoKey} of GET /things/{thingId}'s "
+        "security: otherKey (API key) and alsoKey (API key) both need header X-Key, which a "
+        "request sends once, so no client can meet it; list them as separate requirements if "
+        "either will do",
+    ]
+
+
+def test_the_imported_profile_makes_it_a_warning(run_lint: LintFn) -> None:
+    doc = _with_schemes()
+    op(doc)["security"] = [{"basicAuth": [], "tokenAuth": []}]
+    settings, problems = parse_lint_settings({"profile": "imported"})
+    assert problems == []
+    assert _clashes(run_lint(doc, settings)) == [
+        "warning" + CLASH.format(where="GET /things's security").removeprefix("error")
+    ]
+
+
+def test_undefined_and_referenced_schemes(run_lint: LintFn) -> None:
+    """A scheme the document does not define is validation's to report; a ``$ref``'d scheme
+    is followed."""
+    doc = _with_schemes()
+    schemes = doc["components"]["securitySchemes"]
+    schemes["tokenAuth"] = {"$ref": "#/components/securitySchemes/otherKey"}
+    schemes["otherKey"]["name"] = "Authorization"
+    op(doc)["security"] = [{"nowhere": [], "basicAuth": []}, {"basicAuth": [], "tokenAuth": []}]
+    found = _clashes(run_lint(doc))
+    assert [line.split(":")[0] for line in found] == ["error security-header-clash"], found
+    assert "{basicAuth, tokenAuth} of GET /things's security" in found[0], found
