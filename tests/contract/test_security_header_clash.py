@@ -92,9 +92,9 @@ def test_only_an_operation_no_request_can_authorize_has_its_auth_gate_noted(
     )
     assert (
         "PUT /api_key (rotateApiKey): auth gate not counted: every security requirement needs "
-        "one header for two schemes (basicAuth (HTTP basic) and conjurAuth (API key) both "
-        "need header Authorization; lint rule security-header-clash), so no request can "
-        "pass its security: never got past 401"
+        "one header in two forms (basicAuth (HTTP basic) and conjurAuth (API key) both need "
+        "header Authorization, each in its own form; lint rule security-header-clash), so no "
+        "request can pass its security: never got past 401"
     ) in "\n".join(result.notes), summary
     assert result.noted.get("header-clash") == 1, summary
     assert "noted, not counted: " in summary and "header-clash 1" in summary, summary

@@ -12,8 +12,9 @@ from tests.lint.conftest import LintFn, clean_document, op
 
 CLASH = (
     "error security-header-clash: requirement {{basicAuth, tokenAuth}} of {where}: basicAuth "
-    "(HTTP basic) and tokenAuth (API key) both need header Authorization, which a request "
-    "sends once, so no client can meet it; list them as separate requirements if either will do"
+    "(HTTP basic) and tokenAuth (API key) both need header Authorization, each in its own form; "
+    "a request sends it once, so no client can meet it; list them as separate requirements if "
+    "either will do"
 )
 
 
@@ -85,23 +86,37 @@ def test_schemes_in_different_headers_or_places_do_not_clash(run_lint: LintFn) -
     assert _clashes(run_lint(doc)) == []
 
 
-def test_oauth2_beside_http_bearer_and_api_keys_of_one_header(run_lint: LintFn) -> None:
+def test_schemes_of_one_form_share_the_header(run_lint: LintFn) -> None:
+    """Google's ``{Oauth2: [...], Oauth2c: [...]}`` (two OAuth2 flows), OAuth2 beside an HTTP
+    bearer token or OpenID Connect: one bearer token serves them all. Two API keys of one
+    header take one value."""
+    doc = _with_schemes()
+    schemes = doc["components"]["securitySchemes"]
+    schemes["bearer2"] = {"type": "oauth2", "flows": schemes["bearer"]["flows"]}
+    schemes["jwt"] = {"type": "http", "scheme": "Bearer"}
+    schemes["oidc"] = {"type": "openIdConnect", "openIdConnectUrl": "https://id.example/.wk"}
+    schemes["alsoKey"] = {"type": "apiKey", "in": "header", "name": "x-key"}
+    op(doc)["security"] = [{"bearer": ["things:read"], "bearer2": ["things:read"], "jwt": []}]
+    op(doc, "/things/{thingId}")["security"] = [{"oidc": [], "otherKey": [], "alsoKey": []}]
+    assert _clashes(run_lint(doc)) == []
+
+
+def test_bearer_beside_basic_or_an_api_key_of_authorization(run_lint: LintFn) -> None:
     doc = _with_schemes()
     schemes = doc["components"]["securitySchemes"]
     schemes["jwt"] = {"type": "http", "scheme": "Bearer"}
     schemes["oidc"] = {"type": "openIdConnect", "openIdConnectUrl": "https://id.example/.wk"}
-    schemes["alsoKey"] = {"type": "apiKey", "in": "header", "name": "x-key"}
-    op(doc)["security"] = [{"bearer": ["things:read"], "jwt": [], "oidc": []}]
-    op(doc, "/things/{thingId}")["security"] = [{"otherKey": [], "alsoKey": []}]
+    op(doc)["security"] = [{"bearer": ["things:read"], "jwt": [], "basicAuth": []}]
+    op(doc, "/things/{thingId}")["security"] = [{"oidc": [], "tokenAuth": [], "otherKey": []}]
     assert _clashes(run_lint(doc)) == [
-        "error security-header-clash: requirement {bearer, jwt, oidc} of GET /things's "
-        "security: bearer (OAuth2), jwt (HTTP bearer) and oidc (OpenID Connect) all need header "
-        "Authorization, which a request sends once, so no client can meet it; list them as "
-        "separate requirements if either will do",
-        "error security-header-clash: requirement {otherKey, alsoKey} of GET /things/{thingId}'s "
-        "security: otherKey (API key) and alsoKey (API key) both need header X-Key, which a "
-        "request sends once, so no client can meet it; list them as separate requirements if "
-        "either will do",
+        "error security-header-clash: requirement {bearer, jwt, basicAuth} of GET /things's "
+        "security: bearer (OAuth2), jwt (HTTP bearer) and basicAuth (HTTP basic) all need header "
+        "Authorization, each in its own form; a request sends it once, so no client can meet "
+        "it; list them as separate requirements if either will do",
+        "error security-header-clash: requirement {oidc, tokenAuth, otherKey} of GET "
+        "/things/{thingId}'s security: oidc (OpenID Connect) and tokenAuth (API key) both need "
+        "header Authorization, each in its own form; a request sends it once, so no client can "
+        "meet it; list them as separate requirements if either will do",
     ]
 
 

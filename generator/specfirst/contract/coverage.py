@@ -13,7 +13,7 @@ status of every response per operation and:
 * fails the run (the *gates*) for every operation that never got past 401/403, or never
   produced any of its declared success statuses, unless ``[tool.specfirst.contract]`` exempts it
   with a written reason, or the run does: the auth gate of an operation no request can get
-  past, because each of its security requirements needs one header for two schemes
+  past, because each of its security requirements needs one header in two forms
   (:mod:`specfirst.security_headers`), is a note (rule ``header-clash``), not a failure;
 * counts an operation whose stub answered 501 (``NotImplementedOperation``) and that never
   reached a success as *unimplemented*: ``implemented: N of M operations``. The success gate

@@ -130,7 +130,7 @@ HEADER_CLASH = "header-clash"
 
 def _unmeetable(schema: Any) -> dict[str, str]:
     """Operation label → why no request can get past its security: each of its requirements
-    names two schemes that need the same header (conjur's ``rotateApiKey``:
+    names two schemes that need the same header in different forms (conjur's ``rotateApiKey``:
     ``{basicAuth: [], conjurAuth: []}``, HTTP Basic beside an API key named
     ``Authorization``; :mod:`specfirst.security_headers`). An operation with one requirement
     a client can meet is not listed."""
@@ -150,7 +150,7 @@ def _unmeetable(schema: Any) -> dict[str, str]:
             clash.message() for r in requirements for clash in header_clashes(r, spec)
         )
         found[operation.label] = (
-            f"every security requirement needs one header for two schemes ({clashes}; lint "
+            f"every security requirement needs one header in two forms ({clashes}; lint "
             f"rule {RULE}), so no request can pass its security"
         )
     return found

@@ -1,8 +1,9 @@
 """Rules on security requirements: every requirement is one a request can meet.
 
 A requirement's schemes must all be satisfied by one request, so two of them that need the same
-header (:mod:`specfirst.security_headers`: HTTP Basic beside an API key named
-``Authorization``, conjur's ``rotateApiKey``) make a requirement no client can meet. It is an
+header in different forms (:mod:`specfirst.security_headers`: HTTP Basic beside an API key named
+``Authorization``, conjur's ``rotateApiKey``) make a requirement no client can meet; two OAuth2
+flows or two API keys of one header share a value, and are fine. It is an
 error: the generated app answers such an operation 401 whatever it is sent. The author mostly
 meant alternatives, which are separate entries of the ``security`` list.
 """
@@ -35,9 +36,9 @@ def _security_header_clash(ctx: Context) -> Iterator[Finding]:
             for clash in header_clashes(requirement, ctx.doc):
                 names = ", ".join(str(name) for name in requirement)
                 yield (
-                    f"requirement {{{names}}} of {where}: {clash.message()}, which a request "
-                    "sends once, so no client can meet it; list them as separate requirements "
-                    "if either will do",
+                    f"requirement {{{names}}} of {where}: {clash.message()}; a request sends "
+                    "it once, so no client can meet it; list them as separate requirements if "
+                    "either will do",
                     (*pointer, i),
                 )
 
@@ -46,7 +47,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         RULE,
         Level.ERROR,
-        "no security requirement needs one header for two schemes",
+        "no security requirement needs one header in two forms",
         _security_header_clash,
     ),
 )
