@@ -12,7 +12,9 @@ status of every response per operation and:
   declares no 2xx or 3xx);
 * fails the run (the *gates*) for every operation that never got past 401/403, or never
   produced any of its declared success statuses, unless ``[tool.specfirst.contract]`` exempts it
-  with a written reason;
+  with a written reason, or the run does: the auth gate of an operation no request can get
+  past, because each of its security requirements needs one header in two forms
+  (:mod:`specfirst.security_headers`), is a note (rule ``header-clash``), not a failure;
 * counts an operation whose stub answered 501 (``NotImplementedOperation``) and that never
   reached a success as *unimplemented*: ``implemented: N of M operations``. The success gate
   does not fail it unless ``--require-implemented``; the auth gate still does (its stub is
@@ -50,6 +52,9 @@ class Exemption:
     operations: tuple[str, ...]  # operationIds
     reason: str
     gates: tuple[str, ...] = GATES
+    noted: str = ""
+    """The rule under which the run notes a gate it exempts (the spec's own fault, found by
+    the run: ``header-clash``); ``""`` for a configured exemption, shown in the matrix only."""
 
 
 def _matches(declared: str, status: int) -> bool:
@@ -239,3 +244,23 @@ class Coverage:
                 continue
             failures.append(GateFailure(op.name, gate, reason, op.label))
         return failures
+
+    def gate_notes(self) -> list[tuple[str, str]]:
+        """``(rule, note)`` for every gate that would fail but for an exemption the run made
+        itself (:attr:`Exemption.noted`): ``<operation>: <gate> gate not counted: <why>:
+        <what the gate saw>``."""
+        notes: list[tuple[str, str]] = []
+        for op in self.operations.values():
+            found = op.gate(self.require_implemented)
+            exemption = op.exemption
+            if found is None or exemption is None or not exemption.noted:
+                continue
+            gate, reason = found
+            if gate in exemption.gates:
+                notes.append(
+                    (
+                        exemption.noted,
+                        f"{op.name}: {gate} gate not counted: {exemption.reason}: {reason}",
+                    )
+                )
+        return notes

@@ -124,6 +124,38 @@ def _secured(raw: Mapping[str, Any], spec: Mapping[str, Any]) -> bool:
     return bool(requirements) and all(isinstance(r, Mapping) and r for r in requirements)
 
 
+HEADER_CLASH = "header-clash"
+"""The note rule of an operation whose every security requirement needs one header twice."""
+
+
+def _unmeetable(schema: Any) -> dict[str, str]:
+    """Operation label → why no request can get past its security: each of its requirements
+    names two schemes that need the same header in different forms (conjur's ``rotateApiKey``:
+    ``{basicAuth: [], conjurAuth: []}``, HTTP Basic beside an API key named
+    ``Authorization``; :mod:`specfirst.security_headers`). An operation with one requirement
+    a client can meet is not listed."""
+    from specfirst.security_headers import RULE, header_clashes, unsatisfiable
+
+    spec = schema.raw_schema
+    found: dict[str, str] = {}
+    for item in schema.get_all_operations():
+        try:
+            operation = item.ok()
+        except Exception:  # reported as an error by the run
+            continue
+        requirements = operation.definition.raw.get("security", spec.get("security"))
+        if not isinstance(requirements, list) or not unsatisfiable(requirements, spec):
+            continue
+        clashes = "; ".join(
+            clash.message() for r in requirements for clash in header_clashes(r, spec)
+        )
+        found[operation.label] = (
+            f"every security requirement needs one header in two forms ({clashes}; lint "
+            f"rule {RULE}), so no request can pass its security"
+        )
+    return found
+
+
 def _probe_without_credentials(
     session: requests.Session,
     schema: Any,

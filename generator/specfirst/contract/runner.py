@@ -29,9 +29,11 @@ from urllib.parse import urlsplit
 
 from specfirst.contract.coverage import Coverage, Exemption
 from specfirst.contract.credentials import (
+    HEADER_CLASH,
     _auth_schemes,
     _mask_only_credentials,
     _probe_without_credentials,
+    _unmeetable,
 )
 from specfirst.contract.engine import _execute
 from specfirst.contract.gaps import operation_facts, settle_gaps
@@ -512,6 +514,9 @@ def _run(
             coverage.operations[label].exemption = Exemption(
                 (), f"its requests are {winner}'s ({SHADOWED})"
             )
+    for label, why in _unmeetable(schema).items():
+        if label in coverage.operations and coverage.operations[label].exemption is None:
+            coverage.operations[label].exemption = Exemption((), why, ("auth",), HEADER_CLASH)
     result = _execute(
         schema, seed, progress, operation_ids, coverage, fixed, _routes(schema), shadowed
     )
@@ -530,6 +535,10 @@ def _run(
     excuse_stubs(result, coverage)
     settle_gaps(result, coverage, operation_facts(schema), strict=options.strict)
     result.gates = [] if result.interrupted else coverage.gate_failures()
+    for rule, text in [] if result.interrupted else coverage.gate_notes():
+        if text not in result.notes:
+            result.notes.append(text)
+            result.noted[rule] = result.noted.get(rule, 0) + 1
     if options.junit is not None:
         write_junit(result, options.junit, name=options.suite_name)
         result.reports.extend(

@@ -24,6 +24,8 @@ checks together, so "why is this a lint error?" is answered by the module listin
 - ``responses``: error-problem-json, security-responses, validation-response,
   media-type-response, success-response (the spec gaps of :mod:`specfirst.spec_gaps`),
   media-type-valid.
+- ``security``: security-header-clash (a requirement whose schemes need one header in
+  different forms, :mod:`specfirst.security_headers`).
 - ``pagination``: list-pagination (what is a list, what is a page parameter).
 - ``paths``: path-parameters, path-trailing-slash, path-query-string, path-equivalent.
 - ``examples``: example-valid (where examples are, and validating them per OpenAPI version).

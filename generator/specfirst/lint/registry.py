@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from specfirst.lint import examples, operations, pagination, paths, references, responses
+from specfirst.lint import (
+    examples,
+    operations,
+    pagination,
+    paths,
+    references,
+    responses,
+    security,
+)
 from specfirst.lint.context import Rule
 
 __all__ = ["RULES", "RULE_IDS"]
@@ -10,6 +18,7 @@ __all__ = ["RULES", "RULE_IDS"]
 RULES: tuple[Rule, ...] = (
     *operations.RULES,
     *responses.RULES,
+    *security.RULES,
     *pagination.RULES,
     *paths.RULES,
     *examples.RULES,
