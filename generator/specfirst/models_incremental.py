@@ -529,8 +529,14 @@ def patch(base: Base, key: str, schemas: dict[str, Any], run: Generate) -> tuple
         if owner not in todo or new_owners[name][1] in old_name_of:
             continue
         # A class the base has not got. datamodel-code-generator writes identical classes
-        # once, under the name of the first: the base's, when it stands before.
-        same = kept_bodies.get(_body(_rename(text, renames), name), [])
+        # numbered from one name once, under the name of the first: the base's, when it
+        # stands before. One of another name is a class of its own (an operation's body
+        # ``{name: string}`` beside a ``Label``).
+        same = [
+            n
+            for n in kept_bodies.get(_body(_rename(text, renames), name), [])
+            if _stem(n) == _stem(name)
+        ]
         if len(same) == 1 and position.get(owner_of(base, same[0]), -1) < position[owner]:
             renames[name] = same[0]
             shared.add(name)
@@ -541,13 +547,11 @@ def patch(base: Base, key: str, schemas: dict[str, Any], run: Generate) -> tuple
             continue
         new_name = renames.get(name, name)
         text = _rename(text, renames)
-        if new_owners[name][1] not in old_name_of or new_name in kept_names:
-            # A class the base has not got: a cold run names it alike only when no other
-            # class shares its stem, and writes it only when no other class is identical.
-            if _stem(new_name) in kept_stems or new_name in kept_names:
-                raise Unpatchable(f"new class {new_name} could be numbered differently")
-            if _body(text, new_name) in kept_bodies:
-                raise Unpatchable(f"new class {new_name} is identical to another")
+        # A class the base has not got: a cold run names it alike, and writes it (shares it
+        # with none), only when no other class shares its stem.
+        new_class = new_owners[name][1] not in old_name_of or new_name in kept_names
+        if new_class and (_stem(new_name) in kept_stems or new_name in kept_names):
+            raise Unpatchable(f"new class {new_name} could be numbered differently")
         blocks.setdefault(owner, []).append([new_name, text])
     batch_names = {name for name, _ in new_units}
     produced = {n for block in blocks.values() for n, _ in block}

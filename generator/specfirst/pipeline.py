@@ -118,13 +118,24 @@ def build_files(
     ``engine``: where a small document's partial models runs go (:class:`EngineWorker`).
     """
     from specfirst.model_groups import split_package, splits
-    from specfirst.parser import ApiParser
     from specfirst.render import Renderer
     from specfirst.validation import check
 
     header = header_for(spec.path)
     format_cache = cache_dir.parent / "formatted" if cache_dir else None
     compiled = cache_dir.parent / "templates" if cache_dir else None
+    rendered = cache_dir.parent / "rendered" if cache_dir else None
+
+    def renderer_of(api: Api) -> Renderer:
+        return Renderer(
+            api,
+            header,
+            templates,
+            compiled=compiled,
+            tag_cache=rendered / "tags" if rendered else None,
+            salt=generator_fingerprint(templates),
+        )
+
     source = spec
     parser, models_doc, models_job = _start_models(source, header, cache_dir, engine)
     try:
@@ -154,11 +165,9 @@ def build_files(
         progress("building operations")
         with gc_paused():
             api = parser.build()
-            renderer = Renderer(api, header, templates, compiled=compiled)
+            renderer = renderer_of(api)
             progress(f"rendering {len(api.operations)} operations")
-            sources = rendered_files(
-                renderer, templates, cache_dir.parent / "rendered" if cache_dir else None
-            )
+            sources = rendered_files(renderer, templates, rendered)
         # ruff runs as two processes per batch: while another process makes the models, format
         # meanwhile; otherwise format these with the models, in one batch.
         formatted: dict[str, str] = {}
@@ -184,12 +193,11 @@ def build_files(
             # datamodel-code-generator renamed a class it was not expected to (e.g. one
             # shadowing a pydantic name), or kept one it was expected to rename: build again
             # against the names it actually wrote.
-            parser = ApiParser(source)
-            parser.models_document()
             parser.set_models(final)
-            api = parser.build()
-            renderer = Renderer(api, header, templates, compiled=compiled)
-            formatted, pending = {}, dict(renderer.files())
+            with gc_paused():
+                api = parser.build()
+                renderer = renderer_of(api)
+                formatted, pending = {}, rendered_files(renderer, templates, rendered)
         diagnostics.extend(parser.diagnostics)
         if has_errors(diagnostics):
             return api, {}, diagnostics

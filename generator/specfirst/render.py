@@ -236,6 +236,10 @@ class Renderer:
 
     ``compiled``: a folder that keeps the compiled templates between processes
     (:class:`TemplateCode`; within a process they are kept anyway).
+    ``tag_cache``: a folder that keeps each tag's router and results as rendered, keyed by
+    :meth:`tag_inputs` and ``salt`` (what stands for the generator's own code: its
+    templates and the filters), so that after an edit only the tags it reached are rendered
+    again. Only with the package's own templates: a user's template may read anything.
     """
 
     def __init__(
@@ -245,9 +249,14 @@ class Renderer:
         user_templates: Path | None = None,
         *,
         compiled: Path | None = None,
+        tag_cache: Path | None = None,
+        salt: str = "",
     ) -> None:
         self.api = api
         self.header = header
+        self._user_templates = user_templates is not None
+        self._tag_cache = tag_cache
+        self._salt = salt
         loaders: list[jinja2.BaseLoader] = []
         if user_templates is not None:
             loaders.append(jinja2.FileSystemLoader(str(user_templates)))
@@ -703,6 +712,46 @@ class Renderer:
     def _render(self, template: str, **context: Any) -> str:
         return self.env.get_template(template).render(header=self.header, api=self.api, **context)
 
+    def tag_inputs(self, service: Service) -> str:
+        """All a tag's router and results are rendered from, as text the same in every process:
+        the header, the tag's IR (``repr`` holds every field; a service holds no set) and the
+        names of its operations' security requirements, which :meth:`_tag_file` renders them
+        from (the only part of this renderer's state they read besides the templates; the
+        document-wide ``api`` is not given to them)."""
+        names = [
+            self.requirement_names[_requirement_key(op)] for op in service.operations if op.secured
+        ]
+        return repr((self.header, service, names))
+
+    def _tag_file(self, template: str, service: Service, **context: str) -> str:
+        """One of a tag's files, rendered from :meth:`tag_inputs` only (its operations given
+        as ``operations`` too) and ``context``'s strings; through the tag cache when there is
+        one. A user's templates get ``api`` as every template does, and no cache."""
+        if self._user_templates:
+            return self._render(template, service=service, operations=service.operations, **context)
+        entry = None
+        if self._tag_cache is not None:
+            digest = hashlib.sha256()
+            for part in (
+                self._salt,
+                template,
+                repr(sorted(context.items())),
+                self.tag_inputs(service),
+            ):
+                digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
+            entry = self._tag_cache / f"{digest.hexdigest()}.py"
+            try:
+                return cachedir.read(entry).decode("utf-8", "surrogatepass")
+            except (OSError, UnicodeDecodeError):
+                pass
+        # no ``api``: a template of a tag's file that read it would fail, not go stale
+        text = self.env.get_template(template).render(
+            header=self.header, service=service, operations=service.operations, **context
+        )
+        if entry is not None:
+            cachedir.write(entry, text.encode("utf-8", "surrogatepass"))
+        return text
+
     def files(self) -> Iterable[tuple[str, str]]:
         """(relative path, source) for every Python file of the package except models."""
         api = self.api
@@ -749,7 +798,7 @@ class Renderer:
             )
         yield "routers/__init__.py", self._render("routers_init.py.jinja", services=api.services)
         for service in api.services:
-            yield f"routers/{service.module}.py", self._render("router.py.jinja", service=service)
+            yield f"routers/{service.module}.py", self._tag_file("router.py.jinja", service)
 
     def responses_by_tag(self) -> Iterable[tuple[Service, str, list[str]]]:
         """``responses.py`` cut by tag: (service, source of ``responses/_<tag>.py``, its names).
@@ -764,7 +813,5 @@ class Renderer:
                 names.append(op.result_alias)
                 if op.body is not None and op.body.form_class:
                     names.append(op.body.form_class)
-            source = self._render(
-                "responses.py.jinja", operations=service.operations, up="..", tag=service.tag
-            )
+            source = self._tag_file("responses.py.jinja", service, up="..", tag=service.tag)
             yield service, source, names

@@ -608,3 +608,113 @@ def test_templates_are_compiled_once_per_process_and_kept_between_processes(
         "# h\n# two\n"
     )
     assert compiled == ["init.py.jinja"]
+
+
+def test_a_tags_router_and_results_are_rendered_again_only_when_their_inputs_change(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After an edit, each tag's router and results are read back unless what they are
+    rendered from changed (the tag's IR, the names of its security requirements, the header,
+    the generator): byte for byte what rendering gives."""
+    import dataclasses
+
+    import jinja2
+
+    from specfirst.pipeline import build_api
+    from specfirst.render import Renderer
+
+    api, _ = build_api(Path(__file__).parents[2] / "specs/api.yaml")
+    assert api is not None and len(api.services) > 2
+    rendered: list[str] = []
+    render_template = jinja2.Template.render
+
+    def counting(self: jinja2.Template, *args: Any, **kwargs: Any) -> str:
+        if self.name in ("router.py.jinja", "responses.py.jinja") and "service" in kwargs:
+            rendered.append(f"{self.name} {kwargs['service'].tag}")
+        return render_template(self, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Template, "render", counting)
+    folder = tmp_path / "tags"
+
+    def render(api: Any, salt: str = "s", cache: Path | None = folder) -> dict[str, str]:
+        renderer = Renderer(api, "# h", tag_cache=cache, salt=salt)
+        files = dict(renderer.files())
+        files.update(
+            (f"responses/_{s.module}.py", text) for s, text, _n in renderer.responses_by_tag()
+        )
+        return files
+
+    plain = render(api, cache=None)
+    rendered.clear()
+    assert render(api) == plain
+    assert len(rendered) == 2 * len(api.services)
+    rendered.clear()
+    assert render(api) == plain and rendered == []  # all read back
+
+    # one operation of one tag changed: that tag's files only, as a render without the cache
+    service = api.services[1]
+    op = dataclasses.replace(service.operations[0], summary="Edited.", description="Edited.")
+    edited = dataclasses.replace(
+        api,
+        services=tuple(
+            dataclasses.replace(s, operations=(op, *s.operations[1:])) if s is service else s
+            for s in api.services
+        ),
+    )
+    fresh = render(edited, cache=None)
+    rendered.clear()
+    assert render(edited) == fresh != plain
+    assert sorted(rendered) == [
+        f"responses.py.jinja {service.tag}",
+        f"router.py.jinja {service.tag}",
+    ]
+
+    # the name of a security requirement changed (another tag's requirement took it): its
+    # routers are rendered again, under the new name
+    secured = next(s for s in api.services if any(o.secured for o in s.operations))
+    original = Renderer.__init__
+
+    def renamed(self: Renderer, *args: Any, **kwargs: Any) -> None:
+        original(self, *args, **kwargs)
+        for key, name in self.requirement_names.items():
+            self.requirement_names[key] = f"{name}_renamed"
+
+    monkeypatch.setattr(Renderer, "__init__", renamed)
+    rendered.clear()
+    with_names = render(api)
+    assert f"router.py.jinja {secured.tag}" in rendered
+    assert "_renamed" in with_names[f"routers/{secured.module}.py"]
+    assert with_names == render(api, cache=None)
+    monkeypatch.setattr(Renderer, "__init__", original)
+
+    # another generator (code or templates): everything rendered again
+    rendered.clear()
+    assert render(api, salt="other") == plain
+    assert len(rendered) == 2 * len(api.services)
+
+
+def test_a_tags_template_reads_no_more_than_its_key_holds(tmp_path: Path) -> None:
+    """The package's own templates of a tag's files are given the tag, not the whole API: a
+    template reading ``api`` fails instead of being read back stale. A user's templates get
+    ``api`` as every template does, and are not cached by tag."""
+    import jinja2
+
+    from specfirst.pipeline import build_api
+    from specfirst.render import Renderer
+
+    api, _ = build_api(Path(__file__).parents[2] / "specs/api.yaml")
+    assert api is not None
+    renderer = Renderer(api, "# h", tag_cache=tmp_path / "tags")
+    probe = jinja2.DictLoader({"probe.jinja": "{{ service.tag }} {{ api.title }}"})
+    assert renderer.env.loader is not None
+    renderer.env.loader = jinja2.ChoiceLoader([probe, renderer.env.loader])
+    with pytest.raises(jinja2.UndefinedError):
+        renderer._tag_file("probe.jinja", api.services[0])
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "router.py.jinja").write_text("{{ api.title }} {{ service.tag }}\n")
+    user = Renderer(api, "# h", templates, tag_cache=tmp_path / "user-tags")
+    files = dict(user.files())
+    service = api.services[0]
+    assert files[f"routers/{service.module}.py"] == f"{api.title} {service.tag}\n"
+    assert not (tmp_path / "user-tags").exists()

@@ -4,6 +4,7 @@ different package."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -44,3 +45,39 @@ def test_a_wrong_guess_of_the_kept_names_builds_again_to_the_same_package(
 def test_names_with_an_underscore_are_expected_to_be_renamed() -> None:
     expected = frozenset({"Pet", "GetUsersWithAVeryLongName_738fe9e1Request", "Error"})
     assert pipeline._kept_names(expected) == {"Pet", "Error"}
+
+
+def test_the_second_build_reuses_pass_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Building again after a wrong guess names nothing again (pass 1 is the same document's),
+    and reports what one build reports: pass 1's diagnostics and one build's."""
+    passes: list[str] = []
+    real_document = ApiParser.models_document
+
+    def counting(self: ApiParser) -> object:
+        passes.append("1")
+        return real_document(self)
+
+    monkeypatch.setattr(ApiParser, "models_document", counting)
+    monkeypatch.setattr(pipeline, "_kept_names", lambda expected: frozenset())
+    shutil.copytree(SPEC.parent, tmp_path / "specs")
+    spec = tmp_path / "specs" / "api.yaml"
+    spec.write_text(
+        SPEC.read_text(encoding="utf-8").replace(
+            "paths:\n",
+            "paths:\n  /notes:\n    put:\n      operationId: putNote\n      tags: [health]\n"
+            "      security: []\n      requestBody:\n        content:\n"
+            "          text/plain:\n            schema: {type: string}\n"
+            "          text/x-markdown:\n            schema: {type: string}\n"
+            "      responses:\n        '204': {description: Saved.}\n",
+            1,
+        ),
+        encoding="utf-8",
+    )
+    wrong = pipeline.generate(spec, tmp_path / "wrong", cache_dir=None)
+    assert wrong.ok and passes == ["1"]
+    monkeypatch.undo()
+    right = pipeline.generate(spec, tmp_path / "right", cache_dir=None)
+    assert right.ok
+    assert any("text/x-markdown" in d.message for d in right.diagnostics)
+    assert wrong.diagnostics == right.diagnostics
+    assert _files(tmp_path / "wrong") == _files(tmp_path / "right")

@@ -439,3 +439,32 @@ def test_properties_reordered_are_fields_reordered(tmp_path: Path) -> None:
     warm = (tmp_path / "warm/models.py").read_text(encoding="utf-8")
     assert warm == (tmp_path / "cold/models.py").read_text(encoding="utf-8")
     assert warm.index("    project_id: UUID\n    id: UUID\n") > 0
+
+
+def test_a_new_schema_identical_to_a_class_of_another_name_is_a_class_of_its_own(
+    tmp_path: Path,
+) -> None:
+    """datamodel-code-generator shares a class only with one numbered from the same name: a
+    schema added with the fields of an existing class of another name (an operation's body
+    ``{name: string}`` beside a ``Label``) is written as a class of its own, as a cold run
+    writes it, and the body is typed by it."""
+    named = {"type": "object", "required": ["name"], "properties": {"name": {"type": "string"}}}
+    schemas: dict[str, Any] = {
+        "Label": copy.deepcopy(named),
+        **{f"Unrelated{i}": _object(size={"type": "integer"}) for i in range(10)},
+    }
+    document = {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {},
+        "components": {"schemas": schemas},
+    }
+    base = tmp_path / "base.json"
+    generate_models(copy.deepcopy(document), HEADER, base, "k")
+    schemas["CreateThingRequest"] = copy.deepcopy(named)
+    warm, classes, diagnostics = generate_models(copy.deepcopy(document), HEADER, base, "k")
+    cold, cold_classes, _ = generate_models(copy.deepcopy(document), HEADER)
+    assert "class CreateThingRequest(" in cold and "CreateThingRequest" in cold_classes
+    assert _formatted(warm) == _formatted(cold)
+    assert classes == cold_classes
+    assert _redone(diagnostics) == 1, [d.message for d in diagnostics]

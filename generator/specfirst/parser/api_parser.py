@@ -53,6 +53,7 @@ class ApiParser:
         self._op_names: dict[Pointer, OperationName] = {}
         self._callback_ops: list[CallbackOp] = []
         self._models: frozenset[str] = frozenset()
+        self._pass1_diagnostics = 0  # how many of ``diagnostics`` pass 1 found
 
     def models_document(self) -> dict[str, Any]:
         """The schemas datamodel-code-generator should turn into models (pass 1)."""
@@ -64,7 +65,9 @@ class ApiParser:
         self._shapes.hoist_webhooks(webhook_names(ctx))
         self._callback_ops = find_callbacks(ctx, self._op_names)
         self._shapes.hoist_callbacks(self._callback_ops)
-        return self._shapes.document()
+        document = self._shapes.document()
+        self._pass1_diagnostics = len(self.diagnostics)
+        return document
 
     def set_models(self, classes: frozenset[str]) -> None:
         """Tell pass 2 which classes the models module defines."""
@@ -81,7 +84,12 @@ class ApiParser:
         )
 
     def build(self) -> Api:
-        """Build the IR (pass 2). Call after :meth:`models_document` and :meth:`set_models`."""
+        """Build the IR (pass 2). Call after :meth:`models_document` and :meth:`set_models`.
+
+        Pass 2 reads pass 1's results and changes nothing but the diagnostics, so it may run
+        again after another :meth:`set_models`: the diagnostics are then those of pass 1 and
+        of this build, as after a first build."""
+        del self.diagnostics[self._pass1_diagnostics :]
         ctx = self._ctx
         shapes = self._shapes
         types = SchemaTypes(
