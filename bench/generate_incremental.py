@@ -234,7 +234,7 @@ class WarmGenerator:
         self.env = {k: v for k, v in os.environ.items() if k not in ("CI", "SPECFIRST_DAEMON")}
         self.env["SPECFIRST_DAEMON_DIR"] = str(folder)
         self.proc = subprocess.Popen(
-            [*SPECFIRST[:1], "-m", "specfirst.warm", "serve"],
+            [*SPECFIRST[:1], "-m", "specfirst.warm.server", "serve"],
             env=self.env,
             stderr=subprocess.PIPE,
             text=True,

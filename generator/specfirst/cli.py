@@ -55,7 +55,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command != "generate" or args.watch:
         return _run(args)
     # A one-shot generate: in the warm process when one answers (specfirst.warm).
-    from specfirst import warm
+    from specfirst.warm import client as warm
 
     try:
         code = warm.handoff(given, no_daemon=args.no_daemon)

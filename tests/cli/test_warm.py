@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from specfirst import warm
+from specfirst.warm import client as warm
 
 ROOT = Path(__file__).resolve().parents[2]
 BROKEN = """\
@@ -102,14 +102,14 @@ def _children(pid: int) -> list[int]:
 
 
 class Server:
-    """``python -m specfirst.warm serve`` in the foreground, stopped by :meth:`stop`."""
+    """``python -m specfirst.warm.server serve`` in the foreground, stopped by :meth:`stop`."""
 
     def __init__(self, env: dict[str, str], *extra: str, code: str | None = None) -> None:
         if code is None:
-            command = [sys.executable, "-m", "specfirst.warm", "serve", *extra]
+            command = [sys.executable, "-m", "specfirst.warm.server", "serve", *extra]
         else:  # the installed code as the process sees it: this file's text once it has some
             boot = (
-                "import sys, specfirst.warm as w;"
+                "import sys, specfirst.warm.server as w;"
                 "w.fingerprint_now = lambda own: open(sys.argv[1]).read() or own;"
                 "sys.exit(w.main(['serve', *sys.argv[2:]]))"
             )
@@ -282,7 +282,7 @@ def test_a_stale_socket_means_a_run_in_process_and_a_new_warm_process(
 ) -> None:
     path = Path(
         subprocess.check_output(
-            [sys.executable, "-m", "specfirst.warm", "where"], env=env, text=True
+            [sys.executable, "-m", "specfirst.warm.server", "where"], env=env, text=True
         ).strip()
     )
     dead = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
