@@ -19,7 +19,9 @@ def test_each_stage_run_has_its_wall_and_cpu_seconds(tmp_path: Path) -> None:
     assert list(timings) == list(STAGES)
     for stage in STAGES:
         assert timings[stage]["wall"] >= 0 and timings[stage]["cpu"] >= 0
-    assert sum(t["wall"] for t in timings.values()) <= result["seconds"]
+    # each figure is rounded to hundredths: the stages' sum may exceed the whole by that much
+    rounding = 0.005 * (len(timings) + 1)
+    assert sum(t["wall"] for t in timings.values()) <= result["seconds"] + rounding
     assert "_clock" not in result and "_stage" not in result
 
 
