@@ -59,17 +59,25 @@ def test_ignorable_violations_in_one_case_are_noted(make_api: MakeApi) -> None: 
         async def patch_pool(self, *, name: str, update_mask: Any, body: Any) -> Any:
             return pools.models.PoolResponse(name=name, slots=1, open_slots=1, queued_slots=0)
 
-    result = run_contract(
-        ContractOptions(
-            spec=pools.spec_path,
-            app=pools.create_app(default=Pools()),
-            checks=("negative_data_rejection",),
-            phases=("fuzzing",),
-            max_examples=400,
+    # The case is one fuzzing must come upon (the body's readOnly properties and undeclared
+    # query parameters, mutated together): a few seeds, every run clean, the note in one.
+    summaries = []
+    for seed in (20240601, 7, 11):
+        result = run_contract(
+            ContractOptions(
+                spec=pools.spec_path,
+                app=pools.create_app(default=Pools()),
+                checks=("negative_data_rejection",),
+                phases=("fuzzing",),
+                max_examples=400,
+                seed=seed,
+            )
         )
-    )
-    summary = format_summary(result)
-    assert not result.failures, summary
+        summary = format_summary(result)
+        assert not result.failures, summary
+        summaries.append(summary)
+        if result.noted:
+            break
+    assert result.noted == {"ignorable-only": 1}, summaries
     assert "negative_data_rejection not counted: the request only gave values to body " in summary
     assert "added undeclared query parameters" in summary, summary
-    assert result.noted == {"ignorable-only": 1}, summary
