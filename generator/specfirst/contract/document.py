@@ -604,12 +604,17 @@ def _may_be_null(document: dict[str, Any], schema: Any, depth: int = 4) -> bool:
     return not any(key in schema for key in structural)
 
 
-def _numbers_as_text(document: dict[str, Any], *, apply: bool) -> int:
+def _all_parameters(document: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every parameter object the document declares: in path items, operations and components."""
     components = _mapping(document.get("components"))
     parameters = [p for ps in _parameter_lists(document) for p in ps if isinstance(p, dict)]
     parameters.extend(_dicts(_mapping(components.get("parameters"))))
+    return parameters
+
+
+def _numbers_as_text(document: dict[str, Any], *, apply: bool) -> int:
     found = 0
-    for parameter in parameters:
+    for parameter in _all_parameters(document):
         schema = parameter.get("schema")
         if not isinstance(schema, dict) or schema.get("type") != "string":
             continue
@@ -623,11 +628,8 @@ def _numbers_as_text(document: dict[str, Any], *, apply: bool) -> int:
 
 
 def _booleans_from_text(document: dict[str, Any], *, apply: bool) -> int:
-    components = _mapping(document.get("components"))
-    parameters = [p for ps in _parameter_lists(document) for p in ps if isinstance(p, dict)]
-    parameters.extend(_dicts(_mapping(components.get("parameters"))))
     found = 0
-    for parameter in parameters:
+    for parameter in _all_parameters(document):
         schema = parameter.get("schema")
         if not isinstance(schema, dict) or schema.get("type") != "boolean":
             continue
