@@ -246,7 +246,10 @@ def _renamed_components(owners: dict[str, list[str]]) -> list[Diagnostic]:
     gateway before ``naming_strategy``: an inline object took ``SubscriptionRequest``, the
     component became ``SubscriptionRequest1``, and every body of it was read as the inline
     object). A name the library avoids for another reason (``Field`` → ``FieldModel``: its
-    own import) reads no other class and is left to the rules that cover it."""
+    own import) reads no other class and is left to the rules that cover it, and so is a
+    second class of the component itself: a schema that may be an array or an object
+    (wealthreader.com's ``error-codes``: ``items`` and ``properties``, no ``type``) is a root
+    model of the key's name, a union of a list and the numbered class of the object."""
     return [
         Diagnostic(
             Level.ERROR,
@@ -258,6 +261,7 @@ def _renamed_components(owners: dict[str, list[str]]) -> list[Diagnostic]:
         if ref == f"#/components/schemas/{key.replace('~', '~0').replace('/', '~1')}"
         and cls != key
         and key in owners
+        and owners[key][1] != ref
     ]
 
 

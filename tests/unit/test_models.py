@@ -726,3 +726,28 @@ def test_a_component_renamed_by_the_library_is_an_error(monkeypatch: pytest.Monk
         "schema 'SubscriptionRequest' 'SubscriptionRequest1' and gave 'SubscriptionRequest' to "
         "#/components/schemas/Receipt/properties/subscriptionRequest"
     ) in diagnostics[0].message
+
+
+def test_a_component_that_is_an_array_or_an_object_keeps_its_class() -> None:
+    """A schema with ``items`` and ``properties`` but no ``type`` (wealthreader.com's
+    ``error-codes``) may be an array or an object: the library makes the component's root
+    model of its key, a union of a list and a numbered class of the object. That numbered
+    class is the component's own, not an inline object that took the key: no error."""
+    doc = document(
+        {
+            "ErrorCodes": {
+                "items": {"type": "integer"},
+                "properties": {"code": {"type": "integer"}},
+                "required": ["code"],
+            },
+            "Holder": {
+                "type": "object",
+                "properties": {"codes": {"$ref": "#/components/schemas/ErrorCodes"}},
+            },
+        }
+    )
+    source, classes, diagnostics = generate_models(doc, "# h")
+    assert not [d for d in diagnostics if d.level.name == "ERROR"], diagnostics
+    assert {"ErrorCodes", "ErrorCodes1", "Holder"} <= classes
+    tree = {n.name: n for n in ast.parse(source).body if isinstance(n, ast.ClassDef)}
+    assert "list[int] | ErrorCodes1" in ast.unparse(tree["ErrorCodes"].bases[0])
