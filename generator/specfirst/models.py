@@ -41,6 +41,7 @@ from specfirst.schema_rewrites import (
     free_form_objects,
     ignore_ref_siblings,
     inline_conflicting_bases,
+    keywords_of_its_type,
     nullable_references,
     optional_discriminators,
     schema_nodes,
@@ -143,6 +144,7 @@ def _generate_models(
     if str(document.get("openapi", "")).startswith("3.0"):
         nullable_references(working, schema_nodes)
         ignore_ref_siblings(working, schema_nodes)
+    keywords_of_its_type(working, schema_nodes)
     free_form_objects(working, schema_nodes)
     declare_required_names(working, schema_nodes)
     defaults_of_their_type(working, schema_nodes)

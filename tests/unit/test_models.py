@@ -751,3 +751,30 @@ def test_a_component_that_is_an_array_or_an_object_keeps_its_class() -> None:
     assert {"ErrorCodes", "ErrorCodes1", "Holder"} <= classes
     tree = {n.name: n for n in ast.parse(source).body if isinstance(n, ast.ClassDef)}
     assert "list[int] | ErrorCodes1" in ast.unparse(tree["ErrorCodes"].bases[0])
+
+
+def test_keywords_of_a_type_the_schema_excludes_are_dropped() -> None:
+    from specfirst.schema_rewrites import keywords_of_its_type, schema_nodes
+
+    props = {"a": {"type": "string"}}
+    schemas: dict[str, Any] = {
+        "Array": {"type": "array", "items": {}, "properties": props, "required": ["a"]},
+        "Either": {"type": ["array", "object"], "items": {}, "properties": props},
+        "Count": {"type": ["integer", "null"], "properties": props, "minItems": 1},
+        "Untyped": {"items": {}, "properties": props},
+        "Unknown": {"type": "file", "properties": props},
+        "Object": {
+            "type": "object",
+            "items": {},
+            "properties": {"inner": {"type": "string", "properties": props, "maxLength": 2}},
+        },
+    }
+    keywords_of_its_type(schemas, schema_nodes)
+    assert schemas == {
+        "Array": {"type": "array", "items": {}},
+        "Either": {"type": ["array", "object"], "items": {}, "properties": props},
+        "Count": {"type": ["integer", "null"]},
+        "Untyped": {"items": {}, "properties": props},
+        "Unknown": {"type": "file", "properties": props},
+        "Object": {"type": "object", "properties": {"inner": {"type": "string", "maxLength": 2}}},
+    }
