@@ -41,6 +41,7 @@ from specfirst.schema_rewrites import (
     free_form_objects,
     ignore_ref_siblings,
     inline_conflicting_bases,
+    keywords_of_its_type,
     nullable_references,
     optional_discriminators,
     schema_nodes,
@@ -143,6 +144,7 @@ def _generate_models(
     if str(document.get("openapi", "")).startswith("3.0"):
         nullable_references(working, schema_nodes)
         ignore_ref_siblings(working, schema_nodes)
+    keywords_of_its_type(working, schema_nodes)
     free_form_objects(working, schema_nodes)
     declare_required_names(working, schema_nodes)
     defaults_of_their_type(working, schema_nodes)
@@ -246,7 +248,10 @@ def _renamed_components(owners: dict[str, list[str]]) -> list[Diagnostic]:
     gateway before ``naming_strategy``: an inline object took ``SubscriptionRequest``, the
     component became ``SubscriptionRequest1``, and every body of it was read as the inline
     object). A name the library avoids for another reason (``Field`` → ``FieldModel``: its
-    own import) reads no other class and is left to the rules that cover it."""
+    own import) reads no other class and is left to the rules that cover it, and so is a
+    second class of the component itself: a schema that may be an array or an object
+    (wealthreader.com's ``error-codes``: ``items`` and ``properties``, no ``type``) is a root
+    model of the key's name, a union of a list and the numbered class of the object."""
     return [
         Diagnostic(
             Level.ERROR,
@@ -258,6 +263,7 @@ def _renamed_components(owners: dict[str, list[str]]) -> list[Diagnostic]:
         if ref == f"#/components/schemas/{key.replace('~', '~0').replace('/', '~1')}"
         and cls != key
         and key in owners
+        and owners[key][1] != ref
     ]
 
 

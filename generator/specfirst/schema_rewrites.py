@@ -146,6 +146,64 @@ _SHAPES = frozenset(
 """Keywords that give an object schema a shape of its own: without any, it is free-form."""
 
 
+_OBJECT_KEYWORDS = frozenset(
+    {
+        "properties",
+        "patternProperties",
+        "additionalProperties",
+        "unevaluatedProperties",
+        "propertyNames",
+        "required",
+        "minProperties",
+        "maxProperties",
+        "dependentRequired",
+        "dependentSchemas",
+        "dependencies",
+    }
+)
+_ARRAY_KEYWORDS = frozenset(
+    {
+        "items",
+        "prefixItems",
+        "additionalItems",
+        "unevaluatedItems",
+        "contains",
+        "minContains",
+        "maxContains",
+        "minItems",
+        "maxItems",
+        "uniqueItems",
+    }
+)
+_KNOWN_TYPES = frozenset({"string", "integer", "number", "boolean", "null", "array", "object"})
+
+
+def keywords_of_its_type(schemas: dict[str, Any], nodes: Callable[[Any], Iterator[Any]]) -> None:
+    """Drop the object keywords of a schema whose ``type`` admits no object, and the array
+    keywords of one whose ``type`` admits no array.
+
+    JSON Schema applies ``properties`` to objects only and ``items`` to arrays only: beside
+    ``type: array`` the properties constrain nothing, as no instance is an object. But
+    datamodel-code-generator reads them as another shape the value may take: wealthreader.com's
+    ``accounts`` (``type: array``, ``items`` and ``properties``) became a root model of
+    ``list[…] | Accounts1``, which took any object too, and ``{type: integer, properties: …}``
+    a class that refused every integer. Without them, the class is of the declared type.
+    A schema without ``type`` (or with one unknown) is left alone: it may be of either.
+    """
+    for schema in schemas.values():
+        for node in nodes(schema):
+            declared = node.get("type")
+            types = [declared] if isinstance(declared, str) else declared
+            if not isinstance(types, list) or not types or not _KNOWN_TYPES.issuperset(types):
+                continue
+            if "object" not in types:
+                for key in _OBJECT_KEYWORDS.intersection(node):
+                    del node[key]
+            if "array" not in types:
+                for key in _ARRAY_KEYWORDS.intersection(node):
+                    del node[key]
+
+
 def free_form_objects(schemas: dict[str, Any], nodes: Callable[[Any], Iterator[Any]]) -> None:
     """Write ``additionalProperties: true`` on each object schema that names no properties.
 

@@ -474,3 +474,68 @@ async def test_an_implicit_discriminator_value_is_the_schema_name_not_its_class_
         ("VOICECALL", {"product": "VOICE-CALL", "to": "x"}),
         ("SmsV2", {"product": "sms.v2", "text": "hi"}),
     ]
+
+
+# wealthreader.com: `type: array` beside `properties` (and `items`). JSON Schema applies
+# `properties` to objects only, so the schema takes arrays alone; datamodel-code-generator
+# read the properties as another shape (`list[...] | Accounts1`) and took any object too.
+# `type: integer` beside `properties` became a class that refused every integer.
+KEYWORDS_OF_OTHER_TYPES = """
+openapi: 3.0.3
+info: {title: Keywords of other types, version: "1"}
+paths:
+  /accounts:
+    post:
+      operationId: addAccounts
+      requestBody:
+        required: true
+        content: {application/json: {schema: {$ref: "#/components/schemas/accounts"}}}
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/accounts"}}}}
+  /counts:
+    post:
+      operationId: addCount
+      requestBody:
+        required: true
+        content: {application/json: {schema: {$ref: "#/components/schemas/count"}}}
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/count"}}}}
+components:
+  schemas:
+    accounts:
+      type: array
+      items: {type: object}
+      required: [uuid]
+      properties:
+        uuid: {type: string}
+    count:
+      type: integer
+      properties:
+        total: {type: integer}
+"""
+
+
+async def test_keywords_of_a_type_the_schema_excludes_make_no_shape(make_api: MakeApi) -> None:
+    api = make_api(KEYWORDS_OF_OTHER_TYPES)
+    m = api.models
+    assert m.Accounts.model_validate([{"a": 1}]).root == [{"a": 1}]
+    with pytest.raises(ValidationError):
+        m.Accounts.model_validate({"uuid": "x"})
+    assert m.Count.model_validate(3).root == 3
+
+    class Service:
+        async def add_accounts(self, *, body: Any) -> Any:
+            return body
+
+        async def add_count(self, *, body: Any) -> Any:
+            return body
+
+    async with client(api.create_app(default=Service())) as c:
+        listed = await c.post("/accounts", json=[{"uuid": "u"}])
+        single = await c.post("/accounts", json={"uuid": "u"})
+        count = await c.post("/counts", json=3)
+        counted = await c.post("/counts", json={"total": 3})
+    assert listed.status_code == 200 and listed.json() == [{"uuid": "u"}], listed.text
+    assert single.status_code == 422, single.text
+    assert count.status_code == 200 and count.json() == 3, count.text
+    assert counted.status_code == 422, counted.text

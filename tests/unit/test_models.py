@@ -726,3 +726,55 @@ def test_a_component_renamed_by_the_library_is_an_error(monkeypatch: pytest.Monk
         "schema 'SubscriptionRequest' 'SubscriptionRequest1' and gave 'SubscriptionRequest' to "
         "#/components/schemas/Receipt/properties/subscriptionRequest"
     ) in diagnostics[0].message
+
+
+def test_a_component_that_is_an_array_or_an_object_keeps_its_class() -> None:
+    """A schema with ``items`` and ``properties`` but no ``type`` (wealthreader.com's
+    ``error-codes``) may be an array or an object: the library makes the component's root
+    model of its key, a union of a list and a numbered class of the object. That numbered
+    class is the component's own, not an inline object that took the key: no error."""
+    doc = document(
+        {
+            "ErrorCodes": {
+                "items": {"type": "integer"},
+                "properties": {"code": {"type": "integer"}},
+                "required": ["code"],
+            },
+            "Holder": {
+                "type": "object",
+                "properties": {"codes": {"$ref": "#/components/schemas/ErrorCodes"}},
+            },
+        }
+    )
+    source, classes, diagnostics = generate_models(doc, "# h")
+    assert not [d for d in diagnostics if d.level.name == "ERROR"], diagnostics
+    assert {"ErrorCodes", "ErrorCodes1", "Holder"} <= classes
+    tree = {n.name: n for n in ast.parse(source).body if isinstance(n, ast.ClassDef)}
+    assert "list[int] | ErrorCodes1" in ast.unparse(tree["ErrorCodes"].bases[0])
+
+
+def test_keywords_of_a_type_the_schema_excludes_are_dropped() -> None:
+    from specfirst.schema_rewrites import keywords_of_its_type, schema_nodes
+
+    props = {"a": {"type": "string"}}
+    schemas: dict[str, Any] = {
+        "Array": {"type": "array", "items": {}, "properties": props, "required": ["a"]},
+        "Either": {"type": ["array", "object"], "items": {}, "properties": props},
+        "Count": {"type": ["integer", "null"], "properties": props, "minItems": 1},
+        "Untyped": {"items": {}, "properties": props},
+        "Unknown": {"type": "file", "properties": props},
+        "Object": {
+            "type": "object",
+            "items": {},
+            "properties": {"inner": {"type": "string", "properties": props, "maxLength": 2}},
+        },
+    }
+    keywords_of_its_type(schemas, schema_nodes)
+    assert schemas == {
+        "Array": {"type": "array", "items": {}},
+        "Either": {"type": ["array", "object"], "items": {}, "properties": props},
+        "Count": {"type": ["integer", "null"]},
+        "Untyped": {"items": {}, "properties": props},
+        "Unknown": {"type": "file", "properties": props},
+        "Object": {"type": "object", "properties": {"inner": {"type": "string", "maxLength": 2}}},
+    }
