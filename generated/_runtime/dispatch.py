@@ -42,6 +42,7 @@ from starlette.routing import PARAM_REGEX, BaseRoute, Route, Router
 from starlette.types import Receive, Scope, Send
 
 from .routing import (
+    Choice,
     FastQueryRoute,
     FastRoute,
     LazyRoute,
@@ -53,8 +54,9 @@ from .routing import _encoded_slash_path as encoded_slash_path
 # Route classes whose ``matches`` answers "no match" for every path their template's regex
 # does not match (Starlette's ``compile_path`` of ``route.path``).
 _FILED = frozenset({Route, StaticRoute, LazyRoute, FastRoute, FastQueryRoute, QueryRoute})
-# Starlette's convertors whose regex never matches a "/": a parameter of one stays in its segment.
-_IN_SEGMENT = (StringConvertor, IntegerConvertor, FloatConvertor, UUIDConvertor)
+# Convertors whose regex never matches a "/" (a Choice's values hold none): a parameter of one
+# stays in its segment.
+_IN_SEGMENT = (StringConvertor, IntegerConvertor, FloatConvertor, UUIDConvertor, Choice)
 
 Shape = tuple[tuple[str | None, ...], bool]
 """A template's segments (the literal text, or None for one holding parameters) and whether

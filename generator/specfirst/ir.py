@@ -305,6 +305,8 @@ class Operation:
     pointer: Pointer
     strict_query: bool = False  # reject query parameters the operation does not declare
     route_query: tuple[tuple[str, str], ...] = ()  # fixed query pairs of a ``/rest?method=x`` key
+    # path convertors ``route_path`` names: name -> the texts it matches (``path_segments``)
+    route_convertors: tuple[tuple[str, tuple[str, ...]], ...] = ()
     # the declared 4xx/5xx/``default`` responses: the format of the runtime's own answers
     errors: tuple[ErrorFormat, ...] = ()
 

@@ -796,7 +796,13 @@ class Renderer:
                     schemes_by_key=self.schemes_by_key,
                 ),
             )
-        yield "routers/__init__.py", self._render("routers_init.py.jinja", services=api.services)
+        convertors = sorted(
+            {kind for s in api.services for op in s.operations for kind in op.route_convertors}
+        )
+        yield (
+            "routers/__init__.py",
+            self._render("routers_init.py.jinja", services=api.services, convertors=convertors),
+        )
         for service in api.services:
             yield f"routers/{service.module}.py", self._tag_file("router.py.jinja", service)
 

@@ -7,11 +7,13 @@ the generator says which of them the app calls.
 
 from __future__ import annotations
 
+import re
 import textwrap
 from pathlib import Path
 from typing import Any
 
 import pytest
+from starlette.convertors import CONVERTOR_TYPES
 
 from specfirst.diagnostics import Level
 from specfirst.pipeline import generate
@@ -264,3 +266,64 @@ async def test_a_segment_with_more_literal_text_is_the_more_specific_path(
         raster = await c.get("/tile/3.png")
     assert vector.status_code == 200 and vector.json() == "vector 3"
     assert raster.status_code == 200 and raster.json() == "tile 3 png"
+
+
+PAGES = """
+openapi: 3.0.3
+info: {title: Pages, version: "1"}
+paths:
+  /blog/{pageName}{ext}:
+    get:
+      operationId: getPage
+      parameters:
+        - {name: ext, in: path, required: true, schema: {type: string, enum: [.json, .json.gz]}}
+        - {name: pageName, in: path, required: true, schema: {type: string}}
+      responses: {"200": {description: ok, content: {application/json: {schema: {type: string}}}}}
+  /v{version}{resource}:
+    get:
+      operationId: getVersioned
+      parameters:
+        - {name: version, in: path, required: true, schema: {type: integer, enum: [1, 2]}}
+        - {name: resource, in: path, required: true, schema: {type: string}}
+      responses: {"200": {description: ok, content: {application/json: {schema: {type: string}}}}}
+"""
+
+
+class Pages:
+    async def get_page(self, *, ext: str, page_name: str) -> str:
+        return f"{page_name} as {ext}"
+
+    async def get_versioned(self, *, version: int, resource: str) -> str:
+        return f"{resource} of v{version}"
+
+
+@pytest.mark.parametrize("lazy", [True, False], ids=["lazy routes", "routes at start"])
+@pytest.mark.parametrize("service", [Pages(), Pages], ids=["fast path", "FastAPI route"])
+async def test_parameters_sharing_a_segment_split_where_one_takes_a_list(
+    make_api: MakeApi, service: Any, lazy: bool
+) -> None:
+    # healthcare.gov's `/blog/{pageName}{mediaTypeExtension}` (enum [.json]): Starlette's
+    # greedy `[^/]+` gave the page `readme.jso` and the extension `n`, a 422 for every request
+    app = make_api(PAGES).create_app(default=service, lazy_routes=lazy)
+    async with client(app) as c:
+        page = await c.get("/blog/readme.json")
+        dotted = await c.get("/blog/v1.2.json")
+        longer = await c.get("/blog/readme.json.gz")
+        other = await c.get("/blog/readme.yaml")
+        versioned = await c.get("/v2users")
+        unknown = await c.get("/v3users")
+    assert page.json() == "readme as .json"
+    assert dotted.json() == "v1.2 as .json"
+    assert longer.json() == "readme as .json.gz"
+    assert other.status_code == 404  # no split of `readme.yaml` is one the path describes
+    assert versioned.json() == "users of v2"
+    assert unknown.status_code == 404
+
+
+def test_the_route_names_a_convertor_of_the_values(make_api: MakeApi) -> None:
+    api = make_api(PAGES)
+    source = (api.path / "routers" / "__init__.py").read_text(encoding="utf-8")
+    kinds = dict(re.findall(r'"/(blog/{page_name}{ext|v{version):(choice_[0-9a-f]+)}', source))
+    assert CONVERTOR_TYPES[kinds["blog/{page_name}{ext"]].regex == r"\.json\.gz|\.json"
+    assert CONVERTOR_TYPES[kinds["v{version"]].regex == "1|2"
+    assert '"choice_' in source and '(".json", ".json.gz")' in source and '("1", "2")' in source

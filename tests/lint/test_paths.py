@@ -68,3 +68,42 @@ def test_a_query_pair_of_a_path_key_names_no_path_parameter(run_lint: LintFn) ->
         """
     )
     assert not [f for f in findings if "path-parameters" in f], findings
+
+
+def test_two_parameters_with_nothing_between_them_need_a_list_on_one(run_lint: LintFn) -> None:
+    # healthcare.gov's `/blog/{pageName}{mediaTypeExtension}` has `enum: [.json]` on the
+    # extension: the URL tells the two apart. Two free strings it cannot.
+    findings = run_lint(
+        """
+        openapi: 3.0.3
+        info: {title: Pages, version: "1"}
+        paths:
+          /blog/{pageName}{ext}:
+            get:
+              parameters:
+                - {name: pageName, in: path, required: true, schema: {type: string}}
+                - {name: ext, in: path, required: true, schema: {$ref: '#/components/schemas/Ext'}}
+              responses: {"200": {description: ok}}
+          /files/{name}{suffix}.txt:
+            get:
+              parameters:
+                - {name: name, in: path, required: true, schema: {type: string}}
+                - {name: suffix, in: path, required: true, schema: {type: string}}
+              responses: {"200": {description: ok}}
+          /files/{name}.{format}:
+            get:
+              parameters:
+                - {name: name, in: path, required: true, schema: {type: string}}
+                - {name: format, in: path, required: true, schema: {type: string}}
+              responses: {"200": {description: ok}}
+        components:
+          schemas:
+            Ext: {type: string, enum: [.json]}
+        """
+    )
+    assert [f for f in findings if "path-segment-split" in f] == [
+        "warning path-segment-split: GET /files/{name}{suffix}.txt: path parameters 'name' and "
+        "'suffix' share a segment with nothing between them, and neither is limited to a list "
+        "of values (an enum): a URL cannot tell where 'name' ends; the app gives it all it can "
+        "and 'suffix' the rest. Put a literal between them, or an enum on one",
+    ]

@@ -19,7 +19,7 @@ from starlette.routing import BaseRoute, Mount, Route, Router
 
 from specfirst.runtime.app import add_routers
 from specfirst.runtime.dispatch import IndexedDispatch, RouteIndex, index_routes, template_shape
-from specfirst.runtime.routing import LazyRoute, StaticRoute, TagLoader
+from specfirst.runtime.routing import LazyRoute, StaticRoute, TagLoader, register_choices
 
 
 def _endpoint(label: str) -> Any:
@@ -203,6 +203,22 @@ def test_a_short_route_list_is_scanned_as_before() -> None:
 )
 def test_template_shapes(template: str, shape: Any) -> None:
     assert template_shape(template) == shape
+
+
+def test_a_choice_of_values_stays_in_its_segment() -> None:
+    # `/blog/{page}{ext}` with `ext` an enum: filed under its segment, not offered to every path
+    register_choices({"choice_test_dispatch": (".json", ".xml")})
+    assert template_shape("/blog/{page}{ext:choice_test_dispatch}/x") == (
+        ("blog", None, "x"),
+        False,
+    )
+    with pytest.raises(ValueError, match="choice_slash"):
+        register_choices({"choice_slash": ("a/b",)})
+    route = Route("/blog/{page}{ext:choice_test_dispatch}", _endpoint("blog"), name="blog")
+    assert route.url_path_for("blog", page="a.b", ext=".xml") == "/blog/a.b.xml"
+    assert route.matches({"type": "http", "path": "/blog/a.b.xml", "method": "GET"})[1][
+        "path_params"
+    ] == {"page": "a.b", "ext": ".xml"}
 
 
 def test_a_generated_app_finds_its_routes_through_the_index() -> None:

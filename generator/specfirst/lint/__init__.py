@@ -27,7 +27,8 @@ checks together, so "why is this a lint error?" is answered by the module listin
 - ``security``: security-header-clash (a requirement whose schemes need one header in
   different forms, :mod:`specfirst.security_headers`).
 - ``pagination``: list-pagination (what is a list, what is a page parameter).
-- ``paths``: path-parameters, path-trailing-slash, path-query-string, path-equivalent.
+- ``paths``: path-parameters, path-trailing-slash, path-query-string, path-equivalent,
+  path-segment-split.
 - ``examples``: example-valid (where examples are, and validating them per OpenAPI version).
 - ``references``: unused-component, unresolved-ref.
 - ``registry``: ``RULES``, every family's rules in order, and ``RULE_IDS``.

@@ -6,7 +6,10 @@ A path key ends without a slash and holds no query string or fragment: query par
 declared as parameters. No two path keys differ only in their parameters' names
 (``/s/{dutyId}`` and ``/s/{scheduleId}``): OpenAPI calls such paths identical, and invalid. It
 is a warning, not an error: the generated app serves them as one resource (signl4 declares
-them), and ``specfirst validate`` does not refuse a vendor's spec for it.
+them), and ``specfirst validate`` does not refuse a vendor's spec for it. Two parameters with
+nothing between them in one segment (``/{page}{ext}``) are split by the URL only where one of
+them takes a list of values (``enum: [.json]``); otherwise ``path-segment-split`` warns (see
+:mod:`specfirst.path_segments`).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from collections.abc import Iterator
 
 from specfirst.diagnostics import Level
 from specfirst.lint.context import Context, Finding, Rule
+from specfirst.path_segments import adjacent_pairs, choice_values
 
 __all__ = ["RULES"]
 
@@ -74,6 +78,32 @@ def _path_equivalent(ctx: Context) -> Iterator[Finding]:
             )
 
 
+def _path_segment_split(ctx: Context) -> Iterator[Finding]:
+    for o in ctx.path_operations:
+        pairs = list(adjacent_pairs(o.url))
+        if not pairs:
+            continue
+        listed: dict[str, bool] = {}
+        for p, _ptr in ctx.parameters(o):
+            if p.get("in") == "path":
+                schema, _ = ctx.deref(p.get("schema"), ())
+                style = p.get("style", "simple")
+                listed[p["name"]] = (
+                    isinstance(schema, dict)
+                    and style == "simple"
+                    and choice_values(schema) is not None
+                )
+        for first, second in pairs:
+            if not listed.get(first) and not listed.get(second):
+                yield (
+                    f"{o.label}: path parameters {first!r} and {second!r} share a segment with "
+                    "nothing between them, and neither is limited to a list of values (an "
+                    f"enum): a URL cannot tell where {first!r} ends; the app gives it all it can "
+                    f"and {second!r} the rest. Put a literal between them, or an enum on one",
+                    o.pointer,
+                )
+
+
 RULES: tuple[Rule, ...] = (
     Rule(
         "path-parameters",
@@ -88,5 +118,11 @@ RULES: tuple[Rule, ...] = (
         Level.WARNING,
         "no two paths differ only in their parameters' names",
         _path_equivalent,
+    ),
+    Rule(
+        "path-segment-split",
+        Level.WARNING,
+        "two path parameters in one segment are told apart by the URL",
+        _path_segment_split,
     ),
 )

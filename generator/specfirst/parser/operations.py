@@ -74,6 +74,7 @@ def read_operation(
         pointer=ptr,
         strict_query=bool(op.get(STRICT_QUERY, ctx.doc.get(STRICT_QUERY, False))),
         route_query=route.query,
+        route_convertors=route.convertors,
         errors=read_error_formats(responses),
     )
 

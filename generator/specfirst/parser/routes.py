@@ -4,22 +4,29 @@ A path template's variables become the handler's Python names (an undeclared one
 as a string; a repeated one is passed once); a fragment is dropped, since clients never send
 one; a query string in a path key (``/rest?method=get``) becomes a fixed query the request
 must carry, but for a pair whose value is a template (``/search?query={query}``): that names a
-query parameter, declared as such. :func:`warn_shadowed` finds operations another one answers for.
+query parameter, declared as such. A parameter that shares a segment with another, nothing
+between them, and takes a list of values gets a path convertor of them (``{ext:choice_…}``,
+:mod:`specfirst.path_segments`). :func:`warn_shadowed` finds operations another one answers for.
 """
 
 from __future__ import annotations
 
 import re
 import urllib.parse
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from specfirst import naming
 from specfirst.diagnostics import Level
 from specfirst.ir import Operation, Parameter, ParamLocation, Service
-from specfirst.loader import Pointer
+from specfirst.loader import Pointer, resolve_pointer
 from specfirst.parser.context import Context
+from specfirst.parser.parameters import param_schema
+from specfirst.path_segments import adjacent_pairs, choice_values, convertor_name
 
 PATH_VAR = re.compile(r"{([^{}]+)}")
+# a route's template, its name left out and its convertor kept: ``{ext:choice_…}`` -> ``{:choice_…}``
+_UNNAMED = re.compile(r"{[^{}:]+(:[^{}]*)?}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +36,8 @@ class Route:
     path: str  # the Starlette route: ``/projects/{project_id}/tasks``
     query: tuple[tuple[str, str], ...]  # the fixed query a path key carries
     parameters: tuple[Parameter, ...]  # undeclared path variables added, unserved ones left out
+    # path convertors the route names (``{ext:choice_…}``): name -> the texts it matches
+    convertors: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 def read_route(
@@ -74,15 +83,18 @@ def read_route(
             params.insert(0, p)
             declared[var] = p
     seen_vars: set[str] = set()
+    kinds = _choice_convertors(ctx, path_only, declared)
 
     def route_var(match: re.Match[str]) -> str:
         var = match.group(1)
         py = declared[var].py_name
+        kind = kinds.get(var)
+        suffix = f":{kind[0]}" if kind else ""
         if var in seen_vars:
             # Starlette cannot capture one name twice: later copies get their own.
-            return "{" + naming.unique(f"{py}_again", seen_vars) + "}"
+            return "{" + naming.unique(f"{py}_again", seen_vars) + suffix + "}"
         seen_vars.add(var)
-        return "{" + py + "}"
+        return "{" + py + suffix + "}"
 
     # `?query={query}` (medium.com) names a query parameter: it is not a fixed pair
     pairs = urllib.parse.parse_qsl(fixed_query, keep_blank_values=True)
@@ -109,7 +121,30 @@ def read_route(
     served_params = tuple(
         p for p in params if p.location is not ParamLocation.PATH or "{" + p.name + "}" in path_only
     )
-    return Route(route_path, route_query, served_params)
+    convertors = tuple(sorted(dict(kinds.values()).items()))
+    return Route(route_path, route_query, served_params, convertors)
+
+
+def _choice_convertors(
+    ctx: Context, path: str, declared: dict[str, Parameter]
+) -> dict[str, tuple[str, tuple[str, ...]]]:
+    """The path convertor (name, texts) of each parameter of ``path`` that shares a segment
+    with another, nothing between them, and takes only a list of values
+    (:mod:`specfirst.path_segments`)."""
+    kinds: dict[str, tuple[str, tuple[str, ...]]] = {}
+    for pair in adjacent_pairs(path):
+        for var in pair:
+            p = declared.get(var)
+            if var in kinds or p is None or p.styled or p.shape != "primitive":
+                continue
+            found, param = resolve_pointer(ctx.doc, p.pointer)
+            if not found or not isinstance(param, Mapping):
+                continue
+            schema, _, content_type = param_schema(param, p.pointer)
+            values = None if content_type else choice_values(ctx.resolve_schema(schema))
+            if values is not None:
+                kinds[var] = (convertor_name(values), values)
+    return kinds
 
 
 def warn_shadowed(ctx: Context, services: list[Service]) -> None:
@@ -121,7 +156,7 @@ def warn_shadowed(ctx: Context, services: list[Service]) -> None:
     first: dict[tuple[str, str, tuple[tuple[str, str], ...]], Operation] = {}
     for service in services:
         for op in service.operations:
-            key = (op.method, PATH_VAR.sub("{}", op.route_path), op.route_query)
+            key = (op.method, _UNNAMED.sub(r"{\1}", op.route_path), op.route_query)
             winner = first.setdefault(key, op)
             if winner is not op:
                 ctx.warn(

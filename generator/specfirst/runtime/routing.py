@@ -23,6 +23,11 @@ Path keys that carry a query string, such as ``/rest?method=flickr.photos.search
 registered at the path without the query with the fixed pairs as ``required_query``; both
 route classes then match only requests whose query carries them.
 
+A path parameter that shares its segment with another, nothing between them (``/{page}{ext}``),
+and takes only a list of values is matched by a :class:`Choice` convertor of them
+(``{ext:choice_…}``, registered by :func:`register_choices`): Starlette's ``[^/]+`` would give
+the first all but the last character of ``readme.json``.
+
 A path parameter's value may hold a slash, sent percent-encoded (``/livefeeds/2018%2F10%2F15``,
 shutterstock's livefeed ids); ASGI servers decode it in ``scope["path"]``, where it would split
 the segment and match no route. Every route class matches through :func:`_match_encoded`,
@@ -38,7 +43,7 @@ import functools
 import re
 import typing
 from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 from urllib.parse import parse_qsl, unquote
 
 from fastapi import APIRouter, params
@@ -49,7 +54,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from starlette._exception_handler import wrap_app_handling_exceptions
 from starlette._utils import get_route_path
-from starlette.convertors import Convertor
+from starlette.convertors import Convertor, register_url_convertor
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Match, Route, compile_path, request_response
@@ -581,6 +586,33 @@ class TagLoader:
         return self.loaded[operation_id]
 
 
+class Choice(Convertor[str]):
+    """A path convertor matching one of ``values`` (each subclass its own, made by
+    :func:`register_choices`); the value is passed on as the text it is."""
+
+    values: ClassVar[tuple[str, ...]] = ()
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: Any) -> str:
+        text = str(getattr(value, "value", value))  # an enum member: its value
+        assert text in self.values, f"{text!r} is none of {self.values!r}"
+        return text
+
+
+def register_choices(choices: Mapping[str, Sequence[str]]) -> None:
+    """Register a :class:`Choice` under each name (with Starlette's ``register_url_convertor``)
+    for route paths such as ``/blog/{page}{ext:choice_1f2e}``; longer values are tried first."""
+    for name, values in choices.items():
+        ordered = tuple(values)
+        if not ordered or any(not value or "/" in value for value in ordered):
+            raise ValueError(f"path convertor {name!r}: each value is a text without a '/'")
+        regex = "|".join(re.escape(value) for value in sorted(ordered, key=len, reverse=True))
+        kind = type(name, (Choice,), {"values": ordered, "regex": regex})
+        register_url_convertor(name, kind())
+
+
 @functools.cache
 def _compiled_path(path: str) -> tuple[re.Pattern[str], str, dict[str, Convertor[Any]]]:
     """Starlette's ``compile_path``, once per path template (several methods share one)."""
@@ -782,6 +814,7 @@ class OperationRouter(APIRouter):
 
 
 __all__ = [
+    "Choice",
     "FastQueryRoute",
     "FastRoute",
     "LazyRoute",
@@ -792,5 +825,6 @@ __all__ = [
     "TagLoader",
     "deferred_plans",
     "fast_plan",
+    "register_choices",
     "required_query",
 ]
