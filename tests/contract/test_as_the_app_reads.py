@@ -298,6 +298,28 @@ def test_a_form_with_object_properties_is_not_sent() -> None:
     )
 
 
+def test_a_form_of_an_array_is_not_sent() -> None:
+    """archive.org's wayback declares its array of requests as JSON, form and CSV: a form's
+    fields are an object's properties, so the app answers the form 415 (schemathesis sent
+    the items' keys run together, ``url=a&url=b``, "Schema-valid request rejected"); the JSON
+    body is sent, the form is named as not sent."""
+    import yaml
+
+    document = yaml.safe_load(FORMATTERS)
+    document["components"]["schemas"]["Delete"] = {
+        "type": "array",
+        "items": {"type": "object", "properties": {"Id": {"type": "integer"}}},
+    }
+    read = as_the_app_reads(document)
+    assert read is not None
+    content = read["paths"]["/api/client/delete"]["post"]["requestBody"]["content"]
+    assert list(content) == ["application/json"]
+    assert unread_media(document)[0] == (
+        "POST /api/client/delete: request body as application/x-www-form-urlencoded (its "
+        "schema is not an object, so a form has no fields for it: answered 415)"
+    )
+
+
 def test_a_form_with_an_array_of_arrays_is_not_sent() -> None:
     """nordigen's ``access_scope`` is an array of arrays: the app reads each form value as one
     JSON array, schemathesis sends each inner array as Python's text of it (``[1, 'true']``),

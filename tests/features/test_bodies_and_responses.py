@@ -303,6 +303,61 @@ async def test_a_json_body_also_read_as_its_other_declared_media_types(
     assert [e["pointer"] for e in problem(missing, 422)["errors"]] == ["/body"]
 
 
+FORMLESS = """
+openapi: 3.0.0
+info: {title: Wayback, version: "1"}
+paths:
+  /available:
+    post:
+      operationId: available
+      requestBody:
+        content:
+          application/x-www-form-urlencoded:
+            schema: {$ref: "#/components/schemas/Requests"}
+          application/json:
+            schema: {$ref: "#/components/schemas/Requests"}
+          text/csv:
+            schema: {$ref: "#/components/schemas/Requests"}
+      responses:
+        "200": {description: ok, content: {text/plain: {schema: {type: string}}}}
+components:
+  schemas:
+    Requests:
+      type: array
+      items:
+        type: object
+        required: [url]
+        properties:
+          url: {type: string}
+          tag: {type: string}
+"""
+
+
+async def test_a_form_of_an_array_is_not_read(make_api: MakeApi) -> None:
+    """archive.org's wayback declares its array of requests under a form too (listed first):
+    a form's fields are an object's properties, so nothing encodes an array as one. The body
+    is read as JSON (and CSV), and a form is answered 415, never a 422 for every form
+    (schemathesis' ``url=a&tag=0&url=b``, "Schema-valid request rejected")."""
+    api = make_api(FORMLESS)
+    r = api.responses
+
+    class Service:
+        async def available(self, *, body: Any) -> Any:
+            return r.Available200Response(body=f"{type(body).__name__}:{body!r}")
+
+    app = api.create_app(default=Service())
+    async with client(app) as c:
+        as_json = await c.post("/available", json=[{"url": "a"}, {"url": "b", "tag": "1"}])
+        as_csv = await c.post("/available", content=b"url\na", headers={"content-type": "text/csv"})
+        as_form = await c.post("/available", data={"url": ["a", "b"], "tag": "1"})
+        none = await c.post("/available")
+    assert as_json.status_code == 200, as_json.text
+    assert as_json.text.startswith("Requests:Requests(root=[")
+    assert as_csv.text == "str:'url\\na'"
+    problem(as_form, 415)
+    assert none.text == "NoneType:None"
+
+
 NULLABLE_CLAIMS = """
 openapi: 3.0.3
 info: {title: Claims, version: "1"}

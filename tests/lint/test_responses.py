@@ -154,3 +154,42 @@ def test_content_keys_are_media_types(run_lint: LintFn) -> None:
     assert [line.split(":")[0] for line in run_lint(doc, settings)] == [
         "warning media-type-valid"
     ] * 2
+
+
+def test_form_bodies_are_objects(run_lint: LintFn) -> None:
+    """archive.org's wayback declares an array of requests under JSON, form and CSV alike: a
+    form's fields are an object's properties, so nothing encodes an array as one (the app
+    answers that media type 415). An object, a ``$ref`` to one, or a schema naming no type
+    (a composition) is fine."""
+    doc = clean_document()
+    doc["components"]["schemas"]["Requests"] = {"type": "array", "items": {"type": "string"}}
+    op(doc, "/things/{thingId}")["requestBody"] = {
+        "content": {
+            "application/json": {"schema": {"$ref": "#/components/schemas/Requests"}},
+            "application/x-www-form-urlencoded": {
+                "schema": {"$ref": "#/components/schemas/Requests"}
+            },
+            "multipart/form-data": {"schema": {"type": "string"}},
+        }
+    }
+    op(doc, "/things/{thingId}")["responses"]["415"] = {"$ref": "#/components/responses/Problem"}
+    finding = (
+        "warning form-body-object: GET /things/{{thingId}} request body {} has a schema that is "
+        "not an object: a form's fields are an object's properties, so nothing encodes it; the "
+        "app answers it 415"
+    )
+    assert run_lint(doc) == [
+        finding.format("application/x-www-form-urlencoded"),
+        finding.format("multipart/form-data"),
+    ]
+    del doc["components"]["schemas"]["Requests"]
+    doc["components"]["schemas"]["Request"] = {"properties": {"url": {"type": "string"}}}
+    op(doc, "/things/{thingId}")["requestBody"] = {
+        "content": {
+            "application/x-www-form-urlencoded": {
+                "schema": {"$ref": "#/components/schemas/Request"}
+            },
+            "multipart/form-data": {"schema": {"oneOf": [{"type": "object"}]}},
+        }
+    }
+    assert run_lint(doc) == []

@@ -396,3 +396,62 @@ components:
         "replaceList": "models.ListRequest | None",
         "patchList": "models.Plain",
     }
+
+
+def test_a_form_of_an_array_is_read_only_when_nothing_else_is(tmp_path: Path) -> None:
+    # archive.org's wayback: an array under JSON, form and CSV. A form's fields are an
+    # object's properties, so an array has no form encoding: another media type is read (even
+    # one preferred after forms, text/csv), the form is answered 415 and generate says where.
+    path = tmp_path / "api.yaml"
+    path.write_text(
+        """
+openapi: 3.0.3
+info: {title: T, version: "1"}
+paths:
+  /with-json:
+    post:
+      operationId: withJson
+      requestBody:
+        content:
+          application/x-www-form-urlencoded: {schema: {$ref: "#/components/schemas/Requests"}}
+          application/json: {schema: {$ref: "#/components/schemas/Requests"}}
+      responses: {"200": {description: ok}}
+  /with-text:
+    post:
+      operationId: withText
+      requestBody:
+        content:
+          multipart/form-data: {schema: {$ref: "#/components/schemas/Requests"}}
+          text/csv: {schema: {type: string}}
+      responses: {"200": {description: ok}}
+components:
+  schemas:
+    Requests: {type: array, items: {type: object, properties: {url: {type: string}}}}
+"""
+    )
+    parser = ApiParser(load_spec(path))
+    parser.set_models(frozenset(parser.models_document()["components"]["schemas"]))
+    ops = {op.operation_id: op for s in parser.build().services for op in s.operations}
+    bodies = {name: op.body for name, op in ops.items() if op.body is not None}
+    assert {name: (b.media_type, b.alternates) for name, b in bodies.items()} == {
+        "withJson": ("application/json", ()),
+        "withText": ("text/csv", ()),
+    }
+    found = [
+        (d.level.value, d.location.line if d.location else 0, d.message)
+        for d in parser.diagnostics
+        if d.rule == "unsupported"
+    ]
+    assert found == [
+        (
+            "warning",
+            line,  # the form's schema
+            f"request body media type {media} has a schema that is not an object: a form's "
+            "fields are an object's properties, so it has no encoding; answered 415 (the body "
+            f"is read as {read})",
+        )
+        for line, media, read in (
+            (10, "application/x-www-form-urlencoded", "application/json"),
+            (18, "multipart/form-data", "text/csv"),
+        )
+    ]

@@ -22,8 +22,11 @@ These readings differ from a literal one, and the run must test the API the app 
 - a request body is read in the media types :func:`~specfirst.parser.media.read_media` picks
   (a JSON body: every media type declared, each into its own type; a body of another kind:
   that kind only), and the others are answered 415, as ``generate`` says ("accepted as
-  multipart/form-data only"). The run sends only those. Nor does it send a form alternate with object properties, which the
-  app reads as JSON text and schemathesis encodes as the objects' keys (smart-me.com).
+  multipart/form-data only"). The run sends only those; a form or multipart media type whose
+  schema is not an object is one the app does not read (archive.org's wayback: an array, which
+  schemathesis sends as its items' keys run together). Nor does it send a form alternate with
+  object properties, which the app reads as JSON text and schemathesis encodes as the
+  objects' keys (smart-me.com).
   :func:`unread_media` names what is left out, and the run prints it. A ``$ref`` to a place
   in a media type left out is replaced by a copy of what it names (:func:`_inline_refs_into`).
 - a form or multipart body whose schema admits ``null`` is sent as an object: a form has no
@@ -76,7 +79,7 @@ from typing import TYPE_CHECKING, Any
 
 from specfirst.ir import BodyKind
 from specfirst.loader.pointers import copy_json, pointer_step, ref_pointer
-from specfirst.parser.media import body_kind, is_binary_schema, read_media
+from specfirst.parser.media import body_kind, form_encodable, is_binary_schema, read_media
 from specfirst.schema_types import BOOLEAN_TEXT, boolean_members
 
 if TYPE_CHECKING:
@@ -196,13 +199,25 @@ def unread_media(document: dict[str, Any]) -> list[str]:
         for label, parameter, _, _, _, value in _unsendable_path_examples(document)
     ]
     for _, label, read, unread, unsent in _bodies_read(document):
+        content = _mapping(_mapping(_body(document, label)).get("content"))
+        formless = [
+            m
+            for m in unread
+            if body_kind(m) in (BodyKind.FORM, BodyKind.MULTIPART)
+            and not form_encodable(_resolved(document, _mapping(content.get(m)).get("schema")))
+        ]
+        unread = [m for m in unread if m not in formless]
         if unread:
             lines.append(
                 f"{label}: request body as {', '.join(unread)} (read as {', '.join(read)} only)"
             )
+        if formless:
+            lines.append(
+                f"{label}: request body as {', '.join(formless)} (its schema is not an object, "
+                "so a form has no fields for it: answered 415)"
+            )
         forms = [m for m in unsent if body_kind(m) is BodyKind.FORM]
         raw = [m for m in unsent if m not in forms]
-        content = _mapping(_mapping(_body(document, label)).get("content"))
         why = sorted({_form_reason(document, content.get(m)) or _OBJECT_KEYS for m in forms})
         if forms:
             lines.append(f"{label}: request body as {', '.join(forms)} ({'; '.join(why)})")
@@ -228,7 +243,9 @@ def _bodies_read(
             content = body.get("content")
             if not isinstance(content, dict) or len(content) < 2:
                 continue
-            media, alternates, variants = read_media(content, partial(_kind, document))
+            media, alternates, variants = read_media(
+                content, partial(_kind, document), partial(_resolved, document)
+            )
             read = (media, *alternates, *variants)
             unread = [str(other) for other in content if other not in read]
             # a JSON body: its form alternates, when the run can send them as the app reads them

@@ -1,7 +1,7 @@
 """Rules on what an operation answers: a success, errors as problem details, 401 and 403,
 media types that are media types.
 
-Every operation declares a 2xx; every 4xx and 5xx is ``application/problem+json`` (RFC 9457),
+Every operation declares a 2xx; a form or multipart request body's schema is an object; every 4xx and 5xx is ``application/problem+json`` (RFC 9457),
 so clients parse one error shape; an operation declares every status the runtime answers by
 itself (:mod:`specfirst.spec_gaps`): the 401 and 403 of its security, the validation status of
 its parameters and body, the 415 of its body. A range (``4XX``) or ``default`` covers them.
@@ -13,7 +13,9 @@ import re
 from collections.abc import Iterator
 
 from specfirst.diagnostics import Level
+from specfirst.ir import BodyKind
 from specfirst.lint.context import Context, Finding, Rule
+from specfirst.parser.media import body_kind, form_encodable
 from specfirst.spec_gaps import facts_of, spec_gaps
 
 __all__ = ["RULES"]
@@ -86,6 +88,35 @@ def _media_type_valid(ctx: Context) -> Iterator[Finding]:
                     )
 
 
+def _form_body_object(ctx: Context) -> Iterator[Finding]:
+    """A form or multipart request body's schema is an object: a form's fields are its
+    properties (OpenAPI's ``encoding`` is keyed by them), and nothing encodes an array or a
+    string as one (archive.org's wayback declares its array of requests under JSON, form and
+    CSV alike). The app reads such a media type only when the body declares no other; beside
+    another it answers 415 (:func:`~specfirst.parser.media.read_media`)."""
+    for o in ctx.path_operations:
+        body, body_pointer = ctx.deref(o.op.get("requestBody"), (*o.pointer, "requestBody"))
+        content = body.get("content") if isinstance(body, dict) else None
+        if not isinstance(content, dict):
+            continue
+        formless = [
+            media
+            for media, media_obj in content.items()
+            if body_kind(str(media)) in (BodyKind.FORM, BodyKind.MULTIPART)
+            and not form_encodable(
+                ctx.deref(media_obj.get("schema") if isinstance(media_obj, dict) else None, ())[0]
+            )
+        ]
+        for media in formless:
+            # read only where no other media type is (read_media prefers the others)
+            read = "" if len(formless) == len(content) else "; the app answers it 415"
+            yield (
+                f"{o.label} request body {media} has a schema that is not an object: a "
+                f"form's fields are an object's properties, so nothing encodes it{read}",
+                (*body_pointer, "content", media, "schema"),
+            )
+
+
 def _success_response(ctx: Context) -> Iterator[Finding]:
     for o in ctx.path_operations:
         statuses = set(ctx.responses(o))
@@ -125,5 +156,11 @@ RULES: tuple[Rule, ...] = (
         Level.ERROR,
         "every content key is a media type (type/subtype)",
         _media_type_valid,
+    ),
+    Rule(
+        "form-body-object",
+        Level.WARNING,
+        "a form or multipart request body's schema is an object (its fields)",
+        _form_body_object,
     ),
 )

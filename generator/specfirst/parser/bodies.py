@@ -17,7 +17,13 @@ from specfirst.diagnostics import Level
 from specfirst.ir import Body, BodyKind, BodyVariant, FormField, Header, PartKind
 from specfirst.loader import Pointer
 from specfirst.parser.context import Context
-from specfirst.parser.media import body_kind, is_binary_schema, json_media, read_media
+from specfirst.parser.media import (
+    body_kind,
+    form_encodable,
+    is_binary_schema,
+    json_media,
+    read_media,
+)
 from specfirst.parser.model_types import SchemaTypes
 from specfirst.parser.responses import read_headers
 from specfirst.schema_types import (
@@ -41,7 +47,7 @@ def read_body(
     if not isinstance(content, Mapping) or not content:
         return None
     media, alternates, variant_media = read_media(
-        content, lambda m, obj: _media_kind(ctx, str(m), obj)
+        content, lambda m, obj: _media_kind(ctx, str(m), obj), ctx.resolve_schema
     )
     kind = _media_kind(ctx, media, content[media])
     variants: list[BodyVariant] = []
@@ -62,7 +68,18 @@ def read_body(
                 )
     if len(content) > 1:
         read = {*alternates, *variant_media}
-        others = ", ".join(m for m in content if m != media and m not in read)
+        unread = [str(m) for m in content if m != media and m not in read]
+        formless = [m for m in unread if _formless(ctx, m, content[m])]
+        for other in formless:
+            ctx.warn(
+                "unsupported",
+                f"request body media type {other} has a schema that is not an object: a "
+                "form's fields are an object's properties, so it has no encoding; answered "
+                f"415 (the body is read as {media})",
+                (*bptr, "content", other, "schema"),
+                Level.WARNING,
+            )
+        others = ", ".join(m for m in unread if m not in formless)
         if others:
             ctx.warn(
                 "unsupported",
@@ -124,6 +141,14 @@ def _media_kind(ctx: Context, media: str, media_obj: Any) -> BodyKind:
     if kind is BodyKind.JSON and is_binary_schema(ctx.resolve_schema(_schema_of(media_obj))):
         return BodyKind.BINARY
     return kind
+
+
+def _formless(ctx: Context, media: str, media_obj: Any) -> bool:
+    """A form or multipart media type whose schema is not an object: no fields, no encoding
+    (:func:`~specfirst.parser.media.form_encodable`)."""
+    return body_kind(media) in (BodyKind.FORM, BodyKind.MULTIPART) and not form_encodable(
+        ctx.resolve_schema(_schema_of(media_obj))
+    )
 
 
 def _variant(types: SchemaTypes, schema: Any, ptr: Pointer, media: str) -> BodyVariant:

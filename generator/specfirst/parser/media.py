@@ -10,6 +10,7 @@ from typing import Any
 
 from specfirst.ir import BodyKind
 from specfirst.runtime.streams import STREAM_FORMATS
+from specfirst.schema_types import schema_types
 
 # JSON by another name: ``text/json`` (ASP.NET's Swashbuckle declares every body under it
 # beside application/json) and ``application/x-json``, as schemathesis and clients read them.
@@ -40,6 +41,7 @@ _PREFERENCE = (BodyKind.JSON, BodyKind.FORM, BodyKind.MULTIPART, BodyKind.TEXT, 
 def read_media(
     content: Mapping[str, Any],
     kind_of: Callable[[str, Any], BodyKind] | None = None,
+    schema_of: Callable[[Any], Any] | None = None,
 ) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
     """How the app reads a request body declared under ``content`` (not empty): the media type
     the body is typed by (JSON first, then form, multipart, text, binary; the first of its
@@ -48,21 +50,35 @@ def read_media(
     own (for a JSON body: every other media type, ``variants``). The app answers any media
     type in none of the three 415. ``kind_of(media, media_object)`` says how a media type is
     read (default: by its name, :func:`body_kind`); the parser's also looks at the schema (a
-    file is bytes under any media type)."""
+    file is bytes under any media type).
+
+    A form or multipart media type whose schema is not an object (an array: archive.org's
+    wayback ``AvailabilityRequests`` under JSON, form and CSV alike) has no fields, so no
+    encoding (:func:`form_encodable`): it is read only when no other media type is declared.
+    ``schema_of(schema)`` follows a ``$ref`` for that test (default: the schema as written)."""
 
     def kind(media: str) -> BodyKind:
         return kind_of(media, content[media]) if kind_of is not None else body_kind(media)
 
+    def encodable(media: str) -> bool:
+        if kinds[media] not in (BodyKind.FORM, BodyKind.MULTIPART):
+            return True
+        schema = _schema_of(content[media])
+        return form_encodable(schema_of(schema) if schema_of is not None else schema)
+
     kinds = {str(m): kind(m) for m in content}
     order = list(kinds)
-    media = min(order, key=lambda m: (_PREFERENCE.index(kinds[m]), order.index(m)))
+    unencodable = {m for m in order if not encodable(m)}
+    media = min(
+        order, key=lambda m: (m in unencodable, _PREFERENCE.index(kinds[m]), order.index(m))
+    )
     if kinds[media] is not BodyKind.JSON:
         return media, (), ()
     chosen = _schema_of(content[media])
     alternates: list[str] = []
     variants: list[str] = []
     for other in order:
-        if other == media:
+        if other == media or other in unencodable:
             continue
         other_kind = kinds[other]
         # A JSON body that may also come as a form (the same schema): read either.
@@ -74,6 +90,19 @@ def read_media(
         else:
             variants.append(other)
     return media, tuple(alternates), tuple(variants)
+
+
+def form_encodable(schema: Any) -> bool:
+    """Whether a form or multipart body of ``schema`` (its ``$ref`` followed) can be encoded:
+    its fields are an object's properties (OpenAPI's ``encoding`` is keyed by them), so a
+    schema whose ``type`` names no object (an array, a string) has none. A schema that names
+    no type (a composition, an untyped one) is given the benefit of the doubt."""
+    if not isinstance(schema, Mapping):
+        return True
+    types = schema_types(schema)
+    if not types:
+        return "items" not in schema or "properties" in schema
+    return "object" in types
 
 
 def _schema_of(media_obj: Any) -> Any:
