@@ -384,8 +384,10 @@ class RootModel(pydantic.RootModel[RootT], Generic[RootT]):
     if TYPE_CHECKING:
         __sf_format__: ClassVar[str | None]
         __sf_one_of__: ClassVar[bool]
+        __sf_unique__: ClassVar[bool]
     __sf_format__ = None
     __sf_one_of__ = False
+    __sf_unique__ = False
 
     @classmethod
     def __get_pydantic_core_schema__(
@@ -403,7 +405,15 @@ class RootModel(pydantic.RootModel[RootT], Generic[RootT]):
                 inner = _one_of_checked(cast(CoreSchema, inner), members, "root", "value")
         if fmt is not None:
             inner = checked_formats(cast(CoreSchema, inner), fmt)  # before the model takes it
+        if cls.__sf_unique__:
+            inner = core_schema.no_info_after_validator_function(_unique_root, inner)
         return cast(CoreSchema, {**schema, "schema": inner})
+
+
+def _unique_root(value: Any) -> Any:
+    if isinstance(value, list) and _has_duplicates(value):
+        raise ValueError("items must be unique")
+    return value
 
 
 def _check_patterns(
@@ -463,7 +473,8 @@ def constrain(
     ``formats``: property → the string format its values (or its array's items) are checked
     for (:data:`specfirst.runtime.formats.STRING_FORMATS`); ``"root"`` for a root model's value.
     ``one_of``: property → ``"value"`` (it is a ``oneOf``) or ``"items"`` (its array's items
-    are); ``{"root": "value"}`` for a root model that is one.
+    are); ``{"root": "value"}`` for a root model that is one. ``unique``: ``("root",)`` for a
+    root model of an array of ``uniqueItems``.
     The checks are built here, at import, so a missing jsonschema-rs stops the app at start.
     A name datamodel-code-generator gave to something else (an enum) is skipped.
     """
@@ -472,9 +483,15 @@ def constrain(
     if isinstance(model, type) and issubclass(model, RootModel):
         root = (formats or {}).get("root")
         one = "root" in (one_of or {})
-        if (root is not None and model.__sf_format__ != root) or one != model.__sf_one_of__:
+        distinct = "root" in unique
+        if (
+            (root is not None and model.__sf_format__ != root)
+            or one != model.__sf_one_of__
+            or distinct != model.__sf_unique__
+        ):
             model.__sf_format__ = root if root is not None else model.__sf_format__
             model.__sf_one_of__ = one
+            model.__sf_unique__ = distinct
             if model.__pydantic_complete__:
                 model.model_rebuild(force=True)
         return

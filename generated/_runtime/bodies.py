@@ -10,12 +10,29 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import AfterValidator, ValidationError
+from pydantic_core import PydanticCustomError
 from starlette.requests import Request
 
 from .codec import _validate_json
 from .forms import _form_body, _media_matches
 from .problems import ProtocolProblem, _body_problem, _required_problem
+
+
+def _unique(value: Any) -> Any:
+    if isinstance(value, list):
+        seen: list[Any] = []
+        for item in value:
+            if item in seen:
+                raise PydanticCustomError("unique_items", "Items should be unique")
+            seen.append(item)
+    return value
+
+
+UNIQUE_ITEMS = AfterValidator(_unique)
+"""Metadata of a JSON body that is an array of ``uniqueItems`` and no model:
+``Annotated[list[str], Field(max_length=500), rt.UNIQUE_ITEMS]`` (a model's array properties
+have theirs in :func:`~.base.constrain`)."""
 
 
 async def json_body(

@@ -48,6 +48,16 @@ class Constraint:
 
 
 @dataclass(frozen=True, slots=True)
+class FormatChoice:
+    """The string formats a value must have one of: a ``oneOf``/``anyOf`` whose members are
+    strings, each of a checked format (FastAPI writes ``IPvAnyAddress`` as ``anyOf`` of
+    ``ipv4`` and ``ipv6``); ``one_of``: exactly one of them."""
+
+    formats: tuple[str, ...]
+    one_of: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class Parameter:
     name: str  # name on the wire
     py_name: str
@@ -69,8 +79,9 @@ class Parameter:
     # parameter left out (its default, else None), ``?ids=`` an empty array
     allow_empty: bool = False
     # the string format the runtime checks the value (an array's: each item) for, e.g. "email"
-    # (``specfirst.schema_types.checked_format``); the type stays ``str``
-    checked_format: str | None = None
+    # (``specfirst.schema_types.checked_format``), or those of a union's members; the type
+    # stays ``str``
+    checked_format: str | FormatChoice | None = None
 
     @property
     def styled(self) -> bool:
@@ -160,6 +171,12 @@ class Body:
     alternates: tuple[str, ...] = ()
     # JSON bodies: other media types read into their own types (the handler gets the union)
     variants: tuple[BodyVariant, ...] = ()
+    # JSON bodies of a schema that needs no model (``list[str]``): the validation keywords its
+    # type does not carry, checked as a parameter's are (the handler still gets ``py_type``)
+    constraints: tuple[Constraint, ...] = ()
+    item_constraints: tuple[Constraint, ...] = ()
+    checked_format: str | FormatChoice | None = None
+    unique_items: bool = False
 
     @property
     def accepts_forms(self) -> bool:

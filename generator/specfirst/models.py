@@ -47,7 +47,13 @@ from specfirst.schema_rewrites import (
     schema_nodes,
     split_discriminator_subtypes,
 )
-from specfirst.schema_types import checked_format, format_bounded, is_simple, primitive_type
+from specfirst.schema_types import (
+    checked_format,
+    format_bounded,
+    is_simple,
+    primitive_type,
+    schema_types,
+)
 
 # Options are chosen once, here, so that output is deterministic and independent of the
 # user's own datamodel-code-generator configuration. Formatting is left to ruff (one pass
@@ -842,6 +848,8 @@ def schema_rules(
         root = [f"formats={{'root': {root_format!r}}}"] if root_format is not None else []
         if _one_of(found[name]):
             root.append("one_of={'root': 'value'}")
+        if _unique_root(found[name]):
+            root.append("unique=('root',)")
         if root:
             lines.append(f"constrain({name}, {', '.join(root)})")
         if not props:
@@ -896,6 +904,16 @@ def schema_rules(
         "# Schema rules pydantic has no field option for (see specfirst.runtime.base).\n"
         + "\n".join(lines)
         + "\n"
+    )
+
+
+def _unique_root(schema: Any) -> bool:
+    """Whether ``schema`` is an array of ``uniqueItems``: a root model of a list, which a
+    ``set`` would read by silently dropping duplicates."""
+    return (
+        isinstance(schema, dict)
+        and schema.get("uniqueItems") is True
+        and "array" in schema_types(schema)
     )
 
 

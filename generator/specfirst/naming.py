@@ -89,10 +89,18 @@ def words(text: str, *, glue_initials: bool = False) -> list[str]:
     return [w for w in _NON_IDENT.split(text) if w]
 
 
-def _shorten(name: str) -> str:
+def _shorten(name: str, *, glue: bool = False) -> str:
+    """``name`` cut to :data:`MAX_IDENTIFIER` characters, ending in a digest of the whole.
+
+    ``glue``: the digest is one more capitalised word (``…PrivaFefcadb4``), not ``_``-joined:
+    datamodel-code-generator takes a class name with an ``_`` for words to glue and would
+    name the class otherwise than the routers read it (threatjammer's request bodies were
+    read as ``Any``)."""
     if len(name) <= MAX_IDENTIFIER:
         return name
     digest = hashlib.sha1(name.encode("utf-8")).hexdigest()[:8]
+    if glue:
+        return f"{name[: MAX_IDENTIFIER - 8]}{digest.capitalize()}"
     return f"{name[: MAX_IDENTIFIER - 9]}_{digest}"
 
 
@@ -113,7 +121,7 @@ def pascal(text: str) -> str:
         name = f"N{name}"
     if keyword.iskeyword(name) or name in RESERVED:
         name = f"{name}_"
-    return _shorten(name)
+    return _shorten(name, glue=True)
 
 
 def unique(name: str, taken: set[str]) -> str:

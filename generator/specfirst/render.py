@@ -17,6 +17,7 @@ from specfirst.ir import (
     Constraint,
     ErrorFormat,
     ErrorModel,
+    FormatChoice,
     FormField,
     Operation,
     Parameter,
@@ -84,17 +85,21 @@ def wire_type(py_type: str) -> str:
 _FORMATTED = re.compile(r"\b(?:str|uuid\.UUID)\b")
 
 
-def format_checked(tp: str, fmt: str | None) -> str:
+def format_checked(tp: str, fmt: str | FormatChoice | None) -> str:
     """``tp`` (a parameter's or form field's wire type: ``str``, ``list[str] | None`` …) with its
     string values checked for format ``fmt``: ``Annotated[str, formats.Format('email')]``
-    (:mod:`specfirst.runtime.formats`). The implementation still receives a ``str``."""
+    (:mod:`specfirst.runtime.formats`), or for one of a union's formats:
+    ``formats.Format('ipv4', 'ipv6')``. The implementation still receives a ``str``."""
     if fmt is None:
         return tp
+    if isinstance(fmt, FormatChoice):
+        args = ", ".join(repr(name) for name in fmt.formats)
+        call = f"formats.Format({args}{', one_of=True' if fmt.one_of else ''})"
+    else:
+        call = f"formats.Format({fmt!r})"
     parts = _STRING_LITERAL.split(tp)
     return "".join(
-        part
-        if index % 2
-        else _FORMATTED.sub(lambda m: f"Annotated[{m.group(0)}, formats.Format({fmt!r})]", part)
+        part if index % 2 else _FORMATTED.sub(lambda m: f"Annotated[{m.group(0)}, {call}]", part)
         for index, part in enumerate(parts)
     )
 
@@ -300,6 +305,8 @@ class Renderer:
         f["endpoint_param"] = self._endpoint_param
         f["call_args"] = self._call_args
         f["json_body_args"] = self._json_body_args
+        f["json_body_type"] = self._json_body_type
+        f["json_body_checked"] = lambda op: self._json_body_type(op) != op.body.py_type
         f["form_values"] = self._form_values
         f["response_table"] = self._response_table
         f["error_table_name"] = _error_table_name
@@ -581,6 +588,22 @@ class Renderer:
                 value = f"rt.form_part_headers({value}, {field.name!r}, ({declared},), {status})"
             out.append((field.py_name, value))
         return out
+
+    @staticmethod
+    def _json_body_type(op: Operation) -> str:
+        """The type ``rt.json_body`` validates a JSON body as: its type, with the checks of a
+        schema that needs no model (bounds, items' bounds and format, ``uniqueItems``). When
+        it differs from the body's type it is a constant of the module, ``_BODY_<OP>``: built
+        once, so the runtime's cache of validators by type finds it at every request."""
+        body = op.body
+        assert body is not None
+        tp = item_checked(format_checked(body.py_type, body.checked_format), body.item_constraints)
+        metadata = []
+        if body.constraints:
+            metadata.append(f"Field({', '.join(f'{c.name}={c.value}' for c in body.constraints)})")
+        if body.unique_items:
+            metadata.append("rt.UNIQUE_ITEMS")
+        return f"Annotated[{tp}, {', '.join(metadata)}]" if metadata else tp
 
     @staticmethod
     def _json_body_args(op: Operation) -> str:

@@ -56,6 +56,7 @@ def runtime_requirements(api: Api) -> list[str]:
     if (
         api.checks_formats
         or any(p.checked_format for op in api.operations for p in op.parameters)
+        or any(op.body is not None and op.body.checked_format for op in api.operations)
         or any(
             f.checked_format
             for op in api.operations

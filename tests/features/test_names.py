@@ -184,3 +184,67 @@ async def test_a_nested_object_never_takes_a_components_name(make_api: MakeApi) 
     assert isinstance(body, api.models.SubscriptionRequest) and body.requestId == "r1"
     nested = body.receipt.subscriptionRequest
     assert nested.id == "s1" and not isinstance(nested, api.models.SubscriptionRequest)
+
+
+LONG_SCHEMA = (
+    "Body_update_private_content_of_the_allowlist_of_the_user_v1_allowlist_private__allowlist_id"
+    "__content_put"
+)
+LONG_SPEC = f"""
+openapi: 3.0.3
+info: {{title: Long, version: "1"}}
+paths:
+  /lists/{{id}}/origin:
+    put:
+      operationId: change_status_of_the_origin_allowlist_v1_allowlist_private__allowlist_id__origin_put
+      parameters: [{{name: id, in: path, required: true, schema: {{type: string}}}}]
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [origin]
+              properties: {{origin: {{type: string, minLength: 1}}}}
+      responses: {{"204": {{description: ok}}}}
+  /lists/{{id}}/content:
+    put:
+      operationId: updateContent
+      parameters: [{{name: id, in: path, required: true, schema: {{type: string}}}}]
+      requestBody:
+        content: {{application/json: {{schema: {{$ref: "#/components/schemas/{LONG_SCHEMA}"}}}}}}
+      responses: {{"204": {{description: ok}}}}
+components:
+  schemas:
+    {LONG_SCHEMA}:
+      type: object
+      properties: {{append: {{type: array, items: {{type: string}}}}}}
+"""
+
+
+async def test_bodies_of_classes_with_long_names_are_validated(make_api: MakeApi) -> None:
+    """A class name past the identifier limit keeps its digest as a word of its own, so the
+    class the models module defines is the one the routers read: threatjammer's
+    ``Body_update_private_content_…`` and the inline body of a long operationId were read as
+    ``Any``, and ``{"append": null}`` or ``{"origin": ""}`` accepted."""
+    api = make_api(LONG_SPEC)
+    got: list[Any] = []
+
+    class Default:
+        async def change_status_of_the_origin_allowlist_v1_allowlist_private_allo_548066ad(
+            self, **kwargs: Any
+        ) -> None:
+            got.append(kwargs["body"])
+
+        async def update_content(self, **kwargs: Any) -> None:
+            got.append(kwargs["body"])
+
+    long_names = [n for n in vars(api.models) if n.startswith("Body") and len(n) > 70]
+    assert long_names and all("_" not in n for n in long_names), long_names
+    app = api.create_app(default=Default())
+    async with client(app) as c:
+        assert (await c.put("/lists/1/content", json={"append": None})).status_code == 422
+        assert (await c.put("/lists/1/origin", json={"origin": ""})).status_code == 422
+        assert (await c.put("/lists/1/content", json={"append": ["a"]})).status_code == 204
+        assert (await c.put("/lists/1/origin", json={"origin": "a"})).status_code == 204
+    assert [type(body).__module__ for body in got] == [api.models.__name__] * 2

@@ -77,3 +77,12 @@ def test_docstring_text_cannot_break_out(text: str) -> None:
 
 def test_comment_is_one_line() -> None:
     assert naming.comment("two\nlines\r\nhere") == "two lines here"
+
+
+def test_long_class_names_end_in_their_digest_as_a_word() -> None:
+    """No ``_`` in a shortened class name: datamodel-code-generator would glue the digest on
+    (``…Priva_fefcadb4`` → ``…PrivaFefcadb4``) and the routers would read another name."""
+    name = naming.pascal("Body_update_private_content_of_the_allowlist_of_the_user_" * 2)
+    assert len(name) == naming.MAX_IDENTIFIER and "_" not in name
+    assert name == naming.pascal("Body_update_private_content_of_the_allowlist_of_the_user_" * 2)
+    assert name != naming.pascal("Body_update_private_content_of_the_allowlist_of_the_user_" * 3)

@@ -189,3 +189,34 @@ def test_the_values_the_runtime_fills_in_are_valid_for_their_formats() -> None:
     for samples in (_FORMATS, _FORMAT_EXAMPLES):
         for fmt in STRING_FORMATS:
             assert string_format(fmt)(samples[fmt]) == samples[fmt], fmt
+
+
+def test_a_union_of_formats_takes_a_value_of_one_of_them() -> None:
+    """``anyOf`` ``ipv4``/``ipv6`` (FastAPI's ``IPvAnyAddress``): either, nothing else; with
+    ``one_of``, a value valid for two of the formats is refused."""
+    from typing import Annotated
+
+    adapter = TypeAdapter(Annotated[str, Format("ipv4", "ipv6")])
+    assert adapter.validate_python("192.0.2.1") == "192.0.2.1"
+    assert adapter.validate_python("::1") == "::1"
+    for wrong in ("members", "÷", "192.0.2.300"):
+        with pytest.raises(ValidationError) as caught:
+            adapter.validate_python(wrong)
+    assert caught.value.errors()[0]["msg"] == (
+        "Input should be an IPv4 address or an IPv6 address (format ipv4 or ipv6)"
+    )
+    exactly = TypeAdapter(Annotated[str, Format("hostname", "ipv4", one_of=True)])
+    assert exactly.validate_python("example.com") == "example.com"
+    with pytest.raises(ValidationError, match="exactly one of"):
+        exactly.validate_python("192.0.2.1")  # a host name too
+
+
+def test_parameters_of_a_union_of_formats_are_annotated() -> None:
+    from specfirst.ir import FormatChoice
+
+    assert format_checked("str", FormatChoice(("ipv4", "ipv6"))) == (
+        "Annotated[str, formats.Format('ipv4', 'ipv6')]"
+    )
+    assert format_checked("list[str]", FormatChoice(("ipv4", "ipv6"), one_of=True)) == (
+        "list[Annotated[str, formats.Format('ipv4', 'ipv6', one_of=True)]]"
+    )

@@ -53,8 +53,9 @@ rule                          checks                              lint rule
   :func:`_one_item`).
 * ``same-one-of``: the answer is valid under every member of a ``oneOf`` whose members differ
   only in annotations, so no value satisfies it (digitallocker, :func:`_same_one_of`).
-* ``invalid-positive``: a "positive" case sent a string parameter its own schema refuses
-  (openbanking's ``x-fapi-auth-date: ''``, :func:`_invalid_positive`).
+* ``invalid-positive``: a "positive" case sent a parameter a text its own schema refuses
+  (openbanking's ``x-fapi-auth-date: ''``; c19qrserver's integer ``userId`` sent a ``guid``
+  its stateful phase took from a response, :func:`_invalid_positive`).
 * ``example-stub``: an example stub keeps no state, so it still finds what was deleted
   (:func:`~specfirst.contract.stubs.is_example_answer`); counted once the operation is written.
 
@@ -64,6 +65,7 @@ schemathesis is imported only by the rules that need it, when they run.
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -585,10 +587,12 @@ _SENT = {"header": "headers", "query": "query", "path": "path_parameters", "cook
 
 
 def _invalid_positive(failed: Failed) -> str | None:
-    """Why a failing ``positive_data_acceptance`` rejected no schema-valid request: a string
-    parameter was sent with a value its own schema refuses (schemathesis' coverage phase sent
-    an optional header declared with a ``pattern`` as ``''`` in its default positive case),
-    so a 4xx is the right answer; or ``None``."""
+    """Why a failing ``positive_data_acceptance`` rejected no schema-valid request: a parameter
+    was sent with a text its own schema refuses, so a 4xx is the right answer; or ``None``.
+    schemathesis' coverage phase sent an optional header declared with a ``pattern`` as ``''``
+    in its default positive case (openbanking's ``x-fapi-auth-date``); its stateful phase took
+    a response's string for an integer path parameter (c19qrserver's ``POST /user`` answers a
+    ``guid``, which it linked to ``GET /user/{userId}`` by the name's ending)."""
     case = failed.case
     if case is None:
         return None
@@ -599,7 +603,8 @@ def _invalid_positive(failed: Failed) -> str | None:
         if not isinstance(sent, Mapping) or parameter.name not in sent:
             continue
         value = sent[parameter.name]
-        if isinstance(value, str) and _is_string(parameter) and not parameter.is_valid(value):
+        kind = _scalar_type(parameter) if isinstance(value, str) else None
+        if kind is not None and not any(parameter.is_valid(v) for v in _readings(value, kind)):
             refused.append(f"{location} {parameter.name}={value!r}")
     if not refused:
         return None
@@ -609,35 +614,66 @@ def _invalid_positive(failed: Failed) -> str | None:
     )
 
 
-def _is_string(parameter: Any) -> bool:
-    """Whether a parameter's schema admits only strings: ``type: string`` itself, through a
-    ``$ref`` or in a member of an ``allOf`` (every member holds). Only then does its validator
-    judge the text sent as the value it means (an integer's ``'5'`` is no integer to it)."""
+_INTEGER_TEXT = re.compile(r"-?[0-9]+")
+
+
+def _readings(text: str, kind: str) -> list[Any]:
+    """The values a parameter's ``text`` stands for when its schema admits only ``kind``: the
+    text of a string; the integer, number or boolean it spells for the others (none when it
+    spells none: ``'d5e5…'`` is no integer)."""
+    if kind == "string":
+        return [text]
+    if kind == "boolean":
+        return [text == "true"] if text in ("true", "false") else []
+    readings: list[Any] = [int(text)] if _INTEGER_TEXT.fullmatch(text) else []
+    try:
+        number = float(text)
+    except ValueError:
+        return readings
+    return [*readings, number] if math.isfinite(number) else readings
+
+
+def _scalar_type(parameter: Any) -> str | None:
+    """The one type a parameter's schema admits, when it is a string, integer, number or
+    boolean: ``type`` itself, through a ``$ref`` or in a member of an ``allOf`` (every member
+    holds); ``None`` for anything else (a union, an array, a ``content`` document), whose text
+    this reads no further. Only then does its validator judge the value the text stands for."""
+    definition = getattr(parameter, "definition", None) or {}
+    if isinstance(definition, Mapping) and "content" in definition:
+        return None
     schema = getattr(parameter, "validation_schema", None)
     if schema is None:
-        schema = (getattr(parameter, "definition", None) or {}).get("schema")
+        schema = definition.get("schema") if isinstance(definition, Mapping) else None
     if not isinstance(schema, Mapping):
-        return False
+        return None
     try:
-        return _string_schema(schema, schema, 0)
+        return _declared_scalar(schema, schema, 0)
     except ValueError:  # an unresolvable or recursive reference
-        return False
+        return None
 
 
-def _string_schema(schema: Any, root: Mapping[str, Any], depth: int) -> bool:
+_SCALARS = ("string", "integer", "number", "boolean")
+
+
+def _declared_scalar(schema: Any, root: Mapping[str, Any], depth: int) -> str | None:
     if depth > 32:
         raise ValueError("too deep")
     if not isinstance(schema, Mapping):
-        return False
-    if schema.get("type") == "string":
-        return True
+        return None
+    if schema.get("type") in _SCALARS:
+        return str(schema["type"])
     ref = schema.get("$ref")
-    if isinstance(ref, str) and _string_schema(_target(ref, root), root, depth + 1):
-        return True
+    if isinstance(ref, str):
+        found = _declared_scalar(_target(ref, root), root, depth + 1)
+        if found is not None:
+            return found
     members = schema.get("allOf")
-    return isinstance(members, list) and any(
-        _string_schema(member, root, depth + 1) for member in members
-    )
+    if isinstance(members, list):
+        for member in members:
+            found = _declared_scalar(member, root, depth + 1)
+            if found is not None:
+                return found
+    return None
 
 
 def _from_stub(failed: Failed) -> str | None:

@@ -25,6 +25,7 @@ from specfirst.parser.media import (
     read_media,
 )
 from specfirst.parser.model_types import SchemaTypes
+from specfirst.parser.parameters import value_format
 from specfirst.parser.responses import read_headers
 from specfirst.schema_types import (
     checked_format,
@@ -93,14 +94,17 @@ def read_body(
     required = bool(body.get("required"))
     description = body.get("description") if isinstance(body.get("description"), str) else None
     if kind is BodyKind.JSON:
+        py_type = _json_type(ctx, types, schema, sptr)
+        checked = _simple_checks(ctx, schema, py_type) if not alternates else {}
         return Body(
             media,
             kind,
-            _json_type(ctx, types, schema, sptr),
+            py_type,
             required,
             description=description,
             alternates=tuple(alternates),
             variants=tuple(variants),
+            **checked,
         )
     if kind is BodyKind.TEXT:
         return Body(media, kind, "str", required, description=description)
@@ -130,6 +134,32 @@ def _json_type(ctx: Context, types: SchemaTypes, schema: Any, pointer: Pointer) 
     if isinstance(resolved, Mapping) and "null" in schema_types(resolved):
         return f"{py_type} | None"
     return py_type
+
+
+def _simple_checks(ctx: Context, schema: Any, py_type: str) -> dict[str, Any]:
+    """The validation keywords of a JSON body's inline schema that needs no model (an array of
+    strings: threatjammer's ``POST /v1/assess/ip``, ``minItems``, ``maxItems``, ``uniqueItems``
+    and its items' format), which its type (``list[str]``) does not carry: the
+    :class:`~specfirst.ir.Body` fields that check them, as a parameter's are checked. A
+    nullable body (``| None``) or a model checks its own."""
+    if not isinstance(schema, Mapping) or "$ref" in schema or not is_simple(schema):
+        return {}
+    if py_type.startswith("models.") or "None" in py_type.split(" | "):
+        return {}
+    openapi_31 = ctx.openapi_31
+    found: dict[str, Any] = {
+        "constraints": constraints(schema, openapi_31=openapi_31),
+        "checked_format": value_format(ctx, schema),
+    }
+    if "array" in declared_types(schema):
+        items = schema.get("items")
+        if isinstance(items, Mapping) and "$ref" not in items:
+            found["item_constraints"] = constraints(items, openapi_31=openapi_31)
+            found["checked_format"] = value_format(ctx, items)
+        else:  # a model's items check themselves
+            found["checked_format"] = None
+        found["unique_items"] = schema.get("uniqueItems") is True
+    return {key: value for key, value in found.items() if value}
 
 
 def _media_kind(ctx: Context, media: str, media_obj: Any) -> BodyKind:

@@ -13,7 +13,7 @@ from typing import Any
 
 from specfirst import naming
 from specfirst.diagnostics import Level
-from specfirst.ir import Constraint, Parameter, ParamLocation
+from specfirst.ir import Constraint, FormatChoice, Parameter, ParamLocation
 from specfirst.loader import Pointer
 from specfirst.parser.context import Context
 from specfirst.parser.model_types import SchemaTypes
@@ -56,11 +56,11 @@ def read_parameters(
         resolved = ctx.resolve_schema(schema)
         shape = param_shape(ctx, resolved)
         item_checks: tuple[Constraint, ...] = ()
-        fmt = checked_format(resolved, openapi_31=ctx.openapi_31) if content_type is None else None
+        fmt = value_format(ctx, resolved) if content_type is None else None
         if shape == "array" and content_type is None:
             items = ctx.resolve_schema(resolved.get("items"))
             item_checks = constraints(items, openapi_31=ctx.openapi_31)
-            fmt = checked_format(items, openapi_31=ctx.openapi_31)
+            fmt = value_format(ctx, items)
             if param_shape(ctx, items) == "array":
                 ctx.warn(
                     "unsupported",
@@ -228,3 +228,25 @@ def primitive_union(ctx: Context, schema: Mapping[str, Any]) -> str | None:
     if "None" in types:
         types = [t for t in types if t != "None"] + ["None"]
     return " | ".join(types)
+
+
+def value_format(ctx: Context, schema: Mapping[str, Any]) -> str | FormatChoice | None:
+    """The string format a parameter's value is checked for (``checked_format``), or the
+    formats of a ``oneOf``/``anyOf`` whose every member is a string of a checked format
+    (FastAPI's ``IPvAnyAddress``: ``anyOf`` ``ipv4``, ``ipv6``; threatjammer's
+    ``/v1/allowlist/private/ip/{address}``): the union reads as ``str``, which alone would
+    take any text. A member without a checked format admits other strings: no check."""
+    fmt = checked_format(schema, openapi_31=ctx.openapi_31)
+    keyword = "oneOf" if "oneOf" in schema else "anyOf"
+    members = schema.get(keyword)
+    if fmt is not None or not isinstance(members, list) or not members:
+        return fmt
+    found: list[str] = []
+    for member in members:
+        resolved = ctx.resolve_schema(member)
+        member_format = checked_format(resolved, openapi_31=ctx.openapi_31)
+        if member_format is None or declared_types(resolved) != ["string"]:
+            return None
+        if member_format not in found:
+            found.append(member_format)
+    return FormatChoice(tuple(found), one_of=keyword == "oneOf" and len(found) > 1)

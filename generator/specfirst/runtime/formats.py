@@ -312,10 +312,50 @@ def string_format(name: str) -> Callable[[Any], Any]:
     return check
 
 
-def Format(name: str) -> BeforeValidator:
+def Format(name: str, *others: str, one_of: bool = False) -> BeforeValidator:
     """Metadata for a parameter or form field of format ``name``:
-    ``Annotated[str, formats.Format("email")]`` (the type stays ``str``)."""
-    return BeforeValidator(string_format(name))
+    ``Annotated[str, formats.Format("email")]`` (the type stays ``str``). With ``others``, a
+    ``oneOf``/``anyOf`` of strings of these formats: the value must have one of them
+    (``one_of``: exactly one), ``Format("ipv4", "ipv6")``."""
+    if not others:
+        return BeforeValidator(string_format(name))
+    return BeforeValidator(format_choice((name, *others), one_of))
+
+
+@functools.cache
+def format_choice(names: tuple[str, ...], one_of: bool) -> Callable[[Any], Any]:
+    """The check that a ``str`` has one of the formats ``names`` (``one_of``: exactly one), each
+    judged as :func:`string_format` judges it; anything else passes."""
+    checks = [string_format(name) for name in names]
+    described = {
+        "format": " or ".join(names),
+        "described": " or ".join(_DESCRIBED[name] for name in names),
+    }
+
+    def valid(check: Callable[[Any], Any], value: str) -> bool:
+        try:
+            check(value)
+        except PydanticCustomError:
+            return False
+        return True
+
+    def check(value: Any) -> Any:
+        if isinstance(value, str):
+            count = sum(valid(one, value) for one in checks)
+            if count == 0 or (one_of and count > 1):
+                raise PydanticCustomError(
+                    "string_format",
+                    "Input should be {described} (format {format})"
+                    if not one_of
+                    else "Input should be exactly one of: {described} (format {format})",
+                    described,
+                )
+        return value
+
+    check.__qualname__ = check.__name__ = "check_" + "_or_".join(
+        name.replace("-", "_") for name in names
+    )
+    return check
 
 
 _PARSED: dict[str, type] = {

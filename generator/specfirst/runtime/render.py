@@ -8,7 +8,7 @@ of a ``response_model``: a cached ``TypeAdapter`` writes JSON bytes straight int
 This is also the one module generated routers call (``from .._runtime import render as rt``,
 then ``rt.<name>``). The request-side helpers they call are imported here from the modules
 that hold them, as the same objects, so ``rt.<name>`` is still one lookup and one call:
-:func:`~.bodies.json_body`, the ``form_*`` checks of :mod:`.forms`,
+:func:`~.bodies.json_body` (and :data:`~.bodies.UNIQUE_ITEMS`), the ``form_*`` checks of :mod:`.forms`,
 :func:`~.params.reject_unknown_query`, :func:`~.streaming.stream_items`, and
 :class:`~.errors.ErrorFormat` (an operation's declared error responses).
 """
@@ -22,7 +22,7 @@ from pydantic import TypeAdapter, ValidationError
 from pydantic_core import PydanticSerializationError, SchemaSerializer
 from starlette.responses import Response, StreamingResponse
 
-from .bodies import json_body, raw_body
+from .bodies import UNIQUE_ITEMS, json_body, raw_body
 from .codec import adapter, writer
 from .errors import ErrorFormat
 from .forms import (
@@ -294,6 +294,7 @@ __all__ = [
 # Defined in .bodies, .errors, .forms, .params and .streaming; generated routers call them as
 # rt.<name>.
 __all__ += [
+    "UNIQUE_ITEMS",
     "ErrorFormat",
     "form_absent",
     "form_deep_object",
