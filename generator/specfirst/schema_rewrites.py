@@ -236,21 +236,39 @@ def declare_required_names(schemas: dict[str, Any], nodes: Callable[[Any], Itera
     ``additionalProperties`` allows). datamodel-code-generator leaves it out of the model, so
     no implementation could send it, nor would a request be refused without it. Declared as
     ``additionalProperties`` says (``{}``: any value), the model requires it as the schema
-    does. Parts of an ``allOf`` are left alone: a sibling part may declare the name.
+    does.
+
+    Beside ``additionalProperties: false`` (e-conomic's ``Employee`` requires ``canApprove``
+    and ``canInvoice`` and declares neither), a literal reading admits no object at all: the
+    name is required and forbidden. The listing in ``required`` is read as the declaration
+    its author meant, with any value (lint's ``required-undeclared`` says so where it is
+    written); left out, the model refused every request body as an undeclared member.
+
+    Inline parts of an ``allOf`` are left alone, and so is a name a component used as a part
+    of an ``allOf`` requires where another part of it (or the schema holding it) declares the
+    name: that part's declaration is the one meant.
     """
     parts: set[int] = set()
-    based: set[str] = set()
+    beside: dict[str, set[str]] = {}  # a component used as a part → what the others declare
     for schema in schemas.values():
         for node in nodes(schema):
-            for part in node.get("allOf") or ():
-                if isinstance(part, dict):
-                    parts.add(id(part))
-                    name = _ref_name(part)
-                    if name is not None:
-                        based.add(name)
+            all_of = node.get("allOf")
+            if not isinstance(all_of, list):
+                continue
+            for part in all_of:
+                if not isinstance(part, dict):
+                    continue
+                parts.add(id(part))
+                name = _ref_name(part)
+                if name is not None:
+                    names = beside.setdefault(name, set())
+                    names.update(
+                        _declared_names({"properties": node.get("properties")}, schemas, 0)
+                    )
+                    for other in all_of:
+                        if other is not part:
+                            names.update(_declared_names(other, schemas, 0))
     for name, schema in schemas.items():
-        if name in based:
-            continue
         for node in nodes(schema):
             properties = node.get("properties")
             required = node.get("required")
@@ -259,12 +277,33 @@ def declare_required_names(schemas: dict[str, Any], nodes: Callable[[Any], Itera
                 id(node) in parts
                 or not isinstance(properties, dict)
                 or not isinstance(required, list)
-                or extra is False
                 or any(k in node for k in ("allOf", "oneOf", "anyOf"))
+                or (extra is False and "patternProperties" in node)  # a pattern may allow it
             ):
                 continue
-            for missing in [r for r in required if isinstance(r, str) and r not in properties]:
-                properties[missing] = copy.deepcopy(extra) if isinstance(extra, dict) else {}
+            elsewhere = beside.get(name, set()) if node is schema else set()
+            for missing in required:
+                if (
+                    isinstance(missing, str)
+                    and missing not in properties
+                    and missing not in elsewhere
+                ):
+                    properties[missing] = copy.deepcopy(extra) if isinstance(extra, dict) else {}
+
+
+def _declared_names(schema: Any, schemas: dict[str, Any], depth: int) -> set[str]:
+    """The property names ``schema`` declares: its ``properties``, those of the component it
+    references and of its ``allOf`` parts."""
+    if not isinstance(schema, dict) or depth > 20:
+        return set()
+    properties = schema.get("properties")
+    names = set(properties) if isinstance(properties, dict) else set()
+    ref = _ref_name(schema)
+    if ref is not None:
+        names |= _declared_names(schemas.get(ref), schemas, depth + 1)
+    for part in schema.get("allOf") or ():
+        names |= _declared_names(part, schemas, depth + 1)
+    return names
 
 
 _JSON_TYPES: dict[str, Callable[[Any], bool]] = {

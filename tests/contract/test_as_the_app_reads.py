@@ -964,3 +964,68 @@ def test_a_media_type_left_out_keeps_the_schema_others_refer_to(
     assert not result.failures and not result.errors, format_summary(result)
     reached = {label for label, op in result.coverage.operations.items() if op.reached_success()}
     assert reached == {"PUT /policies/{id}", "PATCH /policies/{id}"}, format_summary(result)
+
+
+REQUIRED_UNDECLARED = """
+openapi: 3.0.1
+info: {title: Staff, version: 1.0.0}
+paths:
+  /employees:
+    post:
+      operationId: createEmployee
+      requestBody:
+        content:
+          application/json:
+            schema:
+              allOf: [{$ref: '#/components/schemas/Employee'}]
+      responses:
+        '201': {description: made, content: {application/json: {schema: {type: string}}}}
+        '400': {description: refused, content: {application/json: {schema: {type: object}}}}
+components:
+  schemas:
+    Employee:
+      type: object
+      additionalProperties: false
+      required: [name, canApprove]
+      properties:
+        name: {type: string, maxLength: 20}
+        phone: {type: string, nullable: true}
+"""
+
+
+def test_a_required_name_no_property_declares_is_declared_where_others_are_forbidden() -> None:
+    """e-conomic's ``Employee`` requires ``canApprove``, declares it nowhere and forbids other
+    names: literally no object is valid. The run's document declares it (any value), as the
+    generated model reads it."""
+    document = yaml.safe_load(REQUIRED_UNDECLARED)
+    before = copy.deepcopy(document)
+    read = as_the_app_reads(document)
+    assert read is not None and document == before
+    employee = read["components"]["schemas"]["Employee"]
+    assert employee["properties"] == {
+        **before["components"]["schemas"]["Employee"]["properties"],
+        "canApprove": {},
+    }
+    assert employee["additionalProperties"] is False
+
+
+def test_a_body_that_requires_a_name_it_does_not_declare_is_accepted_with_it(
+    make_api: MakeApi,  # noqa: F811
+) -> None:
+    """The contract run's positive cases carry ``canApprove`` (schemathesis sent
+    ``canApprove: null`` as valid); the app took that for an undeclared member and answered
+    400 to every body, "Schema-valid request rejected"."""
+    staff = make_api(REQUIRED_UNDECLARED)
+
+    class Staff:
+        async def create_employee(self, *, body: Any) -> Any:
+            return staff.responses.CreateEmployee201Response(body=body.name if body else "")
+
+    app = staff.create_app(default=Staff())
+    options = ContractOptions(
+        spec=staff.spec_path, app=app, max_examples=10, phases=("coverage", "fuzzing")
+    )
+    result = run_contract(options)
+    assert not result.failures and not result.errors and not result.gates, format_summary(result)
+    reached = {label for label, op in result.coverage.operations.items() if op.reached_success()}
+    assert reached == {"POST /employees"}, format_summary(result)

@@ -391,6 +391,43 @@ def test_an_invalid_example_with_a_required_name_it_does_not_declare_is_synthesi
     }
 
 
+CLOSED_REQUIRED = """
+openapi: 3.0.1
+info: {title: Staff, version: '1'}
+paths:
+  /employees/{number}:
+    get:
+      operationId: getEmployee
+      parameters:
+        - {name: number, in: path, required: true, schema: {type: integer}}
+      responses:
+        '200':
+          description: One employee.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Employee'}
+components:
+  schemas:
+    Employee:
+      type: object
+      additionalProperties: false
+      required: [name, canApprove]
+      properties:
+        name: {type: string}
+      example: {Id: 1, Description: An awesome employee}
+"""
+
+
+def test_a_required_name_beside_no_other_names_is_synthesized(tmp_path: Path) -> None:
+    """e-conomic's ``Employee`` requires ``canApprove``, declares it nowhere and forbids other
+    names; its example is no employee. The synthesized answer has ``canApprove`` (the model
+    requires it, any value): without it the stub answered 500."""
+    table = table_of(tmp_path, CLOSED_REQUIRED)
+    [answer] = table.answers["getEmployee"]
+    assert answer.synthesized
+    assert answer.body == {"name": "string", "canApprove": "string"}
+
+
 def test_a_header_example_http_cannot_carry_is_synthesized_and_said_once(tmp_path: Path) -> None:
     """``X-Note``'s example is not ASCII: the stub answers a value a header can carry,
     synthesized from the schema, and the summary names the header. velopayments' ``Location``

@@ -308,6 +308,57 @@ async def test_a_required_name_the_schema_does_not_declare_is_in_the_model(
     assert with_group.json() == {"id": "a", "group": {"any": ["value"]}}
 
 
+CLOSED_UNDECLARED_REQUIRED = """
+openapi: 3.0.1
+info: {title: Staff, version: '1'}
+paths:
+  /employees:
+    post:
+      operationId: createEmployee
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              allOf: [{$ref: '#/components/schemas/Employee'}]
+      responses:
+        '200':
+          description: Stored.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Employee'}
+components:
+  schemas:
+    Employee:
+      type: object
+      additionalProperties: false
+      required: [name, canApprove]
+      properties:
+        name: {type: string}
+"""
+
+
+async def test_a_required_name_beside_no_other_names_is_in_the_model(make_api: MakeApi) -> None:
+    """e-conomic's ``Employee`` requires ``canApprove``, declares it nowhere and forbids other
+    names (the body is an ``allOf`` of it): the model requires it with any value, so the body
+    with it is accepted and one without it refused; other names stay refused."""
+    api = make_api(CLOSED_UNDECLARED_REQUIRED)
+
+    class Service:
+        async def create_employee(self, *, body: Any) -> Any:
+            return body
+
+    app = api.create_app(default=Service())
+    async with client(app) as c:
+        with_it = await c.post("/employees", json={"name": "a", "canApprove": None})
+        without = await c.post("/employees", json={"name": "a"})
+        other = await c.post("/employees", json={"name": "a", "canApprove": 1, "x": 2})
+    assert with_it.status_code == 200, with_it.text
+    assert with_it.json() == {"name": "a", "canApprove": None}
+    assert [e["pointer"] for e in problem(without, 422)["errors"]] == ["/body/canApprove"]
+    assert [e["pointer"] for e in problem(other, 422)["errors"]] == ["/body/x"]
+
+
 async def test_a_part_header_name_multipart_cannot_parse_is_an_invalid_request(app: Any) -> None:
     """velopayments' contract run printed ``Found invalid character 195 in header at 36``:
     python-multipart's own warning about a part header name with a non-ASCII byte, in a

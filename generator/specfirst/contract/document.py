@@ -52,6 +52,11 @@ These readings differ from a literal one, and the run must test the API the app 
   a required boolean ``accountEnabled``: no body was valid, "Cannot generate test data"); the
   run's document declares those names in that part too, each constrained where it is written
   (:func:`_allof_extras`).
+- a name an object schema with ``additionalProperties: false`` requires but does not declare
+  is declared, with any value (:func:`_required_declared`): literally it is both required and
+  forbidden, so no body is valid (e-conomic's ``Employee`` requires ``canApprove``, declared
+  nowhere; schemathesis sent ``canApprove: null`` as valid and the app refused it); the
+  generated model reads the listing as the declaration its author meant.
 - in a 3.0 document, a request example that its schema refuses is left out where that schema
   has draft-04's boolean ``exclusiveMinimum``/``exclusiveMaximum``
   (:func:`_refused_examples`): schemathesis checks examples as JSON Schema 2020-12, cannot
@@ -115,6 +120,7 @@ def as_the_app_reads(document: dict[str, Any]) -> dict[str, Any] | None:
         _drop_unsendable_path_examples,
         _query_templates_unnamed,
         _allof_extras,
+        _required_declared,
     )
     if not (any(reading(document, apply=False) for reading in readings) or unread_media(document)):
         return None
@@ -489,6 +495,32 @@ def _allof_extras(document: dict[str, Any], *, apply: bool) -> int:
                 extra = {name: {} for name in sorted(missing)}
                 properties = {**_mapping(resolved.get("properties")), **extra}
                 parts[index] = {**resolved, "properties": properties}
+    return found
+
+
+def _required_declared(document: dict[str, Any], *, apply: bool) -> int:
+    """Each object schema with ``additionalProperties: false`` and a ``required`` name it does
+    not declare: the name declared as ``{}``, as the generated model reads it
+    (:func:`~specfirst.schema_rewrites.declare_required_names`). Literally the name is both
+    required and forbidden, so no object is valid, and schemathesis sent e-conomic's
+    ``Employee`` with ``canApprove: null`` as a valid body. Runs after :func:`_allof_extras`,
+    which declares in a part what its siblings declare."""
+    found = 0
+    for schema in list(_schemas(document)):
+        required = schema.get("required")
+        if (
+            schema.get("additionalProperties", True) is not False
+            or not isinstance(required, list)
+            or any(key in schema for key in _COMPOSITION)
+            or "patternProperties" in schema  # a pattern may allow the name
+        ):
+            continue
+        properties = _mapping(schema.get("properties"))
+        missing = [n for n in required if isinstance(n, str) and n not in properties]
+        if missing:
+            found += 1
+            if apply:
+                schema["properties"] = {**properties, **{name: {} for name in missing}}
     return found
 
 

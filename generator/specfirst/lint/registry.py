@@ -9,6 +9,7 @@ from specfirst.lint import (
     paths,
     references,
     responses,
+    schemas,
     security,
 )
 from specfirst.lint.context import Rule
@@ -23,5 +24,6 @@ RULES: tuple[Rule, ...] = (
     *paths.RULES,
     *examples.RULES,
     *references.RULES,
+    *schemas.RULES,
 )
 RULE_IDS = frozenset(rule.id for rule in RULES)

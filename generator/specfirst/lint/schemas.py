@@ -1,0 +1,95 @@
+"""Rules on schemas themselves: required-undeclared.
+
+``required-undeclared``: an object schema with ``additionalProperties: false`` that lists a
+name in ``required`` and declares it nowhere (not in ``properties``, no ``patternProperties``
+beside it) admits no object at all: the name is both required and forbidden (e-conomic's
+``Employee`` requires ``canApprove`` and ``canInvoice``). The generated model reads the
+listing as the declaration its author meant, any value
+(:func:`~specfirst.schema_rewrites.declare_required_names`), and so does the contract run's
+document; the finding says where to declare the name's schema.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from specfirst.diagnostics import Level
+from specfirst.lint.context import Context, Finding, Rule
+from specfirst.loader import Pointer
+
+__all__ = ["RULES"]
+
+_CHILD = ("items", "additionalProperties", "not", "contains", "propertyNames", "if", "then")
+_CHILD_MORE = ("else", "unevaluatedProperties", "unevaluatedItems")
+_MAP = ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas")
+_LIST = ("allOf", "anyOf", "oneOf", "prefixItems")
+_COMPOSITION = ("allOf", "anyOf", "oneOf")
+
+
+def _required_undeclared(ctx: Context) -> Iterator[Finding]:
+    for schema, pointer in _schemas(ctx.doc):
+        required = schema.get("required")
+        if (
+            schema.get("additionalProperties", True) is not False
+            or not isinstance(required, list)
+            or "patternProperties" in schema
+            or any(key in schema for key in _COMPOSITION)
+        ):
+            continue
+        properties = schema.get("properties")
+        declared = properties if isinstance(properties, dict) else {}
+        missing = [name for name in required if isinstance(name, str) and name not in declared]
+        if missing:
+            names = ", ".join(repr(name) for name in missing)
+            it, is_ = ("it", "is") if len(missing) == 1 else ("them", "are")
+            yield (
+                f"required {names} {is_} not in properties, and additionalProperties: false "
+                f"forbids any other name, so no object is valid; the generated model takes "
+                f"{it} as declared with any value: declare {it} under properties",
+                (*pointer, "required"),
+            )
+
+
+def _schemas(doc: dict[str, Any]) -> Iterator[tuple[dict[str, Any], Pointer]]:
+    """Every Schema Object written in the document, with its pointer: the components' and
+    each ``schema`` (of a media type, parameter or header), subschemas included."""
+    stack: list[tuple[Any, Pointer, bool]] = [(doc, (), False)]
+    seen: set[int] = set()
+    while stack:
+        node, pointer, is_schema = stack.pop()
+        if isinstance(node, list):
+            if not is_schema:
+                stack.extend((v, (*pointer, i), False) for i, v in enumerate(node))
+            continue
+        if not isinstance(node, dict) or id(node) in seen:
+            continue
+        seen.add(id(node))
+        if not is_schema:
+            for key, value in node.items():
+                schema = key == "schema" or pointer == ("components", "schemas")
+                if key in ("example", "examples", "default", "enum", "const"):
+                    continue  # values, not schemas
+                stack.append((value, (*pointer, key), schema))
+            continue
+        yield node, pointer
+        for key in (*_CHILD, *_CHILD_MORE):
+            stack.append((node.get(key), (*pointer, key), True))
+        for key in _MAP:
+            value = node.get(key)
+            if isinstance(value, dict):
+                stack.extend((v, (*pointer, key, k), True) for k, v in value.items())
+        for key in _LIST:
+            value = node.get(key)
+            if isinstance(value, list):
+                stack.extend((v, (*pointer, key, i), True) for i, v in enumerate(value))
+
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        "required-undeclared",
+        Level.ERROR,
+        "a required name is declared where other names are forbidden",
+        _required_undeclared,
+    ),
+)
