@@ -30,6 +30,7 @@ checks together, so "why is this a lint error?" is answered by the module listin
 - ``paths``: path-parameters, path-trailing-slash, path-query-string, path-equivalent,
   path-segment-split.
 - ``examples``: example-valid (where examples are, and validating them per OpenAPI version).
+- ``schemas``: one-of-overlap (oneOf members nothing tells apart, :mod:`specfirst.one_of_overlap`).
 - ``references``: unused-component, unresolved-ref.
 - ``registry``: ``RULES``, every family's rules in order, and ``RULE_IDS``.
 - ``settings``: ``[tool.specfirst.lint]`` read into :data:`LintSettings`.

@@ -9,6 +9,7 @@ from specfirst.lint import (
     paths,
     references,
     responses,
+    schemas,
     security,
 )
 from specfirst.lint.context import Rule
@@ -22,6 +23,7 @@ RULES: tuple[Rule, ...] = (
     *pagination.RULES,
     *paths.RULES,
     *examples.RULES,
+    *schemas.RULES,
     *references.RULES,
 )
 RULE_IDS = frozenset(rule.id for rule in RULES)
