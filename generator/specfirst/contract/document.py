@@ -78,6 +78,7 @@ from collections.abc import Iterator
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from specfirst.contract.excuses import _plain
 from specfirst.ir import BodyKind
 from specfirst.loader.pointers import copy_json, pointer_step, ref_pointer
 from specfirst.one_of_overlap import overlapping_pair
@@ -481,14 +482,6 @@ def _allof_extras(document: dict[str, Any], *, apply: bool) -> int:
     return found
 
 
-_ANNOTATIONS = frozenset({"title", "description", "example", "examples", "$comment"})
-
-
-def _plain(schema: dict[str, Any]) -> dict[str, Any]:
-    """``schema`` without its annotations (top level only)."""
-    return {k: v for k, v in schema.items() if k not in _ANNOTATIONS and not k.startswith("x-")}
-
-
 def _one_of_spelled_exclusive(document: dict[str, Any], *, apply: bool) -> int:
     """Each ``oneOf`` with two members that are open objects with nothing to tell them apart
     (:func:`~specfirst.one_of_overlap.overlapping_pair`) spelled as the same set of values, one
@@ -504,7 +497,10 @@ def _one_of_spelled_exclusive(document: dict[str, Any], *, apply: bool) -> int:
         if overlapping_pair(schema, partial(_resolved, document)) is None:
             continue
         members = schema["oneOf"]
-        plain = [_plain(_resolved(document, member)) for member in members]
+        try:
+            plain = [_plain(member, document, 0) for member in members]
+        except ValueError:  # an unresolvable or recursive reference: left as written
+            continue
         if any(plain.count(member) > 1 for member in plain):
             continue
         found += 1
