@@ -111,7 +111,7 @@ def test_the_run_spells_the_one_of_as_the_same_values() -> None:
         typed["components"]["schemas"][name]["type"] = "object"
     literal = _criteria_validator(typed)
     for value in CRITERIA:
-        body = {"name": "n", "criteria": value}
+        body: dict[str, Any] = {"name": "n", "criteria": value}
         assert literal.is_valid(body) == spelled.is_valid(body), value
 
 
