@@ -31,6 +31,9 @@ at import), only in the classes that have such rules:
   valid under any (``one_of``: a property that is a ``oneOf``, the items of one, or a root
   model's value). Checked on JSON input only, the members tried on the value as it came; a
   handler building its response from Python objects runs no check.
+- ``minProperties``/``maxProperties``: pydantic ignores the keys a class does not declare, and
+  has no count of keys at all (``properties``: every key of the JSON object counted, before
+  the class reads it; JSON input only, as ``oneOf``).
 
 And pydantic parses dates and date-times more leniently than their formats allow (``"0"`` is
 1970-01-01); every model's schema checks such strings as RFC 3339 first
@@ -100,6 +103,7 @@ _RULES = (
     "__sf_formats__",
     "__sf_refuse_null__",
     "__sf_one_of__",
+    "__sf_properties__",
 )
 
 
@@ -116,12 +120,14 @@ class BaseModel(pydantic.BaseModel):
         __sf_formats__: ClassVar[tuple[tuple[str, str], ...]]
         __sf_refuse_null__: ClassVar[tuple[str, ...]]
         __sf_one_of__: ClassVar[tuple[tuple[str, str], ...]]
+        __sf_properties__: ClassVar[tuple[tuple[int, int | None], ...]]
     __sf_unique__ = ()
     __sf_not_null__ = ()
     __sf_patterns__ = ()
     __sf_formats__ = ()
     __sf_refuse_null__ = ()
     __sf_one_of__ = ()
+    __sf_properties__ = ()
 
     @classmethod
     def __get_pydantic_core_schema__(
@@ -157,6 +163,13 @@ def _model_schema(
     for name in cls.__sf_not_null__:
         if name in fields and fields[name].exclude_if is None:
             fields[name].exclude_if = _is_none
+    return _with_counted_properties(cls, _checked_model_schema(cls, source, handler))
+
+
+def _checked_model_schema(
+    cls: type[BaseModel], source: type[pydantic.BaseModel], handler: pydantic.GetCoreSchemaHandler
+) -> CoreSchema:
+    """pydantic's core schema of ``cls`` with the rules of its fields (and per instance)."""
     schema = rfc3339(handler(source), handler.resolve_ref_schema)
     if cls.__sf_one_of__:
         _check_one_of(cls, schema)
@@ -174,13 +187,59 @@ def _model_schema(
         check = functools.partial(core_schema.no_info_after_validator_function, _schema_rules)
     else:
         return schema  # no rules left to check per instance: no validator at all
+    return _wrapped(schema, check)
+
+
+def _wrapped(schema: CoreSchema, check: Callable[..., CoreSchema]) -> CoreSchema:
+    """``check(schema)``, the reference moved to the check, so a model reached again inside
+    itself (a self-referencing ``Album`` holding albums) is checked there too."""
     ref = schema.get("ref")
     if isinstance(ref, str):
-        # The reference moves to the check, so a model reached again inside itself (a
-        # self-referencing ``Album`` holding albums) is checked there too.
         inner = {key: value for key, value in schema.items() if key != "ref"}
         return check(cast(CoreSchema, inner), ref=ref)
     return check(schema)
+
+
+def _with_counted_properties(cls: type[BaseModel], schema: CoreSchema) -> CoreSchema:
+    """``schema`` checking first, on JSON input, that the object holds as many keys as the
+    ``minProperties``/``maxProperties`` registered for ``cls`` allow: every key counts, the
+    ones the class does not declare too (pydantic ignores those), as JSON Schema counts them.
+    A handler building a model from Python objects runs no check."""
+    bounds = cls.__sf_properties__
+    if not bounds:
+        return schema
+    check = functools.partial(
+        core_schema.with_info_before_validator_function, _property_counter(bounds)
+    )
+    return _wrapped(schema, check)
+
+
+@functools.cache
+def _property_counter(
+    bounds: tuple[tuple[int, int | None], ...],
+) -> Callable[[Any, core_schema.ValidationInfo], Any]:
+    least = max(low for low, _ in bounds)
+    highs = [high for _, high in bounds if high is not None]
+    most = min(highs) if highs else None
+
+    def count_properties(value: Any, info: core_schema.ValidationInfo) -> Any:
+        if info.mode != "json" or not isinstance(value, dict):
+            return value  # not an object: the model's own schema refuses it
+        if len(value) < least:
+            raise PydanticCustomError(
+                "too_few_properties",
+                "Object should have at least {least} properties, not {count}",
+                {"least": least, "count": len(value)},
+            )
+        if most is not None and len(value) > most:
+            raise PydanticCustomError(
+                "too_many_properties",
+                "Object should have at most {most} properties, not {count}",
+                {"most": most, "count": len(value)},
+            )
+        return value
+
+    return count_properties
 
 
 def _refuse_null_from_json(
@@ -464,6 +523,7 @@ def constrain(
     formats: dict[str, str] | None = None,
     refuse_null: tuple[str, ...] = (),
     one_of: dict[str, str] | None = None,
+    properties: tuple[int, int | None] | None = None,
 ) -> None:
     """Register the rules for ``model``'s fields (named as in the spec; aliases resolved here).
 
@@ -475,6 +535,8 @@ def constrain(
     ``one_of``: property → ``"value"`` (it is a ``oneOf``) or ``"items"`` (its array's items
     are); ``{"root": "value"}`` for a root model that is one. ``unique``: ``("root",)`` for a
     root model of an array of ``uniqueItems``.
+    ``properties``: the object's ``(minProperties, maxProperties)`` (``None``: no most), every
+    key counted, checked on JSON input.
     The checks are built here, at import, so a missing jsonschema-rs stops the app at start.
     A name datamodel-code-generator gave to something else (an enum) is skipped.
     """
@@ -512,6 +574,7 @@ def constrain(
     model.__sf_one_of__ = tuple(
         (by_wire[w], where) for w, where in (one_of or {}).items() if w in by_wire
     )
+    model.__sf_properties__ = (properties,) if properties is not None else ()
     if model.__pydantic_complete__:
         # Built before its rules were registered: rebuilt with them. (Models built already
         # that embed this one keep a copy without them, so the generated models register

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 from urllib.parse import unquote
 
 import pydantic_core
@@ -852,7 +852,10 @@ def schema_rules(
             root.append("unique=('root',)")
         if root:
             lines.append(f"constrain({name}, {', '.join(root)})")
+        counted = _property_counts(found[name])
         if not props:
+            if counted:
+                lines.append(f"constrain({name}, properties={counted!r})")
             continue
         unique = [
             p for p, s in props.items() if isinstance(s, dict) and s.get("uniqueItems") is True
@@ -895,6 +898,8 @@ def schema_rules(
             args.append(f"formats={formats!r}")
         if one_of:
             args.append(f"one_of={one_of!r}")
+        if counted:
+            args.append(f"properties={counted!r}")
         if args:
             lines.append(f"constrain({name}, {', '.join(args)})")
     if not lines:
@@ -915,6 +920,21 @@ def _unique_root(schema: Any) -> bool:
         and schema.get("uniqueItems") is True
         and "array" in schema_types(schema)
     )
+
+
+def _property_counts(schema: Any) -> tuple[int, int | None] | None:
+    """``(minProperties, maxProperties)`` of an object schema that limits its number of keys
+    (``None``: no most), or ``None`` when it does not."""
+    if not isinstance(schema, dict):
+        return None
+    least, most = schema.get("minProperties", 0), schema.get("maxProperties")
+    if not _count(least) or not (most is None or _count(most)):
+        return None  # malformed: validation reports it
+    return (least, most) if least > 0 or most is not None else None
+
+
+def _count(value: Any) -> TypeGuard[int]:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
 def _one_of(schema: Any) -> bool:

@@ -1,9 +1,16 @@
-"""``specfirst.lint.schemas``: a required name that ``additionalProperties: false`` forbids."""
+"""``specfirst.lint.schemas``: a required name that ``additionalProperties: false`` forbids;
+one-of-overlap (mailscript.com's trigger ``criteria``)."""
 
 from __future__ import annotations
 
+import textwrap
+from pathlib import Path
+from typing import Any
+
 from specfirst.diagnostics import Level
+from specfirst.lint import lint
 from specfirst.lint.profiles import PROFILES
+from specfirst.loader import load_spec
 from tests.lint.conftest import LintFn, clean_document, op
 
 
@@ -40,3 +47,69 @@ def test_a_required_name_no_property_declares_beside_no_other_names(run_lint: Li
         "generated model takes them as declared with any value: declare them under properties",
     ]
     assert PROFILES["imported"]["required-undeclared"] is Level.WARNING
+
+
+MESSAGE = (
+    "warning one-of-overlap: oneOf members 'Criteria' and 'Operand' are objects with no "
+    "required property that take any other key, so an object valid under one is mostly valid "
+    "under both, which oneOf refuses; did you mean anyOf? (or tell them apart: required "
+    "properties, additionalProperties: false)"
+)
+
+
+def _with_one_of(*members: dict[str, Any]) -> dict[str, Any]:
+    doc = clean_document()
+    schemas = doc["components"]["schemas"]
+    schemas["Thing"]["properties"]["criteria"] = {
+        "oneOf": [
+            {"$ref": "#/components/schemas/Criteria"},
+            {"$ref": "#/components/schemas/Operand"},
+        ]
+    }
+    schemas["Criteria"], schemas["Operand"] = members
+    return doc
+
+
+CRITERIA: dict[str, Any] = {"minProperties": 1, "properties": {"domain": {"type": "string"}}}
+OPERAND: dict[str, Any] = {"type": "object", "properties": {"and": {"type": "array", "items": {}}}}
+
+
+def test_open_objects_nothing_tells_apart_are_warned(run_lint: LintFn) -> None:
+    assert run_lint(_with_one_of(CRITERIA, OPERAND)) == [MESSAGE]
+
+
+def test_members_told_apart_are_not(run_lint: LintFn) -> None:
+    required = {**OPERAND, "required": ["and"]}
+    closed = {**OPERAND, "additionalProperties": False}
+    string: dict[str, Any] = {"type": "string"}
+    for other in (required, closed, string):
+        assert run_lint(_with_one_of(CRITERIA, other)) == [], other
+    doc = _with_one_of(CRITERIA, OPERAND)
+    criteria = doc["components"]["schemas"]["Thing"]["properties"]["criteria"]
+    criteria["discriminator"] = {"propertyName": "kind"}
+    assert run_lint(doc) == []
+
+
+def test_the_warning_is_located_at_the_one_of(tmp_path: Path) -> None:
+    path = tmp_path / "api.yaml"
+    path.write_text(
+        textwrap.dedent(
+            """\
+            openapi: 3.0.0
+            info: {title: Triggers, version: '1'}
+            paths: {}
+            components:
+              schemas:
+                Trigger:
+                  properties:
+                    criteria:
+                      oneOf:
+                        - {properties: {domain: {type: string}}}
+                        - {properties: {and: {type: array}}}
+            """
+        ),
+        encoding="utf-8",
+    )
+    found = [d for d in lint(load_spec(path)) if d.rule == "one-of-overlap"]
+    assert [str(d.location) for d in found] == [f"{path}:9:11"]
+    assert "members #0 and #1" in found[0].message

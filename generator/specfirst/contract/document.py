@@ -68,6 +68,10 @@ These readings differ from a literal one, and the run must test the API the app 
   in it: getpostman.com's Postman variables, ``{{apiId}}``) is left out
   (:func:`_unsendable_path_examples`): fuzzing drew it only to filter it out, and on an
   operation whose every path parameter had one, Hypothesis' health check failed the run.
+- a ``oneOf`` whose members are open objects with nothing to tell them apart (mailscript's
+  ``criteria``, lint ``one-of-overlap``) is spelled as the same set of values, each member with
+  the others barred (:func:`_one_of_spelled_exclusive`): schemathesis filtered what it drew
+  from the members for values valid under exactly one, kept none, and sent no positive case.
 
 :func:`as_the_app_reads` returns the document with these applied, and ``None`` when none
 applies, so that the spec is loaded as it is.
@@ -82,8 +86,10 @@ from collections.abc import Iterator
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from specfirst.contract.excuses import _plain
 from specfirst.ir import BodyKind
 from specfirst.loader.pointers import copy_json, pointer_step, ref_pointer
+from specfirst.one_of_overlap import overlapping_pair
 from specfirst.parser.media import body_kind, form_encodable, is_binary_schema, read_media
 from specfirst.schema_types import BOOLEAN_TEXT, boolean_members
 
@@ -121,6 +127,7 @@ def as_the_app_reads(document: dict[str, Any]) -> dict[str, Any] | None:
         _query_templates_unnamed,
         _allof_extras,
         _required_declared,
+        _one_of_spelled_exclusive,
     )
     if not (any(reading(document, apply=False) for reading in readings) or unread_media(document)):
         return None
@@ -521,6 +528,44 @@ def _required_declared(document: dict[str, Any], *, apply: bool) -> int:
             found += 1
             if apply:
                 schema["properties"] = {**properties, **{name: {} for name in missing}}
+    return found
+
+
+def _one_of_spelled_exclusive(document: dict[str, Any], *, apply: bool) -> int:
+    """Each ``oneOf`` with two members that are open objects with nothing to tell them apart
+    (:func:`~specfirst.one_of_overlap.overlapping_pair`) spelled as the same set of values, one
+    alternative per member with the others barred: ``anyOf: [{allOf: [A, {not: B}]}, {allOf:
+    [B, {not: A}]}]``. schemathesis draws a ``oneOf``'s values from each member and keeps those
+    valid under exactly one: such members admit together almost all they draw, so nothing was
+    kept ("Unsatisfiable", mailscript's ``criteria``: no positive case, the operation never
+    reached its 201); from the spelled complement it draws values of one member only
+    (``{"and": 5}``). A ``oneOf`` whose members differ only in annotations admits nothing
+    either way and is left as written (the ``same-one-of`` note reads it)."""
+    found = 0
+    for schema in list(_schemas(document)):
+        if overlapping_pair(schema, partial(_resolved, document)) is None:
+            continue
+        members = schema["oneOf"]
+        try:
+            plain = [_plain(member, document, 0) for member in members]
+        except ValueError:  # an unresolvable or recursive reference: left as written
+            continue
+        if any(plain.count(member) > 1 for member in plain):
+            continue
+        found += 1
+        if not apply:
+            continue
+        alternatives = []
+        for index, member in enumerate(members):
+            # copies: schemathesis rewrites a schema's nodes in place, each once
+            others = copy.deepcopy(members[:index] + members[index + 1 :])
+            barred = others[0] if len(others) == 1 else {"anyOf": others}
+            alternatives.append({"allOf": [member, {"not": barred}]})
+        del schema["oneOf"]
+        if "anyOf" in schema:
+            schema["allOf"] = [*_list(schema.get("allOf")), {"anyOf": alternatives}]
+        else:
+            schema["anyOf"] = alternatives
     return found
 
 

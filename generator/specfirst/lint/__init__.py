@@ -32,7 +32,8 @@ checks together, so "why is this a lint error?" is answered by the module listin
 - ``examples``: example-valid (where examples are, and validating them per OpenAPI version).
 - ``references``: unused-component, unresolved-ref.
 - ``schemas``: required-undeclared (a required name that ``additionalProperties: false``
-  forbids: no object is valid).
+  forbids: no object is valid), one-of-overlap (oneOf members nothing tells apart,
+  :mod:`specfirst.one_of_overlap`).
 - ``registry``: ``RULES``, every family's rules in order, and ``RULE_IDS``.
 - ``settings``: ``[tool.specfirst.lint]`` read into :data:`LintSettings`.
 - ``profiles``: ``profile = "imported"`` (what ``specfirst init --spec`` writes): the style

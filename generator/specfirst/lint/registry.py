@@ -23,7 +23,7 @@ RULES: tuple[Rule, ...] = (
     *pagination.RULES,
     *paths.RULES,
     *examples.RULES,
-    *references.RULES,
     *schemas.RULES,
+    *references.RULES,
 )
 RULE_IDS = frozenset(rule.id for rule in RULES)

@@ -1,4 +1,4 @@
-"""Rules on schemas themselves: required-undeclared.
+"""Rules on schemas themselves: ``required-undeclared`` and ``one-of-overlap``.
 
 ``required-undeclared``: an object schema with ``additionalProperties: false`` that lists a
 name in ``required`` and declares it nowhere (not in ``properties``, no ``patternProperties``
@@ -7,6 +7,13 @@ beside it) admits no object at all: the name is both required and forbidden (e-c
 listing as the declaration its author meant, any value
 (:func:`~specfirst.schema_rewrites.declare_required_names`), and so does the contract run's
 document; the finding says where to declare the name's schema.
+
+``one-of-overlap``: a ``oneOf`` admits a value valid under exactly one member. Where two members
+are open objects with nothing to tell them apart (no required property, any other key allowed:
+mailscript's ``criteria``, ``oneOf [Criteria, CriteriaOperand]``), every object with enough keys
+is valid under both and refused, which is seldom what the author meant: ``anyOf`` admits it. A
+warning, located at the ``oneOf``: the app honours the schema as written (see
+:mod:`specfirst.one_of_overlap`).
 """
 
 from __future__ import annotations
@@ -16,7 +23,9 @@ from typing import Any
 
 from specfirst.diagnostics import Level
 from specfirst.lint.context import Context, Finding, Rule
+from specfirst.lint.examples import _is_schema_pointer
 from specfirst.loader import Pointer
+from specfirst.one_of_overlap import overlapping_pair
 
 __all__ = ["RULES"]
 
@@ -85,11 +94,57 @@ def _schemas(doc: dict[str, Any]) -> Iterator[tuple[dict[str, Any], Pointer]]:
                 stack.extend((v, (*pointer, key, i), True) for i, v in enumerate(value))
 
 
+def _one_of_overlap(ctx: Context) -> Iterator[Finding]:
+    for schema, pointer in _one_ofs(ctx.doc):
+        pair = overlapping_pair(schema, lambda member: ctx.deref(member, ())[0])
+        if pair is None:
+            continue
+        members = schema["oneOf"]
+        first, second = (_name(members[i], i) for i in pair)
+        yield (
+            f"oneOf members {first} and {second} are objects with no required property that "
+            "take any other key, so an object valid under one is mostly valid under both, "
+            "which oneOf refuses; did you mean anyOf? (or tell them apart: required "
+            "properties, additionalProperties: false)",
+            (*pointer, "oneOf"),
+        )
+
+
+def _name(member: Any, index: int) -> str:
+    ref = member.get("$ref") if isinstance(member, dict) else None
+    if isinstance(ref, str):
+        return repr(ref.rsplit("/", 1)[-1])
+    return f"#{index}"
+
+
+def _one_ofs(doc: dict[str, Any]) -> Iterator[tuple[dict[str, Any], Pointer]]:
+    """Every Schema Object of ``doc`` holding a ``oneOf`` list, with its pointer."""
+    stack: list[tuple[Any, Pointer]] = [(doc, ())]
+    while stack:
+        node, pointer = stack.pop()
+        if isinstance(node, dict):
+            if isinstance(node.get("oneOf"), list) and _is_schema_pointer(pointer):
+                yield node, pointer
+            stack.extend(
+                (value, (*pointer, key))
+                for key, value in node.items()
+                if isinstance(value, dict | list) and key not in ("example", "examples")
+            )
+        elif isinstance(node, list):
+            stack.extend((value, (*pointer, i)) for i, value in enumerate(node))
+
+
 RULES: tuple[Rule, ...] = (
     Rule(
         "required-undeclared",
         Level.ERROR,
         "a required name is declared where other names are forbidden",
         _required_undeclared,
+    ),
+    Rule(
+        "one-of-overlap",
+        Level.WARNING,
+        "the members of a oneOf can be told apart",
+        _one_of_overlap,
     ),
 )
