@@ -18,6 +18,8 @@ rule                          checks                              lint rule
 ``one-resource``              ``allow_header_conformance``        ``path-equivalent``
 ``malformed-media-type``      ``content_type_conformance``,       ``media-type-valid``
                               ``response_schema_conformance``
+``no-content``                ``content_type_conformance``,       ``no-content-body``
+                              ``response_schema_conformance``
 ``boolean-text``              ``negative_data_rejection``         -
 ``ignorable-only``            ``negative_data_rejection``         -
 ``discriminator-only``        ``negative_data_rejection``         -
@@ -40,6 +42,9 @@ rule                          checks                              lint rule
 * ``one-resource``: ``Allow`` lists the methods of every path key of the same URL.
 * ``malformed-media-type``: the response media type the spec declares is no ``type/subtype``
   (truora's ``PDF``), so no answer can be compared with it (:func:`_malformed_declared`).
+* ``no-content``: the spec declares a body for a 204 or 304, which HTTP forbids, and the
+  answer had none (shipengine's ``DELETE /v1/environment/webhooks/{webhook_id}``,
+  :func:`_no_content`).
 * ``boolean-text``: a negative case only made a form's boolean field ``0`` or ``1``, which is
   the text of a boolean on the wire (:func:`_boolean_text`).
 * ``ignorable-only``: a negative case only set readOnly body properties and added undeclared
@@ -242,6 +247,24 @@ def _malformed_declared(failed: Failed) -> str | None:
             "type/subtype (lint rule media-type-valid), so no answer can be compared with it"
         )
     return None
+
+
+NO_BODY_STATUSES = frozenset({204, 304})
+"""Statuses whose responses have no content (RFC 9110 §15.3.5, §15.4.5)."""
+
+
+def _no_content(failed: Failed) -> str | None:
+    """Why a failing ``content_type_conformance`` or ``response_schema_conformance`` is the
+    spec's own doing: it declares content for a 204 or 304, which HTTP forbids (RFC 9110
+    §15.3.5: a 204 "cannot contain content"), so no server can send it, and the answer sent
+    none (no body, no ``Content-Type``); or ``None``. Lint rule ``no-content-body`` names it."""
+    response = failed.response
+    if response is None or response.status_code not in NO_BODY_STATUSES or response.content_size:
+        return None
+    return (
+        f"the spec declares content for {response.status_code}, which HTTP forbids (RFC 9110; "
+        "lint rule no-content-body), and the answer had none"
+    )
 
 
 _BOOLEAN_TEXT = frozenset({"true", "false", "0", "1"})
@@ -680,6 +703,12 @@ EXCUSES: tuple[Excuse, ...] = (
         frozenset({"content_type_conformance", "response_schema_conformance"}),
         _malformed_declared,
         lint=("media-type-valid",),
+    ),
+    Excuse(
+        "no-content",
+        frozenset({"content_type_conformance", "response_schema_conformance"}),
+        _no_content,
+        lint=("no-content-body",),
     ),
     Excuse("boolean-text", frozenset({"negative_data_rejection"}), _boolean_text),
     Excuse("ignorable-only", frozenset({"negative_data_rejection"}), _ignorable_only),
