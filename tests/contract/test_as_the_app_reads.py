@@ -814,11 +814,17 @@ def test_additional_properties_in_an_allof_cover_the_names_no_part_declares() ->
     schemas = read["components"]["schemas"]
     assert schemas["UserBase"] == before["components"]["schemas"]["UserBase"]  # alone: as is
     base = schemas["UserCreate"]["allOf"][0]
-    assert base["properties"] == {"surname": {"type": "string"}, "accountEnabled": {}}
+    assert base["properties"] == {
+        "surname": {"type": "string"},
+        "accountEnabled": {"type": "boolean"},
+    }
     assert base["additionalProperties"] == {"type": "object"}
     strict = schemas["StrictCreate"]
-    assert strict["properties"] == {"name": {"type": "string"}, "surname": {}}
-    assert strict["allOf"][0]["properties"] == {"surname": {"type": "string"}, "name": {}}
+    assert strict["properties"] == {"name": {"type": "string"}, "surname": {"type": "string"}}
+    assert strict["allOf"][0]["properties"] == {
+        "surname": {"type": "string"},
+        "name": {"type": "string"},
+    }
 
 
 def test_the_run_sends_what_the_subclassing_models_take(make_api: MakeApi) -> None:  # noqa: F811
@@ -839,6 +845,68 @@ def test_the_run_sends_what_the_subclassing_models_take(make_api: MakeApi) -> No
     assert not result.failures and not result.errors and not result.gates, format_summary(result)
     reached = {label for label, op in result.coverage.operations.items() if op.reached_success()}
     assert reached == {"POST /users", "POST /strict"}, format_summary(result)
+
+
+CLOSED_ALLOF_EXAMPLES = """
+openapi: 3.0.3
+info: {title: Labels, version: 1.0.0}
+paths:
+  /labels:
+    post:
+      operationId: createLabel
+      requestBody:
+        required: true
+        content: {application/json: {schema: {$ref: '#/components/schemas/CreateLabel'}}}
+      responses:
+        '200': {description: made, content: {application/json: {schema: {type: string}}}}
+components:
+  schemas:
+    Shipment:
+      type: object
+      required: [carrier]
+      properties: {carrier: {type: string, example: ups}}
+    Label:
+      type: object
+      additionalProperties: false
+      properties:
+        shipment:
+          allOf: [{$ref: '#/components/schemas/Shipment'}]
+          writeOnly: true
+        charge_event: {type: string, enum: [carrier_default, on_creation]}
+        is_return_label: {type: boolean}
+        label_id: {type: string, readOnly: true, example: se-1}
+        tracking_number: {type: string, minLength: 1, example: '782758401696'}
+        weight: {type: number, minimum: 0, exclusiveMinimum: true}
+    CreateLabel:
+      type: object
+      additionalProperties: false
+      allOf: [{$ref: '#/components/schemas/Label'}]
+      required: [shipment]
+      properties:
+        service_point_id: {type: string, nullable: true, example: '614940'}
+"""
+
+
+def test_closed_allof_examples_keep_the_parts_schemas(make_api: MakeApi) -> None:  # noqa: F811
+    # shipengine's create_label_request_body: the names of `label` were declared as `{}` on
+    # the closed parent, and schemathesis' examples, which merge an allOf with the parent's
+    # properties winning, sent every one as null ("shipment": null): "Schema-valid request
+    # rejected" and no 200 in 1159 requests. schemathesis checks the examples it assembles,
+    # but not where it cannot read the schema (draft-04's boolean exclusiveMinimum).
+    vendor = make_api(CLOSED_ALLOF_EXAMPLES)
+
+    class Labels:
+        async def create_label(self, *, body: Any) -> Any:
+            return vendor.responses.CreateLabel200Response(body=body.shipment.carrier)
+
+    app = vendor.create_app(default=Labels())
+    options = ContractOptions(spec=vendor.spec_path, app=app, max_examples=10)
+    result = run_contract(options)
+    assert not result.failures and not result.errors and not result.gates, format_summary(result)
+    read = as_the_app_reads(yaml.safe_load(CLOSED_ALLOF_EXAMPLES))
+    assert read is not None
+    shipment = read["components"]["schemas"]["CreateLabel"]["properties"]["shipment"]
+    assert shipment["allOf"] == [{"$ref": "#/components/schemas/Shipment"}]
 
 
 OPTIONAL_NULLABLE_FORM = """
