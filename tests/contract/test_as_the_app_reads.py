@@ -909,6 +909,70 @@ def test_closed_allof_examples_keep_the_parts_schemas(make_api: MakeApi) -> None
     assert shipment["allOf"] == [{"$ref": "#/components/schemas/Shipment"}]
 
 
+CLOSED_WITH_ALTERNATIVES = """
+openapi: 3.0.3
+info: {title: Rates, version: 1.0.0}
+paths:
+  /rates/bulk:
+    post:
+      operationId: compareBulkRates
+      requestBody:
+        required: true
+        content: {application/json: {schema: {$ref: '#/components/schemas/BulkRates'}}}
+      responses:
+        '200': {description: rated, content: {application/json: {schema: {type: integer}}}}
+components:
+  schemas:
+    RateOptions:
+      type: object
+      properties:
+        rate_options:
+          type: object
+          properties: {carrier_ids: {type: array, items: {type: string}}}
+    ByShipmentIds:
+      type: object
+      required: [shipment_ids]
+      properties: {shipment_ids: {type: array, items: {type: string}}}
+    ByShipments:
+      type: object
+      required: [shipments]
+      properties:
+        shipments:
+          type: array
+          minItems: 1
+          items: {type: object, properties: {weight: {type: number}}}
+    BulkRates:
+      type: object
+      additionalProperties: false
+      allOf: [{$ref: '#/components/schemas/RateOptions'}]
+      oneOf:
+        - {$ref: '#/components/schemas/ByShipmentIds'}
+        - {$ref: '#/components/schemas/ByShipments'}
+      required: [rate_options]
+"""
+
+
+def test_a_closed_schemas_alternatives_declare_names_too(make_api: MakeApi) -> None:  # noqa: F811
+    # shipengine's compare_bulk_rates_request_body: closed, allOf [rate options], oneOf [by
+    # shipment ids, by shipments]. Read literally no body is valid (the alternatives' names
+    # are none of the closed schema's); schemathesis sent only invalid ones (400, 997 times).
+    read = as_the_app_reads(yaml.safe_load(CLOSED_WITH_ALTERNATIVES))
+    assert read is not None
+    bulk = read["components"]["schemas"]["BulkRates"]
+    assert sorted(bulk["properties"]) == ["rate_options", "shipment_ids", "shipments"]
+    assert bulk["properties"]["shipments"]["minItems"] == 1
+    vendor = make_api(CLOSED_WITH_ALTERNATIVES)
+
+    class Rates:
+        async def compare_bulk_rates(self, *, body: Any) -> Any:
+            return vendor.responses.CompareBulkRates200Response(body=1)
+
+    app = vendor.create_app(default=Rates())
+    options = ContractOptions(spec=vendor.spec_path, app=app, max_examples=10)
+    result = run_contract(options)
+    assert not result.failures and not result.errors and not result.gates, format_summary(result)
+
+
 OPTIONAL_NULLABLE_FORM = """
 openapi: 3.0.1
 info: {title: Members, version: 1.0.0}

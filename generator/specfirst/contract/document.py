@@ -455,38 +455,68 @@ def _closed(schema: dict[str, Any]) -> bool:
     return extra is not True and isinstance(extra, dict | bool)
 
 
-def _as_declared(declarations: dict[str, list[Any]], names: set[str]) -> dict[str, Any]:
-    """Each of ``names`` with (a copy of) the schema it is declared with elsewhere in the
-    allOf, or all of them as an ``allOf``: the same constraint again, not ``{}``.
-    schemathesis merges an allOf's properties for its examples with the parent's (or a later
-    part's) winning, so a ``{}`` there stood for the real schema: shipengine's
-    ``create_label_request_body`` (allOf [``label``], closed) was sent with ``"shipment":
-    null`` as a valid body, and every example was one with nulls ("Schema-valid request
-    rejected")."""
+def _as_declared(
+    declarations: dict[str, list[Any]], names: set[str], combine: str = "allOf"
+) -> dict[str, Any]:
+    """Each of ``names`` with (a copy of) the schema it is declared with elsewhere, or all of
+    them combined (``allOf`` for an allOf's parts, which all hold; ``anyOf`` for the
+    alternatives of a oneOf or anyOf): the same constraint again, not ``{}``. schemathesis
+    merges an allOf's properties for its examples with the parent's (or a later part's)
+    winning, and takes the parent's for a oneOf's alternatives, so a ``{}`` there stood for
+    the real schema: shipengine's ``create_label_request_body`` (allOf [``label``], closed)
+    was sent with ``"shipment": null`` as a valid body, and every example was one with nulls
+    ("Schema-valid request rejected")."""
     declared: dict[str, Any] = {}
     for name in sorted(names):
         subs = [copy.deepcopy(sub) for sub in declarations[name]]
-        declared[name] = subs[0] if len(subs) == 1 else {"allOf": subs}
+        declared[name] = subs[0] if len(subs) == 1 else {combine: subs}
     return declared
 
 
+def _alternatives(document: dict[str, Any], schema: dict[str, Any]) -> dict[str, list[Any]]:
+    """Each property name the ``oneOf``/``anyOf`` alternatives of ``schema`` declare (their
+    allOf parts' too, refs followed), with the schemas it is declared with there."""
+    found: dict[str, list[Any]] = {}
+    for keyword in ("oneOf", "anyOf"):
+        for member in _list(schema.get(keyword)):
+            for name, subs in _declarations(document, member).items():
+                found.setdefault(name, []).extend(subs)
+    return found
+
+
 def _allof_extras(document: dict[str, Any], *, apply: bool) -> int:
-    """Each schema with an allOf whose own or a part's ``additionalProperties`` would apply to
-    names another part (or the schema) declares: those names declared where it is written,
-    with the schema they have where they are declared (:func:`_as_declared`). A part that is a
-    ``$ref`` is replaced by a copy, so the component keeps its meaning where it stands alone."""
+    """Each schema with an allOf (or oneOf/anyOf alternatives) whose own or a part's
+    ``additionalProperties`` would apply to names another part, an alternative or the schema
+    declares: those names declared where it is written, with the schema they have where they
+    are declared (:func:`_as_declared`). A part that is a ``$ref`` is replaced by a copy, so
+    the component keeps its meaning where it stands alone.
+
+    Alternatives count as the generated models read them: shipengine's
+    ``compare_bulk_rates_request_body`` is closed, allOf [``rate_request_rate_options``] and
+    oneOf [by shipment ids, by shipments]; read literally no body is valid (the alternatives'
+    names are none of the closed schema's), and schemathesis sent only invalid ones, answered
+    400 997 times. Each name is declared with the schemas of the alternatives that declare it
+    (any of them), so that the oneOf still picks one."""
     found = 0
     for schema in list(_schemas(document)):
-        parts = schema.get("allOf")
-        if not isinstance(parts, list) or not parts:
+        parts = _list(schema.get("allOf"))
+        if not parts and not _closed(schema):
+            continue
+        alternatives = _alternatives(document, schema)
+        if not parts and not alternatives:
             continue
         declarations = _declarations(document, schema)
-        names = set(declarations)
+        names = set(declarations) | set(alternatives)
         own = set(_mapping(schema.get("properties")))
         if _closed(schema) and names - own:
             found += 1
             if apply:
-                extra = _as_declared(declarations, names - own)
+                extra = {
+                    **_as_declared(
+                        alternatives, set(alternatives) - own - set(declarations), "anyOf"
+                    ),
+                    **_as_declared(declarations, set(declarations) - own),
+                }
                 schema["properties"] = {**_mapping(schema.get("properties")), **extra}
         for index, part in enumerate(parts):
             resolved = _resolved(document, part)
@@ -495,7 +525,10 @@ def _allof_extras(document: dict[str, Any], *, apply: bool) -> int:
                 continue
             found += 1
             if apply:
-                extra = _as_declared(declarations, missing)
+                extra = {
+                    **_as_declared(alternatives, missing - set(declarations), "anyOf"),
+                    **_as_declared(declarations, missing & set(declarations)),
+                }
                 properties = {**_mapping(resolved.get("properties")), **extra}
                 parts[index] = {**resolved, "properties": properties}
     return found
