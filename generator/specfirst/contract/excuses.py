@@ -26,6 +26,7 @@ rule                          checks                              lint rule
 ``form-one-item``             ``negative_data_rejection``         -
 ``same-one-of``               ``response_schema_conformance``     -
 ``invalid-positive``          ``positive_data_acceptance``        -
+``invalid-positive-body``     ``positive_data_acceptance``        -
 ``example-stub``              ``use_after_free``                  -
 ============================  ==================================  ======================
 
@@ -60,6 +61,11 @@ rule                          checks                              lint rule
   only in annotations, so no value satisfies it (digitallocker, :func:`_same_one_of`).
 * ``invalid-positive``: a "positive" case sent a string parameter its own schema refuses
   (openbanking's ``x-fapi-auth-date: ''``, :func:`_invalid_positive`).
+* ``invalid-positive-body``: a "positive" case sent a JSON body its own schema refuses, as
+  OpenAPI reads it (:func:`_invalid_positive_body`): schemathesis assembles examples from the
+  properties' ones and checks them as JSON Schema 2020-12, so it checks nothing where a schema
+  has draft-04's boolean ``exclusiveMinimum`` (shipengine's ``estimate_rates``: both
+  ``carrier_id`` and ``carrier_ids``, valid under both members of its ``oneOf``).
 * ``example-stub``: an example stub keeps no state, so it still finds what was deleted
   (:func:`~specfirst.contract.stubs.is_example_answer`); counted once the operation is written.
 
@@ -632,6 +638,65 @@ def _invalid_positive(failed: Failed) -> str | None:
     )
 
 
+_CHECKERS: dict[int, tuple[Any, Any]] = {}
+"""The example checker of the run's document (by its id; the document kept alive with it)."""
+
+
+def _invalid_positive_body(failed: Failed) -> str | None:
+    """Why a failing ``positive_data_acceptance`` rejected no schema-valid request: its JSON
+    body is refused by the schema of its media type, judged as ``specfirst lint`` judges a
+    request example (OpenAPI's own dialect, the document as the app reads it), so a 4xx is
+    the right answer; or ``None``. schemathesis sends examples it assembled from properties'
+    examples as positive data, and checks them only where it can read the schema."""
+    case = failed.case
+    body = getattr(case, "body", None)
+    media = str(getattr(case, "media_type", None) or "")
+    if case is None or not isinstance(body, dict | list) or body_kind(media) is not BodyKind.JSON:
+        return None
+    document = case.operation.schema.raw_schema
+    pointer = _body_schema_pointer(document, case.operation, media)
+    if pointer is None:
+        return None
+    from specfirst.lint.examples import ExampleChecker
+
+    version = "3.0" if str(document.get("openapi", "")).startswith("3.0") else "3.1"
+    kept = _CHECKERS.get(id(document))
+    if kept is None or kept[0] is not document:
+        _CHECKERS.clear()
+        kept = _CHECKERS[id(document)] = (document, ExampleChecker(document, version))
+    for message, _ in kept[1].check(pointer, (), body, "write"):
+        why = message.removeprefix("example does not match its schema: ")
+        return f"the request body is refused by its own schema ({why}), so it was no schema-valid request"
+    return None
+
+
+def _body_schema_pointer(
+    document: Mapping[str, Any], operation: Any, media: str
+) -> tuple[str, ...] | None:
+    """Where the schema of ``operation``'s request body in ``media`` is, its ``$ref``s to a
+    request body followed."""
+    pointer: tuple[str, ...] = ("paths", str(operation.path), str(operation.method).lower())
+    node: Any = document
+    for step in pointer:
+        node = node.get(step) if isinstance(node, Mapping) else None
+    body = node.get("requestBody") if isinstance(node, Mapping) else None
+    pointer = (*pointer, "requestBody")
+    for _ in range(8):
+        ref = body.get("$ref") if isinstance(body, Mapping) else None
+        if not (isinstance(ref, str) and ref.startswith("#/")):
+            break
+        pointer = tuple(t.replace("~1", "/").replace("~0", "~") for t in ref[2:].split("/"))
+        body = document
+        for step in pointer:
+            body = body.get(step) if isinstance(body, Mapping) else None
+    content = body.get("content") if isinstance(body, Mapping) else None
+    if not isinstance(content, Mapping) or not isinstance(content.get(media), Mapping):
+        return None
+    if "schema" not in content[media]:
+        return None
+    return (*pointer, "content", media, "schema")
+
+
 def _is_string(parameter: Any) -> bool:
     """Whether a parameter's schema admits only strings: ``type: string`` itself, through a
     ``$ref`` or in a member of an ``allOf`` (every member holds). Only then does its validator
@@ -716,6 +781,11 @@ EXCUSES: tuple[Excuse, ...] = (
     Excuse("form-one-item", frozenset({"negative_data_rejection"}), _one_item),
     Excuse("same-one-of", frozenset({"response_schema_conformance"}), _same_one_of),
     Excuse("invalid-positive", frozenset({"positive_data_acceptance"}), _invalid_positive),
+    Excuse(
+        "invalid-positive-body",
+        frozenset({"positive_data_acceptance"}),
+        _invalid_positive_body,
+    ),
     Excuse(
         "example-stub",
         STATELESS_CHECKS,
