@@ -311,14 +311,15 @@ def _synthesize(
             )
         # a required name the schema does not declare (apicurio's ``group`` beside its
         # ``groupId``) takes what ``additionalProperties`` allows: without one the object
-        # could never be valid
+        # could never be valid. Where that is nothing (shipengine's closed
+        # ``get_rate_by_id_response_body``, whose allOf declares no ``rates``), no value is
+        # valid; the generated model requires the name with any value, so it gets a string
         extra = schema.get("additionalProperties", True)
         for name in sorted(required - set(schema.get("properties") or {})):
-            if extra is not False:
-                sub = extra if isinstance(extra, Mapping) else {"type": "string"}
-                value[name] = synthesize(
-                    sub, schemas, response=response, minimal=minimal, depth=depth + 1
-                )
+            sub = extra if isinstance(extra, Mapping) else {"type": "string"}
+            value[name] = synthesize(
+                sub, schemas, response=response, minimal=minimal, depth=depth + 1
+            )
         return value
     if kind == "array":
         count = max(int(schema.get("minItems", 0 if minimal else 1)), 0)
