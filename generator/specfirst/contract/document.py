@@ -50,6 +50,8 @@ These readings differ from a literal one, and the run must test the API the app 
   run's document declares those names in that part too, with the schema they have where they
   are declared (:func:`_allof_extras`; not ``{}``, which schemathesis' examples took for the
   whole schema: shipengine's ``create_label_request_body`` was sent with ``"shipment": null``).
+  The names a closed schema's ``oneOf``/``anyOf`` alternatives declare count as its own too
+  (shipengine's ``compare_bulk_rates_request_body``: no body was valid).
 - in a 3.0 document, a request example that its schema refuses is left out where that schema
   has draft-04's boolean ``exclusiveMinimum``/``exclusiveMaximum``
   (:func:`_refused_examples`): schemathesis checks examples as JSON Schema 2020-12, cannot
