@@ -193,3 +193,16 @@ def test_form_bodies_are_objects(run_lint: LintFn) -> None:
         }
     }
     assert run_lint(doc) == []
+
+
+def test_no_content_body(run_lint: LintFn) -> None:
+    """shipengine declares content for a 204: HTTP forbids a body there, the app sends none."""
+    doc = clean_document()
+    op(doc, "/health")["responses"]["204"]["content"] = {
+        "text/plain": {"schema": {"type": "string"}},
+        "application/json": {"schema": {"type": "string"}},
+    }
+    assert run_lint(doc) == [
+        "warning no-content-body: GET /health response 204 declares content "
+        "(application/json, text/plain), but a 204 has no body (RFC 9110); the app sends none"
+    ]

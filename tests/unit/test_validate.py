@@ -399,3 +399,37 @@ def test_a_wrong_ref_is_located_at_each_place_it_is_written(
         "api.yaml:8:13: unresolved-ref: $ref '#/components/schemas/Missing' points to nothing",
         "api.yaml:10:13: unresolved-ref: $ref '#/components/schemas/Missing' points to nothing",
     ]
+
+
+def test_required_undefined_names_are_listed_in_a_stable_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # shipengine's calculate_rates_request_body: the library names them from a set, so the
+    # message changed from run to run ("shipment_id, shipment", then "shipment, shipment_id")
+    monkeypatch.chdir(tmp_path)
+    found = lines_of(
+        tmp_path,
+        """
+        openapi: 3.0.3
+        info: {title: T, version: '1'}
+        paths:
+          /rates:
+            get:
+              responses:
+                '200':
+                  description: ok
+                  content:
+                    application/json:
+                      schema: {$ref: '#/components/schemas/Rates'}
+        components:
+          schemas:
+            Base: {type: object}
+            Rates:
+              allOf: [{$ref: '#/components/schemas/Base'}]
+              required: [shipment_id, shipment, rates, status, errors, created_at, zone]
+        """,
+    )
+    assert found == [
+        "api.yaml:17:7: required-undefined: 'required' lists properties that no 'properties' or "
+        "'allOf' member defines: created_at, errors, rates, shipment, shipment_id, status, zone"
+    ]

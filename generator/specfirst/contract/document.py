@@ -50,8 +50,11 @@ These readings differ from a literal one, and the run must test the API the app 
   ``additionalProperties`` to the properties its siblings declare (windows.net's graphrbac:
   ``UserCreateParameters`` is allOf [``UserBase``, which takes other keys as objects only] with
   a required boolean ``accountEnabled``: no body was valid, "Cannot generate test data"); the
-  run's document declares those names in that part too, each constrained where it is written
-  (:func:`_allof_extras`).
+  run's document declares those names in that part too, with the schema they have where they
+  are declared (:func:`_allof_extras`; not ``{}``, which schemathesis' examples took for the
+  whole schema: shipengine's ``create_label_request_body`` was sent with ``"shipment": null``).
+  The names a closed schema's ``oneOf``/``anyOf`` alternatives declare count as its own too
+  (shipengine's ``compare_bulk_rates_request_body``: no body was valid).
 - a name an object schema with ``additionalProperties: false`` requires but does not declare
   is declared, with any value (:func:`_required_declared`): literally it is both required and
   forbidden, so no body is valid (e-conomic's ``Employee`` requires ``canApprove``, declared
@@ -461,12 +464,21 @@ def _objects_without_type(document: dict[str, Any], *, apply: bool) -> int:
 
 def _declared(document: dict[str, Any], schema: Any, depth: int = 0) -> set[str]:
     """The property names ``schema`` declares, its own and its allOf parts' (refs followed)."""
+    return set(_declarations(document, schema, depth))
+
+
+def _declarations(document: dict[str, Any], schema: Any, depth: int = 0) -> dict[str, list[Any]]:
+    """Each property name ``schema`` declares, its own and its allOf parts' (refs followed),
+    with the schemas it is declared with there (its own first)."""
     schema = _resolved(document, schema)
-    names = set(_mapping(schema.get("properties")))
+    found: dict[str, list[Any]] = {
+        name: [sub] for name, sub in _mapping(schema.get("properties")).items()
+    }
     if depth < 8:
         for part in _list(schema.get("allOf")):
-            names |= _declared(document, part, depth + 1)
-    return names
+            for name, subs in _declarations(document, part, depth + 1).items():
+                found.setdefault(name, []).extend(subs)
+    return found
 
 
 def _closed(schema: dict[str, Any]) -> bool:
@@ -475,22 +487,68 @@ def _closed(schema: dict[str, Any]) -> bool:
     return extra is not True and isinstance(extra, dict | bool)
 
 
+def _as_declared(
+    declarations: dict[str, list[Any]], names: set[str], combine: str = "allOf"
+) -> dict[str, Any]:
+    """Each of ``names`` with (a copy of) the schema it is declared with elsewhere, or all of
+    them combined (``allOf`` for an allOf's parts, which all hold; ``anyOf`` for the
+    alternatives of a oneOf or anyOf): the same constraint again, not ``{}``. schemathesis
+    merges an allOf's properties for its examples with the parent's (or a later part's)
+    winning, and takes the parent's for a oneOf's alternatives, so a ``{}`` there stood for
+    the real schema: shipengine's ``create_label_request_body`` (allOf [``label``], closed)
+    was sent with ``"shipment": null`` as a valid body, and every example was one with nulls
+    ("Schema-valid request rejected")."""
+    declared: dict[str, Any] = {}
+    for name in sorted(names):
+        subs = [copy.deepcopy(sub) for sub in declarations[name]]
+        declared[name] = subs[0] if len(subs) == 1 else {combine: subs}
+    return declared
+
+
+def _alternatives(document: dict[str, Any], schema: dict[str, Any]) -> dict[str, list[Any]]:
+    """Each property name the ``oneOf``/``anyOf`` alternatives of ``schema`` declare (their
+    allOf parts' too, refs followed), with the schemas it is declared with there."""
+    found: dict[str, list[Any]] = {}
+    for keyword in ("oneOf", "anyOf"):
+        for member in _list(schema.get(keyword)):
+            for name, subs in _declarations(document, member).items():
+                found.setdefault(name, []).extend(subs)
+    return found
+
+
 def _allof_extras(document: dict[str, Any], *, apply: bool) -> int:
-    """Each schema with an allOf whose own or a part's ``additionalProperties`` would apply to
-    names another part (or the schema) declares: those names declared where it is written, as
-    ``{}`` (their schemas elsewhere in the allOf still apply). A part that is a ``$ref`` is
-    replaced by a copy, so the component keeps its meaning where it stands alone."""
+    """Each schema with an allOf (or oneOf/anyOf alternatives) whose own or a part's
+    ``additionalProperties`` would apply to names another part, an alternative or the schema
+    declares: those names declared where it is written, with the schema they have where they
+    are declared (:func:`_as_declared`). A part that is a ``$ref`` is replaced by a copy, so
+    the component keeps its meaning where it stands alone.
+
+    Alternatives count as the generated models read them: shipengine's
+    ``compare_bulk_rates_request_body`` is closed, allOf [``rate_request_rate_options``] and
+    oneOf [by shipment ids, by shipments]; read literally no body is valid (the alternatives'
+    names are none of the closed schema's), and schemathesis sent only invalid ones, answered
+    400 997 times. Each name is declared with the schemas of the alternatives that declare it
+    (any of them), so that the oneOf still picks one."""
     found = 0
     for schema in list(_schemas(document)):
-        parts = schema.get("allOf")
-        if not isinstance(parts, list) or not parts:
+        parts = _list(schema.get("allOf"))
+        if not parts and not _closed(schema):
             continue
-        names = _declared(document, schema)
+        alternatives = _alternatives(document, schema)
+        if not parts and not alternatives:
+            continue
+        declarations = _declarations(document, schema)
+        names = set(declarations) | set(alternatives)
         own = set(_mapping(schema.get("properties")))
         if _closed(schema) and names - own:
             found += 1
             if apply:
-                extra: dict[str, Any] = {name: {} for name in sorted(names - own)}
+                extra = {
+                    **_as_declared(
+                        alternatives, set(alternatives) - own - set(declarations), "anyOf"
+                    ),
+                    **_as_declared(declarations, set(declarations) - own),
+                }
                 schema["properties"] = {**_mapping(schema.get("properties")), **extra}
         for index, part in enumerate(parts):
             resolved = _resolved(document, part)
@@ -499,7 +557,10 @@ def _allof_extras(document: dict[str, Any], *, apply: bool) -> int:
                 continue
             found += 1
             if apply:
-                extra = {name: {} for name in sorted(missing)}
+                extra = {
+                    **_as_declared(alternatives, missing - set(declarations), "anyOf"),
+                    **_as_declared(declarations, missing & set(declarations)),
+                }
                 properties = {**_mapping(resolved.get("properties")), **extra}
                 parts[index] = {**resolved, "properties": properties}
     return found

@@ -18,12 +18,15 @@ rule                          checks                              lint rule
 ``one-resource``              ``allow_header_conformance``        ``path-equivalent``
 ``malformed-media-type``      ``content_type_conformance``,       ``media-type-valid``
                               ``response_schema_conformance``
+``no-content``                ``content_type_conformance``,       ``no-content-body``
+                              ``response_schema_conformance``
 ``boolean-text``              ``negative_data_rejection``         -
 ``ignorable-only``            ``negative_data_rejection``         -
 ``discriminator-only``        ``negative_data_rejection``         -
 ``form-one-item``             ``negative_data_rejection``         -
 ``same-one-of``               ``response_schema_conformance``     -
 ``invalid-positive``          ``positive_data_acceptance``        -
+``invalid-positive-body``     ``positive_data_acceptance``        -
 ``example-stub``              ``use_after_free``                  -
 ============================  ==================================  ======================
 
@@ -40,6 +43,9 @@ rule                          checks                              lint rule
 * ``one-resource``: ``Allow`` lists the methods of every path key of the same URL.
 * ``malformed-media-type``: the response media type the spec declares is no ``type/subtype``
   (truora's ``PDF``), so no answer can be compared with it (:func:`_malformed_declared`).
+* ``no-content``: the spec declares a body for a 204 or 304, which HTTP forbids, and the
+  answer had none (shipengine's ``DELETE /v1/environment/webhooks/{webhook_id}``,
+  :func:`_no_content`).
 * ``boolean-text``: a negative case only made a form's boolean field ``0`` or ``1``, which is
   the text of a boolean on the wire (:func:`_boolean_text`).
 * ``ignorable-only``: a negative case only set readOnly body properties and added undeclared
@@ -56,6 +62,11 @@ rule                          checks                              lint rule
 * ``invalid-positive``: a "positive" case sent a parameter a text its own schema refuses
   (openbanking's ``x-fapi-auth-date: ''``; c19qrserver's integer ``userId`` sent a ``guid``
   its stateful phase took from a response, :func:`_invalid_positive`).
+* ``invalid-positive-body``: a "positive" case sent a JSON body its own schema refuses, as
+  OpenAPI reads it (:func:`_invalid_positive_body`): schemathesis assembles examples from the
+  properties' ones and checks them as JSON Schema 2020-12, so it checks nothing where a schema
+  has draft-04's boolean ``exclusiveMinimum`` (shipengine's ``estimate_rates``: both
+  ``carrier_id`` and ``carrier_ids``, valid under both members of its ``oneOf``).
 * ``example-stub``: an example stub keeps no state, so it still finds what was deleted
   (:func:`~specfirst.contract.stubs.is_example_answer`); counted once the operation is written.
 
@@ -244,6 +255,24 @@ def _malformed_declared(failed: Failed) -> str | None:
             "type/subtype (lint rule media-type-valid), so no answer can be compared with it"
         )
     return None
+
+
+NO_BODY_STATUSES = frozenset({204, 304})
+"""Statuses whose responses have no content (RFC 9110 §15.3.5, §15.4.5)."""
+
+
+def _no_content(failed: Failed) -> str | None:
+    """Why a failing ``content_type_conformance`` or ``response_schema_conformance`` is the
+    spec's own doing: it declares content for a 204 or 304, which HTTP forbids (RFC 9110
+    §15.3.5: a 204 "cannot contain content"), so no server can send it, and the answer sent
+    none (no body, no ``Content-Type``); or ``None``. Lint rule ``no-content-body`` names it."""
+    response = failed.response
+    if response is None or response.status_code not in NO_BODY_STATUSES or response.content_size:
+        return None
+    return (
+        f"the spec declares content for {response.status_code}, which HTTP forbids (RFC 9110; "
+        "lint rule no-content-body), and the answer had none"
+    )
 
 
 _BOOLEAN_TEXT = frozenset({"true", "false", "0", "1"})
@@ -614,6 +643,65 @@ def _invalid_positive(failed: Failed) -> str | None:
     )
 
 
+_CHECKERS: dict[int, tuple[Any, Any]] = {}
+"""The example checker of the run's document (by its id; the document kept alive with it)."""
+
+
+def _invalid_positive_body(failed: Failed) -> str | None:
+    """Why a failing ``positive_data_acceptance`` rejected no schema-valid request: its JSON
+    body is refused by the schema of its media type, judged as ``specfirst lint`` judges a
+    request example (OpenAPI's own dialect, the document as the app reads it), so a 4xx is
+    the right answer; or ``None``. schemathesis sends examples it assembled from properties'
+    examples as positive data, and checks them only where it can read the schema."""
+    case = failed.case
+    body = getattr(case, "body", None)
+    media = str(getattr(case, "media_type", None) or "")
+    if case is None or not isinstance(body, dict | list) or body_kind(media) is not BodyKind.JSON:
+        return None
+    document = case.operation.schema.raw_schema
+    pointer = _body_schema_pointer(document, case.operation, media)
+    if pointer is None:
+        return None
+    from specfirst.lint.examples import ExampleChecker
+
+    version = "3.0" if str(document.get("openapi", "")).startswith("3.0") else "3.1"
+    kept = _CHECKERS.get(id(document))
+    if kept is None or kept[0] is not document:
+        _CHECKERS.clear()
+        kept = _CHECKERS[id(document)] = (document, ExampleChecker(document, version))
+    for message, _ in kept[1].check(pointer, (), body, "write"):
+        why = message.removeprefix("example does not match its schema: ")
+        return f"the request body is refused by its own schema ({why}), so it was no schema-valid request"
+    return None
+
+
+def _body_schema_pointer(
+    document: Mapping[str, Any], operation: Any, media: str
+) -> tuple[str, ...] | None:
+    """Where the schema of ``operation``'s request body in ``media`` is, its ``$ref``s to a
+    request body followed."""
+    pointer: tuple[str, ...] = ("paths", str(operation.path), str(operation.method).lower())
+    node: Any = document
+    for step in pointer:
+        node = node.get(step) if isinstance(node, Mapping) else None
+    body = node.get("requestBody") if isinstance(node, Mapping) else None
+    pointer = (*pointer, "requestBody")
+    for _ in range(8):
+        ref = body.get("$ref") if isinstance(body, Mapping) else None
+        if not (isinstance(ref, str) and ref.startswith("#/")):
+            break
+        pointer = tuple(t.replace("~1", "/").replace("~0", "~") for t in ref[2:].split("/"))
+        body = document
+        for step in pointer:
+            body = body.get(step) if isinstance(body, Mapping) else None
+    content = body.get("content") if isinstance(body, Mapping) else None
+    if not isinstance(content, Mapping) or not isinstance(content.get(media), Mapping):
+        return None
+    if "schema" not in content[media]:
+        return None
+    return (*pointer, "content", media, "schema")
+
+
 _INTEGER_TEXT = re.compile(r"-?[0-9]+")
 
 
@@ -717,12 +805,23 @@ EXCUSES: tuple[Excuse, ...] = (
         _malformed_declared,
         lint=("media-type-valid",),
     ),
+    Excuse(
+        "no-content",
+        frozenset({"content_type_conformance", "response_schema_conformance"}),
+        _no_content,
+        lint=("no-content-body",),
+    ),
     Excuse("boolean-text", frozenset({"negative_data_rejection"}), _boolean_text),
     Excuse("ignorable-only", frozenset({"negative_data_rejection"}), _ignorable_only),
     Excuse("discriminator-only", frozenset({"negative_data_rejection"}), _discriminator_only),
     Excuse("form-one-item", frozenset({"negative_data_rejection"}), _one_item),
     Excuse("same-one-of", frozenset({"response_schema_conformance"}), _same_one_of),
     Excuse("invalid-positive", frozenset({"positive_data_acceptance"}), _invalid_positive),
+    Excuse(
+        "invalid-positive-body",
+        frozenset({"positive_data_acceptance"}),
+        _invalid_positive_body,
+    ),
     Excuse(
         "example-stub",
         STATELESS_CHECKS,

@@ -168,6 +168,7 @@ def run_contract(
         _session(app) as session,
         _raw_bodies(schema.raw_schema),
         _unset_headers_unsent(schema.raw_schema),
+        _unparsable_urls_skipped(),
     ):
         return _run(options, app, schema, project, base_url, session, seed, progress, unread)
 
@@ -201,6 +202,32 @@ def _raw_bodies(spec: Mapping[str, Any]) -> Iterator[None]:
             MEDIA_TYPE_STRATEGIES.pop(media, None)
         for transport in (ASGI_TRANSPORT, REQUESTS_TRANSPORT, WSGI_TRANSPORT):
             transport.unregister_serializer(*missing)
+
+
+@contextlib.contextmanager
+def _unparsable_urls_skipped() -> Iterator[None]:
+    """A string in a response body that starts like a URL but that ``urlsplit`` refuses is not
+    a link while the run lasts. schemathesis scans 2xx JSON bodies for same-origin URLs to
+    infer links, and let urlsplit's ``ValueError`` end the whole run: shipengine's webhook
+    ``url`` (``format: url``, any string) has the example ``https://[YOUR ENDPOINT ID].x...``,
+    which an example stub answers, and a bracketed host must be an IP address ("'YOUR
+    ENDPOINT ID' does not appear to be an IPv4 or IPv6 address"). Any service may answer such
+    a string; it is simply not a link to follow."""
+    from schemathesis.engine import observations
+
+    original = observations._same_origin_path
+
+    def same_origin_path(value: str, origin: tuple[str, str]) -> str | None:
+        try:
+            return original(value, origin)
+        except ValueError:  # "Invalid IPv6 URL", a bracketed host that is no IP address, a bad port
+            return None
+
+    observations._same_origin_path = same_origin_path
+    try:
+        yield
+    finally:
+        observations._same_origin_path = original
 
 
 @contextlib.contextmanager

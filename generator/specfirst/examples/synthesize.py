@@ -238,17 +238,23 @@ def synthesize(
     response: bool = True,
     minimal: bool = False,
     depth: int = 0,
+    wraps: int = 0,
 ) -> Json:
     """A plausible value for ``schema``: its examples first, else one built within its bounds.
 
     ``response``: leave out ``writeOnly`` properties (else ``readOnly`` ones); ``minimal``:
     only the required properties, and no example of the schema's own (for a second try when
-    the first value is not valid).
+    the first value is not valid). ``depth`` counts levels of the value (a property, an
+    item); an ``allOf``, ``oneOf`` or ``anyOf`` is no level (shipengine writes nearly every
+    property as ``allOf: [{$ref: …}]``, and counted so a required string four objects down
+    was ``null``), ``wraps`` counts those in a row, so that a cycle of them ends.
 
     The value is one the generated model takes: a member of a discriminated union has its
     discriminator's value (its model types the property as that ``Literal``, though the
     schema may allow every member's value)."""
-    value = _synthesize(schema, schemas, response=response, minimal=minimal, depth=depth)
+    value = _synthesize(
+        schema, schemas, response=response, minimal=minimal, depth=depth, wraps=wraps
+    )
     ref = schema.get("$ref") if isinstance(schema, Mapping) else None
     if isinstance(ref, str) and isinstance(value, dict):
         for prop, allowed in schemas.literals(ref).items():
@@ -258,10 +264,10 @@ def synthesize(
 
 
 def _synthesize(
-    schema: Any, schemas: Schemas, *, response: bool, minimal: bool, depth: int
+    schema: Any, schemas: Schemas, *, response: bool, minimal: bool, depth: int, wraps: int
 ) -> Json:
     schema = schemas.resolve(schema)
-    if not isinstance(schema, Mapping) or depth > _MAX_DEPTH:
+    if not isinstance(schema, Mapping) or depth > _MAX_DEPTH or wraps > _MAX_DEPTH:
         return None
     if "const" in schema:
         return schema["const"]
@@ -278,7 +284,8 @@ def _synthesize(
             schemas,
             response=response,
             minimal=minimal,
-            depth=depth + 1,
+            depth=depth,
+            wraps=wraps + 1,
         )
     for key in ("oneOf", "anyOf"):
         options = [schemas.resolve(option) for option in schema.get(key, [])]
@@ -289,7 +296,8 @@ def _synthesize(
                 schemas,
                 response=response,
                 minimal=minimal,
-                depth=depth + 1,
+                depth=depth,
+                wraps=wraps + 1,
             )
     kind = schema.get("type")
     if isinstance(kind, list):
@@ -312,8 +320,8 @@ def _synthesize(
         # a required name the schema does not declare (apicurio's ``group`` beside its
         # ``groupId``) takes what ``additionalProperties`` allows: without one the object
         # could never be valid; beside ``additionalProperties: false`` (e-conomic's
-        # ``canApprove``) any value, as the generated model declares it
-        # (:func:`~specfirst.schema_rewrites.declare_required_names`)
+        # ``canApprove``, shipengine's ``get_rate_by_id_response_body``) any value, as the
+        # generated model declares it (:func:`~specfirst.schema_rewrites.declare_required_names`)
         extra = schema.get("additionalProperties", True)
         for name in sorted(required - set(schema.get("properties") or {})):
             sub = extra if isinstance(extra, Mapping) else {"type": "string"}

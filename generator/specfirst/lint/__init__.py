@@ -23,7 +23,7 @@ checks together, so "why is this a lint error?" is answered by the module listin
   operation-tags, operation-summary, operation-description.
 - ``responses``: error-problem-json, security-responses, validation-response,
   media-type-response, success-response (the spec gaps of :mod:`specfirst.spec_gaps`),
-  media-type-valid, form-body-object.
+  media-type-valid, form-body-object, no-content-body.
 - ``security``: security-header-clash (a requirement whose schemes need one header in
   different forms, :mod:`specfirst.security_headers`).
 - ``pagination``: list-pagination (what is a list, what is a page parameter).

@@ -1,10 +1,11 @@
 """Rules on what an operation answers: a success, errors as problem details, 401 and 403,
-media types that are media types.
+media types that are media types, no body where HTTP has none.
 
-Every operation declares a 2xx; a form or multipart request body's schema is an object; every 4xx and 5xx is ``application/problem+json`` (RFC 9457),
-so clients parse one error shape; an operation declares every status the runtime answers by
-itself (:mod:`specfirst.spec_gaps`): the 401 and 403 of its security, the validation status of
-its parameters and body, the 415 of its body. A range (``4XX``) or ``default`` covers them.
+Every operation declares a 2xx; a form or multipart request body's schema is an object; every
+4xx and 5xx is ``application/problem+json`` (RFC 9457), so clients parse one error shape; an
+operation declares every status the runtime answers by itself (:mod:`specfirst.spec_gaps`): the
+401 and 403 of its security, the validation status of its parameters and body, the 415 of its
+body. A range (``4XX``) or ``default`` covers them.
 """
 
 from __future__ import annotations
@@ -117,6 +118,21 @@ def _form_body_object(ctx: Context) -> Iterator[Finding]:
             )
 
 
+def _no_content_body(ctx: Context) -> Iterator[Finding]:
+    """A 204 or 304 response declares no ``content``: HTTP forbids a body there (RFC 9110
+    §15.3.5, §15.4.5), so the app sends none and generates no type for it, and no answer can
+    match the declared media type (the contract run notes that, rule ``no-content``)."""
+    for o in ctx.path_operations:
+        for status, (response, pointer) in ctx.responses(o).items():
+            content = response.get("content")
+            if status in ("204", "304") and isinstance(content, dict) and content:
+                yield (
+                    f"{o.label} response {status} declares content ({', '.join(sorted(content))}), "
+                    f"but a {status} has no body (RFC 9110); the app sends none",
+                    (*pointer, "content"),
+                )
+
+
 def _success_response(ctx: Context) -> Iterator[Finding]:
     for o in ctx.path_operations:
         statuses = set(ctx.responses(o))
@@ -151,6 +167,12 @@ RULES: tuple[Rule, ...] = (
         _media_type_response,
     ),
     Rule("success-response", Level.ERROR, "every operation declares a 2xx", _success_response),
+    Rule(
+        "no-content-body",
+        Level.WARNING,
+        "204 and 304 responses declare no content (HTTP forbids a body)",
+        _no_content_body,
+    ),
     Rule(
         "media-type-valid",
         Level.ERROR,

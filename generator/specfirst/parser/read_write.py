@@ -100,10 +100,12 @@ def split_read_write(
                 continue
             index = 0 if role == "Request" else 1
             shape = direct[name][index] if name in direct else schemas[name]
+            shape = _unrequired(shape, _marked_in_parts(schemas[name], _FLAGS[role], schemas))
             schemas[names[role][name]] = renamed_copy(shape, retarget[role])
     for name in in_place:
         role = hoisted_role[name]
-        schemas[name] = renamed_copy(schemas[name], retarget[role])
+        shape = _unrequired(schemas[name], _marked_in_parts(schemas[name], _FLAGS[role], schemas))
+        schemas[name] = renamed_copy(shape, retarget[role])
     variants: dict[str, tuple[str, str]] = {}
     for name in shaped:
         request = names["Request"].get(name, name)
@@ -111,6 +113,77 @@ def split_read_write(
         if (request, response) != (name, name):
             variants[name] = (request, response)
     return variants
+
+
+_FLAGS = {"Request": "readOnly", "Response": "writeOnly"}
+"""The flag of the properties each role's shape leaves out."""
+
+
+def _marked_in_parts(schema: Any, flag: str, schemas: Mapping[str, Any]) -> set[str]:
+    """The names ``schema``'s ``allOf`` parts (``$ref``'d or inline, and theirs) declare only
+    marked ``flag``, which ``schema`` itself does not declare unmarked.
+
+    A ``required`` beside the ``allOf`` may list them (shipengine's
+    ``address_validating_shipment``: allOf [``partial_shipment``, whose ``shipment_id`` is
+    readOnly], ``required: [shipment_id, …]``). OpenAPI applies such a requirement to the
+    role the property is in only; the part's shape for the other role has no such property,
+    and the requirement alone made the request model require ``shipment_id: Any``: every
+    request was refused "Field required"."""
+    marked: set[str] = set()
+    plain: set[str] = set()
+    for part in _parts(schema, schemas):
+        part_marked, part_plain = _declared(part, flag, schemas, 1)
+        marked |= part_marked
+        plain |= part_plain
+    own = {name for name, prop in _properties(schema).items() if prop.get(flag) is not True}
+    return marked - plain - own
+
+
+def _declared(
+    schema: Any, flag: str, schemas: Mapping[str, Any], depth: int
+) -> tuple[set[str], set[str]]:
+    """The names ``schema`` and its ``allOf`` parts declare marked ``flag``, and unmarked."""
+    marked: set[str] = set()
+    plain: set[str] = set()
+    for name, prop in _properties(schema).items():
+        (marked if prop.get(flag) is True else plain).add(name)
+    if depth < 8:
+        for part in _parts(schema, schemas):
+            part_marked, part_plain = _declared(part, flag, schemas, depth + 1)
+            marked |= part_marked
+            plain |= part_plain
+    return marked, plain
+
+
+def _parts(schema: Any, schemas: Mapping[str, Any]) -> list[Any]:
+    """``schema``'s ``allOf`` parts, component references followed."""
+    parts = schema.get("allOf") if isinstance(schema, Mapping) else None
+    found: list[Any] = []
+    for part in parts if isinstance(parts, list) else ():
+        ref = part.get("$ref") if isinstance(part, Mapping) else None
+        if isinstance(ref, str) and ref.startswith(SCHEMA_REF):
+            part = schemas.get(ref[len(SCHEMA_REF) :])
+        if isinstance(part, Mapping):
+            found.append(part)
+    return found
+
+
+def _properties(schema: Any) -> dict[str, Mapping[str, Any]]:
+    props = schema.get("properties") if isinstance(schema, Mapping) else None
+    if not isinstance(props, Mapping):
+        return {}
+    return {name: prop for name, prop in props.items() if isinstance(prop, Mapping)}
+
+
+def _unrequired(schema: Any, names: set[str]) -> Any:
+    """``schema`` with ``names`` left out of its ``required`` (a copy where that changes it)."""
+    required = schema.get("required") if isinstance(schema, Mapping) else None
+    if not names or not isinstance(required, list) or not names & set(required):
+        return schema
+    out = {**schema, "required": [r for r in required if r not in names]}
+    if not out["required"]:
+        del out["required"]
+    return out
 
 
 def _without_marked(schema: Any, flag: str) -> tuple[Any, bool]:

@@ -105,7 +105,9 @@ def _convert(spec: SourceSpec, errors: list[ValidationError]) -> Iterator[Found]
                     VALIDATION_RULES["required-undefined"].level,
                     "required-undefined",
                     "'required' lists properties that no 'properties' or 'allOf' member "
-                    "defines: " + ", ".join(re.findall(r"'([^']*)'", str(error.message))),
+                    # the library names them from a set: sorted, so that a run repeats
+                    "defines: "
+                    + ", ".join(sorted(set(re.findall(r"'([^']*)'", str(error.message))))),
                     spec.locate(_real_pointer(spec.document, (*base, "required"))),
                 ),
                 None,
