@@ -24,6 +24,7 @@ rule                          checks                              lint rule
 ``form-one-item``             ``negative_data_rejection``         -
 ``same-one-of``               ``response_schema_conformance``     -
 ``invalid-positive``          ``positive_data_acceptance``        -
+``form-body-object``          ``positive_data_acceptance``        ``form-body-object``
 ``example-stub``              ``use_after_free``                  -
 ============================  ==================================  ======================
 
@@ -38,6 +39,9 @@ rule                          checks                              lint rule
   path key declares at the same URL (``/combined_submissions?v=2`` beside
   ``/combined_submissions``; signl4's ``…/{dutyId}`` beside ``…/{scheduleId}``).
 * ``one-resource``: ``Allow`` lists the methods of every path key of the same URL.
+* ``form-body-object``: the body was a form or multipart media type whose schema is not an
+  object (an array, a string): a form has no fields for it, so the app answers it 415 (and
+  the coverage gates skip the operation's success).
 * ``malformed-media-type``: the response media type the spec declares is no ``type/subtype``
   (truora's ``PDF``), so no answer can be compared with it (:func:`_malformed_declared`).
 * ``boolean-text``: a negative case only made a form's boolean field ``0`` or ``1``, which is
@@ -676,6 +680,19 @@ def _declared_scalar(schema: Any, root: Mapping[str, Any], depth: int) -> str | 
     return None
 
 
+def _formless_form(failed: Failed) -> str | None:
+    """Why a request with a body was answered 415: the body is a form or multipart media type
+    whose schema is not an object, which no form encodes
+    (:func:`~specfirst.contract.document.formless_bodies`)."""
+    from specfirst.contract.document import formless_bodies
+
+    response = failed.response
+    if failed.case is None or response is None or response.status_code != 415:
+        return None
+    document = failed.case.operation.schema.raw_schema
+    return formless_bodies(document, [failed.label]).get(failed.label)
+
+
 def _from_stub(failed: Failed) -> str | None:
     response = failed.response
     if response is None or not is_example_answer(response.headers):
@@ -723,6 +740,12 @@ EXCUSES: tuple[Excuse, ...] = (
     Excuse("form-one-item", frozenset({"negative_data_rejection"}), _one_item),
     Excuse("same-one-of", frozenset({"response_schema_conformance"}), _same_one_of),
     Excuse("invalid-positive", frozenset({"positive_data_acceptance"}), _invalid_positive),
+    Excuse(
+        "form-body-object",
+        frozenset({"positive_data_acceptance"}),
+        _formless_form,
+        ("form-body-object",),
+    ),
     Excuse(
         "example-stub",
         STATELESS_CHECKS,
