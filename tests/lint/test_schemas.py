@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from specfirst.diagnostics import Level
+from specfirst.lint import lint
 from specfirst.lint.profiles import PROFILES
+from specfirst.loader import load_spec
 from tests.lint.conftest import LintFn, clean_document, op
 
 
@@ -40,3 +44,59 @@ def test_a_required_name_no_property_declares_beside_no_other_names(run_lint: Li
         "generated model takes them as declared with any value: declare them under properties",
     ]
     assert PROFILES["imported"]["required-undeclared"] is Level.WARNING
+
+
+def test_keywords_the_type_makes_meaningless_are_located(tmp_path: Path) -> None:
+    """wealthreader.com's ``accounts``: ``type: array`` with ``items`` and ``properties``; the
+    properties constrain nothing (no array is an object) and the generated model leaves them
+    out, silently but for this warning at the first of them. A type that admits the shape (a
+    list with ``object``), or no type at all, is no finding."""
+    path = tmp_path / "api.yaml"
+    path.write_text(
+        """\
+openapi: 3.1.0
+info: {title: T, version: "1"}
+paths: {}
+components:
+  schemas:
+    Accounts:
+      type: array
+      items: {type: string}
+      required: [id]
+      properties:
+        id: {type: string}
+    Count:
+      type: [integer, "null"]
+      minItems: 1
+      items: {type: string}
+    Either:
+      type: [object, array]
+      properties: {a: {type: string}}
+      items: {type: string}
+    Loose:
+      properties: {a: {type: string}}
+      items: {type: string}
+""",
+        encoding="utf-8",
+    )
+    found = [
+        (d.level, d.location.line if d.location else 0, d.message)
+        for d in lint(load_spec(path))
+        if d.rule == "keyword-type-mismatch"
+    ]
+    assert found == [
+        (
+            Level.WARNING,
+            9,
+            "required, properties beside type: array apply to objects only, which this type "
+            "excludes: they constrain nothing, and the generated model leaves them out; remove "
+            "them, or add object to type",
+        ),
+        (
+            Level.WARNING,
+            14,
+            'minItems, items beside type: ["integer", "null"] apply to arrays only, which this '
+            "type excludes: they constrain nothing, and the generated model leaves them out; "
+            "remove them, or add array to type",
+        ),
+    ]
