@@ -167,6 +167,9 @@ class Body:
     # forms: the schema's additionalProperties is false, so a field it does not declare is
     # refused (FastAPI's Form/File parameters read only the declared ones)
     closed: bool = False
+    # forms: the schema is not an object (an array, a string), so a form has no fields for it
+    # (:func:`~specfirst.parser.media.form_encodable`): any body sent is answered 415
+    unread: bool = False
     # JSON bodies: other media types read into the same type (forms with the same schema)
     alternates: tuple[str, ...] = ()
     # JSON bodies: other media types read into their own types (the handler gets the union)

@@ -710,6 +710,12 @@ def _nullable(schema: Any, schemas: dict[str, Any], depth: int = 0) -> bool | No
         return "null" in kind
     if isinstance(kind, str):
         return kind == "null"
+    if ("properties" in schema or "required" in schema) and not any(
+        key in schema for key in ("allOf", "oneOf", "anyOf", "not", "if")
+    ):
+        # no type but an object's keywords: generated as a class, an object, and read so by
+        # the contract run (``contract.document``), which sends null there as invalid data
+        return False
     parts = schema.get("allOf")
     if isinstance(parts, list) and any(
         _nullable(part, schemas, depth + 1) is False for part in parts

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 _REF = "#/components/schemas/"
@@ -192,16 +192,23 @@ def keywords_of_its_type(schemas: dict[str, Any], nodes: Callable[[Any], Iterato
     """
     for schema in schemas.values():
         for node in nodes(schema):
-            declared = node.get("type")
-            types = [declared] if isinstance(declared, str) else declared
-            if not isinstance(types, list) or not types or not _KNOWN_TYPES.issuperset(types):
-                continue
-            if "object" not in types:
-                for key in _OBJECT_KEYWORDS.intersection(node):
-                    del node[key]
-            if "array" not in types:
-                for key in _ARRAY_KEYWORDS.intersection(node):
-                    del node[key]
+            objects, arrays = meaningless_keywords(node)
+            for key in (*objects, *arrays):
+                del node[key]
+
+
+def meaningless_keywords(node: Mapping[str, Any]) -> tuple[list[str], list[str]]:
+    """The object keywords of ``node`` that its ``type`` makes meaningless (it admits no
+    object), and its array keywords likewise (it admits no array), each in the order written:
+    what :func:`keywords_of_its_type` drops, and lint's ``keyword-type-mismatch`` reports.
+    None for a schema without ``type`` or with one unknown."""
+    declared = node.get("type")
+    types = [declared] if isinstance(declared, str) else declared
+    if not isinstance(types, list) or not types or not _KNOWN_TYPES.issuperset(types):
+        return [], []
+    objects = [k for k in node if k in _OBJECT_KEYWORDS] if "object" not in types else []
+    arrays = [k for k in node if k in _ARRAY_KEYWORDS] if "array" not in types else []
+    return objects, arrays
 
 
 def free_form_objects(schemas: dict[str, Any], nodes: Callable[[Any], Iterator[Any]]) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 
 from specfirst.contract import ContractOptions, format_summary, run_contract
-from specfirst.contract.document import as_the_app_reads, unread_media
+from specfirst.contract.document import as_the_app_reads, formless_bodies, unread_media
 from tests.e2e.conftest import GeneratedApi, MakeApi, make_api  # noqa: F401  (fixture)
 from tests.features.test_form_encodings import SEND_FILES
 
@@ -1161,3 +1161,51 @@ def test_a_body_that_requires_a_name_it_does_not_declare_is_accepted_with_it(
     assert not result.failures and not result.errors and not result.gates, format_summary(result)
     reached = {label for label, op in result.coverage.operations.items() if op.reached_success()}
     assert reached == {"POST /employees"}, format_summary(result)
+
+
+def test_an_operation_whose_only_form_is_no_object_cannot_succeed_with_a_body() -> None:
+    """A form of an array as the only media type: the app answers any body 415, so the run
+    exempts the operation's success gate and notes the 415s (rule form-body-object); a form
+    of an array beside JSON is read as JSON, and a form of an object is read."""
+    array = {"type": "array", "items": {"type": "object", "properties": {"u": {"type": "string"}}}}
+    form = "application/x-www-form-urlencoded"
+    document = {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/alone": {"post": {"requestBody": {"$ref": "#/components/requestBodies/Alone"}}},
+            "/beside": {
+                "post": {
+                    "requestBody": {
+                        "content": {
+                            form: {"schema": {"$ref": "#/components/schemas/Many"}},
+                            "application/json": {"schema": {"$ref": "#/components/schemas/Many"}},
+                        }
+                    }
+                }
+            },
+            "/object": {
+                "post": {"requestBody": {"content": {form: {"schema": {"type": "object"}}}}}
+            },
+            "/text": {
+                "post": {
+                    "requestBody": {
+                        "content": {"multipart/form-data": {"schema": {"type": "string"}}}
+                    }
+                }
+            },
+        },
+        "components": {
+            "schemas": {"Many": array},
+            "requestBodies": {
+                "Alone": {"content": {form: {"schema": {"$ref": "#/components/schemas/Many"}}}}
+            },
+        },
+    }
+    labels = ["POST /alone", "POST /beside", "POST /object", "POST /text", "GET /none"]
+    found = formless_bodies(document, labels)
+    assert sorted(found) == ["POST /alone", "POST /text"]
+    assert found["POST /alone"] == (
+        f"its request body is {form} of a schema that is not an object, which no form "
+        "encodes: the app answers any body 415 (lint rule form-body-object)"
+    )

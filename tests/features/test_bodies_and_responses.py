@@ -520,3 +520,56 @@ async def test_text_json_is_json(make_api: MakeApi) -> None:
     assert as_text_json.headers["content-type"].startswith("text/json")
     assert as_text_json.json() == {"text": "HI"}
     assert [e["pointer"] for e in problem(invalid, 422)["errors"]] == ["/body/text"]
+
+
+FORM_ONLY = """
+openapi: 3.0.0
+info: {title: Formless, version: "1"}
+paths:
+  /batch:
+    post:
+      operationId: batch
+      requestBody:
+        required: true
+        content:
+          application/x-www-form-urlencoded:
+            schema: {type: array, items: {type: object, properties: {url: {type: string}}}}
+      responses:
+        "200": {description: ok, content: {text/plain: {schema: {type: string}}}}
+  /note:
+    post:
+      operationId: note
+      requestBody:
+        content:
+          multipart/form-data: {schema: {type: string}}
+      responses:
+        "200": {description: ok, content: {text/plain: {schema: {type: string}}}}
+"""
+
+
+async def test_a_form_of_no_object_alone_is_not_read(make_api: MakeApi) -> None:
+    """A form or multipart body whose schema is not an object, and no other media type: no
+    form has fields for it, so no body is read (415, whatever its type; the service got an
+    empty form for any of them), a required one is still required (422), and an optional one
+    may be left out (the service gets None)."""
+    api = make_api(FORM_ONLY)
+    r = api.responses
+
+    class Service:
+        async def batch(self, *, body: Any) -> Any:
+            return r.Batch200Response(body=repr(body))
+
+        async def note(self, *, body: Any) -> Any:
+            return r.Note200Response(body=repr(body))
+
+    app = api.create_app(default=Service())
+    async with client(app) as c:
+        for path in ("/batch", "/note"):
+            problem(await c.post(path, data={"url": "a", "other": "1"}), 415)
+            problem(await c.post(path, files={"url": ("a", b"x")}), 415)
+            problem(await c.post(path, json=[{"url": "a"}]), 415)
+        missing = await c.post("/batch")
+        left_out = await c.post("/note")
+    assert [e["pointer"] for e in problem(missing, 422)["errors"]] == ["/body"]
+    assert left_out.status_code == 200
+    assert left_out.text == "None"

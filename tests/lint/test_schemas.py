@@ -113,3 +113,59 @@ def test_the_warning_is_located_at_the_one_of(tmp_path: Path) -> None:
     found = [d for d in lint(load_spec(path)) if d.rule == "one-of-overlap"]
     assert [str(d.location) for d in found] == [f"{path}:9:11"]
     assert "members #0 and #1" in found[0].message
+
+
+def test_keywords_the_type_makes_meaningless_are_located(tmp_path: Path) -> None:
+    """wealthreader.com's ``accounts``: ``type: array`` with ``items`` and ``properties``; the
+    properties constrain nothing (no array is an object) and the generated model leaves them
+    out, silently but for this warning at the first of them. A type that admits the shape (a
+    list with ``object``), or no type at all, is no finding."""
+    path = tmp_path / "api.yaml"
+    path.write_text(
+        """\
+openapi: 3.1.0
+info: {title: T, version: "1"}
+paths: {}
+components:
+  schemas:
+    Accounts:
+      type: array
+      items: {type: string}
+      required: [id]
+      properties:
+        id: {type: string}
+    Count:
+      type: [integer, "null"]
+      minItems: 1
+      items: {type: string}
+    Either:
+      type: [object, array]
+      properties: {a: {type: string}}
+      items: {type: string}
+    Loose:
+      properties: {a: {type: string}}
+      items: {type: string}
+""",
+        encoding="utf-8",
+    )
+    found = [
+        (d.level, d.location.line if d.location else 0, d.message)
+        for d in lint(load_spec(path))
+        if d.rule == "keyword-type-mismatch"
+    ]
+    assert found == [
+        (
+            Level.WARNING,
+            9,
+            "required, properties beside type: array apply to objects only, which this type "
+            "excludes: they constrain nothing, and the generated model leaves them out; remove "
+            "them, or add object to type",
+        ),
+        (
+            Level.WARNING,
+            14,
+            'minItems, items beside type: ["integer", "null"] apply to arrays only, which this '
+            "type excludes: they constrain nothing, and the generated model leaves them out; "
+            "remove them, or add array to type",
+        ),
+    ]

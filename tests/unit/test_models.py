@@ -778,3 +778,23 @@ def test_keywords_of_a_type_the_schema_excludes_are_dropped() -> None:
         "Unknown": {"type": "file", "properties": props},
         "Object": {"type": "object", "properties": {"inner": {"type": "string", "maxLength": 2}}},
     }
+
+
+def test_an_optional_object_without_type_refuses_null() -> None:
+    # adyen's TestCardService: TestCardRange.address is a $ref to AvsAddress, which has
+    # properties and required but no `type`; it is generated as a class (an object), as the
+    # contract run reads it, yet the optional property took a JSON null.
+    schemas = {
+        "Address": {"properties": {"street": {"type": "string"}}, "required": ["street"]},
+        "Range": {
+            "type": "object",
+            "properties": {
+                "address": {"$ref": "#/components/schemas/Address", "description": "d"},
+                "inline": {"properties": {"x": {"type": "integer"}}},
+                "loose": {},
+                "either": {"anyOf": [{"properties": {"a": {"type": "string"}}}, {}]},
+            },
+        },
+    }
+    rules = schema_rules(schemas, frozenset(schemas))
+    assert "constrain(Range, not_null=('address', 'inline'))" in rules, rules

@@ -85,7 +85,7 @@ from __future__ import annotations
 import copy
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -370,6 +370,26 @@ def _resolved(document: dict[str, Any], schema: Any) -> dict[str, Any]:
             break
         schema = schemas.get(ref[len(prefix) :])
     return _mapping(schema)
+
+
+def formless_bodies(document: dict[str, Any], labels: Iterable[str]) -> dict[str, str]:
+    """Operation label → why it cannot reach a success with a body: the media type its body
+    is read in is a form or multipart one whose schema is not an object (no form has fields
+    for it), so the app answers any body 415 (and refuses an absent one when required); lint
+    rule ``form-body-object``."""
+    found: dict[str, str] = {}
+    for label in labels:
+        content = _mapping(_mapping(_body(document, label)).get("content"))
+        if not content:
+            continue
+        media, _, _ = read_media(content, None, partial(_resolved, document))
+        schema = _resolved(document, _mapping(content.get(media)).get("schema"))
+        if body_kind(media) in (BodyKind.FORM, BodyKind.MULTIPART) and not form_encodable(schema):
+            found[label] = (
+                f"its request body is {media} of a schema that is not an object, which no form "
+                "encodes: the app answers any body 415 (lint rule form-body-object)"
+            )
+    return found
 
 
 def _body(document: dict[str, Any], label: str) -> dict[str, Any] | None:

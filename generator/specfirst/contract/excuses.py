@@ -27,6 +27,7 @@ rule                          checks                              lint rule
 ``same-one-of``               ``response_schema_conformance``     -
 ``invalid-positive``          ``positive_data_acceptance``        -
 ``invalid-positive-body``     ``positive_data_acceptance``        -
+``form-body-object``          ``positive_data_acceptance``        ``form-body-object``
 ``example-stub``              ``use_after_free``                  -
 ============================  ==================================  ======================
 
@@ -41,6 +42,9 @@ rule                          checks                              lint rule
   path key declares at the same URL (``/combined_submissions?v=2`` beside
   ``/combined_submissions``; signl4's ``…/{dutyId}`` beside ``…/{scheduleId}``).
 * ``one-resource``: ``Allow`` lists the methods of every path key of the same URL.
+* ``form-body-object``: the body was a form or multipart media type whose schema is not an
+  object (an array, a string): a form has no fields for it, so the app answers it 415 (and
+  the coverage gates skip the operation's success).
 * ``malformed-media-type``: the response media type the spec declares is no ``type/subtype``
   (truora's ``PDF``), so no answer can be compared with it (:func:`_malformed_declared`).
 * ``no-content``: the spec declares a body for a 204 or 304, which HTTP forbids, and the
@@ -764,6 +768,19 @@ def _declared_scalar(schema: Any, root: Mapping[str, Any], depth: int) -> str | 
     return None
 
 
+def _formless_form(failed: Failed) -> str | None:
+    """Why a request with a body was answered 415: the body is a form or multipart media type
+    whose schema is not an object, which no form encodes
+    (:func:`~specfirst.contract.document.formless_bodies`)."""
+    from specfirst.contract.document import formless_bodies
+
+    response = failed.response
+    if failed.case is None or response is None or response.status_code != 415:
+        return None
+    document = failed.case.operation.schema.raw_schema
+    return formless_bodies(document, [failed.label]).get(failed.label)
+
+
 def _from_stub(failed: Failed) -> str | None:
     response = failed.response
     if response is None or not is_example_answer(response.headers):
@@ -821,6 +838,12 @@ EXCUSES: tuple[Excuse, ...] = (
         "invalid-positive-body",
         frozenset({"positive_data_acceptance"}),
         _invalid_positive_body,
+    ),
+    Excuse(
+        "form-body-object",
+        frozenset({"positive_data_acceptance"}),
+        _formless_form,
+        ("form-body-object",),
     ),
     Excuse(
         "example-stub",

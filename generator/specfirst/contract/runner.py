@@ -35,6 +35,7 @@ from specfirst.contract.credentials import (
     _probe_without_credentials,
     _unmeetable,
 )
+from specfirst.contract.document import formless_bodies
 from specfirst.contract.engine import _execute
 from specfirst.contract.gaps import operation_facts, settle_gaps
 from specfirst.contract.hooks import (
@@ -58,6 +59,9 @@ from specfirst.contract.settings import (
 from specfirst.contract.stubs import excuse_stubs
 from specfirst.contract.target import _session, _wait_until_reachable, like_a_server
 from specfirst.loader import deref, server_base_path
+
+FORMLESS = "form-body-object"
+"""The note rule of an operation whose body is a form of a schema that is not an object."""
 
 if TYPE_CHECKING:
     import requests
@@ -544,6 +548,9 @@ def _run(
     for label, why in _unmeetable(schema).items():
         if label in coverage.operations and coverage.operations[label].exemption is None:
             coverage.operations[label].exemption = Exemption((), why, ("auth",), HEADER_CLASH)
+    for label, why in formless_bodies(schema.raw_schema, coverage.operations).items():
+        if coverage.operations[label].exemption is None:
+            coverage.operations[label].exemption = Exemption((), why, ("success",), FORMLESS)
     result = _execute(
         schema, seed, progress, operation_ids, coverage, fixed, _routes(schema), shadowed
     )

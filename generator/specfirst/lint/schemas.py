@@ -1,4 +1,12 @@
-"""Rules on schemas themselves: ``required-undeclared`` and ``one-of-overlap``.
+"""Rules on schemas themselves: keyword-type-mismatch, required-undeclared, one-of-overlap.
+
+``keyword-type-mismatch``: object keywords (``properties``, ``required``,
+``additionalProperties`` …) beside a ``type`` that admits no object, or array keywords
+(``items``, ``minItems`` …) beside one that admits no array, constrain nothing (JSON Schema
+applies them to values of their shape only); the generated models leave them out
+(:func:`~specfirst.schema_rewrites.keywords_of_its_type`: wealthreader.com's ``accounts``,
+``type: array`` with ``items`` and ``properties``), and the finding says where, since the
+author likely meant another type.
 
 ``required-undeclared``: an object schema with ``additionalProperties: false`` that lists a
 name in ``required`` and declares it nowhere (not in ``properties``, no ``patternProperties``
@@ -18,6 +26,7 @@ warning, located at the ``oneOf``: the app honours the schema as written (see
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -26,6 +35,7 @@ from specfirst.lint.context import Context, Finding, Rule
 from specfirst.lint.examples import _is_schema_pointer
 from specfirst.loader import Pointer
 from specfirst.one_of_overlap import overlapping_pair
+from specfirst.schema_rewrites import meaningless_keywords
 
 __all__ = ["RULES"]
 
@@ -57,6 +67,26 @@ def _required_undeclared(ctx: Context) -> Iterator[Finding]:
                 f"forbids any other name, so no object is valid; the generated model takes "
                 f"{it} as declared with any value: declare {it} under properties",
                 (*pointer, "required"),
+            )
+
+
+def _keyword_type_mismatch(ctx: Context) -> Iterator[Finding]:
+    for schema, pointer in _schemas(ctx.doc):
+        objects, arrays = meaningless_keywords(schema)
+        kind = schema.get("type")
+        written = kind if isinstance(kind, str) else json.dumps(kind)
+        for keywords, shape in ((objects, "object"), (arrays, "array")):
+            if not keywords:
+                continue
+            one = len(keywords) == 1
+            apply, it, they = (
+                ("applies", "it", "it constrains") if one else ("apply", "them", "they constrain")
+            )
+            yield (
+                f"{', '.join(keywords)} beside type: {written} {apply} to {shape}s only, which "
+                f"this type excludes: {they} nothing, and the generated model leaves {it} "
+                f"out; remove {it}, or add {shape} to type",
+                (*pointer, keywords[0]),
             )
 
 
@@ -135,6 +165,12 @@ def _one_ofs(doc: dict[str, Any]) -> Iterator[tuple[dict[str, Any], Pointer]]:
 
 
 RULES: tuple[Rule, ...] = (
+    Rule(
+        "keyword-type-mismatch",
+        Level.WARNING,
+        "an object or array keyword beside a type that excludes objects or arrays",
+        _keyword_type_mismatch,
+    ),
     Rule(
         "required-undeclared",
         Level.ERROR,

@@ -110,7 +110,21 @@ def read_body(
         return Body(media, kind, "str", required, description=description)
     if kind is BodyKind.BINARY:
         return Body(media, kind, "bytes", required, description=description)
-    fields = _form_fields(ctx, types, schema, sptr, media, media_obj.get("encoding"))
+    fieldless = _formless(ctx, media, media_obj)
+    if fieldless:
+        ctx.warn(
+            "unsupported",
+            f"request body media type {media} has a schema that is not an object: a form's "
+            "fields are an object's properties, so it has no encoding; a body sent is "
+            "answered 415" + (" (and an absent one refused: it is required)" if required else ""),
+            sptr,
+            Level.WARNING,
+        )
+    fields = (
+        []
+        if fieldless
+        else _form_fields(ctx, types, schema, sptr, media, media_obj.get("encoding"))
+    )
     return Body(
         media,
         kind,
@@ -120,6 +134,7 @@ def read_body(
         form_fields=tuple(fields),
         description=description,
         closed=ctx.resolve_schema(schema).get("additionalProperties") is False,
+        unread=fieldless,
     )
 
 

@@ -294,6 +294,23 @@ async def form_present(request: Request, status: int) -> None:
         raise _required_problem(status)
 
 
+async def form_unread(request: Request, media: str, *, required: bool, status: int) -> None:
+    """Refuse a form or multipart body whose schema is not an object (an array, a string): a
+    form's fields are an object's properties, so nothing encodes such a body as one and the
+    app reads none. Any body sent is answered 415; an absent one is refused (``status``) when
+    the body is required, and passes when it is optional (the service gets ``body=None``).
+    Absent as for :func:`form_present`."""
+    if await form_absent(request):
+        if required:
+            raise _required_problem(status)
+        return
+    raise ProtocolProblem(
+        415,
+        f"this operation's {media} body has a schema that is not an object: a form has no "
+        "fields for it, so it cannot be read",
+    )
+
+
 async def reject_unknown_fields(request: Request, known: frozenset[str], status: int) -> None:
     """Refuse a form whose schema has ``additionalProperties: false`` when it holds a field
     the schema does not declare (a ``name[key]`` field belongs to ``name``): each field's
