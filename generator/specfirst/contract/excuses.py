@@ -22,6 +22,7 @@ rule                          checks                              lint rule
 ``ignorable-only``            ``negative_data_rejection``         -
 ``discriminator-only``        ``negative_data_rejection``         -
 ``form-one-item``             ``negative_data_rejection``         -
+``form-without-fields``       ``negative_data_rejection``         ``form-body-object``
 ``same-one-of``               ``response_schema_conformance``     -
 ``invalid-positive``          ``positive_data_acceptance``        -
 ``example-stub``              ``use_after_free``                  -
@@ -51,6 +52,9 @@ rule                          checks                              lint rule
 * ``form-one-item``: a negative case only made a form's array field one valid item, which is
   the one-item array on the wire (a form sends a field per item; conjur's ``cidr``,
   :func:`_one_item`).
+* ``form-without-fields``: a negative case only made invalid a form or multipart body whose
+  schema is not an object, so the form has no fields and no value of it is invalid on the
+  wire (spoonacular's ``createRecipeCard``, a multipart string, :func:`_fieldless_form`).
 * ``same-one-of``: the answer is valid under every member of a ``oneOf`` whose members differ
   only in annotations, so no value satisfies it (digitallocker, :func:`_same_one_of`).
 * ``invalid-positive``: a "positive" case sent a parameter a text its own schema refuses
@@ -82,7 +86,7 @@ from specfirst.contract.paths import (
 from specfirst.contract.results import ContractResult
 from specfirst.contract.stubs import STATELESS_CHECKS, is_example_answer
 from specfirst.ir import BodyKind
-from specfirst.parser.media import body_kind
+from specfirst.parser.media import body_kind, form_encodable
 
 
 @dataclass(frozen=True)
@@ -327,6 +331,39 @@ def _one_item(failed: Failed) -> str | None:
             return None
     sent = ", ".join(f"{name}={body[name]!r}" for name in names)
     return f"{sent} is sent as an array of one item (a form sends an array as a field per item)"
+
+
+def _fieldless_form(failed: Failed) -> str | None:
+    """Why a failing ``negative_data_rejection`` is no invalid request on the wire: only its
+    body is invalid, a form or multipart one whose declared schema is not an object
+    (spoonacular's ``createRecipeCard``: ``multipart/form-data`` of ``type: string``; lint rule
+    ``form-body-object``). A form's fields are an object's properties, so such a form has
+    none: the app reads it fieldless, and schemathesis sends its "invalid" array the same
+    way as a "valid" string (the bare text as the one part), which no server tells apart."""
+    case = failed.case
+    media = str(getattr(case, "media_type", None) or "")
+    if case is None or body_kind(media) not in _FORMS:
+        return None
+    components = getattr(getattr(case, "meta", None), "components", None) or {}
+    negative = {
+        str(getattr(location, "value", location))
+        for location, info in components.items()
+        if str(getattr(getattr(info, "mode", None), "value", "")) == "negative"
+    }
+    if negative != {"body"}:
+        return None
+    for declared in getattr(case.operation, "body", ()):
+        if declared.media_type == media:
+            schema = getattr(declared, "optimized_schema", None) or declared.definition
+            if not isinstance(schema, dict) or "$ref" in schema or form_encodable(schema):
+                return None
+            kinds = " or ".join(str(t) for t in _list_of(schema.get("type")))
+            return (
+                f"the spec declares the {media} body a {kinds}, not an object (lint rule "
+                "form-body-object): a form has no fields for it, so no value of it is refused "
+                "on the wire"
+            )
+    return None
 
 
 def _items(case: Any, media: str, name: str) -> dict[str, Any] | None:
@@ -721,6 +758,12 @@ EXCUSES: tuple[Excuse, ...] = (
     Excuse("ignorable-only", frozenset({"negative_data_rejection"}), _ignorable_only),
     Excuse("discriminator-only", frozenset({"negative_data_rejection"}), _discriminator_only),
     Excuse("form-one-item", frozenset({"negative_data_rejection"}), _one_item),
+    Excuse(
+        "form-without-fields",
+        frozenset({"negative_data_rejection"}),
+        _fieldless_form,
+        lint=("form-body-object",),
+    ),
     Excuse("same-one-of", frozenset({"response_schema_conformance"}), _same_one_of),
     Excuse("invalid-positive", frozenset({"positive_data_acceptance"}), _invalid_positive),
     Excuse(
