@@ -323,7 +323,9 @@ def _bodies_of_no_media_type(
         for method in _mapping(item):
             label = f"{method.upper()} {path}"
             body = _body(document, label)
-            content = body.get("content") if body is not None else None
+            if body is None:
+                continue
+            content = body.get("content")
             if not isinstance(content, dict) or len(content) != 1:
                 continue
             (media,) = content
