@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import yaml
+
 from specfirst.contract import ContractOptions, format_summary, run_contract
+from specfirst.contract.document import as_the_app_reads
 from tests.e2e.conftest import MakeApi, make_api  # noqa: F401  (fixture)
 
 SPEC = """
@@ -131,4 +134,76 @@ def test_a_declared_media_type_that_is_not_one_with_a_schema_is_noted(
         "note: GET /promotions/{id}: response_schema_conformance not counted: the spec "
         "declares the response media type 'Promotion', which is not type/subtype (lint rule "
         "media-type-valid), so no answer can be compared with it"
+    ) in summary
+
+
+REQUEST_SPEC = """
+openapi: 3.0.3
+info: {title: Meal plans, version: 1.0.0}
+paths:
+  /plans/{username}/items/{id}:
+    delete:
+      operationId: deleteFromMealPlan
+      parameters:
+        - {name: username, in: path, required: true, schema: {type: string}}
+        - {name: id, in: path, required: true, schema: {type: number}}
+      requestBody:
+        required: true
+        content:
+          '':
+            schema:
+              type: object
+              required: [username, id]
+              properties: {username: {type: string}, id: {type: number}}
+      responses: {'200': {description: deleted}}
+  /plans/{username}/items:
+    post:
+      operationId: addToMealPlan
+      parameters:
+        - {name: username, in: path, required: true, schema: {type: string}}
+      requestBody:
+        required: true
+        content:
+          '': {schema: {type: string}}
+          application/json:
+            schema:
+              type: object
+              properties: {value: {type: string}}
+      responses: {'200': {description: added}}
+"""
+
+
+def test_a_request_media_type_that_is_not_one_is_sent_as_the_app_reads_it(
+    make_api: MakeApi,  # noqa: F811
+) -> None:
+    # spoonacular declares its meal planner's DELETE bodies under the empty key (`content:
+    # {'': {schema: …}}`). schemathesis refused each such operation ("Schema Error: Malformed
+    # media type"), so the run sent nothing and the gate failed it ("got no response at
+    # all"). The app reads a body declared so as the bytes sent, under any Content-Type: the
+    # run sends bytes; beside a media type the app reads, the run leaves it out.
+    document = yaml.safe_load(REQUEST_SPEC)
+    read = as_the_app_reads(document)
+    assert read is not None
+    deleted = read["paths"]["/plans/{username}/items/{id}"]["delete"]["requestBody"]
+    assert deleted["content"] == {
+        "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
+    }
+    added = read["paths"]["/plans/{username}/items"]["post"]["requestBody"]
+    assert list(added["content"]) == ["application/json"]
+    plans = make_api(REQUEST_SPEC)
+
+    result = run_contract(
+        ContractOptions(spec=plans.spec_path, app=plans.create_app(allow_unimplemented=True), max_examples=5)
+    )
+    summary = format_summary(result)
+    assert result.ok, summary
+    assert result.coverage.implemented() == (0, 2), summary
+    assert (
+        "note: not sent: DELETE /plans/{username}/items/{id}: request body as '' (not a media "
+        "type: sent as application/octet-stream, the bytes the app reads under any "
+        "Content-Type)"
+    ) in summary
+    assert (
+        "note: not sent: POST /plans/{username}/items: request body as '' (not a media type, "
+        "lint rule media-type-valid; read as application/json)"
     ) in summary

@@ -29,6 +29,11 @@ These readings differ from a literal one, and the run must test the API the app 
   objects' keys (smart-me.com).
   :func:`unread_media` names what is left out, and the run prints it. A ``$ref`` to a place
   in a media type left out is replaced by a copy of what it names (:func:`_inline_refs_into`).
+- a request body key that is no media type (spoonacular's meal planner: ``content: {'':
+  …}``; lint rule ``media-type-valid``) is one schemathesis refuses with the whole operation
+  ("Malformed media type": no request sent). Beside media types the app reads, it is left
+  out; alone, the app reads the body as the bytes sent under any ``Content-Type``, and the run
+  sends ``application/octet-stream`` bytes (:func:`_bodies_of_no_media_type`).
 - a form or multipart body whose schema admits ``null`` is sent as an object: a form has no
   encoding of null (stream-io's nullable ``FileUploadRequest``: schemathesis sent the text
   ``None`` as the whole multipart body).
@@ -93,7 +98,13 @@ from specfirst.contract.excuses import _plain
 from specfirst.ir import BodyKind
 from specfirst.loader.pointers import copy_json, pointer_step, ref_pointer
 from specfirst.one_of_overlap import overlapping_pair
-from specfirst.parser.media import body_kind, form_encodable, is_binary_schema, read_media
+from specfirst.parser.media import (
+    body_kind,
+    form_encodable,
+    is_binary_schema,
+    is_media_type,
+    read_media,
+)
 from specfirst.schema_types import BOOLEAN_TEXT, boolean_members
 
 if TYPE_CHECKING:
@@ -101,6 +112,9 @@ if TYPE_CHECKING:
 
 _QUERY_TEMPLATE = re.compile(r"[^=&]+=\{[^{}]+\}")
 """A query pair of a path key whose value is a template: ``query={query}``."""
+
+OCTET_STREAM = "application/octet-stream"
+"""The media type the run sends a body whose declared key is no media type as (raw bytes)."""
 
 IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
 """Header parameters OpenAPI 3 says to ignore (lowercase)."""
@@ -142,9 +156,13 @@ def as_the_app_reads(document: dict[str, Any]) -> dict[str, Any] | None:
         for body, _, _, unread, unsent in _bodies_read(changed)
         for media in [*unread, *unsent]
     ]
-    _inline_refs_into(changed, [body["content"][media] for body, media in left_out])
-    for body, media in left_out:
+    as_bytes = [(body, media) for body, _, media in _bodies_of_no_media_type(changed)]
+    replaced = [*left_out, *as_bytes]
+    _inline_refs_into(changed, [body["content"][media] for body, media in replaced])
+    for body, media in replaced:
         body["content"].pop(media, None)  # a body shared through components: once
+    for body, _ in as_bytes:
+        body["content"][OCTET_STREAM] = {"schema": {"type": "string", "format": "binary"}}
     for reading in readings:
         reading(changed, apply=True)
     return changed
@@ -214,8 +232,20 @@ def unread_media(document: dict[str, Any]) -> list[str]:
         "value with '{', '}' or '/')"
         for label, parameter, _, _, _, value in _unsendable_path_examples(document)
     ]
+    lines += [
+        f"{label}: request body as {media!r} (not a media type: sent as {OCTET_STREAM}, the "
+        "bytes the app reads under any Content-Type)"
+        for _, label, media in _bodies_of_no_media_type(document)
+    ]
     for _, label, read, unread, unsent in _bodies_read(document):
         content = _mapping(_mapping(_body(document, label)).get("content"))
+        malformed = [m for m in unread if not is_media_type(m)]
+        if malformed:
+            lines.append(
+                f"{label}: request body as {', '.join(map(repr, malformed))} (not a media "
+                f"type, lint rule media-type-valid; read as {', '.join(read)})"
+            )
+        unread = [m for m in unread if m not in malformed]
         formless = [
             m
             for m in unread
@@ -259,8 +289,14 @@ def _bodies_read(
             content = body.get("content")
             if not isinstance(content, dict) or len(content) < 2:
                 continue
+            # a key that is no media type (spoonacular's '') is one schemathesis refuses
+            # ("Malformed media type": not one request of the operation): left out where
+            # the body declares a media type beside it (alone, see _bodies_of_no_media_type)
+            valid = {m: content[m] for m in content if is_media_type(str(m))}
+            if not valid:
+                continue
             media, alternates, variants = read_media(
-                content, partial(_kind, document), partial(_resolved, document)
+                valid, partial(_kind, document), partial(_resolved, document)
             )
             read = (media, *alternates, *variants)
             unread = [str(other) for other in content if other not in read]
@@ -282,6 +318,32 @@ def _bodies_read(
             ]
             if unread or unsent or raw:
                 yield body, label, read, unread, [*unsent, *raw]
+
+
+def _bodies_of_no_media_type(
+    document: dict[str, Any],
+) -> Iterator[tuple[dict[str, Any], str, str]]:
+    """(request body, its operation's label, its media type) of each body declared under one
+    key that is no media type only (spoonacular's meal planner: ``content: {'': …}``, lint rule
+    ``media-type-valid``). schemathesis refuses such an operation whole ("Malformed media
+    type"), so the run sent it nothing. The app reads such a body by its name's kind, binary
+    (or text): the bytes sent under any ``Content-Type``, never decoded nor validated; so the
+    run sends it as :data:`OCTET_STREAM` bytes."""
+    for path, item in _mapping(document.get("paths")).items():
+        for method in _mapping(item):
+            label = f"{method.upper()} {path}"
+            body = _body(document, label)
+            if body is None:
+                continue
+            content = body.get("content")
+            if not isinstance(content, dict) or len(content) != 1:
+                continue
+            (media,) = content
+            if not is_media_type(str(media)) and _kind(document, str(media), content[media]) in (
+                BodyKind.BINARY,
+                BodyKind.TEXT,
+            ):
+                yield body, label, str(media)
 
 
 def _structured(schema: dict[str, Any]) -> bool:

@@ -10,22 +10,17 @@ body. A range (``4XX``) or ``default`` covers them.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from specfirst.diagnostics import Level
 from specfirst.ir import BodyKind
 from specfirst.lint.context import Context, Finding, Rule
-from specfirst.parser.media import body_kind, form_encodable
+from specfirst.parser.media import body_kind, form_encodable, is_media_type
 from specfirst.spec_gaps import facts_of, spec_gaps
 
 __all__ = ["RULES"]
 
 PROBLEM_JSON = "application/problem+json"
-
-_TOKEN = r"[!#$%&'*+.^_`|~0-9A-Za-z-]+"
-_MEDIA_TYPE = re.compile(rf"{_TOKEN}/{_TOKEN}")
-"""``type/subtype`` (RFC 9110 tokens; ``*`` is one, so ranges match), parameters aside."""
 
 
 def _error_problem_json(ctx: Context) -> Iterator[Finding]:
@@ -81,7 +76,7 @@ def _media_type_valid(ctx: Context) -> Iterator[Finding]:
         for what, holder, pointer in holders:
             content = holder.get("content")
             for media in content if isinstance(content, dict) else ():
-                if not _MEDIA_TYPE.fullmatch(str(media).split(";", 1)[0].strip()):
+                if not is_media_type(str(media)):
                     yield (
                         f"{o.label} {what} declares {str(media)!r}, which is not a media "
                         "type (type/subtype, e.g. application/pdf)",

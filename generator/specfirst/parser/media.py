@@ -5,6 +5,7 @@ Shared by request bodies, responses, senders and pass 1 (which hoists only what 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -15,6 +16,16 @@ from specfirst.schema_types import schema_types
 # JSON by another name: ``text/json`` (ASP.NET's Swashbuckle declares every body under it
 # beside application/json) and ``application/x-json``, as schemathesis and clients read them.
 JSON_ALIASES = ("application/json", "text/json", "application/x-json")
+
+_TOKEN = r"[!#$%&'*+.^_`|~0-9A-Za-z-]+"
+_MEDIA_TYPE = re.compile(rf"{_TOKEN}/{_TOKEN}")
+"""``type/subtype`` (RFC 9110 tokens; ``*`` is one, so ranges match), parameters aside."""
+
+
+def is_media_type(key: str) -> bool:
+    """Whether a ``content`` key is a media type (``type/subtype``, parameters aside): not
+    truora's ``PDF``, nor spoonacular's empty key (lint rule ``media-type-valid``)."""
+    return _MEDIA_TYPE.fullmatch(key.split(";", 1)[0].strip()) is not None
 
 
 def json_media(media_type: str) -> bool:
