@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import bisect
+import contextlib
 import copy
 import json
 import multiprocessing
@@ -12,7 +13,7 @@ import signal
 import tempfile
 import threading
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -22,7 +23,7 @@ from urllib.parse import unquote
 import pydantic_core
 
 from specfirst import cachedir
-from specfirst.collector import gc_paused
+from specfirst.collector import gc_paused, rare_middle_collections
 from specfirst.diagnostics import Diagnostic, Level
 from specfirst.models_enums import (
     enum_member_names_in_linear_time,
@@ -286,7 +287,11 @@ def _run_engine(document: dict[str, Any], header: str) -> tuple[str, list[dict[s
     from datamodel_code_generator import generate
 
     enum_member_names_in_linear_time()
-    with tempfile.TemporaryDirectory(prefix="specfirst-models-") as tmp:
+    with (
+        tempfile.TemporaryDirectory(prefix="specfirst-models-") as tmp,
+        _compact_model_metadata(),
+        rare_middle_collections(),
+    ):
         metadata = Path(tmp) / "models.json"
         source = generate(
             json.dumps(document),
@@ -298,6 +303,32 @@ def _run_engine(document: dict[str, Any], header: str) -> tuple[str, list[dict[s
     if not isinstance(source, str):
         raise TypeError("datamodel-code-generator returned several modules; expected one")
     return source, list(models)
+
+
+@contextlib.contextmanager
+def _compact_model_metadata() -> Iterator[None]:
+    """The model metadata file written as compact JSON while the library runs here.
+
+    The library writes it indented (``json.dumps(..., indent=2)``), which runs the pure-Python
+    encoder: about 3% of GitHub's run for a file read back here at once. Without the indent,
+    the C encoder writes the same values (the same keys, in order, and text), and only
+    :func:`_run_engine` reads the file. The library looks the function up at each write
+    (``_generation._model_metadata_text``); it is put back after the run.
+    """
+    from datamodel_code_generator import model_metadata
+
+    indented = model_metadata.dump_model_metadata
+
+    def compact(metadata: Any) -> str:
+        payload = metadata if metadata is not None else model_metadata.model_metadata_payload([])
+        return json.dumps(payload, ensure_ascii=False)
+
+    # setattr: a function of the library is replaced on purpose, and put back below.
+    setattr(model_metadata, "dump_model_metadata", compact)  # noqa: B010
+    try:
+        yield
+    finally:
+        setattr(model_metadata, "dump_model_metadata", indented)  # noqa: B010
 
 
 class EngineWorker:

@@ -5,13 +5,16 @@ from __future__ import annotations
 import ast
 import copy
 import json
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from specfirst.collector import MIDDLE_THRESHOLD
 from specfirst.models import (
     _open_pattern_properties,
+    _run_engine,
     before_rebuilds,
     generate_models,
     schema_rules,
@@ -603,6 +606,69 @@ def test_the_whole_module_is_parsed_with_the_collector_paused(
     assert whole[0] >= len(source) // 2
     assert whole[1] is False
     assert gc.isenabled()
+
+
+def test_the_library_runs_with_rare_middle_collections_and_compact_metadata(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """In the library's run the collector's middle generation is collected ten times less often
+    (each such collection walks what the run keeps), and its model metadata, read back at once,
+    is written without the indent that runs the pure-Python JSON encoder; both as they were
+    after the run."""
+    import gc
+
+    import datamodel_code_generator
+    from datamodel_code_generator import model_metadata
+
+    seen: dict[str, Any] = {}
+    indented = model_metadata.dump_model_metadata
+    real_generate = datamodel_code_generator.generate
+    payload: Any = {  # a few of the library's keys: it dumps them as given
+        "version": 1,
+        "models": [{"name": "Caf\u00e9", "source_ref": "#/components/schemas/Caf\u00e9"}],
+    }
+
+    def engine(text: str, **options: Any) -> Any:
+        seen["threshold"] = gc.get_threshold()
+        seen["text"] = model_metadata.dump_model_metadata(payload)  # as the library writes it
+        return real_generate(text, **options)
+
+    monkeypatch.setattr("datamodel_code_generator.generate", engine)
+    before = gc.get_threshold()
+    _run_engine(document({"Thing": {"type": "object"}}) | {"info": {}, "paths": {}}, "# g")
+    assert seen["threshold"][1] == max(before[1], MIDDLE_THRESHOLD)
+    assert seen["threshold"][1] >= 100
+    assert "\n" not in seen["text"] and "Caf\u00e9" in seen["text"]
+    assert json.loads(seen["text"]) == json.loads(indented(payload))
+    assert gc.get_threshold() == before
+    assert model_metadata.dump_model_metadata is indented
+
+
+def test_the_library_writes_the_same_metadata_compact() -> None:
+    """The models' metadata read from the library's run are those it writes indented."""
+    from datamodel_code_generator import generate as library
+    from datamodel_code_generator import model_metadata
+
+    from specfirst.models import _OPTIONS
+
+    doc = document(
+        {
+            "Caf\u00e9Order": {
+                "type": "object",
+                "description": "A d\u00e9j\u00e0 vu \u2028 order",
+                "properties": {"item": {"type": "object", "properties": {"n": {"type": "string"}}}},
+            }
+        }
+    ) | {"info": {"title": "t", "version": "1"}, "paths": {}}
+    _, models = _run_engine(doc, "# g")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "m.json"
+        library(json.dumps(doc), custom_file_header="# g", emit_model_metadata=path, **_OPTIONS)
+        text = path.read_text(encoding="utf-8")
+    assert "\n  " in text  # the library's own dump, indented: nothing patched outside a run
+    assert models == json.loads(text)["models"]
+    assert len(models) >= 2
+    assert model_metadata.dump_model_metadata.__module__ == model_metadata.__name__
 
 
 def _flat_io_users() -> dict[str, Any]:
