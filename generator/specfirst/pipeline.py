@@ -107,6 +107,7 @@ def build_files(
     progress: Progress = _noop,
     settings: RuleLevels | None = None,
     engine: EngineWorker | None = None,
+    worker: ForkedWorker | None = None,
 ) -> tuple[Api | None, dict[str, bytes], list[Diagnostic]]:
     """Validate and render the whole package in memory (relative path → bytes).
 
@@ -115,7 +116,8 @@ def build_files(
     of the schemas it was given, so a change to paths alone does not pay for it again.
     Validation may repair what it only warns about (an invalid default is dropped): then the
     models and routes are built from the repaired document, and the source is still served.
-    ``engine``: where a small document's partial models runs go (:class:`EngineWorker`).
+    ``engine``: where a small document's partial models runs go (:class:`EngineWorker`);
+    ``worker``: where a big one's models go, when forked ahead (:class:`ForkedWorker`).
     """
     from specfirst.model_groups import split_package, splits
     from specfirst.render import Renderer
@@ -137,7 +139,7 @@ def build_files(
         )
 
     source = spec
-    parser, models_doc, models_job = _start_models(source, header, cache_dir, engine)
+    parser, models_doc, models_job = _start_models(source, header, cache_dir, engine, worker)
     try:
         progress("validating")
         # The keyword pass allocates millions of objects beside the loaded document, and each
@@ -150,7 +152,9 @@ def build_files(
             if models_job is not None:
                 models_job.close()
             source = validation.repaired(spec)
-            parser, models_doc, models_job = _start_models(source, header, cache_dir, engine)
+            parser, models_doc, models_job = _start_models(
+                source, header, cache_dir, engine, worker
+            )
         if has_errors(diagnostics) or models_doc is None or models_job is None:
             if models_doc is None and not has_errors(diagnostics):
                 diagnostics.append(
@@ -262,7 +266,11 @@ def _kept_names(expected: frozenset[str]) -> frozenset[str]:
 
 
 def _start_models(
-    spec: SourceSpec, header: str, cache_dir: Path | None, engine: Engine | None = None
+    spec: SourceSpec,
+    header: str,
+    cache_dir: Path | None,
+    engine: Engine | None = None,
+    worker: ForkedWorker | None = None,
 ) -> tuple[ApiParser, dict[str, Any] | None, ModelsJob | None]:
     """A parser for ``spec`` and its models job, started (it runs while validation does)."""
     from specfirst.parser import ApiParser
@@ -273,7 +281,7 @@ def _start_models(
     except Exception:  # an invalid document can break naming; validation says why
         return parser, None, None
     cache = cache_dir.parent / "models" if cache_dir else None
-    return parser, models_doc, ModelsJob(models_doc, header, cache, engine)
+    return parser, models_doc, ModelsJob(models_doc, header, cache, engine, worker)
 
 
 class ModelsJob:
@@ -281,7 +289,8 @@ class ModelsJob:
 
     Beside the cache of whole outputs, the last full output for the same header (spec) is
     kept as a *base*: after an edit, only the schemas it touched are generated again
-    (:mod:`specfirst.models_incremental`).
+    (:mod:`specfirst.models_incremental`). A big document's models go to ``worker``'s process
+    when there is one (:class:`ForkedWorker`), else to a fresh interpreter.
     """
 
     def __init__(
@@ -290,6 +299,7 @@ class ModelsJob:
         header: str,
         cache_dir: Path | None,
         engine: Engine | None = None,
+        worker: ForkedWorker | None = None,
     ) -> None:
         self._future: (
             concurrent.futures.Future[tuple[str, frozenset[str], list[Diagnostic]]] | None
@@ -325,8 +335,16 @@ class ModelsJob:
         if _KEEP_WARM:
             self._future = _warm_worker().submit(generate_models, *args)
             return
-        # A fresh interpreter, not a fork: a forked worker would count this process's memory
-        # (the loaded spec, hundreds of MB on big specs) in its own, on top of the models'.
+        forked = worker.take() if worker is not None else None
+        if forked is not None:
+            self._pool = forked
+            with contextlib.suppress(concurrent.futures.BrokenExecutor):  # it died: spawn one
+                self._future = forked.submit(generate_models, *args)
+                return
+            forked.shutdown(wait=False)
+        # A fresh interpreter, not a fork of this process: a worker forked now would count this
+        # process's memory (the loaded spec, hundreds of MB on big specs) in its own, on top of
+        # the models'.
         self._pool = concurrent.futures.ProcessPoolExecutor(
             1, mp_context=multiprocessing.get_context("spawn")
         )
@@ -361,6 +379,55 @@ class ModelsJob:
         if self._pool is not None:
             self._pool.shutdown(wait=False, cancel_futures=True)
             self._pool = None
+
+
+class ForkedWorker:
+    """The process for a big spec's models, forked before the spec is loaded by a process that
+    has datamodel-code-generator imported (a warm generator's run, :mod:`specfirst.warm`): it
+    starts with the library imported, where a fresh interpreter imports it again (about a second
+    of a GitHub edit's critical path), and without the loaded spec's memory (why the worker is
+    not forked when the models are asked for). The first :class:`ModelsJob` that needs a worker
+    takes it; unused, it is stopped at :meth:`close`."""
+
+    def __init__(self) -> None:
+        self._pool: concurrent.futures.ProcessPoolExecutor | None = (
+            concurrent.futures.ProcessPoolExecutor(
+                1, mp_context=multiprocessing.get_context("fork")
+            )
+        )
+        # A fork context starts its processes at the first submit: now, before the spec loads.
+        self._pool.submit(os.getpid)
+
+    def take(self) -> concurrent.futures.ProcessPoolExecutor | None:
+        pool, self._pool = self._pool, None
+        return pool
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
+
+
+def _worker_ahead(spec_path: Path, manifest: dict[str, object]) -> ForkedWorker | None:
+    """A :class:`ForkedWorker`, when this process has datamodel-code-generator imported (a warm
+    generator's run; not ``--watch``, which keeps a worker of its own) and the spec is likely
+    big enough for its models to go to a worker: its files were last time, or its file is."""
+    if _KEEP_WARM or "datamodel_code_generator" not in sys.modules:
+        return None
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    inputs = manifest.get("inputs")
+    paths = [Path(str(path)) for path in inputs] if isinstance(inputs, dict) and inputs else []
+    try:
+        size = sum(path.stat().st_size for path in paths or [spec_path])
+    except OSError:
+        return None
+    if size < IN_PROCESS_MAX:
+        return None
+    try:
+        return ForkedWorker()
+    except OSError:  # no process to be had: a spawned one is tried when the models need it
+        return None
 
 
 def base_path(models_cache: Path, header: str) -> Path:
@@ -684,11 +751,16 @@ def generate(
         return result
     _warmed_up()
     engine = _engine_ahead(spec_path, cache_dir, manifest)
+    worker = _worker_ahead(spec_path, manifest)
     try:
-        built = _load_and_build(spec_path, output, cache_dir, templates, progress, settings, engine)
+        built = _load_and_build(
+            spec_path, output, cache_dir, templates, progress, settings, engine, worker
+        )
     finally:
         if engine is not None:
             engine.close()
+        if worker is not None:
+            worker.close()
     if isinstance(built, list):
         result.diagnostics.extend(built)
         return result
@@ -747,6 +819,7 @@ def _load_and_build(
     progress: Progress,
     settings: RuleLevels | None,
     engine: EngineWorker | None,
+    worker: ForkedWorker | None = None,
 ) -> list[Diagnostic] | tuple[SourceSpec, tuple[Api | None, dict[str, bytes], list[Diagnostic]]]:
     """The spec loaded and :func:`build_files`' result; the diagnostics when it stops before."""
     from specfirst.loader import load_spec
@@ -767,6 +840,7 @@ def _load_and_build(
             progress=progress,
             settings=settings,
             engine=engine,
+            worker=worker,
         )
     except DiagnosticError as exc:
         return [*refused, *exc.diagnostics]

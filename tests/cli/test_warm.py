@@ -104,8 +104,15 @@ def _children(pid: int) -> list[int]:
 class Server:
     """``python -m specfirst.warm.server serve`` in the foreground, stopped by :meth:`stop`."""
 
-    def __init__(self, env: dict[str, str], *extra: str, code: str | None = None) -> None:
-        if code is None:
+    def __init__(
+        self, env: dict[str, str], *extra: str, code: str | None = None, before: str = ""
+    ) -> None:
+        if before:  # statements run in the warm process before it serves
+            boot = (
+                f"import sys, specfirst.warm.server as w\n{before}\nsys.exit(w.main(sys.argv[1:]))"
+            )
+            command = [sys.executable, "-c", boot, "serve", *extra]
+        elif code is None:
             command = [sys.executable, "-m", "specfirst.warm.server", "serve", *extra]
         else:  # the installed code as the process sees it: this file's text once it has some
             boot = (
@@ -262,6 +269,82 @@ def test_a_client_gone_stops_its_run(project: Path, env: dict[str, str], server:
         time.sleep(0.1)
     assert _children(server.proc.pid) == []
     assert not (project / "generated/.specfirst-manifest.json").exists()
+
+
+# Every document counts as big (its models go to a worker process), and each call of the models
+# in a process made by forking the warm process's run is recorded (a spawned process imports
+# ``specfirst.models`` afresh, so runs the unrecorded function): its pid, its grandparent's and
+# whether datamodel-code-generator was imported when it was called.
+FORKING = """\
+import os, specfirst.models as m, specfirst.pipeline as p
+p.IN_PROCESS_MAX = 0
+real = m.generate_models
+def generate_models(*args, **kwargs):
+    parent = open(f"/proc/{os.getppid()}/stat").read().rsplit(")", 1)[1].split()[1]
+    with open(os.environ["SFW_RECORD"], "a") as out:
+        out.write(f"{os.getpid()} {parent} {'datamodel_code_generator' in sys.modules}\\n")
+    return real(*args, **kwargs)
+generate_models.__module__, generate_models.__qualname__ = m.__name__, "generate_models"
+m.generate_models = generate_models
+"""
+
+
+def test_a_big_specs_models_are_made_in_a_fork_of_the_run(
+    project: Path, env: dict[str, str]
+) -> None:
+    """A warm run forks the worker for a big document's models (from the run's process, before
+    the spec is loaded): it starts with datamodel-code-generator imported, where a spawned one
+    would import it again; the files are a run in process's, byte for byte."""
+    other = project.parent / f"{project.name}-in-process"
+    shutil.copytree(project, other)
+    here = generate(other, env, "--no-daemon")
+    record = project.parent / f"{project.name}-record.txt"
+    running = Server(env, before=FORKING)
+    try:
+        warm_run = generate(project, {**env, "SFW_RECORD": str(record)}, "-v")
+    finally:
+        assert running.stop() == 0
+    assert here.returncode == warm_run.returncode == 0, warm_run.stderr
+    assert "ran in the warm generator" in warm_run.stderr
+    assert _tree(project / "generated") == _tree(other / "generated")
+    assert record.is_file(), "the models were made in a spawned process"
+    ((pid, grandparent, imported),) = [line.split() for line in record.read_text().splitlines()]
+    assert int(grandparent) == running.proc.pid and int(pid) != running.proc.pid
+    assert imported == "True"
+
+
+@pytest.mark.parametrize("stop", ["interrupt", "kill"])
+def test_ctrl_c_or_a_client_gone_stops_the_models_worker_too(
+    project: Path, env: dict[str, str], stop: str
+) -> None:
+    running = Server(env, before=FORKING)
+    try:
+        client = subprocess.Popen(
+            [sys.executable, "-m", "specfirst", "generate"],
+            cwd=project,
+            env={**env, "SPECFIRST_TRACE": "1", "SFW_RECORD": str(project / "record.txt")},
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        assert client.stderr is not None
+        assert client.stderr.readline().startswith("[")
+        (run,) = _children(running.proc.pid)
+        workers = _children(run)  # forked before the spec is loaded
+        assert len(workers) == 1
+        if stop == "interrupt":
+            client.send_signal(signal.SIGINT)
+            assert client.wait(60) == 130
+        else:
+            client.kill()
+            client.wait()
+        client.stderr.close()
+        deadline = time.monotonic() + 15
+        while (_alive(run) or _alive(workers[0])) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not _alive(run) and not _alive(workers[0])
+        assert not (project / "generated/.specfirst-manifest.json").exists()
+    finally:
+        assert running.stop() == 0
 
 
 def test_a_client_without_stdin_runs_in_process(

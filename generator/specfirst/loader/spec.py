@@ -43,6 +43,15 @@ class SourceSpec:
     )
     # While set (see :meth:`recording`), the pointer behind every location handed out.
     _located: dict[Location, Pointer] | None = field(repr=False, compare=False, default=None)
+    # The document, when it is known to be a tree: one JSON file, nothing bundled into it (no
+    # mapping or list at two places, as a YAML alias or a bundled file makes). A copy made with
+    # ``dataclasses.replace`` and another document is not known to be one (:attr:`is_tree`).
+    _tree: dict[str, Any] | None = field(repr=False, compare=False, default=None)
+
+    @property
+    def is_tree(self) -> bool:
+        """Whether no mapping or list of :attr:`document` is known to appear at two places."""
+        return self._tree is not None and self._tree is self.document
 
     @contextlib.contextmanager
     def recording(self) -> Iterator[dict[Location, Pointer]]:
@@ -127,6 +136,11 @@ def _hash(entry: Path, files: list[_File]) -> str:
     return digest.hexdigest()
 
 
+def _is_json(path: Path) -> bool:
+    """Whether the file was parsed as JSON (which makes a tree: no aliases)."""
+    return path.suffix.lower() == ".json"
+
+
 def load_spec(path: str | Path) -> SourceSpec:
     """Load, parse and bundle an OpenAPI document.
 
@@ -178,6 +192,7 @@ def load_spec(path: str | Path) -> SourceSpec:
         content_hash=_hash(resolved, files),
         _entry=entry,
         _origins=bundler.origins,
+        _tree=document if document is entry.data and _is_json(entry.path) else None,
     )
     chains = long_ref_chains(document, spec.locate)
     if chains:  # every later step follows chains: refuse them here, where every command starts
