@@ -36,6 +36,7 @@ from specfirst.schema_rewrites import (
     SCHEMA_MAPS,
     SCHEMA_VALUES,
     declare_required_names,
+    default_of_its_type,
     defaults_of_their_type,
     drop_nullable_false,
     free_form_objects,
@@ -710,6 +711,12 @@ def _nullable(schema: Any, schemas: dict[str, Any], depth: int = 0) -> bool | No
         return "null" in kind
     if isinstance(kind, str):
         return kind == "null"
+    if ("properties" in schema or "required" in schema) and not any(
+        key in schema for key in ("allOf", "oneOf", "anyOf")
+    ):
+        # no type, but properties: an object, as its model reads it (and the contract run's
+        # document, which declares ``type: object`` there): xero's BookDepreciationSetting
+        return False
     parts = schema.get("allOf")
     if isinstance(parts, list) and any(
         _nullable(part, schemas, depth + 1) is False for part in parts
@@ -865,7 +872,8 @@ def schema_rules(
             for p, s in props.items()
             if p not in required
             and isinstance(s, dict)
-            and "default" not in s
+            # a default the model drops (not of the declared type) leaves it None when absent
+            and not default_of_its_type(s)[0]
             and _nullable(s, schemas) is False
         ]
         # required, typed ``X | None`` (nullable) but refusing null all the same: an enum

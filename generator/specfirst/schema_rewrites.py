@@ -332,25 +332,36 @@ def defaults_of_their_type(schemas: dict[str, Any], nodes: Callable[[Any], Itera
         for node in nodes(schema):
             if "default" not in node:
                 continue
-            declared = node.get("type")
-            types = [declared] if isinstance(declared, str) else declared
-            if not isinstance(types, list) or not all(t in _JSON_TYPES for t in types):
-                continue
-            value = node["default"]
-            if value is None or any(_JSON_TYPES[t](value) for t in types):
-                continue
-            if isinstance(value, float) and value.is_integer() and "integer" in types:
-                value = int(value)
-            elif _JSON_TYPES["number"](value) and "string" in types:
-                value = json.dumps(value)
-            else:
+            kept, value = default_of_its_type(node)
+            if not kept:
                 del node["default"]
-                continue
-            enum = node.get("enum")
-            if isinstance(enum, list) and value not in enum:
-                del node["default"]
-            else:
+            elif value is not node["default"]:
                 node["default"] = value
+
+
+def default_of_its_type(node: dict[str, Any]) -> tuple[bool, Any]:
+    """Whether the model keeps ``node``'s ``default`` (:func:`defaults_of_their_type`), and
+    the value it keeps: ``(False, None)`` when there is none or it is dropped, the field then
+    defaulting to None. A schema whose ``type`` this cannot read keeps its default as it is."""
+    if "default" not in node:
+        return False, None
+    value = node["default"]
+    declared = node.get("type")
+    types = [declared] if isinstance(declared, str) else declared
+    if not isinstance(types, list) or not all(t in _JSON_TYPES for t in types):
+        return True, value
+    if value is None or any(_JSON_TYPES[t](value) for t in types):
+        return True, value
+    if isinstance(value, float) and value.is_integer() and "integer" in types:
+        value = int(value)
+    elif _JSON_TYPES["number"](value) and "string" in types:
+        value = json.dumps(value)
+    else:
+        return False, None
+    enum = node.get("enum")
+    if isinstance(enum, list) and value not in enum:
+        return False, None
+    return True, value
 
 
 def _typing(schema: Any) -> str:
