@@ -364,6 +364,54 @@ def default_of_its_type(node: dict[str, Any]) -> tuple[bool, Any]:
     return True, value
 
 
+def enum_members_of_its_type(
+    schemas: dict[str, Any], nodes: Callable[[Any], Iterator[Any]]
+) -> None:
+    """Drop the ``enum`` members no value of the declared ``type`` can be: an array where no
+    ``array`` is declared, an object where no ``object`` is (gov.bc.ca's ``jobTypes: {type:
+    integer, enum: [[1], [2]]}``). JSON Schema requires both keywords, so such a member is no
+    valid value; datamodel-code-generator made it an enum member all the same, and the model
+    took ``[2]``. Where no member is left, no value is valid: the enum is dropped here and the
+    property registered as admitting none (:func:`enum_admits_none`,
+    ``specfirst.runtime.base.constrain``'s ``no_value``). A scalar of another type (``1`` under
+    ``type: string``) is left alone: a parameter's text reads as it.
+    """
+    for schema in schemas.values():
+        for node in nodes(schema):
+            types = _enum_types(node)
+            if types is None:
+                continue
+            kept = [m for m in node["enum"] if not _container_of_another_type(m, types)]
+            if not kept:
+                del node["enum"]
+            elif len(kept) < len(node["enum"]):
+                node["enum"] = kept
+
+
+def enum_admits_none(schema: Any) -> bool:
+    """Whether ``schema`` lists an ``enum`` none of whose members is of its ``type`` (arrays
+    or objects of a type that admits neither, :func:`enum_members_of_its_type`)."""
+    types = _enum_types(schema)
+    return types is not None and all(_container_of_another_type(m, types) for m in schema["enum"])
+
+
+def _enum_types(node: Any) -> list[str] | None:
+    """The declared types of a schema with a non-empty ``enum``, when known."""
+    if not isinstance(node, dict) or not isinstance(node.get("enum"), list) or not node["enum"]:
+        return None
+    declared = node.get("type")
+    types = [declared] if isinstance(declared, str) else declared
+    if not isinstance(types, list) or not types or not _KNOWN_TYPES.issuperset(types):
+        return None
+    return types
+
+
+def _container_of_another_type(member: Any, types: list[str]) -> bool:
+    return (isinstance(member, list) and "array" not in types) or (
+        isinstance(member, dict) and "object" not in types
+    )
+
+
 def _typing(schema: Any) -> str:
     if not isinstance(schema, dict):
         return json.dumps(schema, sort_keys=True, default=str)
