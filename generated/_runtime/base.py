@@ -24,6 +24,9 @@ at import), only in the classes that have such rules:
 - a required property typed ``X | None`` that refuses null all the same (``refuse_null``: an
   enum that does not list null, ``nullable: true`` beside it): its JSON ``null`` is refused as
   above, while ``None`` given in Python stays and is dumped;
+- an optional property whose schema admits no value (``no_value``: an ``enum`` none of whose
+  members is of the declared ``type``, gov.bc.ca's ``jobTypes: {type: integer, enum: [[1],
+  [2]]}``): any JSON value of it is refused, as ``null`` is above; absent, it is ``None``;
 - ``patternProperties`` of an object that allows other keys too: only the values of matching
   keys must satisfy the pattern's schema (the object itself is typed ``dict[str, …]``; an
   ``after`` validator of the model);
@@ -104,6 +107,7 @@ _RULES = (
     "__sf_refuse_null__",
     "__sf_one_of__",
     "__sf_properties__",
+    "__sf_no_value__",
 )
 
 
@@ -121,6 +125,7 @@ class BaseModel(pydantic.BaseModel):
         __sf_refuse_null__: ClassVar[tuple[str, ...]]
         __sf_one_of__: ClassVar[tuple[tuple[str, str], ...]]
         __sf_properties__: ClassVar[tuple[tuple[int, int | None], ...]]
+        __sf_no_value__: ClassVar[tuple[str, ...]]
     __sf_unique__ = ()
     __sf_not_null__ = ()
     __sf_patterns__ = ()
@@ -128,6 +133,7 @@ class BaseModel(pydantic.BaseModel):
     __sf_refuse_null__ = ()
     __sf_one_of__ = ()
     __sf_properties__ = ()
+    __sf_no_value__ = ()
 
     @classmethod
     def __get_pydantic_core_schema__(
@@ -176,6 +182,8 @@ def _checked_model_schema(
     if cls.__sf_formats__:
         _check_formats(cls, schema)
     not_null = cls.__sf_not_null__
+    if cls.__sf_no_value__:  # first: the null rule then finds these fields checked already
+        _refuse_null_from_json(cls, schema, cls.__sf_no_value__, _value_refuser)
     if cls.__sf_refuse_null__:
         _refuse_null_from_json(cls, schema, cls.__sf_refuse_null__)
     if not_null and not _refuse_null_from_json(cls, schema, not_null):
@@ -243,7 +251,10 @@ def _property_counter(
 
 
 def _refuse_null_from_json(
-    cls: type[BaseModel], schema: CoreSchema, not_null: tuple[str, ...]
+    cls: type[BaseModel],
+    schema: CoreSchema,
+    not_null: tuple[str, ...],
+    refuser: Callable[[str], Callable[[Any], Any]] | None = None,
 ) -> bool:
     """Make the ``not_null`` fields of ``cls``'s own schema refuse a JSON ``null``, in place.
 
@@ -253,7 +264,10 @@ def _refuse_null_from_json(
     refuses a ``null`` (only when the member is present). Validating the JSON value itself,
     not a Python object made of it, keeps what JSON carries as a string (a time, a date, an
     enum member) readable in strict mode. False when ``schema`` holds no fields of ``cls``.
+    ``refuser``: the check for each field's wire name (:func:`_value_refuser`: any value);
+    :func:`_null_refuser` when not given.
     """
+    refuser = refuser or _null_refuser
     fields = _model_fields(schema, cls)
     if fields is None:
         return False
@@ -273,7 +287,7 @@ def _refuse_null_from_json(
             continue
         holder["schema"] = core_schema.json_or_python_schema(
             json_schema=core_schema.no_info_after_validator_function(
-                _null_refuser(_wire_name(cls, name)), inner
+                refuser(_wire_name(cls, name)), inner
             ),
             python_schema=inner,
         )
@@ -407,6 +421,18 @@ def _null_refuser(wire: str) -> Callable[[Any], Any]:
 _NULL_MESSAGE = "{name}: null is not allowed"
 
 
+def _value_refuser(wire: str) -> Callable[[Any], Any]:
+    """The check of a JSON value validated for ``wire``, a property whose schema admits none."""
+
+    def refuse(value: Any) -> Any:
+        raise PydanticCustomError("no_value_allowed", _NO_VALUE_MESSAGE, {"name": wire})
+
+    return refuse
+
+
+_NO_VALUE_MESSAGE = "{name}: no value is valid (no member of its enum is of its type)"
+
+
 def _not_null_rule(self: BaseModel, info: core_schema.ValidationInfo) -> BaseModel:
     """The null rule for a class whose fields could not be rewritten, per instance: a JSON
     ``null`` is refused (and ``model_fields_set`` reads a Python ``None`` as unset)."""
@@ -524,6 +550,7 @@ def constrain(
     refuse_null: tuple[str, ...] = (),
     one_of: dict[str, str] | None = None,
     properties: tuple[int, int | None] | None = None,
+    no_value: tuple[str, ...] = (),
 ) -> None:
     """Register the rules for ``model``'s fields (named as in the spec; aliases resolved here).
 
@@ -537,6 +564,7 @@ def constrain(
     root model of an array of ``uniqueItems``.
     ``properties``: the object's ``(minProperties, maxProperties)`` (``None``: no most), every
     key counted, checked on JSON input.
+    ``no_value``: optional properties whose schema admits no value: any JSON value refused.
     The checks are built here, at import, so a missing jsonschema-rs stops the app at start.
     A name datamodel-code-generator gave to something else (an enum) is skipped.
     """
@@ -575,6 +603,7 @@ def constrain(
         (by_wire[w], where) for w, where in (one_of or {}).items() if w in by_wire
     )
     model.__sf_properties__ = (properties,) if properties is not None else ()
+    model.__sf_no_value__ = tuple(by_wire[w] for w in no_value if w in by_wire)
     if model.__pydantic_complete__:
         # Built before its rules were registered: rebuilt with them. (Models built already
         # that embed this one keep a copy without them, so the generated models register

@@ -37,8 +37,11 @@ from specfirst.schema_rewrites import (
     SCHEMA_MAPS,
     SCHEMA_VALUES,
     declare_required_names,
+    default_of_its_type,
     defaults_of_their_type,
     drop_nullable_false,
+    enum_admits_none,
+    enum_members_of_its_type,
     free_form_objects,
     ignore_ref_siblings,
     inline_conflicting_bases,
@@ -155,6 +158,7 @@ def _generate_models(
     free_form_objects(working, schema_nodes)
     declare_required_names(working, schema_nodes)
     defaults_of_their_type(working, schema_nodes)
+    enum_members_of_its_type(working, schema_nodes)
     optional_discriminators(working, schema_nodes)
     split_discriminator_subtypes(working, schema_nodes)
     inline_conflicting_bases(working, schema_nodes)
@@ -745,7 +749,8 @@ def _nullable(schema: Any, schemas: dict[str, Any], depth: int = 0) -> bool | No
         key in schema for key in ("allOf", "oneOf", "anyOf", "not", "if")
     ):
         # no type but an object's keywords: generated as a class, an object, and read so by
-        # the contract run (``contract.document``), which sends null there as invalid data
+        # the contract run (``contract.document``, which declares ``type: object`` there and
+        # sends null as invalid data: adyen's AvsAddress, xero's BookDepreciationSetting)
         return False
     parts = schema.get("allOf")
     if isinstance(parts, list) and any(
@@ -902,9 +907,12 @@ def schema_rules(
             for p, s in props.items()
             if p not in required
             and isinstance(s, dict)
-            and "default" not in s
+            # a default the model drops (not of the declared type) leaves it None when absent
+            and not default_of_its_type(s)[0]
             and _nullable(s, schemas) is False
         ]
+        # optional, of an enum none of whose members is of its type: no value is valid
+        no_value = [p for p, s in props.items() if p not in required and enum_admits_none(s)]
         # required, typed ``X | None`` (nullable) but refusing null all the same: an enum
         refuse_null = [
             p
@@ -931,6 +939,8 @@ def schema_rules(
             args.append(f"not_null={tuple(not_null)!r}")
         if refuse_null:
             args.append(f"refuse_null={tuple(refuse_null)!r}")
+        if no_value:
+            args.append(f"no_value={tuple(no_value)!r}")
         if formats:
             args.append(f"formats={formats!r}")
         if one_of:

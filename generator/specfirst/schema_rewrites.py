@@ -339,25 +339,84 @@ def defaults_of_their_type(schemas: dict[str, Any], nodes: Callable[[Any], Itera
         for node in nodes(schema):
             if "default" not in node:
                 continue
-            declared = node.get("type")
-            types = [declared] if isinstance(declared, str) else declared
-            if not isinstance(types, list) or not all(t in _JSON_TYPES for t in types):
-                continue
-            value = node["default"]
-            if value is None or any(_JSON_TYPES[t](value) for t in types):
-                continue
-            if isinstance(value, float) and value.is_integer() and "integer" in types:
-                value = int(value)
-            elif _JSON_TYPES["number"](value) and "string" in types:
-                value = json.dumps(value)
-            else:
+            kept, value = default_of_its_type(node)
+            if not kept:
                 del node["default"]
-                continue
-            enum = node.get("enum")
-            if isinstance(enum, list) and value not in enum:
-                del node["default"]
-            else:
+            elif value is not node["default"]:
                 node["default"] = value
+
+
+def default_of_its_type(node: dict[str, Any]) -> tuple[bool, Any]:
+    """Whether the model keeps ``node``'s ``default`` (:func:`defaults_of_their_type`), and
+    the value it keeps: ``(False, None)`` when there is none or it is dropped, the field then
+    defaulting to None. A schema whose ``type`` this cannot read keeps its default as it is."""
+    if "default" not in node:
+        return False, None
+    value = node["default"]
+    declared = node.get("type")
+    types = [declared] if isinstance(declared, str) else declared
+    if not isinstance(types, list) or not all(t in _JSON_TYPES for t in types):
+        return True, value
+    if value is None or any(_JSON_TYPES[t](value) for t in types):
+        return True, value
+    if isinstance(value, float) and value.is_integer() and "integer" in types:
+        value = int(value)
+    elif _JSON_TYPES["number"](value) and "string" in types:
+        value = json.dumps(value)
+    else:
+        return False, None
+    enum = node.get("enum")
+    if isinstance(enum, list) and value not in enum:
+        return False, None
+    return True, value
+
+
+def enum_members_of_its_type(
+    schemas: dict[str, Any], nodes: Callable[[Any], Iterator[Any]]
+) -> None:
+    """Drop the ``enum`` members no value of the declared ``type`` can be: an array where no
+    ``array`` is declared, an object where no ``object`` is (gov.bc.ca's ``jobTypes: {type:
+    integer, enum: [[1], [2]]}``). JSON Schema requires both keywords, so such a member is no
+    valid value; datamodel-code-generator made it an enum member all the same, and the model
+    took ``[2]``. Where no member is left, no value is valid: the enum is dropped here and the
+    property registered as admitting none (:func:`enum_admits_none`,
+    ``specfirst.runtime.base.constrain``'s ``no_value``). A scalar of another type (``1`` under
+    ``type: string``) is left alone: a parameter's text reads as it.
+    """
+    for schema in schemas.values():
+        for node in nodes(schema):
+            types = _enum_types(node)
+            if types is None:
+                continue
+            kept = [m for m in node["enum"] if not _container_of_another_type(m, types)]
+            if not kept:
+                del node["enum"]
+            elif len(kept) < len(node["enum"]):
+                node["enum"] = kept
+
+
+def enum_admits_none(schema: Any) -> bool:
+    """Whether ``schema`` lists an ``enum`` none of whose members is of its ``type`` (arrays
+    or objects of a type that admits neither, :func:`enum_members_of_its_type`)."""
+    types = _enum_types(schema)
+    return types is not None and all(_container_of_another_type(m, types) for m in schema["enum"])
+
+
+def _enum_types(node: Any) -> list[str] | None:
+    """The declared types of a schema with a non-empty ``enum``, when known."""
+    if not isinstance(node, dict) or not isinstance(node.get("enum"), list) or not node["enum"]:
+        return None
+    declared = node.get("type")
+    types = [declared] if isinstance(declared, str) else declared
+    if not isinstance(types, list) or not types or not _KNOWN_TYPES.issuperset(types):
+        return None
+    return types
+
+
+def _container_of_another_type(member: Any, types: list[str]) -> bool:
+    return (isinstance(member, list) and "array" not in types) or (
+        isinstance(member, dict) and "object" not in types
+    )
 
 
 def _typing(schema: Any) -> str:

@@ -178,3 +178,102 @@ async def test_a_nullable_reference_in_array_items_takes_null(make_api: MakeApi)
     assert taken.status_code == 200, taken.text
     assert taken.json()["steps"] == [None, {"operation": "pivot"}]
     assert [e["pointer"] for e in problem(refused, 422)["errors"]] == ["/body/strict/0"]
+
+
+UNREAD_DEFAULT_AND_UNTYPED = """
+openapi: 3.0.0
+info: {title: Jobs, version: "1"}
+paths:
+  /jobs:
+    post:
+      operationId: findJobs
+      requestBody:
+        content:
+          application/json:
+            schema:
+              type: object
+              properties:
+                jobTypes: {type: integer, enum: [1, 2], default: [1]}
+                city: {type: string, enum: [Victoria, Vancouver], default: Victoria}
+                setting: {$ref: '#/components/schemas/Setting'}
+                open: {$ref: '#/components/schemas/Open'}
+      responses: {"200": {description: ok, content: {application/json: {schema: {}}}}}
+components:
+  schemas:
+    Setting:
+      properties: {rate: {type: number}}
+    Open:
+      properties: {rate: {type: number}}
+      nullable: true
+"""
+
+
+async def test_null_is_refused_beside_a_dropped_default_and_for_an_untyped_object(
+    make_api: MakeApi,
+) -> None:
+    """A default of none of the declared types is dropped from the model (gov.bc.ca's
+    ``jobTypes: {type: integer, default: [1]}``), so the property is ``None`` when absent and
+    still refuses a JSON ``null``; so does a reference to a schema with ``properties`` and no
+    ``type`` (xero's ``BookDepreciationSetting``), a model as the object its author meant,
+    unless it says ``nullable: true``."""
+    api = make_api(UNREAD_DEFAULT_AND_UNTYPED)
+
+    class Default:
+        async def find_jobs(self, *, body: Any) -> Any:
+            return api.responses.FindJobs200Response(body=body.model_dump(mode="json"))
+
+    async with client(api.create_app(default=Default())) as c:
+        left_out = await c.post("/jobs", json={})
+        null_default = await c.post("/jobs", json={"jobTypes": None})
+        null_untyped = await c.post("/jobs", json={"setting": None})
+        nullable = await c.post("/jobs", json={"open": None, "setting": {"rate": 1}})
+    assert left_out.status_code == 200, left_out.text
+    assert left_out.json() == {"city": "Victoria", "open": None}  # open is nullable
+    assert [e["pointer"] for e in problem(null_default, 422)["errors"]] == ["/body/jobTypes"]
+    assert [e["pointer"] for e in problem(null_untyped, 422)["errors"]] == ["/body/setting"]
+    assert nullable.status_code == 200, nullable.text
+
+
+ENUM_OF_ANOTHER_TYPE = """
+openapi: 3.0.0
+info: {title: Jobs, version: "1"}
+paths:
+  /jobs:
+    post:
+      operationId: findJobs
+      requestBody:
+        content:
+          application/json:
+            schema:
+              type: object
+              properties:
+                jobTypes: {type: integer, enum: [[1], [2]], default: [1]}
+                region: {type: integer, enum: [1, [2]]}
+      responses: {"200": {description: ok, content: {application/json: {schema: {}}}}}
+"""
+
+
+async def test_an_enum_of_members_not_of_its_type_admits_only_those_that_are(
+    make_api: MakeApi,
+) -> None:
+    """JSON Schema requires a value of the ``type`` and in the ``enum``: gov.bc.ca's
+    ``jobTypes: {type: integer, enum: [[1], [2]]}`` admits no value at all, so the property
+    may only be left out; an array member beside an integer one is no valid value either."""
+    api = make_api(ENUM_OF_ANOTHER_TYPE)
+
+    class Default:
+        async def find_jobs(self, *, body: Any) -> Any:
+            return api.responses.FindJobs200Response(body=body.model_dump(mode="json"))
+
+    async with client(api.create_app(default=Default())) as c:
+        left_out = await c.post("/jobs", json={"region": 1})
+        member = await c.post("/jobs", json={"jobTypes": [2]})
+        number = await c.post("/jobs", json={"jobTypes": 2})
+        null = await c.post("/jobs", json={"jobTypes": None})
+        array_region = await c.post("/jobs", json={"region": [2]})
+    assert left_out.status_code == 200, left_out.text
+    assert left_out.json() == {"region": 1}
+    for refused in (member, number, null):
+        assert [e["pointer"] for e in problem(refused, 422)["errors"]] == ["/body/jobTypes"]
+    assert "jobTypes: no value is valid" in json.dumps(problem(number, 422))
+    assert [e["pointer"] for e in problem(array_region, 422)["errors"]] == ["/body/region"]

@@ -169,3 +169,27 @@ components:
             "remove them, or add array to type",
         ),
     ]
+
+
+def test_an_enum_member_of_no_declared_type(run_lint: LintFn) -> None:
+    """gov.bc.ca's ``jobTypes: {type: integer, enum: [[1], [2]]}``: no member is an integer,
+    so no value is valid; an array member beside integers is one no value equals. A scalar of
+    another type (a parameter's text) is no finding here."""
+    doc = clean_document()
+    props = doc["components"]["schemas"]["Thing"]["properties"]
+    props["jobTypes"] = {"type": "integer", "enum": [[1], [2]]}
+    props["region"] = {"type": "integer", "enum": [1, {"id": 2}]}
+    props["code"] = {"type": "string", "enum": [1, "a"]}
+    props["pair"] = {"type": ["array", "null"], "enum": [[1, 2], None]}
+    assert run_lint(doc, {"example-valid": None}) == [
+        "error enum-type: enum member [1] is no integer, so no value equals it (a value must be "
+        "of the type and in the enum); no member is, so no value is valid: fix the type or the "
+        "member (an array of integer: type array, items)",
+        "error enum-type: enum member [2] is no integer, so no value equals it (a value must be "
+        "of the type and in the enum); no member is, so no value is valid: fix the type or the "
+        "member (an array of integer: type array, items)",
+        'error enum-type: enum member {"id": 2} is no integer, so no value equals it (a value '
+        "must be of the type and in the enum): fix the type or the member (an array of "
+        "integer: type array, items)",
+    ]
+    assert PROFILES["imported"]["enum-type"] is Level.WARNING

@@ -34,7 +34,8 @@ checks together, so "why is this a lint error?" is answered by the module listin
 - ``schemas``: keyword-type-mismatch (object or array keywords beside a ``type`` that
   excludes that shape: they constrain nothing), required-undeclared (a required name that
   ``additionalProperties: false`` forbids: no object is valid), one-of-overlap (oneOf members
-  nothing tells apart, :mod:`specfirst.one_of_overlap`).
+  nothing tells apart, :mod:`specfirst.one_of_overlap`), enum-type (an array or object enum
+  member under a type that admits neither: no valid value).
 - ``registry``: ``RULES``, every family's rules in order, and ``RULE_IDS``.
 - ``settings``: ``[tool.specfirst.lint]`` read into :data:`LintSettings`.
 - ``profiles``: ``profile = "imported"`` (what ``specfirst init --spec`` writes): the style

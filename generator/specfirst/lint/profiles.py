@@ -36,6 +36,8 @@ PROFILES: dict[str, dict[str, Level | None]] = {
         # the generated model takes the name as declared with any value (e-conomic's
         # `Employee` requires `canApprove`, declared nowhere, beside additionalProperties: false)
         "required-undeclared": Level.WARNING,
+        # the app refuses such members, as JSON Schema does (gov.bc.ca's jobTypes)
+        "enum-type": Level.WARNING,
     },
 }
 """Profile name → rule levels it sets (rules not named keep their default)."""

@@ -1,4 +1,5 @@
-"""Rules on schemas themselves: keyword-type-mismatch, required-undeclared, one-of-overlap.
+"""Rules on schemas themselves: keyword-type-mismatch, required-undeclared, one-of-overlap,
+enum-type.
 
 ``keyword-type-mismatch``: object keywords (``properties``, ``required``,
 ``additionalProperties`` …) beside a ``type`` that admits no object, or array keywords
@@ -22,6 +23,12 @@ mailscript's ``criteria``, ``oneOf [Criteria, CriteriaOperand]``), every object 
 is valid under both and refused, which is seldom what the author meant: ``anyOf`` admits it. A
 warning, located at the ``oneOf``: the app honours the schema as written (see
 :mod:`specfirst.one_of_overlap`).
+
+``enum-type``: JSON Schema requires a value of the ``type`` and in the ``enum``, so an array or
+object member under a ``type`` that admits neither is no valid value (gov.bc.ca's ``jobTypes:
+{type: integer, enum: [[1], [2]]}``, meant as an array of integers). The app honours the schema
+as written (:func:`~specfirst.schema_rewrites.enum_members_of_its_type`): such members are
+refused, and a property with no other member admits no value at all.
 """
 
 from __future__ import annotations
@@ -87,6 +94,30 @@ def _keyword_type_mismatch(ctx: Context) -> Iterator[Finding]:
                 f"this type excludes: {they} nothing, and the generated model leaves {it} "
                 f"out; remove {it}, or add {shape} to type",
                 (*pointer, keywords[0]),
+            )
+
+
+def _enum_type(ctx: Context) -> Iterator[Finding]:
+    for schema, pointer in _schemas(ctx.doc):
+        enum, declared = schema.get("enum"), schema.get("type")
+        if not isinstance(enum, list) or not isinstance(declared, str | list):
+            continue
+        types = [declared] if isinstance(declared, str) else declared
+        wrong = [
+            (i, m)
+            for i, m in enumerate(enum)
+            if (isinstance(m, list) and "array" not in types)
+            or (isinstance(m, dict) and "object" not in types)
+        ]
+        kind = " or ".join(str(t) for t in types)
+        every = len(wrong) == len(enum)
+        for i, member in wrong:
+            yield (
+                f"enum member {json.dumps(member)} is no {kind}, so no value equals it (a "
+                "value must be of the type and in the enum)"
+                + ("; no member is, so no value is valid" if every else "")
+                + f": fix the type or the member (an array of {kind}: type array, items)",
+                (*pointer, "enum", i),
             )
 
 
@@ -182,5 +213,11 @@ RULES: tuple[Rule, ...] = (
         Level.WARNING,
         "the members of a oneOf can be told apart",
         _one_of_overlap,
+    ),
+    Rule(
+        "enum-type",
+        Level.ERROR,
+        "enum members are of the schema's type",
+        _enum_type,
     ),
 )
