@@ -551,7 +551,7 @@ paths:
         required: true
         content:
           application/x-www-form-urlencoded:
-            schema: {type: string}
+            schema: {type: string, maxLength: 40, pattern: "^[a-z]+="}
             example: "text=I like to eat tacos"
       responses:
         "200": {description: ok, content: {text/plain: {schema: {type: string}}}}
@@ -595,8 +595,8 @@ async def test_a_form_of_no_object_alone_is_not_read(make_api: MakeApi) -> None:
 async def test_a_form_of_a_string_alone_is_read_as_its_text(make_api: MakeApi) -> None:
     """A form or multipart body whose only schema is a string (spoonacular's ``POST
     /food/detect``, its example the form's encoded text): the handler gets the text sent, as
-    for a ``text/plain`` body; a required one left out is refused (422), an optional one left
-    out is None."""
+    for a ``text/plain`` body, its schema's keywords checked (422); a required one left out is
+    refused (422), an optional one left out is None."""
     api = make_api(FORM_ONLY)
     got: list[Any] = []
     text = "text=I like to eat tacos&x=%C3%A9+1"
@@ -608,10 +608,14 @@ async def test_a_form_of_a_string_alone_is_read_as_its_text(make_api: MakeApi) -
             "/note", content=b"title=Beans", headers={"content-type": "multipart/form-data"}
         )
         missing = await c.post("/detect")
+        too_long = await c.post("/detect", content=b"text=" + b"a" * 40, headers=form)
+        unmatched = await c.post("/detect", content=b"=tacos", headers=form)
         left_out = await c.post("/note")
     assert detected.status_code == 200, detected.text
     assert detected.text == text
     assert noted.status_code == 200 and noted.text == "'title=Beans'"
     assert [e["pointer"] for e in problem(missing, 422)["errors"]] == ["/body"]
+    for refused in (too_long, unmatched):  # its schema's keywords apply to the text
+        assert [e["pointer"] for e in problem(refused, 422)["errors"]] == ["/body"]
     assert left_out.status_code == 200 and left_out.text == "None"
     assert got == [text, "title=Beans", None]

@@ -109,7 +109,15 @@ def read_body(
         )
     if kind is BodyKind.TEXT or form_as_text(content, ctx.resolve_schema):
         # a form of a string alone: its raw text (form_as_text)
-        return Body(media, BodyKind.TEXT, "str", required, description=description)
+        checked = _simple_checks(ctx, schema, "str") if isinstance(schema, Mapping) else {}
+        return Body(
+            media,
+            BodyKind.TEXT,
+            "str",
+            required,
+            description=description,
+            constraints=checked.get("constraints", ()),
+        )
     if kind is BodyKind.BINARY:
         return Body(media, kind, "bytes", required, description=description)
     fieldless = _formless(ctx, media, media_obj)
