@@ -14,7 +14,7 @@ from pydantic import AfterValidator, ValidationError
 from pydantic_core import PydanticCustomError
 from starlette.requests import Request
 
-from .codec import _validate_json
+from .codec import _validate_json, adapter
 from .forms import _form_body, _media_matches
 from .problems import ProtocolProblem, _body_problem, _required_problem
 
@@ -95,8 +95,11 @@ async def _variant_body(request: Request, kind: str, tp: Any, required: bool, st
     return await raw_body(request, required=required, status=status, text=kind == "text")
 
 
-async def raw_body(request: Request, *, required: bool, status: int, text: bool = False) -> Any:
-    """A binary (``bytes``) or text (``str``) request body, as sent.
+async def raw_body(
+    request: Request, *, required: bool, status: int, text: bool = False, tp: Any = None
+) -> Any:
+    """A binary (``bytes``) or text (``str``) request body, as sent; a text one validated
+    into ``tp`` when given (``Annotated[str, Field(max_length=…)]``: its schema's keywords).
 
     No bytes and no ``Content-Type``: no body, refused when one is required. No bytes under a
     ``Content-Type``: an empty file or text, which a binary or text schema allows (a required
@@ -108,4 +111,12 @@ async def raw_body(request: Request, *, required: bool, status: int, text: bool 
             raise _required_problem(status)
         if not required:
             return None
-    return raw.decode("utf-8", "replace") if text else raw
+    if not text:
+        return raw
+    decoded = raw.decode("utf-8", "replace")
+    if tp is None:
+        return decoded
+    try:
+        return adapter(tp).validate_python(decoded)
+    except ValidationError as exc:
+        raise _body_problem(exc, status) from None

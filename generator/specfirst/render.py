@@ -629,6 +629,8 @@ class Renderer:
         if op.body is not None:
             if op.body.kind in (BodyKind.BINARY, BodyKind.TEXT):
                 text = ", text=True" if op.body.kind is BodyKind.TEXT else ""
+                if op.body.kind is BodyKind.TEXT and op.body.constraints:
+                    text += f", tp=_BODY_{op.py_name.upper()}"
                 value = (
                     f"await rt.raw_body(sf_request, required={op.body.required}, "
                     f"status={op.validation_status}{text})"

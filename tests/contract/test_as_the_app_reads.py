@@ -1166,7 +1166,8 @@ def test_a_body_that_requires_a_name_it_does_not_declare_is_accepted_with_it(
 def test_an_operation_whose_only_form_is_no_object_cannot_succeed_with_a_body() -> None:
     """A form of an array as the only media type: the app answers any body 415, so the run
     exempts the operation's success gate and notes the 415s (rule form-body-object); a form
-    of an array beside JSON is read as JSON, and a form of an object is read."""
+    of an array beside JSON is read as JSON, a form of an object is read, and a form of a
+    string alone is read as its raw text."""
     array = {"type": "array", "items": {"type": "object", "properties": {"u": {"type": "string"}}}}
     form = "application/x-www-form-urlencoded"
     document = {
@@ -1204,7 +1205,12 @@ def test_an_operation_whose_only_form_is_no_object_cannot_succeed_with_a_body() 
     }
     labels = ["POST /alone", "POST /beside", "POST /object", "POST /text", "GET /none"]
     found = formless_bodies(document, labels)
-    assert sorted(found) == ["POST /alone", "POST /text"]
+    assert sorted(found) == ["POST /alone"]
+    read = as_the_app_reads(document)
+    assert read is not None
+    assert read["paths"]["/text"]["post"]["requestBody"]["content"] == {
+        "text/plain": {"schema": {"type": "string"}}
+    }
     assert found["POST /alone"] == (
         f"its request body is {form} of a schema that is not an object, which no form "
         "encodes: the app answers any body 415 (lint rule form-body-object)"

@@ -544,32 +544,78 @@ paths:
           multipart/form-data: {schema: {type: string}}
       responses:
         "200": {description: ok, content: {text/plain: {schema: {type: string}}}}
+  /detect:
+    post:
+      operationId: detect
+      requestBody:
+        required: true
+        content:
+          application/x-www-form-urlencoded:
+            schema: {type: string, maxLength: 40, pattern: "^[a-z]+="}
+            example: "text=I like to eat tacos"
+      responses:
+        "200": {description: ok, content: {text/plain: {schema: {type: string}}}}
 """
 
 
-async def test_a_form_of_no_object_alone_is_not_read(make_api: MakeApi) -> None:
-    """A form or multipart body whose schema is not an object, and no other media type: no
-    form has fields for it, so no body is read (415, whatever its type; the service got an
-    empty form for any of them), a required one is still required (422), and an optional one
-    may be left out (the service gets None)."""
-    api = make_api(FORM_ONLY)
+def _form_only_service(api: Any, got: list[Any]) -> Any:
+    """The service of :data:`FORM_ONLY`: each handler records the body it got in ``got``."""
     r = api.responses
 
     class Service:
         async def batch(self, *, body: Any) -> Any:
+            got.append(body)
             return r.Batch200Response(body=repr(body))
 
-        async def note(self, *, body: Any) -> Any:
+        async def detect(self, *, body: str) -> Any:
+            got.append(body)
+            return r.Detect200Response(body=body)
+
+        async def note(self, *, body: str | None) -> Any:
+            got.append(body)
             return r.Note200Response(body=repr(body))
 
-    app = api.create_app(default=Service())
+    return Service()
+
+
+async def test_a_form_of_no_object_alone_is_not_read(make_api: MakeApi) -> None:
+    """A form or multipart body whose schema is an array, and no other media type: no form
+    has fields for it, so no body is read (415, whatever its type), and a required one is
+    still required (422)."""
+    api = make_api(FORM_ONLY)
+    app = api.create_app(default=_form_only_service(api, []))
     async with client(app) as c:
-        for path in ("/batch", "/note"):
-            problem(await c.post(path, data={"url": "a", "other": "1"}), 415)
-            problem(await c.post(path, files={"url": ("a", b"x")}), 415)
-            problem(await c.post(path, json=[{"url": "a"}]), 415)
+        problem(await c.post("/batch", data={"url": "a", "other": "1"}), 415)
+        problem(await c.post("/batch", files={"url": ("a", b"x")}), 415)
+        problem(await c.post("/batch", json=[{"url": "a"}]), 415)
         missing = await c.post("/batch")
-        left_out = await c.post("/note")
     assert [e["pointer"] for e in problem(missing, 422)["errors"]] == ["/body"]
-    assert left_out.status_code == 200
-    assert left_out.text == "None"
+
+
+async def test_a_form_of_a_string_alone_is_read_as_its_text(make_api: MakeApi) -> None:
+    """A form or multipart body whose only schema is a string (spoonacular's ``POST
+    /food/detect``, its example the form's encoded text): the handler gets the text sent, as
+    for a ``text/plain`` body, its schema's keywords checked (422); a required one left out is
+    refused (422), an optional one left out is None."""
+    api = make_api(FORM_ONLY)
+    got: list[Any] = []
+    text = "text=I like to eat tacos&x=%C3%A9+1"
+    form = {"content-type": "application/x-www-form-urlencoded"}
+    app = api.create_app(default=_form_only_service(api, got))
+    async with client(app) as c:
+        detected = await c.post("/detect", content=text.encode(), headers=form)
+        noted = await c.post(
+            "/note", content=b"title=Beans", headers={"content-type": "multipart/form-data"}
+        )
+        missing = await c.post("/detect")
+        too_long = await c.post("/detect", content=b"text=" + b"a" * 40, headers=form)
+        unmatched = await c.post("/detect", content=b"=tacos", headers=form)
+        left_out = await c.post("/note")
+    assert detected.status_code == 200, detected.text
+    assert detected.text == text
+    assert noted.status_code == 200 and noted.text == "'title=Beans'"
+    assert [e["pointer"] for e in problem(missing, 422)["errors"]] == ["/body"]
+    for refused in (too_long, unmatched):  # its schema's keywords apply to the text
+        assert [e["pointer"] for e in problem(refused, 422)["errors"]] == ["/body"]
+    assert left_out.status_code == 200 and left_out.text == "None"
+    assert got == [text, "title=Beans", None]

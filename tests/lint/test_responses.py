@@ -193,6 +193,17 @@ def test_form_bodies_are_objects(run_lint: LintFn) -> None:
         }
     }
     assert run_lint(doc) == []
+    # alone, a string is read as the raw text sent (spoonacular's POST /food/detect)
+    del doc["components"]["schemas"]["Request"]
+    op(doc, "/things/{thingId}")["requestBody"] = {
+        "content": {"application/x-www-form-urlencoded": {"schema": {"type": "string"}}}
+    }
+    assert run_lint(doc) == [
+        "warning form-body-object: GET /things/{thingId} request body "
+        "application/x-www-form-urlencoded has a schema that is not an object: a form's fields "
+        "are an object's properties, so nothing encodes it; the app reads it as the raw text "
+        "sent (a str)"
+    ]
 
 
 def test_no_content_body(run_lint: LintFn) -> None:

@@ -34,6 +34,11 @@ These readings differ from a literal one, and the run must test the API the app 
   ("Malformed media type": no request sent). Beside media types the app reads, it is left
   out; alone, the app reads the body as the bytes sent under any ``Content-Type``, and the run
   sends ``application/octet-stream`` bytes (:func:`_bodies_of_no_media_type`).
+- a form or multipart body of a string alone (spoonacular's ``POST /food/detect``, its example
+  the form's encoded text) is read by the app as the raw text sent; schemathesis wraps such a
+  string in a multipart boundary, or sends an array as its JSON text (a "negative" case the
+  app, reading any text, accepts), so the run sends it as ``text/plain``
+  (:func:`_bodies_of_form_text`).
 - a form or multipart body whose schema admits ``null`` is sent as an object: a form has no
   encoding of null (stream-io's nullable ``FileUploadRequest``: schemathesis sent the text
   ``None`` as the whole multipart body).
@@ -100,6 +105,7 @@ from specfirst.loader.pointers import copy_json, pointer_step, ref_pointer
 from specfirst.one_of_overlap import overlapping_pair
 from specfirst.parser.media import (
     body_kind,
+    form_as_text,
     form_encodable,
     is_binary_schema,
     is_media_type,
@@ -115,6 +121,9 @@ _QUERY_TEMPLATE = re.compile(r"[^=&]+=\{[^{}]+\}")
 
 OCTET_STREAM = "application/octet-stream"
 """The media type the run sends a body whose declared key is no media type as (raw bytes)."""
+
+TEXT_PLAIN = "text/plain"
+"""The media type the run sends a form the app reads as its raw text as (:func:`_bodies_of_form_text`)."""
 
 IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
 """Header parameters OpenAPI 3 says to ignore (lowercase)."""
@@ -163,6 +172,8 @@ def as_the_app_reads(document: dict[str, Any]) -> dict[str, Any] | None:
         body["content"].pop(media, None)  # a body shared through components: once
     for body, _ in as_bytes:
         body["content"][OCTET_STREAM] = {"schema": {"type": "string", "format": "binary"}}
+    for body, _, media in list(_bodies_of_form_text(changed)):
+        body["content"] = {TEXT_PLAIN: body["content"][media]}
     for reading in readings:
         reading(changed, apply=True)
     return changed
@@ -220,8 +231,9 @@ def _target_inside(document: dict[str, Any], ref: str, inside: set[int]) -> tupl
 def unread_media(document: dict[str, Any]) -> list[str]:
     """``"POST /things: request body as application/xml (read as application/json only)"``
     for each operation whose request body declares media types the app does not read, a
-    line for the form alternates the run cannot send (:func:`_unencodable_form`), and one for
-    each example left out (:func:`_refused_examples`)."""
+    line for the form alternates the run cannot send (:func:`_unencodable_form`), one for
+    each form sent as text (:func:`_bodies_of_form_text`), and one for each example left out
+    (:func:`_refused_examples`)."""
     lines = [
         f"{label}: request {where} example{'' if name is None else f' {name!r}'} "
         f"(its schema refuses it: {why})"
@@ -236,6 +248,11 @@ def unread_media(document: dict[str, Any]) -> list[str]:
         f"{label}: request body as {media!r} (not a media type: sent as {OCTET_STREAM}, the "
         "bytes the app reads under any Content-Type)"
         for _, label, media in _bodies_of_no_media_type(document)
+    ]
+    lines += [
+        f"{label}: request body as {media} (a string, which no form encodes: sent as "
+        f"{TEXT_PLAIN}, the raw text the app reads under any Content-Type)"
+        for _, label, media in _bodies_of_form_text(document)
     ]
     for _, label, read, unread, unsent in _bodies_read(document):
         content = _mapping(_mapping(_body(document, label)).get("content"))
@@ -346,6 +363,24 @@ def _bodies_of_no_media_type(
                 yield body, label, str(media)
 
 
+def _bodies_of_form_text(document: dict[str, Any]) -> Iterator[tuple[dict[str, Any], str, str]]:
+    """(request body, its operation's label, its media type) of each body the app reads as its
+    raw text though declared as a form or multipart one (a string schema alone:
+    :func:`~specfirst.parser.media.form_as_text`, spoonacular's ``POST /food/detect``).
+    schemathesis wraps such a string in a multipart boundary, or sends an array as JSON text,
+    which the app, reading any text, cannot tell from a string; the run sends it as
+    :data:`TEXT_PLAIN`, the string's text as the body, which the app reads alike."""
+    for path, item in _mapping(document.get("paths")).items():
+        for method in _mapping(item):
+            label = f"{method.upper()} {path}"
+            body = _body(document, label)
+            content = body.get("content") if body is not None else None
+            if body is not None and isinstance(content, dict):
+                media = form_as_text(content, partial(_resolved, document))
+                if media is not None:
+                    yield body, label, media
+
+
 def _structured(schema: dict[str, Any]) -> bool:
     """Whether a schema describes more than a string (text or bytes): an object, an array, a
     number, or a composition (the parser's test for its "undecoded" note)."""
@@ -438,12 +473,14 @@ def formless_bodies(document: dict[str, Any], labels: Iterable[str]) -> dict[str
     """Operation label → why it cannot reach a success with a body: the media type its body
     is read in is a form or multipart one whose schema is not an object (no form has fields
     for it), so the app answers any body 415 (and refuses an absent one when required); lint
-    rule ``form-body-object``."""
+    rule ``form-body-object``. A string alone is read as its raw text, and is not one."""
     found: dict[str, str] = {}
     for label in labels:
         content = _mapping(_mapping(_body(document, label)).get("content"))
         if not content:
             continue
+        if form_as_text(content, partial(_resolved, document)):
+            continue  # read as its raw text: it can succeed
         media, _, _ = read_media(content, None, partial(_resolved, document))
         schema = _resolved(document, _mapping(content.get(media)).get("schema"))
         if body_kind(media) in (BodyKind.FORM, BodyKind.MULTIPART) and not form_encodable(schema):

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from specfirst.diagnostics import Level
 from specfirst.ir import BodyKind
 from specfirst.lint.context import Context, Finding, Rule
-from specfirst.parser.media import body_kind, form_encodable, is_media_type
+from specfirst.parser.media import body_kind, form_as_text, form_encodable, is_media_type
 from specfirst.spec_gaps import facts_of, spec_gaps
 
 __all__ = ["RULES"]
@@ -89,7 +89,8 @@ def _form_body_object(ctx: Context) -> Iterator[Finding]:
     properties (OpenAPI's ``encoding`` is keyed by them), and nothing encodes an array or a
     string as one (archive.org's wayback declares its array of requests under JSON, form and
     CSV alike). The app reads such a media type only when the body declares no other; beside
-    another it answers 415 (:func:`~specfirst.parser.media.read_media`)."""
+    another it answers 415 (:func:`~specfirst.parser.media.read_media`). A string alone is read
+    as the raw text sent (:func:`~specfirst.parser.media.form_as_text`)."""
     for o in ctx.path_operations:
         body, body_pointer = ctx.deref(o.op.get("requestBody"), (*o.pointer, "requestBody"))
         content = body.get("content") if isinstance(body, dict) else None
@@ -105,7 +106,12 @@ def _form_body_object(ctx: Context) -> Iterator[Finding]:
         ]
         for media in formless:
             # read only where no other media type is (read_media prefers the others)
-            read = "" if len(formless) == len(content) else "; the app answers it 415"
+            if form_as_text(content, lambda schema: ctx.deref(schema, ())[0]):
+                read = "; the app reads it as the raw text sent (a str)"
+            elif len(formless) == len(content):
+                read = ""
+            else:
+                read = "; the app answers it 415"
             yield (
                 f"{o.label} request body {media} has a schema that is not an object: a "
                 f"form's fields are an object's properties, so nothing encodes it{read}",

@@ -19,6 +19,7 @@ from specfirst.loader import Pointer
 from specfirst.parser.context import Context
 from specfirst.parser.media import (
     body_kind,
+    form_as_text,
     form_encodable,
     is_binary_schema,
     json_media,
@@ -106,8 +107,17 @@ def read_body(
             variants=tuple(variants),
             **checked,
         )
-    if kind is BodyKind.TEXT:
-        return Body(media, kind, "str", required, description=description)
+    if kind is BodyKind.TEXT or form_as_text(content, ctx.resolve_schema):
+        # a form of a string alone: its raw text (form_as_text)
+        checked = _simple_checks(ctx, schema, "str") if isinstance(schema, Mapping) else {}
+        return Body(
+            media,
+            BodyKind.TEXT,
+            "str",
+            required,
+            description=description,
+            constraints=checked.get("constraints", ()),
+        )
     if kind is BodyKind.BINARY:
         return Body(media, kind, "bytes", required, description=description)
     fieldless = _formless(ctx, media, media_obj)

@@ -116,6 +116,27 @@ def form_encodable(schema: Any) -> bool:
     return "object" in types
 
 
+def form_as_text(
+    content: Mapping[str, Any], schema_of: Callable[[Any], Any] | None = None
+) -> str | None:
+    """The form or multipart media type of a body the app reads as its raw text, or None: the
+    body's only media type, whose schema is a string (spoonacular's ``POST /food/detect``:
+    ``application/x-www-form-urlencoded`` of ``type: string``, its example the form's encoded
+    text ``text=I like to eat…``). No form has fields for a string (:func:`form_encodable`),
+    so the text sent is the body, as a ``text/plain`` one (a ``str``). A file (``format:
+    binary``), an array, or such a form beside other media types is not read as text."""
+    if len(content) != 1:
+        return None
+    ((media, media_obj),) = content.items()
+    if body_kind(str(media)) not in (BodyKind.FORM, BodyKind.MULTIPART):
+        return None
+    schema = _schema_of(media_obj)
+    resolved = schema_of(schema) if schema_of is not None else schema
+    if not isinstance(resolved, Mapping) or is_binary_schema(resolved):
+        return None
+    return str(media) if schema_types(resolved) == ["string"] else None
+
+
 def _schema_of(media_obj: Any) -> Any:
     return media_obj.get("schema") if isinstance(media_obj, Mapping) else None
 
