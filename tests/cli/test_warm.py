@@ -165,6 +165,29 @@ def server(env: dict[str, str]) -> Iterator[Server]:
         assert not running.path.exists(), "the socket is removed at exit"
 
 
+# A run that holds after loading and building (before it writes anything) for half a minute:
+# a signal sent once its first step is printed then always finds it running (a small spec's
+# whole run can end before the signal lands on a loaded machine).
+SLOW = """\
+import time, specfirst.pipeline as p
+real = p._load_and_build
+def _load_and_build(*args, **kwargs):
+    built = real(*args, **kwargs)
+    time.sleep(30)
+    return built
+p._load_and_build = _load_and_build
+"""
+
+
+@pytest.fixture
+def slow_server(env: dict[str, str]) -> Iterator[Server]:
+    running = Server(env, before=SLOW)
+    try:
+        yield running
+    finally:
+        assert running.stop() == 0
+
+
 def generate(
     cwd: Path, env: dict[str, str], *args: str, umask: int = -1
 ) -> subprocess.CompletedProcess[str]:
@@ -227,8 +250,9 @@ def test_a_failing_spec_fails_alike_warm_and_in_process(
 
 
 def test_ctrl_c_on_the_client_stops_the_run(
-    project: Path, env: dict[str, str], server: Server
+    project: Path, env: dict[str, str], slow_server: Server
 ) -> None:
+    server = slow_server
     client = subprocess.Popen(
         [sys.executable, "-m", "specfirst", "generate"],
         cwd=project,
@@ -237,12 +261,12 @@ def test_ctrl_c_on_the_client_stops_the_run(
         text=True,
     )
     assert client.stderr is not None
-    first = client.stderr.readline()  # the run has begun, in the warm process's child
-    assert first.startswith("["), first
-    assert len(_children(server.proc.pid)) == 1
-    client.send_signal(signal.SIGINT)
-    assert client.wait(60) == 130
-    client.stderr.close()
+    with client.stderr:
+        first = client.stderr.readline()  # the run has begun, in the warm process's child
+        assert first.startswith("["), first
+        assert len(_children(server.proc.pid)) == 1
+        client.send_signal(signal.SIGINT)
+        assert client.wait(60) == 130
     deadline = time.monotonic() + 15
     while _children(server.proc.pid) and time.monotonic() < deadline:
         time.sleep(0.1)
@@ -250,7 +274,10 @@ def test_ctrl_c_on_the_client_stops_the_run(
     assert not (project / "generated/.specfirst-manifest.json").exists()
 
 
-def test_a_client_gone_stops_its_run(project: Path, env: dict[str, str], server: Server) -> None:
+def test_a_client_gone_stops_its_run(
+    project: Path, env: dict[str, str], slow_server: Server
+) -> None:
+    server = slow_server
     client = subprocess.Popen(
         [sys.executable, "-m", "specfirst", "generate"],
         cwd=project,
@@ -259,11 +286,11 @@ def test_a_client_gone_stops_its_run(project: Path, env: dict[str, str], server:
         text=True,
     )
     assert client.stderr is not None
-    assert client.stderr.readline().startswith("[")
-    assert len(_children(server.proc.pid)) == 1
-    client.kill()
-    client.wait()
-    client.stderr.close()
+    with client.stderr:
+        assert client.stderr.readline().startswith("[")
+        assert len(_children(server.proc.pid)) == 1
+        client.kill()
+        client.wait()
     deadline = time.monotonic() + 15
     while _children(server.proc.pid) and time.monotonic() < deadline:
         time.sleep(0.1)
@@ -317,7 +344,7 @@ def test_a_big_specs_models_are_made_in_a_fork_of_the_run(
 def test_ctrl_c_or_a_client_gone_stops_the_models_worker_too(
     project: Path, env: dict[str, str], stop: str
 ) -> None:
-    running = Server(env, before=FORKING)
+    running = Server(env, before=FORKING + SLOW)
     try:
         client = subprocess.Popen(
             [sys.executable, "-m", "specfirst", "generate"],

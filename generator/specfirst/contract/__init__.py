@@ -31,6 +31,8 @@ What lives where, from what a project imports to what only a run needs:
 * :mod:`~specfirst.contract.excuses`: the one table of the check failures that are the spec's
   own doing (or the test's), each rule with its checks, its reason and the lint rule that
   names the fault: noted, not counted.
+* :mod:`~specfirst.contract.plain`: a schema in plain form (local references inlined,
+  annotations dropped), for the document's and the excuses' comparisons of what schemas admit.
 * :mod:`~specfirst.contract.paths`: path keys as the app serves them (equivalent ones, a query
   string or a fragment in one), which operation answers at a URL.
 * :mod:`~specfirst.contract.idempotency`: a failing ``ensure_resource_availability`` whose

@@ -99,7 +99,7 @@ from collections.abc import Iterable, Iterator
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from specfirst.contract.excuses import _plain
+from specfirst.contract.plain import plain_schema
 from specfirst.ir import BodyKind
 from specfirst.loader.pointers import copy_json, pointer_step, ref_pointer
 from specfirst.one_of_overlap import overlapping_pair
@@ -727,7 +727,7 @@ def _one_of_spelled_exclusive(document: dict[str, Any], *, apply: bool) -> int:
             continue
         members = schema["oneOf"]
         try:
-            plain = [_plain(member, document, 0) for member in members]
+            plain = [plain_schema(member, document, 0) for member in members]
         except ValueError:  # an unresolvable or recursive reference: left as written
             continue
         if any(plain.count(member) > 1 for member in plain):

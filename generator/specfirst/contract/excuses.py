@@ -94,6 +94,7 @@ from specfirst.contract.paths import (
     _one_resource,
     _split,
 )
+from specfirst.contract.plain import local_target, plain_schema
 from specfirst.contract.results import ContractResult
 from specfirst.contract.stubs import STATELESS_CHECKS, is_example_answer
 from specfirst.ir import BodyKind
@@ -518,14 +519,6 @@ def _pinned_member(member: Any, prop: str) -> Any:
     return parts[0]
 
 
-_ANNOTATIONS = frozenset(
-    {"title", "description", "example", "examples", "default", "deprecated", "externalDocs", "xml"}
-)
-"""Keywords that change no value's validity (JSON Schema's annotations, OpenAPI's ``xml``)."""
-
-_SCHEMA_MAPS = frozenset({"properties", "patternProperties", "definitions", "$defs"})
-
-
 def _same_one_of(failed: Failed) -> str | None:
     """Why a failing ``response_schema_conformance`` is the spec's own doing: the ``oneOf`` it
     failed lists members that differ only in annotations (descriptions, examples, titles), so
@@ -543,7 +536,7 @@ def _same_one_of(failed: Failed) -> str | None:
     if not isinstance(members, list) or len(members) < 2:
         return None
     try:
-        plain = [_plain(member, root, 0) for member in members]
+        plain = [plain_schema(member, root, 0) for member in members]
     except ValueError:  # an unresolvable or recursive reference
         return None
     if any(member != plain[0] for member in plain[1:]):
@@ -573,47 +566,6 @@ def _response_schema(failed: Failed) -> Any:
     if declared is None:
         return None
     return declared.get_schema(response_content_type(response)).schema
-
-
-def _plain(schema: Any, root: Mapping[str, Any], depth: int) -> Any:
-    """``schema`` with its ``#/…`` references inlined and its annotations dropped."""
-    if depth > 32:
-        raise ValueError("too deep")
-    if isinstance(schema, list):
-        return [_plain(item, root, depth + 1) for item in schema]
-    if not isinstance(schema, Mapping):
-        return schema
-    ref = schema.get("$ref")
-    if isinstance(ref, str):
-        target = _target(ref, root)
-        rest = {k: v for k, v in schema.items() if k != "$ref"}
-        inlined = _plain(target, root, depth + 1)
-        return {"allOf": [inlined, _plain(rest, root, depth + 1)]} if rest else inlined
-    plain: dict[str, Any] = {}
-    for key, value in schema.items():
-        if key in _ANNOTATIONS or key.startswith("x-"):
-            continue
-        # property names and the like are keys, not schemas: keep them, clean their values
-        plain[key] = (
-            {name: _plain(sub, root, depth + 1) for name, sub in value.items()}
-            if key in _SCHEMA_MAPS and isinstance(value, Mapping)
-            else _plain(value, root, depth + 1)
-        )
-    return plain
-
-
-def _target(ref: str, root: Mapping[str, Any]) -> Mapping[str, Any] | bool:
-    """The schema a local reference (``#/…``) points to in ``root``; ``ValueError`` for any
-    other reference, or one that points to no schema."""
-    from schemathesis.core.transforms import resolve_path
-
-    if not ref.startswith("#"):
-        raise ValueError(ref)
-    tokens = [t.replace("~1", "/").replace("~0", "~") for t in ref[1:].split("/") if t]
-    target = resolve_path(root, tokens)
-    if not isinstance(target, Mapping | bool):
-        raise ValueError(ref)
-    return target
 
 
 _SENT = {"header": "headers", "query": "query", "path": "path_parameters", "cookie": "cookies"}
@@ -756,7 +708,7 @@ def _declared_scalar(schema: Any, root: Mapping[str, Any], depth: int) -> str | 
         return str(schema["type"])
     ref = schema.get("$ref")
     if isinstance(ref, str):
-        found = _declared_scalar(_target(ref, root), root, depth + 1)
+        found = _declared_scalar(local_target(ref, root), root, depth + 1)
         if found is not None:
             return found
     members = schema.get("allOf")
