@@ -188,6 +188,13 @@ def slow_server(env: dict[str, str]) -> Iterator[Server]:
         assert running.stop() == 0
 
 
+def _interruptible() -> None:
+    """A client's Ctrl-C as at a terminal: a shell that starts a job in the background (``nohup
+    make test &``, as CI may) has it ignore SIGINT, and an ignored signal stays ignored across
+    exec, so Python would install no handler and the client would never see the signal."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def generate(
     cwd: Path, env: dict[str, str], *args: str, umask: int = -1
 ) -> subprocess.CompletedProcess[str]:
@@ -259,6 +266,7 @@ def test_ctrl_c_on_the_client_stops_the_run(
         env={**env, "SPECFIRST_TRACE": "1"},
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=_interruptible,
     )
     assert client.stderr is not None
     with client.stderr:
@@ -284,6 +292,7 @@ def test_a_client_gone_stops_its_run(
         env={**env, "SPECFIRST_TRACE": "1"},
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=_interruptible,
     )
     assert client.stderr is not None
     with client.stderr:
@@ -352,19 +361,20 @@ def test_ctrl_c_or_a_client_gone_stops_the_models_worker_too(
             env={**env, "SPECFIRST_TRACE": "1", "SFW_RECORD": str(project / "record.txt")},
             stderr=subprocess.PIPE,
             text=True,
+            preexec_fn=_interruptible,
         )
         assert client.stderr is not None
-        assert client.stderr.readline().startswith("[")
-        (run,) = _children(running.proc.pid)
-        workers = _children(run)  # forked before the spec is loaded
-        assert len(workers) == 1
-        if stop == "interrupt":
-            client.send_signal(signal.SIGINT)
-            assert client.wait(60) == 130
-        else:
-            client.kill()
-            client.wait()
-        client.stderr.close()
+        with client.stderr:
+            assert client.stderr.readline().startswith("[")
+            (run,) = _children(running.proc.pid)
+            workers = _children(run)  # forked before the spec is loaded
+            assert len(workers) == 1
+            if stop == "interrupt":
+                client.send_signal(signal.SIGINT)
+                assert client.wait(60) == 130
+            else:
+                client.kill()
+                client.wait()
         deadline = time.monotonic() + 15
         while (_alive(run) or _alive(workers[0])) and time.monotonic() < deadline:
             time.sleep(0.1)
