@@ -991,7 +991,9 @@ def test_a_closed_schemas_alternatives_declare_names_too(make_api: MakeApi) -> N
         ["rate_options", "shipment_ids"],
         ["rate_options", "shipments"],
     ]
-    assert all(h["additionalProperties"] is False and h["required"] == ["rate_options"] for h in held)
+    assert all(
+        h["additionalProperties"] is False and h["required"] == ["rate_options"] for h in held
+    )
     assert held[1]["properties"]["shipments"]["minItems"] == 1
     assert [a["allOf"][2] for a in bulk["oneOf"]] == [
         {"$ref": "#/components/schemas/ByShipmentIds"},
