@@ -781,21 +781,7 @@ def split_discriminator_subtypes(
 # (:func:`spell_one_of_holder`): what says nothing of the object's members.
 _HOLDER_KEEPS = _ANNOTATIONS | {"oneOf", "nullable"}
 # Keywords beside a ``oneOf`` that read the object every alternative must also be.
-_HOLDER_KEYWORDS = frozenset(
-    {
-        "properties",
-        "patternProperties",
-        "additionalProperties",
-        "unevaluatedProperties",
-        "propertyNames",
-        "required",
-        "allOf",
-        "minProperties",
-        "maxProperties",
-        "dependentRequired",
-        "dependentSchemas",
-    }
-)
+_HOLDER_KEYWORDS = (_OBJECT_KEYWORDS - {"dependencies"}) | {"allOf"}
 # Beside these the holder is left as written: a 3.0 ``$ref``'s siblings are ignored, a
 # discriminator picks its member by tag, and the others combine in ways not spelled here.
 _HOLDER_UNSPELLED = frozenset({"$ref", "discriminator", "anyOf", "not", "if"})

@@ -14,41 +14,12 @@ import json
 import yaml
 
 from specfirst.examples.synthesize import Schemas, synthesize
+from tests.contract.test_as_the_app_reads import CLOSED_WITH_OPEN_ALTERNATIVES
 from tests.e2e.conftest import MakeApi, make_api  # noqa: F401  (fixture)
 
-SPEC = """
-openapi: 3.0.3
-info: {title: Rates, version: 1.0.0}
-paths:
-  /rates/estimate:
-    post:
-      operationId: estimateRates
-      requestBody:
-        required: true
-        content: {application/json: {schema: {$ref: '#/components/schemas/Estimate'}}}
-      responses:
-        '204': {description: rated}
-components:
-  schemas:
-    Options:
-      type: object
-      properties:
-        weight: {type: integer, minimum: 1}
-        from_city: {type: string, minLength: 1}
-    ById:
-      type: object
-      properties: {carrier_id: {type: string}}
-    ByIds:
-      type: object
-      properties: {carrier_ids: {type: array, minItems: 1, items: {type: string}}}
-    Estimate:
-      type: object
-      additionalProperties: false
-      allOf: [{$ref: '#/components/schemas/Options'}]
-      required: [weight, from_city]
-      oneOf:
-        - {$ref: '#/components/schemas/ById'}
-        - {$ref: '#/components/schemas/ByIds'}
+SPEC = (
+    CLOSED_WITH_OPEN_ALTERNATIVES
+    + """\
     Tagged:
       type: object
       required: [tag]
@@ -57,6 +28,7 @@ components:
         - {required: [a], properties: {a: {type: integer}}}
         - {required: [b], properties: {b: {type: integer}}}
 """
+)
 
 
 def test_a_holder_s_value_has_its_names_and_one_alternative_s(make_api: MakeApi) -> None:  # noqa: F811
