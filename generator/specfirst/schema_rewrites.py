@@ -775,3 +775,99 @@ def split_discriminator_subtypes(
                     parts[index : index + 1] = spliced  # its own parts are looked at next
                     continue
             index += 1
+
+
+# What a ``oneOf`` holder keeps for itself when spelled as its alternatives
+# (:func:`spell_one_of_holder`): what says nothing of the object's members.
+_HOLDER_KEEPS = _ANNOTATIONS | {"oneOf", "nullable"}
+# Keywords beside a ``oneOf`` that read the object every alternative must also be.
+_HOLDER_KEYWORDS = (_OBJECT_KEYWORDS - {"dependencies"}) | {"allOf"}
+# Beside these the holder is left as written: a 3.0 ``$ref``'s siblings are ignored, a
+# discriminator picks its member by tag, and the others combine in ways not spelled here.
+_HOLDER_UNSPELLED = frozenset({"$ref", "discriminator", "anyOf", "not", "if"})
+
+
+def one_of_holder(node: Any, resolve: Callable[[Any], Any]) -> bool:
+    """Whether ``node`` is an object schema that holds a ``oneOf`` beside keywords of its own
+    (``properties``, ``required``, ``allOf``, ``additionalProperties: false`` …), which every
+    alternative must satisfy as well, each of them a schema that may be an object.
+
+    datamodel-code-generator reads such a schema as the union of its alternatives and drops
+    the rest when it has no ``properties`` (shipengine's ``estimate_rates_request_body``:
+    closed, allOf [options], ten required names, oneOf [by carrier id, by carrier ids]; a body
+    ``{"carrier_ids": 5}`` was taken), and the ``allOf`` parts and ``required`` names beside
+    ``properties`` where it merges them. :func:`spell_one_of_holder` writes it as it means.
+    ``resolve``: a member's schema (a ``$ref`` followed), to tell whether it may be an object.
+    """
+    if not isinstance(node, dict):
+        return False
+    members = node.get("oneOf")
+    if not isinstance(members, list) or not members or _HOLDER_UNSPELLED.intersection(node):
+        return False
+    if not _may_be_object(node) or not any(
+        node[key] not in (True, {}, [], None) for key in _HOLDER_KEYWORDS.intersection(node)
+    ):
+        return False
+    return all(isinstance(m, dict) and _may_be_object(resolve(m)) for m in members)
+
+
+def _may_be_object(schema: Any) -> bool:
+    declared = schema.get("type") if isinstance(schema, dict) else None
+    if declared is None:
+        return isinstance(schema, dict)
+    return declared == "object" or (isinstance(declared, list) and "object" in declared)
+
+
+def spell_one_of_holder(node: dict[str, Any]) -> None:
+    """Write a :func:`one_of_holder` as each alternative merged with what it holds, in place:
+    ``oneOf: [{allOf: [<the holder without oneOf>, A]}, {allOf: [<…>, B]}]``, the holder's
+    own ``allOf`` parts spliced in (``allOf: [<the rest of the holder>, P, A]``: the same
+    values, and schemathesis merges no ``allOf`` nested in an ``allOf`` part: it filtered
+    nearly every value it drew for shipengine's ``estimate_rates_request_body``).
+
+    The same values are valid (an object valid under the holder's own keywords and exactly
+    one alternative), but each alternative now carries the holder's required names, types,
+    ``allOf`` parts and closedness: datamodel-code-generator makes each a class of them (the
+    holder's name numbered: ``Body1``, ``Body2``), and the exactly-one check runs over those
+    classes. ``additionalProperties: false`` then closes each alternative over the names it
+    and the holder declare, as the generated classes read closed ``allOf`` parts; read
+    literally, it would refuse every name only an alternative declares. Annotations and
+    ``nullable`` stay on the holder; each alternative gets its own copy of the rest.
+    """
+    held = {k: v for k, v in node.items() if k not in _HOLDER_KEEPS and not k.startswith("x-")}
+    for key in held:
+        del node[key]
+    parts = held.pop("allOf", None)
+    parts = parts if isinstance(parts, list) else []
+    node["oneOf"] = [
+        {"allOf": [copy.deepcopy(held), *copy.deepcopy(parts), member]} for member in node["oneOf"]
+    ]
+
+
+def one_of_holders_spelled(schemas: dict[str, Any], resolve: Callable[[Any], Any]) -> int:
+    """Spell each :func:`one_of_holder` among ``schemas`` and their subschemas, in place
+    (innermost first, so that an alternative's copies hold the spelled form); their number."""
+    found = {
+        id(node): node
+        for schema in schemas.values()
+        for node in schema_nodes(schema)
+        if one_of_holder(node, resolve)
+    }
+    for node in reversed(found.values()):
+        spell_one_of_holder(node)
+    return len(found)
+
+
+def component_resolver(schemas: Mapping[str, Any]) -> Callable[[Any], Any]:
+    """``resolve`` for :func:`one_of_holder`: a ``$ref`` to a component schema followed (a
+    few steps), anything else as it is."""
+
+    def resolve(node: Any) -> Any:
+        for _ in range(20):
+            name = _ref_name(node)
+            if name is None or name not in schemas:
+                return node
+            node = schemas[name]
+        return node
+
+    return resolve

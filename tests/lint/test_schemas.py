@@ -193,3 +193,37 @@ def test_an_enum_member_of_no_declared_type(run_lint: LintFn) -> None:
         "integer: type array, items)",
     ]
     assert PROFILES["imported"]["enum-type"] is Level.WARNING
+
+
+HOLDER_MESSAGE = (
+    "warning one-of-holder-closed: additionalProperties: false forbids the names only its oneOf "
+    "alternatives declare ('carrier_id', 'carrier_ids'), so read literally no object holding "
+    "one is valid; the generated model reads each alternative as merged with this schema and "
+    "closed over their names together: say so by moving additionalProperties: false into each "
+    "alternative, or declare the names under properties"
+)
+
+
+def test_a_closed_holder_whose_alternatives_declare_other_names_is_warned(
+    run_lint: LintFn,
+) -> None:
+    """shipengine's ``estimate_rates_request_body``: closed, allOf [options], oneOf [by
+    carrier id, by carrier ids], open objects. Read literally no body is valid; the finding is
+    this one, not one-of-overlap (the closed holder tells the alternatives apart as the models
+    read it). An open holder, or a closed one declaring its alternatives' names, is none."""
+    doc = _with_one_of(
+        {"type": "object", "properties": {"carrier_id": {"type": "string"}}},
+        {"type": "object", "properties": {"carrier_ids": {"type": "array", "items": {}}}},
+    )
+    criteria = doc["components"]["schemas"]["Thing"]["properties"]["criteria"]
+    criteria.update(
+        type="object",
+        additionalProperties=False,
+        allOf=[{"properties": {"weight": {"type": "integer"}}}],
+        required=["weight"],
+    )
+    assert run_lint(doc) == [HOLDER_MESSAGE]
+    criteria["properties"] = {"carrier_id": {}, "carrier_ids": {}}
+    assert run_lint(doc) == [MESSAGE]  # its alternatives overlap again
+    del criteria["properties"], criteria["additionalProperties"]
+    assert run_lint(doc) == [MESSAGE]  # an open holder: overlapping alternatives

@@ -63,8 +63,13 @@ These readings differ from a literal one, and the run must test the API the app 
   run's document declares those names in that part too, with the schema they have where they
   are declared (:func:`_allof_extras`; not ``{}``, which schemathesis' examples took for the
   whole schema: shipengine's ``create_label_request_body`` was sent with ``"shipment": null``).
-  The names a closed schema's ``oneOf``/``anyOf`` alternatives declare count as its own too
-  (shipengine's ``compare_bulk_rates_request_body``: no body was valid).
+  The names a closed schema's ``anyOf`` alternatives declare count as its own too.
+- a ``oneOf`` beside keywords of its own schema (``properties``, ``required``, ``allOf``,
+  ``additionalProperties: false``) is spelled as each alternative merged with the holder,
+  ``oneOf: [{allOf: [<holder>, A]}, …]``, as the generated models read it
+  (:func:`_one_of_holders`): a closed holder closes each alternative over its own names and
+  the holder's (shipengine's ``estimate_rates_request_body`` and
+  ``compare_bulk_rates_request_body``: no body was valid read literally).
 - a name an object schema with ``additionalProperties: false`` requires but does not declare
   is declared, with any value (:func:`_required_declared`): literally it is both required and
   forbidden, so no body is valid (e-conomic's ``Employee`` requires ``canApprove``, declared
@@ -111,6 +116,7 @@ from specfirst.parser.media import (
     is_media_type,
     read_media,
 )
+from specfirst.schema_rewrites import one_of_holder, spell_one_of_holder
 from specfirst.schema_types import BOOLEAN_TEXT, boolean_members
 
 if TYPE_CHECKING:
@@ -141,6 +147,7 @@ def as_the_app_reads(document: dict[str, Any]) -> dict[str, Any] | None:
     The document is looked through once before anything is copied: most specs need neither
     reading, and a deep copy of a large one (GitHub's) costs about a second."""
     readings = (
+        _one_of_holders,
         _drop_ignored_headers,
         _objects_without_type,
         _numbers_as_text,
@@ -567,6 +574,24 @@ def _ignored(parameter: Any, components: dict[str, Any]) -> bool:
     )
 
 
+def _one_of_holders(document: dict[str, Any], *, apply: bool) -> int:
+    """Each ``oneOf`` beside keywords of its own schema (``properties``, ``required``,
+    ``allOf``, ``additionalProperties``) spelled as the generated models read it: each
+    alternative merged with the holder, ``oneOf: [{allOf: [<holder>, A]}, …]``
+    (:func:`~specfirst.schema_rewrites.spell_one_of_holder`). A closed holder then closes each
+    alternative over the names it and the holder declare (:func:`_allof_extras`, which runs
+    after): shipengine's ``estimate_rates_request_body`` (closed, allOf [options], oneOf [by
+    carrier id, by carrier ids], open objects) admitted no body read literally, and with the
+    alternatives' names declared on the holder every body was valid under both; schemathesis
+    got no accepted case. Innermost first, so an alternative's copies hold the spelled form."""
+    resolve = partial(_resolved, document)
+    found = [schema for schema in _schemas(document) if one_of_holder(schema, resolve)]
+    if apply:
+        for schema in reversed(found):  # _schemas yields a schema before its subschemas
+            spell_one_of_holder(schema)
+    return len(found)
+
+
 def _objects_without_type(document: dict[str, Any], *, apply: bool) -> int:
     typed = 0
     for schema in _schemas(document):
@@ -642,12 +667,13 @@ def _allof_extras(document: dict[str, Any], *, apply: bool) -> int:
     are declared (:func:`_as_declared`). A part that is a ``$ref`` is replaced by a copy, so
     the component keeps its meaning where it stands alone.
 
-    Alternatives count as the generated models read them: shipengine's
-    ``compare_bulk_rates_request_body`` is closed, allOf [``rate_request_rate_options``] and
-    oneOf [by shipment ids, by shipments]; read literally no body is valid (the alternatives'
-    names are none of the closed schema's), and schemathesis sent only invalid ones, answered
-    400 997 times. Each name is declared with the schemas of the alternatives that declare it
-    (any of them), so that the oneOf still picks one."""
+    Alternatives count as the generated models read them: a closed schema's ``anyOf`` (or a
+    ``oneOf`` :func:`_one_of_holders` leaves as written, one with a discriminator) admits no
+    value read literally when its alternatives declare names the schema does not. Each name is
+    declared with the schemas of the alternatives that declare it (any of them), so that the
+    alternatives still pick one. A ``oneOf`` beside holder keywords is spelled first, each
+    alternative merged with the holder, whose closedness then covers that alternative's names
+    only (shipengine's ``compare_bulk_rates_request_body``)."""
     found = 0
     for schema in list(_schemas(document)):
         parts = _list(schema.get("allOf"))
@@ -681,7 +707,10 @@ def _allof_extras(document: dict[str, Any], *, apply: bool) -> int:
                     **_as_declared(declarations, missing & set(declarations)),
                 }
                 properties = {**_mapping(resolved.get("properties")), **extra}
-                parts[index] = {**resolved, "properties": properties}
+                if resolved is part:  # inline: in place, where its own names are declared too
+                    part["properties"] = properties
+                else:
+                    parts[index] = {**resolved, "properties": properties}
     return found
 
 

@@ -1,5 +1,5 @@
 """Rules on schemas themselves: keyword-type-mismatch, required-undeclared, one-of-overlap,
-enum-type.
+enum-type, one-of-holder-closed.
 
 ``keyword-type-mismatch``: object keywords (``properties``, ``required``,
 ``additionalProperties`` …) beside a ``type`` that admits no object, or array keywords
@@ -29,12 +29,21 @@ object member under a ``type`` that admits neither is no valid value (gov.bc.ca'
 {type: integer, enum: [[1], [2]]}``, meant as an array of integers). The app honours the schema
 as written (:func:`~specfirst.schema_rewrites.enum_members_of_its_type`): such members are
 refused, and a property with no other member admits no value at all.
+
+``one-of-holder-closed``: a schema with ``additionalProperties: false`` beside a ``oneOf``
+whose alternatives declare names the schema does not (in its ``properties`` or ``allOf``
+parts): read literally no value holding them is valid, since ``additionalProperties`` sees
+only its own schema's names (shipengine's ``estimate_rates_request_body``, oneOf [by carrier
+id, by carrier ids], admits neither ``carrier_id`` nor ``carrier_ids``). The generated model
+reads each alternative as merged with the schema and closed over their names together
+(:func:`~specfirst.schema_rewrites.spell_one_of_holder`), and so does the contract run's
+document; a warning says so where it is written.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from specfirst.diagnostics import Level
@@ -42,7 +51,7 @@ from specfirst.lint.context import Context, Finding, Rule
 from specfirst.lint.examples import _is_schema_pointer
 from specfirst.loader import Pointer
 from specfirst.one_of_overlap import overlapping_pair
-from specfirst.schema_rewrites import meaningless_keywords
+from specfirst.schema_rewrites import meaningless_keywords, one_of_holder
 
 __all__ = ["RULES"]
 
@@ -158,8 +167,8 @@ def _schemas(doc: dict[str, Any]) -> Iterator[tuple[dict[str, Any], Pointer]]:
 def _one_of_overlap(ctx: Context) -> Iterator[Finding]:
     for schema, pointer in _one_ofs(ctx.doc):
         pair = overlapping_pair(schema, lambda member: ctx.deref(member, ())[0])
-        if pair is None:
-            continue
+        if pair is None or _forbidden_alternative_names(schema, ctx):
+            continue  # a closed holder's alternatives are told apart by the names it closes over
         members = schema["oneOf"]
         first, second = (_name(members[i], i) for i in pair)
         yield (
@@ -169,6 +178,49 @@ def _one_of_overlap(ctx: Context) -> Iterator[Finding]:
             "properties, additionalProperties: false)",
             (*pointer, "oneOf"),
         )
+
+
+def _one_of_holder_closed(ctx: Context) -> Iterator[Finding]:
+    for schema, pointer in _one_ofs(ctx.doc):
+        theirs = _forbidden_alternative_names(schema, ctx)
+        if theirs:
+            names = ", ".join(repr(name) for name in theirs[:5]) + (", …" if theirs[5:] else "")
+            yield (
+                f"additionalProperties: false forbids the names only its oneOf alternatives "
+                f"declare ({names}), so read literally no object holding one is valid; the "
+                "generated model reads each alternative as merged with this schema and closed "
+                "over their names together: say so by moving additionalProperties: false into "
+                "each alternative, or declare the names under properties",
+                (*pointer, "additionalProperties"),
+            )
+
+
+def _forbidden_alternative_names(schema: dict[str, Any], ctx: Context) -> list[str]:
+    """The names the ``oneOf`` alternatives of a closed holder declare and it does not
+    (:func:`~specfirst.schema_rewrites.one_of_holder`), sorted; none for any other schema."""
+
+    def resolve(node: Any) -> Any:
+        return ctx.deref(node, ())[0]
+
+    if schema.get("additionalProperties") is not False or not one_of_holder(schema, resolve):
+        return []
+    own = _declared_names(schema, resolve)
+    theirs = {name for member in schema["oneOf"] for name in _declared_names(member, resolve)}
+    return sorted(theirs - own)
+
+
+def _declared_names(schema: Any, resolve: Callable[[Any], Any], depth: int = 0) -> set[str]:
+    """The names ``schema`` declares: its ``properties`` and its ``allOf`` parts' (refs
+    followed), not its ``oneOf``/``anyOf`` alternatives'."""
+    schema = resolve(schema)
+    if not isinstance(schema, dict) or depth > 20:
+        return set()
+    properties = schema.get("properties")
+    names = {n for n in properties if isinstance(n, str)} if isinstance(properties, dict) else set()
+    parts = schema.get("allOf")
+    for part in parts if isinstance(parts, list) else ():
+        names |= _declared_names(part, resolve, depth + 1)
+    return names
 
 
 def _name(member: Any, index: int) -> str:
@@ -219,5 +271,11 @@ RULES: tuple[Rule, ...] = (
         Level.ERROR,
         "enum members are of the schema's type",
         _enum_type,
+    ),
+    Rule(
+        "one-of-holder-closed",
+        Level.WARNING,
+        "a closed schema declares the names its oneOf alternatives do",
+        _one_of_holder_closed,
     ),
 )
