@@ -557,7 +557,9 @@ def _discriminator_tags(
 
     A discriminator's mapping names its values; a ``oneOf``/``anyOf`` member it does not map
     is tagged with its schema's name (OpenAPI's implicit mapping, as datamodel-code-generator
-    reads it).
+    reads it). A discriminator the models drop (:func:`optional_discriminators`) tags nothing:
+    its members keep the type their schemas give the property (spotify's ``TrackObject``, an
+    implicit member whose ``type`` is the enum [track], is no ``Literal["TrackObject"]``).
     """
     tags: dict[tuple[str, str], set[str]] = {}
     for schema in schemas.values():
@@ -565,6 +567,8 @@ def _discriminator_tags(
             disc = node.get("discriminator")
             prop = disc.get("propertyName") if isinstance(disc, dict) else None
             if not isinstance(disc, dict) or not isinstance(prop, str):
+                continue
+            if not _tags_its_members(node, disc, prop, schemas):
                 continue
             mapping = disc.get("mapping")
             mapped: set[str] = set()
@@ -731,13 +735,22 @@ def optional_discriminators(schemas: dict[str, Any], nodes: Callable[[Any], Iter
             prop = disc.get("propertyName") if isinstance(disc, dict) else None
             if not isinstance(disc, dict) or not isinstance(prop, str):
                 continue
-            if "defaultMapping" in disc:
-                continue
-            members = node.get("oneOf") or node.get("anyOf")
-            if not isinstance(members, list):
-                continue
-            if not all(_requires(member, prop, schemas) for member in members):
+            if not _tags_its_members(node, disc, prop, schemas):
                 del node["discriminator"]
+
+
+def _tags_its_members(
+    node: dict[str, Any], disc: dict[str, Any], prop: str, schemas: dict[str, Any]
+) -> bool:
+    """Whether the models keep ``node``'s discriminator (on ``prop``), tagging its members
+    (see :func:`optional_discriminators`): it has OpenAPI 3.2's ``defaultMapping``, or every
+    ``oneOf``/``anyOf`` member requires the property (or there are no members to ask)."""
+    if "defaultMapping" in disc:
+        return True
+    members = node.get("oneOf") or node.get("anyOf")
+    if not isinstance(members, list):
+        return True
+    return all(_requires(member, prop, schemas) for member in members)
 
 
 def split_discriminator_subtypes(
