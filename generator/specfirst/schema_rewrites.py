@@ -577,13 +577,41 @@ def _discriminator_tags(
                 if name is not None:
                     tags.setdefault((name, prop), set()).add(str(value))
                     mapped.add(name)
-            for key in ("oneOf", "anyOf"):
-                members = node.get(key)
-                for part in members if isinstance(members, list) else ():
-                    name = _ref_name(part)
-                    if name is not None and name not in mapped and name in schemas:
-                        tags.setdefault((name, prop), set()).add(name)
+            parts = [
+                found for key in ("oneOf", "anyOf") if isinstance(found := node.get(key), list)
+            ]
+            members = [_ref_name(part) for listed in parts for part in listed]
+            named = [name for name in members if name is not None and name in schemas]
+            for name in named:
+                if name not in mapped:
+                    others = [other for other in named if other != name]
+                    tag = _implicit_tag(name, prop, others, set(mapping or ()), schemas)
+                    tags.setdefault((name, prop), set()).add(tag)
     return {key: frozenset(values) for key, values in tags.items()}
+
+
+def _implicit_tag(
+    name: str, prop: str, others: list[str], keys: set[str], schemas: dict[str, Any]
+) -> str:
+    """The value of a discriminator member its mapping leaves out: its schema's name, unless
+    the member's own enum for the property leaves that name out and holds exactly one value
+    no mapping key and no other member's enum claims (datamodel-code-generator types the
+    property as that value then: spotify's ``TrackObject`` with ``type`` enum [track] is
+    ``Literal["track"]``, not ``Literal["TrackObject"]``)."""
+    own = _enum_strings(_declared(name, prop, schemas))
+    if not own or name in own:
+        return name
+    held = {value for other in others for value in _enum_strings(_declared(other, prop, schemas))}
+    free = [value for value in own if value not in keys and value not in held]
+    return free[0] if len(free) == 1 else name
+
+
+def _enum_strings(definition: dict[str, Any] | None) -> list[str]:
+    """The string values a property definition's ``enum`` (or ``const``) allows, or []."""
+    if not isinstance(definition, dict):
+        return []
+    values = [definition["const"]] if "const" in definition else definition.get("enum")
+    return [v for v in values if isinstance(v, str)] if isinstance(values, list) else []
 
 
 def discriminator_literals(

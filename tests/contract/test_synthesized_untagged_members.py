@@ -70,3 +70,29 @@ def test_a_member_of_a_union_the_models_leave_untagged_keeps_its_own_value(
     item = synthesize({"$ref": "#/components/schemas/Item"}, schemas)
     assert item["track"]["type"] == "track", item
     models.Item.model_validate(item)
+
+
+def test_an_implicit_member_whose_own_enum_leaves_out_its_name_takes_its_enums_value(
+    make_api: MakeApi,  # noqa: F811
+) -> None:
+    """With ``type`` required the discriminator is kept; a member it does not map is tagged by
+    its schema's name unless its property's own enum leaves that name out: then the model
+    types it as the enum's value (``Literal["track"]``, as datamodel-code-generator reads an
+    implicit member), and so must the synthesized answer."""
+    spec = SPEC.replace(
+        "      type: object\n      properties:\n        name:",
+        "      type: object\n      required: [type]\n      properties:\n        name:",
+    ).replace(
+        "      type: object\n      properties:\n        show:",
+        "      type: object\n      required: [type]\n      properties:\n        show:",
+    )
+    assert spec.count("required: [type]") == 2
+    schemas = Schemas(yaml.safe_load(spec))
+    track = synthesize({"$ref": "#/components/schemas/TrackObject"}, schemas)
+    assert track["type"] == "track", track
+    episode = synthesize({"$ref": "#/components/schemas/EpisodeObject"}, schemas)
+    assert episode["type"] == "episode", episode
+    models = make_api(spec).models
+    models.TrackObject.model_validate(track)
+    models.EpisodeObject.model_validate(episode)
+    assert type(models.Item.model_validate({"track": episode}).track) is models.EpisodeObject
