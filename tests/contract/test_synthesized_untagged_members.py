@@ -96,3 +96,30 @@ def test_an_implicit_member_whose_own_enum_leaves_out_its_name_takes_its_enums_v
     models.TrackObject.model_validate(track)
     models.EpisodeObject.model_validate(episode)
     assert type(models.Item.model_validate({"track": episode}).track) is models.EpisodeObject
+
+
+def test_a_member_keeps_its_one_value_whatever_the_discriminator_selects_it_by(
+    make_api: MakeApi,  # noqa: F811
+) -> None:
+    """A member whose own enum is one value is typed as that value by its model, whether the
+    mapping selects it by another key (``ep``) or its name is claimed by nothing: its
+    synthesized answer has that value."""
+    spec = SPEC.replace("required: [type]\n", "").replace(
+        "          discriminator: {propertyName: type}",
+        "          discriminator:\n"
+        "            propertyName: type\n"
+        "            mapping: {track: '#/components/schemas/TrackObject',"
+        " ep: '#/components/schemas/EpisodeObject'}",
+    )
+    spec = spec.replace(
+        "      properties:\n        show:",
+        "      required: [type]\n      properties:\n        show:",
+    ).replace(
+        "      properties:\n        name:",
+        "      required: [type]\n      properties:\n        name:",
+    )
+    assert "ep: '#/components" in spec and spec.count("required: [type]") == 2
+    schemas = Schemas(yaml.safe_load(spec))
+    episode = synthesize({"$ref": "#/components/schemas/EpisodeObject"}, schemas)
+    assert episode["type"] == "episode", episode
+    make_api(spec).models.EpisodeObject.model_validate(episode)
