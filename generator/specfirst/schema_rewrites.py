@@ -557,7 +557,9 @@ def _discriminator_tags(
 
     A discriminator's mapping names its values; a ``oneOf``/``anyOf`` member it does not map
     is tagged with its schema's name (OpenAPI's implicit mapping, as datamodel-code-generator
-    reads it).
+    reads it). A discriminator the models drop (:func:`optional_discriminators`) tags nothing:
+    its members keep the type their schemas give the property (spotify's ``TrackObject``, an
+    implicit member whose ``type`` is the enum [track], is no ``Literal["TrackObject"]``).
     """
     tags: dict[tuple[str, str], set[str]] = {}
     for schema in schemas.values():
@@ -566,20 +568,90 @@ def _discriminator_tags(
             prop = disc.get("propertyName") if isinstance(disc, dict) else None
             if not isinstance(disc, dict) or not isinstance(prop, str):
                 continue
-            mapping = disc.get("mapping")
-            mapped: set[str] = set()
-            for value, ref in (mapping if isinstance(mapping, dict) else {}).items():
-                name = _ref_name({"$ref": ref}) or (ref if ref in schemas else None)
-                if name is not None:
-                    tags.setdefault((name, prop), set()).add(str(value))
-                    mapped.add(name)
-            for key in ("oneOf", "anyOf"):
-                members = node.get(key)
-                for part in members if isinstance(members, list) else ():
-                    name = _ref_name(part)
-                    if name is not None and name not in mapped and name in schemas:
-                        tags.setdefault((name, prop), set()).add(name)
+            if not _tags_its_members(node, disc, prop, schemas):
+                continue
+            selected = _selected_members(node, disc, schemas)
+            named = [name for name, _, _ in selected]
+            for name, value, implicit in selected:
+                others = [other for other in named if other != name]
+                tag = _member_tag(name, prop, value, implicit, others, disc, schemas)
+                tags.setdefault((name, prop), set()).add(tag)
     return {key: frozenset(values) for key, values in tags.items()}
+
+
+def _selected_members(
+    node: dict[str, Any], disc: dict[str, Any], schemas: dict[str, Any]
+) -> list[tuple[str, str, bool]]:
+    """(component schema, value, implicit): each member ``node``'s discriminator selects and
+    the value it selects it by: a mapping key, else (``implicit``) the member's own name."""
+    mapping = disc.get("mapping")
+    selected: list[tuple[str, str, bool]] = []
+    for value, ref in (mapping if isinstance(mapping, dict) else {}).items():
+        name = _ref_name({"$ref": ref}) or (ref if ref in schemas else None)
+        if name is not None and name in schemas:
+            selected.append((name, str(value), False))
+    mapped = {name for name, _, _ in selected}
+    for key in ("oneOf", "anyOf"):
+        members = node.get(key)
+        for part in members if isinstance(members, list) else ():
+            name = _ref_name(part)
+            if name is not None and name in schemas and name not in mapped:
+                selected.append((name, name, True))
+                mapped.add(name)
+    return selected
+
+
+def _member_tag(
+    name: str,
+    prop: str,
+    value: str,
+    implicit: bool,
+    others: list[str],
+    disc: dict[str, Any],
+    schemas: dict[str, Any],
+) -> str:
+    """The value member ``name``'s model takes for ``prop``, which its discriminator selects
+    it by ``value``: that value, unless the member's own enum (or const) for the property
+    leaves it out. Then datamodel-code-generator keeps the member's own value where it has
+    one (spotify's ``TrackObject``, ``type`` enum [track], selected by its name: a
+    ``Literal["track"]``, not ``Literal["TrackObject"]``), or, for a member no mapping names,
+    the one value of its enum no mapping key and no other member's enum claims."""
+    own = _enum_strings(_declared(name, prop, schemas))
+    if not own or value in own:
+        return value
+    if len(own) == 1:
+        return own[0]
+    if not implicit:
+        return value
+    keys = set(mapping) if isinstance(mapping := disc.get("mapping"), dict) else set()
+    held = {v for other in others for v in _enum_strings(_declared(other, prop, schemas))}
+    free = [v for v in own if v not in keys and v not in held]
+    return free[0] if len(free) == 1 else value
+
+
+def discriminator_value_conflicts(
+    node: dict[str, Any], schemas: dict[str, Any]
+) -> Iterator[tuple[str, str, list[str], bool]]:
+    """(member, value, allowed, implicit): each value ``node``'s discriminator selects a
+    component schema member by, that the member's own property refuses (its enum or const
+    allows only ``allowed``); ``implicit`` when the value is the member's name (no mapping
+    names the member). Such a value selects a member none of whose instances has it."""
+    disc = node.get("discriminator")
+    prop = disc.get("propertyName") if isinstance(disc, dict) else None
+    if not isinstance(disc, dict) or not isinstance(prop, str):
+        return
+    for name, value, implicit in _selected_members(node, disc, schemas):
+        allowed = _enum_strings(_declared(name, prop, schemas))
+        if allowed and value not in allowed:
+            yield name, value, allowed, implicit
+
+
+def _enum_strings(definition: dict[str, Any] | None) -> list[str]:
+    """The string values a property definition's ``enum`` (or ``const``) allows, or []."""
+    if not isinstance(definition, dict):
+        return []
+    values = [definition["const"]] if "const" in definition else definition.get("enum")
+    return [v for v in values if isinstance(v, str)] if isinstance(values, list) else []
 
 
 def discriminator_literals(
@@ -731,13 +803,22 @@ def optional_discriminators(schemas: dict[str, Any], nodes: Callable[[Any], Iter
             prop = disc.get("propertyName") if isinstance(disc, dict) else None
             if not isinstance(disc, dict) or not isinstance(prop, str):
                 continue
-            if "defaultMapping" in disc:
-                continue
-            members = node.get("oneOf") or node.get("anyOf")
-            if not isinstance(members, list):
-                continue
-            if not all(_requires(member, prop, schemas) for member in members):
+            if not _tags_its_members(node, disc, prop, schemas):
                 del node["discriminator"]
+
+
+def _tags_its_members(
+    node: dict[str, Any], disc: dict[str, Any], prop: str, schemas: dict[str, Any]
+) -> bool:
+    """Whether the models keep ``node``'s discriminator (on ``prop``), tagging its members
+    (see :func:`optional_discriminators`): it has OpenAPI 3.2's ``defaultMapping``, or every
+    ``oneOf``/``anyOf`` member requires the property (or there are no members to ask)."""
+    if "defaultMapping" in disc:
+        return True
+    members = node.get("oneOf") or node.get("anyOf")
+    if not isinstance(members, list):
+        return True
+    return all(_requires(member, prop, schemas) for member in members)
 
 
 def split_discriminator_subtypes(

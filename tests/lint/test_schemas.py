@@ -227,3 +227,47 @@ def test_a_closed_holder_whose_alternatives_declare_other_names_is_warned(
     assert run_lint(doc) == [MESSAGE]  # its alternatives overlap again
     del criteria["properties"], criteria["additionalProperties"]
     assert run_lint(doc) == [MESSAGE]  # an open holder: overlapping alternatives
+
+
+def _discriminated(discriminator: dict[str, Any], episode_type: dict[str, Any]) -> dict[str, Any]:
+    """spotify's ``PlaylistTrackObject.track``: oneOf [Track, Episode] on ``type``, used from
+    ``Thing`` (so every component stays used)."""
+    doc = clean_document()
+    schemas = doc["components"]["schemas"]
+    schemas["Thing"]["properties"]["track"] = {
+        "oneOf": [
+            {"$ref": "#/components/schemas/Track"},
+            {"$ref": "#/components/schemas/Episode"},
+        ],
+        "discriminator": discriminator,
+    }
+    schemas["Track"] = {"type": "object", "properties": {"type": {"enum": ["track"]}}}
+    schemas["Episode"] = {"type": "object", "properties": {"type": episode_type}}
+    return doc
+
+
+def test_a_discriminator_value_its_member_refuses_is_warned(run_lint: LintFn) -> None:
+    """With no mapping, each member is selected by its schema's name, which its own enum
+    refuses; a mapping key the member refuses is one too. A member whose property takes any
+    string, or whose enum holds the value that selects it, is no finding."""
+    implicit = _discriminated({"propertyName": "type"}, {"type": "string"})
+    assert run_lint(implicit) == [
+        "warning discriminator-value: discriminator on 'type' selects members by values their "
+        "own 'type' refuses: 'Track' by 'Track' (its schema's name: no mapping names it; it "
+        "allows only 'track'); no instance has the value that selects it (the generated models "
+        "take what the members allow): map those values, mapping: "
+        "{track: '#/components/schemas/Track'}"
+    ]
+    mapping = {"track": "#/components/schemas/Track", "ep": "#/components/schemas/Episode"}
+    mapped = _discriminated({"propertyName": "type", "mapping": mapping}, {"const": "episode"})
+    assert run_lint(mapped) == [
+        "warning discriminator-value: discriminator on 'type' selects members by values their "
+        "own 'type' refuses: 'Episode' by 'ep' (mapped; it allows only 'episode'); no instance "
+        "has the value that selects it (the generated models take what the members allow): map "
+        "those values, mapping: {episode: '#/components/schemas/Episode'}"
+    ]
+    mapping["episode"] = mapping.pop("ep")
+    assert run_lint(mapped) == []
+    named = _discriminated({"propertyName": "type"}, {"enum": ["Episode", "episode"]})
+    named["components"]["schemas"]["Track"]["properties"]["type"] = {"enum": ["Track"]}
+    assert run_lint(named) == []

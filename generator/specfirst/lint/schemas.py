@@ -1,5 +1,5 @@
 """Rules on schemas themselves: keyword-type-mismatch, required-undeclared, one-of-overlap,
-enum-type, one-of-holder-closed.
+enum-type, one-of-holder-closed, discriminator-value.
 
 ``keyword-type-mismatch``: object keywords (``properties``, ``required``,
 ``additionalProperties`` …) beside a ``type`` that admits no object, or array keywords
@@ -38,6 +38,13 @@ id, by carrier ids], admits neither ``carrier_id`` nor ``carrier_ids``). The gen
 reads each alternative as merged with the schema and closed over their names together
 (:func:`~specfirst.schema_rewrites.spell_one_of_holder`), and so does the contract run's
 document; a warning says so where it is written.
+``discriminator-value``: a discriminator selects a member by a value (its ``mapping`` key, or
+the member's schema name when no mapping names it) that the member's own property refuses (its
+enum or const): no instance of the member has the value that selects it. spotify's
+``PlaylistTrackObject.track`` discriminates ``TrackObject`` and ``EpisodeObject`` on ``type``
+with no mapping, so by the names, while their ``type`` is the enum [track] and [episode]: a
+client or contract test reading the spec looks for ``TrackObject``. The generated models take
+what the member's schema allows (``track``); the finding says which mapping to write.
 """
 
 from __future__ import annotations
@@ -51,7 +58,11 @@ from specfirst.lint.context import Context, Finding, Rule
 from specfirst.lint.examples import _is_schema_pointer
 from specfirst.loader import Pointer
 from specfirst.one_of_overlap import overlapping_pair
-from specfirst.schema_rewrites import meaningless_keywords, one_of_holder
+from specfirst.schema_rewrites import (
+    discriminator_value_conflicts,
+    meaningless_keywords,
+    one_of_holder,
+)
 
 __all__ = ["RULES"]
 
@@ -128,6 +139,33 @@ def _enum_type(ctx: Context) -> Iterator[Finding]:
                 + f": fix the type or the member (an array of {kind}: type array, items)",
                 (*pointer, "enum", i),
             )
+
+
+def _discriminator_value(ctx: Context) -> Iterator[Finding]:
+    components = ctx.doc.get("components")
+    found = components.get("schemas") if isinstance(components, dict) else None
+    if not isinstance(found, dict):
+        return
+    for schema, pointer in _schemas(ctx.doc):
+        conflicts = list(discriminator_value_conflicts(schema, found))
+        if not conflicts:
+            continue
+        prop = schema["discriminator"]["propertyName"]
+        each = [
+            f"{member!r} by {value!r} ("
+            + ("its schema's name: no mapping names it" if implicit else "mapped")
+            + f"; it allows only {', '.join(repr(v) for v in allowed)})"
+            for member, value, allowed, implicit in conflicts
+        ]
+        mapping = ", ".join(
+            f"{allowed[0]}: '#/components/schemas/{member}'" for member, _, allowed, _ in conflicts
+        )
+        yield (
+            f"discriminator on {prop!r} selects members by values their own {prop!r} refuses: "
+            f"{', '.join(each)}; no instance has the value that selects it (the generated "
+            f"models take what the members allow): map those values, mapping: {{{mapping}}}",
+            (*pointer, "discriminator"),
+        )
 
 
 def _schemas(doc: dict[str, Any]) -> Iterator[tuple[dict[str, Any], Pointer]]:
@@ -277,5 +315,11 @@ RULES: tuple[Rule, ...] = (
         Level.WARNING,
         "a closed schema declares the names its oneOf alternatives do",
         _one_of_holder_closed,
+    ),
+    Rule(
+        "discriminator-value",
+        Level.WARNING,
+        "a discriminator selects each member by a value its schema allows",
+        _discriminator_value,
     ),
 )
