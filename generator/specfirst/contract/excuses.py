@@ -86,6 +86,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from specfirst.contract.document import request_body
 from specfirst.contract.idempotency import _replayed_creation
 from specfirst.contract.paths import (
     SHADOWED,
@@ -98,6 +99,7 @@ from specfirst.contract.plain import local_target, plain_schema
 from specfirst.contract.results import ContractResult
 from specfirst.contract.stubs import STATELESS_CHECKS, is_example_answer
 from specfirst.ir import BodyKind
+from specfirst.loader.pointers import Pointer
 from specfirst.parser.media import body_kind
 
 
@@ -631,26 +633,11 @@ def _invalid_positive_body(failed: Failed) -> str | None:
     return None
 
 
-def _body_schema_pointer(
-    document: Mapping[str, Any], operation: Any, media: str
-) -> tuple[str, ...] | None:
+def _body_schema_pointer(document: Mapping[str, Any], operation: Any, media: str) -> Pointer | None:
     """Where the schema of ``operation``'s request body in ``media`` is, its ``$ref``s to a
     request body followed."""
-    pointer: tuple[str, ...] = ("paths", str(operation.path), str(operation.method).lower())
-    node: Any = document
-    for step in pointer:
-        node = node.get(step) if isinstance(node, Mapping) else None
-    body = node.get("requestBody") if isinstance(node, Mapping) else None
-    pointer = (*pointer, "requestBody")
-    for _ in range(8):
-        ref = body.get("$ref") if isinstance(body, Mapping) else None
-        if not (isinstance(ref, str) and ref.startswith("#/")):
-            break
-        pointer = tuple(t.replace("~1", "/").replace("~0", "~") for t in ref[2:].split("/"))
-        body = document
-        for step in pointer:
-            body = body.get(step) if isinstance(body, Mapping) else None
-    content = body.get("content") if isinstance(body, Mapping) else None
+    body, pointer = request_body(document, str(operation.path), str(operation.method))
+    content = body.get("content") if body is not None else None
     if not isinstance(content, Mapping) or not isinstance(content.get(media), Mapping):
         return None
     if "schema" not in content[media]:
