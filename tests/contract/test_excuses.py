@@ -215,3 +215,15 @@ def test_a_request_body_is_found_through_a_chain_of_references() -> None:
         None,
         ("paths", "/lost", "post", "requestBody"),
     )
+
+
+def test_each_run_keeps_its_own_example_checker() -> None:
+    """The checker of a run's document lives on the run (:class:`Known`), made once for it:
+    another run, of another document, in the same process neither shares nor drops it."""
+    first: dict[str, Any] = {"openapi": "3.0.3", "paths": {}}
+    second: dict[str, Any] = {"openapi": "3.1.0", "paths": {}}
+    one, other = Known(), Known()
+    checker = one.checkers.of(first)
+    assert other.checkers.of(second) is not checker
+    assert one.checkers.of(first) is checker
+    assert other.checkers.of(first) is not checker
