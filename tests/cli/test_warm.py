@@ -349,6 +349,33 @@ def test_a_big_specs_models_are_made_in_a_fork_of_the_run(
     assert imported == "True"
 
 
+def test_a_models_worker_ends_with_the_process_that_forked_it(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    """A run that ends without stopping its forked models worker (a warm run's and a forked
+    test child's ``os._exit``, or a run killed) leaves no worker behind, idle for good: it
+    holds both ends of its pool's pipes, so only its watch of the run ends it."""
+    ends_at_once = (
+        "import os\n"
+        "from specfirst.pipeline import ForkedWorker\n"
+        "worker = ForkedWorker()\n"
+        "print(open(f'/proc/{os.getpid()}/task/{os.getpid()}/children').read(), flush=True)\n"
+        "os._exit(0)\n"
+    )
+    said = tmp_path / "worker.txt"  # a file: a worker left behind would hold a pipe open
+    with said.open("w") as out:
+        subprocess.run([sys.executable, "-c", ends_at_once], env=env, stdout=out, check=True)
+    (worker,) = map(int, said.read_text().split())
+    try:
+        deadline = time.monotonic() + 15
+        while _alive(worker) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not _alive(worker)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(worker, signal.SIGKILL)
+
+
 @pytest.mark.parametrize("stop", ["interrupt", "kill"])
 def test_ctrl_c_or_a_client_gone_stops_the_models_worker_too(
     project: Path, env: dict[str, str], stop: str
