@@ -560,26 +560,34 @@ def _discriminator_tags(
     reads it).
     """
     tags: dict[tuple[str, str], set[str]] = {}
+    for node, disc, prop in _discriminators(schemas, nodes):
+        mapping = disc.get("mapping")
+        mapped: set[str] = set()
+        for value, ref in (mapping if isinstance(mapping, dict) else {}).items():
+            name = _ref_name({"$ref": ref}) or (ref if ref in schemas else None)
+            if name is not None:
+                tags.setdefault((name, prop), set()).add(str(value))
+                mapped.add(name)
+        for key in ("oneOf", "anyOf"):
+            members = node.get(key)
+            for part in members if isinstance(members, list) else ():
+                name = _ref_name(part)
+                if name is not None and name not in mapped and name in schemas:
+                    tags.setdefault((name, prop), set()).add(name)
+    return {key: frozenset(values) for key, values in tags.items()}
+
+
+def _discriminators(
+    schemas: dict[str, Any], nodes: Callable[[Any], Iterator[Any]]
+) -> Iterator[tuple[dict[str, Any], dict[str, Any], str]]:
+    """(schema node, its discriminator, the discriminator's property name) of each node of
+    ``schemas`` (as ``nodes`` walks them) with a discriminator naming its property."""
     for schema in schemas.values():
         for node in nodes(schema):
             disc = node.get("discriminator")
             prop = disc.get("propertyName") if isinstance(disc, dict) else None
-            if not isinstance(disc, dict) or not isinstance(prop, str):
-                continue
-            mapping = disc.get("mapping")
-            mapped: set[str] = set()
-            for value, ref in (mapping if isinstance(mapping, dict) else {}).items():
-                name = _ref_name({"$ref": ref}) or (ref if ref in schemas else None)
-                if name is not None:
-                    tags.setdefault((name, prop), set()).add(str(value))
-                    mapped.add(name)
-            for key in ("oneOf", "anyOf"):
-                members = node.get(key)
-                for part in members if isinstance(members, list) else ():
-                    name = _ref_name(part)
-                    if name is not None and name not in mapped and name in schemas:
-                        tags.setdefault((name, prop), set()).add(name)
-    return {key: frozenset(values) for key, values in tags.items()}
+            if isinstance(disc, dict) and isinstance(prop, str):
+                yield node, disc, prop
 
 
 def discriminator_literals(
@@ -725,19 +733,14 @@ def optional_discriminators(schemas: dict[str, Any], nodes: Callable[[Any], Iter
     only the keys was refused). A discriminator with OpenAPI 3.2's ``defaultMapping`` says what
     a value without the property is, and is kept (:func:`specfirst.models._default_mappings`).
     """
-    for schema in schemas.values():
-        for node in nodes(schema):
-            disc = node.get("discriminator")
-            prop = disc.get("propertyName") if isinstance(disc, dict) else None
-            if not isinstance(disc, dict) or not isinstance(prop, str):
-                continue
-            if "defaultMapping" in disc:
-                continue
-            members = node.get("oneOf") or node.get("anyOf")
-            if not isinstance(members, list):
-                continue
-            if not all(_requires(member, prop, schemas) for member in members):
-                del node["discriminator"]
+    for node, disc, prop in _discriminators(schemas, nodes):
+        if "defaultMapping" in disc:
+            continue
+        members = node.get("oneOf") or node.get("anyOf")
+        if not isinstance(members, list):
+            continue
+        if not all(_requires(member, prop, schemas) for member in members):
+            del node["discriminator"]
 
 
 def split_discriminator_subtypes(

@@ -888,14 +888,21 @@ def _all_parameters(document: dict[str, Any]) -> list[dict[str, Any]]:
     return parameters
 
 
-def _numbers_as_text(document: dict[str, Any], *, apply: bool) -> int:
-    found = 0
+def _parameter_enums(
+    document: dict[str, Any], kind: str
+) -> Iterator[tuple[dict[str, Any], list[Any]]]:
+    """(schema, its ``enum``) of each parameter whose schema is of type ``kind`` with an enum."""
     for parameter in _all_parameters(document):
         schema = parameter.get("schema")
-        if not isinstance(schema, dict) or schema.get("type") != "string":
-            continue
-        enum = schema.get("enum")
-        if not isinstance(enum, list) or not any(_number(m) for m in enum):
+        enum = schema.get("enum") if isinstance(schema, dict) else None
+        if isinstance(schema, dict) and schema.get("type") == kind and isinstance(enum, list):
+            yield schema, enum
+
+
+def _numbers_as_text(document: dict[str, Any], *, apply: bool) -> int:
+    found = 0
+    for schema, enum in _parameter_enums(document, "string"):
+        if not any(_number(m) for m in enum):
             continue
         if apply:
             schema["enum"] = [json.dumps(m) if _number(m) else m for m in enum]
@@ -905,14 +912,8 @@ def _numbers_as_text(document: dict[str, Any], *, apply: bool) -> int:
 
 def _booleans_from_text(document: dict[str, Any], *, apply: bool) -> int:
     found = 0
-    for parameter in _all_parameters(document):
-        schema = parameter.get("schema")
-        if not isinstance(schema, dict) or schema.get("type") != "boolean":
-            continue
-        enum = schema.get("enum")
-        if not isinstance(enum, list) or not any(
-            isinstance(m, str) and m in BOOLEAN_TEXT for m in enum
-        ):
+    for schema, enum in _parameter_enums(document, "boolean"):
+        if not any(isinstance(m, str) and m in BOOLEAN_TEXT for m in enum):
             continue
         if apply:
             members = boolean_members(enum)
