@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib.metadata import version
@@ -387,16 +388,30 @@ class ForkedWorker:
     starts with the library imported, where a fresh interpreter imports it again (about a second
     of a GitHub edit's critical path), and without the loaded spec's memory (why the worker is
     not forked when the models are asked for). The first :class:`ModelsJob` that needs a worker
-    takes it; unused, it is stopped at :meth:`close`."""
+    takes it; unused, it is stopped at :meth:`close`.
+
+    The worker ends with the process that forked it (:func:`_exit_with_parent`): a forked
+    worker holds both ends of its pool's pipes, so it never reads their end, and a run that
+    ends without waiting for it (``os._exit``: a warm run, a test's forked child) would leave
+    it behind, idle for good."""
 
     def __init__(self) -> None:
+        alive, held = os.pipe()  # the worker watches ``alive``; ``held`` is this process's
         self._pool: concurrent.futures.ProcessPoolExecutor | None = (
             concurrent.futures.ProcessPoolExecutor(
-                1, mp_context=multiprocessing.get_context("fork")
+                1,
+                mp_context=multiprocessing.get_context("fork"),
+                initializer=_exit_with_parent,
+                initargs=(alive, held),
             )
         )
         # A fork context starts its processes at the first submit: now, before the spec loads.
-        self._pool.submit(os.getpid)
+        try:
+            self._pool.submit(os.getpid)
+        finally:
+            os.close(alive)
+        # held as long as the pool is: closed with it, which the worker then outlives by nothing
+        weakref.finalize(self._pool, os.close, held)
 
     def take(self) -> concurrent.futures.ProcessPoolExecutor | None:
         pool, self._pool = self._pool, None
@@ -406,6 +421,19 @@ class ForkedWorker:
         if self._pool is not None:
             self._pool.shutdown(wait=False, cancel_futures=True)
             self._pool = None
+
+
+def _exit_with_parent(alive: int, held: int) -> None:
+    """In a :class:`ForkedWorker`'s process, first: exit once every copy of the pipe's other
+    end ``held`` is closed (the process that forked it has ended, or stopped the pool)."""
+    os.close(held)
+
+    def watch() -> None:
+        with contextlib.suppress(OSError):
+            os.read(alive, 1)  # nothing is ever written: returns at end of file
+        os._exit(1)
+
+    threading.Thread(target=watch, name="specfirst-parent-watch", daemon=True).start()
 
 
 def _worker_ahead(spec_path: Path, manifest: dict[str, object]) -> ForkedWorker | None:

@@ -562,21 +562,29 @@ def _discriminator_tags(
     implicit member whose ``type`` is the enum [track], is no ``Literal["TrackObject"]``).
     """
     tags: dict[tuple[str, str], set[str]] = {}
+    for node, disc, prop in _discriminators(schemas, nodes):
+        if not _tags_its_members(node, disc, prop, schemas):
+            continue
+        selected = _selected_members(node, disc, schemas)
+        named = [name for name, _, _ in selected]
+        for name, value, implicit in selected:
+            others = [other for other in named if other != name]
+            tag = _member_tag(name, prop, value, implicit, others, disc, schemas)
+            tags.setdefault((name, prop), set()).add(tag)
+    return {key: frozenset(values) for key, values in tags.items()}
+
+
+def _discriminators(
+    schemas: dict[str, Any], nodes: Callable[[Any], Iterator[Any]]
+) -> Iterator[tuple[dict[str, Any], dict[str, Any], str]]:
+    """(schema node, its discriminator, the discriminator's property name) of each node of
+    ``schemas`` (as ``nodes`` walks them) with a discriminator naming its property."""
     for schema in schemas.values():
         for node in nodes(schema):
             disc = node.get("discriminator")
             prop = disc.get("propertyName") if isinstance(disc, dict) else None
-            if not isinstance(disc, dict) or not isinstance(prop, str):
-                continue
-            if not _tags_its_members(node, disc, prop, schemas):
-                continue
-            selected = _selected_members(node, disc, schemas)
-            named = [name for name, _, _ in selected]
-            for name, value, implicit in selected:
-                others = [other for other in named if other != name]
-                tag = _member_tag(name, prop, value, implicit, others, disc, schemas)
-                tags.setdefault((name, prop), set()).add(tag)
-    return {key: frozenset(values) for key, values in tags.items()}
+            if isinstance(disc, dict) and isinstance(prop, str):
+                yield node, disc, prop
 
 
 def _selected_members(
@@ -797,14 +805,9 @@ def optional_discriminators(schemas: dict[str, Any], nodes: Callable[[Any], Iter
     only the keys was refused). A discriminator with OpenAPI 3.2's ``defaultMapping`` says what
     a value without the property is, and is kept (:func:`specfirst.models._default_mappings`).
     """
-    for schema in schemas.values():
-        for node in nodes(schema):
-            disc = node.get("discriminator")
-            prop = disc.get("propertyName") if isinstance(disc, dict) else None
-            if not isinstance(disc, dict) or not isinstance(prop, str):
-                continue
-            if not _tags_its_members(node, disc, prop, schemas):
-                del node["discriminator"]
+    for node, disc, prop in _discriminators(schemas, nodes):
+        if not _tags_its_members(node, disc, prop, schemas):
+            del node["discriminator"]
 
 
 def _tags_its_members(

@@ -90,6 +90,29 @@ def test_members_told_apart_are_not(run_lint: LintFn) -> None:
     assert run_lint(doc) == []
 
 
+def test_a_one_of_is_found_wherever_a_schema_is(run_lint: LintFn) -> None:
+    """The walk that finds the other rules' schemas finds the oneOfs: under a parameter's
+    ``schema``, a media type's ``itemSchema`` (a sequential media type's items), and a
+    schema's ``unevaluatedProperties``, beside the components'."""
+    overlap: dict[str, Any] = {
+        "oneOf": [
+            {"$ref": "#/components/schemas/Criteria"},
+            {"$ref": "#/components/schemas/Operand"},
+        ]
+    }
+    doc = clean_document()
+    doc["components"]["schemas"].update(Criteria=CRITERIA, Operand=OPERAND)
+    doc["components"]["schemas"]["Thing"]["unevaluatedProperties"] = dict(overlap)
+    op(doc)["parameters"] = [
+        {"name": "q", "in": "query", "schema": {"type": "array", "items": dict(overlap)}}
+    ]
+    op(doc, "/things/{thingId}")["requestBody"] = {
+        "content": {"application/jsonl": {"itemSchema": dict(overlap)}}
+    }
+    found = [line for line in run_lint(doc) if "one-of-overlap" in line]
+    assert found == [MESSAGE] * 3
+
+
 def test_the_warning_is_located_at_the_one_of(tmp_path: Path) -> None:
     path = tmp_path / "api.yaml"
     path.write_text(

@@ -55,7 +55,6 @@ from typing import Any
 
 from specfirst.diagnostics import Level
 from specfirst.lint.context import Context, Finding, Rule
-from specfirst.lint.examples import _is_schema_pointer
 from specfirst.loader import Pointer
 from specfirst.one_of_overlap import overlapping_pair
 from specfirst.schema_rewrites import (
@@ -71,6 +70,9 @@ _CHILD_MORE = ("else", "unevaluatedProperties", "unevaluatedItems")
 _MAP = ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas")
 _LIST = ("allOf", "anyOf", "oneOf", "prefixItems")
 _COMPOSITION = ("allOf", "anyOf", "oneOf")
+_SCHEMA_KEYS = ("schema", "itemSchema")
+"""The keys whose value is a Schema Object (of a media type, parameter or header; 3.2's
+``itemSchema`` of a sequential media type)."""
 
 
 def _required_undeclared(ctx: Context) -> Iterator[Finding]:
@@ -170,7 +172,8 @@ def _discriminator_value(ctx: Context) -> Iterator[Finding]:
 
 def _schemas(doc: dict[str, Any]) -> Iterator[tuple[dict[str, Any], Pointer]]:
     """Every Schema Object written in the document, with its pointer: the components' and
-    each ``schema`` (of a media type, parameter or header), subschemas included."""
+    each ``schema`` (of a media type, parameter or header) or ``itemSchema``, subschemas
+    included; each once, at the first place the walk meets it."""
     stack: list[tuple[Any, Pointer, bool]] = [(doc, (), False)]
     seen: set[int] = set()
     while stack:
@@ -184,7 +187,7 @@ def _schemas(doc: dict[str, Any]) -> Iterator[tuple[dict[str, Any], Pointer]]:
         seen.add(id(node))
         if not is_schema:
             for key, value in node.items():
-                schema = key == "schema" or pointer == ("components", "schemas")
+                schema = key in _SCHEMA_KEYS or pointer == ("components", "schemas")
                 if key in ("example", "examples", "default", "enum", "const"):
                     continue  # values, not schemas
                 stack.append((value, (*pointer, key), schema))
@@ -203,7 +206,9 @@ def _schemas(doc: dict[str, Any]) -> Iterator[tuple[dict[str, Any], Pointer]]:
 
 
 def _one_of_overlap(ctx: Context) -> Iterator[Finding]:
-    for schema, pointer in _one_ofs(ctx.doc):
+    for schema, pointer in _schemas(ctx.doc):
+        if not isinstance(schema.get("oneOf"), list):
+            continue
         pair = overlapping_pair(schema, lambda member: ctx.deref(member, ())[0])
         if pair is None or _forbidden_alternative_names(schema, ctx):
             continue  # a closed holder's alternatives are told apart by the names it closes over
@@ -219,7 +224,9 @@ def _one_of_overlap(ctx: Context) -> Iterator[Finding]:
 
 
 def _one_of_holder_closed(ctx: Context) -> Iterator[Finding]:
-    for schema, pointer in _one_ofs(ctx.doc):
+    for schema, pointer in _schemas(ctx.doc):
+        if not isinstance(schema.get("oneOf"), list):
+            continue
         theirs = _forbidden_alternative_names(schema, ctx)
         if theirs:
             names = ", ".join(repr(name) for name in theirs[:5]) + (", …" if theirs[5:] else "")
@@ -266,23 +273,6 @@ def _name(member: Any, index: int) -> str:
     if isinstance(ref, str):
         return repr(ref.rsplit("/", 1)[-1])
     return f"#{index}"
-
-
-def _one_ofs(doc: dict[str, Any]) -> Iterator[tuple[dict[str, Any], Pointer]]:
-    """Every Schema Object of ``doc`` holding a ``oneOf`` list, with its pointer."""
-    stack: list[tuple[Any, Pointer]] = [(doc, ())]
-    while stack:
-        node, pointer = stack.pop()
-        if isinstance(node, dict):
-            if isinstance(node.get("oneOf"), list) and _is_schema_pointer(pointer):
-                yield node, pointer
-            stack.extend(
-                (value, (*pointer, key))
-                for key, value in node.items()
-                if isinstance(value, dict | list) and key not in ("example", "examples")
-            )
-        elif isinstance(node, list):
-            stack.extend((value, (*pointer, i)) for i, value in enumerate(node))
 
 
 RULES: tuple[Rule, ...] = (
