@@ -1300,3 +1300,25 @@ def test_an_operation_whose_only_form_is_no_object_cannot_succeed_with_a_body() 
         f"its request body is {form} of a schema that is not an object, which no form "
         "encodes: the app answers any body 415 (lint rule form-body-object)"
     )
+
+
+def test_a_form_text_body_shared_by_operations_is_sent_as_text_for_each() -> None:
+    """libretranslate's ``requestBodies/postDetect``, a form of a string alone, used by two
+    operations: read as text once, not a ``KeyError`` the second time (the run aborted)."""
+    form = "application/x-www-form-urlencoded"
+    document = {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            path: {"post": {"requestBody": {"$ref": "#/components/requestBodies/Text"}}}
+            for path in ("/detect", "/translate")
+        },
+        "components": {
+            "requestBodies": {"Text": {"content": {form: {"schema": {"type": "string"}}}}}
+        },
+    }
+    read = as_the_app_reads(document)
+    assert read is not None
+    assert read["components"]["requestBodies"]["Text"]["content"] == {
+        "text/plain": {"schema": {"type": "string"}}
+    }

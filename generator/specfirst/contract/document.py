@@ -180,7 +180,8 @@ def as_the_app_reads(document: dict[str, Any]) -> dict[str, Any] | None:
     for body, _ in as_bytes:
         body["content"][OCTET_STREAM] = {"schema": {"type": "string", "format": "binary"}}
     for body, _, media in list(_bodies_of_form_text(changed)):
-        body["content"] = {TEXT_PLAIN: body["content"][media]}
+        if media in body["content"]:  # a body shared through components: once
+            body["content"] = {TEXT_PLAIN: body["content"][media]}
     for reading in readings:
         reading(changed, apply=True)
     return changed
