@@ -5,13 +5,17 @@ success, and the contract run says the spec is why, not that the operation is wo
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import importlib
 from pathlib import Path
 from typing import Any
 
+from specfirst.cli import main
 from specfirst.contract import ContractOptions, format_summary, run_contract
 from specfirst.contract.coverage import Coverage
 from specfirst.contract.reports import coverage_markdown, coverage_matrix
+from tests.contract.test_default_only import _get
 from tests.contract.test_example_stubs import project
 
 SPEC = """
@@ -71,6 +75,14 @@ def test_example_stubs_of_an_operation_declaring_only_errors(tmp_path: Path, cap
             "healthGet"
         ) in said
         app: Any = importlib.import_module("health.main").app
+        health = asyncio.run(_get(app, "/health"))
+        assert health.status_code == 501
+        assert health.json()["detail"] == (
+            "operation 'healthGet' declares no success response for an example stub to "
+            "answer (only 500)"
+        )
+        with contextlib.chdir(root):
+            assert main(["check"]) == 0, capsys.readouterr()
         result = run_contract(
             ContractOptions(spec=root / "specs" / "api.yaml", app=app, max_examples=3)
         )
