@@ -23,6 +23,7 @@ from urllib.parse import unquote
 import jsonschema_rs
 
 from specfirst.parser.media import JSON_ALIASES
+from specfirst.parser.refs import flag_applies
 from specfirst.schema_rewrites import (
     SCHEMA_LISTS,
     SCHEMA_MAPS,
@@ -316,8 +317,7 @@ def _synthesize(
         value: dict[str, Any] = {}
         required = set(schema.get("required") or ())
         for name, sub in (schema.get("properties") or {}).items():
-            resolved = schemas.resolve(sub)
-            if isinstance(resolved, Mapping) and resolved.get(skip) is True:
+            if flag_applies(sub, skip, lambda ref: schemas.resolve({"$ref": ref})):
                 continue
             if name not in required and (minimal or depth >= _MAX_DEPTH - 2):
                 continue

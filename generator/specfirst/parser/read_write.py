@@ -9,7 +9,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from specfirst import naming
-from specfirst.parser.refs import SCHEMA_REF, renamed_copy, schema_refs, unescape
+from specfirst.parser.refs import (
+    SCHEMA_REF,
+    flag_applies,
+    renamed_copy,
+    schema_refs,
+    unescape,
+)
 
 
 def split_read_write(
@@ -37,14 +43,26 @@ def split_read_write(
     """
     # One walk: each schema's references, and whether readOnly/writeOnly appear in it.
     refs: dict[str, set[str]] = {}
+    marked: set[str] = set()
+    for name, schema in schemas.items():
+        found = [False]
+        refs[name] = schema_refs(schema, schemas.__contains__, found)
+        if found[0]:
+            marked.add(name)
+    if not marked:
+        return {}
+    # A property that references a component the flag applies to as a whole (apideck's
+    # ``Customer.id: {$ref: Id}``, ``Id`` a readOnly string) is marked as much as one that
+    # says so itself: the schemas that reference one are looked at too.
+    flagged = {
+        n for n, s in schemas.items() if any(_applies(s, f, schemas) for f in _FLAGS.values())
+    }
     direct: dict[str, tuple[Any, Any]] = {}  # name -> (request shape, response shape)
     for name, schema in schemas.items():
-        marked = [False]
-        refs[name] = schema_refs(schema, schemas.__contains__, marked)
-        if not marked[0]:
+        if name not in marked and not refs[name] & flagged:
             continue
-        request, read_only = _without_marked(schema, "readOnly")
-        response, write_only = _without_marked(schema, "writeOnly")
+        request, read_only = _without_marked(schema, "readOnly", schemas)
+        response, write_only = _without_marked(schema, "writeOnly", schemas)
         if read_only or write_only:
             direct[name] = (request, response)
     if not direct:
@@ -135,7 +153,7 @@ def _marked_in_parts(schema: Any, flag: str, schemas: Mapping[str, Any]) -> set[
         part_marked, part_plain = _declared(part, flag, schemas, 1)
         marked |= part_marked
         plain |= part_plain
-    own = {name for name, prop in _properties(schema).items() if prop.get(flag) is not True}
+    own = {name for name, prop in _properties(schema).items() if not _applies(prop, flag, schemas)}
     return marked - plain - own
 
 
@@ -146,7 +164,7 @@ def _declared(
     marked: set[str] = set()
     plain: set[str] = set()
     for name, prop in _properties(schema).items():
-        (marked if prop.get(flag) is True else plain).add(name)
+        (marked if _applies(prop, flag, schemas) else plain).add(name)
     if depth < 8:
         for part in _parts(schema, schemas):
             part_marked, part_plain = _declared(part, flag, schemas, depth + 1)
@@ -186,9 +204,19 @@ def _unrequired(schema: Any, names: set[str]) -> Any:
     return out
 
 
-def _without_marked(schema: Any, flag: str) -> tuple[Any, bool]:
-    """``schema`` without its properties marked ``flag`` (``readOnly``/``writeOnly``), in its
-    inline subschemas too (nested objects, items, ``allOf`` parts …; not through ``$ref``).
+def _applies(schema: Any, flag: str, schemas: Mapping[str, Any]) -> bool:
+    """:func:`~specfirst.parser.refs.flag_applies` with ``schemas``' components."""
+    return flag_applies(schema, flag, lambda ref: _component(ref, schemas))
+
+
+def _component(ref: str, schemas: Mapping[str, Any]) -> Any:
+    return schemas.get(unescape(ref[len(SCHEMA_REF) :])) if ref.startswith(SCHEMA_REF) else None
+
+
+def _without_marked(schema: Any, flag: str, schemas: Mapping[str, Any]) -> tuple[Any, bool]:
+    """``schema`` without its properties ``flag`` (``readOnly``/``writeOnly``) applies to
+    (:func:`_applies`), in its inline subschemas too (nested objects, items, ``allOf`` parts
+    …; a referenced component has its own shapes).
 
     Returns the shape and whether anything was dropped. The input is not modified; what
     nothing was dropped from is shared, not copied.
@@ -202,23 +230,23 @@ def _without_marked(schema: Any, flag: str) -> tuple[Any, bool]:
         dropped: set[str] = set()
         nested = False
         for key, prop in props.items():
-            if isinstance(prop, Mapping) and prop.get(flag) is True:
+            if _applies(prop, flag, schemas):
                 dropped.add(key)
                 continue
-            kept[key], sub = _without_marked(prop, flag)
+            kept[key], sub = _without_marked(prop, flag, schemas)
             nested = nested or sub
         if dropped or nested:
             changes["properties"] = kept
         if dropped and isinstance(schema.get("required"), list):
             changes["required"] = [r for r in schema["required"] if r not in dropped]
     for key in ("items", "additionalProperties"):
-        shape, sub = _without_marked(schema.get(key), flag)
+        shape, sub = _without_marked(schema.get(key), flag, schemas)
         if sub:
             changes[key] = shape
     for key in ("allOf", "anyOf", "oneOf"):
         members = schema.get(key)
         if isinstance(members, list):
-            shapes = [_without_marked(m, flag) for m in members]
+            shapes = [_without_marked(m, flag, schemas) for m in members]
             if any(sub for _, sub in shapes):
                 changes[key] = [m for m, _ in shapes]
     if not changes:

@@ -6,7 +6,7 @@ shape; these helpers rewrite the ``$ref``s (and discriminator mappings) that poi
 
 from __future__ import annotations
 
-from collections.abc import Container, Mapping
+from collections.abc import Callable, Container, Mapping
 from typing import Any
 
 SCHEMA_REF = "#/components/schemas/"
@@ -51,6 +51,36 @@ def schema_refs(node: Any, keep: Any, marked: list[bool] | None = None) -> set[s
         elif isinstance(item, list):
             todo.extend(v for v in item if isinstance(v, dict | list))
     return found
+
+
+def flag_applies(schema: Any, flag: str, resolve: Callable[[str], Any]) -> bool:
+    """Whether ``flag`` (``readOnly``/``writeOnly``) applies to ``schema``: set on it, or on
+    what its ``$ref``s (``resolve`` reads one), its ``allOf`` parts or the one non-null member
+    of its ``anyOf``/``oneOf`` are, however deeply; as the contract run (schemathesis) reads it.
+
+    apideck's ``Customer.id`` is ``{$ref: Id}`` with ``Id`` a readOnly string, and required:
+    the run sends no ``id``, and a request model that took only an inline ``readOnly: true``
+    for one required it: every body was refused "Field required"."""
+    todo = [schema]
+    seen: set[int] = set()
+    while todo:
+        node = todo.pop()
+        if not isinstance(node, Mapping) or id(node) in seen:
+            continue
+        seen.add(id(node))
+        if node.get(flag) is True:
+            return True
+        ref = node.get("$ref")
+        if isinstance(ref, str):
+            todo.append(resolve(ref))
+        parts = node.get("allOf")
+        todo.extend(parts if isinstance(parts, list) else ())
+        for key in ("anyOf", "oneOf"):
+            members = node.get(key)
+            if isinstance(members, list):
+                non_null = [m for m in members if m != {"type": "null"}]
+                todo.extend(non_null if len(non_null) == 1 else ())
+    return False
 
 
 def renamed_copy(node: Any, renames: Mapping[str, str]) -> Any:
