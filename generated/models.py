@@ -758,7 +758,6 @@ class ProjectRequest(BaseModel):
 
     name: Annotated[str, Field(max_length=120, min_length=1, pattern="^[^\\x00]*$")]
     description: Annotated[str | None, Field(max_length=2000, pattern="^[^\\x00]*$")]
-    etag: Etag
 
 
 class ProjectResponse(BaseModel):
@@ -826,7 +825,6 @@ class TaskRequest(BaseModel):
     A member of the project, or `null` when unassigned.
     """
     due_date: date | None
-    etag: Etag
 
 
 class TaskResponse(BaseModel):

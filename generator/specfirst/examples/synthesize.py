@@ -23,6 +23,7 @@ from urllib.parse import unquote
 import jsonschema_rs
 
 from specfirst.parser.media import JSON_ALIASES
+from specfirst.parser.refs import marked
 from specfirst.schema_rewrites import (
     SCHEMA_LISTS,
     SCHEMA_MAPS,
@@ -71,6 +72,14 @@ class Schemas:
             node = self._pointer(node["$ref"])
             seen += 1
         return node
+
+    def target(self, ref: str) -> Any:
+        """What the internal ``$ref`` names (None for a reference out of the document, or to
+        nothing)."""
+        try:
+            return self._pointer(ref)
+        except (ValueError, LookupError, TypeError):
+            return None
 
     def _pointer(self, ref: str) -> Any:
         if not ref.startswith("#/"):
@@ -316,8 +325,7 @@ def _synthesize(
         value: dict[str, Any] = {}
         required = set(schema.get("required") or ())
         for name, sub in (schema.get("properties") or {}).items():
-            resolved = schemas.resolve(sub)
-            if isinstance(resolved, Mapping) and resolved.get(skip) is True:
+            if marked(sub, skip, schemas.target):
                 continue
             if name not in required and (minimal or depth >= _MAX_DEPTH - 2):
                 continue

@@ -5,11 +5,11 @@ Runs at the end of pass 1, on the models document, before datamodel-code-generat
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from specfirst import naming
-from specfirst.parser.refs import SCHEMA_REF, renamed_copy, schema_refs, unescape
+from specfirst.parser.refs import SCHEMA_REF, marked, renamed_copy, schema_refs, unescape
 
 
 def split_read_write(
@@ -35,16 +35,19 @@ def split_read_write(
     model of the document (a third of its run time on GitHub's spec) to split the few that
     need it.
     """
+    target = _target(schemas)
+    # Components marked as a whole: a property that refers to one is marked too.
+    whole = {n for n, s in schemas.items() if any(marked(s, f, target) for f in _FLAGS.values())}
     # One walk: each schema's references, and whether readOnly/writeOnly appear in it.
     refs: dict[str, set[str]] = {}
     direct: dict[str, tuple[Any, Any]] = {}  # name -> (request shape, response shape)
     for name, schema in schemas.items():
-        marked = [False]
-        refs[name] = schema_refs(schema, schemas.__contains__, marked)
-        if not marked[0]:
+        flagged = [False]
+        refs[name] = schema_refs(schema, schemas.__contains__, flagged)
+        if not flagged[0] and not refs[name] & whole:
             continue
-        request, read_only = _without_marked(schema, "readOnly")
-        response, write_only = _without_marked(schema, "writeOnly")
+        request, read_only = _without_marked(schema, "readOnly", target)
+        response, write_only = _without_marked(schema, "writeOnly", target)
         if read_only or write_only:
             direct[name] = (request, response)
     if not direct:
@@ -100,11 +103,11 @@ def split_read_write(
                 continue
             index = 0 if role == "Request" else 1
             shape = direct[name][index] if name in direct else schemas[name]
-            shape = _unrequired(shape, _marked_in_parts(schemas[name], _FLAGS[role], schemas))
+            shape = _unrequired(shape, _marked_in_parts(schemas[name], _FLAGS[role], target))
             schemas[names[role][name]] = renamed_copy(shape, retarget[role])
     for name in in_place:
         role = hoisted_role[name]
-        shape = _unrequired(schemas[name], _marked_in_parts(schemas[name], _FLAGS[role], schemas))
+        shape = _unrequired(schemas[name], _marked_in_parts(schemas[name], _FLAGS[role], target))
         schemas[name] = renamed_copy(shape, retarget[role])
     variants: dict[str, tuple[str, str]] = {}
     for name in shaped:
@@ -119,7 +122,7 @@ _FLAGS = {"Request": "readOnly", "Response": "writeOnly"}
 """The flag of the properties each role's shape leaves out."""
 
 
-def _marked_in_parts(schema: Any, flag: str, schemas: Mapping[str, Any]) -> set[str]:
+def _marked_in_parts(schema: Any, flag: str, target: Callable[[str], Any]) -> set[str]:
     """The names ``schema``'s ``allOf`` parts (``$ref``'d or inline, and theirs) declare only
     marked ``flag``, which ``schema`` itself does not declare unmarked.
 
@@ -129,43 +132,52 @@ def _marked_in_parts(schema: Any, flag: str, schemas: Mapping[str, Any]) -> set[
     role the property is in only; the part's shape for the other role has no such property,
     and the requirement alone made the request model require ``shipment_id: Any``: every
     request was refused "Field required"."""
-    marked: set[str] = set()
+    flagged: set[str] = set()
     plain: set[str] = set()
-    for part in _parts(schema, schemas):
-        part_marked, part_plain = _declared(part, flag, schemas, 1)
-        marked |= part_marked
+    for part in _parts(schema, target):
+        part_flagged, part_plain = _declared(part, flag, target, 1)
+        flagged |= part_flagged
         plain |= part_plain
-    own = {name for name, prop in _properties(schema).items() if prop.get(flag) is not True}
-    return marked - plain - own
+    own = {n for n, prop in _properties(schema).items() if not marked(prop, flag, target)}
+    return flagged - plain - own
 
 
 def _declared(
-    schema: Any, flag: str, schemas: Mapping[str, Any], depth: int
+    schema: Any, flag: str, target: Callable[[str], Any], depth: int
 ) -> tuple[set[str], set[str]]:
     """The names ``schema`` and its ``allOf`` parts declare marked ``flag``, and unmarked."""
-    marked: set[str] = set()
+    flagged: set[str] = set()
     plain: set[str] = set()
     for name, prop in _properties(schema).items():
-        (marked if prop.get(flag) is True else plain).add(name)
+        (flagged if marked(prop, flag, target) else plain).add(name)
     if depth < 8:
-        for part in _parts(schema, schemas):
-            part_marked, part_plain = _declared(part, flag, schemas, depth + 1)
-            marked |= part_marked
+        for part in _parts(schema, target):
+            part_flagged, part_plain = _declared(part, flag, target, depth + 1)
+            flagged |= part_flagged
             plain |= part_plain
-    return marked, plain
+    return flagged, plain
 
 
-def _parts(schema: Any, schemas: Mapping[str, Any]) -> list[Any]:
+def _parts(schema: Any, target: Callable[[str], Any]) -> list[Any]:
     """``schema``'s ``allOf`` parts, component references followed."""
     parts = schema.get("allOf") if isinstance(schema, Mapping) else None
     found: list[Any] = []
     for part in parts if isinstance(parts, list) else ():
         ref = part.get("$ref") if isinstance(part, Mapping) else None
-        if isinstance(ref, str) and ref.startswith(SCHEMA_REF):
-            part = schemas.get(ref[len(SCHEMA_REF) :])
+        if isinstance(ref, str):
+            part = target(ref)
         if isinstance(part, Mapping):
             found.append(part)
     return found
+
+
+def _target(schemas: Mapping[str, Any]) -> Callable[[str], Any]:
+    """The component schema a ``$ref`` names (None for any other reference)."""
+
+    def target(ref: str) -> Any:
+        return schemas.get(ref[len(SCHEMA_REF) :]) if ref.startswith(SCHEMA_REF) else None
+
+    return target
 
 
 def _properties(schema: Any) -> dict[str, Mapping[str, Any]]:
@@ -186,9 +198,11 @@ def _unrequired(schema: Any, names: set[str]) -> Any:
     return out
 
 
-def _without_marked(schema: Any, flag: str) -> tuple[Any, bool]:
+def _without_marked(schema: Any, flag: str, target: Callable[[str], Any]) -> tuple[Any, bool]:
     """``schema`` without its properties marked ``flag`` (``readOnly``/``writeOnly``), in its
     inline subschemas too (nested objects, items, ``allOf`` parts …; not through ``$ref``).
+    A property is marked on itself or on the component it refers to (:func:`marked`;
+    ``target`` finds it).
 
     Returns the shape and whether anything was dropped. The input is not modified; what
     nothing was dropped from is shared, not copied.
@@ -202,23 +216,23 @@ def _without_marked(schema: Any, flag: str) -> tuple[Any, bool]:
         dropped: set[str] = set()
         nested = False
         for key, prop in props.items():
-            if isinstance(prop, Mapping) and prop.get(flag) is True:
+            if marked(prop, flag, target):
                 dropped.add(key)
                 continue
-            kept[key], sub = _without_marked(prop, flag)
+            kept[key], sub = _without_marked(prop, flag, target)
             nested = nested or sub
         if dropped or nested:
             changes["properties"] = kept
         if dropped and isinstance(schema.get("required"), list):
             changes["required"] = [r for r in schema["required"] if r not in dropped]
     for key in ("items", "additionalProperties"):
-        shape, sub = _without_marked(schema.get(key), flag)
+        shape, sub = _without_marked(schema.get(key), flag, target)
         if sub:
             changes[key] = shape
     for key in ("allOf", "anyOf", "oneOf"):
         members = schema.get(key)
         if isinstance(members, list):
-            shapes = [_without_marked(m, flag) for m in members]
+            shapes = [_without_marked(m, flag, target) for m in members]
             if any(sub for _, sub in shapes):
                 changes[key] = [m for m, _ in shapes]
     if not changes:

@@ -6,7 +6,7 @@ shape; these helpers rewrite the ``$ref``s (and discriminator mappings) that poi
 
 from __future__ import annotations
 
-from collections.abc import Container, Mapping
+from collections.abc import Callable, Container, Mapping
 from typing import Any
 
 SCHEMA_REF = "#/components/schemas/"
@@ -51,6 +51,26 @@ def schema_refs(node: Any, keep: Any, marked: list[bool] | None = None) -> set[s
         elif isinstance(item, list):
             todo.extend(v for v in item if isinstance(v, dict | list))
     return found
+
+
+def marked(schema: Any, flag: str, target: Callable[[str], Any], depth: int = 0) -> bool:
+    """Whether ``schema`` is marked ``flag`` (``readOnly``/``writeOnly``): on itself, on the
+    schema its ``$ref`` names (``target(ref)``), or on one of its ``allOf`` parts, and so on.
+
+    A property that is ``{$ref: pickup_window}``, a component marked ``writeOnly: true``, is as
+    write-only as one marked on the property (shipengine); so is 3.0's ``allOf: [{$ref: …}]``
+    wrapper of one, and a 3.1 ``$ref`` beside other keywords."""
+    if not isinstance(schema, Mapping):
+        return False
+    if schema.get(flag) is True:
+        return True
+    if depth >= 8:
+        return False
+    ref = schema.get("$ref")
+    if isinstance(ref, str) and marked(target(ref), flag, target, depth + 1):
+        return True
+    parts = schema.get("allOf")
+    return isinstance(parts, list) and any(marked(p, flag, target, depth + 1) for p in parts)
 
 
 def renamed_copy(node: Any, renames: Mapping[str, str]) -> Any:
