@@ -1252,7 +1252,7 @@ def test_an_operation_whose_only_form_is_no_object_cannot_succeed_with_a_body() 
     """A form of an array as the only media type: the app answers any body 415, so the run
     exempts the operation's success gate and notes the 415s (rule form-body-object); a form
     of an array beside JSON is read as JSON, a form of an object is read, and a form of a
-    string alone is read as its raw text."""
+    string alone is read as its raw text (of a binary string, as its bytes)."""
     array = {"type": "array", "items": {"type": "object", "properties": {"u": {"type": "string"}}}}
     form = "application/x-www-form-urlencoded"
     document = {
@@ -1280,22 +1280,36 @@ def test_an_operation_whose_only_form_is_no_object_cannot_succeed_with_a_body() 
                     }
                 }
             },
+            "/file": {
+                "post": {
+                    "requestBody": {
+                        "content": {form: {"schema": {"$ref": "#/components/schemas/File"}}}
+                    }
+                }
+            },
         },
         "components": {
-            "schemas": {"Many": array},
+            "schemas": {"Many": array, "File": {"type": "string", "format": "binary"}},
             "requestBodies": {
                 "Alone": {"content": {form: {"schema": {"$ref": "#/components/schemas/Many"}}}}
             },
         },
     }
-    labels = ["POST /alone", "POST /beside", "POST /object", "POST /text", "GET /none"]
-    found = formless_bodies(document, labels)
+    labels = ["POST /alone", "POST /beside", "POST /object", "POST /text", "POST /file"]
+    found = formless_bodies(document, [*labels, "GET /none"])
     assert sorted(found) == ["POST /alone"]
     read = as_the_app_reads(document)
     assert read is not None
     assert read["paths"]["/text"]["post"]["requestBody"]["content"] == {
         "text/plain": {"schema": {"type": "string"}}
     }
+    assert read["paths"]["/file"]["post"]["requestBody"]["content"] == {
+        "application/octet-stream": {"schema": {"$ref": "#/components/schemas/File"}}
+    }
+    assert [line for line in unread_media(document) if line.startswith("POST /file")] == [
+        f"POST /file: request body as {form} (a file, which no form encodes: sent as "
+        "application/octet-stream, the raw bytes the app reads under any Content-Type)"
+    ]
     assert found["POST /alone"] == (
         f"its request body is {form} of a schema that is not an object, which no form "
         "encodes: the app answers any body 415 (lint rule form-body-object)"

@@ -204,6 +204,15 @@ def test_form_bodies_are_objects(run_lint: LintFn) -> None:
         "are an object's properties, so nothing encodes it; the app reads it as the raw text "
         "sent (a str)"
     ]
+    # a binary string, as the raw bytes sent
+    op(doc, "/things/{thingId}")["requestBody"] = {
+        "content": {"multipart/form-data": {"schema": {"type": "string", "format": "binary"}}}
+    }
+    assert run_lint(doc) == [
+        "warning form-body-object: GET /things/{thingId} request body multipart/form-data has "
+        "a schema that is not an object: a form's fields are an object's properties, so nothing "
+        "encodes it; the app reads it as the raw bytes sent (bytes)"
+    ]
 
 
 def test_no_content_body(run_lint: LintFn) -> None:

@@ -19,10 +19,10 @@ from specfirst.loader import Pointer
 from specfirst.parser.context import Context
 from specfirst.parser.media import (
     body_kind,
-    form_as_text,
     form_encodable,
-    is_binary_schema,
     json_media,
+    media_kind,
+    raw_form,
     read_media,
 )
 from specfirst.parser.model_types import SchemaTypes
@@ -49,9 +49,11 @@ def read_body(
     if not isinstance(content, Mapping) or not content:
         return None
     media, alternates, variant_media = read_media(
-        content, lambda m, obj: _media_kind(ctx, str(m), obj), ctx.resolve_schema
+        content, lambda m, obj: media_kind(str(m), obj, ctx.resolve_schema), ctx.resolve_schema
     )
-    kind = _media_kind(ctx, media, content[media])
+    raw = raw_form(content, ctx.resolve_schema)
+    # a form of a string alone: its raw text, or bytes for a binary one (raw_form)
+    kind = raw[1] if raw is not None else media_kind(media, content[media], ctx.resolve_schema)
     variants: list[BodyVariant] = []
     for other in variant_media:
         # Another kind, or a form of another schema: read into its own type.
@@ -107,8 +109,7 @@ def read_body(
             variants=tuple(variants),
             **checked,
         )
-    if kind is BodyKind.TEXT or form_as_text(content, ctx.resolve_schema):
-        # a form of a string alone: its raw text (form_as_text)
+    if kind is BodyKind.TEXT:
         checked = _simple_checks(ctx, schema, "str") if isinstance(schema, Mapping) else {}
         return Body(
             media,
@@ -185,17 +186,6 @@ def _simple_checks(ctx: Context, schema: Any, py_type: str) -> dict[str, Any]:
             found["checked_format"] = None
         found["unique_items"] = schema.get("uniqueItems") is True
     return {key: value for key, value in found.items() if value}
-
-
-def _media_kind(ctx: Context, media: str, media_obj: Any) -> BodyKind:
-    """How a request body of this media type is read: as its media type says, except that a
-    binary string schema (``format: binary``) is raw bytes under any media type, as for
-    responses (``*/*`` counts as JSON, but not when its schema is a file: apicurio's
-    ``*/*`` artifact content beside its JSON ``application/vnd.create.extended+json``)."""
-    kind = body_kind(media)
-    if kind is BodyKind.JSON and is_binary_schema(ctx.resolve_schema(_schema_of(media_obj))):
-        return BodyKind.BINARY
-    return kind
 
 
 def _formless(ctx: Context, media: str, media_obj: Any) -> bool:
