@@ -110,15 +110,7 @@ def read_body(
             **checked,
         )
     if kind is BodyKind.TEXT:
-        checked = _simple_checks(ctx, schema, "str") if isinstance(schema, Mapping) else {}
-        return Body(
-            media,
-            BodyKind.TEXT,
-            "str",
-            required,
-            description=description,
-            constraints=checked.get("constraints", ()),
-        )
+        return _text_body(ctx, media, schema, required, description)
     if kind is BodyKind.BINARY:
         return Body(media, kind, "bytes", required, description=description)
     fieldless = _formless(ctx, media, media_obj)
@@ -160,6 +152,45 @@ def _json_type(ctx: Context, types: SchemaTypes, schema: Any, pointer: Pointer) 
     if isinstance(resolved, Mapping) and "null" in schema_types(resolved):
         return f"{py_type} | None"
     return py_type
+
+
+_TEXT_FORMATS = frozenset({"date", "date-time", "uuid"})
+"""The formats a text body (a ``str``) must read as, as a model reads them, where
+:func:`~specfirst.schema_types.checked_format` checks none (``uuid`` under OpenAPI 3.0)."""
+
+
+def _text_body(
+    ctx: Context, media: str, schema: Any, required: bool, description: str | None
+) -> Body:
+    """A text body (or a form of a string read as its text): a ``str``, checked for its
+    schema's keywords (``maxLength``, ``pattern`` …) and its format, as a string property of
+    a model is: a checked one (``email``, ``uuid`` under 3.1 …), or one it must read as
+    (``date-time``, ``date``, ``uuid`` under 3.0). Its schema may be a component's."""
+    resolved = ctx.resolve_schema(schema)
+    if not isinstance(resolved, Mapping) or declared_types(resolved) not in ([], ["string"]):
+        return Body(media, BodyKind.TEXT, "str", required, description=description)
+    fmt = resolved.get("format")
+    reads = (
+        fmt in _TEXT_FORMATS
+        and checked_format(resolved, openapi_31=ctx.openapi_31) is None
+        and "enum" not in resolved  # its members decide, not its format
+        and "const" not in resolved
+    )
+    # the text stays a str, so its length is bounded too (a parameter of such a format is
+    # parsed into an object, and its keywords are taken without those)
+    checked = _simple_checks(
+        ctx, {k: v for k, v in resolved.items() if k != "format"} if reads else resolved, "str"
+    )
+    return Body(
+        media,
+        BodyKind.TEXT,
+        "str",
+        required,
+        description=description,
+        constraints=checked.get("constraints", ()),
+        checked_format=checked.get("checked_format"),
+        text_format=str(fmt) if reads else None,
+    )
 
 
 def _simple_checks(ctx: Context, schema: Any, py_type: str) -> dict[str, Any]:
