@@ -153,6 +153,23 @@ def media_kind(
     return kind
 
 
+def raw_kind(
+    content: Mapping[str, Any], schema_of: Callable[[Any], Any] | None = None
+) -> BodyKind | None:
+    """``TEXT`` or ``BINARY`` when the app reads a body declared under ``content`` as the raw
+    text or bytes sent, whatever its ``Content-Type`` (so it never answers 415 for it), else
+    None: the media type it reads (:func:`read_media`) is a text or binary one
+    (:func:`media_kind`), or the body is a form of a string alone (:func:`raw_form`)."""
+    if not content:
+        return None
+    raw = raw_form(content, schema_of)
+    if raw is not None:
+        return raw[1]
+    media, _, _ = read_media(content, lambda m, obj: media_kind(m, obj, schema_of), schema_of)
+    kind = media_kind(media, content[media], schema_of)
+    return kind if kind in (BodyKind.TEXT, BodyKind.BINARY) else None
+
+
 def _schema_of(media_obj: Any) -> Any:
     return media_obj.get("schema") if isinstance(media_obj, Mapping) else None
 
