@@ -849,6 +849,46 @@ def test_additional_properties_in_an_allof_cover_the_names_no_part_declares() ->
     }
 
 
+NESTED_CLOSED = """
+openapi: 3.0.3
+info: {title: Pickups, version: 1.0.0}
+paths: {}
+components:
+  schemas:
+    Pickup:
+      type: object
+      additionalProperties: false
+      properties: {pickup_id: {type: string}}
+    PickupBody:
+      type: object
+      additionalProperties: false
+      allOf: [{$ref: '#/components/schemas/Pickup'}]
+      required: [pickup_id, notes]
+    ErrorBody:
+      type: object
+      additionalProperties: false
+      properties: {request_id: {type: string}}
+    GetPickupBody:
+      allOf: [{$ref: '#/components/schemas/PickupBody'}, {$ref: '#/components/schemas/ErrorBody'}]
+"""
+
+
+def test_a_closed_part_of_a_closed_part_takes_the_names_its_model_reads() -> None:
+    """shipengine's ``get_pickup_by_id_response_body``: allOf [``pickup_response_body``
+    (closed, allOf [``pickup``, closed], requiring ``notes`` nothing declares), error body].
+    The model takes a pickup with its request id and notes; the run's document refused it
+    under ``pickup`` ("Additional properties are not allowed"): the copy of a part is such a
+    schema too, and a required name nothing declares is any value in its parts as well."""
+    import jsonschema_rs
+
+    read = as_the_app_reads(yaml.safe_load(NESTED_CLOSED))
+    assert read is not None
+    value = {"pickup_id": "p", "notes": "n", "request_id": "r"}
+    root = {**read["components"]["schemas"]["GetPickupBody"], "components": read["components"]}
+    assert jsonschema_rs.Draft4Validator(root).is_valid(value)
+    assert not jsonschema_rs.Draft4Validator(root).is_valid({**value, "other": 1})
+
+
 def test_the_run_sends_what_the_subclassing_models_take(make_api: MakeApi) -> None:  # noqa: F811
     vendor = make_api(ALLOF_EXTRAS)
 

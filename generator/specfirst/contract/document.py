@@ -622,7 +622,9 @@ def _declared(document: dict[str, Any], schema: Any, depth: int = 0) -> set[str]
 
 def _declarations(document: dict[str, Any], schema: Any, depth: int = 0) -> dict[str, list[Any]]:
     """Each property name ``schema`` declares, its own and its allOf parts' (refs followed),
-    with the schemas it is declared with there (its own first)."""
+    with the schemas it is declared with there (its own first). A name a closed schema (or
+    part) requires and nothing declares is declared any value (``{}``), as its model reads it
+    (:func:`_required_declared`)."""
     schema = _resolved(document, schema)
     found: dict[str, list[Any]] = {
         name: [sub] for name, sub in _mapping(schema.get("properties")).items()
@@ -631,6 +633,10 @@ def _declarations(document: dict[str, Any], schema: Any, depth: int = 0) -> dict
         for part in _list(schema.get("allOf")):
             for name, subs in _declarations(document, part, depth + 1).items():
                 found.setdefault(name, []).extend(subs)
+    if _closed(schema):
+        for name in _list(schema.get("required")):
+            if isinstance(name, str) and name not in found:
+                found[name] = [{}]
     return found
 
 
@@ -682,9 +688,17 @@ def _allof_extras(document: dict[str, Any], *, apply: bool) -> int:
     declared with the schemas of the alternatives that declare it (any of them), so that the
     alternatives still pick one. A ``oneOf`` beside holder keywords is spelled first, each
     alternative merged with the holder, whose closedness then covers that alternative's names
-    only (shipengine's ``compare_bulk_rates_request_body``)."""
+    only (shipengine's ``compare_bulk_rates_request_body``).
+
+    A part's copy is itself such a schema, so its own parts get the names too (shipengine's
+    ``get_pickup_by_id_response_body``: allOf [``pickup_response_body``, closed, allOf
+    [``pickup``, closed], error body]: a pickup was "Additional properties are not allowed
+    ('errors', …)" under ``pickup``); a name a closed part requires but nothing declares is any
+    value (:func:`_declarations`), in the other parts too."""
     found = 0
-    for schema in list(_schemas(document)):
+    todo = [(schema, 0) for schema in _schemas(document)]
+    while todo:
+        schema, depth = todo.pop(0)
         parts = _list(schema.get("allOf"))
         if not parts and not _closed(schema):
             continue
@@ -720,6 +734,8 @@ def _allof_extras(document: dict[str, Any], *, apply: bool) -> int:
                     part["properties"] = properties
                 else:
                     parts[index] = {**resolved, "properties": properties}
+                if depth < 8:  # its own parts (a part that contains itself: a few levels)
+                    todo.append((parts[index], depth + 1))
     return found
 
 
