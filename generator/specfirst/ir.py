@@ -180,6 +180,9 @@ class Body:
     item_constraints: tuple[Constraint, ...] = ()
     checked_format: str | FormatChoice | None = None
     unique_items: bool = False
+    # text bodies: the format the text must read as, as a model reads it (``date``,
+    # ``date-time``; ``uuid`` under OpenAPI 3.0), the handler still getting the ``str``
+    text_format: str | None = None
 
     @property
     def accepts_forms(self) -> bool:

@@ -305,8 +305,8 @@ class Renderer:
         f["endpoint_param"] = self._endpoint_param
         f["call_args"] = self._call_args
         f["json_body_args"] = self._json_body_args
-        f["json_body_type"] = self._json_body_type
-        f["json_body_checked"] = lambda op: self._json_body_type(op) != op.body.py_type
+        f["body_type"] = self._body_type
+        f["body_checked"] = lambda op: self._body_type(op) != op.body.py_type
         f["form_values"] = self._form_values
         f["response_table"] = self._response_table
         f["error_table_name"] = _error_table_name
@@ -590,14 +590,17 @@ class Renderer:
         return out
 
     @staticmethod
-    def _json_body_type(op: Operation) -> str:
-        """The type ``rt.json_body`` validates a JSON body as: its type, with the checks of a
-        schema that needs no model (bounds, items' bounds and format, ``uniqueItems``). When
-        it differs from the body's type it is a constant of the module, ``_BODY_<OP>``: built
-        once, so the runtime's cache of validators by type finds it at every request."""
+    def _body_type(op: Operation) -> str:
+        """The type ``rt.json_body`` validates a JSON body as (``rt.raw_body`` a text one): its
+        type, with the checks of a schema that needs no model (bounds, items' bounds and
+        format, ``uniqueItems``; a text's format). When it differs from the body's type it is
+        a constant of the module, ``_BODY_<OP>``: built once, so the runtime's cache of
+        validators by type finds it at every request."""
         body = op.body
         assert body is not None
         tp = item_checked(format_checked(body.py_type, body.checked_format), body.item_constraints)
+        if body.text_format is not None:
+            tp = f"Annotated[{tp}, formats.Reads({body.text_format!r})]"
         metadata = []
         if body.constraints:
             metadata.append(f"Field({', '.join(f'{c.name}={c.value}' for c in body.constraints)})")
@@ -629,7 +632,7 @@ class Renderer:
         if op.body is not None:
             if op.body.kind in (BodyKind.BINARY, BodyKind.TEXT):
                 text = ", text=True" if op.body.kind is BodyKind.TEXT else ""
-                if op.body.kind is BodyKind.TEXT and op.body.constraints:
+                if op.body.kind is BodyKind.TEXT and Renderer._body_type(op) != op.body.py_type:
                     text += f", tp=_BODY_{op.py_name.upper()}"
                 value = (
                     f"await rt.raw_body(sf_request, required={op.body.required}, "

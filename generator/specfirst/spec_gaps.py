@@ -10,7 +10,9 @@ The runtime answers some requests before an implementation runs, whatever the sp
   parser also uses to generate the router). An operation without either under
   ``x-specfirst-strict-query`` may send it too, for a query parameter no client is meant to
   send: not counted as a gap;
-* **415** on an operation with a request body (a media type it does not accept);
+* **415** on an operation with a request body (a media type it does not accept), unless the
+  app reads the body as the raw text or bytes sent, whatever its ``Content-Type`` (a
+  ``text/plain`` body, a file, a form of a string alone: :func:`~specfirst.parser.media.raw_kind`);
 * **501** for an operation whose implementation is a stub (``NotImplementedOperation``): only
   a run can see that, so :func:`runtime_statuses` lists it when told the operation is
   unimplemented.
@@ -25,8 +27,8 @@ answers a method a path does not have, so no operation could declare it; nor are
 which the runtime does not send (a service that limits body sizes declares its own 413).
 
 This module reads plain data (response keys, whether there are parameters and a body, the
-security requirements) and imports only the loader's pointer helpers, so lint and the contract
-run share it.
+security requirements) and imports only the loader's pointer helpers and the parser's reading
+of media types, so lint and the contract run share it.
 """
 
 from __future__ import annotations
@@ -56,6 +58,8 @@ class OperationFacts:
     """The keys of its ``responses``: ``"200"``, ``"4XX"``, ``"default"``."""
     has_parameters: bool = False
     has_body: bool = False
+    raw_body: bool = False
+    """The body is read as the raw text or bytes sent, under any ``Content-Type`` (no 415)."""
     security: tuple[Mapping[str, Any], ...] = ()
     """The effective ``security`` requirements (the operation's, else the document's)."""
     unimplemented: bool = False
@@ -101,11 +105,24 @@ def facts_of(
         ),
         has_parameters=has_parameters,
         has_body=op.get("requestBody") is not None,
+        raw_body=_raw_body(op.get("requestBody"), document),
         security=tuple(r for r in security if isinstance(r, Mapping))
         if isinstance(security, list)
         else (),
         unimplemented=unimplemented,
     )
+
+
+def _raw_body(body: Any, document: Mapping[str, Any]) -> bool:
+    """Whether the app reads request body ``body`` as the raw text or bytes sent."""
+    # imported here: the parser package imports this module (validation_status)
+    from specfirst.parser.media import raw_kind
+
+    body = deref(document, body, ())[0]
+    content = deref(document, body.get("content"), ())[0] if isinstance(body, Mapping) else None
+    if not isinstance(content, Mapping):
+        return False
+    return raw_kind(content, lambda schema: deref(document, schema, ())[0]) is not None
 
 
 def _mute(response: Any, document: Mapping[str, Any]) -> bool:
@@ -172,7 +189,7 @@ def runtime_statuses(facts: OperationFacts) -> list[RuntimeStatus]:
                 status, "has parameters or a body (invalid requests)", "validation-response"
             )
         )
-    if facts.has_body:
+    if facts.has_body and not facts.raw_body:
         found.append(
             RuntimeStatus("415", "has a request body (other media types)", "media-type-response")
         )

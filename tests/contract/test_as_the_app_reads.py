@@ -849,6 +849,46 @@ def test_additional_properties_in_an_allof_cover_the_names_no_part_declares() ->
     }
 
 
+NESTED_CLOSED = """
+openapi: 3.0.3
+info: {title: Pickups, version: 1.0.0}
+paths: {}
+components:
+  schemas:
+    Pickup:
+      type: object
+      additionalProperties: false
+      properties: {pickup_id: {type: string}}
+    PickupBody:
+      type: object
+      additionalProperties: false
+      allOf: [{$ref: '#/components/schemas/Pickup'}]
+      required: [pickup_id, notes]
+    ErrorBody:
+      type: object
+      additionalProperties: false
+      properties: {request_id: {type: string}}
+    GetPickupBody:
+      allOf: [{$ref: '#/components/schemas/PickupBody'}, {$ref: '#/components/schemas/ErrorBody'}]
+"""
+
+
+def test_a_closed_part_of_a_closed_part_takes_the_names_its_model_reads() -> None:
+    """shipengine's ``get_pickup_by_id_response_body``: allOf [``pickup_response_body``
+    (closed, allOf [``pickup``, closed], requiring ``notes`` nothing declares), error body].
+    The model takes a pickup with its request id and notes; the run's document refused it
+    under ``pickup`` ("Additional properties are not allowed"): the copy of a part is such a
+    schema too, and a required name nothing declares is any value in its parts as well."""
+    import jsonschema_rs
+
+    read = as_the_app_reads(yaml.safe_load(NESTED_CLOSED))
+    assert read is not None
+    value = {"pickup_id": "p", "notes": "n", "request_id": "r"}
+    root = {**read["components"]["schemas"]["GetPickupBody"], "components": read["components"]}
+    assert jsonschema_rs.Draft4Validator(root).is_valid(value)
+    assert not jsonschema_rs.Draft4Validator(root).is_valid({**value, "other": 1})
+
+
 def test_the_run_sends_what_the_subclassing_models_take(make_api: MakeApi) -> None:  # noqa: F811
     vendor = make_api(ALLOF_EXTRAS)
 
@@ -1252,7 +1292,7 @@ def test_an_operation_whose_only_form_is_no_object_cannot_succeed_with_a_body() 
     """A form of an array as the only media type: the app answers any body 415, so the run
     exempts the operation's success gate and notes the 415s (rule form-body-object); a form
     of an array beside JSON is read as JSON, a form of an object is read, and a form of a
-    string alone is read as its raw text."""
+    string alone is read as its raw text (of a binary string, as its bytes)."""
     array = {"type": "array", "items": {"type": "object", "properties": {"u": {"type": "string"}}}}
     form = "application/x-www-form-urlencoded"
     document = {
@@ -1280,22 +1320,36 @@ def test_an_operation_whose_only_form_is_no_object_cannot_succeed_with_a_body() 
                     }
                 }
             },
+            "/file": {
+                "post": {
+                    "requestBody": {
+                        "content": {form: {"schema": {"$ref": "#/components/schemas/File"}}}
+                    }
+                }
+            },
         },
         "components": {
-            "schemas": {"Many": array},
+            "schemas": {"Many": array, "File": {"type": "string", "format": "binary"}},
             "requestBodies": {
                 "Alone": {"content": {form: {"schema": {"$ref": "#/components/schemas/Many"}}}}
             },
         },
     }
-    labels = ["POST /alone", "POST /beside", "POST /object", "POST /text", "GET /none"]
-    found = formless_bodies(document, labels)
+    labels = ["POST /alone", "POST /beside", "POST /object", "POST /text", "POST /file"]
+    found = formless_bodies(document, [*labels, "GET /none"])
     assert sorted(found) == ["POST /alone"]
     read = as_the_app_reads(document)
     assert read is not None
     assert read["paths"]["/text"]["post"]["requestBody"]["content"] == {
         "text/plain": {"schema": {"type": "string"}}
     }
+    assert read["paths"]["/file"]["post"]["requestBody"]["content"] == {
+        "application/octet-stream": {"schema": {"$ref": "#/components/schemas/File"}}
+    }
+    assert [line for line in unread_media(document) if line.startswith("POST /file")] == [
+        f"POST /file: request body as {form} (a file, which no form encodes: sent as "
+        "application/octet-stream, the raw bytes the app reads under any Content-Type)"
+    ]
     assert found["POST /alone"] == (
         f"its request body is {form} of a schema that is not an object, which no form "
         "encodes: the app answers any body 415 (lint rule form-body-object)"

@@ -119,6 +119,44 @@ def test_validation_and_media_type_responses(run_lint: LintFn) -> None:
     assert run_lint(doc) == []
 
 
+def test_a_body_read_as_the_raw_text_or_bytes_sent_is_never_answered_415() -> None:
+    """The app reads a text body, a file (``format: binary``, under JSON too) and a form of a
+    string alone as what was sent, whatever its ``Content-Type``: it never answers them 415,
+    so no 415 is a spec gap there. A JSON body (beside text, too) is still answered 415."""
+    doc = {
+        "components": {
+            "schemas": {"File": {"type": "string", "format": "binary"}},
+            "requestBodies": {"Text": {"content": {"text/plain": {"schema": {"type": "string"}}}}},
+        }
+    }
+    form = "application/x-www-form-urlencoded"
+    string = {"schema": {"type": "string"}}
+    file = {"schema": {"$ref": "#/components/schemas/File"}}
+    raw = {
+        "text": {"$ref": "#/components/requestBodies/Text"},
+        "text beside xml": {"content": {"application/xml": {}, "text/csv": string}},
+        "bytes": {"content": {"application/octet-stream": {}}},
+        "file as JSON": {"content": {"application/json": file}},
+        "form of a string": {"content": {form: string}},
+        "form of a file": {"content": {"multipart/form-data": file}},
+    }
+    read = {
+        "json": {"content": {"application/json": {"schema": {"type": "object"}}}},
+        "json beside text": {"content": {"application/json": {}, "text/plain": string}},
+        "form of an object": {"content": {form: {"schema": {"type": "object"}}}},
+        "form of a string beside JSON": {"content": {form: string, "application/json": {}}},
+    }
+
+    def gaps(body: object) -> list[str]:
+        operation = {"requestBody": body, "responses": {"200": {"description": "ok"}}}
+        return [g.status for g in spec_gaps(facts_of(operation, doc, has_parameters=False))]
+
+    assert {name: gaps(body) for name, body in raw.items()} == {name: ["422"] for name in raw}
+    assert {name: gaps(body) for name, body in read.items()} == {
+        name: ["415", "422"] for name in read
+    }
+
+
 def test_success_response(run_lint: LintFn) -> None:
     doc = clean_document()
     op(doc, "/health")["responses"] = {"503": {"$ref": "#/components/responses/Problem"}}
@@ -203,6 +241,15 @@ def test_form_bodies_are_objects(run_lint: LintFn) -> None:
         "application/x-www-form-urlencoded has a schema that is not an object: a form's fields "
         "are an object's properties, so nothing encodes it; the app reads it as the raw text "
         "sent (a str)"
+    ]
+    # a binary string, as the raw bytes sent
+    op(doc, "/things/{thingId}")["requestBody"] = {
+        "content": {"multipart/form-data": {"schema": {"type": "string", "format": "binary"}}}
+    }
+    assert run_lint(doc) == [
+        "warning form-body-object: GET /things/{thingId} request body multipart/form-data has "
+        "a schema that is not an object: a form's fields are an object's properties, so nothing "
+        "encodes it; the app reads it as the raw bytes sent (bytes)"
     ]
 
 

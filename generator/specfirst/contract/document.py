@@ -37,8 +37,9 @@ These readings differ from a literal one, and the run must test the API the app 
 - a form or multipart body of a string alone (spoonacular's ``POST /food/detect``, its example
   the form's encoded text) is read by the app as the raw text sent; schemathesis wraps such a
   string in a multipart boundary, or sends an array as its JSON text (a "negative" case the
-  app, reading any text, accepts), so the run sends it as ``text/plain``
-  (:func:`_bodies_of_form_text`).
+  app, reading any text, accepts), so the run sends it as ``text/plain``; a form of a binary
+  string alone (a file) is read as the raw bytes sent, and sent as ``application/octet-stream``
+  (:func:`_bodies_of_raw_form`).
 - a form or multipart body whose schema admits ``null`` is sent as an object: a form has no
   encoding of null (stream-io's nullable ``FileUploadRequest``: schemathesis sent the text
   ``None`` as the whole multipart body).
@@ -110,10 +111,10 @@ from specfirst.loader.pointers import Pointer, copy_json, deref, pointer_step, r
 from specfirst.one_of_overlap import overlapping_pair
 from specfirst.parser.media import (
     body_kind,
-    form_as_text,
     form_encodable,
-    is_binary_schema,
     is_media_type,
+    media_kind,
+    raw_form,
     read_media,
 )
 from specfirst.schema_rewrites import one_of_holder, spell_one_of_holder
@@ -129,7 +130,10 @@ OCTET_STREAM = "application/octet-stream"
 """The media type the run sends a body whose declared key is no media type as (raw bytes)."""
 
 TEXT_PLAIN = "text/plain"
-"""The media type the run sends a form the app reads as its raw text as (:func:`_bodies_of_form_text`)."""
+"""The media type the run sends a form the app reads as its raw text as (:func:`_bodies_of_raw_form`)."""
+
+_RAW_SENT = {BodyKind.TEXT: TEXT_PLAIN, BodyKind.BINARY: OCTET_STREAM}
+"""The media type the run sends a form the app reads raw as, by how it is read."""
 
 IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
 """Header parameters OpenAPI 3 says to ignore (lowercase)."""
@@ -179,9 +183,9 @@ def as_the_app_reads(document: dict[str, Any]) -> dict[str, Any] | None:
         body["content"].pop(media, None)  # a body shared through components: once
     for body, _ in as_bytes:
         body["content"][OCTET_STREAM] = {"schema": {"type": "string", "format": "binary"}}
-    for body, _, media in list(_bodies_of_form_text(changed)):
+    for body, _, media, kind in list(_bodies_of_raw_form(changed)):
         if media in body["content"]:  # a body shared through components: once
-            body["content"] = {TEXT_PLAIN: body["content"][media]}
+            body["content"] = {_RAW_SENT[kind]: body["content"][media]}
     for reading in readings:
         reading(changed, apply=True)
     return changed
@@ -240,7 +244,7 @@ def unread_media(document: dict[str, Any]) -> list[str]:
     """``"POST /things: request body as application/xml (read as application/json only)"``
     for each operation whose request body declares media types the app does not read, a
     line for the form alternates the run cannot send (:func:`_unencodable_form`), one for
-    each form sent as text (:func:`_bodies_of_form_text`), and one for each example left out
+    each form sent as text or bytes (:func:`_bodies_of_raw_form`), and one for each example left out
     (:func:`_refused_examples`)."""
     lines = [
         f"{label}: request {where} example{'' if name is None else f' {name!r}'} "
@@ -258,9 +262,10 @@ def unread_media(document: dict[str, Any]) -> list[str]:
         for _, label, media in _bodies_of_no_media_type(document)
     ]
     lines += [
-        f"{label}: request body as {media} (a string, which no form encodes: sent as "
-        f"{TEXT_PLAIN}, the raw text the app reads under any Content-Type)"
-        for _, label, media in _bodies_of_form_text(document)
+        f"{label}: request body as {media} (a {'file' if kind is BodyKind.BINARY else 'string'}"
+        f", which no form encodes: sent as {_RAW_SENT[kind]}, the raw "
+        f"{'bytes' if kind is BodyKind.BINARY else 'text'} the app reads under any Content-Type)"
+        for _, label, media, kind in _bodies_of_raw_form(document)
     ]
     for _, label, read, unread, unsent in _bodies_read(document):
         content = _mapping(_mapping(_body(document, label)).get("content"))
@@ -373,17 +378,20 @@ def _bodies_of_no_media_type(
             yield body, label, str(media)
 
 
-def _bodies_of_form_text(document: dict[str, Any]) -> Iterator[tuple[dict[str, Any], str, str]]:
-    """(request body, its operation's label, its media type) of each body the app reads as its
-    raw text though declared as a form or multipart one (a string schema alone:
-    :func:`~specfirst.parser.media.form_as_text`, spoonacular's ``POST /food/detect``).
-    schemathesis wraps such a string in a multipart boundary, or sends an array as JSON text,
-    which the app, reading any text, cannot tell from a string; the run sends it as
-    :data:`TEXT_PLAIN`, the string's text as the body, which the app reads alike."""
+def _bodies_of_raw_form(
+    document: dict[str, Any],
+) -> Iterator[tuple[dict[str, Any], str, str, BodyKind]]:
+    """(request body, its operation's label, its media type, how it is read) of each body the
+    app reads as its raw text or bytes though declared as a form or multipart one (a string
+    schema alone: :func:`~specfirst.parser.media.raw_form`, spoonacular's ``POST
+    /food/detect``; a binary string, a file). schemathesis wraps such a string in a multipart
+    boundary, or sends an array as JSON text, which the app, reading any text, cannot tell
+    from a string; the run sends it as :data:`TEXT_PLAIN` (:data:`OCTET_STREAM` for a file),
+    the string as the body, which the app reads alike."""
     for body, label, content in _request_bodies(document):
-        media = form_as_text(content, partial(_resolved, document))
-        if media is not None:
-            yield body, label, media
+        raw = raw_form(content, partial(_resolved, document))
+        if raw is not None:
+            yield body, label, *raw
 
 
 def _structured(schema: dict[str, Any]) -> bool:
@@ -396,13 +404,8 @@ def _structured(schema: dict[str, Any]) -> bool:
 
 
 def _kind(document: dict[str, Any], media: str, media_obj: Any) -> BodyKind:
-    """How the app reads a body of ``media``: by its name, but a file (``format: binary``) is
-    bytes under any media type (the parser's reading, ``parser.bodies._media_kind``)."""
-    kind = body_kind(media)
-    schema = _resolved(document, _mapping(media_obj).get("schema"))
-    if kind is BodyKind.JSON and is_binary_schema(schema):
-        return BodyKind.BINARY
-    return kind
+    """How the app reads a body of ``media`` (:func:`~specfirst.parser.media.media_kind`)."""
+    return media_kind(media, media_obj, partial(_resolved, document))
 
 
 def _unencodable_form(document: dict[str, Any], media: Any) -> bool:
@@ -478,14 +481,15 @@ def formless_bodies(document: dict[str, Any], labels: Iterable[str]) -> dict[str
     """Operation label → why it cannot reach a success with a body: the media type its body
     is read in is a form or multipart one whose schema is not an object (no form has fields
     for it), so the app answers any body 415 (and refuses an absent one when required); lint
-    rule ``form-body-object``. A string alone is read as its raw text, and is not one."""
+    rule ``form-body-object``. A string alone is read as its raw text (or bytes), and is not
+    one."""
     found: dict[str, str] = {}
     for label in labels:
         content = _mapping(_mapping(_body(document, label)).get("content"))
         if not content:
             continue
-        if form_as_text(content, partial(_resolved, document)):
-            continue  # read as its raw text: it can succeed
+        if raw_form(content, partial(_resolved, document)):
+            continue  # read as its raw text or bytes: it can succeed
         media, _, _ = read_media(content, None, partial(_resolved, document))
         schema = _resolved(document, _mapping(content.get(media)).get("schema"))
         if body_kind(media) in (BodyKind.FORM, BodyKind.MULTIPART) and not form_encodable(schema):
@@ -618,7 +622,9 @@ def _declared(document: dict[str, Any], schema: Any, depth: int = 0) -> set[str]
 
 def _declarations(document: dict[str, Any], schema: Any, depth: int = 0) -> dict[str, list[Any]]:
     """Each property name ``schema`` declares, its own and its allOf parts' (refs followed),
-    with the schemas it is declared with there (its own first)."""
+    with the schemas it is declared with there (its own first). A name a closed schema (or
+    part) requires and nothing declares is declared any value (``{}``), as its model reads it
+    (:func:`_required_declared`)."""
     schema = _resolved(document, schema)
     found: dict[str, list[Any]] = {
         name: [sub] for name, sub in _mapping(schema.get("properties")).items()
@@ -627,6 +633,10 @@ def _declarations(document: dict[str, Any], schema: Any, depth: int = 0) -> dict
         for part in _list(schema.get("allOf")):
             for name, subs in _declarations(document, part, depth + 1).items():
                 found.setdefault(name, []).extend(subs)
+    if _closed(schema):
+        for name in _list(schema.get("required")):
+            if isinstance(name, str) and name not in found:
+                found[name] = [{}]
     return found
 
 
@@ -678,9 +688,17 @@ def _allof_extras(document: dict[str, Any], *, apply: bool) -> int:
     declared with the schemas of the alternatives that declare it (any of them), so that the
     alternatives still pick one. A ``oneOf`` beside holder keywords is spelled first, each
     alternative merged with the holder, whose closedness then covers that alternative's names
-    only (shipengine's ``compare_bulk_rates_request_body``)."""
+    only (shipengine's ``compare_bulk_rates_request_body``).
+
+    A part's copy is itself such a schema, so its own parts get the names too (shipengine's
+    ``get_pickup_by_id_response_body``: allOf [``pickup_response_body``, closed, allOf
+    [``pickup``, closed], error body]: a pickup was "Additional properties are not allowed
+    ('errors', …)" under ``pickup``); a name a closed part requires but nothing declares is any
+    value (:func:`_declarations`), in the other parts too."""
     found = 0
-    for schema in list(_schemas(document)):
+    todo = [(schema, 0) for schema in _schemas(document)]
+    while todo:
+        schema, depth = todo.pop(0)
         parts = _list(schema.get("allOf"))
         if not parts and not _closed(schema):
             continue
@@ -716,6 +734,8 @@ def _allof_extras(document: dict[str, Any], *, apply: bool) -> int:
                     part["properties"] = properties
                 else:
                     parts[index] = {**resolved, "properties": properties}
+                if depth < 8:  # its own parts (a part that contains itself: a few levels)
+                    todo.append((parts[index], depth + 1))
     return found
 
 

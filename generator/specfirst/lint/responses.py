@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from specfirst.diagnostics import Level
 from specfirst.ir import BodyKind
 from specfirst.lint.context import Context, Finding, Rule
-from specfirst.parser.media import body_kind, form_as_text, form_encodable, is_media_type
+from specfirst.parser.media import body_kind, form_encodable, is_media_type, raw_form
 from specfirst.spec_gaps import facts_of, spec_gaps
 
 __all__ = ["RULES"]
@@ -84,13 +84,16 @@ def _media_type_valid(ctx: Context) -> Iterator[Finding]:
                     )
 
 
+_RAW_READ = {BodyKind.TEXT: "text sent (a str)", BodyKind.BINARY: "bytes sent (bytes)"}
+
+
 def _form_body_object(ctx: Context) -> Iterator[Finding]:
     """A form or multipart request body's schema is an object: a form's fields are its
     properties (OpenAPI's ``encoding`` is keyed by them), and nothing encodes an array or a
     string as one (archive.org's wayback declares its array of requests under JSON, form and
     CSV alike). The app reads such a media type only when the body declares no other; beside
     another it answers 415 (:func:`~specfirst.parser.media.read_media`). A string alone is read
-    as the raw text sent (:func:`~specfirst.parser.media.form_as_text`)."""
+    as the raw text sent, a binary one as the bytes (:func:`~specfirst.parser.media.raw_form`)."""
     for o in ctx.path_operations:
         body, body_pointer = ctx.deref(o.op.get("requestBody"), (*o.pointer, "requestBody"))
         content = body.get("content") if isinstance(body, dict) else None
@@ -106,8 +109,9 @@ def _form_body_object(ctx: Context) -> Iterator[Finding]:
         ]
         for media in formless:
             # read only where no other media type is (read_media prefers the others)
-            if form_as_text(content, lambda schema: ctx.deref(schema, ())[0]):
-                read = "; the app reads it as the raw text sent (a str)"
+            raw = raw_form(content, lambda schema: ctx.deref(schema, ())[0])
+            if raw is not None:
+                read = f"; the app reads it as the raw {_RAW_READ[raw[1]]}"
             elif len(formless) == len(content):
                 read = ""
             else:

@@ -19,10 +19,10 @@ from specfirst.loader import Pointer
 from specfirst.parser.context import Context
 from specfirst.parser.media import (
     body_kind,
-    form_as_text,
     form_encodable,
-    is_binary_schema,
     json_media,
+    media_kind,
+    raw_form,
     read_media,
 )
 from specfirst.parser.model_types import SchemaTypes
@@ -49,9 +49,11 @@ def read_body(
     if not isinstance(content, Mapping) or not content:
         return None
     media, alternates, variant_media = read_media(
-        content, lambda m, obj: _media_kind(ctx, str(m), obj), ctx.resolve_schema
+        content, lambda m, obj: media_kind(str(m), obj, ctx.resolve_schema), ctx.resolve_schema
     )
-    kind = _media_kind(ctx, media, content[media])
+    raw = raw_form(content, ctx.resolve_schema)
+    # a form of a string alone: its raw text, or bytes for a binary one (raw_form)
+    kind = raw[1] if raw is not None else media_kind(media, content[media], ctx.resolve_schema)
     variants: list[BodyVariant] = []
     for other in variant_media:
         # Another kind, or a form of another schema: read into its own type.
@@ -107,17 +109,8 @@ def read_body(
             variants=tuple(variants),
             **checked,
         )
-    if kind is BodyKind.TEXT or form_as_text(content, ctx.resolve_schema):
-        # a form of a string alone: its raw text (form_as_text)
-        checked = _simple_checks(ctx, schema, "str") if isinstance(schema, Mapping) else {}
-        return Body(
-            media,
-            BodyKind.TEXT,
-            "str",
-            required,
-            description=description,
-            constraints=checked.get("constraints", ()),
-        )
+    if kind is BodyKind.TEXT:
+        return _text_body(ctx, media, schema, required, description)
     if kind is BodyKind.BINARY:
         return Body(media, kind, "bytes", required, description=description)
     fieldless = _formless(ctx, media, media_obj)
@@ -161,6 +154,45 @@ def _json_type(ctx: Context, types: SchemaTypes, schema: Any, pointer: Pointer) 
     return py_type
 
 
+_TEXT_FORMATS = frozenset({"date", "date-time", "uuid"})
+"""The formats a text body (a ``str``) must read as, as a model reads them, where
+:func:`~specfirst.schema_types.checked_format` checks none (``uuid`` under OpenAPI 3.0)."""
+
+
+def _text_body(
+    ctx: Context, media: str, schema: Any, required: bool, description: str | None
+) -> Body:
+    """A text body (or a form of a string read as its text): a ``str``, checked for its
+    schema's keywords (``maxLength``, ``pattern`` …) and its format, as a string property of
+    a model is: a checked one (``email``, ``uuid`` under 3.1 …), or one it must read as
+    (``date-time``, ``date``, ``uuid`` under 3.0). Its schema may be a component's."""
+    resolved = ctx.resolve_schema(schema)
+    if not isinstance(resolved, Mapping) or declared_types(resolved) not in ([], ["string"]):
+        return Body(media, BodyKind.TEXT, "str", required, description=description)
+    fmt = resolved.get("format")
+    reads = (
+        fmt in _TEXT_FORMATS
+        and checked_format(resolved, openapi_31=ctx.openapi_31) is None
+        and "enum" not in resolved  # its members decide, not its format
+        and "const" not in resolved
+    )
+    # the text stays a str, so its length is bounded too (a parameter of such a format is
+    # parsed into an object, and its keywords are taken without those)
+    checked = _simple_checks(
+        ctx, {k: v for k, v in resolved.items() if k != "format"} if reads else resolved, "str"
+    )
+    return Body(
+        media,
+        BodyKind.TEXT,
+        "str",
+        required,
+        description=description,
+        constraints=checked.get("constraints", ()),
+        checked_format=checked.get("checked_format"),
+        text_format=str(fmt) if reads else None,
+    )
+
+
 def _simple_checks(ctx: Context, schema: Any, py_type: str) -> dict[str, Any]:
     """The validation keywords of a JSON body's inline schema that needs no model (an array of
     strings: threatjammer's ``POST /v1/assess/ip``, ``minItems``, ``maxItems``, ``uniqueItems``
@@ -185,17 +217,6 @@ def _simple_checks(ctx: Context, schema: Any, py_type: str) -> dict[str, Any]:
             found["checked_format"] = None
         found["unique_items"] = schema.get("uniqueItems") is True
     return {key: value for key, value in found.items() if value}
-
-
-def _media_kind(ctx: Context, media: str, media_obj: Any) -> BodyKind:
-    """How a request body of this media type is read: as its media type says, except that a
-    binary string schema (``format: binary``) is raw bytes under any media type, as for
-    responses (``*/*`` counts as JSON, but not when its schema is a file: apicurio's
-    ``*/*`` artifact content beside its JSON ``application/vnd.create.extended+json``)."""
-    kind = body_kind(media)
-    if kind is BodyKind.JSON and is_binary_schema(ctx.resolve_schema(_schema_of(media_obj))):
-        return BodyKind.BINARY
-    return kind
 
 
 def _formless(ctx: Context, media: str, media_obj: Any) -> bool:

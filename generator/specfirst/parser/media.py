@@ -116,15 +116,16 @@ def form_encodable(schema: Any) -> bool:
     return "object" in types
 
 
-def form_as_text(
+def raw_form(
     content: Mapping[str, Any], schema_of: Callable[[Any], Any] | None = None
-) -> str | None:
-    """The form or multipart media type of a body the app reads as its raw text, or None: the
-    body's only media type, whose schema is a string (spoonacular's ``POST /food/detect``:
-    ``application/x-www-form-urlencoded`` of ``type: string``, its example the form's encoded
-    text ``text=I like to eat…``). No form has fields for a string (:func:`form_encodable`),
-    so the text sent is the body, as a ``text/plain`` one (a ``str``). A file (``format:
-    binary``), an array, or such a form beside other media types is not read as text."""
+) -> tuple[str, BodyKind] | None:
+    """The form or multipart media type of a body the app reads raw, and how, or None: the
+    body's only media type, whose schema is a string. No form has fields for a string
+    (:func:`form_encodable`), so what is sent is the body: its text (``TEXT``, a ``str``, as a
+    ``text/plain`` body: spoonacular's ``POST /food/detect``, ``application/x-www-form-urlencoded``
+    of ``type: string``, its example the form's encoded text ``text=I like to eat…``), or its
+    bytes for a binary string (``BINARY``, ``bytes``: ``format: binary``, a file sent as the
+    whole body). An array, or such a form beside other media types, is not read raw."""
     if len(content) != 1:
         return None
     ((media, media_obj),) = content.items()
@@ -132,9 +133,41 @@ def form_as_text(
         return None
     schema = _schema_of(media_obj)
     resolved = schema_of(schema) if schema_of is not None else schema
-    if not isinstance(resolved, Mapping) or is_binary_schema(resolved):
+    if not isinstance(resolved, Mapping) or schema_types(resolved) != ["string"]:
         return None
-    return str(media) if schema_types(resolved) == ["string"] else None
+    return str(media), BodyKind.BINARY if is_binary_schema(resolved) else BodyKind.TEXT
+
+
+def media_kind(
+    media: str, media_obj: Any, schema_of: Callable[[Any], Any] | None = None
+) -> BodyKind:
+    """How a request body of this media type is read: as its media type says, except that a
+    binary string schema (``format: binary``) is raw bytes under a JSON one too, as for
+    responses (``*/*`` counts as JSON, but not when its schema is a file: apicurio's ``*/*``
+    artifact content beside its JSON ``application/vnd.create.extended+json``).
+    ``schema_of(schema)`` follows a ``$ref`` (default: the schema as written)."""
+    kind = body_kind(media)
+    schema = _schema_of(media_obj)
+    if kind is BodyKind.JSON and is_binary_schema(schema_of(schema) if schema_of else schema):
+        return BodyKind.BINARY
+    return kind
+
+
+def raw_kind(
+    content: Mapping[str, Any], schema_of: Callable[[Any], Any] | None = None
+) -> BodyKind | None:
+    """``TEXT`` or ``BINARY`` when the app reads a body declared under ``content`` as the raw
+    text or bytes sent, whatever its ``Content-Type`` (so it never answers 415 for it), else
+    None: the media type it reads (:func:`read_media`) is a text or binary one
+    (:func:`media_kind`), or the body is a form of a string alone (:func:`raw_form`)."""
+    if not content:
+        return None
+    raw = raw_form(content, schema_of)
+    if raw is not None:
+        return raw[1]
+    media, _, _ = read_media(content, lambda m, obj: media_kind(m, obj, schema_of), schema_of)
+    kind = media_kind(media, content[media], schema_of)
+    return kind if kind in (BodyKind.TEXT, BodyKind.BINARY) else None
 
 
 def _schema_of(media_obj: Any) -> Any:

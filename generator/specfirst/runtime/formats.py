@@ -31,7 +31,7 @@ import uuid
 from collections.abc import Callable
 from typing import Annotated, Any, cast
 
-from pydantic import BeforeValidator, TypeAdapter, ValidationError
+from pydantic import AfterValidator, BeforeValidator, TypeAdapter, ValidationError
 from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 
 FULL_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -105,6 +105,28 @@ Date = Annotated[datetime.date, BeforeValidator(full_date)]
 
 DateTime = Annotated[datetime.datetime, BeforeValidator(date_time)]
 """A ``format: date-time`` value (a parameter or form field)."""
+
+
+def _uuid(value: Any) -> Any:
+    return _parse(value, uuid.UUID) if isinstance(value, str) else value
+
+
+_READS: dict[str, Callable[[Any], Any]] = {"date": full_date, "date-time": date_time, "uuid": _uuid}
+
+
+def Reads(name: str) -> AfterValidator:
+    """Metadata for a text of format ``name`` (``date``, ``date-time``, or ``uuid`` under
+    OpenAPI 3.0) that stays a ``str`` (a ``text/plain`` body): it must read as the value a
+    model makes of it (:func:`full_date`, :func:`date_time`; a UUID as pydantic's type reads
+    it): ``Annotated[str, formats.Reads("date-time")]``."""
+    check = _READS[name]
+
+    def reads(value: str) -> str:
+        check(value)
+        return value
+
+    return AfterValidator(reads)
+
 
 _INTEGER_TEXT = re.compile(r"[+-]?[0-9]+")
 
