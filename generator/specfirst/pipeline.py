@@ -242,7 +242,8 @@ def rendered_files(
     from specfirst.ir import fingerprint
 
     digest = hashlib.sha256()
-    for part in (generator_fingerprint(templates), renderer.header, fingerprint(renderer.api)):
+    inputs = fingerprint(renderer.api, renderer.service_repr)
+    for part in (generator_fingerprint(templates), renderer.header, inputs):
         digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
     entry = cache / f"{digest.hexdigest()}.json"
     try:
@@ -316,7 +317,8 @@ class ModelsJob:
             digest.update(own.encode())
             digest.update(header.encode())
             # keys in their order: the models' fields follow the order of the properties
-            digest.update(json.dumps(document, separators=(",", ":")).encode())
+            compact = json.dumps(document, separators=(",", ":"))
+            digest.update(compact.encode())
             self._cache_file = cache_dir / f"{digest.hexdigest()}.json"
             self._cached = _read_models_cache(self._cache_file)
             base = base_path(cache_dir, header)
@@ -325,7 +327,7 @@ class ModelsJob:
         from specfirst.models import generate_models
 
         args = (document, header, base, own)
-        if len(json.dumps(document.get("components", {}))) < IN_PROCESS_MAX:
+        if _small(document, compact if cache_dir is not None else None):
             # Small: a process costs more than it saves (under ``--watch`` too, where this
             # process keeps datamodel-code-generator imported), but for the engine's partial
             # runs after an edit when one is ready (``engine``). Run when asked for, so an
@@ -379,6 +381,18 @@ class ModelsJob:
         if self._pool is not None:
             self._pool.shutdown(wait=False, cancel_futures=True)
             self._pool = None
+
+
+def _small(document: dict[str, object], compact: str | None) -> bool:
+    """Whether the JSON of ``document``'s components is shorter than :data:`IN_PROCESS_MAX`
+    (as ``json.dumps`` writes it); ``compact``: the whole document's compact JSON, when
+    dumped already, which tells a big one without dumping it again: the components' JSON is
+    at least as long as the rest of it (``json.dumps``' separators only add to it)."""
+    if compact is not None:
+        others = {key: value for key, value in document.items() if key != "components"}
+        if len(compact) - len(json.dumps(others, separators=(",", ":"))) - 16 >= IN_PROCESS_MAX:
+            return False
+    return len(json.dumps(document.get("components", {}))) < IN_PROCESS_MAX
 
 
 class ForkedWorker:
@@ -826,7 +840,7 @@ def _load_and_build(
 
     progress("loading")
     try:
-        spec = load_spec(spec_path)
+        spec = load_spec(spec_path, unchanged=True)
     except DiagnosticError as exc:
         return list(exc.diagnostics)
     refused = check_output_dir(output)

@@ -137,11 +137,18 @@ def _write_snapshot(
         )
     payload = {
         "context": _context(spec),
-        "document": spec.document,
         "diagnostics": diagnostics,
         "repairs": [[list(pointer), value] for pointer, value in result.repairs],
     }
-    _write_json(cache_dir / "last.snapshot", payload)
+    pieces = spec.json_pieces()
+    if pieces is None:
+        _write_json(cache_dir / "last.snapshot", {**payload, "document": spec.document})
+        return
+    try:  # the document's JSON as dumped once for the run (the served openapi.json's)
+        rest = json.dumps(payload, ensure_ascii=False)
+    except (TypeError, ValueError):
+        return
+    cachedir.write(cache_dir / "last.snapshot", f'{{"document":{pieces.whole()},{rest[1:]}')
 
 
 def _after_prose_change(spec: SourceSpec, cache_dir: Path) -> Validation | None:
