@@ -32,6 +32,7 @@ class JsonPieces:
             self.pieces.append((keys, value, dumps(value) if text is None else text))
         self.by_keys = {keys: (value, text) for keys, value, text in self.pieces}
         self._whole: str | None = None
+        self._offsets: dict[Piece, tuple[int, int]] = {}
 
     @classmethod
     def of(cls, document: dict[str, Any], known: Sequence[JsonPieces] = ()) -> JsonPieces | None:
@@ -66,25 +67,31 @@ class JsonPieces:
             self._whole = self._assembled()
         return self._whole
 
-    def _assembled(self) -> str:
-        out: list[str] = []
-        for key, value in self.document.items():
-            if (key,) in self.by_keys:
-                out.append(f"{dumps(key)}:{self.by_keys[key,][1]}")
-            elif key == "components":
-                sections = []
-                for section, entries in value.items():
-                    if (key, section) in self.by_keys:
-                        sections.append(f"{dumps(section)}:{self.by_keys[key, section][1]}")
-                    else:
-                        sections.append(
-                            f"{dumps(section)}:{self._members((key, section), entries)}"
-                        )
-                out.append(f"{dumps(key)}:{{{','.join(sections)}}}")
-            else:  # a section cut into its entries (paths, webhooks)
-                out.append(f"{dumps(key)}:{self._members((key,), value)}")
-        return "{" + ",".join(out) + "}"
+    def offsets(self) -> dict[Piece, tuple[int, int]]:
+        """Where each piece's text is in :meth:`whole` (start and end, in characters)."""
+        self.whole()
+        return self._offsets
 
-    def _members(self, keys: Piece, entries: dict[str, Any]) -> str:
-        inner = ",".join(f"{dumps(name)}:{self.by_keys[(*keys, name)][1]}" for name in entries)
-        return "{" + inner + "}"
+    def _assembled(self) -> str:
+        parts: list[str] = []
+        size = 0
+
+        def emit(text: str) -> None:
+            nonlocal size
+            parts.append(text)
+            size += len(text)
+
+        def members(prefix: Piece, mapping: dict[str, Any]) -> None:
+            emit("{")
+            for i, (key, value) in enumerate(mapping.items()):
+                emit(f",{dumps(key)}:" if i else f"{dumps(key)}:")
+                found = self.by_keys.get((*prefix, key))
+                if found is None:  # a section cut into pieces
+                    members((*prefix, key), value)
+                else:
+                    self._offsets[(*prefix, key)] = (size, size + len(found[1]))
+                    emit(found[1])
+            emit("}")
+
+        members((), self.document)
+        return "".join(parts)
