@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import enum
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from specfirst.loader import Pointer
@@ -481,13 +482,16 @@ class Api:
         return any(op.secured for op in self.operations)
 
 
-def fingerprint(api: Api) -> str:
+def fingerprint(api: Api, service_repr: Callable[[Service], str] = repr) -> str:
     """A digest of everything ``api`` holds, the same in every process: two IRs with the same
     fingerprint render the same files (``specfirst.pipeline.rendered_files``).
 
     The dataclasses' own ``repr`` holds every field and is ten times faster than walking them;
     its one part that depends on the process, the order of a set, is written sorted (every
     other field is a tuple, in the order the parser made it: tests/unit/test_incremental.py).
+    ``service_repr``: a service's ``repr``, when a caller keeps them (the renderer reads them
+    again for each tag's cache key: GitHub's are 0.1 s or more each time).
     """
-    text = repr(replace(api, model_names=frozenset())) + repr(sorted(api.model_names))
+    text = repr(replace(api, model_names=frozenset(), services=())) + repr(sorted(api.model_names))
+    text += "".join(service_repr(service) for service in api.services)
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()

@@ -262,6 +262,7 @@ class Renderer:
         self._user_templates = user_templates is not None
         self._tag_cache = tag_cache
         self._salt = salt
+        self._service_reprs: dict[int, tuple[Service, str]] = {}
         loaders: list[jinja2.BaseLoader] = []
         if user_templates is not None:
             loaders.append(jinja2.FileSystemLoader(str(user_templates)))
@@ -749,7 +750,15 @@ class Renderer:
         names = [
             self.requirement_names[_requirement_key(op)] for op in service.operations if op.secured
         ]
-        return repr((self.header, service, names))
+        return f"({self.header!r}, {self.service_repr(service)}, {names!r})"  # a tuple's repr
+
+    def service_repr(self, service: Service) -> str:
+        """``repr(service)``, made once per service (:func:`specfirst.ir.fingerprint` and
+        each of a tag's files read it)."""
+        made = self._service_reprs.get(id(service))
+        if made is None or made[0] is not service:
+            made = self._service_reprs[id(service)] = (service, repr(service))
+        return made[1]
 
     def _tag_file(self, template: str, service: Service, **context: str) -> str:
         """One of a tag's files, rendered from :meth:`tag_inputs` only (its operations given

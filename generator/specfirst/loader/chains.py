@@ -72,13 +72,17 @@ def ref_chain_lengths(
     return length
 
 
-def long_ref_chains(doc: Any, locate: Callable[[Pointer], Location]) -> list[Diagnostic]:
+def long_ref_chains(
+    doc: Any, locate: Callable[[Pointer], Location], refs: list[str] | None = None
+) -> list[Diagnostic]:
     """A located error for every chain of ``$ref``s longer than :data:`MAX_REF_CHAIN`.
 
     Each is reported where it starts: at a ``$ref`` no other ref points at (a loop with no
-    such ref: at its first ``$ref`` in the document).
+    such ref: at its first ``$ref`` in the document). ``refs``: ``doc``'s ``$ref`` strings
+    in order, when found already.
     """
-    refs = list(iter_ref_strings(doc))  # pointers only when there is an error to locate
+    if refs is None:  # pointers only when there is an error to locate
+        refs = list(iter_ref_strings(doc))
     lengths = ref_chain_lengths(doc, refs)
     if not lengths or max(lengths.values()) <= MAX_REF_CHAIN:
         return deep_ref_nesting(doc, refs, locate)

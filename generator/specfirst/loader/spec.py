@@ -25,7 +25,8 @@ from specfirst.diagnostics import Diagnostic, DiagnosticError, Location
 from specfirst.loader.bundle import _EXTERNAL_REF, _Bundler
 from specfirst.loader.chains import long_ref_chains
 from specfirst.loader.files import _display_path, _error, _File, _read_file
-from specfirst.loader.pointers import Pointer, pointer_step
+from specfirst.loader.json_pieces import JsonPieces
+from specfirst.loader.pointers import Pointer, iter_ref_strings, pointer_step
 from specfirst.loader.yaml_dump import _yaml_text, dump_yaml_cached
 
 
@@ -47,6 +48,13 @@ class SourceSpec:
     # mapping or list at two places, as a YAML alias or a bundled file makes). A copy made with
     # ``dataclasses.replace`` and another document is not known to be one (:attr:`is_tree`).
     _tree: dict[str, Any] | None = field(repr=False, compare=False, default=None)
+    # What is made from the document once per run (:meth:`ref_strings`, :meth:`json_pieces`),
+    # each with the document it is of, when the loader's caller said the document would not be
+    # changed in place (``load_spec(..., unchanged=True)``); ``None``: made again when asked
+    # for. Copies made with ``dataclasses.replace`` share it.
+    _derived: dict[tuple[str, int], tuple[dict[str, Any], Any]] | None = field(
+        repr=False, compare=False, default=None
+    )
 
     @property
     def is_tree(self) -> bool:
@@ -104,8 +112,44 @@ class SourceSpec:
             out.append(seg)
         return tuple(out)
 
+    def ref_strings(self) -> list[str]:
+        """Every ``$ref`` string of the document, in order (:func:`iter_ref_strings`): found
+        once per run for the load's chain check and validation's check of refs."""
+        found = self._made("refs")
+        if found is None:
+            found = self._keep("refs", list(iter_ref_strings(self.document)))
+        refs: list[str] = found
+        return refs
+
+    def json_pieces(self) -> JsonPieces | None:
+        """The document's compact JSON by pieces (:mod:`.json_pieces`), dumped once per run;
+        ``None`` when the document is not one JSON can hold as it is."""
+        found = self._made("json")
+        if found is None:
+            # a copy made with ``dataclasses.replace`` and another document (a repaired one)
+            # finds the pieces of the documents it was made from, whose objects it shares
+            known = [kept[1] for (kind, _), kept in (self._derived or {}).items() if kind == "json"]
+            pieces = JsonPieces.of(self.document, [k for k in known if k is not False])
+            found = self._keep("json", pieces or False)
+        return found or None
+
+    def _made(self, kind: str) -> Any:
+        """What :meth:`_keep` kept of this document under ``kind``, or ``None``."""
+        if self._derived is None:
+            return None
+        kept = self._derived.get((kind, id(self.document)))
+        return kept[1] if kept is not None and kept[0] is self.document else None
+
+    def _keep(self, kind: str, value: Any) -> Any:
+        if self._derived is not None:
+            self._derived[kind, id(self.document)] = (self.document, value)
+        return value
+
     def dump_json(self) -> bytes:
         """The bundled document as compact JSON, keys in source order."""
+        pieces = self.json_pieces()
+        if pieces is not None:
+            return pieces.whole().encode()
         return json.dumps(self.document, ensure_ascii=False, separators=(",", ":")).encode()
 
     def dump_yaml(self, cache: Path | None = None) -> str:
@@ -117,7 +161,8 @@ class SourceSpec:
         """
         if cache is None:
             return _yaml_text(self.document)
-        return dump_yaml_cached(self.document, cache)
+        pieces = self.json_pieces()
+        return dump_yaml_cached(self.document, cache, pieces.pieces if pieces else None)
 
 
 def _hash(entry: Path, files: list[_File]) -> str:
@@ -141,8 +186,11 @@ def _is_json(path: Path) -> bool:
     return path.suffix.lower() == ".json"
 
 
-def load_spec(path: str | Path) -> SourceSpec:
+def load_spec(path: str | Path, *, unchanged: bool = False) -> SourceSpec:
     """Load, parse and bundle an OpenAPI document.
+
+    ``unchanged``: the caller will not change the document in place (a generation's run), so
+    what several steps derive from it (its ``$ref`` strings, its JSON) is made once.
 
     Raises :class:`DiagnosticError` with located diagnostics when a file cannot be read or
     parsed, the root is not a mapping, or a ``$ref`` names a missing file, a pointer that
@@ -193,8 +241,9 @@ def load_spec(path: str | Path) -> SourceSpec:
         _entry=entry,
         _origins=bundler.origins,
         _tree=document if document is entry.data and _is_json(entry.path) else None,
+        _derived={} if unchanged else None,
     )
-    chains = long_ref_chains(document, spec.locate)
+    chains = long_ref_chains(document, spec.locate, spec.ref_strings())
     if chains:  # every later step follows chains: refuse them here, where every command starts
         raise DiagnosticError(chains)
     return spec

@@ -44,10 +44,14 @@ _PIECEWISE = ("paths", "webhooks")
 _PLAIN_KEY = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]{0,99}$")
 
 
-def _yaml_pieces(document: dict[str, Any]) -> list[tuple[tuple[str, ...], Any]]:
+Piece = tuple[str, ...]
+"""Where a piece is: ``("paths", url)``, ``("components", "schemas", name)``, ``("info",)``."""
+
+
+def _yaml_pieces(document: dict[str, Any]) -> list[tuple[Piece, Any]]:
     """The document as ``(keys, value)`` pieces in order: a path item, a component, or
     a top-level entry that is not split further."""
-    pieces: list[tuple[tuple[str, ...], Any]] = []
+    pieces: list[tuple[Piece, Any]] = []
     for key, value in document.items():
         if key in _PIECEWISE and isinstance(value, dict) and value:
             pieces.extend(((key, name), item) for name, item in value.items())
@@ -62,6 +66,15 @@ def _yaml_pieces(document: dict[str, Any]) -> list[tuple[tuple[str, ...], Any]]:
     return pieces
 
 
+def compact_json(value: Any) -> str:
+    """Compact JSON, non-ASCII kept, keys in their order (the served document's form)."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _with_json(pieces: list[tuple[Piece, Any]]) -> list[tuple[Piece, Any, str]]:
+    return [(keys, value, compact_json(value)) for keys, value in pieces]
+
+
 def _yaml_piece(keys: tuple[str, ...], value: Any) -> str:
     """A piece as it appears in the whole document's YAML, with its parents' key lines.
 
@@ -74,13 +87,17 @@ def _yaml_piece(keys: tuple[str, ...], value: Any) -> str:
     return _yaml_text(wrapped)
 
 
-def dump_yaml_cached(document: dict[str, Any], cache: Path) -> str:
+def dump_yaml_cached(
+    document: dict[str, Any], cache: Path, texts: list[tuple[Piece, Any, str]] | None = None
+) -> str:
     """:meth:`SourceSpec.dump_yaml` of ``document``, reusing the pieces dumped last time.
 
     The cache file holds the pieces of the last call, keyed by a hash of each piece's place
     and content (as JSON, which tells apart every value a loaded document holds), so after a
     one-line change only that path item or component is dumped again. A piece's parent key
     lines ("paths:", "components:", "  schemas:") are kept only where a parent opens.
+    ``texts``: the pieces with their compact JSON, when dumped already
+    (:class:`specfirst.loader.json_pieces.JsonPieces`).
     """
     file = cache / "yaml-pieces.json"
     version = f"{yaml.__version__} {_SpecDumper.__mro__[1].__name__}"
@@ -92,10 +109,10 @@ def dump_yaml_cached(document: dict[str, Any], cache: Path) -> str:
     out: list[str] = []
     used: dict[str, str] = {}
     opened: tuple[str, ...] = ()
-    for keys, value in _yaml_pieces(document):
-        digest = hashlib.sha256(
-            json.dumps([keys, value], ensure_ascii=False, separators=(",", ":")).encode()
-        ).hexdigest()
+    for keys, value, as_json in texts or _with_json(_yaml_pieces(document)):
+        # the JSON of [keys, value]: a piece's place and content
+        listed = compact_json(keys)
+        digest = hashlib.sha256(f"[{listed},{as_json}]".encode()).hexdigest()
         text = known.get(digest)
         if text is None:
             text = _yaml_piece(keys, value)

@@ -59,6 +59,8 @@ def _check_dialects(
                 _DROP,
             ),
         )
+    if not doc_unknown and not _may_declare(spec):
+        return  # no schema declares a dialect: nothing to read otherwise, nothing to say
     for pointer, schema in _mappings(doc):
         declared = schema.get("$schema")
         if not isinstance(declared, str) or pointer[-1:] in (("properties",), ()):
@@ -94,6 +96,14 @@ def _check_dialects(
                     _DROP,
                 ),
             )
+
+
+def _may_declare(spec: SourceSpec) -> bool:
+    """Whether a mapping of the document may have a ``$schema`` key: its JSON, dumped once
+    for the run (:meth:`SourceSpec.json_pieces`), holds the key's text (a key's JSON is its
+    characters as written, ``$`` unescaped); without it, whether walking tells."""
+    pieces = spec.json_pieces()
+    return pieces is None or '"$schema"' in pieces.whole()
 
 
 def _dialect_warning(declared: Any, what: str, location: Location, note: str) -> Diagnostic:

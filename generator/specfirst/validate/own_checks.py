@@ -16,7 +16,6 @@ from specfirst.diagnostics import Diagnostic, Level
 from specfirst.loader import (
     Pointer,
     SourceSpec,
-    iter_ref_strings,
     iter_refs,
     path_item_operations,
     ref_pointer,
@@ -29,7 +28,7 @@ def _check_refs(spec: SourceSpec) -> Iterator[Diagnostic]:
     # each distinct ref string is resolved once (GitHub's spec: 9,629 refs, 1,905 distinct);
     # the pointers are walked for only when one of them is wrong, to locate it
     problems: dict[str, str | None] = {}
-    for ref in iter_ref_strings(doc):
+    for ref in spec.ref_strings():
         if ref not in problems:
             problems[ref] = _ref_problem(doc, ref)
     if not any(problems.values()):

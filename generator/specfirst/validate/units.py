@@ -61,6 +61,7 @@ from openapi_spec_validator.validation.registries import KeywordValidatorRegistr
 
 from specfirst.diagnostics import Diagnostic, Level
 from specfirst.loader import Pointer, SourceSpec, ref_pointer, resolve_pointer
+from specfirst.loader.json_pieces import JsonPieces
 from specfirst.validate.schema import Found, _real_pointer
 
 __all__ = ["MetaMemo", "Record", "Unit", "UnitCache", "keyword_records", "units_of"]
@@ -213,8 +214,11 @@ class _Keys:
     """Each unit's cache key: its content, and of what its ``$ref``s reach, what its result
     can depend on (the module's docstring says what that is)."""
 
-    def __init__(self, doc: dict[str, Any], context: str) -> None:
+    def __init__(self, doc: dict[str, Any], context: str, pieces: JsonPieces | None = None) -> None:
+        """``pieces``: the spec's document as JSON by pieces, dumped once for the whole run
+        (a unit is a piece; the same text whatever its keys' order would need another dump)."""
         self._doc = doc
+        self._pieces = pieces
         components = doc.get("components")
         schemas = components.get("schemas") if isinstance(components, dict) else None
         self._schemas: dict[str, Any] = schemas if isinstance(schemas, dict) else {}
@@ -229,7 +233,9 @@ class _Keys:
         digest.update(self._head.encode())
         edges: set[Edge] = set()
         try:
-            digest.update(_dumps([list(unit), content]).encode("utf-8", "surrogatepass"))
+            text = self._pieces.text(unit, content) if self._pieces is not None else None
+            placed = _dumps([list(unit), content]) if text is None else f"[{_dumps(unit)},{text}]"
+            digest.update(placed.encode("utf-8", "surrogatepass"))
             if unit[0] == "tags":
                 self._closure(content, edges)
             else:
@@ -470,7 +476,7 @@ def keyword_records(
     # the document is known to be one (GitHub's: the walk would cost 0.15 s of every run).
     if units is None or (not spec.is_tree and _shares_objects(doc)):
         return None
-    keys = _Keys(doc, context)
+    keys = _Keys(doc, context, spec.json_pieces())
     records: list[Record] = []
     todo: dict[Unit, str | None] = {}
     for unit, content in units.items():
