@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
@@ -374,32 +375,81 @@ def default_of_its_type(node: dict[str, Any]) -> tuple[bool, Any]:
 def enum_members_of_its_type(
     schemas: dict[str, Any], nodes: Callable[[Any], Iterator[Any]]
 ) -> None:
-    """Drop the ``enum`` members no value of the declared ``type`` can be: an array where no
-    ``array`` is declared, an object where no ``object`` is (gov.bc.ca's ``jobTypes: {type:
-    integer, enum: [[1], [2]]}``). JSON Schema requires both keywords, so such a member is no
-    valid value; datamodel-code-generator made it an enum member all the same, and the model
-    took ``[2]``. Where no member is left, no value is valid: the enum is dropped here and the
-    property registered as admitting none (:func:`enum_admits_none`,
-    ``specfirst.runtime.base.constrain``'s ``no_value``). A scalar of another type (``1`` under
-    ``type: string``) is left alone: a parameter's text reads as it.
+    """Each ``enum`` as its declared ``type`` reads it (:func:`enum_as_its_type`): the text of
+    a number or a boolean under that type read as it (whatsapp's ``shards: {type: integer,
+    enum: ["1", "2", … "32"]}``, its example ``32``), a member no value of the type can be
+    dropped (gov.bc.ca's ``jobTypes: {type: integer, enum: [[1], [2]]}``). JSON Schema
+    requires both keywords, so literally such an enum admits no value; datamodel-code-generator
+    made an ``IntEnum`` of the texts of integers (reading ``32``) but an ``Enum`` of the texts
+    of numbers (reading only the text ``"1.5"``), and took ``[2]`` as a member. Where no member
+    is left, no value is valid: the enum is dropped here and the property registered as
+    admitting none (:func:`enum_admits_none`, ``specfirst.runtime.base.constrain``'s
+    ``no_value``). A scalar of another type under ``type: string`` (``1``) is left alone: a
+    parameter's text reads as it. The contract run's document reads enums alike.
     """
     for schema in schemas.values():
         for node in nodes(schema):
-            types = _enum_types(node)
-            if types is None:
+            members = enum_as_its_type(node)
+            if members is None:
                 continue
-            kept = [m for m in node["enum"] if not _container_of_another_type(m, types)]
-            if not kept:
+            if not members:
                 del node["enum"]
-            elif len(kept) < len(node["enum"]):
-                node["enum"] = kept
+            else:
+                node["enum"] = members
+
+
+def enum_as_its_type(node: Any) -> list[Any] | None:
+    """The members of ``node``'s ``enum`` as its ``type`` reads them, when that differs from
+    the enum as written (``None`` when it does not, or the type is unknown): the text of an
+    integer, a number or a boolean read as one where the type admits it and no string, and a
+    member no value of the type can be left out (:func:`enum_members_of_its_type`)."""
+    types = _enum_types(node)
+    if types is None:
+        return None
+    read: list[Any] = []
+    changed = False
+    for member in node["enum"]:
+        value = enum_member_as(member, types)
+        changed = changed or value is not member
+        if value is not NO_VALUE and not any(_same(value, other) for other in read):
+            read.append(value)
+        elif value is not NO_VALUE:
+            changed = True  # two texts of one value ("1", "01")
+    return read if changed else None
 
 
 def enum_admits_none(schema: Any) -> bool:
-    """Whether ``schema`` lists an ``enum`` none of whose members is of its ``type`` (arrays
-    or objects of a type that admits neither, :func:`enum_members_of_its_type`)."""
-    types = _enum_types(schema)
-    return types is not None and all(_container_of_another_type(m, types) for m in schema["enum"])
+    """Whether ``schema`` lists an ``enum`` none of whose members a value of its ``type`` can
+    be (:func:`enum_as_its_type`)."""
+    return enum_as_its_type(schema) == []
+
+
+NO_VALUE = object()
+"""What :func:`enum_member_as` answers for a member no value of its type equals."""
+_INTEGER_TEXT = re.compile(r"-?[0-9]+")
+_NUMBER_TEXT = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
+
+
+def enum_member_as(member: Any, types: list[str]) -> Any:
+    """An ``enum`` member as a value of the declared ``types``: itself, the value its text
+    reads as (``"32"`` under ``integer``: ``32``), or :data:`NO_VALUE` (no value of the types
+    equals it: ``[1]`` or ``"x"`` under ``integer``)."""
+    if _container_of_another_type(member, types):
+        return NO_VALUE
+    if not isinstance(member, str) or "string" in types:
+        return member
+    if "integer" in types and _INTEGER_TEXT.fullmatch(member):
+        return int(member)
+    if "number" in types and _NUMBER_TEXT.fullmatch(member):
+        number = float(member)
+        return int(number) if number.is_integer() and "." not in member else number
+    if "boolean" in types and member in ("true", "false"):
+        return member == "true"
+    return NO_VALUE
+
+
+def _same(a: Any, b: Any) -> bool:
+    return type(a) is type(b) and a == b
 
 
 def _enum_types(node: Any) -> list[str] | None:

@@ -12,7 +12,9 @@ import json
 from typing import Any
 
 import pytest
+import yaml
 
+from specfirst.contract.document import as_the_app_reads
 from tests.e2e.conftest import GeneratedApi, MakeApi, client, problem
 
 SPEC = """
@@ -277,3 +279,57 @@ async def test_an_enum_of_members_not_of_its_type_admits_only_those_that_are(
         assert [e["pointer"] for e in problem(refused, 422)["errors"]] == ["/body/jobTypes"]
     assert "jobTypes: no value is valid" in json.dumps(problem(number, 422))
     assert [e["pointer"] for e in problem(array_region, 422)["errors"]] == ["/body/region"]
+
+
+ENUM_OF_TEXT = """
+openapi: 3.0.3
+info: {title: shards, version: "1"}
+paths:
+  /shards:
+    post:
+      operationId: setShards
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [shards]
+              properties:
+                shards: {type: integer, format: int32, enum: ["1", "2", "32"]}
+                ratio: {type: number, enum: ["1.5", "2"]}
+                mixed: {type: integer, enum: ["1", "x"]}
+      responses: {"200": {description: ok, content: {application/json: {schema: {}}}}}
+"""
+
+
+async def test_an_enum_of_the_text_of_its_type_takes_the_values_it_names(
+    make_api: MakeApi,
+) -> None:
+    """whatsapp's ``shards: {type: integer, enum: ["1", … "32"]}``, its example ``32``: the
+    model takes the integers the texts name (datamodel-code-generator took ``"1.5"`` as text
+    under ``type: number``), a text that names no value of the type is none, and the run's
+    document reads the enums alike, so schemathesis has a valid body to send."""
+    api = make_api(ENUM_OF_TEXT)
+
+    class Default:
+        async def set_shards(self, *, body: Any) -> Any:
+            return api.responses.SetShards200Response(body=body.model_dump(mode="json"))
+
+    async with client(api.create_app(default=Default())) as c:
+        taken = await c.post("/shards", json={"shards": 32, "ratio": 1.5, "mixed": 1})
+        unlisted = await c.post("/shards", json={"shards": 3})
+        text = await c.post("/shards", json={"shards": 2, "ratio": "1.5"})
+        no_value = await c.post("/shards", json={"shards": 2, "mixed": "x"})
+    assert taken.status_code == 200, taken.text
+    assert taken.json() == {"shards": 32, "ratio": 1.5, "mixed": 1}
+    for refused, pointer in ((unlisted, "/body/shards"), (text, "/body/ratio")):
+        assert [e["pointer"] for e in problem(refused, 422)["errors"]] == [pointer]
+    assert [e["pointer"] for e in problem(no_value, 422)["errors"]] == ["/body/mixed"]
+    read = as_the_app_reads(yaml.safe_load(ENUM_OF_TEXT))
+    assert read is not None
+    body = read["paths"]["/shards"]["post"]["requestBody"]["content"]["application/json"]
+    props = body["schema"]["properties"]
+    assert props["shards"]["enum"] == [1, 2, 32]
+    assert props["ratio"]["enum"] == [1.5, 2]
+    assert props["mixed"]["enum"] == [1]

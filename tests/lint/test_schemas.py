@@ -218,6 +218,24 @@ def test_an_enum_member_of_no_declared_type(run_lint: LintFn) -> None:
     assert PROFILES["imported"]["enum-type"] is Level.WARNING
 
 
+def test_an_enum_of_the_text_of_its_type_is_read_as_it(run_lint: LintFn) -> None:
+    """whatsapp's ``shards: {type: integer, enum: ["1", … "32"]}``: literally no value; the
+    models and the run read each text as the integer, and the finding says so. A text that is
+    no integer is no value, as an array is."""
+    doc = clean_document()
+    props = doc["components"]["schemas"]["Thing"]["properties"]
+    props["shards"] = {"type": "integer", "enum": ["1", "x"]}
+    props["flag"] = {"type": "boolean", "enum": ["true"]}
+    assert run_lint(doc, {"example-valid": None}) == [
+        'error enum-type: enum member "1" is text, not of type integer, so literally no value '
+        "equals it; the generated models and the contract run read it as 1: write it so",
+        'error enum-type: enum member "x" is no integer, so no value equals it (a value must be '
+        "of the type and in the enum): fix the type or the member",
+        'error enum-type: enum member "true" is text, not of type boolean, so literally no '
+        "value equals it; the generated models and the contract run read it as true: write it so",
+    ]
+
+
 HOLDER_MESSAGE = (
     "warning one-of-holder-closed: additionalProperties: false forbids the names only its oneOf "
     "alternatives declare ('carrier_id', 'carrier_ids'), so read literally no object holding "

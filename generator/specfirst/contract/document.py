@@ -117,7 +117,7 @@ from specfirst.parser.media import (
     raw_form,
     read_media,
 )
-from specfirst.schema_rewrites import one_of_holder, spell_one_of_holder
+from specfirst.schema_rewrites import enum_as_its_type, one_of_holder, spell_one_of_holder
 from specfirst.schema_types import BOOLEAN_TEXT, boolean_members
 
 if TYPE_CHECKING:
@@ -156,6 +156,7 @@ def as_the_app_reads(document: dict[str, Any]) -> dict[str, Any] | None:
         _objects_without_type,
         _numbers_as_text,
         _booleans_from_text,
+        _enums_as_their_type,
         _form_arrays_not_empty,
         _forms_never_null,
         _json_path_text_unescaped,
@@ -960,6 +961,28 @@ def _numbers_as_text(document: dict[str, Any], *, apply: bool) -> int:
     return found
 
 
+def _enums_as_their_type(document: dict[str, Any], *, apply: bool) -> int:
+    """Each model's ``enum`` as its ``type`` reads it, as the generated models read it
+    (:func:`~specfirst.schema_rewrites.enum_as_its_type`): whatsapp's ``shards: {type:
+    integer, enum: ["1", … "32"]}`` admits no value literally, so schemathesis had no valid
+    body for ``POST /account/shards`` and the operation never reached its 200; the app takes
+    ``32``. An enum left with no member is spelled ``not: {}`` (no value, as the model reads
+    it)."""
+    found = 0
+    for schema in list(_schemas(document, parameters=False)):
+        members = enum_as_its_type(schema)
+        if members is None:
+            continue
+        found += 1
+        if apply:
+            if members:
+                schema["enum"] = members
+            else:
+                del schema["enum"]
+                schema["not"] = {}
+    return found
+
+
 def _booleans_from_text(document: dict[str, Any], *, apply: bool) -> int:
     found = 0
     for schema, enum in _parameter_enums(document, "boolean"):
@@ -977,18 +1000,22 @@ def _number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def _schemas(document: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    """Every schema of the document, subschemas included (never examples or defaults)."""
+def _schemas(document: dict[str, Any], *, parameters: bool = True) -> Iterator[dict[str, Any]]:
+    """Every schema of the document, subschemas included (never examples or defaults); with
+    ``parameters=False``, those of the models only: component schemas and bodies' (not
+    parameters' or headers' own)."""
     components = _mapping(document.get("components"))
     roots: list[Any] = list(_mapping(components.get("schemas")).values())
-    for parameters in _parameter_lists(document):
-        roots.extend(p.get("schema") for p in parameters if isinstance(p, dict))
-    roots.extend(p.get("schema") for p in _dicts(_mapping(components.get("parameters"))))
-    roots.extend(h.get("schema") for h in _dicts(_mapping(components.get("headers"))))
+    if parameters:
+        for listed in _parameter_lists(document):
+            roots.extend(p.get("schema") for p in listed if isinstance(p, dict))
+        roots.extend(p.get("schema") for p in _dicts(_mapping(components.get("parameters"))))
+        roots.extend(h.get("schema") for h in _dicts(_mapping(components.get("headers"))))
     for holder in _content_holders(document):
         roots.extend(m.get("schema") for m in _dicts(_mapping(holder.get("content"))))
-        for header in _dicts(_mapping(holder.get("headers"))):
-            roots.append(header.get("schema"))
+        if parameters:
+            for header in _dicts(_mapping(holder.get("headers"))):
+                roots.append(header.get("schema"))
     seen: set[int] = set()
     stack = [r for r in roots if isinstance(r, dict)]
     while stack:

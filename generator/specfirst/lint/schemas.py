@@ -58,7 +58,9 @@ from specfirst.lint.context import Context, Finding, Rule
 from specfirst.loader import Pointer
 from specfirst.one_of_overlap import overlapping_pair
 from specfirst.schema_rewrites import (
+    NO_VALUE,
     discriminator_value_conflicts,
+    enum_member_as,
     meaningless_keywords,
     one_of_holder,
 )
@@ -125,22 +127,30 @@ def _enum_type(ctx: Context) -> Iterator[Finding]:
         if not isinstance(enum, list) or not isinstance(declared, str | list):
             continue
         types = [declared] if isinstance(declared, str) else declared
-        wrong = [
-            (i, m)
-            for i, m in enumerate(enum)
-            if (isinstance(m, list) and "array" not in types)
-            or (isinstance(m, dict) and "object" not in types)
-        ]
+        read = [enum_member_as(m, types) for m in enum]
         kind = " or ".join(str(t) for t in types)
-        every = len(wrong) == len(enum)
-        for i, member in wrong:
-            yield (
-                f"enum member {json.dumps(member)} is no {kind}, so no value equals it (a "
-                "value must be of the type and in the enum)"
-                + ("; no member is, so no value is valid" if every else "")
-                + f": fix the type or the member (an array of {kind}: type array, items)",
-                (*pointer, "enum", i),
-            )
+        every = all(value is NO_VALUE for value in read)
+        for i, (member, value) in enumerate(zip(enum, read, strict=True)):
+            if value is NO_VALUE:
+                hint = (
+                    f" (an array of {kind}: type array, items)"
+                    if isinstance(member, list | dict)
+                    else ""
+                )
+                yield (
+                    f"enum member {json.dumps(member)} is no {kind}, so no value equals it (a "
+                    "value must be of the type and in the enum)"
+                    + ("; no member is, so no value is valid" if every else "")
+                    + f": fix the type or the member{hint}",
+                    (*pointer, "enum", i),
+                )
+            elif value is not member:
+                yield (
+                    f"enum member {json.dumps(member)} is text, not of type {kind}, so literally no "
+                    f"value equals it; the generated models and the contract run read it as "
+                    f"{json.dumps(value)}: write it so",
+                    (*pointer, "enum", i),
+                )
 
 
 def _discriminator_value(ctx: Context) -> Iterator[Finding]:
