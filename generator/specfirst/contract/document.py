@@ -1166,16 +1166,25 @@ def _refused_examples(
     example-valid rule judges them (a request: the write dialect of the document's OpenAPI
     version); those of the media type or parameter, and those inside the schema."""
     is_30 = str(document.get("openapi", "")).startswith("3.0")
-    schemas = list(_schemas(document))
-    bounded = is_30 and any(isinstance(s.get(b), bool) for s in schemas for b in _BOUNDS)
-    if not bounded and not any(_integer_format(schema) for schema in schemas):
+    bounded = formats = inside = False
+    for each in _schemas(document):  # one pass: a large document has many schemas
+        bounded = bounded or (is_30 and any(isinstance(each.get(b), bool) for b in _BOUNDS))
+        formats = formats or _integer_format(each)
+        inside = inside or ("example" in each and _wide_integer(each["example"]))
+    if not bounded and not formats:
         return []
     # examples inside schemas are looked for (each holder's schemas walked) only when one may
     # be misjudged: a large document has many holders, and most have no such example
-    inside = bounded or any(_wide_integer(s.get("example")) for s in schemas)
+    inside = inside or bounded
     from specfirst.lint.examples import ExampleChecker
 
-    checker = ExampleChecker(document, "3.0" if is_30 else "3.1")
+    checkers: list[ExampleChecker] = []  # made at the first example judged (a while, on GitHub's)
+
+    def refusal(schema_ptr: tuple[Any, ...], value: Any) -> str | None:
+        if not checkers:
+            checkers.append(ExampleChecker(document, "3.0" if is_30 else "3.1"))
+        return _refusal(checkers[0], schema_ptr, value)
+
     found: list[tuple[str, str, dict[str, Any], str, str | None, str]] = []
     judged: set[int] = set()  # schemas inside components: once, for the first operation
 
@@ -1183,7 +1192,7 @@ def _refused_examples(
         schema = holder.get("schema")
         for key, name, value in _examples_of(document, holder):
             if _misjudged(document, schema, value, bounded):
-                why = _refusal(checker, (*pointer, "schema"), value)
+                why = refusal((*pointer, "schema"), value)
                 if why is not None:
                     found.append((label, where, holder, key, name, why))
         for node, node_ptr in (
@@ -1193,7 +1202,7 @@ def _refused_examples(
                 judged.add(id(node))
                 if _misjudged(document, node, node["example"], bounded):
                     # an example inside the schema is the schema's own: its holder is itself
-                    why = _refusal(checker, node_ptr, node["example"])
+                    why = refusal(node_ptr, node["example"])
                     if why is not None:
                         found.append((label, where, node, "example", None, why))
     return found
