@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+import pytest
 import yaml
 
 from specfirst.contract import ContractOptions, format_summary, run_contract
@@ -1376,3 +1377,78 @@ def test_a_form_text_body_shared_by_operations_is_sent_as_text_for_each() -> Non
     assert read["components"]["requestBodies"]["Text"]["content"] == {
         "text/plain": {"schema": {"type": "string"}}
     }
+
+
+INTEGER_FORMAT_EXAMPLES = """
+openapi: 3.0.3
+info: {title: Key usage, version: '1'}
+paths:
+  /keys/{key}/usage:
+    get:
+      operationId: keyUsage
+      parameters:
+        - {name: key, in: path, required: true, schema: {type: string, example: ak_test}}
+        - {name: start, in: query, schema: {$ref: '#/components/schemas/StartParam'}}
+        - {name: days, in: query, schema: {type: integer, format: int32, example: 21}}
+        - {name: tags, in: query, schema: {type: string, example: '4294967296'}}
+      responses:
+        '200': {description: ok, content: {application/json: {schema: {type: integer}}}}
+  /counts:
+    post:
+      operationId: postCount
+      requestBody:
+        required: true
+        content:
+          application/json:
+            examples:
+              too wide: {value: {count: 4294967296, total: 4294967296}}
+              fits: {value: {count: 7, total: 4294967296}}
+            schema:
+              type: object
+              required: [count]
+              properties:
+                count: {type: integer, format: int32}
+                total: {type: integer, format: int64}
+      responses:
+        '200': {description: ok, content: {application/json: {schema: {type: integer}}}}
+components:
+  schemas:
+    StartParam: {type: integer, format: int32, example: 1418556452651}
+"""
+
+
+@pytest.mark.parametrize("version", ["3.0.3", "3.1.0"])
+def test_an_example_beyond_its_integer_format_is_not_sent(make_api: MakeApi, version: str) -> None:  # noqa: F811
+    """ideal-postcodes: `start` is `format: int32` with the example `1418556452651` (a UNIX
+    time in milliseconds). The app enforces the format's range; schemathesis checks examples
+    as JSON Schema, where `format` is an annotation, so it sent the example as valid data and
+    the app's 400 failed "Schema-valid request rejected". The run leaves such an example out
+    and says so; examples within range, and numbers in text, stay (3.0 and 3.1 alike)."""
+    spec = INTEGER_FORMAT_EXAMPLES.replace("3.0.3", version, 1)
+    document = yaml.safe_load(spec)
+    read = as_the_app_reads(copy.deepcopy(document))
+    assert read is not None
+    assert "example" not in read["components"]["schemas"]["StartParam"]
+    parameters = read["paths"]["/keys/{key}/usage"]["get"]["parameters"]
+    assert parameters[2]["schema"]["example"] == 21
+    assert parameters[3]["schema"]["example"] == "4294967296"
+    media = read["paths"]["/counts"]["post"]["requestBody"]["content"]["application/json"]
+    assert list(media["examples"]) == ["fits"]
+    assert unread_media(document) == [
+        "GET /keys/{key}/usage: request parameter 'start' example (its schema refuses "
+        "it: 1418556452651 is not a 'int32')",
+        "POST /counts: request body example 'too wide' (its schema refuses it: "
+        "4294967296 is not a 'int32' (at /count))",
+    ]
+    api = make_api(spec)
+
+    class Usage:
+        async def key_usage(self, **_: Any) -> Any:
+            return api.responses.KeyUsage200Response(body=1)
+
+        async def post_count(self, *, body: Any) -> Any:
+            return api.responses.PostCount200Response(body=body.count)
+
+    app = api.create_app(default=Usage())
+    result = run_contract(ContractOptions(spec=api.spec_path, app=app, max_examples=10))
+    assert not result.failures and not result.errors, format_summary(result)

@@ -81,8 +81,11 @@ These readings differ from a literal one, and the run must test the API the app 
   (:func:`_refused_examples`): schemathesis checks examples as JSON Schema 2020-12, cannot
   read such a schema, and so sends every example of it as valid data, completing none
   (portfoliooptimizer.io's ``POST /portfolio/analysis/ulcer-index``: an example without the
-  required ``riskFreeRate``, "Schema-valid request rejected"). Elsewhere schemathesis judges
-  its examples itself. :func:`unread_media` names each one left out.
+  required ``riskFreeRate``, "Schema-valid request rejected"). So is one (in any version)
+  with an integer beyond its ``format: int32``/``int64``: the app enforces the format's range,
+  JSON Schema reads ``format`` as an annotation (ideal-postcodes' ``start``, ``int32`` with the
+  example ``1418556452651``). Elsewhere schemathesis judges its examples itself.
+  :func:`unread_media` names each one left out.
 - a path parameter's example that schemathesis never sends in a path (``{``, ``}`` or ``/``
   in it: getpostman.com's Postman variables, ``{{apiId}}``) is left out
   (:func:`_unsendable_path_examples`): fuzzing drew it only to filter it out, and on an
@@ -118,7 +121,12 @@ from specfirst.parser.media import (
     read_media,
 )
 from specfirst.schema_rewrites import enum_as_its_type, one_of_holder, spell_one_of_holder
-from specfirst.schema_types import BOOLEAN_TEXT, boolean_members
+from specfirst.schema_types import (
+    BOOLEAN_TEXT,
+    INTEGER_FORMATS,
+    boolean_members,
+    schema_types,
+)
 
 if TYPE_CHECKING:
     from specfirst.lint.examples import ExampleChecker
@@ -1197,45 +1205,90 @@ def _refused_examples(
 ) -> list[tuple[str, str, dict[str, Any], str, str | None, str]]:
     """(operation label, where: "body"/"parameter 'x'", the object holding the example, its
     key, the name of a named example (else None), why its schema refuses it) for each request
-    example, in an OpenAPI 3.0 document, whose schema schemathesis cannot check: one with
-    draft-04's boolean ``exclusiveMinimum``/``exclusiveMaximum``.
+    example whose schema refuses it where schemathesis cannot tell (:func:`_misjudged`).
 
-    schemathesis validates examples as JSON Schema 2020-12, where those keywords are numbers:
-    it builds no validator of such a schema and takes every example as valid, so an example
-    the spec's own schema refuses (portfoliooptimizer.io's ulcer-index example without the
-    required ``riskFreeRate``) went out as valid data and its 4xx failed the run. Examples are
-    judged as ``specfirst lint``'s example-valid rule judges them (a request: OpenAPI 3.0's
-    write dialect); those of the media type or parameter, and those inside the schema."""
-    if not str(document.get("openapi", "")).startswith("3.0") or not any(
-        isinstance(schema.get(bound), bool) for schema in _schemas(document) for bound in _BOUNDS
-    ):
+    schemathesis validates examples as JSON Schema 2020-12 and sends those it takes for valid
+    as valid data, so an example the spec's own schema refuses went out and the app's 4xx
+    failed "Schema-valid request rejected". Examples are judged as ``specfirst lint``'s
+    example-valid rule judges them (a request: the write dialect of the document's OpenAPI
+    version); those of the media type or parameter, and those inside the schema."""
+    is_30 = str(document.get("openapi", "")).startswith("3.0")
+    bounded = formats = inside = False
+    for each in _schemas(document):  # one pass: a large document has many schemas
+        bounded = bounded or (is_30 and any(isinstance(each.get(b), bool) for b in _BOUNDS))
+        formats = formats or _integer_format(each)
+        inside = inside or ("example" in each and _wide_integer(each["example"]))
+    if not bounded and not formats:
         return []
+    # examples inside schemas are looked for (each holder's schemas walked) only when one may
+    # be misjudged: a large document has many holders, and most have no such example
+    inside = inside or bounded
     from specfirst.lint.examples import ExampleChecker
 
-    checker = ExampleChecker(document, "3.0")
+    checkers: list[ExampleChecker] = []  # made at the first example judged (a while, on GitHub's)
+
+    def refusal(schema_ptr: tuple[Any, ...], value: Any) -> str | None:
+        if not checkers:
+            checkers.append(ExampleChecker(document, "3.0" if is_30 else "3.1"))
+        return _refusal(checkers[0], schema_ptr, value)
+
     found: list[tuple[str, str, dict[str, Any], str, str | None, str]] = []
     judged: set[int] = set()  # schemas inside components: once, for the first operation
 
-    def judge(label: str, where: str, holder: dict[str, Any], schema_ptr: tuple[Any, ...]) -> None:
-        for key, name, value in _examples_of(document, holder):
-            why = _refusal(checker, schema_ptr, value)
-            if why is not None:
-                found.append((label, where, holder, key, name, why))
-
     for label, where, holder, pointer in _example_holders(document):
         schema = holder.get("schema")
-        if not _has_boolean_bound(document, schema):
-            continue
-        judge(label, where, holder, (*pointer, "schema"))
-        for node, node_ptr in _schema_nodes(document, schema, (*pointer, "schema")):
+        for key, name, value in _examples_of(document, holder):
+            if _misjudged(document, schema, value, bounded):
+                why = refusal((*pointer, "schema"), value)
+                if why is not None:
+                    found.append((label, where, holder, key, name, why))
+        for node, node_ptr in (
+            _schema_nodes(document, schema, (*pointer, "schema")) if inside else ()
+        ):
             if id(node) not in judged and "example" in node:
                 judged.add(id(node))
-                if _has_boolean_bound(document, node):
+                if _misjudged(document, node, node["example"], bounded):
                     # an example inside the schema is the schema's own: its holder is itself
-                    why = _refusal(checker, node_ptr, node["example"])
+                    why = refusal(node_ptr, node["example"])
                     if why is not None:
                         found.append((label, where, node, "example", None, why))
     return found
+
+
+def _misjudged(document: dict[str, Any], schema: Any, value: Any, bounded: bool) -> bool:
+    """Whether schemathesis may take ``value`` for valid under ``schema`` where the app
+    refuses it: the schema (or one it reaches) has draft-04's boolean ``exclusiveMinimum``/
+    ``exclusiveMaximum`` in a 3.0 document (schemathesis builds no validator of it and takes
+    every example as valid: portfoliooptimizer.io's ulcer-index example without the required
+    ``riskFreeRate``), or ``value`` holds an integer beyond 32 bits and the schema an integer
+    ``format`` (int32, int64), which the app enforces as a range and JSON Schema reads as an
+    annotation (ideal-postcodes' ``start``, ``format: int32``, example ``1418556452651``).
+    ``bounded``: whether the document is 3.0 and has such a boolean bound anywhere."""
+    if bounded and _has_boolean_bound(document, schema):
+        return True
+    return _wide_integer(value) and any(
+        _integer_format(node) for node, _ in _schema_nodes(document, schema, ())
+    )
+
+
+_INT32 = INTEGER_FORMATS["int32"]
+
+
+def _integer_format(schema: Mapping[str, Any]) -> bool:
+    return schema.get("format") in INTEGER_FORMATS and "integer" in schema_types(schema)
+
+
+def _wide_integer(value: Any, depth: int = 0) -> bool:
+    """Whether ``value`` is, or holds, an integer outside ``int32``'s range."""
+    if isinstance(value, bool) or depth > 32:
+        return False
+    if isinstance(value, int):
+        return not _INT32[0] <= value <= _INT32[1]
+    if isinstance(value, dict):
+        return any(_wide_integer(v, depth + 1) for v in value.values())
+    if isinstance(value, list):
+        return any(_wide_integer(v, depth + 1) for v in value)
+    return False
 
 
 def _refusal(checker: ExampleChecker, schema_ptr: tuple[Any, ...], value: Any) -> str | None:
