@@ -117,6 +117,9 @@ class Header:
     required: bool
     description: str | None
     constraints: tuple[Constraint, ...] = ()  # multipart part headers: checked on the way in
+    # a schema-valid value as header text (the header's example, else one built from its
+    # schema): what the runtime's own error answers send for a required header
+    example: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,6 +250,10 @@ class ErrorFormat:
     py_type: str | None = None
     method: str | None = None
     xml_schema: str | None = None  # an XML body built from this schema (``Response.xml_schema``)
+    # the response's required headers: (name, a schema-valid value), sent with every answer
+    # of this status that does not set them (the request's header of that name, when it
+    # sent one: a correlation id such as ``X-Request-ID`` is echoed)
+    headers: tuple[tuple[str, str], ...] = ()
 
     @property
     def text(self) -> bool:
@@ -332,8 +339,9 @@ class Operation:
 
     @property
     def own_error_formats(self) -> bool:
-        """Some declared error response is not problem+json: the runtime's answers follow them."""
-        return any(e.media_type is not None for e in self.errors)
+        """Some declared error response is not problem+json, or requires headers: the runtime's
+        answers follow them."""
+        return any(e.media_type is not None or e.headers for e in self.errors)
 
     @property
     def secured(self) -> bool:

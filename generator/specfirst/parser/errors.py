@@ -29,8 +29,17 @@ def is_error_status(status: str) -> bool:
 
 
 def read_error_formats(responses: Sequence[Response]) -> tuple[ErrorFormat, ...]:
-    """The declared error responses of one operation, as the runtime answers in them."""
-    return tuple(_format(r) for r in responses if is_error_status(r.status))
+    """The declared error responses of one operation, as the runtime answers in them, with
+    the headers each requires (and a schema-valid value to send for each)."""
+    return tuple(
+        dataclasses.replace(_format(r), headers=_required_headers(r))
+        for r in responses
+        if is_error_status(r.status)
+    )
+
+
+def _required_headers(r: Response) -> tuple[tuple[str, str], ...]:
+    return tuple((h.name, h.example) for h in r.headers if h.required and h.example is not None)
 
 
 def _format(r: Response) -> ErrorFormat:

@@ -23,6 +23,8 @@ from specfirst.parser.context import Context
 from specfirst.parser.errors import is_error_status
 from specfirst.parser.media import body_kind, is_binary_schema, stream_format
 from specfirst.parser.model_types import SchemaTypes
+from specfirst.runtime.conform import build
+from specfirst.runtime.headers import header_value
 from specfirst.schema_types import constraints, is_simple, primitive_type
 
 
@@ -222,6 +224,23 @@ def read_headers(
                 description=header.get("description")
                 if isinstance(header.get("description"), str)
                 else None,
+                example=_header_example(header, hschema) if header.get("required") else None,
             )
         )
     return headers
+
+
+def _header_example(header: Mapping[str, Any], schema: Mapping[str, Any]) -> str | None:
+    """A value of a header as its text: the header's ``example`` (or its schema's, or the
+    schema's ``default``) where it is a plain value, else one built from the schema (None when
+    none can be)."""
+    for value in (header.get("example"), schema.get("example"), schema.get("default")):
+        if isinstance(value, str | int | float | bool) and value != "":
+            return header_value(value)
+    try:
+        value = build(schema, {})
+    except (ValueError, TypeError, RecursionError):
+        return None
+    if value is None or isinstance(value, dict):
+        return None
+    return header_value(value)
