@@ -221,6 +221,9 @@ class Response:
     # an XML body's schema, ``$ref``s inlined, as a Python literal (an error in XML is built
     # from it, ``xml`` keywords included); None for other bodies
     xml_schema: str | None = None
+    # an error response typed by another media type that declares problem+json beside it
+    # with a schema: that schema's type (the runtime's own answers are problem documents)
+    problem_type: str | None = None
 
     @property
     def fixed_status(self) -> int | None:

@@ -50,6 +50,9 @@ def _format(r: Response) -> ErrorFormat:
         if r.kind is BodyKind.JSON and _a_model(r.py_type):
             if is_problem_json(r.media_type):
                 return ErrorFormat(r.status, r.media_type, r.py_type)  # conformed where needed
+            if _a_model(r.problem_type):  # problem+json declared beside, with its schema
+                problem = next(m for m in r.media_types if is_problem_json(m))
+                return ErrorFormat(r.status, problem, r.problem_type)
             if "*/*" in media and not any(m.endswith("/problem+json") for m in media):
                 # Any media type with a schema: problem+json is one, but its document must
                 # still be an instance of the schema (hubapi's `*/*` Error requires `category`).

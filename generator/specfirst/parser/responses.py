@@ -17,7 +17,7 @@ from typing import Any
 
 from specfirst import naming
 from specfirst.diagnostics import Level
-from specfirst.ir import BodyKind, Constraint, Header, Response
+from specfirst.ir import BodyKind, Constraint, Header, Response, is_problem_json
 from specfirst.loader import Pointer
 from specfirst.parser.context import Context
 from specfirst.parser.errors import is_error_status
@@ -49,6 +49,7 @@ def read_responses(
         stream: str | None = None
         item_type: str | None = None
         xml: str | None = None
+        problem_type: str | None = None
         if (
             isinstance(content, Mapping)
             and content
@@ -90,6 +91,7 @@ def read_responses(
                     xml = xml_schema(ctx, schema)
             if media == "*/*":
                 media = "application/json" if kind is BodyKind.JSON else "application/octet-stream"
+            problem_type = _problem_type(types, content, media, status, rptr)
         headers: list[Header] = []
         taken: set[str] = {"body", "status_code", "headers"}
         headers.extend(read_headers(ctx, resp.get("headers") or {}, (*rptr, "headers"), taken))
@@ -109,9 +111,27 @@ def read_responses(
                 stream=stream,
                 item_type=item_type,
                 xml_schema=xml,
+                problem_type=problem_type,
             )
         )
     return result
+
+
+def _problem_type(
+    types: SchemaTypes, content: Mapping[str, Any], typed: str, status: str, rptr: Pointer
+) -> str | None:
+    """For an error status typed by ``typed``, the type of the schema of a problem+json media
+    type declared beside it (openbankingproject.ch's ``Error400_AIS`` beside the
+    ``application/json`` ``Error400_NG_AIS``), or None."""
+    if not is_error_status(status) or is_problem_json(typed):
+        return None
+    for media, media_obj in content.items():
+        if is_problem_json(str(media)) and isinstance(media_obj, Mapping):
+            schema = media_obj.get("schema")
+            if schema is not None:
+                sptr: Pointer = (*rptr, "content", str(media), "schema")
+                return types.schema_type(schema, sptr, "Response")
+    return None
 
 
 def _typed_media(ctx: Context, content: Mapping[str, Any], status: str) -> str:
