@@ -174,6 +174,8 @@ def error_response(
     instance = request_instance(request)
     endpoint = request.scope.get("endpoint")
     declared, fmt = declared_format(getattr(endpoint, ERROR_FORMATS, None), status) or (None, None)
+    if fmt is not None and fmt.headers:
+        headers = required_headers(request, fmt.headers, headers)
 
     def plain() -> Response:
         media_type = fmt.media_type if fmt is not None else None
@@ -217,6 +219,20 @@ def error_response(
         detail = "the server could not answer in the error format the API declares"
         return problem_response(500, detail, instance=instance)
     return Response(body, status_code=status, media_type=fmt.media_type, headers=problem.headers)
+
+
+def required_headers(
+    request: Request, required: Mapping[str, str], headers: Mapping[str, str] | None
+) -> dict[str, str]:
+    """``headers`` with each header of ``required`` (name → a schema-valid value) that they
+    lack: the request's own header of that name where it sent one (a correlation id such as
+    ``X-Request-ID``, echoed), else the value given."""
+    given = dict(headers or {})
+    names = {name.lower() for name in given}
+    for name, value in required.items():
+        if name.lower() not in names:
+            given[name] = request.headers.get(name) or value
+    return given
 
 
 def request_instance(request: Request) -> str:

@@ -118,6 +118,9 @@ class Header:
     required: bool
     description: str | None
     constraints: tuple[Constraint, ...] = ()  # multipart part headers: checked on the way in
+    # a schema-valid value as header text (the header's example, else one built from its
+    # schema): what the runtime's own error answers send for a required header
+    example: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,6 +225,9 @@ class Response:
     # an XML body's schema, ``$ref``s inlined, as a Python literal (an error in XML is built
     # from it, ``xml`` keywords included); None for other bodies
     xml_schema: str | None = None
+    # an error response typed by another media type that declares problem+json beside it
+    # with a schema: that schema's type (the runtime's own answers are problem documents)
+    problem_type: str | None = None
 
     @property
     def fixed_status(self) -> int | None:
@@ -251,6 +257,10 @@ class ErrorFormat:
     py_type: str | None = None
     method: str | None = None
     xml_schema: str | None = None  # an XML body built from this schema (``Response.xml_schema``)
+    # the response's required headers: (name, a schema-valid value), sent with every answer
+    # of this status that does not set them (the request's header of that name, when it
+    # sent one: a correlation id such as ``X-Request-ID`` is echoed)
+    headers: tuple[tuple[str, str], ...] = ()
 
     @property
     def text(self) -> bool:
@@ -336,8 +346,9 @@ class Operation:
 
     @property
     def own_error_formats(self) -> bool:
-        """Some declared error response is not problem+json: the runtime's answers follow them."""
-        return any(e.media_type is not None for e in self.errors)
+        """Some declared error response is not problem+json, or requires headers: the runtime's
+        answers follow them."""
+        return any(e.media_type is not None or e.headers for e in self.errors)
 
     @property
     def secured(self) -> bool:

@@ -143,6 +143,8 @@ def _error_format(e: ErrorFormat) -> str:
         args.append(repr(e.method))
     if e.xml_schema is not None:
         args.append(f"xml={_xml_error_name(e.xml_schema)}")
+    if e.headers:
+        args.append(f"headers={dict(e.headers)!r}")
     return f"rt.ErrorFormat({', '.join(args)})"
 
 

@@ -88,8 +88,11 @@ These readings differ from a literal one, and the run must test the API the app 
   :func:`unread_media` names each one left out.
 - a path parameter's example that schemathesis never sends in a path (``{``, ``}`` or ``/``
   in it: getpostman.com's Postman variables, ``{{apiId}}``) is left out
-  (:func:`_unsendable_path_examples`): fuzzing drew it only to filter it out, and on an
-  operation whose every path parameter had one, Hypothesis' health check failed the run.
+  (:func:`_unsendable_examples`): fuzzing drew it only to filter it out, and on an
+  operation whose every path parameter had one, Hypothesis' health check failed the run. So
+  is a header parameter's example that no header can carry (a line break, a control
+  character: openbankingproject.ch's ``Signature`` example ends in one), for which
+  schemathesis' examples phase refused every operation ("Schema Error").
 - a ``oneOf`` whose members are open objects with nothing to tell them apart (mailscript's
   ``criteria``, lint ``one-of-overlap``) is spelled as the same set of values, each member with
   the others barred (:func:`_one_of_spelled_exclusive`): schemathesis filtered what it drew
@@ -169,7 +172,7 @@ def as_the_app_reads(document: dict[str, Any]) -> dict[str, Any] | None:
         _forms_never_null,
         _json_path_text_unescaped,
         _drop_refused_examples,
-        _drop_unsendable_path_examples,
+        _drop_unsendable_examples,
         _query_templates_unnamed,
         _allof_extras,
         _required_declared,
@@ -261,9 +264,8 @@ def unread_media(document: dict[str, Any]) -> list[str]:
         for label, where, _, _, name, why in _refused_examples(document)
     ]
     lines += [
-        f"{label}: path parameter {parameter!r} example {value!r} (schemathesis sends no path "
-        "value with '{', '}' or '/')"
-        for label, parameter, _, _, _, value in _unsendable_path_examples(document)
+        f"{label}: {where} parameter {parameter!r} example {value!r} ({_UNSENDABLE[where]})"
+        for label, parameter, _, _, _, value, where in _unsendable_examples(document)
     ]
     lines += [
         f"{label}: request body as {media!r} (not a media type: sent as {OCTET_STREAM}, the "
@@ -1155,10 +1157,10 @@ def _drop_refused_examples(document: dict[str, Any], *, apply: bool) -> int:
     return len(found)
 
 
-def _drop_unsendable_path_examples(document: dict[str, Any], *, apply: bool) -> int:
-    found = _unsendable_path_examples(document)
+def _drop_unsendable_examples(document: dict[str, Any], *, apply: bool) -> int:
+    found = _unsendable_examples(document)
     if apply:
-        for _, _, holder, key, name, _ in found:
+        for _, _, holder, key, name, _, _ in found:
             if name is not None:
                 _mapping(holder.get(key)).pop(name, None)
                 if not holder.get(key):
@@ -1168,35 +1170,59 @@ def _drop_unsendable_path_examples(document: dict[str, Any], *, apply: bool) -> 
     return len(found)
 
 
-def _unsendable_path_examples(
-    document: dict[str, Any],
-) -> list[tuple[str, str, dict[str, Any], str, str | None, Any]]:
-    """(operation label, parameter name, the object holding the example, its key, a named
-    example's name or None, the value) for each example of a path parameter (its own, or its
-    inline schema's) that schemathesis never sends: a value with ``{``, ``}`` or ``/``, or
-    one that empties or collapses the segment (``""``, ``.``, ``..``).
+_UNSENDABLE = {
+    "path": "schemathesis sends no path value with '{', '}' or '/'",
+    "header": "not a header value: HTTP sends no line break, control character or non-Latin-1 "
+    "text in a header",
+}
+"""Why an example of a parameter in that place cannot be sent, for :func:`unread_media`."""
 
-    schemathesis draws a parameter's examples while fuzzing and filters out such path values
-    (they route to another path, or read as a template). getpostman.com declares Postman
-    variables (``{{apiId}}``) as every path parameter's example: on an operation of four,
-    nearly every draw was filtered, and Hypothesis' health check failed the operation
-    ("filter_too_much") where the service had done nothing wrong."""
+
+def _unsendable(where: Any, name: str, value: Any) -> bool:
+    """Whether schemathesis refuses ``value`` as an example of a parameter ``name`` in
+    ``where``: a path value it filters out, a header value HTTP cannot carry."""
+    from schemathesis.generation.case import find_invalid_headers
     from schemathesis.openapi.generation.filters import is_invalid_path_parameter
 
-    found: list[tuple[str, str, dict[str, Any], str, str | None, Any]] = []
+    if where == "path":
+        return value is not None and bool(is_invalid_path_parameter(value))
+    return isinstance(value, str) and any(find_invalid_headers({name: value}))
+
+
+def _unsendable_examples(
+    document: dict[str, Any],
+) -> list[tuple[str, str, dict[str, Any], str, str | None, Any, str]]:
+    """(operation label, parameter name, the object holding the example, its key, a named
+    example's name or None, the value, ``"path"`` or ``"header"``) for each example of a
+    path or header parameter (its own, or its inline schema's) that schemathesis never sends.
+
+    A path value with ``{``, ``}`` or ``/``, or one that empties or collapses the segment
+    (``""``, ``.``, ``..``): schemathesis draws a parameter's examples while fuzzing and
+    filters such path values out (they route to another path, or read as a template).
+    getpostman.com declares Postman variables (``{{apiId}}``) as every path parameter's
+    example: on an operation of four, nearly every draw was filtered, and Hypothesis' health
+    check failed the operation ("filter_too_much") where the service had done nothing wrong.
+
+    A header value no HTTP message can hold (a line break, a control character, text beyond
+    Latin-1): schemathesis' examples phase refuses the whole operation ("Schema Error ... header
+    examples are invalid"). openbankingproject.ch's shared ``Signature`` parameter's example
+    ends in a line break: every operation of the spec errored."""
+    found: list[tuple[str, str, dict[str, Any], str, str | None, Any, str]] = []
     seen: set[tuple[int, str, str | None]] = set()  # a path item's parameter: once
     for label, _, parameter, _ in _example_holders(document):
-        if parameter.get("in") != "path" or "content" in parameter:
+        where = parameter.get("in")
+        if where not in _UNSENDABLE or "content" in parameter:
             continue
         schema = parameter["schema"]
         holders = [parameter] + ([schema] if "$ref" not in schema else [])
+        name = str(parameter.get("name"))
         for holder in holders:
-            for key, name, value in _examples_of(document, holder):
-                if (id(holder), key, name) in seen:
+            for key, example, value in _examples_of(document, holder):
+                if (id(holder), key, example) in seen:
                     continue
-                if value is not None and is_invalid_path_parameter(value):
-                    seen.add((id(holder), key, name))
-                    found.append((label, str(parameter.get("name")), holder, key, name, value))
+                if _unsendable(where, name, value):
+                    seen.add((id(holder), key, example))
+                    found.append((label, name, holder, key, example, value, str(where)))
     return found
 
 

@@ -29,8 +29,17 @@ def is_error_status(status: str) -> bool:
 
 
 def read_error_formats(responses: Sequence[Response]) -> tuple[ErrorFormat, ...]:
-    """The declared error responses of one operation, as the runtime answers in them."""
-    return tuple(_format(r) for r in responses if is_error_status(r.status))
+    """The declared error responses of one operation, as the runtime answers in them, with
+    the headers each requires (and a schema-valid value to send for each)."""
+    return tuple(
+        dataclasses.replace(_format(r), headers=_required_headers(r))
+        for r in responses
+        if is_error_status(r.status)
+    )
+
+
+def _required_headers(r: Response) -> tuple[tuple[str, str], ...]:
+    return tuple((h.name, h.example) for h in r.headers if h.required and h.example is not None)
 
 
 def _format(r: Response) -> ErrorFormat:
@@ -41,6 +50,9 @@ def _format(r: Response) -> ErrorFormat:
         if r.kind is BodyKind.JSON and _a_model(r.py_type):
             if is_problem_json(r.media_type):
                 return ErrorFormat(r.status, r.media_type, r.py_type)  # conformed where needed
+            if _a_model(r.problem_type):  # problem+json declared beside, with its schema
+                problem = next(m for m in r.media_types if is_problem_json(m))
+                return ErrorFormat(r.status, problem, r.problem_type)
             if "*/*" in media and not any(m.endswith("/problem+json") for m in media):
                 # Any media type with a schema: problem+json is one, but its document must
                 # still be an instance of the schema (hubapi's `*/*` Error requires `category`).

@@ -17,12 +17,14 @@ from typing import Any
 
 from specfirst import naming
 from specfirst.diagnostics import Level
-from specfirst.ir import BodyKind, Constraint, Header, Response
+from specfirst.ir import BodyKind, Constraint, Header, Response, is_problem_json
 from specfirst.loader import Pointer
 from specfirst.parser.context import Context
 from specfirst.parser.errors import is_error_status
 from specfirst.parser.media import body_kind, is_binary_schema, stream_format
 from specfirst.parser.model_types import SchemaTypes
+from specfirst.runtime.conform import build
+from specfirst.runtime.headers import header_value
 from specfirst.schema_types import constraints, is_simple, primitive_type
 
 
@@ -47,6 +49,7 @@ def read_responses(
         stream: str | None = None
         item_type: str | None = None
         xml: str | None = None
+        problem_type: str | None = None
         if (
             isinstance(content, Mapping)
             and content
@@ -88,6 +91,7 @@ def read_responses(
                     xml = xml_schema(ctx, schema)
             if media == "*/*":
                 media = "application/json" if kind is BodyKind.JSON else "application/octet-stream"
+            problem_type = _problem_type(types, content, media, status, rptr)
         headers: list[Header] = []
         taken: set[str] = {"body", "status_code", "headers"}
         headers.extend(read_headers(ctx, resp.get("headers") or {}, (*rptr, "headers"), taken))
@@ -107,9 +111,27 @@ def read_responses(
                 stream=stream,
                 item_type=item_type,
                 xml_schema=xml,
+                problem_type=problem_type,
             )
         )
     return result
+
+
+def _problem_type(
+    types: SchemaTypes, content: Mapping[str, Any], typed: str, status: str, rptr: Pointer
+) -> str | None:
+    """For an error status typed by ``typed``, the type of the schema of a problem+json media
+    type declared beside it (openbankingproject.ch's ``Error400_AIS`` beside the
+    ``application/json`` ``Error400_NG_AIS``), or None."""
+    if not is_error_status(status) or is_problem_json(typed):
+        return None
+    for media, media_obj in content.items():
+        if is_problem_json(str(media)) and isinstance(media_obj, Mapping):
+            schema = media_obj.get("schema")
+            if schema is not None:
+                sptr: Pointer = (*rptr, "content", str(media), "schema")
+                return types.schema_type(schema, sptr, "Response")
+    return None
 
 
 def _typed_media(ctx: Context, content: Mapping[str, Any], status: str) -> str:
@@ -222,6 +244,23 @@ def read_headers(
                 description=header.get("description")
                 if isinstance(header.get("description"), str)
                 else None,
+                example=_header_example(header, hschema) if header.get("required") else None,
             )
         )
     return headers
+
+
+def _header_example(header: Mapping[str, Any], schema: Mapping[str, Any]) -> str | None:
+    """A value of a header as its text: the header's ``example`` (or its schema's, or the
+    schema's ``default``) where it is a plain value, else one built from the schema (None when
+    none can be)."""
+    for value in (header.get("example"), schema.get("example"), schema.get("default")):
+        if isinstance(value, str | int | float | bool) and value != "":
+            return header_value(value)
+    try:
+        value = build(schema, {})
+    except (ValueError, TypeError, RecursionError):
+        return None
+    if value is None or isinstance(value, dict):
+        return None
+    return header_value(value)

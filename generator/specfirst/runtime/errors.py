@@ -85,7 +85,7 @@ class ErrorFormat:
     problem+json ``media_type`` with a ``tp`` and no ``method`` is the problem document, made
     to conform to ``tp`` where it does not (``problem``)."""
 
-    __slots__ = ("media_type", "method", "problem", "text", "tp", "xml")
+    __slots__ = ("headers", "media_type", "method", "problem", "text", "tp", "xml")
 
     def __init__(
         self,
@@ -94,7 +94,11 @@ class ErrorFormat:
         method: str | None = None,
         *,
         xml: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> None:
+        # the headers the response requires, each with a schema-valid value: sent where the
+        # answer does not set them (the request's own value where it sent that header)
+        self.headers = dict(headers or {})
         self.media_type = media_type
         self.tp = tp
         self.method = method
