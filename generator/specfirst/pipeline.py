@@ -208,13 +208,16 @@ def build_files(
         progress("grouping models by tag")
         if pending and splits(renderer, models_source):  # the split reads the formatted routers
             formatted, pending = format_sources(pending, format_cache), {}
-        split = split_package(
-            renderer,
-            formatted,
-            models_source,
-            header,
-            cache=cache_dir.parent / "groups" if cache_dir else None,
-        )
+        # Parses the models statement by statement: trees of nothing cyclic, each walked by
+        # every collection (with this process's loaded spec and IR) while it lives.
+        with gc_paused():
+            split = split_package(
+                renderer,
+                formatted,
+                models_source,
+                header,
+                cache=cache_dir.parent / "groups" if cache_dir else None,
+            )
         progress("formatting models")
         if split is None:
             formatted.update(format_sources({**pending, "models.py": models_source}, format_cache))
