@@ -280,7 +280,10 @@ def _start_models(
 
     parser = ApiParser(spec)
     try:
-        models_doc = parser.models_document()
+        # A copy of every schema, nothing cyclic, and the whole path of a big spec's models
+        # waits for it (GitHub's: 0.3-0.45 s of CPU with the collector, 0.25 without).
+        with gc_paused():
+            models_doc = parser.models_document()
     except Exception:  # an invalid document can break naming; validation says why
         return parser, None, None
     cache = cache_dir.parent / "models" if cache_dir else None
@@ -848,7 +851,8 @@ def _load_and_build(
 
     progress("loading")
     try:
-        spec = load_spec(spec_path)
+        with gc_paused():  # a tree of millions of new objects (GitHub's: 0.3-0.4 s → 0.25 s)
+            spec = load_spec(spec_path)
     except DiagnosticError as exc:
         return list(exc.diagnostics)
     refused = check_output_dir(output)
