@@ -70,6 +70,9 @@ MAX_OPERATIONS = 120
 MAX_BYTES = 1_500_000  # larger files are never in the size range; not worth parsing to find out
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 COVERAGE = re.compile(r"coverage: (\d+) of (\d+) operations reached a declared 2xx")
+NO_SUCCESS = re.compile(r"implemented: .*no success declared: (\d+)")
+"""The contract run's count of operations that declare no success (only errors, or a 1xx):
+no stub or implementation of theirs can reach a declared 2xx."""
 
 # Why a spec misses, when the run's own output does not say it plainly (the cause found by
 # reading the spec and the failing request). Keyed by sample name; the others show the checks
@@ -197,6 +200,7 @@ class Result:
     stubs: str = "not run"  # "ok", "n/a (no --stubs examples)" or the failure
     reached: int | None = None  # operations reaching a declared 2xx with example stubs
     operations: int | None = None
+    no_success: int = 0  # operations that declare no success response (their stubs' 501)
     seconds: float = 0.0
     details: dict[str, str] = field(default_factory=dict)
 
@@ -332,6 +336,8 @@ def adopt(spec: Features, work: Path, mypy_cache: Path, timeout: float, stubs: b
             found = COVERAGE.findall(out)
             if found:
                 result.reached, result.operations = (int(n) for n in found[-1])
+            if none := NO_SUCCESS.findall(out):
+                result.no_success = int(none[-1])
             failures = contract_failures(mock) if code else []
             result.stubs = "ok" if code == 0 else " / ".join(failures) or summary("tests", out)
         result.details["stubs"] = out[-6000:]
@@ -374,6 +380,7 @@ def run(
             slots.put(slot)
         if echo:
             reach = f"{result.reached}/{result.operations}" if result.operations else result.stubs
+            reach += f" ({result.no_success} declare no success)" if result.no_success else ""
             state = "green" if result.green else "RED"
             print(f"{state:5} {spec.name} ({result.seconds} s) reach {reach}", flush=True)
             for step in ("init", "tests", "check"):
@@ -403,6 +410,12 @@ def _why(result: Result) -> str:
         if value != "ok":
             return f"{step}: {value}"
     if result.reach is not None and result.reach < 0.9:
+        if result.no_success and result.stubs == "ok":
+            return (
+                f"example stubs: {result.no_success} operation(s) declare no success response "
+                f"(lint rule success-response), so {result.reached} of {result.operations} is "
+                "all there is; the project is green"
+            )
         return f"example stubs: {result.stubs}"
     return ""
 

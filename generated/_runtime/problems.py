@@ -87,12 +87,14 @@ error body takes."""
 
 
 class NotImplementedOperation(ProblemError):
-    """An operation has no implementation yet (``Unimplemented…`` services raise it)."""
+    """An operation has no implementation yet (``Unimplemented…`` services raise it), or
+    none that can answer a success: ``why`` says so (the example stub of an operation that
+    declares only errors)."""
 
-    def __init__(self, operation_id: str) -> None:
+    def __init__(self, operation_id: str, why: str = "is not implemented yet") -> None:
         super().__init__(
             501,
-            f"operation {operation_id!r} is not implemented yet",
+            f"operation {operation_id!r} {why}",
             headers={UNIMPLEMENTED_HEADER: quote(operation_id, safe="")},
         )
         self.operation_id = operation_id

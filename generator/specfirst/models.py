@@ -36,6 +36,7 @@ from specfirst.schema_rewrites import (
     SCHEMA_LISTS,
     SCHEMA_MAPS,
     SCHEMA_VALUES,
+    component_resolver,
     declare_required_names,
     default_of_its_type,
     defaults_of_their_type,
@@ -47,6 +48,8 @@ from specfirst.schema_rewrites import (
     inline_conflicting_bases,
     keywords_of_its_type,
     nullable_references,
+    one_of_holder,
+    one_of_holders_spelled,
     optional_discriminators,
     schema_nodes,
     split_discriminator_subtypes,
@@ -149,6 +152,7 @@ def _generate_models(
     # Copies and walks of the whole document, nothing cyclic: the collector would walk
     # them again and again (0.3 s of GitHub's 1 s).
     with gc_paused():
+        document = _one_of_holders_spelled(document)
         document, schemas = _open_pattern_properties(document)
         document = _tidy_prose(document)
         _bound_integer_formats(document)  # in place: _tidy_prose made a copy
@@ -786,6 +790,21 @@ def _null_typed_enum(schema: dict[str, Any]) -> bool:
         and None not in enum
         and (schema.get("nullable") is True or (isinstance(kind, list) and "null" in kind))
     )
+
+
+def _one_of_holders_spelled(document: dict[str, Any]) -> dict[str, Any]:
+    """``document`` with each ``oneOf`` beside holder keywords spelled as its alternatives,
+    each merged with the holder (:func:`~specfirst.schema_rewrites.spell_one_of_holder`): a
+    copy where there is one. First of the rewrites, so that the rules
+    (:func:`schema_rules`) read the schemas at the places the library reports its classes
+    from (``Body/oneOf/0``: the holder merged with its first alternative)."""
+    schemas = document["components"]["schemas"]
+    resolve = component_resolver(schemas)
+    if not any(one_of_holder(n, resolve) for s in schemas.values() for n in schema_nodes(s)):
+        return document
+    spelled = copy.deepcopy(schemas)
+    one_of_holders_spelled(spelled, component_resolver(spelled))
+    return {**document, "components": {**document["components"], "schemas": spelled}}
 
 
 def _open_pattern_properties(document: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -21,6 +21,8 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib.metadata import version
@@ -397,20 +399,38 @@ class WorkerAhead:
     interpreter (a one-shot run), which imports the library and runs it once on a tiny
     document meanwhile (:func:`specfirst.models.warm_up`: the library imports most of its
     modules on its first run): about a second of GitHub's cold critical path. The first
-    :class:`ModelsJob` that needs a worker takes it; unused, it is stopped at :meth:`close`."""
+    :class:`ModelsJob` that needs a worker takes it; unused, it is stopped at :meth:`close`.
+
+    A forked worker ends with the process that forked it (:func:`_exit_with_parent`): it holds
+    both ends of its pool's pipes, so it never reads their end, and a run that ends without
+    waiting for it (``os._exit``: a warm run, a test's forked child) would leave it behind,
+    idle for good. A spawned one watches for its parent's end (:func:`_ready_to_model`)."""
 
     def __init__(self, *, fork: bool) -> None:
-        self._pool: concurrent.futures.ProcessPoolExecutor | None = (
-            concurrent.futures.ProcessPoolExecutor(
-                1, mp_context=multiprocessing.get_context("fork")
+        self._pool: concurrent.futures.ProcessPoolExecutor | None
+        if not fork:
+            self._pool = concurrent.futures.ProcessPoolExecutor(
+                1,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_ready_to_model,
+                initargs=(os.getpid(),),
             )
-            if fork
-            else concurrent.futures.ProcessPoolExecutor(
-                1, mp_context=multiprocessing.get_context("spawn"), initializer=_ready_to_model
-            )
+            # The pool starts its process at the first submit: now, before the spec loads.
+            self._pool.submit(os.getpid)
+            return
+        alive, held = os.pipe()  # the worker watches ``alive``; ``held`` is this process's
+        self._pool = concurrent.futures.ProcessPoolExecutor(
+            1,
+            mp_context=multiprocessing.get_context("fork"),
+            initializer=_exit_with_parent,
+            initargs=(alive, held),
         )
-        # The pool starts its process at the first submit: now, before the spec loads.
-        self._pool.submit(os.getpid)
+        try:
+            self._pool.submit(os.getpid)
+        finally:
+            os.close(alive)
+        # held as long as the pool is: closed with it, which the worker then outlives by nothing
+        weakref.finalize(self._pool, os.close, held)
 
     def take(self) -> concurrent.futures.ProcessPoolExecutor | None:
         pool, self._pool = self._pool, None
@@ -422,9 +442,31 @@ class WorkerAhead:
             self._pool = None
 
 
-def _ready_to_model() -> None:
+def _exit_with_parent(alive: int, held: int) -> None:
+    """In a forked :class:`WorkerAhead`'s process, first: exit once every copy of the pipe's other
+    end ``held`` is closed (the process that forked it has ended, or stopped the pool)."""
+    os.close(held)
+
+    def watch() -> None:
+        with contextlib.suppress(OSError):
+            os.read(alive, 1)  # nothing is ever written: returns at end of file
+        os._exit(1)
+
+    threading.Thread(target=watch, name="specfirst-parent-watch", daemon=True).start()
+
+
+def _ready_to_model(parent: int) -> None:
     """A spawned :class:`WorkerAhead`'s first work: datamodel-code-generator imported and run
-    once, as a warm worker's is (:func:`_warm_worker`)."""
+    once, as a warm worker's is (:func:`_warm_worker`); and, from then on, an exit once the
+    process that started it (``parent``) has ended: the pool's queue pickles both ends of its
+    pipe into the worker, which so never reads its end either."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="specfirst-parent-watch", daemon=True).start()
     from specfirst.models import warm_up
 
     warm_up()

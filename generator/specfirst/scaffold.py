@@ -135,6 +135,7 @@ class Scaffolder:
         filters["fill_type"] = fill_type
         filters["success_response"] = success_response
         filters["example_fields"] = example_fields
+        filters["no_success"] = no_success
 
     def _render(self, template: str, **context: object) -> str:
         return self.renderer.env.get_template(f"scaffold/{template}").render(
@@ -356,6 +357,13 @@ class Scaffolder:
             path.write_text(text, encoding="utf-8")
             written.append(path)
         return written
+
+
+def no_success(op: Operation) -> str:
+    """Why the example stub of an operation that declares no success answers 501 (what
+    ``NotImplementedOperation`` says after the operationId)."""
+    statuses = ", ".join(r.status for r in op.responses) or "none"
+    return f"declares no success response for an example stub to answer (only {statuses})"
 
 
 def example_fields(response: Response) -> str:

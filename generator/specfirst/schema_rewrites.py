@@ -557,29 +557,109 @@ def _discriminator_tags(
 
     A discriminator's mapping names its values; a ``oneOf``/``anyOf`` member it does not map
     is tagged with its schema's name (OpenAPI's implicit mapping, as datamodel-code-generator
-    reads it).
+    reads it). A discriminator the models drop (:func:`optional_discriminators`) tags nothing:
+    its members keep the type their schemas give the property (spotify's ``TrackObject``, an
+    implicit member whose ``type`` is the enum [track], is no ``Literal["TrackObject"]``).
     """
     tags: dict[tuple[str, str], set[str]] = {}
+    for node, disc, prop in _discriminators(schemas, nodes):
+        if not _tags_its_members(node, disc, prop, schemas):
+            continue
+        selected = _selected_members(node, disc, schemas)
+        named = [name for name, _, _ in selected]
+        for name, value, implicit in selected:
+            others = [other for other in named if other != name]
+            tag = _member_tag(name, prop, value, implicit, others, disc, schemas)
+            tags.setdefault((name, prop), set()).add(tag)
+    return {key: frozenset(values) for key, values in tags.items()}
+
+
+def _discriminators(
+    schemas: dict[str, Any], nodes: Callable[[Any], Iterator[Any]]
+) -> Iterator[tuple[dict[str, Any], dict[str, Any], str]]:
+    """(schema node, its discriminator, the discriminator's property name) of each node of
+    ``schemas`` (as ``nodes`` walks them) with a discriminator naming its property."""
     for schema in schemas.values():
         for node in nodes(schema):
             disc = node.get("discriminator")
             prop = disc.get("propertyName") if isinstance(disc, dict) else None
-            if not isinstance(disc, dict) or not isinstance(prop, str):
-                continue
-            mapping = disc.get("mapping")
-            mapped: set[str] = set()
-            for value, ref in (mapping if isinstance(mapping, dict) else {}).items():
-                name = _ref_name({"$ref": ref}) or (ref if ref in schemas else None)
-                if name is not None:
-                    tags.setdefault((name, prop), set()).add(str(value))
-                    mapped.add(name)
-            for key in ("oneOf", "anyOf"):
-                members = node.get(key)
-                for part in members if isinstance(members, list) else ():
-                    name = _ref_name(part)
-                    if name is not None and name not in mapped and name in schemas:
-                        tags.setdefault((name, prop), set()).add(name)
-    return {key: frozenset(values) for key, values in tags.items()}
+            if isinstance(disc, dict) and isinstance(prop, str):
+                yield node, disc, prop
+
+
+def _selected_members(
+    node: dict[str, Any], disc: dict[str, Any], schemas: dict[str, Any]
+) -> list[tuple[str, str, bool]]:
+    """(component schema, value, implicit): each member ``node``'s discriminator selects and
+    the value it selects it by: a mapping key, else (``implicit``) the member's own name."""
+    mapping = disc.get("mapping")
+    selected: list[tuple[str, str, bool]] = []
+    for value, ref in (mapping if isinstance(mapping, dict) else {}).items():
+        name = _ref_name({"$ref": ref}) or (ref if ref in schemas else None)
+        if name is not None and name in schemas:
+            selected.append((name, str(value), False))
+    mapped = {name for name, _, _ in selected}
+    for key in ("oneOf", "anyOf"):
+        members = node.get(key)
+        for part in members if isinstance(members, list) else ():
+            name = _ref_name(part)
+            if name is not None and name in schemas and name not in mapped:
+                selected.append((name, name, True))
+                mapped.add(name)
+    return selected
+
+
+def _member_tag(
+    name: str,
+    prop: str,
+    value: str,
+    implicit: bool,
+    others: list[str],
+    disc: dict[str, Any],
+    schemas: dict[str, Any],
+) -> str:
+    """The value member ``name``'s model takes for ``prop``, which its discriminator selects
+    it by ``value``: that value, unless the member's own enum (or const) for the property
+    leaves it out. Then datamodel-code-generator keeps the member's own value where it has
+    one (spotify's ``TrackObject``, ``type`` enum [track], selected by its name: a
+    ``Literal["track"]``, not ``Literal["TrackObject"]``), or, for a member no mapping names,
+    the one value of its enum no mapping key and no other member's enum claims."""
+    own = _enum_strings(_declared(name, prop, schemas))
+    if not own or value in own:
+        return value
+    if len(own) == 1:
+        return own[0]
+    if not implicit:
+        return value
+    keys = set(mapping) if isinstance(mapping := disc.get("mapping"), dict) else set()
+    held = {v for other in others for v in _enum_strings(_declared(other, prop, schemas))}
+    free = [v for v in own if v not in keys and v not in held]
+    return free[0] if len(free) == 1 else value
+
+
+def discriminator_value_conflicts(
+    node: dict[str, Any], schemas: dict[str, Any]
+) -> Iterator[tuple[str, str, list[str], bool]]:
+    """(member, value, allowed, implicit): each value ``node``'s discriminator selects a
+    component schema member by, that the member's own property refuses (its enum or const
+    allows only ``allowed``); ``implicit`` when the value is the member's name (no mapping
+    names the member). Such a value selects a member none of whose instances has it."""
+    disc = node.get("discriminator")
+    prop = disc.get("propertyName") if isinstance(disc, dict) else None
+    if not isinstance(disc, dict) or not isinstance(prop, str):
+        return
+    for name, value, implicit in _selected_members(node, disc, schemas):
+        allowed = _enum_strings(_declared(name, prop, schemas))
+        if allowed and value not in allowed:
+            yield name, value, allowed, implicit
+
+
+def _enum_strings(definition: dict[str, Any] | None) -> list[str]:
+    """The string values a property definition's ``enum`` (or ``const``) allows, or []."""
+    if not isinstance(definition, dict):
+        return []
+    values = [definition["const"]] if "const" in definition else definition.get("enum")
+    return [v for v in values if isinstance(v, str)] if isinstance(values, list) else []
 
 
 def discriminator_literals(
@@ -725,19 +805,23 @@ def optional_discriminators(schemas: dict[str, Any], nodes: Callable[[Any], Iter
     only the keys was refused). A discriminator with OpenAPI 3.2's ``defaultMapping`` says what
     a value without the property is, and is kept (:func:`specfirst.models._default_mappings`).
     """
-    for schema in schemas.values():
-        for node in nodes(schema):
-            disc = node.get("discriminator")
-            prop = disc.get("propertyName") if isinstance(disc, dict) else None
-            if not isinstance(disc, dict) or not isinstance(prop, str):
-                continue
-            if "defaultMapping" in disc:
-                continue
-            members = node.get("oneOf") or node.get("anyOf")
-            if not isinstance(members, list):
-                continue
-            if not all(_requires(member, prop, schemas) for member in members):
-                del node["discriminator"]
+    for node, disc, prop in _discriminators(schemas, nodes):
+        if not _tags_its_members(node, disc, prop, schemas):
+            del node["discriminator"]
+
+
+def _tags_its_members(
+    node: dict[str, Any], disc: dict[str, Any], prop: str, schemas: dict[str, Any]
+) -> bool:
+    """Whether the models keep ``node``'s discriminator (on ``prop``), tagging its members
+    (see :func:`optional_discriminators`): it has OpenAPI 3.2's ``defaultMapping``, or every
+    ``oneOf``/``anyOf`` member requires the property (or there are no members to ask)."""
+    if "defaultMapping" in disc:
+        return True
+    members = node.get("oneOf") or node.get("anyOf")
+    if not isinstance(members, list):
+        return True
+    return all(_requires(member, prop, schemas) for member in members)
 
 
 def split_discriminator_subtypes(
@@ -775,3 +859,99 @@ def split_discriminator_subtypes(
                     parts[index : index + 1] = spliced  # its own parts are looked at next
                     continue
             index += 1
+
+
+# What a ``oneOf`` holder keeps for itself when spelled as its alternatives
+# (:func:`spell_one_of_holder`): what says nothing of the object's members.
+_HOLDER_KEEPS = _ANNOTATIONS | {"oneOf", "nullable"}
+# Keywords beside a ``oneOf`` that read the object every alternative must also be.
+_HOLDER_KEYWORDS = (_OBJECT_KEYWORDS - {"dependencies"}) | {"allOf"}
+# Beside these the holder is left as written: a 3.0 ``$ref``'s siblings are ignored, a
+# discriminator picks its member by tag, and the others combine in ways not spelled here.
+_HOLDER_UNSPELLED = frozenset({"$ref", "discriminator", "anyOf", "not", "if"})
+
+
+def one_of_holder(node: Any, resolve: Callable[[Any], Any]) -> bool:
+    """Whether ``node`` is an object schema that holds a ``oneOf`` beside keywords of its own
+    (``properties``, ``required``, ``allOf``, ``additionalProperties: false`` …), which every
+    alternative must satisfy as well, each of them a schema that may be an object.
+
+    datamodel-code-generator reads such a schema as the union of its alternatives and drops
+    the rest when it has no ``properties`` (shipengine's ``estimate_rates_request_body``:
+    closed, allOf [options], ten required names, oneOf [by carrier id, by carrier ids]; a body
+    ``{"carrier_ids": 5}`` was taken), and the ``allOf`` parts and ``required`` names beside
+    ``properties`` where it merges them. :func:`spell_one_of_holder` writes it as it means.
+    ``resolve``: a member's schema (a ``$ref`` followed), to tell whether it may be an object.
+    """
+    if not isinstance(node, dict):
+        return False
+    members = node.get("oneOf")
+    if not isinstance(members, list) or not members or _HOLDER_UNSPELLED.intersection(node):
+        return False
+    if not _may_be_object(node) or not any(
+        node[key] not in (True, {}, [], None) for key in _HOLDER_KEYWORDS.intersection(node)
+    ):
+        return False
+    return all(isinstance(m, dict) and _may_be_object(resolve(m)) for m in members)
+
+
+def _may_be_object(schema: Any) -> bool:
+    declared = schema.get("type") if isinstance(schema, dict) else None
+    if declared is None:
+        return isinstance(schema, dict)
+    return declared == "object" or (isinstance(declared, list) and "object" in declared)
+
+
+def spell_one_of_holder(node: dict[str, Any]) -> None:
+    """Write a :func:`one_of_holder` as each alternative merged with what it holds, in place:
+    ``oneOf: [{allOf: [<the holder without oneOf>, A]}, {allOf: [<…>, B]}]``, the holder's
+    own ``allOf`` parts spliced in (``allOf: [<the rest of the holder>, P, A]``: the same
+    values, and schemathesis merges no ``allOf`` nested in an ``allOf`` part: it filtered
+    nearly every value it drew for shipengine's ``estimate_rates_request_body``).
+
+    The same values are valid (an object valid under the holder's own keywords and exactly
+    one alternative), but each alternative now carries the holder's required names, types,
+    ``allOf`` parts and closedness: datamodel-code-generator makes each a class of them (the
+    holder's name numbered: ``Body1``, ``Body2``), and the exactly-one check runs over those
+    classes. ``additionalProperties: false`` then closes each alternative over the names it
+    and the holder declare, as the generated classes read closed ``allOf`` parts; read
+    literally, it would refuse every name only an alternative declares. Annotations and
+    ``nullable`` stay on the holder; each alternative gets its own copy of the rest.
+    """
+    held = {k: v for k, v in node.items() if k not in _HOLDER_KEEPS and not k.startswith("x-")}
+    for key in held:
+        del node[key]
+    parts = held.pop("allOf", None)
+    parts = parts if isinstance(parts, list) else []
+    node["oneOf"] = [
+        {"allOf": [copy.deepcopy(held), *copy.deepcopy(parts), member]} for member in node["oneOf"]
+    ]
+
+
+def one_of_holders_spelled(schemas: dict[str, Any], resolve: Callable[[Any], Any]) -> int:
+    """Spell each :func:`one_of_holder` among ``schemas`` and their subschemas, in place
+    (innermost first, so that an alternative's copies hold the spelled form); their number."""
+    found = {
+        id(node): node
+        for schema in schemas.values()
+        for node in schema_nodes(schema)
+        if one_of_holder(node, resolve)
+    }
+    for node in reversed(found.values()):
+        spell_one_of_holder(node)
+    return len(found)
+
+
+def component_resolver(schemas: Mapping[str, Any]) -> Callable[[Any], Any]:
+    """``resolve`` for :func:`one_of_holder`: a ``$ref`` to a component schema followed (a
+    few steps), anything else as it is."""
+
+    def resolve(node: Any) -> Any:
+        for _ in range(20):
+            name = _ref_name(node)
+            if name is None or name not in schemas:
+                return node
+            node = schemas[name]
+        return node
+
+    return resolve

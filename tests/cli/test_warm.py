@@ -17,7 +17,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -195,6 +195,33 @@ def _interruptible() -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
+@contextlib.contextmanager
+def _begun(project: Path, env: dict[str, str]) -> Iterator[subprocess.Popen[str]]:
+    """``specfirst generate`` in ``project`` as a client Ctrl-C reaches (:func:`_interruptible`),
+    handed over once its run has begun (its first trace line, from the warm process's child)."""
+    client = subprocess.Popen(
+        [sys.executable, "-m", "specfirst", "generate"],
+        cwd=project,
+        env={**env, "SPECFIRST_TRACE": "1"},
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=_interruptible,
+    )
+    assert client.stderr is not None
+    with client.stderr:
+        first = client.stderr.readline()
+        assert first.startswith("["), first
+        yield client
+
+
+def _within(seconds: float, done: Callable[[], bool]) -> bool:
+    """Whether ``done()`` holds within ``seconds`` (asked every tenth of a second)."""
+    deadline = time.monotonic() + seconds
+    while not done() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return done()
+
+
 def generate(
     cwd: Path, env: dict[str, str], *args: str, umask: int = -1
 ) -> subprocess.CompletedProcess[str]:
@@ -260,25 +287,11 @@ def test_ctrl_c_on_the_client_stops_the_run(
     project: Path, env: dict[str, str], slow_server: Server
 ) -> None:
     server = slow_server
-    client = subprocess.Popen(
-        [sys.executable, "-m", "specfirst", "generate"],
-        cwd=project,
-        env={**env, "SPECFIRST_TRACE": "1"},
-        stderr=subprocess.PIPE,
-        text=True,
-        preexec_fn=_interruptible,
-    )
-    assert client.stderr is not None
-    with client.stderr:
-        first = client.stderr.readline()  # the run has begun, in the warm process's child
-        assert first.startswith("["), first
+    with _begun(project, env) as client:
         assert len(_children(server.proc.pid)) == 1
         client.send_signal(signal.SIGINT)
         assert client.wait(60) == 130
-    deadline = time.monotonic() + 15
-    while _children(server.proc.pid) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert _children(server.proc.pid) == []
+    assert _within(15, lambda: _children(server.proc.pid) == [])
     assert not (project / "generated/.specfirst-manifest.json").exists()
 
 
@@ -286,24 +299,11 @@ def test_a_client_gone_stops_its_run(
     project: Path, env: dict[str, str], slow_server: Server
 ) -> None:
     server = slow_server
-    client = subprocess.Popen(
-        [sys.executable, "-m", "specfirst", "generate"],
-        cwd=project,
-        env={**env, "SPECFIRST_TRACE": "1"},
-        stderr=subprocess.PIPE,
-        text=True,
-        preexec_fn=_interruptible,
-    )
-    assert client.stderr is not None
-    with client.stderr:
-        assert client.stderr.readline().startswith("[")
+    with _begun(project, env) as client:
         assert len(_children(server.proc.pid)) == 1
         client.kill()
         client.wait()
-    deadline = time.monotonic() + 15
-    while _children(server.proc.pid) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert _children(server.proc.pid) == []
+    assert _within(15, lambda: _children(server.proc.pid) == [])
     assert not (project / "generated/.specfirst-manifest.json").exists()
 
 
@@ -349,23 +349,42 @@ def test_a_big_specs_models_are_made_in_a_fork_of_the_run(
     assert imported == "True"
 
 
+@pytest.mark.parametrize("fork", [True, False])
+def test_a_models_worker_ends_with_the_process_that_forked_it(
+    tmp_path: Path, env: dict[str, str], fork: bool
+) -> None:
+    """A run that ends without stopping its models worker (a warm run's and a forked test
+    child's ``os._exit``, or a run killed) leaves no worker behind, idle for good: a forked
+    one holds both ends of its pool's pipes, so only its watch of the run ends it; a spawned
+    one (a one-shot run's) sees its pipes close."""
+    ends_at_once = (
+        "import os\n"
+        "from specfirst.pipeline import WorkerAhead\n"
+        f"worker = WorkerAhead(fork={fork})\n"
+        "print(open(f'/proc/{os.getpid()}/task/{os.getpid()}/children').read(), flush=True)\n"
+        "os._exit(0)\n"
+    )
+    said = tmp_path / "worker.txt"  # a file: a worker left behind would hold a pipe open
+    with said.open("w") as out:
+        subprocess.run([sys.executable, "-c", ends_at_once], env=env, stdout=out, check=True)
+    # a spawned worker comes with multiprocessing's resource tracker: neither stays
+    workers = [int(pid) for pid in said.read_text().split()]
+    assert len(workers) == (1 if fork else 2)
+    try:
+        assert _within(15, lambda: not any(_alive(worker) for worker in workers))
+    finally:
+        for worker in workers:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(worker, signal.SIGKILL)
+
+
 @pytest.mark.parametrize("stop", ["interrupt", "kill"])
 def test_ctrl_c_or_a_client_gone_stops_the_models_worker_too(
     project: Path, env: dict[str, str], stop: str
 ) -> None:
     running = Server(env, before=FORKING + SLOW)
     try:
-        client = subprocess.Popen(
-            [sys.executable, "-m", "specfirst", "generate"],
-            cwd=project,
-            env={**env, "SPECFIRST_TRACE": "1", "SFW_RECORD": str(project / "record.txt")},
-            stderr=subprocess.PIPE,
-            text=True,
-            preexec_fn=_interruptible,
-        )
-        assert client.stderr is not None
-        with client.stderr:
-            assert client.stderr.readline().startswith("[")
+        with _begun(project, {**env, "SFW_RECORD": str(project / "record.txt")}) as client:
             (run,) = _children(running.proc.pid)
             workers = _children(run)  # forked before the spec is loaded
             assert len(workers) == 1
@@ -375,10 +394,7 @@ def test_ctrl_c_or_a_client_gone_stops_the_models_worker_too(
             else:
                 client.kill()
                 client.wait()
-        deadline = time.monotonic() + 15
-        while (_alive(run) or _alive(workers[0])) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert not _alive(run) and not _alive(workers[0])
+        assert _within(15, lambda: not _alive(run) and not _alive(workers[0]))
         assert not (project / "generated/.specfirst-manifest.json").exists()
     finally:
         assert running.stop() == 0
@@ -425,10 +441,7 @@ def test_a_stale_socket_means_a_run_in_process_and_a_new_warm_process(
     assert "ran in the warm generator" in generate(tmp_path, env, *args).stderr
     (pid,) = _lock_pids(sock_dir)
     os.kill(pid, signal.SIGTERM)
-    deadline = time.monotonic() + 30
-    while _alive(pid) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert not _alive(pid)
+    assert _within(30, lambda: not _alive(pid))
     assert not path.exists()
 
 

@@ -978,11 +978,27 @@ def test_a_closed_schemas_alternatives_declare_names_too(make_api: MakeApi) -> N
     # shipengine's compare_bulk_rates_request_body: closed, allOf [rate options], oneOf [by
     # shipment ids, by shipments]. Read literally no body is valid (the alternatives' names
     # are none of the closed schema's); schemathesis sent only invalid ones (400, 997 times).
+    # Each alternative is the holder merged with it, closed over its own names and the holder's.
     read = as_the_app_reads(yaml.safe_load(CLOSED_WITH_ALTERNATIVES))
     assert read is not None
     bulk = read["components"]["schemas"]["BulkRates"]
-    assert sorted(bulk["properties"]) == ["rate_options", "shipment_ids", "shipments"]
-    assert bulk["properties"]["shipments"]["minItems"] == 1
+    assert set(bulk) == {"oneOf"}
+    assert [a["allOf"][1] for a in bulk["oneOf"]] == [
+        {"$ref": "#/components/schemas/RateOptions"}
+    ] * 2  # the holder's allOf parts, spliced in
+    held = [alternative["allOf"][0] for alternative in bulk["oneOf"]]
+    assert [sorted(h["properties"]) for h in held] == [
+        ["rate_options", "shipment_ids"],
+        ["rate_options", "shipments"],
+    ]
+    assert all(
+        h["additionalProperties"] is False and h["required"] == ["rate_options"] for h in held
+    )
+    assert held[1]["properties"]["shipments"]["minItems"] == 1
+    assert [a["allOf"][2] for a in bulk["oneOf"]] == [
+        {"$ref": "#/components/schemas/ByShipmentIds"},
+        {"$ref": "#/components/schemas/ByShipments"},
+    ]
     vendor = make_api(CLOSED_WITH_ALTERNATIVES)
 
     class Rates:
@@ -993,6 +1009,75 @@ def test_a_closed_schemas_alternatives_declare_names_too(make_api: MakeApi) -> N
     options = ContractOptions(spec=vendor.spec_path, app=app, max_examples=10)
     result = run_contract(options)
     assert not result.failures and not result.errors and not result.gates, format_summary(result)
+
+
+CLOSED_WITH_OPEN_ALTERNATIVES = """
+openapi: 3.0.3
+info: {title: Rates, version: 1.0.0}
+paths:
+  /rates/estimate:
+    post:
+      operationId: estimateRates
+      requestBody:
+        required: true
+        content: {application/json: {schema: {$ref: '#/components/schemas/Estimate'}}}
+      responses:
+        '200': {description: rated, content: {application/json: {schema: {type: integer}}}}
+        '400': {description: refused}
+components:
+  schemas:
+    Options:
+      type: object
+      properties:
+        weight: {type: integer, minimum: 1}
+        from_city: {type: string, minLength: 1}
+    ById:
+      type: object
+      properties: {carrier_id: {type: string}}
+    ByIds:
+      type: object
+      properties: {carrier_ids: {type: array, minItems: 1, items: {type: string}}}
+    Estimate:
+      type: object
+      additionalProperties: false
+      allOf: [{$ref: '#/components/schemas/Options'}]
+      required: [weight, from_city]
+      oneOf:
+        - {$ref: '#/components/schemas/ById'}
+        - {$ref: '#/components/schemas/ByIds'}
+"""
+
+
+def test_a_closed_holder_of_open_alternatives_is_tested_as_the_models_read_it(
+    make_api: MakeApi,  # noqa: F811
+) -> None:
+    # shipengine's estimate_rates_request_body: the alternatives are open objects that
+    # require nothing, so only the holder's closedness tells them apart. With their names
+    # declared on the holder every body was valid under both (no accepted case); the app took
+    # {"carrier_ids": 5}. Each alternative closed over its names and the holder's takes a body
+    # with one alternative's names, as the models do.
+    read = as_the_app_reads(yaml.safe_load(CLOSED_WITH_OPEN_ALTERNATIVES))
+    assert read is not None
+    alternatives = read["components"]["schemas"]["Estimate"]["oneOf"]
+    assert [sorted(a["allOf"][0]["properties"]) for a in alternatives] == [
+        ["carrier_id", "from_city", "weight"],
+        ["carrier_ids", "from_city", "weight"],
+    ]
+    vendor = make_api(CLOSED_WITH_OPEN_ALTERNATIVES)
+    taken: list[str] = []
+
+    class Rates:
+        async def estimate_rates(self, *, body: Any) -> Any:
+            taken.append(type(body.root).__name__)
+            return vendor.responses.EstimateRates200Response(body=body.root.weight)
+
+    app = vendor.create_app(default=Rates())
+    options = ContractOptions(spec=vendor.spec_path, app=app, max_examples=20)
+    result = run_contract(options)
+    assert not result.failures and not result.errors and not result.gates, format_summary(result)
+    reached = {label for label, op in result.coverage.operations.items() if op.reached_success()}
+    assert reached == {"POST /rates/estimate"}, format_summary(result)
+    assert set(taken) <= {"Estimate1", "Estimate2"} and taken
 
 
 OPTIONAL_NULLABLE_FORM = """
@@ -1215,3 +1300,25 @@ def test_an_operation_whose_only_form_is_no_object_cannot_succeed_with_a_body() 
         f"its request body is {form} of a schema that is not an object, which no form "
         "encodes: the app answers any body 415 (lint rule form-body-object)"
     )
+
+
+def test_a_form_text_body_shared_by_operations_is_sent_as_text_for_each() -> None:
+    """libretranslate's ``requestBodies/postDetect``, a form of a string alone, used by two
+    operations: read as text once, not a ``KeyError`` the second time (the run aborted)."""
+    form = "application/x-www-form-urlencoded"
+    document = {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            path: {"post": {"requestBody": {"$ref": "#/components/requestBodies/Text"}}}
+            for path in ("/detect", "/translate")
+        },
+        "components": {
+            "requestBodies": {"Text": {"content": {form: {"schema": {"type": "string"}}}}}
+        },
+    }
+    read = as_the_app_reads(document)
+    assert read is not None
+    assert read["components"]["requestBodies"]["Text"]["content"] == {
+        "text/plain": {"schema": {"type": "string"}}
+    }

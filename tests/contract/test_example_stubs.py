@@ -11,6 +11,7 @@ import contextlib
 import importlib
 import json
 import sys
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -43,6 +44,25 @@ def project(tmp_path: Path, spec: Path, name: str) -> Iterator[Path]:
         sys.path.remove(str(root))
         for module in [m for m in sys.modules if m.split(".")[0] in {name, f"{name}_api"}]:
             del sys.modules[module]
+
+
+def served(tmp_path: Path, text: str, name: str, *urls: str) -> tuple[list[Any], Any]:
+    """What the ``init --stubs examples`` project of the spec ``text`` answers to a GET of
+    each of ``urls``, and its contract run."""
+    spec = tmp_path / f"{name}.yaml"
+    spec.write_text(text)
+    with project(tmp_path, spec, name) as root:
+        app: Any = importlib.import_module(f"{name}.main").app
+
+        async def fetch() -> list[Any]:
+            async with client(app) as http:
+                return [await http.get(url) for url in urls]
+
+        responses = asyncio.run(fetch())
+        result = run_contract(
+            ContractOptions(spec=root / "specs" / "api.yaml", app=app, max_examples=3)
+        )
+    return responses, result
 
 
 @pytest.mark.parametrize(
@@ -475,19 +495,9 @@ def test_a_binary_body_declared_as_json_is_answered_as_json(tmp_path: Path) -> N
     """signl4's report and attachment downloads declare ``application/json`` with a binary
     string: the example stub answered empty bytes as JSON, which no client (nor the contract
     run's response_schema_conformance) can parse. Its text is the JSON string now."""
-    spec = tmp_path / "reports.yaml"
-    spec.write_text(JSON_FILES)
-    with project(tmp_path, spec, "reports") as root:
-        app: Any = importlib.import_module("reports.main").app
-
-        async def fetch() -> list[Any]:
-            async with client(app) as http:
-                return [await http.get("/reports/r1"), await http.get("/declared/r1")]
-
-        synthesized, declared = asyncio.run(fetch())
-        result = run_contract(
-            ContractOptions(spec=root / "specs" / "api.yaml", app=app, max_examples=3)
-        )
+    (synthesized, declared), result = served(
+        tmp_path, JSON_FILES, "reports", "/reports/r1", "/declared/r1"
+    )
     assert synthesized.headers["content-type"].startswith("application/json")
     assert isinstance(synthesized.json(), str)
     assert declared.json() == "report"
@@ -661,3 +671,65 @@ def test_a_property_example_invalid_against_its_schema_is_not_answered(tmp_path:
         "kind": "sms",
         "account": "abcdef01",
     }
+
+
+DOWNLOADS = """
+openapi: 3.0.3
+info: {title: Downloads, version: '1'}
+paths:
+  /avatar:
+    get:
+      operationId: getAvatar
+      responses:
+        '200':
+          description: An avatar.
+          content:
+            image/png: {schema: {type: string, format: binary}}
+  /icon:
+    get:
+      operationId: getIcon
+      responses:
+        '200':
+          description: An icon.
+          content:
+            image/gif: {schema: {type: string, format: binary}}
+  /blob:
+    get:
+      operationId: getBlob
+      responses:
+        '200':
+          description: Some bytes.
+          content:
+            application/octet-stream: {schema: {type: string, format: binary}}
+"""
+
+
+def _png_chunks(data: bytes) -> list[bytes]:
+    """The chunk types of a PNG, each checked against its CRC."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    found, at = [], 8
+    while at < len(data):
+        size = int.from_bytes(data[at : at + 4])
+        kind, chunk = data[at + 4 : at + 8], data[at + 8 : at + 8 + size]
+        assert zlib.crc32(kind + chunk) == int.from_bytes(data[at + 8 + size : at + 12 + size])
+        if kind == b"IDAT":
+            zlib.decompress(chunk)
+        found.append(kind)
+        at += 12 + size
+    return found
+
+
+def test_a_download_without_an_example_answers_a_minimal_file_not_empty_bytes(
+    tmp_path: Path,
+) -> None:
+    """A binary download the spec has no example of answered empty bytes (``format:
+    binary`` synthesizes ``""``): an image/png that is no image. It answers a minimal valid
+    file of its media type where one is known, else bytes that are not empty."""
+    (avatar, icon, blob), result = served(
+        tmp_path, DOWNLOADS, "downloads", "/avatar", "/icon", "/blob"
+    )
+    assert avatar.headers["content-type"] == "image/png"
+    assert _png_chunks(avatar.content) == [b"IHDR", b"IDAT", b"IEND"]
+    assert icon.content.startswith(b"GIF89a\x01\x00\x01\x00") and icon.content.endswith(b";")
+    assert blob.content == b"example"
+    assert result.ok, format_summary(result)

@@ -182,3 +182,48 @@ def test_a_lost_resource_whose_creation_replayed_an_idempotency_key_is_noted() -
         "draft requires), whose resource may be gone"
     ]
     assert result.noted == {"idempotent-replay": 1}
+
+
+def test_a_request_body_is_found_through_a_chain_of_references() -> None:
+    """The run's document and its excuses find an operation's request body by one lookup
+    (:func:`~specfirst.contract.document.request_body`): through a ``$ref`` to a body that is
+    itself a ``$ref`` (escaped as JSON pointers escape) the document reads the form of an
+    array there as one no body can succeed with, and the excuse finds its schema; a
+    reference that names nothing is no body."""
+    from specfirst.contract.document import formless_bodies, request_body
+    from specfirst.contract.excuses import _body_schema_pointer
+
+    form = "application/x-www-form-urlencoded"
+    document: dict[str, Any] = {
+        "paths": {
+            "/items": {"post": {"requestBody": {"$ref": "#/components/requestBodies/Alias"}}},
+            "/lost": {"post": {"requestBody": {"$ref": "#/components/requestBodies/None"}}},
+        },
+        "components": {
+            "requestBodies": {
+                "Alias": {"$ref": "#/components/requestBodies/Items~1v1"},
+                "Items/v1": {"content": {form: {"schema": {"type": "array"}}}},
+            }
+        },
+    }
+    operation = SimpleNamespace(path="/items", method="POST")
+    assert _body_schema_pointer(document, operation, form) == (
+        *("components", "requestBodies", "Items/v1", "content", form, "schema"),
+    )
+    assert list(formless_bodies(document, ["POST /items", "POST /lost"])) == ["POST /items"]
+    assert request_body(document, "/lost", "post") == (
+        None,
+        ("paths", "/lost", "post", "requestBody"),
+    )
+
+
+def test_each_run_keeps_its_own_example_checker() -> None:
+    """The checker of a run's document lives on the run (:class:`Known`), made once for it:
+    another run, of another document, in the same process neither shares nor drops it."""
+    first: dict[str, Any] = {"openapi": "3.0.3", "paths": {}}
+    second: dict[str, Any] = {"openapi": "3.1.0", "paths": {}}
+    one, other = Known(), Known()
+    checker = one.checkers.of(first)
+    assert other.checkers.of(second) is not checker
+    assert one.checkers.of(first) is checker
+    assert other.checkers.of(first) is not checker

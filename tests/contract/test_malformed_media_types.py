@@ -193,7 +193,9 @@ def test_a_request_media_type_that_is_not_one_is_sent_as_the_app_reads_it(
     plans = make_api(REQUEST_SPEC)
 
     result = run_contract(
-        ContractOptions(spec=plans.spec_path, app=plans.create_app(allow_unimplemented=True), max_examples=5)
+        ContractOptions(
+            spec=plans.spec_path, app=plans.create_app(allow_unimplemented=True), max_examples=5
+        )
     )
     summary = format_summary(result)
     assert result.ok, summary

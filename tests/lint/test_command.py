@@ -46,7 +46,7 @@ def test_findings_are_located_and_summarized(
         "api.yaml:6:7: operation-id-identifier: operationId 'list-things' of GET /things/ is "
         "not an identifier (letters, digits and underscores, not starting with a digit); code "
         "generators must mangle it",
-        "api.yaml: 0 error(s), 5 warning(s) (28 rules)",
+        "api.yaml: 0 error(s), 5 warning(s) (30 rules)",
     ]
 
 
@@ -65,7 +65,7 @@ def test_pyproject_settings_fail_the_run(
     assert main(["lint"]) == 1
     assert capsys.readouterr().err.splitlines() == [
         "api.yaml:4:3: path-trailing-slash: path '/things/' ends with a slash",
-        "api.yaml: 1 error(s), 0 warning(s) (24 rules)",
+        "api.yaml: 1 error(s), 0 warning(s) (26 rules)",
     ]
 
 

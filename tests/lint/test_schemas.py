@@ -90,6 +90,29 @@ def test_members_told_apart_are_not(run_lint: LintFn) -> None:
     assert run_lint(doc) == []
 
 
+def test_a_one_of_is_found_wherever_a_schema_is(run_lint: LintFn) -> None:
+    """The walk that finds the other rules' schemas finds the oneOfs: under a parameter's
+    ``schema``, a media type's ``itemSchema`` (a sequential media type's items), and a
+    schema's ``unevaluatedProperties``, beside the components'."""
+    overlap: dict[str, Any] = {
+        "oneOf": [
+            {"$ref": "#/components/schemas/Criteria"},
+            {"$ref": "#/components/schemas/Operand"},
+        ]
+    }
+    doc = clean_document()
+    doc["components"]["schemas"].update(Criteria=CRITERIA, Operand=OPERAND)
+    doc["components"]["schemas"]["Thing"]["unevaluatedProperties"] = dict(overlap)
+    op(doc)["parameters"] = [
+        {"name": "q", "in": "query", "schema": {"type": "array", "items": dict(overlap)}}
+    ]
+    op(doc, "/things/{thingId}")["requestBody"] = {
+        "content": {"application/jsonl": {"itemSchema": dict(overlap)}}
+    }
+    found = [line for line in run_lint(doc) if "one-of-overlap" in line]
+    assert found == [MESSAGE] * 3
+
+
 def test_the_warning_is_located_at_the_one_of(tmp_path: Path) -> None:
     path = tmp_path / "api.yaml"
     path.write_text(
@@ -193,3 +216,81 @@ def test_an_enum_member_of_no_declared_type(run_lint: LintFn) -> None:
         "integer: type array, items)",
     ]
     assert PROFILES["imported"]["enum-type"] is Level.WARNING
+
+
+HOLDER_MESSAGE = (
+    "warning one-of-holder-closed: additionalProperties: false forbids the names only its oneOf "
+    "alternatives declare ('carrier_id', 'carrier_ids'), so read literally no object holding "
+    "one is valid; the generated model reads each alternative as merged with this schema and "
+    "closed over their names together: say so by moving additionalProperties: false into each "
+    "alternative, or declare the names under properties"
+)
+
+
+def test_a_closed_holder_whose_alternatives_declare_other_names_is_warned(
+    run_lint: LintFn,
+) -> None:
+    """shipengine's ``estimate_rates_request_body``: closed, allOf [options], oneOf [by
+    carrier id, by carrier ids], open objects. Read literally no body is valid; the finding is
+    this one, not one-of-overlap (the closed holder tells the alternatives apart as the models
+    read it). An open holder, or a closed one declaring its alternatives' names, is none."""
+    doc = _with_one_of(
+        {"type": "object", "properties": {"carrier_id": {"type": "string"}}},
+        {"type": "object", "properties": {"carrier_ids": {"type": "array", "items": {}}}},
+    )
+    criteria = doc["components"]["schemas"]["Thing"]["properties"]["criteria"]
+    criteria.update(
+        type="object",
+        additionalProperties=False,
+        allOf=[{"properties": {"weight": {"type": "integer"}}}],
+        required=["weight"],
+    )
+    assert run_lint(doc) == [HOLDER_MESSAGE]
+    criteria["properties"] = {"carrier_id": {}, "carrier_ids": {}}
+    assert run_lint(doc) == [MESSAGE]  # its alternatives overlap again
+    del criteria["properties"], criteria["additionalProperties"]
+    assert run_lint(doc) == [MESSAGE]  # an open holder: overlapping alternatives
+
+
+def _discriminated(discriminator: dict[str, Any], episode_type: dict[str, Any]) -> dict[str, Any]:
+    """spotify's ``PlaylistTrackObject.track``: oneOf [Track, Episode] on ``type``, used from
+    ``Thing`` (so every component stays used)."""
+    doc = clean_document()
+    schemas = doc["components"]["schemas"]
+    schemas["Thing"]["properties"]["track"] = {
+        "oneOf": [
+            {"$ref": "#/components/schemas/Track"},
+            {"$ref": "#/components/schemas/Episode"},
+        ],
+        "discriminator": discriminator,
+    }
+    schemas["Track"] = {"type": "object", "properties": {"type": {"enum": ["track"]}}}
+    schemas["Episode"] = {"type": "object", "properties": {"type": episode_type}}
+    return doc
+
+
+def test_a_discriminator_value_its_member_refuses_is_warned(run_lint: LintFn) -> None:
+    """With no mapping, each member is selected by its schema's name, which its own enum
+    refuses; a mapping key the member refuses is one too. A member whose property takes any
+    string, or whose enum holds the value that selects it, is no finding."""
+    implicit = _discriminated({"propertyName": "type"}, {"type": "string"})
+    assert run_lint(implicit) == [
+        "warning discriminator-value: discriminator on 'type' selects members by values their "
+        "own 'type' refuses: 'Track' by 'Track' (its schema's name: no mapping names it; it "
+        "allows only 'track'); no instance has the value that selects it (the generated models "
+        "take what the members allow): map those values, mapping: "
+        "{track: '#/components/schemas/Track'}"
+    ]
+    mapping = {"track": "#/components/schemas/Track", "ep": "#/components/schemas/Episode"}
+    mapped = _discriminated({"propertyName": "type", "mapping": mapping}, {"const": "episode"})
+    assert run_lint(mapped) == [
+        "warning discriminator-value: discriminator on 'type' selects members by values their "
+        "own 'type' refuses: 'Episode' by 'ep' (mapped; it allows only 'episode'); no instance "
+        "has the value that selects it (the generated models take what the members allow): map "
+        "those values, mapping: {episode: '#/components/schemas/Episode'}"
+    ]
+    mapping["episode"] = mapping.pop("ep")
+    assert run_lint(mapped) == []
+    named = _discriminated({"propertyName": "type"}, {"enum": ["Episode", "episode"]})
+    named["components"]["schemas"]["Track"]["properties"]["type"] = {"enum": ["Track"]}
+    assert run_lint(named) == []

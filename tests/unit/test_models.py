@@ -864,3 +864,69 @@ def test_an_optional_object_without_type_refuses_null() -> None:
     }
     rules = schema_rules(schemas, frozenset(schemas))
     assert "constrain(Range, not_null=('address', 'inline'))" in rules, rules
+
+
+def test_a_one_of_holder_is_a_one_of_beside_keywords_of_its_own() -> None:
+    from specfirst.schema_rewrites import component_resolver, one_of_holder, spell_one_of_holder
+
+    ref = "#/components/schemas/"
+    schemas: dict[str, Any] = {
+        "A": {"type": "object", "properties": {"a": {"type": "string"}}},
+        "Text": {"type": "string"},
+    }
+    resolve = component_resolver(schemas)
+    alternatives = [{"$ref": ref + "A"}, {"required": ["b"]}]
+    held = {"type": "object", "required": ["x"], "additionalProperties": False}
+    assert one_of_holder({**held, "oneOf": alternatives}, resolve)
+    assert one_of_holder({"allOf": [{"$ref": ref + "A"}], "oneOf": alternatives}, resolve)
+    for not_one in (
+        {"type": "object", "oneOf": alternatives},  # nothing of its own to hold
+        {"additionalProperties": True, "properties": {}, "oneOf": alternatives},
+        {**held, "oneOf": alternatives, "discriminator": {"propertyName": "a"}},
+        {**held, "$ref": ref + "A", "oneOf": alternatives},  # 3.0: siblings ignored
+        {**held, "oneOf": [{"$ref": ref + "A"}, {"$ref": ref + "Text"}]},  # no object
+        {**held, "type": "string", "oneOf": alternatives},
+    ):
+        assert not one_of_holder(not_one, resolve), not_one
+    node = {**held, "allOf": [{"$ref": ref + "A"}], "description": "d", "oneOf": alternatives}
+    spell_one_of_holder(node)
+    assert node == {
+        "description": "d",
+        "oneOf": [
+            {"allOf": [held, {"$ref": ref + "A"}, alternative]} for alternative in alternatives
+        ],
+    }
+    first, second = (alternative["allOf"][0] for alternative in node["oneOf"])
+    assert first == second and first is not second  # a copy each: the run rewrites in place
+
+
+def test_one_of_holders_are_spelled_before_the_library_and_the_rules_read_them() -> None:
+    # shipengine's estimate_rates_request_body: closed, allOf [options], required names,
+    # oneOf [by carrier id, by carrier ids]; the library made it `RootModel[ById | ByIds]`
+    ref = "#/components/schemas/"
+    doc = document(
+        {
+            "Options": {"type": "object", "properties": {"weight": {"type": "integer"}}},
+            "ById": {"type": "object", "properties": {"carrier_id": {"type": "string"}}},
+            "ByIds": {"type": "object", "properties": {"ids": {"type": "array"}}},
+            "Estimate": {
+                "type": "object",
+                "additionalProperties": False,
+                "allOf": [{"$ref": ref + "Options"}],
+                "required": ["weight"],
+                "oneOf": [{"$ref": ref + "ById"}, {"$ref": ref + "ByIds"}],
+            },
+        }
+    )
+    before = copy.deepcopy(doc)
+    source, classes, _ = generate_models(doc, "# test")
+    assert doc == before  # the caller's document is not rewritten
+    assert {"Estimate1", "Estimate2"} <= classes
+    tree = ast.parse(source)
+    found = {node.name: node for node in tree.body if isinstance(node, ast.ClassDef)}
+    for name, alternative in (("Estimate1", "ById"), ("Estimate2", "ByIds")):
+        text = ast.unparse(found[name])
+        assert {ast.unparse(b) for b in found[name].bases} == {"Options", alternative}, text
+        assert "extra='forbid'" in text and "    weight: int" in text.splitlines(), text
+    assert "class Estimate(RootModel[Estimate1 | Estimate2])" in source
+    assert "constrain(Estimate, one_of={'root': 'value'})" in source

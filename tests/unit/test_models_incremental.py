@@ -209,6 +209,12 @@ def _object(**properties: Any) -> dict[str, Any]:
     return {"type": "object", "properties": properties}
 
 
+def _document(schemas: dict[str, Any]) -> dict[str, Any]:
+    """A models document of ``schemas`` (they are its own: edits of them are the document's)."""
+    info = {"title": "t", "version": "1"}
+    return {"openapi": "3.0.3", "info": info, "paths": {}, "components": {"schemas": schemas}}
+
+
 def test_classes_shared_only_with_the_last_of_their_name(tmp_path: Path) -> None:
     """datamodel-code-generator writes an inline class once only when it is identical to the
     last class before it numbered from the same name. ``Advisory`` and ``AdvisoryResponse``
@@ -231,12 +237,7 @@ def test_classes_shared_only_with_the_last_of_their_name(tmp_path: Path) -> None
         "AdvisoryResponse": _object(user=user, cvss=cvss, cwe=cwe),
         **{f"Unrelated{i}": _object(name={"type": "string"}) for i in range(10)},
     }
-    document = {
-        "openapi": "3.0.3",
-        "info": {"title": "t", "version": "1"},
-        "paths": {},
-        "components": {"schemas": schemas},
-    }
+    document = _document(schemas)
     base = tmp_path / "base.json"
     cold_before = generate_models(copy.deepcopy(document), HEADER, base, "k")[0]
     assert "class Cvss2(" in cold_before and "cwe: Cwe2 | None" in cold_before
@@ -453,12 +454,7 @@ def test_a_new_schema_identical_to_a_class_of_another_name_is_a_class_of_its_own
         "Label": copy.deepcopy(named),
         **{f"Unrelated{i}": _object(size={"type": "integer"}) for i in range(10)},
     }
-    document = {
-        "openapi": "3.0.3",
-        "info": {"title": "t", "version": "1"},
-        "paths": {},
-        "components": {"schemas": schemas},
-    }
+    document = _document(schemas)
     base = tmp_path / "base.json"
     generate_models(copy.deepcopy(document), HEADER, base, "k")
     schemas["CreateThingRequest"] = copy.deepcopy(named)
@@ -468,3 +464,47 @@ def test_a_new_schema_identical_to_a_class_of_another_name_is_a_class_of_its_own
     assert _formatted(warm) == _formatted(cold)
     assert classes == cold_classes
     assert _redone(diagnostics) == 1, [d.message for d in diagnostics]
+
+
+def test_one_of_holders_after_an_edit_are_a_cold_runs(tmp_path: Path) -> None:
+    """A ``oneOf`` beside holder keywords is spelled as each alternative merged with the
+    holder (``specfirst.schema_rewrites.spell_one_of_holder``), classes ``Estimate1`` and
+    ``Estimate2`` of the holder's schema: after an edit of the holder, of a part it holds or of
+    an alternative, the models are a cold run's."""
+    schemas: dict[str, Any] = {
+        "Options": _object(weight={"type": "integer"}, city={"type": "string"}),
+        "ById": _object(carrier_id={"type": "string"}),
+        "ByIds": _object(carrier_ids={"type": "array", "items": {"type": "string"}}),
+        "Estimate": {
+            "type": "object",
+            "additionalProperties": False,
+            "allOf": [{"$ref": "#/components/schemas/Options"}],
+            "required": ["weight"],
+            "oneOf": [
+                {"$ref": "#/components/schemas/ById"},
+                {"$ref": "#/components/schemas/ByIds"},
+            ],
+        },
+        "Holder": {
+            "type": "object",
+            "properties": {"nested": _object(x={"type": "integer"})},
+            "oneOf": [{"required": ["nested"]}, {"$ref": "#/components/schemas/ById"}],
+        },
+        **{f"Unrelated{i}": _object(size={"type": "integer"}) for i in range(10)},
+    }
+    document = _document(schemas)
+    base = tmp_path / "base.json"
+    before = generate_models(copy.deepcopy(document), HEADER, base, "k")[0]
+    assert "class Estimate1(" in before and "class Estimate2(" in before
+    edits: list[tuple[str, Callable[[dict[str, Any]], None]]] = [
+        ("holder", lambda s: s["Estimate"]["required"].append("city")),
+        ("its part", lambda s: s["Options"]["properties"].update(added={"type": "string"})),
+        ("an alternative", lambda s: s["ById"]["properties"].update(added={"type": "string"})),
+        ("nested holder", lambda s: s["Holder"]["properties"]["nested"].update(maxProperties=3)),
+    ]
+    for label, edit in edits:
+        edited = copy.deepcopy(document)
+        edit(edited["components"]["schemas"])
+        warm, cold, diagnostics = _warm_and_cold(edited, base, tmp_path, label)
+        assert _formatted(warm) == _formatted(cold), label
+        assert _redone(diagnostics) is not None, (label, [d.message for d in diagnostics])

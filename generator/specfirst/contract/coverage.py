@@ -18,7 +18,10 @@ status of every response per operation and:
 * counts an operation whose stub answered 501 (``NotImplementedOperation``) and that never
   reached a success as *unimplemented*: ``implemented: N of M operations``. The success gate
   does not fail it unless ``--require-implemented``; the auth gate still does (its stub is
-  reached only past its security).
+  reached only past its security). One that declares no success at all (only errors, or a
+  1xx) is counted apart, as ``no success declared``: no implementation of it can reach a
+  declared success, so its 501 is the spec's to fix (lint rule ``success-response``), not
+  work left.
 
 This module knows nothing of schemathesis: the run (:mod:`specfirst.contract.runner`) feeds it
 statuses.
@@ -39,6 +42,10 @@ DEFAULT = "default"
 """The success status of an operation that declares no 2xx or 3xx, only ``default`` (and
 perhaps errors): a 2xx its ``default`` response covers, as a declared answer like any other
 (fec.gov declares every operation that way)."""
+
+NO_SUCCESS = "no success declared"
+"""What an unimplemented operation is when it declares no success: its 501 is the spec's
+doing, not work left (appwrite's ``/health`` operations declare only a 500)."""
 
 _AUTH = frozenset({401, 403})
 _BEFORE_AUTH = frozenset({400, 405, 406, 413, 415, 422, 429})
@@ -80,6 +87,13 @@ class OperationCoverage:
     def unimplemented(self) -> bool:
         """Its stub answered 501 and it never reached a declared success: not written yet."""
         return self.stubbed > 0 and not self.reached_success()
+
+    @property
+    def stub_note(self) -> str:
+        """Why its stub answered 501: ``not implemented``, or ``no success declared`` for an
+        operation whose spec declares no success (only errors, or a 1xx), which no
+        implementation can reach (lint rule ``success-response``)."""
+        return "not implemented" if self.success_statuses() else NO_SUCCESS
 
     @property
     def name(self) -> str:
@@ -136,7 +150,8 @@ class OperationCoverage:
         if self.unimplemented:
             if not require_implemented:
                 return None
-            return "success", f"is not implemented: its stub answered 501 ({self.stubbed})"
+            why = "is not implemented" if self.success_statuses() else f"has {NO_SUCCESS}"
+            return "success", f"{why}: its stub answered 501 ({self.stubbed})"
         answered = _counts(self.observed)
         if not self.observed:
             return "success", "got no response at all"
@@ -213,9 +228,19 @@ class Coverage:
         return sum(1 for op in ops if not op.unimplemented), len(ops)
 
     def implemented_line(self) -> str:
+        """``implemented: N of M operations``, and why the others are not: ``not yet`` (a
+        stub left to write), or ``no success declared`` (the spec's to fix)."""
         n, m = self.implemented()
-        missing = [op.name for op in self.operations.values() if op.unimplemented]
-        more = f" (not yet: {len(missing)}, each answered its stub's 501)" if missing else ""
+        notes = Counter(op.stub_note for op in self.operations.values() if op.unimplemented)
+        parts = []
+        if notes["not implemented"]:
+            parts.append(f"not yet: {notes['not implemented']}, each answered its stub's 501")
+        if notes[NO_SUCCESS]:
+            parts.append(
+                f"{NO_SUCCESS}: {notes[NO_SUCCESS]}, each answered its stub's 501 "
+                "(lint rule success-response)"
+            )
+        more = f" ({'; '.join(parts)})" if parts else ""
         return f"implemented: {n} of {m} operations{more}"
 
     def statuses(self) -> tuple[int, int]:

@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from specfirst.contract.hooks import AuthContext, _operations
+from specfirst.contract.paths import loaded_operations
 from specfirst.contract.results import ContractFailure, ContractProblem, ContractResult
 
 if TYPE_CHECKING:
@@ -138,11 +139,7 @@ def _unmeetable(schema: Any) -> dict[str, str]:
 
     spec = schema.raw_schema
     found: dict[str, str] = {}
-    for item in schema.get_all_operations():
-        try:
-            operation = item.ok()
-        except Exception:  # reported as an error by the run
-            continue
+    for operation in loaded_operations(schema):
         requirements = operation.definition.raw.get("security", spec.get("security"))
         if not isinstance(requirements, list) or not unsatisfiable(requirements, spec):
             continue
@@ -178,11 +175,7 @@ def _probe_without_credentials(
     spec = schema.raw_schema
     in_query = {name.lower() for where, name in _api_keys(spec) if where == "query"}
     by_label = {}
-    for item in schema.get_all_operations():
-        try:
-            operation = item.ok()
-        except Exception:  # reported as an error by the run
-            continue
+    for operation in loaded_operations(schema):
         by_label[operation.label] = operation.definition.raw
     for label, request in sorted(served.items()):
         raw = by_label.get(label)

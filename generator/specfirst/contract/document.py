@@ -63,8 +63,13 @@ These readings differ from a literal one, and the run must test the API the app 
   run's document declares those names in that part too, with the schema they have where they
   are declared (:func:`_allof_extras`; not ``{}``, which schemathesis' examples took for the
   whole schema: shipengine's ``create_label_request_body`` was sent with ``"shipment": null``).
-  The names a closed schema's ``oneOf``/``anyOf`` alternatives declare count as its own too
-  (shipengine's ``compare_bulk_rates_request_body``: no body was valid).
+  The names a closed schema's ``anyOf`` alternatives declare count as its own too.
+- a ``oneOf`` beside keywords of its own schema (``properties``, ``required``, ``allOf``,
+  ``additionalProperties: false``) is spelled as each alternative merged with the holder,
+  ``oneOf: [{allOf: [<holder>, A]}, …]``, as the generated models read it
+  (:func:`_one_of_holders`): a closed holder closes each alternative over its own names and
+  the holder's (shipengine's ``estimate_rates_request_body`` and
+  ``compare_bulk_rates_request_body``: no body was valid read literally).
 - a name an object schema with ``additionalProperties: false`` requires but does not declare
   is declared, with any value (:func:`_required_declared`): literally it is both required and
   forbidden, so no body is valid (e-conomic's ``Employee`` requires ``canApprove``, declared
@@ -95,13 +100,13 @@ from __future__ import annotations
 import copy
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from specfirst.contract.plain import plain_schema
 from specfirst.ir import BodyKind
-from specfirst.loader.pointers import copy_json, pointer_step, ref_pointer
+from specfirst.loader.pointers import Pointer, copy_json, deref, pointer_step, ref_pointer
 from specfirst.one_of_overlap import overlapping_pair
 from specfirst.parser.media import (
     body_kind,
@@ -111,6 +116,7 @@ from specfirst.parser.media import (
     is_media_type,
     read_media,
 )
+from specfirst.schema_rewrites import one_of_holder, spell_one_of_holder
 from specfirst.schema_types import BOOLEAN_TEXT, boolean_members
 
 if TYPE_CHECKING:
@@ -141,6 +147,7 @@ def as_the_app_reads(document: dict[str, Any]) -> dict[str, Any] | None:
     The document is looked through once before anything is copied: most specs need neither
     reading, and a deep copy of a large one (GitHub's) costs about a second."""
     readings = (
+        _one_of_holders,
         _drop_ignored_headers,
         _objects_without_type,
         _numbers_as_text,
@@ -173,7 +180,8 @@ def as_the_app_reads(document: dict[str, Any]) -> dict[str, Any] | None:
     for body, _ in as_bytes:
         body["content"][OCTET_STREAM] = {"schema": {"type": "string", "format": "binary"}}
     for body, _, media in list(_bodies_of_form_text(changed)):
-        body["content"] = {TEXT_PLAIN: body["content"][media]}
+        if media in body["content"]:  # a body shared through components: once
+            body["content"] = {TEXT_PLAIN: body["content"][media]}
     for reading in readings:
         reading(changed, apply=True)
     return changed
@@ -292,49 +300,57 @@ def unread_media(document: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _request_bodies(
+    document: dict[str, Any],
+) -> Iterator[tuple[dict[str, Any], str, dict[str, Any]]]:
+    """(request body, its operation's label, its ``content``) of each operation whose body
+    (its ``$ref`` followed) declares a ``content`` mapping; a body shared through components
+    once per operation that uses it."""
+    for path, item in _mapping(document.get("paths")).items():
+        for method in _mapping(item):
+            body, _ = request_body(document, path, method)
+            content = body.get("content") if body is not None else None
+            if body is not None and isinstance(content, dict):
+                yield body, f"{method.upper()} {path}", content
+
+
 def _bodies_read(
     document: dict[str, Any],
 ) -> Iterator[tuple[dict[str, Any], str, tuple[str, ...], list[str], list[str]]]:
     """(request body, its operation's label, the media types the app reads, those it does not,
     those it reads but the run cannot send) of each operation whose body has either kind."""
-    for path, item in _mapping(document.get("paths")).items():
-        for method in _mapping(item):
-            label = f"{method.upper()} {path}"
-            body = _body(document, label)
-            if body is None:
-                continue
-            content = body.get("content")
-            if not isinstance(content, dict) or len(content) < 2:
-                continue
-            # a key that is no media type (spoonacular's '') is one schemathesis refuses
-            # ("Malformed media type": not one request of the operation): left out where
-            # the body declares a media type beside it (alone, see _bodies_of_no_media_type)
-            valid = {m: content[m] for m in content if is_media_type(str(m))}
-            if not valid:
-                continue
-            media, alternates, variants = read_media(
-                valid, partial(_kind, document), partial(_resolved, document)
-            )
-            read = (media, *alternates, *variants)
-            unread = [str(other) for other in content if other not in read]
-            # a JSON body: its form alternates, when the run can send them as the app reads them
-            unsent = [
-                m
-                for m in alternates
-                if body_kind(m) is BodyKind.FORM and _unencodable_form(document, content[m])
-            ]
-            # and its other media types of a structured schema the app hands over undecoded
-            # (as generate says: "the implementation validates it"): the app cannot be held to
-            # that schema, and schemathesis often has no serializer for them either (noosh.com's
-            # x-yaml, x-json-smile, text/csv beside JSON: "Serialization not possible")
-            raw = [
-                m
-                for m in variants
-                if _kind(document, m, content[m]) in (BodyKind.BINARY, BodyKind.TEXT)
-                and _structured(_resolved(document, _mapping(content[m]).get("schema")))
-            ]
-            if unread or unsent or raw:
-                yield body, label, read, unread, [*unsent, *raw]
+    for body, label, content in _request_bodies(document):
+        if len(content) < 2:
+            continue
+        # a key that is no media type (spoonacular's '') is one schemathesis refuses
+        # ("Malformed media type": not one request of the operation): left out where
+        # the body declares a media type beside it (alone, see _bodies_of_no_media_type)
+        valid = {m: content[m] for m in content if is_media_type(str(m))}
+        if not valid:
+            continue
+        media, alternates, variants = read_media(
+            valid, partial(_kind, document), partial(_resolved, document)
+        )
+        read = (media, *alternates, *variants)
+        unread = [str(other) for other in content if other not in read]
+        # a JSON body: its form alternates, when the run can send them as the app reads them
+        unsent = [
+            m
+            for m in alternates
+            if body_kind(m) is BodyKind.FORM and _unencodable_form(document, content[m])
+        ]
+        # and its other media types of a structured schema the app hands over undecoded
+        # (as generate says: "the implementation validates it"): the app cannot be held to
+        # that schema, and schemathesis often has no serializer for them either (noosh.com's
+        # x-yaml, x-json-smile, text/csv beside JSON: "Serialization not possible")
+        raw = [
+            m
+            for m in variants
+            if _kind(document, m, content[m]) in (BodyKind.BINARY, BodyKind.TEXT)
+            and _structured(_resolved(document, _mapping(content[m]).get("schema")))
+        ]
+        if unread or unsent or raw:
+            yield body, label, read, unread, [*unsent, *raw]
 
 
 def _bodies_of_no_media_type(
@@ -346,21 +362,15 @@ def _bodies_of_no_media_type(
     type"), so the run sent it nothing. The app reads such a body by its name's kind, binary
     (or text): the bytes sent under any ``Content-Type``, never decoded nor validated; so the
     run sends it as :data:`OCTET_STREAM` bytes."""
-    for path, item in _mapping(document.get("paths")).items():
-        for method in _mapping(item):
-            label = f"{method.upper()} {path}"
-            body = _body(document, label)
-            if body is None:
-                continue
-            content = body.get("content")
-            if not isinstance(content, dict) or len(content) != 1:
-                continue
-            (media,) = content
-            if not is_media_type(str(media)) and _kind(document, str(media), content[media]) in (
-                BodyKind.BINARY,
-                BodyKind.TEXT,
-            ):
-                yield body, label, str(media)
+    for body, label, content in _request_bodies(document):
+        if len(content) != 1:
+            continue
+        (media,) = content
+        if not is_media_type(str(media)) and _kind(document, str(media), content[media]) in (
+            BodyKind.BINARY,
+            BodyKind.TEXT,
+        ):
+            yield body, label, str(media)
 
 
 def _bodies_of_form_text(document: dict[str, Any]) -> Iterator[tuple[dict[str, Any], str, str]]:
@@ -370,15 +380,10 @@ def _bodies_of_form_text(document: dict[str, Any]) -> Iterator[tuple[dict[str, A
     schemathesis wraps such a string in a multipart boundary, or sends an array as JSON text,
     which the app, reading any text, cannot tell from a string; the run sends it as
     :data:`TEXT_PLAIN`, the string's text as the body, which the app reads alike."""
-    for path, item in _mapping(document.get("paths")).items():
-        for method in _mapping(item):
-            label = f"{method.upper()} {path}"
-            body = _body(document, label)
-            content = body.get("content") if body is not None else None
-            if body is not None and isinstance(content, dict):
-                media = form_as_text(content, partial(_resolved, document))
-                if media is not None:
-                    yield body, label, media
+    for body, label, content in _request_bodies(document):
+        media = form_as_text(content, partial(_resolved, document))
+        if media is not None:
+            yield body, label, media
 
 
 def _structured(schema: dict[str, Any]) -> bool:
@@ -494,14 +499,21 @@ def formless_bodies(document: dict[str, Any], labels: Iterable[str]) -> dict[str
 def _body(document: dict[str, Any], label: str) -> dict[str, Any] | None:
     """The request body of operation ``label`` (``"POST /things"``), its ``$ref`` followed."""
     method, _, path = label.partition(" ")
-    operation = _mapping(_mapping(document.get("paths")).get(path)).get(method.lower())
-    body = operation.get("requestBody") if isinstance(operation, dict) else None
-    if isinstance(body, dict) and isinstance(body.get("$ref"), str):
-        prefix = "#/components/requestBodies/"
-        ref = body["$ref"]
-        bodies = _mapping(_mapping(document.get("components")).get("requestBodies"))
-        body = bodies.get(ref[len(prefix) :]) if ref.startswith(prefix) else None
-    return body if isinstance(body, dict) else None
+    return request_body(document, path, method)[0]
+
+
+def request_body(
+    document: Mapping[str, Any], path: str, method: str
+) -> tuple[dict[str, Any] | None, Pointer]:
+    """The request body of the operation at ``path`` and ``method`` (any case), its local
+    ``$ref``s followed, and where it is; ``None`` where there is none, or its reference names
+    nothing."""
+    pointer: Pointer = ("paths", path, method.lower(), "requestBody")
+    node: Any = document
+    for step in pointer:
+        node = node.get(step) if isinstance(node, Mapping) else None
+    body, pointer, broken = deref(document, node, pointer)
+    return (body if isinstance(body, dict) and broken is None else None), pointer
 
 
 def _parameter_lists(document: dict[str, Any]) -> Iterator[list[Any]]:
@@ -565,6 +577,24 @@ def _ignored(parameter: Any, components: dict[str, Any]) -> bool:
         and isinstance(name, str)
         and name.lower() in IGNORED_HEADERS
     )
+
+
+def _one_of_holders(document: dict[str, Any], *, apply: bool) -> int:
+    """Each ``oneOf`` beside keywords of its own schema (``properties``, ``required``,
+    ``allOf``, ``additionalProperties``) spelled as the generated models read it: each
+    alternative merged with the holder, ``oneOf: [{allOf: [<holder>, A]}, …]``
+    (:func:`~specfirst.schema_rewrites.spell_one_of_holder`). A closed holder then closes each
+    alternative over the names it and the holder declare (:func:`_allof_extras`, which runs
+    after): shipengine's ``estimate_rates_request_body`` (closed, allOf [options], oneOf [by
+    carrier id, by carrier ids], open objects) admitted no body read literally, and with the
+    alternatives' names declared on the holder every body was valid under both; schemathesis
+    got no accepted case. Innermost first, so an alternative's copies hold the spelled form."""
+    resolve = partial(_resolved, document)
+    found = [schema for schema in _schemas(document) if one_of_holder(schema, resolve)]
+    if apply:
+        for schema in reversed(found):  # _schemas yields a schema before its subschemas
+            spell_one_of_holder(schema)
+    return len(found)
 
 
 def _objects_without_type(document: dict[str, Any], *, apply: bool) -> int:
@@ -642,12 +672,13 @@ def _allof_extras(document: dict[str, Any], *, apply: bool) -> int:
     are declared (:func:`_as_declared`). A part that is a ``$ref`` is replaced by a copy, so
     the component keeps its meaning where it stands alone.
 
-    Alternatives count as the generated models read them: shipengine's
-    ``compare_bulk_rates_request_body`` is closed, allOf [``rate_request_rate_options``] and
-    oneOf [by shipment ids, by shipments]; read literally no body is valid (the alternatives'
-    names are none of the closed schema's), and schemathesis sent only invalid ones, answered
-    400 997 times. Each name is declared with the schemas of the alternatives that declare it
-    (any of them), so that the oneOf still picks one."""
+    Alternatives count as the generated models read them: a closed schema's ``anyOf`` (or a
+    ``oneOf`` :func:`_one_of_holders` leaves as written, one with a discriminator) admits no
+    value read literally when its alternatives declare names the schema does not. Each name is
+    declared with the schemas of the alternatives that declare it (any of them), so that the
+    alternatives still pick one. A ``oneOf`` beside holder keywords is spelled first, each
+    alternative merged with the holder, whose closedness then covers that alternative's names
+    only (shipengine's ``compare_bulk_rates_request_body``)."""
     found = 0
     for schema in list(_schemas(document)):
         parts = _list(schema.get("allOf"))
@@ -681,7 +712,10 @@ def _allof_extras(document: dict[str, Any], *, apply: bool) -> int:
                     **_as_declared(declarations, missing & set(declarations)),
                 }
                 properties = {**_mapping(resolved.get("properties")), **extra}
-                parts[index] = {**resolved, "properties": properties}
+                if resolved is part:  # inline: in place, where its own names are declared too
+                    part["properties"] = properties
+                else:
+                    parts[index] = {**resolved, "properties": properties}
     return found
 
 
@@ -769,12 +803,10 @@ def _forms_never_null(document: dict[str, Any], *, apply: bool) -> int:
 def _form_media(document: dict[str, Any]) -> Iterator[dict[str, Any]]:
     """The media type objects of the operations' form and multipart request bodies (a body
     shared through components once per operation that uses it)."""
-    for path, item in _mapping(document.get("paths")).items():
-        for method in _mapping(item):
-            body = _body(document, f"{method.upper()} {path}")
-            for media, media_obj in _mapping(body.get("content") if body else None).items():
-                if body_kind(str(media)) in (BodyKind.FORM, BodyKind.MULTIPART):
-                    yield _mapping(media_obj)
+    for _, _, content in _request_bodies(document):
+        for media, media_obj in content.items():
+            if body_kind(str(media)) in (BodyKind.FORM, BodyKind.MULTIPART):
+                yield _mapping(media_obj)
 
 
 def _form_arrays_not_empty(document: dict[str, Any], *, apply: bool) -> int:
@@ -886,14 +918,21 @@ def _all_parameters(document: dict[str, Any]) -> list[dict[str, Any]]:
     return parameters
 
 
-def _numbers_as_text(document: dict[str, Any], *, apply: bool) -> int:
-    found = 0
+def _parameter_enums(
+    document: dict[str, Any], kind: str
+) -> Iterator[tuple[dict[str, Any], list[Any]]]:
+    """(schema, its ``enum``) of each parameter whose schema is of type ``kind`` with an enum."""
     for parameter in _all_parameters(document):
         schema = parameter.get("schema")
-        if not isinstance(schema, dict) or schema.get("type") != "string":
-            continue
-        enum = schema.get("enum")
-        if not isinstance(enum, list) or not any(_number(m) for m in enum):
+        enum = schema.get("enum") if isinstance(schema, dict) else None
+        if isinstance(schema, dict) and schema.get("type") == kind and isinstance(enum, list):
+            yield schema, enum
+
+
+def _numbers_as_text(document: dict[str, Any], *, apply: bool) -> int:
+    found = 0
+    for schema, enum in _parameter_enums(document, "string"):
+        if not any(_number(m) for m in enum):
             continue
         if apply:
             schema["enum"] = [json.dumps(m) if _number(m) else m for m in enum]
@@ -903,14 +942,8 @@ def _numbers_as_text(document: dict[str, Any], *, apply: bool) -> int:
 
 def _booleans_from_text(document: dict[str, Any], *, apply: bool) -> int:
     found = 0
-    for parameter in _all_parameters(document):
-        schema = parameter.get("schema")
-        if not isinstance(schema, dict) or schema.get("type") != "boolean":
-            continue
-        enum = schema.get("enum")
-        if not isinstance(enum, list) or not any(
-            isinstance(m, str) and m in BOOLEAN_TEXT for m in enum
-        ):
+    for schema, enum in _parameter_enums(document, "boolean"):
+        if not any(isinstance(m, str) and m in BOOLEAN_TEXT for m in enum):
             continue
         if apply:
             members = boolean_members(enum)

@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from specfirst.contract.coverage import Coverage
-from specfirst.contract.excuses import Failed, Known, note
+from specfirst.contract.excuses import Checkers, Failed, Known, note
 from specfirst.contract.gaps import GAP_CHECKS
 from specfirst.contract.idempotency import _remember_keys
 from specfirst.contract.paths import Routes
@@ -55,6 +55,7 @@ def _execute(
     seen_errors: set[tuple[str, str]] = set()
     watcher = _warnings_watcher(schema)
     keys: dict[tuple[str, str], float] = {}
+    checkers = Checkers()  # the run's own: another run in this process shares none
     started = time.perf_counter()
     for event in from_schema(schema).execute():
         if watcher is not None:
@@ -68,7 +69,15 @@ def _execute(
                     result.phases[name] = event.status.value
         elif isinstance(event, events.ScenarioFinished):
             _collect(
-                event.recorder, found, result, operation_ids, keys, fixed or {}, routes, shadowed
+                event.recorder,
+                found,
+                result,
+                operation_ids,
+                keys,
+                fixed or {},
+                routes,
+                shadowed,
+                checkers,
             )
             _observe(event.recorder, coverage, served, result.stubbed)
         elif isinstance(event, events.NonFatalError):
@@ -161,9 +170,16 @@ def _collect(
     fixed: Mapping[str, set[str]] | None = None,
     routes: Routes | None = None,
     shadowed: Mapping[str, str] | None = None,
+    checkers: Checkers | None = None,
 ) -> None:
     keys = {} if keys is None else keys
-    known = Known(fixed=fixed or {}, routes=routes or {}, shadowed=shadowed or {}, keys=keys)
+    known = Known(
+        fixed=fixed or {},
+        routes=routes or {},
+        shadowed=shadowed or {},
+        keys=keys,
+        checkers=checkers or Checkers(),
+    )
     _remember_keys(recorder, keys)
     for case_id, node in recorder.cases.items():
         result.operations.add(node.value.operation.label)

@@ -84,8 +84,9 @@ import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from specfirst.contract.document import request_body
 from specfirst.contract.idempotency import _replayed_creation
 from specfirst.contract.paths import (
     SHADOWED,
@@ -98,7 +99,29 @@ from specfirst.contract.plain import local_target, plain_schema
 from specfirst.contract.results import ContractResult
 from specfirst.contract.stubs import STATELESS_CHECKS, is_example_answer
 from specfirst.ir import BodyKind
+from specfirst.loader.pointers import Pointer
 from specfirst.parser.media import body_kind
+
+if TYPE_CHECKING:
+    from specfirst.lint.examples import ExampleChecker
+
+
+class Checkers:
+    """The example checker of the run's document (:class:`~specfirst.lint.examples.ExampleChecker`,
+    made at the first body it judges: a large document's validators cost a while), held by the
+    run (:class:`Known`), so that two runs in one process share nothing."""
+
+    def __init__(self) -> None:
+        self._kept: tuple[dict[str, Any], ExampleChecker] | None = None
+
+    def of(self, document: dict[str, Any]) -> ExampleChecker:
+        """The checker of ``document``: the one made before, if made for this document."""
+        if self._kept is None or self._kept[0] is not document:
+            from specfirst.lint.examples import ExampleChecker
+
+            version = "3.0" if str(document.get("openapi", "")).startswith("3.0") else "3.1"
+            self._kept = (document, ExampleChecker(document, version))
+        return self._kept[1]
 
 
 @dataclass(frozen=True)
@@ -106,12 +129,14 @@ class Known:
     """What the run knows besides a failure: ``fixed``, operationId → the values seeded for it
     with ``SeedData.always``; ``routes``, the operations by path
     (:func:`~specfirst.contract.paths._routes`); ``shadowed``, the operations another one
-    answers for; ``keys``, when each ``(operation, Idempotency-Key)`` was first sent."""
+    answers for; ``keys``, when each ``(operation, Idempotency-Key)`` was first sent;
+    ``checkers``, the run's example checker of its document."""
 
     fixed: Mapping[str, set[str]] = field(default_factory=dict)
     routes: Routes = field(default_factory=dict)
     shadowed: Mapping[str, str] = field(default_factory=dict)
     keys: Mapping[tuple[str, str], float] = field(default_factory=dict)
+    checkers: Checkers = field(default_factory=Checkers)
 
 
 @dataclass(frozen=True)
@@ -599,10 +624,6 @@ def _invalid_positive(failed: Failed) -> str | None:
     )
 
 
-_CHECKERS: dict[int, tuple[Any, Any]] = {}
-"""The example checker of the run's document (by its id; the document kept alive with it)."""
-
-
 def _invalid_positive_body(failed: Failed) -> str | None:
     """Why a failing ``positive_data_acceptance`` rejected no schema-valid request: its JSON
     body is refused by the schema of its media type, judged as ``specfirst lint`` judges a
@@ -618,39 +639,17 @@ def _invalid_positive_body(failed: Failed) -> str | None:
     pointer = _body_schema_pointer(document, case.operation, media)
     if pointer is None:
         return None
-    from specfirst.lint.examples import ExampleChecker
-
-    version = "3.0" if str(document.get("openapi", "")).startswith("3.0") else "3.1"
-    kept = _CHECKERS.get(id(document))
-    if kept is None or kept[0] is not document:
-        _CHECKERS.clear()
-        kept = _CHECKERS[id(document)] = (document, ExampleChecker(document, version))
-    for message, _ in kept[1].check(pointer, (), body, "write"):
+    for message, _ in failed.known.checkers.of(document).check(pointer, (), body, "write"):
         why = message.removeprefix("example does not match its schema: ")
         return f"the request body is refused by its own schema ({why}), so it was no schema-valid request"
     return None
 
 
-def _body_schema_pointer(
-    document: Mapping[str, Any], operation: Any, media: str
-) -> tuple[str, ...] | None:
+def _body_schema_pointer(document: Mapping[str, Any], operation: Any, media: str) -> Pointer | None:
     """Where the schema of ``operation``'s request body in ``media`` is, its ``$ref``s to a
     request body followed."""
-    pointer: tuple[str, ...] = ("paths", str(operation.path), str(operation.method).lower())
-    node: Any = document
-    for step in pointer:
-        node = node.get(step) if isinstance(node, Mapping) else None
-    body = node.get("requestBody") if isinstance(node, Mapping) else None
-    pointer = (*pointer, "requestBody")
-    for _ in range(8):
-        ref = body.get("$ref") if isinstance(body, Mapping) else None
-        if not (isinstance(ref, str) and ref.startswith("#/")):
-            break
-        pointer = tuple(t.replace("~1", "/").replace("~0", "~") for t in ref[2:].split("/"))
-        body = document
-        for step in pointer:
-            body = body.get(step) if isinstance(body, Mapping) else None
-    content = body.get("content") if isinstance(body, Mapping) else None
+    body, pointer = request_body(document, str(operation.path), str(operation.method))
+    content = body.get("content") if body is not None else None
     if not isinstance(content, Mapping) or not isinstance(content.get(media), Mapping):
         return None
     if "schema" not in content[media]:

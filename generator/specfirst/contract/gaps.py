@@ -14,6 +14,7 @@ from dataclasses import replace
 from typing import Any
 
 from specfirst.contract.coverage import Coverage
+from specfirst.contract.paths import loaded_operations
 from specfirst.contract.results import ContractFailure, ContractResult, SpecGap
 from specfirst.spec_gaps import OperationFacts, facts_of, spec_gaps
 
@@ -24,11 +25,7 @@ GAP_CHECKS = frozenset({"status_code_conformance", "content_type_conformance"})
 def operation_facts(schema: Any) -> dict[str, OperationFacts]:
     """Each operation's facts by label (``"GET /things"``), from schemathesis' schema."""
     found: dict[str, OperationFacts] = {}
-    for item in schema.get_all_operations():
-        try:
-            operation = item.ok()
-        except Exception:  # reported as an error by the run
-            continue
+    for operation in loaded_operations(schema):
         found[operation.label] = facts_of(
             operation.definition.raw,
             schema.raw_schema,

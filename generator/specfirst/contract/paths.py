@@ -9,12 +9,15 @@ operations another one answers for, :func:`_declared_elsewhere` and :func:`_one_
 tell why a probe of such a path is the spec's own doing (the rules ``declared-elsewhere``,
 ``one-resource`` and ``shadowed`` of :mod:`specfirst.contract.excuses`).
 
-These functions read schemathesis' schema and operations, but import nothing of it.
+These functions read schemathesis' schema and operations (each it could load:
+:func:`loaded_operations`, which the run's other readers of them use too), but import
+nothing of it.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -41,13 +44,19 @@ def _split(path: str) -> tuple[str, frozenset[tuple[str, str]]]:
     return _TEMPLATE.sub("{}", path), fixed
 
 
-def _routes(schema: Any) -> Routes:
-    routes: Routes = {}
+def loaded_operations(schema: Any) -> Iterator[Any]:
+    """Each operation of schemathesis' ``schema`` that it could load (one it could not is
+    reported as an error by the run)."""
     for item in schema.get_all_operations():
         try:
-            operation = item.ok()
+            yield item.ok()
         except Exception:  # reported as an error by the run
             continue
+
+
+def _routes(schema: Any) -> Routes:
+    routes: Routes = {}
+    for operation in loaded_operations(schema):
         path, query = _split(operation.path)
         routes.setdefault(path, []).append((operation.method.upper(), query, operation.label))
     return routes
@@ -64,11 +73,7 @@ def _shadowed(schema: Any) -> dict[str, str]:
 
     tags = document_tags(schema.raw_schema)
     ranked: list[tuple[tuple[int, str], int, Any]] = []
-    for index, item in enumerate(schema.get_all_operations()):
-        try:
-            operation = item.ok()
-        except Exception:  # reported as an error by the run
-            continue
+    for index, operation in enumerate(loaded_operations(schema)):
         tag = service_tag(operation.definition.raw.get("tags"), tags.info)
         ranked.append((service_rank(tag, tags), index, operation))
     first: dict[tuple[str, str, frozenset[tuple[str, str]]], str] = {}

@@ -122,7 +122,7 @@ def write_junit(result: ContractResult, path: Path, *, name: str = "specfirst co
             ET.SubElement(
                 case,
                 "skipped",
-                message=f"not implemented: its stub answered 501 ({covered.stubbed})",
+                message=f"{covered.stub_note}: its stub answered 501 ({covered.stubbed})",
             )
         for failure in failures:
             element = ET.SubElement(case, "failure", type=failure.check, message=failure.headline())
@@ -175,7 +175,7 @@ def coverage_matrix(coverage: Coverage) -> str:
         cells.extend(f"!{s}" for s in op.undeclared())
         marker = "  " if op.reached_success() else "✗ "
         note = f"  [exempt: {op.exemption.reason}]" if op.exemption else ""
-        note += f"  [not implemented: stub 501 x{op.stubbed}]" if op.unimplemented else ""
+        note += f"  [{op.stub_note}: stub 501 x{op.stubbed}]" if op.unimplemented else ""
         lines.append(f"  {marker}{op.name.ljust(width)}  {' '.join(cells)}{note}")
     return "\n".join(lines)
 
@@ -260,7 +260,7 @@ def coverage_markdown(
         observed = ", ".join(f"{s} ({c})" for s, c in sorted(op.observed.items())) or "none"
         undeclared = ", ".join(str(s) for s in op.undeclared()) or ""
         name = op.name + (f" (exempt: {op.exemption.reason})" if op.exemption else "")
-        name += " (not implemented)" if op.unimplemented else ""
+        name += f" ({op.stub_note})" if op.unimplemented else ""
         lines.append(f"| {_md(name)} | {declared} | {observed} | {undeclared} |")
     lines.append("")
     if gates:

@@ -48,7 +48,7 @@ from specfirst.contract.hooks import (
     call_auth_hook,
     call_setup_hook,
 )
-from specfirst.contract.paths import SHADOWED, _routes, _shadowed
+from specfirst.contract.paths import SHADOWED, _routes, _shadowed, loaded_operations
 from specfirst.contract.reports import write_junit, write_reports
 from specfirst.contract.results import ContractResult
 from specfirst.contract.settings import (
@@ -593,11 +593,7 @@ def _run(
 
 def _declared_responses(schema: Any) -> list[tuple[str, str | None, list[str]]]:
     found: list[tuple[str, str | None, list[str]]] = []
-    for item in schema.get_all_operations():
-        try:
-            operation = item.ok()
-        except Exception:  # reported as an error by the run
-            continue
+    for operation in loaded_operations(schema):
         raw = operation.definition.raw
         operation_id = raw.get("operationId")
         responses = raw.get("responses") or {}
@@ -681,11 +677,7 @@ def _base_url(options: ContractOptions, spec: Mapping[str, Any]) -> str:
 def _operation_ids(schema: Any) -> dict[str, str]:
     """``{"POST /things": "createThing"}``, with ``$ref``'d path items (multi-file specs) resolved."""
     ids: dict[str, str] = {}
-    for found in schema.get_all_operations():
-        try:
-            operation = found.ok()
-        except Exception:  # an operation schemathesis cannot load is reported as an error anyway
-            continue
+    for operation in loaded_operations(schema):
         operation_id = operation.definition.raw.get("operationId")
         if isinstance(operation_id, str):
             ids[operation.label] = operation_id

@@ -28,7 +28,9 @@ from specfirst.schema_rewrites import (
     SCHEMA_MAPS,
     SCHEMA_VALUES,
     discriminator_literals,
+    one_of_holder,
     schema_nodes,
+    spell_one_of_holder,
 )
 
 _MAX_DEPTH = 8
@@ -278,6 +280,11 @@ def _synthesize(
                 return given
     if isinstance(schema.get("enum"), list) and schema["enum"]:
         return schema["enum"][0]
+    if one_of_holder(schema, schemas.resolve):
+        # the holder merged with each alternative, as the models read it: the first one's
+        spelled = dict(schema)
+        spell_one_of_holder(spelled)
+        schema = spelled
     if "allOf" in schema:
         return synthesize(
             _merge_all_of(schema, schemas),

@@ -5,7 +5,9 @@ operation's pointer. For every declared response with a body it takes the media 
 ``example``, each of its named ``examples`` (their ``value``; ``externalValue`` is not
 fetched) and the schema's own ``example``, keeps those valid against the response schema, and
 where none is left synthesizes a value from the schema (:mod:`specfirst.examples.synthesize`).
-Declared headers get a value the same way.
+Declared headers get a value the same way. A binary download with no example answers a
+minimal valid file of its media type (a 1 by 1 PNG, base64 in ``examples.json``), never empty
+bytes.
 
 The result, :class:`Table`, is written into the implementation package as ``examples.json``
 (deterministic: the document's order, no timestamps), read at run time by the scaffolded
@@ -44,6 +46,17 @@ FRAMING_HEADERS = frozenset(
 NO_EXAMPLE = "no example"
 INVALID_EXAMPLE = "examples invalid against the schema"
 UNSENDABLE_HEADER = "example cannot be sent in an HTTP header"
+_PNG = (
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII="
+)
+"""A 1 by 1 transparent pixel (grey and alpha)."""
+MINIMAL_FILES: dict[str, str] = {
+    "image/png": _PNG,
+    "image/gif": "R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7",
+    "image/*": _PNG,
+}
+"""Media type → a minimal valid file of it, as base64: what a binary download answers when
+the spec has no example (an empty image is no image)."""
 
 
 @dataclass(frozen=True)
@@ -56,6 +69,7 @@ class Answer:
     headers: Mapping[str, Any] = field(default_factory=dict)  # wire name → value
     synthesized: bool = False  # the body was built from the schema
     items: tuple[Any, ...] | None = None  # a streamed response: its items
+    encoding: str | None = None  # "base64": the body is a file's bytes, base64-encoded
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"status": self.status}
@@ -69,6 +83,8 @@ class Answer:
             data["headers"] = dict(self.headers)
         if self.synthesized:
             data["synthesized"] = True
+        if self.encoding is not None:
+            data["encoding"] = self.encoding
         return data
 
 
@@ -200,7 +216,20 @@ def _answers(response: Response, raw: Any, schemas: Schemas, unsendable: list[st
     if found:
         return [replace(a, body=_as_sent(response, a.body)) for a in found]
     value = _as_sent(response, _synthesized(response, schema, schemas))
+    if response.kind is BodyKind.BINARY and value == "":
+        body, encoding = _file(response)
+        return [Answer(response.status, None, body, headers, True, encoding=encoding)]
     return [Answer(response.status, None, value, headers, True)]
+
+
+def _file(response: Response) -> tuple[str, str | None]:
+    """A binary body for a download the spec has no example of, never empty: a minimal
+    valid file of its media type where one is known (:data:`MINIMAL_FILES`, as base64),
+    else the bytes of ``example``."""
+    media_type = (response.media_type or "").partition(";")[0].strip().lower()
+    if media_type in MINIMAL_FILES:
+        return MINIMAL_FILES[media_type], "base64"
+    return "example", None
 
 
 def _as_sent(response: Response, value: Any) -> Any:

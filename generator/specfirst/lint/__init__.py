@@ -35,7 +35,9 @@ checks together, so "why is this a lint error?" is answered by the module listin
   excludes that shape: they constrain nothing), required-undeclared (a required name that
   ``additionalProperties: false`` forbids: no object is valid), one-of-overlap (oneOf members
   nothing tells apart, :mod:`specfirst.one_of_overlap`), enum-type (an array or object enum
-  member under a type that admits neither: no valid value).
+  member under a type that admits neither: no valid value), one-of-holder-closed (a closed
+  schema's oneOf alternatives declare names it forbids, read literally), discriminator-value
+  (a member selected by a value its own enum or const refuses).
 - ``registry``: ``RULES``, every family's rules in order, and ``RULE_IDS``.
 - ``settings``: ``[tool.specfirst.lint]`` read into :data:`LintSettings`.
 - ``profiles``: ``profile = "imported"`` (what ``specfirst init --spec`` writes): the style

@@ -1,5 +1,5 @@
 """Rules on schemas themselves: keyword-type-mismatch, required-undeclared, one-of-overlap,
-enum-type.
+enum-type, one-of-holder-closed, discriminator-value.
 
 ``keyword-type-mismatch``: object keywords (``properties``, ``required``,
 ``additionalProperties`` …) beside a ``type`` that admits no object, or array keywords
@@ -29,20 +29,39 @@ object member under a ``type`` that admits neither is no valid value (gov.bc.ca'
 {type: integer, enum: [[1], [2]]}``, meant as an array of integers). The app honours the schema
 as written (:func:`~specfirst.schema_rewrites.enum_members_of_its_type`): such members are
 refused, and a property with no other member admits no value at all.
+
+``one-of-holder-closed``: a schema with ``additionalProperties: false`` beside a ``oneOf``
+whose alternatives declare names the schema does not (in its ``properties`` or ``allOf``
+parts): read literally no value holding them is valid, since ``additionalProperties`` sees
+only its own schema's names (shipengine's ``estimate_rates_request_body``, oneOf [by carrier
+id, by carrier ids], admits neither ``carrier_id`` nor ``carrier_ids``). The generated model
+reads each alternative as merged with the schema and closed over their names together
+(:func:`~specfirst.schema_rewrites.spell_one_of_holder`), and so does the contract run's
+document; a warning says so where it is written.
+``discriminator-value``: a discriminator selects a member by a value (its ``mapping`` key, or
+the member's schema name when no mapping names it) that the member's own property refuses (its
+enum or const): no instance of the member has the value that selects it. spotify's
+``PlaylistTrackObject.track`` discriminates ``TrackObject`` and ``EpisodeObject`` on ``type``
+with no mapping, so by the names, while their ``type`` is the enum [track] and [episode]: a
+client or contract test reading the spec looks for ``TrackObject``. The generated models take
+what the member's schema allows (``track``); the finding says which mapping to write.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from specfirst.diagnostics import Level
 from specfirst.lint.context import Context, Finding, Rule
-from specfirst.lint.examples import _is_schema_pointer
 from specfirst.loader import Pointer
 from specfirst.one_of_overlap import overlapping_pair
-from specfirst.schema_rewrites import meaningless_keywords
+from specfirst.schema_rewrites import (
+    discriminator_value_conflicts,
+    meaningless_keywords,
+    one_of_holder,
+)
 
 __all__ = ["RULES"]
 
@@ -51,6 +70,9 @@ _CHILD_MORE = ("else", "unevaluatedProperties", "unevaluatedItems")
 _MAP = ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas")
 _LIST = ("allOf", "anyOf", "oneOf", "prefixItems")
 _COMPOSITION = ("allOf", "anyOf", "oneOf")
+_SCHEMA_KEYS = ("schema", "itemSchema")
+"""The keys whose value is a Schema Object (of a media type, parameter or header; 3.2's
+``itemSchema`` of a sequential media type)."""
 
 
 def _required_undeclared(ctx: Context) -> Iterator[Finding]:
@@ -121,9 +143,37 @@ def _enum_type(ctx: Context) -> Iterator[Finding]:
             )
 
 
+def _discriminator_value(ctx: Context) -> Iterator[Finding]:
+    components = ctx.doc.get("components")
+    found = components.get("schemas") if isinstance(components, dict) else None
+    if not isinstance(found, dict):
+        return
+    for schema, pointer in _schemas(ctx.doc):
+        conflicts = list(discriminator_value_conflicts(schema, found))
+        if not conflicts:
+            continue
+        prop = schema["discriminator"]["propertyName"]
+        each = [
+            f"{member!r} by {value!r} ("
+            + ("its schema's name: no mapping names it" if implicit else "mapped")
+            + f"; it allows only {', '.join(repr(v) for v in allowed)})"
+            for member, value, allowed, implicit in conflicts
+        ]
+        mapping = ", ".join(
+            f"{allowed[0]}: '#/components/schemas/{member}'" for member, _, allowed, _ in conflicts
+        )
+        yield (
+            f"discriminator on {prop!r} selects members by values their own {prop!r} refuses: "
+            f"{', '.join(each)}; no instance has the value that selects it (the generated "
+            f"models take what the members allow): map those values, mapping: {{{mapping}}}",
+            (*pointer, "discriminator"),
+        )
+
+
 def _schemas(doc: dict[str, Any]) -> Iterator[tuple[dict[str, Any], Pointer]]:
     """Every Schema Object written in the document, with its pointer: the components' and
-    each ``schema`` (of a media type, parameter or header), subschemas included."""
+    each ``schema`` (of a media type, parameter or header) or ``itemSchema``, subschemas
+    included; each once, at the first place the walk meets it."""
     stack: list[tuple[Any, Pointer, bool]] = [(doc, (), False)]
     seen: set[int] = set()
     while stack:
@@ -137,7 +187,7 @@ def _schemas(doc: dict[str, Any]) -> Iterator[tuple[dict[str, Any], Pointer]]:
         seen.add(id(node))
         if not is_schema:
             for key, value in node.items():
-                schema = key == "schema" or pointer == ("components", "schemas")
+                schema = key in _SCHEMA_KEYS or pointer == ("components", "schemas")
                 if key in ("example", "examples", "default", "enum", "const"):
                     continue  # values, not schemas
                 stack.append((value, (*pointer, key), schema))
@@ -156,10 +206,12 @@ def _schemas(doc: dict[str, Any]) -> Iterator[tuple[dict[str, Any], Pointer]]:
 
 
 def _one_of_overlap(ctx: Context) -> Iterator[Finding]:
-    for schema, pointer in _one_ofs(ctx.doc):
-        pair = overlapping_pair(schema, lambda member: ctx.deref(member, ())[0])
-        if pair is None:
+    for schema, pointer in _schemas(ctx.doc):
+        if not isinstance(schema.get("oneOf"), list):
             continue
+        pair = overlapping_pair(schema, lambda member: ctx.deref(member, ())[0])
+        if pair is None or _forbidden_alternative_names(schema, ctx):
+            continue  # a closed holder's alternatives are told apart by the names it closes over
         members = schema["oneOf"]
         first, second = (_name(members[i], i) for i in pair)
         yield (
@@ -171,28 +223,56 @@ def _one_of_overlap(ctx: Context) -> Iterator[Finding]:
         )
 
 
+def _one_of_holder_closed(ctx: Context) -> Iterator[Finding]:
+    for schema, pointer in _schemas(ctx.doc):
+        if not isinstance(schema.get("oneOf"), list):
+            continue
+        theirs = _forbidden_alternative_names(schema, ctx)
+        if theirs:
+            names = ", ".join(repr(name) for name in theirs[:5]) + (", …" if theirs[5:] else "")
+            yield (
+                f"additionalProperties: false forbids the names only its oneOf alternatives "
+                f"declare ({names}), so read literally no object holding one is valid; the "
+                "generated model reads each alternative as merged with this schema and closed "
+                "over their names together: say so by moving additionalProperties: false into "
+                "each alternative, or declare the names under properties",
+                (*pointer, "additionalProperties"),
+            )
+
+
+def _forbidden_alternative_names(schema: dict[str, Any], ctx: Context) -> list[str]:
+    """The names the ``oneOf`` alternatives of a closed holder declare and it does not
+    (:func:`~specfirst.schema_rewrites.one_of_holder`), sorted; none for any other schema."""
+
+    def resolve(node: Any) -> Any:
+        return ctx.deref(node, ())[0]
+
+    if schema.get("additionalProperties") is not False or not one_of_holder(schema, resolve):
+        return []
+    own = _declared_names(schema, resolve)
+    theirs = {name for member in schema["oneOf"] for name in _declared_names(member, resolve)}
+    return sorted(theirs - own)
+
+
+def _declared_names(schema: Any, resolve: Callable[[Any], Any], depth: int = 0) -> set[str]:
+    """The names ``schema`` declares: its ``properties`` and its ``allOf`` parts' (refs
+    followed), not its ``oneOf``/``anyOf`` alternatives'."""
+    schema = resolve(schema)
+    if not isinstance(schema, dict) or depth > 20:
+        return set()
+    properties = schema.get("properties")
+    names = {n for n in properties if isinstance(n, str)} if isinstance(properties, dict) else set()
+    parts = schema.get("allOf")
+    for part in parts if isinstance(parts, list) else ():
+        names |= _declared_names(part, resolve, depth + 1)
+    return names
+
+
 def _name(member: Any, index: int) -> str:
     ref = member.get("$ref") if isinstance(member, dict) else None
     if isinstance(ref, str):
         return repr(ref.rsplit("/", 1)[-1])
     return f"#{index}"
-
-
-def _one_ofs(doc: dict[str, Any]) -> Iterator[tuple[dict[str, Any], Pointer]]:
-    """Every Schema Object of ``doc`` holding a ``oneOf`` list, with its pointer."""
-    stack: list[tuple[Any, Pointer]] = [(doc, ())]
-    while stack:
-        node, pointer = stack.pop()
-        if isinstance(node, dict):
-            if isinstance(node.get("oneOf"), list) and _is_schema_pointer(pointer):
-                yield node, pointer
-            stack.extend(
-                (value, (*pointer, key))
-                for key, value in node.items()
-                if isinstance(value, dict | list) and key not in ("example", "examples")
-            )
-        elif isinstance(node, list):
-            stack.extend((value, (*pointer, i)) for i, value in enumerate(node))
 
 
 RULES: tuple[Rule, ...] = (
@@ -219,5 +299,17 @@ RULES: tuple[Rule, ...] = (
         Level.ERROR,
         "enum members are of the schema's type",
         _enum_type,
+    ),
+    Rule(
+        "one-of-holder-closed",
+        Level.WARNING,
+        "a closed schema declares the names its oneOf alternatives do",
+        _one_of_holder_closed,
+    ),
+    Rule(
+        "discriminator-value",
+        Level.WARNING,
+        "a discriminator selects each member by a value its schema allows",
+        _discriminator_value,
     ),
 )
