@@ -29,7 +29,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from specfirst import cachedir
 
@@ -50,12 +50,34 @@ def referenced_models(texts: Iterable[str]) -> frozenset[str]:
     return frozenset(m.group(1) for text in texts for m in _MODEL_REF.finditer(text))
 
 
+class _Annotation(NamedTuple):
+    """An annotation of a definition, as :func:`_annotations` records it: its place in the
+    definition's text (lines from 1, columns in UTF-8 bytes), the names it uses, and whether
+    one of them is bound before it in the class body."""
+
+    line: int
+    col: int
+    end_line: int
+    end_col: int
+    names: frozenset[str]
+    bound: bool
+
+    @classmethod
+    def read(cls, value: object) -> _Annotation:
+        """From its JSON form in a :data:`Statement`."""
+        assert isinstance(value, list) and len(value) == 6
+        line, col, end_line, end_col, names, bound = value
+        assert isinstance(names, list)
+        return cls(int(line), int(col), int(end_line), int(end_col), frozenset(names), bool(bound))
+
+
 @dataclass(frozen=True)
 class _Definition:
     name: str
     text: str
     uses: frozenset[str]
     bases: tuple[str, ...] = ()
+    annotations: tuple[_Annotation, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -80,7 +102,7 @@ def split_models(
     ``roots``: per tag (its router module's name), the classes its generated code names.
     None too when the source holds a statement this split does not know how to place (it is
     then served whole, as before). ``memo``: see :func:`_parse`. ``annotated``: each class's
-    source as a group writes it (:func:`_evaluated_annotations`), by :func:`_annotated_key`;
+    source as a group writes it (:func:`_quoted`), by :func:`_annotated_key`;
     read, then left holding this source's classes only.
     """
     threshold = MIN_CLASSES if min_classes is None else min_classes
@@ -204,8 +226,8 @@ def _names(node: ast.AST) -> frozenset[str]:
 
 Statement = list[object]
 """What :func:`_statements` reads of one top-level statement (JSON, for the memo):
-``["import", text]``, ``["def", name, text, uses, bases]``, ``["tail", owner, text, uses]``,
-or ``["other"]`` for a statement the split cannot place."""
+``["import", text]``, ``["def", name, text, uses, bases, annotations]``, ``["tail", owner,
+text, uses]``, or ``["other"]`` for a statement the split cannot place."""
 
 
 def _parse(
@@ -245,9 +267,18 @@ def _parse(
         if kind == "import":
             imports.append(str(fields[0]))
         elif kind == "def":
-            name, text, uses, bases = fields
+            name, text, uses, bases, annotations = fields
             assert isinstance(uses, list) and isinstance(bases, list)
-            definitions.append(_Definition(str(name), str(text), frozenset(uses), tuple(bases)))
+            assert isinstance(annotations, list)
+            definitions.append(
+                _Definition(
+                    str(name),
+                    str(text),
+                    frozenset(uses),
+                    tuple(bases),
+                    tuple(_Annotation.read(a) for a in annotations),
+                )
+            )
             defined.add(str(name))
         elif kind == "tail" and fields[0] in defined:
             owner, text, uses = fields
@@ -284,25 +315,45 @@ def _statements(source: str) -> list[Statement]:
     tree = ast.parse(source)
     lines = source.splitlines(keepends=True)
 
+    def first(node: ast.stmt) -> int:
+        decorators: list[ast.expr] = getattr(node, "decorator_list", [])
+        return min([node.lineno, *(d.lineno for d in decorators)])
+
     def text(node: ast.stmt) -> str:
-        first = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", ()))])
-        return "".join(lines[first - 1 : node.end_lineno or node.lineno])
+        return "".join(lines[first(node) - 1 : node.end_lineno or node.lineno])
+
+    def annotations(index: int) -> list[list[object]]:
+        """:func:`_annotations` of the statement, read from its text alone as a group reads
+        it: none when it shares a line with another statement (its text then holds both)."""
+        node = tree.body[index]
+        start, end = first(node), node.end_lineno or node.lineno
+        before = tree.body[index - 1] if index else None
+        after = tree.body[index + 1] if index + 1 < len(tree.body) else None
+        if (before is not None and (before.end_lineno or before.lineno) >= start) or (
+            after is not None and first(after) <= end
+        ):
+            return []
+        return _annotations(node, start - 1)
 
     out: list[Statement] = []
-    for node in tree.body:
+    for index, node in enumerate(tree.body):
         if isinstance(node, ast.ImportFrom | ast.Import):
             if isinstance(node, ast.ImportFrom) and node.module == "__future__":
                 continue
             out.append(["import", text(node).strip()])
         elif isinstance(node, ast.ClassDef):
             bases = [b.id for b in node.bases if isinstance(b, ast.Name)]
-            out.append(["def", node.name, text(node), sorted(_names(node)), bases])
+            out.append(
+                ["def", node.name, text(node), sorted(_names(node)), bases, annotations(index)]
+            )
         elif (
             isinstance(node, ast.Assign | ast.AnnAssign)
             and len(targets := node.targets if isinstance(node, ast.Assign) else [node.target]) == 1
             and isinstance(targets[0], ast.Name)
         ):
-            out.append(["def", targets[0].id, text(node), sorted(_names(node)), []])
+            out.append(
+                ["def", targets[0].id, text(node), sorted(_names(node)), [], annotations(index)]
+            )
         elif isinstance(node, ast.Expr) and _is_rebuild(node.value):
             # ``X.model_rebuild()``, which datamodel-code-generator writes for forward
             # references, builds X's validator at import, defeating ``defer_build``; across
@@ -407,7 +458,7 @@ def _group_source(
         key = _annotated_key(definition, later)
         text = known.get(key)
         if text is None:
-            text = _evaluated_annotations(definition.text, later)
+            text = _quoted(definition.text, definition.annotations, later)
         now[key] = text
         out.append("\n" + text)
         later.discard(definition.name)
@@ -419,36 +470,35 @@ def _group_source(
 
 
 def _annotated_key(definition: _Definition, later: set[str]) -> str:
-    """What :func:`_evaluated_annotations` reads: the definition's source and which of the
+    """What :func:`_quoted` reads: the definition's source and which of the
     names it uses are defined later (its annotations' names are among ``uses``, which holds
     every name the statement's tree holds)."""
     given = json.dumps([definition.text, sorted(definition.uses & later)])
     return hashlib.sha256(given.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def _evaluated_annotations(text: str, later: set[str]) -> str:
-    """A definition's source for a group module, which has no ``from __future__ import
-    annotations``: its annotations are then evaluated once by the interpreter when the class
-    is created, instead of each being compiled and evaluated from a string by pydantic (most
-    of creating a class). An annotation that cannot be evaluated there stays a string, as
-    every annotation was: one naming a class defined later in the module (``later``: a
-    forward reference, the class itself included) or a name the class body has bound before
-    it (a field named like a type with a default, ``date: date | None = None``: the default
-    is assigned before the annotation is evaluated).
-    """
-    tree = ast.parse(text)
-    if len(tree.body) != 1:
-        return text
-    node = tree.body[0]
-    quoted: list[ast.expr] = []
+def _annotations(node: ast.stmt, offset: int) -> list[list[object]]:
+    """The annotations of a top-level definition :func:`_quoted` may quote, in the JSON form
+    of :class:`_Annotation` (``offset``: the line before the definition's text in the source
+    ``node`` was parsed from): read while the models are parsed, so that no group parses a
+    definition's text again."""
+    found: list[list[object]] = []
     bound: set[str] = set()
 
     def check(annotation: ast.expr | None) -> None:
         if annotation is None:
             return
         used = {n.id for n in ast.walk(annotation) if isinstance(n, ast.Name)}
-        if used & (later | bound):
-            quoted.append(annotation)
+        found.append(
+            [
+                annotation.lineno - offset,
+                annotation.col_offset,
+                (annotation.end_lineno or annotation.lineno) - offset,
+                annotation.end_col_offset or 0,
+                sorted(used),
+                bool(used & bound),
+            ]
+        )
 
     if isinstance(node, ast.AnnAssign):
         check(node.annotation)
@@ -477,15 +527,28 @@ def _evaluated_annotations(text: str, later: set[str]) -> str:
                 for sub in ast.walk(statement):
                     if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Store):
                         bound.add(sub.id)
+    return found
+
+
+def _quoted(text: str, annotations: Iterable[_Annotation], later: set[str]) -> str:
+    """A definition's source for a group module, which has no ``from __future__ import
+    annotations``: its annotations are then evaluated once by the interpreter when the class
+    is created, instead of each being compiled and evaluated from a string by pydantic (most
+    of creating a class). An annotation that cannot be evaluated there stays a string, as
+    every annotation was: one naming a class defined later in the module (``later``: a
+    forward reference, the class itself included) or a name the class body has bound before
+    it (a field named like a type with a default, ``date: date | None = None``: the default
+    is assigned before the annotation is evaluated).
+    """
+    quoted = [a for a in annotations if a.bound or not later.isdisjoint(a.names)]
     if not quoted:
         return text
     lines = [line.encode() for line in text.splitlines(keepends=True)]
-    for annotation in sorted(quoted, key=lambda a: (a.lineno, a.col_offset), reverse=True):
-        start, end = annotation.lineno - 1, (annotation.end_lineno or annotation.lineno) - 1
-        stop = annotation.end_col_offset or 0
-        head, tail = lines[start][: annotation.col_offset], lines[end][stop:]
+    for annotation in sorted(quoted, key=lambda a: (a.line, a.col), reverse=True):
+        start, end = annotation.line - 1, annotation.end_line - 1
+        head, tail = lines[start][: annotation.col], lines[end][annotation.end_col :]
         written = b"".join(lines[start : end + 1])  # offsets count UTF-8 bytes
-        segment = written[annotation.col_offset : len(written) - len(tail)]
+        segment = written[annotation.col : len(written) - len(tail)]
         lines[start : end + 1] = [head + _string(segment.decode()).encode() + tail]
     return b"".join(lines).decode()
 

@@ -149,26 +149,29 @@ def _generate_models(
     if not schemas:
         return f"{header}\nfrom __future__ import annotations\n", frozenset(), []
     diagnostics: list[Diagnostic] = []
-    document = _one_of_holders_spelled(document)
-    document, schemas = _open_pattern_properties(document)
-    document = _tidy_prose(document)
-    _bound_integer_formats(document)  # in place: _tidy_prose made a copy
-    working = document["components"]["schemas"]
-    drop_nullable_false(working, schema_nodes)  # in place too
-    if str(document.get("openapi", "")).startswith("3.0"):
-        nullable_references(working, schema_nodes)
-        ignore_ref_siblings(working, schema_nodes)
-    keywords_of_its_type(working, schema_nodes)
-    free_form_objects(working, schema_nodes)
-    declare_required_names(working, schema_nodes)
-    defaults_of_their_type(working, schema_nodes)
-    enum_members_of_its_type(working, schema_nodes)
-    optional_discriminators(working, schema_nodes)
-    split_discriminator_subtypes(working, schema_nodes)
-    inline_conflicting_bases(working, schema_nodes)
-    document, engine, dropped = _choose_regex_engine(document)
-    document, defaults = _default_mappings(document, diagnostics)
-    cut, large = stand_in_large_enums(document)
+    # Copies and walks of the whole document, nothing cyclic: the collector would walk
+    # them again and again (0.3 s of GitHub's 1 s).
+    with gc_paused():
+        document = _one_of_holders_spelled(document)
+        document, schemas = _open_pattern_properties(document)
+        document = _tidy_prose(document)
+        _bound_integer_formats(document)  # in place: _tidy_prose made a copy
+        working = document["components"]["schemas"]
+        drop_nullable_false(working, schema_nodes)  # in place too
+        if str(document.get("openapi", "")).startswith("3.0"):
+            nullable_references(working, schema_nodes)
+            ignore_ref_siblings(working, schema_nodes)
+        keywords_of_its_type(working, schema_nodes)
+        free_form_objects(working, schema_nodes)
+        declare_required_names(working, schema_nodes)
+        defaults_of_their_type(working, schema_nodes)
+        enum_members_of_its_type(working, schema_nodes)
+        optional_discriminators(working, schema_nodes)
+        split_discriminator_subtypes(working, schema_nodes)
+        inline_conflicting_bases(working, schema_nodes)
+        document, engine, dropped = _choose_regex_engine(document)
+        document, defaults = _default_mappings(document, diagnostics)
+        cut, large = stand_in_large_enums(document)
     diagnostics.extend(
         Diagnostic(
             Level.WARNING,
@@ -201,18 +204,21 @@ def _generate_models(
                 owners = updated.owners
             else:
                 source, metadata = _run(cut, header)
-                with gc_paused():  # millions of nodes, none of them garbage
+                # The tree holds millions of nodes, none of them garbage, and collections
+                # after the library's run walk its heap too: GitHub's base took 1 s of CPU
+                # with the collector, 0.15 s without.
+                with gc_paused():
                     tree = ast.parse(source)
-                classes = frozenset(
-                    node.name for node in tree.body if isinstance(node, ast.ClassDef)
-                )
-                updated = make_base(key, cut["components"]["schemas"], source, metadata, tree)
-                owners = owners_of(metadata)
-                if updated is not None:
-                    # the same head and classes, blank lines as the base
-                    source, spans = updated.raw, updated.spans()
-                if base is not None and updated is not None:
-                    cachedir.write(base, updated.to_json())
+                    classes = frozenset(
+                        node.name for node in tree.body if isinstance(node, ast.ClassDef)
+                    )
+                    updated = make_base(key, cut["components"]["schemas"], source, metadata, tree)
+                    owners = owners_of(metadata)
+                    if updated is not None:
+                        # the same head and classes, blank lines as the base
+                        source, spans = updated.raw, updated.spans()
+                    if base is not None and updated is not None:
+                        cachedir.write(base, updated.to_json())
             if large:
                 spans = None
                 marked = mark_large_enums(source, large)
@@ -231,28 +237,30 @@ def _generate_models(
     for warning in caught:
         text = " ".join(str(warning.message).split())[:300]
         diagnostics.append(Diagnostic(Level.INFO, "models", text))
-    # Before the imports change, while ``spans`` hold (it changes no line breaks).
-    source = _enum_members_clear_of_str(source, spans)
-    source = _own_root_model(source, tree)
-    if defaults:
-        source = _with_default_mappings(source, defaults, diagnostics)
-    if engine == "python-re":
-        source = source.replace(
-            "from _runtime.base import BaseModel\n",
-            "from _runtime.base import PythonReBaseModel as BaseModel\n",
-            1,
-        ).replace(
-            "from _runtime.base import RootModel\n",
-            "from _runtime.base import PythonReRootModel as RootModel\n",
-            1,
-        )
-    # The base classes live in the package's vendored runtime (see ``specfirst.vendor``).
-    source = source.replace("from _runtime.", "from ._runtime.")
-    diagnostics.extend(_renamed_components(owners))
-    inline = {cls: ref for cls, (_owner, ref) in owners.items()}
-    openapi_31 = not str(document.get("openapi", "")).startswith(("2.", "3.0"))
-    rules = schema_rules(schemas, classes, inline, openapi_31=openapi_31)
-    source = before_rebuilds(fill_large_enums(source, fills), rules)
+    with gc_paused():  # as above (the tree let go first: it leaves with its last name)
+        # Before the imports change, while ``spans`` hold (it changes no line breaks).
+        source = _enum_members_clear_of_str(source, spans)
+        source = _own_root_model(source, tree)
+        del tree
+        if defaults:
+            source = _with_default_mappings(source, defaults, diagnostics)
+        if engine == "python-re":
+            source = source.replace(
+                "from _runtime.base import BaseModel\n",
+                "from _runtime.base import PythonReBaseModel as BaseModel\n",
+                1,
+            ).replace(
+                "from _runtime.base import RootModel\n",
+                "from _runtime.base import PythonReRootModel as RootModel\n",
+                1,
+            )
+        # The base classes live in the package's vendored runtime (see ``specfirst.vendor``).
+        source = source.replace("from _runtime.", "from ._runtime.")
+        diagnostics.extend(_renamed_components(owners))
+        inline = {cls: ref for cls, (_owner, ref) in owners.items()}
+        openapi_31 = not str(document.get("openapi", "")).startswith(("2.", "3.0"))
+        rules = schema_rules(schemas, classes, inline, openapi_31=openapi_31)
+        source = before_rebuilds(fill_large_enums(source, fills), rules)
     return source, classes, diagnostics
 
 

@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -108,7 +109,7 @@ def build_files(
     progress: Progress = _noop,
     settings: RuleLevels | None = None,
     engine: EngineWorker | None = None,
-    worker: ForkedWorker | None = None,
+    worker: WorkerAhead | None = None,
 ) -> tuple[Api | None, dict[str, bytes], list[Diagnostic]]:
     """Validate and render the whole package in memory (relative path → bytes).
 
@@ -118,7 +119,7 @@ def build_files(
     Validation may repair what it only warns about (an invalid default is dropped): then the
     models and routes are built from the repaired document, and the source is still served.
     ``engine``: where a small document's partial models runs go (:class:`EngineWorker`);
-    ``worker``: where a big one's models go, when forked ahead (:class:`ForkedWorker`).
+    ``worker``: where a big one's models go, when started ahead (:class:`WorkerAhead`).
     """
     from specfirst.model_groups import split_package, splits
     from specfirst.render import Renderer
@@ -275,14 +276,17 @@ def _start_models(
     header: str,
     cache_dir: Path | None,
     engine: Engine | None = None,
-    worker: ForkedWorker | None = None,
+    worker: WorkerAhead | None = None,
 ) -> tuple[ApiParser, dict[str, Any] | None, ModelsJob | None]:
     """A parser for ``spec`` and its models job, started (it runs while validation does)."""
     from specfirst.parser import ApiParser
 
     parser = ApiParser(spec)
     try:
-        models_doc = parser.models_document()
+        # A copy of every schema, nothing cyclic, and the whole path of a big spec's models
+        # waits for it (GitHub's: 0.3-0.45 s of CPU with the collector, 0.25 without).
+        with gc_paused():
+            models_doc = parser.models_document()
     except Exception:  # an invalid document can break naming; validation says why
         return parser, None, None
     cache = cache_dir.parent / "models" if cache_dir else None
@@ -295,7 +299,7 @@ class ModelsJob:
     Beside the cache of whole outputs, the last full output for the same header (spec) is
     kept as a *base*: after an edit, only the schemas it touched are generated again
     (:mod:`specfirst.models_incremental`). A big document's models go to ``worker``'s process
-    when there is one (:class:`ForkedWorker`), else to a fresh interpreter.
+    when there is one (:class:`WorkerAhead`), else to a fresh interpreter.
     """
 
     def __init__(
@@ -304,7 +308,7 @@ class ModelsJob:
         header: str,
         cache_dir: Path | None,
         engine: Engine | None = None,
-        worker: ForkedWorker | None = None,
+        worker: WorkerAhead | None = None,
     ) -> None:
         self._future: (
             concurrent.futures.Future[tuple[str, frozenset[str], list[Diagnostic]]] | None
@@ -341,13 +345,13 @@ class ModelsJob:
         if _KEEP_WARM:
             self._future = _warm_worker().submit(generate_models, *args)
             return
-        forked = worker.take() if worker is not None else None
-        if forked is not None:
-            self._pool = forked
+        ahead = worker.take() if worker is not None else None
+        if ahead is not None:
+            self._pool = ahead
             with contextlib.suppress(concurrent.futures.BrokenExecutor):  # it died: spawn one
-                self._future = forked.submit(generate_models, *args)
+                self._future = ahead.submit(generate_models, *args)
                 return
-            forked.shutdown(wait=False)
+            ahead.shutdown(wait=False)
         # A fresh interpreter, not a fork of this process: a worker forked now would count this
         # process's memory (the loaded spec, hundreds of MB on big specs) in its own, on top of
         # the models'.
@@ -399,30 +403,42 @@ def _small(document: dict[str, object], compact: str | None) -> bool:
     return len(json.dumps(document.get("components", {}))) < IN_PROCESS_MAX
 
 
-class ForkedWorker:
-    """The process for a big spec's models, forked before the spec is loaded by a process that
-    has datamodel-code-generator imported (a warm generator's run, :mod:`specfirst.warm`): it
-    starts with the library imported, where a fresh interpreter imports it again (about a second
-    of a GitHub edit's critical path), and without the loaded spec's memory (why the worker is
-    not forked when the models are asked for). The first :class:`ModelsJob` that needs a worker
-    takes it; unused, it is stopped at :meth:`close`.
+class WorkerAhead:
+    """The process for a big spec's models, started before the spec is loaded, so that its
+    start overlaps loading the spec and naming its schemas instead of following them.
 
-    The worker ends with the process that forked it (:func:`_exit_with_parent`): a forked
-    worker holds both ends of its pool's pipes, so it never reads their end, and a run that
-    ends without waiting for it (``os._exit``: a warm run, a test's forked child) would leave
-    it behind, idle for good."""
+    Forked by a process that has datamodel-code-generator imported (a warm generator's run,
+    :mod:`specfirst.warm`): it starts with the library imported, and without the loaded spec's
+    memory (why the worker is not forked when the models are asked for). Otherwise a fresh
+    interpreter (a one-shot run), which imports the library and runs it once on a tiny
+    document meanwhile (:func:`specfirst.models.warm_up`: the library imports most of its
+    modules on its first run): about a second of GitHub's cold critical path. The first
+    :class:`ModelsJob` that needs a worker takes it; unused, it is stopped at :meth:`close`.
 
-    def __init__(self) -> None:
-        alive, held = os.pipe()  # the worker watches ``alive``; ``held`` is this process's
-        self._pool: concurrent.futures.ProcessPoolExecutor | None = (
-            concurrent.futures.ProcessPoolExecutor(
+    A forked worker ends with the process that forked it (:func:`_exit_with_parent`): it holds
+    both ends of its pool's pipes, so it never reads their end, and a run that ends without
+    waiting for it (``os._exit``: a warm run, a test's forked child) would leave it behind,
+    idle for good. A spawned one watches for its parent's end (:func:`_ready_to_model`)."""
+
+    def __init__(self, *, fork: bool) -> None:
+        self._pool: concurrent.futures.ProcessPoolExecutor | None
+        if not fork:
+            self._pool = concurrent.futures.ProcessPoolExecutor(
                 1,
-                mp_context=multiprocessing.get_context("fork"),
-                initializer=_exit_with_parent,
-                initargs=(alive, held),
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_ready_to_model,
+                initargs=(os.getpid(),),
             )
+            # The pool starts its process at the first submit: now, before the spec loads.
+            self._pool.submit(os.getpid)
+            return
+        alive, held = os.pipe()  # the worker watches ``alive``; ``held`` is this process's
+        self._pool = concurrent.futures.ProcessPoolExecutor(
+            1,
+            mp_context=multiprocessing.get_context("fork"),
+            initializer=_exit_with_parent,
+            initargs=(alive, held),
         )
-        # A fork context starts its processes at the first submit: now, before the spec loads.
         try:
             self._pool.submit(os.getpid)
         finally:
@@ -441,7 +457,7 @@ class ForkedWorker:
 
 
 def _exit_with_parent(alive: int, held: int) -> None:
-    """In a :class:`ForkedWorker`'s process, first: exit once every copy of the pipe's other
+    """In a forked :class:`WorkerAhead`'s process, first: exit once every copy of the pipe's other
     end ``held`` is closed (the process that forked it has ended, or stopped the pool)."""
     os.close(held)
 
@@ -453,13 +469,29 @@ def _exit_with_parent(alive: int, held: int) -> None:
     threading.Thread(target=watch, name="specfirst-parent-watch", daemon=True).start()
 
 
-def _worker_ahead(spec_path: Path, manifest: dict[str, object]) -> ForkedWorker | None:
-    """A :class:`ForkedWorker`, when this process has datamodel-code-generator imported (a warm
-    generator's run; not ``--watch``, which keeps a worker of its own) and the spec is likely
-    big enough for its models to go to a worker: its files were last time, or its file is."""
-    if _KEEP_WARM or "datamodel_code_generator" not in sys.modules:
-        return None
-    if "fork" not in multiprocessing.get_all_start_methods():
+def _ready_to_model(parent: int) -> None:
+    """A spawned :class:`WorkerAhead`'s first work: datamodel-code-generator imported and run
+    once, as a warm worker's is (:func:`_warm_worker`); and, from then on, an exit once the
+    process that started it (``parent``) has ended: the pool's queue pickles both ends of its
+    pipe into the worker, which so never reads its end either."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="specfirst-parent-watch", daemon=True).start()
+    from specfirst.models import warm_up
+
+    warm_up()
+
+
+def _worker_ahead(spec_path: Path, manifest: dict[str, object]) -> WorkerAhead | None:
+    """A :class:`WorkerAhead` when the spec is likely big enough for its models to go to a
+    worker (its files were last time, or its file is), but for ``--watch``, which keeps a
+    worker of its own. Forked when this process has datamodel-code-generator imported (a warm
+    generator's run), spawned otherwise."""
+    if _KEEP_WARM:
         return None
     inputs = manifest.get("inputs")
     paths = [Path(str(path)) for path in inputs] if isinstance(inputs, dict) and inputs else []
@@ -469,8 +501,12 @@ def _worker_ahead(spec_path: Path, manifest: dict[str, object]) -> ForkedWorker 
         return None
     if size < IN_PROCESS_MAX:
         return None
+    fork = (
+        "datamodel_code_generator" in sys.modules
+        and "fork" in multiprocessing.get_all_start_methods()
+    )
     try:
-        return ForkedWorker()
+        return WorkerAhead(fork=fork)
     except OSError:  # no process to be had: a spawned one is tried when the models need it
         return None
 
@@ -864,7 +900,7 @@ def _load_and_build(
     progress: Progress,
     settings: RuleLevels | None,
     engine: EngineWorker | None,
-    worker: ForkedWorker | None = None,
+    worker: WorkerAhead | None = None,
 ) -> list[Diagnostic] | tuple[SourceSpec, tuple[Api | None, dict[str, bytes], list[Diagnostic]]]:
     """The spec loaded and :func:`build_files`' result; the diagnostics when it stops before."""
     from specfirst.loader import load_spec

@@ -349,28 +349,33 @@ def test_a_big_specs_models_are_made_in_a_fork_of_the_run(
     assert imported == "True"
 
 
+@pytest.mark.parametrize("fork", [True, False])
 def test_a_models_worker_ends_with_the_process_that_forked_it(
-    tmp_path: Path, env: dict[str, str]
+    tmp_path: Path, env: dict[str, str], fork: bool
 ) -> None:
-    """A run that ends without stopping its forked models worker (a warm run's and a forked
-    test child's ``os._exit``, or a run killed) leaves no worker behind, idle for good: it
-    holds both ends of its pool's pipes, so only its watch of the run ends it."""
+    """A run that ends without stopping its models worker (a warm run's and a forked test
+    child's ``os._exit``, or a run killed) leaves no worker behind, idle for good: a forked
+    one holds both ends of its pool's pipes, so only its watch of the run ends it; a spawned
+    one (a one-shot run's) sees its pipes close."""
     ends_at_once = (
         "import os\n"
-        "from specfirst.pipeline import ForkedWorker\n"
-        "worker = ForkedWorker()\n"
+        "from specfirst.pipeline import WorkerAhead\n"
+        f"worker = WorkerAhead(fork={fork})\n"
         "print(open(f'/proc/{os.getpid()}/task/{os.getpid()}/children').read(), flush=True)\n"
         "os._exit(0)\n"
     )
     said = tmp_path / "worker.txt"  # a file: a worker left behind would hold a pipe open
     with said.open("w") as out:
         subprocess.run([sys.executable, "-c", ends_at_once], env=env, stdout=out, check=True)
-    (worker,) = map(int, said.read_text().split())
+    # a spawned worker comes with multiprocessing's resource tracker: neither stays
+    workers = [int(pid) for pid in said.read_text().split()]
+    assert len(workers) == (1 if fork else 2)
     try:
-        assert _within(15, lambda: not _alive(worker))
+        assert _within(15, lambda: not any(_alive(worker) for worker in workers))
     finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(worker, signal.SIGKILL)
+        for worker in workers:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(worker, signal.SIGKILL)
 
 
 @pytest.mark.parametrize("stop", ["interrupt", "kill"])

@@ -7,7 +7,9 @@ import importlib
 import shutil
 import sys
 import textwrap
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -421,13 +423,13 @@ def test_after_an_edit_only_the_classes_that_changed_are_written_again(
     reads the annotations of the classes whose text, or whose forward references in their
     group, changed, and writes the modules exactly as a run without it does."""
     read: list[str] = []
-    evaluated = model_groups._evaluated_annotations
+    quoted = model_groups._quoted
 
-    def reading(text: str, later: set[str]) -> str:
+    def reading(text: str, annotations: Iterable[Any], later: set[str]) -> str:
         read.append(text)
-        return evaluated(text, later)
+        return quoted(text, annotations, later)
 
-    monkeypatch.setattr(model_groups, "_evaluated_annotations", reading)
+    monkeypatch.setattr(model_groups, "_quoted", reading)
     memo: dict[str, list[Statement]] = {}
     annotated: dict[str, str] = {}
     first = split_models(SOURCE, ROOTS, HEADER, min_classes=0, memo=memo, annotated=annotated)
