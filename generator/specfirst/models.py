@@ -109,6 +109,11 @@ _OPTIONS: dict[str, Any] = {
         # `decimal` is no JSON Schema format (an annotation): a Decimal refused strings the
         # schema allows (nordigen's amount pattern takes "" and "-"). A number stays a Decimal.
         "decimal=string",
+        # A string's `unixtime` (or `integer`) format is the library's int64 (int): the text
+        # the schema allows was refused "Input should be a valid integer" (rumble.run's
+        # `scan-start: {type: string, format: unixtime, example: "0"}`). It stays a string.
+        "unixtime=string",
+        "integer=string",
     ],
 }
 

@@ -83,6 +83,8 @@ components:
         raw: {type: string, format: byte}
         amount: {type: string, format: decimal, pattern: '^-?\\d{0,10}(?:\\.\\d{0,2})?$'}
         price: {type: number, format: decimal}
+        start: {type: string, format: unixtime}
+        count: {type: string, format: integer}
         labels: {type: object, additionalProperties: {type: string}}
         metrics: {type: object, patternProperties: {"^m_": {type: number}}}
         codes: {type: object, patternProperties: {"^[A-Z]+$": {type: integer}}, additionalProperties: false}
@@ -168,6 +170,18 @@ def test_a_decimal_string_is_any_string_its_schema_allows(api: GeneratedApi, amo
         m.AccountRequest.model_validate_json('{"name": "a", "amount": "1.234"}')
     price = m.AccountRequest.model_validate_json('{"name": "a", "price": 1.5}').price
     assert isinstance(price, decimal.Decimal) and price == decimal.Decimal("1.5")
+
+
+@pytest.mark.parametrize("field", ["start", "count"])
+def test_a_string_of_an_integer_format_stays_a_string(api: GeneratedApi, field: str) -> None:
+    # rumble.run's `scan-start: {type: string, format: unixtime, example: "0"}` was the
+    # library's int64: the text "0" its schema allows was refused "Input should be a valid
+    # integer", and a JSON number taken.
+    m = api.models
+    account = m.AccountRequest.model_validate_json(json.dumps({"name": "a", field: "0"}))
+    assert getattr(account, field) == "0"
+    with pytest.raises(ValidationError):
+        m.AccountRequest.model_validate_json(json.dumps({"name": "a", field: 0}))
 
 
 @pytest.mark.parametrize("field", ["mail", "flag"])
