@@ -289,6 +289,7 @@ class Renderer:
                     op, set(self.requirement_names.values())
                 )
         f = self.env.filters
+        f["view_name"] = self._view_name
         f["docstring"] = lambda text, indent="    ": naming.docstring(text, indent)
         f["comment"] = naming.comment
         f["dictrepr"] = lambda pairs: repr(dict(pairs))
@@ -342,6 +343,18 @@ class Renderer:
         ).replace("frozenset({})", "frozenset[str]()")
 
     # ----------------------------------------------------------------- names
+
+    def _view_name(self, op: Operation) -> str:
+        """The name of ``op``'s view function in its router's ``build_router``: its method's,
+        unless a name the view functions read there is that (maif's otoroshi has an operation
+        ``service``: its view rebound ``build_router``'s ``service`` provider, which mypy
+        refused, and one named ``models`` would hide the module from every view after it)."""
+        taken = (self._reserved - {op.py_name}) | _ROUTER_NAMES
+        taken |= set(self.requirement_names.values())
+        name = op.py_name
+        while name in taken:
+            name += "_"
+        return name
 
     def _name_requirement(self, op: Operation, taken: set[str]) -> str:
         """A readable name for one operation's ``security`` list: what it requires.

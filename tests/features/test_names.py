@@ -248,3 +248,51 @@ async def test_bodies_of_classes_with_long_names_are_validated(make_api: MakeApi
         assert (await c.put("/lists/1/content", json={"append": ["a"]})).status_code == 204
         assert (await c.put("/lists/1/origin", json={"origin": "a"})).status_code == 204
     assert [type(body).__module__ for body in got] == [api.models.__name__] * 2
+
+
+VIEWS_SPEC = """
+openapi: 3.0.3
+info: {title: Views, version: "1"}
+paths:
+  /a: {get: {operationId: service, tags: [t], responses: {"204": {description: ok}}}}
+  /b: {get: {operationId: router, tags: [t], responses: {"204": {description: ok}}}}
+  /c: {get: {operationId: models, tags: [t], responses: {"204": {description: ok}}}}
+  /d:
+    get:
+      operationId: last
+      tags: [t]
+      parameters: [{name: n, in: query, schema: {type: integer}}]
+      responses: {"204": {description: ok}}
+"""
+
+
+async def test_operations_named_like_a_routers_own_names_keep_them(make_api: MakeApi) -> None:
+    """maif's otoroshi has an operation ``service``: its view function, defined in
+    ``build_router``, rebound the ``service`` provider there (mypy: "already defined"); one
+    named ``router`` would rebind the router every later view registers on, ``models`` the
+    module every later view reads. Such views take another name; routes and methods keep
+    theirs."""
+    api = make_api(VIEWS_SPEC)
+    source = (api.path / "routers" / "t.py").read_text(encoding="utf-8")
+    for name in ("service", "router", "models"):
+        assert f"async def {name}_(" in source
+        assert f'name="{name}"' in source
+
+    class T:
+        async def service(self) -> None:
+            return None
+
+        async def router(self) -> None:
+            return None
+
+        async def models(self) -> None:
+            return None
+
+        async def last(self, *, n: int | None = None) -> None:
+            return None
+
+    async with client(api.create_app(t=T())) as c:
+        answers = [await c.get(path) for path in ("/a", "/b", "/c", "/d?n=1")]
+        refused = await c.get("/d?n=x")
+    assert [a.status_code for a in answers] == [204, 204, 204, 204]
+    assert refused.status_code == 422
