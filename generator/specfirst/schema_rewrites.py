@@ -407,14 +407,20 @@ def enum_as_its_type(node: Any) -> list[Any] | None:
     if types is None:
         return None
     read: list[Any] = []
+    seen: set[Any] = set()
     changed = False
     for member in node["enum"]:
         value = enum_member_as(member, types)
-        changed = changed or value is not member
-        if value is not NO_VALUE and not any(_same(value, other) for other in read):
+        if value is member:
+            read.append(value)  # as written: duplicates are the document's own
+            if isinstance(value, int | float | bool):
+                seen.add(_member_key(value))
+            continue
+        changed = True
+        key = _member_key(value)
+        if value is not NO_VALUE and key not in seen:  # two texts of one value: "1", "01"
+            seen.add(key)
             read.append(value)
-        elif value is not NO_VALUE:
-            changed = True  # two texts of one value ("1", "01")
     return read if changed else None
 
 
@@ -448,8 +454,10 @@ def enum_member_as(member: Any, types: list[str]) -> Any:
     return NO_VALUE
 
 
-def _same(a: Any, b: Any) -> bool:
-    return type(a) is type(b) and a == b
+def _member_key(value: Any) -> tuple[type, Any]:
+    """A value read from an enum member's text (a number or a boolean), as a set key that
+    tells ``1`` from ``True`` and ``1.0``."""
+    return (type(value), value)
 
 
 def _enum_types(node: Any) -> list[str] | None:
