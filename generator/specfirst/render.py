@@ -349,10 +349,13 @@ class Renderer:
         unless a name the view functions read there is that (maif's otoroshi has an operation
         ``service``: its view rebound ``build_router``'s ``service`` provider, which mypy
         refused, and one named ``models`` would hide the module from every view after it)."""
-        taken = (self._reserved - {op.py_name}) | _ROUTER_NAMES
-        taken |= set(self.requirement_names.values())
+        requirements = self.requirement_names.values()
         name = op.py_name
-        while name in taken:
+        while (
+            name in _ROUTER_NAMES
+            or name in requirements
+            or (name != op.py_name and name in self._reserved)
+        ):
             name += "_"
         return name
 
